@@ -1,0 +1,85 @@
+// One build script for every bundle QueueScope ships (see docs/ARCHITECTURE.md).
+//   node esbuild.js            build once
+//   node esbuild.js --watch    rebuild on change
+//   node esbuild.js --minify   smaller bundles (used by `npm run package`)
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+
+const root = __dirname;
+const watch = process.argv.includes('--watch');
+const minify = process.argv.includes('--minify');
+const exists = (p) => fs.existsSync(path.join(root, p));
+
+// Samples import the library as a user would ('queuescope'); at run time they load the
+// built library next to them, so the debugger's skipFiles glob for dist/lib matches the hub.
+const libraryAsExternal = {
+  name: 'queuescope-external',
+  setup(build) {
+    build.onResolve({ filter: /^queuescope$/ }, () => ({ path: '../lib/index.js', external: true }));
+  },
+};
+
+const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', target: 'es2022' };
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  // The library: CommonJS and ESM, both carrying the tracing hub.
+  { ...common, entryPoints: ['src/trace/library.ts'], outfile: 'dist/lib/index.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: ['src/trace/library.ts'], outfile: 'dist/lib/index.mjs', platform: 'node', format: 'esm' },
+  // `node --require queuescope/register app.js`: arms the hub from the environment.
+  { ...common, entryPoints: ['src/trace/register.ts'], outfile: 'dist/lib/register.js', platform: 'node', format: 'cjs' },
+];
+if (exists('src/extension/extension.ts')) {
+  builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] });
+}
+if (exists('src/webview/main.ts')) {
+  builds.push({ ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', loader: { '.css': 'css' } });
+}
+if (exists('src/samples')) {
+  const samples = fs.readdirSync(path.join(root, 'src/samples')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  if (samples.length) {
+    builds.push({ ...common, entryPoints: samples.map((f) => `src/samples/${f}`), outdir: 'dist/samples', platform: 'node', format: 'cjs', plugins: [libraryAsExternal] });
+  }
+}
+
+/** Type declarations for the library: tsc emits them, dist/lib/index.d.ts re-exports. */
+function emitDeclarations() {
+  const outDir = path.join(root, 'dist/lib/types');
+  fs.rmSync(outDir, { recursive: true, force: true });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.lib.json', '--outDir', outDir], { cwd: root, stdio: 'inherit' });
+  fs.writeFileSync(path.join(root, 'dist/lib/index.d.ts'), "export * from './types/index';\n");
+}
+
+/** Static assets the webview loads from its own resource root. */
+function copyAssets() {
+  const copies = [
+    ['node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css'],
+    ['node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf'],
+    ['node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css'],
+  ];
+  for (const [from, to] of copies) {
+    if (!exists(from)) continue;
+    fs.mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
+    fs.copyFileSync(path.join(root, from), path.join(root, to));
+  }
+}
+
+async function main() {
+  if (watch) {
+    const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    copyAssets();
+    console.log('[watch] watching for changes');
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  copyAssets();
+  emitDeclarations();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

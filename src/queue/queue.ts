@@ -1,0 +1,379 @@
+// Queue: an async FIFO queue with the semantics of Python's asyncio.Queue.
+//
+// All policy (waiters, counters, shutdown, tracing) lives here once; LifoQueue and
+// PriorityQueue only swap the storage through the `_init/_put/_get/_size/_peek` hooks,
+// as CPython's asyncio/queues.py does. The non-blocking calls are the primitives; a
+// blocking call only creates a promise, timer or abort listener when it must wait.
+
+import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
+import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';
+import { Ring } from './ring';
+import { startTimer, stopTimer } from './timers';
+import { Waiter, WaiterList, type AbortSignalLike, type WaitHandle } from './waiters';
+
+export interface QueueOptions {
+  /** Upper bound on the number of items; 0 (the default) or negative means unbounded. */
+  maxsize?: number;
+  /** Label shown by QueueScope. Default: `queue-<id>`. */
+  name?: string;
+}
+
+export interface WaitOptions {
+  /** Give up after this many milliseconds with a `QueueTimeout`. Omitted or Infinity: wait forever. */
+  timeout?: number;
+  /** Give up when this signal aborts, rejecting with `signal.reason`. */
+  signal?: AbortSignalLike;
+}
+
+export interface ShutdownOptions {
+  /** Drop the remaining items and fail every waiting getter too. */
+  immediate?: boolean;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
+  readonly id: number;
+  readonly maxsize: number;
+  readonly name: string;
+  /** Storage discipline; a getter so subclasses can answer before their fields exist. */
+  get kind(): QueueKind {
+    return 'fifo';
+  }
+
+  private readonly getters = new WaiterList<T>();
+  private readonly putters = new WaiterList<void>();
+  private unfinished = 0;
+  private joiners: (() => void)[] = [];
+  private shut = false;
+  /** Installed by an armed tracing hub; null while nobody listens. */
+  private probe: QueueProbe | null;
+
+  constructor(options: QueueOptions = {}) {
+    const { maxsize = 0, name } = options;
+    if (typeof maxsize !== 'number' || Number.isNaN(maxsize)) {
+      throw new TypeError(`maxsize must be a number, got ${String(maxsize)}`);
+    }
+    if (name !== undefined && typeof name !== 'string') throw new TypeError('name must be a string');
+    this.maxsize = maxsize > 0 && Number.isFinite(maxsize) ? Math.floor(maxsize) : 0;
+    this._init(this.maxsize);
+    const hub = findHub();
+    this.id = allocateQueueId(hub);
+    this.name = name ?? `queue-${this.id}`;
+    this.probe = null;
+    // register() may install the probe through setProbe(); take what it returns too.
+    if (hub !== null) this.probe = hub.register(this) ?? this.probe;
+  }
+
+  // ---- storage hooks (overridden by LifoQueue and PriorityQueue) ----
+
+  private ring!: Ring<T>;
+  protected _init(_maxsize: number): void {
+    this.ring = new Ring<T>();
+  }
+  protected _put(item: T): void {
+    this.ring.push(item);
+  }
+  protected _get(): T {
+    return this.ring.shift();
+  }
+  protected _size(): number {
+    return this.ring.length;
+  }
+  protected _peek(n: number): T[] {
+    const out: T[] = [];
+    const len = Math.min(n, this.ring.length);
+    for (let k = 0; k < len; k++) out.push(this.ring.at(k));
+    return out;
+  }
+  protected _clear(): void {
+    this.ring.clear();
+  }
+
+  // ---- state ----
+
+  /** Number of items in the queue. */
+  qsize(): number {
+    return this._size();
+  }
+
+  empty(): boolean {
+    return this._size() === 0;
+  }
+
+  /** True when bounded and at capacity. Always false for an unbounded queue. */
+  full(): boolean {
+    return this.maxsize > 0 && this._size() >= this.maxsize;
+  }
+
+  get isShutdown(): boolean {
+    return this.shut;
+  }
+
+  /** Items put and not yet marked done with `taskDone()`. */
+  get unfinishedTasks(): number {
+    return this.unfinished;
+  }
+
+  // ---- non-blocking primitives ----
+
+  /** Add an item now, or throw `QueueFull` / `QueueShutDown`. */
+  putNowait(item: T): void {
+    if (this.shut) throw new QueueShutDown();
+    const getter = this.getters.head;
+    if (getter !== null) {
+      // Someone is waiting, so the queue is empty: hand the item over directly. The
+      // getter is unlinked and its timer/listener removed before it is resolved, so a
+      // timeout or abort firing later cannot take the item back.
+      this.unfinished++;
+      this.getters.remove(getter);
+      const probe = this.probe;
+      if (probe !== null) {
+        probe.put(this._size());
+        probe.get(this._size());
+      }
+      this.settle(getter, 'served');
+      getter.resolve(item);
+      return;
+    }
+    if (this.maxsize > 0 && this._size() >= this.maxsize) throw new QueueFull();
+    this._put(item);
+    this.unfinished++;
+    if (this.probe !== null) this.probe.put(this._size());
+  }
+
+  /** Remove and return an item now, or throw `QueueEmpty` / `QueueShutDown`. */
+  getNowait(): T {
+    if (this._size() === 0) {
+      throw this.shut ? new QueueShutDown() : new QueueEmpty();
+    }
+    const item = this._get();
+    if (this.probe !== null) this.probe.get(this._size());
+    // A slot is free: move the longest-blocked producer's item in right away, so no
+    // later putNowait() can jump the line.
+    const putter = this.putters.head;
+    if (putter !== null) {
+      this.putters.remove(putter);
+      this._put(putter.item as T);
+      putter.item = undefined;
+      this.unfinished++;
+      if (this.probe !== null) this.probe.put(this._size());
+      this.settle(putter, 'served');
+      putter.resolve();
+    }
+    return item;
+  }
+
+  // ---- blocking calls ----
+
+  /**
+   * Add an item, waiting while the queue is full.
+   *
+   * Cancel safety: if the call times out, is aborted or the queue shuts down while it
+   * waits, the item was never added, the call rejects, and nothing is left behind. Its
+   * place in line is lost. Once the promise resolves the item is in the queue.
+   */
+  put(item: T, options?: WaitOptions): Promise<void> {
+    const signal = options?.signal;
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (this.shut) return Promise.reject(new QueueShutDown());
+    if (this.getters.head !== null || !(this.maxsize > 0 && this._size() >= this.maxsize)) {
+      this.putNowait(item);
+      return RESOLVED;
+    }
+    const timeout = checkTimeout(options?.timeout);
+    if (typeof timeout !== 'number') return Promise.reject(timeout);
+    if (timeout === 0) return Promise.reject(new QueueTimeout('put() timed out after 0 ms'));
+    const w = new Waiter<void>();
+    w.item = item;
+    return this.block(this.putters, w, 'put', timeout, signal);
+  }
+
+  /**
+   * Remove and return an item, waiting while the queue is empty.
+   *
+   * Cancel safety: a call that times out or is aborted never takes an item; an item
+   * arriving at that moment goes to the next waiter or stays in the queue. After a
+   * graceful shutdown, `get` keeps returning the items left and then rejects with
+   * `QueueShutDown`.
+   */
+  get(options?: WaitOptions): Promise<T> {
+    const signal = options?.signal;
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (this._size() > 0) return Promise.resolve(this.getNowait());
+    if (this.shut) return Promise.reject(new QueueShutDown());
+    const timeout = checkTimeout(options?.timeout);
+    if (typeof timeout !== 'number') return Promise.reject(timeout);
+    if (timeout === 0) return Promise.reject(new QueueTimeout('get() timed out after 0 ms'));
+    return this.block(this.getters, new Waiter<T>(), 'get', timeout, signal);
+  }
+
+  private block<R>(list: WaiterList<R>, w: Waiter<R>, role: 'put' | 'get', timeout: number, signal: AbortSignalLike | undefined): Promise<R> {
+    const promise = new Promise<R>((resolve, reject) => {
+      w.resolve = resolve;
+      w.reject = reject;
+    });
+    list.append(w);
+    if (this.probe !== null) w.trace = this.probe.waitStart(role);
+    if (timeout !== Infinity) {
+      w.timer = startTimer(() => {
+        w.timer = undefined;
+        if (!w.linked) return;
+        list.remove(w);
+        w.item = undefined;
+        this.settle(w, 'timeout');
+        w.reject(new QueueTimeout(`${role}() timed out after ${timeout} ms`));
+      }, timeout);
+    }
+    if (signal !== undefined) {
+      w.signal = signal;
+      w.onAbort = () => {
+        if (!w.linked) return;
+        list.remove(w);
+        w.item = undefined;
+        this.settle(w, 'aborted');
+        w.reject(signal.reason);
+      };
+      signal.addEventListener('abort', w.onAbort, { once: true });
+    }
+    return promise;
+  }
+
+  /** Release a waiter's timer and abort listener and tell the tracer how it ended. */
+  private settle(w: WaitHandle, outcome: WaitOutcome): void {
+    if (w.timer !== undefined) {
+      stopTimer(w.timer);
+      w.timer = undefined;
+    }
+    if (w.signal !== undefined) {
+      w.signal.removeEventListener('abort', w.onAbort as () => void);
+      w.signal = undefined;
+      w.onAbort = undefined;
+    }
+    if (w.trace !== undefined && this.probe !== null) this.probe.waitEnd(w.trace, outcome);
+    w.trace = undefined;
+  }
+
+  // ---- tasks ----
+
+  /**
+   * Mark one item taken with `get` as processed. When every item put has been marked,
+   * `join()` resolves. Throws `RangeError` if called more times than items were put.
+   */
+  taskDone(): void {
+    if (this.unfinished <= 0) throw new RangeError('taskDone() called too many times');
+    this.unfinished--;
+    if (this.unfinished === 0) this.releaseJoiners();
+  }
+
+  /** Resolves once every item put has been marked with `taskDone()` (at once if none is pending). */
+  join(): Promise<void> {
+    if (this.unfinished === 0) return RESOLVED;
+    return new Promise<void>((resolve) => this.joiners.push(resolve));
+  }
+
+  private releaseJoiners(): void {
+    const joiners = this.joiners;
+    if (joiners.length === 0) return;
+    this.joiners = [];
+    for (const resolve of joiners) resolve();
+  }
+
+  // ---- shutdown ----
+
+  /**
+   * Stop the queue. Later and blocked `put`s reject with `QueueShutDown`. Graceful (the
+   * default): `get` keeps returning the items left, then rejects. Immediate: the items
+   * are dropped at once (each counts as `taskDone()`), and blocked `get`s reject too.
+   * Calling it again is allowed; an immediate call after a graceful one still drains.
+   */
+  shutdown(options: ShutdownOptions = {}): void {
+    const immediate = options.immediate === true;
+    this.shut = true;
+    if (immediate) {
+      const dropped = this._size();
+      this._clear();
+      this.unfinished = Math.max(0, this.unfinished - dropped);
+      if (this.unfinished === 0) this.releaseJoiners();
+    }
+    if (this.probe !== null) this.probe.shutdown(immediate, this._size());
+    // Blocked producers always fail: their items never entered the queue.
+    for (let w = this.putters.shift(); w !== null; w = this.putters.shift()) {
+      w.item = undefined;
+      this.settle(w, 'shutdown');
+      w.reject(new QueueShutDown());
+    }
+    // Waiting consumers imply an empty queue, so they fail in both modes.
+    for (let w = this.getters.shift(); w !== null; w = this.getters.shift()) {
+      this.settle(w, 'shutdown');
+      w.reject(new QueueShutDown());
+    }
+  }
+
+  /** Graceful shutdown; the same as `shutdown()`. */
+  close(): void {
+    this.shutdown();
+  }
+
+  // ---- iteration ----
+
+  /**
+   * Yields items as `get()` would, and ends cleanly once the queue is shut down and
+   * drained. It does not call `taskDone()` for you.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: async (): Promise<IteratorResult<T>> => {
+        try {
+          return { value: await this.get(), done: false };
+        } catch (err) {
+          if (err instanceof QueueShutDown) return { value: undefined, done: true };
+          throw err;
+        }
+      },
+      return: async (): Promise<IteratorResult<T>> => ({ value: undefined, done: true }),
+    };
+  }
+
+  // ---- tracing and debugging ----
+
+  /** @internal Part of ProbeTarget: the next `n` items in `get` order. */
+  peek(n: number): unknown[] {
+    return this._peek(Math.max(0, Math.floor(n)));
+  }
+
+  /** @internal Part of ProbeTarget: called by the tracing hub. */
+  setProbe(probe: QueueProbe | null): void {
+    this.probe = probe;
+  }
+
+  /** Waiting getters and blocked putters, for debugging. */
+  get waiters(): { getters: number; putters: number } {
+    return { getters: this.getters.length, putters: this.putters.length };
+  }
+
+  toString(): string {
+    const parts = [`${this.constructor.name} ${JSON.stringify(this.name)}`, `maxsize=${this.maxsize}`, `qsize=${this._size()}`];
+    if (this.getters.length) parts.push(`getters[${this.getters.length}]`);
+    if (this.putters.length) parts.push(`putters[${this.putters.length}]`);
+    if (this.unfinished) parts.push(`tasks=${this.unfinished}`);
+    if (this.shut) parts.push('shutdown');
+    return `<${parts.join(' ')}>`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * Normalise a timeout: undefined/Infinity wait forever, zero or negative means "do not
+ * wait". An invalid value comes back as the TypeError to reject with.
+ */
+function checkTimeout(timeout: number | undefined): number | TypeError {
+  if (timeout === undefined) return Infinity;
+  if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
+    return new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`);
+  }
+  return timeout > 0 ? timeout : 0;
+}

@@ -1,0 +1,52 @@
+// A growable ring buffer: O(1) push at the tail and shift at the head, with no
+// Array.prototype.shift (which is O(n) once V8 leaves its fast path).
+
+export class Ring<T> {
+  private buf: (T | undefined)[];
+  private head = 0;
+  private mask: number;
+  length = 0;
+
+  constructor(capacity = 16) {
+    let cap = 16;
+    while (cap < capacity) cap *= 2;
+    this.buf = new Array<T | undefined>(cap);
+    this.mask = cap - 1;
+  }
+
+  push(item: T): void {
+    if (this.length > this.mask) this.grow();
+    this.buf[(this.head + this.length) & this.mask] = item;
+    this.length++;
+  }
+
+  shift(): T {
+    const i = this.head;
+    const item = this.buf[i] as T;
+    this.buf[i] = undefined; // do not keep a taken item alive
+    this.head = (i + 1) & this.mask;
+    this.length--;
+    return item;
+  }
+
+  /** The item `shift()` would return `k` calls from now. */
+  at(k: number): T {
+    return this.buf[(this.head + k) & this.mask] as T;
+  }
+
+  clear(): void {
+    this.buf.fill(undefined);
+    this.head = 0;
+    this.length = 0;
+  }
+
+  private grow(): void {
+    const old = this.buf;
+    const cap = old.length;
+    const next = new Array<T | undefined>(cap * 2);
+    for (let k = 0; k < cap; k++) next[k] = old[(this.head + k) & this.mask];
+    this.buf = next;
+    this.head = 0;
+    this.mask = cap * 2 - 1;
+  }
+}

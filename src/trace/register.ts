@@ -1,0 +1,2 @@
+// `node --require queuescope/register app.js`: arms tracing from the environment.
+export {};
