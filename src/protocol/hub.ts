@@ -1,0 +1,53 @@
+// The hub's reader-facing API (what a debugger evaluates in the debuggee) and the
+// expressions the extension sends. Both the hub (src/trace) and the extension import
+// this module, so the names cannot drift apart.
+
+import type { Snapshot } from './wire';
+
+/** Realm-global key of the hub: `globalThis[Symbol.for(HUB_SYMBOL)]`. */
+export const HUB_SYMBOL = 'queuescope.hub';
+
+export interface SnapshotOptions {
+  /** How many items of each queue to preview (default 10, at most 100). */
+  items?: number;
+}
+
+/** Methods a reader may call on the hub. None of them ever throws. */
+export interface HubReaderApi {
+  /** Arm the hub (idempotent) and return an AttachInfo as a JSON string. */
+  attach(): string;
+  /** Everything since the previous drain as a DrainBatch JSON string, at most ~maxBytes long. */
+  drain(maxBytes?: number): string;
+  /** A picture of every live queue. */
+  snapshot(options?: SnapshotOptions): Snapshot;
+}
+
+/**
+ * Poll expressions end with this sourceURL so that (a) a pause the user requests while a
+ * poll runs can be skipped by the debugger's skipFiles (`**\/queuescope-poll.js`), and
+ * (b) no stack frame of ours looks like user code. See DESIGN.md, "the pause race".
+ */
+export const POLL_SOURCE_URL = 'file:///queuescope/queuescope-poll.js';
+
+/** What an expression yields when the realm has no hub (the program does not use the library). */
+export const NO_HUB = 'null';
+
+const HUB = `globalThis[Symbol.for(${JSON.stringify(HUB_SYMBOL)})]`;
+const tail = `\n//# sourceURL=${POLL_SOURCE_URL}`;
+
+/** Expression: attach, returning AttachInfo JSON, or NO_HUB. */
+export function attachExpression(): string {
+  return `(function(){var h=${HUB};return h?h.attach():${JSON.stringify(NO_HUB)}})()${tail}`;
+}
+
+/** Expression: drain up to `maxBytes`, returning DrainBatch JSON, or NO_HUB. */
+export function drainExpression(maxBytes: number): string {
+  const arg = JSON.stringify(Math.max(1024, Math.floor(maxBytes)));
+  return `(function(){var h=${HUB};return h?h.drain(${arg}):${JSON.stringify(NO_HUB)}})()${tail}`;
+}
+
+/** Expression: snapshot as JSON (stringified in the debuggee: see DESIGN.md), or NO_HUB. */
+export function snapshotExpression(options: SnapshotOptions): string {
+  const arg = JSON.stringify({ items: options.items ?? 10 });
+  return `(function(){var h=${HUB};return h?JSON.stringify(h.snapshot(${arg})):${JSON.stringify(NO_HUB)}})()${tail}`;
+}

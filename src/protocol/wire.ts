@@ -1,0 +1,274 @@
+// The wire format between the in-process hub (src/trace) and its readers (the
+// extension, the recording file, tests). Defined once here; every side imports these
+// types. docs/PROTOCOL.md documents them for people. Versioning rules:
+//   - `v` is bumped only for incompatible changes.
+//   - Readers ignore event types and fields they do not know.
+//   - Writers only add optional fields within a version.
+//
+// Times are milliseconds (floating point) since the hub's clock origin
+// (`AttachInfo.origin`, an epoch-ms wall-clock time taken when the hub was created).
+
+export const PROTOCOL_VERSION = 1;
+
+/** Where in the user's code something happened. */
+export interface CallSite {
+  /** Path or URL as V8 reports it (file:///…, /abs/path.js, node:internal/…). */
+  file: string;
+  line: number; // 1-based
+  column: number; // 1-based
+  /** Function name, or '' at top level / anonymous. */
+  fn: string;
+}
+
+export type QueueKindWire = 'fifo' | 'lifo' | 'priority';
+export type WaiterRoleWire = 'put' | 'get';
+export type WaitOutcomeWire = 'served' | 'timeout' | 'aborted' | 'shutdown';
+
+/** Absolute per-queue counters since the queue was created. */
+export interface Counters {
+  puts: number;
+  gets: number;
+  /** Puts that had to wait (blocked producers). */
+  blockedPuts: number;
+  /** Gets that had to wait (waiting consumers). */
+  waitedGets: number;
+  timeouts: number;
+  aborts: number;
+  /** Highest depth ever seen. */
+  highWater: number;
+  /** Detail events dropped for this queue because nobody drained. */
+  dropped: number;
+}
+
+/**
+ * Wait-time histogram: counts[i] is the number of waits whose duration fell in bucket i,
+ * with bucket upper bounds WAIT_BUCKETS_MS[i] (the last bucket is open-ended).
+ */
+export const WAIT_BUCKETS_MS = [0.1, 1, 10, 100, 1000, 10000, Infinity] as const;
+
+// ---------------------------------------------------------------------------
+// Events (drain() batches and recording files carry these)
+// ---------------------------------------------------------------------------
+
+/** A queue came into being (or was already alive when the hub was armed). */
+export interface QueueCreatedEvent {
+  type: 'queue';
+  t: number;
+  q: number; // queue id, unique per realm
+  name: string;
+  kind: QueueKindWire;
+  maxsize: number;
+  /** The user's line that constructed it; absent when created before the hub was armed. */
+  site?: CallSite;
+  /** Depth at creation/arming time (non-zero when arming finds a populated queue). */
+  size: number;
+}
+
+/**
+ * Depth samples taken at one tick for every queue that changed in the interval.
+ * Each row: [queueId, depthAtTick, minInInterval, maxInInterval, putsInInterval, getsInInterval].
+ * The interval is (previous sample of that queue, t].
+ */
+export interface SamplesEvent {
+  type: 'samples';
+  t: number;
+  rows: SampleRow[];
+}
+export type SampleRow = [q: number, depth: number, min: number, max: number, puts: number, gets: number];
+
+/** A put blocked (role 'put') or a get waited (role 'get'). `t` is when it started. */
+export interface WaitStartEvent {
+  type: 'wait';
+  t: number;
+  q: number;
+  w: number; // waiter id, unique per realm
+  role: WaiterRoleWire;
+  site?: CallSite;
+}
+
+/** A wait announced by a WaitStartEvent ended. `t` is when it ended. */
+export interface WaitEndEvent {
+  type: 'waitEnd';
+  t: number;
+  q: number;
+  w: number;
+  outcome: WaitOutcomeWire;
+  /** Duration of the wait. */
+  ms: number;
+}
+
+/**
+ * Short waits that were never announced individually (they ended below the hub's
+ * detail threshold before a drain saw them), aggregated per queue since the last drain.
+ */
+export interface ShortWaitsEvent {
+  type: 'shortWaits';
+  t: number;
+  q: number;
+  role: WaiterRoleWire;
+  count: number;
+  totalMs: number;
+  /** Histogram over WAIT_BUCKETS_MS. */
+  hist: number[];
+}
+
+/** Absolute counters of a queue whose counters changed since the last drain. */
+export interface CountersEvent {
+  type: 'counters';
+  t: number;
+  q: number;
+  c: Counters;
+  /** Tasks put but not yet taskDone()'d. */
+  unfinished: number;
+}
+
+export interface ShutdownEvent {
+  type: 'shutdown';
+  t: number;
+  q: number;
+  immediate: boolean;
+}
+
+/** The queue was garbage-collected: it leaves the picture. */
+export interface CollectedEvent {
+  type: 'gc';
+  t: number;
+  q: number;
+}
+
+/** Detail events were dropped because nobody drained (total for the realm so far). */
+export interface DroppedEvent {
+  type: 'dropped';
+  t: number;
+  total: number;
+}
+
+export type WireEvent =
+  | QueueCreatedEvent
+  | SamplesEvent
+  | WaitStartEvent
+  | WaitEndEvent
+  | ShortWaitsEvent
+  | CountersEvent
+  | ShutdownEvent
+  | CollectedEvent
+  | DroppedEvent;
+
+// ---------------------------------------------------------------------------
+// hub.attach(), hub.drain(), hub.snapshot()
+// ---------------------------------------------------------------------------
+
+/** Who is speaking: one hub = one realm (main thread or a worker) of one process. */
+export interface SourceInfo {
+  v: number; // PROTOCOL_VERSION
+  pid: number;
+  threadId: number; // 0 on the main thread
+  isMainThread: boolean;
+  title: string;
+  argv: string[];
+  /** Epoch ms of the hub clock's zero. */
+  origin: number;
+  /** Hub time (ms since origin) when this was produced. */
+  now: number;
+  /** Depth sampling interval, ms. */
+  sampleInterval: number;
+}
+
+/** What `hub.attach()` returns (as a JSON string). */
+export interface AttachInfo extends SourceInfo {
+  snapshot: Snapshot;
+  /** The seq the next drain batch will carry. */
+  nextSeq: number;
+}
+
+/** What `hub.drain(maxBytes)` returns (as a JSON string). */
+export interface DrainBatch {
+  v: number;
+  /** Increments by one per batch; a reader that sees a jump lost a batch. */
+  seq: number;
+  /** Hub time at the drain. */
+  t: number;
+  events: WireEvent[];
+  /** True when maxBytes cut the batch; the rest comes with the next drain. */
+  more: boolean;
+  /** Total detail events dropped in this realm so far. */
+  dropped: number;
+}
+
+export interface WaiterSnapshot {
+  w: number;
+  q: number;
+  role: WaiterRoleWire;
+  /** Hub time the wait started. */
+  since: number;
+  /** How long it has waited at snapshot time. */
+  waitMs: number;
+  site?: CallSite;
+}
+
+export interface QueueSnapshot {
+  q: number;
+  name: string;
+  kind: QueueKindWire;
+  maxsize: number;
+  size: number;
+  shutdown: boolean;
+  unfinished: number;
+  site?: CallSite;
+  counters: Counters;
+  waiters: WaiterSnapshot[];
+  /** Safe, bounded text previews of the first items in `get` order. */
+  items: string[];
+}
+
+/** What `hub.snapshot({ items })` returns. */
+export interface Snapshot {
+  v: number;
+  t: number;
+  queues: QueueSnapshot[];
+}
+
+// ---------------------------------------------------------------------------
+// Recording files (.qscope): newline-delimited JSON, gzip-compressed when large.
+// ---------------------------------------------------------------------------
+
+/** First line of every recording. */
+export interface RecordingHeader {
+  type: 'qscope';
+  v: number;
+  /** Epoch ms when the recording was written. */
+  created: number;
+  /** What wrote it: 'hub' (QUEUESCOPE_TRACE_FILE) or 'extension'. */
+  writer: 'hub' | 'extension';
+  /** Free-form label: the debug session's name, the program's title. */
+  label?: string;
+}
+
+/**
+ * A source (one realm) joins the recording; every later line tagged with its `src`
+ * belongs to it. Its snapshot, when present, seeds the queues alive at that moment.
+ */
+export interface RecordingSourceLine {
+  type: 'source';
+  src: string;
+  info: SourceInfo;
+  snapshot?: Snapshot;
+}
+
+/** The source ended (process exit, worker exit, session end). */
+export interface RecordingEndLine {
+  type: 'end';
+  src: string;
+  t: number;
+  reason: string;
+}
+
+/** Any WireEvent, tagged with the source it came from. */
+export type RecordingEventLine = WireEvent & { src: string };
+
+export type RecordingLine = RecordingHeader | RecordingSourceLine | RecordingEndLine | RecordingEventLine;
+
+/** A source's key: stable across a process's life. */
+export function sourceKey(info: Pick<SourceInfo, 'pid' | 'threadId'>): string {
+  return `${info.pid}:${info.threadId}`;
+}
