@@ -55,7 +55,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       throw new TypeError(`maxsize must be a number, got ${String(maxsize)}`);
     }
     if (name !== undefined && typeof name !== 'string') throw new TypeError('name must be a string');
-    this.maxsize = maxsize > 0 && Number.isFinite(maxsize) ? Math.floor(maxsize) : 0;
+    // asyncio compares `qsize() >= maxsize`, so a fractional bound holds ceil(maxsize) items.
+    this.maxsize = maxsize > 0 && Number.isFinite(maxsize) ? Math.ceil(maxsize) : 0;
     this._init(this.maxsize);
     const hub = findHub();
     this.id = allocateQueueId(hub);
@@ -174,15 +175,27 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
    * place in line is lost. Once the promise resolves the item is in the queue.
    */
   put(item: T, options?: WaitOptions): Promise<void> {
-    const signal = options?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    let timeout = Infinity;
+    let signal: AbortSignalLike | undefined;
+    if (options !== undefined) {
+      // Validate before looking at the queue, so bad input fails the same way whether
+      // or not the call would have blocked.
+      if (options.timeout !== undefined) {
+        const t = checkTimeout(options.timeout);
+        if (typeof t !== 'number') return Promise.reject(t);
+        timeout = t;
+      }
+      signal = options.signal;
+      if (signal !== undefined && signal !== null) {
+        if (typeof signal.addEventListener !== 'function') return Promise.reject(new TypeError('signal must be an AbortSignal'));
+        if (signal.aborted) return Promise.reject(signal.reason);
+      } else signal = undefined;
+    }
     if (this.shut) return Promise.reject(new QueueShutDown());
     if (this.getters.head !== null || !(this.maxsize > 0 && this._size() >= this.maxsize)) {
       this.putNowait(item);
       return RESOLVED;
     }
-    const timeout = checkTimeout(options?.timeout);
-    if (typeof timeout !== 'number') return Promise.reject(timeout);
     if (timeout === 0) return Promise.reject(new QueueTimeout('put() timed out after 0 ms'));
     const w = new Waiter<void>();
     w.item = item;
@@ -198,12 +211,22 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
    * `QueueShutDown`.
    */
   get(options?: WaitOptions): Promise<T> {
-    const signal = options?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    let timeout = Infinity;
+    let signal: AbortSignalLike | undefined;
+    if (options !== undefined) {
+      if (options.timeout !== undefined) {
+        const t = checkTimeout(options.timeout);
+        if (typeof t !== 'number') return Promise.reject(t);
+        timeout = t;
+      }
+      signal = options.signal;
+      if (signal !== undefined && signal !== null) {
+        if (typeof signal.addEventListener !== 'function') return Promise.reject(new TypeError('signal must be an AbortSignal'));
+        if (signal.aborted) return Promise.reject(signal.reason);
+      } else signal = undefined;
+    }
     if (this._size() > 0) return Promise.resolve(this.getNowait());
     if (this.shut) return Promise.reject(new QueueShutDown());
-    const timeout = checkTimeout(options?.timeout);
-    if (typeof timeout !== 'number') return Promise.reject(timeout);
     if (timeout === 0) return Promise.reject(new QueueTimeout('get() timed out after 0 ms'));
     return this.block(this.getters, new Waiter<T>(), 'get', timeout, signal);
   }
@@ -370,8 +393,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
  * Normalise a timeout: undefined/Infinity wait forever, zero or negative means "do not
  * wait". An invalid value comes back as the TypeError to reject with.
  */
-function checkTimeout(timeout: number | undefined): number | TypeError {
-  if (timeout === undefined) return Infinity;
+function checkTimeout(timeout: number): number | TypeError {
   if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
     return new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`);
   }

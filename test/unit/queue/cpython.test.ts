@@ -1,0 +1,508 @@
+// Ports of CPython's Lib/test/test_asyncio/test_queues.py (3.13+, with the shutdown
+// tests). Each title names the CPython test it ports. Cancelling an asyncio task maps
+// to aborting the call's AbortSignal; asyncio.sleep(0) maps to tick().
+//
+// One deliberate difference: a put hands its item straight to the longest-waiting
+// getter (and a get moves a blocked producer's item in), so an abort that arrives
+// after a waiter was served is a no-op instead of a CancelledError. The ports of the
+// "cancel race" tests check what those tests protect: no item is lost or duplicated.
+
+import { strict as assert } from 'node:assert';
+import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown } from '../../../src/queue/index';
+import { rejection, tick, track } from './helpers';
+
+type AnyQueueClass = typeof Queue | typeof LifoQueue | typeof PriorityQueue;
+const classes: [string, AnyQueueClass][] = [
+  ['Queue', Queue],
+  ['LifoQueue', LifoQueue],
+  ['PriorityQueue', PriorityQueue],
+];
+
+describe('CPython test_queues ports', () => {
+  describe('QueueBasicTests', () => {
+    it('test_repr / test_str: shows the class, waiters and items count', async () => {
+      const q = new Queue<number>();
+      assert.ok(String(q).startsWith('<Queue'), String(q));
+      const g = track(q.get());
+      await tick();
+      assert.match(String(q), /getters\[1\]/);
+      q.putNowait(0);
+      assert.equal(await g.promise, 0);
+      assert.doesNotMatch(String(q), /getters/);
+
+      const p = new Queue<number>({ maxsize: 1 });
+      p.putNowait(1);
+      const put = track(p.put(2));
+      await tick();
+      assert.match(String(p), /putters\[1\]/);
+      p.getNowait();
+      await tick();
+      assert.ok(put.fulfilled);
+      assert.match(String(p), /qsize=1/);
+    });
+
+    it('test_empty', async () => {
+      const q = new Queue<number>();
+      assert.ok(q.empty());
+      await q.put(1);
+      assert.ok(!q.empty());
+      assert.equal(await q.get(), 1);
+      assert.ok(q.empty());
+    });
+
+    it('test_full', async () => {
+      assert.ok(!new Queue().full());
+      const q = new Queue<number>({ maxsize: 1 });
+      await q.put(1);
+      assert.ok(q.full());
+    });
+
+    it('test_order', async () => {
+      const q = new Queue<number>();
+      for (const i of [1, 3, 2]) await q.put(i);
+      const items = [await q.get(), await q.get(), await q.get()];
+      assert.deepEqual(items, [1, 3, 2]);
+    });
+
+    it('test_maxsize: a producer blocks after maxsize items and resumes when one is taken', async () => {
+      const q = new Queue<number>({ maxsize: 2 });
+      assert.equal(q.maxsize, 2);
+      const havePut: number[] = [];
+      const producer = track(
+        (async () => {
+          for (let i = 0; i < 3; i++) {
+            await q.put(i);
+            havePut.push(i);
+          }
+          return true;
+        })(),
+      );
+      await tick();
+      assert.deepEqual(havePut, [0, 1]);
+      assert.equal(await q.get(), 0);
+      await tick();
+      assert.deepEqual(havePut, [0, 1, 2]);
+      assert.equal(await q.get(), 1);
+      assert.equal(await q.get(), 2);
+      assert.ok(producer.fulfilled);
+      assert.equal(producer.value, true);
+    });
+  });
+
+  describe('QueueGetTests', () => {
+    it('test_blocking_get', async () => {
+      const q = new Queue<number>();
+      q.putNowait(1);
+      assert.equal(await q.get(), 1);
+    });
+
+    it('test_get_with_putters: a get releases the blocked producer', async () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      await q.put(1);
+      const put = track(q.put(2));
+      await tick();
+      assert.ok(!put.settled);
+      assert.equal(await q.get(), 1);
+      await tick();
+      assert.ok(put.fulfilled);
+      assert.equal(put.value, undefined);
+      assert.equal(q.getNowait(), 2);
+    });
+
+    it('test_blocking_get_wait: get waits until an item arrives later', async () => {
+      const q = new Queue<number>();
+      let finished = false;
+      const getter = (async () => {
+        const res = await q.get();
+        finished = true;
+        return res;
+      })();
+      await tick();
+      assert.ok(!finished);
+      setTimeout(() => q.putNowait(1), 10);
+      assert.equal(await getter, 1);
+      assert.ok(finished);
+    });
+
+    it('test_nonblocking_get', () => {
+      const q = new Queue<number>();
+      q.putNowait(1);
+      assert.equal(q.getNowait(), 1);
+    });
+
+    it('test_nonblocking_get_exception', () => {
+      assert.throws(() => new Queue().getNowait(), QueueEmpty);
+    });
+
+    it('test_get_cancelled_race: an aborted getter does not take the next item', async () => {
+      const q = new Queue<string>();
+      const c1 = new AbortController();
+      const t1 = track(q.get({ signal: c1.signal }));
+      const t2 = track(q.get());
+      await tick();
+      c1.abort();
+      await tick();
+      assert.ok(t1.settled && !t1.fulfilled);
+      await q.put('a');
+      await tick();
+      assert.equal(t2.value, 'a');
+    });
+
+    it('test_get_with_waiting_putters', async () => {
+      const q = new Queue<string>({ maxsize: 1 });
+      void q.put('a');
+      void q.put('b');
+      assert.equal(await q.get(), 'a');
+      assert.equal(await q.get(), 'b');
+    });
+
+    it('test_why_are_getters_waiting: producer and consumer on maxsize 1 both finish', async () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      const got: number[] = [];
+      await Promise.all([
+        (async () => {
+          for (let i = 0; i < 5; i++) await q.put(i);
+        })(),
+        (async () => {
+          for (let i = 0; i < 5; i++) got.push(await q.get());
+        })(),
+      ]);
+      assert.deepEqual(got, [0, 1, 2, 3, 4]);
+    });
+
+    it('test_cancelled_getters_not_being_held_in_self_getters', async () => {
+      const q = new Queue<number>({ maxsize: 5 });
+      const err = await rejection(q.get({ timeout: 5 }));
+      assert.equal((err as Error).name, 'TimeoutError');
+      assert.equal(q.waiters.getters, 0);
+    });
+  });
+
+  describe('QueuePutTests', () => {
+    it('test_blocking_put', async () => {
+      const q = new Queue<number>();
+      await q.put(1);
+      assert.equal(await q.get(), 1);
+    });
+
+    it('test_blocking_put_wait', async () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      let finished = false;
+      const producer = (async () => {
+        await q.put(1);
+        await q.put(2);
+        finished = true;
+      })();
+      await tick();
+      assert.ok(!finished);
+      setTimeout(() => q.getNowait(), 10);
+      await producer;
+      assert.ok(finished);
+      assert.equal(q.getNowait(), 2);
+    });
+
+    it('test_nonblocking_put', () => {
+      const q = new Queue<number>();
+      q.putNowait(1);
+      assert.equal(q.getNowait(), 1);
+    });
+
+    it('test_get_cancel_drop_one_pending_reader: aborting a served reader drops nothing', async () => {
+      const q = new Queue<number>();
+      const c = new AbortController();
+      let reader = q.get({ signal: c.signal });
+      await tick();
+      q.putNowait(1);
+      q.putNowait(2);
+      c.abort();
+      let result: number;
+      try {
+        result = await reader;
+      } catch {
+        reader = q.get();
+        result = await reader;
+      }
+      // 2 would mean 1 got dropped.
+      assert.equal(result, 1);
+      assert.equal(q.getNowait(), 2);
+    });
+
+    it('test_get_cancel_drop_many_pending_readers', async () => {
+      const q = new Queue<number>();
+      const c1 = new AbortController();
+      const r1 = track(q.get({ signal: c1.signal }));
+      const r2 = track(q.get());
+      const r3 = track(q.get());
+      await tick();
+      q.putNowait(1);
+      q.putNowait(2);
+      c1.abort();
+      await tick();
+      const received = [r1, r2, r3].filter((r) => r.fulfilled).map((r) => r.value);
+      const left: number[] = [];
+      while (!q.empty()) left.push(q.getNowait());
+      // Every item is either received or still queued, exactly once.
+      assert.deepEqual([...received, ...left].sort(), [1, 2]);
+      // Whoever is still waiting gets the next item.
+      q.putNowait(3);
+      await tick();
+      assert.ok([r1, r2, r3].every((r) => r.settled));
+    });
+
+    it('test_put_cancel_drop: aborting a served writer leaves its item exactly once', async () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      q.putNowait(1);
+      const c = new AbortController();
+      let writer = q.put(2, { signal: c.signal });
+      await tick();
+      assert.equal(q.getNowait(), 1);
+      c.abort();
+      try {
+        await writer;
+      } catch {
+        writer = q.put(2);
+        await writer;
+      }
+      assert.equal(q.getNowait(), 2);
+      assert.equal(q.qsize(), 0);
+    });
+
+    it('test_nonblocking_put_exception', () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      q.putNowait(1);
+      assert.throws(() => q.putNowait(2), QueueFull);
+    });
+
+    it('test_float_maxsize: 1.3 holds two items, as in asyncio', async () => {
+      const q = new Queue<number>({ maxsize: 1.3 });
+      q.putNowait(1);
+      q.putNowait(2);
+      assert.ok(q.full());
+      assert.throws(() => q.putNowait(3), QueueFull);
+
+      const r = new Queue<number>({ maxsize: 1.3 });
+      await r.put(1);
+      await r.put(2);
+      assert.ok(r.full());
+    });
+
+    it('test_put_cancelled: a put on an unbounded queue completes', async () => {
+      const q = new Queue<number>();
+      const t = track(
+        (async () => {
+          await q.put(1);
+          return true;
+        })(),
+      );
+      assert.equal(await q.get(), 1);
+      await tick();
+      assert.ok(t.fulfilled);
+      assert.equal(t.value, true);
+    });
+
+    it('test_put_cancelled_race: an aborted blocked put leaves no item', async () => {
+      const q = new Queue<string>({ maxsize: 1 });
+      const c = new AbortController();
+      const putA = track(q.put('a'));
+      const putB = track(q.put('b'));
+      const putC = track(q.put('X', { signal: c.signal }));
+      await tick();
+      assert.ok(putA.fulfilled);
+      assert.ok(!putB.settled);
+      c.abort();
+      await tick();
+      assert.ok(putC.settled && !putC.fulfilled);
+      assert.equal(q.getNowait(), 'a');
+      await tick();
+      assert.equal(q.getNowait(), 'b');
+      await putB.promise;
+      assert.ok(q.empty());
+    });
+
+    it('test_put_with_waiting_getters', async () => {
+      const q = new Queue<string>();
+      const t = q.get();
+      await tick();
+      await q.put('a');
+      assert.equal(await t, 'a');
+    });
+
+    it('test_why_are_putters_waiting: four putters on maxsize 2 all finish', async () => {
+      const q = new Queue<number>({ maxsize: 2 });
+      const getter = (async () => {
+        await tick();
+        const n = q.qsize();
+        for (let i = 0; i < n; i++) q.getNowait();
+      })();
+      await Promise.all([getter, q.put(0), q.put(1), q.put(2), q.put(3)]);
+      assert.deepEqual([q.getNowait(), q.getNowait()], [2, 3]);
+    });
+
+    it('test_cancelled_puts_not_being_held_in_self_putters', async () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      q.putNowait(1);
+      const c = new AbortController();
+      const put = q.put(1, { signal: c.signal });
+      await tick();
+      assert.equal(q.waiters.putters, 1);
+      c.abort();
+      await rejection(put);
+      assert.equal(q.waiters.putters, 0);
+    });
+
+    it('test_cancelled_put_silence_value_error_exception: abort after being served is harmless', async () => {
+      const q = new Queue<number>({ maxsize: 1 });
+      q.putNowait(1);
+      const c = new AbortController();
+      const put = track(q.put(2, { signal: c.signal }));
+      await tick();
+      q.getNowait(); // serves the blocked put: its item moves in
+      c.abort(); // must not throw, and must not take the item back out
+      await tick();
+      assert.ok(put.fulfilled);
+      assert.equal(q.qsize(), 1);
+      assert.equal(q.getNowait(), 2);
+    });
+  });
+
+  describe('LifoQueueTests / PriorityQueueTests', () => {
+    it('LifoQueueTests.test_order', async () => {
+      const q = new LifoQueue<number>();
+      for (const i of [1, 3, 2]) await q.put(i);
+      assert.deepEqual([await q.get(), await q.get(), await q.get()], [2, 3, 1]);
+    });
+
+    it('PriorityQueueTests.test_order', async () => {
+      const q = new PriorityQueue<number>();
+      for (const i of [1, 3, 2]) await q.put(i);
+      assert.deepEqual([await q.get(), await q.get(), await q.get()], [1, 2, 3]);
+    });
+  });
+
+  for (const [label, Q] of classes) {
+    describe(`${label}JoinTests (_QueueJoinTestMixin)`, () => {
+      it('test_task_done_underflow', () => {
+        assert.throws(() => new Q().taskDone(), RangeError);
+      });
+
+      it('test_task_done: two workers, join() waits for all 100 items', async () => {
+        const q = new Q<number>();
+        for (let i = 0; i < 100; i++) q.putNowait(i);
+        let sum = 0;
+        let running = true;
+        const worker = async () => {
+          while (running) {
+            const item = await q.get();
+            sum += item;
+            q.taskDone();
+          }
+        };
+        const workers = [worker(), worker()];
+        await q.join();
+        assert.equal(sum, 4950);
+        running = false;
+        q.putNowait(0);
+        q.putNowait(0);
+        await Promise.all(workers);
+      });
+
+      it('test_join_empty_queue', async () => {
+        const q = new Q();
+        await q.join();
+        await q.join();
+      });
+
+      it('test_format: tasks count in the debug string', () => {
+        const q = new Q<number>();
+        assert.match(String(q), /maxsize=0/);
+        assert.doesNotMatch(String(q), /tasks=/);
+        q.putNowait(1);
+        q.putNowait(2);
+        assert.match(String(q), /tasks=2/);
+      });
+    });
+
+    describe(`${label}ShutdownTests (_QueueShutdownTestMixin)`, () => {
+      it('test_format', () => {
+        const q = new Q();
+        q.shutdown();
+        assert.match(String(q), /maxsize=0 .*shutdown/);
+      });
+
+      it('test_shutdown_empty', async () => {
+        const q = new Q<string>();
+        const getter = track(q.get());
+        await tick();
+        q.shutdown();
+        assert.equal(q.qsize(), 0);
+        await q.join();
+        await tick();
+        assert.ok(getter.settled);
+        assert.ok(getter.error instanceof QueueShutDown);
+        assert.ok((await rejection(q.put('data'))) instanceof QueueShutDown);
+        assert.throws(() => q.putNowait('data'), QueueShutDown);
+        assert.ok((await rejection(q.get())) instanceof QueueShutDown);
+        assert.throws(() => q.getNowait(), QueueShutDown);
+      });
+
+      it('test_shutdown_nonempty', async () => {
+        const q = new Q<string>({ maxsize: 1 });
+        q.putNowait('data');
+        const join = track(q.join());
+        const put = track(q.put('data2'));
+        await tick();
+        assert.ok(!put.settled);
+        q.shutdown();
+        assert.equal(q.qsize(), 1);
+        await tick();
+        assert.ok(put.error instanceof QueueShutDown);
+        assert.equal(await q.get(), 'data');
+        await tick();
+        assert.ok(!join.settled);
+        assert.ok((await rejection(q.put('data'))) instanceof QueueShutDown);
+        assert.throws(() => q.putNowait('data'), QueueShutDown);
+        assert.ok((await rejection(q.get())) instanceof QueueShutDown);
+        assert.throws(() => q.getNowait(), QueueShutDown);
+        q.taskDone();
+        await tick();
+        assert.ok(join.fulfilled);
+        assert.throws(() => q.taskDone(), RangeError);
+      });
+
+      it('test_shutdown_immediate', async () => {
+        const q = new Q<string>();
+        q.putNowait('data');
+        const join = track(q.join());
+        q.shutdown({ immediate: true });
+        assert.equal(q.qsize(), 0);
+        await tick();
+        assert.ok(join.fulfilled);
+        assert.ok((await rejection(q.put('data'))) instanceof QueueShutDown);
+        assert.throws(() => q.putNowait('data'), QueueShutDown);
+        assert.ok((await rejection(q.get())) instanceof QueueShutDown);
+        assert.throws(() => q.getNowait(), QueueShutDown);
+        assert.throws(() => q.taskDone(), RangeError);
+      });
+
+      it('test_shutdown_immediate_with_unfinished', async () => {
+        const q = new Q<string>();
+        q.putNowait('data');
+        q.putNowait('data');
+        const join = track(q.join());
+        assert.equal(await q.get(), 'data');
+        q.shutdown({ immediate: true });
+        assert.equal(q.qsize(), 0);
+        await tick();
+        assert.ok(!join.settled);
+        assert.ok((await rejection(q.put('data'))) instanceof QueueShutDown);
+        assert.throws(() => q.putNowait('data'), QueueShutDown);
+        assert.ok((await rejection(q.get())) instanceof QueueShutDown);
+        assert.throws(() => q.getNowait(), QueueShutDown);
+        q.taskDone();
+        assert.throws(() => q.taskDone(), RangeError);
+        await tick();
+        assert.ok(join.fulfilled);
+      });
+    });
+  }
+});
