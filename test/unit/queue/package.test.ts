@@ -1,0 +1,100 @@
+// The published library as a user's program sees it: `require('queuescope')` and
+// `import('queuescope')` through the package's `exports` map (Node resolves a package's
+// own name from inside it), and the bundled .d.ts compiling for a small typed consumer.
+
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+
+function run(file: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: root, timeout: 60_000 }, (err, stdout, stderr) => {
+      const code = err === null ? 0 : typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : null;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+// Exercises the API a little, so a bundle that loads but is broken still fails.
+const exercise = `
+  const q = new m.Queue({ maxsize: 1, name: 'pkg' });
+  const names = ['Queue', 'LifoQueue', 'PriorityQueue', 'QueueEmpty', 'QueueFull', 'QueueShutDown', 'QueueTimeout'].filter((k) => typeof m[k] !== 'function');
+  if (names.length) throw new Error('missing exports: ' + names);
+  const got = q.get();
+  q.putNowait(41);
+  got.then(async (v) => {
+    let name = '';
+    try { q.getNowait(); } catch (e) { name = (e instanceof m.QueueEmpty) + ':' + e.name; }
+    const p = new m.PriorityQueue();
+    p.putNowait(3); p.putNowait(1);
+    console.log(JSON.stringify({ v, name, first: p.getNowait(), qname: q.name }));
+  });`;
+const expected = { v: 41, name: 'true:QueueEmpty', first: 1, qname: 'pkg' };
+
+describe('package exports (dist/lib)', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    if (!fs.existsSync(path.join(root, 'dist/lib/index.js')) || !fs.existsSync(path.join(root, 'dist/lib/index.d.ts'))) {
+      const built = await run(process.execPath, ['esbuild.js']);
+      assert.equal(built.code, 0, built.stderr);
+    }
+  });
+
+  it("require('queuescope') loads dist/lib/index.js (CommonJS)", async () => {
+    const program = `const m = require('queuescope');
+      if (!require.resolve('queuescope').endsWith(require('path').join('dist', 'lib', 'index.js'))) throw new Error(require.resolve('queuescope'));
+      ${exercise}`;
+    const r = await run(process.execPath, ['-e', program]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), expected);
+  });
+
+  it("import('queuescope') loads dist/lib/index.mjs (ESM)", async () => {
+    const program = `const m = await import('queuescope');
+      if (!import.meta.resolve('queuescope').endsWith('/dist/lib/index.mjs')) throw new Error(import.meta.resolve('queuescope'));
+      ${exercise}`;
+    const r = await run(process.execPath, ['--input-type=module', '-e', program]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), expected);
+  });
+
+  it('dist/lib/index.d.ts types a small consumer, and rejects misuse', async () => {
+    const dir = path.join(root, '.tmp', `types-${process.pid}`);
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'consumer.mts'),
+        `import { Queue, PriorityQueue, LifoQueue, QueueTimeout, QueueShutDown, type QueueOptions } from 'queuescope';
+const opts: QueueOptions = { maxsize: 2, name: 'typed' };
+const q = new Queue<number>(opts);
+await q.put(1, { timeout: 10, signal: AbortSignal.timeout(100) });
+const n: number = await q.get({ timeout: 5 });
+const p = new PriorityQueue<{ at: number }>({ compare: (a, b) => a.at - b.at });
+const l = new LifoQueue<string>();
+for await (const s of l) s.toUpperCase();
+const e: Error = new QueueTimeout();
+const sd: boolean = new QueueShutDown() instanceof Error && q.isShutdown;
+q.shutdown({ immediate: true });
+await q.join();
+// @ts-expect-error a number queue takes numbers only
+q.putNowait('x');
+// @ts-expect-error timeout is a number
+void q.get({ timeout: '5' });
+export { n, p, e, sd };
+`,
+      );
+      fs.writeFileSync(
+        path.join(dir, 'tsconfig.json'),
+        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false }, files: ['consumer.mts'] }),
+      );
+      const r = await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
