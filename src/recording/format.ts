@@ -1,0 +1,164 @@
+// The .qscope recording format: constants, the reader's error type, and the per-line
+// validation that decides whether a parsed JSON value is a RecordingLine we can trust.
+// The line types themselves live in src/protocol/wire.ts (one definition for every side).
+
+import { PROTOCOL_VERSION, type RecordingHeader, type RecordingLine } from '../protocol/wire';
+
+/** File name extension of recordings. */
+export const RECORDING_EXTENSION = '.qscope';
+
+/** The two bytes every gzip stream starts with (RFC 1952). */
+export const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/** The writer compresses a recording once it grows past this many bytes. */
+export const GZIP_THRESHOLD_BYTES = 1024 * 1024;
+
+/** A single line longer than this is treated as corrupt (keeps memory bounded). */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+/** Why a recording could not be read at all. */
+export type RecordingErrorCode = 'empty' | 'not-recording' | 'version' | 'io' | 'cancelled';
+
+/** A recording that cannot be opened, with a message meant for the user. */
+export class RecordingError extends Error {
+  override name = 'RecordingError';
+  constructor(
+    readonly code: RecordingErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function makeHeader(writer: RecordingHeader['writer'], label?: string, created = Date.now()): RecordingHeader {
+  const header: RecordingHeader = { type: 'qscope', v: PROTOCOL_VERSION, created, writer };
+  if (label !== undefined) header.label = label;
+  return header;
+}
+
+// ---------------------------------------------------------------------------
+// Validation: required fields per line type, as a lookup table. Only what a reader
+// relies on is checked; unknown fields pass (writers may add optional ones).
+// ---------------------------------------------------------------------------
+
+type FieldKind = 'number' | 'string' | 'boolean' | 'object' | 'array';
+type Shape = Readonly<Record<string, FieldKind>>;
+
+const EVENT_SHAPES: Readonly<Record<string, Shape>> = {
+  queue: { t: 'number', q: 'number', name: 'string', kind: 'string', maxsize: 'number', size: 'number' },
+  samples: { t: 'number', rows: 'array' },
+  wait: { t: 'number', q: 'number', w: 'number', role: 'string' },
+  waitEnd: { t: 'number', q: 'number', w: 'number', outcome: 'string', ms: 'number' },
+  shortWaits: { t: 'number', q: 'number', role: 'string', count: 'number', totalMs: 'number', hist: 'array' },
+  counters: { t: 'number', q: 'number', c: 'object', unfinished: 'number' },
+  shutdown: { t: 'number', q: 'number', immediate: 'boolean' },
+  gc: { t: 'number', q: 'number' },
+  dropped: { t: 'number', total: 'number' },
+};
+
+const SOURCE_INFO_SHAPE: Shape = { pid: 'number', threadId: 'number', origin: 'number' };
+const COUNTERS_SHAPE: Shape = { puts: 'number', gets: 'number' };
+const SNAPSHOT_SHAPE: Shape = { t: 'number', queues: 'array' };
+const QUEUE_SNAPSHOT_SHAPE: Shape = { q: 'number', name: 'string', kind: 'string', maxsize: 'number', size: 'number', counters: 'object', waiters: 'array' };
+const WAITER_SNAPSHOT_SHAPE: Shape = { w: 'number', q: 'number', role: 'string', since: 'number' };
+
+function kindOf(value: unknown): FieldKind | 'other' {
+  if (Array.isArray(value)) return 'array';
+  if (value === null) return 'other';
+  const t = typeof value;
+  if (t === 'number') return Number.isFinite(value) ? 'number' : 'other';
+  if (t === 'string' || t === 'boolean' || t === 'object') return t;
+  return 'other';
+}
+
+/** The first field of `value` that does not match `shape`, as a reason; null when it matches. */
+function checkShape(value: Record<string, unknown>, shape: Shape, where: string): string | null {
+  for (const key in shape) {
+    if (kindOf(value[key]) !== shape[key]) return `${where}: field "${key}" should be a ${shape[key]}`;
+  }
+  return null;
+}
+
+function checkSampleRows(rows: unknown[]): string | null {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (!Array.isArray(row) || row.length < 6) return `samples: row ${i} should be [q, depth, min, max, puts, gets]`;
+    for (let k = 0; k < 6; k++) if (typeof row[k] !== 'number') return `samples: row ${i} holds a non-number`;
+  }
+  return null;
+}
+
+function checkSnapshot(snapshot: unknown): string | null {
+  if (kindOf(snapshot) !== 'object') return 'source: "snapshot" should be an object';
+  const snap = snapshot as Record<string, unknown>;
+  const bad = checkShape(snap, SNAPSHOT_SHAPE, 'snapshot');
+  if (bad) return bad;
+  for (const queue of snap.queues as unknown[]) {
+    if (kindOf(queue) !== 'object') return 'snapshot: a queue is not an object';
+    const qs = queue as Record<string, unknown>;
+    const badQueue = checkShape(qs, QUEUE_SNAPSHOT_SHAPE, 'snapshot queue') ?? checkShape(qs.counters as Record<string, unknown>, COUNTERS_SHAPE, 'snapshot counters');
+    if (badQueue) return badQueue;
+    for (const waiter of qs.waiters as unknown[]) {
+      if (kindOf(waiter) !== 'object') return 'snapshot: a waiter is not an object';
+      const badWaiter = checkShape(waiter as Record<string, unknown>, WAITER_SNAPSHOT_SHAPE, 'snapshot waiter');
+      if (badWaiter) return badWaiter;
+    }
+  }
+  return null;
+}
+
+/**
+ * Why `value` (a parsed JSON line that is not the header) is not a usable RecordingLine,
+ * or null when it is. Lines of a type this version does not know return 'unknown'
+ * (readers skip them quietly: newer writers may add event types within a version).
+ */
+export function validateBodyLine(value: unknown): string | null | 'unknown' {
+  if (kindOf(value) !== 'object') return 'not a JSON object';
+  const line = value as Record<string, unknown>;
+  const type = line.type;
+  if (typeof type !== 'string') return 'no "type" field';
+  if (type === 'qscope') return 'a second header line';
+  if (typeof line.src !== 'string') return `${type}: field "src" should be a string`;
+  switch (type) {
+    case 'source': {
+      if (kindOf(line.info) !== 'object') return 'source: field "info" should be an object';
+      const bad = checkShape(line.info as Record<string, unknown>, SOURCE_INFO_SHAPE, 'source info');
+      if (bad) return bad;
+      return line.snapshot === undefined ? null : checkSnapshot(line.snapshot);
+    }
+    case 'end':
+      return checkShape(line, { t: 'number', reason: 'string' }, 'end');
+    default: {
+      const shape = EVENT_SHAPES[type];
+      if (!shape) return 'unknown';
+      const bad = checkShape(line, shape, type);
+      if (bad) return bad;
+      if (type === 'samples') return checkSampleRows(line.rows as unknown[]);
+      if (type === 'counters') return checkShape(line.c as Record<string, unknown>, COUNTERS_SHAPE, 'counters');
+      return null;
+    }
+  }
+}
+
+/** Classifies the first line of a file: the header, or a RecordingError saying why not. */
+export function checkHeader(value: unknown): RecordingHeader | RecordingError {
+  const notOurs = new RecordingError('not-recording', 'This is not a QueueScope recording: its first line is not a "qscope" header.');
+  if (kindOf(value) !== 'object') return notOurs;
+  const head = value as Record<string, unknown>;
+  if (head.type !== 'qscope') return notOurs;
+  if (kindOf(head.v) !== 'number') return new RecordingError('not-recording', 'This recording\'s header has no format version ("v").');
+  if (head.v !== PROTOCOL_VERSION) {
+    const newer = (head.v as number) > PROTOCOL_VERSION;
+    return new RecordingError(
+      'version',
+      `This recording uses format version ${head.v as number}; this QueueScope reads version ${PROTOCOL_VERSION}` +
+        (newer ? '. Update QueueScope to open it.' : '.'),
+    );
+  }
+  return head as unknown as RecordingHeader;
+}
+
+/** Narrowing helper for callers that route lines by type. */
+export function isHeader(line: RecordingLine): line is RecordingHeader {
+  return line.type === 'qscope';
+}

@@ -1,0 +1,182 @@
+// Streaming reader of .qscope files: file stream -> gunzip (when the file starts with the
+// gzip magic bytes) -> line splitter -> JSON parse + validation -> the caller's sink, one
+// batch of lines per chunk. Memory stays bounded whatever the file size: nothing holds
+// more than one chunk plus one partial line, and the next chunk is only read once the
+// sink has taken the previous batch (the async iterator gives us back-pressure).
+
+import * as fs from 'node:fs';
+import { pipeline } from 'node:stream';
+import * as zlib from 'node:zlib';
+import type { RecordingHeader, RecordingLine } from '../protocol/wire';
+import { GZIP_MAGIC, MAX_LINE_BYTES, RecordingError } from './format';
+import { LineSplitter } from './lineSplitter';
+import { RecordingParser, type LineProblem } from './parser';
+
+/** Bytes read from disk per chunk. */
+const CHUNK_BYTES = 256 * 1024;
+
+/** A file whose first this-many decoded bytes hold no header line is not a recording. */
+const HEADER_SNIFF_BYTES = 1024 * 1024;
+
+export interface ReadProgress {
+  /** Bytes read from the file so far (compressed bytes for a gzip file). */
+  bytesRead: number;
+  totalBytes: number;
+  /** Lines accepted so far. */
+  lines: number;
+}
+
+export interface ReadOptions {
+  /** Receives each batch of validated lines in file order; may return a promise (back-pressure). */
+  onLines: (lines: RecordingLine[]) => void | Promise<void>;
+  onProgress?: (progress: ReadProgress) => void;
+  signal?: AbortSignal;
+  /** Longest line accepted (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
+}
+
+export interface ReadResult {
+  header: RecordingHeader;
+  gzip: boolean;
+  totalBytes: number;
+  /** Lines accepted (the header included). */
+  lines: number;
+  /** True when the file ended inside a line (a writer that crashed); that piece was dropped. */
+  truncated: boolean;
+  /** Lines skipped as corrupt (the first few, with their line numbers) and their total. */
+  corrupt: LineProblem[];
+  corruptCount: number;
+  /** Lines of an event type this version does not know (skipped). */
+  unknownLines: number;
+  /** Human-readable warnings, empty when the file was perfect. */
+  warnings: string[];
+}
+
+/** Reads a recording file, streaming its lines into `options.onLines`. Throws RecordingError. */
+export async function readRecording(path: string, options: ReadOptions): Promise<ReadResult> {
+  const { totalBytes, gzip } = await probeFile(path);
+  if (totalBytes === 0) throw new RecordingError('empty', 'The recording is empty (0 bytes).');
+
+  const file = fs.createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  // Z_SYNC_FLUSH at the end: a gzip file cut short by a crash yields what it holds
+  // instead of an "unexpected end of file" error, so the whole lines are kept.
+  const source = gzip
+    ? pipeline(file, zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH }), () => undefined)
+    : file;
+
+  const splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
+  const parser = new RecordingParser();
+  let decodedBytes = 0;
+  let truncated = false;
+
+  const deliver = async (batch: RecordingLine[]): Promise<void> => {
+    if (batch.length) await options.onLines(batch);
+  };
+  const checkCancelled = (): void => {
+    if (options.signal?.aborted) throw new RecordingError('cancelled', 'Reading the recording was cancelled.');
+  };
+
+  try {
+    checkCancelled();
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      checkCancelled();
+      decodedBytes += chunk.length;
+      const batch: RecordingLine[] = [];
+      for (const line of splitter.push(chunk)) {
+        const parsed = parser.accept(line);
+        if (parsed) batch.push(parsed);
+      }
+      if (!parser.account.header && (decodedBytes > HEADER_SNIFF_BYTES || splitter.oversizedLines.length)) {
+        throw notRecording();
+      }
+      await deliver(batch);
+      options.onProgress?.({ bytesRead: file.bytesRead, totalBytes, lines: parser.account.lines });
+    }
+  } catch (err) {
+    file.destroy();
+    throw asRecordingError(err, path);
+  }
+
+  const rest = splitter.finish();
+  if (rest && rest.text.trim() !== '') {
+    // A last line without its newline is kept when it is whole JSON (some writers omit the
+    // final newline); JSON cut short is the piece an interrupted writer left behind.
+    if (parsesAsJson(rest.text) || !parser.account.header) {
+      const parsed = parser.accept(rest);
+      if (parsed) await deliver([parsed]);
+    } else {
+      truncated = true;
+    }
+  }
+  for (const no of splitter.oversizedLines) parser.corrupt(no, `longer than ${options.maxLineBytes ?? MAX_LINE_BYTES} bytes`);
+
+  const account = parser.account;
+  if (!account.header) throw parser.sawAnyLine ? notRecording() : new RecordingError('empty', 'The recording is empty (it holds no lines).');
+  options.onProgress?.({ bytesRead: totalBytes, totalBytes, lines: account.lines });
+
+  const warnings: string[] = [];
+  if (truncated) warnings.push(`The file ends mid-line (the writer was probably interrupted); kept ${account.lines} whole lines.`);
+  if (account.corruptCount) {
+    const shown = account.corrupt.map((p) => `line ${p.line}: ${p.reason}`).join('; ');
+    const more = account.corruptCount > account.corrupt.length ? `; and ${account.corruptCount - account.corrupt.length} more` : '';
+    warnings.push(`Skipped ${account.corruptCount} corrupt line${account.corruptCount === 1 ? '' : 's'} (${shown}${more}); kept the rest.`);
+  }
+  return {
+    header: account.header,
+    gzip,
+    totalBytes,
+    lines: account.lines,
+    truncated,
+    corrupt: account.corrupt,
+    corruptCount: account.corruptCount,
+    unknownLines: account.unknownLines,
+    warnings,
+  };
+}
+
+/** Collects every line of a (small) recording in memory: for tests and tools, not for big files. */
+export async function readRecordingLines(path: string, signal?: AbortSignal): Promise<{ lines: RecordingLine[]; result: ReadResult }> {
+  const lines: RecordingLine[] = [];
+  const result = await readRecording(path, { onLines: (batch) => void lines.push(...batch), signal });
+  return { lines, result };
+}
+
+async function probeFile(path: string): Promise<{ totalBytes: number; gzip: boolean }> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(path, 'r');
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw new RecordingError('io', `${path} is a folder, not a recording.`);
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return { totalBytes: stat.size, gzip: bytesRead === 2 && magic[0] === GZIP_MAGIC[0] && magic[1] === GZIP_MAGIC[1] };
+  } catch (err) {
+    throw asRecordingError(err, path);
+  } finally {
+    await handle?.close();
+  }
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function notRecording(): RecordingError {
+  return new RecordingError('not-recording', 'This is not a QueueScope recording: its first line is not a "qscope" header.');
+}
+
+function asRecordingError(err: unknown, path: string): RecordingError {
+  if (err instanceof RecordingError) return err;
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code === 'ENOENT') return new RecordingError('io', `No such file: ${path}`);
+  if (e?.code === 'EISDIR') return new RecordingError('io', `${path} is a folder, not a recording.`);
+  if (typeof e?.code === 'string' && e.code.startsWith('Z_')) {
+    return new RecordingError('not-recording', `The recording is compressed but its gzip data is damaged (${e.message}).`);
+  }
+  return new RecordingError('io', `Could not read ${path}: ${e?.message ?? String(err)}`);
+}

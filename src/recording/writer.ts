@@ -1,0 +1,113 @@
+// Writes a recording (header + lines) as NDJSON, gzip-compressed once it is larger than
+// GZIP_THRESHOLD_BYTES. The file appears atomically: everything goes to a temporary file
+// in the same folder, which is flushed to disk and then renamed over the target, so a
+// reader (or a crash) never sees half a recording under the real name.
+// Memory stays bounded: at most the threshold's worth of lines is held to decide on
+// compression; after that lines stream through with back-pressure.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as zlib from 'node:zlib';
+import type { RecordingHeader, RecordingLine } from '../protocol/wire';
+import { GZIP_THRESHOLD_BYTES } from './format';
+
+export interface WriteOptions {
+  /** true: always gzip; false: never; 'auto' (default): gzip when larger than the threshold. */
+  gzip?: boolean | 'auto';
+  gzipThresholdBytes?: number;
+  signal?: AbortSignal;
+}
+
+export interface WriteResult {
+  path: string;
+  lines: number;
+  /** Uncompressed NDJSON size. */
+  textBytes: number;
+  /** Size on disk. */
+  fileBytes: number;
+  gzip: boolean;
+}
+
+/** Text handed to the file stream per write. */
+const CHUNK_CHARS = 64 * 1024;
+
+type LineSource = Iterable<RecordingLine> | AsyncIterable<RecordingLine>;
+
+/** Writes `header` then every line of `body` to `target`, atomically. */
+export async function writeRecording(target: string, header: RecordingHeader, body: LineSource, options: WriteOptions = {}): Promise<WriteResult> {
+  const threshold = options.gzipThresholdBytes ?? GZIP_THRESHOLD_BYTES;
+  const lines = toAsyncIterator(body);
+  let count = 1;
+  let textBytes = 0;
+  const encode = (line: RecordingLine): string => {
+    const text = JSON.stringify(line) + '\n';
+    textBytes += Buffer.byteLength(text);
+    return text;
+  };
+
+  // Look ahead up to the threshold to decide on compression without holding more.
+  const head: string[] = [encode(header)];
+  let exhausted = false;
+  if (options.gzip === 'auto' || options.gzip === undefined) {
+    while (textBytes <= threshold) {
+      const next = await lines.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      head.push(encode(next.value));
+      count++;
+    }
+  }
+  const gzip = options.gzip === true || ((options.gzip === 'auto' || options.gzip === undefined) && !exhausted);
+
+  // Lines are joined into chunks of about CHUNK_CHARS: one stream write per line is slow.
+  async function* text(): AsyncGenerator<string> {
+    let chunk = head.join('');
+    head.length = 0;
+    if (!exhausted) {
+      for (let next = await lines.next(); !next.done; next = await lines.next()) {
+        count++;
+        chunk += encode(next.value);
+        if (chunk.length >= CHUNK_CHARS) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+    }
+    if (chunk) yield chunk;
+  }
+
+  const dir = path.dirname(target);
+  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const out = fs.createWriteStream(temp, { flags: 'wx' });
+  try {
+    const source = Readable.from(text(), { objectMode: false });
+    if (gzip) await pipeline(source, zlib.createGzip(), out, { signal: options.signal });
+    else await pipeline(source, out, { signal: options.signal });
+    await fsyncFile(temp);
+    await fs.promises.rename(temp, target);
+  } catch (err) {
+    out.destroy();
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  }
+  const { size } = await fs.promises.stat(target);
+  return { path: target, lines: count, textBytes, fileBytes: size, gzip };
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function toAsyncIterator(source: LineSource): AsyncIterator<RecordingLine> | Iterator<RecordingLine> {
+  if (Symbol.asyncIterator in source) return (source as AsyncIterable<RecordingLine>)[Symbol.asyncIterator]();
+  return (source as Iterable<RecordingLine>)[Symbol.iterator]();
+}

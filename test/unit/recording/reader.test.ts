@@ -1,0 +1,183 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import type { RecordingLine } from '../../../src/protocol/wire';
+import { RecordingError } from '../../../src/recording/format';
+import { readRecording, readRecordingLines, type ReadProgress } from '../../../src/recording/reader';
+import { syntheticRecording, tempDir, toNdjson } from './fixture';
+
+describe('recording reader', () => {
+  let dir: string;
+  let cleanup: () => void;
+  beforeEach(() => ({ dir, cleanup } = tempDir()));
+  afterEach(() => cleanup());
+
+  const write = (name: string, content: string | Buffer): string => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, content);
+    return file;
+  };
+  const rejectsWith = async (file: string, code: string, message: RegExp): Promise<void> => {
+    await assert.rejects(readRecordingLines(file), (err: unknown) => {
+      assert.ok(err instanceof RecordingError, `expected a RecordingError, got ${String(err)}`);
+      assert.equal(err.code, code);
+      assert.match(err.message, message);
+      return true;
+    });
+  };
+
+  it('reads a plain file line for line, in order', async () => {
+    const lines = syntheticRecording({ sources: 2, ticks: 30 });
+    const { lines: read, result } = await readRecordingLines(write('a.qscope', toNdjson(lines)));
+    assert.deepEqual(read, lines);
+    assert.equal(result.lines, lines.length);
+    assert.equal(result.gzip, false);
+    assert.deepEqual(result.warnings, []);
+  });
+
+  it('reads a gzip file (detected by its magic bytes, whatever its name) to the same lines', async () => {
+    const lines = syntheticRecording({ ticks: 30 });
+    const { lines: read, result } = await readRecordingLines(write('plain-name.qscope', zlib.gzipSync(toNdjson(lines))));
+    assert.equal(result.gzip, true);
+    assert.deepEqual(read, lines);
+  });
+
+  it('keeps every whole line across chunk boundaries, including multi-byte UTF-8', async () => {
+    // Names full of multi-byte characters, many ticks: lines straddle 256 KB chunks.
+    const lines = syntheticRecording({ ticks: 4000, queues: 3, names: ['äöü-é', '队列', '🚀 rockets'] });
+    const text = toNdjson(lines);
+    assert.ok(Buffer.byteLength(text) > 600 * 1024, 'fixture must span several chunks');
+    const { lines: read } = await readRecordingLines(write('big.qscope', text));
+    assert.deepEqual(read, lines);
+  });
+
+  it('streams in batches with progress that ends at the file size', async () => {
+    const lines = syntheticRecording({ ticks: 4000 });
+    const file = write('p.qscope', toNdjson(lines));
+    const progress: ReadProgress[] = [];
+    let batches = 0;
+    await readRecording(file, { onLines: () => void batches++, onProgress: (p) => progress.push(p) });
+    assert.ok(batches > 1, 'a big file arrives in more than one batch');
+    const size = fs.statSync(file).size;
+    assert.equal(progress.at(-1)?.bytesRead, size);
+    assert.equal(progress.at(-1)?.lines, lines.length);
+    for (let i = 1; i < progress.length; i++) assert.ok(progress[i].bytesRead >= progress[i - 1].bytesRead);
+  });
+
+  it('waits for an async sink before reading on (back-pressure)', async () => {
+    const file = write('bp.qscope', toNdjson(syntheticRecording({ ticks: 4000 })));
+    let inSink = false;
+    await readRecording(file, {
+      onLines: async () => {
+        assert.equal(inSink, false, 'a batch arrived while the previous one was still being taken');
+        inSink = true;
+        await new Promise((r) => setImmediate(r));
+        inSink = false;
+      },
+    });
+  });
+
+  it('keeps the whole lines of a file cut mid-line, with a warning that says so', async () => {
+    const lines = syntheticRecording({ ticks: 20 });
+    const text = toNdjson(lines);
+    const cut = text.slice(0, text.length - 25); // the last line loses its end
+    const { lines: read, result } = await readRecordingLines(write('cut.qscope', cut));
+    assert.deepEqual(read, lines.slice(0, -1));
+    assert.equal(result.truncated, true);
+    assert.equal(result.warnings.length, 1);
+    assert.match(result.warnings[0], /ends mid-line/);
+    assert.match(result.warnings[0], new RegExp(`kept ${lines.length - 1} whole lines`));
+  });
+
+  it('keeps the whole lines of a gzip file cut short by a crash', async () => {
+    const lines = syntheticRecording({ ticks: 400 });
+    const gz = zlib.gzipSync(toNdjson(lines));
+    const { lines: read, result } = await readRecordingLines(write('cut.qscope', gz.subarray(0, Math.floor(gz.length * 0.6))));
+    assert.ok(read.length > 10 && read.length < lines.length, `kept ${read.length} of ${lines.length}`);
+    assert.deepEqual(read, lines.slice(0, read.length));
+    assert.equal(result.truncated, true);
+  });
+
+  it('accepts a last line that lacks only its newline, without a warning', async () => {
+    const lines = syntheticRecording({ ticks: 5 });
+    const { lines: read, result } = await readRecordingLines(write('nonl.qscope', toNdjson(lines).trimEnd()));
+    assert.deepEqual(read, lines);
+    assert.deepEqual(result.warnings, []);
+  });
+
+  it('skips corrupt lines with their line numbers and keeps the rest', async () => {
+    const lines = syntheticRecording({ ticks: 10 });
+    const texts = lines.map((l) => JSON.stringify(l));
+    texts[3] = '{"type":"samples","src":"4000:0","t":1,"rows":[[1,2,3]]}'; // short row
+    texts[5] = '{not json';
+    texts[7] = '{"type":"wait","src":"4000:0","t":"soon","q":1,"w":9,"role":"put"}'; // t not a number
+    const { lines: read, result } = await readRecordingLines(write('bad.qscope', texts.join('\n') + '\n'));
+    const kept = lines.filter((_, i) => i !== 3 && i !== 5 && i !== 7);
+    assert.deepEqual(read, kept);
+    assert.equal(result.corruptCount, 3);
+    assert.deepEqual(result.corrupt.map((p) => p.line), [4, 6, 8]);
+    assert.match(result.warnings.join(' '), /Skipped 3 corrupt lines \(line 4: samples: row 0 .*line 6: invalid JSON.*line 8: wait: field "t" should be a number/);
+  });
+
+  it('skips lines of event types it does not know, quietly (forward compatibility)', async () => {
+    const lines = syntheticRecording({ ticks: 3 });
+    const texts = lines.map((l) => JSON.stringify(l));
+    texts.splice(2, 0, '{"type":"futureThing","src":"4000:0","t":3}');
+    const { lines: read, result } = await readRecordingLines(write('future.qscope', texts.join('\n')));
+    assert.deepEqual(read, lines);
+    assert.equal(result.unknownLines, 1);
+    assert.deepEqual(result.warnings, []);
+  });
+
+  it('refuses an empty file clearly', async () => {
+    await rejectsWith(write('empty.qscope', ''), 'empty', /empty/);
+    await rejectsWith(write('blank.qscope', '\n\n'), 'empty', /empty/);
+  });
+
+  it('refuses a file that is not a recording clearly', async () => {
+    await rejectsWith(write('x.qscope', '{"hello":"world"}\n'), 'not-recording', /not a QueueScope recording/);
+    await rejectsWith(write('y.qscope', 'name,depth\nq,1\n'), 'not-recording', /not a QueueScope recording/);
+    // Binary without any newline: refused after a bounded look, not read to the end.
+    await rejectsWith(write('z.bin', Buffer.alloc(3 * 1024 * 1024, 7)), 'not-recording', /not a QueueScope recording/);
+    await rejectsWith(write('g.qscope', Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])), 'not-recording', /gzip data is damaged/);
+  });
+
+  it('refuses an unknown format version with the version numbers in the message', async () => {
+    const text = '{"type":"qscope","v":7,"created":1,"writer":"hub"}\n{"type":"end","src":"1:0","t":1,"reason":"exit"}\n';
+    await rejectsWith(write('v7.qscope', text), 'version', /format version 7; this QueueScope reads version 1\. Update QueueScope/);
+  });
+
+  it('refuses a missing file with its path', async () => {
+    await rejectsWith(path.join(dir, 'nope.qscope'), 'io', /No such file: .*nope\.qscope/);
+  });
+
+  it('stops when cancelled', async () => {
+    const file = write('c.qscope', toNdjson(syntheticRecording({ ticks: 4000 })));
+    const controller = new AbortController();
+    let seen = 0;
+    await assert.rejects(
+      readRecording(file, {
+        signal: controller.signal,
+        onLines: (batch: RecordingLine[]) => {
+          seen += batch.length;
+          controller.abort();
+        },
+      }),
+      (err: unknown) => err instanceof RecordingError && err.code === 'cancelled',
+    );
+    assert.ok(seen > 0);
+  });
+
+  it('drops a line longer than the limit as corrupt and keeps the others', async () => {
+    const lines = syntheticRecording({ ticks: 3 });
+    const texts = lines.map((l) => JSON.stringify(l));
+    texts.splice(2, 0, JSON.stringify({ type: 'dropped', src: '4000:0', t: 1, total: 1, pad: 'x'.repeat(5000) }));
+    const { lines: read, result } = await readRecording(write('long.qscope', texts.join('\n') + '\n'), { onLines: () => undefined, maxLineBytes: 4096 }).then(
+      async (r) => ({ result: r, lines: (await readRecordingLines(path.join(dir, 'long.qscope'))).lines }),
+    );
+    assert.equal(result.corruptCount, 1);
+    assert.deepEqual(result.corrupt[0], { line: 3, reason: 'longer than 4096 bytes' });
+    assert.equal(read.length, lines.length + 1, 'the default limit accepts it');
+  });
+});
