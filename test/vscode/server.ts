@@ -163,6 +163,8 @@ function serverEnv(extra: Record<string, string> | undefined): NodeJS.ProcessEnv
     env[k] = v;
   }
   env.TMPDIR = config.tmpDir();
+  // No extension gallery: code-server defaults to open-vsx.org, unreachable offline (and not wanted in tests).
+  env.EXTENSIONS_GALLERY = '{}';
   return { ...env, ...extra };
 }
 
