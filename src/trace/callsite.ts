@@ -1,0 +1,111 @@
+// Call sites of blocked put/get calls and of queue constructors: the first stack frame that
+// belongs to the user's code, not to the library or this hub.
+//
+// Capturing a stack is the expensive part of tracing (~2-5 us here, see docs/PROTOCOL.md),
+// so it only happens on slow paths (a call that blocks, a queue created while armed) and the
+// hub rate-bounds it per queue and role (QueueRecord.siteFor).
+//
+// Which frames are the library's: files of the bundle that contains this module
+// (dist/lib/index.js, index.mjs, register.js, or an app that bundled the library) and the
+// file of the queue constructor that registered with the hub. When running from TypeScript
+// sources (tests under tsx) every file in src/trace/ and src/queue/ counts.
+
+import type { CallSite } from '../protocol/wire';
+
+const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+const STACK_LIMIT = 16;
+
+const libraryFiles = new Set<string>();
+const libraryDirs = new Set<string>();
+
+interface Frame {
+  fn: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+function parseFrame(text: string): Frame | null {
+  const m = FRAME.exec(text);
+  if (m === null) return null;
+  let fn = m[1] ?? '';
+  if (fn.startsWith('async ')) fn = fn.slice(6);
+  if (fn.startsWith('new ')) fn = fn.slice(4);
+  if (fn === 'Object.<anonymous>' || fn === '<anonymous>') fn = '';
+  return { fn, file: m[2], line: Number(m[3]), column: Number(m[4]) };
+}
+
+/** The stack above `above` (exclusive) as frames; [] when the host formats stacks differently. */
+function stackFrames(above: (...args: never[]) => unknown): Frame[] {
+  const holder: { stack?: unknown } = {};
+  let limit: number | undefined;
+  try {
+    limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = STACK_LIMIT;
+    Error.captureStackTrace(holder, above);
+  } catch {
+    return [];
+  } finally {
+    if (limit !== undefined) Error.stackTraceLimit = limit;
+  }
+  let text: unknown;
+  try {
+    text = holder.stack; // formatted lazily by V8 (or by a user's prepareStackTrace)
+  } catch {
+    return [];
+  }
+  if (typeof text !== 'string') return [];
+  const out: Frame[] = [];
+  for (const line of text.split('\n')) {
+    const f = parseFrame(line);
+    if (f !== null) out.push(f);
+  }
+  return out;
+}
+
+function dirOf(file: string): string {
+  const i = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return i >= 0 ? file.slice(0, i + 1) : file;
+}
+
+function isTypeScriptSource(file: string): boolean {
+  return /\.[cm]?tsx?$/.test(file);
+}
+
+function addLibraryFile(file: string): void {
+  libraryFiles.add(file);
+  // From sources, the library and hub are many files: their directories are the library.
+  if (isTypeScriptSource(file)) libraryDirs.add(dirOf(file));
+}
+
+export function isLibraryFile(file: string): boolean {
+  return libraryFiles.has(file) || (libraryDirs.size > 0 && libraryDirs.has(dirOf(file)));
+}
+
+/** The frames of the hub's own module: learnt once, when this module loads. */
+(function learnOwnFile(): void {
+  const frames = stackFrames(() => undefined);
+  if (frames.length > 0) addLibraryFile(frames[0].file);
+})();
+
+function toSite(f: Frame): CallSite {
+  return { file: f.file, line: f.line, column: f.column, fn: f.fn };
+}
+
+// When the library is bundled into the user's own file, file names cannot separate the two;
+// then skip frames by the library's method names (unminified bundles only).
+const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|putNowait|getNowait|shutdown|close))?|(?:Object\.)?next)$/;
+
+/**
+ * The user's frame calling into the library, seen from a hub entry point `above` that the
+ * library calls (frames above it are skipped). The frame right below `above` is always the
+ * library's, which is how the library's file is learnt. Undefined when nothing fits.
+ */
+export function userSite(above: (...args: never[]) => unknown): CallSite | undefined {
+  const frames = stackFrames(above);
+  if (frames.length === 0) return undefined;
+  if (!isLibraryFile(frames[0].file)) addLibraryFile(frames[0].file);
+  for (const f of frames) if (!isLibraryFile(f.file)) return toSite(f);
+  for (let k = 1; k < frames.length; k++) if (!LIBRARY_FN.test(frames[k].fn)) return toSite(frames[k]);
+  return undefined;
+}

@@ -1,0 +1,70 @@
+// Tunables of the hub and the file recorder, in one lookup table. Each can be overridden
+// through the environment when the hub is created (names in ENV_NAMES); docs/PROTOCOL.md
+// lists them with their defaults.
+
+import { nodeEnv } from './env';
+
+export interface HubConfig {
+  /** Depth sampling interval, ms. */
+  sampleMs: number;
+  /** Waits shorter than this that end before a drain sees them only go into 'shortWaits'. */
+  shortWaitMs: number;
+  /** Sample rows kept for a reader that does not drain; beyond it rows are coalesced. */
+  maxPendingRows: number;
+  /** Finished long waits kept for a reader that does not drain; beyond it they are dropped. */
+  maxPendingWaits: number;
+  /** Per queue and role, at most one call-site capture per this many ms; others reuse it. */
+  siteGapMs: number;
+  /** Default and ceiling of drain(maxBytes). */
+  drainBytes: number;
+  maxDrainBytes: number;
+  /** File recorder flush interval, ms. */
+  recordMs: number;
+}
+
+export const DEFAULTS: Readonly<HubConfig> = {
+  sampleMs: 10,
+  shortWaitMs: 2,
+  maxPendingRows: 20000,
+  maxPendingWaits: 2000,
+  siteGapMs: 1,
+  drainBytes: 256 * 1024,
+  maxDrainBytes: 16 * 1024 * 1024,
+  recordMs: 100,
+};
+
+const ENV_NAMES: Readonly<Record<keyof HubConfig, string>> = {
+  sampleMs: 'QUEUESCOPE_SAMPLE_MS',
+  shortWaitMs: 'QUEUESCOPE_SHORT_WAIT_MS',
+  maxPendingRows: 'QUEUESCOPE_MAX_PENDING_ROWS',
+  maxPendingWaits: 'QUEUESCOPE_MAX_PENDING_WAITS',
+  siteGapMs: 'QUEUESCOPE_SITE_GAP_MS',
+  drainBytes: 'QUEUESCOPE_DRAIN_BYTES',
+  maxDrainBytes: 'QUEUESCOPE_MAX_DRAIN_BYTES',
+  recordMs: 'QUEUESCOPE_RECORD_MS',
+};
+
+/** Smallest accepted value of each knob (a 0 ms sample interval would spin). */
+const MINIMUM: Readonly<Record<keyof HubConfig, number>> = {
+  sampleMs: 1,
+  shortWaitMs: 0,
+  maxPendingRows: 1,
+  maxPendingWaits: 0,
+  siteGapMs: 0,
+  drainBytes: 1024,
+  maxDrainBytes: 1024,
+  recordMs: 10,
+};
+
+/** The defaults, overridden by valid numeric environment values; invalid ones are ignored. */
+export function configFromEnv(): HubConfig {
+  const env = nodeEnv();
+  const out: HubConfig = { ...DEFAULTS };
+  for (const key of Object.keys(DEFAULTS) as (keyof HubConfig)[]) {
+    const raw = env[ENV_NAMES[key]];
+    if (raw === undefined || raw === '') continue;
+    const n = Number(raw);
+    if (Number.isFinite(n) && n >= MINIMUM[key]) out[key] = n;
+  }
+  return out;
+}

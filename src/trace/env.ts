@@ -1,0 +1,52 @@
+// Guarded access to the host. The hub may run in a realm without Node (a browser bundle of
+// the library), and must never throw while looking, so every lookup degrades to undefined.
+
+interface ProcessLike {
+  env?: Record<string, string | undefined>;
+  pid?: number;
+  title?: string;
+  argv?: string[];
+  getBuiltinModule?: (id: string) => unknown;
+  emitWarning?: (message: string) => void;
+}
+
+/** The global `process`, when this realm has one. */
+export function nodeProcess(): ProcessLike | undefined {
+  try {
+    const p = (globalThis as { process?: unknown }).process;
+    return typeof p === 'object' && p !== null ? (p as ProcessLike) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function nodeEnv(): Record<string, string | undefined> {
+  const env = nodeProcess()?.env;
+  return typeof env === 'object' && env !== null ? env : {};
+}
+
+/**
+ * A Node built-in module, or undefined. `process.getBuiltinModule` works from both the CJS
+ * and the ESM bundle (Node >= 20.16); `require` is the fallback for older CJS hosts.
+ */
+export function builtin<T>(id: string): T | undefined {
+  const p = nodeProcess();
+  try {
+    if (p !== undefined && typeof p.getBuiltinModule === 'function') return p.getBuiltinModule(id) as T;
+  } catch {
+    // fall through
+  }
+  try {
+    return typeof require === 'function' ? (require(id) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Start a timer that never keeps the program alive. */
+export function unrefTimer(fn: () => void, ms: number): unknown {
+  const t: unknown = setTimeout(fn, ms);
+  const u = t as { unref?: () => void };
+  if (typeof t === 'object' && t !== null && typeof u.unref === 'function') u.unref();
+  return t;
+}

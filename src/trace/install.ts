@@ -1,0 +1,40 @@
+// Creating the realm's hub. The first queue of any library copy calls the factory (through
+// src/queue/probe.ts findHub); `register` creates it up front. Arming from the environment
+// happens here: QUEUESCOPE_TRACE=1, or QUEUESCOPE_TRACE_FILE=<path> (which also records).
+
+import { findHub, setHubFactory, type HubLink } from '../queue/probe';
+import type { HubReaderApi } from '../protocol/hub';
+import { configFromEnv } from './config';
+import { nodeEnv } from './env';
+import { Hub } from './hub';
+import { startRecorder } from './recorder';
+
+export const TRACE_ENV = 'QUEUESCOPE_TRACE';
+export const TRACE_FILE_ENV = 'QUEUESCOPE_TRACE_FILE';
+
+export function createHub(): Hub {
+  const config = configFromEnv();
+  const hub = new Hub(config);
+  const env = nodeEnv();
+  const file = env[TRACE_FILE_ENV];
+  if (env[TRACE_ENV] === '1' || (file !== undefined && file !== '')) hub.arm();
+  if (file !== undefined && file !== '') startRecorder(hub, file, config.recordMs);
+  return hub;
+}
+
+/** Let the first queue create the hub (called when the library bundle loads). */
+export function installHubFactory(): void {
+  setHubFactory(createHub);
+}
+
+/** The realm's hub, creating it now if no queue has yet; and its recorder if asked for. */
+export function ensureHub(): HubLink | null {
+  installHubFactory();
+  const hub = findHub();
+  const file = nodeEnv()[TRACE_FILE_ENV];
+  // A hub made by another copy of the library: record through its reader API anyway.
+  if (hub !== null && file !== undefined && file !== '' && typeof (hub as Partial<HubReaderApi>).drain === 'function') {
+    startRecorder(hub as unknown as HubReaderApi, file, configFromEnv().recordMs);
+  }
+  return hub;
+}

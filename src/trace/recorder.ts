@@ -1,0 +1,158 @@
+// File recording without VS Code: QUEUESCOPE_TRACE_FILE=<path>. The recorder is the hub's
+// reader: every recordMs (unref'd timer) it drains the hub and appends NDJSON lines
+// (src/protocol/wire.ts, "Recording files") with synchronous writes, so a crash loses at
+// most the last interval. It flushes on exit, on an uncaught exception and on SIGINT/SIGTERM
+// without changing the exit code or the program's own signal handling.
+//
+// One file per process tree: the first main thread to record truncates the file and writes
+// the header, then sets QUEUESCOPE_TRACE_SESSION so that worker threads and child processes
+// started later append to the same file (each line is written whole with O_APPEND; every
+// realm is its own `src`).
+
+import type { HubReaderApi } from '../protocol/hub';
+import { PROTOCOL_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
+import { now } from './clock';
+import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
+
+const RECORDER_KEY = Symbol.for('queuescope.recorder');
+export const SESSION_ENV = 'QUEUESCOPE_TRACE_SESSION';
+/** Bytes asked of each drain; a flush loops while the hub says there is more. */
+const FLUSH_BYTES = 256 * 1024;
+const MAX_DRAINS_PER_FLUSH = 64;
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+type Fs = Pick<typeof import('node:fs'), 'appendFileSync' | 'writeFileSync' | 'statSync'>;
+type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid' | 'emitWarning'>;
+
+export class Recorder {
+  private src = '';
+  private timer: unknown = undefined;
+  private ended = false;
+  private failed = false;
+
+  constructor(
+    private readonly hub: HubReaderApi,
+    private readonly fs: Fs,
+    private readonly path: string,
+    private readonly intervalMs: number,
+  ) {}
+
+  /** Write the header (when first) and this realm's source line, then start flushing. */
+  start(isMainThread: boolean): void {
+    const attach = JSON.parse(this.hub.attach()) as Partial<SourceInfo> & { snapshot?: unknown; nextSeq?: unknown };
+    const { snapshot, nextSeq: _nextSeq, ...info } = attach;
+    this.src = sourceKey({ pid: Number(info.pid ?? 0), threadId: Number(info.threadId ?? 0) });
+    const env = nodeEnv();
+    const lines: RecordingLine[] = [];
+    const header: RecordingLine = { type: 'qscope', v: PROTOCOL_VERSION, created: Date.now(), writer: 'hub', label: String(info.title ?? '') };
+    if (isMainThread && env[SESSION_ENV] === undefined) {
+      this.write(`${JSON.stringify(header)}\n`, true);
+      env[SESSION_ENV] = this.src;
+    } else if (this.isEmpty()) {
+      lines.push(header);
+    }
+    lines.push({ type: 'source', src: this.src, info: info as SourceInfo, snapshot: snapshot as never });
+    this.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''), false);
+    this.schedule();
+  }
+
+  /** Append everything the hub has now. Never throws. */
+  flush(): void {
+    if (this.failed) return;
+    try {
+      let text = '';
+      for (let i = 0; i < MAX_DRAINS_PER_FLUSH; i++) {
+        const batch = JSON.parse(this.hub.drain(FLUSH_BYTES)) as DrainBatch;
+        for (const ev of batch.events ?? []) text += `${JSON.stringify({ src: this.src, ...ev })}\n`;
+        if (batch.more !== true) break;
+      }
+      if (text !== '') this.write(text, false);
+    } catch {
+      // a broken hub must not break the program
+    }
+  }
+
+  /** Flush and write the end line, once. */
+  end(reason: string): void {
+    if (this.ended) return;
+    this.flush();
+    this.ended = true;
+    this.write(`${JSON.stringify({ type: 'end', src: this.src, t: now(), reason })}\n`, false);
+  }
+
+  /** Flush on exit, uncaught exceptions and (main thread) SIGINT/SIGTERM. */
+  installExitHooks(proc: Proc, isMainThread: boolean): void {
+    proc.on('exit', () => this.end('exit'));
+    proc.on('uncaughtExceptionMonitor', () => {
+      // With an 'uncaughtException' handler the program goes on: only flush then.
+      if (proc.listenerCount('uncaughtException') > 0) this.flush();
+      else this.end('uncaughtException');
+    });
+    if (!isMainThread) return; // signals are delivered to the main thread only
+    for (const sig of SIGNALS) {
+      const onSignal = (): void => {
+        if (proc.listeners(sig).some((l) => l !== onSignal)) {
+          this.flush(); // the program handles this signal itself
+          return;
+        }
+        this.end(sig);
+        // No handler of the program's: restore the default action and re-raise it, so the
+        // process dies of the signal exactly as it would have without us.
+        proc.removeListener(sig, onSignal);
+        proc.kill(proc.pid, sig);
+      };
+      proc.on(sig, onSignal);
+    }
+  }
+
+  private schedule(): void {
+    if (this.ended || this.failed) return;
+    this.timer = unrefTimer(() => {
+      this.timer = undefined;
+      this.flush();
+      this.schedule();
+    }, this.intervalMs);
+  }
+
+  private isEmpty(): boolean {
+    try {
+      return this.fs.statSync(this.path).size === 0;
+    } catch {
+      return true;
+    }
+  }
+
+  private write(text: string, truncate: boolean): void {
+    if (this.failed || text === '') return;
+    try {
+      if (truncate) this.fs.writeFileSync(this.path, text);
+      else this.fs.appendFileSync(this.path, text);
+    } catch (err) {
+      this.failed = true;
+      try {
+        nodeProcess()?.emitWarning?.(`QueueScope: cannot write the recording ${JSON.stringify(this.path)}: ${String((err as Error)?.message ?? err)}`);
+      } catch {
+        // nothing more we can do
+      }
+    }
+  }
+}
+
+/** Start this realm's recorder for `path` (once per realm). Never throws. */
+export function startRecorder(hub: HubReaderApi, path: string, intervalMs: number): void {
+  const g = globalThis as { [RECORDER_KEY]?: Recorder };
+  if (g[RECORDER_KEY] !== undefined) return;
+  try {
+    const fs = builtin<Fs>('node:fs');
+    const proc = nodeProcess() as unknown as Proc | undefined;
+    if (fs === undefined || proc === undefined || typeof proc.on !== 'function') return;
+    const wt = builtin<{ isMainThread?: boolean }>('node:worker_threads');
+    const isMainThread = wt?.isMainThread !== false;
+    const rec = new Recorder(hub, fs, path, intervalMs);
+    g[RECORDER_KEY] = rec;
+    rec.start(isMainThread);
+    rec.installExitHooks(proc, isMainThread);
+  } catch {
+    // recording is best effort; the program runs on
+  }
+}
