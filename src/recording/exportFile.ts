@@ -2,10 +2,10 @@
 // write with back-pressure -> atomic rename. Bounded memory for any recording size.
 
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { once } from 'node:events';
 import type { LineExporter } from './exporter';
 import { readRecording, type ReadProgress, type ReadResult } from './reader';
+import { tempPathFor } from './writer';
 
 export interface ExportFileOptions {
   onProgress?: (progress: ReadProgress) => void;
@@ -13,7 +13,7 @@ export interface ExportFileOptions {
 }
 
 export async function exportRecordingFile(input: string, output: string, exporter: LineExporter, options: ExportFileOptions = {}): Promise<ReadResult> {
-  const temp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const temp = tempPathFor(output);
   const out = fs.createWriteStream(temp, { flags: 'wx' });
   const write = async (text: string): Promise<void> => {
     if (text && !out.write(text)) await once(out, 'drain');

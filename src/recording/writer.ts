@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as zlib from 'node:zlib';
 import type { RecordingHeader, RecordingLine } from '../protocol/wire';
-import { GZIP_THRESHOLD_BYTES } from './format';
+import { GZIP_MAGIC, GZIP_THRESHOLD_BYTES } from './format';
 
 export interface WriteOptions {
   /** true: always gzip; false: never; 'auto' (default): gzip when larger than the threshold. */
@@ -80,8 +80,7 @@ export async function writeRecording(target: string, header: RecordingHeader, bo
     if (chunk) yield chunk;
   }
 
-  const dir = path.dirname(target);
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  const temp = tempPathFor(target);
   const out = fs.createWriteStream(temp, { flags: 'wx' });
   try {
     const source = Readable.from(text(), { objectMode: false });
@@ -96,6 +95,51 @@ export async function writeRecording(target: string, header: RecordingHeader, bo
   }
   const { size } = await fs.promises.stat(target);
   return { path: target, lines: count, textBytes, fileBytes: size, gzip };
+}
+
+/**
+ * Saves an NDJSON recording that already exists as a file (a session's spool, or an opened
+ * recording) under `target`: the first `length` bytes (default: all), gzip-compressed when
+ * larger than the threshold unless already compressed, written atomically.
+ */
+export async function copyRecordingFile(source: string, target: string, options: WriteOptions & { length?: number } = {}): Promise<WriteResult> {
+  const threshold = options.gzipThresholdBytes ?? GZIP_THRESHOLD_BYTES;
+  const length = options.length ?? (await fs.promises.stat(source)).size;
+  if (length <= 0) throw new Error(`Nothing to save: ${source} is empty.`);
+  const alreadyGzip = await startsWithGzipMagic(source);
+  const gzip = !alreadyGzip && (options.gzip === true || ((options.gzip === 'auto' || options.gzip === undefined) && length > threshold));
+  const temp = tempPathFor(target);
+  const out = fs.createWriteStream(temp, { flags: 'wx' });
+  try {
+    const input = fs.createReadStream(source, { start: 0, end: length - 1 });
+    if (gzip) await pipeline(input, zlib.createGzip(), out, { signal: options.signal });
+    else await pipeline(input, out, { signal: options.signal });
+    await fsyncFile(temp);
+    await fs.promises.rename(temp, target);
+  } catch (err) {
+    out.destroy();
+    await fs.promises.rm(temp, { force: true });
+    throw err;
+  }
+  const { size } = await fs.promises.stat(target);
+  return { path: target, lines: -1, textBytes: alreadyGzip ? -1 : length, fileBytes: size, gzip: gzip || alreadyGzip };
+}
+
+async function startsWithGzipMagic(file: string): Promise<boolean> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(magic, 0, 2, 0);
+    return bytesRead === 2 && magic[0] === GZIP_MAGIC[0] && magic[1] === GZIP_MAGIC[1];
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A temporary name next to `target` (same folder, so the final rename is atomic). */
+export function tempPathFor(target: string): string {
+  const rand = Math.random().toString(36).slice(2, 8);
+  return path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${rand}.tmp`);
 }
 
 async function fsyncFile(file: string): Promise<void> {
