@@ -4,17 +4,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
-
-/** Spec output, then one machine-readable last line: `N passed, N failed`. */
-class SpecWithCounts extends Mocha.reporters.Spec {
-  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
-    super(runner, options);
-    // Registered after Spec's own run-end handler, so this line comes after its epilogue.
-    runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
-      console.log(`${this.stats.passes} passed, ${this.stats.failures} failed`);
-    });
-  }
-}
+import SpecWithCounts = require('../reporter');
 
 /**
  * The launcher here receives the extension host's console mixed with the workbench's own log; when it
