@@ -3,7 +3,11 @@
 // printed as Markdown tables with ratios against this library, then the targets of
 // issues #2 and #4 checked against the same run's figures.
 //
-//   node bench/run.js [--quick] [--runs N] [--workloads W1,W3] [--systems lib,naive]
+//   node bench/run.js [--quick] [--rounds N] [--runs N] [--workloads W1,W3] [--systems lib,naive]
+//
+// This machine is shared and noisy, so each cell's samples come from several rounds:
+// every round starts a fresh process per system (warm-up, then --runs measured runs),
+// and the rounds interleave the systems, so a burst of outside load hits all of them.
 //
 // Run after `npm run build` (the npm script does it): the "lib" rows load dist/lib.
 
@@ -22,7 +26,8 @@ const option = (name, fallback) => {
   return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
 };
 const quick = flag('--quick');
-const runs = Number(option('--runs', quick ? '3' : '5'));
+const rounds = Number(option('--rounds', quick ? '1' : '3'));
+const runs = Number(option('--runs', quick ? '3' : '2'));
 const workloadNames = option('--workloads', Object.keys(WORKLOADS).join(',')).split(',');
 
 /** Rows of the main table, in print order. */
@@ -67,7 +72,8 @@ function measure(systemId, wName) {
   if (quick) env.BENCH_QUICK = '1';
   let r;
   if (systemId === 'asyncio') {
-    r = spawnSync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, String(Math.max(3, runs - 2)), quick ? 'quick' : ''], { env, encoding: 'utf8' });
+    // CPython has no JIT to warm up; one run per round is enough.
+    r = spawnSync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env, encoding: 'utf8' });
   } else {
     if (systemId === 'armed') env.QUEUESCOPE_TRACE = '1';
     r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), systemId, wName, String(runs)], { env, encoding: 'utf8', cwd: root });
@@ -79,11 +85,23 @@ function measure(systemId, wName) {
   } catch {
     result = { error: `exit ${r.status}: ${(r.stderr || r.stdout || '').slice(-400)}` };
   }
-  if (result.rates) {
-    const sorted = result.rates.slice().sort((a, b) => a - b);
-    result.median = sorted[Math.floor(sorted.length / 2)];
-  }
   return result;
+}
+
+/** Fold one round's result into the cell: samples accumulate, problems too. */
+function merge(cell, res) {
+  if (cell === undefined) cell = { rates: [], problems: [] };
+  if (res.error) cell.error = res.error;
+  if (res.unsupported) cell.unsupported = true;
+  if (res.rates) cell.rates.push(...res.rates);
+  cell.problems.push(...(res.problems || []));
+  for (const k of ['timers', 'info', 'items', 'extra']) if (res[k] !== undefined) cell[k] = res[k];
+  if (cell.rates.length) {
+    const sorted = cell.rates.slice().sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    cell.median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  }
+  return cell;
 }
 
 const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
@@ -97,21 +115,31 @@ function main() {
   const results = {}; // results[system][workload]
   const problems = [];
   for (const wName of workloadNames) {
-    for (const s of systems) {
-      if (s.id === 'asyncio' && !python) continue;
-      process.stderr.write(`  ${wName} ${s.id} ...`);
-      const res = measure(s.id, wName);
-      (results[s.id] ??= {})[wName] = res;
-      if (res.error) problems.push(`${s.id} ${wName}: ${res.error}`);
-      for (const p of res.problems || []) problems.push(`${s.id} ${wName}: ${p}`);
-      process.stderr.write(res.median ? ` ${fmtRate(res.median)}/s\n` : res.unsupported ? ' n/a\n' : ' failed\n');
+    for (let round = 1; round <= rounds; round++) {
+      for (const s of systems) {
+        if (s.id === 'asyncio' && !python) continue;
+        if (results[s.id]?.[wName]?.unsupported) continue;
+        process.stderr.write(`  ${wName} round ${round} ${s.id} ...`);
+        const res = measure(s.id, wName);
+        const cell = merge(results[s.id]?.[wName], res);
+        (results[s.id] ??= {})[wName] = cell;
+        const rate = res.rates ? res.rates.slice().sort((a, b) => a - b)[res.rates.length >> 1] : undefined;
+        process.stderr.write(rate ? ` ${fmtRate(rate)}/s\n` : res.unsupported ? ' n/a\n' : ' failed\n');
+      }
+    }
+  }
+  for (const [sys, cells] of Object.entries(results)) {
+    for (const [w, cell] of Object.entries(cells)) {
+      if (cell.error) problems.push(`${sys} ${w}: ${cell.error}`);
+      for (const p of cell.problems) problems.push(`${sys} ${w}: ${p}`);
     }
   }
   const median = (sys, w) => results[sys]?.[w]?.median;
 
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${runs} runs per cell (median), each system in its own process${quick ? ', QUICK sizes (1/10)' : ''}.`);
+  const load = os.loadavg()[0].toFixed(1);
+  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), load average ${load} at the end. Each cell: median of ${rounds} rounds x ${runs} runs (Python: ${rounds} x 1), a fresh process per system per round${quick ? ', QUICK sizes (1/10)' : ''}.`);
   out.push('');
   out.push('Items per second (median) and ratio to queuescope (dist/lib) on the same workload. n/a: the system cannot express it.');
   out.push('');

@@ -35,20 +35,26 @@ async function main() {
     console.log(JSON.stringify({ unsupported: true }));
     return;
   }
-  if (system.maxItems !== undefined && w.items > system.maxItems) w = { ...w, items: system.maxItems };
+  const cap = system.maxItems ? system.maxItems(wName) : undefined;
+  if (cap !== undefined && w.items > cap) w = { ...w, items: cap };
   const info = system.hubInfo ? system.hubInfo() : undefined;
   const problems = [];
-  // Warm-up at a fifth of the size: lets the JIT settle without doubling the run time.
-  const warm = await system.run({ ...w, items: Math.max(w.producers * w.consumers, Math.floor(w.items / 5 / (w.producers * w.consumers)) * w.producers * w.consumers) });
+  // One full-size warm-up run: a smaller one left the first measured run visibly slower.
+  const warm = await system.run(w);
   problems.push(...warm.problems.map((p) => `warm-up: ${p}`));
   const rates = [];
   timersCreated = 0;
+  const repeat = w.repeat ?? 1;
   for (let r = 0; r < runs; r++) {
-    const { seconds, problems: p } = await system.run(w);
-    rates.push(w.items / seconds);
-    problems.push(...p);
+    let seconds = 0;
+    for (let k = 0; k < repeat; k++) {
+      const one = await system.run(w);
+      seconds += one.seconds;
+      problems.push(...one.problems);
+    }
+    rates.push((w.items * repeat) / seconds);
   }
-  const timers = timersCreated / runs;
+  const timers = timersCreated / (runs * repeat);
   console.log(JSON.stringify({ rates, problems, timers, info, items: w.items, extra: system.extra ? system.extra() : undefined }));
 }
 

@@ -2,7 +2,7 @@
 // pair costs at least two such awaits, so the runner reports half this rate as the
 // put+get ceiling.
 
-const { Receipt } = require('../workloads');
+const { Receipt, stopwatch } = require('../workloads');
 
 function system() {
   return {
@@ -10,13 +10,13 @@ function system() {
     async run(w) {
       const receipt = new Receipt({ ...w, producers: 1 });
       const resolved = Promise.resolve();
-      const start = process.hrtime.bigint();
+      const elapsed = stopwatch();
       let sum = 0;
       for (let i = 0; i < w.items; i++) {
         await resolved;
         sum += i;
       }
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const seconds = elapsed();
       receipt.count = w.items;
       receipt.sum = sum;
       return { seconds, problems: receipt.verify() };

@@ -5,7 +5,7 @@
 // per-read timeout, so no W5.
 
 const { Readable, Writable, pipeline } = require('node:stream');
-const { Receipt } = require('../workloads');
+const { Receipt, stopwatch } = require('../workloads');
 
 const HUGE = 2 ** 30;
 
@@ -45,7 +45,7 @@ function system(variant) {
         last[0] = v;
       };
       const { readable, produce } = source(w);
-      const start = process.hrtime.bigint();
+      const elapsed = stopwatch();
       if (variant === 'forawait') {
         const consume = (async () => {
           for await (const v of readable) seen(v);
@@ -63,7 +63,7 @@ function system(variant) {
         const done = new Promise((resolve, reject) => pipeline(readable, sink, (err) => (err ? reject(err) : resolve())));
         await Promise.all([produce(), done]);
       }
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const seconds = elapsed();
       return { seconds, problems: receipt.verify() };
     },
   };
