@@ -1,0 +1,204 @@
+// Every message between the extension host and the QueueScope panel's webview, defined
+// once. The host imports the types and the validator; the webview imports only types
+// (plus this module's tiny pure helpers). docs/PANEL.md describes the flow:
+//
+//   webview -> host  'ready'           (after the page has loaded and restored its view state)
+//   host -> webview  'init'            full state of the selected session (also after 'selectSession')
+//   host -> webview  'update'          incremental: changed queues, current waiters, NEW samples only
+//   host -> webview  'sessions'        the session list changed
+//   webview -> host  'selectSession'   the user picked another session
+//   webview -> host  'openSource'      the user clicked a call site
+//
+// Times inside the panel are milliseconds since the session's start (`SessionInfo.start`,
+// epoch ms), so the webview never needs a hub's clock origin.
+
+import type { CallSite, Counters, QueueKindWire, WaiterRoleWire } from './wire';
+
+export type { CallSite, Counters, QueueKindWire, WaiterRoleWire };
+
+/** View type of the panel (WebviewPanelSerializer registration, package.json activation). */
+export const PANEL_VIEW_TYPE = 'queuescope.panel';
+
+/** 'replay' is for recordings opened later (same messages, no live follow of new data). */
+export type PanelMode = 'live' | 'replay';
+export type SessionStatus = 'running' | 'paused' | 'ended';
+
+export interface SessionInfo {
+  id: string;
+  name: string;
+  status: SessionStatus;
+  /** Epoch ms of time zero of this session's axis. */
+  start: number;
+  queueCount: number;
+  /** Blocked producers + waiting consumers right now. */
+  waiters: number;
+}
+
+/** One queue as the overview shows it. `key` is unique within its session. */
+export interface QueueInfo {
+  key: string;
+  name: string;
+  kind: QueueKindWire;
+  maxsize: number;
+  size: number;
+  shutdown: boolean;
+  /** Garbage-collected: kept for its timeline, shown as gone. */
+  gone: boolean;
+  /** Which process/thread it lives in, e.g. "pid 4242" or "pid 4242 · worker 1". */
+  source: string;
+  counters: Counters;
+  /** Recent throughput, per second. */
+  putRate: number;
+  getRate: number;
+  /** Current blocked producers and waiting consumers. */
+  blocked: number;
+  waiting: number;
+  site?: CallSite;
+  /** Previews of the first items (present while paused, from the snapshot). */
+  items?: string[];
+}
+
+export interface WaiterInfo {
+  id: string;
+  queue: string;
+  role: WaiterRoleWire;
+  /** Session time the wait started; the webview ticks `now - since` itself. */
+  since: number;
+  site?: CallSite;
+}
+
+/** Depth samples of one queue, columnar, ascending times (session ms). */
+export interface SeriesChunk {
+  queue: string;
+  t: number[];
+  depth: number[];
+  min: number[];
+  max: number[];
+}
+
+/** Step series of waiter counts: from t[i] on there were put[i] blocked producers and get[i] waiting consumers. */
+export interface WaitCountChunk {
+  queue: string;
+  t: number[];
+  put: number[];
+  get: number[];
+}
+
+/** Everything the panel shows of one session. */
+export interface SessionData {
+  id: string;
+  status: SessionStatus;
+  /** Session time when this was produced (drives the wait-time clocks and live follow). */
+  now: number;
+  queues: QueueInfo[];
+  waiters: WaiterInfo[];
+  series: SeriesChunk[];
+  waitCounts: WaitCountChunk[];
+  /** Detail events the hub dropped (nobody drained in time). */
+  dropped: number;
+}
+
+export interface InitMessage {
+  type: 'init';
+  mode: PanelMode;
+  sessions: SessionInfo[];
+  /** The selected session, or null when there is none yet. */
+  session: SessionData | null;
+}
+
+export interface SessionsMessage {
+  type: 'sessions';
+  sessions: SessionInfo[];
+}
+
+/** Incremental update of the selected session: `series`/`waitCounts` carry only points after the previous message. */
+export interface UpdateMessage {
+  type: 'update';
+  session: string;
+  status: SessionStatus;
+  now: number;
+  /** Queues that changed (replace by key). */
+  queues: QueueInfo[];
+  /** Keys of queues that left the model entirely. */
+  removed: string[];
+  /** The complete current waiter list of the session (it is short). */
+  waiters: WaiterInfo[];
+  series: SeriesChunk[];
+  waitCounts: WaitCountChunk[];
+  dropped: number;
+}
+
+export type HostMessage = InitMessage | SessionsMessage | UpdateMessage;
+
+// ---------------------------------------------------------------------------
+// webview -> host
+// ---------------------------------------------------------------------------
+
+export interface ReadyMessage {
+  type: 'ready';
+  /** The session the restored view state had selected, if any. */
+  session?: string;
+}
+
+export interface SelectSessionMessage {
+  type: 'selectSession';
+  session: string;
+}
+
+export interface OpenSourceMessage {
+  type: 'openSource';
+  session: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type WebviewMessage = ReadyMessage | SelectSessionMessage | OpenSourceMessage;
+
+export type Validation = { ok: true; message: WebviewMessage } | { ok: false; error: string };
+
+/** Bounds on strings a webview may send (a session id, a V8 script URL). */
+const MAX_ID = 200;
+const MAX_PATH = 4096;
+
+type Field = (v: unknown) => string | null; // null = fine, else the reason
+
+const str = (max: number): Field => (v) =>
+  typeof v !== 'string' ? 'must be a string' : v.length === 0 ? 'must not be empty' : v.length > max ? `longer than ${max}` : null;
+const posInt: Field = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1e9 ? null : 'must be an integer >= 1');
+
+/** Per message type: required fields and optional fields. Unknown fields are an error. */
+const SHAPES: Record<WebviewMessage['type'], { required: Record<string, Field>; optional?: Record<string, Field> }> = {
+  ready: { required: {}, optional: { session: str(MAX_ID) } },
+  selectSession: { required: { session: str(MAX_ID) } },
+  openSource: { required: { session: str(MAX_ID), file: str(MAX_PATH), line: posInt, column: posInt } },
+};
+
+/**
+ * Check a message from the webview. The webview is our code, but it renders program data:
+ * treat what it sends as untrusted and act only on exact, known shapes.
+ */
+export function validateWebviewMessage(value: unknown): Validation {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { ok: false, error: 'not an object' };
+  const rec = value as Record<string, unknown>;
+  const type = rec.type;
+  if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(SHAPES, type)) {
+    return { ok: false, error: `unknown message type ${JSON.stringify(String(type)).slice(0, 60)}` };
+  }
+  const shape = SHAPES[type as WebviewMessage['type']];
+  for (const key of Object.keys(rec)) {
+    if (key === 'type') continue;
+    if (!(key in shape.required) && !(shape.optional && key in shape.optional)) return { ok: false, error: `${type}: unexpected field ${JSON.stringify(key).slice(0, 60)}` };
+  }
+  for (const [key, check] of Object.entries(shape.required)) {
+    if (!(key in rec)) return { ok: false, error: `${type}: missing ${key}` };
+    const why = check(rec[key]);
+    if (why) return { ok: false, error: `${type}.${key} ${why}` };
+  }
+  for (const [key, check] of Object.entries(shape.optional ?? {})) {
+    if (!(key in rec) || rec[key] === undefined) continue;
+    const why = check(rec[key]);
+    if (why) return { ok: false, error: `${type}.${key} ${why}` };
+  }
+  return { ok: true, message: rec as unknown as WebviewMessage };
+}

@@ -1,0 +1,377 @@
+// Depth timeline chart (uPlot, bundled). Two shapes:
+//   - one queue: min/max envelope as a band, depth as a stepped line, maxsize as a dashed
+//     reference line, blocked producers and waiting consumers on a right-hand count axis;
+//   - combined: the depth line of each listed queue (up to COMBINED_MAX).
+// The chart holds only the downsampled visible slice; every render re-slices the stored
+// series for the visible range. Following live is the default; drag-select, wheel,
+// keyboard zoom and double-click (whole session) pause it; resumeLive() follows again.
+
+import uPlot from 'uplot';
+import type { QueueInfo } from '../protocol/webview';
+import { el } from './dom';
+import { formatAxisTicks, formatSessionTime } from './format';
+import { countsOnGrid, downsample, type DepthSeries, type WaitCountSeries } from './series';
+import type { ViewState } from './viewstate';
+
+export const COMBINED_MAX = 8;
+const HEIGHT = 220;
+/** Smallest visible span (ms): zooming further shows nothing useful at sampling resolution. */
+const MIN_SPAN = 200;
+
+export interface ChartQueue {
+  info: QueueInfo;
+  depth?: DepthSeries;
+  counts?: WaitCountSeries;
+}
+
+export interface ChartCallbacks {
+  /** Following live started or stopped (by the user or resumeLive). */
+  followChanged(following: boolean): void;
+  /** The visible range changed by user action (persist it). */
+  zoomChanged(): void;
+  now(): number;
+  /** Session ended: no tail beyond the last sample. */
+  ended(): boolean;
+}
+
+type Shape = { kind: 'single'; bounded: boolean } | { kind: 'combined'; keys: string[] };
+
+export class DepthChart {
+  readonly root: HTMLElement;
+  private readonly host: HTMLElement;
+  private readonly caption: HTMLElement;
+  private plot: uPlot | null = null;
+  private shape: Shape | null = null;
+  private queues: ChartQueue[] = [];
+  private combined = false;
+  private programmatic = 0;
+  private width = 600;
+  private frame = 0;
+  private lastRange: [number, number] = [0, 1];
+
+  constructor(private readonly view: ViewState, private readonly cb: ChartCallbacks) {
+    this.host = el('div', { class: 'chart-host', attrs: { id: 'chart', tabindex: '0', role: 'img', 'aria-label': 'Depth timeline' } });
+    this.caption = el('p', { class: 'chart-caption', attrs: { id: 'chart-caption', 'aria-live': 'off' } });
+    this.root = el('div', { class: 'chart' }, this.host, this.caption);
+    this.host.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver(() => {
+      const w = Math.max(200, Math.floor(this.host.clientWidth));
+      if (w !== this.width) {
+        this.width = w;
+        this.plot?.setSize({ width: w, height: HEIGHT });
+        this.schedule();
+      }
+    }).observe(this.host);
+  }
+
+  get following(): boolean {
+    return this.view.zoom === null;
+  }
+
+  /** The chart's drawing surface (for PNG export), or null when nothing is drawn. */
+  canvas(): HTMLCanvasElement | null {
+    return this.plot ? this.plot.ctx.canvas : null;
+  }
+
+  /** What to draw: one queue, or several in combined mode. */
+  setQueues(queues: ChartQueue[], combined: boolean): void {
+    this.queues = combined ? queues.slice(0, COMBINED_MAX) : queues.slice(0, 1);
+    this.combined = combined;
+    this.schedule();
+  }
+
+  resumeLive(): void {
+    if (this.view.zoom === null) return;
+    this.view.zoom = null;
+    this.cb.followChanged(true);
+    this.cb.zoomChanged();
+    this.render();
+  }
+
+  /** Colours come from the theme: rebuild the plot when it changes. */
+  themeChanged(): void {
+    this.destroy();
+    this.schedule();
+  }
+
+  schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.render();
+    });
+  }
+
+  /** Visible range in session ms. */
+  range(): [number, number] {
+    const now = Math.max(0, this.cb.now());
+    if (this.view.zoom) return [this.view.zoom.x0, this.view.zoom.x1];
+    const x0 = this.view.window > 0 ? Math.max(0, now - this.view.window) : 0;
+    return [x0, Math.max(x0 + 1000, now)];
+  }
+
+  render(): void {
+    if (this.frame) {
+      cancelAnimationFrame(this.frame);
+      this.frame = 0;
+    }
+    if (!this.queues.length) {
+      this.destroy();
+      this.host.hidden = true;
+      this.caption.textContent = 'Select a queue to see its depth timeline.';
+      return;
+    }
+    this.host.hidden = false;
+    const shape = this.wantedShape();
+    if (!this.plot || !sameShape(shape, this.shape)) this.build(shape);
+    const [x0, x1] = this.range();
+    this.lastRange = [x0, x1];
+    const data = this.data(shape, x0, x1);
+    this.programmatic++;
+    try {
+      this.plot!.batch(() => {
+        this.plot!.setData(data, false);
+        this.plot!.setScale('x', { min: x0 / 1000, max: x1 / 1000 });
+      });
+    } finally {
+      this.programmatic--;
+    }
+    const mode = this.following ? 'following live' : 'paused at a zoomed range (press Live to follow)';
+    const what = shape.kind === 'single' ? this.queues[0].info.name : `${this.queues.length} queues`;
+    this.caption.textContent = `${what}: ${formatSessionTime(x0).slice(1)} to ${formatSessionTime(x1).slice(1)}, ${mode}`;
+    this.host.setAttribute('aria-label', `Depth timeline of ${what} from ${formatSessionTime(x0)} to ${formatSessionTime(x1)}`);
+  }
+
+  private wantedShape(): Shape {
+    if (this.combined) return { kind: 'combined', keys: this.queues.map((q) => q.info.key) };
+    return { kind: 'single', bounded: this.queues[0].info.maxsize > 0 };
+  }
+
+  private data(shape: Shape, x0: number, x1: number): uPlot.AlignedData {
+    const buckets = Math.max(50, Math.floor(this.width / 2));
+    const tail = this.cb.ended() ? undefined : Math.min(x1, this.cb.now());
+    if (shape.kind === 'single') {
+      const q = this.queues[0];
+      const d = q.depth ? downsample(q.depth, x0, x1, buckets, tail) : { t: [], depth: [], min: [], max: [] };
+      const xs = d.t;
+      const counts = q.counts ? countsOnGrid(q.counts, xs) : { put: xs.map(() => 0), get: xs.map(() => 0) };
+      const cols: (number | null)[][] = [xs.map((t) => t / 1000), d.min, d.max, d.depth];
+      if (shape.bounded) cols.push(xs.map(() => q.info.maxsize));
+      cols.push(counts.put, counts.get);
+      return cols as uPlot.AlignedData;
+    }
+    // Combined: align every queue on the union of their downsampled times (step-hold values).
+    const per = this.queues.map((q) => (q.depth ? downsample(q.depth, x0, x1, Math.max(20, buckets / 2), tail) : null));
+    const xsSet = new Set<number>();
+    for (const d of per) d?.t.forEach((t) => xsSet.add(t));
+    const xs = [...xsSet].sort((a, b) => a - b);
+    const cols: (number | null)[][] = [xs.map((t) => t / 1000)];
+    for (const d of per) {
+      const col: (number | null)[] = new Array(xs.length).fill(null);
+      if (d) {
+        let j = 0;
+        let cur: number | null = null;
+        for (let i = 0; i < xs.length; i++) {
+          while (j < d.t.length && d.t[j] <= xs[i]) cur = d.depth[j++];
+          col[i] = cur;
+        }
+      }
+      cols.push(col);
+    }
+    return cols as uPlot.AlignedData;
+  }
+
+  private build(shape: Shape): void {
+    this.destroy();
+    const c = themeColours();
+    const stepped = uPlot.paths.stepped!({ align: 1 });
+    const series: uPlot.Series[] = [{ label: 'Time', value: (_u, v) => (v == null ? '--' : formatSessionTime(v * 1000)) }];
+    const bands: uPlot.Band[] = [];
+    if (shape.kind === 'single') {
+      series.push(
+        { label: 'Min', scale: 'depth', stroke: withAlpha(c.depth, 0.5), width: 0, paths: stepped, points: { show: false } },
+        { label: 'Max', scale: 'depth', stroke: withAlpha(c.depth, 0.5), width: 0, paths: stepped, points: { show: false } },
+        { label: 'Depth', scale: 'depth', stroke: c.depth, width: 2, paths: stepped, points: { show: false } },
+      );
+      bands.push({ series: [2, 1], fill: withAlpha(c.depth, 0.22) });
+      if (shape.bounded) series.push({ label: 'maxsize', scale: 'depth', stroke: c.full, width: 1.5, dash: [6, 4], points: { show: false } });
+      series.push(
+        { label: 'Blocked producers', scale: 'n', stroke: c.blocked, width: 1.5, paths: stepped, points: { show: false } },
+        { label: 'Waiting consumers', scale: 'n', stroke: c.waiting, width: 1.5, dash: [3, 3], paths: stepped, points: { show: false } },
+      );
+    } else {
+      shape.keys.forEach((_k, i) => {
+        series.push({ label: this.queues[i].info.name, scale: 'depth', stroke: c.palette[i % c.palette.length], width: 1.75, paths: stepped, points: { show: false } });
+      });
+    }
+    const axisCommon = { stroke: c.text, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid, width: 1 }, font: `11px ${c.font}` };
+    const axes: uPlot.Axis[] = [
+      { ...axisCommon, values: (_u, splits, _ax, _space, _incr) => formatAxisTicks(splits, (this.lastRange[1] - this.lastRange[0]) / 1000) },
+      { ...axisCommon, scale: 'depth', label: 'depth', labelFont: `11px ${c.font}`, size: 48, labelSize: 16 },
+    ];
+    if (shape.kind === 'single') axes.push({ ...axisCommon, scale: 'n', side: 1, label: 'waiters', labelFont: `11px ${c.font}`, grid: { show: false }, size: 44, labelSize: 16 });
+    const opts: uPlot.Options = {
+      width: this.width,
+      height: HEIGHT,
+      series,
+      bands,
+      axes,
+      legend: { show: true, live: true },
+      scales: {
+        x: { time: false },
+        depth: { range: (_u, _min, max) => [0, niceMax(max)] },
+        n: { range: (_u, _min, max) => [0, Math.max(4, niceMax(max))] },
+      },
+      cursor: {
+        drag: { x: true, y: false, setScale: true },
+        // Double-click means "whole session" here, handled below (uPlot's own reset would only
+        // fit the downsampled slice it currently holds).
+        bind: { dblclick: () => null },
+      },
+      hooks: {
+        setScale: [(u, key) => this.onSetScale(u, key)],
+      },
+    };
+    const shapeData: uPlot.AlignedData = [[], ...series.slice(1).map(() => [])] as unknown as uPlot.AlignedData;
+    this.plot = new uPlot(opts, shapeData, this.host);
+    this.shape = shape;
+    this.plot.over.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    this.plot.over.addEventListener('dblclick', () => this.showWholeSession());
+  }
+
+  private onSetScale(u: uPlot, key: string): void {
+    if (key !== 'x' || this.programmatic) return;
+    const min = u.scales.x.min;
+    const max = u.scales.x.max;
+    if (min == null || max == null) return;
+    this.userRange(min * 1000, max * 1000);
+  }
+
+  /** A range chosen by the user: stop following and re-slice the data for it. */
+  private userRange(x0: number, x1: number): void {
+    const now = Math.max(this.cb.now(), 1000);
+    if (x1 - x0 < MIN_SPAN) {
+      const mid = (x0 + x1) / 2;
+      x0 = mid - MIN_SPAN / 2;
+      x1 = mid + MIN_SPAN / 2;
+    }
+    x0 = Math.max(0, x0);
+    x1 = Math.min(Math.max(x1, x0 + MIN_SPAN), now * 1.5 + 1000);
+    const wasFollowing = this.following;
+    this.view.zoom = { x0, x1 };
+    if (wasFollowing) this.cb.followChanged(false);
+    this.cb.zoomChanged();
+    this.schedule();
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const [x0, x1] = this.lastRange;
+    const rect = this.plot!.over.getBoundingClientRect();
+    const frac = rect.width > 0 ? Math.min(1, Math.max(0, (e.clientX - rect.left) / rect.width)) : 0.5;
+    this.zoomAround(x0 + (x1 - x0) * frac, e.deltaY > 0 ? 1.25 : 0.8);
+  }
+
+  private zoomAround(center: number, factor: number): void {
+    const [x0, x1] = this.lastRange;
+    this.userRange(center - (center - x0) * factor, center + (x1 - center) * factor);
+  }
+
+  showWholeSession(): void {
+    this.userRange(0, Math.max(this.cb.now(), 1000));
+  }
+
+  /** Keyboard: + / - zoom, arrows pan, 0 whole session, L (or End) live. */
+  private onKey(e: KeyboardEvent): void {
+    const [x0, x1] = this.lastRange;
+    const span = x1 - x0;
+    switch (e.key) {
+      case '+':
+      case '=':
+        this.zoomAround((x0 + x1) / 2, 0.8);
+        break;
+      case '-':
+        this.zoomAround((x0 + x1) / 2, 1.25);
+        break;
+      case 'ArrowLeft':
+        this.userRange(x0 - span * 0.2, x1 - span * 0.2);
+        break;
+      case 'ArrowRight':
+        this.userRange(x0 + span * 0.2, x1 + span * 0.2);
+        break;
+      case '0':
+        this.showWholeSession();
+        break;
+      case 'l':
+      case 'L':
+      case 'End':
+        this.resumeLive();
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  }
+
+  private destroy(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.shape = null;
+  }
+}
+
+function sameShape(a: Shape, b: Shape | null): boolean {
+  if (!b || a.kind !== b.kind) return false;
+  if (a.kind === 'single' && b.kind === 'single') return a.bounded === b.bounded;
+  if (a.kind === 'combined' && b.kind === 'combined') return a.keys.length === b.keys.length && a.keys.every((k, i) => k === b.keys[i]);
+  return false;
+}
+
+function niceMax(max: number | null): number {
+  if (max == null || !Number.isFinite(max) || max <= 0) return 1;
+  return Math.ceil(max * 1.1);
+}
+
+interface Colours {
+  depth: string;
+  full: string;
+  blocked: string;
+  waiting: string;
+  text: string;
+  grid: string;
+  font: string;
+  palette: string[];
+}
+
+function themeColours(): Colours {
+  const cs = getComputedStyle(document.body);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  const depth = v('--vscode-charts-blue', '#3794ff');
+  return {
+    depth,
+    full: v('--vscode-charts-red', '#f14c4c'),
+    blocked: v('--vscode-charts-orange', '#d18616'),
+    waiting: v('--vscode-charts-purple', '#b180d7'),
+    text: v('--vscode-descriptionForeground', v('--vscode-foreground', '#888888')),
+    grid: withAlpha(v('--vscode-charts-lines', v('--vscode-foreground', '#808080')), 0.18),
+    font: v('--vscode-font-family', 'sans-serif'),
+    palette: [depth, v('--vscode-charts-green', '#89d185'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-yellow', '#cca700'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-foreground', '#cccccc'), v('--vscode-textLink-foreground', '#3794ff')],
+  };
+}
+
+/** `color` at opacity `a` (theme colours arrive as #rgb, #rrggbb, #rrggbbaa or rgb()/rgba()). */
+export function withAlpha(color: string, a: number): string {
+  const hex = /^#([0-9a-f]{3,8})$/i.exec(color);
+  if (hex) {
+    let h = hex[1];
+    if (h.length === 3 || h.length === 4) h = [...h].map((ch) => ch + ch).join('');
+    const r = parseInt(h.slice(0, 2), 16);
+    const g = parseInt(h.slice(2, 4), 16);
+    const b = parseInt(h.slice(4, 6), 16);
+    const base = h.length === 8 ? parseInt(h.slice(6, 8), 16) / 255 : 1;
+    return `rgba(${r}, ${g}, ${b}, ${(a * base).toFixed(3)})`;
+  }
+  const rgb = /^rgba?\(([^,]+),([^,]+),([^,)]+)(?:,([^)]+))?\)$/i.exec(color.replace(/\s+/g, ''));
+  if (rgb) return `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, ${(a * (rgb[4] ? parseFloat(rgb[4]) : 1)).toFixed(3)})`;
+  return color;
+}

@@ -1,0 +1,42 @@
+// Tiny DOM helpers. Program-supplied strings only ever go through textContent (or
+// attribute setters for aria labels/titles): nothing here parses HTML.
+
+type Child = Node | string | null | undefined | false;
+
+export interface ElOptions {
+  class?: string;
+  attrs?: Record<string, string>;
+  text?: string;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, opts: ElOptions = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (opts.class) node.className = opts.class;
+  if (opts.attrs) for (const [k, v] of Object.entries(opts.attrs)) node.setAttribute(k, v);
+  if (opts.text !== undefined) node.textContent = opts.text;
+  append(node, children);
+  return node;
+}
+
+export function append(parent: Node, children: Child[]): void {
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    parent.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+}
+
+/** A codicon glyph; decorative, so hidden from screen readers (the text next to it speaks). */
+export function icon(name: string, extra = ''): HTMLSpanElement {
+  return el('span', { class: `codicon codicon-${name}${extra ? ' ' + extra : ''}`, attrs: { 'aria-hidden': 'true' } });
+}
+
+/** Replace all children. */
+export function setChildren(parent: Node, children: Child[]): void {
+  while (parent.firstChild) parent.removeChild(parent.firstChild);
+  append(parent, children);
+}
+
+/** Set text only when it changed (cheap updates, no layout thrash). */
+export function setText(node: Node, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}

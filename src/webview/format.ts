@@ -1,0 +1,59 @@
+// Human-readable numbers and times for the panel. Times are session milliseconds.
+
+/** A duration: "850 ms", "4.2 s", "3 m 05 s", "1 h 02 m". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) ms = 0;
+  if (ms < 1000) return `${Math.floor(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const totalS = Math.floor(s);
+  const m = Math.floor(totalS / 60);
+  if (m < 60) return `${m} m ${String(totalS % 60).padStart(2, '0')} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
+}
+
+/** A point on the session axis: "+850 ms", "+12.5 s", "+3:05", "+1:02:07". */
+export function formatSessionTime(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) ms = 0;
+  if (ms < 0.5) return '+0 s';
+  if (ms < 1000) return `+${Math.round(ms)} ms`;
+  if (ms < 60_000) return `+${(ms / 1000).toFixed(1)} s`;
+  const totalS = Math.floor(ms / 1000);
+  const h = Math.floor(totalS / 3600);
+  const m = Math.floor((totalS % 3600) / 60);
+  const s = String(totalS % 60).padStart(2, '0');
+  return h > 0 ? `+${h}:${String(m).padStart(2, '0')}:${s}` : `+${m}:${s}`;
+}
+
+/**
+ * Tick labels for the chart's time axis (values in seconds), with the unit chosen from the
+ * visible span so neighbouring ticks stay distinguishable.
+ */
+export function formatAxisTicks(values: number[], spanSeconds: number): string[] {
+  if (spanSeconds < 2) return values.map((v) => `${Math.round(v * 1000)} ms`);
+  if (spanSeconds < 120) {
+    const digits = spanSeconds < 20 ? 1 : 0;
+    return values.map((v) => `${v.toFixed(digits)} s`);
+  }
+  return values.map((v) => formatSessionTime(v * 1000).slice(1));
+}
+
+/** A rate per second: "0", "0.5", "12", "1.2k". */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return '0';
+  if (perSecond < 10) return perSecond.toFixed(1).replace(/\.0$/, '');
+  if (perSecond < 10_000) return String(Math.round(perSecond));
+  return `${(perSecond / 1000).toFixed(1)}k`;
+}
+
+/** A count with thousands grouping. */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** Last path segment of a V8 script URL or path, for compact call-site labels. */
+export function baseName(file: string): string {
+  const clean = file.replace(/[?#].*$/, '');
+  const i = Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\'));
+  return i >= 0 ? clean.slice(i + 1) || clean : clean;
+}

@@ -1,0 +1,320 @@
+// Entry of the QueueScope panel's webview (bundled to dist/webview/main.js).
+// Builds the page, talks to the host (ready handshake, then init/update messages), and
+// keeps the view state (selection, sort, filter, zoom) with VS Code's getState/setState.
+
+import type { CallSite, HostMessage, WebviewMessage } from '../protocol/webview';
+import { DepthChart } from './chart';
+import { el, icon, setChildren, setText } from './dom';
+import { formatCount, formatSessionTime } from './format';
+import { Overview, isFull } from './overview';
+import { Store, type Changes } from './store';
+import { LIVE_WINDOWS, restoreViewState, type ViewState } from './viewstate';
+import { WaiterLists, callSiteLabel } from './waiters';
+
+interface VsCodeApi {
+  postMessage(msg: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+/** Extra toolbar buttons (replay mode, PNG export) are added through this. */
+export interface ToolbarButton {
+  id: string;
+  label: string;
+  icon: string;
+  onClick(): void;
+}
+
+const KNOWN_HOST_TYPES = new Set(['init', 'update', 'sessions']);
+
+class Panel {
+  private readonly vscode = acquireVsCodeApi();
+  private readonly view: ViewState = restoreViewState(this.vscode.getState());
+  private readonly store = new Store();
+  private readonly overview: Overview;
+  private readonly chart: DepthChart;
+  private readonly waiters: WaiterLists;
+  private readonly sessionPicker = el('select', { attrs: { id: 'session-picker', 'aria-label': 'Debug session' } });
+  private readonly sessionName = el('span', { class: 'session-name', attrs: { id: 'session-name' } });
+  private readonly statusBadge = el('span', { class: 'status', attrs: { id: 'status', role: 'status' } });
+  private readonly filter = el('input', { attrs: { id: 'filter', type: 'search', placeholder: 'Filter queues', 'aria-label': 'Filter queues by name' } });
+  private readonly liveButton = el('button', { class: 'tool live', attrs: { id: 'live', type: 'button', title: 'Follow live (L)' } }, icon('pulse'), 'Live');
+  private readonly wholeButton = el('button', { class: 'tool', attrs: { id: 'whole', type: 'button', title: 'Show the whole session (0)' } }, icon('zoom-out'), 'All');
+  private readonly windowSelect = el('select', { attrs: { id: 'window', 'aria-label': 'Live window' } });
+  private readonly combinedToggle = el('button', { class: 'tool', attrs: { id: 'combined', type: 'button', 'aria-pressed': 'false', title: 'One chart for the listed queues' } }, icon('graph-line'), 'Combined');
+  private readonly extras = el('span', { class: 'toolbar-extra', attrs: { id: 'toolbar-extra' } });
+  private readonly banner = el('div', { class: 'banner', attrs: { id: 'banner', role: 'status', 'aria-live': 'polite' } });
+  private readonly detailTitle = el('h2', { class: 'detail-title', attrs: { id: 'detail-title' } });
+  private readonly detailFacts = el('div', { class: 'detail-facts', attrs: { id: 'detail-facts' } });
+  private pendingDetail = false;
+
+  constructor(root: HTMLElement) {
+    this.overview = new Overview(this.view, {
+      select: (key) => this.select(key),
+      sortChanged: () => {
+        this.save();
+        this.renderOverview('all');
+      },
+    });
+    this.chart = new DepthChart(this.view, {
+      followChanged: () => this.renderLiveButton(),
+      zoomChanged: () => this.save(),
+      now: () => this.store.now(),
+      ended: () => this.store.status === 'ended',
+    });
+    this.waiters = new WaiterLists({ openSource: (site) => this.openSource(site), now: () => this.store.now() });
+
+    for (const w of LIVE_WINDOWS) this.windowSelect.appendChild(el('option', { attrs: { value: String(w.ms) }, text: w.label }));
+    this.windowSelect.value = String(this.view.window);
+    this.filter.value = this.view.filter;
+    this.filter.addEventListener('input', () => {
+      this.view.filter = this.filter.value;
+      this.save();
+      this.renderOverview('all');
+      this.renderDetail();
+    });
+    this.windowSelect.addEventListener('change', () => {
+      this.view.window = Number(this.windowSelect.value);
+      this.save();
+      this.chart.resumeLive();
+      this.chart.schedule();
+    });
+    this.liveButton.addEventListener('click', () => this.chart.resumeLive());
+    this.wholeButton.addEventListener('click', () => this.chart.showWholeSession());
+    this.combinedToggle.addEventListener('click', () => {
+      this.view.combined = !this.view.combined;
+      this.save();
+      this.renderDetail();
+    });
+    this.sessionPicker.addEventListener('change', () => {
+      this.view.session = this.sessionPicker.value;
+      this.view.zoom = null;
+      this.save();
+      this.post({ type: 'selectSession', session: this.sessionPicker.value });
+    });
+
+    const toolbar = el(
+      'div',
+      { class: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'QueueScope' } },
+      el('span', { class: 'brand' }, icon('list-ordered'), 'QueueScope'),
+      this.sessionPicker,
+      this.sessionName,
+      this.statusBadge,
+      el('span', { class: 'spacer' }),
+      el('span', { class: 'filter-box' }, icon('filter'), this.filter),
+      this.windowSelect,
+      this.combinedToggle,
+      this.wholeButton,
+      this.liveButton,
+      this.extras,
+    );
+    const detail = el(
+      'section',
+      { class: 'detail', attrs: { 'aria-labelledby': 'detail-title' } },
+      el('div', { class: 'detail-head' }, this.detailTitle, this.detailFacts),
+      this.chart.root,
+      this.waiters.root,
+    );
+    setChildren(root, [toolbar, this.banner, el('main', { class: 'layout' }, this.overview.root, detail)]);
+    root.removeAttribute('aria-busy');
+
+    window.addEventListener('message', (e) => this.onMessage(e.data));
+    setInterval(() => this.tick(), 250);
+    new MutationObserver(() => this.chart.themeChanged()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+    this.renderLiveButton();
+    this.renderStatus();
+    this.renderOverview('all');
+    this.renderDetail();
+    this.post({ type: 'ready', ...(this.view.session ? { session: this.view.session } : {}) });
+  }
+
+  private post(msg: WebviewMessage): void {
+    this.vscode.postMessage(msg);
+  }
+
+  private save(): void {
+    this.vscode.setState(this.view);
+  }
+
+  private onMessage(data: unknown): void {
+    // Host messages come from our own extension; still, ignore anything not shaped like one.
+    if (typeof data !== 'object' || data === null || !KNOWN_HOST_TYPES.has((data as { type?: string }).type ?? '')) return;
+    const ch = this.store.apply(data as HostMessage);
+    this.renderChanges(ch);
+  }
+
+  private renderChanges(ch: Changes): void {
+    if (ch.sessions) this.renderSessions();
+    if (ch.reset) {
+      if (this.store.sessionId && this.store.sessionId !== this.view.session) {
+        this.view.session = this.store.sessionId;
+        this.view.zoom = null;
+        this.save();
+      }
+      this.renderStatus();
+      this.renderLiveButton();
+      this.renderOverview('all');
+      this.renderDetail();
+      return;
+    }
+    if (ch.status) this.renderStatus();
+    if (ch.queues.size) this.renderOverview(ch.queues);
+    const sel = this.view.queue;
+    const detailChanged = ch.waiters || ch.status || (sel !== undefined && (ch.queues.has(sel) || ch.series.has(sel))) || this.view.combined || ch.queues.size > 0;
+    if (detailChanged) this.renderDetail();
+    else this.chart.schedule(); // live follow: the time axis moves on
+  }
+
+  private renderSessions(): void {
+    const sessions = this.store.sessions;
+    setChildren(this.sessionPicker, sessions.map((s) => el('option', { attrs: { value: s.id }, text: `${s.name}${s.status === 'ended' ? ' (ended)' : s.status === 'paused' ? ' (paused)' : ''}` })));
+    if (this.store.sessionId) this.sessionPicker.value = this.store.sessionId;
+    this.sessionPicker.hidden = sessions.length < 2;
+    this.sessionName.hidden = sessions.length >= 2;
+    setText(this.sessionName, this.store.session()?.name ?? (sessions.length ? '' : 'No debug session'));
+  }
+
+  private renderStatus(): void {
+    const s = this.store;
+    const replay = s.mode === 'replay';
+    const status = !s.sessionId ? 'none' : replay ? 'replay' : s.status;
+    document.body.dataset.status = status;
+    document.body.dataset.mode = s.mode;
+    const label = { none: 'No session', running: 'Live', paused: 'Paused', ended: 'Ended', replay: 'Recording' }[status];
+    const ic = { none: 'circle-slash', running: 'record', paused: 'debug-pause', ended: 'debug-stop', replay: 'history' }[status];
+    setChildren(this.statusBadge, [icon(ic), label]);
+    this.statusBadge.className = `status s-${status}`;
+    setText(this.sessionName, s.session()?.name ?? (s.sessions.length ? '' : 'No debug session'));
+
+    const lines: Node[] = [];
+    const at = formatSessionTime(s.now());
+    if (status === 'paused') lines.push(el('div', { class: 'banner-line paused' }, icon('debug-pause'), el('strong', { text: 'Paused. ' }), `The program is stopped in the debugger; this is its state at ${at}, with the first items of each queue.`));
+    if (status === 'ended') lines.push(el('div', { class: 'banner-line ended' }, icon('debug-stop'), el('strong', { text: 'Session ended ' }), `at ${at}. The recorded timelines stay until you close the panel.`));
+    if (s.dropped > 0) lines.push(el('div', { class: 'banner-line dropped' }, icon('warning'), `${formatCount(s.dropped)} detail events were dropped by the program's hub (nobody read them in time); depths and counters are complete.`));
+    setChildren(this.banner, lines);
+    this.banner.hidden = lines.length === 0;
+  }
+
+  private renderLiveButton(): void {
+    const following = this.chart.following;
+    this.liveButton.setAttribute('aria-pressed', String(following));
+    this.liveButton.classList.toggle('active', following);
+    this.liveButton.title = following ? 'Following live' : 'Resume following live (L)';
+    this.combinedToggle.setAttribute('aria-pressed', String(this.view.combined));
+    this.combinedToggle.classList.toggle('active', this.view.combined);
+  }
+
+  private renderOverview(changed: Iterable<string> | 'all'): void {
+    this.overview.render(this.store.queues, changed, this.view.queue);
+    // Keep a selection: the remembered queue if it still exists, else the first listed.
+    if (!this.view.queue || !this.store.queues.has(this.view.queue)) {
+      const first = this.overview.visibleKeys()[0];
+      if (first && first !== this.view.queue) {
+        this.view.queue = first;
+        this.overview.setSelected(first);
+      }
+    }
+  }
+
+  private select(key: string): void {
+    if (this.view.queue !== key) {
+      this.view.queue = key;
+      this.save();
+    }
+    this.overview.setSelected(key);
+    this.renderDetail();
+  }
+
+  private renderDetail(): void {
+    this.renderLiveButton();
+    if (this.pendingDetail) return;
+    this.pendingDetail = true;
+    // Coalesce bursts of messages into one detail render per frame.
+    requestAnimationFrame(() => {
+      this.pendingDetail = false;
+      this.renderDetailNow();
+    });
+  }
+
+  private renderDetailNow(): void {
+    const s = this.store;
+    const q = this.view.queue ? s.queues.get(this.view.queue) : undefined;
+    if (this.view.combined) {
+      const keys = this.overview.visibleKeys();
+      setText(this.detailTitle, `Depth of the listed queues (${Math.min(keys.length, 8)} of ${keys.length})`);
+      this.chart.setQueues(keys.map((k) => ({ info: s.queues.get(k)!, depth: s.depth.get(k), counts: s.counts.get(k) })), true);
+    } else if (q) {
+      setText(this.detailTitle, q.name);
+      this.chart.setQueues([{ info: q, depth: s.depth.get(q.key), counts: s.counts.get(q.key) }], false);
+    } else {
+      setText(this.detailTitle, s.queues.size ? 'No queue selected' : 'Waiting for queues');
+      this.chart.setQueues([], false);
+    }
+    this.renderFacts(q);
+    this.waiters.render(q, q ? s.waitersOf(q.key) : []);
+    this.chart.render();
+  }
+
+  private renderFacts(q: ReturnType<Store['queues']['get']>): void {
+    if (!q) {
+      setChildren(this.detailFacts, []);
+      return;
+    }
+    const facts: Node[] = [
+      el('span', { text: q.kind === 'priority' ? 'priority queue' : q.kind === 'lifo' ? 'LIFO queue' : 'FIFO queue' }),
+      el('span', { text: q.maxsize > 0 ? `maxsize ${formatCount(q.maxsize)}` : 'unbounded' }),
+      el('span', { text: `${formatCount(q.counters.puts)} puts, ${formatCount(q.counters.gets)} gets` }),
+      el('span', { text: `${formatCount(q.counters.timeouts)} timeouts, ${formatCount(q.counters.aborts)} aborts` }),
+      el('span', { text: q.source }),
+    ];
+    if (isFull(q)) facts.unshift(el('span', { class: 'badge b-full' }, icon('warning'), 'full'));
+    if (q.site) {
+      const site = q.site;
+      const btn = el('button', { class: 'site link', attrs: { type: 'button', title: `Open ${site.file}:${site.line}:${site.column}`, 'aria-label': `Open where ${q.name} was created, ${callSiteLabel(site)}` } }, icon('go-to-file'), `created at ${callSiteLabel(site)}`);
+      btn.addEventListener('click', () => this.openSource(site));
+      facts.push(btn);
+    }
+    setChildren(this.detailFacts, facts);
+  }
+
+  private openSource(site: CallSite): void {
+    if (!this.store.sessionId) return;
+    this.post({ type: 'openSource', session: this.store.sessionId, file: site.file, line: site.line, column: site.column });
+  }
+
+  private tick(): void {
+    if (this.store.status === 'running' && this.store.mode === 'live') {
+      this.waiters.tick();
+      if (this.chart.following) this.chart.schedule();
+    }
+  }
+
+  /** Hooks for later features (replay cursor, PNG export) and for tests. */
+  api() {
+    return {
+      chartCanvas: () => this.chart.canvas(),
+      following: () => this.chart.following,
+      mode: () => this.store.mode,
+      addToolbarButton: (b: ToolbarButton) => {
+        const btn = el('button', { class: 'tool', attrs: { id: b.id, type: 'button' } }, icon(b.icon), b.label);
+        btn.addEventListener('click', b.onClick);
+        this.extras.appendChild(btn);
+        return btn;
+      },
+      /** Run pending renders now (measurements and tests). */
+      flush: () => {
+        if (this.pendingDetail) {
+          this.pendingDetail = false;
+          this.renderDetailNow();
+        } else this.chart.render();
+      },
+    };
+  }
+}
+
+const root = document.getElementById('app');
+if (root) {
+  const panel = new Panel(root);
+  (window as unknown as { queuescopePanel: ReturnType<Panel['api']> }).queuescopePanel = panel.api();
+}

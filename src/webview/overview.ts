@@ -1,0 +1,328 @@
+// The overview table: one row per queue, sortable by any column (click or Enter/Space on
+// the header), filtered by name, keyboard navigable (arrows, Home/End, Enter/Space selects).
+// Rows are created once per queue and then updated cell by cell.
+
+import type { QueueInfo } from '../protocol/webview';
+import { el, icon, setChildren, setText } from './dom';
+import { formatCount, formatRate } from './format';
+import type { SortKey, ViewState } from './viewstate';
+
+interface Column {
+  key: SortKey | 'status';
+  label: string;
+  title: string;
+  numeric?: boolean;
+}
+
+const COLUMNS: Column[] = [
+  { key: 'name', label: 'Queue', title: 'Queue name and where it lives' },
+  { key: 'status', label: 'State', title: 'Full, blocked producers, waiting consumers' },
+  { key: 'kind', label: 'Kind', title: 'FIFO, LIFO or priority' },
+  { key: 'depth', label: 'Depth', title: 'Items in the queue / maxsize', numeric: true },
+  { key: 'putRate', label: 'Puts/s', title: 'Puts per second (recent)', numeric: true },
+  { key: 'getRate', label: 'Gets/s', title: 'Gets per second (recent)', numeric: true },
+  { key: 'blocked', label: 'Blocked', title: 'Blocked producers (put waiting for room)', numeric: true },
+  { key: 'waiting', label: 'Waiting', title: 'Waiting consumers (get waiting for an item)', numeric: true },
+  { key: 'highWater', label: 'High', title: 'Highest depth seen', numeric: true },
+  { key: 'dropped', label: 'Dropped', title: 'Detail events dropped for this queue', numeric: true },
+];
+
+export const isFull = (q: QueueInfo) => q.maxsize > 0 && q.size >= q.maxsize;
+
+function sortValue(q: QueueInfo, key: SortKey): number | string {
+  switch (key) {
+    case 'name':
+      return q.name.toLowerCase();
+    case 'kind':
+      return q.kind;
+    case 'depth':
+      return q.maxsize > 0 ? q.size / q.maxsize + q.size * 1e-9 : q.size * 1e-9;
+    case 'putRate':
+      return q.putRate;
+    case 'getRate':
+      return q.getRate;
+    case 'blocked':
+      return q.blocked;
+    case 'waiting':
+      return q.waiting;
+    case 'highWater':
+      return q.counters.highWater;
+    case 'dropped':
+      return q.counters.dropped;
+  }
+}
+
+interface Row {
+  tr: HTMLTableRowElement;
+  name: HTMLElement;
+  source: HTMLElement;
+  preview: HTMLElement;
+  status: HTMLElement;
+  kind: HTMLElement;
+  barFill: HTMLElement;
+  bar: HTMLElement;
+  depthText: HTMLElement;
+  putRate: HTMLElement;
+  getRate: HTMLElement;
+  blocked: HTMLElement;
+  waiting: HTMLElement;
+  high: HTMLElement;
+  dropped: HTMLElement;
+  statusKey: string;
+}
+
+export interface OverviewCallbacks {
+  select(key: string): void;
+  sortChanged(): void;
+}
+
+export class Overview {
+  readonly root: HTMLElement;
+  private readonly table: HTMLTableElement;
+  private readonly tbody: HTMLTableSectionElement;
+  private readonly headers = new Map<string, HTMLTableCellElement>();
+  private readonly rows = new Map<string, Row>();
+  private readonly empty: HTMLElement;
+  private order: string[] = [];
+  private selected: string | undefined;
+
+  constructor(private readonly view: ViewState, private readonly cb: OverviewCallbacks) {
+    this.tbody = el('tbody');
+    const headRow = el('tr');
+    for (const c of COLUMNS) {
+      const th = el('th', { attrs: { scope: 'col', title: c.title }, class: c.numeric ? 'num' : '' });
+      if (c.key === 'status') th.textContent = c.label;
+      else {
+        const key = c.key;
+        const btn = el('button', { class: 'sort', attrs: { type: 'button', 'aria-label': `Sort by ${c.label}` } }, c.label, icon('arrow-small-down', 'sort-icon'));
+        btn.addEventListener('click', () => this.toggleSort(key));
+        th.appendChild(btn);
+      }
+      this.headers.set(c.key, th);
+      headRow.appendChild(th);
+    }
+    this.table = el('table', { class: 'overview', attrs: { role: 'grid', 'aria-label': 'Queues', id: 'overview' } }, el('thead', {}, headRow), this.tbody);
+    this.tbody.addEventListener('keydown', (e) => this.onKey(e));
+    this.empty = el('p', { class: 'empty', attrs: { id: 'overview-empty' } });
+    this.root = el('section', { class: 'overview-section', attrs: { 'aria-label': 'Queue overview' } }, el('div', { class: 'table-scroll' }, this.table), this.empty);
+    this.renderSortHeaders();
+  }
+
+  private toggleSort(key: SortKey): void {
+    const s = this.view.sort;
+    if (s.key === key) s.dir = s.dir === 'asc' ? 'desc' : 'asc';
+    else {
+      s.key = key;
+      s.dir = key === 'name' || key === 'kind' ? 'asc' : 'desc';
+    }
+    this.renderSortHeaders();
+    this.cb.sortChanged();
+  }
+
+  private renderSortHeaders(): void {
+    for (const [key, th] of this.headers) {
+      if (key === 'status') continue;
+      const active = key === this.view.sort.key;
+      th.setAttribute('aria-sort', active ? (this.view.sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
+      th.classList.toggle('sorted', active);
+      th.classList.toggle('desc', active && this.view.sort.dir === 'desc');
+    }
+  }
+
+  /** The queue keys in display order (filtered and sorted). */
+  visibleKeys(): string[] {
+    return this.order;
+  }
+
+  /** Redraw: `changed` rows are refreshed; order and filter are always re-applied. */
+  render(queues: Map<string, QueueInfo>, changed: Iterable<string> | 'all', selected: string | undefined): void {
+    const keys = changed === 'all' ? [...queues.keys(), ...this.rows.keys()] : changed;
+    for (const key of keys) {
+      const q = queues.get(key);
+      const row = this.rows.get(key);
+      if (!q) {
+        if (row) {
+          row.tr.remove();
+          this.rows.delete(key);
+        }
+        continue;
+      }
+      this.fill(row ?? this.createRow(q), q);
+    }
+    const hasDropped = [...queues.values()].some((q) => q.counters.dropped > 0);
+    this.table.classList.toggle('hide-dropped', !hasDropped);
+
+    const needle = this.view.filter.trim().toLowerCase();
+    const { key: sortKey, dir } = this.view.sort;
+    const sign = dir === 'asc' ? 1 : -1;
+    const visible = [...queues.values()].filter((q) => !needle || q.name.toLowerCase().includes(needle));
+    visible.sort((a, b) => {
+      const va = sortValue(a, sortKey);
+      const vb = sortValue(b, sortKey);
+      if (va < vb) return -sign;
+      if (va > vb) return sign;
+      return a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : 1;
+    });
+    const order = visible.map((q) => q.key);
+    if (order.length !== this.order.length || order.some((k, i) => k !== this.order[i]) || this.tbody.childElementCount !== order.length) {
+      const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.key;
+      setChildren(this.tbody, order.map((k) => this.rows.get(k)!.tr));
+      if (focusedKey && order.includes(focusedKey)) this.rows.get(focusedKey)!.tr.focus();
+      this.order = order;
+    }
+    this.setSelected(selected);
+    const emptyText = queues.size === 0 ? 'No queues yet. Queues appear here as soon as the program creates them.' : order.length === 0 ? 'No queue matches the filter.' : '';
+    setText(this.empty, emptyText);
+    this.empty.hidden = !emptyText;
+  }
+
+  setSelected(key: string | undefined): void {
+    this.selected = key;
+    // Roving tabindex: the focused row (arrow keys moved there) else the selected one stays tabbable.
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.key;
+    const focusable = focused && this.rows.has(focused) ? focused : key && this.order.includes(key) ? key : this.order[0];
+    for (const [k, row] of this.rows) {
+      const sel = k === key;
+      if (row.tr.classList.contains('selected') !== sel) {
+        row.tr.classList.toggle('selected', sel);
+        row.tr.setAttribute('aria-selected', String(sel));
+      }
+      row.tr.tabIndex = k === focusable ? 0 : -1;
+    }
+  }
+
+  private createRow(q: QueueInfo): Row {
+    const name = el('span', { class: 'q-name' });
+    const source = el('span', { class: 'q-source' });
+    const preview = el('span', { class: 'q-preview' });
+    const barFill = el('span', { class: 'bar-fill' });
+    const bar = el('span', { class: 'bar', attrs: { 'aria-hidden': 'true' } }, barFill);
+    const depthText = el('span', { class: 'depth-text' });
+    const cell = (cls: string, ...children: Node[]) => el('td', { class: cls }, ...children);
+    const row: Row = {
+      tr: el('tr', { attrs: { role: 'row', 'aria-selected': 'false' } }),
+      name,
+      source,
+      preview,
+      status: el('span', { class: 'badges' }),
+      kind: el('span'),
+      barFill,
+      bar,
+      depthText,
+      putRate: el('span'),
+      getRate: el('span'),
+      blocked: el('span'),
+      waiting: el('span'),
+      high: el('span'),
+      dropped: el('span'),
+      statusKey: '',
+    };
+    row.tr.dataset.key = q.key;
+    row.tr.tabIndex = -1;
+    row.tr.append(
+      cell('c-name', el('span', { class: 'q-title' }, name, source), preview),
+      cell('c-status', row.status),
+      cell('c-kind', row.kind),
+      cell('c-depth num', el('span', { class: 'depth' }, bar, depthText)),
+      cell('num', row.putRate),
+      cell('num', row.getRate),
+      cell('num c-blocked', row.blocked),
+      cell('num c-waiting', row.waiting),
+      cell('num', row.high),
+      cell('num c-dropped', row.dropped),
+    );
+    row.tr.addEventListener('click', () => this.cb.select(q.key));
+    this.rows.set(q.key, row);
+    return row;
+  }
+
+  private fill(row: Row, q: QueueInfo): void {
+    setText(row.name, q.name);
+    setText(row.source, q.source);
+    const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : '';
+    setText(row.preview, preview);
+    row.preview.hidden = !preview;
+    setText(row.kind, q.kind === 'fifo' ? 'FIFO' : q.kind === 'lifo' ? 'LIFO' : 'priority');
+    const full = isFull(q);
+    const frac = q.maxsize > 0 ? Math.min(1, q.size / q.maxsize) : q.counters.highWater > 0 ? Math.min(1, q.size / q.counters.highWater) : 0;
+    row.barFill.style.width = `${(frac * 100).toFixed(1)}%`;
+    row.bar.classList.toggle('unbounded', q.maxsize <= 0);
+    setText(row.depthText, q.maxsize > 0 ? `${formatCount(q.size)} / ${formatCount(q.maxsize)}` : `${formatCount(q.size)} / ∞`);
+    setText(row.putRate, formatRate(q.putRate));
+    setText(row.getRate, formatRate(q.getRate));
+    setText(row.blocked, String(q.blocked));
+    setText(row.waiting, String(q.waiting));
+    setText(row.high, formatCount(q.counters.highWater));
+    setText(row.dropped, q.counters.dropped > 0 ? formatCount(q.counters.dropped) : '');
+    row.tr.classList.toggle('is-full', full);
+    row.tr.classList.toggle('has-blocked', q.blocked > 0);
+    row.tr.classList.toggle('has-waiting', q.waiting > 0);
+    row.tr.classList.toggle('is-gone', q.gone);
+    row.tr.classList.toggle('is-shutdown', q.shutdown);
+
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}`;
+    if (statusKey !== row.statusKey) {
+      row.statusKey = statusKey;
+      const badges: Node[] = [];
+      const badge = (cls: string, ic: string, text: string) => el('span', { class: `badge ${cls}` }, icon(ic), text);
+      if (q.gone) badges.push(badge('b-gone', 'trash', 'gone'));
+      else if (q.shutdown) badges.push(badge('b-shutdown', 'debug-stop', 'shut down'));
+      if (full) badges.push(badge('b-full', 'warning', 'full'));
+      if (q.blocked > 0) badges.push(badge('b-blocked', 'debug-pause', `${q.blocked} blocked`));
+      if (q.waiting > 0) badges.push(badge('b-waiting', 'watch', `${q.waiting} waiting`));
+      if (!badges.length) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
+      setChildren(row.status, badges);
+    }
+    const aria = [
+      q.name,
+      q.maxsize > 0 ? `depth ${q.size} of ${q.maxsize}` : `depth ${q.size}, unbounded`,
+      full ? 'full' : '',
+      q.blocked ? `${q.blocked} blocked producers` : '',
+      q.waiting ? `${q.waiting} waiting consumers` : '',
+      q.shutdown ? 'shut down' : '',
+      q.gone ? 'garbage-collected' : '',
+    ].filter(Boolean).join(', ');
+    if (row.tr.getAttribute('aria-label') !== aria) row.tr.setAttribute('aria-label', aria);
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const tr = (e.target as HTMLElement).closest('tr');
+    const key = tr?.dataset.key;
+    if (!key) return;
+    const i = this.order.indexOf(key);
+    let next = -1;
+    switch (e.key) {
+      case 'ArrowDown':
+        next = Math.min(this.order.length - 1, i + 1);
+        break;
+      case 'ArrowUp':
+        next = Math.max(0, i - 1);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = this.order.length - 1;
+        break;
+      case 'Enter':
+      case ' ':
+        e.preventDefault();
+        this.cb.select(key);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    const target = this.rows.get(this.order[next]);
+    if (target) {
+      for (const r of this.rows.values()) r.tr.tabIndex = -1;
+      target.tr.tabIndex = 0;
+      target.tr.focus();
+    }
+  }
+
+  focusSelected(): void {
+    const key = this.selected && this.rows.has(this.selected) ? this.selected : this.order[0];
+    if (key) this.rows.get(key)!.tr.focus();
+  }
+}

@@ -1,0 +1,195 @@
+// Timeline storage and downsampling for the chart. Pure (no DOM): unit-tested in Node.
+//
+// DepthSeries keeps samples columnar in growable typed arrays. Memory is bounded: past
+// `cap` points the oldest half is merged pairwise (min of mins, max of maxes, the later
+// depth), so an hour-long session stays small and no spike leaves the envelope.
+
+const INITIAL = 256;
+
+export class DepthSeries {
+  t = new Float64Array(INITIAL);
+  depth = new Float64Array(INITIAL);
+  min = new Float64Array(INITIAL);
+  max = new Float64Array(INITIAL);
+  length = 0;
+
+  constructor(readonly cap = 8192) {}
+
+  /** Append points; times must not go backwards (older points are ignored). */
+  append(t: readonly number[], depth: readonly number[], min: readonly number[], max: readonly number[]): void {
+    for (let i = 0; i < t.length; i++) {
+      const last = this.length ? this.t[this.length - 1] : -Infinity;
+      if (!(t[i] >= last)) continue;
+      if (this.length === this.t.length) this.grow();
+      const n = this.length++;
+      this.t[n] = t[i];
+      this.depth[n] = depth[i];
+      this.min[n] = Math.min(min[i], depth[i]);
+      this.max[n] = Math.max(max[i], depth[i]);
+    }
+  }
+
+  private grow(): void {
+    if (this.length >= this.cap) {
+      this.compactOldestHalf();
+      return;
+    }
+    const size = Math.min(this.cap, this.t.length * 2);
+    for (const k of ['t', 'depth', 'min', 'max'] as const) {
+      const next = new Float64Array(size);
+      next.set(this[k].subarray(0, this.length));
+      this[k] = next;
+    }
+  }
+
+  private compactOldestHalf(): void {
+    const half = this.length >> 1;
+    let w = 0;
+    for (let r = 0; r + 1 < half; r += 2, w++) {
+      this.t[w] = this.t[r + 1];
+      this.depth[w] = this.depth[r + 1];
+      this.min[w] = Math.min(this.min[r], this.min[r + 1]);
+      this.max[w] = Math.max(this.max[r], this.max[r + 1]);
+    }
+    for (let r = w * 2; r < this.length; r++, w++) {
+      this.t[w] = this.t[r];
+      this.depth[w] = this.depth[r];
+      this.min[w] = this.min[r];
+      this.max[w] = this.max[r];
+    }
+    this.length = w;
+  }
+
+  /** Index of the first point with t >= x. */
+  lowerBound(x: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.t[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Step series of (blocked producers, waiting consumers) counts over time. */
+export class WaitCountSeries {
+  t: number[] = [];
+  put: number[] = [];
+  get: number[] = [];
+
+  constructor(readonly cap = 8192) {}
+
+  append(t: readonly number[], put: readonly number[], get: readonly number[]): void {
+    for (let i = 0; i < t.length; i++) {
+      const n = this.t.length;
+      if (n && t[i] < this.t[n - 1]) continue;
+      this.t.push(t[i]);
+      this.put.push(put[i]);
+      this.get.push(get[i]);
+    }
+    if (this.t.length > this.cap) {
+      // Keep the newest points; counts before them are a step function we can drop safely
+      // because the first kept point carries the level from then on.
+      const drop = this.t.length - this.cap;
+      this.t.splice(0, drop);
+      this.put.splice(0, drop);
+      this.get.splice(0, drop);
+    }
+  }
+
+  /** Level at time x (0 before the first step). */
+  at(x: number): { put: number; get: number } {
+    let lo = 0;
+    let hi = this.t.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.t[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? { put: 0, get: 0 } : { put: this.put[lo - 1], get: this.get[lo - 1] };
+  }
+}
+
+/** Chart-ready columns (x in the caller's unit, the same for every column). */
+export interface Downsampled {
+  t: number[];
+  depth: number[];
+  min: number[];
+  max: number[];
+}
+
+/**
+ * Points of `s` for the visible range [x0, x1], at most ~2 per bucket. Each bucket keeps
+ * the min of mins and max of maxes (so spikes survive) and its last depth. One point on each
+ * side of the range is included so lines run to the edges. `tail`, when given, extends the
+ * last depth to that time (the queue has not changed since its last sample).
+ */
+export function downsample(s: DepthSeries, x0: number, x1: number, buckets: number, tail?: number): Downsampled {
+  const out: Downsampled = { t: [], depth: [], min: [], max: [] };
+  if (s.length === 0 || !(x1 > x0)) return out;
+  const from = Math.max(0, s.lowerBound(x0) - 1);
+  const to = Math.min(s.length, s.lowerBound(x1) + 1); // exclusive
+  const push = (t: number, d: number, mn: number, mx: number) => {
+    out.t.push(t);
+    out.depth.push(d);
+    out.min.push(mn);
+    out.max.push(mx);
+  };
+  buckets = Math.max(1, Math.floor(buckets));
+  if (to - from <= buckets * 2) {
+    for (let i = from; i < to; i++) push(s.t[i], s.depth[i], s.min[i], s.max[i]);
+  } else {
+    const width = (x1 - x0) / buckets;
+    let i = from;
+    while (i < to) {
+      const b = Math.floor((s.t[i] - x0) / width);
+      let mn = s.min[i];
+      let mx = s.max[i];
+      let j = i + 1;
+      for (; j < to && Math.floor((s.t[j] - x0) / width) === b; j++) {
+        if (s.min[j] < mn) mn = s.min[j];
+        if (s.max[j] > mx) mx = s.max[j];
+      }
+      push(s.t[j - 1], s.depth[j - 1], mn, mx);
+      i = j;
+    }
+  }
+  if (tail !== undefined && out.t.length && tail > out.t[out.t.length - 1] && to === s.length) {
+    const d = out.depth[out.depth.length - 1];
+    push(tail, d, d, d);
+  }
+  return out;
+}
+
+/**
+ * Waiter counts on the chart's x points: for the interval ending at each x, the highest
+ * level seen in it (a short block between two depth samples still shows).
+ */
+export function countsOnGrid(c: WaitCountSeries, xs: readonly number[]): { put: number[]; get: number[] } {
+  const put: number[] = new Array(xs.length);
+  const get: number[] = new Array(xs.length);
+  if (!xs.length) return { put, get };
+  const start = c.at(xs[0]);
+  let curPut = start.put;
+  let curGet = start.get;
+  // first index with t > xs[0]
+  let k = 0;
+  while (k < c.t.length && c.t[k] <= xs[0]) k++;
+  put[0] = curPut;
+  get[0] = curGet;
+  for (let i = 1; i < xs.length; i++) {
+    let hiPut = curPut;
+    let hiGet = curGet;
+    for (; k < c.t.length && c.t[k] <= xs[i]; k++) {
+      curPut = c.put[k];
+      curGet = c.get[k];
+      if (curPut > hiPut) hiPut = curPut;
+      if (curGet > hiGet) hiGet = curGet;
+    }
+    put[i] = hiPut;
+    get[i] = hiGet;
+  }
+  return { put, get };
+}

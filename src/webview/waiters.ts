@@ -1,0 +1,109 @@
+// Live lists of the selected queue's blocked producers and waiting consumers, and the
+// item previews of a paused snapshot. Wait times tick on the client (now - since); each
+// call site is a button asking the host to open the source.
+
+import type { CallSite, QueueInfo, WaiterInfo } from '../protocol/webview';
+import { el, icon, setChildren, setText } from './dom';
+import { baseName, formatDuration } from './format';
+
+export interface WaiterCallbacks {
+  openSource(site: CallSite): void;
+  now(): number;
+}
+
+interface Item {
+  li: HTMLLIElement;
+  time: HTMLElement;
+  since: number;
+  key: string;
+}
+
+export function callSiteLabel(site: CallSite): string {
+  const where = `${baseName(site.file)}:${site.line}:${site.column}`;
+  return site.fn ? `${site.fn} (${where})` : where;
+}
+
+export class WaiterLists {
+  readonly root: HTMLElement;
+  private readonly putList: HTMLUListElement;
+  private readonly getList: HTMLUListElement;
+  private readonly putHead: HTMLElement;
+  private readonly getHead: HTMLElement;
+  private readonly itemsBox: HTMLElement;
+  private readonly itemsHead: HTMLElement;
+  private readonly itemsList: HTMLOListElement;
+  private items: Item[] = [];
+  private lastKey = '';
+
+  constructor(private readonly cb: WaiterCallbacks) {
+    this.putHead = el('h3', { attrs: { id: 'blocked-head' } });
+    this.getHead = el('h3', { attrs: { id: 'waiting-head' } });
+    this.putList = el('ul', { class: 'waiters put', attrs: { id: 'blocked-list', 'aria-labelledby': 'blocked-head' } });
+    this.getList = el('ul', { class: 'waiters get', attrs: { id: 'waiting-list', 'aria-labelledby': 'waiting-head' } });
+    this.itemsHead = el('h3', { attrs: { id: 'items-head' } });
+    this.itemsList = el('ol', { class: 'items', attrs: { id: 'items-list', 'aria-labelledby': 'items-head' } });
+    this.itemsBox = el('div', { class: 'items-box' }, this.itemsHead, this.itemsList);
+    this.root = el(
+      'div',
+      { class: 'waiter-lists' },
+      el('div', { class: 'waiter-col col-put' }, this.putHead, this.putList),
+      el('div', { class: 'waiter-col col-get' }, this.getHead, this.getList),
+      this.itemsBox,
+    );
+  }
+
+  /** Rebuild when the set of waiters changed; otherwise only the clocks move (tick()). */
+  render(queue: QueueInfo | undefined, waiters: WaiterInfo[]): void {
+    const puts = waiters.filter((w) => w.role === 'put').sort((a, b) => a.since - b.since);
+    const gets = waiters.filter((w) => w.role === 'get').sort((a, b) => a.since - b.since);
+    setText(this.putHead, `Blocked producers (${puts.length})`);
+    setText(this.getHead, `Waiting consumers (${gets.length})`);
+    const key = `${queue?.key}|${waiters.map((w) => `${w.id}@${w.since}`).join(',')}`;
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.items = [];
+      setChildren(this.putList, puts.length ? puts.map((w) => this.item(w)) : [el('li', { class: 'none', text: 'No blocked producers.' })]);
+      setChildren(this.getList, gets.length ? gets.map((w) => this.item(w)) : [el('li', { class: 'none', text: 'No waiting consumers.' })]);
+    }
+    this.renderItems(queue);
+    this.tick();
+  }
+
+  private item(w: WaiterInfo): HTMLLIElement {
+    const time = el('span', { class: 'wait-time', attrs: { 'aria-label': 'waiting for' } });
+    const role = w.role === 'put' ? 'put' : 'get';
+    const li = el(
+      'li',
+      { class: `waiter ${role}` },
+      icon(w.role === 'put' ? 'debug-pause' : 'watch', 'role-icon'),
+      el('span', { class: 'role', text: w.role === 'put' ? 'put() blocked' : 'get() waiting' }),
+      time,
+    );
+    if (w.site) {
+      const site = w.site;
+      const btn = el('button', { class: 'site link', attrs: { type: 'button', title: `Open ${site.file}:${site.line}:${site.column}` } }, icon('go-to-file'), callSiteLabel(site));
+      btn.setAttribute('aria-label', `Open call site ${callSiteLabel(site)}`);
+      btn.addEventListener('click', () => this.cb.openSource(site));
+      li.appendChild(btn);
+    } else {
+      li.appendChild(el('span', { class: 'site none', text: 'call site unknown' }));
+    }
+    this.items.push({ li, time, since: w.since, key: w.id });
+    return li;
+  }
+
+  private renderItems(queue: QueueInfo | undefined): void {
+    const items = queue?.items;
+    this.itemsBox.hidden = !items;
+    if (!items) return;
+    setText(this.itemsHead, items.length ? `First items of ${queue!.name} (${items.length} of ${queue!.size})` : `${queue!.name} is empty`);
+    const lis = items.map((text, i) => el('li', { attrs: { 'aria-label': `item ${i + 1}` } }, el('code', { text })));
+    setChildren(this.itemsList, lis);
+  }
+
+  /** Advance the wait clocks (called by a timer while the session runs). */
+  tick(): void {
+    const now = this.cb.now();
+    for (const it of this.items) setText(it.time, formatDuration(now - it.since));
+  }
+}

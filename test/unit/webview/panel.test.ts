@@ -1,0 +1,291 @@
+// The panel in a real browser (Debian's Chromium via playwright-core): the page the host
+// builds, fed with recorded host messages through a stand-in acquireVsCodeApi.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { APP, NOW, SESSION, XSS_NAME, initMessage, queue, queues, series, sessionInfo, update, waiters } from './fixtures';
+import { inkedPixels, launch, openPanel, settle, type PanelPage, type Theme } from './harness';
+
+const artifacts = path.resolve(__dirname, '../../../test-artifacts');
+
+describe('panel webview (Chromium)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let p: PanelPage;
+
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    if (p) {
+      assert.deepEqual(await p.cspViolations(), [], 'no CSP violations');
+      assert.deepEqual(p.dialogs, [], 'no dialogs');
+      assert.deepEqual(p.strayRequests, [], 'no requests outside the bundled assets');
+      await p.close();
+    }
+  });
+
+  const rowNames = () => p.page.$$eval('#overview tbody tr .q-name', (els) => els.map((e) => e.textContent));
+  const posted = async (type: string) => ((await p.posted()) as { type: string }[]).filter((m) => m.type === type);
+
+  it('says ready, then lists every queue with its numbers', async () => {
+    p = await openPanel(browser);
+    assert.deepEqual(await posted('ready'), [{ type: 'ready' }]);
+    await p.send(initMessage());
+    await settle(p.page);
+    assert.deepEqual(await rowNames(), ['<img src=x onerror=alert(1)>', 'jobs', 'results', 'urgent']);
+    const row = (key: string) => p.page.locator(`#overview tr[data-key="${key}"]`);
+    const cells = (key: string) => row(key).locator('td').allInnerTexts();
+    const jobs = await cells('q-jobs');
+    assert.match(jobs[0], /^jobs/);
+    assert.match(jobs[1], /full/);
+    assert.match(jobs[1], /2 blocked/);
+    assert.equal(jobs[2], 'FIFO');
+    assert.equal(jobs[3], '10 / 10');
+    assert.deepEqual(jobs.slice(4, 9), ['42', '38', '2', '0', '10']);
+    const results = await cells('q-results');
+    assert.match(results[1], /3 waiting/);
+    assert.equal(results[3], '0 / ∞');
+    const urgent = await cells('q-prio');
+    assert.equal(urgent[2], 'priority');
+    assert.equal(urgent[3], '42 / 100');
+    assert.match(urgent[1], /ok/);
+    assert.equal((await cells('q-xss'))[9], '12', 'dropped shown when non-zero');
+    assert.equal(await row('q-jobs').getAttribute('class'), 'is-full has-blocked');
+    assert.match((await row('q-jobs').getAttribute('aria-label'))!, /jobs, depth 10 of 10, full, 2 blocked producers/);
+    assert.equal(await p.page.locator('#overview-empty').isHidden(), true);
+  });
+
+  it('draws the selected queue\'s depth timeline on the chart canvas', async () => {
+    p = await openPanel(browser, { theme: 'dark' });
+    assert.equal(await inkedPixels(p.page), 0, 'nothing drawn before data');
+    await p.send(initMessage());
+    await p.page.locator('#overview tr[data-key="q-prio"]').click();
+    await settle(p.page);
+    assert.equal(await p.page.locator('#detail-title').textContent(), 'urgent');
+    // The depth line is drawn in --vscode-charts-blue (#3794ff in Dark+).
+    const blue = await inkedPixels(p.page, [0x37, 0x94, 0xff]);
+    assert.ok(blue > 300, `depth line drawn (${blue} blue pixels)`);
+    // maxsize reference line in charts-red, blocked producers in charts-orange.
+    await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+    await settle(p.page);
+    assert.ok((await inkedPixels(p.page, [0xf1, 0x4c, 0x4c])) > 50, 'maxsize line drawn');
+    assert.ok((await inkedPixels(p.page, [0xd1, 0x86, 0x16])) > 50, 'blocked-producer count drawn');
+    assert.match((await p.page.locator('#chart-caption').textContent())!, /^jobs: 0 s to 30\.\d s, following live$/);
+  });
+
+  it('updates the waiter lists and ticks their wait times', async () => {
+    p = await openPanel(browser);
+    await p.send(initMessage());
+    await settle(p.page);
+    assert.equal(await p.page.locator('#detail-title').textContent(), XSS_NAME);
+    await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+    await settle(p.page);
+    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2)');
+    assert.equal(await p.page.locator('#waiting-head').textContent(), 'Waiting consumers (0)');
+    const first = p.page.locator('#blocked-list li').first();
+    assert.match((await first.textContent())!, /put\(\) blocked\d+\.\d s.*producer \(pipeline\.js:42:11\)/);
+    // A third producer blocks.
+    const w = waiters();
+    w.push({ id: 'w9', queue: 'q-jobs', role: 'put', since: NOW, site: { file: APP, line: 43, column: 5, fn: 'burst' } });
+    await p.send(update({ waiters: w, queues: [queue('q-jobs', 'jobs', { maxsize: 10, size: 10, blocked: 3 })] }));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (3)');
+    assert.match((await p.page.locator('#blocked-list li').nth(2).textContent())!, /burst \(pipeline\.js:43:5\)/);
+    // Its clock runs on the client: wait for the text to change.
+    const timeOf = () => p.page.locator('#blocked-list li .wait-time').nth(0).textContent();
+    const before = await timeOf();
+    await p.page.waitForFunction((b) => document.querySelector('#blocked-list li .wait-time')?.textContent !== b, before);
+    assert.notEqual(await timeOf(), before);
+    // The waiter leaves.
+    await p.send(update({ waiters: w.filter((x) => x.id !== 'w1') }));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2)');
+  });
+
+  it('posts openSource with the exact call site when one is clicked', async () => {
+    p = await openPanel(browser);
+    await p.send(initMessage());
+    await p.page.locator('#overview tr[data-key="q-results"]').click();
+    await settle(p.page);
+    await p.page.locator('#waiting-list li button.site').first().click();
+    assert.deepEqual(await posted('openSource'), [{ type: 'openSource', session: SESSION, file: APP, line: 77, column: 11 }]);
+    // The third consumer has no call site: no button.
+    assert.equal(await p.page.locator('#waiting-list li').nth(2).locator('button').count(), 0);
+    // The queue's creation site too (keyboard).
+    await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+    await settle(p.page);
+    await p.page.locator('#detail-facts button.site').focus();
+    await p.page.keyboard.press('Enter');
+    assert.deepEqual((await posted('openSource'))[1], { type: 'openSource', session: SESSION, file: APP, line: 10, column: 11 });
+  });
+
+  it('shows the paused state with item previews, then the ended state with the timelines kept', async () => {
+    p = await openPanel(browser);
+    await p.send(initMessage());
+    await settle(p.page);
+    assert.equal(await p.page.locator('#banner').isHidden(), false, 'dropped events banner');
+    assert.doesNotMatch((await p.page.locator('#banner').textContent())!, /Paused/);
+    const q = queues();
+    q[0].items = ['{ id: 1, url: "https://example.com/a" }', '{ id: 2 }', '{ id: 3 }', '{ id: 4 }'];
+    await p.send(update({ status: 'paused', queues: q }));
+    await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+    await settle(p.page);
+    assert.equal(await p.page.locator('#status').textContent(), 'Paused');
+    assert.match((await p.page.locator('#banner').textContent())!, /Paused\. The program is stopped in the debugger; this is its state at \+30\.1 s/);
+    assert.deepEqual(await p.page.locator('#items-list li code').allTextContents(), q[0].items);
+    assert.equal(await p.page.locator('#items-head').textContent(), 'First items of jobs (4 of 10)');
+    assert.equal(await p.page.locator('#overview tr[data-key="q-jobs"] .q-preview').textContent(), 'next: { id: 1, url: "https://example.com/a" }, { id: 2 }, { id: 3 }, …');
+    // Paused clocks stand still.
+    const t1 = await p.page.locator('#blocked-list .wait-time').first().textContent();
+    await p.page.waitForTimeout(600); // longer than the 250 ms tick: a running clock would move
+    assert.equal(await p.page.locator('#blocked-list .wait-time').first().textContent(), t1);
+
+    await p.send(update({ status: 'ended', now: 31_000, queues: queues() }));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#status').textContent(), 'Ended');
+    assert.match((await p.page.locator('#banner').textContent())!, /Session ended at \+31\.0 s\. The recorded timelines stay/);
+    assert.equal(await p.page.locator('#items-list').isHidden(), true);
+    assert.ok((await inkedPixels(p.page, [0x37, 0x94, 0xff])) > 300, 'timeline still drawn');
+  });
+
+  it('zoom (drag, wheel, double-click) pauses following; Live resumes it', async () => {
+    p = await openPanel(browser);
+    await p.send(initMessage());
+    await p.page.locator('#overview tr[data-key="q-prio"]').click();
+    await settle(p.page);
+    const live = p.page.locator('#live');
+    const following = () => p.page.evaluate(() => (window as unknown as { queuescopePanel: { following(): boolean } }).queuescopePanel.following());
+    assert.equal(await live.getAttribute('aria-pressed'), 'true');
+    const over = p.page.locator('#chart .u-over');
+    const box = (await over.boundingBox())!;
+    // Drag-select the middle third.
+    await p.page.mouse.move(box.x + box.width / 3, box.y + box.height / 2);
+    await p.page.mouse.down();
+    await p.page.mouse.move(box.x + (2 * box.width) / 3, box.y + box.height / 2, { steps: 5 });
+    await p.page.mouse.up();
+    await settle(p.page);
+    assert.equal(await following(), false);
+    assert.equal(await live.getAttribute('aria-pressed'), 'false');
+    const zoom = ((await p.state()) as { zoom: { x0: number; x1: number } }).zoom;
+    assert.ok(zoom.x0 > 8000 && zoom.x1 < 22_000 && zoom.x1 > zoom.x0, `zoomed to the selection ${JSON.stringify(zoom)}`);
+    // While zoomed, new data does not move the range.
+    await p.send(update({ now: NOW + 5000, series: [series('q-prio', NOW + 100, NOW + 5000, 100, () => 60)] }));
+    await settle(p.page);
+    assert.deepEqual(((await p.state()) as { zoom: unknown }).zoom, zoom);
+    await live.click();
+    await settle(p.page);
+    assert.equal(await following(), true);
+    assert.equal(((await p.state()) as { zoom: unknown }).zoom, null);
+    assert.match((await p.page.locator('#chart-caption').textContent())!, /following live/);
+    // Wheel zoom.
+    await p.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await p.page.mouse.wheel(0, -200);
+    await settle(p.page);
+    assert.equal(await following(), false, 'wheel pauses');
+    await live.click();
+    // Double-click shows the whole session and pauses.
+    await over.dblclick();
+    await settle(p.page);
+    assert.equal(await following(), false, 'double-click pauses');
+    assert.deepEqual(((await p.state()) as { zoom: { x0: number } }).zoom.x0, 0);
+    // Keyboard: L on the chart resumes.
+    await p.page.locator('#chart').focus();
+    await p.page.keyboard.press('l');
+    assert.equal(await following(), true);
+  });
+
+  it('renders hostile strings as text and runs nothing', async () => {
+    p = await openPanel(browser);
+    const q = queues();
+    const evil = '</script><script>alert(2)</script><img src=y onerror=alert(3)>';
+    q[3].items = [evil];
+    q[3].site = { file: '"><img src=z onerror=alert(4)>', line: 1, column: 1, fn: '<b>fn</b>' };
+    const msg = initMessage();
+    msg.session!.queues = q;
+    msg.sessions = [sessionInfo({ name: '<script>alert(5)</script>', status: 'paused' }), sessionInfo({ id: 's2', name: '<img src=w onerror=alert(6)>' })];
+    msg.session!.status = 'paused';
+    await p.send(msg);
+    await settle(p.page);
+    assert.equal(await p.page.locator('#detail-title').textContent(), XSS_NAME);
+    assert.equal(await p.page.locator('#overview tr[data-key="q-xss"] .q-name').textContent(), XSS_NAME);
+    assert.deepEqual(await p.page.locator('#items-list code').allTextContents(), [evil]);
+    assert.match((await p.page.locator('#detail-facts button.site').textContent())!, /<b>fn<\/b> \(.*onerror=alert\(4\)>:1:1\)/);
+    assert.deepEqual(await p.page.locator('#session-picker option').allTextContents(), ['<script>alert(5)</script> (paused)', '<img src=w onerror=alert(6)>']);
+    assert.equal(await p.page.locator('img').count(), 0, 'no element was parsed from data');
+    assert.equal(await p.page.locator('script').count(), 1, 'only the nonce script');
+    await p.page.waitForTimeout(300); // an onerror handler would have fired by now
+  });
+
+  it('is keyboard operable: sort, move, select, filter; view state is kept', async () => {
+    p = await openPanel(browser);
+    await p.send(initMessage());
+    await settle(p.page);
+    // Sort by depth (descending first), by keyboard.
+    await p.page.locator('th button', { hasText: 'Depth' }).focus();
+    await p.page.keyboard.press('Enter');
+    await settle(p.page);
+    assert.deepEqual(await rowNames(), ['jobs', 'urgent', XSS_NAME, 'results']);
+    assert.equal(await p.page.locator('th[aria-sort="descending"]').textContent(), 'Depth');
+    await p.page.keyboard.press('Space');
+    assert.deepEqual(await rowNames(), ['results', XSS_NAME, 'urgent', 'jobs']);
+    // Arrow down through the rows, Enter selects.
+    await p.page.locator('#overview tbody tr').first().focus();
+    await p.page.keyboard.press('ArrowDown');
+    await p.page.keyboard.press('ArrowDown');
+    await p.page.keyboard.press('Enter');
+    await settle(p.page);
+    assert.equal(await p.page.locator('#detail-title').textContent(), 'urgent');
+    assert.equal(await p.page.locator('#overview tr[aria-selected="true"]').getAttribute('data-key'), 'q-prio');
+    // Filter.
+    await p.page.locator('#filter').fill('RES');
+    await settle(p.page);
+    assert.deepEqual(await rowNames(), ['results']);
+    const state = (await p.state()) as Record<string, unknown>;
+    assert.deepEqual({ queue: state.queue, filter: state.filter, sort: state.sort, session: state.session }, { queue: 'q-prio', filter: 'RES', sort: { key: 'depth', dir: 'asc' }, session: SESSION });
+    await p.close();
+
+    // A new page (panel revived) restores it and asks for the same session.
+    p = await openPanel(browser, { state });
+    assert.deepEqual(await posted('ready'), [{ type: 'ready', session: SESSION }]);
+    await p.send(initMessage());
+    await settle(p.page);
+    assert.equal(await p.page.locator('#filter').inputValue(), 'RES');
+    assert.deepEqual(await rowNames(), ['results']);
+    assert.equal(await p.page.locator('#detail-title').textContent(), 'urgent');
+  });
+
+  it('offers a session picker when there are several sessions', async () => {
+    p = await openPanel(browser);
+    await p.send(initMessage({ sessions: [sessionInfo(), sessionInfo({ id: 's2', name: 'worker.js', status: 'ended' })] }));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#session-picker').isVisible(), true);
+    await p.page.locator('#session-picker').selectOption('s2');
+    assert.deepEqual(await posted('selectSession'), [{ type: 'selectSession', session: 's2' }]);
+    // Updates for the session we left are ignored; the host's init for s2 replaces the view.
+    await p.send(update({ queues: [queue('q-jobs', 'jobs-renamed')] }));
+    await p.send(initMessage({ sessions: [sessionInfo(), sessionInfo({ id: 's2', name: 'worker.js', status: 'ended' })], session: { id: 's2', status: 'ended', now: 5000, queues: [queue('a', 'inbox')], waiters: [], series: [], waitCounts: [], dropped: 0 } }));
+    await settle(p.page);
+    assert.deepEqual(await rowNames(), ['inbox']);
+    assert.equal(await p.page.locator('#status').textContent(), 'Ended');
+  });
+
+  for (const theme of ['light', 'dark', 'hc'] as Theme[]) {
+    it(`screenshot in the ${theme} theme`, async () => {
+      p = await openPanel(browser, { theme, width: 1280, height: 860 });
+      const msg = initMessage();
+      msg.sessions = [sessionInfo(), sessionInfo({ id: 's2', name: 'worker pool', status: 'ended' })];
+      await p.send(msg);
+      await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+      await settle(p.page);
+      fs.mkdirSync(artifacts, { recursive: true });
+      await p.page.screenshot({ path: path.join(artifacts, `panel-${theme}.png`), fullPage: true });
+      assert.ok((await inkedPixels(p.page)) > 1000);
+    });
+  }
+});
