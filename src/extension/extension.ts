@@ -1,0 +1,43 @@
+// Entry point: activate() composes the parts. Each part is one `registerX(context, services)`
+// call; add yours as one import and one line below.
+
+import * as vscode from 'vscode';
+import { QueueModel } from '../model/store';
+import { readSettings, onSettingsChanged } from './settings';
+import { retentionFromSettings } from './settingDefaults';
+import { SessionWatcher } from './sessions/watcher';
+import { registerConfigProvider } from './sessions/configProvider';
+import { registerCommands } from './commands';
+import { registerQueuesTree } from './views/queuesTree';
+import { registerStatusBar } from './views/statusBar';
+import type { ExtensionServices, QueueScopeApi } from './services';
+
+export function activate(context: vscode.ExtensionContext): QueueScopeApi {
+  const services = createServices(context);
+  registerConfigProvider(context, services);
+  registerCommands(context, services);
+  registerQueuesTree(context, services);
+  registerStatusBar(context, services);
+  return { services };
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}
+
+function createServices(context: vscode.ExtensionContext): ExtensionServices {
+  const output = vscode.window.createOutputChannel('QueueScope', { log: true });
+  let settings = readSettings();
+  const model = new QueueModel({ retention: retentionFromSettings(settings), log: output });
+  const sessions = new SessionWatcher(model, output, () => settings);
+  context.subscriptions.push(
+    output,
+    model,
+    sessions,
+    onSettingsChanged(() => {
+      settings = readSettings();
+      model.setRetention(retentionFromSettings(settings));
+    }),
+  );
+  return { context, model, output, sessions, settings: () => settings };
+}

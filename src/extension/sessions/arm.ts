@@ -1,0 +1,67 @@
+// What the debug configuration provider does to a launch/attach configuration, as a pure
+// function (no vscode) so it is unit-tested. DESIGN.md: QUEUESCOPE_TRACE=1 arms the hub
+// from the program's first queue; skipFiles keep a user's pause out of the poll expression
+// and the hub ("the pause race"), and keep "pause on caught exceptions" out of the hub.
+
+/** Debug types of VS Code's JavaScript debugger that run Node. */
+export const NODE_DEBUG_TYPES: readonly string[] = ['node', 'pwa-node', 'node-terminal'];
+
+/** The debug types whose sessions the extension polls (child sessions report as pwa-node). */
+export const JS_DEBUG_TYPES: readonly string[] = ['node', 'pwa-node', 'node-terminal', 'pwa-extensionHost', 'extensionHost'];
+
+/** The poll expressions' sourceURL file name (see POLL_SOURCE_URL in src/protocol/hub.ts). */
+export const POLL_SKIP_GLOB = '**/queuescope-poll.js';
+/** The library installed as a dependency. */
+export const PACKAGE_SKIP_GLOB = '**/node_modules/queuescope/**';
+
+/** The part of a DebugConfiguration this module reads and writes. */
+export interface DebugConfigLike {
+  type: string;
+  request: string;
+  name: string;
+  env?: Record<string, string | null | undefined>;
+  skipFiles?: string[];
+  __pendingTargetId?: unknown;
+  [key: string]: unknown;
+}
+
+export interface ArmOptions {
+  /** Set QUEUESCOPE_TRACE=1 in launch configurations (setting queuescope.autoArm). */
+  autoArm: boolean;
+  /** Passed as QUEUESCOPE_SAMPLE_MS when set (setting queuescope.sampleIntervalMs). */
+  sampleIntervalMs?: number;
+  /** skipFiles globs for the hub's own file, besides the poll and package globs. */
+  extraSkipGlobs: string[];
+}
+
+/** The extension's own built library, which the samples (and tests) load. */
+export function extensionLibraryGlob(extensionPath: string): string {
+  return `${extensionPath.replace(/\\/g, '/').replace(/\/$/, '')}/dist/lib/**`;
+}
+
+/**
+ * Return the configuration to launch with: a copy with QUEUESCOPE_* added to `env` (launch
+ * only, never overriding a value the user set) and QueueScope's globs appended to
+ * `skipFiles` (the user's entries first, no duplicates). Child-session configurations
+ * (`__pendingTargetId`) and other debuggers' configurations come back untouched.
+ */
+export function armConfiguration<T extends DebugConfigLike>(config: T, options: ArmOptions): T {
+  if (!options.autoArm) return config;
+  if (config.__pendingTargetId !== undefined) return config;
+  if (!NODE_DEBUG_TYPES.includes(config.type)) return config;
+  const out: T = { ...config };
+  if (config.request === 'launch' || config.type === 'node-terminal') {
+    const env = { ...(config.env ?? {}) };
+    if (env.QUEUESCOPE_TRACE === undefined) env.QUEUESCOPE_TRACE = '1';
+    if (options.sampleIntervalMs !== undefined && env.QUEUESCOPE_SAMPLE_MS === undefined) {
+      env.QUEUESCOPE_SAMPLE_MS = String(options.sampleIntervalMs);
+    }
+    out.env = env;
+  }
+  const skip = Array.isArray(config.skipFiles) ? [...config.skipFiles] : [];
+  for (const glob of [POLL_SKIP_GLOB, PACKAGE_SKIP_GLOB, ...options.extraSkipGlobs]) {
+    if (!skip.includes(glob)) skip.push(glob);
+  }
+  out.skipFiles = skip;
+  return out;
+}

@@ -1,0 +1,22 @@
+// Debug configuration provider: arms every Node launch (QUEUESCOPE_TRACE=1) and adds
+// QueueScope's skipFiles globs. The transformation itself is armConfiguration() (arm.ts).
+
+import * as vscode from 'vscode';
+import { armConfiguration, extensionLibraryGlob, type DebugConfigLike } from './arm';
+import type { ExtensionServices } from '../services';
+
+export function registerConfigProvider(context: vscode.ExtensionContext, services: ExtensionServices): void {
+  const provider: vscode.DebugConfigurationProvider = {
+    // WithSubstitutedVariables runs last, after launch.json and other providers, so env/skipFiles are final here.
+    resolveDebugConfigurationWithSubstitutedVariables(_folder, config) {
+      const s = services.settings();
+      return armConfiguration(config as DebugConfigLike, {
+        autoArm: s.autoArm,
+        sampleIntervalMs: s.sampleIntervalMs,
+        extraSkipGlobs: [extensionLibraryGlob(context.extensionPath)],
+      }) as vscode.DebugConfiguration;
+    },
+  };
+  // '*' also sees child sessions (configurations with __pendingTargetId), which armConfiguration leaves alone.
+  context.subscriptions.push(vscode.debug.registerDebugConfigurationProvider('*', provider));
+}

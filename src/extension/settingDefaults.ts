@@ -1,0 +1,27 @@
+// Defaults of the queuescope.* settings, in one table (package.json repeats them for the
+// Settings UI; a unit test checks the two agree).
+
+import { DEFAULT_RETENTION, type RetentionOptions } from '../model/timeline';
+
+export interface SettingsValues {
+  autoArm: boolean;
+  pollIntervalMs: number;
+  sampleIntervalMs: number;
+  'retention.recentSeconds': number;
+  'retention.recentMaxSamples': number;
+  itemPreviewCount: number;
+}
+
+export const SETTING_DEFAULTS: SettingsValues = {
+  autoArm: true,
+  pollIntervalMs: 100,
+  sampleIntervalMs: 10,
+  'retention.recentSeconds': DEFAULT_RETENTION.recentMs / 1000,
+  'retention.recentMaxSamples': DEFAULT_RETENTION.recentMaxSamples,
+  itemPreviewCount: 10,
+};
+
+/** Model retention from settings (the coarse tiers are fixed). */
+export function retentionFromSettings(s: SettingsValues): RetentionOptions {
+  return { ...DEFAULT_RETENTION, recentMs: s['retention.recentSeconds'] * 1000, recentMaxSamples: s['retention.recentMaxSamples'] };
+}

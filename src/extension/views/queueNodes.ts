@@ -1,0 +1,208 @@
+// What the Queues tree shows, computed from the model without vscode (unit-tested); the
+// vscode adapter (queuesTree.ts) turns these descriptions into TreeItems.
+
+import type { ModelQueue, ModelSession, ModelSource, ModelWaiter } from '../../model/entities';
+import type { CallSite } from '../../protocol/wire';
+import { formatDuration, formatSite } from './sites';
+
+/** A codicon id and an optional theme color id. */
+export interface IconSpec {
+  id: string;
+  color?: string;
+}
+
+export type NodeKind = 'session' | 'source' | 'queue' | 'waiter' | 'site' | 'items' | 'item';
+
+export interface NodeSpec {
+  kind: NodeKind;
+  /** Stable across refreshes (keeps expansion state). */
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon: IconSpec;
+  /** Has children. */
+  expandable: boolean;
+  /** Open on selection. */
+  site?: CallSite;
+  /** Model session id this node belongs to. */
+  session: string;
+  /** contextValue for menus. */
+  context: string;
+  source?: ModelSource;
+  queue?: ModelQueue;
+}
+
+/** Icons that say at a glance: full queue, blocked producer, waiting consumer. */
+export const ICONS = {
+  sessionLive: { id: 'debug-alt' },
+  sessionPaused: { id: 'debug-pause', color: 'debugIcon.pauseForeground' },
+  sessionEnded: { id: 'debug-stop', color: 'disabledForeground' },
+  source: { id: 'server-process' },
+  queue: { id: 'inbox' },
+  queueFull: { id: 'error', color: 'charts.red' },
+  queueWaiting: { id: 'watch', color: 'charts.yellow' },
+  queueShutdown: { id: 'circle-slash', color: 'disabledForeground' },
+  blockedProducer: { id: 'arrow-circle-up', color: 'charts.red' },
+  waitingConsumer: { id: 'arrow-circle-down', color: 'charts.yellow' },
+  site: { id: 'file-code' },
+  items: { id: 'symbol-array' },
+  item: { id: 'symbol-field' },
+} as const satisfies Record<string, IconSpec>;
+
+export function sessionNode(s: ModelSession): NodeSpec {
+  const icon = s.state === 'ended' ? ICONS.sessionEnded : s.state === 'paused' ? ICONS.sessionPaused : ICONS.sessionLive;
+  return {
+    kind: 'session',
+    id: `s:${s.id}`,
+    label: s.name,
+    description: s.state,
+    tooltip: `${s.name} (${s.state})`,
+    icon,
+    expandable: true,
+    session: s.id,
+    context: `queuescope.session.${s.state}`,
+  };
+}
+
+export function sourceLabel(src: ModelSource): string {
+  const thread = src.info.isMainThread || src.info.threadId === 0 ? 'main' : `worker ${src.info.threadId}`;
+  return `pid ${src.info.pid} ${thread}`;
+}
+
+export function sourceNode(src: ModelSource): NodeSpec {
+  const live = visibleQueues(src).length;
+  const notes = [src.state === 'live' ? '' : src.state, `${live} queue${live === 1 ? '' : 's'}`];
+  if (src.dropped) notes.push(`${src.dropped} dropped`);
+  if (src.lostBatches) notes.push(`${src.lostBatches} lost`);
+  return {
+    kind: 'source',
+    id: `src:${src.session}/${src.key}`,
+    label: sourceLabel(src),
+    description: notes.filter(Boolean).join(' · '),
+    tooltip: [src.info.title, src.info.argv.join(' ')].filter(Boolean).join('\n'),
+    icon: ICONS.source,
+    expandable: true,
+    session: src.session,
+    context: 'queuescope.source',
+    source: src,
+  };
+}
+
+/** Queues the tree lists: those still alive in the program (collected ones are history for the panel). */
+export function visibleQueues(src: ModelSource): ModelQueue[] {
+  return [...src.queues.values()].filter((q) => q.collected === undefined);
+}
+
+export function waiterCounts(q: ModelQueue): { blocked: number; waiting: number } {
+  let blocked = 0;
+  let waiting = 0;
+  for (const w of q.waiters.values()) {
+    if (w.role === 'put') blocked++;
+    else waiting++;
+  }
+  return { blocked, waiting };
+}
+
+export function queueIcon(q: ModelQueue): IconSpec {
+  const { blocked, waiting } = waiterCounts(q);
+  if (q.shutdown) return ICONS.queueShutdown;
+  if ((q.maxsize > 0 && q.size >= q.maxsize) || blocked > 0) return ICONS.queueFull;
+  if (waiting > 0) return ICONS.queueWaiting;
+  return ICONS.queue;
+}
+
+export function queueNode(q: ModelQueue): NodeSpec {
+  const { blocked, waiting } = waiterCounts(q);
+  const parts = [`${q.size}/${q.maxsize > 0 ? q.maxsize : '∞'}`];
+  if (blocked) parts.push(`${blocked} blocked`);
+  if (waiting) parts.push(`${waiting} waiting`);
+  if (q.shutdown) parts.push(q.shutdown === 'immediate' ? 'shut down (immediate)' : 'shut down');
+  const c = q.counters;
+  const tooltip = [
+    `${q.name} (${q.kind}${q.maxsize > 0 ? `, maxsize ${q.maxsize}` : ', unbounded'})`,
+    `depth ${q.size}, high water ${c.highWater}, unfinished ${q.unfinished}`,
+    `puts ${c.puts}, gets ${c.gets}, blocked puts ${c.blockedPuts}, waited gets ${c.waitedGets}`,
+    `timeouts ${c.timeouts}, aborts ${c.aborts}`,
+    q.site ? `created at ${formatSite(q.site)}` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return {
+    kind: 'queue',
+    id: `q:${q.key}`,
+    label: q.name,
+    description: parts.join(' · '),
+    tooltip,
+    icon: queueIcon(q),
+    expandable: q.waiters.size > 0 || q.site !== undefined || (q.items?.length ?? 0) > 0,
+    session: q.session,
+    context: 'queuescope.queue',
+    queue: q,
+  };
+}
+
+export function waiterNode(q: ModelQueue, w: ModelWaiter, now: number): NodeSpec {
+  const waited = formatDuration(Math.max(0, now - w.since));
+  const label = w.role === 'put' ? `producer blocked ${waited}` : `consumer waiting ${waited}`;
+  return {
+    kind: 'waiter',
+    id: `w:${q.key}/${w.id}`,
+    label,
+    description: formatSite(w.site),
+    tooltip: w.site ? `${w.site.file}:${w.site.line}:${w.site.column}` : 'call site unknown',
+    icon: w.role === 'put' ? ICONS.blockedProducer : ICONS.waitingConsumer,
+    expandable: false,
+    site: w.site,
+    session: q.session,
+    context: 'queuescope.waiter',
+  };
+}
+
+/** Children of a queue: creation site, waiters (longest first), item previews from a pause. */
+export function queueChildren(q: ModelQueue, now: number, showItems: boolean): NodeSpec[] {
+  const out: NodeSpec[] = [];
+  if (q.site) {
+    out.push({
+      kind: 'site',
+      id: `site:${q.key}`,
+      label: 'created at',
+      description: formatSite(q.site),
+      tooltip: `${q.site.file}:${q.site.line}:${q.site.column}`,
+      icon: ICONS.site,
+      expandable: false,
+      site: q.site,
+      session: q.session,
+      context: 'queuescope.site',
+    });
+  }
+  for (const w of [...q.waiters.values()].sort((a, b) => a.since - b.since)) out.push(waiterNode(q, w, now));
+  if (showItems && q.items && q.items.length > 0) {
+    out.push({
+      kind: 'items',
+      id: `items:${q.key}`,
+      label: 'items',
+      description: `first ${q.items.length} of ${q.size}`,
+      icon: ICONS.items,
+      expandable: true,
+      session: q.session,
+      context: 'queuescope.items',
+      queue: q,
+    });
+  }
+  return out;
+}
+
+export function itemNodes(q: ModelQueue): NodeSpec[] {
+  return (q.items ?? []).map((text, i) => ({
+    kind: 'item' as const,
+    id: `item:${q.key}/${i}`,
+    label: `[${i}]`,
+    description: text,
+    tooltip: text,
+    icon: ICONS.item,
+    expandable: false,
+    session: q.session,
+    context: 'queuescope.item',
+  }));
+}

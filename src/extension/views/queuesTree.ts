@@ -1,0 +1,109 @@
+// The "Queues" tree in Run and Debug: session > source > queue > waiters / creation site /
+// items. Node descriptions come from queueNodes.ts; this file only adapts them to vscode.
+
+import * as vscode from 'vscode';
+import type { QueueModel } from '../../model/store';
+import type { ExtensionServices } from '../services';
+import { itemNodes, queueChildren, queueNode, sessionNode, sourceNode, visibleQueues, type NodeSpec } from './queueNodes';
+import { OPEN_SITE_COMMAND } from './openSite';
+
+export const QUEUES_VIEW_ID = 'queuescope.queues';
+/** Context key: true while the model has sessions (the view's `when` clause). */
+export const HAS_SESSIONS_CONTEXT = 'queuescope.hasSessions';
+
+/** Coalesce model changes: a 100 ms poll must not rebuild the tree 10 times a second per session. */
+const REFRESH_MS = 250;
+
+export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<NodeSpec | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly model: QueueModel) {
+    this.subscription = model.onDidChange((c) => {
+      // Samples alone change nothing the tree shows except the depth, which `updated` covers.
+      if (c.kind === 'queues' && !c.added.length && !c.updated.length && !c.collected.length) return;
+      this.refreshSoon();
+    });
+  }
+
+  refreshSoon(): void {
+    if (this.pending) return;
+    this.pending = setTimeout(() => {
+      this.pending = undefined;
+      this.refreshNow();
+    }, REFRESH_MS);
+  }
+
+  refreshNow(): void {
+    this.changed.fire(undefined);
+    void vscode.commands.executeCommand('setContext', HAS_SESSIONS_CONTEXT, this.model.sessions.length > 0);
+    this.updateTicker();
+  }
+
+  /** Wait times grow while nothing changes: re-render once a second while a live session has waiters. */
+  private updateTicker(): void {
+    const waiting = this.model.sessions.some((s) => s.state === 'live' && this.model.summary(s.id).blocked + this.model.summary(s.id).waiting > 0);
+    if (waiting && !this.ticker) this.ticker = setInterval(() => this.changed.fire(undefined), 1000);
+    if (!waiting && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  getTreeItem(node: NodeSpec): vscode.TreeItem {
+    const item = new vscode.TreeItem(
+      node.label,
+      node.expandable ? (node.kind === 'items' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded) : vscode.TreeItemCollapsibleState.None,
+    );
+    if (node.kind === 'queue') item.collapsibleState = node.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
+    item.contextValue = node.context;
+    if (node.site) {
+      item.command = { command: OPEN_SITE_COMMAND, title: 'Go to Source', arguments: [node.site, node.session] };
+    }
+    return item;
+  }
+
+  getChildren(node?: NodeSpec): NodeSpec[] {
+    const now = Date.now();
+    if (!node) return this.model.sessions.map(sessionNode);
+    switch (node.kind) {
+      case 'session': {
+        const s = this.model.session(node.session);
+        return s ? [...s.sources.values()].map(sourceNode) : [];
+      }
+      case 'source':
+        return node.source ? visibleQueues(node.source).map(queueNode) : [];
+      case 'queue': {
+        const q = node.queue;
+        const src = q ? this.model.source(q.session, q.source) : undefined;
+        return q ? queueChildren(q, src?.state === 'ended' ? (src.lastSeen ?? now) : now, src?.state !== 'live') : [];
+      }
+      case 'items':
+        return node.queue ? itemNodes(node.queue) : [];
+      default:
+        return [];
+    }
+  }
+
+  dispose(): void {
+    if (this.pending) clearTimeout(this.pending);
+    if (this.ticker) clearInterval(this.ticker);
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+export function registerQueuesTree(context: vscode.ExtensionContext, services: ExtensionServices): QueuesTreeProvider {
+  const provider = new QueuesTreeProvider(services.model);
+  const view = vscode.window.createTreeView(QUEUES_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
+  context.subscriptions.push(provider, view);
+  provider.refreshNow();
+  return provider;
+}

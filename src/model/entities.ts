@@ -1,0 +1,119 @@
+// The model's data: sessions > sources > queues > waiters. Plain objects owned and mutated
+// by QueueModel (store.ts); readers (views, panel, exporters) treat them as read-only.
+// All times in the model are epoch milliseconds: the store converts hub times (ms since the
+// source's origin) on the way in, so sources of one session share one time axis.
+
+import type { CallSite, Counters, QueueKindWire, SourceInfo, WaiterRoleWire, WaitOutcomeWire } from '../protocol/wire';
+import { WAIT_BUCKETS_MS } from '../protocol/wire';
+import type { DepthTimeline } from './timeline';
+
+/** live: polled; paused: stopped in the debugger (views show the pause snapshot); ended: gone. */
+export type RunState = 'live' | 'paused' | 'ended';
+
+/** A blocked producer (role 'put') or waiting consumer (role 'get') still waiting. */
+export interface ModelWaiter {
+  /** Waiter id, unique within the source. */
+  readonly id: number;
+  readonly queue: number;
+  readonly role: WaiterRoleWire;
+  /** Epoch ms when the wait started. */
+  readonly since: number;
+  readonly site?: CallSite;
+}
+
+/** A wait that ended (kept in a short per-queue history). */
+export interface EndedWait extends ModelWaiter {
+  /** Epoch ms when it ended. */
+  readonly ended: number;
+  readonly outcome: WaitOutcomeWire;
+  readonly ms: number;
+}
+
+/** Aggregated wait statistics of one role: every ended wait, announced or short. */
+export interface WaitStats {
+  count: number;
+  totalMs: number;
+  /** Histogram over WAIT_BUCKETS_MS. */
+  hist: number[];
+}
+
+export function emptyWaitStats(): WaitStats {
+  return { count: 0, totalMs: 0, hist: WAIT_BUCKETS_MS.map(() => 0) };
+}
+
+export function emptyCounters(): Counters {
+  return { puts: 0, gets: 0, blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 0, dropped: 0 };
+}
+
+export interface ModelQueue {
+  /** Queue id within its source (the hub's id). */
+  readonly id: number;
+  /** Globally unique: `${session}/${source}/${id}`. */
+  readonly key: string;
+  readonly session: string;
+  readonly source: string;
+  name: string;
+  kind: QueueKindWire;
+  maxsize: number;
+  /** Live depth (latest sample, counters or snapshot). */
+  size: number;
+  /** Tasks put and not yet taskDone()'d. */
+  unfinished: number;
+  /** false, or how it was shut down. */
+  shutdown: false | 'graceful' | 'immediate';
+  /** The user's line that created it (absent when created before the hub was armed). */
+  site?: CallSite;
+  counters: Counters;
+  /** Current waiters by waiter id, in start order. */
+  readonly waiters: Map<number, ModelWaiter>;
+  /** The last few ended waits, oldest first (bounded). */
+  readonly recentWaits: EndedWait[];
+  readonly waitStats: { put: WaitStats; get: WaitStats };
+  readonly timeline: DepthTimeline;
+  /** Epoch ms it was first seen. */
+  readonly created: number;
+  /** Epoch ms it was garbage-collected in the program (it stays in the model as history). */
+  collected?: number;
+  /** Item previews from the latest snapshot (taken while paused). */
+  items?: string[];
+  /** Epoch ms of the snapshot that produced `items`. */
+  itemsAt?: number;
+}
+
+/** One realm (main thread or worker) of one process: one hub. */
+export interface ModelSource {
+  /** sourceKey(): `${pid}:${threadId}`. */
+  readonly key: string;
+  readonly session: string;
+  info: SourceInfo;
+  state: RunState;
+  /** The debug session this source is read through (a child session of js-debug), if live. */
+  channel?: string;
+  readonly queues: Map<number, ModelQueue>;
+  /** Sequence number the next drain batch should carry. */
+  nextSeq: number;
+  /** Batches known lost (sequence gaps). */
+  lostBatches: number;
+  /** Detail events the hub dropped because nobody drained (realm total). */
+  dropped: number;
+  /** Events the reader skipped as malformed or unknown. */
+  skippedEvents: number;
+  /** Epoch ms of the latest data from this source. */
+  lastSeen: number;
+  /** Epoch ms of the latest pause snapshot. */
+  pausedAt?: number;
+}
+
+/** A top-level debug session (a launch or an attach) and the realms seen in it. */
+export interface ModelSession {
+  /** The top-level debug session's id (or a recording's id). */
+  readonly id: string;
+  name: string;
+  /** Where it came from: 'debug' for a live debug session, 'recording' for a loaded file. */
+  readonly origin: 'debug' | 'recording';
+  /** Derived: ended when ended; paused when any source is paused; otherwise live. */
+  state: RunState;
+  readonly started: number;
+  ended?: number;
+  readonly sources: Map<string, ModelSource>;
+}

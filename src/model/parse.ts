@@ -1,0 +1,210 @@
+// Reading what the hub sends: JSON text from attach()/drain()/snapshot() into wire types.
+// The debuggee is not trusted to be well-formed (a truncated evaluate result, a different
+// library version, a program that overwrote the hub): every reader returns either a value
+// or a clear error, and never throws. Individual malformed events are dropped and counted
+// rather than rejecting the whole batch, so one bad event loses nothing else.
+
+import {
+  PROTOCOL_VERSION,
+  type AttachInfo,
+  type CallSite,
+  type Counters,
+  type DrainBatch,
+  type QueueSnapshot,
+  type Snapshot,
+  type WaiterSnapshot,
+  type WireEvent,
+} from '../protocol/wire';
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
+
+const fail = <T>(error: string): ParseResult<T> => ({ ok: false, error });
+
+type Obj = Record<string, unknown>;
+const isObj = (x: unknown): x is Obj => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isNum = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+const isStr = (x: unknown): x is string => typeof x === 'string';
+const isBool = (x: unknown): x is boolean => typeof x === 'boolean';
+
+function parseJson(text: string, what: string): ParseResult<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    const snippet = text.length > 80 ? `${text.slice(0, 60)}…(${text.length} chars)` : text;
+    return fail(`${what}: not valid JSON (${(err as Error).message}): ${snippet}`);
+  }
+}
+
+function checkVersion(v: unknown, what: string): string | undefined {
+  if (!isNum(v)) return `${what}: missing protocol version`;
+  if (v !== PROTOCOL_VERSION) return `${what}: protocol version ${v} is not supported (this extension reads ${PROTOCOL_VERSION})`;
+  return undefined;
+}
+
+export function isCallSite(x: unknown): x is CallSite {
+  return isObj(x) && isStr(x.file) && isNum(x.line) && isNum(x.column) && (x.fn === undefined || isStr(x.fn));
+}
+
+function isCounters(x: unknown): x is Counters {
+  return (
+    isObj(x) &&
+    isNum(x.puts) &&
+    isNum(x.gets) &&
+    isNum(x.blockedPuts) &&
+    isNum(x.waitedGets) &&
+    isNum(x.timeouts) &&
+    isNum(x.aborts) &&
+    isNum(x.highWater) &&
+    isNum(x.dropped)
+  );
+}
+
+const KINDS = new Set(['fifo', 'lifo', 'priority']);
+const ROLES = new Set(['put', 'get']);
+const OUTCOMES = new Set(['served', 'timeout', 'aborted', 'shutdown']);
+const optSite = (x: unknown): boolean => x === undefined || isCallSite(x);
+
+/** True when `e` is a well-formed event of a type this reader knows. */
+export function isKnownEvent(e: unknown): e is WireEvent {
+  if (!isObj(e) || !isNum(e.t)) return false;
+  switch (e.type) {
+    case 'queue':
+      return isNum(e.q) && isStr(e.name) && KINDS.has(e.kind as string) && isNum(e.maxsize) && isNum(e.size) && optSite(e.site);
+    case 'samples':
+      return Array.isArray(e.rows) && e.rows.every((r) => Array.isArray(r) && r.length >= 6 && r.slice(0, 6).every(isNum));
+    case 'wait':
+      return isNum(e.q) && isNum(e.w) && ROLES.has(e.role as string) && optSite(e.site);
+    case 'waitEnd':
+      return isNum(e.q) && isNum(e.w) && OUTCOMES.has(e.outcome as string) && isNum(e.ms);
+    case 'shortWaits':
+      return isNum(e.q) && ROLES.has(e.role as string) && isNum(e.count) && isNum(e.totalMs) && Array.isArray(e.hist) && e.hist.every(isNum);
+    case 'counters':
+      return isNum(e.q) && isCounters(e.c) && isNum(e.unfinished);
+    case 'shutdown':
+      return isNum(e.q) && isBool(e.immediate);
+    case 'gc':
+      return isNum(e.q);
+    case 'dropped':
+      return isNum(e.total);
+    default:
+      return false;
+  }
+}
+
+/** Events of a batch split into the ones we can apply and a count of the rest. */
+export function filterEvents(events: unknown[]): { events: WireEvent[]; skipped: number; unknownTypes: string[] } {
+  const good: WireEvent[] = [];
+  const unknownTypes = new Set<string>();
+  let skipped = 0;
+  for (const e of events) {
+    if (isKnownEvent(e)) good.push(e);
+    else {
+      skipped++;
+      unknownTypes.add(isObj(e) && isStr(e.type) ? e.type : typeof e);
+    }
+  }
+  return { events: good, skipped, unknownTypes: [...unknownTypes] };
+}
+
+function isWaiterSnapshot(x: unknown): x is WaiterSnapshot {
+  return isObj(x) && isNum(x.w) && isNum(x.q) && ROLES.has(x.role as string) && isNum(x.since) && isNum(x.waitMs) && optSite(x.site);
+}
+
+function isQueueSnapshot(x: unknown): x is QueueSnapshot {
+  return (
+    isObj(x) &&
+    isNum(x.q) &&
+    isStr(x.name) &&
+    KINDS.has(x.kind as string) &&
+    isNum(x.maxsize) &&
+    isNum(x.size) &&
+    isBool(x.shutdown) &&
+    isNum(x.unfinished) &&
+    optSite(x.site) &&
+    isCounters(x.counters) &&
+    Array.isArray(x.waiters) &&
+    x.waiters.every(isWaiterSnapshot) &&
+    Array.isArray(x.items) &&
+    x.items.every(isStr)
+  );
+}
+
+/** Validate an already-parsed snapshot object. Malformed queues are dropped and counted. */
+export function readSnapshot(x: unknown, what = 'snapshot'): ParseResult<Snapshot & { skipped: number }> {
+  if (!isObj(x)) return fail(`${what}: not an object`);
+  const bad = checkVersion(x.v, what);
+  if (bad) return fail(bad);
+  if (!isNum(x.t) || !Array.isArray(x.queues)) return fail(`${what}: missing t or queues`);
+  const queues = x.queues.filter(isQueueSnapshot);
+  return { ok: true, value: { v: x.v as number, t: x.t, queues, skipped: x.queues.length - queues.length } };
+}
+
+/** snapshotExpression()'s result. */
+export function parseSnapshot(text: string): ParseResult<Snapshot & { skipped: number }> {
+  const json = parseJson(text, 'snapshot');
+  return json.ok ? readSnapshot(json.value) : json;
+}
+
+/** attachExpression()'s result. */
+export function parseAttachInfo(text: string): ParseResult<AttachInfo> {
+  const json = parseJson(text, 'attach');
+  if (!json.ok) return json;
+  const x = json.value;
+  if (!isObj(x)) return fail('attach: not an object');
+  const bad = checkVersion(x.v, 'attach');
+  if (bad) return fail(bad);
+  if (!isNum(x.pid) || !isNum(x.threadId) || !isNum(x.origin) || !isNum(x.now) || !isNum(x.nextSeq)) {
+    return fail('attach: missing pid, threadId, origin, now or nextSeq');
+  }
+  const snap = readSnapshot(x.snapshot, 'attach snapshot');
+  if (!snap.ok) return snap;
+  const info: AttachInfo = {
+    v: x.v as number,
+    pid: x.pid,
+    threadId: x.threadId,
+    isMainThread: isBool(x.isMainThread) ? x.isMainThread : x.threadId === 0,
+    title: isStr(x.title) ? x.title : '',
+    argv: Array.isArray(x.argv) ? x.argv.filter(isStr) : [],
+    origin: x.origin,
+    now: x.now,
+    sampleInterval: isNum(x.sampleInterval) ? x.sampleInterval : 0,
+    snapshot: { v: snap.value.v, t: snap.value.t, queues: snap.value.queues },
+    nextSeq: x.nextSeq,
+  };
+  return { ok: true, value: info };
+}
+
+/** A drain batch with its malformed or unknown events already taken out. */
+export interface ParsedDrain extends DrainBatch {
+  /** Events dropped because they were malformed or of an unknown type. */
+  skipped: number;
+  unknownTypes: string[];
+}
+
+/** Validate an already-parsed drain batch. */
+export function readDrainBatch(x: unknown): ParseResult<ParsedDrain> {
+  if (!isObj(x)) return fail('drain: not an object');
+  const bad = checkVersion(x.v, 'drain');
+  if (bad) return fail(bad);
+  if (!isNum(x.seq) || !isNum(x.t) || !Array.isArray(x.events)) return fail('drain: missing seq, t or events');
+  const { events, skipped, unknownTypes } = filterEvents(x.events);
+  return {
+    ok: true,
+    value: {
+      v: x.v as number,
+      seq: x.seq,
+      t: x.t,
+      events,
+      more: x.more === true,
+      dropped: isNum(x.dropped) ? x.dropped : 0,
+      skipped,
+      unknownTypes,
+    },
+  };
+}
+
+/** drainExpression()'s result. */
+export function parseDrainBatch(text: string): ParseResult<ParsedDrain> {
+  const json = parseJson(text, 'drain');
+  return json.ok ? readDrainBatch(json.value) : json;
+}

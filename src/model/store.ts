@@ -1,0 +1,538 @@
+// QueueModel: the live picture of every debug session's queues. Fed by wire messages
+// (attach info, drain batches, snapshots, recording lines: the same entry points whether
+// the data is live or recorded) and read by the tree view, the status bar, the panel and
+// the exporters. Changes are announced through `onDidChange` with enough detail for an
+// incremental update (which queues got new samples: read them with timeline.readSince).
+
+import { sourceKey, type AttachInfo, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
+import { Emitter, type Disposable } from './emitter';
+import {
+  emptyCounters,
+  emptyWaitStats,
+  type EndedWait,
+  type ModelQueue,
+  type ModelSession,
+  type ModelSource,
+  type ModelWaiter,
+  type RunState,
+} from './entities';
+import { DEFAULT_RETENTION, DepthTimeline, type RetentionOptions } from './timeline';
+
+/** What changed; fired once per applied message, after the model is consistent again. */
+export type ModelChange =
+  /** A session was added, renamed, changed state or ended; or was removed (`removed`). */
+  | { kind: 'session'; session: string; removed?: boolean }
+  /** A source was added or changed state, nextSeq, counts. */
+  | { kind: 'source'; session: string; source: string }
+  /** Queues of one source changed. Ids are queue ids within the source. */
+  | {
+      kind: 'queues';
+      session: string;
+      source: string;
+      /** New queues. */
+      added: number[];
+      /** Name, size, counters, waiters, shutdown or items changed. */
+      updated: number[];
+      /** Got new timeline samples. */
+      sampled: number[];
+      /** Garbage-collected in the program (still in the model as history). */
+      collected: number[];
+    };
+
+/** Where the model reports problems with its input (the extension's output channel). */
+export interface ModelLog {
+  warn(message: string): void;
+}
+
+export interface ModelOptions {
+  retention?: RetentionOptions;
+  /** Ended waits kept per queue for display (default 32). */
+  recentWaitsPerQueue?: number;
+  /** Garbage-collected queues kept per source before the oldest are forgotten (default 200). */
+  collectedQueuesPerSource?: number;
+  log?: ModelLog;
+  /** Wall clock, epoch ms (tests pin it). */
+  now?: () => number;
+}
+
+/** How a drain batch was taken. */
+export interface DrainOutcome {
+  /** False when the batch was skipped (stale/duplicate sequence number or unknown source). */
+  applied: boolean;
+  /** Batches missing before this one (0 when in sequence). */
+  gap: number;
+}
+
+/** Per-model memory figures (timelines), for the retention budget. */
+export interface MemoryStats {
+  queues: number;
+  points: number;
+  bytes: number;
+}
+
+/** Totals for the status bar. */
+export interface Summary {
+  queues: number;
+  /** Blocked producers (waiting put()s). */
+  blocked: number;
+  /** Waiting consumers (waiting get()s). */
+  waiting: number;
+}
+
+class ChangeSet {
+  added = new Set<number>();
+  updated = new Set<number>();
+  sampled = new Set<number>();
+  collected = new Set<number>();
+  get empty(): boolean {
+    return !this.added.size && !this.updated.size && !this.sampled.size && !this.collected.size;
+  }
+}
+
+export class QueueModel implements Disposable {
+  private readonly sessionMap = new Map<string, ModelSession>();
+  private readonly emitter: Emitter<ModelChange>;
+  private retention: RetentionOptions;
+  private readonly recentWaitsPerQueue: number;
+  private readonly collectedPerSource: number;
+  private readonly log: ModelLog;
+  private readonly now: () => number;
+
+  /** Subscribe to changes. */
+  readonly onDidChange: (listener: (change: ModelChange) => void) => Disposable;
+
+  constructor(options: ModelOptions = {}) {
+    this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.recentWaitsPerQueue = options.recentWaitsPerQueue ?? 32;
+    this.collectedPerSource = options.collectedQueuesPerSource ?? 200;
+    this.log = options.log ?? { warn: () => undefined };
+    this.now = options.now ?? Date.now;
+    this.emitter = new Emitter<ModelChange>((err) => this.log.warn(`model listener failed: ${String(err)}`));
+    this.onDidChange = this.emitter.event;
+  }
+
+  // -------------------------------------------------------------------------
+  // Reading
+  // -------------------------------------------------------------------------
+
+  /** All sessions, oldest first. */
+  get sessions(): ModelSession[] {
+    return [...this.sessionMap.values()];
+  }
+
+  session(id: string): ModelSession | undefined {
+    return this.sessionMap.get(id);
+  }
+
+  source(session: string, source: string): ModelSource | undefined {
+    return this.sessionMap.get(session)?.sources.get(source);
+  }
+
+  /** A queue by its key (`${session}/${source}/${id}`). */
+  queue(key: string): ModelQueue | undefined {
+    const [session, source, id] = splitQueueKey(key);
+    return this.source(session, source)?.queues.get(id);
+  }
+
+  /** Every queue of a session (all sources), in creation order per source. */
+  queuesOf(session: string): ModelQueue[] {
+    const s = this.sessionMap.get(session);
+    return s ? [...s.sources.values()].flatMap((src) => [...src.queues.values()]) : [];
+  }
+
+  /** Live (not collected) queues and their waiters in sessions that are not ended (or in one session). */
+  summary(session?: string): Summary {
+    const out: Summary = { queues: 0, blocked: 0, waiting: 0 };
+    for (const s of session ? [this.sessionMap.get(session)].filter((x) => x !== undefined) : this.sessionMap.values()) {
+      if (!session && s.state === 'ended') continue;
+      for (const src of s.sources.values()) {
+        for (const q of src.queues.values()) {
+          if (q.collected !== undefined) continue;
+          out.queues++;
+          for (const w of q.waiters.values()) {
+            if (w.role === 'put') out.blocked++;
+            else out.waiting++;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Memory held by timelines (typed arrays), for the retention budget. */
+  memoryStats(): MemoryStats {
+    const out: MemoryStats = { queues: 0, points: 0, bytes: 0 };
+    for (const s of this.sessionMap.values()) {
+      for (const src of s.sources.values()) {
+        for (const q of src.queues.values()) {
+          const st = q.timeline.stats();
+          out.queues++;
+          out.points += st.points;
+          out.bytes += st.bytes;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Retention for queues created from now on (existing timelines keep theirs). */
+  setRetention(retention: RetentionOptions): void {
+    this.retention = retention;
+  }
+
+  // -------------------------------------------------------------------------
+  // Sessions and sources
+  // -------------------------------------------------------------------------
+
+  /** Add a session (idempotent: an existing one is returned, renamed if `name` differs). */
+  openSession(id: string, name: string, origin: ModelSession['origin'] = 'debug'): ModelSession {
+    let s = this.sessionMap.get(id);
+    if (s) {
+      if (s.name !== name) {
+        s.name = name;
+        this.emitter.fire({ kind: 'session', session: id });
+      }
+      return s;
+    }
+    s = { id, name, origin, state: 'live', started: this.now(), sources: new Map() };
+    this.sessionMap.set(id, s);
+    this.emitter.fire({ kind: 'session', session: id });
+    return s;
+  }
+
+  /**
+   * A hub answered attach(): add (or re-attach) its source and seed its queues from the
+   * attach snapshot. Returns the source's key. `channel` names the debug session it is read through.
+   */
+  attach(session: string, info: AttachInfo, channel?: string): string {
+    const { snapshot, nextSeq, ...sourceInfo } = info;
+    const key = this.addSource(session, sourceInfo, snapshot, channel);
+    const src = this.source(session, key);
+    if (src) src.nextSeq = nextSeq;
+    return key;
+  }
+
+  /** Add a source (live attach or a recording's source line). Returns its key. */
+  addSource(session: string, info: SourceInfo, snapshot?: Snapshot, channel?: string): string {
+    const s = this.sessionMap.get(session) ?? this.openSession(session, info.title || session);
+    const key = sourceKey(info);
+    let src = s.sources.get(key);
+    if (src) {
+      src.info = info;
+      src.state = 'live';
+      src.channel = channel;
+    } else {
+      src = {
+        key,
+        session,
+        info,
+        state: 'live',
+        channel,
+        queues: new Map(),
+        nextSeq: 0,
+        lostBatches: 0,
+        dropped: 0,
+        skippedEvents: 0,
+        lastSeen: info.origin + info.now,
+      };
+      s.sources.set(key, src);
+    }
+    if (s.state === 'ended') s.ended = undefined;
+    this.refreshSessionState(s);
+    this.emitter.fire({ kind: 'source', session, source: key });
+    if (snapshot) this.applySnapshot(session, key, snapshot, { paused: false });
+    return key;
+  }
+
+  /** Mark a source live / paused / ended. */
+  setSourceState(session: string, source: string, state: RunState): void {
+    const s = this.sessionMap.get(session);
+    const src = s?.sources.get(source);
+    if (!s || !src || src.state === state) return;
+    if (src.state === 'ended' && state !== 'ended') return; // an ended realm does not come back
+    src.state = state;
+    if (state === 'ended') {
+      src.channel = undefined;
+      for (const q of src.queues.values()) q.waiters.clear(); // nobody waits in a dead realm
+    }
+    this.emitter.fire({ kind: 'source', session, source });
+    this.refreshSessionState(s);
+  }
+
+  /** The session ended: every source ends too; the data stays until removeSession(). */
+  endSession(session: string): void {
+    const s = this.sessionMap.get(session);
+    if (!s || s.state === 'ended') return;
+    s.ended = this.now();
+    s.state = 'ended';
+    for (const src of s.sources.values()) this.setSourceState(session, src.key, 'ended');
+    this.emitter.fire({ kind: 'session', session });
+  }
+
+  /** Forget a session and everything recorded in it. */
+  removeSession(session: string): boolean {
+    if (!this.sessionMap.delete(session)) return false;
+    this.emitter.fire({ kind: 'session', session, removed: true });
+    return true;
+  }
+
+  /** Forget every ended session; returns how many. */
+  clearEnded(): number {
+    let n = 0;
+    for (const s of [...this.sessionMap.values()]) if (s.state === 'ended' && this.removeSession(s.id)) n++;
+    return n;
+  }
+
+  // -------------------------------------------------------------------------
+  // Data
+  // -------------------------------------------------------------------------
+
+  /**
+   * Apply a drain batch. A batch whose seq is below the expected one (a duplicate or a
+   * late, out-of-order answer) is skipped; a jump ahead is a gap: counted, logged, and the
+   * batch is applied (the absolute counters and depths it carries put the queues right again).
+   */
+  applyDrain(session: string, source: string, batch: DrainBatch): DrainOutcome {
+    const src = this.source(session, source);
+    if (!src) {
+      this.log.warn(`drain for unknown source ${session}/${source} skipped`);
+      return { applied: false, gap: 0 };
+    }
+    if (batch.seq < src.nextSeq) {
+      this.log.warn(`${describe(src)}: drain batch seq ${batch.seq} is older than expected ${src.nextSeq}; skipped`);
+      return { applied: false, gap: 0 };
+    }
+    const gap = batch.seq - src.nextSeq;
+    if (gap > 0) {
+      src.lostBatches += gap;
+      this.log.warn(`${describe(src)}: ${gap} drain batch(es) lost (expected seq ${src.nextSeq}, got ${batch.seq})`);
+    }
+    src.nextSeq = batch.seq + 1;
+    src.dropped = Math.max(src.dropped, batch.dropped);
+    const skipped = (batch as { skipped?: number }).skipped;
+    if (skipped) src.skippedEvents += skipped;
+    this.applyEvents(session, source, batch.events);
+    src.lastSeen = src.info.origin + batch.t;
+    return { applied: true, gap };
+  }
+
+  /** Apply events (from a drain batch or recording lines) to one source. */
+  applyEvents(session: string, source: string, events: readonly WireEvent[]): void {
+    const src = this.source(session, source);
+    if (!src) {
+      this.log.warn(`events for unknown source ${session}/${source} skipped`);
+      return;
+    }
+    const changes = new ChangeSet();
+    for (const e of events) this.applyEvent(src, e, changes);
+    this.fireQueues(src, changes);
+  }
+
+  /**
+   * Apply a snapshot: queue metadata, sizes, counters and the exact set of current waiters
+   * and item previews. With `paused` (the default) the source is marked paused at it.
+   */
+  applySnapshot(session: string, source: string, snap: Snapshot, options: { paused?: boolean } = {}): void {
+    const src = this.source(session, source);
+    if (!src) {
+      this.log.warn(`snapshot for unknown source ${session}/${source} skipped`);
+      return;
+    }
+    const at = src.info.origin + snap.t;
+    const changes = new ChangeSet();
+    const present = new Set<number>();
+    for (const qs of snap.queues) {
+      present.add(qs.q);
+      const q = this.ensureQueue(src, qs.q, at, changes);
+      q.name = qs.name;
+      q.kind = qs.kind;
+      q.maxsize = qs.maxsize;
+      q.size = qs.size;
+      q.unfinished = qs.unfinished;
+      if (qs.site) q.site = qs.site;
+      q.counters = { ...qs.counters };
+      if (qs.shutdown && !q.shutdown) q.shutdown = 'graceful';
+      q.waiters.clear();
+      for (const w of [...qs.waiters].sort((a, b) => a.since - b.since)) {
+        q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: w.site });
+      }
+      q.items = [...qs.items];
+      q.itemsAt = at;
+      changes.updated.add(q.id);
+    }
+    // A snapshot lists every live queue: the others are gone from the program.
+    for (const q of src.queues.values()) {
+      if (!present.has(q.id) && q.collected === undefined) this.collect(src, q, at, changes);
+    }
+    src.lastSeen = Math.max(src.lastSeen, at);
+    if (options.paused ?? true) {
+      src.pausedAt = at;
+      this.setSourceState(session, source, 'paused');
+    }
+    this.fireQueues(src, changes);
+  }
+
+  // -------------------------------------------------------------------------
+  // Internals
+  // -------------------------------------------------------------------------
+
+  private applyEvent(src: ModelSource, e: WireEvent, changes: ChangeSet): void {
+    const at = src.info.origin + e.t;
+    switch (e.type) {
+      case 'queue': {
+        const q = this.ensureQueue(src, e.q, at, changes);
+        q.name = e.name;
+        q.kind = e.kind;
+        q.maxsize = e.maxsize;
+        q.size = e.size;
+        if (e.site) q.site = e.site;
+        changes.updated.add(q.id);
+        break;
+      }
+      case 'samples':
+        for (const [id, depth, min, max, puts, gets] of e.rows) {
+          const q = this.ensureQueue(src, id, at, changes);
+          if (q.timeline.push(at, depth, min, max, puts, gets)) changes.sampled.add(id);
+          if (q.size !== depth) {
+            q.size = depth;
+            changes.updated.add(id);
+          }
+          if (depth > q.counters.highWater) q.counters.highWater = depth;
+        }
+        break;
+      case 'wait': {
+        const q = this.ensureQueue(src, e.q, at, changes);
+        q.waiters.set(e.w, { id: e.w, queue: e.q, role: e.role, since: at, site: e.site });
+        changes.updated.add(q.id);
+        break;
+      }
+      case 'waitEnd': {
+        const q = src.queues.get(e.q);
+        const w = q?.waiters.get(e.w);
+        if (!q) break;
+        q.waiters.delete(e.w);
+        if (w) {
+          addWait(q.waitStats[w.role], e.ms, 1);
+          const ended: EndedWait = { ...w, ended: at, outcome: e.outcome, ms: e.ms };
+          q.recentWaits.push(ended);
+          if (q.recentWaits.length > this.recentWaitsPerQueue) q.recentWaits.splice(0, q.recentWaits.length - this.recentWaitsPerQueue);
+        }
+        changes.updated.add(q.id);
+        break;
+      }
+      case 'shortWaits': {
+        const q = this.ensureQueue(src, e.q, at, changes);
+        const stats = q.waitStats[e.role];
+        stats.count += e.count;
+        stats.totalMs += e.totalMs;
+        for (let i = 0; i < stats.hist.length && i < e.hist.length; i++) stats.hist[i] += e.hist[i];
+        changes.updated.add(q.id);
+        break;
+      }
+      case 'counters': {
+        const q = this.ensureQueue(src, e.q, at, changes);
+        q.counters = { ...e.c };
+        q.unfinished = e.unfinished;
+        changes.updated.add(q.id);
+        break;
+      }
+      case 'shutdown': {
+        const q = this.ensureQueue(src, e.q, at, changes);
+        q.shutdown = e.immediate ? 'immediate' : 'graceful';
+        changes.updated.add(q.id);
+        break;
+      }
+      case 'gc': {
+        const q = src.queues.get(e.q);
+        if (q && q.collected === undefined) this.collect(src, q, at, changes);
+        break;
+      }
+      case 'dropped':
+        src.dropped = Math.max(src.dropped, e.total);
+        break;
+    }
+  }
+
+  /** The queue with this id, created as a placeholder when data arrives before its 'queue' event (after a gap). */
+  private ensureQueue(src: ModelSource, id: number, at: number, changes: ChangeSet): ModelQueue {
+    let q = src.queues.get(id);
+    if (q) return q;
+    q = {
+      id,
+      key: `${src.session}/${src.key}/${id}`,
+      session: src.session,
+      source: src.key,
+      name: `queue-${id}`,
+      kind: 'fifo',
+      maxsize: 0,
+      size: 0,
+      unfinished: 0,
+      shutdown: false,
+      counters: emptyCounters(),
+      waiters: new Map<number, ModelWaiter>(),
+      recentWaits: [],
+      waitStats: { put: emptyWaitStats(), get: emptyWaitStats() },
+      timeline: new DepthTimeline(this.retention),
+      created: at,
+    };
+    src.queues.set(id, q);
+    changes.added.add(id);
+    return q;
+  }
+
+  private collect(src: ModelSource, q: ModelQueue, at: number, changes: ChangeSet): void {
+    q.collected = at;
+    q.waiters.clear();
+    changes.collected.add(q.id);
+    // Bound the history of dead queues: a program that makes queues in a loop must not grow the model forever.
+    const dead = [...src.queues.values()].filter((x) => x.collected !== undefined);
+    for (let i = 0; i < dead.length - this.collectedPerSource; i++) src.queues.delete(dead[i].id);
+  }
+
+  private fireQueues(src: ModelSource, c: ChangeSet): void {
+    if (c.empty) return;
+    this.emitter.fire({
+      kind: 'queues',
+      session: src.session,
+      source: src.key,
+      added: [...c.added],
+      updated: [...c.updated],
+      sampled: [...c.sampled],
+      collected: [...c.collected],
+    });
+  }
+
+  private refreshSessionState(s: ModelSession): void {
+    if (s.state === 'ended' && s.ended !== undefined) return;
+    const states = [...s.sources.values()].map((src) => src.state);
+    const next: RunState = states.includes('paused') ? 'paused' : 'live';
+    if (next !== s.state) {
+      s.state = next;
+      this.emitter.fire({ kind: 'session', session: s.id });
+    }
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+function addWait(stats: { count: number; totalMs: number; hist: number[] }, ms: number, count: number): void {
+  stats.count += count;
+  stats.totalMs += ms;
+  let i = 0;
+  while (i < WAIT_BUCKETS_MS.length - 1 && ms > WAIT_BUCKETS_MS[i]) i++;
+  stats.hist[i] += count;
+}
+
+function describe(src: ModelSource): string {
+  const thread = src.info.threadId === 0 ? 'main' : `worker ${src.info.threadId}`;
+  return `pid ${src.info.pid} ${thread}`;
+}
+
+/** Split a queue key into [session, source, id]. Session ids may contain '/', so split from the right. */
+export function splitQueueKey(key: string): [string, string, number] {
+  const i = key.lastIndexOf('/');
+  const j = key.lastIndexOf('/', i - 1);
+  return [key.slice(0, j), key.slice(j + 1, i), Number(key.slice(i + 1))];
+}

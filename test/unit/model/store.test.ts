@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { QueueModel, type ModelChange } from '../../../src/model';
+import { attachInfo, batch, counters, ORIGIN, queueSnap, site, snapshot } from './fixtures';
+
+function setup() {
+  const warnings: string[] = [];
+  const model = new QueueModel({ log: { warn: (m) => warnings.push(m) }, now: () => ORIGIN + 1000 });
+  const changes: ModelChange[] = [];
+  model.onDidChange((c) => changes.push(c));
+  model.openSession('S', 'Launch app');
+  const key = model.attach('S', attachInfo({ snapshot: snapshot(5, [queueSnap(1, { name: 'jobs', maxsize: 2, size: 1 })]) }), 'child-1');
+  return { model, key, warnings, changes };
+}
+
+describe('QueueModel', () => {
+  it('seeds queues from the attach snapshot under session > source (pid:threadId)', () => {
+    const { model, key } = setup();
+    assert.equal(key, '4242:0');
+    const src = model.source('S', key)!;
+    assert.equal(src.channel, 'child-1');
+    assert.equal(src.nextSeq, 1);
+    const q = src.queues.get(1)!;
+    assert.equal(q.name, 'jobs');
+    assert.equal(q.maxsize, 2);
+    assert.equal(q.size, 1);
+    assert.equal(q.key, 'S/4242:0/1');
+    assert.equal(model.queue('S/4242:0/1'), q);
+  });
+
+  it('applies queue, samples, wait, waitEnd, counters, shutdown and gc events with epoch times', () => {
+    const { model, key, changes } = setup();
+    changes.length = 0;
+    model.applyDrain('S', key, batch(1, 30, [
+      { type: 'queue', t: 10, q: 2, name: 'results', kind: 'lifo', maxsize: 0, size: 0, site: site(7) },
+      { type: 'samples', t: 20, rows: [[1, 2, 1, 2, 1, 0], [2, 3, 0, 3, 3, 0]] },
+      { type: 'wait', t: 21, q: 1, w: 9, role: 'put', site: site(12, 'produce') },
+      { type: 'counters', t: 22, q: 1, c: counters({ puts: 5, blockedPuts: 1, highWater: 2 }), unfinished: 2 },
+    ]));
+    const q1 = model.queue('S/4242:0/1')!;
+    const q2 = model.queue('S/4242:0/2')!;
+    assert.equal(q2.kind, 'lifo');
+    assert.deepEqual(q2.site, site(7));
+    assert.equal(q1.size, 2);
+    assert.equal(q2.size, 3);
+    assert.equal(q1.waiters.get(9)?.since, ORIGIN + 21);
+    assert.equal(q1.counters.puts, 5);
+    assert.equal(q1.unfinished, 2);
+    assert.deepEqual(q2.timeline.series().t, [ORIGIN + 20]);
+    assert.deepEqual(model.summary(), { queues: 2, blocked: 1, waiting: 0 });
+    const qc = changes.find((c) => c.kind === 'queues');
+    assert.ok(qc && qc.kind === 'queues');
+    assert.deepEqual(qc.added, [2]);
+    assert.deepEqual(qc.sampled.sort(), [1, 2]);
+    assert.equal(changes.filter((c) => c.kind === 'queues').length, 1, 'one change per applied batch');
+
+    model.applyDrain('S', key, batch(2, 60, [
+      { type: 'waitEnd', t: 40, q: 1, w: 9, outcome: 'served', ms: 19 },
+      { type: 'shutdown', t: 41, q: 2, immediate: true },
+      { type: 'gc', t: 50, q: 2 },
+    ]));
+    assert.equal(q1.waiters.size, 0);
+    assert.equal(q1.recentWaits[0].outcome, 'served');
+    assert.equal(q1.waitStats.put.count, 1);
+    assert.equal(q1.waitStats.put.hist[3], 1, '19 ms falls in the (10, 100] bucket');
+    assert.equal(q2.shutdown, 'immediate');
+    assert.equal(q2.collected, ORIGIN + 50);
+    assert.deepEqual(model.summary(), { queues: 1, blocked: 0, waiting: 0 });
+  });
+
+  it('skips stale or duplicate batches and counts gaps, staying consistent', () => {
+    const { model, key, warnings } = setup();
+    assert.deepEqual(model.applyDrain('S', key, batch(1, 10, [{ type: 'samples', t: 10, rows: [[1, 1, 1, 1, 0, 0]] }])), { applied: true, gap: 0 });
+    assert.deepEqual(model.applyDrain('S', key, batch(1, 11, [{ type: 'samples', t: 11, rows: [[1, 9, 9, 9, 0, 0]] }])), { applied: false, gap: 0 });
+    assert.equal(model.queue('S/4242:0/1')!.size, 1, 'a duplicate batch changes nothing');
+    const out = model.applyDrain('S', key, batch(5, 40, [{ type: 'samples', t: 40, rows: [[1, 2, 0, 4, 2, 3]] }]));
+    assert.deepEqual(out, { applied: true, gap: 3 });
+    const src = model.source('S', key)!;
+    assert.equal(src.lostBatches, 3);
+    assert.equal(src.nextSeq, 6);
+    assert.equal(model.queue('S/4242:0/1')!.size, 2);
+    assert.ok(warnings.some((w) => /3 drain batch\(es\) lost/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => /older than expected/.test(w)));
+  });
+
+  it('creates a placeholder queue for data that arrives before its queue event (after a gap)', () => {
+    const { model, key } = setup();
+    model.applyDrain('S', key, batch(3, 10, [{ type: 'wait', t: 9, q: 7, w: 1, role: 'get' }]));
+    const q = model.queue('S/4242:0/7')!;
+    assert.equal(q.name, 'queue-7');
+    assert.equal(q.waiters.size, 1);
+    model.applySnapshot('S', key, snapshot(20, [queueSnap(1), queueSnap(7, { name: 'real', kind: 'priority' })]));
+    assert.equal(q.name, 'real');
+    assert.equal(q.kind, 'priority');
+    assert.equal(q.waiters.size, 0, 'a snapshot replaces the waiter set');
+  });
+
+  it('a pause snapshot marks the source and session paused and records item previews; continue makes them live', () => {
+    const { model, key } = setup();
+    model.applySnapshot('S', key, snapshot(100, [
+      queueSnap(1, { size: 2, maxsize: 2, items: ['{"id":1}', '{"id":2}'], waiters: [{ w: 3, q: 1, role: 'put', since: 90, waitMs: 10, site: site(4) }] }),
+    ]));
+    const q = model.queue('S/4242:0/1')!;
+    assert.deepEqual(q.items, ['{"id":1}', '{"id":2}']);
+    assert.equal(q.itemsAt, ORIGIN + 100);
+    assert.equal(q.waiters.get(3)!.since, ORIGIN + 90);
+    assert.equal(model.source('S', key)!.state, 'paused');
+    assert.equal(model.session('S')!.state, 'paused');
+    model.setSourceState('S', key, 'live');
+    assert.equal(model.session('S')!.state, 'live');
+  });
+
+  it('queues missing from a snapshot are marked collected', () => {
+    const { model, key } = setup();
+    model.applySnapshot('S', key, snapshot(50, []), { paused: false });
+    assert.equal(model.queue('S/4242:0/1')!.collected, ORIGIN + 50);
+    assert.equal(model.source('S', key)!.state, 'live');
+  });
+
+  it('an ended session keeps its data until removed; clearEnded removes only ended ones', () => {
+    const { model, key } = setup();
+    model.applyDrain('S', key, batch(1, 10, [{ type: 'wait', t: 9, q: 1, w: 1, role: 'get' }]));
+    model.openSession('T', 'Other');
+    model.endSession('S');
+    const s = model.session('S')!;
+    assert.equal(s.state, 'ended');
+    assert.equal(s.ended, ORIGIN + 1000);
+    assert.equal(model.source('S', key)!.state, 'ended');
+    assert.equal(model.queue('S/4242:0/1')!.waiters.size, 0, 'nobody waits in an ended program');
+    assert.ok(model.queue('S/4242:0/1'), 'the recording stays');
+    model.setSourceState('S', key, 'live');
+    assert.equal(model.source('S', key)!.state, 'ended', 'an ended source does not come back to life');
+    assert.equal(model.clearEnded(), 1);
+    assert.equal(model.session('S'), undefined);
+    assert.ok(model.session('T'));
+  });
+
+  it('bounds the number of garbage-collected queues kept per source', () => {
+    const model = new QueueModel({ collectedQueuesPerSource: 3 });
+    const key = model.attach('S', attachInfo());
+    for (let i = 1; i <= 10; i++) {
+      model.applyEvents('S', key, [
+        { type: 'queue', t: i, q: i, name: `t${i}`, kind: 'fifo', maxsize: 0, size: 0 },
+        { type: 'gc', t: i + 0.5, q: i },
+      ]);
+    }
+    const ids = [...model.source('S', key)!.queues.keys()];
+    assert.deepEqual(ids, [8, 9, 10]);
+  });
+
+  it('a listener that throws does not break the model or other listeners', () => {
+    const warnings: string[] = [];
+    const model = new QueueModel({ log: { warn: (m) => warnings.push(m) } });
+    let seen = 0;
+    model.onDidChange(() => {
+      throw new Error('boom');
+    });
+    model.onDidChange(() => seen++);
+    model.openSession('S', 'x');
+    assert.equal(seen, 1);
+    assert.ok(warnings[0].includes('boom'));
+  });
+
+  it('drops timeline samples that go back in time and counts them', () => {
+    const { model, key } = setup();
+    model.applyEvents('S', key, [{ type: 'samples', t: 50, rows: [[1, 1, 1, 1, 1, 0]] }]);
+    model.applyEvents('S', key, [{ type: 'samples', t: 40, rows: [[1, 5, 5, 5, 1, 0]] }]);
+    const q = model.queue('S/4242:0/1')!;
+    assert.equal(q.timeline.outOfOrder, 1);
+    assert.deepEqual(q.timeline.series().depth, [1]);
+  });
+});
