@@ -10,6 +10,8 @@ import { tempPathFor } from './writer';
 export interface ExportFileOptions {
   onProgress?: (progress: ReadProgress) => void;
   signal?: AbortSignal;
+  /** Read only the first `length` bytes of the input (see ReadOptions.length). */
+  length?: number;
 }
 
 export async function exportRecordingFile(input: string, output: string, exporter: LineExporter, options: ExportFileOptions = {}): Promise<ReadResult> {
@@ -22,6 +24,7 @@ export async function exportRecordingFile(input: string, output: string, exporte
     await write(exporter.begin());
     const result = await readRecording(input, {
       signal: options.signal,
+      length: options.length,
       onProgress: options.onProgress,
       onLines: async (lines) => {
         let text = '';

@@ -13,7 +13,7 @@ import { LineSplitter } from './lineSplitter';
 import { RecordingParser, type LineProblem } from './parser';
 
 /** Bytes read from disk per chunk. */
-const CHUNK_BYTES = 256 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 
 /** A file whose first this-many decoded bytes hold no header line is not a recording. */
 const HEADER_SNIFF_BYTES = 1024 * 1024;
@@ -33,6 +33,8 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Longest line accepted (default MAX_LINE_BYTES). */
   maxLineBytes?: number;
+  /** Read only the first `length` bytes (a spool file another writer is still appending to). */
+  length?: number;
 }
 
 export interface ReadResult {
@@ -54,10 +56,12 @@ export interface ReadResult {
 
 /** Reads a recording file, streaming its lines into `options.onLines`. Throws RecordingError. */
 export async function readRecording(path: string, options: ReadOptions): Promise<ReadResult> {
-  const { totalBytes, gzip } = await probeFile(path);
+  const probed = await probeFile(path);
+  const gzip = probed.gzip;
+  const totalBytes = options.length === undefined ? probed.totalBytes : Math.min(options.length, probed.totalBytes);
   if (totalBytes === 0) throw new RecordingError('empty', 'The recording is empty (0 bytes).');
 
-  const file = fs.createReadStream(path, { highWaterMark: CHUNK_BYTES });
+  const file = fs.createReadStream(path, { highWaterMark: CHUNK_BYTES, end: totalBytes - 1 });
   // Z_SYNC_FLUSH at the end: a gzip file cut short by a crash yields what it holds
   // instead of an "unexpected end of file" error, so the whole lines are kept.
   const source = gzip

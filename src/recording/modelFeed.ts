@@ -1,0 +1,90 @@
+// Feeds recording lines into the live model through the same entry points live data
+// uses (addSource with the attach snapshot, applyEvents, setSourceState), so a replayed
+// session is built by exactly the code that built the live one.
+
+import type { RecordingLine, WireEvent } from '../protocol/wire';
+import type { QueueModel } from '../model';
+
+export class ModelFeed {
+  /** Recording `src` -> the model's source key. */
+  private readonly sources = new Map<string, string>();
+  private opened = false;
+
+  constructor(
+    private readonly model: QueueModel,
+    /** Id of the model session the recording becomes. */
+    readonly session: string,
+    /** Session name when the header has no label. */
+    private readonly fallbackName: string,
+  ) {}
+
+  /** Applies lines in order; runs of events from one source go to the model as one call. */
+  push(lines: readonly RecordingLine[]): void {
+    let run: WireEvent[] = [];
+    let runSrc = '';
+    const flush = (): void => {
+      if (run.length) this.applyEvents(runSrc, run);
+      run = [];
+    };
+    for (const line of lines) {
+      switch (line.type) {
+        case 'qscope':
+          flush();
+          this.open(line.label);
+          break;
+        case 'source': {
+          flush();
+          this.open();
+          const key = this.model.addSource(this.session, line.info, line.snapshot);
+          this.sources.set(line.src, key);
+          break;
+        }
+        case 'end': {
+          flush();
+          const key = this.sources.get(line.src);
+          if (key) this.model.setSourceState(this.session, key, 'ended');
+          break;
+        }
+        default:
+          if (line.src !== runSrc) flush();
+          runSrc = line.src;
+          run.push(line);
+      }
+    }
+    flush();
+  }
+
+  /**
+   * Like push(), but gives the event loop a turn every `sliceMs` of work, so a big
+   * recording loads without freezing the extension host (the reader waits for it).
+   */
+  async pushSliced(lines: readonly RecordingLine[], sliceMs = 12): Promise<void> {
+    const STEP = 128;
+    let sliceStart = performance.now();
+    for (let i = 0; i < lines.length; i += STEP) {
+      this.push(i === 0 && lines.length <= STEP ? lines : lines.slice(i, i + STEP));
+      if (performance.now() - sliceStart > sliceMs) {
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  /** The recording is fully read: the session is over (a replay never goes live). */
+  finish(): void {
+    this.open();
+    this.model.endSession(this.session);
+  }
+
+  private open(label?: string): void {
+    if (this.opened) return;
+    this.opened = true;
+    this.model.openSession(this.session, label || this.fallbackName, 'recording');
+  }
+
+  private applyEvents(src: string, events: WireEvent[]): void {
+    const key = this.sources.get(src);
+    // Events of a source never announced cannot be placed (the model warns and skips them).
+    this.model.applyEvents(this.session, key ?? src, events);
+  }
+}
