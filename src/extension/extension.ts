@@ -10,6 +10,7 @@ import { registerConfigProvider } from './sessions/configProvider';
 import { registerCommands } from './commands';
 import { registerQueuesTree } from './views/queuesTree';
 import { registerStatusBar } from './views/statusBar';
+import { registerRecording } from './recording';
 import type { ExtensionServices, QueueScopeApi } from './services';
 
 export function activate(context: vscode.ExtensionContext): QueueScopeApi {
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): QueueScopeApi {
   registerCommands(context, services);
   registerQueuesTree(context, services);
   registerStatusBar(context, services);
+  registerRecording(context, services);
   return { services };
 }
 

@@ -1,0 +1,48 @@
+// The recording part of the extension: records every live session to a spool file,
+// and registers the Save / Open / Export commands and the .qscope editor.
+// Called once from extension.ts.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { SessionRecorder } from '../../recording/sessionRecorder';
+import type { ExtensionServices } from '../services';
+import { registerRecordingCommands } from './commands';
+import { RecordingEditorProvider } from './editor';
+
+export function registerRecording(context: vscode.ExtensionContext, services: ExtensionServices): SessionRecorder {
+  // Spools live in the extension's own storage; each activation uses its own files and
+  // removes them on deactivation (a leftover from a crash is cleaned at the next start).
+  const dir = path.join(context.globalStorageUri.fsPath, 'spool');
+  const recorder = new SessionRecorder(services.model, { dir, log: (m) => services.output.warn(m) });
+  void cleanStaleSpools(dir);
+  context.subscriptions.push({ dispose: () => void recorder.dispose() });
+  const editor = new RecordingEditorProvider(services, recorder);
+  RecordingEditorProvider.register(context, editor);
+  registerRecordingCommands(context, { services, recorder, activeReplay: () => editor.active });
+  return recorder;
+}
+
+/** Removes spool files of earlier runs whose process is gone (names start with the pid). */
+async function cleanStaleSpools(dir: string): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = await fs.promises.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(name.split('-')[0]);
+    if (!Number.isInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    await fs.promises.rm(path.join(dir, name), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

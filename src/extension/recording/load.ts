@@ -1,0 +1,78 @@
+// Loads a .qscope file into the model as an ended 'recording' session: streamed with a
+// cancellable progress notification, fed in time slices so the extension host stays
+// responsive, problems shown to the user in plain words.
+
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { ModelFeed } from '../../recording/modelFeed';
+import { RecordingError } from '../../recording/format';
+import { readRecording, type ReadResult } from '../../recording/reader';
+import type { SessionRecorder } from '../../recording/sessionRecorder';
+import type { ExtensionServices } from '../services';
+
+export interface LoadedRecording {
+  /** Model session id of the replay. */
+  session: string;
+  file: string;
+  result: ReadResult;
+}
+
+let loads = 0;
+
+/** Reads `uri` into a new model session; undefined when cancelled or unreadable (already reported). */
+export async function loadRecording(services: ExtensionServices, recorder: SessionRecorder, uri: vscode.Uri): Promise<LoadedRecording | undefined> {
+  if (uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`QueueScope opens recordings from local files only (not ${uri.scheme}:).`);
+    return undefined;
+  }
+  const file = uri.fsPath;
+  const name = path.basename(file);
+  const session = `recording:${++loads}:${file}`;
+  const feed = new ModelFeed(services.model, session, name);
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `QueueScope: opening ${name}`, cancellable: true },
+      async (progress, token) => {
+        const abort = new AbortController();
+        const cancel = token.onCancellationRequested(() => abort.abort());
+        let reported = 0;
+        let lastReport = 0;
+        try {
+          return await readRecording(file, {
+            signal: abort.signal,
+            onLines: (lines) => feed.pushSliced(lines),
+            onProgress: ({ bytesRead, totalBytes }) => {
+              const now = Date.now();
+              if (now - lastReport < 150 || totalBytes === 0) return;
+              lastReport = now;
+              const percent = Math.min(100, (bytesRead / totalBytes) * 100);
+              progress.report({ increment: percent - reported, message: `${mb(bytesRead)} of ${mb(totalBytes)}` });
+              reported = percent;
+            },
+          });
+        } finally {
+          cancel.dispose();
+        }
+      },
+    );
+    feed.finish();
+    recorder.setSourceFile(session, file);
+    for (const warning of result.warnings) {
+      services.output.warn(`${name}: ${warning}`);
+      void vscode.window.showWarningMessage(`QueueScope: ${name}: ${warning}`);
+    }
+    services.output.info(`${name}: opened ${result.lines} lines (${mb(result.totalBytes)}${result.gzip ? ', gzip' : ''})`);
+    return { session, file, result };
+  } catch (err) {
+    services.model.removeSession(session);
+    if (err instanceof RecordingError && err.code === 'cancelled') return undefined;
+    const message = err instanceof Error ? err.message : String(err);
+    services.output.error(`${name}: ${message}`);
+    void vscode.window.showErrorMessage(`QueueScope could not open ${name}: ${message}`);
+    return undefined;
+  }
+}
+
+export function mb(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
