@@ -18,6 +18,8 @@ export interface ServerOptions {
   extensionsDir?: string;
   /** Extra environment: the extension host inherits the server's environment. */
   env?: Record<string, string>;
+  /** A fixed port (the demo lets users choose one); default: a free one. */
+  port?: number;
   /** Keep the run's data folder after stop() (it is kept anyway when QUEUESCOPE_KEEP_RUN=1). */
   keepData?: boolean;
 }
@@ -188,7 +190,7 @@ export async function startServer(options: ServerOptions): Promise<VsCodeServer>
 
   let lastError = '';
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const logFd = fs.openSync(logFile, 'w');
     const child = spawn(
       process.execPath,
@@ -231,7 +233,7 @@ export async function startServer(options: ServerOptions): Promise<VsCodeServer>
       killGroup(child.pid, 'SIGKILL');
       live.delete(child);
       lastError = `VS Code server did not start on port ${port}:\n${tail(logFile)}`;
-      if (/EADDRINUSE/.test(tail(logFile))) continue;
+      if (/EADDRINUSE/.test(tail(logFile)) && options.port === undefined) continue;
       break;
     }
 

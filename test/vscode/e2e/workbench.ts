@@ -12,6 +12,8 @@ export interface OpenOptions {
   files?: Record<string, string>;
   /** Folder of the extension under test (default: the project root, i.e. the built dist/). */
   extensionDir?: string;
+  /** Open this workbench URL as is instead (e.g. another server's, such as the demo's). */
+  url?: string;
 }
 
 interface ManifestCommand {
@@ -78,7 +80,7 @@ export class Workbench implements Screenshotter {
     page.on('console', (msg) => consoleLog.write(`[${msg.type()}] ${msg.text()}\n`));
     page.once('close', () => consoleLog.end());
     openWindows.add(wb);
-    const url = server.workbenchUrl(workspace, [['extensionDevelopmentPath', server.remoteUri(options.extensionDir ?? projectRoot)]]);
+    const url = options.url ?? server.workbenchUrl(workspace, [['extensionDevelopmentPath', server.remoteUri(options.extensionDir ?? projectRoot)]]);
     await page.goto(url);
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     // The smoke-test driver (--enable-smoke-test-driver) knows when restoring has finished.
