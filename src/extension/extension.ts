@@ -11,6 +11,7 @@ import { registerCommands } from './commands';
 import { registerQueuesTree } from './views/queuesTree';
 import { registerStatusBar } from './views/statusBar';
 import { registerRecording } from './recording';
+import { registerPanel } from './panel/panel';
 import type { ExtensionServices, QueueScopeApi } from './services';
 
 export function activate(context: vscode.ExtensionContext): QueueScopeApi {
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): QueueScopeApi {
   registerQueuesTree(context, services);
   registerStatusBar(context, services);
   registerRecording(context, services);
+  registerPanel(context, services);
   return { services };
 }
 

@@ -1,0 +1,147 @@
+// The QueueScope panel on the host side: one webview panel (createOrShow, revived after a
+// window reload by a WebviewPanelSerializer), a fresh nonce per render, a strict CSP, and a
+// PanelFeed that sends the model to the webview after its 'ready' handshake. Every message
+// from the webview is validated; a wrong one is logged and ignored.
+
+import * as vscode from 'vscode';
+import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSourceMessage } from '../../protocol/webview';
+import type { ExtensionServices } from '../services';
+import { openSite } from '../views/openSite';
+import { PanelFeed } from './feed';
+import { buildPanelHtml, makeNonce } from './html';
+
+export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
+
+export class QueueScopePanel implements vscode.Disposable {
+  private static current: QueueScopePanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly feed: PanelFeed;
+  /** Messages sent and their JSON size, for the panel's own measurements (see docs/PANEL.md). */
+  readonly stats = { messages: 0, bytes: 0 };
+
+  /** Show the panel (creating it if needed), optionally on one session. */
+  static createOrShow(services: ExtensionServices, session?: string): QueueScopePanel {
+    if (QueueScopePanel.current) {
+      QueueScopePanel.current.panel.reveal();
+      if (session) QueueScopePanel.current.feed.show(session);
+      return QueueScopePanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'QueueScope', vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
+    QueueScopePanel.current = new QueueScopePanel(panel, services);
+    if (session) QueueScopePanel.current.feed.show(session);
+    return QueueScopePanel.current;
+  }
+
+  /** After a window reload: take over the restored panel. */
+  static revive(panel: vscode.WebviewPanel, services: ExtensionServices): QueueScopePanel {
+    QueueScopePanel.current?.dispose();
+    QueueScopePanel.current = new QueueScopePanel(panel, services);
+    return QueueScopePanel.current;
+  }
+
+  /** The open panel, if any (extension-host tests). */
+  static get instance(): QueueScopePanel | undefined {
+    return QueueScopePanel.current;
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly services: ExtensionServices,
+  ) {
+    const webview = panel.webview;
+    webview.options = webviewOptions(services.context.extensionUri);
+    panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'queuescope-panel.svg');
+    this.feed = new PanelFeed(services.model, (msg) => this.post(msg));
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      // Hidden webviews are destroyed (no retainContextWhenHidden); when shown again the page
+      // reloads, restores its view state and says 'ready', and gets a fresh init then.
+    );
+    this.render();
+  }
+
+  /** (Re)load the page with a fresh nonce. */
+  private render(): void {
+    const webview = this.panel.webview;
+    const root = this.services.context.extensionUri;
+    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(root, ...p)).toString();
+    webview.html = buildPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asset('dist', 'webview', 'main.js'),
+      styleUris: [asset('dist', 'webview', 'codicon.css'), asset('dist', 'webview', 'uPlot.min.css'), asset('media', 'panel.css')],
+    });
+  }
+
+  private post(msg: HostMessage): void {
+    this.stats.messages++;
+    this.stats.bytes += JSON.stringify(msg).length;
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private onMessage(raw: unknown): void {
+    const v = validateWebviewMessage(raw);
+    if (!v.ok) {
+      this.services.output.warn(`panel: ignored a message from the webview: ${v.error}`);
+      return;
+    }
+    const msg = v.message;
+    switch (msg.type) {
+      case 'ready':
+        this.feed.ready(msg.session);
+        break;
+      case 'selectSession':
+        if (!this.feed.select(msg.session)) this.services.output.warn(`panel: unknown session ${JSON.stringify(msg.session)} ignored`);
+        break;
+      case 'openSource':
+        void this.openSource(msg);
+        break;
+    }
+  }
+
+  /** Open a call site, but only one the model saw in that session: the webview renders program data. */
+  private async openSource(msg: OpenSourceMessage): Promise<void> {
+    if (!this.feed.isKnownCallSite(msg.session, msg.file)) {
+      this.services.output.warn(`panel: refused to open ${JSON.stringify(msg.file)}: not a call site of session ${JSON.stringify(msg.session)}`);
+      return;
+    }
+    try {
+      await openSite(this.services, { file: msg.file, line: msg.line, column: msg.column, fn: '' }, msg.session);
+    } catch (err) {
+      this.services.output.warn(`panel: could not open ${msg.file}: ${String(err)}`);
+    }
+  }
+
+  dispose(): void {
+    if (QueueScopePanel.current === this) QueueScopePanel.current = undefined;
+    this.feed.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    // Only the built webview bundle and the media folder can be loaded.
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}
+
+/** Register the command and the serializer; called once from activate(). */
+export function registerPanel(context: vscode.ExtensionContext, services: ExtensionServices): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(SHOW_PANEL_COMMAND, (arg?: unknown) => {
+      // From the tree (a session node) or a caller with a session id.
+      const session = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { session?: unknown }).session === 'string' ? (arg as { session: string }).session : undefined;
+      QueueScopePanel.createOrShow(services, session);
+    }),
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel) => {
+        QueueScopePanel.revive(panel, services);
+      },
+    }),
+    { dispose: () => QueueScopePanel.instance?.dispose() },
+  );
+}
