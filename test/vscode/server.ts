@@ -257,7 +257,7 @@ export async function startServer(options: ServerOptions): Promise<VsCodeServer>
             await waitForGroupExit(child.pid, 2000);
           }
           live.delete(child);
-          copyLogs(serverData, artifactDir);
+          copyLogs(userData, artifactDir);
           if (!options.keepData && process.env.QUEUESCOPE_KEEP_RUN !== '1') fs.rmSync(runDir, { recursive: true, force: true });
         })();
         return stopped;
@@ -271,8 +271,8 @@ export async function startServer(options: ServerOptions): Promise<VsCodeServer>
 }
 
 /** VS Code's own logs (extension host, remote agent) are the first thing to read when a run fails. */
-function copyLogs(serverData: string, artifactDir: string): void {
-  const logs = path.join(serverData, 'data', 'logs');
+function copyLogs(userData: string, artifactDir: string): void {
+  const logs = path.join(userData, 'logs');
   if (!fs.existsSync(logs)) return;
   const dest = path.join(artifactDir, 'logs');
   fs.rmSync(dest, { recursive: true, force: true });
