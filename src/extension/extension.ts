@@ -12,6 +12,7 @@ import { registerQueuesTree } from './views/queuesTree';
 import { registerStatusBar } from './views/statusBar';
 import { registerRecording } from './recording';
 import { registerPanel } from './panel/panel';
+import { registerLaunchSample } from './samples/launchSample';
 import type { ExtensionServices, QueueScopeApi } from './services';
 
 export function activate(context: vscode.ExtensionContext): QueueScopeApi {
@@ -22,6 +23,7 @@ export function activate(context: vscode.ExtensionContext): QueueScopeApi {
   registerStatusBar(context, services);
   registerRecording(context, services);
   registerPanel(context, services);
+  registerLaunchSample(context, services);
   return { services };
 }
 

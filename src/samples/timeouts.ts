@@ -14,7 +14,7 @@
 // outcome "timeout" during quiet spells; during bursts the depth hits its maxsize and
 // the sensor's blocked puts time out.
 //
-//   node dist/samples/timeouts.js [--duration 45] [--rate 40] [--get-timeout 400] [--put-timeout 50]
+//   node dist/samples/timeouts.js [--duration 45] [--rate 40] [--get-timeout 400] [--put-timeout 50] [--quiet 1500]
 
 import { Queue, QueueShutDown, QueueTimeout } from 'queuescope';
 import { readOptions } from './lib/cli';
@@ -26,6 +26,7 @@ const options = readOptions('timeouts', {
   'get-timeout': { default: 400, min: 1, help: 'milliseconds a consumer waits for a reading' },
   'put-timeout': { default: 50, min: 1, help: 'milliseconds the sensor waits for room before dropping a reading' },
   work: { default: 200, min: 0, help: 'mean milliseconds a consumer spends on a reading' },
+  quiet: { default: 1500, min: 0, help: 'milliseconds of silence between bursts' },
 });
 
 interface Reading {
@@ -37,7 +38,7 @@ async function sensor(readings: Queue<Reading>, stop: AbortSignal): Promise<void
   let seq = 0;
   let dropped = 0;
   while (!stop.aborted) {
-    // A burst of readings, then a quiet spell longer than the consumers' get timeout.
+    // A burst of readings, then a quiet spell long enough for the consumers' gets to time out.
     const burst = 10 + Math.floor(Math.random() * 10);
     for (let i = 0; i < burst && !stop.aborted; i++) {
       try {
@@ -49,7 +50,7 @@ async function sensor(readings: Queue<Reading>, stop: AbortSignal): Promise<void
       await sleep(1000 / options.rate, stop);
     }
     log('sensor', `burst of ${burst} readings sent, ${dropped} dropped so far (queue was full)`);
-    await sleep(around(3 * options['get-timeout']), stop);
+    await sleep(options.quiet, stop);
   }
   readings.shutdown();
   log('sensor', `stopped after ${seq} readings (${dropped} dropped)`);

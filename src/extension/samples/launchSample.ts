@@ -1,0 +1,61 @@
+// Command `queuescope.launchSample` ("QueueScope: Launch Sample Scenario…"): pick a sample,
+// run it under the Node debugger (no workspace needed), instrumented, and open the panel.
+// Called with a sample id (walkthrough links, tests) it skips the quick pick.
+
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { POLL_SKIP_GLOB, extensionLibraryGlob } from '../sessions/arm';
+import type { ExtensionServices } from '../services';
+import { SAMPLES, findSample, type SampleEntry } from './catalog';
+import { sampleLaunchConfig } from './launchConfig';
+
+export const LAUNCH_SAMPLE_COMMAND = 'queuescope.launchSample';
+/** Registered by the panel; opened after a launch when it exists. */
+const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
+
+export function registerLaunchSample(context: vscode.ExtensionContext, services: ExtensionServices): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(LAUNCH_SAMPLE_COMMAND, (id?: unknown) => launchSample(context, services, id)),
+  );
+}
+
+/** Resolves true when a debug session was started. */
+async function launchSample(context: vscode.ExtensionContext, services: ExtensionServices, id: unknown): Promise<boolean> {
+  let sample: SampleEntry | undefined;
+  if (typeof id === 'string') {
+    sample = findSample(id);
+    if (sample === undefined) {
+      void vscode.window.showErrorMessage(`QueueScope: there is no sample named ${JSON.stringify(id)}. Samples: ${SAMPLES.map((s) => s.id).join(', ')}.`);
+      return false;
+    }
+  } else {
+    sample = await pickSample();
+    if (sample === undefined) return false; // the user dismissed the quick pick
+  }
+
+  const config = sampleLaunchConfig(context.extensionPath, sample, POLL_SKIP_GLOB, extensionLibraryGlob(context.extensionPath));
+  if (!fs.existsSync(config.program)) {
+    void vscode.window.showErrorMessage(`QueueScope: the sample program ${config.program} is missing; build the extension with "npm run build".`);
+    return false;
+  }
+  services.output.info(`Launching sample ${sample.id}: ${config.program} ${config.args.join(' ')}`);
+  const started = await vscode.debug.startDebugging(undefined, config);
+  if (!started) {
+    services.output.warn(`The debug session for sample ${sample.id} did not start.`);
+    return false;
+  }
+  // The panel is another part of the extension; open it only if it is there.
+  const commands = await vscode.commands.getCommands(true);
+  if (commands.includes(SHOW_PANEL_COMMAND)) await vscode.commands.executeCommand(SHOW_PANEL_COMMAND);
+  return true;
+}
+
+async function pickSample(): Promise<SampleEntry | undefined> {
+  const items = SAMPLES.map((sample) => ({ label: sample.title, detail: sample.description, sample }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: 'QueueScope: Launch Sample Scenario',
+    placeHolder: 'Choose a queue pattern to run under the debugger',
+    matchOnDetail: true,
+  });
+  return picked?.sample;
+}

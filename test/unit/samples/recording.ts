@@ -1,0 +1,221 @@
+// Test helper: run a built sample in a real child process under the tracer's file
+// recording (`QUEUESCOPE_TRACE_FILE=<path> node --require dist/lib/register.js …`) and
+// read the recording back as per-queue traces the sample tests assert on.
+
+import { spawn, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import type {
+  CallSite,
+  Counters,
+  QueueKindWire,
+  RecordingEndLine,
+  RecordingHeader,
+  RecordingLine,
+  RecordingSourceLine,
+  WaiterRoleWire,
+  WaitOutcomeWire,
+} from '../../../src/protocol/wire';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+const REGISTER = path.join(ROOT, 'dist/lib/register.js');
+
+export function samplePath(id: string): string {
+  return path.join(ROOT, 'dist/samples', `${id}.js`);
+}
+
+/** Build once if the bundles the tests run are missing (`npm test` builds first anyway). */
+export function ensureBuilt(ids: readonly string[]): void {
+  const needed = [REGISTER, path.join(ROOT, 'dist/lib/index.js'), ...ids.map(samplePath)];
+  if (needed.every((f) => fs.existsSync(f))) return;
+  execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface SampleRun {
+  id: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  recording: Recording;
+}
+
+/**
+ * Run dist/samples/<id>.js with `args` under the tracer and wait for it to exit. Rejects
+ * (after killing it) if it runs longer than `limitMs`: every sample must end by itself.
+ */
+export async function runSample(id: string, args: string[], limitMs = 30_000): Promise<SampleRun> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `qscope-sample-${id}-`));
+  const file = path.join(dir, 'run.qscope');
+  try {
+    // Every wait is recorded individually (none folded into 'shortWaits'), so the tests can
+    // count outcomes exactly.
+    const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE_FILE: file, QUEUESCOPE_SHORT_WAIT_MS: '0' };
+    delete env.QUEUESCOPE_TRACE; // the file recording alone arms the hub
+    const child = spawn(process.execPath, ['--require', REGISTER, samplePath(id), ...args], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`sample ${id} still running after ${limitMs} ms\n${stdout}\n${stderr}`));
+      }, limitMs);
+      child.on('error', reject);
+      child.on('exit', (c, s) => {
+        clearTimeout(timer);
+        resolve({ code: c, signal: s });
+      });
+    });
+    if (!fs.existsSync(file)) throw new Error(`sample ${id} left no recording (exit ${code})\n${stdout}\n${stderr}`);
+    return { id, code, signal, stdout, stderr, recording: parseRecording(fs.readFileSync(file)) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Reading a recording
+// ---------------------------------------------------------------------------
+
+export interface Sample {
+  t: number;
+  depth: number;
+  min: number;
+  max: number;
+  puts: number;
+  gets: number;
+}
+
+export interface Wait {
+  w: number;
+  role: WaiterRoleWire;
+  /** Start time (absent if only the end was recorded). */
+  start?: number;
+  site?: CallSite;
+  /** End time and outcome; absent while it was still waiting when the recording ended. */
+  end?: number;
+  outcome?: WaitOutcomeWire;
+  ms?: number;
+}
+
+/** Everything recorded about one queue of one source (thread). */
+export interface QueueTrace {
+  src: string;
+  q: number;
+  name: string;
+  kind: QueueKindWire;
+  maxsize: number;
+  site?: CallSite;
+  samples: Sample[];
+  waits: Wait[];
+  shortWaits: { role: WaiterRoleWire; count: number }[];
+  shutdowns: { t: number; immediate: boolean }[];
+  /** The last counters recorded, and the unfinished tasks at that time. */
+  counters?: Counters;
+  unfinished?: number;
+}
+
+export interface Recording {
+  header: RecordingHeader;
+  sources: RecordingSourceLine[];
+  ends: RecordingEndLine[];
+  queues: QueueTrace[];
+  /** The one queue with this name (throws if there is none or more than one). */
+  queue(name: string): QueueTrace;
+}
+
+/** Parse a recording file's bytes (gzip-compressed or not). Throws on malformed input. */
+export function parseRecording(bytes: Buffer): Recording {
+  const text = (bytes[0] === 0x1f && bytes[1] === 0x8b ? zlib.gunzipSync(bytes) : bytes).toString('utf8');
+  const lines = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as RecordingLine);
+  const header = lines[0];
+  if (header?.type !== 'qscope') throw new Error('not a QueueScope recording: the first line is not a header');
+
+  const sources: RecordingSourceLine[] = [];
+  const ends: RecordingEndLine[] = [];
+  const byKey = new Map<string, QueueTrace>();
+  const trace = (src: string, q: number): QueueTrace => {
+    const found = byKey.get(`${src}/${q}`);
+    if (found === undefined) throw new Error(`event for queue ${q} of ${src} before its 'queue' line`);
+    return found;
+  };
+  const addQueue = (src: string, q: Omit<QueueTrace, 'src' | 'samples' | 'waits' | 'shortWaits' | 'shutdowns'>): void => {
+    if (!byKey.has(`${src}/${q.q}`)) byKey.set(`${src}/${q.q}`, { ...q, src, samples: [], waits: [], shortWaits: [], shutdowns: [] });
+  };
+
+  for (const line of lines.slice(1)) {
+    switch (line.type) {
+      case 'source':
+        sources.push(line);
+        for (const q of line.snapshot?.queues ?? []) addQueue(line.src, q);
+        break;
+      case 'end':
+        ends.push(line);
+        break;
+      case 'queue':
+        addQueue(line.src, line);
+        break;
+      case 'samples':
+        for (const [q, depth, min, max, puts, gets] of line.rows) trace(line.src, q).samples.push({ t: line.t, depth, min, max, puts, gets });
+        break;
+      case 'wait':
+        trace(line.src, line.q).waits.push({ w: line.w, role: line.role, start: line.t, site: line.site });
+        break;
+      case 'waitEnd': {
+        const qt = trace(line.src, line.q);
+        const wait = qt.waits.find((x) => x.w === line.w);
+        if (wait === undefined) throw new Error(`waitEnd for unknown waiter ${line.w} of ${line.src}/${line.q}`);
+        Object.assign(wait, { end: line.t, outcome: line.outcome, ms: line.ms });
+        break;
+      }
+      case 'shortWaits':
+        trace(line.src, line.q).shortWaits.push({ role: line.role, count: line.count });
+        break;
+      case 'counters': {
+        const qt = trace(line.src, line.q);
+        qt.counters = line.c;
+        qt.unfinished = line.unfinished;
+        break;
+      }
+      case 'shutdown':
+        trace(line.src, line.q).shutdowns.push({ t: line.t, immediate: line.immediate });
+        break;
+      default:
+        break; // readers ignore event types they do not know (gc, dropped, future ones)
+    }
+  }
+
+  const queues = [...byKey.values()];
+  return {
+    header,
+    sources,
+    ends,
+    queues,
+    queue(name: string): QueueTrace {
+      const found = queues.filter((q) => q.name === name);
+      if (found.length !== 1) throw new Error(`expected one queue named ${JSON.stringify(name)}, found ${found.length} (${queues.map((q) => q.name).join(', ')})`);
+      return found[0];
+    },
+  };
+}
+
+/** The largest depth a queue ever reached, from the samples' interval maxima. */
+export function peakDepth(q: QueueTrace): number {
+  return Math.max(0, ...q.samples.map((s) => s.max));
+}
+
+/** Sum of puts (or gets) the samples counted in the time window (from, to]. */
+export function activity(q: QueueTrace, from: number, to: number): number {
+  return q.samples.filter((s) => s.t > from && s.t <= to).reduce((n, s) => n + s.puts + s.gets, 0);
+}
