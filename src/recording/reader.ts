@@ -65,7 +65,7 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   // Z_SYNC_FLUSH at the end: a gzip file cut short by a crash yields what it holds
   // instead of an "unexpected end of file" error, so the whole lines are kept.
   const source = gzip
-    ? pipeline(file, zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH }), () => undefined)
+    ? pipeline(file, zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: CHUNK_BYTES }), () => undefined)
     : file;
 
   const splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
