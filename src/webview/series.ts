@@ -60,6 +60,18 @@ export class DepthSeries {
     this.length = w;
   }
 
+  /** Index of the first point with t > x. */
+  upperBound(x: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.t[mid] <= x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** Index of the first point with t >= x. */
   lowerBound(x: number): number {
     let lo = 0;
@@ -130,7 +142,7 @@ export function downsample(s: DepthSeries, x0: number, x1: number, buckets: numb
   const out: Downsampled = { t: [], depth: [], min: [], max: [] };
   if (s.length === 0 || !(x1 > x0)) return out;
   const from = Math.max(0, s.lowerBound(x0) - 1);
-  const to = Math.min(s.length, s.lowerBound(x1) + 1); // exclusive
+  const to = Math.min(s.length, s.upperBound(x1) + 1); // exclusive: one point past x1
   const push = (t: number, d: number, mn: number, mx: number) => {
     out.t.push(t);
     out.depth.push(d);

@@ -63,6 +63,7 @@ export class PanelFeed {
   private sessionsDirty = false;
   private statusDirty = false;
   private timer: unknown = null;
+  private timerDue = 0;
   private lastSent = -Infinity;
   /** The session list as last sent (JSON), to skip unchanged ones. */
   private lastSessions = '';
@@ -153,12 +154,23 @@ export class PanelFeed {
   }
 
   private schedule(): void {
-    if (!this.started || this.timer !== null) return;
+    if (!this.started) return;
     const wait = Math.max(0, this.lastSent + this.intervalMs - this.clock());
+    this.armTimer(wait);
+  }
+
+  /** One timer for both the throttle and the rate refresh: the earliest due wins. */
+  private armTimer(ms: number): void {
+    const due = this.clock() + ms;
+    if (this.timer !== null) {
+      if (this.timerDue <= due) return;
+      this.clearTimer(this.timer);
+    }
+    this.timerDue = due;
     this.timer = this.setTimer(() => {
       this.timer = null;
       this.flush();
-    }, wait);
+    }, ms);
   }
 
   /** Send what changed since the last message (normally called by the throttle timer). */
@@ -235,13 +247,9 @@ export class PanelFeed {
 
   /** Rates decay to zero without new samples: look again soon while any is non-zero. */
   private keepRatesFresh(): void {
-    if (this.timer !== null) return;
     for (const c of this.cursors.values()) {
       if (c.putRate > 0 || c.getRate > 0) {
-        this.timer = this.setTimer(() => {
-          this.timer = null;
-          this.flush();
-        }, 500);
+        this.armTimer(500);
         return;
       }
     }

@@ -4,7 +4,7 @@
 // from the webview is validated; a wrong one is logged and ignored.
 
 import * as vscode from 'vscode';
-import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSourceMessage } from '../../protocol/webview';
+import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSourceMessage, type PanelMode } from '../../protocol/webview';
 import type { ExtensionServices } from '../services';
 import { openSite } from '../views/openSite';
 import { PanelFeed } from './feed';
@@ -39,6 +39,16 @@ export class QueueScopePanel implements vscode.Disposable {
     return QueueScopePanel.current;
   }
 
+  /**
+   * Show one session in a webview panel VS Code created for us (the .qscope recording
+   * editor), in replay mode. Not the singleton: each recording editor has its own.
+   */
+  static showIn(panel: vscode.WebviewPanel, services: ExtensionServices, session: string): QueueScopePanel {
+    const host = new QueueScopePanel(panel, services, 'replay');
+    host.feed.select(session); // pinned: a live session starting later does not take over
+    return host;
+  }
+
   /** The open panel, if any (extension-host tests). */
   static get instance(): QueueScopePanel | undefined {
     return QueueScopePanel.current;
@@ -47,11 +57,12 @@ export class QueueScopePanel implements vscode.Disposable {
   private constructor(
     readonly panel: vscode.WebviewPanel,
     private readonly services: ExtensionServices,
+    mode: PanelMode = 'live',
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(services.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'queuescope-panel.svg');
-    this.feed = new PanelFeed(services.model, (msg) => this.post(msg));
+    this.feed = new PanelFeed(services.model, (msg) => this.post(msg), { mode });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),

@@ -1,0 +1,178 @@
+// PanelFeed against the real model: what the host sends the webview, and when.
+
+import * as assert from 'node:assert/strict';
+import { QueueModel } from '../../../src/model/store';
+import type { SourceInfo, WireEvent } from '../../../src/protocol/wire';
+import type { HostMessage, InitMessage, UpdateMessage } from '../../../src/protocol/webview';
+import { PanelFeed } from '../../../src/extension/panel/feed';
+
+const ORIGIN = 1_700_000_000_000;
+
+function info(pid = 42, threadId = 0): SourceInfo {
+  return { v: 1, pid, threadId, isMainThread: threadId === 0, title: 'app', argv: [], origin: ORIGIN, now: 0, sampleInterval: 100 };
+}
+
+/** A model, a feed on it with a manual clock and timers, and the messages it sent. */
+function setup() {
+  let now = ORIGIN;
+  const timers: { fn: () => void; at: number }[] = [];
+  const model = new QueueModel({ now: () => now });
+  const sent: HostMessage[] = [];
+  const feed = new PanelFeed(model, (m) => sent.push(JSON.parse(JSON.stringify(m))), {
+    now: () => now,
+    setTimer: (fn, ms) => {
+      const t = { fn, at: now + ms };
+      timers.push(t);
+      return t;
+    },
+    clearTimer: (h) => {
+      const i = timers.indexOf(h as (typeof timers)[0]);
+      if (i >= 0) timers.splice(i, 1);
+    },
+  });
+  /** Advance the clock, running due timers in order. */
+  const advance = (ms: number) => {
+    const end = now + ms;
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers[0];
+      if (!next || next.at > end) break;
+      timers.shift();
+      now = Math.max(now, next.at);
+      next.fn();
+    }
+    now = end;
+  };
+  model.openSession('s1', 'Launch app.js');
+  const src = model.addSource('s1', info());
+  const events = (e: WireEvent[]) => model.applyEvents('s1', src, e);
+  return { model, feed, sent, advance, events, src, pending: () => timers.length, setNow: (t: number) => (now = t) };
+}
+
+const site = (line: number) => ({ file: '/app/src/app.js', line, column: 3, fn: 'work' });
+
+describe('PanelFeed', () => {
+  it('sends nothing before ready, then a full init with the retained history', () => {
+    const h = setup();
+    h.events([
+      { type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 2, size: 0, site: site(1) },
+      { type: 'samples', t: 100, rows: [[1, 1, 0, 1, 1, 0]] },
+      { type: 'samples', t: 200, rows: [[1, 2, 1, 2, 1, 0]] },
+      { type: 'wait', t: 250, q: 1, w: 7, role: 'put', site: site(9) },
+    ]);
+    h.advance(1000);
+    assert.equal(h.sent.length, 0);
+    h.feed.ready();
+    const init = h.sent[0] as InitMessage;
+    assert.equal(init.type, 'init');
+    assert.deepEqual(init.sessions.map((s) => [s.id, s.name, s.status, s.queueCount, s.waiters]), [['s1', 'Launch app.js', 'running', 1, 1]]);
+    const s = init.session!;
+    assert.equal(s.now, 1000);
+    assert.deepEqual(s.series, [{ queue: 's1/42:0/1', t: [100, 200], depth: [1, 2], min: [0, 1], max: [1, 2] }]);
+    const q = s.queues[0];
+    assert.deepEqual([q.name, q.size, q.maxsize, q.blocked, q.waiting, q.source, q.putRate], ['jobs', 2, 2, 1, 0, 'pid 42', 1]);
+    assert.deepEqual(s.waiters, [{ id: '42:0/7', queue: 's1/42:0/1', role: 'put', since: 250, site: site(9) }]);
+    assert.deepEqual(s.waitCounts, [{ queue: 's1/42:0/1', t: [250], put: [1], get: [0] }]);
+  });
+
+  it('then sends only new samples, at most one message per 50 ms', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }, { type: 'samples', t: 100, rows: [[1, 1, 0, 1, 1, 0]] }]);
+    h.advance(150);
+    h.feed.ready();
+    h.sent.length = 0;
+    // Three drains within 20 ms: one update.
+    h.events([{ type: 'samples', t: 200, rows: [[1, 2, 1, 2, 1, 0]] }]);
+    h.advance(10);
+    h.events([{ type: 'samples', t: 210, rows: [[1, 3, 2, 3, 1, 0]] }]);
+    h.advance(10);
+    h.events([{ type: 'samples', t: 220, rows: [[1, 2, 2, 3, 0, 1]] }]);
+    assert.equal(h.sent.filter((m) => m.type === 'update').length, 0, 'throttled');
+    h.advance(40);
+    const updates = h.sent.filter((m): m is UpdateMessage => m.type === 'update');
+    assert.equal(updates.length, 1);
+    assert.deepEqual(updates[0].series, [{ queue: 's1/42:0/1', t: [200, 210, 220], depth: [2, 3, 2], min: [1, 2, 2], max: [2, 3, 3] }]);
+    assert.equal(updates[0].queues[0].size, 2);
+    // Nothing new: nothing sent, except the rate decaying to zero later.
+    h.sent.length = 0;
+    h.advance(3000);
+    const later = h.sent.filter((m): m is UpdateMessage => m.type === 'update');
+    assert.ok(later.length >= 1 && later.length <= 8, `a few rate refreshes, got ${later.length}`);
+    assert.ok(later.every((u) => u.series.length === 0));
+    assert.equal(later.at(-1)!.queues[0].putRate, 0);
+    assert.equal(h.pending(), 0, 'no timer left once rates are zero');
+  });
+
+  it('tracks waiter counts as steps, also for a wait reported late', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'results', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.advance(1000);
+    h.feed.ready();
+    h.events([{ type: 'wait', t: 1000, q: 1, w: 1, role: 'get' }, { type: 'wait', t: 1010, q: 1, w: 2, role: 'get' }]);
+    h.advance(100);
+    h.events([{ type: 'waitEnd', t: 1500, q: 1, w: 1, outcome: 'served', ms: 500 }]);
+    h.advance(100);
+    const updates = h.sent.filter((m): m is UpdateMessage => m.type === 'update');
+    const steps = updates.flatMap((u) => u.waitCounts.flatMap((c) => c.t.map((t, i) => [t, c.put[i], c.get[i]])));
+    assert.deepEqual(steps, [[1000, 0, 1], [1010, 0, 2], [1500, 0, 1]]);
+    assert.deepEqual(updates.at(-1)!.waiters.map((w) => w.id), ['42:0/2']);
+    // A wait that started before the last step arrives late: the level at the cursor is corrected.
+    h.events([{ type: 'wait', t: 1200, q: 1, w: 3, role: 'put' }]);
+    h.advance(100);
+    const last = (h.sent.at(-1) as UpdateMessage).waitCounts[0];
+    assert.deepEqual([last.t, last.put, last.get], [[1500], [1], [1]]);
+  });
+
+  it('marks paused (with item previews) and ended', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.feed.ready();
+    h.advance(500);
+    h.model.applySnapshot('s1', h.src, { v: 1, t: 400, queues: [{ q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 2, shutdown: false, unfinished: 2, counters: { puts: 2, gets: 0, blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 2, dropped: 0 }, waiters: [], items: ['"a"', '"b"'] }] });
+    h.advance(100);
+    const paused = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
+    assert.equal(paused.status, 'paused');
+    assert.equal(paused.now, 400, 'frozen at the pause');
+    assert.deepEqual(paused.queues[0].items, ['"a"', '"b"']);
+    h.model.setSourceState('s1', h.src, 'live');
+    h.advance(100);
+    const resumed = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
+    assert.equal(resumed.status, 'running');
+    assert.equal(resumed.queues[0].items, undefined, 'previews only while paused');
+    h.model.endSession('s1');
+    h.advance(100);
+    const ended = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
+    assert.equal(ended.status, 'ended');
+  });
+
+  it('knows which files are call sites of which session', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }, { type: 'wait', t: 10, q: 1, w: 1, role: 'put', site: { file: 'file:///app/src/producer.js', line: 4, column: 1, fn: '' } }]);
+    h.feed.ready();
+    assert.equal(h.feed.isKnownCallSite('s1', '/app/src/app.js'), true);
+    assert.equal(h.feed.isKnownCallSite('s1', 'file:///app/src/producer.js'), true);
+    // Still known after the waiter left (the webview may show it a moment longer).
+    h.events([{ type: 'waitEnd', t: 20, q: 1, w: 1, outcome: 'served', ms: 10 }]);
+    assert.equal(h.feed.isKnownCallSite('s1', 'file:///app/src/producer.js'), true);
+    assert.equal(h.feed.isKnownCallSite('s1', '/etc/passwd'), false);
+    assert.equal(h.feed.isKnownCallSite('other', '/app/src/app.js'), false);
+  });
+
+  it('follows the newest live session unless the user picked one', () => {
+    const h = setup();
+    h.feed.ready();
+    assert.equal((h.sent[0] as InitMessage).session?.id, 's1');
+    h.model.endSession('s1');
+    h.model.openSession('s2', 'second run');
+    h.model.addSource('s2', info(43));
+    h.advance(100);
+    const init2 = h.sent.filter((m): m is InitMessage => m.type === 'init');
+    assert.equal(init2.at(-1)!.session?.id, 's2', 'switched to the new live session');
+    assert.equal(h.feed.select('s1'), true);
+    h.model.endSession('s2');
+    h.model.openSession('s3', 'third run');
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's1', 'a chosen session stays');
+    assert.equal(h.feed.select('nope'), false);
+  });
+});

@@ -1,0 +1,70 @@
+// The validator of webview -> host messages and the page builder (both used by the host).
+
+import * as assert from 'node:assert/strict';
+import { validateWebviewMessage } from '../../../src/protocol/webview';
+import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/extension/panel/html';
+
+describe('validateWebviewMessage', () => {
+  const ok = (m: unknown) => {
+    const v = validateWebviewMessage(m);
+    assert.ok(v.ok, `expected ok: ${JSON.stringify(m)} -> ${v.ok ? '' : v.error}`);
+    return v.message;
+  };
+  const bad = (m: unknown, why: RegExp) => {
+    const v = validateWebviewMessage(m);
+    assert.equal(v.ok, false, `expected rejection: ${JSON.stringify(m)}`);
+    if (!v.ok) assert.match(v.error, why);
+  };
+
+  it('accepts the three message shapes exactly', () => {
+    assert.deepEqual(ok({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(ok({ type: 'ready', session: 's1' }), { type: 'ready', session: 's1' });
+    ok({ type: 'selectSession', session: 'abc/def' });
+    ok({ type: 'openSource', session: 's', file: 'file:///a/b.js', line: 1, column: 1 });
+    ok({ type: 'openSource', session: 's', file: '/a/b.js', line: 120, column: 33 });
+  });
+
+  it('rejects anything else with a reason', () => {
+    bad(null, /not an object/);
+    bad('ready', /not an object/);
+    bad([], /not an object/);
+    bad({}, /unknown message type/);
+    bad({ type: 'eval', code: 'x' }, /unknown message type "eval"/);
+    bad({ type: 'toString' }, /unknown message type/);
+    bad({ type: '__proto__' }, /unknown message type/);
+    bad({ type: 'ready', session: 5 }, /ready\.session must be a string/);
+    bad({ type: 'ready', extra: 1 }, /unexpected field "extra"/);
+    bad({ type: 'selectSession' }, /missing session/);
+    bad({ type: 'selectSession', session: '' }, /must not be empty/);
+    bad({ type: 'selectSession', session: 'x'.repeat(201) }, /longer than 200/);
+    bad({ type: 'openSource', session: 's', file: 'a.js', line: 0, column: 1 }, /line must be an integer >= 1/);
+    bad({ type: 'openSource', session: 's', file: 'a.js', line: 1.5, column: 1 }, /line must be an integer/);
+    bad({ type: 'openSource', session: 's', file: 'a.js', line: '3', column: 1 }, /line must be an integer/);
+    bad({ type: 'openSource', session: 's', file: 'a.js', line: 1, column: Infinity }, /column must be an integer/);
+    bad({ type: 'openSource', session: 's', file: 'a.js', line: 1 }, /missing column/);
+    bad({ type: 'openSource', session: 's', file: 'x'.repeat(5000), line: 1, column: 1 }, /file longer than 4096/);
+    bad({ type: 'openSource', session: 's', file: 'a.js', line: 1, column: 1, command: 'rm' }, /unexpected field "command"/);
+  });
+});
+
+describe('panel HTML', () => {
+  it('has a strict CSP with the nonce and no inline code', () => {
+    const nonce = makeNonce();
+    assert.match(nonce, /^[A-Za-z0-9]{32}$/);
+    assert.notEqual(makeNonce(), nonce, 'fresh per call');
+    const html = buildPanelHtml({ cspSource: 'https://res.test', nonce, scriptUri: 'https://res.test/main.js', styleUris: ['https://res.test/a.css'] });
+    const csp = contentSecurityPolicy('https://res.test', nonce);
+    assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src https://res.test; font-src https://res.test; img-src https://res.test data:`);
+    assert.ok(html.includes(`content="${csp.replace(/'/g, "'")}"`));
+    assert.doesNotMatch(html, /unsafe-(inline|eval)/);
+    assert.doesNotMatch(html, /style=|<style/);
+    assert.equal(html.match(/<script/g)?.length, 1);
+    assert.match(html, new RegExp(`<script nonce="${nonce}" src="https://res.test/main.js"></script>`));
+    assert.throws(() => buildPanelHtml({ cspSource: 'x', nonce: "abc' 'unsafe-inline", scriptUri: '', styleUris: [] }), /nonce/);
+  });
+
+  it('escapes the URIs it is given', () => {
+    const html = buildPanelHtml({ cspSource: 'https://r', nonce: makeNonce(), scriptUri: 'https://r/a"b<c>.js', styleUris: [] });
+    assert.ok(html.includes('src="https://r/a&quot;b&lt;c&gt;.js"'));
+  });
+});

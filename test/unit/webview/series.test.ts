@@ -1,0 +1,81 @@
+// Timeline storage and downsampling of the webview (pure code, run in Node).
+
+import * as assert from 'node:assert/strict';
+import { DepthSeries, WaitCountSeries, countsOnGrid, downsample } from '../../../src/webview/series';
+import { formatAxisTicks, formatDuration, formatRate, formatSessionTime } from '../../../src/webview/format';
+
+function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
+  const s = new DepthSeries(cap);
+  for (let i = 0; i < n; i++) s.append([i * 100], [f(i)], [f(i)], [f(i)]);
+  return s;
+}
+
+describe('webview series', () => {
+  it('keeps every spike when downsampling to a few buckets', () => {
+    const s = filled(36_000, (i) => (i === 12_345 ? 500 : i % 7)); // one hour at 100 ms, one spike
+    const d = downsample(s, 0, 3_600_000, 300);
+    assert.ok(d.t.length <= 302, `bounded: ${d.t.length}`);
+    assert.equal(Math.max(...d.max), 500, 'the spike survives in the envelope');
+    assert.equal(Math.min(...d.min), 0);
+    assert.ok(d.t.every((t, i) => i === 0 || t >= d.t[i - 1]), 'ascending');
+  });
+
+  it('returns raw points (with one neighbour each side) when few are visible', () => {
+    const s = filled(100, (i) => i);
+    const d = downsample(s, 1000, 2000, 300);
+    assert.deepEqual(d.t, [900, 1000, 1100, 1200, 1300, 1400, 1500, 1600, 1700, 1800, 1900, 2000, 2100]);
+    assert.deepEqual(d.depth.slice(0, 3), [9, 10, 11]);
+  });
+
+  it('extends the last depth to "now" only at the live edge', () => {
+    const s = filled(10, () => 4);
+    const d = downsample(s, 0, 5000, 100, 5000);
+    assert.equal(d.t[d.t.length - 1], 5000);
+    assert.equal(d.depth[d.depth.length - 1], 4);
+    assert.equal(downsample(s, 0, 300, 100, 300).t.at(-1), 400, 'not in a range before the newest sample');
+  });
+
+  it('bounds memory by merging the oldest half without losing extremes', () => {
+    const s = filled(10_000, (i) => (i === 3 ? 99 : 1), 1024);
+    assert.ok(s.length <= 1024, `bounded: ${s.length}`);
+    let max = 0;
+    for (let i = 0; i < s.length; i++) max = Math.max(max, s.max[i]);
+    assert.equal(max, 99);
+    assert.equal(s.t[s.length - 1], 999_900, 'newest kept exactly');
+    for (let i = 1; i < s.length; i++) assert.ok(s.t[i] >= s.t[i - 1]);
+  });
+
+  it('ignores points that go back in time', () => {
+    const s = new DepthSeries();
+    s.append([10, 5, 20], [1, 2, 3], [1, 2, 3], [1, 2, 3]);
+    assert.deepEqual([...s.t.subarray(0, s.length)], [10, 20]);
+  });
+
+  it('puts waiter counts on the chart grid, keeping short blocks', () => {
+    const c = new WaitCountSeries();
+    c.append([0, 150, 160, 400], [0, 2, 0, 1], [1, 1, 1, 0]);
+    const g = countsOnGrid(c, [100, 200, 300, 500]);
+    assert.deepEqual(g.put, [0, 2, 0, 1], 'the 10 ms block between 100 and 200 shows');
+    assert.deepEqual(g.get, [1, 1, 1, 1]);
+    assert.deepEqual(c.at(-5), { put: 0, get: 0 });
+    assert.deepEqual(c.at(155), { put: 2, get: 1 });
+  });
+
+  it('formats times with sensible units', () => {
+    assert.equal(formatDuration(850), '850 ms');
+    assert.equal(formatDuration(4200), '4.2 s');
+    assert.equal(formatDuration(185_000), '3 m 05 s');
+    assert.equal(formatDuration(3_720_000), '1 h 02 m');
+    assert.equal(formatSessionTime(0), '+0 s');
+    assert.equal(formatSessionTime(12_500), '+12.5 s');
+    assert.equal(formatSessionTime(185_000), '+3:05');
+    assert.equal(formatSessionTime(3_727_000), '+1:02:07');
+    assert.deepEqual(formatAxisTicks([0.1, 0.2], 1), ['100 ms', '200 ms']);
+    assert.deepEqual(formatAxisTicks([10, 15], 10), ['10.0 s', '15.0 s']);
+    assert.deepEqual(formatAxisTicks([600, 900], 3600), ['10:00', '15:00']);
+    assert.equal(formatRate(0), '0');
+    assert.equal(formatRate(2.5), '2.5');
+    assert.equal(formatRate(41.5), '42');
+    assert.equal(formatRate(12_345), '12.3k');
+  });
+});
