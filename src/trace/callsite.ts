@@ -98,13 +98,15 @@ const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|putNowait|getNowait|sh
 
 /**
  * The user's frame calling into the library, seen from a hub entry point `above` that the
- * library calls (frames above it are skipped). The frame right below `above` is always the
- * library's, which is how the library's file is learnt. Undefined when nothing fits.
+ * library calls (frames above it are skipped). The frame right below `above` is the
+ * library's (Queue.block for waitStart, a queue constructor for register), which is how the
+ * library's file is learnt; `learn: 'named'` only trusts it when it carries a library name.
+ * Undefined when nothing fits.
  */
-export function userSite(above: (...args: never[]) => unknown): CallSite | undefined {
+export function userSite(above: (...args: never[]) => unknown, learn: 'always' | 'named' = 'always'): CallSite | undefined {
   const frames = stackFrames(above);
   if (frames.length === 0) return undefined;
-  if (!isLibraryFile(frames[0].file)) addLibraryFile(frames[0].file);
+  if (!isLibraryFile(frames[0].file) && (learn === 'always' || LIBRARY_FN.test(frames[0].fn))) addLibraryFile(frames[0].file);
   for (const f of frames) if (!isLibraryFile(f.file)) return toSite(f);
   for (let k = 1; k < frames.length; k++) if (!LIBRARY_FN.test(frames[k].fn)) return toSite(frames[k]);
   return undefined;

@@ -19,6 +19,7 @@ import {
   type AttachInfo,
   type QueueSnapshot,
   type SampleRow,
+  type SamplesEvent,
   type Snapshot,
   type SourceInfo,
   type WaiterSnapshot,
@@ -107,7 +108,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       this.records.set(rec.id, rec);
       this.registry?.register(queue, rec.id);
       if (!this.armed) return null;
-      rec.site = userSite(Hub.prototype.register);
+      rec.site = userSite(Hub.prototype.register, 'named');
       rec.restart(queue.qsize());
       this.push({ type: 'queue', t: now(), q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, site: rec.site, size: rec.size });
       return rec;
@@ -336,7 +337,17 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (; k < out.length; k++) {
       const ev = out[k];
       const s = JSON.stringify(ev);
-      if (parts.length > 0 && size + s.length + 1 > maxBytes) break;
+      if (size + s.length + 1 > maxBytes) {
+        // Too big for what is left: send the sample rows that fit and keep the rest.
+        if (ev.type === 'samples') {
+          const part = this.splitRows(ev, maxBytes - size - 1);
+          if (part !== '') {
+            parts.push(part);
+            size += part.length + 1;
+          }
+        }
+        if (parts.length > 0) break;
+      }
       size += s.length + 1;
       parts.push(s);
       if (ev.type === 'samples') this.pendingRows -= ev.rows.length;
@@ -354,6 +365,26 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       this.outHead = 0;
     }
     return `${head}${parts.join(',')}],"more":${more},"dropped":${this.droppedTotal}}`;
+  }
+
+  /**
+   * The JSON of a 'samples' event holding the first rows of `ev` that fit in `room`
+   * characters ('' when none fits); those rows are removed from `ev`.
+   */
+  private splitRows(ev: SamplesEvent, room: number): string {
+    const head = `{"type":"samples","t":${ev.t},"rows":[`;
+    let used = head.length + 2;
+    const texts: string[] = [];
+    for (const row of ev.rows) {
+      const r = JSON.stringify(row);
+      if (used + r.length + 1 > room) break;
+      used += r.length + 1;
+      texts.push(r);
+    }
+    if (texts.length === 0 || texts.length === ev.rows.length) return '';
+    ev.rows = ev.rows.slice(texts.length);
+    this.pendingRows -= texts.length;
+    return `${head}${texts.join(',')}]}`;
   }
 
   /** Every waiter still waiting that readers have not heard of. */

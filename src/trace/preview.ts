@@ -107,7 +107,7 @@ class Renderer {
       case 'symbol':
         return this.emit(symbolText(v));
       case 'function':
-        return this.emit(functionText(v));
+        return this.emit(types()?.isProxy(v) === true ? 'Proxy {…}' : functionText(v));
     }
     if (v === null) return this.emit('null');
     this.object(v as object, depth);

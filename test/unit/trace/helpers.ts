@@ -1,0 +1,106 @@
+// Shared by the trace tests: build the library bundles when stale (so `npx mocha` alone
+// works), run fixture programs as real child processes, collect their output.
+
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const FIXTURES = path.join(ROOT, 'test/fixtures/trace');
+export const LIB = path.join(ROOT, 'dist/lib/index.js');
+export const REGISTER = path.join(ROOT, 'dist/lib/register.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function mtime(p: string): number {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Rebuild dist/lib/index.js and register.js (with esbuild.js's options) when a source is
+ * newer than them. `npm test` builds first, so this usually does nothing.
+ */
+export async function ensureLibraryBuilt(): Promise<void> {
+  const sources = Math.max(...['src/trace', 'src/queue', 'src/protocol'].map((d) => newestMtime(path.join(ROOT, d))));
+  if (mtime(LIB) > sources && mtime(REGISTER) > sources) return;
+  const esbuild = (await import('esbuild')) as typeof import('esbuild');
+  const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', platform: 'node', format: 'cjs', absWorkingDir: ROOT } as const;
+  await esbuild.build({ ...common, entryPoints: ['src/trace/library.ts'], outfile: LIB });
+  await esbuild.build({ ...common, entryPoints: ['src/trace/register.ts'], outfile: REGISTER });
+}
+
+export function fixture(name: string): string {
+  return path.join(FIXTURES, name);
+}
+
+/** 1-based line numbers of `// @site:<name>` markers in a fixture. */
+export function markerLines(file: string): Map<string, number> {
+  const out = new Map<string, number>();
+  fs.readFileSync(file, 'utf8')
+    .split('\n')
+    .forEach((line, i) => {
+      const m = /\/\/ @site:(\w+)/.exec(line);
+      if (m !== null) out.set(m[1], i + 1);
+    });
+  return out;
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The environment of a child: the parent's minus every QUEUESCOPE_* variable, plus `extra`. */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('QUEUESCOPE_') && k !== 'NODE_OPTIONS') env[k] = v;
+  return { ...env, QUEUESCOPE_LIB: LIB, ...extra };
+}
+
+export function start(args: string[], env: Record<string, string>, options: SpawnOptions = {}): ChildProcess {
+  return spawn(process.execPath, args, { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], ...options });
+}
+
+/** Wait for a child to end, with everything it printed. */
+export function finished(child: ChildProcess): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+export function run(args: string[], env: Record<string, string>): Promise<RunResult> {
+  return finished(start(args, env));
+}
+
+export function tempFile(name: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-trace-'));
+  return path.join(dir, name);
+}
+
+/** Parse an NDJSON file into objects (every line must be JSON). */
+export function readNdjson(file: string): Record<string, unknown>[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}

@@ -1,0 +1,208 @@
+// In-process tests of the hub: sampling math, waiters, drain cutting, arming, robustness.
+// Each test uses a private Hub and wires real queues to it (register + setProbe), so no
+// realm-global state is shared with other tests.
+
+import * as assert from 'node:assert/strict';
+import { Queue } from '../../../src/queue/index';
+import type { ProbeTarget } from '../../../src/queue/probe';
+import type { DrainBatch, SampleRow, WireEvent } from '../../../src/protocol/wire';
+import { WAIT_BUCKETS_MS } from '../../../src/protocol/wire';
+import { DEFAULTS, type HubConfig } from '../../../src/trace/config';
+import { Hub } from '../../../src/trace/hub';
+
+function armedHub(overrides: Partial<HubConfig> = {}): Hub {
+  const hub = new Hub({ ...DEFAULTS, ...overrides });
+  hub.arm();
+  return hub;
+}
+
+function traced<T>(hub: Hub, q: Queue<T>): Queue<T> {
+  q.setProbe(hub.register(q));
+  return q;
+}
+
+function drain(hub: Hub, maxBytes?: number): DrainBatch {
+  return JSON.parse(hub.drain(maxBytes)) as DrainBatch;
+}
+
+function rowsOf(events: WireEvent[], q: number): SampleRow[] {
+  return events.flatMap((e) => (e.type === 'samples' ? e.rows.filter((r) => r[0] === q) : []));
+}
+
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('trace: hub', () => {
+  it('catches a spike and a dip between two samples in max and min', () => {
+    const hub = armedHub();
+    const q = traced(hub, new Queue<number>());
+    q.putNowait(1);
+    q.putNowait(2);
+    drain(hub);
+    q.putNowait(3); // spike to 3 ...
+    q.getNowait();
+    q.getNowait(); // ... and a dip to 1 ...
+    q.putNowait(4); // ... ending at 2
+    assert.deepEqual(rowsOf(drain(hub).events, q.id), [[q.id, 2, 1, 3, 2, 2]]);
+  });
+
+  it('a hand-off to a waiting getter counts a put and a get at depth 0', async () => {
+    const hub = armedHub();
+    const q = traced(hub, new Queue<number>());
+    const got = q.get();
+    q.putNowait(7);
+    assert.equal(await got, 7);
+    assert.deepEqual(rowsOf(drain(hub).events, q.id), [[q.id, 0, 0, 0, 1, 1]]);
+  });
+
+  it('samples on its timer only the queues that changed', async () => {
+    const hub = armedHub({ sampleMs: 2 });
+    const busy = traced(hub, new Queue<number>());
+    const idle = traced(hub, new Queue<number>());
+    idle.putNowait(1);
+    drain(hub);
+    busy.putNowait(1);
+    await tick(30); // the sampling timer (2 ms) fires first
+    busy.getNowait();
+    const events = drain(hub).events;
+    const samples = events.filter((e) => e.type === 'samples');
+    assert.equal(samples.length, 2, 'one timer tick, one drain tick');
+    assert.deepEqual(rowsOf(events, busy.id), [
+      [busy.id, 1, 0, 1, 1, 0],
+      [busy.id, 0, 0, 1, 0, 1],
+    ]);
+    assert.deepEqual(rowsOf(events, idle.id), []);
+    assert.ok(!events.some((e) => 'q' in e && e.q === idle.id), 'an idle queue adds nothing');
+    const counters = events.filter((e) => e.type === 'counters');
+    assert.deepEqual(counters.map((e) => e.type === 'counters' && [e.q, e.c.puts, e.c.gets, e.c.highWater]), [[busy.id, 1, 1, 1]]);
+  });
+
+  it('is dormant until armed, then announces live queues with their depth', () => {
+    const hub = new Hub({ ...DEFAULTS });
+    const q = new Queue<number>({ name: 'early' });
+    assert.equal(hub.register(q), null, 'no probe while dormant');
+    q.putNowait(1);
+    q.putNowait(2);
+    assert.deepEqual(drain(hub).events, []);
+    const info = JSON.parse(hub.attach()) as { v: number; nextSeq: number; snapshot: { queues: { name: string; size: number }[] } };
+    assert.equal(info.v, 1);
+    assert.deepEqual(info.snapshot.queues.map((s) => [s.name, s.size]), [['early', 2]]);
+    const batch = drain(hub);
+    assert.equal(batch.seq, info.nextSeq);
+    const created = batch.events.find((e) => e.type === 'queue');
+    assert.ok(created?.type === 'queue');
+    assert.deepEqual([created.q, created.name, created.size, created.site], [q.id, 'early', 2, undefined]);
+    q.getNowait(); // the probe is installed now
+    assert.deepEqual(rowsOf(drain(hub).events, q.id), [[q.id, 1, 1, 2, 0, 1]]);
+    assert.equal(hub.attach().startsWith('{'), true, 'attach is idempotent');
+  });
+
+  it('aggregates short waits, announces live ones, reports long finished ones individually', async () => {
+    const hub = armedHub({ shortWaitMs: 1e9 });
+    const q = traced(hub, new Queue<number>());
+    for (let i = 0; i < 3; i++) {
+      const got = q.get();
+      q.putNowait(i);
+      await got;
+    }
+    const short = drain(hub).events.filter((e) => e.type === 'shortWaits');
+    assert.equal(short.length, 1);
+    assert.ok(short[0].type === 'shortWaits');
+    assert.deepEqual([short[0].role, short[0].count, short[0].hist.length], ['get', 3, WAIT_BUCKETS_MS.length]);
+    assert.equal(short[0].hist.reduce((a, b) => a + b, 0), 3);
+
+    const pending = q.get(); // alive at the next drain: announced even though it is short
+    const announced = drain(hub).events.filter((e) => e.type === 'wait');
+    assert.equal(announced.length, 1);
+    q.putNowait(9);
+    await pending;
+    const ends = drain(hub).events.filter((e) => e.type === 'waitEnd');
+    assert.ok(announced[0].type === 'wait' && ends[0]?.type === 'waitEnd');
+    assert.deepEqual([ends.length, ends[0].w, ends[0].outcome], [1, announced[0].w, 'served']);
+
+    const long = armedHub({ shortWaitMs: 0 });
+    const q2 = traced(long, new Queue<number>({ maxsize: 1 }));
+    q2.putNowait(0);
+    await assert.rejects(q2.put(1, { timeout: 1 }));
+    const events = drain(long).events;
+    const w = events.find((e) => e.type === 'wait');
+    const end = events.find((e) => e.type === 'waitEnd');
+    assert.ok(w?.type === 'wait' && end?.type === 'waitEnd');
+    assert.deepEqual([w.role, end.w, end.outcome], ['put', w.w, 'timeout']);
+    assert.ok(end.ms >= 0 && end.t >= w.t);
+  });
+
+  it("resolves a blocked call's site to the caller's line, not the library's", async () => {
+    const hub = armedHub({ shortWaitMs: 0 });
+    const q = traced(hub, new Queue<number>());
+    const line = Number(new Error().stack?.split('\n')[1]?.match(/:(\d+):\d+\)?$/)?.[1]) + 1;
+    const got = q.get();
+    const snap = hub.snapshot();
+    const waiter = snap.queues[0].waiters[0];
+    assert.ok(waiter.site !== undefined);
+    assert.ok(waiter.site.file.endsWith('hub.test.ts'), waiter.site.file);
+    assert.equal(waiter.site.line, line);
+    assert.ok(waiter.waitMs >= 0 && waiter.since <= snap.t);
+    q.putNowait(1);
+    await got;
+    assert.deepEqual(hub.snapshot().queues[0].waiters, []);
+  });
+
+  it('cuts a drain at maxBytes and resumes with consecutive seqs, losing nothing', () => {
+    const hub = armedHub();
+    const queues = Array.from({ length: 300 }, (_, i) => traced(hub, new Queue<string>({ name: `q${i}` })));
+    queues.forEach((q) => q.putNowait('x'));
+    const batches: DrainBatch[] = [];
+    const texts: string[] = [];
+    do {
+      const text = hub.drain(2048);
+      texts.push(text);
+      batches.push(JSON.parse(text) as DrainBatch);
+    } while (batches[batches.length - 1].more);
+    assert.ok(batches.length > 5, `${batches.length} batches`);
+    batches.forEach((b, i) => assert.equal(b.seq, batches[0].seq + i));
+    texts.forEach((t) => assert.ok(t.length <= 2048, `${t.length} chars`));
+    const events = batches.flatMap((b) => b.events);
+    const ids = queues.map((q) => q.id).sort((a, b) => a - b);
+    const ofType = (type: string) => events.filter((e) => e.type === type).map((e) => ('q' in e ? e.q : -1)).sort((a, b) => a - b);
+    assert.deepEqual(ofType('queue'), ids);
+    assert.deepEqual(ofType('counters'), ids);
+    const rows = events.flatMap((e) => (e.type === 'samples' ? e.rows : []));
+    assert.deepEqual(rows.map((r) => r[0]).sort((a, b) => a - b), ids);
+    assert.ok(rows.every((r) => r[1] === 1 && r[4] === 1));
+    assert.equal(drain(hub).events.length, 0);
+  });
+
+  it('never throws to its reader, whatever the input', () => {
+    const hub = armedHub();
+    const hostile: ProbeTarget = {
+      id: 99,
+      name: 'hostile',
+      kind: 'fifo',
+      maxsize: 0,
+      get isShutdown(): boolean {
+        throw new Error('no');
+      },
+      qsize: () => {
+        throw new Error('no');
+      },
+      get unfinishedTasks(): number {
+        throw new Error('no');
+      },
+      peek: () => {
+        throw new Error('no');
+      },
+      setProbe: () => undefined,
+    };
+    assert.equal(hub.register(hostile), null, 'a queue that cannot be read is not traced');
+    for (const arg of [undefined, 'abc', -1, NaN, Infinity, 1e12, {}] as unknown[]) {
+      const batch = JSON.parse(hub.drain(arg as number)) as DrainBatch;
+      assert.equal(batch.v, 1);
+    }
+    for (const opt of [undefined, null, { items: 'a' }, { items: -3 }, { items: 1e9 }] as unknown[]) {
+      const snap = hub.snapshot(opt as { items: number });
+      assert.equal(snap.v, 1);
+      assert.deepEqual(snap.queues.map((s) => [s.name, s.size, s.shutdown, s.unfinished]), [['hostile', 0, false, 0]]);
+      assert.ok(snap.queues[0].items.every((i) => i === '<unreadable>'));
+    }
+  });
+});
