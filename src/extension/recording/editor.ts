@@ -41,7 +41,7 @@ export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvi
   static register(context: vscode.ExtensionContext, provider: RecordingEditorProvider): void {
     context.subscriptions.push(
       vscode.window.registerCustomEditorProvider(RECORDING_VIEW_TYPE, provider, {
-        webviewOptions: { retainContextWhenHidden: true },
+        // Like the panel: a hidden webview reloads and asks for its data again ('ready').
         supportsMultipleEditorsPerDocument: false,
       }),
     );
