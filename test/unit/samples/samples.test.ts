@@ -9,7 +9,7 @@ import { activity, ensureBuilt, peakDepth, runSample, type QueueTrace, type Samp
 
 /** Short runs: each scenario's options scaled down so its pattern shows within seconds. */
 const TEST_ARGS: Record<string, string[]> = {
-  'producer-consumer': ['--duration', '2', '--rate', '20', '--work', '40'],
+  'producer-consumer': ['--duration', '2', '--rate', '20', '--work', '20'],
   'back-pressure': ['--duration', '2', '--work', '100'],
   timeouts: ['--duration', '2.5', '--rate', '60', '--get-timeout', '200', '--put-timeout', '10', '--work', '150', '--quiet', '1000'],
   'worker-pool': ['--duration', '4', '--period', '3'],
