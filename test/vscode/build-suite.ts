@@ -12,12 +12,13 @@ export const suiteSrcDir = path.join(projectRoot, 'test/vscode/suite');
 export const suiteOutDir = path.join(projectRoot, 'out/test/vscode/suite');
 export const suiteIndex = path.join(suiteOutDir, 'index.js');
 
-export async function buildSuite(): Promise<string[]> {
+/** Builds into outDir (default out/test/vscode/suite) and returns the test files' names. */
+export async function buildSuite(outDir = suiteOutDir): Promise<string[]> {
   const tests = fs.readdirSync(suiteSrcDir).filter((f) => f.endsWith('.test.ts')).sort();
-  fs.rmSync(suiteOutDir, { recursive: true, force: true });
+  fs.rmSync(outDir, { recursive: true, force: true });
   await esbuild.build({
     entryPoints: ['index.ts', ...tests].map((f) => path.join(suiteSrcDir, f)),
-    outdir: suiteOutDir,
+    outdir: outDir,
     bundle: true,
     platform: 'node',
     format: 'cjs',

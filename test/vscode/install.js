@@ -14,7 +14,8 @@ const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
 const config = require('./config');
 
-const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'pkg-config'];
+// g++/make/python3 build code-server's native modules (argon2, kerberos, node-pty, @parcel/watcher).
+const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'pkg-config', 'g++', 'make', 'python3'];
 // @vscode/ripgrep's postinstall downloads rg from GitHub unless its cache holds the tarball.
 // These are the values code-server 4.100.3 pulls in (node_modules/@vscode/ripgrep/lib/postinstall.js).
 const RIPGREP_CACHE_DIR = 'vscode-ripgrep-cache-1.15.11';

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { launchBrowser, newPage } from './browser';
-import { buildSuite, suiteIndex } from './build-suite';
+import { buildSuite, suiteOutDir } from './build-suite';
 import { artifactsDir, projectRoot } from './config';
 import { startServer, type VsCodeServer } from './server';
 
@@ -45,7 +45,9 @@ function parseArgs(argv: string[]): Args {
 
 /** Runs the suite once; resolves with the exit code VS Code reported (non-zero on failure). */
 async function runSuite(args: Args): Promise<{ code: number; counts?: string }> {
-  const files = await buildSuite();
+  // A folder of this run's own: several runs on one tree (other terminals) must not rebuild under each other.
+  const outDir = `${suiteOutDir}-run-${process.pid}`;
+  const files = await buildSuite(outDir);
   console.log(`[suite] ${files.length} test file(s): ${files.join(', ')}`);
   if (args.extensionDir === projectRoot && !fs.existsSync(path.join(projectRoot, 'dist/extension/extension.js'))) {
     console.log('[suite] warning: dist/extension/extension.js is missing: run `npm run build` first');
@@ -89,7 +91,7 @@ async function runSuite(args: Args): Promise<{ code: number; counts?: string }> 
     const workspace = path.join(server.runDir, 'workspace');
     const url = server.workbenchUrl(workspace, [
       ['extensionDevelopmentPath', server.remoteUri(args.extensionDir)],
-      ['extensionTestsPath', server.remoteUri(suiteIndex)],
+      ['extensionTestsPath', server.remoteUri(path.join(outDir, 'index.js'))],
     ]);
     await page.goto(url);
     let timer: NodeJS.Timeout | undefined;
@@ -107,6 +109,7 @@ async function runSuite(args: Args): Promise<{ code: number; counts?: string }> 
   } finally {
     await browser.close().catch(() => {});
     await server?.stop();
+    fs.rmSync(outDir, { recursive: true, force: true });
   }
 }
 

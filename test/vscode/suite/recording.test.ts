@@ -1,0 +1,133 @@
+// Recording in a real VS Code: a real debug session is recorded while it is polled, saved
+// with "Save Recording", opened again through the .qscope custom editor (a new ended
+// session equal to the live one), and exported to the Chrome Trace Event format.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { QueueScopeApi } from '../../../src/extension/services';
+import type { ModelQueue } from '../../../src/model/entities';
+import { readRecordingLines } from '../../../src/recording/reader';
+import { checkTraceEventJson } from '../../unit/recording/traceEventFormat';
+import { activate, debugProgram, libraryPath, nextEvent, workspaceDir, writeWorkspaceFile } from './helpers';
+
+/** Resolve once `check` returns a value, re-checking on every model change. */
+function whenModel<T>(api: QueueScopeApi, what: string, check: () => T | undefined, timeoutMs = 30_000): Promise<T> {
+  const now = check();
+  if (now !== undefined) return Promise.resolve(now);
+  let found: T | undefined;
+  return nextEvent(api.services.model.onDidChange as vscode.Event<unknown>, what, () => (found = check()) !== undefined, timeoutMs).then(() => found as T);
+}
+
+/** What a replay must reproduce of a queue. */
+function picture(q: ModelQueue): unknown {
+  return {
+    name: q.name,
+    kind: q.kind,
+    maxsize: q.maxsize,
+    size: q.size,
+    shutdown: q.shutdown,
+    counters: q.counters,
+    waitStats: q.waitStats,
+    recentWaits: q.recentWaits,
+    created: q.created,
+    timeline: q.timeline.series(),
+  };
+}
+
+const PROGRAM = `
+const { Queue } = require(${JSON.stringify(libraryPath())});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function main() {
+  const jobs = new Queue({ maxsize: 2, name: 'jobs' });
+  const done = new Queue({ name: 'done' });
+  const consumer = (async () => {
+    for (let i = 0; i < 30; i++) { const job = await jobs.get(); await sleep(15); await done.put(job); }
+  })();
+  for (let i = 0; i < 30; i++) await jobs.put(i); // blocks while the consumer is slow
+  await consumer;
+  await sleep(300); // let a last poll see the end
+  console.log('recording-program-done');
+}
+main();
+`;
+
+describe('recording, replay and export', function () {
+  this.timeout(120_000);
+  let api: QueueScopeApi;
+  let liveSession: string;
+  let saved: string;
+
+  before(async () => {
+    api = (await activate()).exports as QueueScopeApi;
+  });
+
+  it('saves a live debug session to a .qscope file with everything it saw', async () => {
+    const program = writeWorkspaceFile('recording-program.js', PROGRAM);
+    const run = await debugProgram(program);
+    try {
+      await run.output('recording-program-done');
+      await run.exited;
+    } finally {
+      await run.stop();
+    }
+    liveSession = await whenModel(api, 'the debug session ended with its two queues', () =>
+      api.services.model.sessions.find((s) => s.origin === 'debug' && s.state === 'ended' && api.services.model.queuesOf(s.id).some((q) => q.name === 'jobs'))?.id,
+    );
+    saved = path.join(workspaceDir(), 'saved.qscope');
+    const target = await vscode.commands.executeCommand<vscode.Uri | undefined>('queuescope.saveRecording', liveSession, vscode.Uri.file(saved));
+    assert.equal(target?.fsPath, saved);
+    const { lines, result } = await readRecordingLines(saved);
+    assert.deepEqual(result.warnings, []);
+    assert.equal(result.header.writer, 'extension');
+    const names = lines.flatMap((l) => (l.type === 'queue' ? [l.name] : l.type === 'source' ? (l.snapshot?.queues.map((q) => q.name) ?? []) : []));
+    assert.ok(names.includes('jobs') && names.includes('done'), names.join(', '));
+    assert.ok(lines.some((l) => l.type === 'wait' && l.role === 'put'), 'the blocked producer was recorded');
+    assert.ok(lines.some((l) => l.type === 'end'), 'the end of the program was recorded');
+  });
+
+  it('opens the saved file in the recording editor as an ended session equal to the live one', async () => {
+    const before = new Set(api.services.model.sessions.map((s) => s.id));
+    await vscode.commands.executeCommand('queuescope.openRecording', vscode.Uri.file(saved));
+    const replay = await whenModel(api, 'the replayed session', () => {
+      const s = api.services.model.sessions.find((x) => !before.has(x.id) && x.origin === 'recording' && x.state === 'ended');
+      return s && api.services.model.queuesOf(s.id).length ? s : undefined;
+    });
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
+    assert.ok(
+      tabs.some((t) => t.input instanceof vscode.TabInputCustom && t.input.viewType === 'queuescope.recording' && t.input.uri.fsPath === saved),
+      `no recording editor among ${tabs.map((t) => t.label).join(', ')}`,
+    );
+    const live = api.services.model.queuesOf(liveSession).map(picture);
+    const replayed = api.services.model.queuesOf(replay.id).map(picture);
+    assert.deepEqual(replayed, live);
+  });
+
+  it('exports the recording as a Chrome trace that follows the Trace Event format', async () => {
+    const out = path.join(workspaceDir(), 'saved.trace.json');
+    const target = await vscode.commands.executeCommand<vscode.Uri | undefined>('queuescope.exportRecording', vscode.Uri.file(saved), 'chrome-trace', vscode.Uri.file(out));
+    assert.equal(target?.fsPath, out);
+    const { problems, counts } = checkTraceEventJson(fs.readFileSync(out, 'utf8'));
+    assert.deepEqual(problems, []);
+    assert.ok(counts.X > 0 && counts.C > 0, JSON.stringify(counts));
+  });
+
+  it('exports a live session\'s recording as CSV', async () => {
+    const out = path.join(workspaceDir(), 'saved.csv');
+    await vscode.commands.executeCommand('queuescope.exportRecording', liveSession, 'csv', vscode.Uri.file(out));
+    const rows = fs.readFileSync(out, 'utf8').split('\r\n');
+    assert.equal(rows[0], 'time_ms,source,queue_id,queue_name,depth,min,max,puts,gets');
+    assert.ok(rows.some((r) => r.split(',')[3] === 'jobs'));
+  });
+
+  it('refuses a file that is not a recording and leaves no session behind', async () => {
+    const bad = writeWorkspaceFile('not-a-recording.qscope', '{"hello":"world"}\n');
+    const count = api.services.model.sessions.length;
+    const closed = nextEvent(vscode.window.tabGroups.onDidChangeTabs, 'the recording editor', (e) => e.opened.length > 0 || e.changed.length > 0);
+    await vscode.commands.executeCommand('queuescope.openRecording', vscode.Uri.file(bad));
+    await closed;
+    // The load fails and removes its session: wait for the model to settle back.
+    await whenModel(api, 'no new session', () => (api.services.model.sessions.length === count ? true : undefined), 10_000);
+    assert.equal(api.services.model.sessions.length, count);
+  });
+});
