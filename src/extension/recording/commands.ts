@@ -25,7 +25,10 @@ export const RECORDING_VIEW_TYPE = 'queuescope.recording';
 
 const RECORDING_FILTER = { 'QueueScope recording': [RECORDING_EXTENSION.slice(1)] };
 
+export type ExportFormatId = 'chrome-trace' | 'csv';
+
 interface ExportFormat {
+  id: ExportFormatId;
   label: string;
   detail: string;
   extension: string;
@@ -35,6 +38,7 @@ interface ExportFormat {
 
 const EXPORT_FORMATS: ExportFormat[] = [
   {
+    id: 'chrome-trace',
     label: 'Chrome Trace Event JSON',
     detail: 'Opens in Perfetto UI (ui.perfetto.dev) and chrome://tracing: depth counters and every wait as a slice',
     extension: '.trace.json',
@@ -42,6 +46,7 @@ const EXPORT_FORMATS: ExportFormat[] = [
     make: () => new ChromeTraceExporter(),
   },
   {
+    id: 'csv',
     label: 'CSV of depth timelines',
     detail: 'One row per sample: time_ms, source, queue_id, queue_name, depth, min, max, puts, gets',
     extension: '.csv',
@@ -62,10 +67,18 @@ export interface RecordingCommandContext {
 
 export function registerRecordingCommands(context: vscode.ExtensionContext, ctx: RecordingCommandContext): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand(RECORDING_COMMANDS.save, (arg?: unknown) => saveRecording(ctx, sessionArg(arg))),
-    vscode.commands.registerCommand(RECORDING_COMMANDS.open, (arg?: unknown) => openRecording(arg instanceof vscode.Uri ? arg : undefined)),
-    vscode.commands.registerCommand(RECORDING_COMMANDS.export, (arg?: unknown) => exportRecording(ctx, arg)),
+    // Arguments (all optional; what is missing is asked): scripts, tests and menus pass them.
+    //   saveRecording(session id | { session }, target Uri)
+    //   openRecording(Uri)
+    //   exportRecording(.qscope Uri | session id | { session }, 'chrome-trace' | 'csv', target Uri)
+    vscode.commands.registerCommand(RECORDING_COMMANDS.save, (arg?: unknown, target?: unknown) => saveRecording(ctx, sessionArg(arg), uriArg(target))),
+    vscode.commands.registerCommand(RECORDING_COMMANDS.open, (arg?: unknown) => openRecording(uriArg(arg))),
+    vscode.commands.registerCommand(RECORDING_COMMANDS.export, (arg?: unknown, format?: unknown, target?: unknown) => exportRecording(ctx, arg, format, uriArg(target))),
   );
+}
+
+function uriArg(arg: unknown): vscode.Uri | undefined {
+  return arg instanceof vscode.Uri ? arg : undefined;
 }
 
 /** Accepts a model session id or a tree node `{ session }`. */
@@ -101,11 +114,11 @@ function defaultUri(name: string, extension: string): vscode.Uri {
   return vscode.Uri.file(path.join(folder, `${base}-${stamp}${extension}`));
 }
 
-async function saveRecording(ctx: RecordingCommandContext, sessionId?: string): Promise<vscode.Uri | undefined> {
+async function saveRecording(ctx: RecordingCommandContext, sessionId?: string, targetArg?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const model = ctx.services.model;
   const chosen = sessionId && ctx.recorder.canSave(sessionId) ? { session: sessionId, name: model.session(sessionId)?.name ?? 'recording' } : await pickSession(ctx, 'Which session to save?');
   if (!chosen) return undefined;
-  const target = await vscode.window.showSaveDialog({ defaultUri: defaultUri(chosen.name, RECORDING_EXTENSION), filters: RECORDING_FILTER, title: 'Save QueueScope Recording' });
+  const target = targetArg ?? (await vscode.window.showSaveDialog({ defaultUri: defaultUri(chosen.name, RECORDING_EXTENSION), filters: RECORDING_FILTER, title: 'Save QueueScope Recording' }));
   if (!target) return undefined;
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `QueueScope: saving ${chosen.name}` }, () =>
@@ -151,15 +164,15 @@ async function pickExportSource(ctx: RecordingCommandContext, arg: unknown): Pro
   return { kind: 'session', session: pick.session, name: pick.label };
 }
 
-async function exportRecording(ctx: RecordingCommandContext, arg?: unknown): Promise<vscode.Uri | undefined> {
+async function exportRecording(ctx: RecordingCommandContext, arg?: unknown, formatArg?: unknown, targetArg?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const source = await pickExportSource(ctx, arg);
   if (!source) return undefined;
-  const format = await vscode.window.showQuickPick(EXPORT_FORMATS, { placeHolder: 'Export as…' });
+  const format = EXPORT_FORMATS.find((f) => f.id === formatArg) ?? (await vscode.window.showQuickPick(EXPORT_FORMATS, { placeHolder: 'Export as…' }));
   if (!format) return undefined;
   const input = source.kind === 'file' ? { path: source.file } : await ctx.recorder.recordingFile(source.session);
   if (!input) return undefined;
   const name = source.kind === 'file' ? path.basename(source.file) : source.name;
-  const target = await vscode.window.showSaveDialog({ defaultUri: defaultUri(name, format.extension), filters: format.filters, title: `Export as ${format.label}` });
+  const target = targetArg ?? (await vscode.window.showSaveDialog({ defaultUri: defaultUri(name, format.extension), filters: format.filters, title: `Export as ${format.label}` }));
   if (!target) return undefined;
   try {
     const result = await vscode.window.withProgress(
