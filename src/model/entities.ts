@@ -78,6 +78,8 @@ export interface ModelQueue {
   items?: string[];
   /** Epoch ms of the snapshot that produced `items`. */
   itemsAt?: number;
+  /** @internal Change bookkeeping of the store (which message last touched this queue). */
+  readonly marks: { updated: number; sampled: number };
 }
 
 /** One realm (main thread or worker) of one process: one hub. */

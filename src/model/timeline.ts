@@ -62,11 +62,12 @@ export function maxPointsPerTimeline(r: RetentionOptions): number {
 const INT_MAX = 0x7fffffff;
 const clampInt = (n: number): number => (n > INT_MAX ? INT_MAX : n < -INT_MAX ? -INT_MAX : n | 0);
 
-/** A growable ring of points in columnar typed arrays. */
+/** A growable ring of points in columnar typed arrays. Hot path: keep it monomorphic and allocation-free. */
 class PointRing {
-  private t: Float64Array;
-  private v: Int32Array; // stride 5: depth, min, max, puts, gets
-  private head = 0;
+  t: Float64Array;
+  v: Int32Array; // stride 5: depth, min, max, puts, gets
+  /** Slot of the oldest point. */
+  head = 0;
   length = 0;
 
   constructor(readonly maxCapacity: number) {
@@ -83,57 +84,51 @@ class PointRing {
     return this.t.byteLength + this.v.byteLength;
   }
 
-  private slot(i: number): number {
-    const cap = this.t.length;
+  slot(i: number): number {
     const s = this.head + i;
+    const cap = this.t.length;
     return s >= cap ? s - cap : s;
   }
 
-  timeAt(i: number): number {
-    return this.t[this.slot(i)];
-  }
-
-  push(p: Float64Array): void {
+  push(t: number, depth: number, min: number, max: number, puts: number, gets: number): void {
     if (this.length === this.t.length) this.grow();
     const s = this.slot(this.length);
-    this.t[s] = p[0];
+    this.t[s] = t;
     const o = s * 5;
-    for (let k = 0; k < 5; k++) this.v[o + k] = clampInt(p[k + 1]);
+    const v = this.v;
+    v[o] = clampInt(depth);
+    v[o + 1] = clampInt(min);
+    v[o + 2] = clampInt(max);
+    v[o + 3] = clampInt(puts);
+    v[o + 4] = clampInt(gets);
     this.length++;
   }
 
-  /** Copy point i into out = [t, depth, min, max, puts, gets]. */
-  read(i: number, out: Float64Array): void {
-    const s = this.slot(i);
-    out[0] = this.t[s];
-    const o = s * 5;
-    for (let k = 0; k < 5; k++) out[k + 1] = this.v[o + k];
-  }
-
-  /** Remove the oldest point into out. */
-  shift(out: Float64Array): void {
-    this.read(0, out);
-    this.head = this.slot(1);
+  dropHead(): void {
+    this.head = this.head + 1 === this.t.length ? 0 : this.head + 1;
     this.length--;
   }
 
-  /** Merge neighbouring pairs (oldest first), halving the length. */
+  /** Merge neighbouring pairs (oldest first), halving the length. Rare: allocation is fine. */
   compactPairs(): void {
-    const a = new Float64Array(6);
-    const b = new Float64Array(6);
     const n = this.length;
-    const merged: Float64Array[] = [];
+    const rows: number[][] = [];
     for (let i = 0; i < n; i += 2) {
-      this.read(i, a);
+      const a = this.row(i);
       if (i + 1 < n) {
-        this.read(i + 1, b);
-        mergeInto(a, b);
-      }
-      merged.push(Float64Array.from(a));
+        const b = this.row(i + 1);
+        rows.push([b[0], b[1], Math.min(a[2], b[2]), Math.max(a[3], b[3]), a[4] + b[4], a[5] + b[5]]);
+      } else rows.push(a);
     }
     this.head = 0;
     this.length = 0;
-    for (const p of merged) this.push(p);
+    for (const r of rows) this.push(r[0], r[1], r[2], r[3], r[4], r[5]);
+  }
+
+  row(i: number): number[] {
+    const s = this.slot(i);
+    const o = s * 5;
+    return [this.t[s], this.v[o], this.v[o + 1], this.v[o + 2], this.v[o + 3], this.v[o + 4]];
   }
 
   appendTo(cols: SampleColumns, from: number, to: number): void {
@@ -171,23 +166,24 @@ class PointRing {
   }
 }
 
-/** b follows a in time: a becomes the point covering both intervals. */
-function mergeInto(a: Float64Array, b: Float64Array): void {
-  a[0] = b[0];
-  a[1] = b[1];
-  a[2] = Math.min(a[2], b[2]);
-  a[3] = Math.max(a[3], b[3]);
-  a[4] += b[4];
-  a[5] += b[5];
-}
+/** A coarse tier: a ring of closed buckets plus the bucket still being filled. */
+class Tier {
+  readonly ring: PointRing;
+  /** Bucket number of the open bucket; -1 when there is none. */
+  openBucket = -1;
+  openT = 0;
+  openDepth = 0;
+  openMin = 0;
+  openMax = 0;
+  openPuts = 0;
+  openGets = 0;
 
-interface Tier {
-  widthMs: number;
-  ring: PointRing;
-  /** The bucket still being filled: [t, depth, min, max, puts, gets]. */
-  open: Float64Array;
-  openBucket: number; // -1: no open bucket
-  scratch: Float64Array;
+  constructor(
+    public widthMs: number,
+    capacity: number,
+  ) {
+    this.ring = new PointRing(capacity);
+  }
 }
 
 /** Memory and count figures of one timeline. */
@@ -204,8 +200,6 @@ export interface TimelineStats {
 export class DepthTimeline {
   private readonly raw: PointRing;
   private readonly tiers: Tier[];
-  private readonly sample = new Float64Array(6);
-  private readonly evicted = new Float64Array(6);
   private pushed = 0;
   private lastT = -Infinity;
   /** Samples refused because they were older than the newest one. */
@@ -214,13 +208,7 @@ export class DepthTimeline {
   constructor(private readonly retention: RetentionOptions = DEFAULT_RETENTION) {
     if (retention.tiers.length === 0) throw new RangeError('retention needs at least one coarse tier');
     this.raw = new PointRing(Math.max(1, retention.recentMaxSamples));
-    this.tiers = retention.tiers.map((t) => ({
-      widthMs: t.widthMs,
-      ring: new PointRing(Math.max(2, t.capacity)),
-      open: new Float64Array(6),
-      openBucket: -1,
-      scratch: new Float64Array(6),
-    }));
+    this.tiers = retention.tiers.map((t) => new Tier(t.widthMs, Math.max(2, t.capacity)));
   }
 
   /** Samples ever accepted; the cursor for readSince(). */
@@ -243,19 +231,17 @@ export class DepthTimeline {
       return false;
     }
     this.lastT = t;
-    const s = this.sample;
-    s[0] = t;
-    s[1] = depth;
-    s[2] = Math.min(min, depth);
-    s[3] = Math.max(max, depth);
-    s[4] = puts;
-    s[5] = gets;
+    const raw = this.raw;
     const horizon = t - this.retention.recentMs;
-    while (this.raw.length > 0 && (this.raw.full || this.raw.timeAt(0) < horizon)) {
-      this.raw.shift(this.evicted);
-      this.fold(0, this.evicted);
+    while (raw.length > 0) {
+      const s = raw.head;
+      if (raw.length < raw.maxCapacity && raw.t[s] >= horizon) break;
+      const o = s * 5;
+      const v = raw.v;
+      this.fold(0, raw.t[s], v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4]);
+      raw.dropHead();
     }
-    this.raw.push(s);
+    raw.push(t, depth, min < depth ? min : depth, max > depth ? max : depth, puts, gets);
     this.pushed++;
     return true;
   }
@@ -268,11 +254,7 @@ export class DepthTimeline {
     const firstIndex = this.pushed - this.raw.length;
     const start = Math.max(0, cursor - firstIndex);
     const samples = emptyColumns();
-    const tmp = new Float64Array(6);
-    for (let i = start; i < this.raw.length; i++) {
-      this.raw.read(i, tmp);
-      pushPoint(samples, tmp);
-    }
+    for (let i = start; i < this.raw.length; i++) pushRow(samples, this.raw.row(i));
     return { samples, cursor: this.pushed, missed: cursor < firstIndex };
   }
 
@@ -282,7 +264,9 @@ export class DepthTimeline {
     for (let k = this.tiers.length - 1; k >= 0; k--) {
       const tier = this.tiers[k];
       tier.ring.appendTo(cols, from, to);
-      if (tier.openBucket >= 0 && tier.open[0] >= from && tier.open[0] <= to) pushPoint(cols, tier.open);
+      if (tier.openBucket >= 0 && tier.openT >= from && tier.openT <= to) {
+        pushRow(cols, [tier.openT, tier.openDepth, tier.openMin, tier.openMax, tier.openPuts, tier.openGets]);
+      }
     }
     this.raw.appendTo(cols, from, to);
     return cols;
@@ -293,7 +277,7 @@ export class DepthTimeline {
     let bytes = this.raw.bytes;
     for (const tier of this.tiers) {
       points += tier.ring.length + (tier.openBucket >= 0 ? 1 : 0);
-      bytes += tier.ring.bytes + tier.open.byteLength + tier.scratch.byteLength;
+      bytes += tier.ring.bytes;
     }
     return { points, recent: this.raw.length, bytes };
   }
@@ -307,32 +291,49 @@ export class DepthTimeline {
     this.lastT = -Infinity;
   }
 
-  /** Fold point p (older than everything in finer tiers) into tier k. */
-  private fold(k: number, p: Float64Array): void {
+  /** Fold a point (older than everything in finer tiers) into tier k. */
+  private fold(k: number, t: number, depth: number, min: number, max: number, puts: number, gets: number): void {
     const tier = this.tiers[k];
-    const bucket = Math.floor(p[0] / tier.widthMs);
-    if (tier.openBucket >= 0 && bucket <= tier.openBucket) {
-      mergeInto(tier.open, p);
-      return;
+    const bucket = Math.floor(t / tier.widthMs);
+    if (tier.openBucket >= 0) {
+      if (bucket <= tier.openBucket) {
+        // Same bucket: this point follows the open one in time.
+        tier.openT = t;
+        tier.openDepth = depth;
+        if (min < tier.openMin) tier.openMin = min;
+        if (max > tier.openMax) tier.openMax = max;
+        tier.openPuts += puts;
+        tier.openGets += gets;
+        return;
+      }
+      this.closeOpen(k);
     }
-    if (tier.openBucket >= 0) this.closeOpen(k);
-    tier.open.set(p);
     tier.openBucket = bucket;
+    tier.openT = t;
+    tier.openDepth = depth;
+    tier.openMin = min;
+    tier.openMax = max;
+    tier.openPuts = puts;
+    tier.openGets = gets;
   }
 
   private closeOpen(k: number): void {
     const tier = this.tiers[k];
-    if (tier.ring.full) {
+    const ring = tier.ring;
+    if (ring.full) {
       if (k + 1 < this.tiers.length) {
-        tier.ring.shift(tier.scratch);
-        this.fold(k + 1, tier.scratch);
+        const s = ring.head;
+        const o = s * 5;
+        const v = ring.v;
+        this.fold(k + 1, ring.t[s], v[o], v[o + 1], v[o + 2], v[o + 3], v[o + 4]);
+        ring.dropHead();
       } else {
         // Last tier: halve the resolution of everything it holds instead of dropping.
-        tier.ring.compactPairs();
+        ring.compactPairs();
         tier.widthMs *= 2;
       }
     }
-    tier.ring.push(tier.open);
+    ring.push(tier.openT, tier.openDepth, tier.openMin, tier.openMax, tier.openPuts, tier.openGets);
     tier.openBucket = -1;
   }
 }
@@ -341,11 +342,11 @@ export function emptyColumns(): SampleColumns {
   return { t: [], depth: [], min: [], max: [], puts: [], gets: [] };
 }
 
-function pushPoint(cols: SampleColumns, p: Float64Array): void {
-  cols.t.push(p[0]);
-  cols.depth.push(p[1]);
-  cols.min.push(p[2]);
-  cols.max.push(p[3]);
-  cols.puts.push(p[4]);
-  cols.gets.push(p[5]);
+function pushRow(cols: SampleColumns, r: number[]): void {
+  cols.t.push(r[0]);
+  cols.depth.push(r[1]);
+  cols.min.push(r[2]);
+  cols.max.push(r[3]);
+  cols.puts.push(r[4]);
+  cols.gets.push(r[5]);
 }

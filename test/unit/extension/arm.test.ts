@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { armConfiguration, extensionLibraryGlob, PACKAGE_SKIP_GLOB, POLL_SKIP_GLOB, type DebugConfigLike } from '../../../src/extension/sessions/arm';
+import { POLL_SOURCE_URL } from '../../../src/protocol/hub';
+
+const options = { autoArm: true, sampleIntervalMs: 10, extraSkipGlobs: ['/ext/dist/lib/**'] };
+const launch = (over: Partial<DebugConfigLike> = {}): DebugConfigLike => ({ type: 'pwa-node', request: 'launch', name: 'app', program: '/app/main.js', ...over });
+
+describe('armConfiguration (debug configuration provider)', () => {
+  it('sets QUEUESCOPE_TRACE and QUEUESCOPE_SAMPLE_MS, keeping the user env', () => {
+    const input = launch({ env: { FOO: 'bar', PATH: '/x' } });
+    const out = armConfiguration(input, options);
+    assert.deepEqual(out.env, { FOO: 'bar', PATH: '/x', QUEUESCOPE_TRACE: '1', QUEUESCOPE_SAMPLE_MS: '10' });
+    assert.deepEqual(input.env, { FOO: 'bar', PATH: '/x' }, 'the input is not mutated');
+    assert.equal(out.program, '/app/main.js');
+  });
+
+  it("never overrides the user's own QUEUESCOPE_* values", () => {
+    const out = armConfiguration(launch({ env: { QUEUESCOPE_TRACE: '0', QUEUESCOPE_SAMPLE_MS: '50' } }), options);
+    assert.equal(out.env!.QUEUESCOPE_TRACE, '0');
+    assert.equal(out.env!.QUEUESCOPE_SAMPLE_MS, '50');
+  });
+
+  it('appends the poll, package and extension-library globs after the user skipFiles, without duplicates', () => {
+    const out = armConfiguration(launch({ skipFiles: ['<node_internals>/**', POLL_SKIP_GLOB] }), options);
+    assert.deepEqual(out.skipFiles, ['<node_internals>/**', POLL_SKIP_GLOB, PACKAGE_SKIP_GLOB, '/ext/dist/lib/**']);
+  });
+
+  it("the poll glob matches the poll expressions' sourceURL file", () => {
+    assert.ok(POLL_SOURCE_URL.endsWith('/' + POLL_SKIP_GLOB.replace('**/', '')));
+  });
+
+  it('arms node, pwa-node and node-terminal; attach gets skipFiles but no env', () => {
+    for (const type of ['node', 'pwa-node', 'node-terminal']) {
+      const out = armConfiguration(launch({ type }), options);
+      assert.equal(out.env?.QUEUESCOPE_TRACE, '1', type);
+    }
+    const attach = armConfiguration<DebugConfigLike>({ type: 'pwa-node', request: 'attach', name: 'a', port: 9229 }, options);
+    assert.equal(attach.env, undefined);
+    assert.ok(attach.skipFiles!.includes(POLL_SKIP_GLOB));
+  });
+
+  it('leaves child-session configurations, other debuggers and a disabled autoArm alone', () => {
+    const child = launch({ __pendingTargetId: 'abc' });
+    assert.equal(armConfiguration(child, options), child);
+    const py = { type: 'python', request: 'launch', name: 'py' };
+    assert.equal(armConfiguration(py, options), py);
+    const plain = launch();
+    assert.equal(armConfiguration(plain, { ...options, autoArm: false }), plain);
+  });
+
+  it('builds the extension library glob with forward slashes', () => {
+    assert.equal(extensionLibraryGlob('C:\\Users\\me\\ext\\'), 'C:/Users/me/ext/dist/lib/**');
+    assert.equal(extensionLibraryGlob('/home/me/ext'), '/home/me/ext/dist/lib/**');
+  });
+});

@@ -1,0 +1,117 @@
+// Test doubles at the edge of the poller: a scripted debug session and a manual clock.
+
+import { attachExpression, drainExpression, snapshotExpression } from '../../../src/protocol/hub';
+import type { EvaluateTarget, PollerClock, PollerLog } from '../../../src/extension/sessions/poller';
+
+export type Kind = 'attach' | 'drain' | 'snapshot';
+
+/** Which poll expression was sent; throws on anything else (the poller must only send these). */
+export function kindOf(expression: string): Kind {
+  if (expression === attachExpression()) return 'attach';
+  if (/h\.drain\(\d+\)/.test(expression) && expression === drainExpression(Number(/h\.drain\((\d+)\)/.exec(expression)![1]))) return 'drain';
+  const items = /"items":(\d+)/.exec(expression);
+  if (items && expression === snapshotExpression({ items: Number(items[1]) })) return 'snapshot';
+  throw new Error(`unexpected expression: ${expression}`);
+}
+
+type Answer = string | Error | (() => Promise<string>);
+
+/**
+ * A debug session that answers each kind of expression from a script (in order). When a
+ * script runs out, attach answers NO_HUB, drain answers an empty batch with the next seq.
+ */
+export class ScriptedSession implements EvaluateTarget {
+  readonly sent: { kind: Kind; expression: string }[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  private readonly scripts: Record<Kind, Answer[]> = { attach: [], drain: [], snapshot: [] };
+  private nextSeq = 1;
+
+  script(kind: Kind, ...answers: Answer[]): this {
+    this.scripts[kind].push(...answers);
+    return this;
+  }
+
+  count(kind: Kind): number {
+    return this.sent.filter((s) => s.kind === kind).length;
+  }
+
+  async evaluate(expression: string): Promise<string> {
+    const kind = kindOf(expression);
+    this.sent.push({ kind, expression });
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      const answer = this.scripts[kind].shift();
+      if (answer instanceof Error) throw answer;
+      const text = typeof answer === 'function' ? await answer() : answer;
+      if (text !== undefined) {
+        const seq = /^\{"v":1,"seq":(\d+)/.exec(text);
+        if (seq) this.nextSeq = Number(seq[1]) + 1;
+        return text;
+      }
+      if (kind === 'attach') return 'null';
+      if (kind === 'drain') return JSON.stringify({ v: 1, seq: this.nextSeq++, t: 1, events: [], more: false, dropped: 0 });
+      return JSON.stringify({ v: 1, t: 1, queues: [] });
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+/** Let every pending promise chain run (the poller's awaits are all microtasks with the scripted session). */
+export const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Timers that only fire when the test advances time. */
+export class ManualClock implements PollerClock {
+  now = 0;
+  private timers: { id: number; at: number; fn: () => void }[] = [];
+  private ids = 0;
+
+  setTimeout(fn: () => void, ms: number): unknown {
+    const id = ++this.ids;
+    this.timers.push({ id, at: this.now + ms, fn });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.timers = this.timers.filter((t) => t.id !== handle);
+  }
+
+  get pending(): number[] {
+    return this.timers.map((t) => t.at - this.now);
+  }
+
+  /** Advance time, firing due timers in order and letting their promises settle. */
+  async advance(ms: number): Promise<void> {
+    const end = this.now + ms;
+    for (;;) {
+      await settle();
+      const due = this.timers.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
+      if (!due) break;
+      this.timers = this.timers.filter((t) => t !== due);
+      this.now = due.at;
+      due.fn();
+    }
+    this.now = end;
+    await settle();
+  }
+}
+
+export class MemoryLog implements PollerLog {
+  readonly infos: string[] = [];
+  readonly warnings: string[] = [];
+  info(m: string): void {
+    this.infos.push(m);
+  }
+  warn(m: string): void {
+    this.warnings.push(m);
+  }
+}
+
+/** A promise with its resolve function outside, for answers the test releases. */
+export function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}

@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { QueueModel } from '../../../src/model';
+import { SessionPoller, type PollerOptions } from '../../../src/extension/sessions/poller';
+import { deferred, ManualClock, MemoryLog, ScriptedSession, settle } from './doubles';
+
+/** Answers recorded from the real hub (see fixtures/record-transcript.js). */
+const transcript = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures/hub-transcript.json'), 'utf8')) as {
+  attach: string;
+  drains: string[];
+  pausedSnapshot: string;
+};
+
+function setup(options: Partial<PollerOptions> = {}) {
+  const session = new ScriptedSession();
+  const clock = new ManualClock();
+  const log = new MemoryLog();
+  const model = new QueueModel({ log });
+  const poller = new SessionPoller(session, model, 'root', 'child', log, { intervalMs: () => 100, clock, ...options });
+  const queues = () => model.queuesOf('root');
+  return { session, model, clock, log, poller, queues };
+}
+
+const drain = (seq: number, events: unknown[] = [], more = false) => JSON.stringify({ v: 1, seq, t: seq * 100, events, more, dropped: 0 });
+const queueEvent = (q: number, name: string) => ({ type: 'queue', t: 1, q, name, kind: 'fifo', maxsize: 0, size: 0 });
+
+describe('SessionPoller', () => {
+  it('backs off quietly while the program has no hub, then attaches when one appears', async () => {
+    const { session, clock, log, poller, queues } = setup({ noHubBackoffMs: 3000 });
+    session.script('attach', 'null', 'null', transcript.attach);
+    poller.start();
+    await clock.advance(0);
+    assert.equal(session.count('attach'), 1);
+    await clock.advance(2999);
+    assert.equal(session.count('attach'), 1, 'no second attach before the back-off');
+    await clock.advance(1);
+    assert.equal(session.count('attach'), 2);
+    assert.equal(poller.state, 'attaching');
+    await clock.advance(3000);
+    assert.equal(session.count('attach'), 3);
+    assert.equal(poller.state, 'polling');
+    assert.deepEqual(queues().map((q) => q.name), ['jobs']);
+    assert.deepEqual(log.warnings, [], 'NO_HUB is not a problem worth reporting');
+  });
+
+  it('feeds recorded drains into the model: queues, blocked producer and waiting consumer appear, then end', async () => {
+    const { session, clock, model, poller, queues } = setup();
+    session.script('attach', transcript.attach).script('drain', transcript.drains[0], transcript.drains[1]);
+    poller.start();
+    await clock.advance(0); // attach, then the first drain at once
+    assert.deepEqual(queues().map((q) => q.name), ['jobs', 'results']);
+    assert.deepEqual(model.summary('root'), { queues: 2, blocked: 1, waiting: 1 });
+    const blocked = [...queues()[0].waiters.values()][0];
+    assert.equal(blocked.role, 'put');
+    assert.ok(blocked.site && blocked.site.line > 0, 'call site recorded');
+    await clock.advance(100); // drain 2
+    assert.deepEqual(model.summary('root'), { queues: 2, blocked: 0, waiting: 0 });
+    assert.equal(queues()[0].recentWaits[0].outcome, 'served');
+    assert.ok(queues()[0].timeline.series().t.length > 0);
+  });
+
+  it('polls at the configured interval and at once while the hub has more', async () => {
+    const { session, clock, poller } = setup();
+    session.script('attach', transcript.attach).script('drain', drain(1, [], true), drain(2, [], true), drain(3));
+    poller.start();
+    await clock.advance(0);
+    assert.equal(session.count('drain'), 3, 'the first drain follows the attach, two `more` batches are followed at once');
+    await clock.advance(99);
+    assert.equal(session.count('drain'), 3);
+    await clock.advance(1);
+    assert.equal(session.count('drain'), 4);
+  });
+
+  it('never has more than one request in flight, however slow the debugger', async () => {
+    const { session, clock, poller } = setup();
+    const slow = deferred<string>();
+    session.script('attach', transcript.attach).script('drain', () => slow.promise);
+    poller.start();
+    await clock.advance(0);
+    await clock.advance(5000); // 50 intervals pass while the first drain hangs
+    assert.equal(session.count('drain'), 1);
+    void poller.stopped(); // a pause while the drain hangs queues behind it
+    await settle();
+    assert.equal(session.inFlight, 1);
+    slow.resolve(drain(2));
+    await poller.whenIdle();
+    assert.equal(session.maxInFlight, 1);
+  });
+
+  it('logs and skips malformed, truncated, unknown, out-of-order and oversize answers; the model stays consistent', async () => {
+    const { session, clock, model, log, poller, queues } = setup({ maxPayloadChars: 2000 });
+    const good = drain(1, [queueEvent(11, 'a')]);
+    session.script('attach', transcript.attach.replace(/"nextSeq":\d+/, '"nextSeq":1'));
+    session.script(
+      'drain',
+      good,
+      'not json at all',
+      good.slice(0, good.length - 7), // truncated: seq 2 lost
+      drain(3, [queueEvent(12, 'b'), { type: 'fromTheFuture', t: 1 }, { type: 'wait', t: 1, q: 'x' }]),
+      drain(2, [queueEvent(9, 'stale')]), // out of order: older than expected
+      drain(4, [{ type: 'samples', t: 400, rows: [[12, 1, 0, 1, 1, 0]] }, { type: 'x'.repeat(3000), t: 1 }]), // oversize
+      drain(5, [{ type: 'samples', t: 500, rows: [[12, 3, 0, 3, 3, 0]] }]),
+    );
+    poller.start();
+    await clock.advance(0);
+    for (let i = 0; i < 6; i++) await clock.advance(100);
+    assert.equal(session.count('drain'), 7);
+    assert.deepEqual(queues().map((q) => q.name).sort(), ['a', 'b', 'jobs']);
+    const src = model.source('root', poller.sourceKey!)!;
+    assert.equal(src.nextSeq, 6);
+    assert.equal(src.lostBatches, 2, 'seq 2 (truncated) and seq 4 (oversize) are counted as lost');
+    assert.equal(src.skippedEvents, 2, 'an unknown type and a malformed wait');
+    assert.equal(model.queue(`root/${poller.sourceKey}/12`)!.size, 3);
+    const text = log.warnings.join('\n');
+    assert.match(text, /not valid JSON/);
+    assert.match(text, /2 malformed or unknown event\(s\) skipped \(fromTheFuture, wait\)/);
+    assert.match(text, /older than expected/);
+    assert.match(text, /exceeds 2000; skipped/);
+    assert.match(text, /lost \(expected seq 2, got 3\)/);
+    assert.equal(poller.state, 'polling', 'bad answers never stop polling');
+  });
+
+  it('refuses an incompatible protocol version with a clear message', async () => {
+    const { session, clock, log, poller } = setup();
+    session.script('attach', transcript.attach.replace('"v":1', '"v":2'));
+    poller.start();
+    await clock.advance(0);
+    assert.equal(poller.sourceKey, undefined);
+    assert.match(log.warnings[0], /protocol version 2 is not supported/);
+  });
+
+  it('a pause request stops polling; the stop drains, snapshots with item previews; continue resumes', async () => {
+    const { session, clock, model, poller, queues } = setup({ itemPreviewCount: () => 3 });
+    session.script('attach', transcript.attach).script('drain', transcript.drains[0]).script('snapshot', transcript.pausedSnapshot);
+    poller.start();
+    await clock.advance(0);
+    assert.equal(session.count('drain'), 1);
+    poller.pauseRequested();
+    await clock.advance(1000);
+    assert.equal(session.count('drain'), 1, 'no poll between the pause request and the stop');
+    await poller.stopped();
+    assert.deepEqual(session.sent.slice(-2).map((s) => s.kind), ['drain', 'snapshot']);
+    assert.match(session.sent[session.sent.length - 1].expression, /"items":3/);
+    assert.equal(poller.state, 'paused');
+    const jobs = queues().find((q) => q.name === 'jobs')!;
+    assert.deepEqual(jobs.items, ['{ id: 1 }', '{ id: 2 }']);
+    assert.equal(jobs.waiters.size, 1, 'the snapshot shows the blocked producer');
+    assert.equal(model.session('root')!.state, 'paused');
+    await clock.advance(1000);
+    assert.equal(session.count('drain'), 2, 'no polling while paused');
+    poller.continued();
+    await clock.advance(0);
+    assert.equal(session.count('drain'), 3);
+    assert.equal(model.session('root')!.state, 'live');
+  });
+
+  it('a continue that arrives while the pause snapshot is in flight resumes polling', async () => {
+    const { session, clock, model, poller } = setup();
+    const slowSnap = deferred<string>();
+    session.script('attach', transcript.attach).script('snapshot', () => slowSnap.promise);
+    poller.start();
+    await clock.advance(0);
+    const stopping = poller.stopped();
+    await settle();
+    poller.continued();
+    slowSnap.resolve(transcript.pausedSnapshot);
+    await stopping;
+    await clock.advance(0);
+    const drains = session.count('drain');
+    await clock.advance(300);
+    assert.ok(session.count('drain') >= drains + 3, 'polling resumed');
+    assert.equal(model.source('root', poller.sourceKey!)!.state, 'live', 'a late snapshot does not mark the program paused');
+  });
+
+  it('a pause request that never stops resumes polling after a grace period', async () => {
+    const { session, clock, poller } = setup({ pauseGraceMs: 5000 });
+    session.script('attach', transcript.attach);
+    poller.start();
+    await clock.advance(0);
+    poller.pauseRequested();
+    await clock.advance(4999);
+    assert.equal(session.count('drain'), 1);
+    await clock.advance(1);
+    assert.equal(session.count('drain'), 2);
+  });
+
+  it('a stop before the hub was found attaches while paused and still takes the snapshot', async () => {
+    const { session, clock, poller, queues } = setup();
+    session.script('attach', 'null', transcript.attach).script('snapshot', transcript.pausedSnapshot);
+    poller.start();
+    await clock.advance(0);
+    await poller.stopped();
+    assert.deepEqual(session.sent.map((s) => s.kind), ['attach', 'attach', 'drain', 'snapshot']);
+    assert.ok(queues().some((q) => q.items?.length === 2));
+  });
+
+  it('failed evaluates back off and are logged once per kind of failure, not once per poll', async () => {
+    const { session, clock, log, poller } = setup({ errorBackoffMs: 2000 });
+    session.script('attach', transcript.attach);
+    for (let i = 0; i < 12; i++) session.script('drain', new Error('Cannot evaluate: the target is busy'));
+    poller.start();
+    await clock.advance(0);
+    assert.equal(session.count('drain'), 1);
+    await clock.advance(1999);
+    assert.equal(session.count('drain'), 1, 'back-off after a failure');
+    await clock.advance(1);
+    assert.equal(session.count('drain'), 2);
+    await clock.advance(2000 * 10);
+    assert.equal(session.count('drain'), 12);
+    assert.deepEqual(log.warnings, ['child: drain failed: Cannot evaluate: the target is busy', 'child: drain failed: Cannot evaluate: the target is busy (10 times)']);
+  });
+
+  it('stop() ends the source, keeps the data and sends nothing more', async () => {
+    const { session, clock, model, poller, queues } = setup();
+    session.script('attach', transcript.attach).script('drain', transcript.drains[0]);
+    poller.start();
+    await clock.advance(0);
+    poller.stop();
+    const sent = session.sent.length;
+    await clock.advance(10_000);
+    assert.equal(session.sent.length, sent);
+    assert.equal(model.source('root', poller.sourceKey!)!.state, 'ended');
+    assert.equal(queues().length, 2, 'the recording stays');
+  });
+
+  it('a step lets the program run: polling resumes after the grace unless it stops again', async () => {
+    const { session, clock, model, poller } = setup();
+    session.script('attach', transcript.attach);
+    poller.start();
+    await clock.advance(0);
+    await poller.stopped();
+    const drains = session.count('drain');
+    poller.stepRequested(500);
+    assert.equal(model.source('root', poller.sourceKey!)!.state, 'live');
+    await clock.advance(499);
+    assert.equal(session.count('drain'), drains);
+    await clock.advance(1);
+    assert.equal(session.count('drain'), drains + 1);
+  });
+});

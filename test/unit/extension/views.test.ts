@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { QueueModel } from '../../../src/model';
+import { ICONS, queueChildren, queueNode, sessionNode, sourceNode } from '../../../src/extension/views/queueNodes';
+import { formatDuration, formatSite, isUnder, siteToPath } from '../../../src/extension/views/sites';
+import { statusText } from '../../../src/extension/views/statusText';
+import { SETTING_DEFAULTS } from '../../../src/extension/settingDefaults';
+import { attachInfo, queueSnap, site, snapshot } from '../model/fixtures';
+
+function model() {
+  const m = new QueueModel();
+  m.openSession('S', 'Launch app');
+  const key = m.attach('S', attachInfo({
+    snapshot: snapshot(5, [
+      queueSnap(1, { name: 'full', maxsize: 2, size: 2, site: site(3), waiters: [{ w: 1, q: 1, role: 'put', since: 1, waitMs: 4, site: site(10, 'produce') }] }),
+      queueSnap(2, { name: 'starved', waiters: [{ w: 2, q: 2, role: 'get', since: 2, waitMs: 3 }, { w: 3, q: 2, role: 'get', since: 1, waitMs: 4 }] }),
+      queueSnap(3, { name: 'idle', size: 1, items: ['"x"'] }),
+    ]),
+  }));
+  return { m, src: m.source('S', key)! };
+}
+
+describe('Queues tree nodes', () => {
+  it('icons make full queues, blocked producers and waiting consumers obvious', () => {
+    const { src } = model();
+    const [full, starved, idle] = [...src.queues.values()].map(queueNode);
+    assert.equal(full.icon, ICONS.queueFull);
+    assert.equal(full.description, '2/2 · 1 blocked');
+    assert.equal(starved.icon, ICONS.queueWaiting);
+    assert.equal(starved.description, '0/∞ · 2 waiting');
+    assert.equal(idle.icon, ICONS.queue);
+    const kids = queueChildren(src.queues.get(1)!, 1_700_000_000_000 + 1501, false);
+    assert.equal(kids[0].kind, 'site');
+    assert.deepEqual(kids[0].site, site(3));
+    assert.equal(kids[1].icon, ICONS.blockedProducer);
+    assert.equal(kids[1].label, 'producer blocked 1.5 s');
+    assert.equal(kids[1].description, 'produce (app.js:10)');
+    assert.deepEqual(kids[1].site, site(10, 'produce'));
+  });
+
+  it('lists waiters longest-waiting first and item previews only when asked (paused)', () => {
+    const { src } = model();
+    const kids = queueChildren(src.queues.get(2)!, 1_700_000_000_010, false);
+    assert.deepEqual(kids.map((k) => k.id.split('/').pop()), ['3', '2']);
+    assert.equal(kids[0].icon, ICONS.waitingConsumer);
+    assert.equal(queueChildren(src.queues.get(3)!, 0, false).length, 0);
+    assert.equal(queueChildren(src.queues.get(3)!, 0, true)[0].kind, 'items');
+  });
+
+  it('session and source nodes show state and realm', () => {
+    const { m, src } = model();
+    assert.equal(sourceNode(src).label, 'pid 4242 main');
+    assert.equal(sessionNode(m.session('S')!).description, 'live');
+    m.endSession('S');
+    const ended = sessionNode(m.session('S')!);
+    assert.equal(ended.icon, ICONS.sessionEnded);
+    assert.equal(ended.context, 'queuescope.session.ended');
+  });
+});
+
+describe('call sites and formatting', () => {
+  it('accepts file URLs and absolute paths only', () => {
+    assert.equal(siteToPath('file:///app/src/a.js'), '/app/src/a.js');
+    assert.equal(siteToPath('/app/src/a.js'), '/app/src/a.js');
+    assert.equal(siteToPath('node:internal/timers'), undefined);
+    assert.equal(siteToPath('https://example.invalid/a.js'), undefined);
+    assert.equal(siteToPath('relative/a.js'), undefined);
+  });
+
+  it('isUnder refuses .. escapes and siblings with a common prefix', () => {
+    assert.ok(isUnder('/app/src/a.js', '/app'));
+    assert.ok(!isUnder('/app/../etc/passwd', '/app'));
+    assert.ok(!isUnder('/application/a.js', '/app'));
+  });
+
+  it('formats sites and durations', () => {
+    assert.equal(formatSite({ file: 'file:///a/b/c.js', line: 3, column: 1, fn: '' }), 'c.js:3');
+    assert.equal(formatDuration(850), '850 ms');
+    assert.equal(formatDuration(3200), '3.2 s');
+    assert.equal(formatDuration(245_000), '4 min 05 s');
+    assert.equal(formatDuration(7_380_000), '2 h 03 min');
+  });
+});
+
+describe('status bar text', () => {
+  it('hides without queues and warns while producers are blocked', () => {
+    assert.equal(statusText({ queues: 0, blocked: 0, waiting: 0 }), undefined);
+    const t = statusText({ queues: 3, blocked: 2, waiting: 1 })!;
+    assert.equal(t.text, '$(inbox) 3 queues  $(arrow-circle-up) 2 blocked  $(arrow-circle-down) 1 waiting');
+    assert.equal(t.alarm, true);
+    assert.equal(statusText({ queues: 1, blocked: 0, waiting: 0 })!.alarm, false);
+  });
+});
+
+describe('package.json contributions', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
+
+  it('declares every setting with its default and a description', () => {
+    const props = pkg.contributes.configuration.properties;
+    for (const [key, value] of Object.entries(SETTING_DEFAULTS)) {
+      const p = props[`queuescope.${key}`];
+      assert.ok(p, `queuescope.${key} missing`);
+      assert.equal(p.default, value, key);
+      assert.ok(p.description.length > 20, key);
+    }
+  });
+
+  it('declares the Queues view in Run and Debug and the core commands under QueueScope', () => {
+    assert.ok(pkg.contributes.views.debug.some((v: { id: string }) => v.id === 'queuescope.queues'));
+    for (const id of ['queuescope.clearEndedSessions', 'queuescope.closeSession', 'queuescope.showLog', 'queuescope.openSite']) {
+      const c = pkg.contributes.commands.find((x: { command: string }) => x.command === id);
+      assert.ok(c, id);
+      assert.equal(c.category, 'QueueScope');
+    }
+  });
+});
