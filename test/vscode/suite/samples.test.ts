@@ -61,6 +61,28 @@ describe('sample scenarios', () => {
     }
   });
 
+  it("shows the worker-threads sample's queues from all three threads", async function () {
+    this.timeout(90_000);
+    const api = (await activate()).exports as QueueScopeApi;
+    const childStarted = nextEvent(vscode.debug.onDidStartDebugSession, 'the sample session', (s) => isSampleSession(s, 'Worker threads'));
+    assert.equal(await vscode.commands.executeCommand<boolean>('queuescope.launchSample', 'worker-threads'), true);
+    const parent = (await childStarted).parentSession!;
+    try {
+      const names = ['frames', 'results', 'resize.inbox', 'encode.inbox'];
+      const queues = await whenModel(api, `queues ${names.join(', ')}`, () => {
+        const found = names.map((n) => allQueues(api).find((q) => q.name === n && q.counters.puts > 0));
+        return found.every((q) => q !== undefined) ? (found as ModelQueue[]) : undefined;
+      });
+      // Each worker thread is a source of its own; the main thread's two queues share one.
+      const sources = new Set(queues.map((q) => `${q.session}/${q.source}`));
+      assert.equal(sources.size, 3, [...sources].join(' '));
+    } finally {
+      const ended = nextEvent(vscode.debug.onDidTerminateDebugSession, 'the end of the sample session', (s) => s.id === parent.id);
+      await vscode.debug.stopDebugging(parent);
+      await ended;
+    }
+  });
+
   it('refuses an unknown sample id without starting anything', async () => {
     await activate();
     const before = vscode.debug.activeDebugSession;
