@@ -73,10 +73,10 @@ function measure(systemId, wName) {
   let r;
   if (systemId === 'asyncio') {
     // CPython has no JIT to warm up; one run per round is enough.
-    r = spawnSync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env, encoding: 'utf8' });
+    r = spawnSync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env, encoding: 'utf8', timeout: 300_000 });
   } else {
     if (systemId === 'armed') env.QUEUESCOPE_TRACE = '1';
-    r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), systemId, wName, String(runs)], { env, encoding: 'utf8', cwd: root });
+    r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), systemId, wName, String(runs)], { env, encoding: 'utf8', cwd: root, timeout: 300_000 });
   }
   const line = (r.stdout || '').trim().split('\n').pop() || '';
   let result;
@@ -96,6 +96,7 @@ function merge(cell, res) {
   if (res.rates) cell.rates.push(...res.rates);
   cell.problems.push(...(res.problems || []));
   for (const k of ['timers', 'info', 'items', 'extra']) if (res[k] !== undefined) cell[k] = res[k];
+  cell.timeouts = (cell.timeouts ?? 0) + (res.timeouts ?? 0);
   if (cell.rates.length) {
     const sorted = cell.rates.slice().sort((a, b) => a - b);
     const mid = sorted.length >> 1;
@@ -167,6 +168,10 @@ function main() {
   }
   const w5timers = results.lib?.W5?.timers;
   if (w5timers !== undefined) out.push('', `Timers created per W5 run by queuescope: ${w5timers} (a get with a timeout that does not block must create none).`);
+  const timedOut = Object.entries(results)
+    .map(([sys, cells]) => [sys, cells.W5?.timeouts ?? 0])
+    .filter(([, n]) => n > 0);
+  if (timedOut.length) out.push(`W5 gets that timed out (50 ms) and were retried: ${timedOut.map(([sys, n]) => `${sys} ${n}`).join(', ')}.`);
   const hubInfo = results.lib && Object.values(results.lib)[0]?.info;
   if (hubInfo) out.push(`Tracing hub in dist/lib: ${hubInfo}; armed run: ${results.armed ? Object.values(results.armed).find((r) => r.info)?.info : 'not run'}.`);
 

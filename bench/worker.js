@@ -45,17 +45,19 @@ async function main() {
   const rates = [];
   timersCreated = 0;
   const repeat = w.repeat ?? 1;
+  let timeouts = 0;
   for (let r = 0; r < runs; r++) {
     let seconds = 0;
     for (let k = 0; k < repeat; k++) {
       const one = await system.run(w);
       seconds += one.seconds;
+      timeouts += one.timeouts ?? 0;
       problems.push(...one.problems);
     }
     rates.push((w.items * repeat) / seconds);
   }
   const timers = timersCreated / (runs * repeat);
-  console.log(JSON.stringify({ rates, problems, timers, info, items: w.items, extra: system.extra ? system.extra() : undefined }));
+  console.log(JSON.stringify({ rates, problems, timers, timeouts, info, items: w.items, extra: system.extra ? system.extra() : undefined }));
 }
 
 main().catch((err) => {

@@ -17,7 +17,7 @@ function system() {
   return {
     supports: (wName) => wName === 'W2',
     // It runs at tens of thousands of items/s here; a million items would take minutes.
-    maxItems: () => 100_000,
+    maxItems: () => 50_000,
     run: (w) => runGeneric(adapter, w),
   };
 }
