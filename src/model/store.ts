@@ -206,7 +206,7 @@ export class QueueModel implements Disposable {
   // -------------------------------------------------------------------------
 
   /** Add a session (idempotent: an existing one is returned, renamed if `name` differs). */
-  openSession(id: string, name: string, origin: ModelSession['origin'] = 'debug'): ModelSession {
+  openSession(id: string, name: string, origin: ModelSession['origin'] = 'debug', started?: number): ModelSession {
     let s = this.sessionMap.get(id);
     if (s) {
       if (s.name !== name) {
@@ -215,7 +215,8 @@ export class QueueModel implements Disposable {
       }
       return s;
     }
-    s = { id, name, origin, state: 'live', started: this.now(), sources: new Map() };
+    // `started`/`at` (epoch ms) let a replayed recording keep its own times instead of the load time.
+    s = { id, name, origin, state: 'live', started: started ?? this.now(), sources: new Map() };
     this.sessionMap.set(id, s);
     this.emitter.fire({ kind: 'session', session: id });
     return s;
@@ -281,10 +282,10 @@ export class QueueModel implements Disposable {
   }
 
   /** The session ended: every source ends too; the data stays until removeSession(). */
-  endSession(session: string): void {
+  endSession(session: string, at?: number): void {
     const s = this.sessionMap.get(session);
     if (!s || s.state === 'ended') return;
-    s.ended = this.now();
+    s.ended = at ?? this.now();
     s.state = 'ended';
     for (const src of s.sources.values()) this.setSourceState(session, src.key, 'ended');
     this.emitter.fire({ kind: 'session', session });

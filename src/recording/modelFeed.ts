@@ -9,6 +9,10 @@ export class ModelFeed {
   /** Recording `src` -> the model's source key. */
   private readonly sources = new Map<string, string>();
   private opened = false;
+  /** Recording source -> its hub clock origin (epoch ms). */
+  private readonly origins = new Map<string, number>();
+  /** Latest time in the recording (epoch ms): when the replayed session ends. */
+  private last = -Infinity;
 
   constructor(
     private readonly model: QueueModel,
@@ -30,22 +34,27 @@ export class ModelFeed {
       switch (line.type) {
         case 'qscope':
           flush();
-          this.open(line.label);
+          // A hub's label is only the process title ("node"): the file name says more.
+          this.open(line.writer === 'extension' ? line.label : undefined, line.created);
           break;
         case 'source': {
           flush();
           this.open();
+          this.origins.set(line.src, line.info.origin);
+          this.seen(line.src, line.snapshot?.t ?? line.info.now);
           const key = this.model.addSource(this.session, line.info, line.snapshot);
           this.sources.set(line.src, key);
           break;
         }
         case 'end': {
           flush();
+          this.seen(line.src, line.t);
           const key = this.sources.get(line.src);
           if (key) this.model.setSourceState(this.session, key, 'ended');
           break;
         }
         default:
+          this.seen(line.src, line.t);
           if (line.src !== runSrc) flush();
           runSrc = line.src;
           run.push(line);
@@ -73,13 +82,18 @@ export class ModelFeed {
   /** The recording is fully read: the session is over (a replay never goes live). */
   finish(): void {
     this.open();
-    this.model.endSession(this.session);
+    this.model.endSession(this.session, Number.isFinite(this.last) ? this.last : undefined);
   }
 
-  private open(label?: string): void {
+  private open(label?: string, created?: number): void {
     if (this.opened) return;
     this.opened = true;
-    this.model.openSession(this.session, label || this.fallbackName, 'recording');
+    this.model.openSession(this.session, label || this.fallbackName, 'recording', created);
+  }
+
+  private seen(src: string, t: number): void {
+    const origin = this.origins.get(src);
+    if (origin !== undefined && origin + t > this.last) this.last = origin + t;
   }
 
   private applyEvents(src: string, events: WireEvent[]): void {

@@ -8,6 +8,7 @@ import { ModelFeed } from '../../recording/modelFeed';
 import { RecordingError } from '../../recording/format';
 import { readRecording, type ReadResult } from '../../recording/reader';
 import type { SessionRecorder } from '../../recording/sessionRecorder';
+import { WaitIndex } from '../../recording/waitIndex';
 import type { ExtensionServices } from '../services';
 
 export interface LoadedRecording {
@@ -15,6 +16,8 @@ export interface LoadedRecording {
   session: string;
   file: string;
   result: ReadResult;
+  /** Every wait of the recording, for the replay's time cursor. */
+  waits: WaitIndex;
 }
 
 let loads = 0;
@@ -29,6 +32,7 @@ export async function loadRecording(services: ExtensionServices, recorder: Sessi
   const name = path.basename(file);
   const session = `recording:${++loads}:${file}`;
   const feed = new ModelFeed(services.model, session, name);
+  const waits = new WaitIndex();
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `QueueScope: opening ${name}`, cancellable: true },
@@ -40,7 +44,10 @@ export async function loadRecording(services: ExtensionServices, recorder: Sessi
         try {
           return await readRecording(file, {
             signal: abort.signal,
-            onLines: (lines) => feed.pushSliced(lines),
+            onLines: (lines) => {
+              waits.push(lines);
+              return feed.pushSliced(lines);
+            },
             onProgress: ({ bytesRead, totalBytes }) => {
               const now = Date.now();
               if (now - lastReport < 150 || totalBytes === 0) return;
@@ -62,7 +69,7 @@ export async function loadRecording(services: ExtensionServices, recorder: Sessi
       void vscode.window.showWarningMessage(`QueueScope: ${name}: ${warning}`);
     }
     services.output.info(`${name}: opened ${result.lines} lines (${mb(result.totalBytes)}${result.gzip ? ', gzip' : ''})`);
-    return { session, file, result };
+    return { session, file, result, waits };
   } catch (err) {
     services.model.removeSession(session);
     if (err instanceof RecordingError && err.code === 'cancelled') return undefined;

@@ -75,5 +75,13 @@ describe('recordings of real programs', function () {
     const names = new Set(workers.flatMap((l) => (l.type === 'queue' ? [`${l.src}/${l.name}`] : [])));
     assert.deepEqual(new Set(model.queuesOf('replay').map((q) => `${q.source}/${q.name}`)), names);
     for (const q of model.queuesOf('replay')) assert.equal(q.waiters.size, 0, 'nobody waits in an ended program');
+    // The replay keeps the recording's own times (not the time it was loaded) and, for a
+    // hub recording whose label is just the process title, the file's name.
+    const origins = new Map(workers.flatMap((l) => (l.type === 'source' ? [[l.src, l.info.origin] as const] : [])));
+    const last = Math.max(...workers.flatMap((l) => (l.type !== 'qscope' && l.type !== 'source' ? [origins.get(l.src)! + l.t] : [])));
+    assert.equal(session?.ended, last);
+    const header = workers[0];
+    assert.equal(header.type === 'qscope' && session?.started, header.type === 'qscope' && header.created);
+    assert.equal(session?.name, 'workers.qscope');
   });
 });
