@@ -140,7 +140,37 @@ export class QueueRecord implements QueueProbe {
 
   // ---- QueueProbe: slow paths ----
 
+  // Slow paths run inside the program's put()/get()/shutdown(): they must never throw into
+  // it, so each is guarded (the hot put()/get() above cannot throw).
+
   waitStart(role: WaiterRole): unknown {
+    try {
+      return this.startWait(role);
+    } catch {
+      return undefined;
+    }
+  }
+
+  waitEnd(token: unknown, outcome: WaitOutcome): void {
+    try {
+      if (token instanceof WaiterRecord && !token.ended) this.endWait(token, outcome);
+    } catch {
+      // never into the program
+    }
+  }
+
+  shutdown(immediate: boolean, size: number): void {
+    try {
+      if (size < this.min) this.min = size;
+      this.size = size;
+      if (this.sampleEpoch !== this.host.sampleEpoch) this.host.markDirty(this);
+      this.host.queueShutdown(this, immediate);
+    } catch {
+      // never into the program
+    }
+  }
+
+  private startWait(role: WaiterRole): WaiterRecord {
     const host = this.host;
     const t = now();
     const w = new WaiterRecord(host.nextWaiterId++, this, role, t, this.siteFor(role, t));
@@ -155,9 +185,7 @@ export class QueueRecord implements QueueProbe {
     return w;
   }
 
-  waitEnd(token: unknown, outcome: WaitOutcome): void {
-    if (!(token instanceof WaiterRecord) || token.ended) return;
-    const w = token;
+  private endWait(w: WaiterRecord, outcome: WaitOutcome): void {
     const t = now();
     const ms = t - w.t;
     w.ended = true;
@@ -174,13 +202,6 @@ export class QueueRecord implements QueueProbe {
       } else host.waitEndedLong(w, t, outcome, ms);
     }
     host.markChanged(this);
-  }
-
-  shutdown(immediate: boolean, size: number): void {
-    if (size < this.min) this.min = size;
-    this.size = size;
-    if (this.sampleEpoch !== this.host.sampleEpoch) this.host.markDirty(this);
-    this.host.queueShutdown(this, immediate);
   }
 
   // ---- helpers ----

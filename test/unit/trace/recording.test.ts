@@ -21,10 +21,10 @@ function startRecorded(mode: string, env: Record<string, string>): { child: Chil
   return { child, ready, done: finished(child) };
 }
 
-async function runMode(mode: string, env: Record<string, string>): Promise<RunResult> {
+async function runMode(mode: string, env: Record<string, string>, signal: NodeJS.Signals = 'SIGTERM'): Promise<RunResult> {
   const r = startRecorded(mode, env);
   await r.ready;
-  if (mode === 'signal' || mode === 'handled') r.child.kill('SIGTERM');
+  if (mode === 'signal' || mode === 'handled') r.child.kill(signal);
   return r.done;
 }
 
@@ -49,14 +49,16 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
   this.timeout(60000);
   before(ensureLibraryBuilt);
 
-  it('survives SIGTERM; the process still dies of the signal', async () => {
-    const plain = await runMode('signal', {});
-    const file = tempFile('signal.qscope');
-    const traced = await runMode('signal', { QUEUESCOPE_TRACE_FILE: file });
-    assert.deepEqual([traced.code, traced.signal], [plain.code, plain.signal]);
-    assert.equal(traced.signal, 'SIGTERM');
-    checkRecording(file, 'SIGTERM');
-  });
+  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+    it(`survives ${sig}; the process still dies of the signal`, async () => {
+      const plain = await runMode('signal', {}, sig);
+      const file = tempFile('signal.qscope');
+      const traced = await runMode('signal', { QUEUESCOPE_TRACE_FILE: file }, sig);
+      assert.deepEqual([traced.code, traced.signal], [plain.code, plain.signal]);
+      assert.equal(traced.signal, sig);
+      checkRecording(file, sig);
+    });
+  }
 
   it("keeps the program's own SIGTERM handler in charge", async () => {
     const plain = await runMode('handled', {});
