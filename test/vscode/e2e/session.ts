@@ -23,8 +23,10 @@ export const openWindows = new Set<Screenshotter>();
 
 export async function startSession(): Promise<Session> {
   if (session) return session;
-  fs.rmSync(e2eArtifacts, { recursive: true, force: true });
+  // Screenshots are overwritten by name; only the previous run's failure shots are cleared (not the
+  // whole folder: another run on the same tree may be writing into it).
   fs.mkdirSync(e2eArtifacts, { recursive: true });
+  for (const f of fs.readdirSync(e2eArtifacts)) if (f.startsWith('FAILED-')) fs.rmSync(path.join(e2eArtifacts, f), { force: true });
   const server = await startServer({ name: 'e2e' });
   try {
     session = { server, browser: await launchBrowser() };

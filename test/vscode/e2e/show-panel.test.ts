@@ -22,8 +22,9 @@ describe(SHOW_PANEL, function () {
     await wb.runCommand(SHOW_PANEL);
     // The editor tab of the panel, then the panel's root element inside the webview's nested iframe.
     await wb.page.locator('.tabs-container .tab', { hasText: 'QueueScope' }).first().waitFor({ timeout: 20_000 });
-    const { locator } = await wb.webviewElement('#app');
-    await locator.waitFor({ state: 'attached' });
+    const { frame } = await wb.webviewElement('#app');
+    // The panel's script fills #app; an empty #app means it did not run (CSP, nonce, bundle path).
+    await frame.waitForFunction(() => (document.getElementById('app')?.innerText.trim().length ?? 0) > 0, undefined, { timeout: 20_000 });
     await wb.screenshot('show-panel');
     assert.deepEqual(await wb.notifications(), [], 'no notification (error) after opening the panel');
   });
