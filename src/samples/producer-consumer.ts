@@ -61,7 +61,8 @@ runMain(async () => {
   const orders = new Queue<Order>({ name: 'orders' });
   const stop = stopAfter(options.duration);
   log('main', `one producer (~${options.rate}/s in bursts), one consumer (~${options.work} ms per order)`);
-  const [placed, consumed] = await Promise.all([producer(orders, stop.signal), consumer(orders)]);
+  // The consumer starts first: its first get() waits until the first order arrives.
+  const [consumed, placed] = await Promise.all([consumer(orders), producer(orders, stop.signal)]);
   stop.done();
   log('main', placed === consumed ? `all ${placed} orders were consumed` : `${placed - consumed} orders were lost!`);
 });

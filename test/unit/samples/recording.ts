@@ -33,12 +33,15 @@ export function ensureBuilt(ids: readonly string[]): void {
   execFileSync(process.execPath, ['esbuild.js'], { cwd: ROOT, stdio: 'inherit' });
 }
 
-export interface SampleRun {
-  id: string;
+export interface ProcessResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+}
+
+export interface SampleRun extends ProcessResult {
+  id: string;
   recording: Recording;
 }
 
@@ -54,31 +57,58 @@ export async function runSample(id: string, args: string[], limitMs = 30_000): P
     // count outcomes exactly.
     const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE_FILE: file, QUEUESCOPE_SHORT_WAIT_MS: '0' };
     delete env.QUEUESCOPE_TRACE; // the file recording alone arms the hub
-    const child = spawn(process.execPath, ['--require', REGISTER, samplePath(id), ...args], {
-      cwd: dir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`sample ${id} still running after ${limitMs} ms\n${stdout}\n${stderr}`));
-      }, limitMs);
-      child.on('error', reject);
-      child.on('exit', (c, s) => {
-        clearTimeout(timer);
-        resolve({ code: c, signal: s });
-      });
-    });
-    if (!fs.existsSync(file)) throw new Error(`sample ${id} left no recording (exit ${code})\n${stdout}\n${stderr}`);
-    return { id, code, signal, stdout, stderr, recording: parseRecording(fs.readFileSync(file)) };
+    const result = await runNode(id, ['--require', REGISTER, samplePath(id), ...args], env, dir, limitMs);
+    if (!fs.existsSync(file)) throw new Error(`sample ${id} left no recording (exit ${result.code})\n${result.stdout}\n${result.stderr}`);
+    return { id, ...result, recording: parseRecording(fs.readFileSync(file)) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Run dist/samples/<id>.js as a user would from a terminal: no tracer, no QUEUESCOPE_* variables. */
+export function runPlain(id: string, args: string[], limitMs = 30_000): Promise<ProcessResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of Object.keys(env)) if (key.startsWith('QUEUESCOPE_')) delete env[key];
+  return runNode(id, [samplePath(id), ...args], env, os.tmpdir(), limitMs);
+}
+
+/**
+ * A small concurrency limit: `schedule(task)` runs at most `n` tasks at once, in the order
+ * they were scheduled. The sample runs are timing-driven programs; running all of them at once
+ * on a 2-core machine would starve their timers and blur their patterns.
+ */
+export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+function runNode(id: string, argv: string[], env: NodeJS.ProcessEnv, cwd: string, limitMs: number): Promise<ProcessResult> {
+  const child = spawn(process.execPath, argv, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`sample ${id} still running after ${limitMs} ms\n${stdout}\n${stderr}`));
+    }, limitMs);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------

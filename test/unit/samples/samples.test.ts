@@ -5,19 +5,22 @@
 
 import * as assert from 'node:assert/strict';
 import { SAMPLES } from '../../../src/extension/samples/catalog';
-import { activity, ensureBuilt, peakDepth, runSample, type QueueTrace, type SampleRun, type Wait } from './recording';
+import { activity, ensureBuilt, limiter, peakDepth, runPlain, runSample, type ProcessResult, type QueueTrace, type SampleRun, type Wait } from './recording';
 
 /** Short runs: each scenario's options scaled down so its pattern shows within seconds. */
 const TEST_ARGS: Record<string, string[]> = {
   'producer-consumer': ['--duration', '2', '--rate', '20', '--work', '20'],
   'back-pressure': ['--duration', '2', '--work', '100'],
-  timeouts: ['--duration', '2.5', '--rate', '60', '--get-timeout', '200', '--put-timeout', '10', '--work', '150', '--quiet', '1000'],
+  timeouts: ['--duration', '2.5', '--rate', '100', '--get-timeout', '200', '--put-timeout', '10', '--work', '200', '--quiet', '1200'],
   'worker-pool': ['--duration', '4', '--period', '3'],
   priority: ['--duration', '2.5', '--every', '1', '--urgent', '4', '--work', '100'],
   shutdown: ['--duration', '2', '--rate', '40', '--work', '100'],
   deadlock: ['--duration', '2.5', '--grow', '1', '--pace', '100'],
   'worker-threads': ['--duration', '2', '--rate', '30'],
 };
+
+/** A run from a terminal only has to start, say what it does and end cleanly. */
+const PLAIN_ARGS = ['--duration', '0.5'];
 
 const ended = (q: QueueTrace, outcome: Wait['outcome'], role?: Wait['role']): Wait[] =>
   q.waits.filter((w) => w.outcome === outcome && (role === undefined || w.role === role));
@@ -26,14 +29,16 @@ const lastSample = (q: QueueTrace) => q.samples[q.samples.length - 1];
 describe('sample scenarios under the tracer', function () {
   this.timeout(90_000);
   const runs = new Map<string, Promise<SampleRun>>();
+  const plainRuns = new Map<string, Promise<ProcessResult>>();
 
   before(function () {
     ensureBuilt(SAMPLES.map((s) => s.id));
-    for (const { id } of SAMPLES) {
-      const run = runSample(id, TEST_ARGS[id] ?? []);
-      run.catch(() => undefined); // awaited by its own test; avoid an unhandled rejection meanwhile
-      runs.set(id, run);
-    }
+    // Four at a time: the traced runs first, then a brief run of each without the tracer.
+    const schedule = limiter(4);
+    for (const { id } of SAMPLES) runs.set(id, schedule(() => runSample(id, TEST_ARGS[id] ?? [])));
+    for (const { id } of SAMPLES) plainRuns.set(id, schedule(() => runPlain(id, PLAIN_ARGS)));
+    // Each is awaited by its own test; avoid an unhandled rejection meanwhile.
+    for (const p of [...runs.values(), ...plainRuns.values()]) p.catch(() => undefined);
   });
 
   /** The sample's run, checked to have ended cleanly. */
@@ -47,6 +52,15 @@ describe('sample scenarios under the tracer', function () {
 
   it('has test options for every sample in the catalog', function () {
     assert.deepEqual(Object.keys(TEST_ARGS).sort(), SAMPLES.map((s) => s.id).sort());
+  });
+
+  it('every sample also runs from a terminal without the tracer and exits cleanly', async function () {
+    for (const { id } of SAMPLES) {
+      const plain = await plainRuns.get(id)!;
+      assert.equal(plain.stderr, '', `${id} wrote to stderr`);
+      assert.equal(plain.code, 0, `${id} exit code\n${plain.stdout}`);
+      assert.match(plain.stdout, /\[\s*\d+\.\d+s\] main /, `${id} says what it does`);
+    }
   });
 
   it('producer-consumer: ends with a graceful shutdown and every order consumed', async function () {
