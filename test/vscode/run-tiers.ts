@@ -54,7 +54,8 @@ async function main(): Promise<number> {
   const bin = (name: string) => path.join(projectRoot, 'node_modules/.bin', name);
   const results = [
     await runTier('extension-host tests', bin('tsx'), [path.join(projectRoot, 'test/vscode/run-suite.ts')]),
-    await runTier('UI tests', bin('mocha'), ['--config', path.join(projectRoot, 'test/vscode/e2e/mocharc.json')]),
+    // Colours only for a terminal: CI=true makes mocha colour its output even into a log file.
+    await runTier('UI tests', bin('mocha'), ['--config', path.join(projectRoot, 'test/vscode/e2e/mocharc.json'), process.stdout.isTTY ? '--color' : '--no-color']),
   ];
   console.log('\n=== VS Code tiers');
   for (const r of results) console.log(`${r.name}: ${r.counts} (${r.seconds.toFixed(1)} s${r.code ? `, exit code ${r.code}` : ''})`);
