@@ -17,7 +17,8 @@ const config = require('./config');
 // g++/make/python3 build code-server's native modules (argon2, kerberos, node-pty, @parcel/watcher).
 const APT_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'pkg-config', 'g++', 'make', 'python3'];
 // @vscode/ripgrep's postinstall downloads rg from GitHub unless its cache holds the tarball.
-// These are the values code-server 4.100.3 pulls in (node_modules/@vscode/ripgrep/lib/postinstall.js).
+// These are the values code-server 4.100.3 pulls in (node_modules/@vscode/ripgrep/lib/postinstall.js),
+// for x86_64 Linux; on another architecture the postinstall would look for another name and download.
 const RIPGREP_CACHE_DIR = 'vscode-ripgrep-cache-1.15.11';
 const RIPGREP_TARBALL = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 
@@ -35,8 +36,12 @@ function aptInstalled(pkg) {
 }
 
 /** apt-get only when something is missing: CI runs as root on a fresh machine, developers rarely need it. */
+function missingAptPackages(packages = APT_PACKAGES) {
+  return packages.filter((p) => !aptInstalled(p));
+}
+
 function ensureAptPackages() {
-  const missing = APT_PACKAGES.filter((p) => !aptInstalled(p));
+  const missing = missingAptPackages();
   if (!missing.length) return;
   const asRoot = process.getuid?.() === 0;
   const aptGet = (...args) => (asRoot ? run('apt-get', args, { env }) : run('sudo', ['-n', 'apt-get', ...args], { env }));
@@ -44,7 +49,7 @@ function ensureAptPackages() {
   log(`installing apt packages: ${missing.join(' ')}`);
   try {
     aptGet('update');
-    aptGet('install', '-y', '--no-install-recommends', ...missing);
+    aptGet('install', '-y', ...missing);
   } catch (err) {
     throw new Error(`cannot install apt packages (${missing.join(' ')}): ${err.message}. Install them as root and retry.`);
   }
@@ -103,6 +108,8 @@ function npmInstall(staging, tmpDir) {
 }
 
 function install() {
+  // Chromium is needed even when code-server is already there: check the packages every time (cheap).
+  ensureAptPackages();
   const dir = config.installDir();
   if (isComplete(dir)) return dir;
 
@@ -113,7 +120,6 @@ function install() {
     if (isComplete(dir)) return dir;
   }
 
-  ensureAptPackages();
   const tmpDir = config.tmpDir();
   fs.mkdirSync(tmpDir, { recursive: true });
   seedRipgrepCache(tmpDir);
@@ -151,4 +157,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { install, isComplete };
+module.exports = { install, isComplete, missingAptPackages };
