@@ -4,6 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { SessionRecorder } from '../../recording/sessionRecorder';
+import type { WaitIndex } from '../../recording/waitIndex';
 import type { ExtensionServices } from '../services';
 import { RECORDING_VIEW_TYPE } from './commands';
 import { loadRecording, type LoadedRecording } from './load';
@@ -32,6 +33,8 @@ class RecordingDocument implements vscode.CustomDocument {
 export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvider<RecordingDocument> {
   /** The recording shown by the focused editor (for Export with no argument). */
   active: { session: string; file: string } | undefined;
+  /** Open recordings by model session id (their wait index answers the time cursor). */
+  private readonly loaded = new Map<string, LoadedRecording>();
 
   constructor(
     private readonly services: ExtensionServices,
@@ -49,9 +52,17 @@ export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvi
 
   openCustomDocument(uri: vscode.Uri): RecordingDocument {
     return new RecordingDocument(uri, (doc) => {
-      if (doc.loaded) this.services.model.removeSession(doc.loaded.session);
+      if (doc.loaded) {
+        this.loaded.delete(doc.loaded.session);
+        this.services.model.removeSession(doc.loaded.session);
+      }
       if (this.active && this.active.session === doc.loaded?.session) this.active = undefined;
     });
+  }
+
+  /** The wait index of an open recording's session. */
+  waitIndex(session: string): WaitIndex | undefined {
+    return this.loaded.get(session)?.waits;
   }
 
   async resolveCustomEditor(document: RecordingDocument, panel: vscode.WebviewPanel, token: vscode.CancellationToken): Promise<void> {
@@ -62,6 +73,7 @@ export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvi
       panel.webview.html = statusPage(`This recording could not be opened (see the message and the QueueScope log).`);
       return;
     }
+    this.loaded.set(loaded.session, loaded);
     const track = (): void => {
       if (panel.active) this.active = { session: loaded.session, file: loaded.file };
       else if (this.active?.session === loaded.session) this.active = undefined;
