@@ -15,8 +15,14 @@ import type { CallSite } from '../protocol/wire';
 const FRAME = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
 const STACK_LIMIT = 16;
 
+/** Files that hold only library/hub code (the published bundles). */
 const libraryFiles = new Set<string>();
+/** Directories of library sources (running from TypeScript, e.g. tests under tsx). */
 const libraryDirs = new Set<string>();
+/** Files holding the library *and* user code (an app that bundled the library). */
+const mixedFiles = new Set<string>();
+
+const PUBLISHED_BUNDLE = /(?:^|[/\\])(?:dist[/\\]lib[/\\](?:index|register)\.m?js|node_modules[/\\]queuescope[/\\].*)$/;
 
 interface Frame {
   fn: string;
@@ -73,13 +79,23 @@ function isTypeScriptSource(file: string): boolean {
 }
 
 function addLibraryFile(file: string): void {
-  libraryFiles.add(file);
-  // From sources, the library and hub are many files: their directories are the library.
   if (isTypeScriptSource(file)) libraryDirs.add(dirOf(file));
+  else if (PUBLISHED_BUNDLE.test(file)) libraryFiles.add(file);
+  else mixedFiles.add(file);
 }
 
-export function isLibraryFile(file: string): boolean {
-  return libraryFiles.has(file) || (libraryDirs.size > 0 && libraryDirs.has(dirOf(file)));
+// In a file that mixes library and user code, only the library's method names tell them
+// apart (unminified bundles only): Queue.block/put/get/…, constructors, the iterator's next.
+const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|putNowait|getNowait|shutdown|close))?|(?:Object\.)?next)$/;
+
+function isLibraryFrame(f: Frame): boolean {
+  if (libraryFiles.has(f.file)) return true;
+  if (libraryDirs.size > 0 && libraryDirs.has(dirOf(f.file))) return true;
+  return mixedFiles.has(f.file) && LIBRARY_FN.test(f.fn);
+}
+
+function isKnownFile(file: string): boolean {
+  return libraryFiles.has(file) || mixedFiles.has(file) || (libraryDirs.size > 0 && libraryDirs.has(dirOf(file)));
 }
 
 /** The frames of the hub's own module: learnt once, when this module loads. */
@@ -92,10 +108,6 @@ function toSite(f: Frame): CallSite {
   return { file: f.file, line: f.line, column: f.column, fn: f.fn };
 }
 
-// When the library is bundled into the user's own file, file names cannot separate the two;
-// then skip frames by the library's method names (unminified bundles only).
-const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|putNowait|getNowait|shutdown|close))?|(?:Object\.)?next)$/;
-
 /**
  * The user's frame calling into the library, seen from a hub entry point `above` that the
  * library calls (frames above it are skipped). The frame right below `above` is the
@@ -106,8 +118,7 @@ const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|putNowait|getNowait|sh
 export function userSite(above: (...args: never[]) => unknown, learn: 'always' | 'named' = 'always'): CallSite | undefined {
   const frames = stackFrames(above);
   if (frames.length === 0) return undefined;
-  if (!isLibraryFile(frames[0].file) && (learn === 'always' || LIBRARY_FN.test(frames[0].fn))) addLibraryFile(frames[0].file);
-  for (const f of frames) if (!isLibraryFile(f.file)) return toSite(f);
-  for (let k = 1; k < frames.length; k++) if (!LIBRARY_FN.test(frames[k].fn)) return toSite(frames[k]);
+  if (!isKnownFile(frames[0].file) && (learn === 'always' || LIBRARY_FN.test(frames[0].fn))) addLibraryFile(frames[0].file);
+  for (const f of frames) if (!isLibraryFrame(f)) return toSite(f);
   return undefined;
 }

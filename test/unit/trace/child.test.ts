@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import type { DrainBatch, SampleRow, WireEvent } from '../../../src/protocol/wire';
-import { ensureLibraryBuilt, finished, fixture, markerLines, run, start } from './helpers';
+import { ROOT, ensureLibraryBuilt, finished, fixture, markerLines, run, start, tempFile } from './helpers';
 
 type Msg = { type: string; id?: number; batch?: string | null; [k: string]: unknown };
 
@@ -145,7 +145,7 @@ describe('trace: a real traced program', function () {
     assert.equal(plain.code, 3);
     assert.match(plain.stdout, /^processed \d+ items\n$/);
 
-    const caps = { QUEUESCOPE_TRACE: '1', QUEUESCOPE_SAMPLE_MS: '1', QUEUESCOPE_MAX_PENDING_ROWS: '50', QUEUESCOPE_MAX_PENDING_WAITS: '5' };
+    const caps = { QUEUESCOPE_TRACE: '1', QUEUESCOPE_SAMPLE_MS: '1', QUEUESCOPE_MAX_PENDING_ROWS: '3', QUEUESCOPE_MAX_PENDING_WAITS: '5' };
     const results: { rows: number; dropped: number }[] = [];
     for (const duration of ['300', '900']) {
       const diag = `${require('node:os').tmpdir()}/qs-undrained-${process.pid}-${duration}.json`;
@@ -158,7 +158,7 @@ describe('trace: a real traced program', function () {
       const ev = out.batch.events;
       const rows = ev.flatMap((e) => (e.type === 'samples' ? e.rows : []));
       // The outbox holds at most the cap, plus the one coalesced row the drain itself takes.
-      assert.ok(rows.length <= 51, `${rows.length} rows`);
+      assert.ok(rows.length <= 4, `${rows.length} rows`);
       // Coalescing loses resolution, never counts or the current depth.
       assert.equal(rows.reduce((s, r) => s + r[4], 0), out.puts);
       assert.equal(rows[rows.length - 1][1], out.size);
@@ -175,7 +175,7 @@ describe('trace: a real traced program', function () {
       results.push({ rows: rows.length, dropped: out.batch.dropped });
     }
     // Three times longer: no more rows kept, more dropped.
-    assert.ok(results[1].rows <= 51 && results[1].dropped > results[0].dropped);
+    assert.ok(results[1].rows <= 4 && results[1].dropped > results[0].dropped);
   });
 
   it('a dropped queue leaves the picture after GC', async () => {
@@ -187,4 +187,26 @@ describe('trace: a real traced program', function () {
     assert.ok(!out.events.some((e) => e.type === 'gc' && e.q === out.keepId));
     assert.deepEqual(out.names, ['keep']);
   });
+
+  for (const mapped of [true, false]) {
+    it(`finds user call sites in an app that bundled the library (${mapped ? 'through its source map' : 'bundle positions'})`, async () => {
+      const source = fixture('bundled-app.js');
+      const bundle = tempFile('bundled-app.js');
+      const esbuild = (await import('esbuild')) as typeof import('esbuild');
+      await esbuild.build({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', sourcemap: true, outfile: bundle, absWorkingDir: ROOT, logLevel: 'warning' });
+      const result = await run(mapped ? ['--enable-source-maps', bundle] : [bundle], { QUEUESCOPE_TRACE: '1' });
+      assert.equal(result.code, 0, result.stderr);
+      const queues = JSON.parse(result.stdout) as { name: string; site?: { file: string; line: number }; waiters: { file: string; line: number }[] }[];
+      // Without source maps the sites are lines of the bundle: find them by their text.
+      const bundleLines = require('node:fs').readFileSync(bundle, 'utf8').split('\n') as string[];
+      const bundleLine = (text: string) => bundleLines.findIndex((l) => l.includes(text)) + 1;
+      const lines = mapped ? markerLines(source) : new Map([['create', bundleLine('name: "jobs"')], ['put', bundleLine('jobs.put(2)')], ['iterate', bundleLine('of feed')]]);
+      const where = (s: { file: string; line: number } | undefined) => s !== undefined && `${s.file.replace(/^.*[\\/]/, '')}:${s.line}`;
+      const jobs = queues.find((q) => q.name === 'jobs');
+      const feed = queues.find((q) => q.name === 'feed');
+      assert.equal(where(jobs?.site), `bundled-app.js:${lines.get('create')}`);
+      assert.deepEqual(jobs?.waiters.map(where), [`bundled-app.js:${lines.get('put')}`]);
+      assert.deepEqual(feed?.waiters.map(where), [`bundled-app.js:${lines.get('iterate')}`]);
+    });
+  }
 });
