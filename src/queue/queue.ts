@@ -123,24 +123,11 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     if (this.shut) throw new QueueShutDown();
     const getter = this.getters.head;
     if (getter !== null) {
-      // Someone is waiting, so the queue is empty: hand the item over directly. The
-      // getter is unlinked and its timer/listener removed before it is resolved, so a
-      // timeout or abort firing later cannot take the item back.
-      this.unfinished++;
-      this.getters.remove(getter);
-      const probe = this.probe;
-      if (probe !== null) {
-        probe.put(this._size());
-        probe.get(this._size());
-      }
-      this.settle(getter, 'served');
-      getter.resolve(item);
+      this.handOff(getter, item);
       return;
     }
     if (this.maxsize > 0 && this._size() >= this.maxsize) throw new QueueFull();
-    this._put(item);
-    this.unfinished++;
-    if (this.probe !== null) this.probe.put(this._size());
+    this.store(item);
   }
 
   /** Remove and return an item now, or throw `QueueEmpty` / `QueueShutDown`. */
@@ -148,6 +135,39 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     if (this._size() === 0) {
       throw this.shut ? new QueueShutDown() : new QueueEmpty();
     }
+    return this.take();
+  }
+
+  // The three moves every put/get reduces to; put() and get() call them directly so
+  // their fast paths do not repeat the checks of putNowait()/getNowait().
+
+  /**
+   * Someone is waiting, so the queue is empty: hand the item over directly. The getter
+   * is unlinked and its timer/listener removed before it is resolved, so a timeout or
+   * abort firing later cannot take the item back.
+   */
+  private handOff(getter: Waiter<T>, item: T): void {
+    this.unfinished++;
+    this.getters.remove(getter);
+    const probe = this.probe;
+    if (probe !== null) {
+      probe.put(this._size());
+      probe.get(this._size());
+    }
+    this.settle(getter, 'served');
+    getter.resolve(item);
+  }
+
+  /** Room is known to exist: add the item. */
+  private store(item: T): void {
+    this._put(item);
+    this.unfinished++;
+    const probe = this.probe;
+    if (probe !== null) probe.put(this._size());
+  }
+
+  /** The queue is known to be non-empty: remove the next item. */
+  private take(): T {
     const item = this._get();
     if (this.probe !== null) this.probe.get(this._size());
     // A slot is free: move the longest-blocked producer's item in right away, so no
@@ -192,8 +212,13 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       } else signal = undefined;
     }
     if (this.shut) return Promise.reject(new QueueShutDown());
-    if (this.getters.head !== null || !(this.maxsize > 0 && this._size() >= this.maxsize)) {
-      this.putNowait(item);
+    const getter = this.getters.head;
+    if (getter !== null) {
+      this.handOff(getter, item);
+      return RESOLVED;
+    }
+    if (this.maxsize === 0 || this._size() < this.maxsize) {
+      this.store(item);
       return RESOLVED;
     }
     if (timeout === 0) return Promise.reject(new QueueTimeout('put() timed out after 0 ms'));
@@ -225,7 +250,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
         if (signal.aborted) return Promise.reject(signal.reason);
       } else signal = undefined;
     }
-    if (this._size() > 0) return Promise.resolve(this.getNowait());
+    if (this._size() > 0) return Promise.resolve(this.take());
     if (this.shut) return Promise.reject(new QueueShutDown());
     if (timeout === 0) return Promise.reject(new QueueTimeout('get() timed out after 0 ms'));
     return this.block(this.getters, new Waiter<T>(), 'get', timeout, signal);
