@@ -12,14 +12,17 @@ import { startTimer, stopTimer } from './timers';
 import { Waiter, WaiterList, type AbortSignalLike, type WaitHandle } from './waiters';
 
 export interface QueueOptions {
-  /** Upper bound on the number of items; 0 (the default) or negative means unbounded. */
+  /** Upper bound on the number of items; 0 (the default) or negative means unbounded; a fraction rounds up (as asyncio's `qsize() >= maxsize`). */
   maxsize?: number;
   /** Label shown by QueueScope. Default: `queue-<id>`. */
   name?: string;
 }
 
 export interface WaitOptions {
-  /** Give up after this many milliseconds with a `QueueTimeout`. Omitted or Infinity: wait forever. */
+  /**
+   * Give up after this many milliseconds with a `QueueTimeout`. Omitted or Infinity: wait
+   * forever; 0 or less: do not wait. Not a number (or NaN): the call rejects with TypeError.
+   */
   timeout?: number;
   /** Give up when this signal aborts, rejecting with `signal.reason`. */
   signal?: AbortSignalLike;
