@@ -121,8 +121,8 @@ export interface UpdateMessage {
   queues: QueueInfo[];
   /** Keys of queues that left the model entirely. */
   removed: string[];
-  /** The complete current waiter list of the session (it is short). */
-  waiters: WaiterInfo[];
+  /** The complete current waiter list of the session; absent when it did not change. */
+  waiters?: WaiterInfo[];
   series: SeriesChunk[];
   waitCounts: WaitCountChunk[];
   dropped: number;

@@ -48,6 +48,7 @@ class Panel {
   private readonly detailTitle = el('h2', { class: 'detail-title', attrs: { id: 'detail-title' } });
   private readonly detailFacts = el('div', { class: 'detail-facts', attrs: { id: 'detail-facts' } });
   private pendingDetail = false;
+  private readonly listeners: ((msg: { type: string }) => void)[] = [];
 
   constructor(root: HTMLElement) {
     this.overview = new Overview(this.view, {
@@ -139,9 +140,9 @@ class Panel {
 
   private onMessage(data: unknown): void {
     // Host messages come from our own extension; still, ignore anything not shaped like one.
-    if (typeof data !== 'object' || data === null || !KNOWN_HOST_TYPES.has((data as { type?: string }).type ?? '')) return;
-    const ch = this.store.apply(data as HostMessage);
-    this.renderChanges(ch);
+    if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
+    if (KNOWN_HOST_TYPES.has((data as { type: string }).type)) this.renderChanges(this.store.apply(data as HostMessage));
+    for (const fn of this.listeners) fn(data as { type: string });
   }
 
   private renderChanges(ch: Changes): void {
@@ -296,6 +297,20 @@ class Panel {
       chartCanvas: () => this.chart.canvas(),
       following: () => this.chart.following,
       mode: () => this.store.mode,
+      post: (msg: WebviewMessage) => this.post(msg),
+      sessionId: () => this.store.sessionId,
+      /** Epoch ms of the session's time zero. */
+      sessionStart: () => this.store.session()?.start ?? null,
+      /** Session ms of "now" (the end, for an ended session or a replay). */
+      now: () => this.store.now(),
+      /** Visible chart range in session ms. */
+      visibleRange: () => this.chart.range(),
+      queueName: (key: string) => this.store.queues.get(key)?.name,
+      selectedQueue: () => this.view.queue,
+      /** Subscribe to every host message after the panel applied it (extra tools' own messages too). */
+      onMessage: (fn: (msg: { type: string }) => void) => {
+        this.listeners.push(fn);
+      },
       addToolbarButton: (b: ToolbarButton) => {
         const btn = el('button', { class: 'tool', attrs: { id: b.id, type: 'button' } }, icon(b.icon), b.label);
         btn.addEventListener('click', b.onClick);

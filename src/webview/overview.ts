@@ -69,6 +69,8 @@ interface Row {
   high: HTMLElement;
   dropped: HTMLElement;
   statusKey: string;
+  aria: string;
+  barWidth: string;
 }
 
 export interface OverviewCallbacks {
@@ -90,7 +92,7 @@ export class Overview {
     this.tbody = el('tbody');
     const headRow = el('tr');
     for (const c of COLUMNS) {
-      const th = el('th', { attrs: { scope: 'col', title: c.title }, class: c.numeric ? 'num' : '' });
+      const th = el('th', { attrs: { scope: 'col', title: c.title }, class: `h-${c.key}${c.numeric ? ' num' : ''}` });
       if (c.key === 'status') th.textContent = c.label;
       else {
         const key = c.key;
@@ -187,7 +189,8 @@ export class Overview {
         row.tr.classList.toggle('selected', sel);
         row.tr.setAttribute('aria-selected', String(sel));
       }
-      row.tr.tabIndex = k === focusable ? 0 : -1;
+      const tab = k === focusable ? 0 : -1;
+      if (row.tr.tabIndex !== tab) row.tr.tabIndex = tab;
     }
   }
 
@@ -216,6 +219,8 @@ export class Overview {
       high: el('span'),
       dropped: el('span'),
       statusKey: '',
+      aria: '',
+      barWidth: '',
     };
     row.tr.dataset.key = q.key;
     row.tr.tabIndex = -1;
@@ -245,7 +250,11 @@ export class Overview {
     setText(row.kind, q.kind === 'fifo' ? 'FIFO' : q.kind === 'lifo' ? 'LIFO' : 'priority');
     const full = isFull(q);
     const frac = q.maxsize > 0 ? Math.min(1, q.size / q.maxsize) : q.counters.highWater > 0 ? Math.min(1, q.size / q.counters.highWater) : 0;
-    row.barFill.style.width = `${(frac * 100).toFixed(1)}%`;
+    const width = `${(frac * 100).toFixed(1)}%`;
+    if (row.barWidth !== width) {
+      row.barWidth = width;
+      row.barFill.style.width = width;
+    }
     row.bar.classList.toggle('unbounded', q.maxsize <= 0);
     setText(row.depthText, q.maxsize > 0 ? `${formatCount(q.size)} / ${formatCount(q.maxsize)}` : `${formatCount(q.size)} / ∞`);
     setText(row.putRate, formatRate(q.putRate));
@@ -282,7 +291,10 @@ export class Overview {
       q.shutdown ? 'shut down' : '',
       q.gone ? 'garbage-collected' : '',
     ].filter(Boolean).join(', ');
-    if (row.tr.getAttribute('aria-label') !== aria) row.tr.setAttribute('aria-label', aria);
+    if (row.aria !== aria) {
+      row.aria = aria;
+      row.tr.setAttribute('aria-label', aria);
+    }
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -73,8 +73,10 @@ export class Store {
           this.counts.delete(key);
           ch.queues.add(key);
         }
-        this.waiters = msg.waiters;
-        ch.waiters = true;
+        if (msg.waiters) {
+          this.waiters = msg.waiters;
+          ch.waiters = true;
+        }
         this.appendSeries(msg, ch);
         break;
       }

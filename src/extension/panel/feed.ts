@@ -15,6 +15,7 @@ import type {
   SessionInfo,
   SessionStatus,
   WaitCountChunk,
+  UpdateMessage,
   WaiterInfo,
 } from '../../protocol/webview';
 
@@ -67,6 +68,8 @@ export class PanelFeed {
   private lastSent = -Infinity;
   /** The session list as last sent (JSON), to skip unchanged ones. */
   private lastSessions = '';
+  /** Ids of the waiters as last sent, to leave an unchanged list out. */
+  private lastWaiters = '';
   /** Call-site files the model has reported per session (what openSource may open). */
   private readonly sites = new Map<string, Set<string>>();
 
@@ -230,18 +233,24 @@ export class PanelFeed {
       this.keepRatesFresh();
       return;
     }
-    this.send({
+    const waiters = this.waiters(s, start);
+    const waitersKey = waiters.map((w) => `${w.id}@${w.queue}`).join(',');
+    const msg: UpdateMessage = {
       type: 'update',
       session: s.id,
       status: statusOf(s),
       now: round1(now),
       queues: statusChanged ? this.allQueueInfos(s, paused) : queues,
       removed,
-      waiters: this.waiters(s, start),
       series,
       waitCounts,
       dropped: droppedOf(s),
-    });
+    };
+    if (waitersKey !== this.lastWaiters || statusChanged) {
+      this.lastWaiters = waitersKey;
+      msg.waiters = waiters;
+    }
+    this.send(msg);
     this.keepRatesFresh();
   }
 
@@ -280,7 +289,9 @@ export class PanelFeed {
     this.sessionsDirty = false;
     this.statusDirty = false;
     const s = this.selected ? this.model.session(this.selected) : undefined;
-    this.send({ type: 'init', mode: this.mode, sessions: this.sessionInfos(), session: s ? this.sessionData(s) : null });
+    const data = s ? this.sessionData(s) : null;
+    this.lastWaiters = data ? data.waiters.map((w) => `${w.id}@${w.queue}`).join(',') : '';
+    this.send({ type: 'init', mode: this.mode, sessions: this.sessionInfos(), session: data });
     this.keepRatesFresh();
   }
 

@@ -115,7 +115,11 @@ describe('PanelFeed', () => {
     const updates = h.sent.filter((m): m is UpdateMessage => m.type === 'update');
     const steps = updates.flatMap((u) => u.waitCounts.flatMap((c) => c.t.map((t, i) => [t, c.put[i], c.get[i]])));
     assert.deepEqual(steps, [[1000, 0, 1], [1010, 0, 2], [1500, 0, 1]]);
-    assert.deepEqual(updates.at(-1)!.waiters.map((w) => w.id), ['42:0/2']);
+    assert.deepEqual(updates.at(-1)!.waiters?.map((w) => w.id), ['42:0/2']);
+    // Unchanged waiters are left out of the next update.
+    h.events([{ type: 'samples', t: 1600, rows: [[1, 0, 0, 0, 0, 0]] }]);
+    h.advance(100);
+    assert.equal((h.sent.at(-1) as UpdateMessage).waiters, undefined);
     // A wait that started before the last step arrives late: the level at the cursor is corrected.
     h.events([{ type: 'wait', t: 1200, q: 1, w: 3, role: 'put' }]);
     h.advance(100);

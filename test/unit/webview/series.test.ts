@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { DepthSeries, WaitCountSeries, countsOnGrid, downsample } from '../../../src/webview/series';
-import { formatAxisTicks, formatDuration, formatRate, formatSessionTime } from '../../../src/webview/format';
+import { formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime } from '../../../src/webview/format';
 
 function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
   const s = new DepthSeries(cap);
@@ -73,6 +73,10 @@ describe('webview series', () => {
     assert.deepEqual(formatAxisTicks([0.1, 0.2], 1), ['100 ms', '200 ms']);
     assert.deepEqual(formatAxisTicks([10, 15], 10), ['10.0 s', '15.0 s']);
     assert.deepEqual(formatAxisTicks([600, 900], 3600), ['10:00', '15:00']);
+    assert.equal(formatCount(999), '999');
+    assert.equal(formatCount(1200), '1,200');
+    assert.equal(formatCount(12_345), '12,345');
+    assert.equal(formatCount(1_234_567.4), '1,234,567');
     assert.equal(formatRate(0), '0');
     assert.equal(formatRate(2.5), '2.5');
     assert.equal(formatRate(41.5), '42');
