@@ -15,6 +15,8 @@ export interface HubConfig {
   maxPendingWaits: number;
   /** Per queue and role, at most one call-site capture per this many ms; others reuse it. */
   siteGapMs: number;
+  /** Realm-wide budget of call-site captures per second (after each queue/role's first). */
+  siteRate: number;
   /** Default and ceiling of drain(maxBytes). */
   drainBytes: number;
   maxDrainBytes: number;
@@ -28,6 +30,7 @@ export const DEFAULTS: Readonly<HubConfig> = {
   maxPendingRows: 20000,
   maxPendingWaits: 2000,
   siteGapMs: 1,
+  siteRate: 200,
   drainBytes: 256 * 1024,
   maxDrainBytes: 16 * 1024 * 1024,
   recordMs: 100,
@@ -39,6 +42,7 @@ const ENV_NAMES: Readonly<Record<keyof HubConfig, string>> = {
   maxPendingRows: 'QUEUESCOPE_MAX_PENDING_ROWS',
   maxPendingWaits: 'QUEUESCOPE_MAX_PENDING_WAITS',
   siteGapMs: 'QUEUESCOPE_SITE_GAP_MS',
+  siteRate: 'QUEUESCOPE_SITE_RATE',
   drainBytes: 'QUEUESCOPE_DRAIN_BYTES',
   maxDrainBytes: 'QUEUESCOPE_MAX_DRAIN_BYTES',
   recordMs: 'QUEUESCOPE_RECORD_MS',
@@ -51,6 +55,7 @@ const MINIMUM: Readonly<Record<keyof HubConfig, number>> = {
   maxPendingRows: 1,
   maxPendingWaits: 0,
   siteGapMs: 0,
+  siteRate: 0,
   drainBytes: 1024,
   maxDrainBytes: 1024,
   recordMs: 10,

@@ -35,6 +35,7 @@ import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
 const ROWS_PER_EVENT = 200;
 const DEFAULT_PREVIEW_ITEMS = 10;
+const SITE_BURST = 50;
 const MAX_PREVIEW_ITEMS = 100;
 
 /** Marks finished-long-wait events in the outbox (symbol keys are not serialised). */
@@ -55,6 +56,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
 
+  /** Token bucket of call-site captures (config.siteRate per second, burst SITE_BURST). */
+  private siteTokens = SITE_BURST;
+  private siteRefillT = 0;
+
   private armed = false;
   private busy = false;
   private queueIds = 0;
@@ -66,10 +71,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private timer: unknown = undefined;
   private changed: QueueRecord[] = [];
   private changeEpoch = 0;
-
-  /** Waiters not yet announced, oldest first. */
-  private uHead: WaiterRecord | null = null;
-  private uTail: WaiterRecord | null = null;
 
   private out: OutEvent[] = [];
   private outHead = 0;
@@ -198,6 +199,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   // RecordHost (called by probes)
   // =====================================================================
 
+  takeSiteToken(t: number): boolean {
+    const tokens = Math.min(SITE_BURST, this.siteTokens + ((t - this.siteRefillT) * this.config.siteRate) / 1000);
+    this.siteRefillT = t;
+    this.siteTokens = tokens >= 1 ? tokens - 1 : tokens;
+    return tokens >= 1;
+  }
+
   markDirty(rec: QueueRecord): void {
     rec.sampleEpoch = this.sampleEpoch;
     this.dirty.push(rec);
@@ -208,25 +216,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     if (rec.changeEpoch === this.changeEpoch) return;
     rec.changeEpoch = this.changeEpoch;
     this.changed.push(rec);
-  }
-
-  waitAnnounceable(w: WaiterRecord): void {
-    w.uPrev = this.uTail;
-    w.uNext = null;
-    if (this.uTail !== null) this.uTail.uNext = w;
-    else this.uHead = w;
-    this.uTail = w;
-    w.uLinked = true;
-  }
-
-  waitUnannounceable(w: WaiterRecord): void {
-    if (!w.uLinked) return;
-    if (w.uPrev !== null) w.uPrev.uNext = w.uNext;
-    else this.uHead = w.uNext;
-    if (w.uNext !== null) w.uNext.uPrev = w.uPrev;
-    else this.uTail = w.uPrev;
-    w.uPrev = w.uNext = null;
-    w.uLinked = false;
   }
 
   waitEndedAnnounced(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
@@ -321,7 +310,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const t = now();
     if (this.armed) {
       this.tick(t, true);
-      this.announceWaiters();
       this.reportChanged(t);
     }
     if (this.droppedTotal !== this.droppedReported) {
@@ -387,20 +375,11 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     return `${head}${texts.join(',')}]}`;
   }
 
-  /** Every waiter still waiting that readers have not heard of. */
-  private announceWaiters(): void {
-    for (let w = this.uHead; w !== null; ) {
-      const next = w.uNext;
-      w.announced = true;
-      w.uLinked = false;
-      w.uPrev = w.uNext = null;
-      this.push({ type: 'wait', t: w.t, q: w.rec.id, w: w.w, role: w.role, site: w.site });
-      w = next;
-    }
-    this.uHead = this.uTail = null;
-  }
-
-  /** Absolute counters and short-wait aggregates of every queue that changed. */
+  /**
+   * For every queue that changed: announce its waiters readers have not heard of (only a
+   * queue where a wait started can have any), then its absolute counters and short-wait
+   * aggregates.
+   */
   private reportChanged(t: number): void {
     const list = this.changed;
     this.changed = [];
@@ -408,6 +387,11 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone) continue;
+      for (let w = rec.fresh; w !== null; w = w.qNext) {
+        w.announced = true;
+        this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site });
+      }
+      rec.fresh = null;
       const q = rec.ref.deref();
       this.push({ type: 'counters', t, q: rec.id, c: rec.counters(), unfinished: q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0 });
       this.pushShort(t, rec, 'put', rec.shortPut);
@@ -427,7 +411,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     if (rec === undefined) return;
     this.records.delete(id);
     rec.gone = true;
-    for (let w = rec.wHead; w !== null; w = w.qNext) this.waitUnannounceable(w);
     if (this.armed) this.push({ type: 'gc', t: now(), q: id });
   }
 

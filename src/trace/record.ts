@@ -18,10 +18,9 @@ export interface RecordHost {
   nextWaiterId: number;
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
+  takeSiteToken(t: number): boolean;
   markDirty(rec: QueueRecord): void;
   markChanged(rec: QueueRecord): void;
-  waitAnnounceable(w: WaiterRecord): void;
-  waitUnannounceable(w: WaiterRecord): void;
   waitEndedAnnounced(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void;
   waitEndedLong(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void;
   queueShutdown(rec: QueueRecord, immediate: boolean): void;
@@ -53,13 +52,9 @@ export class WaiterRecord {
   /** Announced to readers by a drain (so its end must be reported as 'waitEnd'). */
   announced = false;
   ended = false;
-  // The queue's live waiters (for snapshots).
+  // The queue's live waiters, oldest first (for snapshots and drains).
   qPrev: WaiterRecord | null = null;
   qNext: WaiterRecord | null = null;
-  // The hub's waiters not yet announced (for drains).
-  uPrev: WaiterRecord | null = null;
-  uNext: WaiterRecord | null = null;
-  uLinked = false;
 
   constructor(
     readonly w: number,
@@ -103,6 +98,12 @@ export class QueueRecord implements QueueProbe {
 
   wHead: WaiterRecord | null = null;
   wTail: WaiterRecord | null = null;
+  /**
+   * The oldest live waiter not yet announced by a drain. A drain announces every live
+   * waiter, and new ones are appended, so the unannounced ones are always a suffix of the
+   * live list starting here.
+   */
+  fresh: WaiterRecord | null = null;
   gone = false;
 
   constructor(
@@ -180,7 +181,7 @@ export class QueueRecord implements QueueProbe {
     if (this.wTail !== null) this.wTail.qNext = w;
     else this.wHead = w;
     this.wTail = w;
-    host.waitAnnounceable(w);
+    if (this.fresh === null) this.fresh = w;
     host.markChanged(this);
     return w;
   }
@@ -195,7 +196,6 @@ export class QueueRecord implements QueueProbe {
     const host = this.host;
     if (w.announced) host.waitEndedAnnounced(w, t, outcome, ms);
     else {
-      host.waitUnannounceable(w);
       if (ms < host.shortWaitMs) {
         if (w.role === 'put') (this.shortPut ??= new ShortWaits()).add(ms);
         else (this.shortGet ??= new ShortWaits()).add(ms);
@@ -206,20 +206,25 @@ export class QueueRecord implements QueueProbe {
 
   // ---- helpers ----
 
-  /** The call site of a blocking call: captured at most once per siteGapMs per role. */
+  /**
+   * The call site of a blocking call. Each queue and role captures its first one; later
+   * ones at most once per siteGapMs and within the hub's capture budget, else the previous
+   * site of this queue and role is reused.
+   */
   private siteFor(role: WaiterRole, t: number): CallSite | undefined {
-    const gap = this.host.siteGapMs;
+    const host = this.host;
     if (role === 'put') {
-      if (t - this.putSiteT < gap) return this.putSite;
+      if (this.putSiteT !== -Infinity && (t - this.putSiteT < host.siteGapMs || !host.takeSiteToken(t))) return this.putSite;
       this.putSiteT = t;
       return (this.putSite = userSite(QueueRecord.prototype.waitStart));
     }
-    if (t - this.getSiteT < gap) return this.getSite;
+    if (this.getSiteT !== -Infinity && (t - this.getSiteT < host.siteGapMs || !host.takeSiteToken(t))) return this.getSite;
     this.getSiteT = t;
     return (this.getSite = userSite(QueueRecord.prototype.waitStart));
   }
 
   unlinkWaiter(w: WaiterRecord): void {
+    if (this.fresh === w) this.fresh = w.qNext;
     if (w.qPrev !== null) w.qPrev.qNext = w.qNext;
     else if (this.wHead === w) this.wHead = w.qNext;
     if (w.qNext !== null) w.qNext.qPrev = w.qPrev;
