@@ -2,7 +2,7 @@
 // clear error (never a half-started program) for bad input.
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { UsageError, parseOptions, usage } from '../../../src/samples/lib/cli';
 import { ensureBuilt, samplePath } from './recording';
 
@@ -35,6 +35,28 @@ describe('sample options', function () {
     const text = usage('demo', spec);
     assert.match(text, /--duration <n>\s+seconds \(default 30\)/);
     assert.match(text, /--rate <n>\s+per second \(default 8\)/);
+  });
+
+  it('a sample running until Ctrl+C winds down cleanly on SIGINT and exits 0', async function () {
+    this.timeout(20_000);
+    ensureBuilt(['producer-consumer']);
+    const child = spawn(process.execPath, [samplePath('producer-consumer'), '--duration', '0', '--rate', '50'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve) =>
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          stdout += d;
+          if (/order #1 done/.test(stdout)) resolve(); // it is running: interrupt it
+        }),
+      );
+      child.kill('SIGINT');
+      assert.equal(await exited, 0);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    assert.match(stdout, /Ctrl\+C: winding down/);
+    assert.match(stdout, /all \d+ orders were consumed/);
   });
 
   it('a built sample given a bad option exits 2 with the reason and usage, before doing anything', function () {
