@@ -43,6 +43,7 @@ describe('sample options', function () {
     const child = spawn(process.execPath, [samplePath('producer-consumer'), '--duration', '0', '--rate', '50'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const safety = setTimeout(() => child.kill('SIGKILL'), 15_000); // never leave it running
     try {
       await new Promise<void>((resolve) =>
         child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -53,6 +54,7 @@ describe('sample options', function () {
       child.kill('SIGINT');
       assert.equal(await exited, 0);
     } finally {
+      clearTimeout(safety);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
     assert.match(stdout, /Ctrl\+C: winding down/);
