@@ -8,7 +8,7 @@
 
 import uPlot from 'uplot';
 import type { QueueInfo } from '../protocol/webview';
-import { el } from './dom';
+import { el, nextFrame } from './dom';
 import { formatAxisTicks, formatSessionTime } from './format';
 import { countsOnGrid, downsample, type DepthSeries, type WaitCountSeries } from './series';
 import type { ViewState } from './viewstate';
@@ -46,7 +46,7 @@ export class DepthChart {
   private combined = false;
   private programmatic = 0;
   private width = 600;
-  private frame = 0;
+  private cancelFrame: (() => void) | null = null;
   private lastRange: [number, number] = [0, 1];
 
   constructor(private readonly view: ViewState, private readonly cb: ChartCallbacks) {
@@ -95,9 +95,9 @@ export class DepthChart {
   }
 
   schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
+    if (this.cancelFrame) return;
+    this.cancelFrame = nextFrame(() => {
+      this.cancelFrame = null;
       this.render();
     });
   }
@@ -111,9 +111,9 @@ export class DepthChart {
   }
 
   render(): void {
-    if (this.frame) {
-      cancelAnimationFrame(this.frame);
-      this.frame = 0;
+    if (this.cancelFrame) {
+      this.cancelFrame();
+      this.cancelFrame = null;
     }
     if (!this.queues.length) {
       this.destroy();
@@ -184,13 +184,16 @@ export class DepthChart {
   private build(shape: Shape): void {
     this.destroy();
     const c = themeColours();
+    // A sample's depth holds from its time on (step after); its min/max describe the interval
+    // that ends at its time (step before), so the envelope sits over the right stretch.
     const stepped = uPlot.paths.stepped!({ align: 1 });
+    const steppedBefore = uPlot.paths.stepped!({ align: -1 });
     const series: uPlot.Series[] = [{ label: 'Time', value: (_u, v) => (v == null ? '--' : formatSessionTime(v * 1000)) }];
     const bands: uPlot.Band[] = [];
     if (shape.kind === 'single') {
       series.push(
-        { label: 'Min', scale: 'depth', stroke: withAlpha(c.depth, 0.5), width: 0, paths: stepped, points: { show: false } },
-        { label: 'Max', scale: 'depth', stroke: withAlpha(c.depth, 0.5), width: 0, paths: stepped, points: { show: false } },
+        { label: 'Min', scale: 'depth', stroke: withAlpha(c.depth, 0.5), width: 0, paths: steppedBefore, points: { show: false } },
+        { label: 'Max', scale: 'depth', stroke: withAlpha(c.depth, 0.5), width: 0, paths: steppedBefore, points: { show: false } },
         { label: 'Depth', scale: 'depth', stroke: c.depth, width: 2, paths: stepped, points: { show: false } },
       );
       bands.push({ series: [2, 1], fill: withAlpha(c.depth, 0.22) });

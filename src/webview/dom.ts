@@ -40,3 +40,26 @@ export function setChildren(parent: Node, children: Child[]): void {
 export function setText(node: Node, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
+
+/**
+ * Run `fn` once at the next animation frame, or after `fallbackMs` if no frame comes first
+ * (a webview that is not being painted gets no frames, but its clocks and lists must move on).
+ * Returns a cancel function.
+ */
+export function nextFrame(fn: () => void, fallbackMs = 120): () => void {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+    fn();
+  };
+  const raf = requestAnimationFrame(run);
+  const timer = setTimeout(run, fallbackMs);
+  return () => {
+    done = true;
+    cancelAnimationFrame(raf);
+    clearTimeout(timer);
+  };
+}

@@ -4,7 +4,7 @@
 
 import type { CallSite, HostMessage, WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
-import { el, icon, setChildren, setText } from './dom';
+import { el, icon, nextFrame, setChildren, setText } from './dom';
 import { formatCount, formatSessionTime } from './format';
 import { Overview, isFull } from './overview';
 import { Store, type Changes } from './store';
@@ -232,7 +232,8 @@ class Panel {
     if (this.pendingDetail) return;
     this.pendingDetail = true;
     // Coalesce bursts of messages into one detail render per frame.
-    requestAnimationFrame(() => {
+    nextFrame(() => {
+      if (!this.pendingDetail) return; // flush() ran it already
       this.pendingDetail = false;
       this.renderDetailNow();
     });
