@@ -32,6 +32,25 @@ export async function recordSample(id: string, args: string[], file: string): Pr
   assert.equal(code, 0, `${id} exited with ${code}`);
 }
 
+/** Starts a sample under the file recorder and SIGKILLs it once its recording holds `bytes`. */
+export async function recordAndKill(id: string, args: string[], file: string, bytes: number): Promise<void> {
+  const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE_FILE: file };
+  delete env.QUEUESCOPE_TRACE;
+  delete env.QUEUESCOPE_TRACE_SESSION;
+  const child = spawn(process.execPath, ['--require', REGISTER, sample(id), ...args], { env, stdio: 'ignore' });
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const deadline = Date.now() + 20_000;
+  // Polling the file size is the only signal a recording gives; this waits for the program, not for time.
+  while ((fs.existsSync(file) ? fs.statSync(file).size : 0) < bytes) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`${id} never wrote ${bytes} bytes of recording`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  child.kill('SIGKILL');
+  await exited;
+}
 
 const cache = new Map<string, Promise<string>>();
 let cacheDir: string | undefined;

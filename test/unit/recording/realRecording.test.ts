@@ -10,7 +10,11 @@ import { CsvExporter } from '../../../src/recording/exportCsv';
 import { exportLines } from '../../../src/recording/exporter';
 import { ModelFeed } from '../../../src/recording/modelFeed';
 import { readRecordingLines } from '../../../src/recording/reader';
-import { cachedSampleRecording, WORKERS_RUN } from './realProgram';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { cachedSampleRecording, recordAndKill, WORKERS_RUN } from './realProgram';
+import { tempDir } from './fixture';
 import { checkTraceEventJson } from './traceEventFormat';
 
 describe('recordings of real programs', function () {
@@ -83,5 +87,47 @@ describe('recordings of real programs', function () {
     const header = workers[0];
     assert.equal(header.type === 'qscope' && session?.started, header.type === 'qscope' && header.created);
     assert.equal(session?.name, 'workers.qscope');
+  });
+
+  it('a recording cut at any byte (a crash mid-write) opens with every whole line, plain or gzip', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const text = backPressure.map((l) => JSON.stringify(l)).join('\n') + '\n';
+      const bytes = Buffer.from(text);
+      for (let k = 1; k <= 12; k++) {
+        const cut = Math.floor((bytes.length * k) / 13);
+        const file = path.join(dir, `cut-${k}.qscope`);
+        fs.writeFileSync(file, bytes.subarray(0, cut));
+        const { lines, result } = await readRecordingLines(file);
+        const whole = bytes.subarray(0, cut).toString('utf8').split('\n').length - 1;
+        assert.equal(lines.length, whole, `cut at ${cut}`);
+        assert.deepEqual(lines, backPressure.slice(0, whole));
+        assert.equal(result.truncated, bytes[cut - 1] !== 0x0a);
+        if (result.truncated) assert.match(result.warnings[0], new RegExp(`kept ${whole} whole lines`));
+      }
+      const gz = zlib.gzipSync(bytes);
+      const file = path.join(dir, 'cut.gz.qscope');
+      fs.writeFileSync(file, gz.subarray(0, Math.floor(gz.length / 2)));
+      const { lines } = await readRecordingLines(file);
+      assert.ok(lines.length > 1);
+      assert.deepEqual(lines, backPressure.slice(0, lines.length));
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('the recording of a program killed with SIGKILL opens', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = path.join(dir, 'killed.qscope');
+      await recordAndKill('back-pressure', ['--duration', '30', '--rate', '200', '--work', '5'], file, 4096);
+      const { lines, result } = await readRecordingLines(file);
+      assert.equal(lines[0].type, 'qscope');
+      assert.ok(lines.some((l) => l.type === 'samples'), 'depth samples up to the kill');
+      assert.equal(lines.some((l) => l.type === 'end'), false, 'no end line: the process never got to write it');
+      assert.equal(result.corruptCount, 0);
+    } finally {
+      cleanup();
+    }
   });
 });
