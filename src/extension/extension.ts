@@ -19,12 +19,12 @@ export function activate(context: vscode.ExtensionContext): QueueScopeApi {
   const services = createServices(context);
   registerConfigProvider(context, services);
   registerCommands(context, services);
-  registerQueuesTree(context, services);
+  const queuesTree = registerQueuesTree(context, services);
   registerStatusBar(context, services);
   registerRecording(context, services);
   registerPanel(context, services);
   registerLaunchSample(context, services);
-  return { services };
+  return { services, queuesTree };
 }
 
 export function deactivate(): void {

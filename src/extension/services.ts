@@ -6,6 +6,7 @@ import type * as vscode from 'vscode';
 import type { QueueModel } from '../model/store';
 import type { SettingsValues } from './settingDefaults';
 import type { SessionWatcher } from './sessions/watcher';
+import type { QueuesTreeProvider } from './views/queuesTree';
 
 export interface ExtensionServices {
   readonly context: vscode.ExtensionContext;
@@ -22,4 +23,6 @@ export interface ExtensionServices {
 /** What activate() returns: the services, for extension-host tests and other extensions. */
 export interface QueueScopeApi {
   readonly services: ExtensionServices;
+  /** The Queues tree's data provider (tests read the tree through getChildren). */
+  readonly queuesTree: QueuesTreeProvider;
 }

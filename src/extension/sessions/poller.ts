@@ -18,6 +18,8 @@ import type { QueueModel } from '../../model/store';
 export interface EvaluateTarget {
   /** Evaluate `expression` in the debuggee's global scope; resolve to the raw string result. */
   evaluate(expression: string): Promise<string>;
+  /** Pause the program: re-sends a user's pause that a poll in flight swallowed (see pauseRequested()). */
+  pause?(): Promise<void>;
 }
 
 export interface PollerLog {
@@ -50,6 +52,8 @@ export interface PollerOptions {
   maxPausedDrains?: number;
   /** A pause request not followed by a stop within this time resumes polling. Default 5000 ms. */
   pauseGraceMs?: number;
+  /** Re-send a lost pause this long after our request in flight ended. Default 300 ms. */
+  repauseMs?: number;
   /** Name for the model session when this poller opens it (the top-level debug session's name). */
   sessionName?: string;
   clock?: PollerClock;
@@ -71,6 +75,14 @@ export class SessionPoller {
   private chain: Promise<void> = Promise.resolve();
   private tickQueued = false;
   private pauseTimer: unknown;
+  private graceTimer: unknown;
+  private pauseRequests = 0;
+  /** Our own re-sent pause is on its way (the tracker will report it as a pause request). */
+  private repausing = false;
+  /** The debugger showed activity since the last pause request. */
+  private debuggerBusy = false;
+  /** Pauses re-sent because a poll swallowed the user's (diagnostics and tests). */
+  repauses = 0;
   private key: string | undefined;
   private readonly maxBytes: number;
   private readonly maxPayloadChars: number;
@@ -111,13 +123,39 @@ export class SessionPoller {
 
   /** The user asked to pause: stop polling now, before the debugger stops (the pause race). */
   pauseRequested(): void {
-    if (this.stateValue === 'stopped') return;
+    if (this.stateValue === 'stopped' || this.stateValue === 'paused') return;
+    if (this.repausing) return; // our own re-sent pause, seen by the tracker
     this.halted = true;
     this.cancelTimer();
-    // A pause that never turns into a stop (refused, or the program exited) must not halt us forever.
     this.cancelPauseTimer();
-    this.pauseTimer = this.clock.setTimeout(() => {
-      this.pauseTimer = undefined;
+    this.debuggerBusy = false;
+    const request = ++this.pauseRequests;
+    // The pause race (DESIGN.md). V8 lands a pending pause on the next statement it runs. When
+    // that is a poll already sent (js-debug may forward our evaluate after the user's pause),
+    // the statement is in a skipFiles (blackboxed) script and V8 drops the pause without
+    // stopping: measured in a real VS Code, the user's pause is then simply lost. So once
+    // nothing of ours is in flight, if the debugger showed no sign of life (no stop, and no
+    // 'continued' from js-debug stepping out of skipped code), send the pause again, once.
+    void this.chain.then(() => {
+      if (!this.target.pause || request !== this.pauseRequests) return;
+      this.pauseTimer = this.clock.setTimeout(() => {
+        this.pauseTimer = undefined;
+        if (request !== this.pauseRequests || !this.halted || this.stateValue === 'paused' || this.stateValue === 'stopped' || this.debuggerBusy) return;
+        this.log.info(`${this.channel}: a pause was lost in a poll in flight; pausing again`);
+        this.repausing = true;
+        this.repauses++;
+        this.target.pause!().catch((err) => this.log.warn(`${this.channel}: pause failed: ${err instanceof Error ? err.message : String(err)}`));
+        this.armPauseGrace();
+      }, this.options.repauseMs ?? 300);
+    });
+    this.armPauseGrace();
+  }
+
+  /** A pause that never turns into a stop (refused, or the program exited) must not halt us forever. */
+  private armPauseGrace(): void {
+    if (this.graceTimer !== undefined) this.clock.clearTimeout(this.graceTimer);
+    this.graceTimer = this.clock.setTimeout(() => {
+      this.graceTimer = undefined;
       if (this.halted && this.stateValue !== 'paused') this.continued();
     }, this.options.pauseGraceMs ?? 5000);
   }
@@ -127,12 +165,17 @@ export class SessionPoller {
       this.clock.clearTimeout(this.pauseTimer);
       this.pauseTimer = undefined;
     }
+    if (this.graceTimer !== undefined) {
+      this.clock.clearTimeout(this.graceTimer);
+      this.graceTimer = undefined;
+    }
   }
 
   /** The debuggee stopped (breakpoint, step, exception, pause): one drain and one snapshot. */
   stopped(): Promise<void> {
     if (this.stateValue === 'stopped') return this.chain;
     this.halted = true;
+    this.repausing = false;
     this.cancelTimer();
     this.cancelPauseTimer();
     return this.exclusive(async () => {
@@ -177,11 +220,22 @@ export class SessionPoller {
     }, graceMs);
   }
 
+  /**
+   * A DAP 'continued' event. js-debug also sends these around evaluate requests and while it
+   * steps through skipFiles code after a pause, so only one that follows a real stop counts
+   * (continue and step requests are reported through continued()/stepRequested()).
+   */
+  continuedEvent(): void {
+    if (this.stateValue === 'paused') this.continued();
+    else if (this.halted) this.debuggerBusy = true; // stepping out of skipped code after a pause
+  }
+
   /** The debuggee runs again. */
   continued(): void {
     if (this.stateValue === 'stopped') return;
     this.cancelPauseTimer();
     this.halted = false;
+    this.repausing = false;
     if (this.key) {
       this.stateValue = 'polling';
       this.model.setSourceState(this.session, this.key, 'live');

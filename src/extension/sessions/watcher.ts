@@ -31,6 +31,10 @@ export function debugSessionTarget(session: vscode.DebugSession): EvaluateTarget
       const response = (await session.customRequest('evaluate', { expression, context: 'copy' })) as { result?: unknown };
       return typeof response?.result === 'string' ? response.result : String(response?.result);
     },
+    async pause(): Promise<void> {
+      const { threads } = (await session.customRequest('threads')) as { threads: { id: number }[] };
+      for (const t of threads) await session.customRequest('pause', { threadId: t.id });
+    },
   };
 }
 
@@ -148,7 +152,7 @@ export class SessionWatcher implements vscode.Disposable {
       onDidSendMessage: (m: { type?: string; event?: string }) => {
         if (m.type !== 'event') return;
         if (m.event === 'stopped') void poller()?.stopped();
-        else if (m.event === 'continued') poller()?.continued();
+        else if (m.event === 'continued') poller()?.continuedEvent();
       },
     };
   }

@@ -26,6 +26,8 @@ export class ScriptedSession implements EvaluateTarget {
   maxInFlight = 0;
   private readonly scripts: Record<Kind, Answer[]> = { attach: [], drain: [], snapshot: [] };
   private nextSeq = 1;
+  /** Set by tests that exercise re-sent pauses. */
+  pause?: () => Promise<void>;
 
   script(kind: Kind, ...answers: Answer[]): this {
     this.scripts[kind].push(...answers);

@@ -173,6 +173,31 @@ describe('SessionPoller', () => {
     assert.equal(model.source('root', poller.sourceKey!)!.state, 'live', 'a late snapshot does not mark the program paused');
   });
 
+  it("'continued' events only resume after a real stop (js-debug sends them around evaluates and while stepping)", async () => {
+    const { session, clock, poller } = setup();
+    session.script('attach', transcript.attach);
+    poller.start();
+    await clock.advance(0);
+    poller.pauseRequested();
+    poller.continuedEvent();
+    await clock.advance(1000);
+    assert.equal(session.count('drain'), 1, 'still halted after a stray continued event');
+    await poller.stopped();
+    poller.continuedEvent();
+    assert.equal(poller.state, 'polling');
+  });
+
+  it('a second pause request while paused changes nothing', async () => {
+    const { session, clock, poller } = setup();
+    session.script('attach', transcript.attach);
+    poller.start();
+    await clock.advance(0);
+    await poller.stopped();
+    poller.pauseRequested();
+    await clock.advance(60_000);
+    assert.equal(poller.state, 'paused', 'the pause grace does not apply to a real stop');
+  });
+
   it('a pause request that never stops resumes polling after a grace period', async () => {
     const { session, clock, poller } = setup({ pauseGraceMs: 5000 });
     session.script('attach', transcript.attach);
@@ -237,5 +262,56 @@ describe('SessionPoller', () => {
     assert.equal(session.count('drain'), drains);
     await clock.advance(1);
     assert.equal(session.count('drain'), drains + 1);
+  });
+
+  describe('a pause lost in a poll in flight (measured with js-debug: V8 drops a pause that lands in a skipped script)', () => {
+    function withPause(repauseMs = 300) {
+      const env = setup({ repauseMs, pauseGraceMs: 5000 });
+      let pauses = 0;
+      env.session.pause = async () => {
+        pauses++;
+        env.poller.pauseRequested(); // the tracker sees our own pause request too
+      };
+      return { ...env, pauses: () => pauses };
+    }
+
+    it('is re-sent once, after the poll in flight ended and the debugger stayed silent', async () => {
+      const { session, clock, log, poller, pauses } = withPause();
+      const slow = deferred<string>();
+      session.script('attach', transcript.attach).script('drain', drain(1), () => slow.promise);
+      poller.start();
+      await clock.advance(100); // the second drain is now in flight
+      poller.pauseRequested();
+      await clock.advance(1000);
+      assert.equal(pauses(), 0, 'nothing is re-sent while the poll is in flight');
+      slow.resolve(drain(3));
+      await clock.advance(299);
+      assert.equal(pauses(), 0);
+      await clock.advance(1);
+      assert.equal(pauses(), 1);
+      await clock.advance(4000);
+      assert.equal(pauses(), 1, 'only once');
+      assert.equal(poller.repauses, 1);
+      assert.match(log.infos.join('\n'), /lost in a poll in flight/);
+      await poller.stopped();
+      assert.equal(poller.state, 'paused');
+    });
+
+    it('is not re-sent when the stop arrives, nor while js-debug is stepping out of skipped code', async () => {
+      const { session, clock, poller, pauses } = withPause();
+      session.script('attach', transcript.attach);
+      poller.start();
+      await clock.advance(0);
+      poller.pauseRequested();
+      await poller.stopped();
+      await clock.advance(10_000);
+      assert.equal(pauses(), 0, 'a normal stop');
+      poller.continued();
+      await clock.advance(0);
+      poller.pauseRequested();
+      poller.continuedEvent(); // js-debug stepping: the debugger is alive, the stop will come
+      await clock.advance(1000);
+      assert.equal(pauses(), 0);
+    });
   });
 });
