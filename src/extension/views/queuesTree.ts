@@ -83,7 +83,9 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
       case 'queue': {
         const q = node.queue;
         const src = q ? this.model.source(q.session, q.source) : undefined;
-        return q ? queueChildren(q, src?.state === 'ended' ? (src.lastSeen ?? now) : now, src?.state !== 'live') : [];
+        // Wait times grow only while the program runs: paused or ended, they are as of that moment.
+        const at = !src || src.state === 'live' ? now : src.state === 'paused' ? (src.pausedAt ?? src.lastSeen) : src.lastSeen;
+        return q ? queueChildren(q, at, src?.state !== 'live') : [];
       }
       case 'items':
         return node.queue ? itemNodes(node.queue) : [];
