@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       const d = Math.max(0, Math.min(100, depth[q - 1] + Math.round((Math.random() - 0.5) * 6)));
       rows.push([q, d, Math.max(0, d - 2), d + 2, 3, 3]);
       depth[q - 1] = d;
-      ev.push({ type: 'counters', t, q, c: { puts: t / 30, gets: t / 30, blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 100, dropped: 0 }, unfinished: d });
+      ev.push({ type: 'counters', t, q, c: { puts: Math.floor(t / 30), gets: Math.floor(t / 30), blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 100, dropped: 0 }, unfinished: d });
     }
     ev.unshift({ type: 'samples', t, rows });
     if (Math.random() < 0.3) {
