@@ -136,7 +136,15 @@ export class DepthChart {
     } finally {
       this.programmatic--;
     }
-    const mode = this.following ? 'following live' : 'paused at a zoomed range (press Live to follow)';
+    // The page's state (main.ts sets data-status on <body>) words the caption.
+    const status = document.body.dataset.status;
+    const mode = !this.following
+      ? 'zoomed (press Live to follow)'
+      : status === 'paused'
+        ? 'up to the pause'
+        : status === 'ended' || status === 'replay'
+          ? 'up to the end'
+          : 'following live';
     const what = shape.kind === 'single' ? this.queues[0].info.name : `${this.queues.length} queues`;
     this.caption.textContent = `${what}: ${formatSessionTime(x0).slice(1)} to ${formatSessionTime(x1).slice(1)}, ${mode}`;
     this.host.setAttribute('aria-label', `Depth timeline of ${what} from ${formatSessionTime(x0)} to ${formatSessionTime(x1)}`);

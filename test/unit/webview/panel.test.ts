@@ -139,8 +139,11 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#status').textContent(), 'Paused');
     assert.match((await p.page.locator('#banner').textContent())!, /Paused\. The program is stopped in the debugger; this is its state at \+30\.1 s/);
     assert.deepEqual(await p.page.locator('#items-list li code').allTextContents(), q[0].items);
+    assert.match((await p.page.locator('#chart-caption').textContent())!, /up to the pause$/);
     assert.equal(await p.page.locator('#items-head').textContent(), 'First items of jobs (4 of 10)');
     assert.equal(await p.page.locator('#overview tr[data-key="q-jobs"] .q-preview').textContent(), 'next: { id: 1, url: "https://example.com/a" }, { id: 2 }, { id: 3 }, …');
+    fs.mkdirSync(artifacts, { recursive: true });
+    await p.page.screenshot({ path: path.join(artifacts, 'panel-paused-dark.png'), fullPage: true });
     // Paused clocks stand still.
     const t1 = await p.page.locator('#blocked-list .wait-time').first().textContent();
     await p.page.waitForTimeout(600); // longer than the 250 ms tick: a running clock would move
@@ -151,6 +154,7 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#status').textContent(), 'Ended');
     assert.match((await p.page.locator('#banner').textContent())!, /Session ended at \+31\.0 s\. The recorded timelines stay/);
     assert.equal(await p.page.locator('#items-list').isHidden(), true);
+    assert.match((await p.page.locator('#chart-caption').textContent())!, /up to the end$/);
     assert.ok((await inkedPixels(p.page, [0x37, 0x94, 0xff])) > 300, 'timeline still drawn');
   });
 
