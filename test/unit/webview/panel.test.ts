@@ -204,6 +204,23 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await following(), true);
   });
 
+  it('draws one combined chart of the listed queues, named in its legend', async () => {
+    p = await openPanel(browser);
+    await p.send(initMessage());
+    await settle(p.page);
+    await p.page.locator('#combined').click();
+    await settle(p.page);
+    assert.equal(await p.page.locator('#combined').getAttribute('aria-pressed'), 'true');
+    assert.equal(await p.page.locator('#detail-title').textContent(), 'Depth of the listed queues (4 of 4)');
+    const legend = await p.page.locator('#chart .u-legend .u-series .u-label').allTextContents();
+    assert.deepEqual(legend.slice(1), [XSS_NAME, 'jobs', 'results', 'urgent']);
+    assert.ok((await inkedPixels(p.page, [0x89, 0xd1, 0x85])) > 100, 'second queue drawn in charts-green');
+    await p.page.locator('#filter').fill('u');
+    await settle(p.page);
+    assert.deepEqual((await p.page.locator('#chart .u-legend .u-series .u-label').allTextContents()).slice(1), ['results', 'urgent'], 'follows the filter');
+    assert.equal(((await p.state()) as { combined: boolean }).combined, true);
+  });
+
   it('renders hostile strings as text and runs nothing', async () => {
     p = await openPanel(browser);
     const q = queues();
