@@ -19,6 +19,12 @@ export interface ModelWaiter {
   /** Epoch ms when the wait started. */
   readonly since: number;
   readonly site?: CallSite;
+  /**
+   * Known only from a snapshot, never announced by a 'wait' event. The hub reports a wait that
+   * ends within its short-wait threshold before a drain announced it only in 'shortWaits', with
+   * no 'waitEnd', so the store retires such waiters when a matching shortWaits count arrives.
+   */
+  readonly fromSnapshot?: boolean;
 }
 
 /** A wait that ended (kept in a short per-queue history). */

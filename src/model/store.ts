@@ -374,9 +374,12 @@ export class QueueModel implements Disposable {
       if (qs.site) q.site = qs.site;
       q.counters = { ...qs.counters };
       if (qs.shutdown && !q.shutdown) q.shutdown = 'graceful';
+      const known = new Map(q.waiters);
       q.waiters.clear();
       for (const w of [...qs.waiters].sort((a, b) => a.since - b.since)) {
-        q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: w.site });
+        const before = known.get(w.w);
+        const announced = before !== undefined && !before.fromSnapshot;
+        q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: w.site, fromSnapshot: !announced });
       }
       q.items = [...qs.items];
       q.itemsAt = at;
@@ -449,6 +452,15 @@ export class QueueModel implements Disposable {
       case 'shortWaits': {
         const q = this.ensureQueue(src, e.q, at, changes);
         const stats = q.waitStats[e.role];
+        // Up to `count` of these short waits may be waiters we only saw in a snapshot: retire them.
+        let retire = e.count;
+        for (const w of q.waiters.values()) {
+          if (retire <= 0) break;
+          if (w.fromSnapshot && w.role === e.role) {
+            q.waiters.delete(w.id);
+            retire--;
+          }
+        }
         stats.count += e.count;
         stats.totalMs += e.totalMs;
         for (let i = 0; i < stats.hist.length && i < e.hist.length; i++) stats.hist[i] += e.hist[i];

@@ -169,3 +169,32 @@ describe('QueueModel', () => {
     assert.deepEqual(q.timeline.series().depth, [1]);
   });
 });
+
+describe('QueueModel: waiters known only from a snapshot', () => {
+  it('are retired by a shortWaits count of their role (the hub sends no waitEnd for them); announced ones are not', () => {
+    const model = new QueueModel();
+    const key = model.attach('S', attachInfo({
+      snapshot: snapshot(5, [
+        queueSnap(1, {
+          waiters: [
+            { w: 1, q: 1, role: 'get', since: 1, waitMs: 1 },
+            { w: 2, q: 1, role: 'put', since: 2, waitMs: 1 },
+          ],
+        }),
+      ]),
+    }));
+    const q = model.queue('S/4242:0/1')!;
+    assert.equal(q.waiters.get(1)!.fromSnapshot, true);
+    // w3 is announced by a drain; a later snapshot keeps it confirmed.
+    model.applyEvents('S', key, [{ type: 'wait', t: 6, q: 1, w: 3, role: 'get' }]);
+    model.applySnapshot('S', key, snapshot(7, [queueSnap(1, { waiters: [
+      { w: 1, q: 1, role: 'get', since: 1, waitMs: 6 },
+      { w: 2, q: 1, role: 'put', since: 2, waitMs: 5 },
+      { w: 3, q: 1, role: 'get', since: 6, waitMs: 1 },
+    ] })]));
+    assert.equal(q.waiters.get(3)!.fromSnapshot, false);
+    model.applyEvents('S', key, [{ type: 'shortWaits', t: 8, q: 1, role: 'get', count: 5, totalMs: 3, hist: [0, 5, 0, 0, 0, 0, 0] }]);
+    assert.deepEqual([...q.waiters.keys()], [2, 3], 'the unannounced consumer ended short; the producer and the announced one stay');
+    assert.equal(q.waitStats.get.count, 5);
+  });
+});
