@@ -130,6 +130,27 @@ export interface UpdateMessage {
 
 export type HostMessage = InitMessage | SessionsMessage | UpdateMessage;
 
+/** A queue's depth at the replay's time cursor (docs/RECORDING.md). */
+export interface CursorQueueInfo {
+  key: string;
+  /** Depth at the last sample at or before the cursor. */
+  depth: number;
+  /** Lowest and highest depth in the sampling interval that holds the cursor. */
+  min: number;
+  max: number;
+}
+
+/** host -> webview: the answer to a 'cursor' message (recording tools, not part of HostMessage). */
+export interface CursorStateMessage {
+  type: 'cursorState';
+  session: string;
+  /** Session ms of the cursor. */
+  t: number;
+  queues: CursorQueueInfo[];
+  /** Every wait in progress at the cursor. */
+  waiters: WaiterInfo[];
+}
+
 // ---------------------------------------------------------------------------
 // webview -> host
 // ---------------------------------------------------------------------------
@@ -153,7 +174,30 @@ export interface OpenSourceMessage {
   column: number;
 }
 
-export type WebviewMessage = ReadyMessage | SelectSessionMessage | OpenSourceMessage;
+/** Recording tools: what was going on at session time `t` of a replay (`start`: the session's epoch zero). */
+export interface CursorMessage {
+  type: 'cursor';
+  session: string;
+  start: number;
+  t: number;
+}
+
+/** Recording tools: save the current chart; `dataUrl` is a data:image/png;base64 URL (validated by the host). */
+export interface ExportPngMessage {
+  type: 'exportPng';
+  session: string;
+  /** Suggested file name (the queue's name). */
+  name: string;
+  dataUrl: string;
+}
+
+/** Recording tools: save this session's recording (the host asks where). */
+export interface SaveRecordingMessage {
+  type: 'saveRecording';
+  session: string;
+}
+
+export type WebviewMessage = ReadyMessage | SelectSessionMessage | OpenSourceMessage | CursorMessage | ExportPngMessage | SaveRecordingMessage;
 
 export type Validation = { ok: true; message: WebviewMessage } | { ok: false; error: string };
 
@@ -165,6 +209,9 @@ type Field = (v: unknown) => string | null; // null = fine, else the reason
 
 const str = (max: number): Field => (v) =>
   typeof v !== 'string' ? 'must be a string' : v.length === 0 ? 'must not be empty' : v.length > max ? `longer than ${max}` : null;
+const finite = (min: number): Field => (v) => (typeof v === 'number' && Number.isFinite(v) && v >= min ? null : `must be a finite number >= ${min}`);
+/** A PNG of a chart is at most a few MB; the host checks the content. */
+const MAX_DATA_URL = 30 * 1024 * 1024;
 const posInt: Field = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1e9 ? null : 'must be an integer >= 1');
 
 /** Per message type: required fields and optional fields. Unknown fields are an error. */
@@ -172,6 +219,9 @@ const SHAPES: Record<WebviewMessage['type'], { required: Record<string, Field>; 
   ready: { required: {}, optional: { session: str(MAX_ID) } },
   selectSession: { required: { session: str(MAX_ID) } },
   openSource: { required: { session: str(MAX_ID), file: str(MAX_PATH), line: posInt, column: posInt } },
+  cursor: { required: { session: str(MAX_ID), start: finite(0), t: finite(0) } },
+  exportPng: { required: { session: str(MAX_ID), name: str(MAX_ID), dataUrl: str(MAX_DATA_URL) } },
+  saveRecording: { required: { session: str(MAX_ID) } },
 };
 
 /**

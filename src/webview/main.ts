@@ -10,6 +10,7 @@ import { Overview, isFull } from './overview';
 import { Store, type Changes } from './store';
 import { LIVE_WINDOWS, restoreViewState, type ViewState } from './viewstate';
 import { WaiterLists, callSiteLabel } from './waiters';
+import { installRecordingTools } from './recordingTools';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -333,4 +334,5 @@ const root = document.getElementById('app');
 if (root) {
   const panel = new Panel(root);
   (window as unknown as { queuescopePanel: ReturnType<Panel['api']> }).queuescopePanel = panel.api();
+  installRecordingTools(panel.api());
 }

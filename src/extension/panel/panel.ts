@@ -5,6 +5,7 @@
 
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSourceMessage, type PanelMode } from '../../protocol/webview';
+import type { PanelRecordingTools } from '../recording/panelTools';
 import type { ExtensionServices } from '../services';
 import { openSite } from '../views/openSite';
 import { PanelFeed } from './feed';
@@ -48,6 +49,9 @@ export class QueueScopePanel implements vscode.Disposable {
     host.feed.select(session); // pinned: a live session starting later does not take over
     return host;
   }
+
+  /** Handlers of the recording tools' messages (set by the recording part, src/extension/recording). */
+  static recordingTools: PanelRecordingTools | undefined;
 
   /** The open panel, if any (extension-host tests). */
   static get instance(): QueueScopePanel | undefined {
@@ -107,6 +111,17 @@ export class QueueScopePanel implements vscode.Disposable {
         break;
       case 'openSource':
         void this.openSource(msg);
+        break;
+      case 'cursor': {
+        const state = QueueScopePanel.recordingTools?.cursor(msg);
+        if (state) void this.panel.webview.postMessage(state);
+        break;
+      }
+      case 'exportPng':
+        void QueueScopePanel.recordingTools?.exportPng(msg);
+        break;
+      case 'saveRecording':
+        void QueueScopePanel.recordingTools?.saveRecording(msg.session);
         break;
     }
   }

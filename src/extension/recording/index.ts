@@ -9,6 +9,8 @@ import { SessionRecorder } from '../../recording/sessionRecorder';
 import type { ExtensionServices } from '../services';
 import { registerRecordingCommands } from './commands';
 import { RecordingEditorProvider } from './editor';
+import { makePanelTools } from './panelTools';
+import { QueueScopePanel } from '../panel/panel';
 
 export function registerRecording(context: vscode.ExtensionContext, services: ExtensionServices): SessionRecorder {
   // Spools live in the extension's own storage; each activation uses its own files and
@@ -20,6 +22,9 @@ export function registerRecording(context: vscode.ExtensionContext, services: Ex
   const editor = new RecordingEditorProvider(services, recorder);
   RecordingEditorProvider.register(context, editor);
   registerRecordingCommands(context, { services, recorder, activeReplay: () => editor.active });
+  // The panel's Save / PNG / time-cursor messages (every panel: the main one and each recording editor's).
+  QueueScopePanel.recordingTools = makePanelTools(services, (session) => editor.waitIndex(session));
+  context.subscriptions.push({ dispose: () => (QueueScopePanel.recordingTools = undefined) });
   return recorder;
 }
 

@@ -48,6 +48,14 @@ describe('recording editor', function () {
     await frame.locator('#overview', { hasText: 'uploads' }).waitFor({ timeout: 20_000 });
     const status = (await frame.locator('#status').innerText()).toLowerCase();
     assert.match(status, /recording/, 'a replay, not a live session');
+    // The time cursor: the host answers with the depths and the waits in progress then.
+    const slider = frame.locator('#cursor-slider');
+    await slider.waitFor({ state: 'visible' });
+    const max = Number(await slider.getAttribute('max'));
+    await slider.fill(String(Math.round(max / 2)));
+    await frame.locator('#cursor-depths tr', { hasText: 'uploads' }).waitFor({ timeout: 20_000 });
+    // Half-way through, the producer is blocked on the full queue.
+    await frame.locator('#cursor-waiters li', { hasText: 'blocked put' }).first().waitFor({ timeout: 20_000 });
     await wb.page.waitForTimeout(500); // let the chart draw before the picture
     await wb.screenshot('recording-editor');
     assert.deepEqual(await wb.notifications(), [], 'no warning or error while opening a clean recording');
