@@ -97,6 +97,18 @@ export class WaitIndex {
     return out.sort((a, b) => a.since - b.since);
   }
 
+  /**
+   * Every indexed wait of one queue (`${src}/${q}`), oldest first; at most the `limit` most
+   * recent (a chart's step series of millions of waits would not help anyone).
+   */
+  ofQueue(queue: string, limit = 50_000): IndexedWait[] {
+    const id = this.queueIds.get(queue);
+    if (id === undefined) return [];
+    const rows: number[] = [];
+    for (let i = this.count - 1; i >= 0 && rows.length < limit; i--) if (this.queueIdx[i] === id) rows.push(i);
+    return rows.reverse().map((i) => this.row(i));
+  }
+
   private row(i: number): IndexedWait {
     const flags = this.flags[i];
     const wait: IndexedWait = { queue: this.queues[this.queueIdx[i]], w: this.waiterId[i], role: flags & 1 ? 'put' : 'get', since: this.since[i] };

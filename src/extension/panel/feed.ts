@@ -27,6 +27,11 @@ export interface FeedOptions {
   now?: () => number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
+  /**
+   * Every wait of a queue (epoch ms), when known: a replayed recording has them all, while
+   * the model keeps only the current and a few recent ones. Used for the wait-count steps.
+   */
+  waitHistory?: (queueKey: string) => Iterable<{ role: 'put' | 'get'; since: number; ended?: number }> | undefined;
 }
 
 /** Throughput is averaged over this window. */
@@ -49,6 +54,7 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export class PanelFeed {
   private readonly mode: PanelMode;
+  private readonly waitHistory: FeedOptions['waitHistory'];
   private readonly intervalMs: number;
   private readonly clock: () => number;
   private readonly setTimer: (fn: () => void, ms: number) => unknown;
@@ -75,6 +81,7 @@ export class PanelFeed {
 
   constructor(private readonly model: QueueModel, private readonly post: (msg: HostMessage) => void, o: FeedOptions = {}) {
     this.mode = o.mode ?? 'live';
+    this.waitHistory = o.waitHistory;
     this.intervalMs = o.intervalMs ?? 50;
     this.clock = o.now ?? Date.now;
     this.setTimer = o.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
@@ -394,8 +401,12 @@ export class PanelFeed {
       edges.push([from - start, d[0], d[1]]);
       if (to !== undefined) edges.push([to - start, -d[0], -d[1]]);
     };
-    for (const w of q.recentWaits) add(w.role, w.since, w.ended);
-    for (const w of q.waiters.values()) add(w.role, w.since);
+    const history = this.waitHistory?.(q.key);
+    if (history) for (const w of history) add(w.role, w.since, w.ended);
+    else {
+      for (const w of q.recentWaits) add(w.role, w.since, w.ended);
+      for (const w of q.waiters.values()) add(w.role, w.since);
+    }
     edges.sort((a, b) => a[0] - b[0]);
     // Levels can only be trusted relative to what we know: clamp at zero.
     const out: WaitCountChunk = { queue: q.key, t: [], put: [], get: [] };

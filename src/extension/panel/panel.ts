@@ -8,7 +8,7 @@ import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSou
 import type { PanelRecordingTools } from '../recording/panelTools';
 import type { ExtensionServices } from '../services';
 import { openSite } from '../views/openSite';
-import { PanelFeed } from './feed';
+import { PanelFeed, type FeedOptions } from './feed';
 import { buildPanelHtml, makeNonce } from './html';
 
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
@@ -44,8 +44,8 @@ export class QueueScopePanel implements vscode.Disposable {
    * Show one session in a webview panel VS Code created for us (the .qscope recording
    * editor), in replay mode. Not the singleton: each recording editor has its own.
    */
-  static showIn(panel: vscode.WebviewPanel, services: ExtensionServices, session: string): QueueScopePanel {
-    const host = new QueueScopePanel(panel, services, 'replay');
+  static showIn(panel: vscode.WebviewPanel, services: ExtensionServices, session: string, feed: Pick<FeedOptions, 'waitHistory'> = {}): QueueScopePanel {
+    const host = new QueueScopePanel(panel, services, 'replay', feed);
     host.feed.select(session); // pinned: a live session starting later does not take over
     return host;
   }
@@ -62,11 +62,12 @@ export class QueueScopePanel implements vscode.Disposable {
     readonly panel: vscode.WebviewPanel,
     private readonly services: ExtensionServices,
     mode: PanelMode = 'live',
+    feedOptions: Pick<FeedOptions, 'waitHistory'> = {},
   ) {
     const webview = panel.webview;
     webview.options = webviewOptions(services.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'queuescope-panel.svg');
-    this.feed = new PanelFeed(services.model, (msg) => this.post(msg), { mode });
+    this.feed = new PanelFeed(services.model, (msg) => this.post(msg), { mode, ...feedOptions });
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),

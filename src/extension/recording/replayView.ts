@@ -7,7 +7,11 @@ import type { ExtensionServices } from '../services';
 import type { LoadedRecording } from './load';
 
 export function showReplay(services: ExtensionServices, panel: vscode.WebviewPanel, loaded: LoadedRecording): QueueScopePanel {
-  return QueueScopePanel.showIn(panel, services, loaded.session);
+  // The recording has every wait: the chart's waiter counts come from it, not from the
+  // few recent waits the model keeps per queue.
+  const prefix = `${loaded.session}/`;
+  const waitHistory = (queueKey: string) => (queueKey.startsWith(prefix) ? loaded.waits.ofQueue(queueKey.slice(prefix.length)) : undefined);
+  return QueueScopePanel.showIn(panel, services, loaded.session, { waitHistory });
 }
 
 /** A page with one line of text and no script at all (while loading, or on failure). */

@@ -61,6 +61,17 @@ describe('wait index (time cursor)', () => {
     assert.deepEqual(index.at(origin + 30), []);
   });
 
+  it('lists the waits of one queue, oldest first, up to a limit of the most recent', () => {
+    const lines = syntheticRecording({ sources: 1, queues: 3, ticks: 300, seed: 9 });
+    const index = new WaitIndex();
+    index.push(lines);
+    const ids = lines.flatMap((l) => (l.type === 'wait' && l.q === 2 ? [l.w] : []));
+    assert.ok(ids.length > 10);
+    assert.deepEqual(index.ofQueue('4000:0/2').map((w) => w.w), ids);
+    assert.deepEqual(index.ofQueue('4000:0/2', 5).map((w) => w.w), ids.slice(-5));
+    assert.deepEqual(index.ofQueue('nope/1'), []);
+  });
+
   it('stays within its bound by dropping the oldest waits, and counts them', () => {
     const lines = syntheticRecording({ ticks: 2000, seed: 5 });
     const index = new WaitIndex(64);
