@@ -49,6 +49,7 @@ class Panel {
   private readonly detailTitle = el('h2', { class: 'detail-title', attrs: { id: 'detail-title' } });
   private readonly detailFacts = el('div', { class: 'detail-facts', attrs: { id: 'detail-facts' } });
   private pendingDetail = false;
+  private detail!: HTMLElement;
   private readonly listeners: ((msg: { type: string }) => void)[] = [];
 
   constructor(root: HTMLElement) {
@@ -111,13 +112,13 @@ class Panel {
       this.liveButton,
       this.extras,
     );
-    const detail = el(
+    const detail = (this.detail = el(
       'section',
       { class: 'detail', attrs: { 'aria-labelledby': 'detail-title' } },
       el('div', { class: 'detail-head' }, this.detailTitle, this.detailFacts),
       this.chart.root,
       this.waiters.root,
-    );
+    ));
     setChildren(root, [toolbar, this.banner, el('main', { class: 'layout' }, this.overview.root, detail)]);
     root.removeAttribute('aria-busy');
 
@@ -174,7 +175,7 @@ class Panel {
     if (this.store.sessionId) this.sessionPicker.value = this.store.sessionId;
     this.sessionPicker.hidden = sessions.length < 2;
     this.sessionName.hidden = sessions.length >= 2;
-    setText(this.sessionName, this.store.session()?.name ?? (sessions.length ? '' : 'No debug session'));
+    setText(this.sessionName, this.store.session()?.name ?? '');
   }
 
   private renderStatus(): void {
@@ -187,7 +188,7 @@ class Panel {
     const ic = { none: 'circle-slash', running: 'record', paused: 'debug-pause', ended: 'debug-stop', replay: 'history' }[status];
     setChildren(this.statusBadge, [icon(ic), label]);
     this.statusBadge.className = `status s-${status}`;
-    setText(this.sessionName, s.session()?.name ?? (s.sessions.length ? '' : 'No debug session'));
+    setText(this.sessionName, s.session()?.name ?? '');
 
     const lines: Node[] = [];
     const at = formatSessionTime(s.now());
@@ -208,7 +209,11 @@ class Panel {
   }
 
   private renderOverview(changed: Iterable<string> | 'all'): void {
+    this.overview.noQueuesText = this.store.sessionId
+      ? 'No queues yet. Queues appear here as soon as the program creates them.'
+      : 'No debug session yet. Start debugging a Node.js program that uses the QueueScope queue library (or run "QueueScope: Launch Sample Scenario…"): its queues appear here.';
     this.overview.render(this.store.queues, changed, this.view.queue);
+    this.detail.hidden = this.store.queues.size === 0;
     // Keep a selection: the remembered queue if it still exists, else the first listed.
     if (!this.view.queue || !this.store.queues.has(this.view.queue)) {
       const first = this.overview.visibleKeys()[0];

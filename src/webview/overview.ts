@@ -87,6 +87,8 @@ export class Overview {
   private readonly empty: HTMLElement;
   private order: string[] = [];
   private selected: string | undefined;
+  /** What the empty overview says (main.ts words it for "no session at all"). */
+  noQueuesText = 'No queues yet. Queues appear here as soon as the program creates them.';
 
   constructor(private readonly view: ViewState, private readonly cb: OverviewCallbacks) {
     this.tbody = el('tbody');
@@ -173,7 +175,7 @@ export class Overview {
       this.order = order;
     }
     this.setSelected(selected);
-    const emptyText = queues.size === 0 ? 'No queues yet. Queues appear here as soon as the program creates them.' : order.length === 0 ? 'No queue matches the filter.' : '';
+    const emptyText = queues.size === 0 ? this.noQueuesText : order.length === 0 ? 'No queue matches the filter.' : '';
     setText(this.empty, emptyText);
     this.empty.hidden = !emptyText;
   }

@@ -61,6 +61,19 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#overview-empty').isHidden(), true);
   });
 
+  it('says how to get started when there is no session', async () => {
+    p = await openPanel(browser);
+    await p.send({ type: 'init', mode: 'live', sessions: [], session: null });
+    await settle(p.page);
+    assert.equal(await p.page.locator('#status').textContent(), 'No session');
+    assert.match((await p.page.locator('#overview-empty').textContent())!, /^No debug session yet\. Start debugging a Node\.js program/);
+    assert.equal(await p.page.locator('section.detail').isHidden(), true);
+    await p.send(initMessage());
+    await settle(p.page);
+    assert.equal(await p.page.locator('section.detail').isHidden(), false);
+    assert.equal(await p.page.locator('#overview-empty').isHidden(), true);
+  });
+
   it('draws the selected queue\'s depth timeline on the chart canvas', async () => {
     p = await openPanel(browser, { theme: 'dark' });
     assert.equal(await inkedPixels(p.page), 0, 'nothing drawn before data');

@@ -71,4 +71,20 @@ describe('QueueScope panel with a live debug session', function () {
     assert.equal(await after.locator('#overview tbody tr', { hasText: 'orders' }).count(), 1, 'the recorded queue stays');
     await wb.screenshot('panel-ended');
   });
+
+  it('comes back after a window reload (serializer) with its view state', async () => {
+    assert.ok(wb);
+    const { frame } = await wb.webviewElement('#filter');
+    await frame.locator('#filter').fill('ord');
+    // setState runs on input; give the workbench a moment to persist webview state before reloading.
+    await frame.waitForFunction(() => (document.getElementById('filter') as HTMLInputElement).value === 'ord');
+    const loaded = wb.page.waitForEvent('load');
+    await wb.runCommand('Developer: Reload Window');
+    await loaded;
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await wb.page.locator('.tabs-container .tab', { hasText: 'QueueScope' }).first().waitFor({ timeout: 30_000 });
+    const { frame: revived } = await wb.webviewElement('#filter', 60_000);
+    await revived.waitForFunction(() => (document.getElementById('filter') as HTMLInputElement | null)?.value === 'ord', undefined, { timeout: 30_000 });
+    await wb.screenshot('panel-revived');
+  });
 });
