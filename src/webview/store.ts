@@ -64,7 +64,8 @@ export class Store {
           ch.status = true;
         }
         for (const q of msg.queues) {
-          this.queues.set(q.key, q);
+          const prev = this.queues.get(q.key);
+          this.queues.set(q.key, !q.site && prev?.site ? { ...q, site: prev.site } : q);
           ch.queues.add(q.key);
         }
         for (const key of msg.removed) {

@@ -73,6 +73,13 @@ describe('PanelFeed', () => {
     assert.deepEqual([q.name, q.size, q.maxsize, q.blocked, q.waiting, q.source, q.putRate], ['jobs', 2, 2, 1, 0, 'pid 42', 1]);
     assert.deepEqual(s.waiters, [{ id: '42:0/7', queue: 's1/42:0/1', role: 'put', since: 250, site: site(9) }]);
     assert.deepEqual(s.waitCounts, [{ queue: 's1/42:0/1', t: [250], put: [1], get: [0] }]);
+    assert.deepEqual(q.site, site(1));
+    // The creation site went out with the init: later updates leave it out.
+    h.events([{ type: 'samples', t: 1100, rows: [[1, 1, 1, 2, 0, 1]] }]);
+    h.advance(100);
+    const u = h.sent.at(-1) as UpdateMessage;
+    assert.equal(u.queues[0].size, 1);
+    assert.equal(u.queues[0].site, undefined);
   });
 
   it('then sends only new samples, at most one message per 50 ms', () => {

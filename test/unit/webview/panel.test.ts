@@ -110,6 +110,8 @@ describe('panel webview (Chromium)', function () {
     await settle(p.page);
     assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (3)');
     assert.match((await p.page.locator('#blocked-list li').nth(2).textContent())!, /burst \(pipeline\.js:43:5\)/);
+    // That update carried no creation site: the one known stays.
+    assert.match((await p.page.locator('#detail-facts button.site').textContent())!, /created at pipeline\.js:10:11/);
     // Its clock runs on the client: wait for the text to change.
     const timeOf = () => p.page.locator('#blocked-list li .wait-time').nth(0).textContent();
     const before = await timeOf();
