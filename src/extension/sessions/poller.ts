@@ -227,7 +227,12 @@ export class SessionPoller {
    */
   continuedEvent(): void {
     if (this.stateValue === 'paused') this.continued();
-    else if (this.halted) this.debuggerBusy = true; // stepping out of skipped code after a pause
+    else if (this.halted) {
+      // js-debug is stepping out of skipped code after a pause (a step every ~45 ms, sometimes
+      // for seconds): the stop is coming, so keep quiet and keep waiting for it.
+      this.debuggerBusy = true;
+      this.armPauseGrace();
+    }
   }
 
   /** The debuggee runs again. */

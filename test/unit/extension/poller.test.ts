@@ -312,6 +312,15 @@ describe('SessionPoller', () => {
       poller.continuedEvent(); // js-debug stepping: the debugger is alive, the stop will come
       await clock.advance(1000);
       assert.equal(pauses(), 0);
+      // Stepping that goes on for seconds keeps polling off (each 'continued' re-arms the grace).
+      const drains = session.count('drain');
+      for (let i = 0; i < 10; i++) {
+        await clock.advance(1000);
+        poller.continuedEvent();
+      }
+      assert.equal(session.count('drain'), drains);
+      await clock.advance(5000);
+      assert.equal(session.count('drain'), drains + 1, 'the grace still ends a pause that never stops');
     });
   });
 });
