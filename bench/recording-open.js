@@ -34,12 +34,16 @@ async function child(file, mode) {
   delay.enable();
   const model = new lib.QueueModel();
   const feed = new lib.ModelFeed(model, 'bench', path.basename(file));
+  const waits = new lib.WaitIndex();
   let lines = 0;
   const start = process.hrtime.bigint();
   const result = await lib.readRecording(file, {
     onLines: (batch) => {
       lines += batch.length;
-      if (mode === 'feed') return feed.pushSliced(batch); // as the custom editor does
+      if (mode !== 'feed') return undefined;
+      // As the custom editor does: the wait index for the time cursor, the model in time slices.
+      waits.push(batch);
+      return feed.pushSliced(batch);
     },
   });
   if (mode === 'feed') feed.finish();
@@ -55,6 +59,7 @@ async function child(file, mode) {
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       maxStallMs: delay.max / 1e6,
       queues: memory.queues,
+      waits: waits.size,
       modelMb: memory.bytes / 1024 / 1024,
     }),
   );
@@ -71,6 +76,7 @@ function bundle() {
     [
       `export { readRecording } from ${JSON.stringify(path.join(root, 'src/recording/reader'))};`,
       `export { ModelFeed } from ${JSON.stringify(path.join(root, 'src/recording/modelFeed'))};`,
+      `export { WaitIndex } from ${JSON.stringify(path.join(root, 'src/recording/waitIndex'))};`,
       `export { QueueModel } from ${JSON.stringify(path.join(root, 'src/model'))};`,
     ].join('\n'),
   );
@@ -170,7 +176,7 @@ function main() {
   console.log(`gzip copy: ${(gzBytes / 1048576).toFixed(1)} MB in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
 
   console.log(`${runs} run(s) each, ${require('node:os').cpus().length} CPUs, load average ${require('node:os').loadavg()[0].toFixed(1)}\n`);
-  console.log('| file | mode | open time (median) | MB/s (file) | lines/s | peak RSS (max) | longest event-loop stall (max) | model timelines |');
+  console.log('| file | mode | open time (median) | MB/s (file) | lines/s | peak RSS (max) | longest event-loop stall (max) | model timelines; wait index |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const [label, file, size] of [['plain', plain, made.bytes], ['gzip', gz, gzBytes]]) {
     for (const mode of ['read', 'feed']) {
@@ -185,7 +191,7 @@ function main() {
         `${Math.round(r.lines / (r.ms / 1000)).toLocaleString('en-US')}`,
         `${r.maxRssMb.toFixed(0)} MB`,
         `${r.maxStallMs.toFixed(0)} ms`,
-        mode === 'feed' ? `${r.queues} queues, ${r.modelMb.toFixed(1)} MB` : '-',
+        mode === 'feed' ? `${r.queues} queues, ${r.modelMb.toFixed(1)} MB; ${r.waits.toLocaleString('en-US')} waits indexed` : '-',
       ];
       console.log(`| ${row.join(' | ')} |`);
       if (r.lines !== made.lines || r.warnings) console.log(`  (read ${r.lines} of ${made.lines} lines, ${r.warnings} warnings)`);
