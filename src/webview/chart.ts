@@ -30,8 +30,6 @@ export interface ChartCallbacks {
   /** The visible range changed by user action (persist it). */
   zoomChanged(): void;
   now(): number;
-  /** Session ended: no tail beyond the last sample. */
-  ended(): boolean;
 }
 
 type Shape = { kind: 'single'; bounded: boolean } | { kind: 'combined'; keys: string[] };
@@ -157,7 +155,9 @@ export class DepthChart {
 
   private data(shape: Shape, x0: number, x1: number): uPlot.AlignedData {
     const buckets = Math.max(50, Math.floor(this.width / 2));
-    const tail = this.cb.ended() ? undefined : Math.min(x1, this.cb.now());
+    // The last depth holds until "now" (the pause, or the end of an ended session): extend it,
+    // or a queue that changed once would be a single point, which draws nothing.
+    const tail = Math.min(x1, this.cb.now());
     if (shape.kind === 'single') {
       const q = this.queues[0];
       const d = q.depth ? downsample(q.depth, x0, x1, buckets, tail) : { t: [], depth: [], min: [], max: [] };

@@ -64,7 +64,6 @@ class Panel {
       followChanged: () => this.renderLiveButton(),
       zoomChanged: () => this.save(),
       now: () => this.store.now(),
-      ended: () => this.store.status === 'ended',
     });
     this.waiters = new WaiterLists({ openSource: (site) => this.openSource(site), now: () => this.store.now() });
 

@@ -173,6 +173,14 @@ describe('panel webview (Chromium)', function () {
     assert.ok((await inkedPixels(p.page, [0x37, 0x94, 0xff])) > 300, 'timeline still drawn');
   });
 
+  it('keeps drawing, after the end, a queue that changed only once', async () => {
+    p = await openPanel(browser);
+    const only = queue('q-once', 'once', { maxsize: 3, size: 3, counters: { puts: 3, gets: 0, blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 3, dropped: 0 } });
+    await p.send(initMessage({ sessions: [sessionInfo({ status: 'ended' })], session: { id: SESSION, status: 'ended', now: 7800, queues: [only], waiters: [], series: [{ queue: 'q-once', t: [40], depth: [3], min: [0], max: [3] }], waitCounts: [], dropped: 0 } }));
+    await settle(p.page);
+    assert.ok((await inkedPixels(p.page, [0x37, 0x94, 0xff])) > 300, 'the depth line runs from its one sample to the end');
+  });
+
   it('zoom (drag, wheel, double-click) pauses following; Live resumes it', async () => {
     p = await openPanel(browser);
     await p.send(initMessage());
