@@ -34,6 +34,9 @@ export interface FeedOptions {
   waitHistory?: (queueKey: string) => Iterable<{ role: 'put' | 'get'; since: number; ended?: number }> | undefined;
 }
 
+/** Waiter-count steps kept per queue for re-inits. */
+const MAX_KEPT_STEPS = 8192;
+
 /** Throughput is averaged over this window. */
 const RATE_WINDOW_MS = 2000;
 
@@ -78,6 +81,8 @@ export class PanelFeed {
   private lastSessions = '';
   /** Ids of the waiters as last sent, to leave an unchanged list out. */
   private lastWaiters = '';
+  /** Waiter-count steps sent per queue, so a re-init (the page reloaded) shows what was seen live. */
+  private readonly sentCounts = new Map<string, WaitCountChunk>();
   /** Call-site files the model has reported per session (what openSource may open). */
   private readonly sites = new Map<string, Set<string>>();
 
@@ -208,6 +213,8 @@ export class PanelFeed {
     const series: SeriesChunk[] = [];
     const waitCounts: WaitCountChunk[] = [];
     const removed: string[] = [];
+    if (this.statusDirty) for (const src of s.sources.values()) for (const q of src.queues.values()) this.dirty.add(q.key);
+    const endAt = s.state === 'ended' ? now : undefined;
     const rateCheck = new Set(this.dirty);
     for (const [key, c] of this.cursors) if (c.putRate > 0 || c.getRate > 0) rateCheck.add(key);
     const paused = s.state === 'paused';
@@ -229,7 +236,7 @@ export class PanelFeed {
           series.push(this.chunk(q.key, read.samples, start));
           for (let i = 0; i < read.samples.t.length; i++) cur.recent.push({ t: read.samples.t[i], puts: read.samples.puts[i], gets: read.samples.gets[i] });
         }
-        const wc = this.countsSince(q, cur, start);
+        const wc = this.countChunk(q, cur, start, endAt);
         if (wc) waitCounts.push(wc);
       }
       const rateChanged = this.updateRates(cur, start + now);
@@ -320,7 +327,7 @@ export class PanelFeed {
         this.updateRates(cur, now);
         this.cursors.set(q.key, cur);
         if (all.t.length) series.push(this.chunk(q.key, all, start));
-        const wc = this.countsSince(q, cur, start);
+        const wc = this.countChunk(q, cur, start, s.state === 'ended' ? now - start : undefined);
         if (wc) waitCounts.push(wc);
         queues.push(this.queueInfo(src, q, cur, paused));
       }
@@ -396,7 +403,35 @@ export class PanelFeed {
    * Steps of the waiter counts after the last one sent. The model keeps the current waiters
    * and the last few ended waits per queue; their intervals give the step function.
    */
-  private countsSince(q: ModelQueue, cur: QueueCursor, start: number): WaitCountChunk | null {
+  /** Wait-count steps to send: after an init, what was sent before (kept here) plus anything new. */
+  private countChunk(q: ModelQueue, cur: QueueCursor, start: number, endAt: number | undefined): WaitCountChunk | null {
+    let prefix: WaitCountChunk | undefined;
+    const kept = this.sentCounts.get(q.key);
+    if (!Number.isFinite(cur.countT) && kept && kept.t.length) {
+      prefix = { queue: q.key, t: [...kept.t], put: [...kept.put], get: [...kept.get] };
+      cur.countT = kept.t[kept.t.length - 1];
+      cur.countPut = kept.put[kept.put.length - 1];
+      cur.countGet = kept.get[kept.get.length - 1];
+    }
+    const fresh = this.countsSince(q, cur, start, endAt);
+    if (fresh) {
+      const k = kept ?? { queue: q.key, t: [], put: [], get: [] };
+      k.t.push(...fresh.t);
+      k.put.push(...fresh.put);
+      k.get.push(...fresh.get);
+      if (k.t.length > MAX_KEPT_STEPS) for (const col of [k.t, k.put, k.get]) col.splice(0, col.length - MAX_KEPT_STEPS);
+      this.sentCounts.set(q.key, k);
+    }
+    if (!prefix) return fresh;
+    if (fresh) {
+      prefix.t.push(...fresh.t);
+      prefix.put.push(...fresh.put);
+      prefix.get.push(...fresh.get);
+    }
+    return prefix;
+  }
+
+  private countsSince(q: ModelQueue, cur: QueueCursor, start: number, endAt?: number): WaitCountChunk | null {
     const edges: [number, number, number][] = []; // [t, dPut, dGet]
     const add = (role: 'put' | 'get', from: number, to?: number) => {
       const d: [number, number] = role === 'put' ? [1, 0] : [0, 1];
@@ -427,11 +462,23 @@ export class PanelFeed {
         out.get.push(get);
       }
     }
-    // A wait reported late (it began before the last step we sent): correct the level at the cursor.
-    if (Number.isFinite(cur.countT) && (levelAtCursor[0] !== cur.countPut || levelAtCursor[1] !== cur.countGet)) {
-      out.t.unshift(round1(cur.countT));
-      out.put.unshift(levelAtCursor[0]);
-      out.get.unshift(levelAtCursor[1]);
+    if (endAt === undefined) {
+      // A wait reported late (it began before the last step we sent): correct the level there.
+      if (Number.isFinite(cur.countT) && (levelAtCursor[0] !== cur.countPut || levelAtCursor[1] !== cur.countGet)) {
+        out.t.unshift(round1(cur.countT));
+        out.put.unshift(levelAtCursor[0]);
+        out.get.unshift(levelAtCursor[1]);
+      }
+    } else {
+      // Ended: the waits still open when the program ended end with it (the model forgets them).
+      const n = out.t.length;
+      const lastT = n ? out.t[n - 1] : cur.countT;
+      const open = n ? out.put[n - 1] + out.get[n - 1] : cur.countPut + cur.countGet;
+      if (open > 0 && endAt >= lastT) {
+        out.t.push(round1(endAt));
+        out.put.push(0);
+        out.get.push(0);
+      }
     }
     if (!out.t.length) return null;
     cur.countT = Math.max(cur.countT, out.t[out.t.length - 1]);

@@ -134,6 +134,23 @@ describe('PanelFeed', () => {
     assert.deepEqual([last.t, last.put, last.get], [[1500], [1], [1]]);
   });
 
+  it('keeps the waiter-count history over the end and a page reload', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'orders', kind: 'fifo', maxsize: 1, size: 1 }, { type: 'wait', t: 250, q: 1, w: 1, role: 'put' }]);
+    h.advance(300);
+    h.feed.ready();
+    h.advance(1700);
+    h.model.endSession('s1'); // the model forgets the producer still blocked at the end
+    h.advance(100);
+    const ended = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
+    assert.equal(ended.status, 'ended');
+    assert.deepEqual(ended.waitCounts, [{ queue: 's1/42:0/1', t: [2000], put: [0], get: [0] }], 'the wait ends with the session');
+    // The page reloads (hidden and shown again): the init carries what was seen live.
+    h.feed.ready();
+    const init = h.sent.at(-1) as InitMessage;
+    assert.deepEqual(init.session!.waitCounts, [{ queue: 's1/42:0/1', t: [250, 2000], put: [1, 0], get: [0, 0] }]);
+  });
+
   it('marks paused (with item previews) and ended', () => {
     const h = setup();
     h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
