@@ -58,6 +58,18 @@ describe('QueueScope panel with a live debug session', function () {
     await frame.locator('#chart-caption', { hasText: /to ([4-9]|\d\d)\.\d s, following live/ }).waitFor({ timeout: 30_000 });
     await wb.screenshot('panel-live');
 
+    // Messages the host must refuse: a wrong shape, and a file that is no call site of the session.
+    await frame.evaluate(() => {
+      const api = (window as unknown as { queuescopePanel: { post(m: unknown): void; sessionId(): string | null } }).queuescopePanel;
+      api.post({ type: 'runCommand', command: 'workbench.action.terminal.new' });
+      api.post({ type: 'openSource', session: api.sessionId(), file: '/etc/passwd', line: 1, column: 1 });
+    });
+    await wb.runCommand('QueueScope: Show Log');
+    const log = wb.page.locator('.panel .monaco-editor .view-lines');
+    await log.filter({ hasText: 'panel: ignored a message from the webview: unknown message type "runCommand"' }).waitFor({ timeout: 20_000 });
+    await log.filter({ hasText: 'panel: refused to open "/etc/passwd": not a call site of session' }).waitFor({ timeout: 20_000 });
+    assert.equal(await wb.page.locator('.tabs-container .tab', { hasText: 'passwd' }).count(), 0);
+
     // The call site opens app.js (the host checked it is a call site of this session).
     await site.click();
     await wb.page.locator('.tabs-container .tab', { hasText: 'app.js' }).first().waitFor({ timeout: 20_000 });
