@@ -10,10 +10,9 @@
 // event-loop stall (what the extension host would feel). The reader and model are bundled
 // from src/ with esbuild into .tmp/bench-recording/.
 
-const { spawnSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
-const zlib = require('node:zlib');
 
 const root = path.join(__dirname, '..');
 const work = path.join(root, '.tmp', 'bench-recording');
@@ -36,10 +35,16 @@ async function child(file, mode) {
   const feed = new lib.ModelFeed(model, 'bench', path.basename(file));
   const waits = new lib.WaitIndex();
   let lines = 0;
+  // Peak RSS sampled here: getrusage's maxrss survives exec on Linux, so in a spawned child
+  // it would include the parent's memory at fork time.
+  let peakRss = process.memoryUsage.rss();
+  const sampleRss = () => (peakRss = Math.max(peakRss, process.memoryUsage.rss()));
+  const sampler = setInterval(sampleRss, 20);
   const start = process.hrtime.bigint();
   const result = await lib.readRecording(file, {
     onLines: (batch) => {
       lines += batch.length;
+      sampleRss();
       if (mode !== 'feed') return undefined;
       // As the custom editor does: the wait index for the time cursor, the model in time slices.
       waits.push(batch);
@@ -48,6 +53,8 @@ async function child(file, mode) {
   });
   if (mode === 'feed') feed.finish();
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  sampleRss();
+  clearInterval(sampler);
   delay.disable();
   const memory = model.memoryStats();
   process.stdout.write(
@@ -56,7 +63,7 @@ async function child(file, mode) {
       lines,
       accepted: result.lines,
       warnings: result.warnings.length,
-      maxRssMb: process.resourceUsage().maxRSS / 1024,
+      maxRssMb: peakRss / 1024 / 1024,
       maxStallMs: delay.max / 1e6,
       queues: memory.queues,
       waits: waits.size,
@@ -150,8 +157,7 @@ function generate(file, mb) {
 }
 
 function gzipFile(from, to) {
-  const input = fs.readFileSync(from); // the parent may hold it; only the child's memory is measured
-  fs.writeFileSync(to, zlib.gzipSync(input, { level: 6 }));
+  execFileSync(process.execPath, ['-e', `require('node:stream').pipeline(require('node:fs').createReadStream(process.argv[1]), require('node:zlib').createGzip(), require('node:fs').createWriteStream(process.argv[2]), (e) => { if (e) throw e; })`, from, to]);
 }
 
 function run(file, mode) {

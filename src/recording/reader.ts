@@ -15,6 +15,9 @@ import { RecordingParser, type LineProblem } from './parser';
 /** Bytes read from disk per chunk. */
 const CHUNK_BYTES = 64 * 1024;
 
+/** Longest stretch of reading without giving the event loop a turn. */
+const YIELD_EVERY_MS = 8;
+
 /** A file whose first this-many decoded bytes hold no header line is not a recording. */
 const HEADER_SNIFF_BYTES = 1024 * 1024;
 
@@ -61,12 +64,22 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   const totalBytes = options.length === undefined ? probed.totalBytes : Math.min(options.length, probed.totalBytes);
   if (totalBytes === 0) throw new RecordingError('empty', 'The recording is empty (0 bytes).');
 
-  const file = fs.createReadStream(path, { highWaterMark: CHUNK_BYTES, end: totalBytes - 1 });
-  // Z_SYNC_FLUSH at the end: a gzip file cut short by a crash yields what it holds
-  // instead of an "unexpected end of file" error, so the whole lines are kept.
-  const source = gzip
-    ? pipeline(file, zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: CHUNK_BYTES }), () => undefined)
-    : file;
+  // Plain files are read into one reused buffer: a stream would allocate a fresh buffer per
+  // chunk, and those pile up until a full GC (measured: RSS spikes to 250 MB on 200 MB).
+  // Gzip files go through zlib's stream, whose output chunks are small and short-lived.
+  const position = { bytesRead: 0 };
+  let file: fs.ReadStream | undefined;
+  let source: AsyncIterable<Buffer>;
+  if (gzip) {
+    file = fs.createReadStream(path, { highWaterMark: CHUNK_BYTES, end: totalBytes - 1 });
+    const counted = file;
+    counted.on('data', (chunk: Buffer | string) => (position.bytesRead += chunk.length));
+    // Z_SYNC_FLUSH at the end: a gzip file cut short by a crash yields what it holds
+    // instead of an "unexpected end of file" error, so the whole lines are kept.
+    source = pipeline(counted, zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: CHUNK_BYTES }), () => undefined);
+  } else {
+    source = readChunks(path, totalBytes, position);
+  }
 
   const splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
   const parser = new RecordingParser();
@@ -80,6 +93,9 @@ export async function readRecording(path: string, options: ReadOptions): Promise
     if (options.signal?.aborted) throw new RecordingError('cancelled', 'Reading the recording was cancelled.');
   };
 
+  // Chunks the stream already holds arrive as microtasks, without a turn of the event loop
+  // in between: yield one now and then so a big file never starves the host's other work.
+  let lastYield = performance.now();
   try {
     checkCancelled();
     for await (const chunk of source as AsyncIterable<Buffer>) {
@@ -94,10 +110,14 @@ export async function readRecording(path: string, options: ReadOptions): Promise
         throw notRecording();
       }
       await deliver(batch);
-      options.onProgress?.({ bytesRead: file.bytesRead, totalBytes, lines: parser.account.lines });
+      options.onProgress?.({ bytesRead: position.bytesRead, totalBytes, lines: parser.account.lines });
+      if (performance.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+      }
     }
   } catch (err) {
-    file.destroy();
+    file?.destroy();
     throw asRecordingError(err, path);
   }
 
@@ -143,6 +163,25 @@ export async function readRecordingLines(path: string, signal?: AbortSignal): Pr
   const lines: RecordingLine[] = [];
   const result = await readRecording(path, { onLines: (batch) => void lines.push(...batch), signal });
   return { lines, result };
+}
+
+/**
+ * The first `total` bytes of a file, CHUNK_BYTES at a time, always in the same buffer: the
+ * consumer must be done with a chunk (copy what it keeps) before asking for the next.
+ */
+async function* readChunks(path: string, total: number, position: { bytesRead: number }): AsyncGenerator<Buffer> {
+  const handle = await fs.promises.open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    while (position.bytesRead < total) {
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, total - position.bytesRead), position.bytesRead);
+      if (bytesRead === 0) break; // the file shrank
+      position.bytesRead += bytesRead;
+      yield buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 async function probeFile(path: string): Promise<{ totalBytes: number; gzip: boolean }> {
