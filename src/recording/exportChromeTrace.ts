@@ -48,6 +48,8 @@ interface SourceState {
   lanes: Map<number, Lane[]>;
   nextTid: number;
   open: Map<number, OpenWait>;
+  /** Queues already announced (created or in a snapshot). */
+  queues: Set<number>;
 }
 
 const WAIT_NAMES: Record<WaiterRoleWire | 'unknown', string> = { put: 'blocked put', get: 'waiting get', unknown: 'wait' };
@@ -77,11 +79,14 @@ export class ChromeTraceExporter implements LineExporter {
       case 'source': {
         const state = this.state(line.src, out);
         const t = this.context.time(line.src, line.snapshot?.t ?? line.info.now);
+        // A source announced again (the extension records each pause snapshot this way)
+        // adds a depth observation and waits not seen yet; its known queues are not new.
         for (const q of line.snapshot?.queues ?? []) {
-          this.lifecycle(state, t, `queue ${q.name} #${q.q}`, { kind: q.kind, maxsize: q.maxsize }, out);
+          if (!state.queues.has(q.q)) this.lifecycle(state, t, `queue ${q.name} #${q.q}`, { kind: q.kind, maxsize: q.maxsize }, out);
+          state.queues.add(q.q);
           this.depth(state, q.q, t, q.size, out);
           for (const w of q.waiters) {
-            state.open.set(w.w, { start: this.context.time(line.src, w.since), role: w.role, q: q.q, site: siteText(w.site) });
+            if (!state.open.has(w.w)) state.open.set(w.w, { start: this.context.time(line.src, w.since), role: w.role, q: q.q, site: siteText(w.site) });
           }
         }
         break;
@@ -89,6 +94,7 @@ export class ChromeTraceExporter implements LineExporter {
       case 'queue': {
         const state = this.state(line.src, out);
         const t = this.context.time(line.src, line.t);
+        state.queues.add(line.q);
         this.lifecycle(state, t, `queue ${line.name} #${line.q}`, { kind: line.kind, maxsize: line.maxsize, site: siteText(line.site) }, out);
         this.depth(state, line.q, t, line.size, out);
         break;
@@ -161,7 +167,7 @@ export class ChromeTraceExporter implements LineExporter {
   private addSource(entry: SourceEntry, out: ChromeTraceEvent[]): SourceState {
     const existing = this.states.get(entry.src);
     if (existing) return existing;
-    const state: SourceState = { pid: entry.index + 1, entry, lanes: new Map(), nextTid: 1, open: new Map() };
+    const state: SourceState = { pid: entry.index + 1, entry, lanes: new Map(), nextTid: 1, open: new Map(), queues: new Set() };
     this.states.set(entry.src, state);
     out.push(meta('process_name', state.pid, 0, { name: processName(entry.info) }));
     out.push(meta('process_sort_index', state.pid, 0, { sort_index: entry.index }));

@@ -30,6 +30,8 @@ const num = (n: number): string => String(Math.round(n * 1000) / 1000);
 export class CsvExporter implements LineExporter {
   readonly context = new RecordingContext();
   rows = 0;
+  /** `${src}/${q}` of queues that already have their first row. */
+  private readonly seen = new Set<string>();
 
   begin(): string {
     return CSV_COLUMNS.join(',') + '\r\n';
@@ -37,10 +39,19 @@ export class CsvExporter implements LineExporter {
 
   push(line: RecordingLine): string {
     this.context.observe(line);
-    if (line.type === 'queue') return this.row(line.src, line.t, [line.q, line.size, line.size, line.size, 0, 0]);
+    if (line.type === 'queue') {
+      this.seen.add(`${line.src}/${line.q}`);
+      return this.row(line.src, line.t, [line.q, line.size, line.size, line.size, 0, 0]);
+    }
     if (line.type === 'source' && line.snapshot) {
+      // A row for each queue alive when the source joined (not again for a later snapshot).
       let text = '';
-      for (const q of line.snapshot.queues) text += this.row(line.src, line.snapshot.t, [q.q, q.size, q.size, q.size, 0, 0]);
+      for (const q of line.snapshot.queues) {
+        const key = `${line.src}/${q.q}`;
+        if (this.seen.has(key)) continue;
+        this.seen.add(key);
+        text += this.row(line.src, line.snapshot.t, [q.q, q.size, q.size, q.size, 0, 0]);
+      }
       return text;
     }
     if (line.type !== 'samples') return '';

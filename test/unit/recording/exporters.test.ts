@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RecordingLine } from '../../../src/protocol/wire';
+import type { QueueSnapshot, RecordingLine, SourceInfo } from '../../../src/protocol/wire';
 import { ChromeTraceExporter } from '../../../src/recording/exportChromeTrace';
 import { CsvExporter, CSV_COLUMNS, csvQuote, csvText } from '../../../src/recording/exportCsv';
 import { exportLines } from '../../../src/recording/exporter';
@@ -80,6 +80,32 @@ describe('Chrome trace export', () => {
       ['jobs #7 depth', 1000, { depth: 0 }],
       ['jobs #7 depth', 3000, { depth: 1 }],
     ]);
+  });
+
+  it('treats a source announced again (a pause snapshot) as an observation, not as new queues', () => {
+    const [header, source] = syntheticRecording({ ticks: 0, queues: 0 });
+    const src = (source as { src: string }).src;
+    const info = (source as { info: SourceInfo }).info;
+    const snapQueue = (q: number, size: number, waiters: QueueSnapshot['waiters'] = []): QueueSnapshot => ({
+      q, name: `q${q}`, kind: 'fifo', maxsize: 0, size, shutdown: false, unfinished: 0, counters: { puts: 0, gets: 0, blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: size, dropped: 0 }, waiters, items: [],
+    });
+    const lines: RecordingLine[] = [
+      header,
+      { type: 'source', src, info, snapshot: { v: 1, t: 1, queues: [snapQueue(1, 2)] } },
+      { type: 'queue', src, t: 2, q: 2, name: 'q2', kind: 'fifo', maxsize: 0, size: 0 },
+      { type: 'wait', src, t: 3, q: 2, w: 7, role: 'get' },
+      { type: 'samples', src, t: 4, rows: [[1, 1, 1, 2, 0, 1]] },
+      { type: 'source', src, info, snapshot: { v: 1, t: 5, queues: [snapQueue(1, 1), snapQueue(2, 0, [{ w: 7, q: 2, role: 'get', since: 3, waitMs: 2 }])] } },
+      { type: 'waitEnd', src, t: 6, q: 2, w: 7, outcome: 'served', ms: 3 },
+    ];
+    const { problems, events } = checkTraceEventJson(exportLines(new ChromeTraceExporter(), lines));
+    assert.deepEqual(problems, []);
+    assert.deepEqual(events.filter((e) => e.ph === 'i').map((e) => e.name), ['queue q1 #1', 'queue q2 #2']);
+    const x = events.filter((e) => e.ph === 'X');
+    assert.equal(x.length, 1);
+    assert.deepEqual([x[0].ts, x[0].dur], [3000, 3000], 'the wait keeps its start from the wait event');
+    const csv = exportLines(new CsvExporter(), lines).trim().split('\r\n');
+    assert.deepEqual(csv.slice(1).map((r) => r.split(',').slice(0, 5).join(',')), ['1,4000:0,1,q1,2', '2,4000:0,2,q2,0', '4,4000:0,1,q1,1']);
   });
 
   it('streams a recording file to a trace file', async () => {
