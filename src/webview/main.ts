@@ -160,7 +160,10 @@ class Panel {
       this.renderDetail();
       return;
     }
-    if (ch.status) this.renderStatus();
+    if (ch.status) {
+      this.renderStatus();
+      this.renderLiveButton();
+    }
     if (ch.queues.size) this.renderOverview(ch.queues);
     const sel = this.view.queue;
     const detailChanged = ch.waiters || ch.status || (sel !== undefined && (ch.queues.has(sel) || ch.series.has(sel))) || this.view.combined || ch.queues.size > 0;
@@ -200,9 +203,12 @@ class Panel {
 
   private renderLiveButton(): void {
     const following = this.chart.following;
+    // A replay or an ended session has no "live": the same button follows the end of the data.
+    const live = this.store.mode === 'live' && this.store.status !== 'ended';
+    setChildren(this.liveButton, [icon(live ? 'pulse' : 'debug-step-over'), live ? 'Live' : 'To end']);
     this.liveButton.setAttribute('aria-pressed', String(following));
     this.liveButton.classList.toggle('active', following);
-    this.liveButton.title = following ? 'Following live' : 'Resume following live (L)';
+    this.liveButton.title = live ? (following ? 'Following live' : 'Resume following live (L)') : following ? 'Showing up to the end' : 'Show up to the end (L)';
     this.combinedToggle.setAttribute('aria-pressed', String(this.view.combined));
     this.combinedToggle.classList.toggle('active', this.view.combined);
   }

@@ -170,6 +170,7 @@ describe('panel webview (Chromium)', function () {
     assert.match((await p.page.locator('#banner').textContent())!, /Session ended at \+31\.0 s\. The recorded timelines stay/);
     assert.equal(await p.page.locator('#items-list').isHidden(), true);
     assert.match((await p.page.locator('#chart-caption').textContent())!, /up to the end$/);
+    assert.equal((await p.page.locator('#live').textContent())!.trim(), 'To end', 'no "Live" once the session ended');
     assert.ok((await inkedPixels(p.page, [0x37, 0x94, 0xff])) > 300, 'timeline still drawn');
   });
 
