@@ -24,6 +24,11 @@ export interface QueueProbe {
   waitEnd(token: unknown, outcome: WaitOutcome): void;
   /** The queue was shut down; `size` is the depth after (0 when immediate). */
   shutdown(immediate: boolean, size: number): void;
+  /**
+   * `taskDone()` was called, so the unfinished-task count changed. Optional: hubs from
+   * before it existed do not have it.
+   */
+  taskDone?(): void;
 }
 
 /** What the hub may read from a queue (for snapshots and registration). */

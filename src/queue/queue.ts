@@ -314,6 +314,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
   taskDone(): void {
     if (this.unfinished <= 0) throw new RangeError('taskDone() called too many times');
     this.unfinished--;
+    const probe = this.probe;
+    if (probe !== null && probe.taskDone !== undefined) probe.taskDone();
     if (this.unfinished === 0) this.releaseJoiners();
   }
 

@@ -171,6 +171,11 @@ export class QueueRecord implements QueueProbe {
     }
   }
 
+  /** The unfinished-task count changed: the next drain reports this queue's counters. */
+  taskDone(): void {
+    this.host.markChanged(this);
+  }
+
   private startWait(role: WaiterRole): WaiterRecord {
     const host = this.host;
     const t = now();

@@ -45,6 +45,20 @@ describe('trace: hub', () => {
     assert.deepEqual(rowsOf(drain(hub).events, q.id), [[q.id, 2, 1, 3, 2, 2]]);
   });
 
+  it('reports the unfinished-task count after taskDone() alone changed it', () => {
+    const hub = armedHub();
+    const q = traced(hub, new Queue<number>());
+    q.putNowait(1);
+    q.putNowait(2);
+    q.getNowait();
+    q.getNowait();
+    const counters = (b: DrainBatch) => b.events.filter((e) => e.type === 'counters' && e.q === q.id);
+    assert.deepEqual(counters(drain(hub)).map((e) => (e.type === 'counters' ? e.unfinished : -1)), [2]);
+    q.taskDone();
+    q.taskDone();
+    assert.deepEqual(counters(drain(hub)).map((e) => (e.type === 'counters' ? e.unfinished : -1)), [0]);
+  });
+
   it('a hand-off to a waiting getter counts a put and a get at depth 0', async () => {
     const hub = armedHub();
     const q = traced(hub, new Queue<number>());
