@@ -34,6 +34,8 @@ export interface ShutdownOptions {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/** readOptions() found nothing to reject. */
+const VALID: unique symbol = Symbol('valid');
 
 export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
   readonly id: number;
@@ -201,18 +203,11 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     let timeout = Infinity;
     let signal: AbortSignalLike | undefined;
     if (options !== undefined) {
-      // Validate before looking at the queue, so bad input fails the same way whether
-      // or not the call would have blocked.
-      if (options.timeout !== undefined) {
-        const t = checkTimeout(options.timeout);
-        if (typeof t !== 'number') return Promise.reject(t);
-        timeout = t;
-      }
-      signal = options.signal;
-      if (signal !== undefined && signal !== null) {
-        if (typeof signal.addEventListener !== 'function') return Promise.reject(new TypeError('signal must be an AbortSignal'));
-        if (signal.aborted) return Promise.reject(signal.reason);
-      } else signal = undefined;
+      const reason = this.readOptions(options);
+      if (reason !== VALID) return Promise.reject(reason);
+      timeout = this.optTimeout;
+      signal = this.optSignal;
+      this.optSignal = undefined; // do not keep the caller's signal alive
     }
     if (this.shut) return Promise.reject(new QueueShutDown());
     const getter = this.getters.head;
@@ -242,21 +237,43 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     let timeout = Infinity;
     let signal: AbortSignalLike | undefined;
     if (options !== undefined) {
-      if (options.timeout !== undefined) {
-        const t = checkTimeout(options.timeout);
-        if (typeof t !== 'number') return Promise.reject(t);
-        timeout = t;
-      }
-      signal = options.signal;
-      if (signal !== undefined && signal !== null) {
-        if (typeof signal.addEventListener !== 'function') return Promise.reject(new TypeError('signal must be an AbortSignal'));
-        if (signal.aborted) return Promise.reject(signal.reason);
-      } else signal = undefined;
+      const reason = this.readOptions(options);
+      if (reason !== VALID) return Promise.reject(reason);
+      timeout = this.optTimeout;
+      signal = this.optSignal;
+      this.optSignal = undefined; // do not keep the caller's signal alive
     }
     if (this._size() > 0) return Promise.resolve(this.take());
     if (this.shut) return Promise.reject(new QueueShutDown());
     if (timeout === 0) return Promise.reject(new QueueTimeout('get() timed out after 0 ms'));
     return this.block(this.getters, new Waiter<T>(), 'get', timeout, signal);
+  }
+
+  // Outputs of readOptions(): fields rather than a returned object, so a call with options
+  // allocates nothing on its fast path.
+  private optTimeout = Infinity;
+  private optSignal: AbortSignalLike | undefined = undefined;
+
+  /**
+   * Validate a call's options before it looks at the queue, so bad input fails the same
+   * way whether or not the call would have blocked. Returns VALID (and sets optTimeout /
+   * optSignal), or the reason to reject with: a TypeError, or an aborted signal's reason.
+   */
+  private readOptions(options: WaitOptions): unknown {
+    let timeout = Infinity;
+    if (options.timeout !== undefined) {
+      const t = checkTimeout(options.timeout);
+      if (typeof t !== 'number') return t;
+      timeout = t;
+    }
+    let signal = options.signal;
+    if (signal !== undefined && signal !== null) {
+      if (typeof signal.addEventListener !== 'function') return new TypeError('signal must be an AbortSignal');
+      if (signal.aborted) return signal.reason;
+    } else signal = undefined;
+    this.optTimeout = timeout;
+    this.optSignal = signal;
+    return VALID;
   }
 
   private block<R>(list: WaiterList<R>, w: Waiter<R>, role: 'put' | 'get', timeout: number, signal: AbortSignalLike | undefined): Promise<R> {

@@ -1,6 +1,8 @@
-// The VS Code part of `npm test`: the extension-host suite, then the UI tests, each in the real
-// VS Code server (installed on first use). Both tiers run even when the first fails.
-// QUEUESCOPE_SKIP_VSCODE=1 skips them for a quick local loop, but never when CI=true.
+// The test part of `npm test`: the unit tests (plain Node and real browser), then the
+// extension-host suite and the UI tests, each in the real VS Code server (installed on first
+// use). Every tier runs even when an earlier one fails, and the last line is the grand total,
+// `N passed, N failed`. QUEUESCOPE_SKIP_VSCODE=1 skips the VS Code tiers for a quick local
+// loop, but never when CI=true.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { projectRoot } from './config';
@@ -42,23 +44,30 @@ function runTier(name: string, command: string, args: string[]): Promise<TierRes
 }
 
 async function main(): Promise<number> {
-  const inCi = process.env.CI === 'true' || process.env.CI === '1';
-  if (process.env.QUEUESCOPE_SKIP_VSCODE === '1') {
-    if (!inCi) {
-      console.log('\nQUEUESCOPE_SKIP_VSCODE=1: skipping the extension-host and UI tests (never skipped when CI=true).');
-      return 0;
-    }
-    console.log('\nQUEUESCOPE_SKIP_VSCODE=1 is ignored because CI=true.');
-  }
-  install();
   const bin = (name: string) => path.join(projectRoot, 'node_modules/.bin', name);
-  const results = [
-    await runTier('extension-host tests', bin('tsx'), [path.join(projectRoot, 'test/vscode/run-suite.ts')]),
-    // Colours only for a terminal: CI=true makes mocha colour its output even into a log file.
-    await runTier('UI tests', bin('mocha'), ['--config', path.join(projectRoot, 'test/vscode/e2e/mocharc.json'), process.stdout.isTTY ? '--color' : '--no-color']),
-  ];
-  console.log('\n=== VS Code tiers');
-  for (const r of results) console.log(`${r.name}: ${r.counts} (${r.seconds.toFixed(1)} s${r.code ? `, exit code ${r.code}` : ''})`);
+  // Colours only for a terminal: CI=true makes mocha colour its output even into a log file.
+  const colour = process.stdout.isTTY ? '--color' : '--no-color';
+  const results = [await runTier('unit tests', bin('mocha'), [colour])];
+  const inCi = process.env.CI === 'true' || process.env.CI === '1';
+  if (process.env.QUEUESCOPE_SKIP_VSCODE === '1' && !inCi) {
+    console.log('\nQUEUESCOPE_SKIP_VSCODE=1: skipping the extension-host and UI tests (never skipped when CI=true).');
+  } else {
+    if (process.env.QUEUESCOPE_SKIP_VSCODE === '1') console.log('\nQUEUESCOPE_SKIP_VSCODE=1 is ignored because CI=true.');
+    install();
+    results.push(await runTier('extension-host tests', bin('tsx'), [path.join(projectRoot, 'test/vscode/run-suite.ts')]));
+    results.push(await runTier('UI tests', bin('mocha'), ['--config', path.join(projectRoot, 'test/vscode/e2e/mocharc.json'), colour]));
+  }
+  console.log('\n=== test tiers');
+  let passed = 0;
+  let failed = 0;
+  for (const r of results) {
+    console.log(`${r.name}: ${r.counts} (${r.seconds.toFixed(1)} s${r.code ? `, exit code ${r.code}` : ''})`);
+    const m = COUNTS_LINE.exec(r.counts.replace(/ \(no result\)$/, ''));
+    passed += m ? Number(m[1]) : 0;
+    failed += m ? Number(m[2]) : 1;
+    if (r.code !== 0 && m && Number(m[2]) === 0) failed++; // a tier that crashed after its tests
+  }
+  console.log(`${passed} passed, ${failed} failed`);
   return results.some((r) => r.code !== 0) ? 1 : 0;
 }
 
