@@ -3,6 +3,8 @@
 // the data is live or recorded) and read by the tree view, the status bar, the panel and
 // the exporters. Changes are announced through `onDidChange` with enough detail for an
 // incremental update (which queues got new samples: read them with timeline.readSince).
+// Each input call is also announced, once applied, through `onDidApplyInput` (the session
+// recorder writes its spool from these; the model itself knows nothing about recording).
 
 import { sourceKey, type AttachInfo, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
 import { Emitter, type Disposable } from './emitter';
@@ -38,6 +40,29 @@ export type ModelChange =
       /** Garbage-collected in the program (still in the model as history). */
       collected: number[];
     };
+
+/**
+ * One input call the model applied, announced by `onDidApplyInput`: the method's name as
+ * `kind`, its arguments, and the outcome where there is one. Only the outermost call is
+ * announced; what the model does to itself on the way (attach -> addSource -> applySnapshot,
+ * applyDrain -> applyEvents, endSession -> setSourceState) is part of it. clearEnded() is
+ * not an input of its own: it announces a removeSession per session it removes.
+ */
+export type ModelInput =
+  | { kind: 'openSession'; session: string; name: string; origin: ModelSession['origin']; started: number | undefined }
+  /** `source`: the key attach() returned. */
+  | { kind: 'attach'; session: string; info: AttachInfo; channel: string | undefined; source: string }
+  /** `source`: the key addSource() returned. */
+  | { kind: 'addSource'; session: string; info: SourceInfo; snapshot: Snapshot | undefined; channel: string | undefined; source: string }
+  | { kind: 'applyDrain'; session: string; source: string; batch: DrainBatch; outcome: DrainOutcome }
+  | { kind: 'applyEvents'; session: string; source: string; events: readonly WireEvent[] }
+  | { kind: 'applySnapshot'; session: string; source: string; snapshot: Snapshot; paused: boolean }
+  /** `previous`: the source's state before the call (undefined: no such source). */
+  | { kind: 'setSourceState'; session: string; source: string; state: RunState; previous: RunState | undefined }
+  /** `ended`: keys of the sources this call ended (those not ended already). */
+  | { kind: 'endSession'; session: string; at: number | undefined; ended: string[] }
+  /** `removed`: removeSession()'s result (false: no such session). */
+  | { kind: 'removeSession'; session: string; removed: boolean };
 
 /** Where the model reports problems with its input (the extension's output channel). */
 export interface ModelLog {
@@ -113,6 +138,7 @@ class ChangeSet {
 export class QueueModel implements Disposable {
   private readonly sessionMap = new Map<string, ModelSession>();
   private readonly emitter: Emitter<ModelChange>;
+  private readonly inputs: Emitter<ModelInput>;
   private retention: RetentionOptions;
   private readonly recentWaitsPerQueue: number;
   private readonly collectedPerSource: number;
@@ -121,6 +147,11 @@ export class QueueModel implements Disposable {
 
   /** Subscribe to changes. */
   readonly onDidChange: (listener: (change: ModelChange) => void) => Disposable;
+  /**
+   * Subscribe to input calls: fires once per call of an entry point from outside, after it
+   * was applied (and after the onDidChange events it caused). A throwing listener is logged.
+   */
+  readonly onDidApplyInput: (listener: (input: ModelInput) => void) => Disposable;
 
   constructor(options: ModelOptions = {}) {
     this.retention = options.retention ?? DEFAULT_RETENTION;
@@ -130,6 +161,8 @@ export class QueueModel implements Disposable {
     this.now = options.now ?? Date.now;
     this.emitter = new Emitter<ModelChange>((err) => this.log.warn(`model listener failed: ${String(err)}`));
     this.onDidChange = this.emitter.event;
+    this.inputs = new Emitter<ModelInput>((err) => this.log.warn(`model input listener failed: ${String(err)}`));
+    this.onDidApplyInput = this.inputs.event;
   }
 
   // -------------------------------------------------------------------------
@@ -207,6 +240,12 @@ export class QueueModel implements Disposable {
 
   /** Add a session (idempotent: an existing one is returned, renamed if `name` differs). */
   openSession(id: string, name: string, origin: ModelSession['origin'] = 'debug', started?: number): ModelSession {
+    const s = this.doOpenSession(id, name, origin, started);
+    this.inputs.fire({ kind: 'openSession', session: id, name, origin, started });
+    return s;
+  }
+
+  private doOpenSession(id: string, name: string, origin: ModelSession['origin'], started: number | undefined): ModelSession {
     let s = this.sessionMap.get(id);
     if (s) {
       if (s.name !== name) {
@@ -228,15 +267,22 @@ export class QueueModel implements Disposable {
    */
   attach(session: string, info: AttachInfo, channel?: string): string {
     const { snapshot, nextSeq, ...sourceInfo } = info;
-    const key = this.addSource(session, sourceInfo, snapshot, channel);
+    const key = this.doAddSource(session, sourceInfo, snapshot, channel);
     const src = this.source(session, key);
     if (src) src.nextSeq = nextSeq;
+    this.inputs.fire({ kind: 'attach', session, info, channel, source: key });
     return key;
   }
 
   /** Add a source (live attach or a recording's source line). Returns its key. */
   addSource(session: string, info: SourceInfo, snapshot?: Snapshot, channel?: string): string {
-    const s = this.sessionMap.get(session) ?? this.openSession(session, info.title || session);
+    const key = this.doAddSource(session, info, snapshot, channel);
+    this.inputs.fire({ kind: 'addSource', session, info, snapshot, channel, source: key });
+    return key;
+  }
+
+  private doAddSource(session: string, info: SourceInfo, snapshot: Snapshot | undefined, channel: string | undefined): string {
+    const s = this.sessionMap.get(session) ?? this.doOpenSession(session, info.title || session, 'debug', undefined);
     const key = sourceKey(info);
     let src = s.sources.get(key);
     if (src) {
@@ -262,16 +308,23 @@ export class QueueModel implements Disposable {
     if (s.state === 'ended') s.ended = undefined;
     this.refreshSessionState(s);
     this.emitter.fire({ kind: 'source', session, source: key });
-    if (snapshot) this.applySnapshot(session, key, snapshot, { paused: false });
+    if (snapshot) this.doApplySnapshot(session, key, snapshot, false);
     return key;
   }
 
   /** Mark a source live / paused / ended. */
   setSourceState(session: string, source: string, state: RunState): void {
+    const previous = this.doSetSourceState(session, source, state);
+    this.inputs.fire({ kind: 'setSourceState', session, source, state, previous });
+  }
+
+  /** Returns the source's state before (undefined: no such source). */
+  private doSetSourceState(session: string, source: string, state: RunState): RunState | undefined {
     const s = this.sessionMap.get(session);
     const src = s?.sources.get(source);
-    if (!s || !src || src.state === state) return;
-    if (src.state === 'ended' && state !== 'ended') return; // an ended realm does not come back
+    const previous = src?.state;
+    if (!s || !src || src.state === state) return previous;
+    if (src.state === 'ended' && state !== 'ended') return previous; // an ended realm does not come back
     src.state = state;
     if (state === 'ended') {
       src.channel = undefined;
@@ -279,23 +332,36 @@ export class QueueModel implements Disposable {
     }
     this.emitter.fire({ kind: 'source', session, source });
     this.refreshSessionState(s);
+    return previous;
   }
 
   /** The session ended: every source ends too; the data stays until removeSession(). */
   endSession(session: string, at?: number): void {
+    const ended = this.doEndSession(session, at);
+    this.inputs.fire({ kind: 'endSession', session, at, ended });
+  }
+
+  /** Returns the keys of the sources it ended. */
+  private doEndSession(session: string, at: number | undefined): string[] {
     const s = this.sessionMap.get(session);
-    if (!s || s.state === 'ended') return;
+    if (!s || s.state === 'ended') return [];
     s.ended = at ?? this.now();
     s.state = 'ended';
-    for (const src of s.sources.values()) this.setSourceState(session, src.key, 'ended');
+    const ended: string[] = [];
+    for (const src of s.sources.values()) {
+      const before = this.doSetSourceState(session, src.key, 'ended');
+      if (before !== 'ended') ended.push(src.key);
+    }
     this.emitter.fire({ kind: 'session', session });
+    return ended;
   }
 
   /** Forget a session and everything recorded in it. */
   removeSession(session: string): boolean {
-    if (!this.sessionMap.delete(session)) return false;
-    this.emitter.fire({ kind: 'session', session, removed: true });
-    return true;
+    const removed = this.sessionMap.delete(session);
+    if (removed) this.emitter.fire({ kind: 'session', session, removed: true });
+    this.inputs.fire({ kind: 'removeSession', session, removed });
+    return removed;
   }
 
   /** Forget every ended session; returns how many. */
@@ -315,6 +381,12 @@ export class QueueModel implements Disposable {
    * batch is applied (the absolute counters and depths it carries put the queues right again).
    */
   applyDrain(session: string, source: string, batch: DrainBatch): DrainOutcome {
+    const outcome = this.doApplyDrain(session, source, batch);
+    this.inputs.fire({ kind: 'applyDrain', session, source, batch, outcome });
+    return outcome;
+  }
+
+  private doApplyDrain(session: string, source: string, batch: DrainBatch): DrainOutcome {
     const src = this.source(session, source);
     if (!src) {
       this.log.warn(`drain for unknown source ${session}/${source} skipped`);
@@ -333,13 +405,18 @@ export class QueueModel implements Disposable {
     src.dropped = Math.max(src.dropped, batch.dropped);
     const skipped = (batch as { skipped?: number }).skipped;
     if (skipped) src.skippedEvents += skipped;
-    this.applyEvents(session, source, batch.events);
+    this.doApplyEvents(session, source, batch.events);
     src.lastSeen = src.info.origin + batch.t;
     return { applied: true, gap };
   }
 
   /** Apply events (from a drain batch or recording lines) to one source. */
   applyEvents(session: string, source: string, events: readonly WireEvent[]): void {
+    this.doApplyEvents(session, source, events);
+    this.inputs.fire({ kind: 'applyEvents', session, source, events });
+  }
+
+  private doApplyEvents(session: string, source: string, events: readonly WireEvent[]): void {
     const src = this.source(session, source);
     if (!src) {
       this.log.warn(`events for unknown source ${session}/${source} skipped`);
@@ -355,6 +432,12 @@ export class QueueModel implements Disposable {
    * and item previews. With `paused` (the default) the source is marked paused at it.
    */
   applySnapshot(session: string, source: string, snap: Snapshot, options: { paused?: boolean } = {}): void {
+    const paused = options.paused ?? true;
+    this.doApplySnapshot(session, source, snap, paused);
+    this.inputs.fire({ kind: 'applySnapshot', session, source, snapshot: snap, paused });
+  }
+
+  private doApplySnapshot(session: string, source: string, snap: Snapshot, paused: boolean): void {
     const src = this.source(session, source);
     if (!src) {
       this.log.warn(`snapshot for unknown source ${session}/${source} skipped`);
@@ -390,9 +473,9 @@ export class QueueModel implements Disposable {
       if (!present.has(q.id) && q.collected === undefined) this.collect(src, q, at, changes);
     }
     src.lastSeen = Math.max(src.lastSeen, at);
-    if (options.paused ?? true) {
+    if (paused) {
       src.pausedAt = at;
-      this.setSourceState(session, source, 'paused');
+      this.doSetSourceState(session, source, 'paused');
     }
     this.fireQueues(src, changes);
   }
@@ -553,6 +636,7 @@ export class QueueModel implements Disposable {
 
   dispose(): void {
     this.emitter.dispose();
+    this.inputs.dispose();
   }
 }
 

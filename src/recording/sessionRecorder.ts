@@ -2,21 +2,20 @@
 // write everything that was seen, not just what the model still holds (the model folds
 // old samples into coarser points to bound its memory).
 //
-// How: the recorder taps the model's input entry points (openSession, attach, addSource,
-// applyDrain, applyEvents, applySnapshot, setSourceState, endSession, removeSession). Each
-// outermost call is turned into recording lines after the model applied it and appended
-// to the session's spool file on disk (NDJSON, the .qscope format), so memory stays flat
-// however long the session runs. Replaying a spool through ModelFeed calls the same entry
-// points with the same data, which is what makes record -> save -> open exact.
-//
-// The tap wraps the methods of the model *instance*; calls the model makes to itself
-// (attach -> addSource, endSession -> setSourceState) are not recorded twice.
-// A hook in the model itself would be tidier; this keeps the model free of recording code.
+// How: the recorder listens to QueueModel.onDidApplyInput, which announces each outermost
+// call of the model's input entry points (openSession, attach, addSource, applyDrain,
+// applyEvents, applySnapshot, setSourceState, endSession, removeSession) once it was applied,
+// with its arguments and outcome; the model's calls to itself are not announced, so nothing
+// is recorded twice. Each input is turned into recording lines and appended to the session's
+// spool file on disk (NDJSON, the .qscope format), so memory stays flat however long the
+// session runs. Replaying a spool through ModelFeed calls the same entry points with the
+// same data, which is what makes record -> save -> open exact. The model only announces its
+// inputs; all recording code is here.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AttachInfo, DrainBatch, RecordingLine, Snapshot, SourceInfo, WireEvent } from '../protocol/wire';
-import type { QueueModel } from '../model';
+import type { RecordingLine, Snapshot, SourceInfo, WireEvent } from '../protocol/wire';
+import type { Disposable, ModelInput, QueueModel } from '../model';
 import { makeHeader } from './format';
 import { copyRecordingFile, type WriteOptions, type WriteResult } from './writer';
 
@@ -43,7 +42,7 @@ class Spool {
     private readonly onFull: () => void,
   ) {
     // Opened synchronously: the file exists at once, and a folder we cannot write to
-    // fails here (logged by the tap) instead of later on the stream.
+    // fails here (logged by the recorder) instead of later on the stream.
     this.out = fs.createWriteStream(file, { fd: fs.openSync(file, 'w') });
     this.out.on('error', () => undefined); // reported on flush()
   }
@@ -81,14 +80,11 @@ class Spool {
   }
 }
 
-type Method = 'openSession' | 'attach' | 'addSource' | 'applyDrain' | 'applyEvents' | 'applySnapshot' | 'setSourceState' | 'endSession' | 'removeSession';
-
 export class SessionRecorder {
   private readonly spools = new Map<string, Spool>();
   /** Sessions replayed from a file: saving them copies that file. */
   private readonly files = new Map<string, string>();
-  private readonly restore: (() => void)[] = [];
-  private depth = 0;
+  private readonly subscription: Disposable;
   private readonly maxBytes: number;
   private readonly log: (message: string) => void;
   private seq = 0;
@@ -100,7 +96,13 @@ export class SessionRecorder {
     this.maxBytes = options.maxBytes ?? 1024 * 1024 * 1024;
     this.log = options.log ?? (() => undefined);
     fs.mkdirSync(options.dir, { recursive: true });
-    this.install();
+    this.subscription = model.onDidApplyInput((input) => {
+      try {
+        this.record(input);
+      } catch (err) {
+        this.log(`recording: ${String(err)}`); // recording must never break the live model
+      }
+    });
   }
 
   /** Whether `session` can be saved (it has a spool or comes from a file). */
@@ -139,7 +141,7 @@ export class SessionRecorder {
 
   /** Unhooks the model and deletes every spool file. */
   async dispose(): Promise<void> {
-    for (const undo of this.restore.splice(0)) undo();
+    this.subscription.dispose();
     const spools = [...this.spools.values()];
     this.spools.clear();
     await Promise.all(spools.map((s) => s.close(true)));
@@ -147,70 +149,52 @@ export class SessionRecorder {
 
   // -------------------------------------------------------------------------
 
-  private install(): void {
-    const model = this.model as unknown as Record<Method, (...args: unknown[]) => unknown>;
-    const tap = (name: Method, record: (args: unknown[], result: unknown, before: unknown) => void, prepare?: (args: unknown[]) => unknown): void => {
-      const original = model[name];
-      model[name] = (...args: unknown[]): unknown => {
-        if (this.depth > 0) return original.apply(this.model, args);
-        const before = prepare?.(args);
-        this.depth++;
-        let result: unknown;
-        try {
-          result = original.apply(this.model, args);
-        } finally {
-          this.depth--;
-        }
-        try {
-          record(args, result, before);
-        } catch (err) {
-          this.log(`recording: ${String(err)}`); // recording must never break the live model
-        }
-        return result;
-      };
-      this.restore.push(() => {
-        model[name] = original;
-      });
-    };
-
-    tap('openSession', ([id, name, origin]) => this.start(id as string, name as string, origin as string | undefined));
-    tap('attach', ([session, info], key) => {
-      const { snapshot, nextSeq: _nextSeq, ...sourceInfo } = info as AttachInfo;
-      this.source(session as string, key as string, sourceInfo, snapshot);
-    });
-    tap('addSource', ([session, info, snapshot], key) => this.source(session as string, key as string, info as SourceInfo, snapshot as Snapshot | undefined));
-    tap('applyDrain', ([session, source, batch], outcome) => {
-      const b = batch as DrainBatch;
-      if (!(outcome as { applied?: boolean } | undefined)?.applied) return;
-      const lines = tagged(source as string, b.events);
-      const spool = this.spools.get(session as string);
-      if (spool?.droppedChanged(source as string, b.dropped)) lines.push({ type: 'dropped', src: source as string, t: b.t, total: b.dropped });
-      spool?.write(lines);
-    });
-    tap('applyEvents', ([session, source, events]) => this.spools.get(session as string)?.write(tagged(source as string, events as WireEvent[])));
-    tap('applySnapshot', ([session, source, snap]) => {
-      // A pause snapshot is recorded as the source announcing itself again with it.
-      const src = this.model.source(session as string, source as string);
-      if (src) this.spools.get(session as string)?.write([{ type: 'source', src: src.key, info: src.info, snapshot: snap as Snapshot }]);
-    });
-    tap(
-      'setSourceState',
-      ([session, source, state], _r, wasEnded) => {
-        if (state === 'ended' && wasEnded === false) this.end(session as string, [source as string]);
-      },
-      ([session, source]) => (this.model.source(session as string, source as string)?.state ?? 'ended') === 'ended',
-    );
-    tap(
-      'endSession',
-      ([session], _r, live) => this.end(session as string, live as string[]),
-      ([session]) => [...(this.model.session(session as string)?.sources.values() ?? [])].filter((s) => s.state !== 'ended').map((s) => s.key),
-    );
-    tap('removeSession', ([session]) => {
-      const spool = this.spools.get(session as string);
-      this.spools.delete(session as string);
-      this.files.delete(session as string);
-      void spool?.close(true);
-    });
+  /** Turns one applied model input into lines of its session's spool. */
+  private record(input: ModelInput): void {
+    switch (input.kind) {
+      case 'openSession':
+        this.start(input.session, input.name, input.origin);
+        break;
+      case 'attach': {
+        const { snapshot, nextSeq: _nextSeq, ...info } = input.info;
+        this.source(input.session, input.source, info, snapshot);
+        break;
+      }
+      case 'addSource':
+        this.source(input.session, input.source, input.info, input.snapshot);
+        break;
+      case 'applyDrain': {
+        if (!input.outcome.applied) return;
+        const { session, source, batch } = input;
+        const lines = tagged(source, batch.events);
+        const spool = this.spools.get(session);
+        if (spool?.droppedChanged(source, batch.dropped)) lines.push({ type: 'dropped', src: source, t: batch.t, total: batch.dropped });
+        spool?.write(lines);
+        break;
+      }
+      case 'applyEvents':
+        this.spools.get(input.session)?.write(tagged(input.source, input.events));
+        break;
+      case 'applySnapshot': {
+        // A pause snapshot is recorded as the source announcing itself again with it.
+        const src = this.model.source(input.session, input.source);
+        if (src) this.spools.get(input.session)?.write([{ type: 'source', src: src.key, info: src.info, snapshot: input.snapshot }]);
+        break;
+      }
+      case 'setSourceState':
+        if (input.state === 'ended' && input.previous !== undefined && input.previous !== 'ended') this.end(input.session, [input.source]);
+        break;
+      case 'endSession':
+        this.end(input.session, input.ended);
+        break;
+      case 'removeSession': {
+        const spool = this.spools.get(input.session);
+        this.spools.delete(input.session);
+        this.files.delete(input.session);
+        void spool?.close(true);
+        break;
+      }
+    }
   }
 
   private start(session: string, name: string, origin?: string): void {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { QueueModel, type ModelChange } from '../../../src/model';
+import { QueueModel, type ModelChange, type ModelInput } from '../../../src/model';
 import { attachInfo, batch, counters, ORIGIN, queueSnap, site, snapshot } from './fixtures';
 
 function setup() {
@@ -196,5 +196,89 @@ describe('QueueModel: waiters known only from a snapshot', () => {
     model.applyEvents('S', key, [{ type: 'shortWaits', t: 8, q: 1, role: 'get', count: 5, totalMs: 3, hist: [0, 5, 0, 0, 0, 0, 0] }]);
     assert.deepEqual([...q.waiters.keys()], [2, 3], 'the unannounced consumer ended short; the producer and the announced one stay');
     assert.equal(q.waitStats.get.count, 5);
+  });
+});
+
+describe('QueueModel.onDidApplyInput', () => {
+  function watch() {
+    const model = new QueueModel({ now: () => ORIGIN + 1000 });
+    const inputs: ModelInput[] = [];
+    model.onDidApplyInput((i) => inputs.push(i));
+    return { model, inputs };
+  }
+
+  it('announces each outermost input once, after it was applied, with its arguments and outcome (not the model calling itself)', () => {
+    const { model, inputs } = watch();
+    const seenAtAnnounce: (string | undefined)[] = [];
+    model.onDidApplyInput((i) => seenAtAnnounce.push(i.kind === 'attach' ? model.source(i.session, i.source)?.state : undefined));
+    const info = attachInfo({ snapshot: snapshot(5, [queueSnap(1)]) });
+    // attach opens the session implicitly and seeds from its snapshot: addSource, openSession
+    // and applySnapshot run inside it and must not be announced on their own.
+    const key = model.attach('S', info, 'child-1');
+    assert.deepEqual(inputs, [{ kind: 'attach', session: 'S', info, channel: 'child-1', source: key }]);
+    assert.equal(seenAtAnnounce[0], 'live', 'announced after the source was added');
+
+    inputs.length = 0;
+    const good = batch(1, 10, [{ type: 'queue', t: 9, q: 2, name: 'b', kind: 'fifo', maxsize: 0, size: 0 }]);
+    model.applyDrain('S', key, good); // applyEvents runs inside
+    model.applyDrain('S', key, good); // stale now: skipped
+    assert.deepEqual(inputs, [
+      { kind: 'applyDrain', session: 'S', source: key, batch: good, outcome: { applied: true, gap: 0 } },
+      { kind: 'applyDrain', session: 'S', source: key, batch: good, outcome: { applied: false, gap: 0 } },
+    ]);
+
+    inputs.length = 0;
+    const pause = snapshot(20, [queueSnap(1)]);
+    model.applySnapshot('S', key, pause); // setSourceState(paused) runs inside
+    model.setSourceState('S', key, 'live');
+    model.endSession('S', ORIGIN + 30); // setSourceState(ended) per source runs inside
+    model.setSourceState('S', key, 'ended');
+    model.setSourceState('S', 'nope', 'ended');
+    assert.deepEqual(inputs, [
+      { kind: 'applySnapshot', session: 'S', source: key, snapshot: pause, paused: true },
+      { kind: 'setSourceState', session: 'S', source: key, state: 'live', previous: 'paused' },
+      { kind: 'endSession', session: 'S', at: ORIGIN + 30, ended: [key] },
+      { kind: 'setSourceState', session: 'S', source: key, state: 'ended', previous: 'ended' },
+      { kind: 'setSourceState', session: 'S', source: 'nope', state: 'ended', previous: undefined },
+    ]);
+  });
+
+  it('announces openSession, addSource, applyEvents, a second endSession and removeSession (also from clearEnded)', () => {
+    const { model, inputs } = watch();
+    model.openSession('R', 'Replay', 'recording', ORIGIN);
+    const { snapshot: _s, nextSeq: _n, ...info } = attachInfo();
+    const key = model.addSource('R', info, undefined, undefined);
+    const events = [{ type: 'queue' as const, t: 1, q: 1, name: 'a', kind: 'fifo' as const, maxsize: 0, size: 0 }];
+    model.applyEvents('R', key, events);
+    model.endSession('R');
+    model.endSession('R');
+    model.openSession('T', 'Other');
+    assert.equal(model.clearEnded(), 1);
+    assert.equal(model.removeSession('gone'), false);
+    assert.deepEqual(inputs, [
+      { kind: 'openSession', session: 'R', name: 'Replay', origin: 'recording', started: ORIGIN },
+      { kind: 'addSource', session: 'R', info, snapshot: undefined, channel: undefined, source: key },
+      { kind: 'applyEvents', session: 'R', source: key, events },
+      { kind: 'endSession', session: 'R', at: undefined, ended: [key] },
+      { kind: 'endSession', session: 'R', at: undefined, ended: [] },
+      { kind: 'openSession', session: 'T', name: 'Other', origin: 'debug', started: undefined },
+      { kind: 'removeSession', session: 'R', removed: true },
+      { kind: 'removeSession', session: 'gone', removed: false },
+    ]);
+  });
+
+  it('fires after the onDidChange events of the same input; a throwing listener is logged and the model goes on', () => {
+    const warnings: string[] = [];
+    const model = new QueueModel({ log: { warn: (m) => warnings.push(m) } });
+    const order: string[] = [];
+    model.onDidChange((c) => order.push(`change:${c.kind}`));
+    model.onDidApplyInput(() => {
+      throw new Error('boom');
+    });
+    model.onDidApplyInput((i) => order.push(`input:${i.kind}`));
+    model.openSession('S', 'x');
+    assert.deepEqual(order, ['change:session', 'input:openSession']);
+    assert.ok(warnings.some((w) => w.includes('boom')));
+    assert.equal(model.session('S')?.name, 'x');
   });
 });
