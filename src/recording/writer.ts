@@ -80,21 +80,30 @@ export async function writeRecording(target: string, header: RecordingHeader, bo
     if (chunk) yield chunk;
   }
 
+  const size = await writeAtomically(target, Readable.from(text(), { objectMode: false }), gzip, options.signal);
+  return { path: target, lines: count, textBytes, fileBytes: size, gzip };
+}
+
+/**
+ * Streams `input` (gzip-compressed when asked) into a temporary file beside `target`,
+ * flushes it to disk and renames it over `target`; on any failure the temporary file is
+ * removed and `target` is untouched. Returns the size written.
+ */
+async function writeAtomically(target: string, input: Readable, gzip: boolean, signal: AbortSignal | undefined): Promise<number> {
   const temp = tempPathFor(target);
   const out = fs.createWriteStream(temp, { flags: 'wx' });
   try {
-    const source = Readable.from(text(), { objectMode: false });
-    if (gzip) await pipeline(source, zlib.createGzip(), out, { signal: options.signal });
-    else await pipeline(source, out, { signal: options.signal });
+    if (gzip) await pipeline(input, zlib.createGzip(), out, { signal });
+    else await pipeline(input, out, { signal });
     await fsyncFile(temp);
     await fs.promises.rename(temp, target);
   } catch (err) {
+    input.destroy();
     out.destroy();
     await fs.promises.rm(temp, { force: true });
     throw err;
   }
-  const { size } = await fs.promises.stat(target);
-  return { path: target, lines: count, textBytes, fileBytes: size, gzip };
+  return (await fs.promises.stat(target)).size;
 }
 
 /**
@@ -108,20 +117,7 @@ export async function copyRecordingFile(source: string, target: string, options:
   if (length <= 0) throw new Error(`Nothing to save: ${source} is empty.`);
   const alreadyGzip = await startsWithGzipMagic(source);
   const gzip = !alreadyGzip && (options.gzip === true || ((options.gzip === 'auto' || options.gzip === undefined) && length > threshold));
-  const temp = tempPathFor(target);
-  const out = fs.createWriteStream(temp, { flags: 'wx' });
-  try {
-    const input = fs.createReadStream(source, { start: 0, end: length - 1 });
-    if (gzip) await pipeline(input, zlib.createGzip(), out, { signal: options.signal });
-    else await pipeline(input, out, { signal: options.signal });
-    await fsyncFile(temp);
-    await fs.promises.rename(temp, target);
-  } catch (err) {
-    out.destroy();
-    await fs.promises.rm(temp, { force: true });
-    throw err;
-  }
-  const { size } = await fs.promises.stat(target);
+  const size = await writeAtomically(target, fs.createReadStream(source, { start: 0, end: length - 1 }), gzip, options.signal);
   return { path: target, lines: -1, textBytes: alreadyGzip ? -1 : length, fileBytes: size, gzip: gzip || alreadyGzip };
 }
 

@@ -11,21 +11,10 @@ import { strict as assert } from 'node:assert';
 import { getEventListeners } from 'node:events';
 import { LifoQueue, PriorityQueue, Queue } from '../../../src/queue/index';
 import { track, type Tracked } from './helpers';
+import { seededRandom } from '../../helpers/prng';
 
 type Kind = 'fifo' | 'lifo' | 'priority';
 const keyOf = (item: number): number => item % 5; // priority key with many ties
-
-/** mulberry32: small seeded PRNG so failures are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FakeTimer {
   cb: () => void;
@@ -86,7 +75,7 @@ function makeQueue(kind: Kind, maxsize: number): Queue<number> {
 }
 
 async function runEpisode(kind: Kind, seed: number, steps: number, timers: FakeTimer[]): Promise<number> {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
   const maxsize = pick([0, 1, 2, 3, 8]);
   const q = makeQueue(kind, maxsize);

@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROTOCOL_VERSION, type Counters, type RecordingLine, type SampleRow, type SourceInfo } from '../../../src/protocol/wire';
 import { makeHeader } from '../../../src/recording/format';
+import { seededRandom } from '../../helpers/prng';
 
 export interface FixtureOptions {
   sources?: number;
@@ -17,21 +18,9 @@ export interface FixtureOptions {
   names?: string[];
 }
 
-/** A little PRNG so fixtures are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function syntheticRecording(options: FixtureOptions = {}): RecordingLine[] {
   const { sources = 1, queues = 2, ticks = 50, seed = 1 } = options;
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed);
   const lines: RecordingLine[] = [makeHeader('hub', 'synthetic', 1_700_000_000_000)];
   for (let s = 0; s < sources; s++) {
     const src = `${4000 + s}:0`;
