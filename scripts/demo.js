@@ -84,7 +84,7 @@ async function main() {
   const server = await startServer({ name: 'demo', extensionsDir, port });
   const url = server.workbenchUrl(workspace);
   console.log('');
-  console.log(`  QueueScope demo (VS Code ${config.CODE_SERVER_VERSION}) is running. Open in a browser:`);
+  console.log(`  QueueScope demo (the VS Code inside code-server ${config.CODE_SERVER_VERSION}) is running. Open in a browser:`);
   console.log('');
   console.log(`    ${url}`);
   console.log('');
