@@ -143,29 +143,22 @@ class Renderer {
 
   private mapBody(m: Map<unknown, unknown>, name: string, depth: number): void {
     const size = mapSize !== undefined ? (mapSize.call(m) as number) : 0;
-    this.emit(`${name}(${size}) {`);
-    let n = 0;
-    const it = mapEntries.call(m) as IterableIterator<[unknown, unknown]>;
-    for (let step = it.next(); !step.done; step = it.next()) {
-      if (this.truncated) break;
-      if (n === this.limits.maxEntries) {
-        this.emit(n > 0 ? ', …' : ' …');
-        break;
-      }
-      this.emit(n > 0 ? ', ' : ' ');
-      this.value(step.value[0], depth + 1);
+    this.entriesBody(name, size, mapEntries.call(m) as Iterator<[unknown, unknown]>, ([key, value]) => {
+      this.value(key, depth + 1);
       this.emit(' => ');
-      this.value(step.value[1], depth + 1);
-      n++;
-    }
-    this.emit(n > 0 ? ' }' : '}');
+      this.value(value, depth + 1);
+    });
   }
 
   private setBody(s: Set<unknown>, name: string, depth: number): void {
     const size = setSize !== undefined ? (setSize.call(s) as number) : 0;
+    this.entriesBody(name, size, setValues.call(s) as Iterator<unknown>, (value) => this.value(value, depth + 1));
+  }
+
+  /** `Name(size) { a, b, … }`: at most maxEntries entries, stopping once the preview is full. */
+  private entriesBody<E>(name: string, size: number, it: Iterator<E>, entry: (e: E) => void): void {
     this.emit(`${name}(${size}) {`);
     let n = 0;
-    const it = setValues.call(s) as IterableIterator<unknown>;
     for (let step = it.next(); !step.done; step = it.next()) {
       if (this.truncated) break;
       if (n === this.limits.maxEntries) {
@@ -173,7 +166,7 @@ class Renderer {
         break;
       }
       this.emit(n > 0 ? ', ' : ' ');
-      this.value(step.value, depth + 1);
+      entry(step.value);
       n++;
     }
     this.emit(n > 0 ? ' }' : '}');
