@@ -2,31 +2,16 @@
 // PNG export of the chart (a real PNG the host accepts), and the replay's time cursor.
 
 import * as assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import type { CursorStateMessage, WebviewMessage } from '../../../src/protocol/webview';
 import { validateWebviewMessage } from '../../../src/protocol/webview';
 import { decodePngDataUrl } from '../../../src/recording/png';
 import { SESSION, XSS_NAME, initMessage, sessionInfo, site } from '../webview/fixtures';
-import { launch, openPanel, settle, type PanelPage } from '../webview/harness';
+import { settle, usePanelPages, type PanelPage } from '../webview/harness';
 
 describe('panel recording tools (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
+  const open = usePanelPages();
   let p: PanelPage;
-
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    if (p) {
-      assert.deepEqual(await p.cspViolations(), [], 'no CSP violations');
-      assert.deepEqual(p.pageErrors, [], 'no page errors');
-      await p.close();
-    }
-  });
 
   const posted = async <T extends WebviewMessage['type']>(type: T) =>
     ((await p.posted()) as WebviewMessage[]).filter((m): m is Extract<WebviewMessage, { type: T }> => m.type === type);
@@ -38,7 +23,7 @@ describe('panel recording tools (Chromium)', function () {
   };
 
   it('Save asks the host to save the shown session', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage());
     await p.page.locator('#save-recording').click();
     const saves = await posted('saveRecording');
@@ -47,7 +32,7 @@ describe('panel recording tools (Chromium)', function () {
   });
 
   it('PNG sends the chart as a PNG the host accepts, on the theme background', async () => {
-    p = await openPanel(browser, { theme: 'dark' });
+    p = await open({ theme: 'dark' });
     await p.send(initMessage());
     await p.page.locator('#overview tr[data-key="q-jobs"]').click();
     await settle(p.page);
@@ -81,14 +66,14 @@ describe('panel recording tools (Chromium)', function () {
   });
 
   it('has no time cursor on a live session', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage());
     await settle(p.page);
     assert.equal(await p.page.locator('#time-cursor').isHidden(), true);
   });
 
   it('in a replay, the time cursor asks the host about an instant and shows depths and waiters as text', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(replayInit());
     await settle(p.page);
     await p.page.locator('#time-cursor').waitFor({ state: 'visible' });

@@ -4,6 +4,7 @@
 // records posted messages and view state. Host messages are delivered as the real
 // webview receives them: 'message' events on window.
 
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -108,6 +109,41 @@ export interface OpenOptions {
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Mocha hooks for a suite of panel pages: one Chromium for the suite, and after each test
+ * every page it opened and left open must have had no CSP violation, dialog, stray request or page error,
+ * and is closed. Returns the function that opens a page.
+ */
+export function usePanelPages(): (opts?: OpenOptions) => Promise<PanelPage> {
+  let browser: Browser | undefined;
+  const opened: PanelPage[] = [];
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const p of opened.splice(0)) {
+      if (p.page.isClosed()) continue; // a test that closed a page itself (e.g. to revive it)
+      try {
+        assert.deepEqual(await p.cspViolations(), [], 'no CSP violations');
+        assert.deepEqual(p.dialogs, [], 'no dialogs');
+        assert.deepEqual(p.strayRequests, [], 'no requests outside the bundled assets');
+        assert.deepEqual(p.pageErrors, [], 'no page errors');
+      } finally {
+        await p.close();
+      }
+    }
+  });
+  return async (opts) => {
+    if (!browser) throw new Error('usePanelPages(): the browser is not up yet (open pages inside tests)');
+    const p = await openPanel(browser, opts);
+    opened.push(p);
+    return p;
+  };
 }
 
 export async function openPanel(browser: Browser, opts: OpenOptions = {}): Promise<PanelPage> {

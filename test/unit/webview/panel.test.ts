@@ -4,37 +4,21 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
 import { APP, NOW, SESSION, XSS_NAME, initMessage, queue, queues, series, sessionInfo, update, waiters } from './fixtures';
-import { inkedPixels, launch, openPanel, settle, type PanelPage, type Theme } from './harness';
+import { inkedPixels, settle, usePanelPages, type PanelPage, type Theme } from './harness';
 
 const artifacts = path.resolve(__dirname, '../../../test-artifacts');
 
 describe('panel webview (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
+  const open = usePanelPages();
   let p: PanelPage;
-
-  before(async () => {
-    browser = await launch();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  afterEach(async () => {
-    if (p) {
-      assert.deepEqual(await p.cspViolations(), [], 'no CSP violations');
-      assert.deepEqual(p.dialogs, [], 'no dialogs');
-      assert.deepEqual(p.strayRequests, [], 'no requests outside the bundled assets');
-      await p.close();
-    }
-  });
 
   const rowNames = () => p.page.$$eval('#overview tbody tr .q-name', (els) => els.map((e) => e.textContent));
   const posted = async (type: string) => ((await p.posted()) as { type: string }[]).filter((m) => m.type === type);
 
   it('says ready, then lists every queue with its numbers', async () => {
-    p = await openPanel(browser);
+    p = await open();
     assert.deepEqual(await posted('ready'), [{ type: 'ready' }]);
     await p.send(initMessage());
     await settle(p.page);
@@ -62,7 +46,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('says how to get started when there is no session', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send({ type: 'init', mode: 'live', sessions: [], session: null });
     await settle(p.page);
     assert.equal(await p.page.locator('#status').textContent(), 'No session');
@@ -75,7 +59,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('draws the selected queue\'s depth timeline on the chart canvas', async () => {
-    p = await openPanel(browser, { theme: 'dark' });
+    p = await open({ theme: 'dark' });
     assert.equal(await inkedPixels(p.page), 0, 'nothing drawn before data');
     await p.send(initMessage());
     await p.page.locator('#overview tr[data-key="q-prio"]').click();
@@ -93,7 +77,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('updates the waiter lists and ticks their wait times', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage());
     await settle(p.page);
     assert.equal(await p.page.locator('#detail-title').textContent(), XSS_NAME);
@@ -124,7 +108,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('posts openSource with the exact call site when one is clicked', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage());
     await p.page.locator('#overview tr[data-key="q-results"]').click();
     await settle(p.page);
@@ -141,7 +125,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('shows the paused state with item previews, then the ended state with the timelines kept', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage());
     await settle(p.page);
     assert.equal(await p.page.locator('#banner').isHidden(), false, 'dropped events banner');
@@ -175,7 +159,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('keeps drawing, after the end, a queue that changed only once', async () => {
-    p = await openPanel(browser);
+    p = await open();
     const only = queue('q-once', 'once', { maxsize: 3, size: 3, counters: { puts: 3, gets: 0, blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 3, dropped: 0 } });
     await p.send(initMessage({ sessions: [sessionInfo({ status: 'ended' })], session: { id: SESSION, status: 'ended', now: 7800, queues: [only], waiters: [], series: [{ queue: 'q-once', t: [40], depth: [3], min: [0], max: [3] }], waitCounts: [], dropped: 0 } }));
     await settle(p.page);
@@ -183,7 +167,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('zoom (drag, wheel, double-click) pauses following; Live resumes it', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage());
     await p.page.locator('#overview tr[data-key="q-prio"]').click();
     await settle(p.page);
@@ -229,7 +213,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('draws one combined chart of the listed queues, named in its legend', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage());
     await settle(p.page);
     await p.page.locator('#combined').click();
@@ -246,7 +230,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('renders hostile strings as text and runs nothing', async () => {
-    p = await openPanel(browser);
+    p = await open();
     const q = queues();
     const evil = '</script><script>alert(2)</script><img src=y onerror=alert(3)>';
     q[3].items = [evil];
@@ -268,7 +252,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('is keyboard operable: sort, move, select, filter; view state is kept', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage());
     await settle(p.page);
     // Sort by depth (descending first), by keyboard.
@@ -296,7 +280,7 @@ describe('panel webview (Chromium)', function () {
     await p.close();
 
     // A new page (panel revived) restores it and asks for the same session.
-    p = await openPanel(browser, { state });
+    p = await open({ state });
     assert.deepEqual(await posted('ready'), [{ type: 'ready', session: SESSION }]);
     await p.send(initMessage());
     await settle(p.page);
@@ -306,7 +290,7 @@ describe('panel webview (Chromium)', function () {
   });
 
   it('offers a session picker when there are several sessions', async () => {
-    p = await openPanel(browser);
+    p = await open();
     await p.send(initMessage({ sessions: [sessionInfo(), sessionInfo({ id: 's2', name: 'worker.js', status: 'ended' })] }));
     await settle(p.page);
     assert.equal(await p.page.locator('#session-picker').isVisible(), true);
@@ -322,7 +306,7 @@ describe('panel webview (Chromium)', function () {
 
   for (const theme of ['light', 'dark', 'hc'] as Theme[]) {
     it(`screenshot in the ${theme} theme`, async () => {
-      p = await openPanel(browser, { theme, width: 1280, height: 860 });
+      p = await open({ theme, width: 1280, height: 860 });
       const msg = initMessage();
       msg.sessions = [sessionInfo(), sessionInfo({ id: 's2', name: 'worker pool', status: 'ended' })];
       await p.send(msg);
