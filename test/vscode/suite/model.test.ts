@@ -165,7 +165,10 @@ main();
       // Queue traffic and user work on a 2 ms timer: polls (every 10 ms, ~50 ms round trips) are
       // nearly always in flight, so a pause often arrives while one runs. (A program that churns
       // async resources, e.g. setImmediate per item, makes js-debug step statement by statement
-      // through skipped node internals for seconds after a pause, with or without QueueScope.)
+      // through skipped node internals for seconds after a pause, with or without QueueScope.
+      // Under CPU load a pause that lands between two timer ticks could keep js-debug stepping
+      // through node's timer internals for over 30 s, so the user work is long enough (~2 ms)
+      // that the program is nearly always in its own code when it is not running a poll.)
       `const { Queue } = require(${JSON.stringify(libraryPath())});
 const q = new Queue({ maxsize: 100, name: 'busy' });
 let n = 0;
@@ -173,7 +176,7 @@ function userWork() {
   for (let i = 0; i < 20 && !q.full(); i++) q.putNowait(n++);
   while (q.qsize() > 10) q.getNowait();
   let x = 0;
-  for (let i = 0; i < 200000; i++) x += i;
+  for (let i = 0; i < 2000000; i++) x += i;
   return x;
 }
 setInterval(userWork, 2);
