@@ -25,6 +25,8 @@ export interface ModelWaiter {
    * no 'waitEnd', so the store retires such waiters when a matching shortWaits count arrives.
    */
   readonly fromSnapshot?: boolean;
+  /** Already waiting when the hub was armed (a late attach): `since` is a lower bound, no site. */
+  readonly adopted?: boolean;
 }
 
 /** A wait that ended (kept in a short per-queue history). */

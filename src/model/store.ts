@@ -462,7 +462,7 @@ export class QueueModel implements Disposable {
       for (const w of [...qs.waiters].sort((a, b) => a.since - b.since)) {
         const before = known.get(w.w);
         const announced = before !== undefined && !before.fromSnapshot;
-        q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: w.site, fromSnapshot: !announced });
+        q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: w.site, fromSnapshot: !announced, ...(w.adopted === true ? { adopted: true } : {}) });
       }
       q.items = [...qs.items];
       q.itemsAt = at;
@@ -514,7 +514,7 @@ export class QueueModel implements Disposable {
         break;
       case 'wait': {
         const q = this.ensureQueue(src, e.q, at, changes);
-        q.waiters.set(e.w, { id: e.w, queue: e.q, role: e.role, since: at, site: e.site });
+        q.waiters.set(e.w, { id: e.w, queue: e.q, role: e.role, since: at, site: e.site, ...(e.adopted === true ? { adopted: true } : {}) });
         changes.update(q);
         break;
       }

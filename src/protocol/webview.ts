@@ -66,6 +66,8 @@ export interface WaiterInfo {
   /** Session time the wait started; the webview ticks `now - since` itself. */
   since: number;
   site?: CallSite;
+  /** Already waiting when QueueScope attached: it has waited at least since `since`. */
+  adopted?: boolean;
 }
 
 /** Depth samples of one queue, columnar, ascending times (session ms). */

@@ -84,6 +84,8 @@ export interface WaitStartEvent {
   w: number; // waiter id, unique per realm
   role: WaiterRoleWire;
   site?: CallSite;
+  /** Already waiting when the hub was armed: it started at or before `t`, site unknown. */
+  adopted?: boolean;
 }
 
 /** A wait announced by a WaitStartEvent ended. `t` is when it ended. */
@@ -201,9 +203,11 @@ export interface WaiterSnapshot {
   role: WaiterRoleWire;
   /** Hub time the wait started. */
   since: number;
-  /** How long it has waited at snapshot time. */
+  /** How long it has waited at snapshot time (at least this long when `adopted`). */
   waitMs: number;
   site?: CallSite;
+  /** Already waiting when the hub was armed: `since` is the arming time, a lower bound. */
+  adopted?: boolean;
 }
 
 export interface QueueSnapshot {

@@ -45,6 +45,13 @@ export interface ProbeTarget {
   peek(n: number): unknown[];
   /** Install or remove the probe. */
   setProbe(probe: QueueProbe | null): void;
+  /**
+   * For a hub armed while calls are already blocked (e.g. a debugger attached to a stalled
+   * program): give each current waiter, blocked producers then waiting consumers, each in
+   * line order, a token from `start`, so its end is reported like any other wait.
+   * Optional: queues from older library copies do not have it.
+   */
+  adoptWaiters?(start: (role: WaiterRole) => unknown): void;
 }
 
 export type QueueKind = 'fifo' | 'lifo' | 'priority';

@@ -417,6 +417,12 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     this.probe = probe;
   }
 
+  /** @internal Part of ProbeTarget: a hub armed late adopts the calls already waiting. */
+  adoptWaiters(start: (role: 'put' | 'get') => unknown): void {
+    for (let w = this.putters.head; w !== null; w = w.next) if (w.trace === undefined) w.trace = start('put');
+    for (let w = this.getters.head; w !== null; w = w.next) if (w.trace === undefined) w.trace = start('get');
+  }
+
   /** Waiting getters and blocked putters, for debugging. */
   get waiters(): { getters: number; putters: number } {
     return { getters: this.getters.length, putters: this.putters.length };

@@ -192,6 +192,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       rec.restart(q.qsize());
       q.setProbe(rec);
       this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, size: rec.size });
+      // Who is blocked right now is what someone attaching to a stalled program came to see.
+      if (typeof q.adoptWaiters === 'function') q.adoptWaiters((role) => rec.adoptWait(role));
     }
   }
 
@@ -229,7 +231,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       return;
     }
     this.pendingWaits++;
-    const start: OutEvent = { type: 'wait', t: w.t, q: w.rec.id, w: w.w, role: w.role, site: w.site };
+    const start: OutEvent = { type: 'wait', t: w.t, q: w.rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) };
     start[DETAIL_WAIT] = true;
     this.push(start);
     this.push({ type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms });
@@ -389,7 +391,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (rec.gone) continue;
       for (let w = rec.fresh; w !== null; w = w.qNext) {
         w.announced = true;
-        this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site });
+        this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
       }
       rec.fresh = null;
       const q = rec.ref.deref();
@@ -422,7 +424,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (q === undefined || rec.gone) continue;
       const waiters: WaiterSnapshot[] = [];
       for (let w = rec.wHead; w !== null; w = w.qNext) {
-        waiters.push({ w: w.w, q: rec.id, role: w.role, since: w.t, waitMs: t - w.t, site: w.site });
+        waiters.push({ w: w.w, q: rec.id, role: w.role, since: w.t, waitMs: t - w.t, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
       }
       let previews: string[] = [];
       if (items > 0) {

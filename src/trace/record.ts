@@ -52,6 +52,8 @@ export class WaiterRecord {
   /** Announced to readers by a drain (so its end must be reported as 'waitEnd'). */
   announced = false;
   ended = false;
+  /** Already waiting when the hub was armed: `t` is the arming time, a lower bound. */
+  adopted = false;
   // The queue's live waiters, oldest first (for snapshots and drains).
   qPrev: WaiterRecord | null = null;
   qNext: WaiterRecord | null = null;
@@ -176,10 +178,24 @@ export class QueueRecord implements QueueProbe {
     this.host.markChanged(this);
   }
 
-  private startWait(role: WaiterRole): WaiterRecord {
+  /**
+   * A call that was already blocked when the hub was armed. Its call site is not on the
+   * stack any more and its start is unknown, so it has no site and starts now.
+   */
+  adoptWait(role: WaiterRole): unknown {
+    try {
+      const w = this.startWait(role, false);
+      w.adopted = true;
+      return w;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private startWait(role: WaiterRole, withSite = true): WaiterRecord {
     const host = this.host;
     const t = now();
-    const w = new WaiterRecord(host.nextWaiterId++, this, role, t, this.siteFor(role, t));
+    const w = new WaiterRecord(host.nextWaiterId++, this, role, t, withSite ? this.siteFor(role, t) : undefined);
     if (role === 'put') this.blockedPuts++;
     else this.waitedGets++;
     w.qPrev = this.wTail;

@@ -16,6 +16,8 @@ interface Item {
   time: HTMLElement;
   since: number;
   key: string;
+  /** The wait began before QueueScope attached: its time is a lower bound. */
+  atLeast: boolean;
 }
 
 export function callSiteLabel(site: CallSite): string {
@@ -86,9 +88,9 @@ export class WaiterLists {
       btn.addEventListener('click', () => this.cb.openSource(site));
       li.appendChild(btn);
     } else {
-      li.appendChild(el('span', { class: 'site none', text: 'call site unknown' }));
+      li.appendChild(el('span', { class: 'site none', text: w.adopted ? 'already waiting when QueueScope attached; call site unknown' : 'call site unknown' }));
     }
-    this.items.push({ li, time, since: w.since, key: w.id });
+    this.items.push({ li, time, since: w.since, key: w.id, atLeast: w.adopted === true });
     return li;
   }
 
@@ -104,6 +106,6 @@ export class WaiterLists {
   /** Advance the wait clocks (called by a timer while the session runs). */
   tick(): void {
     const now = this.cb.now();
-    for (const it of this.items) setText(it.time, formatDuration(now - it.since));
+    for (const it of this.items) setText(it.time, `${it.atLeast ? '≥ ' : ''}${formatDuration(now - it.since)}`);
   }
 }

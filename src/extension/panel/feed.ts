@@ -526,6 +526,7 @@ export class PanelFeed {
       for (const q of src.queues.values()) {
         for (const w of q.waiters.values()) {
           const info: WaiterInfo = { id: `${src.key}/${w.id}`, queue: q.key, role: w.role, since: round1(w.since - start) };
+          if (w.adopted) info.adopted = true;
           if (w.site) {
             info.site = w.site;
             this.noteSite(s.id, w.site);

@@ -143,14 +143,15 @@ export function queueNode(q: ModelQueue): NodeSpec {
 }
 
 export function waiterNode(q: ModelQueue, w: ModelWaiter, now: number): NodeSpec {
-  const waited = formatDuration(Math.max(0, now - w.since));
+  // An adopted wait began before QueueScope attached: its time is a lower bound.
+  const waited = `${w.adopted ? '≥ ' : ''}${formatDuration(Math.max(0, now - w.since))}`;
   const label = w.role === 'put' ? `producer blocked ${waited}` : `consumer waiting ${waited}`;
   return {
     kind: 'waiter',
     id: `w:${q.key}/${w.id}`,
     label,
     description: formatSite(w.site),
-    tooltip: w.site ? `${w.site.file}:${w.site.line}:${w.site.column}` : 'call site unknown',
+    tooltip: w.site ? `${w.site.file}:${w.site.line}:${w.site.column}` : w.adopted ? 'already waiting when QueueScope attached; call site unknown' : 'call site unknown',
     icon: w.role === 'put' ? ICONS.blockedProducer : ICONS.waitingConsumer,
     expandable: false,
     site: w.site,

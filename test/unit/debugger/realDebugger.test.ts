@@ -172,6 +172,41 @@ describe('poller against a real Node debugger (CDP)', function () {
     assert.deepEqual(warnings.filter((w) => !/failed: .*(closed|Cannot find context|Target closed)/i.test(w)), []);
   });
 
+  it('attaching to an unarmed program that is already stuck shows who is blocked (adopted waiters)', async () => {
+    // No QUEUESCOPE_TRACE: the hub stays dormant until the poller's attach() arms it, as when
+    // a debugger attaches to a running process. The producer blocked long before that.
+    const program = path.join(dir, 'stuck.js');
+    fs.writeFileSync(
+      program,
+      `const { Queue } = require(${JSON.stringify(LIB)});
+       const q = new Queue({ maxsize: 1, name: 'stuck' });
+       globalThis.stuckQueue = q;
+       q.putNowait('first');
+       q.put('second').then(() => console.log('unblocked')); // blocks: nobody reads
+       setInterval(() => {}, 1000);`,
+    );
+    const env = { ...process.env };
+    delete env.QUEUESCOPE_TRACE;
+    delete env.QUEUESCOPE_TRACE_FILE;
+    const started = await startInspected([program], env);
+    child = started.child;
+    cdp = await CdpClient.connect(started.url);
+    await cdp.send('Runtime.enable');
+    const client = cdp;
+    const model = new QueueModel();
+    const poller = new SessionPoller({ evaluate: (e) => client.evaluateString(e) }, model, 'root', 'child', { info: () => undefined, warn: () => undefined }, { intervalMs: () => 20, noHubBackoffMs: 30 });
+    poller.start();
+    await until(model, (m) => m.queuesOf('root').some((q) => q.name === 'stuck' && q.waiters.size === 1));
+    const q = model.queuesOf('root').find((x) => x.name === 'stuck')!;
+    const [w] = [...q.waiters.values()];
+    assert.deepEqual([w.role, w.adopted, w.site, q.size], ['put', true, undefined, 1]);
+    // Its end is reported like any other wait once the program reads.
+    await client.evaluateString('String(globalThis.stuckQueue.getNowait())');
+    await until(model, (m) => m.queuesOf('root').some((x) => x.name === 'stuck' && x.waiters.size === 0 && x.recentWaits.some((e) => e.id === w.id && e.outcome === 'served')));
+    poller.stop();
+    await poller.whenIdle();
+  });
+
   it('a program without the library answers NO_HUB quietly, and attaches once its first queue exists', async () => {
     const program = path.join(dir, 'late.js');
     fs.writeFileSync(

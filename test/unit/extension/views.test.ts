@@ -48,6 +48,17 @@ describe('Queues tree nodes', () => {
     assert.equal(queueChildren(src.queues.get(3)!, 0, true)[0].kind, 'items');
   });
 
+  it('a wait adopted at a late attach shows its time as a lower bound and why its site is unknown', () => {
+    const m = new QueueModel();
+    m.openSession('S', 'Attach');
+    const key = m.attach('S', attachInfo({ snapshot: snapshot(5, [queueSnap(1, { name: 'stuck', maxsize: 1, size: 1, waiters: [{ w: 7, q: 1, role: 'put', since: 1, waitMs: 4, adopted: true }] })]) }));
+    const q = m.source('S', key)!.queues.get(1)!;
+    assert.equal([...q.waiters.values()][0].adopted, true);
+    const [waiter] = queueChildren(q, 1_700_000_000_000 + 2001, false);
+    assert.equal(waiter.label, 'producer blocked ≥ 2.0 s');
+    assert.match(String(waiter.tooltip), /already waiting when QueueScope attached/);
+  });
+
   it('session and source nodes show state and realm', () => {
     const { m, src } = model();
     assert.equal(sourceNode(src).label, 'pid 4242 main');

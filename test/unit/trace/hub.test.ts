@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { Queue } from '../../../src/queue/index';
 import type { ProbeTarget } from '../../../src/queue/probe';
-import type { DrainBatch, SampleRow, WireEvent } from '../../../src/protocol/wire';
+import type { AttachInfo, DrainBatch, SampleRow, WireEvent } from '../../../src/protocol/wire';
 import { WAIT_BUCKETS_MS } from '../../../src/protocol/wire';
 import { DEFAULTS, type HubConfig } from '../../../src/trace/config';
 import { Hub } from '../../../src/trace/hub';
@@ -108,6 +108,31 @@ describe('trace: hub', () => {
     q.getNowait(); // the probe is installed now
     assert.deepEqual(rowsOf(drain(hub).events, q.id), [[q.id, 1, 1, 2, 0, 1]]);
     assert.equal(hub.attach().startsWith('{'), true, 'attach is idempotent');
+  });
+
+  it('armed late (a debugger attaching to a stalled program), adopts the calls already blocked', async () => {
+    const hub = new Hub({ ...DEFAULTS });
+    const full = new Queue<number>({ maxsize: 1, name: 'full' });
+    const empty = new Queue<number>({ name: 'empty' });
+    hub.register(full);
+    hub.register(empty);
+    full.putNowait(0);
+    const blocked = full.put(1);
+    const waiting = [empty.get(), empty.get()];
+    const info = JSON.parse(hub.attach()) as AttachInfo;
+    const seen = info.snapshot.queues.flatMap((s) => s.waiters.map((w) => [s.name, w.role, w.adopted, w.site]));
+    assert.deepEqual(seen, [['full', 'put', true, undefined], ['empty', 'get', true, undefined], ['empty', 'get', true, undefined]]);
+    const starts = drain(hub).events.flatMap((e) => (e.type === 'wait' ? [e] : []));
+    assert.deepEqual(starts.map((e) => [e.q, e.role, e.adopted]), [[full.id, 'put', true], [empty.id, 'get', true], [empty.id, 'get', true]]);
+
+    assert.equal(full.getNowait(), 0);
+    await blocked;
+    empty.putNowait(7);
+    assert.equal(await waiting[0], 7);
+    empty.shutdown();
+    await assert.rejects(waiting[1], { name: 'QueueShutDown' });
+    const ends = drain(hub).events.flatMap((e) => (e.type === 'waitEnd' ? [[e.w, e.outcome]] : []));
+    assert.deepEqual(ends, [[starts[0].w, 'served'], [starts[1].w, 'served'], [starts[2].w, 'shutdown']]);
   });
 
   it('aggregates short waits, announces live ones, reports long finished ones individually', async () => {

@@ -107,6 +107,19 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2)');
   });
 
+  it('marks a wait that began before QueueScope attached as a lower bound with an unknown site', async () => {
+    p = await open();
+    const msg = initMessage();
+    msg.session!.waiters = [{ id: 'wa', queue: 'q-results', role: 'get', since: NOW - 4000, adopted: true }];
+    await p.send(msg);
+    await p.page.locator('#overview tr[data-key="q-results"]').click();
+    await settle(p.page);
+    const li = p.page.locator('#waiting-list li').first();
+    assert.match((await li.locator('.wait-time').textContent())!, /^≥ \d/);
+    assert.match((await li.textContent())!, /already waiting when QueueScope attached; call site unknown/);
+    assert.equal(await li.locator('button').count(), 0);
+  });
+
   it('posts openSource with the exact call site when one is clicked', async () => {
     p = await open();
     await p.send(initMessage());
