@@ -5,6 +5,7 @@ import { QueueModel } from '../../../src/model/store';
 import type { SourceInfo, WireEvent } from '../../../src/protocol/wire';
 import type { HostMessage, InitMessage, UpdateMessage } from '../../../src/protocol/webview';
 import { PanelFeed } from '../../../src/extension/panel/feed';
+import { ManualClock } from '../../helpers/manualClock';
 
 const ORIGIN = 1_700_000_000_000;
 
@@ -14,39 +15,16 @@ function info(pid = 42, threadId = 0): SourceInfo {
 
 /** A model, a feed on it with a manual clock and timers, and the messages it sent. */
 function setup() {
-  let now = ORIGIN;
-  const timers: { fn: () => void; at: number }[] = [];
-  const model = new QueueModel({ now: () => now });
+  const clock = new ManualClock(ORIGIN);
+  const model = new QueueModel({ now: clock.scheduler.now });
   const sent: HostMessage[] = [];
-  const feed = new PanelFeed(model, (m) => sent.push(JSON.parse(JSON.stringify(m))), {
-    now: () => now,
-    setTimer: (fn, ms) => {
-      const t = { fn, at: now + ms };
-      timers.push(t);
-      return t;
-    },
-    clearTimer: (h) => {
-      const i = timers.indexOf(h as (typeof timers)[0]);
-      if (i >= 0) timers.splice(i, 1);
-    },
-  });
+  const feed = new PanelFeed(model, (m) => sent.push(JSON.parse(JSON.stringify(m))), clock.scheduler);
   /** Advance the clock, running due timers in order. */
-  const advance = (ms: number) => {
-    const end = now + ms;
-    for (;;) {
-      timers.sort((a, b) => a.at - b.at);
-      const next = timers[0];
-      if (!next || next.at > end) break;
-      timers.shift();
-      now = Math.max(now, next.at);
-      next.fn();
-    }
-    now = end;
-  };
+  const advance = (ms: number) => clock.runUntil(clock.now + ms);
   model.openSession('s1', 'Launch app.js');
   const src = model.addSource('s1', info());
   const events = (e: WireEvent[]) => model.applyEvents('s1', src, e);
-  return { model, feed, sent, advance, events, src, pending: () => timers.length, setNow: (t: number) => (now = t) };
+  return { model, feed, sent, advance, events, src, pending: () => clock.pending, setNow: (t: number) => (clock.now = t) };
 }
 
 const site = (line: number) => ({ file: '/app/src/app.js', line, column: 3, fn: 'work' });

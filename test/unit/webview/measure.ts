@@ -10,6 +10,7 @@ import type { SourceInfo, WireEvent } from '../../../src/protocol/wire';
 import type { HostMessage } from '../../../src/protocol/webview';
 import { PanelFeed } from '../../../src/extension/panel/feed';
 import { launch, openPanel, settle } from './harness';
+import { ManualClock } from '../../helpers/manualClock';
 
 const QUEUES = 50;
 const ORIGIN = 1_700_000_000_000;
@@ -23,9 +24,8 @@ function percentile(xs: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  let now = ORIGIN;
-  const timers: { fn: () => void; at: number }[] = [];
-  const model = new QueueModel({ now: () => now });
+  const clock = new ManualClock(ORIGIN);
+  const model = new QueueModel({ now: clock.scheduler.now });
   model.openSession('s1', 'Launch load.js');
   const info: SourceInfo = { v: 1, pid: 1, threadId: 0, isMainThread: true, title: 'load', argv: [], origin: ORIGIN, now: 0, sampleInterval: SAMPLE_MS };
   const src = model.addSource('s1', info);
@@ -61,35 +61,14 @@ async function main(): Promise<void> {
 
   let t0 = Date.now();
   for (let t = SAMPLE_MS; t <= HOUR; t += SAMPLE_MS) {
-    now = ORIGIN + t;
+    clock.now = ORIGIN + t;
     model.applyEvents('s1', src, drain(t));
   }
   const mem = model.memoryStats();
   console.log(`model: one hour of ${QUEUES} queues applied in ${Date.now() - t0} ms; ${mem.points} points, ${(mem.bytes / 1e6).toFixed(1)} MB`);
 
   const sent: HostMessage[] = [];
-  const feed = new PanelFeed(model, (m) => sent.push(m), {
-    now: () => now,
-    setTimer: (fn, ms) => {
-      const t = { fn, at: now + ms };
-      timers.push(t);
-      return t;
-    },
-    clearTimer: (h) => {
-      const i = timers.indexOf(h as (typeof timers)[0]);
-      if (i >= 0) timers.splice(i, 1);
-    },
-  });
-  const runTimers = (until: number) => {
-    for (;;) {
-      timers.sort((a, b) => a.at - b.at);
-      if (!timers.length || timers[0].at > until) break;
-      const t = timers.shift()!;
-      now = Math.max(now, t.at);
-      t.fn();
-    }
-    now = until;
-  };
+  const feed = new PanelFeed(model, (m) => sent.push(m), clock.scheduler);
   t0 = performance.now();
   feed.ready();
   const init = sent[0];
@@ -97,13 +76,13 @@ async function main(): Promise<void> {
   console.log(`init: ${(initBytes / 1e6).toFixed(2)} MB JSON, built in ${(performance.now() - t0).toFixed(0)} ms`);
   sent.length = 0;
   // Live: drains every 100 ms (the extension's default poll interval).
-  const start = now;
+  const start = clock.now;
   for (let t = HOUR + SAMPLE_MS; t <= HOUR + LIVE_MS; t += SAMPLE_MS) {
-    runTimers(ORIGIN + t);
+    clock.runUntil(ORIGIN + t);
     model.applyEvents('s1', src, drain(t));
   }
-  runTimers(now + 1000);
-  const seconds = (now - start) / 1000;
+  clock.runUntil(clock.now + 1000);
+  const seconds = (clock.now - start) / 1000;
   const updates = sent.filter((m) => m.type === 'update');
   const bytes = sent.reduce((n, m) => n + JSON.stringify(m).length, 0);
   console.log(`live: ${sent.length} messages in ${seconds.toFixed(1)} s = ${(sent.length / seconds).toFixed(1)}/s; ${(bytes / seconds / 1024).toFixed(1)} KB/s; mean update ${(bytes / Math.max(1, updates.length) / 1024).toFixed(1)} KB`);
