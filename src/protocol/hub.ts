@@ -12,10 +12,18 @@ export interface SnapshotOptions {
   items?: number;
 }
 
+export interface AttachOptions {
+  /**
+   * A file the hub writes, when its realm ends, with everything this reader has not drained
+   * yet (src/trace/exitTail.ts). Hubs that predate it ignore the option.
+   */
+  tail?: string;
+}
+
 /** Methods a reader may call on the hub. None of them ever throws. */
 export interface HubReaderApi {
   /** Arm the hub (idempotent) and return an AttachInfo as a JSON string. */
-  attach(): string;
+  attach(options?: AttachOptions): string;
   /** Everything since the previous drain as a DrainBatch JSON string, at most ~maxBytes long. */
   drain(maxBytes?: number): string;
   /** A picture of every live queue. */
@@ -36,8 +44,9 @@ const HUB = `globalThis[Symbol.for(${JSON.stringify(HUB_SYMBOL)})]`;
 const tail = `\n//# sourceURL=${POLL_SOURCE_URL}`;
 
 /** Expression: attach, returning AttachInfo JSON, or NO_HUB. */
-export function attachExpression(): string {
-  return `(function(){var h=${HUB};return h?h.attach():${JSON.stringify(NO_HUB)}})()${tail}`;
+export function attachExpression(options: AttachOptions = {}): string {
+  const arg = options.tail === undefined ? '' : JSON.stringify({ tail: String(options.tail) });
+  return `(function(){var h=${HUB};return h?h.attach(${arg}):${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 
 /** Expression: drain up to `maxBytes`, returning DrainBatch JSON, or NO_HUB. */

@@ -13,7 +13,7 @@
 // announced wait are never dropped.
 
 import type { HubLink, ProbeTarget, QueueProbe, WaitOutcome } from '../queue/probe';
-import type { HubReaderApi, SnapshotOptions } from '../protocol/hub';
+import type { AttachOptions, HubReaderApi, SnapshotOptions } from '../protocol/hub';
 import {
   PROTOCOL_VERSION,
   type AttachInfo,
@@ -29,6 +29,7 @@ import { userSite } from './callsite';
 import { clockOrigin, now } from './clock';
 import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
+import { setExitTail } from './exitTail';
 import { previewValue } from './preview';
 import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
@@ -55,6 +56,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   nextWaiterId = 1;
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
+
+  /** The last drain() answer, which an exit tail repeats in case it never reached the reader. */
+  lastBatch = '';
 
   /** Token bucket of call-site captures (config.siteRate per second, burst SITE_BURST). */
   private siteTokens = SITE_BURST;
@@ -122,9 +126,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   // HubReaderApi (towards readers). Never throws.
   // =====================================================================
 
-  attach(): string {
+  attach(options?: AttachOptions): string {
     try {
       this.arm();
+      if (options !== null && typeof options === 'object') setExitTail(this, (options as { tail?: unknown }).tail);
       const info: AttachInfo = { ...this.sourceInfo(), snapshot: this.takeSnapshot(DEFAULT_PREVIEW_ITEMS), nextSeq: this.seq + 1 };
       return JSON.stringify(info);
     } catch {
@@ -137,7 +142,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     if (this.busy) return this.emptyBatch(seq, true);
     this.busy = true;
     try {
-      return this.drainBatch(seq, this.clampBytes(maxBytes));
+      this.lastBatch = this.drainBatch(seq, this.clampBytes(maxBytes));
+      return this.lastBatch;
     } catch {
       return this.emptyBatch(seq, false);
     } finally {

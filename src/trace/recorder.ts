@@ -2,7 +2,7 @@
 // reader: every recordMs (unref'd timer) it drains the hub and appends NDJSON lines
 // (src/protocol/wire.ts, "Recording files") with synchronous writes, so a crash loses at
 // most the last interval. It flushes on exit, on an uncaught exception and on SIGINT/SIGTERM
-// without changing the exit code or the program's own signal handling.
+// (src/trace/exitHooks.ts) without changing the exit code or the program's own signal handling.
 //
 // One file per process tree: the first main thread to record truncates the file and writes
 // the header, then sets QUEUESCOPE_TRACE_SESSION so that worker threads and child processes
@@ -13,18 +13,17 @@ import type { HubReaderApi } from '../protocol/hub';
 import { PROTOCOL_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
 import { now } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
+import { exitHooks, type EndReason, type ExitWriter } from './exitHooks';
 
 const RECORDER_KEY = Symbol.for('queuescope.recorder');
 export const SESSION_ENV = 'QUEUESCOPE_TRACE_SESSION';
 /** Bytes asked of each drain; a flush loops while the hub says there is more. */
 const FLUSH_BYTES = 256 * 1024;
 const MAX_DRAINS_PER_FLUSH = 64;
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 type Fs = Pick<typeof import('node:fs'), 'appendFileSync' | 'writeFileSync' | 'statSync'>;
-type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid' | 'emitWarning'>;
 
-export class Recorder {
+export class Recorder implements ExitWriter {
   private src = '';
   private timer: unknown = undefined;
   private ended = false;
@@ -73,36 +72,11 @@ export class Recorder {
   }
 
   /** Flush and write the end line, once. */
-  end(reason: string): void {
+  end(reason: EndReason): void {
     if (this.ended) return;
     this.flush();
     this.ended = true;
     this.write(`${JSON.stringify({ type: 'end', src: this.src, t: now(), reason })}\n`, false);
-  }
-
-  /** Flush on exit, uncaught exceptions and (main thread) SIGINT/SIGTERM. */
-  installExitHooks(proc: Proc, isMainThread: boolean): void {
-    proc.on('exit', () => this.end('exit'));
-    proc.on('uncaughtExceptionMonitor', () => {
-      // With an 'uncaughtException' handler the program goes on: only flush then.
-      if (proc.listenerCount('uncaughtException') > 0) this.flush();
-      else this.end('uncaughtException');
-    });
-    if (!isMainThread) return; // signals are delivered to the main thread only
-    for (const sig of SIGNALS) {
-      const onSignal = (): void => {
-        if (proc.listeners(sig).some((l) => l !== onSignal)) {
-          this.flush(); // the program handles this signal itself
-          return;
-        }
-        this.end(sig);
-        // No handler of the program's: restore the default action and re-raise it, so the
-        // process dies of the signal exactly as it would have without us.
-        proc.removeListener(sig, onSignal);
-        proc.kill(proc.pid, sig);
-      };
-      proc.on(sig, onSignal);
-    }
   }
 
   private schedule(): void {
@@ -144,14 +118,13 @@ export function startRecorder(hub: HubReaderApi, path: string, intervalMs: numbe
   if (g[RECORDER_KEY] !== undefined) return;
   try {
     const fs = builtin<Fs>('node:fs');
-    const proc = nodeProcess() as unknown as Proc | undefined;
-    if (fs === undefined || proc === undefined || typeof proc.on !== 'function') return;
+    const hooks = exitHooks();
+    if (fs === undefined || hooks === undefined) return;
     const wt = builtin<{ isMainThread?: boolean }>('node:worker_threads');
-    const isMainThread = wt?.isMainThread !== false;
     const rec = new Recorder(hub, fs, path, intervalMs);
     g[RECORDER_KEY] = rec;
-    rec.start(isMainThread);
-    rec.installExitHooks(proc, isMainThread);
+    rec.start(wt?.isMainThread !== false);
+    hooks.add(rec);
   } catch {
     // recording is best effort; the program runs on
   }

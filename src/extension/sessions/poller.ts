@@ -13,6 +13,7 @@
 import { attachExpression, drainExpression, NO_HUB, snapshotExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
+import { applyExitTail, type ExitTailFile } from './exitTail';
 
 /** The debug session as the poller sees it. */
 export interface EvaluateTarget {
@@ -56,8 +57,13 @@ export interface PollerOptions {
   repauseMs?: number;
   /** Name for the model session when this poller opens it (the top-level debug session's name). */
   sessionName?: string;
+  /** Where the realm writes what happened after the last poll when it ends (see finish()). */
+  exitTail?: ExitTailFile;
   clock?: PollerClock;
 }
+
+/** How long finish() waits for the request in flight before reading the exit tail. */
+const FINISH_WAIT_MS = 2000;
 
 export type PollerState = 'attaching' | 'polling' | 'paused' | 'stopped';
 
@@ -250,13 +256,54 @@ export class SessionPoller {
     this.schedule(0);
   }
 
-  /** The session ended: no more requests; the model keeps what was recorded. */
+  /** No more requests; the model keeps what was recorded. */
   stop(): void {
-    if (this.stateValue === 'stopped') return;
+    if (!this.halt()) return;
+    if (this.key) this.model.setSourceState(this.session, this.key, 'ended');
+  }
+
+  /**
+   * The session ended: stop, let the request in flight settle, apply the realm's exit tail
+   * (everything after the last answer: a short program's end, a crash), then mark the source
+   * ended. The model, the views and the recording then end with the program's real state.
+   */
+  async finish(): Promise<void> {
+    if (!this.halt()) return;
+    // A request to a session that is gone normally fails at once; never wait on one forever.
+    let timer: unknown;
+    await Promise.race([this.chain, new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, FINISH_WAIT_MS)))]);
+    this.clock.clearTimeout(timer);
+    try {
+      this.applyExitTail();
+    } finally {
+      if (this.key) this.model.setSourceState(this.session, this.key, 'ended');
+    }
+  }
+
+  private halt(): boolean {
+    if (this.stateValue === 'stopped') return false;
     this.stateValue = 'stopped';
     this.cancelTimer();
     this.cancelPauseTimer();
-    if (this.key) this.model.setSourceState(this.session, this.key, 'ended');
+    return true;
+  }
+
+  private applyExitTail(): void {
+    const file = this.options.exitTail;
+    if (!file) return;
+    let text: string | undefined;
+    try {
+      text = file.read();
+      file.remove();
+    } catch (err) {
+      this.log.warn(`${this.channel}: cannot read the exit tail ${file.path}: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    if (text === undefined || !this.key) return;
+    applyExitTail(this.model, this.session, this.key, text, {
+      info: (m) => this.log.info(`${this.channel}: ${m}`),
+      warn: (m) => this.log.warn(`${this.channel}: ${m}`),
+    });
   }
 
   /** Resolves when no request is in flight (tests, shutdown). */
@@ -311,7 +358,8 @@ export class SessionPoller {
 
   /** Try attach(); true when attached. Sets `backoff` for the next try otherwise. */
   private async attach(): Promise<boolean> {
-    const text = await this.evaluate(attachExpression(), 'attach');
+    const tail = this.options.exitTail?.path;
+    const text = await this.evaluate(attachExpression(tail === undefined ? {} : { tail }), 'attach');
     if (this.stateValue === 'stopped') return false;
     if (text === undefined) {
       this.backoff = this.options.errorBackoffMs ?? 2000;

@@ -3,10 +3,13 @@
 // evaluate), launch and attach alike. A DebugAdapterTracker reports pause requests and
 // stopped/continued events to the poller.
 
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QueueModel } from '../../model/store';
 import { JS_DEBUG_TYPES } from './arm';
+import type { ExitTailFile } from './exitTail';
 import { SessionPoller, type EvaluateTarget, type PollerLog } from './poller';
 import type { SettingsValues } from '../settingDefaults';
 
@@ -43,11 +46,27 @@ interface Watched {
   poller: SessionPoller;
 }
 
+/**
+ * The exit tail of one polled session: a file in a folder of this extension host's own,
+ * which the debuggee writes when it ends (src/trace/exitTail.ts). A debuggee on another
+ * machine (remote attach) cannot write here; it then ends at its last poll, as before.
+ */
+function exitTailFile(dir: string, sessionId: string): ExitTailFile {
+  const file = path.join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.ndjson`);
+  return {
+    path: file,
+    read: () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined),
+    remove: () => fs.rmSync(file, { force: true }),
+  };
+}
+
 export class SessionWatcher implements vscode.Disposable {
   private readonly watched = new Map<string, Watched>();
   private readonly disposables: vscode.Disposable[] = [];
   /** Folders each model session's program lives in (kept after it ends, for opening call sites). */
   private readonly roots = new Map<string, Set<string>>();
+  /** Where debuggees write their exit tails: one folder per extension host, removed on dispose. */
+  private readonly tailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'queuescope-tails-'));
 
   constructor(
     private readonly model: QueueModel,
@@ -115,15 +134,17 @@ export class SessionWatcher implements vscode.Disposable {
       intervalMs: () => settings().pollIntervalMs,
       itemPreviewCount: () => settings().itemPreviewCount,
       sessionName: root.name,
+      exitTail: exitTailFile(this.tailDir, session.id),
     });
     this.watched.set(session.id, { session, poller });
     poller.start();
   }
 
   private terminated(session: vscode.DebugSession): void {
+    const finishing: Promise<void>[] = [];
     const w = this.watched.get(session.id);
     if (w) {
-      w.poller.stop();
+      finishing.push(w.poller.finish());
       this.watched.delete(session.id);
     }
     const root = rootSession(session);
@@ -131,13 +152,16 @@ export class SessionWatcher implements vscode.Disposable {
       // The whole launch/attach ended: its children end with it.
       for (const [id, x] of [...this.watched]) {
         if (rootSession(x.session).id !== root.id) continue;
-        x.poller.stop();
+        finishing.push(x.poller.finish());
         this.watched.delete(id);
       }
     }
-    // The model keeps the recording as 'ended' until the user clears it.
-    const stillRunning = [...this.watched.values()].some((x) => rootSession(x.session).id === root.id);
-    if (!stillRunning) this.model.endSession(root.id);
+    // The model keeps the recording as 'ended' until the user clears it; it ends after the
+    // exit tails are in, so the session ends with the program's real final state.
+    void Promise.all(finishing).then(() => {
+      const stillRunning = [...this.watched.values()].some((x) => rootSession(x.session).id === root.id);
+      if (!stillRunning) this.model.endSession(root.id);
+    });
   }
 
   private tracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
@@ -161,5 +185,6 @@ export class SessionWatcher implements vscode.Disposable {
     for (const w of this.watched.values()) w.poller.stop();
     this.watched.clear();
     for (const d of this.disposables) d.dispose();
+    fs.rmSync(this.tailDir, { recursive: true, force: true });
   }
 }

@@ -1,0 +1,76 @@
+// Reading a realm's exit tail (written by src/trace/exitTail.ts when the program ends): the
+// drain batches that happened after the poller's last answer. Plain TypeScript, no vscode.
+//
+// The file comes from the debuggee, so it is read like any other debuggee output: a line
+// that is not a drain batch is skipped and counted, never thrown; a file without its closing
+// `tailEnd` line (the process was killed while writing) still gives every whole batch.
+
+import { parseDrainBatch, type ParsedDrain } from '../../model/parse';
+import type { QueueModel } from '../../model/store';
+
+export interface ExitTailContents {
+  batches: ParsedDrain[];
+  /** The realm wrote its closing line: nothing is missing. */
+  complete: boolean;
+  /** How the realm ended ('exit', 'uncaughtException', 'SIGTERM', …), when complete. */
+  reason?: string;
+  /** Lines that were neither a batch nor the closing line, with the first error. */
+  badLines: number;
+  firstError?: string;
+}
+
+export function readExitTail(text: string): ExitTailContents {
+  const out: ExitTailContents = { batches: [], complete: false, badLines: 0 };
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    if (line.startsWith('{"type":"tailEnd"')) {
+      try {
+        const end = JSON.parse(line) as { reason?: unknown };
+        out.complete = true;
+        if (typeof end.reason === 'string') out.reason = end.reason.slice(0, 64);
+        continue;
+      } catch {
+        // fall through: counted as a bad line
+      }
+    }
+    const batch = parseDrainBatch(line);
+    if (batch.ok) {
+      out.batches.push(batch.value);
+    } else {
+      out.badLines++;
+      out.firstError ??= batch.error;
+    }
+  }
+  return out;
+}
+
+/** Where a poller's tail is and how to read and remove it (node:fs in the extension, a double in tests). */
+export interface ExitTailFile {
+  path: string;
+  /** The file's text, or undefined when there is none (the realm never ended, or was killed). */
+  read(): string | undefined;
+  remove(): void;
+}
+
+/**
+ * Apply a tail's batches to one source of the model, skipping the batch it repeats when that
+ * one did reach us. Returns how many batches were applied.
+ */
+export function applyExitTail(
+  model: QueueModel,
+  session: string,
+  source: string,
+  text: string,
+  log: { info(m: string): void; warn(m: string): void },
+): number {
+  const tail = readExitTail(text);
+  if (tail.badLines > 0) log.warn(`exit tail: ${tail.badLines} malformed line(s) skipped (${tail.firstError ?? ''})`);
+  if (!tail.complete) log.warn('the exit tail was cut short; its last moments may be missing');
+  let applied = 0;
+  for (const batch of tail.batches) {
+    if (batch.seq < (model.source(session, source)?.nextSeq ?? 0)) continue;
+    if (model.applyDrain(session, source, batch).applied) applied++;
+  }
+  log.info(`exit tail applied (${applied} batch(es), ended by ${tail.reason ?? 'unknown'})`);
+  return applied;
+}

@@ -1,0 +1,103 @@
+// The realm's one set of process-end listeners, shared by every writer that must get its
+// last bytes out before the program goes (the file recorder, the exit tail). One set, not
+// one per writer: two writers that each installed a SIGTERM handler would each see the
+// other as "the program's own handler", and then neither would re-raise the signal and the
+// program would no longer die of it.
+//
+// What a writer is told:
+//   end(reason)  the realm is going away: natural exit, process.exit(), an uncaught
+//                exception nobody handles, or SIGINT/SIGTERM the program does not handle.
+//   flush()      the program survives (it handles the exception or the signal itself), but
+//                this is a moment worth writing down.
+// Listeners are added once per realm and never throw into the program.
+
+import { builtin, nodeProcess } from './env';
+
+export type EndReason = 'exit' | 'uncaughtException' | 'SIGINT' | 'SIGTERM';
+
+export interface ExitWriter {
+  end(reason: EndReason): void;
+  flush(): void;
+}
+
+type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid'>;
+
+const HOOKS_KEY = Symbol.for('queuescope.exitHooks');
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** The writers of one realm and the listeners that call them. */
+export class ExitHooks {
+  private readonly writers: ExitWriter[] = [];
+
+  constructor(private readonly proc: Proc, isMainThread: boolean) {
+    proc.on('exit', () => this.end('exit'));
+    proc.on('uncaughtExceptionMonitor', () => {
+      // With an 'uncaughtException' handler the program goes on: only flush then.
+      if (proc.listenerCount('uncaughtException') > 0) this.flush();
+      else this.end('uncaughtException');
+    });
+    if (isMainThread) for (const sig of SIGNALS) this.onSignal(sig); // signals reach the main thread only
+  }
+
+  add(writer: ExitWriter): void {
+    if (!this.writers.includes(writer)) this.writers.push(writer);
+  }
+
+  remove(writer: ExitWriter): void {
+    const i = this.writers.indexOf(writer);
+    if (i >= 0) this.writers.splice(i, 1);
+  }
+
+  private end(reason: EndReason): void {
+    for (const w of [...this.writers]) {
+      try {
+        w.end(reason);
+      } catch {
+        // one writer's failure must not cost another its last lines
+      }
+    }
+  }
+
+  private flush(): void {
+    for (const w of [...this.writers]) {
+      try {
+        w.flush();
+      } catch {
+        // as above
+      }
+    }
+  }
+
+  private onSignal(sig: (typeof SIGNALS)[number]): void {
+    const proc = this.proc;
+    const handler = (): void => {
+      if (proc.listeners(sig).some((l) => l !== handler)) {
+        this.flush(); // the program handles this signal itself
+        return;
+      }
+      this.end(sig);
+      // No handler of the program's: restore the default action and re-raise it, so the
+      // process dies of the signal exactly as it would have without us.
+      proc.removeListener(sig, handler);
+      proc.kill(proc.pid, sig);
+    };
+    proc.on(sig, handler);
+  }
+}
+
+/** This realm's hooks, installed on first use; undefined where there is no Node process. */
+export function exitHooks(): ExitHooks | undefined {
+  const g = globalThis as { [HOOKS_KEY]?: ExitHooks };
+  const existing = g[HOOKS_KEY];
+  if (existing !== undefined) return existing;
+  try {
+    const proc = nodeProcess() as unknown as Proc | undefined;
+    if (proc === undefined || typeof proc.on !== 'function') return undefined;
+    const wt = builtin<{ isMainThread?: boolean }>('node:worker_threads');
+    const hooks = new ExitHooks(proc, wt?.isMainThread !== false);
+    g[HOOKS_KEY] = hooks;
+    return hooks;
+  } catch {
+    return undefined;
+  }
+}

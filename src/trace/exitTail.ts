@@ -1,0 +1,94 @@
+// The exit tail: what a live reader has not drained yet when this realm goes away.
+//
+// A reader polls the hub every ~100 ms through the debugger, so whatever happened after its
+// last poll (for a short program, often the whole end of the run; for a crash, the part the
+// user is debugging) would die with the process. A reader that passes `{ tail: path }` to
+// attach() gets those last moments written to `path`, synchronously, from the process-end
+// hooks (src/trace/exitHooks.ts), and reads the file when its debug session ends.
+//
+// File format: one DrainBatch JSON per line, exactly as drain() returns them. The first line
+// repeats the last batch handed to the reader, because a drain answered just before the
+// process died may never have reached it; the reader skips a seq it already has. The last
+// line is `{"type":"tailEnd","reason":…,"t":…}`, so a reader can tell a whole tail from one
+// cut short.
+
+import { now } from './clock';
+import { builtin, nodeProcess } from './env';
+import { exitHooks, type EndReason, type ExitWriter } from './exitHooks';
+
+/** What the tail needs of the hub. */
+export interface TailSource {
+  drain(maxBytes?: number): string;
+  /** The last drain() answer returned to a reader ('' before the first). */
+  readonly lastBatch: string;
+}
+
+type Fs = Pick<typeof import('node:fs'), 'writeFileSync'>;
+
+/** Bytes per drain at exit, and at most this many drains: 16 MiB is plenty for a last interval. */
+const TAIL_BYTES = 256 * 1024;
+const MAX_TAIL_DRAINS = 64;
+/** A path longer than this is not a path a reader meant. */
+export const MAX_TAIL_PATH = 4096;
+
+const TAIL_KEY = Symbol.for('queuescope.exitTail');
+
+export class ExitTail implements ExitWriter {
+  private written = false;
+
+  constructor(
+    private readonly hub: TailSource,
+    private readonly fs: Fs,
+    public path: string,
+  ) {}
+
+  end(reason: EndReason): void {
+    if (this.written) return;
+    this.written = true;
+    const lines: string[] = [];
+    if (this.hub.lastBatch !== '') lines.push(this.hub.lastBatch);
+    for (let i = 0; i < MAX_TAIL_DRAINS; i++) {
+      const batch = this.hub.drain(TAIL_BYTES);
+      lines.push(batch);
+      if (!batch.includes('"more":true')) break;
+    }
+    lines.push(JSON.stringify({ type: 'tailEnd', reason, t: now() }));
+    try {
+      this.fs.writeFileSync(this.path, `${lines.join('\n')}\n`);
+    } catch (err) {
+      try {
+        nodeProcess()?.emitWarning?.(`QueueScope: cannot write the exit tail ${JSON.stringify(this.path)}: ${String((err as Error)?.message ?? err)}`);
+      } catch {
+        // nothing more we can do
+      }
+    }
+  }
+
+  /** The program survives (it handles the signal or exception): the reader keeps polling. */
+  flush(): void {}
+}
+
+/**
+ * Write this realm's tail to `path` when it ends (a later call changes the path: the latest
+ * reader wins). Never throws; false when this realm cannot write files.
+ */
+export function setExitTail(hub: TailSource, path: unknown): boolean {
+  if (typeof path !== 'string' || path === '' || path.length > MAX_TAIL_PATH) return false;
+  const g = globalThis as { [TAIL_KEY]?: ExitTail };
+  const existing = g[TAIL_KEY];
+  if (existing !== undefined) {
+    existing.path = path;
+    return true;
+  }
+  try {
+    const fs = builtin<Fs>('node:fs');
+    const hooks = exitHooks();
+    if (fs === undefined || typeof fs.writeFileSync !== 'function' || hooks === undefined) return false;
+    const tail = new ExitTail(hub, fs, path);
+    g[TAIL_KEY] = tail;
+    hooks.add(tail);
+    return true;
+  } catch {
+    return false;
+  }
+}

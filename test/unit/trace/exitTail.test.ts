@@ -1,0 +1,126 @@
+// The exit tail against real processes: a short pipeline whose reader drains every 30 ms, as
+// the extension's poller does, ends in every way a program can end. The model rebuilt from
+// what the reader received plus the tail the process wrote at its end must hold the program's
+// own final totals: every put and get, and the depth each queue was left with.
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { QueueModel, parseAttachInfo, parseDrainBatch } from '../../../src/model';
+import { applyExitTail } from '../../../src/extension/sessions/exitTail';
+import { ensureLibraryBuilt, finished, fixture, start, type RunResult } from './helpers';
+
+interface Totals {
+  [queue: string]: { puts: number; gets: number; size: number };
+}
+
+const quiet = { info: () => undefined, warn: (m: string) => assert.fail(`unexpected warning: ${m}`) };
+
+/** The program's own TOTALS lines, by thread id. */
+function totalsOf(out: string): Map<number, Totals> {
+  const map = new Map<number, Totals>();
+  for (const m of out.matchAll(/TOTALS (\{.*\})/g)) {
+    const v = JSON.parse(m[1]) as { threadId: number; totals: Totals };
+    map.set(v.threadId, v.totals);
+  }
+  return map;
+}
+
+/** Rebuild one realm's model the way the poller does: attach, received batches, then the tail. */
+function modelOf(dir: string, threadId: number, useTail: boolean): QueueModel {
+  const model = new QueueModel({ log: { warn: (m) => assert.fail(`model warning: ${m}`) } });
+  const read = (name: string): string | undefined => {
+    const f = path.join(dir, `${name}-${threadId}.ndjson`);
+    return fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : undefined;
+  };
+  const info = parseAttachInfo(read('attach') ?? '');
+  assert.ok(info.ok, 'the reader attached');
+  model.openSession('s', 'exit');
+  const key = model.attach('s', info.value);
+  for (const line of (read('received') ?? '').split('\n').filter(Boolean)) {
+    const batch = parseDrainBatch(line);
+    assert.ok(batch.ok);
+    model.applyDrain('s', key, batch.value);
+  }
+  const tail = read('tail');
+  if (useTail) {
+    assert.ok(tail !== undefined, 'the realm wrote its exit tail');
+    applyExitTail(model, 's', key, tail, quiet);
+  }
+  return model;
+}
+
+function assertFinalState(model: QueueModel, totals: Totals): void {
+  const queues = model.sessions[0].sources.values().next().value!.queues;
+  for (const [name, want] of Object.entries(totals)) {
+    const q = [...queues.values()].find((x) => x.name === name);
+    assert.ok(q, `queue ${name} in the model`);
+    assert.deepEqual({ puts: q.counters.puts, gets: q.counters.gets, size: q.size }, want, `final state of ${name}`);
+  }
+}
+
+describe('exit tail: a program ends, its last moments reach the model', function () {
+  this.timeout(30_000);
+  let dir: string;
+
+  before(ensureLibraryBuilt);
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-tail-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function runPipeline(mode: string, signal?: NodeJS.Signals): Promise<RunResult> {
+    const child = start(['--require', fixture('tail-reader.js'), fixture('exit-pipeline.js')], {
+      QUEUESCOPE_TRACE: '1',
+      EXIT_MODE: mode,
+      TAIL_DIR: dir,
+    });
+    const result = finished(child);
+    if (signal) {
+      // Signal once the program says it is done (its own totals are printed).
+      await new Promise<void>((resolve) => {
+        let out = '';
+        child.stdout!.on('data', (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('TOTALS')) resolve();
+        });
+      });
+      child.kill(signal);
+    }
+    return result;
+  }
+
+  const cases: { mode: string; signal?: NodeJS.Signals; check: (r: RunResult) => void }[] = [
+    { mode: 'natural', check: (r) => assert.equal(r.code, 0) },
+    { mode: 'process-exit', check: (r) => assert.equal(r.code, 3) },
+    { mode: 'uncaught', check: (r) => (assert.equal(r.code, 1), assert.match(r.stderr, /boom after the pipeline/)) },
+    { mode: 'signal', signal: 'SIGTERM', check: (r) => assert.equal(r.signal, 'SIGTERM') },
+    { mode: 'signal', signal: 'SIGINT', check: (r) => assert.equal(r.signal, 'SIGINT') },
+    { mode: 'handled-signal', signal: 'SIGTERM', check: (r) => (assert.equal(r.code, 0), assert.match(r.stdout, /handled SIGTERM/)) },
+  ];
+  for (const c of cases) {
+    it(`${c.mode}${c.signal ? ` (${c.signal})` : ''}: the model ends with the program's own totals`, async () => {
+      const r = await runPipeline(c.mode, c.signal);
+      c.check(r);
+      const totals = totalsOf(r.stdout).get(0);
+      assert.ok(totals, `the program printed its totals:\n${r.stdout}\n${r.stderr}`);
+      assertFinalState(modelOf(dir, 0, true), totals);
+    });
+  }
+
+  it('a worker thread that ends: its own tail holds its final state', async () => {
+    const r = await runPipeline('worker');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /worker ended/);
+    const [[threadId, totals]] = [...totalsOf(r.stdout)];
+    assert.notEqual(threadId, 0);
+    assertFinalState(modelOf(dir, threadId, true), totals);
+  });
+
+  it('without the tail the last moments are missing (what the tail is for)', async () => {
+    const r = await runPipeline('natural');
+    const totals = totalsOf(r.stdout).get(0)!;
+    assert.throws(() => assertFinalState(modelOf(dir, 0, false), totals), /final state/);
+  });
+});
