@@ -1,0 +1,84 @@
+// A short program's end under a real V8 debugger (CDP, as js-debug drives it), through the
+// extension's own SessionPoller at the default 100 ms interval: 20 runs of a short pipeline,
+// and in every run the model ends with the program's own totals. Without the exit tail most
+// runs end short (the measured figure is in docs/EXTENSION.md, "The last moments").
+
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { QueueModel } from '../../../src/model';
+import { SessionPoller } from '../../../src/extension/sessions/poller';
+import type { ExitTailFile } from '../../../src/extension/sessions/exitTail';
+import { CdpClient, startInspected } from './cdp';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const LIB = path.join(ROOT, 'dist/lib/index.js');
+const PROGRAM = path.join(ROOT, 'test/fixtures/trace/exit-pipeline.js');
+const RUNS = 20;
+
+function tailFile(file: string): ExitTailFile {
+  return {
+    path: file,
+    read: () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined),
+    remove: () => fs.rmSync(file, { force: true }),
+  };
+}
+
+/** One run: returns [program's totals, model's final state] per queue. */
+async function oneRun(dir: string, run: number, mode: string): Promise<{ want: unknown; got: unknown; tailUsed: boolean }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE: '1', QUEUESCOPE_LIB: LIB, EXIT_MODE: mode };
+  delete env.QUEUESCOPE_TRACE_FILE;
+  delete env.NODE_OPTIONS;
+  const started = await startInspected([PROGRAM], env);
+  const child = started.child;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const client = await CdpClient.connect(started.url);
+  try {
+    await client.send('Runtime.enable');
+    await client.send('Debugger.enable');
+    const model = new QueueModel();
+    const file = path.join(dir, `tail-${run}.ndjson`);
+    const warnings: string[] = [];
+    const poller = new SessionPoller({ evaluate: (e) => client.evaluateString(e) }, model, 'root', 'child', { info: () => undefined, warn: (m) => warnings.push(m) }, {
+      intervalMs: () => 100,
+      noHubBackoffMs: 5,
+      exitTail: tailFile(file),
+    });
+    poller.start();
+    // Node keeps the process until the debugger lets go once its context is gone.
+    await client.once('Runtime.executionContextDestroyed');
+    const tailUsed = fs.existsSync(file);
+    client.close();
+    await exited;
+    await poller.finish();
+    assert.equal(fs.existsSync(file), false, 'the tail file is removed once applied');
+    assert.deepEqual(warnings.filter((w) => !/failed: .*(closed|Cannot find context|Target closed|Execution context was destroyed)/i.test(w)), []);
+    const totals = JSON.parse(/TOTALS (\{.*\})/.exec(started.output())![1]) as { totals: Record<string, { puts: number; gets: number; size: number }> };
+    const got: Record<string, { puts: number; gets: number; size: number }> = {};
+    for (const q of model.queuesOf('root')) got[q.name] = { puts: q.counters.puts, gets: q.counters.gets, size: q.size };
+    const want = Object.fromEntries(Object.entries(totals.totals).map(([k, v]) => [k, { puts: v.puts, gets: v.gets, size: v.size }]));
+    return { want, got, tailUsed };
+  } finally {
+    client.close();
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+describe('exit tail under a real debugger (CDP) through the SessionPoller', function () {
+  this.timeout(120_000);
+  let dir: string;
+  before(function () {
+    if (!fs.existsSync(LIB)) throw new Error(`${LIB} is missing: run \`npm run build\` first`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-tail-dbg-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it(`${RUNS} runs of a short pipeline: every run ends with the program's own totals`, async () => {
+    for (let run = 0; run < RUNS; run++) {
+      const { want, got, tailUsed } = await oneRun(dir, run, run % 2 === 0 ? 'natural' : 'process-exit');
+      assert.ok(tailUsed, `run ${run}: the program wrote its exit tail`);
+      assert.deepEqual(got, want, `run ${run}`);
+    }
+  });
+});
