@@ -19,6 +19,7 @@ import {
   type RunState,
 } from './entities';
 import { DEFAULT_RETENTION, DepthTimeline, type RetentionOptions } from './timeline';
+import { WaitTracker, type TrackedWait, type WaitEnding } from './waitRules';
 
 /** What changed; fired once per applied message, after the model is consistent again. */
 export type ModelChange =
@@ -144,6 +145,11 @@ export class QueueModel implements Disposable {
   private readonly collectedPerSource: number;
   private readonly log: ModelLog;
   private readonly now: () => number;
+  /** The wait rules (src/model/waitRules.ts); a realm is `${session}\0${source}` there. */
+  private readonly waits: WaitTracker;
+  private readonly trackedSources = new Map<string, ModelSource>();
+  /** What the wait rules' reports apply to: the change set of the input being applied. */
+  private waitChanges: ChangeSet | undefined;
 
   /** Subscribe to changes. */
   readonly onDidChange: (listener: (change: ModelChange) => void) => Disposable;
@@ -160,6 +166,14 @@ export class QueueModel implements Disposable {
     this.log = options.log ?? { warn: () => undefined };
     this.now = options.now ?? Date.now;
     this.emitter = new Emitter<ModelChange>((err) => this.log.warn(`model listener failed: ${String(err)}`));
+    this.waits = new WaitTracker(
+      {
+        started: (w) => this.setWaiter(w),
+        refined: (w) => this.setWaiter(w),
+        ended: (w, e) => this.endWaiter(w, e),
+      },
+      (src, t) => (this.trackedSources.get(src)?.info.origin ?? 0) + t,
+    );
     this.onDidChange = this.emitter.event;
     this.inputs = new Emitter<ModelInput>((err) => this.log.warn(`model input listener failed: ${String(err)}`));
     this.onDidApplyInput = this.inputs.event;
@@ -304,6 +318,7 @@ export class QueueModel implements Disposable {
         lastSeen: info.origin + info.now,
       };
       s.sources.set(key, src);
+      this.trackedSources.set(trackKey(src), src);
     }
     if (s.state === 'ended') s.ended = undefined;
     this.refreshSessionState(s);
@@ -328,7 +343,7 @@ export class QueueModel implements Disposable {
     src.state = state;
     if (state === 'ended') {
       src.channel = undefined;
-      for (const q of src.queues.values()) q.waiters.clear(); // nobody waits in a dead realm
+      this.withWaitChanges(src, () => this.waits.endOpen(trackKey(src), src.lastSeen)); // nobody waits in a dead realm
     }
     this.emitter.fire({ kind: 'source', session, source });
     this.refreshSessionState(s);
@@ -358,6 +373,10 @@ export class QueueModel implements Disposable {
 
   /** Forget a session and everything recorded in it. */
   removeSession(session: string): boolean {
+    for (const src of this.sessionMap.get(session)?.sources.values() ?? []) {
+      this.waits.forget(trackKey(src));
+      this.trackedSources.delete(trackKey(src));
+    }
     const removed = this.sessionMap.delete(session);
     if (removed) this.emitter.fire({ kind: 'session', session, removed: true });
     this.inputs.fire({ kind: 'removeSession', session, removed });
@@ -457,17 +476,11 @@ export class QueueModel implements Disposable {
       if (qs.site) q.site = qs.site;
       q.counters = { ...qs.counters };
       if (qs.shutdown && !q.shutdown) q.shutdown = 'graceful';
-      const known = new Map(q.waiters);
-      q.waiters.clear();
-      for (const w of [...qs.waiters].sort((a, b) => a.since - b.since)) {
-        const before = known.get(w.w);
-        const announced = before !== undefined && !before.fromSnapshot;
-        q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: w.site, fromSnapshot: !announced, ...(w.adopted === true ? { adopted: true } : {}) });
-      }
       q.items = [...qs.items];
       q.itemsAt = at;
       changes.update(q);
     }
+    this.withWaitChanges(src, () => this.waits.snapshot(trackKey(src), snap), changes);
     // A snapshot lists every live queue: the others are gone from the program.
     for (const q of src.queues.values()) {
       if (!present.has(q.id) && q.collected === undefined) this.collect(src, q, at, changes);
@@ -512,42 +525,18 @@ export class QueueModel implements Disposable {
           if (depth > q.counters.highWater) q.counters.highWater = depth;
         }
         break;
-      case 'wait': {
-        const q = this.ensureQueue(src, e.q, at, changes);
-        q.waiters.set(e.w, { id: e.w, queue: e.q, role: e.role, since: at, site: e.site, ...(e.adopted === true ? { adopted: true } : {}) });
-        changes.update(q);
-        break;
-      }
-      case 'waitEnd': {
-        const q = src.queues.get(e.q);
-        const w = q?.waiters.get(e.w);
-        if (!q) break;
-        q.waiters.delete(e.w);
-        if (w) {
-          addWait(q.waitStats[w.role], e.ms, 1);
-          const ended: EndedWait = { ...w, ended: at, outcome: e.outcome, ms: e.ms };
-          q.recentWaits.push(ended);
-          if (q.recentWaits.length > this.recentWaitsPerQueue) q.recentWaits.splice(0, q.recentWaits.length - this.recentWaitsPerQueue);
-        }
-        changes.update(q);
-        break;
-      }
+      case 'wait':
+      case 'waitEnd':
       case 'shortWaits': {
-        const q = this.ensureQueue(src, e.q, at, changes);
-        const stats = q.waitStats[e.role];
-        // Up to `count` of these short waits may be waiters we only saw in a snapshot: retire them.
-        let retire = e.count;
-        for (const w of q.waiters.values()) {
-          if (retire <= 0) break;
-          if (w.fromSnapshot && w.role === e.role) {
-            q.waiters.delete(w.id);
-            retire--;
-          }
+        if (e.type === 'shortWaits') {
+          const q = this.ensureQueue(src, e.q, at, changes);
+          const stats = q.waitStats[e.role];
+          stats.count += e.count;
+          stats.totalMs += e.totalMs;
+          for (let i = 0; i < stats.hist.length && i < e.hist.length; i++) stats.hist[i] += e.hist[i];
+          changes.update(q);
         }
-        stats.count += e.count;
-        stats.totalMs += e.totalMs;
-        for (let i = 0; i < stats.hist.length && i < e.hist.length; i++) stats.hist[i] += e.hist[i];
-        changes.update(q);
+        this.withWaitChanges(src, () => this.waits.event(trackKey(src), e), changes);
         break;
       }
       case 'counters': {
@@ -604,11 +593,47 @@ export class QueueModel implements Disposable {
 
   private collect(src: ModelSource, q: ModelQueue, at: number, changes: ChangeSet): void {
     q.collected = at;
-    q.waiters.clear();
+    this.withWaitChanges(src, () => this.waits.endQueue(trackKey(src), q.id, at), changes);
     if (!changes.collected.includes(q.id)) changes.collected.push(q.id);
     // Bound the history of dead queues: a program that makes queues in a loop must not grow the model forever.
     const dead = [...src.queues.values()].filter((x) => x.collected !== undefined);
     for (let i = 0; i < dead.length - this.collectedPerSource; i++) src.queues.delete(dead[i].id);
+  }
+
+  /** Run wait rules whose reports belong to `changes` (a change set of their own, fired, when none). */
+  private withWaitChanges(src: ModelSource, run: () => void, changes?: ChangeSet): void {
+    const outer = this.waitChanges;
+    const own = changes ?? new ChangeSet();
+    this.waitChanges = own;
+    try {
+      run();
+    } finally {
+      this.waitChanges = outer;
+    }
+    if (!changes) this.fireQueues(src, own);
+  }
+
+  private setWaiter(w: TrackedWait): void {
+    const src = this.trackedSources.get(w.src);
+    const changes = this.waitChanges;
+    if (!src || !changes) return;
+    const q = this.ensureQueue(src, w.q, w.since, changes);
+    q.waiters.set(w.w, { id: w.w, queue: w.q, role: w.role, since: w.since, site: w.site, fromSnapshot: w.fromSnapshot, ...(w.adopted ? { adopted: true } : {}) });
+    changes.update(q);
+  }
+
+  private endWaiter(w: TrackedWait, e: WaitEnding): void {
+    const src = this.trackedSources.get(w.src);
+    const q = src?.queues.get(w.q);
+    if (!q) return;
+    const waiter = q.waiters.get(w.w);
+    q.waiters.delete(w.w);
+    if (e.cause === 'waitEnd' && waiter && e.outcome !== undefined && e.ms !== undefined) {
+      addWait(q.waitStats[w.role], e.ms, 1);
+      q.recentWaits.push({ ...waiter, ended: e.at, outcome: e.outcome, ms: e.ms });
+      if (q.recentWaits.length > this.recentWaitsPerQueue) q.recentWaits.splice(0, q.recentWaits.length - this.recentWaitsPerQueue);
+    }
+    if (this.waitChanges) this.waitChanges.update(q);
   }
 
   private fireQueues(src: ModelSource, c: ChangeSet): void {
@@ -646,6 +671,11 @@ function addWait(stats: { count: number; totalMs: number; hist: number[] }, ms: 
   let i = 0;
   while (i < WAIT_BUCKETS_MS.length - 1 && ms > WAIT_BUCKETS_MS[i]) i++;
   stats.hist[i] += count;
+}
+
+/** A source's realm key in the wait rules: sessions may share source keys (a recording opened twice). */
+function trackKey(src: ModelSource): string {
+  return `${src.session}\0${src.key}`;
 }
 
 function describe(src: ModelSource): string {

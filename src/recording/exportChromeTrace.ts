@@ -13,6 +13,7 @@
 // that starts after the lane's last wait ended; the rare out-of-order input line is
 // clamped to its track's latest time and counted in `reordered`.
 
+import { WaitTracker, type TrackedWait, type WaitEnding } from '../model/waitRules';
 import type { RecordingLine, SourceInfo, WaiterRoleWire } from '../protocol/wire';
 import { RecordingContext, sourceLabel, type SourceEntry } from './context';
 import type { LineExporter } from './exporter';
@@ -47,7 +48,6 @@ interface SourceState {
   /** queue id -> its wait lanes. */
   lanes: Map<number, Lane[]>;
   nextTid: number;
-  open: Map<number, OpenWait>;
   /** Queues already announced (created or in a snapshot). */
   queues: Set<number>;
 }
@@ -66,6 +66,21 @@ export class ChromeTraceExporter implements LineExporter {
   private readonly states = new Map<string, SourceState>();
   private readonly trackLast = new Map<string, number>();
   private first = true;
+  /** Where the wait rules' reports go during one push() or end(). */
+  private out: ChromeTraceEvent[] = [];
+  /** The wait rules (src/model/waitRules.ts), on the common time axis. */
+  private readonly waits = new WaitTracker(
+    {
+      started: () => undefined,
+      ended: (w: TrackedWait, e: WaitEnding) => {
+        const outcome = e.outcome ?? (e.cause === 'end' ? 'still waiting' : 'ended unseen');
+        this.waitSlice(this.state(w.src, this.out), { start: w.since, role: w.role, q: w.q, site: siteText(w.site) }, e.at, outcome, this.out);
+      },
+      // A wait the file never announced (short waits may not be) still has its duration.
+      unmatchedEnd: (src, e, at) => this.waitSlice(this.state(src, this.out), { start: at - e.ms, role: 'unknown', q: e.q }, at, e.outcome, this.out),
+    },
+    (src, t) => this.context.time(src, t),
+  );
 
   begin(): string {
     return '{"traceEvents":[\n';
@@ -73,7 +88,7 @@ export class ChromeTraceExporter implements LineExporter {
 
   push(line: RecordingLine): string {
     const added = this.context.observe(line);
-    const out: ChromeTraceEvent[] = [];
+    const out: ChromeTraceEvent[] = (this.out = []);
     if (added) this.addSource(added, out);
     switch (line.type) {
       case 'source': {
@@ -85,10 +100,8 @@ export class ChromeTraceExporter implements LineExporter {
           if (!state.queues.has(q.q)) this.lifecycle(state, t, `queue ${q.name} #${q.q}`, { kind: q.kind, maxsize: q.maxsize }, out);
           state.queues.add(q.q);
           this.depth(state, q.q, t, q.size, out);
-          for (const w of q.waiters) {
-            if (!state.open.has(w.w)) state.open.set(w.w, { start: this.context.time(line.src, w.since), role: w.role, q: q.q, site: siteText(w.site) });
-          }
         }
+        if (line.snapshot) this.waits.snapshot(line.src, line.snapshot);
         break;
       }
       case 'queue': {
@@ -105,21 +118,12 @@ export class ChromeTraceExporter implements LineExporter {
         for (const row of line.rows) this.depth(state, row[0], t, row[1], out);
         break;
       }
-      case 'wait': {
-        const state = this.state(line.src, out);
-        state.open.set(line.w, { start: this.context.time(line.src, line.t), role: line.role, q: line.q, site: siteText(line.site) });
+      case 'wait':
+      case 'waitEnd':
+      case 'shortWaits':
+        this.state(line.src, out);
+        this.waits.event(line.src, line);
         break;
-      }
-      case 'waitEnd': {
-        const state = this.state(line.src, out);
-        const end = this.context.time(line.src, line.t);
-        const open = state.open.get(line.w);
-        state.open.delete(line.w);
-        // A wait the file never announced (short waits may not be) still has its duration.
-        const wait: OpenWait = open ?? { start: end - line.ms, role: 'unknown', q: line.q };
-        this.waitSlice(state, wait, end, line.outcome, out);
-        break;
-      }
       case 'shutdown': {
         const state = this.state(line.src, out);
         this.lifecycle(state, this.context.time(line.src, line.t), `shutdown ${this.context.queueName(line.src, line.q)} #${line.q}`, { immediate: line.immediate }, out);
@@ -130,11 +134,10 @@ export class ChromeTraceExporter implements LineExporter {
         this.lifecycle(state, this.context.time(line.src, line.t), `collected ${this.context.queueName(line.src, line.q)} #${line.q}`, {}, out);
         break;
       }
-      case 'end': {
-        const state = this.state(line.src, out);
-        this.closeOpenWaits(state, this.context.time(line.src, line.t), out);
+      case 'end':
+        this.state(line.src, out);
+        this.waits.endSource(line.src, line.t);
         break;
-      }
       default:
         break;
     }
@@ -142,8 +145,8 @@ export class ChromeTraceExporter implements LineExporter {
   }
 
   end(): string {
-    const out: ChromeTraceEvent[] = [];
-    for (const state of this.states.values()) this.closeOpenWaits(state, this.context.time(state.entry.src, state.entry.lastT), out);
+    const out: ChromeTraceEvent[] = (this.out = []);
+    for (const state of this.states.values()) this.waits.endSource(state.entry.src, state.entry.lastT);
     return this.format(out) + '\n],"displayTimeUnit":"ms"}\n';
   }
 
@@ -167,7 +170,7 @@ export class ChromeTraceExporter implements LineExporter {
   private addSource(entry: SourceEntry, out: ChromeTraceEvent[]): SourceState {
     const existing = this.states.get(entry.src);
     if (existing) return existing;
-    const state: SourceState = { pid: entry.index + 1, entry, lanes: new Map(), nextTid: 1, open: new Map(), queues: new Set() };
+    const state: SourceState = { pid: entry.index + 1, entry, lanes: new Map(), nextTid: 1, queues: new Set() };
     this.states.set(entry.src, state);
     out.push(meta('process_name', state.pid, 0, { name: processName(entry.info) }));
     out.push(meta('process_sort_index', state.pid, 0, { sort_index: entry.index }));
@@ -206,12 +209,6 @@ export class ChromeTraceExporter implements LineExporter {
     out.push(meta('thread_name', state.pid, lane.tid, { name }));
     out.push(meta('thread_sort_index', state.pid, lane.tid, { sort_index: q * 1000 + lanes.length }));
     return lane;
-  }
-
-  private closeOpenWaits(state: SourceState, endMs: number, out: ChromeTraceEvent[]): void {
-    const open = [...state.open.values()].sort((a, b) => a.start - b.start);
-    state.open.clear();
-    for (const wait of open) this.waitSlice(state, wait, Math.max(endMs, wait.start), 'still waiting', out);
   }
 
   private monotonic(track: string, ts: number): number {

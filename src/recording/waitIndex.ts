@@ -6,6 +6,7 @@
 // sites are interned, so a recording with a million waits costs ~30 MB at most. Past
 // `maxWaits` the oldest half is dropped (and counted): memory stays bounded.
 
+import { WaitTracker } from '../model/waitRules';
 import type { CallSite, RecordingLine, WaiterRoleWire, WaitOutcomeWire } from '../protocol/wire';
 
 export interface IndexedWait {
@@ -40,6 +41,27 @@ export class WaitIndex {
   /** `${src}/${w}` -> row of a wait not ended yet. */
   private readonly open = new Map<string, number>();
   private readonly origins = new Map<string, number>();
+  /** The wait rules (src/model/waitRules.ts); the index only stores what they report. */
+  private readonly tracker = new WaitTracker(
+    {
+      started: (w) => this.start(w.src, w.q, w.w, w.role, w.since, w.site),
+      refined: (w) => {
+        const row = this.open.get(`${w.src}/${w.w}`);
+        if (row === undefined) return;
+        this.since[row] = w.since;
+        if (w.site) this.siteIdx[row] = this.internSite(w.site);
+      },
+      ended: (w, ending) => {
+        const key = `${w.src}/${w.w}`;
+        const row = this.open.get(key);
+        if (row === undefined) return;
+        this.open.delete(key);
+        this.ended[row] = ending.at;
+        if (ending.outcome) this.flags[row] |= (OUTCOMES.indexOf(ending.outcome) + 1) << 1;
+      },
+    },
+    (src, t) => (this.origins.get(src) ?? 0) + t,
+  );
   /** Waits dropped to keep the index within maxWaits. */
   dropped = 0;
 
@@ -53,36 +75,17 @@ export class WaitIndex {
   push(lines: readonly RecordingLine[]): void {
     for (const line of lines) {
       switch (line.type) {
-        case 'source': {
+        case 'source':
           this.origins.set(line.src, line.info.origin);
-          const origin = line.info.origin;
-          for (const q of line.snapshot?.queues ?? []) {
-            for (const w of q.waiters) if (!this.open.has(`${line.src}/${w.w}`)) this.start(line.src, q.q, w.w, w.role, origin + w.since, w.site);
-          }
+          if (line.snapshot) this.tracker.snapshot(line.src, line.snapshot);
           break;
-        }
-        case 'wait':
-          this.start(line.src, line.q, line.w, line.role, this.epoch(line.src, line.t), line.site);
-          break;
-        case 'waitEnd': {
-          const key = `${line.src}/${line.w}`;
-          const row = this.open.get(key);
-          if (row === undefined) break;
-          this.open.delete(key);
-          this.ended[row] = this.epoch(line.src, line.t);
-          this.flags[row] |= (OUTCOMES.indexOf(line.outcome) + 1) << 1;
-          break;
-        }
         case 'end':
-          // Nobody waits in an ended realm: close its open waits there.
-          for (const [key, row] of this.open) {
-            if (key.startsWith(`${line.src}/`)) {
-              this.ended[row] = this.epoch(line.src, line.t);
-              this.open.delete(key);
-            }
-          }
+          this.tracker.endSource(line.src, line.t);
+          break;
+        case 'qscope':
           break;
         default:
+          this.tracker.event(line.src, line);
           break;
       }
     }
@@ -117,10 +120,6 @@ export class WaitIndex {
     if (outcome) wait.outcome = OUTCOMES[outcome - 1];
     if (this.siteIdx[i] >= 0) wait.site = this.sites[this.siteIdx[i]];
     return wait;
-  }
-
-  private epoch(src: string, t: number): number {
-    return (this.origins.get(src) ?? 0) + t;
   }
 
   private start(src: string, q: number, w: number, role: WaiterRoleWire, since: number, site: CallSite | undefined): void {

@@ -18,6 +18,7 @@ import type {
   WaiterRoleWire,
   WaitOutcomeWire,
 } from '../../../src/protocol/wire';
+import { WaitTracker } from '../../../src/model/waitRules';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const REGISTER = path.join(ROOT, 'dist/lib/register.js');
@@ -180,6 +181,28 @@ export function parseRecording(bytes: Buffer): Recording {
     if (found === undefined) throw new Error(`event for queue ${q} of ${src} before its 'queue' line`);
     return found;
   };
+  // The wait rules are the model's own (src/model/waitRules.ts), on hub time.
+  const waitOf = new Map<string, Wait>();
+  const tracker = new WaitTracker(
+    {
+      started: (w) => {
+        const wait: Wait = { w: w.w, role: w.role, start: w.since, site: w.site };
+        waitOf.set(`${w.src}/${w.w}`, wait);
+        trace(w.src, w.q).waits.push(wait);
+      },
+      refined: (w) => Object.assign(waitOf.get(`${w.src}/${w.w}`)!, { start: w.since, site: w.site }),
+      ended: (w, e) => {
+        const wait = waitOf.get(`${w.src}/${w.w}`)!;
+        waitOf.delete(`${w.src}/${w.w}`);
+        // Still waiting when its realm ended: no end. Otherwise the hub's own outcome and duration.
+        if (e.cause === 'waitEnd') Object.assign(wait, { end: e.at, outcome: e.outcome, ms: e.ms });
+      },
+      unmatchedEnd: (src, e) => {
+        throw new Error(`waitEnd for unknown waiter ${e.w} of ${src}/${e.q}`);
+      },
+    },
+    (_src, t) => t,
+  );
   const addQueue = (src: string, q: Omit<QueueTrace, 'src' | 'samples' | 'waits' | 'shortWaits' | 'shutdowns'>): void => {
     if (!byKey.has(`${src}/${q.q}`)) byKey.set(`${src}/${q.q}`, { ...q, src, samples: [], waits: [], shortWaits: [], shutdowns: [] });
   };
@@ -189,9 +212,11 @@ export function parseRecording(bytes: Buffer): Recording {
       case 'source':
         sources.push(line);
         for (const q of line.snapshot?.queues ?? []) addQueue(line.src, q);
+        if (line.snapshot) tracker.snapshot(line.src, line.snapshot);
         break;
       case 'end':
         ends.push(line);
+        tracker.endSource(line.src, line.t);
         break;
       case 'queue':
         addQueue(line.src, line);
@@ -200,17 +225,13 @@ export function parseRecording(bytes: Buffer): Recording {
         for (const [q, depth, min, max, puts, gets] of line.rows) trace(line.src, q).samples.push({ t: line.t, depth, min, max, puts, gets });
         break;
       case 'wait':
-        trace(line.src, line.q).waits.push({ w: line.w, role: line.role, start: line.t, site: line.site });
+      case 'waitEnd':
+        trace(line.src, line.q);
+        tracker.event(line.src, line);
         break;
-      case 'waitEnd': {
-        const qt = trace(line.src, line.q);
-        const wait = qt.waits.find((x) => x.w === line.w);
-        if (wait === undefined) throw new Error(`waitEnd for unknown waiter ${line.w} of ${line.src}/${line.q}`);
-        Object.assign(wait, { end: line.t, outcome: line.outcome, ms: line.ms });
-        break;
-      }
       case 'shortWaits':
         trace(line.src, line.q).shortWaits.push({ role: line.role, count: line.count });
+        tracker.event(line.src, line);
         break;
       case 'counters': {
         const qt = trace(line.src, line.q);
