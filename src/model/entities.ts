@@ -79,7 +79,7 @@ export interface ModelQueue {
   readonly waitStats: { put: WaitStats; get: WaitStats };
   readonly timeline: DepthTimeline;
   /** Epoch ms it was first seen. */
-  readonly created: number;
+  created: number;
   /** Epoch ms it was garbage-collected in the program (it stays in the model as history). */
   collected?: number;
   /** Item previews from the latest snapshot (taken while paused). */
@@ -123,7 +123,7 @@ export interface ModelSession {
   readonly origin: 'debug' | 'recording';
   /** Derived: ended when ended; paused when any source is paused; otherwise live. */
   state: RunState;
-  readonly started: number;
+  started: number;
   ended?: number;
   readonly sources: Map<string, ModelSource>;
 }

@@ -168,6 +168,7 @@ export function parseAttachInfo(text: string): ParseResult<AttachInfo> {
     origin: x.origin,
     now: x.now,
     sampleInterval: isNum(x.sampleInterval) ? x.sampleInterval : 0,
+    ...(isNum(x.armedAt) ? { armedAt: x.armedAt } : {}),
     snapshot: { v: snap.value.v, t: snap.value.t, queues: snap.value.queues },
     nextSeq: x.nextSeq,
   };

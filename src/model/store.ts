@@ -319,6 +319,9 @@ export class QueueModel implements Disposable {
       };
       s.sources.set(key, src);
       this.trackedSources.set(trackKey(src), src);
+      // The session starts where its data does: a hub armed at the program's start has samples
+      // from before the reader attached, and a replay must show them from +0 s.
+      if (typeof info.armedAt === 'number' && Number.isFinite(info.armedAt) && info.origin + info.armedAt < s.started) s.started = info.origin + info.armedAt;
     }
     if (s.state === 'ended') s.ended = undefined;
     this.refreshSessionState(s);
@@ -502,6 +505,7 @@ export class QueueModel implements Disposable {
     switch (e.type) {
       case 'queue': {
         const q = this.ensureQueue(src, e.q, at, changes);
+        if (at < q.created) q.created = at; // announced after a snapshot showed it: it was there before
         q.name = e.name;
         q.kind = e.kind;
         q.maxsize = e.maxsize;

@@ -174,6 +174,11 @@ export interface SourceInfo {
   now: number;
   /** Depth sampling interval, ms. */
   sampleInterval: number;
+  /**
+   * Hub time when the hub armed: its data is complete from then on, and nothing it reports is
+   * older. Readers start the session's timeline there. Absent from hubs that predate it.
+   */
+  armedAt?: number;
 }
 
 /** What `hub.attach()` returns (as a JSON string). */

@@ -124,6 +124,8 @@ export function validateBodyLine(value: unknown): string | null | 'unknown' {
       if (kindOf(line.info) !== 'object') return 'source: field "info" should be an object';
       const bad = checkShape(line.info as Record<string, unknown>, SOURCE_INFO_SHAPE, 'source info');
       if (bad) return bad;
+      const armedAt = (line.info as Record<string, unknown>).armedAt;
+      if (armedAt !== undefined && typeof armedAt !== 'number') return 'source info: field "armedAt" should be a number';
       return line.snapshot === undefined ? null : checkSnapshot(line.snapshot);
     }
     case 'end':

@@ -57,6 +57,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
 
+  /** Hub time of arm(): the start of this hub's data. */
+  private armedAt = 0;
   /** The last drain() answer, which an exit tail repeats in case it never reached the reader. */
   lastBatch = '';
 
@@ -184,6 +186,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       origin: clockOrigin(),
       now: now(),
       sampleInterval: this.config.sampleMs,
+      ...(this.armed ? { armedAt: this.armedAt } : {}),
     };
   }
 
@@ -192,6 +195,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     if (this.armed) return;
     this.armed = true;
     const t = now();
+    this.armedAt = t;
     for (const rec of this.records.values()) {
       const q = rec.ref.deref();
       if (q === undefined) continue;
