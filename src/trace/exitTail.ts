@@ -11,6 +11,12 @@
 // process died may never have reached it; the reader skips a seq it already has. The last
 // line is `{"type":"tailEnd","reason":…,"t":…}`, so a reader can tell a whole tail from one
 // cut short.
+//
+// A program can also end before any reader found its hub (a debugger polls for it every few
+// ms at first, but a 100 ms program is over by then). QUEUESCOPE_EXIT_TAIL_DIR, set by the
+// extension in the launch configuration, gives such a realm a tail of its own,
+// `<dir>/<pid>-<threadId>.ndjson`, which starts with `{"type":"tailAttach","info":AttachInfo}`
+// instead of the repeated batch; a reader that attaches later replaces it with its own path.
 
 import { now } from './clock';
 import { builtin, nodeProcess } from './env';
@@ -18,6 +24,8 @@ import { exitHooks, type EndReason, type ExitWriter } from './exitHooks';
 
 /** What the tail needs of the hub. */
 export interface TailSource {
+  /** AttachInfo JSON: written first when no reader ever attached (see setExitTail). */
+  attach(): string;
   drain(maxBytes?: number): string;
   /** The last drain() answer returned to a reader ('' before the first). */
   readonly lastBatch: string;
@@ -40,13 +48,16 @@ export class ExitTail implements ExitWriter {
     private readonly hub: TailSource,
     private readonly fs: Fs,
     public path: string,
+    /** No reader has attached: the tail starts with the attach answer so one can be made up. */
+    public unattached: boolean,
   ) {}
 
   end(reason: EndReason): void {
     if (this.written) return;
     this.written = true;
     const lines: string[] = [];
-    if (this.hub.lastBatch !== '') lines.push(this.hub.lastBatch);
+    if (this.unattached) lines.push(`{"type":"tailAttach","info":${this.hub.attach()}}`);
+    else if (this.hub.lastBatch !== '') lines.push(this.hub.lastBatch);
     for (let i = 0; i < MAX_TAIL_DRAINS; i++) {
       const batch = this.hub.drain(TAIL_BYTES);
       lines.push(batch);
@@ -70,21 +81,25 @@ export class ExitTail implements ExitWriter {
 
 /**
  * Write this realm's tail to `path` when it ends (a later call changes the path: the latest
- * reader wins). Never throws; false when this realm cannot write files.
+ * reader wins). `unattached`: set from the environment before any reader attached (a program
+ * that may end before a debugger's first poll finds its hub); a reader's own path clears it.
+ * Never throws; false when this realm cannot write files.
  */
-export function setExitTail(hub: TailSource, path: unknown): boolean {
+export function setExitTail(hub: TailSource, path: unknown, unattached = false): boolean {
   if (typeof path !== 'string' || path === '' || path.length > MAX_TAIL_PATH) return false;
   const g = globalThis as { [TAIL_KEY]?: ExitTail };
   const existing = g[TAIL_KEY];
   if (existing !== undefined) {
+    if (unattached && !existing.unattached) return true; // a reader's path wins over the environment's
     existing.path = path;
+    existing.unattached = unattached;
     return true;
   }
   try {
     const fs = builtin<Fs>('node:fs');
     const hooks = exitHooks();
     if (fs === undefined || typeof fs.writeFileSync !== 'function' || hooks === undefined) return false;
-    const tail = new ExitTail(hub, fs, path);
+    const tail = new ExitTail(hub, fs, path, unattached);
     g[TAIL_KEY] = tail;
     hooks.add(tail);
     return true;

@@ -7,10 +7,13 @@ import type { HubReaderApi } from '../protocol/hub';
 import { configFromEnv } from './config';
 import { nodeEnv } from './env';
 import { Hub } from './hub';
+import { setExitTail } from './exitTail';
 import { startRecorder } from './recorder';
 
 export const TRACE_ENV = 'QUEUESCOPE_TRACE';
 export const TRACE_FILE_ENV = 'QUEUESCOPE_TRACE_FILE';
+/** A folder for the exit tails of realms no reader attached to (src/trace/exitTail.ts). */
+export const EXIT_TAIL_DIR_ENV = 'QUEUESCOPE_EXIT_TAIL_DIR';
 
 export function createHub(): Hub {
   const config = configFromEnv();
@@ -19,6 +22,11 @@ export function createHub(): Hub {
   const file = env[TRACE_FILE_ENV];
   if (env[TRACE_ENV] === '1' || (file !== undefined && file !== '')) hub.arm();
   if (file !== undefined && file !== '') startRecorder(hub, file, config.recordMs);
+  const tailDir = env[EXIT_TAIL_DIR_ENV];
+  if (env[TRACE_ENV] === '1' && tailDir !== undefined && tailDir !== '') {
+    const info = hub.sourceInfo();
+    setExitTail(hub, `${tailDir.replace(/[\\/]$/, '')}/${info.pid}-${info.threadId}.ndjson`, true);
+  }
   return hub;
 }
 

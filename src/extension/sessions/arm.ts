@@ -3,6 +3,9 @@
 // from the program's first queue; skipFiles keep a user's pause out of the poll expression
 // and the hub ("the pause race"), and keep "pause on caught exceptions" out of the hub.
 
+/** The environment variable of src/trace/install.ts (EXIT_TAIL_DIR_ENV); the host does not import the tracer. */
+export const EXIT_TAIL_DIR_ENV = 'QUEUESCOPE_EXIT_TAIL_DIR';
+
 /** Debug types of VS Code's JavaScript debugger that run Node. */
 export const NODE_DEBUG_TYPES: readonly string[] = ['node', 'pwa-node', 'node-terminal'];
 
@@ -32,6 +35,11 @@ export interface ArmOptions {
   sampleIntervalMs?: number;
   /** skipFiles globs for the hub's own file, besides the poll and package globs. */
   extraSkipGlobs: string[];
+  /**
+   * Passed as QUEUESCOPE_EXIT_TAIL_DIR: where realms the poller never attached to (a program
+   * over before its first poll) write what they recorded when they end.
+   */
+  exitTailDir?: string;
 }
 
 /** The extension's own built library, which the samples (and tests) load. */
@@ -56,6 +64,7 @@ export function armConfiguration<T extends DebugConfigLike>(config: T, options: 
     if (options.sampleIntervalMs !== undefined && env.QUEUESCOPE_SAMPLE_MS === undefined) {
       env.QUEUESCOPE_SAMPLE_MS = String(options.sampleIntervalMs);
     }
+    if (options.exitTailDir !== undefined) env[EXIT_TAIL_DIR_ENV] = options.exitTailDir;
     out.env = env;
   }
   const skip = Array.isArray(config.skipFiles) ? [...config.skipFiles] : [];

@@ -14,6 +14,7 @@ export function registerConfigProvider(context: vscode.ExtensionContext, service
         autoArm: s.autoArm,
         sampleIntervalMs: s.sampleIntervalMs,
         extraSkipGlobs: [extensionLibraryGlob(context.extensionPath)],
+        exitTailDir: s.autoArm ? services.sessions.newLaunchTailDir() : undefined,
       }) as vscode.DebugConfiguration;
     },
   };

@@ -5,10 +5,13 @@
 // that is not a drain batch is skipped and counted, never thrown; a file without its closing
 // `tailEnd` line (the process was killed while writing) still gives every whole batch.
 
-import { parseDrainBatch, type ParsedDrain } from '../../model/parse';
+import { parseAttachInfo, parseDrainBatch, type ParsedDrain } from '../../model/parse';
+import type { AttachInfo } from '../../protocol/wire';
 import type { QueueModel } from '../../model/store';
 
 export interface ExitTailContents {
+  /** The realm's attach answer, when no reader had attached (an environment tail). */
+  attach?: AttachInfo;
   batches: ParsedDrain[];
   /** The realm wrote its closing line: nothing is missing. */
   complete: boolean;
@@ -33,6 +36,15 @@ export function readExitTail(text: string): ExitTailContents {
         // fall through: counted as a bad line
       }
     }
+    if (line.startsWith('{"type":"tailAttach","info":') && line.endsWith('}')) {
+      const info = parseAttachInfo(line.slice('{"type":"tailAttach","info":'.length, -1));
+      if (info.ok) out.attach = info.value;
+      else {
+        out.badLines++;
+        out.firstError ??= info.error;
+      }
+      continue;
+    }
     const batch = parseDrainBatch(line);
     if (batch.ok) {
       out.batches.push(batch.value);
@@ -42,6 +54,11 @@ export function readExitTail(text: string): ExitTailContents {
     }
   }
   return out;
+}
+
+export interface TailLog {
+  info(m: string): void;
+  warn(m: string): void;
 }
 
 /** Where a poller's tail is and how to read and remove it (node:fs in the extension, a double in tests). */
@@ -61,9 +78,34 @@ export function applyExitTail(
   session: string,
   source: string,
   text: string,
-  log: { info(m: string): void; warn(m: string): void },
+  log: TailLog,
 ): number {
+  return applyBatches(model, session, source, readExitTail(text), log);
+}
+
+/**
+ * Apply the tail of a realm no reader attached to (a program over before the first poll found
+ * its hub): it becomes a source of `session`, ended. Returns its key, or undefined when the
+ * tail has no attach line.
+ */
+export function applyUnattachedTail(
+  model: QueueModel,
+  session: string,
+  text: string,
+  log: TailLog,
+): string | undefined {
   const tail = readExitTail(text);
+  if (!tail.attach) {
+    log.warn(`exit tail without its attach line skipped${tail.firstError ? ` (${tail.firstError})` : ''}`);
+    return undefined;
+  }
+  const key = model.attach(session, tail.attach);
+  applyBatches(model, session, key, tail, log);
+  model.setSourceState(session, key, 'ended');
+  return key;
+}
+
+function applyBatches(model: QueueModel, session: string, source: string, tail: ExitTailContents, log: TailLog): number {
   if (tail.badLines > 0) log.warn(`exit tail: ${tail.badLines} malformed line(s) skipped (${tail.firstError ?? ''})`);
   if (!tail.complete) log.warn('the exit tail was cut short; its last moments may be missing');
   let applied = 0;

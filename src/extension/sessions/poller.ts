@@ -62,6 +62,9 @@ export interface PollerOptions {
   clock?: PollerClock;
 }
 
+/** The first retry after NO_HUB; each next one waits twice as long, up to noHubBackoffMs. */
+const FIRST_NO_HUB_RETRY_MS = 25;
+
 /** How long finish() waits for the request in flight before reading the exit tail. */
 const FINISH_WAIT_MS = 2000;
 
@@ -354,6 +357,7 @@ export class SessionPoller {
   }
 
   private backoff = 0;
+  private noHubTries = 0;
   private lastFailed = false;
 
   /** Try attach(); true when attached. Sets `backoff` for the next try otherwise. */
@@ -366,8 +370,12 @@ export class SessionPoller {
       return false;
     }
     if (text === NO_HUB) {
-      // The program has no queue yet (or never will): ask again later, quietly.
-      this.backoff = this.options.noHubBackoffMs ?? 3000;
+      // The program has no queue yet (or never will): ask again later, quietly. Soon at first
+      // (an F5'd program makes its queues in its first moments, and a short one is soon over),
+      // then less and less often.
+      const cap = this.options.noHubBackoffMs ?? 3000;
+      this.noHubTries++;
+      this.backoff = Math.min(cap, FIRST_NO_HUB_RETRY_MS * 2 ** (this.noHubTries - 1));
       return false;
     }
     if (this.oversize(text, 'attach')) {

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QueueModel } from '../../model/store';
 import { JS_DEBUG_TYPES } from './arm';
-import type { ExitTailFile } from './exitTail';
+import { EXIT_TAIL_DIR_ENV } from './arm';
+import { applyUnattachedTail, type ExitTailFile } from './exitTail';
 import { SessionPoller, type EvaluateTarget, type PollerLog } from './poller';
 import type { SettingsValues } from '../settingDefaults';
 
@@ -67,6 +68,9 @@ export class SessionWatcher implements vscode.Disposable {
   private readonly roots = new Map<string, Set<string>>();
   /** Where debuggees write their exit tails: one folder per extension host, removed on dispose. */
   private readonly tailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'queuescope-tails-'));
+  private launches = 0;
+  /** Pollers still finishing (reading exit tails), per top-level session: it ends after them. */
+  private readonly finishing = new Map<string, Set<Promise<void>>>();
 
   constructor(
     private readonly model: QueueModel,
@@ -140,28 +144,71 @@ export class SessionWatcher implements vscode.Disposable {
     poller.start();
   }
 
+  /** A folder for one launch's unattached exit tails (QUEUESCOPE_EXIT_TAIL_DIR). */
+  newLaunchTailDir(): string {
+    const dir = path.join(this.tailDir, `launch-${++this.launches}`);
+    fs.mkdirSync(dir, { recursive: true });
+    return dir;
+  }
+
   private terminated(session: vscode.DebugSession): void {
-    const finishing: Promise<void>[] = [];
+    const root = rootSession(session);
+    let pending = this.finishing.get(root.id);
+    if (!pending) this.finishing.set(root.id, (pending = new Set()));
+    const finish = (poller: SessionPoller): void => {
+      const p = poller.finish();
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
+    };
     const w = this.watched.get(session.id);
     if (w) {
-      finishing.push(w.poller.finish());
+      finish(w.poller);
       this.watched.delete(session.id);
     }
-    const root = rootSession(session);
     if (session === root) {
       // The whole launch/attach ended: its children end with it.
       for (const [id, x] of [...this.watched]) {
         if (rootSession(x.session).id !== root.id) continue;
-        finishing.push(x.poller.finish());
+        finish(x.poller);
         this.watched.delete(id);
       }
     }
-    // The model keeps the recording as 'ended' until the user clears it; it ends after the
-    // exit tails are in, so the session ends with the program's real final state.
-    void Promise.all(finishing).then(() => {
+    // The model keeps the recording as 'ended' until the user clears it; it ends once every
+    // exit tail of the launch is in (a child may still be reading its own when the root ends),
+    // so the session ends with the program's real final state.
+    void Promise.all([...pending]).then(() => {
+      this.applyUnattachedTails(root, session === root);
       const stillRunning = [...this.watched.values()].some((x) => rootSession(x.session).id === root.id);
-      if (!stillRunning) this.model.endSession(root.id);
+      if (stillRunning || pending.size > 0) return;
+      this.finishing.delete(root.id);
+      if (this.model.session(root.id)) this.model.endSession(root.id);
     });
+  }
+
+  /** Realms of this launch that ended before any poll found their hub (a very short program). */
+  private applyUnattachedTails(root: vscode.DebugSession, last: boolean): void {
+    const env = root.configuration.env as Record<string, unknown> | undefined;
+    const dir = env?.[EXIT_TAIL_DIR_ENV];
+    // Only a folder of ours: a configuration could name any folder.
+    if (typeof dir !== 'string' || path.dirname(dir) !== this.tailDir) return;
+    let files: string[] = [];
+    try {
+      files = fs.readdirSync(dir).filter((f) => f.endsWith('.ndjson'));
+    } catch {
+      return; // nothing was written
+    }
+    const log = { info: (m: string) => this.log.info(`${root.name}: ${m}`), warn: (m: string) => this.log.warn(`${root.name}: ${m}`) };
+    for (const file of files) {
+      try {
+        const text = fs.readFileSync(path.join(dir, file), 'utf8');
+        fs.rmSync(path.join(dir, file), { force: true });
+        if (!this.model.session(root.id)) this.model.openSession(root.id, root.name);
+        applyUnattachedTail(this.model, root.id, text, log);
+      } catch (err) {
+        log.warn(`cannot read the exit tail ${file}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    if (last) fs.rmSync(dir, { recursive: true, force: true });
   }
 
   private tracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {

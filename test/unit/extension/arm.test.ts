@@ -14,6 +14,12 @@ describe('armConfiguration (debug configuration provider)', () => {
     assert.equal(out.program, '/app/main.js');
   });
 
+  it('passes the launch\'s exit-tail folder (each launch its own), for realms that end before the first poll', () => {
+    const out = armConfiguration(launch(), { ...options, exitTailDir: '/tmp/queuescope-tails-x/launch-3' });
+    assert.equal(out.env!.QUEUESCOPE_EXIT_TAIL_DIR, '/tmp/queuescope-tails-x/launch-3');
+    assert.equal(armConfiguration(launch(), options).env!.QUEUESCOPE_EXIT_TAIL_DIR, undefined);
+  });
+
   it("never overrides the user's own QUEUESCOPE_* values", () => {
     const out = armConfiguration(launch({ env: { QUEUESCOPE_TRACE: '0', QUEUESCOPE_SAMPLE_MS: '50' } }), options);
     assert.equal(out.env!.QUEUESCOPE_TRACE, '0');

@@ -26,19 +26,24 @@ const drain = (seq: number, events: unknown[] = [], more = false) => JSON.string
 const queueEvent = (q: number, name: string) => ({ type: 'queue', t: 1, q, name, kind: 'fifo', maxsize: 0, size: 0 });
 
 describe('SessionPoller', () => {
-  it('backs off quietly while the program has no hub, then attaches when one appears', async () => {
+  it('backs off quietly while the program has no hub (soon at first, then up to the cap), then attaches when one appears', async () => {
     const { session, clock, log, poller, queues } = setup({ noHubBackoffMs: 3000 });
-    session.script('attach', 'null', 'null', transcript.attach);
+    const nulls = Array.from({ length: 9 }, () => 'null');
+    session.script('attach', ...nulls, transcript.attach);
     poller.start();
     await clock.advance(0);
     assert.equal(session.count('attach'), 1);
-    await clock.advance(2999);
-    assert.equal(session.count('attach'), 1, 'no second attach before the back-off');
-    await clock.advance(1);
-    assert.equal(session.count('attach'), 2);
+    // 25, 50, 100 … ms: a program F5'd a moment ago is found within its first moments.
+    const waits = [25, 50, 100, 200, 400, 800, 1600, 3000];
+    for (const [i, ms] of waits.entries()) {
+      await clock.advance(ms - 1);
+      assert.equal(session.count('attach'), i + 1, `no attach ${i + 2} before ${ms} ms`);
+      await clock.advance(1);
+      assert.equal(session.count('attach'), i + 2);
+    }
     assert.equal(poller.state, 'attaching');
     await clock.advance(3000);
-    assert.equal(session.count('attach'), 3);
+    assert.equal(session.count('attach'), 10, 'capped at noHubBackoffMs');
     assert.equal(poller.state, 'polling');
     assert.deepEqual(queues().map((q) => q.name), ['jobs']);
     assert.deepEqual(log.warnings, [], 'NO_HUB is not a problem worth reporting');

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { QueueModel, parseAttachInfo, parseDrainBatch } from '../../../src/model';
-import { applyExitTail } from '../../../src/extension/sessions/exitTail';
+import { applyExitTail, applyUnattachedTail } from '../../../src/extension/sessions/exitTail';
 import { ensureLibraryBuilt, finished, fixture, start, type RunResult } from './helpers';
 
 interface Totals {
@@ -70,9 +70,11 @@ describe('exit tail: a program ends, its last moments reach the model', function
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  async function runPipeline(mode: string, signal?: NodeJS.Signals): Promise<RunResult> {
-    const child = start(['--require', fixture('tail-reader.js'), fixture('exit-pipeline.js')], {
+  async function runPipeline(mode: string, signal?: NodeJS.Signals, reader = true): Promise<RunResult> {
+    fs.mkdirSync(path.join(dir, 'env'));
+    const child = start([...(reader ? ['--require', fixture('tail-reader.js')] : []), fixture('exit-pipeline.js')], {
       QUEUESCOPE_TRACE: '1',
+      QUEUESCOPE_EXIT_TAIL_DIR: path.join(dir, 'env'),
       EXIT_MODE: mode,
       TAIL_DIR: dir,
     });
@@ -106,8 +108,27 @@ describe('exit tail: a program ends, its last moments reach the model', function
       const totals = totalsOf(r.stdout).get(0);
       assert.ok(totals, `the program printed its totals:\n${r.stdout}\n${r.stderr}`);
       assertFinalState(modelOf(dir, 0, true), totals);
+      assert.deepEqual(fs.readdirSync(path.join(dir, 'env')), [], "the reader's own tail replaced the environment's");
     });
   }
+
+  it('a program no reader ever attached to: the environment tail holds all it recorded', async () => {
+    const r = await runPipeline('natural', undefined, false);
+    assert.equal(r.code, 0);
+    const totals = totalsOf(r.stdout).get(0)!;
+    const files = fs.readdirSync(path.join(dir, 'env'));
+    assert.equal(files.length, 1);
+    assert.match(files[0], /^\d+-0\.ndjson$/);
+    const model = new QueueModel({ log: { warn: (m) => assert.fail(`model warning: ${m}`) } });
+    model.openSession('s', 'exit');
+    const key = applyUnattachedTail(model, 's', fs.readFileSync(path.join(dir, 'env', files[0]), 'utf8'), quiet);
+    assert.ok(key);
+    assert.equal(model.source('s', key)!.state, 'ended');
+    assertFinalState(model, totals);
+    // The timeline holds the run, not only its end: the frontier was seen full on the way.
+    const frontier = model.queuesOf('s').find((q) => q.name === 'frontier')!;
+    assert.ok(Math.max(...frontier.timeline.series().max) > 1, 'depth history from the start');
+  });
 
   it('a worker thread that ends: its own tail holds its final state', async () => {
     const r = await runPipeline('worker');
