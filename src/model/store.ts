@@ -11,7 +11,6 @@ import { Emitter, type Disposable } from './emitter';
 import {
   emptyCounters,
   emptyWaitStats,
-  type EndedWait,
   type ModelQueue,
   type ModelSession,
   type ModelSource,
