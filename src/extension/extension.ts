@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { QueueModel } from '../model/store';
 import { readSettings, onSettingsChanged } from './settings';
-import { retentionFromSettings } from './settingDefaults';
+import { retentionFromSettings } from '../host/settingDefaults';
 import { SessionWatcher } from './sessions/watcher';
 import { registerConfigProvider } from './sessions/configProvider';
 import { registerCommands } from './commands';

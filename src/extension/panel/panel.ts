@@ -8,8 +8,8 @@ import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSou
 import type { PanelRecordingTools } from '../recording/panelTools';
 import type { ExtensionServices } from '../services';
 import { openSite } from '../views/openSite';
-import { PanelFeed, type FeedOptions } from './feed';
-import { buildPanelHtml, makeNonce } from './html';
+import { PanelFeed, type FeedOptions } from '../../host/panel/feed';
+import { buildPanelHtml, makeNonce } from '../../host/panel/html';
 
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
 

@@ -6,9 +6,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QueueModel } from '../../model/store';
-import { JS_DEBUG_TYPES } from './arm';
-import { SessionPoller, type EvaluateTarget, type PollerLog } from './poller';
-import type { SettingsValues } from '../settingDefaults';
+import { JS_DEBUG_TYPES } from '../../host/sessions/arm';
+import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/sessions/poller';
+import type { SettingsValues } from '../../host/settingDefaults';
 
 /** Requests that let the program run: polling resumes unless a stop follows quickly. */
 const RUN_REQUESTS = new Set(['continue', 'reverseContinue']);

@@ -1,11 +1,11 @@
 // PanelFeed against the real model: what the host sends the webview, and when.
 
 import * as assert from 'node:assert/strict';
-import { QueueModel } from '../../../src/model/store';
-import type { SourceInfo, WireEvent } from '../../../src/protocol/wire';
-import type { HostMessage, InitMessage, UpdateMessage } from '../../../src/protocol/webview';
-import { PanelFeed } from '../../../src/extension/panel/feed';
-import { ManualClock } from '../../helpers/manualClock';
+import { QueueModel } from '../../../../src/model/store';
+import type { SourceInfo, WireEvent } from '../../../../src/protocol/wire';
+import type { HostMessage, InitMessage, UpdateMessage } from '../../../../src/protocol/webview';
+import { PanelFeed } from '../../../../src/host/panel/feed';
+import { ManualClock } from '../../../helpers/manualClock';
 
 const ORIGIN = 1_700_000_000_000;
 
