@@ -1,6 +1,8 @@
 // The hub's reader-facing API (what a debugger evaluates in the debuggee) and the
 // expressions the extension sends. Both the hub (src/trace) and the extension import
-// this module, so the names cannot drift apart.
+// this module, so the names cannot drift apart. src/queue/probe.ts keeps its own copy of
+// HUB_SYMBOL (the library imports no other folder); test/unit/protocol/hub.test.ts proves
+// the two give the same symbol.
 
 import type { Snapshot } from './wire';
 
@@ -25,7 +27,7 @@ export interface HubReaderApi {
 /**
  * Poll expressions end with this sourceURL so that (a) a pause the user requests while a
  * poll runs can be skipped by the debugger's skipFiles (`**\/queuescope-poll.js`), and
- * (b) no stack frame of ours looks like user code. See DESIGN.md, "the pause race".
+ * (b) no stack frame of ours looks like user code. See docs/CONTRACTS.md, "The pause race".
  */
 export const POLL_SOURCE_URL = 'file:///queuescope/queuescope-poll.js';
 
@@ -46,7 +48,7 @@ export function drainExpression(maxBytes: number): string {
   return `(function(){var h=${HUB};return h?h.drain(${arg}):${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 
-/** Expression: snapshot as JSON (stringified in the debuggee: see DESIGN.md), or NO_HUB. */
+/** Expression: snapshot as JSON (stringified in the debuggee: see docs/CONTRACTS.md, "While paused"), or NO_HUB. */
 export function snapshotExpression(options: SnapshotOptions): string {
   const arg = JSON.stringify({ items: options.items ?? 10 });
   return `(function(){var h=${HUB};return h?JSON.stringify(h.snapshot(${arg})):${JSON.stringify(NO_HUB)}})()${tail}`;

@@ -6,7 +6,7 @@
 //   attaching --(AttachInfo)--> polling --(stopped)--> paused --(continued)--> polling
 //       ^  |NO_HUB: back off                                     any state --stop()--> stopped
 //
-// Rules from DESIGN.md: one request in flight per session; NO_HUB costs one cheap evaluate
+// Rules from docs/CONTRACTS.md (measured facts): one request in flight per session; NO_HUB costs one cheap evaluate
 // every few seconds and is never reported as an error; a pause requested by the user stops
 // polling at once; while stopped, one drain + one snapshot show the exact state.
 
@@ -38,7 +38,7 @@ export interface PollerClock {
 export interface PollerOptions {
   /** Time between drains (read on each scheduling, so a settings change applies at once). */
   intervalMs: () => number;
-  /** drain(maxBytes): keep each answer well under 1 MB (DESIGN.md). Default 256 KiB. */
+  /** drain(maxBytes): keep each answer well under 1 MB (docs/CONTRACTS.md, "Cost"). Default 256 KiB. */
   maxBytes?: number;
   /** Answers longer than this many characters are skipped as oversize. Default 4 x maxBytes. */
   maxPayloadChars?: number;
@@ -130,7 +130,7 @@ export class SessionPoller {
     this.cancelPauseTimer();
     this.debuggerBusy = false;
     const request = ++this.pauseRequests;
-    // The pause race (DESIGN.md). V8 lands a pending pause on the next statement it runs. When
+    // The pause race (docs/CONTRACTS.md). V8 lands a pending pause on the next statement it runs. When
     // that is a poll already sent (js-debug may forward our evaluate after the user's pause),
     // the statement is in a skipFiles (blackboxed) script and V8 drops the pause without
     // stopping: measured in a real VS Code, the user's pause is then simply lost. So once
