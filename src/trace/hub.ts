@@ -89,10 +89,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.registry = FR !== undefined ? new FR((id) => this.collected(id)) : null;
   }
 
-  get isArmed(): boolean {
-    return this.armed;
-  }
-
   // =====================================================================
   // HubLink (towards queues)
   // =====================================================================
