@@ -6,7 +6,7 @@
 // Each input call is also announced, once applied, through `onDidApplyInput` (the session
 // recorder writes its spool from these; the model itself knows nothing about recording).
 
-import { sourceKey, type AttachInfo, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
+import { sourceKey, sourceLabel, type AttachInfo, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
 import { Emitter, type Disposable } from './emitter';
 import {
   emptyCounters,
@@ -649,8 +649,7 @@ function addWait(stats: { count: number; totalMs: number; hist: number[] }, ms: 
 }
 
 function describe(src: ModelSource): string {
-  const thread = src.info.threadId === 0 ? 'main' : `worker ${src.info.threadId}`;
-  return `pid ${src.info.pid} ${thread}`;
+  return sourceLabel(src.info);
 }
 
 /** Split a queue key into [session, source, id]. Session ids may contain '/', so split from the right. */

@@ -9,8 +9,16 @@ import type { Snapshot } from './wire';
 /** Realm-global key of the hub: `globalThis[Symbol.for(HUB_SYMBOL)]`. */
 export const HUB_SYMBOL = 'queuescope.hub';
 
+/** Items previewed per queue when the reader does not say (attach, snapshot, the setting's default). */
+export const DEFAULT_PREVIEW_ITEMS = 10;
+/** Most items a snapshot previews per queue. */
+export const MAX_PREVIEW_ITEMS = 100;
+/** Bytes a drain returns when the reader does not say: well under the 1 MB a debugger answer
+ *  should stay under (docs/CONTRACTS.md, "Cost"). */
+export const DEFAULT_DRAIN_BYTES = 256 * 1024;
+
 export interface SnapshotOptions {
-  /** How many items of each queue to preview (default 10, at most 100). */
+  /** How many items of each queue to preview (default DEFAULT_PREVIEW_ITEMS, at most MAX_PREVIEW_ITEMS). */
   items?: number;
 }
 
@@ -50,6 +58,6 @@ export function drainExpression(maxBytes: number): string {
 
 /** Expression: snapshot as JSON (stringified in the debuggee: see docs/CONTRACTS.md, "While paused"), or NO_HUB. */
 export function snapshotExpression(options: SnapshotOptions): string {
-  const arg = JSON.stringify({ items: options.items ?? 10 });
+  const arg = JSON.stringify({ items: options.items ?? DEFAULT_PREVIEW_ITEMS });
   return `(function(){var h=${HUB};return h?JSON.stringify(h.snapshot(${arg})):${JSON.stringify(NO_HUB)}})()${tail}`;
 }

@@ -13,7 +13,7 @@
 // announced wait are never dropped.
 
 import type { HubLink, ProbeTarget, QueueProbe, WaitOutcome } from '../queue/probe';
-import type { HubReaderApi, SnapshotOptions } from '../protocol/hub';
+import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type HubReaderApi, type SnapshotOptions } from '../protocol/hub';
 import {
   PROTOCOL_VERSION,
   type AttachInfo,
@@ -34,9 +34,7 @@ import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
 const ROWS_PER_EVENT = 200;
-const DEFAULT_PREVIEW_ITEMS = 10;
 const SITE_BURST = 50;
-const MAX_PREVIEW_ITEMS = 100;
 
 /** Marks finished-long-wait events in the outbox (symbol keys are not serialised). */
 const DETAIL_WAIT: unique symbol = Symbol('detailWait');

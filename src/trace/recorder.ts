@@ -9,7 +9,7 @@
 // started later append to the same file (each line is written whole with O_APPEND; every
 // realm is its own `src`).
 
-import type { HubReaderApi } from '../protocol/hub';
+import { DEFAULT_DRAIN_BYTES, type HubReaderApi } from '../protocol/hub';
 import { PROTOCOL_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
 import { now } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
@@ -17,7 +17,7 @@ import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
 const RECORDER_KEY = Symbol.for('queuescope.recorder');
 export const SESSION_ENV = 'QUEUESCOPE_TRACE_SESSION';
 /** Bytes asked of each drain; a flush loops while the hub says there is more. */
-const FLUSH_BYTES = 256 * 1024;
+const FLUSH_BYTES = DEFAULT_DRAIN_BYTES;
 const MAX_DRAINS_PER_FLUSH = 64;
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 

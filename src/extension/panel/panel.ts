@@ -115,7 +115,7 @@ export class QueueScopePanel implements vscode.Disposable {
         break;
       case 'cursor': {
         const state = QueueScopePanel.recordingTools?.cursor(msg);
-        if (state) void this.panel.webview.postMessage(state);
+        if (state) this.post(state);
         break;
       }
       case 'exportPng':

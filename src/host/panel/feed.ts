@@ -5,9 +5,10 @@
 
 import type { ModelChange, QueueModel } from '../../model/store';
 import type { ModelQueue, ModelSession, ModelSource } from '../../model/entities';
+import { sourceLabel } from '../../protocol/wire';
 import type {
   CallSite,
-  HostMessage,
+  FeedMessage,
   PanelMode,
   QueueInfo,
   SeriesChunk,
@@ -86,7 +87,7 @@ export class PanelFeed {
   /** Call-site files the model has reported per session (what openSource may open). */
   private readonly sites = new Map<string, Set<string>>();
 
-  constructor(private readonly model: QueueModel, private readonly post: (msg: HostMessage) => void, o: FeedOptions = {}) {
+  constructor(private readonly model: QueueModel, private readonly post: (msg: FeedMessage) => void, o: FeedOptions = {}) {
     this.mode = o.mode ?? 'live';
     this.waitHistory = o.waitHistory;
     this.intervalMs = o.intervalMs ?? 50;
@@ -280,7 +281,7 @@ export class PanelFeed {
     }
   }
 
-  private send(msg: HostMessage): void {
+  private send(msg: FeedMessage): void {
     this.lastSent = this.clock();
     if (msg.type !== 'update') this.lastSessions = JSON.stringify(msg.sessions);
     this.post(msg);
@@ -504,7 +505,7 @@ export class PanelFeed {
       size: q.size,
       shutdown: q.shutdown !== false,
       gone: q.collected !== undefined,
-      source: sourceLabel(src),
+      source: sourceLabel(src.info),
       counters: { ...q.counters },
       putRate: cur.putRate,
       getRate: cur.getRate,
@@ -564,9 +565,4 @@ function lastSeen(s: ModelSession): number {
   let t = s.started;
   for (const src of s.sources.values()) t = Math.max(t, src.lastSeen);
   return t;
-}
-
-export function sourceLabel(src: ModelSource): string {
-  const { pid, threadId } = src.info;
-  return threadId ? `pid ${pid} · worker ${threadId}` : `pid ${pid}`;
 }

@@ -10,9 +10,10 @@
 // every few seconds and is never reported as an error; a pause requested by the user stops
 // polling at once; while stopped, one drain + one snapshot show the exact state.
 
-import { attachExpression, drainExpression, NO_HUB, snapshotExpression } from '../../protocol/hub';
+import { attachExpression, DEFAULT_DRAIN_BYTES, DEFAULT_PREVIEW_ITEMS, drainExpression, NO_HUB, snapshotExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
+import { sourceLabel } from '../../protocol/wire';
 
 /** The debug session as the poller sees it. */
 export interface EvaluateTarget {
@@ -101,7 +102,7 @@ export class SessionPoller {
     private readonly log: PollerLog,
     private readonly options: PollerOptions,
   ) {
-    this.maxBytes = options.maxBytes ?? 256 * 1024;
+    this.maxBytes = options.maxBytes ?? DEFAULT_DRAIN_BYTES;
     this.maxPayloadChars = options.maxPayloadChars ?? 4 * this.maxBytes;
     this.clock = options.clock ?? realClock;
   }
@@ -188,7 +189,7 @@ export class SessionPoller {
         if (!(await this.drainOnce())) break;
       }
       if (!this.halted || this.stateValue !== 'paused') return; // continued meanwhile
-      const text = await this.evaluate(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? 10 }), 'snapshot');
+      const text = await this.evaluate(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? DEFAULT_PREVIEW_ITEMS }), 'snapshot');
       if (text === undefined || text === NO_HUB || !this.key || !this.halted) return;
       if (this.oversize(text, 'snapshot')) return;
       const snap = parseSnapshot(text);
@@ -335,8 +336,7 @@ export class SessionPoller {
     if (this.options.sessionName !== undefined) this.model.openSession(this.session, this.options.sessionName);
     this.key = this.model.attach(this.session, info.value, this.channel);
     if (this.stateValue !== 'paused') this.stateValue = 'polling';
-    const where = info.value.isMainThread ? 'main thread' : `worker ${info.value.threadId}`;
-    this.log.info(`${this.channel}: attached to pid ${info.value.pid} ${where} (${info.value.snapshot.queues.length} queue(s))`);
+    this.log.info(`${this.channel}: attached to ${sourceLabel(info.value)} (${info.value.snapshot.queues.length} queue(s))`);
     return true;
   }
 

@@ -48,7 +48,7 @@ describe('PanelFeed', () => {
     assert.equal(s.now, 1000);
     assert.deepEqual(s.series, [{ queue: 's1/42:0/1', t: [100, 200], depth: [1, 2], min: [0, 1], max: [1, 2] }]);
     const q = s.queues[0];
-    assert.deepEqual([q.name, q.size, q.maxsize, q.blocked, q.waiting, q.source, q.putRate], ['jobs', 2, 2, 1, 0, 'pid 42', 1]);
+    assert.deepEqual([q.name, q.size, q.maxsize, q.blocked, q.waiting, q.source, q.putRate], ['jobs', 2, 2, 1, 0, 'pid 42 main', 1]);
     assert.deepEqual(s.waiters, [{ id: '42:0/7', queue: 's1/42:0/1', role: 'put', since: 250, site: site(9) }]);
     assert.deepEqual(s.waitCounts, [{ queue: 's1/42:0/1', t: [250], put: [1], get: [0] }]);
     assert.deepEqual(q.site, site(1));
