@@ -6,7 +6,7 @@
 // Each input call is also announced, once applied, through `onDidApplyInput` (the session
 // recorder writes its spool from these; the model itself knows nothing about recording).
 
-import { sourceKey, sourceLabel, type AttachInfo, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
+import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
 import { Emitter, type Disposable } from './emitter';
 import {
   emptyCounters,
@@ -255,7 +255,7 @@ export class QueueModel implements Disposable {
       return s;
     }
     // `started`/`at` (epoch ms) let a replayed recording keep its own times instead of the load time.
-    s = { id, name, origin, state: 'live', started: started ?? this.now(), sources: new Map() };
+    s = { id, name, origin, state: 'live', started: started ?? this.now(), sources: new Map(), siteFiles: new Set() };
     this.sessionMap.set(id, s);
     this.emitter.fire({ kind: 'session', session: id });
     return s;
@@ -454,7 +454,7 @@ export class QueueModel implements Disposable {
       q.maxsize = qs.maxsize;
       q.size = qs.size;
       q.unfinished = qs.unfinished;
-      if (qs.site) q.site = qs.site;
+      if (qs.site) q.site = this.noteSite(src, qs.site);
       q.counters = { ...qs.counters };
       if (qs.shutdown && !q.shutdown) q.shutdown = 'graceful';
       const known = new Map(q.waiters);
@@ -462,7 +462,7 @@ export class QueueModel implements Disposable {
       for (const w of [...qs.waiters].sort((a, b) => a.since - b.since)) {
         const before = known.get(w.w);
         const announced = before !== undefined && !before.fromSnapshot;
-        q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: w.site, fromSnapshot: !announced, ...(w.adopted === true ? { adopted: true } : {}) });
+        q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: this.noteSite(src, w.site), fromSnapshot: !announced, ...(w.adopted === true ? { adopted: true } : {}) });
       }
       q.items = [...qs.items];
       q.itemsAt = at;
@@ -484,6 +484,12 @@ export class QueueModel implements Disposable {
   // Internals
   // -------------------------------------------------------------------------
 
+  /** Adds a call site's file to its session's allow-list (ModelSession.siteFiles); returns the site. */
+  private noteSite<S extends CallSite | undefined>(src: ModelSource, site: S): S {
+    if (site) this.sessionMap.get(src.session)?.siteFiles.add(site.file);
+    return site;
+  }
+
   private applyEvent(src: ModelSource, e: WireEvent, changes: ChangeSet): void {
     const at = src.info.origin + e.t;
     switch (e.type) {
@@ -493,7 +499,7 @@ export class QueueModel implements Disposable {
         q.kind = e.kind;
         q.maxsize = e.maxsize;
         q.size = e.size;
-        if (e.site) q.site = e.site;
+        if (e.site) q.site = this.noteSite(src, e.site);
         changes.update(q);
         break;
       }
@@ -514,7 +520,7 @@ export class QueueModel implements Disposable {
         break;
       case 'wait': {
         const q = this.ensureQueue(src, e.q, at, changes);
-        q.waiters.set(e.w, { id: e.w, queue: e.q, role: e.role, since: at, site: e.site, ...(e.adopted === true ? { adopted: true } : {}) });
+        q.waiters.set(e.w, { id: e.w, queue: e.q, role: e.role, since: at, site: this.noteSite(src, e.site), ...(e.adopted === true ? { adopted: true } : {}) });
         changes.update(q);
         break;
       }

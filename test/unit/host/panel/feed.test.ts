@@ -164,6 +164,30 @@ describe('PanelFeed', () => {
     assert.equal(h.feed.isKnownCallSite('other', '/app/src/app.js'), false);
   });
 
+  it('takes the openSource allow-list from the model, not from what was drawn', () => {
+    const h = setup();
+    // Nothing was rendered yet (no ready), and s2 is never the selected session.
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }]);
+    h.model.openSession('s2', 'other');
+    const src2 = h.model.addSource('s2', info(43));
+    h.model.applyEvents('s2', src2, [{ type: 'wait', t: 1, q: 5, w: 1, role: 'get', site: { file: '/other/x.js', line: 1, column: 1, fn: '' } }]);
+    assert.equal(h.feed.isKnownCallSite('s1', '/app/src/app.js'), true);
+    assert.equal(h.feed.isKnownCallSite('s2', '/other/x.js'), true);
+    assert.equal(h.feed.isKnownCallSite('s1', '/other/x.js'), false);
+  });
+
+  it('forgets a removed session: its axis, its kept steps and its call sites', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }, { type: 'wait', t: 10, q: 1, w: 1, role: 'put' }]);
+    h.feed.ready();
+    assert.deepEqual(h.feed.retained, { starts: 1, steps: 1 });
+    h.model.endSession('s1');
+    h.model.removeSession('s1');
+    h.advance(100);
+    assert.deepEqual(h.feed.retained, { starts: 0, steps: 0 });
+    assert.equal(h.feed.isKnownCallSite('s1', '/app/src/app.js'), false);
+  });
+
   it('follows the newest live session unless the user picked one', () => {
     const h = setup();
     h.feed.ready();
