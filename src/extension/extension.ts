@@ -10,7 +10,7 @@ import { registerConfigProvider } from './sessions/configProvider';
 import { registerCommands } from './commands';
 import { registerQueuesTree } from './views/queuesTree';
 import { registerStatusBar } from './views/statusBar';
-import { registerRecording } from './recording';
+import { registerRecording } from './qscopeFiles';
 import { registerPanel } from './panel/panel';
 import { registerLaunchSample } from './samples/launchSample';
 import type { ExtensionServices, QueueScopeApi } from './services';

@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSourceMessage, type PanelMode } from '../../protocol/webview';
-import type { PanelRecordingTools } from '../recording/panelTools';
+import type { PanelRecordingTools } from '../qscopeFiles/panelTools';
 import type { ExtensionServices } from '../services';
 import { openSite } from '../views/openSite';
 import { PanelFeed, type FeedOptions } from '../../host/panel/feed';
@@ -50,7 +50,7 @@ export class QueueScopePanel implements vscode.Disposable {
     return host;
   }
 
-  /** Handlers of the recording tools' messages (set by the recording part, src/extension/recording). */
+  /** Handlers of the recording tools' messages (set by the recording part, src/extension/qscopeFiles/). */
   static recordingTools: PanelRecordingTools | undefined;
 
   /** The open panel, if any (extension-host tests). */
