@@ -5,6 +5,9 @@
 // incremental update (which queues got new samples: read them with timeline.readSince).
 // Each input call is also announced, once applied, through `onDidApplyInput` (the session
 // recorder writes its spool from these; the model itself knows nothing about recording).
+// Longer than ~400 lines on purpose: every input and the rules that keep the picture
+// consistent (ended sources, stale or lost batches, adopted waits) stay in one class, so the
+// order in which they apply is read in one place. Entities and timelines are separate files.
 
 import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
 import { Emitter, type Disposable } from './emitter';

@@ -11,6 +11,10 @@
 // interval simply grows, so depth, min and max stay exact), finished long waits beyond
 // maxPendingWaits are dropped; both are counted. Lifecycle events and the 'waitEnd' of an
 // announced wait are never dropped.
+//
+// Longer than ~400 lines on purpose: the probe side and the reader side share the outbox and
+// the epochs that keep the state consistent at every statement; splitting them would spread
+// that state over modules. The per-queue record is record.ts, the tunables config.ts.
 
 import type { HubLink, ProbeTarget, QueueProbe, WaitOutcome } from '../queue/probe';
 import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type HubReaderApi, type SnapshotOptions } from '../protocol/hub';

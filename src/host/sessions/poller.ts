@@ -20,6 +20,9 @@
 // costs one cheap evaluate every few seconds and is never reported as an error; a pause
 // requested by the user stops polling at once; while stopped, one drain + one snapshot show
 // the exact state.
+//
+// Longer than ~400 lines on purpose: every transition is a method of one class, to be read
+// against the diagram above; the pause race and the defaults are their own files.
 
 import { attachExpression, drainExpression, NO_HUB, snapshotExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
