@@ -11,7 +11,7 @@ const arrow = (files, patterns) => ({
 });
 const noVscode = { group: ['vscode'], message: 'Only src/extension/ imports vscode (docs/ARCHITECTURE.md).' };
 const noNode = { group: ['node:*'], message: 'The webview runs in a browser: no node:* (docs/ARCHITECTURE.md).' };
-const noExtension = { regex: '(^|/)extension(/|$)', message: 'Nothing outside src/extension/ imports it (docs/ARCHITECTURE.md).' };
+const noExtension = { regex: '^(\\.\\./)+extension(/|$)', message: 'Nothing outside src/extension/ imports it (docs/ARCHITECTURE.md).' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-artifacts/**', '.tmp/**'] },
@@ -52,5 +52,8 @@ export default tseslint.config(
     { regex: '^\\.\\./(?!protocol/)', message: 'src/webview/ shares only src/protocol/ with the other sides (docs/ARCHITECTURE.md).' },
     noVscode,
     noNode,
+  ]),
+  arrow(['src/extension/**'], [
+    { regex: '^(\\.\\./)+webview(/|$)', message: 'The webview is a browser bundle: src/extension/ talks to it only through src/protocol/webview.ts (docs/ARCHITECTURE.md).' },
   ]),
 );

@@ -30,6 +30,7 @@ const CASES: { file: string; broken: string; allowed?: string }[] = [
   { file: 'src/webview/x.ts', broken: "import * as fs from 'node:fs';", allowed: "import type { HostMessage } from '../protocol/webview';" },
   { file: 'src/webview/x.ts', broken: "import * as vscode from 'vscode';" },
   { file: 'src/webview/x.ts', broken: "import { QueueModel } from '../model/store';" },
+  { file: 'src/extension/panel/x.ts', broken: "import { Store } from '../../webview/store';", allowed: "import type { HostMessage } from '../../protocol/webview';" },
 ];
 
 describe('dependency arrows (lint rules)', function () {
