@@ -1,7 +1,8 @@
 // One build script for every bundle QueueScope ships (see docs/ARCHITECTURE.md).
 //   node esbuild.js            build once
 //   node esbuild.js --watch    rebuild on change
-//   node esbuild.js --minify   smaller bundles (used by `npm run package`)
+//   node esbuild.js --minify   smaller bundles (no script uses it: the .vsix ships readable
+//                              bundles with source maps, so stacks in bug reports read)
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -10,7 +11,11 @@ const { execFileSync } = require('node:child_process');
 const root = __dirname;
 const watch = process.argv.includes('--watch');
 const minify = process.argv.includes('--minify');
-const exists = (p) => fs.existsSync(path.join(root, p));
+/** Every entry and asset is required: a moved file must fail the build, not ship a .vsix without it. */
+function required(p) {
+  if (!fs.existsSync(path.join(root, p))) throw new Error(`esbuild.js: ${p} is missing (moved? update esbuild.js and docs/ARCHITECTURE.md)`);
+  return p;
+}
 
 // Samples import the library as a user would ('queuescope'); at run time they load the
 // built library next to them, so the debugger's skipFiles glob for dist/lib matches the hub.
@@ -26,23 +31,16 @@ const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', tar
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   // The library: CommonJS and ESM, both carrying the tracing hub.
-  { ...common, entryPoints: ['src/trace/library.ts'], outfile: 'dist/lib/index.js', platform: 'node', format: 'cjs' },
-  { ...common, entryPoints: ['src/trace/library.ts'], outfile: 'dist/lib/index.mjs', platform: 'node', format: 'esm' },
+  { ...common, entryPoints: [required('src/trace/library.ts')], outfile: 'dist/lib/index.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: [required('src/trace/library.ts')], outfile: 'dist/lib/index.mjs', platform: 'node', format: 'esm' },
   // `node --require queuescope/register app.js`: arms the hub from the environment.
-  { ...common, entryPoints: ['src/trace/register.ts'], outfile: 'dist/lib/register.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: [required('src/trace/register.ts')], outfile: 'dist/lib/register.js', platform: 'node', format: 'cjs' },
+  { ...common, entryPoints: [required('src/extension/extension.ts')], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
+  { ...common, entryPoints: [required('src/webview/main.ts')], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', loader: { '.css': 'css' } },
 ];
-if (exists('src/extension/extension.ts')) {
-  builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] });
-}
-if (exists('src/webview/main.ts')) {
-  builds.push({ ...common, entryPoints: ['src/webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', loader: { '.css': 'css' } });
-}
-if (exists('src/samples')) {
-  const samples = fs.readdirSync(path.join(root, 'src/samples')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-  if (samples.length) {
-    builds.push({ ...common, entryPoints: samples.map((f) => `src/samples/${f}`), outdir: 'dist/samples', platform: 'node', format: 'cjs', plugins: [libraryAsExternal] });
-  }
-}
+const samples = fs.readdirSync(path.join(root, required('src/samples'))).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+if (samples.length === 0) throw new Error('esbuild.js: no sample programs in src/samples');
+builds.push({ ...common, entryPoints: samples.map((f) => `src/samples/${f}`), outdir: 'dist/samples', platform: 'node', format: 'cjs', plugins: [libraryAsExternal] });
 
 /** Type declarations for the library: tsc emits them, dist/lib/index.d.ts re-exports. */
 function emitDeclarations() {
@@ -60,7 +58,7 @@ function copyAssets() {
     ['node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css'],
   ];
   for (const [from, to] of copies) {
-    if (!exists(from)) continue;
+    required(from);
     fs.mkdirSync(path.dirname(path.join(root, to)), { recursive: true });
     fs.copyFileSync(path.join(root, from), path.join(root, to));
   }

@@ -1,6 +1,17 @@
-// Lint config: typescript-eslint's recommended rules over the sources and tests.
+// Lint config: typescript-eslint's recommended rules over the sources and tests, plus the
+// dependency arrows of docs/ARCHITECTURE.md as per-folder `no-restricted-imports` rules, so
+// a broken arrow fails `npx eslint .` (test/unit/architecture/arrows.test.ts proves it).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+/** One rule entry per folder: what its files may not import, and why (shown in the error). */
+const arrow = (files, patterns) => ({
+  files,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+const noVscode = { group: ['vscode'], message: 'Only src/extension/ imports vscode (docs/ARCHITECTURE.md).' };
+const noNode = { group: ['node:*'], message: 'The webview runs in a browser: no node:* (docs/ARCHITECTURE.md).' };
+const noExtension = { regex: '^(\\.\\./)+extension(/|$)', message: 'Nothing outside src/extension/ imports it (docs/ARCHITECTURE.md).' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-artifacts/**', '.tmp/**'] },
@@ -15,4 +26,34 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
+  // The arrows. Each folder lists what it must not reach; everything else is allowed.
+  arrow(['src/queue/**'], [
+    { regex: '^\\.\\./', message: 'src/queue/ imports no other folder: it knows the tracer only through probe.ts (docs/ARCHITECTURE.md).' },
+    noVscode,
+  ]),
+  arrow(['src/trace/**'], [
+    { regex: '^\\.\\./(?!queue/|protocol/)', message: 'src/trace/ imports only src/queue/ and src/protocol/ (docs/ARCHITECTURE.md).' },
+    noVscode,
+  ]),
+  arrow(['src/protocol/**'], [
+    { regex: '^\\.\\./', message: 'src/protocol/ is types and constants shared by every side: it imports no other folder (docs/ARCHITECTURE.md).' },
+    noVscode,
+  ]),
+  arrow(['src/model/**'], [
+    { regex: '^\\.\\./(?!protocol/)', message: 'src/model/ imports only src/protocol/ (docs/ARCHITECTURE.md).' },
+    noVscode,
+  ]),
+  arrow(['src/recording/**'], [
+    { regex: '^\\.\\./(?!protocol/|model(/|$))', message: 'src/recording/ imports only src/model/ and src/protocol/ (docs/ARCHITECTURE.md).' },
+    noVscode,
+  ]),
+  arrow(['src/host/**'], [noVscode, noExtension]),
+  arrow(['src/webview/**'], [
+    { regex: '^\\.\\./(?!protocol/)', message: 'src/webview/ shares only src/protocol/ with the other sides (docs/ARCHITECTURE.md).' },
+    noVscode,
+    noNode,
+  ]),
+  arrow(['src/extension/**'], [
+    { regex: '^(\\.\\./)+webview(/|$)', message: 'The webview is a browser bundle: src/extension/ talks to it only through src/protocol/webview.ts (docs/ARCHITECTURE.md).' },
+  ]),
 );

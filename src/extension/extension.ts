@@ -4,13 +4,13 @@
 import * as vscode from 'vscode';
 import { QueueModel } from '../model/store';
 import { readSettings, onSettingsChanged } from './settings';
-import { retentionFromSettings } from './settingDefaults';
+import { retentionFromSettings } from '../host/settingDefaults';
 import { SessionWatcher } from './sessions/watcher';
 import { registerConfigProvider } from './sessions/configProvider';
 import { registerCommands } from './commands';
 import { registerQueuesTree } from './views/queuesTree';
 import { registerStatusBar } from './views/statusBar';
-import { registerRecording } from './recording';
+import { registerRecording } from './qscopeFiles';
 import { registerPanel } from './panel/panel';
 import { registerLaunchSample } from './samples/launchSample';
 import type { ExtensionServices, QueueScopeApi } from './services';

@@ -4,7 +4,7 @@
 
 import type * as vscode from 'vscode';
 import type { QueueModel } from '../model/store';
-import type { SettingsValues } from './settingDefaults';
+import type { SettingsValues } from '../host/settingDefaults';
 import type { SessionWatcher } from './sessions/watcher';
 import type { QueuesTreeProvider } from './views/queuesTree';
 

@@ -2,7 +2,7 @@
 // Defaults live in SETTING_DEFAULTS (no vscode there) so tests and docs share them.
 
 import * as vscode from 'vscode';
-import { SETTING_DEFAULTS, type SettingsValues } from './settingDefaults';
+import { SETTING_DEFAULTS, type SettingsValues } from '../host/settingDefaults';
 
 export { SETTING_DEFAULTS, type SettingsValues };
 

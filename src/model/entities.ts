@@ -126,4 +126,10 @@ export interface ModelSession {
   started: number;
   ended?: number;
   readonly sources: Map<string, ModelSource>;
+  /**
+   * Every file the program reported as a call site in this session (a queue's creation, a
+   * blocked or waiting call), added as events and snapshots are applied. The panel opens a
+   * file only when it is in here: the allow-list does not depend on what was drawn.
+   */
+  readonly siteFiles: Set<string>;
 }

@@ -5,8 +5,11 @@
 // incremental update (which queues got new samples: read them with timeline.readSince).
 // Each input call is also announced, once applied, through `onDidApplyInput` (the session
 // recorder writes its spool from these; the model itself knows nothing about recording).
+// Longer than ~400 lines on purpose: every input and the rules that keep the picture
+// consistent (ended sources, stale or lost batches, adopted waits) stay in one class, so the
+// order in which they apply is read in one place. Entities and timelines are separate files.
 
-import { sourceKey, type AttachInfo, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
+import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
 import { Emitter, type Disposable } from './emitter';
 import {
   emptyCounters,
@@ -268,7 +271,7 @@ export class QueueModel implements Disposable {
       return s;
     }
     // `started`/`at` (epoch ms) let a replayed recording keep its own times instead of the load time.
-    s = { id, name, origin, state: 'live', started: started ?? this.now(), sources: new Map() };
+    s = { id, name, origin, state: 'live', started: started ?? this.now(), sources: new Map(), siteFiles: new Set() };
     this.sessionMap.set(id, s);
     this.emitter.fire({ kind: 'session', session: id });
     return s;
@@ -475,7 +478,7 @@ export class QueueModel implements Disposable {
       q.maxsize = qs.maxsize;
       q.size = qs.size;
       q.unfinished = qs.unfinished;
-      if (qs.site) q.site = qs.site;
+      if (qs.site) q.site = this.noteSite(src, qs.site);
       q.counters = { ...qs.counters };
       if (qs.shutdown && !q.shutdown) q.shutdown = 'graceful';
       q.items = [...qs.items];
@@ -499,6 +502,12 @@ export class QueueModel implements Disposable {
   // Internals
   // -------------------------------------------------------------------------
 
+  /** Adds a call site's file to its session's allow-list (ModelSession.siteFiles); returns the site. */
+  private noteSite<S extends CallSite | undefined>(src: ModelSource, site: S): S {
+    if (site) this.sessionMap.get(src.session)?.siteFiles.add(site.file);
+    return site;
+  }
+
   private applyEvent(src: ModelSource, e: WireEvent, changes: ChangeSet): void {
     const at = src.info.origin + e.t;
     switch (e.type) {
@@ -509,7 +518,7 @@ export class QueueModel implements Disposable {
         q.kind = e.kind;
         q.maxsize = e.maxsize;
         q.size = e.size;
-        if (e.site) q.site = e.site;
+        if (e.site) q.site = this.noteSite(src, e.site);
         changes.update(q);
         break;
       }
@@ -621,7 +630,7 @@ export class QueueModel implements Disposable {
     const changes = this.waitChanges;
     if (!src || !changes) return;
     const q = this.ensureQueue(src, w.q, w.since, changes);
-    q.waiters.set(w.w, { id: w.w, queue: w.q, role: w.role, since: w.since, site: w.site, fromSnapshot: w.fromSnapshot, ...(w.adopted ? { adopted: true } : {}) });
+    q.waiters.set(w.w, { id: w.w, queue: w.q, role: w.role, since: w.since, site: this.noteSite(src, w.site), fromSnapshot: w.fromSnapshot, ...(w.adopted ? { adopted: true } : {}) });
     changes.update(q);
   }
 
@@ -682,8 +691,7 @@ function trackKey(src: ModelSource): string {
 }
 
 function describe(src: ModelSource): string {
-  const thread = src.info.threadId === 0 ? 'main' : `worker ${src.info.threadId}`;
-  return `pid ${src.info.pid} ${thread}`;
+  return sourceLabel(src.info);
 }
 
 /** Split a queue key into [session, source, id]. Session ids may contain '/', so split from the right. */

@@ -146,11 +146,6 @@ class PointRing {
     }
   }
 
-  clear(): void {
-    this.head = 0;
-    this.length = 0;
-  }
-
   private grow(): void {
     const cap = Math.min(this.maxCapacity, this.t.length * 2);
     const t = new Float64Array(cap);
@@ -280,15 +275,6 @@ export class DepthTimeline {
       bytes += tier.ring.bytes;
     }
     return { points, recent: this.raw.length, bytes };
-  }
-
-  clear(): void {
-    this.raw.clear();
-    for (const tier of this.tiers) {
-      tier.ring.clear();
-      tier.openBucket = -1;
-    }
-    this.lastT = -Infinity;
   }
 
   /** Fold a point (older than everything in finer tiers) into tier k. */

@@ -1,14 +1,24 @@
 // The hub's reader-facing API (what a debugger evaluates in the debuggee) and the
 // expressions the extension sends. Both the hub (src/trace) and the extension import
-// this module, so the names cannot drift apart.
+// this module, so the names cannot drift apart. src/queue/probe.ts keeps its own copy of
+// HUB_SYMBOL (the library imports no other folder); test/unit/protocol/hub.test.ts proves
+// the two give the same symbol.
 
 import type { Snapshot } from './wire';
 
 /** Realm-global key of the hub: `globalThis[Symbol.for(HUB_SYMBOL)]`. */
 export const HUB_SYMBOL = 'queuescope.hub';
 
+/** Items previewed per queue when the reader does not say (attach, snapshot, the setting's default). */
+export const DEFAULT_PREVIEW_ITEMS = 10;
+/** Most items a snapshot previews per queue. */
+export const MAX_PREVIEW_ITEMS = 100;
+/** Bytes a drain returns when the reader does not say: well under the 1 MB a debugger answer
+ *  should stay under (docs/CONTRACTS.md, "Cost"). */
+export const DEFAULT_DRAIN_BYTES = 256 * 1024;
+
 export interface SnapshotOptions {
-  /** How many items of each queue to preview (default 10, at most 100). */
+  /** How many items of each queue to preview (default DEFAULT_PREVIEW_ITEMS, at most MAX_PREVIEW_ITEMS). */
   items?: number;
 }
 
@@ -33,7 +43,7 @@ export interface HubReaderApi {
 /**
  * Poll expressions end with this sourceURL so that (a) a pause the user requests while a
  * poll runs can be skipped by the debugger's skipFiles (`**\/queuescope-poll.js`), and
- * (b) no stack frame of ours looks like user code. See DESIGN.md, "the pause race".
+ * (b) no stack frame of ours looks like user code. See docs/CONTRACTS.md, "The pause race".
  */
 export const POLL_SOURCE_URL = 'file:///queuescope/queuescope-poll.js';
 
@@ -55,8 +65,8 @@ export function drainExpression(maxBytes: number): string {
   return `(function(){var h=${HUB};return h?h.drain(${arg}):${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 
-/** Expression: snapshot as JSON (stringified in the debuggee: see DESIGN.md), or NO_HUB. */
+/** Expression: snapshot as JSON (stringified in the debuggee: see docs/CONTRACTS.md, "While paused"), or NO_HUB. */
 export function snapshotExpression(options: SnapshotOptions): string {
-  const arg = JSON.stringify({ items: options.items ?? 10 });
+  const arg = JSON.stringify({ items: options.items ?? DEFAULT_PREVIEW_ITEMS });
   return `(function(){var h=${HUB};return h?JSON.stringify(h.snapshot(${arg})):${JSON.stringify(NO_HUB)}})()${tail}`;
 }

@@ -131,7 +131,8 @@ export interface UpdateMessage {
   dropped: number;
 }
 
-export type HostMessage = InitMessage | SessionsMessage | UpdateMessage;
+/** host -> webview messages that carry the panel's picture (sent by the panel feed). */
+export type FeedMessage = InitMessage | SessionsMessage | UpdateMessage;
 
 /** A queue's depth at the replay's time cursor (docs/RECORDING.md). */
 export interface CursorQueueInfo {
@@ -143,7 +144,7 @@ export interface CursorQueueInfo {
   max: number;
 }
 
-/** host -> webview: the answer to a 'cursor' message (recording tools, not part of HostMessage). */
+/** host -> webview: the answer to a 'cursor' message (recording tools). */
 export interface CursorStateMessage {
   type: 'cursorState';
   session: string;
@@ -152,6 +153,22 @@ export interface CursorStateMessage {
   queues: CursorQueueInfo[];
   /** Every wait in progress at the cursor. */
   waiters: WaiterInfo[];
+}
+
+/** Every host -> webview message. */
+export type HostMessage = FeedMessage | CursorStateMessage;
+
+/** The `type` of every host message, listed once; the webview recognises host messages by it. */
+export const HOST_MESSAGE_TYPES = ['init', 'sessions', 'update', 'cursorState'] as const satisfies readonly HostMessage['type'][];
+// Compile-time check that the list is complete: adding a HostMessage without listing it fails here.
+const everyHostTypeListed: Exclude<HostMessage['type'], (typeof HOST_MESSAGE_TYPES)[number]> extends never ? true : never = true;
+void everyHostTypeListed;
+
+const hostTypes: ReadonlySet<string> = new Set(HOST_MESSAGE_TYPES);
+
+/** Whether `data` is shaped like a host message (its `type` is one of ours). */
+export function isHostMessage(data: unknown): data is HostMessage {
+  return typeof data === 'object' && data !== null && hostTypes.has((data as { type?: unknown }).type as string);
 }
 
 // ---------------------------------------------------------------------------

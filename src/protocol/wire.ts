@@ -281,3 +281,9 @@ export type RecordingLine = RecordingHeader | RecordingSourceLine | RecordingEnd
 export function sourceKey(info: Pick<SourceInfo, 'pid' | 'threadId'>): string {
   return `${info.pid}:${info.threadId}`;
 }
+
+/** The one human label of a source, wherever it is shown (tree, panel, log, exports):
+ *  "pid 123 main" or "pid 123 worker 2". */
+export function sourceLabel(info: Pick<SourceInfo, 'pid' | 'threadId'>): string {
+  return `pid ${info.pid} ${info.threadId === 0 ? 'main' : `worker ${info.threadId}`}`;
+}

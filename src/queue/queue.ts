@@ -4,6 +4,9 @@
 // PriorityQueue only swap the storage through the `_init/_put/_get/_size/_peek` hooks,
 // as CPython's asyncio/queues.py does. The non-blocking calls are the primitives; a
 // blocking call only creates a promise, timer or abort listener when it must wait.
+// Longer than ~400 lines on purpose: the blocking calls, their cancel safety and the hand-off
+// rules read best side by side, as in CPython's queues.py; storage variants and the waiter
+// list are their own files.
 
 import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';

@@ -1,8 +1,6 @@
 // Blocked calls wait in an intrusive doubly linked list: O(1) append, O(1) removal of
 // any waiter (a timeout or an abort cancels from the middle), FIFO service order.
 
-import type { WaitOutcome } from './probe';
-
 export class Waiter<T> {
   prev: Waiter<T> | null = null;
   next: Waiter<T> | null = null;
@@ -17,7 +15,6 @@ export class Waiter<T> {
   onAbort: (() => void) | undefined = undefined;
   /** The tracer's token for this wait, when a probe was installed. */
   trace: unknown = undefined;
-  outcome: WaitOutcome | undefined = undefined;
 }
 
 /** The parts of a waiter that settling touches, whatever it resolves with. */

@@ -72,10 +72,8 @@ export class RecordingContext {
   }
 }
 
-/** A short label for a source: "pid 123", "pid 123 worker 2". */
-export function sourceLabel(info: Pick<SourceInfo, 'pid' | 'threadId' | 'isMainThread'>): string {
-  return info.threadId === 0 && info.isMainThread !== false ? `pid ${info.pid}` : `pid ${info.pid} worker ${info.threadId}`;
-}
+/** The exporters label sources like every other view does. */
+export { sourceLabel } from '../protocol/wire';
 
 function placeholderInfo(src: string): SourceInfo {
   const [pid, threadId] = src.split(':').map((n) => Number(n) || 0);

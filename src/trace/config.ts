@@ -3,6 +3,7 @@
 // lists them with their defaults.
 
 import { nodeEnv } from './env';
+import { DEFAULT_DRAIN_BYTES } from '../protocol/hub';
 
 export interface HubConfig {
   /** Depth sampling interval, ms. */
@@ -31,7 +32,7 @@ export const DEFAULTS: Readonly<HubConfig> = {
   maxPendingWaits: 2000,
   siteGapMs: 1,
   siteRate: 200,
-  drainBytes: 256 * 1024,
+  drainBytes: DEFAULT_DRAIN_BYTES,
   maxDrainBytes: 16 * 1024 * 1024,
   recordMs: 100,
 };

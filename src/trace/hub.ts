@@ -11,9 +11,13 @@
 // interval simply grows, so depth, min and max stay exact), finished long waits beyond
 // maxPendingWaits are dropped; both are counted. Lifecycle events and the 'waitEnd' of an
 // announced wait are never dropped.
+//
+// Longer than ~400 lines on purpose: the probe side and the reader side share the outbox and
+// the epochs that keep the state consistent at every statement; splitting them would spread
+// that state over modules. The per-queue record is record.ts, the tunables config.ts.
 
 import type { HubLink, ProbeTarget, QueueProbe, WaitOutcome } from '../queue/probe';
-import type { AttachOptions, HubReaderApi, SnapshotOptions } from '../protocol/hub';
+import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type AttachOptions, type HubReaderApi, type SnapshotOptions } from '../protocol/hub';
 import {
   PROTOCOL_VERSION,
   type AttachInfo,
@@ -35,9 +39,7 @@ import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
 const ROWS_PER_EVENT = 200;
-const DEFAULT_PREVIEW_ITEMS = 10;
 const SITE_BURST = 50;
-const MAX_PREVIEW_ITEMS = 100;
 
 /** Marks finished-long-wait events in the outbox (symbol keys are not serialised). */
 const DETAIL_WAIT: unique symbol = Symbol('detailWait');
@@ -93,10 +95,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.siteGapMs = config.siteGapMs;
     const FR = (globalThis as { FinalizationRegistry?: RegistryCtor }).FinalizationRegistry;
     this.registry = FR !== undefined ? new FR((id) => this.collected(id)) : null;
-  }
-
-  get isArmed(): boolean {
-    return this.armed;
   }
 
   // =====================================================================

@@ -9,7 +9,7 @@
 // started later append to the same file (each line is written whole with O_APPEND; every
 // realm is its own `src`).
 
-import type { HubReaderApi } from '../protocol/hub';
+import { DEFAULT_DRAIN_BYTES, type HubReaderApi } from '../protocol/hub';
 import { PROTOCOL_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
 import { now } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
@@ -18,7 +18,7 @@ import { exitHooks, type EndReason, type ExitWriter } from './exitHooks';
 const RECORDER_KEY = Symbol.for('queuescope.recorder');
 export const SESSION_ENV = 'QUEUESCOPE_TRACE_SESSION';
 /** Bytes asked of each drain; a flush loops while the hub says there is more. */
-const FLUSH_BYTES = 256 * 1024;
+const FLUSH_BYTES = DEFAULT_DRAIN_BYTES;
 const MAX_DRAINS_PER_FLUSH = 64;
 
 type Fs = Pick<typeof import('node:fs'), 'appendFileSync' | 'writeFileSync' | 'statSync'>;

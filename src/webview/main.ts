@@ -2,7 +2,7 @@
 // Builds the page, talks to the host (ready handshake, then init/update messages), and
 // keeps the view state (selection, sort, filter, zoom) with VS Code's getState/setState.
 
-import type { CallSite, HostMessage, WebviewMessage } from '../protocol/webview';
+import { isHostMessage, type CallSite, type HostMessage, type WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
 import { el, icon, nextFrame, setChildren, setText } from './dom';
 import { formatCount, formatSessionTime } from './format';
@@ -27,7 +27,6 @@ export interface ToolbarButton {
   onClick(): void;
 }
 
-const KNOWN_HOST_TYPES = new Set(['init', 'update', 'sessions']);
 
 class Panel {
   private readonly vscode = acquireVsCodeApi();
@@ -50,7 +49,7 @@ class Panel {
   private readonly detailFacts = el('div', { class: 'detail-facts', attrs: { id: 'detail-facts' } });
   private pendingDetail = false;
   private detail!: HTMLElement;
-  private readonly listeners: ((msg: { type: string }) => void)[] = [];
+  private readonly listeners: ((msg: HostMessage) => void)[] = [];
 
   constructor(root: HTMLElement) {
     this.overview = new Overview(this.view, {
@@ -141,9 +140,9 @@ class Panel {
 
   private onMessage(data: unknown): void {
     // Host messages come from our own extension; still, ignore anything not shaped like one.
-    if (typeof data !== 'object' || data === null || typeof (data as { type?: unknown }).type !== 'string') return;
-    if (KNOWN_HOST_TYPES.has((data as { type: string }).type)) this.renderChanges(this.store.apply(data as HostMessage));
-    for (const fn of this.listeners) fn(data as { type: string });
+    if (!isHostMessage(data)) return;
+    if (data.type !== 'cursorState') this.renderChanges(this.store.apply(data));
+    for (const fn of this.listeners) fn(data);
   }
 
   private renderChanges(ch: Changes): void {
@@ -320,7 +319,7 @@ class Panel {
       queueName: (key: string) => this.store.queues.get(key)?.name,
       selectedQueue: () => this.view.queue,
       /** Subscribe to every host message after the panel applied it (extra tools' own messages too). */
-      onMessage: (fn: (msg: { type: string }) => void) => {
+      onMessage: (fn: (msg: HostMessage) => void) => {
         this.listeners.push(fn);
       },
       addToolbarButton: (b: ToolbarButton) => {

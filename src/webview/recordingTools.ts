@@ -7,7 +7,7 @@
 //     as the host computes them from the whole recording.
 // Program-supplied strings (queue names, call sites) go through textContent only.
 
-import type { CursorStateMessage, WaiterInfo, WebviewMessage } from '../protocol/webview';
+import type { CursorStateMessage, HostMessage, WaiterInfo, WebviewMessage } from '../protocol/webview';
 import { el, icon, nextFrame, setChildren, setText } from './dom';
 import { formatDuration, formatSessionTime } from './format';
 import { callSiteLabel } from './waiters';
@@ -28,7 +28,7 @@ export interface RecordingPanelApi {
   queueName(key: string): string | undefined;
   selectedQueue(): string | undefined;
   /** Every host message, after the panel applied it. */
-  onMessage(fn: (msg: { type: string }) => void): void;
+  onMessage(fn: (msg: HostMessage) => void): void;
 }
 
 export function installRecordingTools(api: RecordingPanelApi): void {
@@ -133,9 +133,9 @@ class TimeCursor {
     mount();
   }
 
-  private onMessage(msg: { type: string }): void {
-    if (msg.type === 'init' || msg.type === 'update' || msg.type === 'sessions') this.refresh(msg.type === 'init');
-    else if (msg.type === 'cursorState') this.render(msg as CursorStateMessage);
+  private onMessage(msg: HostMessage): void {
+    if (msg.type === 'cursorState') this.render(msg);
+    else this.refresh(msg.type === 'init');
   }
 
   /** Show or hide (replay only), and follow the session's length. */

@@ -1,7 +1,7 @@
 // The webview's copy of what the host sent: applies 'init' / 'update' / 'sessions'
 // messages and says what changed, so the views redraw only that.
 
-import type { HostMessage, PanelMode, QueueInfo, SessionData, SessionInfo, SessionStatus, WaiterInfo } from '../protocol/webview';
+import type { FeedMessage, PanelMode, QueueInfo, SessionData, SessionInfo, SessionStatus, WaiterInfo } from '../protocol/webview';
 import { DepthSeries, WaitCountSeries } from './series';
 
 export interface Changes {
@@ -38,7 +38,7 @@ export class Store {
     return this.hostNow + (this.clock() - this.receivedAt);
   }
 
-  apply(msg: HostMessage): Changes {
+  apply(msg: FeedMessage): Changes {
     const ch: Changes = { sessions: false, reset: false, queues: new Set(), series: new Set(), waiters: false, status: false };
     switch (msg.type) {
       case 'init':

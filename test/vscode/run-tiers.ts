@@ -7,13 +7,9 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { projectRoot } from './config';
 import { install } from './install';
+import { COUNTS_LINE, tierTotals, type TierOutcome } from './tierTotals';
 
-const COUNTS_LINE = /^(\d+) passed, (\d+) failed$/;
-
-interface TierResult {
-  name: string;
-  code: number;
-  counts: string;
+interface TierResult extends TierOutcome {
   seconds: number;
 }
 
@@ -33,7 +29,7 @@ function runTier(name: string, command: string, args: string[]): Promise<TierRes
     });
     const done = (code: number) => {
       if (COUNTS_LINE.test(pending.trim())) counts = pending.trim();
-      resolve({ name, code, counts: counts || '0 passed, 1 failed (no result)', seconds: (Date.now() - started) / 1000 });
+      resolve({ name, code, counts, seconds: (Date.now() - started) / 1000 });
     };
     child.on('error', (err) => {
       console.error(`[${name}] ${err.message}`);
@@ -58,17 +54,10 @@ async function main(): Promise<number> {
     results.push(await runTier('UI tests', bin('mocha'), ['--config', path.join(projectRoot, 'test/vscode/e2e/mocharc.json'), colour]));
   }
   console.log('\n=== test tiers');
-  let passed = 0;
-  let failed = 0;
-  for (const r of results) {
-    console.log(`${r.name}: ${r.counts} (${r.seconds.toFixed(1)} s${r.code ? `, exit code ${r.code}` : ''})`);
-    const m = COUNTS_LINE.exec(r.counts.replace(/ \(no result\)$/, ''));
-    passed += m ? Number(m[1]) : 0;
-    failed += m ? Number(m[2]) : 1;
-    if (r.code !== 0 && m && Number(m[2]) === 0) failed++; // a tier that crashed after its tests
-  }
-  console.log(`${passed} passed, ${failed} failed`);
-  return results.some((r) => r.code !== 0) ? 1 : 0;
+  const totals = tierTotals(results);
+  totals.lines.forEach((line, i) => console.log(`${line} (${results[i].seconds.toFixed(1)} s)`));
+  console.log(`${totals.passed} passed, ${totals.failed} failed`);
+  return totals.exitCode;
 }
 
 main().then(

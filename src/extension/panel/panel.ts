@@ -5,11 +5,11 @@
 
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSourceMessage, type PanelMode } from '../../protocol/webview';
-import type { PanelRecordingTools } from '../recording/panelTools';
+import type { PanelRecordingTools } from '../qscopeFiles/panelTools';
 import type { ExtensionServices } from '../services';
 import { openSite } from '../views/openSite';
-import { PanelFeed, type FeedOptions } from './feed';
-import { buildPanelHtml, makeNonce } from './html';
+import { PanelFeed, type FeedOptions } from '../../host/panel/feed';
+import { buildPanelHtml, makeNonce } from '../../host/panel/html';
 
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
 
@@ -50,7 +50,7 @@ export class QueueScopePanel implements vscode.Disposable {
     return host;
   }
 
-  /** Handlers of the recording tools' messages (set by the recording part, src/extension/recording). */
+  /** Handlers of the recording tools' messages (set by the recording part, src/extension/qscopeFiles/). */
   static recordingTools: PanelRecordingTools | undefined;
 
   /** The open panel, if any (extension-host tests). */
@@ -115,7 +115,7 @@ export class QueueScopePanel implements vscode.Disposable {
         break;
       case 'cursor': {
         const state = QueueScopePanel.recordingTools?.cursor(msg);
-        if (state) void this.panel.webview.postMessage(state);
+        if (state) this.post(state);
         break;
       }
       case 'exportPng':

@@ -4,10 +4,10 @@
 
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { POLL_SKIP_GLOB, extensionLibraryGlob } from '../sessions/arm';
+import { POLL_SKIP_GLOB, extensionLibraryGlob } from '../../host/sessions/arm';
 import type { ExtensionServices } from '../services';
-import { SAMPLES, findSample, type SampleEntry } from './catalog';
-import { sampleLaunchConfig } from './launchConfig';
+import { SAMPLES, findSample, type SampleEntry } from '../../host/samples/catalog';
+import { sampleLaunchConfig } from '../../host/samples/launchConfig';
 
 export const LAUNCH_SAMPLE_COMMAND = 'queuescope.launchSample';
 /** Registered by the panel; opened after a launch when it exists. */

@@ -2,7 +2,7 @@
 // QueueScope's skipFiles globs. The transformation itself is armConfiguration() (arm.ts).
 
 import * as vscode from 'vscode';
-import { armConfiguration, extensionLibraryGlob, type DebugConfigLike } from './arm';
+import { armConfiguration, extensionLibraryGlob, type DebugConfigLike } from '../../host/sessions/arm';
 import type { ExtensionServices } from '../services';
 
 export function registerConfigProvider(context: vscode.ExtensionContext, services: ExtensionServices): void {

@@ -8,11 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QueueModel } from '../../model/store';
-import { JS_DEBUG_TYPES } from './arm';
-import { EXIT_TAIL_DIR_ENV } from './arm';
-import { applyUnattachedTail, type ExitTailFile } from './exitTail';
-import { SessionPoller, type EvaluateTarget, type PollerLog } from './poller';
-import type { SettingsValues } from '../settingDefaults';
+import { EXIT_TAIL_DIR_ENV, JS_DEBUG_TYPES } from '../../host/sessions/arm';
+import { applyUnattachedTail, type ExitTailFile } from '../../host/sessions/exitTail';
+import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/sessions/poller';
+import type { SettingsValues } from '../../host/settingDefaults';
 
 /** Requests that let the program run: polling resumes unless a stop follows quickly. */
 const RUN_REQUESTS = new Set(['continue', 'reverseContinue']);

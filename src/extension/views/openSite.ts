@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { CallSite } from '../../protocol/wire';
 import type { ExtensionServices } from '../services';
-import { isUnder, siteToPath } from './sites';
+import { isUnder, siteToPath } from '../../host/views/sites';
 
 export const OPEN_SITE_COMMAND = 'queuescope.openSite';
 

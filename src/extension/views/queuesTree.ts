@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { QueueModel } from '../../model/store';
 import type { ExtensionServices } from '../services';
-import { itemNodes, queueChildren, queueNode, sessionNode, sourceNode, visibleQueues, type NodeSpec } from './queueNodes';
+import { itemNodes, queueChildren, queueNode, sessionNode, sourceNode, visibleQueues, type NodeSpec } from '../../host/views/queueNodes';
 import { OPEN_SITE_COMMAND } from './openSite';
 
 export const QUEUES_VIEW_ID = 'queuescope.queues';

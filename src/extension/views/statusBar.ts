@@ -2,7 +2,7 @@
 
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
-import { statusText } from './statusText';
+import { statusText } from '../../host/views/statusText';
 
 /** Registered by the panel's part of the extension. */
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { QueueModel } from '../../../src/model';
-import { SessionPoller } from '../../../src/extension/sessions/poller';
-import type { ExitTailFile } from '../../../src/extension/sessions/exitTail';
+import { SessionPoller } from '../../../src/host/sessions/poller';
+import type { ExitTailFile } from '../../../src/host/sessions/exitTail';
 import { CdpClient, startInspected } from './cdp';
 
 const ROOT = path.resolve(__dirname, '../../..');

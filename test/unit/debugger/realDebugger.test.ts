@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { QueueModel, type ModelSession } from '../../../src/model';
-import { SessionPoller, type EvaluateTarget } from '../../../src/extension/sessions/poller';
+import { SessionPoller, type EvaluateTarget } from '../../../src/host/sessions/poller';
 import { attachExpression, drainExpression, POLL_SOURCE_URL, snapshotExpression } from '../../../src/protocol/hub';
 import { CdpClient, startInspected } from './cdp';
 

@@ -75,7 +75,6 @@ describe('scaling', function () {
     }
     // A handful of calls at most, whatever n is; a linear scan per waiter would be >= n.
     assert.ok(result.calls < 100, `${result.calls} array scans/shifts for ${result.n} waiters`);
-    assert.ok(result.n >= 20_000);
   });
 
   it('20,000 blocked putters served in order, with every other one aborted from the middle', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { PanelFeed } from '../../../src/extension/panel/feed';
+import { PanelFeed } from '../../../src/host/panel/feed';
 import { QueueModel } from '../../../src/model';
 import type { HostMessage, InitMessage } from '../../../src/protocol/webview';
 import { cursorState } from '../../../src/recording/cursor';

@@ -84,8 +84,11 @@ describe('recordings of real programs', function () {
     const origins = new Map(workers.flatMap((l) => (l.type === 'source' ? [[l.src, l.info.origin] as const] : [])));
     const last = Math.max(...workers.flatMap((l) => (l.type !== 'qscope' && l.type !== 'source' ? [origins.get(l.src)! + l.t] : [])));
     assert.equal(session?.ended, last);
+    // It starts where the data does: the earliest hub arming, or the file's creation if earlier.
     const header = workers[0];
-    assert.equal(header.type === 'qscope' && session?.started, header.type === 'qscope' && header.created);
+    const armed = workers.flatMap((l) => (l.type === 'source' && l.info.armedAt !== undefined ? [l.info.origin + l.info.armedAt] : []));
+    assert.ok(armed.length > 0, 'hub recordings say when each hub armed');
+    assert.equal(session?.started, Math.min(header.type === 'qscope' ? header.created : Infinity, ...armed));
     assert.equal(session?.name, 'workers.qscope');
   });
 

@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { SAMPLES, findSample } from '../../../src/extension/samples/catalog';
-import { sampleLaunchConfig } from '../../../src/extension/samples/launchConfig';
+import { SAMPLES, findSample } from '../../../src/host/samples/catalog';
+import { sampleLaunchConfig } from '../../../src/host/samples/launchConfig';
 import { ROOT, ensureBuilt, samplePath } from './recording';
 
 const run = promisify(execFile);

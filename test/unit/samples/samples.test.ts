@@ -4,7 +4,7 @@
 // as long as the slowest sample.
 
 import * as assert from 'node:assert/strict';
-import { SAMPLES } from '../../../src/extension/samples/catalog';
+import { SAMPLES } from '../../../src/host/samples/catalog';
 import { activity, ensureBuilt, limiter, peakDepth, runPlain, runSample, type ProcessResult, type QueueTrace, type SampleRun, type Wait } from './recording';
 
 /** Short runs: each scenario's options scaled down so its pattern shows within seconds. */

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { QueueModel, parseAttachInfo, parseDrainBatch } from '../../../src/model';
-import { applyExitTail, applyUnattachedTail } from '../../../src/extension/sessions/exitTail';
+import { applyExitTail, applyUnattachedTail } from '../../../src/host/sessions/exitTail';
 import { ensureLibraryBuilt, finished, fixture, start, type RunResult } from './helpers';
 
 interface Totals {

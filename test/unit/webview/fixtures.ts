@@ -23,7 +23,7 @@ export function queue(key: string, name: string, q: Partial<QueueInfo> = {}): Qu
     size: 0,
     shutdown: false,
     gone: false,
-    source: 'pid 4242',
+    source: 'pid 4242 main',
     counters: counters(),
     putRate: 0,
     getRate: 0,
@@ -66,7 +66,7 @@ export function queues(): QueueInfo[] {
   return [
     queue('q-jobs', 'jobs', { maxsize: 10, size: 10, putRate: 41.5, getRate: 38, blocked: 2, counters: counters({ puts: 1200, gets: 1190, blockedPuts: 300, highWater: 10 }), site: site(10, '') }),
     queue('q-results', 'results', { size: 0, putRate: 0, getRate: 0, waiting: 3, counters: counters({ puts: 500, gets: 500, waitedGets: 90, highWater: 7 }) }),
-    queue('q-prio', 'urgent', { kind: 'priority', maxsize: 100, size: 42, putRate: 3, getRate: 2.5, counters: counters({ puts: 60, gets: 18, highWater: 55 }), source: 'pid 4242 · worker 1' }),
+    queue('q-prio', 'urgent', { kind: 'priority', maxsize: 100, size: 42, putRate: 3, getRate: 2.5, counters: counters({ puts: 60, gets: 18, highWater: 55 }), source: 'pid 4242 worker 1' }),
     queue('q-xss', XSS_NAME, { kind: 'lifo', size: 1, counters: counters({ puts: 1, highWater: 1, dropped: 12 }) }),
   ];
 }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { buildPanelHtml, makeNonce } from '../../../src/extension/panel/html';
+import { buildPanelHtml, makeNonce } from '../../../src/host/panel/html';
 import type { HostMessage } from '../../../src/protocol/webview';
 
 export const ORIGIN = 'https://webview.test';

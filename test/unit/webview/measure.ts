@@ -8,7 +8,7 @@
 import { QueueModel } from '../../../src/model/store';
 import type { SourceInfo, WireEvent } from '../../../src/protocol/wire';
 import type { HostMessage } from '../../../src/protocol/webview';
-import { PanelFeed } from '../../../src/extension/panel/feed';
+import { PanelFeed } from '../../../src/host/panel/feed';
 import { launch, openPanel, settle } from './harness';
 import { ManualClock } from '../../helpers/manualClock';
 

@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { validateWebviewMessage } from '../../../src/protocol/webview';
-import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/extension/panel/html';
+import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/host/panel/html';
 
 describe('validateWebviewMessage', () => {
   const ok = (m: unknown) => {

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { QueueScopeApi } from '../../../src/extension/services';
-import type { NodeSpec } from '../../../src/extension/views/queueNodes';
+import type { NodeSpec } from '../../../src/host/views/queueNodes';
 import { activate, debugProgram, evaluate, libraryPath, nextEvent, writeWorkspaceFile } from './helpers';
 
 interface DapMessage {

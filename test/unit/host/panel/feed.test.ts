@@ -1,11 +1,11 @@
 // PanelFeed against the real model: what the host sends the webview, and when.
 
 import * as assert from 'node:assert/strict';
-import { QueueModel } from '../../../src/model/store';
-import type { SourceInfo, WireEvent } from '../../../src/protocol/wire';
-import type { HostMessage, InitMessage, UpdateMessage } from '../../../src/protocol/webview';
-import { PanelFeed } from '../../../src/extension/panel/feed';
-import { ManualClock } from '../../helpers/manualClock';
+import { QueueModel } from '../../../../src/model/store';
+import type { SourceInfo, WireEvent } from '../../../../src/protocol/wire';
+import type { HostMessage, InitMessage, UpdateMessage } from '../../../../src/protocol/webview';
+import { PanelFeed } from '../../../../src/host/panel/feed';
+import { ManualClock } from '../../../helpers/manualClock';
 
 const ORIGIN = 1_700_000_000_000;
 
@@ -48,7 +48,7 @@ describe('PanelFeed', () => {
     assert.equal(s.now, 1000);
     assert.deepEqual(s.series, [{ queue: 's1/42:0/1', t: [100, 200], depth: [1, 2], min: [0, 1], max: [1, 2] }]);
     const q = s.queues[0];
-    assert.deepEqual([q.name, q.size, q.maxsize, q.blocked, q.waiting, q.source, q.putRate], ['jobs', 2, 2, 1, 0, 'pid 42', 1]);
+    assert.deepEqual([q.name, q.size, q.maxsize, q.blocked, q.waiting, q.source, q.putRate], ['jobs', 2, 2, 1, 0, 'pid 42 main', 1]);
     assert.deepEqual(s.waiters, [{ id: '42:0/7', queue: 's1/42:0/1', role: 'put', since: 250, site: site(9) }]);
     assert.deepEqual(s.waitCounts, [{ queue: 's1/42:0/1', t: [250], put: [1], get: [0] }]);
     assert.deepEqual(q.site, site(1));
@@ -162,6 +162,30 @@ describe('PanelFeed', () => {
     assert.equal(h.feed.isKnownCallSite('s1', 'file:///app/src/producer.js'), true);
     assert.equal(h.feed.isKnownCallSite('s1', '/etc/passwd'), false);
     assert.equal(h.feed.isKnownCallSite('other', '/app/src/app.js'), false);
+  });
+
+  it('takes the openSource allow-list from the model, not from what was drawn', () => {
+    const h = setup();
+    // Nothing was rendered yet (no ready), and s2 is never the selected session.
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }]);
+    h.model.openSession('s2', 'other');
+    const src2 = h.model.addSource('s2', info(43));
+    h.model.applyEvents('s2', src2, [{ type: 'wait', t: 1, q: 5, w: 1, role: 'get', site: { file: '/other/x.js', line: 1, column: 1, fn: '' } }]);
+    assert.equal(h.feed.isKnownCallSite('s1', '/app/src/app.js'), true);
+    assert.equal(h.feed.isKnownCallSite('s2', '/other/x.js'), true);
+    assert.equal(h.feed.isKnownCallSite('s1', '/other/x.js'), false);
+  });
+
+  it('forgets a removed session: its axis, its kept steps and its call sites', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }, { type: 'wait', t: 10, q: 1, w: 1, role: 'put' }]);
+    h.feed.ready();
+    assert.deepEqual(h.feed.retained, { starts: 1, steps: 1 });
+    h.model.endSession('s1');
+    h.model.removeSession('s1');
+    h.advance(100);
+    assert.deepEqual(h.feed.retained, { starts: 0, steps: 0 });
+    assert.equal(h.feed.isKnownCallSite('s1', '/app/src/app.js'), false);
   });
 
   it('follows the newest live session unless the user picked one', () => {

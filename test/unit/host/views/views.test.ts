@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QueueModel } from '../../../src/model';
-import { ICONS, queueChildren, queueNode, sessionNode, sourceNode } from '../../../src/extension/views/queueNodes';
-import { formatDuration, formatSite, isUnder, siteToPath } from '../../../src/extension/views/sites';
-import { statusText } from '../../../src/extension/views/statusText';
-import { SETTING_DEFAULTS } from '../../../src/extension/settingDefaults';
-import { attachInfo, queueSnap, site, snapshot } from '../model/fixtures';
+import { QueueModel } from '../../../../src/model';
+import { ICONS, queueChildren, queueNode, sessionNode, sourceNode } from '../../../../src/host/views/queueNodes';
+import { formatDuration, formatSite, isUnder, siteToPath } from '../../../../src/host/views/sites';
+import { statusText } from '../../../../src/host/views/statusText';
+import { SETTING_DEFAULTS } from '../../../../src/host/settingDefaults';
+import { attachInfo, queueSnap, site, snapshot } from '../../model/fixtures';
 
 function model() {
   const m = new QueueModel();
@@ -105,7 +105,7 @@ describe('status bar text', () => {
 });
 
 describe('package.json contributions', () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8'));
+  const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8'));
 
   it('declares every setting with its default and a description', () => {
     const props = pkg.contributes.configuration.properties;

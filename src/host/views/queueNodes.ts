@@ -2,7 +2,7 @@
 // vscode adapter (queuesTree.ts) turns these descriptions into TreeItems.
 
 import type { ModelQueue, ModelSession, ModelSource, ModelWaiter } from '../../model/entities';
-import type { CallSite } from '../../protocol/wire';
+import { sourceLabel, type CallSite } from '../../protocol/wire';
 import { formatDuration, formatSite } from './sites';
 
 /** A codicon id and an optional theme color id. */
@@ -65,11 +65,6 @@ export function sessionNode(s: ModelSession): NodeSpec {
   };
 }
 
-export function sourceLabel(src: ModelSource): string {
-  const thread = src.info.isMainThread || src.info.threadId === 0 ? 'main' : `worker ${src.info.threadId}`;
-  return `pid ${src.info.pid} ${thread}`;
-}
-
 export function sourceNode(src: ModelSource): NodeSpec {
   const live = visibleQueues(src).length;
   const notes = [src.state === 'live' ? '' : src.state, `${live} queue${live === 1 ? '' : 's'}`];
@@ -78,7 +73,7 @@ export function sourceNode(src: ModelSource): NodeSpec {
   return {
     kind: 'source',
     id: `src:${src.session}/${src.key}`,
-    label: sourceLabel(src),
+    label: sourceLabel(src.info),
     description: notes.filter(Boolean).join(' · '),
     tooltip: [src.info.title, src.info.argv.join(' ')].filter(Boolean).join('\n'),
     icon: ICONS.source,

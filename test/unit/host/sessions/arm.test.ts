@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { armConfiguration, extensionLibraryGlob, PACKAGE_SKIP_GLOB, POLL_SKIP_GLOB, type DebugConfigLike } from '../../../src/extension/sessions/arm';
-import { POLL_SOURCE_URL } from '../../../src/protocol/hub';
+import { armConfiguration, extensionLibraryGlob, PACKAGE_SKIP_GLOB, POLL_SKIP_GLOB, type DebugConfigLike } from '../../../../src/host/sessions/arm';
+import { POLL_SOURCE_URL } from '../../../../src/protocol/hub';
 
 const options = { autoArm: true, sampleIntervalMs: 10, extraSkipGlobs: ['/ext/dist/lib/**'] };
 const launch = (over: Partial<DebugConfigLike> = {}): DebugConfigLike => ({ type: 'pwa-node', request: 'launch', name: 'app', program: '/app/main.js', ...over });

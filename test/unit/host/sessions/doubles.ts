@@ -1,7 +1,7 @@
 // Test doubles at the edge of the poller: a scripted debug session and a manual clock.
 
-import { attachExpression, drainExpression, snapshotExpression } from '../../../src/protocol/hub';
-import type { EvaluateTarget, PollerClock, PollerLog } from '../../../src/extension/sessions/poller';
+import { attachExpression, drainExpression, snapshotExpression } from '../../../../src/protocol/hub';
+import type { EvaluateTarget, PollerClock, PollerLog } from '../../../../src/host/sessions/poller';
 
 export type Kind = 'attach' | 'drain' | 'snapshot';
 

@@ -1,4 +1,5 @@
-// The recording part of the extension: records every live session to a spool file,
+// The .qscope files part of the extension (editor glue; the file format itself is src/recording/,
+// the in-program recorder is src/trace/recorder.ts): spools every live session to a file,
 // and registers the Save / Open / Export commands and the .qscope editor.
 // Called once from extension.ts.
 

@@ -13,6 +13,7 @@ import { RECORDING_EXTENSION, RecordingError } from '../../recording/format';
 import type { SessionRecorder } from '../../recording/sessionRecorder';
 import type { ExtensionServices } from '../services';
 import { mb } from './load';
+import { withCancellableProgress } from './progress';
 
 export const RECORDING_COMMANDS = {
   save: 'queuescope.saveRecording',
@@ -175,27 +176,15 @@ async function exportRecording(ctx: RecordingCommandContext, arg?: unknown, form
   const target = targetArg ?? (await vscode.window.showSaveDialog({ defaultUri: defaultUri(name, format.extension), filters: format.filters, title: `Export as ${format.label}` }));
   if (!target) return undefined;
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `QueueScope: exporting ${name}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        const cancel = token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
-        try {
-          return await exportRecordingFile(input.path, target.fsPath, format.make(), {
-            signal: abort.signal,
-            length: input.length,
-            onProgress: ({ bytesRead, totalBytes }) => {
-              const percent = totalBytes ? (bytesRead / totalBytes) * 100 : 0;
-              if (percent - reported < 1) return;
-              progress.report({ increment: percent - reported });
-              reported = percent;
-            },
-          });
-        } finally {
-          cancel.dispose();
-        }
-      },
+    const result = await withCancellableProgress(`QueueScope: exporting ${name}`, (signal, bar) =>
+      exportRecordingFile(input.path, target.fsPath, format.make(), {
+        signal,
+        length: input.length,
+        onProgress: ({ bytesRead, totalBytes }) => {
+          const percent = totalBytes ? (bytesRead / totalBytes) * 100 : 0;
+          if (percent - bar.at >= 1) bar.to(percent);
+        },
+      }),
     );
     for (const warning of result.warnings) ctx.services.output.warn(`${name}: ${warning}`);
     const size = fs.statSync(target.fsPath).size;

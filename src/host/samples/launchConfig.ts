@@ -27,7 +27,7 @@ export function sampleProgramPath(extensionPath: string, sample: SampleEntry): s
  * A launch configuration for `sample`. It arms tracing itself (QUEUESCOPE_TRACE=1), so a
  * sample is instrumented even when the `queuescope.autoArm` setting is off, and it skips
  * the poll expression's file and the extension's own library when the user pauses (see
- * DESIGN.md, "the pause race"); the debug configuration provider may add more.
+ * docs/CONTRACTS.md, "The pause race"); the debug configuration provider may add more.
  */
 export function sampleLaunchConfig(extensionPath: string, sample: SampleEntry, pollSkipGlob: string, librarySkipGlob: string): SampleLaunchConfig {
   const program = sampleProgramPath(extensionPath, sample);

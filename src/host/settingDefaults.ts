@@ -2,6 +2,7 @@
 // Settings UI; a unit test checks the two agree).
 
 import { DEFAULT_RETENTION, type RetentionOptions } from '../model/timeline';
+import { DEFAULT_PREVIEW_ITEMS } from '../protocol/hub';
 
 export interface SettingsValues {
   autoArm: boolean;
@@ -18,7 +19,7 @@ export const SETTING_DEFAULTS: SettingsValues = {
   sampleIntervalMs: 10,
   'retention.recentSeconds': DEFAULT_RETENTION.recentMs / 1000,
   'retention.recentMaxSamples': DEFAULT_RETENTION.recentMaxSamples,
-  itemPreviewCount: 10,
+  itemPreviewCount: DEFAULT_PREVIEW_ITEMS,
 };
 
 /** Model retention from settings (the coarse tiers are fixed). */

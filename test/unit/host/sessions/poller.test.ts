@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { QueueModel } from '../../../src/model';
-import { SessionPoller, type PollerOptions } from '../../../src/extension/sessions/poller';
+import { QueueModel } from '../../../../src/model';
+import { SessionPoller, type PollerOptions } from '../../../../src/host/sessions/poller';
 import { deferred, ManualClock, MemoryLog, ScriptedSession, settle } from './doubles';
 
 /** Answers recorded from the real hub (see fixtures/record-transcript.js). */

@@ -3,17 +3,34 @@
 // whole state machine is unit-tested with a scripted double and exercised against a real
 // V8 through CDP.
 //
-//   attaching --(AttachInfo)--> polling --(stopped)--> paused --(continued)--> polling
-//       ^  |NO_HUB: back off                                     any state --stop()--> stopped
+//   attaching --(AttachInfo)--> polling --(pause request / stopped)--> pausePending
+//       ^  |NO_HUB: back off          ^                                     |stopped handled
+//                                     |                                     v
+//                                     +--(continued / grace ran out)---- paused
+//   paused --(step)--> stepping --(stop)--> pausePending --> paused
+//                               --(step grace ran out)--> polling
+//   any state --stop()--> stopped
 //
-// Rules from DESIGN.md: one request in flight per session; NO_HUB costs one cheap evaluate
-// every few seconds and is never reported as an error; a pause requested by the user stops
-// polling at once; while stopped, one drain + one snapshot show the exact state.
+// Only `attaching` and `polling` send polls; the three halted states send none (a stop is
+// handled with one drain + one snapshot). Whether a hub was found is `sourceKey`, not the
+// state. The pause race has its own unit (pauseRace.ts) and every default is in
+// pollerDefaults.ts.
+//
+// Rules from docs/CONTRACTS.md (measured facts): one request in flight per session; NO_HUB
+// costs one cheap evaluate every few seconds and is never reported as an error; a pause
+// requested by the user stops polling at once; while stopped, one drain + one snapshot show
+// the exact state.
+//
+// Longer than ~400 lines on purpose: every transition is a method of one class, to be read
+// against the diagram above; the pause race and the defaults are their own files.
 
 import { attachExpression, drainExpression, NO_HUB, snapshotExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
 import { applyExitTail, type ExitTailFile } from './exitTail';
+import { sourceLabel } from '../../protocol/wire';
+import { PauseRace } from './pauseRace';
+import { POLLER_DEFAULTS } from './pollerDefaults';
 
 /** The debug session as the poller sees it. */
 export interface EvaluateTarget {
@@ -39,7 +56,7 @@ export interface PollerClock {
 export interface PollerOptions {
   /** Time between drains (read on each scheduling, so a settings change applies at once). */
   intervalMs: () => number;
-  /** drain(maxBytes): keep each answer well under 1 MB (DESIGN.md). Default 256 KiB. */
+  /** drain(maxBytes): keep each answer well under 1 MB (docs/CONTRACTS.md, "Cost"). Default 256 KiB. */
   maxBytes?: number;
   /** Answers longer than this many characters are skipped as oversize. Default 4 x maxBytes. */
   maxPayloadChars?: number;
@@ -62,13 +79,23 @@ export interface PollerOptions {
   clock?: PollerClock;
 }
 
-/** The first retry after NO_HUB; each next one waits twice as long, up to noHubBackoffMs. */
-const FIRST_NO_HUB_RETRY_MS = 25;
+/** What the poller is doing (see the diagram at the top). */
+export type PollerState =
+  /** No hub found yet: attach() until one answers, backing off on NO_HUB. */
+  | 'attaching'
+  /** drain() every intervalMs. */
+  | 'polling'
+  /** The user asked to pause, or a stop is being handled: no polls until the stop or a continue. */
+  | 'pausePending'
+  /** The user stepped: quiet for the step grace, then polling unless a stop came first. */
+  | 'stepping'
+  /** Stopped in the debugger: the drain and snapshot of the stop are taken; no polls. */
+  | 'paused'
+  /** The session ended. */
+  | 'stopped';
 
-/** How long finish() waits for the request in flight before reading the exit tail. */
-const FINISH_WAIT_MS = 2000;
-
-export type PollerState = 'attaching' | 'polling' | 'paused' | 'stopped';
+/** The halted states: no polls are sent in them. */
+const HALTED: ReadonlySet<PollerState> = new Set(['pausePending', 'stepping', 'paused']);
 
 const realClock: PollerClock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
@@ -77,21 +104,15 @@ const realClock: PollerClock = {
 
 export class SessionPoller {
   private stateValue: PollerState = 'attaching';
-  /** Set by a user's pause request or a stopped event; cleared on continue. */
-  private halted = false;
-  private timer: unknown;
+  /** The next poll (attach or drain). */
+  private pollTimer: unknown;
+  /** The end of a step's quiet time. */
+  private stepTimer: unknown;
   /** Serialises every evaluate: never more than one request in flight. */
   private chain: Promise<void> = Promise.resolve();
+  /** A poll waits behind the request in flight (at most one does). */
   private tickQueued = false;
-  private pauseTimer: unknown;
-  private graceTimer: unknown;
-  private pauseRequests = 0;
-  /** Our own re-sent pause is on its way (the tracker will report it as a pause request). */
-  private repausing = false;
-  /** The debugger showed activity since the last pause request. */
-  private debuggerBusy = false;
-  /** Pauses re-sent because a poll swallowed the user's (diagnostics and tests). */
-  repauses = 0;
+  private readonly race: PauseRace;
   private key: string | undefined;
   private readonly maxBytes: number;
   private readonly maxPayloadChars: number;
@@ -110,9 +131,30 @@ export class SessionPoller {
     private readonly log: PollerLog,
     private readonly options: PollerOptions,
   ) {
-    this.maxBytes = options.maxBytes ?? 256 * 1024;
-    this.maxPayloadChars = options.maxPayloadChars ?? 4 * this.maxBytes;
+    this.maxBytes = options.maxBytes ?? POLLER_DEFAULTS.maxBytes;
+    this.maxPayloadChars = options.maxPayloadChars ?? POLLER_DEFAULTS.maxPayloadFactor * this.maxBytes;
     this.clock = options.clock ?? realClock;
+    this.race = new PauseRace(
+      {
+        clock: this.clock,
+        log,
+        channel,
+        awaitingStop: () => this.stateValue === 'pausePending' || this.stateValue === 'stepping',
+        pauser: () => (target.pause ? () => target.pause!() : undefined),
+        giveUp: () => this.continued(),
+      },
+      { repauseMs: options.repauseMs ?? POLLER_DEFAULTS.repauseMs, pauseGraceMs: options.pauseGraceMs ?? POLLER_DEFAULTS.pauseGraceMs },
+    );
+  }
+
+  /** Pauses re-sent because a poll swallowed the user's (diagnostics and tests). */
+  get repauses(): number {
+    return this.race.repauses;
+  }
+
+  /** No polls are sent while halted: a pause is pending, a step runs, or the program is paused. */
+  private get halted(): boolean {
+    return HALTED.has(this.stateValue);
   }
 
   get state(): PollerState {
@@ -133,71 +175,30 @@ export class SessionPoller {
   /** The user asked to pause: stop polling now, before the debugger stops (the pause race). */
   pauseRequested(): void {
     if (this.stateValue === 'stopped' || this.stateValue === 'paused') return;
-    if (this.repausing) return; // our own re-sent pause, seen by the tracker
-    this.halted = true;
-    this.cancelTimer();
-    this.cancelPauseTimer();
-    this.debuggerBusy = false;
-    const request = ++this.pauseRequests;
-    // The pause race (DESIGN.md). V8 lands a pending pause on the next statement it runs. When
-    // that is a poll already sent (js-debug may forward our evaluate after the user's pause),
-    // the statement is in a skipFiles (blackboxed) script and V8 drops the pause without
-    // stopping: measured in a real VS Code, the user's pause is then simply lost. So once
-    // nothing of ours is in flight, if the debugger showed no sign of life (no stop, and no
-    // 'continued' from js-debug stepping out of skipped code), send the pause again, once.
-    void this.chain.then(() => {
-      if (!this.target.pause || request !== this.pauseRequests) return;
-      this.pauseTimer = this.clock.setTimeout(() => {
-        this.pauseTimer = undefined;
-        if (request !== this.pauseRequests || !this.halted || this.stateValue === 'paused' || this.stateValue === 'stopped' || this.debuggerBusy) return;
-        this.log.info(`${this.channel}: a pause was lost in a poll in flight; pausing again`);
-        this.repausing = true;
-        this.repauses++;
-        this.target.pause!().catch((err) => this.log.warn(`${this.channel}: pause failed: ${err instanceof Error ? err.message : String(err)}`));
-        this.armPauseGrace();
-      }, this.options.repauseMs ?? 300);
-    });
-    this.armPauseGrace();
-  }
-
-  /** A pause that never turns into a stop (refused, or the program exited) must not halt us forever. */
-  private armPauseGrace(): void {
-    if (this.graceTimer !== undefined) this.clock.clearTimeout(this.graceTimer);
-    this.graceTimer = this.clock.setTimeout(() => {
-      this.graceTimer = undefined;
-      if (this.halted && this.stateValue !== 'paused') this.continued();
-    }, this.options.pauseGraceMs ?? 5000);
-  }
-
-  private cancelPauseTimer(): void {
-    if (this.pauseTimer !== undefined) {
-      this.clock.clearTimeout(this.pauseTimer);
-      this.pauseTimer = undefined;
-    }
-    if (this.graceTimer !== undefined) {
-      this.clock.clearTimeout(this.graceTimer);
-      this.graceTimer = undefined;
-    }
+    if (!this.race.requested(this.chain)) return; // our own re-sent pause, seen by the tracker
+    this.stateValue = 'pausePending';
+    this.cancelPollTimer();
+    this.cancelStepTimer();
   }
 
   /** The debuggee stopped (breakpoint, step, exception, pause): one drain and one snapshot. */
   stopped(): Promise<void> {
     if (this.stateValue === 'stopped') return this.chain;
-    this.halted = true;
-    this.repausing = false;
-    this.cancelTimer();
-    this.cancelPauseTimer();
+    if (this.stateValue !== 'paused') this.stateValue = 'pausePending';
+    this.race.settled();
+    this.cancelPollTimer();
+    this.cancelStepTimer();
     return this.exclusive(async () => {
       if (this.stateValue === 'stopped' || !this.halted) return; // continued before we got here
       if (!this.key && !(await this.attach())) return;
       if (!this.halted) return;
       this.stateValue = 'paused';
       // Bring the timeline up to the pause, then take the exact picture.
-      for (let i = 0; i < (this.options.maxPausedDrains ?? 8); i++) {
+      for (let i = 0; i < (this.options.maxPausedDrains ?? POLLER_DEFAULTS.maxPausedDrains); i++) {
         if (!(await this.drainOnce())) break;
       }
-      if (!this.halted || this.stateValue !== 'paused') return; // continued meanwhile
-      const text = await this.evaluate(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? 10 }), 'snapshot');
+      if (!this.halted || this.stateValue !== 'paused' || !this.key) return; // continued meanwhile, or the hub vanished
+      const text = await this.evaluate(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? POLLER_DEFAULTS.itemPreviewCount }), 'snapshot');
       if (text === undefined || text === NO_HUB || !this.key || !this.halted) return;
       if (this.oversize(text, 'snapshot')) return;
       const snap = parseSnapshot(text);
@@ -216,16 +217,14 @@ export class SessionPoller {
    */
   stepRequested(graceMs: number): void {
     if (this.stateValue === 'stopped') return;
-    this.halted = true;
-    this.cancelTimer();
-    this.cancelPauseTimer();
-    if (this.key && this.stateValue === 'paused') {
-      this.stateValue = 'polling';
-      this.model.setSourceState(this.session, this.key, 'live');
-    }
-    this.pauseTimer = this.clock.setTimeout(() => {
-      this.pauseTimer = undefined;
-      if (this.halted && this.stateValue !== 'paused') this.continued();
+    this.cancelPollTimer();
+    this.cancelStepTimer();
+    this.race.cancelTimers();
+    if (this.key && this.stateValue === 'paused') this.model.setSourceState(this.session, this.key, 'live');
+    this.stateValue = 'stepping';
+    this.stepTimer = this.clock.setTimeout(() => {
+      this.stepTimer = undefined;
+      if (this.stateValue === 'stepping' || this.stateValue === 'pausePending') this.continued();
     }, graceMs);
   }
 
@@ -239,17 +238,15 @@ export class SessionPoller {
     else if (this.halted) {
       // js-debug is stepping out of skipped code after a pause (a step every ~45 ms, sometimes
       // for seconds): the stop is coming, so keep quiet and keep waiting for it.
-      this.debuggerBusy = true;
-      this.armPauseGrace();
+      this.race.debuggerBusy();
     }
   }
 
   /** The debuggee runs again. */
   continued(): void {
     if (this.stateValue === 'stopped') return;
-    this.cancelPauseTimer();
-    this.halted = false;
-    this.repausing = false;
+    this.race.settled();
+    this.cancelStepTimer();
     if (this.key) {
       this.stateValue = 'polling';
       this.model.setSourceState(this.session, this.key, 'live');
@@ -274,7 +271,7 @@ export class SessionPoller {
     if (!this.halt()) return;
     // A request to a session that is gone normally fails at once; never wait on one forever.
     let timer: unknown;
-    await Promise.race([this.chain, new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, FINISH_WAIT_MS)))]);
+    await Promise.race([this.chain, new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, POLLER_DEFAULTS.finishWaitMs)))]);
     this.clock.clearTimeout(timer);
     try {
       this.applyExitTail();
@@ -286,8 +283,9 @@ export class SessionPoller {
   private halt(): boolean {
     if (this.stateValue === 'stopped') return false;
     this.stateValue = 'stopped';
-    this.cancelTimer();
-    this.cancelPauseTimer();
+    this.cancelPollTimer();
+    this.cancelStepTimer();
+    this.race.cancelTimers();
     return true;
   }
 
@@ -317,18 +315,25 @@ export class SessionPoller {
   // -------------------------------------------------------------------------
 
   private schedule(ms: number): void {
-    this.cancelTimer();
+    this.cancelPollTimer();
     if (this.stateValue === 'stopped' || this.halted) return;
-    this.timer = this.clock.setTimeout(() => {
-      this.timer = undefined;
+    this.pollTimer = this.clock.setTimeout(() => {
+      this.pollTimer = undefined;
       void this.tick();
     }, ms);
   }
 
-  private cancelTimer(): void {
-    if (this.timer !== undefined) {
-      this.clock.clearTimeout(this.timer);
-      this.timer = undefined;
+  private cancelPollTimer(): void {
+    if (this.pollTimer !== undefined) {
+      this.clock.clearTimeout(this.pollTimer);
+      this.pollTimer = undefined;
+    }
+  }
+
+  private cancelStepTimer(): void {
+    if (this.stepTimer !== undefined) {
+      this.clock.clearTimeout(this.stepTimer);
+      this.stepTimer = undefined;
     }
   }
 
@@ -344,16 +349,20 @@ export class SessionPoller {
         next = (await this.attach()) ? 0 : this.backoff;
       } else {
         const more = await this.drainOnce();
-        next = more ? 0 : this.lastFailed ? (this.options.errorBackoffMs ?? 2000) : this.options.intervalMs();
+        next = more ? 0 : this.lastFailed ? (this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs) : this.options.intervalMs();
       }
-      if (!this.key && !this.isStopped()) this.stateValue = 'attaching';
+      if (!this.key && this.isPolling()) this.stateValue = 'attaching';
       this.schedule(next);
     });
   }
 
-  /** A method, not a field read, so TypeScript does not narrow it across awaits. */
+  /** Methods, not field reads, so TypeScript does not narrow the state across awaits. */
   private isStopped(): boolean {
     return this.stateValue === 'stopped';
+  }
+
+  private isPolling(): boolean {
+    return this.stateValue === 'polling';
   }
 
   private backoff = 0;
@@ -366,33 +375,32 @@ export class SessionPoller {
     const text = await this.evaluate(attachExpression(tail === undefined ? {} : { tail }), 'attach');
     if (this.stateValue === 'stopped') return false;
     if (text === undefined) {
-      this.backoff = this.options.errorBackoffMs ?? 2000;
+      this.backoff = this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs;
       return false;
     }
     if (text === NO_HUB) {
       // The program has no queue yet (or never will): ask again later, quietly. Soon at first
       // (an F5'd program makes its queues in its first moments, and a short one is soon over),
       // then less and less often.
-      const cap = this.options.noHubBackoffMs ?? 3000;
+      const cap = this.options.noHubBackoffMs ?? POLLER_DEFAULTS.noHubBackoffMs;
       this.noHubTries++;
-      this.backoff = Math.min(cap, FIRST_NO_HUB_RETRY_MS * 2 ** (this.noHubTries - 1));
+      this.backoff = Math.min(cap, POLLER_DEFAULTS.firstNoHubRetryMs * 2 ** (this.noHubTries - 1));
       return false;
     }
     if (this.oversize(text, 'attach')) {
-      this.backoff = this.options.errorBackoffMs ?? 2000;
+      this.backoff = this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs;
       return false;
     }
     const info = parseAttachInfo(text);
     if (!info.ok) {
       this.log.warn(`${this.channel}: ${info.error}`);
-      this.backoff = this.options.noHubBackoffMs ?? 3000;
+      this.backoff = this.options.noHubBackoffMs ?? POLLER_DEFAULTS.noHubBackoffMs;
       return false;
     }
     if (this.options.sessionName !== undefined) this.model.openSession(this.session, this.options.sessionName);
     this.key = this.model.attach(this.session, info.value, this.channel);
-    if (this.stateValue !== 'paused') this.stateValue = 'polling';
-    const where = info.value.isMainThread ? 'main thread' : `worker ${info.value.threadId}`;
-    this.log.info(`${this.channel}: attached to pid ${info.value.pid} ${where} (${info.value.snapshot.queues.length} queue(s))`);
+    if (this.stateValue === 'attaching') this.stateValue = 'polling';
+    this.log.info(`${this.channel}: attached to ${sourceLabel(info.value)} (${info.value.snapshot.queues.length} queue(s))`);
     return true;
   }
 
@@ -410,7 +418,7 @@ export class SessionPoller {
       this.log.warn(`${this.channel}: the hub disappeared; attaching again`);
       this.model.setSourceState(this.session, this.key, 'ended');
       this.key = undefined;
-      this.stateValue = 'attaching';
+      if (this.isPolling()) this.stateValue = 'attaching';
       return false;
     }
     if (this.oversize(text, 'drain')) return false;

@@ -1,5 +1,5 @@
 // What the debug configuration provider does to a launch/attach configuration, as a pure
-// function (no vscode) so it is unit-tested. DESIGN.md: QUEUESCOPE_TRACE=1 arms the hub
+// function (no vscode) so it is unit-tested. docs/CONTRACTS.md: QUEUESCOPE_TRACE=1 arms the hub
 // from the program's first queue; skipFiles keep a user's pause out of the poll expression
 // and the hub ("the pause race"), and keep "pause on caught exceptions" out of the hub.
 

@@ -10,6 +10,7 @@ import { readRecording, type ReadResult } from '../../recording/reader';
 import type { SessionRecorder } from '../../recording/sessionRecorder';
 import { WaitIndex } from '../../recording/waitIndex';
 import type { ExtensionServices } from '../services';
+import { withCancellableProgress } from './progress';
 
 export interface LoadedRecording {
   /** Model session id of the replay. */
@@ -34,33 +35,21 @@ export async function loadRecording(services: ExtensionServices, recorder: Sessi
   const feed = new ModelFeed(services.model, session, name);
   const waits = new WaitIndex();
   try {
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `QueueScope: opening ${name}`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        const cancel = token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
-        let lastReport = 0;
-        try {
-          return await readRecording(file, {
-            signal: abort.signal,
-            onLines: (lines) => {
-              waits.push(lines);
-              return feed.pushSliced(lines);
-            },
-            onProgress: ({ bytesRead, totalBytes }) => {
-              const now = Date.now();
-              if (now - lastReport < 150 || totalBytes === 0) return;
-              lastReport = now;
-              const percent = Math.min(100, (bytesRead / totalBytes) * 100);
-              progress.report({ increment: percent - reported, message: `${mb(bytesRead)} of ${mb(totalBytes)}` });
-              reported = percent;
-            },
-          });
-        } finally {
-          cancel.dispose();
-        }
-      },
+    let lastReport = 0;
+    const result = await withCancellableProgress(`QueueScope: opening ${name}`, (signal, bar) =>
+      readRecording(file, {
+        signal,
+        onLines: (lines) => {
+          waits.push(lines);
+          return feed.pushSliced(lines);
+        },
+        onProgress: ({ bytesRead, totalBytes }) => {
+          const now = Date.now();
+          if (now - lastReport < 150 || totalBytes === 0) return;
+          lastReport = now;
+          bar.to(Math.min(100, (bytesRead / totalBytes) * 100), `${mb(bytesRead)} of ${mb(totalBytes)}`);
+        },
+      }),
     );
     feed.finish();
     recorder.setSourceFile(session, file);

@@ -1,0 +1,275 @@
+// Turns the live model (src/model) into the panel's messages (src/protocol/webview):
+// a full 'init' for the selected session, then throttled incremental 'update's carrying
+// only new samples (DepthTimeline.readSince cursors). Pure TypeScript, no vscode: the host
+// panel wires it to a webview; tests and the benchmark drive it directly.
+//
+// This file only decides *when* and *for which queues*; each job lives beside it:
+// sessionPick.ts (which session), throttle.ts (when), rates.ts (throughput),
+// waitCountSteps.ts (blocked/waiting steps), messages.ts (the message parts, shared by init
+// and update), sessionAxis.ts (time zero and "now"). The openSource allow-list is the
+// model's (ModelSession.siteFiles).
+
+import type { ModelChange, QueueModel } from '../../model/store';
+import type { ModelQueue, ModelSession } from '../../model/entities';
+import type { FeedMessage, PanelMode, QueueInfo, SessionData, UpdateMessage } from '../../protocol/webview';
+import { newCursor, queueInfo, readQueue, sessionInfos, waiterInfos, waitersKey, type QueueCursor, type QueueParts } from './messages';
+import { pickSession } from './sessionPick';
+import { AxisStarts, droppedOf, round1, sessionNow, statusOf } from './sessionAxis';
+import { REAL_TIMERS, Throttle, type TimerHost } from './throttle';
+import { liveWaits, SentSteps, type WaitInterval } from './waitCountSteps';
+
+export interface FeedOptions {
+  mode?: PanelMode;
+  /** Minimum gap between two messages (ms): 50 = at most 20 a second. */
+  intervalMs?: number;
+  /** Wall clock, epoch ms. */
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+  /**
+   * Every wait of a queue (epoch ms), when known: a replayed recording has them all, while
+   * the model keeps only the current and a few recent ones. Used for the wait-count steps.
+   */
+  waitHistory?: (queueKey: string) => Iterable<WaitInterval> | undefined;
+}
+
+/** While any rate is non-zero, look again this often so it decays on screen. */
+const RATE_REFRESH_MS = 500;
+
+export class PanelFeed {
+  private readonly mode: PanelMode;
+  private readonly waitHistory: FeedOptions['waitHistory'];
+  private readonly clock: () => number;
+  private readonly throttle: Throttle;
+  private readonly subscription: { dispose(): void };
+  private selected: string | null = null;
+  /** The user chose the session (so a new session does not take over the view). */
+  private pinned = false;
+  private started = false;
+  private readonly starts = new AxisStarts();
+  private readonly steps = new SentSteps();
+  private cursors = new Map<string, QueueCursor>();
+  private dirty = new Set<string>();
+  private sessionsDirty = false;
+  private statusDirty = false;
+  /** The session list as last sent (JSON), to skip unchanged ones. */
+  private lastSessions = '';
+  /** Ids of the waiters as last sent, to leave an unchanged list out. */
+  private lastWaiters = '';
+
+  constructor(private readonly model: QueueModel, private readonly post: (msg: FeedMessage) => void, o: FeedOptions = {}) {
+    this.mode = o.mode ?? 'live';
+    this.waitHistory = o.waitHistory;
+    this.clock = o.now ?? REAL_TIMERS.now;
+    const host: TimerHost = { now: this.clock, setTimer: o.setTimer ?? REAL_TIMERS.setTimer, clearTimer: o.clearTimer ?? REAL_TIMERS.clearTimer };
+    this.throttle = new Throttle(o.intervalMs ?? 50, host, () => this.flush());
+    this.subscription = model.onDidChange((c) => this.onChange(c));
+  }
+
+  /** The webview said 'ready' (first load or after a reload): send everything. */
+  ready(requested?: string): void {
+    this.started = true;
+    if (requested && this.model.session(requested)) {
+      this.selected = requested;
+      this.pinned = true;
+    }
+    this.sendInit();
+  }
+
+  /** The user picked a session in the webview. */
+  select(session: string): boolean {
+    if (!this.model.session(session)) return false;
+    this.selected = session;
+    this.pinned = true;
+    this.sendInit();
+    return true;
+  }
+
+  /** Show this session (e.g. the panel was opened for it). */
+  show(session: string): void {
+    if (!this.model.session(session)) return;
+    this.selected = session;
+    if (this.started) this.sendInit();
+  }
+
+  get selectedSession(): string | null {
+    return this.selected;
+  }
+
+  /**
+   * May the webview open this file? Only when the model saw it as a call site (queue
+   * creation, blocked producer, waiting consumer) of that session.
+   */
+  isKnownCallSite(session: string, file: string): boolean {
+    return this.model.session(session)?.siteFiles.has(file) ?? false;
+  }
+
+  /** Per-session state the feed holds, for tests: it must shrink when sessions leave. */
+  get retained(): { starts: number; steps: number } {
+    return { starts: this.starts.size, steps: this.steps.size };
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.throttle.cancel();
+  }
+
+  // -------------------------------------------------------------------------
+
+  private onChange(c: ModelChange): void {
+    if (c.kind === 'session' || c.kind === 'source') {
+      this.sessionsDirty = true;
+      if (c.session === this.selected) this.statusDirty = true;
+      if (c.kind === 'session' && c.removed) {
+        this.starts.forget(c.session);
+        this.steps.forgetSession(c.session);
+        if (c.session === this.selected) {
+          this.selected = null;
+          this.pinned = false;
+        }
+      }
+    } else if (c.session === this.selected) {
+      const src = this.model.source(c.session, c.source);
+      if (src) for (const id of [...c.added, ...c.updated, ...c.sampled, ...c.collected]) this.dirty.add(`${c.session}/${c.source}/${id}`);
+      this.sessionsDirty = true; // queue and waiter counts in the picker
+    } else {
+      this.sessionsDirty = true;
+    }
+    if (this.started) this.throttle.request();
+  }
+
+  /** Send what changed since the last message (normally called by the throttle timer). */
+  flush(): void {
+    if (!this.started) return;
+    const want = pickSession(this.model.sessions, this.selected, this.pinned);
+    if (want !== this.selected) {
+      this.selected = want;
+      this.sendInit();
+      return;
+    }
+    const s = this.selected ? this.model.session(this.selected) : undefined;
+    if (this.sessionsDirty) {
+      this.sessionsDirty = false;
+      const sessions = sessionInfos(this.model, (x) => this.starts.of(x));
+      if (JSON.stringify(sessions) !== this.lastSessions) this.send({ type: 'sessions', sessions });
+    }
+    if (!s) return;
+    const start = this.starts.of(s);
+    const now = sessionNow(s, this.mode, this.clock) - start;
+    const endAt = s.state === 'ended' ? now : undefined;
+    const paused = s.state === 'paused';
+    const parts: QueueParts = { series: [], waitCounts: [] };
+    const queues: QueueInfo[] = [];
+    const removed: string[] = [];
+    if (this.statusDirty) for (const src of s.sources.values()) for (const q of src.queues.values()) this.dirty.add(q.key);
+    const rateCheck = new Set(this.dirty);
+    for (const [key, c] of this.cursors) if (c.rates.moving) rateCheck.add(key);
+    for (const key of rateCheck) {
+      const q = this.model.queue(key);
+      const src = q && this.model.source(q.session, q.source);
+      if (!q || !src || q.session !== s.id) {
+        if (this.cursors.delete(key)) removed.push(key);
+        continue;
+      }
+      let cur = this.cursors.get(key);
+      const isNew = !cur;
+      if (!cur) this.cursors.set(key, (cur = newCursor()));
+      const changed = this.dirty.has(key) || isNew;
+      if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
+      const rateChanged = cur.rates.update(start + now);
+      if (changed || rateChanged) queues.push(queueInfo(src, q, cur, paused));
+    }
+    this.dirty.clear();
+    const statusChanged = this.statusDirty;
+    this.statusDirty = false;
+    if (!queues.length && !removed.length && !parts.series.length && !parts.waitCounts.length && !statusChanged) {
+      this.keepRatesFresh();
+      return;
+    }
+    const waiters = waiterInfos(s, start);
+    const key = waitersKey(waiters);
+    const msg: UpdateMessage = {
+      type: 'update',
+      session: s.id,
+      status: statusOf(s),
+      now: round1(now),
+      queues: statusChanged ? this.allQueueInfos(s, paused) : queues,
+      removed,
+      ...parts,
+      dropped: droppedOf(s),
+    };
+    if (key !== this.lastWaiters || statusChanged) {
+      this.lastWaiters = key;
+      msg.waiters = waiters;
+    }
+    this.send(msg);
+    this.keepRatesFresh();
+  }
+
+  /** The waits behind a queue's wait-count steps: a recording's full history, else the model's. */
+  private waitsOf(q: ModelQueue): Iterable<WaitInterval> {
+    return this.waitHistory?.(q.key) ?? liveWaits(q);
+  }
+
+  /** Rates decay to zero without new samples: look again soon while any is non-zero. */
+  private keepRatesFresh(): void {
+    for (const c of this.cursors.values()) {
+      if (c.rates.moving) {
+        this.throttle.wakeIn(RATE_REFRESH_MS);
+        return;
+      }
+    }
+  }
+
+  private send(msg: FeedMessage): void {
+    this.throttle.sent();
+    if (msg.type !== 'update') this.lastSessions = JSON.stringify(msg.sessions);
+    this.post(msg);
+  }
+
+  private sendInit(): void {
+    this.throttle.cancel();
+    this.selected = pickSession(this.model.sessions, this.selected, this.pinned);
+    this.cursors = new Map();
+    this.dirty.clear();
+    this.sessionsDirty = false;
+    this.statusDirty = false;
+    const s = this.selected ? this.model.session(this.selected) : undefined;
+    const data = s ? this.sessionData(s) : null;
+    this.lastWaiters = data ? waitersKey(data.waiters) : '';
+    this.send({ type: 'init', mode: this.mode, sessions: sessionInfos(this.model, (x) => this.starts.of(x)), session: data });
+    this.keepRatesFresh();
+  }
+
+  /** The whole session for an init: every queue read from a fresh cursor, the same step an update takes. */
+  private sessionData(s: ModelSession): SessionData {
+    const start = this.starts.of(s);
+    const now = sessionNow(s, this.mode, this.clock);
+    const paused = s.state === 'paused';
+    const endAt = s.state === 'ended' ? now - start : undefined;
+    const parts: QueueParts = { series: [], waitCounts: [] };
+    const queues: QueueInfo[] = [];
+    for (const src of s.sources.values()) {
+      for (const q of src.queues.values()) {
+        const cur = newCursor();
+        this.cursors.set(q.key, cur);
+        readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
+        cur.rates.update(now);
+        queues.push(queueInfo(src, q, cur, paused));
+      }
+    }
+    return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s) };
+  }
+
+  private allQueueInfos(s: ModelSession, paused: boolean): QueueInfo[] {
+    const out: QueueInfo[] = [];
+    for (const src of s.sources.values()) {
+      for (const q of src.queues.values()) {
+        let cur = this.cursors.get(q.key);
+        if (!cur) this.cursors.set(q.key, (cur = newCursor()));
+        out.push(queueInfo(src, q, cur, paused));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,60 @@
+// A session's time axis as the panel draws it: where zero is (fixed the first time the
+// session is shown, so the axis never shifts), what "now" is (wall clock while live, frozen
+// while paused or ended), and the session facts every message repeats.
+
+import type { ModelSession } from '../../model/entities';
+import type { PanelMode, SessionStatus } from '../../protocol/webview';
+
+/** Panel times are sent in session ms rounded to 0.1 ms. */
+export const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Time zero per session; forgotten when the session leaves the model. */
+export class AxisStarts {
+  private readonly starts = new Map<string, number>();
+
+  /** Epoch ms of time zero: the session's start or its earliest queue, fixed at first use. */
+  of(s: ModelSession): number {
+    let start = this.starts.get(s.id);
+    if (start === undefined) {
+      start = s.started;
+      for (const src of s.sources.values()) for (const q of src.queues.values()) start = Math.min(start, q.created);
+      this.starts.set(s.id, start);
+    }
+    return start;
+  }
+
+  forget(session: string): void {
+    this.starts.delete(session);
+  }
+
+  get size(): number {
+    return this.starts.size;
+  }
+}
+
+/** Epoch ms that is "now" for this session: wall clock while live, frozen when paused/ended. */
+export function sessionNow(s: ModelSession, mode: PanelMode, clock: () => number): number {
+  if (s.state === 'ended') return s.ended ?? lastSeen(s);
+  if (s.state === 'paused') {
+    let at = -Infinity;
+    for (const src of s.sources.values()) if (src.pausedAt !== undefined) at = Math.max(at, src.pausedAt);
+    return Number.isFinite(at) ? at : lastSeen(s);
+  }
+  return mode === 'replay' ? lastSeen(s) : clock();
+}
+
+export function statusOf(s: ModelSession): SessionStatus {
+  return s.state === 'live' ? 'running' : s.state;
+}
+
+export function droppedOf(s: ModelSession): number {
+  let n = 0;
+  for (const src of s.sources.values()) n += src.dropped;
+  return n;
+}
+
+function lastSeen(s: ModelSession): number {
+  let t = s.started;
+  for (const src of s.sources.values()) t = Math.max(t, src.lastSeen);
+  return t;
+}

@@ -1,0 +1,50 @@
+// Blocked/waiting counts as steps: relative to what was sent, corrected for late reports,
+// closed when the session ends, and kept per queue for re-inits until the session leaves.
+import * as assert from 'node:assert/strict';
+import { newStepCursor, SentSteps, stepsSince, type WaitInterval } from '../../../../src/host/panel/waitCountSteps';
+
+const START = 10_000;
+const put = (since: number, ended?: number): WaitInterval => ({ role: 'put', since: START + since, ...(ended !== undefined ? { ended: START + ended } : {}) });
+const get = (since: number, ended?: number): WaitInterval => ({ role: 'get', since: START + since, ...(ended !== undefined ? { ended: START + ended } : {}) });
+
+describe('wait-count steps', () => {
+  it('turns wait intervals into steps, applying simultaneous edges together', () => {
+    const cur = newStepCursor();
+    const out = stepsSince('q', [put(10, 30), put(20, 30), get(30)], START, cur);
+    assert.deepEqual(out, { queue: 'q', t: [10, 20, 30], put: [1, 2, 0], get: [0, 0, 1] });
+    assert.deepEqual(cur, { t: 30, put: 0, get: 1 });
+    assert.equal(stepsSince('q', [put(10, 30), put(20, 30), get(30)], START, cur), null, 'nothing new');
+  });
+
+  it('corrects the level at the cursor when a wait is reported late', () => {
+    const cur = newStepCursor();
+    stepsSince('q', [put(10)], START, cur);
+    // A get that began at 5 shows up only now.
+    assert.deepEqual(stepsSince('q', [put(10), get(5)], START, cur), { queue: 'q', t: [10], put: [1], get: [1] });
+  });
+
+  it('ends the waits still open when the session ended', () => {
+    const cur = newStepCursor();
+    assert.deepEqual(stepsSince('q', [put(10)], START, cur, 50), { queue: 'q', t: [10, 50], put: [1, 0], get: [0, 0] });
+  });
+
+  it('replays what was sent to a fresh cursor, then only new steps', () => {
+    const steps = new SentSteps();
+    steps.next('s1/1:0/1', [put(10)], START, newStepCursor());
+    const again = newStepCursor();
+    assert.deepEqual(steps.next('s1/1:0/1', [put(10, 20)], START, again), { queue: 's1/1:0/1', t: [10, 20], put: [1, 0], get: [0, 0] });
+    assert.equal(steps.next('s1/1:0/1', [put(10, 20)], START, again), null);
+  });
+
+  it('keeps a bounded number of steps, and forgets a session entirely', () => {
+    const steps = new SentSteps(4);
+    const waits = [put(1, 2), put(3, 4), put(5, 6)];
+    steps.next('s1/1:0/1', waits, START, newStepCursor());
+    steps.next('s2/1:0/1', waits, START, newStepCursor());
+    assert.deepEqual(steps.next('s1/1:0/1', waits, START, newStepCursor())?.t, [3, 4, 5, 6]);
+    steps.forgetSession('s1');
+    assert.equal(steps.size, 1);
+    steps.forgetSession('s2');
+    assert.equal(steps.size, 0);
+  });
+});
