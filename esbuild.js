@@ -31,6 +31,10 @@ const builds = [
   // `node --require queuescope/register app.js`: arms the hub from the environment.
   { ...common, entryPoints: ['src/trace/register.ts'], outfile: 'dist/lib/register.js', platform: 'node', format: 'cjs' },
 ];
+// `queuescope check run.qscope` (package.json "bin"): the diagnostics engine over a recording.
+if (exists('src/cli/queuescope.ts')) {
+  builds.push({ ...common, entryPoints: ['src/cli/queuescope.ts'], outfile: 'dist/cli/queuescope.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } });
+}
 if (exists('src/extension/extension.ts')) {
   builds.push({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] });
 }
@@ -75,6 +79,7 @@ async function main() {
     return;
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (exists('dist/cli/queuescope.js')) fs.chmodSync(path.join(root, 'dist/cli/queuescope.js'), 0o755);
   copyAssets();
   emitDeclarations();
 }

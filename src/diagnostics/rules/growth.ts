@@ -1,0 +1,81 @@
+// Unbounded growth: over the last growthWindowMs (active time) an unbounded queue's depth
+// rises (least-squares slope >= growthMinSlope items/s), arrivals outpace departures, the
+// oldest item's age rises, and the depth never falls back to where the window began (its
+// minimum in the second half stays above its minimum in the first half). No fixed depth
+// threshold: a deep queue that holds steady is fine, a shallow one that keeps rising is not.
+// With growthBudgetItems set, the finding says when the budget will be reached. Bounded
+// queues cannot grow without bound; when full they show as blocked producers instead.
+
+import { findingQueue, formatMs, queueLabel, type SessionContext } from '../context';
+import type { Finding } from '../findings';
+
+export function growthRule(ctx: SessionContext): Finding[] {
+  const out: Finding[] = [];
+  const W = ctx.th.growthWindowMs;
+  const nowT = ctx.clock.active(ctx.now);
+  for (const t of ctx.tracks) {
+    if (t.q.maxsize > 0) continue;
+    const first = t.firstSampleAt;
+    if (first === undefined || first > nowT - W * 0.95) continue; // the window is not covered yet
+    const s = t.window(nowT - W);
+    if (s.length < 4) continue;
+    const a = s[0];
+    const b = s[s.length - 1];
+    const span = (b.t - a.t) / 1000;
+    if (span <= 0) continue;
+    const slope = leastSquaresSlope(s.map((x) => x.t / 1000), s.map((x) => x.size));
+    if (slope < ctx.th.growthMinSlope || slope <= 0) continue;
+    const arrivals = (b.puts - a.puts) / span;
+    const departures = (b.gets - a.gets) / span;
+    if (arrivals <= departures) continue;
+    if (b.oldestAge <= a.oldestAge) continue;
+    const mid = a.t + (b.t - a.t) / 2;
+    let minFirst = Infinity;
+    let minSecond = Infinity;
+    for (const x of s) {
+      if (x.t < mid) minFirst = Math.min(minFirst, x.size);
+      else minSecond = Math.min(minSecond, x.size);
+    }
+    if (!(minSecond > minFirst)) continue;
+    const figures: Record<string, number> = { slopePerS: slope, arrivalsPerS: arrivals, departuresPerS: departures, oldestAgeMs: b.oldestAge, windowMs: b.t - a.t, depth: t.q.size };
+    let budget = '';
+    if (ctx.th.growthBudgetItems > 0) {
+      const left = ctx.th.growthBudgetItems - t.q.size;
+      const eta = left <= 0 ? 0 : (left / slope) * 1000;
+      figures.budgetEtaMs = eta;
+      budget = left <= 0 ? `; past its budget of ${ctx.th.growthBudgetItems} items` : `; reaches its budget of ${ctx.th.growthBudgetItems} items in about ${formatMs(eta)}`;
+    }
+    out.push({
+      id: `growth:${t.key}`,
+      rule: 'growth',
+      severity: 'warning',
+      session: ctx.session.id,
+      message: `${queueLabel(t)} keeps growing: +${slope.toFixed(1)} items/s over ${formatMs(b.t - a.t)} (arrivals ${arrivals.toFixed(1)}/s, departures ${departures.toFixed(1)}/s); its oldest item has waited ${formatMs(b.oldestAge)}${budget}.`,
+      since: ctx.now - (nowT - a.t),
+      queues: [findingQueue(t)],
+      waiters: [],
+      sites: [...ctx.book.parties(t.key, 'get').values(), ...(t.q.site ? [t.q.site] : [])],
+      figures,
+    });
+  }
+  return out;
+}
+
+export function leastSquaresSlope(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += xs[i];
+    sy += ys[i];
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < n; i++) {
+    num += (xs[i] - mx) * (ys[i] - my);
+    den += (xs[i] - mx) * (xs[i] - mx);
+  }
+  return den === 0 ? 0 : num / den;
+}
