@@ -94,9 +94,13 @@ export class QueueTrack {
     else if (this.arrivals.total < size) this.arrivals.push(now, size - this.arrivals.total);
 
     // Tasks: taken by gets, finished by taskDone() (unfinished falls by the number done).
-    const done = dPuts - (q.unfinished - this.lastUnfinished);
+    // An immediate shutdown drops the queued items from `unfinished` too: that is no taskDone()
+    // (and the drop may reach us a tick after the shutdown event itself).
+    const immediate = q.shutdown === 'immediate';
+    const dropped = immediate ? Math.max(0, this.lastSize - size - dGets) : 0;
+    const done = dPuts - (q.unfinished - this.lastUnfinished) - dropped;
     this.running.push(now, dGets);
-    if (done > 0) {
+    if (done > 0 && (this.taskDoneUsed || !immediate)) {
       this.taskDoneUsed = true;
       this.running.take(done, (t, k) => this.complete(clock.between(t, now), k));
     }

@@ -14,6 +14,8 @@ import type { Thresholds } from './thresholds';
 export const DEFAULT_POLL_MS = 100;
 /** A long silent stretch is ticked through at most this many times (then in coarser steps). */
 const MAX_TICKS_PER_GAP = 20_000;
+/** How far out of time order a recording's lines can be (a few drain intervals). */
+const REORDER_MS = 2000;
 
 export interface RecordingCheckOptions {
   thresholds?: Thresholds;
@@ -29,8 +31,10 @@ export class RecordingCheck {
   private readonly pollMs: number;
   private readonly origins = new Map<string, number>();
   private nextTick: number | undefined;
+  private first = Infinity;
   private last = -Infinity;
-  private pending: RecordingLine[] = [];
+  private pending: { line: RecordingLine; t: number; n: number }[] = [];
+  private order = 0;
 
   constructor(options: RecordingCheckOptions = {}) {
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
@@ -38,23 +42,30 @@ export class RecordingCheck {
     this.feed = new ModelFeed(this.model, options.session ?? 'recording', options.name ?? 'recording');
   }
 
-  /** Apply lines in file order, ticking the engine at each poll boundary they cross. */
+  /**
+   * Take lines in file order. A file is only roughly in time order: a drain batch carries a
+   * wait's start (stamped when it started) after samples taken while it waited, so lines are
+   * held for REORDER_MS of recorded time, applied in time order, and the engine ticks at each
+   * poll boundary with exactly the lines up to that instant applied.
+   */
   push(lines: readonly RecordingLine[]): void {
     for (const line of lines) {
       const t = this.timeOf(line);
       if (t !== undefined) {
         if (this.nextTick === undefined) this.nextTick = t;
-        if (t > this.nextTick) this.tickUpTo(t);
         this.last = Math.max(this.last, t);
+        this.first = Math.min(this.first, t);
       }
-      this.pending.push(line);
+      this.pending.push({ line, t: t ?? -Infinity, n: this.order++ });
     }
+    if (this.nextTick !== undefined && this.nextTick < this.last - REORDER_MS) this.tickUpTo(this.last - REORDER_MS);
   }
 
   /** The recording is over: apply the rest, tick once more, end the session. */
   finish(): readonly FindingRecord[] {
-    this.flush();
     const end = Number.isFinite(this.last) ? this.last : Date.now();
+    if (this.nextTick !== undefined) this.tickUpTo(end);
+    this.applyUpTo(Infinity);
     this.engine.tick(end);
     this.feed.finish();
     this.engine.tick(end);
@@ -63,24 +74,29 @@ export class RecordingCheck {
 
   /** Recorded time span (epoch ms), for the report. */
   get span(): { from: number; to: number } | undefined {
-    const from = Math.min(...this.origins.values());
-    return Number.isFinite(from) && Number.isFinite(this.last) ? { from, to: this.last } : undefined;
+    return Number.isFinite(this.first) && Number.isFinite(this.last) ? { from: this.first, to: this.last } : undefined;
   }
 
+  /** Tick at every poll boundary before `t`, each after applying the lines up to it. */
   private tickUpTo(t: number): void {
-    this.flush();
+    this.pending.sort((a, b) => a.t - b.t || a.n - b.n);
     let step = this.pollMs;
     const ticks = (t - (this.nextTick as number)) / step;
     if (ticks > MAX_TICKS_PER_GAP) step = (t - (this.nextTick as number)) / MAX_TICKS_PER_GAP;
     while ((this.nextTick as number) < t) {
+      this.applyUpTo(this.nextTick as number);
       this.engine.tick(this.nextTick as number);
       (this.nextTick as number) += step;
     }
   }
 
-  private flush(): void {
-    if (this.pending.length) this.feed.push(this.pending);
-    this.pending = [];
+  /** Apply the (sorted) pending lines stamped at or before `t`. */
+  private applyUpTo(t: number): void {
+    let i = 0;
+    while (i < this.pending.length && this.pending[i].t <= t) i++;
+    if (i === 0) return;
+    this.feed.push(this.pending.slice(0, i).map((p) => p.line));
+    this.pending = this.pending.slice(i);
   }
 
   private timeOf(line: RecordingLine): number | undefined {
