@@ -43,6 +43,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
     const raw = eq < 0 ? rest[++i] : arg.slice(eq + 1);
     if (raw === undefined) throw new CliUsageError(`${flag} needs a value`);
     const value = raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(value)) throw new CliUsageError(`${flag} must be a number, got ${JSON.stringify(raw)}`);
     if (flag === '--poll-ms') {
       if (!(value >= 1)) throw new CliUsageError(`--poll-ms must be a number >= 1, got ${JSON.stringify(raw)}`);
       pollMs = value;

@@ -12,7 +12,7 @@ import { ActiveClock } from './activeClock';
 import type { PoolObservation, PoolProvider, SessionContext } from './context';
 import type { Finding, FindingRecord } from './findings';
 import { PartyBook } from './parties';
-import { QueueTrack } from './queueTrack';
+import { QueueTrack, type TrackWindows } from './queueTrack';
 import { bottleneckRule } from './rules/bottleneck';
 import { deadlockRule } from './rules/deadlock';
 import { exitWorkRule } from './rules/exitWork';
@@ -62,8 +62,8 @@ export class DiagnosticsEngine implements Disposable {
   private readonly emitter = new Emitter<FindingsChange>();
   private readonly subscription: Disposable;
   private thresholds: Thresholds;
-  /** Longest window a rule looks back over (samples older than this are dropped). */
-  private keepMs: number;
+  /** Windows of the trend rules. */
+  private windows: TrackWindows;
   private lastNow = 0;
 
   /** Fires after a tick (or a realm's end) changed a session's findings. */
@@ -74,14 +74,14 @@ export class DiagnosticsEngine implements Disposable {
     options: EngineOptions = {},
   ) {
     this.thresholds = options.thresholds ?? defaultThresholds();
-    this.keepMs = this.windowOf(this.thresholds);
+    this.windows = windowsOf(this.thresholds);
     this.subscription = model.onDidChange((c) => this.onModelChange(c));
     for (const s of model.sessions) for (const src of s.sources.values()) for (const q of src.queues.values()) this.follow(s, src.key, q.id);
   }
 
   setThresholds(th: Thresholds): void {
     this.thresholds = th;
-    this.keepMs = this.windowOf(th);
+    this.windows = windowsOf(th);
   }
 
   /** Plug in an adapter's pools (fastq, p-queue…): they join the stuck-work rule. */
@@ -129,7 +129,7 @@ export class DiagnosticsEngine implements Disposable {
           const t = st.tracks.get(q.key) ?? this.follow(s, src.key, q.id);
           if (!t) continue;
           t.q = q;
-          if (t.observe(now, st.clock, this.keepMs)) moved = true;
+          if (t.observe(now, st.clock, this.windows)) moved = true;
           live.push(t);
         }
       }
@@ -222,7 +222,7 @@ export class DiagnosticsEngine implements Disposable {
     const st = this.sessionTrack(s);
     let t = st.tracks.get(q.key);
     if (!t) {
-      t = new QueueTrack(q.key, q, q.created);
+      t = new QueueTrack(q.key, q, q.created, this.windows);
       st.tracks.set(q.key, t);
     }
     t.q = q;
@@ -249,10 +249,6 @@ export class DiagnosticsEngine implements Disposable {
     return st;
   }
 
-  private windowOf(th: Thresholds): number {
-    return Math.max(th.growthWindowMs, th.bottleneckWindowMs) * 1.1;
-  }
-
   dispose(): void {
     this.subscription.dispose();
     this.emitter.dispose();
@@ -260,6 +256,10 @@ export class DiagnosticsEngine implements Disposable {
 }
 
 const EMPTY: never[] = [];
+
+function windowsOf(th: Thresholds): TrackWindows {
+  return { growthMs: th.growthWindowMs, bottleneckMs: th.bottleneckWindowMs };
+}
 const RANK = { warning: 0, info: 1, hint: 2 } as const;
 
 function bySeverity(a: Finding, b: Finding): number {

@@ -7,6 +7,7 @@
 import type { EndedWait, ModelQueue, ModelWaiter } from '../model';
 import type { ActiveClock } from './activeClock';
 import { CountedFifo } from './fifo';
+import { SlidingWindow } from './slidingWindow';
 
 /** One tick of one queue. `t` is active ms. */
 export interface TickSample {
@@ -21,6 +22,12 @@ export interface TickSample {
   full: boolean;
   /** Empty with a consumer waiting. */
   starved: boolean;
+}
+
+/** Spans (active ms) of the sliding windows the trend rules read. */
+export interface TrackWindows {
+  growthMs: number;
+  bottleneckMs: number;
 }
 
 /** Completed task durations kept for the p99. */
@@ -54,20 +61,23 @@ export class QueueTrack {
   private completedNext = 0;
   completedCount = 0;
 
-  /** Per-tick samples, oldest first, trimmed to the longest window a rule needs. */
-  readonly samples: TickSample[] = [];
-  private samplesHead = 0;
+  /** Per-tick samples over the growth rule's window and over the bottleneck rule's. */
+  readonly growth: SlidingWindow;
+  readonly bottleneck: SlidingWindow;
 
   constructor(
     readonly key: string,
     public q: ModelQueue,
     first: number,
+    windows: TrackWindows,
   ) {
     this.lastActivity = first;
+    this.growth = new SlidingWindow(windows.growthMs);
+    this.bottleneck = new SlidingWindow(windows.bottleneckMs);
   }
 
   /** Read the queue at a tick. Returns whether it moved since the previous tick. */
-  observe(now: number, clock: ActiveClock, keepMs: number): boolean {
+  observe(now: number, clock: ActiveClock, windows: TrackWindows): boolean {
     const q = this.q;
     const { puts, gets } = q.counters;
     const size = q.size;
@@ -80,7 +90,7 @@ export class QueueTrack {
       this.lastGets = gets;
       this.lastSize = size;
       this.lastUnfinished = q.unfinished;
-      this.pushSample(now, clock, keepMs);
+      this.pushSample(now, clock, windows);
       return false;
     }
     const dPuts = puts - this.lastPuts;
@@ -120,7 +130,7 @@ export class QueueTrack {
       this.moved = true;
       this.lastActivity = now;
     }
-    this.pushSample(now, clock, keepMs);
+    this.pushSample(now, clock, windows);
     return moved;
   }
 
@@ -142,18 +152,6 @@ export class QueueTrack {
     return sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)];
   }
 
-  /** Samples from active time `from` on (an array view; do not keep it). */
-  window(from: number): TickSample[] {
-    let i = this.samplesHead;
-    while (i < this.samples.length && this.samples[i].t < from) i++;
-    return this.samples.slice(i);
-  }
-
-  /** Active time of the oldest sample held. */
-  get firstSampleAt(): number | undefined {
-    return this.samplesHead < this.samples.length ? this.samples[this.samplesHead].t : undefined;
-  }
-
   private complete(ms: number, k: number): void {
     for (let i = 0; i < Math.min(k, 64); i++) {
       this.completed[this.completedNext] = ms;
@@ -162,7 +160,7 @@ export class QueueTrack {
     this.completedCount += k;
   }
 
-  private pushSample(now: number, clock: ActiveClock, keepMs: number): void {
+  private pushSample(now: number, clock: ActiveClock, windows: TrackWindows): void {
     const q = this.q;
     const t = clock.active(now);
     const oldest = this.arrivals.oldest();
@@ -173,7 +171,7 @@ export class QueueTrack {
       else getWaiting = true;
       if (putWaiting && getWaiting) break;
     }
-    this.samples.push({
+    const sample: TickSample = {
       t,
       size: q.size,
       puts: q.counters.puts,
@@ -181,11 +179,10 @@ export class QueueTrack {
       oldestAge: oldest === undefined || q.size === 0 ? 0 : clock.between(oldest, now),
       full: (q.maxsize > 0 && q.size >= q.maxsize) || putWaiting,
       starved: q.size === 0 && getWaiting,
-    });
-    while (this.samplesHead < this.samples.length && this.samples[this.samplesHead].t < t - keepMs) this.samplesHead++;
-    if (this.samplesHead > 512 && this.samplesHead * 2 > this.samples.length) {
-      this.samples.splice(0, this.samplesHead);
-      this.samplesHead = 0;
-    }
+    };
+    this.growth.spanMs = windows.growthMs;
+    this.bottleneck.spanMs = windows.bottleneckMs;
+    this.growth.push(sample);
+    this.bottleneck.push(sample);
   }
 }

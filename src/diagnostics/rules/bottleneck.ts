@@ -11,16 +11,11 @@ import type { Finding } from '../findings';
 import { partyLabel } from '../parties';
 import type { QueueTrack } from '../queueTrack';
 
+/** Share of the window's samples that were full / starved (0 until the window is covered). */
 function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): number {
-  const W = ctx.th.bottleneckWindowMs;
-  const nowT = ctx.clock.active(ctx.now);
-  const first = t.firstSampleAt;
-  if (first === undefined || first > nowT - W * 0.95) return 0;
-  const s = t.window(nowT - W);
-  if (s.length < 4) return 0;
-  let n = 0;
-  for (const x of s) if (x[pick]) n++;
-  return n / s.length;
+  const win = t.bottleneck;
+  if (!win.covered(ctx.clock.active(ctx.now))) return 0;
+  return (pick === 'full' ? win.fullCount : win.starvedCount) / win.size;
 }
 
 export function bottleneckRule(ctx: SessionContext): Finding[] {

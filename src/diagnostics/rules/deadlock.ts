@@ -70,7 +70,7 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
     }
   };
   for (const g of groups.values()) {
-    if (g.releasable || [...g.releasers.keys()].some((p) => !partyWaits.has(p))) free(g);
+    if (g.releasable || hasFreeReleaser(g, partyWaits)) free(g);
   }
   while (work.length) {
     const party = work.pop() as string;
@@ -132,6 +132,19 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   return out;
 }
 
+function hasFreeReleaser(g: Group, waiting: ReadonlyMap<string, unknown>): boolean {
+  for (const p of g.releasers.keys()) if (!waiting.has(p)) return true;
+  return false;
+}
+
+/** Epoch ms of the latest move: a queue's last activity or a wait's start. */
+function latestMove(tracks: readonly QueueTrack[], waits: readonly Wait[], from: number): number {
+  let t = from;
+  for (const q of tracks) if (q.lastActivity > t) t = q.lastActivity;
+  for (const x of waits) if (x.w.since > t) t = x.w.since;
+  return t;
+}
+
 /** The queue's state already lets the wait end (a transient state between two events). */
 function stateAllows(t: QueueTrack, role: WaiterRoleWire): boolean {
   if (t.q.shutdown) return true;
@@ -142,7 +155,7 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | undefined {
   const unknown = comp.filter((g) => g.releasers.size === 0);
   const tracks = [...new Set(comp.map((g) => g.track))];
   const waits = comp.flatMap((g) => g.waits);
-  const quietSince = Math.max(...tracks.map((t) => t.lastActivity), ...waits.map((x) => x.w.since));
+  const quietSince = latestMove(tracks, waits, -Infinity);
   const quiet = ctx.clock.between(quietSince, ctx.now);
   if (unknown.length === 0) {
     if (quiet < ctx.th.deadlockConfirmMs) return undefined;
@@ -168,7 +181,7 @@ function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined
   if (groups.some((g) => stateAllows(g.track, g.role))) return undefined;
   const waiting = new Set(waits.map((x) => x.party));
   for (const p of ctx.book.all.keys()) if (!waiting.has(p)) return undefined;
-  const quietSince = Math.max(ctx.lastActivity, ...waits.map((x) => x.w.since));
+  const quietSince = latestMove([], waits, ctx.lastActivity);
   const quiet = ctx.clock.between(quietSince, ctx.now);
   if (quiet < Math.max(ctx.th.wholeProgramQuietMs, ctx.th.idleFactor * ctx.maxGap)) return undefined;
   const tracks = [...new Set(groups.map((g) => g.track))];

@@ -5,34 +5,32 @@
 // threshold: a deep queue that holds steady is fine, a shallow one that keeps rising is not.
 // With growthBudgetItems set, the finding says when the budget will be reached. Bounded
 // queues cannot grow without bound; when full they show as blocked producers instead.
+// Cost: O(1) per queue per tick (running sums) unless the slope is already steep.
 
 import { findingQueue, formatMs, queueLabel, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 
 export function growthRule(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
-  const W = ctx.th.growthWindowMs;
   const nowT = ctx.clock.active(ctx.now);
   for (const t of ctx.tracks) {
     if (t.q.maxsize > 0) continue;
-    const first = t.firstSampleAt;
-    if (first === undefined || first > nowT - W * 0.95) continue; // the window is not covered yet
-    const s = t.window(nowT - W);
-    if (s.length < 4) continue;
-    const a = s[0];
-    const b = s[s.length - 1];
+    const win = t.growth;
+    if (!win.covered(nowT)) continue;
+    const slope = win.slope();
+    if (slope <= 0 || slope < ctx.th.growthMinSlope) continue;
+    const a = win.first;
+    const b = win.last;
+    if (!a || !b || b.t <= a.t) continue;
     const span = (b.t - a.t) / 1000;
-    if (span <= 0) continue;
-    const slope = leastSquaresSlope(s.map((x) => x.t / 1000), s.map((x) => x.size));
-    if (slope < ctx.th.growthMinSlope || slope <= 0) continue;
     const arrivals = (b.puts - a.puts) / span;
     const departures = (b.gets - a.gets) / span;
-    if (arrivals <= departures) continue;
-    if (b.oldestAge <= a.oldestAge) continue;
+    if (arrivals <= departures || b.oldestAge <= a.oldestAge) continue;
+    // The rare full scan: the depth must not come back down to where the window began.
     const mid = a.t + (b.t - a.t) / 2;
     let minFirst = Infinity;
     let minSecond = Infinity;
-    for (const x of s) {
+    for (const x of win.samples()) {
       if (x.t < mid) minFirst = Math.min(minFirst, x.size);
       else minSecond = Math.min(minSecond, x.size);
     }
@@ -59,23 +57,4 @@ export function growthRule(ctx: SessionContext): Finding[] {
     });
   }
   return out;
-}
-
-export function leastSquaresSlope(xs: readonly number[], ys: readonly number[]): number {
-  const n = xs.length;
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < n; i++) {
-    sx += xs[i];
-    sy += ys[i];
-  }
-  const mx = sx / n;
-  const my = sy / n;
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < n; i++) {
-    num += (xs[i] - mx) * (ys[i] - my);
-    den += (xs[i] - mx) * (xs[i] - mx);
-  }
-  return den === 0 ? 0 : num / den;
 }
