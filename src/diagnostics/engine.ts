@@ -29,6 +29,11 @@ export interface FindingsChange {
 
 export interface EngineOptions {
   thresholds?: Thresholds;
+  /**
+   * Which sessions this engine judges (default: all). The extension ticks on the wall clock,
+   * so it leaves recordings to RecordingCheck, which ticks on the recording's own time.
+   */
+  sessions?: (s: ModelSession) => boolean;
 }
 
 class SessionTrack {
@@ -65,6 +70,7 @@ export class DiagnosticsEngine implements Disposable {
   /** Windows of the trend rules. */
   private windows: TrackWindows;
   private lastNow = 0;
+  private readonly accepts: (s: ModelSession) => boolean;
 
   /** Fires after a tick (or a realm's end) changed a session's findings. */
   readonly onDidChangeFindings = this.emitter.event;
@@ -74,9 +80,13 @@ export class DiagnosticsEngine implements Disposable {
     options: EngineOptions = {},
   ) {
     this.thresholds = options.thresholds ?? defaultThresholds();
+    this.accepts = options.sessions ?? (() => true);
     this.windows = windowsOf(this.thresholds);
     this.subscription = model.onDidChange((c) => this.onModelChange(c));
-    for (const s of model.sessions) for (const src of s.sources.values()) for (const q of src.queues.values()) this.follow(s, src.key, q.id);
+    for (const s of model.sessions) {
+      if (!this.accepts(s)) continue;
+      for (const src of s.sources.values()) for (const q of src.queues.values()) this.follow(s, src.key, q.id);
+    }
   }
 
   setThresholds(th: Thresholds): void {
@@ -109,6 +119,7 @@ export class DiagnosticsEngine implements Disposable {
   tick(now: number): void {
     this.lastNow = now;
     for (const s of this.model.sessions) {
+      if (!this.accepts(s)) continue;
       const st = this.sessionTrack(s);
       if (s.state === 'ended') {
         st.clock.resume(now);
@@ -197,7 +208,7 @@ export class DiagnosticsEngine implements Disposable {
       }
       return;
     }
-    if (!s) return;
+    if (!s || !this.accepts(s)) return;
     if (c.kind === 'queues') {
       for (const id of c.added) this.follow(s, c.source, id);
       for (const id of c.updated) this.follow(s, c.source, id);
