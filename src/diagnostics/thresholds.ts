@@ -50,9 +50,9 @@ export interface ThresholdSpec {
 /** The table. Keys are Thresholds' keys; flags are the CLI's. */
 export const THRESHOLD_TABLE: Readonly<Record<keyof Thresholds, ThresholdSpec>> = {
   deadlockConfirmMs: { default: 500, min: 0, flag: '--deadlock-confirm-ms', help: 'quiet time before a deadlock proven by call sites is reported' },
-  deadlockPartialMs: { default: 1000, min: 0, flag: '--deadlock-partial-ms', help: 'quiet floor for a deadlock with partial call-site knowledge' },
+  deadlockPartialMs: { default: 800, min: 0, flag: '--deadlock-partial-ms', help: 'quiet floor for a deadlock with partial call-site knowledge' },
   wholeProgramQuietMs: { default: 5000, min: 0, flag: '--whole-program-quiet-ms', help: 'quiet floor when every known party waits' },
-  idleFactor: { default: 4, min: 1, flag: '--idle-factor', help: 'quiet must exceed this times the longest earlier quiet gap' },
+  idleFactor: { default: 3, min: 1, flag: '--idle-factor', help: 'quiet must exceed this times the longest earlier quiet gap' },
   minHistoryGaps: { default: 3, min: 0, flag: '--min-history-gaps', help: 'earlier activity gaps a queue needs before its quiet is evidence' },
   stuckFactor: { default: 10, min: 1, flag: '--stuck-factor', help: 'running work older than this times the p99 of completed work is stuck' },
   stuckFloorMs: { default: 5000, min: 0, flag: '--stuck-floor-ms', help: 'running work younger than this is never stuck' },

@@ -75,8 +75,8 @@ describe('diagnostics engine: deadlock', () => {
     w.move(1100, 1, { puts: 2 });
     w.wait(1100, 1, 'put', siteOf('sender', 46));
     w.wait(1100, 2, 'get', siteOf('receiver', 56));
-    assert.deepEqual(rules(w.ticks(1100, 2000)), []);
-    const found = w.tick(2200);
+    assert.deepEqual(rules(w.ticks(1100, 1800)), []); // quiet 700 ms < max(800, 3 x 100 ms)
+    const found = w.tick(1900);
     assert.deepEqual(rules(found), ['deadlock']);
     assert.match(found[0].partial ?? '', /no call was seen getting from `records`; no call was seen putting into `headers`/);
   });
