@@ -6,12 +6,14 @@ import * as assert from 'node:assert/strict';
 import { check, ensureBuilt, fixture, recordAll, sample, type JsonFinding } from './programs';
 
 /** Thresholds lowered so each program runs a few seconds (the rules are the same). */
-const FAST = ['--stuck-floor-ms', '500', '--stuck-min-completed', '10', '--growth-window-ms', '2000', '--bottleneck-window-ms', '1500', '--long-block-put-ms', '1000'];
+const FAST = ['--whole-program-quiet-ms', '1500', '--stuck-floor-ms', '500', '--stuck-min-completed', '10', '--growth-window-ms', '2000', '--bottleneck-window-ms', '1500', '--long-block-put-ms', '1000'];
 
 const PROGRAMS = {
   deadlockSample: sample('deadlock', '--duration', '4', '--pace', '100', '--grow', '2', '--capacity', '2'),
   cycle: fixture('cycle', 'deadlock'),
   timerStage: fixture('cycle', 'timer'),
+  wholeStuck: fixture('whole', 'stuck'),
+  wholeTimer: fixture('whole', 'timer'),
   lost: fixture('pool', 'lost'),
   poolOk: fixture('pool', 'ok'),
   left: fixture('leftover', 'left'),
@@ -83,6 +85,24 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
     it('negative: a stage waiting on a timer, with the other stage blocked on its full queue, is not deadlocked', async () => {
       const r = await run('timerStage');
       assert.deepEqual(r.findings, [], r.findings.map((f) => f.message).join('\n'));
+      assert.equal(r.code, 0);
+    });
+  });
+
+  describe('deadlock, whole-program case', () => {
+    it('the only party seen is blocked on a queue nobody drains, and nothing happens', async () => {
+      const r = await run('wholeStuck');
+      const [f] = of(r.findings, 'deadlock');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.match(f.message, /^Every known queue party is waiting and nothing has happened for/);
+      assert.deepEqual(f.waiters.map((w) => [w.site?.fn, w.role, w.queueName]), [['stage', 'put', 'out']]);
+      assert.match(f.partial ?? '', /a timer or I\/O may still feed these queues/);
+      assert.equal(r.code, 1);
+    });
+
+    it('negative: the same stage drained by a timer once a second', async () => {
+      const r = await run('wholeTimer');
+      assert.deepEqual(of(r.findings, 'deadlock'), [], r.findings.map((f) => f.message).join('\n'));
       assert.equal(r.code, 0);
     });
   });
