@@ -97,7 +97,12 @@ export class DiagnosticsEngine implements Disposable {
   /** Plug in an adapter's pools (fastq, p-queue…): they join the stuck-work rule. */
   addPoolProvider(provider: PoolProvider): Disposable {
     this.providers.push(provider);
-    return { dispose: () => this.providers.splice(this.providers.indexOf(provider) >>> 0, 1) };
+    return {
+      dispose: () => {
+        const i = this.providers.indexOf(provider);
+        if (i >= 0) this.providers.splice(i, 1);
+      },
+    };
   }
 
   /** Active findings (of one session, or of all), warnings first. */
@@ -221,7 +226,7 @@ export class DiagnosticsEngine implements Disposable {
     st.endedSources.add(src.key);
     const tracks = [...src.queues.values()].map((q) => st.tracks.get(q.key)).filter((t): t is QueueTrack => t !== undefined);
     const at = Math.max(this.lastNow, src.lastSeen, s.ended ?? -Infinity);
-    for (const f of exitWorkRule({ session: s, clock: st.clock }, src, tracks, at)) st.exits.set(f.id, f);
+    for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
     for (const t of tracks) t.waiters = [];
     this.publish(s.id, st, [...st.exits.values()], at);
   }

@@ -171,7 +171,9 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | undefined {
   const partial = unknown.length
     ? unknown.map((g) => `no call was seen ${g.role === 'put' ? 'getting from' : 'putting into'} \`${g.track.q.name}\``).join('; ')
     : undefined;
-  const message = `Deadlock: ${parts.join(', and ')}; each waits on the other and nothing has moved for ${formatMs(quiet)}.`;
+  const alone = new Set(waits.map((x) => x.party)).size === 1;
+  const tie = alone ? 'the only party seen able to release it is itself' : 'each waits on the other';
+  const message = `Deadlock: ${parts.join(', and ')}; ${tie} and nothing has moved for ${formatMs(quiet)}.`;
   return finding(ctx, 'deadlock', waits, tracks, comp, message, quietSince, quiet, partial);
 }
 

@@ -3,12 +3,11 @@
 // never resolve). Judged once, when the realm ends, from the engine's mirror of the waiters
 // (the model forgets them at that moment: nobody waits in a dead realm).
 
-import type { ModelSource } from '../../model';
 import { findingQueue, formatMs, type SessionContext } from '../context';
 import type { Finding, FindingWaiter } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 
-export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, src: ModelSource, tracks: readonly QueueTrack[], at: number): Finding[] {
+export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tracks: readonly QueueTrack[], at: number): Finding[] {
   const out: Finding[] = [];
   for (const t of tracks) {
     const q = t.q;
@@ -51,6 +50,5 @@ export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, src
       figures,
     });
   }
-  void src;
   return out;
 }

@@ -51,6 +51,19 @@ describe('diagnostics engine: deadlock', () => {
     assert.equal(rec?.cleared, ORIGIN + 1800);
   });
 
+  it('reports a party blocked putting into a full queue that only it drains', () => {
+    const w = new World();
+    w.queue(0, 1, 'work', 1);
+    w.waited(10, 1, 'get', siteOf('loop', 3));
+    w.tick(0);
+    w.move(100, 1, { puts: 1 });
+    w.wait(100, 1, 'put', siteOf('loop', 5)); // the loop re-queues into its own full queue
+    w.tick(100);
+    const found = w.tick(700);
+    assert.deepEqual(rules(found), ['deadlock']);
+    assert.match(found[0].message, /loop .* blocked putting into `work` \(1\/1, full\); the only party seen able to release it is itself/);
+  });
+
   it('stays quiet while any one party that can end a wait is free (queue waits are any-of waits)', () => {
     const w = new World({ wholeProgramQuietMs: 1000 });
     twoStages(w);
