@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../src/diagnostics/findings';
+import { findingProblems } from '../../../src/diagnostics/problems';
 import { findingsStatus, findingsStripRows, queueBadges } from '../../../src/diagnostics/strip';
 import { THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
 
@@ -64,6 +65,21 @@ describe('diagnostics views', () => {
     const s = findingsStatus([deadlock, neck, hint]);
     assert.equal(s?.text, '$(warning) 2 findings');
     assert.equal(s?.warning, true);
+  });
+
+  it('problems: one per waiting line, each relating the other parties and the related sites', () => {
+    const problems = findingProblems([deadlock, growth]);
+    assert.deepEqual(
+      problems.map((p) => [p.site.fn, p.severity, p.message, p.related.map((r) => r.message)]),
+      [
+        ['sender', 'warning', 'blocked 12 s: Deadlock: …', ['receiver (app.js:56) waiting to get from `headers` for 13 s']],
+        ['receiver', 'warning', 'waiting 13 s: Deadlock: …', ['sender (app.js:46) blocked putting into `records` for 12 s']],
+        ['consumer', 'warning', 'm', []], // no waiter: on the first related site
+      ],
+    );
+    // Sites that cannot be shown (node:internal, URLs) are skipped, and so are findings with none left.
+    assert.deepEqual(findingProblems([deadlock], (s) => s.fn !== 'sender').map((p) => [p.site.fn, p.related.length]), [['receiver', 0]]);
+    assert.deepEqual(findingProblems([growth], () => false), []);
   });
 
   it('package.json mirrors the threshold table as queuescope.diagnostics.* settings', () => {
