@@ -186,6 +186,7 @@ export class DiagnosticsEngine implements Disposable {
       } else {
         const rec: FindingRecord = { finding: f, raised: now };
         this.records.push(rec);
+        if (this.records.length > MAX_HISTORY) this.trimHistory();
         next.set(f.id, rec);
         changed = true;
       }
@@ -198,6 +199,17 @@ export class DiagnosticsEngine implements Disposable {
     }
     st.active = next;
     if (changed) this.emitter.fire({ session, findings: [...next.values()].map((r) => r.finding).sort(bySeverity) });
+  }
+
+  /** A long live session whose hints come and go must not grow the history forever: drop the oldest ended ones. */
+  private trimHistory(): void {
+    let drop = this.records.length - MAX_HISTORY / 2;
+    for (let i = 0; i < this.records.length && drop > 0; i++) {
+      if (this.records[i].cleared !== undefined) {
+        this.records.splice(i--, 1);
+        drop--;
+      }
+    }
   }
 
   private onModelChange(c: ModelChange): void {
@@ -272,6 +284,8 @@ export class DiagnosticsEngine implements Disposable {
 }
 
 const EMPTY: never[] = [];
+/** Findings kept in the history (active ones are never dropped). */
+const MAX_HISTORY = 2000;
 
 function windowsOf(th: Thresholds): TrackWindows {
   return { growthMs: th.growthWindowMs, bottleneckMs: th.bottleneckWindowMs };

@@ -293,3 +293,24 @@ describe('diagnostics engine: long block', () => {
     assert.match(found[0].message, /A producer has been blocked putting into `uploads` \(1\/1, full\) for 1\.1 s/);
   });
 });
+
+describe('diagnostics engine: history', () => {
+  it('stays bounded when findings come and go for a long time, keeping the active ones', () => {
+    const w = new World({ longBlockPutMs: 0 });
+    w.queue(0, 1, 'uploads', 1);
+    w.move(1, 1, { puts: 1 });
+    for (let i = 0; i < 2100; i++) {
+      const t = 10 + i * 10;
+      const id = w.wait(t, 1, 'put', siteOf('producer', 4));
+      w.tick(t);
+      w.waitEnd(t + 5, 1, id, 5);
+      w.tick(t + 5);
+    }
+    w.wait(30_000, 1, 'put', siteOf('producer', 4));
+    w.tick(30_000);
+    const history = w.engine.history();
+    assert.ok(history.length <= 2000 && history.length >= 1000, String(history.length));
+    assert.equal(history.filter((r) => r.cleared === undefined).length, 1);
+    assert.deepEqual(rules(w.engine.findings()), ['long-block']);
+  });
+});
