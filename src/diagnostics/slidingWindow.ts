@@ -16,6 +16,7 @@ export class SlidingWindow {
   private sy = 0;
   private sxy = 0;
   private sxx = 0;
+  private syy = 0;
   fullCount = 0;
   starvedCount = 0;
 
@@ -61,6 +62,15 @@ export class SlidingWindow {
     return den <= 0 ? 0 : (this.n * this.sxy - this.sx * this.sy) / den;
   }
 
+  /** R² of the linear fit (0..1): how much of the depth's movement the trend explains. */
+  fit(): number {
+    const vx = this.n * this.sxx - this.sx * this.sx;
+    const vy = this.n * this.syy - this.sy * this.sy;
+    if (vx <= 0 || vy <= 0) return 0;
+    const cov = this.n * this.sxy - this.sx * this.sy;
+    return Math.min(1, (cov * cov) / (vx * vy));
+  }
+
   /** The samples in the window, oldest first (a copy). */
   samples(): TickSample[] {
     return this.items.slice(this.head);
@@ -73,6 +83,7 @@ export class SlidingWindow {
     this.sy += sign * s.size;
     this.sxy += sign * x * s.size;
     this.sxx += sign * x * x;
+    this.syy += sign * s.size * s.size;
     if (s.full) this.fullCount += sign;
     if (s.starved) this.starvedCount += sign;
   }

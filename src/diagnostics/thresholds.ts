@@ -28,6 +28,8 @@ export interface Thresholds {
   growthWindowMs: number;
   /** Growth: smallest slope (items per second) worth reporting. */
   growthMinSlope: number;
+  /** Growth: the linear trend must explain at least this share of the depth's variance (R²). */
+  growthMinFit: number;
   /** Growth: size budget in items (0 = none); with one, the finding says when it is reached. */
   growthBudgetItems: number;
   /** Bottleneck: length of the window (active ms). */
@@ -61,6 +63,7 @@ export const THRESHOLD_TABLE: Readonly<Record<keyof Thresholds, ThresholdSpec>> 
   stuckIdleMs: { default: 1000, min: 0, flag: '--stuck-idle-ms', help: 'the program must be otherwise quiet this long' },
   growthWindowMs: { default: 30000, min: 100, flag: '--growth-window-ms', help: 'window the depth slope is fitted over' },
   growthMinSlope: { default: 0.5, min: 0, flag: '--growth-min-slope', help: 'smallest growth slope (items/s) reported' },
+  growthMinFit: { default: 0.5, min: 0, flag: '--growth-min-fit', help: "share of the depth's variance the rising trend must explain (R²)" },
   growthBudgetItems: { default: 0, min: 0, flag: '--growth-budget-items', help: 'size budget (items) to estimate the time to; 0 = none' },
   bottleneckWindowMs: { default: 10000, min: 100, flag: '--bottleneck-window-ms', help: 'window over which a stage is judged' },
   bottleneckShare: { default: 0.8, min: 0, flag: '--bottleneck-share', help: 'share of the window the input is full and the output starved' },

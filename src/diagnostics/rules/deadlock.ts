@@ -121,11 +121,15 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   }
 
   const out: Finding[] = [];
+  let pending = false;
   for (const comp of components.values()) {
-    const f = judge(ctx, comp);
-    if (f) out.push(f);
+    const verdict = judge(ctx, comp);
+    if (verdict === 'pending') pending = true;
+    else if (verdict) out.push(verdict);
   }
-  if (out.length === 0) {
+  // The whole-program case is the fallback for waits the group rules cannot judge; a group
+  // still gathering its quiet gets to speak first (with its more precise evidence).
+  if (out.length === 0 && !pending) {
     const whole = wholeProgram(ctx, [...groups.values()]);
     if (whole) out.push(whole);
   }
@@ -151,21 +155,22 @@ function stateAllows(t: QueueTrack, role: WaiterRoleWire): boolean {
   return role === 'put' ? t.q.maxsize === 0 || t.q.size < t.q.maxsize : t.q.size > 0;
 }
 
-function judge(ctx: SessionContext, comp: Group[]): Finding | undefined {
+/** A finding; 'pending' when the group qualifies but has not been quiet long enough yet; undefined when it never will. */
+function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefined {
   const unknown = comp.filter((g) => g.releasers.size === 0);
   const tracks = [...new Set(comp.map((g) => g.track))];
   const waits = comp.flatMap((g) => g.waits);
   const quietSince = latestMove(tracks, waits, -Infinity);
   const quiet = ctx.clock.between(quietSince, ctx.now);
   if (unknown.length === 0) {
-    if (quiet < ctx.th.deadlockConfirmMs) return undefined;
+    if (quiet < ctx.th.deadlockConfirmMs) return 'pending';
   } else {
     const roles = new Set(comp.map((g) => g.role));
     const parties = new Set(waits.map((x) => x.party));
     if (roles.size < 2 || tracks.length < 2 || parties.size < 2) return undefined;
     if (tracks.some((t) => t.gaps < ctx.th.minHistoryGaps)) return undefined;
     const history = Math.max(...tracks.map((t) => t.maxGap));
-    if (quiet < Math.max(ctx.th.deadlockPartialMs, ctx.th.idleFactor * history)) return undefined;
+    if (quiet < Math.max(ctx.th.deadlockPartialMs, ctx.th.idleFactor * history)) return 'pending';
   }
   const parts = comp.map((g) => describeGroup(g));
   const partial = unknown.length

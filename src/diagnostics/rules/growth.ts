@@ -1,5 +1,6 @@
 // Unbounded growth: over the last growthWindowMs (active time) an unbounded queue's depth
-// rises (least-squares slope >= growthMinSlope items/s), arrivals outpace departures, the
+// rises (least-squares slope >= growthMinSlope items/s, and the trend explains at least
+// growthMinFit of the depth's variance), arrivals outpace departures, the
 // oldest item's age rises, and the depth never falls back to where the window began (its
 // minimum in the second half stays above its minimum in the first half). No fixed depth
 // threshold: a deep queue that holds steady is fine, a shallow one that keeps rising is not.
@@ -19,6 +20,8 @@ export function growthRule(ctx: SessionContext): Finding[] {
     if (!win.covered(nowT)) continue;
     const slope = win.slope();
     if (slope <= 0 || slope < ctx.th.growthMinSlope) continue;
+    const fit = win.fit();
+    if (fit < ctx.th.growthMinFit) continue; // a depth that bounces around is not a trend
     const a = win.first;
     const b = win.last;
     if (!a || !b || b.t <= a.t) continue;
@@ -35,7 +38,7 @@ export function growthRule(ctx: SessionContext): Finding[] {
       else minSecond = Math.min(minSecond, x.size);
     }
     if (!(minSecond > minFirst)) continue;
-    const figures: Record<string, number> = { slopePerS: slope, arrivalsPerS: arrivals, departuresPerS: departures, oldestAgeMs: b.oldestAge, windowMs: b.t - a.t, depth: t.q.size };
+    const figures: Record<string, number> = { slopePerS: slope, fit, arrivalsPerS: arrivals, departuresPerS: departures, oldestAgeMs: b.oldestAge, windowMs: b.t - a.t, depth: t.q.size };
     let budget = '';
     if (ctx.th.growthBudgetItems > 0) {
       const left = ctx.th.growthBudgetItems - t.q.size;
