@@ -41,6 +41,8 @@ const builds = [
 const samples = fs.readdirSync(path.join(root, required('src/samples'))).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
 if (samples.length === 0) throw new Error('esbuild.js: no sample programs in src/samples');
 builds.push({ ...common, entryPoints: samples.map((f) => `src/samples/${f}`), outdir: 'dist/samples', platform: 'node', format: 'cjs', plugins: [libraryAsExternal] });
+// `queuescope check run.qscope` (package.json "bin"): the diagnostics engine over a recording.
+builds.push({ ...common, entryPoints: [required('src/cli/queuescope.ts')], outfile: 'dist/cli/queuescope.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } });
 
 /** Type declarations for the library: tsc emits them, dist/lib/index.d.ts re-exports. */
 function emitDeclarations() {
@@ -73,6 +75,7 @@ async function main() {
     return;
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  fs.chmodSync(path.join(root, 'dist/cli/queuescope.js'), 0o755); // a bin must be executable
   copyAssets();
   emitDeclarations();
 }

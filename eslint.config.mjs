@@ -48,6 +48,18 @@ export default tseslint.config(
     noVscode,
   ]),
   arrow(['src/host/**'], [noVscode, noExtension]),
+  // src/diagnostics/ is two levels deep (rules/): each level leaves the folder by its own prefix.
+  ...[['src/diagnostics/*.ts', '\\.\\./'], ['src/diagnostics/rules/**', '\\.\\./\\.\\./']].map(([files, up]) =>
+    arrow([files], [
+      { regex: `^${up}(?!model(/|$)|protocol/|recording/)[^./]`, message: 'src/diagnostics/ imports only src/model/, src/recording/ and src/protocol/ (docs/ARCHITECTURE.md).' },
+      noVscode,
+      { group: ['node:*'], message: 'src/diagnostics/ runs wherever the model does: no node:* (docs/ARCHITECTURE.md).' },
+    ]),
+  ),
+  arrow(['src/cli/**'], [
+    { regex: '^\\.\\./(?!diagnostics/|recording/|model(/|$)|protocol/)', message: 'src/cli/ imports only src/diagnostics/, src/recording/, src/model/ and src/protocol/ (docs/ARCHITECTURE.md).' },
+    noVscode,
+  ]),
   arrow(['src/webview/**'], [
     { regex: '^\\.\\./(?!protocol/)', message: 'src/webview/ shares only src/protocol/ with the other sides (docs/ARCHITECTURE.md).' },
     noVscode,

@@ -1,0 +1,49 @@
+// `queuescope check run.qscope`: the package's command-line entry (bin). Reads a recording
+// with the streaming reader, runs the diagnostics engine over it as if polled live, prints
+// the findings and exits 1 when one is at warning level (2 for bad usage or an unreadable
+// file), so a CI job can fail on a recording that shows a deadlock or work left at exit.
+
+import { CliUsageError, helpText, parseCli } from '../diagnostics/cliArgs';
+import { RecordingCheck } from '../diagnostics/recordingCheck';
+import { exitCodeOf, jsonReport, textReport } from '../diagnostics/report';
+import { RecordingError } from '../recording/format';
+import { readRecording } from '../recording/reader';
+
+async function main(argv: string[]): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseCli(argv);
+  } catch (err) {
+    if (!(err instanceof CliUsageError)) throw err;
+    process.stderr.write(`queuescope: ${err.message}\n`);
+    return 2;
+  }
+  if (cmd.command === 'help') {
+    process.stdout.write(`${helpText()}\n`);
+    return 0;
+  }
+  const check = new RecordingCheck({ thresholds: cmd.thresholds, pollMs: cmd.pollMs });
+  let warnings: string[];
+  try {
+    const result = await readRecording(cmd.file, { onLines: (lines) => check.push(lines) });
+    warnings = result.warnings;
+  } catch (err) {
+    if (!(err instanceof RecordingError)) throw err;
+    process.stderr.write(`queuescope: ${cmd.file}: ${err.message}\n`);
+    return 2;
+  }
+  const records = check.finish();
+  const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds };
+  process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report)}\n`);
+  return exitCodeOf(report);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`queuescope: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,84 @@
+// Command line of `queuescope check`: parsed against the threshold table (one flag per
+// threshold), pure and throwing CliUsageError, so tests check it without a process.
+
+import { DEFAULT_POLL_MS } from './recordingCheck';
+import { resolveThresholds, THRESHOLD_KEYS, THRESHOLD_TABLE, type Thresholds } from './thresholds';
+
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+export interface CheckCommand {
+  command: 'check';
+  file: string;
+  json: boolean;
+  pollMs: number;
+  thresholds: Thresholds;
+}
+
+export type CliCommand = CheckCommand | { command: 'help' };
+
+export function parseCli(argv: readonly string[]): CliCommand {
+  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
+  const [command, ...rest] = argv;
+  if (command !== 'check') throw new CliUsageError(`unknown command ${JSON.stringify(command)} (try: queuescope check run.qscope)`);
+  const byFlag = new Map<string, keyof Thresholds>(THRESHOLD_KEYS.map((k) => [THRESHOLD_TABLE[k].flag, k]));
+  const given: Partial<Record<keyof Thresholds, unknown>> = {};
+  let file: string | undefined;
+  let json = false;
+  let pollMs = DEFAULT_POLL_MS;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '--json') {
+      json = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      if (file !== undefined) throw new CliUsageError(`one recording at a time (got ${JSON.stringify(file)} and ${JSON.stringify(arg)})`);
+      file = arg;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq < 0 ? arg : arg.slice(0, eq);
+    const raw = eq < 0 ? rest[++i] : arg.slice(eq + 1);
+    if (raw === undefined) throw new CliUsageError(`${flag} needs a value`);
+    const value = raw.trim() === '' ? NaN : Number(raw);
+    if (!Number.isFinite(value)) throw new CliUsageError(`${flag} must be a number, got ${JSON.stringify(raw)}`);
+    if (flag === '--poll-ms') {
+      if (!(value >= 1)) throw new CliUsageError(`--poll-ms must be a number >= 1, got ${JSON.stringify(raw)}`);
+      pollMs = value;
+      continue;
+    }
+    const key = byFlag.get(flag);
+    if (!key) throw new CliUsageError(`unknown option ${flag} (see queuescope --help)`);
+    given[key] = value;
+  }
+  if (file === undefined) throw new CliUsageError('which recording? (queuescope check run.qscope)');
+  try {
+    return { command: 'check', file, json, pollMs, thresholds: resolveThresholds(given) };
+  } catch (err) {
+    throw new CliUsageError((err as Error).message);
+  }
+}
+
+export function helpText(): string {
+  const width = Math.max(...THRESHOLD_KEYS.map((k) => THRESHOLD_TABLE[k].flag.length)) + 6;
+  const rows = THRESHOLD_KEYS.map((k) => {
+    const s = THRESHOLD_TABLE[k];
+    return `  ${`${s.flag} <n>`.padEnd(width)} ${s.help} (default ${s.default})`;
+  });
+  return [
+    'Usage: queuescope check <run.qscope> [--json] [--poll-ms <n>] [threshold flags]',
+    '',
+    'Reads a QueueScope recording and reports what went wrong: deadlocks, stuck work,',
+    'work left at exit, unbounded growth, bottleneck stages, long blocks.',
+    'Exit code: 0 no warning, 1 at least one warning, 2 bad usage or unreadable recording.',
+    '',
+    'Options:',
+    `  ${'--json'.padEnd(width)} print the findings as JSON`,
+    `  ${'--poll-ms <n>'.padEnd(width)} evaluate every <n> ms of recorded time (default ${DEFAULT_POLL_MS})`,
+    ...rows,
+    '',
+    'Thresholds are documented in docs/DIAGNOSTICS.md.',
+  ].join('\n');
+}

@@ -1,0 +1,74 @@
+// What every rule is given for one session at one tick, and the helpers that turn model
+// objects into a finding's evidence. Rules are pure functions of this context.
+
+import type { ModelSession, ModelWaiter } from '../model';
+import type { ActiveClock } from './activeClock';
+import type { FindingQueue, FindingWaiter } from './findings';
+import type { PartyBook } from './parties';
+import type { QueueTrack } from './queueTrack';
+import type { Thresholds } from './thresholds';
+
+/** Running work of a pool: our queues' consumer loops, or an adapter's pool (fastq, p-queue…). */
+export interface PoolObservation {
+  /** Stable key (a queue key for our own queues). */
+  key: string;
+  session: string;
+  name: string;
+  /** Tasks started and not finished. */
+  running: number;
+  /** Epoch ms the oldest running task started. */
+  oldestRunningSince?: number;
+  /** Completed tasks so far, and the p99 of their durations (ms). */
+  completed: number;
+  p99Ms: number;
+  /** Queue keys the pool works from (for the evidence). */
+  queues: string[];
+}
+
+/** Adapters plug their pools in through this (one per library). */
+export interface PoolProvider {
+  pools(session: string, now: number): readonly PoolObservation[];
+}
+
+export interface SessionContext {
+  readonly session: ModelSession;
+  /** Epoch ms of this tick. */
+  readonly now: number;
+  readonly clock: ActiveClock;
+  readonly th: Thresholds;
+  /** Queues of live sources, not garbage-collected. */
+  readonly tracks: readonly QueueTrack[];
+  readonly track: (key: string) => QueueTrack | undefined;
+  readonly book: PartyBook;
+  /** Epoch ms any queue of the session last moved. */
+  readonly lastActivity: number;
+  /** Longest quiet gap (active ms) between two moves of any queue of the session. */
+  readonly maxGap: number;
+  readonly pools: readonly PoolObservation[];
+}
+
+export function findingQueue(t: QueueTrack): FindingQueue {
+  return { key: t.key, name: t.q.name, size: t.q.size, maxsize: t.q.maxsize };
+}
+
+export function findingWaiter(t: QueueTrack, w: ModelWaiter, clock: ActiveClock, now: number): FindingWaiter {
+  const out: FindingWaiter = { queue: t.key, queueName: t.q.name, id: w.id, role: w.role, since: w.since, waitedMs: clock.between(w.since, now) };
+  if (w.site) out.site = w.site;
+  return out;
+}
+
+/** "12 s", "850 ms", "3.5 min". */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+/** "`jobs` (3/3, full)", "`jobs` (12 items)" or "`jobs` (empty)". */
+export function queueLabel(t: QueueTrack): string {
+  const { size, maxsize } = t.q;
+  if (size === 0) return `\`${t.q.name}\` (empty)`;
+  if (maxsize > 0) return `\`${t.q.name}\` (${size}/${maxsize}${size >= maxsize ? ', full' : ''})`;
+  return `\`${t.q.name}\` (${size} item${size === 1 ? '' : 's'})`;
+}

@@ -1,0 +1,297 @@
+// The diagnostics engine: runs the rules (rules/*.ts) on the model, one tick per poll, so a
+// live session, a replay and a recording read by the CLI give the same findings. Between
+// ticks it follows the model's changes (learns call sites, mirrors waiters, judges a realm's
+// exit at the moment it ends); at each tick it reads every live queue once (O(queues +
+// waiters)), skips paused sessions (their clocks stop: a paused program is not deadlocked and
+// its waits do not age), and diffs the findings against the previous tick: ids are stable,
+// so a finding stays until its condition ends and then moves to the history.
+// No vscode, no node:*: the extension, the CLI and the tests run this same code.
+
+import { Emitter, type Disposable, type ModelChange, type ModelSession, type QueueModel } from '../model';
+import { ActiveClock } from './activeClock';
+import type { PoolObservation, PoolProvider, SessionContext } from './context';
+import type { Finding, FindingRecord } from './findings';
+import { PartyBook } from './parties';
+import { QueueTrack, type TrackWindows } from './queueTrack';
+import { bottleneckRule } from './rules/bottleneck';
+import { deadlockRule } from './rules/deadlock';
+import { exitWorkRule } from './rules/exitWork';
+import { growthRule } from './rules/growth';
+import { longBlockRule } from './rules/longBlock';
+import { queuePools, stuckRule } from './rules/stuck';
+import { defaultThresholds, type Thresholds } from './thresholds';
+
+/** Findings of one session changed (raised, updated or cleared); `findings` is the new active set. */
+export interface FindingsChange {
+  session: string;
+  findings: readonly Finding[];
+}
+
+export interface EngineOptions {
+  thresholds?: Thresholds;
+  /**
+   * Which sessions this engine judges (default: all). The extension ticks on the wall clock,
+   * so it leaves recordings to RecordingCheck, which ticks on the recording's own time.
+   */
+  sessions?: (s: ModelSession) => boolean;
+}
+
+class SessionTrack {
+  readonly clock = new ActiveClock();
+  readonly book = new PartyBook();
+  readonly tracks = new Map<string, QueueTrack>();
+  lastActivity: number;
+  maxGap = 0;
+  private movedOnce = false;
+  /** Active findings by id. */
+  active = new Map<string, FindingRecord>();
+  /** Exit findings, judged once per realm at its end. */
+  readonly exits = new Map<string, Finding>();
+  readonly endedSources = new Set<string>();
+
+  constructor(started: number) {
+    this.lastActivity = started;
+  }
+
+  moved(now: number): void {
+    if (this.movedOnce) this.maxGap = Math.max(this.maxGap, this.clock.between(this.lastActivity, now));
+    this.movedOnce = true;
+    this.lastActivity = now;
+  }
+}
+
+export class DiagnosticsEngine implements Disposable {
+  private readonly sessions = new Map<string, SessionTrack>();
+  private readonly records: FindingRecord[] = [];
+  private readonly providers: PoolProvider[] = [];
+  private readonly emitter = new Emitter<FindingsChange>();
+  private readonly subscription: Disposable;
+  private thresholds: Thresholds;
+  /** Windows of the trend rules. */
+  private windows: TrackWindows;
+  private lastNow = 0;
+  private readonly accepts: (s: ModelSession) => boolean;
+
+  /** Fires after a tick (or a realm's end) changed a session's findings. */
+  readonly onDidChangeFindings = this.emitter.event;
+
+  constructor(
+    private readonly model: QueueModel,
+    options: EngineOptions = {},
+  ) {
+    this.thresholds = options.thresholds ?? defaultThresholds();
+    this.accepts = options.sessions ?? (() => true);
+    this.windows = windowsOf(this.thresholds);
+    this.subscription = model.onDidChange((c) => this.onModelChange(c));
+    for (const s of model.sessions) {
+      if (!this.accepts(s)) continue;
+      for (const src of s.sources.values()) for (const q of src.queues.values()) this.follow(s, src.key, q.id);
+    }
+  }
+
+  setThresholds(th: Thresholds): void {
+    this.thresholds = th;
+    this.windows = windowsOf(th);
+  }
+
+  /** Plug in an adapter's pools (fastq, p-queue…): they join the stuck-work rule. */
+  addPoolProvider(provider: PoolProvider): Disposable {
+    this.providers.push(provider);
+    return {
+      dispose: () => {
+        const i = this.providers.indexOf(provider);
+        if (i >= 0) this.providers.splice(i, 1);
+      },
+    };
+  }
+
+  /** Active findings (of one session, or of all), warnings first. */
+  findings(session?: string): Finding[] {
+    const out: Finding[] = [];
+    for (const [id, st] of this.sessions) {
+      if (session !== undefined && id !== session) continue;
+      for (const r of st.active.values()) out.push(r.finding);
+    }
+    return out.sort(bySeverity);
+  }
+
+  /** Every finding raised so far, active or cleared, in the order raised. */
+  history(session?: string): readonly FindingRecord[] {
+    return session === undefined ? this.records : this.records.filter((r) => r.finding.session === session);
+  }
+
+  /** Evaluate every session at epoch ms `now` (live: Date.now(); a recording: its own time). */
+  tick(now: number): void {
+    this.lastNow = now;
+    for (const s of this.model.sessions) {
+      if (!this.accepts(s)) continue;
+      const st = this.sessionTrack(s);
+      if (s.state === 'ended') {
+        st.clock.resume(now);
+        this.publish(s.id, st, [...st.exits.values()], now);
+        continue;
+      }
+      if (s.state === 'paused') {
+        st.clock.pause(now); // findings stay as they were; nothing ages
+        continue;
+      }
+      st.clock.resume(now);
+      const live: QueueTrack[] = [];
+      let moved = false;
+      for (const src of s.sources.values()) {
+        if (src.state !== 'live') continue;
+        for (const q of src.queues.values()) {
+          if (q.collected !== undefined) continue;
+          const t = st.tracks.get(q.key) ?? this.follow(s, src.key, q.id);
+          if (!t) continue;
+          t.q = q;
+          if (t.observe(now, st.clock, this.windows)) moved = true;
+          live.push(t);
+        }
+      }
+      if (moved) st.moved(now);
+      this.publish(s.id, st, [...this.evaluate(s, st, live, now), ...st.exits.values()], now);
+    }
+  }
+
+  private evaluate(s: ModelSession, st: SessionTrack, tracks: QueueTrack[], now: number): Finding[] {
+    const base = {
+      session: s,
+      now,
+      clock: st.clock,
+      th: this.thresholds,
+      tracks,
+      track: (k: string) => st.tracks.get(k),
+      book: st.book,
+      lastActivity: st.lastActivity,
+      maxGap: st.maxGap,
+      pools: [] as PoolObservation[],
+    };
+    const ctx: SessionContext = { ...base, pools: [...queuePools(base), ...this.providers.flatMap((p) => p.pools(s.id, now))] };
+    const deadlocks = deadlockRule(ctx);
+    const covered = new Set(deadlocks.flatMap((f) => f.waiters.map((w) => `${ctx.track(w.queue)?.q.source}#${w.id}`)));
+    return [...deadlocks, ...stuckRule(ctx), ...growthRule(ctx), ...bottleneckRule(ctx), ...longBlockRule(ctx, covered)];
+  }
+
+  /** Diff against the active set; raise new ones, clear vanished ones, fire when anything changed. */
+  private publish(session: string, st: SessionTrack, found: Finding[], now: number): void {
+    const next = new Map<string, FindingRecord>();
+    let changed = false;
+    for (const f of found) {
+      const prev = st.active.get(f.id);
+      if (prev) {
+        if (prev.finding.message !== f.message) changed = true;
+        prev.finding = { ...f, since: Math.min(prev.finding.since, f.since) };
+        next.set(f.id, prev);
+      } else {
+        const rec: FindingRecord = { finding: f, raised: now };
+        this.records.push(rec);
+        if (this.records.length > MAX_HISTORY) this.trimHistory();
+        next.set(f.id, rec);
+        changed = true;
+      }
+    }
+    for (const [id, rec] of st.active) {
+      if (!next.has(id)) {
+        rec.cleared = now;
+        changed = true;
+      }
+    }
+    st.active = next;
+    if (changed) this.emitter.fire({ session, findings: [...next.values()].map((r) => r.finding).sort(bySeverity) });
+  }
+
+  /** A long live session whose hints come and go must not grow the history forever: drop the oldest ended ones. */
+  private trimHistory(): void {
+    let drop = this.records.length - MAX_HISTORY / 2;
+    for (let i = 0; i < this.records.length && drop > 0; i++) {
+      if (this.records[i].cleared !== undefined) {
+        this.records.splice(i--, 1);
+        drop--;
+      }
+    }
+  }
+
+  private onModelChange(c: ModelChange): void {
+    const s = this.model.session(c.session);
+    if (c.kind === 'session') {
+      if (c.removed || !s) {
+        const st = this.sessions.get(c.session);
+        if (st) {
+          for (const r of st.active.values()) r.cleared ??= this.lastNow;
+          this.sessions.delete(c.session);
+          this.emitter.fire({ session: c.session, findings: [] });
+        }
+      }
+      return;
+    }
+    if (!s || !this.accepts(s)) return;
+    if (c.kind === 'queues') {
+      for (const id of c.added) this.follow(s, c.source, id);
+      for (const id of c.updated) this.follow(s, c.source, id);
+      return;
+    }
+    // kind 'source': a realm that just ended is judged for work left, once.
+    const src = s.sources.get(c.source);
+    const st = this.sessionTrack(s);
+    if (!src || src.state !== 'ended' || st.endedSources.has(src.key)) return;
+    st.endedSources.add(src.key);
+    const tracks = [...src.queues.values()].map((q) => st.tracks.get(q.key)).filter((t): t is QueueTrack => t !== undefined);
+    const at = Math.max(this.lastNow, src.lastSeen, s.ended ?? -Infinity);
+    for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
+    for (const t of tracks) t.waiters = [];
+    this.publish(s.id, st, [...st.exits.values()], at);
+  }
+
+  /** Refresh the track of one queue after a model change: mirror its waiters, learn its sites. */
+  private follow(s: ModelSession, source: string, id: number): QueueTrack | undefined {
+    const q = s.sources.get(source)?.queues.get(id);
+    if (!q) return undefined;
+    const st = this.sessionTrack(s);
+    let t = st.tracks.get(q.key);
+    if (!t) {
+      t = new QueueTrack(q.key, q, q.created, this.windows);
+      st.tracks.set(q.key, t);
+    }
+    t.q = q;
+    if (q.collected !== undefined) {
+      st.tracks.delete(q.key);
+      return undefined;
+    }
+    const src = s.sources.get(source);
+    if (src?.state === 'ended') return t; // the model already cleared its waiters: keep the mirror
+    t.waiters = q.waiters.size ? [...q.waiters.values()] : EMPTY;
+    for (const w of t.waiters) st.book.learn(q.key, source, w);
+    const recent = q.recentWaits;
+    for (let i = recent.length - 1; i >= 0 && recent[i] !== t.lastEnded; i--) st.book.learn(q.key, source, recent[i]);
+    t.lastEnded = recent[recent.length - 1];
+    return t;
+  }
+
+  private sessionTrack(s: ModelSession): SessionTrack {
+    let st = this.sessions.get(s.id);
+    if (!st) {
+      st = new SessionTrack(s.started);
+      this.sessions.set(s.id, st);
+    }
+    return st;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.emitter.dispose();
+  }
+}
+
+const EMPTY: never[] = [];
+/** Findings kept in the history (active ones are never dropped). */
+const MAX_HISTORY = 2000;
+
+function windowsOf(th: Thresholds): TrackWindows {
+  return { growthMs: th.growthWindowMs, bottleneckMs: th.bottleneckWindowMs };
+}
+const RANK = { warning: 0, info: 1, hint: 2 } as const;
+
+function bySeverity(a: Finding, b: Finding): number {
+  return RANK[a.severity] - RANK[b.severity] || a.since - b.since;
+}

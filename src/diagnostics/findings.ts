@@ -1,0 +1,71 @@
+// What the diagnostics engine reports: one Finding per problem, each carrying its evidence
+// (queues, waiters, call sites, since when) so every reader (CLI, Problems view, panel strip,
+// tree) shows the same facts. Plain data: it crosses to the webview and into --json as is.
+
+import type { CallSite, WaiterRoleWire } from '../protocol/wire';
+
+export type RuleId = 'deadlock' | 'stuck' | 'exit-work-left' | 'growth' | 'bottleneck' | 'long-block';
+
+/** warning: a bug to fix (the CLI exits 1); info: worth knowing; hint: soft, may be normal. */
+export type Severity = 'warning' | 'info' | 'hint';
+
+export const RULE_SEVERITY: Readonly<Record<RuleId, Severity>> = {
+  deadlock: 'warning',
+  stuck: 'warning',
+  'exit-work-left': 'warning',
+  growth: 'warning',
+  bottleneck: 'info',
+  'long-block': 'hint',
+};
+
+/** A waiter named in a finding. */
+export interface FindingWaiter {
+  /** Queue key (`session/source/id`). */
+  queue: string;
+  queueName: string;
+  /** Waiter id within its source. */
+  id: number;
+  role: WaiterRoleWire;
+  /** Epoch ms the wait started. */
+  since: number;
+  /** Active (unpaused) ms it has waited at the finding's time. */
+  waitedMs: number;
+  site?: CallSite;
+}
+
+/** A queue named in a finding. */
+export interface FindingQueue {
+  key: string;
+  name: string;
+  size: number;
+  maxsize: number;
+}
+
+export interface Finding {
+  /** Stable while the condition lasts: the same problem keeps its id from tick to tick. */
+  id: string;
+  rule: RuleId;
+  severity: Severity;
+  session: string;
+  /** One sentence for people. */
+  message: string;
+  /** Epoch ms the condition began (as far as the evidence goes). */
+  since: number;
+  queues: FindingQueue[];
+  waiters: FindingWaiter[];
+  /** Call sites involved besides the waiters' own (feeders, drainers, creation lines). */
+  sites: CallSite[];
+  /** Set when the call-site knowledge the finding rests on is incomplete: what is missing. */
+  partial?: string;
+  /** Numbers behind the finding (slope, p99, ages…), for --json and tooltips. */
+  figures: Record<string, number>;
+}
+
+/** A finding in the engine's history: when it was raised and, once its condition ended, when. */
+export interface FindingRecord {
+  finding: Finding;
+  /** Epoch ms of the tick that first raised it. */
+  raised: number;
+  /** Epoch ms of the tick that no longer saw it (absent while active). */
+  cleared?: number;
+}

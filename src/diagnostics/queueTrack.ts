@@ -1,0 +1,188 @@
+// What the engine remembers of one queue between ticks: the counters it saw last, when it
+// last moved and its longest quiet gap so far (the history quiet is judged against), who is
+// waiting on it (a mirror that outlives the model clearing waiters when a realm ends), and a
+// short window of per-tick samples (depth, oldest item's age, full/starved) for the rules
+// that look at trends. All per-tick work is O(1) per queue plus what changed.
+
+import type { EndedWait, ModelQueue, ModelWaiter } from '../model';
+import type { ActiveClock } from './activeClock';
+import { CountedFifo } from './fifo';
+import { SlidingWindow } from './slidingWindow';
+
+/** One tick of one queue. `t` is active ms. */
+export interface TickSample {
+  t: number;
+  size: number;
+  /** Cumulative puts / gets (counters since arming). */
+  puts: number;
+  gets: number;
+  /** Active ms the oldest queued item has waited (FIFO estimate; 0 when empty). */
+  oldestAge: number;
+  /** At maxsize, or a producer blocked. */
+  full: boolean;
+  /** Empty with a consumer waiting. */
+  starved: boolean;
+}
+
+/** Spans (active ms) of the sliding windows the trend rules read. */
+export interface TrackWindows {
+  growthMs: number;
+  bottleneckMs: number;
+}
+
+/** Completed task durations kept for the p99. */
+const COMPLETED_KEPT = 512;
+
+export class QueueTrack {
+  /** Mirror of the model's current waiters, refreshed on every model change of this queue. */
+  waiters: ModelWaiter[] = [];
+  /** The newest ended wait already learned from (recentWaits is scanned back to it). */
+  lastEnded: EndedWait | undefined;
+
+  /** Epoch ms of the last tick that saw the queue move (put, get or depth change). */
+  lastActivity: number;
+  /** Activity gaps seen (ticks with activity after an earlier one). */
+  gaps = 0;
+  /** Longest quiet gap (active ms) between two active ticks. */
+  maxGap = 0;
+  private moved = false;
+
+  private lastPuts = -1;
+  private lastGets = -1;
+  private lastSize = -1;
+  private lastUnfinished = 0;
+
+  private readonly arrivals = new CountedFifo();
+  private readonly running = new CountedFifo();
+  /** Whether taskDone() was ever seen (only then is "running work" meaningful). */
+  taskDoneUsed = false;
+  /** Durations (active ms) of completed tasks, a ring of the latest COMPLETED_KEPT. */
+  private readonly completed: number[] = [];
+  private completedNext = 0;
+  completedCount = 0;
+
+  /** Per-tick samples over the growth rule's window and over the bottleneck rule's. */
+  readonly growth: SlidingWindow;
+  readonly bottleneck: SlidingWindow;
+
+  constructor(
+    readonly key: string,
+    public q: ModelQueue,
+    first: number,
+    windows: TrackWindows,
+  ) {
+    this.lastActivity = first;
+    this.growth = new SlidingWindow(windows.growthMs);
+    this.bottleneck = new SlidingWindow(windows.bottleneckMs);
+  }
+
+  /** Read the queue at a tick. Returns whether it moved since the previous tick. */
+  observe(now: number, clock: ActiveClock, windows: TrackWindows): boolean {
+    const q = this.q;
+    const { puts, gets } = q.counters;
+    const size = q.size;
+    if (this.lastPuts < 0 || puts < this.lastPuts || gets < this.lastGets) {
+      // First sight (or counters restarted: a re-armed hub). What is queued now arrived "now" at the latest.
+      this.arrivals.take(this.arrivals.total);
+      this.arrivals.push(now, size);
+      this.running.take(this.running.total);
+      this.lastPuts = puts;
+      this.lastGets = gets;
+      this.lastSize = size;
+      this.lastUnfinished = q.unfinished;
+      this.pushSample(now, clock, windows);
+      return false;
+    }
+    const dPuts = puts - this.lastPuts;
+    const dGets = gets - this.lastGets;
+    const moved = dPuts > 0 || dGets > 0 || size !== this.lastSize;
+
+    // Items: arrivals matched first-in first-out against departures; then agree with the depth.
+    this.arrivals.push(now, dPuts);
+    this.arrivals.take(dGets);
+    if (this.arrivals.total > size) this.arrivals.take(this.arrivals.total - size);
+    else if (this.arrivals.total < size) this.arrivals.push(now, size - this.arrivals.total);
+
+    // Tasks: taken by gets, finished by taskDone() (unfinished falls by the number done).
+    // An immediate shutdown drops the queued items from `unfinished` too: that is no taskDone()
+    // (and the drop may reach us a tick after the shutdown event itself).
+    const immediate = q.shutdown === 'immediate';
+    const dropped = immediate ? Math.max(0, this.lastSize - size - dGets) : 0;
+    const done = dPuts - (q.unfinished - this.lastUnfinished) - dropped;
+    this.running.push(now, dGets);
+    if (done > 0 && (this.taskDoneUsed || !immediate)) {
+      this.taskDoneUsed = true;
+      this.running.take(done, (t, k) => this.complete(clock.between(t, now), k));
+    }
+    const runningNow = Math.max(0, q.unfinished - size);
+    if (this.running.total > runningNow) this.running.take(this.running.total - runningNow);
+    else if (this.running.total < runningNow) this.running.push(now, runningNow - this.running.total);
+
+    this.lastPuts = puts;
+    this.lastGets = gets;
+    this.lastSize = size;
+    this.lastUnfinished = q.unfinished;
+    if (moved) {
+      if (this.moved) {
+        this.gaps++;
+        this.maxGap = Math.max(this.maxGap, clock.between(this.lastActivity, now));
+      }
+      this.moved = true;
+      this.lastActivity = now;
+    }
+    this.pushSample(now, clock, windows);
+    return moved;
+  }
+
+  /** Tasks taken and not yet marked done (0 unless taskDone() is in use). */
+  get runningCount(): number {
+    return this.taskDoneUsed ? this.running.total : 0;
+  }
+
+  /** Epoch ms the oldest running task was taken (FIFO estimate). */
+  get oldestRunningSince(): number | undefined {
+    return this.taskDoneUsed ? this.running.oldest() : undefined;
+  }
+
+  /** p99 of the completed task durations kept (0 when none). */
+  completedP99(): number {
+    const n = this.completed.length;
+    if (n === 0) return 0;
+    const sorted = [...this.completed].sort((a, b) => a - b);
+    return sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)];
+  }
+
+  private complete(ms: number, k: number): void {
+    for (let i = 0; i < Math.min(k, 64); i++) {
+      this.completed[this.completedNext] = ms;
+      this.completedNext = (this.completedNext + 1) % COMPLETED_KEPT;
+    }
+    this.completedCount += k;
+  }
+
+  private pushSample(now: number, clock: ActiveClock, windows: TrackWindows): void {
+    const q = this.q;
+    const t = clock.active(now);
+    const oldest = this.arrivals.oldest();
+    let putWaiting = false;
+    let getWaiting = false;
+    for (const w of this.waiters) {
+      if (w.role === 'put') putWaiting = true;
+      else getWaiting = true;
+      if (putWaiting && getWaiting) break;
+    }
+    const sample: TickSample = {
+      t,
+      size: q.size,
+      puts: q.counters.puts,
+      gets: q.counters.gets,
+      oldestAge: oldest === undefined || q.size === 0 ? 0 : clock.between(oldest, now),
+      full: (q.maxsize > 0 && q.size >= q.maxsize) || putWaiting,
+      starved: q.size === 0 && getWaiting,
+    };
+    this.growth.spanMs = windows.growthMs;
+    this.bottleneck.spanMs = windows.bottleneckMs;
+    this.growth.push(sample);
+    this.bottleneck.push(sample);
+  }
+}

@@ -1,0 +1,115 @@
+// Runs the engine over a recording as if it were being polled live: recording lines go into
+// a model through ModelFeed (the replay's own path), and the engine ticks every pollMs of
+// recorded time, so the CLI sees the same findings at the same moments a live session would.
+// Plain TypeScript: the caller reads the file (src/recording/reader.ts) and pushes lines.
+
+import { QueueModel } from '../model';
+import type { RecordingLine } from '../protocol/wire';
+import { ModelFeed } from '../recording/modelFeed';
+import { DiagnosticsEngine } from './engine';
+import type { FindingRecord } from './findings';
+import type { Thresholds } from './thresholds';
+
+/** Default tick interval: the extension's default poll interval (queuescope.pollIntervalMs). */
+export const DEFAULT_POLL_MS = 100;
+/** A long silent stretch is ticked through at most this many times (then in coarser steps). */
+const MAX_TICKS_PER_GAP = 20_000;
+/** How far out of time order a recording's lines can be (a few drain intervals). */
+const REORDER_MS = 2000;
+
+export interface RecordingCheckOptions {
+  thresholds?: Thresholds;
+  pollMs?: number;
+  session?: string;
+  name?: string;
+}
+
+export class RecordingCheck {
+  readonly model = new QueueModel();
+  readonly engine: DiagnosticsEngine;
+  private readonly feed: ModelFeed;
+  private readonly pollMs: number;
+  private readonly origins = new Map<string, number>();
+  private nextTick: number | undefined;
+  private first = Infinity;
+  private last = -Infinity;
+  private pending: { line: RecordingLine; t: number; n: number }[] = [];
+  private order = 0;
+
+  constructor(options: RecordingCheckOptions = {}) {
+    this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.engine = new DiagnosticsEngine(this.model, { thresholds: options.thresholds });
+    this.feed = new ModelFeed(this.model, options.session ?? 'recording', options.name ?? 'recording');
+  }
+
+  /**
+   * Take lines in file order. A file is only roughly in time order: a drain batch carries a
+   * wait's start (stamped when it started) after samples taken while it waited, so lines are
+   * held for REORDER_MS of recorded time, applied in time order, and the engine ticks at each
+   * poll boundary with exactly the lines up to that instant applied.
+   */
+  push(lines: readonly RecordingLine[]): void {
+    for (const line of lines) {
+      const t = this.timeOf(line);
+      if (t !== undefined) {
+        if (this.nextTick === undefined) this.nextTick = t;
+        this.last = Math.max(this.last, t);
+        this.first = Math.min(this.first, t);
+      }
+      this.pending.push({ line, t: t ?? -Infinity, n: this.order++ });
+    }
+    if (this.nextTick !== undefined && this.nextTick < this.last - REORDER_MS) this.tickUpTo(this.last - REORDER_MS);
+  }
+
+  /** The recording is over: apply the rest, tick once more, end the session. */
+  finish(): readonly FindingRecord[] {
+    const end = Number.isFinite(this.last) ? this.last : Date.now();
+    if (this.nextTick !== undefined) this.tickUpTo(end);
+    this.applyUpTo(Infinity);
+    this.engine.tick(end);
+    this.feed.finish();
+    this.engine.tick(end);
+    return this.engine.history();
+  }
+
+  /** Recorded time span (epoch ms), for the report. */
+  get span(): { from: number; to: number } | undefined {
+    return Number.isFinite(this.first) && Number.isFinite(this.last) ? { from: this.first, to: this.last } : undefined;
+  }
+
+  /** Tick at every poll boundary before `t`, each after applying the lines up to it. */
+  private tickUpTo(t: number): void {
+    this.pending.sort((a, b) => a.t - b.t || a.n - b.n);
+    let step = this.pollMs;
+    const ticks = (t - (this.nextTick as number)) / step;
+    if (ticks > MAX_TICKS_PER_GAP) step = (t - (this.nextTick as number)) / MAX_TICKS_PER_GAP;
+    while ((this.nextTick as number) < t) {
+      this.applyUpTo(this.nextTick as number);
+      this.engine.tick(this.nextTick as number);
+      (this.nextTick as number) += step;
+    }
+  }
+
+  /** Apply the (sorted) pending lines stamped at or before `t`. */
+  private applyUpTo(t: number): void {
+    let i = 0;
+    while (i < this.pending.length && this.pending[i].t <= t) i++;
+    if (i === 0) return;
+    this.feed.push(this.pending.slice(0, i).map((p) => p.line));
+    this.pending = this.pending.slice(i);
+  }
+
+  private timeOf(line: RecordingLine): number | undefined {
+    switch (line.type) {
+      case 'qscope':
+        return undefined;
+      case 'source':
+        this.origins.set(line.src, line.info.origin);
+        return line.info.origin + (line.snapshot?.t ?? line.info.now);
+      default: {
+        const origin = this.origins.get(line.src);
+        return origin === undefined ? undefined : origin + line.t;
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+// Text and JSON reports of a recording's findings (the CLI's output), as pure functions.
+
+import type { CallSite } from '../protocol/wire';
+import { formatMs } from './context';
+import type { FindingRecord, Severity } from './findings';
+import type { Thresholds } from './thresholds';
+
+export interface CheckReport {
+  file: string;
+  /** Epoch ms of the recording's first and last data. */
+  span?: { from: number; to: number };
+  records: readonly FindingRecord[];
+  warnings: readonly string[];
+  thresholds: Thresholds;
+}
+
+/** Exit code of `queuescope check`: 1 when any finding at warning level was raised. */
+export function exitCodeOf(report: Pick<CheckReport, 'records'>): 0 | 1 {
+  return report.records.some((r) => r.finding.severity === 'warning') ? 1 : 0;
+}
+
+export function siteText(site: CallSite): string {
+  const file = site.file.replace(/^file:\/\//, '');
+  return `${site.fn || '<anonymous>'} (${file}:${site.line}:${site.column})`;
+}
+
+export function textReport(report: CheckReport): string {
+  const out: string[] = [];
+  const t0 = report.span?.from ?? 0;
+  const at = (t: number): string => `+${formatMs(Math.max(0, t - t0))}`;
+  const count = (sev: Severity): number => report.records.filter((r) => r.finding.severity === sev).length;
+  const length = report.span ? ` (${formatMs(report.span.to - report.span.from)} recorded)` : '';
+  for (const w of report.warnings) out.push(`note: ${w}`);
+  if (report.records.length === 0) {
+    out.push(`${report.file}: no findings${length}.`);
+    return out.join('\n');
+  }
+  out.push(`${report.file}: ${count('warning')} warning(s), ${count('info')} info, ${count('hint')} hint(s)${length}`);
+  for (const r of report.records) {
+    const f = r.finding;
+    out.push('');
+    out.push(`${f.severity.padEnd(7)} ${f.rule}: ${f.message}`);
+    out.push(`        since ${at(f.since)}, raised ${at(r.raised)}${r.cleared !== undefined ? `, ended ${at(r.cleared)}` : ', still there at the end'}`);
+    for (const w of f.waiters) {
+      const where = w.site ? ` at ${siteText(w.site)}` : ' (call site unknown)';
+      out.push(`        ${w.role === 'put' ? 'blocked put' : 'waiting get'} on \`${w.queueName}\` for ${formatMs(w.waitedMs)}${where}`);
+    }
+    for (const s of dedupe(f.sites)) out.push(`        related: ${siteText(s)}`);
+    if (f.partial) out.push(`        partial knowledge: ${f.partial}`);
+  }
+  return out.join('\n');
+}
+
+export function jsonReport(report: CheckReport): string {
+  return JSON.stringify(
+    {
+      file: report.file,
+      span: report.span,
+      warnings: report.warnings,
+      thresholds: report.thresholds,
+      exitCode: exitCodeOf(report),
+      findings: report.records.map((r) => ({ ...r.finding, raised: r.raised, ...(r.cleared !== undefined ? { cleared: r.cleared } : {}) })),
+    },
+    null,
+    2,
+  );
+}
+
+function dedupe(sites: readonly CallSite[]): CallSite[] {
+  const seen = new Set<string>();
+  return sites.filter((s) => {
+    const k = `${s.file}:${s.line}:${s.column}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

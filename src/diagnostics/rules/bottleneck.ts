@@ -1,0 +1,54 @@
+// Bottleneck stage: in a chain input -> stage -> output, the stage whose input queue is full
+// (at maxsize or a producer blocked) and whose output queue is starved (empty with a consumer
+// waiting) for at least bottleneckShare of the last bottleneckWindowMs. The stage is known
+// from call sites: parties seen getting from the input. The link to the output is proven when
+// such a party was also seen putting into it; when nobody was seen putting into the output
+// (a stage that never blocks on its output, the usual case) the link is inferred and the
+// finding says so. An info, not a warning: a slow stage is a fact about speed, not a bug.
+
+import { findingQueue, formatMs, queueLabel, type SessionContext } from '../context';
+import type { Finding } from '../findings';
+import { partyLabel } from '../parties';
+import type { QueueTrack } from '../queueTrack';
+
+/** Share of the window's samples that were full / starved (0 until the window is covered). */
+function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): number {
+  const win = t.bottleneck;
+  if (!win.covered(ctx.clock.active(ctx.now))) return 0;
+  return (pick === 'full' ? win.fullCount : win.starvedCount) / win.size;
+}
+
+export function bottleneckRule(ctx: SessionContext): Finding[] {
+  const out: Finding[] = [];
+  const full = ctx.tracks.filter((t) => share(ctx, t, 'full') >= ctx.th.bottleneckShare);
+  if (full.length === 0) return out;
+  const starved = ctx.tracks.filter((t) => share(ctx, t, 'starved') >= ctx.th.bottleneckShare);
+  for (const input of full) {
+    const stage = ctx.book.parties(input.key, 'get');
+    if (stage.size === 0) continue; // nobody known to take from it: no stage to name
+    for (const output of starved) {
+      if (output === input || output.q.source !== input.q.source) continue;
+      const feeders = ctx.book.parties(output.key, 'put');
+      const proven = [...stage.keys()].some((p) => feeders.has(p));
+      const consumers = ctx.book.parties(output.key, 'get');
+      const inferred = !proven && feeders.size === 0 && ![...stage.keys()].some((p) => consumers.has(p));
+      if (!proven && !inferred) continue;
+      const names = [...new Set([...stage.values()].map(partyLabel))].join(', ');
+      const W = ctx.th.bottleneckWindowMs;
+      out.push({
+        id: `bottleneck:${input.key}>${output.key}`,
+        rule: 'bottleneck',
+        severity: 'info',
+        session: ctx.session.id,
+        message: `Bottleneck: ${names} between ${queueLabel(input)} (full) and ${queueLabel(output)} (starved) for most of the last ${formatMs(W)}: speed up this stage or run more of it.`,
+        since: ctx.now - W,
+        queues: [findingQueue(input), findingQueue(output)],
+        waiters: [],
+        sites: [...stage.values()],
+        figures: { inputFullShare: share(ctx, input, 'full'), outputStarvedShare: share(ctx, output, 'starved'), windowMs: W },
+        ...(inferred ? { partial: `the stage was never seen putting into \`${output.q.name}\`; the link is inferred` } : {}),
+      });
+    }
+  }
+  return out;
+}

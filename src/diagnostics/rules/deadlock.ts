@@ -1,0 +1,234 @@
+// Deadlock by graph reduction. Queue waits are "any one of them can unblock me" waits (any
+// consumer of a full queue frees its blocked producers), so a cycle check would raise false
+// alarms. Instead: every waiting party starts blocked; a wait is releasable when its queue's
+// state already allows it (not full / not empty / shut down) or when a party known to
+// drain (for a put) or feed (for a get) that queue is not blocked; a party with a releasable
+// wait is freed, which may make other waits releasable (a worklist). Whoever is left can only
+// be released by each other: deadlocked, once nothing on their queues has moved for a while.
+//
+// Knowledge of feeders and drainers comes from call sites of waits only, so a wait may have
+// no known releaser. Waits like that are grouped together and reported as a partial finding
+// when the quiet is long compared with the queues' own history and the group holds both a
+// blocked producer and a waiting consumer on different queues (idle consumers alone are a
+// program waiting for input, not a deadlock). The whole-program case (every known party
+// waiting, at least one producer blocked, nothing moving for long) catches the rest.
+
+import type { ModelWaiter } from '../../model';
+import type { CallSite, WaiterRoleWire } from '../../protocol/wire';
+import { findingQueue, findingWaiter, formatMs, queueLabel, type SessionContext } from '../context';
+import type { Finding } from '../findings';
+import { partyLabel, partyOf } from '../parties';
+import type { QueueTrack } from '../queueTrack';
+
+interface Wait {
+  w: ModelWaiter;
+  track: QueueTrack;
+  party: string;
+  group: string;
+}
+
+interface Group {
+  track: QueueTrack;
+  role: WaiterRoleWire;
+  waits: Wait[];
+  releasers: ReadonlyMap<string, CallSite>;
+  releasable: boolean;
+}
+
+const groupKey = (queue: string, role: WaiterRoleWire): string => `${role}:${queue}`;
+
+export function deadlockRule(ctx: SessionContext): Finding[] {
+  const groups = new Map<string, Group>();
+  const partyWaits = new Map<string, Wait[]>();
+  for (const track of ctx.tracks) {
+    for (const w of track.waiters) {
+      const gk = groupKey(track.key, w.role);
+      let g = groups.get(gk);
+      if (!g) {
+        g = { track, role: w.role, waits: [], releasers: ctx.book.releasers(track.key, w.role), releasable: stateAllows(track, w.role) };
+        groups.set(gk, g);
+      }
+      const wait: Wait = { w, track, party: partyOf(track.q.source, w), group: gk };
+      g.waits.push(wait);
+      const list = partyWaits.get(wait.party);
+      if (list) list.push(wait);
+      else partyWaits.set(wait.party, [wait]);
+    }
+  }
+  if (groups.size === 0) return [];
+
+  // Reduction: free every party with a releasable wait, and whatever that frees in turn.
+  const freed = new Set<string>();
+  const work: string[] = [];
+  const free = (g: Group): void => {
+    g.releasable = true;
+    for (const wait of g.waits) {
+      if (!freed.has(wait.party)) {
+        freed.add(wait.party);
+        work.push(wait.party);
+      }
+    }
+  };
+  for (const g of groups.values()) {
+    if (g.releasable || hasFreeReleaser(g, partyWaits)) free(g);
+  }
+  while (work.length) {
+    const party = work.pop() as string;
+    for (const place of ctx.book.placesOf(party)) {
+      // A party that puts into a queue frees its waiting consumers; one that gets frees its blocked producers.
+      const g = groups.get(groupKey(place.queue, place.role === 'put' ? 'get' : 'put'));
+      if (g && !g.releasable) free(g);
+    }
+  }
+  const left = [...groups.values()].filter((g) => !g.releasable && g.waits.some((x) => !freed.has(x.party)));
+  if (left.length === 0) return [];
+
+  // Components: groups tied by a known releaser that is itself left; every group with no known
+  // releaser goes into one "unknown ties" component.
+  const parent = new Map<string, string>();
+  const find = (k: string): string => {
+    let r = k;
+    while (parent.get(r) !== r) r = parent.get(r) as string;
+    parent.set(k, r);
+    return r;
+  };
+  const union = (a: string, b: string): void => {
+    parent.set(find(a), find(b));
+  };
+  const UNKNOWN = '\u0000unknown';
+  parent.set(UNKNOWN, UNKNOWN);
+  const byParty = new Map<string, string>();
+  for (const g of left) {
+    const gk = groupKey(g.track.key, g.role);
+    parent.set(gk, gk);
+    for (const x of g.waits) if (!byParty.has(x.party)) byParty.set(x.party, gk);
+  }
+  for (const g of left) {
+    const gk = groupKey(g.track.key, g.role);
+    for (const x of g.waits) union(gk, byParty.get(x.party) as string);
+    if (g.releasers.size === 0) union(gk, UNKNOWN);
+    for (const p of g.releasers.keys()) {
+      const other = byParty.get(p);
+      if (other) union(gk, other);
+    }
+  }
+  const components = new Map<string, Group[]>();
+  for (const g of left) {
+    const root = find(groupKey(g.track.key, g.role));
+    const list = components.get(root);
+    if (list) list.push(g);
+    else components.set(root, [g]);
+  }
+
+  const out: Finding[] = [];
+  let pending = false;
+  for (const comp of components.values()) {
+    const verdict = judge(ctx, comp);
+    if (verdict === 'pending') pending = true;
+    else if (verdict) out.push(verdict);
+  }
+  // The whole-program case is the fallback for waits the group rules cannot judge; a group
+  // still gathering its quiet gets to speak first (with its more precise evidence).
+  if (out.length === 0 && !pending) {
+    const whole = wholeProgram(ctx, [...groups.values()]);
+    if (whole) out.push(whole);
+  }
+  return out;
+}
+
+function hasFreeReleaser(g: Group, waiting: ReadonlyMap<string, unknown>): boolean {
+  for (const p of g.releasers.keys()) if (!waiting.has(p)) return true;
+  return false;
+}
+
+/** Epoch ms of the latest move: a queue's last activity or a wait's start. */
+function latestMove(tracks: readonly QueueTrack[], waits: readonly Wait[], from: number): number {
+  let t = from;
+  for (const q of tracks) if (q.lastActivity > t) t = q.lastActivity;
+  for (const x of waits) if (x.w.since > t) t = x.w.since;
+  return t;
+}
+
+/** The queue's state already lets the wait end (a transient state between two events). */
+function stateAllows(t: QueueTrack, role: WaiterRoleWire): boolean {
+  if (t.q.shutdown) return true;
+  return role === 'put' ? t.q.maxsize === 0 || t.q.size < t.q.maxsize : t.q.size > 0;
+}
+
+/** A finding; 'pending' when the group qualifies but has not been quiet long enough yet; undefined when it never will. */
+function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefined {
+  const unknown = comp.filter((g) => g.releasers.size === 0);
+  const tracks = [...new Set(comp.map((g) => g.track))];
+  const waits = comp.flatMap((g) => g.waits);
+  const quietSince = latestMove(tracks, waits, -Infinity);
+  const quiet = ctx.clock.between(quietSince, ctx.now);
+  if (unknown.length === 0) {
+    if (quiet < ctx.th.deadlockConfirmMs) return 'pending';
+  } else {
+    const roles = new Set(comp.map((g) => g.role));
+    const parties = new Set(waits.map((x) => x.party));
+    if (roles.size < 2 || tracks.length < 2 || parties.size < 2) return undefined;
+    if (tracks.some((t) => t.gaps < ctx.th.minHistoryGaps)) return undefined;
+    const history = Math.max(...tracks.map((t) => t.maxGap));
+    if (quiet < Math.max(ctx.th.deadlockPartialMs, ctx.th.idleFactor * history)) return 'pending';
+  }
+  const parts = comp.map((g) => describeGroup(g));
+  const partial = unknown.length
+    ? unknown.map((g) => `no call was seen ${g.role === 'put' ? 'getting from' : 'putting into'} \`${g.track.q.name}\``).join('; ')
+    : undefined;
+  const alone = new Set(waits.map((x) => x.party)).size === 1;
+  const tie = alone ? 'the only party seen able to release it is itself' : 'each waits on the other';
+  const message = `Deadlock: ${parts.join(', and ')}; ${tie} and nothing has moved for ${formatMs(quiet)}.`;
+  return finding(ctx, 'deadlock', waits, tracks, comp, message, quietSince, quiet, partial);
+}
+
+function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined {
+  const waits = groups.flatMap((g) => g.waits);
+  if (!waits.some((x) => x.w.role === 'put')) return undefined;
+  if (groups.some((g) => stateAllows(g.track, g.role))) return undefined;
+  const waiting = new Set(waits.map((x) => x.party));
+  for (const p of ctx.book.all.keys()) if (!waiting.has(p)) return undefined;
+  const quietSince = latestMove([], waits, ctx.lastActivity);
+  const quiet = ctx.clock.between(quietSince, ctx.now);
+  if (quiet < Math.max(ctx.th.wholeProgramQuietMs, ctx.th.idleFactor * ctx.maxGap)) return undefined;
+  const tracks = [...new Set(groups.map((g) => g.track))];
+  const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${groups.map(describeGroup).join(', ')}.`;
+  const partial = 'parties that never waited on a queue are unknown (a timer or I/O may still feed these queues)';
+  return finding(ctx, 'deadlock', waits, tracks, groups, message, quietSince, quiet, partial, 'all');
+}
+
+function describeGroup(g: Group): string {
+  const who = [...new Set(g.waits.map((x) => partyLabel(x.w.site)))].join(', ');
+  const doing = g.role === 'put' ? 'blocked putting into' : 'waiting to get from';
+  return `${who} ${doing} ${queueLabel(g.track)}`;
+}
+
+function finding(
+  ctx: SessionContext,
+  rule: 'deadlock',
+  waits: Wait[],
+  tracks: QueueTrack[],
+  groups: Group[],
+  message: string,
+  since: number,
+  quiet: number,
+  partial: string | undefined,
+  suffix?: string,
+): Finding {
+  const ids = waits.map((x) => `${x.track.q.source}#${x.w.id}`).sort();
+  const sites = groups.flatMap((g) => [...g.releasers.values()]);
+  const f: Finding = {
+    id: `deadlock:${ctx.session.id}:${suffix ?? ids.join(',')}`,
+    rule,
+    severity: 'warning',
+    session: ctx.session.id,
+    message,
+    since,
+    queues: tracks.map(findingQueue),
+    waiters: waits.map((x) => findingWaiter(x.track, x.w, ctx.clock, ctx.now)),
+    sites,
+    figures: { quietMs: quiet, waiters: waits.length, queues: tracks.length },
+  };
+  if (partial) f.partial = partial;
+  return f;
+}

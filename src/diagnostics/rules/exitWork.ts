@@ -1,0 +1,54 @@
+// Exit with work left: a realm ended (process exit, worker exit, session end) with items
+// still queued, waiters still pending, or tasks taken and never marked done (join() would
+// never resolve). Judged once, when the realm ends, from the engine's mirror of the waiters
+// (the model forgets them at that moment: nobody waits in a dead realm).
+
+import { findingQueue, formatMs, type SessionContext } from '../context';
+import type { Finding, FindingWaiter } from '../findings';
+import type { QueueTrack } from '../queueTrack';
+
+export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tracks: readonly QueueTrack[], at: number): Finding[] {
+  const out: Finding[] = [];
+  for (const t of tracks) {
+    const q = t.q;
+    if (q.collected !== undefined) continue;
+    const left: string[] = [];
+    const figures: Record<string, number> = {};
+    if (q.size > 0 && q.shutdown !== 'immediate') {
+      left.push(`${q.size} item${q.size === 1 ? ' was' : 's were'} never processed`);
+      figures.items = q.size;
+    }
+    const notDone = t.taskDoneUsed ? q.unfinished - q.size : 0;
+    if (notDone > 0) {
+      left.push(`${notDone} task${notDone === 1 ? ' was' : 's were'} taken but never marked done, so join() could not resolve`);
+      figures.notDone = notDone;
+    }
+    const waiters: FindingWaiter[] = t.waiters.map((w) => {
+      const f: FindingWaiter = { queue: t.key, queueName: q.name, id: w.id, role: w.role, since: w.since, waitedMs: ctx.clock.between(w.since, at) };
+      if (w.site) f.site = w.site;
+      return f;
+    });
+    const puts = waiters.filter((w) => w.role === 'put').length;
+    const gets = waiters.length - puts;
+    if (puts) left.push(`${puts} producer${puts === 1 ? ' was' : 's were'} still blocked`);
+    if (gets) left.push(`${gets} consumer${gets === 1 ? ' was' : 's were'} still waiting${q.size === 0 ? ' (never released: shut the queue down to end them)' : ''}`);
+    if (left.length === 0) continue;
+    figures.waiters = waiters.length;
+    const longest = waiters.length ? Math.max(...waiters.map((w) => w.waitedMs)) : 0;
+    // Consumers left waiting on an empty queue lose no work (a loop never told to stop): a hint.
+    const onlyIdleConsumers = puts === 0 && !figures.items && !figures.notDone;
+    out.push({
+      id: `exit-work-left:${t.key}`,
+      rule: 'exit-work-left',
+      severity: onlyIdleConsumers ? 'hint' : 'warning',
+      session: ctx.session.id,
+      message: `At exit, in \`${q.name}\`: ${left.join('; ')}${longest ? ` (longest wait ${formatMs(longest)})` : ''}.`,
+      since: at,
+      queues: [findingQueue(t)],
+      waiters,
+      sites: q.site ? [q.site] : [],
+      figures,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+// Stuck worker or lost callback: a pool has running work far older than its own history
+// (p99 of completed work x stuckFactor, never below stuckFloorMs; stuckNoHistoryMs until
+// stuckMinCompleted tasks have completed) while the program is otherwise quiet. Pools come as
+// PoolObservations: our queues' consumer loops (a task runs from get() to taskDone()) and,
+// later, adapters' pools (fastq, p-queue…: their `running` count and oldest task's start).
+
+import { formatMs, type PoolObservation, type SessionContext } from '../context';
+import type { Finding } from '../findings';
+import type { QueueTrack } from '../queueTrack';
+
+/** Our own queues as pools: only those whose consumers call taskDone(). */
+export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolObservation[] {
+  const out: PoolObservation[] = [];
+  for (const t of ctx.tracks) {
+    if (!t.taskDoneUsed) continue;
+    out.push({
+      key: t.key,
+      session: ctx.session.id,
+      name: t.q.name,
+      running: t.runningCount,
+      oldestRunningSince: t.oldestRunningSince,
+      completed: t.completedCount,
+      p99Ms: t.completedP99(),
+      queues: [t.key],
+    });
+  }
+  return out;
+}
+
+export function stuckRule(ctx: SessionContext): Finding[] {
+  const out: Finding[] = [];
+  const quiet = ctx.clock.between(ctx.lastActivity, ctx.now);
+  if (quiet < ctx.th.stuckIdleMs) return out;
+  for (const pool of ctx.pools) {
+    if (pool.running <= 0 || pool.oldestRunningSince === undefined) continue;
+    const age = ctx.clock.between(pool.oldestRunningSince, ctx.now);
+    const history = pool.completed >= ctx.th.stuckMinCompleted;
+    const limit = history ? Math.max(ctx.th.stuckFloorMs, ctx.th.stuckFactor * pool.p99Ms) : ctx.th.stuckNoHistoryMs;
+    if (age < limit) continue;
+    const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
+    const basis = history ? `p99 of ${pool.completed} completed: ${formatMs(pool.p99Ms)}` : `only ${pool.completed} completed so far`;
+    const n = pool.running;
+    out.push({
+      id: `stuck:${pool.key}`,
+      rule: 'stuck',
+      severity: 'warning',
+      session: ctx.session.id,
+      message: `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) while the program is otherwise idle: a stuck worker or a lost callback (taskDone() never called).`,
+      since: pool.oldestRunningSince,
+      queues: tracks.map((t) => ({ key: t.key, name: t.q.name, size: t.q.size, maxsize: t.q.maxsize })),
+      waiters: [],
+      sites: tracks.flatMap((t) => [...ctx.book.parties(t.key, 'get').values()]),
+      figures: { running: n, ageMs: age, p99Ms: pool.p99Ms, completed: pool.completed, limitMs: limit },
+      ...(tracks.some((t) => ctx.book.parties(t.key, 'get').size === 0) ? { partial: 'no consumer of this queue was seen waiting, so its call site is unknown' } : {}),
+    });
+  }
+  return out;
+}

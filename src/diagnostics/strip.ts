@@ -1,0 +1,108 @@
+// What the views show of the findings, as pure functions so the panel strip, the Queues tree
+// and the status bar agree at every moment (they are all computed from one findings list):
+// the panel's findings strip rows, per-queue badges for tree decorations, and the status
+// bar's count. The webview receives the rows as data (see FindingsStripMessage).
+
+import type { CallSite } from '../protocol/wire';
+import { formatMs } from './context';
+import type { Finding, RuleId, Severity } from './findings';
+
+/** One row of the panel's findings strip. */
+export interface StripRow {
+  id: string;
+  severity: Severity;
+  /** Codicon name (without `codicon-`). */
+  icon: string;
+  /** Short rule title: "Deadlock", "Stuck work"… */
+  title: string;
+  /** The finding's sentence. */
+  text: string;
+  /** "for 12 s" (active time), empty for exit findings. */
+  age: string;
+  /** Queue keys to highlight / select when the row is clicked. */
+  queues: string[];
+  /** Waiters to highlight: queue key + waiter id. */
+  waiters: { queue: string; id: number }[];
+  /** Sites the row links to (waiters' first, then related). */
+  sites: CallSite[];
+  /** Set when the finding rests on partial knowledge. */
+  partial?: string;
+}
+
+/** The message the host posts to the webview with the strip's rows (to be added to src/protocol/webview.ts). */
+export interface FindingsStripMessage {
+  type: 'findings';
+  session: string;
+  rows: StripRow[];
+}
+
+export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
+  deadlock: 'Deadlock',
+  stuck: 'Stuck work',
+  'exit-work-left': 'Work left at exit',
+  growth: 'Unbounded growth',
+  bottleneck: 'Bottleneck',
+  'long-block': 'Long block',
+};
+
+const ICONS: Readonly<Record<Severity, string>> = { warning: 'warning', info: 'info', hint: 'lightbulb' };
+const RANK: Readonly<Record<Severity, number>> = { warning: 0, info: 1, hint: 2 };
+
+/** Rows for the strip: warnings first, then oldest first. */
+export function findingsStripRows(findings: readonly Finding[], now: number): StripRow[] {
+  return [...findings]
+    .sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.since - b.since)
+    .map((f) => {
+      const longest = f.waiters.reduce((m, w) => Math.max(m, w.waitedMs), 0);
+      const row: StripRow = {
+        id: f.id,
+        severity: f.severity,
+        icon: ICONS[f.severity],
+        title: RULE_TITLES[f.rule],
+        text: f.message,
+        age: f.rule === 'exit-work-left' ? '' : `for ${formatMs(longest || Math.max(0, now - f.since))}`,
+        queues: f.queues.map((q) => q.key),
+        waiters: f.waiters.map((w) => ({ queue: w.queue, id: w.id })),
+        sites: [...f.waiters.flatMap((w) => (w.site ? [w.site] : [])), ...f.sites],
+      };
+      if (f.partial) row.partial = f.partial;
+      return row;
+    });
+}
+
+/** A tree decoration for one queue: the worst finding touching it. */
+export interface QueueBadge {
+  severity: Severity;
+  /** One or two characters for FileDecoration.badge. */
+  badge: string;
+  tooltip: string;
+}
+
+/** Per queue key, the badge its tree item shows (queues named by no finding are absent). */
+export function queueBadges(findings: readonly Finding[]): Map<string, QueueBadge> {
+  const out = new Map<string, QueueBadge>();
+  for (const f of findings) {
+    for (const q of f.queues) {
+      const prev = out.get(q.key);
+      if (prev && RANK[prev.severity] <= RANK[f.severity]) {
+        prev.tooltip += `\n${RULE_TITLES[f.rule]}: ${f.message}`;
+        continue;
+      }
+      const tooltip = `${RULE_TITLES[f.rule]}: ${f.message}${prev ? `\n${prev.tooltip}` : ''}`;
+      out.set(q.key, { severity: f.severity, badge: f.severity === 'warning' ? '!' : f.severity === 'info' ? 'i' : '·', tooltip });
+    }
+  }
+  return out;
+}
+
+/** The status bar's text: undefined when there is nothing at warning or info level. */
+export function findingsStatus(findings: readonly Finding[]): { text: string; tooltip: string; warning: boolean } | undefined {
+  const shown = findings.filter((f) => f.severity !== 'hint');
+  if (shown.length === 0) return undefined;
+  const warnings = shown.filter((f) => f.severity === 'warning').length;
+  return {
+    text: `$(${warnings ? 'warning' : 'info'}) ${shown.length} finding${shown.length === 1 ? '' : 's'}`,
+    tooltip: shown.map((f) => `${RULE_TITLES[f.rule]}: ${f.message}`).join('\n'),
+    warning: warnings > 0,
+  };
+}

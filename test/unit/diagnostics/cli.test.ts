@@ -1,0 +1,115 @@
+// `queuescope check`: argument parsing (pure) and the built command's exit codes, output and
+// errors on a real recording, a missing file and files that are not recordings.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { CliUsageError, helpText, parseCli } from '../../../src/diagnostics/cliArgs';
+import { THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
+import { ensureBuilt, fixture, record, runCli, tmpFile } from './programs';
+
+describe('queuescope check: arguments', () => {
+  it('maps every threshold flag onto its key, in both --flag v and --flag=v forms', () => {
+    const cmd = parseCli(['check', 'run.qscope', '--json', '--idle-factor', '6', '--growth-budget-items=5000', '--poll-ms', '50']);
+    assert.equal(cmd.command, 'check');
+    if (cmd.command !== 'check') return;
+    assert.equal(cmd.file, 'run.qscope');
+    assert.equal(cmd.json, true);
+    assert.equal(cmd.pollMs, 50);
+    assert.equal(cmd.thresholds.idleFactor, 6);
+    assert.equal(cmd.thresholds.growthBudgetItems, 5000);
+    assert.equal(cmd.thresholds.deadlockConfirmMs, THRESHOLD_TABLE.deadlockConfirmMs.default);
+  });
+
+  it('rejects unknown options, missing or out-of-range values and a missing file with a usage error', () => {
+    for (const [argv, re] of [
+      [['check', 'a.qscope', '--nope', '1'], /unknown option --nope/],
+      [['check', 'a.qscope', '--idle-factor'], /--idle-factor needs a value/],
+      [['check', 'a.qscope', '--idle-factor', '0.5'], /idleFactor \(--idle-factor\) must be a number >= 1, got 0\.5/],
+      [['check', 'a.qscope', '--stuck-floor-ms', 'abc'], /--stuck-floor-ms must be a number, got "abc"/],
+      [['check'], /which recording/],
+      [['check', 'a.qscope', 'b.qscope'], /one recording at a time/],
+      [['lint', 'a.qscope'], /unknown command "lint"/],
+    ] as const) {
+      assert.throws(() => parseCli([...argv]), (err: unknown) => err instanceof CliUsageError && re.test(err.message), argv.join(' '));
+    }
+  });
+
+  it('has one distinct flag per threshold, all listed in --help and in docs/DIAGNOSTICS.md', () => {
+    const flags = THRESHOLD_KEYS.map((k) => THRESHOLD_TABLE[k].flag);
+    assert.equal(new Set(flags).size, flags.length);
+    const docs = fs.readFileSync(`${__dirname}/../../../docs/DIAGNOSTICS.md`, 'utf8');
+    for (const k of THRESHOLD_KEYS) {
+      assert.ok(helpText().includes(THRESHOLD_TABLE[k].flag), k);
+      assert.ok(docs.includes(`\`${k}\``) && docs.includes(`\`${THRESHOLD_TABLE[k].flag}\``), `docs/DIAGNOSTICS.md lacks ${k}`);
+    }
+  });
+});
+
+describe('queuescope check: the built command', function () {
+  this.timeout(60_000);
+  let left: string;
+
+  before(async () => {
+    ensureBuilt();
+    left = await record(fixture('leftover', 'left'), tmpFile('cli-left.qscope'));
+  });
+
+  it('prints the findings with their call sites and exits 1 on a warning', async () => {
+    const r = await runCli(['check', left]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /1 warning\(s\)/);
+    assert.match(r.stdout, /warning exit-work-left: At exit, in `jobs`: 3 items were never processed\./);
+    assert.match(r.stdout, /related: <anonymous> \(.*leftover\.js:8:\d+\)/); // the line that created `jobs`
+  });
+
+  it('--json prints the same findings as JSON, with the thresholds used', async () => {
+    const r = await runCli(['check', left, '--json', '--idle-factor', '7']);
+    assert.equal(r.code, 1);
+    const json = JSON.parse(r.stdout) as { exitCode: number; thresholds: { idleFactor: number }; findings: { rule: string; raised: number }[] };
+    assert.equal(json.exitCode, 1);
+    assert.equal(json.thresholds.idleFactor, 7);
+    assert.deepEqual(json.findings.map((f) => f.rule), ['exit-work-left']);
+  });
+
+  it('exits 0 with "no findings" on a healthy run', async () => {
+    const done = await record(fixture('leftover', 'done'), tmpFile('cli-done.qscope'));
+    const r = await runCli(['check', done]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /no findings/);
+  });
+
+  it('exits 2 with a clear message for a missing file, a file that is not a recording, and bad flags', async () => {
+    const missing = await runCli(['check', tmpFile('nope.qscope')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /No such file/);
+    const junk = tmpFile('junk.qscope');
+    fs.writeFileSync(junk, 'hello, I am not a recording\n');
+    const notRec = await runCli(['check', junk]);
+    assert.equal(notRec.code, 2);
+    assert.match(notRec.stderr, /not a QueueScope recording/);
+    const empty = tmpFile('empty.qscope');
+    fs.writeFileSync(empty, '');
+    assert.match((await runCli(['check', empty])).stderr, /empty/);
+    const bad = await runCli(['check', left, '--growth-window-ms', '-3']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /growthWindowMs \(--growth-window-ms\) must be a number >= 100/);
+    assert.equal(bad.stdout, '');
+  });
+
+  it('keeps going on a recording with corrupt lines, saying what it skipped', async () => {
+    const damaged = tmpFile('damaged.qscope');
+    const lines = fs.readFileSync(left, 'utf8').split('\n');
+    lines.splice(3, 0, '{"src": broken');
+    fs.writeFileSync(damaged, lines.join('\n'));
+    const r = await runCli(['check', damaged]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /note: Skipped 1 corrupt line/);
+    assert.match(r.stdout, /3 items were never processed/);
+  });
+
+  it('--help lists every flag and exits 0', async () => {
+    const r = await runCli(['--help']);
+    assert.equal(r.code, 0);
+    for (const k of THRESHOLD_KEYS) assert.ok(r.stdout.includes(THRESHOLD_TABLE[k].flag));
+  });
+});

@@ -1,0 +1,316 @@
+// The engine on synthetic model input: each rule's positive case and the look-alike it must
+// stay quiet on, with exact times (ticks at chosen instants, no real clock).
+
+import * as assert from 'node:assert/strict';
+import type { PoolObservation } from '../../../src/diagnostics/context';
+import { ORIGIN } from '../model/fixtures';
+import { rules, siteOf, World } from './world';
+
+const A = siteOf('stageA', 10);
+const B = siteOf('stageB', 20);
+const C = siteOf('stageC', 30);
+
+/** Two bounded queues a (1) and b (2), and some history: A was seen getting from a, B from b. */
+function twoStages(w: World): void {
+  w.queue(0, 1, 'a', 1);
+  w.queue(0, 2, 'b', 1);
+  w.waited(10, 1, 'get', A);
+  w.waited(10, 2, 'get', B);
+  w.tick(0);
+  for (let t = 100; t <= 500; t += 100) {
+    w.move(t, 1, { puts: 1, gets: 1 });
+    w.move(t, 2, { puts: 1, gets: 1 });
+    w.tick(t);
+  }
+}
+
+describe('diagnostics engine: deadlock', () => {
+  it('reports a cycle proven by call sites once nothing moved for deadlockConfirmMs, and clears it when a wait ends', () => {
+    const w = new World();
+    twoStages(w);
+    w.move(1000, 1, { puts: 1 });
+    w.move(1000, 2, { puts: 1 });
+    const wa = w.wait(1000, 2, 'put', A); // A blocked putting into b (full); only B drains b
+    w.wait(1000, 1, 'put', B); // B blocked putting into a (full); only A drains a
+    assert.deepEqual(rules(w.ticks(600, 1400)), []);
+    const found = w.tick(1600);
+    assert.deepEqual(rules(found), ['deadlock']);
+    const f = found[0];
+    assert.equal(f.partial, undefined);
+    assert.equal(f.since, ORIGIN + 1000);
+    assert.deepEqual(f.waiters.map((x) => [x.queueName, x.role, x.site?.fn, x.waitedMs]).sort(), [
+      ['a', 'put', 'stageB', 600],
+      ['b', 'put', 'stageA', 600],
+    ]);
+    assert.match(f.message, /stageA .* blocked putting into `b` \(1\/1, full\)/);
+    // B takes from b at last: the cycle is broken.
+    w.waitEnd(1700, 2, wa, 700);
+    w.move(1700, 2, { gets: 1 });
+    assert.deepEqual(rules(w.tick(1800)), []);
+    const rec = w.engine.history().find((r) => r.finding.rule === 'deadlock');
+    assert.equal(rec?.cleared, ORIGIN + 1800);
+  });
+
+  it('reports a party blocked putting into a full queue that only it drains', () => {
+    const w = new World();
+    w.queue(0, 1, 'work', 1);
+    w.waited(10, 1, 'get', siteOf('loop', 3));
+    w.tick(0);
+    w.move(100, 1, { puts: 1 });
+    w.wait(100, 1, 'put', siteOf('loop', 5)); // the loop re-queues into its own full queue
+    w.tick(100);
+    const found = w.tick(700);
+    assert.deepEqual(rules(found), ['deadlock']);
+    assert.match(found[0].message, /loop .* blocked putting into `work` \(1\/1, full\); the only party seen able to release it is itself/);
+  });
+
+  it('stays quiet while any one party that can end a wait is free (queue waits are any-of waits)', () => {
+    const w = new World({ wholeProgramQuietMs: 1000 });
+    twoStages(w);
+    w.waited(20, 2, 'get', C); // C also drains b, and C is not waiting
+    w.move(1000, 1, { puts: 1 });
+    w.move(1000, 2, { puts: 1 });
+    w.wait(1000, 2, 'put', A);
+    w.wait(1000, 1, 'put', B);
+    assert.deepEqual(rules(w.ticks(600, 20_000, 500)).filter((r) => r === 'deadlock'), []);
+  });
+
+  it('reports a partial deadlock (no known releaser) only after quiet long beside the queues own history', () => {
+    const w = new World();
+    w.queue(0, 1, 'records', 2);
+    w.queue(0, 2, 'headers');
+    for (let t = 100; t <= 1000; t += 100) {
+      w.waited(t - 50, 2, 'get', siteOf('receiver', 56));
+      w.move(t, 1, { puts: 1, gets: 1 });
+      w.move(t, 2, { puts: 1, gets: 1 });
+      w.tick(t);
+    }
+    w.move(1100, 1, { puts: 2 });
+    w.wait(1100, 1, 'put', siteOf('sender', 46));
+    w.wait(1100, 2, 'get', siteOf('receiver', 56));
+    assert.deepEqual(rules(w.ticks(1100, 1800)), []); // quiet 700 ms < max(800, 3 x 100 ms)
+    const found = w.tick(1900);
+    assert.deepEqual(rules(found), ['deadlock']);
+    assert.match(found[0].partial ?? '', /no call was seen getting from `records`; no call was seen putting into `headers`/);
+  });
+
+  it('does not call idle consumers a deadlock (only gets waiting, however long)', () => {
+    const w = new World();
+    w.queue(0, 1, 'jobs');
+    w.queue(0, 2, 'events');
+    for (let t = 100; t <= 1000; t += 100) {
+      w.move(t, 1, { puts: 1, gets: 1 });
+      w.move(t, 2, { puts: 1, gets: 1 });
+      w.tick(t);
+    }
+    w.wait(1100, 1, 'get', siteOf('worker', 5));
+    w.wait(1100, 2, 'get', siteOf('listener', 9));
+    assert.deepEqual(rules(w.ticks(1100, 60_000, 1000)).filter((r) => r !== 'long-block'), []);
+  });
+
+  it('reports the whole-program case: every known party waits, a producer is blocked, nothing happened for T', () => {
+    const w = new World({ wholeProgramQuietMs: 3000 });
+    w.queue(0, 1, 'in');
+    w.queue(0, 2, 'out', 1);
+    w.waited(10, 1, 'get', siteOf('stage', 7));
+    w.move(100, 1, { puts: 1, gets: 1 });
+    w.move(100, 2, { puts: 1 });
+    w.ticks(0, 200);
+    w.wait(200, 2, 'put', siteOf('stage', 8)); // out is full; nobody was ever seen taking from it
+    assert.deepEqual(rules(w.ticks(300, 3100)), []);
+    const found = w.tick(3300);
+    assert.deepEqual(rules(found), ['deadlock']);
+    assert.match(found[0].id, /:all$/);
+    assert.match(found[0].message, /Every known queue party is waiting and nothing has happened for 3\.1 s/);
+  });
+
+  it('whole-program case: a known party that is not waiting keeps it quiet', () => {
+    const w = new World({ wholeProgramQuietMs: 3000 });
+    w.queue(0, 1, 'in');
+    w.queue(0, 2, 'out', 1);
+    w.waited(10, 1, 'get', siteOf('stage', 7));
+    w.waited(20, 1, 'put', siteOf('feeder', 3)); // the feeder is known and free
+    w.move(100, 2, { puts: 1 });
+    w.wait(200, 2, 'put', siteOf('stage', 8));
+    assert.deepEqual(rules(w.ticks(0, 20_000, 500)).filter((r) => r === 'deadlock'), []);
+  });
+
+  it('a paused program is not deadlocked, and its waits do not age while paused', () => {
+    const w = new World();
+    twoStages(w);
+    w.move(1000, 1, { puts: 1 });
+    w.move(1000, 2, { puts: 1 });
+    w.wait(1000, 2, 'put', A);
+    w.wait(1000, 1, 'put', B);
+    w.tick(1100);
+    w.pause();
+    assert.deepEqual(rules(w.ticks(1200, 60_000, 1000)), []);
+    w.resume();
+    assert.deepEqual(rules(w.tick(60_100)), []); // 200 ms of active quiet so far
+    const found = w.tick(60_500);
+    assert.deepEqual(rules(found), ['deadlock']);
+    assert.deepEqual(found.map((f) => f.waiters.map((x) => Math.round(x.waitedMs))), [[600, 600]]);
+  });
+
+  it('keeps a finding raised before a pause as it was while paused (no aging)', () => {
+    const w = new World();
+    twoStages(w);
+    w.move(1000, 1, { puts: 1 });
+    w.move(1000, 2, { puts: 1 });
+    w.wait(1000, 2, 'put', A);
+    w.wait(1000, 1, 'put', B);
+    w.tick(1000);
+    const before = w.tick(2000);
+    w.pause();
+    const during = w.tick(30_000);
+    assert.deepEqual(during, before);
+    assert.equal(during[0].waiters[0].waitedMs, 1000);
+  });
+});
+
+describe('diagnostics engine: stuck work', () => {
+  /** 30 tasks of 100 ms through `jobs` (taskDone() in use), then one more taken and maybe never done. */
+  function pool(w: World, lost: boolean): void {
+    w.queue(0, 1, 'jobs');
+    w.waited(5, 1, 'get', siteOf('worker', 12));
+    w.tick(0);
+    for (let i = 0; i < 30; i++) {
+      const t = 100 + i * 200;
+      w.move(t, 1, { puts: 1, gets: 1 });
+      w.tick(t);
+      w.move(t + 100, 1, { done: 1 });
+      w.tick(t + 100);
+    }
+    w.move(6200, 1, { puts: 1, gets: 1, done: lost ? 0 : 0 });
+    w.tick(6200);
+    if (!lost) w.move(6300, 1, { done: 1 });
+  }
+
+  it('reports running work far older than the p99 of completed work while the program is idle', () => {
+    const w = new World({ stuckFloorMs: 500, stuckMinCompleted: 10 });
+    pool(w, true);
+    assert.deepEqual(rules(w.ticks(6300, 7100)), []); // 10 x p99 (100 ms) = 1 s not reached
+    const found = w.ticks(7200, 7300);
+    assert.deepEqual(rules(found), ['stuck']);
+    assert.match(found[0].message, /1 task taken from `jobs` has been running for 1\.1 s \(p99 of 30 completed: 100 ms\)/);
+    assert.equal(found[0].sites[0].fn, 'worker');
+  });
+
+  it('stays quiet when every task is marked done', () => {
+    const w = new World({ stuckFloorMs: 500, stuckMinCompleted: 10 });
+    pool(w, false);
+    assert.deepEqual(rules(w.ticks(6300, 20_000, 500)), []);
+  });
+
+  it('takes pools from an adapter (running count and oldest task start)', () => {
+    const w = new World({ stuckNoHistoryMs: 2000 });
+    const obs: PoolObservation = { key: 'fastq:1', session: 's1', name: 'fastq pool', running: 2, oldestRunningSince: ORIGIN + 1000, completed: 0, p99Ms: 0, queues: [] };
+    w.engine.addPoolProvider({ pools: () => [obs] });
+    assert.deepEqual(rules(w.tick(2900)), []);
+    const found = w.tick(3100);
+    assert.deepEqual(rules(found), ['stuck']);
+    assert.match(found[0].message, /2 tasks taken from `fastq pool` have been running for 2\.1 s \(only 0 completed so far\)/);
+  });
+});
+
+describe('diagnostics engine: growth', () => {
+  it('reports a queue whose arrivals outpace departures over the window, with the slope and time to a budget', () => {
+    const w = new World({ growthWindowMs: 2000, growthBudgetItems: 1000 });
+    w.queue(0, 1, 'events');
+    for (let t = 100; t <= 2500; t += 100) {
+      w.move(t, 1, { puts: 2, gets: 1 }); // +10 items/s
+      w.tick(t);
+    }
+    const found = w.engine.findings();
+    assert.deepEqual(rules(found), ['growth']);
+    assert.ok(Math.abs(found[0].figures.slopePerS - 10) < 0.01, String(found[0].figures.slopePerS));
+    assert.match(found[0].message, /arrivals 20\.0\/s, departures 10\.0\/s/);
+    assert.match(found[0].message, /reaches its budget of 1000 items in about 1\.6 min/);
+  });
+
+  it('stays quiet on a consumer that keeps up with bursts (saw-tooth depth)', () => {
+    const w = new World({ growthWindowMs: 2000 });
+    w.queue(0, 1, 'events');
+    for (let t = 100; t <= 6000; t += 100) {
+      const phase = (t % 1000) / 100; // 1: a burst of 10 arrives; 2..6: the consumer takes 2 per tick
+      if (phase === 1) w.move(t, 1, { puts: 10 });
+      else if (phase >= 2 && phase <= 6) w.move(t, 1, { gets: 2 });
+      w.tick(t);
+    }
+    assert.deepEqual(rules(w.engine.findings()), []);
+  });
+});
+
+describe('diagnostics engine: exit with work left', () => {
+  it('names items left and waiters pending when the realm ends, although the model forgets the waiters', () => {
+    const w = new World();
+    w.queue(0, 1, 'jobs', 3);
+    w.move(100, 1, { puts: 3 });
+    w.wait(150, 1, 'put', siteOf('producer', 4));
+    w.tick(200);
+    w.end(1000);
+    w.tick(1000);
+    const found = w.engine.findings();
+    assert.deepEqual(rules(found), ['exit-work-left']);
+    assert.equal(found[0].message, 'At exit, in `jobs`: 3 items were never processed; 1 producer was still blocked (longest wait 850 ms).');
+    assert.equal(found[0].waiters[0].site?.fn, 'producer');
+  });
+
+  it('stays quiet on a program that finished its work', () => {
+    const w = new World();
+    w.queue(0, 1, 'jobs', 3);
+    w.move(100, 1, { puts: 3 });
+    w.move(200, 1, { gets: 3, done: 3 });
+    w.tick(300);
+    w.end(1000);
+    assert.deepEqual(rules(w.tick(1000)), []);
+  });
+
+  it('forgets a session removed from the model', () => {
+    const w = new World();
+    w.queue(0, 1, 'jobs');
+    w.move(100, 1, { puts: 1 });
+    w.end(200);
+    assert.equal(w.tick(200).length, 1);
+    w.model.removeSession('s1');
+    assert.deepEqual(w.engine.findings(), []);
+  });
+});
+
+describe('diagnostics engine: long block', () => {
+  it('hints at a long block but leaves waits that a deadlock finding already names', () => {
+    const w = new World({ longBlockPutMs: 1000 });
+    w.queue(0, 1, 'uploads', 1);
+    w.waited(5, 1, 'get', siteOf('uploader', 9));
+    w.move(100, 1, { puts: 1 });
+    w.wait(100, 1, 'put', siteOf('producer', 4));
+    assert.deepEqual(rules(w.ticks(0, 1000)), []);
+    const found = w.tick(1200);
+    assert.deepEqual(
+      found.map((f) => [f.rule, f.severity]),
+      [['long-block', 'hint']],
+    );
+    assert.match(found[0].message, /A producer has been blocked putting into `uploads` \(1\/1, full\) for 1\.1 s/);
+  });
+});
+
+describe('diagnostics engine: history', () => {
+  it('stays bounded when findings come and go for a long time, keeping the active ones', () => {
+    const w = new World({ longBlockPutMs: 0 });
+    w.queue(0, 1, 'uploads', 1);
+    w.move(1, 1, { puts: 1 });
+    for (let i = 0; i < 2100; i++) {
+      const t = 10 + i * 10;
+      const id = w.wait(t, 1, 'put', siteOf('producer', 4));
+      w.tick(t);
+      w.waitEnd(t + 5, 1, id, 5);
+      w.tick(t + 5);
+    }
+    w.wait(30_000, 1, 'put', siteOf('producer', 4));
+    w.tick(30_000);
+    const history = w.engine.history();
+    assert.ok(history.length <= 2000 && history.length >= 1000, String(history.length));
+    assert.equal(history.filter((r) => r.cleared === undefined).length, 1);
+    assert.deepEqual(rules(w.engine.findings()), ['long-block']);
+  });
+});

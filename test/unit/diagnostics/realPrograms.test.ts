@@ -1,0 +1,206 @@
+// Each finding on real program runs: the program runs under the file recorder, then the
+// built `queuescope check` reads the recording, as a CI job would. Every positive case has a
+// negative twin: a program that looks similar but is healthy, which must give no such finding.
+
+import * as assert from 'node:assert/strict';
+import { check, ensureBuilt, fixture, recordAll, sample, type JsonFinding } from './programs';
+
+/** Thresholds lowered so each program runs a few seconds (the rules are the same). */
+const FAST = ['--whole-program-quiet-ms', '1500', '--stuck-floor-ms', '500', '--stuck-min-completed', '10', '--growth-window-ms', '2000', '--bottleneck-window-ms', '1500', '--long-block-put-ms', '1000'];
+
+const PROGRAMS = {
+  deadlockSample: sample('deadlock', '--duration', '4', '--pace', '100', '--grow', '2', '--capacity', '2'),
+  cycle: fixture('cycle', 'deadlock'),
+  timerStage: fixture('cycle', 'timer'),
+  wholeStuck: fixture('whole', 'stuck'),
+  wholeTimer: fixture('whole', 'timer'),
+  lost: fixture('pool', 'lost'),
+  poolOk: fixture('pool', 'ok'),
+  left: fixture('leftover', 'left'),
+  done: fixture('leftover', 'done'),
+  grow: fixture('growth', 'grow'),
+  keepUp: fixture('growth', 'keepup'),
+  slowStage: fixture('chain', 'slow'),
+  fastStage: fixture('chain', 'fast'),
+  longBlock: fixture('longblock', 'long'),
+  shortBlock: fixture('longblock', 'short'),
+  producerConsumer: sample('producer-consumer', '--duration', '3'),
+  backPressure: sample('back-pressure', '--duration', '3'),
+};
+
+type Name = keyof typeof PROGRAMS;
+/** Healthy samples are checked at the default thresholds (the lowered windows would see a burst as a trend). */
+const DEFAULTS_ONLY = new Set<Name>(['producerConsumer', 'backPressure']);
+const runs = new Map<Name, { code: number; findings: JsonFinding[]; span: { from: number; to: number } }>();
+
+async function run(name: Name): Promise<{ code: number; findings: JsonFinding[]; span: { from: number; to: number } }> {
+  const r = runs.get(name);
+  assert.ok(r, `${name} was not recorded`);
+  return r;
+}
+
+const of = (fs: JsonFinding[], rule: string): JsonFinding[] => fs.filter((f) => f.rule === rule);
+
+describe('diagnostics on real program runs (file recorder + queuescope check)', function () {
+  this.timeout(240_000);
+
+  before(async () => {
+    ensureBuilt();
+    const files = await recordAll(PROGRAMS);
+    await Promise.all(
+      (Object.keys(PROGRAMS) as Name[]).map(async (name) => {
+        runs.set(name, await check(files[name], DEFAULTS_ONLY.has(name) ? [] : FAST));
+      }),
+    );
+  });
+
+  describe('deadlock', () => {
+    it('the deadlock sample: sender blocked on `records`, receiver waiting on `headers`, with their lines; CI fails', async () => {
+      const r = await run('deadlockSample');
+      assert.equal(r.code, 1);
+      const [f] = of(r.findings, 'deadlock');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.deepEqual(f.waiters.map((w) => [w.site?.fn, w.role, w.queueName]).sort(), [
+        ['receiver', 'get', 'headers'],
+        ['sender', 'put', 'records'],
+      ]);
+      assert.match(f.partial ?? '', /no call was seen getting from `records`/);
+      // Reported within a couple of seconds of the last party blocking, and over once the watchdog shuts the queues down.
+      const lastBlock = f.since;
+      assert.ok(f.raised - lastBlock <= 1500, `raised ${f.raised - lastBlock} ms after the last block`);
+      assert.ok(f.cleared !== undefined);
+    });
+
+    it('a cycle proven by call sites (each stage seen draining the other queue) is reported without "partial"', async () => {
+      const r = await run('cycle');
+      const [f] = of(r.findings, 'deadlock');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.equal(f.partial, undefined);
+      assert.deepEqual(f.waiters.map((w) => [w.site?.fn, w.queueName]).sort(), [
+        ['stageA', 'b'],
+        ['stageB', 'a'],
+      ]);
+      assert.ok(f.raised - f.since <= 1000, `raised ${f.raised - f.since} ms after the last block`);
+      assert.equal(r.code, 1);
+    });
+
+    it('negative: a stage waiting on a timer, with the other stage blocked on its full queue, is not deadlocked', async () => {
+      const r = await run('timerStage');
+      assert.deepEqual(r.findings, [], r.findings.map((f) => f.message).join('\n'));
+      assert.equal(r.code, 0);
+    });
+  });
+
+  describe('deadlock, whole-program case', () => {
+    it('the only party seen is blocked on a queue nobody drains, and nothing happens', async () => {
+      const r = await run('wholeStuck');
+      const [f] = of(r.findings, 'deadlock');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.match(f.message, /^Every known queue party is waiting and nothing has happened for/);
+      assert.deepEqual(f.waiters.map((w) => [w.site?.fn, w.role, w.queueName]), [['stage', 'put', 'out']]);
+      assert.match(f.partial ?? '', /a timer or I\/O may still feed these queues/);
+      assert.equal(r.code, 1);
+    });
+
+    it('negative: the same stage drained by a timer once a second', async () => {
+      const r = await run('wholeTimer');
+      assert.deepEqual(of(r.findings, 'deadlock'), [], r.findings.map((f) => f.message).join('\n'));
+      assert.equal(r.code, 0);
+    });
+  });
+
+  describe('stuck worker / lost callback', () => {
+    it('a job whose callback never comes is reported against the p99 of the others, naming the worker', async () => {
+      const r = await run('lost');
+      const [f] = of(r.findings, 'stuck');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.equal(f.figures.running, 1);
+      assert.ok(f.figures.completed >= 30, String(f.figures.completed));
+      assert.deepEqual([...new Set(f.sites.map((s) => s.fn))], ['worker']);
+      assert.equal(r.code, 1);
+    });
+
+    it('negative: the same pool with every job done, then idle', async () => {
+      const r = await run('poolOk');
+      assert.deepEqual(r.findings, []);
+    });
+  });
+
+  describe('exit with work left', () => {
+    it('"3 items in `jobs` were never processed"', async () => {
+      const r = await run('left');
+      const [f] = of(r.findings, 'exit-work-left');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.match(f.message, /in `jobs`: 3 items were never processed/);
+      assert.equal(r.code, 1);
+    });
+
+    it('negative: the consumer handles everything and join() resolves', async () => {
+      const r = await run('done');
+      assert.deepEqual(r.findings, []);
+      assert.equal(r.code, 0);
+    });
+  });
+
+  describe('unbounded growth', () => {
+    it('arrivals at twice the departures: slope, rates and the oldest item age are reported', async () => {
+      const r = await run('grow');
+      const [f] = of(r.findings, 'growth');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.ok(f.figures.slopePerS > 5, String(f.figures.slopePerS));
+      assert.ok(f.figures.arrivalsPerS > f.figures.departuresPerS);
+      assert.ok(f.figures.oldestAgeMs > 200, String(f.figures.oldestAgeMs));
+      assert.equal(r.code, 1);
+    });
+
+    it('negative: a slow consumer that keeps up with bursts is not growth', async () => {
+      const r = await run('keepUp');
+      assert.deepEqual(of(r.findings, 'growth'), []);
+      assert.deepEqual(r.findings, []);
+    });
+  });
+
+  describe('bottleneck stage', () => {
+    it('names the stage between the full input and the starved output (an info: CI does not fail on it)', async () => {
+      const r = await run('slowStage');
+      const [f] = of(r.findings, 'bottleneck');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.deepEqual(f.queues.map((q) => q.name), ['raw', 'cooked']);
+      assert.deepEqual(f.sites.map((s) => s.fn), ['stage']);
+      assert.equal(f.severity, 'info');
+      assert.equal(r.code, 0);
+    });
+
+    it('negative: the same chain with a stage that keeps up', async () => {
+      const r = await run('fastStage');
+      assert.deepEqual(r.findings, []);
+    });
+  });
+
+  describe('long block', () => {
+    it('a producer blocked 1.5 s is a hint, with its line', async () => {
+      const r = await run('longBlock');
+      const [f] = of(r.findings, 'long-block');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.equal(f.severity, 'hint');
+      assert.equal(f.waiters[0].site?.fn, 'producer');
+      assert.equal(r.code, 0);
+    });
+
+    it('negative: blocks of 0.2 s', async () => {
+      const r = await run('shortBlock');
+      assert.deepEqual(r.findings, []);
+    });
+  });
+
+  describe('healthy samples', () => {
+    for (const name of ['producerConsumer', 'backPressure'] as const) {
+      it(`${name}: no warning at the default thresholds`, async () => {
+        const r = await run(name);
+        const warnings = r.findings.filter((f) => f.severity === 'warning');
+        assert.deepEqual(warnings, [], warnings.map((f) => f.message).join('\n'));
+        assert.equal(r.code, 0);
+      });
+    }
+  });
+});

@@ -1,0 +1,97 @@
+// The views' pure functions (strip rows, tree badges, status text) and the settings table
+// mirrored in package.json.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Finding } from '../../../src/diagnostics/findings';
+import { findingProblems } from '../../../src/diagnostics/problems';
+import { findingsStatus, findingsStripRows, queueBadges } from '../../../src/diagnostics/strip';
+import { THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
+
+const site = (fn: string, line: number) => ({ file: '/app/app.js', line, column: 3, fn });
+
+function finding(over: Partial<Finding>): Finding {
+  return { id: 'x', rule: 'deadlock', severity: 'warning', session: 's', message: 'm', since: 1000, queues: [], waiters: [], sites: [], figures: {}, ...over };
+}
+
+const deadlock = finding({
+  id: 'd',
+  message: 'Deadlock: …',
+  queues: [
+    { key: 's/1:0/1', name: 'records', size: 3, maxsize: 3 },
+    { key: 's/1:0/2', name: 'headers', size: 0, maxsize: 0 },
+  ],
+  waiters: [
+    { queue: 's/1:0/1', queueName: 'records', id: 7, role: 'put', since: 1000, waitedMs: 12_000, site: site('sender', 46) },
+    { queue: 's/1:0/2', queueName: 'headers', id: 8, role: 'get', since: 1000, waitedMs: 12_500, site: site('receiver', 56) },
+  ],
+  partial: 'no call was seen getting from `records`',
+});
+const hint = finding({ id: 'h', rule: 'long-block', severity: 'hint', since: 500, queues: [{ key: 's/1:0/1', name: 'records', size: 3, maxsize: 3 }] });
+const growth = finding({ id: 'g', rule: 'growth', severity: 'warning', since: 2000, queues: [{ key: 's/1:0/3', name: 'events', size: 90, maxsize: 0 }], sites: [site('consumer', 9)] });
+const neck = finding({ id: 'b', rule: 'bottleneck', severity: 'info', since: 100, queues: [{ key: 's/1:0/3', name: 'events', size: 90, maxsize: 0 }] });
+
+describe('diagnostics views', () => {
+  it('strip rows: warnings first (oldest first), then info, then hints; each links its queues, waiters and sites', () => {
+    const rows = findingsStripRows([hint, growth, neck, deadlock], 20_000);
+    assert.deepEqual(rows.map((r) => r.id), ['d', 'g', 'b', 'h']);
+    const d = rows[0];
+    assert.equal(d.title, 'Deadlock');
+    assert.equal(d.icon, 'warning');
+    assert.equal(d.age, 'for 13 s'); // the longest wait (active time), not wall time since
+    assert.deepEqual(d.queues, ['s/1:0/1', 's/1:0/2']);
+    assert.deepEqual(d.waiters, [
+      { queue: 's/1:0/1', id: 7 },
+      { queue: 's/1:0/2', id: 8 },
+    ]);
+    assert.deepEqual(d.sites.map((s) => s.fn), ['sender', 'receiver']);
+    assert.equal(d.partial, 'no call was seen getting from `records`');
+    assert.equal(rows[1].age, 'for 18 s');
+  });
+
+  it('tree badges: the worst finding per queue, all of them in the tooltip', () => {
+    const badges = queueBadges([hint, deadlock, neck, growth]);
+    assert.deepEqual(badges.get('s/1:0/1')?.severity, 'warning');
+    assert.equal(badges.get('s/1:0/1')?.badge, '!');
+    assert.match(badges.get('s/1:0/1')?.tooltip ?? '', /^Deadlock: Deadlock: …\nLong block: m$/);
+    assert.equal(badges.get('s/1:0/3')?.severity, 'warning');
+    assert.equal(badges.has('s/1:0/9'), false);
+  });
+
+  it('status: counts warnings and infos, hides for hints only', () => {
+    assert.equal(findingsStatus([hint]), undefined);
+    assert.deepEqual(findingsStatus([neck])?.text, '$(info) 1 finding');
+    const s = findingsStatus([deadlock, neck, hint]);
+    assert.equal(s?.text, '$(warning) 2 findings');
+    assert.equal(s?.warning, true);
+  });
+
+  it('problems: one per waiting line, each relating the other parties and the related sites', () => {
+    const problems = findingProblems([deadlock, growth]);
+    assert.deepEqual(
+      problems.map((p) => [p.site.fn, p.severity, p.message, p.related.map((r) => r.message)]),
+      [
+        ['sender', 'warning', 'blocked 12 s: Deadlock: …', ['receiver (app.js:56) waiting to get from `headers` for 13 s']],
+        ['receiver', 'warning', 'waiting 13 s: Deadlock: …', ['sender (app.js:46) blocked putting into `records` for 12 s']],
+        ['consumer', 'warning', 'm', []], // no waiter: on the first related site
+      ],
+    );
+    // Sites that cannot be shown (node:internal, URLs) are skipped, and so are findings with none left.
+    assert.deepEqual(findingProblems([deadlock], (s) => s.fn !== 'sender').map((p) => [p.site.fn, p.related.length]), [['receiver', 0]]);
+    assert.deepEqual(findingProblems([growth], () => false), []);
+  });
+
+  it('package.json mirrors the threshold table as queuescope.diagnostics.* settings', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: number; minimum: number; type: string }> } };
+    };
+    const props = pkg.contributes.configuration.properties;
+    const mirrored = Object.keys(props).filter((k) => k.startsWith('queuescope.diagnostics.'));
+    assert.deepEqual(mirrored.sort(), THRESHOLD_KEYS.map((k) => `queuescope.diagnostics.${k}`).sort());
+    for (const k of THRESHOLD_KEYS) {
+      const p = props[`queuescope.diagnostics.${k}`];
+      assert.deepEqual([p.type, p.default, p.minimum], ['number', THRESHOLD_TABLE[k].default, THRESHOLD_TABLE[k].min], k);
+    }
+  });
+});
