@@ -39,14 +39,23 @@ async function launchSample(context: vscode.ExtensionContext, services: Extensio
     return false;
   }
   services.output.info(`Launching sample ${sample.id}: ${config.program} ${config.args.join(' ')}`);
-  const started = await vscode.debug.startDebugging(undefined, config);
+  // The top-level debug session of this launch is the model session the panel should show.
+  let sessionId: string | undefined;
+  const watch = vscode.debug.onDidStartDebugSession((s) => {
+    if (sessionId === undefined && s.parentSession === undefined && s.configuration.name === config.name) sessionId = s.id;
+  });
+  const started = await vscode.debug.startDebugging(undefined, config).then((ok) => ok, (err: unknown) => {
+    watch.dispose();
+    throw err;
+  });
+  watch.dispose();
   if (!started) {
     services.output.warn(`The debug session for sample ${sample.id} did not start.`);
     return false;
   }
   // The panel is another part of the extension; open it only if it is there.
   const commands = await vscode.commands.getCommands(true);
-  if (commands.includes(SHOW_PANEL_COMMAND)) await vscode.commands.executeCommand(SHOW_PANEL_COMMAND);
+  if (commands.includes(SHOW_PANEL_COMMAND)) await vscode.commands.executeCommand(SHOW_PANEL_COMMAND, sessionId);
   return true;
 }
 

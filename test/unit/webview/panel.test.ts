@@ -164,7 +164,10 @@ describe('panel webview (Chromium)', function () {
     await p.send(update({ status: 'ended', now: 31_000, queues: queues() }));
     await settle(p.page);
     assert.equal(await p.page.locator('#status').textContent(), 'Ended');
-    assert.match((await p.page.locator('#banner').textContent())!, /Session ended at \+31\.0 s\. The recorded timelines stay/);
+    assert.match((await p.page.locator('#banner').textContent())!, /Session ended at \+31\.0 s\. Its timelines stay until you clear ended sessions\./);
+    assert.doesNotMatch((await p.page.locator('#banner').textContent())!, /close the panel/);
+    await p.page.locator('#clear-ended').click();
+    assert.deepEqual(await posted('clearEnded'), [{ type: 'clearEnded' }]);
     assert.equal(await p.page.locator('#items-list').isHidden(), true);
     assert.match((await p.page.locator('#chart-caption').textContent())!, /up to the end$/);
     assert.equal((await p.page.locator('#live').textContent())!.trim(), 'To end', 'no "Live" once the session ended');
