@@ -189,7 +189,8 @@ class Panel {
     const status = !s.sessionId ? 'none' : replay ? 'replay' : s.status;
     document.body.dataset.status = status;
     document.body.dataset.mode = s.mode;
-    const label = { none: 'No session', running: 'Live', paused: 'Paused', ended: 'Ended', replay: 'Recording' }[status];
+    // 'Running', not 'Live': the toolbar's one "Live" is the button that follows the live edge.
+    const label = { none: 'No session', running: 'Running', paused: 'Paused', ended: 'Ended', replay: 'Recording' }[status];
     const ic = { none: 'circle-slash', running: 'record', paused: 'debug-pause', ended: 'debug-stop', replay: 'history' }[status];
     setChildren(this.statusBadge, [icon(ic), label]);
     this.statusBadge.className = `status s-${status}`;
@@ -209,8 +210,10 @@ class Panel {
     // A replay or an ended session has no "live": the same button follows the end of the data.
     const live = this.store.mode === 'live' && this.store.status !== 'ended';
     setChildren(this.liveButton, [icon(live ? 'pulse' : 'debug-step-over'), live ? 'Live' : 'To end']);
-    this.liveButton.setAttribute('aria-pressed', String(following));
-    this.liveButton.classList.toggle('active', following);
+    // While paused nothing is live: the button is not lit, though the view still follows the pause.
+    const lit = following && !(live && this.store.status === 'paused');
+    this.liveButton.setAttribute('aria-pressed', String(lit));
+    this.liveButton.classList.toggle('active', lit);
     this.liveButton.title = live ? (following ? 'Following live' : 'Resume following live (L)') : following ? 'Showing up to the end' : 'Show up to the end (L)';
     this.combinedToggle.setAttribute('aria-pressed', String(this.view.combined));
     this.combinedToggle.classList.toggle('active', this.view.combined);
