@@ -271,7 +271,7 @@ class Panel {
       this.chart.setQueues([], false);
     }
     this.renderFacts(q);
-    this.waiters.render(q, q ? s.waitersOf(q.key) : []);
+    this.waiters.render(q, q ? s.waitersOf(q.key) : [], s.status === 'running' && s.mode === 'live');
     this.chart.render();
   }
 

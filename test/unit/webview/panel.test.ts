@@ -105,6 +105,13 @@ describe('panel webview (Chromium)', function () {
     await p.send(update({ waiters: w.filter((x) => x.id !== 'w1') }));
     await settle(p.page);
     assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2)');
+    // It stays listed for a moment, marked as ended, so short waits do not make the list blink…
+    assert.equal(await p.page.locator('#blocked-list li.held').count(), 1);
+    assert.match((await p.page.locator('#blocked-list li.held').textContent())!, /put\(\) was blocked/);
+    assert.equal(await p.page.locator('#blocked-list li').count(), 3);
+    // …then goes.
+    await p.page.locator('#blocked-list li.held').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await p.page.locator('#blocked-list li').count(), 2);
   });
 
   it('marks a wait that began before QueueScope attached as a lower bound with an unknown site', async () => {
