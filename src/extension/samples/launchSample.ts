@@ -8,6 +8,7 @@ import { POLL_SKIP_GLOB, extensionLibraryGlob } from '../../host/sessions/arm';
 import type { ExtensionServices } from '../services';
 import { SAMPLES, findSample, type SampleEntry } from '../../host/samples/catalog';
 import { sampleLaunchConfig } from '../../host/samples/launchConfig';
+import { workspaceSampleCopy } from '../../host/samples/workspaceCopy';
 
 export const LAUNCH_SAMPLE_COMMAND = 'queuescope.launchSample';
 /** Registered by the panel; opened after a launch when it exists. */
@@ -33,7 +34,10 @@ async function launchSample(context: vscode.ExtensionContext, services: Extensio
     if (sample === undefined) return false; // the user dismissed the quick pick
   }
 
-  const config = sampleLaunchConfig(context.extensionPath, sample, POLL_SKIP_GLOB, extensionLibraryGlob(context.extensionPath));
+  // The workspace's own copy (the demo workspace) is the one the user can edit: run it when there is one.
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const copy = workspaceSampleCopy(folders, `${sample.id}.js`, fs.existsSync);
+  const config = sampleLaunchConfig(context.extensionPath, sample, POLL_SKIP_GLOB, extensionLibraryGlob(context.extensionPath), copy);
   if (!fs.existsSync(config.program)) {
     void vscode.window.showErrorMessage(`QueueScope: the sample program ${config.program} is missing; build the extension with "npm run build".`);
     return false;
