@@ -2,6 +2,7 @@
 // register their own).
 
 import * as vscode from 'vscode';
+import { endedSessionsToEvict } from '../host/sessions/endedSessions';
 import type { ExtensionServices } from './services';
 import { registerOpenSite } from './views/openSite';
 
@@ -22,5 +23,10 @@ export function registerCommands(context: vscode.ExtensionContext, services: Ext
       return services.model.clearEnded() > 0;
     }),
     vscode.commands.registerCommand(COMMANDS.showLog, () => services.output.show(true)),
+    // queuescope.maxEndedSessions: when a session ends, drop the oldest ended ones beyond it.
+    services.model.onDidChange((c) => {
+      if (c.kind !== 'session' || c.removed || services.model.session(c.session)?.state !== 'ended') return;
+      for (const id of endedSessionsToEvict(services.model.sessions, services.settings().maxEndedSessions)) services.model.removeSession(id);
+    }),
   );
 }

@@ -20,6 +20,8 @@ export function readSettings(): SettingsValues {
     'retention.recentSeconds': num('retention.recentSeconds', 5, 3600),
     'retention.recentMaxSamples': num('retention.recentMaxSamples', 100, 1_000_000),
     itemPreviewCount: num('itemPreviewCount', 0, 100),
+    'panel.revealOnFirstQueue': c.get<boolean>('panel.revealOnFirstQueue', SETTING_DEFAULTS['panel.revealOnFirstQueue']) !== false,
+    maxEndedSessions: num('maxEndedSessions', 0, 1000),
   };
 }
 

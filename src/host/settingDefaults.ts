@@ -11,6 +11,10 @@ export interface SettingsValues {
   'retention.recentSeconds': number;
   'retention.recentMaxSamples': number;
   itemPreviewCount: number;
+  /** Open (or reveal) the panel, without taking focus, at the first queue of a debug session. */
+  'panel.revealOnFirstQueue': boolean;
+  /** Ended debug sessions kept in the model (older ones are removed). */
+  maxEndedSessions: number;
 }
 
 export const SETTING_DEFAULTS: SettingsValues = {
@@ -20,6 +24,8 @@ export const SETTING_DEFAULTS: SettingsValues = {
   'retention.recentSeconds': DEFAULT_RETENTION.recentMs / 1000,
   'retention.recentMaxSamples': DEFAULT_RETENTION.recentMaxSamples,
   itemPreviewCount: DEFAULT_PREVIEW_ITEMS,
+  'panel.revealOnFirstQueue': true,
+  maxEndedSessions: 10,
 };
 
 /** Model retention from settings (the coarse tiers are fixed). */

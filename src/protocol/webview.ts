@@ -8,6 +8,7 @@
 //   host -> webview  'sessions'        the session list changed
 //   webview -> host  'selectSession'   the user picked another session
 //   webview -> host  'openSource'      the user clicked a call site
+//   webview -> host  'clearEnded'      the user clicked Clear Ended Sessions
 //
 // Times inside the panel are milliseconds since the session's start (`SessionInfo.start`,
 // epoch ms), so the webview never needs a hub's clock origin.
@@ -179,6 +180,8 @@ export interface ReadyMessage {
   type: 'ready';
   /** The session the restored view state had selected, if any. */
   session?: string;
+  /** The user picked that session (so a new session does not take over); absent = false. */
+  pinned?: boolean;
 }
 
 export interface SelectSessionMessage {
@@ -217,7 +220,12 @@ export interface SaveRecordingMessage {
   session: string;
 }
 
-export type WebviewMessage = ReadyMessage | SelectSessionMessage | OpenSourceMessage | CursorMessage | ExportPngMessage | SaveRecordingMessage;
+/** The user clicked "Clear Ended Sessions" in the panel (the same as the tree's command). */
+export interface ClearEndedMessage {
+  type: 'clearEnded';
+}
+
+export type WebviewMessage = ReadyMessage | SelectSessionMessage | OpenSourceMessage | CursorMessage | ExportPngMessage | SaveRecordingMessage | ClearEndedMessage;
 
 export type Validation = { ok: true; message: WebviewMessage } | { ok: false; error: string };
 
@@ -232,16 +240,18 @@ const str = (max: number): Field => (v) =>
 const finite = (min: number): Field => (v) => (typeof v === 'number' && Number.isFinite(v) && v >= min ? null : `must be a finite number >= ${min}`);
 /** A PNG of a chart is at most a few MB; the host checks the content. */
 const MAX_DATA_URL = 30 * 1024 * 1024;
+const bool: Field = (v) => (typeof v === 'boolean' ? null : 'must be a boolean');
 const posInt: Field = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 1e9 ? null : 'must be an integer >= 1');
 
 /** Per message type: required fields and optional fields. Unknown fields are an error. */
 const SHAPES: Record<WebviewMessage['type'], { required: Record<string, Field>; optional?: Record<string, Field> }> = {
-  ready: { required: {}, optional: { session: str(MAX_ID) } },
+  ready: { required: {}, optional: { session: str(MAX_ID), pinned: bool } },
   selectSession: { required: { session: str(MAX_ID) } },
   openSource: { required: { session: str(MAX_ID), file: str(MAX_PATH), line: posInt, column: posInt } },
   cursor: { required: { session: str(MAX_ID), start: finite(0), t: finite(0) } },
   exportPng: { required: { session: str(MAX_ID), name: str(MAX_ID), dataUrl: str(MAX_DATA_URL) } },
   saveRecording: { required: { session: str(MAX_ID) } },
+  clearEnded: { required: {} },
 };
 
 /**

@@ -9,7 +9,7 @@
 import uPlot from 'uplot';
 import type { QueueInfo } from '../protocol/webview';
 import { el, nextFrame } from './dom';
-import { formatAxisTicks, formatSessionTime } from './format';
+import { formatAxisTicks, formatSessionTime, nameList } from './format';
 import { countsOnGrid, downsample, type DepthSeries, type WaitCountSeries } from './series';
 import type { ViewState } from './viewstate';
 
@@ -143,7 +143,7 @@ export class DepthChart {
         : status === 'ended' || status === 'replay'
           ? 'up to the end'
           : 'following live';
-    const what = shape.kind === 'single' ? this.queues[0].info.name : `${this.queues.length} queues`;
+    const what = shape.kind === 'single' ? this.queues[0].info.name : nameList(this.queues.map((q) => q.info.name));
     this.caption.textContent = `${what}: ${formatSessionTime(x0).slice(1)} to ${formatSessionTime(x1).slice(1)}, ${mode}`;
     this.host.setAttribute('aria-label', `Depth timeline of ${what} from ${formatSessionTime(x0)} to ${formatSessionTime(x1)}`);
   }

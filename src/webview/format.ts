@@ -59,3 +59,11 @@ export function baseName(file: string): string {
   const i = Math.max(clean.lastIndexOf('/'), clean.lastIndexOf('\\'));
   return i >= 0 ? clean.slice(i + 1) || clean : clean;
 }
+
+/** Names for a caption: "jobs", "jobs and results", "jobs, results and urgent", "jobs, results and 3 more". */
+export function nameList(names: readonly string[], shown = 3): string {
+  if (names.length === 0) return 'no queue';
+  if (names.length === 1) return names[0];
+  if (names.length <= shown) return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  return `${names.slice(0, shown - 1).join(', ')} and ${names.length - (shown - 1)} more`;
+}

@@ -45,6 +45,7 @@ class Panel {
   private readonly combinedToggle = el('button', { class: 'tool', attrs: { id: 'combined', type: 'button', 'aria-pressed': 'false', title: 'One chart for the listed queues' } }, icon('graph-line'), 'Combined');
   private readonly extras = el('span', { class: 'toolbar-extra', attrs: { id: 'toolbar-extra' } });
   private readonly banner = el('div', { class: 'banner', attrs: { id: 'banner', role: 'status', 'aria-live': 'polite' } });
+  private readonly clearEndedButton = el('button', { class: 'tool banner-action', attrs: { id: 'clear-ended', type: 'button', title: 'Remove every ended session and its timelines' } }, icon('clear-all'), 'Clear Ended Sessions');
   private readonly detailTitle = el('h2', { class: 'detail-title', attrs: { id: 'detail-title' } });
   private readonly detailFacts = el('div', { class: 'detail-facts', attrs: { id: 'detail-facts' } });
   private pendingDetail = false;
@@ -88,8 +89,10 @@ class Panel {
       this.save();
       this.renderDetail();
     });
+    this.clearEndedButton.addEventListener('click', () => this.post({ type: 'clearEnded' }));
     this.sessionPicker.addEventListener('change', () => {
       this.view.session = this.sessionPicker.value;
+      this.view.pinned = true;
       this.view.zoom = null;
       this.save();
       this.post({ type: 'selectSession', session: this.sessionPicker.value });
@@ -127,7 +130,7 @@ class Panel {
     this.renderStatus();
     this.renderOverview('all');
     this.renderDetail();
-    this.post({ type: 'ready', ...(this.view.session ? { session: this.view.session } : {}) });
+    this.post({ type: 'ready', ...(this.view.session ? { session: this.view.session, ...(this.view.pinned ? { pinned: true } : {}) } : {}) });
   }
 
   private post(msg: WebviewMessage): void {
@@ -150,6 +153,7 @@ class Panel {
     if (ch.reset) {
       if (this.store.sessionId && this.store.sessionId !== this.view.session) {
         this.view.session = this.store.sessionId;
+        this.view.pinned = false; // the host switched: the user did not pick it
         this.view.zoom = null;
         this.save();
       }
@@ -185,7 +189,8 @@ class Panel {
     const status = !s.sessionId ? 'none' : replay ? 'replay' : s.status;
     document.body.dataset.status = status;
     document.body.dataset.mode = s.mode;
-    const label = { none: 'No session', running: 'Live', paused: 'Paused', ended: 'Ended', replay: 'Recording' }[status];
+    // 'Running', not 'Live': the toolbar's one "Live" is the button that follows the live edge.
+    const label = { none: 'No session', running: 'Running', paused: 'Paused', ended: 'Ended', replay: 'Recording' }[status];
     const ic = { none: 'circle-slash', running: 'record', paused: 'debug-pause', ended: 'debug-stop', replay: 'history' }[status];
     setChildren(this.statusBadge, [icon(ic), label]);
     this.statusBadge.className = `status s-${status}`;
@@ -194,7 +199,7 @@ class Panel {
     const lines: Node[] = [];
     const at = formatSessionTime(s.now());
     if (status === 'paused') lines.push(el('div', { class: 'banner-line paused' }, icon('debug-pause'), el('strong', { text: 'Paused. ' }), `The program is stopped in the debugger; this is its state at ${at}, with the first items of each queue.`));
-    if (status === 'ended') lines.push(el('div', { class: 'banner-line ended' }, icon('debug-stop'), el('strong', { text: 'Session ended ' }), `at ${at}. The recorded timelines stay until you close the panel.`));
+    if (status === 'ended') lines.push(el('div', { class: 'banner-line ended' }, icon('debug-stop'), el('strong', { text: 'Session ended ' }), `at ${at}. Its timelines stay until you clear ended sessions. `, this.clearEndedButton));
     if (s.dropped > 0) lines.push(el('div', { class: 'banner-line dropped' }, icon('warning'), `${formatCount(s.dropped)} detail events were dropped by the program's hub (nobody read them in time); depths and counters are complete.`));
     setChildren(this.banner, lines);
     this.banner.hidden = lines.length === 0;
@@ -205,8 +210,10 @@ class Panel {
     // A replay or an ended session has no "live": the same button follows the end of the data.
     const live = this.store.mode === 'live' && this.store.status !== 'ended';
     setChildren(this.liveButton, [icon(live ? 'pulse' : 'debug-step-over'), live ? 'Live' : 'To end']);
-    this.liveButton.setAttribute('aria-pressed', String(following));
-    this.liveButton.classList.toggle('active', following);
+    // While paused nothing is live: the button is not lit, though the view still follows the pause.
+    const lit = following && !(live && this.store.status === 'paused');
+    this.liveButton.setAttribute('aria-pressed', String(lit));
+    this.liveButton.classList.toggle('active', lit);
     this.liveButton.title = live ? (following ? 'Following live' : 'Resume following live (L)') : following ? 'Showing up to the end' : 'Show up to the end (L)';
     this.combinedToggle.setAttribute('aria-pressed', String(this.view.combined));
     this.combinedToggle.classList.toggle('active', this.view.combined);
@@ -264,7 +271,7 @@ class Panel {
       this.chart.setQueues([], false);
     }
     this.renderFacts(q);
-    this.waiters.render(q, q ? s.waitersOf(q.key) : []);
+    this.waiters.render(q, q ? s.waitersOf(q.key) : [], s.status === 'running' && s.mode === 'live');
     this.chart.render();
   }
 

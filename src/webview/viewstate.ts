@@ -6,6 +6,8 @@ export const SORT_KEYS: readonly SortKey[] = ['name', 'kind', 'depth', 'putRate'
 
 export interface ViewState {
   session?: string;
+  /** The user picked `session` in the picker; a session the host switched to is not pinned. */
+  pinned?: boolean;
   queue?: string;
   sort: { key: SortKey; dir: 'asc' | 'desc' };
   filter: string;
@@ -33,6 +35,7 @@ export function restoreViewState(raw: unknown): ViewState {
   if (typeof raw !== 'object' || raw === null) return v;
   const r = raw as Record<string, unknown>;
   if (typeof r.session === 'string') v.session = r.session;
+  if (r.pinned === true) v.pinned = true;
   if (typeof r.queue === 'string') v.queue = r.queue;
   if (typeof r.filter === 'string') v.filter = r.filter.slice(0, 200);
   if (typeof r.combined === 'boolean') v.combined = r.combined;

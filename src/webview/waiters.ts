@@ -1,10 +1,12 @@
 // Live lists of the selected queue's blocked producers and waiting consumers, and the
 // item previews of a paused snapshot. Wait times tick on the client (now - since); each
-// call site is a button asking the host to open the source.
+// call site is a button asking the host to open the source. A waiter that just left stays
+// listed for a moment, marked as ended (waiterHold.ts), so short waits do not blink.
 
 import type { CallSite, QueueInfo, WaiterInfo } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
 import { baseName, formatDuration } from './format';
+import { WaiterHold, type ShownWaiter } from './waiterHold';
 
 export interface WaiterCallbacks {
   openSource(site: CallSite): void;
@@ -18,6 +20,8 @@ interface Item {
   key: string;
   /** The wait began before QueueScope attached: its time is a lower bound. */
   atLeast: boolean;
+  /** The waiter left at this session time (held on the list): its clock stands still. */
+  endedAt?: number;
 }
 
 export function callSiteLabel(site: CallSite): string {
@@ -36,6 +40,8 @@ export class WaiterLists {
   private readonly itemsList: HTMLOListElement;
   private items: Item[] = [];
   private lastKey = '';
+  private readonly hold = new WaiterHold();
+  private last: { queue: QueueInfo | undefined; waiters: WaiterInfo[]; live: boolean } = { queue: undefined, waiters: [], live: false };
 
   constructor(private readonly cb: WaiterCallbacks) {
     this.putHead = el('h3', { attrs: { id: 'blocked-head' } });
@@ -54,13 +60,19 @@ export class WaiterLists {
     );
   }
 
-  /** Rebuild when the set of waiters changed; otherwise only the clocks move (tick()). */
-  render(queue: QueueInfo | undefined, waiters: WaiterInfo[]): void {
-    const puts = waiters.filter((w) => w.role === 'put').sort((a, b) => a.since - b.since);
-    const gets = waiters.filter((w) => w.role === 'get').sort((a, b) => a.since - b.since);
-    setText(this.putHead, `Blocked producers (${puts.length})`);
-    setText(this.getHead, `Waiting consumers (${gets.length})`);
-    const key = `${queue?.key}|${waiters.map((w) => `${w.id}@${w.since}`).join(',')}`;
+  /**
+   * Rebuild when the set of waiters changed; otherwise only the clocks move (tick()).
+   * `live`: the session runs live, so waiters that just left are held for a moment.
+   */
+  render(queue: QueueInfo | undefined, waiters: WaiterInfo[], live = false): void {
+    this.last = { queue, waiters, live };
+    const shown = this.hold.update(queue?.key, waiters, this.cb.now(), live);
+    const bySince = (a: ShownWaiter, b: ShownWaiter) => a.info.since - b.info.since;
+    const puts = shown.filter((w) => w.info.role === 'put').sort(bySince);
+    const gets = shown.filter((w) => w.info.role === 'get').sort(bySince);
+    setText(this.putHead, `Blocked producers (${waiters.filter((w) => w.role === 'put').length})`);
+    setText(this.getHead, `Waiting consumers (${waiters.filter((w) => w.role === 'get').length})`);
+    const key = `${queue?.key}|${shown.map((w) => `${w.info.id}@${w.info.since}${w.endedAt !== undefined ? '~' : ''}`).join(',')}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
       this.items = [];
@@ -71,14 +83,17 @@ export class WaiterLists {
     this.tick();
   }
 
-  private item(w: WaiterInfo): HTMLLIElement {
-    const time = el('span', { class: 'wait-time', attrs: { 'aria-label': 'waiting for' } });
+  private item(shown: ShownWaiter): HTMLLIElement {
+    const w = shown.info;
+    const ended = shown.endedAt !== undefined;
+    const time = el('span', { class: 'wait-time', attrs: { 'aria-label': ended ? 'waited for' : 'waiting for' } });
     const role = w.role === 'put' ? 'put' : 'get';
+    const doing = w.role === 'put' ? (ended ? 'put() was blocked' : 'put() blocked') : ended ? 'get() waited' : 'get() waiting';
     const li = el(
       'li',
-      { class: `waiter ${role}` },
+      { class: `waiter ${role}${ended ? ' held' : ''}`, attrs: ended ? { title: 'This call just stopped waiting' } : {} },
       icon(w.role === 'put' ? 'debug-pause' : 'watch', 'role-icon'),
-      el('span', { class: 'role', text: w.role === 'put' ? 'put() blocked' : 'get() waiting' }),
+      el('span', { class: 'role', text: doing }),
       time,
     );
     if (w.site) {
@@ -90,7 +105,7 @@ export class WaiterLists {
     } else {
       li.appendChild(el('span', { class: 'site none', text: w.adopted ? 'already waiting when QueueScope attached; call site unknown' : 'call site unknown' }));
     }
-    this.items.push({ li, time, since: w.since, key: w.id, atLeast: w.adopted === true });
+    this.items.push({ li, time, since: w.since, key: w.id, atLeast: w.adopted === true, ...(ended ? { endedAt: shown.endedAt } : {}) });
     return li;
   }
 
@@ -106,6 +121,7 @@ export class WaiterLists {
   /** Advance the wait clocks (called by a timer while the session runs). */
   tick(): void {
     const now = this.cb.now();
-    for (const it of this.items) setText(it.time, `${it.atLeast ? '≥ ' : ''}${formatDuration(now - it.since)}`);
+    if (this.hold.expired(now)) this.render(this.last.queue, this.last.waiters, this.last.live);
+    for (const it of this.items) setText(it.time, `${it.atLeast ? '≥ ' : ''}${formatDuration((it.endedAt ?? now) - it.since)}`);
   }
 }

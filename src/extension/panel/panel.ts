@@ -10,8 +10,11 @@ import type { ExtensionServices } from '../services';
 import { openSite } from '../views/openSite';
 import { PanelFeed, type FeedOptions } from '../../host/panel/feed';
 import { buildPanelHtml, makeNonce } from '../../host/panel/html';
+import { FirstQueueReveal } from '../../host/panel/autoReveal';
 
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
+/** Registered by the extension core (commands.ts). */
+const CLEAR_ENDED_COMMAND = 'queuescope.clearEndedSessions';
 
 export class QueueScopePanel implements vscode.Disposable {
   private static current: QueueScopePanel | undefined;
@@ -20,14 +23,20 @@ export class QueueScopePanel implements vscode.Disposable {
   /** Messages sent and their JSON size, for the panel's own measurements (see docs/PANEL.md). */
   readonly stats = { messages: 0, bytes: 0 };
 
-  /** Show the panel (creating it if needed), optionally on one session. */
-  static createOrShow(services: ExtensionServices, session?: string): QueueScopePanel {
+  /**
+   * Show the panel (creating it if needed), optionally on one session. `preserveFocus`
+   * leaves the focus in the editor (the panel opened by itself). A new panel opens beside
+   * the active editor, in its own group, so a pause that brings the editor forward does not
+   * hide it.
+   */
+  static createOrShow(services: ExtensionServices, session?: string, preserveFocus = false): QueueScopePanel {
     if (QueueScopePanel.current) {
-      QueueScopePanel.current.panel.reveal();
+      QueueScopePanel.current.panel.reveal(undefined, preserveFocus);
       if (session) QueueScopePanel.current.feed.show(session);
       return QueueScopePanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'QueueScope', vscode.ViewColumn.Active, webviewOptions(services.context.extensionUri));
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'QueueScope', { viewColumn: column, preserveFocus }, webviewOptions(services.context.extensionUri));
     QueueScopePanel.current = new QueueScopePanel(panel, services);
     if (session) QueueScopePanel.current.feed.show(session);
     return QueueScopePanel.current;
@@ -105,7 +114,7 @@ export class QueueScopePanel implements vscode.Disposable {
     const msg = v.message;
     switch (msg.type) {
       case 'ready':
-        this.feed.ready(msg.session);
+        this.feed.ready(msg.session, msg.pinned === true);
         break;
       case 'selectSession':
         if (!this.feed.select(msg.session)) this.services.output.warn(`panel: unknown session ${JSON.stringify(msg.session)} ignored`);
@@ -123,6 +132,9 @@ export class QueueScopePanel implements vscode.Disposable {
         break;
       case 'saveRecording':
         void QueueScopePanel.recordingTools?.saveRecording(msg.session);
+        break;
+      case 'clearEnded':
+        void vscode.commands.executeCommand(CLEAR_ENDED_COMMAND);
         break;
     }
   }
@@ -170,5 +182,13 @@ export function registerPanel(context: vscode.ExtensionContext, services: Extens
       },
     }),
     { dispose: () => QueueScopePanel.instance?.dispose() },
+  );
+  // F5 on the user's own program: the panel opens at the session's first queue, without
+  // taking focus (setting queuescope.panel.revealOnFirstQueue). The feed selects the session.
+  const reveal = new FirstQueueReveal(services.model);
+  context.subscriptions.push(
+    services.model.onDidChange((c) => {
+      if (reveal.onChange(c, services.settings()['panel.revealOnFirstQueue'])) QueueScopePanel.createOrShow(services, undefined, true);
+    }),
   );
 }

@@ -14,6 +14,8 @@ import type { SessionRecorder } from '../../recording/sessionRecorder';
 import type { ExtensionServices } from '../services';
 import { mb } from './load';
 import { withCancellableProgress } from './progress';
+import type { ModelSession } from '../../model/entities';
+import { sessionRow, type SessionRow } from '../../host/views/sessionRows';
 
 export const RECORDING_COMMANDS = {
   save: 'queuescope.saveRecording',
@@ -97,15 +99,14 @@ async function pickSession(ctx: RecordingCommandContext, placeHolder: string): P
   }
   const active = ctx.activeReplay();
   if (sessions.length === 1) return { session: sessions[0].id, name: sessions[0].name };
-  const items = sessions.map((s) => ({
-    label: s.name,
-    description: s.origin === 'recording' ? 'recording' : s.state,
-    detail: `${ctx.services.model.queuesOf(s.id).length} queues, started ${new Date(s.started).toLocaleTimeString()}`,
-    picked: active?.session === s.id,
-    session: s.id,
-  }));
+  const items = sessions.map((s) => ({ ...rowOf(ctx, s), picked: active?.session === s.id, session: s.id }));
   const pick = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
   return pick && { session: pick.session, name: pick.label };
+}
+
+/** A session's quick-pick row: name, kind, queue count, start time and duration. */
+function rowOf(ctx: RecordingCommandContext, s: ModelSession): SessionRow {
+  return sessionRow({ name: s.name, origin: s.origin, state: s.state, started: s.started, ended: s.ended, queueCount: ctx.services.model.queuesOf(s.id).length }, Date.now());
 }
 
 function defaultUri(name: string, extension: string): vscode.Uri {
@@ -155,7 +156,7 @@ async function pickExportSource(ctx: RecordingCommandContext, arg: unknown): Pro
   if (active) return { kind: 'file', file: active.file };
   const sessions = ctx.services.model.sessions.filter((s) => ctx.recorder.canSave(s.id)).reverse();
   const chooseFile = { label: '$(folder-opened) Choose a .qscope file…', session: '' };
-  const items = [...sessions.map((s) => ({ label: s.name, description: s.origin === 'recording' ? 'recording' : s.state, session: s.id })), chooseFile];
+  const items = [...sessions.map((s) => ({ ...rowOf(ctx, s), session: s.id })), chooseFile];
   const pick = items.length === 1 ? chooseFile : await vscode.window.showQuickPick(items, { placeHolder: 'Which recording to export?' });
   if (!pick) return undefined;
   if (pick === chooseFile) {

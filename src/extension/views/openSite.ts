@@ -4,7 +4,9 @@
 import * as vscode from 'vscode';
 import type { CallSite } from '../../protocol/wire';
 import type { ExtensionServices } from '../services';
+import * as fs from 'node:fs';
 import { isUnder, siteToPath } from '../../host/views/sites';
+import { preferWorkspaceSample } from '../../host/samples/workspaceCopy';
 
 export const OPEN_SITE_COMMAND = 'queuescope.openSite';
 
@@ -24,7 +26,10 @@ function trustedRoots(services: ExtensionServices, session?: string): string[] {
 
 export async function openSite(services: ExtensionServices, site: CallSite | undefined, session?: string): Promise<boolean> {
   if (!site || typeof site.file !== 'string') return false;
-  const file = siteToPath(site.file);
+  const reported = siteToPath(site.file);
+  // A sample run from the extension's built copy: open the workspace's own copy when there is one.
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const file = reported && preferWorkspaceSample(reported, services.context.extensionPath, folders, fs.existsSync);
   if (!file) {
     void vscode.window.showInformationMessage(`QueueScope: ${site.file} is not a file that can be opened.`);
     return false;

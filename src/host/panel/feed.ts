@@ -56,6 +56,10 @@ export class PanelFeed {
   private lastSessions = '';
   /** Ids of the waiters as last sent, to leave an unchanged list out. */
   private lastWaiters = '';
+  /** A session show() asked for before the model had it. */
+  private awaited: string | null = null;
+  /** follow() changed the selection; the next flush sends its init. */
+  private switchPending = false;
 
   constructor(private readonly model: QueueModel, private readonly post: (msg: FeedMessage) => void, o: FeedOptions = {}) {
     this.mode = o.mode ?? 'live';
@@ -66,12 +70,16 @@ export class PanelFeed {
     this.subscription = model.onDidChange((c) => this.onChange(c));
   }
 
-  /** The webview said 'ready' (first load or after a reload): send everything. */
-  ready(requested?: string): void {
+  /**
+   * The webview said 'ready' (first load or after a reload): send everything. `requested`
+   * is the session its restored view state showed; `pinned` says the user had picked it (a
+   * session the feed switched to by itself is not pinned, so a new session still takes over).
+   */
+  ready(requested?: string, pinned = false): void {
     this.started = true;
     if (requested && this.model.session(requested)) {
       this.selected = requested;
-      this.pinned = true;
+      this.pinned = pinned;
     }
     this.sendInit();
   }
@@ -85,10 +93,18 @@ export class PanelFeed {
     return true;
   }
 
-  /** Show this session (e.g. the panel was opened for it). */
+  /**
+   * Show this session (the panel was opened for it, e.g. a launched sample). A session the
+   * model does not have yet (its debug session just started) is shown when it appears.
+   */
   show(session: string): void {
-    if (!this.model.session(session)) return;
+    if (!this.model.session(session)) {
+      this.awaited = session;
+      return;
+    }
+    this.awaited = null;
     this.selected = session;
+    this.pinned = false;
     if (this.started) this.sendInit();
   }
 
@@ -120,6 +136,10 @@ export class PanelFeed {
     if (c.kind === 'session' || c.kind === 'source') {
       this.sessionsDirty = true;
       if (c.session === this.selected) this.statusDirty = true;
+      if (c.kind === 'session' && !c.removed && c.session === this.awaited && this.model.session(c.session)) {
+        this.awaited = null;
+        this.follow(c.session);
+      }
       if (c.kind === 'session' && c.removed) {
         this.starts.forget(c.session);
         this.steps.forgetSession(c.session);
@@ -134,15 +154,31 @@ export class PanelFeed {
       this.sessionsDirty = true; // queue and waiter counts in the picker
     } else {
       this.sessionsDirty = true;
+      // A session's first queues: the user started it to see them, so it takes over the
+      // panel unless the user picked another session.
+      if (!this.pinned && c.added.length > 0 && this.queueCount(c.session) === c.added.length) this.follow(c.session);
     }
     if (this.started) this.throttle.request();
+  }
+
+  private queueCount(session: string): number {
+    let n = 0;
+    for (const src of this.model.session(session)?.sources.values() ?? []) n += src.queues.size;
+    return n;
+  }
+
+  /** Make `session` the selection at the next flush (not pinned). */
+  private follow(session: string): void {
+    this.selected = session;
+    this.pinned = false;
+    this.switchPending = true;
   }
 
   /** Send what changed since the last message (normally called by the throttle timer). */
   flush(): void {
     if (!this.started) return;
     const want = pickSession(this.model.sessions, this.selected, this.pinned);
-    if (want !== this.selected) {
+    if (want !== this.selected || this.switchPending) {
       this.selected = want;
       this.sendInit();
       return;
@@ -228,6 +264,7 @@ export class PanelFeed {
   }
 
   private sendInit(): void {
+    this.switchPending = false;
     this.throttle.cancel();
     this.selected = pickSession(this.model.sessions, this.selected, this.pinned);
     this.cursors = new Map();

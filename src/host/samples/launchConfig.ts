@@ -3,6 +3,7 @@
 
 import * as path from 'node:path';
 import type { SampleEntry } from './catalog';
+import type { SampleCopy } from './workspaceCopy';
 
 /** The fields of a `node` launch configuration the sample launcher sets. */
 export interface SampleLaunchConfig {
@@ -28,9 +29,11 @@ export function sampleProgramPath(extensionPath: string, sample: SampleEntry): s
  * sample is instrumented even when the `queuescope.autoArm` setting is off, and it skips
  * the poll expression's file and the extension's own library when the user pauses (see
  * docs/CONTRACTS.md, "The pause race"); the debug configuration provider may add more.
+ * With `copy` (the workspace's own copy, see workspaceCopy.ts) it runs that one and skips
+ * the library it loads as well.
  */
-export function sampleLaunchConfig(extensionPath: string, sample: SampleEntry, pollSkipGlob: string, librarySkipGlob: string): SampleLaunchConfig {
-  const program = sampleProgramPath(extensionPath, sample);
+export function sampleLaunchConfig(extensionPath: string, sample: SampleEntry, pollSkipGlob: string, librarySkipGlob: string, copy?: SampleCopy): SampleLaunchConfig {
+  const program = copy?.program ?? sampleProgramPath(extensionPath, sample);
   return {
     type: 'node',
     request: 'launch',
@@ -40,6 +43,6 @@ export function sampleLaunchConfig(extensionPath: string, sample: SampleEntry, p
     cwd: path.dirname(program),
     env: { QUEUESCOPE_TRACE: '1' },
     console: 'internalConsole',
-    skipFiles: ['<node_internals>/**', pollSkipGlob, librarySkipGlob],
+    skipFiles: ['<node_internals>/**', pollSkipGlob, librarySkipGlob, ...(copy ? [`${copy.libDir.split(path.sep).join('/')}/**`] : [])],
   };
 }

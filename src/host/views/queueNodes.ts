@@ -40,7 +40,8 @@ export const ICONS = {
   sessionEnded: { id: 'debug-stop', color: 'disabledForeground' },
   source: { id: 'server-process' },
   queue: { id: 'inbox' },
-  queueFull: { id: 'error', color: 'charts.red' },
+  // Full is a state, not a failure: the queue's own icon in the warning colour, never the error icon.
+  queueFull: { id: 'inbox', color: 'list.warningForeground' },
   queueWaiting: { id: 'watch', color: 'charts.yellow' },
   queueShutdown: { id: 'circle-slash', color: 'disabledForeground' },
   blockedProducer: { id: 'arrow-circle-up', color: 'charts.red' },

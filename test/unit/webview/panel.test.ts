@@ -105,6 +105,13 @@ describe('panel webview (Chromium)', function () {
     await p.send(update({ waiters: w.filter((x) => x.id !== 'w1') }));
     await settle(p.page);
     assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2)');
+    // It stays listed for a moment, marked as ended, so short waits do not make the list blink…
+    assert.equal(await p.page.locator('#blocked-list li.held').count(), 1);
+    assert.match((await p.page.locator('#blocked-list li.held').textContent())!, /put\(\) was blocked/);
+    assert.equal(await p.page.locator('#blocked-list li').count(), 3);
+    // …then goes.
+    await p.page.locator('#blocked-list li.held').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await p.page.locator('#blocked-list li').count(), 2);
   });
 
   it('marks a wait that began before QueueScope attached as a lower bound with an unknown site', async () => {
@@ -164,7 +171,10 @@ describe('panel webview (Chromium)', function () {
     await p.send(update({ status: 'ended', now: 31_000, queues: queues() }));
     await settle(p.page);
     assert.equal(await p.page.locator('#status').textContent(), 'Ended');
-    assert.match((await p.page.locator('#banner').textContent())!, /Session ended at \+31\.0 s\. The recorded timelines stay/);
+    assert.match((await p.page.locator('#banner').textContent())!, /Session ended at \+31\.0 s\. Its timelines stay until you clear ended sessions\./);
+    assert.doesNotMatch((await p.page.locator('#banner').textContent())!, /close the panel/);
+    await p.page.locator('#clear-ended').click();
+    assert.deepEqual(await posted('clearEnded'), [{ type: 'clearEnded' }]);
     assert.equal(await p.page.locator('#items-list').isHidden(), true);
     assert.match((await p.page.locator('#chart-caption').textContent())!, /up to the end$/);
     assert.equal((await p.page.locator('#live').textContent())!.trim(), 'To end', 'no "Live" once the session ended');

@@ -22,6 +22,8 @@ describe('validateWebviewMessage', () => {
     ok({ type: 'selectSession', session: 'abc/def' });
     ok({ type: 'openSource', session: 's', file: 'file:///a/b.js', line: 1, column: 1 });
     ok({ type: 'openSource', session: 's', file: '/a/b.js', line: 120, column: 33 });
+    assert.deepEqual(ok({ type: 'ready', session: 's1', pinned: true }), { type: 'ready', session: 's1', pinned: true });
+    ok({ type: 'clearEnded' });
   });
 
   it('rejects anything else with a reason', () => {
@@ -34,6 +36,8 @@ describe('validateWebviewMessage', () => {
     bad({ type: '__proto__' }, /unknown message type/);
     bad({ type: 'ready', session: 5 }, /ready\.session must be a string/);
     bad({ type: 'ready', extra: 1 }, /unexpected field "extra"/);
+    bad({ type: 'ready', session: 's', pinned: 'yes' }, /ready\.pinned must be a boolean/);
+    bad({ type: 'clearEnded', session: 's' }, /unexpected field "session"/);
     bad({ type: 'selectSession' }, /missing session/);
     bad({ type: 'selectSession', session: '' }, /must not be empty/);
     bad({ type: 'selectSession', session: 'x'.repeat(201) }, /longer than 200/);

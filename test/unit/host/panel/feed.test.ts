@@ -188,6 +188,55 @@ describe('PanelFeed', () => {
     assert.equal(h.feed.isKnownCallSite('s1', '/app/src/app.js'), false);
   });
 
+  it('a new session takes over the panel at its first queue, even while the shown one runs', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0 }]);
+    h.feed.ready();
+    h.model.openSession('s2', 'F5 run');
+    const src2 = h.model.addSource('s2', info(43));
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's1', 'no queue yet: the panel stays');
+    h.model.applyEvents('s2', src2, [{ type: 'queue', t: 0, q: 1, name: 'frontier', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's2');
+    assert.equal((h.sent.filter((m): m is InitMessage => m.type === 'init').at(-1)!.session)?.id, 's2');
+    // A later queue of the old session does not pull the panel back.
+    h.events([{ type: 'queue', t: 5, q: 2, name: 'more', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's2');
+  });
+
+  it('a session the user picked stays, also after the page reloads', () => {
+    const h = setup();
+    h.model.openSession('s2', 'other');
+    h.feed.ready('s1', true); // the restored view state: the user had picked s1
+    const src3 = (h.model.openSession('s3', 'F5 run'), h.model.addSource('s3', info(44)));
+    h.model.applyEvents('s3', src3, [{ type: 'queue', t: 0, q: 1, name: 'q', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's1');
+  });
+
+  it('a reloaded page that only showed what the feed chose does not pin it', () => {
+    const h = setup();
+    h.model.endSession('s1');
+    h.feed.ready('s1'); // restored, not picked by the user
+    const src2 = (h.model.openSession('s2', 'F5 run'), h.model.addSource('s2', info(43)));
+    h.model.applyEvents('s2', src2, [{ type: 'queue', t: 0, q: 1, name: 'q', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's2');
+  });
+
+  it('show() of a session that has not reached the model yet selects it when it does', () => {
+    const h = setup();
+    h.feed.ready();
+    h.feed.show('sample');
+    assert.equal(h.feed.selectedSession, 's1');
+    h.model.openSession('sample', 'Sample: back-pressure');
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 'sample');
+    assert.equal((h.sent.filter((m): m is InitMessage => m.type === 'init').at(-1)!.session)?.id, 'sample');
+  });
+
   it('follows the newest live session unless the user picked one', () => {
     const h = setup();
     h.feed.ready();

@@ -26,6 +26,8 @@ describe('Queues tree nodes', () => {
     const { src } = model();
     const [full, starved, idle] = [...src.queues.values()].map(queueNode);
     assert.equal(full.icon, ICONS.queueFull);
+    assert.notEqual(ICONS.queueFull.id, 'error', 'full is a state, not a failure');
+    assert.ok(!/red|error/i.test(ICONS.queueFull.color), `not an error colour: ${ICONS.queueFull.color}`);
     assert.equal(full.description, '2/2 · 1 blocked');
     assert.equal(starved.icon, ICONS.queueWaiting);
     assert.equal(starved.description, '0/∞ · 2 waiting');
