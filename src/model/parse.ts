@@ -197,6 +197,7 @@ export function readDrainBatch(x: unknown): ParseResult<ParsedDrain> {
       t: x.t,
       events,
       more: x.more === true,
+      ...(x.busy === true ? { busy: true as const } : {}),
       dropped: isNum(x.dropped) ? x.dropped : 0,
       skipped,
       unknownTypes,

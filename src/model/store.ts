@@ -416,6 +416,7 @@ export class QueueModel implements Disposable {
       this.log.warn(`drain for unknown source ${session}/${source} skipped`);
       return { applied: false, gap: 0 };
     }
+    if (batch.busy === true) return { applied: false, gap: 0 }; // took nothing: ask again later
     if (batch.seq < src.nextSeq) {
       this.log.warn(`${describe(src)}: drain batch seq ${batch.seq} is older than expected ${src.nextSeq}; skipped`);
       return { applied: false, gap: 0 };

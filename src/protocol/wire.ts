@@ -198,6 +198,12 @@ export interface DrainBatch {
   events: WireEvent[];
   /** True when maxBytes cut the batch; the rest comes with the next drain. */
   more: boolean;
+  /**
+   * The hub was in the middle of something (another drain, its exit tail) when this drain ran
+   * inside it: nothing was taken and no seq consumed (`seq` repeats the last one handed out).
+   * Readers ignore the batch and ask again later.
+   */
+  busy?: true;
   /** Total detail events dropped in this realm so far. */
   dropped: number;
 }

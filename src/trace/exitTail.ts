@@ -26,9 +26,10 @@ import { exitHooks, type EndReason, type ExitWriter } from './exitHooks';
 export interface TailSource {
   /** AttachInfo JSON: written first when no reader ever attached (see setExitTail). */
   attach(): string;
-  drain(maxBytes?: number): string;
-  /** The last drain() answer returned to a reader ('' before the first). */
-  readonly lastBatch: string;
+  /** From now on readers' drains answer busy; returns the last answer one got ('' if none). */
+  beginExit(): string;
+  /** drain() for the tail, after beginExit(). */
+  exitDrain(maxBytes?: number): string;
 }
 
 type Fs = Pick<typeof import('node:fs'), 'writeFileSync'>;
@@ -55,11 +56,14 @@ export class ExitTail implements ExitWriter {
   end(reason: EndReason): void {
     if (this.written) return;
     this.written = true;
+    // beginExit() shuts readers' drains out (they answer busy from now on) and hands back the
+    // last answer one of them got, in one call: nothing can slip in between.
+    const last = this.hub.beginExit();
     const lines: string[] = [];
     if (this.unattached) lines.push(`{"type":"tailAttach","info":${this.hub.attach()}}`);
-    else if (this.hub.lastBatch !== '') lines.push(this.hub.lastBatch);
+    else if (last !== '') lines.push(last);
     for (let i = 0; i < MAX_TAIL_DRAINS; i++) {
-      const batch = this.hub.drain(TAIL_BYTES);
+      const batch = this.hub.exitDrain(TAIL_BYTES);
       lines.push(batch);
       if (!batch.includes('"more":true')) break;
     }

@@ -59,10 +59,12 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
 
+  /** The exit tail is being written: readers' drains answer busy. */
+  private exiting = false;
   /** Hub time of arm(): the start of this hub's data. */
   private armedAt = 0;
   /** The last drain() answer, which an exit tail repeats in case it never reached the reader. */
-  lastBatch = '';
+  private lastBatch = '';
 
   /** Token bucket of call-site captures (config.siteRate per second, burst SITE_BURST). */
   private siteTokens = SITE_BURST;
@@ -138,8 +140,29 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   }
 
   drain(maxBytes?: number): string {
+    // A debugger's evaluate can run inside any of our statements (V8 dispatches inspector
+    // messages at interrupts), e.g. in the middle of another drain or of the exit tail. Such a
+    // drain takes nothing and consumes no seq: it says `busy` and the reader asks again.
+    if (this.busy || this.exiting) return this.busyBatch();
+    return this.drainNow(maxBytes);
+  }
+
+  /**
+   * The exit tail begins (src/trace/exitTail.ts): from now on readers' drains answer busy, so
+   * none takes a seq or an event between the tail's. Returns the last answer a reader got.
+   */
+  beginExit(): string {
+    this.exiting = true;
+    return this.lastBatch;
+  }
+
+  /** The exit tail's drain (readers' drain() answers busy once beginExit() ran). */
+  exitDrain(maxBytes?: number): string {
+    return this.busy ? this.busyBatch() : this.drainNow(maxBytes);
+  }
+
+  private drainNow(maxBytes?: number): string {
     const seq = ++this.seq;
-    if (this.busy) return this.emptyBatch(seq, true);
     this.busy = true;
     try {
       this.lastBatch = this.drainBatch(seq, this.clampBytes(maxBytes));
@@ -462,6 +485,11 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private clampBytes(maxBytes: unknown): number {
     const n = typeof maxBytes === 'number' && Number.isFinite(maxBytes) ? Math.floor(maxBytes) : this.config.drainBytes;
     return Math.max(1024, Math.min(this.config.maxDrainBytes, n));
+  }
+
+  /** An answer that takes nothing: the last seq handed out again, marked busy. */
+  private busyBatch(): string {
+    return `{"v":${PROTOCOL_VERSION},"seq":${this.seq},"t":${now()},"events":[],"more":true,"busy":true,"dropped":${this.droppedTotal}}`;
   }
 
   private emptyBatch(seq: number, more: boolean): string {

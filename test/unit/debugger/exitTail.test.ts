@@ -26,7 +26,7 @@ function tailFile(file: string): ExitTailFile {
 }
 
 /** One run: returns [program's totals, model's final state] per queue. */
-async function oneRun(dir: string, run: number, mode: string): Promise<{ want: unknown; got: unknown; tailUsed: boolean }> {
+async function oneRun(dir: string, run: number, mode: string): Promise<{ want: unknown; got: unknown; tailUsed: boolean; log: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE: '1', QUEUESCOPE_LIB: LIB, EXIT_MODE: mode };
   delete env.QUEUESCOPE_TRACE_FILE;
   delete env.NODE_OPTIONS;
@@ -40,10 +40,13 @@ async function oneRun(dir: string, run: number, mode: string): Promise<{ want: u
     const model = new QueueModel();
     const file = path.join(dir, `tail-${run}.ndjson`);
     const warnings: string[] = [];
-    const poller = new SessionPoller({ evaluate: (e) => client.evaluateString(e) }, model, 'root', 'child', { info: () => undefined, warn: (m) => warnings.push(m) }, {
+    const infos: string[] = [];
+    const file0 = tailFile(file);
+    const logged: ExitTailFile = { path: file, read: () => { const t = file0.read(); infos.push(`tail: ${t === undefined ? 'none' : t.split('\n').map((l) => `${l.length}:${l.slice(0, 30)}…${l.slice(-40)}`).join(' | ')}; model expects seq ${model.source('root', poller.sourceKey ?? '')?.nextSeq}`); return t; }, remove: file0.remove };
+    const poller = new SessionPoller({ evaluate: (e) => client.evaluateString(e) }, model, 'root', 'child', { info: (m) => infos.push(m), warn: (m) => warnings.push(m) }, {
       intervalMs: () => 100,
       noHubBackoffMs: 5,
-      exitTail: tailFile(file),
+      exitTail: logged,
     });
     poller.start();
     // Node keeps the process until the debugger lets go once its context is gone.
@@ -58,7 +61,7 @@ async function oneRun(dir: string, run: number, mode: string): Promise<{ want: u
     const got: Record<string, { puts: number; gets: number; size: number }> = {};
     for (const q of model.queuesOf('root')) got[q.name] = { puts: q.counters.puts, gets: q.counters.gets, size: q.size };
     const want = Object.fromEntries(Object.entries(totals.totals).map(([k, v]) => [k, { puts: v.puts, gets: v.gets, size: v.size }]));
-    return { want, got, tailUsed };
+    return { want, got, tailUsed, log: [...infos, ...warnings].join('\n') };
   } finally {
     client.close();
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -76,9 +79,9 @@ describe('exit tail under a real debugger (CDP) through the SessionPoller', func
 
   it(`${RUNS} runs of a short pipeline: every run ends with the program's own totals`, async () => {
     for (let run = 0; run < RUNS; run++) {
-      const { want, got, tailUsed } = await oneRun(dir, run, run % 2 === 0 ? 'natural' : 'process-exit');
+      const { want, got, tailUsed, log } = await oneRun(dir, run, run % 2 === 0 ? 'natural' : 'process-exit');
       assert.ok(tailUsed, `run ${run}: the program wrote its exit tail`);
-      assert.deepEqual(got, want, `run ${run}`);
+      assert.deepEqual(got, want, `run ${run}; the poller said:\n${log}`);
     }
   });
 });
