@@ -5,6 +5,7 @@
 // so every message built from an error can be scrubbed (redact.ts).
 
 import type { RedisOptions } from 'ioredis';
+import { isIP } from 'node:net';
 
 export interface RedisTarget {
   /** Safe to show and log: scheme, host, port or socket path, db. No user, no password. */
@@ -52,7 +53,8 @@ export function parseRedisTarget(url: string, opts: { password?: string; insecur
         db,
         ...(username ? { username } : {}),
         ...(password !== undefined ? { password } : {}),
-        ...(tls ? { tls: { servername: host, rejectUnauthorized: !opts.insecureSkipVerify } } : {}),
+        // SNI carries host names only (RFC 6066); an IP address is still checked against the certificate.
+        ...(tls ? { tls: { ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: !opts.insecureSkipVerify } } : {}),
       };
       const display = `${tls ? 'rediss' : 'redis'}://${u.host || host}${db ? `/${db}` : ''}`;
       return { display, options, secrets: secretsOf(username, password) };

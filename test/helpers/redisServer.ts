@@ -46,7 +46,7 @@ export class RedisServer {
     readonly port: number,
     readonly socket: string | undefined,
     readonly options: RedisServerOptions,
-    private readonly ownsDir: boolean,
+    private ownsDir: boolean,
   ) {}
 
   /** redis://127.0.0.1:<port> or unix://<socket> (no credentials). */
@@ -107,7 +107,9 @@ export class RedisServer {
   /** Start a new server on the same port/socket and directory (it loads dump.rdb if a SAVE wrote one). */
   async restart(): Promise<RedisServer> {
     await this.kill();
-    return RedisServer.start({ ...this.options, port: this.port || undefined, dir: this.dir });
+    const next = await RedisServer.start({ ...this.options, port: this.port || undefined, dir: this.dir });
+    next.ownsDir = this.ownsDir; // the new server cleans up the directory this one created
+    return next;
   }
 
   /** Stop and remove the temp dir (when this server created it). */
