@@ -140,11 +140,12 @@ export class RedisWatch {
     client.on('ready', () => this.onReady());
     try {
       await client.connect();
+      await this.refuseCluster(client);
       await this.discover();
       this.opts.sink.source(this.sourceInfo());
       await this.tick();
     } catch (err) {
-      const message = describeRedisError(this.lastError ?? err, target);
+      const message = err instanceof RedisWatchError ? err.message : describeRedisError(this.lastError ?? err, target);
       this.stateValue = 'failed';
       client.disconnect();
       throw new RedisWatchError(message);
@@ -152,6 +153,20 @@ export class RedisWatch {
     this.stateValue = 'live';
     this.log.info(`watching ${this.lastIds.size} BullMQ queue(s) under '${this.prefix}' on ${target.display}`);
     this.schedule();
+  }
+
+  /**
+   * A cluster node answers only for its own slots: SCAN would see one node's queues and
+   * reads of the others would get MOVED. Not supported yet (docs/REDIS.md): say so once.
+   */
+  private async refuseCluster(client: Redis): Promise<void> {
+    const info = String(await client.info('cluster'));
+    this.stats.commands++;
+    if (/cluster_enabled:1/.test(info)) {
+      throw new RedisWatchError(
+        `cannot read ${this.opts.target.display}: it is a Redis Cluster node, and watching a cluster is not supported yet (watch a standalone server or a replica; see docs/REDIS.md)`,
+      );
+    }
   }
 
   /** Stop reading, close the connection and end the session. Idempotent. */
