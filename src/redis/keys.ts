@@ -34,38 +34,70 @@ export function queueOfKey(prefix: string, key: string): string | undefined {
 export interface ScanStats {
   /** SCAN calls made. */
   calls: number;
-  /** Keys returned by SCAN (before the local filter). */
+  /** Keys returned by SCAN (after the server's MATCH filter). */
   keys: number;
+  /** Completed walks of the whole keyspace. */
+  walks: number;
 }
 
 /**
- * Every queue under `prefix`. One SCAN pattern (`<prefix>:*:meta`) walks the keyspace in
- * steps of `count` buckets; the server filters, so the millions of job hashes
- * (`<prefix>:<q>:<id>`) cost server time per step but no transfer. `onQueue` is called as
- * soon as a queue is first seen, so a caller can start reading it before the walk ends.
+ * Walks the keyspace for queues under `prefix`, one SCAN step at a time, so the caller
+ * paces it: each step costs the server time proportional to `count` (job hashes
+ * `<prefix>:<q>:<id>` are most of the keys; the server's MATCH `<prefix>:*:meta` filter
+ * keeps them off the wire but not off its CPU). A queue is reported as soon as a step
+ * finds it.
  */
-export async function scanQueues(
-  client: Redis,
-  prefix: string,
-  opts: { count?: number; onQueue?: (name: string) => void; signal?: { aborted: boolean } } = {},
-): Promise<{ queues: string[]; stats: ScanStats }> {
-  const found = new Set<string>();
-  const stats: ScanStats = { calls: 0, keys: 0 };
-  const match = `${globEscape(prefix)}:*:meta`;
-  let cursor = '0';
-  do {
-    if (opts.signal?.aborted) break;
-    const [next, keys] = await client.scan(cursor, 'MATCH', match, 'COUNT', opts.count ?? 5000);
-    stats.calls++;
-    stats.keys += keys.length;
+export class QueueScanner {
+  private cursor = '0';
+  private readonly match: string;
+  readonly found = new Set<string>();
+  readonly stats: ScanStats = { calls: 0, keys: 0, walks: 0 };
+
+  constructor(
+    private readonly prefix: string,
+    private readonly count = 1000,
+  ) {
+    this.match = `${globEscape(prefix)}:*:meta`;
+  }
+
+  /** One SCAN step; returns the queues it found for the first time and whether a walk just ended. */
+  async step(client: Redis): Promise<{ fresh: string[]; walked: boolean }> {
+    const [next, keys] = await client.scan(this.cursor, 'MATCH', this.match, 'COUNT', this.count);
+    this.stats.calls++;
+    this.stats.keys += keys.length;
+    const fresh: string[] = [];
     for (const key of keys) {
-      const name = queueOfKey(prefix, key);
-      if (name !== undefined && !found.has(name)) {
-        found.add(name);
-        opts.onQueue?.(name);
+      const name = queueOfKey(this.prefix, key);
+      if (name !== undefined && !this.found.has(name)) {
+        this.found.add(name);
+        fresh.push(name);
       }
     }
-    cursor = next;
-  } while (cursor !== '0');
-  return { queues: [...found], stats };
+    this.cursor = next;
+    const walked = next === '0';
+    if (walked) this.stats.walks++;
+    return { fresh, walked };
+  }
+}
+
+/**
+ * Queues that have a BullMQ client connected right now, from one CLIENT LIST: Queue,
+ * Worker and QueueEvents objects name their connections `<prefix>:<base64(queue)>`, with a
+ * suffix for workers (`:w:<name>`) and event listeners. O(clients), not O(keys): the fast
+ * path to a first picture on a big keyspace.
+ */
+export function queuesFromClientList(list: string, prefix: string): string[] {
+  const out = new Set<string>();
+  const head = `${prefix}:`;
+  for (const m of list.matchAll(/(?:^| )name=(\S+)/gm)) {
+    const name = m[1];
+    if (!name.startsWith(head)) continue;
+    const rest = name.slice(head.length);
+    const b64 = rest.split(':', 1)[0];
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) continue;
+    const queue = Buffer.from(b64, 'base64').toString('utf8');
+    // Only a name that round-trips is BullMQ's (and queue names never hold ':').
+    if (queue && !queue.includes(':') && Buffer.from(queue).toString('base64') === b64) out.add(queue);
+  }
+  return [...out];
 }

@@ -2,8 +2,9 @@
 // project's wire protocol (src/protocol/wire.ts) to a sink, as one source of a session of
 // origin 'redis'. Read-only. Redis load is bounded and constant per queue: one pipelined
 // counts read of every queue per tick (ticks >= 1 s apart, never two in flight), one XREAD
-// for every event stream per tick, CLIENT LIST every `workersEveryMs`, a SCAN walk every
-// `discoverEveryMs` (docs/REDIS.md has the figures).
+// for every event stream per tick, CLIENT LIST every `workersEveryMs`, and discovery: queues
+// with a connected BullMQ client at once (CLIENT LIST), the rest by a paced SCAN walk
+// (docs/REDIS.md has the figures).
 //
 // States are explicit values: connecting -> live <-> down -> stopped; connecting -> failed.
 // The first connection gets one attempt, so a wrong password or an unreachable host gives
@@ -13,7 +14,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import { PROTOCOL_VERSION, type SourceInfo, type WireEvent, type WorkerInfoWire } from '../protocol/wire';
 import { readCounts, readReadySince, COMMANDS_PER_QUEUE } from './counts';
-import { queueKey, scanQueues } from './keys';
+import { QueueScanner, queueKey, queuesFromClientList } from './keys';
 import { describeRedisError, redact } from './redact';
 import { latestIds, readStreams } from './streams';
 import type { RedisTarget } from './target';
@@ -41,7 +42,12 @@ export interface RedisWatchOptions {
   /** Counts/events read interval, ms (default and minimum 1000). */
   intervalMs?: number;
   workersEveryMs?: number;
+  /** Pause between two full SCAN walks, ms (default 60000); new queues with a connected client show up sooner, through CLIENT LIST. */
   discoverEveryMs?: number;
+  /** SCAN step size and pause between steps (defaults 1000 keys, 20 ms): bounds the server time discovery takes per second. */
+  scan?: { count: number; everyMs: number };
+  /** How long start() may walk the keyspace before the first picture, ms (default 1000); the rest of the walk goes on in the background. */
+  firstPictureScanMs?: number;
   /** Reconnect backoff: first delay and cap, ms (defaults 250 and 10000). */
   backoff?: { initialMs: number; maxMs: number };
   connectTimeoutMs?: number;
@@ -61,7 +67,7 @@ export interface WatchStats {
   commands: number;
   /** Reconnect attempts after the first connection. */
   reconnectAttempts: number;
-  scan: { calls: number; keys: number };
+  scan: { calls: number; keys: number; walks: number };
 }
 
 export class RedisWatch {
@@ -78,20 +84,27 @@ export class RedisWatch {
   private tickTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private lastWorkersRead = -Infinity;
-  private lastDiscovery = -Infinity;
+  private scanner: QueueScanner;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
   private lastGood = 0;
   private downSince: number | undefined;
   private lastError: unknown;
   private readonly log: RedisWatchLog;
-  readonly stats: WatchStats = { ticks: 0, commands: 0, reconnectAttempts: 0, scan: { calls: 0, keys: 0 } };
+  private readonly counters = { ticks: 0, commands: 0, reconnectAttempts: 0 };
 
   constructor(private readonly opts: RedisWatchOptions) {
     this.prefix = opts.prefix ?? 'bull';
     this.intervalMs = Math.max(MIN_INTERVAL_MS, opts.intervalMs ?? MIN_INTERVAL_MS);
+    this.scanner = new QueueScanner(this.prefix, opts.scan?.count ?? 1000);
     const secrets = opts.target.secrets;
     const log = opts.log ?? { info: () => undefined, warn: () => undefined };
     // Every line leaves through redact(): nothing built from a driver message can carry a secret.
     this.log = { info: (m) => log.info(redact(m, secrets)), warn: (m) => log.warn(redact(m, secrets)) };
+  }
+
+  get stats(): WatchStats {
+    return { ...this.counters, scan: { ...this.scanner.stats } };
   }
 
   get state(): WatchState {
@@ -126,7 +139,7 @@ export class RedisWatch {
       reconnectOnError: null,
       retryStrategy: (times: number): number | null => {
         if (this.stateValue !== 'live' && this.stateValue !== 'down') return null; // first attempt only, or stopped
-        this.stats.reconnectAttempts++;
+        this.counters.reconnectAttempts++;
         const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(times - 1, 16));
         return Math.round(delay * (0.5 + Math.random() * 0.5));
       },
@@ -141,7 +154,9 @@ export class RedisWatch {
     try {
       await client.connect();
       await this.refuseCluster(client);
-      await this.discover();
+      await this.addQueues(client, queuesFromClientList(String(await client.client('LIST')), this.prefix));
+      this.counters.commands++;
+      await this.scanFor(client, this.opts.firstPictureScanMs ?? 1000);
       this.opts.sink.source(this.sourceInfo());
       await this.tick();
     } catch (err) {
@@ -153,6 +168,7 @@ export class RedisWatch {
     this.stateValue = 'live';
     this.log.info(`watching ${this.lastIds.size} BullMQ queue(s) under '${this.prefix}' on ${target.display}`);
     this.schedule();
+    this.scheduleScan(false);
   }
 
   /**
@@ -161,7 +177,7 @@ export class RedisWatch {
    */
   private async refuseCluster(client: Redis): Promise<void> {
     const info = String(await client.info('cluster'));
-    this.stats.commands++;
+    this.counters.commands++;
     if (/cluster_enabled:1/.test(info)) {
       throw new RedisWatchError(
         `cannot read ${this.opts.target.display}: it is a Redis Cluster node, and watching a cluster is not supported yet (watch a standalone server or a replica; see docs/REDIS.md)`,
@@ -176,7 +192,10 @@ export class RedisWatch {
     this.stateValue = 'stopped';
     clearTimeout(this.tickTimer);
     this.tickTimer = undefined;
+    clearTimeout(this.scanTimer);
+    this.scanTimer = undefined;
     await this.inFlight?.catch(() => undefined);
+    await this.scanning?.catch(() => undefined);
     this.client?.disconnect();
     if (wasStarted) this.opts.sink.end(this.now(), reason);
   }
@@ -207,29 +226,53 @@ export class RedisWatch {
     this.stateValue = 'live';
     const since = this.downSince ?? this.lastGood;
     this.downSince = undefined;
-    this.lastDiscovery = -Infinity; // the server may have restarted with other data
+    this.scanner = new QueueScanner(this.prefix, this.opts.scan?.count ?? 1000); // the server may have restarted with other data
+    this.scheduleScan(false);
     this.log.info(`reconnected to ${this.opts.target.display}`);
     this.pending.push({ type: 'gap', t: this.now(), since, reason: 'redis unreachable' });
   }
 
   private readonly pending: WireEvent[] = [];
 
-  private async discover(): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    const fresh: string[] = [];
-    const { stats } = await scanQueues(client, this.prefix, {
-      onQueue: (name) => {
-        if (!this.lastIds.has(name)) fresh.push(name);
-      },
-    });
-    this.stats.scan.calls += stats.calls;
-    this.stats.scan.keys += stats.keys;
-    this.stats.commands += stats.calls;
+  /** Follow these queues from now on (their event streams from their newest entry). */
+  private async addQueues(client: Redis, names: readonly string[]): Promise<void> {
+    const fresh = [...new Set(names)].filter((q) => !this.lastIds.has(q));
+    if (!fresh.length) return;
     const ids = await latestIds(client, this.prefix, fresh);
-    this.stats.commands += fresh.length;
+    this.counters.commands += fresh.length;
     fresh.forEach((q, i) => this.lastIds.set(q, ids[i]));
-    this.lastDiscovery = this.now();
+  }
+
+  /** SCAN steps until the walk ends or `budgetMs` is spent (the first picture). */
+  private async scanFor(client: Redis, budgetMs: number): Promise<void> {
+    const end = this.now() + budgetMs;
+    for (;;) {
+      const { fresh, walked } = await this.scanner.step(client);
+      this.counters.commands++;
+      await this.addQueues(client, fresh);
+      if (walked || this.now() >= end) return;
+    }
+  }
+
+  /** The background walk: one step every `scan.everyMs`, a new walk every `discoverEveryMs`. */
+  private scheduleScan(walked: boolean): void {
+    if (this.stateValue === 'stopped' || this.stateValue === 'failed') return;
+    clearTimeout(this.scanTimer);
+    const delay = walked ? this.opts.discoverEveryMs ?? 60_000 : this.opts.scan?.everyMs ?? 20;
+    this.scanTimer = setTimeout(() => {
+      this.scanTimer = undefined;
+      const client = this.client;
+      if (!client || client.status !== 'ready' || this.stateValue !== 'live') return this.scheduleScan(false);
+      const run = this.scanner.step(client).then(async ({ fresh, walked: done }) => {
+        this.counters.commands++;
+        await this.addQueues(client, fresh);
+        return done;
+      });
+      this.scanning = run.then(
+        (done) => this.scheduleScan(done),
+        () => this.scheduleScan(false), // a lost connection: retried after the reconnect
+      );
+    }, delay);
   }
 
   private tick(): Promise<void> {
@@ -245,10 +288,9 @@ export class RedisWatch {
     const client = this.client;
     if (!client || client.status !== 'ready' || this.stateValue === 'stopped' || this.stateValue === 'down') return;
     try {
-      if (this.now() - this.lastDiscovery >= (this.opts.discoverEveryMs ?? 30_000)) await this.discover();
       const queues = this.queues;
       const [readings, streams] = await Promise.all([readCounts(client, this.prefix, queues), readStreams(client, this.prefix, this.lastIds)]);
-      this.stats.commands += queues.length * COMMANDS_PER_QUEUE + (queues.length ? 1 : 0);
+      this.counters.commands += queues.length * COMMANDS_PER_QUEUE + (queues.length ? 1 : 0);
       const t = this.now();
       await this.readOldest(client, queues, readings.map((r) => r.oldestWaiting));
       const events = this.pending.splice(0);
@@ -262,7 +304,7 @@ export class RedisWatch {
       streams.notices.forEach((n, i) => this.wire.notice(events, n.at - this.origin, n.queue, n.event, n.jobId, n.reason, names[i]));
       if (streams.skippedNotices) this.log.warn(`${streams.skippedNotices} job event(s) counted but not listed (more than 200 in one read)`);
       if (t - this.lastWorkersRead >= (this.opts.workersEveryMs ?? 5000)) await this.readWorkers(client, events, t);
-      this.stats.ticks++;
+      this.counters.ticks++;
       this.lastGood = t;
       if (events.length) this.opts.sink.events(events);
     } catch (err) {
@@ -281,7 +323,7 @@ export class RedisWatch {
     });
     if (!ask.length) return;
     const since = await readReadySince(client, this.prefix, ask);
-    this.stats.commands += ask.length;
+    this.counters.commands += ask.length;
     ask.forEach(([q, id], i) => this.oldest.set(q, { id, readySince: since[i] }));
   }
 
@@ -291,7 +333,7 @@ export class RedisWatch {
     const p = client.pipeline();
     for (const n of notices) p.hget(queueKey(this.prefix, n.queue, n.jobId), 'name');
     const replies = (await p.exec()) ?? [];
-    this.stats.commands += notices.length;
+    this.counters.commands += notices.length;
     return replies.map(([err, v]) => (err || typeof v !== 'string' ? undefined : v));
   }
 
@@ -300,10 +342,11 @@ export class RedisWatch {
     let list: string;
     try {
       list = String(await client.client('LIST'));
-      this.stats.commands++;
+      this.counters.commands++;
     } catch {
       return; // some hosted Redis refuse CLIENT LIST: no workers shown, everything else works
     }
+    await this.addQueues(client, queuesFromClientList(list, this.prefix)); // a queue that just got its first client
     const found = workersByQueue(list, this.prefix, this.queues);
     for (const q of this.queues) {
       const now = found.get(q) ?? [];

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { WireEvent } from '../../../src/protocol/wire';
 import { emptyCounts } from '../../../src/redis/counts';
-import { globEscape, queueOfKey } from '../../../src/redis/keys';
+import { globEscape, queueOfKey, queuesFromClientList } from '../../../src/redis/keys';
 import { describeRedisError, redact } from '../../../src/redis/redact';
 import { parseRedisTarget } from '../../../src/redis/target';
 import { WireBuilder } from '../../../src/redis/wireBuilder';
@@ -49,6 +49,20 @@ describe('Redis watch: pure parts', () => {
     assert.equal(queueOfKey('bull', 'bull:mail:repeat:x:meta'), undefined, 'queue names never hold ":"');
     assert.equal(queueOfKey('bull', 'bullx:mail:meta'), undefined);
     assert.equal(globEscape('a*b?[c]\\'), 'a\\*b\\?\\[c\\]\\\\');
+  });
+
+  it('finds queues with a connected BullMQ client in CLIENT LIST, under the prefix only', () => {
+    const b = (s: string): string => Buffer.from(s).toString('base64');
+    const list = [
+      `id=1 name=bull:${b('mail')}:w:alpha age=1`,
+      `id=2 name=bull:${b('mail')}:qe age=1`,
+      `id=3 name=bull:${b('späť')} age=1`,
+      `id=4 name=other:${b('x')} age=1`,
+      'id=5 name=bull:not-base64! age=1',
+      `id=6 name=bull:${b('a:b')} age=1`,
+      'id=7 name= age=1',
+    ].join('\n');
+    assert.deepEqual(queuesFromClientList(list, 'bull').sort(), ['mail', 'späť']);
   });
 
   it("finds workers by BullMQ's connection names", () => {
