@@ -156,7 +156,9 @@ export class RedisWatch {
       await this.refuseCluster(client);
       await this.addQueues(client, queuesFromClientList(String(await client.client('LIST')), this.prefix));
       this.counters.commands++;
-      await this.scanFor(client, this.opts.firstPictureScanMs ?? 1000);
+      // Queues with live workers are the ones to see first: when CLIENT LIST named some, one
+      // SCAN step goes before the first picture and the walk goes on in the background.
+      await this.scanFor(client, this.lastIds.size ? 0 : this.opts.firstPictureScanMs ?? 1000);
       this.opts.sink.source(this.sourceInfo());
       await this.tick();
     } catch (err) {
