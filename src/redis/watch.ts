@@ -257,14 +257,15 @@ export class RedisWatch {
   }
 
   /** The background walk: one step every `scan.everyMs`, a new walk every `discoverEveryMs`. */
-  private scheduleScan(walked: boolean): void {
+  private scheduleScan(walked: boolean, waitMs?: number): void {
     if (this.stateValue === 'stopped' || this.stateValue === 'failed') return;
     clearTimeout(this.scanTimer);
-    const delay = walked ? this.opts.discoverEveryMs ?? 60_000 : this.opts.scan?.everyMs ?? 20;
+    const delay = waitMs ?? (walked ? this.opts.discoverEveryMs ?? 60_000 : this.opts.scan?.everyMs ?? 20);
     this.scanTimer = setTimeout(() => {
       this.scanTimer = undefined;
       const client = this.client;
-      if (!client || client.status !== 'ready' || this.stateValue !== 'live') return this.scheduleScan(false);
+      // Down: look again at the read interval (onReady restarts the walk at once).
+      if (!client || client.status !== 'ready' || this.stateValue !== 'live') return this.scheduleScan(false, this.intervalMs);
       const run = this.scanner.step(client).then(async ({ fresh, walked: done }) => {
         this.counters.commands++;
         await this.addQueues(client, fresh);
