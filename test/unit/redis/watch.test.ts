@@ -96,11 +96,34 @@ describe('BullMQ watch on a real Redis', function () {
     assert.equal(jobs.totals.completed, final.completed - 0, 'every completion was counted from the stream');
     assert.equal(jobs.totals.failed, final.failed, 'every failure was counted from the stream');
     assert.equal(jobs.recent.filter((e) => e.event === 'failed').length, Math.min(50, final.failed));
-    assert.deepEqual(
-      w.sink.captured.filter(is('workers')).at(-1)?.workers.map((x) => x.name).sort(),
-      ['w1', 'w2'],
-      'both named workers are listed',
-    );
+    const listed = w.sink.captured.filter(is('workers')).at(-1)?.workers ?? [];
+    assert.deepEqual([...new Set(listed.map((x) => x.name))].sort(), ['w1', 'w2'], 'both named workers are listed');
+    const bull = (await queue.getWorkers()) as Array<{ id: string }>;
+    assert.deepEqual(listed.map((x) => x.id).sort(), bull.map((x) => x.id).sort(), "the same connections as BullMQ's getWorkers()");
+  });
+
+  it('one read costs 9 O(1) commands per queue and one XREAD, whatever the number of jobs', async () => {
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    for (const [i, name] of names.entries()) {
+      const q = bullQueue(name);
+      await q.addBulk(Array.from({ length: 50 * (i + 1) }, (_, k) => ({ name: 'j', data: { k } })));
+    }
+    w = watchInto(srv.url, { workersEveryMs: 60_000, discoverEveryMs: 60_000 });
+    await w.watch.start();
+    const admin = new Redis(srv.port, '127.0.0.1');
+    try {
+      await admin.config('RESETSTAT');
+      await w.watch.pollNow();
+      const stats = await admin.info('commandstats');
+      const calls = (cmd: string): number => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+      assert.deepEqual(
+        { llen: calls('llen'), zcard: calls('zcard'), lindex: calls('lindex'), xread: calls('xread'), hmget: calls('hmget'), hget: calls('hget') },
+        { llen: 3 * names.length, zcard: 5 * names.length, lindex: names.length, xread: 1, hmget: 0, hget: 0 },
+        'the oldest job of each queue was read once, at start, and not again while it stays the oldest',
+      );
+    } finally {
+      admin.disconnect();
+    }
   });
 
   it('shows a killed worker\'s job stalling and going back to waiting', async () => {
