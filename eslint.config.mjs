@@ -56,6 +56,10 @@ export default tseslint.config(
       { group: ['node:*'], message: 'src/diagnostics/ runs wherever the model does: no node:* (docs/ARCHITECTURE.md).' },
     ]),
   ),
+  arrow(['src/redis/**'], [
+    { regex: '^\\.\\./(?!model(/|$)|protocol/)', message: 'src/redis/ imports only src/model/ and src/protocol/ (docs/ARCHITECTURE.md).' },
+    noVscode,
+  ]),
   arrow(['src/cli/**'], [
     { regex: '^\\.\\./(?!diagnostics/|recording/|model(/|$)|protocol/)', message: 'src/cli/ imports only src/diagnostics/, src/recording/, src/model/ and src/protocol/ (docs/ARCHITECTURE.md).' },
     noVscode,

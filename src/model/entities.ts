@@ -5,6 +5,7 @@
 
 import type { CallSite, Counters, QueueKindWire, SourceInfo, WaiterRoleWire, WaitOutcomeWire } from '../protocol/wire';
 import { WAIT_BUCKETS_MS } from '../protocol/wire';
+import type { ModelGap, ModelJobs } from './jobs';
 import type { DepthTimeline } from './timeline';
 
 /** live: polled; paused: stopped in the debugger (views show the pause snapshot); ended: gone. */
@@ -86,6 +87,8 @@ export interface ModelQueue {
   items?: string[];
   /** Epoch ms of the snapshot that produced `items`. */
   itemsAt?: number;
+  /** BullMQ queues only (origin 'redis'): per-state counts, workers, job events (jobs.ts). */
+  jobs?: ModelJobs;
   /** @internal Change bookkeeping of the store (which message last touched this queue). */
   readonly marks: { updated: number; sampled: number };
 }
@@ -112,6 +115,8 @@ export interface ModelSource {
   lastSeen: number;
   /** Epoch ms of the latest pause snapshot. */
   pausedAt?: number;
+  /** Spans the source could not be read (a Redis watch that lost its server): no data, not zeros. */
+  gaps?: ModelGap[];
 }
 
 /** A top-level debug session (a launch or an attach) and the realms seen in it. */
@@ -119,8 +124,8 @@ export interface ModelSession {
   /** The top-level debug session's id (or a recording's id). */
   readonly id: string;
   name: string;
-  /** Where it came from: 'debug' for a live debug session, 'recording' for a loaded file. */
-  readonly origin: 'debug' | 'recording';
+  /** Where it came from: 'debug' for a live debug session, 'recording' for a loaded file, 'redis' for a BullMQ watch. */
+  readonly origin: 'debug' | 'recording' | 'redis';
   /** Derived: ended when ended; paused when any source is paused; otherwise live. */
   state: RunState;
   started: number;

@@ -86,6 +86,14 @@ export function isKnownEvent(e: unknown): e is WireEvent {
       return isNum(e.q);
     case 'dropped':
       return isNum(e.total);
+    case 'jobCounts':
+      return isNum(e.q) && isObj(e.counts) && Object.values(e.counts).every(isNum) && (e.oldestWaitMs === null || isNum(e.oldestWaitMs)) && isObj(e.flow);
+    case 'jobEvent':
+      return isNum(e.q) && isStr(e.event) && isStr(e.jobId) && (e.name === undefined || isStr(e.name)) && (e.reason === undefined || isStr(e.reason));
+    case 'workers':
+      return isNum(e.q) && Array.isArray(e.workers) && e.workers.every((w) => isObj(w) && isStr(w.id) && isStr(w.name) && isNum(w.age) && isNum(w.idle));
+    case 'gap':
+      return isNum(e.since) && isStr(e.reason);
     default:
       return false;
   }

@@ -20,6 +20,7 @@ import {
   type ModelWaiter,
   type RunState,
 } from './entities';
+import { applyGap, applyJobCounts, applyJobNotice, applyWorkers } from './jobs';
 import { DEFAULT_RETENTION, DepthTimeline, type RetentionOptions } from './timeline';
 import { WaitTracker, type TrackedWait, type WaitEnding } from './waitRules';
 
@@ -572,6 +573,29 @@ export class QueueModel implements Disposable {
       }
       case 'dropped':
         src.dropped = Math.max(src.dropped, e.total);
+        break;
+      // Distributed queues (src/redis): the rules live in jobs.ts.
+      case 'jobCounts': {
+        const q = this.ensureQueue(src, e.q, at, changes);
+        if (applyJobCounts(q, e, at, this.retention)) changes.sample(q);
+        changes.update(q);
+        break;
+      }
+      case 'jobEvent': {
+        const q = this.ensureQueue(src, e.q, at, changes);
+        applyJobNotice(q, e, at);
+        changes.update(q);
+        break;
+      }
+      case 'workers': {
+        const q = this.ensureQueue(src, e.q, at, changes);
+        applyWorkers(q, e);
+        changes.update(q);
+        break;
+      }
+      case 'gap':
+        applyGap(src, e);
+        this.emitter.fire({ kind: 'source', session: src.session, source: src.key });
         break;
     }
   }

@@ -145,7 +145,78 @@ export interface DroppedEvent {
   total: number;
 }
 
+// ---------------------------------------------------------------------------
+// Distributed queues (BullMQ on Redis, src/redis): added in v1, readers that do not know
+// them ignore them. For such a queue the `queue`/`samples` depth is the ready backlog
+// (waiting + paused + prioritized); these events carry the rest. docs/REDIS.md.
+// ---------------------------------------------------------------------------
+
+/** The job states a BullMQ queue is counted in. */
+export const JOB_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed', 'paused'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** Per-state job counts of a queue at `t` (one read of all its states in one round trip). */
+export interface JobCountsEvent {
+  type: 'jobCounts';
+  t: number;
+  q: number;
+  counts: Record<JobState, number>;
+  /** Age (ms) at `t` of the oldest job in 'waiting' (null: none waiting). */
+  oldestWaitMs: number | null;
+  /** Events seen on the queue's event stream in the interval (previous jobCounts, t]. */
+  flow: { added: number; active: number; completed: number; failed: number; stalled: number };
+}
+
+export type JobEventKind = 'failed' | 'stalled' | 'retries-exhausted' | 'requeued';
+
+/**
+ * A notable job event from the queue's event stream ('requeued': moved back to waiting from
+ * active, as after a stall). `name` and `reason` are the program's data: shown as text only.
+ */
+export interface JobNoticeEvent {
+  type: 'jobEvent';
+  t: number;
+  q: number;
+  event: JobEventKind;
+  jobId: string;
+  name?: string;
+  /** failedReason, cut at 200 characters. */
+  reason?: string;
+}
+
+/** A worker connection of a queue (BullMQ names its connections; `getWorkers()` semantics). */
+export interface WorkerInfoWire {
+  /** Redis client id. */
+  id: string;
+  /** The worker's name ('' when the worker was not given one). */
+  name: string;
+  /** Seconds connected. */
+  age: number;
+  /** Seconds since its last command. */
+  idle: number;
+}
+
+/** The workers of a queue, sent when the set changed. */
+export interface WorkersEvent {
+  type: 'workers';
+  t: number;
+  q: number;
+  workers: WorkerInfoWire[];
+}
+
+/** The source could not be read from `since` to `t` (Redis unreachable): no data, not zeros. */
+export interface GapEvent {
+  type: 'gap';
+  t: number;
+  since: number;
+  reason: string;
+}
+
 export type WireEvent =
+  | JobCountsEvent
+  | JobNoticeEvent
+  | WorkersEvent
+  | GapEvent
   | QueueCreatedEvent
   | SamplesEvent
   | WaitStartEvent

@@ -1,6 +1,7 @@
 // How a session reads in a quick pick (Save Recording, Export Recording): its name, what it
 // is, and when it ran and for how long, so several runs of one program tell apart.
 
+import type { ModelSession } from '../../model/entities';
 import { formatDuration } from './sites';
 
 /** "1 queue", "2 queues". */
@@ -10,7 +11,7 @@ export function plural(n: number, noun: string): string {
 
 export interface SessionRowInput {
   name: string;
-  origin: 'debug' | 'recording';
+  origin: ModelSession['origin'];
   state: 'live' | 'paused' | 'ended';
   /** Epoch ms. */
   started: number;

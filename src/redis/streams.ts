@@ -1,0 +1,124 @@
+// The queues' event streams (`<prefix>:<q>:events`, written by BullMQ's scripts with XADD):
+// read with one non-blocking XREAD for every queue per tick, from the last id seen, so the
+// completions and failures between two counts reads are counted, not sampled. Only notable
+// events (failed, stalled, retries exhausted, moved back to waiting) are kept one by one,
+// and at most `maxNotices` per tick; the rest are counted.
+
+import type { Redis } from 'ioredis';
+import type { JobCountsEvent, JobEventKind } from '../protocol/wire';
+import { queueKey } from './keys';
+
+export type Flow = JobCountsEvent['flow'];
+
+export function emptyFlow(): Flow {
+  return { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 };
+}
+
+export interface Notice {
+  queue: string;
+  event: JobEventKind;
+  jobId: string;
+  /** Epoch ms from the stream entry id. */
+  at: number;
+  reason?: string;
+}
+
+export interface StreamRead {
+  /** Per queue name: counts of the events read. */
+  flow: Map<string, Flow>;
+  notices: Notice[];
+  /** Notices beyond the per-tick cap (counted in `flow` all the same). */
+  skippedNotices: number;
+  /** Entries read in total. */
+  entries: number;
+  /** Queues whose stream returned a full COUNT: more is waiting, read again next tick. */
+  behind: string[];
+}
+
+const REASON_MAX = 200;
+
+/**
+ * Read new entries of every queue's stream. `lastIds` (queue -> last entry id read) is
+ * advanced in place. A queue whose stream does not exist yet starts from '0-0'.
+ */
+export async function readStreams(
+  client: Redis,
+  prefix: string,
+  lastIds: Map<string, string>,
+  opts: { count?: number; maxNotices?: number } = {},
+): Promise<StreamRead> {
+  const out: StreamRead = { flow: new Map(), notices: [], skippedNotices: 0, entries: 0, behind: [] };
+  const queues = [...lastIds.keys()];
+  if (!queues.length) return out;
+  const count = opts.count ?? 1000;
+  const maxNotices = opts.maxNotices ?? 200;
+  const keys = queues.map((q) => queueKey(prefix, q, 'events'));
+  const reply = (await client.xread('COUNT', count, 'STREAMS', ...keys, ...queues.map((q) => lastIds.get(q) ?? '0-0'))) as
+    | Array<[string, Array<[string, string[]]>]>
+    | null;
+  const byKey = new Map(keys.map((k, i) => [k, queues[i]]));
+  for (const [key, entries] of reply ?? []) {
+    const queue = byKey.get(key);
+    if (queue === undefined) continue;
+    const flow = out.flow.get(queue) ?? emptyFlow();
+    out.flow.set(queue, flow);
+    for (const [id, fields] of entries) {
+      out.entries++;
+      const f = fieldsOf(fields);
+      const at = Number(id.slice(0, id.indexOf('-')));
+      let notice: JobEventKind | undefined;
+      switch (f.event) {
+        case 'added':
+          flow.added++;
+          break;
+        case 'active':
+          flow.active++;
+          break;
+        case 'completed':
+          flow.completed++;
+          break;
+        case 'failed':
+          flow.failed++;
+          notice = 'failed';
+          break;
+        case 'stalled':
+          flow.stalled++;
+          notice = 'stalled';
+          break;
+        case 'retries-exhausted':
+          notice = 'retries-exhausted';
+          break;
+        case 'waiting':
+          if (f.prev === 'active') notice = 'requeued';
+          break;
+      }
+      if (notice && f.jobId !== undefined) {
+        if (out.notices.length < maxNotices) {
+          const reason = f.failedReason;
+          out.notices.push({ queue, event: notice, jobId: f.jobId, at, ...(reason !== undefined ? { reason: reason.slice(0, REASON_MAX) } : {}) });
+        } else out.skippedNotices++;
+      }
+    }
+    if (entries.length) lastIds.set(queue, entries[entries.length - 1][0]);
+    if (entries.length >= count) out.behind.push(queue);
+  }
+  return out;
+}
+
+/** The id to start a newly found queue's stream from: its newest entry (history before the watch is not replayed). */
+export async function latestIds(client: Redis, prefix: string, queues: readonly string[]): Promise<string[]> {
+  if (!queues.length) return [];
+  const p = client.pipeline();
+  for (const q of queues) p.xrevrange(queueKey(prefix, q, 'events'), '+', '-', 'COUNT', 1);
+  const replies = (await p.exec()) ?? [];
+  return replies.map(([err, value]) => {
+    if (err || !Array.isArray(value) || !value.length) return '0-0';
+    return String((value[0] as [string, string[]])[0]);
+  });
+}
+
+function fieldsOf(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[list[i]] = list[i + 1];
+  return out;
+}

@@ -1,0 +1,375 @@
+// RedisWatch: follows the BullMQ queues under one prefix of one Redis, and speaks the
+// project's wire protocol (src/protocol/wire.ts) to a sink, as one source of a session of
+// origin 'redis'. Read-only. Redis load is bounded and constant per queue: one pipelined
+// counts read of every queue per tick (ticks >= 1 s apart, never two in flight), one XREAD
+// for every event stream per tick, CLIENT LIST every `workersEveryMs`, and discovery: queues
+// with a connected BullMQ client at once (CLIENT LIST), the rest by a paced SCAN walk
+// (docs/REDIS.md has the figures).
+//
+// States are explicit values: connecting -> live <-> down -> stopped; connecting -> failed.
+// The first connection gets one attempt, so a wrong password or an unreachable host gives
+// one clear error. Once live, a lost connection is retried with capped exponential backoff
+// and jitter; nothing is read while down, so the timelines get a gap event, never zeros.
+
+import Redis, { type RedisOptions } from 'ioredis';
+import { PROTOCOL_VERSION, type SourceInfo, type WireEvent, type WorkerInfoWire } from '../protocol/wire';
+import { readCounts, readReadySince, COMMANDS_PER_QUEUE } from './counts';
+import { QueueScanner, queueKey, queuesFromClientList } from './keys';
+import { describeRedisError, redact } from './redact';
+import { latestIds, readStreams } from './streams';
+import type { RedisTarget } from './target';
+import { WireBuilder } from './wireBuilder';
+import { workersByQueue, sameWorkers } from './workers';
+
+export type WatchState = 'connecting' | 'live' | 'down' | 'stopped' | 'failed';
+
+/** Where the watch's wire messages go (modelSink.ts feeds a QueueModel). */
+export interface RedisWatchSink {
+  source(info: SourceInfo): void;
+  events(events: WireEvent[]): void;
+  end(t: number, reason: string): void;
+}
+
+export interface RedisWatchLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface RedisWatchOptions {
+  target: RedisTarget;
+  /** BullMQ key prefix (default 'bull'). */
+  prefix?: string;
+  /** Counts/events read interval, ms (default and minimum 1000). */
+  intervalMs?: number;
+  workersEveryMs?: number;
+  /** Pause between two full SCAN walks, ms (default 60000); new queues with a connected client show up sooner, through CLIENT LIST. */
+  discoverEveryMs?: number;
+  /** SCAN step size and pause between steps (defaults 1000 keys, 20 ms): bounds the server time discovery takes per second. */
+  scan?: { count: number; everyMs: number };
+  /** How long start() may walk the keyspace before the first picture, ms (default 1000); the rest of the walk goes on in the background. */
+  firstPictureScanMs?: number;
+  /** Reconnect backoff: first delay and cap, ms (defaults 250 and 10000). */
+  backoff?: { initialMs: number; maxMs: number };
+  connectTimeoutMs?: number;
+  sink: RedisWatchSink;
+  log?: RedisWatchLog;
+  /** Build the client (tests count connections through it). */
+  createClient?: (options: RedisOptions) => Redis;
+}
+
+export class RedisWatchError extends Error {}
+
+export const MIN_INTERVAL_MS = 1000;
+
+export interface WatchStats {
+  ticks: number;
+  /** Redis commands sent by the watch (pipelined ones counted one by one). */
+  commands: number;
+  /** Reconnect attempts after the first connection. */
+  reconnectAttempts: number;
+  scan: { calls: number; keys: number; walks: number };
+}
+
+export class RedisWatch {
+  private stateValue: WatchState = 'connecting';
+  private client: Redis | undefined;
+  private readonly prefix: string;
+  private readonly intervalMs: number;
+  private readonly origin = Date.now();
+  private readonly perfStart = performance.now();
+  private readonly wire = new WireBuilder();
+  private readonly lastIds = new Map<string, string>();
+  private readonly oldest = new Map<string, { id: string; readySince: number | null }>();
+  private readonly workers = new Map<string, WorkerInfoWire[]>();
+  private tickTimer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private lastWorkersRead = -Infinity;
+  private scanner: QueueScanner;
+  private scanTimer: NodeJS.Timeout | undefined;
+  private scanning: Promise<void> | undefined;
+  private lastGood = 0;
+  private downSince: number | undefined;
+  private lastError: unknown;
+  private readonly log: RedisWatchLog;
+  private readonly counters = { ticks: 0, commands: 0, reconnectAttempts: 0 };
+
+  constructor(private readonly opts: RedisWatchOptions) {
+    this.prefix = opts.prefix ?? 'bull';
+    this.intervalMs = Math.max(MIN_INTERVAL_MS, opts.intervalMs ?? MIN_INTERVAL_MS);
+    this.scanner = new QueueScanner(this.prefix, opts.scan?.count ?? 1000);
+    const secrets = opts.target.secrets;
+    const log = opts.log ?? { info: () => undefined, warn: () => undefined };
+    // Every line leaves through redact(): nothing built from a driver message can carry a secret.
+    this.log = { info: (m) => log.info(redact(m, secrets)), warn: (m) => log.warn(redact(m, secrets)) };
+  }
+
+  get stats(): WatchStats {
+    return { ...this.counters, scan: { ...this.scanner.stats } };
+  }
+
+  get state(): WatchState {
+    return this.stateValue;
+  }
+
+  /** Queue names being followed. */
+  get queues(): string[] {
+    return [...this.lastIds.keys()];
+  }
+
+  /** Hub time: ms since this watch's origin. */
+  private now(): number {
+    return performance.now() - this.perfStart;
+  }
+
+  /**
+   * Connect, discover and read once; resolves when the first picture was handed to the sink.
+   * Rejects with one RedisWatchError (no credentials in it) when Redis cannot be read.
+   */
+  async start(): Promise<void> {
+    const { target } = this.opts;
+    const backoff = this.opts.backoff ?? { initialMs: 250, maxMs: 10_000 };
+    const options: RedisOptions = {
+      ...target.options,
+      lazyConnect: true,
+      connectionName: 'queuescope:watch',
+      connectTimeout: this.opts.connectTimeoutMs ?? 5000,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      reconnectOnError: null,
+      retryStrategy: (times: number): number | null => {
+        if (this.stateValue !== 'live' && this.stateValue !== 'down') return null; // first attempt only, or stopped
+        this.counters.reconnectAttempts++;
+        const delay = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(times - 1, 16));
+        return Math.round(delay * (0.5 + Math.random() * 0.5));
+      },
+    };
+    const client = (this.opts.createClient ?? ((o) => new Redis(o)))(options);
+    this.client = client;
+    client.on('error', (err: unknown) => {
+      this.lastError = err;
+    });
+    client.on('close', () => this.onClose());
+    client.on('ready', () => this.onReady());
+    try {
+      await client.connect();
+      await this.refuseCluster(client);
+      await this.addQueues(client, queuesFromClientList(String(await client.client('LIST')), this.prefix));
+      this.counters.commands++;
+      // Queues with live workers are the ones to see first: when CLIENT LIST named some, one
+      // SCAN step goes before the first picture and the walk goes on in the background.
+      await this.scanFor(client, this.lastIds.size ? 0 : this.opts.firstPictureScanMs ?? 1000);
+      this.opts.sink.source(this.sourceInfo());
+      await this.tick();
+    } catch (err) {
+      const message = err instanceof RedisWatchError ? err.message : describeRedisError(this.lastError ?? err, target);
+      this.stateValue = 'failed';
+      client.disconnect();
+      throw new RedisWatchError(message);
+    }
+    this.stateValue = 'live';
+    this.log.info(`watching ${this.lastIds.size} BullMQ queue(s) under '${this.prefix}' on ${target.display}`);
+    this.schedule();
+    this.scheduleScan(false);
+  }
+
+  /**
+   * A cluster node answers only for its own slots: SCAN would see one node's queues and
+   * reads of the others would get MOVED. Not supported yet (docs/REDIS.md): say so once.
+   */
+  private async refuseCluster(client: Redis): Promise<void> {
+    const info = String(await client.info('cluster'));
+    this.counters.commands++;
+    if (/cluster_enabled:1/.test(info)) {
+      throw new RedisWatchError(
+        `cannot read ${this.opts.target.display}: it is a Redis Cluster node, and watching a cluster is not supported yet (watch a standalone server or a replica; see docs/REDIS.md)`,
+      );
+    }
+  }
+
+  /** Stop reading, close the connection and end the session. Idempotent. */
+  async stop(reason = 'stopped'): Promise<void> {
+    if (this.stateValue === 'stopped' || this.stateValue === 'failed') return;
+    const wasStarted = this.stateValue !== 'connecting';
+    this.stateValue = 'stopped';
+    clearTimeout(this.tickTimer);
+    this.tickTimer = undefined;
+    clearTimeout(this.scanTimer);
+    this.scanTimer = undefined;
+    await this.inFlight?.catch(() => undefined);
+    await this.scanning?.catch(() => undefined);
+    this.client?.disconnect();
+    if (wasStarted) this.opts.sink.end(this.now(), reason);
+  }
+
+  /** Read now (tests and the first picture); waits for a read already in flight instead of starting a second. */
+  async pollNow(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    await this.tick();
+  }
+
+  private schedule(): void {
+    if (this.stateValue === 'stopped') return;
+    this.tickTimer = setTimeout(() => {
+      this.tickTimer = undefined;
+      void this.tick().catch(() => undefined).finally(() => this.schedule());
+    }, this.intervalMs);
+  }
+
+  private onClose(): void {
+    if (this.stateValue !== 'live') return;
+    this.stateValue = 'down';
+    this.downSince = this.lastGood;
+    this.log.warn(`lost ${this.opts.target.display}; reconnecting with backoff`);
+  }
+
+  private onReady(): void {
+    if (this.stateValue !== 'down') return;
+    this.stateValue = 'live';
+    const since = this.downSince ?? this.lastGood;
+    this.downSince = undefined;
+    this.scanner = new QueueScanner(this.prefix, this.opts.scan?.count ?? 1000); // the server may have restarted with other data
+    this.scheduleScan(false);
+    this.log.info(`reconnected to ${this.opts.target.display}`);
+    this.pending.push({ type: 'gap', t: this.now(), since, reason: 'redis unreachable' });
+  }
+
+  private readonly pending: WireEvent[] = [];
+
+  /** Follow these queues from now on (their event streams from their newest entry). */
+  private async addQueues(client: Redis, names: readonly string[]): Promise<void> {
+    const fresh = [...new Set(names)].filter((q) => !this.lastIds.has(q));
+    if (!fresh.length) return;
+    const ids = await latestIds(client, this.prefix, fresh);
+    this.counters.commands += fresh.length;
+    fresh.forEach((q, i) => this.lastIds.set(q, ids[i]));
+  }
+
+  /** SCAN steps until the walk ends or `budgetMs` is spent (the first picture). */
+  private async scanFor(client: Redis, budgetMs: number): Promise<void> {
+    const end = this.now() + budgetMs;
+    for (;;) {
+      const { fresh, walked } = await this.scanner.step(client);
+      this.counters.commands++;
+      await this.addQueues(client, fresh);
+      if (walked || this.now() >= end) return;
+    }
+  }
+
+  /** The background walk: one step every `scan.everyMs`, a new walk every `discoverEveryMs`. */
+  private scheduleScan(walked: boolean, waitMs?: number): void {
+    if (this.stateValue === 'stopped' || this.stateValue === 'failed') return;
+    clearTimeout(this.scanTimer);
+    const delay = waitMs ?? (walked ? this.opts.discoverEveryMs ?? 60_000 : this.opts.scan?.everyMs ?? 20);
+    this.scanTimer = setTimeout(() => {
+      this.scanTimer = undefined;
+      const client = this.client;
+      // Down: look again at the read interval (onReady restarts the walk at once).
+      if (!client || client.status !== 'ready' || this.stateValue !== 'live') return this.scheduleScan(false, this.intervalMs);
+      const run = this.scanner.step(client).then(async ({ fresh, walked: done }) => {
+        this.counters.commands++;
+        await this.addQueues(client, fresh);
+        return done;
+      });
+      this.scanning = run.then(
+        (done) => this.scheduleScan(done),
+        () => this.scheduleScan(false), // a lost connection: retried after the reconnect
+      );
+    }, delay);
+  }
+
+  private tick(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    const run = this.read().finally(() => {
+      this.inFlight = undefined;
+    });
+    this.inFlight = run;
+    return run;
+  }
+
+  private async read(): Promise<void> {
+    const client = this.client;
+    if (!client || client.status !== 'ready' || this.stateValue === 'stopped' || this.stateValue === 'down') return;
+    try {
+      const queues = this.queues;
+      const [readings, streams] = await Promise.all([readCounts(client, this.prefix, queues), readStreams(client, this.prefix, this.lastIds)]);
+      this.counters.commands += queues.length * COMMANDS_PER_QUEUE + (queues.length ? 1 : 0);
+      const t = this.now();
+      await this.readOldest(client, queues, readings.map((r) => r.oldestWaiting));
+      const events = this.pending.splice(0);
+      for (let i = 0; i < queues.length; i++) {
+        const q = queues[i];
+        const since = this.oldest.get(q)?.readySince;
+        const oldestWaitMs = since === null || since === undefined ? null : Math.max(0, this.origin + t - since);
+        this.wire.reading(events, t, q, readings[i].counts, oldestWaitMs, streams.flow.get(q));
+      }
+      const names = await this.readNames(client, streams.notices);
+      streams.notices.forEach((n, i) => this.wire.notice(events, n.at - this.origin, n.queue, n.event, n.jobId, n.reason, names[i]));
+      if (streams.skippedNotices) this.log.warn(`${streams.skippedNotices} job event(s) counted but not listed (more than 200 in one read)`);
+      if (t - this.lastWorkersRead >= (this.opts.workersEveryMs ?? 5000)) await this.readWorkers(client, events, t);
+      this.counters.ticks++;
+      this.lastGood = t;
+      if (events.length) this.opts.sink.events(events);
+    } catch (err) {
+      if (this.stateValue === 'connecting') throw err;
+      this.log.warn(describeRedisError(err, this.opts.target));
+    }
+  }
+
+  /** Keep, per queue, when its oldest waiting job became ready; read only ids not seen before. */
+  private async readOldest(client: Redis, queues: string[], ids: Array<string | null>): Promise<void> {
+    const ask: Array<[string, string]> = [];
+    queues.forEach((q, i) => {
+      const id = ids[i];
+      if (id === null) this.oldest.delete(q);
+      else if (this.oldest.get(q)?.id !== id) ask.push([q, id]);
+    });
+    if (!ask.length) return;
+    const since = await readReadySince(client, this.prefix, ask);
+    this.counters.commands += ask.length;
+    ask.forEach(([q, id], i) => this.oldest.set(q, { id, readySince: since[i] }));
+  }
+
+  /** Job names of the notices (one pipelined HGET each; at most 200 per read). Removed jobs have none. */
+  private async readNames(client: Redis, notices: ReadonlyArray<{ queue: string; jobId: string }>): Promise<Array<string | undefined>> {
+    if (!notices.length) return [];
+    const p = client.pipeline();
+    for (const n of notices) p.hget(queueKey(this.prefix, n.queue, n.jobId), 'name');
+    const replies = (await p.exec()) ?? [];
+    this.counters.commands += notices.length;
+    return replies.map(([err, v]) => (err || typeof v !== 'string' ? undefined : v));
+  }
+
+  private async readWorkers(client: Redis, events: WireEvent[], t: number): Promise<void> {
+    this.lastWorkersRead = t;
+    let list: string;
+    try {
+      list = String(await client.client('LIST'));
+      this.counters.commands++;
+    } catch {
+      return; // some hosted Redis refuse CLIENT LIST: no workers shown, everything else works
+    }
+    await this.addQueues(client, queuesFromClientList(list, this.prefix)); // a queue that just got its first client
+    const found = workersByQueue(list, this.prefix, this.queues);
+    for (const q of this.queues) {
+      const now = found.get(q) ?? [];
+      if (sameWorkers(this.workers.get(q), now) || (!this.workers.has(q) && !now.length)) continue;
+      this.workers.set(q, now);
+      this.wire.workers(events, t, q, now);
+    }
+  }
+
+  private sourceInfo(): SourceInfo {
+    return {
+      v: PROTOCOL_VERSION,
+      pid: 0,
+      threadId: 0,
+      isMainThread: true,
+      title: `BullMQ '${this.prefix}' on ${this.opts.target.display}`,
+      argv: [],
+      origin: this.origin,
+      now: this.now(),
+      sampleInterval: this.intervalMs,
+    };
+  }
+}
