@@ -30,6 +30,7 @@ import { clockOrigin, now } from './clock';
 import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
 import { previewValue } from './preview';
+import { libFields, withRunning } from './queueInfo';
 import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
@@ -111,7 +112,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (!this.armed) return null;
       rec.site = userSite(Hub.prototype.register, 'named');
       rec.restart(queue.qsize());
-      this.push({ type: 'queue', t: now(), q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, site: rec.site, size: rec.size });
+      this.push({ type: 'queue', t: now(), q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, site: rec.site, size: rec.size, ...libFields(queue) });
       return rec;
     } catch {
       return null;
@@ -191,7 +192,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (q === undefined) continue;
       rec.restart(q.qsize());
       q.setProbe(rec);
-      this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, size: rec.size });
+      this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, size: rec.size, ...libFields(q) });
       // Who is blocked right now is what someone attaching to a stalled program came to see.
       if (typeof q.adoptWaiters === 'function') q.adoptWaiters((role) => rec.adoptWait(role));
     }
@@ -395,7 +396,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
       rec.fresh = null;
       const q = rec.ref.deref();
-      this.push({ type: 'counters', t, q: rec.id, c: rec.counters(), unfinished: q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0 });
+      this.push({ type: 'counters', t, q: rec.id, c: withRunning(rec.counters(), q), unfinished: q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0 });
       this.pushShort(t, rec, 'put', rec.shortPut);
       this.pushShort(t, rec, 'get', rec.shortGet);
     }
@@ -443,9 +444,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         shutdown: safeBool(() => q.isShutdown),
         unfinished: safeNumber(() => q.unfinishedTasks),
         site: rec.site,
-        counters: rec.counters(),
+        counters: withRunning(rec.counters(), q),
         waiters,
         items: previews,
+        ...libFields(q),
       });
     }
     return { v: PROTOCOL_VERSION, t, queues };
