@@ -22,5 +22,16 @@ function hooksUrl(): string | undefined {
   return undefined;
 }
 
-ensureHub();
-installAdapters(hooksUrl());
+/**
+ * Node runs `--require` preloads in its own module-hooks thread too (a worker without a
+ * parentPort, started by module.register): nothing of ours belongs there.
+ */
+function isHooksThread(): boolean {
+  const wt = builtin<{ isMainThread?: boolean; parentPort?: unknown }>('node:worker_threads');
+  return wt !== undefined && wt.isMainThread === false && wt.parentPort === null;
+}
+
+if (!isHooksThread()) {
+  ensureHub();
+  installAdapters(hooksUrl());
+}

@@ -66,7 +66,9 @@ function installEsmHook(Module: ModuleApi, hooksUrl: string | undefined): void {
       }
     },
   };
-  if (hooksUrl !== undefined && typeof Module.register === 'function') Module.register(hooksUrl);
+  // Main thread only: each module.register() call from a worker would start another hooks thread.
+  const wt = builtin<{ isMainThread?: boolean }>('node:worker_threads');
+  if (hooksUrl !== undefined && typeof Module.register === 'function' && wt?.isMainThread !== false) Module.register(hooksUrl);
 }
 
 /**
