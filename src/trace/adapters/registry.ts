@@ -1,6 +1,7 @@
 // The libraries QueueScope adapts, and how each is recognised when it loads: by package
 // name (from package.json) and the entry file's path inside the package. One row each.
 
+import { adaptAsyncBundle, adaptAsyncFile } from './async';
 import { adaptFastq } from './fastq';
 import { adaptPQueueClass } from './pQueue';
 
@@ -17,6 +18,12 @@ export interface LibraryAdapter {
 
 export const ADAPTERS: readonly LibraryAdapter[] = [
   { name: 'fastq', cjsEntry: /^queue\.js$/, adaptCjs: adaptFastq },
+  // async 3.x: the bundle (main; `import` of 'async' resolves to it too) and the per-function files.
+  { name: 'async', cjsEntry: /^dist\/async\.js$/, adaptCjs: adaptAsyncBundle },
+  { name: 'async', cjsEntry: /^queue\.js$/, adaptCjs: adaptAsyncFile('queue') },
+  { name: 'async', cjsEntry: /^priorityQueue\.js$/, adaptCjs: adaptAsyncFile('priorityQueue') },
+  { name: 'async', cjsEntry: /^cargoQueue\.js$/, adaptCjs: adaptAsyncFile('cargoQueue') },
+  { name: 'async', cjsEntry: /^cargo\.js$/, adaptCjs: adaptAsyncFile('cargo') },
   {
     name: 'p-queue',
     // 6.x is CommonJS (`exports.default`); 7+ is ESM-only.

@@ -132,8 +132,37 @@ describe('adapters: real libraries under the file recorder', function () {
     });
   }
 
+  for (const [fixture, flag] of [
+    ['async.cjs', '--require'],
+    ['async.mjs', '--import'],
+  ] as const) {
+    it(`async queue, priorityQueue, cargoQueue (${fixture}, ${flag}): depth, running, the program's drain handler kept`, async () => {
+      const r = await traced(fixture, flag);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assertAgrees(r.points, 'async.queue ', 'async.queue crop', 'async@3.');
+      assertAgrees(r.points, 'async.priorityQueue', 'async.priorityQueue rank', 'async@3.');
+      assertAgrees(r.points, 'async.cargoQueue', 'async.cargoQueue pack', 'async@3.');
+      const drained = r.points.find((p) => p.at === 'async.queue drained');
+      assert.equal((drained?.lib as { drained?: number }).drained, 1, "the program's drain handler ran once");
+      const queues = r.lines.filter((l) => l.type === 'queue');
+      assert.deepEqual(
+        queues.map((l) => [l.name, l.lib, l.kind, l.concurrency]),
+        [
+          ['async.queue crop', 'async@3.2.6', 'fifo', 2],
+          ['async.priorityQueue rank', 'async@3.2.6', 'priority', 1],
+          ['async.cargoQueue pack', 'async@3.2.6', 'fifo', 2],
+        ],
+      );
+      const hist = depths(r.lines, queues[0].q as number);
+      assert.equal(Math.max(...hist.map((d) => d[2])), 5);
+      assert.equal(hist[hist.length - 1][0], 0);
+      assert.deepEqual([lastCounters(r.lines, queues[0].q as number).puts, lastCounters(r.lines, queues[0].q as number).running], [5, 0]);
+    });
+  }
+
   it('never changes the program: the same output and exit code as untraced', async () => {
-    for (const fixture of ['fastq.cjs', 'pqueue.mjs']) {
+    for (const fixture of ['fastq.cjs', 'pqueue.mjs', 'async.cjs', 'async.mjs']) {
       const bare = await run([path.join(FIX, fixture)], {});
       const withTrace = await traced(fixture, fixture.endsWith('.mjs') ? '--import' : '--require');
       assert.equal(withTrace.code, bare.code);
