@@ -8,6 +8,7 @@ import { builtin } from '../env';
 import { ADAPTERS_KEY } from './esmEntries';
 import { readPackage, splitPackagePath } from './packages';
 import { ADAPTERS, type LibraryAdapter } from './registry';
+import { installStreamAdapter } from './streams';
 
 type LoaderFn = (this: unknown, module: { exports: unknown }, filename: string) => unknown;
 interface ModuleApi {
@@ -84,6 +85,7 @@ export function installAdapters(hooksUrl: string | undefined): void {
     if (Module === undefined) return;
     installCjsHook(Module);
     installEsmHook(Module, hooksUrl);
+    installStreamAdapter();
   } catch {
     // the program runs on without adapters
   }

@@ -35,7 +35,12 @@ export class AdaptedQueue implements ProbeTarget {
   readonly isShutdown = false;
   readonly unfinishedTasks = 0;
 
+  /** Tasks running now; only task pools have it (the hub then reports counters.running). */
+  readonly running?: () => number;
+
   constructor(private readonly spec: AdaptedSpec) {
+    const r = spec.running;
+    if (r !== undefined) this.running = () => this.read(() => r(), 0);
     const hub = findHub();
     this.id = allocateQueueId(hub);
     if (hub === null) return;
@@ -75,10 +80,6 @@ export class AdaptedQueue implements ProbeTarget {
     return this.read(() => this.spec.size(), 0);
   }
 
-  running(): number {
-    const r = this.spec.running;
-    return r === undefined ? 0 : this.read(() => r(), 0);
-  }
 
   peek(n: number): unknown[] {
     const p = this.spec.peek;

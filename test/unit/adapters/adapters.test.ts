@@ -161,8 +161,35 @@ describe('adapters: real libraries under the file recorder', function () {
     });
   }
 
+  for (const [fixture, flag] of [
+    ['streams.cjs', '--require'],
+    ['streams.mjs', '--import'],
+  ] as const) {
+    it(`streams in pipeline() (${fixture}, ${flag}): writableLength in bytes, a blocked producer until 'drain'`, async () => {
+      const r = await traced(fixture, flag);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      const names = ['pipeline 1 › Readable readable', 'pipeline 1 › Transform writable', 'pipeline 1 › Transform readable', 'pipeline 1 › Writable writable'];
+      for (const p of r.points) {
+        assert.deepEqual((p.hub ?? []).map((h) => h.name), names, p.at);
+        const sink = (p.hub ?? [])[3] as HubQueue & { maxsize: number; units: string; needDrain?: boolean };
+        const own = p.lib as { size: number; needDrain: boolean };
+        assert.deepEqual([sink.size, sink.maxsize, sink.units, sink.waiters, sink.running], [own.size, 8, 'bytes', own.needDrain ? ['put'] : [], undefined], p.at);
+      }
+      const queues = r.lines.filter((l) => l.type === 'queue');
+      assert.deepEqual(queues.map((l) => [l.name, l.lib, l.units]), names.map((n) => [n, 'node:stream', 'bytes']));
+      const sinkId = queues[3].q as number;
+      const hist = depths(r.lines, sinkId);
+      assert.equal(Math.max(...hist.map((d) => d[2])), 9, 'three 3-byte chunks against a highWaterMark of 8');
+      assert.equal(hist[hist.length - 1][0], 0);
+      const waits = r.lines.filter((l) => l.q === sinkId && (l.type === 'wait' || l.type === 'waitEnd' || l.type === 'shortWaits'));
+      assert.ok(waits.length > 0, 'the blocked write is recorded');
+      assert.equal(lastCounters(r.lines, sinkId).blockedPuts >= 1, true);
+    });
+  }
+
   it('never changes the program: the same output and exit code as untraced', async () => {
-    for (const fixture of ['fastq.cjs', 'pqueue.mjs', 'async.cjs', 'async.mjs']) {
+    for (const fixture of ['fastq.cjs', 'pqueue.mjs', 'async.cjs', 'async.mjs', 'streams.cjs', 'streams.mjs']) {
       const bare = await run([path.join(FIX, fixture)], {});
       const withTrace = await traced(fixture, fixture.endsWith('.mjs') ? '--import' : '--require');
       assert.equal(withTrace.code, bare.code);

@@ -1,0 +1,180 @@
+// Node streams that take part in pipe() or pipeline(): each Writable side is a bounded
+// buffer (writableLength against writableHighWaterMark), and so is each Readable side
+// (readableLength against readableHighWaterMark). pipeline() and stream/promises'
+// pipeline() call pipe() for every stage, so Readable.prototype.pipe (which Duplex,
+// Transform and net.Socket inherit) is where streams are found; pipeline() is wrapped only
+// to name its stages ("pipeline 2 › Gzip writable").
+//
+// Per stream the adapter wraps instance methods, because Duplex, Transform and net.Socket
+// may not share Writable.prototype's: write (depth up; false = a blocked producer until
+// 'drain'), _write/_writev's callback (depth down), push (depth up) and read (depth down).
+// Depth counts bytes or objects as the stream's mode says (`units`).
+
+import { builtin } from '../env';
+import { AdaptedQueue } from './target';
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+interface WritableLike {
+  write: Fn;
+  _write?: Fn;
+  _writev?: Fn;
+  writableLength: number;
+  writableHighWaterMark: number;
+  writableObjectMode?: boolean;
+  once(ev: string, fn: () => void): unknown;
+  removeListener(ev: string, fn: () => void): unknown;
+  constructor?: { name?: string };
+  [k: string]: unknown;
+}
+interface ReadableLike {
+  push: Fn;
+  read: Fn;
+  readableLength: number;
+  readableHighWaterMark: number;
+  readableObjectMode?: boolean;
+  constructor?: { name?: string };
+  [k: string]: unknown;
+}
+
+const LIB = 'node:stream';
+const writables = new WeakMap<object, AdaptedQueue>();
+const readables = new WeakMap<object, AdaptedQueue>();
+let pipelineLabel: string | null = null;
+let pipelines = 0;
+
+function ctorName(s: { constructor?: { name?: string } }): string {
+  try {
+    return String(s.constructor?.name || 'Stream');
+  } catch {
+    return 'Stream';
+  }
+}
+
+function label(): string {
+  return pipelineLabel ?? 'pipe';
+}
+
+function after(orig: Fn, then: () => void): Fn {
+  return function (this: unknown) {
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      return orig.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      then();
+    }
+  };
+}
+
+function adaptWritable(ws: WritableLike): void {
+  if (writables.has(ws) || typeof ws.write !== 'function' || typeof ws.writableLength !== 'number' || typeof ws.writableHighWaterMark !== 'number') return;
+  const t = new AdaptedQueue({
+    name: `${label()} › ${ctorName(ws)} writable`,
+    kind: 'fifo',
+    maxsize: ws.writableHighWaterMark,
+    lib: LIB,
+    units: ws.writableObjectMode === true ? 'items' : 'bytes',
+    size: () => ws.writableLength,
+  });
+  writables.set(ws, t);
+  const len = (): number => t.read(() => ws.writableLength, 0);
+  let wait: unknown = undefined;
+  const end = (outcome: 'served' | 'aborted') => (): void => {
+    ws.removeListener('drain', onDrain);
+    ws.removeListener('close', onClose);
+    const token = wait;
+    wait = undefined;
+    t.waitEnd(token, outcome);
+  };
+  const onDrain = end('served');
+  const onClose = end('aborted');
+  const write = ws.write;
+  ws.write = function (this: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    const r = write.apply(this, arguments as unknown as unknown[]);
+    if (t.active) {
+      t.put(len());
+      if (r === false && wait === undefined) {
+        wait = t.waitStart('put');
+        ws.once('drain', onDrain);
+        ws.once('close', onClose);
+      }
+    }
+    return r;
+  };
+  // The buffer shrinks when the implementation calls back: wrap the callback it is given.
+  for (const key of ['_write', '_writev'] as const) {
+    const impl = ws[key];
+    if (typeof impl !== 'function') continue;
+    ws[key] = function (this: unknown) {
+      // eslint-disable-next-line prefer-rest-params
+      const args = Array.prototype.slice.call(arguments) as unknown[];
+      const cb = args[args.length - 1];
+      if (t.active && typeof cb === 'function') args[args.length - 1] = after(cb as Fn, () => t.get(len()));
+      return impl.apply(this, args);
+    };
+  }
+}
+
+function adaptReadable(rs: ReadableLike): void {
+  if (readables.has(rs) || typeof rs.push !== 'function' || typeof rs.read !== 'function' || typeof rs.readableLength !== 'number') return;
+  const t = new AdaptedQueue({
+    name: `${label()} › ${ctorName(rs)} readable`,
+    kind: 'fifo',
+    maxsize: rs.readableHighWaterMark,
+    lib: LIB,
+    units: rs.readableObjectMode === true ? 'items' : 'bytes',
+    size: () => rs.readableLength,
+  });
+  readables.set(rs, t);
+  const len = (): number => t.read(() => rs.readableLength, 0);
+  rs.push = after(rs.push, () => t.active && t.put(len()));
+  rs.read = after(rs.read, () => t.active && t.get(len()));
+}
+
+function wrapPipeline(orig: Fn): Fn {
+  const wrapped = function (this: unknown) {
+    const prev = pipelineLabel;
+    pipelineLabel = `pipeline ${++pipelines}`;
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      return orig.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      pipelineLabel = prev;
+    }
+  };
+  for (const key of Reflect.ownKeys(orig)) {
+    if (key === 'prototype') continue;
+    const d = Object.getOwnPropertyDescriptor(orig, key);
+    if (d !== undefined) Object.defineProperty(wrapped, key, d);
+  }
+  return wrapped;
+}
+
+/** Patch Readable.prototype.pipe and name pipelines. Once per realm; never throws. */
+export function installStreamAdapter(): void {
+  try {
+    const stream = builtin<Record<string, unknown> & { Readable?: { prototype: Record<string, unknown> } }>('node:stream');
+    const proto = stream?.Readable?.prototype;
+    if (stream === undefined || proto === undefined || typeof proto.pipe !== 'function') return;
+    const pipe = proto.pipe as Fn;
+    proto.pipe = function pipe_(this: unknown, dest: unknown): unknown {
+      try {
+        if (typeof this === 'object' && this !== null) adaptReadable(this as ReadableLike);
+        if (typeof dest === 'object' && dest !== null) adaptWritable(dest as WritableLike);
+      } catch {
+        // a stream we cannot read is simply not shown
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return pipe.apply(this, arguments as unknown as unknown[]);
+    };
+    Object.defineProperty(proto.pipe, 'name', { value: 'pipe' });
+    if (typeof stream.pipeline === 'function') stream.pipeline = wrapPipeline(stream.pipeline as Fn);
+    const promises = builtin<Record<string, unknown>>('node:stream/promises');
+    if (promises !== undefined && typeof promises.pipeline === 'function') promises.pipeline = wrapPipeline(promises.pipeline as Fn);
+    // ESM `import { pipeline } from 'node:stream'` sees the wrapped functions too.
+    builtin<{ syncBuiltinESMExports?: () => void }>('node:module')?.syncBuiltinESMExports?.();
+  } catch {
+    // the program runs on without the stream adapter
+  }
+}
