@@ -235,6 +235,8 @@ export interface QueueSnapshot {
   lib?: string;
   concurrency?: number;
   units?: 'bytes';
+  /** Library-specific figures at snapshot time, e.g. piscina's threads, utilization, wait_p50/p90/p99/max (ms). */
+  stats?: Record<string, number>;
 }
 
 /** What `hub.snapshot({ items })` returns. */

@@ -63,6 +63,8 @@ export interface ProbeTarget {
   running?(): number;
   /** What the depth counts: 'items' (default) or 'bytes' (byte-mode streams). Optional. */
   readonly units?: 'items' | 'bytes';
+  /** Library-specific figures for snapshots (e.g. piscina's threads and wait percentiles). Optional. */
+  stats?(): Record<string, number> | undefined;
 }
 
 export type QueueKind = 'fifo' | 'lifo' | 'priority';

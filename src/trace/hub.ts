@@ -30,7 +30,7 @@ import { clockOrigin, now } from './clock';
 import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
 import { previewValue } from './preview';
-import { libFields, withRunning } from './queueInfo';
+import { libFields, snapshotFields, withRunning } from './queueInfo';
 import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
@@ -447,7 +447,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         counters: withRunning(rec.counters(), q),
         waiters,
         items: previews,
-        ...libFields(q),
+        ...snapshotFields(q),
       });
     }
     return { v: PROTOCOL_VERSION, t, queues };

@@ -36,3 +36,15 @@ export function withRunning(c: Counters, q: ProbeTarget | undefined): Counters {
   }
   return c;
 }
+
+/** What a snapshot adds for a queue of another library: libFields plus its `stats`. */
+export function snapshotFields(q: ProbeTarget): LibFields & { stats?: Record<string, number> } {
+  const out: LibFields & { stats?: Record<string, number> } = libFields(q);
+  try {
+    const s = typeof q.stats === 'function' ? q.stats() : undefined;
+    if (typeof s === 'object' && s !== null && Object.keys(s).length > 0) out.stats = s;
+  } catch {
+    // leave it out
+  }
+  return out;
+}

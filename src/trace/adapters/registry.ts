@@ -3,6 +3,7 @@
 
 import { adaptAsyncBundle, adaptAsyncFile } from './async';
 import { adaptFastq } from './fastq';
+import { adaptPiscinaClass } from './piscina';
 import { adaptPQueueClass } from './pQueue';
 
 export interface LibraryAdapter {
@@ -33,5 +34,14 @@ export const ADAPTERS: readonly LibraryAdapter[] = [
       return exp;
     },
     adaptEsm: (ns, lib) => adaptPQueueClass(ns.default, lib),
+  },
+  // piscina 4.x and 5.x: CommonJS (its ESM entry imports dist/main.js); the class is module.exports.
+  {
+    name: 'piscina',
+    cjsEntry: /^dist\/main\.js$/,
+    adaptCjs: (exp, lib) => {
+      adaptPiscinaClass(exp, lib);
+      return exp;
+    },
   },
 ];

@@ -151,6 +151,24 @@ function wrapPipeline(orig: Fn): Fn {
   return wrapped;
 }
 
+/**
+ * Is pipe() called by Node itself for its own plumbing (a worker's stdio, …)? Those are not
+ * the program's queues. pipeline() calls pipe() from node:internal/streams/, which counts.
+ * Only pipe() pays for this stack capture, once per pipe.
+ */
+function calledByNodeInternals(pipe: Fn): boolean {
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 1;
+    Error.captureStackTrace(holder, pipe);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const line = String(holder.stack ?? '').split('\n')[1] ?? '';
+  return /[( ]node:internal\/(?!streams\/)/.test(line);
+}
+
 /** Patch Readable.prototype.pipe and name pipelines. Once per realm; never throws. */
 export function installStreamAdapter(): void {
   try {
@@ -160,6 +178,10 @@ export function installStreamAdapter(): void {
     const pipe = proto.pipe as Fn;
     proto.pipe = function pipe_(this: unknown, dest: unknown): unknown {
       try {
+        if (calledByNodeInternals(pipe_)) {
+          // eslint-disable-next-line prefer-rest-params
+          return pipe.apply(this, arguments as unknown as unknown[]);
+        }
         if (typeof this === 'object' && this !== null) adaptReadable(this as ReadableLike);
         if (typeof dest === 'object' && dest !== null) adaptWritable(dest as WritableLike);
       } catch {

@@ -23,6 +23,8 @@ export interface AdaptedSpec {
   running?(): number;
   concurrency?(): number;
   peek?(n: number): unknown[];
+  /** Library-specific figures for snapshots (piscina: threads, utilization, wait percentiles). */
+  stats?(): Record<string, number>;
   /** The hub armed (or disarmed): resynchronise anything the adapter counts itself. */
   onProbe?(armed: boolean): void;
 }
@@ -80,6 +82,12 @@ export class AdaptedQueue implements ProbeTarget {
     return this.read(() => this.spec.size(), 0);
   }
 
+
+  /** Library-specific figures (read at snapshot time); undefined when the library has none. */
+  stats(): Record<string, number> | undefined {
+    const s = this.spec.stats;
+    return s === undefined ? undefined : this.read(() => s(), undefined);
+  }
 
   peek(n: number): unknown[] {
     const p = this.spec.peek;

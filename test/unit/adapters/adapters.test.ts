@@ -188,8 +188,33 @@ describe('adapters: real libraries under the file recorder', function () {
     });
   }
 
+  for (const [fixture, flag] of [
+    ['piscina.cjs', '--require'],
+    ['piscina.mjs', '--import'],
+  ] as const) {
+    it(`piscina 5.x and 4.x side by side (${fixture}, ${flag}): queueSize against maxQueue, running, threads`, async () => {
+      const r = await traced(fixture, flag);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      for (const v of ['v4', 'v5']) {
+        assertAgrees(r.points, v, 'Piscina', v === 'v4' ? 'piscina@4.' : 'piscina@5.');
+        const filled = r.points.find((p) => p.at === `${v} filled`)?.hub?.find((h) => h.lib?.startsWith(`piscina@${v.slice(1)}.`)) as HubQueue & { maxsize: number; stats: Record<string, number> };
+        assert.deepEqual([filled.maxsize, filled.concurrency, filled.stats.threads], [10, 2, 2]);
+        assert.equal(typeof filled.stats.wait_p50, 'number');
+      }
+      const queues = r.lines.filter((l) => l.type === 'queue');
+      assert.deepEqual(queues.map((l) => l.lib).sort(), ['piscina@4.9.3', 'piscina@5.3.2'], "only the pools: Node's own worker stdio pipes are not the program's");
+      for (const q of queues) {
+        const hist = depths(r.lines, q.q as number);
+        assert.equal(Math.max(...hist.map((d) => d[2])), 3, 'five tasks, two taken by the (starting) threads');
+        assert.equal(hist[hist.length - 1][0], 0);
+        assert.deepEqual([lastCounters(r.lines, q.q as number).puts, lastCounters(r.lines, q.q as number).running], [5, 0]);
+      }
+    });
+  }
+
   it('never changes the program: the same output and exit code as untraced', async () => {
-    for (const fixture of ['fastq.cjs', 'pqueue.mjs', 'async.cjs', 'async.mjs', 'streams.cjs', 'streams.mjs']) {
+    for (const fixture of ['fastq.cjs', 'pqueue.mjs', 'async.cjs', 'async.mjs', 'streams.cjs', 'streams.mjs', 'piscina.cjs']) {
       const bare = await run([path.join(FIX, fixture)], {});
       const withTrace = await traced(fixture, fixture.endsWith('.mjs') ? '--import' : '--require');
       assert.equal(withTrace.code, bare.code);
