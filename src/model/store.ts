@@ -19,6 +19,8 @@ import {
   type RunState,
 } from './entities';
 import { DEFAULT_RETENTION, DepthTimeline, type RetentionOptions } from './timeline';
+import { libFacts } from '../protocol/libText';
+import { statsOf } from './stats';
 
 /** What changed; fired once per applied message, after the model is consistent again. */
 export type ModelChange =
@@ -466,6 +468,7 @@ export class QueueModel implements Disposable {
       }
       q.items = [...qs.items];
       q.itemsAt = at;
+      Object.assign(q, libFacts(qs), statsOf(qs.stats));
       changes.update(q);
     }
     // A snapshot lists every live queue: the others are gone from the program.
@@ -494,6 +497,7 @@ export class QueueModel implements Disposable {
         q.maxsize = e.maxsize;
         q.size = e.size;
         if (e.site) q.site = e.site;
+        Object.assign(q, libFacts(e));
         changes.update(q);
         break;
       }

@@ -18,6 +18,7 @@ import type {
   UpdateMessage,
   WaiterInfo,
 } from '../../protocol/webview';
+import { libFacts } from '../../protocol/libText';
 
 export interface FeedOptions {
   mode?: PanelMode;
@@ -510,6 +511,7 @@ export class PanelFeed {
       getRate: cur.getRate,
       blocked,
       waiting,
+      ...libFacts(q),
     };
     // The creation site never changes: send it once, the webview keeps it (saves ~20% of a busy update).
     if (q.site && !cur.siteSent) {
