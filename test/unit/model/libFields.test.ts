@@ -51,7 +51,7 @@ describe('model: queues of other libraries', () => {
     m.applyDrain('S', key, batch(1, 30, [{ type: 'queue', t: 10, q: 2, name: 'odd', kind: 'fifo', maxsize: 0, size: 0, lib: 42, concurrency: 'many', units: 'parsecs' } as never]));
     const q = m.queue('S/4242:0/2')!;
     assert.deepEqual([q.name, q.lib, q.concurrency, q.units], ['odd', undefined, undefined, undefined]);
-    m.applySnapshot('S', key, snapshot(40, [queueSnap(2, { name: 'Piscina', lib: 'piscina@5.3.2', stats: { threads: 2, wait_p50: 1.5, bad: 'x' } } as never)]), true);
+    m.applySnapshot('S', key, snapshot(40, [queueSnap(2, { name: 'Piscina', lib: 'piscina@5.3.2', stats: { threads: 2, wait_p50: 1.5, bad: 'x' } } as never)]), { paused: true });
     assert.deepEqual([m.queue('S/4242:0/2')!.lib, m.queue('S/4242:0/2')!.stats], ['piscina@5.3.2', { threads: 2, wait_p50: 1.5 }]);
   });
 });
