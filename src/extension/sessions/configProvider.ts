@@ -2,6 +2,7 @@
 // QueueScope's skipFiles globs. The transformation itself is armConfiguration() (arm.ts).
 
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { armConfiguration, extensionLibraryGlob, type DebugConfigLike } from './arm';
 import type { ExtensionServices } from '../services';
 
@@ -14,6 +15,8 @@ export function registerConfigProvider(context: vscode.ExtensionContext, service
         autoArm: s.autoArm,
         sampleIntervalMs: s.sampleIntervalMs,
         extraSkipGlobs: [extensionLibraryGlob(context.extensionPath)],
+        preload: path.join(context.extensionPath, 'dist', 'lib', 'register.js'),
+        inheritedNodeOptions: process.env.NODE_OPTIONS,
       }) as vscode.DebugConfiguration;
     },
   };
