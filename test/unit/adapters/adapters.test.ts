@@ -188,6 +188,27 @@ describe('adapters: real libraries under the file recorder', function () {
     });
   }
 
+  it("net.Socket and a hand-written Duplex, one by one: each side's buffer, bytes vs objects, blocked until 'drain'", async () => {
+    const r = await traced('sockets.cjs', '--require');
+    assert.equal(r.code, 0, r.stderr);
+    const expect: Record<string, [string, string | undefined]> = {
+      'socket blocked': ['pipe › Socket writable', 'bytes'],
+      'socket done': ['pipe › Socket writable', 'bytes'],
+      'duplex blocked': ['pipeline 1 › Duplex writable', undefined],
+      'duplex done': ['pipeline 1 › Duplex writable', undefined],
+    };
+    assert.deepEqual(r.points.map((p) => p.at), Object.keys(expect));
+    for (const p of r.points) {
+      const [name, units] = expect[p.at];
+      const q = (p.hub ?? []).find((h) => h.name === name) as (HubQueue & { units?: string }) | undefined;
+      const own = p.lib as { size: number; needDrain: boolean };
+      assert.ok(q !== undefined, `${p.at}: ${name} in ${JSON.stringify(p.hub?.map((h) => h.name))}`);
+      assert.deepEqual([q.size, q.units, q.waiters], [own.size, units, own.needDrain ? ['put'] : []], p.at);
+    }
+    const names = r.lines.filter((l) => l.type === 'queue').map((l) => l.name);
+    assert.ok(names.includes('pipe › Socket readable'), 'the server side socket, piped onwards, is a readable buffer');
+  });
+
   for (const [fixture, flag] of [
     ['piscina.cjs', '--require'],
     ['piscina.mjs', '--import'],
