@@ -60,13 +60,14 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   p.add = function add_(this: object, fn: unknown, options?: unknown): unknown {
     const t = targetOf(this);
     // eslint-disable-next-line prefer-rest-params
-    if (!t.active || typeof fn !== 'function') return add.apply(this, arguments as unknown as unknown[]);
+    if (t.disabled || typeof fn !== 'function') return add.apply(this, arguments as unknown as unknown[]);
     const inst = this as PQueueLike;
+    // Wrapped even while the hub is dormant: a task added before arming still reports its start.
     const task = function (this: unknown): unknown {
-      if (t.active) {
-        t.get(t.read(() => inst.size, 0));
-        t.changed();
-      }
+      // eslint-disable-next-line prefer-rest-params
+      if (!t.active) return (fn as Fn).apply(this, arguments as unknown as unknown[]);
+      t.get(t.read(() => inst.size, 0));
+      t.changed();
       let r: unknown;
       try {
         // eslint-disable-next-line prefer-rest-params
@@ -81,7 +82,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     };
     const done = (): void => t.changed();
     const result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
-    t.put(t.read(() => inst.size, 0));
+    if (t.active) t.put(t.read(() => inst.size, 0));
     return result;
   };
 

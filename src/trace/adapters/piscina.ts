@@ -85,11 +85,14 @@ export function adaptPiscinaClass(cls: unknown, lib: string): void {
     // eslint-disable-next-line prefer-rest-params
     const r = run.apply(this, arguments as unknown as unknown[]);
     const t = st.t;
-    if (t.active && r instanceof Promise) {
+    // Counted even while the hub is dormant, so `running` is right when it arms later.
+    if (!t.disabled && r instanceof Promise) {
       const inst = this as PiscinaLike;
       st.inFlight++;
-      t.put(t.read(() => inst.queueSize, 0));
-      t.changed();
+      if (t.active) {
+        t.put(t.read(() => inst.queueSize, 0));
+        t.changed();
+      }
       const settled = (): void => {
         st.inFlight--;
         if (!t.active) return;

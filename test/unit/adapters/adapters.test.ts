@@ -234,6 +234,17 @@ describe('adapters: real libraries under the file recorder', function () {
     });
   }
 
+  it('queues made while the hub is dormant are found when it arms (attach), with their depth and running, and tracked after', async () => {
+    const r = await run(['--require', REGISTER, path.join(FIX, 'dormant.cjs')], {});
+    assert.equal(r.code, 0, r.stderr);
+    const [armed, after] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(armed.queues, [
+      ['fastq slow', 'fastq@1.20.3', 4, 2],
+      ['PQueue', 'p-queue@6.6.2', 2, 1],
+    ]);
+    assert.deepEqual(after, { at: 'after', depth: { 1: 0, 2: 0 }, lib: { fastq: 0, pqueue: 0 } });
+  });
+
   it('never changes the program: the same output and exit code as untraced', async () => {
     for (const fixture of ['fastq.cjs', 'pqueue.mjs', 'async.cjs', 'async.mjs', 'streams.cjs', 'streams.mjs', 'piscina.cjs']) {
       const bare = await run([path.join(FIX, fixture)], {});
