@@ -5,8 +5,8 @@
 // Transform and net.Socket inherit) is where streams are found; pipeline() is wrapped only
 // to name its stages ("pipeline 2 › Gzip writable").
 //
-// Per stream the adapter wraps instance methods, because Duplex, Transform and net.Socket
-// may not share Writable.prototype's: write (depth up; false = a blocked producer until
+// Per stream the adapter wraps instance methods while the hub is armed (none while dormant),
+// because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth up; false = a blocked producer until
 // 'drain'), _write/_writev's callback (depth down), push (depth up) and read (depth down).
 // Depth counts bytes or objects as the stream's mode says (`units`).
 
@@ -66,70 +66,119 @@ function after(orig: Fn, then: () => void): Fn {
   };
 }
 
+/**
+ * Instance wrappers installed only while the hub is armed, so a dormant hub costs a piped
+ * stream nothing per chunk. Removing one restores exactly what was there (an own property
+ * or the prototype's), unless the program replaced it meanwhile.
+ */
+class InstancePatches {
+  private readonly saved: { key: string; own: boolean; orig: unknown; wrapper: Fn }[] = [];
+
+  constructor(private readonly obj: Record<string, unknown>) {}
+
+  set(key: string, wrap: (orig: Fn) => Fn): void {
+    const orig = this.obj[key];
+    if (typeof orig !== 'function') return;
+    const wrapper = wrap(orig as Fn);
+    this.saved.push({ key, own: Object.prototype.hasOwnProperty.call(this.obj, key), orig, wrapper });
+    this.obj[key] = wrapper;
+  }
+
+  restore(): void {
+    for (const p of this.saved.splice(0)) {
+      if (this.obj[p.key] !== p.wrapper) continue;
+      if (p.own) this.obj[p.key] = p.orig;
+      else delete this.obj[p.key];
+    }
+  }
+
+  get installed(): boolean {
+    return this.saved.length > 0;
+  }
+}
+
+/** Register a stream side; `install` puts its wrappers in place whenever the hub is armed. */
+function adaptSide(obj: object, spec: Omit<ConstructorParameters<typeof AdaptedQueue>[0], 'onProbe'>, install: (t: AdaptedQueue, p: InstancePatches) => void): AdaptedQueue {
+  const patches = new InstancePatches(obj as Record<string, unknown>);
+  let target: AdaptedQueue | null = null;
+  const toggle = (armed: boolean): void => {
+    if (armed && target !== null && !patches.installed) install(target, patches);
+    else if (!armed) patches.restore();
+  };
+  target = new AdaptedQueue({ ...spec, onProbe: toggle });
+  if (target.active) toggle(true);
+  return target;
+}
+
 function adaptWritable(ws: WritableLike): void {
   if (writables.has(ws) || typeof ws.write !== 'function' || typeof ws.writableLength !== 'number' || typeof ws.writableHighWaterMark !== 'number') return;
-  const t = new AdaptedQueue({
+  const spec = {
     name: `${label()} › ${ctorName(ws)} writable`,
-    kind: 'fifo',
+    kind: 'fifo' as const,
     maxsize: ws.writableHighWaterMark,
     lib: LIB,
-    units: ws.writableObjectMode === true ? 'items' : 'bytes',
+    units: ws.writableObjectMode === true ? ('items' as const) : ('bytes' as const),
     size: () => ws.writableLength,
+  };
+  let wait: unknown = undefined;
+  const t = adaptSide(ws, spec, (t, patches) => {
+    const len = (): number => t.read(() => ws.writableLength, 0);
+    const end = (outcome: 'served' | 'aborted') => (): void => {
+      ws.removeListener('drain', onDrain);
+      ws.removeListener('close', onClose);
+      const token = wait;
+      wait = undefined;
+      t.waitEnd(token, outcome);
+    };
+    const onDrain = end('served');
+    const onClose = end('aborted');
+    patches.set('write', (write) =>
+      function (this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        const r = write.apply(this, arguments as unknown as unknown[]);
+        if (t.active) {
+          t.put(len());
+          if (r === false && wait === undefined) {
+            wait = t.waitStart('put');
+            ws.once('drain', onDrain);
+            ws.once('close', onClose);
+          }
+        }
+        return r;
+      },
+    );
+    // The buffer shrinks when the implementation calls back: wrap the callback it is given.
+    for (const key of ['_write', '_writev']) {
+      patches.set(key, (impl) =>
+        function (this: unknown) {
+          // eslint-disable-next-line prefer-rest-params
+          const args = Array.prototype.slice.call(arguments) as unknown[];
+          const cb = args[args.length - 1];
+          if (t.active && typeof cb === 'function') args[args.length - 1] = after(cb as Fn, () => t.get(len()));
+          return impl.apply(this, args);
+        },
+      );
+    }
   });
   writables.set(ws, t);
-  const len = (): number => t.read(() => ws.writableLength, 0);
-  let wait: unknown = undefined;
-  const end = (outcome: 'served' | 'aborted') => (): void => {
-    ws.removeListener('drain', onDrain);
-    ws.removeListener('close', onClose);
-    const token = wait;
-    wait = undefined;
-    t.waitEnd(token, outcome);
-  };
-  const onDrain = end('served');
-  const onClose = end('aborted');
-  const write = ws.write;
-  ws.write = function (this: unknown) {
-    // eslint-disable-next-line prefer-rest-params
-    const r = write.apply(this, arguments as unknown as unknown[]);
-    if (t.active) {
-      t.put(len());
-      if (r === false && wait === undefined) {
-        wait = t.waitStart('put');
-        ws.once('drain', onDrain);
-        ws.once('close', onClose);
-      }
-    }
-    return r;
-  };
-  // The buffer shrinks when the implementation calls back: wrap the callback it is given.
-  for (const key of ['_write', '_writev'] as const) {
-    const impl = ws[key];
-    if (typeof impl !== 'function') continue;
-    ws[key] = function (this: unknown) {
-      // eslint-disable-next-line prefer-rest-params
-      const args = Array.prototype.slice.call(arguments) as unknown[];
-      const cb = args[args.length - 1];
-      if (t.active && typeof cb === 'function') args[args.length - 1] = after(cb as Fn, () => t.get(len()));
-      return impl.apply(this, args);
-    };
-  }
 }
 
 function adaptReadable(rs: ReadableLike): void {
   if (readables.has(rs) || typeof rs.push !== 'function' || typeof rs.read !== 'function' || typeof rs.readableLength !== 'number') return;
-  const t = new AdaptedQueue({
+  const spec = {
     name: `${label()} › ${ctorName(rs)} readable`,
-    kind: 'fifo',
+    kind: 'fifo' as const,
     maxsize: rs.readableHighWaterMark,
     lib: LIB,
-    units: rs.readableObjectMode === true ? 'items' : 'bytes',
+    units: rs.readableObjectMode === true ? ('items' as const) : ('bytes' as const),
     size: () => rs.readableLength,
+  };
+  const t = adaptSide(rs, spec, (t, patches) => {
+    const len = (): number => t.read(() => rs.readableLength, 0);
+    patches.set('push', (push) => after(push, () => t.active && t.put(len())));
+    patches.set('read', (read) => after(read, () => t.active && t.get(len())));
   });
   readables.set(rs, t);
-  const len = (): number => t.read(() => rs.readableLength, 0);
-  rs.push = after(rs.push, () => t.active && t.put(len()));
-  rs.read = after(rs.read, () => t.active && t.get(len()));
 }
 
 function wrapPipeline(orig: Fn): Fn {

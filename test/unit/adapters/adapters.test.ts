@@ -242,6 +242,7 @@ describe('adapters: real libraries under the file recorder', function () {
       ['fastq slow', 'fastq@1.20.3', 4, 2],
       ['PQueue', 'p-queue@6.6.2', 2, 1],
     ]);
+    assert.deepEqual(armed.streamWrapped, [false, true], 'a piped stream is wrapped only once the hub arms');
     assert.deepEqual(after, { at: 'after', depth: { 1: 0, 2: 0 }, lib: { fastq: 0, pqueue: 0 } });
   });
 
