@@ -178,6 +178,8 @@ describe('adapters: real libraries under the file recorder', function () {
       }
       const queues = r.lines.filter((l) => l.type === 'queue');
       assert.deepEqual(queues.map((l) => [l.name, l.lib, l.units]), names.map((n) => [n, 'node:stream', 'bytes']));
+      // Created at the program's pipeline() call, not inside Node's stream internals.
+      for (const q of queues) assert.match(String((q.site as { file?: string } | undefined)?.file), /scenarios\.cjs$/);
       const sinkId = queues[3].q as number;
       const hist = depths(r.lines, sinkId);
       assert.equal(Math.max(...hist.map((d) => d[2])), 9, 'three 3-byte chunks against a highWaterMark of 8');
