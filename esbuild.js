@@ -35,6 +35,10 @@ const builds = [
   { ...common, entryPoints: [required('src/trace/library.ts')], outfile: 'dist/lib/index.mjs', platform: 'node', format: 'esm' },
   // `node --require queuescope/register app.js`: arms the hub from the environment.
   { ...common, entryPoints: [required('src/trace/register.ts')], outfile: 'dist/lib/register.js', platform: 'node', format: 'cjs' },
+  // `node --import queuescope/register app.mjs`: the same as an ES module; the banner gives it its URL.
+  { ...common, entryPoints: [required('src/trace/register.ts')], outfile: 'dist/lib/register.mjs', platform: 'node', format: 'esm', banner: { js: 'const __queuescopeModuleUrl = import.meta.url;' } },
+  // The ESM loader hooks register installs (module.register) for ESM-only libraries such as p-queue 7+.
+  { ...common, entryPoints: [required('src/trace/adapters/esmLoader.ts')], outfile: 'dist/lib/esm-hooks.mjs', platform: 'node', format: 'esm' },
   { ...common, entryPoints: [required('src/extension/extension.ts')], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] },
   { ...common, entryPoints: [required('src/webview/main.ts')], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', loader: { '.css': 'css' } },
 ];

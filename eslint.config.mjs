@@ -31,10 +31,13 @@ export default tseslint.config(
     { regex: '^\\.\\./', message: 'src/queue/ imports no other folder: it knows the tracer only through probe.ts (docs/ARCHITECTURE.md).' },
     noVscode,
   ]),
-  arrow(['src/trace/**'], [
-    { regex: '^\\.\\./(?!queue/|protocol/)', message: 'src/trace/ imports only src/queue/ and src/protocol/ (docs/ARCHITECTURE.md).' },
-    noVscode,
-  ]),
+  // src/trace/ has one subfolder (adapters/): each level leaves the folder by its own prefix.
+  ...[['src/trace/*.ts', '\\.\\./'], ['src/trace/adapters/**', '\\.\\./\\.\\./']].map(([files, up]) =>
+    arrow([files], [
+      { regex: `^${up}(?!queue/|protocol/)[^./]`, message: 'src/trace/ imports only src/queue/ and src/protocol/ (docs/ARCHITECTURE.md).' },
+      noVscode,
+    ]),
+  ),
   arrow(['src/protocol/**'], [
     { regex: '^\\.\\./', message: 'src/protocol/ is types and constants shared by every side: it imports no other folder (docs/ARCHITECTURE.md).' },
     noVscode,

@@ -85,6 +85,14 @@ export interface ModelQueue {
   collected?: number;
   /** Item previews from the latest snapshot (taken while paused). */
   items?: string[];
+  /** Another library's queue (src/trace/adapters): "p-queue@9.0.0", "node:stream". */
+  lib?: string;
+  /** Task pools: how many tasks may run at once (running is counters.running). */
+  concurrency?: number;
+  /** Byte-mode streams count bytes. */
+  units?: 'bytes';
+  /** Library-specific figures from the latest snapshot (piscina: threads, utilization, wait_p50…). */
+  stats?: Record<string, number>;
   /** Epoch ms of the snapshot that produced `items`. */
   itemsAt?: number;
   /** BullMQ queues only (origin 'redis'): per-state counts, workers, job events (jobs.ts). */

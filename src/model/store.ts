@@ -23,6 +23,8 @@ import {
 import { applyGap, applyJobCounts, applyJobNotice, applyWorkers } from './jobs';
 import { DEFAULT_RETENTION, DepthTimeline, type RetentionOptions } from './timeline';
 import { WaitTracker, type TrackedWait, type WaitEnding } from './waitRules';
+import { libFacts } from '../protocol/libText';
+import { statsOf } from './stats';
 
 /** What changed; fired once per applied message, after the model is consistent again. */
 export type ModelChange =
@@ -485,6 +487,7 @@ export class QueueModel implements Disposable {
       if (qs.shutdown && !q.shutdown) q.shutdown = 'graceful';
       q.items = [...qs.items];
       q.itemsAt = at;
+      Object.assign(q, libFacts(qs), statsOf(qs.stats));
       changes.update(q);
     }
     this.withWaitChanges(src, () => this.waits.snapshot(trackKey(src), snap), changes);
@@ -521,6 +524,7 @@ export class QueueModel implements Disposable {
         q.maxsize = e.maxsize;
         q.size = e.size;
         if (e.site) q.site = this.noteSite(src, e.site);
+        Object.assign(q, libFacts(e));
         changes.update(q);
         break;
       }

@@ -58,6 +58,10 @@ export interface QueueInfo {
   site?: CallSite;
   /** Previews of the first items (present while paused, from the snapshot). */
   items?: string[];
+  /** Another library's queue: its library, pool concurrency, byte units (see protocol/libText.ts). */
+  lib?: string;
+  concurrency?: number;
+  units?: 'bytes';
 }
 
 export interface WaiterInfo {

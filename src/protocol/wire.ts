@@ -38,6 +38,8 @@ export interface Counters {
   highWater: number;
   /** Detail events dropped for this queue because nobody drained. */
   dropped: number;
+  /** Tasks running now, for task pools of other libraries (p-queue, fastq, async, piscina). */
+  running?: number;
 }
 
 /**
@@ -62,6 +64,12 @@ export interface QueueCreatedEvent {
   site?: CallSite;
   /** Depth at creation/arming time (non-zero when arming finds a populated queue). */
   size: number;
+  /** The library of a queue QueueScope adapted ("p-queue@9.0.0", "node:stream"); absent for its own. */
+  lib?: string;
+  /** How many tasks may run at once (task pools). */
+  concurrency?: number;
+  /** What depth and maxsize count: 'bytes' for byte-mode streams; absent means items. */
+  units?: 'bytes';
 }
 
 /**
@@ -305,6 +313,12 @@ export interface QueueSnapshot {
   waiters: WaiterSnapshot[];
   /** Safe, bounded text previews of the first items in `get` order. */
   items: string[];
+  /** As in QueueCreatedEvent. */
+  lib?: string;
+  concurrency?: number;
+  units?: 'bytes';
+  /** Library-specific figures at snapshot time, e.g. piscina's threads, utilization, wait_p50/p90/p99/max (ms). */
+  stats?: Record<string, number>;
 }
 
 /** What `hub.snapshot({ items })` returns. */

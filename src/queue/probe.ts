@@ -52,6 +52,19 @@ export interface ProbeTarget {
    * Optional: queues from older library copies do not have it.
    */
   adoptWaiters?(start: (role: WaiterRole) => unknown): void;
+  /**
+   * The library behind a queue that is not one of ours (src/trace/adapters), e.g.
+   * "p-queue@9.0.0" or "node:stream". Optional: absent for QueueScope's own queues.
+   */
+  readonly lib?: string;
+  /** How many tasks may run at once (task pools such as p-queue, fastq, async). Optional. */
+  readonly concurrency?: number;
+  /** How many tasks are running now (task pools). Optional. */
+  running?(): number;
+  /** What the depth counts: 'items' (default) or 'bytes' (byte-mode streams). Optional. */
+  readonly units?: 'items' | 'bytes';
+  /** Library-specific figures for snapshots (e.g. piscina's threads and wait percentiles). Optional. */
+  stats?(): Record<string, number> | undefined;
 }
 
 export type QueueKind = 'fifo' | 'lifo' | 'priority';

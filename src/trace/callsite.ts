@@ -90,6 +90,8 @@ const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|putNowait|getNowait|sh
 
 function isLibraryFrame(f: Frame): boolean {
   if (libraryFiles.has(f.file)) return true;
+  // Node's own code is never the user's line (e.g. pipeline() piping the streams it was given).
+  if (f.file.startsWith('node:')) return true;
   if (libraryDirs.size > 0 && libraryDirs.has(dirOf(f.file))) return true;
   return mixedFiles.has(f.file) && LIBRARY_FN.test(f.fn);
 }

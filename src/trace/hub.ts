@@ -35,6 +35,7 @@ import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
 import { setExitTail } from './exitTail';
 import { previewValue } from './preview';
+import { libFields, snapshotFields, withRunning } from './queueInfo';
 import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
@@ -117,7 +118,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (!this.armed) return null;
       rec.site = userSite(Hub.prototype.register, 'named');
       rec.restart(queue.qsize());
-      this.push({ type: 'queue', t: now(), q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, site: rec.site, size: rec.size });
+      this.push({ type: 'queue', t: now(), q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, site: rec.site, size: rec.size, ...libFields(queue) });
       return rec;
     } catch {
       return null;
@@ -222,7 +223,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (q === undefined) continue;
       rec.restart(q.qsize());
       q.setProbe(rec);
-      this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, size: rec.size });
+      this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, size: rec.size, ...libFields(q) });
       // Who is blocked right now is what someone attaching to a stalled program came to see.
       if (typeof q.adoptWaiters === 'function') q.adoptWaiters((role) => rec.adoptWait(role));
     }
@@ -426,7 +427,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
       rec.fresh = null;
       const q = rec.ref.deref();
-      this.push({ type: 'counters', t, q: rec.id, c: rec.counters(), unfinished: q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0 });
+      this.push({ type: 'counters', t, q: rec.id, c: withRunning(rec.counters(), q), unfinished: q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0 });
       this.pushShort(t, rec, 'put', rec.shortPut);
       this.pushShort(t, rec, 'get', rec.shortGet);
     }
@@ -474,9 +475,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         shutdown: safeBool(() => q.isShutdown),
         unfinished: safeNumber(() => q.unfinishedTasks),
         site: rec.site,
-        counters: rec.counters(),
+        counters: withRunning(rec.counters(), q),
         waiters,
         items: previews,
+        ...snapshotFields(q),
       });
     }
     return { v: PROTOCOL_VERSION, t, queues };

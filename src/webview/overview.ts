@@ -6,6 +6,7 @@ import type { QueueInfo } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
 import { formatCount, formatRate } from './format';
 import type { SortKey, ViewState } from './viewstate';
+import { kindLabel, unitSuffix } from '../protocol/libText';
 
 interface Column {
   key: SortKey | 'status';
@@ -249,7 +250,7 @@ export class Overview {
     const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : '';
     setText(row.preview, preview);
     row.preview.hidden = !preview;
-    setText(row.kind, q.kind === 'fifo' ? 'FIFO' : q.kind === 'lifo' ? 'LIFO' : 'priority');
+    setText(row.kind, kindLabel(q.kind, q));
     const full = isFull(q);
     const frac = q.maxsize > 0 ? Math.min(1, q.size / q.maxsize) : q.counters.highWater > 0 ? Math.min(1, q.size / q.counters.highWater) : 0;
     const width = `${(frac * 100).toFixed(1)}%`;
@@ -258,7 +259,7 @@ export class Overview {
       row.barFill.style.width = width;
     }
     row.bar.classList.toggle('unbounded', q.maxsize <= 0);
-    setText(row.depthText, q.maxsize > 0 ? `${formatCount(q.size)} / ${formatCount(q.maxsize)}` : `${formatCount(q.size)} / ∞`);
+    setText(row.depthText, (q.maxsize > 0 ? `${formatCount(q.size)} / ${formatCount(q.maxsize)}` : `${formatCount(q.size)} / ∞`) + unitSuffix(q));
     setText(row.putRate, formatRate(q.putRate));
     setText(row.getRate, formatRate(q.getRate));
     setText(row.blocked, String(q.blocked));

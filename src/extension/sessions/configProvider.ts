@@ -1,6 +1,7 @@
 // Debug configuration provider: arms every Node launch (QUEUESCOPE_TRACE=1) and adds
 // QueueScope's skipFiles globs. The transformation itself is armConfiguration() (arm.ts).
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { armConfiguration, extensionLibraryGlob, type DebugConfigLike } from '../../host/sessions/arm';
 import type { ExtensionServices } from '../services';
@@ -15,6 +16,8 @@ export function registerConfigProvider(context: vscode.ExtensionContext, service
         sampleIntervalMs: s.sampleIntervalMs,
         extraSkipGlobs: [extensionLibraryGlob(context.extensionPath)],
         exitTailDir: s.autoArm ? services.sessions.newLaunchTailDir() : undefined,
+        preload: path.join(context.extensionPath, 'dist', 'lib', 'register.js'),
+        inheritedNodeOptions: process.env.NODE_OPTIONS,
       }) as vscode.DebugConfiguration;
     },
   };

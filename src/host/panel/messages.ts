@@ -9,6 +9,7 @@ import type { QueueInfo, SeriesChunk, SessionInfo, WaitCountChunk, WaiterInfo } 
 import { RateWindow } from './rates';
 import { round1, statusOf } from './sessionAxis';
 import { newStepCursor, type SentSteps, type StepCursor, type WaitInterval } from './waitCountSteps';
+import { libFacts } from '../../protocol/libText';
 
 /** What the panel has been sent of one queue since the last init. */
 export interface QueueCursor {
@@ -79,6 +80,7 @@ export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, pau
     getRate: cur.rates.getRate,
     blocked,
     waiting,
+    ...libFacts(q),
   };
   if (q.site && !cur.siteSent) {
     info.site = q.site;

@@ -40,6 +40,22 @@ export interface ArmOptions {
    * over before its first poll) write what they recorded when they end.
    */
   exitTailDir?: string;
+  /**
+   * The extension's own dist/lib/register.js, preloaded into launched programs through
+   * NODE_OPTIONS (`--require`), so the adapters show other libraries' queues with no code
+   * change. One `--require` also covers ESM entries (it installs the ESM hooks itself).
+   */
+  preload?: string;
+  /** NODE_OPTIONS the program would inherit (the extension host's), kept before the preload. */
+  inheritedNodeOptions?: string;
+}
+
+/** NODE_OPTIONS with QueueScope's preload appended once; the user's own options first. */
+export function withPreload(nodeOptions: string | null | undefined, preload: string): string {
+  const flag = `--require ${JSON.stringify(preload)}`;
+  const base = (nodeOptions ?? '').trim();
+  if (base.includes(flag)) return base;
+  return base === '' ? flag : `${base} ${flag}`;
 }
 
 /** The extension's own built library, which the samples (and tests) load. */
@@ -65,6 +81,9 @@ export function armConfiguration<T extends DebugConfigLike>(config: T, options: 
       env.QUEUESCOPE_SAMPLE_MS = String(options.sampleIntervalMs);
     }
     if (options.exitTailDir !== undefined) env[EXIT_TAIL_DIR_ENV] = options.exitTailDir;
+    if (options.preload !== undefined) {
+      env.NODE_OPTIONS = withPreload('NODE_OPTIONS' in env ? env.NODE_OPTIONS : options.inheritedNodeOptions, options.preload);
+    }
     out.env = env;
   }
   const skip = Array.isArray(config.skipFiles) ? [...config.skipFiles] : [];

@@ -4,6 +4,7 @@
 import type { ModelQueue, ModelSession, ModelSource, ModelWaiter } from '../../model/entities';
 import { sourceLabel, type CallSite } from '../../protocol/wire';
 import { formatDuration, formatSite } from './sites';
+import { kindLabel, poolText, unitSuffix } from '../../protocol/libText';
 
 /** A codicon id and an optional theme color id. */
 export interface IconSpec {
@@ -110,13 +111,13 @@ export function queueIcon(q: ModelQueue): IconSpec {
 
 export function queueNode(q: ModelQueue): NodeSpec {
   const { blocked, waiting } = waiterCounts(q);
-  const parts = [`${q.size}/${q.maxsize > 0 ? q.maxsize : '∞'}`];
+  const parts = [`${q.size}/${q.maxsize > 0 ? q.maxsize : '∞'}${unitSuffix(q)}`, q.lib ?? '', poolText(q)].filter(Boolean);
   if (blocked) parts.push(`${blocked} blocked`);
   if (waiting) parts.push(`${waiting} waiting`);
   if (q.shutdown) parts.push(q.shutdown === 'immediate' ? 'shut down (immediate)' : 'shut down');
   const c = q.counters;
   const tooltip = [
-    `${q.name} (${q.kind}${q.maxsize > 0 ? `, maxsize ${q.maxsize}` : ', unbounded'})`,
+    `${q.name} (${q.lib ? kindLabel(q.kind, q) : q.kind}${q.maxsize > 0 ? `, maxsize ${q.maxsize}${unitSuffix(q)}` : ', unbounded'})`,
     `depth ${q.size}, high water ${c.highWater}, unfinished ${q.unfinished}`,
     `puts ${c.puts}, gets ${c.gets}, blocked puts ${c.blockedPuts}, waited gets ${c.waitedGets}`,
     `timeouts ${c.timeouts}, aborts ${c.aborts}`,

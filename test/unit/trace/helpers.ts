@@ -10,6 +10,8 @@ export const ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/trace');
 export const LIB = path.join(ROOT, 'dist/lib/index.js');
 export const REGISTER = path.join(ROOT, 'dist/lib/register.js');
+export const REGISTER_ESM = path.join(ROOT, 'dist/lib/register.mjs');
+export const ESM_HOOKS = path.join(ROOT, 'dist/lib/esm-hooks.mjs');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -29,16 +31,19 @@ function mtime(p: string): number {
 }
 
 /**
- * Rebuild dist/lib/index.js and register.js (with esbuild.js's options) when a source is
+ * Rebuild dist/lib/index.js, register.js/.mjs and esm-hooks.mjs (with esbuild.js's options) when a source is
  * newer than them. `npm test` builds first, so this usually does nothing.
  */
 export async function ensureLibraryBuilt(): Promise<void> {
   const sources = Math.max(...['src/trace', 'src/queue', 'src/protocol'].map((d) => newestMtime(path.join(ROOT, d))));
-  if (mtime(LIB) > sources && mtime(REGISTER) > sources) return;
+  if ([LIB, REGISTER, REGISTER_ESM, ESM_HOOKS].every((f) => mtime(f) > sources)) return;
   const esbuild = (await import('esbuild')) as typeof import('esbuild');
   const common = { bundle: true, sourcemap: true, logLevel: 'warning', target: 'es2022', platform: 'node', format: 'cjs', absWorkingDir: ROOT } as const;
   await esbuild.build({ ...common, entryPoints: ['src/trace/library.ts'], outfile: LIB });
   await esbuild.build({ ...common, entryPoints: ['src/trace/register.ts'], outfile: REGISTER });
+  const esm = { ...common, format: 'esm' } as const;
+  await esbuild.build({ ...esm, entryPoints: ['src/trace/register.ts'], outfile: REGISTER_ESM, banner: { js: 'const __queuescopeModuleUrl = import.meta.url;' } });
+  await esbuild.build({ ...esm, entryPoints: ['src/trace/adapters/esmLoader.ts'], outfile: ESM_HOOKS });
 }
 
 export function fixture(name: string): string {

@@ -54,6 +54,20 @@ describe('armConfiguration (debug configuration provider)', () => {
     assert.equal(armConfiguration(plain, { ...options, autoArm: false }), plain);
   });
 
+  it("preloads the extension's register through NODE_OPTIONS, after the user's own options, once", () => {
+    const pre = { ...options, preload: '/ext dir/dist/lib/register.js', inheritedNodeOptions: '--max-old-space-size=4096' };
+    const flag = '--require "/ext dir/dist/lib/register.js"';
+    assert.equal(armConfiguration(launch(), pre).env!.NODE_OPTIONS, `--max-old-space-size=4096 ${flag}`);
+    assert.equal(armConfiguration(launch({ env: { NODE_OPTIONS: '--enable-source-maps' } }), pre).env!.NODE_OPTIONS, `--enable-source-maps ${flag}`);
+    assert.equal(armConfiguration(launch({ env: { NODE_OPTIONS: null } }), pre).env!.NODE_OPTIONS, flag, 'a user who cleared NODE_OPTIONS gets only the preload');
+    const again = armConfiguration(armConfiguration(launch({ runtimeArgs: ['--inspect-brk'] }), pre), pre);
+    assert.equal(again.env!.NODE_OPTIONS, `--max-old-space-size=4096 ${flag}`);
+    assert.deepEqual(again.runtimeArgs, ['--inspect-brk'], 'runtimeArgs untouched');
+    assert.equal(armConfiguration(launch(), { ...pre, autoArm: false }).env, undefined, 'autoArm off: no preload');
+    const attach = armConfiguration<DebugConfigLike>({ type: 'pwa-node', request: 'attach', name: 'a', port: 9229 }, pre);
+    assert.equal(attach.env, undefined);
+  });
+
   it('builds the extension library glob with forward slashes', () => {
     assert.equal(extensionLibraryGlob('C:\\Users\\me\\ext\\'), 'C:/Users/me/ext/dist/lib/**');
     assert.equal(extensionLibraryGlob('/home/me/ext'), '/home/me/ext/dist/lib/**');

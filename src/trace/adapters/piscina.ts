@@ -1,0 +1,107 @@
+// piscina (4.x, 5.x): a worker-thread pool with a task queue. Its state is #private, so the
+// adapter reads only public getters and patches Piscina.prototype.run once per copy: a
+// pool is registered at its first run(); depth (queueSize) is read after each run() and
+// whenever a task settles (a settled task frees a thread, which takes the next queued one).
+//
+// Capacity = options.maxQueue (Infinity = unbounded), concurrency = maxThreads x
+// concurrentTasksPerWorker, running = tasks submitted through run() and not yet settled,
+// minus those still queued. Threads, utilization and the wait-time percentiles piscina
+// keeps go into snapshots as `stats`. piscina has no blocking call: no waiters.
+
+import { AdaptedQueue } from './target';
+import { disableWarning } from './warn';
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+interface PiscinaLike {
+  readonly queueSize: number;
+  readonly options?: { maxQueue?: number; maxThreads?: number; concurrentTasksPerWorker?: number };
+  readonly threads?: unknown[];
+  readonly utilization?: number;
+  readonly waitTime?: Record<string, number>;
+  readonly histogram?: { waitTime?: Record<string, number> };
+}
+
+const patched = new WeakSet<object>();
+
+function finite(n: unknown): number | undefined {
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/** Threads, utilization and wait-time percentiles (ms), as piscina reports them. */
+function stats(p: PiscinaLike): Record<string, number> {
+  const out: Record<string, number> = {};
+  const threads = p.threads;
+  if (Array.isArray(threads)) out.threads = threads.length;
+  const u = finite(p.utilization);
+  if (u !== undefined) out.utilization = u;
+  // 4.x: pool.waitTime; 5.x: pool.histogram.waitTime. Percentiles are keys like p50, p99.
+  const wait = p.histogram?.waitTime ?? p.waitTime;
+  if (typeof wait === 'object' && wait !== null) {
+    for (const key of ['p50', 'p90', 'p99', 'max']) {
+      const v = finite(wait[key]);
+      if (v !== undefined) out[`wait_${key}`] = v;
+    }
+  }
+  return out;
+}
+
+/** Patch one copy of the Piscina class (module.exports of piscina/dist/main.js). */
+export function adaptPiscinaClass(cls: unknown, lib: string): void {
+  const proto = typeof cls === 'function' ? (cls as { prototype?: unknown }).prototype : undefined;
+  if (typeof proto !== 'object' || proto === null || typeof (proto as Record<string, unknown>).run !== 'function') {
+    disableWarning(lib, 'its export is not a class with run()');
+    return;
+  }
+  if (patched.has(proto)) return;
+  patched.add(proto);
+  const pools = new WeakMap<object, { t: AdaptedQueue; inFlight: number }>();
+
+  const stateOf = (inst: object): { t: AdaptedQueue; inFlight: number } => {
+    let st = pools.get(inst);
+    if (st === undefined) {
+      const p = inst as PiscinaLike;
+      const s = { t: null as unknown as AdaptedQueue, inFlight: 0 };
+      s.t = new AdaptedQueue({
+        name: String((inst.constructor as { name?: unknown } | undefined)?.name || 'Piscina'),
+        kind: 'fifo',
+        maxsize: finite(p.options?.maxQueue) ?? 0,
+        lib,
+        size: () => p.queueSize,
+        running: () => Math.max(0, s.inFlight - p.queueSize),
+        concurrency: () => (p.options?.maxThreads ?? 0) * (p.options?.concurrentTasksPerWorker ?? 1),
+        stats: () => stats(p),
+      });
+      pools.set(inst, s);
+      st = s;
+    }
+    return st;
+  };
+
+  const p = proto as Record<string, unknown>;
+  const run = p.run as Fn;
+  p.run = function run_(this: object): unknown {
+    const st = stateOf(this);
+    // eslint-disable-next-line prefer-rest-params
+    const r = run.apply(this, arguments as unknown as unknown[]);
+    const t = st.t;
+    // Counted even while the hub is dormant, so `running` is right when it arms later.
+    if (!t.disabled && r instanceof Promise) {
+      const inst = this as PiscinaLike;
+      st.inFlight++;
+      if (t.active) {
+        t.put(t.read(() => inst.queueSize, 0));
+        t.changed();
+      }
+      const settled = (): void => {
+        st.inFlight--;
+        if (!t.active) return;
+        t.get(t.read(() => inst.queueSize, 0));
+        t.changed();
+      };
+      r.then(settled, settled);
+    }
+    return r;
+  };
+  Object.defineProperty(p.run, 'name', { value: 'run' });
+}

@@ -1,0 +1,47 @@
+// The libraries QueueScope adapts, and how each is recognised when it loads: by package
+// name (from package.json) and the entry file's path inside the package. One row each.
+
+import { adaptAsyncBundle, adaptAsyncFile } from './async';
+import { adaptFastq } from './fastq';
+import { adaptPiscinaClass } from './piscina';
+import { adaptPQueueClass } from './pQueue';
+
+export interface LibraryAdapter {
+  /** Package name as in its package.json. */
+  name: string;
+  /** The CommonJS entry file inside the package; its module.exports is adapted. */
+  cjsEntry?: RegExp;
+  /** Adapt CommonJS exports; returns what require() gives the program from now on. */
+  adaptCjs?(exports: unknown, lib: string): unknown;
+  /** Adapt an ES module namespace (entries listed in esmEntries.ts). */
+  adaptEsm?(ns: Record<string, unknown>, lib: string): void;
+}
+
+export const ADAPTERS: readonly LibraryAdapter[] = [
+  { name: 'fastq', cjsEntry: /^queue\.js$/, adaptCjs: adaptFastq },
+  // async 3.x: the bundle (main; `import` of 'async' resolves to it too) and the per-function files.
+  { name: 'async', cjsEntry: /^dist\/async\.js$/, adaptCjs: adaptAsyncBundle },
+  { name: 'async', cjsEntry: /^queue\.js$/, adaptCjs: adaptAsyncFile('queue') },
+  { name: 'async', cjsEntry: /^priorityQueue\.js$/, adaptCjs: adaptAsyncFile('priorityQueue') },
+  { name: 'async', cjsEntry: /^cargoQueue\.js$/, adaptCjs: adaptAsyncFile('cargoQueue') },
+  { name: 'async', cjsEntry: /^cargo\.js$/, adaptCjs: adaptAsyncFile('cargo') },
+  {
+    name: 'p-queue',
+    // 6.x is CommonJS (`exports.default`); 7+ is ESM-only.
+    cjsEntry: /^dist\/index\.js$/,
+    adaptCjs: (exp, lib) => {
+      adaptPQueueClass((exp as { default?: unknown } | null)?.default, lib);
+      return exp;
+    },
+    adaptEsm: (ns, lib) => adaptPQueueClass(ns.default, lib),
+  },
+  // piscina 4.x and 5.x: CommonJS (its ESM entry imports dist/main.js); the class is module.exports.
+  {
+    name: 'piscina',
+    cjsEntry: /^dist\/main\.js$/,
+    adaptCjs: (exp, lib) => {
+      adaptPiscinaClass(exp, lib);
+      return exp;
+    },
+  },
+];

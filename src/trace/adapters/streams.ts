@@ -1,0 +1,251 @@
+// Node streams that take part in pipe() or pipeline(): each Writable side is a bounded
+// buffer (writableLength against writableHighWaterMark), and so is each Readable side
+// (readableLength against readableHighWaterMark). pipeline() and stream/promises'
+// pipeline() call pipe() for every stage, so Readable.prototype.pipe (which Duplex,
+// Transform and net.Socket inherit) is where streams are found; pipeline() is wrapped only
+// to name its stages ("pipeline 2 › Gzip writable").
+//
+// Per stream the adapter wraps instance methods while the hub is armed (none while dormant),
+// because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth up; false = a blocked producer until
+// 'drain'), _write/_writev's callback (depth down), push (depth up) and read (depth down).
+// Depth counts bytes or objects as the stream's mode says (`units`).
+
+import { builtin } from '../env';
+import { AdaptedQueue } from './target';
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
+
+interface WritableLike {
+  write: Fn;
+  _write?: Fn;
+  _writev?: Fn;
+  writableLength: number;
+  writableHighWaterMark: number;
+  writableObjectMode?: boolean;
+  once(ev: string, fn: () => void): unknown;
+  removeListener(ev: string, fn: () => void): unknown;
+  constructor?: { name?: string };
+  [k: string]: unknown;
+}
+interface ReadableLike {
+  push: Fn;
+  read: Fn;
+  readableLength: number;
+  readableHighWaterMark: number;
+  readableObjectMode?: boolean;
+  constructor?: { name?: string };
+  [k: string]: unknown;
+}
+
+const LIB = 'node:stream';
+const writables = new WeakMap<object, AdaptedQueue>();
+const readables = new WeakMap<object, AdaptedQueue>();
+let pipelineLabel: string | null = null;
+let pipelines = 0;
+
+function ctorName(s: { constructor?: { name?: string } }): string {
+  try {
+    return String(s.constructor?.name || 'Stream');
+  } catch {
+    return 'Stream';
+  }
+}
+
+function label(): string {
+  return pipelineLabel ?? 'pipe';
+}
+
+function after(orig: Fn, then: () => void): Fn {
+  return function (this: unknown) {
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      return orig.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      then();
+    }
+  };
+}
+
+/**
+ * Instance wrappers installed only while the hub is armed, so a dormant hub costs a piped
+ * stream nothing per chunk. Removing one restores exactly what was there (an own property
+ * or the prototype's), unless the program replaced it meanwhile.
+ */
+class InstancePatches {
+  private readonly saved: { key: string; own: boolean; orig: unknown; wrapper: Fn }[] = [];
+
+  constructor(private readonly obj: Record<string, unknown>) {}
+
+  set(key: string, wrap: (orig: Fn) => Fn): void {
+    const orig = this.obj[key];
+    if (typeof orig !== 'function') return;
+    const wrapper = wrap(orig as Fn);
+    this.saved.push({ key, own: Object.prototype.hasOwnProperty.call(this.obj, key), orig, wrapper });
+    this.obj[key] = wrapper;
+  }
+
+  restore(): void {
+    for (const p of this.saved.splice(0)) {
+      if (this.obj[p.key] !== p.wrapper) continue;
+      if (p.own) this.obj[p.key] = p.orig;
+      else delete this.obj[p.key];
+    }
+  }
+
+  get installed(): boolean {
+    return this.saved.length > 0;
+  }
+}
+
+/** Register a stream side; `install` puts its wrappers in place whenever the hub is armed. */
+function adaptSide(obj: object, spec: Omit<ConstructorParameters<typeof AdaptedQueue>[0], 'onProbe'>, install: (t: AdaptedQueue, p: InstancePatches) => void): AdaptedQueue {
+  const patches = new InstancePatches(obj as Record<string, unknown>);
+  let target: AdaptedQueue | null = null;
+  const toggle = (armed: boolean): void => {
+    if (armed && target !== null && !patches.installed) install(target, patches);
+    else if (!armed) patches.restore();
+  };
+  target = new AdaptedQueue({ ...spec, onProbe: toggle });
+  if (target.active) toggle(true);
+  return target;
+}
+
+function adaptWritable(ws: WritableLike): void {
+  if (writables.has(ws) || typeof ws.write !== 'function' || typeof ws.writableLength !== 'number' || typeof ws.writableHighWaterMark !== 'number') return;
+  const spec = {
+    name: `${label()} › ${ctorName(ws)} writable`,
+    kind: 'fifo' as const,
+    maxsize: ws.writableHighWaterMark,
+    lib: LIB,
+    units: ws.writableObjectMode === true ? ('items' as const) : ('bytes' as const),
+    size: () => ws.writableLength,
+  };
+  let wait: unknown = undefined;
+  const t = adaptSide(ws, spec, (t, patches) => {
+    const len = (): number => t.read(() => ws.writableLength, 0);
+    const end = (outcome: 'served' | 'aborted') => (): void => {
+      ws.removeListener('drain', onDrain);
+      ws.removeListener('close', onClose);
+      const token = wait;
+      wait = undefined;
+      t.waitEnd(token, outcome);
+    };
+    const onDrain = end('served');
+    const onClose = end('aborted');
+    patches.set('write', (write) =>
+      function (this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        const r = write.apply(this, arguments as unknown as unknown[]);
+        if (t.active) {
+          t.put(len());
+          if (r === false && wait === undefined) {
+            wait = t.waitStart('put');
+            ws.once('drain', onDrain);
+            ws.once('close', onClose);
+          }
+        }
+        return r;
+      },
+    );
+    // The buffer shrinks when the implementation calls back: wrap the callback it is given.
+    for (const key of ['_write', '_writev']) {
+      patches.set(key, (impl) =>
+        function (this: unknown) {
+          // eslint-disable-next-line prefer-rest-params
+          const args = Array.prototype.slice.call(arguments) as unknown[];
+          const cb = args[args.length - 1];
+          if (t.active && typeof cb === 'function') args[args.length - 1] = after(cb as Fn, () => t.get(len()));
+          return impl.apply(this, args);
+        },
+      );
+    }
+  });
+  writables.set(ws, t);
+}
+
+function adaptReadable(rs: ReadableLike): void {
+  if (readables.has(rs) || typeof rs.push !== 'function' || typeof rs.read !== 'function' || typeof rs.readableLength !== 'number') return;
+  const spec = {
+    name: `${label()} › ${ctorName(rs)} readable`,
+    kind: 'fifo' as const,
+    maxsize: rs.readableHighWaterMark,
+    lib: LIB,
+    units: rs.readableObjectMode === true ? ('items' as const) : ('bytes' as const),
+    size: () => rs.readableLength,
+  };
+  const t = adaptSide(rs, spec, (t, patches) => {
+    const len = (): number => t.read(() => rs.readableLength, 0);
+    patches.set('push', (push) => after(push, () => t.active && t.put(len())));
+    patches.set('read', (read) => after(read, () => t.active && t.get(len())));
+  });
+  readables.set(rs, t);
+}
+
+function wrapPipeline(orig: Fn): Fn {
+  const wrapped = function (this: unknown) {
+    const prev = pipelineLabel;
+    pipelineLabel = `pipeline ${++pipelines}`;
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      return orig.apply(this, arguments as unknown as unknown[]);
+    } finally {
+      pipelineLabel = prev;
+    }
+  };
+  for (const key of Reflect.ownKeys(orig)) {
+    if (key === 'prototype') continue;
+    const d = Object.getOwnPropertyDescriptor(orig, key);
+    if (d !== undefined) Object.defineProperty(wrapped, key, d);
+  }
+  return wrapped;
+}
+
+/**
+ * Is pipe() called by Node itself for its own plumbing (a worker's stdio, …)? Those are not
+ * the program's queues. pipeline() calls pipe() from node:internal/streams/, which counts.
+ * Only pipe() pays for this stack capture, once per pipe.
+ */
+function calledByNodeInternals(pipe: Fn): boolean {
+  const holder: { stack?: unknown } = {};
+  const limit = Error.stackTraceLimit;
+  try {
+    Error.stackTraceLimit = 1;
+    Error.captureStackTrace(holder, pipe);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  const line = String(holder.stack ?? '').split('\n')[1] ?? '';
+  return /[( ]node:internal\/(?!streams\/)/.test(line);
+}
+
+/** Patch Readable.prototype.pipe and name pipelines. Once per realm; never throws. */
+export function installStreamAdapter(): void {
+  try {
+    const stream = builtin<Record<string, unknown> & { Readable?: { prototype: Record<string, unknown> } }>('node:stream');
+    const proto = stream?.Readable?.prototype;
+    if (stream === undefined || proto === undefined || typeof proto.pipe !== 'function') return;
+    const pipe = proto.pipe as Fn;
+    proto.pipe = function pipe_(this: unknown, dest: unknown): unknown {
+      try {
+        if (calledByNodeInternals(pipe_)) {
+          // eslint-disable-next-line prefer-rest-params
+          return pipe.apply(this, arguments as unknown as unknown[]);
+        }
+        if (typeof this === 'object' && this !== null) adaptReadable(this as ReadableLike);
+        if (typeof dest === 'object' && dest !== null) adaptWritable(dest as WritableLike);
+      } catch {
+        // a stream we cannot read is simply not shown
+      }
+      // eslint-disable-next-line prefer-rest-params
+      return pipe.apply(this, arguments as unknown as unknown[]);
+    };
+    Object.defineProperty(proto.pipe, 'name', { value: 'pipe' });
+    if (typeof stream.pipeline === 'function') stream.pipeline = wrapPipeline(stream.pipeline as Fn);
+    const promises = builtin<Record<string, unknown>>('node:stream/promises');
+    if (promises !== undefined && typeof promises.pipeline === 'function') promises.pipeline = wrapPipeline(promises.pipeline as Fn);
+    // ESM `import { pipeline } from 'node:stream'` sees the wrapped functions too.
+    builtin<{ syncBuiltinESMExports?: () => void }>('node:module')?.syncBuiltinESMExports?.();
+  } catch {
+    // the program runs on without the stream adapter
+  }
+}

@@ -1,0 +1,145 @@
+// The hub's view of a queue that belongs to another library. An AdaptedQueue is a
+// ProbeTarget (src/queue/probe.ts) like QueueScope's own queues, so it registers with the
+// realm's hub through the same HubLink: the hub keeps a WeakRef while dormant and installs
+// a probe when armed. The adapter keeps the AdaptedQueue alive exactly as long as the
+// library's queue object (it hangs off that object's wrapped methods or a WeakMap).
+//
+// Every read from the library goes through `read`, which turns a throw into `fallback` and
+// disables the adapter for that queue: a broken library must never break the program.
+
+import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaiterRole, type WaitOutcome } from '../../queue/probe';
+import { disableWarning } from './warn';
+
+/** What an adapter tells the hub about one queue of its library. */
+export interface AdaptedSpec {
+  name: string;
+  kind: QueueKind;
+  /** Capacity; 0 = unbounded. */
+  maxsize: number;
+  /** "fastq@1.20.3", "node:stream". */
+  lib: string;
+  units?: 'items' | 'bytes';
+  size(): number;
+  running?(): number;
+  concurrency?(): number;
+  peek?(n: number): unknown[];
+  /** Library-specific figures for snapshots (piscina: threads, utilization, wait percentiles). */
+  stats?(): Record<string, number>;
+  /** The hub armed (or disarmed): resynchronise anything the adapter counts itself. */
+  onProbe?(armed: boolean): void;
+}
+
+export class AdaptedQueue implements ProbeTarget {
+  readonly id: number;
+  probe: QueueProbe | null = null;
+  /** Set when the library misbehaved: every hook becomes a no-op. */
+  disabled = false;
+  readonly isShutdown = false;
+  readonly unfinishedTasks = 0;
+
+  /** Tasks running now; only task pools have it (the hub then reports counters.running). */
+  readonly running?: () => number;
+
+  constructor(private readonly spec: AdaptedSpec) {
+    const r = spec.running;
+    if (r !== undefined) this.running = () => this.read(() => r(), 0);
+    const hub = findHub();
+    this.id = allocateQueueId(hub);
+    if (hub === null) return;
+    try {
+      this.probe = hub.register(this);
+    } catch {
+      this.probe = null;
+    }
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+  get kind(): QueueKind {
+    return this.spec.kind;
+  }
+  get maxsize(): number {
+    return this.spec.maxsize;
+  }
+  get lib(): string {
+    return this.spec.lib;
+  }
+  get units(): 'items' | 'bytes' | undefined {
+    return this.spec.units;
+  }
+  get concurrency(): number | undefined {
+    const c = this.spec.concurrency;
+    return c === undefined ? undefined : this.read(() => c(), undefined);
+  }
+
+  /** Is a probe installed and the adapter healthy? The hooks' fast check. */
+  get active(): boolean {
+    return this.probe !== null && !this.disabled;
+  }
+
+  qsize(): number {
+    return this.read(() => this.spec.size(), 0);
+  }
+
+
+  /** Library-specific figures (read at snapshot time); undefined when the library has none. */
+  stats(): Record<string, number> | undefined {
+    const s = this.spec.stats;
+    return s === undefined ? undefined : this.read(() => s(), undefined);
+  }
+
+  peek(n: number): unknown[] {
+    const p = this.spec.peek;
+    return p === undefined ? [] : this.read(() => p(n).slice(0, n), []);
+  }
+
+  setProbe(probe: QueueProbe | null): void {
+    this.probe = probe;
+    try {
+      this.spec.onProbe?.(probe !== null);
+    } catch {
+      this.disable('its state could not be read');
+    }
+  }
+
+  // ---- for adapters: forward to the probe when armed (the probe never throws) ----
+
+  put(size: number): void {
+    if (this.probe !== null && !this.disabled) this.probe.put(size);
+  }
+
+  get(size: number): void {
+    if (this.probe !== null && !this.disabled) this.probe.get(size);
+  }
+
+  /** Running count or other counters changed: report them at the next drain. */
+  changed(): void {
+    if (this.probe !== null && !this.disabled) this.probe.taskDone?.();
+  }
+
+  waitStart(role: WaiterRole): unknown {
+    return this.probe !== null && !this.disabled ? this.probe.waitStart(role) : undefined;
+  }
+
+  waitEnd(token: unknown, outcome: WaitOutcome): void {
+    if (token !== undefined && this.probe !== null) this.probe.waitEnd(token, outcome);
+  }
+
+  /** Read from the library; a throw disables this queue's adapter (one warning per lib). */
+  read<T>(fn: () => T, fallback: T): T {
+    if (this.disabled) return fallback;
+    try {
+      return fn();
+    } catch {
+      this.disable('reading its state threw');
+      return fallback;
+    }
+  }
+
+  disable(why: string): void {
+    if (this.disabled) return;
+    this.disabled = true;
+    disableWarning(this.spec.lib, why);
+  }
+}
