@@ -8,8 +8,10 @@
 import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';
 import { Ring } from './ring';
+import { deadlines } from './deadlines';
+import { deliver } from './delivery';
 import { startTimer, stopTimer } from './timers';
-import { Waiter, WaiterList, type AbortSignalLike, type WaitHandle } from './waiters';
+import { Waiter, WaiterList, type AbortSignalLike, type WaitHandle, type WaiterOwner } from './waiters';
 
 export interface QueueOptions {
   /** Upper bound on the number of items; 0 (the default) or negative means unbounded; a fraction rounds up (as asyncio's `qsize() >= maxsize`). */
@@ -37,7 +39,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 /** readOptions() found nothing to reject. */
 const VALID: unique symbol = Symbol('valid');
 
-export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
+export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   readonly id: number;
   readonly maxsize: number;
   readonly name: string;
@@ -148,8 +150,9 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
 
   /**
    * Someone is waiting, so the queue is empty: hand the item over directly. The getter
-   * is unlinked and its timer/listener removed before it is resolved, so a timeout or
-   * abort firing later cannot take the item back.
+   * is unlinked, its timer/listener removed and the item assigned to it here, so a timeout
+   * or abort firing later cannot take the item back; its promise resolves one job later
+   * (src/queue/delivery.ts says why).
    */
   private handOff(getter: Waiter<T>, item: T): void {
     this.unfinished++;
@@ -160,7 +163,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       probe.get(this._size());
     }
     this.settle(getter, 'served');
-    getter.resolve(item);
+    deliver(getter, item);
   }
 
   /** Room is known to exist: add the item. */
@@ -185,7 +188,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       this.unfinished++;
       if (this.probe !== null) this.probe.put(this._size());
       this.settle(putter, 'served');
-      putter.resolve();
+      deliver(putter, undefined);
     }
     return item;
   }
@@ -220,9 +223,9 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       return RESOLVED;
     }
     if (timeout === 0) return Promise.reject(new QueueTimeout('put() timed out after 0 ms'));
-    const w = new Waiter<void>();
+    const w = new Waiter<void>('put');
     w.item = item;
-    return this.block(this.putters, w, 'put', timeout, signal);
+    return this.block(this.putters, w, timeout, signal);
   }
 
   /**
@@ -246,7 +249,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     if (this._size() > 0) return Promise.resolve(this.take());
     if (this.shut) return Promise.reject(new QueueShutDown());
     if (timeout === 0) return Promise.reject(new QueueTimeout('get() timed out after 0 ms'));
-    return this.block(this.getters, new Waiter<T>(), 'get', timeout, signal);
+    return this.block(this.getters, new Waiter<T>('get'), timeout, signal);
   }
 
   // Outputs of readOptions(): fields rather than a returned object, so a call with options
@@ -276,22 +279,21 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     return VALID;
   }
 
-  private block<R>(list: WaiterList<R>, w: Waiter<R>, role: 'put' | 'get', timeout: number, signal: AbortSignalLike | undefined): Promise<R> {
-    const promise = new Promise<R>((resolve, reject) => {
-      w.resolve = resolve;
-      w.reject = reject;
-    });
+  private block<R>(list: WaiterList<R>, w: Waiter<R>, timeout: number, signal: AbortSignalLike | undefined): Promise<R> {
+    const promise = w.promise();
     list.append(w);
-    if (this.probe !== null) w.trace = this.probe.waitStart(role);
+    w.owner = this;
+    if (this.probe !== null) w.trace = this.probe.waitStart(w.role);
     if (timeout !== Infinity) {
-      w.timer = startTimer(() => {
-        w.timer = undefined;
-        if (!w.linked) return;
-        list.remove(w);
-        w.item = undefined;
-        this.settle(w, 'timeout');
-        w.reject(new QueueTimeout(`${role}() timed out after ${timeout} ms`));
-      }, timeout);
+      w.timeoutMs = timeout;
+      // One realm-wide timer over deadline lists; a timer of its own only under fake timers.
+      if (deadlines.accepts(timeout)) deadlines.add(w, timeout);
+      else {
+        w.timer = startTimer(() => {
+          w.timer = undefined;
+          this.expireWaiter(w as unknown as Waiter<unknown>);
+        }, timeout);
+      }
     }
     if (signal !== undefined) {
       w.signal = signal;
@@ -307,9 +309,20 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     return promise;
   }
 
+  /** @internal Part of WaiterOwner: the deadline of a blocked call passed. */
+  expireWaiter(w: Waiter<unknown>): void {
+    if (!w.linked) return;
+    if (w.role === 'put') this.putters.remove(w as unknown as Waiter<void>);
+    else this.getters.remove(w as unknown as Waiter<T>);
+    w.item = undefined;
+    this.settle(w, 'timeout');
+    w.reject(new QueueTimeout(`${w.role}() timed out after ${w.timeoutMs} ms`));
+  }
+
   /** Release a waiter's timer and abort listener and tell the tracer how it ended. */
   private settle(w: WaitHandle, outcome: WaitOutcome): void {
-    if (w.timer !== undefined) {
+    if (w.tBucket !== null) deadlines.remove(w);
+    else if (w.timer !== undefined) {
       stopTimer(w.timer);
       w.timer = undefined;
     }

@@ -1,0 +1,201 @@
+// One host timer for every timed wait in the realm, over deadline-ordered lists.
+//
+// Why: a consumer that is faster than its producer blocks on every item. With a host timer
+// per wait, every item armed and cleared a setTimeout (issue #13: 200,001 timers for 200,000
+// items). Here a wait with a timeout is appended to the list of its timeout length; waits of
+// one length expire in arrival order, so the append is O(1) and the list stays sorted. A wait
+// served early is unlinked (O(1)) and the timer is left alone: when it fires it skips what is
+// gone and re-arms for the earliest live deadline (lazy re-arm; no clearTimeout on the fast
+// path). So the timers armed are O(run time / timeout), not O(items).
+//
+// Lifetime: the host timer is ref'd while a timed wait is live, so `await q.get({timeout})`
+// keeps the process up until it times out, as a plain setTimeout would. Once no timed wait
+// is left, an idle check (one setImmediate, after the current burst of promise jobs) unrefs
+// it, so a settled call never keeps the process alive.
+//
+// Lateness: the timer is armed for the earliest deadline; when it fires, every wait whose
+// deadline is at or before that instant (or the clock, if later) expires. So a timeout fires
+// when the host timer says so, as a timer of its own would have.
+//
+// Fake timers: a test that replaces globalThis.setTimeout after this module loaded (sinon,
+// jest, a hand-made fake) expects one host timer per timed wait, driven by its fake clock.
+// `sharedTimersUsable()` is false then, and the queue gives each timed wait its own timer
+// (src/queue/timers.ts), as before this module existed.
+
+/** The part of a waiter the deadline lists use (see Waiter). */
+export interface Timed {
+  deadline: number;
+  tPrev: Timed | null;
+  tNext: Timed | null;
+  tBucket: Bucket | null;
+  /** Called when the deadline passed while the wait was still listed here. */
+  expire(): void;
+}
+
+interface HostTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setImmediate?(fn: () => void): unknown;
+}
+interface Unrefable {
+  ref(): unknown;
+  unref(): unknown;
+}
+
+const host = globalThis as unknown as HostTimers;
+// The functions seen at load: the shared timer always uses these (see "Fake timers").
+const loadSetTimeout = host.setTimeout;
+const loadClearTimeout = host.clearTimeout;
+const loadSetImmediate = typeof host.setImmediate === 'function' ? host.setImmediate : undefined;
+
+const perf = (globalThis as { performance?: { now(): number } }).performance;
+const clock: () => number = perf !== undefined && typeof perf.now === 'function' ? () => perf.now() : () => Date.now();
+
+// setTimeout treats a delay above 2^31-1 ms (~24.8 days) as 1 ms: longer deadlines are
+// reached in steps of at most this size (the timer fires, nothing is due, it re-arms).
+const MAX_DELAY = 0x7fffffff;
+/**
+ * Distinct timeout lengths sharing the timer. A program normally uses one or two; one
+ * that computes a fresh length per call gets per-wait timers beyond this many, so no
+ * list scan grows with the number of waits.
+ */
+const MAX_BUCKETS = 16;
+
+/** The live timed waits of one timeout length, in arrival (= deadline) order. */
+export class Bucket {
+  head: Timed | null = null;
+  tail: Timed | null = null;
+  constructor(readonly ms: number) {}
+}
+
+class DeadlineScheduler {
+  private buckets: Bucket[] = [];
+  private last: Bucket | null = null;
+  private live = 0;
+  private handle: unknown = undefined;
+  /** The deadline the host timer is armed for (Infinity: not armed). */
+  private armedFor = Infinity;
+  private refed = false;
+  private idlePending = false;
+  /** Host timers armed so far (for `npm run bench`). */
+  armed = 0;
+
+  /** Whether the shared timer can take a wait of `ms` (false: give it a timer of its own). */
+  accepts(ms: number): boolean {
+    if (host.setTimeout !== loadSetTimeout) return false;
+    return (this.last !== null && this.last.ms === ms) || this.find(ms) !== null || this.buckets.length < MAX_BUCKETS;
+  }
+
+  add(w: Timed, ms: number): void {
+    const now = clock();
+    w.deadline = now + ms;
+    let b = this.last;
+    if (b === null || b.ms !== ms) {
+      b = this.find(ms);
+      if (b === null) {
+        b = new Bucket(ms);
+        this.buckets.push(b);
+      }
+      this.last = b;
+    }
+    w.tBucket = b;
+    w.tNext = null;
+    w.tPrev = b.tail;
+    if (b.tail !== null) b.tail.tNext = w;
+    else b.head = w;
+    b.tail = w;
+    this.live++;
+    if (this.handle === undefined) this.arm(w.deadline, now);
+    else if (w.deadline < this.armedFor) {
+      // A shorter timeout than any armed: the one slow path that clears.
+      loadClearTimeout.call(globalThis, this.handle);
+      this.handle = undefined;
+      this.arm(w.deadline, now);
+    } else if (!this.refed) {
+      (this.handle as Unrefable).ref();
+      this.refed = true;
+    }
+  }
+
+  /** Unlink a wait that ended some other way. O(1); the timer is left as it is. */
+  remove(w: Timed): void {
+    const b = w.tBucket;
+    if (b === null) return;
+    if (w.tPrev !== null) w.tPrev.tNext = w.tNext;
+    else b.head = w.tNext;
+    if (w.tNext !== null) w.tNext.tPrev = w.tPrev;
+    else b.tail = w.tPrev;
+    w.tPrev = w.tNext = null;
+    w.tBucket = null;
+    if (--this.live === 0 && this.refed && !this.idlePending && loadSetImmediate !== undefined) {
+      this.idlePending = true;
+      loadSetImmediate.call(globalThis, this.onIdle);
+    }
+  }
+
+  private find(ms: number): Bucket | null {
+    const bs = this.buckets;
+    for (let i = 0; i < bs.length; i++) if (bs[i].ms === ms) return bs[i];
+    return null;
+  }
+
+  private arm(deadline: number, now: number): void {
+    const delay = deadline - now;
+    let ms: number;
+    if (delay > MAX_DELAY) {
+      ms = MAX_DELAY;
+      this.armedFor = now + MAX_DELAY;
+    } else {
+      ms = delay > 1 ? Math.ceil(delay) : 1;
+      this.armedFor = deadline;
+    }
+    this.armed++;
+    this.handle = loadSetTimeout.call(globalThis, this.onFire, ms);
+    const h = this.handle as Partial<Unrefable> | null;
+    this.refed = h !== null && typeof h === 'object' && typeof h.unref === 'function';
+    if (this.refed && this.live === 0) this.unref();
+  }
+
+  private unref(): void {
+    (this.handle as Unrefable).unref();
+    this.refed = false;
+  }
+
+  private readonly onIdle = (): void => {
+    this.idlePending = false;
+    if (this.live === 0 && this.refed && this.handle !== undefined) this.unref();
+  };
+
+  private readonly onFire = (): void => {
+    this.handle = undefined;
+    this.refed = false;
+    // Trust the host timer for the instant it was armed for, as a timer per wait would.
+    const cutoff = Math.max(clock(), this.armedFor);
+    this.armedFor = Infinity;
+    // Expire in deadline order across lengths: repeatedly the earliest due head.
+    for (;;) {
+      let due: Timed | null = null;
+      const bs = this.buckets;
+      for (let i = 0; i < bs.length; i++) {
+        const h = bs[i].head;
+        if (h !== null && h.deadline <= cutoff && (due === null || h.deadline < due.deadline)) due = h;
+      }
+      if (due === null) break;
+      this.remove(due);
+      due.expire();
+    }
+    let next = Infinity;
+    const kept: Bucket[] = [];
+    for (const b of this.buckets) {
+      if (b.head === null) continue; // empty lengths give their slot back
+      kept.push(b);
+      if (b.head.deadline < next) next = b.head.deadline;
+    }
+    this.buckets = kept;
+    if (this.last !== null && this.last.head === null) this.last = null;
+    if (next !== Infinity && this.handle === undefined) this.arm(next, clock());
+  };
+}
+
+/** The realm's scheduler (one per copy of the library). */
+export const deadlines = new DeadlineScheduler();
