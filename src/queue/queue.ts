@@ -331,7 +331,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
       w.signal = undefined;
       w.onAbort = undefined;
     }
-    if (w.trace !== undefined && this.probe !== null) this.probe.waitEnd(w.trace, outcome);
+    // A wait the tracer did not time has no token: only an outcome other than 'served' is news.
+    if (this.probe !== null && (w.trace !== undefined || outcome !== 'served')) this.probe.waitEnd(w.trace, outcome);
     w.trace = undefined;
   }
 
