@@ -1,6 +1,9 @@
 // The benchmark's workloads (issues #2 and #13) and the generic producer/consumer driver that
 // runs them against any awaitable queue adapter. Sizes shrink with BENCH_QUICK=1.
 
+const { setImmediate } = require('node:timers');
+const { performance } = require('node:perf_hooks');
+
 const quick = process.env.BENCH_QUICK === '1';
 // 'cpu' (default): seconds of CPU this process used, which a busy shared machine
 // disturbs far less than wall time; 'wall': elapsed real time.
