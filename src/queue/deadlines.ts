@@ -169,8 +169,11 @@ class DeadlineScheduler {
   private readonly onFire = (): void => {
     this.handle = undefined;
     this.refed = false;
-    // Trust the host timer for the instant it was armed for, as a timer per wait would.
-    const cutoff = Math.max(clock(), this.armedFor);
+    // Trust the host timer for the instant it was armed for, as a timer per wait would; and
+    // host timers have millisecond resolution, so a deadline less than 1 ms away is due now
+    // (Node's own timers fire up to ~1 ms early against performance.now() too) rather than
+    // one more timer and a millisecond later.
+    const cutoff = Math.max(clock() + 1, this.armedFor);
     this.armedFor = Infinity;
     // Expire in deadline order across lengths: repeatedly the earliest due head.
     for (;;) {
