@@ -9,6 +9,10 @@
 // into a steady state where nobody blocks (as with asyncio, where a woken getter runs on a
 // later loop turn).
 //
+// When it does not help (a consumer slower on the way back than the producer, so it blocks
+// again whatever we do), the job is pure cost; the queue notices (several hand-offs in a row
+// with no item stored between them) and resolves directly for a while (Queue.handOff).
+//
 // Semantics are unchanged: the waiter is unlinked, its timer and abort listener released and
 // the item assigned to it synchronously, inside the put()/get() that served it (so a timeout
 // or abort arriving later cannot take it back, and FIFO order is decided there). Only the
@@ -20,6 +24,21 @@ const RESOLVED: Promise<void> = Promise.resolve();
 let head: Waiter<unknown> | null = null;
 let tail: Waiter<unknown> | null = null;
 let scheduled = false;
+
+/**
+ * Resolve `w` with `value` now, unless earlier served waiters are still queued for the
+ * delivery job (then after them, so promises settle in the order their waiters were served).
+ */
+export function resolveNow<T>(w: Waiter<T>, value: T): void {
+  if (head !== null) {
+    deliver(w, value);
+    return;
+  }
+  const resolve = w.resolve;
+  w.resolve = w.reject = noop;
+  w.owner = null;
+  resolve(value);
+}
 
 /** Resolve `w` with `value` from the next delivery job. `w` must be out of its list. */
 export function deliver<T>(w: Waiter<T>, value: T): void {

@@ -9,7 +9,7 @@ import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';
 import { Ring } from './ring';
 import { deadlines } from './deadlines';
-import { deliver } from './delivery';
+import { deliver, resolveNow } from './delivery';
 import { startTimer, stopTimer } from './timers';
 import { Waiter, WaiterList, type AbortSignalLike, type WaitHandle, type WaiterOwner } from './waiters';
 
@@ -36,6 +36,9 @@ export interface ShutdownOptions {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/** See Queue.handOffStreak. */
+const DEFER_MISSES = 8;
+const DIRECT_RUN = 56;
 /** readOptions() found nothing to reject. */
 const VALID: unique symbol = Symbol('valid');
 
@@ -55,6 +58,13 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   private shut = false;
   /** Installed by an armed tracing hub; null while nobody listens. */
   private probe: QueueProbe | null;
+  /**
+   * Hand-offs in a row with no item stored or taken between them: the deferred delivery is
+   * not letting the other side get ahead, so it only costs a job per item. After
+   * DEFER_MISSES of them, the next DIRECT_RUN hand-offs resolve directly, then it tries again.
+   */
+  private handOffStreak = 0;
+  private directLeft = 0;
 
   constructor(options: QueueOptions = {}) {
     const { maxsize = 0, name } = options;
@@ -163,11 +173,26 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
       probe.get(this._size());
     }
     this.settle(getter, 'served');
-    deliver(getter, item);
+    this.release(getter, item);
+  }
+
+  /** Settle a served waiter's promise: one job later (delivery.ts), or now when that does not help. */
+  private release<R>(w: Waiter<R>, value: R): void {
+    if (this.directLeft > 0) {
+      this.directLeft--;
+      resolveNow(w, value);
+      return;
+    }
+    deliver(w, value);
+    if (++this.handOffStreak >= DEFER_MISSES) {
+      this.handOffStreak = 0;
+      this.directLeft = DIRECT_RUN;
+    }
   }
 
   /** Room is known to exist: add the item. */
   private store(item: T): void {
+    this.handOffStreak = 0;
     this._put(item);
     this.unfinished++;
     const probe = this.probe;
@@ -188,8 +213,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
       this.unfinished++;
       if (this.probe !== null) this.probe.put(this._size());
       this.settle(putter, 'served');
-      deliver(putter, undefined);
-    }
+      this.release(putter, undefined);
+    } else this.handOffStreak = 0;
     return item;
   }
 

@@ -99,6 +99,35 @@ describe('speed: lockstep producers and consumers (issue #13)', () => {
   });
 });
 
+describe('speed: served waiters settle in the order they were served', () => {
+  it('40 waiting getters served in a row settle in line order, whether delivered later or directly', async () => {
+    const q = new Queue<number>();
+    const order: number[] = [];
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) all.push(q.get().then((v) => void order.push(v)));
+    for (let i = 0; i < 40; i++) q.putNowait(i); // 40 hand-offs in a row: past the streak that switches to direct
+    await Promise.all(all);
+    assert.deepEqual(order, [...Array(40).keys()]);
+    // And after the switch, with nothing pending: a direct hand-off still delivers the item.
+    const g = q.get();
+    q.putNowait(99);
+    assert.equal(await g, 99);
+  });
+
+  it('blocked putters released by getNowait settle in line order', async () => {
+    const q = new Queue<number>({ maxsize: 1 });
+    q.putNowait(-1);
+    const order: number[] = [];
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < 30; i++) all.push(q.put(i).then(() => void order.push(i)));
+    const got: number[] = [];
+    for (let i = 0; i < 31; i++) got.push(q.getNowait());
+    await Promise.all(all);
+    assert.deepEqual(order, [...Array(30).keys()]);
+    assert.deepEqual(got, [-1, ...Array(30).keys()]);
+  });
+});
+
 describe('speed: one timer for every timed wait', () => {
   it('10,000 timed gets that each block and are served arm at most two host timers', async () => {
     const before = deadlines.armed;
