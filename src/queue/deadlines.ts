@@ -185,8 +185,19 @@ class DeadlineScheduler {
       }
       if (due === null) break;
       this.remove(due);
-      due.expire();
+      try {
+        due.expire();
+      } catch (err) {
+        // A bug, not a timeout: it must not cost the other waits their timer.
+        this.rearm();
+        throw err;
+      }
     }
+    this.rearm();
+  };
+
+  /** Arm for the earliest live deadline, dropping empty lengths. */
+  private rearm(): void {
     let next = Infinity;
     const kept: Bucket[] = [];
     for (const b of this.buckets) {
@@ -197,7 +208,7 @@ class DeadlineScheduler {
     this.buckets = kept;
     if (this.last !== null && this.last.head === null) this.last = null;
     if (next !== Infinity && this.handle === undefined) this.arm(next, clock());
-  };
+  }
 }
 
 /** The realm's scheduler (one per copy of the library). */

@@ -199,7 +199,13 @@ export class QueueRecord implements QueueProbe {
 
   /** First depth change since a sample: mark dirty; untimed waits that outlived it are adopted. */
   private newInterval(): void {
-    if (this.untimedLive) this.adoptUntimed();
+    if (this.untimedLive) {
+      try {
+        this.adoptUntimed();
+      } catch {
+        // never into the program
+      }
+    }
     this.host.markDirty(this);
   }
 
@@ -303,12 +309,14 @@ export class QueueRecord implements QueueProbe {
     let t = -1;
     q.adoptWaiters((role) => {
       if (t < 0) t = now();
-      // Counted at its start already; it leaves the untimed count for a record of its own.
-      if (role === 'put') this.untimedPut--;
-      else this.untimedGet--;
+      // Counted at its start already (unless it blocked before this probe was installed):
+      // it leaves the untimed count for a record of its own.
+      const counted = role === 'put' ? this.untimedPut > 0 : this.untimedGet > 0;
+      if (counted && role === 'put') this.untimedPut--;
+      else if (counted) this.untimedGet--;
       const w = this.startWait(role, false, t, role === 'put' ? this.putSite : this.getSite);
-      if (role === 'put') this.blockedPuts--;
-      else this.waitedGets--;
+      if (counted && role === 'put') this.blockedPuts--;
+      else if (counted) this.waitedGets--;
       w.adopted = true;
       return w;
     });
