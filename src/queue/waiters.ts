@@ -5,7 +5,7 @@
 // when its call has a timeout, and the value it is handed (src/queue/delivery.ts), so a
 // blocked call allocates this one node besides its promise.
 
-import type { Bucket, Timed } from './deadlines';
+import type { Bucket, Generation, Timed } from './deadlines';
 
 /** What a waiter calls back into when its deadline passes (the queue it waits on). */
 export interface WaiterOwner {
@@ -37,7 +37,7 @@ export class Waiter<T> implements Timed {
   /** The tracer's token for this wait, when a probe was installed. */
   trace: unknown = undefined;
   // ---- deadline lists ----
-  deadline = 0;
+  tGen: Generation | null = null;
   tPrev: Timed | null = null;
   tNext: Timed | null = null;
   tBucket: Bucket | null = null;
