@@ -130,6 +130,7 @@ describe('speed: served waiters settle in the order they were served', () => {
 
 describe('speed: one timer for every timed wait', () => {
   it('10,000 timed gets that each block and are served arm at most two host timers', async () => {
+    assert.ok(deadlines.accepts(60_000), 'setTimeout was replaced since load: the shared timer is not in use');
     const before = deadlines.armed;
     const q = new Queue<number>({ maxsize: 100 });
     const got = await lockstep(q, 10_000, 1, 1, true, 60_000);
