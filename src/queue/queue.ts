@@ -4,6 +4,10 @@
 // PriorityQueue only swap the storage through the `_init/_put/_get/_size/_peek` hooks,
 // as CPython's asyncio/queues.py does. The non-blocking calls are the primitives; a
 // blocking call only creates a promise, timer or abort listener when it must wait.
+//
+// Longer than 400 lines on purpose: the policy is one state machine (waiters, served and
+// cancelled calls, shutdown, the probe), and splitting it would spread one rule over
+// several files. Timers (deadlines.ts), delivery (delivery.ts) and storage live apart.
 
 import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';
