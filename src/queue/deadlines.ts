@@ -13,13 +13,14 @@
 // is left, an idle check (one setImmediate, after the current burst of promise jobs) unrefs
 // it, so a settled call never keeps the process alive.
 //
-// No clock reading per wait: reading performance.now() costs ~40-100 ns here, a third of what
-// a whole blocked call costs, and a wait served early never needs its deadline. Waits are
-// stamped with an open *generation* instead; the clock is read once to close it, after 16
-// arrivals or at the end of the current macrotask (one setImmediate per generation), or when
-// a deadline is needed sooner (arming, firing). A wait's deadline is then the generation's
-// closing time plus its timeout: never before its true deadline, and after it by at most
-// the time 16 arrivals take, or the rest of the macrotask it arrived in.
+// Not a clock reading per wait: reading performance.now() costs ~40-100 ns here, a third of
+// what a whole blocked call costs, and a wait served early never needs its deadline. Waits
+// are stamped with a *generation*: the first wait of one reads the clock (its deadline is
+// exact); the others share one reading that closes the generation, after 16 arrivals, at the
+// end of the current macrotask (one setImmediate per generation), or when a deadline is
+// needed sooner (arming, firing). Their deadline is that closing time plus their timeout:
+// never before their true deadline, and after it by at most the time 16 arrivals take, or
+// the rest of the macrotask they arrived in.
 //
 // Lateness: the timer is armed for the earliest deadline; when it fires, every wait whose
 // deadline is at or before that instant (or the clock, if later) expires. So a timeout fires
@@ -35,6 +36,10 @@ export class Generation {
   /** Clock at closing, NaN while open; every member arrived at or before it. */
   closedAt = NaN;
   size = 0;
+  constructor(
+    /** Clock when its first member arrived. */
+    readonly openedAt: number,
+  ) {}
 }
 
 /** The part of a waiter the deadline lists use (see Waiter). */
@@ -42,6 +47,8 @@ export interface Timed {
   /** The call's timeout, ms. */
   timeoutMs: number;
   tGen: Generation | null;
+  /** The first of its generation: its arrival time is the generation's opening reading. */
+  tFirst: boolean;
   tPrev: Timed | null;
   tNext: Timed | null;
   tBucket: Bucket | null;
@@ -82,7 +89,8 @@ const GENERATION_SIZE = 16;
 
 /** A closed generation's member: its deadline. */
 function deadlineOf(w: Timed): number {
-  return (w.tGen as Generation).closedAt + w.timeoutMs;
+  const g = w.tGen as Generation;
+  return (w.tFirst ? g.openedAt : g.closedAt) + w.timeoutMs;
 }
 
 /** The live timed waits of one timeout length, in arrival (= deadline) order. */
@@ -117,15 +125,17 @@ class DeadlineScheduler {
   add(w: Timed, ms: number): void {
     w.timeoutMs = ms;
     let g = this.gen;
+    w.tFirst = g === null;
     if (g === null) {
-      g = this.gen = new Generation();
+      g = this.gen = new Generation(clock());
       if (loadSetImmediate !== undefined && !this.closePending) {
         this.closePending = true;
         loadSetImmediate.call(globalThis, this.onMacrotaskEnd);
       }
     }
     w.tGen = g;
-    if (++g.size >= GENERATION_SIZE || loadSetImmediate === undefined) this.closeGeneration(clock());
+    if (loadSetImmediate === undefined) this.closeGeneration(g.openedAt); // a generation of one
+    else if (++g.size >= GENERATION_SIZE) this.closeGeneration(clock());
     let b = this.last;
     if (b === null || b.ms !== ms) {
       b = this.find(ms);
@@ -151,7 +161,8 @@ class DeadlineScheduler {
       }
       return;
     }
-    const now = clock();
+    // A first arrival's reading is also now (its generation holds only it so far).
+    const now = w.tFirst && this.gen === w.tGen ? (w.tGen as Generation).openedAt : clock();
     this.closeGeneration(now);
     const deadline = deadlineOf(w);
     if (this.handle === undefined) this.arm(deadline, ms, now);

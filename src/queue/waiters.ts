@@ -38,6 +38,7 @@ export class Waiter<T> implements Timed {
   trace: unknown = undefined;
   // ---- deadline lists ----
   tGen: Generation | null = null;
+  tFirst = false;
   tPrev: Timed | null = null;
   tNext: Timed | null = null;
   tBucket: Bucket | null = null;
