@@ -1,13 +1,15 @@
-// `npm run bench`: every system on every workload, each (system, workload) in its own
-// Node process (Python's asyncio in its own interpreter), median of several runs,
-// printed as Markdown tables with ratios against this library, then the targets of
-// issues #2 and #4 checked against the same run's figures.
+// `npm run bench`: the library against a naive queue with the same API (issue #13's
+// baseline), with its tracer dormant and armed, on every workload, cold and warm; then the
+// timers armed, the blocked calls, timeout lateness, and issue #13's targets checked against
+// the same run's figures. Printed as Markdown.
 //
-//   node bench/run.js [--quick] [--rounds N] [--runs N] [--workloads W1,W3] [--systems lib,naive]
+//   node bench/run.js [--quick] [--rounds N] [--cold-rounds N] [--runs N]
+//                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold]
 //
-// This machine is shared and noisy, so each cell's samples come from several rounds:
-// every round starts a fresh process per system (warm-up, then --runs measured runs),
-// and the rounds interleave the systems, so a burst of outside load hits all of them.
+// Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js);
+// rounds interleave the systems, so a burst of outside load on this shared machine hits
+// every row alike. A cell is the median of its samples. Peers (async-channel, @esfx, effect,
+// Node streams, Python asyncio, the await ceiling) run only when named with --systems.
 //
 // Run after `npm run build` (the npm script does it): the "lib" rows load dist/lib.
 
@@ -16,7 +18,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const esbuild = require('esbuild');
-const { WORKLOADS } = require('./workloads');
+const { WORKLOADS, COLD_ITEMS, COLD_WARMUPS } = require('./workloads');
 
 const root = path.join(__dirname, '..');
 const args = process.argv.slice(2);
@@ -27,25 +29,27 @@ const option = (name, fallback) => {
 };
 const quick = flag('--quick');
 const rounds = Number(option('--rounds', quick ? '1' : '3'));
-const runs = Number(option('--runs', quick ? '3' : '2'));
+const coldRounds = Number(option('--cold-rounds', quick ? '3' : '7'));
+const runs = Number(option('--runs', '2'));
 const workloadNames = option('--workloads', Object.keys(WORKLOADS).join(',')).split(',');
+const modes = option('--modes', 'warm,cold').split(',');
 
-/** Rows of the main table, in print order. */
+/** Rows, in print order; `peer` rows only run when named with --systems. */
 const SYSTEMS = [
-  { id: 'lib', label: 'queuescope (dist/lib, hub dormant)' },
+  { id: 'lib', label: 'queuescope (dist/lib, tracer dormant)' },
+  { id: 'armed', label: 'queuescope, tracer armed + drain/100 ms' },
   { id: 'plain', label: 'queuescope plain (src/queue, no tracer)' },
-  { id: 'naive', label: 'naive array+shift queue' },
-  { id: 'async-channel', label: 'async-channel' },
-  { id: 'esfx', label: '@esfx/async-queue (unbounded only)' },
-  { id: 'effect', label: 'effect Queue (fibers)' },
-  { id: 'stream-forawait', label: 'Node stream, for await' },
-  { id: 'stream-pipeline', label: 'Node stream, pipeline→Writable (callbacks)' },
-  { id: 'asyncio', label: 'Python asyncio.Queue' },
-  { id: 'ceiling', label: 'ceiling: 1 await per item' },
-  { id: 'armed', label: 'queuescope, hub armed + drain/100 ms' },
+  { id: 'naive', label: 'naive Array.shift queue, same API' },
+  { id: 'async-channel', label: 'async-channel', peer: true },
+  { id: 'esfx', label: '@esfx/async-queue', peer: true },
+  { id: 'effect', label: 'effect Queue (fibers)', peer: true },
+  { id: 'stream-forawait', label: 'Node stream, for await', peer: true },
+  { id: 'stream-pipeline', label: 'Node stream, pipeline (callbacks)', peer: true },
+  { id: 'asyncio', label: 'Python asyncio.Queue', peer: true },
+  { id: 'ceiling', label: 'ceiling: 1 await per item', peer: true },
 ];
 const systemFilter = option('--systems', null);
-const systems = systemFilter ? SYSTEMS.filter((s) => systemFilter.split(',').includes(s.id)) : SYSTEMS;
+const systems = systemFilter ? SYSTEMS.filter((s) => systemFilter.split(',').includes(s.id)) : SYSTEMS.filter((s) => !s.peer);
 
 /** The plain-library baseline: src/queue bundled alone, without the tracer. */
 function buildPlain() {
@@ -60,49 +64,51 @@ function buildPlain() {
   });
 }
 
-function hasPython() {
-  const r = spawnSync('python3', ['-c', 'import asyncio, sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)']);
-  return r.status === 0;
-}
-
-function measure(systemId, wName) {
+function measure(systemId, wName, mode) {
   const env = { ...process.env };
   delete env.QUEUESCOPE_TRACE;
   delete env.QUEUESCOPE_TRACE_FILE;
   if (quick) env.BENCH_QUICK = '1';
   let r;
   if (systemId === 'asyncio') {
-    // CPython has no JIT to warm up; one run per round is enough.
+    if (mode !== 'warm' || !['W1', 'W2', 'W3', 'W4', 'W5'].includes(wName)) return { unsupported: true };
     r = spawnSync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env, encoding: 'utf8', timeout: 300_000 });
   } else {
     if (systemId === 'armed') env.QUEUESCOPE_TRACE = '1';
-    r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), systemId, wName, String(runs)], { env, encoding: 'utf8', cwd: root, timeout: 300_000 });
+    r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode], { env, encoding: 'utf8', cwd: root, timeout: 300_000 });
   }
   const line = (r.stdout || '').trim().split('\n').pop() || '';
-  let result;
   try {
-    result = JSON.parse(line);
+    return JSON.parse(line);
   } catch {
-    result = { error: `exit ${r.status}: ${(r.stderr || r.stdout || '').slice(-400)}` };
+    return { error: `exit ${r.status}: ${(r.stderr || r.stdout || '').slice(-400)}` };
   }
-  return result;
 }
 
-/** Fold one round's result into the cell: samples accumulate, problems too. */
+/** Fold one sample into the cell: samples accumulate, problems too. */
 function merge(cell, res) {
-  if (cell === undefined) cell = { rates: [], problems: [] };
+  if (cell === undefined) cell = { rates: [], problems: [], timers: [], blocks: [] };
   if (res.error) cell.error = res.error;
   if (res.unsupported) cell.unsupported = true;
   if (res.rates) cell.rates.push(...res.rates);
+  if (res.timers !== undefined && res.timers !== null) cell.timers.push(res.timers);
+  if (res.blocks !== undefined) cell.blocks.push(res.blocks);
   cell.problems.push(...(res.problems || []));
-  for (const k of ['timers', 'info', 'items', 'extra']) if (res[k] !== undefined) cell[k] = res[k];
+  for (const k of ['info', 'items', 'extra']) if (res[k] !== undefined) cell[k] = res[k];
   cell.timeouts = (cell.timeouts ?? 0) + (res.timeouts ?? 0);
-  if (cell.rates.length) {
-    const sorted = cell.rates.slice().sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    cell.median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  }
+  cell.median = median(cell.rates);
   return cell;
+}
+
+function median(xs) {
+  if (!xs.length) return undefined;
+  const s = xs.slice().sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+function quantile(xs, q) {
+  const s = xs.slice().sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
 const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
@@ -112,98 +118,122 @@ function main() {
   const started = Date.now();
   buildPlain();
   if (!fs.existsSync(path.join(root, 'dist/lib/index.js'))) throw new Error('dist/lib is missing: run `npm run build` first');
-  const python = hasPython();
-  const results = {}; // results[system][workload]
+  const results = { warm: {}, cold: {} }; // results[mode][system][workload]
+  const loads = [];
+  for (const mode of modes) {
+    const n = mode === 'cold' ? coldRounds : rounds;
+    for (const wName of workloadNames) {
+      for (let round = 1; round <= n; round++) {
+        for (const s of systems) {
+          if (results[mode][s.id]?.[wName]?.unsupported) continue;
+          process.stderr.write(`  ${mode} ${wName} round ${round} ${s.id} ...`);
+          const res = measure(s.id, wName, mode);
+          (results[mode][s.id] ??= {})[wName] = merge(results[mode][s.id]?.[wName], res);
+          const rate = median(res.rates || []);
+          process.stderr.write(rate ? ` ${fmtRate(rate)}/s\n` : res.unsupported ? ' n/a\n' : ` failed ${res.error ?? ''}\n`);
+        }
+      }
+      loads.push(os.loadavg()[0]);
+    }
+  }
+  // Timeout lateness: one process per system, 3 x 800 timed-out gets after a warm-up.
+  const lateness = {};
+  for (const id of ['lib', 'naive'].filter((x) => systems.some((s) => s.id === x))) {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), id, 'LATE', '1'], { encoding: 'utf8', cwd: root, timeout: 300_000 });
+    try {
+      lateness[id] = JSON.parse((r.stdout || '').trim().split('\n').pop()).late;
+    } catch {
+      lateness[id] = undefined;
+    }
+  }
+
   const problems = [];
-  for (const wName of workloadNames) {
-    for (let round = 1; round <= rounds; round++) {
-      for (const s of systems) {
-        if (s.id === 'asyncio' && !python) continue;
-        if (results[s.id]?.[wName]?.unsupported) continue;
-        process.stderr.write(`  ${wName} round ${round} ${s.id} ...`);
-        const res = measure(s.id, wName);
-        const cell = merge(results[s.id]?.[wName], res);
-        (results[s.id] ??= {})[wName] = cell;
-        const rate = res.rates ? res.rates.slice().sort((a, b) => a - b)[res.rates.length >> 1] : undefined;
-        process.stderr.write(rate ? ` ${fmtRate(rate)}/s\n` : res.unsupported ? ' n/a\n' : ' failed\n');
+  for (const mode of modes) {
+    for (const [sys, cells] of Object.entries(results[mode])) {
+      for (const [w, cell] of Object.entries(cells)) {
+        if (cell.error) problems.push(`${mode} ${sys} ${w}: ${cell.error}`);
+        for (const p of cell.problems) problems.push(`${mode} ${sys} ${w}: ${p}`);
       }
     }
   }
-  for (const [sys, cells] of Object.entries(results)) {
-    for (const [w, cell] of Object.entries(cells)) {
-      if (cell.error) problems.push(`${sys} ${w}: ${cell.error}`);
-      for (const p of cell.problems) problems.push(`${sys} ${w}: ${p}`);
-    }
-  }
-  const median = (sys, w) => results[sys]?.[w]?.median;
+  const med = (mode, sys, w) => results[mode][sys]?.[w]?.median;
+  const ratio = (a, b) => (a !== undefined && b !== undefined ? a / b : undefined);
 
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const load = os.loadavg()[0].toFixed(1);
-  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), load average ${load} at the end. Each cell: median of ${rounds} rounds x ${runs} runs (Python: ${rounds} x 1), a fresh process per system per round${quick ? ', QUICK sizes (1/10)' : ''}.`);
-  out.push('');
-  out.push('Items per second (median) and ratio to queuescope (dist/lib) on the same workload. n/a: the system cannot express it.');
-  out.push('');
-  out.push(`| system | ${workloadNames.map((w) => `${w} ${WORKLOADS[w].title}`).join(' | ')} |`);
-  out.push(`|---|${workloadNames.map(() => '---:').join('|')}|`);
-  for (const s of systems) {
-    if (!results[s.id]) continue;
-    const cells = workloadNames.map((w) => {
-      const r = results[s.id][w];
-      if (!r || r.unsupported) return 'n/a';
-      if (!r.median) return 'failed';
-      const base = median('lib', w);
-      const size = r.items !== undefined && r.items !== WORKLOADS[w].items * (quick ? 0.1 : 1) ? ` [${r.items / 1000}k items]` : '';
-      return (base ? `${fmtRate(r.median)} (${fmtRatio(r.median / base)})` : fmtRate(r.median)) + size;
-    });
-    out.push(`| ${s.label} | ${cells.join(' | ')} |`);
-    if (s.id === 'ceiling') {
-      const half = workloadNames.map((w) => {
-        const c = median('ceiling', w);
-        const base = median('lib', w);
-        return c ? `${fmtRate(c / 2)}${base ? ` (${fmtRatio(c / 2 / base)})` : ''}` : 'n/a';
+  const loadText = loads.length ? `load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the run` : '';
+  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: median of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
+  for (const mode of modes) {
+    out.push('', `### ${mode === 'warm' ? 'Warm (>= 1M items)' : `Cold (first ${COLD_ITEMS / 1000}k items)`}: items/s, and ratio to the naive queue`, '');
+    out.push(`| system | ${workloadNames.map((w) => `${w} ${WORKLOADS[w].title}`).join(' | ')} |`);
+    out.push(`|---|${workloadNames.map(() => '---:').join('|')}|`);
+    for (const s of systems) {
+      if (!results[mode][s.id]) continue;
+      const cells = workloadNames.map((w) => {
+        const r = results[mode][s.id][w];
+        if (!r || r.unsupported) return 'n/a';
+        if (!r.median) return 'failed';
+        const base = med(mode, 'naive', w);
+        return base ? `${fmtRate(r.median)} (${fmtRatio(r.median / base)})` : fmtRate(r.median);
       });
-      out.push(`| ceiling for put+get (half) | ${half.join(' | ')} |`);
+      out.push(`| ${s.label} | ${cells.join(' | ')} |`);
     }
   }
-  const w5timers = results.lib?.W5?.timers;
-  if (w5timers !== undefined) out.push('', `Timers created per W5 run by queuescope: ${w5timers} (a get with a timeout that does not block must create none).`);
-  const timedOut = Object.entries(results)
-    .map(([sys, cells]) => [sys, cells.W5?.timeouts ?? 0])
-    .filter(([, n]) => n > 0);
-  if (timedOut.length) out.push(`W5 gets that timed out (50 ms) and were retried: ${timedOut.map(([sys, n]) => `${sys} ${n}`).join(', ')}.`);
-  const hubInfo = results.lib && Object.values(results.lib)[0]?.info;
-  if (hubInfo) out.push(`Tracing hub in dist/lib: ${hubInfo}; armed run: ${results.armed ? Object.values(results.armed).find((r) => r.info)?.info : 'not run'}.`);
+  if (modes.includes('warm')) {
+    out.push('', '### Expensive events per warm run: host timers armed per run, blocked calls per item', '');
+    out.push(`| system | ${workloadNames.join(' | ')} |`, `|---|${workloadNames.map(() => '---:').join('|')}|`);
+    for (const id of ['lib', 'armed', 'naive']) {
+      if (!results.warm[id]) continue;
+      const cells = workloadNames.map((w) => {
+        const c = results.warm[id][w];
+        if (!c || !c.timers.length) return 'n/a';
+        return `${Math.max(...c.timers)} timers, ${(median(c.blocks) ?? NaN).toFixed(3)} blocks/item`;
+      });
+      out.push(`| ${id} | ${cells.join(' | ')} |`);
+    }
+  }
+  const lateRows = Object.entries(lateness).filter(([, l]) => Array.isArray(l) && l.length);
+  if (lateRows.length) {
+    out.push('', '### Timeout lateness: 3 x 800 gets timing out after 5-40 ms (8 lengths, 8 started per ms), ms after the deadline (wall clock)', '');
+    out.push('| system | min | p50 | p99 | max |', '|---|---:|---:|---:|---:|');
+    for (const [id, l] of lateRows) out.push(`| ${id} | ${Math.min(...l).toFixed(2)} | ${quantile(l, 0.5).toFixed(2)} | ${quantile(l, 0.99).toFixed(2)} | ${Math.max(...l).toFixed(2)} |`);
+  }
+  const hubInfo = results.warm.armed ? Object.values(results.warm.armed).find((r) => r.info)?.info : undefined;
+  if (hubInfo) out.push('', `Armed rows: ${hubInfo}.`);
 
-  // Targets (issue #2 for the library, issue #4 for tracing), from this run only.
+  // Issue #13's targets, from this run only.
   const checks = [];
-  const target = (label, value, min) => {
-    if (value === undefined || Number.isNaN(value)) checks.push(`| ${label} | n/a | >= ${min} | - |`);
-    else checks.push(`| ${label} | ${value.toFixed(2)} | >= ${min} | ${value >= min ? 'met' : 'MISSED'} |`);
+  const target = (label, value, min, max) => {
+    const goal = max !== undefined ? `<= ${max}` : `>= ${min}`;
+    if (value === undefined || Number.isNaN(value)) checks.push(`| ${label} | n/a | ${goal} | - |`);
+    else checks.push(`| ${label} | ${value.toFixed(2)} | ${goal} | ${(max !== undefined ? value <= max : value >= min) ? 'met' : 'MISSED'} |`);
   };
-  const ratio = (a, b) => (a !== undefined && b !== undefined ? a / b : undefined);
-  for (const w of ['W1', 'W2', 'W3', 'W4'].filter((x) => workloadNames.includes(x))) {
-    target(`${w}: queuescope / async-channel`, ratio(median('lib', w), median('async-channel', w)), 1.25);
-    target(`${w}: queuescope / naive`, ratio(median('lib', w), median('naive', w)), 1.25);
+  for (const mode of modes) {
+    for (const w of workloadNames) {
+      const goal = ['W4', 'W6', 'W7'].includes(w) ? 1.25 : 1.0;
+      target(`${mode} ${w}: queuescope / naive`, ratio(med(mode, 'lib', w), med(mode, 'naive', w)), goal);
+    }
   }
-  for (const w of ['W1', 'W2', 'W3'].filter((x) => workloadNames.includes(x))) {
-    target(`${w}: queuescope / put+get ceiling`, ratio(median('lib', w), median('ceiling', w) / 2), 0.6);
+  for (const mode of modes) {
+    if (workloadNames.includes('W6') && workloadNames.includes('W6n')) target(`${mode} W6 / W6n: timeouts vs none, consumer blocking every item`, ratio(med(mode, 'lib', 'W6'), med(mode, 'lib', 'W6n')), 0.8);
   }
-  if (workloadNames.includes('W4')) target('W4: queuescope / asyncio', ratio(median('lib', 'W4'), median('asyncio', 'W4')), 20);
-  if (workloadNames.includes('W5')) {
-    target('W5: queuescope W5 / queuescope W1', ratio(median('lib', 'W5'), median('lib', 'W1')), 0.8);
-    target('W5: queuescope / asyncio', ratio(median('lib', 'W5'), median('asyncio', 'W5')), 15);
+  for (const w of workloadNames.filter((x) => WORKLOADS[x].timeout !== undefined)) {
+    const c = results.warm.lib?.[w];
+    if (c?.timers.length) target(`${w}: host timers armed per warm run (queuescope)`, Math.max(...c.timers), undefined, 10);
   }
-  for (const w of ['W1', 'W3', 'W4'].filter((x) => workloadNames.includes(x))) {
-    target(`${w} tracing: dormant hub / plain`, ratio(median('lib', w), median('plain', w)), 0.97);
-    target(`${w} tracing: armed hub / plain`, ratio(median('armed', w), median('plain', w)), w === 'W4' ? 0.6 : 0.85);
+  if (lateness.lib?.length) target('timeout lateness p99, ms (queuescope)', quantile(lateness.lib, 0.99), undefined, 5);
+  for (const mode of modes) {
+    for (const w of workloadNames) {
+      target(`${mode} ${w} tracing: armed / unarmed`, ratio(med(mode, 'armed', w), med(mode, 'lib', w)), 0.85);
+      target(`${mode} ${w} tracing: dormant / plain`, ratio(med(mode, 'lib', w), med(mode, 'plain', w)), 0.97);
+    }
   }
-  out.push('', '| target | value | goal | |', '|---|---:|---:|---|', ...checks);
+  out.push('', '### Targets (issue #13)', '', '| target | value | goal | |', '|---|---:|---:|---|', ...checks);
   if (problems.length) out.push('', 'PROBLEMS (a run did not receive exactly what was sent, or failed):', ...problems.map((p) => `- ${p}`));
   else out.push('', 'Every run received exactly what was sent (count, checksum, per-producer order).');
   out.push(`Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   console.log(out.join('\n'));
-  fs.writeFileSync(path.join(root, '.tmp/bench/last-run.json'), JSON.stringify({ results, problems }, null, 2));
+  fs.writeFileSync(path.join(root, '.tmp/bench/last-run.json'), JSON.stringify({ results, lateness, problems }, null, 2));
   if (problems.length) process.exitCode = 1;
 }
 

@@ -4,15 +4,18 @@
 // PriorityQueue only swap the storage through the `_init/_put/_get/_size/_peek` hooks,
 // as CPython's asyncio/queues.py does. The non-blocking calls are the primitives; a
 // blocking call only creates a promise, timer or abort listener when it must wait.
-// Longer than ~400 lines on purpose: the blocking calls, their cancel safety and the hand-off
-// rules read best side by side, as in CPython's queues.py; storage variants and the waiter
-// list are their own files.
+//
+// Longer than 400 lines on purpose: the policy is one state machine (waiters, served and
+// cancelled calls, shutdown, the probe), and splitting it would spread one rule over
+// several files. Timers (deadlines.ts), delivery (delivery.ts) and storage live apart.
 
 import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';
 import { Ring } from './ring';
+import { deadlines } from './deadlines';
+import { deliver, resolveNow } from './delivery';
 import { startTimer, stopTimer } from './timers';
-import { Waiter, WaiterList, type AbortSignalLike, type WaitHandle } from './waiters';
+import { Waiter, WaiterList, type AbortSignalLike, type WaitHandle, type WaiterOwner } from './waiters';
 
 export interface QueueOptions {
   /** Upper bound on the number of items; 0 (the default) or negative means unbounded; a fraction rounds up (as asyncio's `qsize() >= maxsize`). */
@@ -37,10 +40,13 @@ export interface ShutdownOptions {
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/** See Queue.handOffStreak. */
+const DEFER_MISSES = 8;
+const DIRECT_RUN = 56;
 /** readOptions() found nothing to reject. */
 const VALID: unique symbol = Symbol('valid');
 
-export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
+export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   readonly id: number;
   readonly maxsize: number;
   readonly name: string;
@@ -56,6 +62,13 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
   private shut = false;
   /** Installed by an armed tracing hub; null while nobody listens. */
   private probe: QueueProbe | null;
+  /**
+   * Hand-offs in a row with no item stored or taken between them: the deferred delivery is
+   * not letting the other side get ahead, so it only costs a job per item. After
+   * DEFER_MISSES of them, the next DIRECT_RUN hand-offs resolve directly, then it tries again.
+   */
+  private handOffStreak = 0;
+  private directLeft = 0;
 
   constructor(options: QueueOptions = {}) {
     const { maxsize = 0, name } = options;
@@ -151,8 +164,9 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
 
   /**
    * Someone is waiting, so the queue is empty: hand the item over directly. The getter
-   * is unlinked and its timer/listener removed before it is resolved, so a timeout or
-   * abort firing later cannot take the item back.
+   * is unlinked, its timer/listener removed and the item assigned to it here, so a timeout
+   * or abort firing later cannot take the item back; its promise resolves one job later
+   * (src/queue/delivery.ts says why).
    */
   private handOff(getter: Waiter<T>, item: T): void {
     this.unfinished++;
@@ -163,11 +177,26 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       probe.get(this._size());
     }
     this.settle(getter, 'served');
-    getter.resolve(item);
+    this.release(getter, item);
+  }
+
+  /** Settle a served waiter's promise: one job later (delivery.ts), or now when that does not help. */
+  private release<R>(w: Waiter<R>, value: R): void {
+    if (this.directLeft > 0) {
+      this.directLeft--;
+      resolveNow(w, value);
+      return;
+    }
+    deliver(w, value);
+    if (++this.handOffStreak >= DEFER_MISSES) {
+      this.handOffStreak = 0;
+      this.directLeft = DIRECT_RUN;
+    }
   }
 
   /** Room is known to exist: add the item. */
   private store(item: T): void {
+    this.handOffStreak = 0;
     this._put(item);
     this.unfinished++;
     const probe = this.probe;
@@ -188,8 +217,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       this.unfinished++;
       if (this.probe !== null) this.probe.put(this._size());
       this.settle(putter, 'served');
-      putter.resolve();
-    }
+      this.release(putter, undefined);
+    } else this.handOffStreak = 0;
     return item;
   }
 
@@ -223,9 +252,9 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       return RESOLVED;
     }
     if (timeout === 0) return Promise.reject(new QueueTimeout('put() timed out after 0 ms'));
-    const w = new Waiter<void>();
+    const w = new Waiter<void>('put');
     w.item = item;
-    return this.block(this.putters, w, 'put', timeout, signal);
+    return this.block(this.putters, w, timeout, signal);
   }
 
   /**
@@ -249,7 +278,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     if (this._size() > 0) return Promise.resolve(this.take());
     if (this.shut) return Promise.reject(new QueueShutDown());
     if (timeout === 0) return Promise.reject(new QueueTimeout('get() timed out after 0 ms'));
-    return this.block(this.getters, new Waiter<T>(), 'get', timeout, signal);
+    return this.block(this.getters, new Waiter<T>('get'), timeout, signal);
   }
 
   // Outputs of readOptions(): fields rather than a returned object, so a call with options
@@ -279,22 +308,21 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     return VALID;
   }
 
-  private block<R>(list: WaiterList<R>, w: Waiter<R>, role: 'put' | 'get', timeout: number, signal: AbortSignalLike | undefined): Promise<R> {
-    const promise = new Promise<R>((resolve, reject) => {
-      w.resolve = resolve;
-      w.reject = reject;
-    });
+  private block<R>(list: WaiterList<R>, w: Waiter<R>, timeout: number, signal: AbortSignalLike | undefined): Promise<R> {
+    const promise = w.promise();
     list.append(w);
-    if (this.probe !== null) w.trace = this.probe.waitStart(role);
+    w.owner = this;
+    if (this.probe !== null) w.trace = this.probe.waitStart(w.role);
     if (timeout !== Infinity) {
-      w.timer = startTimer(() => {
-        w.timer = undefined;
-        if (!w.linked) return;
-        list.remove(w);
-        w.item = undefined;
-        this.settle(w, 'timeout');
-        w.reject(new QueueTimeout(`${role}() timed out after ${timeout} ms`));
-      }, timeout);
+      w.timeoutMs = timeout;
+      // One realm-wide timer over deadline lists; a timer of its own only under fake timers.
+      if (deadlines.accepts(timeout)) deadlines.add(w, timeout);
+      else {
+        w.timer = startTimer(() => {
+          w.timer = undefined;
+          this.expireWaiter(w as unknown as Waiter<unknown>);
+        }, timeout);
+      }
     }
     if (signal !== undefined) {
       w.signal = signal;
@@ -310,9 +338,20 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
     return promise;
   }
 
+  /** @internal Part of WaiterOwner: the deadline of a blocked call passed. */
+  expireWaiter(w: Waiter<unknown>): void {
+    if (!w.linked) return;
+    if (w.role === 'put') this.putters.remove(w as unknown as Waiter<void>);
+    else this.getters.remove(w as unknown as Waiter<T>);
+    w.item = undefined;
+    this.settle(w, 'timeout');
+    w.reject(new QueueTimeout(`${w.role}() timed out after ${w.timeoutMs} ms`));
+  }
+
   /** Release a waiter's timer and abort listener and tell the tracer how it ended. */
   private settle(w: WaitHandle, outcome: WaitOutcome): void {
-    if (w.timer !== undefined) {
+    if (w.tBucket !== null) deadlines.remove(w);
+    else if (w.timer !== undefined) {
       stopTimer(w.timer);
       w.timer = undefined;
     }
@@ -321,7 +360,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget {
       w.signal = undefined;
       w.onAbort = undefined;
     }
-    if (w.trace !== undefined && this.probe !== null) this.probe.waitEnd(w.trace, outcome);
+    // A wait the tracer did not time has no token: only an outcome other than 'served' is news.
+    if (this.probe !== null && (w.trace !== undefined || outcome !== 'served')) this.probe.waitEnd(w.trace, outcome);
     w.trace = undefined;
   }
 

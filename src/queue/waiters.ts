@@ -1,24 +1,73 @@
 // Blocked calls wait in an intrusive doubly linked list: O(1) append, O(1) removal of
 // any waiter (a timeout or an abort cancels from the middle), FIFO service order.
+//
+// A Waiter also carries the links of the realm's deadline lists (src/queue/deadlines.ts)
+// when its call has a timeout, and the value it is handed (src/queue/delivery.ts), so a
+// blocked call allocates this one node besides its promise.
 
-export class Waiter<T> {
+import type { Bucket, Generation, Timed } from './deadlines';
+
+/** What a waiter calls back into when its deadline passes (the queue it waits on). */
+export interface WaiterOwner {
+  expireWaiter(w: Waiter<unknown>): void;
+}
+
+let executorTarget: Waiter<never> | null = null;
+// One executor for every blocked call, instead of a closure per call: `new Promise` runs it
+// synchronously, so the target is always the waiter being created.
+function captureResolvers(resolve: (value: never) => void, reject: (reason: unknown) => void): void {
+  const w = executorTarget as Waiter<never>;
+  w.resolve = resolve;
+  w.reject = reject;
+}
+
+export class Waiter<T> implements Timed {
   prev: Waiter<T> | null = null;
   next: Waiter<T> | null = null;
   /** Still in its list. Cleared the moment it is served or cancelled. */
   linked = false;
-  resolve!: (value: T) => void;
-  reject!: (reason: unknown) => void;
-  /** For a blocked put: the item it wants to add. */
+  resolve: (value: T) => void = noop;
+  reject: (reason: unknown) => void = noop;
+  /** For a blocked put: the item it wants to add. For a served get: the item handed over. */
   item: unknown = undefined;
+  /** A timer of its own (only when the shared deadline lists cannot take it). */
   timer: unknown = undefined;
   signal: AbortSignalLike | undefined = undefined;
   onAbort: (() => void) | undefined = undefined;
   /** The tracer's token for this wait, when a probe was installed. */
   trace: unknown = undefined;
+  // ---- deadline lists ----
+  tGen: Generation | null = null;
+  tFirst = false;
+  tPrev: Timed | null = null;
+  tNext: Timed | null = null;
+  tBucket: Bucket | null = null;
+  owner: WaiterOwner | null = null;
+  /** The call's timeout, for the QueueTimeout message. */
+  timeoutMs = 0;
+  role: 'put' | 'get';
+
+  constructor(role: 'put' | 'get') {
+    this.role = role;
+  }
+
+  /** The promise the blocked call returns; its resolvers are stored on this waiter. */
+  promise(): Promise<T> {
+    executorTarget = this as unknown as Waiter<never>;
+    const p = new Promise<T>(captureResolvers as (resolve: (value: T) => void, reject: (reason: unknown) => void) => void);
+    executorTarget = null;
+    return p;
+  }
+
+  expire(): void {
+    if (this.owner !== null) this.owner.expireWaiter(this as unknown as Waiter<unknown>);
+  }
 }
 
+function noop(): void {}
+
 /** The parts of a waiter that settling touches, whatever it resolves with. */
-export type WaitHandle = Pick<Waiter<never>, 'timer' | 'signal' | 'onAbort' | 'trace'>;
+export type WaitHandle = Pick<Waiter<never>, 'timer' | 'signal' | 'onAbort' | 'trace'> & Timed;
 
 export class WaiterList<T> {
   head: Waiter<T> | null = null;

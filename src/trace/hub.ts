@@ -421,6 +421,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone) continue;
+      rec.settleUntimed();
       for (let w = rec.fresh; w !== null; w = w.qNext) {
         w.announced = true;
         this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
@@ -454,6 +455,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (const rec of this.records.values()) {
       const q = rec.ref.deref();
       if (q === undefined || rec.gone) continue;
+      rec.settleUntimed();
       const waiters: WaiterSnapshot[] = [];
       for (let w = rec.wHead; w !== null; w = w.qNext) {
         waiters.push({ w: w.w, q: rec.id, role: w.role, since: w.t, waitMs: t - w.t, site: w.site, ...(w.adopted ? { adopted: true } : {}) });

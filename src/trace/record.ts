@@ -3,6 +3,18 @@
 // min/max and counts, and marks the record dirty once per sampling interval. Nothing is
 // allocated unless a call blocks.
 //
+// A blocked call costs the tracer two clock readings, a waiter record and a call-site check
+// (~100-200 ns here), which doubled the cost of a consumer that blocks on every item (issue
+// #13). So only the first TIMED_PER_EPOCH waits of a queue per sampling interval are timed
+// that way; later ones in the same interval are *untimed*: counted, their outcome counted, and
+// nothing else (no clock, no allocation, no waitEnd call when served). An untimed wait still
+// waiting when the hub next looks (the first probe call after a sample tick, a drain, a
+// snapshot) is adopted: it gets a record whose `t` is that moment, flagged `adopted` (it
+// started at or before `t`), so a stall is never hidden. Untimed waits that ended unseen join
+// the interval's short-wait aggregate with the durations of the timed ones (see foldUntimed).
+// Sparse blocking (up to 16 waits per queue per 10 ms) is therefore timed exactly; dense
+// blocking is timed by sample.
+//
 // Consistency at every statement boundary (a debugger may run drain() while the program is
 // paused anywhere): "dirty" and "changed" are epochs, not flags, so a drain between the
 // check and the push can only cause a duplicate entry, which the hub skips.
@@ -11,6 +23,9 @@ import type { ProbeTarget, QueueProbe, WaiterRole, WaitOutcome } from '../queue/
 import { WAIT_BUCKETS_MS, type CallSite, type Counters, type QueueKindWire } from '../protocol/wire';
 import { userSite } from './callsite';
 import { now } from './clock';
+
+/** Waits of one queue timed exactly per sampling interval; later ones are untimed. */
+export const TIMED_PER_EPOCH = 16;
 
 /** What a record needs from its hub (implemented by Hub). */
 export interface RecordHost {
@@ -38,6 +53,38 @@ export class ShortWaits {
     let i = 0;
     while (ms > WAIT_BUCKETS_MS[i]) i++; // the last bound is Infinity
     this.hist[i]++;
+  }
+
+  /**
+   * Add `n` waits whose durations were not measured, distributed like the timed ones already
+   * here (largest remainders, so the histogram still sums to `count`); with no timed wait to
+   * go by they count as 0 ms.
+   */
+  addUntimed(n: number): void {
+    if (n <= 0) return;
+    const timed = this.count;
+    if (timed === 0) {
+      this.count += n;
+      this.hist[0] += n;
+      return;
+    }
+    this.totalMs += (this.totalMs / timed) * n;
+    const shares = this.hist.map((h) => (h * n) / timed);
+    let given = 0;
+    for (let i = 0; i < shares.length; i++) {
+      const whole = Math.floor(shares[i]);
+      this.hist[i] += whole;
+      shares[i] -= whole;
+      given += whole;
+    }
+    while (given < n) {
+      let best = 0;
+      for (let i = 1; i < shares.length; i++) if (shares[i] > shares[best]) best = i;
+      this.hist[best]++;
+      shares[best] = -1;
+      given++;
+    }
+    this.count += n;
   }
 
   reset(): void {
@@ -92,6 +139,15 @@ export class QueueRecord implements QueueProbe {
   shortPut: ShortWaits | null = null;
   shortGet: ShortWaits | null = null;
 
+  // Timing budget and untimed waits (see the top of this file).
+  private budgetEpoch = -1;
+  private budget = 0;
+  /** Untimed waits started since they were last folded into the aggregates, per role. */
+  private untimedPut = 0;
+  private untimedGet = 0;
+  /** An untimed wait may still be waiting (cleared when the live ones are adopted). */
+  private untimedLive = false;
+
   // Rate-bounded call-site capture, per role.
   private putSite: CallSite | undefined = undefined;
   private putSiteT = -Infinity;
@@ -131,14 +187,26 @@ export class QueueRecord implements QueueProbe {
     if (size > this.max) this.max = size;
     this.size = size;
     this.putsI++;
-    if (this.sampleEpoch !== this.host.sampleEpoch) this.host.markDirty(this);
+    if (this.sampleEpoch !== this.host.sampleEpoch) this.newInterval();
   }
 
   get(size: number): void {
     if (size < this.min) this.min = size;
     this.size = size;
     this.getsI++;
-    if (this.sampleEpoch !== this.host.sampleEpoch) this.host.markDirty(this);
+    if (this.sampleEpoch !== this.host.sampleEpoch) this.newInterval();
+  }
+
+  /** First depth change since a sample: mark dirty; untimed waits that outlived it are adopted. */
+  private newInterval(): void {
+    if (this.untimedLive) {
+      try {
+        this.adoptUntimed();
+      } catch {
+        // never into the program
+      }
+    }
+    this.host.markDirty(this);
   }
 
   // ---- QueueProbe: slow paths ----
@@ -148,7 +216,26 @@ export class QueueRecord implements QueueProbe {
 
   waitStart(role: WaiterRole): unknown {
     try {
-      return this.startWait(role);
+      const epoch = this.host.sampleEpoch;
+      if (this.budgetEpoch !== epoch) {
+        this.budgetEpoch = epoch;
+        this.budget = TIMED_PER_EPOCH;
+      }
+      if (this.budget > 0) {
+        this.budget--;
+        return this.startWait(role);
+      }
+      // Untimed: the queue keeps no token, so a served wait costs nothing more.
+      if (role === 'put') {
+        this.blockedPuts++;
+        this.untimedPut++;
+      } else {
+        this.waitedGets++;
+        this.untimedGet++;
+      }
+      this.untimedLive = true;
+      this.host.markChanged(this);
+      return undefined;
     } catch {
       return undefined;
     }
@@ -156,7 +243,14 @@ export class QueueRecord implements QueueProbe {
 
   waitEnd(token: unknown, outcome: WaitOutcome): void {
     try {
-      if (token instanceof WaiterRecord && !token.ended) this.endWait(token, outcome);
+      if (token instanceof WaiterRecord) {
+        if (!token.ended) this.endWait(token, outcome);
+      } else if (token === undefined) {
+        // An untimed wait that did not end served (the queue reports only those).
+        if (outcome === 'timeout') this.timeouts++;
+        else if (outcome === 'aborted') this.aborts++;
+        this.host.markChanged(this);
+      }
     } catch {
       // never into the program
     }
@@ -192,10 +286,46 @@ export class QueueRecord implements QueueProbe {
     }
   }
 
-  private startWait(role: WaiterRole, withSite = true): WaiterRecord {
+  /**
+   * For the hub, before it reads this record at a drain or snapshot: adopt the untimed waits
+   * still waiting, and fold the ones that ended into the short-wait aggregates.
+   */
+  settleUntimed(): void {
+    try {
+      if (this.untimedLive) this.adoptUntimed();
+      if (this.untimedPut > 0) (this.shortPut ??= new ShortWaits()).addUntimed(this.untimedPut);
+      if (this.untimedGet > 0) (this.shortGet ??= new ShortWaits()).addUntimed(this.untimedGet);
+      this.untimedPut = this.untimedGet = 0;
+    } catch {
+      // never into the program
+    }
+  }
+
+  /** Give every untimed wait still waiting a record starting now (adopted: it started earlier). */
+  private adoptUntimed(): void {
+    this.untimedLive = false;
+    const q = this.ref.deref();
+    if (q === undefined || typeof q.adoptWaiters !== 'function') return;
+    let t = -1;
+    q.adoptWaiters((role) => {
+      if (t < 0) t = now();
+      // Counted at its start already (unless it blocked before this probe was installed):
+      // it leaves the untimed count for a record of its own.
+      const counted = role === 'put' ? this.untimedPut > 0 : this.untimedGet > 0;
+      if (counted && role === 'put') this.untimedPut--;
+      else if (counted) this.untimedGet--;
+      const w = this.startWait(role, false, t, role === 'put' ? this.putSite : this.getSite);
+      if (counted && role === 'put') this.blockedPuts--;
+      else if (counted) this.waitedGets--;
+      w.adopted = true;
+      return w;
+    });
+  }
+
+  private startWait(role: WaiterRole, withSite = true, at = -1, site?: CallSite): WaiterRecord {
     const host = this.host;
-    const t = now();
-    const w = new WaiterRecord(host.nextWaiterId++, this, role, t, withSite ? this.siteFor(role, t) : undefined);
+    const t = at >= 0 ? at : now();
+    const w = new WaiterRecord(host.nextWaiterId++, this, role, t, withSite ? this.siteFor(role, t) : site);
     if (role === 'put') this.blockedPuts++;
     else this.waitedGets++;
     w.qPrev = this.wTail;

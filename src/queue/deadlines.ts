@@ -1,0 +1,296 @@
+// One host timer for every timed wait in the realm, over deadline-ordered lists.
+//
+// Why: a consumer that is faster than its producer blocks on every item. With a host timer
+// per wait, every item armed and cleared a setTimeout (issue #13: 200,001 timers for 200,000
+// items). Here a wait with a timeout is appended to the list of its timeout length; waits of
+// one length expire in arrival order, so the append is O(1) and the list stays sorted. A wait
+// served early is unlinked (O(1)) and the timer is left alone: when it fires it skips what is
+// gone and re-arms for the earliest live deadline (lazy re-arm; no clearTimeout on the fast
+// path). So the timers armed are O(run time / timeout), not O(items).
+//
+// Lifetime: the host timer is ref'd while a timed wait is live, so `await q.get({timeout})`
+// keeps the process up until it times out, as a plain setTimeout would. Once no timed wait
+// is left, an idle check (one setImmediate, after the current burst of promise jobs) unrefs
+// it, so a settled call never keeps the process alive.
+//
+// Not a clock reading per wait: reading performance.now() costs ~40-100 ns here, a third of
+// what a whole blocked call costs, and a wait served early never needs its deadline. Waits
+// are stamped with a *generation*: the first wait of one reads the clock (its deadline is
+// exact); the others share one reading that closes the generation, after 16 arrivals, at the
+// end of the current macrotask (one setImmediate per generation), or when a deadline is
+// needed sooner (arming, firing). Their deadline is that closing time plus their timeout:
+// never before their true deadline, and after it by at most the time 16 arrivals take, or
+// the rest of the macrotask they arrived in.
+//
+// Lateness: the timer is armed for the earliest deadline; when it fires, every wait whose
+// deadline is at or before that instant (or the clock, if later) expires. So a timeout fires
+// when the host timer says so, as a timer of its own would have.
+//
+// Fake timers: a test that replaces globalThis.setTimeout after this module loaded (sinon,
+// jest, a hand-made fake) expects one host timer per timed wait, driven by its fake clock.
+// `sharedTimersUsable()` is false then, and the queue gives each timed wait its own timer
+// (src/queue/timers.ts), as before this module existed.
+
+/** Arrivals stamped before one clock reading (see "No clock reading per wait"). */
+export class Generation {
+  /** Clock at closing, NaN while open; every member arrived at or before it. */
+  closedAt = NaN;
+  size = 0;
+  constructor(
+    /** Clock when its first member arrived. */
+    readonly openedAt: number,
+  ) {}
+}
+
+/** The part of a waiter the deadline lists use (see Waiter). */
+export interface Timed {
+  /** The call's timeout, ms. */
+  timeoutMs: number;
+  tGen: Generation | null;
+  /** The first of its generation: its arrival time is the generation's opening reading. */
+  tFirst: boolean;
+  tPrev: Timed | null;
+  tNext: Timed | null;
+  tBucket: Bucket | null;
+  /** Called when the deadline passed while the wait was still listed here. */
+  expire(): void;
+}
+
+interface HostTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  setImmediate?(fn: () => void): unknown;
+}
+interface Unrefable {
+  ref(): unknown;
+  unref(): unknown;
+}
+
+const host = globalThis as unknown as HostTimers;
+// The functions seen at load: the shared timer always uses these (see "Fake timers").
+const loadSetTimeout = host.setTimeout;
+const loadClearTimeout = host.clearTimeout;
+const loadSetImmediate = typeof host.setImmediate === 'function' ? host.setImmediate : undefined;
+
+const perf = (globalThis as { performance?: { now(): number } }).performance;
+const clock: () => number = perf !== undefined && typeof perf.now === 'function' ? () => perf.now() : () => Date.now();
+
+// setTimeout treats a delay above 2^31-1 ms (~24.8 days) as 1 ms: longer deadlines are
+// reached in steps of at most this size (the timer fires, nothing is due, it re-arms).
+const MAX_DELAY = 0x7fffffff;
+/**
+ * Distinct timeout lengths sharing the timer. A program normally uses one or two; one
+ * that computes a fresh length per call gets per-wait timers beyond this many, so no
+ * list scan grows with the number of waits.
+ */
+const MAX_BUCKETS = 16;
+/** Arrivals per generation: bounds how late a deadline can be inside a long burst. */
+const GENERATION_SIZE = 16;
+
+/** A closed generation's member: its deadline. */
+function deadlineOf(w: Timed): number {
+  const g = w.tGen as Generation;
+  return (w.tFirst ? g.openedAt : g.closedAt) + w.timeoutMs;
+}
+
+/** The live timed waits of one timeout length, in arrival (= deadline) order. */
+export class Bucket {
+  head: Timed | null = null;
+  tail: Timed | null = null;
+  constructor(readonly ms: number) {}
+}
+
+class DeadlineScheduler {
+  private buckets: Bucket[] = [];
+  private last: Bucket | null = null;
+  private live = 0;
+  private handle: unknown = undefined;
+  /** The deadline the host timer is armed for (Infinity: not armed). */
+  private armedFor = Infinity;
+  /** The timeout length of the wait the timer was armed for. */
+  private armedMs = Infinity;
+  private refed = false;
+  private idlePending = false;
+  private gen: Generation | null = null;
+  private closePending = false;
+  /** Host timers armed so far (for `npm run bench`). */
+  armed = 0;
+
+  /** Whether the shared timer can take a wait of `ms` (false: give it a timer of its own). */
+  accepts(ms: number): boolean {
+    if (host.setTimeout !== loadSetTimeout) return false;
+    return (this.last !== null && this.last.ms === ms) || this.find(ms) !== null || this.buckets.length < MAX_BUCKETS;
+  }
+
+  add(w: Timed, ms: number): void {
+    w.timeoutMs = ms;
+    let g = this.gen;
+    w.tFirst = g === null;
+    if (g === null) {
+      g = this.gen = new Generation(clock());
+      if (loadSetImmediate !== undefined && !this.closePending) {
+        this.closePending = true;
+        loadSetImmediate.call(globalThis, this.onMacrotaskEnd);
+      }
+    }
+    w.tGen = g;
+    if (loadSetImmediate === undefined) this.closeGeneration(g.openedAt); // a generation of one
+    else if (++g.size >= GENERATION_SIZE) this.closeGeneration(clock());
+    let b = this.last;
+    if (b === null || b.ms !== ms) {
+      b = this.find(ms);
+      if (b === null) {
+        b = new Bucket(ms);
+        this.buckets.push(b);
+      }
+      this.last = b;
+    }
+    w.tBucket = b;
+    w.tNext = null;
+    w.tPrev = b.tail;
+    if (b.tail !== null) b.tail.tNext = w;
+    else b.head = w;
+    b.tail = w;
+    this.live++;
+    // An armed timer is early enough for any wait of a length at least the one it was armed
+    // for: that wait arrived before the timer was armed, so its deadline is no later.
+    if (this.handle !== undefined && ms >= this.armedMs) {
+      if (!this.refed) {
+        (this.handle as Unrefable).ref();
+        this.refed = true;
+      }
+      return;
+    }
+    // A first arrival's reading is also now (its generation holds only it so far).
+    const now = w.tFirst && this.gen === w.tGen ? (w.tGen as Generation).openedAt : clock();
+    this.closeGeneration(now);
+    const deadline = deadlineOf(w);
+    if (this.handle === undefined) this.arm(deadline, ms, now);
+    else if (deadline < this.armedFor) {
+      // A shorter timeout than any armed: the one slow path that clears.
+      loadClearTimeout.call(globalThis, this.handle);
+      this.handle = undefined;
+      this.arm(deadline, ms, now);
+    } else if (!this.refed) {
+      (this.handle as Unrefable).ref();
+      this.refed = true;
+    }
+  }
+
+  private closeGeneration(now: number): void {
+    if (this.gen !== null) {
+      this.gen.closedAt = now;
+      this.gen = null;
+    }
+  }
+
+  private readonly onMacrotaskEnd = (): void => {
+    this.closePending = false;
+    this.closeGeneration(clock());
+  };
+
+  /** Unlink a wait that ended some other way. O(1); the timer is left as it is. */
+  remove(w: Timed): void {
+    const b = w.tBucket;
+    if (b === null) return;
+    if (w.tPrev !== null) w.tPrev.tNext = w.tNext;
+    else b.head = w.tNext;
+    if (w.tNext !== null) w.tNext.tPrev = w.tPrev;
+    else b.tail = w.tPrev;
+    w.tPrev = w.tNext = null;
+    w.tBucket = null;
+    if (--this.live === 0 && this.refed && !this.idlePending && loadSetImmediate !== undefined) {
+      this.idlePending = true;
+      loadSetImmediate.call(globalThis, this.onIdle);
+    }
+  }
+
+  private find(ms: number): Bucket | null {
+    const bs = this.buckets;
+    for (let i = 0; i < bs.length; i++) if (bs[i].ms === ms) return bs[i];
+    return null;
+  }
+
+  private arm(deadline: number, ms: number, now: number): void {
+    this.armedMs = ms;
+    const delay = deadline - now;
+    let delayMs: number;
+    if (delay > MAX_DELAY) {
+      delayMs = MAX_DELAY;
+      this.armedFor = now + MAX_DELAY;
+    } else {
+      delayMs = delay > 1 ? Math.ceil(delay) : 1;
+      this.armedFor = deadline;
+    }
+    this.armed++;
+    this.handle = loadSetTimeout.call(globalThis, this.onFire, delayMs);
+    const h = this.handle as Partial<Unrefable> | null;
+    this.refed = h !== null && typeof h === 'object' && typeof h.unref === 'function';
+    if (this.refed && this.live === 0) this.unref();
+  }
+
+  private unref(): void {
+    (this.handle as Unrefable).unref();
+    this.refed = false;
+  }
+
+  private readonly onIdle = (): void => {
+    this.idlePending = false;
+    if (this.live === 0 && this.refed && this.handle !== undefined) this.unref();
+  };
+
+  private readonly onFire = (): void => {
+    this.handle = undefined;
+    this.refed = false;
+    // Trust the host timer for the instant it was armed for, as a timer per wait would; and
+    // host timers have millisecond resolution, so a deadline less than 1 ms away is due now
+    // (Node's own timers fire up to ~1 ms early against performance.now() too) rather than
+    // one more timer and a millisecond later.
+    const now = clock();
+    this.closeGeneration(now);
+    const cutoff = Math.max(now + 1, this.armedFor);
+    this.armedFor = Infinity;
+    this.armedMs = Infinity;
+    // Expire in deadline order across lengths: repeatedly the earliest due head.
+    for (;;) {
+      let due: Timed | null = null;
+      const bs = this.buckets;
+      for (let i = 0; i < bs.length; i++) {
+        const h = bs[i].head;
+        if (h !== null && deadlineOf(h) <= cutoff && (due === null || deadlineOf(h) < deadlineOf(due))) due = h;
+      }
+      if (due === null) break;
+      this.remove(due);
+      try {
+        due.expire();
+      } catch (err) {
+        // A bug, not a timeout: it must not cost the other waits their timer.
+        this.rearm();
+        throw err;
+      }
+    }
+    this.rearm();
+  };
+
+  /** Arm for the earliest live deadline, dropping empty lengths. */
+  private rearm(): void {
+    let next = Infinity;
+    let nextMs = Infinity;
+    const kept: Bucket[] = [];
+    for (const b of this.buckets) {
+      if (b.head === null) continue; // empty lengths give their slot back
+      kept.push(b);
+      const d = deadlineOf(b.head);
+      if (d < next) {
+        next = d;
+        nextMs = b.ms;
+      }
+    }
+    this.buckets = kept;
+    if (this.last !== null && this.last.head === null) this.last = null;
+    if (next !== Infinity && this.handle === undefined) this.arm(next, nextMs, clock());
+  }
+}
+
+/** The realm's scheduler (one per copy of the library). */
+export const deadlines = new DeadlineScheduler();

@@ -1,0 +1,208 @@
+// Issue #13's structural guarantees, checked by counting rather than timing (timing belongs
+// to `npm run bench`): a consumer in lockstep with its producer stops blocking, timed waits
+// share one host timer, timeouts still fire in deadline order, and a process is kept alive
+// by a pending timed call but not by a settled one.
+
+import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { Queue, QueueTimeout } from '../../../src/queue/index';
+import { deadlines } from '../../../src/queue/deadlines';
+import { rejection } from './helpers';
+
+/** Count the queue's blocked calls while `fn` runs (wraps the private block()). */
+async function countBlocks(fn: () => Promise<void>): Promise<number> {
+  const proto = Queue.prototype as unknown as { block: (...args: unknown[]) => unknown };
+  const real = proto.block;
+  let n = 0;
+  proto.block = function (this: unknown, ...args: unknown[]) {
+    n++;
+    return real.apply(this, args);
+  };
+  try {
+    await fn();
+  } finally {
+    proto.block = real;
+  }
+  return n;
+}
+
+/** Consumers start first; each side awaits every call. */
+async function lockstep(q: Queue<number>, items: number, producers: number, consumers: number, slowProducer = false, timeout?: number): Promise<number[]> {
+  const got: number[] = [];
+  const tasks: Promise<void>[] = [];
+  for (let c = 0; c < consumers; c++) {
+    tasks.push(
+      (async () => {
+        for (let k = 0; k < items / consumers; k++) got.push(await q.get(timeout === undefined ? undefined : { timeout }));
+      })(),
+    );
+  }
+  for (let p = 0; p < producers; p++) {
+    tasks.push(
+      (async () => {
+        for (let k = 0; k < items / producers; k++) {
+          await q.put(p + producers * k);
+          if (slowProducer) await null;
+        }
+      })(),
+    );
+  }
+  await Promise.all(tasks);
+  return got;
+}
+
+const childEnv = { ...process.env, QUEUESCOPE_TRACE: '', QUEUESCOPE_TRACE_FILE: '' };
+
+/** Run a program against src/queue in a child; resolves with its stdout and exit code. */
+function runChild(program: string): Promise<{ out: string; code: number | null; ms: number }> {
+  const root = path.resolve(__dirname, '../../..');
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', program], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d));
+  const watchdog = setTimeout(() => child.kill('SIGKILL'), 25_000);
+  return new Promise((resolve) =>
+    child.on('exit', (code) => {
+      clearTimeout(watchdog);
+      resolve({ out: out.trim(), code, ms: Date.now() - started });
+    }),
+  );
+}
+
+describe('speed: lockstep producers and consumers (issue #13)', () => {
+  for (const [label, maxsize, producers, consumers] of [
+    ['1P/1C maxsize 100', 100, 1, 1],
+    ['1P/1C unbounded', 0, 1, 1],
+    ['4P/4C maxsize 64', 64, 4, 4],
+    ['hand-off, maxsize 1', 1, 1, 1],
+  ] as const) {
+    it(`${label}, consumers first: only the first get blocks, and every item arrives in order`, async () => {
+      const q = new Queue<number>({ maxsize });
+      let got: number[] = [];
+      const blocks = await countBlocks(async () => {
+        got = await lockstep(q, 4000, producers, consumers);
+      });
+      assert.ok(blocks <= consumers + producers, `${blocks} blocked calls for 4000 items`);
+      assert.equal(got.length, 4000);
+      if (producers === 1) assert.deepEqual(got, [...got].sort((a, b) => a - b));
+      assert.deepEqual(new Set(got).size, 4000);
+    });
+  }
+
+  it('a consumer faster than its producer blocks on every item (the case the shared timer is for)', async () => {
+    const q = new Queue<number>({ maxsize: 100 });
+    const blocks = await countBlocks(async () => {
+      await lockstep(q, 1000, 1, 1, true);
+    });
+    assert.ok(blocks >= 999, String(blocks));
+  });
+});
+
+describe('speed: served waiters settle in the order they were served', () => {
+  it('40 waiting getters served in a row settle in line order, whether delivered later or directly', async () => {
+    const q = new Queue<number>();
+    const order: number[] = [];
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) all.push(q.get().then((v) => void order.push(v)));
+    for (let i = 0; i < 40; i++) q.putNowait(i); // 40 hand-offs in a row: past the streak that switches to direct
+    await Promise.all(all);
+    assert.deepEqual(order, [...Array(40).keys()]);
+    // And after the switch, with nothing pending: a direct hand-off still delivers the item.
+    const g = q.get();
+    q.putNowait(99);
+    assert.equal(await g, 99);
+  });
+
+  it('blocked putters released by getNowait settle in line order', async () => {
+    const q = new Queue<number>({ maxsize: 1 });
+    q.putNowait(-1);
+    const order: number[] = [];
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < 30; i++) all.push(q.put(i).then(() => void order.push(i)));
+    const got: number[] = [];
+    for (let i = 0; i < 31; i++) got.push(q.getNowait());
+    await Promise.all(all);
+    assert.deepEqual(order, [...Array(30).keys()]);
+    assert.deepEqual(got, [-1, ...Array(30).keys()]);
+  });
+});
+
+describe('speed: one timer for every timed wait', () => {
+  it('10,000 timed gets that each block and are served arm at most two host timers', async () => {
+    assert.ok(deadlines.accepts(60_000), 'setTimeout was replaced since load: the shared timer is not in use');
+    const before = deadlines.armed;
+    const q = new Queue<number>({ maxsize: 100 });
+    const got = await lockstep(q, 10_000, 1, 1, true, 60_000);
+    assert.equal(got.length, 10_000);
+    assert.ok(deadlines.armed - before <= 2, `${deadlines.armed - before} timers`);
+  });
+
+  it('waits of several lengths, some served early, time out in deadline order', async () => {
+    const q = new Queue<number>();
+    const order: string[] = [];
+    const start = (name: string, timeout: number) =>
+      q.get({ timeout }).then(
+        (v) => order.push(`${name}=${v}`),
+        (e: unknown) => order.push(`${name}:${(e as Error).name}`),
+      );
+    const all = [start('a40', 40), start('b10', 10), start('c25', 25), start('d10', 10), start('e25', 25)];
+    q.putNowait(1); // served: a40, the first in line; its deadline must be skipped, not fire
+    await Promise.all(all);
+    assert.deepEqual(order, ['a40=1', 'b10:TimeoutError', 'd10:TimeoutError', 'c25:TimeoutError', 'e25:TimeoutError']);
+    assert.deepEqual(q.waiters, { getters: 0, putters: 0 });
+  });
+
+  it('a timed-out call never fires before its timeout (checked on the clock)', async () => {
+    const q = new Queue<number>({ maxsize: 1 });
+    q.putNowait(0);
+    const t0 = performance.now();
+    const err = await rejection(q.put(1, { timeout: 30 }));
+    assert.ok(err instanceof QueueTimeout);
+    // Node itself may fire a timer up to ~1 ms early against performance.now().
+    assert.ok(performance.now() - t0 >= 29, String(performance.now() - t0));
+    assert.equal(q.qsize(), 1);
+  });
+
+  it('a shorter timeout arriving after a longer one still fires first', async () => {
+    const q = new Queue<number>();
+    const long = q.get({ timeout: 5_000 });
+    const t0 = performance.now();
+    assert.ok((await rejection(q.get({ timeout: 20 }))) instanceof QueueTimeout);
+    assert.ok(performance.now() - t0 < 2_000, 'the 20 ms wait waited for the 5 s timer');
+    q.putNowait(1);
+    assert.equal(await long, 1);
+  });
+});
+
+describe('speed: process lifetime with the shared timer', function () {
+  this.timeout(30_000);
+
+  it('a pending get({timeout}) keeps the process up until it times out, then lets it exit', async () => {
+    const entry = JSON.stringify(path.resolve(__dirname, '../../../src/queue/index.ts'));
+    const { out, code, ms } = await runChild(`
+      const { Queue } = require(${entry});
+      const q = new Queue();
+      const t0 = Date.now();
+      q.get({ timeout: 300 }).catch((e) => console.log(e.name + ' ' + (Date.now() - t0 >= 290)));`);
+    assert.equal(out, 'TimeoutError true');
+    assert.equal(code, 0);
+    assert.ok(ms < 20_000);
+  });
+
+  it('many served timed waits, then nothing: the process exits at once', async () => {
+    const entry = JSON.stringify(path.resolve(__dirname, '../../../src/queue/index.ts'));
+    const { out, code, ms } = await runChild(`
+      const { Queue } = require(${entry});
+      const q = new Queue({ maxsize: 10 });
+      (async () => {
+        const consumer = (async () => { for (let i = 0; i < 1000; i++) await q.get({ timeout: 600000 }); })();
+        for (let i = 0; i < 1000; i++) { await q.put(i, { timeout: 600000 }); await null; }
+        await consumer;
+        console.log('done');
+      })();`);
+    assert.equal(out, 'done');
+    assert.equal(code, 0);
+    assert.ok(ms < 20_000, `${ms} ms: a timer kept the process alive`);
+  });
+});
