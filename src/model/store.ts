@@ -17,6 +17,7 @@ import {
   type ModelSource,
   type ModelWaiter,
   type RunState,
+  waitCounts,
 } from './entities';
 import { DEFAULT_RETENTION, DepthTimeline, type RetentionOptions } from './timeline';
 
@@ -203,10 +204,9 @@ export class QueueModel implements Disposable {
         for (const q of src.queues.values()) {
           if (q.collected !== undefined) continue;
           out.queues++;
-          for (const w of q.waiters.values()) {
-            if (w.role === 'put') out.blocked++;
-            else out.waiting++;
-          }
+          const n = waitCounts(q);
+          out.blocked += n.blocked;
+          out.waiting += n.waiting;
         }
       }
     }
@@ -328,7 +328,10 @@ export class QueueModel implements Disposable {
     src.state = state;
     if (state === 'ended') {
       src.channel = undefined;
-      for (const q of src.queues.values()) q.waiters.clear(); // nobody waits in a dead realm
+      for (const q of src.queues.values()) {
+        q.waiters.clear(); // nobody waits in a dead realm
+        if (q.liveWaits !== undefined) q.liveWaits = { blocked: 0, waiting: 0 };
+      }
     }
     this.emitter.fire({ kind: 'source', session, source });
     this.refreshSessionState(s);
@@ -464,6 +467,8 @@ export class QueueModel implements Disposable {
         const announced = before !== undefined && !before.fromSnapshot;
         q.waiters.set(w.w, { id: w.w, queue: qs.q, role: w.role, since: src.info.origin + w.since, site: w.site, fromSnapshot: !announced, ...(w.adopted === true ? { adopted: true } : {}) });
       }
+      // The snapshot lists every waiter: exact counts again, whatever was sampled before.
+      if (q.liveWaits !== undefined) q.liveWaits = waitCounts({ waiters: q.waiters, liveWaits: undefined });
       q.items = [...qs.items];
       q.itemsAt = at;
       changes.update(q);
@@ -509,7 +514,7 @@ export class QueueModel implements Disposable {
             q.size = depth;
             changes.update(q);
           }
-          if (depth > q.counters.highWater) q.counters.highWater = depth;
+          if (row[3] > q.counters.highWater) q.counters.highWater = row[3]; // the interval's max
         }
         break;
       case 'wait': {
@@ -554,6 +559,8 @@ export class QueueModel implements Disposable {
         const q = this.ensureQueue(src, e.q, at, changes);
         q.counters = { ...e.c };
         q.unfinished = e.unfinished;
+        if (e.blocked !== undefined && e.waiting !== undefined) q.liveWaits = { blocked: e.blocked, waiting: e.waiting };
+        if (e.sampled !== undefined) q.waitsSampled = e.sampled;
         changes.update(q);
         break;
       }
@@ -605,6 +612,7 @@ export class QueueModel implements Disposable {
   private collect(src: ModelSource, q: ModelQueue, at: number, changes: ChangeSet): void {
     q.collected = at;
     q.waiters.clear();
+    if (q.liveWaits !== undefined) q.liveWaits = { blocked: 0, waiting: 0 };
     if (!changes.collected.includes(q.id)) changes.collected.push(q.id);
     // Bound the history of dead queues: a program that makes queues in a loop must not grow the model forever.
     const dead = [...src.queues.values()].filter((x) => x.collected !== undefined);

@@ -2,7 +2,7 @@
 // expressions the extension sends. Both the hub (src/trace) and the extension import
 // this module, so the names cannot drift apart.
 
-import type { Snapshot } from './wire';
+import type { DrainOptions, Snapshot } from './wire';
 
 /** Realm-global key of the hub: `globalThis[Symbol.for(HUB_SYMBOL)]`. */
 export const HUB_SYMBOL = 'queuescope.hub';
@@ -16,8 +16,11 @@ export interface SnapshotOptions {
 export interface HubReaderApi {
   /** Arm the hub (idempotent) and return an AttachInfo as a JSON string. */
   attach(): string;
-  /** Everything since the previous drain as a DrainBatch JSON string, at most ~maxBytes long. */
-  drain(maxBytes?: number): string;
+  /**
+   * Everything since the previous drain as a DrainBatch JSON string, at most ~maxBytes long
+   * (columnar: plus the always-complete summary columns, see DrainOptions).
+   */
+  drain(maxBytes?: number, options?: DrainOptions): string;
   /** A picture of every live queue. */
   snapshot(options?: SnapshotOptions): Snapshot;
 }
@@ -40,10 +43,14 @@ export function attachExpression(): string {
   return `(function(){var h=${HUB};return h?h.attach():${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 
-/** Expression: drain up to `maxBytes`, returning DrainBatch JSON, or NO_HUB. */
-export function drainExpression(maxBytes: number): string {
+/**
+ * Expression: drain up to `maxBytes`, returning DrainBatch JSON, or NO_HUB. With
+ * `columns` the answer is columnar (a hub that predates it answers in rows and events).
+ */
+export function drainExpression(maxBytes: number, options: DrainOptions = {}): string {
   const arg = JSON.stringify(Math.max(1024, Math.floor(maxBytes)));
-  return `(function(){var h=${HUB};return h?h.drain(${arg}):${JSON.stringify(NO_HUB)}})()${tail}`;
+  const opts = options.columns === true ? `,${JSON.stringify({ columns: true })}` : '';
+  return `(function(){var h=${HUB};return h?h.drain(${arg}${opts}):${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 
 /** Expression: snapshot as JSON (stringified in the debuggee: see DESIGN.md), or NO_HUB. */

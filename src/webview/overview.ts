@@ -271,7 +271,7 @@ export class Overview {
     row.tr.classList.toggle('is-gone', q.gone);
     row.tr.classList.toggle('is-shutdown', q.shutdown);
 
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}`;
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${q.waitsSampled ?? 1}`;
     if (statusKey !== row.statusKey) {
       row.statusKey = statusKey;
       const badges: Node[] = [];
@@ -282,6 +282,8 @@ export class Overview {
       if (q.blocked > 0) badges.push(badge('b-blocked', 'debug-pause', `${q.blocked} blocked`));
       if (q.waiting > 0) badges.push(badge('b-waiting', 'watch', `${q.waiting} waiting`));
       if (!badges.length) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
+      // Counts above are exact; only the list of individual waits is a sample.
+      if ((q.waitsSampled ?? 1) > 1) badges.push(badge('b-sampled', 'info', `waits sampled 1 in ${q.waitsSampled}`));
       setChildren(row.status, badges);
     }
     const aria = [

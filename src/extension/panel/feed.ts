@@ -4,7 +4,7 @@
 // panel wires it to a webview; tests and the benchmark drive it directly.
 
 import type { ModelChange, QueueModel } from '../../model/store';
-import type { ModelQueue, ModelSession, ModelSource } from '../../model/entities';
+import { waitCounts, type ModelQueue, type ModelSession, type ModelSource } from '../../model/entities';
 import type {
   CallSite,
   HostMessage,
@@ -488,13 +488,8 @@ export class PanelFeed {
   }
 
   private queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, paused: boolean): QueueInfo {
-    let blocked = 0;
-    let waiting = 0;
-    for (const w of q.waiters.values()) {
-      if (w.role === 'put') blocked++;
-      else waiting++;
-      this.noteSite(q.session, w.site);
-    }
+    for (const w of q.waiters.values()) this.noteSite(q.session, w.site);
+    const { blocked, waiting } = waitCounts(q);
     this.noteSite(q.session, q.site);
     const info: QueueInfo = {
       key: q.key,
@@ -511,6 +506,7 @@ export class PanelFeed {
       blocked,
       waiting,
     };
+    if ((q.waitsSampled ?? 1) > 1) info.waitsSampled = q.waitsSampled;
     // The creation site never changes: send it once, the webview keeps it (saves ~20% of a busy update).
     if (q.site && !cur.siteSent) {
       info.site = q.site;
