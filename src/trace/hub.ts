@@ -20,7 +20,7 @@
 // announced wait are never dropped.
 
 import type { HubLink, ProbeTarget, QueueProbe, WaitOutcome } from '../queue/probe';
-import type { HubReaderApi, SnapshotOptions } from '../protocol/hub';
+import type { HubReaderApi, PushOptions, SnapshotOptions } from '../protocol/hub';
 import {
   PROTOCOL_VERSION,
   type AttachInfo,
@@ -39,6 +39,7 @@ import { clockOrigin, now } from './clock';
 import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
 import { previewValue } from './preview';
+import { Pusher, type PushDrain } from './pusher';
 import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
@@ -102,6 +103,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** Sample rows coalesced since the previous columnar drain because nobody drained. */
   private coalesced = 0;
   private columnsReader = false;
+  /** What the last columnar drain carried (for the pusher's pace). */
+  private lastColumns = { empty: true, more: false, ms: 0 };
+  private pusher: Pusher | undefined;
 
   private seq = 0;
   private droppedTotal = 0;
@@ -171,6 +175,39 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * Push columnar drains into `globalThis[binding]` (a CDP binding) on the hub's own timer
+   * until the lease runs out or the binding fails; calling again renews and retunes.
+   * Returns JSON `{ v, ok, nextSeq? , error? }`. See src/trace/pusher.ts.
+   */
+  startPush(binding: unknown, options?: PushOptions): string {
+    try {
+      const fn = typeof binding === 'string' ? (globalThis as Record<string, unknown>)[binding] : undefined;
+      if (typeof fn !== 'function') return JSON.stringify({ v: PROTOCOL_VERSION, ok: false, error: 'no such binding' });
+      this.arm();
+      const o = options !== null && typeof options === 'object' ? options : {};
+      const pusher = (this.pusher ??= new Pusher((maxBytes) => this.drainForPush(maxBytes)));
+      pusher.start((text) => (fn as (text: string) => void)(text), {
+        intervalMs: clampNumber(o.intervalMs, 10, 10_000, 100),
+        maxBytes: this.clampBytes(o.maxBytes),
+        leaseMs: clampNumber(o.leaseMs, 1000, 600_000, 30_000),
+      });
+      return JSON.stringify({ v: PROTOCOL_VERSION, ok: true, nextSeq: this.seq + 1 });
+    } catch {
+      return JSON.stringify({ v: PROTOCOL_VERSION, ok: false, error: 'push failed' });
+    }
+  }
+
+  /** Stop pushing (idempotent). */
+  stopPush(): void {
+    this.pusher?.stop();
+  }
+
+  private drainForPush(maxBytes: number): PushDrain {
+    const text = this.drain(maxBytes, { columns: true });
+    return { text, ...this.lastColumns };
   }
 
   snapshot(options?: SnapshotOptions): Snapshot {
@@ -469,6 +506,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.outHead = 0;
     this.adaptStride(maxBytes, more);
     const ms = Math.round((now() - t) * 1000) / 1000;
+    this.lastColumns = { empty: parts.length === 0, more, ms };
     return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${t},"events":[${parts.join(',')}],"more":${more},"dropped":${this.droppedTotal},"ms":${ms},"stride":${this.stride},"folded":${folded}}`;
   }
 
@@ -628,6 +666,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private emptyBatch(seq: number, more: boolean): string {
     return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${now()},"events":[],"more":${more},"dropped":${this.droppedTotal}}`;
   }
+}
+
+function clampNumber(x: unknown, min: number, max: number, fallback: number): number {
+  return typeof x === 'number' && Number.isFinite(x) ? Math.max(min, Math.min(max, x)) : fallback;
 }
 
 function safeNumber(read: () => number): number {

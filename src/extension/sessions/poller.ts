@@ -13,6 +13,7 @@
 import { attachExpression, drainExpression, NO_HUB, snapshotExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
+import { AdaptiveInterval, type IntervalOptions } from '../../host/polling/adaptiveInterval';
 
 /** The debug session as the poller sees it. */
 export interface EvaluateTarget {
@@ -54,6 +55,11 @@ export interface PollerOptions {
   pauseGraceMs?: number;
   /** Re-send a lost pause this long after our request in flight ended. Default 300 ms. */
   repauseMs?: number;
+  /**
+   * Adapt the interval to the load (src/host/polling/adaptiveInterval.ts; `baseMs` is
+   * intervalMs()). Without it every drain is followed by intervalMs().
+   */
+  adaptive?: Omit<IntervalOptions, 'baseMs'>;
   /** Name for the model session when this poller opens it (the top-level debug session's name). */
   sessionName?: string;
   clock?: PollerClock;
@@ -90,6 +96,11 @@ export class SessionPoller {
   private readonly errorCounts = new Map<string, number>();
   /** Evaluate requests sent (for tests and diagnostics). */
   requests = 0;
+  private readonly interval: AdaptiveInterval | undefined;
+  /** Figures of the last drain, for the adaptive interval. */
+  private lastDrain = { events: 0, bytes: 0, debuggeeMs: 0, more: false };
+  /** A push channel delivers the drains (pushed()); no drain evaluates while it does. */
+  private pushing = false;
 
   constructor(
     private readonly target: EvaluateTarget,
@@ -104,6 +115,24 @@ export class SessionPoller {
     this.maxBytes = options.maxBytes ?? 256 * 1024;
     this.maxPayloadChars = options.maxPayloadChars ?? 4 * this.maxBytes;
     this.clock = options.clock ?? realClock;
+    const adaptive = options.adaptive;
+    this.interval = adaptive ? new AdaptiveInterval(() => ({ ...adaptive, baseMs: options.intervalMs() })) : undefined;
+  }
+
+  /**
+   * A push channel (src/host/polling/pushChannel.ts) took over (true) or was lost (false):
+   * while it pushes, no drain is evaluated; pauses still drain and snapshot by evaluate.
+   */
+  setPushing(on: boolean): void {
+    this.pushing = on;
+    if (!on && this.stateValue === 'polling' && !this.halted) this.schedule(0);
+  }
+
+  /** A drain batch delivered by the push channel: applied exactly like a polled one. */
+  pushed(text: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.key && this.stateValue !== 'stopped') this.applyDrainText(text);
+    });
   }
 
   get state(): PollerState {
@@ -293,8 +322,9 @@ export class SessionPoller {
       if (!this.key) {
         next = (await this.attach()) ? 0 : this.backoff;
       } else {
+        if (this.pushing) return; // the push channel delivers
         const more = await this.drainOnce();
-        next = more ? 0 : this.lastFailed ? (this.options.errorBackoffMs ?? 2000) : this.options.intervalMs();
+        next = more ? 0 : this.lastFailed ? (this.options.errorBackoffMs ?? 2000) : (this.interval?.next(this.lastDrain) ?? this.options.intervalMs());
       }
       if (!this.key && !this.isStopped()) this.stateValue = 'attaching';
       this.schedule(next);
@@ -343,7 +373,7 @@ export class SessionPoller {
   /** One drain. Returns true when the hub has more to give right away. */
   private async drainOnce(): Promise<boolean> {
     this.lastFailed = false;
-    const text = await this.evaluate(drainExpression(this.maxBytes), 'drain');
+    const text = await this.evaluate(drainExpression(this.maxBytes, { columns: true }), 'drain');
     if (text === undefined) {
       this.lastFailed = true;
       return false;
@@ -357,7 +387,12 @@ export class SessionPoller {
       this.stateValue = 'attaching';
       return false;
     }
-    if (this.oversize(text, 'drain')) return false;
+    return this.applyDrainText(text);
+  }
+
+  /** Parse and apply one drain answer. Returns true when the hub has more to give right away. */
+  private applyDrainText(text: string): boolean {
+    if (!this.key || this.oversize(text, 'drain')) return false;
     const batch = parseDrainBatch(text);
     if (!batch.ok) {
       this.log.warn(`${this.channel}: ${batch.error}`);
@@ -367,6 +402,7 @@ export class SessionPoller {
       this.log.warn(`${this.channel}: ${batch.value.skipped} malformed or unknown event(s) skipped (${batch.value.unknownTypes.join(', ')})`);
     }
     const outcome = this.model.applyDrain(this.session, this.key, batch.value);
+    this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, more: batch.value.more };
     return outcome.applied && batch.value.more;
   }
 
