@@ -19,7 +19,7 @@ import {
   type RunState,
   waitCounts,
 } from './entities';
-import { DEFAULT_RETENTION, DepthTimeline, type RetentionOptions } from './timeline';
+import { DEFAULT_RETENTION, DepthTimeline, retentionFor, TIMELINE_BUDGET_BYTES, type RetentionOptions } from './timeline';
 
 /** What changed; fired once per applied message, after the model is consistent again. */
 export type ModelChange =
@@ -72,6 +72,11 @@ export interface ModelLog {
 
 export interface ModelOptions {
   retention?: RetentionOptions;
+  /**
+   * Timeline memory of all queues together (default TIMELINE_BUDGET_BYTES, 64 MiB): past it,
+   * every timeline gets a proportionally smaller retention (timeline.ts retentionFor()).
+   */
+  timelineBudgetBytes?: number;
   /** Ended waits kept per queue for display (default 32). */
   recentWaitsPerQueue?: number;
   /** Garbage-collected queues kept per source before the oldest are forgotten (default 200). */
@@ -141,6 +146,11 @@ export class QueueModel implements Disposable {
   private readonly emitter: Emitter<ModelChange>;
   private readonly inputs: Emitter<ModelInput>;
   private retention: RetentionOptions;
+  private readonly timelineBudget: number;
+  /** Timelines in the model, and the queue count the current scaled retention is sized for. */
+  private timelines = 0;
+  private sizedFor = 100;
+  private scaled: RetentionOptions;
   private readonly recentWaitsPerQueue: number;
   private readonly collectedPerSource: number;
   private readonly log: ModelLog;
@@ -156,6 +166,8 @@ export class QueueModel implements Disposable {
 
   constructor(options: ModelOptions = {}) {
     this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.timelineBudget = options.timelineBudgetBytes ?? TIMELINE_BUDGET_BYTES;
+    this.scaled = retentionFor(this.sizedFor, this.retention, this.timelineBudget);
     this.recentWaitsPerQueue = options.recentWaitsPerQueue ?? 32;
     this.collectedPerSource = options.collectedQueuesPerSource ?? 200;
     this.log = options.log ?? { warn: () => undefined };
@@ -232,6 +244,7 @@ export class QueueModel implements Disposable {
   /** Retention for queues created from now on (existing timelines keep theirs). */
   setRetention(retention: RetentionOptions): void {
     this.retention = retention;
+    this.scaled = retentionFor(this.sizedFor, retention, this.timelineBudget);
   }
 
   // -------------------------------------------------------------------------
@@ -361,6 +374,8 @@ export class QueueModel implements Disposable {
 
   /** Forget a session and everything recorded in it. */
   removeSession(session: string): boolean {
+    const gone = this.sessionMap.get(session);
+    if (gone) for (const src of gone.sources.values()) this.timelines -= src.queues.size;
     const removed = this.sessionMap.delete(session);
     if (removed) this.emitter.fire({ kind: 'session', session, removed: true });
     this.inputs.fire({ kind: 'removeSession', session, removed });
@@ -600,13 +615,26 @@ export class QueueModel implements Disposable {
       waiters: new Map<number, ModelWaiter>(),
       recentWaits: [],
       waitStats: { put: emptyWaitStats(), get: emptyWaitStats() },
-      timeline: new DepthTimeline(this.retention),
+      timeline: new DepthTimeline(this.scaled),
       created: at,
       marks: { updated: 0, sampled: 0 },
     };
     src.queues.set(id, q);
     changes.added.push(id);
+    if (++this.timelines > this.sizedFor) this.resizeTimelines();
     return q;
+  }
+
+  /**
+   * More timelines than the retention was sized for: size it for twice as many, and shrink
+   * every existing timeline to it, so all of them stay within the timeline budget.
+   */
+  private resizeTimelines(): void {
+    while (this.sizedFor < this.timelines) this.sizedFor *= 2;
+    const next = retentionFor(this.sizedFor, this.retention, this.timelineBudget);
+    if (next === this.scaled) return;
+    this.scaled = next;
+    for (const s of this.sessionMap.values()) for (const src of s.sources.values()) for (const q of src.queues.values()) q.timeline.retain(next);
   }
 
   private collect(src: ModelSource, q: ModelQueue, at: number, changes: ChangeSet): void {
@@ -616,7 +644,10 @@ export class QueueModel implements Disposable {
     if (!changes.collected.includes(q.id)) changes.collected.push(q.id);
     // Bound the history of dead queues: a program that makes queues in a loop must not grow the model forever.
     const dead = [...src.queues.values()].filter((x) => x.collected !== undefined);
-    for (let i = 0; i < dead.length - this.collectedPerSource; i++) src.queues.delete(dead[i].id);
+    for (let i = 0; i < dead.length - this.collectedPerSource; i++) {
+      src.queues.delete(dead[i].id);
+      this.timelines--;
+    }
   }
 
   private fireQueues(src: ModelSource, c: ChangeSet): void {

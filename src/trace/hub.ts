@@ -103,6 +103,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** Sample rows coalesced since the previous columnar drain because nobody drained. */
   private coalesced = 0;
   private columnsReader = false;
+  /** Records whose short-wait aggregates wait for room in a columnar drain, oldest first. */
+  private shortPending: QueueRecord[] = [];
+  private readonly shortQueued = new Set<QueueRecord>();
   /** What the last columnar drain carried (for the pusher's pace). */
   private lastColumns = { empty: true, more: false, ms: 0 };
   private pusher: Pusher | undefined;
@@ -504,7 +507,23 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const more = k < detail.length;
     this.out = more ? detail.slice(k) : [];
     this.outHead = 0;
-    this.adaptStride(maxBytes, more);
+    // Short-wait aggregates in what room is left (they never set `more`: they only get coarser).
+    let s = 0;
+    const pending = this.shortPending;
+    for (; s < pending.length && used < room; s++) {
+      const rec = pending[s];
+      this.shortQueued.delete(rec);
+      if (rec.gone) continue;
+      for (const [role, agg] of [['put', rec.shortPut], ['get', rec.shortGet]] as const) {
+        if (agg === null || agg.count === 0) continue;
+        const text = JSON.stringify({ type: 'shortWaits', t, q: rec.id, role, count: agg.count, totalMs: agg.totalMs, hist: agg.hist.slice() });
+        used += text.length + 1;
+        parts.push(text);
+        agg.reset();
+      }
+    }
+    this.shortPending = s < pending.length ? pending.slice(s) : [];
+    this.adaptStride(room, more);
     const ms = Math.round((now() - t) * 1000) / 1000;
     this.lastColumns = { empty: parts.length === 0, more, ms };
     return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${t},"events":[${parts.join(',')}],"more":${more},"dropped":${this.droppedTotal},"ms":${ms},"stride":${this.stride},"folded":${folded}}`;
@@ -512,11 +531,11 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
   /**
    * Next interval's 1-in-N stride of wait detail: enough that the waits seen in the last
-   * interval would take at most half of maxBytes. Up at once (power of two), down by
+   * interval would take at most half of the room detail had in this drain. Up at once (power of two), down by
    * halves only when a quarter of the stride would do, so it does not flap.
    */
-  private adaptStride(maxBytes: number, behind: boolean): void {
-    const need = Math.ceil((this.detailSeen * WAIT_DETAIL_BYTES) / (maxBytes / 2));
+  private adaptStride(room: number, behind: boolean): void {
+    const need = Math.ceil((this.detailSeen * WAIT_DETAIL_BYTES) / (room / 2));
     this.detailSeen = 0;
     let target = 1;
     while (target < need && target < MAX_STRIDE) target *= 2;
@@ -556,8 +575,12 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       const q = rec.ref.deref();
       const unfinished = q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0;
       cols.add(rec.id, rec.counters(), unfinished, blocked, waiting, this.detailStride.get(rec.id) ?? 1);
-      this.pushShort(t, rec, 'put', rec.shortPut);
-      this.pushShort(t, rec, 'get', rec.shortGet);
+      // Short-wait aggregates go out as room allows (drainColumns); until then they keep
+      // accumulating in the record, so a late report is a coarser one, never a lossy one.
+      if (((rec.shortPut?.count ?? 0) > 0 || (rec.shortGet?.count ?? 0) > 0) && !this.shortQueued.has(rec)) {
+        this.shortQueued.add(rec);
+        this.shortPending.push(rec);
+      }
     }
     return cols;
   }

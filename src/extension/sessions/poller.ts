@@ -98,7 +98,7 @@ export class SessionPoller {
   requests = 0;
   private readonly interval: AdaptiveInterval | undefined;
   /** Figures of the last drain, for the adaptive interval. */
-  private lastDrain = { events: 0, bytes: 0, debuggeeMs: 0, more: false };
+  private lastDrain = { events: 0, bytes: 0, debuggeeMs: 0, hostMs: 0, more: false };
   /** A push channel delivers the drains (pushed()); no drain evaluates while it does. */
   private pushing = false;
 
@@ -393,6 +393,7 @@ export class SessionPoller {
   /** Parse and apply one drain answer. Returns true when the hub has more to give right away. */
   private applyDrainText(text: string): boolean {
     if (!this.key || this.oversize(text, 'drain')) return false;
+    const started = performance.now();
     const batch = parseDrainBatch(text);
     if (!batch.ok) {
       this.log.warn(`${this.channel}: ${batch.error}`);
@@ -402,7 +403,7 @@ export class SessionPoller {
       this.log.warn(`${this.channel}: ${batch.value.skipped} malformed or unknown event(s) skipped (${batch.value.unknownTypes.join(', ')})`);
     }
     const outcome = this.model.applyDrain(this.session, this.key, batch.value);
-    this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, more: batch.value.more };
+    this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, hostMs: performance.now() - started, more: batch.value.more };
     return outcome.applied && batch.value.more;
   }
 

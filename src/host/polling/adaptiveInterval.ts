@@ -4,8 +4,9 @@
 // - Things change: the user's interval (queuescope.pollIntervalMs).
 // - Nothing changes: back off by doubling, up to idleMaxMs, so an idle program costs a few
 //   evaluates a minute (each one is a script V8 keeps while the Debugger domain is on).
-// - Heavy answers: never more than maxBytesPerSecond through the debugger, and the drain's
-//   own debuggee time at most 1/duty of the interval, whatever the number of queues.
+// - Heavy answers: never more than maxBytesPerSecond through the debugger, the drain's own
+//   debuggee time at most 1/duty of the interval, and reading it in the extension host at
+//   most 1/hostDuty of it, whatever the number of queues.
 // - `more` (the hub cut the batch at its budget): again at once.
 
 export interface IntervalOptions {
@@ -19,6 +20,8 @@ export interface IntervalOptions {
   maxBytesPerSecond?: number;
   /** A drain may take at most 1/duty of the interval in the debuggee. Default 50 (2%). */
   duty?: number;
+  /** Reading a drain (parse + model) may take at most 1/hostDuty of the interval in the extension host. Default 10 (10%). */
+  hostDuty?: number;
 }
 
 /** What one drain gave. */
@@ -29,6 +32,8 @@ export interface DrainFigures {
   bytes: number;
   /** Debuggee ms of the drain, when the hub reports it (columnar drains). */
   debuggeeMs?: number;
+  /** Extension-host ms spent reading it (parse + model apply). */
+  hostMs?: number;
   more: boolean;
 }
 
@@ -48,6 +53,7 @@ export class AdaptiveInterval {
     if (this.idle >= after) ms = Math.min(Math.max(base, o.idleMaxMs ?? 2000), base * 2 ** Math.min(16, this.idle - after + 1));
     ms = Math.max(ms, (d.bytes * 1000) / (o.maxBytesPerSecond ?? 4 * 1024 * 1024));
     ms = Math.max(ms, (d.debuggeeMs ?? 0) * (o.duty ?? 50));
+    ms = Math.max(ms, (d.hostMs ?? 0) * (o.hostDuty ?? 10));
     return Math.round(ms);
   }
 
