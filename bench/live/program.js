@@ -1,4 +1,5 @@
 'use strict';
+/* global performance, setImmediate */
 // The debuggee of `npm run bench:live` (bench/live/live.ts): N queues, each with a consumer
 // that awaits get() in a loop, and one driver that puts at RATE operations per second in all
 // (each put is followed by the get of its consumer: 2 operations), round-robin over the

@@ -457,7 +457,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     let counters: CounterColumns | undefined;
     if (this.armed) {
       this.tick(t, true);
-      counters = this.reportChangedColumns(t);
+      counters = this.reportChangedColumns();
     }
     if (this.droppedTotal !== this.droppedReported) {
       this.droppedReported = this.droppedTotal;
@@ -549,7 +549,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    * gathers the counters of every changed queue, with its live blocked/waiting counts, as
    * columns (returned) instead of 'counters' events.
    */
-  private reportChangedColumns(t: number): CounterColumns {
+  private reportChangedColumns(): CounterColumns {
     const list = this.changed;
     this.changed = [];
     this.changeEpoch++;
