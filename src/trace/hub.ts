@@ -532,14 +532,18 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /**
    * Next interval's 1-in-N stride of wait detail: enough that the waits seen in the last
    * interval would take at most half of the room detail had in this drain. Up at once (power of two), down by
-   * halves only when a quarter of the stride would do, so it does not flap.
+   * halves only when a quarter of the stride would do, so it does not flap. Doubles while
+   * detail is left behind and new waits keep coming.
    */
   private adaptStride(room: number, behind: boolean): void {
-    const need = Math.ceil((this.detailSeen * WAIT_DETAIL_BYTES) / (room / 2));
+    const seen = this.detailSeen;
+    const need = Math.ceil((seen * WAIT_DETAIL_BYTES) / (room / 2));
     this.detailSeen = 0;
     let target = 1;
     while (target < need && target < MAX_STRIDE) target *= 2;
-    if (behind && target <= this.stride) target = Math.min(MAX_STRIDE, this.stride * 2);
+    // Still behind with new waits coming: sparser, but never sparser than 1 in what came
+    // (a backlog alone, e.g. the waits adopted at arming, only needs time).
+    if (behind && seen > 0 && target <= this.stride && this.stride < seen) target = Math.min(MAX_STRIDE, this.stride * 2);
     if (target > this.stride) this.stride = target;
     else if (target * 4 <= this.stride) this.stride = Math.max(1, this.stride / 2);
   }
