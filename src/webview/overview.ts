@@ -254,9 +254,14 @@ export class Overview {
     trs.push(this.bottomPad);
     (this.topPad.firstChild as HTMLElement).style.height = `${first * this.rowPx}px`;
     (this.bottomPad.firstChild as HTMLElement).style.height = `${(n - last) * this.rowPx}px`;
-    const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.key;
-    setChildren(this.tbody, trs);
-    if (focusedKey && this.rows.has(focusedKey)) this.rows.get(focusedKey)!.tr.focus({ preventScroll: true });
+    // In place, never emptying the body: an empty body for an instant lets the browser clamp
+    // the scroll position to 0 (and a moved focused row would lose the focus).
+    const body = this.tbody;
+    for (let i = 0; i < trs.length; i++) {
+      const at = body.children[i];
+      if (at !== trs[i]) body.insertBefore(trs[i], at ?? null);
+    }
+    while (body.children.length > trs.length) body.lastChild!.remove();
     const sample = trs.length > 2 ? trs[1].getBoundingClientRect().height : 0;
     if (sample > 0 && Math.abs(sample - this.rowPx) > 0.5) this.rowPx = sample;
     this.setSelected(this.selected);
