@@ -54,6 +54,21 @@ export function emptyCounters(): Counters {
   return { puts: 0, gets: 0, blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 0, dropped: 0 };
 }
 
+/**
+ * Blocked producers and waiting consumers of a queue right now: the hub's exact counts when
+ * it sends them, otherwise the waiters the model was told of. Every reader counts through here.
+ */
+export function waitCounts(q: Pick<ModelQueue, 'waiters' | 'liveWaits'>): { blocked: number; waiting: number } {
+  if (q.liveWaits !== undefined) return { blocked: q.liveWaits.blocked, waiting: q.liveWaits.waiting };
+  let blocked = 0;
+  let waiting = 0;
+  for (const w of q.waiters.values()) {
+    if (w.role === 'put') blocked++;
+    else waiting++;
+  }
+  return { blocked, waiting };
+}
+
 export interface ModelQueue {
   /** Queue id within its source (the hub's id). */
   readonly id: number;
@@ -73,8 +88,18 @@ export interface ModelQueue {
   /** The user's line that created it (absent when created before the hub was armed). */
   site?: CallSite;
   counters: Counters;
-  /** Current waiters by waiter id, in start order. */
+  /**
+   * Current waiters by waiter id, in start order: every one, unless `waitsSampled` > 1
+   * (then the sampled ones; waitCounts() still has the exact numbers).
+   */
   readonly waiters: Map<number, ModelWaiter>;
+  /**
+   * Exact blocked producers / waiting consumers, when the hub counts them (columnar drains,
+   * snapshots). Undefined: `waiters` is complete and is what counts.
+   */
+  liveWaits?: { blocked: number; waiting: number };
+  /** The hub reports this queue's individual waits 1 in N (1 or undefined: all of them). */
+  waitsSampled?: number;
   /** The last few ended waits, oldest first (bounded). */
   readonly recentWaits: EndedWait[];
   readonly waitStats: { put: WaitStats; get: WaitStats };

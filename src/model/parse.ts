@@ -5,7 +5,9 @@
 // rather than rejecting the whole batch, so one bad event loses nothing else.
 
 import {
+  COUNTER_COLUMNS,
   PROTOCOL_VERSION,
+  SAMPLE_COLUMNS,
   type AttachInfo,
   type CallSite,
   type Counters,
@@ -63,6 +65,7 @@ const KINDS = new Set(['fifo', 'lifo', 'priority']);
 const ROLES = new Set(['put', 'get']);
 const OUTCOMES = new Set(['served', 'timeout', 'aborted', 'shutdown']);
 const optSite = (x: unknown): boolean => x === undefined || isCallSite(x);
+const optNum = (x: unknown): boolean => x === undefined || isNum(x);
 
 /** True when `e` is a well-formed event of a type this reader knows. */
 export function isKnownEvent(e: unknown): e is WireEvent {
@@ -79,7 +82,7 @@ export function isKnownEvent(e: unknown): e is WireEvent {
     case 'shortWaits':
       return isNum(e.q) && ROLES.has(e.role as string) && isNum(e.count) && isNum(e.totalMs) && Array.isArray(e.hist) && e.hist.every(isNum);
     case 'counters':
-      return isNum(e.q) && isCounters(e.c) && isNum(e.unfinished);
+      return isNum(e.q) && isCounters(e.c) && isNum(e.unfinished) && optNum(e.blocked) && optNum(e.waiting) && optNum(e.sampled);
     case 'shutdown':
       return isNum(e.q) && isBool(e.immediate);
     case 'gc':
@@ -99,14 +102,69 @@ export function isKnownEvent(e: unknown): e is WireEvent {
   }
 }
 
-/** Events of a batch split into the ones we can apply and a count of the rest. */
+/** The columns `names` of `e` when each is an array of finite numbers and all have one length. */
+function readColumns(e: Obj, names: readonly string[]): number[][] | undefined {
+  const cols: number[][] = [];
+  for (const name of names) {
+    const c = e[name];
+    if (!Array.isArray(c) || (cols.length > 0 && c.length !== cols[0].length) || !c.every(isNum)) return undefined;
+    cols.push(c as number[]);
+  }
+  return cols;
+}
+
+/**
+ * A columnar event (columnar drains only) as the WireEvents it stands for: 'sampleCols' is
+ * one 'samples' event, 'counterCols' one 'counters' event per queue. Undefined when `e` is
+ * not a well-formed columnar event. Readers downstream (model, recordings, exporters) only
+ * ever see the expanded form.
+ */
+export function expandColumns(e: unknown): WireEvent[] | undefined {
+  if (!isObj(e) || !isNum(e.t)) return undefined;
+  const t = e.t;
+  if (e.type === 'sampleCols') {
+    const c = readColumns(e, SAMPLE_COLUMNS);
+    if (c === undefined) return undefined;
+    const rows = c[0].map((q, i): [number, number, number, number, number, number] => [q, c[1][i], c[2][i], c[3][i], c[4][i], c[5][i]]);
+    return [{ type: 'samples', t, rows }];
+  }
+  if (e.type === 'counterCols') {
+    const c = readColumns(e, COUNTER_COLUMNS);
+    if (c === undefined) return undefined;
+    // Optional: tasks running in another library's pool (-1 in a row that is not a pool).
+    const running = Array.isArray(e.running) && e.running.length === c[0].length ? e.running : undefined;
+    return c[0].map((q, i): WireEvent => ({
+      type: 'counters',
+      t,
+      q,
+      c: {
+        puts: c[1][i], gets: c[2][i], blockedPuts: c[3][i], waitedGets: c[4][i], timeouts: c[5][i], aborts: c[6][i], highWater: c[7][i], dropped: c[8][i],
+        ...(running !== undefined && isNum(running[i]) && running[i] >= 0 ? { running: running[i] } : {}),
+      },
+      unfinished: c[9][i],
+      blocked: c[10][i],
+      waiting: c[11][i],
+      sampled: c[12][i],
+    }));
+  }
+  return undefined;
+}
+
+/** Events of a batch split into the ones we can apply and a count of the rest (columnar ones expanded). */
 export function filterEvents(events: unknown[]): { events: WireEvent[]; skipped: number; unknownTypes: string[] } {
   const good: WireEvent[] = [];
   const unknownTypes = new Set<string>();
   let skipped = 0;
   for (const e of events) {
     if (isKnownEvent(e)) good.push(e);
-    else {
+    else if (isObj(e) && (e.type === 'sampleCols' || e.type === 'counterCols')) {
+      const expanded = expandColumns(e);
+      if (expanded !== undefined) for (const x of expanded) good.push(x);
+      else {
+        skipped++;
+        unknownTypes.add(`malformed ${e.type}`);
+      }
+    } else {
       skipped++;
       unknownTypes.add(isObj(e) && isStr(e.type) ? e.type : typeof e);
     }
@@ -207,6 +265,9 @@ export function readDrainBatch(x: unknown): ParseResult<ParsedDrain> {
       more: x.more === true,
       ...(x.busy === true ? { busy: true as const } : {}),
       dropped: isNum(x.dropped) ? x.dropped : 0,
+      ...(isNum(x.ms) ? { ms: x.ms } : {}),
+      ...(isNum(x.stride) ? { stride: x.stride } : {}),
+      ...(isNum(x.folded) ? { folded: x.folded } : {}),
       skipped,
       unknownTypes,
     },

@@ -19,9 +19,10 @@ import {
   type ModelSource,
   type ModelWaiter,
   type RunState,
+  waitCounts,
 } from './entities';
 import { applyGap, applyJobCounts, applyJobNotice, applyWorkers } from './jobs';
-import { DEFAULT_RETENTION, DepthTimeline, type RetentionOptions } from './timeline';
+import { DEFAULT_RETENTION, DepthTimeline, retentionFor, TIMELINE_BUDGET_BYTES, type RetentionOptions } from './timeline';
 import { WaitTracker, type TrackedWait, type WaitEnding } from './waitRules';
 import { libFacts } from '../protocol/libText';
 import { statsOf } from './stats';
@@ -77,6 +78,11 @@ export interface ModelLog {
 
 export interface ModelOptions {
   retention?: RetentionOptions;
+  /**
+   * Timeline memory of all queues together (default TIMELINE_BUDGET_BYTES, 64 MiB): past it,
+   * every timeline gets a proportionally smaller retention (timeline.ts retentionFor()).
+   */
+  timelineBudgetBytes?: number;
   /** Ended waits kept per queue for display (default 32). */
   recentWaitsPerQueue?: number;
   /** Garbage-collected queues kept per source before the oldest are forgotten (default 200). */
@@ -146,6 +152,11 @@ export class QueueModel implements Disposable {
   private readonly emitter: Emitter<ModelChange>;
   private readonly inputs: Emitter<ModelInput>;
   private retention: RetentionOptions;
+  private readonly timelineBudget: number;
+  /** Timelines in the model, and the queue count the current scaled retention is sized for. */
+  private timelines = 0;
+  private sizedFor = 100;
+  private scaled: RetentionOptions;
   private readonly recentWaitsPerQueue: number;
   private readonly collectedPerSource: number;
   private readonly log: ModelLog;
@@ -166,6 +177,8 @@ export class QueueModel implements Disposable {
 
   constructor(options: ModelOptions = {}) {
     this.retention = options.retention ?? DEFAULT_RETENTION;
+    this.timelineBudget = options.timelineBudgetBytes ?? TIMELINE_BUDGET_BYTES;
+    this.scaled = retentionFor(this.sizedFor, this.retention, this.timelineBudget);
     this.recentWaitsPerQueue = options.recentWaitsPerQueue ?? 32;
     this.collectedPerSource = options.collectedQueuesPerSource ?? 200;
     this.log = options.log ?? { warn: () => undefined };
@@ -222,10 +235,9 @@ export class QueueModel implements Disposable {
         for (const q of src.queues.values()) {
           if (q.collected !== undefined) continue;
           out.queues++;
-          for (const w of q.waiters.values()) {
-            if (w.role === 'put') out.blocked++;
-            else out.waiting++;
-          }
+          const n = waitCounts(q);
+          out.blocked += n.blocked;
+          out.waiting += n.waiting;
         }
       }
     }
@@ -251,6 +263,7 @@ export class QueueModel implements Disposable {
   /** Retention for queues created from now on (existing timelines keep theirs). */
   setRetention(retention: RetentionOptions): void {
     this.retention = retention;
+    this.scaled = retentionFor(this.sizedFor, retention, this.timelineBudget);
   }
 
   // -------------------------------------------------------------------------
@@ -352,6 +365,7 @@ export class QueueModel implements Disposable {
     if (state === 'ended') {
       src.channel = undefined;
       this.withWaitChanges(src, () => this.waits.endOpen(trackKey(src), src.lastSeen)); // nobody waits in a dead realm
+      for (const q of src.queues.values()) if (q.liveWaits !== undefined) q.liveWaits = { blocked: 0, waiting: 0 };
     }
     this.emitter.fire({ kind: 'source', session, source });
     this.refreshSessionState(s);
@@ -381,7 +395,9 @@ export class QueueModel implements Disposable {
 
   /** Forget a session and everything recorded in it. */
   removeSession(session: string): boolean {
-    for (const src of this.sessionMap.get(session)?.sources.values() ?? []) {
+    const gone = this.sessionMap.get(session);
+    for (const src of gone?.sources.values() ?? []) {
+      this.timelines -= src.queues.size;
       this.waits.forget(trackKey(src));
       this.trackedSources.delete(trackKey(src));
     }
@@ -491,6 +507,11 @@ export class QueueModel implements Disposable {
       changes.update(q);
     }
     this.withWaitChanges(src, () => this.waits.snapshot(trackKey(src), snap), changes);
+    // The snapshot lists every waiter: exact counts again, whatever was sampled before.
+    for (const qs of snap.queues) {
+      const q = src.queues.get(qs.q);
+      if (q?.liveWaits !== undefined) q.liveWaits = waitCounts({ waiters: q.waiters, liveWaits: undefined });
+    }
     // A snapshot lists every live queue: the others are gone from the program.
     for (const q of src.queues.values()) {
       if (!present.has(q.id) && q.collected === undefined) this.collect(src, q, at, changes);
@@ -540,7 +561,7 @@ export class QueueModel implements Disposable {
             q.size = depth;
             changes.update(q);
           }
-          if (depth > q.counters.highWater) q.counters.highWater = depth;
+          if (row[3] > q.counters.highWater) q.counters.highWater = row[3]; // the interval's max
         }
         break;
       case 'wait':
@@ -561,6 +582,8 @@ export class QueueModel implements Disposable {
         const q = this.ensureQueue(src, e.q, at, changes);
         q.counters = { ...e.c };
         q.unfinished = e.unfinished;
+        if (e.blocked !== undefined && e.waiting !== undefined) q.liveWaits = { blocked: e.blocked, waiting: e.waiting };
+        if (e.sampled !== undefined) q.waitsSampled = e.sampled;
         changes.update(q);
         break;
       }
@@ -623,22 +646,39 @@ export class QueueModel implements Disposable {
       waiters: new Map<number, ModelWaiter>(),
       recentWaits: [],
       waitStats: { put: emptyWaitStats(), get: emptyWaitStats() },
-      timeline: new DepthTimeline(this.retention),
+      timeline: new DepthTimeline(this.scaled),
       created: at,
       marks: { updated: 0, sampled: 0 },
     };
     src.queues.set(id, q);
     changes.added.push(id);
+    if (++this.timelines > this.sizedFor) this.resizeTimelines();
     return q;
+  }
+
+  /**
+   * More timelines than the retention was sized for: size it for twice as many, and shrink
+   * every existing timeline to it, so all of them stay within the timeline budget.
+   */
+  private resizeTimelines(): void {
+    while (this.sizedFor < this.timelines) this.sizedFor *= 2;
+    const next = retentionFor(this.sizedFor, this.retention, this.timelineBudget);
+    if (next === this.scaled) return;
+    this.scaled = next;
+    for (const s of this.sessionMap.values()) for (const src of s.sources.values()) for (const q of src.queues.values()) q.timeline.retain(next);
   }
 
   private collect(src: ModelSource, q: ModelQueue, at: number, changes: ChangeSet): void {
     q.collected = at;
     this.withWaitChanges(src, () => this.waits.endQueue(trackKey(src), q.id, at), changes);
+    if (q.liveWaits !== undefined) q.liveWaits = { blocked: 0, waiting: 0 };
     if (!changes.collected.includes(q.id)) changes.collected.push(q.id);
     // Bound the history of dead queues: a program that makes queues in a loop must not grow the model forever.
     const dead = [...src.queues.values()].filter((x) => x.collected !== undefined);
-    for (let i = 0; i < dead.length - this.collectedPerSource; i++) src.queues.delete(dead[i].id);
+    for (let i = 0; i < dead.length - this.collectedPerSource; i++) {
+      src.queues.delete(dead[i].id);
+      this.timelines--;
+    }
   }
 
   /** Run wait rules whose reports belong to `changes` (a change set of their own, fired, when none). */

@@ -59,6 +59,31 @@ export function maxPointsPerTimeline(r: RetentionOptions): number {
   return r.recentMaxSamples + r.tiers.reduce((n, tier) => n + tier.capacity + 1, 0);
 }
 
+/** Timeline memory of a whole model (all queues) that retentionFor() keeps to. */
+export const TIMELINE_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The retention each of `queues` timelines gets so that all of them together stay within
+ * `budgetBytes` (issue #17: 10,000 queues). Up to the budget the base retention is kept;
+ * beyond it every capacity shrinks by the same factor (with floors: 60 recent samples,
+ * 12 points a tier) and each tier's width grows by the inverse, so it still covers the
+ * same span, coarser.
+ */
+export function retentionFor(queues: number, base: RetentionOptions = DEFAULT_RETENTION, budgetBytes = TIMELINE_BUDGET_BYTES): RetentionOptions {
+  const perQueue = budgetBytes / BYTES_PER_POINT / Math.max(1, queues);
+  const full = maxPointsPerTimeline(base);
+  if (full <= perQueue) return base;
+  const f = perQueue / full;
+  return {
+    recentMs: base.recentMs,
+    recentMaxSamples: Math.max(60, Math.floor(base.recentMaxSamples * f)),
+    tiers: base.tiers.map((t) => {
+      const capacity = Math.max(12, Math.floor(t.capacity * f));
+      return { widthMs: Math.ceil((t.widthMs * t.capacity) / capacity), capacity };
+    }),
+  };
+}
+
 const INT_MAX = 0x7fffffff;
 const clampInt = (n: number): number => (n > INT_MAX ? INT_MAX : n < -INT_MAX ? -INT_MAX : n | 0);
 
@@ -193,14 +218,14 @@ export interface TimelineStats {
 
 /** The retained depth history of one queue. */
 export class DepthTimeline {
-  private readonly raw: PointRing;
-  private readonly tiers: Tier[];
+  private raw: PointRing;
+  private tiers: Tier[];
   private pushed = 0;
   private lastT = -Infinity;
   /** Samples refused because they were older than the newest one. */
   outOfOrder = 0;
 
-  constructor(private readonly retention: RetentionOptions = DEFAULT_RETENTION) {
+  constructor(private retention: RetentionOptions = DEFAULT_RETENTION) {
     if (retention.tiers.length === 0) throw new RangeError('retention needs at least one coarse tier');
     this.raw = new PointRing(Math.max(1, retention.recentMaxSamples));
     this.tiers = retention.tiers.map((t) => new Tier(t.widthMs, Math.max(2, t.capacity)));
@@ -275,6 +300,24 @@ export class DepthTimeline {
       bytes += tier.ring.bytes;
     }
     return { points, recent: this.raw.length, bytes };
+  }
+
+  /**
+   * Change the retention of what is already kept (the model shrinks every timeline when the
+   * queue count grows): the retained points are fed again, oldest first, so they fold under
+   * the new capacities with the usual rules (no spike or put lost). Cursors from before
+   * read as `missed` when recent samples were folded.
+   */
+  retain(retention: RetentionOptions): void {
+    if (retention.tiers.length === 0) throw new RangeError('retention needs at least one coarse tier');
+    const s = this.series();
+    const pushed = this.pushed;
+    this.retention = retention;
+    this.raw = new PointRing(Math.max(1, retention.recentMaxSamples));
+    this.tiers = retention.tiers.map((t) => new Tier(t.widthMs, Math.max(2, t.capacity)));
+    this.lastT = -Infinity;
+    for (let i = 0; i < s.t.length; i++) this.push(s.t[i], s.depth[i], s.min[i], s.max[i], s.puts[i], s.gets[i]);
+    this.pushed = pushed;
   }
 
   /** Fold a point (older than everything in finer tiers) into tier k. */

@@ -4,7 +4,7 @@
 // HUB_SYMBOL (the library imports no other folder); test/unit/protocol/hub.test.ts proves
 // the two give the same symbol.
 
-import type { Snapshot } from './wire';
+import type { DrainOptions, Snapshot } from './wire';
 
 /** Realm-global key of the hub: `globalThis[Symbol.for(HUB_SYMBOL)]`. */
 export const HUB_SYMBOL = 'queuescope.hub';
@@ -34,10 +34,39 @@ export interface AttachOptions {
 export interface HubReaderApi {
   /** Arm the hub (idempotent) and return an AttachInfo as a JSON string. */
   attach(options?: AttachOptions): string;
-  /** Everything since the previous drain as a DrainBatch JSON string, at most ~maxBytes long. */
-  drain(maxBytes?: number): string;
+  /**
+   * Everything since the previous drain as a DrainBatch JSON string, at most ~maxBytes long
+   * (columnar: plus the always-complete summary columns, see DrainOptions).
+   */
+  drain(maxBytes?: number, options?: DrainOptions): string;
   /** A picture of every live queue. */
   snapshot(options?: SnapshotOptions): Snapshot;
+  /**
+   * Push columnar drains into the CDP binding `globalThis[binding]` on the hub's own timer
+   * (src/trace/pusher.ts) until `leaseMs` after the last call; returns PushStarted JSON.
+   * Absent in hubs that predate it.
+   */
+  startPush?(binding: string, options?: PushOptions): string;
+  /** Stop pushing. */
+  stopPush?(): void;
+}
+
+export interface PushOptions {
+  /** Push interval while things change (10..10000 ms, default 100); slower while idle. */
+  intervalMs?: number;
+  /** Detail budget of each batch (as drain's maxBytes). */
+  maxBytes?: number;
+  /** Pushing stops this long after the last startPush (1 s..10 min, default 30 s). */
+  leaseMs?: number;
+}
+
+/** startPush()'s answer. */
+export interface PushStarted {
+  v: number;
+  ok: boolean;
+  /** The seq the first pushed batch carries. */
+  nextSeq?: number;
+  error?: string;
 }
 
 /**
@@ -59,10 +88,29 @@ export function attachExpression(options: AttachOptions = {}): string {
   return `(function(){var h=${HUB};return h?h.attach(${arg}):${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 
-/** Expression: drain up to `maxBytes`, returning DrainBatch JSON, or NO_HUB. */
-export function drainExpression(maxBytes: number): string {
+/**
+ * Expression: drain up to `maxBytes`, returning DrainBatch JSON, or NO_HUB. With
+ * `columns` the answer is columnar (a hub that predates it answers in rows and events).
+ */
+export function drainExpression(maxBytes: number, options: DrainOptions = {}): string {
   const arg = JSON.stringify(Math.max(1024, Math.floor(maxBytes)));
-  return `(function(){var h=${HUB};return h?h.drain(${arg}):${JSON.stringify(NO_HUB)}})()${tail}`;
+  const opts = options.columns === true ? `,${JSON.stringify({ columns: true })}` : '';
+  return `(function(){var h=${HUB};return h?h.drain(${arg}${opts}):${JSON.stringify(NO_HUB)}})()${tail}`;
+}
+
+/**
+ * Expression: start (or renew) pushing into the binding `binding`; yields PushStarted JSON,
+ * `{"ok":false,…}` when this hub cannot push, or NO_HUB.
+ */
+export function startPushExpression(binding: string, options: PushOptions): string {
+  const args = `${JSON.stringify(binding)},${JSON.stringify({ intervalMs: options.intervalMs, maxBytes: options.maxBytes, leaseMs: options.leaseMs })}`;
+  const cannot = JSON.stringify(JSON.stringify({ v: 1, ok: false, error: 'this hub cannot push' }));
+  return `(function(){var h=${HUB};return h?(typeof h.startPush==="function"?h.startPush(${args}):${cannot}):${JSON.stringify(NO_HUB)}})()${tail}`;
+}
+
+/** Expression: stop pushing (yields "null"). */
+export function stopPushExpression(): string {
+  return `(function(){var h=${HUB};if(h&&typeof h.stopPush==="function")h.stopPush();return "null"})()${tail}`;
 }
 
 /** Expression: snapshot as JSON (stringified in the debuggee: see docs/CONTRACTS.md, "While paused"), or NO_HUB. */

@@ -54,6 +54,8 @@ export interface QueueInfo {
   /** Current blocked producers and waiting consumers. */
   blocked: number;
   waiting: number;
+  /** The program's hub reports this queue's individual waits 1 in N (absent: all of them). */
+  waitsSampled?: number;
   /** Where it was created. Sent once per queue after an 'init': an update without it keeps the one known. */
   site?: CallSite;
   /** Previews of the first items (present while paused, from the snapshot). */

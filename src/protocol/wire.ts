@@ -130,6 +130,17 @@ export interface CountersEvent {
   c: Counters;
   /** Tasks put but not yet taskDone()'d. */
   unfinished: number;
+  /**
+   * Calls blocked in put() / waiting in get() right now (exact). Present when the hub
+   * counts them (columnar drains); without them readers count the waiters they were told of.
+   */
+  blocked?: number;
+  waiting?: number;
+  /**
+   * Individual waits of this queue were sampled 1 in `sampled` (1: every wait is reported).
+   * The counters above never are.
+   */
+  sampled?: number;
 }
 
 export interface ShutdownEvent {
@@ -220,6 +231,65 @@ export interface GapEvent {
   reason: string;
 }
 
+/**
+ * Columnar drains (drain(maxBytes, { columns: true })) only: the rows of one or more
+ * SamplesEvents as columns, all of one length (row i = q[i], depth[i], …). Readers expand
+ * it back into a SamplesEvent (src/model/parse.ts), so nothing downstream sees it.
+ */
+export interface SampleColumnsEvent {
+  type: 'sampleCols';
+  t: number;
+  q: number[];
+  depth: number[];
+  min: number[];
+  max: number[];
+  puts: number[];
+  gets: number[];
+}
+
+/**
+ * Columnar drains only: the CountersEvents of every queue that changed since the previous
+ * drain, as columns of one length. Readers expand it into CountersEvents.
+ */
+export interface CounterColumnsEvent {
+  type: 'counterCols';
+  t: number;
+  q: number[];
+  puts: number[];
+  gets: number[];
+  blockedPuts: number[];
+  waitedGets: number[];
+  timeouts: number[];
+  aborts: number[];
+  highWater: number[];
+  dropped: number[];
+  unfinished: number[];
+  blocked: number[];
+  waiting: number[];
+  sampled: number[];
+}
+
+/** Column names of each columnar event, in the order the hub writes them. */
+export const SAMPLE_COLUMNS = ['q', 'depth', 'min', 'max', 'puts', 'gets'] as const;
+export const COUNTER_COLUMNS = [
+  'q',
+  'puts',
+  'gets',
+  'blockedPuts',
+  'waitedGets',
+  'timeouts',
+  'aborts',
+  'highWater',
+  'dropped',
+  'unfinished',
+  'blocked',
+  'waiting',
+  'sampled',
+] as const;
+
+/** What a columnar drain may carry besides WireEvents (never stored: expanded on reading). */
+export type ColumnarEvent = SampleColumnsEvent | CounterColumnsEvent;
+
 export type WireEvent =
   | JobCountsEvent
   | JobNoticeEvent
@@ -285,6 +355,22 @@ export interface DrainBatch {
   busy?: true;
   /** Total detail events dropped in this realm so far. */
   dropped: number;
+  /** Columnar drains: debuggee milliseconds this drain took. */
+  ms?: number;
+  /** Columnar drains: new waits are reported 1 in `stride` right now (1: all of them). */
+  stride?: number;
+  /** Columnar drains: sample rows folded into one row per queue by this drain (resolution lost, nothing else). */
+  folded?: number;
+}
+
+/** drain()'s second argument. Hubs that predate it ignore it and answer as without it. */
+export interface DrainOptions {
+  /**
+   * Columnar answer under a fixed budget (docs/PROTOCOL.md, "Columnar drains"): lifecycle
+   * events, then every changed queue's samples and counters as columns (always complete),
+   * then detail (waits) up to maxBytes, sampled 1 in N when there is more than fits.
+   */
+  columns?: boolean;
 }
 
 export interface WaiterSnapshot {

@@ -7,6 +7,13 @@
 // what is due (announces live waiters, absolute counters of changed queues, short-wait
 // aggregates) and serialises the outbox up to maxBytes. Everything is O(changes).
 //
+// Columnar drains (drain(maxBytes, { columns: true }), what the extension asks for) answer
+// under a fixed budget instead: lifecycle events, then the summary of every changed queue as
+// columns (always complete: samples folded when there are too many, counters with live
+// blocked/waiting counts), then detail up to maxBytes; new waits are sampled 1 in `stride`
+// when they would not fit (docs/PROTOCOL.md, "Columnar drains"). This file is over 400
+// lines because both drain forms share the outbox and its accounting.
+//
 // Bounds when nobody drains: sample rows beyond maxPendingRows are coalesced (the record's
 // interval simply grows, so depth, min and max stay exact), finished long waits beyond
 // maxPendingWaits are dropped; both are counted. Lifecycle events and the 'waitEnd' of an
@@ -17,10 +24,11 @@
 // that state over modules. The per-queue record is record.ts, the tunables config.ts.
 
 import type { HubLink, ProbeTarget, QueueProbe, WaitOutcome } from '../queue/probe';
-import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type AttachOptions, type HubReaderApi, type SnapshotOptions } from '../protocol/hub';
+import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type AttachOptions, type HubReaderApi, type PushOptions, type SnapshotOptions } from '../protocol/hub';
 import {
   PROTOCOL_VERSION,
   type AttachInfo,
+  type DrainOptions,
   type QueueSnapshot,
   type SampleRow,
   type SamplesEvent,
@@ -30,17 +38,23 @@ import {
   type WireEvent,
 } from '../protocol/wire';
 import { userSite } from './callsite';
+import { CounterColumns, foldRows, SAMPLE_ROW_BYTES, sampleColumnsJson } from './columns';
 import { clockOrigin, now } from './clock';
 import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
 import { setExitTail } from './exitTail';
 import { previewValue } from './preview';
+import { Pusher, type PushDrain } from './pusher';
 import { libFields, snapshotFields, withRunning } from './queueInfo';
 import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
 const ROWS_PER_EVENT = 200;
 const SITE_BURST = 50;
+/** Rough JSON size of one reported wait (a 'wait' with its site plus its 'waitEnd'). */
+const WAIT_DETAIL_BYTES = 260;
+/** Largest 1-in-N stride of wait detail. */
+const MAX_STRIDE = 1 << 20;
 
 /** Marks finished-long-wait events in the outbox (symbol keys are not serialised). */
 const DETAIL_WAIT: unique symbol = Symbol('detailWait');
@@ -87,6 +101,25 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private outHead = 0;
   private pendingRows = 0;
   private pendingWaits = 0;
+
+  // Wait-detail sampling (columnar drains set `stride`; 1 = every wait is reported).
+  private stride = 1;
+  /** Waits that were candidates for detail since the previous columnar drain. */
+  private detailSeen = 0;
+  /** Per queue: candidates so far (the 1-in-N choice) and the stride its last one met. */
+  private readonly detailCount = new Map<number, number>();
+  private readonly detailStride = new Map<number, number>();
+  /** Live waiters a drain left unannounced (sampled out): their end is not reported either. */
+  private readonly sampledOut = new WeakSet<WaiterRecord>();
+  /** Sample rows coalesced since the previous columnar drain because nobody drained. */
+  private coalesced = 0;
+  private columnsReader = false;
+  /** Records whose short-wait aggregates wait for room in a columnar drain, oldest first. */
+  private shortPending: QueueRecord[] = [];
+  private readonly shortQueued = new Set<QueueRecord>();
+  /** What the last columnar drain carried (for the pusher's pace). */
+  private lastColumns = { empty: true, more: false, ms: 0 };
+  private pusher: Pusher | undefined;
 
   private seq = 0;
   private droppedTotal = 0;
@@ -140,12 +173,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     }
   }
 
-  drain(maxBytes?: number): string {
+  drain(maxBytes?: number, options?: DrainOptions): string {
     // A debugger's evaluate can run inside any of our statements (V8 dispatches inspector
     // messages at interrupts), e.g. in the middle of another drain or of the exit tail. Such a
     // drain takes nothing and consumes no seq: it says `busy` and the reader asks again.
     if (this.busy || this.exiting) return this.busyBatch();
-    return this.drainNow(maxBytes);
+    const columns = options !== null && typeof options === 'object' && options.columns === true;
+    return this.drainNow(maxBytes, columns);
   }
 
   /**
@@ -157,22 +191,55 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     return this.lastBatch;
   }
 
-  /** The exit tail's drain (readers' drain() answers busy once beginExit() ran). */
+  /** The exit tail's drain, in the form the reader last asked for (readers' drain() answers busy once beginExit() ran). */
   exitDrain(maxBytes?: number): string {
-    return this.busy ? this.busyBatch() : this.drainNow(maxBytes);
+    return this.busy ? this.busyBatch() : this.drainNow(maxBytes, this.columnsReader);
   }
 
-  private drainNow(maxBytes?: number): string {
+  private drainNow(maxBytes: number | undefined, columns: boolean): string {
     const seq = ++this.seq;
     this.busy = true;
     try {
-      this.lastBatch = this.drainBatch(seq, this.clampBytes(maxBytes));
+      this.lastBatch = columns ? this.drainColumns(seq, this.clampBytes(maxBytes)) : this.drainBatch(seq, this.clampBytes(maxBytes));
       return this.lastBatch;
     } catch {
       return this.emptyBatch(seq, false);
     } finally {
       this.busy = false;
     }
+  }
+
+  /**
+   * Push columnar drains into `globalThis[binding]` (a CDP binding) on the hub's own timer
+   * until the lease runs out or the binding fails; calling again renews and retunes.
+   * Returns JSON `{ v, ok, nextSeq? , error? }`. See src/trace/pusher.ts.
+   */
+  startPush(binding: unknown, options?: PushOptions): string {
+    try {
+      const fn = typeof binding === 'string' ? (globalThis as Record<string, unknown>)[binding] : undefined;
+      if (typeof fn !== 'function') return JSON.stringify({ v: PROTOCOL_VERSION, ok: false, error: 'no such binding' });
+      this.arm();
+      const o = options !== null && typeof options === 'object' ? options : {};
+      const pusher = (this.pusher ??= new Pusher((maxBytes) => this.drainForPush(maxBytes)));
+      pusher.start((text) => (fn as (text: string) => void)(text), {
+        intervalMs: clampNumber(o.intervalMs, 10, 10_000, 100),
+        maxBytes: this.clampBytes(o.maxBytes),
+        leaseMs: clampNumber(o.leaseMs, 1000, 600_000, 30_000),
+      });
+      return JSON.stringify({ v: PROTOCOL_VERSION, ok: true, nextSeq: this.seq + 1 });
+    } catch {
+      return JSON.stringify({ v: PROTOCOL_VERSION, ok: false, error: 'push failed' });
+    }
+  }
+
+  /** Stop pushing (idempotent). */
+  stopPush(): void {
+    this.pusher?.stop();
+  }
+
+  private drainForPush(maxBytes: number): PushDrain {
+    const text = this.drain(maxBytes, { columns: true });
+    return { text, ...this.lastColumns };
   }
 
   snapshot(options?: SnapshotOptions): Snapshot {
@@ -257,6 +324,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   }
 
   waitEndedLong(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
+    if (this.sampledOut.has(w) || !this.takeDetail(w.rec)) return; // counted in its counters all the same
     if (this.pendingWaits >= this.config.maxPendingWaits) {
       w.rec.dropped++;
       this.droppedTotal++;
@@ -280,6 +348,18 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
   private push(ev: OutEvent): void {
     this.out.push(ev);
+  }
+
+  /** Is this wait of `rec` one to report in detail (1 in `stride`, per queue)? */
+  private takeDetail(rec: QueueRecord): boolean {
+    if (!this.columnsReader) return true;
+    this.detailSeen++;
+    const stride = this.stride;
+    if (this.detailStride.get(rec.id) !== stride) this.detailStride.set(rec.id, stride);
+    if (stride === 1) return true;
+    const k = this.detailCount.get(rec.id) ?? 0;
+    this.detailCount.set(rec.id, k + 1);
+    return k % stride === 0;
   }
 
   private readonly onTimer = (): void => {
@@ -315,13 +395,19 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       rec.lastTick = tick;
       this.markChanged(rec);
       if (full) {
-        rec.dropped++;
-        this.droppedTotal++;
+        // A columnar reader folds rows anyway: coalescing loses it nothing it would keep.
+        if (this.columnsReader) this.coalesced++;
+        else {
+          rec.dropped++;
+          this.droppedTotal++;
+        }
         rec.sampleEpoch = this.sampleEpoch;
         this.dirty.push(rec);
         continue;
       }
       rows.push([rec.id, rec.size, rec.min, rec.max, rec.putsI, rec.getsI]);
+      // The interval's peak is the high-water candidate; restart() only sees the final depth.
+      if (rec.max > rec.highWater) rec.highWater = rec.max;
       rec.puts += rec.putsI;
       rec.gets += rec.getsI;
       rec.putsI = rec.getsI = 0;
@@ -390,6 +476,152 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   }
 
   /**
+   * A columnar drain: lifecycle events (all), the changed queues' samples and counters as
+   * columns (all; rows folded per queue when they would take more than half of maxBytes),
+   * then detail events up to what is left of maxBytes (at least a quarter of it, so detail
+   * always progresses). Detail that does not fit stays queued (`more`), and the next
+   * interval samples new waits more sparsely.
+   */
+  private drainColumns(seq: number, maxBytes: number): string {
+    const t = now();
+    this.columnsReader = true;
+    let counters: CounterColumns | undefined;
+    if (this.armed) {
+      this.tick(t, true);
+      counters = this.reportChangedColumns();
+    }
+    if (this.droppedTotal !== this.droppedReported) {
+      this.droppedReported = this.droppedTotal;
+      this.push({ type: 'dropped', t, total: this.droppedTotal });
+    }
+    // Split the outbox: lifecycle and sample rows all go now; detail waits its turn.
+    const parts: string[] = [];
+    const rowEvents: SamplesEvent[] = [];
+    const detail: OutEvent[] = [];
+    let rowCount = 0;
+    const out = this.out;
+    for (let k = this.outHead; k < out.length; k++) {
+      const ev = out[k];
+      if (ev.type === 'samples') {
+        rowEvents.push(ev);
+        rowCount += ev.rows.length;
+      } else if (ev.type === 'queue' || ev.type === 'shutdown' || ev.type === 'gc' || ev.type === 'dropped') parts.push(JSON.stringify(ev));
+      else detail.push(ev);
+    }
+    this.pendingRows -= rowCount;
+    let folded = this.coalesced;
+    this.coalesced = 0;
+    if (rowCount * SAMPLE_ROW_BYTES <= maxBytes / 2) {
+      for (const ev of rowEvents) parts.push(sampleColumnsJson(ev.t, ev.rows));
+    } else if (rowCount > 0) {
+      const all: SampleRow[] = [];
+      for (const ev of rowEvents) for (let i = 0; i < ev.rows.length; i++) all.push(ev.rows[i]);
+      const one = foldRows(all);
+      folded += all.length - one.length;
+      parts.push(sampleColumnsJson(t, one));
+    }
+    if (counters !== undefined && counters.length > 0) parts.push(counters.json(t));
+    // Detail, within the budget.
+    let size = 0;
+    for (const p of parts) size += p.length + 1;
+    const room = Math.max(maxBytes - size, maxBytes / 4);
+    let used = 0;
+    let k = 0;
+    for (; k < detail.length; k++) {
+      const ev = detail[k];
+      const s = JSON.stringify(ev);
+      if (used + s.length + 1 > room && k > 0) break;
+      used += s.length + 1;
+      parts.push(s);
+      if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
+    }
+    const more = k < detail.length;
+    this.out = more ? detail.slice(k) : [];
+    this.outHead = 0;
+    // Short-wait aggregates in what room is left (they never set `more`: they only get coarser).
+    let s = 0;
+    const pending = this.shortPending;
+    for (; s < pending.length && used < room; s++) {
+      const rec = pending[s];
+      this.shortQueued.delete(rec);
+      if (rec.gone) continue;
+      for (const [role, agg] of [['put', rec.shortPut], ['get', rec.shortGet]] as const) {
+        if (agg === null || agg.count === 0) continue;
+        const text = JSON.stringify({ type: 'shortWaits', t, q: rec.id, role, count: agg.count, totalMs: agg.totalMs, hist: agg.hist.slice() });
+        used += text.length + 1;
+        parts.push(text);
+        agg.reset();
+      }
+    }
+    this.shortPending = s < pending.length ? pending.slice(s) : [];
+    this.adaptStride(room, more);
+    const ms = Math.round((now() - t) * 1000) / 1000;
+    this.lastColumns = { empty: parts.length === 0, more, ms };
+    return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${t},"events":[${parts.join(',')}],"more":${more},"dropped":${this.droppedTotal},"ms":${ms},"stride":${this.stride},"folded":${folded}}`;
+  }
+
+  /**
+   * Next interval's 1-in-N stride of wait detail: enough that the waits seen in the last
+   * interval would take at most half of the room detail had in this drain. Up at once (power of two), down by
+   * halves only when a quarter of the stride would do, so it does not flap. Doubles while
+   * detail is left behind and new waits keep coming.
+   */
+  private adaptStride(room: number, behind: boolean): void {
+    const seen = this.detailSeen;
+    const need = Math.ceil((seen * WAIT_DETAIL_BYTES) / (room / 2));
+    this.detailSeen = 0;
+    let target = 1;
+    while (target < need && target < MAX_STRIDE) target *= 2;
+    // Still behind with new waits coming: sparser, but never sparser than 1 in what came
+    // (a backlog alone, e.g. the waits adopted at arming, only needs time).
+    if (behind && seen > 0 && target <= this.stride && this.stride < seen) target = Math.min(MAX_STRIDE, this.stride * 2);
+    if (target > this.stride) this.stride = target;
+    else if (target * 4 <= this.stride) this.stride = Math.max(1, this.stride / 2);
+  }
+
+  /**
+   * reportChanged() for columnar drains: announces new waiters 1 in `stride` per queue, and
+   * gathers the counters of every changed queue, with its live blocked/waiting counts, as
+   * columns (returned) instead of 'counters' events.
+   */
+  private reportChangedColumns(): CounterColumns {
+    const list = this.changed;
+    this.changed = [];
+    this.changeEpoch++;
+    const cols = new CounterColumns();
+    for (let i = 0; i < list.length; i++) {
+      const rec = list[i];
+      if (rec.gone) continue;
+      rec.settleUntimed(); // counted waits still waiting become waiters before they are counted
+      for (let w = rec.fresh; w !== null; w = w.qNext) {
+        if (!this.takeDetail(rec)) {
+          this.sampledOut.add(w);
+          continue;
+        }
+        w.announced = true;
+        this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
+      }
+      rec.fresh = null;
+      let blocked = 0;
+      let waiting = 0;
+      for (let w = rec.wHead; w !== null; w = w.qNext) {
+        if (w.role === 'put') blocked++;
+        else waiting++;
+      }
+      const q = rec.ref.deref();
+      const unfinished = q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0;
+      cols.add(rec.id, withRunning(rec.counters(), q), unfinished, blocked, waiting, this.detailStride.get(rec.id) ?? 1);
+      // Short-wait aggregates go out as room allows (drainColumns); until then they keep
+      // accumulating in the record, so a late report is a coarser one, never a lossy one.
+      if (((rec.shortPut?.count ?? 0) > 0 || (rec.shortGet?.count ?? 0) > 0) && !this.shortQueued.has(rec)) {
+        this.shortQueued.add(rec);
+        this.shortPending.push(rec);
+      }
+    }
+    return cols;
+  }
+
+  /**
    * The JSON of a 'samples' event holding the first rows of `ev` that fit in `room`
    * characters ('' when none fits); those rows are removed from `ev`.
    */
@@ -445,6 +677,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const rec = this.records.get(id);
     if (rec === undefined) return;
     this.records.delete(id);
+    this.detailCount.delete(id);
+    this.detailStride.delete(id);
     rec.gone = true;
     if (this.armed) this.push({ type: 'gc', t: now(), q: id });
   }
@@ -499,6 +733,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private emptyBatch(seq: number, more: boolean): string {
     return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${now()},"events":[],"more":${more},"dropped":${this.droppedTotal}}`;
   }
+}
+
+function clampNumber(x: unknown, min: number, max: number, fallback: number): number {
+  return typeof x === 'number' && Number.isFinite(x) ? Math.max(min, Math.min(max, x)) : fallback;
 }
 
 function safeNumber(read: () => number): number {

@@ -1,6 +1,11 @@
 // The overview table: one row per queue, sortable by any column (click or Enter/Space on
 // the header), filtered by name, keyboard navigable (arrows, Home/End, Enter/Space selects).
 // Rows are created once per queue and then updated cell by cell.
+//
+// Past VIRTUAL_MIN queues (issue #17: 10,000) the table is virtualized: it scrolls inside
+// its own box and only the rows in sight (plus a margin) exist; two spacer rows stand for
+// the others. Sorting and filtering still run over every queue (a sort of 10,000 numbers),
+// then only the window is drawn.
 
 import type { QueueInfo } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
@@ -29,6 +34,13 @@ const COLUMNS: Column[] = [
 ];
 
 export const isFull = (q: QueueInfo) => q.maxsize > 0 && q.size >= q.maxsize;
+
+/** Queues above which only the rows in sight are rendered. */
+export const VIRTUAL_MIN = 200;
+/** Rows rendered above and below the visible ones. */
+const OVERSCAN = 10;
+/** Row height until one is measured (px). */
+const DEFAULT_ROW_PX = 30;
 
 function sortValue(q: QueueInfo, key: SortKey): number | string {
   switch (key) {
@@ -88,6 +100,13 @@ export class Overview {
   private readonly empty: HTMLElement;
   private order: string[] = [];
   private selected: string | undefined;
+  private readonly scroller: HTMLElement;
+  private queues = new Map<string, QueueInfo>();
+  private virtual = false;
+  private rowPx = DEFAULT_ROW_PX;
+  private readonly topPad: HTMLTableRowElement;
+  private readonly bottomPad: HTMLTableRowElement;
+  private scrollQueued = false;
   /** What the empty overview says (main.ts words it for "no session at all"). */
   noQueuesText = 'No queues yet. Queues appear here as soon as the program creates them.';
 
@@ -109,7 +128,19 @@ export class Overview {
     this.table = el('table', { class: 'overview', attrs: { role: 'grid', 'aria-label': 'Queues', id: 'overview' } }, el('thead', {}, headRow), this.tbody);
     this.tbody.addEventListener('keydown', (e) => this.onKey(e));
     this.empty = el('p', { class: 'empty', attrs: { id: 'overview-empty' } });
-    this.root = el('section', { class: 'overview-section', attrs: { 'aria-label': 'Queue overview' } }, el('div', { class: 'table-scroll' }, this.table), this.empty);
+    this.scroller = el('div', { class: 'table-scroll' }, this.table);
+    const pad = (): HTMLTableRowElement => el('tr', { class: 'v-pad', attrs: { 'aria-hidden': 'true' } }, el('td', { attrs: { colspan: String(COLUMNS.length) } }));
+    this.topPad = pad();
+    this.bottomPad = pad();
+    this.scroller.addEventListener('scroll', () => {
+      if (!this.virtual || this.scrollQueued) return;
+      this.scrollQueued = true;
+      requestAnimationFrame(() => {
+        this.scrollQueued = false;
+        if (this.virtual) this.drawWindow();
+      });
+    });
+    this.root = el('section', { class: 'overview-section', attrs: { 'aria-label': 'Queue overview' } }, this.scroller, this.empty);
     this.renderSortHeaders();
   }
 
@@ -141,7 +172,9 @@ export class Overview {
 
   /** Redraw: `changed` rows are refreshed; order and filter are always re-applied. */
   render(queues: Map<string, QueueInfo>, changed: Iterable<string> | 'all', selected: string | undefined): void {
-    const keys = changed === 'all' ? [...queues.keys(), ...this.rows.keys()] : changed;
+    this.queues = queues;
+    const virtual = queues.size > VIRTUAL_MIN;
+    const keys = changed === 'all' || virtual !== this.virtual ? [...queues.keys(), ...this.rows.keys()] : changed;
     for (const key of keys) {
       const q = queues.get(key);
       const row = this.rows.get(key);
@@ -152,7 +185,9 @@ export class Overview {
         }
         continue;
       }
-      this.fill(row ?? this.createRow(q), q);
+      // Virtualized: rows exist only in the window; drawWindow() fills them.
+      if (!virtual) this.fill(row ?? this.createRow(q), q);
+      else if (row) this.fill(row, q);
     }
     const hasDropped = [...queues.values()].some((q) => q.counters.dropped > 0);
     this.table.classList.toggle('hide-dropped', !hasDropped);
@@ -169,7 +204,16 @@ export class Overview {
       return a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : 1;
     });
     const order = visible.map((q) => q.key);
-    if (order.length !== this.order.length || order.some((k, i) => k !== this.order[i]) || this.tbody.childElementCount !== order.length) {
+    if (virtual || this.virtual) {
+      this.virtual = virtual;
+      this.scroller.classList.toggle('virtual', virtual);
+      this.order = order;
+      if (virtual) this.drawWindow();
+      else {
+        setChildren(this.tbody, order.map((k) => (this.rows.get(k) ?? this.createRow(queues.get(k)!)).tr));
+        for (const k of order) this.fill(this.rows.get(k)!, queues.get(k)!);
+      }
+    } else if (order.length !== this.order.length || order.some((k, i) => k !== this.order[i]) || this.tbody.childElementCount !== order.length) {
       const focusedKey = (document.activeElement as HTMLElement | null)?.dataset?.key;
       setChildren(this.tbody, order.map((k) => this.rows.get(k)!.tr));
       if (focusedKey && order.includes(focusedKey)) this.rows.get(focusedKey)!.tr.focus();
@@ -179,6 +223,60 @@ export class Overview {
     const emptyText = queues.size === 0 ? this.noQueuesText : order.length === 0 ? 'No queue matches the filter.' : '';
     setText(this.empty, emptyText);
     this.empty.hidden = !emptyText;
+  }
+
+  /** Virtualized: make the rows in sight (plus OVERSCAN) exist, filled; drop the others. */
+  private drawWindow(must?: number): void {
+    const n = this.order.length;
+    const head = this.table.tHead?.getBoundingClientRect().height ?? 0;
+    const top = Math.max(0, this.scroller.scrollTop - head);
+    let first = Math.max(0, Math.floor(top / this.rowPx) - OVERSCAN);
+    let last = Math.min(n, Math.ceil((top + this.scroller.clientHeight) / this.rowPx) + OVERSCAN);
+    if (must !== undefined && must >= 0 && must < n) {
+      // A row the keyboard or a selection asked for is drawn even if the scroll fell short.
+      first = Math.min(first, Math.max(0, must - OVERSCAN));
+      last = Math.max(last, Math.min(n, must + OVERSCAN + 1));
+    }
+    const keep = new Set(this.order.slice(first, last));
+    for (const [k, row] of this.rows) {
+      if (!keep.has(k)) {
+        row.tr.remove();
+        this.rows.delete(k);
+      }
+    }
+    const trs: HTMLTableRowElement[] = [this.topPad];
+    for (let i = first; i < last; i++) {
+      const k = this.order[i];
+      const q = this.queues.get(k)!;
+      const row = this.rows.get(k) ?? this.createRow(q);
+      this.fill(row, q);
+      trs.push(row.tr);
+    }
+    trs.push(this.bottomPad);
+    (this.topPad.firstChild as HTMLElement).style.height = `${first * this.rowPx}px`;
+    (this.bottomPad.firstChild as HTMLElement).style.height = `${(n - last) * this.rowPx}px`;
+    // In place, never emptying the body: an empty body for an instant lets the browser clamp
+    // the scroll position to 0 (and a moved focused row would lose the focus).
+    const body = this.tbody;
+    for (let i = 0; i < trs.length; i++) {
+      const at = body.children[i];
+      if (at !== trs[i]) body.insertBefore(trs[i], at ?? null);
+    }
+    while (body.children.length > trs.length) body.lastChild!.remove();
+    const sample = trs.length > 2 ? trs[1].getBoundingClientRect().height : 0;
+    if (sample > 0 && Math.abs(sample - this.rowPx) > 0.5) this.rowPx = sample;
+    this.setSelected(this.selected);
+  }
+
+  /** Virtualized: scroll so that row `i` of the order is in sight, and draw it. */
+  private reveal(i: number): void {
+    if (!this.virtual) return;
+    const head = this.table.tHead?.getBoundingClientRect().height ?? 0;
+    const y = i * this.rowPx + head;
+    const view = this.scroller.clientHeight;
+    if (y < this.scroller.scrollTop + head) this.scroller.scrollTop = y - head;
+    else if (y + this.rowPx > this.scroller.scrollTop + view) this.scroller.scrollTop = y + this.rowPx - view;
+    this.drawWindow(i);
   }
 
   setSelected(key: string | undefined): void {
@@ -272,7 +370,7 @@ export class Overview {
     row.tr.classList.toggle('is-gone', q.gone);
     row.tr.classList.toggle('is-shutdown', q.shutdown);
 
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}`;
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${q.waitsSampled ?? 1}`;
     if (statusKey !== row.statusKey) {
       row.statusKey = statusKey;
       const badges: Node[] = [];
@@ -283,6 +381,8 @@ export class Overview {
       if (q.blocked > 0) badges.push(badge('b-blocked', 'debug-pause', `${q.blocked} blocked`));
       if (q.waiting > 0) badges.push(badge('b-waiting', 'watch', `${q.waiting} waiting`));
       if (!badges.length) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
+      // Counts above are exact; only the list of individual waits is a sample.
+      if ((q.waitsSampled ?? 1) > 1) badges.push(badge('b-sampled', 'info', `waits sampled 1 in ${q.waitsSampled}`));
       setChildren(row.status, badges);
     }
     const aria = [
@@ -328,6 +428,7 @@ export class Overview {
         return;
     }
     e.preventDefault();
+    if (!this.rows.has(this.order[next])) this.reveal(next);
     const target = this.rows.get(this.order[next]);
     if (target) {
       for (const r of this.rows.values()) r.tr.tabIndex = -1;
@@ -337,6 +438,7 @@ export class Overview {
   }
 
   focusSelected(): void {
+    if (this.selected && !this.rows.has(this.selected) && this.order.includes(this.selected)) this.reveal(this.order.indexOf(this.selected));
     const key = this.selected && this.rows.has(this.selected) ? this.selected : this.order[0];
     if (key) this.rows.get(key)!.tr.focus();
   }

@@ -135,6 +135,7 @@ export class SessionWatcher implements vscode.Disposable {
     const settings = this.settings;
     const poller = new SessionPoller(debugSessionTarget(session), this.model, root.id, session.id, this.log, {
       intervalMs: () => settings().pollIntervalMs,
+      adaptive: {}, // issue #17: back off while idle, bound bytes/s and debuggee time
       itemPreviewCount: () => settings().itemPreviewCount,
       sessionName: root.name,
       exitTail: exitTailFile(this.tailDir, session.id),

@@ -3,7 +3,7 @@
 // list and the session list. `readQueue` is the one per-queue step both messages use.
 
 import type { QueueModel } from '../../model/store';
-import type { ModelQueue, ModelSession, ModelSource } from '../../model/entities';
+import { waitCounts, type ModelQueue, type ModelSession, type ModelSource } from '../../model/entities';
 import { sourceLabel } from '../../protocol/wire';
 import type { QueueInfo, SeriesChunk, SessionInfo, WaitCountChunk, WaiterInfo } from '../../protocol/webview';
 import { RateWindow } from './rates';
@@ -60,12 +60,7 @@ export function seriesChunk(key: string, cols: { t: number[]; depth: number[]; m
 
 /** A queue's row. The creation site goes out once per cursor (saves ~20% of a busy update). */
 export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, paused: boolean): QueueInfo {
-  let blocked = 0;
-  let waiting = 0;
-  for (const w of q.waiters.values()) {
-    if (w.role === 'put') blocked++;
-    else waiting++;
-  }
+  const { blocked, waiting } = waitCounts(q);
   const info: QueueInfo = {
     key: q.key,
     name: q.name,
@@ -82,6 +77,7 @@ export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, pau
     waiting,
     ...libFacts(q),
   };
+  if ((q.waitsSampled ?? 1) > 1) info.waitsSampled = q.waitsSampled;
   if (q.site && !cur.siteSent) {
     info.site = q.site;
     cur.siteSent = true;

@@ -31,6 +31,7 @@ import { applyExitTail, type ExitTailFile } from './exitTail';
 import { sourceLabel } from '../../protocol/wire';
 import { PauseRace } from './pauseRace';
 import { POLLER_DEFAULTS } from './pollerDefaults';
+import { AdaptiveInterval, type IntervalOptions } from '../polling/adaptiveInterval';
 
 /** The debug session as the poller sees it. */
 export interface EvaluateTarget {
@@ -72,6 +73,11 @@ export interface PollerOptions {
   pauseGraceMs?: number;
   /** Re-send a lost pause this long after our request in flight ended. Default 300 ms. */
   repauseMs?: number;
+  /**
+   * Adapt the interval to the load (src/host/polling/adaptiveInterval.ts; `baseMs` is
+   * intervalMs()). Without it every drain is followed by intervalMs().
+   */
+  adaptive?: Omit<IntervalOptions, 'baseMs'>;
   /** Name for the model session when this poller opens it (the top-level debug session's name). */
   sessionName?: string;
   /** Where the realm writes what happened after the last poll when it ends (see finish()). */
@@ -120,6 +126,11 @@ export class SessionPoller {
   private readonly errorCounts = new Map<string, number>();
   /** Evaluate requests sent (for tests and diagnostics). */
   requests = 0;
+  private readonly interval: AdaptiveInterval | undefined;
+  /** Figures of the last drain, for the adaptive interval. */
+  private lastDrain = { events: 0, bytes: 0, debuggeeMs: 0, hostMs: 0, more: false };
+  /** A push channel delivers the drains (pushed()); no drain evaluates while it does. */
+  private pushing = false;
 
   constructor(
     private readonly target: EvaluateTarget,
@@ -145,11 +156,29 @@ export class SessionPoller {
       },
       { repauseMs: options.repauseMs ?? POLLER_DEFAULTS.repauseMs, pauseGraceMs: options.pauseGraceMs ?? POLLER_DEFAULTS.pauseGraceMs },
     );
+    const adaptive = options.adaptive;
+    this.interval = adaptive ? new AdaptiveInterval(() => ({ ...adaptive, baseMs: options.intervalMs() })) : undefined;
   }
 
   /** Pauses re-sent because a poll swallowed the user's (diagnostics and tests). */
   get repauses(): number {
     return this.race.repauses;
+  }
+
+  /**
+   * A push channel (src/host/polling/pushChannel.ts) took over (true) or was lost (false):
+   * while it pushes, no drain is evaluated; pauses still drain and snapshot by evaluate.
+   */
+  setPushing(on: boolean): void {
+    this.pushing = on;
+    if (!on && this.stateValue === 'polling' && !this.halted) this.schedule(0);
+  }
+
+  /** A drain batch delivered by the push channel: applied exactly like a polled one. */
+  pushed(text: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.key && this.stateValue !== 'stopped') this.applyDrainText(text);
+    });
   }
 
   /** No polls are sent while halted: a pause is pending, a step runs, or the program is paused. */
@@ -348,8 +377,9 @@ export class SessionPoller {
       if (!this.key) {
         next = (await this.attach()) ? 0 : this.backoff;
       } else {
+        if (this.pushing) return; // the push channel delivers
         const more = await this.drainOnce();
-        next = more ? 0 : this.lastFailed ? (this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs) : this.options.intervalMs();
+        next = more ? 0 : this.lastFailed ? (this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs) : (this.interval?.next(this.lastDrain) ?? this.options.intervalMs());
       }
       if (!this.key && this.isPolling()) this.stateValue = 'attaching';
       this.schedule(next);
@@ -407,7 +437,7 @@ export class SessionPoller {
   /** One drain. Returns true when the hub has more to give right away. */
   private async drainOnce(): Promise<boolean> {
     this.lastFailed = false;
-    const text = await this.evaluate(drainExpression(this.maxBytes), 'drain');
+    const text = await this.evaluate(drainExpression(this.maxBytes, { columns: true }), 'drain');
     if (text === undefined) {
       this.lastFailed = true;
       return false;
@@ -421,7 +451,13 @@ export class SessionPoller {
       if (this.isPolling()) this.stateValue = 'attaching';
       return false;
     }
-    if (this.oversize(text, 'drain')) return false;
+    return this.applyDrainText(text);
+  }
+
+  /** Parse and apply one drain answer. Returns true when the hub has more to give right away. */
+  private applyDrainText(text: string): boolean {
+    if (!this.key || this.oversize(text, 'drain')) return false;
+    const started = performance.now();
     const batch = parseDrainBatch(text);
     if (!batch.ok) {
       this.log.warn(`${this.channel}: ${batch.error}`);
@@ -431,6 +467,7 @@ export class SessionPoller {
       this.log.warn(`${this.channel}: ${batch.value.skipped} malformed or unknown event(s) skipped (${batch.value.unknownTypes.join(', ')})`);
     }
     const outcome = this.model.applyDrain(this.session, this.key, batch.value);
+    this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, hostMs: performance.now() - started, more: batch.value.more };
     return outcome.applied && batch.value.more;
   }
 

@@ -1,7 +1,7 @@
 // What the Queues tree shows, computed from the model without vscode (unit-tested); the
 // vscode adapter (queuesTree.ts) turns these descriptions into TreeItems.
 
-import type { ModelQueue, ModelSession, ModelSource, ModelWaiter } from '../../model/entities';
+import { waitCounts, type ModelQueue, type ModelSession, type ModelSource, type ModelWaiter } from '../../model/entities';
 import { sourceLabel, type CallSite } from '../../protocol/wire';
 import { formatDuration, formatSite } from './sites';
 import { kindLabel, poolText, unitSuffix } from '../../protocol/libText';
@@ -92,13 +92,7 @@ export function visibleQueues(src: ModelSource): ModelQueue[] {
 }
 
 export function waiterCounts(q: ModelQueue): { blocked: number; waiting: number } {
-  let blocked = 0;
-  let waiting = 0;
-  for (const w of q.waiters.values()) {
-    if (w.role === 'put') blocked++;
-    else waiting++;
-  }
-  return { blocked, waiting };
+  return waitCounts(q);
 }
 
 export function queueIcon(q: ModelQueue): IconSpec {
@@ -114,6 +108,7 @@ export function queueNode(q: ModelQueue): NodeSpec {
   const parts = [`${q.size}/${q.maxsize > 0 ? q.maxsize : '∞'}${unitSuffix(q)}`, q.lib ?? '', poolText(q)].filter(Boolean);
   if (blocked) parts.push(`${blocked} blocked`);
   if (waiting) parts.push(`${waiting} waiting`);
+  if ((q.waitsSampled ?? 1) > 1) parts.push(`waits sampled 1 in ${q.waitsSampled}`);
   if (q.shutdown) parts.push(q.shutdown === 'immediate' ? 'shut down (immediate)' : 'shut down');
   const c = q.counters;
   const tooltip = [

@@ -139,7 +139,7 @@ describe('poller against a real Node debugger (CDP)', function () {
     poller.pauseRequested();
     const before = sent.length;
     await poller.stopped();
-    assert.deepEqual(sent.slice(before).map((e) => (e === drainExpression(256 * 1024) ? 'drain' : e === snapshotExpression({ items: 5 }) ? 'snapshot' : e)), ['drain', 'snapshot']);
+    assert.deepEqual(sent.slice(before).map((e) => (e === drainExpression(256 * 1024, { columns: true }) ? 'drain' : e === snapshotExpression({ items: 5 }) ? 'snapshot' : e)), ['drain', 'snapshot']);
     assert.equal(poller.state, 'paused');
     assert.equal(src.state, 'paused');
     assert.equal(model.session('root')!.state, 'paused' satisfies ModelSession['state']);
@@ -167,7 +167,7 @@ describe('poller against a real Node debugger (CDP)', function () {
     assert.equal(model.queuesOf('root').length, 2);
 
     // Only the three hub expressions were ever sent, each tagged with the poll sourceURL.
-    const allowed = new Set([attachExpression(), drainExpression(256 * 1024), snapshotExpression({ items: 5 })]);
+    const allowed = new Set([attachExpression(), drainExpression(256 * 1024, { columns: true }), snapshotExpression({ items: 5 })]);
     assert.ok(sent.every((e) => allowed.has(e) && e.endsWith(POLL_SOURCE_URL)));
     assert.deepEqual(warnings.filter((w) => !/failed: .*(closed|Cannot find context|Target closed)/i.test(w)), []);
   });

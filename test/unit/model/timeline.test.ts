@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BYTES_PER_POINT, DEFAULT_RETENTION, DepthTimeline, maxPointsPerTimeline, QueueModel, type RetentionOptions } from '../../../src/model';
+import { BYTES_PER_POINT, DEFAULT_RETENTION, DepthTimeline, maxPointsPerTimeline, QueueModel, retentionFor, TIMELINE_BUDGET_BYTES, type RetentionOptions } from '../../../src/model';
 import { attachInfo } from './fixtures';
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -121,5 +121,56 @@ describe('retention budget', function () {
     assert.equal(sum(s.puts), putsFed, 'every put is still accounted for');
     assert.ok(s.t[0] <= attachInfo().origin + 10_000, 'history reaches back to the start');
     assert.ok(q1.timeline.stats().recent >= 5_000, 'the last minute is at full resolution');
+  });
+});
+
+describe('retention budget at 10,000 queues (issue #17)', function () {
+  this.timeout(300_000);
+
+  it('retentionFor keeps the base up to the budget and shrinks proportionally beyond it, covering the same span', () => {
+    assert.equal(retentionFor(100), DEFAULT_RETENTION);
+    const r = retentionFor(10_000);
+    const bound = 10_000 * maxPointsPerTimeline(r) * BYTES_PER_POINT;
+    assert.ok(bound <= TIMELINE_BUDGET_BYTES * 1.15, `${bound} bytes for 10,000 queues`);
+    r.tiers.forEach((t, i) => assert.ok(t.widthMs * t.capacity >= DEFAULT_RETENTION.tiers[i].widthMs * DEFAULT_RETENTION.tiers[i].capacity));
+  });
+
+  it('a one-hour session with 10,000 queues (one folded sample per queue every 5 s) stays within the timeline budget, keeping spikes and every put', () => {
+    const heap0 = process.memoryUsage().heapUsed;
+    const model = new QueueModel();
+    const key = model.attach('S', attachInfo());
+    const QUEUES = 10_000;
+    const HOUR = 3_600_000;
+    const rows: [number, number, number, number, number, number][] = [];
+    for (let q = 1; q <= QUEUES; q++) rows.push([q, 0, 0, 0, 0, 0]);
+    const event = { type: 'samples' as const, t: 0, rows };
+    let fed = 0;
+    for (let t = 0; t < HOUR; t += 5000) {
+      for (const row of rows) {
+        const depth = (t / 5000 + row[0]) % 50;
+        row[1] = depth;
+        row[2] = Math.max(0, depth - 1);
+        row[3] = row[0] === 7 && t === 600_000 ? 10_000 : depth + 1; // one spike 10 minutes in
+        row[4] = 3;
+        row[5] = 2;
+      }
+      event.t = t;
+      fed++;
+      model.applyEvents('S', key, [event]);
+    }
+    const mem = model.memoryStats();
+    const perQueue = maxPointsPerTimeline(retentionFor(16_384)); // sized for the next power of two x 100
+    assert.equal(mem.queues, QUEUES);
+    assert.ok(mem.points <= QUEUES * perQueue, `${mem.points} points`);
+    assert.ok(mem.bytes <= TIMELINE_BUDGET_BYTES, `${mem.bytes} bytes`);
+    const heap = process.memoryUsage().heapUsed - heap0;
+    // Figures for docs/EXTENSION.md: timeline bytes are deterministic; the heap figure is indicative.
+    console.log(`      10,000 queues x 1 h: ${mem.points} points (${(mem.points / QUEUES).toFixed(0)}/queue), ${(mem.bytes / 1048576).toFixed(2)} MiB of timelines; JS heap grew ${(heap / 1048576).toFixed(0)} MiB`);
+    const q7 = model.queue('S/4242:0/7')!;
+    const s = q7.timeline.series();
+    assert.equal(Math.max(...s.max), 10_000, 'the spike from 50 minutes ago is still in the envelope');
+    assert.equal(sum(s.puts), 3 * fed, 'every put is still accounted for');
+    assert.equal(sum(s.gets), 2 * fed, 'every get is still accounted for');
+    assert.ok(s.t[0] <= attachInfo().origin + HOUR / 4, `history reaches back to the start (oldest point ${s.t[0] - attachInfo().origin} ms in)`);
   });
 });

@@ -8,7 +8,8 @@ export type Kind = 'attach' | 'drain' | 'snapshot';
 /** Which poll expression was sent; throws on anything else (the poller must only send these). */
 export function kindOf(expression: string): Kind {
   if (expression === attachExpression()) return 'attach';
-  if (/h\.drain\(\d+\)/.test(expression) && expression === drainExpression(Number(/h\.drain\((\d+)\)/.exec(expression)![1]))) return 'drain';
+  const drain = /h\.drain\((\d+)/.exec(expression);
+  if (drain && (expression === drainExpression(Number(drain[1])) || expression === drainExpression(Number(drain[1]), { columns: true }))) return 'drain';
   const items = /"items":(\d+)/.exec(expression);
   if (items && expression === snapshotExpression({ items: Number(items[1]) })) return 'snapshot';
   throw new Error(`unexpected expression: ${expression}`);

@@ -1,0 +1,64 @@
+// When to poll next, from what the last drain cost and carried (issue #17). Pure: the
+// poller feeds it each batch's figures and asks for the next delay.
+//
+// - Things change: the user's interval (queuescope.pollIntervalMs).
+// - Nothing changes: back off by doubling, up to idleMaxMs, so an idle program costs a few
+//   evaluates a minute (each one is a script V8 keeps while the Debugger domain is on).
+// - Heavy answers: never more than maxBytesPerSecond through the debugger, the drain's own
+//   debuggee time at most 1/duty of the interval, and reading it in the extension host at
+//   most 1/hostDuty of it, whatever the number of queues.
+// - `more` (the hub cut the batch at its budget): again at once.
+
+export interface IntervalOptions {
+  /** The interval while things change (the setting). */
+  baseMs: number;
+  /** Slowest interval while nothing changes. Default 2000. */
+  idleMaxMs?: number;
+  /** Empty drains before backing off. Default 3. */
+  idleAfter?: number;
+  /** Ceiling on answer bytes per second. Default 4 MiB/s. */
+  maxBytesPerSecond?: number;
+  /** A drain may take at most 1/duty of the interval in the debuggee. Default 50 (2%). */
+  duty?: number;
+  /** Reading a drain (parse + model) may take at most 1/hostDuty of the interval in the extension host. Default 10 (10%). */
+  hostDuty?: number;
+}
+
+/** What one drain gave. */
+export interface DrainFigures {
+  /** Events in the batch (0: nothing changed). */
+  events: number;
+  /** Answer length in characters. */
+  bytes: number;
+  /** Debuggee ms of the drain, when the hub reports it (columnar drains). */
+  debuggeeMs?: number;
+  /** Extension-host ms spent reading it (parse + model apply). */
+  hostMs?: number;
+  more: boolean;
+}
+
+export class AdaptiveInterval {
+  private idle = 0;
+
+  constructor(private readonly options: () => IntervalOptions) {}
+
+  /** Delay before the next drain, given the one that just finished. */
+  next(d: DrainFigures): number {
+    if (d.more) return 0;
+    const o = this.options();
+    const base = Math.max(1, o.baseMs);
+    this.idle = d.events === 0 ? this.idle + 1 : 0;
+    let ms = base;
+    const after = o.idleAfter ?? 3;
+    if (this.idle >= after) ms = Math.min(Math.max(base, o.idleMaxMs ?? 2000), base * 2 ** Math.min(16, this.idle - after + 1));
+    ms = Math.max(ms, (d.bytes * 1000) / (o.maxBytesPerSecond ?? 4 * 1024 * 1024));
+    ms = Math.max(ms, (d.debuggeeMs ?? 0) * (o.duty ?? 50));
+    ms = Math.max(ms, (d.hostMs ?? 0) * (o.hostDuty ?? 10));
+    return Math.round(ms);
+  }
+
+  /** Something happened that the next drain should see at once (a continue, a setting). */
+  reset(): void {
+    this.idle = 0;
+  }
+}

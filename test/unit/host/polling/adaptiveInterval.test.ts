@@ -1,0 +1,30 @@
+// The poll interval's adaptation (src/host/polling/adaptiveInterval.ts): pure, so every rule
+// is checked by feeding drain figures.
+
+import assert from 'node:assert/strict';
+import { AdaptiveInterval } from '../../../../src/host/polling/adaptiveInterval';
+
+describe('adaptive poll interval', () => {
+  const busy = { events: 5, bytes: 1000, debuggeeMs: 0.5, hostMs: 1, more: false };
+  const empty = { events: 0, bytes: 120, debuggeeMs: 0.01, hostMs: 0.05, more: false };
+
+  it('polls at the setting while things change and at once when the hub cut a batch', () => {
+    const a = new AdaptiveInterval(() => ({ baseMs: 100 }));
+    assert.equal(a.next(busy), 100);
+    assert.equal(a.next({ ...busy, more: true }), 0);
+  });
+
+  it('backs off by doubling while drains come back empty, up to idleMaxMs, and returns at the first change', () => {
+    const a = new AdaptiveInterval(() => ({ baseMs: 100, idleMaxMs: 1000 }));
+    const delays = Array.from({ length: 8 }, () => a.next(empty));
+    assert.deepEqual(delays, [100, 100, 200, 400, 800, 1000, 1000, 1000]);
+    assert.equal(a.next(busy), 100);
+  });
+
+  it('keeps bytes per second, debuggee time and extension-host time bounded whatever the load', () => {
+    const a = new AdaptiveInterval(() => ({ baseMs: 100, maxBytesPerSecond: 1_000_000, duty: 50, hostDuty: 10 }));
+    assert.equal(a.next({ ...busy, bytes: 500_000 }), 500); // 0.5 MB at 1 MB/s
+    assert.equal(a.next({ ...busy, debuggeeMs: 8 }), 400); // 2% of the program
+    assert.equal(a.next({ ...busy, hostMs: 30 }), 300); // 10% of the extension host
+  });
+});

@@ -1,0 +1,137 @@
+// Columnar drains (issue #17): a program with thousands of queues and far more waits than
+// one poll's budget can carry in detail. After EVERY drain, read through the real reader
+// (parseDrainBatch) into the real model, each queue's depth, counters, high-water mark and
+// blocked/waiting counts must equal the program's own, and the depth band must contain every
+// depth the program went through; individual waits may be sampled, and then say so.
+
+import * as assert from 'node:assert/strict';
+import { Queue } from '../../../src/queue/index';
+import { parseAttachInfo, parseDrainBatch, QueueModel } from '../../../src/model';
+import { DEFAULTS } from '../../../src/trace/config';
+import { foldRows } from '../../../src/trace/columns';
+import { Hub } from '../../../src/trace/hub';
+import { seededRandom } from '../../helpers/prng';
+
+interface Truth {
+  puts: number;
+  gets: number;
+  high: number;
+  lo: number;
+  hi: number;
+}
+
+describe('trace: columnar drains', () => {
+  it('fold keeps last depth, lowest min, highest max and summed counts per queue', () => {
+    assert.deepEqual(
+      foldRows([
+        [1, 3, 2, 4, 2, 1],
+        [2, 0, 0, 1, 1, 1],
+        [1, 1, 0, 3, 1, 3],
+      ]),
+      [
+        [1, 1, 0, 4, 3, 4],
+        [2, 0, 0, 1, 1, 1],
+      ],
+    );
+  });
+
+  it('keeps depth, band, counters and blocked/waiting exact at every drain of 3,000 queues while detail is sampled', async function () {
+    this.timeout(60_000);
+    const N = 3000;
+    const BUDGET = 16 * 1024;
+    const rand = seededRandom(17);
+    const hub = new Hub({ ...DEFAULTS, shortWaitMs: 0 }); // every wait is "long": the most detail
+    const queues = Array.from({ length: N }, (_, i) => {
+      const q = new Queue<number>({ maxsize: 3, name: `q${i}` });
+      q.setProbe(hub.register(q));
+      return q;
+    });
+    const model = new QueueModel();
+    const info = parseAttachInfo(hub.attach());
+    assert.ok(info.ok);
+    const src = model.attach('S', info.value);
+    const truth = new Map<number, Truth>(queues.map((q) => [q.id, { puts: 0, gets: 0, high: 0, lo: 0, hi: 0 }]));
+    const pending: Promise<unknown>[] = [];
+    const depthChanged = (q: Queue<number>) => {
+      const tr = truth.get(q.id)!;
+      const d = q.qsize();
+      tr.high = Math.max(tr.high, d);
+      tr.lo = Math.min(tr.lo, d);
+      tr.hi = Math.max(tr.hi, d);
+    };
+    let sampledSeen = 0;
+    let maxStride = 1;
+    let biggest = 0;
+    for (let round = 0; round < 12; round++) {
+      // A burst of operations on random queues: non-blocking ones, and calls that block.
+      for (let k = 0; k < 6000; k++) {
+        const q = queues[Math.floor(rand() * N)];
+        const tr = truth.get(q.id)!;
+        const r = rand();
+        if (r < 0.35 && !q.full()) {
+          q.putNowait(k);
+          tr.puts++;
+        } else if (r < 0.7 && !q.empty()) {
+          q.getNowait();
+          tr.gets++;
+        } else if (r < 0.85) {
+          pending.push(q.get().then(() => {
+            tr.gets++;
+            depthChanged(q);
+          }));
+        } else {
+          pending.push(q.put(k).then(() => {
+            tr.puts++;
+            depthChanged(q);
+          }));
+        }
+        depthChanged(q);
+      }
+      await Promise.resolve(); // let hand-offs settle their promises (counted when they resolve)
+      await new Promise((resolve) => setImmediate(resolve));
+      // Drain until the hub has nothing more, as the poller does (`more` -> again at once).
+      let more = true;
+      let first = true;
+      const rows: [number, number, number, number, number, number][] = [];
+      while (more) {
+        const text = hub.drain(BUDGET, { columns: true });
+        const batch = parseDrainBatch(text);
+        assert.ok(batch.ok, batch.ok ? '' : batch.error);
+        assert.equal(batch.value.skipped, 0);
+        model.applyDrain('S', src, batch.value);
+        for (const e of batch.value.events) if (e.type === 'samples') rows.push(...e.rows);
+        maxStride = Math.max(maxStride, batch.value.stride ?? 1);
+        if (round > 0) biggest = Math.max(biggest, text.length); // round 0 also announces the 3,000 queues
+        more = batch.value.more;
+        if (!first) continue;
+        first = false;
+        // Exact after the FIRST drain of the round: the summary never waits behind detail.
+        for (const q of queues) {
+          const m = model.source('S', src)!.queues.get(q.id)!;
+          const tr = truth.get(q.id)!;
+          const w = q.waiters;
+          if (m.counters.puts + m.counters.gets === 0 && tr.puts + tr.gets === 0 && w.putters + w.getters === 0) continue;
+          const got = { size: m.size, puts: m.counters.puts, gets: m.counters.gets, high: m.counters.highWater, blocked: m.liveWaits?.blocked, waiting: m.liveWaits?.waiting };
+          const want = { size: q.qsize(), puts: tr.puts, gets: tr.gets, high: tr.high, blocked: w.putters, waiting: w.getters };
+          assert.deepEqual(got, want, `${q.name} after round ${round}`);
+          if ((m.waitsSampled ?? 1) > 1) sampledSeen++;
+        }
+      }
+      // The band of the round (its rows folded): it holds every depth the program went
+      // through; min may be lower (a get that wakes a blocked put dips for an instant).
+      for (const [id, depth, min, max] of foldRows(rows)) {
+        const tr = truth.get(id)!;
+        assert.ok(min <= tr.lo && max === tr.hi && depth === queues[id - queues[0].id].qsize(), `band of queue ${id}: [${min}, ${max}] vs [${tr.lo}, ${tr.hi}]`);
+      }
+      for (const q of queues) {
+        const tr = truth.get(q.id)!;
+        tr.lo = tr.hi = q.qsize();
+      }
+    }
+    assert.ok(maxStride > 1, 'detail was sampled under load');
+    assert.ok(sampledSeen > 0, 'queues say their waits are sampled');
+    // The detail part stays within the budget; the summary is ~20-60 bytes per changed queue.
+    assert.ok(biggest < BUDGET + N * 80, `${biggest} chars`);
+    void pending;
+  });
+});

@@ -1,0 +1,72 @@
+// The overview with 10,000 queues in a real browser (issue #17): only the rows in sight
+// exist, scrolling brings others in, sorting reorders all of them, keyboard navigation
+// reaches rows that were not rendered, and a queue's "waits sampled 1 in N" shows.
+
+import * as assert from 'node:assert/strict';
+import { counters, initMessage, queue, SESSION, update } from './fixtures';
+import { settle, usePanelPages, type PanelPage } from './harness';
+
+const N = 10_000;
+const many = () =>
+  Array.from({ length: N }, (_, i) =>
+    queue(`k${i}`, `conn-${String(i).padStart(5, '0')}`, { size: i % 7, maxsize: 0, putRate: i % 101, getRate: 0, blocked: 0, waiting: i === 4242 ? 1 : 0, counters: counters({ highWater: 7 }), ...(i === 4242 ? { waitsSampled: 8 } : {}) }),
+  );
+
+describe('panel overview with 10,000 queues (Chromium)', function () {
+  this.timeout(60_000);
+  const open = usePanelPages();
+  let p: PanelPage;
+  const rowKeys = () => p.page.$$eval('#overview tbody tr[data-key]', (els) => els.map((e) => (e as HTMLElement).dataset.key!));
+
+  it('renders only the rows in sight; scrolling, sorting, filtering and the keyboard reach all of them', async () => {
+    p = await open();
+    await p.send(initMessage({ session: { ...initMessage().session!, queues: many(), series: [], waiters: [], waitCounts: [] } }));
+    await settle(p.page);
+    const first = await rowKeys();
+    assert.ok(first.length > 5 && first.length < 200, `${first.length} rows rendered`);
+    assert.ok(first.includes('k0'));
+
+    // Scroll to the end: the last queues are drawn, the first ones are gone.
+    await p.page.locator('#overview').evaluate((t) => {
+      const box = t.parentElement!;
+      box.scrollTop = box.scrollHeight;
+    });
+    await settle(p.page);
+    const last = await rowKeys();
+    assert.ok(last.includes(`k${N - 1}`) && !last.includes('k0'), last.slice(-3).join());
+
+    // Sort by puts/s (descending): the busiest come first, over all 10,000.
+    await p.page.locator('#overview th.h-putRate button').click();
+    await p.page.locator('#overview').evaluate((t) => (t.parentElement!.scrollTop = 0));
+    await settle(p.page);
+    const rates = await p.page.$$eval('#overview tbody tr[data-key] td:nth-child(5)', (els) => els.slice(0, 3).map((e) => e.textContent));
+    assert.deepEqual(rates, ['100', '100', '100']);
+
+    // Keyboard: End reaches the last row of the order although it was not rendered, Home
+    // comes back to the first, arrows move on.
+    await p.page.locator('#overview tbody tr[data-key]').first().focus();
+    const focusedKey = () => p.page.evaluate(() => (document.activeElement as HTMLElement).dataset.key);
+    await p.page.keyboard.press('End');
+    await settle(p.page);
+    const lastKey = await focusedKey();
+    assert.ok(lastKey !== undefined && (await rowKeys()).includes(lastKey), `focus on ${lastKey}`);
+    assert.equal(await p.page.locator(`#overview tr[data-key="${lastKey}"] td:nth-child(5)`).innerText(), '0', 'the slowest queue is last');
+    await p.page.keyboard.press('Home');
+    await settle(p.page);
+    assert.equal(await focusedKey(), 'k100');
+    await p.page.keyboard.press('ArrowDown');
+    assert.equal(await focusedKey(), (await rowKeys())[1]);
+
+    // Filtering runs over all 10,000; the sampled queue says so.
+    await p.page.fill('#filter', 'conn-04242');
+    await settle(p.page);
+    assert.deepEqual(await rowKeys(), ['k4242']);
+    assert.match(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /waits sampled 1 in 8/);
+    // An update of a queue out of sight changes nothing drawn, and shows once filtered in.
+    await p.send(update({ session: SESSION, queues: [queue('k9999', 'conn-09999', { size: 3, putRate: 55 })] }));
+    await p.page.fill('#filter', 'conn-09999');
+    await settle(p.page);
+    assert.deepEqual(await rowKeys(), ['k9999']);
+    assert.match(await p.page.locator('#overview tr[data-key="k9999"]').innerText(), /55/);
+  });
+});
