@@ -50,7 +50,7 @@ describe('npm package: packed, installed, used', function () {
   });
 
   it('ships the library bundles and declarations, and no sources, tests or bench', () => {
-    for (const f of ['dist/lib/index.js', 'dist/lib/index.mjs', 'dist/lib/index.d.ts', 'dist/lib/register.js', 'dist/lib/register.mjs', 'dist/lib/esm-hooks.mjs', 'package.json']) {
+    for (const f of ['dist/lib/index.js', 'dist/lib/index.mjs', 'dist/lib/index.d.ts', 'dist/lib/register.js', 'dist/lib/register.mjs', 'dist/lib/esm-hooks.mjs', 'dist/cli/queuescope.js', 'package.json']) {
       assert.ok(files.includes(f), `${f} missing from ${files.join(', ')}`);
     }
     assert.deepEqual(files.filter((f) => /^(src|test|bench|scripts)\//.test(f) || f.startsWith('dist/extension/') || f.endsWith('.map')), []);
