@@ -12,7 +12,7 @@ import { el, icon, setChildren, setText } from './dom';
 import { formatCount, formatRate } from './format';
 import type { SortKey, ViewState } from './viewstate';
 import { kindLabel, unitSuffix } from '../protocol/libText';
-import { jobStatesShort, jobsBadgeText } from '../protocol/jobsText';
+import { jobStatesShort, jobsBadgeShort, jobsBadgeText } from '../protocol/jobsText';
 
 interface Column {
   key: SortKey | 'status';
@@ -384,7 +384,12 @@ export class Overview {
       if (q.blocked > 0) badges.push(badge('b-blocked', 'debug-pause', `${q.blocked} blocked`));
       if (q.waiting > 0) badges.push(badge('b-waiting', 'watch', `${q.waiting} waiting`));
       if (!badges.length && !jobsBadge) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
-      if (jobsBadge) badges.push(badge(q.jobs!.gaps.length ? 'b-jobs b-gap' : 'b-jobs', 'database', jobsBadge));
+      if (jobsBadge) {
+        // Short in the narrow State column; the whole sentence in its tooltip.
+        const b = badge(q.jobs!.gaps.length ? 'b-jobs b-gap' : 'b-jobs', 'database', jobsBadgeShort(q.jobs!));
+        b.title = jobsBadge;
+        badges.push(b);
+      }
       // Counts above are exact; only the list of individual waits is a sample.
       if ((q.waitsSampled ?? 1) > 1) badges.push(badge('b-sampled', 'info', `waits sampled 1 in ${q.waitsSampled}`));
       setChildren(row.status, badges);
