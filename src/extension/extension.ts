@@ -13,6 +13,7 @@ import { registerStatusBar } from './views/statusBar';
 import { registerRecording } from './qscopeFiles';
 import { registerPanel } from './panel/panel';
 import { registerLaunchSample } from './samples/launchSample';
+import { registerRedisWatch } from './redis';
 import type { ExtensionServices, QueueScopeApi } from './services';
 
 export function activate(context: vscode.ExtensionContext): QueueScopeApi {
@@ -24,6 +25,7 @@ export function activate(context: vscode.ExtensionContext): QueueScopeApi {
   registerRecording(context, services);
   registerPanel(context, services);
   registerLaunchSample(context, services);
+  registerRedisWatch(context, services);
   return { services, queuesTree };
 }
 

@@ -14,8 +14,9 @@
 // epoch ms), so the webview never needs a hub's clock origin.
 
 import type { CallSite, Counters, QueueKindWire, WaiterRoleWire } from './wire';
+import type { JobsInfo } from './jobsText';
 
-export type { CallSite, Counters, QueueKindWire, WaiterRoleWire };
+export type { CallSite, Counters, QueueKindWire, WaiterRoleWire, JobsInfo };
 
 /** View type of the panel (WebviewPanelSerializer registration, package.json activation). */
 export const PANEL_VIEW_TYPE = 'queuescope.panel';
@@ -64,6 +65,12 @@ export interface QueueInfo {
   lib?: string;
   concurrency?: number;
   units?: 'bytes';
+  /**
+   * A BullMQ queue (a Redis watch): per-state counts, throughput, failures, oldest waiting
+   * job, workers, gaps (protocol/jobsText.ts). Names and reasons in it are program data:
+   * the webview re-reads it with readJobsInfo and renders its strings as text only.
+   */
+  jobs?: JobsInfo;
 }
 
 export interface WaiterInfo {

@@ -11,6 +11,7 @@ import { Store, type Changes } from './store';
 import { LIVE_WINDOWS, restoreViewState, type ViewState } from './viewstate';
 import { WaiterLists, callSiteLabel } from './waiters';
 import { installRecordingTools } from './recordingTools';
+import { jobsFacts } from './jobsFacts';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -287,6 +288,7 @@ class Panel {
       el('span', { text: `${formatCount(q.counters.timeouts)} timeouts, ${formatCount(q.counters.aborts)} aborts` }),
       el('span', { text: q.source }),
     ];
+    if (q.jobs) facts.push(...jobsFacts(q.jobs));
     if (isFull(q)) facts.unshift(el('span', { class: 'badge b-full' }, icon('warning'), 'full'));
     if (q.site) {
       const site = q.site;

@@ -12,6 +12,7 @@ import { el, icon, setChildren, setText } from './dom';
 import { formatCount, formatRate } from './format';
 import type { SortKey, ViewState } from './viewstate';
 import { kindLabel, unitSuffix } from '../protocol/libText';
+import { jobStatesShort, jobsBadgeShort, jobsBadgeText } from '../protocol/jobsText';
 
 interface Column {
   key: SortKey | 'status';
@@ -345,7 +346,8 @@ export class Overview {
   private fill(row: Row, q: QueueInfo): void {
     setText(row.name, q.name);
     setText(row.source, q.source);
-    const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : '';
+    // A BullMQ queue's line under its name: the states that hold jobs (text only: Redis data).
+    const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : q.jobs ? jobStatesShort(q.jobs.counts) : '';
     setText(row.preview, preview);
     row.preview.hidden = !preview;
     setText(row.kind, kindLabel(q.kind, q));
@@ -370,7 +372,8 @@ export class Overview {
     row.tr.classList.toggle('is-gone', q.gone);
     row.tr.classList.toggle('is-shutdown', q.shutdown);
 
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${q.waitsSampled ?? 1}`;
+    const jobsBadge = q.jobs ? jobsBadgeText(q.jobs) : '';
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${q.waitsSampled ?? 1}|${jobsBadge}`;
     if (statusKey !== row.statusKey) {
       row.statusKey = statusKey;
       const badges: Node[] = [];
@@ -380,7 +383,13 @@ export class Overview {
       if (full) badges.push(badge('b-full', 'warning', 'full'));
       if (q.blocked > 0) badges.push(badge('b-blocked', 'debug-pause', `${q.blocked} blocked`));
       if (q.waiting > 0) badges.push(badge('b-waiting', 'watch', `${q.waiting} waiting`));
-      if (!badges.length) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
+      if (!badges.length && !jobsBadge) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
+      if (jobsBadge) {
+        // Short in the narrow State column; the whole sentence in its tooltip.
+        const b = badge(q.jobs!.gaps.length ? 'b-jobs b-gap' : 'b-jobs', 'database', jobsBadgeShort(q.jobs!));
+        b.title = jobsBadge;
+        badges.push(b);
+      }
       // Counts above are exact; only the list of individual waits is a sample.
       if ((q.waitsSampled ?? 1) > 1) badges.push(badge('b-sampled', 'info', `waits sampled 1 in ${q.waitsSampled}`));
       setChildren(row.status, badges);
@@ -393,6 +402,7 @@ export class Overview {
       q.waiting ? `${q.waiting} waiting consumers` : '',
       q.shutdown ? 'shut down' : '',
       q.gone ? 'garbage-collected' : '',
+      q.jobs ? `BullMQ jobs: ${jobStatesShort(q.jobs.counts)}` : '',
     ].filter(Boolean).join(', ');
     if (row.aria !== aria) {
       row.aria = aria;

@@ -3,6 +3,7 @@
 
 import type { FeedMessage, PanelMode, QueueInfo, SessionData, SessionInfo, SessionStatus, WaiterInfo } from '../protocol/webview';
 import { DepthSeries, WaitCountSeries } from './series';
+import { readJobsInfo } from '../protocol/jobsText';
 
 export interface Changes {
   sessions: boolean;
@@ -65,7 +66,7 @@ export class Store {
         }
         for (const q of msg.queues) {
           const prev = this.queues.get(q.key);
-          this.queues.set(q.key, !q.site && prev?.site ? { ...q, site: prev.site } : q);
+          this.queues.set(q.key, checked(!q.site && prev?.site ? { ...q, site: prev.site } : q));
           ch.queues.add(q.key);
         }
         for (const key of msg.removed) {
@@ -95,7 +96,7 @@ export class Store {
     this.dropped = s?.dropped ?? 0;
     this.setNow(s?.now ?? 0);
     if (!s) return;
-    for (const q of s.queues) this.queues.set(q.key, q);
+    for (const q of s.queues) this.queues.set(q.key, checked(q));
     this.waiters = s.waiters;
     this.appendSeries(s, null);
   }
@@ -127,4 +128,14 @@ export class Store {
   waitersOf(queue: string): WaiterInfo[] {
     return this.waiters.filter((w) => w.queue === queue);
   }
+}
+
+/** A queue row whose BullMQ part (program and Redis data) was re-read field by field; a malformed one is dropped. */
+function checked(q: QueueInfo): QueueInfo {
+  if (q.jobs === undefined) return q;
+  const jobs = readJobsInfo(q.jobs);
+  if (jobs) return { ...q, jobs };
+  const { jobs: _bad, ...rest } = q;
+  void _bad;
+  return rest;
 }

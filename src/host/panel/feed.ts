@@ -213,7 +213,7 @@ export class PanelFeed {
       const changed = this.dirty.has(key) || isNew;
       if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
       const rateChanged = cur.rates.update(start + now);
-      if (changed || rateChanged) queues.push(queueInfo(src, q, cur, paused));
+      if (changed || rateChanged) queues.push(queueInfo(src, q, cur, paused, start));
     }
     this.dirty.clear();
     const statusChanged = this.statusDirty;
@@ -292,19 +292,20 @@ export class PanelFeed {
         this.cursors.set(q.key, cur);
         readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
         cur.rates.update(now);
-        queues.push(queueInfo(src, q, cur, paused));
+        queues.push(queueInfo(src, q, cur, paused, start));
       }
     }
     return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s) };
   }
 
   private allQueueInfos(s: ModelSession, paused: boolean): QueueInfo[] {
+    const start = this.starts.of(s);
     const out: QueueInfo[] = [];
     for (const src of s.sources.values()) {
       for (const q of src.queues.values()) {
         let cur = this.cursors.get(q.key);
         if (!cur) this.cursors.set(q.key, (cur = newCursor()));
-        out.push(queueInfo(src, q, cur, paused));
+        out.push(queueInfo(src, q, cur, paused, start));
       }
     }
     return out;

@@ -10,6 +10,7 @@ import { RateWindow } from './rates';
 import { round1, statusOf } from './sessionAxis';
 import { newStepCursor, type SentSteps, type StepCursor, type WaitInterval } from './waitCountSteps';
 import { libFacts } from '../../protocol/libText';
+import { JOBS_GAPS_SENT, JOBS_RECENT_SENT, JOBS_TEXT_MAX, type JobsInfo } from '../../protocol/jobsText';
 
 /** What the panel has been sent of one queue since the last init. */
 export interface QueueCursor {
@@ -19,7 +20,20 @@ export interface QueueCursor {
   steps: StepCursor;
   /** The queue's creation site went out already (it never changes). */
   siteSent: boolean;
+  /** BullMQ queues: completed/failed totals at the last rate reading, and the rates. */
+  jobRates?: JobRates;
 }
+
+interface JobRates {
+  at: number;
+  completed: number;
+  failed: number;
+  completedRate: number;
+  failedRate: number;
+}
+
+/** Rates are read over at least this span, so a burst of reads does not make them jump. */
+const JOB_RATE_MIN_MS = 1000;
 
 const NEVER_READ = -1;
 
@@ -59,7 +73,7 @@ export function seriesChunk(key: string, cols: { t: number[]; depth: number[]; m
 }
 
 /** A queue's row. The creation site goes out once per cursor (saves ~20% of a busy update). */
-export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, paused: boolean): QueueInfo {
+export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, paused: boolean, start = 0): QueueInfo {
   const { blocked, waiting } = waitCounts(q);
   const info: QueueInfo = {
     key: q.key,
@@ -83,7 +97,48 @@ export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, pau
     cur.siteSent = true;
   }
   if (paused && q.items) info.items = q.items;
+  if (q.jobs) info.jobs = jobsInfo(src, q, cur, start);
   return info;
+}
+
+const cut = (s: string): string => (s.length > JOBS_TEXT_MAX ? s.slice(0, JOBS_TEXT_MAX) : s);
+
+/**
+ * A BullMQ queue's counts, rates, recent failures, workers and its source's gaps (session
+ * ms from `start`). The rates are completed/failed per second between the last two
+ * readings at least JOB_RATE_MIN_MS apart (stream totals, so nothing between reads is lost).
+ */
+export function jobsInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, start: number): JobsInfo {
+  const j = q.jobs!;
+  const prev = cur.jobRates;
+  if (!prev) cur.jobRates = { at: j.at, completed: j.totals.completed, failed: j.totals.failed, completedRate: 0, failedRate: 0 };
+  else if (j.at - prev.at >= JOB_RATE_MIN_MS) {
+    const s = (j.at - prev.at) / 1000;
+    cur.jobRates = {
+      at: j.at,
+      completed: j.totals.completed,
+      failed: j.totals.failed,
+      completedRate: round1(Math.max(0, j.totals.completed - prev.completed) / s),
+      failedRate: round1(Math.max(0, j.totals.failed - prev.failed) / s),
+    };
+  }
+  const rates = cur.jobRates!;
+  return {
+    counts: { ...j.counts },
+    oldestWaitMs: j.oldestWaitMs,
+    completedRate: rates.completedRate,
+    failedRate: rates.failedRate,
+    totals: { ...j.totals },
+    workers: j.workers.map((w) => ({ name: cut(w.name), idle: w.idle })),
+    recent: j.recent.slice(-JOBS_RECENT_SENT).map((e) => ({
+      t: round1(e.at - start),
+      event: e.event,
+      jobId: cut(e.jobId),
+      ...(e.name !== undefined ? { name: cut(e.name) } : {}),
+      ...(e.reason !== undefined ? { reason: cut(e.reason) } : {}),
+    })),
+    gaps: (src.gaps ?? []).slice(-JOBS_GAPS_SENT).map((g) => ({ from: round1(g.from - start), to: round1(g.to - start), reason: cut(g.reason) })),
+  };
 }
 
 /** Every waiter of the session, in source and queue order. */

@@ -5,6 +5,7 @@ import { waitCounts, type ModelQueue, type ModelSession, type ModelSource, type 
 import { sourceLabel, type CallSite } from '../../protocol/wire';
 import { formatDuration, formatSite } from './sites';
 import { kindLabel, poolText, unitSuffix } from '../../protocol/libText';
+import { jobStatesShort, jobStatesText, oldestText, workersText } from '../../protocol/jobsText';
 
 /** A codicon id and an optional theme color id. */
 export interface IconSpec {
@@ -72,6 +73,8 @@ export function sourceNode(src: ModelSource): NodeSpec {
   const notes = [src.state === 'live' ? '' : src.state, `${live} queue${live === 1 ? '' : 's'}`];
   if (src.dropped) notes.push(`${src.dropped} dropped`);
   if (src.lostBatches) notes.push(`${src.lostBatches} lost`);
+  // A Redis watch that lost its server: the time it could not read is a gap, not zeros.
+  if (src.gaps?.length) notes.push(`${src.gaps.length} gap${src.gaps.length === 1 ? '' : 's'}`);
   return {
     kind: 'source',
     id: `src:${src.session}/${src.key}`,
@@ -110,6 +113,9 @@ export function queueNode(q: ModelQueue): NodeSpec {
   if (waiting) parts.push(`${waiting} waiting`);
   if ((q.waitsSampled ?? 1) > 1) parts.push(`waits sampled 1 in ${q.waitsSampled}`);
   if (q.shutdown) parts.push(q.shutdown === 'immediate' ? 'shut down (immediate)' : 'shut down');
+  const j = q.jobs;
+  // A BullMQ queue: the states that hold jobs, then its workers (every state in the tooltip).
+  if (j) parts.push(jobStatesShort(j.counts), workersText(j));
   const c = q.counters;
   const tooltip = [
     `${q.name} (${q.lib ? kindLabel(q.kind, q) : q.kind}${q.maxsize > 0 ? `, maxsize ${q.maxsize}${unitSuffix(q)}` : ', unbounded'})`,
@@ -117,6 +123,9 @@ export function queueNode(q: ModelQueue): NodeSpec {
     `puts ${c.puts}, gets ${c.gets}, blocked puts ${c.blockedPuts}, waited gets ${c.waitedGets}`,
     `timeouts ${c.timeouts}, aborts ${c.aborts}`,
     q.site ? `created at ${formatSite(q.site)}` : '',
+    j ? `BullMQ: ${jobStatesText(j.counts)}` : '',
+    j ? `${oldestText(j)}; ${workersText(j)}${j.workers.length ? `: ${j.workers.map((w) => w.name || '(unnamed)').join(', ')}` : ''}` : '',
+    j ? `since the watch began: ${j.totals.completed} completed, ${j.totals.failed} failed, ${j.totals.stalled} stalled` : '',
   ]
     .filter(Boolean)
     .join('\n');

@@ -1,7 +1,9 @@
 // "QueueScope: Watch Redis (BullMQ)…" in a real VS Code against a real redis-server: the
 // command (called with its arguments, so no input box) feeds the model a session of origin
-// 'redis' with the queue's backlog; "Stop Watching Redis" ends it; an unreachable server
-// gives no session. Skipped until the extension registers the command (wired at merge).
+// 'redis' with the queue's backlog and per-state counts, the Queues tree describes the
+// states; "Stop Watching Redis" ends it; an unreachable server gives no session. Needs
+// redis-server (test/redis/install.js): without it RedisServer.start fails with that hint,
+// never a silent skip.
 import * as assert from 'node:assert/strict';
 import Redis from 'ioredis';
 import * as vscode from 'vscode';
@@ -15,7 +17,7 @@ describe('Watch Redis (BullMQ)', function () {
 
   before(async function () {
     await activate();
-    if (!(await vscode.commands.getCommands(true)).includes('queuescope.watchRedis')) this.skip();
+    assert.ok((await vscode.commands.getCommands(true)).includes('queuescope.watchRedis'), 'the extension registers queuescope.watchRedis');
     srv = await RedisServer.start();
     // The keys BullMQ writes for a queue 'mail' holding 7 waiting jobs.
     const r = new Redis(srv.port, '127.0.0.1');
@@ -39,6 +41,12 @@ describe('Watch Redis (BullMQ)', function () {
     const q = api.services.model.queuesOf(session).find((x) => x.name === 'mail');
     assert.equal(q?.size, 7);
     assert.equal(q?.jobs?.counts.waiting, 7);
+    // The Queues tree: session -> source -> queue, the states that hold jobs in the description.
+    const tree = api.queuesTree;
+    const sNode = tree.getChildren().find((n) => n.session === session)!;
+    const qNode = tree.getChildren(tree.getChildren(sNode)[0]).find((n) => n.label === 'mail');
+    assert.match(qNode?.description ?? '', /7 waiting · no worker/);
+    assert.match(qNode?.tooltip ?? '', /BullMQ: waiting 7 · active 0 · delayed 0 · prioritized 0 · waiting-children 0 · completed 0 · failed 0 · paused 0/);
     assert.equal(await vscode.commands.executeCommand('queuescope.stopRedisWatch', session), true);
     assert.equal(api.services.model.session(session)?.state, 'ended');
   });
