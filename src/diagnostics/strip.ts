@@ -3,38 +3,12 @@
 // the panel's findings strip rows, per-queue badges for tree decorations, and the status
 // bar's count. The webview receives the rows as data (see FindingsStripMessage).
 
-import type { CallSite } from '../protocol/wire';
+import type { StripRow } from '../protocol/webview';
 import { formatMs } from './context';
 import type { Finding, RuleId, Severity } from './findings';
 
-/** One row of the panel's findings strip. */
-export interface StripRow {
-  id: string;
-  severity: Severity;
-  /** Codicon name (without `codicon-`). */
-  icon: string;
-  /** Short rule title: "Deadlock", "Stuck work"… */
-  title: string;
-  /** The finding's sentence. */
-  text: string;
-  /** "for 12 s" (active time), empty for exit findings. */
-  age: string;
-  /** Queue keys to highlight / select when the row is clicked. */
-  queues: string[];
-  /** Waiters to highlight: queue key + waiter id. */
-  waiters: { queue: string; id: number }[];
-  /** Sites the row links to (waiters' first, then related). */
-  sites: CallSite[];
-  /** Set when the finding rests on partial knowledge. */
-  partial?: string;
-}
-
-/** The message the host posts to the webview with the strip's rows (to be added to src/protocol/webview.ts). */
-export interface FindingsStripMessage {
-  type: 'findings';
-  session: string;
-  rows: StripRow[];
-}
+/** The strip's row and message types are the panel protocol's (src/protocol/webview.ts). */
+export type { StripRow, FindingsMessage as FindingsStripMessage } from '../protocol/webview';
 
 export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
   deadlock: 'Deadlock',

@@ -6,6 +6,17 @@ import { sourceLabel, type CallSite } from '../../protocol/wire';
 import { formatDuration, formatSite } from './sites';
 import { kindLabel, poolText, unitSuffix } from '../../protocol/libText';
 
+/**
+ * What the findings say about one queue (src/diagnostics/strip.ts queueBadges, the same list
+ * the Problems view and the panel strip show): its worst severity and one tooltip line per finding.
+ */
+export interface QueueFlag {
+  severity: 'warning' | 'info' | 'hint';
+  /** One or two characters for the tree's FileDecoration badge. */
+  badge: string;
+  tooltip: string;
+}
+
 /** A codicon id and an optional theme color id. */
 export interface IconSpec {
   id: string;
@@ -32,6 +43,8 @@ export interface NodeSpec {
   context: string;
   source?: ModelSource;
   queue?: ModelQueue;
+  /** A queue named by a finding. */
+  flag?: QueueFlag;
 }
 
 /** Icons that say at a glance: full queue, blocked producer, waiting consumer. */
@@ -44,6 +57,9 @@ export const ICONS = {
   // Full is a state, not a failure: the queue's own icon in the warning colour, never the error icon.
   queueFull: { id: 'inbox', color: 'list.warningForeground' },
   queueWaiting: { id: 'watch', color: 'charts.yellow' },
+  // A finding names the queue (deadlock, growth…): the finding's own icon.
+  queueWarning: { id: 'warning', color: 'list.warningForeground' },
+  queueInfo: { id: 'info', color: 'notificationsInfoIcon.foreground' },
   queueShutdown: { id: 'circle-slash', color: 'disabledForeground' },
   blockedProducer: { id: 'arrow-circle-up', color: 'charts.red' },
   waitingConsumer: { id: 'arrow-circle-down', color: 'charts.yellow' },
@@ -103,7 +119,8 @@ export function queueIcon(q: ModelQueue): IconSpec {
   return ICONS.queue;
 }
 
-export function queueNode(q: ModelQueue): NodeSpec {
+/** `flag`: the findings naming this queue, if any (a warning or info changes the icon; all add a tooltip line). */
+export function queueNode(q: ModelQueue, flag?: QueueFlag): NodeSpec {
   const { blocked, waiting } = waiterCounts(q);
   const parts = [`${q.size}/${q.maxsize > 0 ? q.maxsize : '∞'}${unitSuffix(q)}`, q.lib ?? '', poolText(q)].filter(Boolean);
   if (blocked) parts.push(`${blocked} blocked`);
@@ -117,6 +134,7 @@ export function queueNode(q: ModelQueue): NodeSpec {
     `puts ${c.puts}, gets ${c.gets}, blocked puts ${c.blockedPuts}, waited gets ${c.waitedGets}`,
     `timeouts ${c.timeouts}, aborts ${c.aborts}`,
     q.site ? `created at ${formatSite(q.site)}` : '',
+    flag ? `\n${flag.tooltip}` : '',
   ]
     .filter(Boolean)
     .join('\n');
@@ -126,7 +144,8 @@ export function queueNode(q: ModelQueue): NodeSpec {
     label: q.name,
     description: parts.join(' · '),
     tooltip,
-    icon: queueIcon(q),
+    icon: flag?.severity === 'warning' ? ICONS.queueWarning : flag?.severity === 'info' ? ICONS.queueInfo : queueIcon(q),
+    ...(flag ? { flag } : {}),
     expandable: q.waiters.size > 0 || q.site !== undefined || (q.items?.length ?? 0) > 0,
     session: q.session,
     context: 'queuescope.queue',
