@@ -1,14 +1,17 @@
 // Findings in the real VS Code (issue #15): the deadlock sample, F5'd under js-debug, gets a
 // QueueScope diagnostic in the Problems view on the line where each party waits, related to
 // the other party's line; the Queues tree flags the same queues; clearing the ended session
-// takes the diagnostics away. A healthy sample (producer-consumer) gets none.
+// takes the diagnostics away. The same sample recorded by the file recorder and opened as a
+// .qscope gets the same diagnostics, which leave with the recording's session. A healthy
+// sample (producer-consumer) gets none.
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DiagnosticsChange } from '../../../src/extension/diagnostics';
 import type { QueueScopeApi } from '../../../src/extension/services';
-import { activate, debugProgram, extension, nextEvent } from './helpers';
+import { activate, debugProgram, extension, nextEvent, workspaceDir } from './helpers';
 
 /** Every QueueScope diagnostic VS Code holds, with its file. */
 function ours(): { uri: vscode.Uri; d: vscode.Diagnostic }[] {
@@ -76,6 +79,31 @@ describe('diagnostics in VS Code', function () {
     assert.deepEqual(ours().map(({ d }) => d.message), [], 'no QueueScope diagnostics left');
     assert.equal(diagnostics.findings(session).length, 0);
     for (const key of keys) assert.equal(api.queuesTree.flagOf(key), undefined, `no tree flag left on ${key}`);
+  });
+
+  it('a deadlock recording opened in VS Code: its findings reach the Problems view and leave with the session', async () => {
+    const diagnostics = api.services.diagnostics!;
+    const model = api.services.model;
+    // Recorded without VS Code, by the in-program file recorder; the watchdog ends it after 4 s (the CLI test's arguments).
+    const file = path.join(workspaceDir(), 'diag-deadlock.qscope');
+    fs.rmSync(file, { force: true });
+    const register = path.join(extension().extensionPath, 'dist', 'lib', 'register.js');
+    await new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, ['--require', register, sample('deadlock'), '--duration', '4', '--pace', '100', '--grow', '2', '--capacity', '2'], { env: { ...process.env, QUEUESCOPE_TRACE_FILE: file, ELECTRON_RUN_AS_NODE: '1' } }, (err) => (err ? reject(err) : resolve())),
+    );
+    const before = new Set(model.sessions.map((s) => s.id));
+    const checked = nextEvent(diagnostics.onDidChange, 'the recording\'s findings', (c: DiagnosticsChange) => !before.has(c.session) && c.findings.some((f) => f.rule === 'deadlock'), 60_000);
+    await vscode.commands.executeCommand('queuescope.openRecording', vscode.Uri.file(file));
+    const { session } = await checked;
+    assert.equal(model.session(session)?.origin, 'recording');
+    const dead = ours().filter(({ d }) => d.code === 'deadlock');
+    assert.ok(dead.some(({ uri, d }) => /records\.put\(/.test(lineOf(uri, d.range.start.line))), 'on the sender\'s put line');
+    assert.ok(dead.some(({ uri, d }) => /headers\.get\(/.test(lineOf(uri, d.range.start.line))), 'on the receiver\'s get line');
+    const cleared = nextEvent(diagnostics.onDidChange, 'the recording\'s findings to leave', (c: DiagnosticsChange) => c.session === session && c.findings.length === 0);
+    model.removeSession(session);
+    await cleared;
+    assert.deepEqual(ours().map(({ d }) => d.message), []);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('healthy sample (producer-consumer): no finding and no diagnostic from start to exit', async () => {
