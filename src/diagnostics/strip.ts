@@ -19,6 +19,17 @@ export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
   'long-block': 'Long block',
 };
 
+/** The finding's sentence without a leading "<title>: " (the views print the title beside it). */
+function sentence(f: Finding): string {
+  const prefix = `${RULE_TITLES[f.rule]}: `;
+  return f.message.startsWith(prefix) ? f.message.slice(prefix.length) : f.message;
+}
+
+/** "Deadlock: <sentence>", the title once. */
+function titled(f: Finding): string {
+  return `${RULE_TITLES[f.rule]}: ${sentence(f)}`;
+}
+
 const ICONS: Readonly<Record<Severity, string>> = { warning: 'warning', info: 'info', hint: 'lightbulb' };
 const RANK: Readonly<Record<Severity, number>> = { warning: 0, info: 1, hint: 2 };
 
@@ -33,7 +44,7 @@ export function findingsStripRows(findings: readonly Finding[], now: number): St
         severity: f.severity,
         icon: ICONS[f.severity],
         title: RULE_TITLES[f.rule],
-        text: f.message,
+        text: sentence(f),
         age: f.rule === 'exit-work-left' ? '' : `for ${formatMs(longest || Math.max(0, now - f.since))}`,
         queues: f.queues.map((q) => q.key),
         waiters: f.waiters.map((w) => ({ queue: w.queue, id: w.id })),
@@ -59,10 +70,10 @@ export function queueBadges(findings: readonly Finding[]): Map<string, QueueBadg
     for (const q of f.queues) {
       const prev = out.get(q.key);
       if (prev && RANK[prev.severity] <= RANK[f.severity]) {
-        prev.tooltip += `\n${RULE_TITLES[f.rule]}: ${f.message}`;
+        prev.tooltip += `\n${titled(f)}`;
         continue;
       }
-      const tooltip = `${RULE_TITLES[f.rule]}: ${f.message}${prev ? `\n${prev.tooltip}` : ''}`;
+      const tooltip = `${titled(f)}${prev ? `\n${prev.tooltip}` : ''}`;
       out.set(q.key, { severity: f.severity, badge: f.severity === 'warning' ? '!' : f.severity === 'info' ? 'i' : '·', tooltip });
     }
   }
@@ -76,7 +87,7 @@ export function findingsStatus(findings: readonly Finding[]): { text: string; to
   const warnings = shown.filter((f) => f.severity === 'warning').length;
   return {
     text: `$(${warnings ? 'warning' : 'info'}) ${shown.length} finding${shown.length === 1 ? '' : 's'}`,
-    tooltip: shown.map((f) => `${RULE_TITLES[f.rule]}: ${f.message}`).join('\n'),
+    tooltip: shown.map(titled).join('\n'),
     warning: warnings > 0,
   };
 }
