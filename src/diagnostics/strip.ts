@@ -3,38 +3,12 @@
 // the panel's findings strip rows, per-queue badges for tree decorations, and the status
 // bar's count. The webview receives the rows as data (see FindingsStripMessage).
 
-import type { CallSite } from '../protocol/wire';
+import type { StripRow } from '../protocol/webview';
 import { formatMs } from './context';
 import type { Finding, RuleId, Severity } from './findings';
 
-/** One row of the panel's findings strip. */
-export interface StripRow {
-  id: string;
-  severity: Severity;
-  /** Codicon name (without `codicon-`). */
-  icon: string;
-  /** Short rule title: "Deadlock", "Stuck work"… */
-  title: string;
-  /** The finding's sentence. */
-  text: string;
-  /** "for 12 s" (active time), empty for exit findings. */
-  age: string;
-  /** Queue keys to highlight / select when the row is clicked. */
-  queues: string[];
-  /** Waiters to highlight: queue key + waiter id. */
-  waiters: { queue: string; id: number }[];
-  /** Sites the row links to (waiters' first, then related). */
-  sites: CallSite[];
-  /** Set when the finding rests on partial knowledge. */
-  partial?: string;
-}
-
-/** The message the host posts to the webview with the strip's rows (to be added to src/protocol/webview.ts). */
-export interface FindingsStripMessage {
-  type: 'findings';
-  session: string;
-  rows: StripRow[];
-}
+/** The strip's row and message types are the panel protocol's (src/protocol/webview.ts). */
+export type { StripRow, FindingsMessage as FindingsStripMessage } from '../protocol/webview';
 
 export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
   deadlock: 'Deadlock',
@@ -44,6 +18,17 @@ export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
   bottleneck: 'Bottleneck',
   'long-block': 'Long block',
 };
+
+/** The finding's sentence without a leading "<title>: " (the views print the title beside it). */
+function sentence(f: Finding): string {
+  const prefix = `${RULE_TITLES[f.rule]}: `;
+  return f.message.startsWith(prefix) ? f.message.slice(prefix.length) : f.message;
+}
+
+/** "Deadlock: <sentence>", the title once. */
+function titled(f: Finding): string {
+  return `${RULE_TITLES[f.rule]}: ${sentence(f)}`;
+}
 
 const ICONS: Readonly<Record<Severity, string>> = { warning: 'warning', info: 'info', hint: 'lightbulb' };
 const RANK: Readonly<Record<Severity, number>> = { warning: 0, info: 1, hint: 2 };
@@ -59,7 +44,7 @@ export function findingsStripRows(findings: readonly Finding[], now: number): St
         severity: f.severity,
         icon: ICONS[f.severity],
         title: RULE_TITLES[f.rule],
-        text: f.message,
+        text: sentence(f),
         age: f.rule === 'exit-work-left' ? '' : `for ${formatMs(longest || Math.max(0, now - f.since))}`,
         queues: f.queues.map((q) => q.key),
         waiters: f.waiters.map((w) => ({ queue: w.queue, id: w.id })),
@@ -85,10 +70,10 @@ export function queueBadges(findings: readonly Finding[]): Map<string, QueueBadg
     for (const q of f.queues) {
       const prev = out.get(q.key);
       if (prev && RANK[prev.severity] <= RANK[f.severity]) {
-        prev.tooltip += `\n${RULE_TITLES[f.rule]}: ${f.message}`;
+        prev.tooltip += `\n${titled(f)}`;
         continue;
       }
-      const tooltip = `${RULE_TITLES[f.rule]}: ${f.message}${prev ? `\n${prev.tooltip}` : ''}`;
+      const tooltip = `${titled(f)}${prev ? `\n${prev.tooltip}` : ''}`;
       out.set(q.key, { severity: f.severity, badge: f.severity === 'warning' ? '!' : f.severity === 'info' ? 'i' : '·', tooltip });
     }
   }
@@ -102,7 +87,7 @@ export function findingsStatus(findings: readonly Finding[]): { text: string; to
   const warnings = shown.filter((f) => f.severity === 'warning').length;
   return {
     text: `$(${warnings ? 'warning' : 'info'}) ${shown.length} finding${shown.length === 1 ? '' : 's'}`,
-    tooltip: shown.map((f) => `${RULE_TITLES[f.rule]}: ${f.message}`).join('\n'),
+    tooltip: shown.map(titled).join('\n'),
     warning: warnings > 0,
   };
 }

@@ -14,10 +14,13 @@ import { registerRecording } from './qscopeFiles';
 import { registerPanel } from './panel/panel';
 import { registerLaunchSample } from './samples/launchSample';
 import { registerRedisWatch } from './redis';
+import { registerDiagnostics } from './diagnostics';
 import type { ExtensionServices, QueueScopeApi } from './services';
 
 export function activate(context: vscode.ExtensionContext): QueueScopeApi {
   const services = createServices(context);
+  // First: the tree, status bar, panel and recordings read services.diagnostics.
+  services.diagnostics = registerDiagnostics(context, services);
   registerConfigProvider(context, services);
   registerCommands(context, services);
   const queuesTree = registerQueuesTree(context, services);

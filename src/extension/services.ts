@@ -7,6 +7,7 @@ import type { QueueModel } from '../model/store';
 import type { SettingsValues } from '../host/settingDefaults';
 import type { SessionWatcher } from './sessions/watcher';
 import type { QueuesTreeProvider } from './views/queuesTree';
+import type { DiagnosticsPart } from './diagnostics';
 
 export interface ExtensionServices {
   readonly context: vscode.ExtensionContext;
@@ -16,6 +17,11 @@ export interface ExtensionServices {
   readonly output: vscode.LogOutputChannel;
   /** Debug sessions being polled: map model ids back to VS Code debug sessions. */
   readonly sessions: SessionWatcher;
+  /**
+   * The findings of every session (src/extension/diagnostics), set by activate() right after
+   * the services exist; optional so parts built without it (unit wiring) still work.
+   */
+  diagnostics?: DiagnosticsPart;
   /** Current queuescope.* settings (re-read on change). */
   settings(): SettingsValues;
 }

@@ -6,6 +6,8 @@
 //   host -> webview  'init'            full state of the selected session (also after 'selectSession')
 //   host -> webview  'update'          incremental: changed queues, current waiters, NEW samples only
 //   host -> webview  'sessions'        the session list changed
+//   host -> webview  'findings'        the findings strip of the selected session (after every
+//                                      'init' and whenever the diagnostics engine's findings change)
 //   webview -> host  'selectSession'   the user picked another session
 //   webview -> host  'openSource'      the user clicked a call site
 //   webview -> host  'clearEnded'      the user clicked Clear Ended Sessions
@@ -169,11 +171,42 @@ export interface CursorStateMessage {
   waiters: WaiterInfo[];
 }
 
+export type FindingSeverity = 'warning' | 'info' | 'hint';
+
+/** One row of the panel's findings strip (built by src/diagnostics/strip.ts findingsStripRows). */
+export interface StripRow {
+  id: string;
+  severity: FindingSeverity;
+  /** Codicon name (without `codicon-`). */
+  icon: string;
+  /** Short rule title: "Deadlock", "Stuck work"… */
+  title: string;
+  /** The finding's sentence (it quotes program-supplied names: render as text only). */
+  text: string;
+  /** "for 12 s" (active time), empty for exit findings. */
+  age: string;
+  /** Queue keys to highlight / select when the row is clicked. */
+  queues: string[];
+  /** Waiters to highlight: queue key + waiter id. */
+  waiters: { queue: string; id: number }[];
+  /** Sites the row links to (waiters' first, then related). */
+  sites: CallSite[];
+  /** Set when the finding rests on partial knowledge. */
+  partial?: string;
+}
+
+/** host -> webview: the complete findings strip of `session` (an empty list clears it). */
+export interface FindingsMessage {
+  type: 'findings';
+  session: string;
+  rows: StripRow[];
+}
+
 /** Every host -> webview message. */
-export type HostMessage = FeedMessage | CursorStateMessage;
+export type HostMessage = FeedMessage | CursorStateMessage | FindingsMessage;
 
 /** The `type` of every host message, listed once; the webview recognises host messages by it. */
-export const HOST_MESSAGE_TYPES = ['init', 'sessions', 'update', 'cursorState'] as const satisfies readonly HostMessage['type'][];
+export const HOST_MESSAGE_TYPES = ['init', 'sessions', 'update', 'cursorState', 'findings'] as const satisfies readonly HostMessage['type'][];
 // Compile-time check that the list is complete: adding a HostMessage without listing it fails here.
 const everyHostTypeListed: Exclude<HostMessage['type'], (typeof HOST_MESSAGE_TYPES)[number]> extends never ? true : never = true;
 void everyHostTypeListed;
@@ -183,6 +216,42 @@ const hostTypes: ReadonlySet<string> = new Set(HOST_MESSAGE_TYPES);
 /** Whether `data` is shaped like a host message (its `type` is one of ours). */
 export function isHostMessage(data: unknown): data is HostMessage {
   return typeof data === 'object' && data !== null && hostTypes.has((data as { type?: unknown }).type as string);
+}
+
+const SEVERITIES: ReadonlySet<string> = new Set<FindingSeverity>(['warning', 'info', 'hint']);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+function isSite(v: unknown): v is CallSite {
+  const s = v as Partial<CallSite> | null;
+  return typeof s === 'object' && s !== null && isStr(s.file) && s.file.length > 0 && isCount(s.line) && isCount(s.column) && (s.fn === undefined || isStr(s.fn));
+}
+
+function isStripRow(v: unknown): v is StripRow {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return (
+    isStr(r.id) && isStr(r.severity) && SEVERITIES.has(r.severity) && isStr(r.icon) && /^[a-z0-9-]+$/.test(r.icon) && isStr(r.title) && isStr(r.text) && isStr(r.age) &&
+    Array.isArray(r.queues) && r.queues.every(isStr) &&
+    Array.isArray(r.waiters) && r.waiters.every((w) => typeof w === 'object' && w !== null && isStr((w as { queue?: unknown }).queue) && isCount((w as { id?: unknown }).id)) &&
+    Array.isArray(r.sites) && r.sites.every(isSite) &&
+    (r.partial === undefined || isStr(r.partial))
+  );
+}
+
+/**
+ * Check a 'findings' message before the webview renders it: every field the strip reads has
+ * its type (an icon name is a plain codicon id, since it becomes a class name). Returns the
+ * reason it is refused, or null.
+ */
+export function findingsMessageError(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null) return 'not an object';
+  const m = v as Record<string, unknown>;
+  if (m.type !== 'findings') return 'not a findings message';
+  if (!isStr(m.session)) return 'findings.session must be a string';
+  if (!Array.isArray(m.rows)) return 'findings.rows must be an array';
+  const bad = m.rows.findIndex((r) => !isStripRow(r));
+  return bad >= 0 ? `findings.rows[${bad}] is not a strip row` : null;
 }
 
 // ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import { LIVE_WINDOWS, restoreViewState, type ViewState } from './viewstate';
 import { WaiterLists, callSiteLabel } from './waiters';
 import { installRecordingTools } from './recordingTools';
 import { jobsFacts } from './jobsFacts';
+import { FindingsStrip } from './findingsStrip';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -36,6 +37,7 @@ class Panel {
   private readonly overview: Overview;
   private readonly chart: DepthChart;
   private readonly waiters: WaiterLists;
+  private readonly findings: FindingsStrip;
   private readonly sessionPicker = el('select', { attrs: { id: 'session-picker', 'aria-label': 'Debug session' } });
   private readonly sessionName = el('span', { class: 'session-name', attrs: { id: 'session-name' } });
   private readonly statusBadge = el('span', { class: 'status', attrs: { id: 'status', role: 'status' } });
@@ -67,6 +69,12 @@ class Panel {
       now: () => this.store.now(),
     });
     this.waiters = new WaiterLists({ openSource: (site) => this.openSource(site), now: () => this.store.now() });
+    this.findings = new FindingsStrip({
+      selectQueue: (key) => {
+        if (this.store.queues.has(key)) this.select(key);
+      },
+      openSource: (site) => this.openSource(site),
+    });
 
     for (const w of LIVE_WINDOWS) this.windowSelect.appendChild(el('option', { attrs: { value: String(w.ms) }, text: w.label }));
     this.windowSelect.value = String(this.view.window);
@@ -121,7 +129,7 @@ class Panel {
       this.chart.root,
       this.waiters.root,
     ));
-    setChildren(root, [toolbar, this.banner, el('main', { class: 'layout' }, this.overview.root, detail)]);
+    setChildren(root, [toolbar, this.banner, this.findings.root, el('main', { class: 'layout' }, this.overview.root, detail)]);
     root.removeAttribute('aria-busy');
 
     window.addEventListener('message', (e) => this.onMessage(e.data));
@@ -145,13 +153,17 @@ class Panel {
   private onMessage(data: unknown): void {
     // Host messages come from our own extension; still, ignore anything not shaped like one.
     if (!isHostMessage(data)) return;
-    if (data.type !== 'cursorState') this.renderChanges(this.store.apply(data));
+    if (data.type === 'findings') {
+      const error = this.findings.apply(data, this.store.sessionId);
+      if (error) console.warn(`QueueScope panel: ignored a findings message: ${error}`);
+    } else if (data.type !== 'cursorState') this.renderChanges(this.store.apply(data));
     for (const fn of this.listeners) fn(data);
   }
 
   private renderChanges(ch: Changes): void {
     if (ch.sessions) this.renderSessions();
     if (ch.reset) {
+      this.findings.sessionShown(this.store.sessionId);
       if (this.store.sessionId && this.store.sessionId !== this.view.session) {
         this.view.session = this.store.sessionId;
         this.view.pinned = false; // the host switched: the user did not pick it
@@ -327,6 +339,8 @@ class Panel {
       visibleRange: () => this.chart.range(),
       queueName: (key: string) => this.store.queues.get(key)?.name,
       selectedQueue: () => this.view.queue,
+      /** Rows in the findings strip. */
+      findingsCount: () => this.findings.count,
       /** Subscribe to every host message after the panel applied it (extra tools' own messages too). */
       onMessage: (fn: (msg: HostMessage) => void) => {
         this.listeners.push(fn);

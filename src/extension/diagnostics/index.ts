@@ -1,9 +1,11 @@
 // The extension's diagnostics part: one DiagnosticsEngine over the shared model, ticked at
 // the poll interval (live sessions; a deadlock changes nothing in the model, so the engine
-// cannot wait for model events), its findings published to the Problems view and counted in
-// the status bar. The panel strip and the tree read the same engine (findings(),
-// onDidChangeFindings) through the pure functions of src/diagnostics/strip.ts.
-// Wiring (see the diag branch's report): activate() calls registerDiagnostics(context, services).
+// cannot wait for model events), plus the findings of checked recordings. Everything that
+// shows findings reads them from here, one list per session, and redraws on onDidChange:
+// the Problems view (published below, in the same handler that fires onDidChange), the panel
+// strip (panel.ts), the Queues tree (queuesTree.ts) and the status bar count (statusBar.ts),
+// the last three through the pure functions of src/diagnostics/strip.ts. So they agree.
+// activate() calls registerDiagnostics(context, services) and keeps it on services.diagnostics.
 
 import * as vscode from 'vscode';
 import { DiagnosticsEngine } from '../../diagnostics/engine';
@@ -13,11 +15,20 @@ import { readRecording } from '../../recording/reader';
 import type { ExtensionServices } from '../services';
 import { ProblemsPublisher } from './problems';
 import { DIAGNOSTICS_SECTION, readThresholds } from './settings';
-import { FindingsStatusItem } from './statusItem';
+
+/** The findings of one session changed; `findings` is its new active set (empty: cleared). */
+export interface DiagnosticsChange {
+  session: string;
+  findings: readonly Finding[];
+}
 
 export interface DiagnosticsPart {
   /** The engine of live debug sessions (recordings are checked on their own time, below). */
   readonly engine: DiagnosticsEngine;
+  /** Active findings of one session (live or checked recording), or of all, warnings first. */
+  findings(session?: string): readonly Finding[];
+  /** Fires after the Problems view has been updated for the session. */
+  readonly onDidChange: vscode.Event<DiagnosticsChange>;
   /**
    * Check a recording opened as model session `session` (its file at `file`): the findings it
    * shows over its whole run go to the Problems view and the status bar until the session is
@@ -30,19 +41,20 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
   const log = { warn: (m: string) => services.output.warn(m) };
   const engine = new DiagnosticsEngine(services.model, { thresholds: readThresholds(log), sessions: (s) => s.origin === 'debug' });
   const problems = new ProblemsPublisher();
-  const status = new FindingsStatusItem();
+  const emitter = new vscode.EventEmitter<DiagnosticsChange>();
   const recorded = new Map<string, readonly Finding[]>();
-  const refreshStatus = (): void => status.update([...engine.findings(), ...[...recorded.values()].flat()]);
-  const changes = engine.onDidChangeFindings((c) => {
-    problems.update(c.session, c.findings);
-    refreshStatus();
-  });
+  const changed = (session: string, list: readonly Finding[]): void => {
+    problems.update(session, list);
+    emitter.fire({ session, findings: list });
+  };
+  const changes = engine.onDidChangeFindings((c) => changed(c.session, c.findings));
   const removed = services.model.onDidChange((c) => {
-    if (c.kind === 'session' && c.removed && recorded.delete(c.session)) {
-      problems.update(c.session, []);
-      refreshStatus();
-    }
+    if (c.kind === 'session' && c.removed && recorded.delete(c.session)) changed(c.session, []);
   });
+  const findings = (session?: string): readonly Finding[] => {
+    if (session !== undefined) return recorded.get(session) ?? engine.findings(session);
+    return [...engine.findings(), ...[...recorded.values()].flat()];
+  };
 
   const checkRecording = async (session: string, file: string): Promise<readonly Finding[]> => {
     const check = new RecordingCheck({ thresholds: readThresholds(log), pollMs: services.settings().pollIntervalMs, session });
@@ -51,8 +63,7 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
     check.engine.dispose();
     if (!services.model.session(session)) return findings; // closed while it was being checked
     recorded.set(session, findings);
-    problems.update(session, findings);
-    refreshStatus();
+    changed(session, findings);
     return findings;
   };
 
@@ -73,6 +84,6 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
     if (e.affectsConfiguration('queuescope.pollIntervalMs')) schedule();
   });
 
-  context.subscriptions.push(engine, problems, status, changes, removed, config, { dispose: () => timer && clearInterval(timer) });
-  return { engine, checkRecording };
+  context.subscriptions.push(engine, problems, emitter, changes, removed, config, { dispose: () => timer && clearInterval(timer) });
+  return { engine, findings, onDidChange: emitter.event, checkRecording };
 }

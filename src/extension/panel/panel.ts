@@ -1,7 +1,10 @@
 // The QueueScope panel on the host side: one webview panel (createOrShow, revived after a
 // window reload by a WebviewPanelSerializer), a fresh nonce per render, a strict CSP, and a
 // PanelFeed that sends the model to the webview after its 'ready' handshake. Every message
-// from the webview is validated; a wrong one is logged and ignored.
+// from the webview is validated; a wrong one is logged and ignored. Beside the feed's
+// messages the panel posts the findings strip of the session it shows (services.diagnostics,
+// rows from src/diagnostics/strip.ts): after every 'init' (a session switch or a reload) and
+// whenever that session's findings change, so the strip agrees with Problems and the tree.
 
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSourceMessage, type PanelMode } from '../../protocol/webview';
@@ -11,6 +14,7 @@ import { openSite } from '../views/openSite';
 import { PanelFeed, type FeedOptions } from '../../host/panel/feed';
 import { buildPanelHtml, makeNonce } from '../../host/panel/html';
 import { FirstQueueReveal } from '../../host/panel/autoReveal';
+import { findingsStripRows } from '../../diagnostics/strip';
 
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
 /** Registered by the extension core (commands.ts). */
@@ -20,6 +24,8 @@ export class QueueScopePanel implements vscode.Disposable {
   private static current: QueueScopePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly feed: PanelFeed;
+  /** The session of the last 'init' sent: the one whose findings the strip shows. */
+  private shown: string | null = null;
   /** Messages sent and their JSON size, for the panel's own measurements (see docs/PANEL.md). */
   readonly stats = { messages: 0, bytes: 0 };
 
@@ -80,6 +86,9 @@ export class QueueScopePanel implements vscode.Disposable {
     this.disposables.push(
       panel.onDidDispose(() => this.dispose()),
       webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      services.diagnostics?.onDidChange((c) => {
+        if (c.session === this.shown) this.postFindings();
+      }) ?? { dispose() {} },
       // Hidden webviews are destroyed (no retainContextWhenHidden); when shown again the page
       // reloads, restores its view state and says 'ready', and gets a fresh init then.
     );
@@ -103,6 +112,17 @@ export class QueueScopePanel implements vscode.Disposable {
     this.stats.messages++;
     this.stats.bytes += JSON.stringify(msg).length;
     void this.panel.webview.postMessage(msg);
+    if (msg.type === 'init') {
+      this.shown = msg.session?.id ?? null;
+      this.postFindings();
+    }
+  }
+
+  /** The whole findings strip of the shown session (an empty list clears it). */
+  private postFindings(): void {
+    const diagnostics = this.services.diagnostics;
+    if (!this.shown || !diagnostics) return;
+    this.post({ type: 'findings', session: this.shown, rows: findingsStripRows(diagnostics.findings(this.shown), Date.now()) });
   }
 
   private onMessage(raw: unknown): void {

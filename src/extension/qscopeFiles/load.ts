@@ -53,6 +53,9 @@ export async function loadRecording(services: ExtensionServices, recorder: Sessi
     );
     feed.finish();
     recorder.setSourceFile(session, file);
+    // Its findings (Problems, panel strip, tree, status bar): a second read of the file, in
+    // the background, so the replay opens without waiting for the check.
+    services.diagnostics?.checkRecording(session, file).catch((err: unknown) => services.output.warn(`${name}: diagnostics failed: ${String((err as Error)?.stack ?? err)}`));
     for (const warning of result.warnings) {
       services.output.warn(`${name}: ${warning}`);
       void vscode.window.showWarningMessage(`QueueScope: ${name}: ${warning}`);

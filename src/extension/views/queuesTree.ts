@@ -1,10 +1,15 @@
 // The "Queues" tree in Run and Debug: session > source > queue > waiters / creation site /
 // items. Node descriptions come from queueNodes.ts; this file only adapts them to vscode.
+// A queue named by a finding gets the finding's icon, a tooltip line per finding and a
+// FileDecoration (badge + colour) through a `queuescope-queue:` resource URI; all from
+// queueBadges() over services.diagnostics, refreshed when the findings change.
 
 import * as vscode from 'vscode';
 import type { QueueModel } from '../../model/store';
 import type { ExtensionServices } from '../services';
-import { itemNodes, queueChildren, queueNode, sessionNode, sourceNode, visibleQueues, type NodeSpec } from '../../host/views/queueNodes';
+import type { DiagnosticsPart } from '../diagnostics';
+import { queueBadges } from '../../diagnostics/strip';
+import { itemNodes, queueChildren, queueNode, sessionNode, sourceNode, visibleQueues, type NodeSpec, type QueueFlag } from '../../host/views/queueNodes';
 import { OPEN_SITE_COMMAND } from './openSite';
 
 export const QUEUES_VIEW_ID = 'queuescope.queues';
@@ -14,19 +19,58 @@ export const HAS_SESSIONS_CONTEXT = 'queuescope.hasSessions';
 /** Coalesce model changes: a 100 ms poll must not rebuild the tree 10 times a second per session. */
 const REFRESH_MS = 250;
 
-export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vscode.Disposable {
+/** Scheme of the queue items' resource URIs: only there so the decoration provider can find them. */
+export const QUEUE_URI_SCHEME = 'queuescope-queue';
+
+const FLAG_COLORS: Readonly<Record<QueueFlag['severity'], string | undefined>> = {
+  warning: 'list.warningForeground',
+  info: 'notificationsInfoIcon.foreground',
+  hint: undefined,
+};
+
+export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vscode.FileDecorationProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<NodeSpec | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly decorationsChanged = new vscode.EventEmitter<undefined>();
+  readonly onDidChangeFileDecorations = this.decorationsChanged.event;
   private pending: ReturnType<typeof setTimeout> | undefined;
   private ticker: ReturnType<typeof setInterval> | undefined;
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
+  /** Per queue key, what the findings say about it (recomputed when they change). */
+  private flags = new Map<string, QueueFlag>();
 
-  constructor(private readonly model: QueueModel) {
-    this.subscription = model.onDidChange((c) => {
-      // Samples alone change nothing the tree shows except the depth, which `updated` covers.
-      if (c.kind === 'queues' && !c.added.length && !c.updated.length && !c.collected.length) return;
-      this.refreshSoon();
-    });
+  constructor(private readonly model: QueueModel, private readonly diagnostics?: DiagnosticsPart) {
+    this.subscriptions = [
+      model.onDidChange((c) => {
+        // Samples alone change nothing the tree shows except the depth, which `updated` covers.
+        if (c.kind === 'queues' && !c.added.length && !c.updated.length && !c.collected.length) return;
+        this.refreshSoon();
+      }),
+    ];
+    if (diagnostics) {
+      this.flags = queueBadges(diagnostics.findings());
+      this.subscriptions.push(
+        diagnostics.onDidChange(() => {
+          // At once, not coalesced: the tree changes in the same turn as Problems and the panel.
+          this.flags = queueBadges(diagnostics.findings());
+          this.decorationsChanged.fire(undefined);
+          this.refreshNow();
+        }),
+      );
+    }
+  }
+
+  /** What the findings say about a queue (tests read it beside the tree items). */
+  flagOf(queueKey: string): QueueFlag | undefined {
+    return this.flags.get(queueKey);
+  }
+
+  provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
+    if (uri.scheme !== QUEUE_URI_SCHEME) return undefined;
+    const flag = this.flags.get(decodeURIComponent(uri.path.slice(1)));
+    if (!flag) return undefined;
+    const color = FLAG_COLORS[flag.severity];
+    return new vscode.FileDecoration(flag.badge, flag.tooltip, color ? new vscode.ThemeColor(color) : undefined);
   }
 
   refreshSoon(): void {
@@ -64,6 +108,7 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
     item.tooltip = node.tooltip;
     item.iconPath = new vscode.ThemeIcon(node.icon.id, node.icon.color ? new vscode.ThemeColor(node.icon.color) : undefined);
     item.contextValue = node.context;
+    if (node.kind === 'queue' && node.queue) item.resourceUri = vscode.Uri.from({ scheme: QUEUE_URI_SCHEME, path: `/${encodeURIComponent(node.queue.key)}` });
     if (node.site) {
       item.command = { command: OPEN_SITE_COMMAND, title: 'Go to Source', arguments: [node.site, node.session] };
     }
@@ -79,7 +124,7 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
         return s ? [...s.sources.values()].map(sourceNode) : [];
       }
       case 'source':
-        return node.source ? visibleQueues(node.source).map(queueNode) : [];
+        return node.source ? visibleQueues(node.source).map((q) => queueNode(q, this.flags.get(q.key))) : [];
       case 'queue': {
         const q = node.queue;
         const src = q ? this.model.source(q.session, q.source) : undefined;
@@ -97,15 +142,16 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
   dispose(): void {
     if (this.pending) clearTimeout(this.pending);
     if (this.ticker) clearInterval(this.ticker);
-    this.subscription.dispose();
+    for (const d of this.subscriptions) d.dispose();
     this.changed.dispose();
+    this.decorationsChanged.dispose();
   }
 }
 
 export function registerQueuesTree(context: vscode.ExtensionContext, services: ExtensionServices): QueuesTreeProvider {
-  const provider = new QueuesTreeProvider(services.model);
+  const provider = new QueuesTreeProvider(services.model, services.diagnostics);
   const view = vscode.window.createTreeView(QUEUES_VIEW_ID, { treeDataProvider: provider, showCollapseAll: true });
-  context.subscriptions.push(provider, view);
+  context.subscriptions.push(provider, view, vscode.window.registerFileDecorationProvider(provider));
   provider.refreshNow();
   return provider;
 }

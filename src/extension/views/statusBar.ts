@@ -1,8 +1,11 @@
-// Status bar item while a session has queues: "$(inbox) 4 queues · 2 blocked"; click opens the panel.
+// The one QueueScope status bar item: "$(inbox) 4 queues  $(arrow-circle-up) 2 blocked  $(warning) 1 finding";
+// click opens the panel. The findings count comes from services.diagnostics (the same list
+// the Problems view, the tree and the panel strip show) and is redrawn when it changes.
 
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';
 import { statusText } from '../../host/views/statusText';
+import { findingsStatus } from '../../diagnostics/strip';
 
 /** Registered by the panel's part of the extension. */
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
@@ -14,7 +17,8 @@ export function registerStatusBar(context: vscode.ExtensionContext, services: Ex
   let pending: ReturnType<typeof setTimeout> | undefined;
   const update = (): void => {
     pending = undefined;
-    const text = statusText(services.model.summary());
+    const findings = services.diagnostics ? findingsStatus(services.diagnostics.findings()) : undefined;
+    const text = statusText(services.model.summary(), findings);
     if (!text) {
       item.hide();
       return;
@@ -24,9 +28,11 @@ export function registerStatusBar(context: vscode.ExtensionContext, services: Ex
     item.backgroundColor = text.alarm ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };
-  const sub = services.model.onDidChange(() => {
+  const soon = (): void => {
     if (!pending) pending = setTimeout(update, 250);
-  });
-  context.subscriptions.push(item, sub, { dispose: () => pending && clearTimeout(pending) });
+  };
+  const sub = services.model.onDidChange(soon);
+  const findingsSub = services.diagnostics?.onDidChange(update) ?? { dispose() {} };
+  context.subscriptions.push(item, sub, findingsSub, { dispose: () => pending && clearTimeout(pending) });
   update();
 }

@@ -7,6 +7,17 @@ import { formatDuration, formatSite } from './sites';
 import { kindLabel, poolText, unitSuffix } from '../../protocol/libText';
 import { jobStatesShort, jobStatesText, oldestText, workersText } from '../../protocol/jobsText';
 
+/**
+ * What the findings say about one queue (src/diagnostics/strip.ts queueBadges, the same list
+ * the Problems view and the panel strip show): its worst severity and one tooltip line per finding.
+ */
+export interface QueueFlag {
+  severity: 'warning' | 'info' | 'hint';
+  /** One or two characters for the tree's FileDecoration badge. */
+  badge: string;
+  tooltip: string;
+}
+
 /** A codicon id and an optional theme color id. */
 export interface IconSpec {
   id: string;
@@ -33,6 +44,8 @@ export interface NodeSpec {
   context: string;
   source?: ModelSource;
   queue?: ModelQueue;
+  /** A queue named by a finding. */
+  flag?: QueueFlag;
 }
 
 /** Icons that say at a glance: full queue, blocked producer, waiting consumer. */
@@ -45,6 +58,9 @@ export const ICONS = {
   // Full is a state, not a failure: the queue's own icon in the warning colour, never the error icon.
   queueFull: { id: 'inbox', color: 'list.warningForeground' },
   queueWaiting: { id: 'watch', color: 'charts.yellow' },
+  // A finding names the queue (deadlock, growth…): the finding's own icon.
+  queueWarning: { id: 'warning', color: 'list.warningForeground' },
+  queueInfo: { id: 'info', color: 'notificationsInfoIcon.foreground' },
   queueShutdown: { id: 'circle-slash', color: 'disabledForeground' },
   blockedProducer: { id: 'arrow-circle-up', color: 'charts.red' },
   waitingConsumer: { id: 'arrow-circle-down', color: 'charts.yellow' },
@@ -106,7 +122,8 @@ export function queueIcon(q: ModelQueue): IconSpec {
   return ICONS.queue;
 }
 
-export function queueNode(q: ModelQueue): NodeSpec {
+/** `flag`: the findings naming this queue, if any (a warning or info changes the icon; all add a tooltip line). */
+export function queueNode(q: ModelQueue, flag?: QueueFlag): NodeSpec {
   const { blocked, waiting } = waiterCounts(q);
   const parts = [`${q.size}/${q.maxsize > 0 ? q.maxsize : '∞'}${unitSuffix(q)}`, q.lib ?? '', poolText(q)].filter(Boolean);
   if (blocked) parts.push(`${blocked} blocked`);
@@ -126,6 +143,7 @@ export function queueNode(q: ModelQueue): NodeSpec {
     j ? `BullMQ: ${jobStatesText(j.counts)}` : '',
     j ? `${oldestText(j)}; ${workersText(j)}${j.workers.length ? `: ${j.workers.map((w) => w.name || '(unnamed)').join(', ')}` : ''}` : '',
     j ? `since the watch began: ${j.totals.completed} completed, ${j.totals.failed} failed, ${j.totals.stalled} stalled` : '',
+    flag ? `\n${flag.tooltip}` : '',
   ]
     .filter(Boolean)
     .join('\n');
@@ -135,7 +153,8 @@ export function queueNode(q: ModelQueue): NodeSpec {
     label: q.name,
     description: parts.join(' · '),
     tooltip,
-    icon: queueIcon(q),
+    icon: flag?.severity === 'warning' ? ICONS.queueWarning : flag?.severity === 'info' ? ICONS.queueInfo : queueIcon(q),
+    ...(flag ? { flag } : {}),
     expandable: q.waiters.size > 0 || q.site !== undefined || (q.items?.length ?? 0) > 0,
     session: q.session,
     context: 'queuescope.queue',

@@ -54,7 +54,7 @@ describe('diagnostics views', () => {
     const badges = queueBadges([hint, deadlock, neck, growth]);
     assert.deepEqual(badges.get('s/1:0/1')?.severity, 'warning');
     assert.equal(badges.get('s/1:0/1')?.badge, '!');
-    assert.match(badges.get('s/1:0/1')?.tooltip ?? '', /^Deadlock: Deadlock: …\nLong block: m$/);
+    assert.match(badges.get('s/1:0/1')?.tooltip ?? '', /^Deadlock: …\nLong block: m$/);
     assert.equal(badges.get('s/1:0/3')?.severity, 'warning');
     assert.equal(badges.has('s/1:0/9'), false);
   });

@@ -1,7 +1,7 @@
 // The validator of webview -> host messages and the page builder (both used by the host).
 
 import * as assert from 'node:assert/strict';
-import { validateWebviewMessage } from '../../../src/protocol/webview';
+import { findingsMessageError, validateWebviewMessage } from '../../../src/protocol/webview';
 import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/host/panel/html';
 
 describe('validateWebviewMessage', () => {
@@ -70,5 +70,20 @@ describe('panel HTML', () => {
   it('escapes the URIs it is given', () => {
     const html = buildPanelHtml({ cspSource: 'https://r', nonce: makeNonce(), scriptUri: 'https://r/a"b<c>.js', styleUris: [] });
     assert.ok(html.includes('src="https://r/a&quot;b&lt;c&gt;.js"'));
+  });
+});
+
+describe('findings message check (findingsMessageError)', () => {
+  const row = { id: 'd1', severity: 'warning', icon: 'warning', title: 'Deadlock', text: 'x', age: 'for 1 s', queues: ['q'], waiters: [{ queue: 'q', id: 1 }], sites: [{ file: '/a.js', line: 3, column: 1, fn: '' }] };
+  it('accepts a strip and an empty one', () => {
+    assert.equal(findingsMessageError({ type: 'findings', session: 's', rows: [row] }), null);
+    assert.equal(findingsMessageError({ type: 'findings', session: 's', rows: [] }), null);
+  });
+  it('refuses wrong shapes, with the row named', () => {
+    assert.match(findingsMessageError({ type: 'findings', session: 's', rows: [row, { ...row, severity: 'fatal' }] })!, /rows\[1\]/);
+    assert.match(findingsMessageError({ type: 'findings', session: 's', rows: [{ ...row, icon: 'warning x' }] })!, /rows\[0\]/);
+    assert.match(findingsMessageError({ type: 'findings', session: 's', rows: [{ ...row, sites: [{ file: '', line: 1, column: 1 }] }] })!, /rows\[0\]/);
+    assert.match(findingsMessageError({ type: 'findings', rows: [] })!, /session/);
+    assert.match(findingsMessageError({ type: 'findings', session: 's' })!, /rows/);
   });
 });

@@ -24,7 +24,7 @@ function model() {
 describe('Queues tree nodes', () => {
   it('icons make full queues, blocked producers and waiting consumers obvious', () => {
     const { src } = model();
-    const [full, starved, idle] = [...src.queues.values()].map(queueNode);
+    const [full, starved, idle] = [...src.queues.values()].map((q) => queueNode(q));
     assert.equal(full.icon, ICONS.queueFull);
     assert.notEqual(ICONS.queueFull.id, 'error', 'full is a state, not a failure');
     assert.ok(!/red|error/i.test(ICONS.queueFull.color), `not an error colour: ${ICONS.queueFull.color}`);
@@ -96,7 +96,32 @@ describe('call sites and formatting', () => {
   });
 });
 
+describe('Queues tree: queues named by findings', () => {
+  it('a warning or info takes the icon and adds its tooltip lines; a hint only adds the line', () => {
+    const { src } = model();
+    const q = [...src.queues.values()][0];
+    const plain = queueNode(q);
+    const warned = queueNode(q, { severity: 'warning', badge: '!', tooltip: 'Deadlock: stuck for good' });
+    assert.equal(warned.icon, ICONS.queueWarning);
+    assert.ok(warned.tooltip!.startsWith(plain.tooltip!) && warned.tooltip!.endsWith('\n\nDeadlock: stuck for good'));
+    assert.equal(queueNode(q, { severity: 'info', badge: 'i', tooltip: 'Bottleneck: x' }).icon, ICONS.queueInfo);
+    const hinted = queueNode(q, { severity: 'hint', badge: '·', tooltip: 'Long block: y' });
+    assert.equal(hinted.icon, plain.icon);
+    assert.match(hinted.tooltip!, /Long block: y$/);
+  });
+});
+
 describe('status bar text', () => {
+  it('one item: the findings count joins the queue count and raises the alarm', () => {
+    const f = { text: '$(warning) 1 finding', tooltip: 'Deadlock: a and b wait on each other', warning: true };
+    const t = statusText({ queues: 2, blocked: 0, waiting: 1 }, f)!;
+    assert.equal(t.text, '$(inbox) 2 queues  $(arrow-circle-down) 1 waiting  $(warning) 1 finding');
+    assert.equal(t.alarm, true);
+    assert.match(t.tooltip, /Deadlock: a and b wait on each other/);
+    // A checked recording's findings show even with no running queues.
+    assert.equal(statusText({ queues: 0, blocked: 0, waiting: 0 }, { ...f, warning: false })!.text, '$(warning) 1 finding');
+  });
+
   it('hides without queues and warns while producers are blocked', () => {
     assert.equal(statusText({ queues: 0, blocked: 0, waiting: 0 }), undefined);
     const t = statusText({ queues: 3, blocked: 2, waiting: 1 })!;

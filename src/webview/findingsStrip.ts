@@ -1,0 +1,78 @@
+// The panel's findings strip: what the diagnostics engine says is wrong in the selected
+// session ("Deadlock: …", "Work left at exit: …"), one row per finding, above the queues.
+// The host sends the whole list in a 'findings' message (after every 'init' and whenever the
+// findings change), so the strip never drifts from the Problems view and the tree.
+// Rows are buttons (Tab / Enter / Space); a click selects the finding's first queue and opens
+// its first call site. Finding texts quote program-supplied names: text nodes only.
+
+import { findingsMessageError, type CallSite, type FindingsMessage, type StripRow } from '../protocol/webview';
+import { el, icon, setChildren } from './dom';
+
+export interface FindingsStripHooks {
+  /** Select a queue in the overview and the detail. */
+  selectQueue(key: string): void;
+  openSource(site: CallSite): void;
+}
+
+export class FindingsStrip {
+  readonly root = el('section', { class: 'findings', attrs: { id: 'findings', 'aria-label': 'Findings' } });
+  private readonly list = el('ul', { class: 'findings-list', attrs: { role: 'list' } });
+  private rows: StripRow[] = [];
+  private session: string | null = null;
+
+  constructor(private readonly hooks: FindingsStripHooks) {
+    this.root.appendChild(this.list);
+    this.root.hidden = true;
+  }
+
+  /** Apply a host message; a malformed one is refused (and reported) without touching the strip. */
+  apply(msg: FindingsMessage, selected: string | null): string | null {
+    const error = findingsMessageError(msg);
+    if (error) return error;
+    if (msg.session !== selected) return null; // for a session no longer shown
+    this.session = msg.session;
+    this.rows = msg.rows;
+    this.render();
+    return null;
+  }
+
+  /** The panel switched sessions: the old session's findings go (the host sends the new ones). */
+  sessionShown(session: string | null): void {
+    if (session === this.session) return;
+    this.session = session;
+    this.rows = [];
+    this.render();
+  }
+
+  get count(): number {
+    return this.rows.length;
+  }
+
+  private render(): void {
+    setChildren(this.list, this.rows.map((r) => this.row(r)));
+    this.root.hidden = this.rows.length === 0;
+  }
+
+  private row(r: StripRow): HTMLLIElement {
+    const site = r.sites[0];
+    const label = [`${r.title}: ${r.text}`, r.age, r.partial ? `(${r.partial})` : ''].filter(Boolean).join(' ');
+    const btn = el(
+      'button',
+      {
+        class: `finding f-${r.severity}`,
+        attrs: { type: 'button', 'data-id': r.id, 'aria-label': label, title: site ? `${label}\nOpen ${site.file}:${site.line}:${site.column}` : label },
+      },
+      icon(r.icon, `f-icon`),
+      el('strong', { class: 'f-title', text: r.title }),
+      el('span', { class: 'f-text', text: r.text }),
+      r.age ? el('span', { class: 'f-age', text: r.age }) : null,
+      r.partial ? el('span', { class: 'f-partial', text: r.partial }) : null,
+      site ? icon('go-to-file', 'f-open') : null,
+    );
+    btn.addEventListener('click', () => {
+      if (r.queues[0]) this.hooks.selectQueue(r.queues[0]);
+      if (site) this.hooks.openSource(site);
+    });
+    return el('li', {}, btn);
+  }
+}

@@ -1,0 +1,112 @@
+// The panel's findings strip in a real browser (Chromium, the page the host builds): rows built
+// by the same findingsStripRows() the extension posts, a click (or Enter) selects the queue and
+// asks for the exact call site, a hostile queue name stays literal text, a malformed message
+// is refused, and another session's findings never show.
+
+import * as assert from 'node:assert/strict';
+import type { Finding } from '../../../src/diagnostics/findings';
+import { findingsStripRows } from '../../../src/diagnostics/strip';
+import type { FindingsMessage } from '../../../src/protocol/webview';
+import { APP, SESSION, XSS_NAME, initMessage, sessionInfo } from './fixtures';
+import { settle, usePanelPages, type PanelPage } from './harness';
+
+const EPOCH = 1_700_000_000_000;
+
+/** A deadlock between "jobs" and the hostile-named queue, as the engine phrases one. */
+function deadlock(): Finding {
+  return {
+    id: 'deadlock:jobs+xss',
+    rule: 'deadlock',
+    severity: 'warning',
+    session: SESSION,
+    message: `blocked 12 s: deadlock between jobs and ${XSS_NAME}`,
+    since: EPOCH,
+    queues: [
+      { key: 'q-xss', name: XSS_NAME, size: 1, maxsize: 1 },
+      { key: 'q-jobs', name: 'jobs', size: 10, maxsize: 10 },
+    ],
+    waiters: [{ queue: 'q-jobs', queueName: 'jobs', id: 1, role: 'put', since: EPOCH, waitedMs: 12_000, site: { file: APP, line: 42, column: 11, fn: 'producer' } }],
+    sites: [{ file: APP, line: 77, column: 11, fn: 'consumer' }],
+    figures: {},
+  };
+}
+
+function hint(): Finding {
+  return { ...deadlock(), id: 'long:results', rule: 'long-block', severity: 'hint', message: 'consumer waiting 9 s on results', queues: [{ key: 'q-results', name: 'results', size: 0, maxsize: 0 }], waiters: [], sites: [] };
+}
+
+function findings(list: Finding[], session = SESSION): FindingsMessage {
+  return { type: 'findings', session, rows: findingsStripRows(list, EPOCH + 12_000) };
+}
+
+describe('panel findings strip (Chromium)', function () {
+  this.timeout(60_000);
+  const open = usePanelPages();
+  let p: PanelPage;
+  const rows = () => p.page.locator('#findings li button.finding');
+  const openSources = async () => ((await p.posted()) as { type: string }[]).filter((m) => m.type === 'openSource');
+
+  it('renders each finding, warnings first, with a hostile queue name as literal text', async () => {
+    p = await open();
+    await p.send(initMessage());
+    assert.equal(await p.page.locator('#findings').isHidden(), true, 'no findings: no strip');
+    await p.send(findings([hint(), deadlock()]));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#findings').isVisible(), true);
+    assert.equal(await rows().count(), 2);
+    const first = rows().first();
+    assert.equal(await first.locator('.f-title').textContent(), 'Deadlock');
+    assert.equal(await first.locator('.f-text').textContent(), `blocked 12 s: deadlock between jobs and ${XSS_NAME}`);
+    assert.equal(await first.locator('.f-age').textContent(), 'for 12 s');
+    assert.match((await first.getAttribute('class'))!, /f-warning/);
+    assert.equal(await first.locator('.codicon-warning').count(), 1);
+    assert.match((await first.getAttribute('aria-label'))!, /^Deadlock: blocked 12 s/);
+    assert.equal(await rows().nth(1).locator('.f-title').textContent(), 'Long block');
+    assert.equal(await p.page.locator('#findings img').count(), 0, 'no element was parsed from the name');
+    assert.equal(await p.page.locator('img').count(), 0);
+    await p.page.waitForTimeout(300); // an onerror handler would have fired by now
+  });
+
+  it('a click selects the queue and opens the waiting line; the keyboard does the same', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await p.send(findings([deadlock()]));
+    await settle(p.page);
+    await rows().first().click();
+    await settle(p.page);
+    assert.equal(await p.page.evaluate(() => (window as unknown as { queuescopePanel: { selectedQueue(): string } }).queuescopePanel.selectedQueue()), 'q-xss');
+    assert.equal(await p.page.locator('#detail-title').textContent(), XSS_NAME);
+    assert.deepEqual(await openSources(), [{ type: 'openSource', session: SESSION, file: APP, line: 42, column: 11 }]);
+    await rows().first().focus();
+    await p.page.keyboard.press('Enter');
+    assert.equal((await openSources()).length, 2);
+  });
+
+  it('an empty list clears the strip; another session\'s findings and malformed ones are not shown', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await p.send(findings([deadlock()]));
+    await settle(p.page);
+    assert.equal(await rows().count(), 1);
+    await p.send(findings([], SESSION));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#findings').isHidden(), true);
+    await p.send(findings([deadlock()], 'another-session'));
+    const bad = findings([deadlock()]);
+    (bad.rows[0] as unknown as { icon: string }).icon = 'warning x"><img src=q onerror=alert(7)>';
+    await p.send(bad);
+    await p.send({ type: 'findings', session: SESSION, rows: [{ id: 'x' }] } as unknown as FindingsMessage);
+    await settle(p.page);
+    assert.equal(await rows().count(), 0);
+    // A session switch clears the old session's rows until the host sends the new ones.
+    await p.send(findings([deadlock()]));
+    await settle(p.page);
+    assert.equal(await rows().count(), 1);
+    const other = initMessage();
+    other.sessions = [sessionInfo(), sessionInfo({ id: 's2', name: 'other' })];
+    other.session = { ...other.session!, id: 's2' };
+    await p.send(other);
+    await settle(p.page);
+    assert.equal(await rows().count(), 0);
+  });
+});
