@@ -1,10 +1,12 @@
 // What the Queues tree shows, computed from the model without vscode (unit-tested); the
-// vscode adapter (queuesTree.ts) turns these descriptions into TreeItems.
+// vscode adapter (queuesTree.ts) turns these descriptions into TreeItems. A source with many
+// queues lists groups ("Most troubled", then name ranges: ../tree/queueGroups.ts) instead.
 
 import { waitCounts, type ModelQueue, type ModelSession, type ModelSource, type ModelWaiter } from '../../model/entities';
 import { sourceLabel, type CallSite } from '../../protocol/wire';
 import { formatDuration, formatSite } from './sites';
 import { kindLabel, poolText, unitSuffix } from '../../protocol/libText';
+import { groupQueues, type GroupOptions, type QueueGroup } from '../tree/queueGroups';
 
 /** A codicon id and an optional theme color id. */
 export interface IconSpec {
@@ -12,7 +14,7 @@ export interface IconSpec {
   color?: string;
 }
 
-export type NodeKind = 'session' | 'source' | 'queue' | 'waiter' | 'site' | 'items' | 'item';
+export type NodeKind = 'session' | 'source' | 'group' | 'queue' | 'waiter' | 'site' | 'items' | 'item';
 
 export interface NodeSpec {
   kind: NodeKind;
@@ -32,6 +34,8 @@ export interface NodeSpec {
   context: string;
   source?: ModelSource;
   queue?: ModelQueue;
+  /** Group nodes: the queues listed under it (as of this refresh). */
+  group?: QueueGroup;
 }
 
 /** Icons that say at a glance: full queue, blocked producer, waiting consumer. */
@@ -40,6 +44,8 @@ export const ICONS = {
   sessionPaused: { id: 'debug-pause', color: 'debugIcon.pauseForeground' },
   sessionEnded: { id: 'debug-stop', color: 'disabledForeground' },
   source: { id: 'server-process' },
+  groupTroubled: { id: 'warning', color: 'list.warningForeground' },
+  groupRange: { id: 'list-tree' },
   queue: { id: 'inbox' },
   // Full is a state, not a failure: the queue's own icon in the warning colour, never the error icon.
   queueFull: { id: 'inbox', color: 'list.warningForeground' },
@@ -83,6 +89,49 @@ export function sourceNode(src: ModelSource): NodeSpec {
     session: src.session,
     context: 'queuescope.source',
     source: src,
+  };
+}
+
+/**
+ * Children of a source: its queues, or groups of them when there are more than
+ * `options.flatMax` (50): "Most troubled" first (expanded), then name ranges (collapsed).
+ */
+export function sourceChildren(src: ModelSource, options: GroupOptions = {}): NodeSpec[] {
+  const listing = groupQueues(visibleQueues(src), options);
+  if (listing.kind === 'flat') return listing.queues.map(queueNode);
+  return listing.groups.map((g) => groupNode(src, g));
+}
+
+/**
+ * Children of a group. A troubled queue is listed twice (in "Most troubled" and in its name
+ * range), and tree ids must be unique: the copy's id (and its children's, see inGroupCopy) gets
+ * the `t:` prefix.
+ */
+export function groupChildren(g: QueueGroup): NodeSpec[] {
+  return g.troubled ? g.queues.map((q) => inGroupCopy(queueNode(q), TROUBLED_PREFIX)) : g.queues.map(queueNode);
+}
+
+const TROUBLED_PREFIX = 't:';
+
+/** A node under a queue listed in "Most troubled" keeps that queue's prefix (unique ids). */
+export function inGroupCopy(child: NodeSpec, parentOrPrefix: NodeSpec | string): NodeSpec {
+  const prefix = typeof parentOrPrefix === 'string' ? parentOrPrefix : parentOrPrefix.id.startsWith(TROUBLED_PREFIX) ? TROUBLED_PREFIX : '';
+  return prefix === '' ? child : { ...child, id: `${prefix}${child.id}` };
+}
+
+export function groupNode(src: ModelSource, g: QueueGroup): NodeSpec {
+  return {
+    kind: 'group',
+    id: `g:${src.session}/${src.key}/${g.id}`,
+    label: g.label,
+    description: g.description,
+    tooltip: g.troubled ? 'Queues with blocked producers, then full, then waiting consumers, then fullest' : `${g.queues.length} queues in name order`,
+    icon: g.troubled ? ICONS.groupTroubled : ICONS.groupRange,
+    expandable: true,
+    session: src.session,
+    context: g.troubled ? 'queuescope.group.troubled' : 'queuescope.group',
+    source: src,
+    group: g,
   };
 }
 
