@@ -351,6 +351,7 @@ export class Overview {
     setText(row.source, q.source);
     setText(row.lib, q.lib ?? '');
     row.lib.hidden = q.lib === undefined;
+    if (q.lib !== undefined && row.lib.title !== q.lib) row.lib.title = q.lib;
     const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : '';
     setText(row.preview, preview);
     row.preview.hidden = !preview;
