@@ -16,7 +16,7 @@ export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
 /** Registered by the extension core (commands.ts). */
 const CLEAR_ENDED_COMMAND = 'queuescope.clearEndedSessions';
 /** A panel hidden this close to a pause was hidden by the pause (see keepVisibleOnPause). */
-const PAUSE_HIDE_MS = 1500;
+const PAUSE_HIDE_MS = 3000;
 
 export class QueueScopePanel implements vscode.Disposable {
   private static current: QueueScopePanel | undefined;
