@@ -13,6 +13,7 @@ import { WaiterLists, callSiteLabel } from './waiters';
 import { installRecordingTools } from './recordingTools';
 import { jobsFacts } from './jobsFacts';
 import { FindingsStrip } from './findingsStrip';
+import { poolText } from '../protocol/libText';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -296,6 +297,8 @@ class Panel {
     const facts: Node[] = [
       el('span', { text: q.kind === 'priority' ? 'priority queue' : q.kind === 'lifo' ? 'LIFO queue' : 'FIFO queue' }),
       el('span', { text: q.maxsize > 0 ? `maxsize ${formatCount(q.maxsize)}` : 'unbounded' }),
+      ...(q.lib !== undefined ? [el('span', { class: 'badge b-lib', text: q.lib })] : []),
+      ...(poolText(q) !== '' ? [el('span', { text: poolText(q) })] : []),
       el('span', { text: `${formatCount(q.counters.puts)} puts, ${formatCount(q.counters.gets)} gets` }),
       el('span', { text: `${formatCount(q.counters.timeouts)} timeouts, ${formatCount(q.counters.aborts)} aborts` }),
       el('span', { text: q.source }),

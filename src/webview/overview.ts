@@ -70,6 +70,8 @@ interface Row {
   tr: HTMLTableRowElement;
   name: HTMLElement;
   source: HTMLElement;
+  /** Another library's queue: its `lib` ("p-queue@10.0.0"), hidden for QueueScope's own. */
+  lib: HTMLElement;
   preview: HTMLElement;
   status: HTMLElement;
   kind: HTMLElement;
@@ -299,6 +301,7 @@ export class Overview {
   private createRow(q: QueueInfo): Row {
     const name = el('span', { class: 'q-name' });
     const source = el('span', { class: 'q-source' });
+    const lib = el('span', { class: 'badge b-lib' });
     const preview = el('span', { class: 'q-preview' });
     const barFill = el('span', { class: 'bar-fill' });
     const bar = el('span', { class: 'bar', attrs: { 'aria-hidden': 'true' } }, barFill);
@@ -308,6 +311,7 @@ export class Overview {
       tr: el('tr', { attrs: { role: 'row', 'aria-selected': 'false' } }),
       name,
       source,
+      lib,
       preview,
       status: el('span', { class: 'badges' }),
       kind: el('span'),
@@ -327,7 +331,7 @@ export class Overview {
     row.tr.dataset.key = q.key;
     row.tr.tabIndex = -1;
     row.tr.append(
-      cell('c-name', el('span', { class: 'q-title' }, name, source), preview),
+      cell('c-name', el('span', { class: 'q-title' }, name, lib, source), preview),
       cell('c-status', row.status),
       cell('c-kind', row.kind),
       cell('c-depth num', el('span', { class: 'depth' }, bar, depthText)),
@@ -346,11 +350,16 @@ export class Overview {
   private fill(row: Row, q: QueueInfo): void {
     setText(row.name, q.name);
     setText(row.source, q.source);
+    setText(row.lib, q.lib ?? '');
+    row.lib.hidden = q.lib === undefined;
+    if (q.lib !== undefined && row.lib.title !== q.lib) row.lib.title = q.lib;
     // A BullMQ queue's line under its name: the states that hold jobs (text only: Redis data).
     const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : q.jobs ? jobStatesShort(q.jobs.counts) : '';
     setText(row.preview, preview);
     row.preview.hidden = !preview;
-    setText(row.kind, kindLabel(q.kind, q));
+    const kind = kindLabel(q.kind, q);
+    setText(row.kind, kind);
+    if (row.kind.title !== kind) row.kind.title = kind;
     const full = isFull(q);
     const frac = q.maxsize > 0 ? Math.min(1, q.size / q.maxsize) : q.counters.highWater > 0 ? Math.min(1, q.size / q.counters.highWater) : 0;
     const width = `${(frac * 100).toFixed(1)}%`;

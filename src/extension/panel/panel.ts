@@ -19,6 +19,8 @@ import { findingsStripRows } from '../../diagnostics/strip';
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
 /** Registered by the extension core (commands.ts). */
 const CLEAR_ENDED_COMMAND = 'queuescope.clearEndedSessions';
+/** A panel hidden this close to a pause was hidden by the pause (see keepVisibleOnPause). */
+const PAUSE_HIDE_MS = 3000;
 
 export class QueueScopePanel implements vscode.Disposable {
   private static current: QueueScopePanel | undefined;
@@ -92,7 +94,37 @@ export class QueueScopePanel implements vscode.Disposable {
       // Hidden webviews are destroyed (no retainContextWhenHidden); when shown again the page
       // reloads, restores its view state and says 'ready', and gets a fresh init then.
     );
+    if (mode === 'live') this.keepVisibleOnPause();
     this.render();
+  }
+
+  /**
+   * A pause brings the paused file forward in the active editor group. When that group is the
+   * panel's own (the panel was opened with no editor, or focus was in the panel on F6), the
+   * panel would be hidden behind the editor: move it to the group beside instead, without
+   * taking focus (issue #11 item 2). Only a hide within PAUSE_HIDE_MS of a pause counts, in
+   * either order (the two events reach the extension host separately); a tab the user picks
+   * later is left alone.
+   */
+  private keepVisibleOnPause(): void {
+    let pausedAt = -Infinity;
+    let hiddenAt = -Infinity;
+    const moveBeside = () => {
+      pausedAt = hiddenAt = -Infinity;
+      if (!this.panel.visible) this.panel.reveal(vscode.ViewColumn.Beside, true);
+    };
+    this.disposables.push(
+      vscode.debug.onDidChangeActiveStackItem((item) => {
+        if (item === undefined) return;
+        pausedAt = Date.now();
+        if (pausedAt - hiddenAt <= PAUSE_HIDE_MS) moveBeside();
+      }),
+      this.panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.visible) return;
+        hiddenAt = Date.now();
+        if (hiddenAt - pausedAt <= PAUSE_HIDE_MS) moveBeside();
+      }),
+    );
   }
 
   /** (Re)load the page with a fresh nonce. */

@@ -1,5 +1,6 @@
-// The "Queues" tree in Run and Debug: session > source > queue > waiters / creation site /
-// items. Node descriptions come from queueNodes.ts; this file only adapts them to vscode.
+// The "Queues" tree in Run and Debug: session > source > [group >] queue > waiters / creation
+// site / items (groups when a source has more than 50 queues: docs/SCALE.md). Node
+// descriptions come from queueNodes.ts; this file only adapts them to vscode.
 // A queue named by a finding gets the finding's icon, a tooltip line per finding and a
 // FileDecoration (badge + colour) through a `queuescope-queue:` resource URI; all from
 // queueBadges() over services.diagnostics, refreshed when the findings change.
@@ -9,7 +10,7 @@ import type { QueueModel } from '../../model/store';
 import type { ExtensionServices } from '../services';
 import type { DiagnosticsPart } from '../diagnostics';
 import { queueBadges } from '../../diagnostics/strip';
-import { itemNodes, queueChildren, queueNode, sessionNode, sourceNode, visibleQueues, type NodeSpec, type QueueFlag } from '../../host/views/queueNodes';
+import { groupChildren, inGroupCopy, itemNodes, queueChildren, sessionNode, sourceChildren, sourceNode, type NodeSpec, type QueueFlag } from '../../host/views/queueNodes';
 import { OPEN_SITE_COMMAND } from './openSite';
 
 export const QUEUES_VIEW_ID = 'queuescope.queues';
@@ -102,6 +103,8 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
       node.label,
       node.expandable ? (node.kind === 'items' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded) : vscode.TreeItemCollapsibleState.None,
     );
+    // Name ranges start collapsed (10,000 queues: 100 ranges); "Most troubled" starts open.
+    if (node.kind === 'group' && node.group?.troubled !== true) item.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
     if (node.kind === 'queue') item.collapsibleState = node.expandable ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
     item.id = node.id;
     item.description = node.description;
@@ -124,16 +127,18 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
         return s ? [...s.sources.values()].map(sourceNode) : [];
       }
       case 'source':
-        return node.source ? visibleQueues(node.source).map((q) => queueNode(q, this.flags.get(q.key))) : [];
+        return node.source ? sourceChildren(node.source, {}, (q) => this.flags.get(q.key)) : [];
+      case 'group':
+        return node.group ? groupChildren(node.group, (q) => this.flags.get(q.key)) : [];
       case 'queue': {
         const q = node.queue;
         const src = q ? this.model.source(q.session, q.source) : undefined;
         // Wait times grow only while the program runs: paused or ended, they are as of that moment.
         const at = !src || src.state === 'live' ? now : src.state === 'paused' ? (src.pausedAt ?? src.lastSeen) : src.lastSeen;
-        return q ? queueChildren(q, at, src?.state !== 'live') : [];
+        return q ? queueChildren(q, at, src?.state !== 'live').map((c) => inGroupCopy(c, node)) : [];
       }
       case 'items':
-        return node.queue ? itemNodes(node.queue) : [];
+        return node.queue ? itemNodes(node.queue).map((c) => inGroupCopy(c, node)) : [];
       default:
         return [];
     }

@@ -1,5 +1,6 @@
 // What the Queues tree shows, computed from the model without vscode (unit-tested); the
-// vscode adapter (queuesTree.ts) turns these descriptions into TreeItems.
+// vscode adapter (queuesTree.ts) turns these descriptions into TreeItems. A source with many
+// queues lists groups ("Most troubled", then name ranges: ../tree/queueGroups.ts) instead.
 
 import { waitCounts, type ModelQueue, type ModelSession, type ModelSource, type ModelWaiter } from '../../model/entities';
 import { sourceLabel, type CallSite } from '../../protocol/wire';
@@ -17,6 +18,7 @@ export interface QueueFlag {
   badge: string;
   tooltip: string;
 }
+import { groupQueues, type GroupOptions, type QueueGroup } from '../tree/queueGroups';
 
 /** A codicon id and an optional theme color id. */
 export interface IconSpec {
@@ -24,7 +26,7 @@ export interface IconSpec {
   color?: string;
 }
 
-export type NodeKind = 'session' | 'source' | 'queue' | 'waiter' | 'site' | 'items' | 'item';
+export type NodeKind = 'session' | 'source' | 'group' | 'queue' | 'waiter' | 'site' | 'items' | 'item';
 
 export interface NodeSpec {
   kind: NodeKind;
@@ -46,6 +48,8 @@ export interface NodeSpec {
   queue?: ModelQueue;
   /** A queue named by a finding. */
   flag?: QueueFlag;
+  /** Group nodes: the queues listed under it (as of this refresh). */
+  group?: QueueGroup;
 }
 
 /** Icons that say at a glance: full queue, blocked producer, waiting consumer. */
@@ -54,6 +58,8 @@ export const ICONS = {
   sessionPaused: { id: 'debug-pause', color: 'debugIcon.pauseForeground' },
   sessionEnded: { id: 'debug-stop', color: 'disabledForeground' },
   source: { id: 'server-process' },
+  groupTroubled: { id: 'warning', color: 'list.warningForeground' },
+  groupRange: { id: 'list-tree' },
   queue: { id: 'inbox' },
   // Full is a state, not a failure: the queue's own icon in the warning colour, never the error icon.
   queueFull: { id: 'inbox', color: 'list.warningForeground' },
@@ -102,6 +108,52 @@ export function sourceNode(src: ModelSource): NodeSpec {
     session: src.session,
     context: 'queuescope.source',
     source: src,
+  };
+}
+
+/**
+ * Children of a source: its queues, or groups of them when there are more than
+ * `options.flatMax` (50): "Most troubled" first (expanded), then name ranges (collapsed).
+ */
+/** What the findings say about a queue (the tree passes its queueBadges lookup). */
+export type FlagOf = (q: ModelQueue) => QueueFlag | undefined;
+
+export function sourceChildren(src: ModelSource, options: GroupOptions = {}, flagOf: FlagOf = () => undefined): NodeSpec[] {
+  const listing = groupQueues(visibleQueues(src), options);
+  if (listing.kind === 'flat') return listing.queues.map((q) => queueNode(q, flagOf(q)));
+  return listing.groups.map((g) => groupNode(src, g));
+}
+
+/**
+ * Children of a group. A troubled queue is listed twice (in "Most troubled" and in its name
+ * range), and tree ids must be unique: the copy's id (and its children's, see inGroupCopy) gets
+ * the `t:` prefix.
+ */
+export function groupChildren(g: QueueGroup, flagOf: FlagOf = () => undefined): NodeSpec[] {
+  return g.queues.map((q) => (g.troubled ? inGroupCopy(queueNode(q, flagOf(q)), TROUBLED_PREFIX) : queueNode(q, flagOf(q))));
+}
+
+const TROUBLED_PREFIX = 't:';
+
+/** A node under a queue listed in "Most troubled" keeps that queue's prefix (unique ids). */
+export function inGroupCopy(child: NodeSpec, parentOrPrefix: NodeSpec | string): NodeSpec {
+  const prefix = typeof parentOrPrefix === 'string' ? parentOrPrefix : parentOrPrefix.id.startsWith(TROUBLED_PREFIX) ? TROUBLED_PREFIX : '';
+  return prefix === '' ? child : { ...child, id: `${prefix}${child.id}` };
+}
+
+export function groupNode(src: ModelSource, g: QueueGroup): NodeSpec {
+  return {
+    kind: 'group',
+    id: `g:${src.session}/${src.key}/${g.id}`,
+    label: g.label,
+    description: g.description,
+    tooltip: g.troubled ? 'Queues with blocked producers, then full, then waiting consumers, then fullest' : `${g.queues.length} queues in name order`,
+    icon: g.troubled ? ICONS.groupTroubled : ICONS.groupRange,
+    expandable: true,
+    session: src.session,
+    context: g.troubled ? 'queuescope.group.troubled' : 'queuescope.group',
+    source: src,
+    group: g,
   };
 }
 

@@ -1,0 +1,75 @@
+// Another library's queue live in the panel (issue #14): F5 on an ordinary p-queue ES module
+// program with no QueueScope import. The extension preloads its register.js into the launch
+// (NODE_OPTIONS), so the panel's overview shows the queue with its library badge
+// ("p-queue@10.0.0") and its running count against its concurrency, while it runs.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { projectRoot } from '../config';
+import { hasCommand, Workbench } from './workbench';
+
+const SHOW_PANEL = 'QueueScope: Show Panel';
+
+/** A steady backlog: a task every 40 ms, each takes 300 ms, two at a time, at most 6 waiting. */
+const PROGRAM = `import PQueue from 'p-queue';
+const thumbnails = new PQueue({ concurrency: 2 });
+const resize = () => new Promise((resolve) => setTimeout(resolve, 300));
+setInterval(() => {
+  if (thumbnails.size < 6) thumbnails.add(resize);
+}, 40);
+`;
+
+describe('a p-queue program live in the panel (adapters)', function () {
+  let wb: Workbench | undefined;
+  before(async function () {
+    if (!hasCommand(SHOW_PANEL)) this.skip();
+    wb = await Workbench.open({
+      files: {
+        'thumbnails.mjs': PROGRAM,
+        '.vscode/launch.json': JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Run thumbnails', program: '${workspaceFolder}/thumbnails.mjs' }] }),
+      },
+    });
+    // The user's project has p-queue installed: its node_modules is the project's.
+    fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(wb.workspace, 'node_modules'), 'dir');
+  });
+  after(async () => {
+    await wb?.close();
+  });
+
+  it('shows the PQueue row with its library badge and running 2/2, live', async () => {
+    assert.ok(wb);
+    await wb.runCommand('Debug: Start Debugging');
+    await wb.runCommand(SHOW_PANEL);
+    const { frame } = await wb.webviewElement('#overview');
+    const row = frame.locator('#overview tbody tr', { hasText: 'PQueue' });
+    await row.waitFor({ timeout: 45_000 });
+    // The library badge beside the name, visible (not only in the DOM), and in the kind column.
+    const badge = row.locator('.b-lib', { hasText: /^p-queue@10\.\d+\.\d+$/ });
+    await badge.waitFor({ state: 'visible', timeout: 20_000 });
+    const box = await badge.boundingBox();
+    assert.ok(box && box.width > 40, `the badge is drawn: ${JSON.stringify(box)}`);
+    const kind = row.locator('td.c-kind');
+    await kind.filter({ hasText: /p-queue@10\.\d+\.\d+/ }).waitFor({ timeout: 20_000 });
+    await kind.filter({ hasText: 'running 2/2' }).waitFor({ timeout: 20_000 });
+    // Live: the depth moves (a backlog of up to 6, unbounded queue).
+    // Playwright polls the row's depth text in the page until it has shown two values.
+    const seen = await frame.waitForFunction(
+      () => {
+        const w = window as unknown as { seenDepths?: Set<string> };
+        const tr = [...document.querySelectorAll('#overview tbody tr')].find((r) => r.textContent?.includes('PQueue'));
+        const text = tr?.querySelector('.depth-text')?.textContent;
+        if (text) (w.seenDepths ??= new Set()).add(text);
+        return (w.seenDepths?.size ?? 0) >= 2 ? [...w.seenDepths!] : false;
+      },
+      undefined,
+      { timeout: 20_000, polling: 50 },
+    );
+    const depths = (await seen.jsonValue()) as string[];
+    for (const d of depths) assert.match(d, /^[0-6] \/ ∞$/);
+    await row.click();
+    await frame.locator('#detail-facts .b-lib', { hasText: /^p-queue@10\./ }).waitFor({ state: 'visible', timeout: 20_000 });
+    await wb.screenshot('adapters-pqueue-live');
+    assert.deepEqual(await wb.notifications(), [], 'no error notification');
+    await wb.runCommand('Debug: Stop');
+  });
+});
