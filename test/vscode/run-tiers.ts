@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { projectRoot } from './config';
 import { install } from './install';
+import { ensureRedisServer } from '../redis/install';
 import { COUNTS_LINE, tierTotals, type TierOutcome } from './tierTotals';
 
 interface TierResult extends TierOutcome {
@@ -43,6 +44,9 @@ async function main(): Promise<number> {
   const bin = (name: string) => path.join(projectRoot, 'node_modules/.bin', name);
   // Colours only for a terminal: CI=true makes mocha colour its output even into a log file.
   const colour = process.stdout.isTTY ? '--color' : '--no-color';
+  // The BullMQ watch tests start redis-servers of their own: install the Debian package when
+  // missing, as install() does for the VS Code tiers, so `npm test` alone works on a fresh machine.
+  ensureRedisServer();
   const results = [await runTier('unit tests', bin('mocha'), [colour])];
   const inCi = process.env.CI === 'true' || process.env.CI === '1';
   if (process.env.QUEUESCOPE_SKIP_VSCODE === '1' && !inCi) {
