@@ -7,6 +7,7 @@
 // Redis: they are data, and every caller renders them as text only.
 
 import { JOB_STATES, type JobState } from './wire';
+import { formatDuration } from './durationText';
 
 /** A notable job event (failed, stalled, retries-exhausted, requeued), session ms. */
 export interface JobNoticeInfo {
@@ -111,15 +112,6 @@ export function jobStatesShort(counts: JobsInfo['counts']): string {
   return parts.length ? parts.join(' · ') : 'no jobs';
 }
 
-/** A short age: "850 ms", "4.2 s", "3 min 05 s", "2 h 04 min". */
-export function ageText(ms: number): string {
-  if (!(ms >= 0)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.floor(ms / 1000);
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
 
 const rate = (r: number): string => (r >= 10 ? r.toFixed(0) : r.toFixed(1));
 
@@ -131,7 +123,7 @@ export function throughputText(j: JobsInfo): string {
 
 /** "oldest waiting 4.2 s" or "none waiting". */
 export function oldestText(j: Pick<JobsInfo, 'oldestWaitMs'>): string {
-  return j.oldestWaitMs === null ? 'none waiting' : `oldest waiting ${ageText(j.oldestWaitMs)}`;
+  return j.oldestWaitMs === null ? 'none waiting' : `oldest waiting ${formatDuration(j.oldestWaitMs)}`;
 }
 
 /** "2 workers" / "no worker". */
