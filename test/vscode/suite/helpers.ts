@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { QueueScopeApi } from '../../../src/extension/services';
+import type { NodeSpec } from '../../../src/host/views/queueNodes';
 
 /** `<publisher>.<name>` from package.json. */
 export const EXTENSION_ID = 'queuescope.queuescope';
@@ -192,4 +194,15 @@ export async function debugProgram(program: string, extra: Partial<vscode.DebugC
 export async function evaluate(session: vscode.DebugSession, expression: string): Promise<string> {
   const body = (await session.customRequest('evaluate', { expression, context: 'copy' })) as { result: string };
   return body.result;
+}
+
+/** The Queues tree as text lines (label — description), depth-first, to compare what a user sees. */
+export function treeText(api: QueueScopeApi, node?: NodeSpec, depth = 0): string[] {
+  const out: string[] = [];
+  for (const child of api.queuesTree.getChildren(node)) {
+    const item = api.queuesTree.getTreeItem(child);
+    out.push(`${'  '.repeat(depth)}${String(item.label)}${item.description ? ` — ${String(item.description)}` : ''}`);
+    out.push(...treeText(api, child, depth + 1));
+  }
+  return out;
 }

@@ -11,7 +11,7 @@ import { QueueModel } from '../../../src/model';
 import type { QueueScopeApi } from '../../../src/extension/services';
 import { ModelFeed } from '../../../src/recording/modelFeed';
 import { readRecordingLines } from '../../../src/recording/reader';
-import { activate, debugProgram, extension, libraryPath, nextEvent, workspaceDir, writeWorkspaceFile } from './helpers';
+import { activate, debugProgram, extension, libraryPath, nextEvent, treeText, workspaceDir, writeWorkspaceFile } from './helpers';
 
 type Totals = Record<string, { puts: number; gets: number; size: number }>;
 
@@ -46,15 +46,7 @@ describe('the last moments of a short program', function () {
         assert.deepEqual(finalState(model, root), totals, 'the model');
 
         api.queuesTree.refreshNow();
-        const labels: string[] = [];
-        const walk = (node?: Parameters<typeof api.queuesTree.getChildren>[0]): void => {
-          for (const child of api.queuesTree.getChildren(node)) {
-            const item = api.queuesTree.getTreeItem(child);
-            labels.push(`${String(item.label)} — ${String(item.description ?? '')}`);
-            walk(child);
-          }
-        };
-        walk();
+        const labels = treeText(api).map((l) => l.trim());
         assert.ok(labels.some((l) => l.startsWith(`parsed-records — ${totals['parsed-records'].size}/50`)), labels.join('\n'));
 
         const saved = path.join(workspaceDir(), `last-${mode}.qscope`);

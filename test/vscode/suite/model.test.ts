@@ -6,8 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { QueueScopeApi } from '../../../src/extension/services';
-import type { NodeSpec } from '../../../src/host/views/queueNodes';
-import { activate, debugProgram, evaluate, libraryPath, nextEvent, writeWorkspaceFile } from './helpers';
+import { activate, debugProgram, evaluate, libraryPath, nextEvent, treeText, writeWorkspaceFile } from './helpers';
 
 interface DapMessage {
   type?: string;
@@ -51,17 +50,6 @@ function whenModel<T>(api: QueueScopeApi, what: string, check: () => T | undefin
 async function threadId(session: vscode.DebugSession): Promise<number> {
   const r = (await session.customRequest('threads')) as { threads: { id: number }[] };
   return r.threads[0].id;
-}
-
-/** The tree as text lines (label — description), depth-first, to compare what a user sees. */
-function treeText(api: QueueScopeApi, node?: NodeSpec, depth = 0): string[] {
-  const out: string[] = [];
-  for (const child of api.queuesTree.getChildren(node)) {
-    const item = api.queuesTree.getTreeItem(child);
-    out.push(`${'  '.repeat(depth)}${String(item.label)}${item.description ? ` — ${String(item.description)}` : ''}`);
-    out.push(...treeText(api, child, depth + 1));
-  }
-  return out;
 }
 
 const until = `const until = (n) => new Promise((r) => { const t = setInterval(() => { if (globalThis.__release >= n) { clearInterval(t); r(); } }, 5); });`;
