@@ -43,7 +43,15 @@ let seq = 0;
 const t0 = performance.now();
 const CHUNK = 2000;
 
+// globalThis.__quiet(): stop moving items (the queues stay); a test calls it before ending the
+// session so that no large drain answer is in flight when the debuggee is killed.
+let quiet = false;
+globalThis.__quiet = () => {
+  quiet = true;
+};
+
 function step() {
+  if (quiet) return;
   const elapsed = (performance.now() - t0) / 1000;
   if (elapsed >= SECONDS) {
     const cpu = process.cpuUsage();
