@@ -1,10 +1,12 @@
-// One way to write a duration in the editor's own views (tree, quick picks, Redis facts):
-// shared by src/host and the protocol's text helpers, so it lives here where both may import it.
+// One way to write a duration everywhere a user reads one (tree, quick picks, Redis facts,
+// the panel): src/host, the webview and the protocol's text helpers all import it from here,
+// so the tree's "4 min 05 s" and the panel's never disagree.
 
 /** Human wait time: 850 ms, 3.2 s, 4 min 05 s, 2 h 03 min. */
 export function formatDuration(ms: number): string {
   if (!(ms >= 0)) return '';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  // Floor, not round: 999.6 ms is not yet "1000 ms" (nor "1.0 s").
+  if (ms < 1000) return `${Math.floor(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.floor(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;

@@ -1,15 +1,11 @@
 // Human-readable numbers and times for the panel. Times are session milliseconds.
 
-/** A duration: "850 ms", "4.2 s", "3 m 05 s", "1 h 02 m". */
+import { formatDuration as formatEditorDuration } from '../protocol/durationText';
+
+/** A duration: "850 ms", "4.2 s", "3 min 05 s", "1 h 02 min". */
 export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) ms = 0;
-  if (ms < 1000) return `${Math.floor(ms)} ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(1)} s`;
-  const totalS = Math.floor(s);
-  const m = Math.floor(totalS / 60);
-  if (m < 60) return `${m} m ${String(totalS % 60).padStart(2, '0')} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
+  // The editor's own wording (src/protocol/durationText.ts); the panel clamps bad input to 0.
+  return formatEditorDuration(Number.isFinite(ms) && ms > 0 ? ms : 0);
 }
 
 /** A point on the session axis: "+850 ms", "+12.5 s", "+3:05", "+1:02:07". */

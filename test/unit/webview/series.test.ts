@@ -63,9 +63,11 @@ describe('webview series', () => {
 
   it('formats times with sensible units', () => {
     assert.equal(formatDuration(850), '850 ms');
+    assert.equal(formatDuration(999.6), '999 ms');
+    assert.equal(formatDuration(-5), '0 ms');
     assert.equal(formatDuration(4200), '4.2 s');
-    assert.equal(formatDuration(185_000), '3 m 05 s');
-    assert.equal(formatDuration(3_720_000), '1 h 02 m');
+    assert.equal(formatDuration(185_000), '3 min 05 s');
+    assert.equal(formatDuration(3_720_000), '1 h 02 min');
     assert.equal(formatSessionTime(0), '+0 s');
     assert.equal(formatSessionTime(12_500), '+12.5 s');
     assert.equal(formatSessionTime(185_000), '+3:05');
