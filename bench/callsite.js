@@ -51,21 +51,37 @@ const lib = require(process.argv[2]) as Library;
 const depth = Number(process.argv[3]);
 const count = Number(process.argv[4]);
 const cold = Number(process.argv[5]);
+const shape = process.argv[6];
 
-function loop(n: number): { ns: number; site: Site | undefined } {
+type Timed = { ns: number; site: Site | undefined };
+
+function loop(n: number): Timed {
   let site: Site | undefined;
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) site = lib.put(); // @site
   return { ns: Number(process.hrtime.bigint() - t0), site };
 }
 
-function nest(level: number, n: number): { ns: number; site: Site | undefined } {
+// Synchronous nesting: the stack window is full of program frames.
+function nest(level: number, n: number): Timed {
   return level > 0 ? nest(level - 1, n) : loop(n);
 }
 
-const first = nest(depth, cold);
-const rest = nest(depth, count);
-console.log(JSON.stringify({ coldNs: first.ns / cold, warmNs: rest.ns / count, site: rest.site }));
+// The usual shape of a blocked put: in an async function, after an await, awaited by others.
+async function nestAsync(level: number, n: number): Promise<Timed> {
+  if (level > 0) return await nestAsync(level - 1, n);
+  await null;
+  return loop(n);
+}
+
+async function main(): Promise<void> {
+  const run = (n: number): Promise<Timed> => (shape === 'async' ? nestAsync(depth, n) : Promise.resolve(nest(depth, n)));
+  const first = await run(cold);
+  const rest = await run(count);
+  console.log(JSON.stringify({ coldNs: first.ns / cold, warmNs: rest.ns / count, site: rest.site }));
+}
+
+void main();
 `;
 
 function prepare() {
@@ -96,9 +112,15 @@ function cleanEnv() {
   return env;
 }
 
-function sample(mode, depth) {
+/** Stack shapes: [label, nesting depth, sync|async]. */
+const SHAPES = [
+  ['async function after an await, awaited by 3 others', 3, 'async'],
+  ['16 synchronous program frames (the window full)', 14, 'sync'],
+];
+
+function sample(mode, depth, shape) {
   const m = MODES[mode];
-  const r = spawnSync(process.execPath, [...m.argv(), path.join(work, 'dist/lib/index.js'), String(depth), String(captures), String(COLD)], { cwd: root, env: cleanEnv(), encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [...m.argv(), path.join(work, 'dist/lib/index.js'), String(depth), String(captures), String(COLD), shape], { cwd: root, env: cleanEnv(), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').pop());
   const [file, line] = m.expect();
@@ -109,16 +131,47 @@ function sample(mode, depth) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const us = (ns) => (ns / 1000).toFixed(1);
 
+// The extension's side (src/host/sourceMaps/siteMapper.ts): mapping a raw site of the .js.
+const MAPPER = `
+const { SiteMapper } = require(${JSON.stringify(path.join(root, 'src/host/sourceMaps/siteMapper.ts'))});
+const [file, line, column, n] = process.argv.slice(1);
+const site = { file, line: Number(line), column: Number(column), fn: 'loop' };
+let t0 = process.hrtime.bigint();
+const mapper = new SiteMapper();
+const first = mapper.map(site);
+const firstNs = Number(process.hrtime.bigint() - t0);
+t0 = process.hrtime.bigint();
+for (let i = 0; i < Number(n); i++) mapper.map(site);
+console.log(JSON.stringify({ firstNs, cachedNs: Number(process.hrtime.bigint() - t0) / Number(n), first }));
+`;
+
+function mapperCost() {
+  const text = fs.readFileSync(js(), 'utf8').split('\n');
+  const line = text.findIndex((l) => l.includes('lib.put()'));
+  const column = text[line].indexOf('put()') + 1;
+  const firsts = [];
+  const cached = [];
+  for (let i = 0; i < rounds; i++) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', MAPPER, js(), String(line + 1), String(column), '100000'], { cwd: root, env: cleanEnv(), encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`mapper failed: ${r.stderr}`);
+    const out = JSON.parse(r.stdout.trim());
+    if (out.first.file !== ts() || out.first.line !== lineOf(ts(), '@site')) throw new Error(`mapper: ${JSON.stringify(out.first)}`);
+    firsts.push(out.firstNs);
+    cached.push(out.cachedNs);
+  }
+  console.log(`\nThe extension maps a raw site (SiteMapper.map, this program's 1 KB map): first call ${us(median(firsts))} us (reads and parses the map), then ${us(median(cached))} us per site (cached; the file's size and mtime are checked at most once a second).`);
+}
+
 function main() {
   prepare();
   console.log(`call-site capture, ${process.version}, ${rounds} rounds, ${captures} warm captures per process (cold: the first ${COLD})\n`);
-  console.log('| user frames | mode | cold us/capture | warm us/capture | warm vs raw |');
+  console.log('| stack at the blocked call | mode | cold us/capture | warm us/capture | warm vs raw |');
   console.log('| --- | --- | --- | --- | --- |');
-  for (const depth of [0, 14]) {
+  for (const [label, depth, shape] of SHAPES) {
     const got = Object.fromEntries(Object.keys(MODES).map((m) => [m, { cold: [], warm: [] }]));
     for (let i = 0; i < rounds; i++) {
       for (const mode of Object.keys(MODES)) {
-        const s = sample(mode, depth);
+        const s = sample(mode, depth, shape);
         got[mode].cold.push(s.coldNs);
         got[mode].warm.push(s.warmNs);
       }
@@ -126,9 +179,10 @@ function main() {
     const raw = median(got['node (raw .js)'].warm);
     for (const mode of Object.keys(MODES)) {
       const warm = median(got[mode].warm);
-      console.log(`| ${depth + 2} | ${mode} | ${us(median(got[mode].cold))} | ${us(warm)} | ${(warm / raw).toFixed(1)}x |`);
+      console.log(`| ${label} | ${mode} | ${us(median(got[mode].cold))} | ${us(warm)} | ${(warm / raw).toFixed(1)}x |`);
     }
   }
+  mapperCost();
   console.log('\nThe hub captures at most 200 sites per second after each queue and role\'s first (docs/PROTOCOL.md, "Call sites"): the worst case is 200 x the warm figure per second.');
 }
 
