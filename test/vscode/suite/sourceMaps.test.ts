@@ -25,7 +25,8 @@ describe('source-mapped call sites in VS Code', function () {
 
   it('F5 on tsc output with source maps: the tree and the Problems view show the .ts line of the blocked put', async () => {
     const root = extension().extensionPath;
-    const project = path.join(workspaceDir(), 'tsmap');
+    // Real path: the program reports real paths, and .vscode-test may be a symlink here.
+    const project = path.join(fs.realpathSync(workspaceDir()), 'tsmap');
     fs.rmSync(project, { recursive: true, force: true });
     fs.mkdirSync(path.join(project, 'src'), { recursive: true });
     const ts = path.join(project, 'src', 'app.ts');
@@ -41,23 +42,28 @@ describe('source-mapped call sites in VS Code', function () {
 
     const diagnostics = api.services.diagnostics!;
     const model = api.services.model;
-    // The consumer starts 8 s late: the producer stays blocked past the long-block hint (5 s).
+    // The consumer starts 8 s late: the producer stays blocked past the findings' 5 s.
     const run = await debugProgram(js, { env: { QUEUESCOPE_LIB: libraryPath(), APP_HOLD_MS: '8000' } });
     const session = run.parent.id;
     try {
-      const put = (s: readonly { waiters: readonly { role: string; site?: { file: string } }[] }[]) =>
-        s.some((f) => f.waiters.some((w) => w.role === 'put' && w.site?.file === ts));
-      if (!put(diagnostics.findings(session))) {
-        await nextEvent(diagnostics.onDidChange, 'a finding on the blocked put', (c: DiagnosticsChange) => c.session === session && put(c.findings), 60_000);
-      }
-      // The tree: the queue's creation and its blocked producer, both in app.ts.
+      // The blocked producer shows in the model, then in the tree: both sites in app.ts.
+      const blocked = () => model.queuesOf(session).some((q) => q.name === 'jobs' && [...q.waiters.values()].some((w) => w.role === 'put'));
+      if (!blocked()) await nextEvent(model.onDidChange as vscode.Event<unknown>, 'the blocked put', blocked);
       const tree = treeText(api).join('\n');
       assert.match(tree, new RegExp(`produce \\(app\\.ts:${putLine}\\)`), tree);
       assert.match(tree, new RegExp(`main \\(app\\.ts:${marker(ts, 'create')}\\)`), tree);
       assert.doesNotMatch(tree, /app\.js:/, tree);
+      // A finding on the blocked put (the whole program waits: deadlock after 5 s quiet) reaches the Problems view.
+      const put = (list: readonly { waiters: readonly { role: string }[] }[]) => list.some((f) => f.waiters.some((w) => w.role === 'put'));
+      if (!put(diagnostics.findings(session))) {
+        await nextEvent(diagnostics.onDidChange, 'a finding on the blocked put', (c: DiagnosticsChange) => c.session === session && put(c.findings), 30_000).catch((err: Error) => {
+          throw new Error(`${err.message}; findings: ${JSON.stringify(diagnostics.findings(session))}; tree:\n${treeText(api).join('\n')}`);
+        });
+      }
       // The Problems view: on the .ts line of `await jobs.put(`.
       const ours = vscode.languages.getDiagnostics(vscode.Uri.file(ts)).filter((d) => d.source === 'QueueScope');
-      assert.ok(ours.some((d) => d.range.start.line === putLine - 1), JSON.stringify(ours.map((d) => [d.range.start.line + 1, d.message])));
+      const all = vscode.languages.getDiagnostics().flatMap(([uri, list]) => list.filter((d) => d.source === 'QueueScope').map((d) => `${uri.fsPath}:${d.range.start.line + 1} ${d.message}`));
+      assert.ok(ours.some((d) => d.range.start.line === putLine - 1), `${JSON.stringify(all)}; findings: ${JSON.stringify(diagnostics.findings(session))}`);
       assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(js)).filter((d) => d.source === 'QueueScope'), []);
       // "Go to Source" may open it: the allow-list has the .ts.
       assert.ok(model.session(session)?.siteFiles.has(ts));
