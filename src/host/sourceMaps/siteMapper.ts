@@ -31,7 +31,7 @@ export interface SiteMapperOptions {
 type Stamp = string;
 
 interface Entry {
-  /** undefined: the file has no usable map. */
+  /** undefined: the file has no usable map (or its lookup failed once). */
   map: LoadedMap | undefined;
   stamps: { file: string; stamp: Stamp }[];
   checkedAt: number;
@@ -63,10 +63,18 @@ export class SiteMapper {
     const entry = this.entry(file);
     const map = entry.map;
     if (map === undefined) return site;
-    // V8's positions are 1-based; a segment's are 0-based. Like Node's --enable-source-maps,
-    // take the closest mapping at or before the position, else the first after it on the line.
-    const seg = traceSegment(map.trace, site.line - 1, site.column - 1) ?? firstOfLine(map, site.line - 1);
-    if (seg === null || seg.length < 4) return site;
+    let seg: readonly number[] | null;
+    try {
+      // V8's positions are 1-based; a segment's are 0-based. Like Node's --enable-source-maps,
+      // take the closest mapping at or before the position, else the first after it on the line.
+      seg = traceSegment(map.trace, site.line - 1, site.column - 1) ?? firstOfLine(map, site.line - 1);
+    } catch (err) {
+      this.log(`source map of ${file} not used: ${err instanceof Error ? err.message : String(err)}`);
+      entry.map = undefined;
+      return site;
+    }
+    // Garbage mappings decode to nonsense rather than fail: check what a segment says.
+    if (seg === null || seg.length < 4 || !(seg[2] >= 0) || !(seg[3] >= 0)) return site;
     const source = map.sources[seg[1]];
     if (source === undefined || !this.exists(entry, source)) return site;
     return { file: source, line: seg[2] + 1, column: seg[3] + 1, fn: site.fn };

@@ -199,7 +199,7 @@ describe('host: call sites through source maps (real tsc, real tsx)', function (
     });
 
     it('a corrupt map or a missing one: the .js line, logged once per file version', () => {
-      for (const bad of ['{"version":3,"sources":["../src/app.ts"],"mappings":', '[1,2]', '{"version":2}']) {
+      for (const bad of ['{"version":3,"sources":["../src/app.ts"],"mappings":', '[1,2]', '{"version":2}', '{"version":3,"sources":[],"mappings":5}']) {
         const { mapper, log } = withMap(bad);
         assert.deepEqual(mapper.map(raw), raw);
         assert.deepEqual(mapper.map({ ...raw, line: 1 }), { ...raw, line: 1 });
@@ -218,6 +218,14 @@ describe('host: call sites through source maps (real tsc, real tsx)', function (
       log.length = 0;
       assert.deepEqual(new SiteMapper({ log: (m) => log.push(m) }).map(raw), raw);
       assert.deepEqual(log, []);
+    });
+
+    it('garbage mappings: the .js line, never a made-up position', () => {
+      for (const mappings of ['!!!!;;;;;;;;', 'A;A;A;A;A;A;A;A;A;A', 'gggggg;;;;;;;;;;;;']) {
+        const { mapper } = withMap({ mappings });
+        const got = mapper.map(raw);
+        assert.ok(got === raw || (got.file === ts() && got.line >= 1 && got.column >= 1), JSON.stringify(got));
+      }
     });
 
     it('sites that are not generated files pass through untouched', () => {
