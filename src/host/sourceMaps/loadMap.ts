@@ -33,6 +33,7 @@ const COMMENT_START = /^\s*\/\/[#@]\s?$/;
 /** Reads and parses the source map of `file` (an absolute path). Never throws. */
 export function loadMap(file: string): MapLoad {
   try {
+    if (!fs.existsSync(file)) return null; // a site in a file that is gone: nothing to map, nothing to say
     const text = readCapped(file);
     if (text === undefined) return { error: `${file} is over ${MAX_MAP_INPUT_BYTES} bytes` };
     const url = sourceMappingUrl(text);
