@@ -3,7 +3,7 @@
 // recorded time, so the CLI sees the same findings at the same moments a live session would.
 // Plain TypeScript: the caller reads the file (src/recording/reader.ts) and pushes lines.
 
-import { QueueModel } from '../model';
+import { QueueModel, type ModelOptions } from '../model';
 import type { RecordingLine } from '../protocol/wire';
 import { ModelFeed } from '../recording/modelFeed';
 import { DiagnosticsEngine } from './engine';
@@ -22,10 +22,12 @@ export interface RecordingCheckOptions {
   pollMs?: number;
   session?: string;
   name?: string;
+  /** How call sites show (ModelOptions.mapSite): the extension maps them through source maps. */
+  mapSite?: ModelOptions['mapSite'];
 }
 
 export class RecordingCheck {
-  readonly model = new QueueModel();
+  readonly model: QueueModel;
   readonly engine: DiagnosticsEngine;
   private readonly feed: ModelFeed;
   private readonly pollMs: number;
@@ -38,6 +40,7 @@ export class RecordingCheck {
 
   constructor(options: RecordingCheckOptions = {}) {
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+    this.model = new QueueModel({ mapSite: options.mapSite });
     this.engine = new DiagnosticsEngine(this.model, { thresholds: options.thresholds });
     this.feed = new ModelFeed(this.model, options.session ?? 'recording', options.name ?? 'recording');
   }

@@ -2,6 +2,7 @@
 // call; add yours as one import and one line below.
 
 import * as vscode from 'vscode';
+import { SiteMapper } from '../host/sourceMaps/siteMapper';
 import { QueueModel } from '../model/store';
 import { readSettings, onSettingsChanged } from './settings';
 import { retentionFromSettings } from '../host/settingDefaults';
@@ -39,7 +40,9 @@ export function deactivate(): void {
 function createServices(context: vscode.ExtensionContext): ExtensionServices {
   const output = vscode.window.createOutputChannel('QueueScope', { log: true });
   let settings = readSettings();
-  const model = new QueueModel({ retention: retentionFromSettings(settings), log: output });
+  // Call sites in generated JavaScript show as their TypeScript line (docs/EXTENSION.md, "Source maps").
+  const sites = new SiteMapper({ log: (m) => output.info(m) });
+  const model = new QueueModel({ retention: retentionFromSettings(settings), log: output, mapSite: (site) => sites.map(site) });
   const sessions = new SessionWatcher(model, output, () => settings);
   context.subscriptions.push(
     output,

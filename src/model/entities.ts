@@ -166,7 +166,8 @@ export interface ModelSession {
   readonly sources: Map<string, ModelSource>;
   /**
    * Every file the program reported as a call site in this session (a queue's creation, a
-   * blocked or waiting call), added as events and snapshots are applied. The panel opens a
+   * blocked or waiting call), added as events and snapshots are applied, with the original
+   * file its source map maps it to (ModelOptions.mapSite). The panel opens a
    * file only when it is in here: the allow-list does not depend on what was drawn.
    */
   readonly siteFiles: Set<string>;

@@ -88,6 +88,13 @@ export interface ModelOptions {
   /** Garbage-collected queues kept per source before the oldest are forgotten (default 200). */
   collectedQueuesPerSource?: number;
   log?: ModelLog;
+  /**
+   * A call site as reported by the program -> the site every view shows (the extension maps
+   * generated JavaScript to the original TypeScript line with its source map:
+   * src/host/sourceMaps/siteMapper.ts). Inputs keep the reported site, so recordings stay raw.
+   * Default: the site itself.
+   */
+  mapSite?: (site: CallSite) => CallSite;
   /** Wall clock, epoch ms (tests pin it). */
   now?: () => number;
 }
@@ -161,6 +168,7 @@ export class QueueModel implements Disposable {
   private readonly collectedPerSource: number;
   private readonly log: ModelLog;
   private readonly now: () => number;
+  private readonly siteMap: ((site: CallSite) => CallSite) | undefined;
   /** The wait rules (src/model/waitRules.ts); a realm is `${session}\0${source}` there. */
   private readonly waits: WaitTracker;
   private readonly trackedSources = new Map<string, ModelSource>();
@@ -183,6 +191,7 @@ export class QueueModel implements Disposable {
     this.collectedPerSource = options.collectedQueuesPerSource ?? 200;
     this.log = options.log ?? { warn: () => undefined };
     this.now = options.now ?? Date.now;
+    this.siteMap = options.mapSite;
     this.emitter = new Emitter<ModelChange>((err) => this.log.warn(`model listener failed: ${String(err)}`));
     this.waits = new WaitTracker(
       {
@@ -528,10 +537,31 @@ export class QueueModel implements Disposable {
   // Internals
   // -------------------------------------------------------------------------
 
-  /** Adds a call site's file to its session's allow-list (ModelSession.siteFiles); returns the site. */
+  /**
+   * A reported call site as the views show it (ModelOptions.mapSite): the recording cursor
+   * maps the raw sites of its wait index with it. A throwing mapper leaves the site as is.
+   */
+  mapSite(site: CallSite): CallSite {
+    if (this.siteMap === undefined) return site;
+    try {
+      return this.siteMap(site);
+    } catch (err) {
+      this.log.warn(`call site mapping failed for ${site.file}: ${String(err)}`);
+      return site;
+    }
+  }
+
+  /**
+   * The site to keep for a reported call site (mapped: mapSite), its file added to the
+   * session's allow-list (ModelSession.siteFiles) with the reported file.
+   */
   private noteSite<S extends CallSite | undefined>(src: ModelSource, site: S): S {
-    if (site) this.sessionMap.get(src.session)?.siteFiles.add(site.file);
-    return site;
+    if (!site) return site;
+    const shown = this.mapSite(site);
+    const files = this.sessionMap.get(src.session)?.siteFiles;
+    files?.add(site.file);
+    if (shown !== site) files?.add(shown.file);
+    return shown as S;
   }
 
   private applyEvent(src: ModelSource, e: WireEvent, changes: ChangeSet): void {

@@ -57,7 +57,7 @@ export function cursorState(model: QueueModel, session: string, at: number, wait
   }
   const waiters: CursorWaiter[] = (waits?.at(at) ?? []).map((w) => {
     const out: CursorWaiter = { queue: `${session}/${w.queue}`, w: w.w, role: w.role, since: w.since };
-    if (w.site) out.site = w.site;
+    if (w.site) out.site = model.mapSite(w.site); // the index keeps the recorded (raw) site
     return out;
   });
   return { at, queues, waiters };

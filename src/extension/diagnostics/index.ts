@@ -57,7 +57,8 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
   };
 
   const checkRecording = async (session: string, file: string): Promise<readonly Finding[]> => {
-    const check = new RecordingCheck({ thresholds: readThresholds(log), pollMs: services.settings().pollIntervalMs, session });
+    // Sites as the views show them: through the program's source maps (docs/EXTENSION.md).
+    const check = new RecordingCheck({ thresholds: readThresholds(log), pollMs: services.settings().pollIntervalMs, session, mapSite: (site) => services.model.mapSite(site) });
     await readRecording(file, { onLines: (lines) => check.push(lines) });
     const findings = check.finish().map((r) => r.finding);
     check.engine.dispose();
