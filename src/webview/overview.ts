@@ -11,7 +11,7 @@ import type { QueueInfo } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
 import { formatCount, formatRate } from './format';
 import type { SortKey, ViewState } from './viewstate';
-import { kindLabel, unitSuffix } from '../protocol/libText';
+import { kindLabel, poolStateTexts, unitSuffix } from '../protocol/libText';
 import { jobStatesShort, jobsBadgeShort, jobsBadgeText } from '../protocol/jobsText';
 
 interface Column {
@@ -357,7 +357,7 @@ export class Overview {
     const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : q.jobs ? jobStatesShort(q.jobs.counts) : '';
     setText(row.preview, preview);
     row.preview.hidden = !preview;
-    const kind = kindLabel(q.kind, q);
+    const kind = [kindLabel(q.kind, q), ...poolStateTexts({ counters: q.counters }, undefined)].join(' · ');
     setText(row.kind, kind);
     if (row.kind.title !== kind) row.kind.title = kind;
     const full = isFull(q);
