@@ -43,7 +43,7 @@ describe('model: pool state of other libraries', () => {
     const text = `{"v":1,"seq":2,"t":30,"events":[${cols.json(30)}],"more":false,"dropped":0}`;
     const parsed = parseDrainBatch(text);
     assert.ok(parsed.ok);
-    const [own, pool] = parsed.value.events as { c: Record<string, unknown> }[];
+    const [own, pool] = parsed.value.events as unknown as { c: Record<string, unknown> }[];
     assert.deepEqual([own.c.running, own.c.paused, own.c.rateLimited, own.c.runningSince, own.c.stats], [undefined, undefined, undefined, undefined, undefined]);
     assert.deepEqual([pool.c.running, pool.c.paused, pool.c.rateLimited, pool.c.runningSince, pool.c.stats], [1, false, true, 20.5, { threads: 4 }]);
     // Counters of QueueScope's own queues only: no optional column at all.
