@@ -127,6 +127,20 @@ describe('adapters: pool state (paused, rate-limited, oldest running, running pr
     assert.equal(at('async done').hub.find((h) => h.name === 'async.queue work')!.runningSince, undefined, 'nothing runs: no oldest');
   });
 
+  it('async.cargoQueue and priorityQueue: the running batch and the running task, as workersList() has them', () => {
+    const p = at('async batches');
+    const own = p.lib as unknown as Record<'cargo' | 'priority', { running: number; data: unknown[] }>;
+    for (const [name, key] of [
+      ['async.cargoQueue pack', 'cargo'],
+      ['async.priorityQueue rank', 'priority'],
+    ] as const) {
+      const q = p.hub.find((h) => h.name === name);
+      assert.ok(q !== undefined, name);
+      assert.deepEqual([q.running, q.runningItems], [own[key].running, own[key].data.map((d) => previewValue(d))], name);
+    }
+    assert.deepEqual(own.cargo.data, ['a', 'b'], 'one worker call holds two tasks');
+  });
+
   it("the recording ends with each pool's state: the paused p-queues, the stuck tasks' start", () => {
     const queues = lines.filter((l) => l.type === 'queue');
     const last = (q: unknown): Record<string, unknown> => (lines.filter((l) => l.type === 'counters' && l.q === q).pop()?.c ?? {}) as Record<string, unknown>;
