@@ -116,13 +116,15 @@ export class AdaptedQueue implements ProbeTarget {
       const t = this.read(() => runningSince(), undefined);
       if (typeof t === 'number' && Number.isFinite(t)) out.runningSince = t;
     }
-    return out;
+    return this.disabled ? {} : out; // a read that threw disabled the adapter: no half facts
   }
 
-  /** The running tasks' data (undefined: the library does not say). */
+  /** The running tasks' data (undefined: the library does not say, or its adapter is off). */
   runningItems(n: number): unknown[] | undefined {
     const r = this.spec.runningItems;
-    return r === undefined ? undefined : this.read(() => r(n).slice(0, n), []);
+    if (r === undefined || this.disabled) return undefined;
+    const items = this.read(() => r(n).slice(0, n), []);
+    return this.disabled ? undefined : items;
   }
 
   peek(n: number): unknown[] {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { QueueModel } from '../../../src/model';
 import { parseDrainBatch } from '../../../src/model/parse';
-import { queueNode, sourceNow } from '../../../src/host/views/queueNodes';
+import { hasRunningAge, queueNode, sourceNow } from '../../../src/host/views/queueNodes';
 import { newCursor, queueInfo } from '../../../src/host/panel/messages';
 import { poolStateTexts, statsText } from '../../../src/protocol/libText';
 import { CounterColumns } from '../../../src/trace/columns';
@@ -71,6 +71,9 @@ describe('model: pool state of other libraries', () => {
     assert.deepEqual([paused.runningSince, paused.stats, paused.runningItems], [30, { threads: 1 }, ['"job"']]);
     assert.equal(queueInfo(src, q, newCursor(), false, start).runningItems, undefined);
     assert.equal(sourceNow(src, ORIGIN + 99_999), src.pausedAt, "a paused source's clocks stand at its pause");
+    assert.equal(hasRunningAge(src), false, 'paused: the tree need not tick');
+    m.setSourceState('S', key, 'live');
+    assert.equal(hasRunningAge(src), true, 'live with a running task: the tree ticks its age');
   });
 
   it('texts: flags, the age on any clock, library figures', () => {
