@@ -6,8 +6,10 @@
 // to name its stages ("pipeline 2 › Gzip writable").
 //
 // Per stream the adapter wraps instance methods while the hub is armed (none while dormant),
-// because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth up; false = a blocked producer until
-// 'drain'), _write/_writev's callback (depth down), push (depth up) and read (depth down).
+// because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth
+// up; false = a blocked producer until 'drain', or until end(): Node emits no 'drain' once a
+// stream is ending), _write/_writev's callback (depth down), push (depth up) and read
+// (depth down).
 // Depth counts bytes or objects as the stream's mode says (`units`).
 //
 // Waiting consumer (role 'get'): on a piped Readable side, pipe()'s reader asked read() for
@@ -154,6 +156,16 @@ function adaptWritable(ws: WritableLike): void {
             ws.once('close', onClose);
           }
         }
+        return r;
+      },
+    );
+    // end() (pipe() calls it when its source ends): the writer stops waiting for 'drain',
+    // which Node no longer emits once the stream is ending (writableNeedDrain is false then).
+    patches.set('end', (end) =>
+      function (this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        const r = end.apply(this, arguments as unknown as unknown[]);
+        if (wait !== undefined) onDrain();
         return r;
       },
     );
