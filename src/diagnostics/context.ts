@@ -23,6 +23,8 @@ export interface PoolObservation {
   p99Ms: number;
   /** Queue keys the pool works from (for the evidence). */
   queues: string[];
+  /** A pool of another library (fastq@1.20.3…): it reports no task durations, so no p99. */
+  lib?: string;
 }
 
 /** Adapters plug their pools in through this (one per library). */

@@ -18,7 +18,7 @@ import { deadlockRule } from './rules/deadlock';
 import { exitWorkRule } from './rules/exitWork';
 import { growthRule } from './rules/growth';
 import { longBlockRule } from './rules/longBlock';
-import { queuePools, stuckRule } from './rules/stuck';
+import { libPools, queuePools, stuckRule } from './rules/stuck';
 import { defaultThresholds, type Thresholds } from './thresholds';
 
 /** Findings of one session changed (raised, updated or cleared); `findings` is the new active set. */
@@ -167,7 +167,7 @@ export class DiagnosticsEngine implements Disposable {
       maxGap: st.maxGap,
       pools: [] as PoolObservation[],
     };
-    const ctx: SessionContext = { ...base, pools: [...queuePools(base), ...this.providers.flatMap((p) => p.pools(s.id, now))] };
+    const ctx: SessionContext = { ...base, pools: [...queuePools(base), ...libPools(base), ...this.providers.flatMap((p) => p.pools(s.id, now))] };
     const deadlocks = deadlockRule(ctx);
     const covered = new Set(deadlocks.flatMap((f) => f.waiters.map((w) => `${ctx.track(w.queue)?.q.source}#${w.id}`)));
     return [...deadlocks, ...stuckRule(ctx), ...growthRule(ctx), ...bottleneckRule(ctx), ...longBlockRule(ctx, covered)];

@@ -116,8 +116,12 @@ export interface ModelQueue {
   concurrency?: number;
   /** Byte-mode streams count bytes. */
   units?: 'bytes';
-  /** Library-specific figures from the latest snapshot (piscina: threads, utilization, wait_p50…). */
+  /** Library-specific figures from the latest counters or snapshot (piscina: threads, utilization, wait_p50…). */
   stats?: Record<string, number>;
+  /** Task pools: epoch ms the oldest running task started (counters.runningSince); absent when none runs or unknown. */
+  runningSince?: number;
+  /** Previews of the running tasks' data from the latest snapshot (async's workersList()). */
+  runningItems?: string[];
   /** Epoch ms of the snapshot that produced `items`. */
   itemsAt?: number;
   /** BullMQ queues only (origin 'redis'): per-state counts, workers, job events (jobs.ts). */

@@ -17,6 +17,7 @@ import {
   type WaiterSnapshot,
   type WireEvent,
 } from '../protocol/wire';
+import { statsOf } from './stats';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -131,15 +132,26 @@ export function expandColumns(e: unknown): WireEvent[] | undefined {
   if (e.type === 'counterCols') {
     const c = readColumns(e, COUNTER_COLUMNS);
     if (c === undefined) return undefined;
-    // Optional: tasks running in another library's pool (-1 in a row that is not a pool).
-    const running = Array.isArray(e.running) && e.running.length === c[0].length ? e.running : undefined;
+    // Optional: tasks running in another library's pool and its state (-1 in a row that lacks it).
+    const n = c[0].length;
+    const opt = (name: string): unknown[] | undefined => (Array.isArray(e[name]) && (e[name] as unknown[]).length === n ? (e[name] as unknown[]) : undefined);
+    const running = opt('running');
+    const paused = opt('paused');
+    const rateLimited = opt('rateLimited');
+    const since = opt('runningSince');
+    const stats = opt('stats');
+    const present = (col: unknown[] | undefined, i: number): col is number[] => col !== undefined && isNum(col[i]) && (col[i] as number) >= 0;
     return c[0].map((q, i): WireEvent => ({
       type: 'counters',
       t,
       q,
       c: {
         puts: c[1][i], gets: c[2][i], blockedPuts: c[3][i], waitedGets: c[4][i], timeouts: c[5][i], aborts: c[6][i], highWater: c[7][i], dropped: c[8][i],
-        ...(running !== undefined && isNum(running[i]) && running[i] >= 0 ? { running: running[i] } : {}),
+        ...(present(running, i) ? { running: running[i] } : {}),
+        ...(present(paused, i) ? { paused: paused[i] === 1 } : {}),
+        ...(present(rateLimited, i) ? { rateLimited: rateLimited[i] === 1 } : {}),
+        ...(present(since, i) ? { runningSince: since[i] } : {}),
+        ...(stats !== undefined ? statsOf(stats[i]) : {}),
       },
       unfinished: c[9][i],
       blocked: c[10][i],

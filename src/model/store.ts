@@ -9,7 +9,7 @@
 // consistent (ended sources, stale or lost batches, adopted waits) stay in one class, so the
 // order in which they apply is read in one place. Entities and timelines are separate files.
 
-import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
+import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type Counters, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
 import { Emitter, type Disposable } from './emitter';
 import {
   emptyCounters,
@@ -25,6 +25,7 @@ import { applyGap, applyJobCounts, applyJobNotice, applyWorkers } from './jobs';
 import { DEFAULT_RETENTION, DepthTimeline, retentionFor, TIMELINE_BUDGET_BYTES, type RetentionOptions } from './timeline';
 import { WaitTracker, type TrackedWait, type WaitEnding } from './waitRules';
 import { libFacts } from '../protocol/libText';
+import { poolFacts } from './poolFacts';
 import { statsOf } from './stats';
 
 /** What changed; fired once per applied message, after the model is consistent again. */
@@ -508,11 +509,12 @@ export class QueueModel implements Disposable {
       q.size = qs.size;
       q.unfinished = qs.unfinished;
       if (qs.site) q.site = this.noteSite(src, qs.site);
-      q.counters = { ...qs.counters };
+      this.applyCounters(q, qs.counters, src.info.origin);
       if (qs.shutdown && !q.shutdown) q.shutdown = 'graceful';
       q.items = [...qs.items];
       q.itemsAt = at;
       Object.assign(q, libFacts(qs), statsOf(qs.stats));
+      if (Array.isArray(qs.runningItems)) q.runningItems = qs.runningItems.filter((x): x is string => typeof x === 'string');
       changes.update(q);
     }
     this.withWaitChanges(src, () => this.waits.snapshot(trackKey(src), snap), changes);
@@ -536,6 +538,16 @@ export class QueueModel implements Disposable {
   // -------------------------------------------------------------------------
   // Internals
   // -------------------------------------------------------------------------
+
+  /** Counters as the model keeps them: a pool's oldest-running start in epoch ms, its live stats. */
+  private applyCounters(q: ModelQueue, c: Counters, origin: number): void {
+    const f = poolFacts(c, origin);
+    q.counters = f.counters;
+    if (f.runningSince !== undefined) q.runningSince = f.runningSince;
+    else delete q.runningSince;
+    if (f.stats !== undefined) q.stats = f.stats;
+  }
+
 
   /**
    * A reported call site as the views show it (ModelOptions.mapSite): the recording cursor
@@ -610,7 +622,7 @@ export class QueueModel implements Disposable {
       }
       case 'counters': {
         const q = this.ensureQueue(src, e.q, at, changes);
-        q.counters = { ...e.c };
+        this.applyCounters(q, e.c, src.info.origin);
         q.unfinished = e.unfinished;
         if (e.blocked !== undefined && e.waiting !== undefined) q.liveWaits = { blocked: e.blocked, waiting: e.waiting };
         if (e.sampled !== undefined) q.waitsSampled = e.sampled;

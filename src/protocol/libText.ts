@@ -1,9 +1,11 @@
 // How a queue of another library (p-queue, fastq, async, streams, piscina; see
 // docs/ADAPTERS.md) is labelled, shared by the tree (extension host) and the panel
-// (webview), so both say the same: the library badge, running/concurrency for task pools
-// and the unit of byte streams. Pure functions of the wire fields; QueueScope's own
+// (webview), so both say the same: the library badge, running/concurrency for task pools,
+// their state (paused, rate-limited, the oldest running task's age, library figures) and
+// the unit of byte streams. Pure functions of the wire fields; QueueScope's own
 // queues (no `lib`) get '' everywhere, so their display is unchanged.
 
+import { formatDuration } from './durationText';
 import type { Counters } from './wire';
 
 export interface LibFacts {
@@ -38,4 +40,39 @@ export function unitSuffix(q: Pick<LibFacts, 'units'>): string {
 export function kindLabel(kind: string, q: LibFacts): string {
   const k = kind === 'fifo' ? 'FIFO' : kind === 'lifo' ? 'LIFO' : 'priority';
   return [k, q.lib ?? '', poolText(q)].filter(Boolean).join(' · ');
+}
+
+/** A pool's state as the views get it: counters' flags and the oldest running task's start (any clock, same as `now`). */
+export interface PoolStateFacts {
+  counters: Pick<Counters, 'paused' | 'rateLimited'>;
+  runningSince?: number;
+}
+
+/** "paused", "rate-limited", "oldest running 12.0 s" (age at `now`, on runningSince's clock); [] for other queues. */
+export function poolStateTexts(q: PoolStateFacts, now: number | undefined): string[] {
+  const out: string[] = [];
+  if (q.counters.paused === true) out.push('paused');
+  if (q.counters.rateLimited === true) out.push('rate-limited');
+  if (q.runningSince !== undefined && now !== undefined) out.push(`oldest running ${formatDuration(Math.max(0, now - q.runningSince))}`);
+  return out;
+}
+
+/** Library figures by name, e.g. piscina's: "threads 2 · utilization 35% · wait p50 1.2 ms, p90 …". */
+export function statsText(stats: Record<string, number> | undefined): string {
+  if (stats === undefined) return '';
+  const parts: string[] = [];
+  const waits: string[] = [];
+  for (const [k, v] of Object.entries(stats)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    if (k.startsWith('wait_')) waits.push(`${k.slice(5)} ${formatMs(v)}`);
+    else if (k === 'utilization') parts.push(`utilization ${Math.round(v * 100)}%`);
+    else parts.push(`${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
+  }
+  if (waits.length > 0) parts.push(`wait ${waits.join(', ')}`);
+  return parts.join(' · ');
+}
+
+/** Wait-time figures are ms with fractions (piscina's histogram): 0.42 ms, 12 ms, 3.2 s. */
+function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(2)} ms` : formatDuration(ms);
 }

@@ -68,6 +68,15 @@ export interface QueueInfo {
   concurrency?: number;
   units?: 'bytes';
   /**
+   * Task pools of other libraries (issue #14): session time the oldest running task started
+   * (the webview ticks `now - runningSince` itself, as for waiters); `counters.paused` and
+   * `counters.rateLimited` carry the flags. Library figures (piscina's threads, utilization,
+   * wait percentiles) and, while paused, previews of the running tasks' data (async).
+   */
+  runningSince?: number;
+  stats?: Record<string, number>;
+  runningItems?: string[];
+  /**
    * A BullMQ queue (a Redis watch): per-state counts, throughput, failures, oldest waiting
    * job, workers, gaps (protocol/jobsText.ts). Names and reasons in it are program data:
    * the webview re-reads it with readJobsInfo and renders its strings as text only.

@@ -40,6 +40,16 @@ export interface Counters {
   dropped: number;
   /** Tasks running now, for task pools of other libraries (p-queue, fastq, async, piscina). */
   running?: number;
+  /**
+   * Pools of other libraries, state now (issue #14; absent = the library has no such state):
+   * `paused` (p-queue's pause()), `rateLimited` (p-queue holds tasks back for its
+   * intervalCap), `runningSince` (hub time the oldest running task started; absent when none
+   * runs; the model turns it into epoch ms), `stats` (library figures, as the snapshot's).
+   */
+  paused?: boolean;
+  rateLimited?: boolean;
+  runningSince?: number;
+  stats?: Record<string, number>;
 }
 
 /**
@@ -405,6 +415,8 @@ export interface QueueSnapshot {
   units?: 'bytes';
   /** Library-specific figures at snapshot time, e.g. piscina's threads, utilization, wait_p50/p90/p99/max (ms). */
   stats?: Record<string, number>;
+  /** Previews of the running tasks' data (async's workersList()), like `items`. */
+  runningItems?: string[];
 }
 
 /** What `hub.snapshot({ items })` returns. */

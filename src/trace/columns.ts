@@ -45,12 +45,23 @@ export function foldRows(rows: readonly SampleRow[]): SampleRow[] {
   return [...byQueue.values()];
 }
 
+/** Optional numeric pool columns (docs/PROTOCOL.md): -1 in a row that lacks the fact. */
+const POOL_COLUMNS = ['running', 'paused', 'rateLimited', 'runningSince'] as const;
+
+/** A pool fact as a column number: booleans as 1/0, absent as -1. */
+function poolCell(v: number | boolean | undefined): number {
+  return v === undefined ? -1 : v === true ? 1 : v === false ? 0 : v;
+}
+
 /** The columns of one 'counterCols' event, filled a queue at a time. */
 export class CounterColumns {
   private readonly cols: number[][] = COUNTER_COLUMNS.map(() => []);
-  /** Optional column: tasks running in another library's pool (-1 = not a pool); sent when any row has it. */
-  private readonly running: number[] = [];
-  private anyRunning = false;
+  /** Optional columns of other libraries' pools; each is sent when any row has it. */
+  private readonly pool: number[][] = POOL_COLUMNS.map(() => []);
+  private readonly anyPool: boolean[] = POOL_COLUMNS.map(() => false);
+  /** Optional `stats` column: an object or null per row; sent when any row has one. */
+  private readonly stats: (Record<string, number> | null)[] = [];
+  private anyStats = false;
 
   get length(): number {
     return this.cols[0].length;
@@ -71,13 +82,19 @@ export class CounterColumns {
     k[10].push(blocked);
     k[11].push(waiting);
     k[12].push(sampled);
-    if (c.running !== undefined) this.anyRunning = true;
-    this.running.push(c.running ?? -1);
+    for (let i = 0; i < POOL_COLUMNS.length; i++) {
+      const v = c[POOL_COLUMNS[i]];
+      if (v !== undefined) this.anyPool[i] = true;
+      this.pool[i].push(poolCell(v));
+    }
+    if (c.stats !== undefined) this.anyStats = true;
+    this.stats.push(c.stats ?? null);
   }
 
   json(t: number): string {
     const parts = COUNTER_COLUMNS.map((name, i) => `"${name}":[${this.cols[i].join(',')}]`);
-    if (this.anyRunning) parts.push(`"running":[${this.running.join(',')}]`);
+    for (let i = 0; i < POOL_COLUMNS.length; i++) if (this.anyPool[i]) parts.push(`"${POOL_COLUMNS[i]}":[${this.pool[i].join(',')}]`);
+    if (this.anyStats) parts.push(`"stats":${JSON.stringify(this.stats)}`);
     return `{"type":"counterCols","t":${t},${parts.join(',')}}`;
   }
 }

@@ -1,9 +1,10 @@
 // The optional facts a queue of another library carries (src/trace/adapters): its library,
-// concurrency, running count and units, read defensively so that a broken adapter target
-// can never break the hub. Every field is additive on the wire (docs/PROTOCOL.md).
+// concurrency, running count, units and pool state (paused, rate-limited, oldest running),
+// read defensively so that a broken adapter target can never break the hub. Every field is additive on the wire (docs/PROTOCOL.md).
 
 import type { ProbeTarget } from '../queue/probe';
 import type { Counters } from '../protocol/wire';
+import { previewValue } from './preview';
 
 export interface LibFields {
   lib?: string;
@@ -25,26 +26,52 @@ export function libFields(q: ProbeTarget): LibFields {
   return out;
 }
 
-/** The counters with `running` added when the queue is a task pool that reports it. */
+/** What adapter targets (src/trace/adapters/target.ts) add to ProbeTarget; read by duck typing. */
+interface PoolTarget extends ProbeTarget {
+  poolState?(): { paused?: boolean; rateLimited?: boolean; runningSince?: number };
+  runningItems?(n: number): unknown[] | undefined;
+}
+
+/**
+ * The counters with the pool's state added when the queue is a task pool of another library:
+ * `running`, and where the library has them `paused`, `rateLimited`, `runningSince`, `stats`.
+ */
 export function withRunning(c: Counters, q: ProbeTarget | undefined): Counters {
   if (q === undefined || typeof q.running !== 'function') return c;
   try {
     const n = q.running();
     if (typeof n === 'number' && Number.isFinite(n)) c.running = n;
+    const st = (q as PoolTarget).poolState?.();
+    if (st !== undefined) {
+      if (typeof st.paused === 'boolean') c.paused = st.paused;
+      if (typeof st.rateLimited === 'boolean') c.rateLimited = st.rateLimited;
+      if (typeof st.runningSince === 'number' && Number.isFinite(st.runningSince)) c.runningSince = st.runningSince;
+    }
+    const s = typeof q.stats === 'function' ? q.stats() : undefined;
+    if (typeof s === 'object' && s !== null && Object.keys(s).length > 0) c.stats = s;
   } catch {
     // leave it out
   }
   return c;
 }
 
-/** What a snapshot adds for a queue of another library: libFields plus its `stats`. */
-export function snapshotFields(q: ProbeTarget): LibFields & { stats?: Record<string, number> } {
-  const out: LibFields & { stats?: Record<string, number> } = libFields(q);
+/** Running tasks previewed in a snapshot: async's workersList() data (at most 10). */
+const RUNNING_PREVIEWS = 10;
+
+/** What a snapshot adds for a queue of another library: libFields plus its `stats` and `runningItems`. */
+export function snapshotFields(q: ProbeTarget): LibFields & { stats?: Record<string, number>; runningItems?: string[] } {
+  const out: LibFields & { stats?: Record<string, number>; runningItems?: string[] } = libFields(q);
   try {
     const s = typeof q.stats === 'function' ? q.stats() : undefined;
     if (typeof s === 'object' && s !== null && Object.keys(s).length > 0) out.stats = s;
   } catch {
     // leave it out
+  }
+  try {
+    const r = (q as PoolTarget).runningItems?.(RUNNING_PREVIEWS);
+    if (Array.isArray(r)) out.runningItems = r.map((item) => previewValue(item));
+  } catch {
+    out.runningItems = ['<unreadable>'];
   }
   return out;
 }

@@ -14,6 +14,7 @@ import { installRecordingTools } from './recordingTools';
 import { jobsFacts } from './jobsFacts';
 import { FindingsStrip } from './findingsStrip';
 import { poolText } from '../protocol/libText';
+import { poolFacts } from './poolFacts';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -52,6 +53,8 @@ class Panel {
   private readonly clearEndedButton = el('button', { class: 'tool banner-action', attrs: { id: 'clear-ended', type: 'button', title: 'Remove every ended session and its timelines' } }, icon('clear-all'), 'Clear Ended Sessions');
   private readonly detailTitle = el('h2', { class: 'detail-title', attrs: { id: 'detail-title' } });
   private readonly detailFacts = el('div', { class: 'detail-facts', attrs: { id: 'detail-facts' } });
+  /** Re-renders the selected pool's oldest-running age (set by renderFacts). */
+  private poolTick: ((now: number) => void) | undefined;
   private pendingDetail = false;
   private detail!: HTMLElement;
   private readonly listeners: ((msg: HostMessage) => void)[] = [];
@@ -290,15 +293,19 @@ class Panel {
   }
 
   private renderFacts(q: ReturnType<Store['queues']['get']>): void {
+    this.poolTick = undefined;
     if (!q) {
       setChildren(this.detailFacts, []);
       return;
     }
+    const pool = poolFacts(q, this.store.now());
+    this.poolTick = pool.tick;
     const facts: Node[] = [
       el('span', { text: q.kind === 'priority' ? 'priority queue' : q.kind === 'lifo' ? 'LIFO queue' : 'FIFO queue' }),
       el('span', { text: q.maxsize > 0 ? `maxsize ${formatCount(q.maxsize)}` : 'unbounded' }),
       ...(q.lib !== undefined ? [el('span', { class: 'badge b-lib', text: q.lib })] : []),
       ...(poolText(q) !== '' ? [el('span', { text: poolText(q) })] : []),
+      ...pool.nodes,
       el('span', { text: `${formatCount(q.counters.puts)} puts, ${formatCount(q.counters.gets)} gets` }),
       el('span', { text: `${formatCount(q.counters.timeouts)} timeouts, ${formatCount(q.counters.aborts)} aborts` }),
       el('span', { text: q.source }),
@@ -322,6 +329,7 @@ class Panel {
   private tick(): void {
     if (this.store.status === 'running' && this.store.mode === 'live') {
       this.waiters.tick();
+      this.poolTick?.(this.store.now());
       if (this.chart.following) this.chart.schedule();
     }
   }

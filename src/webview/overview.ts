@@ -382,7 +382,9 @@ export class Overview {
     row.tr.classList.toggle('is-shutdown', q.shutdown);
 
     const jobsBadge = q.jobs ? jobsBadgeText(q.jobs) : '';
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${q.waitsSampled ?? 1}|${jobsBadge}`;
+    const paused = q.counters.paused === true;
+    const rateLimited = q.counters.rateLimited === true;
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${q.waitsSampled ?? 1}|${jobsBadge}|${paused}|${rateLimited}`;
     if (statusKey !== row.statusKey) {
       row.statusKey = statusKey;
       const badges: Node[] = [];
@@ -392,6 +394,9 @@ export class Overview {
       if (full) badges.push(badge('b-full', 'warning', 'full'));
       if (q.blocked > 0) badges.push(badge('b-blocked', 'debug-pause', `${q.blocked} blocked`));
       if (q.waiting > 0) badges.push(badge('b-waiting', 'watch', `${q.waiting} waiting`));
+      // Another library's pool that starts no task now (docs/ADAPTERS.md, pool state).
+      if (paused) badges.push(badge('b-pool', 'debug-pause', 'paused'));
+      if (rateLimited) badges.push(badge('b-pool', 'dashboard', 'rate-limited'));
       if (!badges.length && !jobsBadge) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
       if (jobsBadge) {
         // Short in the narrow State column; the whole sentence in its tooltip.

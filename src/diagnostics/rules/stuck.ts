@@ -1,8 +1,10 @@
 // Stuck worker or lost callback: a pool has running work far older than its own history
 // (p99 of completed work x stuckFactor, never below stuckFloorMs; stuckNoHistoryMs until
 // stuckMinCompleted tasks have completed) while the program is otherwise quiet. Pools come as
-// PoolObservations: our queues' consumer loops (a task runs from get() to taskDone()) and,
-// later, adapters' pools (fastq, p-queue…: their `running` count and oldest task's start).
+// PoolObservations: our queues' consumer loops (a task runs from get() to taskDone()), the
+// task pools of other libraries that the adapters report (fastq, p-queue, async: counters'
+// `running` and the oldest running task's start, `runningSince`; they report no task
+// durations, so stuckNoHistoryMs is their limit), and pools from addPoolProvider().
 
 import { formatMs, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
@@ -12,7 +14,7 @@ import type { QueueTrack } from '../queueTrack';
 export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolObservation[] {
   const out: PoolObservation[] = [];
   for (const t of ctx.tracks) {
-    if (!t.taskDoneUsed) continue;
+    if (!t.taskDoneUsed || t.q.counters.running !== undefined) continue;
     out.push({
       key: t.key,
       session: ctx.session.id,
@@ -27,6 +29,27 @@ export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks'>): Poo
   return out;
 }
 
+/** Task pools of other libraries (src/trace/adapters): their running count and oldest running start. */
+export function libPools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolObservation[] {
+  const out: PoolObservation[] = [];
+  for (const t of ctx.tracks) {
+    const running = t.q.counters.running;
+    if (running === undefined) continue;
+    out.push({
+      key: t.key,
+      session: ctx.session.id,
+      name: t.q.name,
+      running,
+      oldestRunningSince: t.q.runningSince,
+      completed: 0,
+      p99Ms: 0,
+      queues: [t.key],
+      lib: t.q.lib ?? 'another library',
+    });
+  }
+  return out;
+}
+
 export function stuckRule(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
   const quiet = ctx.clock.between(ctx.lastActivity, ctx.now);
@@ -34,24 +57,33 @@ export function stuckRule(ctx: SessionContext): Finding[] {
   for (const pool of ctx.pools) {
     if (pool.running <= 0 || pool.oldestRunningSince === undefined) continue;
     const age = ctx.clock.between(pool.oldestRunningSince, ctx.now);
-    const history = pool.completed >= ctx.th.stuckMinCompleted;
+    const history = pool.lib === undefined && pool.completed >= ctx.th.stuckMinCompleted;
     const limit = history ? Math.max(ctx.th.stuckFloorMs, ctx.th.stuckFactor * pool.p99Ms) : ctx.th.stuckNoHistoryMs;
     if (age < limit) continue;
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
-    const basis = history ? `p99 of ${pool.completed} completed: ${formatMs(pool.p99Ms)}` : `only ${pool.completed} completed so far`;
+    const basis = history ? `p99 of ${pool.completed} completed: ${formatMs(pool.p99Ms)}` : pool.lib !== undefined ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
     const n = pool.running;
+    const message =
+      pool.lib !== undefined
+        ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) while the program is otherwise idle: a worker that never called back or a task whose promise never settled.`
+        : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) while the program is otherwise idle: a stuck worker or a lost callback (taskDone() never called).`;
     out.push({
       id: `stuck:${pool.key}`,
       rule: 'stuck',
       severity: 'warning',
       session: ctx.session.id,
-      message: `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) while the program is otherwise idle: a stuck worker or a lost callback (taskDone() never called).`,
+      message,
       since: pool.oldestRunningSince,
       queues: tracks.map((t) => ({ key: t.key, name: t.q.name, size: t.q.size, maxsize: t.q.maxsize })),
       waiters: [],
-      sites: tracks.flatMap((t) => [...ctx.book.parties(t.key, 'get').values()]),
+      // Another library's pool has no consumer calls to learn from: its creation line is the evidence.
+      sites: pool.lib !== undefined ? tracks.flatMap((t) => (t.q.site ? [t.q.site] : [])) : tracks.flatMap((t) => [...ctx.book.parties(t.key, 'get').values()]),
       figures: { running: n, ageMs: age, p99Ms: pool.p99Ms, completed: pool.completed, limitMs: limit },
-      ...(tracks.some((t) => ctx.book.parties(t.key, 'get').size === 0) ? { partial: 'no consumer of this queue was seen waiting, so its call site is unknown' } : {}),
+      ...(pool.lib !== undefined
+        ? { partial: "the running task's own line is not known; the pool's creation line is shown" }
+        : tracks.some((t) => ctx.book.parties(t.key, 'get').size === 0)
+          ? { partial: 'no consumer of this queue was seen waiting, so its call site is unknown' }
+          : {}),
     });
   }
   return out;

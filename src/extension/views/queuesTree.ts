@@ -10,7 +10,7 @@ import type { QueueModel } from '../../model/store';
 import type { ExtensionServices } from '../services';
 import type { DiagnosticsPart } from '../diagnostics';
 import { queueBadges } from '../../diagnostics/strip';
-import { groupChildren, inGroupCopy, itemNodes, queueChildren, sessionNode, sourceChildren, sourceNode, type NodeSpec, type QueueFlag } from '../../host/views/queueNodes';
+import { groupChildren, inGroupCopy, itemNodes, queueChildren, sessionNode, hasRunningAge, sourceChildren, sourceNode, sourceNow, type NodeSpec, type QueueFlag } from '../../host/views/queueNodes';
 import { OPEN_SITE_COMMAND } from './openSite';
 
 export const QUEUES_VIEW_ID = 'queuescope.queues';
@@ -88,9 +88,11 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
     this.updateTicker();
   }
 
-  /** Wait times grow while nothing changes: re-render once a second while a live session has waiters. */
+  /** Wait times (and pools' oldest running ages) grow while nothing changes: re-render once a second while a live session has either. */
   private updateTicker(): void {
-    const waiting = this.model.sessions.some((s) => s.state === 'live' && this.model.summary(s.id).blocked + this.model.summary(s.id).waiting > 0);
+    const waiting = this.model.sessions.some(
+      (s) => s.state === 'live' && (this.model.summary(s.id).blocked + this.model.summary(s.id).waiting > 0 || [...s.sources.values()].some(hasRunningAge)),
+    );
     if (waiting && !this.ticker) this.ticker = setInterval(() => this.changed.fire(undefined), 1000);
     if (!waiting && this.ticker) {
       clearInterval(this.ticker);
@@ -127,14 +129,14 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
         return s ? [...s.sources.values()].map(sourceNode) : [];
       }
       case 'source':
-        return node.source ? sourceChildren(node.source, {}, (q) => this.flags.get(q.key)) : [];
+        return node.source ? sourceChildren(node.source, {}, (q) => this.flags.get(q.key), sourceNow(node.source, now)) : [];
       case 'group':
-        return node.group ? groupChildren(node.group, (q) => this.flags.get(q.key)) : [];
+        return node.group ? groupChildren(node.group, (q) => this.flags.get(q.key), sourceNow(node.source, now)) : [];
       case 'queue': {
         const q = node.queue;
         const src = q ? this.model.source(q.session, q.source) : undefined;
         // Wait times grow only while the program runs: paused or ended, they are as of that moment.
-        const at = !src || src.state === 'live' ? now : src.state === 'paused' ? (src.pausedAt ?? src.lastSeen) : src.lastSeen;
+        const at = sourceNow(src, now);
         return q ? queueChildren(q, at, src?.state !== 'live').map((c) => inGroupCopy(c, node)) : [];
       }
       case 'items':

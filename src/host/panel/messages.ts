@@ -97,6 +97,9 @@ export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, pau
     cur.siteSent = true;
   }
   if (paused && q.items) info.items = q.items;
+  if (q.runningSince !== undefined) info.runningSince = round1(q.runningSince - start);
+  if (q.stats) info.stats = q.stats;
+  if (paused && q.runningItems) info.runningItems = q.runningItems;
   if (q.jobs) info.jobs = jobsInfo(src, q, cur, start);
   return info;
 }

@@ -5,7 +5,7 @@
 import { waitCounts, type ModelQueue, type ModelSession, type ModelSource, type ModelWaiter } from '../../model/entities';
 import { sourceLabel, type CallSite } from '../../protocol/wire';
 import { formatDuration, formatSite } from './sites';
-import { kindLabel, poolText, unitSuffix } from '../../protocol/libText';
+import { kindLabel, poolStateTexts, poolText, statsText, unitSuffix } from '../../protocol/libText';
 import { jobStatesShort, jobStatesText, oldestText, workersText } from '../../protocol/jobsText';
 
 /**
@@ -118,9 +118,9 @@ export function sourceNode(src: ModelSource): NodeSpec {
 /** What the findings say about a queue (the tree passes its queueBadges lookup). */
 export type FlagOf = (q: ModelQueue) => QueueFlag | undefined;
 
-export function sourceChildren(src: ModelSource, options: GroupOptions = {}, flagOf: FlagOf = () => undefined): NodeSpec[] {
+export function sourceChildren(src: ModelSource, options: GroupOptions = {}, flagOf: FlagOf = () => undefined, now?: number): NodeSpec[] {
   const listing = groupQueues(visibleQueues(src), options);
-  if (listing.kind === 'flat') return listing.queues.map((q) => queueNode(q, flagOf(q)));
+  if (listing.kind === 'flat') return listing.queues.map((q) => queueNode(q, flagOf(q), now));
   return listing.groups.map((g) => groupNode(src, g));
 }
 
@@ -129,8 +129,8 @@ export function sourceChildren(src: ModelSource, options: GroupOptions = {}, fla
  * range), and tree ids must be unique: the copy's id (and its children's, see inGroupCopy) gets
  * the `t:` prefix.
  */
-export function groupChildren(g: QueueGroup, flagOf: FlagOf = () => undefined): NodeSpec[] {
-  return g.queues.map((q) => (g.troubled ? inGroupCopy(queueNode(q, flagOf(q)), TROUBLED_PREFIX) : queueNode(q, flagOf(q))));
+export function groupChildren(g: QueueGroup, flagOf: FlagOf = () => undefined, now?: number): NodeSpec[] {
+  return g.queues.map((q) => (g.troubled ? inGroupCopy(queueNode(q, flagOf(q), now), TROUBLED_PREFIX) : queueNode(q, flagOf(q), now)));
 }
 
 const TROUBLED_PREFIX = 't:';
@@ -157,6 +157,18 @@ export function groupNode(src: ModelSource, g: QueueGroup): NodeSpec {
   };
 }
 
+/** Epoch ms a source's clocks stand at: now while it runs; its pause or its last moment otherwise. */
+export function sourceNow(src: ModelSource | undefined, now: number): number {
+  return !src || src.state === 'live' ? now : src.state === 'paused' ? (src.pausedAt ?? src.lastSeen) : src.lastSeen;
+}
+
+/** Does a live source have a pool whose oldest running task ages (the tree re-renders each second)? */
+export function hasRunningAge(src: ModelSource): boolean {
+  if (src.state !== 'live') return false;
+  for (const q of src.queues.values()) if (q.runningSince !== undefined && q.collected === undefined) return true;
+  return false;
+}
+
 /** Queues the tree lists: those still alive in the program (collected ones are history for the panel). */
 export function visibleQueues(src: ModelSource): ModelQueue[] {
   return [...src.queues.values()].filter((q) => q.collected === undefined);
@@ -174,10 +186,13 @@ export function queueIcon(q: ModelQueue): IconSpec {
   return ICONS.queue;
 }
 
-/** `flag`: the findings naming this queue, if any (a warning or info changes the icon; all add a tooltip line). */
-export function queueNode(q: ModelQueue, flag?: QueueFlag): NodeSpec {
+/**
+ * `flag`: the findings naming this queue, if any (a warning or info changes the icon; all add a tooltip line).
+ * `now`: epoch ms the source is at (sourceNow), for the age of a pool's oldest running task.
+ */
+export function queueNode(q: ModelQueue, flag?: QueueFlag, now?: number): NodeSpec {
   const { blocked, waiting } = waiterCounts(q);
-  const parts = [`${q.size}/${q.maxsize > 0 ? q.maxsize : '∞'}${unitSuffix(q)}`, q.lib ?? '', poolText(q)].filter(Boolean);
+  const parts = [`${q.size}/${q.maxsize > 0 ? q.maxsize : '∞'}${unitSuffix(q)}`, q.lib ?? '', poolText(q), ...poolStateTexts(q, now)].filter(Boolean);
   if (blocked) parts.push(`${blocked} blocked`);
   if (waiting) parts.push(`${waiting} waiting`);
   if ((q.waitsSampled ?? 1) > 1) parts.push(`waits sampled 1 in ${q.waitsSampled}`);
@@ -191,6 +206,8 @@ export function queueNode(q: ModelQueue, flag?: QueueFlag): NodeSpec {
     `depth ${q.size}, high water ${c.highWater}, unfinished ${q.unfinished}`,
     `puts ${c.puts}, gets ${c.gets}, blocked puts ${c.blockedPuts}, waited gets ${c.waitedGets}`,
     `timeouts ${c.timeouts}, aborts ${c.aborts}`,
+    statsText(q.stats),
+    q.runningItems?.length ? `running: ${q.runningItems.join(', ')}` : '',
     q.site ? `created at ${formatSite(q.site)}` : '',
     j ? `BullMQ: ${jobStatesText(j.counts)}` : '',
     j ? `${oldestText(j)}; ${workersText(j)}${j.workers.length ? `: ${j.workers.map((w) => w.name || '(unnamed)').join(', ')}` : ''}` : '',

@@ -8,8 +8,11 @@
 // worker wrapper carries the same tag and returns the user's own promise (no extra tick).
 // The drain/saturated/empty/unsaturated/error handlers are never touched: setting one
 // would replace the program's. Depth = length(), running = running(), capacity =
-// concurrency; async has no blocking calls, so no waiters.
+// concurrency, paused = pause()/resume(), the oldest running worker call's start
+// (RunningAges), and previews of the running tasks' data from workersList() in snapshots.
+// async has no blocking calls, so no waiters.
 
+import { RunningAges } from './running';
 import { AdaptedQueue } from './target';
 import { disableWarning } from './warn';
 
@@ -18,7 +21,9 @@ type Fn = (this: unknown, ...args: unknown[]) => unknown;
 interface AsyncQueueLike {
   length(): number;
   running(): number;
+  workersList?(): unknown[];
   concurrency: number;
+  paused?: boolean;
   _tasks?: { toArray?(): unknown[] };
   [key: string]: unknown;
 }
@@ -101,6 +106,8 @@ class AsyncState {
   target: AdaptedQueue | null = null;
   private q: AsyncQueueLike | null = null;
   private readonly done = (): void => this.target?.changed();
+  /** When each running worker call started (seen while armed): the oldest running task's age. */
+  private readonly ages = new RunningAges();
 
   constructor(private readonly lib: string) {}
 
@@ -114,16 +121,21 @@ class AsyncState {
       const t = st.target;
       if (t === null || !t.active) return worker.apply(this, args);
       st.started(t);
+      const id = st.ages.start();
+      const done = (): void => {
+        st.ages.end(id);
+        st.done();
+      };
       if (isAsync) {
         const r = worker.apply(this, args);
-        if (r instanceof Promise) r.then(st.done, st.done);
-        else st.done();
+        if (r instanceof Promise) r.then(done, done);
+        else done();
         return r;
       }
       const cb = args[args.length - 1];
       if (typeof cb === 'function') {
         args[args.length - 1] = function (this: unknown) {
-          st.done();
+          done();
           // eslint-disable-next-line prefer-rest-params
           return (cb as Fn).apply(this, arguments as unknown as unknown[]);
         };
@@ -156,6 +168,12 @@ class AsyncState {
       running: () => a.running(),
       concurrency: () => a.concurrency,
       peek: (n) => (typeof a._tasks?.toArray === 'function' ? a._tasks.toArray().slice(0, n).map(taskData) : []),
+      paused: () => a.paused === true,
+      runningSince: () => this.ages.oldestSince(a.running()),
+      runningItems: (n) => (typeof a.workersList === 'function' ? a.workersList().slice(0, n).map(taskData) : []),
+      onProbe: (armed) => {
+        if (armed) this.ages.arm();
+      },
     });
     this.target = target;
     // push([a, b, c]) adds three tasks: one put per task, so puts count tasks.
@@ -167,6 +185,7 @@ class AsyncState {
       });
     }
     for (const key of SHRINKING) this.wrapMethod(a, key, (t) => t.get(t.read(() => a.length(), 0)));
+    for (const key of ['pause', 'resume']) this.wrapMethod(a, key, (t) => t.changed());
   }
 
   private wrapMethod(a: AsyncQueueLike, key: string, after: (t: AdaptedQueue, before: number) => void): void {

@@ -6,10 +6,12 @@
 // Depth: fastq's length() walks its list (O(n)), so the adapter counts itself while armed
 // and resynchronises from length() when the hub arms. Whether a push queues or runs at once
 // is what fastq decides from public state: running() >= concurrency or paused.
-// Running = running(), capacity = concurrency. fastq has no blocking calls: no waiters.
+// Running = running(), capacity = concurrency, and the oldest running task's start
+// (RunningAges: a worker that never calls back shows there). No blocking calls: no waiters.
 //
 // While the hub is dormant each wrapper costs one check and calls straight through.
 
+import { RunningAges } from './running';
 import { AdaptedQueue } from './target';
 import { disableWarning } from './warn';
 
@@ -26,6 +28,8 @@ interface FastqLike {
   paused: boolean;
   kill?: Fn;
   killAndDrain?: Fn;
+  pause?: Fn;
+  resume?: Fn;
   abort?: Fn;
 }
 
@@ -70,6 +74,8 @@ class FastqState {
   /** Set by push/unshift when fastq will run the pushed task at once (not a dequeue). */
   private direct = false;
   private readonly done = (): void => this.target?.changed();
+  /** When each running task started (tasks seen while armed): the oldest running task's age. */
+  private readonly ages = new RunningAges();
 
   constructor(private readonly lib: string) {}
 
@@ -80,7 +86,9 @@ class FastqState {
       const t = st.target;
       if (t === null || !t.active || typeof cb !== 'function') return worker.call(this, arg, cb);
       st.started(t);
+      const id = st.ages.start();
       return worker.call(this, arg, function (this: unknown) {
+        st.ages.end(id);
         st.done();
         // eslint-disable-next-line prefer-rest-params
         return (cb as Fn).apply(this, arguments as unknown as unknown[]);
@@ -95,9 +103,20 @@ class FastqState {
       const t = st.target;
       if (t === null || !t.active) return worker.call(this, arg);
       st.started(t);
-      const r = worker.call(this, arg);
-      if (r instanceof Promise) r.then(st.done, st.done);
-      else st.done();
+      const id = st.ages.start();
+      const done = (): void => {
+        st.ages.end(id);
+        st.done();
+      };
+      let r: unknown;
+      try {
+        r = worker.call(this, arg);
+      } catch (err) {
+        done();
+        throw err;
+      }
+      if (r instanceof Promise) r.then(done, done);
+      else done();
       return r;
     };
   }
@@ -127,15 +146,24 @@ class FastqState {
       running: () => f.running(),
       concurrency: () => f.concurrency,
       peek: (n) => (typeof f.getQueue === 'function' ? f.getQueue().slice(0, n) : []),
+      runningSince: () => this.ages.oldestSince(f.running()),
+      paused: () => f.paused === true,
       onProbe: (armed) => {
         this.direct = false;
-        if (armed) this.depth = f.length();
+        if (armed) {
+          this.depth = f.length();
+          this.ages.arm();
+        }
       },
     });
     this.target = target;
     if (target.active) this.depth = target.qsize();
     f.push = this.wrapAdd(f.push);
     f.unshift = this.wrapAdd(f.unshift);
+    for (const key of ['pause', 'resume'] as const) {
+      const orig = f[key];
+      if (typeof orig === 'function') f[key] = this.wrapStateChange(orig);
+    }
     for (const key of ['kill', 'killAndDrain', 'abort'] as const) {
       const orig = f[key];
       if (typeof orig === 'function') f[key] = this.wrapEmptying(orig);
@@ -160,6 +188,20 @@ class FastqState {
         st.direct = outer;
         if (queued) st.depth++;
         t.put(st.depth);
+      }
+    };
+  }
+
+  /** pause()/resume(): report the paused state even when no task starts or stops. */
+  private wrapStateChange(orig: Fn): Fn {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const st = this;
+    return function (this: unknown) {
+      try {
+        // eslint-disable-next-line prefer-rest-params
+        return orig.apply(this, arguments as unknown as unknown[]);
+      } finally {
+        st.target?.changed();
       }
     };
   }

@@ -4,7 +4,8 @@
 // file loads, and Node's module.register() hook wraps ESM-only entries (esmLoader.ts).
 // Each adapted queue registers with the realm's hub like QueueScope's own queues.
 
-import { builtin } from '../env';
+import { builtin, nodeEnv } from '../env';
+import { TRACE_ENV, TRACE_FILE_ENV } from '../install';
 import { ADAPTERS_KEY } from './esmEntries';
 import { readPackage, splitPackagePath } from './packages';
 import { ADAPTERS, type LibraryAdapter } from './registry';
@@ -67,9 +68,25 @@ function installEsmHook(Module: ModuleApi, hooksUrl: string | undefined): void {
       }
     },
   };
-  // Main thread only: each module.register() call from a worker would start another hooks thread.
+  if (hooksUrl !== undefined && typeof Module.register === 'function' && registersHooksHere()) Module.register(hooksUrl);
+}
+
+/**
+ * Node 20's module.register() hooks serve the thread that registered them, not its worker
+ * threads: a worker that imports an ESM-only library (p-queue 7+) would go unseen. The
+ * preload runs in every worker (execArgv and NODE_OPTIONS are inherited), so a worker
+ * registers its own, which starts one more hooks thread per worker (measured: ~+30-60 ms
+ * per worker start on 2 loaded cores; docs/ADAPTERS.md). Workers pay that only when the
+ * hub is armed from the start (QUEUESCOPE_TRACE=1, as the extension launches programs, or
+ * QUEUESCOPE_TRACE_FILE), never while dormant, and not with QUEUESCOPE_WORKER_HOOKS=0. Registering twice (a Node that does pass
+ * hooks on) is harmless: the outer hook serves the wrapper, the original passes through.
+ */
+function registersHooksHere(): boolean {
   const wt = builtin<{ isMainThread?: boolean }>('node:worker_threads');
-  if (hooksUrl !== undefined && typeof Module.register === 'function' && wt?.isMainThread !== false) Module.register(hooksUrl);
+  if (wt?.isMainThread !== false) return true;
+  const env = nodeEnv();
+  if (env.QUEUESCOPE_WORKER_HOOKS === '0') return false; // a program with many short-lived workers may opt out
+  return env[TRACE_ENV] === '1' || (env[TRACE_FILE_ENV] ?? '') !== '';
 }
 
 /**

@@ -2,12 +2,19 @@
 // one adapter serves every major. The class's prototype is patched once per copy: add()
 // wraps the task function (its call = the task left the queue and started; its settling =
 // done), clear() empties, onEmpty()/onSizeLessThan() are blocked producers while the queue
-// is too full. A queue is registered with the hub the first time one of these is called.
+// is too full, pause()/start() report the paused state. A queue is registered with the hub
+// the first time add(), onEmpty() or onSizeLessThan() is called.
+//
+// Pool state: paused = isPaused; rate-limited = isRateLimited (p-queue 8+, whose
+// 'rateLimit'/'rateLimitCleared' events report changes; one listener each per queue) or, for
+// 6.x, its interval fields (read at each task start/end, add, clear, pause and start); the
+// oldest running task's start from RunningAges.
 //
 // Depth = size, running = pending against concurrency. The promise add() returns is the
 // library's own (p-queue relies on its identity); a task's result, `this` and throw are
 // untouched.
 
+import { RunningAges } from './running';
 import { AdaptedQueue } from './target';
 import { disableWarning } from './warn';
 
@@ -17,6 +24,24 @@ interface PQueueLike {
   readonly size: number;
   readonly pending: number;
   readonly concurrency: number;
+  readonly isPaused?: boolean;
+  /** p-queue 8+. */
+  readonly isRateLimited?: boolean;
+  /** p-queue 6.x's (public but undocumented) interval state. */
+  readonly _isIntervalIgnored?: boolean;
+  readonly _intervalCount?: number;
+  readonly _intervalCap?: number;
+  addEventListener?(type: string, listener: () => void): void;
+}
+
+/**
+ * Rate-limited: tasks wait because the interval's cap is reached. p-queue 8+ says so
+ * (`isRateLimited`); 6.x has the same fact in its interval fields. Unknown: false.
+ */
+function rateLimited(q: PQueueLike): boolean {
+  if ('isRateLimited' in q) return q.isRateLimited === true;
+  if (q._isIntervalIgnored !== false || typeof q._intervalCount !== 'number' || typeof q._intervalCap !== 'number') return false;
+  return q.size > 0 && q._intervalCount >= q._intervalCap;
 }
 
 const patched = new WeakSet<object>();
@@ -36,12 +61,14 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   }
   patched.add(proto);
   const queues = new WeakMap<object, AdaptedQueue>();
+  const ages = new WeakMap<AdaptedQueue, RunningAges>();
   const name = String((cls as { name?: unknown }).name || 'PQueue');
 
   const targetOf = (inst: object): AdaptedQueue => {
     let t = queues.get(inst);
     if (t === undefined) {
       const q = inst as PQueueLike;
+      const running = new RunningAges();
       t = new AdaptedQueue({
         name: String((inst.constructor as { name?: unknown } | undefined)?.name || name),
         kind: 'priority',
@@ -50,8 +77,25 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
         size: () => q.size,
         running: () => q.pending,
         concurrency: () => q.concurrency,
+        paused: () => q.isPaused === true,
+        rateLimited: () => rateLimited(q),
+        runningSince: () => running.oldestSince(q.pending),
+        onProbe: (armed) => {
+          if (armed) running.arm();
+        },
       });
       queues.set(inst, t);
+      ages.set(t, running);
+      // Read the state getters once now: a library that breaks them is found (and its adapter
+      // disabled, with its one warning) while the program runs, not at its exit.
+      t.poolState();
+      // p-queue 8+ announces rate-limit changes (an interval can end with no task starting).
+      const target = t;
+      if (typeof q.addEventListener === 'function' && 'isRateLimited' in q) {
+        const changed = (): void => target.changed();
+        q.addEventListener('rateLimit', changed);
+        q.addEventListener('rateLimitCleared', changed);
+      }
     }
     return t;
   };
@@ -62,10 +106,16 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     // eslint-disable-next-line prefer-rest-params
     if (t.disabled || typeof fn !== 'function') return add.apply(this, arguments as unknown as unknown[]);
     const inst = this as PQueueLike;
+    const running = ages.get(t)!;
     // Wrapped even while the hub is dormant: a task added before arming still reports its start.
     const task = function (this: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       if (!t.active) return (fn as Fn).apply(this, arguments as unknown as unknown[]);
+      const id = running.start();
+      const done = (): void => {
+        running.end(id);
+        t.changed();
+      };
       t.get(t.read(() => inst.size, 0));
       t.changed();
       let r: unknown;
@@ -73,14 +123,13 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
         // eslint-disable-next-line prefer-rest-params
         r = (fn as Fn).apply(this, arguments as unknown as unknown[]);
       } catch (err) {
-        t.changed();
+        done();
         throw err;
       }
       if (r instanceof Promise) r.then(done, done);
-      else t.changed();
+      else done();
       return r;
     };
-    const done = (): void => t.changed();
     const result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
     if (t.active) t.put(t.read(() => inst.size, 0));
     return result;
@@ -95,6 +144,20 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
       if (t !== undefined && t.active) t.get(t.read(() => (this as PQueueLike).size, 0));
       return r;
     };
+  }
+
+  // Paused or started: report the state even when no task starts or stops.
+  for (const key of ['pause', 'start']) {
+    const orig = p[key];
+    if (typeof orig !== 'function') continue;
+    p[key] = {
+      [key](this: object): unknown {
+        // eslint-disable-next-line prefer-rest-params
+        const r = (orig as Fn).apply(this, arguments as unknown as unknown[]);
+        queues.get(this)?.changed();
+        return r;
+      },
+    }[key];
   }
 
   // Blocked producers: awaiting room (onSizeLessThan) or an empty queue (onEmpty).

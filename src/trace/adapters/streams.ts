@@ -6,9 +6,18 @@
 // to name its stages ("pipeline 2 › Gzip writable").
 //
 // Per stream the adapter wraps instance methods while the hub is armed (none while dormant),
-// because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth up; false = a blocked producer until
-// 'drain'), _write/_writev's callback (depth down), push (depth up) and read (depth down).
+// because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth
+// up; false = a blocked producer until 'drain', or until end(): Node emits no 'drain' once a
+// stream is ending), _write/_writev's callback (depth down), push (depth up) and read
+// (depth down).
 // Depth counts bytes or objects as the stream's mode says (`units`).
+//
+// Waiting consumer (role 'get'): on a piped Readable side, pipe()'s reader asked read() for
+// more, got null with nothing buffered while the stream flows: it waits for the next push()
+// (served; push(null) = the end, 'shutdown'), or stops waiting when the stream is paused,
+// unpiped or destroyed ('aborted'). A stalled upstream (a socket with no data) shows there.
+// A reader awaiting `for await` on a stream that is not piped is not seen: only pipe() and
+// pipeline() stages are adapted (the iterator reads in paused mode, through its own code).
 
 import { builtin } from '../env';
 import { AdaptedQueue } from './target';
@@ -33,6 +42,9 @@ interface ReadableLike {
   readableLength: number;
   readableHighWaterMark: number;
   readableObjectMode?: boolean;
+  readableFlowing?: boolean | null;
+  readableEnded?: boolean;
+  destroyed?: boolean;
   constructor?: { name?: string };
   [k: string]: unknown;
 }
@@ -147,6 +159,16 @@ function adaptWritable(ws: WritableLike): void {
         return r;
       },
     );
+    // end() (pipe() calls it when its source ends): the writer stops waiting for 'drain',
+    // which Node no longer emits once the stream is ending (writableNeedDrain is false then).
+    patches.set('end', (end) =>
+      function (this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        const r = end.apply(this, arguments as unknown as unknown[]);
+        if (wait !== undefined) onDrain();
+        return r;
+      },
+    );
     // The buffer shrinks when the implementation calls back: wrap the callback it is given.
     for (const key of ['_write', '_writev']) {
       patches.set(key, (impl) =>
@@ -173,10 +195,50 @@ function adaptReadable(rs: ReadableLike): void {
     units: rs.readableObjectMode === true ? ('items' as const) : ('bytes' as const),
     size: () => rs.readableLength,
   };
+  // The waiting consumer: pipe()'s reader found the buffer empty (read() gave null, nothing
+  // buffered, the stream flowing and not ended) and waits for the next push().
+  let wait: unknown = undefined;
+  const endWait = (outcome: 'served' | 'shutdown' | 'aborted', t: AdaptedQueue): void => {
+    const token = wait;
+    wait = undefined;
+    t.waitEnd(token, outcome);
+  };
   const t = adaptSide(rs, spec, (t, patches) => {
     const len = (): number => t.read(() => rs.readableLength, 0);
-    patches.set('push', (push) => after(push, () => t.active && t.put(len())));
-    patches.set('read', (read) => after(read, () => t.active && t.get(len())));
+    patches.set('push', (push) =>
+      function (this: unknown, chunk: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        const r = push.apply(this, arguments as unknown as unknown[]);
+        if (t.active) {
+          t.put(len());
+          if (wait !== undefined) endWait(chunk === null ? 'shutdown' : 'served', t);
+        }
+        return r;
+      },
+    );
+    patches.set('read', (read) =>
+      function (this: unknown) {
+        // eslint-disable-next-line prefer-rest-params
+        const r = read.apply(this, arguments as unknown as unknown[]);
+        if (t.active) {
+          t.get(len());
+          if (r === null && wait === undefined && t.read(() => rs.readableLength === 0 && rs.readableFlowing === true && rs.readableEnded !== true && rs.destroyed !== true, false)) {
+            wait = t.waitStart('get');
+          }
+        }
+        return r;
+      },
+    );
+    // Unpiped, paused by its reader or destroyed: nobody waits any more.
+    for (const key of ['pause', 'unpipe', 'destroy']) {
+      patches.set(key, (orig) =>
+        function (this: unknown) {
+          if (wait !== undefined) endWait('aborted', t);
+          // eslint-disable-next-line prefer-rest-params
+          return orig.apply(this, arguments as unknown as unknown[]);
+        },
+      );
+    }
   });
   readables.set(rs, t);
 }

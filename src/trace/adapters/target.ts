@@ -25,8 +25,24 @@ export interface AdaptedSpec {
   peek?(n: number): unknown[];
   /** Library-specific figures for snapshots (piscina: threads, utilization, wait percentiles). */
   stats?(): Record<string, number>;
+  /** Hub time the oldest running task started (RunningAges); undefined when none runs. */
+  runningSince?(): number | undefined;
+  /** The pool starts no new task (p-queue's pause()). */
+  paused?(): boolean;
+  /** Tasks are held back by a rate limit (p-queue's intervalCap per interval). */
+  rateLimited?(): boolean;
+  /** The data of the tasks running now (async's workersList()), for snapshot previews. */
+  runningItems?(n: number): unknown[];
   /** The hub armed (or disarmed): resynchronise anything the adapter counts itself. */
   onProbe?(armed: boolean): void;
+}
+
+/** What a pool reports besides its running count (docs/PROTOCOL.md, "Queues of other libraries"). */
+export interface PoolState {
+  paused?: boolean;
+  rateLimited?: boolean;
+  /** Hub time the oldest running task started. */
+  runningSince?: number;
 }
 
 export class AdaptedQueue implements ProbeTarget {
@@ -87,6 +103,28 @@ export class AdaptedQueue implements ProbeTarget {
   stats(): Record<string, number> | undefined {
     const s = this.spec.stats;
     return s === undefined ? undefined : this.read(() => s(), undefined);
+  }
+
+  /** Pool state for the counters (queueInfo.ts): only the facts this library has. */
+  poolState(): PoolState {
+    const out: PoolState = {};
+    const { runningSince, paused, rateLimited } = this.spec;
+    if (this.disabled) return out;
+    if (paused !== undefined) out.paused = this.read(() => paused() === true, false);
+    if (rateLimited !== undefined) out.rateLimited = this.read(() => rateLimited() === true, false);
+    if (runningSince !== undefined) {
+      const t = this.read(() => runningSince(), undefined);
+      if (typeof t === 'number' && Number.isFinite(t)) out.runningSince = t;
+    }
+    return this.disabled ? {} : out; // a read that threw disabled the adapter: no half facts
+  }
+
+  /** The running tasks' data (undefined: the library does not say, or its adapter is off). */
+  runningItems(n: number): unknown[] | undefined {
+    const r = this.spec.runningItems;
+    if (r === undefined || this.disabled) return undefined;
+    const items = this.read(() => r(n).slice(0, n), []);
+    return this.disabled ? undefined : items;
   }
 
   peek(n: number): unknown[] {

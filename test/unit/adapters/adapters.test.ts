@@ -232,6 +232,9 @@ describe('adapters: real libraries under the file recorder', function () {
         assert.equal(Math.max(...hist.map((d) => d[2])), 3, 'five tasks, two taken by the (starting) threads');
         assert.equal(hist[hist.length - 1][0], 0);
         assert.deepEqual([lastCounters(r.lines, q.q as number).puts, lastCounters(r.lines, q.q as number).running], [5, 0]);
+        // Live, not only in snapshots: the counters carry piscina's figures (two threads while it worked).
+        const figures = r.lines.filter((l) => l.type === 'counters' && l.q === q.q).map((l) => (l.c as { stats?: Record<string, number> }).stats);
+        assert.ok(figures.some((f) => f?.threads === 2 && typeof f.utilization === 'number' && typeof f.wait_p50 === 'number'), JSON.stringify(figures));
       }
     });
   }

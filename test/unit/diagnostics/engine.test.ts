@@ -3,7 +3,7 @@
 
 import * as assert from 'node:assert/strict';
 import type { PoolObservation } from '../../../src/diagnostics/context';
-import { ORIGIN } from '../model/fixtures';
+import { counters, ORIGIN } from '../model/fixtures';
 import { rules, siteOf, World } from './world';
 
 const A = siteOf('stageA', 10);
@@ -210,6 +210,43 @@ describe('diagnostics engine: stuck work', () => {
     const found = w.tick(3100);
     assert.deepEqual(rules(found), ['stuck']);
     assert.match(found[0].message, /2 tasks taken from `fastq pool` have been running for 2\.1 s \(only 0 completed so far\)/);
+  });
+});
+
+describe('diagnostics engine: stuck work in other libraries\' pools', () => {
+  /** A fastq pool (counters.running, runningSince) whose oldest task started at `since` ms; quick tasks finish around it until `busyUntil`. */
+  function fastqPool(w: World, since: number, busyUntil: number): void {
+    const site = siteOf('main', 4);
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq lost', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site }]);
+    w.tick(0);
+    for (let t = 100, puts = 1; t <= busyUntil; t += 100, puts++) {
+      // One stuck task from `since` on, one quick task per tick beside it.
+      w.apply([
+        { type: 'samples', t, rows: [[7, 0, 0, 1, 1, 1]] },
+        { type: 'counters', t, q: 7, c: { ...counters({ puts, gets: puts }), running: t >= since ? 2 : 1, runningSince: since }, unfinished: 0 },
+      ]);
+      w.tick(t);
+    }
+    w.apply([{ type: 'counters', t: busyUntil + 50, q: 7, c: { ...counters({ puts: busyUntil / 100, gets: busyUntil / 100 }), running: 1, runningSince: since }, unfinished: 0 }]);
+  }
+
+  it("reports a pool's oldest running task (its runningSince) once older than stuckNoHistoryMs while the program is idle", () => {
+    const w = new World({ stuckNoHistoryMs: 2000, stuckIdleMs: 500 });
+    fastqPool(w, 100, 1000);
+    assert.deepEqual(rules(w.ticks(1100, 2000)), [], 'younger than the limit');
+    const found = w.tick(2200);
+    assert.deepEqual(rules(found), ['stuck']);
+    assert.match(found[0].message, /^The oldest of 1 running task of `fastq lost` has been running for 2\.1 s \(fastq@1\.20\.3 reports no task durations; limit 2\.0 s\)/);
+    assert.equal(found[0].since, ORIGIN + 100);
+    assert.deepEqual(found[0].sites.map((s) => s.fn), ['main'], "the pool's creation line");
+  });
+
+  it('stays quiet while the pool keeps working, and when nothing runs', () => {
+    const w = new World({ stuckNoHistoryMs: 2000, stuckIdleMs: 500 });
+    fastqPool(w, 100, 4000);
+    assert.deepEqual(rules(w.engine.findings()), [], 'busy: quick tasks finish around the old one');
+    w.apply([{ type: 'counters', t: 4100, q: 7, c: { ...counters({ puts: 40, gets: 40 }), running: 0 }, unfinished: 0 }]);
+    assert.deepEqual(rules(w.ticks(4200, 9000, 400)), []);
   });
 });
 

@@ -1,7 +1,8 @@
 // Another library's queue live in the panel (issue #14): F5 on an ordinary p-queue ES module
 // program with no QueueScope import. The extension preloads its register.js into the launch
 // (NODE_OPTIONS), so the panel's overview shows the queue with its library badge
-// ("p-queue@10.0.0") and its running count against its concurrency, while it runs.
+// ("p-queue@10.0.0") and its running count against its concurrency, while it runs; a
+// rate-limited queue says so, and the selected pool shows its oldest running task's age.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,12 +11,20 @@ import { hasCommand, Workbench } from './workbench';
 
 const SHOW_PANEL = 'QueueScope: Show Panel';
 
-/** A steady backlog: a task every 40 ms, each takes 300 ms, two at a time, at most 6 waiting. */
+/**
+ * A steady backlog: a task every 40 ms, each takes 300 ms, two at a time, at most 6 waiting.
+ * Beside it, uploads limited to one start per 2 s: rate-limited nearly all the time.
+ */
 const PROGRAM = `import PQueue from 'p-queue';
 const thumbnails = new PQueue({ concurrency: 2 });
 const resize = () => new Promise((resolve) => setTimeout(resolve, 300));
 setInterval(() => {
   if (thumbnails.size < 6) thumbnails.add(resize);
+}, 40);
+class Uploads extends PQueue {}
+const uploads = new Uploads({ concurrency: 4, intervalCap: 1, interval: 2000 });
+setInterval(() => {
+  if (uploads.size < 3) uploads.add(resize);
 }, 40);
 `;
 
@@ -66,8 +75,13 @@ describe('a p-queue program live in the panel (adapters)', function () {
     );
     const depths = (await seen.jsonValue()) as string[];
     for (const d of depths) assert.match(d, /^[0-6] \/ ∞$/);
+    // Pool state, live through the real drains (issue #14): the rate-limited queue says so in
+    // its row; the selected pool's facts tick the age of its oldest running task.
+    const uploads = frame.locator('#overview tbody tr', { hasText: 'Uploads' });
+    await uploads.locator('td.c-status .b-pool', { hasText: 'rate-limited' }).waitFor({ state: 'visible', timeout: 20_000 });
     await row.click();
     await frame.locator('#detail-facts .b-lib', { hasText: /^p-queue@10\./ }).waitFor({ state: 'visible', timeout: 20_000 });
+    await frame.locator('#detail-facts .pool-age', { hasText: /^oldest running \d+ ms$/ }).waitFor({ state: 'visible', timeout: 20_000 });
     await wb.screenshot('adapters-pqueue-live');
     assert.deepEqual(await wb.notifications(), [], 'no error notification');
     await wb.runCommand('Debug: Stop');

@@ -1,0 +1,48 @@
+// When did the oldest running task of a pool start? A worker that never calls back (fastq),
+// a p-queue task whose promise never settles: the pool's `running` count stays up and only
+// the age of its oldest task tells a stuck task from a busy pool. A FIFO estimate would
+// hide exactly that case (a stuck first task, later ones finishing around it), so each task
+// started while the hub is armed gets its own entry, removed when it finishes in any order.
+//
+// Tasks that started while the hub was dormant were not seen; the library's own running
+// count says how many there are, and they count from the arming time (a lower bound, like
+// adopted waits in docs/PROTOCOL.md).
+
+import { now } from '../clock';
+
+export class RunningAges {
+  private nextId = 0;
+  /** Start (hub ms) of each task seen starting, in start order (a Map keeps insertion order). */
+  private readonly starts = new Map<number, number>();
+  /** When the hub armed (or this pool was first seen armed): tasks not seen starting count from it. */
+  private armedAt = now();
+
+  /** A task started (the hub is armed); returns its token for end(). */
+  start(): number {
+    const id = ++this.nextId;
+    this.starts.set(id, now());
+    return id;
+  }
+
+  /** The task finished (callback, settled promise, throw). Idempotent. */
+  end(id: number): void {
+    this.starts.delete(id);
+  }
+
+  /** The hub armed: tasks seen before are unknown again; earlier ones count from now. */
+  arm(): void {
+    this.starts.clear();
+    this.armedAt = now();
+  }
+
+  /**
+   * Hub time the oldest running task started, given the library's own running count;
+   * undefined when nothing runs.
+   */
+  oldestSince(running: number): number | undefined {
+    if (!(running > 0)) return undefined;
+    if (running > this.starts.size) return this.armedAt; // some started before the hub armed
+    for (const t of this.starts.values()) return t;
+    return undefined;
+  }
+}

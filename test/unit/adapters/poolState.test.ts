@@ -1,0 +1,204 @@
+// Pool state of other libraries' queues (issue #14), on the real packages in a child process
+// under the file recorder: p-queue 10 and 6 paused and rate-limited, the oldest running
+// task's start (a fastq worker that never calls back, a p-queue task that never settles),
+// async's workersList() previews. Each fixture checkpoint prints the library's own view
+// next to the hub's snapshot (test/fixtures/adapters/poolstate.cjs); the recording's last
+// counters must carry the state the program ends in. Bad input: a library whose new
+// getters throw gets one warning and runs unchanged.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { previewValue } from '../../../src/trace/preview';
+import { ensureLibraryBuilt, readNdjson, REGISTER, ROOT, run, tempFile } from '../trace/helpers';
+
+interface HubQueue {
+  name: string;
+  lib?: string;
+  size: number;
+  t: number;
+  running?: number;
+  paused?: boolean;
+  rateLimited?: boolean;
+  runningSince?: number;
+  runningItems?: string[];
+}
+interface Checkpoint {
+  at: string;
+  lib: Record<string, unknown> & { before?: number; started?: number };
+  hub: HubQueue[];
+}
+
+const FIXTURE = path.join(ROOT, 'test/fixtures/adapters/poolstate.cjs');
+
+describe('adapters: pool state (paused, rate-limited, oldest running, running previews)', function () {
+  this.timeout(60000);
+  let points: Checkpoint[] = [];
+  let lines: Record<string, unknown>[] = [];
+  const at = (name: string): Checkpoint => {
+    const p = points.find((c) => c.at === name);
+    assert.ok(p !== undefined, `no checkpoint ${name}`);
+    return p;
+  };
+  /** The n-th queue (creation order) of a library in a checkpoint. */
+  const nth = (p: Checkpoint, lib: string, n: number): HubQueue => {
+    const q = p.hub.filter((h) => h.lib?.startsWith(lib))[n];
+    assert.ok(q !== undefined, `${p.at}: no queue ${n} of ${lib}`);
+    return q;
+  };
+
+  before(async () => {
+    await ensureLibraryBuilt();
+    const file = tempFile('poolstate.qscope');
+    const r = await run(['--require', REGISTER, FIXTURE], { QUEUESCOPE_TRACE_FILE: file });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    points = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Checkpoint);
+    lines = readNdjson(file);
+  });
+
+  for (const [label, lib] of [
+    ['v6', 'p-queue@6.'],
+    ['latest', 'p-queue@10.'],
+  ] as const) {
+    it(`p-queue ${lib.slice(8)}x: paused as isPaused says, through start() and pause()`, () => {
+      for (const name of ['paused', 'paused again', 'started']) {
+        const p = at(`${label} ${name}`);
+        const q = nth(p, lib, 0);
+        assert.deepEqual([q.paused, q.size, q.running], [p.lib.isPaused, p.lib.size, p.lib.pending], p.at);
+      }
+    });
+
+    it(`p-queue ${lib.slice(8)}x: rate-limited while the interval cap holds tasks back, not after clear()`, () => {
+      const limited = at(`${label} rate-limited`);
+      const cleared = at(`${label} rate limit cleared`);
+      // The library's own truth: tasks wait although a concurrency slot is free (and p-queue 8+ says so itself).
+      assert.equal(limited.lib.heldBack, true);
+      assert.equal(cleared.lib.heldBack, false);
+      if (label === 'latest') assert.deepEqual([limited.lib.isRateLimited, cleared.lib.isRateLimited], [true, false]);
+      assert.deepEqual([nth(limited, lib, 1).rateLimited, nth(limited, lib, 1).size], [true, 2]);
+      assert.deepEqual([nth(cleared, lib, 1).rateLimited, nth(cleared, lib, 1).size], [false, 0]);
+      assert.equal(nth(limited, lib, 0).rateLimited, false, 'a queue without an interval cap is never rate-limited');
+    });
+
+    it(`p-queue ${lib.slice(8)}x: the oldest running task is the one that never settles, while quick tasks finish around it`, () => {
+      let prevAge = -1;
+      for (let i = 0; i < 3; i++) {
+        const p = at(`${label} stuck ${i}`);
+        const q = nth(p, lib, 2);
+        assert.equal(q.running, p.lib.pending, p.at);
+        assert.ok(q.runningSince !== undefined && q.runningSince >= p.lib.before! && q.runningSince <= p.lib.started!, `${p.at}: ${q.runningSince} within [${p.lib.before}, ${p.lib.started}]`);
+        const age = q.t - q.runningSince;
+        assert.ok(age > prevAge, `${p.at}: the age grows (${age} after ${prevAge})`);
+        prevAge = age;
+      }
+    });
+  }
+
+  it('fastq: a worker that never calls back is the oldest running task, and its age grows', () => {
+    let prevAge = -1;
+    for (let i = 0; i < 3; i++) {
+      const p = at(`fastq stuck ${i}`);
+      const q = p.hub.find((h) => h.name === 'fastq lost');
+      assert.ok(q !== undefined, `${p.at}: ${JSON.stringify(p.hub.map((h) => h.name))}`);
+      assert.equal(q.running, p.lib.running);
+      assert.equal(q.running, 1);
+      assert.ok(q.runningSince !== undefined && q.runningSince >= p.lib.before! && q.runningSince <= p.lib.started!, `${p.at}: ${q.runningSince}`);
+      const age = q.t - q.runningSince;
+      assert.ok(age > prevAge, `${p.at}: the age grows`);
+      prevAge = age;
+    }
+  });
+
+  it("async.queue: the running tasks' previews are workersList()'s data, and their oldest start", () => {
+    for (const name of ['async running', 'async one done', 'async done']) {
+      const p = at(name);
+      const q = p.hub.find((h) => h.name === 'async.queue work');
+      assert.ok(q !== undefined, `${name}: ${JSON.stringify(p.hub.map((h) => h.name))}`);
+      assert.equal(q.running, p.lib.running, name);
+      assert.deepEqual(q.runningItems, (p.lib.data as unknown[]).map((d) => previewValue(d)), name);
+    }
+    const first = at('async running');
+    const q = first.hub.find((h) => h.name === 'async.queue work')!;
+    assert.ok(q.runningSince! >= first.lib.before! && q.runningSince! <= first.lib.started!, `${q.runningSince} within [${first.lib.before}, ${first.lib.started}]`);
+    assert.equal(at('async done').hub.find((h) => h.name === 'async.queue work')!.runningSince, undefined, 'nothing runs: no oldest');
+  });
+
+  it('async.cargoQueue and priorityQueue: the running batch and the running task, as workersList() has them', () => {
+    const p = at('async batches');
+    const own = p.lib as unknown as Record<'cargo' | 'priority', { running: number; data: unknown[] }>;
+    for (const [name, key] of [
+      ['async.cargoQueue pack', 'cargo'],
+      ['async.priorityQueue rank', 'priority'],
+    ] as const) {
+      const q = p.hub.find((h) => h.name === name);
+      assert.ok(q !== undefined, name);
+      assert.deepEqual([q.running, q.runningItems], [own[key].running, own[key].data.map((d) => previewValue(d))], name);
+    }
+    assert.deepEqual(own.cargo.data, ['a', 'b'], 'one worker call holds two tasks');
+  });
+
+  it("the recording ends with each pool's state: the paused p-queues, the stuck tasks' start", () => {
+    const queues = lines.filter((l) => l.type === 'queue');
+    const last = (q: unknown): Record<string, unknown> => (lines.filter((l) => l.type === 'counters' && l.q === q).pop()?.c ?? {}) as Record<string, unknown>;
+    for (const lib of ['p-queue@6.6.2', 'p-queue@10.0.0']) {
+      const mine = queues.filter((l) => l.lib === lib);
+      assert.equal(mine.length, 3, lib);
+      assert.deepEqual([last(mine[0].q).paused, last(mine[1].q).rateLimited, last(mine[2].q).running], [true, false, 1], lib);
+      assert.equal(typeof last(mine[2].q).runningSince, 'number', lib);
+    }
+    const lost = queues.find((l) => l.name === 'fastq lost');
+    const c = last(lost?.q);
+    const end = points.find((p) => p.at === 'fastq stuck 0')!;
+    assert.deepEqual([c.running, c.runningSince], [1, end.hub.find((h) => h.name === 'fastq lost')!.runningSince]);
+  });
+});
+
+describe('adapters: pool state of a library that misbehaves', function () {
+  this.timeout(60000);
+  before(ensureLibraryBuilt);
+
+  it('a "p-queue" whose isPaused and isRateLimited getters throw: one warning, same output and exit code', async () => {
+    const dir = path.dirname(tempFile('x'));
+    const files: Record<string, string> = {
+      'node_modules/p-queue/package.json': JSON.stringify({ name: 'p-queue', version: '8.0.0-odd', main: 'dist/index.js' }),
+      'node_modules/p-queue/dist/index.js': [
+        'class PQueue {',
+        '  constructor() { this.n = 0; this.p = 0; }',
+        '  add(fn) { this.p++; return Promise.resolve().then(fn).finally(() => { this.p--; }); }',
+        '  get size() { return 0; }',
+        '  get pending() { return this.p; }',
+        '  get concurrency() { return 1; }',
+        '  get isPaused() { throw new Error("isPaused is broken"); }',
+        '  get isRateLimited() { throw new Error("isRateLimited is broken"); }',
+        '  pause() { this.n++; }',
+        '}',
+        'exports.default = PQueue;',
+      ].join('\n'),
+      'app.js': [
+        "const PQueue = require('p-queue').default;",
+        'const q = new PQueue();',
+        'q.pause();',
+        'Promise.all([q.add(() => 1), q.add(() => 2)]).then((v) => console.log("results", v, q.n));',
+        'try { q.isPaused; } catch (e) { console.log("own read:", e.message); }',
+        'process.exitCode = 4;',
+      ].join('\n'),
+    };
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const bare = await run([path.join(dir, 'app.js')], {});
+    const file = path.join(dir, 'out.qscope');
+    const traced = await run(['--require', REGISTER, path.join(dir, 'app.js')], { QUEUESCOPE_TRACE_FILE: file });
+    assert.deepEqual([traced.code, traced.stdout], [bare.code, bare.stdout]);
+    assert.equal(bare.code, 4);
+    const warnings = traced.stderr.split('\n').filter((l) => l.includes('QueueScope'));
+    assert.equal(warnings.length, 1, traced.stderr);
+    assert.match(warnings[0], /p-queue@8\.0\.0-odd/);
+    assert.ok(readNdjson(file).some((l) => l.type === 'queue' && l.lib === 'p-queue@8.0.0-odd'), 'the queue was seen before the adapter gave up');
+  });
+});

@@ -1,0 +1,44 @@
+// The waiting consumer of a piped Readable (issue #14): pipe()'s reader found the buffer
+// empty and waits for the producer behind _read(). The fixture holds each chunk until it
+// says so (test/fixtures/adapters/streams-waiting.cjs) and prints the stream's own state
+// next to the hub's snapshot: a 'get' waiter exactly while nothing is buffered, the stream
+// flows and a read is pending; none once it ended. Output as untraced.
+
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { ensureLibraryBuilt, readNdjson, REGISTER, ROOT, run, tempFile } from '../trace/helpers';
+
+const FIXTURE = path.join(ROOT, 'test/fixtures/adapters/streams-waiting.cjs');
+
+interface Point {
+  at: string;
+  lib: { length: number; flowing: boolean | null; ended: boolean; readPending: number };
+  hub: { size: number; waiters: string[]; waitedGets: number } | null;
+}
+
+describe('adapters: the waiting consumer of a piped Readable', function () {
+  this.timeout(60000);
+  before(ensureLibraryBuilt);
+
+  it("shows a 'get' waiter while pipe()'s reader waits for data, none after the end; counts every wait", async () => {
+    const file = tempFile('streams-waiting.qscope');
+    const r = await run(['--require', REGISTER, FIXTURE], { QUEUESCOPE_TRACE_FILE: file });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    const points = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Point);
+    const states = points.filter((p) => p.at !== 'got');
+    assert.deepEqual(states.map((p) => p.at), ['upstream empty', 'one read, empty again', 'ended']);
+    for (const p of states) {
+      const waiting = p.lib.length === 0 && p.lib.flowing === true && !p.lib.ended && p.lib.readPending > 0;
+      assert.deepEqual([p.hub?.size, p.hub?.waiters], [p.lib.length, waiting ? ['get'] : []], p.at);
+    }
+    assert.deepEqual(states.map((p) => p.hub?.waitedGets), [1, 2, 3], 'three reads found the buffer empty: two chunks and the end');
+    const lines = readNdjson(file);
+    const q = lines.find((l) => l.type === 'queue' && l.name === 'pipe › Readable readable')?.q;
+    const seen = lines.filter((l) => l.q === q && l.type === 'wait').length + lines.filter((l) => l.q === q && l.type === 'shortWaits').reduce((n, l) => n + (l.count as number), 0);
+    assert.equal(seen, 3, 'every wait is in the recording, long or short');
+    const bare = await run([FIXTURE], {});
+    assert.equal(r.stdout.split('\n').at(-2), bare.stdout.split('\n').at(-2));
+    assert.equal(bare.code, 0);
+  });
+});

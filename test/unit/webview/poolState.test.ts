@@ -1,0 +1,52 @@
+// A task pool of another library in the real panel page (issue #14): its row's State column
+// says paused / rate-limited, and the detail facts show those flags, the age of the oldest
+// running task (ticking while the session runs), piscina-style figures and the running
+// tasks' previews; program data stays literal text.
+
+import * as assert from 'node:assert/strict';
+import { initMessage, NOW, queue, counters, update } from './fixtures';
+import { settle, usePanelPages } from './harness';
+
+const EVIL = '<img src=x onerror=alert(1)>';
+
+describe('panel webview: pool state of other libraries (Chromium)', function () {
+  this.timeout(60_000);
+  const open = usePanelPages();
+
+  it('shows paused, rate-limited, the oldest running age (ticking), figures and running previews as text', async () => {
+    const p = await open();
+    const pool = queue('q-pool', 'PQueue', {
+      kind: 'priority',
+      lib: 'p-queue@10.0.0',
+      concurrency: 2,
+      counters: counters({ puts: 5, running: 2, paused: true, rateLimited: true }),
+      runningSince: NOW - 12_000,
+      stats: { threads: 2, utilization: 0.5, wait_p50: 0.25 },
+      runningItems: [EVIL],
+    });
+    await p.send(initMessage({ session: { ...initMessage().session!, queues: [pool] } }));
+    await settle(p.page);
+    const row = p.page.locator('#overview tr[data-key="q-pool"]');
+    const cells = await row.locator('td').allInnerTexts();
+    assert.match(cells[1], /paused\s*rate-limited/, 'the State column says why no task starts');
+    assert.equal(cells[2], 'priority · p-queue@10.0.0 · running 2/2');
+    await row.click();
+    await settle(p.page);
+    const facts = p.page.locator('#detail-facts');
+    assert.deepEqual(await facts.locator('.b-pool').allInnerTexts(), ['paused', 'rate-limited']);
+    assert.match((await facts.locator('.pool-age').textContent())!, /^oldest running 1\d\.\d s$/);
+    assert.equal(await facts.locator('.pool-stats').textContent(), 'threads 2 · utilization 50% · wait p50 0.25 ms');
+    assert.equal(await facts.locator('.pool-running').textContent(), `running: ${EVIL}`);
+    assert.equal(await facts.locator('img').count(), 0, 'program data is text, never markup');
+    // The age grows with the session's clock, with no new message.
+    const first = (await facts.locator('.pool-age').textContent())!;
+    await p.page.waitForFunction((before) => document.querySelector('#detail-facts .pool-age')?.textContent !== before, first);
+    // Started again, nothing running: the flags and the age go.
+    await p.send(update({ queues: [{ ...pool, counters: counters({ puts: 5, running: 0, paused: false, rateLimited: false }), runningSince: undefined, runningItems: undefined }] }));
+    await settle(p.page);
+    assert.equal(await facts.locator('.b-pool').count(), 0);
+    assert.equal(await row.locator('.b-pool').count(), 0);
+    assert.match((await row.locator('td').allInnerTexts())[1], /ok/);
+    assert.equal(await facts.locator('.pool-age').count(), 0);
+  });
+});
