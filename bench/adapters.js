@@ -13,11 +13,7 @@ const path = require('node:path');
 const { WORKLOADS } = require('./adapters-workload');
 
 const root = path.join(__dirname, '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
+const { option, median } = require('./cli');
 const rounds = Number(option('--rounds', '3'));
 const libs = option('--libs', Object.keys(WORKLOADS).join(',')).split(',');
 const register = path.join(root, 'dist/lib/register.js');
@@ -41,10 +37,6 @@ function sample(lib, mode) {
   return out.ms.map((ms) => (ms * 1000) / out.items); // µs per item
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 const results = {};
 for (let round = 0; round < rounds; round++) {

@@ -18,11 +18,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? Number(args[i + 1]) : fallback;
-};
+const { option, median } = require('./cli');
 const rounds = option('--rounds', 5);
 const captures = option('--captures', 20000);
 const COLD = 200;
@@ -128,7 +124,6 @@ function sample(mode, depth, shape) {
   return out;
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const us = (ns) => (ns / 1000).toFixed(1);
 
 // The extension's side (src/host/sourceMaps/siteMapper.ts): mapping a raw site of the .js.

@@ -17,11 +17,7 @@ const { performance } = require('node:perf_hooks');
 
 const root = path.join(__dirname, '..');
 const work = path.join(root, '.tmp', 'bench-diagnostics');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? Number(args[i + 1]) : fallback;
-};
+const { option } = require('./cli');
 const POLLS = option('--polls', 600);
 const QUEUES = option('--queues', 100);
 const WAITERS = option('--waiters', 1000);

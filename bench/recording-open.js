@@ -17,10 +17,7 @@ const path = require('node:path');
 const root = path.join(__dirname, '..');
 const work = path.join(root, '.tmp', 'bench-recording');
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : fallback;
-};
+const { option } = require('./cli');
 
 // ---------------------------------------------------------------------------
 // Child: open a recording and report.

@@ -13,11 +13,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(name);
-  return i >= 0 && i + 1 < args.length ? Number(args[i + 1]) : fallback;
-};
+const { option, median } = require('./cli');
 const rounds = option('--rounds', 5);
 const workers = option('--workers', 8);
 const register = path.join(root, 'dist/lib/register.js');
@@ -48,7 +44,6 @@ function cleanEnv(extra) {
   return { ...env, ...extra };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const times = Object.fromEntries(Object.keys(MODES).map((m) => [m, []]));
 for (let r = 0; r < rounds; r++) {
   for (const [mode, m] of Object.entries(MODES)) {
