@@ -213,6 +213,20 @@ export interface WorkerInfoWire {
   age: number;
   /** Seconds since its last command. */
   idle: number;
+  /** In-program adapter only (docs/ADAPTERS.md, BullMQ): the Worker's concurrency. */
+  concurrency?: number;
+  /** In-program adapter only: the jobs this Worker runs now, oldest first (at most 20). */
+  jobs?: RunningJobWire[];
+}
+
+/** A job a Worker of the traced program is running. `name` is program data: text only. */
+export interface RunningJobWire {
+  id: string;
+  name: string;
+  /** ms since this worker started running it. */
+  ageMs: number;
+  /** Attempts started, this one included (BullMQ's attemptsMade + 1). */
+  attempts: number;
 }
 
 /** The workers of a queue, sent when the set changed. */
