@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { RedisServer } from '../../helpers/redisServer';
-import { childEnv, ensureLibraryBuilt, REGISTER, REGISTER_ESM, ROOT, tempFile } from '../trace/helpers';
+import { childEnv, ensureLibraryBuilt, REGISTER, REGISTER_ESM, ROOT, run, tempFile } from '../trace/helpers';
 
 const FIX = path.join(ROOT, 'test/fixtures/adapters');
 type Line = Record<string, unknown> & { type: string; t: number; q?: number };
@@ -290,5 +290,64 @@ describe('adapters: BullMQ on a real redis-server', function () {
       monitor.stop();
       admin.disconnect();
     }
+  });
+});
+
+describe('adapters: a "bullmq" it does not understand', function () {
+  this.timeout(60_000);
+  before(ensureLibraryBuilt);
+
+  async function compare(files: Record<string, string>): Promise<string[]> {
+    const dir = path.dirname(tempFile('x'));
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(dir, rel), text);
+    }
+    const bare = await run([path.join(dir, 'app.js')], {});
+    const traced = await run(['--require', REGISTER, path.join(dir, 'app.js')], { QUEUESCOPE_TRACE_FILE: path.join(dir, 'out.qscope') });
+    assert.deepEqual([traced.code, traced.stdout], [bare.code, bare.stdout]);
+    return traced.stderr.split('\n').filter((l) => l.includes('QueueScope'));
+  }
+
+  const pkg = (version: string): string => JSON.stringify({ name: 'bullmq', version, main: 'dist/cjs/index.js' });
+  const index = "exports.Queue = require('./classes/queue').Queue;\nexports.Worker = require('./classes/worker').Worker;\n";
+  const app = [
+    "const { Queue, Worker } = require('bullmq');",
+    "const q = new Queue('jobs');",
+    "const w = new Worker('jobs', async (job) => job.n * 2);",
+    'q.add("a", { n: 1 }).then((r) => console.log("added", r));',
+    'w.callProcessJob?.({ n: 21 }).then((r) => console.log("ran", r));',
+    'setTimeout(() => console.log("end"), 1500);',
+  ].join('\n');
+
+  it('classes of another shape (no createBackend / run): one warning, program unchanged', async () => {
+    const warnings = await compare({
+      'node_modules/bullmq/package.json': pkg('99.0.0'),
+      'node_modules/bullmq/dist/cjs/index.js': index,
+      'node_modules/bullmq/dist/cjs/classes/queue.js': 'exports.Queue = class Queue { constructor(n) { this.name = n; } async add(name) { return name; } };\n',
+      'node_modules/bullmq/dist/cjs/classes/worker.js': 'exports.Worker = class Worker { constructor(n, fn) { this.fn = fn; } callProcessJob(job) { return this.fn(job); } };\n',
+      'app.js': app,
+    });
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /bullmq@99\.0\.0/);
+  });
+
+  it('a connection that is not ioredis: one warning, program unchanged', async () => {
+    const base = [
+      'class Base {',
+      '  constructor(name) { this.name = name; this.keys = { "": `bull:${name}:`, wait: `bull:${name}:wait`, events: `bull:${name}:events` }; this.createBackend(); }',
+      '  createBackend() { this.backend = { client: Promise.resolve({ sendCommand() {} }) }; }',
+      '  getBackend() { return this.backend; }',
+      '}',
+    ].join('\n');
+    const warnings = await compare({
+      'node_modules/bullmq/package.json': pkg('98.0.0'),
+      'node_modules/bullmq/dist/cjs/index.js': index,
+      'node_modules/bullmq/dist/cjs/classes/queue.js': `${base}\nexports.Queue = class Queue extends Base { async add(name) { return name; } };\n`,
+      'node_modules/bullmq/dist/cjs/classes/worker.js': `${base}\nexports.Worker = class Worker extends Base { constructor(n, fn) { super(n); this.fn = fn; this.concurrency = 1; this.run(); } async run() {} callProcessJob(job) { return this.fn(job); } };\n`,
+      'app.js': app,
+    });
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /bullmq@98\.0\.0.*not an ioredis client/);
   });
 });
