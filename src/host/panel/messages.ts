@@ -4,7 +4,7 @@
 
 import type { QueueModel } from '../../model/store';
 import { waitCounts, type ModelQueue, type ModelSession, type ModelSource } from '../../model/entities';
-import { sourceLabel } from '../../protocol/wire';
+import { sourceLabel, type JobState } from '../../protocol/wire';
 import type { QueueInfo, SeriesChunk, SessionInfo, WaitCountChunk, WaiterInfo } from '../../protocol/webview';
 import { RateWindow } from './rates';
 import { round1, statusOf } from './sessionAxis';
@@ -22,6 +22,8 @@ export interface QueueCursor {
   siteSent: boolean;
   /** BullMQ queues: completed/failed totals at the last rate reading, and the rates. */
   jobRates?: JobRates;
+  /** BullMQ queues: per state, the DepthTimeline cursor of its count's last sample sent. */
+  states?: Map<JobState, number>;
 }
 
 interface JobRates {
@@ -66,6 +68,23 @@ export function readQueue(q: ModelQueue, cur: QueueCursor, waits: Iterable<WaitI
   }
   const wc = steps.next(q.key, waits, start, cur.steps, endAt);
   if (wc) out.waitCounts.push(wc);
+  if (q.jobs) readStates(q, cur, start, out);
+}
+
+/** A BullMQ queue's per-state counts since they were last sent, one chunk per state (`state` set). */
+function readStates(q: ModelQueue, cur: QueueCursor, start: number, out: QueueParts): void {
+  const sent = (cur.states ??= new Map());
+  for (const [state, tl] of Object.entries(q.jobs!.history) as Array<[JobState, NonNullable<ModelQueue['timeline']>]>) {
+    const at = sent.get(state);
+    let samples;
+    if (at === undefined) samples = tl.series();
+    else {
+      const read = tl.readSince(at);
+      samples = read.missed ? tl.series() : read.samples;
+    }
+    sent.set(state, tl.cursor);
+    if (samples.t.length) out.series.push({ ...seriesChunk(q.key, samples, start), state });
+  }
 }
 
 export function seriesChunk(key: string, cols: { t: number[]; depth: number[]; min: number[]; max: number[] }, start: number): SeriesChunk {
