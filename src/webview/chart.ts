@@ -245,7 +245,7 @@ export class DepthChart {
       );
       bands.push({ series: [2, 1], fill: withAlpha(c.depth, 0.22) });
       shape.states.forEach((st, i) => {
-        series.push({ label: st, scale: 'jobs', stroke: c.palette[(i + 1) % c.palette.length], width: 1.25, dash: [4, 2], paths: stepped, points: { show: false }, show: !HIDDEN_STATES.has(st) });
+        series.push({ label: st, scale: 'jobs', stroke: c.states[st] ?? c.palette[(i + 1) % c.palette.length], width: 1.25, dash: [4, 2], paths: stepped, points: { show: false }, show: !HIDDEN_STATES.has(st) });
       });
     } else {
       shape.keys.forEach((_k, i) => {

@@ -11,6 +11,8 @@ export interface Colours {
   grid: string;
   font: string;
   palette: string[];
+  /** BullMQ job states (none of them the depth's blue: the backlog line is blue). */
+  states: Record<string, string>;
 }
 
 export function themeColours(): Colours {
@@ -25,6 +27,16 @@ export function themeColours(): Colours {
     text: v('--vscode-descriptionForeground', v('--vscode-foreground', '#888888')),
     grid: withAlpha(v('--vscode-charts-lines', v('--vscode-foreground', '#808080')), 0.18),
     font: v('--vscode-font-family', 'sans-serif'),
+    states: {
+      waiting: v('--vscode-charts-green', '#89d185'),
+      active: v('--vscode-charts-orange', '#d18616'),
+      delayed: v('--vscode-charts-purple', '#b180d7'),
+      prioritized: v('--vscode-charts-yellow', '#cca700'),
+      'waiting-children': v('--vscode-foreground', '#cccccc'),
+      completed: v('--vscode-descriptionForeground', '#999999'),
+      failed: v('--vscode-charts-red', '#f14c4c'),
+      paused: withAlpha(v('--vscode-foreground', '#cccccc'), 0.5),
+    },
     palette: [depth, v('--vscode-charts-green', '#89d185'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-yellow', '#cca700'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-foreground', '#cccccc'), v('--vscode-textLink-foreground', '#3794ff')],
   };
 }

@@ -93,6 +93,14 @@ describe('panel webview: a Redis (BullMQ) queue', function () {
     assert.equal(await facts.locator('.jobs-gap').textContent(), 'not read +2.0 s – +5.0 s (3.0 s): redis unreachable');
     assert.equal(await facts.locator('.jobs-recent .job-name').textContent(), ` ${EVIL_NAME}`);
     assert.equal(await facts.locator('.jobs-recent .job-reason').textContent(), `: ${EVIL_REASON}`);
+    // The source is named by the watch's title, not "pid 0 main".
+    assert.equal(await row.locator('.q-source').textContent(), 'bull @ redis://127.0.0.1:6379');
+    // The chart: the backlog and each state's count over time (completed hidden at first, in the legend).
+    const chunks = init.session!.series.filter((c) => c.state !== undefined).map((c) => c.state);
+    assert.deepEqual(chunks.sort(), ['active', 'completed', 'delayed', 'failed', 'paused', 'prioritized', 'waiting', 'waiting-children']);
+    const legend = await p.page.locator('#chart .u-legend .u-series .u-label').allTextContents();
+    assert.deepEqual(legend.slice(1), ['Min', 'Max', 'Backlog', 'waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed', 'paused']);
+    assert.equal(await p.page.locator('#chart .u-legend .u-series.u-off').count(), 1, 'completed starts hidden');
 
     // One more read a second later: 20 completions and 1 failure counted from the stream.
     out.length = 0;
