@@ -474,7 +474,8 @@ export function sourceKey(info: Pick<SourceInfo, 'pid' | 'threadId'>): string {
 }
 
 /** The one human label of a source, wherever it is shown (tree, panel, log, exports):
- *  "pid 123 main" or "pid 123 worker 2". */
+ *  "pid 123 main" or "pid 123 worker 2"; a source with no process (pid 0: a Redis watch)
+ *  by its title, "BullMQ 'bull' on redis://host:6379". */
 export function sourceLabel(info: Pick<SourceInfo, 'pid' | 'threadId'> & { title?: string }): string {
   // pid 0 is no process: a source without one (a Redis watch, src/redis) is named by its title.
   if (info.pid === 0 && typeof info.title === 'string' && info.title !== '') return info.title;
