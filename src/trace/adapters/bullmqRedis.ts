@@ -68,7 +68,8 @@ const STATE_KEYS: ReadonlyArray<[JobState, 'llen' | 'zcard', keyof BullKeys]> = 
 ];
 
 export const CONNECTION_NAME = 'queuescope:counts';
-const STREAM_COUNT = 500;
+/** Stream entries read per queue and second; a queue writing more falls behind (flow and notices lag, counts do not). */
+const STREAM_COUNT = 2000;
 const REASON_MAX = 200;
 
 export type Flow = JobCountsEvent['flow'];
