@@ -59,6 +59,7 @@ class RunningJob {
 const JOBS_IN_WORKERS_EVENT = 20;
 const patched = new WeakSet<object>();
 const tracked = new WeakMap<object, Traced>();
+const pending = new WeakSet<object>();
 
 /** One Queue or Worker object of the program. */
 class Traced implements SampledObject {
@@ -234,9 +235,23 @@ class Traced implements SampledObject {
   }
 }
 
+/**
+ * Register `obj` with the hub, in a microtask: the hub records the first frame outside
+ * QueueScope as the queue's creation site, and from inside BullMQ's constructor that frame
+ * would be BullMQ's own (queue-base.js, worker.js), a wrong link. From a microtask there is
+ * no such frame, so the queue simply has no site. One microtask per Queue/Worker object;
+ * nothing of the program's is awaited or reordered.
+ */
 function track(obj: object, role: 'queue' | 'worker', lib: string): void {
-  if (tracked.has(obj)) return;
-  tracked.set(obj, new Traced(obj as BullObject, role, lib));
+  if (tracked.has(obj) || pending.has(obj)) return;
+  pending.add(obj);
+  queueMicrotask(() => {
+    try {
+      if (!tracked.has(obj)) tracked.set(obj, new Traced(obj as BullObject, role, lib));
+    } catch {
+      // never into the program
+    }
+  });
 }
 
 /** Patch one copy of `Queue` (bullmq/dist/cjs/classes/queue.js exports). */

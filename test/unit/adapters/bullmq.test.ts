@@ -176,11 +176,12 @@ describe('adapters: BullMQ on a real redis-server', function () {
       const q = ids(lines);
       const queues = lines.filter((l) => l.type === 'queue');
       assert.deepEqual(
-        queues.map((l) => [l.name, l.lib, l.concurrency]),
+        queues.map((l) => [l.name, l.lib, l.concurrency, l.site]),
         [
-          [queue, 'bullmq@6.7.0', undefined],
-          [`${queue} worker w1`, 'bullmq@6.7.0', 2],
-          [`${queue} worker w2`, 'bullmq@6.7.0', 2],
+          // No creation site: from inside BullMQ's constructors it would point into BullMQ.
+          [queue, 'bullmq@6.7.0', undefined, undefined],
+          [`${queue} worker w1`, 'bullmq@6.7.0', 2, undefined],
+          [`${queue} worker w2`, 'bullmq@6.7.0', 2, undefined],
         ],
       );
       // The failing job: failed and retries exhausted, with its name (known from the worker that ran it).

@@ -43,9 +43,20 @@ describe('BullMQ in the panel (Redis watch and an F5 program)', function () {
     const page = wb.page;
     const widget = page.locator('.quick-input-widget');
     const input = widget.locator('input');
-    await page.keyboard.press('F1');
-    await input.fill(`>${WATCH}`);
-    await widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Watch Redis' }).first().click();
+    // Right after start-up the extension's commands may still be arriving: reopen the palette until the row is there.
+    const row0 = widget.locator('.quick-input-list .monaco-list-row', { hasText: 'Watch Redis (BullMQ)' }).first();
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0) await page.keyboard.press('Escape');
+      await page.keyboard.press('F1');
+      await input.fill(`>${WATCH}`);
+      try {
+        await row0.waitFor({ timeout: 3000 });
+        break;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+      }
+    }
+    await row0.click();
     await widget.locator('.quick-input-message', { hasText: 'Redis URL' }).waitFor({ timeout: 20_000 }).catch(() => undefined);
     await widget.locator('.quick-input-title', { hasText: 'Watch Redis (BullMQ)' }).waitFor({ timeout: 20_000 });
     await input.fill(srv!.url);
@@ -103,6 +114,7 @@ describe('BullMQ in the panel (Redis watch and an F5 program)', function () {
     await queueRow.locator('.badge.b-jobs', { hasText: 'BullMQ' }).waitFor({ timeout: 30_000 });
     await worker.click();
     await frame.locator('#detail-facts .jobs-states', { hasText: 'active 2' }).waitFor({ timeout: 30_000 });
+    assert.doesNotMatch((await frame.locator('#detail-facts').textContent()) ?? '', /created at/, 'no creation site pointing into BullMQ');
     await wb.screenshot('bullmq-program-live');
     assert.deepEqual(await wb.notifications(), [], 'no error notification');
     await wb.runCommand('Debug: Stop');
