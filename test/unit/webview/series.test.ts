@@ -95,9 +95,9 @@ describe('alignOnGrid: columns on one grid, broken at gaps', () => {
       0,
       10_000,
     );
-    assert.deepEqual(xs, [0, 500, 1000, 2000, 3500, 6000]);
-    assert.deepEqual(values[0], [5, 5, 7, 7, null, 4], 'the value before the gap holds to its start, nothing inside it');
-    assert.deepEqual(values[1], [null, 1, 1, 1, null, 2], 'null before its first point');
+    assert.deepEqual(xs, [0, 500, 1000, 2000, 3500, 5000, 6000]);
+    assert.deepEqual(values[0], [5, 5, 7, 7, null, 7, 4], 'the value before the gap holds to its start, nothing inside it, and resumes at its end');
+    assert.deepEqual(values[1], [null, 1, 1, 1, null, 1, 2], 'null before its first point');
   });
 
   it('ignores gaps outside the visible range and empty ones', () => {
