@@ -10,7 +10,7 @@ import { RateWindow } from './rates';
 import { round1, statusOf } from './sessionAxis';
 import { newStepCursor, type SentSteps, type StepCursor, type WaitInterval } from './waitCountSteps';
 import { libFacts } from '../../protocol/libText';
-import { JOBS_GAPS_SENT, JOBS_RECENT_SENT, JOBS_TEXT_MAX, type JobsInfo } from '../../protocol/jobsText';
+import { JOBS_GAPS_SENT, JOBS_RECENT_SENT, JOBS_TEXT_MAX, RUNNING_JOBS_SENT, type JobsInfo } from '../../protocol/jobsText';
 
 /** What the panel has been sent of one queue since the last init. */
 export interface QueueCursor {
@@ -148,7 +148,12 @@ export function jobsInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, star
     completedRate: rates.completedRate,
     failedRate: rates.failedRate,
     totals: { ...j.totals },
-    workers: j.workers.map((w) => ({ name: cut(w.name), idle: w.idle })),
+    workers: j.workers.map((w) => ({
+      name: cut(w.name),
+      idle: w.idle,
+      // A traced program's Worker (BullMQ adapter) says which jobs it runs.
+      ...(w.jobs ? { running: w.jobs.slice(0, RUNNING_JOBS_SENT).map((r) => ({ id: cut(r.id), name: cut(r.name), ageMs: r.ageMs, attempts: r.attempts })) } : {}),
+    })),
     recent: j.recent.slice(-JOBS_RECENT_SENT).map((e) => ({
       t: round1(e.at - start),
       event: e.event,

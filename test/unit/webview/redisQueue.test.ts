@@ -123,6 +123,40 @@ describe('panel webview: a Redis (BullMQ) queue', function () {
     feed.dispose();
   });
 
+  it("lists a traced Worker's running jobs (BullMQ adapter), names as text", async () => {
+    const out: FeedMessage[] = [];
+    const { wb, feed, read } = redisSession(out);
+    const ev: WireEvent[] = [];
+    wb.reading(ev, 1000, 'orders', { ...emptyCounts(), waiting: 3, active: 2 }, null, undefined);
+    wb.workers(ev, 1000, 'orders', [
+      {
+        id: 'c10d',
+        name: 'packer',
+        age: 4,
+        idle: 0,
+        concurrency: 2,
+        jobs: [
+          { id: '4', name: 'pack', ageMs: 3200, attempts: 1 },
+          { id: '9', name: EVIL_NAME, ageMs: 250, attempts: 2 },
+        ],
+      },
+    ]);
+    read(1000, ev);
+    feed.ready();
+    const init = (await until(() => out.find((m): m is InitMessage => m.type === 'init'), 'init')) as InitMessage;
+    const p = await open();
+    await p.send(init);
+    await settle(p.page);
+    await p.page.locator('#overview tr', { has: p.page.locator('.q-name', { hasText: 'orders' }) }).click();
+    await settle(p.page);
+    assert.deepEqual(await p.page.locator('#detail-facts .jobs-running li').allTextContents(), [
+      'running #4 pack · 3.2 s · attempt 1 · packer',
+      `running #9 ${EVIL_NAME} · 250 ms · attempt 2 · packer`,
+    ]);
+    assert.equal(await p.page.locator('img').count(), 0, 'no element was parsed from data');
+    feed.dispose();
+  });
+
   it('drops a malformed jobs field and keeps the well-formed parts', async () => {
     const bad = { counts: { waiting: '7', active: 2, bogus: 1 }, oldestWaitMs: 'x', workers: [{ name: 5 }, { name: 'ok', idle: 'n' }], recent: [{ t: 1, event: 'failed' }], gaps: [{ from: 1, to: 'z' }] };
     assert.deepEqual(readJobsInfo(bad), {
