@@ -129,14 +129,16 @@ async function main(): Promise<void> {
     console.log(`## Redis watch bench: ${QUEUES} queues x ${JOBS} jobs (${keys} keys), redis ${(await admin.info('server')).match(/redis_version:(\S+)/)?.[1]}, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores\n`);
     const base = await probeLatency(srv.port, 3000);
 
-    // 1. Nobody connected: only the SCAN walk finds the queues.
+    // 1. Nobody connected: only SCAN finds the queues (sampling steps for the first picture, then the meta walk).
     await admin.config('RESETSTAT');
     const t0 = performance.now();
     const cold = await firstPicture(srv.url);
-    console.log(`no BullMQ client connected: first picture after ${cold.ms.toFixed(0)} ms with ${cold.queues()}/${QUEUES} queues (the walk's first-picture budget is 1 s)`);
+    console.log(`no BullMQ client connected: first picture after ${cold.ms.toFixed(0)} ms with ${cold.queues()}/${QUEUES} queues (sampling SCAN steps until two name nothing new, at most 1 s)`);
     const all = await until(cold.queues, QUEUES, t0, 120_000);
-    const scan = (await commandStats(admin)).get('scan');
-    console.log(`  all ${cold.queues()} queues after ${all.toFixed(0)} ms; SCAN ${scan?.calls} steps of 1000 keys, ${((scan?.usec ?? 0) / Math.max(1, scan?.calls ?? 1)).toFixed(0)} us of server time each`);
+    const stats = await commandStats(admin);
+    const scan = stats.get('scan');
+    const exists = stats.get('exists');
+    console.log(`  all ${cold.queues()} queues after ${all.toFixed(0)} ms; SCAN ${scan?.calls} steps of 1000 keys, ${((scan?.usec ?? 0) / Math.max(1, scan?.calls ?? 1)).toFixed(0)} us of server time each; ${exists?.calls ?? 0} EXISTS checks of candidate queues`);
     await cold.watch.stop();
 
     // 2. A BullMQ worker per queue is connected (not running, so the counts hold still): CLIENT LIST names them all.

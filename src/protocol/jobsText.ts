@@ -29,7 +29,20 @@ export interface WorkerInfo {
   name: string;
   /** Seconds since its last command. */
   idle: number;
+  /** A traced program's own Worker (BullMQ adapter): the jobs it runs now, oldest first. */
+  running?: RunningJobInfo[];
 }
+
+/** A job a traced Worker runs (its name is program data: text only). */
+export interface RunningJobInfo {
+  id: string;
+  name: string;
+  ageMs: number;
+  attempts: number;
+}
+
+/** Running jobs sent per worker. */
+export const RUNNING_JOBS_SENT = 20;
 
 /** A BullMQ queue's state beyond its backlog (QueueInfo.jobs). */
 export interface JobsInfo {
@@ -80,7 +93,17 @@ export function readJobsInfo(x: unknown): JobsInfo | undefined {
   for (const k of Object.keys(out.totals) as Array<keyof JobsInfo['totals']>) if (num(totals?.[k])) out.totals[k] = totals[k];
   for (const w of list(r.workers, WORKERS_SENT).map(rec)) {
     const name = text(w?.name);
-    if (name !== undefined) out.workers.push({ name, idle: num(w?.idle) ? w.idle : 0 });
+    if (name === undefined) continue;
+    const info: WorkerInfo = { name, idle: num(w?.idle) ? w.idle : 0 };
+    if (Array.isArray(w?.running)) {
+      info.running = [];
+      for (const j of list(w.running, RUNNING_JOBS_SENT).map(rec)) {
+        const id = text(j?.id);
+        const jobName = text(j?.name);
+        if (j && id !== undefined && jobName !== undefined && num(j.ageMs) && num(j.attempts)) info.running.push({ id, name: jobName, ageMs: j.ageMs, attempts: j.attempts });
+      }
+    }
+    out.workers.push(info);
   }
   for (const e of list(r.recent, JOBS_RECENT_SENT).map(rec)) {
     const event = text(e?.event);

@@ -15,7 +15,7 @@
 // Times inside the panel are milliseconds since the session's start (`SessionInfo.start`,
 // epoch ms), so the webview never needs a hub's clock origin.
 
-import type { CallSite, Counters, QueueKindWire, WaiterRoleWire } from './wire';
+import type { CallSite, Counters, JobState, QueueKindWire, WaiterRoleWire } from './wire';
 import type { JobsInfo } from './jobsText';
 
 export type { CallSite, Counters, QueueKindWire, WaiterRoleWire, JobsInfo };
@@ -98,6 +98,12 @@ export interface WaiterInfo {
 /** Depth samples of one queue, columnar, ascending times (session ms). */
 export interface SeriesChunk {
   queue: string;
+  /**
+   * A BullMQ queue's job count in this state over time (depth = the count) instead of its
+   * depth (issue #16; optional: older panels would mistake it for depth, and only newer
+   * hosts send it).
+   */
+  state?: JobState;
   t: number[];
   depth: number[];
   min: number[];

@@ -223,6 +223,20 @@ export interface WorkerInfoWire {
   age: number;
   /** Seconds since its last command. */
   idle: number;
+  /** In-program adapter only (docs/ADAPTERS.md, BullMQ): the Worker's concurrency. */
+  concurrency?: number;
+  /** In-program adapter only: the jobs this Worker runs now, oldest first (at most 20). */
+  jobs?: RunningJobWire[];
+}
+
+/** A job a Worker of the traced program is running. `name` is program data: text only. */
+export interface RunningJobWire {
+  id: string;
+  name: string;
+  /** ms since this worker started running it. */
+  ageMs: number;
+  /** Attempts started, this one included (BullMQ's attemptsMade + 1). */
+  attempts: number;
 }
 
 /** The workers of a queue, sent when the set changed. */
@@ -472,7 +486,10 @@ export function sourceKey(info: Pick<SourceInfo, 'pid' | 'threadId'>): string {
 }
 
 /** The one human label of a source, wherever it is shown (tree, panel, log, exports):
- *  "pid 123 main" or "pid 123 worker 2". */
-export function sourceLabel(info: Pick<SourceInfo, 'pid' | 'threadId'>): string {
+ *  "pid 123 main" or "pid 123 worker 2"; a source with no process (pid 0: a Redis watch)
+ *  by its title, "BullMQ 'bull' on redis://host:6379". */
+export function sourceLabel(info: Pick<SourceInfo, 'pid' | 'threadId'> & { title?: string }): string {
+  // pid 0 is no process: a source without one (a Redis watch, src/redis) is named by its title.
+  if (info.pid === 0 && typeof info.title === 'string' && info.title !== '') return info.title;
   return `pid ${info.pid} ${info.threadId === 0 ? 'main' : `worker ${info.threadId}`}`;
 }

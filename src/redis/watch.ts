@@ -67,7 +67,7 @@ export interface WatchStats {
   commands: number;
   /** Reconnect attempts after the first connection. */
   reconnectAttempts: number;
-  scan: { calls: number; keys: number; walks: number };
+  scan: { calls: number; keys: number; walks: number; checks: number };
 }
 
 export class RedisWatch {
@@ -245,14 +245,22 @@ export class RedisWatch {
     fresh.forEach((q, i) => this.lastIds.set(q, ids[i]));
   }
 
-  /** SCAN steps until the walk ends or `budgetMs` is spent (the first picture). */
+  /**
+   * The first picture's discovery: sampling SCAN steps (keys.ts) until the walk ends, the
+   * budget is spent, or two steps in a row named no new queue. On a big keyspace the first
+   * step names every queue with a noticeable share of the keys; a queue with a handful of
+   * keys among millions may be found later by the background walk.
+   */
   private async scanFor(client: Redis, budgetMs: number): Promise<void> {
     const end = this.now() + budgetMs;
+    let quiet = 0;
     for (;;) {
-      const { fresh, walked } = await this.scanner.step(client);
-      this.counters.commands++;
+      const checks = this.scanner.stats.checks;
+      const { fresh, walked } = await this.scanner.step(client, 'sample');
+      this.counters.commands += 1 + this.scanner.stats.checks - checks;
       await this.addQueues(client, fresh);
-      if (walked || this.now() >= end) return;
+      quiet = fresh.length ? 0 : quiet + 1;
+      if (walked || quiet >= 2 || this.now() >= end) return;
     }
   }
 

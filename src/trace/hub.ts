@@ -122,6 +122,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private pusher: Pusher | undefined;
 
   private seq = 0;
+  /** Hub time of the latest drain (a reader is there); -Infinity before the first. */
+  private lastDrainT = -Infinity;
   private droppedTotal = 0;
   private droppedReported = 0;
   private threadInfo: { threadId: number; isMainThread: boolean } | undefined;
@@ -198,6 +200,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
   private drainNow(maxBytes: number | undefined, columns: boolean): string {
     const seq = ++this.seq;
+    this.lastDrainT = now();
     this.busy = true;
     try {
       this.lastBatch = columns ? this.drainColumns(seq, this.clampBytes(maxBytes)) : this.drainBatch(seq, this.clampBytes(maxBytes));
@@ -294,6 +297,26 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       // Who is blocked right now is what someone attaching to a stalled program came to see.
       if (typeof q.adoptWaiters === 'function') q.adoptWaiters((role) => rec.adoptWait(role));
     }
+  }
+
+  // =====================================================================
+  // For adapters whose library keeps its state outside the program (BullMQ in Redis)
+  // =====================================================================
+
+  /**
+   * Queue a distributed-queue event (`jobCounts`, `jobEvent`, `workers`) of queue `ev.q` for
+   * the next drain. Only while armed; returns whether it was queued. Optional on hubs: older
+   * copies lack it and adapters check for it.
+   */
+  adapterEvent(ev: WireEvent): boolean {
+    if (!this.armed || this.exiting) return false;
+    this.push(ev);
+    return true;
+  }
+
+  /** Is someone reading: armed, and drained within the last `ms`? (adapters pause their own reads otherwise) */
+  readerActive(ms: number): boolean {
+    return this.armed && now() - this.lastDrainT <= ms;
   }
 
   // =====================================================================

@@ -1,7 +1,9 @@
-// Depth timeline chart (uPlot, bundled). Two shapes:
+// Depth timeline chart (uPlot, bundled). Three shapes:
 //   - one queue: min/max envelope as a band, depth as a stepped line, maxsize as a dashed
 //     reference line, blocked producers and waiting consumers on a right-hand count axis;
-//   - combined: the depth line of each listed queue (up to COMBINED_MAX).
+//   - combined: the depth line of each listed queue (up to COMBINED_MAX);
+//   - jobs (a BullMQ queue): the backlog as band + line, each state's job count on a
+//     right-hand axis, and no line across the source's gaps (Redis unreachable).
 // The chart holds only the downsampled visible slice; every render re-slices the stored
 // series for the visible range. Following live is the default; drag-select, wheel,
 // keyboard zoom and double-click (whole session) pause it; resumeLive() follows again.
@@ -10,8 +12,12 @@ import uPlot from 'uplot';
 import type { QueueInfo } from '../protocol/webview';
 import { el, nextFrame } from './dom';
 import { formatAxisTicks, formatSessionTime, nameList } from './format';
-import { countsOnGrid, downsample, type DepthSeries, type WaitCountSeries } from './series';
+import { themeColours, withAlpha } from './chartColours';
+import { alignOnGrid, countsOnGrid, downsample, type DepthSeries, type WaitCountSeries } from './series';
+import { JOB_STATES, type JobState } from '../protocol/wire';
 import type { ViewState } from './viewstate';
+
+export { withAlpha };
 
 export const COMBINED_MAX = 8;
 const HEIGHT = 220;
@@ -22,7 +28,12 @@ export interface ChartQueue {
   info: QueueInfo;
   depth?: DepthSeries;
   counts?: WaitCountSeries;
+  /** A BullMQ queue: each state's job count over time. */
+  states?: ReadonlyMap<JobState, DepthSeries>;
 }
+
+/** States drawn hidden at first (toggle in the legend): completed only grows and would flatten the others. */
+const HIDDEN_STATES: ReadonlySet<JobState> = new Set(['completed']);
 
 export interface ChartCallbacks {
   /** Following live started or stopped (by the user or resumeLive). */
@@ -32,7 +43,7 @@ export interface ChartCallbacks {
   now(): number;
 }
 
-type Shape = { kind: 'single'; bounded: boolean } | { kind: 'combined'; keys: string[] };
+type Shape = { kind: 'single'; bounded: boolean } | { kind: 'combined'; keys: string[] } | { kind: 'jobs'; states: JobState[] };
 
 export class DepthChart {
   readonly root: HTMLElement;
@@ -150,6 +161,8 @@ export class DepthChart {
 
   private wantedShape(): Shape {
     if (this.combined) return { kind: 'combined', keys: this.queues.map((q) => q.info.key) };
+    const q = this.queues[0];
+    if (q.info.jobs) return { kind: 'jobs', states: JOB_STATES.filter((st) => q.states?.has(st)) };
     return { kind: 'single', bounded: this.queues[0].info.maxsize > 0 };
   }
 
@@ -167,6 +180,20 @@ export class DepthChart {
       if (shape.bounded) cols.push(xs.map(() => q.info.maxsize));
       cols.push(counts.put, counts.get);
       return cols as uPlot.AlignedData;
+    }
+    if (shape.kind === 'jobs') {
+      // A BullMQ queue: its backlog (band + line) and each state's count on one grid, with no
+      // line across the source's gaps (the time Redis could not be read).
+      const q = this.queues[0];
+      const d = q.depth ? downsample(q.depth, x0, x1, buckets, tail) : { t: [], depth: [], min: [], max: [] };
+      const per = shape.states.map((st) => downsample(q.states!.get(st)!, x0, x1, buckets, tail));
+      const grid = alignOnGrid(
+        [{ t: d.t, v: d.min }, { t: d.t, v: d.max }, { t: d.t, v: d.depth }, ...per.map((p) => ({ t: p.t, v: p.depth }))],
+        q.info.jobs?.gaps ?? [],
+        x0,
+        x1,
+      );
+      return [grid.xs.map((t) => t / 1000), ...grid.values] as uPlot.AlignedData;
     }
     // Combined: align every queue on the union of their downsampled times (step-hold values).
     const per = this.queues.map((q) => (q.depth ? downsample(q.depth, x0, x1, Math.max(20, buckets / 2), tail) : null));
@@ -210,6 +237,16 @@ export class DepthChart {
         { label: 'Blocked producers', scale: 'n', stroke: c.blocked, width: 1.5, paths: stepped, points: { show: false } },
         { label: 'Waiting consumers', scale: 'n', stroke: c.waiting, width: 1.5, dash: [3, 3], paths: stepped, points: { show: false } },
       );
+    } else if (shape.kind === 'jobs') {
+      series.push(
+        { label: 'Min', scale: 'depth', stroke: withAlpha(c.depth, 0.5), width: 0, paths: steppedBefore, points: { show: false } },
+        { label: 'Max', scale: 'depth', stroke: withAlpha(c.depth, 0.5), width: 0, paths: steppedBefore, points: { show: false } },
+        { label: 'Backlog', scale: 'depth', stroke: c.depth, width: 2, paths: stepped, points: { show: false } },
+      );
+      bands.push({ series: [2, 1], fill: withAlpha(c.depth, 0.22) });
+      shape.states.forEach((st, i) => {
+        series.push({ label: st, scale: 'jobs', stroke: c.states[st] ?? c.palette[(i + 1) % c.palette.length], width: 1.25, dash: [4, 2], paths: stepped, points: { show: false }, show: !HIDDEN_STATES.has(st) });
+      });
     } else {
       shape.keys.forEach((_k, i) => {
         series.push({ label: this.queues[i].info.name, scale: 'depth', stroke: c.palette[i % c.palette.length], width: 1.75, paths: stepped, points: { show: false } });
@@ -221,6 +258,7 @@ export class DepthChart {
       { ...axisCommon, scale: 'depth', label: 'depth', labelFont: `11px ${c.font}`, size: 48, labelSize: 16 },
     ];
     if (shape.kind === 'single') axes.push({ ...axisCommon, scale: 'n', side: 1, label: 'waiters', labelFont: `11px ${c.font}`, grid: { show: false }, size: 44, labelSize: 16 });
+    if (shape.kind === 'jobs') axes.push({ ...axisCommon, scale: 'jobs', side: 1, label: 'jobs', labelFont: `11px ${c.font}`, grid: { show: false }, size: 52, labelSize: 16 });
     const opts: uPlot.Options = {
       width: this.width,
       height: HEIGHT,
@@ -232,6 +270,7 @@ export class DepthChart {
         x: { time: false },
         depth: { range: (_u, _min, max) => [0, niceMax(max)] },
         n: { range: (_u, _min, max) => [0, Math.max(4, niceMax(max))] },
+        jobs: { range: (_u, _min, max) => [0, Math.max(4, niceMax(max))] },
       },
       cursor: {
         drag: { x: true, y: false, setScale: true },
@@ -335,54 +374,11 @@ function sameShape(a: Shape, b: Shape | null): boolean {
   if (!b || a.kind !== b.kind) return false;
   if (a.kind === 'single' && b.kind === 'single') return a.bounded === b.bounded;
   if (a.kind === 'combined' && b.kind === 'combined') return a.keys.length === b.keys.length && a.keys.every((k, i) => k === b.keys[i]);
+  if (a.kind === 'jobs' && b.kind === 'jobs') return a.states.join() === b.states.join();
   return false;
 }
 
 function niceMax(max: number | null): number {
   if (max == null || !Number.isFinite(max) || max <= 0) return 1;
   return Math.ceil(max * 1.1);
-}
-
-interface Colours {
-  depth: string;
-  full: string;
-  blocked: string;
-  waiting: string;
-  text: string;
-  grid: string;
-  font: string;
-  palette: string[];
-}
-
-function themeColours(): Colours {
-  const cs = getComputedStyle(document.body);
-  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
-  const depth = v('--vscode-charts-blue', '#3794ff');
-  return {
-    depth,
-    full: v('--vscode-charts-red', '#f14c4c'),
-    blocked: v('--vscode-charts-orange', '#d18616'),
-    waiting: v('--vscode-charts-purple', '#b180d7'),
-    text: v('--vscode-descriptionForeground', v('--vscode-foreground', '#888888')),
-    grid: withAlpha(v('--vscode-charts-lines', v('--vscode-foreground', '#808080')), 0.18),
-    font: v('--vscode-font-family', 'sans-serif'),
-    palette: [depth, v('--vscode-charts-green', '#89d185'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-yellow', '#cca700'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-foreground', '#cccccc'), v('--vscode-textLink-foreground', '#3794ff')],
-  };
-}
-
-/** `color` at opacity `a` (theme colours arrive as #rgb, #rrggbb, #rrggbbaa or rgb()/rgba()). */
-export function withAlpha(color: string, a: number): string {
-  const hex = /^#([0-9a-f]{3,8})$/i.exec(color);
-  if (hex) {
-    let h = hex[1];
-    if (h.length === 3 || h.length === 4) h = [...h].map((ch) => ch + ch).join('');
-    const r = parseInt(h.slice(0, 2), 16);
-    const g = parseInt(h.slice(2, 4), 16);
-    const b = parseInt(h.slice(4, 6), 16);
-    const base = h.length === 8 ? parseInt(h.slice(6, 8), 16) / 255 : 1;
-    return `rgba(${r}, ${g}, ${b}, ${(a * base).toFixed(3)})`;
-  }
-  const rgb = /^rgba?\(([^,]+),([^,]+),([^,)]+)(?:,([^)]+))?\)$/i.exec(color.replace(/\s+/g, ''));
-  if (rgb) return `rgba(${rgb[1]}, ${rgb[2]}, ${rgb[3]}, ${(a * (rgb[4] ? parseFloat(rgb[4]) : 1)).toFixed(3)})`;
-  return color;
 }

@@ -1,6 +1,6 @@
-// The detail area's lines for a BullMQ queue (a Redis watch): every state's count, the
-// throughput and failures, the oldest waiting job, the workers, the recent notable job
-// events and the source's gaps (an outage is a gap, never zeros). Job names, reasons and
+// The detail area's lines for a BullMQ queue (a Redis watch, or a traced program's Queue or
+// Worker): every state's count, the throughput and failures, the oldest waiting job, the
+// workers, a traced Worker's running jobs, the recent notable job events and the source's gaps (an outage is a gap, never zeros). Job names, reasons and
 // worker names are program and Redis data: they only ever reach the page as text nodes.
 
 import type { JobsInfo } from '../protocol/webview';
@@ -24,6 +24,14 @@ export function jobsFacts(j: JobsInfo): Node[] {
         `not read ${formatSessionTime(g.from)} – ${formatSessionTime(g.to)} (${formatDuration(g.to - g.from)})${g.reason ? `: ${g.reason}` : ''}`,
       ),
     );
+  }
+  const running = j.workers.flatMap((w) => (w.running ?? []).map((r) => ({ worker: w.name, ...r })));
+  if (running.length) {
+    const list = el('ul', { class: 'jobs-running', attrs: { 'aria-label': 'Jobs running now' } });
+    for (const r of running) {
+      list.append(el('li', {}, `running #${r.id}`, el('span', { class: 'job-name', text: ` ${r.name}` }), ` · ${formatDuration(r.ageMs)} · attempt ${r.attempts}${r.worker ? ` · ${r.worker}` : ''}`));
+    }
+    out.push(list);
   }
   if (j.recent.length) {
     const list = el('ul', { class: 'jobs-recent', attrs: { 'aria-label': 'Recent notable jobs' } });

@@ -282,7 +282,7 @@ class Panel {
       this.chart.setQueues(keys.map((k) => ({ info: s.queues.get(k)!, depth: s.depth.get(k), counts: s.counts.get(k) })), true);
     } else if (q) {
       setText(this.detailTitle, q.name);
-      this.chart.setQueues([{ info: q, depth: s.depth.get(q.key), counts: s.counts.get(q.key) }], false);
+      this.chart.setQueues([{ info: q, depth: s.depth.get(q.key), counts: s.counts.get(q.key), states: s.states.get(q.key) }], false);
     } else {
       setText(this.detailTitle, s.queues.size ? 'No queue selected' : 'Waiting for queues');
       this.chart.setQueues([], false);

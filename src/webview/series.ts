@@ -205,3 +205,44 @@ export function countsOnGrid(c: WaitCountSeries, xs: readonly number[]): { put: 
   }
   return { put, get };
 }
+
+/** A span with no data (session ms): a Redis watch that could not read its server. */
+export interface GapSpan {
+  from: number;
+  to: number;
+}
+
+/**
+ * Columns sampled at different times, put on one x grid for the chart: the union of their
+ * times, each column holding its last value (null before its first point). Each gap that
+ * touches [x0, x1] adds its start (the values before it hold until then), a null row inside
+ * it, so no line is drawn across the time nothing was read, and its end (where the next read
+ * was made: the lines resume there).
+ */
+export function alignOnGrid(cols: ReadonlyArray<{ t: readonly number[]; v: readonly number[] }>, gaps: readonly GapSpan[], x0: number, x1: number): { xs: number[]; values: (number | null)[][] } {
+  const xsSet = new Set<number>();
+  for (const c of cols) for (const t of c.t) xsSet.add(t);
+  const holes = new Set<number>();
+  for (const g of gaps) {
+    if (!(g.to > g.from) || g.to < x0 || g.from > x1) continue;
+    xsSet.add(g.from);
+    // The first read after the outage is at its end: the lines resume there, even when that
+    // read found nothing changed (then no column has a point of its own after the gap).
+    xsSet.add(g.to);
+    const mid = (g.from + g.to) / 2;
+    xsSet.add(mid);
+    holes.add(mid);
+  }
+  const xs = [...xsSet].sort((a, b) => a - b);
+  const values = cols.map((c) => {
+    const out: (number | null)[] = new Array(xs.length);
+    let j = 0;
+    let cur: number | null = null;
+    for (let i = 0; i < xs.length; i++) {
+      while (j < c.t.length && c.t[j] <= xs[i]) cur = c.v[j++];
+      out[i] = holes.has(xs[i]) ? null : cur;
+    }
+    return out;
+  });
+  return { xs, values };
+}

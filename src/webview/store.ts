@@ -4,6 +4,7 @@
 import type { FeedMessage, PanelMode, QueueInfo, SessionData, SessionInfo, SessionStatus, WaiterInfo } from '../protocol/webview';
 import { DepthSeries, WaitCountSeries } from './series';
 import { readJobsInfo } from '../protocol/jobsText';
+import { JOB_STATES, type JobState } from '../protocol/wire';
 
 export interface Changes {
   sessions: boolean;
@@ -25,6 +26,8 @@ export class Store {
   dropped = 0;
   readonly queues = new Map<string, QueueInfo>();
   readonly depth = new Map<string, DepthSeries>();
+  /** BullMQ queues: each state's job count over time, per queue key. */
+  readonly states = new Map<string, Map<JobState, DepthSeries>>();
   readonly counts = new Map<string, WaitCountSeries>();
   waiters: WaiterInfo[] = [];
   /** Session time from the host, and our clock when it arrived (for ticking wait times). */
@@ -72,6 +75,7 @@ export class Store {
         for (const key of msg.removed) {
           this.queues.delete(key);
           this.depth.delete(key);
+          this.states.delete(key);
           this.counts.delete(key);
           ch.queues.add(key);
         }
@@ -89,6 +93,7 @@ export class Store {
   private reset(s: SessionData | null): void {
     this.queues.clear();
     this.depth.clear();
+    this.states.clear();
     this.counts.clear();
     this.waiters = [];
     this.sessionId = s?.id ?? null;
@@ -103,8 +108,17 @@ export class Store {
 
   private appendSeries(s: Pick<SessionData, 'series' | 'waitCounts'>, ch: Changes | null): void {
     for (const c of s.series) {
-      let d = this.depth.get(c.queue);
-      if (!d) this.depth.set(c.queue, (d = new DepthSeries()));
+      let d: DepthSeries | undefined;
+      if (c.state !== undefined) {
+        if (!(JOB_STATES as readonly string[]).includes(c.state)) continue;
+        let m = this.states.get(c.queue);
+        if (!m) this.states.set(c.queue, (m = new Map()));
+        d = m.get(c.state);
+        if (!d) m.set(c.state, (d = new DepthSeries()));
+      } else {
+        d = this.depth.get(c.queue);
+        if (!d) this.depth.set(c.queue, (d = new DepthSeries()));
+      }
       d.append(c.t, c.depth, c.min, c.max);
       ch?.series.add(c.queue);
     }

@@ -4,13 +4,13 @@
 
 import type { QueueModel } from '../../model/store';
 import { waitCounts, type ModelQueue, type ModelSession, type ModelSource } from '../../model/entities';
-import { sourceLabel } from '../../protocol/wire';
+import { sourceLabel, type JobState } from '../../protocol/wire';
 import type { QueueInfo, SeriesChunk, SessionInfo, WaitCountChunk, WaiterInfo } from '../../protocol/webview';
 import { RateWindow } from './rates';
 import { round1, statusOf } from './sessionAxis';
 import { newStepCursor, type SentSteps, type StepCursor, type WaitInterval } from './waitCountSteps';
 import { libFacts } from '../../protocol/libText';
-import { JOBS_GAPS_SENT, JOBS_RECENT_SENT, JOBS_TEXT_MAX, type JobsInfo } from '../../protocol/jobsText';
+import { JOBS_GAPS_SENT, JOBS_RECENT_SENT, JOBS_TEXT_MAX, RUNNING_JOBS_SENT, type JobsInfo } from '../../protocol/jobsText';
 
 /** What the panel has been sent of one queue since the last init. */
 export interface QueueCursor {
@@ -22,6 +22,8 @@ export interface QueueCursor {
   siteSent: boolean;
   /** BullMQ queues: completed/failed totals at the last rate reading, and the rates. */
   jobRates?: JobRates;
+  /** BullMQ queues: per state, the DepthTimeline cursor of its count's last sample sent. */
+  states?: Map<JobState, number>;
 }
 
 interface JobRates {
@@ -66,6 +68,23 @@ export function readQueue(q: ModelQueue, cur: QueueCursor, waits: Iterable<WaitI
   }
   const wc = steps.next(q.key, waits, start, cur.steps, endAt);
   if (wc) out.waitCounts.push(wc);
+  if (q.jobs) readStates(q, cur, start, out);
+}
+
+/** A BullMQ queue's per-state counts since they were last sent, one chunk per state (`state` set). */
+function readStates(q: ModelQueue, cur: QueueCursor, start: number, out: QueueParts): void {
+  const sent = (cur.states ??= new Map());
+  for (const [state, tl] of Object.entries(q.jobs!.history) as Array<[JobState, NonNullable<ModelQueue['timeline']>]>) {
+    const at = sent.get(state);
+    let samples;
+    if (at === undefined) samples = tl.series();
+    else {
+      const read = tl.readSince(at);
+      samples = read.missed ? tl.series() : read.samples;
+    }
+    sent.set(state, tl.cursor);
+    if (samples.t.length) out.series.push({ ...seriesChunk(q.key, samples, start), state });
+  }
 }
 
 export function seriesChunk(key: string, cols: { t: number[]; depth: number[]; min: number[]; max: number[] }, start: number): SeriesChunk {
@@ -132,7 +151,12 @@ export function jobsInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, star
     completedRate: rates.completedRate,
     failedRate: rates.failedRate,
     totals: { ...j.totals },
-    workers: j.workers.map((w) => ({ name: cut(w.name), idle: w.idle })),
+    workers: j.workers.map((w) => ({
+      name: cut(w.name),
+      idle: w.idle,
+      // A traced program's Worker (BullMQ adapter) says which jobs it runs.
+      ...(w.jobs ? { running: w.jobs.slice(0, RUNNING_JOBS_SENT).map((r) => ({ id: cut(r.id), name: cut(r.name), ageMs: r.ageMs, attempts: r.attempts })) } : {}),
+    })),
     recent: j.recent.slice(-JOBS_RECENT_SENT).map((e) => ({
       t: round1(e.at - start),
       event: e.event,

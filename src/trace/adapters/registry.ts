@@ -2,6 +2,7 @@
 // name (from package.json) and the entry file's path inside the package. One row each.
 
 import { adaptAsyncBundle, adaptAsyncFile } from './async';
+import { adaptBullmqQueue, adaptBullmqWorker } from './bullmq';
 import { adaptFastq } from './fastq';
 import { adaptPiscinaClass } from './piscina';
 import { adaptPQueueClass } from './pQueue';
@@ -44,4 +45,7 @@ export const ADAPTERS: readonly LibraryAdapter[] = [
       return exp;
     },
   },
+  // bullmq 5.x/6.x: CommonJS (its `import` also resolves to dist/cjs); the class files themselves.
+  { name: 'bullmq', cjsEntry: /^dist\/cjs\/classes\/queue\.js$/, adaptCjs: (exp, lib) => (adaptBullmqQueue(exp, lib), exp) },
+  { name: 'bullmq', cjsEntry: /^dist\/cjs\/classes\/worker\.js$/, adaptCjs: (exp, lib) => (adaptBullmqWorker(exp, lib), exp) },
 ];

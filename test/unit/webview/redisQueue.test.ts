@@ -93,6 +93,14 @@ describe('panel webview: a Redis (BullMQ) queue', function () {
     assert.equal(await facts.locator('.jobs-gap').textContent(), 'not read +2.0 s – +5.0 s (3.0 s): redis unreachable');
     assert.equal(await facts.locator('.jobs-recent .job-name').textContent(), ` ${EVIL_NAME}`);
     assert.equal(await facts.locator('.jobs-recent .job-reason').textContent(), `: ${EVIL_REASON}`);
+    // The source is named by the watch's title, not "pid 0 main".
+    assert.equal(await row.locator('.q-source').textContent(), 'bull @ redis://127.0.0.1:6379');
+    // The chart: the backlog and each state's count over time (completed hidden at first, in the legend).
+    const chunks = init.session!.series.filter((c) => c.state !== undefined).map((c) => c.state);
+    assert.deepEqual(chunks.sort(), ['active', 'completed', 'delayed', 'failed', 'paused', 'prioritized', 'waiting', 'waiting-children']);
+    const legend = await p.page.locator('#chart .u-legend .u-series .u-label').allTextContents();
+    assert.deepEqual(legend.slice(1), ['Min', 'Max', 'Backlog', 'waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed', 'paused']);
+    assert.equal(await p.page.locator('#chart .u-legend .u-series.u-off').count(), 1, 'completed starts hidden');
 
     // One more read a second later: 20 completions and 1 failure counted from the stream.
     out.length = 0;
@@ -112,6 +120,40 @@ describe('panel webview: a Redis (BullMQ) queue', function () {
     const artifacts = path.resolve(__dirname, '../../../test-artifacts');
     fs.mkdirSync(artifacts, { recursive: true });
     await p.page.screenshot({ path: path.join(artifacts, 'panel-redis.png') }); // for a look, not compared
+    feed.dispose();
+  });
+
+  it("lists a traced Worker's running jobs (BullMQ adapter), names as text", async () => {
+    const out: FeedMessage[] = [];
+    const { wb, feed, read } = redisSession(out);
+    const ev: WireEvent[] = [];
+    wb.reading(ev, 1000, 'orders', { ...emptyCounts(), waiting: 3, active: 2 }, null, undefined);
+    wb.workers(ev, 1000, 'orders', [
+      {
+        id: 'c10d',
+        name: 'packer',
+        age: 4,
+        idle: 0,
+        concurrency: 2,
+        jobs: [
+          { id: '4', name: 'pack', ageMs: 3200, attempts: 1 },
+          { id: '9', name: EVIL_NAME, ageMs: 250, attempts: 2 },
+        ],
+      },
+    ]);
+    read(1000, ev);
+    feed.ready();
+    const init = (await until(() => out.find((m): m is InitMessage => m.type === 'init'), 'init')) as InitMessage;
+    const p = await open();
+    await p.send(init);
+    await settle(p.page);
+    await p.page.locator('#overview tr', { has: p.page.locator('.q-name', { hasText: 'orders' }) }).click();
+    await settle(p.page);
+    assert.deepEqual(await p.page.locator('#detail-facts .jobs-running li').allTextContents(), [
+      'running #4 pack · 3.2 s · attempt 1 · packer',
+      `running #9 ${EVIL_NAME} · 250 ms · attempt 2 · packer`,
+    ]);
+    assert.equal(await p.page.locator('img').count(), 0, 'no element was parsed from data');
     feed.dispose();
   });
 

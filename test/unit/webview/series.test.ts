@@ -1,7 +1,7 @@
 // Timeline storage and downsampling of the webview (pure code, run in Node).
 
 import * as assert from 'node:assert/strict';
-import { DepthSeries, WaitCountSeries, countsOnGrid, downsample } from '../../../src/webview/series';
+import { DepthSeries, WaitCountSeries, alignOnGrid, countsOnGrid, downsample } from '../../../src/webview/series';
 import { formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime } from '../../../src/webview/format';
 
 function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
@@ -83,5 +83,27 @@ describe('webview series', () => {
     assert.equal(formatRate(2.5), '2.5');
     assert.equal(formatRate(41.5), '42');
     assert.equal(formatRate(12_345), '12.3k');
+  });
+});
+
+describe('alignOnGrid: columns on one grid, broken at gaps', () => {
+  it('holds each column on the union of times and puts a null row inside each gap', () => {
+    const { xs, values } = alignOnGrid(
+      [
+        { t: [0, 1000, 6000], v: [5, 7, 4] },
+        { t: [500, 6000], v: [1, 2] },
+      ],
+      [{ from: 2000, to: 5000 }],
+      0,
+      10_000,
+    );
+    assert.deepEqual(xs, [0, 500, 1000, 2000, 3500, 5000, 6000]);
+    assert.deepEqual(values[0], [5, 5, 7, 7, null, 7, 4], 'the value before the gap holds to its start, nothing inside it, and resumes at its end');
+    assert.deepEqual(values[1], [null, 1, 1, 1, null, 1, 2], 'null before its first point');
+  });
+
+  it('ignores gaps outside the visible range and empty ones', () => {
+    const { xs } = alignOnGrid([{ t: [0, 10], v: [1, 2] }], [{ from: 20, to: 30 }, { from: 5, to: 5 }], 0, 15);
+    assert.deepEqual(xs, [0, 10]);
   });
 });
