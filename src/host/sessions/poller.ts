@@ -135,6 +135,8 @@ export class SessionPoller {
   private readonly errorCounts = new Map<string, number>();
   /** Evaluate requests sent (for tests and diagnostics). */
   requests = 0;
+  /** Drain batches applied, polled or pushed (for tests and diagnostics). */
+  drains = 0;
   private readonly interval: AdaptiveInterval | undefined;
   /** Figures of the last drain, for the adaptive interval. */
   private lastDrain = { events: 0, bytes: 0, debuggeeMs: 0, hostMs: 0, more: false };
@@ -564,6 +566,7 @@ export class SessionPoller {
       this.log.warn(`${this.channel}: ${batch.value.skipped} malformed or unknown event(s) skipped (${batch.value.unknownTypes.join(', ')})`);
     }
     const outcome = this.model.applyDrain(this.session, this.key, batch.value);
+    if (outcome.applied) this.drains++;
     if (outcome.gap > 0) this.resyncPending = true;
     this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, hostMs: performance.now() - started, more: batch.value.more };
     return outcome.applied && batch.value.more;
