@@ -16,6 +16,7 @@ import { newCursor, queueInfo, readQueue, sessionInfos, waiterInfos, waitersKey,
 import { pickSession } from './sessionPick';
 import { AxisStarts, droppedOf, round1, sessionNow, statusOf } from './sessionAxis';
 import { REAL_TIMERS, Throttle, type TimerHost } from './throttle';
+import { rateEdge } from './rates';
 import { liveWaits, SentSteps, type WaitInterval } from './waitCountSteps';
 
 export interface FeedOptions {
@@ -212,7 +213,7 @@ export class PanelFeed {
       if (!cur) this.cursors.set(key, (cur = newCursor()));
       const changed = this.dirty.has(key) || isNew;
       if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
-      const rateChanged = cur.rates.update(start + now);
+      const rateChanged = cur.rates.update(rateEdge(start + now, src.lastSeen));
       if (changed || rateChanged) queues.push(queueInfo(src, q, cur, paused, start));
     }
     this.dirty.clear();
@@ -291,7 +292,7 @@ export class PanelFeed {
         const cur = newCursor();
         this.cursors.set(q.key, cur);
         readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
-        cur.rates.update(now);
+        cur.rates.update(rateEdge(now, src.lastSeen));
         queues.push(queueInfo(src, q, cur, paused, start));
       }
     }
