@@ -16,7 +16,6 @@ import { newCursor, queueInfo, readQueue, sessionInfos, waiterInfos, waitersKey,
 import { pickSession } from './sessionPick';
 import { AxisStarts, droppedOf, round1, sessionNow, statusOf } from './sessionAxis';
 import { REAL_TIMERS, Throttle, type TimerHost } from './throttle';
-import { rateEdge } from './rates';
 import { liveWaits, SentSteps, type WaitInterval } from './waitCountSteps';
 
 export interface FeedOptions {
@@ -213,7 +212,7 @@ export class PanelFeed {
       if (!cur) this.cursors.set(key, (cur = newCursor()));
       const changed = this.dirty.has(key) || isNew;
       if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
-      const rateChanged = cur.rates.update(rateEdge(start + now, src.lastSeen));
+      const rateChanged = cur.rates.update(start + now, this.mode === 'live' ? src.lastSeen : undefined);
       if (changed || rateChanged) queues.push(queueInfo(src, q, cur, paused, start));
     }
     this.dirty.clear();
@@ -292,7 +291,7 @@ export class PanelFeed {
         const cur = newCursor();
         this.cursors.set(q.key, cur);
         readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
-        cur.rates.update(rateEdge(now, src.lastSeen));
+        cur.rates.update(now, this.mode === 'live' ? src.lastSeen : undefined);
         queues.push(queueInfo(src, q, cur, paused, start));
       }
     }

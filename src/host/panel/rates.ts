@@ -5,18 +5,25 @@
 /** Throughput is averaged over this window. */
 export const RATE_WINDOW_MS = 2000;
 
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * How old the last drain may be for a rate to be read at it. The hub stretches its pace so
+ * a drain costs at most 2% of the program: at 1,000 busy queues on a loaded machine, drains
+ * came 2-3 s apart, and a window ending at the clock then held no sample (every rate 0).
+ */
+export const RATE_MAX_LAG_MS = 3 * RATE_WINDOW_MS;
+
 /**
  * Where a rate's window ends (issue #17): at the edge of the data the extension has from the
- * program (`dataEdge`, the time of its last drain), not at the wall clock, so that the lag of
- * the transport (a poll interval, more at 1,000 queues) does not cut the window short and
- * under-read every rate. A program that sends nothing for longer than one window (blocked,
- * or gone quiet without a drain) decays to zero as before.
+ * program (`dataEdge`, the time of its last drain) when that is at most RATE_MAX_LAG_MS old,
+ * so that the transport's lag (a poll interval, more at 1,000 queues) does not cut the
+ * window short and under-read every rate. Otherwise (no drain for that long: a blocked
+ * program, a replay, data from the future) at `nowEpoch`, so rates decay to zero as before.
  */
 export function rateEdge(nowEpoch: number, dataEdge: number): number {
-  return Math.min(nowEpoch, Math.max(dataEdge, nowEpoch - RATE_WINDOW_MS));
+  return dataEdge <= nowEpoch && nowEpoch - dataEdge <= RATE_MAX_LAG_MS ? dataEdge : nowEpoch;
 }
-
-const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export class RateWindow {
   putRate = 0;
@@ -43,8 +50,13 @@ export class RateWindow {
     }
   }
 
-  /** Recomputes both rates for the window ending at `nowEpoch`; true when either changed. */
-  update(nowEpoch: number): boolean {
+  /**
+   * Recomputes both rates for the window ending at `nowEpoch`, or at the data's edge when
+   * `dataEdge` (the source's last drain) is given (see rateEdge; never before this window's
+   * own newest sample); true when either changed.
+   */
+  update(nowEpoch: number, dataEdge?: number): boolean {
+    if (dataEdge !== undefined) nowEpoch = rateEdge(nowEpoch, Math.max(dataEdge, this.lastT ?? dataEdge));
     const from = nowEpoch - RATE_WINDOW_MS;
     let drop = 0;
     while (drop < this.recent.length && this.recent[drop].t <= from) drop++;
