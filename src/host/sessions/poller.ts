@@ -384,13 +384,20 @@ export class SessionPoller {
   async finish(): Promise<void> {
     if (this.stateValue === 'stopped') return;
     this.finishing = true;
-    // Batches pushed before the end come before the exit tail (it starts after the last one).
-    if (this.pushing) void this.exclusive(() => this.options.push!.flush());
-    if (!this.halt()) return;
+    const push = this.pushing ? this.options.push : undefined;
+    if (!this.halt(push !== undefined)) return;
     // A request to a session that is gone normally fails at once; never wait on one forever.
     let timer: unknown;
-    await Promise.race([this.chain, new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, POLLER_DEFAULTS.finishWaitMs)))]);
+    const waitAtMost = (p: Promise<unknown>): Promise<unknown> => Promise.race([p, new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, POLLER_DEFAULTS.finishWaitMs)))]);
+    await waitAtMost(this.chain);
     this.clock.clearTimeout(timer);
+    if (push) {
+      // Batches pushed before the end come before the exit tail (it starts after the last
+      // batch the hub handed out): flush the connection, let them apply, then close it.
+      await waitAtMost(push.flush().then(() => this.chain));
+      this.clock.clearTimeout(timer);
+      void push.stop();
+    }
     this.finishing = false;
     try {
       this.applyExitTail();
@@ -399,11 +406,12 @@ export class SessionPoller {
     }
   }
 
-  private halt(): boolean {
+  /** Stop everything; `keepPush`: finish() closes the push channel itself, after a flush. */
+  private halt(keepPush = false): boolean {
     if (this.stateValue === 'stopped') return false;
     this.stateValue = 'stopped';
     this.pushing = false;
-    void this.options.push?.stop();
+    if (!keepPush) void this.options.push?.stop();
     this.cancelPollTimer();
     this.cancelStepTimer();
     this.race.cancelTimers();
