@@ -16,6 +16,7 @@ export function readSettings(): SettingsValues {
   return {
     autoArm: c.get<boolean>('autoArm', SETTING_DEFAULTS.autoArm) !== false,
     pollIntervalMs: num('pollIntervalMs', 10, 10_000),
+    pushChannel: c.get<boolean>('pushChannel', SETTING_DEFAULTS.pushChannel) !== false,
     sampleIntervalMs: num('sampleIntervalMs', 1, 10_000),
     'retention.recentSeconds': num('retention.recentSeconds', 5, 3600),
     'retention.recentMaxSamples': num('retention.recentMaxSamples', 100, 1_000_000),

@@ -7,6 +7,8 @@ import { DEFAULT_PREVIEW_ITEMS } from '../protocol/hub';
 export interface SettingsValues {
   autoArm: boolean;
   pollIntervalMs: number;
+  /** Let each debuggee push its drains through js-debug's CDP proxy (issue #17); off: evaluate polling only. */
+  pushChannel: boolean;
   sampleIntervalMs: number;
   'retention.recentSeconds': number;
   'retention.recentMaxSamples': number;
@@ -20,6 +22,7 @@ export interface SettingsValues {
 export const SETTING_DEFAULTS: SettingsValues = {
   autoArm: true,
   pollIntervalMs: 100,
+  pushChannel: true,
   sampleIntervalMs: 10,
   'retention.recentSeconds': DEFAULT_RETENTION.recentMs / 1000,
   'retention.recentMaxSamples': DEFAULT_RETENTION.recentMaxSamples,

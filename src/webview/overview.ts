@@ -40,6 +40,8 @@ export const isFull = (q: QueueInfo) => q.maxsize > 0 && q.size >= q.maxsize;
 export const VIRTUAL_MIN = 200;
 /** Rows rendered above and below the visible ones. */
 const OVERSCAN = 10;
+/** Rows kept for reuse when they scroll out of sight (virtualized). */
+const MAX_SPARE_ROWS = 200;
 /** Row height until one is measured (px). */
 const DEFAULT_ROW_PX = 30;
 
@@ -110,6 +112,19 @@ export class Overview {
   private readonly topPad: HTMLTableRowElement;
   private readonly bottomPad: HTMLTableRowElement;
   private scrollQueued = false;
+  /**
+   * Row and header heights were measured (once, and again after the box is resized): never
+   * per draw, since a layout read after the draw's own DOM writes forces a synchronous layout
+   * (measured with 1,000 live queues in VS Code: ~20 ms per draw, long tasks while scrolling).
+   */
+  private measured = false;
+  private headPx = 0;
+  /**
+   * Rows that scrolled out of the window, kept for the next rows that scroll in: scrolling
+   * through 1,000 queues otherwise makes ~20 elements per row per frame for the garbage
+   * collector (a major GC of the renderer shared with the workbench took ~80 ms).
+   */
+  private readonly spare: Row[] = [];
   /** What the empty overview says (main.ts words it for "no session at all"). */
   noQueuesText = 'No queues yet. Queues appear here as soon as the program creates them.';
 
@@ -136,13 +151,10 @@ export class Overview {
     this.topPad = pad();
     this.bottomPad = pad();
     this.scroller.addEventListener('scroll', () => {
-      if (!this.virtual || this.scrollQueued) return;
-      this.scrollQueued = true;
-      requestAnimationFrame(() => {
-        this.scrollQueued = false;
-        if (this.virtual) this.drawWindow();
-      });
+      if (this.virtual) this.scheduleWindow();
     });
+    // A new width may wrap rows differently: measure again at the next draw.
+    if (typeof ResizeObserver === 'function') new ResizeObserver(() => (this.measured = false)).observe(this.scroller);
     this.root = el('section', { class: 'overview-section', attrs: { 'aria-label': 'Queue overview' } }, this.scroller, this.empty);
     this.renderSortHeaders();
   }
@@ -211,7 +223,8 @@ export class Overview {
       this.virtual = virtual;
       this.scroller.classList.toggle('virtual', virtual);
       this.order = order;
-      if (virtual) this.drawWindow();
+      // One draw per frame, at its start: never a layout read after this update's writes.
+      if (virtual) this.scheduleWindow();
       else {
         setChildren(this.tbody, order.map((k) => (this.rows.get(k) ?? this.createRow(queues.get(k)!)).tr));
         for (const k of order) this.fill(this.rows.get(k)!, queues.get(k)!);
@@ -228,10 +241,21 @@ export class Overview {
     this.empty.hidden = !emptyText;
   }
 
+  /** Draw the window in the next animation frame (scrolls and updates of one frame: one draw). */
+  private scheduleWindow(): void {
+    if (this.scrollQueued) return;
+    this.scrollQueued = true;
+    requestAnimationFrame(() => {
+      this.scrollQueued = false;
+      if (this.virtual) this.drawWindow();
+    });
+  }
+
   /** Virtualized: make the rows in sight (plus OVERSCAN) exist, filled; drop the others. */
   private drawWindow(must?: number): void {
     const n = this.order.length;
-    const head = this.table.tHead?.getBoundingClientRect().height ?? 0;
+    // Reads first (scroll position, box height), then only writes.
+    const head = this.headPx;
     const top = Math.max(0, this.scroller.scrollTop - head);
     let first = Math.max(0, Math.floor(top / this.rowPx) - OVERSCAN);
     let last = Math.min(n, Math.ceil((top + this.scroller.clientHeight) / this.rowPx) + OVERSCAN);
@@ -245,6 +269,7 @@ export class Overview {
       if (!keep.has(k)) {
         row.tr.remove();
         this.rows.delete(k);
+        if (this.spare.length < MAX_SPARE_ROWS) this.spare.push(row);
       }
     }
     const trs: HTMLTableRowElement[] = [this.topPad];
@@ -266,15 +291,28 @@ export class Overview {
       if (at !== trs[i]) body.insertBefore(trs[i], at ?? null);
     }
     while (body.children.length > trs.length) body.lastChild!.remove();
-    const sample = trs.length > 2 ? trs[1].getBoundingClientRect().height : 0;
-    if (sample > 0 && Math.abs(sample - this.rowPx) > 0.5) this.rowPx = sample;
     this.setSelected(this.selected);
+    if (!this.measured && trs.length > 2) this.measure(trs[1]);
+  }
+
+  /** Measure a row and the header once (a forced layout, but one); redraw if they differ. */
+  private measure(row: HTMLTableRowElement): void {
+    this.measured = true;
+    const head = this.table.tHead?.getBoundingClientRect().height ?? 0;
+    const sample = row.getBoundingClientRect().height;
+    let moved = Math.abs(head - this.headPx) > 0.5;
+    this.headPx = head;
+    if (sample > 0 && Math.abs(sample - this.rowPx) > 0.5) {
+      this.rowPx = sample;
+      moved = true;
+    }
+    if (moved) this.drawWindow();
   }
 
   /** Virtualized: scroll so that row `i` of the order is in sight, and draw it. */
   private reveal(i: number): void {
     if (!this.virtual) return;
-    const head = this.table.tHead?.getBoundingClientRect().height ?? 0;
+    const head = this.headPx;
     const y = i * this.rowPx + head;
     const view = this.scroller.clientHeight;
     if (y < this.scroller.scrollTop + head) this.scroller.scrollTop = y - head;
@@ -299,6 +337,12 @@ export class Overview {
   }
 
   private createRow(q: QueueInfo): Row {
+    const spare = this.spare.pop();
+    if (spare) {
+      spare.tr.dataset.key = q.key; // fill() rewrites every cell
+      this.rows.set(q.key, spare);
+      return spare;
+    }
     const name = el('span', { class: 'q-name' });
     const source = el('span', { class: 'q-source' });
     const lib = el('span', { class: 'badge b-lib' });
@@ -342,7 +386,7 @@ export class Overview {
       cell('num', row.high),
       cell('num c-dropped', row.dropped),
     );
-    row.tr.addEventListener('click', () => this.cb.select(q.key));
+    row.tr.addEventListener('click', () => this.cb.select(row.tr.dataset.key!));
     this.rows.set(q.key, row);
     return row;
   }

@@ -1,7 +1,8 @@
 // Finds the debug sessions to poll and drives one SessionPoller per session: js-debug
 // child sessions (one per process and per worker; the top-level parent never answers
 // evaluate), launch and attach alike. A DebugAdapterTracker reports pause requests and
-// stopped/continued events to the poller.
+// stopped/continued events to the poller. Each poller may hand over to a push channel
+// through js-debug's CDP proxy (cdpProxy.ts, issue #17), evaluate polling staying the fallback.
 
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,6 +13,8 @@ import { EXIT_TAIL_DIR_ENV, JS_DEBUG_TYPES } from '../../host/sessions/arm';
 import { applyUnattachedTail, type ExitTailFile } from '../../host/sessions/exitTail';
 import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/sessions/poller';
 import type { SettingsValues } from '../../host/settingDefaults';
+import { POLLER_DEFAULTS } from '../../host/sessions/pollerDefaults';
+import { jsDebugPushSource } from './cdpProxy';
 
 /** Requests that let the program run: polling resumes unless a stop follows quickly. */
 const RUN_REQUESTS = new Set(['continue', 'reverseContinue']);
@@ -133,7 +136,12 @@ export class SessionWatcher implements vscode.Disposable {
     const root = rootSession(session);
     this.rememberRoots(root, session);
     const settings = this.settings;
+    const intervalMs = (): number => settings().pollIntervalMs;
+    // Every child session (process or worker) gets its own proxy: js-debug proxies the CDP of
+    // the target behind that session. Where it has none, the poller keeps evaluating.
+    const push = settings().pushChannel ? jsDebugPushSource(session, { intervalMs, maxBytes: POLLER_DEFAULTS.maxBytes }) : undefined;
     const poller = new SessionPoller(debugSessionTarget(session), this.model, root.id, session.id, this.log, {
+      push,
       intervalMs: () => settings().pollIntervalMs,
       adaptive: {}, // issue #17: back off while idle, bound bytes/s and debuggee time
       itemPreviewCount: () => settings().itemPreviewCount,

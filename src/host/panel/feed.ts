@@ -212,7 +212,7 @@ export class PanelFeed {
       if (!cur) this.cursors.set(key, (cur = newCursor()));
       const changed = this.dirty.has(key) || isNew;
       if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
-      const rateChanged = cur.rates.update(start + now);
+      const rateChanged = cur.rates.update(start + now, this.mode === 'live' ? src.lastSeen : undefined);
       if (changed || rateChanged) queues.push(queueInfo(src, q, cur, paused, start));
     }
     this.dirty.clear();
@@ -291,7 +291,7 @@ export class PanelFeed {
         const cur = newCursor();
         this.cursors.set(q.key, cur);
         readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
-        cur.rates.update(now);
+        cur.rates.update(now, this.mode === 'live' ? src.lastSeen : undefined);
         queues.push(queueInfo(src, q, cur, paused, start));
       }
     }

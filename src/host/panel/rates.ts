@@ -7,28 +7,69 @@ export const RATE_WINDOW_MS = 2000;
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
+/**
+ * How old the last drain may be for a rate to be read at it. The hub stretches its pace so
+ * a drain costs at most 2% of the program: at 1,000 busy queues on a loaded machine, drains
+ * came 2-3 s apart, and a window ending at the clock then held no sample (every rate 0).
+ */
+export const RATE_MAX_LAG_MS = 3 * RATE_WINDOW_MS;
+
+/**
+ * Where a rate's window ends (issue #17): at the edge of the data the extension has from the
+ * program (`dataEdge`, the time of its last drain) when that is at most RATE_MAX_LAG_MS old,
+ * so that the transport's lag (a poll interval, more at 1,000 queues) does not cut the
+ * window short and under-read every rate. Otherwise (no drain for that long: a blocked
+ * program, a replay, data from the future) at `nowEpoch`, so rates decay to zero as before.
+ */
+export function rateEdge(nowEpoch: number, dataEdge: number): number {
+  return dataEdge <= nowEpoch && nowEpoch - dataEdge <= RATE_MAX_LAG_MS ? dataEdge : nowEpoch;
+}
+
 export class RateWindow {
   putRate = 0;
   getRate = 0;
-  /** (t, puts, gets) of the samples inside the window, oldest first. */
-  private readonly recent: { t: number; puts: number; gets: number }[] = [];
+  /**
+   * (t, span, puts, gets) of the samples inside the window, oldest first. A sample counts the
+   * puts and gets of (t - span, t]: one sampling tick, or a whole drain interval when the hub
+   * folded its rows (docs/PROTOCOL.md, "Columnar drains"), so the sample that straddles the
+   * window's start counts only for the part of its interval inside the window. Without it a
+   * folded 500 ms sample read whole made every rate ~25% high at 1,000 queues.
+   */
+  private readonly recent: { t: number; span: number; puts: number; gets: number }[] = [];
+  /** Time of the newest sample added (where the next one's interval starts). */
+  private lastT: number | undefined;
 
   /** Adds samples (epoch ms, oldest first, newer than those added before). */
   add(cols: { t: readonly number[]; puts: readonly number[]; gets: readonly number[] }): void {
-    for (let i = 0; i < cols.t.length; i++) this.recent.push({ t: cols.t[i], puts: cols.puts[i], gets: cols.gets[i] });
+    for (let i = 0; i < cols.t.length; i++) {
+      const t = cols.t[i];
+      // The first sample of a queue, or one after a long quiet spell: a point, counted whole.
+      const span = this.lastT === undefined ? 0 : Math.max(0, t - this.lastT);
+      this.recent.push({ t, span: span > RATE_WINDOW_MS ? 0 : span, puts: cols.puts[i], gets: cols.gets[i] });
+      this.lastT = t;
+    }
   }
 
-  /** Recomputes both rates at `nowEpoch`; true when either changed. */
-  update(nowEpoch: number): boolean {
+  /**
+   * Recomputes both rates for the window ending at `nowEpoch`, or at the data's edge when
+   * `dataEdge` (the source's last drain) is given (see rateEdge; never before this window's
+   * own newest sample); true when either changed.
+   */
+  update(nowEpoch: number, dataEdge?: number): boolean {
+    if (dataEdge !== undefined) nowEpoch = rateEdge(nowEpoch, Math.max(dataEdge, this.lastT ?? dataEdge));
     const from = nowEpoch - RATE_WINDOW_MS;
     let drop = 0;
     while (drop < this.recent.length && this.recent[drop].t <= from) drop++;
     if (drop) this.recent.splice(0, drop);
     let puts = 0;
     let gets = 0;
-    for (const r of this.recent) {
-      puts += r.puts;
-      gets += r.gets;
+    for (let i = 0; i < this.recent.length; i++) {
+      const r = this.recent[i];
+      if (r.t > nowEpoch) break; // past the window's end (data newer than the edge asked for)
+      // Only the oldest kept sample can reach back past the window's start.
+      const part = i === 0 && r.span > 0 ? Math.min(1, (r.t - from) / r.span) : 1;
+      puts += r.puts * part;
+      gets += r.gets * part;
     }
     const putRate = round1((puts * 1000) / RATE_WINDOW_MS);
     const getRate = round1((gets * 1000) / RATE_WINDOW_MS);

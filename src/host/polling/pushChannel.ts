@@ -11,6 +11,13 @@
 // compiles one small script: at the default 120 s lease (renewed every 40 s), 90 an hour per realm instead
 // of 36,000 evaluates at 10 polls/s.
 // If any step fails, the channel reports it and the poller keeps evaluating (the fallback).
+//
+// While the program is halted (a pause, a breakpoint, a step) renewals wait: no script runs
+// in a stopped program on our behalf. The hub's own timer cannot fire then either, so
+// nothing is pushed; the first renewal after the program runs again restarts a lease that
+// ran out meanwhile. flush() is an ordering barrier: a CDP command that compiles nothing
+// (Runtime.getHeapUsage), whose answer comes after every bindingCalled the debuggee sent
+// before it (one connection keeps its order; js-debug's proxy forwards events as they come).
 
 import { startPushExpression, stopPushExpression, type PushStarted } from '../../protocol/hub';
 
@@ -24,7 +31,8 @@ export interface CdpLink {
 export interface PushChannelOptions {
   /** Binding name (unique per extension instance; keep it a JS identifier). */
   binding: string;
-  intervalMs: number;
+  /** Read at every start and renewal, so a settings change applies at the next renewal. */
+  intervalMs: number | (() => number);
   maxBytes: number;
   /** Lease of each start; renewed every third of it. Default 120 s. */
   leaseMs?: number;
@@ -43,6 +51,7 @@ export class PushChannel {
   private stateValue: PushChannelState = 'idle';
   private renewTimer: unknown;
   private unsubscribe: (() => void) | undefined;
+  private halted = false;
   /** Batches received (diagnostics, tests). */
   received = 0;
   /** Start/renew evaluates sent: the only scripts this channel compiles. */
@@ -76,7 +85,9 @@ export class PushChannel {
       await this.link.send('JsDebug.subscribe', { events: ['Runtime.bindingCalled'] }).catch(() => undefined);
       await this.link.send('Runtime.addBinding', { name });
       const started = await this.renew();
-      if (started?.ok !== true) {
+      if (started?.ok !== true || this.stateValue !== 'starting') {
+        // Cannot push, or the connection went away meanwhile; a hub that did start stops
+        // pushing on its own when the lease runs out (nobody renews it).
         this.close();
         return undefined;
       }
@@ -84,15 +95,43 @@ export class PushChannel {
       const every = Math.max(1000, (this.options.leaseMs ?? 120_000) / 3);
       const setI = this.options.setInterval ?? ((fn, ms) => setInterval(fn, ms));
       this.renewTimer = setI(() => {
-        void this.renew().then((r) => {
-          if (r?.ok !== true && this.stateValue === 'pushing') this.lost(r?.error ?? 'renewal failed');
-        });
+        if (!this.halted) this.renewNow();
       }, every);
       return started.nextSeq;
-    } catch (err) {
+    } catch {
       this.close();
       return undefined;
     }
+  }
+
+  /**
+   * The program halted (true) or runs again (false). Renewals wait while it is halted; the
+   * first one after it runs again is sent at once (a long pause may have outlived the lease).
+   */
+  setHalted(on: boolean): void {
+    const was = this.halted;
+    this.halted = on;
+    if (was && !on && this.stateValue === 'pushing') this.renewNow();
+  }
+
+  /**
+   * Resolves once every batch the debuggee pushed before this call was delivered to onBatch
+   * (or after `timeoutMs`, or at once when the connection fails).
+   */
+  async flush(timeoutMs = 2000): Promise<void> {
+    if (this.stateValue !== 'pushing') return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.link.send('Runtime.getHeapUsage').catch(() => undefined),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** The connection went away: the poller falls back to evaluate. */
+  connectionLost(why: string): void {
+    if (this.stateValue === 'pushing') this.lost(why);
+    else if (this.stateValue === 'starting') this.close(); // start() resolves to undefined
   }
 
   /** Stop the hub pushing and let go of the binding. */
@@ -105,10 +144,17 @@ export class PushChannel {
     await this.link.send('Runtime.removeBinding', { name: this.options.binding }).catch(() => undefined);
   }
 
+  private renewNow(): void {
+    void this.renew().then((r) => {
+      if (r?.ok !== true && this.stateValue === 'pushing') this.lost(r?.error ?? 'renewal failed');
+    });
+  }
+
   private async renew(): Promise<PushStarted | undefined> {
     this.renewals++;
     try {
-      const expression = startPushExpression(this.options.binding, { intervalMs: this.options.intervalMs, maxBytes: this.options.maxBytes, leaseMs: this.options.leaseMs ?? 120_000 });
+      const i = this.options.intervalMs;
+      const expression = startPushExpression(this.options.binding, { intervalMs: typeof i === 'function' ? i() : i, maxBytes: this.options.maxBytes, leaseMs: this.options.leaseMs ?? 120_000 });
       const r = (await this.link.send('Runtime.evaluate', { expression, returnByValue: true, silent: true })) as { result?: { value?: unknown } };
       const text = r.result?.value;
       if (typeof text !== 'string') return undefined;
@@ -120,6 +166,7 @@ export class PushChannel {
   }
 
   private lost(why: string): void {
+    if (this.stateValue === 'closed') return;
     this.close();
     this.options.onLost?.(why);
   }

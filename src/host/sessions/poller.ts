@@ -21,10 +21,16 @@
 // requested by the user stops polling at once; while stopped, one drain + one snapshot show
 // the exact state.
 //
+// Push (issue #17): once attached, the poller offers the realm to its PushSource (js-debug's
+// CDP proxy in VS Code): when that takes over, drains arrive pushed and none is evaluated
+// (no script compiled per poll); pauses still drain and snapshot by evaluate, after a flush
+// of what was pushed before the stop. If the channel cannot start, or is lost, evaluate
+// polling goes on as before, for the rest of the session.
+//
 // Longer than ~400 lines on purpose: every transition is a method of one class, to be read
 // against the diagram above; the pause race and the defaults are their own files.
 
-import { attachExpression, drainExpression, NO_HUB, snapshotExpression } from '../../protocol/hub';
+import { attachExpression, drainExpression, NO_HUB, snapshotExpression, stopPushExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
 import { applyExitTail, type ExitTailFile } from './exitTail';
@@ -32,6 +38,7 @@ import { sourceLabel } from '../../protocol/wire';
 import { PauseRace } from './pauseRace';
 import { POLLER_DEFAULTS } from './pollerDefaults';
 import { AdaptiveInterval, type IntervalOptions } from '../polling/adaptiveInterval';
+import type { PushSource } from '../polling/pushSource';
 
 /** The debug session as the poller sees it. */
 export interface EvaluateTarget {
@@ -82,6 +89,8 @@ export interface PollerOptions {
   sessionName?: string;
   /** Where the realm writes what happened after the last poll when it ends (see finish()). */
   exitTail?: ExitTailFile;
+  /** A push channel to hand over to once attached (src/host/polling/pushSource.ts). */
+  push?: PushSource;
   clock?: PollerClock;
 }
 
@@ -126,11 +135,24 @@ export class SessionPoller {
   private readonly errorCounts = new Map<string, number>();
   /** Evaluate requests sent (for tests and diagnostics). */
   requests = 0;
+  /** Drain batches applied, polled or pushed (for tests and diagnostics). */
+  drains = 0;
   private readonly interval: AdaptiveInterval | undefined;
   /** Figures of the last drain, for the adaptive interval. */
   private lastDrain = { events: 0, bytes: 0, debuggeeMs: 0, hostMs: 0, more: false };
   /** A push channel delivers the drains (pushed()); no drain evaluates while it does. */
   private pushing = false;
+  /** The push source was offered the realm (once per poller). */
+  private pushOffered = false;
+  /** A lost push channel may have left the hub pushing: stop it with the next poll. */
+  private stopPushPending = false;
+  /** finish() is waiting for the last answers: pushed batches still apply. */
+  private finishing = false;
+  /**
+   * A drain batch was lost (a gap in seq: a lost push channel's last batches, another reader):
+   * queues it changed may not change again, so a snapshot puts every counter and depth right.
+   */
+  private resyncPending = false;
 
   constructor(
     private readonly target: EvaluateTarget,
@@ -160,6 +182,11 @@ export class SessionPoller {
     this.interval = adaptive ? new AdaptiveInterval(() => ({ ...adaptive, baseMs: options.intervalMs() })) : undefined;
   }
 
+  /** How drains reach the model now: pushed by the hub, or fetched by evaluate. */
+  get mode(): 'push' | 'evaluate' {
+    return this.pushing ? 'push' : 'evaluate';
+  }
+
   /** Pauses re-sent because a poll swallowed the user's (diagnostics and tests). */
   get repauses(): number {
     return this.race.repauses;
@@ -176,9 +203,62 @@ export class SessionPoller {
 
   /** A drain batch delivered by the push channel: applied exactly like a polled one. */
   pushed(text: string): Promise<void> {
+    if (this.stateValue === 'stopped' && !this.finishing) return this.chain;
     return this.exclusive(async () => {
-      if (this.key && this.stateValue !== 'stopped') this.applyDrainText(text);
+      if (this.key && (this.stateValue !== 'stopped' || this.finishing)) this.applyDrainText(text);
+      if (this.resyncPending && !this.halted && !this.isStopped()) await this.resync();
     });
+  }
+
+  /** Take a snapshot (no item previews) after a gap: exact counters, depths and waiters again. */
+  private async resync(): Promise<void> {
+    this.resyncPending = false;
+    if (this.pushing) await this.options.push?.flush(); // batches pushed before it come first
+    const text = await this.evaluate(snapshotExpression({ items: 0 }), 'snapshot');
+    if (text === undefined || text === NO_HUB || !this.key || this.isStopped() || this.oversize(text, 'snapshot')) return;
+    const snap = parseSnapshot(text);
+    if (!snap.ok) {
+      this.log.warn(`${this.channel}: ${snap.error}`);
+      return;
+    }
+    this.model.applySnapshot(this.session, this.key, snap.value, { paused: false });
+    this.log.info(`${this.channel}: ${snap.value.queues.length} queue(s) read again after lost drain batches`);
+  }
+
+  /**
+   * Offer the realm to the push source (once, right after the first attach). Runs in the
+   * request chain, so no evaluated drain overlaps the handover and the first pushed batch
+   * is applied after the last polled one.
+   */
+  private offerPush(): void {
+    const push = this.options.push;
+    if (!push || this.pushOffered) return;
+    this.pushOffered = true;
+    void this.exclusive(async () => {
+      if (this.isStopped()) return;
+      const ok = await push.start(
+        (text) => void this.pushed(text),
+        (why) => this.pushLost(why),
+      );
+      if (!ok) {
+        this.log.info(`${this.channel}: polling by evaluate (push channel unavailable: ${push.failure ?? 'unknown'})`);
+        return;
+      }
+      if (this.isStopped()) {
+        void push.stop();
+        return;
+      }
+      push.setHalted(this.halted);
+      this.pushing = true;
+      this.log.info(`${this.channel}: drains pushed through a CDP binding (no script per poll)`);
+    });
+  }
+
+  private pushLost(why: string): void {
+    if (!this.pushing) return;
+    this.log.warn(`${this.channel}: push channel lost (${why}); polling by evaluate`);
+    this.stopPushPending = true;
+    this.setPushing(false);
   }
 
   /** No polls are sent while halted: a pause is pending, a step runs, or the program is paused. */
@@ -206,6 +286,7 @@ export class SessionPoller {
     if (this.stateValue === 'stopped' || this.stateValue === 'paused') return;
     if (!this.race.requested(this.chain)) return; // our own re-sent pause, seen by the tracker
     this.stateValue = 'pausePending';
+    this.options.push?.setHalted(true);
     this.cancelPollTimer();
     this.cancelStepTimer();
   }
@@ -214,9 +295,11 @@ export class SessionPoller {
   stopped(): Promise<void> {
     if (this.stateValue === 'stopped') return this.chain;
     if (this.stateValue !== 'paused') this.stateValue = 'pausePending';
+    this.options.push?.setHalted(true);
     this.race.settled();
     this.cancelPollTimer();
     this.cancelStepTimer();
+    if (this.pushing) void this.exclusive(() => this.options.push!.flush()); // batches pushed before the stop come first
     return this.exclusive(async () => {
       if (this.stateValue === 'stopped' || !this.halted) return; // continued before we got here
       if (!this.key && !(await this.attach())) return;
@@ -251,6 +334,7 @@ export class SessionPoller {
     this.race.cancelTimers();
     if (this.key && this.stateValue === 'paused') this.model.setSourceState(this.session, this.key, 'live');
     this.stateValue = 'stepping';
+    this.options.push?.setHalted(true);
     this.stepTimer = this.clock.setTimeout(() => {
       this.stepTimer = undefined;
       if (this.stateValue === 'stepping' || this.stateValue === 'pausePending') this.continued();
@@ -276,6 +360,7 @@ export class SessionPoller {
     if (this.stateValue === 'stopped') return;
     this.race.settled();
     this.cancelStepTimer();
+    this.options.push?.setHalted(false);
     if (this.key) {
       this.stateValue = 'polling';
       this.model.setSourceState(this.session, this.key, 'live');
@@ -297,11 +382,23 @@ export class SessionPoller {
    * ended. The model, the views and the recording then end with the program's real state.
    */
   async finish(): Promise<void> {
-    if (!this.halt()) return;
+    if (this.stateValue === 'stopped') return;
+    this.finishing = true;
+    const push = this.pushing ? this.options.push : undefined;
+    if (!this.halt(push !== undefined)) return;
     // A request to a session that is gone normally fails at once; never wait on one forever.
     let timer: unknown;
-    await Promise.race([this.chain, new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, POLLER_DEFAULTS.finishWaitMs)))]);
+    const waitAtMost = (p: Promise<unknown>): Promise<unknown> => Promise.race([p, new Promise<void>((resolve) => (timer = this.clock.setTimeout(resolve, POLLER_DEFAULTS.finishWaitMs)))]);
+    await waitAtMost(this.chain);
     this.clock.clearTimeout(timer);
+    if (push) {
+      // Batches pushed before the end come before the exit tail (it starts after the last
+      // batch the hub handed out): flush the connection, let them apply, then close it.
+      await waitAtMost(push.flush().then(() => this.chain));
+      this.clock.clearTimeout(timer);
+      void push.stop();
+    }
+    this.finishing = false;
     try {
       this.applyExitTail();
     } finally {
@@ -309,9 +406,12 @@ export class SessionPoller {
     }
   }
 
-  private halt(): boolean {
+  /** Stop everything; `keepPush`: finish() closes the push channel itself, after a flush. */
+  private halt(keepPush = false): boolean {
     if (this.stateValue === 'stopped') return false;
     this.stateValue = 'stopped';
+    this.pushing = false;
+    if (!keepPush) void this.options.push?.stop();
     this.cancelPollTimer();
     this.cancelStepTimer();
     this.race.cancelTimers();
@@ -378,7 +478,13 @@ export class SessionPoller {
         next = (await this.attach()) ? 0 : this.backoff;
       } else {
         if (this.pushing) return; // the push channel delivers
+        if (this.stopPushPending) {
+          this.stopPushPending = false;
+          await this.evaluate(stopPushExpression(), 'stopPush'); // the lost channel's hub may still push
+          this.resyncPending = true; // what it pushed after the channel was lost went nowhere
+        }
         const more = await this.drainOnce();
+        if (this.resyncPending && !this.halted && !this.isStopped()) await this.resync();
         next = more ? 0 : this.lastFailed ? (this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs) : (this.interval?.next(this.lastDrain) ?? this.options.intervalMs());
       }
       if (!this.key && this.isPolling()) this.stateValue = 'attaching';
@@ -431,6 +537,7 @@ export class SessionPoller {
     this.key = this.model.attach(this.session, info.value, this.channel);
     if (this.stateValue === 'attaching') this.stateValue = 'polling';
     this.log.info(`${this.channel}: attached to ${sourceLabel(info.value)} (${info.value.snapshot.queues.length} queue(s))`);
+    this.offerPush();
     return true;
   }
 
@@ -467,6 +574,8 @@ export class SessionPoller {
       this.log.warn(`${this.channel}: ${batch.value.skipped} malformed or unknown event(s) skipped (${batch.value.unknownTypes.join(', ')})`);
     }
     const outcome = this.model.applyDrain(this.session, this.key, batch.value);
+    if (outcome.applied) this.drains++;
+    if (outcome.gap > 0) this.resyncPending = true;
     this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, hostMs: performance.now() - started, more: batch.value.more };
     return outcome.applied && batch.value.more;
   }

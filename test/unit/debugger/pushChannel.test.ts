@@ -12,6 +12,8 @@ import * as path from 'node:path';
 import { QueueModel } from '../../../src/model';
 import { SessionPoller } from '../../../src/host/sessions/poller';
 import { PushChannel, type CdpLink } from '../../../src/host/polling/pushChannel';
+import { CdpPushSource } from '../../../src/host/polling/pushSource';
+import { connectCdp, type CdpConnection } from '../../../src/host/polling/cdpSocket';
 import { CdpClient, startInspected } from './cdp';
 
 const LIB = path.resolve(__dirname, '../../../dist/lib/index.js');
@@ -118,5 +120,136 @@ describe('push channel against a real Node debugger (CDP)', function () {
     assert.ok(scripts - scriptsBefore <= 1 + channel.renewals - 1, `${scripts - scriptsBefore} scripts for ${batches} batches`);
     await channel.stop();
     assert.equal(channel.state, 'closed');
+  });
+});
+
+// The poller with a CdpPushSource over a second CDP connection (as js-debug's proxy is a
+// connection of its own, beside DAP evaluate): attach by evaluate, hand over, stay exact
+// through a pause (flush, then drain and snapshot by evaluate), fall back when the push
+// connection goes away.
+describe('poller handing over to a CdpPushSource (real Node debugger)', function () {
+  this.timeout(30_000);
+  let dir: string;
+  let child: ChildProcess | undefined;
+  let cdp: CdpClient | undefined;
+  const cleanup: (() => void)[] = [];
+
+  before(() => {
+    if (!fs.existsSync(LIB)) throw new Error(`${LIB} is missing: run \`npm run build\` first`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-push-'));
+  });
+  afterEach(() => {
+    for (const f of cleanup.splice(0)) f();
+    cdp?.close();
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  /** Resolves when every queue of the model has the program's counts (read by evaluate). */
+  const logs: string[] = [];
+  async function exact(model: QueueModel, client: CdpClient): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const truth = JSON.parse(await client.evaluateString('JSON.stringify(globalThis.__truth())')) as [string, number, number, number][];
+      const qs = new Map(model.queuesOf('root').map((q) => [q.name, q]));
+      const wrong = truth.filter(([name, puts, gets, high]) => {
+        const q = qs.get(name);
+        return !q || q.counters.puts !== puts || q.counters.gets !== gets || q.counters.highWater !== high;
+      });
+      if (wrong.length === 0) {
+        await client.evaluateString('globalThis.__go()');
+        return;
+      }
+      if (Date.now() > deadline) {
+        const q = model.queuesOf('root').find((x) => x.name === wrong[0][0]);
+        assert.fail(`${wrong.length} queue(s) differ from the program, e.g. ${JSON.stringify(wrong[0])} vs ${JSON.stringify(q?.counters)}; log: ${logs.join(' | ')}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 500); // re-read: the model may be waiting on nothing
+        const sub = model.onDidChange(done);
+        function done(): void {
+          clearTimeout(timer);
+          sub.dispose();
+          resolve();
+        }
+      });
+    }
+  }
+
+  it('pushes after attaching, keeps pauses exact, and falls back to evaluate when the connection closes', async () => {
+    const program = path.join(dir, 'handover.js');
+    fs.writeFileSync(
+      program,
+      `const { Queue } = require(${JSON.stringify(LIB)});
+const qs = Array.from({ length: 20 }, (_, i) => new Queue({ name: 'q' + i }));
+const puts = qs.map(() => 0), gets = qs.map(() => 0), high = qs.map(() => 0);
+let run = true;
+setInterval(() => {
+  if (!run) return;
+  qs.forEach((q, i) => {
+    q.putNowait(i); q.putNowait(i); puts[i] += 2;
+    high[i] = Math.max(high[i], q.qsize());
+    q.getNowait(); gets[i]++;
+  });
+}, 3);
+// The program's own counts; reading them holds the program still until __go().
+globalThis.__truth = () => { run = false; return qs.map((q, i) => [q.name, puts[i], gets[i], high[i]]); };
+globalThis.__go = () => { run = true; return 'ok'; };
+`,
+    );
+    const started = await startInspected([program], { ...process.env, QUEUESCOPE_TRACE: '1' });
+    child = started.child;
+    const client = (cdp = await CdpClient.connect(started.url));
+    await client.send('Runtime.enable');
+    await client.send('Debugger.enable', {});
+    const connections: CdpConnection[] = [];
+    const source = new CdpPushSource(
+      async () => {
+        const conn = await connectCdp(started.url);
+        await conn.send('Runtime.enable'); // js-debug's own session has it enabled
+        connections.push(conn);
+        return conn;
+      },
+      { binding: '__queuescopePushHandover', intervalMs: () => 20, maxBytes: 64 * 1024 },
+    );
+    const model = new QueueModel({ log: { warn: (m: string) => logs.push(m) } });
+    const poller = new SessionPoller({ evaluate: (e) => client.evaluateString(e) }, model, 'root', 'child', { info: (m) => logs.push(m), warn: (m) => logs.push(m) }, { intervalMs: () => 20, push: source });
+    poller.start();
+    cleanup.push(() => poller.stop());
+
+    await new Promise<void>((resolve) => {
+      const sub = model.onDidChange(() => {
+        if (poller.mode === 'push') {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    await exact(model, client);
+    const requests = poller.requests;
+    await exact(model, client);
+    assert.equal(poller.requests, requests, 'no drain evaluated while pushing');
+    assert.ok(source.stats.received > 0);
+
+    // A pause: the poller flushes the push connection, then drains and snapshots by evaluate.
+    await client.send('Debugger.pause');
+    await client.once('Debugger.paused');
+    await poller.stopped();
+    assert.equal(poller.state, 'paused');
+    const paused = model.queuesOf('root').map((q) => [q.name, q.counters.puts, q.counters.gets]);
+    const atPause = JSON.parse(await client.evaluateString('JSON.stringify(globalThis.__truth())')) as [string, number, number, number][];
+    assert.deepEqual(paused, atPause.map(([n, p, g]) => [n, p, g]), 'the model holds the program\u2019s counts at the pause');
+    await client.evaluateString('globalThis.__go()');
+    await client.send('Debugger.resume');
+    poller.continued();
+    await exact(model, client);
+    assert.equal(poller.mode, 'push', 'still pushing after the pause');
+
+    // The push connection goes away (js-debug restarted its proxy, say): evaluate takes over.
+    connections[0].close();
+    assert.equal(poller.mode, 'evaluate');
+    await exact(model, client);
+    assert.ok(poller.requests > requests + 2, 'drains are evaluated again');
+    assert.ok(logs.some((l) => l.includes('push channel lost')), logs.join('\n'));
   });
 });

@@ -4,6 +4,7 @@
 // (puts, gets: what the rates are derived from) and high-water mark in the model lie between
 // the program's own truth read just before and just after two polls: the model is exact and
 // at most one poll behind. The truth is read with a constant expression (globalThis.__truth()).
+// The drains arrive pushed through js-debug's CDP proxy (issue #17): the test asserts the mode.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -67,6 +68,8 @@ describe('1,000 queues under F5 (scale)', function () {
         if (m.high < high0 || m.high > high1) wrong.push(`queue ${id}: high-water ${m.high} not in [${high0}, ${high1}]`);
       }
       assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} of ${N} queues disagree with the program`);
+      // Issue #17: the drains came through js-debug's CDP proxy (a binding push), not evaluate.
+      assert.equal(api.services.sessions.pollers.get(run.child.id)?.mode, 'push', 'the session hands over to the push channel');
     } finally {
       // Quiet first: killed mid-answer, js-debug throws on the cut 200 KB message inside this
       // extension host (seen once in CI); once nothing moves, the next drains are small.

@@ -1,6 +1,6 @@
 // Throughput over the last RATE_WINDOW_MS of samples, decaying to zero when samples stop.
 import * as assert from 'node:assert/strict';
-import { RATE_WINDOW_MS, RateWindow } from '../../../../src/host/panel/rates';
+import { RATE_MAX_LAG_MS, RATE_WINDOW_MS, rateEdge, RateWindow } from '../../../../src/host/panel/rates';
 
 describe('RateWindow', () => {
   it('averages puts and gets per second over the window', () => {
@@ -21,5 +21,36 @@ describe('RateWindow', () => {
     assert.equal(r.putRate, 1);
     r.update(1500 + RATE_WINDOW_MS);
     assert.deepEqual([r.putRate, r.getRate, r.moving], [0, 0, false]);
+  });
+
+  it('ends the window at the data the extension has, not at the clock, so transport lag does not under-read (issue #17)', () => {
+    // 10 puts per 100 ms sample for 4 s: 100 puts/s. The last drain carried data up to t=4000,
+    // read 700 ms later (a slow poll at 1,000 queues).
+    const r = new RateWindow();
+    const t = Array.from({ length: 40 }, (_, i) => 100 * (i + 1));
+    r.add({ t, puts: t.map(() => 10), gets: t.map(() => 10) });
+    r.update(4700, 4000);
+    assert.equal(r.putRate, 100, 'the whole window of data, not 1.3 s of it');
+    // No data for longer than a window: the window ends at the clock and the rate decays.
+    assert.equal(rateEdge(4000 + RATE_MAX_LAG_MS + 1, 4000), 4000 + RATE_MAX_LAG_MS + 1);
+    r.update(4000 + RATE_MAX_LAG_MS + 1, 4000);
+    assert.equal(r.putRate, 0);
+    // Data ahead of the clock (clock skew) never moves the edge past now.
+    assert.equal(rateEdge(1000, 1500), 1000);
+  });
+
+  it('counts a folded sample only for the part of its interval inside the window (issue #17)', () => {
+    // One folded row per drain, every 500 ms, 50 puts each: 100 puts/s. The window (2500, 4500]
+    // holds the samples at 3000..4500 whole and nothing of the one at 2500.
+    const r = new RateWindow();
+    const t = [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500];
+    r.add({ t, puts: t.map(() => 50), gets: t.map(() => 0) });
+    r.update(4500);
+    assert.equal(r.putRate, 100);
+    // Window (2250, 4250]: half of the 2500 sample's interval, all of 3000..4000.
+    const r2 = new RateWindow();
+    r2.add({ t, puts: t.map(() => 50), gets: t.map(() => 0) });
+    r2.update(4250);
+    assert.equal(r2.putRate, ((25 + 150) * 1000) / RATE_WINDOW_MS);
   });
 });
