@@ -6,6 +6,7 @@ interface ProcessLike {
   pid?: number;
   title?: string;
   argv?: string[];
+  cwd?: () => string;
   getBuiltinModule?: (id: string) => unknown;
   emitWarning?: (message: string) => void;
 }

@@ -7,6 +7,7 @@
 import { builtin, nodeEnv } from '../env';
 import { TRACE_ENV, TRACE_FILE_ENV } from '../install';
 import { ADAPTERS_KEY } from './esmEntries';
+import { esmEntryReachable } from './esmReach';
 import { readPackage, splitPackagePath } from './packages';
 import { ADAPTERS, type LibraryAdapter } from './registry';
 import { installStreamAdapter } from './streams';
@@ -68,7 +69,7 @@ function installEsmHook(Module: ModuleApi, hooksUrl: string | undefined): void {
       }
     },
   };
-  if (hooksUrl !== undefined && typeof Module.register === 'function' && registersHooksHere()) Module.register(hooksUrl);
+  if (hooksUrl !== undefined && typeof Module.register === 'function' && registersHooksHere() && esmEntryReachable()) Module.register(hooksUrl);
 }
 
 /**

@@ -30,7 +30,9 @@ describe('findings strip in VS Code', function () {
       await page.locator('.statusbar-item', { hasText: /1 finding/ }).first().waitFor({ timeout: 15_000 });
       await wb.screenshot('findings-strip');
       await row.click();
-      const tab = page.locator('.tabs-container .tab.active', { hasText: 'deadlock.js' });
+      // The sample runs as dist/samples/deadlock.js, whose source map leads to its TypeScript
+      // source: the strip opens src/samples/deadlock.ts (call sites are mapped, docs/EXTENSION.md).
+      const tab = page.locator('.tabs-container .tab.active', { hasText: 'deadlock.ts' });
       await tab.first().waitFor({ timeout: 15_000 });
       // The cursor is on the sender's put (the line the Problems diagnostic sits on).
       const line = page.locator('.monaco-editor .view-overlays .current-line');
