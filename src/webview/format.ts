@@ -49,6 +49,18 @@ export function formatCount(n: number): string {
   return s.length <= 3 ? s : s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/**
+ * A count for a narrow cell: exact up to 9,999, then "16.4k", "128k", "2.1M" (the exact
+ * figure goes in the cell's tooltip and the detail header).
+ */
+export function formatShortCount(n: number): string {
+  const v = Math.round(n);
+  if (Math.abs(v) < 10_000) return formatCount(v);
+  const [d, unit] = Math.abs(v) < 1_000_000 ? [1000, 'k'] : [1_000_000, 'M'];
+  const x = v / d;
+  return `${Math.abs(x) < 100 ? x.toFixed(1).replace(/\.0$/, '') : Math.round(x)}${unit}`;
+}
+
 /** Last path segment of a V8 script URL or path, for compact call-site labels. */
 export function baseName(file: string): string {
   const clean = file.replace(/[?#].*$/, '');

@@ -9,7 +9,7 @@
 
 import type { QueueInfo } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
-import { formatCount, formatRate } from './format';
+import { formatCount, formatRate, formatShortCount } from './format';
 import type { SortKey, ViewState } from './viewstate';
 import { kindLabel, unitSuffix } from '../protocol/libText';
 import { jobStatesShort, jobsBadgeShort, jobsBadgeText } from '../protocol/jobsText';
@@ -412,12 +412,18 @@ export class Overview {
       row.barFill.style.width = width;
     }
     row.bar.classList.toggle('unbounded', q.maxsize <= 0);
-    setText(row.depthText, (q.maxsize > 0 ? `${formatCount(q.size)} / ${formatCount(q.maxsize)}` : `${formatCount(q.size)} / ∞`) + unitSuffix(q));
+    // Short figures in the cell (it is narrow: "16.4k / 16.4k B"), the exact ones in its tooltip.
+    const depthOf = (f: (n: number) => string): string => `${f(q.size)} / ${q.maxsize > 0 ? f(q.maxsize) : '∞'}${unitSuffix(q)}`;
+    setText(row.depthText, depthOf(formatShortCount));
+    const exactDepth = depthOf(formatCount);
+    if (row.depthText.title !== exactDepth) row.depthText.title = exactDepth;
     setText(row.putRate, formatRate(q.putRate));
     setText(row.getRate, formatRate(q.getRate));
     setText(row.blocked, String(q.blocked));
     setText(row.waiting, String(q.waiting));
-    setText(row.high, formatCount(q.counters.highWater));
+    setText(row.high, formatShortCount(q.counters.highWater));
+    const exactHigh = formatCount(q.counters.highWater);
+    if (row.high.title !== exactHigh) row.high.title = exactHigh;
     setText(row.dropped, q.counters.dropped > 0 ? formatCount(q.counters.dropped) : '');
     row.tr.classList.toggle('is-full', full);
     row.tr.classList.toggle('has-blocked', q.blocked > 0);

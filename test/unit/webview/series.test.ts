@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { DepthSeries, WaitCountSeries, alignOnGrid, countsOnGrid, downsample } from '../../../src/webview/series';
-import { formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime } from '../../../src/webview/format';
+import { formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortCount } from '../../../src/webview/format';
 
 function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
   const s = new DepthSeries(cap);
@@ -64,6 +64,11 @@ describe('webview series', () => {
   it('formats times with sensible units', () => {
     assert.equal(formatDuration(850), '850 ms');
     assert.equal(formatDuration(999.6), '999 ms');
+    assert.equal(formatShortCount(9999), '9,999');
+    assert.equal(formatShortCount(16384), '16.4k');
+    assert.equal(formatShortCount(16000), '16k');
+    assert.equal(formatShortCount(128_000), '128k');
+    assert.equal(formatShortCount(2_100_000), '2.1M');
     assert.equal(formatDuration(-5), '0 ms');
     assert.equal(formatDuration(4200), '4.2 s');
     assert.equal(formatDuration(185_000), '3 min 05 s');
