@@ -71,6 +71,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   // ---- RecordHost ----
   sampleEpoch = 0;
   nextWaiterId = 1;
+  timedEpoch = -1;
+  timedLeft = 0;
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
 
@@ -592,7 +594,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone) continue;
-      rec.settleUntimed(); // counted waits still waiting become waiters before they are counted
+      // Untimed waits still waiting are counted (those from before the previous drain adopted).
+      rec.settleUntimed(false);
       for (let w = rec.fresh; w !== null; w = w.qNext) {
         if (!this.takeDetail(rec)) {
           this.sampledOut.add(w);
@@ -602,8 +605,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
       }
       rec.fresh = null;
-      let blocked = 0;
-      let waiting = 0;
+      let blocked = rec.waitingUntimedPuts;
+      let waiting = rec.waitingUntimedGets;
       for (let w = rec.wHead; w !== null; w = w.qNext) {
         if (w.role === 'put') blocked++;
         else waiting++;
@@ -653,7 +656,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone) continue;
-      rec.settleUntimed();
+      // Readers of 'wait' events infer who waits from them: every untimed wait still waiting is adopted.
+      rec.settleUntimed(true);
       for (let w = rec.fresh; w !== null; w = w.qNext) {
         w.announced = true;
         this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
@@ -689,7 +693,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (const rec of this.records.values()) {
       const q = rec.ref.deref();
       if (q === undefined || rec.gone) continue;
-      rec.settleUntimed();
+      rec.settleUntimed(true);
       const waiters: WaiterSnapshot[] = [];
       for (let w = rec.wHead; w !== null; w = w.qNext) {
         waiters.push({ w: w.w, q: rec.id, role: w.role, since: w.t, waitMs: t - w.t, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
