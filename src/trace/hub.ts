@@ -129,6 +129,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private threadInfo: { threadId: number; isMainThread: boolean } | undefined;
 
   constructor(private readonly config: HubConfig) {
+    // Fields that will hold fractions get one now: V8 stores a field as a small integer until
+    // a fraction arrives, and that change of the Hub's shape deoptimises every optimised
+    // queue operation that reads the hub through a probe (seen as a slow cold run, W7).
+    this.siteTokens = 0.5;
+    this.siteTokens = SITE_BURST;
+    this.siteRefillT = 0.5;
+    this.siteRefillT = 0;
     this.shortWaitMs = config.shortWaitMs;
     this.siteGapMs = config.siteGapMs;
     const FR = (globalThis as { FinalizationRegistry?: RegistryCtor }).FinalizationRegistry;
