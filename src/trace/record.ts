@@ -32,7 +32,7 @@ export const TIMED_PER_EPOCH = 16;
  * every wait. A queue's first wait of each role is timed all the same (it captures the
  * queue's call site).
  */
-export const TIMED_PER_INTERVAL = 32;
+export const TIMED_PER_INTERVAL = 8;
 
 /** What a record needs from its hub (implemented by Hub). */
 export interface RecordHost {
