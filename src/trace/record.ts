@@ -111,6 +111,8 @@ export class WaiterRecord {
   ended = false;
   /** Already waiting when the hub was armed: `t` is the arming time, a lower bound. */
   adopted = false;
+  /** A columnar drain left it unannounced (wait detail sampled 1 in N): its end is not reported either. */
+  sampledOut = false;
   // The queue's live waiters, oldest first (for snapshots and drains).
   qPrev: WaiterRecord | null = null;
   qNext: WaiterRecord | null = null;
@@ -326,9 +328,9 @@ export class QueueRecord implements QueueProbe {
    * still waiting (see lookUntimed; `all`: adopt every one of them, as a snapshot, which lists
    * waiters one by one, needs), and fold the ones that ended into the short-wait aggregates.
    */
-  settleUntimed(all: boolean): void {
+  settleUntimed(all: boolean, q: ProbeTarget | undefined = this.ref.deref()): void {
     try {
-      if (this.untimedLive) this.lookUntimed(all);
+      if (this.untimedLive) this.lookUntimed(all, q);
       else this.waitingUntimedPuts = this.waitingUntimedGets = 0;
       const endedPut = Math.max(0, this.untimedPut - this.waitingUntimedPuts);
       const endedGet = Math.max(0, this.untimedGet - this.waitingUntimedGets);
@@ -376,8 +378,7 @@ export class QueueRecord implements QueueProbe {
    * look costs no record. Waiters are appended, so the ones that were there at the previous
    * look are the first in line: at least (live - started since) of them.
    */
-  private lookUntimed(all: boolean): void {
-    const q = this.ref.deref();
+  private lookUntimed(all: boolean, q: ProbeTarget | undefined = this.ref.deref()): void {
     if (q === undefined || typeof q.adoptWaiters !== 'function') {
       this.untimedLive = false;
       this.waitingUntimedPuts = this.waitingUntimedGets = 0;
