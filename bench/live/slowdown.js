@@ -5,8 +5,9 @@
 // extension's columnar drain). `npm run bench:live` measures the same through CDP, where
 // the inspector's own costs add to it; this isolates what the tracer costs.
 //
-//   node bench/live/slowdown.js [--queues 1000] [--rates 40000,0] [--seconds 5] [--rounds 3]
+//   node bench/live/slowdown.js [--queues 1000] [--rates 40000,0] [--seconds 5] [--rounds 3] [--lib dist/lib/index.js]
 //
+// --lib: another build of the library (e.g. an older commit's dist/lib, to compare).
 // Rate 0 is flat out. Figures are steady state (from the program's first second on, after
 // the queues are created) and CPU time of the program's process: at a fixed rate, CPU ms per
 // second plain -> armed (the slowdown is the ratio); flat out, operations per CPU second
@@ -24,9 +25,10 @@ const RATES = opt('--rates', '40000,0').split(',').map(Number);
 const SECONDS = Number(opt('--seconds', '5'));
 const ROUNDS = Number(opt('--rounds', '3'));
 const ROOT = path.join(__dirname, '../..');
+const LIB = path.resolve(opt('--lib', path.join(ROOT, 'dist/lib/index.js')));
 
 function run(n, rate, armed) {
-  const env = { ...process.env, QUEUESCOPE_LIB: path.join(ROOT, 'dist/lib/index.js'), N: String(n), RATE: String(rate), SECONDS: String(SECONDS), QUEUESCOPE_TRACE: armed ? '1' : '' };
+  const env = { ...process.env, QUEUESCOPE_LIB: LIB, N: String(n), RATE: String(rate), SECONDS: String(SECONDS), QUEUESCOPE_TRACE: armed ? '1' : '' };
   const argv = armed ? ['-r', path.join(__dirname, 'drainer.js'), path.join(__dirname, 'program.js')] : [path.join(__dirname, 'program.js')];
   const r = spawnSync(process.execPath, argv, { env, encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
   const line = (r.stdout || '').split('\n').find((l) => l.startsWith('{"ops"'));
@@ -72,7 +74,7 @@ for (const n of QUEUES) {
 }
 
 const k = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
-console.log(`Node ${process.version}, ${os.cpus().length} cores, load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; ${SECONDS} s runs, median of ${ROUNDS}; steady state, CPU time of the program.`);
+console.log(`${path.relative(ROOT, LIB)}: Node ${process.version}, ${os.cpus().length} cores, load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; ${SECONDS} s runs, median of ${ROUNDS}; steady state, CPU time of the program.`);
 console.log('');
 console.log('| queues | rate (ops/s) | ops/s plain -> armed | CPU ms/s plain -> armed | ops per CPU s plain -> armed | slowdown (CPU per op) | drain bytes/poll | drain ms/poll |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
