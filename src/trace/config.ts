@@ -31,10 +31,7 @@ export const DEFAULTS: Readonly<HubConfig> = {
   maxPendingRows: 20000,
   maxPendingWaits: 2000,
   siteGapMs: 1,
-  // A capture costs ~20-100 us; at 200 per second it was ~15-30% of a program doing 40k
-  // queue operations per second on 100 queues (issue #17). The burst (50) still gives
-  // sparse blocking an exact site per wait.
-  siteRate: 20,
+  siteRate: 200,
   drainBytes: DEFAULT_DRAIN_BYTES,
   maxDrainBytes: 16 * 1024 * 1024,
   recordMs: 100,
