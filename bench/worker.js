@@ -5,6 +5,8 @@
 // warm: one full-size warm-up run, then `runs` measured full-size runs.
 // cold: COLD_WARMUPS runs of COLD_ITEMS items, then ONE measured run of COLD_ITEMS (the
 // first 20k items a program moves once its code has run a little); `runs` is ignored.
+// series: `runs` runs of COLD_ITEMS in a row, each timed ({ ms: [...] }): where in a
+// process's life V8's compilation lands (bench/README.md, "Cold vs warm").
 
 // Count host timers created during measured runs. Installed before any system loads, so
 // the library's shared timer (which keeps the setTimeout it saw at load) is counted too.
@@ -47,7 +49,13 @@ async function main() {
   if (!system.supports(wName)) return console.log(JSON.stringify({ unsupported: true }));
   const cap = system.maxItems ? system.maxItems(wName) : undefined;
   if (cap !== undefined && w.items > cap) w = { ...w, items: cap };
-  if (mode === 'cold') w = { ...w, items: Math.min(w.items, COLD_ITEMS) };
+  if (mode === 'cold' || mode === 'series') w = { ...w, items: Math.min(w.items, COLD_ITEMS) };
+  if (mode === 'series') {
+    const ms = [];
+    for (let i = 0; i < (Number(runsArg) || 8); i++) ms.push(Math.round((await system.run(w)).seconds * 1e5) / 100);
+    console.log(JSON.stringify({ ms }));
+    return;
+  }
   const info = system.hubInfo ? system.hubInfo() : undefined;
   const problems = [];
   const warmups = mode === 'cold' ? COLD_WARMUPS : 1;

@@ -9,7 +9,8 @@
 // globalThis.__truth(): per queue [id, puts, gets, depth, highWater, waitingConsumers].
 // gets = puts - depth (every item put either sits in the queue or was taken), so the truth
 // costs the hot loop nothing but a counter and a max. On exit it prints
-// {"ops":…, "seconds":…, "cpuMs":…} on stdout (cpuMs: the whole process, hub included).
+// {"ops":…, "seconds":…, "cpuMs":…, "steadyOps":…, "steadyCpuMs":…} on stdout (cpuMs: the
+// whole process, hub included; steady*: from the first second on, without start-up).
 
 const { Queue } = require(process.env.QUEUESCOPE_LIB);
 
@@ -42,6 +43,15 @@ let ops = 0;
 let seq = 0;
 const t0 = performance.now();
 const CHUNK = 2000;
+// Steady state: the queues' creation (with an armed hub, a call-site capture each) is over.
+let steadyCpu = null;
+let steadyOps = 0;
+let steadyT = 0;
+setTimeout(() => {
+  steadyCpu = process.cpuUsage();
+  steadyOps = ops;
+  steadyT = performance.now();
+}, Math.min(1000, (SECONDS * 1000) / 4)).unref();
 
 // globalThis.__quiet(): stop moving items (the queues stay); a test calls it before ending the
 // session so that no large drain answer is in flight when the debuggee is killed.
@@ -55,7 +65,10 @@ function step() {
   const elapsed = (performance.now() - t0) / 1000;
   if (elapsed >= SECONDS) {
     const cpu = process.cpuUsage();
-    process.stdout.write(`${JSON.stringify({ ops, seconds: elapsed, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
+    const steady = steadyCpu === null ? cpu : process.cpuUsage(steadyCpu);
+    const steadySeconds = steadyCpu === null ? elapsed : (performance.now() - steadyT) / 1000;
+    const result = { ops, seconds: elapsed, cpuMs: (cpu.user + cpu.system) / 1000, steadyOps: ops - steadyOps, steadySeconds, steadyCpuMs: (steady.user + steady.system) / 1000 };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);
   }
   const due = RATE > 0 ? Math.min(CHUNK, RATE * elapsed - ops) : CHUNK;

@@ -101,7 +101,7 @@ export class Bucket {
 }
 
 class DeadlineScheduler {
-  private buckets: Bucket[] = [];
+  private readonly buckets: Bucket[] = [];
   private last: Bucket | null = null;
   private live = 0;
   private handle: unknown = undefined;
@@ -276,17 +276,20 @@ class DeadlineScheduler {
   private rearm(): void {
     let next = Infinity;
     let nextMs = Infinity;
-    const kept: Bucket[] = [];
-    for (const b of this.buckets) {
+    // Compacted in place: reassigning the field would cost the optimised code that reads it.
+    const bs = this.buckets;
+    let kept = 0;
+    for (let i = 0; i < bs.length; i++) {
+      const b = bs[i];
       if (b.head === null) continue; // empty lengths give their slot back
-      kept.push(b);
+      bs[kept++] = b;
       const d = deadlineOf(b.head);
       if (d < next) {
         next = d;
         nextMs = b.ms;
       }
     }
-    this.buckets = kept;
+    bs.length = kept;
     if (this.last !== null && this.last.head === null) this.last = null;
     if (next !== Infinity && this.handle === undefined) this.arm(next, nextMs, clock());
   }

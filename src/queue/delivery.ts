@@ -17,6 +17,7 @@
 // the item assigned to it synchronously, inside the put()/get() that served it (so a timeout
 // or abort arriving later cannot take it back, and FIFO order is decided there). Only the
 // promise settles one job later. All served waiters of the realm share one job per batch.
+// Once resolved, a waiter goes back to its queue for reuse (Queue.recycle).
 
 import type { Waiter } from './waiters';
 
@@ -36,8 +37,10 @@ export function resolveNow<T>(w: Waiter<T>, value: T): void {
   }
   const resolve = w.resolve;
   w.resolve = w.reject = noop;
+  const owner = w.owner;
   w.owner = null;
   resolve(value);
+  if (owner !== null) owner.recycle(w as Waiter<unknown>);
 }
 
 /** Resolve `w` with `value` from the next delivery job. `w` must be out of its list. */
@@ -67,8 +70,10 @@ function flush(): void {
     w.item = undefined;
     const resolve = w.resolve;
     w.resolve = w.reject = noop;
+    const owner = w.owner;
     w.owner = null;
     resolve(value);
+    if (owner !== null) owner.recycle(w);
   }
 }
 

@@ -47,8 +47,10 @@ export interface ProbeTarget {
   setProbe(probe: QueueProbe | null): void;
   /**
    * For a hub armed while calls are already blocked (e.g. a debugger attached to a stalled
-   * program): give each current waiter, blocked producers then waiting consumers, each in
-   * line order, a token from `start`, so its end is reported like any other wait.
+   * program), or looking at untimed waits: give each current waiter that has no token,
+   * blocked producers then waiting consumers, each in line order, a token from `start`, so
+   * its end is reported like any other wait. `start` may return undefined: the waiter stays
+   * untimed (the hub calls it that way to count them).
    * Optional: queues from older library copies do not have it.
    */
   adoptWaiters?(start: (role: WaiterRole) => unknown): void;

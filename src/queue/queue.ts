@@ -69,6 +69,9 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
    */
   private handOffStreak = 0;
   private directLeft = 0;
+  /** A served waiter of each role kept for the next block (see recycle()). */
+  private spareGet: Waiter<T> | null = null;
+  private sparePut: Waiter<void> | null = null;
 
   constructor(options: QueueOptions = {}) {
     const { maxsize = 0, name } = options;
@@ -252,7 +255,9 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
       return RESOLVED;
     }
     if (timeout === 0) return Promise.reject(new QueueTimeout('put() timed out after 0 ms'));
-    const w = new Waiter<void>('put');
+    let w = this.sparePut;
+    if (w !== null) this.sparePut = null;
+    else w = new Waiter<void>('put');
     w.item = item;
     return this.block(this.putters, w, timeout, signal);
   }
@@ -278,7 +283,10 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     if (this._size() > 0) return Promise.resolve(this.take());
     if (this.shut) return Promise.reject(new QueueShutDown());
     if (timeout === 0) return Promise.reject(new QueueTimeout('get() timed out after 0 ms'));
-    return this.block(this.getters, new Waiter<T>('get'), timeout, signal);
+    let w = this.spareGet;
+    if (w !== null) this.spareGet = null;
+    else w = new Waiter<T>('get');
+    return this.block(this.getters, w, timeout, signal);
   }
 
   // Outputs of readOptions(): fields rather than a returned object, so a call with options
@@ -318,10 +326,13 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
       // One realm-wide timer over deadline lists; a timer of its own only under fake timers.
       if (deadlines.accepts(timeout)) deadlines.add(w, timeout);
       else {
-        w.timer = startTimer(() => {
+        const timer: unknown = startTimer(() => {
+          // A stale callback (its wait settled, the waiter maybe reused) must do nothing.
+          if (w.timer !== timer) return;
           w.timer = undefined;
           this.expireWaiter(w as unknown as Waiter<unknown>);
         }, timeout);
+        w.timer = timer;
       }
     }
     if (signal !== undefined) {
@@ -346,6 +357,18 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     w.item = undefined;
     this.settle(w, 'timeout');
     w.reject(new QueueTimeout(`${w.role}() timed out after ${w.timeoutMs} ms`));
+  }
+
+  /**
+   * @internal Part of WaiterOwner: a served waiter's promise is resolved (delivery.ts) and
+   * nothing refers to it any more: keep it for this queue's next block of its role. Only
+   * served waiters come back (a cancelled one may still be on an abort or timer path).
+   */
+  recycle(w: Waiter<unknown>): void {
+    if (w.linked) return;
+    w.reset();
+    if (w.role === 'get') this.spareGet ??= w as Waiter<T>;
+    else this.sparePut ??= w as Waiter<void>;
   }
 
   /** Release a waiter's timer and abort listener and tell the tracer how it ended. */

@@ -1,5 +1,11 @@
 // A growable ring buffer: O(1) push at the tail and shift at the head, with no
 // Array.prototype.shift (which is O(n) once V8 leaves its fast path).
+//
+// The backing arrays are created filled with `undefined`, so their elements kind is the
+// generic one from the start: an array born `new Array(n)` holds small integers until the
+// first object or `undefined` is stored, and that transition deoptimises every optimised
+// caller (put, putNowait, get and the user's loop around them) once more while the code is
+// still warming up (issue #13's cold burst, W7).
 
 export class Ring<T> {
   private buf: (T | undefined)[];
@@ -10,7 +16,7 @@ export class Ring<T> {
   constructor(capacity = 16) {
     let cap = 16;
     while (cap < capacity) cap *= 2;
-    this.buf = new Array<T | undefined>(cap);
+    this.buf = genericArray<T>(cap);
     this.mask = cap - 1;
   }
 
@@ -43,10 +49,14 @@ export class Ring<T> {
   private grow(): void {
     const old = this.buf;
     const cap = old.length;
-    const next = new Array<T | undefined>(cap * 2);
+    const next = genericArray<T>(cap * 2);
     for (let k = 0; k < cap; k++) next[k] = old[(this.head + k) & this.mask];
     this.buf = next;
     this.head = 0;
     this.mask = cap * 2 - 1;
   }
+}
+
+function genericArray<T>(n: number): (T | undefined)[] {
+  return new Array<T | undefined>(n).fill(undefined);
 }

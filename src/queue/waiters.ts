@@ -3,13 +3,18 @@
 //
 // A Waiter also carries the links of the realm's deadline lists (src/queue/deadlines.ts)
 // when its call has a timeout, and the value it is handed (src/queue/delivery.ts), so a
-// blocked call allocates this one node besides its promise.
+// blocked call allocates this one node besides its promise; and a served waiter is reused
+// by its queue's next block (Queue.recycle), so a consumer that blocks on every item
+// allocates only the promise.
 
 import type { Bucket, Generation, Timed } from './deadlines';
 
-/** What a waiter calls back into when its deadline passes (the queue it waits on). */
+/** What a waiter calls back into (the queue it waits on). */
 export interface WaiterOwner {
+  /** Its deadline passed. */
   expireWaiter(w: Waiter<unknown>): void;
+  /** Its promise was resolved and nothing refers to it any more: it may be reused. */
+  recycle(w: Waiter<unknown>): void;
 }
 
 let executorTarget: Waiter<never> | null = null;
@@ -61,6 +66,24 @@ export class Waiter<T> implements Timed {
 
   expire(): void {
     if (this.owner !== null) this.owner.expireWaiter(this as unknown as Waiter<unknown>);
+  }
+
+  /**
+   * Back to the state of a new waiter, for reuse (see Queue.recycle). Served waiters are
+   * already out of every list with their timer, listener and tracer token released.
+   */
+  reset(): void {
+    this.item = undefined;
+    this.timer = undefined;
+    this.signal = undefined;
+    this.onAbort = undefined;
+    this.trace = undefined;
+    this.tGen = null;
+    this.tFirst = false;
+    this.tPrev = this.tNext = null;
+    this.tBucket = null;
+    this.owner = null;
+    this.timeoutMs = 0;
   }
 }
 

@@ -43,6 +43,7 @@ import { clockOrigin, now } from './clock';
 import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
 import { setExitTail } from './exitTail';
+import { eventJson } from './eventJson';
 import { previewValue } from './preview';
 import { Pusher, type PushDrain } from './pusher';
 import { libFields, snapshotFields, withRunning } from './queueInfo';
@@ -71,6 +72,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   // ---- RecordHost ----
   sampleEpoch = 0;
   nextWaiterId = 1;
+  timedEpoch = -1;
+  timedLeft = 0;
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
 
@@ -109,8 +112,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** Per queue: candidates so far (the 1-in-N choice) and the stride its last one met. */
   private readonly detailCount = new Map<number, number>();
   private readonly detailStride = new Map<number, number>();
-  /** Live waiters a drain left unannounced (sampled out): their end is not reported either. */
-  private readonly sampledOut = new WeakSet<WaiterRecord>();
   /** Sample rows coalesced since the previous columnar drain because nobody drained. */
   private coalesced = 0;
   private columnsReader = false;
@@ -129,6 +130,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private threadInfo: { threadId: number; isMainThread: boolean } | undefined;
 
   constructor(private readonly config: HubConfig) {
+    // Fields that will hold fractions get one now: V8 stores a field as a small integer until
+    // a fraction arrives, and that change of the Hub's shape deoptimises every optimised
+    // queue operation that reads the hub through a probe (seen as a slow cold run, W7).
+    this.siteTokens = 0.5;
+    this.siteTokens = SITE_BURST;
+    this.siteRefillT = 0.5;
+    this.siteRefillT = 0;
     this.shortWaitMs = config.shortWaitMs;
     this.siteGapMs = config.siteGapMs;
     const FR = (globalThis as { FinalizationRegistry?: RegistryCtor }).FinalizationRegistry;
@@ -347,7 +355,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   }
 
   waitEndedLong(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
-    if (this.sampledOut.has(w) || !this.takeDetail(w.rec)) return; // counted in its counters all the same
+    if (w.sampledOut || !this.takeDetail(w.rec)) return; // counted in its counters all the same
     if (this.pendingWaits >= this.config.maxPendingWaits) {
       w.rec.dropped++;
       this.droppedTotal++;
@@ -467,7 +475,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     let k = this.outHead;
     for (; k < out.length; k++) {
       const ev = out[k];
-      const s = JSON.stringify(ev);
+      const s = eventJson(ev);
       if (size + s.length + 1 > maxBytes) {
         // Too big for what is left: send the sample rows that fit and keep the rest.
         if (ev.type === 'samples') {
@@ -528,7 +536,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (ev.type === 'samples') {
         rowEvents.push(ev);
         rowCount += ev.rows.length;
-      } else if (ev.type === 'queue' || ev.type === 'shutdown' || ev.type === 'gc' || ev.type === 'dropped') parts.push(JSON.stringify(ev));
+      } else if (ev.type === 'queue' || ev.type === 'shutdown' || ev.type === 'gc' || ev.type === 'dropped') parts.push(eventJson(ev));
       else detail.push(ev);
     }
     this.pendingRows -= rowCount;
@@ -552,7 +560,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     let k = 0;
     for (; k < detail.length; k++) {
       const ev = detail[k];
-      const s = JSON.stringify(ev);
+      const s = eventJson(ev);
       if (used + s.length + 1 > room && k > 0) break;
       used += s.length + 1;
       parts.push(s);
@@ -615,24 +623,26 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone) continue;
-      rec.settleUntimed(); // counted waits still waiting become waiters before they are counted
+      // One deref per record: WeakRef.deref() is not cheap (it keeps the target for the job).
+      const q = rec.ref.deref();
+      // Untimed waits still waiting are counted (those from before the previous drain adopted).
+      rec.settleUntimed(false, q);
       for (let w = rec.fresh; w !== null; w = w.qNext) {
         if (!this.takeDetail(rec)) {
-          this.sampledOut.add(w);
+          w.sampledOut = true;
           continue;
         }
         w.announced = true;
         this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
       }
       rec.fresh = null;
-      let blocked = 0;
-      let waiting = 0;
+      let blocked = rec.waitingUntimedPuts;
+      let waiting = rec.waitingUntimedGets;
       for (let w = rec.wHead; w !== null; w = w.qNext) {
         if (w.role === 'put') blocked++;
         else waiting++;
       }
-      const q = rec.ref.deref();
-      const unfinished = q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0;
+      const unfinished = unfinishedOf(q);
       cols.add(rec.id, withRunning(rec.counters(), q), unfinished, blocked, waiting, this.detailStride.get(rec.id) ?? 1);
       // Short-wait aggregates go out as room allows (drainColumns); until then they keep
       // accumulating in the record, so a late report is a coarser one, never a lossy one.
@@ -676,7 +686,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone) continue;
-      rec.settleUntimed();
+      // Readers of 'wait' events infer who waits from them: every untimed wait still waiting is adopted.
+      rec.settleUntimed(true);
       for (let w = rec.fresh; w !== null; w = w.qNext) {
         w.announced = true;
         this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
@@ -712,7 +723,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (const rec of this.records.values()) {
       const q = rec.ref.deref();
       if (q === undefined || rec.gone) continue;
-      rec.settleUntimed();
+      rec.settleUntimed(true);
       const waiters: WaiterSnapshot[] = [];
       for (let w = rec.wHead; w !== null; w = w.qNext) {
         waiters.push({ w: w.w, q: rec.id, role: w.role, since: w.t, waitMs: t - w.t, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
@@ -760,6 +771,17 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
 function clampNumber(x: unknown, min: number, max: number, fallback: number): number {
   return typeof x === 'number' && Number.isFinite(x) ? Math.max(min, Math.min(max, x)) : fallback;
+}
+
+/** The unfinished-task count of a queue (0 when gone or unreadable), without a closure. */
+function unfinishedOf(q: ProbeTarget | undefined): number {
+  if (q === undefined) return 0;
+  try {
+    const n = q.unfinishedTasks;
+    return typeof n === 'number' ? n : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function safeNumber(read: () => number): number {

@@ -26,11 +26,23 @@ import { now } from './clock';
 
 /** Waits of one queue timed exactly per sampling interval; later ones are untimed. */
 export const TIMED_PER_EPOCH = 16;
+/**
+ * Waits timed per sampling interval in the whole realm, whatever the number of queues: with
+ * 1,000 queues each blocking a few times per interval, the per-queue budget alone would time
+ * every wait. A queue's first wait of each role is timed all the same (it captures the
+ * queue's call site). 8 made drains at 1,000 queues ~25% smaller, but left the deadlock
+ * diagnostics without the call sites that tell a program's parties apart (the deadlock
+ * sample in test/unit/diagnostics/realPrograms.test.ts, under load).
+ */
+export const TIMED_PER_INTERVAL = 32;
 
 /** What a record needs from its hub (implemented by Hub). */
 export interface RecordHost {
   sampleEpoch: number;
   nextWaiterId: number;
+  /** Realm-wide timing budget (TIMED_PER_INTERVAL) left in interval `timedEpoch`. */
+  timedEpoch: number;
+  timedLeft: number;
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
   takeSiteToken(t: number): boolean;
@@ -101,6 +113,8 @@ export class WaiterRecord {
   ended = false;
   /** Already waiting when the hub was armed: `t` is the arming time, a lower bound. */
   adopted = false;
+  /** A columnar drain left it unannounced (wait detail sampled 1 in N): its end is not reported either. */
+  sampledOut = false;
   // The queue's live waiters, oldest first (for snapshots and drains).
   qPrev: WaiterRecord | null = null;
   qNext: WaiterRecord | null = null;
@@ -142,11 +156,28 @@ export class QueueRecord implements QueueProbe {
   // Timing budget and untimed waits (see the top of this file).
   private budgetEpoch = -1;
   private budget = 0;
-  /** Untimed waits started since they were last folded into the aggregates, per role. */
+  /** Untimed waits counted and not yet folded into the aggregates nor adopted, per role. */
   private untimedPut = 0;
   private untimedGet = 0;
-  /** An untimed wait may still be waiting (cleared when the live ones are adopted). */
+  /** Untimed waits started since the last look, per role (see lookUntimed). */
+  private newPut = 0;
+  private newGet = 0;
+  /** An untimed wait may still be waiting (false once a look found none). */
   private untimedLive = false;
+  /**
+   * Timed waits (not adopted) that ended short / long since the last fold, per role: the
+   * share of ended untimed waits that joins the short-wait aggregate (see foldUntimed).
+   */
+  private shortTimedPut = 0;
+  private longTimedPut = 0;
+  private shortTimedGet = 0;
+  private longTimedGet = 0;
+  /** Ended untimed waits not folded yet: no timed wait of their role to go by so far. */
+  private carryPut = 0;
+  private carryGet = 0;
+  /** Untimed waits still waiting at the last look, per role: a columnar drain adds them to the live counts. */
+  waitingUntimedPuts = 0;
+  waitingUntimedGets = 0;
 
   // Rate-bounded call-site capture, per role.
   private putSite: CallSite | undefined = undefined;
@@ -197,11 +228,11 @@ export class QueueRecord implements QueueProbe {
     if (this.sampleEpoch !== this.host.sampleEpoch) this.newInterval();
   }
 
-  /** First depth change since a sample: mark dirty; untimed waits that outlived it are adopted. */
+  /** First depth change since a sample: mark dirty; untimed waits that outlived the last look are adopted. */
   private newInterval(): void {
     if (this.untimedLive) {
       try {
-        this.adoptUntimed();
+        this.lookUntimed(false);
       } catch {
         // never into the program
       }
@@ -221,17 +252,25 @@ export class QueueRecord implements QueueProbe {
         this.budgetEpoch = epoch;
         this.budget = TIMED_PER_EPOCH;
       }
-      if (this.budget > 0) {
+      const host = this.host;
+      if (host.timedEpoch !== epoch) {
+        host.timedEpoch = epoch;
+        host.timedLeft = TIMED_PER_INTERVAL;
+      }
+      if (this.budget > 0 && (host.timedLeft > 0 || (role === 'put' ? this.putSiteT : this.getSiteT) === -Infinity)) {
         this.budget--;
+        host.timedLeft--;
         return this.startWait(role);
       }
       // Untimed: the queue keeps no token, so a served wait costs nothing more.
       if (role === 'put') {
         this.blockedPuts++;
         this.untimedPut++;
+        this.newPut++;
       } else {
         this.waitedGets++;
         this.untimedGet++;
+        this.newGet++;
       }
       this.untimedLive = true;
       this.host.markChanged(this);
@@ -287,39 +326,105 @@ export class QueueRecord implements QueueProbe {
   }
 
   /**
-   * For the hub, before it reads this record at a drain or snapshot: adopt the untimed waits
-   * still waiting, and fold the ones that ended into the short-wait aggregates.
+   * For the hub, before it reads this record at a drain or snapshot: look at the untimed waits
+   * still waiting (see lookUntimed; `all`: adopt every one of them, as a snapshot, which lists
+   * waiters one by one, needs), and fold the ones that ended into the short-wait aggregates.
    */
-  settleUntimed(): void {
+  settleUntimed(all: boolean, q: ProbeTarget | undefined = this.ref.deref()): void {
     try {
-      if (this.untimedLive) this.adoptUntimed();
-      if (this.untimedPut > 0) (this.shortPut ??= new ShortWaits()).addUntimed(this.untimedPut);
-      if (this.untimedGet > 0) (this.shortGet ??= new ShortWaits()).addUntimed(this.untimedGet);
-      this.untimedPut = this.untimedGet = 0;
+      if (this.untimedLive) this.lookUntimed(all, q);
+      else this.waitingUntimedPuts = this.waitingUntimedGets = 0;
+      const endedPut = Math.max(0, this.untimedPut - this.waitingUntimedPuts);
+      const endedGet = Math.max(0, this.untimedGet - this.waitingUntimedGets);
+      this.untimedPut -= endedPut;
+      this.untimedGet -= endedGet;
+      this.foldUntimed('put', endedPut);
+      this.foldUntimed('get', endedGet);
+      // Waits still untimed are looked at again by the next drain, which adopts them.
+      if (this.untimedLive) this.host.markChanged(this);
     } catch {
       // never into the program
     }
   }
 
-  /** Give every untimed wait still waiting a record starting now (adopted: it started earlier). */
-  private adoptUntimed(): void {
-    this.untimedLive = false;
-    const q = this.ref.deref();
-    if (q === undefined || typeof q.adoptWaiters !== 'function') return;
-    let t = -1;
+  /**
+   * Ended untimed waits have no duration. The timed waits of the same queue and role since
+   * the last fold tell what share of them was short: that share joins the short-wait
+   * aggregate, distributed like its timed waits; the long rest stays in the counters only
+   * (long waits are detail, which may be sampled). With no timed wait to go by, they wait
+   * for one (the next fold with one), rather than being guessed at 0 ms.
+   */
+  private foldUntimed(role: WaiterRole, ended: number): void {
+    const put = role === 'put';
+    const n = ended + (put ? this.carryPut : this.carryGet);
+    const short = put ? this.shortTimedPut : this.shortTimedGet;
+    const all = short + (put ? this.longTimedPut : this.longTimedGet);
+    if (all === 0) {
+      if (put) this.carryPut = n;
+      else this.carryGet = n;
+      return;
+    }
+    const k = Math.round((n * short) / all);
+    if (k > 0) {
+      if (put) (this.shortPut ??= new ShortWaits()).addUntimed(k);
+      else (this.shortGet ??= new ShortWaits()).addUntimed(k);
+    }
+    if (put) this.carryPut = this.shortTimedPut = this.longTimedPut = 0;
+    else this.carryGet = this.shortTimedGet = this.longTimedGet = 0;
+  }
+
+  /**
+   * Count the untimed waits still waiting, and adopt those that were already waiting at the
+   * previous look (or all of them): each gets a record whose `t` is now, flagged adopted (it
+   * started earlier), so a stall is never hidden, while a wait that began since the previous
+   * look costs no record. Waiters are appended, so the ones that were there at the previous
+   * look are the first in line: at least (live - started since) of them.
+   */
+  private lookUntimed(all: boolean, q: ProbeTarget | undefined = this.ref.deref()): void {
+    if (q === undefined || typeof q.adoptWaiters !== 'function') {
+      this.untimedLive = false;
+      this.waitingUntimedPuts = this.waitingUntimedGets = 0;
+      return;
+    }
+    let puts = 0;
+    let gets = 0;
     q.adoptWaiters((role) => {
-      if (t < 0) t = now();
-      // Counted at its start already (unless it blocked before this probe was installed):
-      // it leaves the untimed count for a record of its own.
-      const counted = role === 'put' ? this.untimedPut > 0 : this.untimedGet > 0;
-      if (counted && role === 'put') this.untimedPut--;
-      else if (counted) this.untimedGet--;
-      const w = this.startWait(role, false, t, role === 'put' ? this.putSite : this.getSite);
-      if (counted && role === 'put') this.blockedPuts--;
-      else if (counted) this.waitedGets--;
-      w.adopted = true;
-      return w;
+      if (role === 'put') puts++;
+      else gets++;
+      return undefined; // stays untimed
     });
+    let oldPuts = all ? puts : puts - this.newPut;
+    let oldGets = all ? gets : gets - this.newGet;
+    this.newPut = this.newGet = 0;
+    if (oldPuts > 0 || oldGets > 0) {
+      let t = -1;
+      q.adoptWaiters((role) => {
+        if (role === 'put' ? oldPuts <= 0 : oldGets <= 0) return undefined;
+        if (t < 0) t = now();
+        // Counted at its start already (unless it blocked before this probe was installed):
+        // it leaves the untimed count for a record of its own.
+        let counted: boolean;
+        if (role === 'put') {
+          oldPuts--;
+          puts--;
+          counted = this.untimedPut > 0;
+          if (counted) this.untimedPut--;
+        } else {
+          oldGets--;
+          gets--;
+          counted = this.untimedGet > 0;
+          if (counted) this.untimedGet--;
+        }
+        const w = this.startWait(role, false, t, role === 'put' ? this.putSite : this.getSite);
+        if (counted && role === 'put') this.blockedPuts--;
+        else if (counted) this.waitedGets--;
+        w.adopted = true;
+        return w;
+      });
+    }
+    this.waitingUntimedPuts = puts;
+    this.waitingUntimedGets = gets;
+    this.untimedLive = puts > 0 || gets > 0;
   }
 
   private startWait(role: WaiterRole, withSite = true, at = -1, site?: CallSite): WaiterRecord {
@@ -345,6 +450,14 @@ export class QueueRecord implements QueueProbe {
     if (outcome === 'timeout') this.timeouts++;
     else if (outcome === 'aborted') this.aborts++;
     const host = this.host;
+    if (!w.adopted) {
+      const short = ms < host.shortWaitMs;
+      if (w.role === 'put') {
+        if (short) this.shortTimedPut++;
+        else this.longTimedPut++;
+      } else if (short) this.shortTimedGet++;
+      else this.longTimedGet++;
+    }
     if (w.announced) host.waitEndedAnnounced(w, t, outcome, ms);
     else {
       if (ms < host.shortWaitMs) {

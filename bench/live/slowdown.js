@@ -1,0 +1,84 @@
+'use strict';
+// The program's own slowdown under F5 (issue #17), without a debugger in the loop:
+// bench/live/program.js plain (hub dormant) against the same program armed
+// (QUEUESCOPE_TRACE=1) and drained every 100 ms in process (bench/live/drainer.js, the
+// extension's columnar drain). `npm run bench:live` measures the same through CDP, where
+// the inspector's own costs add to it; this isolates what the tracer costs.
+//
+//   node bench/live/slowdown.js [--queues 1000] [--rates 40000,0] [--seconds 5] [--rounds 3] [--lib dist/lib/index.js]
+//
+// --lib: another build of the library (e.g. an older commit's dist/lib, to compare).
+// Rate 0 is flat out. Figures are steady state (from the program's first second on, after
+// the queues are created) and CPU time of the program's process: at a fixed rate, CPU ms per
+// second plain -> armed (the slowdown is the ratio); flat out, operations per CPU second
+// plain -> armed (the machine is shared, so wall-clock throughput says little). Rounds
+// alternate plain and armed; a cell is the median. Run after `npm run build`.
+
+const { spawnSync } = require('node:child_process');
+const os = require('node:os');
+const path = require('node:path');
+
+const args = process.argv.slice(2);
+const opt = (name, d) => (args.includes(name) ? args[args.indexOf(name) + 1] : d);
+const QUEUES = opt('--queues', '1000').split(',').map(Number);
+const RATES = opt('--rates', '40000,0').split(',').map(Number);
+const SECONDS = Number(opt('--seconds', '5'));
+const ROUNDS = Number(opt('--rounds', '3'));
+const ROOT = path.join(__dirname, '../..');
+const LIB = path.resolve(opt('--lib', path.join(ROOT, 'dist/lib/index.js')));
+
+function run(n, rate, armed) {
+  const env = { ...process.env, QUEUESCOPE_LIB: LIB, N: String(n), RATE: String(rate), SECONDS: String(SECONDS), QUEUESCOPE_TRACE: armed ? '1' : '' };
+  const argv = armed ? ['-r', path.join(__dirname, 'drainer.js'), path.join(__dirname, 'program.js')] : [path.join(__dirname, 'program.js')];
+  const r = spawnSync(process.execPath, argv, { env, encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
+  const line = (r.stdout || '').split('\n').find((l) => l.startsWith('{"ops"'));
+  if (!line) throw new Error(`program printed no result: ${(r.stderr || '').slice(-1000)}`);
+  const p = JSON.parse(line);
+  const d = armed ? JSON.parse((r.stderr || '').trim().split('\n').pop()) : undefined;
+  return { opsPerS: p.steadyOps / p.steadySeconds, cpuPerS: p.steadyCpuMs / p.steadySeconds, drain: d };
+}
+
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const rows = [];
+const loads = [];
+for (const n of QUEUES) {
+  for (const rate of RATES) {
+    const plain = [];
+    const armed = [];
+    for (let k = 0; k < ROUNDS; k++) {
+      plain.push(run(n, rate, false));
+      armed.push(run(n, rate, true));
+      loads.push(os.loadavg()[0]);
+    }
+    const perCpu = (x) => x.opsPerS / x.cpuPerS; // ops per CPU ms
+    const row = {
+      n,
+      rate,
+      plainOps: median(plain.map((x) => x.opsPerS)),
+      armedOps: median(armed.map((x) => x.opsPerS)),
+      plainCpu: median(plain.map((x) => x.cpuPerS)),
+      armedCpu: median(armed.map((x) => x.cpuPerS)),
+      plainPerCpu: median(plain.map(perCpu)),
+      armedPerCpu: median(armed.map(perCpu)),
+      bytes: median(armed.map((x) => x.drain.bytesPerPoll)),
+      drainMs: median(armed.map((x) => x.drain.msPerPoll)),
+    };
+    rows.push(row);
+    process.stderr.write(`  ${n} queues, ${rate || 'flat out'}: done\n`);
+  }
+}
+
+const k = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
+console.log(`${path.relative(ROOT, LIB)}: Node ${process.version}, ${os.cpus().length} cores, load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; ${SECONDS} s runs, median of ${ROUNDS}; steady state, CPU time of the program.`);
+console.log('');
+console.log('| queues | rate (ops/s) | ops/s plain -> armed | CPU ms/s plain -> armed | ops per CPU s plain -> armed | slowdown (CPU per op) | drain bytes/poll | drain ms/poll |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const r of rows) {
+  const slow = r.plainPerCpu / r.armedPerCpu - 1;
+  console.log(`| ${r.n} | ${r.rate || 'flat out'} | ${k(r.plainOps)} -> ${k(r.armedOps)} | ${r.plainCpu.toFixed(0)} -> ${r.armedCpu.toFixed(0)} | ${k(r.plainPerCpu * 1000)} -> ${k(r.armedPerCpu * 1000)} | +${(slow * 100).toFixed(0)}% | ${Math.round(r.bytes)} | ${r.drainMs.toFixed(2)} |`);
+}
