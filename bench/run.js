@@ -3,7 +3,7 @@
 // timers armed, the blocked calls, timeout lateness, and issue #13's targets checked against
 // the same run's figures. Printed as Markdown.
 //
-//   node bench/run.js [--quick] [--rounds N] [--cold-rounds N] [--runs N]
+//   node bench/run.js [--quick] [--rounds N] [--cold-rounds N] [--runs N] [--no-adapters]
 //                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold]
 //
 // Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js);
@@ -235,6 +235,13 @@ function main() {
   console.log(out.join('\n'));
   fs.writeFileSync(path.join(root, '.tmp/bench/last-run.json'), JSON.stringify({ results, lateness, problems }, null, 2));
   if (problems.length) process.exitCode = 1;
+  // The whole bench also reports each adapted library's armed overhead against that library
+  // run bare (issue #14); a run narrowed to some workloads or systems skips it.
+  if (!flag('--no-adapters') && !flag('--workloads') && !flag('--systems') && !flag('--modes')) {
+    console.log('\n### Adapters: armed overhead per library (bench/adapters.js)\n');
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'adapters.js'), '--rounds', quick ? '1' : '3'], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = 1;
+  }
 }
 
 main();
