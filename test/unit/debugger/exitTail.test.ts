@@ -27,7 +27,7 @@ function tailFile(file: string): ExitTailFile {
 
 /** One run: returns [program's totals, model's final state] per queue. */
 async function oneRun(dir: string, run: number, mode: string): Promise<{ want: unknown; got: unknown; tailUsed: boolean; log: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE: '1', QUEUESCOPE_LIB: LIB, EXIT_MODE: mode };
+  const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE: '1', QUEUESCOPE_LIB: LIB, EXIT_MODE: mode, WAIT_FOR_READER: '1' };
   delete env.QUEUESCOPE_TRACE_FILE;
   delete env.NODE_OPTIONS;
   const started = await startInspected([PROGRAM], env);
