@@ -88,10 +88,15 @@ export class Pusher {
     }, 0);
   }
 
+  /**
+   * Stop pushing. Calls nothing of node's (the next tick clears the timer): the reader sends
+   * this when the user asks to pause, and a pause that V8 already holds for "the next call"
+   * must not land in clearInterval, from where js-debug would smart-step through node's
+   * timer internals.
+   */
   stop(): void {
     this.send = undefined;
     this.firstPush = undefined;
-    this.clearTicker();
   }
 
   private clearTicker(): void {
@@ -102,10 +107,14 @@ export class Pusher {
   private onTick(): void {
     this.firstPush = undefined;
     const send = this.send;
-    if (send === undefined) return;
+    if (send === undefined) {
+      this.clearTicker(); // stopped since the last tick
+      return;
+    }
     const t = now();
     if (t > this.until) {
       this.stop(); // the reader stopped renewing: nobody is listening
+      this.clearTicker();
       return;
     }
     if (t < this.nextAt) return;
@@ -121,6 +130,7 @@ export class Pusher {
       }
     } catch {
       this.stop(); // the binding is gone (the debugger detached)
+      this.clearTicker();
       return;
     }
     if (d === undefined) return;
