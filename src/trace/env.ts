@@ -46,7 +46,19 @@ export function builtin<T>(id: string): T | undefined {
 
 /** Start a timer that never keeps the program alive. */
 export function unrefTimer(fn: () => void, ms: number): unknown {
-  const t: unknown = setTimeout(fn, ms);
+  return unref(setTimeout(fn, ms));
+}
+
+/** A repeating timer that never keeps the program alive; stop it with clearUnrefInterval(). */
+export function unrefInterval(fn: () => void, ms: number): unknown {
+  return unref(setInterval(fn, ms));
+}
+
+export function clearUnrefInterval(handle: unknown): void {
+  clearInterval(handle as ReturnType<typeof setInterval>);
+}
+
+function unref(t: unknown): unknown {
   const u = t as { unref?: () => void };
   if (typeof t === 'object' && t !== null && typeof u.unref === 'function') u.unref();
   return t;

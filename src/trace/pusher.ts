@@ -9,10 +9,20 @@
 // The interval adapts: the reader's interval while things change; doubling up to
 // IDLE_MAX_MS while drains come back empty; never less than DUTY x the drain's own cost, so
 // the hub's share of the program's time stays bounded whatever the load. `more` (the budget
-// cut a batch) pushes again at once.
+// cut a batch) drains again at once, up to MAX_BATCHES_PER_TICK batches per tick.
+//
+// Why one repeating timer and not a setTimeout per push (the pause under F6): js-debug
+// reports a user's pause only once it reaches user code. A pause that lands in a push
+// (skipped code) makes js-debug step statement by statement through the node internals that
+// run after it; past 256 such steps it only steps out, and from node's timer internals that
+// never reaches user code again, so the pause is never reported. A push that re-armed itself
+// with setTimeout ran the Timeout constructor and the async-hook `init` (js-debug enables
+// async stacks) inside every push: a pause landing there needed hundreds of steps. The
+// interval is re-armed by node's own timer loop; after a push only that loop's tail runs
+// before the next callback, as after any user timer. Ticks between pushes return at once.
 
 import { now } from './clock';
-import { unrefTimer } from './env';
+import { clearUnrefInterval, unrefInterval, unrefTimer } from './env';
 
 /** What one drain gave: the batch text, and whether it carried anything / left something. */
 export interface PushDrain {
@@ -35,8 +45,17 @@ export const IDLE_MAX_MS = 2000;
 /** A drain may take at most 1/DUTY of the time between two drains. */
 export const DUTY = 50;
 
+/** Batches drained in one tick while the budget keeps cutting them (`more`). */
+export const MAX_BATCHES_PER_TICK = 8;
+
 export class Pusher {
-  private timer: unknown = undefined;
+  /** The repeating timer (one per lease and interval) and its period. */
+  private ticker: unknown = undefined;
+  private tickMs = 0;
+  /** The first push after start(): a one-shot timer, void once another start or stop comes. */
+  private firstPush: object | undefined;
+  /** now() before which ticks do nothing (the adaptive interval). */
+  private nextAt = 0;
   private until = 0;
   private idle = 0;
   private options: PushOptions = { intervalMs: 100, maxBytes: 256 * 1024, leaseMs: 30_000 };
@@ -56,42 +75,70 @@ export class Pusher {
     this.options = options;
     this.until = now() + options.leaseMs;
     this.idle = 0;
-    this.schedule(0);
+    this.nextAt = 0;
+    if (this.ticker === undefined || this.tickMs !== options.intervalMs) {
+      this.clearTicker();
+      this.tickMs = options.intervalMs;
+      this.ticker = unrefInterval(() => this.onTick(), options.intervalMs);
+    }
+    const token = {};
+    this.firstPush = token;
+    unrefTimer(() => {
+      if (this.firstPush === token) this.onTick();
+    }, 0);
   }
 
+  /**
+   * Stop pushing. Calls nothing of node's (the next tick clears the timer): the reader sends
+   * this when the user asks to pause, and a pause that V8 already holds for "the next call"
+   * must not land in clearInterval, from where js-debug would smart-step through node's
+   * timer internals.
+   */
   stop(): void {
     this.send = undefined;
-    this.timer = undefined; // an unref'd timer that fires finds nothing to do
+    this.firstPush = undefined;
   }
 
-  private schedule(ms: number): void {
-    const token = {};
-    this.timer = token;
-    unrefTimer(() => {
-      if (this.timer === token) this.onTimer();
-    }, ms);
+  private clearTicker(): void {
+    if (this.ticker !== undefined) clearUnrefInterval(this.ticker);
+    this.ticker = undefined;
   }
 
-  private onTimer(): void {
+  private onTick(): void {
+    this.firstPush = undefined;
     const send = this.send;
-    if (send === undefined) return;
-    if (now() > this.until) {
-      this.stop(); // the reader stopped renewing: nobody is listening
+    if (send === undefined) {
+      this.clearTicker(); // stopped since the last tick
       return;
     }
-    let d: PushDrain;
+    const t = now();
+    if (t > this.until) {
+      this.stop(); // the reader stopped renewing: nobody is listening
+      this.clearTicker();
+      return;
+    }
+    if (t < this.nextAt) return;
+    let d: PushDrain | undefined;
+    let ms = 0;
     try {
-      d = this.drain(this.options.maxBytes);
-      send(d.text);
-      this.pushed++;
+      for (let i = 0; i < MAX_BATCHES_PER_TICK; i++) {
+        d = this.drain(this.options.maxBytes);
+        send(d.text);
+        this.pushed++;
+        ms += d.ms;
+        if (!d.more) break;
+      }
     } catch {
       this.stop(); // the binding is gone (the debugger detached)
+      this.clearTicker();
       return;
     }
+    if (d === undefined) return;
     this.idle = d.empty ? this.idle + 1 : 0;
     let next = this.options.intervalMs;
     if (this.idle > 2) next = Math.min(IDLE_MAX_MS, next * 2 ** Math.min(10, this.idle - 2));
-    next = Math.max(next, d.ms * DUTY);
-    this.schedule(d.more ? 0 : next);
+    next = Math.max(next, ms * DUTY);
+    // Ticks come every intervalMs, give or take: half a tick early still counts as due.
+    this.nextAt = d.more ? 0 : t + next - this.tickMs / 2;
   }
 }

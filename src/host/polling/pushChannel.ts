@@ -12,10 +12,13 @@
 // of 36,000 evaluates at 10 polls/s.
 // If any step fails, the channel reports it and the poller keeps evaluating (the fallback).
 //
-// While the program is halted (a pause, a breakpoint, a step) renewals wait: no script runs
-// in a stopped program on our behalf. The hub's own timer cannot fire then either, so
-// nothing is pushed; the first renewal after the program runs again restarts a lease that
-// ran out meanwhile. flush() is an ordering barrier: a CDP command that compiles nothing
+// When the program halts (the user asks to pause, a breakpoint, a step) the hub stops
+// pushing (stopPushExpression, sent at once: the user's pause request reaches us before
+// js-debug sends Debugger.pause, and the debuggee runs our evaluate before that pause when
+// it comes first) and renewals wait; the first renewal after the program runs again
+// restarts pushing. A user's pause that lands in a push is slow to report and can be lost:
+// js-debug smart-steps out of skipped code for at most 256 steps (docs/SCALE.md, "Pauses
+// under push"), so no push may run while a pause is on its way. flush() is an ordering barrier: a CDP command that compiles nothing
 // (Runtime.getHeapUsage), whose answer comes after every bindingCalled the debuggee sent
 // before it (one connection keeps its order; js-debug's proxy forwards events as they come).
 
@@ -54,7 +57,7 @@ export class PushChannel {
   private halted = false;
   /** Batches received (diagnostics, tests). */
   received = 0;
-  /** Start/renew evaluates sent: the only scripts this channel compiles. */
+  /** Start/renew/stop evaluates sent: the only scripts this channel compiles. */
   renewals = 0;
 
   constructor(
@@ -105,13 +108,21 @@ export class PushChannel {
   }
 
   /**
-   * The program halted (true) or runs again (false). Renewals wait while it is halted; the
-   * first one after it runs again is sent at once (a long pause may have outlived the lease).
+   * The program halted (true) or runs again (false). Halting stops the hub pushing and
+   * renewals wait; the first one after it runs again is sent at once and restarts pushing.
    */
   setHalted(on: boolean): void {
     const was = this.halted;
     this.halted = on;
-    if (was && !on && this.stateValue === 'pushing') this.renewNow();
+    if (this.stateValue !== 'pushing') return;
+    if (on && !was) this.stopPushing();
+    else if (was && !on) this.renewNow();
+  }
+
+  /** Stop the hub pushing until the next renewal; sent synchronously (see the top). */
+  private stopPushing(): void {
+    this.renewals++;
+    void this.link.send('Runtime.evaluate', { expression: stopPushExpression(), silent: true }).catch(() => undefined);
   }
 
   /**

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { QueueModel } from '../../../src/model';
 import { SessionPoller } from '../../../src/host/sessions/poller';
 import { PushChannel, type CdpLink } from '../../../src/host/polling/pushChannel';
+import { stopPushExpression } from '../../../src/protocol/hub';
 import { CdpPushSource } from '../../../src/host/polling/pushSource';
 import { connectCdp, type CdpConnection } from '../../../src/host/polling/cdpSocket';
 import { CdpClient, startInspected } from './cdp';
@@ -120,6 +121,58 @@ describe('push channel against a real Node debugger (CDP)', function () {
     assert.ok(scripts - scriptsBefore <= 1 + channel.renewals - 1, `${scripts - scriptsBefore} scripts for ${batches} batches`);
     await channel.stop();
     assert.equal(channel.state, 'closed');
+  });
+
+  // A user's pause that lands in a push makes js-debug smart-step through node's timer
+  // internals (docs/SCALE.md, "Pauses under push"), so the hub must stop pushing as soon as
+  // the extension hears of the pause request, which comes before js-debug's Debugger.pause.
+  it('stops the hub pushing the moment the program halts, and the first renewal after restarts it', async () => {
+    const program = path.join(dir, 'halt.js');
+    fs.writeFileSync(program, `const { Queue } = require(${JSON.stringify(LIB)});
+const q = new Queue({ name: 'h' });
+setInterval(() => { q.putNowait(1); q.getNowait(); }, 5);
+`);
+    const started = await startInspected([program], { ...process.env, QUEUESCOPE_TRACE: '1' });
+    child = started.child;
+    const client = (cdp = await CdpClient.connect(started.url));
+    await client.send('Runtime.enable');
+    await client.send('Debugger.enable', {});
+    const sent: string[] = [];
+    const link: CdpLink = {
+      send: (method, params) => {
+        sent.push(method === 'Runtime.evaluate' ? String((params as { expression?: string }).expression) : method);
+        return client.send(method, params ?? {});
+      },
+      on: (event, listener) => {
+        client.on(event, listener);
+        return () => undefined;
+      },
+    };
+    let onBatch: (() => void) | undefined;
+    const nextBatch = (): Promise<void> => new Promise((resolve) => (onBatch = resolve));
+    const channel = new PushChannel(link, { binding: '__queuescopeHaltTest', intervalMs: 20, maxBytes: 64 * 1024, onBatch: () => onBatch?.() });
+    cleanup.push(() => void channel.stop());
+    const first = nextBatch();
+    assert.equal(typeof (await channel.start()), 'number');
+    await first;
+    const pushing = async (): Promise<boolean> => (await client.evaluateString('String(globalThis[Symbol.for("queuescope.hub")].pusher.active)')) === 'true';
+    assert.equal(await pushing(), true);
+
+    const before = sent.length;
+    channel.setHalted(true);
+    // Written before setHalted returns: no await between the tracker's call and the socket.
+    assert.deepEqual(sent.slice(before), [stopPushExpression()]);
+    await channel.flush();
+    assert.equal(await pushing(), false, 'the hub stopped pushing');
+    const received = channel.received;
+    await channel.flush();
+    assert.equal(channel.received, received, 'nothing pushed while halted');
+
+    const again = nextBatch();
+    channel.setHalted(false);
+    await again;
+    assert.equal(await pushing(), true, 'the renewal restarted pushing');
+    await channel.stop();
   });
 });
 

@@ -17,6 +17,9 @@ setInterval(() => { if (!jobs.full()) jobs.putNowait(n++); }, 20);
 (async () => { for (;;) { await jobs.get(); await new Promise((r) => setTimeout(r, 50)); } })();
 `;
 
+// QUEUESCOPE_JSDEBUG_TRACE=<file> keeps js-debug's CDP/DAP trace of the run (where a pause went).
+const jsDebugTrace = process.env.QUEUESCOPE_JSDEBUG_TRACE ? { trace: { logFile: process.env.QUEUESCOPE_JSDEBUG_TRACE } } : {};
+
 describe('F6 with focus in the panel (pause keeps the panel visible)', function () {
   let wb: Workbench | undefined;
   before(async function () {
@@ -24,7 +27,7 @@ describe('F6 with focus in the panel (pause keeps the panel visible)', function 
     wb = await Workbench.open({
       files: {
         'worker.js': program(path.join(projectRoot, 'dist/lib/index.js')),
-        '.vscode/launch.json': JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Run worker', program: '${workspaceFolder}/worker.js' }] }),
+        '.vscode/launch.json': JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'launch', name: 'Run worker', program: '${workspaceFolder}/worker.js', ...jsDebugTrace }] }),
       },
     });
   });
