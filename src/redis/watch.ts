@@ -1,3 +1,6 @@
+// (Over ~400 lines: one class holding the watch's state machine and its read loop; the parts that
+// can stand alone live in counts, streams, keys, workers, slots and cluster.ts.)
+//
 // RedisWatch: follows the BullMQ queues under one prefix of one Redis, and speaks the
 // project's wire protocol (src/protocol/wire.ts) to a sink, as one source of a session of
 // origin 'redis'. Read-only. Redis load is bounded and constant per queue: one pipelined
@@ -424,11 +427,12 @@ export class RedisWatch {
       return; // some hosted Redis refuse CLIENT LIST: no workers shown, everything else works
     }
     await this.addQueues(client, queuesFromClientList(lists.join('\n'), this.prefix)); // a queue that just got its first client
-    // On a cluster a worker's named connection may sit on any master (or several): like
-    // BullMQ's getWorkers(), each queue takes the node listing the most of its workers.
+    // On a cluster a worker's named connections may sit on any master (its main and blocking
+    // connections on two): like BullMQ's getWorkers(), each queue takes the node listing the
+    // most of its workers (the last one on a tie), so a worker is not counted twice.
     const found = lists.map((list) => workersByQueue(list, this.prefix, this.queues));
     for (const q of this.queues) {
-      const now = found.map((f) => f.get(q) ?? []).reduce((a, b) => (b.length > a.length ? b : a), []);
+      const now = found.map((f) => f.get(q) ?? []).reduce((a, b) => (b.length >= a.length ? b : a), []);
       if (sameWorkers(this.workers.get(q), now) || (!this.workers.has(q) && !now.length)) continue;
       this.workers.set(q, now);
       this.wire.workers(events, t, q, now);

@@ -4,11 +4,15 @@
 // same counts as BullMQ, with a `{bull}` prefix and with hash tags in the queue names.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Queue, Worker } from 'bullmq';
 import Redis, { Cluster } from 'ioredis';
 import { keySlot } from '../../../src/redis/slots';
 import { startRedisCluster, type RedisClusterHandle } from '../../helpers/redisCluster';
 import { RedisServer } from '../../helpers/redisServer';
+import { RedisWatchError } from '../../../src/redis';
 import { watchInto, type Watched } from './harness';
 
 describe('BullMQ watch: replicas and cluster', function () {
@@ -87,6 +91,19 @@ describe('BullMQ watch: replicas and cluster', function () {
       }
     };
 
+    it('what is not supported gets one clear error: a cluster through a unix socket, a database other than 0', async () => {
+      const socket = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'qscope-sock-')), 'cluster.sock');
+      cleanup.push(async () => fs.rmSync(path.dirname(socket), { recursive: true, force: true }));
+      const node = await RedisServer.start({ extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--unixsocket', socket] });
+      cleanup.push(() => node.stop());
+      const viaSocket = track(watchInto(`unix://${socket}`));
+      await assert.rejects(viaSocket.watch.start(), (err: Error) => err instanceof RedisWatchError && /^cannot read unix:\/\/\S+ as a Redis Cluster: a Redis Cluster is reached by host:port, not through a unix socket$/.test(err.message));
+      assert.equal(viaSocket.watch.state, 'failed');
+      const db1 = track(watchInto(`${cluster.nodes[0].url}/1`));
+      await assert.rejects(db1.watch.start(), (err: Error) => err instanceof RedisWatchError && /^cannot read redis:\/\/127\.0\.0\.1:\d+\/1 as a Redis Cluster: a Redis Cluster has only database 0 \(the URL names database 1\)$/.test(err.message));
+      assert.equal(db1.watch.state, 'failed');
+    });
+
     it('hashes keys to the slots the cluster uses (CLUSTER KEYSLOT)', async () => {
       const admin = new Redis(cluster.nodes[0].port, '127.0.0.1');
       cleanup.push(async () => admin.disconnect());
@@ -115,10 +132,47 @@ describe('BullMQ watch: replicas and cluster', function () {
       const w = track(watchInto(cluster.nodes[2].url, { workersEveryMs: 0 }));
       await w.watch.start();
       await assertCountsMatch(w, queues);
+      // One read: the 9 O(1) commands per queue, sent to the queue's own master, and one XREAD per slot (here one per queue).
+      const admins = cluster.nodes.map((n) => new Redis(n.port, '127.0.0.1'));
+      cleanup.push(async () => admins.forEach((a) => a.disconnect()));
+      await Promise.all(admins.map((a) => a.config('RESETSTAT')));
+      await w.watch.pollNow();
+      const stats = await Promise.all(admins.map(async (a) => String(await a.info('commandstats'))));
+      const calls = (i: number, cmd: string): number => Number(new RegExp(`cmdstat_${cmd}:calls=(\\d+)`).exec(stats[i])?.[1] ?? 0);
+      for (let i = 0; i < 3; i++) {
+        const here = slots.filter((s) => masterOf(s) === i).length;
+        assert.deepEqual({ llen: calls(i, 'llen'), zcard: calls(i, 'zcard'), xread: calls(i, 'xread') }, { llen: 3 * here, zcard: 5 * here, xread: here }, `node ${i}`);
+      }
       // Later jobs reach the picture through the periodic read as well.
       await queues[1].addBulk(Array.from({ length: 5 }, (_, i) => ({ name: 'late', data: { i } })));
       await w.watch.pollNow();
       await assertCountsMatch(w, queues);
+    });
+
+    it("workers from every master, as BullMQ's getWorkers() lists them, and completions from the event streams", async () => {
+      const q = clusterQueue('{live}', 'bull');
+      const completed = async (n: number): Promise<void> => {
+        while ((await q.getJobCounts('completed')).completed < n) await new Promise((r) => setTimeout(r, 20)); // a remote state: polled
+      };
+      const w = track(watchInto(cluster.nodes[0].url, { workersEveryMs: 0 }));
+      await q.add('first', {});
+      const worker = new Worker(q.name, async () => undefined, { connection: connection(), prefix: 'bull', name: 'crunch' });
+      cleanup.push(() => worker.close());
+      await worker.waitUntilReady();
+      await completed(1); // before the watch starts: its stream is followed from its newest entry
+      await w.watch.start();
+      const bull = (await q.getWorkers()) as Array<{ id: string; rawname: string }>;
+      assert.ok(bull.length >= 1, 'BullMQ lists the worker');
+      const listed = w.sink.captured.filter((e) => e.type === 'workers').flatMap((e) => (e as { workers: Array<{ id: string; name: string }> }).workers);
+      // The worker's named connections may sit on two masters; both sides pick one node's
+      // list (on a tie, which one depends on each client's node order), so compare names.
+      assert.deepEqual(listed.map((x) => `:w:${x.name}`), bull.map((x) => x.rawname.slice(x.rawname.indexOf(':w:'))), "the same workers as BullMQ's getWorkers()");
+      assert.deepEqual(listed.map((x) => x.name), ['crunch']);
+      // Completions between two reads are counted from the event stream, on the queue's own master.
+      await q.addBulk(Array.from({ length: 3 }, (_, i) => ({ name: 'n', data: { i } })));
+      await completed(4);
+      await w.watch.pollNow();
+      assert.equal(w.model.queuesOf('redis:1')[0].jobs!.totals.completed, 3, 'the three completions after start, read with XREAD');
     });
   });
 });
