@@ -4,7 +4,7 @@
 // waiting job's id comes in the same pipeline; its timestamp in a second, small one, only for
 // queues whose oldest job changed since the previous read.
 
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { JOB_STATES, type JobState } from '../protocol/wire';
 import { queueKey } from './keys';
 
@@ -51,7 +51,7 @@ function queueCounts(p: ChainableCommander, prefix: string, queue: string): void
 }
 
 /** Read every queue's counts in one pipeline. A failed reply for one queue throws (the read is retried next tick). */
-export async function readCounts(client: Redis, prefix: string, queues: readonly string[]): Promise<QueueReading[]> {
+export async function readCounts(client: Redis | Cluster, prefix: string, queues: readonly string[]): Promise<QueueReading[]> {
   if (!queues.length) return [];
   const p = client.pipeline();
   for (const q of queues) queueCounts(p, prefix, q);
@@ -76,7 +76,7 @@ export async function readCounts(client: Redis, prefix: string, queues: readonly
  * Epoch ms each job became ready: its `timestamp` plus its `delay` (a delayed job waits
  * from when it was promoted). Unknown ids (removed since) come back as null.
  */
-export async function readReadySince(client: Redis, prefix: string, jobs: ReadonlyArray<[queue: string, id: string]>): Promise<Array<number | null>> {
+export async function readReadySince(client: Redis | Cluster, prefix: string, jobs: ReadonlyArray<[queue: string, id: string]>): Promise<Array<number | null>> {
   if (!jobs.length) return [];
   const p = client.pipeline();
   for (const [q, id] of jobs) p.hmget(queueKey(prefix, q, id), 'timestamp', 'delay');

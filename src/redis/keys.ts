@@ -128,6 +128,62 @@ export class QueueScanner {
 }
 
 /**
+ * One QueueScanner per node: a standalone server is one node; on a Redis Cluster every
+ * master holds its own slots and SCAN sees only the node it is sent to, so each master is
+ * walked with a cursor of its own. A step advances every node whose walk is not over; the
+ * walk ends when every node's has. Nodes are named `host:port` (a cluster may add or drop
+ * masters between steps: a new one starts at cursor 0, a gone one is forgotten).
+ */
+export class NodesScanner {
+  private readonly scanners = new Map<string, { scanner: QueueScanner; walked: boolean }>();
+  private readonly done = { calls: 0, keys: 0, walks: 0, checks: 0 };
+
+  constructor(
+    private readonly prefix: string,
+    private readonly count = 1000,
+  ) {}
+
+  get stats(): ScanStats {
+    const out = { ...this.done };
+    for (const { scanner } of this.scanners.values()) {
+      out.calls += scanner.stats.calls;
+      out.keys += scanner.stats.keys;
+      out.checks += scanner.stats.checks;
+    }
+    return out;
+  }
+
+  async step(nodes: ReadonlyArray<{ name: string; client: Redis }>, mode: 'meta' | 'sample' = 'meta'): Promise<{ fresh: string[]; walked: boolean }> {
+    const names = new Set(nodes.map((n) => n.name));
+    for (const [name, s] of this.scanners) {
+      if (names.has(name)) continue;
+      this.done.calls += s.scanner.stats.calls;
+      this.done.keys += s.scanner.stats.keys;
+      this.done.checks += s.scanner.stats.checks;
+      this.scanners.delete(name);
+    }
+    const entries = nodes.map((n) => {
+      let s = this.scanners.get(n.name);
+      if (!s) this.scanners.set(n.name, (s = { scanner: new QueueScanner(this.prefix, this.count), walked: false }));
+      return { client: n.client, s };
+    });
+    const steps = await Promise.all(
+      entries.filter((e) => !e.s.walked).map(async (e) => {
+        const r = await e.s.scanner.step(e.client, mode);
+        if (r.walked) e.s.walked = true;
+        return r.fresh;
+      }),
+    );
+    const walked = entries.every((e) => e.s.walked);
+    if (walked) {
+      this.done.walks++;
+      for (const e of entries) e.s.walked = false;
+    }
+    return { fresh: [...new Set(steps.flat())], walked };
+  }
+}
+
+/**
  * Queues that have a BullMQ client connected right now, from one CLIENT LIST: Queue,
  * Worker and QueueEvents objects name their connections `<prefix>:<base64(queue)>`, with a
  * suffix for workers (`:w:<name>`) and event listeners. O(clients), not O(keys): the fast

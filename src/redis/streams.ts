@@ -4,7 +4,7 @@
 // events (failed, stalled, retries exhausted, moved back to waiting) are kept one by one,
 // and at most `maxNotices` per tick; the rest are counted.
 
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { JobCountsEvent, JobEventKind } from '../protocol/wire';
 import { queueKey } from './keys';
 
@@ -42,7 +42,7 @@ const REASON_MAX = 200;
  * advanced in place. A queue whose stream does not exist yet starts from '0-0'.
  */
 export async function readStreams(
-  client: Redis,
+  client: Redis | Cluster,
   prefix: string,
   lastIds: Map<string, string>,
   opts: { count?: number; maxNotices?: number } = {},
@@ -105,8 +105,23 @@ export async function readStreams(
   return out;
 }
 
+/** One StreamRead from the reads of several slot groups (each queue is in one of them); at most `maxNotices` notices in all. */
+export function mergeStreamReads(reads: readonly StreamRead[], maxNotices = 200): StreamRead {
+  if (reads.length === 1) return reads[0];
+  const out: StreamRead = { flow: new Map(), notices: [], skippedNotices: 0, entries: 0, behind: [] };
+  for (const r of reads) {
+    for (const [q, f] of r.flow) out.flow.set(q, f);
+    out.notices.push(...r.notices);
+    out.skippedNotices += r.skippedNotices;
+    out.entries += r.entries;
+    out.behind.push(...r.behind);
+  }
+  if (out.notices.length > maxNotices) out.skippedNotices += out.notices.splice(maxNotices).length;
+  return out;
+}
+
 /** The id to start a newly found queue's stream from: its newest entry (history before the watch is not replayed). */
-export async function latestIds(client: Redis, prefix: string, queues: readonly string[]): Promise<string[]> {
+export async function latestIds(client: Redis | Cluster, prefix: string, queues: readonly string[]): Promise<string[]> {
   if (!queues.length) return [];
   const p = client.pipeline();
   for (const q of queues) p.xrevrange(queueKey(prefix, q, 'events'), '+', '-', 'COUNT', 1);

@@ -1,3 +1,6 @@
+// (Over ~400 lines: one class holding the watch's state machine and its read loop; the parts that
+// can stand alone live in counts, streams, keys, workers, slots and cluster.ts.)
+//
 // RedisWatch: follows the BullMQ queues under one prefix of one Redis, and speaks the
 // project's wire protocol (src/protocol/wire.ts) to a sink, as one source of a session of
 // origin 'redis'. Read-only. Redis load is bounded and constant per queue: one pipelined
@@ -11,12 +14,14 @@
 // one clear error. Once live, a lost connection is retried with capped exponential backoff
 // and jitter; nothing is read while down, so the timelines get a gap event, never zeros.
 
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { clientLists, clusterOptions, isClusterInfo, masterNodes, type RedisClient } from './cluster';
 import { PROTOCOL_VERSION, type SourceInfo, type WireEvent, type WorkerInfoWire } from '../protocol/wire';
 import { readCounts, readReadySince, COMMANDS_PER_QUEUE } from './counts';
-import { QueueScanner, queueKey, queuesFromClientList } from './keys';
+import { NodesScanner, queueKey, queuesFromClientList } from './keys';
 import { describeRedisError, redact } from './redact';
-import { latestIds, readStreams } from './streams';
+import { latestIds, mergeStreamReads, readStreams } from './streams';
+import { hashedPart, perSlot, queueSlot, slotGroups } from './slots';
 import type { RedisTarget } from './target';
 import { WireBuilder } from './wireBuilder';
 import { workersByQueue, sameWorkers } from './workers';
@@ -55,6 +60,8 @@ export interface RedisWatchOptions {
   log?: RedisWatchLog;
   /** Build the client (tests count connections through it). */
   createClient?: (options: RedisOptions) => Redis;
+  /** Build the cluster client, when the server is a Redis Cluster node. */
+  createCluster?: (startupNodes: Array<{ host: string; port: number }>, options: ClusterOptions) => Cluster;
 }
 
 export class RedisWatchError extends Error {}
@@ -72,7 +79,9 @@ export interface WatchStats {
 
 export class RedisWatch {
   private stateValue: WatchState = 'connecting';
-  private client: Redis | undefined;
+  private client: RedisClient | undefined;
+  /** The hash slot of a queue's keys on a cluster; undefined on a standalone server. */
+  private slotOf: ((queue: string) => number) | undefined;
   private readonly prefix: string;
   private readonly intervalMs: number;
   private readonly origin = Date.now();
@@ -84,7 +93,7 @@ export class RedisWatch {
   private tickTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private lastWorkersRead = -Infinity;
-  private scanner: QueueScanner;
+  private scanner: NodesScanner;
   private scanTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<void> | undefined;
   private lastGood = 0;
@@ -96,7 +105,7 @@ export class RedisWatch {
   constructor(private readonly opts: RedisWatchOptions) {
     this.prefix = opts.prefix ?? 'bull';
     this.intervalMs = Math.max(MIN_INTERVAL_MS, opts.intervalMs ?? MIN_INTERVAL_MS);
-    this.scanner = new QueueScanner(this.prefix, opts.scan?.count ?? 1000);
+    this.scanner = new NodesScanner(this.prefix, opts.scan?.count ?? 1000);
     const secrets = opts.target.secrets;
     const log = opts.log ?? { info: () => undefined, warn: () => undefined };
     // Every line leaves through redact(): nothing built from a driver message can carry a secret.
@@ -144,18 +153,14 @@ export class RedisWatch {
         return Math.round(delay * (0.5 + Math.random() * 0.5));
       },
     };
-    const client = (this.opts.createClient ?? ((o) => new Redis(o)))(options);
-    this.client = client;
-    client.on('error', (err: unknown) => {
-      this.lastError = err;
-    });
-    client.on('close', () => this.onClose());
-    client.on('ready', () => this.onReady());
+    let client: RedisClient = (this.opts.createClient ?? ((o) => new Redis(o)))(options);
+    this.listen(client);
     try {
       await client.connect();
-      await this.refuseCluster(client);
-      await this.addQueues(client, queuesFromClientList(String(await client.client('LIST')), this.prefix));
-      this.counters.commands++;
+      if (await this.isCluster(client)) client = await this.connectCluster(client, options);
+      const lists = await clientLists(client);
+      this.counters.commands += lists.length;
+      await this.addQueues(client, queuesFromClientList(lists.join('\n'), this.prefix));
       // Queues with live workers are the ones to see first: when CLIENT LIST named some, one
       // SCAN step goes before the first picture and the walk goes on in the background.
       await this.scanFor(client, this.lastIds.size ? 0 : this.opts.firstPictureScanMs ?? 1000);
@@ -164,7 +169,7 @@ export class RedisWatch {
     } catch (err) {
       const message = err instanceof RedisWatchError ? err.message : describeRedisError(this.lastError ?? err, target);
       this.stateValue = 'failed';
-      client.disconnect();
+      this.client?.disconnect();
       throw new RedisWatchError(message);
     }
     this.stateValue = 'live';
@@ -173,18 +178,40 @@ export class RedisWatch {
     this.scheduleScan(false);
   }
 
-  /**
-   * A cluster node answers only for its own slots: SCAN would see one node's queues and
-   * reads of the others would get MOVED. Not supported yet (docs/REDIS.md): say so once.
-   */
-  private async refuseCluster(client: Redis): Promise<void> {
+  private listen(client: RedisClient): void {
+    this.client = client;
+    client.on('error', (err: unknown) => {
+      this.lastError = err;
+    });
+    client.on('close', () => this.onClose());
+    client.on('ready', () => this.onReady());
+  }
+
+  private async isCluster(client: Redis): Promise<boolean> {
     const info = String(await client.info('cluster'));
     this.counters.commands++;
-    if (/cluster_enabled:1/.test(info)) {
-      throw new RedisWatchError(
-        `cannot read ${this.opts.target.display}: it is a Redis Cluster node, and watching a cluster is not supported yet (watch a standalone server or a replica; see docs/REDIS.md)`,
-      );
+    return isClusterInfo(info);
+  }
+
+  /**
+   * A cluster node answers only for its own slots: the watch goes on through a Cluster
+   * client (cluster.ts), and routes its per-queue reads by slot (slots.ts).
+   */
+  private async connectCluster(probe: Redis, options: RedisOptions): Promise<Cluster> {
+    probe.removeAllListeners('close');
+    probe.removeAllListeners('ready');
+    probe.disconnect();
+    let built: ReturnType<typeof clusterOptions>;
+    try {
+      built = clusterOptions(options);
+    } catch (err) {
+      throw new RedisWatchError(`cannot read ${this.opts.target.display} as a Redis Cluster: ${(err as Error).message}`);
     }
+    const cluster = (this.opts.createCluster ?? ((seeds, o) => new Cluster(seeds, o)))(built.seeds, built.options);
+    this.listen(cluster);
+    this.slotOf = (q) => queueSlot(this.prefix, q);
+    await cluster.connect();
+    return cluster;
   }
 
   /** Stop reading, close the connection and end the session. Idempotent. */
@@ -228,7 +255,7 @@ export class RedisWatch {
     this.stateValue = 'live';
     const since = this.downSince ?? this.lastGood;
     this.downSince = undefined;
-    this.scanner = new QueueScanner(this.prefix, this.opts.scan?.count ?? 1000); // the server may have restarted with other data
+    this.scanner = new NodesScanner(this.prefix, this.opts.scan?.count ?? 1000); // the server may have restarted with other data
     this.scheduleScan(false);
     this.log.info(`reconnected to ${this.opts.target.display}`);
     this.pending.push({ type: 'gap', t: this.now(), since, reason: 'redis unreachable' });
@@ -237,12 +264,30 @@ export class RedisWatch {
   private readonly pending: WireEvent[] = [];
 
   /** Follow these queues from now on (their event streams from their newest entry). */
-  private async addQueues(client: Redis, names: readonly string[]): Promise<void> {
-    const fresh = [...new Set(names)].filter((q) => !this.lastIds.has(q));
+  private async addQueues(client: RedisClient, names: readonly string[]): Promise<void> {
+    const fresh = [...new Set(names)].filter((q) => !this.lastIds.has(q) && this.routable(q));
     if (!fresh.length) return;
-    const ids = await latestIds(client, this.prefix, fresh);
+    const ids = await perSlot(fresh, this.slotOf, (g) => latestIds(client, this.prefix, g));
     this.counters.commands += fresh.length;
     fresh.forEach((q, i) => this.lastIds.set(q, ids[i]));
+  }
+
+  private readonly unroutable = new Set<string>();
+
+  /**
+   * On a cluster a queue is read per slot, so its keys must share a hash tag (in the prefix
+   * or the queue name), as BullMQ's own scripts need; a name without one is skipped with one
+   * warning instead of failing every read.
+   */
+  private routable(queue: string): boolean {
+    if (!this.slotOf) return true;
+    const key = queueKey(this.prefix, queue, 'meta');
+    if (hashedPart(key) !== key) return true;
+    if (!this.unroutable.has(queue) && this.unroutable.size < 1000) {
+      this.unroutable.add(queue);
+      this.log.warn(`queue ${JSON.stringify(queue)} under '${this.prefix}' has no {hash tag} in its prefix or name: its keys are spread over the cluster, so it is not read`);
+    }
+    return false;
   }
 
   /**
@@ -251,13 +296,14 @@ export class RedisWatch {
    * step names every queue with a noticeable share of the keys; a queue with a handful of
    * keys among millions may be found later by the background walk.
    */
-  private async scanFor(client: Redis, budgetMs: number): Promise<void> {
+  private async scanFor(client: RedisClient, budgetMs: number): Promise<void> {
     const end = this.now() + budgetMs;
     let quiet = 0;
     for (;;) {
-      const checks = this.scanner.stats.checks;
-      const { fresh, walked } = await this.scanner.step(client, 'sample');
-      this.counters.commands += 1 + this.scanner.stats.checks - checks;
+      const before = this.scanner.stats;
+      const { fresh, walked } = await this.scanner.step(masterNodes(client), 'sample');
+      const after = this.scanner.stats;
+      this.counters.commands += after.calls - before.calls + after.checks - before.checks;
       await this.addQueues(client, fresh);
       quiet = fresh.length ? 0 : quiet + 1;
       if (walked || quiet >= 2 || this.now() >= end) return;
@@ -274,8 +320,9 @@ export class RedisWatch {
       const client = this.client;
       // Down: look again at the read interval (onReady restarts the walk at once).
       if (!client || client.status !== 'ready' || this.stateValue !== 'live') return this.scheduleScan(false, this.intervalMs);
-      const run = this.scanner.step(client).then(async ({ fresh, walked: done }) => {
-        this.counters.commands++;
+      const calls = this.scanner.stats.calls;
+      const run = this.scanner.step(masterNodes(client)).then(async ({ fresh, walked: done }) => {
+        this.counters.commands += this.scanner.stats.calls - calls;
         await this.addQueues(client, fresh);
         return done;
       });
@@ -300,8 +347,14 @@ export class RedisWatch {
     if (!client || client.status !== 'ready' || this.stateValue === 'stopped' || this.stateValue === 'down') return;
     try {
       const queues = this.queues;
-      const [readings, streams] = await Promise.all([readCounts(client, this.prefix, queues), readStreams(client, this.prefix, this.lastIds)]);
-      this.counters.commands += queues.length * COMMANDS_PER_QUEUE + (queues.length ? 1 : 0);
+      // One pipeline and one XREAD per slot group (one group on a standalone server).
+      const groups = slotGroups(queues, this.slotOf);
+      const [readings, parts] = await Promise.all([
+        perSlot(queues, this.slotOf, (g) => readCounts(client, this.prefix, g)),
+        Promise.all(groups.map((g) => this.readStreamsOf(client, g))),
+      ]);
+      const streams = mergeStreamReads(parts);
+      this.counters.commands += queues.length * COMMANDS_PER_QUEUE + groups.length;
       const t = this.now();
       await this.readOldest(client, queues, readings.map((r) => r.oldestWaiting));
       const events = this.pending.splice(0);
@@ -324,8 +377,16 @@ export class RedisWatch {
     }
   }
 
+  /** XREAD of some queues' streams, advancing their ids in `lastIds`. */
+  private async readStreamsOf(client: RedisClient, queues: string[]): Promise<Awaited<ReturnType<typeof readStreams>>> {
+    const ids = new Map(queues.map((q) => [q, this.lastIds.get(q) ?? '0-0']));
+    const read = await readStreams(client, this.prefix, ids);
+    for (const [q, id] of ids) if (this.lastIds.has(q)) this.lastIds.set(q, id);
+    return read;
+  }
+
   /** Keep, per queue, when its oldest waiting job became ready; read only ids not seen before. */
-  private async readOldest(client: Redis, queues: string[], ids: Array<string | null>): Promise<void> {
+  private async readOldest(client: RedisClient, queues: string[], ids: Array<string | null>): Promise<void> {
     const ask: Array<[string, string]> = [];
     queues.forEach((q, i) => {
       const id = ids[i];
@@ -333,34 +394,45 @@ export class RedisWatch {
       else if (this.oldest.get(q)?.id !== id) ask.push([q, id]);
     });
     if (!ask.length) return;
-    const since = await readReadySince(client, this.prefix, ask);
+    const slotOf = this.slotOf;
+    const since = await perSlot(ask, slotOf && (([q]) => slotOf(q)), (g) => readReadySince(client, this.prefix, g));
     this.counters.commands += ask.length;
     ask.forEach(([q, id], i) => this.oldest.set(q, { id, readySince: since[i] }));
   }
 
   /** Job names of the notices (one pipelined HGET each; at most 200 per read). Removed jobs have none. */
-  private async readNames(client: Redis, notices: ReadonlyArray<{ queue: string; jobId: string }>): Promise<Array<string | undefined>> {
+  private async readNames(client: RedisClient, notices: ReadonlyArray<{ queue: string; jobId: string }>): Promise<Array<string | undefined>> {
     if (!notices.length) return [];
-    const p = client.pipeline();
-    for (const n of notices) p.hget(queueKey(this.prefix, n.queue, n.jobId), 'name');
-    const replies = (await p.exec()) ?? [];
+    const slotOf = this.slotOf;
+    const names = await perSlot(notices, slotOf && ((n) => slotOf(n.queue)), async (group) => {
+      const p = client.pipeline();
+      for (const n of group) p.hget(queueKey(this.prefix, n.queue, n.jobId), 'name');
+      const replies = (await p.exec()) ?? [];
+      return group.map((_, i) => {
+        const [err, v] = replies[i] ?? [null, null];
+        return err || typeof v !== 'string' ? undefined : v;
+      });
+    });
     this.counters.commands += notices.length;
-    return replies.map(([err, v]) => (err || typeof v !== 'string' ? undefined : v));
+    return names;
   }
 
-  private async readWorkers(client: Redis, events: WireEvent[], t: number): Promise<void> {
+  private async readWorkers(client: RedisClient, events: WireEvent[], t: number): Promise<void> {
     this.lastWorkersRead = t;
-    let list: string;
+    let lists: string[];
     try {
-      list = String(await client.client('LIST'));
-      this.counters.commands++;
+      lists = await clientLists(client);
+      this.counters.commands += lists.length;
     } catch {
       return; // some hosted Redis refuse CLIENT LIST: no workers shown, everything else works
     }
-    await this.addQueues(client, queuesFromClientList(list, this.prefix)); // a queue that just got its first client
-    const found = workersByQueue(list, this.prefix, this.queues);
+    await this.addQueues(client, queuesFromClientList(lists.join('\n'), this.prefix)); // a queue that just got its first client
+    // On a cluster a worker's named connections may sit on any master (its main and blocking
+    // connections on two): like BullMQ's getWorkers(), each queue takes the node listing the
+    // most of its workers (the last one on a tie), so a worker is not counted twice.
+    const found = lists.map((list) => workersByQueue(list, this.prefix, this.queues));
     for (const q of this.queues) {
-      const now = found.get(q) ?? [];
+      const now = found.map((f) => f.get(q) ?? []).reduce((a, b) => (b.length >= a.length ? b : a), []);
       if (sameWorkers(this.workers.get(q), now) || (!this.workers.has(q) && !now.length)) continue;
       this.workers.set(q, now);
       this.wire.workers(events, t, q, now);
