@@ -5,14 +5,12 @@
 // and at most `maxNotices` per tick; the rest are counted.
 
 import type { Cluster, Redis } from 'ioredis';
-import type { JobCountsEvent, JobEventKind } from '../protocol/wire';
+import type { JobEventKind } from '../protocol/wire';
+import { countStreamEntry, emptyFlow, type JobFlow } from '../protocol/jobStream';
 import { queueKey } from './keys';
 
-export type Flow = JobCountsEvent['flow'];
-
-export function emptyFlow(): Flow {
-  return { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 };
-}
+export type Flow = JobFlow;
+export { emptyFlow };
 
 export interface Notice {
   queue: string;
@@ -66,32 +64,7 @@ export async function readStreams(
       out.entries++;
       const f = fieldsOf(fields);
       const at = Number(id.slice(0, id.indexOf('-')));
-      let notice: JobEventKind | undefined;
-      switch (f.event) {
-        case 'added':
-          flow.added++;
-          break;
-        case 'active':
-          flow.active++;
-          break;
-        case 'completed':
-          flow.completed++;
-          break;
-        case 'failed':
-          flow.failed++;
-          notice = 'failed';
-          break;
-        case 'stalled':
-          flow.stalled++;
-          notice = 'stalled';
-          break;
-        case 'retries-exhausted':
-          notice = 'retries-exhausted';
-          break;
-        case 'waiting':
-          if (f.prev === 'active') notice = 'requeued';
-          break;
-      }
+      const notice = countStreamEntry(flow, f);
       if (notice && f.jobId !== undefined) {
         if (out.notices.length < maxNotices) {
           const reason = f.failedReason;

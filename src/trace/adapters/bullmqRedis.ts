@@ -16,7 +16,8 @@
 // No import of ioredis: the connection comes from the program's client (tracer stays
 // dependency-free). Every call is guarded; a failure marks the connection for a retry.
 
-import { JOB_STATES, type JobCountsEvent, type JobEventKind, type JobState } from '../../protocol/wire';
+import { JOB_STATES, type JobEventKind, type JobState } from '../../protocol/wire';
+import { countStreamEntry, emptyFlow, type JobFlow } from '../../protocol/jobStream';
 import { unrefTimer } from '../env';
 
 /** The subset of an ioredis client this file uses. */
@@ -72,7 +73,7 @@ export const CONNECTION_NAME = 'queuescope:counts';
 const STREAM_COUNT = 2000;
 const REASON_MAX = 200;
 
-export type Flow = JobCountsEvent['flow'];
+export type Flow = JobFlow;
 export interface Notice {
   event: JobEventKind;
   jobId: string;
@@ -216,9 +217,6 @@ function oldestWait(cursor: StreamCursor, idReply: unknown, hashReply: unknown, 
 
 type Entries = Array<[string, string[]]>;
 
-function emptyFlow(): Flow {
-  return { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 };
-}
 
 /** XREVRANGE + - COUNT 1: only where the stream ends now (history before tracing is not replayed). */
 function firstStreamRead(cursor: StreamCursor, reply: unknown): { flow: Flow; notices: Notice[] } {
@@ -236,32 +234,7 @@ function streamRead(cursor: StreamCursor, reply: unknown): { flow: Flow; notices
     for (const [id, list] of entries) {
       const f: Record<string, string> = {};
       for (let i = 0; i + 1 < list.length; i += 2) f[list[i]] = list[i + 1];
-      let kind: JobEventKind | undefined;
-      switch (f.event) {
-        case 'added':
-          flow.added++;
-          break;
-        case 'active':
-          flow.active++;
-          break;
-        case 'completed':
-          flow.completed++;
-          break;
-        case 'failed':
-          flow.failed++;
-          kind = 'failed';
-          break;
-        case 'stalled':
-          flow.stalled++;
-          kind = 'stalled';
-          break;
-        case 'retries-exhausted':
-          kind = 'retries-exhausted';
-          break;
-        case 'waiting':
-          if (f.prev === 'active') kind = 'requeued';
-          break;
-      }
+      const kind = countStreamEntry(flow, f);
       if (kind !== undefined && typeof f.jobId === 'string') {
         const reason = f.failedReason;
         notices.push({ event: kind, jobId: f.jobId, at: Number(id.slice(0, id.indexOf('-'))), ...(typeof reason === 'string' ? { reason: reason.slice(0, REASON_MAX) } : {}) });
