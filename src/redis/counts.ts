@@ -6,19 +6,11 @@
 
 import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { JOB_STATES, type JobState } from '../protocol/wire';
+import { JOB_STATE_READS } from '../protocol/bullmqLayout';
 import { queueKey } from './keys';
 
-/** Redis key part of each state ('waiting' lives in the list called 'wait'). */
-const STATE_READS: ReadonlyArray<[JobState, 'llen' | 'zcard', string]> = [
-  ['waiting', 'llen', 'wait'],
-  ['paused', 'llen', 'paused'],
-  ['active', 'llen', 'active'],
-  ['delayed', 'zcard', 'delayed'],
-  ['prioritized', 'zcard', 'prioritized'],
-  ['waiting-children', 'zcard', 'waiting-children'],
-  ['completed', 'zcard', 'completed'],
-  ['failed', 'zcard', 'failed'],
-];
+/** Redis key part and command of each state (protocol/bullmqLayout.ts, shared with the in-program adapter). */
+const STATE_READS = JOB_STATE_READS;
 
 /** Commands per queue in one counts read (the states plus LINDEX for the oldest waiting job). */
 export const COMMANDS_PER_QUEUE = STATE_READS.length + 1;

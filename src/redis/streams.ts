@@ -6,7 +6,7 @@
 
 import type { Cluster, Redis } from 'ioredis';
 import type { JobEventKind } from '../protocol/wire';
-import { countStreamEntry, emptyFlow, type JobFlow } from '../protocol/jobStream';
+import { countStreamEntry, emptyFlow, type JobFlow } from '../protocol/bullmqLayout';
 import { queueKey } from './keys';
 
 export type Flow = JobFlow;

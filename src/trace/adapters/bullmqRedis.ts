@@ -17,7 +17,7 @@
 // dependency-free). Every call is guarded; a failure marks the connection for a retry.
 
 import { JOB_STATES, type JobEventKind, type JobState } from '../../protocol/wire';
-import { countStreamEntry, emptyFlow, type JobFlow } from '../../protocol/jobStream';
+import { countStreamEntry, emptyFlow, JOB_STATE_READS, type JobFlow } from '../../protocol/bullmqLayout';
 import { unrefTimer } from '../env';
 
 /** The subset of an ioredis client this file uses. */
@@ -57,16 +57,8 @@ export interface BullKeys {
   job: string;
 }
 
-const STATE_KEYS: ReadonlyArray<[JobState, 'llen' | 'zcard', keyof BullKeys]> = [
-  ['waiting', 'llen', 'wait'],
-  ['paused', 'llen', 'paused'],
-  ['active', 'llen', 'active'],
-  ['delayed', 'zcard', 'delayed'],
-  ['prioritized', 'zcard', 'prioritized'],
-  ['waiting-children', 'zcard', 'waiting-children'],
-  ['completed', 'zcard', 'completed'],
-  ['failed', 'zcard', 'failed'],
-];
+/** BullMQ's state reads; each key suffix is also a field of BullKeys. */
+const STATE_KEYS = JOB_STATE_READS;
 
 export const CONNECTION_NAME = 'queuescope:counts';
 /** Stream entries read per queue and second; a queue writing more falls behind (flow and notices lag, counts do not). */
