@@ -22,7 +22,7 @@ export interface SettingsValues {
 export const SETTING_DEFAULTS: SettingsValues = {
   autoArm: true,
   pollIntervalMs: 100,
-  pushChannel: true,
+  pushChannel: false,
   sampleIntervalMs: 10,
   'retention.recentSeconds': DEFAULT_RETENTION.recentMs / 1000,
   'retention.recentMaxSamples': DEFAULT_RETENTION.recentMaxSamples,

@@ -4,7 +4,8 @@
 // (puts, gets: what the rates are derived from) and high-water mark in the model lie between
 // the program's own truth read just before and just after two polls: the model is exact and
 // at most one poll behind. The truth is read with a constant expression (globalThis.__truth()).
-// The drains arrive pushed through js-debug's CDP proxy (issue #17): the test asserts the mode.
+// With queuescope.pushChannel on (opt-in), the drains arrive pushed through js-debug's CDP
+// proxy (issue #17): the test asserts the mode.
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -22,6 +23,11 @@ describe('1,000 queues under F5 (scale)', function () {
 
   before(async () => {
     api = (await activate()).exports as QueueScopeApi;
+    // The push channel is opt-in; at this scale it is what keeps the debuggee from growing.
+    await vscode.workspace.getConfiguration('queuescope').update('pushChannel', true, vscode.ConfigurationTarget.Global);
+  });
+  after(async () => {
+    await vscode.workspace.getConfiguration('queuescope').update('pushChannel', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('after ~10 s, every queue\u2019s puts, gets and high-water mark match the program within one poll', async () => {
