@@ -232,9 +232,11 @@ describe('adapters: real libraries under the file recorder', function () {
         assert.equal(Math.max(...hist.map((d) => d[2])), 3, 'five tasks, two taken by the (starting) threads');
         assert.equal(hist[hist.length - 1][0], 0);
         assert.deepEqual([lastCounters(r.lines, q.q as number).puts, lastCounters(r.lines, q.q as number).running], [5, 0]);
-        // Live, not only in snapshots: the counters carry piscina's figures (two threads while it worked).
+        // Live, not only in snapshots: the counters carry piscina's figures. (How many threads
+        // they show depends on when the recorder's drains fell: the whole run may fit between
+        // two, and the pool's threads are gone by the last; the snapshot above has the 2.)
         const figures = r.lines.filter((l) => l.type === 'counters' && l.q === q.q).map((l) => (l.c as { stats?: Record<string, number> }).stats);
-        assert.ok(figures.some((f) => f?.threads === 2 && typeof f.utilization === 'number' && typeof f.wait_p50 === 'number'), JSON.stringify(figures));
+        assert.ok(figures.some((f) => typeof f?.threads === 'number' && typeof f.utilization === 'number' && typeof f.wait_p50 === 'number'), JSON.stringify(figures));
       }
     });
   }
