@@ -148,94 +148,92 @@ main();
   // Evaluate polling, the default channel. The push channel (opt-in) is not run here: a pause
   // that lands in a push can make js-debug smart-step past its 256-step limit and never stop
   // (it failed this way in a clean-clone CI run; docs/SCALE.md "Pauses under push").
-  for (const push of [false]) {
-    it(`pauses during fast ${push ? 'pushing' : 'evaluate polling'} never stop inside QueueScope; polls print nothing; caught-exception pauses never stop in the hub`, async () => {
-      const config = vscode.workspace.getConfiguration('queuescope');
-      await config.update('pollIntervalMs', 10, vscode.ConfigurationTarget.Global);
-      await config.update('pushChannel', push, vscode.ConfigurationTarget.Global);
-      const program = writeWorkspaceFile(
-        'model/busy.js',
-        // Queue traffic and user work on a 2 ms timer: polls (every 10 ms, ~50 ms round trips) are
-        // nearly always in flight, so a pause often arrives while one runs. (A program that churns
-        // async resources, e.g. setImmediate per item, makes js-debug step statement by statement
-        // through skipped node internals for seconds after a pause, with or without QueueScope.
-        // Under CPU load a pause that lands between two timer ticks could keep js-debug stepping
-        // through node's timer internals for over 30 s, so the user work is long enough (~2 ms)
-        // that the program is nearly always in its own code when it is not running a poll.)
-        `const { Queue } = require(${JSON.stringify(libraryPath())});
-  const q = new Queue({ maxsize: 100, name: 'busy' });
-  let n = 0;
-  function userWork() {
-    for (let i = 0; i < 20 && !q.full(); i++) q.putNowait(n++);
-    while (q.qsize() > 10) q.getNowait();
-    let x = 0;
-    for (let i = 0; i < 2000000; i++) x += i;
-    return x;
-  }
-  setInterval(userWork, 2);
-  console.log('busy-ready');
-  `,
-      );
-      const run = await debugProgram(program, process.env.QUEUESCOPE_JSDEBUG_TRACE ? { trace: { logFile: process.env.QUEUESCOPE_JSDEBUG_TRACE } } : {});
-      try {
-        const root = run.parent.id;
-        await run.output('busy-ready');
-        await whenModel(api, 'the busy queue', () => api.services.model.queuesOf(root).some((x) => x.name === 'busy'));
-        const poller = api.services.sessions.pollers.get(run.child.id)!;
-        const thread = await threadId(run.child);
-        // Drains applied, polled or pushed: the busy queue changes at every one.
-        const polled = (n: number) => {
-          const goal = poller.drains + n;
-          return whenModel(api, `${n} more drains`, () => poller.drains >= goal);
-        };
+  it('pauses during fast evaluate polling never stop inside QueueScope; polls print nothing; caught-exception pauses never stop in the hub', async () => {
+    const config = vscode.workspace.getConfiguration('queuescope');
+    await config.update('pollIntervalMs', 10, vscode.ConfigurationTarget.Global);
+    await config.update('pushChannel', false, vscode.ConfigurationTarget.Global);
+    const program = writeWorkspaceFile(
+      'model/busy.js',
+      // Queue traffic and user work on a 2 ms timer: polls (every 10 ms, ~50 ms round trips) are
+      // nearly always in flight, so a pause often arrives while one runs. (A program that churns
+      // async resources, e.g. setImmediate per item, makes js-debug step statement by statement
+      // through skipped node internals for seconds after a pause, with or without QueueScope.
+      // Under CPU load a pause that lands between two timer ticks could keep js-debug stepping
+      // through node's timer internals for over 30 s, so the user work is long enough (~2 ms)
+      // that the program is nearly always in its own code when it is not running a poll.)
+      `const { Queue } = require(${JSON.stringify(libraryPath())});
+const q = new Queue({ maxsize: 100, name: 'busy' });
+let n = 0;
+function userWork() {
+  for (let i = 0; i < 20 && !q.full(); i++) q.putNowait(n++);
+  while (q.qsize() > 10) q.getNowait();
+  let x = 0;
+  for (let i = 0; i < 2000000; i++) x += i;
+  return x;
+}
+setInterval(userWork, 2);
+console.log('busy-ready');
+`,
+    );
+    const run = await debugProgram(program, process.env.QUEUESCOPE_JSDEBUG_TRACE ? { trace: { logFile: process.env.QUEUESCOPE_JSDEBUG_TRACE } } : {});
+    try {
+      const root = run.parent.id;
+      await run.output('busy-ready');
+      await whenModel(api, 'the busy queue', () => api.services.model.queuesOf(root).some((x) => x.name === 'busy'));
+      const poller = api.services.sessions.pollers.get(run.child.id)!;
+      const thread = await threadId(run.child);
+      // Drains applied, polled or pushed: the busy queue changes at every one.
+      const polled = (n: number) => {
+        const goal = poller.drains + n;
+        return whenModel(api, `${n} more drains`, () => poller.drains >= goal);
+      };
+      await polled(2);
+      assert.equal(poller.mode, 'evaluate');
+
+      const tops: string[] = [];
+      for (let i = 0; i < 10; i++) {
         await polled(2);
-        assert.equal(poller.mode, push ? 'push' : 'evaluate');
-
-        const tops: string[] = [];
-        for (let i = 0; i < 10; i++) {
-          await polled(2);
-          const mark = (dap.sent.get(run.child.id) ?? []).length;
-          const stopped = nextEvent(dap.onMessage, 'stopped after pause', (e) => e.session === run.child.id && e.message.event === 'stopped');
-          await run.child.customRequest('pause', { threadId: thread });
-          const stop = await stopped.catch((err: Error) => {
-            const recent = (dap.sent.get(run.child.id) ?? [])
-              .slice(mark)
-              .filter((m) => !(m.type === 'response' && m.command === 'evaluate') && m.event !== 'loadedSource')
-              .slice(0, 30)
-              .map((m) => JSON.stringify(m).slice(0, 300));
-            throw new Error(`${err.message} (pause #${i + 1}; earlier stops: ${tops.join('; ')}); last messages:\n${recent.join('\n')}`);
-          });
-          // js-debug reports 'step' when the pause landed in a skipFiles script and it stepped out to user code.
-          assert.ok(['pause', 'step'].includes(stop.message.body?.reason ?? ''), stop.message.body?.reason);
-          const trace = (await run.child.customRequest('stackTrace', { threadId: thread, startFrame: 0, levels: 1 })) as {
-            stackFrames: { name: string; source?: { path?: string; name?: string } }[];
-          };
-          const top = trace.stackFrames[0];
-          tops.push(`${stop.message.body?.reason}: ${top.name} @ ${top.source?.path ?? top.source?.name ?? '?'}`);
-          await run.child.customRequest('continue', { threadId: thread });
-        }
-        console.log(`      top frames after pause (${poller.repauses} re-sent after a poll swallowed it):\n        ${tops.join('\n        ')}`);
-        const ours = tops.filter((t) => /queuescope-poll\.js|[\\/]dist[\\/]lib[\\/]/.test(t));
-        assert.deepEqual(ours, [], `pauses that stopped inside QueueScope:\n${tops.join('\n')}`);
-
-        // Pause on caught exceptions: polling goes on and never stops in the hub.
-        await run.child.customRequest('setExceptionBreakpoints', { filters: ['all'] });
-        const stopsBefore = dap.events(run.child.id, 'stopped').length;
-        await polled(30);
-        const stops = dap.events(run.child.id, 'stopped').slice(stopsBefore);
-        assert.deepEqual(stops.map((m) => m.body?.reason), [], 'no stop while polling with pause on caught exceptions');
-        await run.child.customRequest('setExceptionBreakpoints', { filters: [] });
-
-        // Nothing of the polls reached the Debug Console.
-        const printed = [...(dap.sent.get(run.child.id) ?? []), ...(dap.sent.get(root) ?? [])]
-          .filter((m) => m.type === 'event' && m.event === 'output' && m.body?.category !== 'telemetry')
-          .map((m) => m.body?.output ?? '');
-        assert.deepEqual(printed.filter((o) => /"seq"|queuescope|"v":1|^null$/m.test(o)), [], printed.join(''));
-      } finally {
-        await config.update('pollIntervalMs', undefined, vscode.ConfigurationTarget.Global);
-        await config.update('pushChannel', undefined, vscode.ConfigurationTarget.Global);
-        await run.stop();
+        const mark = (dap.sent.get(run.child.id) ?? []).length;
+        const stopped = nextEvent(dap.onMessage, 'stopped after pause', (e) => e.session === run.child.id && e.message.event === 'stopped');
+        await run.child.customRequest('pause', { threadId: thread });
+        const stop = await stopped.catch((err: Error) => {
+          const recent = (dap.sent.get(run.child.id) ?? [])
+            .slice(mark)
+            .filter((m) => !(m.type === 'response' && m.command === 'evaluate') && m.event !== 'loadedSource')
+            .slice(0, 30)
+            .map((m) => JSON.stringify(m).slice(0, 300));
+          throw new Error(`${err.message} (pause #${i + 1}; earlier stops: ${tops.join('; ')}); last messages:\n${recent.join('\n')}`);
+        });
+        // js-debug reports 'step' when the pause landed in a skipFiles script and it stepped out to user code.
+        assert.ok(['pause', 'step'].includes(stop.message.body?.reason ?? ''), stop.message.body?.reason);
+        const trace = (await run.child.customRequest('stackTrace', { threadId: thread, startFrame: 0, levels: 1 })) as {
+          stackFrames: { name: string; source?: { path?: string; name?: string } }[];
+        };
+        const top = trace.stackFrames[0];
+        tops.push(`${stop.message.body?.reason}: ${top.name} @ ${top.source?.path ?? top.source?.name ?? '?'}`);
+        await run.child.customRequest('continue', { threadId: thread });
       }
-    });
-  }
+      console.log(`      top frames after pause (${poller.repauses} re-sent after a poll swallowed it):\n        ${tops.join('\n        ')}`);
+      const ours = tops.filter((t) => /queuescope-poll\.js|[\\/]dist[\\/]lib[\\/]/.test(t));
+      assert.deepEqual(ours, [], `pauses that stopped inside QueueScope:\n${tops.join('\n')}`);
+
+      // Pause on caught exceptions: polling goes on and never stops in the hub.
+      await run.child.customRequest('setExceptionBreakpoints', { filters: ['all'] });
+      const stopsBefore = dap.events(run.child.id, 'stopped').length;
+      await polled(30);
+      const stops = dap.events(run.child.id, 'stopped').slice(stopsBefore);
+      assert.deepEqual(stops.map((m) => m.body?.reason), [], 'no stop while polling with pause on caught exceptions');
+      await run.child.customRequest('setExceptionBreakpoints', { filters: [] });
+
+      // Nothing of the polls reached the Debug Console.
+      const printed = [...(dap.sent.get(run.child.id) ?? []), ...(dap.sent.get(root) ?? [])]
+        .filter((m) => m.type === 'event' && m.event === 'output' && m.body?.category !== 'telemetry')
+        .map((m) => m.body?.output ?? '');
+      assert.deepEqual(printed.filter((o) => /"seq"|queuescope|"v":1|^null$/m.test(o)), [], printed.join(''));
+    } finally {
+      await config.update('pollIntervalMs', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('pushChannel', undefined, vscode.ConfigurationTarget.Global);
+      await run.stop();
+    }
+  });
 });
