@@ -5,7 +5,11 @@
 // extension's columnar drain). `npm run bench:live` measures the same through CDP, where
 // the inspector's own costs add to it; this isolates what the tracer costs.
 //
-//   node bench/live/slowdown.js [--queues 1000] [--rates 40000,0] [--seconds 5] [--rounds 3] [--lib dist/lib/index.js]
+//   node bench/live/slowdown.js [--queues 1000] [--rates 40000,0] [--seconds 5] [--rounds 3] [--lib dist/lib/index.js] [--fixed-interval]
+//
+// Drains are paced by the poller's own AdaptiveInterval (src/host/polling/adaptiveInterval.ts,
+// bundled here to .tmp/bench/), from the setting's default of 100 ms; --fixed-interval drains
+// every 100 ms whatever they cost.
 //
 // --lib: another build of the library (e.g. an older commit's dist/lib, to compare).
 // Rate 0 is flat out. Figures are steady state (from the program's first second on, after
@@ -26,9 +30,14 @@ const SECONDS = Number(opt('--seconds', '5'));
 const ROUNDS = Number(opt('--rounds', '3'));
 const ROOT = path.join(__dirname, '../..');
 const LIB = path.resolve(opt('--lib', path.join(ROOT, 'dist/lib/index.js')));
+const FIXED = args.includes('--fixed-interval');
+const INTERVAL_JS = path.join(ROOT, '.tmp/bench/adaptiveInterval.js'); // .tmp: ignored by git and eslint
+if (!FIXED) {
+  require('esbuild').buildSync({ entryPoints: [path.join(ROOT, 'src/host/polling/adaptiveInterval.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: INTERVAL_JS, logLevel: 'error' });
+}
 
 function run(n, rate, armed) {
-  const env = { ...process.env, QUEUESCOPE_LIB: LIB, N: String(n), RATE: String(rate), SECONDS: String(SECONDS), QUEUESCOPE_TRACE: armed ? '1' : '' };
+  const env = { ...process.env, QUEUESCOPE_LIB: LIB, N: String(n), RATE: String(rate), SECONDS: String(SECONDS), QUEUESCOPE_TRACE: armed ? '1' : '', QUEUESCOPE_INTERVAL_JS: FIXED ? '' : INTERVAL_JS };
   const argv = armed ? ['-r', path.join(__dirname, 'drainer.js'), path.join(__dirname, 'program.js')] : [path.join(__dirname, 'program.js')];
   const r = spawnSync(process.execPath, argv, { env, encoding: 'utf8', timeout: (SECONDS + 60) * 1000 });
   const line = (r.stdout || '').split('\n').find((l) => l.startsWith('{"ops"'));
@@ -67,6 +76,7 @@ for (const n of QUEUES) {
       armedPerCpu: median(armed.map(perCpu)),
       bytes: median(armed.map((x) => x.drain.bytesPerPoll)),
       drainMs: median(armed.map((x) => x.drain.msPerPoll)),
+      intervalMs: median(armed.map((x) => x.drain.meanIntervalMs)),
     };
     rows.push(row);
     process.stderr.write(`  ${n} queues, ${rate || 'flat out'}: done\n`);
@@ -74,11 +84,11 @@ for (const n of QUEUES) {
 }
 
 const k = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(1)}k`);
-console.log(`${path.relative(ROOT, LIB)}: Node ${process.version}, ${os.cpus().length} cores, load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; ${SECONDS} s runs, median of ${ROUNDS}; steady state, CPU time of the program.`);
+console.log(`${path.relative(ROOT, LIB)}: Node ${process.version}, ${os.cpus().length} cores, load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; ${SECONDS} s runs, median of ${ROUNDS}; steady state, CPU time of the program; drains ${FIXED ? 'every 100 ms' : "paced by the poller's adaptive interval (base 100 ms)"}.`);
 console.log('');
-console.log('| queues | rate (ops/s) | ops/s plain -> armed | CPU ms/s plain -> armed | ops per CPU s plain -> armed | slowdown (CPU per op) | drain bytes/poll | drain ms/poll |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| queues | rate (ops/s) | ops/s plain -> armed | CPU ms/s plain -> armed | ops per CPU s plain -> armed | slowdown (CPU per op) | drain bytes/poll | drain ms/poll | mean ms between drains |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const r of rows) {
   const slow = r.plainPerCpu / r.armedPerCpu - 1;
-  console.log(`| ${r.n} | ${r.rate || 'flat out'} | ${k(r.plainOps)} -> ${k(r.armedOps)} | ${r.plainCpu.toFixed(0)} -> ${r.armedCpu.toFixed(0)} | ${k(r.plainPerCpu * 1000)} -> ${k(r.armedPerCpu * 1000)} | +${(slow * 100).toFixed(0)}% | ${Math.round(r.bytes)} | ${r.drainMs.toFixed(2)} |`);
+  console.log(`| ${r.n} | ${r.rate || 'flat out'} | ${k(r.plainOps)} -> ${k(r.armedOps)} | ${r.plainCpu.toFixed(0)} -> ${r.armedCpu.toFixed(0)} | ${k(r.plainPerCpu * 1000)} -> ${k(r.armedPerCpu * 1000)} | +${(slow * 100).toFixed(0)}% | ${Math.round(r.bytes)} | ${r.drainMs.toFixed(2)} | ${Math.round(r.intervalMs)} |`);
 }

@@ -18,6 +18,17 @@ export interface HubConfig {
   siteGapMs: number;
   /** Realm-wide budget of call-site captures per second (after each queue/role's first). */
   siteRate: number;
+  /**
+   * Waits reported in detail per second, realm-wide (columnar drains): past it, new waits
+   * are sampled 1 in N (docs/PROTOCOL.md, "Wait sampling").
+   */
+  detailRate: number;
+  /**
+   * Sample rows per second, realm-wide: with more changed queues than this allows at
+   * sampleMs, the sampling tick stretches (each row's interval grows; depth band and counts
+   * stay exact), so 10,000 busy queues cost the program the same as 1,000.
+   */
+  sampleRowRate: number;
   /** Default and ceiling of drain(maxBytes). */
   drainBytes: number;
   maxDrainBytes: number;
@@ -32,6 +43,8 @@ export const DEFAULTS: Readonly<HubConfig> = {
   maxPendingWaits: 2000,
   siteGapMs: 1,
   siteRate: 200,
+  detailRate: 250,
+  sampleRowRate: 5000,
   drainBytes: DEFAULT_DRAIN_BYTES,
   maxDrainBytes: 16 * 1024 * 1024,
   recordMs: 100,
@@ -44,6 +57,8 @@ const ENV_NAMES: Readonly<Record<keyof HubConfig, string>> = {
   maxPendingWaits: 'QUEUESCOPE_MAX_PENDING_WAITS',
   siteGapMs: 'QUEUESCOPE_SITE_GAP_MS',
   siteRate: 'QUEUESCOPE_SITE_RATE',
+  detailRate: 'QUEUESCOPE_DETAIL_RATE',
+  sampleRowRate: 'QUEUESCOPE_SAMPLE_ROW_RATE',
   drainBytes: 'QUEUESCOPE_DRAIN_BYTES',
   maxDrainBytes: 'QUEUESCOPE_MAX_DRAIN_BYTES',
   recordMs: 'QUEUESCOPE_RECORD_MS',
@@ -57,6 +72,8 @@ const MINIMUM: Readonly<Record<keyof HubConfig, number>> = {
   maxPendingWaits: 0,
   siteGapMs: 0,
   siteRate: 0,
+  detailRate: 1,
+  sampleRowRate: 100,
   drainBytes: 1024,
   maxDrainBytes: 1024,
   recordMs: 10,

@@ -97,6 +97,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private dirty: QueueRecord[] = [];
   private tickNo = 0;
   private timer: unknown = undefined;
+  /** Delay of the next sampling tick: sampleMs, stretched by the rows the last tick made (config.sampleRowRate). */
+  private tickMs: number;
   private changed: QueueRecord[] = [];
   private changeEpoch = 0;
 
@@ -115,6 +117,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** Sample rows coalesced since the previous columnar drain because nobody drained. */
   private coalesced = 0;
   private columnsReader = false;
+  /** Hub time of the previous columnar drain (the stride's rate window). */
+  private lastColumnsT = -Infinity;
   /** Records whose short-wait aggregates wait for room in a columnar drain, oldest first. */
   private shortPending: QueueRecord[] = [];
   private readonly shortQueued = new Set<QueueRecord>();
@@ -137,6 +141,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.siteTokens = SITE_BURST;
     this.siteRefillT = 0.5;
     this.siteRefillT = 0;
+    this.tickMs = config.sampleMs;
     this.shortWaitMs = config.shortWaitMs;
     this.siteGapMs = config.siteGapMs;
     const FR = (globalThis as { FinalizationRegistry?: RegistryCtor }).FinalizationRegistry;
@@ -341,7 +346,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   markDirty(rec: QueueRecord): void {
     rec.sampleEpoch = this.sampleEpoch;
     this.dirty.push(rec);
-    if (this.timer === undefined) this.timer = unrefTimer(this.onTimer, this.config.sampleMs);
+    if (this.timer === undefined) this.timer = unrefTimer(this.onTimer, this.tickMs);
   }
 
   markChanged(rec: QueueRecord): void {
@@ -396,7 +401,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private readonly onTimer = (): void => {
     this.timer = undefined;
     if (this.busy) {
-      this.timer = unrefTimer(this.onTimer, this.config.sampleMs);
+      this.timer = unrefTimer(this.onTimer, this.tickMs);
       return;
     }
     this.busy = true;
@@ -449,7 +454,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
     }
     if (rows.length > 0) this.pushRows(t, rows);
-    if (this.dirty.length > 0 && this.timer === undefined) this.timer = unrefTimer(this.onTimer, this.config.sampleMs);
+    // Rows per second stay under sampleRowRate: many busy queues stretch the tick instead.
+    this.tickMs = Math.max(this.config.sampleMs, (list.length * 1000) / this.config.sampleRowRate);
+    if (this.dirty.length > 0 && this.timer === undefined) this.timer = unrefTimer(this.onTimer, this.tickMs);
   }
 
   private pushRows(t: number, rows: SampleRow[]): void {
@@ -585,21 +592,25 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
     }
     this.shortPending = s < pending.length ? pending.slice(s) : [];
-    this.adaptStride(room, more);
+    this.adaptStride(room, more, t - this.lastColumnsT);
+    this.lastColumnsT = t;
     const ms = Math.round((now() - t) * 1000) / 1000;
     this.lastColumns = { empty: parts.length === 0, more, ms };
     return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${t},"events":[${parts.join(',')}],"more":${more},"dropped":${this.droppedTotal},"ms":${ms},"stride":${this.stride},"folded":${folded}}`;
   }
 
   /**
-   * Next interval's 1-in-N stride of wait detail: enough that the waits seen in the last
-   * interval would take at most half of the room detail had in this drain. Up at once (power of two), down by
+   * Next interval's 1-in-N stride of wait detail: enough that the waits seen since the
+   * previous drain (`elapsedMs` ago) would take at most half of the room detail had in this
+   * drain, and come at most config.detailRate a second. Up at once (power of two), down by
    * halves only when a quarter of the stride would do, so it does not flap. Doubles while
    * detail is left behind and new waits keep coming.
    */
-  private adaptStride(room: number, behind: boolean): void {
+  private adaptStride(room: number, behind: boolean, elapsedMs: number): void {
     const seen = this.detailSeen;
-    const need = Math.ceil((seen * WAIT_DETAIL_BYTES) / (room / 2));
+    // The first drain has no window: count it as one default poll interval.
+    const perWindow = (this.config.detailRate * (Number.isFinite(elapsedMs) ? Math.max(1, elapsedMs) : 100)) / 1000;
+    const need = Math.max(Math.ceil((seen * WAIT_DETAIL_BYTES) / (room / 2)), Math.ceil(seen / Math.max(1, perWindow)));
     this.detailSeen = 0;
     let target = 1;
     while (target < need && target < MAX_STRIDE) target *= 2;

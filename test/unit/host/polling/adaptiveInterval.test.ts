@@ -11,7 +11,15 @@ describe('adaptive poll interval', () => {
   it('polls at the setting while things change and at once when the hub cut a batch', () => {
     const a = new AdaptiveInterval(() => ({ baseMs: 100 }));
     assert.equal(a.next(busy), 100);
-    assert.equal(a.next({ ...busy, more: true }), 0);
+    assert.equal(a.next({ ...busy, more: true, debuggeeMs: 0.005, hostMs: 0.01 }), 0);
+  });
+
+  it('a cut batch is followed at once only within the ceilings: a costly drain left behind is not repeated back to back', () => {
+    const a = new AdaptiveInterval(() => ({ baseMs: 100, maxBytesPerSecond: 1_000_000, duty: 50, hostDuty: 10 }));
+    assert.equal(a.next({ ...busy, more: true, debuggeeMs: 40 }), 2000); // 2% of the program
+    assert.equal(a.next({ ...busy, more: true, bytes: 250_000 }), 250);
+    assert.equal(a.next({ ...busy, more: true, hostMs: 20 }), 200);
+    assert.equal(a.next({ ...busy, more: true, debuggeeMs: 0.5 }), 25); // cheap: almost at once
   });
 
   it('backs off by doubling while drains come back empty, up to idleMaxMs, and returns at the first change', () => {
