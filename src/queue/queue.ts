@@ -43,6 +43,8 @@ const RESOLVED: Promise<void> = Promise.resolve();
 /** See Queue.handOffStreak. */
 const DEFER_MISSES = 8;
 const DIRECT_RUN = 56;
+/** Longest direct run: deferring keeps failing, so it is retried once per this many hand-offs. */
+const MAX_DIRECT_RUN = 56 * 64;
 /** readOptions() found nothing to reject. */
 const VALID: unique symbol = Symbol('valid');
 
@@ -65,10 +67,15 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   /**
    * Hand-offs in a row with no item stored or taken between them: the deferred delivery is
    * not letting the other side get ahead, so it only costs a job per item. After
-   * DEFER_MISSES of them, the next DIRECT_RUN hand-offs resolve directly, then it tries again.
+   * DEFER_MISSES of them, the next `directRun` hand-offs resolve directly, then it tries
+   * again. Each retry that fails again doubles `directRun` (DIRECT_RUN up to MAX_DIRECT_RUN):
+   * a consumer faster than its producer blocks on every item whatever we do, and at a fixed
+   * run of 56 one item in eight still paid for a job (issue #13's W6n). An item stored (the
+   * producer got ahead: deferring may help again) ends the run and resets it.
    */
   private handOffStreak = 0;
   private directLeft = 0;
+  private directRun = DIRECT_RUN;
   /** A served waiter of each role kept for the next block (see recycle()). */
   private spareGet: Waiter<T> | null = null;
   private sparePut: Waiter<void> | null = null;
@@ -193,13 +200,16 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     deliver(w, value);
     if (++this.handOffStreak >= DEFER_MISSES) {
       this.handOffStreak = 0;
-      this.directLeft = DIRECT_RUN;
+      this.directLeft = this.directRun;
+      if (this.directRun < MAX_DIRECT_RUN) this.directRun *= 2;
     }
   }
 
   /** Room is known to exist: add the item. */
   private store(item: T): void {
     this.handOffStreak = 0;
+    this.directLeft = 0;
+    this.directRun = DIRECT_RUN;
     this._put(item);
     this.unfinished++;
     const probe = this.probe;

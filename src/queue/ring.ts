@@ -49,9 +49,12 @@ export class Ring<T> {
   private grow(): void {
     const old = this.buf;
     const cap = old.length;
-    const next = genericArray<T>(cap * 2);
-    for (let k = 0; k < cap; k++) next[k] = old[(this.head + k) & this.mask];
-    this.buf = next;
+    const h = this.head;
+    // Full, so the items are old[h..] then old[..h]. Copied by builtins rather than a loop:
+    // a burst into a new queue grows it ~10 times before the JIT has compiled anything, and
+    // a copy loop in the interpreter was a visible part of a cold burst (issue #13, W7).
+    // Same elements kind as genericArray's (checked by the ring's tests), so no deopt.
+    this.buf = (h === 0 ? old : old.slice(h).concat(old.slice(0, h))).concat(genericArray<T>(cap));
     this.head = 0;
     this.mask = cap * 2 - 1;
   }

@@ -99,6 +99,47 @@ describe('speed: lockstep producers and consumers (issue #13)', () => {
   });
 });
 
+/**
+ * Hand `n` items one at a time to a consumer that is always back in get() first (a consumer
+ * faster than its producer). Per item: was the consumer's promise settled later (a delivery
+ * job: the producer's next statement after one await runs first) or directly?
+ */
+async function deliveries(q: Queue<number>, n: number): Promise<boolean[]> {
+  const log: string[] = [];
+  const consumer = (async () => {
+    for (let i = 0; i < n; i++) log.push(`c${await q.get()}`);
+  })();
+  const deferred: boolean[] = [];
+  for (let i = 0; i < n; i++) {
+    q.putNowait(i);
+    await null;
+    deferred.push(!log.includes(`c${i}`));
+    for (let k = 0; k < 4; k++) await null; // the consumer is back in get() before the next item
+  }
+  await consumer;
+  return deferred;
+}
+
+describe('speed: deferred delivery backs off when it cannot help (issue #13, W6n)', () => {
+  it('a consumer faster than its producer: the deferral is retried ever more rarely, and again at once after an item is stored', async () => {
+    const q = new Queue<number>();
+    const first = await deliveries(q, 4000);
+    const count = (xs: boolean[]) => xs.filter(Boolean).length;
+    // It starts by deferring (8 misses), then retries after runs of 56, 112, ... 3584 hand-offs:
+    // ~8 x 7 attempts in 4,000 items. A fixed run of 56 would defer one item in eight (~500).
+    assert.deepEqual(first.slice(0, 8), Array(8).fill(true));
+    assert.equal(first[8], false);
+    assert.ok(count(first) >= 40 && count(first) <= 80, `deferred ${count(first)} of 4000`);
+    // The last 1,000 fall inside the longest run.
+    assert.ok(count(first.slice(3000)) <= 8, `deferred ${count(first.slice(3000))} of the last 1000`);
+    // An item stored (the producer got ahead once): the next hand-offs try deferring again.
+    q.putNowait(-1);
+    assert.equal(await q.get(), -1);
+    const again = await deliveries(q, 8);
+    assert.deepEqual(again, Array(8).fill(true));
+  });
+});
+
 describe('speed: served waiters settle in the order they were served', () => {
   it('40 waiting getters served in a row settle in line order, whether delivered later or directly', async () => {
     const q = new Queue<number>();
