@@ -37,7 +37,7 @@ export const TIMED_PER_EPOCH = 16;
 export const TIMED_PER_INTERVAL = 32;
 
 /** Longest gap between two call-site captures of one queue and role that keep finding the same site. */
-export const SITE_GAP_MAX_MS = 1000;
+export const SITE_GAP_MAX_MS = 4000;
 
 function sameSite(a: CallSite | undefined, b: CallSite | undefined): boolean {
   return a !== undefined && b !== undefined && a.line === b.line && a.column === b.column && a.file === b.file && a.fn === b.fn;
@@ -482,7 +482,7 @@ export class QueueRecord implements QueueProbe {
   /**
    * The call site of a blocking call. Each queue and role captures its first one; later
    * ones at most once per gap and within the hub's capture budget, else the previous site
-   * of this queue and role is reused. The gap starts at siteGapMs and doubles (up to
+   * of this queue and role is reused. The gap starts at siteGapMs and grows fourfold (up to
    * SITE_GAP_MAX_MS) each time a capture finds the same site again, back to siteGapMs when
    * it finds another: a queue blocked from one line all along stops paying for stacks
    * (the costliest part of tracing a blocking call), one with several callers keeps seeing them.
@@ -493,13 +493,13 @@ export class QueueRecord implements QueueProbe {
       if (this.putSiteT !== -Infinity && (t - this.putSiteT < this.putGap || !host.takeSiteToken(t))) return this.putSite;
       this.putSiteT = t;
       const site = userSite(QueueRecord.prototype.waitStart);
-      this.putGap = host.siteGapMs > 0 && sameSite(site, this.putSite) ? Math.min(SITE_GAP_MAX_MS, this.putGap * 2) : host.siteGapMs;
+      this.putGap = host.siteGapMs > 0 && sameSite(site, this.putSite) ? Math.min(SITE_GAP_MAX_MS, this.putGap * 4) : host.siteGapMs;
       return (this.putSite = site);
     }
     if (this.getSiteT !== -Infinity && (t - this.getSiteT < this.getGap || !host.takeSiteToken(t))) return this.getSite;
     this.getSiteT = t;
     const site = userSite(QueueRecord.prototype.waitStart);
-    this.getGap = host.siteGapMs > 0 && sameSite(site, this.getSite) ? Math.min(SITE_GAP_MAX_MS, this.getGap * 2) : host.siteGapMs;
+    this.getGap = host.siteGapMs > 0 && sameSite(site, this.getSite) ? Math.min(SITE_GAP_MAX_MS, this.getGap * 4) : host.siteGapMs;
     return (this.getSite = site);
   }
 

@@ -87,6 +87,8 @@ interface Row {
   high: HTMLElement;
   dropped: HTMLElement;
   statusKey: string;
+  /** The "waits sampled 1 in N" badge's label while the row has one (N changes often: only its text is updated). */
+  sampledText: Text | null;
   aria: string;
   barWidth: string;
 }
@@ -369,6 +371,7 @@ export class Overview {
       high: el('span'),
       dropped: el('span'),
       statusKey: '',
+      sampledText: null,
       aria: '',
       barWidth: '',
     };
@@ -434,9 +437,15 @@ export class Overview {
     const jobsBadge = q.jobs ? jobsBadgeText(q.jobs) : '';
     const paused = q.counters.paused === true;
     const rateLimited = q.counters.rateLimited === true;
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${q.waitsSampled ?? 1}|${jobsBadge}|${paused}|${rateLimited}`;
+    const stride = q.waitsSampled ?? 1;
+    // The stride is not in the key: it changes with the load at almost every poll, and
+    // rebuilding every visible row's badges for it made scrolling 1,000 sampled queues janky.
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}`;
+    const sampledLabel = `waits sampled 1 in ${stride}`;
+    if (statusKey === row.statusKey && row.sampledText !== null && row.sampledText.data !== sampledLabel) row.sampledText.data = sampledLabel;
     if (statusKey !== row.statusKey) {
       row.statusKey = statusKey;
+      row.sampledText = null;
       const badges: Node[] = [];
       const badge = (cls: string, ic: string, text: string) => el('span', { class: `badge ${cls}` }, icon(ic), text);
       if (q.gone) badges.push(badge('b-gone', 'trash', 'gone'));
@@ -455,7 +464,12 @@ export class Overview {
         badges.push(b);
       }
       // Counts above are exact; only the list of individual waits is a sample.
-      if ((q.waitsSampled ?? 1) > 1) badges.push(badge('b-sampled', 'info', `waits sampled 1 in ${q.waitsSampled}`));
+      if (stride > 1) {
+        row.sampledText = document.createTextNode(sampledLabel);
+        const b = el('span', { class: 'badge b-sampled' }, icon('info'), row.sampledText);
+        b.title = 'Counts are exact; only the list of individual waits is a sample';
+        badges.push(b);
+      }
       setChildren(row.status, badges);
     }
     const aria = [

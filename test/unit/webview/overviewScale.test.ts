@@ -62,6 +62,13 @@ describe('panel overview with 10,000 queues (Chromium)', function () {
     await settle(p.page);
     assert.deepEqual(await rowKeys(), ['k4242']);
     assert.match(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /waits sampled 1 in 8/);
+    // The stride moves with the load: the badge follows it (its text only), and goes when detail is whole again.
+    await p.send(update({ session: SESSION, queues: [queue('k4242', 'conn-04242', { waiting: 1, waitsSampled: 64 })] }));
+    await settle(p.page);
+    assert.match(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /waits sampled 1 in 64/);
+    await p.send(update({ session: SESSION, queues: [queue('k4242', 'conn-04242', { waiting: 1, waitsSampled: 1 })] }));
+    await settle(p.page);
+    assert.doesNotMatch(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /sampled/);
     // An update of a queue out of sight changes nothing drawn, and shows once filtered in.
     await p.send(update({ session: SESSION, queues: [queue('k9999', 'conn-09999', { size: 3, putRate: 55 })] }));
     await p.page.fill('#filter', 'conn-09999');
