@@ -178,7 +178,7 @@ function main() {
     }
   }
   mapperCost();
-  console.log('\nThe hub captures at most 200 sites per second after each queue and role\'s first (docs/PROTOCOL.md, "Call sites"): the worst case is 200 x the warm figure per second.');
+  console.log('\nThe hub captures at most 100 sites per second after each queue and role\'s first, fewer while a site repeats (docs/PROTOCOL.md, "Call sites"): the worst case is 100 x the warm figure per second.');
 }
 
 main();

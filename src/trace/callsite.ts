@@ -1,7 +1,7 @@
 // Call sites of blocked put/get calls and of queue constructors: the first stack frame that
 // belongs to the user's code, not to the library or this hub.
 //
-// Capturing a stack is the expensive part of tracing (~2-5 us here, see docs/PROTOCOL.md),
+// Capturing a stack is the expensive part of tracing (~8-12 us here, see docs/PROTOCOL.md),
 // so it only happens on slow paths (a call that blocks, a queue created while armed) and the
 // hub rate-bounds it per queue and role (QueueRecord.siteFor).
 //
@@ -41,32 +41,80 @@ function parseFrame(text: string): Frame | null {
   return { fn, file: m[2], line: Number(m[3]), column: Number(m[4]) };
 }
 
-/** The stack above `above` (exclusive) as frames; [] when the host formats stacks differently. */
-function stackFrames(above: (...args: never[]) => unknown): Frame[] {
+/** V8's structured stack frame, as Error.prepareStackTrace receives them. */
+interface V8CallSite {
+  toString(): string;
+}
+
+interface ErrorWithPrepare {
+  prepareStackTrace?: (error: unknown, sites: V8CallSite[]) => unknown;
+  stackTraceLimit?: number;
+  captureStackTrace(target: object, above?: unknown): void;
+}
+
+/** Node's source-map support is on (tsx, --enable-source-maps): frames must be formatted by Node. */
+function sourceMapsOn(): boolean {
+  const p = (globalThis as { process?: { sourceMapsEnabled?: unknown } }).process;
+  return p !== undefined && p.sourceMapsEnabled === true;
+}
+
+const keepSites = (_e: unknown, sites: V8CallSite[]): unknown => sites;
+
+/** Nobody formats stacks but V8 and Node's own default (Node 20 installs it as Error.prepareStackTrace). */
+function defaultFormatting(prepare: unknown): boolean {
+  return prepare === undefined || (typeof prepare === 'function' && prepare.name === 'ErrorPrepareStackTrace');
+}
+
+/**
+ * The stack above `above` (exclusive), one frame at a time (an iterator, so that a caller
+ * that stops at the first user frame formats only the frames it reads); empty when the host
+ * formats stacks differently.
+ *
+ * Fast path: V8's frames themselves (Error.prepareStackTrace returning them), each formatted
+ * on demand with V8's own CallSite toString, the text Node's formatter prints for it. Node
+ * formatting all 16 frames in JavaScript, and our parsing of all of them, was most of what a
+ * capture cost (the largest single item of tracing a program with 100 busy queues). Taken
+ * only when nobody else formats stacks: no user `Error.prepareStackTrace` (e.g.
+ * source-map-support; Node 20's own default, ErrorPrepareStackTrace, is fine), no Node
+ * source maps (tsx, --enable-source-maps: positions must be the mapped ones Node prints).
+ */
+function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
+  const E = Error as unknown as ErrorWithPrepare;
   const holder: { stack?: unknown } = {};
   let limit: number | undefined;
-  try {
-    limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = STACK_LIMIT;
-    Error.captureStackTrace(holder, above);
-  } catch {
-    return [];
-  } finally {
-    if (limit !== undefined) Error.stackTraceLimit = limit;
-  }
   let text: unknown;
+  const prepare = E.prepareStackTrace;
+  const structured = defaultFormatting(prepare) && !sourceMapsOn();
   try {
-    text = holder.stack; // formatted lazily by V8 (or by a user's prepareStackTrace)
+    limit = E.stackTraceLimit;
+    E.stackTraceLimit = STACK_LIMIT;
+    if (structured) E.prepareStackTrace = keepSites;
+    E.captureStackTrace(holder, above);
+    text = holder.stack; // formatted (or, structured, handed over) lazily by V8 on first read
   } catch {
-    return [];
+    return;
+  } finally {
+    if (limit !== undefined) E.stackTraceLimit = limit;
+    if (structured && E.prepareStackTrace === keepSites) E.prepareStackTrace = prepare;
   }
-  if (typeof text !== 'string') return [];
-  const out: Frame[] = [];
+  if (Array.isArray(text)) {
+    for (const site of text as V8CallSite[]) {
+      let line: string;
+      try {
+        line = `at ${String(site)}`;
+      } catch {
+        return;
+      }
+      const f = parseFrame(line);
+      if (f !== null) yield f;
+    }
+    return;
+  }
+  if (typeof text !== 'string') return;
   for (const line of text.split('\n')) {
     const f = parseFrame(line);
-    if (f !== null) out.push(f);
+    if (f !== null) yield f;
   }
-  return out;
 }
 
 function dirOf(file: string): string {
@@ -102,8 +150,8 @@ function isKnownFile(file: string): boolean {
 
 /** The frames of the hub's own module: learnt once, when this module loads. */
 (function learnOwnFile(): void {
-  const frames = stackFrames(() => undefined);
-  if (frames.length > 0) addLibraryFile(frames[0].file);
+  const first = stackFrames(() => undefined).next();
+  if (first.done !== true) addLibraryFile(first.value.file);
 })();
 
 function toSite(f: Frame): CallSite {
@@ -118,9 +166,13 @@ function toSite(f: Frame): CallSite {
  * Undefined when nothing fits.
  */
 export function userSite(above: (...args: never[]) => unknown, learn: 'always' | 'named' = 'always'): CallSite | undefined {
-  const frames = stackFrames(above);
-  if (frames.length === 0) return undefined;
-  if (!isKnownFile(frames[0].file) && (learn === 'always' || LIBRARY_FN.test(frames[0].fn))) addLibraryFile(frames[0].file);
-  for (const f of frames) if (!isLibraryFrame(f)) return toSite(f);
+  let first = true;
+  for (const f of stackFrames(above)) {
+    if (first) {
+      first = false;
+      if (!isKnownFile(f.file) && (learn === 'always' || LIBRARY_FN.test(f.fn))) addLibraryFile(f.file);
+    }
+    if (!isLibraryFrame(f)) return toSite(f);
+  }
   return undefined;
 }

@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import type { DrainBatch, SampleRow, WireEvent } from '../../../src/protocol/wire';
-import { ROOT, ensureLibraryBuilt, finished, fixture, markerLines, run, start, tempFile } from './helpers';
+import * as fs from 'node:fs';
+import { LIB, ROOT, ensureLibraryBuilt, finished, fixture, markerLines, run, start, tempFile } from './helpers';
 
 type Msg = { type: string; id?: number; batch?: string | null; [k: string]: unknown };
 
@@ -209,4 +210,49 @@ describe('trace: a real traced program', function () {
       assert.deepEqual(feed?.waiters.map(where), [`bundled-app.js:${lines.get('iterate')}`]);
     });
   }
+
+  // The hub reads V8's frames directly (formatting only those it looks at) unless someone
+  // else formats stacks: a user's Error.prepareStackTrace (e.g. source-map-support) or Node's
+  // source maps. Every way must give the same lines, and leave the program's stacks alone.
+  describe('call sites whoever formats the stack', () => {
+    const program = `const { Queue } = require(${JSON.stringify(LIB)});
+// Like source-map-support: the program formats stacks itself (the standard way here, counted).
+let formatted = 0;
+if (process.env.USER_PREPARE) Error.prepareStackTrace = function mine(e, sites) { formatted++; return String(e) + sites.map((s) => '\\n    at ' + s).join(''); };
+const before = Error.prepareStackTrace;
+const q = new Queue({ name: 'jobs' }); // @site:create
+function consumer() {
+  return q.get(); // @site:blocked
+}
+consumer();
+const hub = globalThis[Symbol.for('queuescope.hub')];
+const batch = JSON.parse(hub.drain(65536));
+const created = batch.events.find((e) => e.type === 'queue');
+const wait = batch.events.find((e) => e.type === 'wait');
+const used = formatted;
+const after = String(new Error('x').stack).split('\\n')[0];
+console.log(JSON.stringify({ created: created.site, wait: wait.site, same: Error.prepareStackTrace === before, used, after }));
+process.exit(0);
+`;
+    const file = tempFile('sites.js');
+    fs.writeFileSync(file, program);
+    const lines = markerLines(file);
+    const cases: [string, string[], Record<string, string>, boolean][] = [
+      ['plain node (V8 frames read directly)', [], {}, false],
+      ["a user's Error.prepareStackTrace (used for the hub's captures too)", [], { USER_PREPARE: '1' }, true],
+      ['node --enable-source-maps', ['--enable-source-maps'], {}, false],
+    ];
+    for (const [label, flags, env, theirs] of cases) {
+      it(label, async () => {
+        const r = await run([...flags, file], { QUEUESCOPE_TRACE: '1', ...env });
+        assert.equal(r.code, 0, r.stderr);
+        const got = JSON.parse(r.stdout.trim()) as { created: { file: string; line: number; fn: string }; wait: { file: string; line: number; fn: string }; same: boolean; used: number; after: string };
+        assert.deepEqual([got.created.file, got.created.line], [file, lines.get('create')]);
+        assert.deepEqual([got.wait.file, got.wait.line, got.wait.fn], [file, lines.get('blocked'), 'consumer']);
+        assert.equal(got.same, true, "the program's Error.prepareStackTrace is its own again");
+        assert.equal(got.used > 0, theirs, `the program's formatter ran ${got.used} time(s) for the hub's captures`);
+        assert.equal(got.after, 'Error: x', "the program's own stacks are formatted as before");
+      });
+    }
+  });
 });
