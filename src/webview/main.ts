@@ -186,7 +186,10 @@ class Panel {
     }
     if (ch.queues.size) this.renderOverview(ch.queues);
     const sel = this.view.queue;
-    const detailChanged = ch.waiters || ch.status || (sel !== undefined && (ch.queues.has(sel) || ch.series.has(sel))) || this.view.combined || ch.queues.size > 0;
+    // Other queues' changes do not touch the detail of the selected one (with 1,000 busy
+    // queues every update changed some), unless nothing is selected yet.
+    const selected = sel !== undefined && this.store.queues.has(sel) ? sel : undefined;
+    const detailChanged = ch.waiters || ch.status || (selected !== undefined && (ch.queues.has(selected) || ch.series.has(selected))) || this.view.combined || (selected === undefined && ch.queues.size > 0);
     if (detailChanged) this.renderDetail();
     else this.chart.schedule(); // live follow: the time axis moves on
   }

@@ -35,6 +35,9 @@ export interface FeedOptions {
 
 /** While any rate is non-zero, look again this often so it decays on screen. */
 const RATE_REFRESH_MS = 500;
+/** Gap after an update, per queue it carried (1,000 queues: 200 ms), and at most. */
+const UPDATE_MS_PER_QUEUE = 0.2;
+const MAX_UPDATE_GAP_MS = 1000;
 
 export class PanelFeed {
   private readonly mode: PanelMode;
@@ -258,7 +261,10 @@ export class PanelFeed {
   }
 
   private send(msg: FeedMessage): void {
-    this.throttle.sent();
+    // A large update costs the workbench (relaying it) and the webview (applying it) in
+    // proportion: at 1,000 busy queues, 20 a second kept the renderer's main thread busy
+    // enough to push scrolling over 50 ms tasks. Larger updates come less often.
+    this.throttle.sent(msg.type === 'update' ? Math.min(MAX_UPDATE_GAP_MS, msg.queues.length * UPDATE_MS_PER_QUEUE) : 0);
     if (msg.type !== 'update') this.lastSessions = JSON.stringify(msg.sessions);
     this.post(msg);
   }

@@ -19,12 +19,16 @@ export class Throttle {
   private timer: unknown = null;
   private due = 0;
   private lastSent = -Infinity;
+  /** Gap after the last message: intervalMs, or more after a large one (see sent()). */
+  private gap: number;
 
-  constructor(private readonly intervalMs: number, private readonly host: TimerHost, private readonly fire: () => void) {}
+  constructor(private readonly intervalMs: number, private readonly host: TimerHost, private readonly fire: () => void) {
+    this.gap = intervalMs;
+  }
 
   /** Something changed: fire as soon as the gap since the last message allows. */
   request(): void {
-    this.wakeIn(Math.max(0, this.lastSent + this.intervalMs - this.host.now()));
+    this.wakeIn(Math.max(0, this.lastSent + this.gap - this.host.now()));
   }
 
   /** Fire in `ms` at the latest; an earlier pending wake-up stays. */
@@ -41,9 +45,10 @@ export class Throttle {
     }, ms);
   }
 
-  /** A message went out now: the next one waits `intervalMs`. */
-  sent(): void {
+  /** A message went out now: the next one waits `intervalMs`, or `gapMs` when longer. */
+  sent(gapMs = 0): void {
     this.lastSent = this.host.now();
+    this.gap = Math.max(this.intervalMs, gapMs);
   }
 
   cancel(): void {

@@ -255,4 +255,34 @@ describe('PanelFeed', () => {
     assert.equal(h.feed.selectedSession, 's1', 'a chosen session stays');
     assert.equal(h.feed.select('nope'), false);
   });
+
+  it('an update carrying many queues is followed by a longer gap (1,000 queues: 200 ms), a small one by the usual 50 ms', () => {
+    const h = setup();
+    const N = 1000;
+    h.events(Array.from({ length: N }, (_, i) => ({ type: 'queue' as const, t: 0, q: i + 1, name: `conn-${i}`, kind: 'fifo' as const, maxsize: 0, size: 0 })));
+    h.feed.ready();
+    h.advance(60);
+    // Every queue changes: one update with all of them.
+    let t = 100;
+    const all = () => h.events([{ type: 'samples', t: (t += 10), rows: Array.from({ length: N }, (_, i) => [i + 1, 1, 0, 1, 1, 0] as [number, number, number, number, number, number]) }]);
+    all();
+    h.advance(0); // due at once: the last message (the init) went out 60 ms ago
+    const big = h.sent.length;
+    assert.equal((h.sent.at(-1) as UpdateMessage).queues.length, N);
+    all();
+    h.advance(199);
+    assert.equal(h.sent.length, big, 'no update within 200 ms of a 1,000-queue one');
+    h.advance(1);
+    assert.equal(h.sent.length, big + 1);
+    // Then one queue changes: after a small update the next may follow 50 ms later.
+    h.events([{ type: 'samples', t: (t += 10), rows: [[1, 2, 0, 2, 1, 0]] }]);
+    h.advance(200);
+    const small = h.sent.length;
+    assert.equal((h.sent.at(-1) as UpdateMessage).queues.length, 1);
+    h.events([{ type: 'samples', t: (t += 10), rows: [[1, 3, 0, 3, 1, 0]] }]);
+    h.advance(49);
+    assert.equal(h.sent.length, small);
+    h.advance(1);
+    assert.equal(h.sent.length, small + 1);
+  });
 });

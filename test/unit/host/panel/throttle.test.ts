@@ -24,6 +24,22 @@ describe('Throttle', () => {
     assert.deepEqual(h.fired, [1000, 1050]);
   });
 
+  it('waits longer after a large message (the gap it was sent with), then the interval again', () => {
+    const h = setup();
+    h.throttle.sent(200); // e.g. an update carrying 1,000 queues
+    h.throttle.request();
+    h.clock.runUntil(1199);
+    assert.deepEqual(h.fired, []);
+    h.clock.runUntil(1200);
+    assert.deepEqual(h.fired, [1200]);
+    h.throttle.sent(10); // small: never below the interval
+    h.throttle.request();
+    h.clock.runUntil(1249);
+    assert.deepEqual(h.fired, [1200]);
+    h.clock.runUntil(1250);
+    assert.deepEqual(h.fired, [1200, 1250]);
+  });
+
   it('coalesces requests into one pending timer', () => {
     const h = setup();
     h.throttle.sent();
