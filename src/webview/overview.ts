@@ -41,9 +41,10 @@ export const VIRTUAL_MIN = 200;
 /**
  * Rows rendered above and below the visible ones. Each wheel step re-lays out and repaints
  * every rendered row (measured: paint and layout are most of a scroll frame's 40-60 ms at
- * 1,000 queues on a slow machine, the panel's own script 3-9 ms), so few.
+ * 1,000 queues on a slow machine, the panel's own script 3-9 ms), so few: 2 (4 still put
+ * frames over 50 ms of CPU on this machine when a scroll replaced the whole window).
  */
-const OVERSCAN = 4;
+const OVERSCAN = 2;
 /** Rows kept for reuse when they scroll out of sight (virtualized). */
 const MAX_SPARE_ROWS = 200;
 /** Row height until one is measured (px). */
