@@ -137,7 +137,7 @@ export class Pusher {
     if (d === undefined) return;
     this.idle = d.empty ? this.idle + 1 : 0;
     let next = d.more ? 0 : this.options.intervalMs;
-    if (this.idle > 2 && !d.more) next = Math.min(IDLE_MAX_MS, next * 2 ** Math.min(10, this.idle - 2));
+    if (this.idle > 2) next = Math.min(IDLE_MAX_MS, next * 2 ** Math.min(10, this.idle - 2));
     // Even with detail left behind (`more`), which at 10,000 busy queues can last: drains
     // back to back would take most of the program's time.
     next = Math.max(next, ms * DUTY);

@@ -43,6 +43,11 @@ function sameSite(a: CallSite | undefined, b: CallSite | undefined): boolean {
   return a !== undefined && b !== undefined && a.line === b.line && a.column === b.column && a.file === b.file && a.fn === b.fn;
 }
 
+/** The gap before the next capture of a queue and role: fourfold while `site` repeats `previous`, else `baseMs` (0: capture every time). */
+function nextSiteGap(baseMs: number, gap: number, site: CallSite | undefined, previous: CallSite | undefined): number {
+  return baseMs > 0 && sameSite(site, previous) ? Math.min(SITE_GAP_MAX_MS, gap * 4) : baseMs;
+}
+
 /** What a record needs from its hub (implemented by Hub). */
 export interface RecordHost {
   sampleEpoch: number;
@@ -493,13 +498,13 @@ export class QueueRecord implements QueueProbe {
       if (this.putSiteT !== -Infinity && (t - this.putSiteT < this.putGap || !host.takeSiteToken(t))) return this.putSite;
       this.putSiteT = t;
       const site = userSite(QueueRecord.prototype.waitStart);
-      this.putGap = host.siteGapMs > 0 && sameSite(site, this.putSite) ? Math.min(SITE_GAP_MAX_MS, this.putGap * 4) : host.siteGapMs;
+      this.putGap = nextSiteGap(host.siteGapMs, this.putGap, site, this.putSite);
       return (this.putSite = site);
     }
     if (this.getSiteT !== -Infinity && (t - this.getSiteT < this.getGap || !host.takeSiteToken(t))) return this.getSite;
     this.getSiteT = t;
     const site = userSite(QueueRecord.prototype.waitStart);
-    this.getGap = host.siteGapMs > 0 && sameSite(site, this.getSite) ? Math.min(SITE_GAP_MAX_MS, this.getGap * 4) : host.siteGapMs;
+    this.getGap = nextSiteGap(host.siteGapMs, this.getGap, site, this.getSite);
     return (this.getSite = site);
   }
 

@@ -52,7 +52,7 @@ export class AdaptiveInterval {
     this.idle = d.events === 0 ? this.idle + 1 : 0;
     let ms = d.more ? 0 : base;
     const after = o.idleAfter ?? 3;
-    if (this.idle >= after && !d.more) ms = Math.min(Math.max(base, o.idleMaxMs ?? 2000), base * 2 ** Math.min(16, this.idle - after + 1));
+    if (this.idle >= after) ms = Math.min(Math.max(base, o.idleMaxMs ?? 2000), base * 2 ** Math.min(16, this.idle - after + 1));
     ms = Math.max(ms, (d.bytes * 1000) / (o.maxBytesPerSecond ?? 4 * 1024 * 1024));
     ms = Math.max(ms, (d.debuggeeMs ?? 0) * (o.duty ?? 50));
     ms = Math.max(ms, (d.hostMs ?? 0) * (o.hostDuty ?? 10));
