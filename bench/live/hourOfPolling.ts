@@ -13,6 +13,9 @@
 //             pushed through a CDP binding on a second connection (in VS Code: js-debug's
 //             CDP proxy, which shares js-debug's own session)
 //   evaluate  SessionPoller polling by evaluate (what DAP evaluate does in the debuggee)
+//   bounded   the same, after boundScriptCache (src/host/polling/scriptCache.ts) on the
+//             first connection's session, as the extension does through js-debug's proxy
+//             (which shares js-debug's session): the default under F5
 // The first connection plays js-debug: Runtime and Debugger enabled, no script-cache limit.
 // RSS comes from /proc after a garbage collection (HeapProfiler.collectGarbage compiles
 // nothing), every 10% of the run.
@@ -24,13 +27,14 @@ import { QueueModel } from '../../src/model';
 import { SessionPoller } from '../../src/host/sessions/poller';
 import { CdpPushSource } from '../../src/host/polling/pushSource';
 import { connectCdp } from '../../src/host/polling/cdpSocket';
+import { boundScriptCache } from '../../src/host/polling/scriptCache';
 
 const LIB = path.resolve(__dirname, '../../dist/lib/index.js');
 const args = process.argv.slice(2);
 const opt = (name: string, d: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : d);
 const POLLS = Number(opt('--polls', '36000'));
 const INTERVAL = Number(opt('--interval', '10'));
-const MODES = opt('--modes', 'push,evaluate').split(',');
+const MODES = opt('--modes', 'push,evaluate,bounded').split(',');
 /** A real hour renews the lease every 40 s: 90 times in 36,000 drains at 100 ms. */
 const RENEWALS_PER_HOUR = 90;
 const REAL_POLLS_PER_HOUR = 36_000;
@@ -69,6 +73,11 @@ async function measure(mode: string): Promise<Record<string, unknown>> {
   try {
     await cdp.send('Runtime.enable');
     await cdp.send('Debugger.enable', {}); // as js-debug: no maxScriptsCacheSize
+    if (mode === 'bounded') {
+      const sameSession = { closed: false, send: (m: string, p?: object) => cdp.send(m, p), on: () => () => undefined, onClose: () => undefined, close: () => undefined };
+      const why = await boundScriptCache(async () => sameSession);
+      if (why) throw new Error(`could not bound the script cache: ${why}`);
+    }
     const settle = async (): Promise<{ rss: number; heap: number }> => {
       await cdp.send('HeapProfiler.collectGarbage');
       const h = await cdp.send<{ usedSize: number }>('Runtime.getHeapUsage');
@@ -86,7 +95,8 @@ async function measure(mode: string): Promise<Record<string, unknown>> {
       });
     poller.start();
     await drained(500); // warm-up: every lazy path compiled, the handover done
-    if (poller.mode !== mode) throw new Error(`expected mode ${mode}, got ${poller.mode}`);
+    const expected = mode === 'push' ? 'push' : 'evaluate';
+    if (poller.mode !== expected) throw new Error(`expected mode ${expected}, got ${poller.mode}`);
     const before = await settle();
     const scripts0 = scripts;
     const requests0 = poller.requests;

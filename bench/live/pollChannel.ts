@@ -4,6 +4,11 @@
 // Runtime.getHeapUsage (neither compiles anything in the debuggee), garbage collected first.
 //
 //   npx tsx bench/live/pollChannel.ts [--polls 100000] [--modes evaluate,callFunctionOn,binding]
+//                                     [--cap <bytes>] [--no-debugger]
+//
+// --cap sends a second Debugger.enable({ maxScriptsCacheSize }) on the same session, as the
+// extension does through js-debug's proxy (src/host/polling/scriptCache.ts); --no-debugger
+// leaves the Debugger domain off (the baseline: nothing kept per script).
 //
 // Modes:
 //   evaluate        Runtime.evaluate of the exact drain expression (what DAP evaluate does)
@@ -26,6 +31,7 @@ const opt = (name: string, d: string): string => (args.includes(name) ? args[arg
 const POLLS = Number(opt('--polls', '100000'));
 const WINDOW = Number(opt('--window', '64'));
 const MODES = opt('--modes', 'evaluate,callFunctionOn,binding,push').split(',');
+const CAP = args.includes('--cap') ? Number(opt('--cap', '0')) : undefined;
 
 // A program with 20 queues that keep changing, so each drain carries data.
 const PROGRAM = `
@@ -46,7 +52,8 @@ async function measure(mode: string): Promise<Record<string, number | string>> {
   cdp.on('Debugger.scriptParsed', () => scripts++);
   try {
     await cdp.send('Runtime.enable');
-    await cdp.send('Debugger.enable', {}); // as js-debug: no maxScriptsCacheSize
+    if (!args.includes('--no-debugger')) await cdp.send('Debugger.enable', {}); // as js-debug: no maxScriptsCacheSize
+    if (CAP !== undefined) await cdp.send('Debugger.enable', { maxScriptsCacheSize: CAP });
     await cdp.send('Runtime.runIfWaitingForDebugger');
     await new Promise((r) => setTimeout(r, 300));
     const hub = await cdp.send<{ result: { objectId: string } }>('Runtime.evaluate', { expression: `globalThis[Symbol.for(${JSON.stringify(HUB_SYMBOL)})]` });

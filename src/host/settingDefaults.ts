@@ -9,6 +9,8 @@ export interface SettingsValues {
   pollIntervalMs: number;
   /** Let each debuggee push its drains through js-debug's CDP proxy (issue #17); off: evaluate polling only. */
   pushChannel: boolean;
+  /** Bound the debuggee inspector's store of collected scripts (each evaluate poll adds one). */
+  boundDebuggeeScriptCache: boolean;
   sampleIntervalMs: number;
   'retention.recentSeconds': number;
   'retention.recentMaxSamples': number;
@@ -23,6 +25,7 @@ export const SETTING_DEFAULTS: SettingsValues = {
   autoArm: true,
   pollIntervalMs: 100,
   pushChannel: false,
+  boundDebuggeeScriptCache: true,
   sampleIntervalMs: 10,
   'retention.recentSeconds': DEFAULT_RETENTION.recentMs / 1000,
   'retention.recentMaxSamples': DEFAULT_RETENTION.recentMaxSamples,

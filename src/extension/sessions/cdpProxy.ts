@@ -6,7 +6,8 @@
 // cdpSocket.ts); this file only asks VS Code for the address.
 //
 // When there is no proxy (another debugger, an older js-debug, the command failing), the
-// poller keeps polling by evaluate.
+// poller keeps polling by evaluate. The same proxy also bounds the debuggee's store of
+// collected scripts (src/host/polling/scriptCache.ts).
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
@@ -43,8 +44,12 @@ async function proxyAddress(session: vscode.DebugSession): Promise<ProxyAddress>
 /** One binding name per extension host: a JS identifier no program uses. */
 const BINDING = `__queuescopePush_${randomBytes(6).toString('hex')}`;
 
+/** A new CDP connection to one js-debug child session's target, through its proxy. */
+export async function jsDebugConnection(session: vscode.DebugSession): Promise<CdpConnection> {
+  return connectCdp(proxyUrl(await proxyAddress(session)));
+}
+
 /** A PushSource for one js-debug child session, through its CDP proxy. */
 export function jsDebugPushSource(session: vscode.DebugSession, options: { intervalMs: () => number; maxBytes: number }): PushSource {
-  const connect = async (): Promise<CdpConnection> => connectCdp(proxyUrl(await proxyAddress(session)));
-  return new CdpPushSource(connect, { binding: BINDING, intervalMs: options.intervalMs, maxBytes: options.maxBytes });
+  return new CdpPushSource(() => jsDebugConnection(session), { binding: BINDING, intervalMs: options.intervalMs, maxBytes: options.maxBytes });
 }

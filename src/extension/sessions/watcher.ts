@@ -14,7 +14,8 @@ import { applyUnattachedTail, type ExitTailFile } from '../../host/sessions/exit
 import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/sessions/poller';
 import type { SettingsValues } from '../../host/settingDefaults';
 import { POLLER_DEFAULTS } from '../../host/sessions/pollerDefaults';
-import { jsDebugPushSource } from './cdpProxy';
+import { boundScriptCache } from '../../host/polling/scriptCache';
+import { jsDebugConnection, jsDebugPushSource } from './cdpProxy';
 
 /** Requests that let the program run: polling resumes unless a stop follows quickly. */
 const RUN_REQUESTS = new Set(['continue', 'reverseContinue']);
@@ -150,7 +151,18 @@ export class SessionWatcher implements vscode.Disposable {
     });
     this.watched.set(session.id, { session, poller });
     poller.start();
+    if (settings().boundDebuggeeScriptCache) {
+      // Each evaluate poll leaves a collected script the inspector would keep for good.
+      const bound = boundScriptCache(() => jsDebugConnection(session)).then((why) => {
+        if (why) this.log.info(`${session.name}: the debuggee's script cache stays unbounded (${why}); evaluate polls grow its memory ~0.5 KB each`);
+        return why;
+      });
+      this.scriptCacheBounds.set(session.id, bound);
+    }
   }
+
+  /** Per child session: resolves undefined once its inspector's script cache is bounded, else why not (tests). */
+  readonly scriptCacheBounds = new Map<string, Promise<string | undefined>>();
 
   /** A folder for one launch's unattached exit tails (QUEUESCOPE_EXIT_TAIL_DIR). */
   newLaunchTailDir(): string {
@@ -172,6 +184,7 @@ export class SessionWatcher implements vscode.Disposable {
     if (w) {
       finish(w.poller);
       this.watched.delete(session.id);
+      this.scriptCacheBounds.delete(session.id);
     }
     if (session === root) {
       // The whole launch/attach ended: its children end with it.
@@ -179,6 +192,7 @@ export class SessionWatcher implements vscode.Disposable {
         if (rootSession(x.session).id !== root.id) continue;
         finish(x.poller);
         this.watched.delete(id);
+        this.scriptCacheBounds.delete(id);
       }
     }
     // The model keeps the recording as 'ended' until the user clears it; it ends once every

@@ -92,9 +92,12 @@ describe('diagnostics in VS Code', function () {
       execFile(process.execPath, ['--require', register, sample('deadlock'), '--duration', '4', '--pace', '100', '--grow', '2', '--capacity', '2'], { env: { ...process.env, QUEUESCOPE_TRACE_FILE: file, ELECTRON_RUN_AS_NODE: '1' } }, (err) => (err ? reject(err) : resolve())),
     );
     const before = new Set(model.sessions.map((s) => s.id));
-    const checked = nextEvent(diagnostics.onDidChange, 'the recording\'s findings', (c: DiagnosticsChange) => !before.has(c.session) && c.findings.some((f) => f.rule === 'deadlock'), 60_000);
+    // The check publishes once per recording: wait for it, whatever it found, so a check that
+    // finds no deadlock fails here with its findings, and one that never reports says so.
+    const checked = nextEvent(diagnostics.onDidChange, 'the recording\'s check to publish its findings', (c: DiagnosticsChange) => !before.has(c.session), 60_000);
     await vscode.commands.executeCommand('queuescope.openRecording', vscode.Uri.file(file));
-    const { session } = await checked;
+    const { session, findings } = await checked;
+    assert.ok(findings.some((f) => f.rule === 'deadlock'), `a deadlock among the recording's findings (${fs.statSync(file).size} bytes): ${JSON.stringify(findings.map((f) => `${f.rule}: ${f.message}`))}`);
     assert.equal(model.session(session)?.origin, 'recording');
     const dead = ours().filter(({ d }) => d.code === 'deadlock');
     assert.ok(dead.some(({ uri, d }) => /records\.put\(/.test(lineOf(uri, d.range.start.line))), 'on the sender\'s put line');
