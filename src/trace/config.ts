@@ -42,7 +42,7 @@ export const DEFAULTS: Readonly<HubConfig> = {
   maxPendingRows: 20000,
   maxPendingWaits: 2000,
   siteGapMs: 1,
-  siteRate: 100,
+  siteRate: 25,
   detailRate: 250,
   sampleRowRate: 5000,
   drainBytes: DEFAULT_DRAIN_BYTES,

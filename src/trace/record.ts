@@ -43,9 +43,16 @@ function sameSite(a: CallSite | undefined, b: CallSite | undefined): boolean {
   return a !== undefined && b !== undefined && a.line === b.line && a.column === b.column && a.file === b.file && a.fn === b.fn;
 }
 
-/** The gap before the next capture of a queue and role: fourfold while `site` repeats `previous`, else `baseMs` (0: capture every time). */
+/**
+ * How fast the gap grows while captures keep finding the same site. Eightfold (1 ms to the
+ * 4 s ceiling in 4 captures): within the realm budget, 100 queues blocked from one line
+ * each were still ramping fourfold (6 captures each, 600 at 100 a second) 6 s after start.
+ */
+const SITE_GAP_GROWTH = 8;
+
+/** The gap before the next capture of a queue and role: SITE_GAP_GROWTH times longer while `site` repeats `previous`, else `baseMs` (0: capture every time). */
 function nextSiteGap(baseMs: number, gap: number, site: CallSite | undefined, previous: CallSite | undefined): number {
-  return baseMs > 0 && sameSite(site, previous) ? Math.min(SITE_GAP_MAX_MS, gap * 4) : baseMs;
+  return baseMs > 0 && sameSite(site, previous) ? Math.min(SITE_GAP_MAX_MS, gap * SITE_GAP_GROWTH) : baseMs;
 }
 
 /** What a record needs from its hub (implemented by Hub). */
@@ -487,7 +494,7 @@ export class QueueRecord implements QueueProbe {
   /**
    * The call site of a blocking call. Each queue and role captures its first one; later
    * ones at most once per gap and within the hub's capture budget, else the previous site
-   * of this queue and role is reused. The gap starts at siteGapMs and grows fourfold (up to
+   * of this queue and role is reused. The gap starts at siteGapMs and grows eightfold (up to
    * SITE_GAP_MAX_MS) each time a capture finds the same site again, back to siteGapMs when
    * it finds another: a queue blocked from one line all along stops paying for stacks
    * (the costliest part of tracing a blocking call), one with several callers keeps seeing them.
