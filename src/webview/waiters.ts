@@ -29,6 +29,27 @@ export function callSiteLabel(site: CallSite): string {
   return site.fn ? `${site.fn} (${where})` : where;
 }
 
+/**
+ * Waits that just ended shown one by one, per role; the rest are counted in one line. On a
+ * busy queue dozens end within the hold, and a list of them under "Waiting consumers (1)"
+ * read as if they were still waiting.
+ */
+export const HELD_SHOWN = 3;
+
+interface Listed {
+  /** The current waiters (oldest first), then the most recently ended ones. */
+  shown: ShownWaiter[];
+  /** Ended waits held but not listed. */
+  moreEnded: number;
+}
+
+function listed(all: readonly ShownWaiter[], role: 'put' | 'get'): Listed {
+  const mine = all.filter((w) => w.info.role === role);
+  const current = mine.filter((w) => w.endedAt === undefined).sort((a, b) => a.info.since - b.info.since);
+  const ended = mine.filter((w) => w.endedAt !== undefined).sort((a, b) => b.endedAt! - a.endedAt! || b.info.since - a.info.since);
+  return { shown: [...current, ...ended.slice(0, HELD_SHOWN)], moreEnded: Math.max(0, ended.length - HELD_SHOWN) };
+}
+
 export class WaiterLists {
   readonly root: HTMLElement;
   private readonly putList: HTMLUListElement;
@@ -67,20 +88,27 @@ export class WaiterLists {
   render(queue: QueueInfo | undefined, waiters: WaiterInfo[], live = false): void {
     this.last = { queue, waiters, live };
     const shown = this.hold.update(queue?.key, waiters, this.cb.now(), live);
-    const bySince = (a: ShownWaiter, b: ShownWaiter) => a.info.since - b.info.since;
-    const puts = shown.filter((w) => w.info.role === 'put').sort(bySince);
-    const gets = shown.filter((w) => w.info.role === 'get').sort(bySince);
+    const puts = listed(shown, 'put');
+    const gets = listed(shown, 'get');
     setText(this.putHead, `Blocked producers (${waiters.filter((w) => w.role === 'put').length})`);
     setText(this.getHead, `Waiting consumers (${waiters.filter((w) => w.role === 'get').length})`);
-    const key = `${queue?.key}|${shown.map((w) => `${w.info.id}@${w.info.since}${w.endedAt !== undefined ? '~' : ''}`).join(',')}`;
+    const ids = (l: Listed) => l.shown.map((w) => `${w.info.id}@${w.info.since}${w.endedAt !== undefined ? '~' : ''}`).join(',');
+    const key = `${queue?.key}|${ids(puts)}+${puts.moreEnded}|${ids(gets)}+${gets.moreEnded}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
       this.items = [];
-      setChildren(this.putList, puts.length ? puts.map((w) => this.item(w)) : [el('li', { class: 'none', text: 'No blocked producers.' })]);
-      setChildren(this.getList, gets.length ? gets.map((w) => this.item(w)) : [el('li', { class: 'none', text: 'No waiting consumers.' })]);
+      setChildren(this.putList, this.lines(puts, 'No blocked producers.', 'blocked'));
+      setChildren(this.getList, this.lines(gets, 'No waiting consumers.', 'waits'));
     }
     this.renderItems(queue);
     this.tick();
+  }
+
+  private lines(l: Listed, none: string, what: string): HTMLLIElement[] {
+    if (l.shown.length === 0) return [el('li', { class: 'none', text: none })];
+    const lis = l.shown.map((w) => this.item(w));
+    if (l.moreEnded > 0) lis.push(el('li', { class: 'none more-ended', text: `and ${l.moreEnded} more ${what} that ended in the last second` }));
+    return lis;
   }
 
   private item(shown: ShownWaiter): HTMLLIElement {

@@ -114,6 +114,31 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#blocked-list li').count(), 2);
   });
 
+  it('on a busy queue lists the current waits first, then at most 3 that just ended, and counts the rest', async () => {
+    p = await open();
+    const others = waiters().filter((w) => w.queue !== 'q-results');
+    const init = initMessage();
+    init.session!.waiters = others;
+    await p.send(init);
+    await p.page.locator('#overview tr[data-key="q-results"]').click();
+    await settle(p.page);
+    // Seven short waits of one consumer come and go between polls; one is waiting now.
+    const get = (i: number) => ({ id: `g${i}`, queue: 'q-results', role: 'get' as const, since: NOW + i * 10, site: { file: APP, line: 60, column: 3, fn: 'consume' } });
+    for (let i = 0; i < 8; i++) {
+      await p.send(update({ waiters: [...others, get(i)] }));
+      await settle(p.page);
+    }
+    assert.equal(await p.page.locator('#waiting-head').textContent(), 'Waiting consumers (1)');
+    const lines = await p.page.locator('#waiting-list li').allTextContents();
+    assert.equal(lines.length, 5, lines.join(' | '));
+    assert.match(lines[0], /^get\(\) waiting/, 'the current wait first');
+    for (const l of lines.slice(1, 4)) assert.match(l, /^get\(\) waited/);
+    assert.equal(await p.page.locator('#waiting-list li.held').count(), 3);
+    assert.equal(lines[4], 'and 4 more waits that ended in the last second');
+    // The wait clock of an ended one stands still; the summary is no waiter (no clock, no site).
+    assert.equal(await p.page.locator('#waiting-list li.more-ended .wait-time').count(), 0);
+  });
+
   it('marks a wait that began before QueueScope attached as a lower bound with an unknown site', async () => {
     p = await open();
     const msg = initMessage();
