@@ -73,6 +73,11 @@ function sortValue(q: QueueInfo, key: SortKey): number | string {
   }
 }
 
+/** The sampled badge's tooltip: what "sampled" means, in full. */
+function sampledTitle(stride: number): string {
+  return `Waits sampled 1 in ${stride}: counts are exact; only the list of individual waits is a sample`;
+}
+
 interface Row {
   tr: HTMLTableRowElement;
   name: HTMLElement;
@@ -94,6 +99,7 @@ interface Row {
   statusKey: string;
   /** The "waits sampled 1 in N" badge's label while the row has one (N changes often: only its text is updated). */
   sampledText: Text | null;
+  sampledBadge: HTMLElement | null;
   aria: string;
   barWidth: string;
 }
@@ -391,6 +397,7 @@ export class Overview {
       dropped: el('span'),
       statusKey: '',
       sampledText: null,
+      sampledBadge: null,
       aria: '',
       barWidth: '',
     };
@@ -460,11 +467,16 @@ export class Overview {
     // The stride is not in the key: it changes with the load at almost every poll, and
     // rebuilding every visible row's badges for it made scrolling 1,000 sampled queues janky.
     const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}`;
-    const sampledLabel = `waits sampled 1 in ${stride}`;
-    if (statusKey === row.statusKey && row.sampledText !== null && row.sampledText.data !== sampledLabel) row.sampledText.data = sampledLabel;
+    // Short in the State column ("waits" is in the tooltip and the tree's wording).
+    const sampledLabel = `sampled 1 in ${stride}`;
+    if (statusKey === row.statusKey && row.sampledText !== null && row.sampledText.data !== sampledLabel) {
+      row.sampledText.data = sampledLabel;
+      row.sampledBadge!.title = sampledTitle(stride);
+    }
     if (statusKey !== row.statusKey) {
       row.statusKey = statusKey;
       row.sampledText = null;
+      row.sampledBadge = null;
       const badges: Node[] = [];
       const badge = (cls: string, ic: string, text: string) => el('span', { class: `badge ${cls}` }, icon(ic), text);
       if (q.gone) badges.push(badge('b-gone', 'trash', 'gone'));
@@ -486,7 +498,8 @@ export class Overview {
       if (stride > 1) {
         row.sampledText = document.createTextNode(sampledLabel);
         const b = el('span', { class: 'badge b-sampled' }, icon('info'), row.sampledText);
-        b.title = 'Counts are exact; only the list of individual waits is a sample';
+        b.title = sampledTitle(stride);
+        row.sampledBadge = b;
         badges.push(b);
       }
       setChildren(row.status, badges);

@@ -1,6 +1,7 @@
 // The overview with 10,000 queues in a real browser (issue #17): only the rows in sight
 // exist, scrolling brings others in, sorting reorders all of them, keyboard navigation
-// reaches rows that were not rendered, and a queue's "waits sampled 1 in N" shows.
+// reaches rows that were not rendered, and a queue's "sampled 1 in N" badge shows (the
+// whole "waits sampled 1 in N" in its tooltip).
 
 import * as assert from 'node:assert/strict';
 import { counters, initMessage, queue, SESSION, update } from './fixtures';
@@ -61,11 +62,17 @@ describe('panel overview with 10,000 queues (Chromium)', function () {
     await p.page.fill('#filter', 'conn-04242');
     await settle(p.page);
     assert.deepEqual(await rowKeys(), ['k4242']);
-    assert.match(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /waits sampled 1 in 8/);
+    assert.match(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /sampled 1 in 8/);
+    const badge = p.page.locator('#overview tr[data-key="k4242"] .b-sampled');
+    assert.match((await badge.getAttribute('title'))!, /^Waits sampled 1 in 8: counts are exact/);
+    // The whole badge fits its State column, beside "1 waiting".
+    const fits = await badge.evaluate((b) => b.getBoundingClientRect().right <= b.closest('td')!.getBoundingClientRect().right);
+    assert.ok(fits, 'the sampled badge is not cut by its column');
     // The stride moves with the load: the badge follows it (its text only), and goes when detail is whole again.
     await p.send(update({ session: SESSION, queues: [queue('k4242', 'conn-04242', { waiting: 1, waitsSampled: 64 })] }));
     await settle(p.page);
-    assert.match(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /waits sampled 1 in 64/);
+    assert.match(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /sampled 1 in 64/);
+    assert.match((await badge.getAttribute('title'))!, /^Waits sampled 1 in 64:/);
     await p.send(update({ session: SESSION, queues: [queue('k4242', 'conn-04242', { waiting: 1, waitsSampled: 1 })] }));
     await settle(p.page);
     assert.doesNotMatch(await p.page.locator('#overview tr[data-key="k4242"]').innerText(), /sampled/);
