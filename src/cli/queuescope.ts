@@ -2,12 +2,15 @@
 // with the streaming reader, runs the diagnostics engine over it as if polled live, prints
 // the findings and exits 1 when one is at warning level (2 for bad usage or an unreadable
 // file), so a CI job can fail on a recording that shows a deadlock or work left at exit.
+// Call sites go through the program's source maps, as in the extension (--raw-sites: not).
 
 import { CliUsageError, helpText, parseCli } from '../diagnostics/cliArgs';
 import { RecordingCheck } from '../diagnostics/recordingCheck';
 import { exitCodeOf, jsonReport, textReport } from '../diagnostics/report';
 import { RecordingError } from '../recording/format';
 import { readRecording } from '../recording/reader';
+import { SiteMapper } from '../host/sourceMaps/siteMapper';
+import type { CallSite } from '../protocol/wire';
 
 async function main(argv: string[]): Promise<number> {
   let cmd;
@@ -22,7 +25,11 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${helpText()}\n`);
     return 0;
   }
-  const check = new RecordingCheck({ thresholds: cmd.thresholds, pollMs: cmd.pollMs });
+  // Sites as the user wrote them: a tsc- or bundler-built program's recording holds the .js
+  // lines it ran; its source maps, read from disk as the extension reads them, give the .ts
+  // line. A missing or broken map keeps the .js line (said on stderr once per file).
+  const mapper = cmd.rawSites ? undefined : new SiteMapper({ log: (m) => process.stderr.write(`queuescope: ${m}\n`) });
+  const check = new RecordingCheck({ thresholds: cmd.thresholds, pollMs: cmd.pollMs, ...(mapper ? { mapSite: (site: CallSite) => mapper.map(site) } : {}) });
   let warnings: string[];
   try {
     const result = await readRecording(cmd.file, { onLines: (lines) => check.push(lines) });

@@ -12,6 +12,8 @@ export interface CheckCommand {
   command: 'check';
   file: string;
   json: boolean;
+  /** Print call sites as recorded (generated .js positions), not through the program's source maps. */
+  rawSites: boolean;
   pollMs: number;
   thresholds: Thresholds;
 }
@@ -26,11 +28,16 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const given: Partial<Record<keyof Thresholds, unknown>> = {};
   let file: string | undefined;
   let json = false;
+  let rawSites = false;
   let pollMs = DEFAULT_POLL_MS;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (arg === '--raw-sites') {
+      rawSites = true;
       continue;
     }
     if (!arg.startsWith('--')) {
@@ -55,7 +62,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   if (file === undefined) throw new CliUsageError('which recording? (queuescope check run.qscope)');
   try {
-    return { command: 'check', file, json, pollMs, thresholds: resolveThresholds(given) };
+    return { command: 'check', file, json, rawSites, pollMs, thresholds: resolveThresholds(given) };
   } catch (err) {
     throw new CliUsageError((err as Error).message);
   }
@@ -68,7 +75,7 @@ export function helpText(): string {
     return `  ${`${s.flag} <n>`.padEnd(width)} ${s.help} (default ${s.default})`;
   });
   return [
-    'Usage: queuescope check <run.qscope> [--json] [--poll-ms <n>] [threshold flags]',
+    'Usage: queuescope check <run.qscope> [--json] [--raw-sites] [--poll-ms <n>] [threshold flags]',
     '',
     'Reads a QueueScope recording and reports what went wrong: deadlocks, stuck work,',
     'work left at exit, unbounded growth, bottleneck stages, long blocks.',
@@ -76,6 +83,7 @@ export function helpText(): string {
     '',
     'Options:',
     `  ${'--json'.padEnd(width)} print the findings as JSON`,
+    `  ${'--raw-sites'.padEnd(width)} call sites as recorded (compiled .js lines), not through source maps`,
     `  ${'--poll-ms <n>'.padEnd(width)} evaluate every <n> ms of recorded time (default ${DEFAULT_POLL_MS})`,
     ...rows,
     '',

@@ -2,10 +2,32 @@
 // errors on a real recording, a missing file and files that are not recordings.
 
 import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { CliUsageError, helpText, parseCli } from '../../../src/diagnostics/cliArgs';
 import { THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
 import { ensureBuilt, fixture, record, runCli, tmpFile } from './programs';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+// A TypeScript program compiled by the real tsc (sourceMap: true) and run by plain node: its
+// recording holds .js positions; `queuescope check` must print the .ts line, as VS Code does.
+// The type-only lines at the top move every emitted line, so a raw .js line is visibly off.
+const TS_PROGRAM = `interface Job { id: number }
+type Pending = Job[];
+declare const require: (id: string) => any;
+declare const process: { env: Record<string, string | undefined> };
+const { Queue } = require(process.env.QS_LIB as string);
+const jobs = new Queue({ name: 'jobs' }); // CREATED
+async function main(): Promise<void> {
+  for (let i = 0; i < 5; i++) jobs.putNowait({ id: i } as Job);
+  const left: Pending = [];
+  left.push(await jobs.get());
+}
+void main();
+`;
 
 describe('queuescope check: arguments', () => {
   it('maps every threshold flag onto its key, in both --flag v and --flag=v forms', () => {
@@ -60,6 +82,7 @@ describe('queuescope check: the built command', function () {
     assert.match(r.stdout, /1 warning\(s\)/);
     assert.match(r.stdout, /warning exit-work-left: At exit, in `jobs`: 3 items were never processed\./);
     assert.match(r.stdout, /related: <anonymous> \(.*leftover\.js:8:\d+\)/); // the line that created `jobs`
+    assert.equal(r.stderr, '', 'plain JavaScript without maps: nothing to say about source maps');
   });
 
   it('--json prints the same findings as JSON, with the thresholds used', async () => {
@@ -105,6 +128,38 @@ describe('queuescope check: the built command', function () {
     assert.equal(r.code, 1);
     assert.match(r.stdout, /note: Skipped 1 corrupt line/);
     assert.match(r.stdout, /3 items were never processed/);
+  });
+
+  it('prints the .ts line of a tsc-built program through its source map (--raw-sites: the .js line)', async () => {
+    const dir = path.dirname(tmpFile('ts/x'));
+    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'src/app.ts'), TS_PROGRAM);
+    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs', outDir: 'dist', rootDir: 'src', sourceMap: true, strict: true, types: [], lib: ['es2022'] } }));
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir });
+    const tsLine = TS_PROGRAM.split('\n').findIndex((l) => l.includes('// CREATED')) + 1;
+    const js = fs.readFileSync(path.join(dir, 'dist/app.js'), 'utf8').split('\n');
+    const jsLine = js.findIndex((l) => l.includes('// CREATED')) + 1;
+    assert.notEqual(jsLine, tsLine, 'the emitted line differs from the source line');
+    process.env.QS_LIB = path.join(ROOT, 'dist/lib/index.js');
+    let file: string;
+    try {
+      file = await record({ script: path.join(dir, 'dist/app.js'), args: [] }, tmpFile('ts.qscope'));
+    } finally {
+      delete process.env.QS_LIB;
+    }
+    const mapped = await runCli(['check', file]);
+    assert.equal(mapped.code, 1, mapped.stderr);
+    assert.match(mapped.stdout, /4 items were never processed/);
+    assert.match(mapped.stdout, new RegExp(`related: .*app\\.ts:${tsLine}:\\d+\\)`), mapped.stdout);
+    assert.doesNotMatch(mapped.stdout, /app\.js:/);
+    assert.equal(mapped.stderr, '', 'a good map is used quietly');
+    const raw = await runCli(['check', file, '--raw-sites']);
+    assert.match(raw.stdout, new RegExp(`related: .*app\\.js:${jsLine}:\\d+\\)`), raw.stdout);
+    // The map gone: the .js line, and one line on stderr saying why.
+    fs.rmSync(path.join(dir, 'dist/app.js.map'));
+    const noMap = await runCli(['check', file]);
+    assert.match(noMap.stdout, new RegExp(`app\\.js:${jsLine}:`));
+    assert.match(noMap.stderr, /app\.js\.map/);
   });
 
   it('--help lists every flag and exits 0', async () => {
