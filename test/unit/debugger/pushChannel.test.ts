@@ -239,7 +239,11 @@ describe('poller handing over to a CdpPushSource (real Node debugger)', function
 const qs = Array.from({ length: 20 }, (_, i) => new Queue({ name: 'q' + i }));
 const puts = qs.map(() => 0), gets = qs.map(() => 0), high = qs.map(() => 0);
 let run = true;
+let stop = false;
 setInterval(() => {
+  // The test's pause lands here, between two steps, where the program's own counts are whole
+  // (a Debugger.pause could stop between a put and its count).
+  if (stop) { stop = false; debugger; }
   if (!run) return;
   qs.forEach((q, i) => {
     q.putNowait(i); q.putNowait(i); puts[i] += 2;
@@ -247,6 +251,7 @@ setInterval(() => {
     q.getNowait(); gets[i]++;
   });
 }, 3);
+globalThis.__stop = () => { stop = true; return 'ok'; };
 // The program's own counts; reading them holds the program still until __go().
 globalThis.__truth = () => { run = false; return qs.map((q, i) => [q.name, puts[i], gets[i], high[i]]); };
 globalThis.__go = () => { run = true; return 'ok'; };
@@ -287,8 +292,9 @@ globalThis.__go = () => { run = true; return 'ok'; };
     assert.ok(source.stats.received > 0);
 
     // A pause: the poller flushes the push connection, then drains and snapshots by evaluate.
-    await client.send('Debugger.pause');
-    await client.once('Debugger.paused');
+    const stopped = client.once('Debugger.paused');
+    await client.evaluateString('globalThis.__stop()');
+    await stopped;
     await poller.stopped();
     assert.equal(poller.state, 'paused');
     const paused = model.queuesOf('root').map((q) => [q.name, q.counters.puts, q.counters.gets]);
