@@ -19,31 +19,68 @@ export interface ProblemSpec {
   related: { site: CallSite; message: string }[];
 }
 
-/** `usable` says whether a site can be shown (a local file); sites it rejects are skipped. */
+/** Waits of one finding at one call site: one problem, however many queues they wait on. */
+interface SiteWaits {
+  site: CallSite;
+  role: 'put' | 'get';
+  queues: string[];
+  longestMs: number;
+}
+
+function siteKey(site: CallSite): string {
+  return `${site.file}\u0000${site.line}\u0000${site.column}`;
+}
+
+/** A finding's waiters grouped by call site and role (a worker per tenant is one line of code). */
+function bySite(f: Finding, usable: (site: CallSite) => boolean): SiteWaits[] {
+  const groups = new Map<string, SiteWaits>();
+  for (const w of f.waiters) {
+    if (!w.site || !usable(w.site)) continue;
+    const key = `${w.role}\u0000${siteKey(w.site)}`;
+    const g = groups.get(key);
+    if (!g) groups.set(key, { site: w.site, role: w.role, queues: [w.queueName], longestMs: w.waitedMs });
+    else {
+      if (!g.queues.includes(w.queueName)) g.queues.push(w.queueName);
+      if (w.waitedMs > g.longestMs) g.longestMs = w.waitedMs;
+    }
+  }
+  return [...groups.values()];
+}
+
+function queuesText(queues: readonly string[]): string {
+  return queues.length === 1 ? `\`${queues[0]}\`` : `${queues.length} queues (\`${queues[0]}\`, …)`;
+}
+
+/**
+ * `usable` says whether a site can be shown (a local file); sites it rejects are skipped.
+ * One problem per call site where the finding's waiters wait (on its line: "blocked 12 s:
+ * Deadlock: …"), not one per waiter: 300 workers blocked on one line are one problem whose
+ * related entries are the other lines, not 300 problems of 299 related entries each.
+ */
 export function findingProblems(findings: readonly Finding[], usable: (site: CallSite) => boolean = () => true): ProblemSpec[] {
   const out: ProblemSpec[] = [];
   for (const f of findings) {
-    const related = (except: CallSite): ProblemSpec['related'] => {
+    const sites = bySite(f, usable);
+    const related = (except: SiteWaits | undefined, anchor: CallSite): ProblemSpec['related'] => {
       const list: ProblemSpec['related'] = [];
-      for (const w of f.waiters) {
-        if (!w.site || w.site === except || !usable(w.site)) continue;
-        const doing = w.role === 'put' ? `blocked putting into \`${w.queueName}\`` : `waiting to get from \`${w.queueName}\``;
-        list.push({ site: w.site, message: `${partyLabel(w.site)} ${doing} for ${formatMs(w.waitedMs)}` });
+      for (const g of sites) {
+        if (g === except) continue;
+        const doing = g.role === 'put' ? `blocked putting into ${queuesText(g.queues)}` : `waiting to get from ${queuesText(g.queues)}`;
+        list.push({ site: g.site, message: `${partyLabel(g.site)} ${doing} for ${formatMs(g.longestMs)}` });
       }
-      for (const s of f.sites) if (s !== except && usable(s)) list.push({ site: s, message: `related: ${partyLabel(s)}` });
+      for (const s of f.sites) if (s !== anchor && usable(s)) list.push({ site: s, message: `related: ${partyLabel(s)}` });
       return list;
     };
     const base = { severity: f.severity, rule: f.rule, finding: f.id };
-    const anchored = f.waiters.filter((w) => w.site && usable(w.site));
-    if (anchored.length) {
-      for (const w of anchored) {
-        const site = w.site as CallSite;
-        out.push({ ...base, site, message: `${w.role === 'put' ? 'blocked' : 'waiting'} ${formatMs(w.waitedMs)}: ${f.message}`, related: related(site) });
+    if (sites.length) {
+      for (const g of sites) {
+        const calls = g.queues.length > 1 ? ` (on ${g.queues.length} queues)` : '';
+        out.push({ ...base, site: g.site, message: `${g.role === 'put' ? 'blocked' : 'waiting'} ${formatMs(g.longestMs)}${calls}: ${f.message}`, related: related(g, g.site) });
       }
       continue;
     }
     const site = f.sites.find(usable);
-    if (site) out.push({ ...base, site, message: f.message, related: related(site) });
+    if (site) out.push({ ...base, site, message: f.message, related: related(undefined, site) });
   }
   return out;
 }

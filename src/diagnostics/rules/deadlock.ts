@@ -172,10 +172,8 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefi
     const history = Math.max(...tracks.map((t) => t.maxGap));
     if (quiet < Math.max(ctx.th.deadlockPartialMs, ctx.th.idleFactor * history)) return 'pending';
   }
-  const parts = comp.map((g) => describeGroup(g));
-  const partial = unknown.length
-    ? unknown.map((g) => `no call was seen ${g.role === 'put' ? 'getting from' : 'putting into'} \`${g.track.q.name}\``).join('; ')
-    : undefined;
+  const parts = describeGroups(comp);
+  const partial = unknown.length ? unseenCallers(unknown) : undefined;
   const alone = new Set(waits.map((x) => x.party)).size === 1;
   const tie = alone ? 'the only party seen able to release it is itself' : 'each waits on the other';
   const message = `Deadlock: ${parts.join(', and ')}; ${tie} and nothing has moved for ${formatMs(quiet)}.`;
@@ -192,15 +190,46 @@ function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined
   const quiet = ctx.clock.between(quietSince, ctx.now);
   if (quiet < Math.max(ctx.th.wholeProgramQuietMs, ctx.th.idleFactor * ctx.maxGap)) return undefined;
   const tracks = [...new Set(groups.map((g) => g.track))];
-  const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${groups.map(describeGroup).join(', ')}.`;
+  const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${describeGroups(groups).join(', ')}.`;
   const partial = 'parties that never waited on a queue are unknown (a timer or I/O may still feed these queues)';
   return finding(ctx, 'deadlock', waits, tracks, groups, message, quietSince, quiet, partial, 'all');
 }
 
-function describeGroup(g: Group): string {
-  const who = [...new Set(g.waits.map((x) => partyLabel(x.w.site)))].join(', ');
-  const doing = g.role === 'put' ? 'blocked putting into' : 'waiting to get from';
-  return `${who} ${doing} ${queueLabel(g.track)}`;
+/** "no call was seen getting from `a`", per role, with a count past QUEUES_NAMED queues. */
+function unseenCallers(unknown: readonly Group[]): string {
+  const out: string[] = [];
+  for (const role of ['put', 'get'] as const) {
+    const names = unknown.filter((g) => g.role === role).map((g) => `\`${g.track.q.name}\``);
+    if (names.length === 0) continue;
+    const doing = role === 'put' ? 'getting from' : 'putting into';
+    out.push(`no call was seen ${doing} ${names.length <= QUEUES_NAMED ? names.join(', ') : `${names.length} queues: ${names.slice(0, QUEUES_NAMED).join(', ')}, …`}`);
+  }
+  return out.join('; ');
+}
+
+/** Queues named one by one for one party and role; past it, a count and the first few. */
+export const QUEUES_NAMED = 3;
+
+/**
+ * One phrase per party and role: "worker (app.js:7) waiting to get from `a` (empty)". A party
+ * waiting the same way on many queues (a worker per tenant, 300 of them) is one phrase with
+ * a count, "… waiting to get from 299 queues: `t-000` (empty), `t-001` (empty), `t-002`
+ * (empty), …", not 299 (the panel's strip and the Problems view showed a wall of text).
+ */
+function describeGroups(groups: readonly Group[]): string[] {
+  const byParty = new Map<string, { who: string; role: Group['role']; labels: string[] }>();
+  for (const g of groups) {
+    const who = [...new Set(g.waits.map((x) => partyLabel(x.w.site)))].join(', ');
+    const key = `${g.role}\u0000${who}`;
+    const entry = byParty.get(key) ?? { who, role: g.role, labels: [] };
+    entry.labels.push(queueLabel(g.track));
+    byParty.set(key, entry);
+  }
+  return [...byParty.values()].map(({ who, role, labels }) => {
+    const doing = role === 'put' ? 'blocked putting into' : 'waiting to get from';
+    const where = labels.length <= QUEUES_NAMED ? labels.join(', ') : `${labels.length} queues: ${labels.slice(0, QUEUES_NAMED).join(', ')}, …`;
+    return `${who} ${doing} ${where}`;
+  });
 }
 
 function finding(

@@ -124,6 +124,28 @@ describe('diagnostics engine: deadlock', () => {
     assert.match(found[0].message, /Every known queue party is waiting and nothing has happened for 3\.1 s/);
   });
 
+  it('whole-program case with a worker per tenant: one phrase per party, a count past 3 queues', () => {
+    const w = new World({ wholeProgramQuietMs: 3000 });
+    const TENANTS = 40;
+    for (let q = 1; q <= TENANTS; q++) w.queue(0, q, `tenant-${q}`, 20);
+    w.queue(0, TENANTS + 1, 'stuck', 1);
+    for (let q = 1; q <= TENANTS; q++) w.waited(10, q, 'get', siteOf('worker', 7));
+    w.waited(10, TENANTS + 1, 'get', siteOf('worker', 7));
+    for (let q = 1; q <= TENANTS + 1; q++) w.move(100, q, { puts: 1, gets: q === TENANTS + 1 ? 0 : 1 });
+    w.ticks(0, 200);
+    for (let q = 1; q <= TENANTS; q++) w.wait(200, q, 'get', siteOf('worker', 7));
+    w.wait(200, TENANTS + 1, 'put', siteOf('dispatch', 18)); // stuck is full; its worker never came back
+    const found = w.ticks(300, 4000).filter((f) => f.rule === 'deadlock');
+    assert.equal(found.length, 1);
+    const m = found[0].message;
+    assert.match(m, /dispatch \(app\.js:18\) blocked putting into `stuck` \(1\/1, full\)/);
+    assert.match(m, /worker \(app\.js:7\) waiting to get from 40 queues: `tenant-1` \(empty\), `tenant-2` \(empty\), `tenant-3` \(empty\), …/);
+    assert.equal(m.match(/worker/g)?.length, 1, 'the worker named once');
+    assert.ok(m.length < 300, `${m.length} characters`);
+    // Every waiter is still on the finding, for the Problems view and the tree.
+    assert.equal(found[0].waiters.length, TENANTS + 1);
+  });
+
   it('whole-program case: a known party that is not waiting keeps it quiet', () => {
     const w = new World({ wholeProgramQuietMs: 3000 });
     w.queue(0, 1, 'in');

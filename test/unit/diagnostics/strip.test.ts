@@ -82,6 +82,23 @@ describe('diagnostics views', () => {
     assert.deepEqual(findingProblems([growth], () => false), []);
   });
 
+  it('problems: waiters at one call site are one problem, however many queues they wait on', () => {
+    const tenants = Array.from({ length: 300 }, (_, i) => ({ queue: `s/1:0/${i + 10}`, queueName: `tenant-${i}`, id: 100 + i, role: 'get' as const, since: 1000, waitedMs: 6000 + i, site: site('worker', 7) }));
+    const stall = finding({
+      id: 'all',
+      message: 'Every known queue party is waiting …',
+      waiters: [{ queue: 's/1:0/9', queueName: 'tenant-stuck', id: 9, role: 'put', since: 900, waitedMs: 7000, site: site('dispatch', 18) }, ...tenants],
+    });
+    const problems = findingProblems([stall]);
+    assert.deepEqual(
+      problems.map((p) => [p.site.fn, p.message, p.related.map((r) => r.message)]),
+      [
+        ['dispatch', 'blocked 7.0 s: Every known queue party is waiting …', ['worker (app.js:7) waiting to get from 300 queues (`tenant-0`, …) for 6.3 s']],
+        ['worker', 'waiting 6.3 s (on 300 queues): Every known queue party is waiting …', ['dispatch (app.js:18) blocked putting into `tenant-stuck` for 7.0 s']],
+      ],
+    );
+  });
+
   it('package.json mirrors the threshold table as queuescope.diagnostics.* settings', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as {
       contributes: { configuration: { properties: Record<string, { default: number; minimum: number; type: string }> } };
