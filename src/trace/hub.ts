@@ -56,6 +56,14 @@ const SITE_BURST = 50;
 const WAIT_DETAIL_BYTES = 260;
 /** Largest 1-in-N stride of wait detail. */
 const MAX_STRIDE = 1 << 20;
+/**
+ * A wait left out of sampled detail that is still waiting this long is announced after all
+ * (with its real start): when a busy program stalls, every party it waits on is listed, not
+ * 1 in N of them, and a queue whose waits are all listed again stops saying "sampled".
+ */
+export const LATE_ANNOUNCE_MS = 1000;
+/** Late announcements per drain (10,000 stalled queues are all listed within 100 drains). */
+export const LATE_PER_DRAIN = 100;
 
 /** Marks finished-long-wait events in the outbox (symbol keys are not serialised). */
 const DETAIL_WAIT: unique symbol = Symbol('detailWait');
@@ -114,6 +122,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** Per queue: candidates so far (the 1-in-N choice) and the stride its last one met. */
   private readonly detailCount = new Map<number, number>();
   private readonly detailStride = new Map<number, number>();
+  /** Queues with waits sampled out of detail, or a stride above 1, to look at each drain (announceLate). */
+  private readonly sampledLive = new Set<QueueRecord>();
   /** Sample rows coalesced since the previous columnar drain because nobody drained. */
   private coalesced = 0;
   private columnsReader = false;
@@ -393,6 +403,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const stride = this.stride;
     if (this.detailStride.get(rec.id) !== stride) this.detailStride.set(rec.id, stride);
     if (stride === 1) return true;
+    this.sampledLive.add(rec); // its "sampled" mark is cleared once detail is whole again
     const k = this.detailCount.get(rec.id) ?? 0;
     this.detailCount.set(rec.id, k + 1);
     return k % stride === 0;
@@ -526,6 +537,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     let counters: CounterColumns | undefined;
     if (this.armed) {
       this.tick(t, true);
+      this.announceLate(t);
       counters = this.reportChangedColumns();
     }
     if (this.droppedTotal !== this.droppedReported) {
@@ -603,7 +615,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    * Next interval's 1-in-N stride of wait detail: enough that the waits seen since the
    * previous drain (`elapsedMs` ago) would take at most half of the room detail had in this
    * drain, and come at most config.detailRate a second. Up at once (power of two), down by
-   * halves only when a quarter of the stride would do, so it does not flap. Doubles while
+   * halves only when a quarter of the stride would do (or no wait came at all), so it does
+   * not flap. Doubles while
    * detail is left behind and new waits keep coming.
    */
   private adaptStride(room: number, behind: boolean, elapsedMs: number): void {
@@ -618,7 +631,45 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     // (a backlog alone, e.g. the waits adopted at arming, only needs time).
     if (behind && seen > 0 && target <= this.stride && this.stride < seen) target = Math.min(MAX_STRIDE, this.stride * 2);
     if (target > this.stride) this.stride = target;
-    else if (target * 4 <= this.stride) this.stride = Math.max(1, this.stride / 2);
+    // No wait at all since the last drain also halves it: otherwise 2 never came back to 1.
+    else if (target * 4 <= this.stride || (seen === 0 && this.stride > 1)) this.stride = Math.max(1, this.stride / 2);
+  }
+
+  /**
+   * Announce the waits sampled out of detail that are still waiting after LATE_ANNOUNCE_MS
+   * (at most LATE_PER_DRAIN per drain, the rest at the next ones). A queue leaves the watch
+   * once none of its live waits is unannounced and detail is whole again (stride 1): its
+   * "sampled" mark is then cleared, since its list of waits is complete.
+   */
+  private announceLate(t: number): void {
+    if (this.sampledLive.size === 0) return;
+    let budget = LATE_PER_DRAIN;
+    for (const rec of this.sampledLive) {
+      if (rec.gone) {
+        this.sampledLive.delete(rec);
+        continue;
+      }
+      let left = false;
+      for (let w = rec.wHead; w !== null; w = w.qNext) {
+        if (!w.sampledOut) continue;
+        if (budget === 0 || t - w.t < LATE_ANNOUNCE_MS) {
+          left = true;
+          continue;
+        }
+        budget--;
+        w.sampledOut = false;
+        w.announced = true;
+        this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
+        this.markChanged(rec);
+      }
+      if (!left && this.stride === 1) {
+        this.sampledLive.delete(rec);
+        if ((this.detailStride.get(rec.id) ?? 1) > 1) {
+          this.detailStride.set(rec.id, 1);
+          this.markChanged(rec);
+        }
+      }
+    }
   }
 
   /**
@@ -641,6 +692,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       for (let w = rec.fresh; w !== null; w = w.qNext) {
         if (!this.takeDetail(rec)) {
           w.sampledOut = true;
+          this.sampledLive.add(rec);
           continue;
         }
         w.announced = true;
@@ -724,6 +776,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.records.delete(id);
     this.detailCount.delete(id);
     this.detailStride.delete(id);
+    this.sampledLive.delete(rec);
     rec.gone = true;
     if (this.armed) this.push({ type: 'gc', t: now(), q: id });
   }

@@ -9,7 +9,7 @@ import { Queue } from '../../../src/queue/index';
 import { parseAttachInfo, parseDrainBatch, QueueModel } from '../../../src/model';
 import { DEFAULTS } from '../../../src/trace/config';
 import { foldRows } from '../../../src/trace/columns';
-import { Hub } from '../../../src/trace/hub';
+import { Hub, LATE_ANNOUNCE_MS, LATE_PER_DRAIN } from '../../../src/trace/hub';
 import { seededRandom } from '../../helpers/prng';
 
 interface Truth {
@@ -133,5 +133,58 @@ describe('trace: columnar drains', () => {
     // The detail part stays within the budget; the summary is ~20-60 bytes per changed queue.
     assert.ok(biggest < BUDGET + N * 80, `${biggest} chars`);
     void pending;
+  });
+
+  it('a stall after sampled detail lists every party: waits still waiting after LATE_ANNOUNCE_MS are announced, and the queues stop saying "sampled"', async function () {
+    this.timeout(30_000);
+    const N = 300;
+    const hub = new Hub({ ...DEFAULTS, shortWaitMs: 0, detailRate: 1 }); // sampled from the second wait a second on
+    const queues = Array.from({ length: N }, (_, i) => {
+      const q = new Queue<number>({ name: `t${i}` });
+      q.setProbe(hub.register(q));
+      return q;
+    });
+    const model = new QueueModel();
+    const info = parseAttachInfo(hub.attach());
+    assert.ok(info.ok);
+    const src = model.attach('S', info.value);
+    const drain = () => {
+      const batch = parseDrainBatch(hub.drain(256 * 1024, { columns: true }));
+      assert.ok(batch.ok);
+      model.applyDrain('S', src, batch.value);
+      return batch.value;
+    };
+    // Busy: every queue's consumer takes an item and waits again, many times.
+    const consumers = queues.map(async (q) => {
+      for (;;) if ((await q.get()) < 0) return;
+    });
+    let stride = 1;
+    for (let round = 0; round < 5; round++) {
+      for (const q of queues) q.putNowait(round);
+      await new Promise((r) => setImmediate(r));
+      stride = Math.max(stride, drain().stride ?? 1);
+    }
+    assert.ok(stride > 1, 'detail was sampled');
+    // The stall: every consumer waits, and nothing moves. Not all are listed yet.
+    const stalledAt = Date.now() + 5; // model times are epoch ms (5: clock-conversion rounding)
+    const listed = () => model.queuesOf('S').filter((q) => q.waiters.size === 1).length;
+    drain();
+    assert.ok(listed() < N, `${listed()} of ${N} waits listed while sampled`);
+    await new Promise((r) => setTimeout(r, LATE_ANNOUNCE_MS + 50));
+    // Each drain announces up to LATE_PER_DRAIN of them, with their real start; the stride
+    // falls back to 1 by halves meanwhile.
+    for (let k = 0; k < Math.ceil(N / LATE_PER_DRAIN) + 25 && (listed() < N || model.queuesOf("S").some((q) => (q.waitsSampled ?? 1) > 1)); k++) drain();
+    assert.equal(listed(), N, 'every waiting consumer is listed');
+    for (const q of model.queuesOf('S')) {
+      const [w] = [...q.waiters.values()];
+      assert.equal(w.role, 'get');
+      assert.ok(w.since <= stalledAt, 'with the time it started waiting, not the time it was announced');
+      assert.equal(q.waitsSampled ?? 1, 1, `${q.name} no longer says sampled`);
+    }
+    for (const q of queues) q.putNowait(-1);
+    await Promise.all(consumers);
+    // Their ends are reported: nobody waits any more.
+    drain();
+    assert.equal(model.queuesOf('S').filter((q) => q.waiters.size > 0).length, 0);
   });
 });
