@@ -68,7 +68,13 @@ export function findingProblems(findings: readonly Finding[], usable: (site: Cal
         const doing = g.role === 'put' ? `blocked putting into ${queuesText(g.queues)}` : `waiting to get from ${queuesText(g.queues)}`;
         list.push({ site: g.site, message: `${partyLabel(g.site)} ${doing} for ${formatMs(g.longestMs)}` });
       }
-      for (const s of f.sites) if (s !== anchor && usable(s)) list.push({ site: s, message: `related: ${partyLabel(s)}` });
+      // A related line already named (the anchor, or a line where parties wait) is not repeated.
+      const named = new Set([siteKey(anchor), ...sites.map((g) => siteKey(g.site))]);
+      for (const s of f.sites) {
+        if (!usable(s) || named.has(siteKey(s))) continue;
+        named.add(siteKey(s));
+        list.push({ site: s, message: `related: ${partyLabel(s)}` });
+      }
       return list;
     };
     const base = { severity: f.severity, rule: f.rule, finding: f.id };

@@ -87,14 +87,15 @@ describe('diagnostics views', () => {
     const stall = finding({
       id: 'all',
       message: 'Every known queue party is waiting …',
+      sites: [site('worker', 7), site('feeder', 30)], // the worker's line again (a releaser), and another
       waiters: [{ queue: 's/1:0/9', queueName: 'tenant-stuck', id: 9, role: 'put', since: 900, waitedMs: 7000, site: site('dispatch', 18) }, ...tenants],
     });
     const problems = findingProblems([stall]);
     assert.deepEqual(
       problems.map((p) => [p.site.fn, p.message, p.related.map((r) => r.message)]),
       [
-        ['dispatch', 'blocked 7.0 s: Every known queue party is waiting …', ['worker (app.js:7) waiting to get from 300 queues (`tenant-0`, …) for 6.3 s']],
-        ['worker', 'waiting 6.3 s (on 300 queues): Every known queue party is waiting …', ['dispatch (app.js:18) blocked putting into `tenant-stuck` for 7.0 s']],
+        ['dispatch', 'blocked 7.0 s: Every known queue party is waiting …', ['worker (app.js:7) waiting to get from 300 queues (`tenant-0`, …) for 6.3 s', 'related: feeder (app.js:30)']],
+        ['worker', 'waiting 6.3 s (on 300 queues): Every known queue party is waiting …', ['dispatch (app.js:18) blocked putting into `tenant-stuck` for 7.0 s', 'related: feeder (app.js:30)']],
       ],
     );
   });
