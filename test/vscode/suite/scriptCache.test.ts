@@ -47,7 +47,7 @@ describe('the debuggee\u2019s script cache under F5', function () {
     const config = vscode.workspace.getConfiguration('queuescope');
     await config.update('boundDebuggeeScriptCache', bound ? undefined : false, vscode.ConfigurationTarget.Global);
     const program = writeWorkspaceFile(
-      'scriptCache/app.js',
+      'scriptCache/cache-probe.js',
       `const { Queue } = require(${JSON.stringify(libraryPath())});
 const q = new Queue({ name: 'jobs' });
 setInterval(() => { q.putNowait(1); q.getNowait(); }, 20);
@@ -73,6 +73,12 @@ console.log('ready');
       conn?.close();
       await config.update('boundDebuggeeScriptCache', undefined, vscode.ConfigurationTarget.Global);
       await run.stop();
+      // Leave no session behind for the suites after this one (their tree assertions).
+      const model = api.services.model;
+      if (model.session(run.parent.id) && model.session(run.parent.id)?.state !== 'ended') {
+        await nextEvent(model.onDidChange as vscode.Event<unknown>, 'the session to end', () => model.session(run.parent.id)?.state === 'ended');
+      }
+      await vscode.commands.executeCommand('queuescope.clearEndedSessions');
     }
   }
 
