@@ -468,7 +468,7 @@ export class Overview {
     // rebuilding every visible row's badges for it made scrolling 1,000 sampled queues janky.
     const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}`;
     // Short in the State column ("waits" is in the tooltip and the tree's wording).
-    const sampledLabel = `sampled 1 in ${stride}`;
+    const sampledLabel = `sampled 1/${stride}`;
     if (statusKey === row.statusKey && row.sampledText !== null && row.sampledText.data !== sampledLabel) {
       row.sampledText.data = sampledLabel;
       row.sampledBadge!.title = sampledTitle(stride);
