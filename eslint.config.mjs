@@ -64,7 +64,7 @@ export default tseslint.config(
     noVscode,
   ]),
   arrow(['src/cli/**'], [
-    { regex: '^\\.\\./(?!diagnostics/|recording/|model(/|$)|protocol/)', message: 'src/cli/ imports only src/diagnostics/, src/recording/, src/model/ and src/protocol/ (docs/ARCHITECTURE.md).' },
+    { regex: '^\\.\\./(?!diagnostics/|recording/|model(/|$)|protocol/|host/sourceMaps/)', message: 'src/cli/ imports only src/diagnostics/, src/recording/, src/model/, src/protocol/ and src/host/sourceMaps/ (docs/ARCHITECTURE.md).' },
     noVscode,
   ]),
   arrow(['src/webview/**'], [
