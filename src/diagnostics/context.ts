@@ -2,6 +2,7 @@
 // objects into a finding's evidence. Rules are pure functions of this context.
 
 import type { ModelSession, ModelWaiter } from '../model';
+import type { CallSite } from '../protocol/wire';
 import type { ActiveClock } from './activeClock';
 import type { FindingQueue, FindingWaiter } from './findings';
 import type { PartyBook } from './parties';
@@ -25,6 +26,8 @@ export interface PoolObservation {
   queues: string[];
   /** A pool of another library (fastq@1.20.3…): it reports no task durations, so no p99. */
   lib?: string;
+  /** `completed` and `p99Ms` are those of the other queues created on the same line (stuck.ts queuePools). */
+  siblings?: { queues: number; site: CallSite };
 }
 
 /** Adapters plug their pools in through this (one per library). */

@@ -9,13 +9,43 @@
 import { formatMs, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import type { QueueTrack } from '../queueTrack';
+import { partyLabel } from '../parties';
 
-/** Our own queues as pools: only those whose consumers call taskDone(). */
-export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolObservation[] {
+/** Completed tasks of the queues created on one line (see queuePools). */
+interface Siblings {
+  queues: number;
+  completed: number;
+  /** The highest p99 among them: the most lenient limit. */
+  p99Ms: number;
+}
+
+function creationKey(t: QueueTrack): string | undefined {
+  const s = t.q.site;
+  return s ? `${s.file}\u0000${s.line}\u0000${s.column}` : undefined;
+}
+
+/**
+ * Our own queues as pools: only those whose consumers call taskDone(). Queues created on one
+ * line (a queue per tenant, connection or shard) are served by one consumer loop in most
+ * programs: a queue with too few completed tasks of its own to judge by takes its siblings'
+ * history (their completed count and highest p99), so the one tenant whose worker never
+ * came back is found after seconds, not after stuckNoHistoryMs.
+ */
+export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'>): PoolObservation[] {
+  const mine = ctx.tracks.filter((t) => t.taskDoneUsed && t.q.counters.running === undefined);
+  const byLine = new Map<string, Siblings>();
+  for (const t of mine) {
+    const key = creationKey(t);
+    if (key === undefined || t.completedCount === 0) continue;
+    const g = byLine.get(key) ?? { queues: 0, completed: 0, p99Ms: 0 };
+    g.queues++;
+    g.completed += t.completedCount;
+    g.p99Ms = Math.max(g.p99Ms, t.completedP99());
+    byLine.set(key, g);
+  }
   const out: PoolObservation[] = [];
-  for (const t of ctx.tracks) {
-    if (!t.taskDoneUsed || t.q.counters.running !== undefined) continue;
-    out.push({
+  for (const t of mine) {
+    const own: PoolObservation = {
       key: t.key,
       session: ctx.session.id,
       name: t.q.name,
@@ -24,7 +54,19 @@ export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks'>): Poo
       completed: t.completedCount,
       p99Ms: t.completedP99(),
       queues: [t.key],
-    });
+    };
+    const key = creationKey(t);
+    const g = key === undefined ? undefined : byLine.get(key);
+    if (t.completedCount < ctx.th.stuckMinCompleted && g !== undefined) {
+      // The siblings without this queue's own tasks.
+      const others = { queues: g.queues - (t.completedCount > 0 ? 1 : 0), completed: g.completed - t.completedCount };
+      if (others.queues > 0 && others.completed >= ctx.th.stuckMinCompleted) {
+        own.completed = others.completed;
+        own.p99Ms = g.p99Ms;
+        own.siblings = { queues: others.queues, site: t.q.site! };
+      }
+    }
+    out.push(own);
   }
   return out;
 }
@@ -61,7 +103,11 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const limit = history ? Math.max(ctx.th.stuckFloorMs, ctx.th.stuckFactor * pool.p99Ms) : ctx.th.stuckNoHistoryMs;
     if (age < limit) continue;
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
-    const basis = history ? `p99 of ${pool.completed} completed: ${formatMs(pool.p99Ms)}` : pool.lib !== undefined ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
+    const basis = history
+      ? pool.siblings
+        ? `p99 of ${pool.completed} completed by the ${pool.siblings.queues} other queue${pool.siblings.queues === 1 ? '' : 's'} created at ${partyLabel(pool.siblings.site)}: ${formatMs(pool.p99Ms)}`
+        : `p99 of ${pool.completed} completed: ${formatMs(pool.p99Ms)}`
+      : pool.lib !== undefined ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
     const n = pool.running;
     const message =
       pool.lib !== undefined

@@ -224,6 +224,28 @@ describe('diagnostics engine: stuck work', () => {
     assert.deepEqual(rules(w.ticks(6300, 20_000, 500)), []);
   });
 
+  it('a queue per tenant: one with too few tasks of its own is judged by the history of the queues created on its line', () => {
+    const TENANTS = 12;
+    const run = (siblings: boolean): Finding[] => {
+      const w = new World({ stuckFloorMs: 500, stuckMinCompleted: 10, stuckNoHistoryMs: 60_000 });
+      for (let q = 1; q <= TENANTS; q++) w.queue(0, q, `tenant-${q}`, 0, siblings ? siteOf('main', 2) : siteOf('main', 100 + q));
+      for (let q = 1; q <= TENANTS; q++) w.waited(5, q, 'get', siteOf('worker', 7));
+      w.tick(0);
+      // Each tenant's worker completes one 50 ms task; tenant-1 then takes one more and never finishes it.
+      for (let q = 1; q <= TENANTS; q++) w.move(100, q, { puts: 1, gets: 1 });
+      w.tick(100);
+      for (let q = 1; q <= TENANTS; q++) w.move(150, q, { done: 1 });
+      w.tick(150);
+      w.move(300, 1, { puts: 1, gets: 1 });
+      return w.ticks(300, 2000).filter((f) => f.rule === 'stuck');
+    };
+    const found = run(true);
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /1 task taken from `tenant-1` has been running for .* \(p99 of 11 completed by the 11 other queues created at main \(app\.js:2\): 50 ms\)/);
+    // Queues created on different lines do not lend each other their history: 60 s then.
+    assert.deepEqual(run(false), []);
+  });
+
   it('takes pools from an adapter (running count and oldest task start)', () => {
     const w = new World({ stuckNoHistoryMs: 2000 });
     const obs: PoolObservation = { key: 'fastq:1', session: 's1', name: 'fastq pool', running: 2, oldestRunningSince: ORIGIN + 1000, completed: 0, p99Ms: 0, queues: [] };

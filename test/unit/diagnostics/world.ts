@@ -31,9 +31,9 @@ export class World {
     this.model.applyEvents(SESSION, this.source, events);
   }
 
-  queue(t: number, q: number, name: string, maxsize = 0): void {
+  queue(t: number, q: number, name: string, maxsize = 0, site?: CallSite): void {
     this.c.set(q, { ...counters(), unfinished: 0 });
-    this.apply([{ type: 'queue', t, q, name, kind: 'fifo', maxsize, size: 0 }]);
+    this.apply([{ type: 'queue', t, q, name, kind: 'fifo', maxsize, size: 0, ...(site ? { site } : {}) }]);
   }
 
   /** n puts (and optional gets / taskDones) at t: counters and a depth sample, as a drain carries them. */
