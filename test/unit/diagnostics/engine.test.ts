@@ -3,6 +3,7 @@
 
 import * as assert from 'node:assert/strict';
 import type { PoolObservation } from '../../../src/diagnostics/context';
+import type { Finding } from '../../../src/diagnostics/findings';
 import { counters, ORIGIN } from '../model/fixtures';
 import { rules, siteOf, World } from './world';
 
