@@ -175,7 +175,8 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefi
   const parts = describeGroups(comp);
   const partial = unknown.length ? unseenCallers(unknown) : undefined;
   const alone = new Set(waits.map((x) => x.party)).size === 1;
-  const tie = alone ? 'the only party seen able to release it is itself' : 'each waits on the other';
+  // With partial knowledge the ties are what QueueScope saw, not a proof: the sentence says so.
+  const tie = alone ? 'the only party seen able to release it is itself' : unknown.length ? 'each waits on the other as far as QueueScope saw' : 'each waits on the other';
   const message = `Deadlock: ${parts.join(', and ')}; ${tie} and nothing has moved for ${formatMs(quiet)}.`;
   return finding(ctx, 'deadlock', waits, tracks, comp, message, quietSince, quiet, partial);
 }

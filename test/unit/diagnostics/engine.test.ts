@@ -44,6 +44,7 @@ describe('diagnostics engine: deadlock', () => {
       ['b', 'put', 'stageA', 600],
     ]);
     assert.match(f.message, /stageA .* blocked putting into `b` \(1\/1, full\)/);
+    assert.match(f.message, /; each waits on the other and nothing has moved/, 'proven: no hedge');
     // B takes from b at last: the cycle is broken.
     w.waitEnd(1700, 2, wa, 700);
     w.move(1700, 2, { gets: 1 });
@@ -93,6 +94,7 @@ describe('diagnostics engine: deadlock', () => {
     const found = w.tick(1900);
     assert.deepEqual(rules(found), ['deadlock']);
     assert.match(found[0].partial ?? '', /no call was seen getting from `records`; no call was seen putting into `headers`/);
+    assert.match(found[0].message, /; each waits on the other as far as QueueScope saw and nothing has moved for/);
   });
 
   it('does not call idle consumers a deadlock (only gets waiting, however long)', () => {
