@@ -15,6 +15,11 @@ export function partyOf(source: string, w: Pick<ModelWaiter, 'id' | 'site'>): st
   return s.fn ? `${source}|${s.file}|${s.fn}` : `${source}|${s.file}:${s.line}`;
 }
 
+/** One line of code, whatever function or realm: `file`, line and column. */
+export function lineKey(site: CallSite): string {
+  return `${site.file}\u0000${site.line}\u0000${site.column}`;
+}
+
 /** A party's human label: "sender (deadlock.js:46)". */
 export function partyLabel(site: CallSite | undefined): string {
   if (!site) return 'a call with no known site';

@@ -7,7 +7,7 @@
 import type { CallSite } from '../protocol/wire';
 import { formatMs } from './context';
 import type { Finding, RuleId, Severity } from './findings';
-import { partyLabel } from './parties';
+import { lineKey, partyLabel } from './parties';
 
 export interface ProblemSpec {
   site: CallSite;
@@ -27,16 +27,12 @@ interface SiteWaits {
   longestMs: number;
 }
 
-function siteKey(site: CallSite): string {
-  return `${site.file}\u0000${site.line}\u0000${site.column}`;
-}
-
 /** A finding's waiters grouped by call site and role (a worker per tenant is one line of code). */
 function bySite(f: Finding, usable: (site: CallSite) => boolean): SiteWaits[] {
   const groups = new Map<string, SiteWaits>();
   for (const w of f.waiters) {
     if (!w.site || !usable(w.site)) continue;
-    const key = `${w.role}\u0000${siteKey(w.site)}`;
+    const key = `${w.role}\u0000${lineKey(w.site)}`;
     const g = groups.get(key);
     if (!g) groups.set(key, { site: w.site, role: w.role, queues: [w.queueName], longestMs: w.waitedMs });
     else {
@@ -69,10 +65,10 @@ export function findingProblems(findings: readonly Finding[], usable: (site: Cal
         list.push({ site: g.site, message: `${partyLabel(g.site)} ${doing} for ${formatMs(g.longestMs)}` });
       }
       // A related line already named (the anchor, or a line where parties wait) is not repeated.
-      const named = new Set([siteKey(anchor), ...sites.map((g) => siteKey(g.site))]);
+      const named = new Set([lineKey(anchor), ...sites.map((g) => lineKey(g.site))]);
       for (const s of f.sites) {
-        if (!usable(s) || named.has(siteKey(s))) continue;
-        named.add(siteKey(s));
+        if (!usable(s) || named.has(lineKey(s))) continue;
+        named.add(lineKey(s));
         list.push({ site: s, message: `related: ${partyLabel(s)}` });
       }
       return list;

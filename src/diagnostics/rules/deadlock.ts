@@ -203,13 +203,18 @@ function unseenCallers(unknown: readonly Group[]): string {
     const names = unknown.filter((g) => g.role === role).map((g) => `\`${g.track.q.name}\``);
     if (names.length === 0) continue;
     const doing = role === 'put' ? 'getting from' : 'putting into';
-    out.push(`no call was seen ${doing} ${names.length <= QUEUES_NAMED ? names.join(', ') : `${names.length} queues: ${names.slice(0, QUEUES_NAMED).join(', ')}, …`}`);
+    out.push(`no call was seen ${doing} ${countedQueues(names)}`);
   }
   return out.join('; ');
 }
 
 /** Queues named one by one for one party and role; past it, a count and the first few. */
 export const QUEUES_NAMED = 3;
+
+/** "`a`, `b`", or past QUEUES_NAMED "299 queues: `a`, `b`, `c`, …". */
+function countedQueues(labels: readonly string[]): string {
+  return labels.length <= QUEUES_NAMED ? labels.join(', ') : `${labels.length} queues: ${labels.slice(0, QUEUES_NAMED).join(', ')}, …`;
+}
 
 /**
  * One phrase per party and role: "worker (app.js:7) waiting to get from `a` (empty)". A party
@@ -228,8 +233,7 @@ function describeGroups(groups: readonly Group[]): string[] {
   }
   return [...byParty.values()].map(({ who, role, labels }) => {
     const doing = role === 'put' ? 'blocked putting into' : 'waiting to get from';
-    const where = labels.length <= QUEUES_NAMED ? labels.join(', ') : `${labels.length} queues: ${labels.slice(0, QUEUES_NAMED).join(', ')}, …`;
-    return `${who} ${doing} ${where}`;
+    return `${who} ${doing} ${countedQueues(labels)}`;
   });
 }
 

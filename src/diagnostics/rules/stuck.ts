@@ -9,7 +9,7 @@
 import { formatMs, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import type { QueueTrack } from '../queueTrack';
-import { partyLabel } from '../parties';
+import { lineKey, partyLabel } from '../parties';
 
 /** Completed tasks of the queues created on one line (see queuePools). */
 interface Siblings {
@@ -20,8 +20,7 @@ interface Siblings {
 }
 
 function creationKey(t: QueueTrack): string | undefined {
-  const s = t.q.site;
-  return s ? `${s.file}\u0000${s.line}\u0000${s.column}` : undefined;
+  return t.q.site ? lineKey(t.q.site) : undefined;
 }
 
 /**
