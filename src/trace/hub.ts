@@ -65,6 +65,11 @@ export const LATE_ANNOUNCE_MS = 1000;
 /** Late announcements per drain (10,000 stalled queues are all listed within 100 drains). */
 export const LATE_PER_DRAIN = 100;
 
+/** The 'wait' event that tells readers of `w` (its real start, its site). */
+function waitEvent(w: WaiterRecord): OutEvent {
+  return { type: 'wait', t: w.t, q: w.rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) };
+}
+
 /** Marks finished-long-wait events in the outbox (symbol keys are not serialised). */
 const DETAIL_WAIT: unique symbol = Symbol('detailWait');
 type OutEvent = WireEvent & { [DETAIL_WAIT]?: true };
@@ -377,7 +382,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       return;
     }
     this.pendingWaits++;
-    const start: OutEvent = { type: 'wait', t: w.t, q: w.rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) };
+    const start = waitEvent(w);
     start[DETAIL_WAIT] = true;
     this.push(start);
     this.push({ type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms });
@@ -394,6 +399,12 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
   private push(ev: OutEvent): void {
     this.out.push(ev);
+  }
+
+  /** Readers hear of `w` now; its end will be reported too. */
+  private announce(w: WaiterRecord): void {
+    w.announced = true;
+    this.push(waitEvent(w));
   }
 
   /** Is this wait of `rec` one to report in detail (1 in `stride`, per queue)? */
@@ -616,8 +627,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    * previous drain (`elapsedMs` ago) would take at most half of the room detail had in this
    * drain, and come at most config.detailRate a second. Up at once (power of two), down by
    * halves only when a quarter of the stride would do (or no wait came at all), so it does
-   * not flap. Doubles while
-   * detail is left behind and new waits keep coming.
+   * not flap. Doubles while detail is left behind and new waits keep coming.
    */
   private adaptStride(room: number, behind: boolean, elapsedMs: number): void {
     const seen = this.detailSeen;
@@ -658,8 +668,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         }
         budget--;
         w.sampledOut = false;
-        w.announced = true;
-        this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
+        this.announce(w);
         this.markChanged(rec);
       }
       if (!left && this.stride === 1) {
@@ -695,8 +704,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
           this.sampledLive.add(rec);
           continue;
         }
-        w.announced = true;
-        this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
+        this.announce(w);
       }
       rec.fresh = null;
       let blocked = rec.waitingUntimedPuts;
@@ -752,8 +760,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       // Readers of 'wait' events infer who waits from them: every untimed wait still waiting is adopted.
       rec.settleUntimed(true);
       for (let w = rec.fresh; w !== null; w = w.qNext) {
-        w.announced = true;
-        this.push({ type: 'wait', t: w.t, q: rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
+        this.announce(w);
       }
       rec.fresh = null;
       const q = rec.ref.deref();
