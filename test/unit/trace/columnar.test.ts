@@ -5,9 +5,9 @@
 // depth the program went through; individual waits may be sampled, and then say so.
 
 import * as assert from 'node:assert/strict';
-import { Queue } from '../../../src/queue/index';
+import { Queue, type QueueOptions } from '../../../src/queue/index';
 import { parseAttachInfo, parseDrainBatch, QueueModel } from '../../../src/model';
-import { DEFAULTS } from '../../../src/trace/config';
+import { DEFAULTS, type HubConfig } from '../../../src/trace/config';
 import { foldRows } from '../../../src/trace/columns';
 import { Hub, LATE_ANNOUNCE_MS, LATE_PER_DRAIN } from '../../../src/trace/hub';
 import { seededRandom } from '../../helpers/prng';
@@ -18,6 +18,20 @@ interface Truth {
   high: number;
   lo: number;
   hi: number;
+}
+
+/** A hub with `n` queues registered to it, and a model attached to it as source 'S'. */
+function armed(config: HubConfig, n: number, options: (i: number) => QueueOptions) {
+  const hub = new Hub(config);
+  const queues = Array.from({ length: n }, (_, i) => {
+    const q = new Queue<number>(options(i));
+    q.setProbe(hub.register(q));
+    return q;
+  });
+  const model = new QueueModel();
+  const info = parseAttachInfo(hub.attach());
+  assert.ok(info.ok);
+  return { hub, queues, model, src: model.attach('S', info.value) };
 }
 
 describe('trace: columnar drains', () => {
@@ -40,16 +54,8 @@ describe('trace: columnar drains', () => {
     const N = 3000;
     const BUDGET = 16 * 1024;
     const rand = seededRandom(17);
-    const hub = new Hub({ ...DEFAULTS, shortWaitMs: 0 }); // every wait is "long": the most detail
-    const queues = Array.from({ length: N }, (_, i) => {
-      const q = new Queue<number>({ maxsize: 3, name: `q${i}` });
-      q.setProbe(hub.register(q));
-      return q;
-    });
-    const model = new QueueModel();
-    const info = parseAttachInfo(hub.attach());
-    assert.ok(info.ok);
-    const src = model.attach('S', info.value);
+    // Every wait is "long": the most detail.
+    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0 }, N, (i) => ({ maxsize: 3, name: `q${i}` }));
     const truth = new Map<number, Truth>(queues.map((q) => [q.id, { puts: 0, gets: 0, high: 0, lo: 0, hi: 0 }]));
     const pending: Promise<unknown>[] = [];
     const depthChanged = (q: Queue<number>) => {
@@ -138,16 +144,8 @@ describe('trace: columnar drains', () => {
   it('a stall after sampled detail lists every party: waits still waiting after LATE_ANNOUNCE_MS are announced, and the queues stop saying "sampled"', async function () {
     this.timeout(30_000);
     const N = 300;
-    const hub = new Hub({ ...DEFAULTS, shortWaitMs: 0, detailRate: 1 }); // sampled from the second wait a second on
-    const queues = Array.from({ length: N }, (_, i) => {
-      const q = new Queue<number>({ name: `t${i}` });
-      q.setProbe(hub.register(q));
-      return q;
-    });
-    const model = new QueueModel();
-    const info = parseAttachInfo(hub.attach());
-    assert.ok(info.ok);
-    const src = model.attach('S', info.value);
+    // Sampled from the second wait a second on.
+    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0, detailRate: 1 }, N, (i) => ({ name: `t${i}` }));
     const drain = () => {
       const batch = parseDrainBatch(hub.drain(256 * 1024, { columns: true }));
       assert.ok(batch.ok);
