@@ -22,7 +22,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CdpClient, startInspected } from '../../test/unit/debugger/cdp';
+import { CdpClient, sameSession, startInspected } from '../../test/unit/debugger/cdp';
 import { QueueModel } from '../../src/model';
 import { SessionPoller } from '../../src/host/sessions/poller';
 import { CdpPushSource } from '../../src/host/polling/pushSource';
@@ -74,8 +74,7 @@ async function measure(mode: string): Promise<Record<string, unknown>> {
     await cdp.send('Runtime.enable');
     await cdp.send('Debugger.enable', {}); // as js-debug: no maxScriptsCacheSize
     if (mode === 'bounded') {
-      const sameSession = { closed: false, send: (m: string, p?: object) => cdp.send(m, p), on: () => () => undefined, onClose: () => undefined, close: () => undefined };
-      const why = await boundScriptCache(async () => sameSession);
+      const why = await boundScriptCache(async () => sameSession(cdp));
       if (why) throw new Error(`could not bound the script cache: ${why}`);
     }
     const settle = async (): Promise<{ rss: number; heap: number }> => {

@@ -3,6 +3,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
+import type { CdpConnection } from '../../../src/host/polling/cdpSocket';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; method: string };
 
@@ -95,4 +96,20 @@ export function startInspected(args: string[], env: NodeJS.ProcessEnv): Promise<
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`node exited (${code}) before the debugger listened:\n${out}`)));
   });
+}
+
+/**
+ * `client`'s own inspector session lent out as a CdpConnection, as js-debug's CDP proxy lends
+ * its session: requests go through it, and closing it leaves it open (counted in `closes`).
+ */
+export function sameSession(client: CdpClient): CdpConnection & { closes: number } {
+  const conn = {
+    closed: false,
+    closes: 0,
+    send: (method: string, params?: object) => client.send(method, params),
+    on: () => () => undefined,
+    onClose: () => undefined,
+    close: () => void conn.closes++,
+  };
+  return conn;
 }

@@ -7,21 +7,7 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { boundScriptCache, SCRIPT_CACHE_BYTES } from '../../../src/host/polling/scriptCache';
-import type { CdpConnection } from '../../../src/host/polling/cdpSocket';
-import { CdpClient, startInspected } from './cdp';
-
-/** The test's own session, lent out as the connection a proxy would give: closing it keeps it open. */
-function sameSession(client: CdpClient): CdpConnection & { closes: number } {
-  const conn = {
-    closed: false,
-    closes: 0,
-    send: (method: string, params?: object) => client.send(method, params),
-    on: () => () => undefined,
-    onClose: () => undefined,
-    close: () => void conn.closes++,
-  };
-  return conn;
-}
+import { CdpClient, sameSession, startInspected } from './cdp';
 
 interface Parsed {
   scriptId: string;
