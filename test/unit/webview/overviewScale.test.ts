@@ -36,6 +36,30 @@ describe('panel overview with 10,000 queues (Chromium)', function () {
     const last = await rowKeys();
     assert.ok(last.includes(`k${N - 1}`) && !last.includes('k0'), last.slice(-3).join());
 
+    // Scrolling down from the top half a box at a time shows every one of the first 300
+    // queues, each row naming the queue its key says (the drawn rows are reused for whatever
+    // queue scrolls in), and the scroll position stays where it was put (the browser's scroll
+    // anchoring would otherwise move it as the spacer above the reused rows grows).
+    const seen = await p.page.locator('#overview').evaluate(async (t) => {
+      const box = t.parentElement!;
+      const names = new Map<string, string>();
+      const moved: string[] = [];
+      const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      for (let y = 0; names.size < 300; y += Math.round(box.clientHeight / 2)) {
+        box.scrollTop = y;
+        await frame();
+        if (box.scrollTop !== y) moved.push(`${y} -> ${box.scrollTop}`);
+        for (const tr of t.querySelectorAll('tbody tr[data-key]')) names.set((tr as HTMLElement).dataset.key!, tr.querySelector('.q-name')!.textContent!);
+      }
+      return { names: [...names], moved };
+    });
+    assert.deepEqual(seen.moved, [], 'the scroll position stays where it was put');
+    const wrongName = seen.names.filter(([k, name]) => name !== `conn-${String(Number(k.slice(1))).padStart(5, '0')}`);
+    assert.deepEqual(wrongName, [], 'every drawn row names its own queue');
+    const seenKeys = new Set(seen.names.map(([k]) => k));
+    const gaps = Array.from({ length: 300 }, (_, i) => `k${i}`).filter((k) => !seenKeys.has(k));
+    assert.deepEqual(gaps, [], 'scrolling leaves no queue undrawn');
+
     // Sort by puts/s (descending): the busiest come first, over all 10,000.
     await p.page.locator('#overview th.h-putRate button').click();
     await p.page.locator('#overview').evaluate((t) => (t.parentElement!.scrollTop = 0));

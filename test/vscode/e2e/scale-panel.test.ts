@@ -293,7 +293,7 @@ describe('QueueScope panel with 1,000 queues (scale)', function () {
       }
       const off = [...highs].filter(([name, high]) => Number(high.replace(/,/g, '')) !== truth.high[Number(name.slice('conn-'.length))]);
       if (highs.size === N && off.length === 0) break;
-      if (Date.now() > deadline) assert.fail(`${highs.size} rows read; ${off.length} high-water mark(s) differ, e.g. ${off.slice(0, 5).map(([n, h]) => `${n}: ${h} vs ${truth.high[Number(n.slice(5))]}`).join('; ')}`);
+      if (Date.now() > deadline) assert.fail(`${highs.size} rows read (never drawn, e.g. ${Array.from({ length: N }, (_, i) => `conn-${String(i).padStart(4, '0')}`).filter((n) => !highs.has(n)).slice(0, 5).join(', ') || 'none'}); ${off.length} high-water mark(s) differ, e.g. ${off.slice(0, 5).map(([n, h]) => `${n}: ${h} vs ${truth.high[Number(n.slice(5))]}`).join('; ')}`);
       await wb.page.waitForTimeout(1000);
     }
     await scrollTo(frame, 0);
