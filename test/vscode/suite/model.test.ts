@@ -154,13 +154,13 @@ main();
     await config.update('pushChannel', false, vscode.ConfigurationTarget.Global);
     const program = writeWorkspaceFile(
       'model/busy.js',
-      // Queue traffic and user work on a 2 ms timer: polls (every 10 ms, ~50 ms round trips) are
-      // nearly always in flight, so a pause often arrives while one runs. (A program that churns
-      // async resources, e.g. setImmediate per item, makes js-debug step statement by statement
-      // through skipped node internals for seconds after a pause, with or without QueueScope.
-      // Under CPU load a pause that lands between two timer ticks could keep js-debug stepping
-      // through node's timer internals for over 30 s, so the user work is long enough (~2 ms)
-      // that the program is nearly always in its own code when it is not running a poll.)
+      // Queue traffic and user work in one loop that never yields: polls (every 10 ms) run
+      // inside it, as V8 serves inspector requests by interrupting running code, so a pause
+      // often arrives while one runs. The program is never idle and never in node's own code:
+      // a pause that lands at the start of a timer or immediate callback (node internals, in
+      // skipFiles) makes js-debug step out, which runs the user's callback and stops only at
+      // the next internal entry, again and again (seen for over 30 s under CPU load, with a
+      // 2 ms timer), with or without QueueScope.
       `const { Queue } = require(${JSON.stringify(libraryPath())});
 const q = new Queue({ maxsize: 100, name: 'busy' });
 let n = 0;
@@ -168,11 +168,13 @@ function userWork() {
   for (let i = 0; i < 20 && !q.full(); i++) q.putNowait(n++);
   while (q.qsize() > 10) q.getNowait();
   let x = 0;
-  for (let i = 0; i < 2000000; i++) x += i;
+  for (let i = 0; i < 200000; i++) x += i;
   return x;
 }
-setInterval(userWork, 2);
 console.log('busy-ready');
+setTimeout(() => {
+  for (;;) userWork();
+}, 100);
 `,
     );
     const run = await debugProgram(program, process.env.QUEUESCOPE_JSDEBUG_TRACE ? { trace: { logFile: process.env.QUEUESCOPE_JSDEBUG_TRACE } } : {});
