@@ -9,7 +9,10 @@ import { check, ensureBuilt, fixture, recordAll, sample, type JsonFinding } from
 const FAST = ['--whole-program-quiet-ms', '1500', '--stuck-floor-ms', '500', '--stuck-min-completed', '10', '--growth-window-ms', '2000', '--bottleneck-window-ms', '1500', '--long-block-put-ms', '1000'];
 
 const PROGRAMS = {
-  deadlockSample: sample('deadlock', '--duration', '4', '--pace', '100', '--grow', '2', '--capacity', '2'),
+  // Eight batches before the one that deadlocks: each queue has ~8 activity gaps of history
+  // (the rule wants 3; with grow 2 it had 4, and a loaded machine merging two made it fall
+  // back to the whole-program finding).
+  deadlockSample: sample('deadlock', '--duration', '4', '--pace', '100', '--grow', '4', '--capacity', '2'),
   cycle: fixture('cycle', 'deadlock'),
   timerStage: fixture('cycle', 'timer'),
   wholeStuck: fixture('whole', 'stuck'),
