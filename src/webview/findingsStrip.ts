@@ -4,9 +4,15 @@
 // findings change), so the strip never drifts from the Problems view and the tree.
 // Rows are buttons (Tab / Enter / Space); a click selects the finding's first queue and opens
 // its first call site. Finding texts quote program-supplied names: text nodes only.
+// Past STRIP_ROWS findings (1,000 idle consumers are 1,000 long-block hints) the strip shows
+// the first ones and a toggle that counts the rest per kind; expanded, the list scrolls in
+// its own box, so the queues below stay in sight either way.
 
 import { findingsMessageError, type CallSite, type FindingsMessage, type StripRow } from '../protocol/webview';
 import { el, icon, setChildren } from './dom';
+
+/** Findings shown while the strip is collapsed (the host sends warnings first, then oldest). */
+export const STRIP_ROWS = 5;
 
 export interface FindingsStripHooks {
   /** Select a queue in the overview and the detail. */
@@ -17,12 +23,20 @@ export interface FindingsStripHooks {
 export class FindingsStrip {
   readonly root = el('section', { class: 'findings', attrs: { id: 'findings', 'aria-label': 'Findings' } });
   private readonly list = el('ul', { class: 'findings-list', attrs: { role: 'list' } });
+  private readonly toggle = el('button', { class: 'findings-more', attrs: { type: 'button', id: 'findings-more', 'aria-expanded': 'false', 'aria-controls': 'findings-list' } });
   private rows: StripRow[] = [];
   private session: string | null = null;
+  /** The whole list is shown (until the session changes). */
+  private expanded = false;
 
   constructor(private readonly hooks: FindingsStripHooks) {
-    this.root.appendChild(this.list);
+    this.list.id = 'findings-list';
+    this.root.append(this.list, this.toggle);
     this.root.hidden = true;
+    this.toggle.addEventListener('click', () => {
+      this.expanded = !this.expanded;
+      this.render();
+    });
   }
 
   /** Apply a host message; a malformed one is refused (and reported) without touching the strip. */
@@ -41,6 +55,7 @@ export class FindingsStrip {
     if (session === this.session) return;
     this.session = session;
     this.rows = [];
+    this.expanded = false;
     this.render();
   }
 
@@ -49,8 +64,16 @@ export class FindingsStrip {
   }
 
   private render(): void {
-    setChildren(this.list, this.rows.map((r) => this.row(r)));
+    const many = this.rows.length > STRIP_ROWS;
+    const shown = many && !this.expanded ? this.rows.slice(0, STRIP_ROWS) : this.rows;
+    setChildren(this.list, shown.map((r) => this.row(r)));
+    this.list.classList.toggle('expanded', many && this.expanded);
     this.root.hidden = this.rows.length === 0;
+    this.toggle.hidden = !many;
+    if (!many) return;
+    this.toggle.setAttribute('aria-expanded', String(this.expanded));
+    const text = this.expanded ? 'Show fewer findings' : `${this.rows.length - STRIP_ROWS} more: ${perTitle(this.rows.slice(STRIP_ROWS))}`;
+    setChildren(this.toggle, [icon(this.expanded ? 'chevron-up' : 'chevron-down'), text]);
   }
 
   private row(r: StripRow): HTMLLIElement {
@@ -75,4 +98,14 @@ export class FindingsStrip {
     });
     return el('li', {}, btn);
   }
+}
+
+/** "990 Long block, 5 Stuck work": the hidden findings counted per kind, largest first. */
+function perTitle(rows: readonly StripRow[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.title, (counts.get(r.title) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([title, n]) => `${n} ${title}`)
+    .join(', ');
 }

@@ -109,4 +109,38 @@ describe('panel findings strip (Chromium)', function () {
     await settle(p.page);
     assert.equal(await rows().count(), 0);
   });
+
+  it('past five findings: the first five, a toggle counting the rest per kind, the whole list on demand in its own scrolling box', async () => {
+    p = await open();
+    await p.send(initMessage());
+    const idle = Array.from({ length: 300 }, (_, i) => ({ ...hint(), id: `long:${i}`, since: EPOCH + i, message: `consumer waiting 31 s on q${i}` }));
+    await p.send(findings([...idle, deadlock(), { ...deadlock(), id: 'deadlock:2', rule: 'stuck' }]));
+    await settle(p.page);
+    const toggle = p.page.locator('#findings-more');
+    assert.equal(await rows().count(), 5);
+    assert.equal(await rows().first().locator('.f-title').textContent(), 'Deadlock', 'warnings stay first');
+    assert.equal(await toggle.innerText(), '297 more: 297 Long block');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    // The strip stays short: the overview below it starts within a few rows' height.
+    const stripHeight = await p.page.locator('#findings').evaluate((e) => e.getBoundingClientRect().height);
+    assert.ok(stripHeight < 300, `collapsed strip ${stripHeight} px tall`);
+
+    await toggle.focus();
+    await p.page.keyboard.press('Enter');
+    await settle(p.page);
+    assert.equal(await rows().count(), 302);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    assert.equal(await toggle.innerText(), 'Show fewer findings');
+    const box = await p.page.locator('#findings-list').evaluate((e) => ({ client: e.clientHeight, scroll: e.scrollHeight, viewport: innerHeight }));
+    assert.ok(box.client <= box.viewport * 0.4 + 1 && box.scroll > box.client, `expanded list scrolls in its box: ${JSON.stringify(box)}`);
+
+    await toggle.click();
+    await settle(p.page);
+    assert.equal(await rows().count(), 5);
+    // Five findings or fewer: no toggle.
+    await p.send(findings([deadlock(), hint()]));
+    await settle(p.page);
+    assert.equal(await rows().count(), 2);
+    assert.equal(await toggle.isHidden(), true);
+  });
 });
