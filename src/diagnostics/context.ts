@@ -27,7 +27,7 @@ export interface PoolObservation {
   /** A pool of another library (fastq@1.20.3…): it reports no task durations, so no p99. */
   lib?: string;
   /** `completed` and `p99Ms` are those of the other queues created on the same line (stuck.ts queuePools). */
-  siblings?: { queues: number; site: CallSite };
+  siblings?: { queues: number; site: CallSite; /** This queue's consumer never called taskDone() (its siblings' did). */ ownNeverDone?: boolean };
 }
 
 /** Adapters plug their pools in through this (one per library). */

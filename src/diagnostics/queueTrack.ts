@@ -134,14 +134,14 @@ export class QueueTrack {
     return moved;
   }
 
-  /** Tasks taken and not yet marked done (0 unless taskDone() is in use). */
-  get runningCount(): number {
-    return this.taskDoneUsed ? this.running.total : 0;
+  /** Tasks taken and not marked done, whether or not taskDone() was ever seen (see queuePools). */
+  get takenNotDone(): number {
+    return this.running.total;
   }
 
-  /** Epoch ms the oldest running task was taken (FIFO estimate). */
-  get oldestRunningSince(): number | undefined {
-    return this.taskDoneUsed ? this.running.oldest() : undefined;
+  /** Epoch ms the oldest of takenNotDone was taken. */
+  get oldestTaken(): number | undefined {
+    return this.running.oldest();
   }
 
   /** p99 of the completed task durations kept (0 when none). */

@@ -19,6 +19,14 @@ interface Siblings {
   p99Ms: number;
 }
 
+/**
+ * Queues on one line of which at least this many, and SIBLINGS_SHARE of all, call taskDone():
+ * a queue of that line whose consumer never did is taken for one of the same loop that failed
+ * before its first taskDone() (a pair of queues made on one line for different jobs is not).
+ */
+const SIBLINGS_MIN = 3;
+const SIBLINGS_SHARE = 0.9;
+
 function creationKey(t: QueueTrack): string | undefined {
   return t.q.site ? lineKey(t.q.site) : undefined;
 }
@@ -31,7 +39,24 @@ function creationKey(t: QueueTrack): string | undefined {
  * came back is found after seconds, not after stuckNoHistoryMs.
  */
 export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'>): PoolObservation[] {
-  const mine = ctx.tracks.filter((t) => t.taskDoneUsed && t.q.counters.running === undefined);
+  const ours = ctx.tracks.filter((t) => t.q.counters.running === undefined);
+  // Per creation line: how many queues, how many of them call taskDone().
+  const lines = new Map<string, { queues: number; taskDone: number }>();
+  for (const t of ours) {
+    const key = creationKey(t);
+    if (key === undefined) continue;
+    const l = lines.get(key) ?? { queues: 0, taskDone: 0 };
+    l.queues++;
+    if (t.taskDoneUsed) l.taskDone++;
+    lines.set(key, l);
+  }
+  const lineLoop = (t: QueueTrack): boolean => {
+    const key = creationKey(t);
+    const l = key === undefined ? undefined : lines.get(key);
+    return l !== undefined && l.taskDone >= SIBLINGS_MIN && l.taskDone >= SIBLINGS_SHARE * l.queues;
+  };
+  // A queue whose consumer died on its first task never showed taskDone() itself.
+  const mine = ours.filter((t) => t.taskDoneUsed || (t.takenNotDone > 0 && lineLoop(t)));
   const byLine = new Map<string, Siblings>();
   for (const t of mine) {
     const key = creationKey(t);
@@ -48,8 +73,8 @@ export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'
       key: t.key,
       session: ctx.session.id,
       name: t.q.name,
-      running: t.runningCount,
-      oldestRunningSince: t.oldestRunningSince,
+      running: t.takenNotDone,
+      oldestRunningSince: t.oldestTaken,
       completed: t.completedCount,
       p99Ms: t.completedP99(),
       queues: [t.key],
@@ -62,7 +87,7 @@ export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'
       if (others.queues > 0 && others.completed >= ctx.th.stuckMinCompleted) {
         own.completed = others.completed;
         own.p99Ms = g.p99Ms;
-        own.siblings = { queues: others.queues, site: t.q.site! };
+        own.siblings = { queues: others.queues, site: t.q.site!, ...(t.taskDoneUsed ? {} : { ownNeverDone: true }) };
       }
     }
     out.push(own);
@@ -104,7 +129,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
     const basis = history
       ? pool.siblings
-        ? `p99 of ${pool.completed} completed by the ${pool.siblings.queues} other queue${pool.siblings.queues === 1 ? '' : 's'} created at ${partyLabel(pool.siblings.site)}: ${formatMs(pool.p99Ms)}`
+        ? `p99 of ${pool.completed} completed by the ${pool.siblings.queues} other queue${pool.siblings.queues === 1 ? '' : 's'} created at ${partyLabel(pool.siblings.site)}: ${formatMs(pool.p99Ms)}${pool.siblings.ownNeverDone ? `; their consumers call taskDone(), this one's never did` : ''}`
         : `p99 of ${pool.completed} completed: ${formatMs(pool.p99Ms)}`
       : pool.lib !== undefined ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
     const n = pool.running;

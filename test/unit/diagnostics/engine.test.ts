@@ -249,6 +249,30 @@ describe('diagnostics engine: stuck work', () => {
     assert.deepEqual(run(false), []);
   });
 
+  it('a queue per tenant whose worker died on its first task (never a taskDone() of its own) is judged by its line; a pair made on one line for different jobs is not', () => {
+    const run = (tenants: number): Finding[] => {
+      const w = new World({ stuckFloorMs: 500, stuckMinCompleted: 10, stuckNoHistoryMs: 60_000 });
+      for (let q = 1; q <= tenants; q++) w.queue(0, q, `tenant-${q}`, 0, siteOf('main', 2));
+      for (let q = 1; q <= tenants; q++) w.waited(5, q, 'get', siteOf('worker', 7));
+      w.tick(0);
+      // Every tenant's worker takes a task and finishes it in 50 ms, four times; tenant-1's takes
+      // its first and never comes back (its later items stay queued).
+      for (let k = 0; k < 4; k++) {
+        const t = 100 + k * 100;
+        for (let q = 1; q <= tenants; q++) w.move(t, q, q === 1 && k > 0 ? { puts: 1 } : { puts: 1, gets: 1 });
+        w.tick(t);
+        for (let q = 2; q <= tenants; q++) w.move(t + 50, q, { done: 1 });
+        w.tick(t + 50);
+      }
+      return w.ticks(500, 2500).filter((f) => f.rule === 'stuck');
+    };
+    const found = run(12);
+    assert.equal(found.length, 1, JSON.stringify(found.map((f) => f.message)));
+    assert.match(found[0].message, /1 task taken from `tenant-1` has been running for .* \(p99 of 44 completed by the 11 other queues created at main \(app\.js:2\): 50 ms; their consumers call taskDone\(\), this one's never did\)/);
+    // Two queues made on one line, one consumed with taskDone() and one without: the second is not a pool.
+    assert.deepEqual(run(2), []);
+  });
+
   it('takes pools from an adapter (running count and oldest task start)', () => {
     const w = new World({ stuckNoHistoryMs: 2000 });
     const obs: PoolObservation = { key: 'fastq:1', session: 's1', name: 'fastq pool', running: 2, oldestRunningSince: ORIGIN + 1000, completed: 0, p99Ms: 0, queues: [] };
