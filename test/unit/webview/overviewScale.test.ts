@@ -27,6 +27,19 @@ describe('panel overview with 10,000 queues (Chromium)', function () {
     assert.ok(first.length > 5 && first.length < 200, `${first.length} rows rendered`);
     assert.ok(first.includes('k0'));
 
+    // A row scrolled half under the sticky header stays under it: its depth bar (positioned)
+    // does not paint over the header.
+    const hit = await p.page.locator('#overview').evaluate((t) => {
+      const box = t.parentElement!;
+      const bar = t.querySelector('tbody tr[data-key] .bar')!;
+      const headBottom = (t as HTMLTableElement).tHead!.getBoundingClientRect().bottom;
+      box.scrollTop += bar.getBoundingClientRect().top - headBottom + 4;
+      const r = bar.getBoundingClientRect();
+      const at = document.elementFromPoint(r.left + r.width / 2, headBottom - 2);
+      return { underHeader: r.top < headBottom - 2, inHeader: at?.closest('thead') !== null };
+    });
+    assert.deepEqual(hit, { underHeader: true, inHeader: true });
+
     // Scroll to the end: the last queues are drawn, the first ones are gone.
     await p.page.locator('#overview').evaluate((t) => {
       const box = t.parentElement!;
