@@ -190,6 +190,8 @@ export class Overview {
     }
     this.renderSortHeaders();
     this.cb.sortChanged();
+    // A sort is asked for to see what comes first (the fullest, the busiest): show the top.
+    if (this.virtual) this.scroller.scrollTop = 0;
   }
 
   private renderSortHeaders(): void {
