@@ -41,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const records = check.finish();
   const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds };
-  process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report)}\n`);
+  process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report, cmd.all)}\n`);
   return exitCodeOf(report);
 }
 

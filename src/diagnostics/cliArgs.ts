@@ -2,6 +2,7 @@
 // threshold), pure and throwing CliUsageError, so tests check it without a process.
 
 import { DEFAULT_POLL_MS } from './recordingCheck';
+import { HINTS_LISTED } from './report';
 import { resolveThresholds, THRESHOLD_KEYS, THRESHOLD_TABLE, type Thresholds } from './thresholds';
 
 export class CliUsageError extends Error {
@@ -12,6 +13,8 @@ export interface CheckCommand {
   command: 'check';
   file: string;
   json: boolean;
+  /** List every hint (the text report folds hints past HINTS_LISTED per rule). */
+  all: boolean;
   /** Print call sites as recorded (generated .js positions), not through the program's source maps. */
   rawSites: boolean;
   pollMs: number;
@@ -28,12 +31,17 @@ export function parseCli(argv: readonly string[]): CliCommand {
   const given: Partial<Record<keyof Thresholds, unknown>> = {};
   let file: string | undefined;
   let json = false;
+  let all = false;
   let rawSites = false;
   let pollMs = DEFAULT_POLL_MS;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (arg === '--all') {
+      all = true;
       continue;
     }
     if (arg === '--raw-sites') {
@@ -62,7 +70,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
   }
   if (file === undefined) throw new CliUsageError('which recording? (queuescope check run.qscope)');
   try {
-    return { command: 'check', file, json, rawSites, pollMs, thresholds: resolveThresholds(given) };
+    return { command: 'check', file, json, all, rawSites, pollMs, thresholds: resolveThresholds(given) };
   } catch (err) {
     throw new CliUsageError((err as Error).message);
   }
@@ -75,14 +83,15 @@ export function helpText(): string {
     return `  ${`${s.flag} <n>`.padEnd(width)} ${s.help} (default ${s.default})`;
   });
   return [
-    'Usage: queuescope check <run.qscope> [--json] [--raw-sites] [--poll-ms <n>] [threshold flags]',
+    'Usage: queuescope check <run.qscope> [--json] [--all] [--raw-sites] [--poll-ms <n>] [threshold flags]',
     '',
     'Reads a QueueScope recording and reports what went wrong: deadlocks, stuck work,',
     'work left at exit, unbounded growth, bottleneck stages, long blocks.',
     'Exit code: 0 no warning, 1 at least one warning, 2 bad usage or unreadable recording.',
     '',
     'Options:',
-    `  ${'--json'.padEnd(width)} print the findings as JSON`,
+    `  ${'--json'.padEnd(width)} print the findings as JSON (always all of them)`,
+    `  ${'--all'.padEnd(width)} list every hint (the text folds hints past ${HINTS_LISTED} of a kind)`,
     `  ${'--raw-sites'.padEnd(width)} call sites as recorded (compiled .js lines), not through source maps`,
     `  ${'--poll-ms <n>'.padEnd(width)} evaluate every <n> ms of recorded time (default ${DEFAULT_POLL_MS})`,
     ...rows,

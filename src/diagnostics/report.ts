@@ -24,7 +24,17 @@ export function siteText(site: CallSite): string {
   return `${site.fn || '<anonymous>'} (${file}:${site.line}:${site.column})`;
 }
 
-export function textReport(report: CheckReport): string {
+/** Hints of one rule the text report lists before it folds the rest into a count. */
+export const HINTS_LISTED = 5;
+
+const RANK: Readonly<Record<Severity, number>> = { warning: 0, info: 1, hint: 2 };
+
+/**
+ * Warnings, then infos, then hints, each in the order raised. Warnings and infos are all
+ * listed; past HINTS_LISTED hints of one rule (a server's 500 idle consumers are 500
+ * exit-work-left hints) the rest of that rule is one line, unless `all`.
+ */
+export function textReport(report: CheckReport, all = false): string {
   const out: string[] = [];
   const t0 = report.span?.from ?? 0;
   const at = (t: number): string => `+${formatMs(Math.max(0, t - t0))}`;
@@ -36,8 +46,23 @@ export function textReport(report: CheckReport): string {
     return out.join('\n');
   }
   out.push(`${report.file}: ${count('warning')} warning(s), ${count('info')} info, ${count('hint')} hint(s)${length}`);
-  for (const r of report.records) {
+  const ordered = [...report.records].sort((a, b) => RANK[a.finding.severity] - RANK[b.finding.severity]);
+  const hintsOf = new Map<string, number>();
+  /** Per rule: how many hints were folded, and the queues of the first few. */
+  const folded = new Map<string, { n: number; queues: string[] }>();
+  for (const r of ordered) {
     const f = r.finding;
+    if (f.severity === 'hint' && !all) {
+      const n = (hintsOf.get(f.rule) ?? 0) + 1;
+      hintsOf.set(f.rule, n);
+      if (n > HINTS_LISTED) {
+        const fold = folded.get(f.rule) ?? { n: 0, queues: [] };
+        fold.n++;
+        for (const q of f.queues) if (fold.queues.length <= 3 && !fold.queues.includes(q.name)) fold.queues.push(q.name);
+        folded.set(f.rule, fold);
+        continue;
+      }
+    }
     out.push('');
     out.push(`${f.severity.padEnd(7)} ${f.rule}: ${f.message}`);
     out.push(`        since ${at(f.since)}, raised ${at(r.raised)}${r.cleared !== undefined ? `, ended ${at(r.cleared)}` : ', still there at the end'}`);
@@ -47,6 +72,11 @@ export function textReport(report: CheckReport): string {
     }
     for (const s of dedupe(f.sites)) out.push(`        related: ${siteText(s)}`);
     if (f.partial) out.push(`        partial knowledge: ${f.partial}`);
+  }
+  for (const [rule, { n, queues }] of folded) {
+    const names = queues.slice(0, 3).map((q) => `\`${q}\``).join(', ') + (queues.length > 3 ? ', …' : '');
+    out.push('');
+    out.push(`hint    ${rule}: ${n} more, not listed${names ? ` (${names})` : ''}; --all lists every one, --json has them all`);
   }
   return out.join('\n');
 }

@@ -7,7 +7,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { CliUsageError, helpText, parseCli } from '../../../src/diagnostics/cliArgs';
-import { THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
+import type { FindingRecord, RuleId, Severity } from '../../../src/diagnostics/findings';
+import { HINTS_LISTED, textReport } from '../../../src/diagnostics/report';
+import { resolveThresholds, THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
 import { ensureBuilt, fixture, record, runCli, tmpFile } from './programs';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -74,6 +76,29 @@ describe('queuescope check: the built command', function () {
   before(async () => {
     ensureBuilt();
     left = await record(fixture('leftover', 'left'), tmpFile('cli-left.qscope'));
+  });
+
+  it('the text lists warnings first, all of them; past five hints of a rule it folds the rest into a count (--all lists them)', () => {
+    const rec = (i: number, rule: RuleId, severity: Severity): FindingRecord => ({
+      finding: { id: `${rule}:${i}`, rule, severity, session: 's', message: `finding ${i} on q${i}.`, since: 1000 + i, queues: [{ key: `k${i}`, name: `q${i}`, size: 0, maxsize: 0 }], waiters: [], sites: [], figures: {} },
+      raised: 2000 + i,
+    });
+    const records = [rec(0, 'long-block', 'hint'), ...Array.from({ length: 8 }, (_, i) => rec(1 + i, 'exit-work-left', 'hint')), rec(9, 'stuck', 'warning')];
+    const report = { file: 'run.qscope', span: { from: 1000, to: 3000 }, records, warnings: [], thresholds: resolveThresholds({}) };
+    const text = textReport(report);
+    const lines = text.split('\n').filter((l) => /^(warning|info|hint) /.test(l));
+    assert.equal(HINTS_LISTED, 5);
+    assert.deepEqual(lines, [
+      'warning stuck: finding 9 on q9.',
+      'hint    long-block: finding 0 on q0.',
+      ...[1, 2, 3, 4, 5].map((i) => `hint    exit-work-left: finding ${i} on q${i}.`),
+      'hint    exit-work-left: 3 more, not listed (`q6`, `q7`, `q8`); --all lists every one, --json has them all',
+    ]);
+    assert.match(text, /^run\.qscope: 1 warning\(s\), 0 info, 9 hint\(s\)/, 'the count is of all of them');
+    const every = textReport(report, true).split('\n').filter((l) => /^hint /.test(l));
+    assert.equal(every.length, 9);
+    assert.equal((parseCli(['check', 'run.qscope', '--all']) as { all: boolean }).all, true);
+    assert.equal((parseCli(['check', 'run.qscope']) as { all: boolean }).all, false);
   });
 
   it('prints the findings with their call sites and exits 1 on a warning', async () => {
