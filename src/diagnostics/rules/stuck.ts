@@ -6,7 +6,7 @@
 // `running` and the oldest running task's start, `runningSince`; they report no task
 // durations, so stuckNoHistoryMs is their limit), and pools from addPoolProvider().
 
-import { formatMs, type PoolObservation, type SessionContext } from '../context';
+import { formatCount, formatMs, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 import { lineKey, partyLabel } from '../parties';
@@ -129,8 +129,8 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
     const basis = history
       ? pool.siblings
-        ? `p99 of ${pool.completed} completed by the ${pool.siblings.queues} other queue${pool.siblings.queues === 1 ? '' : 's'} created at ${partyLabel(pool.siblings.site)}: ${formatMs(pool.p99Ms)}${pool.siblings.ownNeverDone ? `; their consumers call taskDone(), this one's never did` : ''}`
-        : `p99 of ${pool.completed} completed: ${formatMs(pool.p99Ms)}`
+        ? `p99 of ${formatCount(pool.completed)} completed by the ${pool.siblings.queues} other queue${pool.siblings.queues === 1 ? '' : 's'} created at ${partyLabel(pool.siblings.site)}: ${formatMs(pool.p99Ms)}${pool.siblings.ownNeverDone ? `; their consumers call taskDone(), this one's never did` : ''}`
+        : `p99 of ${formatCount(pool.completed)} completed: ${formatMs(pool.p99Ms)}`
       : pool.lib !== undefined ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
     const n = pool.running;
     const message =
