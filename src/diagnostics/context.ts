@@ -62,12 +62,12 @@ export function findingWaiter(t: QueueTrack, w: ModelWaiter, clock: ActiveClock,
   return out;
 }
 
-/** "12 s", "850 ms", "3.5 min". */
 /** "146,918": counts in sentences, grouped by thousands. */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** "12 s", "850 ms", "3.5 min". */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
