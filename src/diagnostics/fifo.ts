@@ -44,6 +44,11 @@ export class CountedFifo {
     this.compact();
   }
 
+  /** Time of the newest entry still held. */
+  newest(): number | undefined {
+    return this.head < this.times.length ? this.times[this.times.length - 1] : undefined;
+  }
+
   /** Time of the oldest entry still held. */
   oldest(): number | undefined {
     return this.head < this.times.length ? this.times[this.head] : undefined;

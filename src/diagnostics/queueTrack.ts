@@ -144,6 +144,11 @@ export class QueueTrack {
     return this.running.oldest();
   }
 
+  /** Epoch ms the newest of takenNotDone was taken. */
+  get lastTaken(): number | undefined {
+    return this.running.newest();
+  }
+
   /** p99 of the completed task durations kept (0 when none). */
   completedP99(): number {
     const n = this.completed.length;

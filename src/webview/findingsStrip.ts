@@ -65,12 +65,18 @@ export class FindingsStrip {
 
   private render(): void {
     const many = this.rows.length > STRIP_ROWS;
+    if (!many) this.expanded = false;
+    const hadFocus = document.activeElement === this.toggle;
     const shown = many && !this.expanded ? this.rows.slice(0, STRIP_ROWS) : this.rows;
     setChildren(this.list, shown.map((r) => this.row(r)));
     this.list.classList.toggle('expanded', many && this.expanded);
     this.root.hidden = this.rows.length === 0;
     this.toggle.hidden = !many;
-    if (!many) return;
+    if (!many) {
+      // The focused toggle went away: the keyboard stays in the strip, on its last finding.
+      if (hadFocus) (this.list.lastElementChild?.firstElementChild as HTMLElement | null)?.focus();
+      return;
+    }
     this.toggle.setAttribute('aria-expanded', String(this.expanded));
     const text = this.expanded ? 'Show fewer findings' : `${this.rows.length - STRIP_ROWS} more: ${perTitle(this.rows.slice(STRIP_ROWS))}`;
     setChildren(this.toggle, [icon(this.expanded ? 'chevron-up' : 'chevron-down'), text]);

@@ -299,13 +299,14 @@ export class Overview {
       last = Math.max(last, Math.min(n, must + OVERSCAN + 1));
     }
     const want = last - first;
+    // Read before any row leaves: a removed focused row hands the focus to the body.
+    const active = document.activeElement;
+    const focusedKey = active instanceof HTMLElement && active.parentElement === this.tbody ? active.dataset.key : undefined;
     while (this.windowRows.length > want) {
       const row = this.windowRows.pop()!;
       row.tr.remove();
       if (this.spare.length < MAX_SPARE_ROWS) this.spare.push(row);
     }
-    const active = document.activeElement;
-    const focusedKey = active instanceof HTMLElement && active.parentElement === this.tbody ? active.dataset.key : undefined;
     this.rows.clear();
     for (let j = 0; j < want; j++) {
       const k = this.order[first + j];
@@ -341,8 +342,8 @@ export class Overview {
     if (focusedKey !== undefined) {
       // The focus follows its queue to the row that now shows it, or leaves if it scrolled away.
       const now = this.rows.get(focusedKey)?.tr;
-      if (now && now !== active) now.focus({ preventScroll: true });
-      else if (!now) (active as HTMLElement).blur();
+      if (now && now !== document.activeElement) now.focus({ preventScroll: true });
+      else if (!now && (active as HTMLElement).isConnected) (active as HTMLElement).blur();
     }
     this.setSelected(this.selected);
     if (!this.measured && trs.length > 2) this.measure(trs[1]);

@@ -26,6 +26,12 @@ interface Siblings {
  */
 const SIBLINGS_MIN = 3;
 const SIBLINGS_SHARE = 0.9;
+/**
+ * Such a queue counts only while its consumer evidently stopped: it took at most this many
+ * items in all (a loop that dies takes one) and items wait that nobody takes. A healthy
+ * consumer that simply never calls taskDone() keeps taking, or waits on an empty queue.
+ */
+const DEAD_TAKEN_MAX = 4;
 
 function creationKey(t: QueueTrack): string | undefined {
   return t.q.site ? lineKey(t.q.site) : undefined;
@@ -56,7 +62,8 @@ export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'
     return l !== undefined && l.taskDone >= SIBLINGS_MIN && l.taskDone >= SIBLINGS_SHARE * l.queues;
   };
   // A queue whose consumer died on its first task never showed taskDone() itself.
-  const mine = ours.filter((t) => t.taskDoneUsed || (t.takenNotDone > 0 && lineLoop(t)));
+  const died = (t: QueueTrack): boolean => !t.taskDoneUsed && t.takenNotDone > 0 && t.takenNotDone <= DEAD_TAKEN_MAX && t.q.size > 0 && lineLoop(t);
+  const mine = ours.filter((t) => t.taskDoneUsed || died(t));
   const byLine = new Map<string, Siblings>();
   for (const t of mine) {
     const key = creationKey(t);
@@ -74,7 +81,8 @@ export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'
       session: ctx.session.id,
       name: t.q.name,
       running: t.takenNotDone,
-      oldestRunningSince: t.oldestTaken,
+      // A stopped consumer's age counts from the last item it took (the one it stopped on).
+      oldestRunningSince: t.taskDoneUsed ? t.oldestTaken : t.lastTaken,
       completed: t.completedCount,
       p99Ms: t.completedP99(),
       queues: [t.key],

@@ -273,6 +273,28 @@ describe('diagnostics engine: stuck work', () => {
     assert.deepEqual(run(2), []);
   });
 
+  it('a healthy consumer that never calls taskDone(), on a line of queues that do, is not stuck', () => {
+    // Twelve queues from one helper: eleven consumed with taskDone(); `log` (12) by a loop that
+    // takes 20 items without it, then waits on the empty queue, or is still busy with items queued.
+    const run = (logLeft: number): Finding[] => {
+      const w = new World({ stuckFloorMs: 500, stuckMinCompleted: 10, stuckNoHistoryMs: 60_000 });
+      for (let q = 1; q <= 12; q++) w.queue(0, q, q === 12 ? 'log' : `tenant-${q}`, 0, siteOf('makeQueue', 2));
+      w.tick(0);
+      for (let k = 0; k < 4; k++) {
+        const t = 100 + k * 100;
+        for (let q = 1; q <= 11; q++) w.move(t, q, { puts: 1, gets: 1 });
+        w.move(t, 12, { puts: 5, gets: 5 });
+        w.tick(t);
+        for (let q = 1; q <= 11; q++) w.move(t + 50, q, { done: 1 });
+        w.tick(t + 50);
+      }
+      if (logLeft > 0) w.move(460, 12, { puts: logLeft });
+      return w.ticks(500, 3000).filter((f) => f.rule === 'stuck');
+    };
+    assert.deepEqual(run(0).map((f) => f.message), [], 'idle on an empty queue');
+    assert.deepEqual(run(3).map((f) => f.message), [], 'took 20 in all: a consumer that keeps taking');
+  });
+
   it('takes pools from an adapter (running count and oldest task start)', () => {
     const w = new World({ stuckNoHistoryMs: 2000 });
     const obs: PoolObservation = { key: 'fastq:1', session: 's1', name: 'fastq pool', running: 2, oldestRunningSince: ORIGIN + 1000, completed: 0, p99Ms: 0, queues: [] };

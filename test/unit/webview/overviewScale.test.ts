@@ -91,6 +91,14 @@ describe('panel overview with 10,000 queues (Chromium)', function () {
     const lastKey = await focusedKey();
     assert.ok(lastKey !== undefined && (await rowKeys()).includes(lastKey), `focus on ${lastKey}`);
     assert.equal(await p.page.locator(`#overview tr[data-key="${lastKey}"] td:nth-child(5)`).innerText(), '0', 'the slowest queue is last');
+    // A queue leaves the model while the focused row is the last one drawn: the window draws
+    // one row fewer, and the focus stays on its queue (it moved up a row) for the arrows.
+    await p.send(update({ session: SESSION, queues: [], removed: ['k5'] }));
+    await settle(p.page);
+    assert.equal(await focusedKey(), lastKey, 'the focus stays on its queue');
+    await p.page.keyboard.press('ArrowUp');
+    const above = await focusedKey();
+    assert.ok(above !== undefined && above !== lastKey, `ArrowUp moved the focus (to ${above})`);
     await p.page.keyboard.press('Home');
     await settle(p.page);
     assert.equal(await focusedKey(), 'k100');
