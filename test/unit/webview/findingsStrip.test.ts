@@ -137,10 +137,12 @@ describe('panel findings strip (Chromium)', function () {
     await toggle.click();
     await settle(p.page);
     assert.equal(await rows().count(), 5);
-    // Five findings or fewer: no toggle.
+    // Five findings or fewer: no toggle; the keyboard focus it had goes to the last finding.
+    await toggle.focus();
     await p.send(findings([deadlock(), hint()]));
     await settle(p.page);
     assert.equal(await rows().count(), 2);
     assert.equal(await toggle.isHidden(), true);
+    assert.equal(await p.page.evaluate(() => (document.activeElement as HTMLElement).dataset.id), 'long:results');
   });
 });
