@@ -346,11 +346,11 @@ export class Overview {
       else if (!now && (active as HTMLElement).isConnected) (active as HTMLElement).blur();
     }
     this.setSelected(this.selected);
-    if (!this.measured && trs.length > 2) this.measure(trs[1]);
+    if (!this.measured && trs.length > 2) this.measure(trs[1], must);
   }
 
   /** Measure a row and the header once (a forced layout, but one); redraw if they differ. */
-  private measure(row: HTMLTableRowElement): void {
+  private measure(row: HTMLTableRowElement, must?: number): void {
     this.measured = true;
     const head = this.table.tHead?.getBoundingClientRect().height ?? 0;
     const sample = row.getBoundingClientRect().height;
@@ -360,7 +360,7 @@ export class Overview {
       this.rowPx = sample;
       moved = true;
     }
-    if (moved) this.drawWindow();
+    if (moved) this.drawWindow(must);
   }
 
   /** Virtualized: scroll so that row `i` of the order is in sight, and draw it. */
@@ -582,11 +582,5 @@ export class Overview {
       target.tr.tabIndex = 0;
       target.tr.focus();
     }
-  }
-
-  focusSelected(): void {
-    if (this.selected && !this.rows.has(this.selected) && this.order.includes(this.selected)) this.reveal(this.order.indexOf(this.selected));
-    const key = this.selected && this.rows.has(this.selected) ? this.selected : this.order[0];
-    if (key) this.rows.get(key)!.tr.focus();
   }
 }
