@@ -36,6 +36,12 @@ const COLUMNS: Column[] = [
 
 export const isFull = (q: QueueInfo) => q.maxsize > 0 && q.size >= q.maxsize;
 
+/** "fastq@1.20.3" -> "fastq", "@org/queue@2.0.0" -> "@org/queue", "node:stream" unchanged. */
+export function libName(lib: string): string {
+  const at = lib.lastIndexOf('@');
+  return at > 0 ? lib.slice(0, at) : lib;
+}
+
 /** Queues above which only the rows in sight are rendered. */
 export const VIRTUAL_MIN = 200;
 /**
@@ -231,6 +237,18 @@ export class Overview {
     }
     const hasDropped = [...queues.values()].some((q) => q.counters.dropped > 0);
     this.table.classList.toggle('hide-dropped', !hasDropped);
+    // One process, one thread: "pid 4242 main" on every row says nothing and takes the room
+    // the names need (it stays in the name's tooltip and the detail's header).
+    let source: string | undefined;
+    let oneSource = true;
+    for (const q of queues.values()) {
+      if (source === undefined) source = q.source;
+      else if (q.source !== source) {
+        oneSource = false;
+        break;
+      }
+    }
+    this.table.classList.toggle('one-source', oneSource);
 
     const needle = this.view.filter.trim().toLowerCase();
     const { key: sortKey, dir } = this.view.sort;
@@ -450,9 +468,12 @@ export class Overview {
   private fill(row: Row, q: QueueInfo): void {
     setText(row.name, q.name);
     setText(row.source, q.source);
-    setText(row.lib, q.lib ?? '');
+    // The package's name in the narrow column ("fastq"); its version in the tooltip.
+    setText(row.lib, q.lib === undefined ? '' : libName(q.lib));
     row.lib.hidden = q.lib === undefined;
     if (q.lib !== undefined && row.lib.title !== q.lib) row.lib.title = q.lib;
+    const nameTitle = q.source ? `${q.name} (${q.source})` : q.name;
+    if (row.name.title !== nameTitle) row.name.title = nameTitle;
     // A BullMQ queue's line under its name: the states that hold jobs (text only: Redis data).
     const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : q.jobs ? jobStatesShort(q.jobs.counts) : '';
     setText(row.preview, preview);

@@ -45,6 +45,24 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#overview-empty').isHidden(), true);
   });
 
+  it('shows each row\'s process only when the session has more than one; another library\'s badge shows its name, the version in its tooltip', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await settle(p.page);
+    const sourceOf = (key: string) => p.page.locator(`#overview tr[data-key="${key}"] .q-source`);
+    // The fixtures' queues live in two threads (main and worker 1): every row says which.
+    assert.equal(await sourceOf('q-jobs').isVisible(), true);
+    assert.equal(await sourceOf('q-prio').innerText(), 'pid 4242 worker 1');
+    // The worker's queue moves to main: one source, no row repeats it; it stays in the name's tooltip.
+    await p.send(update({ queues: [queue('q-prio', 'urgent', { kind: 'priority', source: 'pid 4242 main', lib: 'fastq@1.20.3' })] }));
+    await settle(p.page);
+    assert.equal(await sourceOf('q-jobs').isVisible(), false);
+    assert.equal(await p.page.locator('#overview tr[data-key="q-jobs"] .q-name').getAttribute('title'), 'jobs (pid 4242 main)');
+    const badge = p.page.locator('#overview tr[data-key="q-prio"] .b-lib');
+    assert.equal(await badge.innerText(), 'fastq');
+    assert.equal(await badge.getAttribute('title'), 'fastq@1.20.3');
+  });
+
   it('says how to get started when there is no session', async () => {
     p = await open();
     await p.send({ type: 'init', mode: 'live', sessions: [], session: null });

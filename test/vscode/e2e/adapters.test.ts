@@ -52,8 +52,9 @@ describe('a p-queue program live in the panel (adapters)', function () {
     const { frame } = await wb.webviewElement('#overview');
     const row = frame.locator('#overview tbody tr', { hasText: 'PQueue' });
     await row.waitFor({ timeout: 45_000 });
-    // The library badge beside the name, visible (not only in the DOM), and in the kind column.
-    const badge = row.locator('.b-lib', { hasText: /^p-queue@10\.\d+\.\d+$/ });
+    // The library badge beside the name (its name; the version in its tooltip), visible (not
+    // only in the DOM), and the library with its version in the kind column.
+    const badge = row.locator('.b-lib[title^="p-queue@10."]', { hasText: /^p-queue$/ });
     await badge.waitFor({ state: 'visible', timeout: 20_000 });
     const box = await badge.boundingBox();
     assert.ok(box && box.width > 40, `the badge is drawn: ${JSON.stringify(box)}`);
