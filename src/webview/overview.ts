@@ -36,8 +36,9 @@ const COLUMNS: Column[] = [
 
 export const isFull = (q: QueueInfo) => q.maxsize > 0 && q.size >= q.maxsize;
 
-/** "fastq@1.20.3" -> "fastq", "@org/queue@2.0.0" -> "@org/queue", "node:stream" unchanged. */
+/** "fastq@1.20.3" -> "fastq", "@org/queue@2.0.0" -> "@org/queue", "node:stream" -> "stream". */
 export function libName(lib: string): string {
+  if (lib.startsWith('node:')) return lib.slice(5);
   const at = lib.lastIndexOf('@');
   return at > 0 ? lib.slice(0, at) : lib;
 }
