@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { APP, NOW, SESSION, XSS_NAME, initMessage, queue, queues, series, sessionInfo, update, waiters } from './fixtures';
 import { inkedPixels, settle, usePanelPages, type PanelPage, type Theme } from './harness';
+import { libName } from '../../../src/webview/overview';
 
 const artifacts = path.resolve(__dirname, '../../../test-artifacts');
 
@@ -61,6 +62,7 @@ describe('panel webview (Chromium)', function () {
     const badge = p.page.locator('#overview tr[data-key="q-prio"] .b-lib');
     assert.equal(await badge.innerText(), 'fastq');
     assert.equal(await badge.getAttribute('title'), 'fastq@1.20.3');
+    assert.deepEqual(['p-queue@10.0.0', '@org/queue@2.0.0', 'node:stream', 'async'].map(libName), ['p-queue', '@org/queue', 'stream', 'async']);
   });
 
   it('says how to get started when there is no session', async () => {
