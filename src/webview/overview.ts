@@ -4,8 +4,9 @@
 //
 // Past VIRTUAL_MIN queues (issue #17: 10,000) the table is virtualized: it scrolls inside
 // its own box and only the rows in sight (plus a margin) exist; two spacer rows stand for
-// the others. Sorting and filtering still run over every queue (a sort of 10,000 numbers),
-// then only the window is drawn.
+// the others. Those rows stay in place and show whatever queue is at their position, so a
+// scroll or a sort rewrites text, not the table. Sorting and filtering still run over every
+// queue (a sort of 10,000 numbers), then only the window is drawn.
 
 import type { QueueInfo } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
