@@ -139,6 +139,8 @@ export function expandColumns(e: unknown): WireEvent[] | undefined {
     const paused = opt('paused');
     const rateLimited = opt('rateLimited');
     const since = opt('runningSince');
+    const done = opt('done');
+    const p99 = opt('taskP99Ms');
     const stats = opt('stats');
     const present = (col: unknown[] | undefined, i: number): col is number[] => col !== undefined && isNum(col[i]) && (col[i] as number) >= 0;
     return c[0].map((q, i): WireEvent => ({
@@ -151,6 +153,7 @@ export function expandColumns(e: unknown): WireEvent[] | undefined {
         ...(present(paused, i) ? { paused: paused[i] === 1 } : {}),
         ...(present(rateLimited, i) ? { rateLimited: rateLimited[i] === 1 } : {}),
         ...(present(since, i) ? { runningSince: since[i] } : {}),
+        ...(present(done, i) && present(p99, i) ? { done: done[i], taskP99Ms: p99[i] } : {}),
         ...(stats !== undefined ? statsOf(stats[i]) : {}),
       },
       unfinished: c[9][i],

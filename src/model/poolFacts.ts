@@ -17,8 +17,13 @@ export interface PoolFacts {
 
 /** Split wire counters into what the model keeps; `origin` is the source's epoch ms of hub time 0. */
 export function poolFacts(c: Counters, origin: number): PoolFacts {
-  const { paused, rateLimited, runningSince, stats, ...rest } = c;
+  const { paused, rateLimited, runningSince, stats, done, taskP99Ms, ...rest } = c;
   const counters: Counters = rest;
+  // The pool's task history, both or neither, numbers only.
+  if (typeof done === 'number' && Number.isFinite(done) && done >= 0 && typeof taskP99Ms === 'number' && Number.isFinite(taskP99Ms) && taskP99Ms >= 0) {
+    counters.done = done;
+    counters.taskP99Ms = taskP99Ms;
+  }
   if (typeof paused === 'boolean') counters.paused = paused;
   if (typeof rateLimited === 'boolean') counters.rateLimited = rateLimited;
   const out: PoolFacts = { counters, ...statsOf(stats) };

@@ -28,7 +28,7 @@ export function libFields(q: ProbeTarget): LibFields {
 
 /** What adapter targets (src/trace/adapters/target.ts) add to ProbeTarget; read by duck typing. */
 interface PoolTarget extends ProbeTarget {
-  poolState?(): { paused?: boolean; rateLimited?: boolean; runningSince?: number };
+  poolState?(): { paused?: boolean; rateLimited?: boolean; runningSince?: number; done?: number; taskP99Ms?: number };
   runningItems?(n: number): unknown[] | undefined;
 }
 
@@ -46,6 +46,10 @@ export function withRunning(c: Counters, q: ProbeTarget | undefined): Counters {
       if (typeof st.paused === 'boolean') c.paused = st.paused;
       if (typeof st.rateLimited === 'boolean') c.rateLimited = st.rateLimited;
       if (typeof st.runningSince === 'number' && Number.isFinite(st.runningSince)) c.runningSince = st.runningSince;
+      if (typeof st.done === 'number' && st.done > 0 && typeof st.taskP99Ms === 'number' && Number.isFinite(st.taskP99Ms)) {
+        c.done = st.done;
+        c.taskP99Ms = st.taskP99Ms;
+      }
     }
     const s = typeof q.stats === 'function' ? q.stats() : undefined;
     if (typeof s === 'object' && s !== null && Object.keys(s).length > 0) c.stats = s;

@@ -115,8 +115,9 @@ export function libPools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolO
       name: t.q.name,
       running,
       oldestRunningSince: t.q.runningSince,
-      completed: 0,
-      p99Ms: 0,
+      // The tasks the adapter saw finish (fastq, async, p-queue), when it reports them.
+      completed: t.q.counters.done ?? 0,
+      p99Ms: t.q.counters.taskP99Ms ?? 0,
       queues: [t.key],
       lib: t.q.lib ?? 'another library',
     });
@@ -131,7 +132,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
   for (const pool of ctx.pools) {
     if (pool.running <= 0 || pool.oldestRunningSince === undefined) continue;
     const age = ctx.clock.between(pool.oldestRunningSince, ctx.now);
-    const history = pool.lib === undefined && pool.completed >= ctx.th.stuckMinCompleted;
+    const history = pool.completed >= ctx.th.stuckMinCompleted;
     const limit = history ? Math.max(ctx.th.stuckFloorMs, ctx.th.stuckFactor * pool.p99Ms) : ctx.th.stuckNoHistoryMs;
     if (age < limit) continue;
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
@@ -139,7 +140,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
       ? pool.siblings
         ? `p99 of ${formatCount(pool.completed)} completed by the ${pool.siblings.queues} other queue${pool.siblings.queues === 1 ? '' : 's'} created at ${partyLabel(pool.siblings.site)}: ${formatMs(pool.p99Ms)}${pool.siblings.ownNeverDone ? `; their consumers call taskDone(), this one's never did` : ''}`
         : `p99 of ${formatCount(pool.completed)} completed: ${formatMs(pool.p99Ms)}`
-      : pool.lib !== undefined ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
+      : pool.lib !== undefined && pool.completed === 0 ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
     const n = pool.running;
     const message =
       pool.lib !== undefined

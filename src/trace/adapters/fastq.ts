@@ -147,6 +147,8 @@ class FastqState {
       concurrency: () => f.concurrency,
       peek: (n) => (typeof f.getQueue === 'function' ? f.getQueue().slice(0, n) : []),
       runningSince: () => this.ages.oldestSince(f.running()),
+      tasksDone: () => this.ages.done,
+      taskP99Ms: () => this.ages.p99(),
       paused: () => f.paused === true,
       onProbe: (armed) => {
         this.direct = false;

@@ -80,6 +80,8 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
         paused: () => q.isPaused === true,
         rateLimited: () => rateLimited(q),
         runningSince: () => running.oldestSince(q.pending),
+        tasksDone: () => running.done,
+        taskP99Ms: () => running.p99(),
         onProbe: (armed) => {
           if (armed) running.arm();
         },

@@ -10,12 +10,19 @@
 
 import { now } from '../clock';
 
+/** Durations of finished tasks kept for the p99 (the latest ones). */
+const DURATIONS_KEPT = 256;
+
 export class RunningAges {
   private nextId = 0;
   /** Start (hub ms) of each task seen starting, in start order (a Map keeps insertion order). */
   private readonly starts = new Map<number, number>();
   /** When the hub armed (or this pool was first seen armed): tasks not seen starting count from it. */
   private armedAt = now();
+  /** Tasks seen from start to end, and the latest durations (ms) in a ring. */
+  done = 0;
+  private readonly durations: number[] = [];
+  private nextDuration = 0;
 
   /** A task started (the hub is armed); returns its token for end(). */
   start(): number {
@@ -26,7 +33,20 @@ export class RunningAges {
 
   /** The task finished (callback, settled promise, throw). Idempotent. */
   end(id: number): void {
+    const t = this.starts.get(id);
+    if (t === undefined) return;
     this.starts.delete(id);
+    this.done++;
+    this.durations[this.nextDuration] = now() - t;
+    this.nextDuration = (this.nextDuration + 1) % DURATIONS_KEPT;
+  }
+
+  /** p99 (ms) of the finished tasks' durations kept; 0 when none finished. */
+  p99(): number {
+    const n = this.durations.length;
+    if (n === 0) return 0;
+    const sorted = this.durations.slice().sort((a, b) => a - b);
+    return sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)];
   }
 
   /** The hub armed: tasks seen before are unknown again; earlier ones count from now. */

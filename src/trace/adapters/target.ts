@@ -27,6 +27,9 @@ export interface AdaptedSpec {
   stats?(): Record<string, number>;
   /** Hub time the oldest running task started (RunningAges); undefined when none runs. */
   runningSince?(): number | undefined;
+  /** Tasks seen from start to end, and the p99 of their durations in ms (RunningAges). */
+  tasksDone?(): number;
+  taskP99Ms?(): number;
   /** The pool starts no new task (p-queue's pause()). */
   paused?(): boolean;
   /** Tasks are held back by a rate limit (p-queue's intervalCap per interval). */
@@ -43,6 +46,9 @@ export interface PoolState {
   rateLimited?: boolean;
   /** Hub time the oldest running task started. */
   runningSince?: number;
+  /** Tasks seen from start to end while armed, and the p99 of their durations (ms). */
+  done?: number;
+  taskP99Ms?: number;
 }
 
 export class AdaptedQueue implements ProbeTarget {
@@ -108,13 +114,20 @@ export class AdaptedQueue implements ProbeTarget {
   /** Pool state for the counters (queueInfo.ts): only the facts this library has. */
   poolState(): PoolState {
     const out: PoolState = {};
-    const { runningSince, paused, rateLimited } = this.spec;
+    const { runningSince, paused, rateLimited, tasksDone, taskP99Ms } = this.spec;
     if (this.disabled) return out;
     if (paused !== undefined) out.paused = this.read(() => paused() === true, false);
     if (rateLimited !== undefined) out.rateLimited = this.read(() => rateLimited() === true, false);
     if (runningSince !== undefined) {
       const t = this.read(() => runningSince(), undefined);
       if (typeof t === 'number' && Number.isFinite(t)) out.runningSince = t;
+    }
+    if (tasksDone !== undefined && taskP99Ms !== undefined) {
+      const done = this.read(() => tasksDone(), 0);
+      if (done > 0) {
+        out.done = done;
+        out.taskP99Ms = this.read(() => taskP99Ms(), 0);
+      }
     }
     return this.disabled ? {} : out; // a read that threw disabled the adapter: no half facts
   }

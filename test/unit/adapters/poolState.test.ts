@@ -154,6 +154,10 @@ describe('adapters: pool state (paused, rate-limited, oldest running, running pr
     const c = last(lost?.q);
     const end = points.find((p) => p.at === 'fastq stuck 0')!;
     assert.deepEqual([c.running, c.runningSince], [1, end.hub.find((h) => h.name === 'fastq lost')!.runningSince]);
+    // The tasks seen from start to end (the three quick ones), with the p99 of their durations:
+    // the stuck rule's history for this pool.
+    assert.equal(c.done, 3);
+    assert.ok(typeof c.taskP99Ms === 'number' && c.taskP99Ms >= 0 && c.taskP99Ms < 1000, String(c.taskP99Ms));
   });
 });
 

@@ -334,6 +334,17 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     assert.deepEqual(found[0].sites.map((s) => s.fn), ['main'], "the pool's creation line");
   });
 
+  it("judges a pool by its own history when the adapter reports finished tasks and their p99", () => {
+    const w = new World({ stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 });
+    fastqPool(w, 100, 1000);
+    // The adapter saw 30 tasks finish, p99 20 ms: the limit is the floor (3 s), not 60 s.
+    w.apply([{ type: 'counters', t: 1100, q: 7, c: { ...counters({ puts: 10, gets: 10 }), running: 1, runningSince: 100, done: 30, taskP99Ms: 20 }, unfinished: 0 }]);
+    assert.deepEqual(rules(w.ticks(1100, 2900)), [], 'younger than the floor');
+    const found = w.ticks(3000, 3600).filter((f) => f.rule === 'stuck');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^The oldest of 1 running task of `fastq lost` has been running for .* \(p99 of 30 completed: 20 ms\)/);
+  });
+
   it('stays quiet while the pool keeps working, and when nothing runs', () => {
     const w = new World({ stuckNoHistoryMs: 2000, stuckIdleMs: 500 });
     fastqPool(w, 100, 4000);
