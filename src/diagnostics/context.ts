@@ -24,7 +24,7 @@ export interface PoolObservation {
   p99Ms: number;
   /** Queue keys the pool works from (for the evidence). */
   queues: string[];
-  /** A pool of another library (fastq@1.20.3…): it reports no task durations, so no p99. */
+  /** A pool of another library (fastq@1.20.3…); `completed` and `p99Ms` are what its adapter reports, 0 when none. */
   lib?: string;
   /** `completed` and `p99Ms` are those of the other queues created on the same line (stuck.ts queuePools). */
   siblings?: { queues: number; site: CallSite; /** This queue's consumer never called taskDone() (its siblings' did). */ ownNeverDone?: boolean };

@@ -5,6 +5,7 @@
 // that look at trends. All per-tick work is O(1) per queue plus what changed.
 
 import type { EndedWait, ModelQueue, ModelWaiter } from '../model';
+import { RecentDurations } from '../protocol/recentDurations';
 import type { ActiveClock } from './activeClock';
 import { CountedFifo } from './fifo';
 import { SlidingWindow } from './slidingWindow';
@@ -56,9 +57,8 @@ export class QueueTrack {
   private readonly running = new CountedFifo();
   /** Whether taskDone() was ever seen (only then is "running work" meaningful). */
   taskDoneUsed = false;
-  /** Durations (active ms) of completed tasks, a ring of the latest COMPLETED_KEPT. */
-  private readonly completed: number[] = [];
-  private completedNext = 0;
+  /** Durations (active ms) of the latest COMPLETED_KEPT completed tasks. */
+  private readonly completed = new RecentDurations(COMPLETED_KEPT);
   completedCount = 0;
 
   /** Per-tick samples over the growth rule's window and over the bottleneck rule's. */
@@ -151,17 +151,11 @@ export class QueueTrack {
 
   /** p99 of the completed task durations kept (0 when none). */
   completedP99(): number {
-    const n = this.completed.length;
-    if (n === 0) return 0;
-    const sorted = [...this.completed].sort((a, b) => a - b);
-    return sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)];
+    return this.completed.p99();
   }
 
   private complete(ms: number, k: number): void {
-    for (let i = 0; i < Math.min(k, 64); i++) {
-      this.completed[this.completedNext] = ms;
-      this.completedNext = (this.completedNext + 1) % COMPLETED_KEPT;
-    }
+    for (let i = 0; i < Math.min(k, 64); i++) this.completed.add(ms);
     this.completedCount += k;
   }
 

@@ -3,19 +3,23 @@
 // stuckMinCompleted tasks have completed) while the program is otherwise quiet. Pools come as
 // PoolObservations: our queues' consumer loops (a task runs from get() to taskDone()), the
 // task pools of other libraries that the adapters report (fastq, p-queue, async: counters'
-// `running` and the oldest running task's start, `runningSince`; they report no task
-// durations, so stuckNoHistoryMs is their limit), and pools from addPoolProvider().
+// `running`, the oldest running task's start `runningSince`, and the finished tasks with
+// their p99, `done` and `taskP99Ms`; piscina reports no durations, so stuckNoHistoryMs is
+// its limit), and pools from addPoolProvider().
 
 import { formatCount, formatMs, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 import { lineKey, partyLabel } from '../parties';
 
-/** Completed tasks of the queues created on one line (see queuePools). */
-interface Siblings {
+/** The queues created on one line (see queuePools). */
+interface Line {
   queues: number;
+  /** Of those, the ones whose consumers call taskDone(). */
+  taskDone: number;
+  /** The ones with completed tasks, their completed count and their highest p99 (the most lenient limit). */
+  withHistory: number;
   completed: number;
-  /** The highest p99 among them: the most lenient limit. */
   p99Ms: number;
 }
 
@@ -46,34 +50,31 @@ function creationKey(t: QueueTrack): string | undefined {
  */
 export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'>): PoolObservation[] {
   const ours = ctx.tracks.filter((t) => t.q.counters.running === undefined);
-  // Per creation line: how many queues, how many of them call taskDone().
-  const lines = new Map<string, { queues: number; taskDone: number }>();
+  const lines = new Map<string, Line>();
   for (const t of ours) {
     const key = creationKey(t);
     if (key === undefined) continue;
-    const l = lines.get(key) ?? { queues: 0, taskDone: 0 };
+    const l = lines.get(key) ?? { queues: 0, taskDone: 0, withHistory: 0, completed: 0, p99Ms: 0 };
     l.queues++;
     if (t.taskDoneUsed) l.taskDone++;
+    if (t.completedCount > 0) {
+      l.withHistory++;
+      l.completed += t.completedCount;
+      l.p99Ms = Math.max(l.p99Ms, t.completedP99());
+    }
     lines.set(key, l);
   }
-  const lineLoop = (t: QueueTrack): boolean => {
+  const lineOf = (t: QueueTrack): Line | undefined => {
     const key = creationKey(t);
-    const l = key === undefined ? undefined : lines.get(key);
-    return l !== undefined && l.taskDone >= SIBLINGS_MIN && l.taskDone >= SIBLINGS_SHARE * l.queues;
+    return key === undefined ? undefined : lines.get(key);
   };
   // A queue whose consumer died on its first task never showed taskDone() itself.
-  const died = (t: QueueTrack): boolean => !t.taskDoneUsed && t.takenNotDone > 0 && t.takenNotDone <= DEAD_TAKEN_MAX && t.q.size > 0 && lineLoop(t);
+  const died = (t: QueueTrack): boolean => {
+    if (t.taskDoneUsed || t.takenNotDone === 0 || t.takenNotDone > DEAD_TAKEN_MAX || t.q.size === 0) return false;
+    const l = lineOf(t);
+    return l !== undefined && l.taskDone >= SIBLINGS_MIN && l.taskDone >= SIBLINGS_SHARE * l.queues;
+  };
   const mine = ours.filter((t) => t.taskDoneUsed || died(t));
-  const byLine = new Map<string, Siblings>();
-  for (const t of mine) {
-    const key = creationKey(t);
-    if (key === undefined || t.completedCount === 0) continue;
-    const g = byLine.get(key) ?? { queues: 0, completed: 0, p99Ms: 0 };
-    g.queues++;
-    g.completed += t.completedCount;
-    g.p99Ms = Math.max(g.p99Ms, t.completedP99());
-    byLine.set(key, g);
-  }
   const out: PoolObservation[] = [];
   for (const t of mine) {
     const own: PoolObservation = {
@@ -87,11 +88,10 @@ export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'
       p99Ms: t.completedP99(),
       queues: [t.key],
     };
-    const key = creationKey(t);
-    const g = key === undefined ? undefined : byLine.get(key);
+    const g = lineOf(t);
     if (t.completedCount < ctx.th.stuckMinCompleted && g !== undefined) {
       // The siblings without this queue's own tasks.
-      const others = { queues: g.queues - (t.completedCount > 0 ? 1 : 0), completed: g.completed - t.completedCount };
+      const others = { queues: g.withHistory - (t.completedCount > 0 ? 1 : 0), completed: g.completed - t.completedCount };
       if (others.queues > 0 && others.completed >= ctx.th.stuckMinCompleted) {
         own.completed = others.completed;
         own.p99Ms = g.p99Ms;

@@ -8,6 +8,7 @@
 // count says how many there are, and they count from the arming time (a lower bound, like
 // adopted waits in docs/PROTOCOL.md).
 
+import { RecentDurations } from '../../protocol/recentDurations';
 import { now } from '../clock';
 
 /** Durations of finished tasks kept for the p99 (the latest ones). */
@@ -19,10 +20,9 @@ export class RunningAges {
   private readonly starts = new Map<number, number>();
   /** When the hub armed (or this pool was first seen armed): tasks not seen starting count from it. */
   private armedAt = now();
-  /** Tasks seen from start to end, and the latest durations (ms) in a ring. */
+  /** Tasks seen from start to end, and the latest durations (ms). */
   done = 0;
-  private readonly durations: number[] = [];
-  private nextDuration = 0;
+  private readonly durations = new RecentDurations(DURATIONS_KEPT);
 
   /** A task started (the hub is armed); returns its token for end(). */
   start(): number {
@@ -37,16 +37,12 @@ export class RunningAges {
     if (t === undefined) return;
     this.starts.delete(id);
     this.done++;
-    this.durations[this.nextDuration] = now() - t;
-    this.nextDuration = (this.nextDuration + 1) % DURATIONS_KEPT;
+    this.durations.add(now() - t);
   }
 
   /** p99 (ms) of the finished tasks' durations kept; 0 when none finished. */
   p99(): number {
-    const n = this.durations.length;
-    if (n === 0) return 0;
-    const sorted = this.durations.slice().sort((a, b) => a - b);
-    return sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)];
+    return this.durations.p99();
   }
 
   /** The hub armed: tasks seen before are unknown again; earlier ones count from now. */
