@@ -16,8 +16,11 @@ export interface HubConfig {
   maxPendingWaits: number;
   /** Per queue and role, at most one call-site capture per this many ms; others reuse it. */
   siteGapMs: number;
-  /** Realm-wide budget of call-site captures per second (after each queue/role's first). */
-  siteRate: number;
+  /**
+   * Realm-wide budget of call-site capture time, ms per second: later captures of a queue
+   * and role wait for it (each one's first never does, but is charged too).
+   */
+  siteBudgetMs: number;
   /**
    * Waits reported in detail per second, realm-wide (columnar drains): past it, new waits
    * are sampled 1 in N (docs/PROTOCOL.md, "Wait sampling").
@@ -42,9 +45,9 @@ export const DEFAULTS: Readonly<HubConfig> = {
   maxPendingRows: 20000,
   maxPendingWaits: 2000,
   siteGapMs: 1,
-  siteRate: 25,
+  siteBudgetMs: 1,
   detailRate: 250,
-  sampleRowRate: 5000,
+  sampleRowRate: 1000,
   drainBytes: DEFAULT_DRAIN_BYTES,
   maxDrainBytes: 16 * 1024 * 1024,
   recordMs: 100,
@@ -56,7 +59,7 @@ const ENV_NAMES: Readonly<Record<keyof HubConfig, string>> = {
   maxPendingRows: 'QUEUESCOPE_MAX_PENDING_ROWS',
   maxPendingWaits: 'QUEUESCOPE_MAX_PENDING_WAITS',
   siteGapMs: 'QUEUESCOPE_SITE_GAP_MS',
-  siteRate: 'QUEUESCOPE_SITE_RATE',
+  siteBudgetMs: 'QUEUESCOPE_SITE_BUDGET_MS',
   detailRate: 'QUEUESCOPE_DETAIL_RATE',
   sampleRowRate: 'QUEUESCOPE_SAMPLE_ROW_RATE',
   drainBytes: 'QUEUESCOPE_DRAIN_BYTES',
@@ -71,7 +74,7 @@ const MINIMUM: Readonly<Record<keyof HubConfig, number>> = {
   maxPendingRows: 1,
   maxPendingWaits: 0,
   siteGapMs: 0,
-  siteRate: 0,
+  siteBudgetMs: 0,
   detailRate: 1,
   sampleRowRate: 100,
   drainBytes: 1024,

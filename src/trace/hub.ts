@@ -47,11 +47,12 @@ import { eventJson } from './eventJson';
 import { previewValue } from './preview';
 import { Pusher, type PushDrain } from './pusher';
 import { libFields, snapshotFields, withRunning } from './queueInfo';
-import { QueueRecord, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
+import { QueueRecord, TIMED_BURST, TIMED_PER_SECOND, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
 const ROWS_PER_EVENT = 200;
-const SITE_BURST = 50;
+/** Most capture time (ms) the budget can save up: a burst of new call sites after a quiet spell. */
+const SITE_BURST_MS = 20;
 /** Rough JSON size of one reported wait (a 'wait' with its site plus its 'waitEnd'). */
 const WAIT_DETAIL_BYTES = 260;
 /** Largest 1-in-N stride of wait detail. */
@@ -84,9 +85,9 @@ interface RegistryCtor {
 export class Hub implements HubLink, HubReaderApi, RecordHost {
   // ---- RecordHost ----
   sampleEpoch = 0;
+  sampleT = 0;
   nextWaiterId = 1;
-  timedEpoch = -1;
-  timedLeft = 0;
+  timedLeft = TIMED_BURST;
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
 
@@ -97,8 +98,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** The last drain() answer, which an exit tail repeats in case it never reached the reader. */
   private lastBatch = '';
 
-  /** Token bucket of call-site captures (config.siteRate per second, burst SITE_BURST). */
-  private siteTokens = SITE_BURST;
+  /** Capture time (ms) the call-site budget has left (config.siteBudgetMs a second, at most SITE_BURST_MS). */
+  private siteTokens = SITE_BURST_MS;
   private siteRefillT = 0;
 
   private armed = false;
@@ -153,9 +154,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     // a fraction arrives, and that change of the Hub's shape deoptimises every optimised
     // queue operation that reads the hub through a probe (seen as a slow cold run, W7).
     this.siteTokens = 0.5;
-    this.siteTokens = SITE_BURST;
+    this.siteTokens = SITE_BURST_MS;
     this.siteRefillT = 0.5;
     this.siteRefillT = 0;
+    this.sampleT = 0.5;
+    this.sampleT = 0;
+    this.timedLeft = 0.5;
+    this.timedLeft = TIMED_BURST;
     this.tickMs = config.sampleMs;
     this.shortWaitMs = config.shortWaitMs;
     this.siteGapMs = config.siteGapMs;
@@ -316,6 +321,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.armed = true;
     const t = now();
     this.armedAt = t;
+    this.sampleT = t;
     for (const rec of this.records.values()) {
       const q = rec.ref.deref();
       if (q === undefined) continue;
@@ -351,11 +357,14 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   // RecordHost (called by probes)
   // =====================================================================
 
-  takeSiteToken(t: number): boolean {
-    const tokens = Math.min(SITE_BURST, this.siteTokens + ((t - this.siteRefillT) * this.config.siteRate) / 1000);
+  siteBudgetLeft(t: number): boolean {
+    this.siteTokens = Math.min(SITE_BURST_MS, this.siteTokens + ((t - this.siteRefillT) * this.config.siteBudgetMs) / 1000);
     this.siteRefillT = t;
-    this.siteTokens = tokens >= 1 ? tokens - 1 : tokens;
-    return tokens >= 1;
+    return this.siteTokens > 0;
+  }
+
+  siteSpent(ms: number): void {
+    this.siteTokens -= ms;
   }
 
   markDirty(rec: QueueRecord): void {
@@ -444,6 +453,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const list = this.dirty;
     this.dirty = [];
     this.sampleEpoch++;
+    this.timedLeft = Math.min(TIMED_BURST, this.timedLeft + ((t - this.sampleT) * TIMED_PER_SECOND) / 1000);
+    this.sampleT = t;
     const tick = ++this.tickNo;
     const full = !force && this.pendingRows >= this.config.maxPendingRows;
     let rows: SampleRow[] = [];

@@ -27,14 +27,17 @@ import { now } from './clock';
 /** Waits of one queue timed exactly per sampling interval; later ones are untimed. */
 export const TIMED_PER_EPOCH = 16;
 /**
- * Waits timed per sampling interval in the whole realm, whatever the number of queues: with
- * 1,000 queues each blocking a few times per interval, the per-queue budget alone would time
- * every wait. A queue's first wait of each role is timed all the same (it captures the
- * queue's call site). 8 made drains at 1,000 queues ~25% smaller, but left the deadlock
- * diagnostics without the call sites that tell a program's parties apart (the deadlock
- * sample in test/unit/diagnostics/realPrograms.test.ts, under load).
+ * Waits timed per second in the whole realm, whatever the number of queues (a budget
+ * refilled by the time each sampling tick finds elapsed, up to TIMED_BURST): with 1,000
+ * queues each blocking a few times per interval, the per-queue budget alone would time every
+ * wait. A queue's first wait of each role is timed all the same, and call sites do not
+ * depend on it: an untimed wait captures its site too when one is due (siteDue). 32 per
+ * interval (~1,600 a second at 100 busy queues) cost such a program ~5% more CPU than this,
+ * at the same pace (docs/SCALE.md, "The program's slowdown without a debugger").
  */
-export const TIMED_PER_INTERVAL = 32;
+export const TIMED_PER_SECOND = 800;
+/** The realm-wide timing budget's ceiling: how many waits in a row are timed after a quiet spell. */
+export const TIMED_BURST = 32;
 
 /** Longest gap between two call-site captures of one queue and role that keep finding the same site. */
 export const SITE_GAP_MAX_MS = 4000;
@@ -58,13 +61,17 @@ function nextSiteGap(baseMs: number, gap: number, site: CallSite | undefined, pr
 /** What a record needs from its hub (implemented by Hub). */
 export interface RecordHost {
   sampleEpoch: number;
+  /** Hub time of the current sampling interval's start: a clock for checks that need no more precision. */
+  sampleT: number;
   nextWaiterId: number;
-  /** Realm-wide timing budget (TIMED_PER_INTERVAL) left in interval `timedEpoch`. */
-  timedEpoch: number;
+  /** Realm-wide timing budget left (TIMED_PER_SECOND, refilled at each sampling tick). */
   timedLeft: number;
   readonly shortWaitMs: number;
   readonly siteGapMs: number;
-  takeSiteToken(t: number): boolean;
+  /** Is there capture time left in the realm-wide call-site budget at `t` (config.siteBudgetMs a second)? */
+  siteBudgetLeft(t: number): boolean;
+  /** A capture took `ms`: charge it to the budget (first captures too, which never wait for it). */
+  siteSpent(ms: number): void;
   markDirty(rec: QueueRecord): void;
   markChanged(rec: QueueRecord): void;
   waitEndedAnnounced(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void;
@@ -274,16 +281,14 @@ export class QueueRecord implements QueueProbe {
         this.budget = TIMED_PER_EPOCH;
       }
       const host = this.host;
-      if (host.timedEpoch !== epoch) {
-        host.timedEpoch = epoch;
-        host.timedLeft = TIMED_PER_INTERVAL;
-      }
-      if (this.budget > 0 && (host.timedLeft > 0 || (role === 'put' ? this.putSiteT : this.getSiteT) === -Infinity)) {
+      if (this.budget > 0 && (host.timedLeft >= 1 || (role === 'put' ? this.putSiteT : this.getSiteT) === -Infinity)) {
         this.budget--;
-        host.timedLeft--;
+        if (host.timedLeft >= 1) host.timedLeft--; // a first wait beyond the budget is not charged: it would starve the next ones
         return this.startWait(role);
       }
-      // Untimed: the queue keeps no token, so a served wait costs nothing more.
+      // Untimed: the queue keeps no token, so a served wait costs nothing more. Its call
+      // site is still read when one is due (an adopted stall shows where it waits).
+      if (this.siteDue(role)) this.siteFor(role, now());
       if (role === 'put') {
         this.blockedPuts++;
         this.untimedPut++;
@@ -493,24 +498,32 @@ export class QueueRecord implements QueueProbe {
 
   /**
    * The call site of a blocking call. Each queue and role captures its first one; later
-   * ones at most once per gap and within the hub's capture budget, else the previous site
-   * of this queue and role is reused. The gap starts at siteGapMs and grows eightfold (up to
-   * SITE_GAP_MAX_MS) each time a capture finds the same site again, back to siteGapMs when
-   * it finds another: a queue blocked from one line all along stops paying for stacks
-   * (the costliest part of tracing a blocking call), one with several callers keeps seeing them.
+   * ones at most once per gap and while the hub's capture-time budget lasts, else the
+   * previous site of this queue and role is reused. The gap starts at siteGapMs and grows
+   * eightfold (up to SITE_GAP_MAX_MS) each time a capture finds the same site again, back to
+   * siteGapMs when it finds another: a queue blocked from one line all along stops paying for
+   * stacks (the costliest part of tracing a blocking call), one with several callers keeps
+   * seeing them. Every capture is timed and charged to the budget.
    */
+  /** Is a call-site capture of `role` due by the sampling interval's clock (no clock read)? */
+  private siteDue(role: WaiterRole): boolean {
+    const t = this.host.sampleT;
+    return role === 'put' ? t - this.putSiteT >= this.putGap : t - this.getSiteT >= this.getGap;
+  }
+
   private siteFor(role: WaiterRole, t: number): CallSite | undefined {
     const host = this.host;
-    if (role === 'put') {
-      if (this.putSiteT !== -Infinity && (t - this.putSiteT < this.putGap || !host.takeSiteToken(t))) return this.putSite;
+    const put = role === 'put';
+    const last = put ? this.putSiteT : this.getSiteT;
+    if (last !== -Infinity && (t - last < (put ? this.putGap : this.getGap) || !host.siteBudgetLeft(t))) return put ? this.putSite : this.getSite;
+    const site = userSite(QueueRecord.prototype.waitStart);
+    host.siteSpent(now() - t);
+    if (put) {
       this.putSiteT = t;
-      const site = userSite(QueueRecord.prototype.waitStart);
       this.putGap = nextSiteGap(host.siteGapMs, this.putGap, site, this.putSite);
       return (this.putSite = site);
     }
-    if (this.getSiteT !== -Infinity && (t - this.getSiteT < this.getGap || !host.takeSiteToken(t))) return this.getSite;
     this.getSiteT = t;
-    const site = userSite(QueueRecord.prototype.waitStart);
     this.getGap = nextSiteGap(host.siteGapMs, this.getGap, site, this.getSite);
     return (this.getSite = site);
   }
