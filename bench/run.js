@@ -6,14 +6,16 @@
 //   node bench/run.js [--quick] [--rounds N] [--cold-rounds N] [--runs N] [--no-adapters]
 //                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold]
 //
-// Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js);
-// rounds interleave the systems, so a burst of outside load on this shared machine hits
-// every row alike. A cell is the median of its samples. Peers (async-channel, @esfx, effect,
+// Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js).
+// Each round runs the pairs that the targets compare (lib | naive, armed | lib, lib | plain)
+// side by side, one process per core, so both sides of a ratio meet the same state of this
+// shared machine; a target is the median of its pairs' ratios. A cell is the median of its
+// samples (the lib row has three a round). Peers (async-channel, @esfx, effect,
 // Node streams, Python asyncio, the await ceiling) run only when named with --systems.
 //
 // Run after `npm run build` (the npm script does it): the "lib" rows load dist/lib.
 
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -64,7 +66,24 @@ function buildPlain() {
   });
 }
 
-function measure(systemId, wName, mode) {
+/** Run a command; resolves to its stdout, stderr and exit status (like spawnSync, but in parallel). */
+function runAsync(cmd, argv, options) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, argv, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill(), 300_000);
+    child.on('error', (err) => (stderr += String(err)));
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr, status });
+    });
+  });
+}
+
+async function measure(systemId, wName, mode) {
   const env = { ...process.env };
   delete env.QUEUESCOPE_TRACE;
   delete env.QUEUESCOPE_TRACE_FILE;
@@ -72,10 +91,10 @@ function measure(systemId, wName, mode) {
   let r;
   if (systemId === 'asyncio') {
     if (mode !== 'warm' || !['W1', 'W2', 'W3', 'W4', 'W5'].includes(wName)) return { unsupported: true };
-    r = spawnSync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env, encoding: 'utf8', timeout: 300_000 });
+    r = await runAsync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env });
   } else {
     if (systemId === 'armed') env.QUEUESCOPE_TRACE = '1';
-    r = spawnSync(process.execPath, [path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode], { env, encoding: 'utf8', cwd: root, timeout: 300_000 });
+    r = await runAsync(process.execPath, [path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode], { env, cwd: root });
   }
   const line = (r.stdout || '').trim().split('\n').pop() || '';
   try {
@@ -84,6 +103,18 @@ function measure(systemId, wName, mode) {
     return { error: `exit ${r.status}: ${(r.stderr || r.stdout || '').slice(-400)}` };
   }
 }
+
+/**
+ * The targets' pairs (numerator, denominator). Each round runs a pair's two systems side by
+ * side, one per core, so both meet the same state of this shared machine; a target is the
+ * median of its pairs' ratios. Run one after the other, the same code measured in two
+ * processes (dormant / plain) differed by up to 50% (cold) between rounds.
+ */
+const PAIRS = [
+  ['lib', 'naive'],
+  ['armed', 'lib'],
+  ['lib', 'plain'],
+];
 
 /** Fold one sample into the cell: samples accumulate, problems too. */
 function merge(cell, res) {
@@ -114,22 +145,36 @@ function quantile(xs, q) {
 const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
 const fmtRatio = (x) => `${x.toFixed(2)}x`;
 
-function main() {
+async function main() {
   const started = Date.now();
   buildPlain();
   if (!fs.existsSync(path.join(root, 'dist/lib/index.js'))) throw new Error('dist/lib is missing: run `npm run build` first');
   const results = { warm: {}, cold: {} }; // results[mode][system][workload]
+  const pairRatios = { warm: {}, cold: {} }; // pairRatios[mode]["a/b"][workload]: one ratio per round
   const loads = [];
   for (const mode of modes) {
     const n = mode === 'cold' ? coldRounds : rounds;
     for (const wName of workloadNames) {
       for (let round = 1; round <= n; round++) {
+        const ids = systems.map((x) => x.id);
+        const pairs = PAIRS.filter(([a, b]) => ids.includes(a) && ids.includes(b));
+        const paired = new Set(pairs.flat());
+        const keep = (id, res) => {
+          (results[mode][id] ??= {})[wName] = merge(results[mode][id]?.[wName], res);
+          return median(res.rates || []);
+        };
+        for (const [a, b] of pairs) {
+          const [ra, rb] = await Promise.all([measure(a, wName, mode), measure(b, wName, mode)]);
+          const x = keep(a, ra);
+          const y = keep(b, rb);
+          if (x && y) ((pairRatios[mode][`${a}/${b}`] ??= {})[wName] ??= []).push(x / y);
+          process.stderr.write(`  ${mode} ${wName} round ${round} ${a} | ${b}: ${x ? fmtRate(x) : 'failed'} | ${y ? fmtRate(y) : 'failed'}\n`);
+        }
         for (const s of systems) {
-          if (results[mode][s.id]?.[wName]?.unsupported) continue;
+          if (paired.has(s.id) || results[mode][s.id]?.[wName]?.unsupported) continue;
           process.stderr.write(`  ${mode} ${wName} round ${round} ${s.id} ...`);
-          const res = measure(s.id, wName, mode);
-          (results[mode][s.id] ??= {})[wName] = merge(results[mode][s.id]?.[wName], res);
-          const rate = median(res.rates || []);
+          const res = await measure(s.id, wName, mode);
+          const rate = keep(s.id, res);
           process.stderr.write(rate ? ` ${fmtRate(rate)}/s\n` : res.unsupported ? ' n/a\n' : ` failed ${res.error ?? ''}\n`);
         }
       }
@@ -158,6 +203,8 @@ function main() {
   }
   const med = (mode, sys, w) => results[mode][sys]?.[w]?.median;
   const ratio = (a, b) => (a !== undefined && b !== undefined ? a / b : undefined);
+  /** A target ratio: the median of its side-by-side pairs when it has some, else the ratio of the cells' medians. */
+  const pairRatio = (mode, a, b, w) => median(pairRatios[mode][`${a}/${b}`]?.[w] ?? []) ?? ratio(med(mode, a, w), med(mode, b, w));
 
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -211,7 +258,7 @@ function main() {
   for (const mode of modes) {
     for (const w of workloadNames) {
       const goal = ['W4', 'W6', 'W7'].includes(w) ? 1.25 : 1.0;
-      target(`${mode} ${w}: queuescope / naive`, ratio(med(mode, 'lib', w), med(mode, 'naive', w)), goal);
+      target(`${mode} ${w}: queuescope / naive`, pairRatio(mode, 'lib', 'naive', w), goal);
     }
   }
   for (const mode of modes) {
@@ -224,8 +271,8 @@ function main() {
   if (lateness.lib?.length) target('timeout lateness p99, ms (queuescope)', quantile(lateness.lib, 0.99), undefined, 5);
   for (const mode of modes) {
     for (const w of workloadNames) {
-      target(`${mode} ${w} tracing: armed / unarmed`, ratio(med(mode, 'armed', w), med(mode, 'lib', w)), 0.85);
-      target(`${mode} ${w} tracing: dormant / plain`, ratio(med(mode, 'lib', w), med(mode, 'plain', w)), 0.97);
+      target(`${mode} ${w} tracing: armed / unarmed`, pairRatio(mode, 'armed', 'lib', w), 0.85);
+      target(`${mode} ${w} tracing: dormant / plain`, pairRatio(mode, 'lib', 'plain', w), 0.97);
     }
   }
   out.push('', '### Targets (issue #13)', '', '| target | value | goal | |', '|---|---:|---:|---|', ...checks);
@@ -233,7 +280,7 @@ function main() {
   else out.push('', 'Every run received exactly what was sent (count, checksum, per-producer order).');
   out.push(`Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   console.log(out.join('\n'));
-  fs.writeFileSync(path.join(root, '.tmp/bench/last-run.json'), JSON.stringify({ results, lateness, problems }, null, 2));
+  fs.writeFileSync(path.join(root, '.tmp/bench/last-run.json'), JSON.stringify({ results, pairRatios, lateness, problems }, null, 2));
   if (problems.length) process.exitCode = 1;
   // The whole bench also reports each adapted library's armed overhead against that library
   // run bare (issue #14); a run narrowed to some workloads or systems skips it.
@@ -244,4 +291,7 @@ function main() {
   }
 }
 
-main();
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

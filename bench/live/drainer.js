@@ -4,8 +4,8 @@
 // columnar drain and budget, paced the way the poller paces it: QUEUESCOPE_INTERVAL_JS
 // names a bundle of src/host/polling/adaptiveInterval.ts (slowdown.js builds it), fed each
 // drain's figures like the poller feeds it (base interval DRAIN_MS, 100 by default, the
-// setting's default; no extension-host time here, so only the debuggee's own duty and the
-// bytes-per-second ceiling stretch it). Without that variable, a fixed DRAIN_MS period.
+// setting's default; no extension-host time here, so only the debuggee's own duty, the
+// program's CPU share and the bytes-per-second ceiling stretch it). Without that variable, a fixed DRAIN_MS period.
 // On exit it prints {"drains":…, "bytesPerPoll":…, "msPerPoll":…, "meanIntervalMs":…} on stderr.
 
 const KEY = Symbol.for('queuescope.hub');
@@ -31,7 +31,8 @@ function drainOnce() {
       const head = text.slice(-200);
       const more = /"more":true/.test(head);
       const debuggeeMs = Number((/"ms":([\d.]+),"stride"/.exec(head) || [])[1] ?? took);
-      delay = adaptive.next({ events: text.includes('"events":[]') ? 0 : 1, bytes: text.length, debuggeeMs, more });
+      const cpu = /"cpu":([\d.]+)/.exec(head);
+      delay = adaptive.next({ events: text.includes('"events":[]') ? 0 : 1, bytes: text.length, debuggeeMs, programCpu: cpu ? Number(cpu[1]) : undefined, more });
     }
   }
   setTimeout(drainOnce, Math.max(1, delay)).unref();

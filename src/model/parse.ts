@@ -283,6 +283,7 @@ export function readDrainBatch(x: unknown): ParseResult<ParsedDrain> {
       ...(isNum(x.ms) ? { ms: x.ms } : {}),
       ...(isNum(x.stride) ? { stride: x.stride } : {}),
       ...(isNum(x.folded) ? { folded: x.folded } : {}),
+      ...(isNum(x.cpu) && x.cpu >= 0 ? { cpu: x.cpu } : {}),
       skipped,
       unknownTypes,
     },

@@ -389,6 +389,12 @@ export interface DrainBatch {
   stride?: number;
   /** Columnar drains: sample rows folded into one row per queue by this drain (resolution lost, nothing else). */
   folded?: number;
+  /**
+   * Columnar drains: the program's CPU time since the previous columnar drain, ms per second
+   * of wall time (the whole process: process.cpuUsage()). The poller spaces drains so that
+   * their own cost stays a small share of it. Absent where the hub cannot read it.
+   */
+  cpu?: number;
 }
 
 /** drain()'s second argument. Hubs that predate it ignore it and answer as without it. */

@@ -39,7 +39,7 @@ import {
 } from '../protocol/wire';
 import { userSite } from './callsite';
 import { CounterColumns, foldRows, SAMPLE_ROW_BYTES, sampleColumnsJson } from './columns';
-import { clockOrigin, now } from './clock';
+import { clockOrigin, cpuUsage, now } from './clock';
 import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
 import { setExitTail } from './exitTail';
@@ -139,7 +139,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private shortPending: QueueRecord[] = [];
   private readonly shortQueued = new Set<QueueRecord>();
   /** What the last columnar drain carried (for the pusher's pace). */
-  private lastColumns = { empty: true, more: false, ms: 0 };
+  private lastColumns: { empty: boolean; more: boolean; ms: number; cpu?: number } = { empty: true, more: false, ms: 0 };
+  /** The process's CPU ms at the previous columnar drain (negative: none yet; a fraction from the start, see the constructor). */
+  private lastCpuMs = -0.5;
   private pusher: Pusher | undefined;
 
   private seq = 0;
@@ -626,11 +628,27 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
     }
     this.shortPending = s < pending.length ? pending.slice(s) : [];
-    this.adaptStride(room, more, t - this.lastColumnsT);
+    const elapsed = t - this.lastColumnsT;
+    this.adaptStride(room, more, elapsed);
     this.lastColumnsT = t;
     const ms = Math.round((now() - t) * 1000) / 1000;
-    this.lastColumns = { empty: parts.length === 0, more, ms };
-    return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${t},"events":[${parts.join(',')}],"more":${more},"dropped":${this.droppedTotal},"ms":${ms},"stride":${this.stride},"folded":${folded}}`;
+    const cpu = this.cpuSince(elapsed);
+    this.lastColumns = { empty: parts.length === 0, more, ms, cpu };
+    return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${t},"events":[${parts.join(',')}],"more":${more},"dropped":${this.droppedTotal},"ms":${ms},"stride":${this.stride},"folded":${folded}${cpu === undefined ? '' : `,"cpu":${cpu}`}}`;
+  }
+
+  /**
+   * The process's CPU ms per wall second over the `elapsedMs` since the previous columnar
+   * drain (undefined on the first, or where process.cpuUsage is missing): the poller keeps
+   * its drains a small share of what the program itself spends.
+   */
+  private cpuSince(elapsedMs: number): number | undefined {
+    const usage = cpuUsage();
+    if (usage === undefined) return undefined;
+    const previous = this.lastCpuMs;
+    this.lastCpuMs = usage;
+    if (previous < 0 || !(elapsedMs > 0) || !Number.isFinite(elapsedMs)) return undefined;
+    return Math.round(((usage - previous) * 1000 * 10) / elapsedMs) / 10;
   }
 
   /**

@@ -8,7 +8,9 @@
 //
 // The interval adapts: the reader's interval while things change; doubling up to
 // IDLE_MAX_MS while drains come back empty; never less than DUTY x the drain's own cost, so
-// the hub's share of the program's time stays bounded whatever the load. `more` (the budget
+// the hub's share of the program's time stays bounded whatever the load, nor than the drain's
+// cost as a share of the program's own CPU time allows (src/protocol/drainPace.ts, as the
+// poller's adaptive interval does). `more` (the budget
 // cut a batch) drains again at once, up to MAX_BATCHES_PER_TICK batches per tick, then at
 // the next tick the duty allows.
 //
@@ -22,6 +24,7 @@
 // interval is re-armed by node's own timer loop; after a push only that loop's tail runs
 // before the next callback, as after any user timer. Ticks between pushes return at once.
 
+import { cpuPacedInterval } from '../protocol/drainPace';
 import { now } from './clock';
 import { clearUnrefInterval, unrefInterval, unrefTimer } from './env';
 
@@ -32,6 +35,8 @@ export interface PushDrain {
   more: boolean;
   /** Debuggee ms the drain took. */
   ms: number;
+  /** The program's CPU ms per second since the previous drain, when known. */
+  cpu?: number;
 }
 
 export interface PushOptions {
@@ -140,7 +145,7 @@ export class Pusher {
     if (this.idle > 2) next = Math.min(IDLE_MAX_MS, next * 2 ** Math.min(10, this.idle - 2));
     // Even with detail left behind (`more`), which at 10,000 busy queues can last: drains
     // back to back would take most of the program's time.
-    next = Math.max(next, ms * DUTY);
+    next = Math.max(next, ms * DUTY, cpuPacedInterval(ms, d.cpu));
     // Ticks come every intervalMs, give or take: half a tick early still counts as due.
     this.nextAt = t + next - this.tickMs / 2;
   }

@@ -37,7 +37,7 @@ import { applyExitTail, type ExitTailFile } from './exitTail';
 import { sourceLabel } from '../../protocol/wire';
 import { PauseRace } from './pauseRace';
 import { POLLER_DEFAULTS } from './pollerDefaults';
-import { AdaptiveInterval, type IntervalOptions } from '../polling/adaptiveInterval';
+import { AdaptiveInterval, type DrainFigures, type IntervalOptions } from '../polling/adaptiveInterval';
 import type { PushSource } from '../polling/pushSource';
 
 /** The debug session as the poller sees it. */
@@ -139,7 +139,7 @@ export class SessionPoller {
   drains = 0;
   private readonly interval: AdaptiveInterval | undefined;
   /** Figures of the last drain, for the adaptive interval. */
-  private lastDrain = { events: 0, bytes: 0, debuggeeMs: 0, hostMs: 0, more: false };
+  private lastDrain: DrainFigures = { events: 0, bytes: 0, debuggeeMs: 0, hostMs: 0, more: false };
   /** A push channel delivers the drains (pushed()); no drain evaluates while it does. */
   private pushing = false;
   /** The push source was offered the realm (once per poller). */
@@ -576,7 +576,7 @@ export class SessionPoller {
     const outcome = this.model.applyDrain(this.session, this.key, batch.value);
     if (outcome.applied) this.drains++;
     if (outcome.gap > 0) this.resyncPending = true;
-    this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, hostMs: performance.now() - started, more: batch.value.more };
+    this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, hostMs: performance.now() - started, programCpu: batch.value.cpu, more: batch.value.more };
     return outcome.applied && batch.value.more;
   }
 

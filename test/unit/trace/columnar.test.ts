@@ -49,6 +49,20 @@ describe('trace: columnar drains', () => {
     );
   });
 
+  it("reports the program's CPU ms per second since the previous drain, which the poller's pacing reads", () => {
+    const { hub } = armed({ ...DEFAULTS }, 1, () => ({}));
+    const drain = () => {
+      const batch = parseDrainBatch(hub.drain(256 * 1024, { columns: true }));
+      assert.ok(batch.ok);
+      return batch.value;
+    };
+    assert.equal(drain().cpu, undefined, 'the first drain has no window');
+    const spinFrom = Date.now();
+    while (Date.now() - spinFrom < 80); // spin: ~1,000 ms of CPU a second
+    const cpu = drain().cpu;
+    assert.ok(cpu !== undefined && cpu > 300 && cpu < 2100, `cpu ${cpu} ms/s`); // 2 cores at most
+  });
+
   it('keeps depth, band, counters and blocked/waiting exact at every drain of 3,000 queues while detail is sampled', async function () {
     this.timeout(60_000);
     const N = 3000;

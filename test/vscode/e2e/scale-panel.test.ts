@@ -21,9 +21,11 @@ import { hasCommand, Workbench } from './workbench';
 const SHOW_PANEL = 'QueueScope: Show Panel';
 const N = 1000;
 /** How much later than the program's clock the panel may show a rate: one poll interval. The
- * hub stretches its pace so a drain costs at most 2% of the program (5-10 ms drains at 1,000
- * queues: 250-500 ms), plus the panel's own refresh. */
-const POLL_SLACK_MS = 1000;
+ * poller stretches its pace so a drain costs at most 2% of the wall clock and 6% of the
+ * program's own CPU time (src/protocol/drainPace.ts: up to 2 s by that rule; 2-5 ms drains at
+ * 1,000 busy queues in a program spending ~90 ms a second: 0.4-0.9 s), plus the panel's own
+ * refresh (0.2 s at 1,000 queues). */
+const POLL_SLACK_MS = 2500;
 
 const program = (lib: string) => `const fs = require('node:fs');
 const path = require('node:path');
