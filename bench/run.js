@@ -7,8 +7,8 @@
 //                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold]
 //
 // Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js).
-// Each round runs the pairs that the targets compare (lib | naive, armed | lib, lib | plain)
-// side by side, one process per core, so both sides of a ratio meet the same state of this
+// Each round runs the pairs that the targets compare (lib | naive, armed | lib, lib | plain,
+// and the library on W6 | W6n) side by side, one process per core, so both sides of a ratio meet the same state of this
 // shared machine; a target is the median of its pairs' ratios. A cell is the median of its
 // samples (the lib row has three a round). Peers (async-channel, @esfx, effect,
 // Node streams, Python asyncio, the await ceiling) run only when named with --systems.
@@ -170,6 +170,14 @@ async function main() {
           if (x && y) ((pairRatios[mode][`${a}/${b}`] ??= {})[wName] ??= []).push(x / y);
           process.stderr.write(`  ${mode} ${wName} round ${round} ${a} | ${b}: ${x ? fmtRate(x) : 'failed'} | ${y ? fmtRate(y) : 'failed'}\n`);
         }
+        // Timeouts against none (W6 / W6n): the library on both workloads, side by side too.
+        if (wName === 'W6' && workloadNames.includes('W6n') && ids.includes('lib')) {
+          const [r6, r6n] = await Promise.all([measure('lib', 'W6', mode), measure('lib', 'W6n', mode)]);
+          const x = median(r6.rates || []);
+          const y = median(r6n.rates || []);
+          if (x && y) ((pairRatios[mode]['lib/lib'] ??= {})['W6/W6n'] ??= []).push(x / y);
+          process.stderr.write(`  ${mode} W6 | W6n round ${round} lib: ${x ? fmtRate(x) : 'failed'} | ${y ? fmtRate(y) : 'failed'}\n`);
+        }
         for (const s of systems) {
           if (paired.has(s.id) || results[mode][s.id]?.[wName]?.unsupported) continue;
           process.stderr.write(`  ${mode} ${wName} round ${round} ${s.id} ...`);
@@ -262,7 +270,10 @@ async function main() {
     }
   }
   for (const mode of modes) {
-    if (workloadNames.includes('W6') && workloadNames.includes('W6n')) target(`${mode} W6 / W6n: timeouts vs none, consumer blocking every item`, ratio(med(mode, 'lib', 'W6'), med(mode, 'lib', 'W6n')), 0.8);
+    if (workloadNames.includes('W6') && workloadNames.includes('W6n')) {
+      const sideBySide = median(pairRatios[mode]['lib/lib']?.['W6/W6n'] ?? []);
+      target(`${mode} W6 / W6n: timeouts vs none, consumer blocking every item`, sideBySide ?? ratio(med(mode, 'lib', 'W6'), med(mode, 'lib', 'W6n')), 0.8);
+    }
   }
   for (const w of workloadNames.filter((x) => WORKLOADS[x].timeout !== undefined)) {
     const c = results.warm.lib?.[w];
