@@ -127,10 +127,14 @@ export function libPools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolO
 
 export function stuckRule(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
-  const quiet = ctx.clock.between(ctx.lastActivity, ctx.now);
-  if (quiet < ctx.th.stuckIdleMs) return out;
+  const idle = ctx.clock.between(ctx.lastActivity, ctx.now) >= ctx.th.stuckIdleMs;
   for (const pool of ctx.pools) {
     if (pool.running <= 0 || pool.oldestRunningSince === undefined) continue;
+    // A busy program may have a slow task now and then, so a pool is judged once the program
+    // is otherwise quiet. Not a queue whose consumer died before its first taskDone() while
+    // its siblings' consumers all call it: its items wait while theirs are served, busy or not.
+    const died = pool.siblings?.ownNeverDone === true;
+    if (!idle && !died) continue;
     const age = ctx.clock.between(pool.oldestRunningSince, ctx.now);
     const history = pool.completed >= ctx.th.stuckMinCompleted;
     const limit = history ? Math.max(ctx.th.stuckFloorMs, ctx.th.stuckFactor * pool.p99Ms) : ctx.th.stuckNoHistoryMs;
@@ -145,7 +149,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const message =
       pool.lib !== undefined
         ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) while the program is otherwise idle: a worker that never called back or a task whose promise never settled.`
-        : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) while the program is otherwise idle: a stuck worker or a lost callback (taskDone() never called).`;
+        : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) ${idle ? 'while the program is otherwise idle' : 'while the other queues keep being served'}: a stuck worker or a lost callback (taskDone() never called).`;
     out.push({
       id: `stuck:${pool.key}`,
       rule: 'stuck',

@@ -273,6 +273,33 @@ describe('diagnostics engine: stuck work', () => {
     assert.deepEqual(run(2), []);
   });
 
+  it('a tenant whose worker died is found while the other tenants keep being served; a slow task of a pool in a busy program is not', () => {
+    const run = (dead: boolean): Finding[] => {
+      const w = new World({ stuckFloorMs: 500, stuckMinCompleted: 10, stuckNoHistoryMs: 60_000 });
+      for (let q = 1; q <= 12; q++) w.queue(0, q, `tenant-${q}`, 0, siteOf('main', 2));
+      for (let q = 1; q <= 12; q++) w.waited(5, q, 'get', siteOf('worker', 7));
+      w.tick(0);
+      // Every 100 ms each tenant's worker takes a task and finishes it 50 ms later, for 3 s.
+      // tenant-1's worker: dead after its first task (never a taskDone()), or alive but with
+      // its second task running for 2.5 s (a pool with history: judged only when quiet).
+      const out: Finding[] = [];
+      for (let t = 100; t <= 3000; t += 100) {
+        for (let q = 1; q <= 12; q++) {
+          if (q === 1 && t > 100) w.move(t, 1, dead || t > 200 ? { puts: 1 } : { puts: 1, gets: 1 });
+          else w.move(t, q, { puts: 1, gets: 1 });
+        }
+        out.push(...w.tick(t));
+        for (let q = 1; q <= 12; q++) if (q !== 1 || (!dead && t === 100)) w.move(t + 50, q, { done: 1 });
+        out.push(...w.tick(t + 50));
+      }
+      return out.filter((f) => f.rule === 'stuck');
+    };
+    const found = run(true);
+    assert.ok(found.length > 0, 'found while busy');
+    assert.match(found[0].message, /1 task taken from `tenant-1` has been running for .* this one's never did\) while the other queues keep being served/);
+    assert.deepEqual(run(false).map((f) => f.message), [], 'a slow task while the program is busy');
+  });
+
   it('a healthy consumer that never calls taskDone(), on a line of queues that do, is not stuck', () => {
     // Twelve queues from one helper: eleven consumed with taskDone(); `log` (12) by a loop that
     // takes 20 items without it, then waits on the empty queue, or is still busy with items queued.
