@@ -360,8 +360,11 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   // =====================================================================
 
   siteBudgetLeft(t: number): boolean {
-    this.siteTokens = Math.min(SITE_BURST_MS, this.siteTokens + ((t - this.siteRefillT) * this.config.siteBudgetMs) / 1000);
-    this.siteRefillT = t;
+    // Callers pass precise times and sampling-interval starts alike: refill only forwards.
+    if (t > this.siteRefillT) {
+      this.siteTokens = Math.min(SITE_BURST_MS, this.siteTokens + ((t - this.siteRefillT) * this.config.siteBudgetMs) / 1000);
+      this.siteRefillT = t;
+    }
     return this.siteTokens > 0;
   }
 

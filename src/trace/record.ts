@@ -497,6 +497,18 @@ export class QueueRecord implements QueueProbe {
   // ---- helpers ----
 
   /**
+   * Is a call-site capture of `role` due, gap and budget, by the sampling interval's clock?
+   * Reads no clock: an untimed wait asks it, and pays for one only when a capture follows.
+   */
+  private siteDue(role: WaiterRole): boolean {
+    const host = this.host;
+    const last = role === 'put' ? this.putSiteT : this.getSiteT;
+    if (last === -Infinity) return true; // a first capture never waits for the budget
+    const t = host.sampleT;
+    return t - last >= (role === 'put' ? this.putGap : this.getGap) && host.siteBudgetLeft(t);
+  }
+
+  /**
    * The call site of a blocking call. Each queue and role captures its first one; later
    * ones at most once per gap and while the hub's capture-time budget lasts, else the
    * previous site of this queue and role is reused. The gap starts at siteGapMs and grows
@@ -505,12 +517,6 @@ export class QueueRecord implements QueueProbe {
    * stacks (the costliest part of tracing a blocking call), one with several callers keeps
    * seeing them. Every capture is timed and charged to the budget.
    */
-  /** Is a call-site capture of `role` due by the sampling interval's clock (no clock read)? */
-  private siteDue(role: WaiterRole): boolean {
-    const t = this.host.sampleT;
-    return role === 'put' ? t - this.putSiteT >= this.putGap : t - this.getSiteT >= this.getGap;
-  }
-
   private siteFor(role: WaiterRole, t: number): CallSite | undefined {
     const host = this.host;
     const put = role === 'put';
