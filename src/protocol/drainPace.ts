@@ -13,7 +13,7 @@ export const DRAIN_CPU_STRETCH_MAX_MS = 2000;
  * The least interval (ms) after a drain that took `drainMs` in a program spending
  * `programCpu` ms of CPU a second; 0 when either figure is missing.
  */
-export function cpuPacedInterval(drainMs: number | undefined, programCpu: number | undefined, share = DRAIN_CPU_SHARE, floorMsPerS = DRAIN_CPU_FLOOR_MS_PER_S, maxMs = DRAIN_CPU_STRETCH_MAX_MS): number {
+export function cpuPacedInterval(drainMs: number | undefined, programCpu: number | undefined): number {
   if (programCpu === undefined || drainMs === undefined || !(drainMs > 0) || !(programCpu >= 0)) return 0;
-  return Math.min(maxMs, (drainMs * 1000) / Math.max(floorMsPerS, share * programCpu));
+  return Math.min(DRAIN_CPU_STRETCH_MAX_MS, (drainMs * 1000) / Math.max(DRAIN_CPU_FLOOR_MS_PER_S, DRAIN_CPU_SHARE * programCpu));
 }

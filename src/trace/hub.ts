@@ -139,7 +139,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private shortPending: QueueRecord[] = [];
   private readonly shortQueued = new Set<QueueRecord>();
   /** What the last columnar drain carried (for the pusher's pace). */
-  private lastColumns: { empty: boolean; more: boolean; ms: number; cpu?: number } = { empty: true, more: false, ms: 0 };
+  private lastColumns: Omit<PushDrain, 'text'> = { empty: true, more: false, ms: 0 };
   /** The process's CPU ms at the previous columnar drain (negative: none yet; a fraction from the start, see the constructor). */
   private lastCpuMs = -0.5;
   private pusher: Pusher | undefined;

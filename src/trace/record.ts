@@ -288,7 +288,7 @@ export class QueueRecord implements QueueProbe {
       }
       // Untimed: the queue keeps no token, so a served wait costs nothing more. Its call
       // site is still read when one is due (an adopted stall shows where it waits).
-      if (this.siteDue(role)) this.siteFor(role, now());
+      if (this.siteDue(role, host.sampleT)) this.captureSite(role, now());
       if (role === 'put') {
         this.blockedPuts++;
         this.untimedPut++;
@@ -497,18 +497,6 @@ export class QueueRecord implements QueueProbe {
   // ---- helpers ----
 
   /**
-   * Is a call-site capture of `role` due, gap and budget, by the sampling interval's clock?
-   * Reads no clock: an untimed wait asks it, and pays for one only when a capture follows.
-   */
-  private siteDue(role: WaiterRole): boolean {
-    const host = this.host;
-    const last = role === 'put' ? this.putSiteT : this.getSiteT;
-    if (last === -Infinity) return true; // a first capture never waits for the budget
-    const t = host.sampleT;
-    return t - last >= (role === 'put' ? this.putGap : this.getGap) && host.siteBudgetLeft(t);
-  }
-
-  /**
    * The call site of a blocking call. Each queue and role captures its first one; later
    * ones at most once per gap and while the hub's capture-time budget lasts, else the
    * previous site of this queue and role is reused. The gap starts at siteGapMs and grows
@@ -518,13 +506,26 @@ export class QueueRecord implements QueueProbe {
    * seeing them. Every capture is timed and charged to the budget.
    */
   private siteFor(role: WaiterRole, t: number): CallSite | undefined {
-    const host = this.host;
+    if (this.siteDue(role, t)) return this.captureSite(role, t);
+    return role === 'put' ? this.putSite : this.getSite;
+  }
+
+  /**
+   * Is a call-site capture of `role` due at `t`, gap and budget? An untimed wait asks with
+   * the sampling interval's start, so it reads the clock only when a capture follows.
+   */
+  private siteDue(role: WaiterRole, t: number): boolean {
     const put = role === 'put';
     const last = put ? this.putSiteT : this.getSiteT;
-    if (last !== -Infinity && (t - last < (put ? this.putGap : this.getGap) || !host.siteBudgetLeft(t))) return put ? this.putSite : this.getSite;
+    if (last === -Infinity) return true; // a first capture never waits for the budget
+    return t - last >= (put ? this.putGap : this.getGap) && this.host.siteBudgetLeft(t);
+  }
+
+  private captureSite(role: WaiterRole, t: number): CallSite | undefined {
+    const host = this.host;
     const site = userSite(QueueRecord.prototype.waitStart);
     host.siteSpent(now() - t);
-    if (put) {
+    if (role === 'put') {
       this.putSiteT = t;
       this.putGap = nextSiteGap(host.siteGapMs, this.putGap, site, this.putSite);
       return (this.putSite = site);

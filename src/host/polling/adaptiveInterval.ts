@@ -7,9 +7,9 @@
 // - Heavy answers: never more than maxBytesPerSecond through the debugger, the drain's own
 //   debuggee time at most 1/duty of the interval, and reading it in the extension host at
 //   most 1/hostDuty of it, whatever the number of queues.
-// - A busy program: the drains' own time at most cpuShare of the CPU time the program itself
-//   spends (the hub reports it), so that what tracing costs a program stays proportionate
-//   to what it does; stretched by this rule to cpuStretchMaxMs at most.
+// - A busy program: the drains' own time at most a small share of the CPU time the program
+//   itself spends (the hub reports it; src/protocol/drainPace.ts, shared with the hub's
+//   pusher), so that what tracing costs a program stays proportionate to what it does.
 // - `more` (the hub cut the batch at its budget): again as soon as the ceilings above
 //   allow, without waiting for the base interval. Not at once whatever it costs: at 10,000
 //   busy queues wait detail can stay behind for good (each announced wait's end must follow
@@ -30,12 +30,6 @@ export interface IntervalOptions {
   duty?: number;
   /** Reading a drain (parse + model) may take at most 1/hostDuty of the interval in the extension host. Default 10 (10%). */
   hostDuty?: number;
-  /** Drains may cost the debuggee at most this share of the program's own CPU time. Default DRAIN_CPU_SHARE (0.06). */
-  cpuShare?: number;
-  /** ...but are always allowed this many ms a second. Default DRAIN_CPU_FLOOR_MS_PER_S (2). */
-  cpuFloorMsPerSecond?: number;
-  /** The longest interval the cpuShare rule alone may ask for. Default DRAIN_CPU_STRETCH_MAX_MS (2000). */
-  cpuStretchMaxMs?: number;
 }
 
 /** What one drain gave. */
@@ -69,7 +63,7 @@ export class AdaptiveInterval {
     ms = Math.max(ms, (d.bytes * 1000) / (o.maxBytesPerSecond ?? 4 * 1024 * 1024));
     ms = Math.max(ms, (d.debuggeeMs ?? 0) * (o.duty ?? 50));
     ms = Math.max(ms, (d.hostMs ?? 0) * (o.hostDuty ?? 10));
-    ms = Math.max(ms, cpuPacedInterval(d.debuggeeMs, d.programCpu, o.cpuShare, o.cpuFloorMsPerSecond, o.cpuStretchMaxMs));
+    ms = Math.max(ms, cpuPacedInterval(d.debuggeeMs, d.programCpu));
     return Math.round(ms);
   }
 
