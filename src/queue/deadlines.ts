@@ -8,6 +8,13 @@
 // gone and re-arms for the earliest live deadline (lazy re-arm; no clearTimeout on the fast
 // path). So the timers armed are O(run time / timeout), not O(items).
 //
+// Listed at the end of the macrotask: a timer cannot fire before the current macrotask and
+// its promise jobs are over, so a wait only needs to be in a list by then. A timed wait is
+// stamped when it arrives and queued; the end-of-macrotask hook (one setImmediate, the same
+// that closes the generation) lists those still waiting and arms the timer. A wait served
+// within its macrotask, as the blocked get of a consumer faster than its producer is, costs
+// a stamp and a flag: no linking, unlinking or timer bookkeeping (issue #13, W6).
+//
 // Lifetime: the host timer is ref'd while a timed wait is live, so `await q.get({timeout})`
 // keeps the process up until it times out, as a plain setTimeout would. Once no timed wait
 // is left, an idle check (one setImmediate, after the current burst of promise jobs) unrefs
@@ -52,6 +59,10 @@ export interface Timed {
   tPrev: Timed | null;
   tNext: Timed | null;
   tBucket: Bucket | null;
+  /** In the scheduler's queue of waits to list at the end of the macrotask. */
+  tQueued: boolean;
+  /** Still waiting with a timeout on the shared timer, and not yet listed. */
+  stillTimed(): boolean;
   /** Called when the deadline passed while the wait was still listed here. */
   expire(): void;
 }
@@ -103,6 +114,8 @@ export class Bucket {
 class DeadlineScheduler {
   private readonly buckets: Bucket[] = [];
   private last: Bucket | null = null;
+  /** Timed waits of this macrotask, listed at its end (see "Listed at the end of the macrotask"). */
+  private readonly queued: Timed[] = [];
   private live = 0;
   private handle: unknown = undefined;
   /** The deadline the host timer is armed for (Infinity: not armed). */
@@ -122,9 +135,29 @@ class DeadlineScheduler {
     return (this.last !== null && this.last.ms === ms) || this.find(ms) !== null || this.buckets.length < MAX_BUCKETS;
   }
 
+  /**
+   * Take a timed wait of `ms`, stamped now (its generation). When the armed timer fires no
+   * later than its deadline, it is only queued, and listed at the end of the macrotask if it
+   * is still waiting then (see "Listed at the end of the macrotask").
+   */
   add(w: Timed, ms: number): void {
     w.timeoutMs = ms;
-    let g = this.gen;
+    const g = this.gen;
+    // The common case, kept small so it inlines: an open generation with room, a timer armed
+    // early enough (for a wait of a length at most `ms`: that wait arrived before this one,
+    // so its deadline is no later), and the list of this length at hand.
+    if (g !== null && g.size < GENERATION_SIZE - 1 && ms >= this.armedMs && this.last !== null && this.last.ms === ms) {
+      g.size++;
+      w.tGen = g;
+      w.tFirst = false;
+      this.queue(w);
+      return;
+    }
+    this.addSlow(w, ms, g);
+  }
+
+  private addSlow(w: Timed, ms: number, open: Generation | null): void {
+    let g = open;
     w.tFirst = g === null;
     if (g === null) {
       g = this.gen = new Generation(clock());
@@ -136,38 +169,51 @@ class DeadlineScheduler {
     w.tGen = g;
     if (loadSetImmediate === undefined) this.closeGeneration(g.openedAt); // a generation of one
     else if (++g.size >= GENERATION_SIZE) this.closeGeneration(clock());
-    let b = this.last;
-    if (b === null || b.ms !== ms) {
-      b = this.find(ms);
-      if (b === null) {
-        b = new Bucket(ms);
-        this.buckets.push(b);
-      }
-      this.last = b;
-    }
-    w.tBucket = b;
-    w.tNext = null;
-    w.tPrev = b.tail;
-    if (b.tail !== null) b.tail.tNext = w;
-    else b.head = w;
-    b.tail = w;
-    this.live++;
-    // An armed timer is early enough for any wait of a length at least the one it was armed
-    // for: that wait arrived before the timer was armed, so its deadline is no later.
-    if (this.handle !== undefined && ms >= this.armedMs) {
-      if (!this.refed) {
-        (this.handle as Unrefable).ref();
-        this.refed = true;
-      }
+    if (this.handle !== undefined && ms >= this.armedMs && loadSetImmediate !== undefined) {
+      // Its length keeps a list from now on, so accepts() counts the lengths queued too.
+      this.bucketFor(ms);
+      this.queue(w);
       return;
     }
     // A first arrival's reading is also now (its generation holds only it so far).
-    const now = w.tFirst && this.gen === w.tGen ? (w.tGen as Generation).openedAt : clock();
+    const now = w.tFirst && this.gen === g ? g.openedAt : clock();
     this.closeGeneration(now);
+    this.link(w, now);
+  }
+
+  /**
+   * Queue a wait for listing at the end of the macrotask. A reused waiter may still be queued
+   * from its previous wait in this macrotask: it is then listed with this wait's stamp, and
+   * link() keeps the list in deadline order.
+   */
+  private queue(w: Timed): void {
+    if (!w.tQueued) {
+      w.tQueued = true;
+      this.queued.push(w);
+    }
+  }
+
+  /** Put a wait whose generation is closed into its deadline list; arm or ref the timer unless told not to. */
+  private link(w: Timed, now: number, arm = true): void {
+    const ms = w.timeoutMs;
+    const b = this.bucketFor(ms);
+    // Arrival order is deadline order, except for a reused waiter listed with a later stamp
+    // than waits queued after its previous wait: walk back from the tail (O(1) otherwise).
     const deadline = deadlineOf(w);
+    let after = b.tail;
+    while (after !== null && deadlineOf(after) > deadline) after = after.tPrev;
+    w.tBucket = b;
+    w.tPrev = after;
+    w.tNext = after === null ? b.head : after.tNext;
+    if (w.tNext !== null) w.tNext.tPrev = w;
+    else b.tail = w;
+    if (after !== null) after.tNext = w;
+    else b.head = w;
+    this.live++;
+    if (!arm) return;
     if (this.handle === undefined) this.arm(deadline, ms, now);
     else if (deadline < this.armedFor) {
-      // A shorter timeout than any armed: the one slow path that clears.
+      // Earlier than the armed timer (a shorter timeout): the one slow path that clears.
       loadClearTimeout.call(globalThis, this.handle);
       this.handle = undefined;
       this.arm(deadline, ms, now);
@@ -186,8 +232,21 @@ class DeadlineScheduler {
 
   private readonly onMacrotaskEnd = (): void => {
     this.closePending = false;
-    this.closeGeneration(clock());
+    const now = clock();
+    this.closeGeneration(now);
+    this.listQueued(now, true);
   };
+
+  /** List the queued waits still waiting (their generations are closed). */
+  private listQueued(now: number, arm: boolean): void {
+    const q = this.queued;
+    for (let i = 0; i < q.length; i++) {
+      const w = q[i];
+      w.tQueued = false;
+      if (w.stillTimed()) this.link(w, now, arm);
+    }
+    q.length = 0;
+  }
 
   /** Unlink a wait that ended some other way. O(1); the timer is left as it is. */
   remove(w: Timed): void {
@@ -203,6 +262,20 @@ class DeadlineScheduler {
       this.idlePending = true;
       loadSetImmediate.call(globalThis, this.onIdle);
     }
+  }
+
+  /** The list of waits of length `ms`, made if there is none; remembered as `last`. */
+  private bucketFor(ms: number): Bucket {
+    let b = this.last;
+    if (b === null || b.ms !== ms) {
+      b = this.find(ms);
+      if (b === null) {
+        b = new Bucket(ms);
+        this.buckets.push(b);
+      }
+      this.last = b;
+    }
+    return b;
   }
 
   private find(ms: number): Bucket | null {
@@ -251,6 +324,9 @@ class DeadlineScheduler {
     const cutoff = Math.max(now + 1, this.armedFor);
     this.armedFor = Infinity;
     this.armedMs = Infinity;
+    // Waits queued in this timers phase, before the end of their macrotask, may be due too;
+    // rearm() below arms for what is left.
+    this.listQueued(now, false);
     // Expire in deadline order across lengths: repeatedly the earliest due head.
     for (;;) {
       let due: Timed | null = null;
@@ -276,12 +352,17 @@ class DeadlineScheduler {
   private rearm(): void {
     let next = Infinity;
     let nextMs = Infinity;
+    // While waits are queued for listing, their lengths keep their (maybe empty) lists.
+    const keepEmpty = this.queued.length > 0;
     // Compacted in place: reassigning the field would cost the optimised code that reads it.
     const bs = this.buckets;
     let kept = 0;
     for (let i = 0; i < bs.length; i++) {
       const b = bs[i];
-      if (b.head === null) continue; // empty lengths give their slot back
+      if (b.head === null) {
+        if (keepEmpty) bs[kept++] = b;
+        continue; // empty lengths give their slot back
+      }
       bs[kept++] = b;
       const d = deadlineOf(b.head);
       if (d < next) {
@@ -290,7 +371,7 @@ class DeadlineScheduler {
       }
     }
     bs.length = kept;
-    if (this.last !== null && this.last.head === null) this.last = null;
+    if (!keepEmpty && this.last !== null && this.last.head === null) this.last = null;
     if (next !== Infinity && this.handle === undefined) this.arm(next, nextMs, clock());
   }
 }

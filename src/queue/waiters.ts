@@ -47,6 +47,7 @@ export class Waiter<T> implements Timed {
   tPrev: Timed | null = null;
   tNext: Timed | null = null;
   tBucket: Bucket | null = null;
+  tQueued = false;
   owner: WaiterOwner | null = null;
   /** The call's timeout, for the QueueTimeout message. */
   timeoutMs = 0;
@@ -64,6 +65,11 @@ export class Waiter<T> implements Timed {
     return p;
   }
 
+  stillTimed(): boolean {
+    // reset() zeroes timeoutMs; a wait with a timer of its own is not the shared timer's.
+    return this.linked && this.timeoutMs > 0 && this.tBucket === null && this.timer === undefined;
+  }
+
   expire(): void {
     if (this.owner !== null) this.owner.expireWaiter(this as unknown as Waiter<unknown>);
   }
@@ -71,6 +77,7 @@ export class Waiter<T> implements Timed {
   /**
    * Back to the state of a new waiter, for reuse (see Queue.recycle). Served waiters are
    * already out of every list with their timer, listener and tracer token released.
+   * `tQueued` stays: the deadline scheduler may still hold this waiter in its queue.
    */
   reset(): void {
     this.item = undefined;

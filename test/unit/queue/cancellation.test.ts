@@ -28,6 +28,15 @@ async function countTimers<R>(fn: () => Promise<R> | R): Promise<{ result: R; cr
   }
 }
 
+/**
+ * Let the realm's shared timer go idle. A timer armed by an earlier test, for a wait served
+ * since, would otherwise serve this test's wait too, and fire early and re-arm after the
+ * test's own setTimeout: the race under test would then go the other way.
+ */
+async function idleSharedTimer(): Promise<void> {
+  assert.ok((await rejection(new Queue<number>().get({ timeout: 1 }))) instanceof QueueTimeout);
+}
+
 describe('cancellation races (same tick)', () => {
   it('getter aborted just before its item arrives: the item stays in the queue', async () => {
     const q = new Queue<string>();
@@ -66,6 +75,7 @@ describe('cancellation races (same tick)', () => {
   });
 
   it('getter timing out in the same timer phase as the put: the item stays queued', async () => {
+    await idleSharedTimer();
     const q = new Queue<string>();
     const g = track(q.get({ timeout: 5 }));
     // Same delay, created later: Node runs it right after the get's timer, same phase.
@@ -122,6 +132,7 @@ describe('cancellation races (same tick)', () => {
   });
 
   it('putter timing out in the same timer phase as the get: no item left behind', async () => {
+    await idleSharedTimer();
     const q = new Queue<string>({ maxsize: 1 });
     q.putNowait('a');
     const p = track(q.put('b', { timeout: 5 }));

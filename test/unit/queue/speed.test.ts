@@ -205,6 +205,51 @@ describe('speed: one timer for every timed wait', () => {
     assert.equal(q.qsize(), 1);
   });
 
+  it('waits queued behind an armed timer time out in deadline order, a reused waiter stamped again included', async () => {
+    const order: string[] = [];
+    const note = (name: string, p: Promise<unknown>) =>
+      p.then(
+        () => order.push(`${name}=served`),
+        (e: unknown) => order.push(`${name}:${(e as Error).name}`),
+      );
+    // Arms the shared timer for a 10 ms wait: later waits of 40 ms are queued, not listed.
+    const armer = note('armer', new Queue<number>().get({ timeout: 10 }));
+    const qa = new Queue<number>();
+    const first = qa.get({ timeout: 40 });
+    qa.putNowait(1);
+    assert.equal(await first, 1); // served: its waiter goes back to qa, still queued
+    const x = note('x', new Queue<number>().get({ timeout: 40 }));
+    // 16 more arrivals close x's generation, so qa's next wait gets a later stamp than x.
+    const filler = new Queue<number>();
+    for (let i = 0; i < 16; i++) {
+      const p = filler.get({ timeout: 40 });
+      filler.putNowait(i);
+      await p;
+    }
+    const w = note('w', qa.get({ timeout: 40 })); // the reused waiter, queued before x
+    await Promise.all([armer, x, w]);
+    assert.deepEqual(order, ['armer:TimeoutError', 'x:TimeoutError', 'w:TimeoutError']);
+  });
+
+  it('a reused waiter whose next wait has no timeout never times out', async () => {
+    const armer = rejection(new Queue<number>().get({ timeout: 5 }));
+    const q = new Queue<number>();
+    const first = q.get({ timeout: 20 }); // queued behind the armer's timer
+    q.putNowait(1);
+    assert.equal(await first, 1);
+    const untimed = q.get(); // same waiter, same macrotask, no timeout: must not be listed
+    let settled = false;
+    void untimed.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    assert.ok((await armer) instanceof QueueTimeout);
+    await new Promise((resolve) => setTimeout(resolve, 40)); // past the first wait's deadline
+    assert.equal(settled, false);
+    q.putNowait(2);
+    assert.equal(await untimed, 2);
+  });
+
   it('a shorter timeout arriving after a longer one still fires first', async () => {
     const q = new Queue<number>();
     const long = q.get({ timeout: 5_000 });
@@ -229,6 +274,23 @@ describe('speed: process lifetime with the shared timer', function () {
     assert.equal(out, 'TimeoutError true');
     assert.equal(code, 0);
     assert.ok(ms < 20_000);
+  });
+
+  it("a wait queued behind an armed, unref'd timer keeps the process up until it times out", async () => {
+    const entry = JSON.stringify(path.resolve(__dirname, '../../../src/queue/index.ts'));
+    // The first wait arms the timer and is served, so the idle check unrefs it; the second,
+    // longer wait is only queued behind it: listing it must ref the timer again.
+    const { out, code } = await runChild(`
+      const { Queue } = require(${entry});
+      const q = new Queue();
+      q.get({ timeout: 200 }).then(() => {});
+      q.putNowait(1);
+      setTimeout(() => {
+        const t0 = Date.now();
+        q.get({ timeout: 300 }).catch((e) => console.log(e.name + ' ' + (Date.now() - t0 >= 290)));
+      }, 20);`);
+    assert.equal(out, 'TimeoutError true');
+    assert.equal(code, 0);
   });
 
   it('many served timed waits, then nothing: the process exits at once', async () => {
