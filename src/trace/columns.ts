@@ -12,13 +12,17 @@ import { COUNTER_COLUMNS, SAMPLE_COLUMNS, type Counters, type SampleRow } from '
 /** Rough JSON size of one sample row in columns (6 small numbers and their commas). */
 export const SAMPLE_ROW_BYTES = 24;
 
+/** Scratch column for sampleColumnsJson, kept between calls (no garbage per drain). */
+let sampleScratch = new Float64Array(256);
+
 /** JSON text of a 'sampleCols' event holding `rows` in order. */
 export function sampleColumnsJson(t: number, rows: readonly SampleRow[]): string {
+  if (sampleScratch.length < rows.length) sampleScratch = new Float64Array(Math.max(rows.length, sampleScratch.length * 2));
+  const col = sampleScratch.subarray(0, rows.length);
   const cols: string[] = [];
   for (let c = 0; c < SAMPLE_COLUMNS.length; c++) {
-    const parts = new Array<number>(rows.length);
-    for (let i = 0; i < rows.length; i++) parts[i] = rows[i][c];
-    cols.push(`"${SAMPLE_COLUMNS[c]}":[${parts.join(',')}]`);
+    for (let i = 0; i < rows.length; i++) col[i] = rows[i][c];
+    cols.push(`"${SAMPLE_COLUMNS[c]}":[${col.join(',')}]`);
   }
   return `{"type":"sampleCols","t":${t},${cols.join(',')}}`;
 }
@@ -53,48 +57,127 @@ function poolCell(v: number | boolean | undefined): number {
   return v === undefined ? -1 : v === true ? 1 : v === false ? 0 : v;
 }
 
-/** The columns of one 'counterCols' event, filled a queue at a time. */
+/** The counter fields of a queue's record that a row is made of (see QueueRecord). */
+export interface CounterSource {
+  readonly id: number;
+  readonly puts: number;
+  readonly putsI: number;
+  readonly gets: number;
+  readonly getsI: number;
+  readonly blockedPuts: number;
+  readonly waitedGets: number;
+  readonly timeouts: number;
+  readonly aborts: number;
+  readonly highWater: number;
+  readonly max: number;
+  readonly dropped: number;
+}
+
+/**
+ * The columns of one 'counterCols' event, filled a queue at a time. A hub keeps one and
+ * reset()s it per drain: with 10,000 busy queues a drain fills 13 columns of 10,000 numbers,
+ * and growing fresh arrays for each drain was garbage the program's GC paid for.
+ */
 export class CounterColumns {
-  private readonly cols: number[][] = COUNTER_COLUMNS.map(() => []);
-  /** Optional columns of other libraries' pools; each is sent when any row has it. */
-  private readonly pool: number[][] = POOL_COLUMNS.map(() => []);
-  private readonly anyPool: boolean[] = POOL_COLUMNS.map(() => false);
-  /** Optional `stats` column: an object or null per row; sent when any row has one. */
-  private readonly stats: (Record<string, number> | null)[] = [];
-  private anyStats = false;
+  private cols: Float64Array[] = COUNTER_COLUMNS.map(() => new Float64Array(64));
+  private rows = 0;
+  /**
+   * Rows with pool facts (other libraries' pools) or `stats`, by row index: most rows have
+   * neither, so the optional columns are built at json() time from these alone.
+   */
+  private extraRows: number[] = [];
+  private extras: Counters[] = [];
 
   get length(): number {
-    return this.cols[0].length;
+    return this.rows;
+  }
+
+  /** Empty again, keeping the columns' room. */
+  reset(): void {
+    this.rows = 0;
+    if (this.extras.length > 0) {
+      this.extraRows = [];
+      this.extras = [];
+    }
+  }
+
+  /** Index of a new row, with room for it in every column. */
+  private nextRow(): number {
+    const row = this.rows++;
+    if (row === this.cols[0].length) {
+      this.cols = this.cols.map((col) => {
+        const grown = new Float64Array(col.length * 2);
+        grown.set(col);
+        return grown;
+      });
+    }
+    return row;
   }
 
   add(q: number, c: Counters, unfinished: number, blocked: number, waiting: number, sampled: number): void {
+    const row = this.nextRow();
     const k = this.cols;
-    k[0].push(q);
-    k[1].push(c.puts);
-    k[2].push(c.gets);
-    k[3].push(c.blockedPuts);
-    k[4].push(c.waitedGets);
-    k[5].push(c.timeouts);
-    k[6].push(c.aborts);
-    k[7].push(c.highWater);
-    k[8].push(c.dropped);
-    k[9].push(unfinished);
-    k[10].push(blocked);
-    k[11].push(waiting);
-    k[12].push(sampled);
-    for (let i = 0; i < POOL_COLUMNS.length; i++) {
-      const v = c[POOL_COLUMNS[i]];
-      if (v !== undefined) this.anyPool[i] = true;
-      this.pool[i].push(poolCell(v));
+    k[0][row] = q;
+    k[1][row] = c.puts;
+    k[2][row] = c.gets;
+    k[3][row] = c.blockedPuts;
+    k[4][row] = c.waitedGets;
+    k[5][row] = c.timeouts;
+    k[6][row] = c.aborts;
+    k[7][row] = c.highWater;
+    k[8][row] = c.dropped;
+    this.tail(row, unfinished, blocked, waiting, sampled);
+    if (c.running !== undefined || c.paused !== undefined || c.rateLimited !== undefined || c.runningSince !== undefined || c.done !== undefined || c.taskP99Ms !== undefined || c.stats !== undefined) {
+      this.extraRows.push(row);
+      this.extras.push(c);
     }
-    if (c.stats !== undefined) this.anyStats = true;
-    this.stats.push(c.stats ?? null);
+  }
+
+  /** add() for a queue with no pool facts, read straight from its record (no Counters object). */
+  addRecord(r: CounterSource, unfinished: number, blocked: number, waiting: number, sampled: number): void {
+    const row = this.nextRow();
+    const k = this.cols;
+    k[0][row] = r.id;
+    k[1][row] = r.puts + r.putsI;
+    k[2][row] = r.gets + r.getsI;
+    k[3][row] = r.blockedPuts;
+    k[4][row] = r.waitedGets;
+    k[5][row] = r.timeouts;
+    k[6][row] = r.aborts;
+    k[7][row] = r.highWater > r.max ? r.highWater : r.max;
+    k[8][row] = r.dropped;
+    this.tail(row, unfinished, blocked, waiting, sampled);
+  }
+
+  private tail(row: number, unfinished: number, blocked: number, waiting: number, sampled: number): void {
+    const k = this.cols;
+    k[9][row] = unfinished;
+    k[10][row] = blocked;
+    k[11][row] = waiting;
+    k[12][row] = sampled;
   }
 
   json(t: number): string {
-    const parts = COUNTER_COLUMNS.map((name, i) => `"${name}":[${this.cols[i].join(',')}]`);
-    for (let i = 0; i < POOL_COLUMNS.length; i++) if (this.anyPool[i]) parts.push(`"${POOL_COLUMNS[i]}":[${this.pool[i].join(',')}]`);
-    if (this.anyStats) parts.push(`"stats":${JSON.stringify(this.stats)}`);
+    const rows = this.rows;
+    const parts = COUNTER_COLUMNS.map((name, i) => `"${name}":[${this.cols[i].subarray(0, rows).join(',')}]`);
+    for (const name of POOL_COLUMNS) {
+      let col: number[] | undefined;
+      for (let j = 0; j < this.extras.length; j++) {
+        const v = this.extras[j][name];
+        if (v === undefined) continue;
+        col ??= new Array<number>(rows).fill(-1);
+        col[this.extraRows[j]] = poolCell(v);
+      }
+      if (col !== undefined) parts.push(`"${name}":[${col.join(',')}]`);
+    }
+    let stats: (Record<string, number> | null)[] | undefined;
+    for (let j = 0; j < this.extras.length; j++) {
+      const v = this.extras[j].stats;
+      if (v === undefined) continue;
+      stats ??= new Array<Record<string, number> | null>(rows).fill(null);
+      stats[this.extraRows[j]] = v;
+    }
+    if (stats !== undefined) parts.push(`"stats":${JSON.stringify(stats)}`);
     return `{"type":"counterCols","t":${t},${parts.join(',')}}`;
   }
 }

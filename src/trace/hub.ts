@@ -126,10 +126,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** Waits that were candidates for detail since the previous columnar drain. */
   private detailSeen = 0;
   /** Per queue: candidates so far (the 1-in-N choice) and the stride its last one met. */
-  private readonly detailCount = new Map<number, number>();
-  private readonly detailStride = new Map<number, number>();
   /** Queues with waits sampled out of detail, or a stride above 1, to look at each drain (announceLate). */
   private readonly sampledLive = new Set<QueueRecord>();
+  /** The counters of a columnar drain, reused from one drain to the next (see CounterColumns). */
+  private readonly counterCols = new CounterColumns();
   /** Sample rows coalesced since the previous columnar drain because nobody drained. */
   private coalesced = 0;
   private columnsReader = false;
@@ -426,12 +426,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     if (!this.columnsReader) return true;
     this.detailSeen++;
     const stride = this.stride;
-    if (this.detailStride.get(rec.id) !== stride) this.detailStride.set(rec.id, stride);
+    rec.detailStride = stride;
     if (stride === 1) return true;
     this.sampledLive.add(rec); // its "sampled" mark is cleared once detail is whole again
-    const k = this.detailCount.get(rec.id) ?? 0;
-    this.detailCount.set(rec.id, k + 1);
-    return k % stride === 0;
+    return rec.detailCount++ % stride === 0;
   }
 
   private readonly onTimer = (): void => {
@@ -593,9 +591,14 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     } else if (rowCount > 0) {
       const all: SampleRow[] = [];
       for (const ev of rowEvents) for (let i = 0; i < ev.rows.length; i++) all.push(ev.rows[i]);
-      const one = foldRows(all);
-      folded += all.length - one.length;
-      parts.push(sampleColumnsJson(t, one));
+      // One tick samples a queue once: rows all from one tick have nothing to fold (the
+      // common case with thousands of busy queues, whose ticks stretch past the poll).
+      if (rowEvents[0].t === rowEvents[rowEvents.length - 1].t) parts.push(sampleColumnsJson(rowEvents[0].t, all));
+      else {
+        const one = foldRows(all);
+        folded += all.length - one.length;
+        parts.push(sampleColumnsJson(t, one));
+      }
     }
     if (counters !== undefined && counters.length > 0) parts.push(counters.json(t));
     // Detail, within the budget.
@@ -705,8 +708,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
       if (!left && this.stride === 1) {
         this.sampledLive.delete(rec);
-        if ((this.detailStride.get(rec.id) ?? 1) > 1) {
-          this.detailStride.set(rec.id, 1);
+        if (rec.detailStride > 1) {
+          rec.detailStride = 1;
           this.markChanged(rec);
         }
       }
@@ -722,7 +725,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const list = this.changed;
     this.changed = [];
     this.changeEpoch++;
-    const cols = new CounterColumns();
+    const cols = this.counterCols;
+    cols.reset();
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone) continue;
@@ -746,7 +750,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         else waiting++;
       }
       const unfinished = unfinishedOf(q);
-      cols.add(rec.id, withRunning(rec.counters(), q), unfinished, blocked, waiting, this.detailStride.get(rec.id) ?? 1);
+      // Only pools of other libraries have more to say than the record (withRunning).
+      if (q === undefined || typeof q.running !== 'function') cols.addRecord(rec, unfinished, blocked, waiting, rec.detailStride);
+      else cols.add(rec.id, withRunning(rec.counters(), q), unfinished, blocked, waiting, rec.detailStride);
       // Short-wait aggregates go out as room allows (drainColumns); until then they keep
       // accumulating in the record, so a late report is a coarser one, never a lossy one.
       if (((rec.shortPut?.count ?? 0) > 0 || (rec.shortGet?.count ?? 0) > 0) && !this.shortQueued.has(rec)) {
@@ -813,8 +819,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const rec = this.records.get(id);
     if (rec === undefined) return;
     this.records.delete(id);
-    this.detailCount.delete(id);
-    this.detailStride.delete(id);
     this.sampledLive.delete(rec);
     rec.gone = true;
     if (this.armed) this.push({ type: 'gc', t: now(), q: id });

@@ -179,6 +179,11 @@ export class QueueRecord implements QueueProbe {
   shortPut: ShortWaits | null = null;
   shortGet: ShortWaits | null = null;
 
+  // Wait detail sampling (the hub's takeDetail): the 1-in-N stride its waits were last
+  // reported under, and how many of its waits that stride has seen.
+  detailStride = 1;
+  detailCount = 0;
+
   // Timing budget and untimed waits (see the top of this file).
   private budgetEpoch = -1;
   private budget = 0;

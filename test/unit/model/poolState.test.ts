@@ -40,11 +40,13 @@ describe('model: pool state of other libraries', () => {
     const cols = new CounterColumns();
     cols.add(1, counters({ puts: 1 }), 0, 0, 0, 1);
     cols.add(2, { ...counters({ puts: 3 }), running: 1, paused: false, rateLimited: true, runningSince: 20.5, stats: { threads: 4 } }, 0, 0, 0, 1);
+    cols.add(3, counters({ puts: 2 }), 0, 0, 0, 1); // after a pool row: its cells stay empty
     const text = `{"v":1,"seq":2,"t":30,"events":[${cols.json(30)}],"more":false,"dropped":0}`;
     const parsed = parseDrainBatch(text);
     assert.ok(parsed.ok);
-    const [own, pool] = parsed.value.events as unknown as { c: Record<string, unknown> }[];
-    assert.deepEqual([own.c.running, own.c.paused, own.c.rateLimited, own.c.runningSince, own.c.stats], [undefined, undefined, undefined, undefined, undefined]);
+    const [own, pool, own2] = parsed.value.events as unknown as { c: Record<string, unknown> }[];
+    for (const c of [own.c, own2.c]) assert.deepEqual([c.running, c.paused, c.rateLimited, c.runningSince, c.stats], [undefined, undefined, undefined, undefined, undefined]);
+    assert.equal(own2.c.puts, 2);
     assert.deepEqual([pool.c.running, pool.c.paused, pool.c.rateLimited, pool.c.runningSince, pool.c.stats], [1, false, true, 20.5, { threads: 4 }]);
     // Counters of QueueScope's own queues only: no optional column at all.
     const plain = new CounterColumns();
