@@ -6,7 +6,7 @@
 // undefined) for the events the hub builds, which carry no other string keys; any other
 // event goes to JSON.stringify.
 
-import type { CallSite, WireEvent } from '../protocol/wire';
+import type { CallSite, WaiterRoleWire, WireEvent } from '../protocol/wire';
 
 const siteJson = new WeakMap<CallSite, string>();
 
@@ -34,4 +34,14 @@ export function eventJson(ev: WireEvent): string {
     return `{"type":"wait","t":${num(ev.t)},"q":${num(ev.q)},"w":${num(ev.w)},"role":${JSON.stringify(ev.role)}${site}${adopted}}`;
   }
   return JSON.stringify(ev);
+}
+
+/**
+ * A 'shortWaits' event's JSON, exactly JSON.stringify's of `{ type, t, q, role, count,
+ * totalMs, hist }`: a columnar drain at 10,000 queues writes thousands of them.
+ */
+export function shortWaitsJson(t: number, q: number, role: WaiterRoleWire, count: number, totalMs: number, hist: readonly number[]): string {
+  let h = '';
+  for (let i = 0; i < hist.length; i++) h += i === 0 ? num(hist[i]) : `,${num(hist[i])}`;
+  return `{"type":"shortWaits","t":${num(t)},"q":${num(q)},"role":${JSON.stringify(role)},"count":${num(count)},"totalMs":${num(totalMs)},"hist":[${h}]}`;
 }

@@ -43,7 +43,7 @@ import { clockOrigin, cpuUsage, now } from './clock';
 import type { HubConfig } from './config';
 import { builtin, nodeProcess, unrefTimer } from './env';
 import { setExitTail } from './exitTail';
-import { eventJson } from './eventJson';
+import { eventJson, shortWaitsJson } from './eventJson';
 import { previewValue } from './preview';
 import { Pusher, type PushDrain } from './pusher';
 import { libFields, snapshotFields, withRunning } from './queueInfo';
@@ -136,8 +136,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** Hub time of the previous columnar drain (the stride's rate window). */
   private lastColumnsT = -Infinity;
   /** Records whose short-wait aggregates wait for room in a columnar drain, oldest first. */
+  /** Records whose short-wait aggregates wait for room in a columnar drain (each flagged `shortQueued`). */
   private shortPending: QueueRecord[] = [];
-  private readonly shortQueued = new Set<QueueRecord>();
   /** What the last columnar drain carried (for the pusher's pace). */
   private lastColumns: Omit<PushDrain, 'text'> = { empty: true, more: false, ms: 0 };
   /** The process's CPU ms at the previous columnar drain (negative: none yet; a fraction from the start, see the constructor). */
@@ -623,11 +623,12 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const pending = this.shortPending;
     for (; s < pending.length && used < room; s++) {
       const rec = pending[s];
-      this.shortQueued.delete(rec);
+      rec.shortQueued = false;
       if (rec.gone) continue;
-      for (const [role, agg] of [['put', rec.shortPut], ['get', rec.shortGet]] as const) {
+      for (let r = 0; r < 2; r++) {
+        const agg = r === 0 ? rec.shortPut : rec.shortGet;
         if (agg === null || agg.count === 0) continue;
-        const text = JSON.stringify({ type: 'shortWaits', t, q: rec.id, role, count: agg.count, totalMs: agg.totalMs, hist: agg.hist.slice() });
+        const text = shortWaitsJson(t, rec.id, r === 0 ? 'put' : 'get', agg.count, agg.totalMs, agg.hist);
         used += text.length + 1;
         parts.push(text);
         agg.reset();
@@ -755,8 +756,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       else cols.add(rec.id, withRunning(rec.counters(), q), unfinished, blocked, waiting, rec.detailStride);
       // Short-wait aggregates go out as room allows (drainColumns); until then they keep
       // accumulating in the record, so a late report is a coarser one, never a lossy one.
-      if (((rec.shortPut?.count ?? 0) > 0 || (rec.shortGet?.count ?? 0) > 0) && !this.shortQueued.has(rec)) {
-        this.shortQueued.add(rec);
+      if (!rec.shortQueued && ((rec.shortPut?.count ?? 0) > 0 || (rec.shortGet?.count ?? 0) > 0)) {
+        rec.shortQueued = true;
         this.shortPending.push(rec);
       }
     }

@@ -178,6 +178,8 @@ export class QueueRecord implements QueueProbe {
 
   shortPut: ShortWaits | null = null;
   shortGet: ShortWaits | null = null;
+  /** In the hub's list of records whose short-wait aggregates wait for room in a drain. */
+  shortQueued = false;
 
   // Wait detail sampling (the hub's takeDetail): the 1-in-N stride its waits were last
   // reported under, and how many of its waits that stride has seen.

@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import type { CallSite, WireEvent } from '../../../src/protocol/wire';
-import { eventJson } from '../../../src/trace/eventJson';
+import { eventJson, shortWaitsJson } from '../../../src/trace/eventJson';
 
 describe('trace: eventJson', () => {
   it('writes wait and waitEnd events exactly as JSON.stringify, and any other event through it', () => {
@@ -17,5 +17,17 @@ describe('trace: eventJson', () => {
       { type: 'gc', t: 5, q: 3 },
     ];
     for (const ev of events) assert.equal(eventJson(ev), JSON.stringify(ev));
+  });
+
+  it('writes shortWaits events exactly as JSON.stringify', () => {
+    const cases: [number, number, 'put' | 'get', number, number, number[]][] = [
+      [1234.5678, 7, 'get', 3, 0.25, [1, 2, 0, 0]],
+      [0, 1, 'put', 1, 1e21, [0, 0, 0, 1]],
+      [-0, 2, 'get', 2, NaN, [2]],
+      [5, 3, 'put', 0, Infinity, []],
+    ];
+    for (const [t, q, role, count, totalMs, hist] of cases) {
+      assert.equal(shortWaitsJson(t, q, role, count, totalMs, hist), JSON.stringify({ type: 'shortWaits', t, q, role, count, totalMs, hist }));
+    }
   });
 });
