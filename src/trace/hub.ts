@@ -108,12 +108,12 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private readonly records = new Map<number, QueueRecord>();
   private readonly registry: { register(target: object, held: number): void } | null;
 
-  private dirty: QueueRecord[] = [];
+  private dirty: QueueRecord[] = recordList();
   private tickNo = 0;
   private timer: unknown = undefined;
   /** Delay of the next sampling tick: sampleMs, stretched by the rows the last tick made (config.sampleRowRate). */
   private tickMs: number;
-  private changed: QueueRecord[] = [];
+  private changed: QueueRecord[] = recordList();
   private changeEpoch = 0;
 
   private out: OutEvent[] = [];
@@ -454,7 +454,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    */
   private tick(t: number, force: boolean): void {
     const list = this.dirty;
-    this.dirty = [];
+    this.dirty = recordList();
     this.sampleEpoch++;
     this.timedLeft = Math.min(TIMED_BURST, this.timedLeft + ((t - this.sampleT) * TIMED_PER_SECOND) / 1000);
     this.sampleT = t;
@@ -724,7 +724,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    */
   private reportChangedColumns(): CounterColumns {
     const list = this.changed;
-    this.changed = [];
+    this.changed = recordList();
     this.changeEpoch++;
     const cols = this.counterCols;
     cols.reset();
@@ -791,7 +791,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    */
   private reportChanged(t: number): void {
     const list = this.changed;
-    this.changed = [];
+    this.changed = recordList();
     this.changeEpoch++;
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
@@ -882,6 +882,18 @@ function clampNumber(x: unknown, min: number, max: number, fallback: number): nu
 }
 
 /** The unfinished-task count of a queue (0 when gone or unreadable), without a closure. */
+/**
+ * An empty list of records whose elements are already of the "any object" kind. A `[]`
+ * starts as a list of small integers and changes kind at its first push; the sampling tick
+ * leaves its new dirty list empty when it runs from a drain and fills it from its timer, so
+ * its optimised code met both kinds and was thrown away ("wrong map") at every drain.
+ */
+function recordList(): QueueRecord[] {
+  const list: QueueRecord[] = [undefined as unknown as QueueRecord];
+  list.pop();
+  return list;
+}
+
 function unfinishedOf(q: ProbeTarget | undefined): number {
   if (q === undefined) return 0;
   try {
