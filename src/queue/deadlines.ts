@@ -59,8 +59,8 @@ export interface Timed {
   tPrev: Timed | null;
   tNext: Timed | null;
   tBucket: Bucket | null;
-  /** In the scheduler's queue of waits to list at the end of the macrotask. */
-  tQueued: boolean;
+  /** Its slot in the scheduler's queue of waits to list at the end of the macrotask; -1: not queued. */
+  tQueuedAt: number;
   /** Still waiting with a timeout on the shared timer, and not yet listed. */
   stillTimed(): boolean;
   /** Called when the deadline passed while the wait was still listed here. */
@@ -115,7 +115,9 @@ class DeadlineScheduler {
   private readonly buckets: Bucket[] = [];
   private last: Bucket | null = null;
   /** Timed waits of this macrotask, listed at its end (see "Listed at the end of the macrotask"). */
-  private readonly queued: Timed[] = [];
+  private readonly queued: (Timed | null)[] = [];
+  /** Emptied slots in `queued`. */
+  private holes = 0;
   private live = 0;
   private handle: unknown = undefined;
   /** The deadline the host timer is armed for (Infinity: not armed). */
@@ -128,6 +130,8 @@ class DeadlineScheduler {
   private closePending = false;
   /** Host timers armed so far (for `npm run bench`). */
   armed = 0;
+  /** Waits listed ahead of a later deadline (for the tests: 0 while the queue keeps stamp order). */
+  reordered = 0;
 
   /** Whether the shared timer can take a wait of `ms` (false: give it a timer of its own). */
   accepts(ms: number): boolean {
@@ -183,25 +187,48 @@ class DeadlineScheduler {
 
   /**
    * Queue a wait for listing at the end of the macrotask. A reused waiter may still be queued
-   * from its previous wait in this macrotask: it is then listed with this wait's stamp, and
-   * link() keeps the list in deadline order.
+   * from its previous wait in this macrotask: it moves to the end (its old slot is emptied,
+   * and the queue compacted once holes are most of it), so the queue stays in stamp order
+   * and listing appends to each list in O(1).
    */
   private queue(w: Timed): void {
-    if (!w.tQueued) {
-      w.tQueued = true;
-      this.queued.push(w);
+    const q = this.queued;
+    const at = w.tQueuedAt;
+    if (at >= 0) {
+      if (at === q.length - 1) return; // already the last: the order holds (W6's one consumer)
+      q[at] = null;
+      if (++this.holes > 32 && this.holes * 2 > q.length) this.compactQueue();
     }
+    w.tQueuedAt = q.length;
+    q.push(w);
+  }
+
+  private compactQueue(): void {
+    const q = this.queued;
+    let k = 0;
+    for (let i = 0; i < q.length; i++) {
+      const w = q[i];
+      if (w === null) continue;
+      w.tQueuedAt = k;
+      q[k++] = w;
+    }
+    q.length = k;
+    this.holes = 0;
   }
 
   /** Put a wait whose generation is closed into its deadline list; arm or ref the timer unless told not to. */
   private link(w: Timed, now: number, arm = true): void {
     const ms = w.timeoutMs;
     const b = this.bucketFor(ms);
-    // Arrival order is deadline order, except for a reused waiter listed with a later stamp
-    // than waits queued after its previous wait: walk back from the tail (O(1) otherwise).
+    // Arrival order is deadline order, and the queue is in arrival order: the walk back from
+    // the tail only guards the order (a wait listed at once while others of its length are
+    // queued), and stops at once otherwise.
     const deadline = deadlineOf(w);
     let after = b.tail;
-    while (after !== null && deadlineOf(after) > deadline) after = after.tPrev;
+    while (after !== null && deadlineOf(after) > deadline) {
+      after = after.tPrev;
+      this.reordered++;
+    }
     w.tBucket = b;
     w.tPrev = after;
     w.tNext = after === null ? b.head : after.tNext;
@@ -240,12 +267,22 @@ class DeadlineScheduler {
   /** List the queued waits still waiting (their generations are closed). */
   private listQueued(now: number, arm: boolean): void {
     const q = this.queued;
-    for (let i = 0; i < q.length; i++) {
-      const w = q[i];
-      w.tQueued = false;
-      if (w.stillTimed()) this.link(w, now, arm);
+    try {
+      for (let i = 0; i < q.length; i++) {
+        const w = q[i];
+        if (w === null) continue;
+        w.tQueuedAt = -1;
+        if (w.stillTimed()) this.link(w, now, arm);
+      }
+    } finally {
+      // A throw (a bug) must not leave a wait queued to throw again at every later listing.
+      for (let i = 0; i < q.length; i++) {
+        const w = q[i];
+        if (w !== null) w.tQueuedAt = -1;
+      }
+      q.length = 0;
+      this.holes = 0;
     }
-    q.length = 0;
   }
 
   /** Unlink a wait that ended some other way. O(1); the timer is left as it is. */
@@ -352,17 +389,13 @@ class DeadlineScheduler {
   private rearm(): void {
     let next = Infinity;
     let nextMs = Infinity;
-    // While waits are queued for listing, their lengths keep their (maybe empty) lists.
-    const keepEmpty = this.queued.length > 0;
     // Compacted in place: reassigning the field would cost the optimised code that reads it.
+    // (onFire lists the queued waits before it gets here, so no queued wait needs an empty list.)
     const bs = this.buckets;
     let kept = 0;
     for (let i = 0; i < bs.length; i++) {
       const b = bs[i];
-      if (b.head === null) {
-        if (keepEmpty) bs[kept++] = b;
-        continue; // empty lengths give their slot back
-      }
+      if (b.head === null) continue; // empty lengths give their slot back
       bs[kept++] = b;
       const d = deadlineOf(b.head);
       if (d < next) {
@@ -371,7 +404,7 @@ class DeadlineScheduler {
       }
     }
     bs.length = kept;
-    if (!keepEmpty && this.last !== null && this.last.head === null) this.last = null;
+    if (this.last !== null && this.last.head === null) this.last = null;
     if (next !== Infinity && this.handle === undefined) this.arm(next, nextMs, clock());
   }
 }

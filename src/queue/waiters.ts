@@ -47,7 +47,7 @@ export class Waiter<T> implements Timed {
   tPrev: Timed | null = null;
   tNext: Timed | null = null;
   tBucket: Bucket | null = null;
-  tQueued = false;
+  tQueuedAt = -1;
   owner: WaiterOwner | null = null;
   /** The call's timeout, for the QueueTimeout message. */
   timeoutMs = 0;
@@ -66,8 +66,9 @@ export class Waiter<T> implements Timed {
   }
 
   stillTimed(): boolean {
-    // reset() zeroes timeoutMs; a wait with a timer of its own is not the shared timer's.
-    return this.linked && this.timeoutMs > 0 && this.tBucket === null && this.timer === undefined;
+    // reset() zeroes timeoutMs and tGen; only deadlines.add() stamps a generation, so a wait
+    // with a timer of its own (whose handle may be anything, undefined too) has none.
+    return this.linked && this.timeoutMs > 0 && this.tBucket === null && this.tGen !== null;
   }
 
   expire(): void {
@@ -77,7 +78,7 @@ export class Waiter<T> implements Timed {
   /**
    * Back to the state of a new waiter, for reuse (see Queue.recycle). Served waiters are
    * already out of every list with their timer, listener and tracer token released.
-   * `tQueued` stays: the deadline scheduler may still hold this waiter in its queue.
+   * `tQueuedAt` stays: the deadline scheduler may still hold this waiter in its queue.
    */
   reset(): void {
     this.item = undefined;

@@ -250,6 +250,54 @@ describe('speed: one timer for every timed wait', () => {
     assert.equal(await untimed, 2);
   });
 
+  it('consumers served twice in one macrotask, in reverse order the second time, are listed without reordering', async () => {
+    const armer = rejection(new Queue<number>().get({ timeout: 5 })); // timed waits from now on are queued
+    const N = 3000;
+    const qs = Array.from({ length: N }, () => new Queue<number>());
+    const consumers = qs.map(async (q) => {
+      for (;;) if ((await q.get({ timeout: 60_000 })) < 0) return;
+    });
+    await new Promise((resolve) => setImmediate(resolve)); // every consumer waits, listed
+    const before = deadlines.reordered;
+    for (const q of qs) q.putNowait(1);
+    for (let i = 0; i < 5; i++) await null; // each takes its item and blocks again (reused waiter, queued)
+    for (let i = N - 1; i >= 0; i--) qs[i].putNowait(2); // served again, in the other order
+    for (let i = 0; i < 5; i++) await null; // blocked once more: stamped later than the others queued after them
+    await new Promise((resolve) => setImmediate(resolve)); // listed at the end of the macrotask
+    // Each re-queued waiter moved to the end of the queue: listing appends, nothing walks back
+    // (with waiters left in their first slot, ~N^2/2 steps).
+    assert.equal(deadlines.reordered - before, 0);
+    for (const q of qs) q.putNowait(-1);
+    await Promise.all(consumers);
+    assert.ok((await armer) instanceof QueueTimeout);
+  });
+
+  it('a reused waiter that blocks again under a fake setTimeout returning undefined stays on its own timer', async () => {
+    const armer = rejection(new Queue<number>().get({ timeout: 5 }));
+    const q = new Queue<number>();
+    const first = q.get({ timeout: 50 }); // queued behind the armer's timer
+    q.putNowait(1);
+    assert.equal(await first, 1);
+    const realSetTimeout = globalThis.setTimeout;
+    let fakeTimers = 0;
+    globalThis.setTimeout = ((): undefined => {
+      fakeTimers++; // a stub that never fires and returns nothing (sinon.stub, jest's mockImplementation(() => {}))
+    }) as unknown as typeof setTimeout;
+    let again: Promise<number>;
+    try {
+      again = q.get({ timeout: 100 }); // the same waiter, still in the scheduler's queue
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+    assert.equal(fakeTimers, 1, 'the wait took a timer of its own');
+    await new Promise((resolve) => setImmediate(resolve)); // the listing must leave it alone (and not throw)
+    assert.ok((await armer) instanceof QueueTimeout);
+    // The shared timer still serves other waits.
+    assert.ok((await rejection(new Queue<number>().get({ timeout: 10 }))) instanceof QueueTimeout);
+    q.putNowait(2);
+    assert.equal(await again, 2);
+  });
+
   it('a shorter timeout arriving after a longer one still fires first', async () => {
     const q = new Queue<number>();
     const long = q.get({ timeout: 5_000 });
