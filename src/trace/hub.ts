@@ -125,18 +125,20 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private stride = 1;
   /** Waits that were candidates for detail since the previous columnar drain. */
   private detailSeen = 0;
-  /** Per queue: candidates so far (the 1-in-N choice) and the stride its last one met. */
   /** Queues with waits sampled out of detail, or a stride above 1, to look at each drain (announceLate). */
   private readonly sampledLive = new Set<QueueRecord>();
   /** The counters of a columnar drain, reused from one drain to the next (see CounterColumns). */
   private readonly counterCols = new CounterColumns();
   /** Sample rows coalesced since the previous columnar drain because nobody drained. */
   private coalesced = 0;
+  /** Sampling ticks that put rows in the outbox since the previous columnar drain (one: nothing to fold). */
+  private rowTicks = 0;
+  /** Row events pushed so far (tells a tick whether it pushed any). */
+  private pendingRowsPushed = 0;
   private columnsReader = false;
   /** Hub time of the previous columnar drain (the stride's rate window). */
   private lastColumnsT = -Infinity;
-  /** Records whose short-wait aggregates wait for room in a columnar drain, oldest first. */
-  /** Records whose short-wait aggregates wait for room in a columnar drain (each flagged `shortQueued`). */
+  /** Records whose short-wait aggregates wait for room in a columnar drain, oldest first (each flagged `shortQueued`). */
   private shortPending: QueueRecord[] = [];
   /** What the last columnar drain carried (for the pusher's pace). */
   private lastColumns: Omit<PushDrain, 'text'> = { empty: true, more: false, ms: 0 };
@@ -461,6 +463,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const tick = ++this.tickNo;
     const full = !force && this.pendingRows >= this.config.maxPendingRows;
     let rows: SampleRow[] = [];
+    const pushedBefore = this.pendingRowsPushed;
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone || rec.lastTick === tick) continue;
@@ -490,12 +493,14 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
     }
     if (rows.length > 0) this.pushRows(t, rows);
+    if (pushedBefore !== this.pendingRowsPushed) this.rowTicks++;
     // Rows per second stay under sampleRowRate: many busy queues stretch the tick instead.
     this.tickMs = Math.max(this.config.sampleMs, (list.length * 1000) / this.config.sampleRowRate);
     if (this.dirty.length > 0 && this.timer === undefined) this.timer = unrefTimer(this.onTimer, this.tickMs);
   }
 
   private pushRows(t: number, rows: SampleRow[]): void {
+    this.pendingRowsPushed++;
     this.pendingRows += rows.length;
     this.push({ type: 'samples', t, rows });
   }
@@ -584,6 +589,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       else detail.push(ev);
     }
     this.pendingRows -= rowCount;
+    const rowTicks = this.rowTicks;
+    this.rowTicks = 0; // every row event goes in this drain
     let folded = this.coalesced;
     this.coalesced = 0;
     if (rowCount * SAMPLE_ROW_BYTES <= maxBytes / 2) {
@@ -592,8 +599,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       const all: SampleRow[] = [];
       for (const ev of rowEvents) for (let i = 0; i < ev.rows.length; i++) all.push(ev.rows[i]);
       // One tick samples a queue once: rows all from one tick have nothing to fold (the
-      // common case with thousands of busy queues, whose ticks stretch past the poll).
-      if (rowEvents[0].t === rowEvents[rowEvents.length - 1].t) parts.push(sampleColumnsJson(rowEvents[0].t, all));
+      // common case with thousands of busy queues, whose ticks stretch past the poll). Two
+      // ticks may read the same clock, so ticks are counted, not told apart by time.
+      if (rowTicks === 1) parts.push(sampleColumnsJson(rowEvents[0].t, all));
       else {
         const one = foldRows(all);
         folded += all.length - one.length;
@@ -881,7 +889,6 @@ function clampNumber(x: unknown, min: number, max: number, fallback: number): nu
   return typeof x === 'number' && Number.isFinite(x) ? Math.max(min, Math.min(max, x)) : fallback;
 }
 
-/** The unfinished-task count of a queue (0 when gone or unreadable), without a closure. */
 /**
  * An empty list of records whose elements are already of the "any object" kind. A `[]`
  * starts as a list of small integers and changes kind at its first push; the sampling tick
@@ -894,6 +901,7 @@ function recordList(): QueueRecord[] {
   return list;
 }
 
+/** The unfinished-task count of a queue (0 when gone or unreadable), without a closure. */
 function unfinishedOf(q: ProbeTarget | undefined): number {
   if (q === undefined) return 0;
   try {

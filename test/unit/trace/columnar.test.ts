@@ -35,6 +35,30 @@ function armed(config: HubConfig, n: number, options: (i: number) => QueueOption
 }
 
 describe('trace: columnar drains', () => {
+  it('rows over half the budget: one tick\'s rows go as they are, two ticks\' rows fold per queue, even at the same clock reading', () => {
+    const perf = globalThis.performance as { now(): number };
+    const realNow = perf.now;
+    const T = perf.now() + 1000;
+    perf.now = () => T; // a coarse or frozen clock: two ticks can read the same time
+    try {
+      for (const ticks of [1, 2]) {
+        const { hub, queues } = armed({ ...DEFAULTS, sampleMs: 1e9 }, 30, (i) => ({ name: `r${i}` }));
+        hub.drain(1 << 20, { columns: true }); // announcements out of the way
+        for (const q of queues) q.putNowait(1);
+        if (ticks === 2) (hub as unknown as { tick(t: number, force: boolean): void }).tick(T, false); // the sampling timer's tick
+        for (const q of queues) q.putNowait(2);
+        const batch = JSON.parse(hub.drain(1024, { columns: true })) as { folded: number; events: { type: string; t: number; q: number[]; puts: number[] }[] };
+        const cols = batch.events.find((e) => e.type === 'sampleCols')!;
+        assert.equal(cols.q.length, 30, `${ticks} tick(s): one row per queue`);
+        assert.equal(new Set(cols.q).size, 30);
+        assert.deepEqual(new Set(cols.puts), new Set([2]), 'each row holds both puts');
+        assert.equal(batch.folded, ticks === 2 ? 30 : 0);
+      }
+    } finally {
+      perf.now = realNow;
+    }
+  });
+
   it('fold keeps last depth, lowest min, highest max and summed counts per queue', () => {
     assert.deepEqual(
       foldRows([
