@@ -267,16 +267,18 @@ class DeadlineScheduler {
   /** List the queued waits still waiting (their generations are closed). */
   private listQueued(now: number, arm: boolean): void {
     const q = this.queued;
+    let i = 0;
     try {
-      for (let i = 0; i < q.length; i++) {
+      for (; i < q.length; i++) {
         const w = q[i];
         if (w === null) continue;
         w.tQueuedAt = -1;
         if (w.stillTimed()) this.link(w, now, arm);
       }
     } finally {
-      // A throw (a bug) must not leave a wait queued to throw again at every later listing.
-      for (let i = 0; i < q.length; i++) {
+      // After a throw (a bug), the waits not reached must not stay queued to throw again at
+      // every later listing; on the normal path the loop is over and this one does nothing.
+      for (; i < q.length; i++) {
         const w = q[i];
         if (w !== null) w.tQueuedAt = -1;
       }

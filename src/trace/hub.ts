@@ -133,8 +133,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private coalesced = 0;
   /** Sampling ticks that put rows in the outbox since the previous columnar drain (one: nothing to fold). */
   private rowTicks = 0;
-  /** Row events pushed so far (tells a tick whether it pushed any). */
-  private pendingRowsPushed = 0;
   private columnsReader = false;
   /** Hub time of the previous columnar drain (the stride's rate window). */
   private lastColumnsT = -Infinity;
@@ -463,7 +461,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const tick = ++this.tickNo;
     const full = !force && this.pendingRows >= this.config.maxPendingRows;
     let rows: SampleRow[] = [];
-    const pushedBefore = this.pendingRowsPushed;
+    const pendingBefore = this.pendingRows;
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
       if (rec.gone || rec.lastTick === tick) continue;
@@ -493,14 +491,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
     }
     if (rows.length > 0) this.pushRows(t, rows);
-    if (pushedBefore !== this.pendingRowsPushed) this.rowTicks++;
+    if (this.pendingRows !== pendingBefore) this.rowTicks++;
     // Rows per second stay under sampleRowRate: many busy queues stretch the tick instead.
     this.tickMs = Math.max(this.config.sampleMs, (list.length * 1000) / this.config.sampleRowRate);
     if (this.dirty.length > 0 && this.timer === undefined) this.timer = unrefTimer(this.onTimer, this.tickMs);
   }
 
   private pushRows(t: number, rows: SampleRow[]): void {
-    this.pendingRowsPushed++;
     this.pendingRows += rows.length;
     this.push({ type: 'samples', t, rows });
   }

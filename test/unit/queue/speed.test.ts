@@ -169,6 +169,20 @@ describe('speed: served waiters settle in the order they were served', () => {
   });
 });
 
+/**
+ * A queue whose spare waiter is still in the deadline scheduler's queue: a get({ timeout })
+ * that waited behind the shared timer (armed by `armer`, a 5 ms wait that will time out)
+ * and was served in this macrotask.
+ */
+async function servedBehindArmedTimer(timeout: number): Promise<{ armer: Promise<unknown>; q: Queue<number> }> {
+  const armer = rejection(new Queue<number>().get({ timeout: 5 }));
+  const q = new Queue<number>();
+  const first = q.get({ timeout }); // queued behind the armer's timer
+  q.putNowait(1);
+  assert.equal(await first, 1);
+  return { armer, q };
+}
+
 describe('speed: one timer for every timed wait', () => {
   it('10,000 timed gets that each block and are served arm at most two host timers', async () => {
     assert.ok(deadlines.accepts(60_000), 'setTimeout was replaced since load: the shared timer is not in use');
@@ -232,11 +246,7 @@ describe('speed: one timer for every timed wait', () => {
   });
 
   it('a reused waiter whose next wait has no timeout never times out', async () => {
-    const armer = rejection(new Queue<number>().get({ timeout: 5 }));
-    const q = new Queue<number>();
-    const first = q.get({ timeout: 20 }); // queued behind the armer's timer
-    q.putNowait(1);
-    assert.equal(await first, 1);
+    const { armer, q } = await servedBehindArmedTimer(20);
     const untimed = q.get(); // same waiter, same macrotask, no timeout: must not be listed
     let settled = false;
     void untimed.then(
@@ -273,11 +283,7 @@ describe('speed: one timer for every timed wait', () => {
   });
 
   it('a reused waiter that blocks again under a fake setTimeout returning undefined stays on its own timer', async () => {
-    const armer = rejection(new Queue<number>().get({ timeout: 5 }));
-    const q = new Queue<number>();
-    const first = q.get({ timeout: 50 }); // queued behind the armer's timer
-    q.putNowait(1);
-    assert.equal(await first, 1);
+    const { armer, q } = await servedBehindArmedTimer(50);
     const realSetTimeout = globalThis.setTimeout;
     let fakeTimers = 0;
     globalThis.setTimeout = ((): undefined => {
