@@ -372,6 +372,8 @@ export class QueueModel implements Disposable {
     if (!s || !src || src.state === state) return previous;
     if (src.state === 'ended' && state !== 'ended') return previous; // an ended realm does not come back
     src.state = state;
+    // A drain after a pause would count the pause as one refresh interval.
+    src.lastDrainAt = src.refreshMs = undefined;
     if (state === 'ended') {
       src.channel = undefined;
       this.withWaitChanges(src, () => this.waits.endOpen(trackKey(src), src.lastSeen)); // nobody waits in a dead realm
@@ -460,7 +462,10 @@ export class QueueModel implements Disposable {
     const skipped = (batch as { skipped?: number }).skipped;
     if (skipped) src.skippedEvents += skipped;
     this.doApplyEvents(session, source, batch.events);
-    src.lastSeen = src.info.origin + batch.t;
+    const at = src.info.origin + batch.t;
+    src.refreshMs = batch.events.length > 0 && src.lastDrainAt !== undefined && at > src.lastDrainAt ? at - src.lastDrainAt : undefined;
+    src.lastDrainAt = at;
+    src.lastSeen = at;
     return { applied: true, gap };
   }
 

@@ -3,11 +3,11 @@
 // pusher (debuggee), so both channels pace a busy program alike. Pure, dependency-free.
 
 /** Drains may cost the debuggee at most this share of the program's own CPU time. */
-export const DRAIN_CPU_SHARE = 0.06;
+export const DRAIN_CPU_SHARE = 0.04;
 /** ...but are always allowed this many ms a second (a near-idle program's drains are cheap anyway). */
 export const DRAIN_CPU_FLOOR_MS_PER_S = 2;
 /** The longest interval this rule alone asks for. */
-export const DRAIN_CPU_STRETCH_MAX_MS = 2000;
+export const DRAIN_CPU_STRETCH_MAX_MS = 5000;
 
 /**
  * The least interval (ms) after a drain that took `drainMs` in a program spending

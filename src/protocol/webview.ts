@@ -130,6 +130,8 @@ export interface SessionData {
   waitCounts: WaitCountChunk[];
   /** Detail events the hub dropped (nobody drained in time). */
   dropped: number;
+  /** Running and read less often than once a second (paced at scale): ms between refreshes. */
+  refreshMs?: number;
 }
 
 export interface InitMessage {
@@ -160,6 +162,8 @@ export interface UpdateMessage {
   series: SeriesChunk[];
   waitCounts: WaitCountChunk[];
   dropped: number;
+  /** As SessionData.refreshMs; absent while the session is refreshed at least once a second. */
+  refreshMs?: number;
 }
 
 /** host -> webview messages that carry the panel's picture (sent by the panel feed). */

@@ -5,7 +5,7 @@
 import { isHostMessage, type CallSite, type HostMessage, type WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
 import { el, icon, nextFrame, setChildren, setText } from './dom';
-import { formatCount, formatSessionTime } from './format';
+import { formatCount, formatDuration, formatSessionTime } from './format';
 import { Overview, isFull } from './overview';
 import { Store, type Changes } from './store';
 import { LIVE_WINDOWS, restoreViewState, type ViewState } from './viewstate';
@@ -43,6 +43,15 @@ class Panel {
   private readonly sessionPicker = el('select', { attrs: { id: 'session-picker', 'aria-label': 'Debug session' } });
   private readonly sessionName = el('span', { class: 'session-name', attrs: { id: 'session-name' } });
   private readonly statusBadge = el('span', { class: 'status', attrs: { id: 'status', role: 'status' } });
+  /** "every 4.2 s" beside the badge while reading the program is paced (no live region: it changes often). */
+  private readonly paceNote = el('span', {
+    class: 'pace',
+    attrs: {
+      id: 'pace',
+      tabindex: '0',
+      title: "Reading this program's queues is paced by what it costs the program (a small share of its own CPU time), so with many busy queues the picture is refreshed less often. Every figure is exact as of the last refresh.",
+    },
+  });
   private readonly filter = el('input', { attrs: { id: 'filter', type: 'search', placeholder: 'Filter queues', 'aria-label': 'Filter queues by name' } });
   private readonly liveButton = el('button', { class: 'tool live', attrs: { id: 'live', type: 'button', title: 'Follow live (L)' } }, icon('pulse'), 'Live');
   private readonly wholeButton = el('button', { class: 'tool', attrs: { id: 'whole', type: 'button', title: 'Show the whole session (0)' } }, icon('zoom-out'), 'All');
@@ -118,6 +127,7 @@ class Panel {
       this.sessionPicker,
       this.sessionName,
       this.statusBadge,
+      this.paceNote,
       el('span', { class: 'spacer' }),
       el('span', { class: 'filter-box' }, icon('filter'), this.filter),
       this.windowSelect,
@@ -214,6 +224,11 @@ class Panel {
     const ic = { none: 'circle-slash', running: 'record', paused: 'debug-pause', ended: 'debug-stop', replay: 'history' }[status];
     setChildren(this.statusBadge, [icon(ic), label]);
     this.statusBadge.className = `status s-${status}`;
+    const paced = status === 'running' && s.mode === 'live' ? s.refreshMs : undefined;
+    this.paceNote.hidden = paced === undefined;
+    setChildren(this.paceNote, paced === undefined ? [] : [icon('watch'), `every ${formatDuration(paced)}`]);
+    if (paced === undefined) this.paceNote.removeAttribute('aria-label');
+    else this.paceNote.setAttribute('aria-label', `Refreshed every ${formatDuration(paced)}: reading the program is paced by its cost`);
     setText(this.sessionName, s.session()?.name ?? '');
 
     const lines: Node[] = [];

@@ -24,6 +24,8 @@ export class Store {
   sessionId: string | null = null;
   status: SessionStatus = 'running';
   dropped = 0;
+  /** Ms between refreshes of a running session read less often than once a second. */
+  refreshMs: number | undefined = undefined;
   readonly queues = new Map<string, QueueInfo>();
   readonly depth = new Map<string, DepthSeries>();
   /** BullMQ queues: each state's job count over time, per queue key. */
@@ -67,6 +69,11 @@ export class Store {
           this.dropped = msg.dropped;
           ch.status = true;
         }
+        const refresh = refreshOf(msg);
+        if (refresh !== this.refreshMs) {
+          this.refreshMs = refresh;
+          ch.status = true;
+        }
         for (const q of msg.queues) {
           const prev = this.queues.get(q.key);
           this.queues.set(q.key, checked(!q.site && prev?.site ? { ...q, site: prev.site } : q));
@@ -99,6 +106,7 @@ export class Store {
     this.sessionId = s?.id ?? null;
     this.status = s?.status ?? 'running';
     this.dropped = s?.dropped ?? 0;
+    this.refreshMs = s ? refreshOf(s) : undefined;
     this.setNow(s?.now ?? 0);
     if (!s) return;
     for (const q of s.queues) this.queues.set(q.key, checked(q));
@@ -152,4 +160,10 @@ function checked(q: QueueInfo): QueueInfo {
   const { jobs: _bad, ...rest } = q;
   void _bad;
   return rest;
+}
+
+/** The host's refresh interval, when it is a positive finite number (anything else: not paced). */
+function refreshOf(m: { refreshMs?: unknown }): number | undefined {
+  const ms = m.refreshMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }

@@ -14,7 +14,7 @@ import type { ModelQueue, ModelSession } from '../../model/entities';
 import type { FeedMessage, PanelMode, QueueInfo, SessionData, UpdateMessage } from '../../protocol/webview';
 import { newCursor, queueInfo, readQueue, sessionInfos, waiterInfos, waitersKey, type QueueCursor, type QueueParts } from './messages';
 import { pickSession } from './sessionPick';
-import { AxisStarts, droppedOf, round1, sessionNow, statusOf } from './sessionAxis';
+import { AxisStarts, droppedOf, pacedRefreshOf, round1, sessionNow, statusOf } from './sessionAxis';
 import { REAL_TIMERS, Throttle, type TimerHost } from './throttle';
 import { liveWaits, SentSteps, type WaitInterval } from './waitCountSteps';
 
@@ -236,6 +236,7 @@ export class PanelFeed {
       removed,
       ...parts,
       dropped: droppedOf(s),
+      refreshMs: pacedRefreshOf(s),
     };
     if (key !== this.lastWaiters || statusChanged) {
       this.lastWaiters = key;
@@ -301,7 +302,7 @@ export class PanelFeed {
         queues.push(queueInfo(src, q, cur, paused, start));
       }
     }
-    return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s) };
+    return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s), refreshMs: pacedRefreshOf(s) };
   }
 
   private allQueueInfos(s: ModelSession, paused: boolean): QueueInfo[] {

@@ -43,6 +43,20 @@ export function sessionNow(s: ModelSession, mode: PanelMode, clock: () => number
   return mode === 'replay' ? lastSeen(s) : clock();
 }
 
+/**
+ * How often a running session's picture is refreshed, when reading it is paced past
+ * PACED_REFRESH_MS (the slowest of its live sources); undefined otherwise.
+ */
+export function pacedRefreshOf(s: ModelSession): number | undefined {
+  if (s.state !== 'live' || s.origin !== 'debug') return undefined;
+  let ms = 0;
+  for (const src of s.sources.values()) if (src.state === 'live' && src.refreshMs !== undefined) ms = Math.max(ms, src.refreshMs);
+  return ms >= PACED_REFRESH_MS ? Math.round(ms / 100) * 100 : undefined;
+}
+
+/** Refresh intervals from here on are worth telling the user about (the setting's default is 100 ms). */
+export const PACED_REFRESH_MS = 1000;
+
 export function statusOf(s: ModelSession): SessionStatus {
   return s.state === 'live' ? 'running' : s.state;
 }

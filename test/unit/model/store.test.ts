@@ -109,6 +109,27 @@ describe('QueueModel', () => {
     assert.equal(model.session('S')!.state, 'live');
   });
 
+  it('times the refreshes of a busy source: between drains that carry events, not across an empty drain or a pause', () => {
+    const { model, key } = setup();
+    const busy = (seq: number, t: number) => model.applyDrain('S', key, batch(seq, t, [{ type: 'samples', t, rows: [[1, 1, 0, 1, 1, 1]] }]));
+    const src = model.source('S', key)!;
+    busy(1, 1000);
+    assert.equal(src.refreshMs, undefined, 'one drain is no interval');
+    busy(2, 5200);
+    assert.equal(src.refreshMs, 4200);
+    assert.equal(src.lastDrainAt, ORIGIN + 5200);
+    model.applyDrain('S', key, batch(3, 7200, []));
+    assert.equal(src.refreshMs, undefined, 'an empty drain: idle back-off is not pacing');
+    busy(4, 7300);
+    assert.equal(src.refreshMs, 100);
+    model.applySnapshot('S', key, snapshot(7400, [queueSnap(1, { size: 1 })]));
+    model.setSourceState('S', key, 'live');
+    busy(5, 60_000);
+    assert.equal(src.refreshMs, undefined, 'the first drain after a pause does not count the pause');
+    busy(6, 60_150);
+    assert.equal(src.refreshMs, 150);
+  });
+
   it('queues missing from a snapshot are marked collected', () => {
     const { model, key } = setup();
     model.applySnapshot('S', key, snapshot(50, []), { paused: false });

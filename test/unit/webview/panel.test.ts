@@ -226,6 +226,27 @@ describe('panel webview (Chromium)', function () {
     assert.ok((await inkedPixels(p.page, [0x37, 0x94, 0xff])) > 300, 'timeline still drawn');
   });
 
+  it('says how often a paced session is refreshed, beside the status, only while it runs', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await settle(p.page);
+    const pace = p.page.locator('#pace');
+    assert.equal(await pace.isHidden(), true, 'not paced: nothing shown');
+    await p.send(update({ refreshMs: 4200 }));
+    await settle(p.page);
+    assert.equal(await pace.isHidden(), false);
+    assert.equal((await pace.textContent())!.trim(), 'every 4.2 s');
+    assert.equal(await pace.getAttribute('aria-label'), 'Refreshed every 4.2 s: reading the program is paced by its cost');
+    assert.match((await pace.getAttribute('title'))!, /exact as of the last refresh/);
+    await p.send(update({ refreshMs: 'soon' as unknown as number }));
+    await settle(p.page);
+    assert.equal(await pace.isHidden(), true, 'a malformed figure shows nothing');
+    await p.send(update({ refreshMs: 12_000 }));
+    await p.send(update({ status: 'paused', refreshMs: 12_000 }));
+    await settle(p.page);
+    assert.equal(await pace.isHidden(), true, 'a paused program is not being refreshed');
+  });
+
   it('keeps drawing, after the end, a queue that changed only once', async () => {
     p = await open();
     const only = queue('q-once', 'once', { maxsize: 3, size: 3, counters: { puts: 3, gets: 0, blockedPuts: 0, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 3, dropped: 0 } });

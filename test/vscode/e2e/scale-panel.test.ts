@@ -17,15 +17,16 @@ import type { Frame } from 'playwright-core';
 import { projectRoot } from '../config';
 import { currentSession } from './session';
 import { hasCommand, Workbench } from './workbench';
+import { DRAIN_CPU_STRETCH_MAX_MS } from '../../../src/protocol/drainPace';
 
 const SHOW_PANEL = 'QueueScope: Show Panel';
 const N = 1000;
 /** How much later than the program's clock the panel may show a rate: one poll interval. The
- * poller stretches its pace so a drain costs at most 2% of the wall clock and 6% of the
- * program's own CPU time (src/protocol/drainPace.ts: up to 2 s by that rule; 2-5 ms drains at
- * 1,000 busy queues in a program spending ~90 ms a second: 0.4-0.9 s), plus the panel's own
- * refresh (0.2 s at 1,000 queues). */
-const POLL_SLACK_MS = 2500;
+ * poller stretches its pace so a drain costs at most 2% of the wall clock and 4% of the
+ * program's own CPU time (src/protocol/drainPace.ts: up to DRAIN_CPU_STRETCH_MAX_MS by that
+ * rule; 2-5 ms drains at 1,000 busy queues in a program spending ~90 ms a second: 0.6-1.4 s),
+ * plus the panel's own refresh (0.2 s at 1,000 queues). */
+const POLL_SLACK_MS = DRAIN_CPU_STRETCH_MAX_MS + 500;
 
 const program = (lib: string) => `const fs = require('node:fs');
 const path = require('node:path');

@@ -152,6 +152,26 @@ describe('PanelFeed', () => {
     assert.equal(ended.status, 'ended');
   });
 
+  it('tells the panel how often a paced session is refreshed, past a second only and while running', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.feed.ready();
+    let seq = 0;
+    const drain = (t: number) => {
+      h.model.applyDrain('s1', h.src, { v: 1, seq: seq++, t, events: [{ type: 'samples', t, rows: [[1, 1, 0, 1, 1, 0]] }], more: false, dropped: 0 });
+      h.advance(300);
+      return h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
+    };
+    drain(100);
+    assert.equal(drain(400).refreshMs, undefined, '300 ms between drains: not paced');
+    assert.equal(drain(4560).refreshMs, 4200, 'rounded to 0.1 s');
+    h.model.applySnapshot('s1', h.src, { v: 1, t: 4600, queues: [] });
+    h.advance(100);
+    const paused = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
+    assert.equal(paused.status, 'paused');
+    assert.equal(paused.refreshMs, undefined, 'a paused session is not refreshed at all');
+  });
+
   it('knows which files are call sites of which session', () => {
     const h = setup();
     h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }, { type: 'wait', t: 10, q: 1, w: 1, role: 'put', site: { file: 'file:///app/src/producer.js', line: 4, column: 1, fn: '' } }]);
