@@ -150,14 +150,14 @@ export interface ModelSource {
   skippedEvents: number;
   /** Epoch ms of the latest data from this source. */
   lastSeen: number;
-  /** Epoch ms (the hub's clock) of the latest drain batch. */
-  lastDrainAt?: number;
   /**
-   * Ms between the last two drains when the latest carried events: how often a busy
-   * source's picture is refreshed (the poller stretches it at scale, issue #17). Cleared by
-   * an empty drain, so an idle program's back-off does not count.
+   * Ms between the last two refreshes of a busy source: how often its picture is renewed
+   * while reading it is paced (issue #17). See QueueModel's refresh bookkeeping.
    */
   refreshMs?: number;
+  /** @internal Refresh bookkeeping: epoch ms (the hub's clock) of the latest busy batch, and the latest gaps between them. */
+  refreshAt?: number;
+  refreshGaps?: number[];
   /** Epoch ms of the latest pause snapshot. */
   pausedAt?: number;
   /** Spans the source could not be read (a Redis watch that lost its server): no data, not zeros. */

@@ -34,6 +34,11 @@ export type ModelChange =
   | { kind: 'session'; session: string; removed?: boolean }
   /** A source was added or changed state, nextSeq, counts. */
   | { kind: 'source'; session: string; source: string }
+  /**
+   * A source's refreshMs was cleared by an empty drain (the program went idle), which changes
+   * no queue. Other changes of refreshMs come with the queue changes of a busy drain.
+   */
+  | { kind: 'pace'; session: string; source: string }
   /** Queues of one source changed. Ids are queue ids within the source. */
   | {
       kind: 'queues';
@@ -373,7 +378,7 @@ export class QueueModel implements Disposable {
     if (src.state === 'ended' && state !== 'ended') return previous; // an ended realm does not come back
     src.state = state;
     // A drain after a pause would count the pause as one refresh interval.
-    src.lastDrainAt = src.refreshMs = undefined;
+    src.refreshAt = src.refreshMs = src.refreshGaps = undefined;
     if (state === 'ended') {
       src.channel = undefined;
       this.withWaitChanges(src, () => this.waits.endOpen(trackKey(src), src.lastSeen)); // nobody waits in a dead realm
@@ -463,9 +468,10 @@ export class QueueModel implements Disposable {
     if (skipped) src.skippedEvents += skipped;
     this.doApplyEvents(session, source, batch.events);
     const at = src.info.origin + batch.t;
-    src.refreshMs = batch.events.length > 0 && src.lastDrainAt !== undefined && at > src.lastDrainAt ? at - src.lastDrainAt : undefined;
-    src.lastDrainAt = at;
+    const paced = src.refreshMs !== undefined;
+    timeRefresh(src, at, batch.events.length > 0, gap > 0);
     src.lastSeen = at;
+    if (paced && src.refreshMs === undefined) this.emitter.fire({ kind: 'pace', session, source });
     return { applied: true, gap };
   }
 
@@ -815,4 +821,30 @@ export function splitQueueKey(key: string): [string, string, number] {
   const i = key.lastIndexOf('/');
   const j = key.lastIndexOf('/', i - 1);
   return [key.slice(0, j), key.slice(j + 1, i), Number(key.slice(i + 1))];
+}
+
+/** Gaps between busy batches that refreshMs looks back over: a push tick drains up to 8 batches in a row. */
+export const REFRESH_GAPS = 8;
+
+/**
+ * How often a busy source's picture is refreshed, from the drain batches themselves (the
+ * same for polled and pushed ones): the longest of the last REFRESH_GAPS gaps between
+ * batches that carry events, so the up to 8 batches one push tick drains back to back (tens
+ * of ms apart) do not hide the seconds between ticks. An empty batch means the program is
+ * idle: the reader's back-off is not pacing, so timing starts over at the next busy batch.
+ * So does a batch after a sequence gap (the lost ones were refreshes too).
+ */
+function timeRefresh(src: ModelSource, at: number, events: boolean, afterGap: boolean): void {
+  if (!events) {
+    src.refreshAt = src.refreshMs = undefined;
+    src.refreshGaps = undefined;
+    return;
+  }
+  if (src.refreshAt !== undefined && !afterGap && at > src.refreshAt) {
+    const gaps = (src.refreshGaps ??= []);
+    gaps.push(at - src.refreshAt);
+    if (gaps.length > REFRESH_GAPS) gaps.shift();
+    src.refreshMs = Math.max(...gaps);
+  }
+  src.refreshAt = at;
 }

@@ -10,6 +10,19 @@ export const DRAIN_CPU_FLOOR_MS_PER_S = 2;
 export const DRAIN_CPU_STRETCH_MAX_MS = 5000;
 
 /**
+ * Debuggee ms to hand back an answer of `chars` characters through `Runtime.evaluate` (DAP
+ * evaluate): the inspector serialises the string into its reply on the program's thread,
+ * after the hub's own `ms` was taken: 8-16 ms per million characters on the machine of
+ * docs/SCALE.md (bench/live/evaluateCost.ts), so a 0.9 MB drain at 10,000 queues costs
+ * ~10 ms more than its `ms` says. The evaluate's fixed cost (~0.45 ms, whatever the size) is left
+ * out: it does not grow with the load, and the base interval bounds it.
+ */
+export function evaluateReplyMs(chars: number): number {
+  return chars > 0 ? chars * EVALUATE_REPLY_MS_PER_CHAR : 0;
+}
+export const EVALUATE_REPLY_MS_PER_CHAR = 12e-6;
+
+/**
  * The least interval (ms) after a drain that took `drainMs` in a program spending
  * `programCpu` ms of CPU a second; 0 when either figure is missing.
  */

@@ -48,7 +48,6 @@ class Panel {
     class: 'pace',
     attrs: {
       id: 'pace',
-      tabindex: '0',
       title: "Reading this program's queues is paced by what it costs the program (a small share of its own CPU time), so with many busy queues the picture is refreshed less often. Every figure is exact as of the last refresh.",
     },
   });
@@ -193,7 +192,7 @@ class Panel {
     if (ch.status) {
       this.renderStatus();
       this.renderLiveButton();
-    }
+    } else if (ch.pace) this.renderPace();
     if (ch.queues.size) this.renderOverview(ch.queues);
     const sel = this.view.queue;
     // Other queues' changes do not touch the detail of the selected one (with 1,000 busy
@@ -213,6 +212,14 @@ class Panel {
     setText(this.sessionName, this.store.session()?.name ?? '');
   }
 
+  private renderPace(): void {
+    const s = this.store;
+    const paced = s.sessionId && s.status === 'running' && s.mode === 'live' ? s.refreshMs : undefined;
+    this.paceNote.hidden = paced === undefined;
+    // Read as "Refreshed every 4.2 s"; the title says why.
+    setChildren(this.paceNote, paced === undefined ? [] : [icon('watch'), el('span', { class: 'sr-only', text: 'Refreshed ' }), `every ${formatDuration(paced)}`]);
+  }
+
   private renderStatus(): void {
     const s = this.store;
     const replay = s.mode === 'replay';
@@ -224,11 +231,7 @@ class Panel {
     const ic = { none: 'circle-slash', running: 'record', paused: 'debug-pause', ended: 'debug-stop', replay: 'history' }[status];
     setChildren(this.statusBadge, [icon(ic), label]);
     this.statusBadge.className = `status s-${status}`;
-    const paced = status === 'running' && s.mode === 'live' ? s.refreshMs : undefined;
-    this.paceNote.hidden = paced === undefined;
-    setChildren(this.paceNote, paced === undefined ? [] : [icon('watch'), `every ${formatDuration(paced)}`]);
-    if (paced === undefined) this.paceNote.removeAttribute('aria-label');
-    else this.paceNote.setAttribute('aria-label', `Refreshed every ${formatDuration(paced)}: reading the program is paced by its cost`);
+    this.renderPace();
     setText(this.sessionName, s.session()?.name ?? '');
 
     const lines: Node[] = [];

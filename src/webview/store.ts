@@ -16,6 +16,8 @@ export interface Changes {
   series: Set<string>;
   waiters: boolean;
   status: boolean;
+  /** Only the refresh interval changed (not a live region: redraw the note alone). */
+  pace: boolean;
 }
 
 export class Store {
@@ -45,7 +47,7 @@ export class Store {
   }
 
   apply(msg: FeedMessage): Changes {
-    const ch: Changes = { sessions: false, reset: false, queues: new Set(), series: new Set(), waiters: false, status: false };
+    const ch: Changes = { sessions: false, reset: false, queues: new Set(), series: new Set(), waiters: false, status: false, pace: false };
     switch (msg.type) {
       case 'init':
         this.mode = msg.mode;
@@ -72,7 +74,7 @@ export class Store {
         const refresh = refreshOf(msg);
         if (refresh !== this.refreshMs) {
           this.refreshMs = refresh;
-          ch.status = true;
+          ch.pace = true;
         }
         for (const q of msg.queues) {
           const prev = this.queues.get(q.key);

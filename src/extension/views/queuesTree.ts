@@ -45,6 +45,7 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
       model.onDidChange((c) => {
         // Samples alone change nothing the tree shows except the depth, which `updated` covers.
         if (c.kind === 'queues' && !c.added.length && !c.updated.length && !c.collected.length) return;
+        if (c.kind === 'pace') return; // the tree does not show it
         this.refreshSoon();
       }),
     ];

@@ -59,6 +59,8 @@ export class PanelFeed {
   private lastSessions = '';
   /** Ids of the waiters as last sent, to leave an unchanged list out. */
   private lastWaiters = '';
+  /** The refresh interval the webview shows for the selected session (pacedRefreshOf). */
+  private refreshSent: number | undefined;
   /** A session show() asked for before the model had it. */
   private awaited: string | null = null;
   /** follow() changed the selection; the next flush sends its init. */
@@ -136,7 +138,9 @@ export class PanelFeed {
   // -------------------------------------------------------------------------
 
   private onChange(c: ModelChange): void {
-    if (c.kind === 'session' || c.kind === 'source') {
+    if (c.kind === 'pace') {
+      if (c.session !== this.selected) return; // flush() compares what it would send with what it sent
+    } else if (c.kind === 'session' || c.kind === 'source') {
       this.sessionsDirty = true;
       if (c.session === this.selected) this.statusDirty = true;
       if (c.kind === 'session' && !c.removed && c.session === this.awaited && this.model.session(c.session)) {
@@ -221,7 +225,10 @@ export class PanelFeed {
     this.dirty.clear();
     const statusChanged = this.statusDirty;
     this.statusDirty = false;
-    if (!queues.length && !removed.length && !parts.series.length && !parts.waitCounts.length && !statusChanged) {
+    // Not a model change: an empty drain clears it, and nothing else may change then.
+    const refreshMs = pacedRefreshOf(s, this.refreshSent !== undefined);
+    const refreshChanged = refreshMs !== this.refreshSent;
+    if (!queues.length && !removed.length && !parts.series.length && !parts.waitCounts.length && !statusChanged && !refreshChanged) {
       this.keepRatesFresh();
       return;
     }
@@ -236,8 +243,9 @@ export class PanelFeed {
       removed,
       ...parts,
       dropped: droppedOf(s),
-      refreshMs: pacedRefreshOf(s),
+      refreshMs,
     };
+    this.refreshSent = refreshMs;
     if (key !== this.lastWaiters || statusChanged) {
       this.lastWaiters = key;
       msg.waiters = waiters;
@@ -278,6 +286,7 @@ export class PanelFeed {
     this.dirty.clear();
     this.sessionsDirty = false;
     this.statusDirty = false;
+    this.refreshSent = undefined;
     const s = this.selected ? this.model.session(this.selected) : undefined;
     const data = s ? this.sessionData(s) : null;
     this.lastWaiters = data ? waitersKey(data.waiters) : '';
@@ -302,7 +311,7 @@ export class PanelFeed {
         queues.push(queueInfo(src, q, cur, paused, start));
       }
     }
-    return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s), refreshMs: pacedRefreshOf(s) };
+    return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s), refreshMs: (this.refreshSent = pacedRefreshOf(s)) };
   }
 
   private allQueueInfos(s: ModelSession, paused: boolean): QueueInfo[] {

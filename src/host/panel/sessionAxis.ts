@@ -45,17 +45,21 @@ export function sessionNow(s: ModelSession, mode: PanelMode, clock: () => number
 
 /**
  * How often a running session's picture is refreshed, when reading it is paced past
- * PACED_REFRESH_MS (the slowest of its live sources); undefined otherwise.
+ * PACED_REFRESH_MS (the slowest of its live sources), rounded to 0.1 s; undefined otherwise.
+ * `shown`: the panel shows it now, so it stays until the interval falls below
+ * PACED_REFRESH_HIDE_MS (1,000 busy queues are paced at ~0.6-1.4 s: no flicker at 1 s).
  */
-export function pacedRefreshOf(s: ModelSession): number | undefined {
+export function pacedRefreshOf(s: ModelSession, shown = false): number | undefined {
   if (s.state !== 'live' || s.origin !== 'debug') return undefined;
   let ms = 0;
   for (const src of s.sources.values()) if (src.state === 'live' && src.refreshMs !== undefined) ms = Math.max(ms, src.refreshMs);
-  return ms >= PACED_REFRESH_MS ? Math.round(ms / 100) * 100 : undefined;
+  return ms >= (shown ? PACED_REFRESH_HIDE_MS : PACED_REFRESH_MS) ? Math.round(ms / 100) * 100 : undefined;
 }
 
-/** Refresh intervals from here on are worth telling the user about (the setting's default is 100 ms). */
+/** Refresh intervals from here on are worth telling the user about (the setting's default is 100 ms)... */
 export const PACED_REFRESH_MS = 1000;
+/** ...and once told, until they fall below this. */
+export const PACED_REFRESH_HIDE_MS = 800;
 
 export function statusOf(s: ModelSession): SessionStatus {
   return s.state === 'live' ? 'running' : s.state;

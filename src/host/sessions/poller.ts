@@ -39,6 +39,7 @@ import { PauseRace } from './pauseRace';
 import { POLLER_DEFAULTS } from './pollerDefaults';
 import { AdaptiveInterval, type DrainFigures, type IntervalOptions } from '../polling/adaptiveInterval';
 import type { PushSource } from '../polling/pushSource';
+import { evaluateReplyMs } from '../../protocol/drainPace';
 
 /** The debug session as the poller sees it. */
 export interface EvaluateTarget {
@@ -205,7 +206,7 @@ export class SessionPoller {
   pushed(text: string): Promise<void> {
     if (this.stateValue === 'stopped' && !this.finishing) return this.chain;
     return this.exclusive(async () => {
-      if (this.key && (this.stateValue !== 'stopped' || this.finishing)) this.applyDrainText(text);
+      if (this.key && (this.stateValue !== 'stopped' || this.finishing)) this.applyDrainText(text, false);
       if (this.resyncPending && !this.halted && !this.isStopped()) await this.resync();
     });
   }
@@ -558,11 +559,15 @@ export class SessionPoller {
       if (this.isPolling()) this.stateValue = 'attaching';
       return false;
     }
-    return this.applyDrainText(text);
+    return this.applyDrainText(text, true);
   }
 
-  /** Parse and apply one drain answer. Returns true when the hub has more to give right away. */
-  private applyDrainText(text: string): boolean {
+  /**
+   * Parse and apply one drain answer (`evaluated`: fetched by evaluate, whose reply costs
+   * the debuggee more than the hub's `ms`; pushed batches are paced by the hub). Returns
+   * true when the hub has more to give right away.
+   */
+  private applyDrainText(text: string, evaluated: boolean): boolean {
     if (!this.key || this.oversize(text, 'drain')) return false;
     const started = performance.now();
     const batch = parseDrainBatch(text);
@@ -576,7 +581,8 @@ export class SessionPoller {
     const outcome = this.model.applyDrain(this.session, this.key, batch.value);
     if (outcome.applied) this.drains++;
     if (outcome.gap > 0) this.resyncPending = true;
-    this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs: batch.value.ms ?? 0, hostMs: performance.now() - started, programCpu: batch.value.cpu, more: batch.value.more };
+    const debuggeeMs = batch.value.ms === undefined ? 0 : batch.value.ms + (evaluated ? evaluateReplyMs(text.length) : 0);
+    this.lastDrain = { events: batch.value.events.length, bytes: text.length, debuggeeMs, hostMs: performance.now() - started, programCpu: batch.value.cpu, more: batch.value.more };
     return outcome.applied && batch.value.more;
   }
 

@@ -109,25 +109,38 @@ describe('QueueModel', () => {
     assert.equal(model.session('S')!.state, 'live');
   });
 
-  it('times the refreshes of a busy source: between drains that carry events, not across an empty drain or a pause', () => {
+  it('times the refreshes of a busy source: the longest recent gap between busy batches, not across idle, a gap or a pause', () => {
     const { model, key } = setup();
-    const busy = (seq: number, t: number) => model.applyDrain('S', key, batch(seq, t, [{ type: 'samples', t, rows: [[1, 1, 0, 1, 1, 1]] }]));
     const src = model.source('S', key)!;
-    busy(1, 1000);
-    assert.equal(src.refreshMs, undefined, 'one drain is no interval');
-    busy(2, 5200);
-    assert.equal(src.refreshMs, 4200);
-    assert.equal(src.lastDrainAt, ORIGIN + 5200);
-    model.applyDrain('S', key, batch(3, 7200, []));
-    assert.equal(src.refreshMs, undefined, 'an empty drain: idle back-off is not pacing');
-    busy(4, 7300);
+    let seq = 1;
+    const drain = (t: number, over: { more?: boolean; empty?: boolean; skip?: number } = {}) => {
+      seq += over.skip ?? 0;
+      model.applyDrain('S', key, batch(seq++, t, over.empty ? [] : [{ type: 'samples', t, rows: [[1, 1, 0, 1, 1, 1]] }], { more: over.more ?? false }));
+      return src.refreshMs;
+    };
+    assert.equal(drain(1000), undefined, 'one batch is no interval');
+    assert.equal(drain(5200), 4200);
+    // A push tick at scale: a batch cut by the budget, then catch-up batches 40 ms apart.
+    assert.equal(drain(9400, { more: true }), 4200);
+    for (let k = 1; k <= 7; k++) assert.equal(drain(9400 + 40 * k, { more: k < 7 }), 4200, `catch-up batch ${k} does not hide the seconds between ticks`);
+    assert.equal(drain(14_000, { more: true }), 4320, 'the next tick, after the last batch of the one before');
+    // Polling every 100 ms again: after 8 short gaps the long ones are out of the window.
+    let t = 14_000;
+    for (let k = 0; k < 8; k++) drain((t += 100));
     assert.equal(src.refreshMs, 100);
-    model.applySnapshot('S', key, snapshot(7400, [queueSnap(1, { size: 1 })]));
+    // Idle: an empty batch clears it, and the back-off before the next busy batch does not count.
+    assert.equal(drain((t += 100), { empty: true }), undefined);
+    assert.equal(drain((t += 1600)), undefined, 'the first busy batch after idle starts timing over');
+    assert.equal(drain((t += 100)), 100);
+    // Lost batches: the interval across them is not one refresh.
+    assert.equal(drain((t += 3000), { skip: 2 }), 100, 'kept, not 3000');
+    assert.equal(drain((t += 2000)), 2000);
+    // A pause: the first batch after it does not count the pause.
+    model.applySnapshot('S', key, snapshot(t + 10, [queueSnap(1, { size: 1 })]));
     model.setSourceState('S', key, 'live');
-    busy(5, 60_000);
-    assert.equal(src.refreshMs, undefined, 'the first drain after a pause does not count the pause');
-    busy(6, 60_150);
-    assert.equal(src.refreshMs, 150);
+    assert.equal(src.refreshMs, undefined);
+    assert.equal(drain((t += 60_000)), undefined);
+    assert.equal(drain((t += 150)), 150);
   });
 
   it('queues missing from a snapshot are marked collected', () => {

@@ -5,22 +5,33 @@
 import * as assert from 'node:assert/strict';
 import { Pusher, type PushDrain } from '../../../src/trace/pusher';
 
-/** Pushes made within `ms` by a pusher whose every drain reports `drain`. */
-async function pushesWithin(ms: number, drain: Omit<PushDrain, 'text'>): Promise<number> {
+/** Pushes made within `ms` by a pusher whose every drain reports `drain` (and whose binding takes `sendMs`). */
+async function pushesWithin(ms: number, drain: Omit<PushDrain, 'text'>, sendMs = 0): Promise<number> {
   let sent = 0;
   const pusher = new Pusher(() => ({ text: '{}', ...drain }));
-  pusher.start(() => sent++, { intervalMs: 20, maxBytes: 1024, leaseMs: 60_000 });
+  const send = () => {
+    sent++;
+    for (const end = performance.now() + sendMs; performance.now() < end; ) {
+      // the binding serialising a large batch
+    }
+  };
+  pusher.start(send, { intervalMs: 20, maxBytes: 1024, leaseMs: 60_000 });
   await new Promise((resolve) => setTimeout(resolve, ms));
   pusher.stop();
   return sent;
 }
 
 describe('trace: the pusher paces by the program CPU time', () => {
-  it("a 3 ms drain in a program spending 50 ms of CPU a second waits ~1 s; the same drain with no CPU figure only the duty's 150 ms", async () => {
+  it("a 3 ms drain in a program spending 50 ms of CPU a second waits ~1.5 s; the same drain with no CPU figure only the duty's 150 ms", async () => {
     const paced = await pushesWithin(800, { empty: false, more: false, ms: 3, cpu: 50 });
     const unpaced = await pushesWithin(800, { empty: false, more: false, ms: 3 });
     assert.equal(paced, 1, `${paced} pushes in 800 ms`);
     assert.ok(unpaced >= 3, `${unpaced} pushes in 800 ms`);
+  });
+
+  it('counts the binding call in a push\'s cost: a 3 ms send paces like a 3 ms drain', async () => {
+    const paced = await pushesWithin(800, { empty: false, more: false, ms: 0, cpu: 50 }, 3);
+    assert.equal(paced, 1, `${paced} pushes in 800 ms`);
   });
 
   it('cheap drains keep the reader interval whatever the CPU figure', async () => {

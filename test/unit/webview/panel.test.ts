@@ -232,12 +232,15 @@ describe('panel webview (Chromium)', function () {
     await settle(p.page);
     const pace = p.page.locator('#pace');
     assert.equal(await pace.isHidden(), true, 'not paced: nothing shown');
+    // The status badge and the banner are live regions: a new pace must not redraw them.
+    await p.page.evaluate(() => ((document.querySelector('#status')!.firstChild as unknown as { mark: number }).mark = 1));
     await p.send(update({ refreshMs: 4200 }));
     await settle(p.page);
     assert.equal(await pace.isHidden(), false);
-    assert.equal((await pace.textContent())!.trim(), 'every 4.2 s');
-    assert.equal(await pace.getAttribute('aria-label'), 'Refreshed every 4.2 s: reading the program is paced by its cost');
+    assert.deepEqual(await pace.locator('.sr-only').evaluate((e) => [e.getBoundingClientRect().width, e.getBoundingClientRect().height]), [1, 1], '"Refreshed" is for screen readers only');
+    assert.equal((await pace.textContent())!.trim(), 'Refreshed every 4.2 s', 'what a screen reader reads');
     assert.match((await pace.getAttribute('title'))!, /exact as of the last refresh/);
+    assert.equal(await p.page.evaluate(() => (document.querySelector('#status')!.firstChild as unknown as { mark?: number }).mark), 1, 'status badge not redrawn');
     await p.send(update({ refreshMs: 'soon' as unknown as number }));
     await settle(p.page);
     assert.equal(await pace.isHidden(), true, 'a malformed figure shows nothing');

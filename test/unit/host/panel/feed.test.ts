@@ -152,24 +152,45 @@ describe('PanelFeed', () => {
     assert.equal(ended.status, 'ended');
   });
 
-  it('tells the panel how often a paced session is refreshed, past a second only and while running', () => {
+  it('tells the panel how often a paced session is refreshed: from 1 s on, until below 0.8 s, and only while running', () => {
     const h = setup();
     h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
     h.feed.ready();
     let seq = 0;
-    const drain = (t: number) => {
-      h.model.applyDrain('s1', h.src, { v: 1, seq: seq++, t, events: [{ type: 'samples', t, rows: [[1, 1, 0, 1, 1, 0]] }], more: false, dropped: 0 });
-      h.advance(300);
-      return h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
+    let t = 0;
+    const updates = () => h.sent.filter((m): m is UpdateMessage => m.type === 'update');
+    const drain = (gap: number, events = true) => {
+      t += gap;
+      // Depth only (no puts or gets): no rate moves, so nothing but the model wakes the feed.
+      h.model.applyDrain('s1', h.src, { v: 1, seq: seq++, t, events: events ? [{ type: 'samples', t, rows: [[1, (seq % 3) + 1, 0, 3, 0, 0]] }] : [], more: false, dropped: 0 });
+      h.setNow(ORIGIN + t);
+      h.advance(60);
+      return updates().at(-1)!;
     };
     drain(100);
-    assert.equal(drain(400).refreshMs, undefined, '300 ms between drains: not paced');
-    assert.equal(drain(4560).refreshMs, 4200, 'rounded to 0.1 s');
-    h.model.applySnapshot('s1', h.src, { v: 1, t: 4600, queues: [] });
+    assert.equal(drain(300).refreshMs, undefined, '300 ms between drains: not paced');
+    assert.equal(drain(4160).refreshMs, 4200, 'rounded to 0.1 s');
+    for (let k = 0; k < 8; k++) drain(900);
+    assert.equal(updates().at(-1)!.refreshMs, 900, 'once shown, 0.9 s is still told');
+    for (let k = 0; k < 8; k++) drain(700);
+    assert.equal(updates().at(-1)!.refreshMs, undefined, 'below 0.8 s it is not');
+    for (let k = 0; k < 8; k++) drain(900);
+    assert.equal(updates().at(-1)!.refreshMs, undefined, 'and 0.9 s does not bring it back');
+    drain(2000);
+    assert.equal(updates().at(-1)!.refreshMs, 2000);
+    // An empty drain changes no queue: the feed still tells the webview the pace is gone.
+    const before = updates().length;
+    drain(2000, false);
+    h.advance(1000);
+    assert.ok(updates().length > before, 'an update went out');
+    assert.equal(updates().at(-1)!.refreshMs, undefined);
+    drain(100);
+    drain(3000);
+    h.model.applySnapshot('s1', h.src, { v: 1, t: t + 10, queues: [] });
     h.advance(100);
-    const paused = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
+    const paused = updates().at(-1)!;
     assert.equal(paused.status, 'paused');
-    assert.equal(paused.refreshMs, undefined, 'a paused session is not refreshed at all');
+    assert.equal(paused.refreshMs, undefined, 'a paused session is not being refreshed at all');
   });
 
   it('knows which files are call sites of which session', () => {

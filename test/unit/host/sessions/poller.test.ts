@@ -77,6 +77,22 @@ describe('SessionPoller', () => {
     assert.equal(session.count('drain'), 4);
   });
 
+  it("paces by what an evaluated answer costs the debuggee: the hub's ms plus handing the answer back", async () => {
+    const { session, clock, poller } = setup({ adaptive: {} });
+    // 1 ms of drain in a program spending 100 ms a second: 250 ms at 4% of it. The answer,
+    // 500,000 characters, costs ~6 ms more to hand back: ~1.75 s.
+    const rows = Array.from({ length: 25_000 }, () => [1, 1, 0, 1, 0, 0]);
+    const big = (seq: number) => JSON.stringify({ v: 1, seq, t: seq * 100, events: [queueEvent(1, 'jobs'), { type: 'samples', t: seq * 100, rows }], more: false, dropped: 0, ms: 1, cpu: 100 }).padEnd(500_000, ' ');
+    session.script('attach', transcript.attach).script('drain', big(1), big(2));
+    poller.start();
+    await clock.advance(0);
+    assert.equal(session.count('drain'), 1);
+    await clock.advance(1500);
+    assert.equal(session.count('drain'), 1, 'not after the 250 ms the hub\'s ms alone would give');
+    await clock.advance(300);
+    assert.equal(session.count('drain'), 2);
+  });
+
   it('never has more than one request in flight, however slow the debugger', async () => {
     const { session, clock, poller } = setup();
     const slow = deferred<string>();
