@@ -49,6 +49,10 @@ export interface HubReaderApi {
   startPush?(binding: string, options?: PushOptions): string;
   /** Stop pushing. */
   stopPush?(): void;
+  /** `text` whole, or staged and its first part (boundedExpression). Absent in hubs that predate it. */
+  bounded?(text: string, maxChars: number): string;
+  /** A further part of the staged answer `id` (chunkExpression). */
+  chunk?(id: number, offset: number, maxChars: number): string;
 }
 
 export interface PushOptions {
@@ -117,4 +121,41 @@ export function stopPushExpression(): string {
 export function snapshotExpression(options: SnapshotOptions): string {
   const arg = JSON.stringify({ items: options.items ?? DEFAULT_PREVIEW_ITEMS });
   return `(function(){var h=${HUB};return h?JSON.stringify(h.snapshot(${arg})):${JSON.stringify(NO_HUB)}})()${tail}`;
+}
+
+/**
+ * Expression: `expression` (one of the above, answering a string), its answer in parts when
+ * longer than `maxChars`: the first part then starts with a `#chunk <id> <length>` line (no
+ * JSON answer starts with `#`), and chunkExpression() fetches the rest. A hub that predates
+ * it answers whole. One answer at 6,000 queues (an attach's snapshot, the first drain after a
+ * burst of new queues) is 1-3 MB: bounded per answer this way, none is lost.
+ */
+export function boundedExpression(expression: string, maxChars: number): string {
+  const inner = expression.endsWith(tail) ? expression.slice(0, -tail.length) : expression;
+  const max = JSON.stringify(Math.max(1024, Math.floor(maxChars)));
+  return `(function(){var a=${inner};var h=${HUB};return h&&typeof h.bounded==="function"&&typeof a==="string"?h.bounded(a,${max}):a})()${tail}`;
+}
+
+/** Expression: `maxChars` characters of the staged answer `id` from `offset` on; "" when the hub no longer has it. */
+export function chunkExpression(id: number, offset: number, maxChars: number): string {
+  const args = [id, offset, Math.max(1024, Math.floor(maxChars))].map((x) => JSON.stringify(Math.floor(x))).join(',');
+  return `(function(){var h=${HUB};return h&&typeof h.chunk==="function"?h.chunk(${args}):""})()${tail}`;
+}
+
+/** The first part of an answer that comes in parts (boundedExpression). */
+export interface ChunkHead {
+  id: number;
+  /** The whole answer's length. */
+  length: number;
+  /** Its first characters. */
+  first: string;
+}
+
+/** The head of a partial answer, or undefined for a whole one. */
+export function parseChunkHead(text: string): ChunkHead | undefined {
+  if (!text.startsWith('#chunk ')) return undefined;
+  const nl = text.indexOf('\n');
+  const m = /^#chunk (\d+) (\d+)$/.exec(nl < 0 ? text : text.slice(0, nl));
+  if (!m || nl < 0) return undefined;
+  return { id: Number(m[1]), length: Number(m[2]), first: text.slice(nl + 1) };
 }

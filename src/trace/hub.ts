@@ -145,6 +145,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private pusher: Pusher | undefined;
 
   private seq = 0;
+  /** A long answer being read in parts (bounded()/chunk()). */
+  private staged: string | undefined;
+  private stagedId = 0;
   /** Hub time of the latest drain (a reader is there); -Infinity before the first. */
   private lastDrainT = -Infinity;
   private droppedTotal = 0;
@@ -278,6 +281,30 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private drainForPush(maxBytes: number): PushDrain {
     const text = this.drain(maxBytes, { columns: true });
     return { text, ...this.lastColumns };
+  }
+
+  /**
+   * `text` whole when at most `maxChars` long; else staged, and its first part after a
+   * `#chunk <id> <length>` line (src/protocol/hub.ts, boundedExpression): readers fetch the
+   * rest with chunk(). One staged answer at a time (a reader asks for one answer at a time).
+   */
+  bounded(text: unknown, maxChars?: unknown): string {
+    if (typeof text !== 'string') return String(text);
+    const max = clampNumber(maxChars, 1024, 2 ** 30, 2 ** 20);
+    if (text.length <= max) return text;
+    const id = ++this.stagedId;
+    this.staged = text;
+    const head = `#chunk ${id} ${text.length}\n`;
+    return head + text.slice(0, partEnd(text, 0, max - head.length));
+  }
+
+  /** `maxChars` characters of staged answer `id` from `offset`; "" when it is not staged (any more). */
+  chunk(id: unknown, offset: unknown, maxChars?: unknown): string {
+    const text = this.staged;
+    if (text === undefined || id !== this.stagedId || typeof offset !== 'number' || !(offset >= 0) || offset >= text.length) return '';
+    const end = partEnd(text, offset, clampNumber(maxChars, 1024, 2 ** 30, 2 ** 20));
+    if (end >= text.length) this.staged = undefined; // the last part: nothing more to keep
+    return text.slice(offset, end);
   }
 
   snapshot(options?: SnapshotOptions): Snapshot {
@@ -883,6 +910,17 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private emptyBatch(seq: number, more: boolean): string {
     return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${now()},"events":[],"more":${more},"dropped":${this.droppedTotal}}`;
   }
+}
+
+/**
+ * Where a part of `text` from `start`, at most `max` long, ends: never between the two halves
+ * of a surrogate pair (an emoji in a queue name), which the debugger's UTF-8 transport would
+ * turn into two replacement characters.
+ */
+function partEnd(text: string, start: number, max: number): number {
+  const end = Math.min(text.length, start + Math.max(2, max));
+  const last = text.charCodeAt(end - 1);
+  return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
 }
 
 function clampNumber(x: unknown, min: number, max: number, fallback: number): number {

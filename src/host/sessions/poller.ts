@@ -30,7 +30,7 @@
 // Longer than ~400 lines on purpose: every transition is a method of one class, to be read
 // against the diagram above; the pause race and the defaults are their own files.
 
-import { attachExpression, drainExpression, NO_HUB, snapshotExpression, stopPushExpression } from '../../protocol/hub';
+import { attachExpression, boundedExpression, chunkExpression, drainExpression, NO_HUB, parseChunkHead, snapshotExpression, stopPushExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
 import { applyExitTail, type ExitTailFile } from './exitTail';
@@ -67,8 +67,10 @@ export interface PollerOptions {
   intervalMs: () => number;
   /** drain(maxBytes): keep each answer well under 1 MB (docs/CONTRACTS.md, "Cost"). Default 256 KiB. */
   maxBytes?: number;
-  /** Answers longer than this many characters are skipped as oversize. Default 4 x maxBytes. */
+  /** One evaluate's answer is at most this many characters; longer ones come in parts (boundedExpression). Default 4 x maxBytes. */
   maxPayloadChars?: number;
+  /** Whole answers (parts joined, or pushed) longer than this are skipped as oversize. Default 64 MiB. */
+  maxAnswerChars?: number;
   /** Wait before asking again when the realm has no hub. Default 3000 ms. */
   noHubBackoffMs?: number;
   /** Wait after a failed evaluate. Default 2000 ms. */
@@ -132,6 +134,7 @@ export class SessionPoller {
   private key: string | undefined;
   private readonly maxBytes: number;
   private readonly maxPayloadChars: number;
+  private readonly maxAnswerChars: number;
   private readonly clock: PollerClock;
   private readonly errorCounts = new Map<string, number>();
   /** Evaluate requests sent (for tests and diagnostics). */
@@ -167,6 +170,7 @@ export class SessionPoller {
   ) {
     this.maxBytes = options.maxBytes ?? POLLER_DEFAULTS.maxBytes;
     this.maxPayloadChars = options.maxPayloadChars ?? POLLER_DEFAULTS.maxPayloadFactor * this.maxBytes;
+    this.maxAnswerChars = Math.max(this.maxPayloadChars, options.maxAnswerChars ?? POLLER_DEFAULTS.maxAnswerChars);
     this.clock = options.clock ?? realClock;
     this.race = new PauseRace(
       {
@@ -215,7 +219,7 @@ export class SessionPoller {
   private async resync(): Promise<void> {
     this.resyncPending = false;
     if (this.pushing) await this.options.push?.flush(); // batches pushed before it come first
-    const text = await this.evaluate(snapshotExpression({ items: 0 }), 'snapshot');
+    const text = await this.evaluateWhole(snapshotExpression({ items: 0 }), 'snapshot');
     if (text === undefined || text === NO_HUB || !this.key || this.isStopped() || this.oversize(text, 'snapshot')) return;
     const snap = parseSnapshot(text);
     if (!snap.ok) {
@@ -311,7 +315,7 @@ export class SessionPoller {
         if (!(await this.drainOnce())) break;
       }
       if (!this.halted || this.stateValue !== 'paused' || !this.key) return; // continued meanwhile, or the hub vanished
-      const text = await this.evaluate(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? POLLER_DEFAULTS.itemPreviewCount }), 'snapshot');
+      const text = await this.evaluateWhole(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? POLLER_DEFAULTS.itemPreviewCount }), 'snapshot');
       if (text === undefined || text === NO_HUB || !this.key || !this.halted) return;
       if (this.oversize(text, 'snapshot')) return;
       const snap = parseSnapshot(text);
@@ -509,7 +513,7 @@ export class SessionPoller {
   /** Try attach(); true when attached. Sets `backoff` for the next try otherwise. */
   private async attach(): Promise<boolean> {
     const tail = this.options.exitTail?.path;
-    const text = await this.evaluate(attachExpression(tail === undefined ? {} : { tail }), 'attach');
+    const text = await this.evaluateWhole(attachExpression(tail === undefined ? {} : { tail }), 'attach');
     if (this.stateValue === 'stopped') return false;
     if (text === undefined) {
       this.backoff = this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs;
@@ -545,7 +549,7 @@ export class SessionPoller {
   /** One drain. Returns true when the hub has more to give right away. */
   private async drainOnce(): Promise<boolean> {
     this.lastFailed = false;
-    const text = await this.evaluate(drainExpression(this.maxBytes, { columns: true }), 'drain');
+    const text = await this.evaluateWhole(drainExpression(this.maxBytes, { columns: true }), 'drain');
     if (text === undefined) {
       this.lastFailed = true;
       return false;
@@ -587,9 +591,39 @@ export class SessionPoller {
   }
 
   private oversize(text: string, what: string): boolean {
-    if (text.length <= this.maxPayloadChars) return false;
-    this.log.warn(`${this.channel}: ${what} answer of ${text.length} characters exceeds ${this.maxPayloadChars}; skipped`);
+    if (text.length <= this.maxAnswerChars) return false;
+    this.log.warn(`${this.channel}: ${what} answer of ${text.length} characters exceeds ${this.maxAnswerChars}; skipped`);
     return true;
+  }
+
+  /**
+   * Evaluate a hub expression whose answer may be long: each evaluate answers at most
+   * maxPayloadChars, a longer answer comes in parts (boundedExpression), joined here. Undefined
+   * when any part fails, or the hub no longer has the answer (another reader's request
+   * replaced it): the caller tries again as after a failed evaluate (a drain read only in
+   * part is a lost batch, which the next one's seq gap resynchronises).
+   */
+  private async evaluateWhole(expression: string, what: string): Promise<string | undefined> {
+    const text = await this.evaluate(boundedExpression(expression, this.maxPayloadChars), what);
+    const head = text === undefined ? undefined : parseChunkHead(text);
+    if (head === undefined) return text;
+    if (head.length > this.maxAnswerChars) {
+      this.log.warn(`${this.channel}: ${what} answer of ${head.length} characters exceeds ${this.maxAnswerChars}; skipped`);
+      return undefined;
+    }
+    const parts = [head.first];
+    let got = head.first.length;
+    while (got < head.length) {
+      const part = await this.evaluate(chunkExpression(head.id, got, this.maxPayloadChars), what);
+      if (part === undefined) return undefined;
+      if (part === '' || part === NO_HUB) {
+        this.log.warn(`${this.channel}: ${what} answer of ${head.length} characters was gone from the hub after ${got}; asking again`);
+        return undefined;
+      }
+      parts.push(part);
+      got += part.length;
+    }
+    return parts.join('');
   }
 
   /** Evaluate, turning a failure into undefined plus a (rate-limited) log line. */

@@ -7,8 +7,14 @@ import { DEFAULT_DRAIN_BYTES, DEFAULT_PREVIEW_ITEMS } from '../../protocol/hub';
 export const POLLER_DEFAULTS = {
   /** drain(maxBytes): one answer stays well under 1 MB (a 200 KB drain costs ~60 ms). */
   maxBytes: DEFAULT_DRAIN_BYTES,
-  /** Answers longer than maxBytes times this are skipped as oversize. */
+  /** One evaluate's answer is at most maxBytes times this long: longer ones come in parts. */
   maxPayloadFactor: 4,
+  /**
+   * A whole answer (its parts joined, or a pushed batch) longer than this is skipped as
+   * oversize: a guard against a runaway debuggee, far above what 10,000 queues give (an
+   * attach's snapshot ~4.6 MB, the first drain after they were created ~2 MB).
+   */
+  maxAnswerChars: 64 * 1024 * 1024,
   /** Ask again at most this long after the realm answered "no hub" (one cheap evaluate, never an error). */
   noHubBackoffMs: 3000,
   /** The first retry after "no hub"; each next one waits twice as long, up to noHubBackoffMs. */

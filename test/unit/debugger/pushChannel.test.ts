@@ -93,6 +93,7 @@ describe('push channel against a real Node debugger (CDP)', function () {
     await poller.whenIdle();
     const scriptsBefore = scripts;
     const received0 = channel.received;
+    const requests0 = poller.requests;
 
     await client.evaluateString('globalThis.__burst(), "ok"'); // one script of the test's own
     // Every queue: per step k, 2 puts and a get (k % 4 != 3) or a third put (k % 4 == 3).
@@ -118,7 +119,10 @@ describe('push channel against a real Node debugger (CDP)', function () {
       check();
     });
     const batches = channel.received - received0;
-    assert.ok(batches >= 3, `${batches} pushed batches`);
+    // Pushes are paced by what they cost the program (src/protocol/drainPace.ts): the burst
+    // may arrive in one or two batches. What matters: it arrived pushed, none was evaluated.
+    assert.ok(batches >= 1, `${batches} pushed batches`);
+    assert.equal(poller.requests, requests0, 'no drain evaluated while pushing');
     // Only the test's own evaluate compiled a script; the pushed batches compiled none.
     assert.ok(scripts - scriptsBefore <= 1 + channel.renewals - 1, `${scripts - scriptsBefore} scripts for ${batches} batches`);
     await channel.stop();

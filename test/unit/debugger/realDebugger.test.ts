@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { QueueModel, type ModelSession } from '../../../src/model';
 import { SessionPoller, type EvaluateTarget } from '../../../src/host/sessions/poller';
-import { attachExpression, drainExpression, POLL_SOURCE_URL, snapshotExpression } from '../../../src/protocol/hub';
+import { attachExpression, boundedExpression, DEFAULT_DRAIN_BYTES, drainExpression, POLL_SOURCE_URL, snapshotExpression } from '../../../src/protocol/hub';
 import { CdpClient, startInspected } from './cdp';
 
 const LIB = path.resolve(__dirname, '../../../dist/lib/index.js');
@@ -139,7 +139,9 @@ describe('poller against a real Node debugger (CDP)', function () {
     poller.pauseRequested();
     const before = sent.length;
     await poller.stopped();
-    assert.deepEqual(sent.slice(before).map((e) => (e === drainExpression(256 * 1024, { columns: true }) ? 'drain' : e === snapshotExpression({ items: 5 }) ? 'snapshot' : e)), ['drain', 'snapshot']);
+    // Long answers come in parts: the poller's expressions are wrapped (boundedExpression).
+    const asked = (e: string): string => boundedExpression(e, 4 * DEFAULT_DRAIN_BYTES);
+    assert.deepEqual(sent.slice(before).map((e) => (e === asked(drainExpression(256 * 1024, { columns: true })) ? 'drain' : e === asked(snapshotExpression({ items: 5 })) ? 'snapshot' : e)), ['drain', 'snapshot']);
     assert.equal(poller.state, 'paused');
     assert.equal(src.state, 'paused');
     assert.equal(model.session('root')!.state, 'paused' satisfies ModelSession['state']);
@@ -167,7 +169,7 @@ describe('poller against a real Node debugger (CDP)', function () {
     assert.equal(model.queuesOf('root').length, 2);
 
     // Only the three hub expressions were ever sent, each tagged with the poll sourceURL.
-    const allowed = new Set([attachExpression(), drainExpression(256 * 1024, { columns: true }), snapshotExpression({ items: 5 })]);
+    const allowed = new Set([attachExpression(), drainExpression(256 * 1024, { columns: true }), snapshotExpression({ items: 5 })].map(asked));
     assert.ok(sent.every((e) => allowed.has(e) && e.endsWith(POLL_SOURCE_URL)));
     assert.deepEqual(warnings.filter((w) => !/failed: .*(closed|Cannot find context|Target closed)/i.test(w)), []);
   });
@@ -236,5 +238,44 @@ describe('poller against a real Node debugger (CDP)', function () {
     assert.deepEqual(warnings, []);
     poller.stop();
     await poller.whenIdle();
+  });
+
+  it('6,000 queues: the attach snapshot and the drains come in parts, each evaluate answer bounded, no queue or name lost', async () => {
+    const program = path.join(dir, 'tenants.js');
+    fs.writeFileSync(
+      program,
+      `const { Queue } = require(${JSON.stringify(LIB)});
+       const qs = [];
+       for (let i = 0; i < 6000; i++) { const q = new Queue({ name: 'tenant-' + i + '/inbox', maxsize: 50 }); qs.push(q); (async () => { for (;;) await q.get(); })(); }
+       globalThis.__ready = true;
+       let n = 0;
+       setInterval(() => { for (let k = 0; k < 600; k++) qs[(n++ * 7919) % qs.length].putNowait(n); }, 10);`,
+    );
+    const started = await startInspected([program], { ...process.env, QUEUESCOPE_TRACE: '1' });
+    child = started.child;
+    cdp = await CdpClient.connect(started.url);
+    await cdp.send('Runtime.enable');
+    await cdp.send('Debugger.enable');
+    const client = cdp;
+    // Attach only once every queue exists: the attach answer then holds all 6,000 (~2.7 MB).
+    while ((await client.evaluateString('String(globalThis.__ready === true)')) !== 'true') await new Promise((r) => setTimeout(r, 20));
+    const lengths: number[] = [];
+    const warnings: string[] = [];
+    const model = new QueueModel();
+    const poller = new SessionPoller(
+      { evaluate: async (e) => { const a = await client.evaluateString(e); lengths.push(a.length); return a; } },
+      model, 'root', 'child', { info: () => undefined, warn: (m) => warnings.push(m) },
+      { intervalMs: () => 100 },
+    );
+    poller.start();
+    await until(model, (m) => m.queuesOf('root').length >= 6000 && poller.drains >= 3);
+    poller.stop();
+    await poller.whenIdle();
+    const qs = model.queuesOf('root');
+    assert.equal(qs.length, 6000);
+    assert.deepEqual(qs.filter((q) => !/^tenant-\d+\/inbox$/.test(q.name) || q.maxsize !== 50).map((q) => q.name).slice(0, 5), [], 'every name and maxsize from the program');
+    assert.ok(Math.max(...lengths) <= 4 * DEFAULT_DRAIN_BYTES, `every evaluate answer within ${4 * DEFAULT_DRAIN_BYTES} characters (longest ${Math.max(...lengths)})`);
+    assert.ok(lengths.length > poller.requests - 1 && lengths.filter((n) => n > 4 * DEFAULT_DRAIN_BYTES - 100).length >= 2, 'the attach was read in parts');
+    assert.deepEqual(warnings, []);
   });
 });

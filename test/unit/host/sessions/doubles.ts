@@ -1,17 +1,22 @@
 // Test doubles at the edge of the poller: a scripted debug session and a manual clock.
 
-import { attachExpression, drainExpression, snapshotExpression } from '../../../../src/protocol/hub';
+import { attachExpression, boundedExpression, chunkExpression, drainExpression, snapshotExpression } from '../../../../src/protocol/hub';
 import type { EvaluateTarget, PollerClock, PollerLog } from '../../../../src/host/sessions/poller';
 
-export type Kind = 'attach' | 'drain' | 'snapshot';
+export type Kind = 'attach' | 'drain' | 'snapshot' | 'chunk';
 
 /** Which poll expression was sent; throws on anything else (the poller must only send these). */
 export function kindOf(expression: string): Kind {
-  if (expression === attachExpression()) return 'attach';
+  const chunk = /h\.chunk\((\d+),(\d+),(\d+)\)/.exec(expression);
+  if (chunk && expression === chunkExpression(Number(chunk[1]), Number(chunk[2]), Number(chunk[3]))) return 'chunk';
+  // The poller asks for long answers in parts: its expressions come wrapped (boundedExpression).
+  const max = /h\.bounded\(a,(\d+)\)/.exec(expression);
+  const as = (e: string): boolean => expression === e || (max !== null && expression === boundedExpression(e, Number(max[1])));
+  if (as(attachExpression())) return 'attach';
   const drain = /h\.drain\((\d+)/.exec(expression);
-  if (drain && (expression === drainExpression(Number(drain[1])) || expression === drainExpression(Number(drain[1]), { columns: true }))) return 'drain';
+  if (drain && (as(drainExpression(Number(drain[1]))) || as(drainExpression(Number(drain[1]), { columns: true })))) return 'drain';
   const items = /"items":(\d+)/.exec(expression);
-  if (items && expression === snapshotExpression({ items: Number(items[1]) })) return 'snapshot';
+  if (items && as(snapshotExpression({ items: Number(items[1]) }))) return 'snapshot';
   throw new Error(`unexpected expression: ${expression}`);
 }
 
@@ -25,7 +30,7 @@ export class ScriptedSession implements EvaluateTarget {
   readonly sent: { kind: Kind; expression: string }[] = [];
   inFlight = 0;
   maxInFlight = 0;
-  private readonly scripts: Record<Kind, Answer[]> = { attach: [], drain: [], snapshot: [] };
+  private readonly scripts: Record<Kind, Answer[]> = { attach: [], drain: [], snapshot: [], chunk: [] };
   private nextSeq = 1;
   /** Set by tests that exercise re-sent pauses. */
   pause?: () => Promise<void>;
@@ -54,6 +59,7 @@ export class ScriptedSession implements EvaluateTarget {
         return text;
       }
       if (kind === 'attach') return 'null';
+      if (kind === 'chunk') return '';
       if (kind === 'drain') return JSON.stringify({ v: 1, seq: this.nextSeq++, t: 1, events: [], more: false, dropped: 0 });
       return JSON.stringify({ v: 1, t: 1, queues: [] });
     } finally {

@@ -110,7 +110,7 @@ describe('SessionPoller', () => {
   });
 
   it('logs and skips malformed, truncated, unknown, out-of-order and oversize answers; the model stays consistent', async () => {
-    const { session, clock, model, log, poller, queues } = setup({ maxPayloadChars: 2000 });
+    const { session, clock, model, log, poller, queues } = setup({ maxPayloadChars: 2000, maxAnswerChars: 2000 });
     const good = drain(1, [queueEvent(11, 'a')]);
     session.script('attach', transcript.attach.replace(/"nextSeq":\d+/, '"nextSeq":1'));
     session.script(
@@ -140,6 +140,35 @@ describe('SessionPoller', () => {
     assert.match(text, /exceeds 2000; skipped/);
     assert.match(text, /lost \(expected seq 2, got 3\)/);
     assert.equal(poller.state, 'polling', 'bad answers never stop polling');
+  });
+
+  it('reads a long answer in parts of at most maxPayloadChars; one the hub no longer has is a lost batch, not a stop', async () => {
+    const { session, clock, model, log, poller, queues } = setup({ maxPayloadChars: 1024 });
+    /** What the hub's bounded() and chunk() answer for `text`, in parts of 1024. */
+    const inParts = (id: number, text: string): string[] => {
+      const head = `#chunk ${id} ${text.length}\n`;
+      const parts = [head + text.slice(0, 1024 - head.length)];
+      for (let at = 1024 - head.length; at < text.length; at += 1024) parts.push(text.slice(at, at + 1024));
+      return parts;
+    };
+    const long = drain(1, Array.from({ length: 60 }, (_, i) => queueEvent(100 + i, `tenant-${i}`)));
+    const [first, ...rest] = inParts(7, long);
+    assert.ok(rest.length >= 3, `${long.length} characters: ${rest.length + 1} parts`);
+    session.script('attach', transcript.attach.replace(/"nextSeq":\d+/, '"nextSeq":1'));
+    session.script('drain', first, inParts(8, drain(2, Array.from({ length: 60 }, (_, i) => queueEvent(200 + i, `lost-${i}`))))[0], drain(3));
+    session.script('chunk', ...rest, ''); // the second long answer is gone after its first part
+    poller.start();
+    await clock.advance(0);
+    assert.equal(queues().filter((q) => q.name.startsWith('tenant-')).length, 60, 'every queue of the answer read in parts');
+    const offsets = session.sent.filter((s) => s.kind === 'chunk').map((s) => /h\.chunk\(7,(\d+),1024\)/.exec(s.expression)?.[1]);
+    assert.deepEqual(offsets.slice(0, rest.length).map(Number), rest.map((_, i) => 1024 - `#chunk 7 ${long.length}\n`.length + 1024 * i));
+    for (let i = 0; i < 3; i++) await clock.advance(2000);
+    assert.match(log.warnings.join('\n'), /drain answer of \d+ characters was gone from the hub after \d+; asking again/);
+    const src = model.source('root', poller.sourceKey!)!;
+    assert.ok(src.nextSeq >= 4, 'the batches after it applied');
+    assert.equal(src.lostBatches, 1, 'the one read only in part is counted lost');
+    assert.equal(queues().filter((q) => q.name.startsWith('lost-')).length, 0);
+    assert.equal(poller.state, 'polling');
   });
 
   it('refuses an incompatible protocol version with a clear message', async () => {
