@@ -218,7 +218,7 @@ export class PanelFeed {
       const isNew = !cur;
       if (!cur) this.cursors.set(key, (cur = newCursor()));
       const changed = this.dirty.has(key) || isNew;
-      if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
+      if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts, src.refreshMs);
       const rateChanged = cur.rates.update(start + now, this.mode === 'live' ? src.lastSeen : undefined);
       if (changed || rateChanged) queues.push(queueInfo(src, q, cur, paused, start));
     }
@@ -306,7 +306,7 @@ export class PanelFeed {
       for (const q of src.queues.values()) {
         const cur = newCursor();
         this.cursors.set(q.key, cur);
-        readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts);
+        readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts, src.refreshMs);
         cur.rates.update(now, this.mode === 'live' ? src.lastSeen : undefined);
         queues.push(queueInfo(src, q, cur, paused, start));
       }

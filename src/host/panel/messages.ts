@@ -50,9 +50,10 @@ export interface QueueParts {
 /**
  * Reads what is new for a queue into `out` and advances its cursor: on a fresh cursor the
  * whole retained history, afterwards only the samples and steps since. `start` is the
- * session's time zero, `endAt` (session ms) is set once the session ended.
+ * session's time zero, `endAt` (session ms) is set once the session ended. `refreshMs`: the
+ * source's drain interval, which bounds what one sample spans (RateWindow.add).
  */
-export function readQueue(q: ModelQueue, cur: QueueCursor, waits: Iterable<WaitInterval>, steps: SentSteps, start: number, endAt: number | undefined, out: QueueParts): void {
+export function readQueue(q: ModelQueue, cur: QueueCursor, waits: Iterable<WaitInterval>, steps: SentSteps, start: number, endAt: number | undefined, out: QueueParts, refreshMs?: number): void {
   let samples;
   if (cur.samples === NEVER_READ) {
     samples = q.timeline.series();
@@ -64,7 +65,7 @@ export function readQueue(q: ModelQueue, cur: QueueCursor, waits: Iterable<WaitI
   }
   if (samples.t.length) {
     out.series.push(seriesChunk(q.key, samples, start));
-    cur.rates.add(samples);
+    cur.rates.add(samples, refreshMs);
   }
   const wc = steps.next(q.key, waits, start, cur.steps, endAt);
   if (wc) out.waitCounts.push(wc);

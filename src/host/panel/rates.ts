@@ -39,13 +39,23 @@ export class RateWindow {
   /** Time of the newest sample added (where the next one's interval starts). */
   private lastT: number | undefined;
 
-  /** Adds samples (epoch ms, oldest first, newer than those added before). */
-  add(cols: { t: readonly number[]; puts: readonly number[]; gets: readonly number[] }): void {
+  /**
+   * Adds samples (epoch ms, oldest first, newer than those added before). `maxSpanMs`: the
+   * source's drain interval (ModelSource.refreshMs), when known. A sample counts what changed
+   * since the queue's previous one, but the hub samples a queue only once it changed, so what
+   * a sample counts happened within one of the realm's sampling intervals (a drain's, when
+   * its rows are folded) before it: its span is at most that. At 10,000 busy queues drains
+   * come 2-5 s apart, longer than the window, and each sample spans a whole drain interval:
+   * read as a point, it made every rate 20-150% high. Unknown (a replay): a sample further
+   * from the queue's previous one than the window is a point, counted whole (a quiet queue's
+   * first change in a while).
+   */
+  add(cols: { t: readonly number[]; puts: readonly number[]; gets: readonly number[] }, maxSpanMs?: number): void {
     for (let i = 0; i < cols.t.length; i++) {
       const t = cols.t[i];
-      // The first sample of a queue, or one after a long quiet spell: a point, counted whole.
-      const span = this.lastT === undefined ? 0 : Math.max(0, t - this.lastT);
-      this.recent.push({ t, span: span > RATE_WINDOW_MS ? 0 : span, puts: cols.puts[i], gets: cols.gets[i] });
+      const gap = this.lastT === undefined ? 0 : Math.max(0, t - this.lastT);
+      const span = maxSpanMs !== undefined && maxSpanMs > 0 ? Math.min(gap, maxSpanMs) : gap > RATE_WINDOW_MS ? 0 : gap;
+      this.recent.push({ t, span, puts: cols.puts[i], gets: cols.gets[i] });
       this.lastT = t;
     }
   }

@@ -193,6 +193,21 @@ describe('PanelFeed', () => {
     assert.equal(paused.refreshMs, undefined, 'a paused session is not being refreshed at all');
   });
 
+  it('reads rates right when drains come further apart than the rate window (10,000 busy queues)', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.feed.ready();
+    // 5 puts/s, drained every 2.4 s: 12 puts per folded row.
+    for (let k = 1; k <= 5; k++) {
+      const t = 2400 * k;
+      h.model.applyDrain('s1', h.src, { v: 1, seq: k, t, events: [{ type: 'samples', t, rows: [[1, 0, 0, 1, 12, 12]] }], more: false, dropped: 0 });
+      h.setNow(ORIGIN + t);
+      h.advance(100);
+    }
+    const q = h.sent.filter((m): m is UpdateMessage => m.type === 'update').flatMap((m) => m.queues).at(-1)!;
+    assert.deepEqual([q.putRate, q.getRate], [5, 5], 'not 6: a row spans the 2.4 s since the previous drain');
+  });
+
   it('knows which files are call sites of which session', () => {
     const h = setup();
     h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }, { type: 'wait', t: 10, q: 1, w: 1, role: 'put', site: { file: 'file:///app/src/producer.js', line: 4, column: 1, fn: '' } }]);

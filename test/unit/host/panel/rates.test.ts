@@ -53,4 +53,24 @@ describe('RateWindow', () => {
     r2.update(4250);
     assert.equal(r2.putRate, ((25 + 150) * 1000) / RATE_WINDOW_MS);
   });
+
+  it('a sample spans at most the source\'s drain interval: right at 10,000 queues (drains 2.4 s apart), and for a quiet queue (issue #17)', () => {
+    // 4 puts/s, one folded row per drain every 2.4 s: 9.6 puts each.
+    const t = [2400, 4800, 7200, 9600];
+    const paced = new RateWindow();
+    paced.add({ t, puts: t.map(() => 9.6), gets: t.map(() => 9.6) }, 2400);
+    paced.update(9600);
+    assert.deepEqual([paced.putRate, paced.getRate], [4, 4]);
+    // Read as points (what a sample further apart than the window was): every rate 20% high.
+    const points = new RateWindow();
+    points.add({ t, puts: t.map(() => 9.6), gets: t.map(() => 9.6) });
+    points.update(9600);
+    assert.equal(points.putRate, 4.8);
+    // A quiet queue: one put, 30 s after its previous sample, in a realm drained every 100 ms.
+    // It happened within the last 100 ms, inside the window: counted whole, not 2/30 of it.
+    const quiet = new RateWindow();
+    quiet.add({ t: [1000, 31_000], puts: [1, 1], gets: [0, 0] }, 100);
+    quiet.update(31_000);
+    assert.equal(quiet.putRate, 0.5);
+  });
 });
