@@ -377,8 +377,7 @@ export class QueueModel implements Disposable {
     if (!s || !src || src.state === state) return previous;
     if (src.state === 'ended' && state !== 'ended') return previous; // an ended realm does not come back
     src.state = state;
-    // A drain after a pause would count the pause as one refresh interval.
-    src.refreshAt = src.refreshMs = src.refreshGaps = undefined;
+    forgetRefresh(src); // a drain after a pause would count the pause as one refresh interval
     if (state === 'ended') {
       src.channel = undefined;
       this.withWaitChanges(src, () => this.waits.endOpen(trackKey(src), src.lastSeen)); // nobody waits in a dead realm
@@ -826,6 +825,11 @@ export function splitQueueKey(key: string): [string, string, number] {
 /** Gaps between busy batches that refreshMs looks back over: a push tick drains up to 8 batches in a row. */
 export const REFRESH_GAPS = 8;
 
+/** Refresh timing starts over at the next busy batch. */
+function forgetRefresh(src: ModelSource): void {
+  src.refreshAt = src.refreshMs = src.refreshGaps = undefined;
+}
+
 /**
  * How often a busy source's picture is refreshed, from the drain batches themselves (the
  * same for polled and pushed ones): the longest of the last REFRESH_GAPS gaps between
@@ -836,8 +840,7 @@ export const REFRESH_GAPS = 8;
  */
 function timeRefresh(src: ModelSource, at: number, events: boolean, afterGap: boolean): void {
   if (!events) {
-    src.refreshAt = src.refreshMs = undefined;
-    src.refreshGaps = undefined;
+    forgetRefresh(src);
     return;
   }
   if (src.refreshAt !== undefined && !afterGap && at > src.refreshAt) {

@@ -138,7 +138,7 @@ export function boundedExpression(expression: string, maxChars: number): string 
 
 /** Expression: `maxChars` characters of the staged answer `id` from `offset` on; "" when the hub no longer has it. */
 export function chunkExpression(id: number, offset: number, maxChars: number): string {
-  const args = [id, offset, Math.max(1024, Math.floor(maxChars))].map((x) => JSON.stringify(Math.floor(x))).join(',');
+  const args = [id, offset, Math.max(1024, maxChars)].map((x) => JSON.stringify(Math.floor(x))).join(',');
   return `(function(){var h=${HUB};return h&&typeof h.chunk==="function"?h.chunk(${args}):""})()${tail}`;
 }
 

@@ -290,7 +290,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    */
   bounded(text: unknown, maxChars?: unknown): string {
     if (typeof text !== 'string') return String(text);
-    const max = clampNumber(maxChars, 1024, 2 ** 30, 2 ** 20);
+    const max = partMax(maxChars);
     if (text.length <= max) return text;
     const id = ++this.stagedId;
     this.staged = text;
@@ -302,7 +302,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   chunk(id: unknown, offset: unknown, maxChars?: unknown): string {
     const text = this.staged;
     if (text === undefined || id !== this.stagedId || typeof offset !== 'number' || !(offset >= 0) || offset >= text.length) return '';
-    const end = partEnd(text, offset, clampNumber(maxChars, 1024, 2 ** 30, 2 ** 20));
+    const end = partEnd(text, offset, partMax(maxChars));
     if (end >= text.length) this.staged = undefined; // the last part: nothing more to keep
     return text.slice(offset, end);
   }
@@ -921,6 +921,11 @@ function partEnd(text: string, start: number, max: number): number {
   const end = Math.min(text.length, start + Math.max(2, max));
   const last = text.charCodeAt(end - 1);
   return end < text.length && last >= 0xd800 && last <= 0xdbff ? end - 1 : end;
+}
+
+/** The most characters one part of a long answer may have: the reader's ask, within 1 KiB..1 GiB (1 MiB if it makes no sense). */
+function partMax(maxChars: unknown): number {
+  return clampNumber(maxChars, 1024, 2 ** 30, 2 ** 20);
 }
 
 function clampNumber(x: unknown, min: number, max: number, fallback: number): number {

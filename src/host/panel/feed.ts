@@ -286,9 +286,9 @@ export class PanelFeed {
     this.dirty.clear();
     this.sessionsDirty = false;
     this.statusDirty = false;
-    this.refreshSent = undefined;
     const s = this.selected ? this.model.session(this.selected) : undefined;
     const data = s ? this.sessionData(s) : null;
+    this.refreshSent = data?.refreshMs;
     this.lastWaiters = data ? waitersKey(data.waiters) : '';
     this.send({ type: 'init', mode: this.mode, sessions: sessionInfos(this.model, (x) => this.starts.of(x)), session: data });
     this.keepRatesFresh();
@@ -311,7 +311,7 @@ export class PanelFeed {
         queues.push(queueInfo(src, q, cur, paused, start));
       }
     }
-    return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s), refreshMs: (this.refreshSent = pacedRefreshOf(s)) };
+    return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s), refreshMs: pacedRefreshOf(s) };
   }
 
   private allQueueInfos(s: ModelSession, paused: boolean): QueueInfo[] {

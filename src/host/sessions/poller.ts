@@ -220,7 +220,7 @@ export class SessionPoller {
     this.resyncPending = false;
     if (this.pushing) await this.options.push?.flush(); // batches pushed before it come first
     const text = await this.evaluateWhole(snapshotExpression({ items: 0 }), 'snapshot');
-    if (text === undefined || text === NO_HUB || !this.key || this.isStopped() || this.oversize(text, 'snapshot')) return;
+    if (text === undefined || text === NO_HUB || !this.key || this.isStopped() || this.oversize(text.length, 'snapshot')) return;
     const snap = parseSnapshot(text);
     if (!snap.ok) {
       this.log.warn(`${this.channel}: ${snap.error}`);
@@ -317,7 +317,7 @@ export class SessionPoller {
       if (!this.halted || this.stateValue !== 'paused' || !this.key) return; // continued meanwhile, or the hub vanished
       const text = await this.evaluateWhole(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? POLLER_DEFAULTS.itemPreviewCount }), 'snapshot');
       if (text === undefined || text === NO_HUB || !this.key || !this.halted) return;
-      if (this.oversize(text, 'snapshot')) return;
+      if (this.oversize(text.length, 'snapshot')) return;
       const snap = parseSnapshot(text);
       if (!snap.ok) {
         this.log.warn(`${this.channel}: ${snap.error}`);
@@ -528,7 +528,7 @@ export class SessionPoller {
       this.backoff = Math.min(cap, POLLER_DEFAULTS.firstNoHubRetryMs * 2 ** (this.noHubTries - 1));
       return false;
     }
-    if (this.oversize(text, 'attach')) {
+    if (this.oversize(text.length, 'attach')) {
       this.backoff = this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs;
       return false;
     }
@@ -572,7 +572,7 @@ export class SessionPoller {
    * true when the hub has more to give right away.
    */
   private applyDrainText(text: string, evaluated: boolean): boolean {
-    if (!this.key || this.oversize(text, 'drain')) return false;
+    if (!this.key || this.oversize(text.length, 'drain')) return false;
     const started = performance.now();
     const batch = parseDrainBatch(text);
     if (!batch.ok) {
@@ -590,9 +590,10 @@ export class SessionPoller {
     return outcome.applied && batch.value.more;
   }
 
-  private oversize(text: string, what: string): boolean {
-    if (text.length <= this.maxAnswerChars) return false;
-    this.log.warn(`${this.channel}: ${what} answer of ${text.length} characters exceeds ${this.maxAnswerChars}; skipped`);
+  /** An answer of `length` characters is past the guard: logged, to be skipped. */
+  private oversize(length: number, what: string): boolean {
+    if (length <= this.maxAnswerChars) return false;
+    this.log.warn(`${this.channel}: ${what} answer of ${length} characters exceeds ${this.maxAnswerChars}; skipped`);
     return true;
   }
 
@@ -607,10 +608,7 @@ export class SessionPoller {
     const text = await this.evaluate(boundedExpression(expression, this.maxPayloadChars), what);
     const head = text === undefined ? undefined : parseChunkHead(text);
     if (head === undefined) return text;
-    if (head.length > this.maxAnswerChars) {
-      this.log.warn(`${this.channel}: ${what} answer of ${head.length} characters exceeds ${this.maxAnswerChars}; skipped`);
-      return undefined;
-    }
+    if (this.oversize(head.length, what)) return undefined;
     const parts = [head.first];
     let got = head.first.length;
     while (got < head.length) {

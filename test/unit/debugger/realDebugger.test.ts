@@ -72,15 +72,24 @@ describe('poller against a real Node debugger (CDP)', function () {
 
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('queues appear, waiters appear and end, a breakpoint pause yields the snapshot with items', async () => {
-    const program = path.join(dir, 'app.js');
-    fs.writeFileSync(program, PROGRAM);
-    const started = await startInspected([program], { ...process.env, QUEUESCOPE_TRACE: '1' });
+  /**
+   * Write `source` to `file` and debug it: `node --inspect`, Runtime enabled (and Debugger,
+   * as js-debug enables it, unless `debuggerDomain` is false), armed unless `env` says
+   * otherwise. Sets `child` and `cdp` for afterEach.
+   */
+  async function debug(file: string, source: string, options: { env?: NodeJS.ProcessEnv; debuggerDomain?: boolean } = {}): Promise<CdpClient> {
+    const program = path.join(dir, file);
+    fs.writeFileSync(program, source);
+    const started = await startInspected([program], options.env ?? { ...process.env, QUEUESCOPE_TRACE: '1' });
     child = started.child;
-    cdp = await CdpClient.connect(started.url);
-    await cdp.send('Runtime.enable');
-    await cdp.send('Debugger.enable');
-    const client = cdp;
+    const client = (cdp = await CdpClient.connect(started.url));
+    await client.send('Runtime.enable');
+    if (options.debuggerDomain !== false) await client.send('Debugger.enable');
+    return client;
+  }
+
+  it('queues appear, waiters appear and end, a breakpoint pause yields the snapshot with items', async () => {
+    const client = await debug('app.js', PROGRAM);
 
     const sent: string[] = [];
     let onSent = (): void => undefined;
@@ -123,7 +132,7 @@ describe('poller against a real Node debugger (CDP)', function () {
     const consumer = [...queues.find((q) => q.name === 'results')!.waiters.values()][0];
     assert.equal(consumer.site?.line, lineOf('CONSUMER_LINE'));
     const src = model.source('root', poller.sourceKey!)!;
-    assert.equal(src.info.pid, child.pid);
+    assert.equal(src.info.pid, child!.pid);
 
     // Waiters end.
     await client.evaluateString('globalThis.__release = 1');
@@ -177,24 +186,19 @@ describe('poller against a real Node debugger (CDP)', function () {
   it('attaching to an unarmed program that is already stuck shows who is blocked (adopted waiters)', async () => {
     // No QUEUESCOPE_TRACE: the hub stays dormant until the poller's attach() arms it, as when
     // a debugger attaches to a running process. The producer blocked long before that.
-    const program = path.join(dir, 'stuck.js');
-    fs.writeFileSync(
-      program,
+    const env = { ...process.env };
+    delete env.QUEUESCOPE_TRACE;
+    delete env.QUEUESCOPE_TRACE_FILE;
+    const client = await debug(
+      'stuck.js',
       `const { Queue } = require(${JSON.stringify(LIB)});
        const q = new Queue({ maxsize: 1, name: 'stuck' });
        globalThis.stuckQueue = q;
        q.putNowait('first');
        q.put('second').then(() => console.log('unblocked')); // blocks: nobody reads
        setInterval(() => {}, 1000);`,
+      { env, debuggerDomain: false },
     );
-    const env = { ...process.env };
-    delete env.QUEUESCOPE_TRACE;
-    delete env.QUEUESCOPE_TRACE_FILE;
-    const started = await startInspected([program], env);
-    child = started.child;
-    cdp = await CdpClient.connect(started.url);
-    await cdp.send('Runtime.enable');
-    const client = cdp;
     const model = new QueueModel();
     const poller = new SessionPoller({ evaluate: (e) => client.evaluateString(e) }, model, 'root', 'child', { info: () => undefined, warn: () => undefined }, { intervalMs: () => 20, noHubBackoffMs: 30 });
     poller.start();
@@ -210,17 +214,12 @@ describe('poller against a real Node debugger (CDP)', function () {
   });
 
   it('a program without the library answers NO_HUB quietly, and attaches once its first queue exists', async () => {
-    const program = path.join(dir, 'late.js');
-    fs.writeFileSync(
-      program,
+    const client = await debug(
+      'late.js',
       `const until = (n) => new Promise((r) => { const t = setInterval(() => { if (globalThis.__release >= n) { clearInterval(t); r(); } }, 2); });
        (async () => { await until(1); const { Queue } = require(${JSON.stringify(LIB)}); const q = new Queue({ name: 'late' }); q.putNowait(1); await until(2); })();`,
+      { debuggerDomain: false },
     );
-    const started = await startInspected([program], { ...process.env, QUEUESCOPE_TRACE: '1' });
-    child = started.child;
-    cdp = await CdpClient.connect(started.url);
-    await cdp.send('Runtime.enable');
-    const client = cdp;
     const answers: string[] = [];
     const warnings: string[] = [];
     const model = new QueueModel();
@@ -241,9 +240,8 @@ describe('poller against a real Node debugger (CDP)', function () {
   });
 
   it('6,000 queues: the attach snapshot and the drains come in parts, each evaluate answer bounded, no queue or name lost', async () => {
-    const program = path.join(dir, 'tenants.js');
-    fs.writeFileSync(
-      program,
+    const client = await debug(
+      'tenants.js',
       `const { Queue } = require(${JSON.stringify(LIB)});
        const qs = [];
        for (let i = 0; i < 6000; i++) { const q = new Queue({ name: 'tenant-' + i + '/inbox', maxsize: 50 }); qs.push(q); (async () => { for (;;) await q.get(); })(); }
@@ -251,12 +249,6 @@ describe('poller against a real Node debugger (CDP)', function () {
        let n = 0;
        setInterval(() => { for (let k = 0; k < 600; k++) qs[(n++ * 7919) % qs.length].putNowait(n); }, 10);`,
     );
-    const started = await startInspected([program], { ...process.env, QUEUESCOPE_TRACE: '1' });
-    child = started.child;
-    cdp = await CdpClient.connect(started.url);
-    await cdp.send('Runtime.enable');
-    await cdp.send('Debugger.enable');
-    const client = cdp;
     // Attach only once every queue exists: the attach answer then holds all 6,000 (~2.7 MB).
     while ((await client.evaluateString('String(globalThis.__ready === true)')) !== 'true') await new Promise((r) => setTimeout(r, 20));
     const lengths: number[] = [];
