@@ -22,6 +22,12 @@ export interface PoolObservation {
   /** Completed tasks so far, and the p99 of their durations (ms). */
   completed: number;
   p99Ms: number;
+  /**
+   * Items wait while none is taken: epoch ms the oldest waiting item arrived, and of the last
+   * take (a task started). Absent when nothing waits, or the pool holds work back on purpose
+   * (paused, rate-limited).
+   */
+  stall?: { waitingSince: number; lastTake: number; waiting: number };
   /** Queue keys the pool works from (for the evidence). */
   queues: string[];
   /** A pool of another library (fastq@1.20.3…); `completed` and `p99Ms` are what its adapter reports, 0 when none. */
@@ -47,6 +53,12 @@ export interface SessionContext {
   readonly book: PartyBook;
   /** Epoch ms any queue of the session last moved. */
   readonly lastActivity: number;
+  /**
+   * Epoch ms up to which the live picture is known: the oldest of the live sources' latest
+   * drains (ModelSource.drainedAt); `now` for sources fed events only (a replay is whole).
+   * Quiet after this is not known: drains paced seconds apart are not a quiet program.
+   */
+  readonly seenUntil: number;
   /** Longest quiet gap (active ms) between two moves of any queue of the session. */
   readonly maxGap: number;
   readonly pools: readonly PoolObservation[];

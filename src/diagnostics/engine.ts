@@ -138,8 +138,10 @@ export class DiagnosticsEngine implements Disposable {
       st.clock.resume(now);
       const live: QueueTrack[] = [];
       let moved = false;
+      let seenUntil = now;
       for (const src of s.sources.values()) {
         if (src.state !== 'live') continue;
+        if (src.drainedAt !== undefined && src.drainedAt < seenUntil) seenUntil = src.drainedAt;
         for (const q of src.queues.values()) {
           if (q.collected !== undefined) continue;
           const t = st.tracks.get(q.key) ?? this.follow(s, src.key, q.id);
@@ -150,11 +152,11 @@ export class DiagnosticsEngine implements Disposable {
         }
       }
       if (moved) st.moved(now);
-      this.publish(s.id, st, [...this.evaluate(s, st, live, now), ...st.exits.values()], now);
+      this.publish(s.id, st, [...this.evaluate(s, st, live, now, seenUntil), ...st.exits.values()], now);
     }
   }
 
-  private evaluate(s: ModelSession, st: SessionTrack, tracks: QueueTrack[], now: number): Finding[] {
+  private evaluate(s: ModelSession, st: SessionTrack, tracks: QueueTrack[], now: number, seenUntil: number): Finding[] {
     const base = {
       session: s,
       now,
@@ -164,6 +166,7 @@ export class DiagnosticsEngine implements Disposable {
       track: (k: string) => st.tracks.get(k),
       book: st.book,
       lastActivity: st.lastActivity,
+      seenUntil,
       maxGap: st.maxGap,
       pools: [] as PoolObservation[],
     };

@@ -42,6 +42,8 @@ export class QueueTrack {
 
   /** Epoch ms of the last tick that saw the queue move (put, get or depth change). */
   lastActivity: number;
+  /** Epoch ms of the last tick that saw an item taken (a get; for a pool, a task started). */
+  lastTake: number;
   /** Activity gaps seen (ticks with activity after an earlier one). */
   gaps = 0;
   /** Longest quiet gap (active ms) between two active ticks. */
@@ -72,6 +74,7 @@ export class QueueTrack {
     windows: TrackWindows,
   ) {
     this.lastActivity = first;
+    this.lastTake = first;
     this.growth = new SlidingWindow(windows.growthMs);
     this.bottleneck = new SlidingWindow(windows.bottleneckMs);
   }
@@ -96,6 +99,7 @@ export class QueueTrack {
     const dPuts = puts - this.lastPuts;
     const dGets = gets - this.lastGets;
     const moved = dPuts > 0 || dGets > 0 || size !== this.lastSize;
+    if (dGets > 0) this.lastTake = now;
 
     // Items: arrivals matched first-in first-out against departures; then agree with the depth.
     this.arrivals.push(now, dPuts);
@@ -147,6 +151,11 @@ export class QueueTrack {
   /** Epoch ms the newest of takenNotDone was taken. */
   get lastTaken(): number | undefined {
     return this.running.newest();
+  }
+
+  /** Epoch ms the oldest item still queued arrived (FIFO estimate); undefined when empty. */
+  get waitingSince(): number | undefined {
+    return this.q.size > 0 ? this.arrivals.oldest() : undefined;
   }
 
   /** p99 of the completed task durations kept (0 when none). */

@@ -151,6 +151,11 @@ export interface ModelSource {
   /** Epoch ms of the latest data from this source. */
   lastSeen: number;
   /**
+   * Epoch ms (the model's clock) the latest drain batch was applied, empty or not: how far
+   * the live picture is known to reach. Absent for a source fed events only (a replay).
+   */
+  drainedAt?: number;
+  /**
    * Ms between the last two refreshes of a busy source: how often its picture is renewed
    * while reading it is paced (issue #17). See QueueModel's refresh bookkeeping.
    */

@@ -470,6 +470,7 @@ export class QueueModel implements Disposable {
     const paced = src.refreshMs !== undefined;
     timeRefresh(src, at, batch.events.length > 0, gap > 0);
     src.lastSeen = at;
+    src.drainedAt = this.now();
     if (paced && src.refreshMs === undefined) this.emitter.fire({ kind: 'pace', session, source });
     return { applied: true, gap };
   }

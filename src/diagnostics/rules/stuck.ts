@@ -1,6 +1,7 @@
 // Stuck worker or lost callback: a pool has running work far older than its own history
 // (p99 of completed work x stuckFactor, never below stuckFloorMs; stuckNoHistoryMs until
-// stuckMinCompleted tasks have completed) while the program is otherwise quiet. Pools come as
+// stuckMinCompleted tasks have completed) while the program is otherwise quiet, or while the
+// pool itself has stalled (items wait and none was taken for that long). Pools come as
 // PoolObservations: our queues' consumer loops (a task runs from get() to taskDone()), the
 // task pools of other libraries that the adapters report (fastq, p-queue, async: counters'
 // `running`, the oldest running task's start `runningSince`, and the finished tasks with
@@ -36,6 +37,14 @@ const SIBLINGS_SHARE = 0.9;
  * consumer that simply never calls taskDone() keeps taking, or waits on an empty queue.
  */
 const DEAD_TAKEN_MAX = 4;
+
+/** Items wait in `t` and none is taken: the pool's side of a stall (see stuckRule). */
+function stallOf(t: QueueTrack): PoolObservation['stall'] {
+  const since = t.waitingSince;
+  // A paused or rate-limited pool holds its items back on purpose.
+  if (since === undefined || t.q.counters.paused === true || t.q.counters.rateLimited === true) return undefined;
+  return { waitingSince: since, lastTake: t.lastTake, waiting: t.q.size };
+}
 
 function creationKey(t: QueueTrack): string | undefined {
   return t.q.site ? lineKey(t.q.site) : undefined;
@@ -86,6 +95,7 @@ export function queuePools(ctx: Pick<SessionContext, 'session' | 'tracks' | 'th'
       oldestRunningSince: t.taskDoneUsed ? t.oldestTaken : t.lastTaken,
       completed: t.completedCount,
       p99Ms: t.completedP99(),
+      stall: stallOf(t),
       queues: [t.key],
     };
     const g = lineOf(t);
@@ -118,6 +128,7 @@ export function libPools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolO
       // The tasks the adapter saw finish (fastq, async, p-queue), when it reports them.
       completed: t.q.counters.done ?? 0,
       p99Ms: t.q.counters.taskP99Ms ?? 0,
+      stall: stallOf(t),
       queues: [t.key],
       lib: t.q.lib ?? 'another library',
     });
@@ -127,18 +138,25 @@ export function libPools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolO
 
 export function stuckRule(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
-  const idle = ctx.clock.between(ctx.lastActivity, ctx.now) >= ctx.th.stuckIdleMs;
+  // Quiet only as far as data reaches: a drain that is late (paced at scale, a loaded
+  // machine) must not make a busy program look idle.
+  const idle = ctx.clock.between(ctx.lastActivity, ctx.now) >= ctx.th.stuckIdleMs && ctx.seenUntil - ctx.lastActivity >= ctx.th.stuckIdleMs;
   for (const pool of ctx.pools) {
     if (pool.running <= 0 || pool.oldestRunningSince === undefined) continue;
-    // A busy program may have a slow task now and then, so a pool is judged once the program
-    // is otherwise quiet. Not a queue whose consumer died before its first taskDone() while
-    // its siblings' consumers all call it: its items wait while theirs are served, busy or not.
-    const died = pool.siblings?.ownNeverDone === true;
-    if (!idle && !died) continue;
     const age = ctx.clock.between(pool.oldestRunningSince, ctx.now);
     const history = pool.completed >= ctx.th.stuckMinCompleted;
     const limit = history ? Math.max(ctx.th.stuckFloorMs, ctx.th.stuckFactor * pool.p99Ms) : ctx.th.stuckNoHistoryMs;
     if (age < limit) continue;
+    // A busy program may have a slow task now and then, so a pool is judged once the program
+    // is otherwise quiet, with two exceptions that hold busy or not. A queue whose consumer
+    // died before its first taskDone() while its siblings' consumers all call it: its items
+    // wait while theirs are served. And a stalled pool: items wait and none was taken for the
+    // whole limit, so every worker is held by a task at least that old (a free one would have
+    // taken the next item): its backlog only grows while the rest of the program keeps busy.
+    const died = pool.siblings?.ownNeverDone === true;
+    const stall = pool.stall;
+    const stalled = stall !== undefined && ctx.clock.between(stall.waitingSince, ctx.now) >= ctx.th.stuckIdleMs && ctx.clock.between(stall.lastTake, ctx.now) >= limit;
+    if (!idle && !died && !stalled) continue;
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
     const basis = history
       ? pool.siblings
@@ -146,10 +164,13 @@ export function stuckRule(ctx: SessionContext): Finding[] {
         : `p99 of ${formatCount(pool.completed)} completed: ${formatMs(pool.p99Ms)}`
       : pool.lib !== undefined && pool.completed === 0 ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
     const n = pool.running;
+    const items = stall?.waiting ?? 0;
+    const stalledText = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''} and ${pool.lib !== undefined ? 'no task has started' : 'none has been taken'} for ${formatMs(stall === undefined ? 0 : ctx.clock.between(stall.lastTake, ctx.now))}`;
+    const context = idle ? 'while the program is otherwise idle' : died ? 'while the other queues keep being served' : stalledText;
     const message =
       pool.lib !== undefined
-        ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) while the program is otherwise idle: a worker that never called back or a task whose promise never settled.`
-        : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) ${idle ? 'while the program is otherwise idle' : 'while the other queues keep being served'}: a stuck worker or a lost callback (taskDone() never called).`;
+        ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) ${context}: a worker that never called back or a task whose promise never settled.`
+        : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) ${context}: a stuck worker or a lost callback (taskDone() never called).`;
     out.push({
       id: `stuck:${pool.key}`,
       rule: 'stuck',

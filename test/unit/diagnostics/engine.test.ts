@@ -273,19 +273,19 @@ describe('diagnostics engine: stuck work', () => {
     assert.deepEqual(run(2), []);
   });
 
-  it('a tenant whose worker died is found while the other tenants keep being served; a slow task of a pool in a busy program is not', () => {
-    const run = (dead: boolean): Finding[] => {
+  it('a tenant whose worker died is found while the other tenants keep being served; a slow task of a pool in a busy program only once items wait behind it', () => {
+    const run = (dead: boolean, backlog = true): Finding[] => {
       const w = new World({ stuckFloorMs: 500, stuckMinCompleted: 10, stuckNoHistoryMs: 60_000 });
       for (let q = 1; q <= 12; q++) w.queue(0, q, `tenant-${q}`, 0, siteOf('main', 2));
       for (let q = 1; q <= 12; q++) w.waited(5, q, 'get', siteOf('worker', 7));
       w.tick(0);
       // Every 100 ms each tenant's worker takes a task and finishes it 50 ms later, for 3 s.
       // tenant-1's worker: dead after its first task (never a taskDone()), or alive but with
-      // its second task running for 2.5 s (a pool with history: judged only when quiet).
+      // its second task running for 2.8 s, with items arriving behind it (`backlog`) or none.
       const out: Finding[] = [];
       for (let t = 100; t <= 3000; t += 100) {
         for (let q = 1; q <= 12; q++) {
-          if (q === 1 && t > 100) w.move(t, 1, dead || t > 200 ? { puts: 1 } : { puts: 1, gets: 1 });
+          if (q === 1 && t > 100) w.move(t, 1, t === 200 && !dead ? { puts: 1, gets: 1 } : dead || backlog ? { puts: 1 } : {});
           else w.move(t, q, { puts: 1, gets: 1 });
         }
         out.push(...w.tick(t));
@@ -297,7 +297,11 @@ describe('diagnostics engine: stuck work', () => {
     const found = run(true);
     assert.ok(found.length > 0, 'found while busy');
     assert.match(found[0].message, /1 task taken from `tenant-1` has been running for .* this one's never did\) while the other queues keep being served/);
-    assert.deepEqual(run(false).map((f) => f.message), [], 'a slow task while the program is busy');
+    assert.deepEqual(run(false, false).map((f) => f.message), [], 'a slow task while the program is busy, nothing waiting behind it');
+    // The same task with items piling up behind it that nobody takes: tenant-1 has stalled.
+    const stalled = run(false, true);
+    assert.ok(stalled.length > 0, 'a stall is found while busy');
+    assert.match(stalled[0].message, /^1 task taken from `tenant-1` has been running for 1\.1 s \(p99 of \d+ completed by the 11 other queues created at main \(app\.js:2\): 50 ms\) while 11 items wait and none has been taken for 1\.1 s: a stuck worker/);
   });
 
   it('a healthy consumer that never calls taskDone(), on a line of queues that do, is not stuck', () => {
@@ -370,6 +374,68 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     const found = w.ticks(3000, 3600).filter((f) => f.rule === 'stuck');
     assert.equal(found.length, 1);
     assert.match(found[0].message, /^The oldest of 1 running task of `fastq lost` has been running for .* \(p99 of 30 completed: 20 ms\)/);
+  });
+
+  /**
+   * A fastq pool of 2 whose two tasks never call back (from 100 ms on), fed an item per tick
+   * that no worker takes, while queue 8 beside it keeps moving (the program is busy), until
+   * `until` ms. `paused`: the pool was paused, so its items wait on purpose. Returns the
+   * first tick with a 'stuck' finding, and that finding.
+   */
+  function stalledPool(w: World, until: number, paused = false): { at: number; finding: Finding } | undefined {
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq decode', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site: siteOf('main', 4) }]);
+    w.queue(0, 8, 'results');
+    w.tick(0);
+    for (let t = 100, n = 1; t <= until; t += 100, n++) {
+      w.apply([
+        { type: 'samples', t, rows: [[7, n, n - 1, n, 1, 0]] },
+        { type: 'counters', t, q: 7, c: { ...counters({ puts: n + 2, gets: 2 }), running: 2, runningSince: 100, done: 30, taskP99Ms: 20, ...(paused ? { paused: true } : {}) }, unfinished: 0 },
+      ]);
+      w.move(t, 8, { puts: 1, gets: 1 });
+      const finding = w.tick(t).find((f) => f.rule === 'stuck');
+      if (finding) return { at: t, finding };
+    }
+    return undefined;
+  }
+
+  it('reports a stalled pool while the program is busy: items wait, no task started for the whole limit', () => {
+    const w = new World({ stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 });
+    const first = stalledPool(w, 6000);
+    assert.ok(first, 'busy, but the pool itself has stalled');
+    // Its oldest task (and its last start) at 100 ms: the limit (the 3 s floor) is reached at 3.1 s.
+    assert.equal(first.at, 3100);
+    assert.match(first.finding.message, /^The oldest of 2 running tasks of `fastq decode` has been running for 3\.0 s \(p99 of 30 completed: 20 ms\) while 31 items wait and no task has started for 3\.0 s: a worker that never called back/);
+  });
+
+  it('a paused pool is not stalled: its items wait on purpose', () => {
+    const w = new World({ stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 });
+    assert.equal(stalledPool(w, 6000, true), undefined);
+  });
+
+  it('a busy program read by drains further apart than stuckIdleMs is not taken for idle; its quiet is, once a drain covers it', () => {
+    const w = new World({ stuckNoHistoryMs: 2000, stuckIdleMs: 500 });
+    const site = siteOf('main', 4);
+    w.drain(0, [{ type: 'queue', t: 0, q: 7, name: 'fastq lost', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site }]);
+    // One task stuck from 100 ms on, one quick task beside it finishing all the time, with
+    // nothing waiting: the pool is not stalled, and the program is busy. Drains come every
+    // 1.2 s (paced at scale, or a loaded machine); the engine ticks every 100 ms between them.
+    const found: Finding[] = [];
+    let puts = 0;
+    for (let t = 100; t <= 6100; t += 100) {
+      if (t % 1200 === 100) {
+        puts += 12;
+        w.drain(t, [{ type: 'counters', t, q: 7, c: { ...counters({ puts, gets: puts }), running: 2, runningSince: 100 }, unfinished: 0 }]);
+      }
+      found.push(...w.tick(t).filter((f) => f.rule === 'stuck'));
+    }
+    assert.deepEqual(found.map((f) => f.message), [], 'busy between drains: no data, no quiet');
+    // The program goes quiet: empty drains every 300 ms show it.
+    for (let t = 6200; t <= 7400; t += 100) {
+      if (t % 300 === 200) w.drain(t);
+      found.push(...w.tick(t).filter((f) => f.rule === 'stuck'));
+    }
+    assert.ok(found.length > 0, 'quiet, as the drains since the last move show');
+    assert.match(found[0].message, /while the program is otherwise idle/);
   });
 
   it('stays quiet while the pool keeps working, and when nothing runs', () => {

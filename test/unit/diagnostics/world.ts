@@ -15,7 +15,10 @@ export function siteOf(fn: string, line: number): CallSite {
 }
 
 export class World {
-  readonly model = new QueueModel({ now: () => ORIGIN });
+  /** The model's clock: ORIGIN until a drain (drain()) moves it to that drain's time. */
+  private at = ORIGIN;
+  private seq = 0;
+  readonly model = new QueueModel({ now: () => this.at });
   readonly engine: DiagnosticsEngine;
   readonly source: string;
   private nextW = 1;
@@ -34,6 +37,12 @@ export class World {
   queue(t: number, q: number, name: string, maxsize = 0, site?: CallSite): void {
     this.c.set(q, { ...counters(), unfinished: 0 });
     this.apply([{ type: 'queue', t, q, name, kind: 'fifo', maxsize, size: 0, ...(site ? { site } : {}) }]);
+  }
+
+  /** A drain batch applied at t (empty, or carrying `events`), as a live session's poller applies it. */
+  drain(t: number, events: WireEvent[] = []): void {
+    this.at = ORIGIN + t;
+    this.model.applyDrain(SESSION, this.source, { v: 1, seq: this.seq++, t, events, more: false, dropped: 0 });
   }
 
   /** n puts (and optional gets / taskDones) at t: counters and a depth sample, as a drain carries them. */
