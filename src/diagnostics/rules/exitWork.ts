@@ -1,6 +1,6 @@
 // Exit with work left: a realm ended (process exit, worker exit, session end) with items
-// still queued, waiters still pending, or tasks taken and never marked done (join() would
-// never resolve). Judged once, when the realm ends, from the engine's mirror of the waiters
+// still queued, waiters still pending, tasks taken and never marked done (join() would
+// never resolve), or another library's pool still running tasks. Judged once, when the realm ends, from the engine's mirror of the waiters
 // (the model forgets them at that moment: nobody waits in a dead realm).
 
 import { findingQueue, formatMs, type SessionContext } from '../context';
@@ -23,6 +23,13 @@ export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tra
       left.push(`${notDone} task${notDone === 1 ? ' was' : 's were'} taken but never marked done, so join() could not resolve`);
       figures.notDone = notDone;
     }
+    // Another library's pool (fastq, async, p-queue, piscina): its running tasks' work is lost too.
+    const running = q.counters.running ?? 0;
+    if (running > 0) {
+      const oldest = q.runningSince !== undefined ? ` (the oldest for ${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
+      left.push(`${running} task${running === 1 ? ' was' : 's were'} still running${oldest}`);
+      figures.running = running;
+    }
     const waiters: FindingWaiter[] = t.waiters.map((w) => {
       const f: FindingWaiter = { queue: t.key, queueName: q.name, id: w.id, role: w.role, since: w.since, waitedMs: ctx.clock.between(w.since, at) };
       if (w.site) f.site = w.site;
@@ -36,7 +43,7 @@ export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tra
     figures.waiters = waiters.length;
     const longest = waiters.length ? Math.max(...waiters.map((w) => w.waitedMs)) : 0;
     // Consumers left waiting on an empty queue lose no work (a loop never told to stop): a hint.
-    const onlyIdleConsumers = puts === 0 && !figures.items && !figures.notDone;
+    const onlyIdleConsumers = puts === 0 && !figures.items && !figures.notDone && !figures.running;
     out.push({
       id: `exit-work-left:${t.key}`,
       rule: 'exit-work-left',

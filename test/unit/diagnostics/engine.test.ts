@@ -490,6 +490,21 @@ describe('diagnostics engine: exit with work left', () => {
     assert.equal(found[0].waiters[0].site?.fn, 'producer');
   });
 
+  it("names another library's tasks still running at exit, with the oldest one's age", () => {
+    const w = new World();
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq decode', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 3, site: siteOf('main', 4) }]);
+    w.apply([
+      { type: 'samples', t: 500, rows: [[7, 12, 0, 12, 15, 3]] },
+      { type: 'counters', t: 500, q: 7, c: { ...counters({ puts: 15, gets: 3 }), running: 3, runningSince: 200 }, unfinished: 0 },
+    ]);
+    w.tick(600);
+    w.end(2200);
+    const found = w.tick(2200);
+    assert.deepEqual(rules(found), ['exit-work-left']);
+    assert.equal(found[0].message, 'At exit, in `fastq decode`: 12 items were never processed; 3 tasks were still running (the oldest for 2.0 s).');
+    assert.equal(found[0].severity, 'warning');
+  });
+
   it('stays quiet on a program that finished its work', () => {
     const w = new World();
     w.queue(0, 1, 'jobs', 3);
