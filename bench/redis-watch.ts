@@ -18,15 +18,11 @@ import Redis from 'ioredis';
 import { Queue, Worker } from 'bullmq';
 import { RedisServer } from '../test/helpers/redisServer';
 import { parseRedisTarget, RedisWatch } from '../src/redis';
+import { option } from './cli';
 
-const args = process.argv.slice(2);
-const opt = (name: string, fallback: number): number => {
-  const i = args.indexOf(name);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const QUEUES = opt('--queues', 100);
-const JOBS = opt('--jobs', 10_000);
-const SECONDS = opt('--seconds', 10);
+const QUEUES = option('--queues', 100);
+const JOBS = option('--jobs', 10_000);
+const SECONDS = option('--seconds', 10);
 const cacheDir = path.join(__dirname, '..', '.tmp', 'bench', `redis-${QUEUES}x${JOBS}`);
 
 async function fill(port: number): Promise<void> {

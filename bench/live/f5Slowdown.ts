@@ -25,16 +25,16 @@ import { QueueModel } from '../../src/model';
 import { SessionPoller } from '../../src/host/sessions/poller';
 import { CdpPushSource } from '../../src/host/polling/pushSource';
 import { connectCdp } from '../../src/host/polling/cdpSocket';
+import { median, option } from '../cli';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LIB = path.join(ROOT, 'dist/lib/index.js');
 const PROGRAM = path.join(__dirname, 'program.js');
 const args = process.argv.slice(2);
-const opt = (name: string, d: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : d);
-const QUEUES = opt('--queues', '100,1000,10000').split(',').map(Number);
-const RATE = Number(opt('--rate', '40000'));
-const SECONDS = Number(opt('--seconds', '12'));
-const ROUNDS = Number(opt('--rounds', '3'));
+const QUEUES = option('--queues', '100,1000,10000').split(',').map(Number);
+const RATE = option('--rate', 40000);
+const SECONDS = option('--seconds', 12);
+const ROUNDS = option('--rounds', 3);
 const PUSH = args.includes('--push');
 const STEADY_MS = process.env.STEADY_MS ?? '3000';
 
@@ -107,11 +107,6 @@ async function run(n: number, traced: boolean): Promise<Side> {
   }
   return side;
 }
-
-const median = (xs: number[]): number => {
-  const s = xs.slice().sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function main(): Promise<void> {
   const loads: number[] = [];

@@ -28,13 +28,12 @@ import { SessionPoller } from '../../src/host/sessions/poller';
 import { CdpPushSource } from '../../src/host/polling/pushSource';
 import { connectCdp } from '../../src/host/polling/cdpSocket';
 import { boundScriptCache } from '../../src/host/polling/scriptCache';
+import { option } from '../cli';
 
 const LIB = path.resolve(__dirname, '../../dist/lib/index.js');
-const args = process.argv.slice(2);
-const opt = (name: string, d: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : d);
-const POLLS = Number(opt('--polls', '36000'));
-const INTERVAL = Number(opt('--interval', '10'));
-const MODES = opt('--modes', 'push,evaluate,bounded').split(',');
+const POLLS = option('--polls', 36000);
+const INTERVAL = option('--interval', 10);
+const MODES = option('--modes', 'push,evaluate,bounded').split(',');
 /** A real hour renews the lease every 40 s: 90 times in 36,000 drains at 100 ms. */
 const RENEWALS_PER_HOUR = 90;
 const REAL_POLLS_PER_HOUR = 36_000;

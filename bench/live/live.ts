@@ -25,16 +25,15 @@ import * as path from 'node:path';
 import { parseAttachInfo, parseDrainBatch, QueueModel } from '../../src/model';
 import { attachExpression, drainExpression } from '../../src/protocol/hub';
 import { CdpClient, startInspected } from '../../test/unit/debugger/cdp';
+import { option } from '../cli';
 
 const ROOT = path.resolve(__dirname, '../..');
 const LIB = path.join(ROOT, 'dist/lib/index.js');
 const PROGRAM = path.join(__dirname, 'program.js');
-const args = process.argv.slice(2);
-const opt = (name: string, d: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : d);
-const QUEUES = opt('--queues', '100,1000,10000').split(',').map(Number);
-const RATES = opt('--rates', '20000,50000,100000').split(',').map(Number);
-const SECONDS = Number(opt('--seconds', '6'));
-const POLL_MS = Number(opt('--poll', '100'));
+const QUEUES = option('--queues', '100,1000,10000').split(',').map(Number);
+const RATES = option('--rates', '20000,50000,100000').split(',').map(Number);
+const SECONDS = option('--seconds', 6);
+const POLL_MS = option('--poll', 100);
 const MAX_BYTES = 256 * 1024;
 
 interface RunFigures {

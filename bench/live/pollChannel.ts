@@ -24,14 +24,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CdpClient, startInspected } from '../../test/unit/debugger/cdp';
 import { drainExpression, HUB_SYMBOL } from '../../src/protocol/hub';
+import { option } from '../cli';
 
 const LIB = path.resolve(__dirname, '../../dist/lib/index.js');
 const args = process.argv.slice(2);
-const opt = (name: string, d: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : d);
-const POLLS = Number(opt('--polls', '100000'));
-const WINDOW = Number(opt('--window', '64'));
-const MODES = opt('--modes', 'evaluate,callFunctionOn,binding,push').split(',');
-const CAP = args.includes('--cap') ? Number(opt('--cap', '0')) : undefined;
+const POLLS = option('--polls', 100000);
+const WINDOW = option('--window', 64);
+const MODES = option('--modes', 'evaluate,callFunctionOn,binding,push').split(',');
+const CAP = args.includes('--cap') ? option('--cap', 0) : undefined;
 
 // A program with 20 queues that keep changing, so each drain carries data.
 const PROGRAM = `
