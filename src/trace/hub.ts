@@ -121,14 +121,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    *
    * Only while no columnar reader reads (a program recorded to a file, or read by an old
    * reader): the extension's drains each tick themselves, so under F5 there is no sampling
-   * timer at all, and each row's min/max band spans one poll interval. Measured under F5 on
-   * a program of timers (F6, js-debug 1.100.1, 8 pauses each): with the 10 ms timer a pause
-   * took 12.8-28 s (median 13.3 s) to be reported, without it 4.3-12.2 s (median 5.5 s), as
-   * without QueueScope. After a pause request V8 breaks at the next function call, node's
-   * processTimers, and js-debug steps through node's internals to the first user code: the
-   * sampling timer, the most frequent one, was usually the first list due, its callback is
-   * skipped code, so the stepping missed the user's timers and wandered on into async-hook
-   * batches (past js-debug's 256 steps it only steps out).
+   * timer at all. As the most frequent timer, it was usually the first one due when a
+   * user's pause stepped through node's timer code, and that stepping skipped it and missed
+   * the user's timers: F6 took a median 13.3 s to be reported with it, 4.2 s without
+   * (docs/PROTOCOL.md, "Sampling under a reader").
    */
   private timer: unknown = undefined;
   /** The period the running timer was started with; idle ticks since the last sampled one. */
