@@ -17,6 +17,7 @@
 
 import type { CallSite, Counters, JobState, QueueKindWire, WaiterRoleWire } from './wire';
 import type { JobsInfo } from './jobsText';
+import type { QueuePatch } from './queuePatch';
 
 export type { CallSite, Counters, QueueKindWire, WaiterRoleWire, JobsInfo };
 
@@ -153,8 +154,12 @@ export interface UpdateMessage {
   session: string;
   status: SessionStatus;
   now: number;
-  /** Queues that changed (replace by key). */
-  queues: QueueInfo[];
+  /**
+   * Queues that changed: each the whole row the first time it is sent after an init, then a
+   * patch on the row the webview holds (only changed fields, `null` for one that is gone;
+   * protocol/queuePatch.ts).
+   */
+  queues: QueuePatch[];
   /** Keys of queues that left the model entirely. */
   removed: string[];
   /** The complete current waiter list of the session; absent when it did not change. */

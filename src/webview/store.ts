@@ -4,6 +4,7 @@
 import type { FeedMessage, PanelMode, QueueInfo, SessionData, SessionInfo, SessionStatus, WaiterInfo } from '../protocol/webview';
 import { DepthSeries, WaitCountSeries } from './series';
 import { readJobsInfo } from '../protocol/jobsText';
+import { applyQueuePatch } from '../protocol/queuePatch';
 import { JOB_STATES, type JobState } from '../protocol/wire';
 
 export interface Changes {
@@ -76,9 +77,10 @@ export class Store {
           this.refreshMs = refresh;
           ch.pace = true;
         }
-        for (const q of msg.queues) {
-          const prev = this.queues.get(q.key);
-          this.queues.set(q.key, checked(!q.site && prev?.site ? { ...q, site: prev.site } : q));
+        for (const patch of msg.queues) {
+          const q = applyQueuePatch(this.queues.get(patch.key), patch);
+          if (!q) continue;
+          this.queues.set(q.key, patch.jobs === undefined ? q : checked(q));
           ch.queues.add(q.key);
         }
         for (const key of msg.removed) {

@@ -10,8 +10,9 @@
 // model's (ModelSession.siteFiles).
 
 import type { ModelChange, QueueModel } from '../../model/store';
-import type { ModelQueue, ModelSession } from '../../model/entities';
+import type { ModelQueue, ModelSession, ModelSource } from '../../model/entities';
 import type { FeedMessage, PanelMode, QueueInfo, SessionData, UpdateMessage } from '../../protocol/webview';
+import { diffQueueInfo, type QueuePatch } from '../../protocol/queuePatch';
 import { newCursor, queueInfo, readQueue, sessionInfos, waiterInfos, waitersKey, type QueueCursor, type QueueParts } from './messages';
 import { pickSession } from './sessionPick';
 import { AxisStarts, droppedOf, pacedRefreshOf, round1, sessionNow, statusOf } from './sessionAxis';
@@ -202,7 +203,7 @@ export class PanelFeed {
     const endAt = s.state === 'ended' ? now : undefined;
     const paused = s.state === 'paused';
     const parts: QueueParts = { series: [], waitCounts: [] };
-    const queues: QueueInfo[] = [];
+    const toSend: [ModelSource, ModelQueue, QueueCursor][] = [];
     const removed: string[] = [];
     if (this.statusDirty) for (const src of s.sources.values()) for (const q of src.queues.values()) this.dirty.add(q.key);
     const rateCheck = new Set(this.dirty);
@@ -220,11 +221,12 @@ export class PanelFeed {
       const changed = this.dirty.has(key) || isNew;
       if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts, src.refreshMs);
       const rateChanged = cur.rates.update(start + now, this.mode === 'live' ? src.lastSeen : undefined);
-      if (changed || rateChanged) queues.push(queueInfo(src, q, cur, paused, start));
+      if (changed || rateChanged) toSend.push([src, q, cur]);
     }
     this.dirty.clear();
     const statusChanged = this.statusDirty;
     this.statusDirty = false;
+    const queues = statusChanged ? this.allRows(s, paused) : toSend.map(([src, q, cur]) => rowPatch(src, q, cur, paused, start)).filter(changesSomething);
     // Not a model change: an empty drain clears it, and nothing else may change then.
     const refreshMs = pacedRefreshOf(s, this.refreshSent !== undefined);
     const refreshChanged = refreshMs !== this.refreshSent;
@@ -239,7 +241,7 @@ export class PanelFeed {
       session: s.id,
       status: statusOf(s),
       now: round1(now),
-      queues: statusChanged ? this.allQueueInfos(s, paused) : queues,
+      queues,
       removed,
       ...parts,
       dropped: droppedOf(s),
@@ -308,22 +310,34 @@ export class PanelFeed {
         this.cursors.set(q.key, cur);
         readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts, src.refreshMs);
         cur.rates.update(now, this.mode === 'live' ? src.lastSeen : undefined);
-        queues.push(queueInfo(src, q, cur, paused, start));
+        queues.push((cur.sent = queueInfo(src, q, cur, paused, start)));
       }
     }
     return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s), refreshMs: pacedRefreshOf(s) };
   }
 
-  private allQueueInfos(s: ModelSession, paused: boolean): QueueInfo[] {
+  /** Every queue of the session, each as a patch on what the webview holds. */
+  private allRows(s: ModelSession, paused: boolean): QueuePatch[] {
     const start = this.starts.of(s);
-    const out: QueueInfo[] = [];
+    const out: QueuePatch[] = [];
     for (const src of s.sources.values()) {
       for (const q of src.queues.values()) {
         let cur = this.cursors.get(q.key);
         if (!cur) this.cursors.set(q.key, (cur = newCursor()));
-        out.push(queueInfo(src, q, cur, paused, start));
+        out.push(rowPatch(src, q, cur, paused, start));
       }
     }
     return out;
   }
 }
+
+/** A queue's row as a patch on the one its cursor last sent, which it then becomes. */
+function rowPatch(src: ModelSource, q: ModelQueue, cur: QueueCursor, paused: boolean, start: number): QueuePatch {
+  const info = queueInfo(src, q, cur, paused, start);
+  const patch = diffQueueInfo(cur.sent, info);
+  cur.sent = info;
+  return patch;
+}
+
+/** A patch that carries more than its key (a rate that rounds to what was shown does not). */
+const changesSomething = (p: QueuePatch): boolean => Object.keys(p).length > 1;

@@ -18,8 +18,8 @@ export interface QueueCursor {
   samples: number;
   rates: RateWindow;
   steps: StepCursor;
-  /** The queue's creation site went out already (it never changes). */
-  siteSent: boolean;
+  /** The row the webview holds now: the next row goes as a patch on it (protocol/queuePatch.ts). */
+  sent?: QueueInfo;
   /** BullMQ queues: completed/failed totals at the last rate reading, and the rates. */
   jobRates?: JobRates;
   /** BullMQ queues: per state, the DepthTimeline cursor of its count's last sample sent. */
@@ -39,7 +39,7 @@ const JOB_RATE_MIN_MS = 1000;
 
 const NEVER_READ = -1;
 
-export const newCursor = (): QueueCursor => ({ samples: NEVER_READ, rates: new RateWindow(), steps: newStepCursor(), siteSent: false });
+export const newCursor = (): QueueCursor => ({ samples: NEVER_READ, rates: new RateWindow(), steps: newStepCursor() });
 
 /** Where one message collects its per-queue parts. */
 export interface QueueParts {
@@ -112,10 +112,7 @@ export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, pau
     ...libFacts(q),
   };
   if ((q.waitsSampled ?? 1) > 1) info.waitsSampled = q.waitsSampled;
-  if (q.site && !cur.siteSent) {
-    info.site = q.site;
-    cur.siteSent = true;
-  }
+  if (q.site) info.site = q.site;
   if (paused && q.items) info.items = q.items;
   if (q.runningSince !== undefined) info.runningSince = round1(q.runningSince - start);
   if (q.stats) info.stats = q.stats;

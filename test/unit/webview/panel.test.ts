@@ -213,7 +213,8 @@ describe('panel webview (Chromium)', function () {
     await p.page.waitForTimeout(600); // longer than the 250 ms tick: a running clock would move
     assert.equal(await p.page.locator('#blocked-list .wait-time').first().textContent(), t1);
 
-    await p.send(update({ status: 'ended', now: 31_000, queues: queues() }));
+    // The host's rows are patches: previews that went with the pause go as null.
+    await p.send(update({ status: 'ended', now: 31_000, queues: queues().map((r) => ({ ...r, items: null })) }));
     await settle(p.page);
     assert.equal(await p.page.locator('#status').textContent(), 'Ended');
     assert.match((await p.page.locator('#banner').textContent())!, /Session ended at \+31\.0 s\. Its timelines stay until you clear ended sessions\./);

@@ -42,7 +42,7 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     const first = (await facts.locator('.pool-age').textContent())!;
     await p.page.waitForFunction((before) => document.querySelector('#detail-facts .pool-age')?.textContent !== before, first);
     // Started again, nothing running: the flags and the age go.
-    await p.send(update({ queues: [{ ...pool, counters: counters({ puts: 5, running: 0, paused: false, rateLimited: false }), runningSince: undefined, runningItems: undefined }] }));
+    await p.send(update({ queues: [{ ...pool, counters: counters({ puts: 5, running: 0, paused: false, rateLimited: false }), runningSince: null, runningItems: null }] }));
     await settle(p.page);
     assert.equal(await facts.locator('.b-pool').count(), 0);
     assert.equal(await row.locator('.b-pool').count(), 0);

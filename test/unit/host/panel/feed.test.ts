@@ -78,6 +78,8 @@ describe('PanelFeed', () => {
     assert.equal(updates.length, 1);
     assert.deepEqual(updates[0].series, [{ queue: 's1/42:0/1', t: [200, 210, 220], depth: [2, 3, 2], min: [1, 2, 2], max: [2, 3, 3] }]);
     assert.equal(updates[0].queues[0].size, 2);
+    // A patch on the row the init sent: what did not change stays out.
+    assert.deepEqual(Object.keys(updates[0].queues[0]).filter((k) => ['name', 'kind', 'maxsize', 'source', 'shutdown', 'gone', 'site', 'blocked', 'waiting'].includes(k)), []);
     // Nothing new: nothing sent, except the rate decaying to zero later (no drain comes at
     // all, so the rate holds at the last data for RATE_MAX_LAG_MS, then decays: rates.ts).
     h.sent.length = 0;
@@ -85,6 +87,10 @@ describe('PanelFeed', () => {
     const later = h.sent.filter((m): m is UpdateMessage => m.type === 'update');
     assert.ok(later.length >= 1 && later.length <= 8, `a few rate refreshes, got ${later.length}`);
     assert.ok(later.every((u) => u.series.length === 0));
+    assert.ok(
+      later.every((u) => u.queues.every((q) => Object.keys(q).every((k) => ['key', 'putRate', 'getRate'].includes(k)))),
+      `a rate refresh carries the rates alone: ${JSON.stringify(later.map((u) => u.queues))}`,
+    );
     assert.equal(later.at(-1)!.queues[0].putRate, 0);
     assert.equal(h.pending(), 0, 'no timer left once rates are zero');
   });
@@ -145,7 +151,7 @@ describe('PanelFeed', () => {
     h.advance(100);
     const resumed = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
     assert.equal(resumed.status, 'running');
-    assert.equal(resumed.queues[0].items, undefined, 'previews only while paused');
+    assert.equal(resumed.queues[0].items, null, 'previews only while paused: the patch takes them away');
     h.model.endSession('s1');
     h.advance(100);
     const ended = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
