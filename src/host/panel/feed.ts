@@ -17,6 +17,8 @@ import { newCursor, queueInfo, readQueue, sessionInfos, waiterInfos, waitersKey,
 import { pickSession } from './sessionPick';
 import { AxisStarts, droppedOf, pacedRefreshOf, round1, sessionNow, statusOf } from './sessionAxis';
 import { REAL_TIMERS, Throttle, type TimerHost } from './throttle';
+import { Outbox } from './outbox';
+import { splitFeedMessage } from './split';
 import { liveWaits, SentSteps, type WaitInterval } from './waitCountSteps';
 
 export interface FeedOptions {
@@ -45,6 +47,7 @@ export class PanelFeed {
   private readonly waitHistory: FeedOptions['waitHistory'];
   private readonly clock: () => number;
   private readonly throttle: Throttle;
+  private readonly outbox: Outbox<FeedMessage>;
   private readonly subscription: { dispose(): void };
   private selected: string | null = null;
   /** The user chose the session (so a new session does not take over the view). */
@@ -67,12 +70,13 @@ export class PanelFeed {
   /** follow() changed the selection; the next flush sends its init. */
   private switchPending = false;
 
-  constructor(private readonly model: QueueModel, private readonly post: (msg: FeedMessage) => void, o: FeedOptions = {}) {
+  constructor(private readonly model: QueueModel, post: (msg: FeedMessage) => void, o: FeedOptions = {}) {
     this.mode = o.mode ?? 'live';
     this.waitHistory = o.waitHistory;
     this.clock = o.now ?? REAL_TIMERS.now;
     const host: TimerHost = { now: this.clock, setTimer: o.setTimer ?? REAL_TIMERS.setTimer, clearTimer: o.clearTimer ?? REAL_TIMERS.clearTimer };
     this.throttle = new Throttle(o.intervalMs ?? 50, host, () => this.flush());
+    this.outbox = new Outbox(post, host);
     this.subscription = model.onDidChange((c) => this.onChange(c));
   }
 
@@ -134,6 +138,7 @@ export class PanelFeed {
   dispose(): void {
     this.subscription.dispose();
     this.throttle.cancel();
+    this.outbox.clear();
   }
 
   // -------------------------------------------------------------------------
@@ -277,7 +282,8 @@ export class PanelFeed {
     // enough to push scrolling over 50 ms tasks. Larger updates come less often.
     this.throttle.sent(msg.type === 'update' ? Math.min(MAX_UPDATE_GAP_MS, msg.queues.length * UPDATE_MS_PER_QUEUE) : 0);
     if (msg.type !== 'update') this.lastSessions = JSON.stringify(msg.sessions);
-    this.post(msg);
+    if (msg.type === 'init') this.outbox.clear(); // it says all that the parts not yet posted would
+    this.outbox.send(splitFeedMessage(msg));
   }
 
   private sendInit(): void {

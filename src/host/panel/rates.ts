@@ -5,7 +5,16 @@
 /** Throughput is averaged over this window. */
 export const RATE_WINDOW_MS = 2000;
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
+/**
+ * A rate at the precision the overview shows it (webview/format.ts `formatRate`: 7.5, 36,
+ * 12.3k): a change nobody could see is not a change, so it is not sent. At 1,000 busy queues
+ * a refresh between drains otherwise resent nearly every row for a tenth of a put.
+ */
+export function asShown(perSecond: number): number {
+  if (perSecond < 10) return Math.round(perSecond * 10) / 10;
+  if (perSecond < 10_000) return Math.round(perSecond);
+  return Math.round(perSecond / 100) * 100;
+}
 
 /**
  * How old the last drain may be for a rate to be read at it. The hub stretches its pace so
@@ -81,8 +90,8 @@ export class RateWindow {
       puts += r.puts * part;
       gets += r.gets * part;
     }
-    const putRate = round1((puts * 1000) / RATE_WINDOW_MS);
-    const getRate = round1((gets * 1000) / RATE_WINDOW_MS);
+    const putRate = asShown((puts * 1000) / RATE_WINDOW_MS);
+    const getRate = asShown((gets * 1000) / RATE_WINDOW_MS);
     const changed = putRate !== this.putRate || getRate !== this.getRate;
     this.putRate = putRate;
     this.getRate = getRate;

@@ -6,6 +6,7 @@ import type { SourceInfo, WireEvent } from '../../../../src/protocol/wire';
 import type { HostMessage, InitMessage, UpdateMessage } from '../../../../src/protocol/webview';
 import { PanelFeed } from '../../../../src/host/panel/feed';
 import { ManualClock } from '../../../helpers/manualClock';
+import { Store } from '../../../../src/webview/store';
 
 const ORIGIN = 1_700_000_000_000;
 
@@ -327,12 +328,13 @@ describe('PanelFeed', () => {
     // Every queue changes: one update with all of them.
     let t = 100;
     const all = () => h.events([{ type: 'samples', t: (t += 10), rows: Array.from({ length: N }, (_, i) => [i + 1, 1, 0, 1, 1, 0] as [number, number, number, number, number, number]) }]);
+    const before = h.sent.length;
     all();
-    h.advance(0); // due at once: the last message (the init) went out 60 ms ago
+    h.advance(1); // due at once (the init went out 60 ms ago); its second part a tick later
     const big = h.sent.length;
-    assert.equal((h.sent.at(-1) as UpdateMessage).queues.length, N);
+    assert.deepEqual((h.sent.slice(before) as UpdateMessage[]).map((u) => u.queues.length), [500, 500], 'in parts of 500 rows (split.ts)');
     all();
-    h.advance(199);
+    h.advance(198);
     assert.equal(h.sent.length, big, 'no update within 200 ms of a 1,000-queue one');
     h.advance(1);
     assert.equal(h.sent.length, big + 1);
@@ -346,5 +348,36 @@ describe('PanelFeed', () => {
     assert.equal(h.sent.length, small);
     h.advance(1);
     assert.equal(h.sent.length, small + 1);
+  });
+
+  it('a page fed the parts of large messages holds every queue as the model has it (1,200 queues, patches and parts)', () => {
+    const h = setup();
+    const N = 1_200;
+    h.events(Array.from({ length: N }, (_, i): WireEvent => ({ type: 'queue', t: 0, q: i + 1, name: `conn-${i}`, kind: 'fifo', maxsize: 50, size: 0 })));
+    const page = new Store(() => 0);
+    let seen = 0;
+    const deliver = () => {
+      for (const m of h.sent.slice(seen)) page.apply(JSON.parse(JSON.stringify(m)));
+      seen = h.sent.length;
+    };
+    h.feed.ready();
+    h.advance(10);
+    deliver();
+    assert.equal(h.sent[0].type, 'init');
+    assert.equal((h.sent[0] as InitMessage).session!.queues.length, 500, 'the init carries the first 500 rows');
+    assert.equal(page.queues.size, N);
+    for (let k = 1; k <= 3; k++) {
+      h.events([
+        { type: 'samples', t: 1000 * k, rows: Array.from({ length: N }, (_, i) => [i + 1, (i + k) % 50, 0, 49, 10, 9] as [number, number, number, number, number, number]) },
+        ...Array.from({ length: N }, (_, i): WireEvent => ({ type: 'counters', t: 1000 * k, q: i + 1, unfinished: 0, c: { puts: 10 * k + i, gets: 9 * k, blockedPuts: 0, waitedGets: k, timeouts: 0, aborts: 0, highWater: 49, dropped: 0 } })),
+      ]);
+      h.advance(1000);
+      deliver();
+    }
+    for (const q of h.model.session('s1')!.sources.get(h.src)!.queues.values()) {
+      const row = page.queues.get(q.key);
+      assert.ok(row, q.key);
+      assert.deepEqual([row.name, row.size, row.maxsize, row.counters.puts, row.counters.waitedGets], [q.name, q.size, q.maxsize, q.counters.puts, q.counters.waitedGets], q.key);
+    }
   });
 });

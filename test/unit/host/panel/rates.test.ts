@@ -1,6 +1,7 @@
 // Throughput over the last RATE_WINDOW_MS of samples, decaying to zero when samples stop.
 import * as assert from 'node:assert/strict';
-import { RATE_MAX_LAG_MS, RATE_WINDOW_MS, rateEdge, RateWindow } from '../../../../src/host/panel/rates';
+import { asShown, RATE_MAX_LAG_MS, RATE_WINDOW_MS, rateEdge, RateWindow } from '../../../../src/host/panel/rates';
+import { formatRate } from '../../../../src/webview/format';
 
 describe('RateWindow', () => {
   it('averages puts and gets per second over the window', () => {
@@ -10,6 +11,17 @@ describe('RateWindow', () => {
     assert.deepEqual([r.putRate, r.getRate], [(6 * 1000) / RATE_WINDOW_MS, (1 * 1000) / RATE_WINDOW_MS]);
     assert.equal(r.moving, true);
     assert.equal(r.update(300), false, 'same window, same rates');
+  });
+
+  it('keeps the precision the overview shows, and calls a change it would not show no change', () => {
+    for (const x of [0.04, 0.05, 3.14159, 9.96, 36.4, 36.6, 999.5, 9_999.4, 12_345, 98_765.4]) assert.equal(formatRate(asShown(x)), formatRate(x), String(x));
+    assert.deepEqual([asShown(3.14159), asShown(36.4), asShown(12_345)], [3.1, 36, 12_300]);
+    const r = new RateWindow();
+    r.add({ t: [1000], puts: [73], gets: [73] });
+    assert.equal(r.update(1000), true);
+    assert.equal(r.putRate, 37, '36.5 a second is shown as 37');
+    r.add({ t: [1050], puts: [0], gets: [0] });
+    assert.equal(r.update(1050), false, 'still shown as 37: nothing to send');
   });
 
   it('forgets samples that left the window, down to zero', () => {
@@ -40,18 +52,18 @@ describe('RateWindow', () => {
   });
 
   it('counts a folded sample only for the part of its interval inside the window (issue #17)', () => {
-    // One folded row per drain, every 500 ms, 50 puts each: 100 puts/s. The window (2500, 4500]
+    // One folded row per drain, every 500 ms, 4 puts each: 8 puts/s. The window (2500, 4500]
     // holds the samples at 3000..4500 whole and nothing of the one at 2500.
     const r = new RateWindow();
     const t = [500, 1000, 1500, 2000, 2500, 3000, 3500, 4000, 4500];
-    r.add({ t, puts: t.map(() => 50), gets: t.map(() => 0) });
+    r.add({ t, puts: t.map(() => 4), gets: t.map(() => 0) });
     r.update(4500);
-    assert.equal(r.putRate, 100);
-    // Window (2250, 4250]: half of the 2500 sample's interval, all of 3000..4000.
+    assert.equal(r.putRate, 8);
+    // Window (2250, 4250]: half of the 2500 sample's interval, all of 3000..4000 (whole: 8).
     const r2 = new RateWindow();
-    r2.add({ t, puts: t.map(() => 50), gets: t.map(() => 0) });
+    r2.add({ t, puts: t.map(() => 4), gets: t.map(() => 0) });
     r2.update(4250);
-    assert.equal(r2.putRate, ((25 + 150) * 1000) / RATE_WINDOW_MS);
+    assert.equal(r2.putRate, ((2 + 12) * 1000) / RATE_WINDOW_MS);
   });
 
   it('a sample spans at most the source\'s drain interval: right at 10,000 queues (drains 2.4 s apart), and for a quiet queue (issue #17)', () => {
