@@ -434,6 +434,12 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.push({ type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms });
   }
 
+  waitEndedListed(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
+    // Its start and end as a pair (never cut: a reader holding it must hear of its end).
+    this.push(waitEvent(w));
+    this.push({ type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms });
+  }
+
   waitEndedLong(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
     if (w.sampledOut || !this.takeDetail(w.rec)) return; // counted in its counters all the same
     if (this.pendingWaits >= this.config.maxPendingWaits) {
@@ -909,6 +915,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       rec.settleUntimed(true);
       const waiters: WaiterSnapshot[] = [];
       for (let w = rec.wHead; w !== null; w = w.qNext) {
+        // A reader may now hold this wait (a snapshot replaces its list of who waits), so its
+        // end must reach it even if no drain announces it: a wait left out of sampled detail
+        // and listed here stayed in the reader's list for good (RecordHost.waitEndedListed).
+        w.listed = true;
         waiters.push({ w: w.w, q: rec.id, role: w.role, since: w.t, waitMs: t - w.t, site: w.site, ...(w.adopted ? { adopted: true } : {}) });
       }
       let previews: string[] = [];

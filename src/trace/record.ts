@@ -76,6 +76,8 @@ export interface RecordHost {
   markChanged(rec: QueueRecord): void;
   waitEndedAnnounced(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void;
   waitEndedLong(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void;
+  /** A wait a snapshot listed and no drain announced ended: report it whole, sampled out or short. */
+  waitEndedListed(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void;
   queueShutdown(rec: QueueRecord, immediate: boolean): void;
 }
 
@@ -141,6 +143,8 @@ export class WaiterRecord {
   adopted = false;
   /** A columnar drain left it unannounced (wait detail sampled 1 in N): its end is not reported either. */
   sampledOut = false;
+  /** Listed by a snapshot: a reader may hold it, so its end is reported even if no drain announced it. */
+  listed = false;
   // The queue's live waiters, oldest first (for snapshots and drains).
   qPrev: WaiterRecord | null = null;
   qNext: WaiterRecord | null = null;
@@ -492,6 +496,7 @@ export class QueueRecord implements QueueProbe {
       else this.longTimedGet++;
     }
     if (w.announced) host.waitEndedAnnounced(w, t, outcome, ms);
+    else if (w.listed) host.waitEndedListed(w, t, outcome, ms);
     else {
       if (ms < host.shortWaitMs) {
         if (w.role === 'put') (this.shortPut ??= new ShortWaits()).add(ms);

@@ -225,7 +225,7 @@ export class PanelFeed {
       if (!cur) this.cursors.set(key, (cur = newCursor()));
       const changed = this.dirty.has(key) || isNew;
       if (changed) readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts, src.refreshMs);
-      const rateChanged = cur.rates.update(start + now, this.mode === 'live' ? src.lastSeen : undefined);
+      const rateChanged = cur.rates.update(start + now, this.mode === 'live' ? src.lastSeen : undefined, src.refreshMs);
       if (changed || rateChanged) toSend.push([src, q, cur]);
     }
     this.dirty.clear();
@@ -315,7 +315,7 @@ export class PanelFeed {
         const cur = newCursor();
         this.cursors.set(q.key, cur);
         readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts, src.refreshMs);
-        cur.rates.update(now, this.mode === 'live' ? src.lastSeen : undefined);
+        cur.rates.update(now, this.mode === 'live' ? src.lastSeen : undefined, src.refreshMs);
         queues.push((cur.sent = queueInfo(src, q, cur, paused, start)));
       }
     }

@@ -25,13 +25,17 @@ export const RATE_MAX_LAG_MS = 3 * RATE_WINDOW_MS;
 
 /**
  * Where a rate's window ends (issue #17): at the edge of the data the extension has from the
- * program (`dataEdge`, the time of its last drain) when that is at most RATE_MAX_LAG_MS old,
- * so that the transport's lag (a poll interval, more at 1,000 queues) does not cut the
- * window short and under-read every rate. Otherwise (no drain for that long: a blocked
- * program, a replay, data from the future) at `nowEpoch`, so rates decay to zero as before.
+ * program (`dataEdge`, the time of its last drain) when that is recent enough, so that the
+ * transport's lag (a poll interval, more at 1,000 queues) does not cut the window short and
+ * under-read every rate. Recent enough is RATE_MAX_LAG_MS, or twice the source's refresh
+ * interval (`refreshMs`) when drains are paced further apart: at 10,000 busy queues under
+ * F5 they came 9.5 s apart, and every rate read 0 between them. Otherwise (no drain for that
+ * long: a blocked program, a replay, data from the future) at `nowEpoch`, so rates decay to
+ * zero as before.
  */
-export function rateEdge(nowEpoch: number, dataEdge: number): number {
-  return dataEdge <= nowEpoch && nowEpoch - dataEdge <= RATE_MAX_LAG_MS ? dataEdge : nowEpoch;
+export function rateEdge(nowEpoch: number, dataEdge: number, refreshMs = 0): number {
+  const maxLag = Math.max(RATE_MAX_LAG_MS, 2 * refreshMs);
+  return dataEdge <= nowEpoch && nowEpoch - dataEdge <= maxLag ? dataEdge : nowEpoch;
 }
 
 export class RateWindow {
@@ -71,11 +75,11 @@ export class RateWindow {
 
   /**
    * Recomputes both rates for the window ending at `nowEpoch`, or at the data's edge when
-   * `dataEdge` (the source's last drain) is given (see rateEdge; never before this window's
-   * own newest sample); true when either changed.
+   * `dataEdge` (the source's last drain) is given (see rateEdge, with the source's
+   * `refreshMs`; never before this window's own newest sample); true when either changed.
    */
-  update(nowEpoch: number, dataEdge?: number): boolean {
-    if (dataEdge !== undefined) nowEpoch = rateEdge(nowEpoch, Math.max(dataEdge, this.lastT ?? dataEdge));
+  update(nowEpoch: number, dataEdge?: number, refreshMs?: number): boolean {
+    if (dataEdge !== undefined) nowEpoch = rateEdge(nowEpoch, Math.max(dataEdge, this.lastT ?? dataEdge), refreshMs);
     const from = nowEpoch - RATE_WINDOW_MS;
     let drop = 0;
     while (drop < this.recent.length && this.recent[drop].t <= from) drop++;

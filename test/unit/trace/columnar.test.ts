@@ -223,4 +223,36 @@ describe('trace: columnar drains', () => {
     drain();
     assert.equal(model.queuesOf('S').filter((q) => q.waiters.size > 0).length, 0);
   });
+
+  it('a wait a snapshot listed ends in the reader too, also one left out of sampled detail (no waiter kept for good)', async function () {
+    this.timeout(30_000);
+    const N = 300;
+    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0, detailRate: 1 }, N, (i) => ({ name: `t${i}` }));
+    const drain = () => {
+      const batch = parseDrainBatch(hub.drain(256 * 1024, { columns: true }));
+      assert.ok(batch.ok);
+      model.applyDrain('S', src, batch.value);
+      return batch.value;
+    };
+    const consumers = queues.map(async (q) => {
+      for (;;) if ((await q.get()) < 0) return;
+    });
+    let stride = 1;
+    for (let round = 0; round < 5; round++) {
+      for (const q of queues) q.putNowait(round);
+      await new Promise((r) => setImmediate(r));
+      stride = Math.max(stride, drain().stride ?? 1);
+    }
+    assert.ok(stride > 1, 'detail was sampled');
+    // Every consumer waits again; a resync (the poller's, after lost batches) reads them all.
+    drain();
+    model.applySnapshot('S', src, hub.snapshot());
+    assert.equal(model.queuesOf('S').filter((q) => q.waiters.size === 1).length, N, 'the snapshot lists every waiting consumer');
+    // Each is served: its wait ends, and the reader must hear of it.
+    for (const q of queues) q.putNowait(-1);
+    await Promise.all(consumers);
+    for (let k = 0; k < 10 && drain().more; k++);
+    const kept = model.queuesOf('S').filter((q) => q.waiters.size > 0);
+    assert.equal(kept.length, 0, `${kept.length} queue(s) still list a waiter that was served, e.g. ${kept[0]?.name}`);
+  });
 });

@@ -215,6 +215,24 @@ describe('PanelFeed', () => {
     assert.deepEqual([q.putRate, q.getRate], [5, 5], 'not 6: a row spans the 2.4 s since the previous drain');
   });
 
+  it('keeps showing the rates between drains paced 9.5 s apart, rather than 0 (10,000 busy queues under F5)', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.feed.ready();
+    const shown = () => h.sent.filter((m): m is UpdateMessage => m.type === 'update').flatMap((m) => m.queues).filter((q) => q.putRate !== undefined).at(-1)!.putRate;
+    // 4 puts/s, drained every 9.5 s: 38 puts per folded row.
+    for (let k = 1; k <= 4; k++) {
+      const t = 9500 * k;
+      h.model.applyDrain('s1', h.src, { v: 1, seq: k, t, events: [{ type: 'samples', t, rows: [[1, 0, 0, 1, 38, 38]] }], more: false, dropped: 0 });
+      h.setNow(ORIGIN + t);
+      h.advance(100);
+      if (k === 1) continue; // a queue's first row has no interval yet: it counts whole
+      assert.equal(shown(), 4, `after drain ${k}`);
+      h.advance(8000); // the next drain is 9.5 s away
+      assert.equal(shown(), 4, `8 s after drain ${k}`);
+    }
+  });
+
   it('knows which files are call sites of which session', () => {
     const h = setup();
     h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }, { type: 'wait', t: 10, q: 1, w: 1, role: 'put', site: { file: 'file:///app/src/producer.js', line: 4, column: 1, fn: '' } }]);

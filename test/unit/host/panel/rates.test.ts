@@ -51,6 +51,20 @@ describe('RateWindow', () => {
     assert.equal(rateEdge(1000, 1500), 1000);
   });
 
+  it('reads rates at the last drain while drains come paced further apart than the fixed lag, and decays when they stop (10,000 queues)', () => {
+    // Drains every 9.5 s, each one folded row of 38 puts a queue: 4 puts/s.
+    const r = new RateWindow();
+    for (let k = 1; k <= 3; k++) r.add({ t: [9500 * k], puts: [38], gets: [38] }, 9500);
+    const last = 3 * 9500;
+    r.update(last + 8000, last, 9500);
+    assert.equal(r.putRate, 4, '8 s after the last drain of a source refreshed every 9.5 s: still its rate, not 0');
+    // Without the source's interval, 8 s is past the fixed lag: the old reading of 0.
+    assert.equal(rateEdge(last + 8000, last), last + 8000);
+    // Two intervals without a drain: the program stopped being read; decay.
+    r.update(last + 2 * 9500 + 1, last, 9500);
+    assert.equal(r.putRate, 0);
+  });
+
   it('counts a folded sample only for the part of its interval inside the window (issue #17)', () => {
     // One folded row per drain, every 500 ms, 4 puts each: 8 puts/s. The window (2500, 4500]
     // holds the samples at 3000..4500 whole and nothing of the one at 2500.
