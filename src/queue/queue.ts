@@ -328,9 +328,12 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
 
   private block<R>(list: WaiterList<R>, w: Waiter<R>, timeout: number, signal: AbortSignalLike | undefined): Promise<R> {
     const promise = w.promise();
+    // Traced before it joins the list: a debugger's evaluate runs on an interrupt at any
+    // function call, and a drain inside waitStart() would otherwise adopt this waiter, whose
+    // token waitStart() then overwrote: a record nobody ends (a consumer "waiting" for good).
+    if (this.probe !== null) w.trace = this.probe.waitStart(w.role);
     list.append(w);
     w.owner = this;
-    if (this.probe !== null) w.trace = this.probe.waitStart(w.role);
     if (timeout !== Infinity) {
       w.timeoutMs = timeout;
       // One realm-wide timer over deadline lists; a timer of its own only under fake timers.

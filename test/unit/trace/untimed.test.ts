@@ -80,6 +80,32 @@ describe('trace: untimed waits', () => {
     assert.equal(counters?.waitedGets, before + 1);
   });
 
+  it('a drain that interrupts the start of a wait (an inspector evaluate runs on an interrupt) adopts nothing twice: every wait ends', async () => {
+    const { hub, q } = setup();
+    const look = () => hub.drain(256 * 1024, { columns: true }); // the extension's drains
+    look();
+    await consumerFaster(q, 100); // spends this interval's timing budget: the next wait is untimed
+    const first = q.get(); // untimed, waiting
+    look(); // it began since the previous look: counted, not adopted
+    // The next wait's start is interrupted by a drain, as V8 runs an evaluate at the next
+    // function call while the program runs (how every evaluate reaches a busy program).
+    const probe = q['probe'] as unknown as { waitStart(role: 'put' | 'get'): unknown };
+    const start = probe.waitStart.bind(probe);
+    let interrupted = 0;
+    probe.waitStart = (role) => {
+      if (interrupted++ === 0) look();
+      return start(role);
+    };
+    const second = q.get();
+    assert.equal(interrupted, 1);
+    q.putNowait(1);
+    q.putNowait(2);
+    assert.deepEqual(await Promise.all([first, second]), [1, 2]);
+    look();
+    const left = hub.snapshot().queues.find((x) => x.q === q.id)?.waiters ?? [];
+    assert.deepEqual(left, [], 'nobody waits: no record was left behind by the interrupted start');
+  });
+
   it('an untimed wait that times out or is aborted is counted as such', async () => {
     const { hub, q } = setup();
     await consumerFaster(q, 100);
