@@ -75,7 +75,9 @@ function waitEvent(w: WaiterRecord): OutEvent {
 
 /** Marks finished-long-wait events in the outbox (symbol keys are not serialised). */
 const DETAIL_WAIT: unique symbol = Symbol('detailWait');
-type OutEvent = WireEvent & { [DETAIL_WAIT]?: true };
+/** Both events of a finished wait no reader knew of: history, which a columnar drain sends after the live detail. */
+const HISTORY: unique symbol = Symbol('history');
+type OutEvent = WireEvent & { [DETAIL_WAIT]?: true; [HISTORY]?: true };
 
 interface WeakRefCtor {
   new (target: object): { deref(): ProbeTarget | undefined };
@@ -448,10 +450,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       return;
     }
     this.pendingWaits++;
-    const start = waitEvent(w);
+    const start: OutEvent = waitEvent(w);
     start[DETAIL_WAIT] = true;
+    start[HISTORY] = true;
+    const end: OutEvent = { type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms };
+    end[HISTORY] = true;
     this.push(start);
-    this.push({ type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms });
+    this.push(end);
   }
 
   queueShutdown(rec: QueueRecord, immediate: boolean): void {
@@ -638,7 +643,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     if (this.armed) {
       this.tick(t, true);
       this.announceLate(t);
-      counters = this.reportChangedColumns();
+      counters = this.reportChangedColumns(maxBytes);
     }
     if (this.droppedTotal !== this.droppedReported) {
       this.droppedReported = this.droppedTotal;
@@ -679,22 +684,35 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
     }
     if (counters !== undefined && counters.length > 0) parts.push(counters.json(t));
-    // Detail, within the budget.
+    // Detail, within the budget: what readers hold open first (announced waits and their
+    // ends, in order), then history (finished waits nobody knew of, whole pairs). At 10,000
+    // queues up to 2,000 history pairs queued ahead of the ends of announced waits, which
+    // then reached the reader a minute late: consumers served long ago read "waiting".
     let size = 0;
     for (const p of parts) size += p.length + 1;
     const room = Math.max(maxBytes - size, maxBytes / 4);
     let used = 0;
-    let k = 0;
-    for (; k < detail.length; k++) {
-      const ev = detail[k];
-      const s = eventJson(ev);
-      if (used + s.length + 1 > room && k > 0) break;
-      used += s.length + 1;
-      parts.push(s);
-      if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
+    const left: OutEvent[] = [];
+    const history: OutEvent[] = [];
+    for (const ev of detail) if (ev[HISTORY] === true) history.push(ev);
+    for (const list of [detail, history]) {
+      let full = false; // in order within a class: once one does not fit, the rest wait too
+      for (let k = 0; k < list.length; k++) {
+        const ev = list[k];
+        if ((list === detail) === (ev[HISTORY] === true)) continue; // history goes in the second pass
+        const s = full ? '' : eventJson(ev);
+        if (full || (used + s.length + 1 > room && used > 0)) {
+          full = true;
+          left.push(ev);
+          continue;
+        }
+        used += s.length + 1;
+        parts.push(s);
+        if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
+      }
     }
-    const more = k < detail.length;
-    this.out = more ? detail.slice(k) : [];
+    const more = left.length > 0;
+    this.out = left;
     this.outHead = 0;
     // Short-wait aggregates in what room is left (they never set `more`: they only get coarser).
     let s = 0;
@@ -803,7 +821,12 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    * gathers the counters of every changed queue, with its live blocked/waiting counts, as
    * columns (returned) instead of 'counters' events.
    */
-  private reportChangedColumns(): CounterColumns {
+  private reportChangedColumns(maxBytes: number): CounterColumns {
+    // New waits announced by one drain fit in half the least room detail has (a quarter of
+    // maxBytes): the stride adapts only after a drain, and a burst past it (10,000 consumers
+    // starting at once) queued ~1.3 MB of 'wait' events ahead of their own ends, which then
+    // took minutes to go out at 10,000 queues' pace: every consumer read "waiting" meanwhile.
+    let announceLeft = Math.max(1, Math.floor(maxBytes / 8 / WAIT_DETAIL_BYTES));
     const list = this.changed;
     this.changed = recordList();
     this.changeEpoch++;
@@ -817,11 +840,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       // Untimed waits still waiting are counted (those from before the previous drain adopted).
       rec.settleUntimed(false, q);
       for (let w = rec.fresh; w !== null; w = w.qNext) {
-        if (!this.takeDetail(rec)) {
+        if (!this.takeDetail(rec) || announceLeft <= 0) {
           w.sampledOut = true;
           this.sampledLive.add(rec);
+          if (rec.detailStride < 2) rec.detailStride = 2; // left out: this queue's waits are sampled
           continue;
         }
+        announceLeft--;
         this.announce(w);
       }
       rec.fresh = null;

@@ -543,6 +543,19 @@ describe('diagnostics engine: long block', () => {
   });
 });
 
+describe('diagnostics engine: long block, drains paced apart', () => {
+  it('judges a wait only as far as drains have come in (its end may not be read yet)', () => {
+    const w = new World({ longBlockPutMs: 1000 });
+    w.queue(0, 1, 'uploads', 1);
+    w.drain(100, [{ type: 'wait', t: 100, q: 1, w: 1, role: 'put' }]);
+    // 1.4 s later, with no drain since: its end may be on the way.
+    assert.deepEqual(rules(w.ticks(200, 1500)), []);
+    // A drain at 1.2 s still has it waiting: 1.1 s known.
+    w.drain(1200);
+    assert.deepEqual(rules(w.tick(1300)), ['long-block']);
+  });
+});
+
 describe('diagnostics engine: history', () => {
   it('stays bounded when findings come and go for a long time, keeping the active ones', () => {
     const w = new World({ longBlockPutMs: 0 });

@@ -17,7 +17,8 @@ export function siteOf(fn: string, line: number): CallSite {
 export class World {
   /** The model's clock: ORIGIN until a drain (drain()) moves it to that drain's time. */
   private at = ORIGIN;
-  private seq = 0;
+  /** The attach fixture says nextSeq 1: a batch before it would be stale. */
+  private seq = 1;
   readonly model = new QueueModel({ now: () => this.at });
   readonly engine: DiagnosticsEngine;
   readonly source: string;

@@ -255,4 +255,60 @@ describe('trace: columnar drains', () => {
     const kept = model.queuesOf('S').filter((q) => q.waiters.size > 0);
     assert.equal(kept.length, 0, `${kept.length} queue(s) still list a waiter that was served, e.g. ${kept[0]?.name}`);
   });
+
+  it('a burst of new waits across thousands of queues is sampled in the drain that sees it, so their ends are not queued behind it', async function () {
+    this.timeout(30_000);
+    const N = 3000;
+    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0 }, N, (i) => ({ name: `tenant-${i}` }));
+    const drain = () => {
+      const batch = parseDrainBatch(hub.drain(256 * 1024, { columns: true }));
+      assert.ok(batch.ok);
+      model.applyDrain('S', src, batch.value);
+      return batch.value;
+    };
+    drain(); // the queues, nobody waiting yet
+    // Every consumer starts waiting at once (a server's workers at startup).
+    const consumers = queues.map((q) => q.get());
+    const first = drain();
+    const announced = first.events.filter((e) => e.type === 'wait').length;
+    assert.ok(announced > 0 && announced <= 256, `${announced} of ${N} new waits announced by one drain`);
+    assert.ok(model.queuesOf('S').some((q) => (q.waitsSampled ?? 1) > 1), 'the queues left out say their waits are sampled');
+    // All of them are served; the next drain closes every wait the model was told of.
+    queues.forEach((q, i) => q.putNowait(i));
+    await Promise.all(consumers);
+    drain();
+    const open = model.queuesOf('S').filter((q) => q.waiters.size > 0);
+    assert.equal(open.length, 0, `${open.length} queue(s) still list a served consumer after the next drain, e.g. ${open[0]?.name}`);
+  });
+
+  it("sends the end of a wait the reader holds before history (finished waits it never knew of)", async () => {
+    const N = 40;
+    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0 }, N, (i) => ({ name: `q${i}` }));
+    const drain = (bytes: number) => {
+      const batch = parseDrainBatch(hub.drain(bytes, { columns: true }));
+      assert.ok(batch.ok);
+      model.applyDrain('S', src, batch.value);
+      return batch.value;
+    };
+    drain(1 << 20);
+    const [held, ...others] = queues;
+    const pending = held.get();
+    drain(1 << 20); // announces it: the reader holds it open
+    assert.equal(model.queuesOf('S').find((q) => q.name === 'q0')?.waiters.size, 1);
+    // Waits that start and end between two drains: history, queued before the end below.
+    for (const q of others) {
+      const got = q.get();
+      await new Promise((r) => setImmediate(r));
+      q.putNowait(1);
+      await got;
+    }
+    held.putNowait(7);
+    assert.equal(await pending, 7);
+    const batch = drain(2048); // room for a few events only
+    assert.ok(batch.more, 'history is left for later drains');
+    assert.equal(model.queuesOf('S').find((q) => q.name === 'q0')?.waiters.size, 0, 'the held wait ended in the first drain after it ended');
+    for (let k = 0; k < 100 && drain(2048).more; k++);
+    const history = model.queuesOf('S').filter((q) => q.name !== 'q0' && q.waitStats.get.count > 0).length;
+    assert.ok(history > 0, 'and history came after');
+  });
 });
