@@ -16,18 +16,12 @@ export type QueuePatch = Omit<FieldPatch<QueueInfo>, 'key' | 'counters'> & { key
 /** `next` as a patch on `prev` (the row the webview holds); `next` itself when there is no `prev`. */
 export function diffQueueInfo(prev: QueueInfo | undefined, next: QueueInfo): QueuePatch {
   if (!prev) return next;
-  const out: Record<string, unknown> = { key: next.key };
-  const before = prev as unknown as Record<string, unknown>;
-  const after = next as unknown as Record<string, unknown>;
-  for (const k of Object.keys(after)) {
-    if (k === 'key' || after[k] === undefined) continue;
-    if (k === 'counters') {
-      const c = diffFlat(prev.counters as unknown as Record<string, unknown>, next.counters as unknown as Record<string, unknown>);
-      if (c) out.counters = c;
-    } else if (!same(before[k], after[k])) out[k] = after[k];
-  }
-  for (const k of Object.keys(before)) if (before[k] !== undefined && after[k] === undefined) out[k] = null;
-  return out as QueuePatch;
+  const { counters: before, ...rest } = prev;
+  const { counters: after, ...row } = next;
+  const out = diffFlat(rest, row) ?? {};
+  const counters = diffFlat(before, after);
+  if (counters) out.counters = counters;
+  return { ...out, key: next.key } as QueuePatch;
 }
 
 /**
@@ -36,13 +30,9 @@ export function diffQueueInfo(prev: QueueInfo | undefined, next: QueueInfo): Que
  */
 export function applyQueuePatch(prev: QueueInfo | undefined, patch: QueuePatch): QueueInfo | undefined {
   if (!prev) return isWholeRow(patch) ? patch : undefined;
-  const out = { ...prev } as unknown as Record<string, unknown>;
-  for (const [k, v] of Object.entries(patch)) {
-    if (k === 'counters') {
-      if (v && typeof v === 'object') out.counters = applyFlat(prev.counters as unknown as Record<string, unknown>, v as Record<string, unknown>);
-    } else if (v === null) delete out[k];
-    else if (v !== undefined) out[k] = v;
-  }
+  const { counters, ...row } = patch;
+  const out = applyFlat(prev, row);
+  if (counters && typeof counters === 'object') out.counters = applyFlat(prev.counters, counters);
   return out as unknown as QueueInfo;
 }
 
@@ -64,15 +54,19 @@ function isWholeRow(p: QueuePatch): p is QueueInfo {
   );
 }
 
-function diffFlat(prev: Record<string, unknown>, next: Record<string, unknown>): Record<string, unknown> | undefined {
+/** The fields of `next` that differ from `prev`'s, `null` for one `next` no longer has. */
+function diffFlat(prev: object, next: object): Record<string, unknown> | undefined {
+  const a = prev as Record<string, unknown>;
+  const b = next as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  for (const k of Object.keys(next)) if (next[k] !== undefined && !same(prev[k], next[k])) (out ??= {})[k] = next[k];
-  for (const k of Object.keys(prev)) if (prev[k] !== undefined && next[k] === undefined) (out ??= {})[k] = null;
+  for (const k of Object.keys(b)) if (b[k] !== undefined && !same(a[k], b[k])) (out ??= {})[k] = b[k];
+  for (const k of Object.keys(a)) if (a[k] !== undefined && b[k] === undefined) (out ??= {})[k] = null;
   return out;
 }
 
-function applyFlat(prev: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...prev };
+/** `prev` with `patch`'s fields set, and those it says `null` for removed. */
+function applyFlat(prev: object, patch: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...prev };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else if (v !== undefined) out[k] = v;
