@@ -73,6 +73,11 @@ function waitEvent(w: WaiterRecord): OutEvent {
   return { type: 'wait', t: w.t, q: w.rec.id, w: w.w, role: w.role, site: w.site, ...(w.adopted ? { adopted: true } : {}) };
 }
 
+/** The 'waitEnd' event of `w`, which ended at `t` after `ms`. */
+function waitEndEvent(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): OutEvent {
+  return { type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms };
+}
+
 /** Marks finished-long-wait events in the outbox (symbol keys are not serialised). */
 const DETAIL_WAIT: unique symbol = Symbol('detailWait');
 /** Both events of a finished wait no reader knew of: history, which a columnar drain sends after the live detail. */
@@ -433,13 +438,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   }
 
   waitEndedAnnounced(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
-    this.push({ type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms });
+    this.push(waitEndEvent(w, t, outcome, ms));
   }
 
   waitEndedListed(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
     // Its start and end as a pair (never cut: a reader holding it must hear of its end).
     this.push(waitEvent(w));
-    this.push({ type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms });
+    this.push(waitEndEvent(w, t, outcome, ms));
   }
 
   waitEndedLong(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
@@ -450,10 +455,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       return;
     }
     this.pendingWaits++;
-    const start: OutEvent = waitEvent(w);
+    const start = waitEvent(w);
     start[DETAIL_WAIT] = true;
     start[HISTORY] = true;
-    const end: OutEvent = { type: 'waitEnd', t, q: w.rec.id, w: w.w, outcome, ms };
+    const end = waitEndEvent(w, t, outcome, ms);
     end[HISTORY] = true;
     this.push(start);
     this.push(end);
@@ -692,24 +697,22 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (const p of parts) size += p.length + 1;
     const room = Math.max(maxBytes - size, maxBytes / 4);
     let used = 0;
-    const left: OutEvent[] = [];
+    const live: OutEvent[] = [];
     const history: OutEvent[] = [];
-    for (const ev of detail) if (ev[HISTORY] === true) history.push(ev);
-    for (const list of [detail, history]) {
-      let full = false; // in order within a class: once one does not fit, the rest wait too
-      for (let k = 0; k < list.length; k++) {
+    for (const ev of detail) (ev[HISTORY] === true ? history : live).push(ev);
+    const left: OutEvent[] = [];
+    for (const list of [live, history]) {
+      // In order within a class: once one does not fit, the rest of that class waits too.
+      let k = 0;
+      for (; k < list.length; k++) {
         const ev = list[k];
-        if ((list === detail) === (ev[HISTORY] === true)) continue; // history goes in the second pass
-        const s = full ? '' : eventJson(ev);
-        if (full || (used + s.length + 1 > room && used > 0)) {
-          full = true;
-          left.push(ev);
-          continue;
-        }
+        const s = eventJson(ev);
+        if (used + s.length + 1 > room && used > 0) break;
         used += s.length + 1;
         parts.push(s);
         if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
       }
+      for (; k < list.length; k++) left.push(list[k]);
     }
     const more = left.length > 0;
     this.out = left;
