@@ -31,7 +31,35 @@ function armed(config: HubConfig, n: number, options: (i: number) => QueueOption
   const model = new QueueModel();
   const info = parseAttachInfo(hub.attach());
   assert.ok(info.ok);
-  return { hub, queues, model, src: model.attach('S', info.value) };
+  const src = model.attach('S', info.value);
+  /** One columnar drain of at most `bytes`, applied to the model as the poller applies it. */
+  const drain = (bytes = 256 * 1024) => {
+    const batch = parseDrainBatch(hub.drain(bytes, { columns: true }));
+    assert.ok(batch.ok);
+    model.applyDrain('S', src, batch.value);
+    return batch.value;
+  };
+  return { hub, queues, model, src, drain };
+}
+
+/**
+ * `n` queues whose consumers take an item and wait again, five busy rounds with a drain
+ * each, until wait detail is sampled (QUEUESCOPE_DETAIL_RATE 1: from the second wait a
+ * second on). Every consumer is left waiting; a put of -1 ends its loop.
+ */
+async function sampledConsumers(n: number) {
+  const world = armed({ ...DEFAULTS, shortWaitMs: 0, detailRate: 1 }, n, (i) => ({ name: `t${i}` }));
+  const consumers = world.queues.map(async (q) => {
+    for (;;) if ((await q.get()) < 0) return;
+  });
+  let stride = 1;
+  for (let round = 0; round < 5; round++) {
+    for (const q of world.queues) q.putNowait(round);
+    await new Promise((r) => setImmediate(r));
+    stride = Math.max(stride, world.drain().stride ?? 1);
+  }
+  assert.ok(stride > 1, 'detail was sampled');
+  return { ...world, consumers: Promise.all(consumers) };
 }
 
 describe('trace: columnar drains', () => {
@@ -182,25 +210,8 @@ describe('trace: columnar drains', () => {
   it('a stall after sampled detail lists every party: waits still waiting after LATE_ANNOUNCE_MS are announced, and the queues stop saying "sampled"', async function () {
     this.timeout(30_000);
     const N = 300;
-    // Sampled from the second wait a second on.
-    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0, detailRate: 1 }, N, (i) => ({ name: `t${i}` }));
-    const drain = () => {
-      const batch = parseDrainBatch(hub.drain(256 * 1024, { columns: true }));
-      assert.ok(batch.ok);
-      model.applyDrain('S', src, batch.value);
-      return batch.value;
-    };
     // Busy: every queue's consumer takes an item and waits again, many times.
-    const consumers = queues.map(async (q) => {
-      for (;;) if ((await q.get()) < 0) return;
-    });
-    let stride = 1;
-    for (let round = 0; round < 5; round++) {
-      for (const q of queues) q.putNowait(round);
-      await new Promise((r) => setImmediate(r));
-      stride = Math.max(stride, drain().stride ?? 1);
-    }
-    assert.ok(stride > 1, 'detail was sampled');
+    const { queues, model, drain, consumers } = await sampledConsumers(N);
     // The stall: every consumer waits, and nothing moves. Not all are listed yet.
     const stalledAt = Date.now() + 5; // model times are epoch ms (5: clock-conversion rounding)
     const listed = () => model.queuesOf('S').filter((q) => q.waiters.size === 1).length;
@@ -218,7 +229,7 @@ describe('trace: columnar drains', () => {
       assert.equal(q.waitsSampled ?? 1, 1, `${q.name} no longer says sampled`);
     }
     for (const q of queues) q.putNowait(-1);
-    await Promise.all(consumers);
+    await consumers;
     // Their ends are reported: nobody waits any more.
     drain();
     assert.equal(model.queuesOf('S').filter((q) => q.waiters.size > 0).length, 0);
@@ -227,30 +238,14 @@ describe('trace: columnar drains', () => {
   it('a wait a snapshot listed ends in the reader too, also one left out of sampled detail (no waiter kept for good)', async function () {
     this.timeout(30_000);
     const N = 300;
-    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0, detailRate: 1 }, N, (i) => ({ name: `t${i}` }));
-    const drain = () => {
-      const batch = parseDrainBatch(hub.drain(256 * 1024, { columns: true }));
-      assert.ok(batch.ok);
-      model.applyDrain('S', src, batch.value);
-      return batch.value;
-    };
-    const consumers = queues.map(async (q) => {
-      for (;;) if ((await q.get()) < 0) return;
-    });
-    let stride = 1;
-    for (let round = 0; round < 5; round++) {
-      for (const q of queues) q.putNowait(round);
-      await new Promise((r) => setImmediate(r));
-      stride = Math.max(stride, drain().stride ?? 1);
-    }
-    assert.ok(stride > 1, 'detail was sampled');
+    const { hub, queues, model, src, drain, consumers } = await sampledConsumers(N);
     // Every consumer waits again; a resync (the poller's, after lost batches) reads them all.
     drain();
     model.applySnapshot('S', src, hub.snapshot());
     assert.equal(model.queuesOf('S').filter((q) => q.waiters.size === 1).length, N, 'the snapshot lists every waiting consumer');
     // Each is served: its wait ends, and the reader must hear of it.
     for (const q of queues) q.putNowait(-1);
-    await Promise.all(consumers);
+    await consumers;
     for (let k = 0; k < 10 && drain().more; k++);
     const kept = model.queuesOf('S').filter((q) => q.waiters.size > 0);
     assert.equal(kept.length, 0, `${kept.length} queue(s) still list a waiter that was served, e.g. ${kept[0]?.name}`);
@@ -259,13 +254,7 @@ describe('trace: columnar drains', () => {
   it('a burst of new waits across thousands of queues is sampled in the drain that sees it, so their ends are not queued behind it', async function () {
     this.timeout(30_000);
     const N = 3000;
-    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0 }, N, (i) => ({ name: `tenant-${i}` }));
-    const drain = () => {
-      const batch = parseDrainBatch(hub.drain(256 * 1024, { columns: true }));
-      assert.ok(batch.ok);
-      model.applyDrain('S', src, batch.value);
-      return batch.value;
-    };
+    const { queues, model, drain } = armed({ ...DEFAULTS, shortWaitMs: 0 }, N, (i) => ({ name: `tenant-${i}` }));
     drain(); // the queues, nobody waiting yet
     // Every consumer starts waiting at once (a server's workers at startup).
     const consumers = queues.map((q) => q.get());
@@ -283,13 +272,7 @@ describe('trace: columnar drains', () => {
 
   it("sends the end of a wait the reader holds before history (finished waits it never knew of)", async () => {
     const N = 40;
-    const { hub, queues, model, src } = armed({ ...DEFAULTS, shortWaitMs: 0 }, N, (i) => ({ name: `q${i}` }));
-    const drain = (bytes: number) => {
-      const batch = parseDrainBatch(hub.drain(bytes, { columns: true }));
-      assert.ok(batch.ok);
-      model.applyDrain('S', src, batch.value);
-      return batch.value;
-    };
+    const { queues, model, drain } = armed({ ...DEFAULTS, shortWaitMs: 0 }, N, (i) => ({ name: `q${i}` }));
     drain(1 << 20);
     const [held, ...others] = queues;
     const pending = held.get();

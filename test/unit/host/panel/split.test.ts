@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { splitFeedMessage } from '../../../../src/host/panel/split';
 import { Outbox } from '../../../../src/host/panel/outbox';
-import { applyQueuePatch } from '../../../../src/protocol/queuePatch';
+import { Store } from '../../../../src/webview/store';
 import type { FeedMessage, InitMessage, QueueInfo, UpdateMessage } from '../../../../src/protocol/webview';
 import { ManualClock } from '../../../helpers/manualClock';
 
@@ -26,32 +26,18 @@ const series = (i: number) => ({ queue: `s/1:0/${i}`, t: [i], depth: [i], min: [
 const steps = (i: number) => ({ queue: `s/1:0/${i}`, t: [i], put: [0], get: [1] });
 const waiter = { id: '1:0/9', queue: 's/1:0/3', role: 'get' as const, since: 5 };
 
-/** What a webview holds after these messages: rows by key, samples and steps per queue, waiters. */
+/** What the webview's own Store holds after these messages: rows, each queue's samples and steps, waiters. */
 function held(msgs: FeedMessage[]) {
-  const rows = new Map<string, QueueInfo>();
-  const samples: string[] = [];
-  const counts: string[] = [];
-  let waiters: unknown;
-  let removed: string[] = [];
-  for (const m of JSON.parse(JSON.stringify(msgs)) as FeedMessage[]) {
-    if (m.type === 'init') {
-      for (const q of m.session!.queues) rows.set(q.key, q);
-      samples.push(...m.session!.series.map((c) => c.queue));
-      counts.push(...m.session!.waitCounts.map((c) => c.queue));
-      waiters = m.session!.waiters;
-    } else if (m.type === 'update') {
-      for (const p of m.queues) {
-        const q = applyQueuePatch(rows.get(p.key), p);
-        assert.ok(q, `row ${p.key} could be applied`);
-        rows.set(p.key, q);
-      }
-      samples.push(...m.series.map((c) => c.queue));
-      counts.push(...m.waitCounts.map((c) => c.queue));
-      if (m.waiters) waiters = m.waiters;
-      removed = [...removed, ...m.removed];
-    }
-  }
-  return { rows: [...rows.values()].sort((a, b) => a.size - b.size), samples: samples.sort(), counts: counts.sort(), waiters, removed };
+  const page = new Store(() => 0);
+  // A session for updates to apply to (an init among `msgs` starts over).
+  page.apply({ type: 'init', mode: 'live', sessions: [], session: { id: 's', status: 'running', now: 0, queues: [], waiters: [], series: [], waitCounts: [], dropped: 0 } });
+  for (const m of JSON.parse(JSON.stringify(msgs)) as FeedMessage[]) page.apply(m);
+  return {
+    rows: [...page.queues.values()].sort((a, b) => a.size - b.size),
+    samples: [...page.depth].map(([key, d]) => `${key} ${d.length}`).sort(),
+    counts: [...page.counts].map(([key, c]) => `${key} ${c.t.length}`).sort(),
+    waiters: page.waiters,
+  };
 }
 
 describe('panel messages in parts', () => {
@@ -78,6 +64,7 @@ describe('panel messages in parts', () => {
     assert.equal(parts.filter((p) => p.waiters).length, 1);
     assert.deepEqual(parts.flatMap((p) => p.removed), ['s/1:0/99999']);
     assert.deepEqual(held(parts), held([u]));
+    assert.equal(held(parts).rows.length, N, 'no row dropped');
   });
 
   it('splits an init into an init and updates of whole rows', () => {
