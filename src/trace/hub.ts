@@ -82,7 +82,9 @@ function waitEndEvent(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: numb
 const DETAIL_WAIT: unique symbol = Symbol('detailWait');
 /** Both events of a finished wait no reader knew of: history, which a columnar drain sends after the live detail. */
 const HISTORY: unique symbol = Symbol('history');
-type OutEvent = WireEvent & { [DETAIL_WAIT]?: true; [HISTORY]?: true };
+/** The 'wait' of a start-and-end pair pushed together: a drain sends both or neither. */
+const PAIRED: unique symbol = Symbol('paired');
+type OutEvent = WireEvent & { [DETAIL_WAIT]?: true; [HISTORY]?: true; [PAIRED]?: true };
 
 interface WeakRefCtor {
   new (target: object): { deref(): ProbeTarget | undefined };
@@ -443,7 +445,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
   waitEndedListed(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
     // Its start and end as a pair (never cut: a reader holding it must hear of its end).
-    this.push(waitEvent(w));
+    const start = waitEvent(w);
+    start[PAIRED] = true;
+    this.push(start);
     this.push(waitEndEvent(w, t, outcome, ms));
   }
 
@@ -458,6 +462,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const start = waitEvent(w);
     start[DETAIL_WAIT] = true;
     start[HISTORY] = true;
+    start[PAIRED] = true;
     const end = waitEndEvent(w, t, outcome, ms);
     end[HISTORY] = true;
     this.push(start);
@@ -600,6 +605,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (; k < out.length; k++) {
       const ev = out[k];
       const s = eventJson(ev);
+      // A pair goes whole (see drainColumns).
+      const end = ev[PAIRED] === true && k + 1 < out.length ? eventJson(out[k + 1]) : undefined;
+      if (end !== undefined && size + s.length + end.length + 2 > maxBytes && parts.length > 0) break;
       if (size + s.length + 1 > maxBytes) {
         // Too big for what is left: send the sample rows that fit and keep the rest.
         if (ev.type === 'samples') {
@@ -615,6 +623,11 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       parts.push(s);
       if (ev.type === 'samples') this.pendingRows -= ev.rows.length;
       else if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
+      if (end !== undefined) {
+        size += end.length + 1;
+        parts.push(end);
+        k++;
+      }
     }
     const more = k < out.length;
     if (more) {
@@ -702,15 +715,23 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (const ev of detail) (ev[HISTORY] === true ? history : live).push(ev);
     const left: OutEvent[] = [];
     for (const list of [live, history]) {
-      // In order within a class: once one does not fit, the rest of that class waits too.
+      // In order within a class: once one does not fit, the rest of that class waits too. A
+      // pair goes whole: a 'wait' sent without its end would read as still waiting until the
+      // next drain, 5-15 s later at 10,000 busy queues.
       let k = 0;
       for (; k < list.length; k++) {
         const ev = list[k];
         const s = eventJson(ev);
-        if (used + s.length + 1 > room && used > 0) break;
-        used += s.length + 1;
+        const end = ev[PAIRED] === true && k + 1 < list.length ? eventJson(list[k + 1]) : undefined;
+        const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
+        if (used + size > room && used > 0) break;
+        used += size;
         parts.push(s);
         if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
+        if (end !== undefined) {
+          parts.push(end);
+          k++;
+        }
       }
       for (; k < list.length; k++) left.push(list[k]);
     }
