@@ -490,7 +490,11 @@ export class SessionPoller {
         }
         const more = await this.drainOnce();
         if (this.resyncPending && !this.halted && !this.isStopped()) await this.resync();
-        next = more ? 0 : this.lastFailed ? (this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs) : (this.interval?.next(this.lastDrain) ?? this.options.intervalMs());
+        // A cut batch (`more`) goes through the adaptive interval too: it drains again as soon
+        // as the ceilings allow, not at once whatever the last drain cost.
+        if (this.lastFailed) next = this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs;
+        else if (this.interval) next = this.interval.next(this.lastDrain);
+        else next = more ? 0 : this.options.intervalMs();
       }
       if (!this.key && this.isPolling()) this.stateValue = 'attaching';
       this.schedule(next);

@@ -93,6 +93,22 @@ describe('SessionPoller', () => {
     assert.equal(session.count('drain'), 2);
   });
 
+  it('paces a cut batch (`more`) within the same ceilings: a costly drain is not followed at once', async () => {
+    const { session, clock, poller } = setup({ adaptive: {} });
+    // 40 ms of drain, cut at its budget: a drain may take at most 2% of the interval, so the
+    // next comes 2 s later, not back to back (at 10,000 busy queues under F5, cut drains of
+    // 100-190 ms each followed one another at once).
+    const cut = (seq: number, more: boolean) => JSON.stringify({ v: 1, seq, t: seq * 100, events: [queueEvent(1, 'jobs')], more, dropped: 0, ms: 40, cpu: 1000 });
+    session.script('attach', transcript.attach).script('drain', cut(1, true), cut(2, true), cut(3, false));
+    poller.start();
+    await clock.advance(0);
+    assert.equal(session.count('drain'), 1);
+    await clock.advance(1900);
+    assert.equal(session.count('drain'), 1, 'the cut batch waits for the duty the drain cost allows');
+    await clock.advance(100);
+    assert.equal(session.count('drain'), 2);
+  });
+
   it('never has more than one request in flight, however slow the debugger', async () => {
     const { session, clock, poller } = setup();
     const slow = deferred<string>();
