@@ -22,6 +22,18 @@ describe('DepthTimeline', () => {
     assert.deepEqual(tl.readSince(next.cursor).samples.t, []);
   });
 
+  it('allocates a tier only once a point reaches it: 10,000 new queues cost no timeline memory', () => {
+    const tl = new DepthTimeline();
+    assert.equal(tl.stats().bytes, 0, 'no point yet');
+    tl.push(1000, 1, 0, 1, 1, 0);
+    const one = tl.stats().bytes;
+    assert.ok(one > 0 && one <= 16 * BYTES_PER_POINT, `one point: ${one} bytes`);
+    // Past the recent window, points fold into the first tier, which only then takes room.
+    for (let i = 1; i <= 200; i++) tl.push(1000 + i * 1000, i % 5, 0, 5, 1, 0);
+    assert.deepEqual(tl.series().depth.slice(-3), [198 % 5, 199 % 5, 200 % 5]);
+    assert.ok(tl.stats().bytes > one);
+  });
+
   it('min/max always include the depth at the tick', () => {
     const tl = new DepthTimeline();
     tl.push(1, 5, 7, 2, 0, 0); // a malformed row: min above depth, max below
