@@ -83,13 +83,23 @@ export const POLL_SOURCE_URL = 'file:///queuescope/queuescope-poll.js';
 /** What an expression yields when the realm has no hub (the program does not use the library). */
 export const NO_HUB = 'null';
 
+/**
+ * What attachExpression() yields in Node's module-hooks thread (the worker Node starts for
+ * `module.register()`, listed by js-debug as "[worker N]"): no program runs there, ever, so
+ * the reader stops asking (it asked every ~3 s for the whole session). Nothing of ours runs
+ * in that thread (Node 20 runs no `--require` preload there); it is known by the internal
+ * module it runs, which no other realm loads.
+ */
+export const HOOKS_THREAD = '"hooks-thread"';
+const HOOKS_THREAD_TEST = `(function(){try{var l=typeof process!=="undefined"&&process.moduleLoadList;return Array.isArray(l)&&l.indexOf("NativeModule internal/modules/esm/worker")>=0}catch(e){return false}})()`;
+
 const HUB = `globalThis[Symbol.for(${JSON.stringify(HUB_SYMBOL)})]`;
 const tail = `\n//# sourceURL=${POLL_SOURCE_URL}`;
 
-/** Expression: attach, returning AttachInfo JSON, or NO_HUB. */
+/** Expression: attach, returning AttachInfo JSON, NO_HUB, or HOOKS_THREAD. */
 export function attachExpression(options: AttachOptions = {}): string {
   const arg = options.tail === undefined ? '' : JSON.stringify({ tail: String(options.tail) });
-  return `(function(){var h=${HUB};return h?h.attach(${arg}):${JSON.stringify(NO_HUB)}})()${tail}`;
+  return `(function(){var h=${HUB};return h?h.attach(${arg}):${HOOKS_THREAD_TEST}?${JSON.stringify(HOOKS_THREAD)}:${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 
 /**

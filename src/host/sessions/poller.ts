@@ -30,7 +30,7 @@
 // Longer than ~400 lines on purpose: every transition is a method of one class, to be read
 // against the diagram above; the pause race and the defaults are their own files.
 
-import { attachExpression, boundedExpression, chunkExpression, drainExpression, NO_HUB, parseChunkHead, snapshotExpression, stopPushExpression } from '../../protocol/hub';
+import { attachExpression, boundedExpression, chunkExpression, drainExpression, HOOKS_THREAD, NO_HUB, parseChunkHead, snapshotExpression, stopPushExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
 import { applyExitTail, type ExitTailFile } from './exitTail';
@@ -521,6 +521,12 @@ export class SessionPoller {
     if (this.stateValue === 'stopped') return false;
     if (text === undefined) {
       this.backoff = this.options.errorBackoffMs ?? POLLER_DEFAULTS.errorBackoffMs;
+      return false;
+    }
+    if (text === HOOKS_THREAD) {
+      // Node's module-hooks thread: no program runs there, so nothing will ever attach.
+      this.log.info(`${this.channel}: a module-hooks thread (no program runs there); not polled`);
+      this.halt();
       return false;
     }
     if (text === NO_HUB) {

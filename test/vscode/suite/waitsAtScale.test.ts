@@ -39,6 +39,10 @@ describe('10,000 queues under F5: who waits', function () {
       assert.deepEqual(stale.slice(0, 5).map((q) => q.name), [], `${stale.length} busy inbox(es) list a consumer that was waiting for over 10 s at the last drain`);
       const longGets = (api.services.diagnostics?.findings(run.parent.id) ?? []).filter((f) => f.rule === 'long-block' && f.message.includes('consumer'));
       assert.deepEqual(longGets.map((f) => f.message).slice(0, 3), [], 'no Long-block finding about a consumer');
+      // p-queue is within this workspace's reach, so the preload's ESM hooks run Node's
+      // module-hooks thread ("[worker 1]"): it is not asked for a hub again and again.
+      const asking = [...api.services.sessions.pollers.values()].filter((p) => p.state === 'attaching' && p.requests > 3);
+      assert.deepEqual(asking.map((p) => `${p.state} after ${p.requests} requests`), [], 'a session still asked for a hub after 25 s');
     } finally {
       await vscode.debug.stopDebugging(run.parent);
     }

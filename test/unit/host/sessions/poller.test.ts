@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QueueModel } from '../../../../src/model';
 import { SessionPoller, type PollerOptions } from '../../../../src/host/sessions/poller';
+import { HOOKS_THREAD } from '../../../../src/protocol/hub';
 import { deferred, ManualClock, MemoryLog, ScriptedSession, settle } from './doubles';
 
 /** Answers recorded from the real hub (see fixtures/record-transcript.js). */
@@ -47,6 +48,19 @@ describe('SessionPoller', () => {
     assert.equal(poller.state, 'polling');
     assert.deepEqual(queues().map((q) => q.name), ['jobs']);
     assert.deepEqual(log.warnings, [], 'NO_HUB is not a problem worth reporting');
+  });
+
+  it("stops asking a module-hooks thread (no program runs there): one attach, then none, and the model never hears of it", async () => {
+    const { session, clock, log, model, poller } = setup({ noHubBackoffMs: 3000 });
+    session.script('attach', HOOKS_THREAD);
+    poller.start();
+    await clock.advance(0);
+    await clock.advance(60_000);
+    assert.equal(session.count('attach'), 1, 'asked every ~3 s before');
+    assert.equal(poller.state, 'stopped');
+    assert.equal(model.sessions.length, 0);
+    assert.deepEqual(log.warnings, []);
+    assert.ok(log.infos.some((m) => /module-hooks thread/.test(m)), log.infos.join('\n'));
   });
 
   it('feeds recorded drains into the model: queues, blocked producer and waiting consumer appear, then end', async () => {
