@@ -86,6 +86,15 @@ const HISTORY: unique symbol = Symbol('history');
 const PAIRED: unique symbol = Symbol('paired');
 type OutEvent = WireEvent & { [DETAIL_WAIT]?: true; [HISTORY]?: true; [PAIRED]?: true };
 
+/**
+ * The JSON of the end paired with the start at list[k] (pushPair), or undefined. Both drain
+ * forms send a pair whole: a 'wait' sent without its end reads as still waiting until the
+ * next drain, 5-15 s later at 10,000 busy queues.
+ */
+function pairedEnd(list: readonly OutEvent[], k: number): string | undefined {
+  return list[k][PAIRED] === true && k + 1 < list.length ? eventJson(list[k + 1]) : undefined;
+}
+
 interface WeakRefCtor {
   new (target: object): { deref(): ProbeTarget | undefined };
 }
@@ -445,10 +454,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
   waitEndedListed(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
     // Its start and end as a pair (never cut: a reader holding it must hear of its end).
-    const start = waitEvent(w);
-    start[PAIRED] = true;
-    this.push(start);
-    this.push(waitEndEvent(w, t, outcome, ms));
+    this.pushPair(waitEvent(w), waitEndEvent(w, t, outcome, ms));
   }
 
   waitEndedLong(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
@@ -462,11 +468,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const start = waitEvent(w);
     start[DETAIL_WAIT] = true;
     start[HISTORY] = true;
-    start[PAIRED] = true;
     const end = waitEndEvent(w, t, outcome, ms);
     end[HISTORY] = true;
-    this.push(start);
-    this.push(end);
+    this.pushPair(start, end);
   }
 
   queueShutdown(rec: QueueRecord, immediate: boolean): void {
@@ -480,6 +484,12 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
   private push(ev: OutEvent): void {
     this.out.push(ev);
+  }
+
+  /** A wait's start and its end, which a drain sends both or neither (pairedEnd). */
+  private pushPair(start: OutEvent, end: OutEvent): void {
+    start[PAIRED] = true;
+    this.out.push(start, end);
   }
 
   /** Readers hear of `w` now; its end will be reported too. */
@@ -605,8 +615,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (; k < out.length; k++) {
       const ev = out[k];
       const s = eventJson(ev);
-      // A pair goes whole (see drainColumns).
-      const end = ev[PAIRED] === true && k + 1 < out.length ? eventJson(out[k + 1]) : undefined;
+      const end = pairedEnd(out, k);
       if (end !== undefined && size + s.length + end.length + 2 > maxBytes && parts.length > 0) break;
       if (size + s.length + 1 > maxBytes) {
         // Too big for what is left: send the sample rows that fit and keep the rest.
@@ -715,14 +724,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (const ev of detail) (ev[HISTORY] === true ? history : live).push(ev);
     const left: OutEvent[] = [];
     for (const list of [live, history]) {
-      // In order within a class: once one does not fit, the rest of that class waits too. A
-      // pair goes whole: a 'wait' sent without its end would read as still waiting until the
-      // next drain, 5-15 s later at 10,000 busy queues.
+      // In order within a class: once one does not fit, the rest of that class waits too; a
+      // pair goes whole (pairedEnd).
       let k = 0;
       for (; k < list.length; k++) {
         const ev = list[k];
         const s = eventJson(ev);
-        const end = ev[PAIRED] === true && k + 1 < list.length ? eventJson(list[k + 1]) : undefined;
+        const end = pairedEnd(list, k);
         const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
         if (used + size > room && used > 0) break;
         used += size;
