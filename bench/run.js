@@ -4,13 +4,15 @@
 // the same run's figures. Printed as Markdown.
 //
 //   node bench/run.js [--quick] [--rounds N] [--cold-rounds N] [--runs N] [--no-adapters]
-//                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold]
+//                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold] [--default-gc]
 //
 // Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js).
 // Each round runs the pairs that the targets compare (lib | naive, armed | lib, lib | plain,
 // and the library on W6 | W6n) side by side, one process per core, so both sides of a ratio meet the same state of this
 // shared machine; a target is the median of its pairs' ratios. A cell is the median of its
-// samples (the lib row has three a round). Peers (async-channel, @esfx, effect,
+// samples (the lib row has three a round). Every round also runs the plain library against
+// itself (A/A): the spread of that ratio is the run's noise floor. Warm samples pin V8's
+// young generation (GC_FLAGS) unless --default-gc. Peers (async-channel, @esfx, effect,
 // Node streams, Python asyncio, the await ceiling) run only when named with --systems.
 //
 // Run after `npm run build` (the npm script does it): the "lib" rows load dist/lib.
@@ -50,6 +52,15 @@ const SYSTEMS = [
   { id: 'asyncio', label: 'Python asyncio.Queue', peer: true },
   { id: 'ceiling', label: 'ceiling: 1 await per item', peer: true },
 ];
+/**
+ * V8 sizes its young generation adaptively, from the whole heap's history: measured on W2,
+ * 20k unrelated objects kept alive at load made the same queue code 16% faster, and
+ * constructing the (then unused) hub once made it 7% slower. A warm ratio would measure
+ * that, not the code, so warm samples run with the same fixed semi-spaces (bench/README.md).
+ * Cold samples keep V8's default: a fixed 16 MB young generation made their first 20k items
+ * pay its first page touches (library cells 0.9M items/s instead of ~9M).
+ */
+const GC_FLAGS = flag('--default-gc') ? [] : ['--min-semi-space-size=16', '--max-semi-space-size=16'];
 const systemFilter = option('--systems', null);
 const systems = systemFilter ? SYSTEMS.filter((s) => systemFilter.split(',').includes(s.id)) : SYSTEMS.filter((s) => !s.peer);
 
@@ -94,7 +105,7 @@ async function measure(systemId, wName, mode) {
     r = await runAsync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env });
   } else {
     if (systemId === 'armed') env.QUEUESCOPE_TRACE = '1';
-    r = await runAsync(process.execPath, [path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode], { env, cwd: root });
+    r = await runAsync(process.execPath, [...(mode === 'warm' ? GC_FLAGS : []), path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode], { env, cwd: root });
   }
   const line = (r.stdout || '').trim().split('\n').pop() || '';
   try {
@@ -114,6 +125,7 @@ const PAIRS = [
   ['lib', 'naive'],
   ['armed', 'lib'],
   ['lib', 'plain'],
+  ['plain', 'plain'], // A/A: the same code on both cores, the run's noise floor (no target)
 ];
 
 /** Fold one sample into the cell: samples accumulate, problems too. */
@@ -165,8 +177,9 @@ async function main() {
         };
         for (const [a, b] of pairs) {
           const [ra, rb] = await Promise.all([measure(a, wName, mode), measure(b, wName, mode)]);
-          const x = keep(a, ra);
-          const y = keep(b, rb);
+          // The A/A pair only measures the noise: its samples stay out of the cells.
+          const x = a === b ? median(ra.rates || []) : keep(a, ra);
+          const y = a === b ? median(rb.rates || []) : keep(b, rb);
           if (x && y) ((pairRatios[mode][`${a}/${b}`] ??= {})[wName] ??= []).push(x / y);
           process.stderr.write(`  ${mode} ${wName} round ${round} ${a} | ${b}: ${x ? fmtRate(x) : 'failed'} | ${y ? fmtRate(y) : 'failed'}\n`);
         }
@@ -217,7 +230,7 @@ async function main() {
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const loadText = loads.length ? `load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the run` : '';
-  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: median of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
+  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')}), cold ones with V8's default` : "V8's default (adaptive) young generation"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: median of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
   for (const mode of modes) {
     out.push('', `### ${mode === 'warm' ? 'Warm (>= 1M items)' : `Cold (first ${COLD_ITEMS / 1000}k items)`}: items/s, and ratio to the naive queue`, '');
     out.push(`| system | ${workloadNames.map((w) => `${w} ${WORKLOADS[w].title}`).join(' | ')} |`);
@@ -287,6 +300,14 @@ async function main() {
     }
   }
   out.push('', '### Targets (issue #13)', '', '| target | value | goal | |', '|---|---:|---:|---|', ...checks);
+  // The noise floor: the same code against itself, side by side, in this run.
+  for (const mode of modes) {
+    const aa = pairRatios[mode]['plain/plain'];
+    if (!aa) continue;
+    const all = Object.values(aa).flat();
+    const cells = workloadNames.filter((w) => aa[w]?.length).map((w) => `${w} ${median(aa[w]).toFixed(2)}`);
+    out.push('', `A/A control, ${mode} (plain / plain, the same code on both cores; a target's value within this spread is not a measured difference): median per workload ${cells.join(', ')}; single pairs ${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}.`);
+  }
   if (problems.length) out.push('', 'PROBLEMS (a run did not receive exactly what was sent, or failed):', ...problems.map((p) => `- ${p}`));
   else out.push('', 'Every run received exactly what was sent (count, checksum, per-producer order).');
   out.push(`Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s.`);

@@ -3,7 +3,7 @@
 // limit), polled N times back to back; RSS read from /proc before and after, JS heap from
 // Runtime.getHeapUsage (neither compiles anything in the debuggee), garbage collected first.
 //
-//   npx tsx bench/live/pollChannel.ts [--polls 100000] [--modes evaluate,callFunctionOn,binding]
+//   npx tsx bench/live/pollChannel.ts [--polls 100000] [--modes evaluate,trivial,callFunctionOn,binding,push]
 //                                     [--cap <bytes>] [--no-debugger]
 //
 // --cap sends a second Debugger.enable({ maxScriptsCacheSize }) on the same session, as the
@@ -12,6 +12,7 @@
 //
 // Modes:
 //   evaluate        Runtime.evaluate of the exact drain expression (what DAP evaluate does)
+//   trivial         Runtime.evaluate of '""' (what a compiled script costs, whatever its size)
 //   callFunctionOn  Runtime.callFunctionOn of one stable function on the hub's held objectId
 //   binding         Runtime.addBinding: each poll is a callFunctionOn that pushes a drain
 //                   through the binding (answers as Runtime.bindingCalled)
@@ -100,6 +101,10 @@ async function poller(mode: string, cdp: CdpClient, objectId: string, got: (n: n
   if (mode === 'evaluate') {
     const expr = drainExpression(256 * 1024);
     return async () => got((await cdp.evaluateString(expr)).length);
+  }
+  if (mode === 'trivial') {
+    // The smallest evaluate: what remains per compiled script, whatever its size.
+    return async () => got((await cdp.evaluateString('""')).length);
   }
   if (mode === 'callFunctionOn') {
     return async () => {
