@@ -191,9 +191,26 @@ function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined
   const quiet = ctx.clock.between(quietSince, ctx.now);
   if (quiet < Math.max(ctx.th.wholeProgramQuietMs, ctx.th.idleFactor * ctx.maxGap)) return undefined;
   const tracks = [...new Set(groups.map((g) => g.track))];
-  const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${describeGroups(groups).join(', ')}.`;
+  const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${describeGroups(groups).join(', ')}${stillRunning(ctx)}.`;
   const partial = 'parties that never waited on a queue are unknown (a timer or I/O may still feed these queues)';
   return finding(ctx, 'deadlock', waits, tracks, groups, message, quietSince, quiet, partial, 'all');
+}
+
+/**
+ * Tasks other libraries' pools still run, as a clause of the whole-program message. Such a
+ * task is not waiting on any queue QueueScope sees, so it is the likelier cause (a task that
+ * never ends: the stuck-work rule names it once past its limit). Our own queues' running
+ * tasks are not named: their consumers are parties this rule already sees.
+ */
+function stillRunning(ctx: SessionContext): string {
+  const pools = ctx.pools.filter((p) => p.lib !== undefined && p.running > 0);
+  if (pools.length === 0) return '';
+  const tasks = pools.reduce((n, p) => n + p.running, 0);
+  let oldest = Infinity;
+  for (const p of pools) if (p.oldestRunningSince !== undefined && p.oldestRunningSince < oldest) oldest = p.oldestRunningSince;
+  const age = oldest === Infinity ? '' : ` (the oldest for ${formatMs(ctx.clock.between(oldest, ctx.now))})`;
+  const where = countedQueues(pools.map((p) => `\`${p.name}\``));
+  return `; yet ${tasks === 1 ? '1 task' : `${tasks} tasks`} of ${where} ${tasks === 1 ? 'is' : 'are'} still running${age}: one that never ends would keep them all waiting`;
 }
 
 /** "no call was seen getting from `a`", per role, with a count past QUEUES_NAMED queues. */

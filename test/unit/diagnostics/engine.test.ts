@@ -127,6 +127,36 @@ describe('diagnostics engine: deadlock', () => {
     assert.match(found[0].message, /Every known queue party is waiting and nothing has happened for 3\.1 s/);
   });
 
+  it("whole-program case: names the task another library's pool still runs (the likelier cause)", () => {
+    const w = new World({ wholeProgramQuietMs: 3000 });
+    w.queue(0, 1, 'in');
+    w.queue(0, 2, 'outbox', 1);
+    // A fastq pool whose one task started at 150 ms and never ends (what a hung request does).
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq smtp', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 3, site: siteOf('main', 4) }]);
+    w.waited(10, 1, 'get', siteOf('stage', 7));
+    w.move(100, 1, { puts: 1, gets: 1 });
+    w.move(100, 2, { puts: 1 });
+    w.apply([{ type: 'counters', t: 150, q: 7, c: { ...counters({ puts: 1, gets: 1 }), running: 1, runningSince: 150 }, unfinished: 0 }]);
+    w.ticks(0, 200);
+    w.wait(200, 2, 'put', siteOf('stage', 8));
+    const found = w.ticks(300, 3300).filter((f) => f.rule === 'deadlock');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^Every known queue party is waiting and nothing has happened for 3\.1 s: .*`outbox`.*; yet 1 task of `fastq smtp` is still running \(the oldest for 3\.1 s\): one that never ends would keep them all waiting\.$/);
+  });
+
+  it('whole-program case: says nothing of pools when no task runs', () => {
+    const w = new World({ wholeProgramQuietMs: 3000 });
+    w.queue(0, 2, 'outbox', 1);
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq smtp', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 3, site: siteOf('main', 4) }]);
+    w.move(100, 2, { puts: 1 });
+    w.apply([{ type: 'counters', t: 150, q: 7, c: { ...counters({ puts: 1, gets: 1 }), running: 0 }, unfinished: 0 }]);
+    w.ticks(0, 200);
+    w.wait(200, 2, 'put', siteOf('stage', 8));
+    const found = w.ticks(300, 3300).filter((f) => f.rule === 'deadlock');
+    assert.equal(found.length, 1);
+    assert.doesNotMatch(found[0].message, /still running/);
+  });
+
   it('whole-program case with a worker per tenant: one phrase per party, a count past 3 queues', () => {
     const w = new World({ wholeProgramQuietMs: 3000 });
     const TENANTS = 40;
