@@ -83,7 +83,10 @@ class Panel {
     this.waiters = new WaiterLists({ openSource: (site) => this.openSource(site), now: () => this.store.now() });
     this.findings = new FindingsStrip({
       selectQueue: (key) => {
-        if (this.store.queues.has(key)) this.select(key);
+        if (!this.store.queues.has(key)) return;
+        this.select(key);
+        // Among thousands of rows the finding's queue is likely out of sight.
+        this.overview.revealQueue(key);
       },
       openSource: (site) => this.openSource(site),
     });

@@ -1,8 +1,8 @@
 // What the panel remembers across hide/show and window reloads (VS Code's getState /
 // setState): selections, sort, filter and zoom. Never program data.
 
-export type SortKey = 'name' | 'kind' | 'depth' | 'putRate' | 'getRate' | 'blocked' | 'waiting' | 'highWater' | 'dropped';
-export const SORT_KEYS: readonly SortKey[] = ['name', 'kind', 'depth', 'putRate', 'getRate', 'blocked', 'waiting', 'highWater', 'dropped'];
+export type SortKey = 'name' | 'status' | 'kind' | 'depth' | 'putRate' | 'getRate' | 'blocked' | 'waiting' | 'highWater' | 'dropped';
+export const SORT_KEYS: readonly SortKey[] = ['name', 'status', 'kind', 'depth', 'putRate', 'getRate', 'blocked', 'waiting', 'highWater', 'dropped'];
 
 export interface ViewState {
   session?: string;

@@ -5,6 +5,7 @@
 // by its first and last queue. Pure (no vscode): the tree adapter turns groups into nodes.
 
 import { waitCounts, type ModelQueue } from '../../model/entities';
+import { compareNames, NaturalKeys, troubleScore as score } from '../../protocol/queueOrder';
 
 export interface GroupOptions {
   /** List queues directly up to this many. Default 50. */
@@ -29,12 +30,10 @@ export interface QueueGroup {
   troubled: boolean;
 }
 
-/** How troubled a queue is: higher first. Zero means nothing to look at. */
+/** How troubled a queue is: higher first. Zero means nothing to look at (the panel's State sort uses the same score). */
 export function troubleScore(q: ModelQueue): number {
   const { blocked, waiting } = waitCounts(q);
-  const full = q.maxsize > 0 && q.size >= q.maxsize ? 1 : 0;
-  const fill = q.maxsize > 0 ? Math.min(1, q.size / q.maxsize) : 0;
-  return blocked * 1e6 + full * 1e5 + Math.min(waiting, 99) * 1e3 + fill * 100;
+  return score({ blocked, waiting, size: q.size, maxsize: q.maxsize });
 }
 
 export function groupQueues(queues: readonly ModelQueue[], options: GroupOptions = {}): QueueListing {
@@ -50,7 +49,8 @@ export function groupQueues(queues: readonly ModelQueue[], options: GroupOptions
   if (troubled.length > 0) {
     groups.push({ id: 'troubled', label: 'Most troubled', description: `${troubled.length} of ${queues.length}`, queues: troubled, troubled: true });
   }
-  const byName = [...queues].sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }) || a.id - b.id);
+  const keys = new NaturalKeys();
+  const byName = [...queues].sort((a, b) => compareNames(a.name, b.name, keys) || a.id - b.id);
   const size = Math.max(1, options.rangeSize ?? 100);
   for (let i = 0; i < byName.length; i += size) {
     const part = byName.slice(i, i + size);

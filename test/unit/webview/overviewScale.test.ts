@@ -4,6 +4,8 @@
 // whole "waits sampled 1 in N" in its tooltip).
 
 import * as assert from 'node:assert/strict';
+import type { Finding } from '../../../src/diagnostics/findings';
+import { findingsStripRows } from '../../../src/diagnostics/strip';
 import { counters, initMessage, queue, SESSION, update } from './fixtures';
 import { settle, usePanelPages, type PanelPage } from './harness';
 
@@ -132,5 +134,59 @@ describe('panel overview with 10,000 queues (Chromium)', function () {
     await settle(p.page);
     assert.deepEqual(await rowKeys(), ['k9999']);
     assert.match(await p.page.locator('#overview tr[data-key="k9999"]').innerText(), /55/);
+  });
+
+  // A shard router whose shard-1337 is full with its dispatcher blocked, shard-42 full with
+  // nobody blocked, and every other shard's worker waiting: the user wants shard-1337 first.
+  it('lists names in natural order; State puts the most troubled first; a finding brings its queue into sight', async () => {
+    const shards = Array.from({ length: 2000 }, (_, i) =>
+      queue(`s${i}`, `shard-${i}`, { maxsize: 32, size: i === 1337 || i === 42 ? 32 : 0, blocked: i === 1337 ? 1 : 0, waiting: i === 1337 || i === 42 ? 0 : 1 }),
+    );
+    p = await open();
+    await p.send(initMessage({ session: { ...initMessage().session!, queues: shards, series: [], waiters: [], waitCounts: [] } }));
+    await settle(p.page);
+    const names = () => p.page.$$eval('#overview tbody tr[data-key] .q-name', (els) => els.slice(0, 4).map((e) => e.textContent));
+    assert.deepEqual(await names(), ['shard-0', 'shard-1', 'shard-2', 'shard-3'], 'numbers in names sort as numbers');
+
+    const state = p.page.locator('#overview th.h-status button');
+    assert.equal(await state.getAttribute('aria-label'), 'Sort by State');
+    await state.click();
+    await settle(p.page);
+    assert.equal(await p.page.locator('#overview th.h-status').getAttribute('aria-sort'), 'descending');
+    assert.deepEqual(await names(), ['shard-1337', 'shard-42', 'shard-0', 'shard-1'], 'blocked and full, then full, then waiting in name order');
+    await state.click();
+    await settle(p.page);
+    assert.equal(await p.page.locator('#overview th.h-status').getAttribute('aria-sort'), 'ascending');
+    assert.deepEqual(await names(), ['shard-0', 'shard-1', 'shard-2', 'shard-3'], 'ascending: the least troubled first');
+
+    // Back to names; a finding about shard-1337 (row 1,337 of 2,000: far out of sight) selects
+    // it and scrolls the overview to it.
+    await p.page.locator('#overview th.h-name button').click();
+    await settle(p.page);
+    const finding: Finding = {
+      id: 'stuck:s1337',
+      rule: 'stuck',
+      severity: 'warning',
+      session: SESSION,
+      message: '1 task taken from `shard-1337` has been running for 11 s',
+      since: 1_700_000_000_000,
+      queues: [{ key: 's1337', name: 'shard-1337', size: 32, maxsize: 32 }],
+      waiters: [],
+      sites: [],
+      figures: {},
+    };
+    await p.send({ type: 'findings', session: SESSION, rows: findingsStripRows([finding], 1_700_000_011_000) });
+    await settle(p.page);
+    assert.ok(!(await p.page.$('#overview tr[data-key="s1337"]')), 'out of sight before');
+    await p.page.locator('#findings button.finding').first().click();
+    await settle(p.page);
+    const row = p.page.locator('#overview tr[data-key="s1337"]');
+    assert.equal(await row.getAttribute('aria-selected'), 'true');
+    const seen = await row.evaluate((tr) => {
+      const box = tr.closest('.table-scroll')!.getBoundingClientRect();
+      const r = tr.getBoundingClientRect();
+      return r.top >= box.top && r.bottom <= box.bottom;
+    });
+    assert.ok(seen, 'the selected row is inside the overview box');
   });
 });
