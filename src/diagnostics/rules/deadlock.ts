@@ -15,7 +15,7 @@
 
 import type { ModelWaiter } from '../../model';
 import type { CallSite, WaiterRoleWire } from '../../protocol/wire';
-import { findingQueue, findingWaiter, formatMs, queueLabel, type SessionContext } from '../context';
+import { findingQueue, findingWaiter, formatMs, queueLabel, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import { partyLabel, partyOf } from '../parties';
 import type { QueueTrack } from '../queueTrack';
@@ -177,7 +177,11 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefi
   const alone = new Set(waits.map((x) => x.party)).size === 1;
   // With partial knowledge the ties are what QueueScope saw, not a proof: the sentence says so.
   const tie = alone ? 'the only party seen able to release it is itself' : unknown.length ? 'each waits on the other as far as QueueScope saw' : 'each waits on the other';
-  const message = `Deadlock: ${parts.join(', and ')}; ${tie} and nothing has moved for ${formatMs(quiet)}.`;
+  // Partial knowledge: a task still running on one of these queues (its consumer is busy, not
+  // waiting) or in another library's pool is the likelier cause, so say so.
+  const keys = new Set(tracks.map((t) => t.key));
+  const running = unknown.length ? stillRunning(ctx, ctx.pools.filter((p) => p.lib !== undefined || p.queues.some((k) => keys.has(k)))) : '';
+  const message = `Deadlock: ${parts.join(', and ')}; ${tie} and nothing has moved for ${formatMs(quiet)}${running}.`;
   return finding(ctx, 'deadlock', waits, tracks, comp, message, quietSince, quiet, partial);
 }
 
@@ -191,27 +195,37 @@ function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined
   const quiet = ctx.clock.between(quietSince, ctx.now);
   if (quiet < Math.max(ctx.th.wholeProgramQuietMs, ctx.th.idleFactor * ctx.maxGap)) return undefined;
   const tracks = [...new Set(groups.map((g) => g.track))];
-  const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${describeGroups(groups).join(', ')}${stillRunning(ctx)}.`;
+  const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${describeGroups(groups).join(', ')}${stillRunning(ctx, ctx.pools)}.`;
   const partial = 'parties that never waited on a queue are unknown (a timer or I/O may still feed these queues)';
   return finding(ctx, 'deadlock', waits, tracks, groups, message, quietSince, quiet, partial, 'all');
 }
 
 /**
- * Tasks other libraries' pools still run, as a clause of the whole-program message. Such a
- * task is not waiting on any queue QueueScope sees, so it is the likelier cause (a task that
- * never ends: the stuck-work rule names it once past its limit). Our own queues' running
- * tasks are not named: their consumers are parties this rule already sees.
+ * Tasks still running, as a clause of a deadlock message that rests on what QueueScope saw:
+ * a task of another library's pool (which waits on no queue QueueScope sees), or an item
+ * taken from one of our queues and not yet marked done while its consumer's call site is
+ * seen waiting elsewhere (a worker per shard: one worker hung inside its task, the others
+ * idle). Either is the likelier cause; the stuck-work rule names it once past its limit.
+ * Only pools whose tasks are known to end (other libraries', and our queues whose consumers
+ * call taskDone()) are in `pools`.
  */
-function stillRunning(ctx: SessionContext): string {
-  const pools = ctx.pools.filter((p) => p.lib !== undefined && p.running > 0);
-  if (pools.length === 0) return '';
-  const tasks = pools.reduce((n, p) => n + p.running, 0);
+function stillRunning(ctx: SessionContext, pools: readonly PoolObservation[]): string {
+  const busy = pools.filter((p) => p.running > 0);
+  if (busy.length === 0) return '';
+  const count = (ps: readonly PoolObservation[]): number => ps.reduce((n, p) => n + p.running, 0);
+  const names = (ps: readonly PoolObservation[]): string => countedQueues(ps.map((p) => `\`${p.name}\``));
+  const theirs = busy.filter((p) => p.lib !== undefined);
+  const ours = busy.filter((p) => p.lib === undefined);
+  const phrases: string[] = [];
+  if (theirs.length) phrases.push(`${tasks(count(theirs))} of ${names(theirs)}`);
+  if (ours.length) phrases.push(`${phrases.length ? count(ours) : tasks(count(ours))} taken from ${names(ours)}`);
   let oldest = Infinity;
-  for (const p of pools) if (p.oldestRunningSince !== undefined && p.oldestRunningSince < oldest) oldest = p.oldestRunningSince;
+  for (const p of busy) if (p.oldestRunningSince !== undefined && p.oldestRunningSince < oldest) oldest = p.oldestRunningSince;
   const age = oldest === Infinity ? '' : ` (the oldest for ${formatMs(ctx.clock.between(oldest, ctx.now))})`;
-  const where = countedQueues(pools.map((p) => `\`${p.name}\``));
-  return `; yet ${tasks === 1 ? '1 task' : `${tasks} tasks`} of ${where} ${tasks === 1 ? 'is' : 'are'} still running${age}: one that never ends would keep them all waiting`;
+  return `; yet ${phrases.join(' and ')} ${count(busy) === 1 ? 'is' : 'are'} still running${age}: one that never ends would keep them all waiting`;
 }
+
+const tasks = (n: number): string => (n === 1 ? '1 task' : `${n} tasks`);
 
 /** "no call was seen getting from `a`", per role, with a count past QUEUES_NAMED queues. */
 function unseenCallers(unknown: readonly Group[]): string {

@@ -157,6 +157,40 @@ describe('diagnostics engine: deadlock', () => {
     assert.doesNotMatch(found[0].message, /still running/);
   });
 
+  /**
+   * A router: a dispatcher puts into 6 shards (maxsize 2), a worker per shard at one call site
+   * takes each job and marks it done. The worker of shard-4 hangs inside its task at 4,000 ms;
+   * the dispatcher fills shard-4 and blocks, the other workers wait on empty shards.
+   */
+  function router(taskDone: boolean): Finding[] {
+    const w = new World({ wholeProgramQuietMs: 3000, stuckNoHistoryMs: 600_000, stuckFloorMs: 600_000 });
+    const SHARDS = 6;
+    for (let q = 1; q <= SHARDS; q++) w.queue(0, q, `shard-${q}`, 2);
+    for (let q = 1; q <= SHARDS; q++) w.waited(10, q, 'get', siteOf('worker', 13));
+    w.ticks(0, 100);
+    for (let t = 200; t < 4000; t += 200) {
+      for (let q = 1; q <= SHARDS; q++) w.move(t, q, { puts: 1, gets: 1 });
+      if (taskDone) for (let q = 1; q <= SHARDS; q++) w.move(t + 50, q, { done: 1 });
+      w.ticks(t, t + 100);
+    }
+    w.move(4000, 4, { puts: 1, gets: 1 }); // taken, never done (or, without taskDone, just taken)
+    w.move(4100, 4, { puts: 2 }); // full
+    w.wait(4150, 4, 'put', siteOf('dispatch', 25));
+    for (let q = 1; q <= SHARDS; q++) if (q !== 4) w.wait(4150, q, 'get', siteOf('worker', 13));
+    return w.ticks(4200, 12_000).filter((f) => f.rule === 'deadlock');
+  }
+
+  it('router with a hung worker: the deadlock message names the task still running on the full shard', () => {
+    const found = router(true);
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /dispatch \(app\.js:25\) blocked putting into `shard-4` \(2\/2, full\)/);
+    assert.match(found[0].message, /; yet 1 task taken from `shard-4` is still running \(the oldest for [\d.]+ s\): one that never ends would keep them all waiting\.$/);
+    // Consumers that never call taskDone(): nothing is known to be running, nothing is claimed.
+    const untracked = router(false);
+    assert.equal(untracked.length, 1);
+    assert.doesNotMatch(untracked[0].message, /still running/);
+  });
+
   it('whole-program case with a worker per tenant: one phrase per party, a count past 3 queues', () => {
     const w = new World({ wholeProgramQuietMs: 3000 });
     const TENANTS = 40;
