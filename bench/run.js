@@ -4,7 +4,7 @@
 // the same run's figures. Printed as Markdown.
 //
 //   node bench/run.js [--quick] [--rounds N] [--cold-rounds N] [--runs N] [--no-adapters]
-//                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold] [--default-gc]
+//                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold] [--default-gc] [--cold-semi N]
 //
 // Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js).
 // Each round runs the pairs that the targets compare (lib | naive, armed | lib, lib | plain,
@@ -61,6 +61,9 @@ const SYSTEMS = [
  * pay its first page touches (library cells 0.9M items/s instead of ~9M).
  */
 const GC_FLAGS = flag('--default-gc') ? [] : ['--min-semi-space-size=16', '--max-semi-space-size=16'];
+/** Cold samples on V8's default young generation unless --cold-semi N fixes it at N MB (bench/README.md, "Cold vs warm"). */
+const COLD_SEMI = process.argv.includes('--cold-semi') ? Number(option('--cold-semi', '8')) : 0;
+const COLD_GC_FLAGS = COLD_SEMI > 0 ? [`--min-semi-space-size=${COLD_SEMI}`, `--max-semi-space-size=${COLD_SEMI}`] : [];
 const systemFilter = option('--systems', null);
 const systems = systemFilter ? SYSTEMS.filter((s) => systemFilter.split(',').includes(s.id)) : SYSTEMS.filter((s) => !s.peer);
 
@@ -105,7 +108,7 @@ async function measure(systemId, wName, mode) {
     r = await runAsync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env });
   } else {
     if (systemId === 'armed') env.QUEUESCOPE_TRACE = '1';
-    r = await runAsync(process.execPath, [...(mode === 'warm' ? GC_FLAGS : []), path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode], { env, cwd: root });
+    r = await runAsync(process.execPath, [...(mode === 'warm' ? GC_FLAGS : COLD_GC_FLAGS), path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode], { env, cwd: root });
   }
   const line = (r.stdout || '').trim().split('\n').pop() || '';
   try {
@@ -230,7 +233,7 @@ async function main() {
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const loadText = loads.length ? `load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the run` : '';
-  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')}), cold ones with V8's default` : "V8's default (adaptive) young generation"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: median of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
+  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')})` : "Warm samples on V8's default (adaptive) young generation"}, ${COLD_GC_FLAGS.length ? `cold ones on a fixed one (${COLD_GC_FLAGS.join(' ')})` : "cold ones on V8's default"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: median of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
   for (const mode of modes) {
     out.push('', `### ${mode === 'warm' ? 'Warm (>= 1M items)' : `Cold (first ${COLD_ITEMS / 1000}k items)`}: items/s, and ratio to the naive queue`, '');
     out.push(`| system | ${workloadNames.map((w) => `${w} ${WORKLOADS[w].title}`).join(' | ')} |`);
