@@ -207,10 +207,19 @@ function adaptReadable(rs: ReadableLike): void {
     const len = (): number => t.read(() => rs.readableLength, 0);
     patches.set('push', (push) =>
       function (this: unknown, chunk: unknown) {
+        const before = t.active ? len() : 0;
         // eslint-disable-next-line prefer-rest-params
         const r = push.apply(this, arguments as unknown as unknown[]);
         if (t.active) {
-          t.put(len());
+          if (chunk !== null) {
+            const after = len();
+            t.put(after);
+            // Flowing with nothing buffered, Node hands a chunk pushed from outside _read()
+            // straight to the reader ('data') without buffering it or calling read(): it
+            // left as it came. Counted as a put only, a pipeline fed from a timer read ~20
+            // puts for each get while the reader kept up.
+            if (after === before && hasSize(chunk, rs) && t.read(() => rs.readableFlowing === true && rs.destroyed !== true, false)) t.get(after);
+          }
           if (wait !== undefined) endWait(chunk === null ? 'shutdown' : 'served', t);
         }
         return r;
@@ -221,7 +230,8 @@ function adaptReadable(rs: ReadableLike): void {
         // eslint-disable-next-line prefer-rest-params
         const r = read.apply(this, arguments as unknown as unknown[]);
         if (t.active) {
-          t.get(len());
+          // Only a read that returned a chunk took one (flow() reads until it gets null).
+          if (r !== null) t.get(len());
           if (r === null && wait === undefined && t.read(() => rs.readableLength === 0 && rs.readableFlowing === true && rs.readableEnded !== true && rs.destroyed !== true, false)) {
             wait = t.waitStart('get');
           }
@@ -241,6 +251,13 @@ function adaptReadable(rs: ReadableLike): void {
     }
   });
   readables.set(rs, t);
+}
+
+/** A chunk push() adds to the buffer: any value in object mode, a non-empty one in byte mode. */
+function hasSize(chunk: unknown, rs: ReadableLike): boolean {
+  if (rs.readableObjectMode === true) return true;
+  const n = (chunk as { length?: unknown } | undefined)?.length;
+  return typeof n === 'number' && n > 0;
 }
 
 function wrapPipeline(orig: Fn): Fn {

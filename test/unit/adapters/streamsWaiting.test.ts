@@ -41,4 +41,16 @@ describe('adapters: the waiting consumer of a piped Readable', function () {
     assert.equal(r.stdout.split('\n').at(-2), bare.stdout.split('\n').at(-2));
     assert.equal(bare.code, 0);
   });
+
+  // Found under F5 (a log shipper fed by a timer): the Readable row read ~10 gets/s against
+  // ~195 puts/s with depth 0, since Node hands such chunks to the reader without read().
+  it('counts a chunk handed straight to a flowing reader as a put and a get, and the end as neither', async () => {
+    const r = await run(['--require', REGISTER, path.join(ROOT, 'test/fixtures/adapters/streams-flowing.cjs')], { QUEUESCOPE_TRACE: '1' });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { objectMode: boolean; received: number; hub: unknown });
+    assert.deepEqual(lines, [
+      { objectMode: true, received: 20, hub: { size: 0, puts: 20, gets: 20 } },
+      { objectMode: false, received: 20, hub: { size: 0, puts: 20, gets: 20 } },
+    ]);
+  });
 });
