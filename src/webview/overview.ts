@@ -168,12 +168,9 @@ export class Overview {
     const headRow = el('tr');
     for (const c of COLUMNS) {
       const th = el('th', { attrs: { scope: 'col', title: c.title }, class: `h-${c.key}${c.numeric ? ' num' : ''}` });
-      {
-        const key = c.key;
-        const btn = el('button', { class: 'sort', attrs: { type: 'button', 'aria-label': `Sort by ${c.label}` } }, c.label, icon('arrow-small-down', 'sort-icon'));
-        btn.addEventListener('click', () => this.toggleSort(key));
-        th.appendChild(btn);
-      }
+      const btn = el('button', { class: 'sort', attrs: { type: 'button', 'aria-label': `Sort by ${c.label}` } }, c.label, icon('arrow-small-down', 'sort-icon'));
+      btn.addEventListener('click', () => this.toggleSort(c.key));
+      th.appendChild(btn);
       this.headers.set(c.key, th);
       headRow.appendChild(th);
     }
