@@ -136,6 +136,21 @@ export function libPools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolO
   return out;
 }
 
+/**
+ * How old the oldest running task may get before it counts as stuck. With stuckMinCompleted
+ * completed tasks or more: stuckFactor x their p99, never below stuckFloorMs. With none:
+ * stuckNoHistoryMs. In between, the same rule with a margin that widens as the history
+ * shrinks (x stuckMinCompleted / completed), never beyond stuckNoHistoryMs: three tasks that
+ * took 5 ms are thin evidence, but enough to call a task stuck after seconds rather than a
+ * minute (a fastq retry pool whose fourth task never returned while 50 retries piled up).
+ */
+export function stuckLimit(th: SessionContext['th'], completed: number, p99Ms: number): number {
+  if (completed <= 0) return th.stuckNoHistoryMs;
+  const margin = completed >= th.stuckMinCompleted ? 1 : th.stuckMinCompleted / completed;
+  const limit = Math.max(th.stuckFloorMs, th.stuckFactor * p99Ms * margin);
+  return completed >= th.stuckMinCompleted ? limit : Math.min(th.stuckNoHistoryMs, limit);
+}
+
 export function stuckRule(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
   // Quiet only as far as data reaches: a drain that is late (paced at scale, a loaded
@@ -145,28 +160,39 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     if (pool.running <= 0 || pool.oldestRunningSince === undefined) continue;
     const age = ctx.clock.between(pool.oldestRunningSince, ctx.now);
     const history = pool.completed >= ctx.th.stuckMinCompleted;
-    const limit = history ? Math.max(ctx.th.stuckFloorMs, ctx.th.stuckFactor * pool.p99Ms) : ctx.th.stuckNoHistoryMs;
-    if (age < limit) continue;
     // A busy program may have a slow task now and then, so a pool is judged once the program
     // is otherwise quiet, with two exceptions that hold busy or not. A queue whose consumer
     // died before its first taskDone() while its siblings' consumers all call it: its items
     // wait while theirs are served. And a stalled pool: items wait and none was taken for the
     // whole limit, so every worker is held by a task at least that old (a free one would have
     // taken the next item): its backlog only grows while the rest of the program keeps busy.
+    // Only a stalled pool is judged on a short history (stuckLimit's widened margin): the
+    // backlog behind the task is evidence of its own. Otherwise a short history counts as none.
     const died = pool.siblings?.ownNeverDone === true;
     const stall = pool.stall;
-    const stalled = stall !== undefined && ctx.clock.between(stall.waitingSince, ctx.now) >= ctx.th.stuckIdleMs && ctx.clock.between(stall.lastTake, ctx.now) >= limit;
-    if (!idle && !died && !stalled) continue;
+    const stalledFor = (limit: number): boolean =>
+      stall !== undefined && ctx.clock.between(stall.waitingSince, ctx.now) >= ctx.th.stuckIdleMs && ctx.clock.between(stall.lastTake, ctx.now) >= limit;
+    const eased = stuckLimit(ctx.th, pool.completed, pool.p99Ms);
+    const strict = history ? eased : ctx.th.stuckNoHistoryMs;
+    let limit: number;
+    let stalled: boolean;
+    if (age >= eased && eased < strict && stalledFor(eased)) [limit, stalled] = [eased, true];
+    else if (age >= strict && (idle || died || stalledFor(strict))) [limit, stalled] = [strict, !idle && !died];
+    else continue;
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
     const basis = history
       ? pool.siblings
         ? `p99 of ${formatCount(pool.completed)} completed by the ${pool.siblings.queues} other queue${pool.siblings.queues === 1 ? '' : 's'} created at ${partyLabel(pool.siblings.site)}: ${formatMs(pool.p99Ms)}${pool.siblings.ownNeverDone ? `; their consumers call taskDone(), this one's never did` : ''}`
         : `p99 of ${formatCount(pool.completed)} completed: ${formatMs(pool.p99Ms)}`
-      : pool.lib !== undefined && pool.completed === 0 ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}` : `only ${pool.completed} completed so far`;
+      : pool.lib !== undefined && pool.completed === 0
+        ? `${pool.lib} reports no task durations; limit ${formatMs(limit)}`
+        : limit < strict
+          ? `p99 of only ${pool.completed} completed: ${formatMs(pool.p99Ms)}; limit ${formatMs(limit)}`
+          : `only ${pool.completed} completed so far`;
     const n = pool.running;
     const items = stall?.waiting ?? 0;
     const stalledText = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''} and ${pool.lib !== undefined ? 'no task has started' : 'none has been taken'} for ${formatMs(stall === undefined ? 0 : ctx.clock.between(stall.lastTake, ctx.now))}`;
-    const context = idle ? 'while the program is otherwise idle' : died ? 'while the other queues keep being served' : stalledText;
+    const context = stalled ? stalledText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
     const message =
       pool.lib !== undefined
         ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) ${context}: a worker that never called back or a task whose promise never settled.`

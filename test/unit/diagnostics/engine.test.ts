@@ -446,14 +446,14 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
    * `until` ms. `paused`: the pool was paused, so its items wait on purpose. Returns the
    * first tick with a 'stuck' finding, and that finding.
    */
-  function stalledPool(w: World, until: number, paused = false): { at: number; finding: Finding } | undefined {
+  function stalledPool(w: World, until: number, paused = false, history = { done: 30, taskP99Ms: 20 }): { at: number; finding: Finding } | undefined {
     w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq decode', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site: siteOf('main', 4) }]);
     w.queue(0, 8, 'results');
     w.tick(0);
     for (let t = 100, n = 1; t <= until; t += 100, n++) {
       w.apply([
         { type: 'samples', t, rows: [[7, n, n - 1, n, 1, 0]] },
-        { type: 'counters', t, q: 7, c: { ...counters({ puts: n + 2, gets: 2 }), running: 2, runningSince: 100, done: 30, taskP99Ms: 20, ...(paused ? { paused: true } : {}) }, unfinished: 0 },
+        { type: 'counters', t, q: 7, c: { ...counters({ puts: n + 2, gets: 2 }), running: 2, runningSince: 100, ...history, ...(paused ? { paused: true } : {}) }, unfinished: 0 },
       ]);
       w.move(t, 8, { puts: 1, gets: 1 });
       const finding = w.tick(t).find((f) => f.rule === 'stuck');
@@ -469,6 +469,24 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     // Its oldest task (and its last start) at 100 ms: the limit (the 3 s floor) is reached at 3.1 s.
     assert.equal(first.at, 3100);
     assert.match(first.finding.message, /^The oldest of 2 running tasks of `fastq decode` has been running for 3\.0 s \(p99 of 30 completed: 20 ms\) while 31 items wait and no task has started for 3\.0 s: a worker that never called back/);
+  });
+
+  it('a stalled pool with a short history is judged by it, with a margin that widens as it shrinks; idle, a short history counts as none', () => {
+    const th = { stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 };
+    // 3 tasks finished, p99 5 ms: 10 x 5 ms x 10/3 = 167 ms, so the floor (3 s) is the limit.
+    const short = stalledPool(new World(th), 6000, false, { done: 3, taskP99Ms: 5 });
+    assert.ok(short, 'found on 3 completed tasks, not after stuckNoHistoryMs');
+    assert.equal(short.at, 3100);
+    assert.match(short.finding.message, /\(p99 of only 3 completed: 5 ms; limit 3\.0 s\) while 31 items wait and no task has started for 3\.0 s/);
+    // 2 tasks of 100 ms: 10 x 100 ms x 10/2 = 5 s.
+    assert.equal(stalledPool(new World(th), 9000, false, { done: 2, taskP99Ms: 100 })?.at, 5100);
+    // Slow tasks: the widened limit (10 x 1.5 s x 10/2 = 75 s) is capped at stuckNoHistoryMs, so nothing before it.
+    assert.equal(stalledPool(new World(th), 9000, false, { done: 2, taskP99Ms: 1500 }), undefined);
+    // Not stalled (nothing waits) and the program idle: 3 completed tasks are no history.
+    const w = new World(th);
+    fastqPool(w, 100, 1000);
+    w.apply([{ type: 'counters', t: 1100, q: 7, c: { ...counters({ puts: 10, gets: 10 }), running: 1, runningSince: 100, done: 3, taskP99Ms: 5 }, unfinished: 0 }]);
+    assert.deepEqual(rules(w.ticks(1100, 20_000, 500)), [], 'idle with a short history: stuckNoHistoryMs applies');
   });
 
   it('a paused pool is not stalled: its items wait on purpose', () => {
