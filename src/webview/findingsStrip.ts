@@ -63,6 +63,23 @@ export class FindingsStrip {
     return this.rows.length;
   }
 
+  /**
+   * The most severe warning or info naming each queue (hints stay out: 1,000 idle consumers
+   * are 1,000 long-block hints, and their rows already say "waiting"). For the overview's
+   * State column, so the row of the queue a finding is about does not read "ok".
+   */
+  byQueue(): Map<string, StripRow> {
+    const out = new Map<string, StripRow>();
+    for (const r of this.rows) {
+      if (r.severity === 'hint') continue;
+      for (const key of r.queues) {
+        const had = out.get(key);
+        if (had === undefined || (had.severity !== 'warning' && r.severity === 'warning')) out.set(key, r);
+      }
+    }
+    return out;
+  }
+
   private render(): void {
     const many = this.rows.length > STRIP_ROWS;
     if (!many) this.expanded = false;

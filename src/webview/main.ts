@@ -172,6 +172,7 @@ class Panel {
     if (data.type === 'findings') {
       const error = this.findings.apply(data, this.store.sessionId);
       if (error) console.warn(`QueueScope panel: ignored a findings message: ${error}`);
+      else this.showFindingsInOverview();
     } else if (data.type !== 'cursorState') this.renderChanges(this.store.apply(data));
     for (const fn of this.listeners) fn(data);
   }
@@ -180,6 +181,7 @@ class Panel {
     if (ch.sessions) this.renderSessions();
     if (ch.reset) {
       this.findings.sessionShown(this.store.sessionId);
+      this.overview.setFindings(this.findings.byQueue());
       if (this.store.sessionId && this.store.sessionId !== this.view.session) {
         this.view.session = this.store.sessionId;
         this.view.pinned = false; // the host switched: the user did not pick it
@@ -258,6 +260,11 @@ class Panel {
     this.liveButton.title = live ? (following ? 'Following live' : 'Resume following live (L)') : following ? 'Showing up to the end' : 'Show up to the end (L)';
     this.combinedToggle.setAttribute('aria-pressed', String(this.view.combined));
     this.combinedToggle.classList.toggle('active', this.view.combined);
+  }
+
+  /** The overview's State column names the findings about each queue; their order counts in its sort. */
+  private showFindingsInOverview(): void {
+    if (this.overview.setFindings(this.findings.byQueue())) this.renderOverview('all');
   }
 
   private renderOverview(changed: Iterable<string> | 'all'): void {

@@ -8,7 +8,7 @@
 // scroll or a sort rewrites text, not the table. Sorting and filtering still run over every
 // queue (a sort of 10,000 numbers), then only the window is drawn.
 
-import type { QueueInfo } from '../protocol/webview';
+import type { QueueInfo, StripRow } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
 import { formatCount, formatRate, formatShortCount } from './format';
 import type { SortKey, ViewState } from './viewstate';
@@ -59,12 +59,17 @@ const MAX_SPARE_ROWS = 200;
 /** Row height until one is measured (px). */
 const DEFAULT_ROW_PX = 30;
 
-function sortValue(q: QueueInfo, key: SortKey, names: NaturalKeys): number | string {
+/** A warning about a queue ranks it above any count in the State sort, an info above none. */
+const FINDING_RANK = { warning: 2e12, info: 1e12, hint: 0 } as const;
+
+function sortValue(q: QueueInfo, key: SortKey, names: NaturalKeys, findings: ReadonlyMap<string, StripRow>): number | string {
   switch (key) {
     case 'name':
       return names.of(q.name);
-    case 'status':
-      return troubleScore(q);
+    case 'status': {
+      const f = findings.get(q.key);
+      return troubleScore(q) + (f ? FINDING_RANK[f.severity] : 0);
+    }
     case 'kind':
       return q.kind;
     case 'depth':
@@ -133,6 +138,8 @@ export class Overview {
   private selected: string | undefined;
   private readonly scroller: HTMLElement;
   private queues = new Map<string, QueueInfo>();
+  /** The most severe finding (warning or info) about each queue, from the findings strip. */
+  private findings: ReadonlyMap<string, StripRow> = new Map();
   private virtual = false;
   /** The virtualized box's height as last set (see drawWindow). */
   private boxHeight = '';
@@ -212,6 +219,15 @@ export class Overview {
     }
   }
 
+  /** The findings about each queue (FindingsStrip.byQueue); true when they changed (render 'all' then). */
+  setFindings(findings: ReadonlyMap<string, StripRow>): boolean {
+    const old = this.findings;
+    this.findings = findings;
+    if (old.size !== findings.size) return true;
+    for (const [key, f] of findings) if (old.get(key)?.id !== f.id || old.get(key)?.text !== f.text) return true;
+    return false;
+  }
+
   /** The queue keys in display order (filtered and sorted). */
   visibleKeys(): string[] {
     return this.order;
@@ -258,7 +274,7 @@ export class Overview {
     const visible = [...queues.values()].filter((q) => !needle || q.name.toLowerCase().includes(needle));
     // Each queue's sort value once, not once per comparison (10,000 rows: ~130,000 of them).
     const names = this.names;
-    const rows = visible.map((q) => ({ q, v: sortValue(q, sortKey, names) }));
+    const rows = visible.map((q) => ({ q, v: sortValue(q, sortKey, names, this.findings) }));
     rows.sort((a, b) => {
       if (a.v < b.v) return -sign;
       if (a.v > b.v) return sign;
@@ -535,7 +551,8 @@ export class Overview {
     const stride = q.waitsSampled ?? 1;
     // The stride is not in the key: it changes with the load at almost every poll, and
     // rebuilding every visible row's badges for it made scrolling 1,000 sampled queues janky.
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}`;
+    const finding = this.findings.get(q.key);
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}|${finding?.id}|${finding?.text}`;
     // Short in the State column ("waits" is in the tooltip and the tree's wording).
     const sampledLabel = `sampled 1/${stride}`;
     if (statusKey === row.statusKey && row.sampledText !== null && row.sampledText.data !== sampledLabel) {
@@ -548,6 +565,12 @@ export class Overview {
       row.sampledBadge = null;
       const badges: Node[] = [];
       const badge = (cls: string, ic: string, text: string) => el('span', { class: `badge ${cls}` }, icon(ic), text);
+      if (finding) {
+        // What is wrong comes first; the whole sentence is in the tooltip and the strip above.
+        const b = badge(`b-finding f-${finding.severity}`, finding.icon, finding.title);
+        b.title = `${finding.title}: ${finding.text}`;
+        badges.push(b);
+      }
       if (q.gone) badges.push(badge('b-gone', 'trash', 'gone'));
       else if (q.shutdown) badges.push(badge('b-shutdown', 'debug-stop', 'shut down'));
       if (full) badges.push(badge('b-full', 'warning', 'full'));
@@ -575,6 +598,7 @@ export class Overview {
     }
     const aria = [
       q.name,
+      finding ? finding.title : '',
       q.maxsize > 0 ? `depth ${q.size} of ${q.maxsize}` : `depth ${q.size}, unbounded`,
       full ? 'full' : '',
       q.blocked ? `${q.blocked} blocked producers` : '',

@@ -110,6 +110,34 @@ describe('panel findings strip (Chromium)', function () {
     assert.equal(await rows().count(), 0);
   });
 
+  it("the overview's State column names the finding about a queue, and its sort puts that queue first", async () => {
+    p = await open();
+    await p.send(initMessage());
+    const stuck: Finding = { ...deadlock(), id: 'stuck:q-prio', rule: 'stuck', message: 'The oldest of 1 running task of `urgent` has been running for 9 s', queues: [{ key: 'q-prio', name: 'urgent', size: 42, maxsize: 100 }], waiters: [] };
+    const state = (key: string) => p.page.locator(`#overview tbody tr[data-key="${key}"] td.c-status`);
+    await settle(p.page);
+    assert.equal((await state('q-prio').innerText()).trim(), 'ok');
+    await p.send(findings([stuck, hint()]));
+    await settle(p.page);
+    const badge = state('q-prio').locator('.badge.b-finding.f-warning');
+    assert.equal(await badge.innerText(), 'Stuck work');
+    assert.equal(await badge.getAttribute('title'), `Stuck work: ${stuck.message}`);
+    assert.equal(await state('q-prio').locator('.b-ok').count(), 0, 'no longer "ok"');
+    assert.equal(await state('q-results').locator('.b-finding').count(), 0, 'a hint gets no badge: the row already says waiting');
+    assert.match((await p.page.locator('#overview tbody tr[data-key="q-prio"]').getAttribute('aria-label'))!, /^urgent, Stuck work,/);
+    // Sorted by State, most troubled first: the warning outranks the 2 blocked producers of jobs.
+    await p.page.locator('#overview th.h-status button').click();
+    await settle(p.page);
+    const order = () => p.page.locator('#overview tbody tr[data-key]').evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).dataset.key));
+    assert.deepEqual((await order()).slice(0, 2), ['q-prio', 'q-jobs']);
+    // The finding goes: so do the badge and its rank.
+    await p.send(findings([]));
+    await settle(p.page);
+    assert.equal(await state('q-prio').locator('.b-finding').count(), 0);
+    assert.equal((await state('q-prio').innerText()).trim(), 'ok');
+    assert.equal((await order())[0], 'q-jobs');
+  });
+
   it('past five findings: the first five, a toggle counting the rest per kind, the whole list on demand in its own scrolling box', async () => {
     p = await open();
     await p.send(initMessage());
