@@ -23,6 +23,20 @@ export function evaluateReplyMs(chars: number): number {
 export const EVALUATE_REPLY_MS_PER_CHAR = 12e-6;
 
 /**
+ * A drain's cost as the CPU rule sees it: a running mean of the drains' ms (weight
+ * DRAIN_COST_WEIGHT for the newest), not the last one alone. The rule keeps drains to a share
+ * of the program's CPU on average, and one drain that a scavenge or a late compile made 10x
+ * dearer held the next one back 10x longer: a 6-queue log shipper's drains took 0.2-0.6 ms
+ * and now and then 2.4-4.1 ms, and each of those stretched the interval to 1.2-1.6 s (the
+ * panel said "every 1.1 s"). A load that really grows reaches the mean within a few drains.
+ */
+export function smoothedDrainMs(previous: number | undefined, drainMs: number): number {
+  if (previous === undefined || !(previous >= 0)) return drainMs;
+  return previous + DRAIN_COST_WEIGHT * (drainMs - previous);
+}
+export const DRAIN_COST_WEIGHT = 0.25;
+
+/**
  * The least interval (ms) after a drain that took `drainMs` in a program spending
  * `programCpu` ms of CPU a second; 0 when either figure is missing.
  */

@@ -2,7 +2,7 @@
 // is checked by feeding drain figures.
 
 import assert from 'node:assert/strict';
-import { AdaptiveInterval } from '../../../../src/host/polling/adaptiveInterval';
+import { AdaptiveInterval, type DrainFigures } from '../../../../src/host/polling/adaptiveInterval';
 
 describe('adaptive poll interval', () => {
   const busy = { events: 5, bytes: 1000, debuggeeMs: 0.5, hostMs: 1, more: false };
@@ -37,18 +37,33 @@ describe('adaptive poll interval', () => {
   });
 
   it("keeps the drains' own cost a small share of the program's CPU time, stretching 5 s at most by that rule", () => {
-    const a = new AdaptiveInterval(() => ({ baseMs: 100 }));
+    // Each case a fresh interval: its first drain is its whole history (see the next test).
+    const next = (d: Partial<DrainFigures>) => new AdaptiveInterval(() => ({ baseMs: 100 })).next({ ...busy, ...d });
     // 1,000 busy queues: 2.5 ms drains in a program spending 90 ms of CPU a second -> 4% of it.
-    assert.equal(a.next({ ...busy, debuggeeMs: 2.5, programCpu: 90 }), 694);
+    assert.equal(next({ debuggeeMs: 2.5, programCpu: 90 }), 694);
     // 100 queues: 0.4 ms drains in a program spending 100 ms a second stay at the setting.
-    assert.equal(a.next({ ...busy, debuggeeMs: 0.4, programCpu: 100 }), 100);
-    assert.equal(a.next({ ...busy, debuggeeMs: 0.6, programCpu: 100 }), 150);
+    assert.equal(next({ debuggeeMs: 0.4, programCpu: 100 }), 100);
+    assert.equal(next({ debuggeeMs: 0.6, programCpu: 100 }), 150);
     // A near-idle program's cheap drains are not slowed (2 ms a second are always allowed).
-    assert.equal(a.next({ ...busy, debuggeeMs: 0.1, programCpu: 1 }), 100);
+    assert.equal(next({ debuggeeMs: 0.1, programCpu: 1 }), 100);
     // No figure from the hub (an older hub): the setting.
-    assert.equal(a.next({ ...busy, debuggeeMs: 1.5 }), 100);
+    assert.equal(next({ debuggeeMs: 1.5 }), 100);
     // 10,000 queues: this rule alone stretches to 5 s at most; the duty rule may go further.
-    assert.equal(a.next({ ...busy, debuggeeMs: 30, programCpu: 100 }), 5000);
-    assert.equal(a.next({ ...busy, debuggeeMs: 120, programCpu: 100 }), 6000);
+    assert.equal(next({ debuggeeMs: 30, programCpu: 100 }), 5000);
+    assert.equal(next({ debuggeeMs: 120, programCpu: 100 }), 6000);
+  });
+
+  it('counts a running mean of the drains\' cost: one dear drain does not hold the next back 10x, a dearer load is followed', () => {
+    const a = new AdaptiveInterval(() => ({ baseMs: 100 }));
+    // A small program's drains (0.3 ms, 40 ms of CPU a second: 2 ms a second allowed): ~150 ms.
+    for (let i = 0; i < 10; i++) assert.equal(a.next({ ...busy, debuggeeMs: 0.3, programCpu: 40 }), 150);
+    // One drain that a scavenge made 4 ms: 2 s by that drain alone; the mean asks for ~0.6 s.
+    const after = a.next({ ...busy, debuggeeMs: 4, programCpu: 40 });
+    assert.ok(after >= 500 && after <= 700, `after one dear drain: ${after} ms`);
+    assert.ok(a.next({ ...busy, debuggeeMs: 0.3, programCpu: 40 }) < after, 'and back down at once');
+    // The load really grows (4 ms every drain): within 10 drains the interval is ~2 s.
+    let last = 0;
+    for (let i = 0; i < 10; i++) last = a.next({ ...busy, debuggeeMs: 4, programCpu: 40 });
+    assert.ok(last >= 1800 && last <= 2000, `a lasting 4 ms drain: ${last} ms`);
   });
 });
