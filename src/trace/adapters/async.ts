@@ -80,7 +80,7 @@ function wrapFactory(factory: Fn, lib: string, name: FactoryName): Fn {
     // eslint-disable-next-line prefer-rest-params
     const args = Array.prototype.slice.call(arguments) as unknown[];
     if (nesting > 0 || typeof worker !== 'function') return factory.apply(this, args);
-    const st = new AsyncState(lib);
+    const st = new AsyncState(lib, name === 'cargo' || name === 'cargoQueue');
     args[0] = st.wrapWorker(worker as Fn);
     nesting++;
     let q: unknown;
@@ -109,7 +109,11 @@ class AsyncState {
   /** When each running worker call started (seen while armed): the oldest running task's age. */
   private readonly ages = new RunningAges();
 
-  constructor(private readonly lib: string) {}
+  /** `batched`: a cargo, whose worker takes an array of up to `payload` tasks per call. */
+  constructor(
+    private readonly lib: string,
+    private readonly batched: boolean,
+  ) {}
 
   wrapWorker(worker: Fn): Fn {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -120,7 +124,7 @@ class AsyncState {
       const args = Array.prototype.slice.call(arguments) as unknown[];
       const t = st.target;
       if (t === null || !t.active) return worker.apply(this, args);
-      st.started(t);
+      st.started(t, st.batched && Array.isArray(args[0]) ? Math.max(1, args[0].length) : 1);
       const id = st.ages.start();
       const done = (): void => {
         st.ages.end(id);
@@ -146,9 +150,18 @@ class AsyncState {
     return wrapped;
   }
 
-  private started(t: AdaptedQueue): void {
+  /**
+   * A worker call took `taken` tasks (a cargo's batch: one get per task, so gets count tasks
+   * as puts do and a steady depth reads puts/s = gets/s; one get per call read a cargo of
+   * 20 at 490 puts/s and 24 gets/s with its depth flat).
+   */
+  private started(t: AdaptedQueue, taken: number): void {
     const q = this.q;
-    if (q !== null) t.get(t.read(() => q.length(), 0));
+    if (q !== null) {
+      const after = t.read(() => q.length(), 0);
+      for (let n = after + taken - 1; n > after; n--) t.get(n);
+      t.get(after);
+    }
     t.changed();
   }
 

@@ -158,6 +158,9 @@ describe('adapters: real libraries under the file recorder', function () {
       assert.equal(Math.max(...hist.map((d) => d[2])), 5);
       assert.equal(hist[hist.length - 1][0], 0);
       assert.deepEqual([lastCounters(r.lines, queues[0].q as number).puts, lastCounters(r.lines, queues[0].q as number).running], [5, 0]);
+      // A cargo's worker call takes a batch (3, 3, then 2 of 8 tasks): gets count tasks, as puts do.
+      const cargo = lastCounters(r.lines, queues[2].q as number);
+      assert.deepEqual([cargo.puts, cargo.gets, cargo.running], [8, 8, 0]);
     });
   }
 
