@@ -23,6 +23,8 @@ export interface TickSample {
   full: boolean;
   /** Empty with a consumer waiting. */
   starved: boolean;
+  /** Another library's pool with every worker busy and tasks waiting, neither paused nor rate-limited. */
+  saturated: boolean;
 }
 
 /** Spans (active ms) of the sliding windows the trend rules read. */
@@ -187,10 +189,18 @@ export class QueueTrack {
       oldestAge: oldest === undefined || q.size === 0 ? 0 : clock.between(oldest, now),
       full: (q.maxsize > 0 && q.size >= q.maxsize) || putWaiting,
       starved: q.size === 0 && getWaiting,
+      saturated: saturatedPool(q),
     };
     this.growth.spanMs = windows.growthMs;
     this.bottleneck.spanMs = windows.bottleneckMs;
     this.growth.push(sample);
     this.bottleneck.push(sample);
   }
+}
+
+/** Every worker of another library's pool busy with tasks waiting (held back on purpose: not). */
+function saturatedPool(q: ModelQueue): boolean {
+  const { running, paused, rateLimited } = q.counters;
+  const c = q.concurrency;
+  return running !== undefined && c !== undefined && c > 0 && running >= c && q.size > 0 && paused !== true && rateLimited !== true;
 }

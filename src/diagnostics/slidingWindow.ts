@@ -19,6 +19,7 @@ export class SlidingWindow {
   private syy = 0;
   fullCount = 0;
   starvedCount = 0;
+  saturatedCount = 0;
 
   constructor(public spanMs: number) {}
 
@@ -86,5 +87,6 @@ export class SlidingWindow {
     this.syy += sign * s.size * s.size;
     if (s.full) this.fullCount += sign;
     if (s.starved) this.starvedCount += sign;
+    if (s.saturated) this.saturatedCount += sign;
   }
 }

@@ -5,8 +5,12 @@
 // such a party was also seen putting into it; when nobody was seen putting into the output
 // (a stage that never blocks on its output, the usual case) the link is inferred and the
 // finding says so. An info, not a warning: a slow stage is a fact about speed, not a bug.
+// Second case: another library's worker pool (fastq, async, p-queue, piscina) that ran every
+// worker with tasks waiting for bottleneckShare of the window while it kept starting tasks:
+// its own tasks are the slow stage, whatever feeds it (a stream held back by the pool's
+// backlog shows full upstream, with no queue of ours starved downstream to pair it with).
 
-import { findingQueue, formatMs, queueLabel, type SessionContext } from '../context';
+import { findingQueue, formatCount, formatMs, queueLabel, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import { partyLabel } from '../parties';
 import type { QueueTrack } from '../queueTrack';
@@ -19,6 +23,46 @@ function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): nu
 }
 
 export function bottleneckRule(ctx: SessionContext): Finding[] {
+  return [...chainBottlenecks(ctx), ...saturatedPools(ctx)];
+}
+
+function saturatedPools(ctx: SessionContext): Finding[] {
+  const out: Finding[] = [];
+  const W = ctx.th.bottleneckWindowMs;
+  for (const t of ctx.tracks) {
+    const c = t.q.concurrency;
+    const win = t.bottleneck;
+    if (c === undefined || t.q.counters.running === undefined || !win.covered(ctx.clock.active(ctx.now))) continue;
+    const saturated = win.saturatedCount / win.size;
+    const first = win.first;
+    const last = win.last;
+    if (saturated < ctx.th.bottleneckShare || first === undefined || last === undefined) continue;
+    // A pool that took nothing in the window is stuck (the stuck rule's), not slow. Gets
+    // count items (a cargo's batch is one get per item), its p99 worker calls.
+    const started = last.gets - first.gets;
+    const spanS = (last.t - first.t) / 1000;
+    if (started <= 0 || spanS <= 0) continue;
+    const p99 = t.q.counters.taskP99Ms;
+    const tasks = p99 !== undefined && p99 > 0 ? `, its tasks take ${formatMs(p99)} at p99` : '';
+    const rate = started / spanS;
+    out.push({
+      id: `bottleneck:pool:${t.key}`,
+      rule: 'bottleneck',
+      severity: 'info',
+      session: ctx.session.id,
+      message: `Bottleneck: \`${t.q.name}\` ran all ${c} of its workers with tasks waiting (${formatCount(t.q.size)} now) for ${Math.round(saturated * 100)}% of the last ${formatMs(W)}, taking ${rate < 10 ? rate.toFixed(1) : formatCount(Math.round(rate))} items a second${tasks}: its tasks are the slowest stage; speed them up or raise its concurrency (${c}).`,
+      since: ctx.now - W,
+      queues: [findingQueue(t)],
+      waiters: [],
+      // Another library's pool: its creation line is the evidence (its tasks' own lines are not known).
+      sites: t.q.site ? [t.q.site] : [],
+      figures: { saturatedShare: saturated, windowMs: W, concurrency: c, itemsPerSecond: rate },
+    });
+  }
+  return out;
+}
+
+function chainBottlenecks(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
   const full = ctx.tracks.filter((t) => share(ctx, t, 'full') >= ctx.th.bottleneckShare);
   if (full.length === 0) return out;

@@ -529,6 +529,41 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
   });
 });
 
+describe('diagnostics engine: a saturated pool is a bottleneck', () => {
+  /** A fastq pool of 2 fed for `until` ms: 6 tasks wait; `started` tasks start per 100 ms tick with `running` busy. */
+  function pool(w: World, until: number, o: { running: number; started: number; paused?: boolean; rateLimited?: boolean }): Finding[] {
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq render', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site: siteOf('main', 4) }]);
+    w.tick(0);
+    const found: Finding[] = [];
+    for (let t = 100, n = 1; t <= until; t += 100, n++) {
+      const flags = { ...(o.paused ? { paused: true } : {}), ...(o.rateLimited ? { rateLimited: true } : {}) };
+      w.apply([
+        { type: 'samples', t, rows: [[7, 6, 5, 7, 0, 0]] },
+        { type: 'counters', t, q: 7, c: { ...counters({ puts: 6 + n * o.started, gets: n * o.started }), running: o.running, runningSince: t - 50, done: n * o.started, taskP99Ms: 40, ...flags }, unfinished: 0 },
+      ]);
+      found.push(...w.tick(t).filter((f) => f.rule === 'bottleneck'));
+    }
+    return found;
+  }
+  const th = { bottleneckWindowMs: 2000, stuckNoHistoryMs: 600_000, stuckFloorMs: 600_000 };
+
+  it('every worker busy, tasks waiting and starting for the window: an info naming the pool, its rate and its p99', () => {
+    const found = pool(new World(th), 3000, { running: 2, started: 5 });
+    assert.ok(found.length > 0);
+    assert.equal(found[0].severity, 'info');
+    assert.deepEqual(found[0].queues.map((q) => q.name), ['fastq render']);
+    assert.match(found[0].message, /^Bottleneck: `fastq render` ran all 2 of its workers with tasks waiting \(6 now\) for (9\d|100)% of the last 2\.0 s, taking 50 items a second, its tasks take 40 ms at p99: .*raise its concurrency \(2\)\.$/);
+    assert.deepEqual(found[0].sites.map((s) => s.fn), ['main'], "the pool's creation line");
+  });
+
+  it('not while a worker is free, paused, rate-limited, or when nothing starts (stuck, not slow)', () => {
+    assert.deepEqual(pool(new World(th), 3000, { running: 1, started: 5 }), [], 'a worker free');
+    assert.deepEqual(pool(new World(th), 3000, { running: 2, started: 5, paused: true }), [], 'paused');
+    assert.deepEqual(pool(new World(th), 3000, { running: 2, started: 5, rateLimited: true }), [], 'rate-limited');
+    assert.deepEqual(pool(new World(th), 3000, { running: 2, started: 0 }), [], 'nothing started');
+  });
+});
+
 describe('diagnostics engine: growth', () => {
   it('reports a queue whose arrivals outpace departures over the window, with the slope and time to a budget', () => {
     const w = new World({ growthWindowMs: 2000, growthBudgetItems: 1000 });

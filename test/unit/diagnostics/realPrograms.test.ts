@@ -25,6 +25,8 @@ const PROGRAMS = {
   keepUp: fixture('growth', 'keepup'),
   slowStage: fixture('chain', 'slow'),
   fastStage: fixture('chain', 'fast'),
+  slowPool: fixture('workers', 'slow'),
+  fastPool: fixture('workers', 'fast'),
   longBlock: fixture('longblock', 'long'),
   shortBlock: fixture('longblock', 'short'),
   producerConsumer: sample('producer-consumer', '--duration', '3'),
@@ -176,6 +178,23 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
 
     it('negative: the same chain with a stage that keeps up', async () => {
       const r = await run('fastStage');
+      assert.deepEqual(r.findings, []);
+    });
+
+    it("another library's pool with every worker busy and tasks waiting: its tasks are the slow stage (fastq)", async () => {
+      const r = await run('slowPool');
+      assert.deepEqual(r.findings.map((f) => f.rule), ['bottleneck'], JSON.stringify(r.findings));
+      const [f] = r.findings;
+      assert.deepEqual(f.queues.map((q) => q.name), ['fastq render']);
+      assert.equal(f.figures.concurrency, 2);
+      // 2 workers x 30 ms tasks: ~65 a second at most.
+      assert.ok(f.figures.itemsPerSecond > 20 && f.figures.itemsPerSecond < 70, String(f.figures.itemsPerSecond));
+      assert.match(f.message, /^Bottleneck: `fastq render` ran all 2 of its workers with tasks waiting .* its tasks take \d+ ms at p99: .* raise its concurrency \(2\)\.$/);
+      assert.equal(r.code, 0, 'an info: CI does not fail on it');
+    });
+
+    it('negative: the same pool with tasks that keep up', async () => {
+      const r = await run('fastPool');
       assert.deepEqual(r.findings, []);
     });
   });
