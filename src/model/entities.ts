@@ -3,7 +3,7 @@
 // All times in the model are epoch milliseconds: the store converts hub times (ms since the
 // source's origin) on the way in, so sources of one session share one time axis.
 
-import type { CallSite, Counters, QueueKindWire, SourceInfo, WaiterRoleWire, WaitOutcomeWire } from '../protocol/wire';
+import type { CallSite, Counters, EndInfo, QueueKindWire, SourceInfo, WaiterRoleWire, WaitOutcomeWire } from '../protocol/wire';
 import { WAIT_BUCKETS_MS } from '../protocol/wire';
 import type { ModelGap, ModelJobs } from './jobs';
 import type { DepthTimeline } from './timeline';
@@ -137,6 +137,8 @@ export interface ModelSource {
   readonly session: string;
   info: SourceInfo;
   state: RunState;
+  /** How the realm ended, when it said so (exit tail, recording end line). */
+  end?: EndInfo;
   /** The debug session this source is read through (a child session of js-debug), if live. */
   channel?: string;
   readonly queues: Map<number, ModelQueue>;

@@ -9,7 +9,7 @@
 // consistent (ended sources, stale or lost batches, adopted waits) stay in one class, so the
 // order in which they apply is read in one place. Entities and timelines are separate files.
 
-import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type Counters, type DrainBatch, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
+import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type Counters, type DrainBatch, type EndInfo, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
 import { Emitter, type Disposable } from './emitter';
 import {
   emptyCounters,
@@ -72,6 +72,7 @@ export type ModelInput =
   | { kind: 'applySnapshot'; session: string; source: string; snapshot: Snapshot; paused: boolean }
   /** `previous`: the source's state before the call (undefined: no such source). */
   | { kind: 'setSourceState'; session: string; source: string; state: RunState; previous: RunState | undefined }
+  | { kind: 'setSourceEnd'; session: string; source: string; end: EndInfo }
   /** `ended`: keys of the sources this call ended (those not ended already). */
   | { kind: 'endSession'; session: string; at: number | undefined; ended: string[] }
   /** `removed`: removeSession()'s result (false: no such session). */
@@ -361,6 +362,15 @@ export class QueueModel implements Disposable {
     this.emitter.fire({ kind: 'source', session, source: key });
     if (snapshot) this.doApplySnapshot(session, key, snapshot, false);
     return key;
+  }
+
+  /** Record how a source's realm ended (before it is marked ended; the session recorder writes it then). */
+  setSourceEnd(session: string, source: string, end: EndInfo): void {
+    const src = this.sessionMap.get(session)?.sources.get(source);
+    if (!src || src.end !== undefined) return;
+    src.end = end;
+    this.emitter.fire({ kind: 'source', session, source });
+    this.inputs.fire({ kind: 'setSourceEnd', session, source, end });
   }
 
   /** Mark a source live / paused / ended. */

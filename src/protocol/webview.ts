@@ -15,7 +15,7 @@
 // Times inside the panel are milliseconds since the session's start (`SessionInfo.start`,
 // epoch ms), so the webview never needs a hub's clock origin.
 
-import type { CallSite, Counters, JobState, QueueKindWire, WaiterRoleWire } from './wire';
+import type { CallSite, Counters, EndInfo, JobState, QueueKindWire, WaiterRoleWire } from './wire';
 import type { JobsInfo } from './jobsText';
 import type { QueuePatch } from './queuePatch';
 
@@ -37,6 +37,8 @@ export interface SessionInfo {
   queueCount: number;
   /** Blocked producers + waiting consumers right now. */
   waiters: number;
+  /** How the program ended, when that is worth saying: an uncaught exception, a non-zero exit code, a signal. */
+  end?: EndInfo;
 }
 
 /** One queue as the overview shows it. `key` is unique within its session. */

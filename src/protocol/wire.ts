@@ -483,7 +483,35 @@ export interface RecordingEndLine {
   src: string;
   t: number;
   reason: string;
+  /** The exit code, when the realm ended by 'exit'. */
+  code?: number;
+  /** An uncaught exception's first line (program data: text only). */
+  error?: string;
 }
+
+/**
+ * How a realm ended, as its exit tail or its recording's end line says: `reason` 'exit',
+ * 'uncaughtException', 'SIGINT', 'SIGTERM' (or 'ended' when only the session's end is known).
+ */
+export interface EndInfo {
+  reason: string;
+  code?: number;
+  error?: string;
+}
+
+/** Limits a reader applies to an EndInfo from the debuggee or a file. */
+export const END_REASON_MAX = 64;
+export const END_ERROR_MAX = 300;
+
+/** An EndInfo from untrusted fields, or undefined when `reason` is not a string. */
+export function endInfoOf(reason: unknown, code: unknown, error: unknown): EndInfo | undefined {
+  if (typeof reason !== 'string' || reason === '') return undefined;
+  const out: EndInfo = { reason: reason.slice(0, END_REASON_MAX) };
+  if (typeof code === 'number' && Number.isInteger(code) && Math.abs(code) < 2 ** 31) out.code = code;
+  if (typeof error === 'string' && error !== '') out.error = error.length > END_ERROR_MAX ? `${error.slice(0, END_ERROR_MAX - 1)}…` : error;
+  return out;
+}
+
 
 /** Any WireEvent, tagged with the source it came from. */
 export type RecordingEventLine = WireEvent & { src: string };

@@ -128,8 +128,11 @@ export function validateBodyLine(value: unknown): string | null | 'unknown' {
       if (armedAt !== undefined && typeof armedAt !== 'number') return 'source info: field "armedAt" should be a number';
       return line.snapshot === undefined ? null : checkSnapshot(line.snapshot);
     }
-    case 'end':
+    case 'end': {
+      if (line.code !== undefined && typeof line.code !== 'number') return 'end: field "code" should be a number';
+      if (line.error !== undefined && typeof line.error !== 'string') return 'end: field "error" should be a string';
       return checkShape(line, { t: 'number', reason: 'string' }, 'end');
+    }
     default: {
       const shape = EVENT_SHAPES[type];
       if (!shape) return 'unknown';

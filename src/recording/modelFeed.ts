@@ -2,7 +2,7 @@
 // uses (addSource with the attach snapshot, applyEvents, setSourceState), so a replayed
 // session is built by exactly the code that built the live one.
 
-import type { RecordingLine, WireEvent } from '../protocol/wire';
+import { endInfoOf, type RecordingLine, type WireEvent } from '../protocol/wire';
 import type { QueueModel } from '../model';
 
 export class ModelFeed {
@@ -50,7 +50,11 @@ export class ModelFeed {
           flush();
           this.seen(line.src, line.t);
           const key = this.sources.get(line.src);
-          if (key) this.model.setSourceState(this.session, key, 'ended');
+          if (key) {
+            const end = endInfoOf(line.reason, line.code, line.error);
+            if (end !== undefined && end.reason !== 'ended') this.model.setSourceEnd(this.session, key, end);
+            this.model.setSourceState(this.session, key, 'ended');
+          }
           break;
         }
         default:

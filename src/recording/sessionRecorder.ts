@@ -223,7 +223,7 @@ export class SessionRecorder {
     const lines: RecordingLine[] = [];
     for (const key of sources) {
       const src = this.model.source(session, key);
-      if (src) lines.push({ type: 'end', src: key, t: src.lastSeen - src.info.origin, reason: 'ended' });
+      if (src) lines.push({ type: 'end', src: key, t: src.lastSeen - src.info.origin, ...(src.end ?? { reason: 'ended' }) });
     }
     spool.write(lines);
   }

@@ -15,9 +15,33 @@ import { builtin, nodeProcess } from './env';
 
 export type EndReason = 'exit' | 'uncaughtException' | 'SIGINT' | 'SIGTERM';
 
+/** What else is known of the end: the exit code ('exit'), the error's first line ('uncaughtException'). */
+export interface EndDetail {
+  code?: number;
+  error?: string;
+}
+
 export interface ExitWriter {
-  end(reason: EndReason): void;
+  end(reason: EndReason, detail?: EndDetail): void;
   flush(): void;
+}
+
+/** An uncaught error's text is the program's data: its first line, this long at most. */
+export const MAX_ERROR_TEXT = 300;
+
+/** "SyntaxError: Unexpected token" from whatever was thrown; never throws (getters may). */
+export function errorText(err: unknown): string {
+  try {
+    let text: string;
+    if (typeof err === 'object' && err !== null && typeof (err as Error).message === 'string') {
+      const name = (err as Error).name;
+      text = `${typeof name === 'string' && name !== '' ? name : 'Error'}: ${(err as Error).message}`;
+    } else text = `${typeof err === 'string' ? 'a string' : typeof err} thrown: ${String(err)}`;
+    const line = text.split('\n', 1)[0];
+    return line.length > MAX_ERROR_TEXT ? `${line.slice(0, MAX_ERROR_TEXT - 1)}…` : line;
+  } catch {
+    return 'an uncaught exception';
+  }
 }
 
 type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid'>;
@@ -30,11 +54,11 @@ export class ExitHooks {
   private readonly writers: ExitWriter[] = [];
 
   constructor(private readonly proc: Proc, isMainThread: boolean) {
-    proc.on('exit', () => this.end('exit'));
-    proc.on('uncaughtExceptionMonitor', () => {
+    proc.on('exit', (code: unknown) => this.end('exit', typeof code === 'number' ? { code } : {}));
+    proc.on('uncaughtExceptionMonitor', (err: unknown) => {
       // With an 'uncaughtException' handler the program goes on: only flush then.
       if (proc.listenerCount('uncaughtException') > 0) this.flush();
-      else this.end('uncaughtException');
+      else this.end('uncaughtException', { error: errorText(err) });
     });
     if (isMainThread) for (const sig of SIGNALS) this.onSignal(sig); // signals reach the main thread only
   }
@@ -48,10 +72,10 @@ export class ExitHooks {
     if (i >= 0) this.writers.splice(i, 1);
   }
 
-  private end(reason: EndReason): void {
+  private end(reason: EndReason, detail: EndDetail = {}): void {
     for (const w of [...this.writers]) {
       try {
-        w.end(reason);
+        w.end(reason, detail);
       } catch {
         // one writer's failure must not cost another its last lines
       }

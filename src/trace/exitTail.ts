@@ -20,7 +20,7 @@
 
 import { now } from './clock';
 import { builtin, nodeProcess } from './env';
-import { exitHooks, type EndReason, type ExitWriter } from './exitHooks';
+import { exitHooks, type EndDetail, type EndReason, type ExitWriter } from './exitHooks';
 
 /** What the tail needs of the hub. */
 export interface TailSource {
@@ -53,7 +53,7 @@ export class ExitTail implements ExitWriter {
     public unattached: boolean,
   ) {}
 
-  end(reason: EndReason): void {
+  end(reason: EndReason, detail: EndDetail = {}): void {
     if (this.written) return;
     this.written = true;
     // beginExit() shuts readers' drains out (they answer busy from now on) and hands back the
@@ -67,7 +67,7 @@ export class ExitTail implements ExitWriter {
       lines.push(batch);
       if (!batch.includes('"more":true')) break;
     }
-    lines.push(JSON.stringify({ type: 'tailEnd', reason, t: now() }));
+    lines.push(JSON.stringify({ type: 'tailEnd', reason, t: now(), ...detail }));
     try {
       this.fs.writeFileSync(this.path, `${lines.join('\n')}\n`);
     } catch (err) {

@@ -13,7 +13,7 @@ import { DEFAULT_DRAIN_BYTES, type HubReaderApi } from '../protocol/hub';
 import { PROTOCOL_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
 import { now } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
-import { exitHooks, type EndReason, type ExitWriter } from './exitHooks';
+import { exitHooks, type EndDetail, type EndReason, type ExitWriter } from './exitHooks';
 
 const RECORDER_KEY = Symbol.for('queuescope.recorder');
 export const SESSION_ENV = 'QUEUESCOPE_TRACE_SESSION';
@@ -72,11 +72,11 @@ export class Recorder implements ExitWriter {
   }
 
   /** Flush and write the end line, once. */
-  end(reason: EndReason): void {
+  end(reason: EndReason, detail: EndDetail = {}): void {
     if (this.ended) return;
     this.flush();
     this.ended = true;
-    this.write(`${JSON.stringify({ type: 'end', src: this.src, t: now(), reason })}\n`, false);
+    this.write(`${JSON.stringify({ type: 'end', src: this.src, t: now(), reason, ...detail })}\n`, false);
   }
 
   private schedule(): void {

@@ -15,6 +15,8 @@ import { jobsFacts } from './jobsFacts';
 import { FindingsStrip } from './findingsStrip';
 import { poolText } from '../protocol/libText';
 import { poolFacts } from './poolFacts';
+import { endNote } from '../protocol/endText';
+import type { EndInfo } from '../protocol/wire';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -215,7 +217,17 @@ class Panel {
     this.sessionPicker.hidden = sessions.length < 2;
     this.sessionName.hidden = sessions.length >= 2;
     setText(this.sessionName, this.store.session()?.name ?? '');
+    // How the program ended arrives with the sessions (after the exit tail): redraw the banner
+    // then, and only then (it is a live region).
+    if (this.diedShown !== this.diedNote()) this.renderStatus();
   }
+
+  /** What the banner says of how the program ended (status 'ended' or a replay), if anything. */
+  private diedNote(): string | undefined {
+    const status = this.store.status;
+    return this.store.sessionId && (status === 'ended' || this.store.mode === 'replay') ? endNote(sessionEndOf(this.store.session())) : undefined;
+  }
+  private diedShown: string | undefined;
 
   private renderPace(): void {
     const s = this.store;
@@ -243,6 +255,11 @@ class Panel {
     const at = formatSessionTime(s.now());
     if (status === 'paused') lines.push(el('div', { class: 'banner-line paused' }, icon('debug-pause'), el('strong', { text: 'Paused. ' }), `The program is stopped in the debugger; this is its state at ${at}, with the first items of each queue.`));
     if (status === 'ended') lines.push(el('div', { class: 'banner-line ended' }, icon('debug-stop'), el('strong', { text: 'Session ended ' }), `at ${at}. Its timelines stay until you clear ended sessions. `, this.clearEndedButton));
+    // Why it ended, when that is news (a crash, a non-zero exit, a signal); live and in replay.
+    // The error line is the program's text: a text node only.
+    const died = this.diedNote();
+    this.diedShown = died;
+    if (died !== undefined) lines.push(el('div', { class: 'banner-line died' }, icon('error'), el('strong', { text: 'The program ended: ' }), el('span', { class: 'died-text', text: died })));
     if (s.dropped > 0) lines.push(el('div', { class: 'banner-line dropped' }, icon('warning'), `${formatCount(s.dropped)} detail events were dropped by the program's hub (nobody read them in time); depths and counters are complete.`));
     setChildren(this.banner, lines);
     this.banner.hidden = lines.length === 0;
@@ -409,4 +426,11 @@ if (root) {
   const panel = new Panel(root);
   (window as unknown as { queuescopePanel: ReturnType<Panel['api']> }).queuescopePanel = panel.api();
   installRecordingTools(panel.api());
+}
+
+/** A session's end as the host sent it, read defensively (the message is only shallowly checked). */
+function sessionEndOf(session: { end?: unknown } | undefined): EndInfo | undefined {
+  const e = session?.end as Partial<EndInfo> | undefined;
+  if (typeof e !== 'object' || e === null || typeof e.reason !== 'string') return undefined;
+  return { reason: e.reason, ...(typeof e.code === 'number' ? { code: e.code } : {}), ...(typeof e.error === 'string' ? { error: e.error } : {}) };
 }

@@ -5,6 +5,7 @@
 import type { QueueModel } from '../../model/store';
 import { waitCounts, type ModelQueue, type ModelSession, type ModelSource } from '../../model/entities';
 import { sourceLabel, type JobState } from '../../protocol/wire';
+import { sessionEnd } from '../../protocol/endText';
 import type { QueueInfo, SeriesChunk, SessionInfo, WaitCountChunk, WaiterInfo } from '../../protocol/webview';
 import { RateWindow } from './rates';
 import { round1, statusOf } from './sessionAxis';
@@ -190,6 +191,8 @@ export function waitersKey(waiters: readonly WaiterInfo[]): string {
 export function sessionInfos(model: QueueModel, startOf: (s: ModelSession) => number): SessionInfo[] {
   return model.sessions.map((s) => {
     const sum = model.summary(s.id);
-    return { id: s.id, name: s.name, status: statusOf(s), start: startOf(s), queueCount: sum.queues, waiters: sum.blocked + sum.waiting };
+    const end = sessionEnd(s.sources.values());
+    return { id: s.id, name: s.name, status: statusOf(s), start: startOf(s), queueCount: sum.queues, waiters: sum.blocked + sum.waiting, ...(end ? { end } : {}) };
   });
 }
+

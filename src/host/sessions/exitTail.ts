@@ -6,7 +6,7 @@
 // `tailEnd` line (the process was killed while writing) still gives every whole batch.
 
 import { parseAttachInfo, parseDrainBatch, type ParsedDrain } from '../../model/parse';
-import type { AttachInfo } from '../../protocol/wire';
+import { endInfoOf, type AttachInfo, type EndInfo } from '../../protocol/wire';
 import type { QueueModel } from '../../model/store';
 
 export interface ExitTailContents {
@@ -17,6 +17,8 @@ export interface ExitTailContents {
   complete: boolean;
   /** How the realm ended ('exit', 'uncaughtException', 'SIGTERM', …), when complete. */
   reason?: string;
+  /** The same with its exit code or error line, when complete. */
+  end?: EndInfo;
   /** Lines that were neither a batch nor the closing line, with the first error. */
   badLines: number;
   firstError?: string;
@@ -28,9 +30,10 @@ export function readExitTail(text: string): ExitTailContents {
     if (line.trim() === '') continue;
     if (line.startsWith('{"type":"tailEnd"')) {
       try {
-        const end = JSON.parse(line) as { reason?: unknown };
+        const end = JSON.parse(line) as { reason?: unknown; code?: unknown; error?: unknown };
         out.complete = true;
-        if (typeof end.reason === 'string') out.reason = end.reason.slice(0, 64);
+        out.end = endInfoOf(end.reason, end.code, end.error);
+        out.reason = out.end?.reason;
         continue;
       } catch {
         // fall through: counted as a bad line
@@ -113,6 +116,7 @@ function applyBatches(model: QueueModel, session: string, source: string, tail: 
     if (batch.seq < (model.source(session, source)?.nextSeq ?? 0)) continue;
     if (model.applyDrain(session, source, batch).applied) applied++;
   }
-  log.info(`exit tail applied (${applied} batch(es), ended by ${tail.reason ?? 'unknown'})`);
+  if (tail.end !== undefined) model.setSourceEnd(session, source, tail.end);
+  log.info(`exit tail applied (${applied} batch(es), ended by ${tail.reason ?? 'unknown'}${tail.end?.code !== undefined ? `, code ${tail.end.code}` : ''})`);
   return applied;
 }

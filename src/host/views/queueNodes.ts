@@ -7,6 +7,7 @@ import { sourceLabel, type CallSite } from '../../protocol/wire';
 import { formatDuration, formatSite } from './sites';
 import { kindLabel, poolStateTexts, poolText, statsText, unitSuffix } from '../../protocol/libText';
 import { jobStatesShort, jobStatesText, oldestText, workersText } from '../../protocol/jobsText';
+import { endNote, sessionEnd } from '../../protocol/endText';
 
 /**
  * What the findings say about one queue (src/diagnostics/strip.ts queueBadges, the same list
@@ -77,12 +78,16 @@ export const ICONS = {
 
 export function sessionNode(s: ModelSession): NodeSpec {
   const icon = s.state === 'ended' ? ICONS.sessionEnded : s.state === 'paused' ? ICONS.sessionPaused : ICONS.sessionLive;
+  // How it ended, when that is news: short in the row, whole in the tooltip.
+  const end = sessionEnd(s.sources.values());
+  const died = endNote(end);
+  const short = end?.reason === 'uncaughtException' ? 'uncaught exception' : died;
   return {
     kind: 'session',
     id: `s:${s.id}`,
     label: s.name,
-    description: s.state,
-    tooltip: `${s.name} (${s.state})`,
+    description: died === undefined ? s.state : `${s.state} · ${short}`,
+    tooltip: died === undefined ? `${s.name} (${s.state})` : `${s.name} (${s.state}: ${died})`,
     icon,
     expandable: true,
     session: s.id,

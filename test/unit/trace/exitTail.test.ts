@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { QueueModel, parseAttachInfo, parseDrainBatch } from '../../../src/model';
 import { applyExitTail, applyUnattachedTail } from '../../../src/host/sessions/exitTail';
+import { endNote } from '../../../src/protocol/endText';
 import { ensureLibraryBuilt, finished, fixture, start, type RunResult } from './helpers';
 
 interface Totals {
@@ -93,12 +94,13 @@ describe('exit tail: a program ends, its last moments reach the model', function
     return result;
   }
 
-  const cases: { mode: string; signal?: NodeJS.Signals; check: (r: RunResult) => void }[] = [
+  // `died`: what the panel's banner says of the end (endNote of the source's end), if anything.
+  const cases: { mode: string; signal?: NodeJS.Signals; check: (r: RunResult) => void; died?: string }[] = [
     { mode: 'natural', check: (r) => assert.equal(r.code, 0) },
-    { mode: 'process-exit', check: (r) => assert.equal(r.code, 3) },
-    { mode: 'uncaught', check: (r) => (assert.equal(r.code, 1), assert.match(r.stderr, /boom after the pipeline/)) },
-    { mode: 'signal', signal: 'SIGTERM', check: (r) => assert.equal(r.signal, 'SIGTERM') },
-    { mode: 'signal', signal: 'SIGINT', check: (r) => assert.equal(r.signal, 'SIGINT') },
+    { mode: 'process-exit', check: (r) => assert.equal(r.code, 3), died: 'exit code 3' },
+    { mode: 'uncaught', check: (r) => (assert.equal(r.code, 1), assert.match(r.stderr, /boom after the pipeline/)), died: 'uncaught Error: boom after the pipeline' },
+    { mode: 'signal', signal: 'SIGTERM', check: (r) => assert.equal(r.signal, 'SIGTERM'), died: 'killed by SIGTERM' },
+    { mode: 'signal', signal: 'SIGINT', check: (r) => assert.equal(r.signal, 'SIGINT'), died: 'killed by SIGINT' },
     { mode: 'handled-signal', signal: 'SIGTERM', check: (r) => (assert.equal(r.code, 0), assert.match(r.stdout, /handled SIGTERM/)) },
   ];
   for (const c of cases) {
@@ -107,7 +109,9 @@ describe('exit tail: a program ends, its last moments reach the model', function
       c.check(r);
       const totals = totalsOf(r.stdout).get(0);
       assert.ok(totals, `the program printed its totals:\n${r.stdout}\n${r.stderr}`);
-      assertFinalState(modelOf(dir, 0, true), totals);
+      const model = modelOf(dir, 0, true);
+      assertFinalState(model, totals);
+      assert.equal(endNote(model.sessions[0].sources.values().next().value!.end), c.died, 'how it ended');
       assert.deepEqual(fs.readdirSync(path.join(dir, 'env')), [], "the reader's own tail replaced the environment's");
     });
   }

@@ -28,7 +28,7 @@ async function runMode(mode: string, env: Record<string, string>, signal: NodeJS
   return r.done;
 }
 
-function checkRecording(file: string, endReason: string): void {
+function checkRecording(file: string, endReason: string, detail: { code?: number; error?: string } = {}): void {
   const lines = readNdjson(file);
   assert.equal(lines[0].type, 'qscope');
   assert.equal(lines[0].writer, 'hub');
@@ -41,7 +41,7 @@ function checkRecording(file: string, endReason: string): void {
   assert.ok(rows.length > 3, 'samples recorded');
   assert.ok(lines.some((l) => l.type === 'counters' && l.src === src));
   const last = lines[lines.length - 1];
-  assert.deepEqual([last.type, last.src, last.reason], ['end', src, endReason]);
+  assert.deepEqual([last.type, last.src, last.reason, last.code, last.error], ['end', src, endReason, detail.code, detail.error]);
   assert.equal(lines.filter((l) => l.type === 'end').length, 1);
 }
 
@@ -66,7 +66,7 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
     const traced = await runMode('handled', { QUEUESCOPE_TRACE_FILE: file });
     assert.equal(plain.code, 7);
     assert.deepEqual([traced.code, traced.signal, traced.stdout], [plain.code, plain.signal, plain.stdout]);
-    checkRecording(file, 'exit');
+    checkRecording(file, 'exit', { code: 7 });
   });
 
   it('survives an uncaught exception with exit code and stderr unchanged', async () => {
@@ -77,14 +77,15 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
     assert.equal(traced.code, 1);
     assert.match(traced.stderr, /Error: boom/);
     assert.equal(traced.stderr.replace(/\n+Node\.js.*$/s, ''), plain.stderr.replace(/\n+Node\.js.*$/s, ''));
-    checkRecording(file, 'uncaughtException');
+    // The error's first line, for the panel's "The program ended: uncaught Error: boom".
+    checkRecording(file, 'uncaughtException', { error: 'Error: boom' });
   });
 
   it('records process.exit(5) and keeps the code', async () => {
     const file = tempFile('exit.qscope');
     const traced = await runMode('exit', { QUEUESCOPE_TRACE_FILE: file });
     assert.equal(traced.code, 5);
-    checkRecording(file, 'exit');
+    checkRecording(file, 'exit', { code: 5 });
   });
 
   for (const withRegister of [true, false]) {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { APP, NOW, SESSION, XSS_NAME, initMessage, queue, queues, series, sessionInfo, update, waiters } from './fixtures';
 import { inkedPixels, settle, usePanelPages, type PanelPage, type Theme } from './harness';
 import { libName } from '../../../src/webview/overview';
+import type { SessionInfo } from '../../../src/protocol/webview';
 
 const artifacts = path.resolve(__dirname, '../../../test-artifacts');
 
@@ -225,6 +226,33 @@ describe('panel webview (Chromium)', function () {
     assert.match((await p.page.locator('#chart-caption').textContent())!, /up to the end$/);
     assert.equal((await p.page.locator('#live').textContent())!.trim(), 'To end', 'no "Live" once the session ended');
     assert.ok((await inkedPixels(p.page, [0x37, 0x94, 0xff])) > 300, 'timeline still drawn');
+  });
+
+  it('says why the program ended when that is news (a crash), with its error line as literal text', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await p.send(update({ status: 'ended', now: 31_000 }));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#banner .banner-line.died').count(), 0, 'no end reason: nothing more to say');
+    // The host re-sends the sessions once the exit tail said how the realm ended.
+    const error = `SyntaxError: Unexpected token '<' in ${XSS_NAME}`;
+    await p.send({ type: 'sessions', sessions: [sessionInfo({ status: 'ended', end: { reason: 'uncaughtException', error } })] });
+    await settle(p.page);
+    const died = p.page.locator('#banner .banner-line.died');
+    assert.equal(await died.textContent(), `The program ended: uncaught ${error}`);
+    assert.equal(await died.locator('.codicon-error').count(), 1);
+    assert.equal(await p.page.locator('#banner img').count(), 0, 'no element was parsed from the error text');
+    // A clean exit says nothing more; a non-zero code does.
+    await p.send({ type: 'sessions', sessions: [sessionInfo({ status: 'ended', end: { reason: 'exit', code: 0 } })] });
+    await settle(p.page);
+    assert.equal(await died.count(), 0);
+    await p.send({ type: 'sessions', sessions: [sessionInfo({ status: 'ended', end: { reason: 'exit', code: 3 } })] });
+    await settle(p.page);
+    assert.equal(await died.textContent(), 'The program ended: exit code 3');
+    // A malformed end from a stale host is ignored, not shown.
+    await p.send({ type: 'sessions', sessions: [sessionInfo({ status: 'ended', end: { reason: 5 } as unknown as SessionInfo['end'] })] });
+    await settle(p.page);
+    assert.equal(await died.count(), 0);
   });
 
   it('says how often a paced session is refreshed, beside the status, only while it runs', async () => {

@@ -159,6 +159,26 @@ describe('PanelFeed', () => {
     assert.equal(ended.status, 'ended');
   });
 
+  it("tells the panel how the program ended once the exit tail says so (a crash), in the sessions it sends", () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.feed.ready();
+    h.advance(100);
+    h.model.setSourceEnd('s1', h.src, { reason: 'uncaughtException', error: 'SyntaxError: Unexpected end of JSON input' });
+    h.model.setSourceState('s1', h.src, 'ended');
+    h.advance(100);
+    const sessions = h.sent.filter((m) => m.type === 'sessions' || m.type === 'init').at(-1) as { sessions: { end?: unknown }[] };
+    assert.deepEqual(sessions.sessions[0].end, { reason: 'uncaughtException', error: 'SyntaxError: Unexpected end of JSON input' });
+    // A clean end says nothing (no field).
+    const clean = setup();
+    clean.feed.ready();
+    clean.model.setSourceEnd('s1', clean.src, { reason: 'exit', code: 0 });
+    clean.model.setSourceState('s1', clean.src, 'ended');
+    clean.advance(100);
+    const last = clean.sent.filter((m) => m.type === 'sessions' || m.type === 'init').at(-1) as { sessions: { end?: unknown }[] };
+    assert.equal(last.sessions[0].end, undefined);
+  });
+
   it('tells the panel how often a paced session is refreshed: from 1 s on, until below 0.8 s, and only while running', () => {
     const h = setup();
     h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);

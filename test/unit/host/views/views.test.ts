@@ -69,6 +69,16 @@ describe('Queues tree nodes', () => {
     const ended = sessionNode(m.session('S')!);
     assert.equal(ended.icon, ICONS.sessionEnded);
     assert.equal(ended.context, 'queuescope.session.ended');
+    assert.equal(ended.description, 'ended', 'no end reason known: nothing more');
+  });
+
+  it('an ended session says how the program ended when that is news: short in the row, whole in the tooltip', () => {
+    const { m, src } = model();
+    m.setSourceEnd('S', src.key, { reason: 'uncaughtException', error: 'TypeError: job.run is not a function' });
+    m.endSession('S');
+    const node = sessionNode(m.session('S')!);
+    assert.equal(node.description, 'ended · uncaught exception');
+    assert.match(String(node.tooltip), /\(ended: uncaught TypeError: job\.run is not a function\)$/);
   });
 });
 

@@ -1,0 +1,23 @@
+// How a program ended, in the words the panel's banner and the Queues tree use. Pure.
+
+import type { EndInfo } from './wire';
+
+/** The words for a notable end ("uncaught SyntaxError: …", "exit code 3", "killed by SIGTERM"); undefined for a clean one. */
+export function endNote(end: EndInfo | undefined): string | undefined {
+  if (end === undefined) return undefined;
+  if (end.reason === 'uncaughtException') return `uncaught ${end.error ?? 'exception'}`;
+  if (end.reason === 'SIGINT' || end.reason === 'SIGTERM') return `killed by ${end.reason}`;
+  if (end.reason === 'exit' && end.code !== undefined && end.code !== 0) return `exit code ${end.code}`;
+  return undefined;
+}
+
+/** A session's notable end: its main thread's, else the first worker's that has one. */
+export function sessionEnd(sources: Iterable<{ info: { threadId: number }; end?: EndInfo }>): EndInfo | undefined {
+  let found: EndInfo | undefined;
+  for (const src of sources) {
+    if (endNote(src.end) === undefined) continue;
+    if (src.info.threadId === 0) return src.end;
+    found ??= src.end;
+  }
+  return found;
+}

@@ -1,0 +1,73 @@
+// How a program ended, from the hub's exit hooks to the words of the panel's banner: what is
+// thrown becomes one bounded line, untrusted fields are checked, and only a notable end is news.
+
+import assert from 'node:assert/strict';
+import { errorText, MAX_ERROR_TEXT } from '../../../src/trace/exitHooks';
+import { endInfoOf, END_ERROR_MAX } from '../../../src/protocol/wire';
+import { endNote, sessionEnd } from '../../../src/protocol/endText';
+import { validateBodyLine } from '../../../src/recording/format';
+import { QueueModel } from '../../../src/model';
+import { ModelFeed } from '../../../src/recording/modelFeed';
+import type { RecordingLine } from '../../../src/protocol/wire';
+
+describe('program end: error text, end info and its words', () => {
+  it('errorText: the first line of whatever was thrown, bounded, and never a throw of its own', () => {
+    assert.equal(errorText(new SyntaxError("Expected property name or '}' in JSON at position 1")), "SyntaxError: Expected property name or '}' in JSON at position 1");
+    assert.equal(errorText(new Error('two\nlines')), 'Error: two');
+    assert.equal(errorText('oops'), 'a string thrown: oops');
+    assert.equal(errorText(null), 'object thrown: null');
+    assert.equal(errorText(undefined), 'undefined thrown: undefined');
+    assert.equal(errorText(42n), 'bigint thrown: 42');
+    const nameless = Object.assign(new Error('x'), { name: '' });
+    assert.equal(errorText(nameless), 'Error: x');
+    const hostile = { get message(): string { throw new Error('getter'); } };
+    assert.equal(errorText(hostile), 'an uncaught exception');
+    const long = errorText(new Error('y'.repeat(10_000)));
+    assert.equal(long.length, MAX_ERROR_TEXT);
+    assert.ok(long.endsWith('…'));
+  });
+
+  it('endInfoOf: keeps a string reason, an integer code and a bounded error; drops the rest', () => {
+    assert.deepEqual(endInfoOf('exit', 3, undefined), { reason: 'exit', code: 3 });
+    assert.deepEqual(endInfoOf('uncaughtException', undefined, 'Error: boom'), { reason: 'uncaughtException', error: 'Error: boom' });
+    assert.deepEqual(endInfoOf('exit', 1.5, 7), { reason: 'exit' });
+    assert.deepEqual(endInfoOf('exit', 2 ** 40, ''), { reason: 'exit' });
+    assert.equal(endInfoOf(7, 0, 'x'), undefined);
+    assert.equal(endInfoOf('', 0, 'x'), undefined);
+    assert.equal(endInfoOf('uncaughtException', undefined, 'z'.repeat(5000))!.error!.length, END_ERROR_MAX);
+    assert.equal(endInfoOf('r'.repeat(500), undefined, undefined)!.reason.length, 64);
+  });
+
+  it('endNote: a crash, a non-zero exit or a signal is news; a clean exit is not', () => {
+    assert.equal(endNote({ reason: 'uncaughtException', error: 'TypeError: x is not a function' }), 'uncaught TypeError: x is not a function');
+    assert.equal(endNote({ reason: 'uncaughtException' }), 'uncaught exception');
+    assert.equal(endNote({ reason: 'exit', code: 3 }), 'exit code 3');
+    assert.equal(endNote({ reason: 'SIGTERM' }), 'killed by SIGTERM');
+    assert.equal(endNote({ reason: 'exit', code: 0 }), undefined);
+    assert.equal(endNote({ reason: 'exit' }), undefined);
+    assert.equal(endNote({ reason: 'ended' }), undefined);
+    assert.equal(endNote(undefined), undefined);
+  });
+
+  it("sessionEnd: the main thread's notable end first, else a worker's", () => {
+    const worker = { info: { threadId: 2 }, end: { reason: 'uncaughtException', error: 'Error: in the worker' } };
+    const main = { info: { threadId: 0 }, end: { reason: 'exit', code: 1 } };
+    const clean = { info: { threadId: 0 }, end: { reason: 'exit', code: 0 } };
+    assert.deepEqual(sessionEnd([worker, main]), main.end);
+    assert.deepEqual(sessionEnd([clean, worker]), worker.end);
+    assert.equal(sessionEnd([clean, { info: { threadId: 3 } }]), undefined);
+  });
+
+  it("a recording's end line: checked, and replayed into the model", () => {
+    assert.equal(validateBodyLine({ type: 'end', src: '1:0', t: 5, reason: 'exit', code: 'x' }), 'end: field "code" should be a number');
+    assert.equal(validateBodyLine({ type: 'end', src: '1:0', t: 5, reason: 'uncaughtException', error: 3 }), 'end: field "error" should be a string');
+    assert.equal(validateBodyLine({ type: 'end', src: '1:0', t: 5, reason: 'uncaughtException', error: 'Error: boom' }), null);
+    const model = new QueueModel();
+    const feed = new ModelFeed(model, 'replay', 'saved');
+    const info = { v: 1, pid: 1, threadId: 0, isMainThread: true, title: 'node', argv: [], origin: 1_700_000_000_000, now: 0, sampleInterval: 10 };
+    feed.push([{ type: 'source', src: '1:0', info } as unknown as RecordingLine, { type: 'end', src: '1:0', t: 5, reason: 'uncaughtException', error: 'Error: boom' }]);
+    feed.finish();
+    const src = model.sessions[0].sources.values().next().value!;
+    assert.deepEqual([src.state, endNote(src.end)], ['ended', 'uncaught Error: boom']);
+  });
+});
