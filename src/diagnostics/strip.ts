@@ -19,6 +19,16 @@ export const RULE_TITLES: Readonly<Record<RuleId, string>> = {
   'long-block': 'Long block',
 };
 
+/** Short words for a queue's State badge in the panel's overview (a narrow column). */
+export const RULE_BADGES: Readonly<Record<RuleId, string>> = {
+  deadlock: 'deadlock',
+  stuck: 'stuck',
+  'exit-work-left': 'work left',
+  growth: 'growing',
+  bottleneck: 'bottleneck',
+  'long-block': 'long block',
+};
+
 /** The finding's sentence without a leading "<title>: " (the views print the title beside it). */
 function sentence(f: Finding): string {
   const prefix = `${RULE_TITLES[f.rule]}: `;
@@ -44,6 +54,7 @@ export function findingsStripRows(findings: readonly Finding[], now: number): St
         severity: f.severity,
         icon: ICONS[f.severity],
         title: RULE_TITLES[f.rule],
+        badge: RULE_BADGES[f.rule],
         text: sentence(f),
         age: f.rule === 'exit-work-left' ? '' : `for ${formatMs(longest || Math.max(0, now - f.since))}`,
         queues: f.queues.map((q) => q.key),

@@ -207,6 +207,8 @@ export interface StripRow {
   icon: string;
   /** Short rule title: "Deadlock", "Stuck work"… */
   title: string;
+  /** Shorter still, for a queue's State badge in the overview: "deadlock", "stuck", "work left"… (title when absent). */
+  badge?: string;
   /** The finding's sentence (it quotes program-supplied names: render as text only). */
   text: string;
   /** "for 12 s" (active time), empty for exit findings. */
@@ -257,7 +259,7 @@ function isStripRow(v: unknown): v is StripRow {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
   return (
-    isStr(r.id) && isStr(r.severity) && SEVERITIES.has(r.severity) && isStr(r.icon) && /^[a-z0-9-]+$/.test(r.icon) && isStr(r.title) && isStr(r.text) && isStr(r.age) &&
+    isStr(r.id) && isStr(r.severity) && SEVERITIES.has(r.severity) && isStr(r.icon) && /^[a-z0-9-]+$/.test(r.icon) && isStr(r.title) && (r.badge === undefined || isStr(r.badge)) && isStr(r.text) && isStr(r.age) &&
     Array.isArray(r.queues) && r.queues.every(isStr) &&
     Array.isArray(r.waiters) && r.waiters.every((w) => typeof w === 'object' && w !== null && isStr((w as { queue?: unknown }).queue) && isCount((w as { id?: unknown }).id)) &&
     Array.isArray(r.sites) && r.sites.every(isSite) &&

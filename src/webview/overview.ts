@@ -567,7 +567,7 @@ export class Overview {
       const badge = (cls: string, ic: string, text: string) => el('span', { class: `badge ${cls}` }, icon(ic), text);
       if (finding) {
         // What is wrong comes first; the whole sentence is in the tooltip and the strip above.
-        const b = badge(`b-finding f-${finding.severity}`, finding.icon, finding.title);
+        const b = badge(`b-finding f-${finding.severity}`, finding.icon, finding.badge ?? finding.title);
         b.title = `${finding.title}: ${finding.text}`;
         badges.push(b);
       }

@@ -120,7 +120,7 @@ describe('panel findings strip (Chromium)', function () {
     await p.send(findings([stuck, hint()]));
     await settle(p.page);
     const badge = state('q-prio').locator('.badge.b-finding.f-warning');
-    assert.equal(await badge.innerText(), 'Stuck work');
+    assert.equal(await badge.innerText(), 'stuck', 'the short word: the State column is narrow');
     assert.equal(await badge.getAttribute('title'), `Stuck work: ${stuck.message}`);
     assert.equal(await state('q-prio').locator('.b-ok').count(), 0, 'no longer "ok"');
     assert.equal(await state('q-results').locator('.b-finding').count(), 0, 'a hint gets no badge: the row already says waiting');
