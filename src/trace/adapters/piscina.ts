@@ -7,7 +7,12 @@
 // concurrentTasksPerWorker, running = tasks submitted through run() and not yet settled,
 // minus those still queued. Threads, utilization and the wait-time percentiles piscina
 // keeps go into snapshots as `stats`. piscina has no blocking call: no waiters.
+// A task's start in its thread is not visible from the pool, so its age and duration count
+// from run() to settling (its latency, queue wait included: an upper bound of its run time,
+// and the p99 it is judged against is of the same latencies). The oldest unsettled run() is
+// a running one: piscina's queue is first in, first out.
 
+import { RunningAges } from './running';
 import { AdaptedQueue } from './target';
 import { disableWarning } from './warn';
 
@@ -23,6 +28,14 @@ interface PiscinaLike {
 }
 
 const patched = new WeakSet<object>();
+
+interface PoolState {
+  t: AdaptedQueue;
+  /** run() calls not settled yet (queued or running), counted even while the hub is dormant. */
+  inFlight: number;
+  /** Each run() seen while armed, from submission to settling. */
+  ages: RunningAges;
+}
 
 function finite(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
@@ -55,13 +68,13 @@ export function adaptPiscinaClass(cls: unknown, lib: string): void {
   }
   if (patched.has(proto)) return;
   patched.add(proto);
-  const pools = new WeakMap<object, { t: AdaptedQueue; inFlight: number }>();
+  const pools = new WeakMap<object, PoolState>();
 
-  const stateOf = (inst: object): { t: AdaptedQueue; inFlight: number } => {
+  const stateOf = (inst: object): PoolState => {
     let st = pools.get(inst);
     if (st === undefined) {
       const p = inst as PiscinaLike;
-      const s = { t: null as unknown as AdaptedQueue, inFlight: 0 };
+      const s: PoolState = { t: null as unknown as AdaptedQueue, inFlight: 0, ages: new RunningAges() };
       s.t = new AdaptedQueue({
         name: String((inst.constructor as { name?: unknown } | undefined)?.name || 'Piscina'),
         kind: 'fifo',
@@ -71,6 +84,12 @@ export function adaptPiscinaClass(cls: unknown, lib: string): void {
         running: () => Math.max(0, s.inFlight - p.queueSize),
         concurrency: () => (p.options?.maxThreads ?? 0) * (p.options?.concurrentTasksPerWorker ?? 1),
         stats: () => stats(p),
+        runningSince: () => s.ages.oldestSince(Math.max(0, s.inFlight - p.queueSize)),
+        tasksDone: () => s.ages.done,
+        taskP99Ms: () => s.ages.p99(),
+        onProbe: (armed) => {
+          if (armed) s.ages.arm();
+        },
       });
       pools.set(inst, s);
       st = s;
@@ -89,12 +108,14 @@ export function adaptPiscinaClass(cls: unknown, lib: string): void {
     if (!t.disabled && r instanceof Promise) {
       const inst = this as PiscinaLike;
       st.inFlight++;
+      const id = t.active ? st.ages.start() : 0;
       if (t.active) {
         t.put(t.read(() => inst.queueSize, 0));
         t.changed();
       }
       const settled = (): void => {
         st.inFlight--;
+        st.ages.end(id);
         if (!t.active) return;
         t.get(t.read(() => inst.queueSize, 0));
         t.changed();

@@ -235,6 +235,13 @@ describe('adapters: real libraries under the file recorder', function () {
         assert.equal(Math.max(...hist.map((d) => d[2])), 3, 'five tasks, two taken by the (starting) threads');
         assert.equal(hist[hist.length - 1][0], 0);
         assert.deepEqual([lastCounters(r.lines, q.q as number).puts, lastCounters(r.lines, q.q as number).running], [5, 0]);
+        // Ages and durations from run() to settling (a task's start in its thread is not visible):
+        // the oldest running task's age while two block, then 5 done with their p99.
+        const counterLines = r.lines.filter((l) => l.type === 'counters' && l.q === q.q).map((l) => l.c as Record<string, number>);
+        assert.ok(counterLines.some((c) => c.running > 0 && typeof c.runningSince === 'number'), 'runningSince while tasks run');
+        const last = lastCounters(r.lines, q.q as number);
+        assert.equal(last.done, 5);
+        assert.ok(last.taskP99Ms > 0, `p99 ${last.taskP99Ms}`);
         // Live, not only in snapshots: the counters carry piscina's figures. (How many threads
         // they show depends on when the recorder's drains fell: the whole run may fit between
         // two, and the pool's threads are gone by the last; the snapshot above has the 2.)
