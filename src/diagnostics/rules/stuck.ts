@@ -38,6 +38,9 @@ const SIBLINGS_SHARE = 0.9;
  */
 const DEAD_TAKEN_MAX = 4;
 
+/** A busy pool's outlier: this many times further past stuckFactor x p99 (see stuckRule). */
+const OUTLIER_MARGIN = 10;
+
 /** Items wait in `t` and none is taken: the pool's side of a stall (see stuckRule). */
 function stallOf(t: QueueTrack): PoolObservation['stall'] {
   const since = t.waitingSince;
@@ -168,16 +171,25 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     // taken the next item): its backlog only grows while the rest of the program keeps busy.
     // Only a stalled pool is judged on a short history (stuckLimit's widened margin): the
     // backlog behind the task is evidence of its own. Otherwise a short history counts as none.
+    // Third exception: an outlier. With a full history, a task OUTLIER_MARGIN times further
+    // past the limit (never below twice the floor), while items wait for its worker and the
+    // pool keeps finishing others around it: one of two piscina threads held by a task that
+    // never settled halved the pool's speed in a busy program, and nothing said so.
     const died = pool.siblings?.ownNeverDone === true;
     const stall = pool.stall;
     const stalledFor = (limit: number): boolean =>
       stall !== undefined && ctx.clock.between(stall.waitingSince, ctx.now) >= ctx.th.stuckIdleMs && ctx.clock.between(stall.lastTake, ctx.now) >= limit;
     const eased = stuckLimit(ctx.th, pool.completed, pool.p99Ms);
     const strict = history ? eased : ctx.th.stuckNoHistoryMs;
+    const outlier = history ? Math.max(2 * ctx.th.stuckFloorMs, OUTLIER_MARGIN * ctx.th.stuckFactor * pool.p99Ms) : Infinity;
+    // Items wait now (they turn over while the other workers take them: no single one is old).
+    const backlog = stall !== undefined && stall.waiting > 0;
     let limit: number;
     let stalled: boolean;
+    let around = false;
     if (age >= eased && eased < strict && stalledFor(eased)) [limit, stalled] = [eased, true];
     else if (age >= strict && (idle || died || stalledFor(strict))) [limit, stalled] = [strict, !idle && !died];
+    else if (age >= outlier && backlog) [limit, stalled, around] = [outlier, false, true];
     else continue;
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
     const basis = history
@@ -192,7 +204,8 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const n = pool.running;
     const items = stall?.waiting ?? 0;
     const stalledText = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''} and ${pool.lib !== undefined ? 'no task has started' : 'none has been taken'} for ${formatMs(stall === undefined ? 0 : ctx.clock.between(stall.lastTake, ctx.now))}`;
-    const context = stalled ? stalledText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
+    const aroundText = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''} and the pool keeps finishing others around it`;
+    const context = stalled ? stalledText : around ? aroundText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
     const message =
       pool.lib !== undefined
         ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) ${context}: a worker that never called back or a task whose promise never settled.`

@@ -489,6 +489,30 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     assert.deepEqual(rules(w.ticks(1100, 20_000, 500)), [], 'idle with a short history: stuckNoHistoryMs applies');
   });
 
+  it('a busy pool with items waiting: a task 10x further past its limit than the rest is an outlier, reported while others finish around it', () => {
+    /** One thread held from 100 ms on; the other finishes a task per tick (p99 20 ms); `waiting` items wait. */
+    const run = (waiting: number): { at: number; finding: Finding } | undefined => {
+      const w = new World({ stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 });
+      w.apply([{ type: 'queue', t: 0, q: 7, name: 'Piscina', kind: 'fifo', maxsize: 0, size: 0, lib: 'piscina@5.3.2', concurrency: 2, site: siteOf('main', 4) }]);
+      w.tick(0);
+      for (let t = 100, n = 1; t <= 9000; t += 100, n++) {
+        w.apply([
+          { type: 'samples', t, rows: [[7, waiting, waiting, waiting, 1, 1]] },
+          { type: 'counters', t, q: 7, c: { ...counters({ puts: n + waiting + 1, gets: n }), running: 2, runningSince: 100, done: 30 + n, taskP99Ms: 20 }, unfinished: 0 },
+        ]);
+        const f = w.tick(t).find((x) => x.rule === 'stuck');
+        if (f) return { at: t, finding: f };
+      }
+      return undefined;
+    };
+    assert.equal(run(0), undefined, 'nothing waits for its worker: a slow task in a busy program is not reported');
+    const first = run(2);
+    assert.ok(first, 'reported');
+    // max(2 x 3 s, 10 x 10 x 20 ms) = 6 s after its start at 100 ms.
+    assert.equal(first.at, 6100);
+    assert.match(first.finding.message, /^The oldest of 2 running tasks of `Piscina` has been running for 6\.0 s \(p99 of \d+ completed: 20 ms\) while 2 items wait and the pool keeps finishing others around it/);
+  });
+
   it('a paused pool is not stalled: its items wait on purpose', () => {
     const w = new World({ stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 });
     assert.equal(stalledPool(w, 6000, true), undefined);
