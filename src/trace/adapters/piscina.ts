@@ -23,8 +23,12 @@ interface PiscinaLike {
   readonly options?: { maxQueue?: number; maxThreads?: number; concurrentTasksPerWorker?: number };
   readonly threads?: unknown[];
   readonly utilization?: number;
+  readonly completed?: number;
+  /** ms since the pool started. */
+  readonly duration?: number;
   readonly waitTime?: Record<string, number>;
-  readonly histogram?: { waitTime?: Record<string, number> };
+  readonly runTime?: Record<string, number>;
+  readonly histogram?: { waitTime?: Record<string, number>; runTime?: Record<string, number> };
 }
 
 const patched = new WeakSet<object>();
@@ -46,7 +50,7 @@ function stats(p: PiscinaLike): Record<string, number> {
   const out: Record<string, number> = {};
   const threads = p.threads;
   if (Array.isArray(threads)) out.threads = threads.length;
-  const u = finite(p.utilization);
+  const u = utilization(p) ?? finite(p.utilization);
   if (u !== undefined) out.utilization = u;
   // 4.x: pool.waitTime; 5.x: pool.histogram.waitTime. Percentiles are keys like p50, p99.
   const wait = p.histogram?.waitTime ?? p.waitTime;
@@ -57,6 +61,21 @@ function stats(p: PiscinaLike): Record<string, number> {
     }
   }
   return out;
+}
+
+/**
+ * Busy share of the threads' time since the pool started: mean run time x tasks completed /
+ * (duration x maxThreads), from public figures, all in ms. piscina's own getter does this
+ * too, but 5.x (5.3.2) divides a mean that is already in ms by 1000, so a pool busy all the
+ * time read 0.1% ("utilization 0%" beside "running 2/2"). Undefined when a figure is missing.
+ */
+function utilization(p: PiscinaLike): number | undefined {
+  const mean = finite((p.histogram?.runTime ?? p.runTime)?.mean);
+  const done = finite(p.completed);
+  const duration = finite(p.duration);
+  const threads = finite(p.options?.maxThreads);
+  if (mean === undefined || done === undefined || duration === undefined || threads === undefined || !(duration > 0) || !(threads > 0)) return undefined;
+  return Math.min(1, (mean * done) / (duration * threads));
 }
 
 /** Patch one copy of the Piscina class (module.exports of piscina/dist/main.js). */

@@ -251,6 +251,18 @@ describe('adapters: real libraries under the file recorder', function () {
     });
   }
 
+  it("piscina's utilization is the threads' busy share, in 5.x too (whose own getter reads 1000x low)", async () => {
+    const r = await traced('piscina-busy.cjs', '--require');
+    assert.equal(r.code, 0, r.stderr);
+    for (const v of ['v4', 'v5']) {
+      const point = r.points.find((p) => p.at === `${v} busy`)!;
+      const pool = point.hub!.find((h) => h.lib?.startsWith(`piscina@${v.slice(1)}.`)) as HubQueue & { stats: Record<string, number> };
+      // Two threads busy for the whole run but its start: well above half, never above 1.
+      assert.ok(pool.stats.utilization > 0.5 && pool.stats.utilization <= 1, `${v}: ${pool.stats.utilization}`);
+      if (v === 'v5') assert.ok((point.lib as { utilization: number }).utilization < 0.01, "piscina 5.3.2's own figure: the bug this works around");
+    }
+  });
+
   it('queues made while the hub is dormant are found when it arms (attach), with their depth and running, and tracked after', async () => {
     const r = await run(['--require', REGISTER, path.join(FIX, 'dormant.cjs')], {});
     assert.equal(r.code, 0, r.stderr);
