@@ -172,6 +172,9 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       assert.ok(f, JSON.stringify(r.findings));
       assert.deepEqual(f.queues.map((q) => q.name), ['raw', 'cooked']);
       assert.deepEqual(f.sites.map((s) => s.fn), ['stage']);
+      // Each queue's state once ("(3/3, full) (full)" before).
+      assert.match(f.message, /^Bottleneck: stage \(chain\.js:\d+\) between `raw` \(\d\/3[^()]*\) and `cooked` \((empty|\d+ items?), [^()]+\) for most of the last 1\.5 s/);
+      assert.doesNotMatch(f.message, /\((full|starved)\)/);
       assert.equal(f.severity, 'info');
       assert.equal(r.code, 0);
     });
