@@ -23,18 +23,29 @@ export function evaluateReplyMs(chars: number): number {
 export const EVALUATE_REPLY_MS_PER_CHAR = 12e-6;
 
 /**
- * A drain's cost as the CPU rule sees it: a running mean of the drains' ms (weight
- * DRAIN_COST_WEIGHT for the newest), not the last one alone. The rule keeps drains to a share
- * of the program's CPU on average, and one drain that a scavenge or a late compile made 10x
- * dearer held the next one back 10x longer: a 6-queue log shipper's drains took 0.2-0.6 ms
- * and now and then 2.4-4.1 ms, and each of those stretched the interval to 1.2-1.6 s (the
- * panel said "every 1.1 s"). A load that really grows reaches the mean within a few drains.
+ * A drain's cost as the CPU rule counts it: the last drain's ms, unless it stands alone above
+ * the two before it (then the median of the three). One drain that a scavenge or a late
+ * compile made 10x dearer held the next one back 10x longer: a 6-queue log shipper's drains
+ * took 0.2-0.6 ms and now and then 2.4-4.1 ms, each of which stretched the interval to
+ * 1.2-1.6 s (the panel said "every 1.1 s"). Two dear drains in a row count (a load that
+ * grew), and a cheap one counts at once (a burst that ended: a running mean took ~25 s to
+ * come back from two 30 ms drains). A spike every third drain escapes the rule; it stays a
+ * spike, and the duty rule (2% of the wall clock) still holds every drain.
  */
-export function smoothedDrainMs(previous: number | undefined, drainMs: number): number {
-  if (previous === undefined || !(previous >= 0)) return drainMs;
-  return previous + DRAIN_COST_WEIGHT * (drainMs - previous);
+export class DrainCost {
+  private readonly last: number[] = [];
+
+  /** Record a drain's ms; returns the ms the CPU rule should count for it. */
+  add(ms: number): number {
+    const l = this.last;
+    l.push(ms);
+    if (l.length > 3) l.shift();
+    if (l.length < 3) return ms;
+    const [a, b, c] = l;
+    const median = Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    return Math.min(ms, median);
+  }
 }
-export const DRAIN_COST_WEIGHT = 0.25;
 
 /**
  * The least interval (ms) after a drain that took `drainMs` in a program spending

@@ -24,7 +24,7 @@
 // interval is re-armed by node's own timer loop; after a push only that loop's tail runs
 // before the next callback, as after any user timer. Ticks between pushes return at once.
 
-import { cpuPacedInterval, smoothedDrainMs } from '../protocol/drainPace';
+import { cpuPacedInterval, DrainCost } from '../protocol/drainPace';
 import { now } from './clock';
 import { clearUnrefInterval, unrefInterval, unrefTimer } from './env';
 
@@ -64,8 +64,8 @@ export class Pusher {
   private nextAt = 0;
   private until = 0;
   private idle = 0;
-  /** Drain ms as the CPU rule counts them (smoothedDrainMs). */
-  private cost: number | undefined = undefined;
+  /** Drain ms as the CPU rule counts them (an isolated spike does not stretch it). */
+  private readonly cost = new DrainCost();
   private options: PushOptions = { intervalMs: 100, maxBytes: 256 * 1024, leaseMs: 30_000 };
   private send: ((text: string) => void) | undefined;
   /** Batches pushed (diagnostics). */
@@ -150,8 +150,7 @@ export class Pusher {
     if (this.idle > 2) next = Math.min(IDLE_MAX_MS, next * 2 ** Math.min(10, this.idle - 2));
     // Even with detail left behind (`more`), which at 10,000 busy queues can last: drains
     // back to back would take most of the program's time.
-    this.cost = smoothedDrainMs(this.cost, ms);
-    next = Math.max(next, ms * DUTY, cpuPacedInterval(this.cost, d.cpu));
+    next = Math.max(next, ms * DUTY, cpuPacedInterval(this.cost.add(ms), d.cpu));
     // Ticks come every intervalMs, give or take: half a tick early still counts as due.
     this.nextAt = t + next - this.tickMs / 2;
   }

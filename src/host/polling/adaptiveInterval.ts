@@ -15,7 +15,7 @@
 //   busy queues wait detail can stay behind for good (each announced wait's end must follow
 //   it), and back-to-back 30-60 ms drains took most of the program's time.
 
-import { cpuPacedInterval, smoothedDrainMs } from '../../protocol/drainPace';
+import { cpuPacedInterval, DrainCost } from '../../protocol/drainPace';
 
 export interface IntervalOptions {
   /** The interval while things change (the setting). */
@@ -49,8 +49,8 @@ export interface DrainFigures {
 
 export class AdaptiveInterval {
   private idle = 0;
-  /** The drains' debuggee ms as the CPU rule counts them (smoothedDrainMs). */
-  private cost: number | undefined;
+  /** The drains' debuggee ms as the CPU rule counts them (an isolated spike does not stretch it). */
+  private readonly cost = new DrainCost();
 
   constructor(private readonly options: () => IntervalOptions) {}
 
@@ -65,8 +65,8 @@ export class AdaptiveInterval {
     ms = Math.max(ms, (d.bytes * 1000) / (o.maxBytesPerSecond ?? 4 * 1024 * 1024));
     ms = Math.max(ms, (d.debuggeeMs ?? 0) * (o.duty ?? 50));
     ms = Math.max(ms, (d.hostMs ?? 0) * (o.hostDuty ?? 10));
-    if (d.debuggeeMs !== undefined && d.debuggeeMs >= 0) this.cost = smoothedDrainMs(this.cost, d.debuggeeMs);
-    ms = Math.max(ms, cpuPacedInterval(d.debuggeeMs === undefined ? undefined : this.cost, d.programCpu));
+    const counted = d.debuggeeMs !== undefined && d.debuggeeMs >= 0 ? this.cost.add(d.debuggeeMs) : undefined;
+    ms = Math.max(ms, cpuPacedInterval(counted, d.programCpu));
     return Math.round(ms);
   }
 
