@@ -195,6 +195,13 @@ describe('adapters: BullMQ on a real redis-server', function () {
       assert.equal(Math.max(...rows.map((r) => r[3])), 3);
       const running = lines.filter((l) => l.type === 'counters' && l.q === q.get(`${queue} worker w1`)).map((l) => (l.c as { running?: number }).running);
       assert.equal(Math.max(...running.map(Number)), 2);
+      // The stuck rule's inputs for a Worker: its oldest running job's start while it runs
+      // jobs, and the jobs it saw from start to end with their p99 (a hung job was not found
+      // for a minute without them).
+      const w1 = lines.filter((l) => l.type === 'counters' && l.q === q.get(`${queue} worker w1`)).map((l) => l.c as { running?: number; runningSince?: number; done?: number; taskP99Ms?: number });
+      assert.ok(w1.some((c) => Number(c.running) > 0 && typeof c.runningSince === 'number'), 'runningSince while jobs run');
+      const lastW1 = w1[w1.length - 1];
+      assert.ok(Number(lastW1.done) >= 1 && typeof lastW1.taskP99Ms === 'number', JSON.stringify(lastW1));
 
       // MONITOR: the adapter's own connection, read-only, one counts request per queue per second.
       monitor.stop();
