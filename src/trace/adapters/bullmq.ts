@@ -105,10 +105,23 @@ class Traced implements SampledObject {
           }
         : {}),
       onProbe: (armed) => {
-        if (armed) sampler.add(this.selfRef());
+        if (armed) {
+          this.armedAt ??= Date.now();
+          sampler.add(this.selfRef());
+        }
       },
     });
-    if (this.t.probe !== null) sampler.add(this.selfRef());
+    if (this.t.probe !== null) {
+      this.armedAt = Date.now();
+      sampler.add(this.selfRef());
+    }
+  }
+
+  /** Epoch ms this object was first seen armed (its queue's events count from then). */
+  private armedAt: number | undefined;
+
+  armedSince(): number {
+    return this.armedAt ?? Date.now();
   }
 
   private selfRef(): { deref(): SampledObject | undefined } {

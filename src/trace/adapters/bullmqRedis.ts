@@ -78,6 +78,14 @@ export interface Notice {
 export class StreamCursor {
   /** Last event-stream id read; null until the first read found the stream's end. */
   lastId: string | null = null;
+
+  /**
+   * `since`: epoch ms from which the stream's events count (the program's object was seen
+   * armed then). Without it the first read only finds where the stream ends now, and every
+   * job added or taken before the first read (the sampler reads only once a reader drains,
+   * a second or two into an F5 run) was missing from the puts and gets.
+   */
+  constructor(readonly since: number | null = null) {}
   /** The oldest waiting job last seen, and when it became ready (epoch ms), once read. */
   oldestId: string | null = null;
   oldestReadyAt: number | null = null;
@@ -154,8 +162,9 @@ export class CountsConnection {
       for (const [, cmd, key] of STATE_KEYS) p[cmd](keys[key]);
       p.lindex(keys.wait, -1);
       p.hmget(keys.job + (cursor.oldestId ?? ''), 'timestamp', 'delay');
-      if (cursor.lastId === null) p.xrevrange(keys.events, '+', '-', 'COUNT', 1);
-      else p.xread('COUNT', STREAM_COUNT, 'STREAMS', keys.events, cursor.lastId);
+      const from = cursor.lastId ?? (cursor.since !== null ? `${Math.max(0, Math.floor(cursor.since))}-0` : null);
+      if (from === null) p.xrevrange(keys.events, '+', '-', 'COUNT', 1);
+      else p.xread('COUNT', STREAM_COUNT, 'STREAMS', keys.events, from);
     }
     const replies = (await p.exec()) ?? [];
     const per = STATE_KEYS.length + 3;
@@ -169,7 +178,7 @@ export class CountsConnection {
       STATE_KEYS.forEach(([state], j) => (counts[state] = Number(r[j][1]) || 0));
       const oldest = oldestWait(cursor, r[STATE_KEYS.length][1], r[STATE_KEYS.length + 1][1], counts, wall);
       const stream = r[STATE_KEYS.length + 2][1];
-      const { flow, notices } = cursor.lastId === null ? firstStreamRead(cursor, stream) : streamRead(cursor, stream);
+      const { flow, notices } = cursor.lastId === null && cursor.since === null ? firstStreamRead(cursor, stream) : streamRead(cursor, stream);
       return { counts, oldestWaitMs: oldest, flow, notices };
     });
   }

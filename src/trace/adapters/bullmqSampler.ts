@@ -31,6 +31,8 @@ export interface SampledObject {
   keys(): BullKeys | null;
   /** The program's client, once it connected (resolves null when it cannot be used). */
   programClient(): Promise<RedisLike | null>;
+  /** Epoch ms from which its queue's events count: when it was first seen armed. */
+  armedSince(): number;
   /** One reading of its queue: update depth, emit the wire events. */
   apply(r: QueueReading, t: number, emit: (ev: WireEvent) => void, names: Map<string, string>): void;
 }
@@ -116,7 +118,7 @@ export class BullmqSampler {
       let g = queues.get(keys.events);
       if (g === undefined) {
         let cursor = this.cursors.get(`${server} ${keys.events}`);
-        if (cursor === undefined) this.cursors.set(`${server} ${keys.events}`, (cursor = new StreamCursor()));
+        if (cursor === undefined) this.cursors.set(`${server} ${keys.events}`, (cursor = new StreamCursor(o.armedSince())));
         queues.set(keys.events, (g = { cursor, keys, members: [] }));
       }
       g.members.push(o);

@@ -222,6 +222,21 @@ describe('adapters: BullMQ on a real redis-server', function () {
     });
   }
 
+  it('jobs added before the adapter first read Redis count in its puts (the stream is read from when the object was armed)', async () => {
+    const queue = 'early';
+    const file = tempFile('bullmq-early.qscope');
+    const r = await run(['--require', REGISTER, path.join(FIX, 'bullmqEarly.cjs')], { QUEUESCOPE_TRACE_FILE: file, REDIS_PORT: String(server.port), QUEUE: queue });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'added 25');
+    const lines = readLines(file);
+    const q = lines.find((l) => l.type === 'queue' && l.name === queue)?.q;
+    const added = lines.filter((l) => l.type === 'jobCounts' && l.q === q).reduce((n, l) => n + (l.flow as { added: number }).added, 0);
+    // Before: the first read only found where the stream ended, and the 25 were not counted.
+    assert.equal(added, 25);
+    const last = lines.filter((l) => l.type === 'counters' && l.q === q).pop();
+    assert.equal((last?.c as { puts?: number } | undefined)?.puts, 25);
+  });
+
   it('a worker killed with -9 while holding a job: the traced program shows the stall', async () => {
     const queue = 'stall';
     const file = tempFile('bullmq-stall.qscope');
