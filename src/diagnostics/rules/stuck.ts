@@ -1,12 +1,13 @@
 // Stuck worker or lost callback: a pool has running work far older than its own history
 // (p99 of completed work x stuckFactor, never below stuckFloorMs; stuckNoHistoryMs until
-// stuckMinCompleted tasks have completed) while the program is otherwise quiet, or while the
-// pool itself has stalled (items wait and none was taken for that long). Pools come as
+// stuckMinCompleted tasks have completed) while the program is otherwise quiet, while the
+// pool itself has stalled (items wait and none was taken for that long), or when the task is
+// an outlier far past that limit with items waiting behind it (see stuckRule). Pools come as
 // PoolObservations: our queues' consumer loops (a task runs from get() to taskDone()), the
-// task pools of other libraries that the adapters report (fastq, p-queue, async: counters'
-// `running`, the oldest running task's start `runningSince`, and the finished tasks with
-// their p99, `done` and `taskP99Ms`; piscina reports no durations, so stuckNoHistoryMs is
-// its limit), and pools from addPoolProvider().
+// task pools of other libraries that the adapters report (fastq, p-queue, async, piscina,
+// BullMQ Workers: counters' `running`, the oldest running task's start `runningSince`, and
+// the finished tasks with their p99, `done` and `taskP99Ms`; piscina's from run() to
+// settling), and pools from addPoolProvider().
 
 import { formatCount, formatMs, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
@@ -164,17 +165,18 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const age = ctx.clock.between(pool.oldestRunningSince, ctx.now);
     const history = pool.completed >= ctx.th.stuckMinCompleted;
     // A busy program may have a slow task now and then, so a pool is judged once the program
-    // is otherwise quiet, with two exceptions that hold busy or not. A queue whose consumer
-    // died before its first taskDone() while its siblings' consumers all call it: its items
-    // wait while theirs are served. And a stalled pool: items wait and none was taken for the
-    // whole limit, so every worker is held by a task at least that old (a free one would have
-    // taken the next item): its backlog only grows while the rest of the program keeps busy.
-    // Only a stalled pool is judged on a short history (stuckLimit's widened margin): the
-    // backlog behind the task is evidence of its own. Otherwise a short history counts as none.
-    // Third exception: an outlier. With a full history, a task OUTLIER_MARGIN times further
-    // past the limit (never below twice the floor), while items wait for its worker and the
-    // pool keeps finishing others around it: one of two piscina threads held by a task that
-    // never settled halved the pool's speed in a busy program, and nothing said so.
+    // is otherwise quiet, with three exceptions that hold busy or not:
+    // - a queue whose consumer died before its first taskDone() while its siblings' consumers
+    //   all call it: its items wait while theirs are served;
+    // - a stalled pool: items wait and none was taken for the whole limit, so every worker is
+    //   held by a task at least that old (a free one would have taken the next item): its
+    //   backlog only grows while the rest of the program keeps busy. Only a stalled pool is
+    //   judged on a short history (stuckLimit's widened margin): the backlog behind the task
+    //   is evidence of its own. Otherwise a short history counts as none;
+    // - an outlier: with a full history, a task OUTLIER_MARGIN times further past the limit
+    //   (never below twice the floor), while items wait for a worker and the pool keeps
+    //   finishing others around it: one of two piscina threads held by a task that never
+    //   settled halved the pool's speed in a busy program, and nothing said so.
     const died = pool.siblings?.ownNeverDone === true;
     const stall = pool.stall;
     const stalledFor = (limit: number): boolean =>
