@@ -446,8 +446,8 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
    * `until` ms. `paused`: the pool was paused, so its items wait on purpose. Returns the
    * first tick with a 'stuck' finding, and that finding.
    */
-  function stalledPool(w: World, until: number, paused = false, history = { done: 30, taskP99Ms: 20 }): { at: number; finding: Finding } | undefined {
-    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq decode', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site: siteOf('main', 4) }]);
+  function stalledPool(w: World, until: number, paused = false, history = { done: 30, taskP99Ms: 20 }, lib = 'fastq@1.20.3'): { at: number; finding: Finding } | undefined {
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq decode', kind: 'fifo', maxsize: 0, size: 0, lib, concurrency: 2, site: siteOf('main', 4) }]);
     w.queue(0, 8, 'results');
     w.tick(0);
     for (let t = 100, n = 1; t <= until; t += 100, n++) {
@@ -511,6 +511,13 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     // max(2 x 3 s, 10 x 10 x 20 ms) = 6 s after its start at 100 ms.
     assert.equal(first.at, 6100);
     assert.match(first.finding.message, /^The oldest of 2 running tasks of `Piscina` has been running for 6\.0 s \(p99 of \d+ completed: 20 ms\) while 2 items wait and the pool keeps finishing others around it/);
+  });
+
+  it("a stalled piscina pool says no task has finished: its takes are settled tasks, not starts", () => {
+    const w = new World({ stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 });
+    const first = stalledPool(w, 6000, false, { done: 30, taskP99Ms: 20 }, 'piscina@5.3.2');
+    assert.ok(first);
+    assert.match(first.finding.message, / while 31 items wait and no task has finished for 3\.0 s: /);
   });
 
   it('a paused pool is not stalled: its items wait on purpose', () => {
