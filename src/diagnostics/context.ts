@@ -87,10 +87,9 @@ export function formatMs(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
-/** "`jobs` (3/3, full)", "`jobs` (12 items)" or "`jobs` (empty)". */
-export function queueLabel(t: QueueTrack): string {
+/** "`jobs` (3/3, full)", "`jobs` (12 items)" or "`jobs` (empty)"; `notes` go inside the parentheses: "`jobs` (empty, 1 consumer waiting)". */
+export function queueLabel(t: QueueTrack, ...notes: string[]): string {
   const { size, maxsize } = t.q;
-  if (size === 0) return `\`${t.q.name}\` (empty)`;
-  if (maxsize > 0) return `\`${t.q.name}\` (${size}/${maxsize}${size >= maxsize ? ', full' : ''})`;
-  return `\`${t.q.name}\` (${size} item${size === 1 ? '' : 's'})`;
+  const state = size === 0 ? 'empty' : maxsize > 0 ? `${size}/${maxsize}${size >= maxsize ? ', full' : ''}` : `${size} item${size === 1 ? '' : 's'}`;
+  return `\`${t.q.name}\` (${[state, ...notes].join(', ')})`;
 }

@@ -512,7 +512,6 @@ export function endInfoOf(reason: unknown, code: unknown, error: unknown): EndIn
   return out;
 }
 
-
 /** Any WireEvent, tagged with the source it came from. */
 export type RecordingEventLine = WireEvent & { src: string };
 

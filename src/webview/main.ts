@@ -16,7 +16,7 @@ import { FindingsStrip } from './findingsStrip';
 import { poolText } from '../protocol/libText';
 import { poolFacts } from './poolFacts';
 import { endNote } from '../protocol/endText';
-import type { EndInfo } from '../protocol/wire';
+import { endInfoOf, type EndInfo } from '../protocol/wire';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -428,9 +428,10 @@ if (root) {
   installRecordingTools(panel.api());
 }
 
-/** A session's end as the host sent it, read defensively (the message is only shallowly checked). */
+/** A session's end as the host sent it, read with the readers' own checks (the message is only shallowly checked). */
 function sessionEndOf(session: { end?: unknown } | undefined): EndInfo | undefined {
-  const e = session?.end as Partial<EndInfo> | undefined;
-  if (typeof e !== 'object' || e === null || typeof e.reason !== 'string') return undefined;
-  return { reason: e.reason, ...(typeof e.code === 'number' ? { code: e.code } : {}), ...(typeof e.error === 'string' ? { error: e.error } : {}) };
+  const e = session?.end;
+  if (typeof e !== 'object' || e === null) return undefined;
+  const { reason, code, error } = e as Record<string, unknown>;
+  return endInfoOf(reason, code, error);
 }

@@ -10,7 +10,7 @@
 // its own tasks are the slow stage, whatever feeds it (a stream held back by the pool's
 // backlog shows full upstream, with no queue of ours starved downstream to pair it with).
 
-import { findingQueue, formatCount, formatMs, type SessionContext } from '../context';
+import { findingQueue, formatCount, formatMs, queueLabel, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import { partyLabel } from '../parties';
 import type { QueueTrack } from '../queueTrack';
@@ -62,20 +62,23 @@ function saturatedPools(ctx: SessionContext): Finding[] {
   return out;
 }
 
-/** The input now: "30/30, full", "12/32, 1 producer blocked" (a stream's writer held until 'drain'), "2/3". */
-function fullText(t: QueueTrack): string {
-  const { size, maxsize } = t.q;
-  const depth = `${size}/${maxsize > 0 ? maxsize : '∞'}`;
-  if (maxsize > 0 && size >= maxsize) return `${depth}, full`;
+/** How many of `t`'s current waiters are producers ('put') or consumers ('get'). */
+function waitersIn(t: QueueTrack, role: 'put' | 'get'): number {
   let n = 0;
-  for (const w of t.waiters) if (w.role === 'put') n++;
-  return n > 0 ? `${depth}, ${n} producer${n === 1 ? '' : 's'} blocked` : depth;
+  for (const w of t.waiters) if (w.role === role) n++;
+  return n;
 }
 
-/** "1 consumer waiting", "3 consumers waiting". */
-function consumersText(t: QueueTrack): string {
-  let n = 0;
-  for (const w of t.waiters) if (w.role === 'get') n++;
+/** The input's note: its blocked producers when it is not at maxsize (a stream's writer held until 'drain'). */
+function blockedNotes(t: QueueTrack): string[] {
+  if (t.q.maxsize > 0 && t.q.size >= t.q.maxsize) return []; // queueLabel says "full"
+  const n = waitersIn(t, 'put');
+  return n > 0 ? [`${n} producer${n === 1 ? '' : 's'} blocked`] : [];
+}
+
+/** The output's note: "1 consumer waiting", "3 consumers waiting". */
+function consumersNote(t: QueueTrack): string {
+  const n = waitersIn(t, 'get');
   return n > 0 ? `${n} consumer${n === 1 ? '' : 's'} waiting` : 'nobody waiting now';
 }
 
@@ -101,7 +104,7 @@ function chainBottlenecks(ctx: SessionContext): Finding[] {
         rule: 'bottleneck',
         severity: 'info',
         session: ctx.session.id,
-        message: `Bottleneck: ${names} between \`${input.q.name}\` (${fullText(input)}) and \`${output.q.name}\` (${output.q.size === 0 ? 'empty' : `${output.q.size} item${output.q.size === 1 ? '' : 's'}`}, ${consumersText(output)}) for most of the last ${formatMs(W)}: speed up this stage or run more of it.`,
+        message: `Bottleneck: ${names} between ${queueLabel(input, ...blockedNotes(input))} and ${queueLabel(output, consumersNote(output))} for most of the last ${formatMs(W)}: speed up this stage or run more of it.`,
         since: ctx.now - W,
         queues: [findingQueue(input), findingQueue(output)],
         waiters: [],

@@ -207,8 +207,9 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const items = stall?.waiting ?? 0;
     // piscina's takes are settled tasks (a task's start in its thread is not visible).
     const none = pool.lib === undefined ? 'none has been taken' : pool.lib.startsWith('piscina@') ? 'no task has finished' : 'no task has started';
-    const stalledText = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''} and ${none} for ${formatMs(stall === undefined ? 0 : ctx.clock.between(stall.lastTake, ctx.now))}`;
-    const aroundText = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''} and the pool keeps finishing others around it`;
+    const wait = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''}`;
+    const stalledText = `${wait} and ${none} for ${formatMs(stall === undefined ? 0 : ctx.clock.between(stall.lastTake, ctx.now))}`;
+    const aroundText = `${wait} and the pool keeps finishing others around it`;
     const context = stalled ? stalledText : around ? aroundText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
     const message =
       pool.lib !== undefined

@@ -195,4 +195,3 @@ export function sessionInfos(model: QueueModel, startOf: (s: ModelSession) => nu
     return { id: s.id, name: s.name, status: statusOf(s), start: startOf(s), queueCount: sum.queues, waiters: sum.blocked + sum.waiting, ...(end ? { end } : {}) };
   });
 }
-

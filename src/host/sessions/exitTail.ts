@@ -15,9 +15,7 @@ export interface ExitTailContents {
   batches: ParsedDrain[];
   /** The realm wrote its closing line: nothing is missing. */
   complete: boolean;
-  /** How the realm ended ('exit', 'uncaughtException', 'SIGTERM', …), when complete. */
-  reason?: string;
-  /** The same with its exit code or error line, when complete. */
+  /** How the realm ended ('exit', 'uncaughtException', 'SIGTERM', …) with its exit code or error line, when complete. */
   end?: EndInfo;
   /** Lines that were neither a batch nor the closing line, with the first error. */
   badLines: number;
@@ -33,7 +31,6 @@ export function readExitTail(text: string): ExitTailContents {
         const end = JSON.parse(line) as { reason?: unknown; code?: unknown; error?: unknown };
         out.complete = true;
         out.end = endInfoOf(end.reason, end.code, end.error);
-        out.reason = out.end?.reason;
         continue;
       } catch {
         // fall through: counted as a bad line
@@ -117,6 +114,6 @@ function applyBatches(model: QueueModel, session: string, source: string, tail: 
     if (model.applyDrain(session, source, batch).applied) applied++;
   }
   if (tail.end !== undefined) model.setSourceEnd(session, source, tail.end);
-  log.info(`exit tail applied (${applied} batch(es), ended by ${tail.reason ?? 'unknown'}${tail.end?.code !== undefined ? `, code ${tail.end.code}` : ''})`);
+  log.info(`exit tail applied (${applied} batch(es), ended by ${tail.end?.reason ?? 'unknown'}${tail.end?.code !== undefined ? `, code ${tail.end.code}` : ''})`);
   return applied;
 }

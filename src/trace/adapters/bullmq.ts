@@ -19,10 +19,10 @@
 // Redis Cluster: one warning and that object (or that copy of BullMQ) is not shown.
 
 import type { RunningJobWire, WireEvent } from '../../protocol/wire';
-import { RecentDurations } from '../../protocol/recentDurations';
 import { now } from '../clock';
 import type { BullKeys, QueueReading, RedisLike } from './bullmqRedis';
 import { backlog, sampler, type SampledObject } from './bullmqSampler';
+import { RunningAges } from './running';
 import { AdaptedQueue } from './target';
 import { disableWarning } from './warn';
 
@@ -74,9 +74,8 @@ class Traced implements SampledObject {
   /** Worker only: jobs running now, by start order. */
   readonly running: Map<object, { id: string; name: string; t: number; attempts: number }> | null;
   private lastWorkers = '';
-  /** Worker only: jobs seen from start to end, and their latest durations (the stuck rule's history). */
-  private done = 0;
-  private readonly durations = new RecentDurations(256);
+  /** Worker only: each running job's start and the finished ones' durations (the stuck rule's history). */
+  private readonly ages = new RunningAges();
 
   constructor(obj: BullObject, readonly role: 'queue' | 'worker', readonly lib: string) {
     const WR = (globalThis as { WeakRef?: new (o: object) => { deref(): BullObject | undefined } }).WeakRef;
@@ -94,13 +93,9 @@ class Traced implements SampledObject {
         ? {
             running: () => this.running?.size ?? 0,
             concurrency: () => Number(this.ref.deref()?.concurrency) || 0,
-            // The map keeps start order, and a job leaves it when it ends in any order: its first is the oldest.
-            runningSince: () => {
-              for (const j of this.running?.values() ?? []) return j.t;
-              return undefined;
-            },
-            tasksDone: () => this.done,
-            taskP99Ms: () => this.durations.p99(),
+            runningSince: () => this.ages.oldestSince(this.running?.size ?? 0),
+            tasksDone: () => this.ages.done,
+            taskP99Ms: () => this.ages.p99(),
             peek: (n: number) => this.jobs(now()).slice(0, n).map((j) => new RunningJob(j.id, j.name, `${(j.ageMs / 1000).toFixed(1)} s`, j.attempts)),
           }
         : {}),
@@ -247,16 +242,15 @@ class Traced implements SampledObject {
     const made = Number(job.attemptsMade);
     const rec = { id: String(job.id), name: String(job.name), t, attempts: (Number.isFinite(made) ? made : 0) + 1 };
     running.set(job, rec);
+    const id = this.ages.start();
     this.lastJobT = t;
     const keys = this.keys();
     if (keys !== null) sampler.jobName(keys, rec.id, rec.name);
     this.t.changed();
     return () => {
       if (!running.delete(job)) return;
-      const end = now();
-      this.done++;
-      this.durations.add(end - t);
-      this.lastJobT = end;
+      this.ages.end(id);
+      this.lastJobT = now();
       this.t.changed();
     };
   }
