@@ -2,7 +2,7 @@
 // adds to a program that is already being debugged.
 //
 //   npm run build && npx tsx bench/live/f5Slowdown.ts [--queues 100,1000,10000] [--rate 40000]
-//                                                      [--seconds 12] [--rounds 3] [--push]
+//                                                      [--seconds 12] [--rounds 3] [--push | --formatter]
 //
 // Each round runs bench/live/program.js twice side by side (one per core), both under
 // `node --inspect` with a CDP client that does what js-debug does on attach (Runtime and
@@ -12,7 +12,8 @@
 //     extension's own SessionPoller with its adaptive interval (the watcher's settings:
 //     100 ms base, `adaptive: {}`), polling by evaluate, the default channel; --push hands
 //     over to the push channel on a second connection instead (js-debug's proxy shares its
-//     session; see hourOfPolling.ts).
+//     session; see hourOfPolling.ts); --formatter reads each drain through the hub's custom
+//     formatter on the same session (the extension's default since 2026-12-03).
 // The figure is the program's own CPU time per operation in its steady state (from
 // STEADY_MS, 3 s here, after its queues exist), F5 + QueueScope against F5 alone: the median
 // of the rounds' pairs. js-debug's own work (its CDP traffic, source maps, the extension
@@ -20,11 +21,12 @@
 
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { CdpClient, startInspected } from '../../test/unit/debugger/cdp';
+import { CdpClient, sameSession, startInspected } from '../../test/unit/debugger/cdp';
 import { QueueModel } from '../../src/model';
 import { SessionPoller } from '../../src/host/sessions/poller';
 import { CdpPushSource } from '../../src/host/polling/pushSource';
 import { connectCdp } from '../../src/host/polling/cdpSocket';
+import { CdpFormatterFetcher } from '../../src/host/polling/formatterFetch';
 import { median, option } from '../cli';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -36,6 +38,7 @@ const RATE = option('--rate', 40000);
 const SECONDS = option('--seconds', 12);
 const ROUNDS = option('--rounds', 3);
 const PUSH = args.includes('--push');
+const FORMATTER = args.includes('--formatter');
 const STEADY_MS = process.env.STEADY_MS ?? '3000';
 
 interface Side {
@@ -83,7 +86,8 @@ async function run(n: number, traced: boolean): Promise<Side> {
       bytes += text.length;
       return text;
     };
-    poller = new SessionPoller({ evaluate }, model, 'root', 'child', quiet, { intervalMs: () => 100, adaptive: {}, push });
+    const fetch = FORMATTER ? new CdpFormatterFetcher(async () => sameSession(cdp), { maxBytes: 256 * 1024 }) : undefined;
+    poller = new SessionPoller({ evaluate }, model, 'root', 'child', quiet, { intervalMs: () => 100, adaptive: {}, push, fetch });
     poller.start();
     // The pace in the second half of the run (the first has the queues' creation and its many small drains).
     const p = poller;
@@ -102,7 +106,7 @@ async function run(n: number, traced: boolean): Promise<Side> {
   const side: Side = { opsPerS: p.steadyOps / p.steadySeconds, cpuPerS: p.steadyCpuMs / p.steadySeconds };
   if (poller) {
     side.drains = poller.drains;
-    side.bytesPerDrain = PUSH ? undefined : Math.round(bytes / Math.max(1, poller.requests));
+    side.bytesPerDrain = PUSH || FORMATTER ? undefined : Math.round(bytes / Math.max(1, poller.requests));
     side.msBetweenDrains = half ? Math.round((Date.now() - half.at) / Math.max(1, poller.drains - half.drains)) : undefined;
   }
   return side;
@@ -123,10 +127,10 @@ async function main(): Promise<void> {
     const slow = median(pairs.map((p) => perOp(p.traced) / perOp(p.alone) - 1));
     const m = (f: (s: Side) => number | undefined, which: 'alone' | 'traced'): number => median(pairs.map((p) => f(p[which]) ?? 0));
     rows.push(
-      `| ${n.toLocaleString('en')} | ${(m((s) => s.opsPerS, 'alone') / 1000).toFixed(1)}k -> ${(m((s) => s.opsPerS, 'traced') / 1000).toFixed(1)}k | ${m((s) => s.cpuPerS, 'alone').toFixed(0)} -> ${m((s) => s.cpuPerS, 'traced').toFixed(0)} | ${slow >= 0 ? '+' : ''}${(slow * 100).toFixed(0)}% | ${PUSH ? '-' : m((s) => s.bytesPerDrain, 'traced').toLocaleString('en')} | ${m((s) => s.msBetweenDrains, 'traced').toLocaleString('en')} |`,
+      `| ${n.toLocaleString('en')} | ${(m((s) => s.opsPerS, 'alone') / 1000).toFixed(1)}k -> ${(m((s) => s.opsPerS, 'traced') / 1000).toFixed(1)}k | ${m((s) => s.cpuPerS, 'alone').toFixed(0)} -> ${m((s) => s.cpuPerS, 'traced').toFixed(0)} | ${slow >= 0 ? '+' : ''}${(slow * 100).toFixed(0)}% | ${PUSH || FORMATTER ? '-' : m((s) => s.bytesPerDrain, 'traced').toLocaleString('en')} | ${m((s) => s.msBetweenDrains, 'traced').toLocaleString('en')} |`,
     );
   }
-  console.log(`Node ${process.version}, ${os.cpus().length} cores, load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; ${SECONDS} s runs at ${RATE.toLocaleString('en')} ops/s, steady state from ${STEADY_MS} ms, side by side, median of ${ROUNDS}; QueueScope ${PUSH ? 'pushing (binding on a second connection)' : 'polling by evaluate'} with the poller's adaptive interval.\n`);
+  console.log(`Node ${process.version}, ${os.cpus().length} cores, load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}; ${SECONDS} s runs at ${RATE.toLocaleString('en')} ops/s, steady state from ${STEADY_MS} ms, side by side, median of ${ROUNDS}; QueueScope ${PUSH ? 'pushing (binding on a second connection)' : FORMATTER ? 'reading through its formatter' : 'polling by evaluate'} with the poller's adaptive interval.\n`);
   console.log('| queues | ops/s F5 alone -> F5 + QueueScope | CPU ms/s | slowdown (CPU per op, median of pairs) | bytes/drain | ms between drains (second half) |');
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) console.log(r);

@@ -15,7 +15,11 @@
 //   evaluate  SessionPoller polling by evaluate (what DAP evaluate does in the debuggee)
 //   bounded   the same, after boundScriptCache (src/host/polling/scriptCache.ts) on the
 //             first connection's session, as the extension does through js-debug's proxy
-//             (which shares js-debug's session): the default under F5
+//             (which shares js-debug's session)
+//   formatter SessionPoller + CdpFormatterFetcher on the first connection's session (as
+//             js-debug's proxy shares js-debug's), with the script cache bounded as above:
+//             each drain a Runtime.getProperties answered by the hub's custom formatter (the
+//             default under F5 since 2026-12-03)
 // The first connection plays js-debug: Runtime and Debugger enabled, no script-cache limit.
 // RSS comes from /proc after a garbage collection (HeapProfiler.collectGarbage compiles
 // nothing), every 10% of the run.
@@ -28,12 +32,13 @@ import { SessionPoller } from '../../src/host/sessions/poller';
 import { CdpPushSource } from '../../src/host/polling/pushSource';
 import { connectCdp } from '../../src/host/polling/cdpSocket';
 import { boundScriptCache } from '../../src/host/polling/scriptCache';
+import { CdpFormatterFetcher } from '../../src/host/polling/formatterFetch';
 import { option } from '../cli';
 
 const LIB = path.resolve(__dirname, '../../dist/lib/index.js');
 const POLLS = option('--polls', 36000);
 const INTERVAL = option('--interval', 10);
-const MODES = option('--modes', 'push,evaluate,bounded').split(',');
+const MODES = option('--modes', 'formatter,push,evaluate,bounded').split(',');
 /** A real hour renews the lease every 40 s: 90 times in 36,000 drains at 100 ms. */
 const RENEWALS_PER_HOUR = 90;
 const REAL_POLLS_PER_HOUR = 36_000;
@@ -68,11 +73,12 @@ async function measure(mode: string): Promise<Record<string, unknown>> {
           { binding: '__queuescopePushBench', intervalMs: () => INTERVAL, maxBytes: 256 * 1024, leaseMs: Math.max(3000, renewEveryMs * 3) },
         )
       : undefined;
-  const poller = new SessionPoller({ evaluate: (e) => cdp.evaluateString(e) }, model, 'root', 'child', quiet, { intervalMs: () => INTERVAL, push });
+  const fetch = mode === 'formatter' ? new CdpFormatterFetcher(async () => sameSession(cdp), { maxBytes: 256 * 1024 }) : undefined;
+  const poller = new SessionPoller({ evaluate: (e) => cdp.evaluateString(e) }, model, 'root', 'child', quiet, { intervalMs: () => INTERVAL, push, fetch });
   try {
     await cdp.send('Runtime.enable');
     await cdp.send('Debugger.enable', {}); // as js-debug: no maxScriptsCacheSize
-    if (mode === 'bounded') {
+    if (mode === 'bounded' || mode === 'formatter') {
       const why = await boundScriptCache(async () => sameSession(cdp));
       if (why) throw new Error(`could not bound the script cache: ${why}`);
     }
@@ -93,7 +99,7 @@ async function measure(mode: string): Promise<Record<string, unknown>> {
       });
     poller.start();
     await drained(500); // warm-up: every lazy path compiled, the handover done
-    const expected = mode === 'push' ? 'push' : 'evaluate';
+    const expected = mode === 'push' || mode === 'formatter' ? mode : 'evaluate';
     if (poller.mode !== expected) throw new Error(`expected mode ${expected}, got ${poller.mode}`);
     const before = await settle();
     const scripts0 = scripts;

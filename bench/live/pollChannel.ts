@@ -3,7 +3,7 @@
 // limit), polled N times back to back; RSS read from /proc before and after, JS heap from
 // Runtime.getHeapUsage (neither compiles anything in the debuggee), garbage collected first.
 //
-//   npx tsx bench/live/pollChannel.ts [--polls 100000] [--modes evaluate,trivial,callFunctionOn,binding,push]
+//   npx tsx bench/live/pollChannel.ts [--polls 100000] [--modes evaluate,trivial,callFunctionOn,binding,push,formatter]
 //                                     [--cap <bytes>] [--no-debugger]
 //
 // --cap sends a second Debugger.enable({ maxScriptsCacheSize }) on the same session, as the
@@ -18,12 +18,15 @@
 //                   through the binding (answers as Runtime.bindingCalled)
 //   push            one callFunctionOn starts the hub pushing a drain through the binding on
 //                   its own timer (~1 ms here); each push counts as a poll
+//   formatter       the extension's default read (CdpFormatterFetcher on this session): each
+//                   poll a Runtime.getProperties answered by the hub's custom formatter
 // (Runtime.compileScript + runScript cannot replace evaluate: V8 forgets a compiled script
 // once it has run it: "No script with given id" on the second run.)
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CdpClient, startInspected } from '../../test/unit/debugger/cdp';
+import { CdpClient, sameSession, startInspected } from '../../test/unit/debugger/cdp';
+import { CdpFormatterFetcher } from '../../src/host/polling/formatterFetch';
 import { drainExpression, HUB_SYMBOL } from '../../src/protocol/hub';
 import { option } from '../cli';
 
@@ -162,6 +165,14 @@ async function poller(mode: string, cdp: CdpClient, objectId: string, got: (n: n
       silent: true,
     });
     return () => (credit > 0 ? (credit--, Promise.resolve()) : new Promise<void>((resolve) => waiting.push(resolve)));
+  }
+  if (mode === 'formatter') {
+    // The extension's default read (src/host/polling/formatterFetch.ts) on this same session,
+    // as js-debug's proxy shares js-debug's: each poll is a Runtime.getProperties of the
+    // hub's holder, answered by its custom formatter. Nothing is compiled per poll.
+    const fetcher = new CdpFormatterFetcher(async () => sameSession(cdp), { maxBytes: 256 * 1024 });
+    if (!(await fetcher.start())) throw new Error(`formatter read unavailable: ${fetcher.failure}`);
+    return async () => got((await fetcher.drain()).length);
   }
   throw new Error(`unknown mode ${mode}`);
 }

@@ -17,6 +17,7 @@ export function readSettings(): SettingsValues {
     autoArm: c.get<boolean>('autoArm', SETTING_DEFAULTS.autoArm) !== false,
     pollIntervalMs: num('pollIntervalMs', 10, 10_000),
     pushChannel: c.get<boolean>('pushChannel', SETTING_DEFAULTS.pushChannel) !== false,
+    formatterPolling: c.get<boolean>('formatterPolling', SETTING_DEFAULTS.formatterPolling) !== false,
     boundDebuggeeScriptCache: c.get<boolean>('boundDebuggeeScriptCache', SETTING_DEFAULTS.boundDebuggeeScriptCache) !== false,
     sampleIntervalMs: num('sampleIntervalMs', 1, 10_000),
     'retention.recentSeconds': num('retention.recentSeconds', 5, 3600),

@@ -9,6 +9,8 @@ export interface SettingsValues {
   pollIntervalMs: number;
   /** Let each debuggee push its drains through js-debug's CDP proxy (issue #17); off: evaluate polling only. */
   pushChannel: boolean;
+  /** Read drains through the hub's custom object formatter (no script per poll) where js-debug's CDP proxy allows; off: evaluate. */
+  formatterPolling: boolean;
   /** Bound the debuggee inspector's store of collected scripts (each evaluate poll adds one). */
   boundDebuggeeScriptCache: boolean;
   sampleIntervalMs: number;
@@ -25,6 +27,7 @@ export const SETTING_DEFAULTS: SettingsValues = {
   autoArm: true,
   pollIntervalMs: 100,
   pushChannel: false,
+  formatterPolling: true,
   boundDebuggeeScriptCache: true,
   sampleIntervalMs: 10,
   'retention.recentSeconds': DEFAULT_RETENTION.recentMs / 1000,

@@ -49,6 +49,12 @@ export interface HubReaderApi {
   startPush?(binding: string, options?: PushOptions): string;
   /** Stop pushing. */
   stopPush?(): void;
+  /**
+   * An object whose `drain` property drains (columnar, up to maxBytes) each time a debugger
+   * with custom object formatters on describes it, its header being [PULL_TAG, {}, batch]
+   * (src/trace/formatterPull.ts); an error text when it cannot. Absent in hubs that predate it.
+   */
+  formatterPull?(maxBytes?: number): object | string;
   /** `text` whole, or staged and its first part (boundedExpression). Absent in hubs that predate it. */
   bounded?(text: string, maxChars: number): string;
   /** A further part of the staged answer `id` (chunkExpression). */
@@ -120,6 +126,19 @@ export function startPushExpression(binding: string, options: PushOptions): stri
   const args = `${JSON.stringify(binding)},${JSON.stringify({ intervalMs: options.intervalMs, maxBytes: options.maxBytes, leaseMs: options.leaseMs })}`;
   const cannot = JSON.stringify(JSON.stringify({ v: 1, ok: false, error: 'this hub cannot push' }));
   return `(function(){var h=${HUB};return h?(typeof h.startPush==="function"?h.startPush(${args}):${cannot}):${JSON.stringify(NO_HUB)}})()${tail}`;
+}
+
+/** The first element of a formatter-pull header (src/trace/formatterPull.ts); readers check it. */
+export const PULL_TAG = 'queuescope-drain';
+
+/**
+ * Expression: the formatter-pull holder of formatterPull() (to evaluate without
+ * returnByValue: the reader keeps its objectId); a string when there is none (NO_HUB, or why).
+ */
+export function formatterPullExpression(maxBytes: number): string {
+  const arg = JSON.stringify(Math.max(1024, Math.floor(maxBytes)));
+  const cannot = JSON.stringify('this hub cannot be read through a formatter');
+  return `(function(){var h=${HUB};return h?(typeof h.formatterPull==="function"?h.formatterPull(${arg}):${cannot}):${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 
 /** Expression: stop pushing (yields "null"). */

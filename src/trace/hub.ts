@@ -46,6 +46,7 @@ import { setExitTail } from './exitTail';
 import { eventJson, shortWaitsJson } from './eventJson';
 import { previewValue } from './preview';
 import { Pusher, type PushDrain } from './pusher';
+import { pullHolder, type PullHolder } from './formatterPull';
 import { libFields, snapshotFields, withRunning } from './queueInfo';
 import { QueueRecord, TIMED_BURST, TIMED_PER_SECOND, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
@@ -313,6 +314,20 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** Stop pushing (idempotent). */
   stopPush(): void {
     this.pusher?.stop();
+  }
+
+  /**
+   * A holder whose marker drains (columnar, up to `maxBytes`) each time a debugger with
+   * custom formatters on describes it, or an error text (src/trace/formatterPull.ts).
+   */
+  formatterPull(maxBytes?: unknown): PullHolder | string {
+    try {
+      this.arm();
+      const bytes = this.clampBytes(maxBytes);
+      return pullHolder(() => this.drain(bytes, { columns: true }));
+    } catch {
+      return 'formatter pull failed';
+    }
   }
 
   private drainForPush(maxBytes: number): PushDrain {

@@ -6,13 +6,15 @@
 // cdpSocket.ts); this file only asks VS Code for the address.
 //
 // When there is no proxy (another debugger, an older js-debug, the command failing), the
-// poller keeps polling by evaluate. The same proxy also bounds the debuggee's store of
-// collected scripts (src/host/polling/scriptCache.ts).
+// poller keeps polling by evaluate. The same proxy also carries the default drain read
+// (src/host/polling/formatterFetch.ts) and bounds the debuggee's store of collected
+// scripts (src/host/polling/scriptCache.ts).
 
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { connectCdp, proxyUrl, type CdpConnection } from '../../host/polling/cdpSocket';
 import { CdpPushSource, type PushSource } from '../../host/polling/pushSource';
+import { CdpFormatterFetcher, type DrainFetcher } from '../../host/polling/formatterFetch';
 
 const REQUEST_PROXY = 'extension.js-debug.requestCDPProxy';
 
@@ -47,6 +49,11 @@ const BINDING = `__queuescopePush_${randomBytes(6).toString('hex')}`;
 /** A new CDP connection to one js-debug child session's target, through its proxy. */
 export async function jsDebugConnection(session: vscode.DebugSession): Promise<CdpConnection> {
   return connectCdp(proxyUrl(await proxyAddress(session)));
+}
+
+/** A DrainFetcher for one js-debug child session, through its CDP proxy. */
+export function jsDebugFormatterFetcher(session: vscode.DebugSession, options: { maxBytes: number }): DrainFetcher {
+  return new CdpFormatterFetcher(() => jsDebugConnection(session), options);
 }
 
 /** A PushSource for one js-debug child session, through its CDP proxy. */

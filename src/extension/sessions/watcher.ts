@@ -15,7 +15,7 @@ import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/s
 import type { SettingsValues } from '../../host/settingDefaults';
 import { POLLER_DEFAULTS } from '../../host/sessions/pollerDefaults';
 import { boundScriptCache } from '../../host/polling/scriptCache';
-import { jsDebugConnection, jsDebugPushSource } from './cdpProxy';
+import { jsDebugConnection, jsDebugFormatterFetcher, jsDebugPushSource } from './cdpProxy';
 
 /** Requests that let the program run: polling resumes unless a stop follows quickly. */
 const RUN_REQUESTS = new Set(['continue', 'reverseContinue']);
@@ -141,8 +141,12 @@ export class SessionWatcher implements vscode.Disposable {
     // Every child session (process or worker) gets its own proxy: js-debug proxies the CDP of
     // the target behind that session. Where it has none, the poller keeps evaluating.
     const push = settings().pushChannel ? jsDebugPushSource(session, { intervalMs, maxBytes: POLLER_DEFAULTS.maxBytes }) : undefined;
+    // Without push, polls still compile no script: each drain is read through the hub's
+    // custom object formatter over the same proxy (src/host/polling/formatterFetch.ts).
+    const fetch = settings().formatterPolling ? jsDebugFormatterFetcher(session, { maxBytes: POLLER_DEFAULTS.maxBytes }) : undefined;
     const poller = new SessionPoller(debugSessionTarget(session), this.model, root.id, session.id, this.log, {
       push,
+      fetch,
       intervalMs: () => settings().pollIntervalMs,
       adaptive: {}, // issue #17: back off while idle, bound bytes/s and debuggee time
       itemPreviewCount: () => settings().itemPreviewCount,

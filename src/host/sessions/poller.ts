@@ -27,6 +27,12 @@
 // of what was pushed before the stop. If the channel cannot start, or is lost, evaluate
 // polling goes on as before, for the rest of the session.
 //
+// Formatter fetch (issue #17, the default under F5): without push, the poller offers the
+// realm to its DrainFetcher instead, which reads each drain through the hub's custom object
+// formatter (src/host/polling/formatterFetch.ts): the same polls at the same pace, but no
+// script compiled per poll. Pauses, stops and resyncs still evaluate; a fetch that fails
+// sends the poller back to evaluate polling for the rest of the session.
+//
 // Longer than ~400 lines on purpose: every transition is a method of one class, to be read
 // against the diagram above; the pause race and the defaults are their own files.
 
@@ -39,6 +45,7 @@ import { PauseRace } from './pauseRace';
 import { POLLER_DEFAULTS } from './pollerDefaults';
 import { AdaptiveInterval, type DrainFigures, type IntervalOptions } from '../polling/adaptiveInterval';
 import type { PushSource } from '../polling/pushSource';
+import type { DrainFetcher } from '../polling/formatterFetch';
 import { evaluateReplyMs } from '../../protocol/drainPace';
 
 /** The debug session as the poller sees it. */
@@ -94,6 +101,8 @@ export interface PollerOptions {
   exitTail?: ExitTailFile;
   /** A push channel to hand over to once attached (src/host/polling/pushSource.ts). */
   push?: PushSource;
+  /** Without push (or when it cannot start): fetch drains through this instead of evaluate (src/host/polling/formatterFetch.ts). */
+  fetch?: DrainFetcher;
   clock?: PollerClock;
 }
 
@@ -139,6 +148,8 @@ export class SessionPoller {
   private readonly errorCounts = new Map<string, number>();
   /** Evaluate requests sent (for tests and diagnostics). */
   requests = 0;
+  /** Drains fetched through the formatter (for tests and diagnostics). */
+  fetches = 0;
   /** Drain batches applied, polled or pushed (for tests and diagnostics). */
   drains = 0;
   private readonly interval: AdaptiveInterval | undefined;
@@ -146,8 +157,10 @@ export class SessionPoller {
   private lastDrain: DrainFigures = { events: 0, bytes: 0, debuggeeMs: 0, hostMs: 0, more: false };
   /** A push channel delivers the drains (pushed()); no drain evaluates while it does. */
   private pushing = false;
-  /** The push source was offered the realm (once per poller). */
+  /** The push source and the fetcher were offered the realm (once per poller). */
   private pushOffered = false;
+  /** The fetcher reads drains while running (no drain is evaluated then). */
+  private fetching = false;
   /** A lost push channel may have left the hub pushing: stop it with the next poll. */
   private stopPushPending = false;
   /** finish() is waiting for the last answers: pushed batches still apply. */
@@ -187,9 +200,9 @@ export class SessionPoller {
     this.interval = adaptive ? new AdaptiveInterval(() => ({ ...adaptive, baseMs: options.intervalMs() })) : undefined;
   }
 
-  /** How drains reach the model now: pushed by the hub, or fetched by evaluate. */
-  get mode(): 'push' | 'evaluate' {
-    return this.pushing ? 'push' : 'evaluate';
+  /** How drains reach the model now: pushed by the hub, read through its formatter, or fetched by evaluate. */
+  get mode(): 'push' | 'formatter' | 'evaluate' {
+    return this.pushing ? 'push' : this.fetching ? 'formatter' : 'evaluate';
   }
 
   /** Pauses re-sent because a poll swallowed the user's (diagnostics and tests). */
@@ -236,27 +249,61 @@ export class SessionPoller {
    * is applied after the last polled one.
    */
   private offerPush(): void {
-    const push = this.options.push;
-    if (!push || this.pushOffered) return;
+    const { push, fetch } = this.options;
+    if ((!push && !fetch) || this.pushOffered) return;
     this.pushOffered = true;
     void this.exclusive(async () => {
       if (this.isStopped()) return;
-      const ok = await push.start(
-        (text) => void this.pushed(text),
-        (why) => this.pushLost(why),
-      );
-      if (!ok) {
-        this.log.info(`${this.channel}: polling by evaluate (push channel unavailable: ${push.failure ?? 'unknown'})`);
-        return;
-      }
-      if (this.isStopped()) {
-        void push.stop();
-        return;
-      }
-      push.setHalted(this.halted);
-      this.pushing = true;
-      this.log.info(`${this.channel}: drains pushed through a CDP binding (no script per poll)`);
+      if (push && (await this.startPush(push))) return;
+      if (fetch && !this.isStopped()) await this.startFetch(fetch);
     });
+  }
+
+  private async startPush(push: PushSource): Promise<boolean> {
+    const ok = await push.start(
+      (text) => void this.pushed(text),
+      (why) => this.pushLost(why),
+    );
+    if (!ok) {
+      this.log.info(`${this.channel}: ${this.options.fetch ? 'not pushing' : 'polling by evaluate'} (push channel unavailable: ${push.failure ?? 'unknown'})`);
+      return false;
+    }
+    if (this.isStopped()) {
+      void push.stop();
+      return true;
+    }
+    push.setHalted(this.halted);
+    this.pushing = true;
+    this.log.info(`${this.channel}: drains pushed through a CDP binding (no script per poll)`);
+    return true;
+  }
+
+  private async startFetch(fetch: DrainFetcher): Promise<void> {
+    if (!(await fetch.start())) {
+      this.log.info(`${this.channel}: polling by evaluate (formatter channel unavailable: ${fetch.failure ?? 'unknown'})`);
+      return;
+    }
+    if (this.isStopped()) {
+      void fetch.stop();
+      return;
+    }
+    this.fetching = true;
+    this.log.info(`${this.channel}: drains read through a custom object formatter (no script per poll)`);
+  }
+
+  /** One drain through the fetcher; on failure, evaluate polling from now on (this drain included). */
+  private async fetchDrain(fetch: DrainFetcher): Promise<string | undefined> {
+    this.fetches++;
+    try {
+      return await fetch.drain();
+    } catch (err) {
+      if (this.isStopped()) return undefined;
+      this.fetching = false;
+      void fetch.stop();
+      // A batch the hub handed out but we never got shows as a seq gap, and resynchronises.
+      this.log.warn(`${this.channel}: formatter channel lost (${err instanceof Error ? err.message : String(err)}); polling by evaluate`);
+      return this.evaluateWhole(drainExpression(this.maxBytes, { columns: true }), 'drain');
+    }
   }
 
   private pushLost(why: string): void {
@@ -416,6 +463,8 @@ export class SessionPoller {
     if (this.stateValue === 'stopped') return false;
     this.stateValue = 'stopped';
     this.pushing = false;
+    this.fetching = false;
+    void this.options.fetch?.stop();
     if (!keepPush) void this.options.push?.stop();
     this.cancelPollTimer();
     this.cancelStepTimer();
@@ -559,7 +608,9 @@ export class SessionPoller {
   /** One drain. Returns true when the hub has more to give right away. */
   private async drainOnce(): Promise<boolean> {
     this.lastFailed = false;
-    const text = await this.evaluateWhole(drainExpression(this.maxBytes, { columns: true }), 'drain');
+    // A stop's drains stay on evaluate, the path its snapshot takes anyway.
+    const fetch = this.fetching && !this.halted ? this.options.fetch : undefined;
+    const text = fetch ? await this.fetchDrain(fetch) : await this.evaluateWhole(drainExpression(this.maxBytes, { columns: true }), 'drain');
     if (text === undefined) {
       this.lastFailed = true;
       return false;

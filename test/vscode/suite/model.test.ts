@@ -145,13 +145,15 @@ main();
     }
   });
 
-  // Evaluate polling, the default channel. The push channel (opt-in) is not run here: a pause
-  // that lands in a push can make js-debug smart-step past its 256-step limit and never stop
-  // (it failed this way in a clean-clone CI run; docs/SCALE.md "Pauses under push").
-  it('pauses during fast evaluate polling never stop inside QueueScope; polls print nothing; caught-exception pauses never stop in the hub', async () => {
+  // Both pulled channels: the formatter read (the default) and evaluate (its fallback). The
+  // push channel (opt-in) is not run here: a pause that lands in a push can make js-debug
+  // smart-step past its 256-step limit and never stop (it failed this way in a clean-clone
+  // CI run; docs/SCALE.md "Pauses under push").
+  for (const mode of ['formatter', 'evaluate'] as const) it(`pauses during fast ${mode} polling never stop inside QueueScope; polls print nothing; caught-exception pauses never stop in the hub`, async () => {
     const config = vscode.workspace.getConfiguration('queuescope');
     await config.update('pollIntervalMs', 10, vscode.ConfigurationTarget.Global);
     await config.update('pushChannel', false, vscode.ConfigurationTarget.Global);
+    await config.update('formatterPolling', mode === 'formatter', vscode.ConfigurationTarget.Global);
     const program = writeWorkspaceFile(
       'model/busy.js',
       // Queue traffic and user work in one loop that never yields: polls (every 10 ms) run
@@ -190,7 +192,7 @@ setTimeout(() => {
         return whenModel(api, `${n} more drains`, () => poller.drains >= goal);
       };
       await polled(2);
-      assert.equal(poller.mode, 'evaluate');
+      assert.equal(poller.mode, mode);
 
       const tops: string[] = [];
       for (let i = 0; i < 10; i++) {
@@ -235,6 +237,7 @@ setTimeout(() => {
     } finally {
       await config.update('pollIntervalMs', undefined, vscode.ConfigurationTarget.Global);
       await config.update('pushChannel', undefined, vscode.ConfigurationTarget.Global);
+      await config.update('formatterPolling', undefined, vscode.ConfigurationTarget.Global);
       await run.stop();
     }
   });

@@ -4,8 +4,9 @@
 // (puts, gets: what the rates are derived from) and high-water mark in the model lie between
 // the program's own truth read just before and just after two polls: the model is exact and
 // at most one poll behind. The truth is read with a constant expression (globalThis.__truth()).
-// With queuescope.pushChannel on (opt-in), the drains arrive pushed through js-debug's CDP
-// proxy (issue #17): the test asserts the mode.
+// With the default settings the drains are read through the hub's custom object formatter
+// over js-debug's CDP proxy, compiling no script per poll (issue #17): the test asserts the
+// mode. (The opt-in push channel is checked under F5 by channels.test.ts.)
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -23,11 +24,6 @@ describe('1,000 queues under F5 (scale)', function () {
 
   before(async () => {
     api = (await activate()).exports as QueueScopeApi;
-    // The push channel is opt-in; at this scale it is what keeps the debuggee from growing.
-    await vscode.workspace.getConfiguration('queuescope').update('pushChannel', true, vscode.ConfigurationTarget.Global);
-  });
-  after(async () => {
-    await vscode.workspace.getConfiguration('queuescope').update('pushChannel', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('after ~10 s, every queue\u2019s puts, gets and high-water mark match the program within one poll', async () => {
@@ -74,8 +70,8 @@ describe('1,000 queues under F5 (scale)', function () {
         if (m.high < high0 || m.high > high1) wrong.push(`queue ${id}: high-water ${m.high} not in [${high0}, ${high1}]`);
       }
       assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} of ${N} queues disagree with the program`);
-      // Issue #17: the drains came through js-debug's CDP proxy (a binding push), not evaluate.
-      assert.equal(api.services.sessions.pollers.get(run.child.id)?.mode, 'push', 'the session hands over to the push channel');
+      // Issue #17: the drains came through js-debug's CDP proxy (the formatter read), not evaluate.
+      assert.equal(api.services.sessions.pollers.get(run.child.id)?.mode, 'formatter', 'the session reads its drains through the formatter');
     } finally {
       // Quiet first: killed mid-answer, js-debug throws on the cut 200 KB message inside this
       // extension host (seen once in CI); once nothing moves, the next drains are small.
