@@ -119,9 +119,11 @@ export class CdpFormatterFetcher implements DrainFetcher {
     this.holder = undefined;
     if (!conn) return;
     if (holder !== undefined) {
-      await conn.send('Runtime.releaseObject', { objectId: holder }).catch(() => undefined);
+      // Not awaited: at a session's end the target may never answer. The socket sends them
+      // before its close frame.
+      void conn.send('Runtime.releaseObject', { objectId: holder }).catch(() => undefined);
       // Off again, so the debugger's own descriptions stop calling formatters at all.
-      await conn.send('Runtime.setCustomObjectFormatterEnabled', { enabled: false }).catch(() => undefined);
+      void conn.send('Runtime.setCustomObjectFormatterEnabled', { enabled: false }).catch(() => undefined);
     }
     conn.close();
   }

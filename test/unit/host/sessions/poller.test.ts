@@ -404,3 +404,89 @@ describe('SessionPoller', () => {
     });
   });
 });
+
+/** A DrainFetcher double: answers from a script, like ScriptedSession does for evaluate. */
+class ScriptedFetcher {
+  started = 0;
+  stops = 0;
+  failure: string | undefined;
+  readonly answers: (string | Error)[] = [];
+  constructor(private readonly canStart = true) {}
+  async start(): Promise<boolean> {
+    this.started++;
+    if (!this.canStart) this.failure = 'no CDP connection';
+    return this.canStart;
+  }
+  async drain(): Promise<string> {
+    const a = this.answers.shift();
+    if (a instanceof Error) throw a;
+    if (a === undefined) throw new Error('fetcher script ran out');
+    return a;
+  }
+  async stop(): Promise<void> {
+    this.stops++;
+  }
+}
+
+describe('SessionPoller with a drain fetcher (the formatter read)', () => {
+  it('reads drains through the fetcher once attached; a stop still drains and snapshots by evaluate', async () => {
+    const fetcher = new ScriptedFetcher();
+    const { session, clock, poller, queues } = setup({ fetch: fetcher });
+    session.script('attach', transcript.attach);
+    fetcher.answers.push(drain(1, [queueEvent(7, 'extra')]), drain(2));
+    poller.start();
+    await clock.advance(0);
+    assert.equal(poller.mode, 'formatter');
+    await clock.advance(100);
+    assert.equal(session.count('drain'), 0, 'no drain evaluated');
+    assert.equal(poller.fetches, 2);
+    assert.ok(queues().some((q) => q.name === 'extra'));
+    // A stop: its drain and snapshot go by evaluate (the fetcher is not asked while halted).
+    session.script('drain', drain(3));
+    await poller.stopped();
+    assert.equal(poller.state, 'paused');
+    assert.ok(session.count('drain') >= 1);
+    assert.equal(session.count('snapshot'), 1);
+    assert.equal(poller.fetches, 2);
+    poller.stop();
+    assert.equal(fetcher.stops, 1, 'the fetcher is let go with the poller');
+  });
+
+  it('a failing fetch falls back to evaluate in the same poll, for good, and says so once', async () => {
+    const fetcher = new ScriptedFetcher();
+    const { session, clock, log, poller } = setup({ fetch: fetcher });
+    session.script('attach', transcript.attach).script('drain', drain(2), drain(3));
+    fetcher.answers.push(drain(1), new Error('the CDP connection closed'));
+    poller.start();
+    await clock.advance(0);
+    await clock.advance(100);
+    assert.equal(poller.mode, 'evaluate');
+    assert.equal(session.count('drain'), 1, 'the failed poll was evaluated at once');
+    assert.equal(fetcher.stops, 1);
+    await clock.advance(100);
+    assert.equal(session.count('drain'), 2);
+    assert.equal(poller.fetches, 2, 'never asked again');
+    assert.equal(log.warnings.filter((w) => /formatter channel lost \(the CDP connection closed\)/.test(w)).length, 1, log.warnings.join('\n'));
+  });
+
+  it('a fetcher that cannot start leaves evaluate polling, and push, when on, goes first', async () => {
+    const fetcher = new ScriptedFetcher(false);
+    const { session, clock, log, poller } = setup({ fetch: fetcher });
+    session.script('attach', transcript.attach);
+    poller.start();
+    await clock.advance(0);
+    await clock.advance(100);
+    assert.equal(poller.mode, 'evaluate');
+    assert.ok(session.count('drain') >= 1);
+    assert.ok(log.infos.some((m) => /formatter channel unavailable: no CDP connection/.test(m)), log.infos.join('\n'));
+
+    const second = new ScriptedFetcher();
+    const push = { start: async () => true, setHalted: () => undefined, flush: async () => undefined, stop: async () => undefined };
+    const s2 = setup({ fetch: second, push });
+    s2.session.script('attach', transcript.attach);
+    s2.poller.start();
+    await s2.clock.advance(0);
+    assert.equal(s2.poller.mode, 'push');
+    assert.equal(second.started, 0, 'the fetcher is not started while push delivers');
+  });
+});
