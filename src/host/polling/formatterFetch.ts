@@ -74,13 +74,16 @@ export class CdpFormatterFetcher implements DrainFetcher {
   async start(): Promise<boolean> {
     if (this.stopped || this.connection) return false;
     let conn: CdpConnection | undefined;
+    let enabled = false;
     try {
       conn = await this.connect();
       if (!conn) throw new Error('no CDP connection');
       if (this.stopped) throw new Error('stopped');
       await conn.send('Runtime.setCustomObjectFormatterEnabled', { enabled: true });
+      enabled = true;
       const r = (await conn.send('Runtime.evaluate', { expression: formatterPullExpression(this.options.maxBytes), silent: true })) as { result?: RemoteObject; exceptionDetails?: unknown };
       const holder = r.result;
+      if (r.exceptionDetails !== undefined) throw new Error('the holder\'s expression threw');
       if (!holder?.objectId || holder.type !== 'object') {
         throw new Error(typeof holder?.value === 'string' ? (holder.value === NO_HUB ? 'no hub' : holder.value) : 'no holder');
       }
@@ -92,6 +95,8 @@ export class CdpFormatterFetcher implements DrainFetcher {
       this.failure = err instanceof Error ? err.message : String(err);
       this.connection = undefined;
       this.holder = undefined;
+      // Evaluate polling goes on: leave the debugger's session as it was.
+      if (enabled) void conn?.send('Runtime.setCustomObjectFormatterEnabled', { enabled: false }).catch(() => undefined);
       conn?.close();
       return false;
     }

@@ -197,9 +197,15 @@ describe('poller reading drains through the hub\u2019s custom formatter (real No
     const client = (cdp = await CdpClient.connect(started.url));
     await client.send('Runtime.enable');
     await client.send('Debugger.enable', {});
+    const sent: string[] = [];
     const fetcher = new CdpFormatterFetcher(async () => {
       const conn = await connectCdp(started.url);
       await conn.send('Runtime.enable');
+      const send = conn.send.bind(conn);
+      conn.send = (method: string, params?: object) => {
+        sent.push(`${method}${method.startsWith('Runtime.setCustom') ? ` ${JSON.stringify(params)}` : ''}`);
+        return send(method, params);
+      };
       return conn;
     }, { maxBytes: 64 * 1024 });
     const model = new QueueModel();
@@ -210,6 +216,8 @@ describe('poller reading drains through the hub\u2019s custom formatter (real No
     assert.equal(poller.mode, 'evaluate');
     assert.equal(poller.fetches, 0);
     assert.match(fetcher.failure ?? '', /devtoolsFormatters is not an array/);
+    // In VS Code the connection is js-debug's own session: formatters go off again.
+    assert.deepEqual(sent.filter((m) => m.startsWith('Runtime.setCustom')), ['Runtime.setCustomObjectFormatterEnabled {"enabled":true}', 'Runtime.setCustomObjectFormatterEnabled {"enabled":false}']);
     assert.ok(logs.some((l) => l.includes('formatter channel unavailable')), logs.join('\n'));
   });
 });
