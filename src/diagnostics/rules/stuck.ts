@@ -9,7 +9,7 @@
 // the finished tasks with their p99, `done` and `taskP99Ms`; piscina's from run() to
 // settling), and pools from addPoolProvider().
 
-import { formatCount, formatMs, type PoolObservation, type SessionContext } from '../context';
+import { formatCount, formatMs, queueLabel, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 import { lineKey, partyLabel } from '../parties';
@@ -155,6 +155,24 @@ export function stuckLimit(th: SessionContext['th'], completed: number, p99Ms: n
   return completed >= th.stuckMinCompleted ? limit : Math.min(th.stuckNoHistoryMs, limit);
 }
 
+/**
+ * Producers of the same process blocked now putting into another queue: the pool's workers
+ * may be those producers, held by a full queue downstream rather than stuck. Which worker
+ * blocks where is not known (nor exactly when a task was taken: a pool's oldest take is
+ * known to a sampling tick), so it is said as a possibility.
+ */
+function blockedDownstream(ctx: SessionContext, tracks: QueueTrack[]): string | undefined {
+  const own = new Set(tracks.map((t) => t.key));
+  const sources = new Set(tracks.map((t) => t.q.source));
+  const parts: string[] = [];
+  for (const t of ctx.tracks.values()) {
+    if (own.has(t.key) || !sources.has(t.q.source)) continue;
+    const n = t.waiters.filter((w) => w.role === 'put').length;
+    if (n > 0) parts.push(`${formatCount(n)} producer${n === 1 ? ' is' : 's are'} blocked putting into ${queueLabel(t)}`);
+  }
+  return parts.length === 0 ? undefined : `, or its workers are held downstream: ${parts.slice(0, 3).join('; ')}`;
+}
+
 export function stuckRule(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
   // Quiet only as far as data reaches: a drain that is late (paced at scale, a loaded
@@ -214,7 +232,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const message =
       pool.lib !== undefined
         ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) ${context}: a worker that never called back or a task whose promise never settled.`
-        : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) ${context}: a stuck worker or a lost callback (taskDone() never called).`;
+        : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) ${context}: a stuck worker or a lost callback (taskDone() never called)${blockedDownstream(ctx, tracks) ?? ''}.`;
     out.push({
       id: `stuck:${pool.key}`,
       rule: 'stuck',

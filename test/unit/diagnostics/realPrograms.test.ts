@@ -19,6 +19,7 @@ const PROGRAMS = {
   wholeTimer: fixture('whole', 'timer'),
   lost: fixture('pool', 'lost'),
   poolOk: fixture('pool', 'ok'),
+  poolDownstream: fixture('pool', 'downstream'),
   left: fixture('leftover', 'left'),
   done: fixture('leftover', 'done'),
   grow: fixture('growth', 'grow'),
@@ -122,6 +123,15 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       assert.equal(f.figures.running, 1);
       assert.ok(f.figures.completed >= 30, String(f.figures.completed));
       assert.deepEqual([...new Set(f.sites.map((s) => s.fn))], ['worker']);
+      assert.doesNotMatch(f.message, /held downstream/);
+      assert.equal(r.code, 1);
+    });
+
+    it('workers all blocked putting into a full queue downstream: the finding says they may be held there', async () => {
+      const r = await run('poolDownstream');
+      const f = of(r.findings, 'stuck').find((x) => x.queues.some((q) => q.name === 'jobs'));
+      assert.ok(f, JSON.stringify(r.findings.map((x) => x.message)));
+      assert.match(f.message, /or its workers are held downstream: 3 producers are blocked putting into `results` \(2\/2, full\)\.$/);
       assert.equal(r.code, 1);
     });
 
