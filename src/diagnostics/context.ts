@@ -87,6 +87,13 @@ export function formatMs(ms: number): string {
   return `${(ms / 3_600_000).toFixed(1)} h`;
 }
 
+/** How many of `t`'s current waiters are producers ('put') or consumers ('get'). */
+export function waitersIn(t: QueueTrack, role: 'put' | 'get'): number {
+  let n = 0;
+  for (const w of t.waiters) if (w.role === role) n++;
+  return n;
+}
+
 /** "`jobs` (3/3, full)", "`jobs` (12 items)" or "`jobs` (empty)"; `notes` go inside the parentheses: "`jobs` (empty, 1 consumer waiting)". */
 export function queueLabel(t: QueueTrack, ...notes: string[]): string {
   const { size, maxsize } = t.q;

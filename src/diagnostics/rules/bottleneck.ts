@@ -10,7 +10,7 @@
 // its own tasks are the slow stage, whatever feeds it (a stream held back by the pool's
 // backlog shows full upstream, with no queue of ours starved downstream to pair it with).
 
-import { findingQueue, formatCount, formatMs, queueLabel, type SessionContext } from '../context';
+import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import { partyLabel } from '../parties';
 import type { QueueTrack } from '../queueTrack';
@@ -60,13 +60,6 @@ function saturatedPools(ctx: SessionContext): Finding[] {
     });
   }
   return out;
-}
-
-/** How many of `t`'s current waiters are producers ('put') or consumers ('get'). */
-function waitersIn(t: QueueTrack, role: 'put' | 'get'): number {
-  let n = 0;
-  for (const w of t.waiters) if (w.role === role) n++;
-  return n;
 }
 
 /** The input's note: its blocked producers when it is not at maxsize (a stream's writer held until 'drain'). */

@@ -9,7 +9,7 @@
 // the finished tasks with their p99, `done` and `taskP99Ms`; piscina's from run() to
 // settling), and pools from addPoolProvider().
 
-import { formatCount, formatMs, queueLabel, type PoolObservation, type SessionContext } from '../context';
+import { formatCount, formatMs, queueLabel, waitersIn, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 import { lineKey, partyLabel } from '../parties';
@@ -167,7 +167,7 @@ function blockedDownstream(ctx: SessionContext, tracks: QueueTrack[]): string | 
   const parts: string[] = [];
   for (const t of ctx.tracks.values()) {
     if (own.has(t.key) || !sources.has(t.q.source)) continue;
-    const n = t.waiters.filter((w) => w.role === 'put').length;
+    const n = waitersIn(t, 'put');
     if (n > 0) parts.push(`${formatCount(n)} producer${n === 1 ? ' is' : 's are'} blocked putting into ${queueLabel(t)}`);
   }
   return parts.length === 0 ? undefined : `, or its workers are held downstream: ${parts.slice(0, 3).join('; ')}`;

@@ -291,6 +291,11 @@ export class SessionPoller {
     this.log.info(`${this.channel}: drains read through a custom object formatter (no script per poll)`);
   }
 
+  /** One columnar drain by evaluate. */
+  private evaluateDrain(): Promise<string | undefined> {
+    return this.evaluateWhole(drainExpression(this.maxBytes, { columns: true }), 'drain');
+  }
+
   /** One drain through the fetcher; on failure, evaluate polling from now on (this drain included). */
   private async fetchDrain(fetch: DrainFetcher): Promise<string | undefined> {
     this.fetches++;
@@ -302,7 +307,7 @@ export class SessionPoller {
       void fetch.stop();
       // A batch the hub handed out but we never got shows as a seq gap, and resynchronises.
       this.log.warn(`${this.channel}: formatter channel lost (${err instanceof Error ? err.message : String(err)}); polling by evaluate`);
-      return this.evaluateWhole(drainExpression(this.maxBytes, { columns: true }), 'drain');
+      return this.evaluateDrain();
     }
   }
 
@@ -610,7 +615,7 @@ export class SessionPoller {
     this.lastFailed = false;
     // A stop's drains stay on evaluate, the path its snapshot takes anyway.
     const fetch = this.fetching && !this.halted ? this.options.fetch : undefined;
-    const text = fetch ? await this.fetchDrain(fetch) : await this.evaluateWhole(drainExpression(this.maxBytes, { columns: true }), 'drain');
+    const text = fetch ? await this.fetchDrain(fetch) : await this.evaluateDrain();
     if (text === undefined) {
       this.lastFailed = true;
       return false;

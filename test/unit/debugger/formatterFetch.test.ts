@@ -15,28 +15,11 @@ import { SessionPoller } from '../../../src/host/sessions/poller';
 import { CdpFormatterFetcher } from '../../../src/host/polling/formatterFetch';
 import { connectCdp, type CdpConnection } from '../../../src/host/polling/cdpSocket';
 import { CdpClient, startInspected } from './cdp';
+import { handoverProgram, untilExact } from './handover';
 
 const LIB = path.resolve(__dirname, '../../../dist/lib/index.js');
 
-// 20 queues moving every 3 ms; the program's own counts, read with the program held still.
-const PROGRAM = `const { Queue } = require(${JSON.stringify(LIB)});
-const qs = Array.from({ length: 20 }, (_, i) => new Queue({ name: 'q' + i }));
-const puts = qs.map(() => 0), gets = qs.map(() => 0), high = qs.map(() => 0);
-let run = true;
-let stop = false;
-setInterval(() => {
-  if (stop) { stop = false; debugger; }
-  if (!run) return;
-  qs.forEach((q, i) => {
-    q.putNowait(i); q.putNowait(i); puts[i] += 2;
-    high[i] = Math.max(high[i], q.qsize());
-    q.getNowait(); gets[i]++;
-  });
-}, 3);
-globalThis.__stop = () => { stop = true; return 'ok'; };
-globalThis.__truth = () => { run = false; return qs.map((q, i) => [q.name, puts[i], gets[i], high[i]]); };
-globalThis.__go = () => { run = true; return 'ok'; };
-`;
+const PROGRAM = handoverProgram(LIB);
 
 describe('poller reading drains through the hub\u2019s custom formatter (real Node debugger)', function () {
   this.timeout(30_000);
@@ -58,32 +41,7 @@ describe('poller reading drains through the hub\u2019s custom formatter (real No
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Resolves when every queue of the model has the program's counts. */
-  async function exact(model: QueueModel, client: CdpClient): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const truth = JSON.parse(await client.evaluateString('JSON.stringify(globalThis.__truth())')) as [string, number, number, number][];
-      const qs = new Map(model.queuesOf('root').map((q) => [q.name, q]));
-      const wrong = truth.filter(([name, puts, gets, high]) => {
-        const q = qs.get(name);
-        return !q || q.counters.puts !== puts || q.counters.gets !== gets || q.counters.highWater !== high;
-      });
-      if (wrong.length === 0) {
-        await client.evaluateString('globalThis.__go()');
-        return;
-      }
-      if (Date.now() > deadline) assert.fail(`${wrong.length} queue(s) differ from the program, e.g. ${JSON.stringify(wrong[0])}; log: ${logs.join(' | ')}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, 500);
-        const sub = model.onDidChange(done);
-        function done(): void {
-          clearTimeout(timer);
-          sub.dispose();
-          resolve();
-        }
-      });
-    }
-  }
+  const exact = (model: QueueModel, client: CdpClient): Promise<void> => untilExact(model, client, logs);
 
   /** The program under `node --inspect`, a debugger session as js-debug's, and a poller with a formatter fetcher on a second connection. */
   async function setUp(source = PROGRAM): Promise<{ client: CdpClient; model: QueueModel; poller: SessionPoller; fetcher: CdpFormatterFetcher; connections: CdpConnection[]; scripts: () => number }> {

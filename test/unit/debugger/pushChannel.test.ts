@@ -16,6 +16,7 @@ import { stopPushExpression } from '../../../src/protocol/hub';
 import { CdpPushSource } from '../../../src/host/polling/pushSource';
 import { connectCdp, type CdpConnection } from '../../../src/host/polling/cdpSocket';
 import { CdpClient, startInspected } from './cdp';
+import { handoverProgram, untilExact } from './handover';
 
 const LIB = path.resolve(__dirname, '../../../dist/lib/index.js');
 
@@ -204,63 +205,12 @@ describe('poller handing over to a CdpPushSource (real Node debugger)', function
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  /** Resolves when every queue of the model has the program's counts (read by evaluate). */
   const logs: string[] = [];
-  async function exact(model: QueueModel, client: CdpClient): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const truth = JSON.parse(await client.evaluateString('JSON.stringify(globalThis.__truth())')) as [string, number, number, number][];
-      const qs = new Map(model.queuesOf('root').map((q) => [q.name, q]));
-      const wrong = truth.filter(([name, puts, gets, high]) => {
-        const q = qs.get(name);
-        return !q || q.counters.puts !== puts || q.counters.gets !== gets || q.counters.highWater !== high;
-      });
-      if (wrong.length === 0) {
-        await client.evaluateString('globalThis.__go()');
-        return;
-      }
-      if (Date.now() > deadline) {
-        const q = model.queuesOf('root').find((x) => x.name === wrong[0][0]);
-        assert.fail(`${wrong.length} queue(s) differ from the program, e.g. ${JSON.stringify(wrong[0])} vs ${JSON.stringify(q?.counters)}; log: ${logs.join(' | ')}`);
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, 500); // re-read: the model may be waiting on nothing
-        const sub = model.onDidChange(done);
-        function done(): void {
-          clearTimeout(timer);
-          sub.dispose();
-          resolve();
-        }
-      });
-    }
-  }
+  const exact = (model: QueueModel, client: CdpClient): Promise<void> => untilExact(model, client, logs);
 
   it('pushes after attaching, keeps pauses exact, and falls back to evaluate when the connection closes', async () => {
     const program = path.join(dir, 'handover.js');
-    fs.writeFileSync(
-      program,
-      `const { Queue } = require(${JSON.stringify(LIB)});
-const qs = Array.from({ length: 20 }, (_, i) => new Queue({ name: 'q' + i }));
-const puts = qs.map(() => 0), gets = qs.map(() => 0), high = qs.map(() => 0);
-let run = true;
-let stop = false;
-setInterval(() => {
-  // The test's pause lands here, between two steps, where the program's own counts are whole
-  // (a Debugger.pause could stop between a put and its count).
-  if (stop) { stop = false; debugger; }
-  if (!run) return;
-  qs.forEach((q, i) => {
-    q.putNowait(i); q.putNowait(i); puts[i] += 2;
-    high[i] = Math.max(high[i], q.qsize());
-    q.getNowait(); gets[i]++;
-  });
-}, 3);
-globalThis.__stop = () => { stop = true; return 'ok'; };
-// The program's own counts; reading them holds the program still until __go().
-globalThis.__truth = () => { run = false; return qs.map((q, i) => [q.name, puts[i], gets[i], high[i]]); };
-globalThis.__go = () => { run = true; return 'ok'; };
-`,
-    );
+    fs.writeFileSync(program, handoverProgram(LIB));
     const started = await startInspected([program], { ...process.env, QUEUESCOPE_TRACE: '1' });
     child = started.child;
     const client = (cdp = await CdpClient.connect(started.url));
