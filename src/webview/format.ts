@@ -61,6 +61,30 @@ export function formatShortCount(n: number): string {
   return `${Math.abs(x) < 100 ? x.toFixed(1).replace(/\.0$/, '') : Math.round(x)}${unit}`;
 }
 
+/**
+ * A byte count for a narrow cell, as Node sizes its stream buffers (a highWaterMark of
+ * 16 KiB): "512 B", "2.8 KiB", "16 KiB", "1.5 MiB". The exact figure goes in the tooltip.
+ */
+export function formatShortBytes(n: number): string {
+  const [x, unit] = byteParts(n);
+  return `${x} ${unit}`;
+}
+
+/** "2.8 / 16 KiB" when both are in one unit, else "512 B / 16 KiB" (a depth against its capacity). */
+export function formatShortBytesOf(n: number, of: number): string {
+  const [a, ua] = byteParts(n);
+  const [b, ub] = byteParts(of);
+  return ua === ub ? `${a} / ${b} ${ub}` : `${a} ${ua} / ${b} ${ub}`;
+}
+
+function byteParts(n: number): [string, string] {
+  const v = Math.round(n);
+  if (Math.abs(v) < 1024) return [String(v), 'B'];
+  const [d, unit] = Math.abs(v) < 1024 * 1024 ? [1024, 'KiB'] : Math.abs(v) < 1024 ** 3 ? [1024 * 1024, 'MiB'] : [1024 ** 3, 'GiB'];
+  const x = v / d;
+  return [Math.abs(x) < 100 ? x.toFixed(1).replace(/\.0$/, '') : String(Math.round(x)), unit];
+}
+
 /** Last path segment of a V8 script URL or path, for compact call-site labels. */
 export function baseName(file: string): string {
   const clean = file.replace(/[?#].*$/, '');

@@ -10,7 +10,7 @@
 
 import type { QueueInfo, StripRow } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
-import { formatCount, formatRate, formatShortCount } from './format';
+import { formatCount, formatRate, formatShortBytes, formatShortBytesOf, formatShortCount } from './format';
 import type { SortKey, ViewState } from './viewstate';
 import { kindLabel, unitSuffix } from '../protocol/libText';
 import { jobStatesShort, jobsBadgeShort, jobsBadgeText } from '../protocol/jobsText';
@@ -97,6 +97,9 @@ function sampledTitle(stride: number): string {
 interface Row {
   tr: HTMLTableRowElement;
   name: HTMLElement;
+  /** The name in two parts (see nameParts): the head gives way before the tail. */
+  nameHead: HTMLElement;
+  nameTail: HTMLElement;
   source: HTMLElement;
   /** Another library's queue: its `lib` ("p-queue@10.0.0"), hidden for QueueScope's own. */
   lib: HTMLElement;
@@ -452,7 +455,9 @@ export class Overview {
       this.rows.set(q.key, spare);
       return spare;
     }
-    const name = el('span', { class: 'q-name' });
+    const nameHead = el('span', { class: 'q-name-head' });
+    const nameTail = el('span', { class: 'q-name-tail' });
+    const name = el('span', { class: 'q-name' }, nameHead, nameTail);
     const source = el('span', { class: 'q-source' });
     const lib = el('span', { class: 'badge b-lib' });
     const preview = el('span', { class: 'q-preview' });
@@ -463,6 +468,8 @@ export class Overview {
     const row: Row = {
       tr: el('tr', { attrs: { role: 'row', 'aria-selected': 'false' } }),
       name,
+      nameHead,
+      nameTail,
       source,
       lib,
       preview,
@@ -503,7 +510,9 @@ export class Overview {
   }
 
   private fill(row: Row, q: QueueInfo): void {
-    setText(row.name, q.name);
+    const [head, tail] = nameParts(q.name);
+    setText(row.nameHead, head);
+    setText(row.nameTail, tail);
     setText(row.source, q.source);
     // The package's name in the narrow column ("fastq"); its version in the tooltip.
     setText(row.lib, q.lib === undefined ? '' : libName(q.lib));
@@ -527,16 +536,19 @@ export class Overview {
     }
     row.bar.classList.toggle('unbounded', q.maxsize <= 0);
     // Short figures in the cell (it is narrow: "16.4k / 16.4k B"), the exact ones in its tooltip.
-    const depthOf = (f: (n: number) => string): string => `${f(q.size)} / ${q.maxsize > 0 ? f(q.maxsize) : '∞'}${unitSuffix(q)}`;
-    setText(row.depthText, depthOf(formatShortCount));
-    const exactDepth = depthOf(formatCount);
+    const depthOf = (f: (n: number) => string, suffix: string): string => `${f(q.size)} / ${q.maxsize > 0 ? f(q.maxsize) : '∞'}${suffix}`;
+    // A byte stream's buffer in the units its highWaterMark is set in ("2.8 / 16 KiB").
+    const bytes = q.units === 'bytes';
+    const short = bytes ? formatShortBytes : formatShortCount;
+    setText(row.depthText, bytes && q.maxsize > 0 ? formatShortBytesOf(q.size, q.maxsize) : depthOf(short, ''));
+    const exactDepth = depthOf(formatCount, unitSuffix(q));
     if (row.depthText.title !== exactDepth) row.depthText.title = exactDepth;
     setText(row.putRate, formatRate(q.putRate));
     setText(row.getRate, formatRate(q.getRate));
     setText(row.blocked, String(q.blocked));
     setText(row.waiting, String(q.waiting));
-    setText(row.high, formatShortCount(q.counters.highWater));
-    const exactHigh = formatCount(q.counters.highWater);
+    setText(row.high, short(q.counters.highWater));
+    const exactHigh = `${formatCount(q.counters.highWater)}${unitSuffix(q)}`;
     if (row.high.title !== exactHigh) row.high.title = exactHigh;
     setText(row.dropped, q.counters.dropped > 0 ? formatCount(q.counters.dropped) : '');
     row.tr.classList.toggle('is-full', full);
@@ -649,4 +661,14 @@ export class Overview {
       target.tr.focus();
     }
   }
+}
+
+/**
+ * A name's head and its last ` › ` segment ("pipeline 1 › " and "#2 Transform writable"), or
+ * the whole name and ''. In a narrow column the head is cut first: the stages of one pipeline
+ * differ only at the end, and were all "pipeline 1 › Transform…" (found on a log shipper).
+ */
+export function nameParts(name: string): [string, string] {
+  const cut = name.lastIndexOf(' › ');
+  return cut < 0 ? [name, ''] : [name.slice(0, cut + 3), name.slice(cut + 3)];
 }

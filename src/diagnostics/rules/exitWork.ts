@@ -3,7 +3,7 @@
 // never resolve), or another library's pool still running tasks. Judged once, when the realm ends, from the engine's mirror of the waiters
 // (the model forgets them at that moment: nobody waits in a dead realm).
 
-import { findingQueue, formatMs, type SessionContext } from '../context';
+import { findingQueue, formatCount, formatMs, type SessionContext } from '../context';
 import type { Finding, FindingWaiter } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 
@@ -14,9 +14,16 @@ export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tra
     if (q.collected !== undefined) continue;
     const left: string[] = [];
     const figures: Record<string, number> = {};
-    if (q.size > 0 && q.shutdown !== 'immediate') {
-      left.push(`${q.size} item${q.size === 1 ? ' was' : 's were'} never processed`);
-      figures.items = q.size;
+    const queued = q.size > 0 && q.shutdown !== 'immediate';
+    if (queued) {
+      // A byte-mode stream's depth is bytes (docs/ADAPTERS.md): 10,017 buffered bytes are not 10,017 items.
+      if (q.units === 'bytes') {
+        left.push(`${formatCount(q.size)} byte${q.size === 1 ? ' was' : 's were'} never processed`);
+        figures.bytes = q.size;
+      } else {
+        left.push(`${formatCount(q.size)} item${q.size === 1 ? ' was' : 's were'} never processed`);
+        figures.items = q.size;
+      }
     }
     const notDone = t.taskDoneUsed ? q.unfinished - q.size : 0;
     if (notDone > 0) {
@@ -43,7 +50,7 @@ export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tra
     figures.waiters = waiters.length;
     const longest = waiters.length ? Math.max(...waiters.map((w) => w.waitedMs)) : 0;
     // Consumers left waiting on an empty queue lose no work (a loop never told to stop): a hint.
-    const onlyIdleConsumers = puts === 0 && !figures.items && !figures.notDone && !figures.running;
+    const onlyIdleConsumers = puts === 0 && !queued && !figures.notDone && !figures.running;
     out.push({
       id: `exit-work-left:${t.key}`,
       rule: 'exit-work-left',

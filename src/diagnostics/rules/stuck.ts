@@ -195,6 +195,9 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     //   (never below twice the floor), while items wait for a worker and the pool keeps
     //   finishing others around it: one of two piscina threads held by a task that never
     //   settled halved the pool's speed in a busy program, and nothing said so.
+    // An outlier with nothing waiting behind it costs no throughput yet, so it is an info: a
+    // log shipper's webhook whose endpoint never answered held one of two p-queue slots for
+    // good, 200 times its p99, and only the exit said so.
     const died = pool.siblings?.ownNeverDone === true;
     const stall = pool.stall;
     const stalledFor = (limit: number): boolean =>
@@ -207,9 +210,11 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     let limit: number;
     let stalled: boolean;
     let around = false;
+    let spare = false;
     if (age >= eased && eased < strict && stalledFor(eased)) [limit, stalled] = [eased, true];
     else if (age >= strict && (idle || died || stalledFor(strict))) [limit, stalled] = [strict, !idle && !died];
     else if (age >= outlier && backlog) [limit, stalled, around] = [outlier, false, true];
+    else if (age >= outlier) [limit, stalled, spare] = [outlier, false, true];
     else continue;
     const tracks = pool.queues.map((k) => ctx.track(k)).filter((t): t is QueueTrack => t !== undefined);
     const basis = history
@@ -228,7 +233,8 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const wait = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''}`;
     const stalledText = `${wait} and ${none} for ${formatMs(stall === undefined ? 0 : ctx.clock.between(stall.lastTake, ctx.now))}`;
     const aroundText = `${wait} and the pool keeps finishing others around it`;
-    const context = stalled ? stalledText : around ? aroundText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
+    const spareText = `${formatCount(Math.round(age / Math.max(pool.p99Ms, 1)))} times its p99, with nothing waiting behind it yet`;
+    const context = stalled ? stalledText : around ? aroundText : spare ? spareText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
     const message =
       pool.lib !== undefined
         ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) ${context}: a worker that never called back or a task whose promise never settled.`
@@ -236,7 +242,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     out.push({
       id: `stuck:${pool.key}`,
       rule: 'stuck',
-      severity: 'warning',
+      severity: spare ? 'info' : 'warning',
       session: ctx.session.id,
       message,
       since: pool.oldestRunningSince,

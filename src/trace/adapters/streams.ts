@@ -3,7 +3,8 @@
 // (readableLength against readableHighWaterMark). pipeline() and stream/promises'
 // pipeline() call pipe() for every stage, so Readable.prototype.pipe (which Duplex,
 // Transform and net.Socket inherit) is where streams are found; pipeline() is wrapped only
-// to name its stages ("pipeline 2 › Gzip writable").
+// to name its stages by their place in its arguments ("pipeline 2 › #3 Gzip writable": two
+// stages of one class, such as two Transforms, are told apart).
 //
 // Per stream the adapter wraps instance methods while the hub is armed (none while dormant),
 // because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth
@@ -53,6 +54,8 @@ const LIB = 'node:stream';
 const writables = new WeakMap<object, AdaptedQueue>();
 const readables = new WeakMap<object, AdaptedQueue>();
 let pipelineLabel: string | null = null;
+/** The running pipeline() call's stages by their 1-based place in its arguments. */
+let pipelineStages: Map<unknown, number> | null = null;
 let pipelines = 0;
 
 function ctorName(s: { constructor?: { name?: string } }): string {
@@ -65,6 +68,22 @@ function ctorName(s: { constructor?: { name?: string } }): string {
 
 function label(): string {
   return pipelineLabel ?? 'pipe';
+}
+
+/** "pipeline 1 › #2 Transform" inside a pipeline() call, "pipe › Socket" for a plain pipe(). */
+function stageLabel(s: { constructor?: { name?: string } }): string {
+  const n = pipelineStages?.get(s);
+  return `${label()} › ${n === undefined ? '' : `#${n} `}${ctorName(s)}`;
+}
+
+/** pipeline(a, b, c, cb) or pipeline([a, b, c], cb): each stage and its place. */
+function stagesOf(args: ArrayLike<unknown>): Map<unknown, number> {
+  const list = args.length > 0 && Array.isArray(args[0]) ? (args[0] as unknown[]) : Array.from(args);
+  const out = new Map<unknown, number>();
+  list.forEach((s, i) => {
+    if (typeof s === 'object' && s !== null && !out.has(s)) out.set(s, i + 1);
+  });
+  return out;
 }
 
 function after(orig: Fn, then: () => void): Fn {
@@ -125,7 +144,7 @@ function adaptSide(obj: object, spec: Omit<ConstructorParameters<typeof AdaptedQ
 function adaptWritable(ws: WritableLike): void {
   if (writables.has(ws) || typeof ws.write !== 'function' || typeof ws.writableLength !== 'number' || typeof ws.writableHighWaterMark !== 'number') return;
   const spec = {
-    name: `${label()} › ${ctorName(ws)} writable`,
+    name: `${stageLabel(ws)} writable`,
     kind: 'fifo' as const,
     maxsize: ws.writableHighWaterMark,
     lib: LIB,
@@ -188,7 +207,7 @@ function adaptWritable(ws: WritableLike): void {
 function adaptReadable(rs: ReadableLike): void {
   if (readables.has(rs) || typeof rs.push !== 'function' || typeof rs.read !== 'function' || typeof rs.readableLength !== 'number') return;
   const spec = {
-    name: `${label()} › ${ctorName(rs)} readable`,
+    name: `${stageLabel(rs)} readable`,
     kind: 'fifo' as const,
     maxsize: rs.readableHighWaterMark,
     lib: LIB,
@@ -263,12 +282,16 @@ function hasSize(chunk: unknown, rs: ReadableLike): boolean {
 function wrapPipeline(orig: Fn): Fn {
   const wrapped = function (this: unknown) {
     const prev = pipelineLabel;
+    const prevStages = pipelineStages;
     pipelineLabel = `pipeline ${++pipelines}`;
+    // eslint-disable-next-line prefer-rest-params
+    pipelineStages = stagesOf(arguments);
     try {
       // eslint-disable-next-line prefer-rest-params
       return orig.apply(this, arguments as unknown as unknown[]);
     } finally {
       pipelineLabel = prev;
+      pipelineStages = prevStages;
     }
   };
   for (const key of Reflect.ownKeys(orig)) {

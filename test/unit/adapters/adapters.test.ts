@@ -172,7 +172,7 @@ describe('adapters: real libraries under the file recorder', function () {
       const r = await traced(fixture, flag);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
-      const names = ['pipeline 1 › Readable readable', 'pipeline 1 › Transform writable', 'pipeline 1 › Transform readable', 'pipeline 1 › Writable writable'];
+      const names = ['pipeline 1 › #1 Readable readable', 'pipeline 1 › #2 Transform writable', 'pipeline 1 › #2 Transform readable', 'pipeline 1 › #3 Writable writable'];
       for (const p of r.points) {
         assert.deepEqual((p.hub ?? []).map((h) => h.name), names, p.at);
         const sink = (p.hub ?? [])[3] as HubQueue & { maxsize: number; units: string; needDrain?: boolean };
@@ -199,8 +199,8 @@ describe('adapters: real libraries under the file recorder', function () {
     const expect: Record<string, [string, string | undefined]> = {
       'socket blocked': ['pipe › Socket writable', 'bytes'],
       'socket done': ['pipe › Socket writable', 'bytes'],
-      'duplex blocked': ['pipeline 1 › Duplex writable', undefined],
-      'duplex done': ['pipeline 1 › Duplex writable', undefined],
+      'duplex blocked': ['pipeline 1 › #2 Duplex writable', undefined],
+      'duplex done': ['pipeline 1 › #2 Duplex writable', undefined],
     };
     assert.deepEqual(r.points.map((p) => p.at), Object.keys(expect));
     for (const p of r.points) {

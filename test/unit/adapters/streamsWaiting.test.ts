@@ -54,3 +54,30 @@ describe('adapters: the waiting consumer of a piped Readable', function () {
     ]);
   });
 });
+
+describe('adapters: pipeline() stage names', function () {
+  this.timeout(60000);
+  before(ensureLibraryBuilt);
+
+  // Found under F5 on a log shipper: its parse and enrich Transforms were both
+  // "pipeline 1 › Transform writable", and the panel could not tell them apart.
+  it("names each pipeline() stage by its place in the call's arguments, in every pipeline() form", async () => {
+    const r = await run(['--require', REGISTER, path.join(ROOT, 'test/fixtures/adapters/streams-stages.cjs')], { QUEUESCOPE_TRACE: '1' });
+    assert.equal(r.code, 0, r.stderr);
+    const names = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as string[];
+    assert.deepEqual(names, [
+      'pipeline 1 › #1 Readable readable',
+      'pipeline 1 › #2 Transform writable',
+      'pipeline 1 › #2 Transform readable',
+      'pipeline 1 › #3 Transform writable',
+      'pipeline 1 › #3 Transform readable',
+      'pipeline 1 › #4 Writable writable',
+      'pipeline 2 › #1 Readable readable',
+      'pipeline 2 › #2 Transform writable',
+      'pipeline 2 › #2 Transform readable',
+      'pipeline 2 › #3 Writable writable',
+      'pipeline 3 › #2 Transform readable',
+      'pipeline 3 › #3 Writable writable',
+    ]);
+  });
+});

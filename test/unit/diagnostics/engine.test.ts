@@ -489,7 +489,7 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     assert.deepEqual(rules(w.ticks(1100, 20_000, 500)), [], 'idle with a short history: stuckNoHistoryMs applies');
   });
 
-  it('a busy pool with items waiting: a task 10x further past its limit than the rest is an outlier, reported while others finish around it', () => {
+  it('a busy pool: a task 10x further past its limit than the rest is an outlier, a warning with items waiting, an info without', () => {
     /** One thread held from 100 ms on; the other finishes a task per tick (p99 20 ms); `waiting` items wait. */
     const run = (waiting: number): { at: number; finding: Finding } | undefined => {
       const w = new World({ stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 });
@@ -505,12 +505,19 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
       }
       return undefined;
     };
-    assert.equal(run(0), undefined, 'nothing waits for its worker: a slow task in a busy program is not reported');
     const first = run(2);
     assert.ok(first, 'reported');
     // max(2 x 3 s, 10 x 10 x 20 ms) = 6 s after its start at 100 ms.
     assert.equal(first.at, 6100);
     assert.match(first.finding.message, /^The oldest of 2 running tasks of `Piscina` has been running for 6\.0 s \(p99 of \d+ completed: 20 ms\) while 2 items wait and the pool keeps finishing others around it/);
+    assert.equal(first.finding.severity, 'warning');
+    // Nothing waits for its worker: the same outlier costs no throughput yet, so it is an info
+    // (found on a log shipper: a webhook that never answered held one of two p-queue slots).
+    const spare = run(0);
+    assert.ok(spare, 'reported with nothing waiting');
+    assert.equal(spare.at, 6100);
+    assert.match(spare.finding.message, /has been running for 6\.0 s \(p99 of \d+ completed: 20 ms\) 300 times its p99, with nothing waiting behind it yet: a worker that never called back or a task whose promise never settled\.$/);
+    assert.equal(spare.finding.severity, 'info');
   });
 
   it("a stalled piscina pool says no task has finished: its takes are settled tasks, not starts", () => {
@@ -651,6 +658,26 @@ describe('diagnostics engine: exit with work left', () => {
     assert.deepEqual(rules(found), ['exit-work-left']);
     assert.equal(found[0].message, 'At exit, in `fastq decode`: 12 items were never processed; 3 tasks were still running (the oldest for 2.0 s).');
     assert.equal(found[0].severity, 'warning');
+  });
+
+  // Found under F5 on a log shipper: a byte-mode Transform left 10,017 bytes buffered, and the
+  // finding said "10017 items were never processed".
+  it("counts a byte-mode stream's leftover in bytes, an object-mode one's in items", () => {
+    const w = new World();
+    w.apply([
+      { type: 'queue', t: 0, q: 7, name: 'pipeline 1 › #2 Transform writable', kind: 'fifo', maxsize: 16384, size: 0, lib: 'node:stream', units: 'bytes' },
+      { type: 'queue', t: 0, q: 8, name: 'pipeline 1 › #2 Transform readable', kind: 'fifo', maxsize: 16, size: 0, lib: 'node:stream' },
+      { type: 'samples', t: 500, rows: [[7, 10017, 0, 10017, 10017, 0], [8, 16, 0, 16, 16, 0]] },
+    ]);
+    w.tick(600);
+    w.end(1000);
+    const found = w.tick(1000);
+    assert.deepEqual(found.map((f) => f.message), [
+      'At exit, in `pipeline 1 › #2 Transform writable`: 10,017 bytes were never processed.',
+      'At exit, in `pipeline 1 › #2 Transform readable`: 16 items were never processed.',
+    ]);
+    assert.deepEqual(found.map((f) => f.figures), [{ bytes: 10017, waiters: 0 }, { items: 16, waiters: 0 }]);
+    assert.deepEqual(found.map((f) => f.severity), ['warning', 'warning']);
   });
 
   it('stays quiet on a program that finished its work', () => {

@@ -66,6 +66,34 @@ describe('panel webview (Chromium)', function () {
     assert.deepEqual(['p-queue@10.0.0', '@org/queue@2.0.0', 'node:stream', 'async'].map(libName), ['p-queue', '@org/queue', 'stream', 'async']);
   });
 
+  // Found on a log shipper under F5: five stream sides read "pipeline 1 › Transform…", cut
+  // where they differ. The last ` › ` segment now stays whole; the head gives way.
+  it('keeps the end of a long pipeline name in sight, cutting its head', async () => {
+    p = await open({ width: 1280 });
+    await p.send(initMessage());
+    const names = ['pipeline 12 › #2 Transform writable', 'pipeline 12 › #3 Transform writable'];
+    await p.send(update({ queues: names.map((n, i) => queue(`q-s${i}`, n, { lib: 'node:stream', units: 'bytes', maxsize: 16384, size: 2916 })) }));
+    await settle(p.page);
+    const parts = await p.page.$$eval('#overview tbody tr[data-key^="q-s"] .q-name', (els) =>
+      els.map((e) => {
+        const [head, tail] = [...e.children] as HTMLElement[];
+        return { text: e.textContent, head: head.scrollWidth > head.clientWidth, tail: tail.scrollWidth > tail.clientWidth, tailText: tail.textContent };
+      }),
+    );
+    assert.deepEqual(
+      parts,
+      names.map((n) => ({ text: n, head: true, tail: false, tailText: n.slice(n.lastIndexOf(' › ') + 3) })),
+      'whole names in the DOM (for search and tests), the head cut, the tail whole',
+    );
+    // A byte stream's depth in its units, whole in the cell; the exact bytes in its tooltip.
+    const depth = p.page.locator('#overview tr[data-key="q-s0"] .depth-text');
+    assert.equal(await depth.innerText(), '2.8 / 16 KiB');
+    assert.equal(await depth.evaluate((e) => e.scrollWidth <= e.clientWidth), true, 'not cut');
+    assert.equal(await depth.getAttribute('title'), '2,916 / 16,384 B');
+    // A name without a segment is one part, cut at its end as before.
+    assert.deepEqual(await p.page.$$eval('#overview tr[data-key="q-jobs"] .q-name > *', (els) => els.map((e) => e.textContent)), ['jobs', '']);
+  });
+
   it('says how to get started when there is no session', async () => {
     p = await open();
     await p.send({ type: 'init', mode: 'live', sessions: [], session: null });

@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { DepthSeries, WaitCountSeries, alignOnGrid, countsOnGrid, downsample } from '../../../src/webview/series';
-import { formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortCount } from '../../../src/webview/format';
+import { formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortBytes, formatShortBytesOf, formatShortCount } from '../../../src/webview/format';
 
 function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
   const s = new DepthSeries(cap);
@@ -69,6 +69,9 @@ describe('webview series', () => {
     assert.equal(formatShortCount(16000), '16k');
     assert.equal(formatShortCount(128_000), '128k');
     assert.equal(formatShortCount(2_100_000), '2.1M');
+    // Byte streams' buffers, in Node's units (a highWaterMark of 16 KiB).
+    assert.deepEqual([0, 1023, 2916, 16384, 16000, 1.5 * 2 ** 20, 200 * 2 ** 20, 3 * 2 ** 30].map(formatShortBytes), ['0 B', '1023 B', '2.8 KiB', '16 KiB', '15.6 KiB', '1.5 MiB', '200 MiB', '3 GiB']);
+    assert.deepEqual([[2916, 16384], [512, 16384], [0, 16384], [20 * 2 ** 20, 16384]].map(([a, b]) => formatShortBytesOf(a, b)), ['2.8 / 16 KiB', '512 B / 16 KiB', '0 B / 16 KiB', '20 MiB / 16 KiB']);
     assert.equal(formatDuration(-5), '0 ms');
     assert.equal(formatDuration(4200), '4.2 s');
     assert.equal(formatDuration(185_000), '3 min 05 s');
