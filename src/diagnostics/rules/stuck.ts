@@ -237,7 +237,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const context = stalled ? stalledText : around ? aroundText : spare ? spareText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
     const message =
       pool.lib !== undefined
-        ? `The oldest of ${n} running task${n === 1 ? '' : 's'} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis}) ${context}: a worker that never called back or a task whose promise never settled.`
+        ? `${n === 1 ? 'The one running task' : `The oldest of ${n} running tasks`} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis})${spare ? ',' : ''} ${context}: a worker that never called back or a task whose promise never settled.`
         : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) ${context}: a stuck worker or a lost callback (taskDone() never called)${blockedDownstream(ctx, tracks) ?? ''}.`;
     out.push({
       id: `stuck:${pool.key}`,

@@ -113,7 +113,7 @@ describe('panel findings strip (Chromium)', function () {
   it("the overview's State column names the finding about a queue, and its sort puts that queue first", async () => {
     p = await open();
     await p.send(initMessage());
-    const stuck: Finding = { ...deadlock(), id: 'stuck:q-prio', rule: 'stuck', message: 'The oldest of 1 running task of `urgent` has been running for 9 s', queues: [{ key: 'q-prio', name: 'urgent', size: 42, maxsize: 100 }], waiters: [] };
+    const stuck: Finding = { ...deadlock(), id: 'stuck:q-prio', rule: 'stuck', message: 'The one running task of `urgent` has been running for 9 s', queues: [{ key: 'q-prio', name: 'urgent', size: 42, maxsize: 100 }], waiters: [] };
     const state = (key: string) => p.page.locator(`#overview tbody tr[data-key="${key}"] td.c-status`);
     await settle(p.page);
     assert.equal((await state('q-prio').innerText()).trim(), 'ok');
