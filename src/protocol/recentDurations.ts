@@ -5,6 +5,8 @@
 export class RecentDurations {
   private readonly ring: number[] = [];
   private next = 0;
+  /** The p99 of the ring as it is, or NaN once a duration was added since (a rule asks every tick, for every queue). */
+  private cached = NaN;
 
   constructor(private readonly kept: number) {}
 
@@ -12,13 +14,15 @@ export class RecentDurations {
   add(ms: number): void {
     this.ring[this.next] = ms;
     this.next = (this.next + 1) % this.kept;
+    this.cached = NaN;
   }
 
   /** p99 (ms) of the durations kept; 0 when none. */
   p99(): number {
+    if (!Number.isNaN(this.cached)) return this.cached;
     const n = this.ring.length;
-    if (n === 0) return 0;
+    if (n === 0) return (this.cached = 0);
     const sorted = this.ring.slice().sort((a, b) => a - b);
-    return sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)];
+    return (this.cached = sorted[Math.min(n - 1, Math.ceil(n * 0.99) - 1)]);
   }
 }

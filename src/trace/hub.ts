@@ -85,7 +85,12 @@ const DETAIL_WAIT: unique symbol = Symbol('detailWait');
 const HISTORY: unique symbol = Symbol('history');
 /** The 'wait' of a start-and-end pair pushed together: a drain sends both or neither. */
 const PAIRED: unique symbol = Symbol('paired');
-type OutEvent = WireEvent & { [DETAIL_WAIT]?: true; [HISTORY]?: true; [PAIRED]?: true };
+/**
+ * The end of a wait a reader holds open (announced by a drain, or listed by a snapshot; a
+ * listed one comes as a pair): a columnar drain sends it whatever its budget (see drainColumns).
+ */
+const HELD: unique symbol = Symbol('held');
+type OutEvent = WireEvent & { [DETAIL_WAIT]?: true; [HISTORY]?: true; [PAIRED]?: true; [HELD]?: true };
 
 /**
  * The JSON of the end paired with the start at list[k] (pushPair), or undefined. Both drain
@@ -464,12 +469,16 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   }
 
   waitEndedAnnounced(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
-    this.push(waitEndEvent(w, t, outcome, ms));
+    const end: OutEvent = waitEndEvent(w, t, outcome, ms);
+    end[HELD] = true;
+    this.push(end);
   }
 
   waitEndedListed(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
     // Its start and end as a pair (never cut: a reader holding it must hear of its end).
-    this.pushPair(waitEvent(w), waitEndEvent(w, t, outcome, ms));
+    const start: OutEvent = waitEvent(w);
+    start[HELD] = true;
+    this.pushPair(start, waitEndEvent(w, t, outcome, ms));
   }
 
   waitEndedLong(w: WaiterRecord, t: number, outcome: WaitOutcome, ms: number): void {
@@ -738,26 +747,55 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const history: OutEvent[] = [];
     for (const ev of detail) (ev[HISTORY] === true ? history : live).push(ev);
     const left: OutEvent[] = [];
-    for (const list of [live, history]) {
-      // In order within a class: once one does not fit, the rest of that class waits too; a
-      // pair goes whole (pairedEnd).
-      let k = 0;
-      for (; k < list.length; k++) {
-        const ev = list[k];
-        const s = eventJson(ev);
-        const end = pairedEnd(list, k);
-        const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
-        if (used + size > room && used > 0) break;
-        used += size;
-        parts.push(s);
-        if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
-        if (end !== undefined) {
-          parts.push(end);
-          k++;
-        }
+    // The ends of waits the reader holds go whatever the room: they are bounded by the waits
+    // it was told of (new announcements are budgeted in reportChangedColumns, a snapshot lists
+    // the program's own waiters once), and each one cut read as a party still waiting until a
+    // later drain. A snapshot taken while 10,000 consumers waited queued 10,000 such pairs,
+    // which a quarter of the budget per drain took ~38 drains to send: 3 min at 10,000 busy
+    // queues under F5, with ~1,900 consumers served long ago listed as waiting. An end whose
+    // own announcement this drain cuts waits for it.
+    const cutWaits = new Set<number>();
+    let liveCut = false;
+    for (let k = 0; k < live.length; k++) {
+      const ev = live[k];
+      const w = (ev as { w?: number }).w;
+      const end = pairedEnd(live, k);
+      const held = ev[HELD] === true && !(ev.type === 'waitEnd' && w !== undefined && cutWaits.has(w));
+      const s = eventJson(ev);
+      const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
+      if (!held && (liveCut || (used + size > room && used > 0))) {
+        // In order: once one does not fit, the rest of the budgeted ones wait too.
+        liveCut = true;
+        if (ev.type === 'wait' && w !== undefined) cutWaits.add(w);
+        left.push(ev);
+        if (end !== undefined) left.push(live[++k]);
+        continue;
       }
-      for (; k < list.length; k++) left.push(list[k]);
+      used += size;
+      parts.push(s);
+      if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
+      if (end !== undefined) {
+        parts.push(end);
+        k++;
+      }
     }
+    // History in order too: once one does not fit, the rest waits; a pair goes whole (pairedEnd).
+    let h = 0;
+    for (; h < history.length; h++) {
+      const ev = history[h];
+      const s = eventJson(ev);
+      const end = pairedEnd(history, h);
+      const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
+      if (used + size > room && used > 0) break;
+      used += size;
+      parts.push(s);
+      if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
+      if (end !== undefined) {
+        parts.push(end);
+        h++;
+      }
+    }
+    for (; h < history.length; h++) left.push(history[h]);
     const more = left.length > 0;
     this.out = left;
     this.outHead = 0;

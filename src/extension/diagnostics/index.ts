@@ -11,6 +11,7 @@ import * as vscode from 'vscode';
 import { DiagnosticsEngine } from '../../diagnostics/engine';
 import type { Finding } from '../../diagnostics/findings';
 import { RecordingCheck } from '../../diagnostics/recordingCheck';
+import { TickPace } from '../../diagnostics/tickPace';
 import { readRecording } from '../../recording/reader';
 import type { ExtensionServices } from '../services';
 import { ProblemsPublisher } from './problems';
@@ -68,16 +69,22 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
     return findings;
   };
 
-  let timer: ReturnType<typeof setInterval> | undefined;
+  // Every poll interval, stretched while ticks are dear (many queues): src/diagnostics/tickPace.ts.
+  const pace = new TickPace(() => services.settings().pollIntervalMs);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let disposed = false;
+  const run = (): void => {
+    const started = performance.now();
+    try {
+      engine.tick(Date.now());
+    } catch (err) {
+      services.output.warn(`diagnostics failed: ${String((err as Error)?.stack ?? err)}`);
+    }
+    if (!disposed) timer = setTimeout(run, pace.next(performance.now() - started));
+  };
   const schedule = (): void => {
-    if (timer) clearInterval(timer);
-    timer = setInterval(() => {
-      try {
-        engine.tick(Date.now());
-      } catch (err) {
-        services.output.warn(`diagnostics failed: ${String((err as Error)?.stack ?? err)}`);
-      }
-    }, services.settings().pollIntervalMs);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, services.settings().pollIntervalMs);
   };
   schedule();
   const config = vscode.workspace.onDidChangeConfiguration((e) => {
@@ -85,6 +92,11 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
     if (e.affectsConfiguration('queuescope.pollIntervalMs')) schedule();
   });
 
-  context.subscriptions.push(engine, problems, emitter, changes, removed, config, { dispose: () => timer && clearInterval(timer) });
+  context.subscriptions.push(engine, problems, emitter, changes, removed, config, {
+    dispose: () => {
+      disposed = true;
+      if (timer) clearTimeout(timer);
+    },
+  });
   return { engine, findings, onDidChange: emitter.event, checkRecording };
 }

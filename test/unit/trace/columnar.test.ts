@@ -251,6 +251,34 @@ describe('trace: columnar drains', () => {
     assert.equal(kept.length, 0, `${kept.length} queue(s) still list a waiter that was served, e.g. ${kept[0]?.name}`);
   });
 
+  // Found replaying a 10,000-tenant gateway attached to while its consumers waited: their
+  // ends went a quarter of the budget per drain, ~38 drains, and ~1,900 consumers served long
+  // ago read "waiting" for minutes (drains are 5 s apart at that scale under F5).
+  it('the ends of waits a snapshot listed all go in the next drain, whatever its budget; new announcements stay budgeted', async function () {
+    this.timeout(30_000);
+    const N = 3000;
+    const { hub, queues, model, src, drain } = armed({ ...DEFAULTS, shortWaitMs: 0 }, N, (i) => ({ name: `tenant-${i}` }));
+    drain(1 << 24); // the queues
+    const consumers = queues.map((q) => q.get());
+    model.applySnapshot('S', src, hub.snapshot()); // a resync: the reader holds all 3,000
+    assert.equal(model.queuesOf('S').filter((q) => q.waiters.size === 1).length, N);
+    queues.forEach((q, i) => q.putNowait(i));
+    await Promise.all(consumers);
+    // A second burst of waits nobody was told of: their announcements are budgeted.
+    const again = queues.map((q) => q.get());
+    const batch = drain(16 * 1024);
+    const ended = batch.events.filter((e) => e.type === 'waitEnd').length;
+    assert.ok(ended >= N, `${ended} ends in one 16 KiB drain`);
+    const announced = batch.events.filter((e) => e.type === 'wait').length - N;
+    assert.ok(announced < 100, `${announced} new waits announced beside them`);
+    const open = model.queuesOf('S').filter((q) => q.waiters.size > 0 && [...q.waiters.values()].some((w) => w.fromSnapshot));
+    assert.equal(open.length, 0, `${open.length} queue(s) still list a consumer the snapshot listed`);
+    queues.forEach((q, i) => q.putNowait(i));
+    await Promise.all(again);
+    for (let k = 0; k < 50 && drain(16 * 1024).more; k++);
+    assert.equal(model.queuesOf('S').filter((q) => q.waiters.size > 0).length, 0, 'and every later wait ended too');
+  });
+
   it('a burst of new waits across thousands of queues is sampled in the drain that sees it, so their ends are not queued behind it', async function () {
     this.timeout(30_000);
     const N = 3000;
