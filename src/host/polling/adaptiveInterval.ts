@@ -4,9 +4,11 @@
 // - Things change: the user's interval (queuescope.pollIntervalMs).
 // - Nothing changes: back off by doubling, up to idleMaxMs, so an idle program costs a few
 //   evaluates a minute (each one is a script V8 keeps while the Debugger domain is on).
-// - Heavy answers: never more than maxBytesPerSecond through the debugger, the drain's own
-//   debuggee time at most 1/duty of the interval, and reading it in the extension host at
-//   most 1/hostDuty of it, whatever the number of queues.
+// - Heavy answers: never more than maxBytesPerSecond through the debugger, the drains' own
+//   debuggee time at most 1/duty of the wall clock, and reading them in the extension host at
+//   most 1/hostDuty of it, whatever the number of queues. Both duties are long-run rates with
+//   a little credit (DutyCredit): a one-off dear drain (the first at 10,000 queues) is not
+//   followed by a long silence while later drains are cheap.
 // - A busy program: the drains' own time at most a small share of the CPU time the program
 //   itself spends (the hub reports it; src/protocol/drainPace.ts, shared with the hub's
 //   pusher), so that what tracing costs a program stays proportionate to what it does.
@@ -15,7 +17,7 @@
 //   busy queues wait detail can stay behind for good (each announced wait's end must follow
 //   it), and back-to-back 30-60 ms drains took most of the program's time.
 
-import { cpuPacedInterval, DrainCost } from '../../protocol/drainPace';
+import { cpuPacedInterval, DrainCost, DutyCredit } from '../../protocol/drainPace';
 
 export interface IntervalOptions {
   /** The interval while things change (the setting). */
@@ -30,6 +32,14 @@ export interface IntervalOptions {
   duty?: number;
   /** Reading a drain (parse + model) may take at most 1/hostDuty of the interval in the extension host. Default 10 (10%). */
   hostDuty?: number;
+  /** Debuggee ms of drains that may go beyond the duty at once (DutyCredit). Default 500. */
+  dutyCreditMs?: number;
+  /** Extension-host ms of reading that may go beyond hostDuty at once. Default 1000. */
+  hostCreditMs?: number;
+  /** The debuggee credit the first drain finds (DutyCredit's startMs): what an attach brings at once. Default 2000. */
+  dutyStartMs?: number;
+  /** The extension-host credit the first drain finds. Default 3000. */
+  hostStartMs?: number;
 }
 
 /** What one drain gave. */
@@ -51,6 +61,10 @@ export class AdaptiveInterval {
   private idle = 0;
   /** The drains' debuggee ms as the CPU rule counts them (an isolated spike does not stretch it). */
   private readonly cost = new DrainCost();
+  private debuggeeCredit: DutyCredit | undefined;
+  private hostCredit: DutyCredit | undefined;
+  /** The delay asked after the previous drain (the gap before this one, roughly). */
+  private lastDelay = 0;
 
   constructor(private readonly options: () => IntervalOptions) {}
 
@@ -63,11 +77,15 @@ export class AdaptiveInterval {
     const after = o.idleAfter ?? 3;
     if (this.idle >= after) ms = Math.min(Math.max(base, o.idleMaxMs ?? 2000), base * 2 ** Math.min(16, this.idle - after + 1));
     ms = Math.max(ms, (d.bytes * 1000) / (o.maxBytesPerSecond ?? 4 * 1024 * 1024));
-    ms = Math.max(ms, (d.debuggeeMs ?? 0) * (o.duty ?? 50));
-    ms = Math.max(ms, (d.hostMs ?? 0) * (o.hostDuty ?? 10));
+    const since = this.lastDelay + (d.debuggeeMs ?? 0);
+    this.debuggeeCredit ??= new DutyCredit(o.dutyStartMs ?? 2000);
+    this.hostCredit ??= new DutyCredit(o.hostStartMs ?? 3000);
+    ms = Math.max(ms, this.debuggeeCredit.spend(d.debuggeeMs ?? 0, since, o.duty ?? 50, o.dutyCreditMs ?? 500));
+    ms = Math.max(ms, this.hostCredit.spend(d.hostMs ?? 0, since, o.hostDuty ?? 10, o.hostCreditMs ?? 1000));
     const counted = d.debuggeeMs !== undefined && d.debuggeeMs >= 0 ? this.cost.add(d.debuggeeMs) : undefined;
     ms = Math.max(ms, cpuPacedInterval(counted, d.programCpu));
-    return Math.round(ms);
+    this.lastDelay = Math.round(ms);
+    return this.lastDelay;
   }
 
   /** Something happened that the next drain should see at once (a continue, a setting). */

@@ -7,6 +7,8 @@ import { AdaptiveInterval, type DrainFigures } from '../../../../src/host/pollin
 describe('adaptive poll interval', () => {
   const busy = { events: 5, bytes: 1000, debuggeeMs: 0.5, hostMs: 1, more: false };
   const empty = { events: 0, bytes: 120, debuggeeMs: 0.01, hostMs: 0.05, more: false };
+  /** The duties drain by drain (the rules below), without the credit of the last test. */
+  const noCredit = { dutyCreditMs: 0, hostCreditMs: 0, dutyStartMs: 0, hostStartMs: 0 };
 
   it('polls at the setting while things change and at once when the hub cut a batch', () => {
     const a = new AdaptiveInterval(() => ({ baseMs: 100 }));
@@ -15,7 +17,7 @@ describe('adaptive poll interval', () => {
   });
 
   it('a cut batch is followed at once only within the ceilings: a costly drain left behind is not repeated back to back', () => {
-    const a = new AdaptiveInterval(() => ({ baseMs: 100, maxBytesPerSecond: 1_000_000, duty: 50, hostDuty: 10 }));
+    const a = new AdaptiveInterval(() => ({ baseMs: 100, maxBytesPerSecond: 1_000_000, duty: 50, hostDuty: 10, ...noCredit }));
     assert.equal(a.next({ ...busy, more: true, debuggeeMs: 40 }), 2000); // 2% of the program
     assert.equal(a.next({ ...busy, more: true, bytes: 250_000 }), 250);
     assert.equal(a.next({ ...busy, more: true, hostMs: 20 }), 200);
@@ -30,7 +32,7 @@ describe('adaptive poll interval', () => {
   });
 
   it('keeps bytes per second, debuggee time and extension-host time bounded whatever the load', () => {
-    const a = new AdaptiveInterval(() => ({ baseMs: 100, maxBytesPerSecond: 1_000_000, duty: 50, hostDuty: 10 }));
+    const a = new AdaptiveInterval(() => ({ baseMs: 100, maxBytesPerSecond: 1_000_000, duty: 50, hostDuty: 10, ...noCredit }));
     assert.equal(a.next({ ...busy, bytes: 500_000 }), 500); // 0.5 MB at 1 MB/s
     assert.equal(a.next({ ...busy, debuggeeMs: 8 }), 400); // 2% of the program
     assert.equal(a.next({ ...busy, hostMs: 30 }), 300); // 10% of the extension host
@@ -38,7 +40,7 @@ describe('adaptive poll interval', () => {
 
   it("keeps the drains' own cost a small share of the program's CPU time, stretching 5 s at most by that rule", () => {
     // Each case a fresh interval: its first drain is its whole history (see the next test).
-    const next = (d: Partial<DrainFigures>) => new AdaptiveInterval(() => ({ baseMs: 100 })).next({ ...busy, ...d });
+    const next = (d: Partial<DrainFigures>) => new AdaptiveInterval(() => ({ baseMs: 100, ...noCredit })).next({ ...busy, ...d });
     // 1,000 busy queues: 2.5 ms drains in a program spending 90 ms of CPU a second -> 4% of it.
     assert.equal(next({ debuggeeMs: 2.5, programCpu: 90 }), 694);
     // 100 queues: 0.4 ms drains in a program spending 100 ms a second stay at the setting.
@@ -54,7 +56,7 @@ describe('adaptive poll interval', () => {
   });
 
   it("an isolated dear drain does not hold the next one back; two in a row do; a cheap one after a burst counts at once", () => {
-    const a = new AdaptiveInterval(() => ({ baseMs: 100 }));
+    const a = new AdaptiveInterval(() => ({ baseMs: 100, ...noCredit }));
     const next = (debuggeeMs: number) => a.next({ ...busy, debuggeeMs, programCpu: 40 });
     // A small program's drains (0.3 ms, 40 ms of CPU a second: 2 ms a second allowed): 150 ms.
     for (let i = 0; i < 5; i++) assert.equal(next(0.3), 150);
@@ -68,5 +70,36 @@ describe('adaptive poll interval', () => {
     assert.equal(next(4), 2000);
     // A burst ends: the first cheap drain counts (a running mean took ~25 s to come back).
     assert.equal(next(0.3), 150);
+  });
+
+  // Found attaching to a 10,000-tenant gateway: its first drain (the queues, and the ends of
+  // the 9,796 waits the snapshot listed) cost ~0.4 s, and the duty rule alone then held the
+  // next drain back 20 s while each later one cost a tenth of that.
+  it('lets a one-off dear drain draw on credit saved while drains were cheap, and holds the long-run duty', () => {
+    const a = new AdaptiveInterval(() => ({ baseMs: 100, duty: 50, hostDuty: 10, dutyCreditMs: 500, hostCreditMs: 1000, dutyStartMs: 500, hostStartMs: 1000 }));
+    assert.equal(a.next({ ...busy, debuggeeMs: 400, hostMs: 600 }), 100, 'the first drain finds the credit full');
+    // Then cheap drains at the setting; the credit is spent, so a second dear one waits.
+    for (let i = 0; i < 3; i++) assert.equal(a.next({ ...busy, debuggeeMs: 2 }), 100);
+    assert.ok(a.next({ ...busy, debuggeeMs: 400 }) >= 14_000, 'no credit left for another 0.4 s drain');
+    // Steady dear drains: the duty holds drain by drain, credit or not.
+    const b = new AdaptiveInterval(() => ({ baseMs: 100, duty: 50, dutyCreditMs: 500, dutyStartMs: 500 }));
+    let spent = 0;
+    let wall = 0;
+    for (let i = 0; i < 200; i++) {
+      const delay = b.next({ ...busy, debuggeeMs: 60, hostMs: 1 });
+      spent += 60;
+      wall += delay + 60;
+    }
+    assert.ok(spent <= wall / 50 + 500, `${spent} ms of drains in ${wall} ms of wall clock`);
+    assert.ok(spent >= wall / 50 - 60, 'and no slower than the duty asks');
+  });
+
+  it('lets the first drain after an attach take what it brings (up to 2 s of the debuggee, 3 s of the extension host), then the cap', () => {
+    const a = new AdaptiveInterval(() => ({ baseMs: 100 }));
+    // Attaching to 10,000 waiting consumers on a loaded machine: 1.2 s and 1.5 s.
+    assert.equal(a.next({ ...busy, debuggeeMs: 1225, hostMs: 1488, more: true }), 0);
+    assert.equal(a.next({ ...busy, debuggeeMs: 20, hostMs: 40 }), 100, 'the next drains at the setting');
+    // From then on the cap (0.5 s) is the most that goes beyond the duty at once.
+    assert.ok(a.next({ ...busy, debuggeeMs: 1225 }) >= 30_000);
   });
 });

@@ -108,10 +108,11 @@ describe('SessionPoller', () => {
   });
 
   it('paces a cut batch (`more`) within the same ceilings: a costly drain is not followed at once', async () => {
-    const { session, clock, poller } = setup({ adaptive: {} });
-    // 40 ms of drain, cut at its budget: a drain may take at most 2% of the interval, so the
-    // next comes 2 s later, not back to back (at 10,000 busy queues under F5, cut drains of
-    // 100-190 ms each followed one another at once).
+    // With the duty's credit spent (it lets 0.5 s of drains through at once first:
+    // adaptiveInterval.test.ts), 40 ms of drain cut at its budget: a drain may take at most
+    // 2% of the interval, so the next comes 2 s later, not back to back (at 10,000 busy
+    // queues under F5, cut drains of 100-190 ms each followed one another at once).
+    const { session, clock, poller } = setup({ adaptive: { dutyCreditMs: 0, hostCreditMs: 0, dutyStartMs: 0, hostStartMs: 0 } });
     const cut = (seq: number, more: boolean) => JSON.stringify({ v: 1, seq, t: seq * 100, events: [queueEvent(1, 'jobs')], more, dropped: 0, ms: 40, cpu: 1000 });
     session.script('attach', transcript.attach).script('drain', cut(1, true), cut(2, true), cut(3, false));
     poller.start();
