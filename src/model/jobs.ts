@@ -22,6 +22,12 @@ export interface ModelJobs {
   /** The latest notable job events, oldest first (bounded). Names and reasons are data: show as text. */
   readonly recent: Array<{ at: number; event: JobEventKind; jobId: string; name?: string; reason?: string }>;
   workers: WorkerInfoWire[];
+  /**
+   * A `workers` event came: `workers` is the list, empty or not. A traced program's Queue
+   * object never gets one (its workers may run in any process), so "no worker" would be a
+   * guess: a mailer's Queue row said so beside its own running Worker.
+   */
+  workersKnown: boolean;
 }
 
 /** A span of time a source could not be read (epoch ms). */
@@ -44,6 +50,7 @@ function jobsOf(q: ModelQueue): ModelJobs {
       totals: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 },
       recent: [],
       workers: [],
+      workersKnown: false,
     };
   }
   return q.jobs;
@@ -72,7 +79,9 @@ export function applyJobNotice(q: ModelQueue, e: JobNoticeEvent, at: number): vo
 }
 
 export function applyWorkers(q: ModelQueue, e: WorkersEvent): void {
-  jobsOf(q).workers = e.workers.map((w) => ({ ...w }));
+  const j = jobsOf(q);
+  j.workers = e.workers.map((w) => ({ ...w }));
+  j.workersKnown = true;
 }
 
 export function applyGap(src: ModelSource, e: GapEvent): void {

@@ -56,6 +56,8 @@ export interface JobsInfo {
   /** Stream events counted since the watch began. */
   totals: { added: number; active: number; completed: number; failed: number; stalled: number };
   workers: WorkerInfo[];
+  /** false: nobody reported the queue's workers (a traced program's Queue object), so none is said; absent: known. */
+  workersKnown?: boolean;
   /** The latest notable job events, oldest first (at most JOBS_RECENT_SENT). */
   recent: JobNoticeInfo[];
   /** The source's latest gaps, oldest first (at most JOBS_GAPS_SENT). */
@@ -149,8 +151,9 @@ export function oldestText(j: Pick<JobsInfo, 'oldestWaitMs'>): string {
   return j.oldestWaitMs === null ? 'none waiting' : `oldest waiting ${formatDuration(j.oldestWaitMs)}`;
 }
 
-/** "2 workers" / "no worker". */
-export function workersText(j: Pick<JobsInfo, 'workers'>): string {
+/** "2 workers" / "no worker"; '' when the workers are not known. */
+export function workersText(j: Pick<JobsInfo, 'workers' | 'workersKnown'>): string {
+  if (j.workersKnown === false) return '';
   const n = j.workers.length;
   return n === 0 ? 'no worker' : `${n} worker${n === 1 ? '' : 's'}`;
 }

@@ -433,7 +433,9 @@ export class RedisWatch {
     const found = lists.map((list) => workersByQueue(list, this.prefix, this.queues));
     for (const q of this.queues) {
       const now = found.map((f) => f.get(q) ?? []).reduce((a, b) => (b.length >= a.length ? b : a), []);
-      if (sameWorkers(this.workers.get(q), now) || (!this.workers.has(q) && !now.length)) continue;
+      // The first read is sent even when empty: "no worker" is then known (a reader shows
+      // nothing for a queue whose workers nobody reported: docs/REDIS.md).
+      if (this.workers.has(q) && sameWorkers(this.workers.get(q), now)) continue;
       this.workers.set(q, now);
       this.wire.workers(events, t, q, now);
     }

@@ -13,8 +13,9 @@ export function jobsFacts(j: JobsInfo): Node[] {
     el('span', { class: 'jobs-states', attrs: { title: 'BullMQ job counts per state' } }, icon('database'), jobStatesText(j.counts)),
     el('span', { class: 'jobs-flow' }, throughputText(j)),
     el('span', { class: 'jobs-oldest' }, oldestText(j)),
-    el('span', { class: 'jobs-workers', attrs: { title: j.workers.map((w) => w.name || '(unnamed)').join('\n') } }, workersText(j)),
   ];
+  const workers = workersText(j);
+  if (workers) out.push(el('span', { class: 'jobs-workers', attrs: { title: j.workers.map((w) => w.name || '(unnamed)').join('\n') } }, workers));
   for (const g of j.gaps) {
     out.push(
       el(

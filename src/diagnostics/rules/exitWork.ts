@@ -14,7 +14,11 @@ export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tra
     if (q.collected !== undefined) continue;
     const left: string[] = [];
     const figures: Record<string, number> = {};
-    const queued = q.size > 0 && q.shutdown !== 'immediate';
+    // BullMQ's jobs live in Redis: those waiting are there for the next run, and the active
+    // ones are retried once BullMQ counts them as stalled. "330 items were never processed"
+    // was wrong at a mailer's exit (and said twice: its Queue and its Worker).
+    const inRedis = q.jobs !== undefined;
+    const queued = q.size > 0 && q.shutdown !== 'immediate' && !inRedis;
     if (queued) {
       // A byte-mode stream's depth is bytes (docs/ADAPTERS.md): 10,017 buffered bytes are not 10,017 items.
       if (q.units === 'bytes') {
@@ -34,7 +38,11 @@ export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tra
     const running = q.counters.running ?? 0;
     if (running > 0) {
       const oldest = q.runningSince !== undefined ? ` (the oldest for ${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
-      left.push(`${running} task${running === 1 ? ' was' : 's were'} still running${oldest}`);
+      left.push(
+        inRedis
+          ? `${running} job${running === 1 ? ' was' : 's were'} still active${oldest}; ${running === 1 ? 'it stays' : 'they stay'} in Redis and BullMQ retries ${running === 1 ? 'it' : 'them'} once counted as stalled`
+          : `${running} task${running === 1 ? ' was' : 's were'} still running${oldest}`,
+      );
       figures.running = running;
     }
     const waiters: FindingWaiter[] = t.waiters.map((w) => {
@@ -54,7 +62,8 @@ export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tra
     out.push({
       id: `exit-work-left:${t.key}`,
       rule: 'exit-work-left',
-      severity: onlyIdleConsumers ? 'hint' : 'warning',
+      // Nothing of a BullMQ queue is lost at exit: an info (its active jobs run again later).
+      severity: onlyIdleConsumers ? 'hint' : inRedis && puts === 0 && !figures.notDone ? 'info' : 'warning',
       session: ctx.session.id,
       message: `At exit, in \`${q.name}\`: ${left.join('; ')}${longest ? ` (longest wait ${formatMs(longest)})` : ''}.`,
       since: at,

@@ -150,6 +150,7 @@ export function jobsInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, star
     completedRate: rates.completedRate,
     failedRate: rates.failedRate,
     totals: { ...j.totals },
+    ...(j.workersKnown ? {} : { workersKnown: false }),
     workers: j.workers.map((w) => ({
       name: cut(w.name),
       idle: w.idle,

@@ -204,7 +204,7 @@ export function queueNode(q: ModelQueue, flag?: QueueFlag, now?: number): NodeSp
   if (q.shutdown) parts.push(q.shutdown === 'immediate' ? 'shut down (immediate)' : 'shut down');
   const j = q.jobs;
   // A BullMQ queue: the states that hold jobs, then its workers (every state in the tooltip).
-  if (j) parts.push(jobStatesShort(j.counts), workersText(j));
+  if (j) parts.push(...[jobStatesShort(j.counts), workersText(j)].filter(Boolean));
   const c = q.counters;
   const tooltip = [
     `${q.name} (${q.lib ? kindLabel(q.kind, q) : q.kind}${q.maxsize > 0 ? `, maxsize ${q.maxsize}${unitSuffix(q)}` : ', unbounded'})`,
@@ -215,7 +215,7 @@ export function queueNode(q: ModelQueue, flag?: QueueFlag, now?: number): NodeSp
     q.runningItems?.length ? `running: ${q.runningItems.join(', ')}` : '',
     q.site ? `created at ${formatSite(q.site)}` : '',
     j ? `BullMQ: ${jobStatesText(j.counts)}` : '',
-    j ? `${oldestText(j)}; ${workersText(j)}${j.workers.length ? `: ${j.workers.map((w) => w.name || '(unnamed)').join(', ')}` : ''}` : '',
+    j ? [oldestText(j), `${workersText(j)}${j.workers.length ? `: ${j.workers.map((w) => w.name || '(unnamed)').join(', ')}` : ''}`].filter(Boolean).join('; ') : '',
     j ? `since the watch began: ${j.totals.completed} completed, ${j.totals.failed} failed, ${j.totals.stalled} stalled` : '',
     flag ? `\n${flag.tooltip}` : '',
   ]

@@ -594,6 +594,29 @@ describe('diagnostics engine: a saturated pool is a bottleneck', () => {
     assert.deepEqual(found[0].sites.map((s) => s.fn), ['main'], "the pool's creation line");
   });
 
+  // Found on a BullMQ mailer whose 3 workers all hung: its 10 s window still held the starts
+  // from before the stall, and the strip said both "Stuck work" and "speed them up".
+  it('gives way to a stuck finding on the same pool: a pool that stalled after a busy spell is stuck, not slow', () => {
+    const w = new World({ bottleneckWindowMs: 10_000, stuckNoHistoryMs: 600_000, stuckFloorMs: 3000, stuckMinCompleted: 10, stuckIdleMs: 500 });
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'emails worker smtp', kind: 'fifo', maxsize: 0, size: 0, lib: 'bullmq@6.7.0', concurrency: 3, site: siteOf('main', 4) }]);
+    w.tick(0);
+    const rules: string[][] = [];
+    let done = 0;
+    for (let t = 100; t <= 17_000; t += 100) {
+      const busy = t <= 11_000; // then all three hang on tasks started at 11 s
+      if (busy) done += 2;
+      const depth = busy ? 6 : 6 + (t - 11_000) / 100;
+      w.apply([
+        { type: 'samples', t, rows: [[7, depth, depth - 1, depth, 0, 0]] },
+        { type: 'counters', t, q: 7, c: { ...counters({ puts: depth + done + 3, gets: done + 3 }), running: 3, runningSince: busy ? t - 50 : 11_000, done, taskP99Ms: 40 }, unfinished: 0 },
+      ]);
+      rules.push(w.tick(t).filter((f) => f.rule === 'stuck' || f.rule === 'bottleneck').map((f) => f.rule).sort());
+    }
+    assert.ok(rules.some((r) => r.join() === 'bottleneck'), 'slow while it was busy');
+    const last = rules[rules.length - 1];
+    assert.deepEqual(last, ['stuck'], 'stuck once stalled, and no longer called slow');
+  });
+
   it('not while a worker is free, paused, rate-limited, or when nothing starts (stuck, not slow)', () => {
     assert.deepEqual(pool(new World(th), 3000, { running: 1, started: 5 }), [], 'a worker free');
     assert.deepEqual(pool(new World(th), 3000, { running: 2, started: 5, paused: true }), [], 'paused');
@@ -678,6 +701,28 @@ describe('diagnostics engine: exit with work left', () => {
     ]);
     assert.deepEqual(found.map((f) => f.figures), [{ bytes: 10017, waiters: 0 }, { items: 16, waiters: 0 }]);
     assert.deepEqual(found.map((f) => f.severity), ['warning', 'warning']);
+  });
+
+  // Found on a BullMQ mailer under F5: "330 items were never processed", twice (its Queue and
+  // its Worker), for jobs that stay in Redis for the next run.
+  it("a BullMQ queue's jobs are not work lost: waiting ones say nothing, active ones an info that they will be retried", () => {
+    const w = new World();
+    const counts = { waiting: 330, active: 3, delayed: 1, prioritized: 0, 'waiting-children': 0, completed: 53, failed: 0, paused: 0 };
+    w.apply([
+      { type: 'queue', t: 0, q: 7, name: 'emails', kind: 'fifo', maxsize: 0, size: 0, lib: 'bullmq@6.7.0' },
+      { type: 'queue', t: 0, q: 8, name: 'emails worker smtp', kind: 'fifo', maxsize: 0, size: 0, lib: 'bullmq@6.7.0', concurrency: 3 },
+      { type: 'samples', t: 500, rows: [[7, 330, 0, 330, 330, 0], [8, 330, 0, 330, 330, 0]] },
+      { type: 'counters', t: 500, q: 8, c: { ...counters({ puts: 383, gets: 56 }), running: 3, runningSince: 200 }, unfinished: 0 },
+      { type: 'jobCounts', t: 500, q: 7, counts, oldestWaitMs: 9000, flow: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 } },
+      { type: 'jobCounts', t: 500, q: 8, counts, oldestWaitMs: 9000, flow: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 } },
+    ]);
+    w.tick(600);
+    w.end(2200);
+    const found = w.tick(2200);
+    assert.deepEqual(
+      found.map((f) => [f.severity, f.message]),
+      [['info', 'At exit, in `emails worker smtp`: 3 jobs were still active (the oldest for 2.0 s); they stay in Redis and BullMQ retries them once counted as stalled.']],
+    );
   });
 
   it('stays quiet on a program that finished its work', () => {
