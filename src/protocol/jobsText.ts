@@ -90,6 +90,7 @@ export function readJobsInfo(x: unknown): JobsInfo | undefined {
     recent: [],
     gaps: [],
   };
+  if (r.workersKnown === false) out.workersKnown = false;
   for (const s of JOB_STATES) if (num(counts[s])) out.counts[s] = counts[s];
   const totals = rec(r.totals);
   for (const k of Object.keys(out.totals) as Array<keyof JobsInfo['totals']>) if (num(totals?.[k])) out.totals[k] = totals[k];

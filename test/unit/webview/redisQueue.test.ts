@@ -157,6 +157,41 @@ describe('panel webview: a Redis (BullMQ) queue', function () {
     feed.dispose();
   });
 
+  // Found on a BullMQ mailer under F5: its Queue row said "no worker" beside its own running
+  // Worker, whose workers nobody reports (they may run in any process).
+  it("says nothing of workers nobody reported (a traced program's Queue object), through the page's own reading", async () => {
+    const out: FeedMessage[] = [];
+    const { wb, feed, read } = redisSession(out);
+    try {
+      let ev: WireEvent[] = [];
+      wb.reading(ev, 0, 'mail', { ...emptyCounts(), waiting: 7 }, 1200, { added: 7, active: 0, completed: 0, failed: 0, stalled: 0 });
+      read(0, ev);
+      feed.ready();
+      const init = (await until(() => out.find((m): m is InitMessage => m.type === 'init'), 'init')) as InitMessage;
+      assert.equal(init.session!.queues[0].jobs?.workersKnown, false);
+      assert.equal(readJobsInfo(init.session!.queues[0].jobs)?.workersKnown, false, 'the page keeps the field');
+      const p = await open();
+      await p.send(init);
+      await settle(p.page);
+      const row = p.page.locator('#overview tr', { has: p.page.locator('.q-name', { hasText: 'mail' }) });
+      assert.equal(await row.locator('.badge.b-jobs').getAttribute('title'), 'BullMQ');
+      await row.click();
+      await settle(p.page);
+      assert.equal(await p.page.locator('#detail-facts .jobs-oldest').textContent(), 'oldest waiting 1.2 s');
+      assert.equal(await p.page.locator('#detail-facts .jobs-workers').count(), 0);
+      // A reader that lists none (the Redis watch, from CLIENT LIST): "no worker" is known.
+      ev = [];
+      wb.workers(ev, 1000, 'mail', []);
+      read(1000, ev);
+      const update = (await until(() => out.find((m): m is UpdateMessage => m.type === 'update' && m.queues.some((q) => q.jobs !== undefined)), 'an update')) as UpdateMessage;
+      await p.send(update);
+      await settle(p.page);
+      assert.equal(await p.page.locator('#detail-facts .jobs-workers').textContent(), 'no worker');
+    } finally {
+      feed.dispose(); // its timers would keep mocha alive after a failure
+    }
+  });
+
   it('drops a malformed jobs field and keeps the well-formed parts', async () => {
     const bad = { counts: { waiting: '7', active: 2, bogus: 1 }, oldestWaitMs: 'x', workers: [{ name: 5 }, { name: 'ok', idle: 'n' }], recent: [{ t: 1, event: 'failed' }], gaps: [{ from: 1, to: 'z' }] };
     assert.deepEqual(readJobsInfo(bad), {
