@@ -12,9 +12,9 @@ import { readPackage, splitPackagePath } from './packages';
 import { ADAPTERS, type LibraryAdapter } from './registry';
 import { installStreamAdapter } from './streams';
 
-type LoaderFn = (this: unknown, module: { exports: unknown }, filename: string) => unknown;
+type CompileFn = (this: { exports: unknown }, content: string, filename: string) => unknown;
 interface ModuleApi {
-  _extensions?: Record<string, LoaderFn>;
+  prototype?: { _compile?: CompileFn };
   register?: (specifier: string, parentURL?: string) => void;
 }
 
@@ -37,17 +37,25 @@ export function adaptLoadedCjs(filename: string, exports: unknown): unknown {
   return hit.adapter.adaptCjs(exports, hit.lib);
 }
 
+/**
+ * Every CommonJS module is compiled by Module.prototype._compile, whoever loads it: Node's
+ * own '.js' loader, a require hook (ts-node, @babel/register) and tsx, whose ESM loader
+ * hands Node the source of a CommonJS file imported from ES modules, so Node's '.js' loader
+ * never runs for it. Hooked there since 2026-12-03: an image service run with `--import
+ * tsx` showed its p-queue (ESM) but not its fastq (CommonJS, imported from TypeScript),
+ * whose stuck decoder was the thing to see.
+ */
 function installCjsHook(Module: ModuleApi): void {
-  const ext = Module._extensions;
-  const orig = ext?.['.js'];
-  if (ext === undefined || typeof orig !== 'function') return;
-  ext['.js'] = function (this: unknown, module, filename) {
+  const proto = Module.prototype;
+  const orig = proto?._compile;
+  if (proto === undefined || typeof orig !== 'function') return;
+  proto._compile = function (this: { exports: unknown }, content, filename) {
     // eslint-disable-next-line prefer-rest-params
-    const r = orig.apply(this, arguments as unknown as Parameters<LoaderFn>);
+    const r = orig.apply(this, arguments as unknown as Parameters<CompileFn>);
     try {
       if (typeof filename === 'string' && filename.includes('node_modules')) {
-        const out = adaptLoadedCjs(filename, module.exports);
-        if (out !== module.exports) module.exports = out;
+        const out = adaptLoadedCjs(filename, this.exports);
+        if (out !== this.exports) this.exports = out;
       }
     } catch {
       // an adapter must never break loading

@@ -33,9 +33,9 @@ function checkpoints(stdout: string): Checkpoint[] {
 }
 
 /** Run a fixture traced to a file; returns its checkpoints and the recording's lines. */
-async function traced(fixture: string, flag: '--require' | '--import'): Promise<{ points: Checkpoint[]; lines: Record<string, unknown>[]; stdout: string; code: number | null; stderr: string }> {
+async function traced(fixture: string, flag: '--require' | '--import', loader: string[] = []): Promise<{ points: Checkpoint[]; lines: Record<string, unknown>[]; stdout: string; code: number | null; stderr: string }> {
   const file = tempFile('adapters.qscope');
-  const r = await run([flag, flag === '--require' ? REGISTER : REGISTER_ESM, path.join(FIX, fixture)], { QUEUESCOPE_TRACE_FILE: file });
+  const r = await run([flag, flag === '--require' ? REGISTER : REGISTER_ESM, ...loader, path.join(FIX, fixture)], { QUEUESCOPE_TRACE_FILE: file });
   return { points: checkpoints(r.stdout), lines: readNdjson(file), stdout: r.stdout, code: r.code, stderr: r.stderr };
 }
 
@@ -74,12 +74,16 @@ describe('adapters: real libraries under the file recorder', function () {
   this.timeout(60000);
   before(ensureLibraryBuilt);
 
-  for (const [fixture, flag] of [
-    ['fastq.cjs', '--require'],
-    ['fastq.mjs', '--import'],
+  // tsx (`--import tsx`, how many TypeScript programs run) hands Node the source of the
+  // CommonJS fastq imported from ES modules, so Node's own '.js' loader never runs for it: the
+  // adapter hooks Module.prototype._compile (found on an image service under F5).
+  for (const [fixture, flag, loader] of [
+    ['fastq.cjs', '--require', []],
+    ['fastq.mjs', '--import', []],
+    ['fastq.mjs', '--require', ['--import', 'tsx']],
   ] as const) {
-    it(`fastq (${fixture}, ${flag}): depth, running, concurrency and items as fastq reports them`, async () => {
-      const r = await traced(fixture, flag);
+    it(`fastq (${fixture}, ${flag}${loader.length ? `, ${loader.join(' ')}` : ''}): depth, running, concurrency and items as fastq reports them`, async () => {
+      const r = await traced(fixture, flag, [...loader]);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
       assertAgrees(r.points, 'fastq ', 'fastq resize', 'fastq@1.');
