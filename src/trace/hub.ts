@@ -761,7 +761,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       const w = (ev as { w?: number }).w;
       const end = pairedEnd(live, k);
       const held = ev[HELD] === true && !(ev.type === 'waitEnd' && w !== undefined && cutWaits.has(w));
-      const s = eventJson(ev);
+      const s = !held && liveCut ? '' : eventJson(ev); // not serialised only to be left
       const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
       if (!held && (liveCut || (used + size > room && used > 0))) {
         // In order: once one does not fit, the rest of the budgeted ones wait too.
