@@ -77,9 +77,12 @@ function consumersNote(t: QueueTrack): string {
 
 function chainBottlenecks(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
-  const full = ctx.tracks.filter((t) => share(ctx, t, 'full') >= ctx.th.bottleneckShare);
+  // A queue shut down is over: no stage is slow into or out of it any more. (Its window still
+  // held the time it was full, and the finding went on naming "`raw` (empty)" after an
+  // immediate shutdown emptied it, in the recording's last message.)
+  const full = ctx.tracks.filter((t) => !t.q.shutdown && share(ctx, t, 'full') >= ctx.th.bottleneckShare);
   if (full.length === 0) return out;
-  const starved = ctx.tracks.filter((t) => share(ctx, t, 'starved') >= ctx.th.bottleneckShare);
+  const starved = ctx.tracks.filter((t) => !t.q.shutdown && share(ctx, t, 'starved') >= ctx.th.bottleneckShare);
   for (const input of full) {
     const stage = ctx.book.parties(input.key, 'get');
     if (stage.size === 0) continue; // nobody known to take from it: no stage to name

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import type { PoolObservation } from '../../../src/diagnostics/context';
 import type { Finding } from '../../../src/diagnostics/findings';
 import { counters, ORIGIN } from '../model/fixtures';
-import { rules, siteOf, World } from './world';
+import { rules, SESSION, siteOf, World } from './world';
 
 const A = siteOf('stageA', 10);
 const B = siteOf('stageB', 20);
@@ -564,6 +564,31 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     assert.deepEqual(rules(w.engine.findings()), [], 'busy: quick tasks finish around the old one');
     w.apply([{ type: 'counters', t: 4100, q: 7, c: { ...counters({ puts: 40, gets: 40 }), running: 0 }, unfinished: 0 }]);
     assert.deepEqual(rules(w.ticks(4200, 9000, 400)), []);
+  });
+});
+
+describe('diagnostics engine: a bottleneck stage', () => {
+  // Found as a rare failure of the real-program test (chain.js, which ends with an immediate
+  // shutdown): a tick after the shutdown kept the finding, and its last message named
+  // "`raw` (empty)", the input it called full.
+  it('ends when its input or output is shut down: the last message is the one of the slow stage', () => {
+    const w = new World({ bottleneckWindowMs: 1500 });
+    w.queue(0, 1, 'raw', 3);
+    w.queue(0, 2, 'cooked');
+    w.waited(10, 1, 'get', siteOf('stage', 15)); // the stage takes from raw
+    w.wait(20, 2, 'get', siteOf('sink', 22)); // the sink waits on cooked, starved
+    w.move(30, 1, { puts: 3 });
+    let found: Finding[] = [];
+    for (let t = 100; t <= 2500; t += 100) {
+      w.move(t, 1, { puts: 1, gets: 1 });
+      found = w.tick(t).filter((f) => f.rule === 'bottleneck');
+    }
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /between `raw` \(3\/3, full\) and `cooked` \(empty, 1 consumer waiting\)/);
+    w.apply([{ type: 'shutdown', t: 2550, q: 1, immediate: true }, { type: 'samples', t: 2550, rows: [[1, 0, 0, 3, 0, 3]] }]);
+    assert.deepEqual(w.tick(2600).filter((f) => f.rule === 'bottleneck'), [], 'over once the input is shut down');
+    const last = w.engine.history(SESSION).filter((r) => r.finding.rule === 'bottleneck').at(-1)!;
+    assert.match(last.finding.message, /`raw` \(3\/3, full\)/);
   });
 });
 
