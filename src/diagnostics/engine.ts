@@ -178,7 +178,7 @@ export class DiagnosticsEngine implements Disposable {
     // "a worker never called back" was wrong advice (a mailer whose 3 BullMQ workers all hung:
     // its window still held the starts from before the stall).
     const stuckQueues = new Set(stuck.filter((f) => f.severity === 'warning').flatMap((f) => f.queues.map((q) => q.key)));
-    const bottlenecks = bottleneckRule(ctx).filter((f) => !f.queues.some((q) => stuckQueues.has(q.key)));
+    const bottlenecks = bottleneckRule(ctx, stuck).filter((f) => !f.queues.some((q) => stuckQueues.has(q.key)));
     return [...deadlocks, ...stuck, ...growthRule(ctx), ...bottlenecks, ...longBlockRule(ctx, covered)];
   }
 

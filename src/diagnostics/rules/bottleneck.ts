@@ -22,11 +22,26 @@ function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): nu
   return (pick === 'full' ? win.fullCount : win.starvedCount) / win.size;
 }
 
-export function bottleneckRule(ctx: SessionContext): Finding[] {
-  return [...chainBottlenecks(ctx), ...saturatedPools(ctx)];
+/** `stuck`: this tick's stuck findings (a saturated pool may be waiting on a stuck one). */
+export function bottleneckRule(ctx: SessionContext, stuck: readonly Finding[] = []): Finding[] {
+  return [...chainBottlenecks(ctx), ...saturatedPools(ctx, stuck)];
 }
 
-function saturatedPools(ctx: SessionContext): Finding[] {
+/**
+ * Stuck pools of the same process as `t`, other than `t`: a saturated pool's tasks may be
+ * waiting on one (an image service's p-queue downloads each awaited a push into a fastq
+ * decoder whose worker hung, and the Bottleneck said only "raise its concurrency").
+ */
+function stuckBeside(ctx: SessionContext, t: QueueTrack, stuck: readonly Finding[]): string[] {
+  const names: string[] = [];
+  for (const f of stuck) {
+    if (f.severity !== 'warning') continue;
+    for (const q of f.queues) if (q.key !== t.key && ctx.track(q.key)?.q.source === t.q.source && !names.includes(q.name)) names.push(q.name);
+  }
+  return names.slice(0, 3);
+}
+
+function saturatedPools(ctx: SessionContext, stuck: readonly Finding[]): Finding[] {
   const out: Finding[] = [];
   const W = ctx.th.bottleneckWindowMs;
   for (const t of ctx.tracks) {
@@ -45,12 +60,17 @@ function saturatedPools(ctx: SessionContext): Finding[] {
     const p99 = t.q.counters.taskP99Ms;
     const tasks = p99 !== undefined && p99 > 0 ? `, its tasks take ${formatMs(p99)} at p99` : '';
     const rate = started / spanS;
+    const beside = stuckBeside(ctx, t, stuck);
+    const advice =
+      beside.length === 0
+        ? `its tasks are the slowest stage; speed them up or raise its concurrency (${c})`
+        : `its tasks are the slowest stage, unless they wait on ${beside.map((n) => `\`${n}\``).join(', ')}, stuck now: look there first; else speed them up or raise its concurrency (${c})`;
     out.push({
       id: `bottleneck:pool:${t.key}`,
       rule: 'bottleneck',
       severity: 'info',
       session: ctx.session.id,
-      message: `Bottleneck: \`${t.q.name}\` ran all ${c} of its workers with tasks waiting (${formatCount(t.q.size)} now) for ${Math.round(saturated * 100)}% of the last ${formatMs(W)}, taking ${rate < 10 ? rate.toFixed(1) : formatCount(Math.round(rate))} items a second${tasks}: its tasks are the slowest stage; speed them up or raise its concurrency (${c}).`,
+      message: `Bottleneck: \`${t.q.name}\` ran all ${c} of its workers with tasks waiting (${formatCount(t.q.size)} now) for ${Math.round(saturated * 100)}% of the last ${formatMs(W)}, taking ${rate < 10 ? rate.toFixed(1) : formatCount(Math.round(rate))} items a second${tasks}: ${advice}.`,
       since: ctx.now - W,
       queues: [findingQueue(t)],
       waiters: [],

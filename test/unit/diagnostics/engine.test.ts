@@ -619,6 +619,30 @@ describe('diagnostics engine: a saturated pool is a bottleneck', () => {
     assert.deepEqual(found[0].sites.map((s) => s.fn), ['main'], "the pool's creation line");
   });
 
+  // Found on an image service run with tsx: its p-queue downloads each awaited a push into a
+  // fastq decoder whose worker hung; the Bottleneck named p-queue and said only "raise its
+  // concurrency", beside the Stuck work finding on the decoder.
+  it('a saturated pool beside a stuck one of the same process says its tasks may be waiting on it', () => {
+    const w = new World({ bottleneckWindowMs: 2000, stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 1000, stuckMinCompleted: 10 });
+    w.apply([
+      { type: 'queue', t: 0, q: 7, name: 'fastq decode', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site: siteOf('main', 4) },
+      { type: 'queue', t: 0, q: 9, name: 'PQueue', kind: 'priority', maxsize: 0, size: 0, lib: 'p-queue@10.0.0', concurrency: 4, site: siteOf('main', 3) },
+    ]);
+    w.tick(0);
+    let found: Finding[] = [];
+    for (let t = 100, n = 1; t <= 3000; t += 100, n++) {
+      w.apply([
+        { type: 'samples', t, rows: [[7, n, n - 1, n, 1, 0], [9, 6, 5, 7, 2, 2]] },
+        { type: 'counters', t, q: 7, c: { ...counters({ puts: n + 2, gets: 2 }), running: 2, runningSince: 100, done: 30, taskP99Ms: 20 }, unfinished: 0 },
+        { type: 'counters', t, q: 9, c: { ...counters({ puts: 6 + 2 * n, gets: 2 * n }), running: 4, runningSince: t - 50, done: 2 * n, taskP99Ms: 200 }, unfinished: 0 },
+      ]);
+      found = w.tick(t);
+    }
+    assert.deepEqual(found.map((f) => f.rule).sort(), ['bottleneck', 'stuck']);
+    const b = found.find((f) => f.rule === 'bottleneck')!;
+    assert.match(b.message, /^Bottleneck: `PQueue` ran all 4 of its workers .*: its tasks are the slowest stage, unless they wait on `fastq decode`, stuck now: look there first; else speed them up or raise its concurrency \(4\)\.$/);
+  });
+
   // Found on a BullMQ mailer whose 3 workers all hung: its 10 s window still held the starts
   // from before the stall, and the strip said both "Stuck work" and "speed them up".
   it('gives way to a stuck finding on the same pool: a pool that stalled after a busy spell is stuck, not slow', () => {
