@@ -747,55 +747,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const history: OutEvent[] = [];
     for (const ev of detail) (ev[HISTORY] === true ? history : live).push(ev);
     const left: OutEvent[] = [];
-    // The ends of waits the reader holds go whatever the room: they are bounded by the waits
-    // it was told of (new announcements are budgeted in reportChangedColumns, a snapshot lists
-    // the program's own waiters once), and each one cut read as a party still waiting until a
-    // later drain. A snapshot taken while 10,000 consumers waited queued 10,000 such pairs,
-    // which a quarter of the budget per drain took ~38 drains to send: 3 min at 10,000 busy
-    // queues under F5, with ~1,900 consumers served long ago listed as waiting. An end whose
-    // own announcement this drain cuts waits for it.
-    const cutWaits = new Set<number>();
-    let liveCut = false;
-    for (let k = 0; k < live.length; k++) {
-      const ev = live[k];
-      const w = (ev as { w?: number }).w;
-      const end = pairedEnd(live, k);
-      const held = ev[HELD] === true && !(ev.type === 'waitEnd' && w !== undefined && cutWaits.has(w));
-      const s = !held && liveCut ? '' : eventJson(ev); // not serialised only to be left
-      const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
-      if (!held && (liveCut || (used + size > room && used > 0))) {
-        // In order: once one does not fit, the rest of the budgeted ones wait too.
-        liveCut = true;
-        if (ev.type === 'wait' && w !== undefined) cutWaits.add(w);
-        left.push(ev);
-        if (end !== undefined) left.push(live[++k]);
-        continue;
-      }
-      used += size;
-      parts.push(s);
-      if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
-      if (end !== undefined) {
-        parts.push(end);
-        k++;
-      }
-    }
-    // History in order too: once one does not fit, the rest waits; a pair goes whole (pairedEnd).
-    let h = 0;
-    for (; h < history.length; h++) {
-      const ev = history[h];
-      const s = eventJson(ev);
-      const end = pairedEnd(history, h);
-      const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
-      if (used + size > room && used > 0) break;
-      used += size;
-      parts.push(s);
-      if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
-      if (end !== undefined) {
-        parts.push(end);
-        h++;
-      }
-    }
-    for (; h < history.length; h++) left.push(history[h]);
+    // What readers hold first, then history, each in its own order (sendInOrder).
+    for (const list of [live, history]) used = this.sendInOrder(list, room, used, parts, left);
     const more = left.length > 0;
     this.out = left;
     this.outHead = 0;
@@ -826,6 +779,46 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const cpu = this.cpuSince(elapsed);
     this.lastColumns = { empty: parts.length === 0, more, ms, cpu };
     return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${t},"events":[${events}],"more":${more},"dropped":${this.droppedTotal},"ms":${ms},"stride":${this.stride},"folded":${folded}${cpu === undefined ? '' : `,"cpu":${cpu}`}}`;
+  }
+
+  /**
+   * Detail events of one class, in order, into `parts` while `used` stays within `room`; the
+   * rest into `left`. Returns the new `used`. Once one does not fit, the rest waits too, and a
+   * pair goes whole (pairedEnd). The ends of waits the reader holds go whatever the room:
+   * they are bounded by the waits it was told of (new announcements are budgeted in
+   * reportChangedColumns, a snapshot lists the program's own waiters once), and each one cut
+   * read as a party still waiting until a later drain. A snapshot taken while 10,000
+   * consumers waited queued 10,000 such pairs, which a quarter of the budget per drain took
+   * ~38 drains to send: 3 min at 10,000 busy queues under F5, with ~1,900 consumers served
+   * long ago listed as waiting. An end whose own announcement this drain cuts waits for it.
+   */
+  private sendInOrder(list: readonly OutEvent[], room: number, used: number, parts: string[], left: OutEvent[]): number {
+    const cutWaits = new Set<number>();
+    let cut = false;
+    for (let k = 0; k < list.length; k++) {
+      const ev = list[k];
+      const w = (ev as { w?: number }).w;
+      const held = ev[HELD] === true && !(ev.type === 'waitEnd' && w !== undefined && cutWaits.has(w));
+      // Not serialised once it can only be left.
+      const s = held || !cut ? eventJson(ev) : '';
+      const end = held || !cut ? pairedEnd(list, k) : undefined;
+      const size = s.length + 1 + (end === undefined ? 0 : end.length + 1);
+      if (!held && !cut && used + size > room && used > 0) cut = true;
+      if (!held && cut) {
+        if (ev.type === 'wait' && w !== undefined) cutWaits.add(w);
+        left.push(ev);
+        if (ev[PAIRED] === true && k + 1 < list.length) left.push(list[++k]);
+        continue;
+      }
+      used += size;
+      parts.push(s);
+      if (ev[DETAIL_WAIT] === true) this.pendingWaits--;
+      if (end !== undefined) {
+        parts.push(end);
+        k++;
+      }
+    }
+    return used;
   }
 
   /**
