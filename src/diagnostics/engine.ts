@@ -174,12 +174,7 @@ export class DiagnosticsEngine implements Disposable {
     const deadlocks = deadlockRule(ctx);
     const covered = new Set(deadlocks.flatMap((f) => f.waiters.map((w) => `${ctx.track(w.queue)?.q.source}#${w.id}`)));
     const stuck = stuckRule(ctx);
-    // A stuck pool is not a slow stage: "speed its tasks up or raise its concurrency" beside
-    // "a worker never called back" was wrong advice (a mailer whose 3 BullMQ workers all hung:
-    // its window still held the starts from before the stall).
-    const stuckQueues = new Set(stuck.filter((f) => f.severity === 'warning').flatMap((f) => f.queues.map((q) => q.key)));
-    const bottlenecks = bottleneckRule(ctx, stuck).filter((f) => !f.queues.some((q) => stuckQueues.has(q.key)));
-    return [...deadlocks, ...stuck, ...growthRule(ctx), ...bottlenecks, ...longBlockRule(ctx, covered)];
+    return [...deadlocks, ...stuck, ...growthRule(ctx), ...bottleneckRule(ctx, stuck), ...longBlockRule(ctx, covered)];
   }
 
   /** Diff against the active set; raise new ones, clear vanished ones, fire when anything changed. */

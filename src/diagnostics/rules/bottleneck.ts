@@ -11,7 +11,7 @@
 // backlog shows full upstream, with no queue of ours starved downstream to pair it with).
 
 import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type SessionContext } from '../context';
-import type { Finding } from '../findings';
+import type { Finding, FindingQueue } from '../findings';
 import { partyLabel } from '../parties';
 import type { QueueTrack } from '../queueTrack';
 
@@ -22,9 +22,16 @@ function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): nu
   return (pick === 'full' ? win.fullCount : win.starvedCount) / win.size;
 }
 
-/** `stuck`: this tick's stuck findings (a saturated pool may be waiting on a stuck one). */
+/**
+ * `stuck`: this tick's stuck findings. A stuck pool is not a slow stage: "speed its tasks up
+ * or raise its concurrency" beside "a worker never called back" was wrong advice (a mailer
+ * whose 3 BullMQ workers all hung: its window still held the starts from before the stall).
+ * A saturated pool beside one may be waiting on it (stuckBeside).
+ */
 export function bottleneckRule(ctx: SessionContext, stuck: readonly Finding[] = []): Finding[] {
-  return [...chainBottlenecks(ctx), ...saturatedPools(ctx, stuck)];
+  const stuckQueues = stuck.filter((f) => f.severity === 'warning').flatMap((f) => f.queues);
+  const isStuck = new Set(stuckQueues.map((q) => q.key));
+  return [...chainBottlenecks(ctx), ...saturatedPools(ctx, stuckQueues)].filter((f) => !f.queues.some((q) => isStuck.has(q.key)));
 }
 
 /**
@@ -32,16 +39,13 @@ export function bottleneckRule(ctx: SessionContext, stuck: readonly Finding[] = 
  * waiting on one (an image service's p-queue downloads each awaited a push into a fastq
  * decoder whose worker hung, and the Bottleneck said only "raise its concurrency").
  */
-function stuckBeside(ctx: SessionContext, t: QueueTrack, stuck: readonly Finding[]): string[] {
+function stuckBeside(ctx: SessionContext, t: QueueTrack, stuckQueues: readonly FindingQueue[]): string[] {
   const names: string[] = [];
-  for (const f of stuck) {
-    if (f.severity !== 'warning') continue;
-    for (const q of f.queues) if (q.key !== t.key && ctx.track(q.key)?.q.source === t.q.source && !names.includes(q.name)) names.push(q.name);
-  }
+  for (const q of stuckQueues) if (q.key !== t.key && ctx.track(q.key)?.q.source === t.q.source && !names.includes(q.name)) names.push(q.name);
   return names.slice(0, 3);
 }
 
-function saturatedPools(ctx: SessionContext, stuck: readonly Finding[]): Finding[] {
+function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[]): Finding[] {
   const out: Finding[] = [];
   const W = ctx.th.bottleneckWindowMs;
   for (const t of ctx.tracks) {
@@ -60,7 +64,7 @@ function saturatedPools(ctx: SessionContext, stuck: readonly Finding[]): Finding
     const p99 = t.q.counters.taskP99Ms;
     const tasks = p99 !== undefined && p99 > 0 ? `, its tasks take ${formatMs(p99)} at p99` : '';
     const rate = started / spanS;
-    const beside = stuckBeside(ctx, t, stuck);
+    const beside = stuckBeside(ctx, t, stuckQueues);
     const advice =
       beside.length === 0
         ? `its tasks are the slowest stage; speed them up or raise its concurrency (${c})`
