@@ -167,9 +167,18 @@ describe('poller reading drains through the hub\u2019s custom formatter (real No
       return conn;
     }, { maxBytes: 64 * 1024 });
     const model = new QueueModel();
-    const poller = new SessionPoller({ evaluate: (e) => client.evaluateString(e) }, model, 'root', 'child', { info: (m) => logs.push(m), warn: (m) => logs.push(m) }, { intervalMs: () => 20, fetch: fetcher });
+    // The fetcher is offered the realm after the first attach, so the model can be exact
+    // before its start has failed: wait for the poller to say it gave up on it.
+    let refused!: () => void;
+    const gaveUp = new Promise<void>((resolve) => (refused = resolve));
+    const log = (m: string): void => {
+      logs.push(m);
+      if (m.includes('formatter channel unavailable')) refused();
+    };
+    const poller = new SessionPoller({ evaluate: (e) => client.evaluateString(e) }, model, 'root', 'child', { info: log, warn: log }, { intervalMs: () => 20, fetch: fetcher });
     poller.start();
     cleanup.push(() => poller.stop());
+    await gaveUp;
     await exact(model, client);
     assert.equal(poller.mode, 'evaluate');
     assert.equal(poller.fetches, 0);
