@@ -7,6 +7,7 @@
 import {
   COUNTER_COLUMNS,
   PROTOCOL_VERSION,
+  type ColumnarEvent,
   SAMPLE_COLUMNS,
   type AttachInfo,
   type CallSite,
@@ -165,17 +166,27 @@ export function expandColumns(e: unknown): WireEvent[] | undefined {
   return undefined;
 }
 
-/** Events of a batch split into the ones we can apply and a count of the rest (columnar ones expanded). */
-export function filterEvents(events: unknown[]): { events: WireEvent[]; skipped: number; unknownTypes: string[] } {
+/**
+ * Events of a batch split into the ones we can apply and a count of the rest (columnar ones
+ * expanded). `compact`, only when the batch held columnar events: the same events in the
+ * same order with the well-formed columnar ones left as they came (what a recorder writes).
+ */
+export function filterEvents(events: unknown[]): { events: WireEvent[]; skipped: number; unknownTypes: string[]; compact?: (WireEvent | ColumnarEvent)[] } {
   const good: WireEvent[] = [];
+  let compact: (WireEvent | ColumnarEvent)[] | undefined;
   const unknownTypes = new Set<string>();
   let skipped = 0;
   for (const e of events) {
-    if (isKnownEvent(e)) good.push(e);
-    else if (isObj(e) && (e.type === 'sampleCols' || e.type === 'counterCols')) {
+    if (isKnownEvent(e)) {
+      good.push(e);
+      compact?.push(e);
+    } else if (isObj(e) && (e.type === 'sampleCols' || e.type === 'counterCols')) {
       const expanded = expandColumns(e);
-      if (expanded !== undefined) for (const x of expanded) good.push(x);
-      else {
+      if (expanded !== undefined) {
+        compact ??= good.slice();
+        compact.push(e as unknown as ColumnarEvent);
+        for (const x of expanded) good.push(x);
+      } else {
         skipped++;
         unknownTypes.add(`malformed ${e.type}`);
       }
@@ -184,7 +195,7 @@ export function filterEvents(events: unknown[]): { events: WireEvent[]; skipped:
       unknownTypes.add(isObj(e) && isStr(e.type) ? e.type : typeof e);
     }
   }
-  return { events: good, skipped, unknownTypes: [...unknownTypes] };
+  return { events: good, skipped, unknownTypes: [...unknownTypes], ...(compact !== undefined ? { compact } : {}) };
 }
 
 function isWaiterSnapshot(x: unknown): x is WaiterSnapshot {
@@ -269,7 +280,7 @@ export function readDrainBatch(x: unknown): ParseResult<ParsedDrain> {
   const bad = checkVersion(x.v, 'drain');
   if (bad) return fail(bad);
   if (!isNum(x.seq) || !isNum(x.t) || !Array.isArray(x.events)) return fail('drain: missing seq, t or events');
-  const { events, skipped, unknownTypes } = filterEvents(x.events);
+  const { events, skipped, unknownTypes, compact } = filterEvents(x.events);
   return {
     ok: true,
     value: {
@@ -277,6 +288,7 @@ export function readDrainBatch(x: unknown): ParseResult<ParsedDrain> {
       seq: x.seq,
       t: x.t,
       events,
+      ...(compact !== undefined ? { compact } : {}),
       more: x.more === true,
       ...(x.busy === true ? { busy: true as const } : {}),
       dropped: isNum(x.dropped) ? x.dropped : 0,

@@ -2,7 +2,7 @@
 // validation that decides whether a parsed JSON value is a RecordingLine we can trust.
 // The line types themselves live in src/protocol/wire.ts (one definition for every side).
 
-import { PROTOCOL_VERSION, type RecordingHeader, type RecordingLine } from '../protocol/wire';
+import { OLDEST_RECORDING_VERSION, RECORDING_VERSION, type RecordingHeader, type RecordingLine } from '../protocol/wire';
 
 /** File name extension of recordings. */
 export const RECORDING_EXTENSION = '.qscope';
@@ -31,7 +31,7 @@ export class RecordingError extends Error {
 }
 
 export function makeHeader(writer: RecordingHeader['writer'], label?: string, created = Date.now()): RecordingHeader {
-  const header: RecordingHeader = { type: 'qscope', v: PROTOCOL_VERSION, created, writer };
+  const header: RecordingHeader = { type: 'qscope', v: RECORDING_VERSION, created, writer };
   if (label !== undefined) header.label = label;
   return header;
 }
@@ -54,6 +54,9 @@ const EVENT_SHAPES: Readonly<Record<string, Shape>> = {
   shutdown: { t: 'number', q: 'number', immediate: 'boolean' },
   gc: { t: 'number', q: 'number' },
   dropped: { t: 'number', total: 'number' },
+  // Format version 2: their columns are checked where they are expanded (parser.ts).
+  sampleCols: { t: 'number', q: 'array' },
+  counterCols: { t: 'number', q: 'array' },
 };
 
 const SOURCE_INFO_SHAPE: Shape = { pid: 'number', threadId: 'number', origin: 'number' };
@@ -152,12 +155,12 @@ export function checkHeader(value: unknown): RecordingHeader | RecordingError {
   const head = value as Record<string, unknown>;
   if (head.type !== 'qscope') return notOurs;
   if (kindOf(head.v) !== 'number') return new RecordingError('not-recording', 'This recording\'s header has no format version ("v").');
-  if (head.v !== PROTOCOL_VERSION) {
-    const newer = (head.v as number) > PROTOCOL_VERSION;
+  const v = head.v as number;
+  if (!Number.isInteger(v) || v < OLDEST_RECORDING_VERSION || v > RECORDING_VERSION) {
     return new RecordingError(
       'version',
-      `This recording uses format version ${head.v as number}; this QueueScope reads version ${PROTOCOL_VERSION}` +
-        (newer ? '. Update QueueScope to open it.' : '.'),
+      `This recording uses format version ${v}; this QueueScope reads versions ${OLDEST_RECORDING_VERSION} to ${RECORDING_VERSION}` +
+        (v > RECORDING_VERSION ? '. Update QueueScope to open it.' : '.'),
     );
   }
   return head as unknown as RecordingHeader;

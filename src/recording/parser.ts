@@ -2,7 +2,8 @@
 // of what was wrong: the first line must be a supported header (else the whole file is
 // refused with a RecordingError); later bad lines are skipped and reported by number.
 
-import type { RecordingHeader, RecordingLine } from '../protocol/wire';
+import { expandColumns } from '../model/parse';
+import type { RecordingHeader, RecordingLine, StoredLine } from '../protocol/wire';
 import { checkHeader, RecordingError, validateBodyLine } from './format';
 import type { SplitLine } from './lineSplitter';
 
@@ -34,8 +35,27 @@ export class RecordingParser {
     return this.sawFirstLine;
   }
 
-  /** The validated line, or null when it was skipped. Throws RecordingError on a bad header. */
-  accept(line: SplitLine): RecordingLine | null {
+  /**
+   * Appends the validated line to `out` (a columnar line as the lines it stands for;
+   * nothing when it was skipped). Throws RecordingError on a bad header.
+   */
+  accept(line: SplitLine, out: RecordingLine[]): void {
+    const one = this.acceptOne(line);
+    if (one === null) return;
+    if (one.type !== 'sampleCols' && one.type !== 'counterCols') {
+      out.push(one);
+      return;
+    }
+    const expanded = expandColumns(one);
+    if (expanded === undefined) {
+      this.account.lines--;
+      this.corrupt(line.no, `${one.type}: columns should be arrays of numbers, all of one length`);
+      return;
+    }
+    for (const e of expanded) out.push({ ...e, src: one.src });
+  }
+
+  private acceptOne(line: SplitLine): StoredLine | null {
     if (line.text.trim() === '') return null;
     let value: unknown;
     let jsonError: string | null = null;
@@ -62,7 +82,7 @@ export class RecordingParser {
       return null;
     }
     this.account.lines++;
-    return value as RecordingLine;
+    return value as StoredLine;
   }
 
   /** Records a line that was skipped for a reason found outside the parser. */

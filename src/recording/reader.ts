@@ -102,10 +102,7 @@ export async function readRecording(path: string, options: ReadOptions): Promise
       checkCancelled();
       decodedBytes += chunk.length;
       const batch: RecordingLine[] = [];
-      for (const line of splitter.push(chunk)) {
-        const parsed = parser.accept(line);
-        if (parsed) batch.push(parsed);
-      }
+      for (const line of splitter.push(chunk)) parser.accept(line, batch);
       if (!parser.account.header && (decodedBytes > HEADER_SNIFF_BYTES || splitter.oversizedLines.length)) {
         throw notRecording();
       }
@@ -126,8 +123,9 @@ export async function readRecording(path: string, options: ReadOptions): Promise
     // A last line without its newline is kept when it is whole JSON (some writers omit the
     // final newline); JSON cut short is the piece an interrupted writer left behind.
     if (parsesAsJson(rest.text) || !parser.account.header) {
-      const parsed = parser.accept(rest);
-      if (parsed) await deliver([parsed]);
+      const last: RecordingLine[] = [];
+      parser.accept(rest, last);
+      await deliver(last);
     } else {
       truncated = true;
     }

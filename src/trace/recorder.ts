@@ -10,7 +10,7 @@
 // realm is its own `src`).
 
 import { DEFAULT_DRAIN_BYTES, type HubReaderApi } from '../protocol/hub';
-import { PROTOCOL_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
+import { OLDEST_RECORDING_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
 import { now } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
 import { exitHooks, type EndDetail, type EndReason, type ExitWriter } from './exitHooks';
@@ -43,7 +43,8 @@ export class Recorder implements ExitWriter {
     this.src = sourceKey({ pid: Number(info.pid ?? 0), threadId: Number(info.threadId ?? 0) });
     const env = nodeEnv();
     const lines: RecordingLine[] = [];
-    const header: RecordingLine = { type: 'qscope', v: PROTOCOL_VERSION, created: Date.now(), writer: 'hub', label: String(info.title ?? '') };
+    // One line per event, no columnar lines: the oldest format, which every reader opens.
+    const header: RecordingLine = { type: 'qscope', v: OLDEST_RECORDING_VERSION, created: Date.now(), writer: 'hub', label: String(info.title ?? '') };
     if (isMainThread && env[SESSION_ENV] === undefined) {
       this.write(`${JSON.stringify(header)}\n`, true);
       env[SESSION_ENV] = this.src;

@@ -145,7 +145,34 @@ describe('recording reader', () => {
 
   it('refuses an unknown format version with the version numbers in the message', async () => {
     const text = '{"type":"qscope","v":7,"created":1,"writer":"hub"}\n{"type":"end","src":"1:0","t":1,"reason":"exit"}\n';
-    await rejectsWith(write('v7.qscope', text), 'version', /format version 7; this QueueScope reads version 1\. Update QueueScope/);
+    await rejectsWith(write('v7.qscope', text), 'version', /format version 7; this QueueScope reads versions 1 to 2\. Update QueueScope/);
+    await rejectsWith(write('v0.qscope', text.replace('"v":7', '"v":0')), 'version', /format version 0; this QueueScope reads versions 1 to 2\.$/);
+  });
+
+  it('expands a columnar line into the lines it stands for, in place; a malformed one is corrupt and the rest kept', async () => {
+    const head = '{"type":"qscope","v":2,"created":1,"writer":"extension"}';
+    const queue = '{"type":"queue","src":"1:0","t":1,"q":3,"name":"a","kind":"fifo","maxsize":0,"size":0}';
+    const samples = '{"type":"sampleCols","src":"1:0","t":2,"q":[3,4],"depth":[1,0],"min":[0,0],"max":[2,1],"puts":[5,1],"gets":[4,1]}';
+    const counters =
+      '{"type":"counterCols","src":"1:0","t":2,"q":[3,4],"puts":[5,1],"gets":[4,1],"blockedPuts":[0,0],"waitedGets":[2,1],"timeouts":[0,0],"aborts":[0,0],' +
+      '"highWater":[2,1],"dropped":[0,0],"unfinished":[1,0],"blocked":[0,0],"waiting":[0,1],"sampled":[0,0],"running":[1,-1]}';
+    const ragged = '{"type":"counterCols","src":"1:0","t":3,"q":[3,4],"puts":[5]}';
+    const end = '{"type":"end","src":"1:0","t":4,"reason":"exit"}';
+    const { lines, result } = await readRecordingLines(write('cols.qscope', [head, queue, samples, counters, ragged, end].join('\n') + '\n'));
+    assert.deepEqual(
+      lines.map((l) => l.type),
+      ['qscope', 'queue', 'samples', 'counters', 'counters', 'end'],
+    );
+    assert.deepEqual(lines[2], { type: 'samples', t: 2, rows: [[3, 1, 0, 2, 5, 4], [4, 0, 0, 1, 1, 1]], src: '1:0' });
+    assert.deepEqual(lines[3], {
+      type: 'counters', t: 2, q: 3, src: '1:0',
+      c: { puts: 5, gets: 4, blockedPuts: 0, waitedGets: 2, timeouts: 0, aborts: 0, highWater: 2, dropped: 0, running: 1 },
+      unfinished: 1, blocked: 0, waiting: 0, sampled: 0,
+    });
+    assert.equal(lines[4].type === 'counters' && lines[4].q === 4 && lines[4].waiting === 1 && !('running' in lines[4].c), true);
+    assert.equal(result.corruptCount, 1);
+    assert.deepEqual(result.corrupt, [{ line: 5, reason: 'counterCols: columns should be arrays of numbers, all of one length' }]);
+    assert.equal(result.lines, 5, 'file lines accepted, the header included');
   });
 
   it('refuses a missing file with its path', async () => {

@@ -14,6 +14,10 @@ import { SessionRecorder } from '../../../src/recording/sessionRecorder';
 import { syntheticRecording, tempDir } from './fixture';
 import { cachedSampleRecording, WORKERS_RUN } from './realProgram';
 import { readRecordingLines } from '../../../src/recording/reader';
+import { parseAttachInfo, parseDrainBatch } from '../../../src/model/parse';
+import { Queue } from '../../../src/queue/index';
+import { DEFAULTS } from '../../../src/trace/config';
+import { Hub } from '../../../src/trace/hub';
 
 // Small tiers so that folding into coarser points happens within the fixture.
 const RETENTION: RetentionOptions = { recentMs: 200, recentMaxSamples: 20, tiers: [{ widthMs: 50, capacity: 10 }, { widthMs: 200, capacity: 4 }] };
@@ -152,6 +156,62 @@ describe('recording round trip through the model', () => {
     assert.equal(gzip, false, 'a small recording stays plain text');
     assert.deepEqual(actual, expected);
     assert.ok(live.queuesOf('dbg-1').length >= 3);
+  });
+
+  it('records a columnar drain\'s columns as one line each, and the file opens to the same model', async () => {
+    const live = newModel();
+    const recorder = new SessionRecorder(live, { dir: path.join(dir, 'spool') });
+    try {
+      // 300 queues of a real hub, each with a consumer, read by columnar drains as the poller reads them.
+      const hub = new Hub({ ...DEFAULTS, shortWaitMs: 0 });
+      const queues = Array.from({ length: 300 }, (_, i) => {
+        const q = new Queue<number>({ name: `tenant-${i}`, maxsize: i % 3 === 0 ? 4 : 0 });
+        q.setProbe(hub.register(q));
+        return q;
+      });
+      const consumers = queues.map(async (q) => {
+        for (;;) if ((await q.get()) < 0) return;
+      });
+      live.openSession('dbg-c', 'gateway');
+      const attach = parseAttachInfo(hub.attach());
+      assert.ok(attach.ok);
+      const key = live.attach('dbg-c', attach.value, 'child-session');
+      let expanded = 0;
+      for (let round = 0; round < 6; round++) {
+        queues.forEach((q, i) => {
+          for (let k = 0; k < 1 + ((i + round) % 5); k++) q.putNowait(round * 10 + k);
+        });
+        await new Promise((r) => setImmediate(r));
+        const batch = parseDrainBatch(hub.drain(512 * 1024, { columns: true }));
+        assert.ok(batch.ok);
+        assert.ok(batch.value.compact, 'the drain held columnar events');
+        expanded += batch.value.events.filter((e) => e.type === 'counters').length;
+        assert.equal(live.applyDrain('dbg-c', key, batch.value).applied, true);
+      }
+      for (const q of queues) q.putNowait(-1);
+      await Promise.all(consumers);
+      live.endSession('dbg-c');
+
+      const file = path.join(dir, 'columns.qscope');
+      await recorder.save('dbg-c', file, { gzipThresholdBytes: Infinity });
+      const stored = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; v?: number });
+      assert.equal(stored[0].v, 2, 'a file that may hold columnar lines says format version 2');
+      const types = stored.map((l) => l.type);
+      assert.equal(types.filter((t) => t === 'counters').length, 0, 'counters stay columnar');
+      assert.equal(types.filter((t) => t === 'counterCols').length, 6);
+      assert.ok(expanded >= 1500, `${expanded} counters events went into the model`);
+
+      const replay = newModel();
+      const feed = new ModelFeed(replay, 'replay-c', 'columns.qscope');
+      const result = await readRecording(file, { onLines: (lines) => feed.push(lines) });
+      feed.finish();
+      assert.deepEqual(result.warnings, []);
+      assert.deepEqual(modelPicture(replay, 'replay-c'), modelPicture(live, 'dbg-c'));
+      const busiest = live.queuesOf('dbg-c').find((q) => q.name === 'tenant-4');
+      assert.ok(busiest && busiest.counters.puts > 6 && busiest.timeline.stats().points > 0, 'the comparison is not vacuous');
+    } finally {
+      await recorder.dispose();
+    }
   });
 
   it('exposes a live session\'s recording so far, whole lines only, while it keeps growing', async () => {

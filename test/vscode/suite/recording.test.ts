@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import type { QueueScopeApi } from '../../../src/extension/services';
 import type { ModelQueue } from '../../../src/model/entities';
@@ -84,6 +85,12 @@ describe('recording, replay and export', function () {
     assert.ok(names.includes('jobs') && names.includes('done'), names.join(', '));
     assert.ok(lines.some((l) => l.type === 'wait' && l.role === 'put'), 'the blocked producer was recorded');
     assert.ok(lines.some((l) => l.type === 'end'), 'the end of the program was recorded');
+    // On disk, each drain's counters are one columnar line (format version 2), which the reader expanded above.
+    const raw = fs.readFileSync(saved);
+    const text = (raw[0] === 0x1f && raw[1] === 0x8b ? zlib.gunzipSync(raw) : raw).toString('utf8');
+    assert.match(text, /^\{"type":"qscope","v":2,/);
+    assert.match(text, /"type":"counterCols"/);
+    assert.ok(lines.some((l) => l.type === 'counters'), 'the reader expands them');
   });
 
   it('opens the saved file in the recording editor as an ended session equal to the live one', async () => {
