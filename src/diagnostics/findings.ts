@@ -59,6 +59,12 @@ export interface Finding {
   partial?: string;
   /** Numbers behind the finding (slope, p99, ages…), for --json and tooltips. */
   figures: Record<string, number>;
+  /**
+   * A recording's finding (its whole history is shown): epoch ms, on the recording's clock,
+   * of the last tick that saw it (or the recording's end), so its age is not read against
+   * today's clock.
+   */
+  until?: number;
 }
 
 /** A finding in the engine's history: when it was raised and, once its condition ended, when. */

@@ -56,7 +56,7 @@ export function findingsStripRows(findings: readonly Finding[], now: number): St
         title: RULE_TITLES[f.rule],
         badge: RULE_BADGES[f.rule],
         text: sentence(f),
-        age: f.rule === 'exit-work-left' ? '' : `for ${formatMs(longest || Math.max(0, now - f.since))}`,
+        age: f.rule === 'exit-work-left' ? '' : `for ${formatMs(longest || Math.max(0, (f.until ?? now) - f.since))}`,
         queues: f.queues.map((q) => q.key),
         waiters: f.waiters.map((w) => ({ queue: w.queue, id: w.id })),
         sites: [...f.waiters.flatMap((w) => (w.site ? [w.site] : [])), ...f.sites],

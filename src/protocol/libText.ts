@@ -38,8 +38,12 @@ export function unitSuffix(q: Pick<LibFacts, 'units'>): string {
 
 /** The kind column / tooltip: "FIFO · fastq@1.20.3 · running 2/2". */
 export function kindLabel(kind: string, q: LibFacts): string {
-  const k = kind === 'fifo' ? 'FIFO' : kind === 'lifo' ? 'LIFO' : 'priority';
-  return [k, q.lib ?? '', poolText(q)].filter(Boolean).join(' · ');
+  return [kindName(kind), q.lib ?? '', poolText(q)].filter(Boolean).join(' · ');
+}
+
+/** "FIFO", "LIFO" or "priority". */
+export function kindName(kind: string): string {
+  return kind === 'fifo' ? 'FIFO' : kind === 'lifo' ? 'LIFO' : 'priority';
 }
 
 /** A pool's state as the views get it: counters' flags and the oldest running task's start (any clock, same as `now`). */

@@ -12,7 +12,7 @@ import type { QueueInfo, StripRow } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
 import { formatCount, formatRate, formatShortBytes, formatShortBytesOf, formatShortCount } from './format';
 import type { SortKey, ViewState } from './viewstate';
-import { kindLabel, unitSuffix } from '../protocol/libText';
+import { kindLabel, kindName, poolText, unitSuffix } from '../protocol/libText';
 import { jobStatesShort, jobsBadgeShort, jobsBadgeText } from '../protocol/jobsText';
 import { compareNames, NaturalKeys, troubleScore } from '../protocol/queueOrder';
 
@@ -524,8 +524,10 @@ export class Overview {
     const preview = q.items && q.items.length ? `next: ${q.items.slice(0, 3).join(', ')}${q.items.length > 3 ? ', …' : ''}` : q.jobs ? jobStatesShort(q.jobs.counts) : '';
     setText(row.preview, preview);
     row.preview.hidden = !preview;
+    // Only the kind in the narrow column: the library is the badge beside the name, and a
+    // pool's "running 3/3" is a State badge (in this column it was cut to "FIFO · …").
+    setText(row.kind, kindName(q.kind));
     const kind = kindLabel(q.kind, q);
-    setText(row.kind, kind);
     if (row.kind.title !== kind) row.kind.title = kind;
     const full = isFull(q);
     const frac = q.maxsize > 0 ? Math.min(1, q.size / q.maxsize) : q.counters.highWater > 0 ? Math.min(1, q.size / q.counters.highWater) : 0;
@@ -564,7 +566,8 @@ export class Overview {
     // The stride is not in the key: it changes with the load at almost every poll, and
     // rebuilding every visible row's badges for it made scrolling 1,000 sampled queues janky.
     const finding = this.findings.get(q.key);
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}|${finding?.id}|${finding?.text}`;
+    const running = (q.counters.running ?? 0) > 0 ? poolText(q) : '';
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}|${running}|${finding?.id}|${finding?.text}`;
     // Short in the State column ("waits" is in the tooltip and the tree's wording).
     const sampledLabel = `sampled 1/${stride}`;
     if (statusKey === row.statusKey && row.sampledText !== null && row.sampledText.data !== sampledLabel) {
@@ -591,6 +594,8 @@ export class Overview {
       // Another library's pool that starts no task now (docs/ADAPTERS.md, pool state).
       if (paused) badges.push(badge('b-pool', 'debug-pause', 'paused'));
       if (rateLimited) badges.push(badge('b-pool', 'dashboard', 'rate-limited'));
+      // A pool at work: how many of its slots are taken ("running 3/3": saturated).
+      if (running) badges.push(badge('b-running', 'play', running));
       if (!badges.length && !jobsBadge) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
       if (jobsBadge) {
         // Short in the narrow State column; the whole sentence in its tooltip.

@@ -61,7 +61,13 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
     // Sites as the views show them: through the program's source maps (docs/EXTENSION.md).
     const check = new RecordingCheck({ thresholds: readThresholds(log), pollMs: services.settings().pollIntervalMs, session, mapSite: (site) => services.model.mapSite(site) });
     await readRecording(file, { onLines: (lines) => check.push(lines) });
-    const findings = check.finish().map((r) => r.finding);
+    // The whole history, each finding aged on the recording's clock (until it cleared, or the end).
+    const records = check.finish();
+    const end = check.span?.to;
+    const findings = records.map((r): Finding => {
+      const until = r.cleared ?? end;
+      return until === undefined ? r.finding : { ...r.finding, until };
+    });
     check.engine.dispose();
     if (!services.model.session(session)) return findings; // closed while it was being checked
     recorded.set(session, findings);

@@ -50,6 +50,13 @@ describe('diagnostics views', () => {
     assert.equal(rows[1].age, 'for 18 s');
   });
 
+  it('strip rows of a recording: a finding is aged until it was last seen, not against today\'s clock', () => {
+    // Opened a day after it was recorded: the growth lasted 3 s in the recording.
+    const recorded = { ...growth, until: 5000 };
+    const [row] = findingsStripRows([recorded], 86_400_000);
+    assert.equal(row.age, 'for 3.0 s');
+  });
+
   it('tree badges: the worst finding per queue, all of them in the tooltip', () => {
     const badges = queueBadges([hint, deadlock, neck, growth]);
     assert.deepEqual(badges.get('s/1:0/1')?.severity, 'warning');

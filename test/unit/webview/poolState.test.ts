@@ -28,8 +28,10 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     await settle(p.page);
     const row = p.page.locator('#overview tr[data-key="q-pool"]');
     const cells = await row.locator('td').allInnerTexts();
-    assert.match(cells[1], /paused\s*rate-limited/, 'the State column says why no task starts');
-    assert.equal(cells[2], 'priority · p-queue@10.0.0 · running 2/2');
+    assert.match(cells[1], /paused\s*rate-limited\s*running 2\/2/, 'the State column says why no task starts, and how many run');
+    // The narrow Kind column holds the kind alone; the library and the pool in its tooltip.
+    assert.equal(cells[2], 'priority');
+    assert.equal(await row.locator('td.c-kind span').getAttribute('title'), 'priority · p-queue@10.0.0 · running 2/2');
     await row.click();
     await settle(p.page);
     const facts = p.page.locator('#detail-facts');
@@ -46,6 +48,7 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     await settle(p.page);
     assert.equal(await facts.locator('.b-pool').count(), 0);
     assert.equal(await row.locator('.b-pool').count(), 0);
+    assert.equal(await row.locator('.b-running').count(), 0, 'nothing running: no running badge');
     assert.match((await row.locator('td').allInnerTexts())[1], /ok/);
     assert.equal(await facts.locator('.pool-age').count(), 0);
   });

@@ -58,9 +58,14 @@ describe('a p-queue program live in the panel (adapters)', function () {
     await badge.waitFor({ state: 'visible', timeout: 20_000 });
     const box = await badge.boundingBox();
     assert.ok(box && box.width > 40, `the badge is drawn: ${JSON.stringify(box)}`);
-    const kind = row.locator('td.c-kind');
-    await kind.filter({ hasText: /p-queue@10\.\d+\.\d+/ }).waitFor({ timeout: 20_000 });
-    await kind.filter({ hasText: 'running 2/2' }).waitFor({ timeout: 20_000 });
+    // The kind alone in the narrow Kind column (the library with its version in its tooltip);
+    // the pool's slots in State, visible (not cut off).
+    await row.locator('td.c-kind span[title*="p-queue@10."]', { hasText: /^priority$/ }).waitFor({ timeout: 20_000 });
+    const running = row.locator('td.c-status .b-running', { hasText: 'running 2/2' });
+    await running.waitFor({ state: 'visible', timeout: 20_000 });
+    const cellBox = await row.locator('td.c-status').boundingBox();
+    const runBox = await running.boundingBox();
+    assert.ok(cellBox && runBox && runBox.x + runBox.width <= cellBox.x + cellBox.width, `the running badge fits its cell: ${JSON.stringify({ cellBox, runBox })}`);
     // Live: the depth moves (a backlog of up to 6, unbounded queue).
     // Playwright polls the row's depth text in the page until it has shown two values.
     const seen = await frame.waitForFunction(

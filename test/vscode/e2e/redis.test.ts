@@ -109,7 +109,7 @@ describe('BullMQ in the panel (Redis watch and an F5 program)', function () {
     const worker = frame.locator('#overview tbody tr', { hasText: 'orders worker packer' });
     await worker.waitFor({ timeout: 45_000 });
     await worker.locator('.b-lib[title^="bullmq@6."]', { hasText: /^bullmq$/ }).waitFor({ state: 'visible', timeout: 20_000 });
-    await worker.locator('td.c-kind', { hasText: 'running 2/2' }).waitFor({ timeout: 30_000 });
+    await worker.locator('td.c-status .b-running', { hasText: 'running 2/2' }).waitFor({ timeout: 30_000 });
     const queueRow = frame.locator('#overview tbody tr', { hasText: /^orders/ }).filter({ hasNotText: 'worker' });
     await queueRow.locator('.badge.b-jobs', { hasText: 'BullMQ' }).waitFor({ timeout: 30_000 });
     await worker.click();

@@ -102,6 +102,10 @@ describe('diagnostics in VS Code', function () {
     const { session, findings } = await checked;
     assert.ok(findings.some((f) => f.rule === 'deadlock'), `a deadlock among the recording's findings (${fs.statSync(file).size} bytes): ${JSON.stringify(findings.map((f) => `${f.rule}: ${f.message}`))}`);
     assert.equal(model.session(session)?.origin, 'recording');
+    // Aged on the recording's clock: each finding lasted until a moment of the recording (8 s
+    // of program, written before it was opened), not until now.
+    const written = fs.statSync(file).mtimeMs; // the program's last line, before the file was opened
+    for (const f of findings) assert.ok(f.until !== undefined && f.until >= f.since && f.until <= written + 1000, `${f.rule}: since ${f.since}, until ${f.until}, file written at ${written}`);
     const dead = ours().filter(({ d }) => d.code === 'deadlock');
     assert.ok(dead.some(({ uri, d }) => /records\.put\(/.test(lineOf(uri, d.range.start.line))), 'on the sender\'s put line');
     assert.ok(dead.some(({ uri, d }) => /headers\.get\(/.test(lineOf(uri, d.range.start.line))), 'on the receiver\'s get line');
