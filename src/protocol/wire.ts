@@ -504,7 +504,9 @@ export interface RecordingEndLine {
 
 /**
  * How a realm ended, as its exit tail or its recording's end line says: `reason` 'exit',
- * 'uncaughtException', 'SIGINT', 'SIGTERM' (or 'ended' when only the session's end is known).
+ * 'uncaughtException', 'SIGINT', 'SIGTERM', 'killed' (a main thread whose armed tail stayed
+ * empty: SIGKILL or a native crash; set by the reader) or 'ended' when only the session's end
+ * is known.
  */
 export interface EndInfo {
   reason: string;

@@ -47,7 +47,7 @@ export class ExitTail implements ExitWriter {
 
   constructor(
     private readonly hub: TailSource,
-    private readonly fs: Fs,
+    readonly fs: Fs,
     public path: string,
     /** No reader has attached: the tail starts with the attach answer so one can be made up. */
     public unattached: boolean,
@@ -97,6 +97,7 @@ export function setExitTail(hub: TailSource, path: unknown, unattached = false):
     if (unattached && !existing.unattached) return true; // a reader's path wins over the environment's
     existing.path = path;
     existing.unattached = unattached;
+    if (!unattached) armed(existing.fs, path);
     return true;
   }
   try {
@@ -106,8 +107,23 @@ export function setExitTail(hub: TailSource, path: unknown, unattached = false):
     const tail = new ExitTail(hub, fs, path, unattached);
     g[TAIL_KEY] = tail;
     hooks.add(tail);
+    if (!unattached) armed(fs, path);
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * A reader's tail starts as an empty file: one still empty when the reader's session ends
+ * tells it the realm died without running its exit hooks (SIGKILL, e.g. the out-of-memory
+ * killer, or a native crash), and no file at all that this realm cannot write where the
+ * reader reads (a remote debuggee), so nothing can be told.
+ */
+function armed(fs: Fs, path: string): void {
+  try {
+    fs.writeFileSync(path, '');
+  } catch {
+    // A path this realm cannot write: the reader finds no file and concludes nothing.
   }
 }

@@ -20,6 +20,10 @@ import { jsDebugConnection, jsDebugFormatterFetcher, jsDebugPushSource } from '.
 /** Requests that let the program run: polling resumes unless a stop follows quickly. */
 const RUN_REQUESTS = new Set(['continue', 'reverseContinue']);
 const STEP_REQUESTS = new Set(['next', 'stepIn', 'stepOut', 'stepBack', 'restartFrame', 'goto']);
+/** The user stops the program (or restarts it) from the debugger: it may be killed without its exit hooks. */
+const STOP_REQUESTS = new Set(['disconnect', 'terminate', 'restart']);
+/** The adapter says the program is over: stop requests after these are VS Code's clean-up. */
+const END_EVENTS = new Set(['terminated', 'exited']);
 
 /** Resume polling this long after a step request unless the step stops first. */
 const STEP_GRACE_MS = 500;
@@ -84,7 +88,7 @@ export class SessionWatcher implements vscode.Disposable {
       vscode.debug.onDidStartDebugSession((s) => this.started(s)),
       vscode.debug.onDidTerminateDebugSession((s) => this.terminated(s)),
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
-        createDebugAdapterTracker: (s) => (this.isPollable(s) ? this.tracker(s) : undefined),
+        createDebugAdapterTracker: (s) => (this.isPollable(s) ? this.tracker(s) : JS_DEBUG_TYPES.includes(s.type) ? this.stopTracker(s) : undefined),
       }),
     );
     // Sessions already running when the extension activated.
@@ -207,6 +211,7 @@ export class SessionWatcher implements vscode.Disposable {
       const stillRunning = [...this.watched.values()].some((x) => rootSession(x.session).id === root.id);
       if (stillRunning || pending.size > 0) return;
       this.finishing.delete(root.id);
+      this.endReported.delete(root.id);
       if (this.model.session(root.id)) this.model.endSession(root.id);
     });
   }
@@ -242,16 +247,40 @@ export class SessionWatcher implements vscode.Disposable {
     return {
       onWillReceiveMessage: (m: { type?: string; command?: string }) => {
         if (m.type !== 'request' || !m.command) return;
-        if (m.command === 'pause') poller()?.pauseRequested();
+        if (STOP_REQUESTS.has(m.command)) this.stopAsked(session);
+        else if (m.command === 'pause') poller()?.pauseRequested();
         else if (RUN_REQUESTS.has(m.command)) poller()?.continued();
         else if (STEP_REQUESTS.has(m.command)) poller()?.stepRequested(STEP_GRACE_MS);
       },
       onDidSendMessage: (m: { type?: string; event?: string }) => {
         if (m.type !== 'event') return;
-        if (m.event === 'stopped') void poller()?.stopped();
+        if (END_EVENTS.has(m.event ?? '')) this.endReported.add(rootSession(session).id);
+        else if (m.event === 'stopped') void poller()?.stopped();
         else if (m.event === 'continued') poller()?.continuedEvent();
       },
     };
+  }
+
+  /** A launch's own session (not polled): VS Code may send Stop to it rather than to its children. */
+  private stopTracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
+    return {
+      onWillReceiveMessage: (m: { type?: string; command?: string }) => {
+        if (m.type === 'request' && m.command !== undefined && STOP_REQUESTS.has(m.command)) this.stopAsked(session);
+      },
+      onDidSendMessage: (m: { type?: string; event?: string }) => {
+        if (m.type === 'event' && END_EVENTS.has(m.event ?? '')) this.endReported.add(rootSession(session).id);
+      },
+    };
+  }
+
+  /** Launches whose adapter already said the program ended: VS Code's disconnect that follows is no stop. */
+  private readonly endReported = new Set<string>();
+
+  /** Every poller of `session`'s launch: an end without an exit tail is the user's stop, not a kill. */
+  private stopAsked(session: vscode.DebugSession): void {
+    const root = rootSession(session);
+    if (this.endReported.has(root.id)) return;
+    for (const w of this.watched.values()) if (rootSession(w.session).id === root.id) w.poller.stopRequested();
   }
 
   dispose(): void {

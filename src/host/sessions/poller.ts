@@ -489,11 +489,36 @@ export class SessionPoller {
       return;
     }
     if (text === undefined || !this.key) return;
+    if (text === '') {
+      this.endedWithoutTail(this.key);
+      return;
+    }
     applyExitTail(this.model, this.session, this.key, text, {
       info: (m) => this.log.info(`${this.channel}: ${m}`),
       warn: (m) => this.log.warn(`${this.channel}: ${m}`),
     });
   }
+
+  /**
+   * The realm's tail file is as the hub armed it at attach, empty: its exit hooks never ran.
+   * Unless the user stopped it from the debugger (which may kill it just as hard), the main
+   * thread's program was killed without warning or crashed in native code; say so, since the
+   * figures then end at the last read, not at the program's end. A worker's realm can go
+   * that way while its process lives on (worker.terminate()), so only the main thread's.
+   */
+  private endedWithoutTail(key: string): void {
+    const src = this.model.source(this.session, key);
+    if (this.stopAsked || src === undefined || src.info.threadId !== 0) return;
+    this.model.setSourceEnd(this.session, key, { reason: 'killed' });
+    this.log.info(`${this.channel}: the program ended without running its exit hooks (killed, e.g. SIGKILL, or a native crash); its figures end at the last read`);
+  }
+
+  /** The user asked the debugger to stop, restart or disconnect: an end without an exit tail is then no news. */
+  stopRequested(): void {
+    this.stopAsked = true;
+  }
+
+  private stopAsked = false;
 
   /** Resolves when no request is in flight (tests, shutdown). */
   whenIdle(): Promise<void> {

@@ -51,7 +51,7 @@ async function oneRun(dir: string, run: number, mode: string): Promise<{ want: u
     poller.start();
     // Node keeps the process until the debugger lets go once its context is gone.
     await client.once('Runtime.executionContextDestroyed');
-    const tailUsed = fs.existsSync(file);
+    const tailUsed = fs.existsSync(file) && fs.statSync(file).size > 0; // armed empty at attach, written at the end
     client.close();
     await exited;
     await poller.finish();

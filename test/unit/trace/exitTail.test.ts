@@ -116,6 +116,13 @@ describe('exit tail: a program ends, its last moments reach the model', function
     });
   }
 
+  it("SIGKILL: no exit hook runs, and the reader's tail stays as the hub armed it when the reader attached, empty", async () => {
+    const r = await runPipeline('signal', 'SIGKILL');
+    assert.equal(r.signal, 'SIGKILL');
+    assert.equal(fs.readFileSync(path.join(dir, 'tail-0.ndjson'), 'utf8'), '', 'armed at attach, never written');
+    assert.ok(fs.readFileSync(path.join(dir, 'received-0.ndjson'), 'utf8').length > 0, 'the reader had drained');
+  });
+
   it('a program no reader ever attached to: the environment tail holds all it recorded', async () => {
     const r = await runPipeline('natural', undefined, false);
     assert.equal(r.code, 0);

@@ -63,4 +63,47 @@ describe('the last moments of a short program', function () {
       }
     });
   }
+
+  // Killed without warning, the program writes no exit tail: the user is told its figures end
+  // at the last read. Stopped from the debugger (which may kill it as hard), it is no news.
+  for (const how of ['SIGKILL', 'Stop'] as const) {
+    it(`${how === 'SIGKILL' ? 'killed by SIGKILL: the session says so' : 'stopped from the debugger: no such word'}, in the model, the tree and the saved recording`, async () => {
+      const run = await debugProgram(program, { env: { QUEUESCOPE_LIB: libraryPath(), EXIT_MODE: how === 'SIGKILL' ? 'sigkill' : 'signal', WAIT_FOR_READER: '1' } });
+      const root = run.parent.id;
+      const model = api.services.model;
+      try {
+        await run.output('TOTALS');
+        if (how === 'Stop') await vscode.debug.stopDebugging(run.parent);
+        if (model.session(root)?.state !== 'ended') {
+          await nextEvent(model.onDidChange as vscode.Event<{ kind: string; session?: string }>, 'the session to end', () => model.session(root)?.state === 'ended');
+        }
+        const main = [...(model.session(root)?.sources.values() ?? [])].find((s) => s.info.threadId === 0);
+        assert.ok(main, 'the main thread was read');
+        api.queuesTree.refreshNow();
+        // This session's lines of the tree (earlier tests' sessions stay listed, ended).
+        const all = treeText(api);
+        const at = all.findIndex((l) => l.startsWith(`${run.parent.name} — `));
+        assert.ok(at >= 0, all.join('\n'));
+        const next = all.findIndex((l, i) => i > at && !l.startsWith(' '));
+        const tree = all.slice(at, next < 0 ? undefined : next).join('\n');
+        const saved = path.join(workspaceDir(), `last-${how}.qscope`);
+        await vscode.commands.executeCommand('queuescope.saveRecording', root, vscode.Uri.file(saved));
+        const { lines } = await readRecordingLines(saved);
+        const ends = lines.flatMap((l) => (l.type === 'end' ? [l.reason] : []));
+        if (how === 'SIGKILL') {
+          assert.deepEqual(main.end, { reason: 'killed' });
+          assert.match(tree, /killed without warning/, tree);
+          assert.deepEqual(ends, ['killed']);
+        } else {
+          // js-debug's Stop kills the program as hard as SIGKILL (no exit tail either): only the
+          // stop request tells the two apart.
+          assert.equal(main.end, undefined, `Stop ended it with ${JSON.stringify(main.end)}`);
+          assert.doesNotMatch(tree, /killed without warning/);
+          assert.ok(!ends.includes('killed'), ends.join(', '));
+        }
+      } finally {
+        await run.stop();
+      }
+    });
+  }
 });

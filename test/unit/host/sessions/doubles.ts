@@ -12,7 +12,8 @@ export function kindOf(expression: string): Kind {
   // The poller asks for long answers in parts: its expressions come wrapped (boundedExpression).
   const max = /h\.bounded\(a,(\d+)\)/.exec(expression);
   const as = (e: string): boolean => expression === e || (max !== null && expression === boundedExpression(e, Number(max[1])));
-  if (as(attachExpression())) return 'attach';
+  const tail = /h\.attach\((\{"tail":"(?:[^"\\]|\\.)*"\})\)/.exec(expression);
+  if (as(attachExpression()) || (tail && as(attachExpression(JSON.parse(tail[1]) as { tail: string })))) return 'attach';
   const drain = /h\.drain\((\d+)/.exec(expression);
   if (drain && (as(drainExpression(Number(drain[1]))) || as(drainExpression(Number(drain[1]), { columns: true })))) return 'drain';
   const items = /"items":(\d+)/.exec(expression);

@@ -490,4 +490,29 @@ describe('SessionPoller with a drain fetcher (the formatter read)', () => {
     assert.equal(s2.poller.mode, 'push');
     assert.equal(second.started, 0, 'the fetcher is not started while push delivers');
   });
+
+  it('an exit tail left as the hub armed it (empty) ends the main thread as killed, unless the user stopped it; no file, a worker: nothing said', async () => {
+    const end = async (tail: string | undefined, opts: { stop?: boolean; threadId?: number } = {}) => {
+      let removed = 0;
+      const s = setup({ exitTail: { path: '/tails/child.ndjson', read: () => tail, remove: () => void removed++ } });
+      const attach = JSON.parse(transcript.attach) as { threadId: number };
+      attach.threadId = opts.threadId ?? 0;
+      s.session.script('attach', JSON.stringify(attach));
+      s.poller.start();
+      await s.clock.advance(0);
+      assert.ok(s.poller.sourceKey, 'attached');
+      if (opts.stop) s.poller.stopRequested();
+      await s.poller.finish();
+      const src = s.model.source('root', s.poller.sourceKey!);
+      return { end: src?.end, state: src?.state, removed, infos: s.log.infos };
+    };
+    const killed = await end('');
+    assert.deepEqual(killed.end, { reason: 'killed' });
+    assert.equal(killed.state, 'ended');
+    assert.equal(killed.removed, 1);
+    assert.ok(killed.infos.some((m) => /ended without running its exit hooks/.test(m)), killed.infos.join('\n'));
+    assert.equal((await end('', { stop: true })).end, undefined, 'Stop in the debugger may kill it as hard: no news');
+    assert.equal((await end('', { threadId: 3 })).end, undefined, 'a worker may be terminate()d while its process lives on');
+    assert.equal((await end(undefined)).end, undefined, 'no file: the debuggee could not write here (remote), nothing is known');
+  });
 });
