@@ -382,8 +382,8 @@ export interface DrainBatch {
   events: WireEvent[];
   /**
    * Readers only, when the drain held columnar events: `events` in the same order with
-   * those left columnar, as a recorder writes them (a tenth of the bytes and the CPU of one
-   * line per expanded event at 10,000 queues; docs/RECORDING.md).
+   * those left columnar, as a recorder writes them (at 10,000 busy queues a fifth of the
+   * bytes and a tenth of the CPU of one line per expanded event; docs/RECORDING.md).
    */
   compact?: (WireEvent | ColumnarEvent)[];
   /** True when maxBytes cut the batch; the rest comes with the next drain. */
