@@ -92,7 +92,7 @@ export function queueBadges(findings: readonly Finding[]): Map<string, QueueBadg
 }
 
 /** The status bar's text: undefined when there is nothing at warning or info level. */
-export function findingsStatus(findings: readonly Finding[]): { text: string; tooltip: string; warning: boolean } | undefined {
+export function findingsStatus(findings: readonly Finding[]): { text: string; tooltip: string; warning: boolean; session: string } | undefined {
   const shown = findings.filter((f) => f.severity !== 'hint');
   if (shown.length === 0) return undefined;
   const warnings = shown.filter((f) => f.severity === 'warning').length;
@@ -100,5 +100,8 @@ export function findingsStatus(findings: readonly Finding[]): { text: string; to
     text: `$(${warnings ? 'warning' : 'info'}) ${shown.length} finding${shown.length === 1 ? '' : 's'}`,
     tooltip: shown.map(titled).join('\n'),
     warning: warnings > 0,
+    // Where a click takes the panel: the worst finding's session, which may not be the one
+    // it shows (a compound launch's other program that crashed, an ended run).
+    session: (shown.find((f) => f.severity === 'warning') ?? shown[0]).session,
   };
 }

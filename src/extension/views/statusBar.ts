@@ -1,5 +1,5 @@
 // The one QueueScope status bar item: "$(inbox) 4 queues  $(arrow-circle-up) 2 blocked  $(warning) 1 finding";
-// click opens the panel. The findings count comes from services.diagnostics (the same list
+// click opens the panel (on the worst finding's session when there are findings). The findings count comes from services.diagnostics (the same list
 // the Problems view, the tree and the panel strip show) and is redrawn when it changes.
 
 import * as vscode from 'vscode';
@@ -25,6 +25,8 @@ export function registerStatusBar(context: vscode.ExtensionContext, services: Ex
     }
     item.text = text.text;
     item.tooltip = text.tooltip;
+    // With findings, a click opens the panel on the worst one's session (the strip lists it).
+    item.command = findings ? { command: SHOW_PANEL_COMMAND, title: 'Show QueueScope', arguments: [findings.session] } : SHOW_PANEL_COMMAND;
     item.backgroundColor = text.alarm ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };

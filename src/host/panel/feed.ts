@@ -105,16 +105,19 @@ export class PanelFeed {
 
   /**
    * Show this session (the panel was opened for it, e.g. a launched sample). A session the
-   * model does not have yet (its debug session just started) is shown when it appears.
+   * model does not have yet (its debug session just started) is shown when it appears. An
+   * ended one (the status bar's findings, the tree) stays shown: unpinned, the next flush
+   * would go back to a live session at once.
    */
   show(session: string): void {
-    if (!this.model.session(session)) {
+    const s = this.model.session(session);
+    if (!s) {
       this.awaited = session;
       return;
     }
     this.awaited = null;
     this.selected = session;
-    this.pinned = false;
+    this.pinned = s.state === 'ended';
     if (this.started) this.sendInit();
   }
 

@@ -19,7 +19,7 @@ export function statusText(s: Summary, findings?: FindingsStatusPart): { text: s
   if (findings) parts.push(findings.text);
   const lines = s.queues ? [`QueueScope: ${s.queues} queue(s), ${s.blocked} blocked producer(s), ${s.waiting} waiting consumer(s).`] : ['QueueScope'];
   if (findings) lines.push(findings.tooltip);
-  lines.push('Click to open the panel.');
+  lines.push(findings ? 'Click to open the panel at the findings.' : 'Click to open the panel.');
   return {
     text: parts.join('  '),
     tooltip: s.queues && !findings ? lines.join(' ') : lines.join('\n'),

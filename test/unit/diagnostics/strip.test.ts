@@ -72,6 +72,9 @@ describe('diagnostics views', () => {
     const s = findingsStatus([deadlock, neck, hint]);
     assert.equal(s?.text, '$(warning) 2 findings');
     assert.equal(s?.warning, true);
+    // A click goes to the worst finding's session, wherever it is listed.
+    assert.equal(findingsStatus([{ ...neck, session: 'a' }, { ...deadlock, session: 'b' }])?.session, 'b');
+    assert.equal(findingsStatus([{ ...hint, session: 'h' }, { ...neck, session: 'a' }])?.session, 'a');
   });
 
   it('problems: one per waiting line, each relating the other parties and the related sites', () => {

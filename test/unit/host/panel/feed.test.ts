@@ -339,6 +339,22 @@ describe('PanelFeed', () => {
     assert.equal((h.sent.filter((m): m is InitMessage => m.type === 'init').at(-1)!.session)?.id, 'sample');
   });
 
+  it("show() of an ended session beside a live one keeps it shown (the status bar's findings of a crashed program)", () => {
+    const h = setup();
+    h.feed.ready();
+    h.model.endSession('s1'); // a compound's program that crashed
+    const src2 = (h.model.openSession('s2', 'Jobs'), h.model.addSource('s2', info(43)));
+    h.model.applyEvents('s2', src2, [{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's2', 'the live one took over');
+    h.feed.show('s1');
+    h.advance(100);
+    h.events([{ type: 'queue', t: 5, q: 2, name: 'more', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's1');
+    assert.equal((h.sent.filter((m): m is InitMessage => m.type === 'init').at(-1)!.session)?.id, 's1');
+  });
+
   it('follows the newest live session unless the user picked one', () => {
     const h = setup();
     h.feed.ready();
