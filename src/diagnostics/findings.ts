@@ -61,8 +61,8 @@ export interface Finding {
   figures: Record<string, number>;
   /**
    * A recording's finding (its whole history is shown): epoch ms, on the recording's clock,
-   * of the last tick that saw it (or the recording's end), so its age is not read against
-   * today's clock.
+   * of the tick that cleared it (the first that no longer saw it) or of the recording's end,
+   * so its age is not read against today's clock.
    */
   until?: number;
 }

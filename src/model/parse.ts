@@ -118,8 +118,9 @@ function readColumns(e: Obj, names: readonly string[]): number[][] | undefined {
 /**
  * A columnar event (columnar drains only) as the WireEvents it stands for: 'sampleCols' is
  * one 'samples' event, 'counterCols' one 'counters' event per queue. Undefined when `e` is
- * not a well-formed columnar event. Readers downstream (model, recordings, exporters) only
- * ever see the expanded form.
+ * not a well-formed columnar event. The drain reader and the recording reader both expand
+ * with it, so the model, replays and exporters only ever see the expanded form (recording
+ * files keep the columns: docs/RECORDING.md, format version 2).
  */
 export function expandColumns(e: unknown): WireEvent[] | undefined {
   if (!isObj(e) || !isNum(e.t)) return undefined;

@@ -167,7 +167,7 @@ export class SessionRecorder {
         if (!input.outcome.applied) return;
         const { session, source, batch } = input;
         // Columnar events as they came, one line each (format version 2): at 10,000 busy
-        // queues, one line per expanded event was ~7x the bytes and ~10x the CPU.
+        // queues, one line per expanded event was ~5x the bytes and ~8x the time or more.
         const lines = tagged(source, batch.compact ?? batch.events);
         const spool = this.spools.get(session);
         if (spool?.droppedChanged(source, batch.dropped)) lines.push({ type: 'dropped', src: source, t: batch.t, total: batch.dropped });

@@ -43,7 +43,8 @@ export const MAX_TAIL_PATH = 4096;
 const TAIL_KEY = Symbol.for('queuescope.exitTail');
 
 export class ExitTail implements ExitWriter {
-  private written = false;
+  /** The tail was written (the realm is ending): nothing more goes to any path. */
+  written = false;
 
   constructor(
     private readonly hub: TailSource,
@@ -95,6 +96,9 @@ export function setExitTail(hub: TailSource, path: unknown, unattached = false):
   const existing = g[TAIL_KEY];
   if (existing !== undefined) {
     if (unattached && !existing.unattached) return true; // a reader's path wins over the environment's
+    // Already written (a reader attaching while the realm ends, e.g. paused in an exit
+    // listener): arming the new path would leave it empty, read as killed.
+    if (existing.written) return true;
     existing.path = path;
     existing.unattached = unattached;
     if (!unattached) armed(existing.fs, path);

@@ -119,6 +119,8 @@ interface Row {
   /** The "waits sampled 1 in N" badge's label while the row has one (N changes often: only its text is updated). */
   sampledText: Text | null;
   sampledBadge: HTMLElement | null;
+  /** A pool's "running 3/3" badge text, updated in place (it changes at almost every poll). */
+  runningText: Text | null;
   aria: string;
   barWidth: string;
 }
@@ -487,6 +489,7 @@ export class Overview {
       statusKey: '',
       sampledText: null,
       sampledBadge: null,
+      runningText: null,
       aria: '',
       barWidth: '',
     };
@@ -567,17 +570,20 @@ export class Overview {
     // rebuilding every visible row's badges for it made scrolling 1,000 sampled queues janky.
     const finding = this.findings.get(q.key);
     const running = (q.counters.running ?? 0) > 0 ? poolText(q) : '';
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}|${running}|${finding?.id}|${finding?.text}`;
+    // Whether a pool runs tasks is in the key, not how many: that changes at almost every poll.
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}|${running !== ''}|${finding?.id}|${finding?.text}`;
     // Short in the State column ("waits" is in the tooltip and the tree's wording).
     const sampledLabel = `sampled 1/${stride}`;
     if (statusKey === row.statusKey && row.sampledText !== null && row.sampledText.data !== sampledLabel) {
       row.sampledText.data = sampledLabel;
       row.sampledBadge!.title = sampledTitle(stride);
     }
+    if (statusKey === row.statusKey && row.runningText !== null && row.runningText.data !== running) row.runningText.data = running;
     if (statusKey !== row.statusKey) {
       row.statusKey = statusKey;
       row.sampledText = null;
       row.sampledBadge = null;
+      row.runningText = null;
       const badges: Node[] = [];
       const badge = (cls: string, ic: string, text: string) => el('span', { class: `badge ${cls}` }, icon(ic), text);
       if (finding) {
@@ -595,7 +601,10 @@ export class Overview {
       if (paused) badges.push(badge('b-pool', 'debug-pause', 'paused'));
       if (rateLimited) badges.push(badge('b-pool', 'dashboard', 'rate-limited'));
       // A pool at work: how many of its slots are taken ("running 3/3": saturated).
-      if (running) badges.push(badge('b-running', 'play', running));
+      if (running) {
+        row.runningText = document.createTextNode(running);
+        badges.push(el('span', { class: 'badge b-running' }, icon('play'), row.runningText));
+      }
       if (!badges.length && !jobsBadge) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
       if (jobsBadge) {
         // Short in the narrow State column; the whole sentence in its tooltip.

@@ -194,10 +194,13 @@ export class SessionWatcher implements vscode.Disposable {
       this.watched.delete(session.id);
       this.scriptCacheBounds.delete(session.id);
     }
+    this.endReported.delete(session.id);
     if (session === root) {
-      // The whole launch/attach ended: its children end with it.
+      // The whole launch/attach ended: its children end with it. One whose own session did
+      // not say it ended (a forked child that outlives the launch) was not killed: no news.
       for (const [id, x] of [...this.watched]) {
         if (rootSession(x.session).id !== root.id) continue;
+        if (!this.endReported.has(id)) x.poller.stopRequested();
         finish(x.poller);
         this.watched.delete(id);
         this.scriptCacheBounds.delete(id);
@@ -211,7 +214,7 @@ export class SessionWatcher implements vscode.Disposable {
       const stillRunning = [...this.watched.values()].some((x) => rootSession(x.session).id === root.id);
       if (stillRunning || pending.size > 0) return;
       this.finishing.delete(root.id);
-      this.endReported.delete(root.id);
+      this.mainEnded.delete(root.id);
       if (this.model.session(root.id)) this.model.endSession(root.id);
     });
   }
@@ -254,7 +257,7 @@ export class SessionWatcher implements vscode.Disposable {
       },
       onDidSendMessage: (m: { type?: string; event?: string }) => {
         if (m.type !== 'event') return;
-        if (END_EVENTS.has(m.event ?? '')) this.endReported.add(rootSession(session).id);
+        if (END_EVENTS.has(m.event ?? '')) this.ended(session);
         else if (m.event === 'stopped') void poller()?.stopped();
         else if (m.event === 'continued') poller()?.continuedEvent();
       },
@@ -268,18 +271,29 @@ export class SessionWatcher implements vscode.Disposable {
         if (m.type === 'request' && m.command !== undefined && STOP_REQUESTS.has(m.command)) this.stopAsked(session);
       },
       onDidSendMessage: (m: { type?: string; event?: string }) => {
-        if (m.type === 'event' && END_EVENTS.has(m.event ?? '')) this.endReported.add(rootSession(session).id);
+        if (m.type === 'event' && END_EVENTS.has(m.event ?? '')) this.ended(session);
       },
     };
   }
 
-  /** Launches whose adapter already said the program ended: VS Code's disconnect that follows is no stop. */
+  /** Sessions whose adapter said their program ended: VS Code's disconnect that follows is no stop. */
   private readonly endReported = new Set<string>();
+  /** Launches whose main thread's session said so: a disconnect VS Code then sends the launch itself is no stop either. */
+  private readonly mainEnded = new Set<string>();
 
-  /** Every poller of `session`'s launch: an end without an exit tail is the user's stop, not a kill. */
+  private ended(session: vscode.DebugSession): void {
+    this.endReported.add(session.id);
+    if (this.watched.get(session.id)?.poller.mainThread) this.mainEnded.add(rootSession(session).id);
+  }
+
+  /**
+   * The user stops, restarts or detaches: every poller of the launch then takes an end
+   * without an exit tail as that, not as a kill. A worker or a child process that ended
+   * earlier in the launch does not turn this off (its own session id, not the launch's).
+   */
   private stopAsked(session: vscode.DebugSession): void {
     const root = rootSession(session);
-    if (this.endReported.has(root.id)) return;
+    if (this.endReported.has(session.id) || (session === root && this.mainEnded.has(root.id))) return;
     for (const w of this.watched.values()) if (rootSession(w.session).id === root.id) w.poller.stopRequested();
   }
 

@@ -64,7 +64,10 @@ export interface TailLog {
 /** Where a poller's tail is and how to read and remove it (node:fs in the extension, a double in tests). */
 export interface ExitTailFile {
   path: string;
-  /** The file's text, or undefined when there is none (the realm never ended, or was killed). */
+  /**
+   * The file's text; '' when the hub armed it at attach and no exit hook wrote it (an abrupt
+   * end); undefined when there is none (the realm could not write here, or never attached).
+   */
   read(): string | undefined;
   remove(): void;
 }

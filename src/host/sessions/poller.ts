@@ -502,15 +502,20 @@ export class SessionPoller {
   /**
    * The realm's tail file is as the hub armed it at attach, empty: its exit hooks never ran.
    * Unless the user stopped it from the debugger (which may kill it just as hard), the main
-   * thread's program was killed without warning or crashed in native code; say so, since the
+   * thread's program ended abruptly (a signal such as SIGKILL, or a crash); say so, since the
    * figures then end at the last read, not at the program's end. A worker's realm can go
    * that way while its process lives on (worker.terminate()), so only the main thread's.
    */
   private endedWithoutTail(key: string): void {
     const src = this.model.source(this.session, key);
     if (this.stopAsked || src === undefined || src.info.threadId !== 0) return;
-    this.model.setSourceEnd(this.session, key, { reason: 'killed' });
-    this.log.info(`${this.channel}: the program ended without running its exit hooks (killed, e.g. SIGKILL, or a native crash); its figures end at the last read`);
+    this.model.setSourceEnd(this.session, key, { reason: 'abrupt' });
+    this.log.info(`${this.channel}: the program ended without running its exit hooks (a signal such as SIGKILL, or a crash); its figures end at the last read`);
+  }
+
+  /** Attached to a process's main thread (not a worker). */
+  get mainThread(): boolean {
+    return this.key !== undefined && this.model.source(this.session, this.key)?.info.threadId === 0;
   }
 
   /** The user asked the debugger to stop, restart or disconnect: an end without an exit tail is then no news. */

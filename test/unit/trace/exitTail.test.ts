@@ -123,6 +123,16 @@ describe('exit tail: a program ends, its last moments reach the model', function
     assert.ok(fs.readFileSync(path.join(dir, 'received-0.ndjson'), 'utf8').length > 0, 'the reader had drained');
   });
 
+  it('a reader attaching once the tail is written (paused in an exit listener) does not arm an empty file, read as an abrupt end', async () => {
+    fs.mkdirSync(path.join(dir, 'env'));
+    const late = path.join(dir, 'late-tail.ndjson');
+    const r = await finished(start([fixture('attach-at-exit.js')], { QUEUESCOPE_TRACE: '1', QUEUESCOPE_EXIT_TAIL_DIR: path.join(dir, 'env'), LATE_TAIL: late }));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(fs.existsSync(late), false, 'no file: that reader concludes nothing');
+    const [env] = fs.readdirSync(path.join(dir, 'env'));
+    assert.match(fs.readFileSync(path.join(dir, 'env', env), 'utf8'), /"type":"tailEnd","reason":"exit"/, 'the tail written at exit is whole');
+  });
+
   it('a program no reader ever attached to: the environment tail holds all it recorded', async () => {
     const r = await runPipeline('natural', undefined, false);
     assert.equal(r.code, 0);

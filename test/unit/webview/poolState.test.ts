@@ -32,6 +32,12 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     // The narrow Kind column holds the kind alone; the library and the pool in its tooltip.
     assert.equal(cells[2], 'priority');
     assert.equal(await row.locator('td.c-kind span').getAttribute('title'), 'priority · p-queue@10.0.0 · running 2/2');
+    // The count moves at almost every poll: the badge's text changes in place, no rebuild.
+    const badge = (await row.locator('.b-running').elementHandle())!;
+    await p.send(update({ queues: [{ ...pool, counters: counters({ puts: 6, running: 1, paused: true, rateLimited: true }) }] }));
+    await settle(p.page);
+    assert.equal((await row.locator('.b-running').innerText()).trim(), 'running 1/2');
+    assert.equal(await badge.evaluate((e) => e.isConnected), true, 'the same badge, updated in place');
     await row.click();
     await settle(p.page);
     const facts = p.page.locator('#detail-facts');

@@ -66,14 +66,21 @@ describe('the last moments of a short program', function () {
 
   // Killed without warning, the program writes no exit tail: the user is told its figures end
   // at the last read. Stopped from the debugger (which may kill it as hard), it is no news.
-  for (const how of ['SIGKILL', 'Stop'] as const) {
-    it(`${how === 'SIGKILL' ? 'killed by SIGKILL: the session says so' : 'stopped from the debugger: no such word'}, in the model, the tree and the saved recording`, async () => {
-      const run = await debugProgram(program, { env: { QUEUESCOPE_LIB: libraryPath(), EXIT_MODE: how === 'SIGKILL' ? 'sigkill' : 'signal', WAIT_FOR_READER: '1' } });
+  // 'Stop after a worker ended': the worker's session said its program ended first; the user's
+  // Stop of the main thread is still a stop.
+  for (const how of ['SIGKILL', 'Stop', 'Stop after a worker ended'] as const) {
+    it(`${how === 'SIGKILL' ? 'killed by SIGKILL: the session says so' : `${how}: no such word`}, in the model, the tree and the saved recording`, async () => {
+      const mode = how === 'SIGKILL' ? 'sigkill' : how === 'Stop' ? 'signal' : 'worker-stays';
+      const run = await debugProgram(program, { env: { QUEUESCOPE_LIB: libraryPath(), EXIT_MODE: mode, WAIT_FOR_READER: '1' } });
       const root = run.parent.id;
       const model = api.services.model;
       try {
-        await run.output('TOTALS');
-        if (how === 'Stop') await vscode.debug.stopDebugging(run.parent);
+        await run.output(how === 'Stop after a worker ended' ? 'worker ended' : 'TOTALS');
+        if (how !== 'SIGKILL') {
+          const mainRead = () => [...(model.session(root)?.sources.values() ?? [])].some((s) => s.info.threadId === 0);
+          if (!mainRead()) await nextEvent(model.onDidChange as vscode.Event<{ kind: string; session?: string }>, 'the main thread to be read', mainRead);
+          await vscode.debug.stopDebugging(run.parent);
+        }
         if (model.session(root)?.state !== 'ended') {
           await nextEvent(model.onDidChange as vscode.Event<{ kind: string; session?: string }>, 'the session to end', () => model.session(root)?.state === 'ended');
         }
@@ -86,20 +93,20 @@ describe('the last moments of a short program', function () {
         assert.ok(at >= 0, all.join('\n'));
         const next = all.findIndex((l, i) => i > at && !l.startsWith(' '));
         const tree = all.slice(at, next < 0 ? undefined : next).join('\n');
-        const saved = path.join(workspaceDir(), `last-${how}.qscope`);
+        const saved = path.join(workspaceDir(), `last-${mode}.qscope`);
         await vscode.commands.executeCommand('queuescope.saveRecording', root, vscode.Uri.file(saved));
         const { lines } = await readRecordingLines(saved);
         const ends = lines.flatMap((l) => (l.type === 'end' ? [l.reason] : []));
         if (how === 'SIGKILL') {
-          assert.deepEqual(main.end, { reason: 'killed' });
-          assert.match(tree, /killed without warning/, tree);
-          assert.deepEqual(ends, ['killed']);
+          assert.deepEqual(main.end, { reason: 'abrupt' });
+          assert.match(tree, /ended abruptly/, tree);
+          assert.deepEqual(ends, ['abrupt']);
         } else {
           // js-debug's Stop kills the program as hard as SIGKILL (no exit tail either): only the
           // stop request tells the two apart.
           assert.equal(main.end, undefined, `Stop ended it with ${JSON.stringify(main.end)}`);
-          assert.doesNotMatch(tree, /killed without warning/);
-          assert.ok(!ends.includes('killed'), ends.join(', '));
+          assert.doesNotMatch(tree, /ended abruptly/);
+          assert.ok(!ends.includes('abrupt'), ends.join(', '));
         }
       } finally {
         await run.stop();

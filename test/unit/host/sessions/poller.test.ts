@@ -491,7 +491,7 @@ describe('SessionPoller with a drain fetcher (the formatter read)', () => {
     assert.equal(second.started, 0, 'the fetcher is not started while push delivers');
   });
 
-  it('an exit tail left as the hub armed it (empty) ends the main thread as killed, unless the user stopped it; no file, a worker: nothing said', async () => {
+  it('an exit tail left as the hub armed it (empty) ends the main thread as abrupt, unless the user stopped it; no file, a worker: nothing said', async () => {
     const end = async (tail: string | undefined, opts: { stop?: boolean; threadId?: number } = {}) => {
       let removed = 0;
       const s = setup({ exitTail: { path: '/tails/child.ndjson', read: () => tail, remove: () => void removed++ } });
@@ -507,7 +507,7 @@ describe('SessionPoller with a drain fetcher (the formatter read)', () => {
       return { end: src?.end, state: src?.state, removed, infos: s.log.infos };
     };
     const killed = await end('');
-    assert.deepEqual(killed.end, { reason: 'killed' });
+    assert.deepEqual(killed.end, { reason: 'abrupt' });
     assert.equal(killed.state, 'ended');
     assert.equal(killed.removed, 1);
     assert.ok(killed.infos.some((m) => /ended without running its exit hooks/.test(m)), killed.infos.join('\n'));
