@@ -2,14 +2,14 @@
 
 import type { EndInfo } from './wire';
 
-/** The words for a notable end ("uncaught SyntaxError: …", "exit code 3", "killed by SIGTERM", "ended abruptly …"); undefined for a clean one. */
+/** The words for a notable end ("uncaught SyntaxError: …", "exit code 3", "killed by SIGTERM", "abruptly, …": the banner prints "The program ended: " before it); undefined for a clean one. */
 export function endNote(end: EndInfo | undefined): string | undefined {
   if (end === undefined) return undefined;
   if (end.reason === 'uncaughtException') return `uncaught ${end.error ?? 'exception'}`;
   if (end.reason === 'SIGINT' || end.reason === 'SIGTERM') return `killed by ${end.reason}`;
   if (end.reason === 'exit' && end.code !== undefined && end.code !== 0) return `exit code ${end.code}`;
   // Any end that skips the exit hooks: SIGKILL (out of memory), SIGHUP, a nodemon restart's SIGUSR2, abort(), a native crash.
-  if (end.reason === 'abrupt') return 'ended abruptly, without its exit handlers (a signal such as SIGKILL, e.g. out of memory, or a crash): its figures end at the last read';
+  if (end.reason === 'abrupt') return 'abruptly, without its exit handlers (a signal such as SIGKILL, e.g. out of memory, or a crash): its figures end at the last read';
   return undefined;
 }
 

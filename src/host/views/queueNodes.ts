@@ -81,7 +81,7 @@ export function sessionNode(s: ModelSession): NodeSpec {
   // How it ended, when that is news: short in the row, whole in the tooltip.
   const end = sessionEnd(s.sources.values());
   const died = endNote(end);
-  const short = end?.reason === 'uncaughtException' ? 'uncaught exception' : end?.reason === 'abrupt' ? 'ended abruptly' : died;
+  const short = end?.reason === 'uncaughtException' ? 'uncaught exception' : end?.reason === 'abrupt' ? 'abruptly' : died;
   return {
     kind: 'session',
     id: `s:${s.id}`,

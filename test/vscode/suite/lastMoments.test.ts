@@ -99,13 +99,13 @@ describe('the last moments of a short program', function () {
         const ends = lines.flatMap((l) => (l.type === 'end' ? [l.reason] : []));
         if (how === 'SIGKILL') {
           assert.deepEqual(main.end, { reason: 'abrupt' });
-          assert.match(tree, /ended abruptly/, tree);
+          assert.match(tree, /ended · abruptly/, tree);
           assert.deepEqual(ends, ['abrupt']);
         } else {
           // js-debug's Stop kills the program as hard as SIGKILL (no exit tail either): only the
           // stop request tells the two apart.
           assert.equal(main.end, undefined, `Stop ended it with ${JSON.stringify(main.end)}`);
-          assert.doesNotMatch(tree, /ended abruptly/);
+          assert.doesNotMatch(tree, /abruptly/);
           assert.ok(!ends.includes('abrupt'), ends.join(', '));
         }
       } finally {
