@@ -41,10 +41,18 @@ const MAX_TAIL_DRAINS = 64;
 export const MAX_TAIL_PATH = 4096;
 
 const TAIL_KEY = Symbol.for('queuescope.exitTail');
+/** Earlier readers' paths that still get the tail (a process rarely has more than two debuggers). */
+const MAX_EARLIER = 3;
 
 export class ExitTail implements ExitWriter {
   /** The tail was written (the realm is ending): nothing more goes to any path. */
   written = false;
+  /**
+   * Paths of readers that attached before the current one and may still be reading (two
+   * debuggers on one process): they get the same tail, or their armed files would stay
+   * empty and read as an abrupt end. At most MAX_EARLIER, the oldest dropped.
+   */
+  readonly earlier: string[] = [];
 
   constructor(
     private readonly hub: TailSource,
@@ -69,8 +77,16 @@ export class ExitTail implements ExitWriter {
       if (!batch.includes('"more":true')) break;
     }
     lines.push(JSON.stringify({ type: 'tailEnd', reason, t: now(), ...detail }));
+    const text = `${lines.join('\n')}\n`;
+    for (const p of this.earlier) {
+      try {
+        this.fs.writeFileSync(p, text);
+      } catch {
+        // that reader is gone, or cannot be written to: the current one still gets its tail
+      }
+    }
     try {
-      this.fs.writeFileSync(this.path, `${lines.join('\n')}\n`);
+      this.fs.writeFileSync(this.path, text);
     } catch (err) {
       try {
         nodeProcess()?.emitWarning?.(`QueueScope: cannot write the exit tail ${JSON.stringify(this.path)}: ${String((err as Error)?.message ?? err)}`);
@@ -85,8 +101,8 @@ export class ExitTail implements ExitWriter {
 }
 
 /**
- * Write this realm's tail to `path` when it ends (a later call changes the path: the latest
- * reader wins). `unattached`: set from the environment before any reader attached (a program
+ * Write this realm's tail to `path` when it ends (a later call with another reader's path
+ * makes that the main path; earlier readers' paths get the same tail). `unattached`: set from the environment before any reader attached (a program
  * that may end before a debugger's first poll finds its hub); a reader's own path clears it.
  * Never throws; false when this realm cannot write files.
  */
@@ -99,6 +115,10 @@ export function setExitTail(hub: TailSource, path: unknown, unattached = false):
     // Already written (a reader attaching while the realm ends, e.g. paused in an exit
     // listener): arming the new path would leave it empty, read as killed.
     if (existing.written) return true;
+    if (!existing.unattached && existing.path !== path && !existing.earlier.includes(existing.path)) {
+      existing.earlier.push(existing.path);
+      if (existing.earlier.length > MAX_EARLIER) existing.earlier.shift();
+    }
     existing.path = path;
     existing.unattached = unattached;
     if (!unattached) armed(existing.fs, path);
@@ -120,9 +140,9 @@ export function setExitTail(hub: TailSource, path: unknown, unattached = false):
 
 /**
  * A reader's tail starts as an empty file: one still empty when the reader's session ends
- * tells it the realm died without running its exit hooks (SIGKILL, e.g. the out-of-memory
- * killer, or a native crash), and no file at all that this realm cannot write where the
- * reader reads (a remote debuggee), so nothing can be told.
+ * tells it the realm ended without running its exit hooks (a signal such as SIGKILL, e.g.
+ * the out-of-memory killer, or a crash), and no file at all that this realm cannot write
+ * where the reader reads (a remote debuggee), so nothing can be told.
  */
 function armed(fs: Fs, path: string): void {
   try {

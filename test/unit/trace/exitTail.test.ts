@@ -133,6 +133,13 @@ describe('exit tail: a program ends, its last moments reach the model', function
     assert.match(fs.readFileSync(path.join(dir, 'env', env), 'utf8'), /"type":"tailEnd","reason":"exit"/, 'the tail written at exit is whole');
   });
 
+  it('two readers attached: each gets the tail, so neither reads an armed, empty file as an abrupt end', async () => {
+    const [first, second] = ['first', 'second'].map((n) => path.join(dir, `${n}-tail.ndjson`));
+    const r = await finished(start([fixture('two-readers.js')], { QUEUESCOPE_TRACE: '1', FIRST_TAIL: first, SECOND_TAIL: second }));
+    assert.equal(r.code, 0, r.stderr);
+    for (const f of [first, second]) assert.match(fs.readFileSync(f, 'utf8'), /"type":"tailEnd","reason":"exit"/, f);
+  });
+
   it('a program no reader ever attached to: the environment tail holds all it recorded', async () => {
     const r = await runPipeline('natural', undefined, false);
     assert.equal(r.code, 0);
