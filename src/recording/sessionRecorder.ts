@@ -8,9 +8,10 @@
 // with its arguments and outcome; the model's calls to itself are not announced, so nothing
 // is recorded twice. Each input is turned into recording lines and appended to the session's
 // spool file on disk (NDJSON, the .qscope format; a drain's columnar events stay one line
-// each, expanded by the reader), so memory stays flat however long the session runs. Replaying a spool through ModelFeed calls the same entry points with the
-// same data, which is what makes record -> save -> open exact. The model only announces its
-// inputs; all recording code is here.
+// each, expanded by the reader), so memory stays flat however long the session runs.
+// Replaying a spool through ModelFeed calls the same entry points with the same data,
+// which is what makes record -> save -> open exact. The model only announces its inputs;
+// all recording code is here.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';

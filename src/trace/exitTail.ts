@@ -102,8 +102,9 @@ export class ExitTail implements ExitWriter {
 
 /**
  * Write this realm's tail to `path` when it ends (a later call with another reader's path
- * makes that the main path; earlier readers' paths get the same tail). `unattached`: set from the environment before any reader attached (a program
- * that may end before a debugger's first poll finds its hub); a reader's own path clears it.
+ * makes that the main path; earlier readers' paths get the same tail). `unattached`: set
+ * from the environment before any reader attached (a program that may end before a
+ * debugger's first poll finds its hub); a reader's own path clears it.
  * Never throws; false when this realm cannot write files.
  */
 export function setExitTail(hub: TailSource, path: unknown, unattached = false): boolean {
@@ -113,7 +114,7 @@ export function setExitTail(hub: TailSource, path: unknown, unattached = false):
   if (existing !== undefined) {
     if (unattached && !existing.unattached) return true; // a reader's path wins over the environment's
     // Already written (a reader attaching while the realm ends, e.g. paused in an exit
-    // listener): arming the new path would leave it empty, read as killed.
+    // listener): arming the new path would leave it empty, read as an abrupt end.
     if (existing.written) return true;
     if (!existing.unattached && existing.path !== path && !existing.earlier.includes(existing.path)) {
       existing.earlier.push(existing.path);

@@ -88,7 +88,9 @@ export class SessionWatcher implements vscode.Disposable {
       vscode.debug.onDidStartDebugSession((s) => this.started(s)),
       vscode.debug.onDidTerminateDebugSession((s) => this.terminated(s)),
       vscode.debug.registerDebugAdapterTrackerFactory('*', {
-        createDebugAdapterTracker: (s) => (this.isPollable(s) ? this.tracker(s) : JS_DEBUG_TYPES.includes(s.type) ? this.stopTracker(s) : undefined),
+        // Every js-debug session, the launch's own too: VS Code may send Stop to it rather
+        // than to its children (whose pollers the other requests and events are for).
+        createDebugAdapterTracker: (s) => (JS_DEBUG_TYPES.includes(s.type) ? this.tracker(s) : undefined),
       }),
     );
     // Sessions already running when the extension activated.
@@ -260,18 +262,6 @@ export class SessionWatcher implements vscode.Disposable {
         if (END_EVENTS.has(m.event ?? '')) this.ended(session);
         else if (m.event === 'stopped') void poller()?.stopped();
         else if (m.event === 'continued') poller()?.continuedEvent();
-      },
-    };
-  }
-
-  /** A launch's own session (not polled): VS Code may send Stop to it rather than to its children. */
-  private stopTracker(session: vscode.DebugSession): vscode.DebugAdapterTracker {
-    return {
-      onWillReceiveMessage: (m: { type?: string; command?: string }) => {
-        if (m.type === 'request' && m.command !== undefined && STOP_REQUESTS.has(m.command)) this.stopAsked(session);
-      },
-      onDidSendMessage: (m: { type?: string; event?: string }) => {
-        if (m.type === 'event' && END_EVENTS.has(m.event ?? '')) this.ended(session);
       },
     };
   }

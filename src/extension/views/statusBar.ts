@@ -1,6 +1,7 @@
 // The one QueueScope status bar item: "$(inbox) 4 queues  $(arrow-circle-up) 2 blocked  $(warning) 1 finding";
-// click opens the panel (on the worst finding's session when there are findings). The findings count comes from services.diagnostics (the same list
-// the Problems view, the tree and the panel strip show) and is redrawn when it changes.
+// click opens the panel (on the worst finding's session when there are findings). The
+// findings count comes from services.diagnostics (the same list the Problems view, the tree
+// and the panel strip show) and is redrawn when it changes.
 
 import * as vscode from 'vscode';
 import type { ExtensionServices } from '../services';

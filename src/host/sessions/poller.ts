@@ -507,8 +507,7 @@ export class SessionPoller {
    * that way while its process lives on (worker.terminate()), so only the main thread's.
    */
   private endedWithoutTail(key: string): void {
-    const src = this.model.source(this.session, key);
-    if (this.stopAsked || src === undefined || src.info.threadId !== 0) return;
+    if (this.stopAsked || !this.mainThread) return;
     this.model.setSourceEnd(this.session, key, { reason: 'abrupt' });
     this.log.info(`${this.channel}: the program ended without running its exit hooks (a signal such as SIGKILL, or a crash); its figures end at the last read`);
   }
