@@ -17,9 +17,9 @@
 // the item assigned to it synchronously, inside the put()/get() that served it (so a timeout
 // or abort arriving later cannot take it back, and FIFO order is decided there). Only the
 // promise settles one job later. All served waiters of the realm share one job per batch.
-// Once resolved, a waiter goes back to its queue for reuse (Queue.recycle).
+// Once resolved, a waiter is kept for a later block (recycleWaiter).
 
-import type { Waiter } from './waiters';
+import { recycleWaiter, type Waiter } from './waiters';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 let head: Waiter<unknown> | null = null;
@@ -40,7 +40,7 @@ export function resolveNow<T>(w: Waiter<T>, value: T): void {
   const owner = w.owner;
   w.owner = null;
   resolve(value);
-  if (owner !== null) owner.recycle(w as Waiter<unknown>);
+  if (owner !== null) recycleWaiter(w as Waiter<unknown>, owner);
 }
 
 /** Resolve `w` with `value` from the next delivery job. `w` must be out of its list. */
@@ -73,7 +73,7 @@ function flush(): void {
     const owner = w.owner;
     w.owner = null;
     resolve(value);
-    if (owner !== null) owner.recycle(w);
+    if (owner !== null) recycleWaiter(w, owner);
   }
 }
 

@@ -15,7 +15,7 @@ import { Ring } from './ring';
 import { deadlines } from './deadlines';
 import { deliver, resolveNow } from './delivery';
 import { startTimer, stopTimer } from './timers';
-import { Waiter, WaiterList, type AbortSignalLike, type WaitHandle, type WaiterOwner } from './waiters';
+import { takeWaiter, WaiterList, type AbortSignalLike, type WaitHandle, type Waiter, type WaiterOwner } from './waiters';
 
 export interface QueueOptions {
   /** Upper bound on the number of items; 0 (the default) or negative means unbounded; a fraction rounds up (as asyncio's `qsize() >= maxsize`). */
@@ -76,9 +76,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   private handOffStreak = 0;
   private directLeft = 0;
   private directRun = DIRECT_RUN;
-  /** A served waiter of each role kept for the next block (see recycle()). */
-  private spareGet: Waiter<T> | null = null;
-  private sparePut: Waiter<void> | null = null;
+  /** @internal Part of WaiterOwner: a served waiter kept for this queue's next block. */
+  spare: Waiter<unknown> | null = null;
 
   constructor(options: QueueOptions = {}) {
     const { maxsize = 0, name } = options;
@@ -265,9 +264,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
       return RESOLVED;
     }
     if (timeout === 0) return Promise.reject(new QueueTimeout('put() timed out after 0 ms'));
-    let w = this.sparePut;
-    if (w !== null) this.sparePut = null;
-    else w = new Waiter<void>('put');
+    const w = takeWaiter<void>('put', this);
     w.item = item;
     return this.block(this.putters, w, timeout, signal);
   }
@@ -293,10 +290,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     if (this._size() > 0) return Promise.resolve(this.take());
     if (this.shut) return Promise.reject(new QueueShutDown());
     if (timeout === 0) return Promise.reject(new QueueTimeout('get() timed out after 0 ms'));
-    let w = this.spareGet;
-    if (w !== null) this.spareGet = null;
-    else w = new Waiter<T>('get');
-    return this.block(this.getters, w, timeout, signal);
+    return this.block(this.getters, takeWaiter<T>('get', this), timeout, signal);
   }
 
   // Outputs of readOptions(): fields rather than a returned object, so a call with options
@@ -370,18 +364,6 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     w.item = undefined;
     this.settle(w, 'timeout');
     w.reject(new QueueTimeout(`${w.role}() timed out after ${w.timeoutMs} ms`));
-  }
-
-  /**
-   * @internal Part of WaiterOwner: a served waiter's promise is resolved (delivery.ts) and
-   * nothing refers to it any more: keep it for this queue's next block of its role. Only
-   * served waiters come back (a cancelled one may still be on an abort or timer path).
-   */
-  recycle(w: Waiter<unknown>): void {
-    if (w.linked) return;
-    w.reset();
-    if (w.role === 'get') this.spareGet ??= w as Waiter<T>;
-    else this.sparePut ??= w as Waiter<void>;
   }
 
   /** Release a waiter's timer and abort listener and tell the tracer how it ended. */

@@ -4,8 +4,8 @@
 // A Waiter also carries the links of the realm's deadline lists (src/queue/deadlines.ts)
 // when its call has a timeout, and the value it is handed (src/queue/delivery.ts), so a
 // blocked call allocates this one node besides its promise; and a served waiter is reused
-// by its queue's next block (Queue.recycle), so a consumer that blocks on every item
-// allocates only the promise.
+// by the realm's next block (takeWaiter/recycleWaiter), so a consumer that blocks on every
+// item allocates only the promise.
 
 import type { Bucket, Generation, Timed } from './deadlines';
 
@@ -13,8 +13,8 @@ import type { Bucket, Generation, Timed } from './deadlines';
 export interface WaiterOwner {
   /** Its deadline passed. */
   expireWaiter(w: Waiter<unknown>): void;
-  /** Its promise was resolved and nothing refers to it any more: it may be reused. */
-  recycle(w: Waiter<unknown>): void;
+  /** One served waiter kept by this owner once the realm's pool is full (see takeWaiter). */
+  spare: Waiter<unknown> | null;
 }
 
 let executorTarget: Waiter<never> | null = null;
@@ -76,7 +76,7 @@ export class Waiter<T> implements Timed {
   }
 
   /**
-   * Back to the state of a new waiter, for reuse (see Queue.recycle). Served waiters are
+   * Back to the state of a new waiter, for reuse (see recycleWaiter). Served waiters are
    * already out of every list with their timer, listener and tracer token released.
    * `tQueuedAt` stays: the deadline scheduler may still hold this waiter in its queue.
    */
@@ -96,6 +96,51 @@ export class Waiter<T> implements Timed {
 }
 
 function noop(): void {}
+
+// Served waiters kept for later blocks. A realm-wide pool first: a program that makes a
+// queue per job (or a bench run per queue) then never constructs a waiter on a new queue's
+// first block. That construction runs before V8 has type feedback for it, so reaching it
+// again deoptimised the caller's optimised get()/put() (and the user's loop they were
+// inlined into) once per new queue while the code warmed up (issue #13's cold burst, W7).
+// Past MAX_SPARES, each queue keeps one of its own, so thousands of queues whose consumers
+// are all served in one macrotask still block again without allocating.
+const MAX_SPARES = 64;
+let spares: Waiter<unknown> | null = null;
+let spareCount = 0;
+
+/** A waiter for a call about to block on `owner`: a kept one, or a new one. */
+export function takeWaiter<T>(role: 'put' | 'get', owner: WaiterOwner): Waiter<T> {
+  let w = spares;
+  if (w !== null) {
+    spares = w.next;
+    w.next = null;
+    spareCount--;
+  } else {
+    w = owner.spare;
+    if (w === null) return new Waiter<T>(role);
+    owner.spare = null;
+  }
+  w.role = role;
+  return w as Waiter<T>;
+}
+
+/**
+ * A served waiter's promise is resolved and nothing refers to it any more: keep it for a
+ * later block. Only served waiters come here (a cancelled one may still be on an abort or
+ * timer path); the deadline scheduler's queue slot (`tQueuedAt`) survives reuse on purpose.
+ */
+export function recycleWaiter(w: Waiter<unknown>, owner: WaiterOwner): void {
+  if (w.linked) return;
+  if (spareCount < MAX_SPARES) {
+    w.reset();
+    w.next = spares;
+    spares = w;
+    spareCount++;
+  } else if (owner.spare === null) {
+    w.reset();
+    owner.spare = w;
+  }
+}
 
 /** The parts of a waiter that settling touches, whatever it resolves with. */
 export type WaitHandle = Pick<Waiter<never>, 'timer' | 'signal' | 'onAbort' | 'trace'> & Timed;

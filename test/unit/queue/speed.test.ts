@@ -229,25 +229,30 @@ describe('speed: one timer for every timed wait', () => {
     // Arms the shared timer for a 10 ms wait: later waits of 40 ms are queued, not listed.
     const armer = note('armer', new Queue<number>().get({ timeout: 10 }));
     const qa = new Queue<number>();
-    const first = qa.get({ timeout: 40 });
+    const first = [qa.get({ timeout: 40 }), qa.get({ timeout: 40 })];
     qa.putNowait(1);
-    assert.equal(await first, 1); // served: its waiter goes back to qa, still queued
-    const x = note('x', new Queue<number>().get({ timeout: 40 }));
-    // 16 more arrivals close x's generation, so qa's next wait gets a later stamp than x.
+    qa.putNowait(2);
+    // Served: both waiters are spares of the realm now, still queued for listing; the
+    // second one served is taken first.
+    assert.deepEqual(await Promise.all(first), [1, 2]);
+    const x = note('x', new Queue<number>().get({ timeout: 40 })); // the second waiter, already last
+    // The first waiter, queued before x, is reused by the filler: stamped again, it must move
+    // behind x. 16 more arrivals close x's generation, so qa's next wait (that same waiter
+    // again) gets a later stamp than x.
     const filler = new Queue<number>();
     for (let i = 0; i < 16; i++) {
       const p = filler.get({ timeout: 40 });
       filler.putNowait(i);
       await p;
     }
-    const w = note('w', qa.get({ timeout: 40 })); // the reused waiter, queued before x
+    const w = note('w', qa.get({ timeout: 40 }));
     await Promise.all([armer, x, w]);
     assert.deepEqual(order, ['armer:TimeoutError', 'x:TimeoutError', 'w:TimeoutError']);
   });
 
   it('a reused waiter whose next wait has no timeout never times out', async () => {
     const { armer, q } = await servedBehindArmedTimer(20);
-    const untimed = q.get(); // same waiter, same macrotask, no timeout: must not be listed
+    const untimed = q.get(); // the spare it was served with, same macrotask, no timeout: must not be listed
     let settled = false;
     void untimed.then(
       () => (settled = true),
@@ -258,6 +263,18 @@ describe('speed: one timer for every timed wait', () => {
     assert.equal(settled, false);
     q.putNowait(2);
     assert.equal(await untimed, 2);
+  });
+
+  it('a waiter served on one queue and reused by another times out on that other queue only', async () => {
+    const { armer, q } = await servedBehindArmedTimer(20); // its waiter is the realm's spare now, still queued
+    const other = new Queue<number>();
+    const err = await rejection(other.get({ timeout: 30 }));
+    assert.ok(err instanceof QueueTimeout);
+    assert.match((err as Error).message, /get\(\) timed out after 30 ms/);
+    assert.deepEqual([other.waiters, q.waiters], [{ getters: 0, putters: 0 }, { getters: 0, putters: 0 }]);
+    q.putNowait(3);
+    assert.equal(q.getNowait(), 3);
+    assert.ok((await armer) instanceof QueueTimeout);
   });
 
   it('consumers served twice in one macrotask, in reverse order the second time, are listed without reordering', async () => {
