@@ -6,9 +6,9 @@ import type { EndInfo } from './wire';
 export function endNote(end: EndInfo | undefined): string | undefined {
   if (end === undefined) return undefined;
   if (end.reason === 'uncaughtException') return `uncaught ${end.error ?? 'exception'}`;
-  if (end.reason === 'SIGINT' || end.reason === 'SIGTERM') return `killed by ${end.reason}`;
+  if (end.reason === 'SIGINT' || end.reason === 'SIGTERM' || end.reason === 'SIGHUP') return `killed by ${end.reason}`;
   if (end.reason === 'exit' && end.code !== undefined && end.code !== 0) return `exit code ${end.code}`;
-  // Any end that skips the exit hooks: SIGKILL (out of memory), SIGHUP, a nodemon restart's SIGUSR2, abort(), a native crash.
+  // Any end that skips the exit hooks: SIGKILL (out of memory), a nodemon restart's SIGUSR2, SIGQUIT, abort(), a native crash.
   if (end.reason === 'abrupt') return 'abruptly, without its exit handlers (a signal such as SIGKILL, e.g. out of memory, or a crash): its figures end at the last read';
   return undefined;
 }

@@ -6,14 +6,15 @@
 //
 // What a writer is told:
 //   end(reason)  the realm is going away: natural exit, process.exit(), an uncaught
-//                exception nobody handles, or SIGINT/SIGTERM the program does not handle.
+//                exception nobody handles, or SIGINT/SIGTERM/SIGHUP the program does not
+//                handle (SIGHUP: the terminal it runs in was closed).
 //   flush()      the program survives (it handles the exception or the signal itself), but
 //                this is a moment worth writing down.
 // Listeners are added once per realm and never throw into the program.
 
 import { builtin, nodeProcess } from './env';
 
-export type EndReason = 'exit' | 'uncaughtException' | 'SIGINT' | 'SIGTERM';
+export type EndReason = 'exit' | 'uncaughtException' | Signal;
 
 /** What else is known of the end: the exit code ('exit'), the error's first line ('uncaughtException'). */
 export interface EndDetail {
@@ -47,7 +48,13 @@ export function errorText(err: unknown): string {
 type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid'>;
 
 const HOOKS_KEY = Symbol.for('queuescope.exitHooks');
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+// Signals whose default action ends the process and that Node leaves to it. Not SIGUSR1
+// (the inspector's), not SIGUSR2 (--heapsnapshot-signal and --report-signal use it: a
+// listener of ours would turn a snapshot request into the end of the program), not SIGQUIT
+// (its default action dumps core). Node resets every disposition at startup, so a SIGHUP
+// ignored by the parent (nohup) was never ignored by the program either.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+type Signal = (typeof SIGNALS)[number];
 
 /** The writers of one realm and the listeners that call them. */
 export class ExitHooks {
@@ -60,7 +67,17 @@ export class ExitHooks {
       if (proc.listenerCount('uncaughtException') > 0) this.flush();
       else this.end('uncaughtException', { error: errorText(err) });
     });
-    if (isMainThread) for (const sig of SIGNALS) this.onSignal(sig); // signals reach the main thread only
+    if (isMainThread) {
+      // Signals reach the main thread only. A platform without one (SIGHUP elsewhere than
+      // POSIX and Windows) refuses its listener: the others still count.
+      for (const sig of SIGNALS) {
+        try {
+          this.onSignal(sig);
+        } catch {
+          // that signal's end stays unrecorded, as before
+        }
+      }
+    }
   }
 
   add(writer: ExitWriter): void {
@@ -92,7 +109,7 @@ export class ExitHooks {
     }
   }
 
-  private onSignal(sig: (typeof SIGNALS)[number]): void {
+  private onSignal(sig: Signal): void {
     const proc = this.proc;
     const handler = (): void => {
       if (proc.listeners(sig).some((l) => l !== handler)) {

@@ -43,6 +43,7 @@ describe('program end: error text, end info and its words', () => {
     assert.equal(endNote({ reason: 'uncaughtException' }), 'uncaught exception');
     assert.equal(endNote({ reason: 'exit', code: 3 }), 'exit code 3');
     assert.equal(endNote({ reason: 'SIGTERM' }), 'killed by SIGTERM');
+    assert.equal(endNote({ reason: 'SIGHUP' }), 'killed by SIGHUP');
     assert.match(endNote({ reason: 'abrupt' }) ?? '', /^abruptly, without its exit handlers \(a signal such as SIGKILL.*: its figures end at the last read$/);
     assert.equal(endNote({ reason: 'exit', code: 0 }), undefined);
     assert.equal(endNote({ reason: 'exit' }), undefined);

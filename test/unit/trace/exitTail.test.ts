@@ -101,6 +101,8 @@ describe('exit tail: a program ends, its last moments reach the model', function
     { mode: 'uncaught', check: (r) => (assert.equal(r.code, 1), assert.match(r.stderr, /boom after the pipeline/)), died: 'uncaught Error: boom after the pipeline' },
     { mode: 'signal', signal: 'SIGTERM', check: (r) => assert.equal(r.signal, 'SIGTERM'), died: 'killed by SIGTERM' },
     { mode: 'signal', signal: 'SIGINT', check: (r) => assert.equal(r.signal, 'SIGINT'), died: 'killed by SIGINT' },
+    // The terminal the program runs in was closed.
+    { mode: 'signal', signal: 'SIGHUP', check: (r) => assert.equal(r.signal, 'SIGHUP'), died: 'killed by SIGHUP' },
     { mode: 'handled-signal', signal: 'SIGTERM', check: (r) => (assert.equal(r.code, 0), assert.match(r.stdout, /handled SIGTERM/)) },
   ];
   for (const c of cases) {

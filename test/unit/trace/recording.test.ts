@@ -49,7 +49,7 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
   this.timeout(60000);
   before(ensureLibraryBuilt);
 
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
     it(`survives ${sig}; the process still dies of the signal`, async () => {
       const plain = await runMode('signal', {}, sig);
       const file = tempFile('signal.qscope');
