@@ -85,6 +85,10 @@ describe('panel webview (Chromium)', function () {
       names.map((n) => ({ text: n, head: true, tail: false, tailText: n.slice(n.lastIndexOf(' › ') + 3) })),
       'whole names in the DOM (for search and tests), the head cut, the tail whole',
     );
+    // The library's badge beside it stays legible ("s…" at 1,000 px before): a short name is never cut.
+    const badge = p.page.locator('#overview tr[data-key="q-s0"] .b-lib');
+    assert.equal(await badge.innerText(), 'stream');
+    assert.equal(await badge.evaluate((e) => e.scrollWidth <= e.clientWidth), true, 'badge not cut');
     // A byte stream's depth in its units, whole in the cell; the exact bytes in its tooltip.
     const depth = p.page.locator('#overview tr[data-key="q-s0"] .depth-text');
     assert.equal(await depth.innerText(), '2.8 / 16 KiB');
