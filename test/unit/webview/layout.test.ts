@@ -47,6 +47,28 @@ describe('panel layout at real sizes (Chromium)', function () {
     }
   });
 
+  // Found at 1,150 px with the side bar open (~800 px of panel): the toolbar stayed on one row
+  // past what fits and cut the PNG button off at the edge.
+  it('never cuts a toolbar item off: one row where everything fits, two where it does not', async () => {
+    p = await open({ width: 1100, height: 520 });
+    const msg = initMessage();
+    msg.sessions = [sessionInfo({ name: 'QueueScope sample: Back-pressure (a slow consumer)' }), sessionInfo({ id: 's2', name: 'worker pool', status: 'ended' })];
+    await p.send(msg);
+    await settle(p.page);
+    for (let width = 1100; width >= 560; width -= 20) {
+      await p.page.setViewportSize({ width, height: 520 });
+      const cut = await p.page.$$eval('.toolbar > *', (els) => {
+        const bar = els[0].parentElement!.getBoundingClientRect();
+        return els
+          .filter((e) => (e as HTMLElement).offsetParent !== null && e.getBoundingClientRect().width > 0)
+          .filter((e) => e.getBoundingClientRect().right > bar.right + 0.5 || e.scrollWidth > e.clientWidth + 1 && e.tagName === 'BUTTON')
+          .map((e) => e.id || e.className || e.tagName);
+      });
+      assert.deepEqual(cut, [], `nothing cut at ${width} px`);
+      if (width === 900 || width === 640) await shot(`panel-toolbar-${width}.png`);
+    }
+  });
+
   it('does not light the Live button while paused', async () => {
     p = await open({ width: EDITOR_AREA.width, height: EDITOR_AREA.height });
     await p.send(initMessage());

@@ -89,6 +89,11 @@ describe('panel webview (Chromium)', function () {
     const badge = p.page.locator('#overview tr[data-key="q-s0"] .b-lib');
     assert.equal(await badge.innerText(), 'stream');
     assert.equal(await badge.evaluate((e) => e.scrollWidth <= e.clientWidth), true, 'badge not cut');
+    // Where the column is too narrow for both, the name has it all: no badge rather than a cut one.
+    await p.page.setViewportSize({ width: 900, height: 700 });
+    await badge.waitFor({ state: 'hidden' });
+    const [nameWidth, titleWidth] = await p.page.locator('#overview tr[data-key="q-s0"] .q-name').evaluate((e) => [e.getBoundingClientRect().width, e.parentElement!.getBoundingClientRect().width]);
+    assert.ok(nameWidth >= titleWidth - 1, `the name took the room: ${nameWidth} of ${titleWidth} px`);
     // A byte stream's depth in its units, whole in the cell; the exact bytes in its tooltip.
     const depth = p.page.locator('#overview tr[data-key="q-s0"] .depth-text');
     assert.equal(await depth.innerText(), '2.8 / 16 KiB');
