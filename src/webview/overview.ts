@@ -595,8 +595,14 @@ export class Overview {
       if (q.gone) badges.push(badge('b-gone', 'trash', 'gone'));
       else if (q.shutdown) badges.push(badge('b-shutdown', 'debug-stop', 'shut down'));
       if (full) badges.push(badge('b-full', 'warning', 'full'));
-      if (q.blocked > 0) badges.push(badge('b-blocked', 'debug-pause', `${q.blocked} blocked`));
-      if (q.waiting > 0) badges.push(badge('b-waiting', 'watch', `${q.waiting} waiting`));
+      // The word gives way in a crowded, narrow State column (panel.css); the count stays.
+      const counted = (cls: string, ic: string, n: number, word: string, title: string) => {
+        const b = el('span', { class: `badge ${cls}` }, icon(ic), el('span', {}, `${n} `, el('span', { class: 'b-word', text: word })));
+        b.title = title;
+        return b;
+      };
+      if (q.blocked > 0) badges.push(counted('b-blocked', 'debug-pause', q.blocked, 'blocked', `${q.blocked} blocked producer${q.blocked === 1 ? '' : 's'}`));
+      if (q.waiting > 0) badges.push(counted('b-waiting', 'watch', q.waiting, 'waiting', `${q.waiting} waiting consumer${q.waiting === 1 ? '' : 's'}`));
       // Another library's pool that starts no task now (docs/ADAPTERS.md, pool state).
       if (paused) badges.push(badge('b-pool', 'debug-pause', 'paused'));
       if (rateLimited) badges.push(badge('b-pool', 'dashboard', 'rate-limited'));

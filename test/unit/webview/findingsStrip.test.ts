@@ -138,6 +138,37 @@ describe('panel findings strip (Chromium)', function () {
     assert.equal((await order())[0], 'q-jobs');
   });
 
+  // Found under F5 on an order router that deadlocks: "deadlock", "full" and "1 blocked" did
+  // not fit a 1,000 px panel's State column, and the last badge read "‖ 1" cut at the edge.
+  it('keeps every State badge whole when a finding crowds the column: words, then "full", give way', async () => {
+    p = await open({ width: 1500 }); // from 1,600 px the overview sits beside the detail, narrower
+    await p.send(initMessage());
+    await p.send(findings([deadlock()]));
+    await settle(p.page);
+    const cell = p.page.locator('#overview tbody tr[data-key="q-jobs"] td.c-status .badges');
+    const seen = () =>
+      cell.evaluate((e) => ({
+        fits: e.scrollWidth <= e.clientWidth + 1,
+        shown: [...e.children].filter((b) => (b as HTMLElement).offsetWidth > 0).map((b) => (b as HTMLElement).innerText.trim()),
+      }));
+    assert.deepEqual(await seen(), { fits: true, shown: ['deadlock', 'full', '2 blocked'] });
+    const blocked = cell.locator('.b-blocked');
+    assert.equal(await blocked.getAttribute('title'), '2 blocked producers');
+    await p.page.setViewportSize({ width: 1250, height: 700 });
+    await settle(p.page);
+    assert.deepEqual(await seen(), { fits: true, shown: ['deadlock', 'full', '2'] });
+    await p.page.setViewportSize({ width: 1050, height: 700 });
+    await settle(p.page);
+    assert.deepEqual(await seen(), { fits: true, shown: ['deadlock', '2'] });
+    for (let width = 1500; width >= 900; width -= 25) {
+      await p.page.setViewportSize({ width, height: 700 });
+      assert.equal((await seen()).fits, true, `State badges whole at ${width} px`);
+    }
+    // A row with room to spare keeps its words at any width: only a crowded column trims.
+    const results = p.page.locator('#overview tbody tr[data-key="q-results"] td.c-status .badges');
+    assert.equal((await results.innerText()).trim(), '3 waiting');
+  });
+
   it('past five findings: the first five, a toggle counting the rest per kind, the whole list on demand in its own scrolling box', async () => {
     p = await open();
     await p.send(initMessage());
