@@ -570,6 +570,8 @@ export class Overview {
     // rebuilding every visible row's badges for it made scrolling 1,000 sampled queues janky.
     const finding = this.findings.get(q.key);
     const running = (q.counters.running ?? 0) > 0 ? poolText(q) : '';
+    // The badge's changing part ("2/3"); its word is a span of its own that can give way.
+    const runningCount = running.replace(/^running /, '');
     // Whether a pool runs tasks is in the key, not how many: that changes at almost every poll.
     const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}|${running !== ''}|${finding?.id}|${finding?.text}`;
     // Short in the State column ("waits" is in the tooltip and the tree's wording).
@@ -578,7 +580,7 @@ export class Overview {
       row.sampledText.data = sampledLabel;
       row.sampledBadge!.title = sampledTitle(stride);
     }
-    if (statusKey === row.statusKey && row.runningText !== null && row.runningText.data !== running) row.runningText.data = running;
+    if (statusKey === row.statusKey && row.runningText !== null && row.runningText.data !== runningCount) row.runningText.data = runningCount;
     if (statusKey !== row.statusKey) {
       row.statusKey = statusKey;
       row.sampledText = null;
@@ -604,12 +606,19 @@ export class Overview {
       if (q.blocked > 0) badges.push(counted('b-blocked', 'debug-pause', q.blocked, 'blocked', `${q.blocked} blocked producer${q.blocked === 1 ? '' : 's'}`));
       if (q.waiting > 0) badges.push(counted('b-waiting', 'watch', q.waiting, 'waiting', `${q.waiting} waiting consumer${q.waiting === 1 ? '' : 's'}`));
       // Another library's pool that starts no task now (docs/ADAPTERS.md, pool state).
-      if (paused) badges.push(badge('b-pool', 'debug-pause', 'paused'));
-      if (rateLimited) badges.push(badge('b-pool', 'dashboard', 'rate-limited'));
+      const worded = (cls: string, ic: string, word: string, title: string) => {
+        const b = el('span', { class: `badge ${cls}` }, icon(ic), el('span', { class: 'b-word', text: word }));
+        b.title = title;
+        return b;
+      };
+      if (paused) badges.push(worded('b-pool', 'debug-pause', 'paused', 'paused: the pool starts no task'));
+      if (rateLimited) badges.push(worded('b-pool', 'dashboard', 'rate-limited', 'rate-limited: the pool starts no task until its interval ends'));
       // A pool at work: how many of its slots are taken ("running 3/3": saturated).
       if (running) {
-        row.runningText = document.createTextNode(running);
-        badges.push(el('span', { class: 'badge b-running' }, icon('play'), row.runningText));
+        row.runningText = document.createTextNode(runningCount);
+        const b = el('span', { class: 'badge b-running' }, icon('play'), el('span', {}, el('span', { class: 'b-word', text: 'running' }), ' ', row.runningText));
+        b.title = "tasks running / the pool's concurrency";
+        badges.push(b);
       }
       if (!badges.length && !jobsBadge) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
       if (jobsBadge) {
