@@ -18,7 +18,7 @@ export interface ModelJobs {
   /** Per-state counts over time (depth column = the count; puts/gets unused). */
   readonly history: Partial<Record<JobState, DepthTimeline>>;
   /** Stream events counted since the watch began. */
-  readonly totals: JobCountsEvent['flow'];
+  readonly totals: Required<JobCountsEvent['flow']>;
   /** The latest notable job events, oldest first (bounded). Names and reasons are data: show as text. */
   readonly recent: Array<{ at: number; event: JobEventKind; jobId: string; name?: string; reason?: string }>;
   workers: WorkerInfoWire[];
@@ -47,7 +47,7 @@ function jobsOf(q: ModelQueue): ModelJobs {
       at: 0,
       oldestWaitMs: null,
       history: {},
-      totals: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 },
+      totals: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0, retried: 0 },
       recent: [],
       workers: [],
       workersKnown: false,

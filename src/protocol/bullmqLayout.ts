@@ -24,32 +24,105 @@ export const JOB_STATE_READS: ReadonlyArray<readonly [JobState, 'llen' | 'zcard'
 export type JobFlow = JobCountsEvent['flow'];
 
 export function emptyFlow(): JobFlow {
-  return { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 };
+  return { added: 0, active: 0, completed: 0, failed: 0, stalled: 0, retried: 0 };
 }
 
-/** Count one entry (its fields by name) into `flow`; returns the notable event it is, if any. */
-export function countStreamEntry(flow: JobFlow, f: Readonly<Record<string, string | undefined>>): JobEventKind | undefined {
+/**
+ * The jobs a queue's stream last showed active or stalled, so that a later entry can tell a
+ * retry from a stall's return and from a job added with a delay. BullMQ writes no 'failed'
+ * for an attempt it retries: at once it writes 'waiting' from 'active', as a stall's return
+ * does (BullMQ 5-6's stall check writes it just before 'stalled', in one script, so the two
+ * are consecutive entries), and after a backoff 'delayed', as an add with a delay does (for
+ * a job that never ran). Bounded: a job that started before the watch, or too long ago, is
+ * not known, and its return reads 'requeued' as before.
+ */
+export class StreamJobs {
+  private readonly active = new Set<string>();
+  private readonly stalled = new Set<string>();
+
+  constructor(private readonly max = 10_000) {}
+
+  started(id: string): void {
+    this.stalled.delete(id);
+    add(this.active, id, this.max);
+  }
+
+  stalledOut(id: string): void {
+    this.active.delete(id);
+    add(this.stalled, id, this.max);
+  }
+
+  /** A job left 'active' for good or for a while; whether it had been seen active. */
+  left(id: string): boolean {
+    return this.active.delete(id);
+  }
+
+  /** A job went back to waiting from active; whether a stall sent it. */
+  wasStalled(id: string): boolean {
+    return this.stalled.delete(id);
+  }
+}
+
+function add(set: Set<string>, id: string, max: number): void {
+  set.delete(id);
+  set.add(id);
+  if (set.size > max) set.delete(set.values().next().value as string);
+}
+
+/**
+ * Count one entry (its fields by name) into `flow`; returns the notable event it is, if any.
+ * With `jobs` (the queue's stream state) and `next` (the entry after it in the same read, if
+ * any), a failed attempt sent back is told apart as 'retried'; without them, every return to
+ * waiting from active reads 'requeued'. A read cut by its COUNT between a stall's two entries
+ * would take that return for a retry: BullMQ writes them in one script, so only a COUNT cut
+ * can part them.
+ */
+export function countStreamEntry(
+  flow: JobFlow,
+  f: Readonly<Record<string, string | undefined>>,
+  jobs?: StreamJobs,
+  next?: Readonly<Record<string, string | undefined>>,
+): JobEventKind | undefined {
+  const id = f.jobId;
   switch (f.event) {
     case 'added':
       flow.added++;
       return undefined;
     case 'active':
       flow.active++;
+      if (jobs !== undefined && id !== undefined) jobs.started(id);
       return undefined;
     case 'completed':
       flow.completed++;
+      if (jobs !== undefined && id !== undefined) jobs.left(id);
       return undefined;
     case 'failed':
       flow.failed++;
+      if (jobs !== undefined && id !== undefined) jobs.left(id);
       return 'failed';
     case 'stalled':
       flow.stalled++;
+      if (jobs !== undefined && id !== undefined) jobs.stalledOut(id);
       return 'stalled';
     case 'retries-exhausted':
       return 'retries-exhausted';
     case 'waiting':
-      // Back to waiting from active: a stalled or retried job was put back.
-      return f.prev === 'active' ? 'requeued' : undefined;
+      // Back to waiting from active: a stalled job put back, or a failed attempt retried at once.
+      if (f.prev !== 'active') return undefined;
+      if (next !== undefined && next.event === 'stalled' && next.jobId === id) return 'requeued';
+      if (jobs !== undefined && id !== undefined && !jobs.wasStalled(id) && jobs.left(id)) {
+        flow.retried = (flow.retried ?? 0) + 1;
+        return 'retried';
+      }
+      return 'requeued';
+    case 'delayed':
+      // A job that was running, delayed: a failed attempt waiting out its backoff (a job
+      // added with a delay never ran).
+      if (jobs !== undefined && id !== undefined && jobs.left(id)) {
+        flow.retried = (flow.retried ?? 0) + 1;
+        return 'retried';
+      }
+      return undefined;
     default:
       return undefined;
   }

@@ -9,7 +9,7 @@
 import { JOB_STATES, type JobState } from './wire';
 import { formatDuration } from './durationText';
 
-/** A notable job event (failed, stalled, retries-exhausted, requeued), session ms. */
+/** A notable job event (failed, stalled, retries-exhausted, requeued, retried), session ms. */
 export interface JobNoticeInfo {
   t: number;
   event: string;
@@ -54,7 +54,7 @@ export interface JobsInfo {
   completedRate: number;
   failedRate: number;
   /** Stream events counted since the watch began. */
-  totals: { added: number; active: number; completed: number; failed: number; stalled: number };
+  totals: { added: number; active: number; completed: number; failed: number; stalled: number; retried: number };
   workers: WorkerInfo[];
   /** false: nobody reported the queue's workers (a traced program's Queue object), so none is said; absent: known. */
   workersKnown?: boolean;
@@ -85,7 +85,7 @@ export function readJobsInfo(x: unknown): JobsInfo | undefined {
     oldestWaitMs: num(r.oldestWaitMs) ? r.oldestWaitMs : null,
     completedRate: num(r.completedRate) ? r.completedRate : 0,
     failedRate: num(r.failedRate) ? r.failedRate : 0,
-    totals: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 },
+    totals: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0, retried: 0 },
     workers: [],
     recent: [],
     gaps: [],
@@ -141,9 +141,9 @@ export function jobStatesShort(counts: JobsInfo['counts']): string {
 
 const rate = (r: number): string => (r >= 10 ? r.toFixed(0) : r.toFixed(1));
 
-/** "12.5 completed/s · 0.2 failed/s · 340 failed, 2 stalled since the watch began". */
+/** "12.5 completed/s · 0.2 failed/s · 340 failed, 12 retried, 2 stalled since the watch began". */
 export function throughputText(j: JobsInfo): string {
-  const since = [`${j.totals.failed} failed`, j.totals.stalled ? `${j.totals.stalled} stalled` : ''].filter(Boolean).join(', ');
+  const since = [`${j.totals.failed} failed`, j.totals.retried ? `${j.totals.retried} retried` : '', j.totals.stalled ? `${j.totals.stalled} stalled` : ''].filter(Boolean).join(', ');
   return `${rate(j.completedRate)} completed/s · ${rate(j.failedRate)} failed/s · ${since} since the watch began`;
 }
 

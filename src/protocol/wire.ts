@@ -203,15 +203,20 @@ export interface JobCountsEvent {
   counts: Record<JobState, number>;
   /** Age (ms) at `t` of the oldest job in 'waiting' (null: none waiting). */
   oldestWaitMs: number | null;
-  /** Events seen on the queue's event stream in the interval (previous jobCounts, t]. */
-  flow: { added: number; active: number; completed: number; failed: number; stalled: number };
+  /**
+   * Events seen on the queue's event stream in the interval (previous jobCounts, t].
+   * `retried` (since 2026-12-03; absent before, read as 0): failed attempts sent back to wait,
+   * at once or after a backoff (BullMQ writes no 'failed' for those).
+   */
+  flow: { added: number; active: number; completed: number; failed: number; stalled: number; retried?: number };
 }
 
-export type JobEventKind = 'failed' | 'stalled' | 'retries-exhausted' | 'requeued';
+export type JobEventKind = 'failed' | 'stalled' | 'retries-exhausted' | 'requeued' | 'retried';
 
 /**
  * A notable job event from the queue's event stream ('requeued': moved back to waiting from
- * active, as after a stall). `name` and `reason` are the program's data: shown as text only.
+ * active after a stall, or by a stream read that did not see the job start; 'retried': a
+ * failed attempt sent back to wait, at once or after a backoff, since 2026-12-03). `name` and `reason` are the program's data: shown as text only.
  */
 export interface JobNoticeEvent {
   type: 'jobEvent';

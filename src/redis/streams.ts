@@ -1,12 +1,12 @@
 // The queues' event streams (`<prefix>:<q>:events`, written by BullMQ's scripts with XADD):
 // read with one non-blocking XREAD for every queue per tick, from the last id seen, so the
 // completions and failures between two counts reads are counted, not sampled. Only notable
-// events (failed, stalled, retries exhausted, moved back to waiting) are kept one by one,
-// and at most `maxNotices` per tick; the rest are counted.
+// events (failed, stalled, retries exhausted, retried, moved back to waiting) are kept one by
+// one, and at most `maxNotices` per tick; the rest are counted.
 
 import type { Cluster, Redis } from 'ioredis';
 import type { JobEventKind } from '../protocol/wire';
-import { countStreamEntry, emptyFlow, type JobFlow } from '../protocol/bullmqLayout';
+import { countStreamEntry, emptyFlow, StreamJobs, type JobFlow } from '../protocol/bullmqLayout';
 import { queueKey } from './keys';
 
 export type Flow = JobFlow;
@@ -43,7 +43,7 @@ export async function readStreams(
   client: Redis | Cluster,
   prefix: string,
   lastIds: Map<string, string>,
-  opts: { count?: number; maxNotices?: number } = {},
+  opts: { count?: number; maxNotices?: number; jobs?: Map<string, StreamJobs> } = {},
 ): Promise<StreamRead> {
   const out: StreamRead = { flow: new Map(), notices: [], skippedNotices: 0, entries: 0, behind: [] };
   const queues = [...lastIds.keys()];
@@ -60,11 +60,16 @@ export async function readStreams(
     if (queue === undefined) continue;
     const flow = out.flow.get(queue) ?? emptyFlow();
     out.flow.set(queue, flow);
-    for (const [id, fields] of entries) {
+    // Kept across reads by the caller, so a retry is told apart from a stall's return.
+    let jobs = opts.jobs?.get(queue);
+    if (opts.jobs !== undefined && jobs === undefined) opts.jobs.set(queue, (jobs = new StreamJobs()));
+    const fields = entries.map(([, list]) => fieldsOf(list));
+    for (let i = 0; i < entries.length; i++) {
       out.entries++;
-      const f = fieldsOf(fields);
+      const f = fields[i];
+      const id = entries[i][0];
       const at = Number(id.slice(0, id.indexOf('-')));
-      const notice = countStreamEntry(flow, f);
+      const notice = countStreamEntry(flow, f, jobs, fields[i + 1]);
       if (notice && f.jobId !== undefined) {
         if (out.notices.length < maxNotices) {
           const reason = f.failedReason;

@@ -21,6 +21,7 @@ import { readCounts, readReadySince, COMMANDS_PER_QUEUE } from './counts';
 import { NodesScanner, queueKey, queuesFromClientList } from './keys';
 import { describeRedisError, redact } from './redact';
 import { latestIds, mergeStreamReads, readStreams } from './streams';
+import type { StreamJobs } from '../protocol/bullmqLayout';
 import { hashedPart, perSlot, queueSlot, slotGroups } from './slots';
 import type { RedisTarget } from './target';
 import { WireBuilder } from './wireBuilder';
@@ -88,6 +89,8 @@ export class RedisWatch {
   private readonly perfStart = performance.now();
   private readonly wire = new WireBuilder();
   private readonly lastIds = new Map<string, string>();
+  /** Per queue: the jobs its stream showed running, to tell a retried attempt (bullmqLayout.ts). */
+  private readonly streamJobs = new Map<string, StreamJobs>();
   private readonly oldest = new Map<string, { id: string; readySince: number | null }>();
   private readonly workers = new Map<string, WorkerInfoWire[]>();
   private tickTimer: NodeJS.Timeout | undefined;
@@ -380,7 +383,7 @@ export class RedisWatch {
   /** XREAD of some queues' streams, advancing their ids in `lastIds`. */
   private async readStreamsOf(client: RedisClient, queues: string[]): Promise<Awaited<ReturnType<typeof readStreams>>> {
     const ids = new Map(queues.map((q) => [q, this.lastIds.get(q) ?? '0-0']));
-    const read = await readStreams(client, this.prefix, ids);
+    const read = await readStreams(client, this.prefix, ids, { jobs: this.streamJobs });
     for (const [q, id] of ids) if (this.lastIds.has(q)) this.lastIds.set(q, id);
     return read;
   }

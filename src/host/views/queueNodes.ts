@@ -216,7 +216,7 @@ export function queueNode(q: ModelQueue, flag?: QueueFlag, now?: number): NodeSp
     q.site ? `created at ${formatSite(q.site)}` : '',
     j ? `BullMQ: ${jobStatesText(j.counts)}` : '',
     j ? [oldestText(j), `${workersText(j)}${j.workers.length ? `: ${j.workers.map((w) => w.name || '(unnamed)').join(', ')}` : ''}`].filter(Boolean).join('; ') : '',
-    j ? `since the watch began: ${j.totals.completed} completed, ${j.totals.failed} failed, ${j.totals.stalled} stalled` : '',
+    j ? `since the watch began: ${j.totals.completed} completed, ${j.totals.failed} failed, ${j.totals.retried} retried, ${j.totals.stalled} stalled` : '',
     flag ? `\n${flag.tooltip}` : '',
   ]
     .filter(Boolean)

@@ -95,6 +95,7 @@ describe('BullMQ watch on a real Redis', function () {
     const jobs = [...w.model.queuesOf('redis:1')][0].jobs!;
     assert.equal(jobs.totals.completed, final.completed - 0, 'every completion was counted from the stream');
     assert.equal(jobs.totals.failed, final.failed, 'every failure was counted from the stream');
+    assert.equal(jobs.totals.retried, 0, 'a job added with a delay, or failing without retries, is no retry');
     assert.equal(jobs.recent.filter((e) => e.event === 'failed').length, Math.min(50, final.failed));
     const listed = w.sink.captured.filter(is('workers')).at(-1)?.workers ?? [];
     assert.deepEqual([...new Set(listed.map((x) => x.name))].sort(), ['w1', 'w2'], 'both named workers are listed');
@@ -153,6 +154,34 @@ describe('BullMQ watch on a real Redis', function () {
     const jobs = w.model.queuesOf('redis:1')[0].jobs!;
     assert.ok(jobs.totals.stalled >= 1);
     assert.deepEqual(new Set(jobs.recent.filter((e) => e.jobId === job.id).map((e) => e.event).slice(0, 2)), new Set(['stalled', 'requeued']));
+  });
+
+  // Seen last stop: BullMQ writes no 'failed' for an attempt it retries, so a job that failed
+  // twice and then passed left nothing but two 'requeued' lines, and a retry after a backoff
+  // nothing at all.
+  it('counts a retried attempt, at once or after a backoff, as retried, apart from a stall\'s return', async () => {
+    const queue = bullQueue('flaky');
+    await queue.waitUntilReady();
+    await queue.add('seed', { i: 0 }); // the queue exists before the watch starts
+    w = watchInto(srv.url, { workersEveryMs: 0 });
+    await w.watch.start();
+    const twice = await queue.add('twice', { failTimes: 2 }, { attempts: 3 });
+    const backoff = await queue.add('backoff', { failTimes: 1 }, { attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+    const worker = startChild('worker', { REDIS_PORT: srv.port, QUEUE: 'flaky', WORK_MS: 5 });
+    await worker.message((m) => m.ready === true);
+    const jobs = () => w!.model.queuesOf('redis:1')[0]?.jobs;
+    const deadline = Date.now() + 20_000;
+    while ((jobs()?.totals.completed ?? 0) < 3) {
+      assert.ok(Date.now() < deadline, `3 completions expected, totals ${JSON.stringify(jobs()?.totals)}`);
+      await w.watch.pollNow();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const j = jobs()!;
+    assert.equal(j.totals.retried, 3, 'two retries at once and one after a backoff');
+    assert.equal(j.totals.failed, 0, 'no attempt failed for good');
+    const eventsOf = (id: string | undefined) => j.recent.filter((e) => e.jobId === id).map((e) => e.event);
+    assert.deepEqual(eventsOf(twice.id), ['retried', 'retried']);
+    assert.deepEqual(eventsOf(backoff.id), ['retried']);
   });
 
   it('Redis restarted mid-watch: a gap instead of zeros, and reconnection with backoff, not a storm', async () => {

@@ -199,7 +199,7 @@ describe('panel webview: a Redis (BullMQ) queue', function () {
       oldestWaitMs: null,
       completedRate: 0,
       failedRate: 0,
-      totals: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0 },
+      totals: { added: 0, active: 0, completed: 0, failed: 0, stalled: 0, retried: 0 },
       workers: [{ name: 'ok', idle: 0 }],
       recent: [],
       gaps: [],

@@ -42,7 +42,7 @@ describe('Redis (BullMQ) queues in the tree and the panel feed', () => {
     assert.equal(node.description, '7/∞ · 7 waiting · 1 waiting-children · 2 failed · 1 worker');
     assert.match(node.tooltip!, /\nBullMQ: waiting 7 · active 0 · delayed 0 · prioritized 0 · waiting-children 1 · completed 0 · failed 2 · paused 0\n/);
     assert.match(node.tooltip!, /\noldest waiting 3\.0 s; 1 worker: alpha\n/);
-    assert.match(node.tooltip!, /since the watch began: 0 completed, 2 failed, 1 stalled$/);
+    assert.match(node.tooltip!, /since the watch began: 0 completed, 2 failed, 0 retried, 1 stalled$/);
     assert.doesNotMatch(sourceNode(src()).description ?? '', /gap/);
     read(4000, (ev) => ev.push({ type: 'gap', t: 4000, since: 2000, reason: 'redis unreachable' }));
     assert.match(sourceNode(src()).description ?? '', /1 gap$/);
@@ -63,7 +63,7 @@ describe('Redis (BullMQ) queues in the tree and the panel feed', () => {
     const info = jobsInfo(src(), q(), cur, ORIGIN);
     assert.equal(info.completedRate, 20, '(10 + 30) completions over the 2 s since the first reading');
     assert.equal(info.failedRate, 2);
-    assert.deepEqual(info.totals, { added: 3, active: 0, completed: 45, failed: 4, stalled: 0 });
+    assert.deepEqual(info.totals, { added: 3, active: 0, completed: 45, failed: 4, stalled: 0, retried: 0 }, "a flow without retried (before 2026-12-03) adds 0");
     assert.deepEqual(info.recent, [{ t: 2900, event: 'failed', jobId: '9', name: 'send', reason: 'boom' }]);
     assert.deepEqual(info.gaps, [{ from: 4000, to: 6000, reason: 'redis unreachable' }]);
   });
