@@ -509,7 +509,7 @@ export interface RecordingEndLine {
 
 /**
  * How a realm ended, as its exit tail or its recording's end line says: `reason` 'exit',
- * 'uncaughtException', 'SIGINT', 'SIGTERM', 'abrupt' (a main thread whose armed tail stayed
+ * 'uncaughtException', 'SIGINT', 'SIGTERM', 'SIGHUP', 'abrupt' (a main thread whose armed tail stayed
  * empty: its exit hooks never ran, e.g. SIGKILL or a crash; set by the reader) or 'ended' when only the session's end
  * is known.
  */

@@ -358,7 +358,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     if (signal !== undefined) {
       w.signal = signal;
       w.onAbort = () => {
-        if (!w.linked) return;
+        // A stale call (its wait settled, the waiter maybe reused by another queue) does nothing.
+        if (!w.linked || w.signal !== signal) return;
         list.remove(w);
         w.item = undefined;
         this.settle(w, 'aborted');

@@ -45,7 +45,7 @@ export function errorText(err: unknown): string {
   }
 }
 
-type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid'>;
+type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid' | 'platform'>;
 
 const HOOKS_KEY = Symbol.for('queuescope.exitHooks');
 // Signals whose default action ends the process and that Node leaves to it. Not SIGUSR1
@@ -71,6 +71,9 @@ export class ExitHooks {
       // Signals reach the main thread only. A platform without one (SIGHUP elsewhere than
       // POSIX and Windows) refuses its listener: the others still count.
       for (const sig of SIGNALS) {
+        // Windows has SIGHUP (its console closed) but cannot re-raise it (ENOSYS), and ends
+        // the process itself soon after: leave it to Windows.
+        if (sig === 'SIGHUP' && proc.platform === 'win32') continue;
         try {
           this.onSignal(sig);
         } catch {
@@ -112,7 +115,10 @@ export class ExitHooks {
   private onSignal(sig: Signal): void {
     const proc = this.proc;
     const handler = (): void => {
-      if (proc.listeners(sig).some((l) => l !== handler)) {
+      // signal-exit (under execa, ora, write-file-atomic…) re-raises only when its listeners
+      // are the only ones: counted as the program's own, neither side re-raised and the
+      // program outlived its SIGTERM. Its listeners are not the program's handling the signal.
+      if (proc.listeners(sig).filter((l) => l !== handler).length > signalExitListeners()) {
         this.flush(); // the program handles this signal itself
         return;
       }
@@ -123,6 +129,20 @@ export class ExitHooks {
       proc.kill(proc.pid, sig);
     };
     proc.on(sig, handler);
+  }
+}
+
+/**
+ * Listeners that signal-exit keeps on each signal: one per loaded copy, v4's counted on its
+ * realm-wide emitter, v3's on `process.__signal_exit_emitter__`. 0 when it is not loaded.
+ */
+function signalExitListeners(): number {
+  try {
+    const v4 = (globalThis as Record<symbol, { count?: unknown } | undefined>)[Symbol.for('signal-exit emitter')]?.count;
+    const v3 = (nodeProcess() as { __signal_exit_emitter__?: { count?: unknown } } | undefined)?.__signal_exit_emitter__?.count;
+    return (typeof v4 === 'number' ? v4 : 0) + (typeof v3 === 'number' ? v3 : 0);
+  } catch {
+    return 0;
   }
 }
 

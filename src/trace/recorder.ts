@@ -1,7 +1,7 @@
 // File recording without VS Code: QUEUESCOPE_TRACE_FILE=<path>. The recorder is the hub's
 // reader: every recordMs (unref'd timer) it drains the hub and appends NDJSON lines
 // (src/protocol/wire.ts, "Recording files") with synchronous writes, so a crash loses at
-// most the last interval. It flushes on exit, on an uncaught exception and on SIGINT/SIGTERM
+// most the last interval. It flushes on exit, on an uncaught exception and on SIGINT/SIGTERM/SIGHUP
 // (src/trace/exitHooks.ts) without changing the exit code or the program's own signal handling.
 //
 // One file per process tree: the first main thread to record truncates the file and writes

@@ -611,7 +611,8 @@ export class Overview {
         b.title = title;
         return b;
       };
-      if (paused) badges.push(worded('b-pool', 'debug-pause', 'paused', 'paused: the pool starts no task'));
+      // Not debug-pause: without its word it would read as the blocked badge's icon.
+      if (paused) badges.push(worded('b-pool', 'circle-slash', 'paused', 'paused: the pool starts no task'));
       if (rateLimited) badges.push(worded('b-pool', 'dashboard', 'rate-limited', 'rate-limited: the pool starts no task until its interval ends'));
       // A pool at work: how many of its slots are taken ("running 3/3": saturated).
       if (running) {

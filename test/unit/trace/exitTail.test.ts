@@ -103,6 +103,14 @@ describe('exit tail: a program ends, its last moments reach the model', function
     { mode: 'signal', signal: 'SIGINT', check: (r) => assert.equal(r.signal, 'SIGINT'), died: 'killed by SIGINT' },
     // The terminal the program runs in was closed.
     { mode: 'signal', signal: 'SIGHUP', check: (r) => assert.equal(r.signal, 'SIGHUP'), died: 'killed by SIGHUP' },
+    // signal-exit loaded (execa, ora…): it waits for its listeners to be the only ones; ours
+    // must not count them as the program's handler, or the program outlives the signal.
+    ...(['SIGTERM', 'SIGHUP'] as const).map((signal) => ({
+      mode: 'signal-exit',
+      signal,
+      check: (r: RunResult) => (assert.equal(r.signal, signal), assert.match(r.stdout, new RegExp(`signal-exit saw ${signal}`))),
+      died: `killed by ${signal}`,
+    })),
     { mode: 'handled-signal', signal: 'SIGTERM', check: (r) => (assert.equal(r.code, 0), assert.match(r.stdout, /handled SIGTERM/)) },
   ];
   for (const c of cases) {

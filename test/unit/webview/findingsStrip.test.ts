@@ -160,7 +160,8 @@ describe('panel findings strip (Chromium)', function () {
     await p.page.setViewportSize({ width: 1050, height: 700 });
     await settle(p.page);
     assert.deepEqual(await seen(), { fits: true, shown: ['deadlock', '2'] });
-    for (let width = 1500; width >= 900; width -= 25) {
+    // From 1,600 px the overview shares its row with the detail: its State column is narrow again.
+    for (const width of [1950, 1920, 1800, 1700, 1600, ...Array.from({ length: 25 }, (_, i) => 1500 - 25 * i)]) {
       await p.page.setViewportSize({ width, height: 700 });
       assert.equal((await seen()).fits, true, `State badges whole at ${width} px`);
     }

@@ -14,7 +14,7 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
   const open = usePanelPages();
 
   it('shows paused, rate-limited, the oldest running age (ticking), figures and running previews as text', async () => {
-    const p = await open({ width: 1500 }); // room for three worded badges in the State column
+    const p = await open({ width: 1550 }); // room for three worded badges in the State column (~258 px)
     const pool = queue('q-pool', 'PQueue', {
       kind: 'priority',
       lib: 'p-queue@10.0.0',
@@ -44,7 +44,7 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     assert.equal((await row.locator('.b-running').innerText()).trim(), '1/2');
     assert.equal(await row.locator('td.c-status .badges').evaluate((e) => e.scrollWidth <= e.clientWidth + 1), true, 'no badge cut');
     assert.equal(await row.locator('.b-running').getAttribute('title'), "tasks running / the pool's concurrency");
-    await p.page.setViewportSize({ width: 1500, height: 800 });
+    await p.page.setViewportSize({ width: 1550, height: 800 });
     await settle(p.page);
     await row.click();
     await settle(p.page);
