@@ -315,3 +315,26 @@ describe('process lifetime', () => {
     assert.ok(Date.now() - started < 25_000);
   });
 });
+
+describe('a signal that keeps its listener (removeEventListener ignored)', () => {
+  // Served waiters are reused, by any queue of the realm; an abort listener the signal failed
+  // to drop must not reach the waiter's next wait.
+  it('aborting it after its wait was served leaves the reused waiter waiting on the other queue', async () => {
+    const listeners: Array<() => void> = [];
+    const sticky = { aborted: false, reason: new Error('late abort'), addEventListener: (_: 'abort', l: () => void) => listeners.push(l), removeEventListener: () => undefined };
+    const a = new Queue<number>();
+    const first = a.get({ signal: sticky });
+    a.putNowait(1);
+    assert.equal(await first, 1);
+    const b = new Queue<number>();
+    const other = track(b.get()); // takes the waiter the first get used
+    sticky.aborted = true;
+    for (const l of listeners) l();
+    await tick();
+    assert.equal(other.settled, false, 'the other queue’s wait is untouched');
+    assert.deepEqual(b.waiters, { getters: 1, putters: 0 });
+    b.putNowait(2);
+    await tick();
+    assert.deepEqual([other.settled, other.value], [true, 2]);
+  });
+});
