@@ -15,7 +15,7 @@ import { Ring } from './ring';
 import { deadlines } from './deadlines';
 import { deliver, resolveNow } from './delivery';
 import { startTimer, stopTimer } from './timers';
-import { takeWaiter, WaiterList, type AbortSignalLike, type WaitHandle, type Waiter, type WaiterOwner } from './waiters';
+import { SPARE, takeWaiter, WaiterList, type AbortSignalLike, type WaitHandle, type Waiter, type WaiterOwner } from './waiters';
 
 export interface QueueOptions {
   /** Upper bound on the number of items; 0 (the default) or negative means unbounded; a fraction rounds up (as asyncio's `qsize() >= maxsize`). */
@@ -77,7 +77,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   private directLeft = 0;
   private directRun = DIRECT_RUN;
   /** @internal Part of WaiterOwner: a served waiter kept for this queue's next block. */
-  spare: Waiter<unknown> | null = null;
+  [SPARE]: Waiter<unknown> | null = null;
 
   constructor(options: QueueOptions = {}) {
     const { maxsize = 0, name } = options;

@@ -9,12 +9,15 @@
 
 import type { Bucket, Generation, Timed } from './deadlines';
 
+/** The key of an owner's kept waiter: a symbol, so no subclass property can collide with it. */
+export const SPARE: unique symbol = Symbol('queuescope.spareWaiter');
+
 /** What a waiter calls back into (the queue it waits on). */
 export interface WaiterOwner {
   /** Its deadline passed. */
   expireWaiter(w: Waiter<unknown>): void;
   /** One served waiter kept by this owner once the realm's pool is full (see takeWaiter). */
-  spare: Waiter<unknown> | null;
+  [SPARE]: Waiter<unknown> | null;
 }
 
 let executorTarget: Waiter<never> | null = null;
@@ -116,9 +119,9 @@ export function takeWaiter<T>(role: 'put' | 'get', owner: WaiterOwner): Waiter<T
     w.next = null;
     spareCount--;
   } else {
-    w = owner.spare;
+    w = owner[SPARE];
     if (w === null) return new Waiter<T>(role);
-    owner.spare = null;
+    owner[SPARE] = null;
   }
   w.role = role;
   return w as Waiter<T>;
@@ -136,9 +139,9 @@ export function recycleWaiter(w: Waiter<unknown>, owner: WaiterOwner): void {
     w.next = spares;
     spares = w;
     spareCount++;
-  } else if (owner.spare === null) {
+  } else if (owner[SPARE] === null) {
     w.reset();
-    owner.spare = w;
+    owner[SPARE] = w;
   }
 }
 

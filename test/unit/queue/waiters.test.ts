@@ -2,10 +2,10 @@
 // queue's own spare slot, and come back with the state of a new waiter.
 
 import { strict as assert } from 'node:assert';
-import { recycleWaiter, takeWaiter, Waiter, WaiterList, type WaiterOwner } from '../../../src/queue/waiters';
+import { recycleWaiter, SPARE, takeWaiter, Waiter, WaiterList, type WaiterOwner } from '../../../src/queue/waiters';
 
 function owner(): WaiterOwner {
-  return { spare: null, expireWaiter: () => {} };
+  return { [SPARE]: null, expireWaiter: () => {} };
 }
 
 /** Empty the realm's pool, which other tests leave waiters in: it holds at most 64. */
@@ -26,7 +26,7 @@ describe('waiter reuse', () => {
       w.owner = a;
       recycleWaiter(w, a);
     }
-    assert.equal(a.spare, served[64], "the first one past the pool is its owner's spare");
+    assert.equal(a[SPARE], served[64], "the first one past the pool is its owner's spare");
     const b = owner();
     const again = Array.from({ length: 64 }, (_, i) => takeWaiter<unknown>(i % 2 ? 'put' : 'get', b));
     assert.deepEqual(again, served.slice(0, 64).reverse());
@@ -36,7 +36,7 @@ describe('waiter reuse', () => {
     }
     // The pool is empty: an owner's own spare comes next, then a new waiter.
     assert.equal(takeWaiter('get', a), served[64]);
-    assert.equal(a.spare, null);
+    assert.equal(a[SPARE], null);
     const fresh = takeWaiter('get', a);
     assert.ok(!served.includes(fresh as Waiter<unknown>));
   });
