@@ -42,24 +42,27 @@ export class StreamJobs {
 
   constructor(private readonly max = 10_000) {}
 
-  started(id: string): void {
+  // An entry without a jobId tells nothing of any job: each method ignores it.
+  started(id: string | undefined): void {
+    if (id === undefined) return;
     this.stalled.delete(id);
     add(this.active, id, this.max);
   }
 
-  stalledOut(id: string): void {
+  stalledOut(id: string | undefined): void {
+    if (id === undefined) return;
     this.active.delete(id);
     add(this.stalled, id, this.max);
   }
 
   /** A job left 'active' for good or for a while; whether it had been seen active. */
-  left(id: string): boolean {
-    return this.active.delete(id);
+  left(id: string | undefined): boolean {
+    return id !== undefined && this.active.delete(id);
   }
 
   /** A job went back to waiting from active; whether a stall sent it. */
-  wasStalled(id: string): boolean {
-    return this.stalled.delete(id);
+  wasStalled(id: string | undefined): boolean {
+    return id !== undefined && this.stalled.delete(id);
   }
 }
 
@@ -69,6 +72,8 @@ function add(set: Set<string>, id: string, max: number): void {
   if (set.size > max) set.delete(set.values().next().value as string);
 }
 
+type Fields = Readonly<Record<string, string | undefined>>;
+
 /**
  * Count one entry (its fields by name) into `flow`; returns the notable event it is, if any.
  * With `jobs` (the queue's stream state) and `next` (the entry after it in the same read, if
@@ -77,32 +82,31 @@ function add(set: Set<string>, id: string, max: number): void {
  * would take that return for a retry: BullMQ writes them in one script, so only a COUNT cut
  * can part them.
  */
-export function countStreamEntry(
-  flow: JobFlow,
-  f: Readonly<Record<string, string | undefined>>,
-  jobs?: StreamJobs,
-  next?: Readonly<Record<string, string | undefined>>,
-): JobEventKind | undefined {
+export function countStreamEntry(flow: JobFlow, f: Fields, jobs?: StreamJobs, next?: Fields): JobEventKind | undefined {
   const id = f.jobId;
+  const retried = (): JobEventKind => {
+    flow.retried = (flow.retried ?? 0) + 1;
+    return 'retried';
+  };
   switch (f.event) {
     case 'added':
       flow.added++;
       return undefined;
     case 'active':
       flow.active++;
-      if (jobs !== undefined && id !== undefined) jobs.started(id);
+      jobs?.started(id);
       return undefined;
     case 'completed':
       flow.completed++;
-      if (jobs !== undefined && id !== undefined) jobs.left(id);
+      jobs?.left(id);
       return undefined;
     case 'failed':
       flow.failed++;
-      if (jobs !== undefined && id !== undefined) jobs.left(id);
+      jobs?.left(id);
       return 'failed';
     case 'stalled':
       flow.stalled++;
-      if (jobs !== undefined && id !== undefined) jobs.stalledOut(id);
+      jobs?.stalledOut(id);
       return 'stalled';
     case 'retries-exhausted':
       return 'retries-exhausted';
@@ -110,20 +114,29 @@ export function countStreamEntry(
       // Back to waiting from active: a stalled job put back, or a failed attempt retried at once.
       if (f.prev !== 'active') return undefined;
       if (next !== undefined && next.event === 'stalled' && next.jobId === id) return 'requeued';
-      if (jobs !== undefined && id !== undefined && !jobs.wasStalled(id) && jobs.left(id)) {
-        flow.retried = (flow.retried ?? 0) + 1;
-        return 'retried';
-      }
-      return 'requeued';
+      return jobs !== undefined && !jobs.wasStalled(id) && jobs.left(id) ? retried() : 'requeued';
     case 'delayed':
       // A job that was running, delayed: a failed attempt waiting out its backoff (a job
       // added with a delay never ran).
-      if (jobs !== undefined && id !== undefined && jobs.left(id)) {
-        flow.retried = (flow.retried ?? 0) + 1;
-        return 'retried';
-      }
-      return undefined;
+      return jobs?.left(id) === true ? retried() : undefined;
     default:
       return undefined;
   }
+}
+
+/** An XREAD entry's field list (`[name, value, name, value, …]`) by name. */
+export function entryFields(list: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[list[i]] = list[i + 1];
+  return out;
+}
+
+/**
+ * One XREAD reply's entries for a queue, in order, counted into `flow` (countStreamEntry,
+ * each seen with the entry after it): their id, fields and the notable event each is, if any.
+ * Both readers (the Redis watch and the in-program adapter) read a stream through this.
+ */
+export function countStreamEntries(flow: JobFlow, entries: ReadonlyArray<readonly [string, readonly string[]]>, jobs?: StreamJobs): Array<{ id: string; fields: Record<string, string>; kind: JobEventKind | undefined }> {
+  const fields = entries.map(([, list]) => entryFields(list));
+  return entries.map(([id], i) => ({ id, fields: fields[i], kind: countStreamEntry(flow, fields[i], jobs, fields[i + 1]) }));
 }

@@ -6,7 +6,7 @@
 
 import type { Cluster, Redis } from 'ioredis';
 import type { JobEventKind } from '../protocol/wire';
-import { countStreamEntry, emptyFlow, StreamJobs, type JobFlow } from '../protocol/bullmqLayout';
+import { countStreamEntries, emptyFlow, StreamJobs, type JobFlow } from '../protocol/bullmqLayout';
 import { queueKey } from './keys';
 
 export type Flow = JobFlow;
@@ -63,13 +63,9 @@ export async function readStreams(
     // Kept across reads by the caller, so a retry is told apart from a stall's return.
     let jobs = opts.jobs?.get(queue);
     if (opts.jobs !== undefined && jobs === undefined) opts.jobs.set(queue, (jobs = new StreamJobs()));
-    const fields = entries.map(([, list]) => fieldsOf(list));
-    for (let i = 0; i < entries.length; i++) {
+    for (const { id, fields: f, kind: notice } of countStreamEntries(flow, entries, jobs)) {
       out.entries++;
-      const f = fields[i];
-      const id = entries[i][0];
       const at = Number(id.slice(0, id.indexOf('-')));
-      const notice = countStreamEntry(flow, f, jobs, fields[i + 1]);
       if (notice && f.jobId !== undefined) {
         if (out.notices.length < maxNotices) {
           const reason = f.failedReason;
@@ -108,10 +104,4 @@ export async function latestIds(client: Redis | Cluster, prefix: string, queues:
     if (err || !Array.isArray(value) || !value.length) return '0-0';
     return String((value[0] as [string, string[]])[0]);
   });
-}
-
-function fieldsOf(list: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < list.length; i += 2) out[list[i]] = list[i + 1];
-  return out;
 }

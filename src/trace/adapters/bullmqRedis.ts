@@ -17,7 +17,7 @@
 // dependency-free). Every call is guarded; a failure marks the connection for a retry.
 
 import { JOB_STATES, type JobEventKind, type JobState } from '../../protocol/wire';
-import { countStreamEntry, emptyFlow, JOB_STATE_READS, StreamJobs, type JobFlow } from '../../protocol/bullmqLayout';
+import { countStreamEntries, emptyFlow, JOB_STATE_READS, StreamJobs, type JobFlow } from '../../protocol/bullmqLayout';
 import { unrefTimer } from '../env';
 
 /** The subset of an ioredis client this file uses. */
@@ -234,15 +234,7 @@ function streamRead(cursor: StreamCursor, reply: unknown): { flow: Flow; notices
   const streams = Array.isArray(reply) ? (reply as Array<[string, Entries]>) : [];
   for (const [, entries] of streams) {
     if (!Array.isArray(entries)) continue;
-    const fields = entries.map(([, list]) => {
-      const f: Record<string, string> = {};
-      for (let i = 0; i + 1 < list.length; i += 2) f[list[i]] = list[i + 1];
-      return f;
-    });
-    for (let k = 0; k < entries.length; k++) {
-      const id = entries[k][0];
-      const f = fields[k];
-      const kind = countStreamEntry(flow, f, cursor.jobs, fields[k + 1]);
+    for (const { id, fields: f, kind } of countStreamEntries(flow, entries, cursor.jobs)) {
       if (kind !== undefined && typeof f.jobId === 'string') {
         const reason = f.failedReason;
         notices.push({ event: kind, jobId: f.jobId, at: Number(id.slice(0, id.indexOf('-'))), ...(typeof reason === 'string' ? { reason: reason.slice(0, REASON_MAX) } : {}) });
