@@ -24,11 +24,17 @@ export function libFacts(x: { lib?: unknown; concurrency?: unknown; units?: unkn
   return out;
 }
 
-/** "running 2/4" for task pools (running, against concurrency when known); '' otherwise. */
-export function poolText(q: LibFacts): string {
+/** "2/4" for task pools (running, against concurrency when known); '' otherwise. */
+export function poolCount(q: LibFacts): string {
   const r = q.counters.running;
   if (typeof r !== 'number') return '';
-  return q.concurrency !== undefined && Number.isFinite(q.concurrency) ? `running ${r}/${q.concurrency}` : `running ${r}`;
+  return q.concurrency !== undefined && Number.isFinite(q.concurrency) ? `${r}/${q.concurrency}` : `${r}`;
+}
+
+/** "running 2/4" for task pools; '' otherwise. */
+export function poolText(q: LibFacts): string {
+  const count = poolCount(q);
+  return count === '' ? '' : `running ${count}`;
 }
 
 /** " B" after depths of byte streams; '' for queues that count items. */

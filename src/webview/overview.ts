@@ -12,7 +12,7 @@ import type { QueueInfo, StripRow } from '../protocol/webview';
 import { el, icon, setChildren, setText } from './dom';
 import { formatCount, formatRate, formatShortBytes, formatShortBytesOf, formatShortCount } from './format';
 import type { SortKey, ViewState } from './viewstate';
-import { kindLabel, kindName, poolText, unitSuffix } from '../protocol/libText';
+import { kindLabel, kindName, poolCount, unitSuffix } from '../protocol/libText';
 import { jobStatesShort, jobsBadgeShort, jobsBadgeText } from '../protocol/jobsText';
 import { compareNames, NaturalKeys, troubleScore } from '../protocol/queueOrder';
 
@@ -119,7 +119,7 @@ interface Row {
   /** The "waits sampled 1 in N" badge's label while the row has one (N changes often: only its text is updated). */
   sampledText: Text | null;
   sampledBadge: HTMLElement | null;
-  /** A pool's "running 3/3" badge text, updated in place (it changes at almost every poll). */
+  /** A pool's running badge's "3/3", updated in place (it changes at almost every poll). */
   runningText: Text | null;
   aria: string;
   barWidth: string;
@@ -569,11 +569,10 @@ export class Overview {
     // The stride is not in the key: it changes with the load at almost every poll, and
     // rebuilding every visible row's badges for it made scrolling 1,000 sampled queues janky.
     const finding = this.findings.get(q.key);
-    const running = (q.counters.running ?? 0) > 0 ? poolText(q) : '';
-    // The badge's changing part ("2/3"); its word is a span of its own that can give way.
-    const runningCount = running.replace(/^running /, '');
+    // A pool's "2/3" running: the badge's changing part (its word is a span that can give way).
+    const runningCount = (q.counters.running ?? 0) > 0 ? poolCount(q) : '';
     // Whether a pool runs tasks is in the key, not how many: that changes at almost every poll.
-    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}|${running !== ''}|${finding?.id}|${finding?.text}`;
+    const statusKey = `${full}|${q.blocked}|${q.waiting}|${q.shutdown}|${q.gone}|${stride > 1}|${jobsBadge}|${paused}|${rateLimited}|${runningCount !== ''}|${finding?.id}|${finding?.text}`;
     // Short in the State column ("waits" is in the tooltip and the tree's wording).
     const sampledLabel = `sampled 1/${stride}`;
     if (statusKey === row.statusKey && row.sampledText !== null && row.sampledText.data !== sampledLabel) {
@@ -587,7 +586,10 @@ export class Overview {
       row.sampledBadge = null;
       row.runningText = null;
       const badges: Node[] = [];
-      const badge = (cls: string, ic: string, text: string) => el('span', { class: `badge ${cls}` }, icon(ic), text);
+      const badge = (cls: string, ic: string, ...content: Array<Node | string>) => el('span', { class: `badge ${cls}` }, icon(ic), ...content);
+      // A badge's word that gives way in a crowded, narrow State column (panel.css); its tooltip keeps it.
+      const word = (text: string) => el('span', { class: 'b-word', text });
+      const titled = (b: HTMLElement, title: string) => ((b.title = title), b);
       if (finding) {
         // What is wrong comes first; the whole sentence is in the tooltip and the strip above.
         const b = badge(`b-finding f-${finding.severity}`, finding.icon, finding.badge ?? finding.title);
@@ -597,29 +599,17 @@ export class Overview {
       if (q.gone) badges.push(badge('b-gone', 'trash', 'gone'));
       else if (q.shutdown) badges.push(badge('b-shutdown', 'debug-stop', 'shut down'));
       if (full) badges.push(badge('b-full', 'warning', 'full'));
-      // The word gives way in a crowded, narrow State column (panel.css); the count stays.
-      const counted = (cls: string, ic: string, n: number, word: string, title: string) => {
-        const b = el('span', { class: `badge ${cls}` }, icon(ic), el('span', {}, `${n} `, el('span', { class: 'b-word', text: word })));
-        b.title = title;
-        return b;
-      };
-      if (q.blocked > 0) badges.push(counted('b-blocked', 'debug-pause', q.blocked, 'blocked', `${q.blocked} blocked producer${q.blocked === 1 ? '' : 's'}`));
-      if (q.waiting > 0) badges.push(counted('b-waiting', 'watch', q.waiting, 'waiting', `${q.waiting} waiting consumer${q.waiting === 1 ? '' : 's'}`));
+      // The count stays when the word gives way.
+      if (q.blocked > 0) badges.push(titled(badge('b-blocked', 'debug-pause', el('span', {}, `${q.blocked} `, word('blocked'))), `${q.blocked} blocked producer${q.blocked === 1 ? '' : 's'}`));
+      if (q.waiting > 0) badges.push(titled(badge('b-waiting', 'watch', el('span', {}, `${q.waiting} `, word('waiting'))), `${q.waiting} waiting consumer${q.waiting === 1 ? '' : 's'}`));
       // Another library's pool that starts no task now (docs/ADAPTERS.md, pool state).
-      const worded = (cls: string, ic: string, word: string, title: string) => {
-        const b = el('span', { class: `badge ${cls}` }, icon(ic), el('span', { class: 'b-word', text: word }));
-        b.title = title;
-        return b;
-      };
       // Not debug-pause: without its word it would read as the blocked badge's icon.
-      if (paused) badges.push(worded('b-pool', 'circle-slash', 'paused', 'paused: the pool starts no task'));
-      if (rateLimited) badges.push(worded('b-pool', 'dashboard', 'rate-limited', 'rate-limited: the pool starts no task until its interval ends'));
+      if (paused) badges.push(titled(badge('b-pool', 'circle-slash', word('paused')), 'paused: the pool starts no task'));
+      if (rateLimited) badges.push(titled(badge('b-pool', 'dashboard', word('rate-limited')), 'rate-limited: the pool starts no task until its interval ends'));
       // A pool at work: how many of its slots are taken ("running 3/3": saturated).
-      if (running) {
+      if (runningCount !== '') {
         row.runningText = document.createTextNode(runningCount);
-        const b = el('span', { class: 'badge b-running' }, icon('play'), el('span', {}, el('span', { class: 'b-word', text: 'running' }), ' ', row.runningText));
-        b.title = "tasks running / the pool's concurrency";
-        badges.push(b);
+        badges.push(titled(badge('b-running', 'play', el('span', {}, word('running'), ' ', row.runningText)), "tasks running / the pool's concurrency"));
       }
       if (!badges.length && !jobsBadge) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
       if (jobsBadge) {
