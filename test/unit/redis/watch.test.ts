@@ -36,13 +36,18 @@ describe('BullMQ watch on a real Redis', function () {
     queues.push(q);
     return q;
   };
+  /** A queue with one job in it, so it exists when the watch starts. */
+  const seededQueue = async (name: string): Promise<Queue> => {
+    const q = bullQueue(name);
+    await q.waitUntilReady();
+    await q.add('seed', { i: 0 });
+    return q;
+  };
   /** BullMQ's own counts, plus the legacy 'paused' list as 0 (BullMQ 6 keeps paused jobs in 'waiting'). */
   const counts = async (q: Queue): Promise<Record<JobState, number>> => ({ ...((await q.getJobCounts(...BULL_STATES)) as Record<JobState, number>), paused: 0 });
 
   it('records per-state counts equal to getJobCounts() at the same moments, and loses no completion or failure', async () => {
-    const queue = bullQueue('orders');
-    await queue.waitUntilReady();
-    await queue.add('seed', { i: 0 }); // the queue exists before the watch starts
+    const queue = await seededQueue('orders');
     w = watchInto(srv.url, { workersEveryMs: 0 });
     await w.watch.start();
     const common = { REDIS_PORT: srv.port, QUEUE: 'orders' };
@@ -160,9 +165,7 @@ describe('BullMQ watch on a real Redis', function () {
   // twice and then passed left nothing but two 'requeued' lines, and a retry after a backoff
   // nothing at all.
   it('counts a retried attempt, at once or after a backoff, as retried, apart from a stall\'s return', async () => {
-    const queue = bullQueue('flaky');
-    await queue.waitUntilReady();
-    await queue.add('seed', { i: 0 }); // the queue exists before the watch starts
+    const queue = await seededQueue('flaky');
     w = watchInto(srv.url, { workersEveryMs: 0 });
     await w.watch.start();
     const twice = await queue.add('twice', { failTimes: 2 }, { attempts: 3 });
