@@ -171,6 +171,11 @@ export interface ModelSource {
   gaps?: ModelGap[];
 }
 
+/** Epoch ms a source's clocks stand at: now while it runs; its pause or its last moment otherwise. */
+export function sourceNow(src: ModelSource | undefined, now: number): number {
+  return !src || src.state === 'live' ? now : src.state === 'paused' ? (src.pausedAt ?? src.lastSeen) : src.lastSeen;
+}
+
 /** A top-level debug session (a launch or an attach) and the realms seen in it. */
 export interface ModelSession {
   /** The top-level debug session's id (or a recording's id). */

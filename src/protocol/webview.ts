@@ -77,6 +77,12 @@ export interface QueueInfo {
    * wait percentiles) and, while paused, previews of the running tasks' data (async).
    */
   runningSince?: number;
+  /**
+   * Session time this queue's process or thread stands at when it is not running (its pause,
+   * or its last moment once it ended): ages (oldest running task, waits) stop there, as in a
+   * session whose other processes run on. Absent while it runs.
+   */
+  stoppedAt?: number;
   stats?: Record<string, number>;
   runningItems?: string[];
   /**
@@ -96,6 +102,8 @@ export interface WaiterInfo {
   site?: CallSite;
   /** Already waiting when QueueScope attached: it has waited at least since `since`. */
   adopted?: boolean;
+  /** Session time its process or thread stopped at (paused or ended): its wait time stands still there. Absent while it runs. */
+  stoppedAt?: number;
 }
 
 /** Depth samples of one queue, columnar, ascending times (session ms). */

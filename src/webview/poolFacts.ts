@@ -21,9 +21,12 @@ export function poolFacts(q: QueueInfo, now: number): PoolFacts {
   let tick: PoolFacts['tick'];
   if (q.runningSince !== undefined) {
     const since = q.runningSince;
+    const stopped = q.stoppedAt;
     const age = el('span', { class: 'pool-age', attrs: { title: 'How long the oldest running task has run' } });
     tick = (t) => {
-      age.textContent = poolStateTexts({ counters: {}, runningSince: since }, t)[0] ?? '';
+      // A process that ended or paused while the session goes on: its tasks' age stops there.
+      const at = stopped === undefined ? t : Math.min(t, stopped);
+      age.textContent = poolStateTexts({ counters: {}, runningSince: since }, at)[0] ?? '';
     };
     tick(now);
     nodes.push(age);

@@ -20,7 +20,7 @@ interface Item {
   key: string;
   /** The wait began before QueueScope attached: its time is a lower bound. */
   atLeast: boolean;
-  /** The waiter left at this session time (held on the list): its clock stands still. */
+  /** Its clock stands still at this session time: the waiter left (held on the list), or its process stopped. */
   endedAt?: number;
 }
 
@@ -92,7 +92,7 @@ export class WaiterLists {
     const gets = listed(shown, 'get');
     setText(this.putHead, `Blocked producers (${waiters.filter((w) => w.role === 'put').length})`);
     setText(this.getHead, `Waiting consumers (${waiters.filter((w) => w.role === 'get').length})`);
-    const ids = (l: Listed) => l.shown.map((w) => `${w.info.id}@${w.info.since}${w.endedAt !== undefined ? '~' : ''}`).join(',');
+    const ids = (l: Listed) => l.shown.map((w) => `${w.info.id}@${w.info.since}${w.endedAt !== undefined ? '~' : ''}${w.info.stoppedAt ?? ''}`).join(',');
     const key = `${queue?.key}|${ids(puts)}+${puts.moreEnded}|${ids(gets)}+${gets.moreEnded}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
@@ -133,7 +133,9 @@ export class WaiterLists {
     } else {
       li.appendChild(el('span', { class: 'site none', text: w.adopted ? 'already waiting when QueueScope attached; call site unknown' : 'call site unknown' }));
     }
-    this.items.push({ li, time, since: w.since, key: w.id, atLeast: w.adopted === true, ...(ended ? { endedAt: shown.endedAt } : {}) });
+    // A wait whose process ended or paused stands still there, like one that just ended.
+    const endedAt = ended ? shown.endedAt : w.stoppedAt;
+    this.items.push({ li, time, since: w.since, key: w.id, atLeast: w.adopted === true, ...(endedAt !== undefined ? { endedAt } : {}) });
     return li;
   }
 

@@ -7,10 +7,11 @@
 
 import * as vscode from 'vscode';
 import type { QueueModel } from '../../model/store';
+import { sourceNow } from '../../model/entities';
 import type { ExtensionServices } from '../services';
 import type { DiagnosticsPart } from '../diagnostics';
 import { queueBadges } from '../../diagnostics/strip';
-import { groupChildren, inGroupCopy, itemNodes, queueChildren, sessionNode, hasRunningAge, sourceChildren, sourceNode, sourceNow, type NodeSpec, type QueueFlag } from '../../host/views/queueNodes';
+import { groupChildren, inGroupCopy, itemNodes, queueChildren, sessionNode, hasRunningAge, sourceChildren, sourceNode, type NodeSpec, type QueueFlag } from '../../host/views/queueNodes';
 import { OPEN_SITE_COMMAND } from './openSite';
 
 export const QUEUES_VIEW_ID = 'queuescope.queues';

@@ -3,7 +3,7 @@
 // list and the session list. `readQueue` is the one per-queue step both messages use.
 
 import type { QueueModel } from '../../model/store';
-import { waitCounts, type ModelQueue, type ModelSession, type ModelSource } from '../../model/entities';
+import { sourceNow, waitCounts, type ModelQueue, type ModelSession, type ModelSource } from '../../model/entities';
 import { sourceLabel, type JobState } from '../../protocol/wire';
 import { sessionEnd } from '../../protocol/endText';
 import type { QueueInfo, SeriesChunk, SessionInfo, WaitCountChunk, WaiterInfo } from '../../protocol/webview';
@@ -116,6 +116,7 @@ export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, pau
   if (q.site) info.site = q.site;
   if (paused && q.items) info.items = q.items;
   if (q.runningSince !== undefined) info.runningSince = round1(q.runningSince - start);
+  if (src.state !== 'live') info.stoppedAt = round1(sourceNow(src, 0) - start);
   if (q.stats) info.stats = q.stats;
   if (paused && q.runningItems) info.runningItems = q.runningItems;
   if (q.jobs) info.jobs = jobsInfo(src, q, cur, start);
@@ -172,9 +173,11 @@ export function jobsInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, star
 export function waiterInfos(s: ModelSession, start: number): WaiterInfo[] {
   const out: WaiterInfo[] = [];
   for (const src of s.sources.values()) {
+    const stoppedAt = src.state === 'live' ? undefined : round1(sourceNow(src, 0) - start);
     for (const q of src.queues.values()) {
       for (const w of q.waiters.values()) {
         const info: WaiterInfo = { id: `${src.key}/${w.id}`, queue: q.key, role: w.role, since: round1(w.since - start) };
+        if (stoppedAt !== undefined) info.stoppedAt = stoppedAt;
         if (w.adopted) info.adopted = true;
         if (w.site) info.site = w.site;
         out.push(info);

@@ -162,11 +162,6 @@ export function groupNode(src: ModelSource, g: QueueGroup): NodeSpec {
   };
 }
 
-/** Epoch ms a source's clocks stand at: now while it runs; its pause or its last moment otherwise. */
-export function sourceNow(src: ModelSource | undefined, now: number): number {
-  return !src || src.state === 'live' ? now : src.state === 'paused' ? (src.pausedAt ?? src.lastSeen) : src.lastSeen;
-}
-
 /** Does a live source have a pool whose oldest running task ages (the tree re-renders each second)? */
 export function hasRunningAge(src: ModelSource): boolean {
   if (src.state !== 'live') return false;

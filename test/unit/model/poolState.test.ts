@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { QueueModel } from '../../../src/model';
 import { parseDrainBatch } from '../../../src/model/parse';
-import { hasRunningAge, queueNode, sourceNow } from '../../../src/host/views/queueNodes';
+import { hasRunningAge, queueNode } from '../../../src/host/views/queueNodes';
+import { sourceNow } from '../../../src/model/entities';
 import { newCursor, queueInfo } from '../../../src/host/panel/messages';
 import { poolStateTexts, statsText } from '../../../src/protocol/libText';
 import { CounterColumns } from '../../../src/trace/columns';
@@ -74,8 +75,12 @@ describe('model: pool state of other libraries', () => {
     assert.equal(queueInfo(src, q, newCursor(), false, start).runningItems, undefined);
     assert.equal(sourceNow(src, ORIGIN + 99_999), src.pausedAt, "a paused source's clocks stand at its pause");
     assert.equal(hasRunningAge(src), false, 'paused: the tree need not tick');
+    assert.equal(paused.stoppedAt, src.pausedAt! - start, "a paused process's ages stand at its pause in the panel too");
     m.setSourceState('S', key, 'live');
     assert.equal(hasRunningAge(src), true, 'live with a running task: the tree ticks its age');
+    assert.equal(queueInfo(src, q, newCursor(), false, start).stoppedAt, undefined, 'running: the panel ticks the age');
+    m.setSourceState('S', key, 'ended');
+    assert.equal(queueInfo(src, q, newCursor(), false, start).stoppedAt, src.lastSeen - start, 'ended (its session running on): the age stands at its last moment');
   });
 
   it('texts: flags, the age on any clock, library figures', () => {

@@ -4,7 +4,7 @@
 // tasks' previews; program data stays literal text.
 
 import * as assert from 'node:assert/strict';
-import { initMessage, NOW, queue, counters, update } from './fixtures';
+import { initMessage, NOW, queue, counters, site, update } from './fixtures';
 import { settle, usePanelPages } from './harness';
 
 const EVIL = '<img src=x onerror=alert(1)>';
@@ -65,5 +65,36 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     assert.equal(await row.locator('.b-running').count(), 0, 'nothing running: no running badge');
     assert.match((await row.locator('td').allInnerTexts())[1], /ok/);
     assert.equal(await facts.locator('.pool-age').count(), 0);
+  });
+
+  it("stops a stopped process's clocks: the oldest running task's age and its waits stand at its end while others tick", async () => {
+    // A cluster worker that exited while the primary runs on: its pool's oldest task ran
+    // 10 s when it ended, its blocked put waited 4 s, and neither grows after.
+    const p = await open({ width: 1550 });
+    const ended = queue('q-ended', 'render-b', {
+      lib: 'async@3.2.6',
+      concurrency: 4,
+      counters: counters({ puts: 9, running: 4 }),
+      runningSince: NOW - 12_000,
+      stoppedAt: NOW - 2_000,
+      blocked: 1,
+    });
+    const waiters = [
+      { id: 'gone', queue: 'q-ended', role: 'put' as const, since: NOW - 6_000, site: site(12), stoppedAt: NOW - 2_000 },
+      { id: 'live', queue: 'q-ended', role: 'put' as const, since: NOW - 1_000, site: site(13) },
+    ];
+    await p.send(initMessage({ session: { ...initMessage().session!, queues: [ended], waiters } }));
+    await settle(p.page);
+    await p.page.locator('#overview tr[data-key="q-ended"]').click();
+    await settle(p.page);
+    const age = p.page.locator('#detail-facts .pool-age');
+    const time = (i: number) => p.page.locator('#blocked-list li .wait-time').nth(i).textContent();
+    assert.equal(await age.textContent(), 'oldest running 10.0 s');
+    assert.equal(await time(0), '4.0 s');
+    // The session's clock moves (the other wait ticks); the stopped ones do not.
+    const other = await time(1);
+    await p.page.waitForFunction((before) => document.querySelectorAll('#blocked-list li .wait-time')[1]?.textContent !== before, other);
+    assert.equal(await age.textContent(), 'oldest running 10.0 s');
+    assert.equal(await time(0), '4.0 s');
   });
 });

@@ -148,11 +148,13 @@ describe('PanelFeed', () => {
     assert.equal(paused.status, 'paused');
     assert.equal(paused.now, 400, 'frozen at the pause');
     assert.deepEqual(paused.queues[0].items, ['"a"', '"b"']);
+    assert.equal(paused.queues[0].stoppedAt, 400, "the process's clocks (task ages, waits) stand at its pause");
     h.model.setSourceState('s1', h.src, 'live');
     h.advance(100);
     const resumed = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
     assert.equal(resumed.status, 'running');
     assert.equal(resumed.queues[0].items, null, 'previews only while paused: the patch takes them away');
+    assert.equal(resumed.queues[0].stoppedAt, null, 'running again: its clocks tick');
     h.model.endSession('s1');
     h.advance(100);
     const ended = h.sent.filter((m): m is UpdateMessage => m.type === 'update').at(-1)!;
