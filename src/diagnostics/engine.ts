@@ -241,7 +241,10 @@ export class DiagnosticsEngine implements Disposable {
     if (!src || src.state !== 'ended' || st.endedSources.has(src.key)) return;
     st.endedSources.add(src.key);
     const tracks = [...src.queues.values()].map((q) => st.tracks.get(q.key)).filter((t): t is QueueTrack => t !== undefined);
-    const at = Math.max(this.lastNow, src.lastSeen, s.ended ?? -Infinity);
+    // A realm that said how it ended (its exit tail) ended at its last drain, the tail's: ages
+    // are read there, as the panel reads them (QueueInfo.stoppedAt). Without that word the
+    // moment is unknown, and the latest one known stands for it.
+    const at = src.end !== undefined ? src.lastSeen : Math.max(this.lastNow, src.lastSeen, s.ended ?? -Infinity);
     for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
     for (const t of tracks) t.waiters = [];
     this.publish(s.id, st, [...st.exits.values()], at);

@@ -374,18 +374,20 @@ export class QueueModel implements Disposable {
   }
 
   /** Mark a source live / paused / ended. */
-  setSourceState(session: string, source: string, state: RunState): void {
-    const previous = this.doSetSourceState(session, source, state);
+  /** `at`: epoch ms the realm entered that state, when known (a recording's `end` line): its last moment. */
+  setSourceState(session: string, source: string, state: RunState, at?: number): void {
+    const previous = this.doSetSourceState(session, source, state, at);
     this.inputs.fire({ kind: 'setSourceState', session, source, state, previous });
   }
 
   /** Returns the source's state before (undefined: no such source). */
-  private doSetSourceState(session: string, source: string, state: RunState): RunState | undefined {
+  private doSetSourceState(session: string, source: string, state: RunState, at?: number): RunState | undefined {
     const s = this.sessionMap.get(session);
     const src = s?.sources.get(source);
     const previous = src?.state;
     if (!s || !src || src.state === state) return previous;
     if (src.state === 'ended' && state !== 'ended') return previous; // an ended realm does not come back
+    if (at !== undefined && Number.isFinite(at) && at > src.lastSeen) src.lastSeen = at;
     src.state = state;
     forgetRefresh(src); // a drain after a pause would count the pause as one refresh interval
     if (state === 'ended') {
@@ -498,7 +500,14 @@ export class QueueModel implements Disposable {
       return;
     }
     const changes = new ChangeSet();
-    for (const e of events) this.applyEvent(src, e, changes);
+    let last = -Infinity;
+    for (const e of events) {
+      this.applyEvent(src, e, changes);
+      if (e.t > last) last = e.t;
+    }
+    // Events are data too: a replay, fed events only, knows each realm up to its latest one
+    // (a drain sets lastSeen to its own time after this).
+    if (Number.isFinite(last)) src.lastSeen = Math.max(src.lastSeen, src.info.origin + last);
     this.fireQueues(src, changes);
   }
 

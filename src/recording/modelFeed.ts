@@ -53,7 +53,9 @@ export class ModelFeed {
           if (key) {
             const end = endInfoOf(line.reason, line.code, line.error);
             if (end !== undefined && end.reason !== 'ended') this.model.setSourceEnd(this.session, key, end);
-            this.model.setSourceState(this.session, key, 'ended');
+            // The end line's time is the realm's last moment (the live model's lastSeen).
+            const origin = this.origins.get(line.src);
+            this.model.setSourceState(this.session, key, 'ended', origin === undefined ? undefined : origin + line.t);
           }
           break;
         }

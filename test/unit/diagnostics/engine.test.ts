@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { PoolObservation } from '../../../src/diagnostics/context';
 import type { Finding } from '../../../src/diagnostics/findings';
-import { counters, ORIGIN } from '../model/fixtures';
+import { batch, counters, ORIGIN } from '../model/fixtures';
 import { rules, SESSION, siteOf, World } from './world';
 
 const A = siteOf('stageA', 10);
@@ -730,6 +730,23 @@ describe('diagnostics engine: exit with work left', () => {
     assert.deepEqual(rules(found), ['exit-work-left']);
     assert.equal(found[0].message, 'At exit, in `fastq decode`: 12 items were never processed; 3 tasks were still running (the oldest for 2.0 s).');
     assert.equal(found[0].severity, 'warning');
+  });
+
+  // Found under F5 on a cluster's primary launched by npm: the finding read "the oldest for
+  // 2.3 s" at the moment the end was noticed, 0.6 s after the program's exit tail.
+  it('reads the ages at the moment the exit tail says the realm ended, not when the end is noticed', () => {
+    const w = new World();
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'async.queue worker', kind: 'fifo', maxsize: 0, size: 0, lib: 'async@3.2.6', concurrency: 4 }]);
+    w.apply([{ type: 'counters', t: 500, q: 7, c: { ...counters({ puts: 9, gets: 4 }), running: 4, runningSince: 200 }, unfinished: 0 }]);
+    w.tick(600);
+    // The tail's last drain at 900 ms, with how the program ended; the session ends later.
+    w.model.applyDrain(SESSION, w.source, batch(w.model.source(SESSION, w.source)!.nextSeq, 900, []));
+    w.model.setSourceEnd(SESSION, w.source, { reason: 'exit', code: 0 });
+    w.tick(1500);
+    w.end(1600);
+    const found = w.tick(1600);
+    assert.equal(found[0].message, 'At exit, in `async.queue worker`: 4 tasks were still running (the oldest for 700 ms).');
+    assert.equal(found[0].since, ORIGIN + 900);
   });
 
   // Found under F5 on a log shipper: a byte-mode Transform left 10,017 bytes buffered, and the

@@ -84,7 +84,8 @@ function modelPicture(m: QueueModel, session: string): unknown {
   assert.ok(s, `session ${session} exists`);
   return {
     state: s.state,
-    sources: [...s.sources.values()].map((src) => ({ key: src.key, info: src.info, state: src.state, dropped: src.dropped, queues: [...src.queues.values()].map(picture) })),
+    // lastSeen: the moment each realm's clocks stand at once ended (ages, waits open at its end).
+    sources: [...s.sources.values()].map((src) => ({ key: src.key, info: src.info, state: src.state, lastSeen: src.lastSeen, dropped: src.dropped, queues: [...src.queues.values()].map(picture) })),
   };
 }
 
