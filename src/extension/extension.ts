@@ -8,6 +8,7 @@ import { readSettings, onSettingsChanged } from './settings';
 import { retentionFromSettings } from '../host/settingDefaults';
 import { SessionWatcher } from './sessions/watcher';
 import { registerConfigProvider } from './sessions/configProvider';
+import { registerDebugTerminal } from './sessions/debugTerminal';
 import { registerCommands } from './commands';
 import { registerQueuesTree } from './views/queuesTree';
 import { registerStatusBar } from './views/statusBar';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): QueueScopeApi {
   // First: the tree, status bar, panel and recordings read services.diagnostics.
   services.diagnostics = registerDiagnostics(context, services);
   registerConfigProvider(context, services);
+  registerDebugTerminal(context, services);
   registerCommands(context, services);
   const queuesTree = registerQueuesTree(context, services);
   registerStatusBar(context, services);

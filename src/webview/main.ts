@@ -287,7 +287,7 @@ class Panel {
   private renderOverview(changed: Iterable<string> | 'all'): void {
     this.overview.noQueuesText = this.store.sessionId
       ? 'No queues yet. Queues appear here as soon as the program creates them.'
-      : 'No debug session yet. Start debugging a Node.js program that uses the QueueScope queue library (or run "QueueScope: Launch Sample Scenario…"): its queues appear here.';
+      : "No debug session yet. Start debugging a Node.js program (F5), run it in \"QueueScope: Open JavaScript Debug Terminal\", or try \"QueueScope: Launch Sample Scenario…\": its queues appear here, the QueueScope library's and those of p-queue, fastq, async, streams, piscina and BullMQ.";
     this.overview.render(this.store.queues, changed, this.view.queue);
     this.detail.hidden = this.store.queues.size === 0;
     // Keep a selection: the remembered queue if it still exists, else the first listed.

@@ -93,3 +93,21 @@ export function armConfiguration<T extends DebugConfigLike>(config: T, options: 
   out.skipFiles = skip;
   return out;
 }
+
+/** What js-debug's `extension.js-debug.createDebuggerTerminal` takes as its third argument (the part QueueScope sets). */
+export interface DebugTerminalOptions {
+  env: Record<string, string | null | undefined>;
+  skipFiles: string[];
+}
+
+/**
+ * The options of a JavaScript Debug Terminal whose programs are armed as an F5 launch is:
+ * QUEUESCOPE_TRACE, the sample interval, the adapters' preload and the skipFiles globs. js-debug
+ * starts that terminal itself (no launch configuration goes through the provider), so they
+ * are passed to it. No exit-tail folder: a terminal's processes each become a session of
+ * their own, with no configuration that would name it; attached realms still write theirs.
+ */
+export function debugTerminalOptions(options: Omit<ArmOptions, 'autoArm' | 'exitTailDir'>): DebugTerminalOptions {
+  const armed = armConfiguration<DebugConfigLike>({ type: 'node-terminal', request: 'launch', name: 'QueueScope' }, { ...options, autoArm: true });
+  return { env: armed.env ?? {}, skipFiles: armed.skipFiles ?? [] };
+}

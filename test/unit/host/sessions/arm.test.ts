@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { armConfiguration, extensionLibraryGlob, PACKAGE_SKIP_GLOB, POLL_SKIP_GLOB, type DebugConfigLike } from '../../../../src/host/sessions/arm';
+import { armConfiguration, debugTerminalOptions, EXIT_TAIL_DIR_ENV, extensionLibraryGlob, PACKAGE_SKIP_GLOB, POLL_SKIP_GLOB, type DebugConfigLike } from '../../../../src/host/sessions/arm';
 import { POLL_SOURCE_URL } from '../../../../src/protocol/hub';
 
 const options = { autoArm: true, sampleIntervalMs: 10, extraSkipGlobs: ['/ext/dist/lib/**'] };
@@ -66,6 +66,14 @@ describe('armConfiguration (debug configuration provider)', () => {
     assert.equal(armConfiguration(launch(), { ...pre, autoArm: false }).env, undefined, 'autoArm off: no preload');
     const attach = armConfiguration<DebugConfigLike>({ type: 'pwa-node', request: 'attach', name: 'a', port: 9229 }, pre);
     assert.equal(attach.env, undefined);
+  });
+
+  it("gives a QueueScope debug terminal a launch's env and skipFiles, without an exit-tail folder, even with autoArm off", () => {
+    const out = debugTerminalOptions({ sampleIntervalMs: 50, extraSkipGlobs: ['/ext/dist/lib/**'], preload: '/ext/dist/lib/register.js', inheritedNodeOptions: '--enable-source-maps' });
+    const expected: Record<string, string> = { QUEUESCOPE_TRACE: '1', QUEUESCOPE_SAMPLE_MS: '50', NODE_OPTIONS: '--enable-source-maps --require "/ext/dist/lib/register.js"' };
+    assert.deepEqual(out.env, expected);
+    assert.ok(!(EXIT_TAIL_DIR_ENV in out.env), "no folder: the terminal's sessions could not say which is theirs");
+    assert.deepEqual(out.skipFiles, [POLL_SKIP_GLOB, PACKAGE_SKIP_GLOB, '/ext/dist/lib/**']);
   });
 
   it('builds the extension library glob with forward slashes', () => {
