@@ -9,11 +9,32 @@ import { debugTerminalOptions, extensionLibraryGlob } from '../../host/sessions/
 import type { ExtensionServices } from '../services';
 
 export const OPEN_DEBUG_TERMINAL = 'queuescope.openDebugTerminal';
+/** globalState key: the user chose "Don't Show Again" on the hint below. */
+const HINT_OFF_KEY = 'queuescope.debugTerminalHint.off';
 /** js-debug's command: (command?: string, folder?: WorkspaceFolder, config?: Partial<terminal launch config>). */
 const JS_DEBUG_TERMINAL = 'extension.js-debug.createDebuggerTerminal';
 
 export function registerDebugTerminal(context: vscode.ExtensionContext, services: ExtensionServices): void {
+  let hinted = false;
   context.subscriptions.push(
+    // A program in VS Code's own debug terminal shows no queue: say why, once per window.
+    services.sessions.onNoHubInTerminal(({ sessionName }) => {
+      if (hinted || context.globalState.get<boolean>(HINT_OFF_KEY)) return;
+      hinted = true;
+      services.output.info(`${sessionName}: no QueueScope hub in this JavaScript Debug Terminal program (started without QueueScope's preload)`);
+      const open = 'Open QueueScope Debug Terminal';
+      const never = "Don't Show Again";
+      void vscode.window
+        .showInformationMessage(
+          `QueueScope sees no queue in "${sessionName}": it runs in a JavaScript Debug Terminal that QueueScope did not open, so only queues of the QueueScope library would show. Run it in QueueScope's debug terminal to see p-queue, fastq, async, stream and piscina queues too.`,
+          open,
+          never,
+        )
+        .then((choice) => {
+          if (choice === open) void vscode.commands.executeCommand(OPEN_DEBUG_TERMINAL);
+          else if (choice === never) void context.globalState.update(HINT_OFF_KEY, true);
+        });
+    }),
     vscode.commands.registerCommand(OPEN_DEBUG_TERMINAL, async () => {
       const options = debugTerminalOptions({
         sampleIntervalMs: services.settings().sampleIntervalMs,

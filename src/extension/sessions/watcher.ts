@@ -27,6 +27,11 @@ const END_EVENTS = new Set(['terminated', 'exited']);
 
 /** Resume polling this long after a step request unless the step stops first. */
 const STEP_GRACE_MS = 500;
+/**
+ * A JavaScript Debug Terminal's program still without a hub after this long was not started
+ * with QueueScope's preload (which makes one at once): time to suggest QueueScope's terminal.
+ */
+const NO_HUB_HINT_MS = 3000;
 
 /** The top-level session a session belongs to (itself when it has no parent). */
 export function rootSession(session: vscode.DebugSession): vscode.DebugSession {
@@ -71,6 +76,9 @@ function exitTailFile(dir: string, sessionId: string): ExitTailFile {
 export class SessionWatcher implements vscode.Disposable {
   private readonly watched = new Map<string, Watched>();
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly noHubInTerminal = new vscode.EventEmitter<{ sessionName: string }>();
+  /** A program run in a JavaScript Debug Terminal has shown no hub for NO_HUB_HINT_MS: it runs without QueueScope. */
+  readonly onNoHubInTerminal = this.noHubInTerminal.event;
   /** Folders each model session's program lives in (kept after it ends, for opening call sites). */
   private readonly roots = new Map<string, Set<string>>();
   /** Where debuggees write their exit tails: one folder per extension host, removed on dispose. */
@@ -158,6 +166,14 @@ export class SessionWatcher implements vscode.Disposable {
       itemPreviewCount: () => settings().itemPreviewCount,
       sessionName: root.name,
       exitTail: exitTailFile(this.tailDir, session.id),
+      // js-debug's own terminal sessions ("Node.js Process") are of type node-terminal; an F5
+      // launch has the preload, whose hub answers from the first moment.
+      onNoHub:
+        root.type === 'node-terminal'
+          ? (looked) => {
+              if (looked >= NO_HUB_HINT_MS) this.noHubInTerminal.fire({ sessionName: session.name });
+            }
+          : undefined,
     });
     this.watched.set(session.id, { session, poller });
     poller.start();
@@ -291,6 +307,7 @@ export class SessionWatcher implements vscode.Disposable {
     for (const w of this.watched.values()) w.poller.stop();
     this.watched.clear();
     for (const d of this.disposables) d.dispose();
+    this.noHubInTerminal.dispose();
     fs.rmSync(this.tailDir, { recursive: true, force: true });
   }
 }

@@ -80,6 +80,12 @@ export interface PollerOptions {
   maxAnswerChars?: number;
   /** Wait before asking again when the realm has no hub. Default 3000 ms. */
   noHubBackoffMs?: number;
+  /**
+   * Told at each "no hub" answer how long the poller has looked for one so far (the sum of its
+   * waits between tries): a program still without a hub after seconds was not started with
+   * QueueScope's preload (the extension then suggests its debug terminal).
+   */
+  onNoHub?: (lookedMs: number) => void;
   /** Wait after a failed evaluate. Default 2000 ms. */
   errorBackoffMs?: number;
   /** Items previewed per queue in a pause snapshot. */
@@ -595,6 +601,7 @@ export class SessionPoller {
 
   private backoff = 0;
   private noHubTries = 0;
+  private noHubLookedMs = 0;
   private lastFailed = false;
 
   /** Try attach(); true when attached. Sets `backoff` for the next try otherwise. */
@@ -619,6 +626,8 @@ export class SessionPoller {
       const cap = this.options.noHubBackoffMs ?? POLLER_DEFAULTS.noHubBackoffMs;
       this.noHubTries++;
       this.backoff = Math.min(cap, POLLER_DEFAULTS.firstNoHubRetryMs * 2 ** (this.noHubTries - 1));
+      this.options.onNoHub?.(this.noHubLookedMs);
+      this.noHubLookedMs += this.backoff;
       return false;
     }
     if (this.oversize(text.length, 'attach')) {

@@ -1,8 +1,8 @@
-// A program run from "QueueScope: Open JavaScript Debug Terminal", with no launch
-// configuration: js-debug starts the terminal itself, so the extension hands it the same
-// env as an F5 launch (QUEUESCOPE_TRACE, the adapters' preload in NODE_OPTIONS). The proof
-// is another library's queue in the panel: only the preload makes a fastq queue visible (in
-// VS Code's own JavaScript Debug Terminal the same program shows no queue at all).
+// Programs started by hand in a JavaScript Debug Terminal, with no launch configuration. In
+// VS Code's own terminal a fastq program shows no queue (js-debug starts the terminal itself:
+// no QueueScope env, no preload), and QueueScope says so, with a button to its own terminal,
+// "QueueScope: Open JavaScript Debug Terminal", which hands js-debug the env of an F5 launch
+// (QUEUESCOPE_TRACE, the adapters' preload in NODE_OPTIONS): there the queue shows.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,24 +17,52 @@ const intake = setInterval(() => { deliver.push({ id: n, slow: n % 7 === 0 }).ca
 setTimeout(() => { clearInterval(intake); setTimeout(() => process.exit(0), 500); }, 6000);
 `;
 
-describe("a program run in QueueScope's JavaScript Debug Terminal", function () {
+async function openProject(): Promise<Workbench> {
+  // The DOM renderer, so the test can read the prompt (the GPU ones draw on a canvas).
+  const wb = await Workbench.open({ files: { 'webhooks.js': PROGRAM, '.vscode/settings.json': JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }) } });
+  fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(wb.workspace, 'node_modules'), 'dir');
+  return wb;
+}
+
+/** Type a command line into the terminal just opened, once its shell shows a prompt (keys sent before are lost). */
+async function runInTerminal(wb: Workbench, line: string): Promise<void> {
+  await wb.page.waitForFunction(
+    () => {
+      const term = document.activeElement?.closest('.terminal-wrapper');
+      const rows = term?.querySelector('.xterm-rows')?.textContent ?? '';
+      return /[$#>]\s*$/.test(rows.replace(/\u00a0/g, ' ').trimEnd());
+    },
+    undefined,
+    { timeout: 30_000, polling: 100 },
+  );
+  await wb.page.keyboard.type(`${line}\n`);
+}
+
+// One window: a second window's "Debug: JavaScript Debug Terminal" opened no terminal in this
+// harness after the first had used one.
+describe('JavaScript Debug Terminals', function () {
   let wb: Workbench | undefined;
   before(async () => {
-    wb = await Workbench.open({ files: { 'webhooks.js': PROGRAM } });
-    fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(wb.workspace, 'node_modules'), 'dir');
+    wb = await openProject();
   });
   after(async () => {
     await wb?.close();
   });
 
-  it("shows another library's queue (the preload reached the program) and its work left at exit", async () => {
+  it("VS Code's own shows no queue and QueueScope says why; its button opens QueueScope's, where the program's fastq queue shows live, then its work left at exit", async () => {
     assert.ok(wb);
     await wb.runCommand('QueueScope: Show Panel');
-    await wb.runCommand('QueueScope: Open JavaScript Debug Terminal');
-    // The new terminal takes the keyboard; what is typed before its shell is ready waits in its input.
-    await wb.page.waitForFunction(() => document.activeElement?.closest('.terminal-wrapper') !== null, undefined, { timeout: 30_000 });
-    await wb.page.keyboard.type('node webhooks.js\n');
-    const { frame } = await wb.webviewElement('#overview', 60_000);
+    await wb.runCommand('Debug: JavaScript Debug Terminal');
+    await runInTerminal(wb, 'node webhooks.js');
+    const toast = wb.page.locator('.notification-toast', { hasText: 'QueueScope sees no queue in' });
+    await toast.waitFor({ timeout: 45_000 });
+    assert.match(await toast.innerText(), /JavaScript Debug Terminal that QueueScope did not open/);
+    const { frame } = await wb.webviewElement('#overview', 30_000);
+    assert.equal(await frame.locator('#overview tbody tr').count(), 0, 'no queue without the preload');
+    await wb.screenshot('debug-terminal-hint');
+
+    await toast.locator('.monaco-button', { hasText: 'Open QueueScope Debug Terminal' }).click();
+    await runInTerminal(wb, 'node webhooks.js');
     const row = frame.locator('#overview tbody tr', { hasText: 'fastq' });
     await row.waitFor({ timeout: 45_000 });
     await row.locator('.b-lib[title^="fastq@"]').waitFor({ state: 'visible', timeout: 20_000 });

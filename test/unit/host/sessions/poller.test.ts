@@ -28,7 +28,8 @@ const queueEvent = (q: number, name: string) => ({ type: 'queue', t: 1, q, name,
 
 describe('SessionPoller', () => {
   it('backs off quietly while the program has no hub (soon at first, then up to the cap), then attaches when one appears', async () => {
-    const { session, clock, log, poller, queues } = setup({ noHubBackoffMs: 3000 });
+    const looked: number[] = [];
+    const { session, clock, log, poller, queues } = setup({ noHubBackoffMs: 3000, onNoHub: (ms) => looked.push(ms) });
     const nulls = Array.from({ length: 9 }, () => 'null');
     session.script('attach', ...nulls, transcript.attach);
     poller.start();
@@ -48,6 +49,8 @@ describe('SessionPoller', () => {
     assert.equal(poller.state, 'polling');
     assert.deepEqual(queues().map((q) => q.name), ['jobs']);
     assert.deepEqual(log.warnings, [], 'NO_HUB is not a problem worth reporting');
+    // Each "no hub" says how long the poller had looked by then (the extension hints after seconds).
+    assert.deepEqual(looked, [0, 25, 75, 175, 375, 775, 1575, 3175, 6175]);
   });
 
   it("stops asking a module-hooks thread (no program runs there): one attach, then none, and the model never hears of it", async () => {
