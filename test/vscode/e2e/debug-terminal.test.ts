@@ -24,17 +24,20 @@ async function openProject(): Promise<Workbench> {
   return wb;
 }
 
-/** Type a command line into the terminal just opened, once its shell shows a prompt (keys sent before are lost). */
+/** Type a command line into the terminal shown, once its shell shows a prompt (keys sent before are lost). */
 async function runInTerminal(wb: Workbench, line: string): Promise<void> {
+  const terminal = wb.page.locator('.terminal-wrapper.active .xterm');
   await wb.page.waitForFunction(
     () => {
-      const term = document.activeElement?.closest('.terminal-wrapper');
-      const rows = term?.querySelector('.xterm-rows')?.textContent ?? '';
+      const rows = document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? '';
       return /[$#>]\s*$/.test(rows.replace(/\u00a0/g, ' ').trimEnd());
     },
     undefined,
     { timeout: 30_000, polling: 100 },
   );
+  // As a user would: click into it (focus may have gone back to the editor with the palette).
+  await terminal.click();
+  await wb.page.waitForFunction(() => document.activeElement?.closest('.terminal-wrapper.active') !== null, undefined, { timeout: 10_000 });
   await wb.page.keyboard.type(`${line}\n`);
 }
 
