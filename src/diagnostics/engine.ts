@@ -7,7 +7,7 @@
 // so a finding stays until its condition ends and then moves to the history.
 // No vscode, no node:*: the extension, the CLI and the tests run this same code.
 
-import { Emitter, type Disposable, type ModelChange, type ModelSession, type QueueModel } from '../model';
+import { Emitter, type Disposable, type ModelChange, type ModelSession, type ModelSource, type QueueModel } from '../model';
 import { ActiveClock } from './activeClock';
 import type { PoolObservation, PoolProvider, SessionContext } from './context';
 import type { Finding, FindingRecord } from './findings';
@@ -47,6 +47,12 @@ class SessionTrack {
   active = new Map<string, FindingRecord>();
   /** Exit findings, judged once per realm at its end. */
   readonly exits = new Map<string, Finding>();
+  /**
+   * Warnings and infos still active when every realm they name had ended, frozen there
+   * (`until`): the state the program ended in (a deadlock, a stuck worker), which a recording
+   * of the same run shows too. Hints (long blocks) are left to the exit finding.
+   */
+  readonly standing = new Map<string, Finding>();
   readonly endedSources = new Set<string>();
 
   constructor(started: number) {
@@ -128,7 +134,7 @@ export class DiagnosticsEngine implements Disposable {
       const st = this.sessionTrack(s);
       if (s.state === 'ended') {
         st.clock.resume(now);
-        this.publish(s.id, st, [...st.exits.values()], now);
+        this.publish(s.id, st, [...st.standing.values(), ...st.exits.values()], now);
         continue;
       }
       if (s.state === 'paused') {
@@ -152,7 +158,7 @@ export class DiagnosticsEngine implements Disposable {
         }
       }
       if (moved) st.moved(now);
-      this.publish(s.id, st, [...this.evaluate(s, st, live, now, seenUntil), ...st.exits.values()], now);
+      this.publish(s.id, st, [...this.evaluate(s, st, live, now, seenUntil), ...st.standing.values(), ...st.exits.values()], now);
     }
   }
 
@@ -245,9 +251,18 @@ export class DiagnosticsEngine implements Disposable {
     // are read there, as the panel reads them (QueueInfo.stoppedAt). Without that word the
     // moment is unknown, and the latest one known stands for it.
     const at = src.end !== undefined ? src.lastSeen : Math.max(this.lastNow, src.lastSeen, s.ended ?? -Infinity);
+    // The realm is judged once more on its final state (its exit tail applied, the waiters'
+    // mirror still whole): what still holds stands, frozen at the end; a deadlock its own
+    // shutdown ended after the last tick does not. Findings naming only live realms stay.
+    const sourceOf = (key: string): ModelSource | undefined => s.sources.get(st.tracks.get(key)?.q.source ?? '');
+    const onlyEnded = (f: Finding): boolean => f.queues.every((q) => sourceOf(q.key)?.state === 'ended');
+    for (const f of this.evaluate(s, st, tracks, Math.max(at, this.lastNow), at)) {
+      if (f.severity !== 'hint' && onlyEnded(f)) st.standing.set(f.id, { ...f, until: at });
+    }
+    const kept = [...st.active.values()].map((r) => r.finding).filter((f) => f.rule !== 'exit-work-left' && !f.queues.some((q) => sourceOf(q.key) === src));
     for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
     for (const t of tracks) t.waiters = [];
-    this.publish(s.id, st, [...st.exits.values()], at);
+    this.publish(s.id, st, [...kept, ...st.standing.values(), ...st.exits.values()], at);
   }
 
   /** Refresh the track of one queue after a model change: mirror its waiters, learn its sites. */

@@ -127,6 +127,39 @@ describe('diagnostics engine: deadlock', () => {
     assert.match(found[0].message, /Every known queue party is waiting and nothing has happened for 3\.1 s/);
   });
 
+  // Tried as a user: a hung mocha test killed by its timeout, live under F5. The session's
+  // Problems and strip lost the deadlock at the end and kept only "work left at exit", while
+  // a recording of the same run showed it. Now it stands, frozen at the end.
+  it('a deadlock that still holds when the program ends stays, frozen there; one its own shutdown ended does not', () => {
+    const deadlocked = (): World => {
+      const w = new World({ wholeProgramQuietMs: 3000 });
+      w.queue(0, 1, 'in');
+      w.queue(0, 2, 'out', 1);
+      w.waited(10, 1, 'get', siteOf('stage', 7));
+      w.move(100, 1, { puts: 1, gets: 1 });
+      w.move(100, 2, { puts: 1 });
+      w.ticks(0, 200);
+      w.wait(200, 2, 'put', siteOf('stage', 8));
+      assert.deepEqual(rules(w.ticks(300, 3300)), ['deadlock']);
+      return w;
+    };
+    const w = deadlocked();
+    w.end(3350); // between two ticks
+    const atEnd = w.tick(3400);
+    assert.deepEqual(rules(atEnd).sort(), ['deadlock', 'exit-work-left']);
+    const dl = atEnd.find((f) => f.rule === 'deadlock')!;
+    assert.equal(dl.until, ORIGIN + 3350, 'aged until the end, not on');
+    assert.deepEqual(rules(w.tick(60_000)).sort(), ['deadlock', 'exit-work-left'], 'still there long after');
+    assert.equal(w.engine.history().find((r) => r.finding.rule === 'deadlock')!.cleared, undefined);
+
+    // The program shut its queues down after the last tick (the blocked put rejected): over.
+    const v = deadlocked();
+    v.apply([{ type: 'waitEnd', t: 3320, q: 2, w: 2, outcome: 'shutdown', ms: 3120 }]);
+    v.end(3350);
+    assert.deepEqual(rules(v.tick(3400)).filter((r) => r === 'deadlock'), []);
+    assert.notEqual(v.engine.history().find((r) => r.finding.rule === 'deadlock')!.cleared, undefined);
+  });
+
   it("whole-program case: names the task another library's pool still runs (the likelier cause)", () => {
     const w = new World({ wholeProgramQuietMs: 3000 });
     w.queue(0, 1, 'in');
