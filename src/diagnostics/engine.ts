@@ -256,7 +256,12 @@ export class DiagnosticsEngine implements Disposable {
     // shutdown ended after the last tick does not. Findings naming only live realms stay.
     const sourceOf = (key: string): ModelSource | undefined => s.sources.get(st.tracks.get(key)?.q.source ?? '');
     const onlyEnded = (f: Finding): boolean => f.queues.every((q) => sourceOf(q.key)?.state === 'ended');
-    for (const f of this.evaluate(s, st, tracks, Math.max(at, this.lastNow), at)) {
+    // What its tail brought (a last move) counts as activity before that judgement.
+    const judgeAt = Math.max(at, this.lastNow);
+    let moved = false;
+    for (const t of tracks) if (t.observe(judgeAt, st.clock, this.windows)) moved = true;
+    if (moved) st.moved(judgeAt);
+    for (const f of this.evaluate(s, st, tracks, judgeAt, at)) {
       if (f.severity !== 'hint' && onlyEnded(f)) st.standing.set(f.id, { ...f, until: at });
     }
     const kept = [...st.active.values()].map((r) => r.finding).filter((f) => f.rule !== 'exit-work-left' && !f.queues.some((q) => sourceOf(q.key) === src));

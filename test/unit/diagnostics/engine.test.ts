@@ -158,6 +158,12 @@ describe('diagnostics engine: deadlock', () => {
     v.end(3350);
     assert.deepEqual(rules(v.tick(3400)).filter((r) => r === 'deadlock'), []);
     assert.notEqual(v.engine.history().find((r) => r.finding.rule === 'deadlock')!.cleared, undefined);
+
+    // Its exit tail shows a queue moving after the last tick: something still happened, no deadlock at the end.
+    const m = deadlocked();
+    m.move(3320, 1, { puts: 1, gets: 1 });
+    m.end(3350);
+    assert.deepEqual(rules(m.tick(3400)).filter((r) => r === 'deadlock'), []);
   });
 
   it("whole-program case: names the task another library's pool still runs (the likelier cause)", () => {
