@@ -373,8 +373,10 @@ export class QueueModel implements Disposable {
     this.inputs.fire({ kind: 'setSourceEnd', session, source, end });
   }
 
-  /** Mark a source live / paused / ended. */
-  /** `at`: epoch ms the realm entered that state, when known (a recording's `end` line): its last moment. */
+  /**
+   * Mark a source live / paused / ended. `at`: epoch ms the realm entered that state, when
+   * known (a recording's `end` line): its last moment.
+   */
   setSourceState(session: string, source: string, state: RunState, at?: number): void {
     const previous = this.doSetSourceState(session, source, state, at);
     this.inputs.fire({ kind: 'setSourceState', session, source, state, previous });

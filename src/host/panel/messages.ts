@@ -116,7 +116,8 @@ export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, pau
   if (q.site) info.site = q.site;
   if (paused && q.items) info.items = q.items;
   if (q.runningSince !== undefined) info.runningSince = round1(q.runningSince - start);
-  if (src.state !== 'live') info.stoppedAt = round1(sourceNow(src, 0) - start);
+  const stoppedAt = stoppedAtOf(src, start);
+  if (stoppedAt !== undefined) info.stoppedAt = stoppedAt;
   if (q.stats) info.stats = q.stats;
   if (paused && q.runningItems) info.runningItems = q.runningItems;
   if (q.jobs) info.jobs = jobsInfo(src, q, cur, start);
@@ -169,11 +170,16 @@ export function jobsInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, star
   };
 }
 
+/** Session ms a source's clocks stand at while it is paused or ended (QueueInfo/WaiterInfo.stoppedAt); undefined while it runs. */
+function stoppedAtOf(src: ModelSource, start: number): number | undefined {
+  return src.state === 'live' ? undefined : round1(sourceNow(src, 0) - start);
+}
+
 /** Every waiter of the session, in source and queue order. */
 export function waiterInfos(s: ModelSession, start: number): WaiterInfo[] {
   const out: WaiterInfo[] = [];
   for (const src of s.sources.values()) {
-    const stoppedAt = src.state === 'live' ? undefined : round1(sourceNow(src, 0) - start);
+    const stoppedAt = stoppedAtOf(src, start);
     for (const q of src.queues.values()) {
       for (const w of q.waiters.values()) {
         const info: WaiterInfo = { id: `${src.key}/${w.id}`, queue: q.key, role: w.role, since: round1(w.since - start) };

@@ -111,7 +111,8 @@ describe('diagnostics engine: deadlock', () => {
     assert.deepEqual(rules(w.ticks(1100, 60_000, 1000)).filter((r) => r !== 'long-block'), []);
   });
 
-  it('reports the whole-program case: every known party waits, a producer is blocked, nothing happened for T', () => {
+  /** One stage: it took from `in` and filled `out`, then blocks on `out` at 200 ms; nobody was ever seen taking from `out`. */
+  const stageBlockedOnOut = (): World => {
     const w = new World({ wholeProgramQuietMs: 3000 });
     w.queue(0, 1, 'in');
     w.queue(0, 2, 'out', 1);
@@ -119,7 +120,12 @@ describe('diagnostics engine: deadlock', () => {
     w.move(100, 1, { puts: 1, gets: 1 });
     w.move(100, 2, { puts: 1 });
     w.ticks(0, 200);
-    w.wait(200, 2, 'put', siteOf('stage', 8)); // out is full; nobody was ever seen taking from it
+    w.wait(200, 2, 'put', siteOf('stage', 8));
+    return w;
+  };
+
+  it('reports the whole-program case: every known party waits, a producer is blocked, nothing happened for T', () => {
+    const w = stageBlockedOnOut();
     assert.deepEqual(rules(w.ticks(300, 3100)), []);
     const found = w.tick(3300);
     assert.deepEqual(rules(found), ['deadlock']);
@@ -132,14 +138,7 @@ describe('diagnostics engine: deadlock', () => {
   // a recording of the same run showed it. Now it stands, frozen at the end.
   it('a deadlock that still holds when the program ends stays, frozen there; one its own shutdown ended does not', () => {
     const deadlocked = (): World => {
-      const w = new World({ wholeProgramQuietMs: 3000 });
-      w.queue(0, 1, 'in');
-      w.queue(0, 2, 'out', 1);
-      w.waited(10, 1, 'get', siteOf('stage', 7));
-      w.move(100, 1, { puts: 1, gets: 1 });
-      w.move(100, 2, { puts: 1 });
-      w.ticks(0, 200);
-      w.wait(200, 2, 'put', siteOf('stage', 8));
+      const w = stageBlockedOnOut();
       assert.deepEqual(rules(w.ticks(300, 3300)), ['deadlock']);
       return w;
     };
