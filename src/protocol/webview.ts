@@ -8,9 +8,11 @@
 //   host -> webview  'sessions'        the session list changed
 //   host -> webview  'findings'        the findings strip of the selected session (after every
 //                                      'init' and whenever the diagnostics engine's findings change)
+//   host -> webview  'noHub'           running debug sessions with no QueueScope hub (live panel only)
 //   webview -> host  'selectSession'   the user picked another session
 //   webview -> host  'openSource'      the user clicked a call site
 //   webview -> host  'clearEnded'      the user clicked Clear Ended Sessions
+//   webview -> host  'openDebugTerminal' the user clicked Open QueueScope Debug Terminal
 //
 // Times inside the panel are milliseconds since the session's start (`SessionInfo.start`,
 // epoch ms), so the webview never needs a hub's clock origin.
@@ -238,11 +240,31 @@ export interface FindingsMessage {
   rows: StripRow[];
 }
 
+/**
+ * How a debug session with no hub was started, which says what would give it one: 'terminal'
+ * (VS Code's own JavaScript Debug Terminal), 'attach' (a program started elsewhere), 'launch'
+ * (a launch configuration QueueScope did not arm).
+ */
+export type NoHubHow = 'terminal' | 'attach' | 'launch';
+
+/** A running debug session (process or worker) in which no QueueScope hub answered for seconds. */
+export interface NoHubSession {
+  /** The debug session's name, e.g. "app.js [4711]" (program-supplied: render as text only). */
+  name: string;
+  how: NoHubHow;
+}
+
+/** host -> webview: every running debug session without a hub (an empty list: none). */
+export interface NoHubMessage {
+  type: 'noHub';
+  sessions: NoHubSession[];
+}
+
 /** Every host -> webview message. */
-export type HostMessage = FeedMessage | CursorStateMessage | FindingsMessage;
+export type HostMessage = FeedMessage | CursorStateMessage | FindingsMessage | NoHubMessage;
 
 /** The `type` of every host message, listed once; the webview recognises host messages by it. */
-export const HOST_MESSAGE_TYPES = ['init', 'sessions', 'update', 'cursorState', 'findings'] as const satisfies readonly HostMessage['type'][];
+export const HOST_MESSAGE_TYPES = ['init', 'sessions', 'update', 'cursorState', 'findings', 'noHub'] as const satisfies readonly HostMessage['type'][];
 // Compile-time check that the list is complete: adding a HostMessage without listing it fails here.
 const everyHostTypeListed: Exclude<HostMessage['type'], (typeof HOST_MESSAGE_TYPES)[number]> extends never ? true : never = true;
 void everyHostTypeListed;
@@ -273,6 +295,18 @@ function isStripRow(v: unknown): v is StripRow {
     Array.isArray(r.sites) && r.sites.every(isSite) &&
     (r.partial === undefined || isStr(r.partial))
   );
+}
+
+const NO_HUB_HOWS: ReadonlySet<string> = new Set<NoHubHow>(['terminal', 'attach', 'launch']);
+
+/** Why a 'noHub' message is refused, or null (the webview checks it before rendering it). */
+export function noHubMessageError(v: unknown): string | null {
+  if (typeof v !== 'object' || v === null) return 'not an object';
+  const m = v as Record<string, unknown>;
+  if (m.type !== 'noHub') return 'not a noHub message';
+  if (!Array.isArray(m.sessions)) return 'noHub.sessions must be an array';
+  const bad = m.sessions.findIndex((x) => typeof x !== 'object' || x === null || !isStr((x as NoHubSession).name) || !NO_HUB_HOWS.has((x as NoHubSession).how));
+  return bad >= 0 ? `noHub.sessions[${bad}] is not a session without a hub` : null;
 }
 
 /**
@@ -343,7 +377,12 @@ export interface ClearEndedMessage {
   type: 'clearEnded';
 }
 
-export type WebviewMessage = ReadyMessage | SelectSessionMessage | OpenSourceMessage | CursorMessage | ExportPngMessage | SaveRecordingMessage | ClearEndedMessage;
+/** The user clicked "Open QueueScope Debug Terminal" beside a session without a hub. */
+export interface OpenDebugTerminalMessage {
+  type: 'openDebugTerminal';
+}
+
+export type WebviewMessage = ReadyMessage | SelectSessionMessage | OpenSourceMessage | CursorMessage | ExportPngMessage | SaveRecordingMessage | ClearEndedMessage | OpenDebugTerminalMessage;
 
 export type Validation = { ok: true; message: WebviewMessage } | { ok: false; error: string };
 
@@ -370,6 +409,7 @@ const SHAPES: Record<WebviewMessage['type'], { required: Record<string, Field>; 
   exportPng: { required: { session: str(MAX_ID), name: str(MAX_ID), dataUrl: str(MAX_DATA_URL) } },
   saveRecording: { required: { session: str(MAX_ID) } },
   clearEnded: { required: {} },
+  openDebugTerminal: { required: {} },
 };
 
 /**

@@ -2,7 +2,7 @@
 // Builds the page, talks to the host (ready handshake, then init/update messages), and
 // keeps the view state (selection, sort, filter, zoom) with VS Code's getState/setState.
 
-import { isHostMessage, type CallSite, type HostMessage, type WebviewMessage } from '../protocol/webview';
+import { isHostMessage, noHubMessageError, type CallSite, type HostMessage, type NoHubSession, type WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
 import { el, icon, nextFrame, setChildren, setText } from './dom';
 import { formatCount, formatDuration, formatSessionTime } from './format';
@@ -17,6 +17,7 @@ import { poolText } from '../protocol/libText';
 import { poolFacts } from './poolFacts';
 import { endNote } from '../protocol/endText';
 import { endInfoOf, type EndInfo } from '../protocol/wire';
+import { noHubNotes } from './noHubNote';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -61,6 +62,9 @@ class Panel {
   private readonly extras = el('span', { class: 'toolbar-extra', attrs: { id: 'toolbar-extra' } });
   private readonly banner = el('div', { class: 'banner', attrs: { id: 'banner', role: 'status', 'aria-live': 'polite' } });
   private readonly clearEndedButton = el('button', { class: 'tool banner-action', attrs: { id: 'clear-ended', type: 'button', title: 'Remove every ended session and its timelines' } }, icon('clear-all'), 'Clear Ended Sessions');
+  private readonly openTerminalButton = el('button', { class: 'tool banner-action', attrs: { id: 'open-debug-terminal', type: 'button', title: "Open a JavaScript Debug Terminal whose programs QueueScope sees from their start" } }, icon('terminal'), 'Open QueueScope Debug Terminal');
+  /** Running debug sessions in which no hub answers (host 'noHub'). */
+  private noHub: NoHubSession[] = [];
   private readonly detailTitle = el('h2', { class: 'detail-title', attrs: { id: 'detail-title' } });
   private readonly detailFacts = el('div', { class: 'detail-facts', attrs: { id: 'detail-facts' } });
   /** Re-renders the selected pool's oldest-running age (set by renderFacts). */
@@ -116,6 +120,7 @@ class Panel {
       this.renderDetail();
     });
     this.clearEndedButton.addEventListener('click', () => this.post({ type: 'clearEnded' }));
+    this.openTerminalButton.addEventListener('click', () => this.post({ type: 'openDebugTerminal' }));
     this.sessionPicker.addEventListener('change', () => {
       this.view.session = this.sessionPicker.value;
       this.view.pinned = true;
@@ -175,6 +180,14 @@ class Panel {
       const error = this.findings.apply(data, this.store.sessionId);
       if (error) console.warn(`QueueScope panel: ignored a findings message: ${error}`);
       else this.showFindingsInOverview();
+    } else if (data.type === 'noHub') {
+      const error = noHubMessageError(data);
+      if (error) console.warn(`QueueScope panel: ignored a noHub message: ${error}`);
+      else {
+        this.noHub = data.sessions;
+        this.renderStatus();
+        this.renderOverview('all');
+      }
     } else if (data.type !== 'cursorState') this.renderChanges(this.store.apply(data));
     for (const fn of this.listeners) fn(data);
   }
@@ -260,6 +273,12 @@ class Panel {
     const died = this.diedNote();
     this.diedShown = died;
     if (died !== undefined) lines.push(el('div', { class: 'banner-line died' }, icon('error'), el('strong', { text: 'The program ended: ' }), el('span', { class: 'died-text', text: died })));
+    let terminalOffered = false;
+    for (const note of noHubNotes(this.noHub)) {
+      const offer: boolean = note.offerTerminal && !terminalOffered;
+      terminalOffered ||= offer;
+      lines.push(el('div', { class: `banner-line no-hub how-${note.how}` }, icon('info'), el('div', { class: 'banner-text' }, el('strong', { text: `No QueueScope hub in ${note.names}. ` }), ...note.text.map((part) => (typeof part === 'string' ? part : el('code', { text: part.code })))), ...(offer ? [this.openTerminalButton] : [])));
+    }
     if (s.dropped > 0) lines.push(el('div', { class: 'banner-line dropped' }, icon('warning'), `${formatCount(s.dropped)} detail events were dropped by the program's hub (nobody read them in time); depths and counters are complete.`));
     setChildren(this.banner, lines);
     this.banner.hidden = lines.length === 0;
@@ -287,7 +306,9 @@ class Panel {
   private renderOverview(changed: Iterable<string> | 'all'): void {
     this.overview.noQueuesText = this.store.sessionId
       ? 'No queues yet. Queues appear here as soon as the program creates them.'
-      : "No debug session yet. Start debugging a Node.js program (F5), run it in \"QueueScope: Open JavaScript Debug Terminal\", or try \"QueueScope: Launch Sample Scenario…\": its queues appear here, the QueueScope library's and those of p-queue, fastq, async, streams, piscina and BullMQ.";
+      : this.noHub.length > 0
+        ? 'No queues: nothing in the running debug session reports to QueueScope (see above).'
+        : "No debug session yet. Start debugging a Node.js program (F5), run it in \"QueueScope: Open JavaScript Debug Terminal\", or try \"QueueScope: Launch Sample Scenario…\": its queues appear here, the QueueScope library's and those of p-queue, fastq, async, streams, piscina and BullMQ.";
     this.overview.render(this.store.queues, changed, this.view.queue);
     this.detail.hidden = this.store.queues.size === 0;
     // Keep a selection: the remembered queue if it still exists, else the first listed.

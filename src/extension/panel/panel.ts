@@ -5,6 +5,7 @@
 // messages the panel posts the findings strip of the session it shows (services.diagnostics,
 // rows from src/diagnostics/strip.ts): after every 'init' (a session switch or a reload) and
 // whenever that session's findings change, so the strip agrees with Problems and the tree.
+// A live panel also says which running debug sessions have no hub ('noHub'), and why.
 
 import * as vscode from 'vscode';
 import { PANEL_VIEW_TYPE, validateWebviewMessage, type HostMessage, type OpenSourceMessage, type PanelMode } from '../../protocol/webview';
@@ -19,6 +20,8 @@ import { findingsStripRows } from '../../diagnostics/strip';
 export const SHOW_PANEL_COMMAND = 'queuescope.showPanel';
 /** Registered by the extension core (commands.ts). */
 const CLEAR_ENDED_COMMAND = 'queuescope.clearEndedSessions';
+/** Registered by the debug terminal's part (sessions/debugTerminal.ts). */
+const OPEN_DEBUG_TERMINAL_COMMAND = 'queuescope.openDebugTerminal';
 /** A panel hidden this close to a pause was hidden by the pause (see keepVisibleOnPause). */
 const PAUSE_HIDE_MS = 3000;
 
@@ -26,6 +29,8 @@ export class QueueScopePanel implements vscode.Disposable {
   private static current: QueueScopePanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly feed: PanelFeed;
+  /** A live panel (not a recording's): it also says which running debug sessions have no hub. */
+  private live = false;
   /** The session of the last 'init' sent: the one whose findings the strip shows. */
   private shown: string | null = null;
   /** Messages sent and their JSON size, for the panel's own measurements (see docs/PANEL.md). */
@@ -94,7 +99,11 @@ export class QueueScopePanel implements vscode.Disposable {
       // Hidden webviews are destroyed (no retainContextWhenHidden); when shown again the page
       // reloads, restores its view state and says 'ready', and gets a fresh init then.
     );
-    if (mode === 'live') this.keepVisibleOnPause();
+    if (mode === 'live') {
+      this.keepVisibleOnPause();
+      this.live = true;
+      this.disposables.push(services.sessions.onDidChangeNoHub(() => this.postNoHub()));
+    }
     this.render();
   }
 
@@ -150,6 +159,11 @@ export class QueueScopePanel implements vscode.Disposable {
     }
   }
 
+  /** Every running debug session without a hub (what the panel says of each: webview/main.ts). */
+  private postNoHub(): void {
+    if (this.live) this.post({ type: 'noHub', sessions: this.services.sessions.noHubSessions() });
+  }
+
   /** The whole findings strip of the shown session (an empty list clears it). */
   private postFindings(): void {
     const diagnostics = this.services.diagnostics;
@@ -167,6 +181,7 @@ export class QueueScopePanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.feed.ready(msg.session, msg.pinned === true);
+        this.postNoHub();
         break;
       case 'selectSession':
         if (!this.feed.select(msg.session)) this.services.output.warn(`panel: unknown session ${JSON.stringify(msg.session)} ignored`);
@@ -187,6 +202,9 @@ export class QueueScopePanel implements vscode.Disposable {
         break;
       case 'clearEnded':
         void vscode.commands.executeCommand(CLEAR_ENDED_COMMAND);
+        break;
+      case 'openDebugTerminal':
+        void vscode.commands.executeCommand(OPEN_DEBUG_TERMINAL_COMMAND);
         break;
     }
   }

@@ -18,8 +18,11 @@ export function registerDebugTerminal(context: vscode.ExtensionContext, services
   let hinted = false;
   context.subscriptions.push(
     // A program in VS Code's own debug terminal shows no queue: say why, once per window.
-    services.sessions.onNoHubInTerminal(({ sessionName }) => {
-      if (hinted || context.globalState.get<boolean>(HINT_OFF_KEY)) return;
+    // (A program attached to, or launched unarmed, is only explained in the panel: attaching
+    // to a program with no queues at all is common, and a toast each time would be noise.)
+    services.sessions.onDidChangeNoHub(({ added }) => {
+      if (added?.how !== 'terminal' || hinted || context.globalState.get<boolean>(HINT_OFF_KEY)) return;
+      const sessionName = added.name;
       hinted = true;
       services.output.info(`${sessionName}: no QueueScope hub in this JavaScript Debug Terminal program (started without QueueScope's preload)`);
       const open = 'Open QueueScope Debug Terminal';

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { QueueModel } from '../../model/store';
+import type { NoHubHow, NoHubSession } from '../../protocol/webview';
 import { EXIT_TAIL_DIR_ENV, JS_DEBUG_TYPES } from '../../host/sessions/arm';
 import { applyUnattachedTail, type ExitTailFile } from '../../host/sessions/exitTail';
 import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/sessions/poller';
@@ -28,10 +29,16 @@ const END_EVENTS = new Set(['terminated', 'exited']);
 /** Resume polling this long after a step request unless the step stops first. */
 const STEP_GRACE_MS = 500;
 /**
- * A JavaScript Debug Terminal's program still without a hub after this long was not started
- * with QueueScope's preload (which makes one at once): time to suggest QueueScope's terminal.
+ * A program still without a hub after this long was not started with QueueScope's preload
+ * (which makes one at once): time to say so, and what would give it one.
  */
 const NO_HUB_HINT_MS = 3000;
+
+/** How the launch a hub-less session belongs to was started (what would give it a hub). */
+function noHubHow(root: vscode.DebugSession): NoHubHow {
+  if (root.type === 'node-terminal') return 'terminal';
+  return root.configuration.request === 'attach' ? 'attach' : 'launch';
+}
 
 /** The top-level session a session belongs to (itself when it has no parent). */
 export function rootSession(session: vscode.DebugSession): vscode.DebugSession {
@@ -76,9 +83,11 @@ function exitTailFile(dir: string, sessionId: string): ExitTailFile {
 export class SessionWatcher implements vscode.Disposable {
   private readonly watched = new Map<string, Watched>();
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly noHubInTerminal = new vscode.EventEmitter<{ sessionName: string }>();
-  /** A program run in a JavaScript Debug Terminal has shown no hub for NO_HUB_HINT_MS: it runs without QueueScope. */
-  readonly onNoHubInTerminal = this.noHubInTerminal.event;
+  /** Child sessions polled for NO_HUB_HINT_MS without finding a hub, until one answers or the session ends. */
+  private readonly hubless = new Map<string, NoHubSession>();
+  private readonly noHubChanged = new vscode.EventEmitter<{ added?: NoHubSession }>();
+  /** The list of noHubSessions() changed; `added` is a session just found to have no hub. */
+  readonly onDidChangeNoHub = this.noHubChanged.event;
   /** Folders each model session's program lives in (kept after it ends, for opening call sites). */
   private readonly roots = new Map<string, Set<string>>();
   /** Where debuggees write their exit tails: one folder per extension host, removed on dispose. */
@@ -137,6 +146,15 @@ export class SessionWatcher implements vscode.Disposable {
     this.roots.set(root.id, set);
   }
 
+  /** Running debug sessions in which no hub has answered for seconds (the panel says why). */
+  noHubSessions(): NoHubSession[] {
+    return [...this.hubless.values()];
+  }
+
+  private hubFound(childId: string): void {
+    if (this.hubless.delete(childId)) this.noHubChanged.fire({});
+  }
+
   /** Pollers by child session id (diagnostics and tests). */
   get pollers(): ReadonlyMap<string, SessionPoller> {
     return new Map([...this.watched].map(([id, w]) => [id, w.poller]));
@@ -166,14 +184,16 @@ export class SessionWatcher implements vscode.Disposable {
       itemPreviewCount: () => settings().itemPreviewCount,
       sessionName: root.name,
       exitTail: exitTailFile(this.tailDir, session.id),
-      // js-debug's own terminal sessions ("Node.js Process") are of type node-terminal; an F5
-      // launch has the preload, whose hub answers from the first moment.
-      onNoHub:
-        root.type === 'node-terminal'
-          ? (looked) => {
-              if (looked >= NO_HUB_HINT_MS) this.noHubInTerminal.fire({ sessionName: session.name });
-            }
-          : undefined,
+      // An armed launch has the preload, whose hub answers from the first moment; a program
+      // in js-debug's own terminal ("Node.js Process", type node-terminal), one attached to,
+      // or a launch not armed may never have one.
+      onNoHub: (looked) => {
+        if (looked < NO_HUB_HINT_MS || this.hubless.has(session.id)) return;
+        const added: NoHubSession = { name: session.name, how: noHubHow(root) };
+        this.hubless.set(session.id, added);
+        this.noHubChanged.fire({ added });
+      },
+      onAttached: () => this.hubFound(session.id),
     });
     this.watched.set(session.id, { session, poller });
     poller.start();
@@ -206,6 +226,7 @@ export class SessionWatcher implements vscode.Disposable {
       pending.add(p);
       void p.finally(() => pending.delete(p));
     };
+    this.hubFound(session.id);
     const w = this.watched.get(session.id);
     if (w) {
       finish(w.poller);
@@ -219,6 +240,7 @@ export class SessionWatcher implements vscode.Disposable {
       for (const [id, x] of [...this.watched]) {
         if (rootSession(x.session).id !== root.id) continue;
         if (!this.endReported.has(id)) x.poller.stopRequested();
+        this.hubFound(id);
         finish(x.poller);
         this.watched.delete(id);
         this.scriptCacheBounds.delete(id);
@@ -307,7 +329,7 @@ export class SessionWatcher implements vscode.Disposable {
     for (const w of this.watched.values()) w.poller.stop();
     this.watched.clear();
     for (const d of this.disposables) d.dispose();
-    this.noHubInTerminal.dispose();
+    this.noHubChanged.dispose();
     fs.rmSync(this.tailDir, { recursive: true, force: true });
   }
 }

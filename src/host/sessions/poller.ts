@@ -86,6 +86,8 @@ export interface PollerOptions {
    * QueueScope's preload (the extension then suggests its debug terminal).
    */
   onNoHub?: (lookedMs: number) => void;
+  /** A hub answered and the realm is attached (after onNoHub, its program loaded QueueScope late). */
+  onAttached?: () => void;
   /** Wait after a failed evaluate. Default 2000 ms. */
   errorBackoffMs?: number;
   /** Items previewed per queue in a pause snapshot. */
@@ -644,6 +646,7 @@ export class SessionPoller {
     this.key = this.model.attach(this.session, info.value, this.channel);
     if (this.stateValue === 'attaching') this.stateValue = 'polling';
     this.log.info(`${this.channel}: attached to ${sourceLabel(info.value)} (${info.value.snapshot.queues.length} queue(s))`);
+    this.options.onAttached?.();
     this.offerPush();
     return true;
   }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { APP, NOW, SESSION, XSS_NAME, initMessage, queue, queues, series, sessionInfo, update, waiters } from './fixtures';
 import { inkedPixels, settle, usePanelPages, type PanelPage, type Theme } from './harness';
 import { libName } from '../../../src/webview/overview';
-import type { SessionInfo } from '../../../src/protocol/webview';
+import type { NoHubMessage, SessionInfo } from '../../../src/protocol/webview';
 
 const artifacts = path.resolve(__dirname, '../../../test-artifacts');
 
@@ -114,6 +114,37 @@ describe('panel webview (Chromium)', function () {
     await settle(p.page);
     assert.equal(await p.page.locator('section.detail').isHidden(), false);
     assert.equal(await p.page.locator('#overview-empty').isHidden(), true);
+  });
+
+  // Found attaching to a running program: the panel said "No debug session yet" while the
+  // user was debugging. It now names each running session that has no hub, and what would give it one.
+  it('names each running debug session with no hub and what would give it one; its button opens QueueScope\'s debug terminal', async () => {
+    p = await open({ width: 1000 });
+    await p.send({ type: 'init', mode: 'live', sessions: [], session: null });
+    await p.send({ type: 'noHub', sessions: [{ name: `${XSS_NAME} [4711]`, how: 'attach' }, { name: 'worker [2]', how: 'attach' }, { name: 'hooks.js [9]', how: 'terminal' }] });
+    await settle(p.page);
+    const lines = p.page.locator('#banner .banner-line.no-hub');
+    assert.equal(await lines.count(), 2, 'one line per kind of start');
+    const attach = (await lines.nth(0).textContent())!;
+    assert.ok(attach.startsWith(`No QueueScope hub in "${XSS_NAME} [4711]" and 1 more. The program you attached to was started without QueueScope`), attach);
+    assert.equal(await lines.nth(0).locator('code').textContent(), 'node --require queuescope/register');
+    assert.equal(await p.page.locator('#banner img').count(), 0, 'the name is text, not markup');
+    assert.match((await lines.nth(1).textContent())!, /^No QueueScope hub in "hooks\.js \[9\]"\. It runs in a JavaScript Debug Terminal that QueueScope did not open/);
+    assert.equal(await p.page.locator('#banner #open-debug-terminal').count(), 1, 'one button, on the first line');
+    assert.match((await p.page.locator('#overview-empty').textContent())!, /^No queues: nothing in the running debug session reports to QueueScope/);
+    await p.page.screenshot({ path: path.join(artifacts, 'panel-no-hub.png'), fullPage: true });
+    await p.page.locator('#open-debug-terminal').focus();
+    await p.page.keyboard.press('Enter');
+    assert.deepEqual(await posted('openDebugTerminal'), [{ type: 'openDebugTerminal' }]);
+
+    // A wrong shape changes nothing; the sessions ending (an empty list) clears the lines.
+    await p.send({ type: 'noHub', sessions: [{ name: 'x', how: 'eval' }] } as unknown as NoHubMessage);
+    await settle(p.page);
+    assert.equal(await lines.count(), 2);
+    await p.send({ type: 'noHub', sessions: [] });
+    await settle(p.page);
+    assert.equal(await lines.count(), 0);
+    assert.match((await p.page.locator('#overview-empty').textContent())!, /^No debug session yet\./);
   });
 
   it('draws the selected queue\'s depth timeline on the chart canvas', async () => {

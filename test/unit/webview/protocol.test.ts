@@ -1,7 +1,7 @@
 // The validator of webview -> host messages and the page builder (both used by the host).
 
 import * as assert from 'node:assert/strict';
-import { findingsMessageError, validateWebviewMessage } from '../../../src/protocol/webview';
+import { findingsMessageError, noHubMessageError, validateWebviewMessage } from '../../../src/protocol/webview';
 import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/host/panel/html';
 
 describe('validateWebviewMessage', () => {
@@ -24,6 +24,7 @@ describe('validateWebviewMessage', () => {
     ok({ type: 'openSource', session: 's', file: '/a/b.js', line: 120, column: 33 });
     assert.deepEqual(ok({ type: 'ready', session: 's1', pinned: true }), { type: 'ready', session: 's1', pinned: true });
     ok({ type: 'clearEnded' });
+    assert.deepEqual(ok({ type: 'openDebugTerminal' }), { type: 'openDebugTerminal' });
   });
 
   it('rejects anything else with a reason', () => {
@@ -38,6 +39,7 @@ describe('validateWebviewMessage', () => {
     bad({ type: 'ready', extra: 1 }, /unexpected field "extra"/);
     bad({ type: 'ready', session: 's', pinned: 'yes' }, /ready\.pinned must be a boolean/);
     bad({ type: 'clearEnded', session: 's' }, /unexpected field "session"/);
+    bad({ type: 'openDebugTerminal', command: 'rm -rf /' }, /unexpected field "command"/);
     bad({ type: 'selectSession' }, /missing session/);
     bad({ type: 'selectSession', session: '' }, /must not be empty/);
     bad({ type: 'selectSession', session: 'x'.repeat(201) }, /longer than 200/);
@@ -85,5 +87,19 @@ describe('findings message check (findingsMessageError)', () => {
     assert.match(findingsMessageError({ type: 'findings', session: 's', rows: [{ ...row, sites: [{ file: '', line: 1, column: 1 }] }] })!, /rows\[0\]/);
     assert.match(findingsMessageError({ type: 'findings', rows: [] })!, /session/);
     assert.match(findingsMessageError({ type: 'findings', session: 's' })!, /rows/);
+  });
+});
+
+describe('noHub message check (noHubMessageError)', () => {
+  it('accepts the running sessions without a hub, and none', () => {
+    assert.equal(noHubMessageError({ type: 'noHub', sessions: [{ name: 'app.js [4711]', how: 'attach' }, { name: 'w', how: 'terminal' }, { name: 'x', how: 'launch' }] }), null);
+    assert.equal(noHubMessageError({ type: 'noHub', sessions: [] }), null);
+  });
+  it('refuses wrong shapes, with the entry named', () => {
+    assert.match(noHubMessageError({ type: 'noHub', sessions: [{ name: 'a', how: 'attach' }, { name: 'b', how: 'remote' }] })!, /sessions\[1\]/);
+    assert.match(noHubMessageError({ type: 'noHub', sessions: [{ name: 3, how: 'attach' }] })!, /sessions\[0\]/);
+    assert.match(noHubMessageError({ type: 'noHub', sessions: [null] })!, /sessions\[0\]/);
+    assert.match(noHubMessageError({ type: 'noHub' })!, /must be an array/);
+    assert.match(noHubMessageError({ type: 'findings', sessions: [] })!, /not a noHub message/);
   });
 });

@@ -1,10 +1,14 @@
-// Programs started by hand in a JavaScript Debug Terminal, with no launch configuration. In
-// VS Code's own terminal a fastq program shows no queue (js-debug starts the terminal itself:
-// no QueueScope env, no preload), and QueueScope says so, with a button to its own terminal,
-// "QueueScope: Open JavaScript Debug Terminal", which hands js-debug the env of an F5 launch
-// (QUEUESCOPE_TRACE, the adapters' preload in NODE_OPTIONS): there the queue shows.
+// Programs QueueScope did not start. One started by hand in a JavaScript Debug Terminal, with no
+// launch configuration: in VS Code's own terminal a fastq program shows no queue (js-debug
+// starts the terminal itself: no QueueScope env, no preload), and QueueScope says so, with a
+// button to its own terminal, "QueueScope: Open JavaScript Debug Terminal", which hands
+// js-debug the env of an F5 launch (QUEUESCOPE_TRACE, the adapters' preload in NODE_OPTIONS):
+// there the queue shows. One started with `node --inspect` and attached to: the panel names
+// it and says how to start it so that its queues show, until it ends.
 import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { projectRoot } from '../config';
 import { Workbench } from './workbench';
@@ -17,9 +21,24 @@ const intake = setInterval(() => { deliver.push({ id: n, slow: n % 7 === 0 }).ca
 setTimeout(() => { clearInterval(intake); setTimeout(() => process.exit(0), 500); }, 6000);
 `;
 
-async function openProject(): Promise<Workbench> {
+/** A port free a moment ago, for the program the attach configuration names. */
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function openProject(inspectPort: number): Promise<Workbench> {
   // The DOM renderer, so the test can read the prompt (the GPU ones draw on a canvas).
-  const wb = await Workbench.open({ files: { 'webhooks.js': PROGRAM, '.vscode/settings.json': JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }) } });
+  const wb = await Workbench.open({
+    files: {
+      'webhooks.js': PROGRAM,
+      '.vscode/settings.json': JSON.stringify({ 'terminal.integrated.gpuAcceleration': 'off' }),
+      '.vscode/launch.json': JSON.stringify({ version: '0.2.0', configurations: [{ type: 'node', request: 'attach', name: 'Attach to webhooks', port: inspectPort }] }),
+    },
+  });
   fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(wb.workspace, 'node_modules'), 'dir');
   return wb;
 }
@@ -43,12 +62,16 @@ async function runInTerminal(wb: Workbench, line: string): Promise<void> {
 
 // One window: a second window's "Debug: JavaScript Debug Terminal" opened no terminal in this
 // harness after the first had used one.
-describe('JavaScript Debug Terminals', function () {
+describe('Programs QueueScope did not start', function () {
   let wb: Workbench | undefined;
+  let inspectPort = 0;
+  let attached: ChildProcess | undefined;
   before(async () => {
-    wb = await openProject();
+    inspectPort = await freePort();
+    wb = await openProject(inspectPort);
   });
   after(async () => {
+    attached?.kill('SIGKILL');
     await wb?.close();
   });
 
@@ -62,6 +85,8 @@ describe('JavaScript Debug Terminals', function () {
     assert.match(await toast.innerText(), /JavaScript Debug Terminal that QueueScope did not open/);
     const { frame } = await wb.webviewElement('#overview', 30_000);
     assert.equal(await frame.locator('#overview tbody tr').count(), 0, 'no queue without the preload');
+    // The panel says the same, rather than "No debug session yet".
+    await frame.locator('#banner .no-hub.how-terminal', { hasText: 'No QueueScope hub in "webhooks.js [' }).waitFor({ timeout: 10_000 });
     await wb.screenshot('debug-terminal-hint');
 
     await toast.locator('.monaco-button', { hasText: 'Open QueueScope Debug Terminal' }).click();
@@ -75,5 +100,35 @@ describe('JavaScript Debug Terminals', function () {
     await frame.locator('#status', { hasText: 'Ended' }).waitFor({ timeout: 30_000 });
     await frame.locator('#findings li', { hasText: 'Work left at exit' }).first().waitFor({ timeout: 20_000 });
     await wb.screenshot('debug-terminal-ended');
+    // The first program ended: the panel no longer says it has no hub.
+    assert.equal(await frame.locator('#banner .no-hub').count(), 0);
+  });
+
+  it('a program started with node --inspect and attached to: the panel names it, says how to start it so its queues show, and its button opens QueueScope\'s terminal; the note goes when it ends', async () => {
+    assert.ok(wb);
+    const program = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, 'webhooks.js'], { cwd: wb.workspace, stdio: ['ignore', 'ignore', 'pipe'] });
+    attached = program;
+    let stderr = '';
+    program.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise<void>((resolve, reject) => {
+      program.stderr!.on('data', () => stderr.includes('Debugger listening') && resolve());
+      program.once('exit', (code) => reject(new Error(`the program exited (${code}) before its inspector listened: ${stderr}`)));
+    });
+    await wb.runCommand('Debug: Start Debugging');
+    const { frame } = await wb.webviewElement('#overview', 30_000);
+    const note = frame.locator('#banner .no-hub.how-attach');
+    await note.waitFor({ timeout: 45_000 });
+    // js-debug names the attached process "Remote Process [0] « Attach to webhooks".
+    assert.match(await note.innerText(), /^No QueueScope hub in "[^"]*Attach to webhooks"\. The program you attached to was started without QueueScope/);
+    assert.equal(await note.locator('code').innerText(), 'node --require queuescope/register');
+    await wb.screenshot('attach-no-hub');
+
+    const terminals = wb.page.locator('.terminal-wrapper');
+    const before = await terminals.count();
+    await note.locator('#open-debug-terminal').click();
+    await wb.page.waitForFunction((n) => document.querySelectorAll('.terminal-wrapper').length > n, before, { timeout: 30_000 });
+
+    program.kill('SIGTERM');
+    await note.waitFor({ state: 'detached', timeout: 30_000 });
   });
 });

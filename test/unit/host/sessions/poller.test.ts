@@ -29,7 +29,8 @@ const queueEvent = (q: number, name: string) => ({ type: 'queue', t: 1, q, name,
 describe('SessionPoller', () => {
   it('backs off quietly while the program has no hub (soon at first, then up to the cap), then attaches when one appears', async () => {
     const looked: number[] = [];
-    const { session, clock, log, poller, queues } = setup({ noHubBackoffMs: 3000, onNoHub: (ms) => looked.push(ms) });
+    let attachedAt: number | undefined;
+    const { session, clock, log, poller, queues } = setup({ noHubBackoffMs: 3000, onNoHub: (ms) => looked.push(ms), onAttached: () => (attachedAt = looked.length) });
     const nulls = Array.from({ length: 9 }, () => 'null');
     session.script('attach', ...nulls, transcript.attach);
     poller.start();
@@ -44,8 +45,10 @@ describe('SessionPoller', () => {
       assert.equal(session.count('attach'), i + 2);
     }
     assert.equal(poller.state, 'attaching');
+    assert.equal(attachedAt, undefined);
     await clock.advance(3000);
     assert.equal(session.count('attach'), 10, 'capped at noHubBackoffMs');
+    assert.equal(attachedAt, 9, 'told once, after the nine answers without a hub (the panel then stops saying it has none)');
     assert.equal(poller.state, 'polling');
     assert.deepEqual(queues().map((q) => q.name), ['jobs']);
     assert.deepEqual(log.warnings, [], 'NO_HUB is not a problem worth reporting');
