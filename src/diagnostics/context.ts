@@ -81,7 +81,9 @@ export function formatCount(n: number): string {
 
 /** "12 s", "850 ms", "3.5 min". */
 export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
+  // Floor, as the panel's and the tree's clocks do (durationText.ts): a finding said "for 72 ms"
+  // of the task the panel showed "running 71 ms".
+  if (ms < 1000) return `${Math.floor(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
   if (ms < 3_600_000) return `${(ms / 60_000).toFixed(1)} min`;
   return `${(ms / 3_600_000).toFixed(1)} h`;

@@ -55,6 +55,9 @@ describe('diagnostics views', () => {
     const recorded = { ...growth, until: 5000 };
     const [row] = findingsStripRows([recorded], 86_400_000);
     assert.equal(row.age, 'for 3.0 s');
+    // Under a second, floored as the panel's clocks are: 71.8 ms is "71 ms" there and here.
+    assert.equal(findingsStripRows([{ ...growth, until: growth.since + 71.8 }], 86_400_000)[0].age, 'for 71 ms');
+    assert.equal(findingsStripRows([{ ...growth, until: growth.since + 999.7 }], 86_400_000)[0].age, 'for 999 ms');
   });
 
   it('tree badges: the worst finding per queue, all of them in the tooltip', () => {
