@@ -15,7 +15,7 @@ import { PartyBook } from './parties';
 import { QueueTrack, type TrackWindows } from './queueTrack';
 import { bottleneckRule } from './rules/bottleneck';
 import { deadlockRule } from './rules/deadlock';
-import { exitWorkRule } from './rules/exitWork';
+import { collectedWorkRule, exitWorkRule } from './rules/exitWork';
 import { growthRule } from './rules/growth';
 import { longBlockRule } from './rules/longBlock';
 import { libPools, queuePools, stuckRule } from './rules/stuck';
@@ -45,8 +45,10 @@ class SessionTrack {
   private movedOnce = false;
   /** Active findings by id. */
   active = new Map<string, FindingRecord>();
-  /** Exit findings, judged once per realm at its end. */
+  /** Exit findings, judged once per realm at its end, and work lost with collected queues (oldest first). */
   readonly exits = new Map<string, Finding>();
+  /** How many of `exits` are work lost with a collected queue (bounded: MAX_COLLECTED_FINDINGS). */
+  collectedFindings = 0;
   /**
    * Warnings and infos still active when every realm they name had ended, frozen there
    * (`until`): the state the program ended in (a deadlock, a stuck worker), which a recording
@@ -237,6 +239,8 @@ export class DiagnosticsEngine implements Disposable {
     }
     if (!s || !this.accepts(s)) return;
     if (c.kind === 'queues') {
+      // Before the updates: the track's mirror of the waiters is the evidence.
+      for (const id of c.collected) this.collected(s, c.source, id);
       for (const id of c.added) this.follow(s, c.source, id);
       for (const id of c.updated) this.follow(s, c.source, id);
       return;
@@ -268,6 +272,32 @@ export class DiagnosticsEngine implements Disposable {
     for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
     for (const t of tracks) t.waiters = [];
     this.publish(s.id, st, [...kept, ...st.standing.values(), ...st.exits.values()], at);
+  }
+
+  /**
+   * A queue garbage-collected in the program: judged for work lost with it, once, from the
+   * track's mirror of its waiters (the model has just ended them); the track then goes.
+   */
+  private collected(s: ModelSession, source: string, id: number): void {
+    const q = s.sources.get(source)?.queues.get(id);
+    const st = this.sessionTrack(s);
+    const t = q && st.tracks.get(q.key);
+    if (!q || !t || q.collected === undefined) return;
+    st.tracks.delete(q.key);
+    t.q = q;
+    const f = collectedWorkRule({ session: s, clock: st.clock }, t, q.collected);
+    if (!f) return;
+    st.exits.set(f.id, f);
+    // A program that drops a queue with work in it per request must not grow this forever.
+    if (++st.collectedFindings > MAX_COLLECTED_FINDINGS) {
+      for (const [key, x] of st.exits) {
+        if (x.rule !== 'collected-work-left') continue;
+        st.exits.delete(key);
+        st.collectedFindings--;
+        break;
+      }
+    }
+    this.publish(s.id, st, [...[...st.active.values()].map((r) => r.finding), ...st.exits.values()], q.collected);
   }
 
   /** Refresh the track of one queue after a model change: mirror its waiters, learn its sites. */
@@ -311,6 +341,8 @@ export class DiagnosticsEngine implements Disposable {
 }
 
 const EMPTY: never[] = [];
+/** Work-lost findings of collected queues kept per session: the oldest go first. */
+const MAX_COLLECTED_FINDINGS = 100;
 /** Findings kept in the history (active ones are never dropped). */
 const MAX_HISTORY = 2000;
 

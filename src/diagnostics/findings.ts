@@ -4,7 +4,7 @@
 
 import type { CallSite, WaiterRoleWire } from '../protocol/wire';
 
-export type RuleId = 'deadlock' | 'stuck' | 'exit-work-left' | 'growth' | 'bottleneck' | 'long-block';
+export type RuleId = 'deadlock' | 'stuck' | 'exit-work-left' | 'collected-work-left' | 'growth' | 'bottleneck' | 'long-block';
 
 /** warning: a bug to fix (the CLI exits 1); info: worth knowing; hint: soft, may be normal. */
 export type Severity = 'warning' | 'info' | 'hint';
@@ -13,6 +13,7 @@ export const RULE_SEVERITY: Readonly<Record<RuleId, Severity>> = {
   deadlock: 'warning',
   stuck: 'warning',
   'exit-work-left': 'warning',
+  'collected-work-left': 'warning',
   growth: 'warning',
   bottleneck: 'info',
   'long-block': 'hint',

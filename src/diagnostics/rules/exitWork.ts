@@ -2,76 +2,100 @@
 // still queued, waiters still pending, tasks taken and never marked done (join() would
 // never resolve), or another library's pool still running tasks. Judged once, when the realm ends, from the engine's mirror of the waiters
 // (the model forgets them at that moment: nobody waits in a dead realm).
+//
+// Work lost with its queue: the same judgement when a queue is garbage-collected. Nothing
+// referenced it, nor the calls blocked on it: they can never finish, and the realm's exit
+// no longer sees the queue. Two stages of a pipeline that deadlock inside one async function
+// are collected together within a second, before a deadlock could be called one.
 
 import { findingQueue, formatCount, formatMs, type SessionContext } from '../context';
 import type { Finding, FindingWaiter } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 
+/** The `lib` of a Node stream's side (src/trace/adapters/streams.ts). */
+const STREAM_LIB = 'node:stream';
+
 export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tracks: readonly QueueTrack[], at: number): Finding[] {
-  const out: Finding[] = [];
-  for (const t of tracks) {
-    const q = t.q;
-    if (q.collected !== undefined) continue;
-    const left: string[] = [];
-    const figures: Record<string, number> = {};
-    // BullMQ's jobs live in Redis: those waiting are there for the next run, and the active
-    // ones are retried once BullMQ counts them as stalled. "330 items were never processed"
-    // was wrong at a mailer's exit (and said twice: its Queue and its Worker).
-    const inRedis = q.jobs !== undefined;
-    const queued = q.size > 0 && q.shutdown !== 'immediate' && !inRedis;
-    if (queued) {
-      // A byte-mode stream's depth is bytes (docs/ADAPTERS.md): 10,017 buffered bytes are not 10,017 items.
-      if (q.units === 'bytes') {
-        left.push(`${formatCount(q.size)} byte${q.size === 1 ? ' was' : 's were'} never processed`);
-        figures.bytes = q.size;
-      } else {
-        left.push(`${formatCount(q.size)} item${q.size === 1 ? ' was' : 's were'} never processed`);
-        figures.items = q.size;
-      }
+  return tracks.filter((t) => t.q.collected === undefined).flatMap((t) => workLeft(ctx, t, at, 'exit') ?? []);
+}
+
+/**
+ * A collected queue's work left, at its collection: warnings only. Consumers left waiting on
+ * an empty queue that nobody references lose nothing (a worker loop dropped with it), and a
+ * server that makes a queue per request would pile up one hint per request. Not a stream's
+ * side: a destroyed stream (a client that hung up) drops its buffer on purpose, and its last
+ * reported depth is that buffer.
+ */
+export function collectedWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack, at: number): Finding | undefined {
+  if (t.q.lib === STREAM_LIB) return undefined;
+  const f = workLeft(ctx, t, at, 'collected');
+  return f?.severity === 'warning' ? f : undefined;
+}
+
+function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack, at: number, when: 'exit' | 'collected'): Finding | undefined {
+  const q = t.q;
+  const left: string[] = [];
+  const figures: Record<string, number> = {};
+  // BullMQ's jobs live in Redis: those waiting are there for the next run, and the active
+  // ones are retried once BullMQ counts them as stalled. "330 items were never processed"
+  // was wrong at a mailer's exit (and said twice: its Queue and its Worker).
+  const inRedis = q.jobs !== undefined;
+  const queued = q.size > 0 && q.shutdown !== 'immediate' && !inRedis;
+  if (queued) {
+    // A byte-mode stream's depth is bytes (docs/ADAPTERS.md): 10,017 buffered bytes are not 10,017 items.
+    if (q.units === 'bytes') {
+      left.push(`${formatCount(q.size)} byte${q.size === 1 ? ' was' : 's were'} never processed`);
+      figures.bytes = q.size;
+    } else {
+      left.push(`${formatCount(q.size)} item${q.size === 1 ? ' was' : 's were'} never processed`);
+      figures.items = q.size;
     }
-    const notDone = t.taskDoneUsed ? q.unfinished - q.size : 0;
-    if (notDone > 0) {
-      left.push(`${notDone} task${notDone === 1 ? ' was' : 's were'} taken but never marked done, so join() could not resolve`);
-      figures.notDone = notDone;
-    }
-    // Another library's pool (fastq, async, p-queue, piscina): its running tasks' work is lost too.
-    const running = q.counters.running ?? 0;
-    if (running > 0) {
-      const oldest = q.runningSince !== undefined ? ` (the oldest for ${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
-      left.push(
-        inRedis
-          ? `${running} job${running === 1 ? ' was' : 's were'} still active${oldest}; ${running === 1 ? 'it stays' : 'they stay'} in Redis and BullMQ retries ${running === 1 ? 'it' : 'them'} once counted as stalled`
-          : `${running} task${running === 1 ? ' was' : 's were'} still running${oldest}`,
-      );
-      figures.running = running;
-    }
-    const waiters: FindingWaiter[] = t.waiters.map((w) => {
-      const f: FindingWaiter = { queue: t.key, queueName: q.name, id: w.id, role: w.role, since: w.since, waitedMs: ctx.clock.between(w.since, at) };
-      if (w.site) f.site = w.site;
-      return f;
-    });
-    const puts = waiters.filter((w) => w.role === 'put').length;
-    const gets = waiters.length - puts;
-    if (puts) left.push(`${puts} producer${puts === 1 ? ' was' : 's were'} still blocked`);
-    if (gets) left.push(`${gets} consumer${gets === 1 ? ' was' : 's were'} still waiting${q.size === 0 ? ' (never released: shut the queue down to end them)' : ''}`);
-    if (left.length === 0) continue;
-    figures.waiters = waiters.length;
-    const longest = waiters.length ? Math.max(...waiters.map((w) => w.waitedMs)) : 0;
-    // Consumers left waiting on an empty queue lose no work (a loop never told to stop): a hint.
-    const onlyIdleConsumers = puts === 0 && !queued && !figures.notDone && !figures.running;
-    out.push({
-      id: `exit-work-left:${t.key}`,
-      rule: 'exit-work-left',
-      // Nothing of a BullMQ queue is lost at exit: an info (its active jobs run again later).
-      severity: onlyIdleConsumers ? 'hint' : inRedis && puts === 0 && !figures.notDone ? 'info' : 'warning',
-      session: ctx.session.id,
-      message: `At exit, in \`${q.name}\`: ${left.join('; ')}${longest ? ` (longest wait ${formatMs(longest)})` : ''}.`,
-      since: at,
-      queues: [findingQueue(t)],
-      waiters,
-      sites: q.site ? [q.site] : [],
-      figures,
-    });
   }
-  return out;
+  const notDone = t.taskDoneUsed ? q.unfinished - q.size : 0;
+  if (notDone > 0) {
+    left.push(`${notDone} task${notDone === 1 ? ' was' : 's were'} taken but never marked done, so join() could not resolve`);
+    figures.notDone = notDone;
+  }
+  // Another library's pool (fastq, async, p-queue, piscina): its running tasks' work is lost too.
+  const running = q.counters.running ?? 0;
+  if (running > 0) {
+    const oldest = q.runningSince !== undefined ? ` (the oldest for ${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
+    left.push(
+      inRedis
+        ? `${running} job${running === 1 ? ' was' : 's were'} still active${oldest}; ${running === 1 ? 'it stays' : 'they stay'} in Redis and BullMQ retries ${running === 1 ? 'it' : 'them'} once counted as stalled`
+        : `${running} task${running === 1 ? ' was' : 's were'} still running${oldest}`,
+    );
+    figures.running = running;
+  }
+  const waiters: FindingWaiter[] = t.waiters.map((w) => {
+    const f: FindingWaiter = { queue: t.key, queueName: q.name, id: w.id, role: w.role, since: w.since, waitedMs: ctx.clock.between(w.since, at) };
+    if (w.site) f.site = w.site;
+    return f;
+  });
+  const puts = waiters.filter((w) => w.role === 'put').length;
+  const gets = waiters.length - puts;
+  if (puts) left.push(`${puts} producer${puts === 1 ? ' was' : 's were'} still blocked`);
+  if (gets) left.push(`${gets} consumer${gets === 1 ? ' was' : 's were'} still waiting${q.size === 0 ? ' (never released: shut the queue down to end them)' : ''}`);
+  if (left.length === 0) return undefined;
+  figures.waiters = waiters.length;
+  const longest = waiters.length ? Math.max(...waiters.map((w) => w.waitedMs)) : 0;
+  // Consumers left waiting on an empty queue lose no work (a loop never told to stop): a hint.
+  const onlyIdleConsumers = puts === 0 && !queued && !figures.notDone && !figures.running;
+  const wait = longest ? ` (longest wait ${formatMs(longest)})` : '';
+  return {
+    id: `${when === 'exit' ? 'exit-work-left' : 'collected-work-left'}:${t.key}`,
+    rule: when === 'exit' ? 'exit-work-left' : 'collected-work-left',
+    // Nothing of a BullMQ queue is lost at exit: an info (its active jobs run again later).
+    severity: onlyIdleConsumers ? 'hint' : inRedis && puts === 0 && !figures.notDone ? 'info' : 'warning',
+    session: ctx.session.id,
+    message:
+      when === 'exit'
+        ? `At exit, in \`${q.name}\`: ${left.join('; ')}${wait}.`
+        : `\`${q.name}\` was garbage-collected with work in it: ${left.join('; ')}${wait}. Nothing referenced the queue any more${waiters.length ? ', so those calls can never finish' : ''}.`,
+    since: at,
+    queues: [findingQueue(t)],
+    waiters,
+    sites: q.site ? [q.site] : [],
+    figures,
+  };
 }

@@ -165,6 +165,36 @@ describe('diagnostics engine: deadlock', () => {
     assert.deepEqual(rules(m.tick(3400)).filter((r) => r === 'deadlock'), []);
   });
 
+  // Tried as a user: two stages deadlocked inside one async function, and the program ran on.
+  // GC took both queues within a second, before a deadlock could be called, and the recording
+  // said "no findings". The work lost with a collected queue is now a warning of its own.
+  it('a queue garbage-collected with work in it: a warning that stays, naming the blocked call; idle consumers and stream buffers are not', () => {
+    const w = new World();
+    w.queue(0, 1, 'orders', 1, siteOf('route', 3));
+    w.queue(0, 2, 'idle', 0, siteOf('route', 4));
+    w.apply([{ type: 'queue', t: 0, q: 3, name: 'pipeline 1 › Transform writable', kind: 'fifo', maxsize: 16384, size: 0, lib: 'node:stream', units: 'bytes' }]);
+    w.move(100, 1, { puts: 1 });
+    w.wait(150, 1, 'put', siteOf('sender', 6));
+    w.wait(150, 2, 'get', siteOf('worker', 9));
+    w.apply([{ type: 'samples', t: 160, rows: [[3, 2916, 2916, 2916, 1, 0]] }]);
+    w.tick(200);
+    w.drain(900, [
+      { type: 'gc', t: 880, q: 1 },
+      { type: 'gc', t: 880, q: 2 },
+      { type: 'gc', t: 880, q: 3 },
+    ]);
+    const found = w.tick(1000);
+    assert.deepEqual(rules(found), ['collected-work-left']);
+    const [lost] = found;
+    assert.equal(lost.severity, 'warning');
+    assert.equal(lost.message, '`orders` was garbage-collected with work in it: 1 item was never processed; 1 producer was still blocked (longest wait 730 ms). Nothing referenced the queue any more, so those calls can never finish.');
+    assert.deepEqual(lost.waiters.map((x) => [x.role, x.site?.fn]), [['put', 'sender']]);
+    assert.deepEqual(lost.sites.map((x) => x.fn), ['route']);
+    assert.deepEqual(rules(w.tick(60_000)), ['collected-work-left'], 'it stays: the calls never finish');
+    w.end(61_000);
+    assert.deepEqual(rules(w.tick(61_100)), ['collected-work-left'], 'and after the end, once (the exit sees no collected queue)');
+  });
+
   it("whole-program case: names the task another library's pool still runs (the likelier cause)", () => {
     const w = new World({ wholeProgramQuietMs: 3000 });
     w.queue(0, 1, 'in');

@@ -22,6 +22,8 @@ const PROGRAMS = {
   poolDownstream: fixture('pool', 'downstream'),
   left: fixture('leftover', 'left'),
   done: fixture('leftover', 'done'),
+  collectedLost: fixture('collected', 'lost'),
+  collectedFinished: fixture('collected', 'finished'),
   grow: fixture('growth', 'grow'),
   keepUp: fixture('growth', 'keepup'),
   slowStage: fixture('chain', 'slow'),
@@ -153,6 +155,30 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
     it('negative: the consumer handles everything and join() resolves', async () => {
       const r = await run('done');
       assert.deepEqual(r.findings, []);
+      assert.equal(r.code, 0);
+    });
+  });
+
+  describe('work lost with a garbage-collected queue', () => {
+    it('two stages deadlocked inside one function, collected before a deadlock could be called one: each queue\'s blocked put, with its line; CI fails', async () => {
+      const r = await run('collectedLost');
+      const lost = of(r.findings, 'collected-work-left');
+      assert.deepEqual(lost.map((f) => f.queues[0].name).sort(), ['acks', 'orders'], JSON.stringify(r.findings));
+      for (const f of lost) {
+        assert.match(f.message, /was garbage-collected with work in it: 1 item was never processed; 1 producer was still blocked .*so those calls can never finish/);
+        assert.equal(f.cleared, undefined, 'it stays to the end');
+      }
+      assert.deepEqual(lost.flatMap((f) => f.waiters.map((w) => [w.site?.fn, w.role, w.site?.line])).sort(), [
+        ['acker', 'put', 27],
+        ['sender', 'put', 21],
+      ]);
+      assert.equal(of(r.findings, 'exit-work-left').length, 0, 'gone before the exit');
+      assert.equal(r.code, 1);
+    });
+
+    it('negative: the stages finish, then the same collection takes the queues, empty, and an idle consumer with them', async () => {
+      const r = await run('collectedFinished');
+      assert.deepEqual(r.findings, [], r.findings.map((f) => f.message).join('\n'));
       assert.equal(r.code, 0);
     });
   });
