@@ -598,7 +598,9 @@ export class Overview {
       }
       if (q.gone) badges.push(badge('b-gone', 'trash', 'gone'));
       else if (q.shutdown) badges.push(badge('b-shutdown', 'debug-stop', 'shut down'));
-      if (full) badges.push(badge('b-full', 'warning', 'full'));
+      // A collected queue is full no more: its last depth stays in red in the Depth column, and
+      // with a finding's badge and "gone" a third one was cut off at the column's edge.
+      if (full && !q.gone) badges.push(badge('b-full', 'warning', 'full'));
       // The count stays when the word gives way.
       if (q.blocked > 0) badges.push(titled(badge('b-blocked', 'debug-pause', el('span', {}, `${q.blocked} `, word('blocked'))), `${q.blocked} blocked producer${q.blocked === 1 ? '' : 's'}`));
       if (q.waiting > 0) badges.push(titled(badge('b-waiting', 'watch', el('span', {}, `${q.waiting} `, word('waiting'))), `${q.waiting} waiting consumer${q.waiting === 1 ? '' : 's'}`));

@@ -47,6 +47,17 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#overview-empty').isHidden(), true);
   });
 
+  it('a garbage-collected queue reads "gone", greyed, not also "full" (its last depth stays in the Depth column)', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await p.send(update({ queues: [{ ...queues().find((q) => q.key === 'q-jobs')!, gone: true }] }));
+    await settle(p.page);
+    const row = p.page.locator('#overview tr[data-key="q-jobs"]');
+    assert.deepEqual((await row.locator('td.c-status .badge').allInnerTexts()).map((t) => t.trim()), ['gone', '2 blocked']);
+    assert.match((await row.getAttribute('class'))!, /is-gone/);
+    assert.equal((await row.locator('.depth-text').innerText()).trim(), '10 / 10');
+  });
+
   it('shows each row\'s process only when the session has more than one; another library\'s badge shows its name, the version in its tooltip', async () => {
     p = await open();
     await p.send(initMessage());
