@@ -6,7 +6,7 @@ import { sourceLabel } from '../../../src/protocol/wire';
 
 describe('host messages', () => {
   it('recognises every listed type, including the cursor answer', () => {
-    assert.deepEqual([...HOST_MESSAGE_TYPES].sort(), ['cursorState', 'findings', 'init', 'sessions', 'update']);
+    assert.deepEqual([...HOST_MESSAGE_TYPES].sort(), ['cursorState', 'findings', 'init', 'noHub', 'sessions', 'update']);
     for (const type of HOST_MESSAGE_TYPES) assert.equal(isHostMessage({ type }), true, type);
   });
 
