@@ -57,6 +57,8 @@ export class DepthChart {
   private width = 600;
   private cancelFrame: (() => void) | null = null;
   private lastRange: [number, number] = [0, 1];
+  /** Session ms of the last point drawn (tests). */
+  lastPlotted: number | null = null;
 
   constructor(private readonly view: ViewState, private readonly cb: ChartCallbacks) {
     this.host = el('div', { class: 'chart-host', attrs: { id: 'chart', tabindex: '0', role: 'img', 'aria-label': 'Depth timeline' } });
@@ -136,6 +138,8 @@ export class DepthChart {
     const [x0, x1] = this.range();
     this.lastRange = [x0, x1];
     const data = this.data(shape, x0, x1);
+    const xs = data[0];
+    this.lastPlotted = xs.length ? xs[xs.length - 1] * 1000 : null;
     this.programmatic++;
     try {
       this.plot!.batch(() => {
@@ -170,9 +174,13 @@ export class DepthChart {
     const buckets = Math.max(50, Math.floor(this.width / 2));
     // The last depth holds until "now" (the pause, or the end of an ended session): extend it,
     // or a queue that changed once would be a single point, which draws nothing.
-    const tail = Math.min(x1, this.cb.now());
+    // A queue whose process or thread stopped (ended, or paused while others run) holds only
+    // until then: after a Debug: Restart the killed run's line ran on to "now".
+    const now = Math.min(x1, this.cb.now());
+    const tailOf = (q: { info: { stoppedAt?: number } }): number => Math.min(now, q.info.stoppedAt ?? Infinity);
     if (shape.kind === 'single') {
       const q = this.queues[0];
+      const tail = tailOf(q);
       const d = q.depth ? downsample(q.depth, x0, x1, buckets, tail) : { t: [], depth: [], min: [], max: [] };
       const xs = d.t;
       const counts = q.counts ? countsOnGrid(q.counts, xs) : { put: xs.map(() => 0), get: xs.map(() => 0) };
@@ -185,6 +193,7 @@ export class DepthChart {
       // A BullMQ queue: its backlog (band + line) and each state's count on one grid, with no
       // line across the source's gaps (the time Redis could not be read).
       const q = this.queues[0];
+      const tail = tailOf(q);
       const d = q.depth ? downsample(q.depth, x0, x1, buckets, tail) : { t: [], depth: [], min: [], max: [] };
       const per = shape.states.map((st) => downsample(q.states!.get(st)!, x0, x1, buckets, tail));
       const grid = alignOnGrid(
@@ -196,7 +205,7 @@ export class DepthChart {
       return [grid.xs.map((t) => t / 1000), ...grid.values] as uPlot.AlignedData;
     }
     // Combined: align every queue on the union of their downsampled times (step-hold values).
-    const per = this.queues.map((q) => (q.depth ? downsample(q.depth, x0, x1, Math.max(20, buckets / 2), tail) : null));
+    const per = this.queues.map((q) => (q.depth ? downsample(q.depth, x0, x1, Math.max(20, buckets / 2), tailOf(q)) : null));
     const xsSet = new Set<number>();
     for (const d of per) d?.t.forEach((t) => xsSet.add(t));
     const xs = [...xsSet].sort((a, b) => a - b);

@@ -417,6 +417,8 @@ class Panel {
       now: () => this.store.now(),
       /** Visible chart range in session ms. */
       visibleRange: () => this.chart.range(),
+      /** Session ms of the chart's last point drawn, or null. */
+      lastPlotted: () => this.chart.lastPlotted,
       queueName: (key: string) => this.store.queues.get(key)?.name,
       selectedQueue: () => this.view.queue,
       /** Rows in the findings strip. */

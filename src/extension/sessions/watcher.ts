@@ -64,6 +64,8 @@ export function debugSessionTarget(session: vscode.DebugSession): EvaluateTarget
 interface Watched {
   session: vscode.DebugSession;
   poller: SessionPoller;
+  /** The model session it feeds: its launch's, of the run it started in (modelSessionOf). */
+  modelSession: string;
 }
 
 /**
@@ -93,8 +95,10 @@ export class SessionWatcher implements vscode.Disposable {
   /** Where debuggees write their exit tails: one folder per extension host, removed on dispose. */
   private readonly tailDir = fs.mkdtempSync(path.join(os.tmpdir(), 'queuescope-tails-'));
   private launches = 0;
-  /** Pollers still finishing (reading exit tails), per top-level session: it ends after them. */
+  /** Pollers still finishing (reading exit tails), per model session: it ends after them. */
   private readonly finishing = new Map<string, Set<Promise<void>>>();
+  /** Restarts (Debug: Restart) per top-level session: each run after one is a model session of its own. */
+  private readonly restarts = new Map<string, number>();
 
   constructor(
     private readonly model: QueueModel,
@@ -115,12 +119,20 @@ export class SessionWatcher implements vscode.Disposable {
     if (active) this.started(active);
   }
 
-  /** The debug session a model session id (top-level session id) stands for, while it runs. */
+  /**
+   * The model session a launch's processes feed now: the top-level session's id, and after a
+   * Debug: Restart `<id>~<n>`. js-debug restarts a launch in the same top-level session; fed
+   * into one model session, the new run's queues sat beside the killed run's, the old ones
+   * still selected.
+   */
+  modelSessionOf(root: vscode.DebugSession): string {
+    const n = this.restarts.get(root.id);
+    return n ? `${root.id}~${n}` : root.id;
+  }
+
+  /** The debug session a model session stands for, while it runs. */
   debugSession(modelSession: string): vscode.DebugSession | undefined {
-    for (const w of this.watched.values()) {
-      const root = rootSession(w.session);
-      if (root.id === modelSession) return root;
-    }
+    for (const w of this.watched.values()) if (w.modelSession === modelSession) return rootSession(w.session);
     return undefined;
   }
 
@@ -134,8 +146,8 @@ export class SessionWatcher implements vscode.Disposable {
     return [...(this.roots.get(modelSession) ?? [])];
   }
 
-  private rememberRoots(root: vscode.DebugSession, session: vscode.DebugSession): void {
-    const set = this.roots.get(root.id) ?? new Set<string>();
+  private rememberRoots(modelSession: string, root: vscode.DebugSession, session: vscode.DebugSession): void {
+    const set = this.roots.get(modelSession) ?? new Set<string>();
     for (const c of [root.configuration, session.configuration]) {
       for (const key of ['cwd', 'localRoot', 'webRoot']) {
         const v = c[key];
@@ -143,7 +155,7 @@ export class SessionWatcher implements vscode.Disposable {
       }
       if (typeof c.program === 'string' && path.isAbsolute(c.program)) set.add(path.dirname(c.program));
     }
-    this.roots.set(root.id, set);
+    this.roots.set(modelSession, set);
   }
 
   /** Running debug sessions in which no hub has answered for seconds (the panel says why). */
@@ -167,7 +179,8 @@ export class SessionWatcher implements vscode.Disposable {
   private started(session: vscode.DebugSession): void {
     if (!this.isPollable(session) || this.watched.has(session.id)) return;
     const root = rootSession(session);
-    this.rememberRoots(root, session);
+    const modelSession = this.modelSessionOf(root);
+    this.rememberRoots(modelSession, root, session);
     const settings = this.settings;
     const intervalMs = (): number => settings().pollIntervalMs;
     // Every child session (process or worker) gets its own proxy: js-debug proxies the CDP of
@@ -176,7 +189,7 @@ export class SessionWatcher implements vscode.Disposable {
     // Without push, polls still compile no script: each drain is read through the hub's
     // custom object formatter over the same proxy (src/host/polling/formatterFetch.ts).
     const fetch = settings().formatterPolling ? jsDebugFormatterFetcher(session, { maxBytes: POLLER_DEFAULTS.maxBytes }) : undefined;
-    const poller = new SessionPoller(debugSessionTarget(session), this.model, root.id, session.id, this.log, {
+    const poller = new SessionPoller(debugSessionTarget(session), this.model, modelSession, session.id, this.log, {
       push,
       fetch,
       intervalMs: () => settings().pollIntervalMs,
@@ -195,7 +208,7 @@ export class SessionWatcher implements vscode.Disposable {
       },
       onAttached: () => this.hubFound(session.id),
     });
-    this.watched.set(session.id, { session, poller });
+    this.watched.set(session.id, { session, poller, modelSession });
     poller.start();
     if (settings().boundDebuggeeScriptCache) {
       // Each evaluate poll leaves a collected script the inspector would keep for good.
@@ -219,44 +232,47 @@ export class SessionWatcher implements vscode.Disposable {
 
   private terminated(session: vscode.DebugSession): void {
     const root = rootSession(session);
-    let pending = this.finishing.get(root.id);
-    if (!pending) this.finishing.set(root.id, (pending = new Set()));
-    const finish = (poller: SessionPoller): void => {
-      const p = poller.finish();
-      pending.add(p);
-      void p.finally(() => pending.delete(p));
+    const ending = new Set<string>();
+    const finish = (id: string, x: Watched): void => {
+      ending.add(x.modelSession);
+      let pending = this.finishing.get(x.modelSession);
+      if (!pending) this.finishing.set(x.modelSession, (pending = new Set()));
+      const p = x.poller.finish();
+      const set = pending;
+      set.add(p);
+      void p.finally(() => set.delete(p));
+      this.watched.delete(id);
+      this.scriptCacheBounds.delete(id);
     };
     this.hubFound(session.id);
     const w = this.watched.get(session.id);
-    if (w) {
-      finish(w.poller);
-      this.watched.delete(session.id);
-      this.scriptCacheBounds.delete(session.id);
-    }
+    if (w) finish(session.id, w);
     this.endReported.delete(session.id);
     if (session === root) {
+      ending.add(this.modelSessionOf(root));
       // The whole launch/attach ended: its children end with it. One whose own session did
       // not say it ended (a forked child that outlives the launch) was not killed: no news.
       for (const [id, x] of [...this.watched]) {
         if (rootSession(x.session).id !== root.id) continue;
         if (!this.endReported.has(id)) x.poller.stopRequested();
         this.hubFound(id);
-        finish(x.poller);
-        this.watched.delete(id);
-        this.scriptCacheBounds.delete(id);
+        finish(id, x);
       }
     }
     // The model keeps the recording as 'ended' until the user clears it; it ends once every
     // exit tail of the launch is in (a child may still be reading its own when the root ends),
     // so the session ends with the program's real final state.
-    void Promise.all([...pending]).then(() => {
-      this.applyUnattachedTails(root, session === root);
-      const stillRunning = [...this.watched.values()].some((x) => rootSession(x.session).id === root.id);
-      if (stillRunning || pending.size > 0) return;
-      this.finishing.delete(root.id);
-      this.mainEnded.delete(root.id);
-      if (this.model.session(root.id)) this.model.endSession(root.id);
-    });
+    for (const modelSession of ending) {
+      void Promise.all([...(this.finishing.get(modelSession) ?? [])]).then(() => {
+        if (modelSession === this.modelSessionOf(root)) this.applyUnattachedTails(root, session === root);
+        const stillRunning = [...this.watched.values()].some((x) => x.modelSession === modelSession);
+        if (stillRunning || (this.finishing.get(modelSession)?.size ?? 0) > 0) return;
+        this.finishing.delete(modelSession);
+        this.mainEnded.delete(modelSession);
+        if (session === root && modelSession === this.modelSessionOf(root)) this.restarts.delete(root.id);
+        if (this.model.session(modelSession)) this.model.endSession(modelSession);
+      });
+    }
   }
 
   /** Realms of this launch that ended before any poll found their hub (a very short program). */
@@ -276,8 +292,9 @@ export class SessionWatcher implements vscode.Disposable {
       try {
         const text = fs.readFileSync(path.join(dir, file), 'utf8');
         fs.rmSync(path.join(dir, file), { force: true });
-        if (!this.model.session(root.id)) this.model.openSession(root.id, root.name);
-        applyUnattachedTail(this.model, root.id, text, log);
+        const modelSession = this.modelSessionOf(root);
+        if (!this.model.session(modelSession)) this.model.openSession(modelSession, root.name);
+        applyUnattachedTail(this.model, modelSession, text, log);
       } catch (err) {
         log.warn(`cannot read the exit tail ${file}: ${err instanceof Error ? err.message : String(err)}`);
       }
@@ -291,6 +308,7 @@ export class SessionWatcher implements vscode.Disposable {
       onWillReceiveMessage: (m: { type?: string; command?: string }) => {
         if (m.type !== 'request' || !m.command) return;
         if (STOP_REQUESTS.has(m.command)) this.stopAsked(session);
+        if (m.command === 'restart') this.restartAsked(session);
         else if (m.command === 'pause') poller()?.pauseRequested();
         else if (RUN_REQUESTS.has(m.command)) poller()?.continued();
         else if (STEP_REQUESTS.has(m.command)) poller()?.stepRequested(STEP_GRACE_MS);
@@ -306,12 +324,13 @@ export class SessionWatcher implements vscode.Disposable {
 
   /** Sessions whose adapter said their program ended: VS Code's disconnect that follows is no stop. */
   private readonly endReported = new Set<string>();
-  /** Launches whose main thread's session said so: a disconnect VS Code then sends the launch itself is no stop either. */
+  /** Model sessions whose main thread's session said it ended: a disconnect VS Code then sends the launch itself is no stop either. */
   private readonly mainEnded = new Set<string>();
 
   private ended(session: vscode.DebugSession): void {
     this.endReported.add(session.id);
-    if (this.watched.get(session.id)?.poller.mainThread) this.mainEnded.add(rootSession(session).id);
+    const w = this.watched.get(session.id);
+    if (w?.poller.mainThread) this.mainEnded.add(w.modelSession);
   }
 
   /**
@@ -321,8 +340,19 @@ export class SessionWatcher implements vscode.Disposable {
    */
   private stopAsked(session: vscode.DebugSession): void {
     const root = rootSession(session);
-    if (this.endReported.has(session.id) || (session === root && this.mainEnded.has(root.id))) return;
+    if (this.endReported.has(session.id) || (session === root && this.mainEnded.has(this.modelSessionOf(root)))) return;
     for (const w of this.watched.values()) if (rootSession(w.session).id === root.id) w.poller.stopRequested();
+  }
+
+  /**
+   * Debug: Restart. The run's processes were asked to stop (stopAsked); those started from now
+   * on feed a new model session, which the panel follows as it follows a new F5.
+   */
+  private restartAsked(session: vscode.DebugSession): void {
+    const root = rootSession(session);
+    // Asked of a launch that fed nothing yet (no hub answered), the next run can keep its id.
+    if (!this.model.session(this.modelSessionOf(root))) return;
+    this.restarts.set(root.id, (this.restarts.get(root.id) ?? 0) + 1);
   }
 
   dispose(): void {

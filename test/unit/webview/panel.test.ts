@@ -183,6 +183,21 @@ describe('panel webview (Chromium)', function () {
     assert.ok(end >= 30 && end <= 30 + (Date.now() - sent) / 1000 + 0.1, `${end} s, ${Date.now() - sent} ms after the message`);
   });
 
+  // Tried as a user: after Debug: Restart the killed run's queue still drew its last depth on
+  // to "now". A queue whose process stopped holds its line only until then.
+  it("draws a stopped process's queue up to its stop, not on to now", async () => {
+    p = await open();
+    await p.send(initMessage());
+    const lastPlotted = () => p.page.evaluate(() => (window as unknown as { queuescopePanel: { flush(): void; lastPlotted(): number | null } }).queuescopePanel.lastPlotted());
+    await p.send(update({ queues: [queue('q-old', 'pages', { maxsize: 20, size: 20 })], series: [series('q-old', 0, 10_000, 500, () => 20)] }));
+    await p.page.locator('#overview tr[data-key="q-old"]').click();
+    await settle(p.page);
+    assert.ok((await lastPlotted())! >= NOW, 'running: held to now');
+    await p.send(update({ queues: [queue('q-old', 'pages', { maxsize: 20, size: 20, stoppedAt: 12_000 })] }));
+    await settle(p.page);
+    assert.equal(await lastPlotted(), 12_000);
+  });
+
   it('updates the waiter lists and ticks their wait times', async () => {
     p = await open();
     await p.send(initMessage());
