@@ -235,12 +235,11 @@ export class SessionWatcher implements vscode.Disposable {
     const ending = new Set<string>();
     const finish = (id: string, x: Watched): void => {
       ending.add(x.modelSession);
-      let pending = this.finishing.get(x.modelSession);
-      if (!pending) this.finishing.set(x.modelSession, (pending = new Set()));
+      const pending = this.finishing.get(x.modelSession) ?? new Set<Promise<void>>();
+      this.finishing.set(x.modelSession, pending);
       const p = x.poller.finish();
-      const set = pending;
-      set.add(p);
-      void p.finally(() => set.delete(p));
+      pending.add(p);
+      void p.finally(() => pending.delete(p));
       this.watched.delete(id);
       this.scriptCacheBounds.delete(id);
     };
