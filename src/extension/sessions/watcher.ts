@@ -97,8 +97,8 @@ export class SessionWatcher implements vscode.Disposable {
   private launches = 0;
   /** Pollers still finishing (reading exit tails), per model session: it ends after them. */
   private readonly finishing = new Map<string, Set<Promise<void>>>();
-  /** Restarts (Debug: Restart) per top-level session: each run after one is a model session of its own. */
-  private readonly restarts = new Map<string, number>();
+  /** Runs after the first per top-level session (Debug: Restart, a reload): each a model session of its own. */
+  private readonly reruns = new Map<string, number>();
 
   constructor(
     private readonly model: QueueModel,
@@ -120,14 +120,28 @@ export class SessionWatcher implements vscode.Disposable {
   }
 
   /**
-   * The model session a launch's processes feed now: the top-level session's id, and after a
-   * Debug: Restart `<id>~<n>`. js-debug restarts a launch in the same top-level session; fed
-   * into one model session, the new run's queues sat beside the killed run's, the old ones
-   * still selected.
+   * The model session a launch's processes feed now: the top-level session's id, and for its
+   * n-th run after the first `<id>~<n>` (Debug: Restart, or a reload: runOf). js-debug
+   * restarts a launch in the same top-level session; fed into one model session, the new
+   * run's queues sat beside the killed run's, the old ones still selected.
    */
   modelSessionOf(root: vscode.DebugSession): string {
-    const n = this.restarts.get(root.id);
+    const n = this.reruns.get(root.id);
     return n ? `${root.id}~${n}` : root.id;
+  }
+
+  /**
+   * The model session a session starting now in `root` feeds. A process of the launch's own
+   * (js-debug nests a child process under its parent's session, and a worker under its
+   * process's) after one that already fed the launch is a new run of the program: Debug:
+   * Restart, `node --watch` or nodemon reloading it after an edit, an attach with
+   * `restart: true` reconnecting. Those runs all fed one model session, each a new row beside
+   * the dead ones. The old process's session may end after the new one starts.
+   */
+  private runOf(root: vscode.DebugSession, session: vscode.DebugSession): string {
+    const current = this.modelSessionOf(root);
+    if (session.parentSession?.id === root.id && (this.model.session(current)?.sources.size ?? 0) > 0) this.reruns.set(root.id, (this.reruns.get(root.id) ?? 0) + 1);
+    return this.modelSessionOf(root);
   }
 
   /** The debug session a model session stands for, while it runs. */
@@ -179,7 +193,7 @@ export class SessionWatcher implements vscode.Disposable {
   private started(session: vscode.DebugSession): void {
     if (!this.isPollable(session) || this.watched.has(session.id)) return;
     const root = rootSession(session);
-    const modelSession = this.modelSessionOf(root);
+    const modelSession = this.runOf(root, session);
     this.rememberRoots(modelSession, root, session);
     const settings = this.settings;
     const intervalMs = (): number => settings().pollIntervalMs;
@@ -268,7 +282,7 @@ export class SessionWatcher implements vscode.Disposable {
         if (stillRunning || (this.finishing.get(modelSession)?.size ?? 0) > 0) return;
         this.finishing.delete(modelSession);
         this.mainEnded.delete(modelSession);
-        if (session === root && modelSession === this.modelSessionOf(root)) this.restarts.delete(root.id);
+        if (session === root && modelSession === this.modelSessionOf(root)) this.reruns.delete(root.id);
         if (this.model.session(modelSession)) this.model.endSession(modelSession);
       });
     }
@@ -307,7 +321,6 @@ export class SessionWatcher implements vscode.Disposable {
       onWillReceiveMessage: (m: { type?: string; command?: string }) => {
         if (m.type !== 'request' || !m.command) return;
         if (STOP_REQUESTS.has(m.command)) this.stopAsked(session);
-        if (m.command === 'restart') this.restartAsked(session);
         else if (m.command === 'pause') poller()?.pauseRequested();
         else if (RUN_REQUESTS.has(m.command)) poller()?.continued();
         else if (STEP_REQUESTS.has(m.command)) poller()?.stepRequested(STEP_GRACE_MS);
@@ -323,7 +336,7 @@ export class SessionWatcher implements vscode.Disposable {
 
   /** Sessions whose adapter said their program ended: VS Code's disconnect that follows is no stop. */
   private readonly endReported = new Set<string>();
-  /** Model sessions whose main thread's session said it ended: a disconnect VS Code then sends the launch itself is no stop either. */
+  /** Model sessions a main thread's session said it ended in: a disconnect VS Code then sends the launch is no stop, unless another main runs. */
   private readonly mainEnded = new Set<string>();
 
   private ended(session: vscode.DebugSession): void {
@@ -339,19 +352,11 @@ export class SessionWatcher implements vscode.Disposable {
    */
   private stopAsked(session: vscode.DebugSession): void {
     const root = rootSession(session);
-    if (this.endReported.has(session.id) || (session === root && this.mainEnded.has(this.modelSessionOf(root)))) return;
+    const current = this.modelSessionOf(root);
+    // A cluster's worker process (or a run's worker) that ended leaves its primary running: the stop is for it.
+    const mainRunning = [...this.watched].some(([id, w]) => w.modelSession === current && w.poller.mainThread && !this.endReported.has(id));
+    if (this.endReported.has(session.id) || (session === root && this.mainEnded.has(current) && !mainRunning)) return;
     for (const w of this.watched.values()) if (rootSession(w.session).id === root.id) w.poller.stopRequested();
-  }
-
-  /**
-   * Debug: Restart. The run's processes were asked to stop (stopAsked); those started from now
-   * on feed a new model session, which the panel follows as it follows a new F5.
-   */
-  private restartAsked(session: vscode.DebugSession): void {
-    const root = rootSession(session);
-    // Asked of a launch that fed nothing yet (no hub answered), the next run can keep its id.
-    if (!this.model.session(this.modelSessionOf(root))) return;
-    this.restarts.set(root.id, (this.restarts.get(root.id) ?? 0) + 1);
   }
 
   dispose(): void {

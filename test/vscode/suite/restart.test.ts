@@ -1,8 +1,10 @@
-// Debug: Restart on a running program, in a real VS Code with the real js-debug. js-debug
-// restarts a launch inside the same top-level debug session; QueueScope makes the new run a
-// model session of its own (`<id>~1`), so the panel follows it as it follows a new F5, and
-// the killed run ends as stopped by the user, with its own queues.
+// New runs inside one launch, in a real VS Code with the real js-debug: Debug: Restart, and
+// `node --watch` reloading the program after an edit. js-debug runs both inside the same
+// top-level debug session; QueueScope makes each new run a model session of its own
+// (`<id>~1`, `<id>~2`), so the panel follows it as it follows a new F5, and the run before
+// ends with its own queues.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { QueueScopeApi } from '../../../src/extension/services';
 import { activate, debugProgram, libraryPath, nextEvent, writeWorkspaceFile } from './helpers';
@@ -16,7 +18,7 @@ console.log('RUN ' + process.pid);
 setTimeout(() => process.exit(0), 60000);
 `;
 
-describe('Debug: Restart', function () {
+describe('new runs in one launch (Debug: Restart, node --watch)', function () {
   this.timeout(120_000);
   let api: QueueScopeApi;
   let program: string;
@@ -58,6 +60,78 @@ describe('Debug: Restart', function () {
     } finally {
       await run.stop();
       for (const id of [first, second]) if (model.session(id)) model.removeSession(id);
+    }
+  });
+
+  it('node --watch: each reload after an edit is a model session of its own; the one before ends', async () => {
+    const model = api.services.model;
+    const changes = model.onDidChange as vscode.Event<{ kind: string; session?: string }>;
+    const watched = writeWorkspaceFile('restart/watched.js', PROGRAM);
+    const run = await debugProgram(watched, { runtimeArgs: ['--watch'], env: { QUEUESCOPE_LIB: libraryPath() } });
+    const first = run.parent.id;
+    const ids = [first, `${first}~1`, `${first}~2`];
+    const hasPages = (id: string) => model.queuesOf(id).some((q) => q.name === 'pages');
+    try {
+      if (!hasPages(first)) await nextEvent(changes, "the first run's queue", () => hasPages(first));
+      for (const [i, maxsize] of [30, 40].entries()) {
+        const next = ids[i + 1];
+        const reloaded = nextEvent(changes, `run ${i + 2}'s queue`, () => hasPages(next), 60_000);
+        fs.writeFileSync(watched, PROGRAM.replace('maxsize: 20', `maxsize: ${maxsize}`));
+        await reloaded;
+        if (model.session(ids[i])?.state !== 'ended') await nextEvent(changes, `run ${i + 1} to end`, () => model.session(ids[i])?.state === 'ended');
+        assert.deepEqual(model.queuesOf(next).map((q) => [q.name, q.maxsize]), [['pages', maxsize]], 'only the new run\'s queue');
+        assert.equal(model.session(ids[i])?.sources.size, 1, 'the run before keeps only its own process');
+      }
+      const pids = ids.map((id) => [...model.session(id)!.sources.values()][0].info.pid);
+      assert.equal(new Set(pids).size, 3, `three processes: ${pids.join(', ')}`);
+
+      // Stop: the last run was stopped by the user, not killed (the runs before had ended by themselves).
+      const ended = nextEvent(changes, 'the last run to end', () => model.session(ids[2])?.state === 'ended');
+      await run.stop();
+      await ended;
+      assert.notEqual([...model.session(ids[2])!.sources.values()][0].end?.reason, 'abrupt');
+    } finally {
+      await run.stop();
+      for (const id of ids) if (model.session(id)) model.removeSession(id);
+    }
+  });
+});
+
+// Found reading the code for the runs above: a child process of the launch that ended by
+// itself made the user's later Stop count for nothing, and the primary, still running,
+// "ended abruptly".
+describe('Stop after one of the launch\'s processes ended by itself', function () {
+  this.timeout(120_000);
+
+  it('the process still running ends as stopped by the user, not "abrupt"', async () => {
+    const api = (await activate()).exports as QueueScopeApi;
+    const model = api.services.model;
+    const changes = model.onDidChange as vscode.Event<{ kind: string; session?: string }>;
+    const child = writeWorkspaceFile('restart/child.js', `const { Queue } = require(process.env.QUEUESCOPE_LIB);
+new Queue({ name: 'child-jobs' });
+setTimeout(() => process.exit(0), 300);
+`);
+    const primary = writeWorkspaceFile('restart/primary.js', `const { Queue } = require(process.env.QUEUESCOPE_LIB);
+const jobs = new Queue({ name: 'primary-jobs' });
+require('node:child_process').fork(${JSON.stringify(child)}).on('exit', () => console.log('CHILD EXITED'));
+setInterval(() => jobs.putNowait(1) && jobs.getNowait(), 50);
+`);
+    const run = await debugProgram(primary, { env: { QUEUESCOPE_LIB: libraryPath() } });
+    const id = run.parent.id;
+    try {
+      await run.output('CHILD EXITED');
+      const sources = () => [...(model.session(id)?.sources.values() ?? [])];
+      const childEnded = () => sources().some((s) => s.state === 'ended');
+      if (!childEnded()) await nextEvent(changes, 'the child process to end', childEnded);
+      const ended = nextEvent(changes, 'the launch to end', () => model.session(id)?.state === 'ended');
+      await run.stop();
+      await ended;
+      const main = sources().find((s) => [...s.queues.values()].some((q) => q.name === 'primary-jobs'));
+      assert.ok(main);
+      assert.notEqual(main.end?.reason, 'abrupt', JSON.stringify(main.end));
+    } finally {
+      await run.stop();
+      if (model.session(id)) model.removeSession(id);
     }
   });
 });
