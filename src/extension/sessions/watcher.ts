@@ -134,9 +134,9 @@ export class SessionWatcher implements vscode.Disposable {
    * The model session a session starting now in `root` feeds. A process of the launch's own
    * (js-debug nests a child process under its parent's session, and a worker under its
    * process's) after one that already fed the launch is a new run of the program: Debug:
-   * Restart, `node --watch` or nodemon reloading it after an edit, an attach with
-   * `restart: true` reconnecting. Those runs all fed one model session, each a new row beside
-   * the dead ones. The old process's session may end after the new one starts.
+   * Restart, `node --watch` or nodemon reloading it after an edit (an attach with
+   * `restart: true` reconnecting, untested). Those runs all fed one model session, each a new
+   * row beside the dead ones. The old process's session may end after the new one starts.
    */
   private runOf(root: vscode.DebugSession, session: vscode.DebugSession): string {
     const current = this.modelSessionOf(root);
