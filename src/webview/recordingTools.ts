@@ -32,7 +32,7 @@ export interface RecordingPanelApi {
 }
 
 export function installRecordingTools(api: RecordingPanelApi): void {
-  api.addToolbarButton({
+  const save = api.addToolbarButton({
     id: 'save-recording',
     label: 'Save',
     icon: 'save',
@@ -40,8 +40,16 @@ export function installRecordingTools(api: RecordingPanelApi): void {
       const session = api.sessionId();
       if (session) api.post({ type: 'saveRecording', session });
     },
-  }).title = 'Save this session\'s recording (.qscope)';
-  api.addToolbarButton({ id: 'export-png', label: 'PNG', icon: 'device-camera', onClick: () => exportPng(api) }).title = 'Save the chart as a PNG image';
+  });
+  save.title = 'Save this session\'s recording (.qscope)';
+  const png = api.addToolbarButton({ id: 'export-png', label: 'PNG', icon: 'device-camera', onClick: () => exportPng(api) });
+  png.title = 'Save the chart as a PNG image';
+  // With no session there is nothing to save: the buttons did nothing when clicked.
+  const enable = (): void => {
+    save.disabled = png.disabled = api.sessionId() === null;
+  };
+  enable();
+  api.onMessage(enable);
   new TimeCursor(api);
 }
 

@@ -121,8 +121,11 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#status').textContent(), 'No session');
     assert.match((await p.page.locator('#overview-empty').textContent())!, /^No debug session yet\. Start debugging a Node\.js program/);
     assert.equal(await p.page.locator('section.detail').isHidden(), true);
+    // Nothing to save yet: Save and PNG are disabled rather than doing nothing.
+    assert.deepEqual(await Promise.all(['#save-recording', '#export-png'].map((s) => p.page.locator(s).isDisabled())), [true, true]);
     await p.send(initMessage());
     await settle(p.page);
+    assert.deepEqual(await Promise.all(['#save-recording', '#export-png'].map((s) => p.page.locator(s).isDisabled())), [false, false]);
     assert.equal(await p.page.locator('section.detail').isHidden(), false);
     assert.equal(await p.page.locator('#overview-empty').isHidden(), true);
   });
