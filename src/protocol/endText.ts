@@ -4,7 +4,8 @@ import type { EndInfo } from './wire';
 
 /** The words for a notable end ("uncaught SyntaxError: …", "exit code 3", "killed by SIGTERM", "abruptly, …": the banner prints "The program ended: " before it); undefined for a clean one. */
 export function endNote(end: EndInfo | undefined): string | undefined {
-  if (end === undefined) return undefined;
+  // The user stopped it from the debugger: however it died then, that is no news.
+  if (end === undefined || end.requested) return undefined;
   if (end.reason === 'uncaughtException') return `uncaught ${end.error ?? 'exception'}`;
   if (end.reason === 'SIGINT' || end.reason === 'SIGTERM' || end.reason === 'SIGHUP') return `killed by ${end.reason}`;
   if (end.reason === 'exit' && end.code !== undefined && end.code !== 0) return `exit code ${end.code}`;

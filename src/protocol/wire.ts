@@ -505,6 +505,8 @@ export interface RecordingEndLine {
   code?: number;
   /** An uncaught exception's first line (program data: text only). */
   error?: string;
+  /** The debugger asked it to stop (EndInfo.requested). */
+  requested?: true;
 }
 
 /**
@@ -517,6 +519,8 @@ export interface EndInfo {
   reason: string;
   code?: number;
   error?: string;
+  /** The debugger asked it to stop (Stop, Restart, Disconnect): what it left behind is no news. */
+  requested?: true;
 }
 
 /** Limits a reader applies to an EndInfo from the debuggee or a file. */
@@ -524,9 +528,10 @@ export const END_REASON_MAX = 64;
 export const END_ERROR_MAX = 300;
 
 /** An EndInfo from untrusted fields, or undefined when `reason` is not a string. */
-export function endInfoOf(reason: unknown, code: unknown, error: unknown): EndInfo | undefined {
+export function endInfoOf(reason: unknown, code: unknown, error: unknown, requested?: unknown): EndInfo | undefined {
   if (typeof reason !== 'string' || reason === '') return undefined;
   const out: EndInfo = { reason: reason.slice(0, END_REASON_MAX) };
+  if (requested === true) out.requested = true;
   if (typeof code === 'number' && Number.isInteger(code) && Math.abs(code) < 2 ** 31) out.code = code;
   if (typeof error === 'string' && error !== '') out.error = error.length > END_ERROR_MAX ? `${error.slice(0, END_ERROR_MAX - 1)}…` : error;
   return out;

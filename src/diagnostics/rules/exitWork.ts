@@ -82,15 +82,19 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   // Consumers left waiting on an empty queue lose no work (a loop never told to stop): a hint.
   const onlyIdleConsumers = puts === 0 && !queued && !figures.notDone && !figures.running;
   const wait = longest ? ` (longest wait ${formatMs(longest)})` : '';
+  // Stopped from the debugger (Stop, Restart): what it held is worth knowing, not a bug of the
+  // program's. A warning after every Stop of a busy server taught users to skip Problems.
+  const stopped = when === 'exit' && ctx.session.sources.get(q.source)?.end?.requested === true;
+  // Nothing of a BullMQ queue is lost at exit: an info (its active jobs run again later).
+  const severity = onlyIdleConsumers ? 'hint' : (inRedis && puts === 0 && !figures.notDone) || stopped ? 'info' : 'warning';
   return {
     id: `${when === 'exit' ? 'exit-work-left' : 'collected-work-left'}:${t.key}`,
     rule: when === 'exit' ? 'exit-work-left' : 'collected-work-left',
-    // Nothing of a BullMQ queue is lost at exit: an info (its active jobs run again later).
-    severity: onlyIdleConsumers ? 'hint' : inRedis && puts === 0 && !figures.notDone ? 'info' : 'warning',
+    severity,
     session: ctx.session.id,
     message:
       when === 'exit'
-        ? `At exit, in \`${q.name}\`: ${left.join('; ')}${wait}.`
+        ? `${stopped ? 'When the debugger stopped it' : 'At exit'}, in \`${q.name}\`: ${left.join('; ')}${wait}.`
         : `\`${q.name}\` was garbage-collected with work in it: ${left.join('; ')}${wait}. Nothing referenced the queue any more${waiters.length ? ', so those calls can never finish' : ''}.`,
     since: at,
     queues: [findingQueue(t)],

@@ -82,8 +82,9 @@ export function applyExitTail(
   source: string,
   text: string,
   log: TailLog,
+  requested = false,
 ): number {
-  return applyBatches(model, session, source, readExitTail(text), log);
+  return applyBatches(model, session, source, readExitTail(text), log, requested);
 }
 
 /**
@@ -108,7 +109,8 @@ export function applyUnattachedTail(
   return key;
 }
 
-function applyBatches(model: QueueModel, session: string, source: string, tail: ExitTailContents, log: TailLog): number {
+/** `requested`: the debugger asked the realm to stop (EndInfo.requested). */
+function applyBatches(model: QueueModel, session: string, source: string, tail: ExitTailContents, log: TailLog, requested = false): number {
   if (tail.badLines > 0) log.warn(`exit tail: ${tail.badLines} malformed line(s) skipped (${tail.firstError ?? ''})`);
   if (!tail.complete) log.warn('the exit tail was cut short; its last moments may be missing');
   let applied = 0;
@@ -116,7 +118,7 @@ function applyBatches(model: QueueModel, session: string, source: string, tail: 
     if (batch.seq < (model.source(session, source)?.nextSeq ?? 0)) continue;
     if (model.applyDrain(session, source, batch).applied) applied++;
   }
-  if (tail.end !== undefined) model.setSourceEnd(session, source, tail.end);
+  if (tail.end !== undefined) model.setSourceEnd(session, source, requested ? { ...tail.end, requested: true } : tail.end);
   log.info(`exit tail applied (${applied} batch(es), ended by ${tail.end?.reason ?? 'unknown'}${tail.end?.code !== undefined ? `, code ${tail.end.code}` : ''})`);
   return applied;
 }

@@ -467,7 +467,11 @@ export class SessionPoller {
     try {
       this.applyExitTail();
     } finally {
-      if (this.key) this.model.setSourceState(this.session, this.key, 'ended');
+      if (this.key) {
+        // Asked to stop, with no tail that said how (none, empty, cut short): that much is known.
+        if (this.stopAsked) this.model.setSourceEnd(this.session, this.key, { reason: 'ended', requested: true });
+        this.model.setSourceState(this.session, this.key, 'ended');
+      }
     }
   }
 
@@ -501,10 +505,17 @@ export class SessionPoller {
       this.endedWithoutTail(this.key);
       return;
     }
-    applyExitTail(this.model, this.session, this.key, text, {
-      info: (m) => this.log.info(`${this.channel}: ${m}`),
-      warn: (m) => this.log.warn(`${this.channel}: ${m}`),
-    });
+    applyExitTail(
+      this.model,
+      this.session,
+      this.key,
+      text,
+      {
+        info: (m) => this.log.info(`${this.channel}: ${m}`),
+        warn: (m) => this.log.warn(`${this.channel}: ${m}`),
+      },
+      this.stopAsked,
+    );
   }
 
   /**

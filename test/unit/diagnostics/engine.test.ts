@@ -785,6 +785,23 @@ describe('diagnostics engine: exit with work left', () => {
     assert.equal(found[0].waiters[0].site?.fn, 'producer');
   });
 
+  // Tried as a user: every Stop (or Restart) of a feed that had items queued left a warning in
+  // Problems. Stopped from the debugger, what a realm held is an info, worded as such.
+  it('a realm the debugger stopped: the same facts as an info, "when the debugger stopped it"', () => {
+    const w = new World();
+    w.queue(0, 1, 'jobs', 3);
+    w.move(100, 1, { puts: 3 });
+    w.wait(150, 1, 'put', siteOf('producer', 4));
+    w.tick(200);
+    w.model.setSourceEnd(SESSION, w.source, { reason: 'SIGTERM', requested: true });
+    w.end(1000);
+    const [f] = w.tick(1000);
+    assert.equal(f.rule, 'exit-work-left');
+    assert.equal(f.severity, 'info');
+    // (Judged at its last moment known, as any realm that said how it ended: here the wait's start.)
+    assert.equal(f.message, 'When the debugger stopped it, in `jobs`: 3 items were never processed; 1 producer was still blocked.');
+  });
+
   it("names another library's tasks still running at exit, with the oldest one's age", () => {
     const w = new World();
     w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq decode', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 3, site: siteOf('main', 4) }]);

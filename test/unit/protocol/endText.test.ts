@@ -36,6 +36,8 @@ describe('program end: error text, end info and its words', () => {
     assert.equal(endInfoOf('', 0, 'x'), undefined);
     assert.equal(endInfoOf('uncaughtException', undefined, 'z'.repeat(5000))!.error!.length, END_ERROR_MAX);
     assert.equal(endInfoOf('r'.repeat(500), undefined, undefined)!.reason.length, 64);
+    assert.deepEqual(endInfoOf('SIGTERM', undefined, undefined, true), { reason: 'SIGTERM', requested: true });
+    assert.deepEqual(endInfoOf('SIGTERM', undefined, undefined, 'yes'), { reason: 'SIGTERM' }, 'only true');
   });
 
   it('endNote: a crash, a non-zero exit or a signal is news; a clean exit is not', () => {
@@ -49,6 +51,9 @@ describe('program end: error text, end info and its words', () => {
     assert.equal(endNote({ reason: 'exit' }), undefined);
     assert.equal(endNote({ reason: 'ended' }), undefined);
     assert.equal(endNote(undefined), undefined);
+    // The user stopped it from the debugger: not news, however it died.
+    assert.equal(endNote({ reason: 'SIGTERM', requested: true }), undefined);
+    assert.equal(endNote({ reason: 'abrupt', requested: true }), undefined);
   });
 
   it("sessionEnd: the main thread's notable end first, else a worker's", () => {
@@ -71,5 +76,12 @@ describe('program end: error text, end info and its words', () => {
     feed.finish();
     const src = model.sessions[0].sources.values().next().value!;
     assert.deepEqual([src.state, endNote(src.end)], ['ended', 'uncaught Error: boom']);
+
+    // Stopped from the debugger: the mark survives the recording, even with no reason known.
+    const stopped = new QueueModel();
+    const again = new ModelFeed(stopped, 'replay', 'saved');
+    again.push([{ type: 'source', src: '1:0', info } as unknown as RecordingLine, { type: 'end', src: '1:0', t: 5, reason: 'ended', requested: true }]);
+    again.finish();
+    assert.deepEqual(stopped.sessions[0].sources.values().next().value!.end, { reason: 'ended', requested: true });
   });
 });

@@ -36,7 +36,8 @@ describe('new runs in one launch (Debug: Restart, node --watch)', function () {
     const second = `${first}~1`;
     try {
       const pidOf = (id: string) => [...(model.session(id)?.sources.values() ?? [])].map((s) => s.info.pid);
-      if (!model.queuesOf(first).some((q) => q.name === 'pages')) await nextEvent(changes, 'the first run\'s queue', () => model.queuesOf(first).some((q) => q.name === 'pages'));
+      const backlog = () => model.queuesOf(first).some((q) => q.name === 'pages' && q.size >= 3);
+      if (!backlog()) await nextEvent(changes, "a backlog in the first run's queue", backlog);
       const [oldPid] = pidOf(first);
 
       const restarted = nextEvent(changes, 'the restarted run\'s queue', () => model.queuesOf(second).some((q) => q.name === 'pages'), 60_000);
@@ -53,6 +54,12 @@ describe('new runs in one launch (Debug: Restart, node --watch)', function () {
       const oldSource = [...model.session(first)!.sources.values()][0];
       assert.equal(oldSource.state, 'ended');
       assert.notEqual(oldSource.end?.reason, 'abrupt', 'the restart asked it to stop: no "ended abruptly"');
+      assert.equal(oldSource.end?.requested, true);
+      // What it held is said, as an info: the user asked for the stop.
+      const left = api.services.diagnostics!.findings(first).filter((f) => f.rule === 'exit-work-left');
+      assert.equal(left.length, 1, JSON.stringify(left));
+      assert.equal(left[0].severity, 'info');
+      assert.match(left[0].message, /^When the debugger stopped it, in `pages`: \d+ items were never processed/);
 
       const ended = nextEvent(changes, 'the restarted run to end', () => model.session(second)?.state === 'ended');
       await run.stop();

@@ -517,8 +517,13 @@ describe('SessionPoller with a drain fetcher (the formatter read)', () => {
     assert.equal(killed.state, 'ended');
     assert.equal(killed.removed, 1);
     assert.ok(killed.infos.some((m) => /ended without running its exit hooks/.test(m)), killed.infos.join('\n'));
-    assert.equal((await end('', { stop: true })).end, undefined, 'Stop in the debugger may kill it as hard: no news');
+    assert.deepEqual((await end('', { stop: true })).end, { reason: 'ended', requested: true }, 'Stop in the debugger may kill it as hard: no news, but asked for');
     assert.equal((await end('', { threadId: 3 })).end, undefined, 'a worker may be terminate()d while its process lives on');
     assert.equal((await end(undefined)).end, undefined, 'no file: the debuggee could not write here (remote), nothing is known');
+    assert.deepEqual((await end(undefined, { stop: true })).end, { reason: 'ended', requested: true }, 'no file, but the user stopped it');
+    // A tail that says how it ended keeps its reason, marked as asked for.
+    const tail = `{"type":"tailEnd","reason":"SIGTERM"}\n`;
+    assert.deepEqual((await end(tail, { stop: true })).end, { reason: 'SIGTERM', requested: true });
+    assert.deepEqual((await end(tail)).end, { reason: 'SIGTERM' });
   });
 });
