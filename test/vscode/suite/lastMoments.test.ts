@@ -103,10 +103,12 @@ describe('the last moments of a short program', function () {
           assert.deepEqual(ends, ['abrupt']);
         } else {
           // js-debug's Stop kills the program as hard as SIGKILL (no exit tail either): only the
-          // stop request tells the two apart.
-          assert.equal(main.end, undefined, `Stop ended it with ${JSON.stringify(main.end)}`);
+          // stop request tells the two apart. The end says the debugger asked for it, and the
+          // saved recording keeps that.
+          assert.deepEqual(main.end, { reason: 'ended', requested: true }, `Stop ended it with ${JSON.stringify(main.end)}`);
           assert.doesNotMatch(tree, /abruptly/);
           assert.ok(!ends.includes('abrupt'), ends.join(', '));
+          assert.ok(lines.some((l) => l.type === 'end' && l.src === main.key && l.requested === true), 'the end line says it was asked for');
         }
       } finally {
         await run.stop();
