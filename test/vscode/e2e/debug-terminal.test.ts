@@ -37,12 +37,30 @@ async function openProject(): Promise<Workbench> {
   return wb;
 }
 
+/**
+ * VS Code's own "Debug: JavaScript Debug Terminal" (js-debug's command, not QueueScope's). In
+ * the run's second window it often opened no terminal at all, none within 30 s, in about
+ * half of this stop's runs, CI included (the window before ran a debug session of its own),
+ * whether the test then polled the prompt or waited for the element. Asked again, as a user
+ * would, it opens one.
+ */
+async function openVsCodeDebugTerminal(wb: Workbench): Promise<void> {
+  const terminal = wb.page.locator('.terminal-wrapper.active .xterm');
+  for (let attempt = 1; ; attempt++) {
+    await wb.runCommand('Debug: JavaScript Debug Terminal');
+    try {
+      await terminal.waitFor({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (attempt === 3) throw err;
+      console.log(`      (no terminal after "Debug: JavaScript Debug Terminal", attempt ${attempt}; asking again)`);
+    }
+  }
+}
+
 /** Type a command line into the terminal shown, once its shell shows a prompt (keys sent before are lost). */
 async function runInTerminal(wb: Workbench, line: string): Promise<void> {
   const terminal = wb.page.locator('.terminal-wrapper.active .xterm');
-  // The terminal itself first. Polling its rows with waitForFunction straight after the
-  // command saw no terminal open within 30 s in the run's second window (5 runs of 5, CI
-  // included); waiting for the element, it opened within seconds every time (3 of 3).
   await terminal.waitFor({ timeout: 30_000 });
   await wb.page.waitForFunction(
     () => {
@@ -74,7 +92,7 @@ describe('Programs QueueScope did not start', function () {
   it("VS Code's own shows no queue and QueueScope says why; its button opens QueueScope's, where the program's fastq queue shows live, then its work left at exit", async () => {
     assert.ok(wb);
     await wb.runCommand('QueueScope: Show Panel');
-    await wb.runCommand('Debug: JavaScript Debug Terminal');
+    await openVsCodeDebugTerminal(wb);
     await runInTerminal(wb, 'node webhooks.js');
     const toast = wb.page.locator('.notification-toast', { hasText: 'QueueScope sees no queue in' });
     await toast.waitFor({ timeout: 45_000 });
