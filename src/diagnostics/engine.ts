@@ -45,10 +45,10 @@ class SessionTrack {
   private movedOnce = false;
   /** Active findings by id. */
   active = new Map<string, FindingRecord>();
-  /** Exit findings, judged once per realm at its end, and work lost with collected queues (oldest first). */
+  /** Exit findings, judged once per realm at its end. */
   readonly exits = new Map<string, Finding>();
-  /** How many of `exits` are work lost with a collected queue (bounded: MAX_COLLECTED_FINDINGS). */
-  collectedFindings = 0;
+  /** Work lost with collected queues, oldest first (at most MAX_COLLECTED_FINDINGS). */
+  readonly lost = new Map<string, Finding>();
   /**
    * Warnings and infos still active when every realm they name had ended, frozen there
    * (`until`): the state the program ended in (a deadlock, a stuck worker), which a recording
@@ -59,6 +59,11 @@ class SessionTrack {
 
   constructor(started: number) {
     this.lastActivity = started;
+  }
+
+  /** Findings judged once and kept (what stood at an end, exit work, work lost): published at every tick. */
+  settled(): Finding[] {
+    return [...this.standing.values(), ...this.exits.values(), ...this.lost.values()];
   }
 
   moved(now: number): void {
@@ -136,7 +141,7 @@ export class DiagnosticsEngine implements Disposable {
       const st = this.sessionTrack(s);
       if (s.state === 'ended') {
         st.clock.resume(now);
-        this.publish(s.id, st, [...st.standing.values(), ...st.exits.values()], now);
+        this.publish(s.id, st, st.settled(), now);
         continue;
       }
       if (s.state === 'paused') {
@@ -160,7 +165,7 @@ export class DiagnosticsEngine implements Disposable {
         }
       }
       if (moved) st.moved(now);
-      this.publish(s.id, st, [...this.evaluate(s, st, live, now, seenUntil), ...st.standing.values(), ...st.exits.values()], now);
+      this.publish(s.id, st, [...this.evaluate(s, st, live, now, seenUntil), ...st.settled()], now);
     }
   }
 
@@ -271,7 +276,7 @@ export class DiagnosticsEngine implements Disposable {
     const kept = [...st.active.values()].map((r) => r.finding).filter((f) => f.rule !== 'exit-work-left' && !f.queues.some((q) => sourceOf(q.key) === src));
     for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
     for (const t of tracks) t.waiters = [];
-    this.publish(s.id, st, [...kept, ...st.standing.values(), ...st.exits.values()], at);
+    this.publish(s.id, st, [...kept, ...st.settled()], at);
   }
 
   /**
@@ -287,17 +292,12 @@ export class DiagnosticsEngine implements Disposable {
     t.q = q;
     const f = collectedWorkRule({ session: s, clock: st.clock }, t, q.collected);
     if (!f) return;
-    st.exits.set(f.id, f);
+    st.lost.set(f.id, f);
     // A program that drops a queue with work in it per request must not grow this forever.
-    if (++st.collectedFindings > MAX_COLLECTED_FINDINGS) {
-      for (const [key, x] of st.exits) {
-        if (x.rule !== 'collected-work-left') continue;
-        st.exits.delete(key);
-        st.collectedFindings--;
-        break;
-      }
-    }
-    this.publish(s.id, st, [...[...st.active.values()].map((r) => r.finding), ...st.exits.values()], q.collected);
+    if (st.lost.size > MAX_COLLECTED_FINDINGS) st.lost.delete(st.lost.keys().next().value as string);
+    // The other active findings stay until the next tick; the work lost is what `lost` holds now.
+    const kept = [...st.active.values()].map((r) => r.finding).filter((f) => f.rule !== 'collected-work-left');
+    this.publish(s.id, st, [...kept, ...st.settled()], q.collected);
   }
 
   /** Refresh the track of one queue after a model change: mirror its waiters, learn its sites. */

@@ -30,7 +30,7 @@ export class QueueScopePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly feed: PanelFeed;
   /** A live panel (not a recording's): it also says which running debug sessions have no hub. */
-  private live = false;
+  private readonly live: boolean;
   /** The session of the last 'init' sent: the one whose findings the strip shows. */
   private shown: string | null = null;
   /** Messages sent and their JSON size, for the panel's own measurements (see docs/PANEL.md). */
@@ -86,6 +86,7 @@ export class QueueScopePanel implements vscode.Disposable {
     mode: PanelMode = 'live',
     feedOptions: Pick<FeedOptions, 'waitHistory'> = {},
   ) {
+    this.live = mode === 'live';
     const webview = panel.webview;
     webview.options = webviewOptions(services.context.extensionUri);
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'queuescope-panel.svg');
@@ -99,9 +100,8 @@ export class QueueScopePanel implements vscode.Disposable {
       // Hidden webviews are destroyed (no retainContextWhenHidden); when shown again the page
       // reloads, restores its view state and says 'ready', and gets a fresh init then.
     );
-    if (mode === 'live') {
+    if (this.live) {
       this.keepVisibleOnPause();
-      this.live = true;
       this.disposables.push(services.sessions.onDidChangeNoHub(() => this.postNoHub()));
     }
     this.render();
