@@ -275,7 +275,10 @@ export class DiagnosticsEngine implements Disposable {
     }
     const kept = [...st.active.values()].map((r) => r.finding).filter((f) => f.rule !== 'exit-work-left' && !f.queues.some((q) => sourceOf(q.key) === src));
     for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
-    for (const t of tracks) t.waiters = [];
+    for (const t of tracks) {
+      t.waiters = [];
+      t.liveWaits = undefined;
+    }
     this.publish(s.id, st, [...kept, ...st.settled()], at);
   }
 
@@ -318,6 +321,7 @@ export class DiagnosticsEngine implements Disposable {
     const src = s.sources.get(source);
     if (src?.state === 'ended') return t; // the model already cleared its waiters: keep the mirror
     t.waiters = q.waiters.size ? [...q.waiters.values()] : EMPTY;
+    t.liveWaits = q.liveWaits;
     for (const w of t.waiters) st.book.learn(q.key, source, w);
     const recent = q.recentWaits;
     for (let i = recent.length - 1; i >= 0 && recent[i] !== t.lastEnded; i--) st.book.learn(q.key, source, recent[i]);

@@ -39,6 +39,12 @@ const COMPLETED_KEPT = 512;
 export class QueueTrack {
   /** Mirror of the model's current waiters, refreshed on every model change of this queue. */
   waiters: ModelWaiter[] = [];
+  /**
+   * Mirror of the hub's exact count of blocked and waiting calls (ModelQueue.liveWaits), which
+   * the model zeroes when the realm ends. With waits sampled (a busy program), `waiters` lists
+   * only those reported one by one.
+   */
+  liveWaits: { blocked: number; waiting: number } | undefined;
   /** The newest ended wait already learned from (recentWaits is scanned back to it). */
   lastEnded: EndedWait | undefined;
 

@@ -143,8 +143,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
    * user's pause under F5 is stepped through that code (a timeout per tick doubled the
    * timers of a busy program, and its pauses took 2-4x as many steps).
    *
-   * Only while no columnar reader reads (a program recorded to a file, or read by an old
-   * reader): the extension's drains each tick themselves, so under F5 there is no sampling
+   * Only while no columnar reader reads (a program read by an old reader): the extension's
+   * drains and the file recorder's each tick themselves, so under F5 there is no sampling
    * timer at all. As the most frequent timer, it was usually the first one due when a
    * user's pause stepped through node's timer code, and that stepping skipped it and missed
    * the user's timers: F6 took a median 13.3 s to be reported with it, 4.2 s without

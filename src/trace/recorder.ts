@@ -1,7 +1,9 @@
 // File recording without VS Code: QUEUESCOPE_TRACE_FILE=<path>. The recorder is the hub's
 // reader: every recordMs (unref'd timer) it drains the hub and appends NDJSON lines
 // (src/protocol/wire.ts, "Recording files") with synchronous writes, so a crash loses at
-// most the last interval. It flushes on exit, on an uncaught exception and on SIGINT/SIGTERM/SIGHUP
+// most the last interval. It reads columnar drains, as the extension does, and writes them
+// as they come (format version 2, like the extension's spool): at 2,000 busy queues one
+// line per event was ~9x the bytes and twice the program's CPU time (docs/RECORDING.md). It flushes on exit, on an uncaught exception and on SIGINT/SIGTERM/SIGHUP
 // (src/trace/exitHooks.ts) without changing the exit code or the program's own signal handling.
 //
 // One file per process tree: the first main thread to record truncates the file and writes
@@ -10,15 +12,19 @@
 // realm is its own `src`).
 
 import { DEFAULT_DRAIN_BYTES, type HubReaderApi } from '../protocol/hub';
-import { OLDEST_RECORDING_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
+import { RECORDING_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
 import { now } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
 import { exitHooks, type EndDetail, type EndReason, type ExitWriter } from './exitHooks';
 
 const RECORDER_KEY = Symbol.for('queuescope.recorder');
 export const SESSION_ENV = 'QUEUESCOPE_TRACE_SESSION';
-/** Bytes asked of each drain; a flush loops while the hub says there is more. */
-const FLUSH_BYTES = DEFAULT_DRAIN_BYTES;
+/**
+ * Bytes asked of each drain; a flush loops while the hub says there is more. A file has no
+ * debugger answer to fit in: four times the extension's budget leaves room for the summary
+ * columns of thousands of queues plus the wait detail the hub's rate lets through.
+ */
+const FLUSH_BYTES = 4 * DEFAULT_DRAIN_BYTES;
 const MAX_DRAINS_PER_FLUSH = 64;
 
 type Fs = Pick<typeof import('node:fs'), 'appendFileSync' | 'writeFileSync' | 'statSync'>;
@@ -43,8 +49,7 @@ export class Recorder implements ExitWriter {
     this.src = sourceKey({ pid: Number(info.pid ?? 0), threadId: Number(info.threadId ?? 0) });
     const env = nodeEnv();
     const lines: RecordingLine[] = [];
-    // One line per event, no columnar lines: the oldest format, which every reader opens.
-    const header: RecordingLine = { type: 'qscope', v: OLDEST_RECORDING_VERSION, created: Date.now(), writer: 'hub', label: String(info.title ?? '') };
+    const header: RecordingLine = { type: 'qscope', v: RECORDING_VERSION, created: Date.now(), writer: 'hub', label: String(info.title ?? '') };
     if (isMainThread && env[SESSION_ENV] === undefined) {
       this.write(`${JSON.stringify(header)}\n`, true);
       env[SESSION_ENV] = this.src;
@@ -62,7 +67,9 @@ export class Recorder implements ExitWriter {
     try {
       let text = '';
       for (let i = 0; i < MAX_DRAINS_PER_FLUSH; i++) {
-        const batch = JSON.parse(this.hub.drain(FLUSH_BYTES)) as DrainBatch;
+        // Hubs that predate columnar drains ignore the option and answer one event a line,
+        // which version 2 files may hold too.
+        const batch = JSON.parse(this.hub.drain(FLUSH_BYTES, { columns: true })) as DrainBatch;
         for (const ev of batch.events ?? []) text += `${JSON.stringify({ src: this.src, ...ev })}\n`;
         if (batch.more !== true) break;
       }

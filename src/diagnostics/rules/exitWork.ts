@@ -72,12 +72,14 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
     if (w.site) f.site = w.site;
     return f;
   });
-  const puts = waiters.filter((w) => w.role === 'put').length;
-  const gets = waiters.length - puts;
+  // The hub counts every blocked call; busy programs report only some one by one (sampled).
+  const known = waiters.filter((w) => w.role === 'put').length;
+  const puts = Math.max(known, t.liveWaits?.blocked ?? 0);
+  const gets = Math.max(waiters.length - known, t.liveWaits?.waiting ?? 0);
   if (puts) left.push(`${puts} producer${puts === 1 ? ' was' : 's were'} still blocked`);
   if (gets) left.push(`${gets} consumer${gets === 1 ? ' was' : 's were'} still waiting${q.size === 0 ? ' (never released: shut the queue down to end them)' : ''}`);
   if (left.length === 0) return undefined;
-  figures.waiters = waiters.length;
+  figures.waiters = puts + gets;
   const longest = waiters.length ? Math.max(...waiters.map((w) => w.waitedMs)) : 0;
   // Consumers left waiting on an empty queue lose no work (a loop never told to stop): a hint.
   const onlyIdleConsumers = puts === 0 && !queued && !figures.notDone && !figures.running;

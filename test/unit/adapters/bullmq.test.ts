@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { RedisServer } from '../../helpers/redisServer';
-import { childEnv, ensureLibraryBuilt, REGISTER, REGISTER_ESM, ROOT, run, tempFile } from '../trace/helpers';
+import { childEnv, ensureLibraryBuilt, expandedLine, REGISTER, REGISTER_ESM, ROOT, run, tempFile } from '../trace/helpers';
 
 const FIX = path.join(ROOT, 'test/fixtures/adapters');
 type Line = Record<string, unknown> & { type: string; t: number; q?: number };
@@ -24,7 +24,7 @@ function readLines(file: string): Line[] {
     .readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => l.startsWith('{') && l.endsWith('}'))
-    .map((l) => JSON.parse(l) as Line);
+    .flatMap((l) => expandedLine(JSON.parse(l) as Line));
 }
 
 /** A traced child with an IPC channel; messages are queued until awaited. */

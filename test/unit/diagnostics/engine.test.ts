@@ -802,6 +802,23 @@ describe('diagnostics engine: exit with work left', () => {
     assert.equal(f.message, 'When the debugger stopped it, in `jobs`: 3 items were never processed; 1 producer was still blocked.');
   });
 
+  // Tried as a user: 2,000 tenant queues with a consumer each under the file recorder; the
+  // hub reported 1 wait in N one by one, and the exit named 213 queues' waiting consumers of 1,837.
+  it("counts the hub's blocked and waiting calls, not only those reported one by one (sampled waits)", () => {
+    const w = new World();
+    w.queue(0, 1, 'jobs', 3);
+    w.move(100, 1, { puts: 3 });
+    w.wait(150, 1, 'put', siteOf('producer', 4));
+    // The hub counts 4 producers blocked; 1 was reported with its site.
+    w.apply([{ type: 'counters', t: 180, q: 1, c: counters({ puts: 3 }), unfinished: 3, blocked: 4, waiting: 0, sampled: 4 }]);
+    w.tick(200);
+    w.end(1000);
+    const [f] = w.tick(1000);
+    assert.equal(f.message, 'At exit, in `jobs`: 3 items were never processed; 4 producers were still blocked (longest wait 850 ms).');
+    assert.equal(f.waiters.length, 1, 'only the reported one is listed');
+    assert.equal(f.figures.waiters, 4);
+  });
+
   it("names another library's tasks still running at exit, with the oldest one's age", () => {
     const w = new World();
     w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq decode', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 3, site: siteOf('main', 4) }]);

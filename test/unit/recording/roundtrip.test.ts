@@ -29,9 +29,13 @@ function asLiveInput(lines: RecordingLine[], src: string, per: number): { attach
   assert.ok(source && source.type === 'source');
   const events = lines.filter((l): l is RecordingLine & WireEvent => l.type !== 'qscope' && l.type !== 'source' && l.type !== 'end' && l.src === src);
   const batches: DrainBatch[] = [];
+  // A drain's time is never before any event it holds nor before the previous drain (a
+  // columnar drain lists its waits, older than its summary columns, after them).
+  let t = -Infinity;
   for (let i = 0; i < events.length; i += per) {
     const chunk = events.slice(i, i + per).map(({ src: _src, ...e }) => e as WireEvent);
-    batches.push({ v: PROTOCOL_VERSION, seq: batches.length, t: chunk[chunk.length - 1].t, events: chunk, more: false, dropped: batches.length > 3 ? 7 : 0 });
+    for (const e of chunk) t = Math.max(t, e.t);
+    batches.push({ v: PROTOCOL_VERSION, seq: batches.length, t, events: chunk, more: false, dropped: batches.length > 3 ? 7 : 0 });
   }
   return { attach: { ...source.info, snapshot: source.snapshot as Snapshot, nextSeq: 0 }, batches };
 }

@@ -19,6 +19,7 @@ import type {
   WaitOutcomeWire,
 } from '../../../src/protocol/wire';
 import { WaitTracker } from '../../../src/model/waitRules';
+import { expandedLine } from '../trace/helpers';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 const REGISTER = path.join(ROOT, 'dist/lib/register.js');
@@ -169,7 +170,7 @@ export function parseRecording(bytes: Buffer): Recording {
   const lines = text
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as RecordingLine);
+    .flatMap((l) => expandedLine(JSON.parse(l) as RecordingLine & Record<string, unknown>) as RecordingLine[]);
   const header = lines[0];
   if (header?.type !== 'qscope') throw new Error('not a QueueScope recording: the first line is not a header');
 

@@ -5,6 +5,7 @@ import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process'
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { expandColumns } from '../../../src/model/parse';
 
 export const ROOT = path.resolve(__dirname, '../../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/trace');
@@ -101,11 +102,18 @@ export function tempFile(name: string): string {
   return path.join(dir, name);
 }
 
-/** Parse an NDJSON file into objects (every line must be JSON). */
+/** Parse an NDJSON file into objects (every line must be JSON); columnar lines come expanded. */
 export function readNdjson(file: string): Record<string, unknown>[] {
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const out: Record<string, unknown>[] = [];
+  for (const text of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (text === '') continue;
+    out.push(...expandedLine(JSON.parse(text) as Record<string, unknown>));
+  }
+  return out;
+}
+
+/** A recording line; a columnar one as the events it stands for, the way every reader expands it. */
+export function expandedLine<T extends Record<string, unknown>>(line: T): T[] {
+  const expanded = line.type === 'sampleCols' || line.type === 'counterCols' ? expandColumns(line) : undefined;
+  return expanded === undefined ? [line] : expanded.map((e) => ({ src: line.src, ...e }) as unknown as T);
 }
