@@ -17,6 +17,11 @@ export interface TickSample {
   /** Cumulative puts / gets (counters since arming). */
   puts: number;
   gets: number;
+  /**
+   * Active time the counters were read by the hub. Counters come once a drain (100 ms under
+   * the recorder): a rate over tick times was up to a drain interval off at each end.
+   */
+  countersT: number;
   /** Active ms the oldest queued item has waited (FIFO estimate; 0 when empty). */
   oldestAge: number;
   /** At maxsize, or a producer blocked. */
@@ -192,6 +197,7 @@ export class QueueTrack {
       size: q.size,
       puts: q.counters.puts,
       gets: q.counters.gets,
+      countersT: q.countersAt === undefined ? t : clock.active(Math.min(q.countersAt, now)),
       oldestAge: oldest === undefined || q.size === 0 ? 0 : clock.between(oldest, now),
       full: (q.maxsize > 0 && q.size >= q.maxsize) || putWaiting,
       starved: q.size === 0 && getWaiting,

@@ -120,6 +120,8 @@ export interface ModelQueue {
   stats?: Record<string, number>;
   /** Task pools: epoch ms the oldest running task started (counters.runningSince); absent when none runs or unknown. */
   runningSince?: number;
+  /** Epoch ms of the counters event the counters come from (the hub's drain time). */
+  countersAt?: number;
   /** Previews of the running tasks' data from the latest snapshot (async's workersList()). */
   runningItems?: string[];
   /** Epoch ms of the snapshot that produced `items`. */

@@ -542,6 +542,7 @@ export class QueueModel implements Disposable {
       q.unfinished = qs.unfinished;
       if (qs.site) q.site = this.noteSite(src, qs.site);
       this.applyCounters(q, qs.counters, src.info.origin);
+      q.countersAt = at;
       if (qs.shutdown && !q.shutdown) q.shutdown = 'graceful';
       q.items = [...qs.items];
       q.itemsAt = at;
@@ -655,6 +656,7 @@ export class QueueModel implements Disposable {
       case 'counters': {
         const q = this.ensureQueue(src, e.q, at, changes);
         this.applyCounters(q, e.c, src.info.origin);
+        q.countersAt = at;
         q.unfinished = e.unfinished;
         if (e.blocked !== undefined && e.waiting !== undefined) q.liveWaits = { blocked: e.blocked, waiting: e.waiting };
         if (e.sampled !== undefined) q.waitsSampled = e.sampled;

@@ -59,7 +59,7 @@ function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[
     // A pool that took nothing in the window is stuck (the stuck rule's), not slow. Gets
     // count items (a cargo's batch is one get per item), its p99 worker calls.
     const started = last.gets - first.gets;
-    const spanS = (last.t - first.t) / 1000;
+    const spanS = (last.countersT - first.countersT) / 1000;
     if (started <= 0 || spanS <= 0) continue;
     const p99 = t.q.counters.taskP99Ms;
     const tasks = p99 !== undefined && p99 > 0 ? `, its tasks take ${formatMs(p99)} at p99` : '';
