@@ -210,6 +210,16 @@ export class QueueTrack {
   }
 }
 
+/**
+ * Puts and gets a second between two samples, over the hub times of their counters (not the
+ * tick times: counters come once a drain, so a tick's are up to a drain interval old).
+ * Undefined when both samples hold the same counters' time.
+ */
+export function countersRates(a: TickSample, b: TickSample): { puts: number; gets: number } | undefined {
+  const spanS = (b.countersT - a.countersT) / 1000;
+  return spanS > 0 ? { puts: (b.puts - a.puts) / spanS, gets: (b.gets - a.gets) / spanS } : undefined;
+}
+
 /** Every worker of another library's pool busy with tasks waiting (held back on purpose: not). */
 function saturatedPool(q: ModelQueue): boolean {
   const { running, paused, rateLimited } = q.counters;

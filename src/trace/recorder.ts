@@ -3,7 +3,8 @@
 // (src/protocol/wire.ts, "Recording files") with synchronous writes, so a crash loses at
 // most the last interval. It reads columnar drains, as the extension does, and writes them
 // as they come (format version 2, like the extension's spool): at 2,000 busy queues one
-// line per event was ~9x the bytes and twice the program's CPU time (docs/RECORDING.md). It flushes on exit, on an uncaught exception and on SIGINT/SIGTERM/SIGHUP
+// line per event was ~9x the bytes and twice the program's CPU time (docs/RECORDING.md).
+// It flushes on exit, on an uncaught exception and on SIGINT/SIGTERM/SIGHUP
 // (src/trace/exitHooks.ts) without changing the exit code or the program's own signal handling.
 //
 // One file per process tree: the first main thread to record truncates the file and writes

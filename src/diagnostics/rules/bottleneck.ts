@@ -13,7 +13,7 @@
 import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type SessionContext } from '../context';
 import type { Finding, FindingQueue } from '../findings';
 import { partyLabel } from '../parties';
-import type { QueueTrack } from '../queueTrack';
+import { countersRates, type QueueTrack } from '../queueTrack';
 
 /** Share of the window's samples that were full / starved (0 until the window is covered). */
 function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): number {
@@ -58,12 +58,11 @@ function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[
     if (saturated < ctx.th.bottleneckShare || first === undefined || last === undefined) continue;
     // A pool that took nothing in the window is stuck (the stuck rule's), not slow. Gets
     // count items (a cargo's batch is one get per item), its p99 worker calls.
-    const started = last.gets - first.gets;
-    const spanS = (last.countersT - first.countersT) / 1000;
-    if (started <= 0 || spanS <= 0) continue;
+    const rates = countersRates(first, last);
+    if (!rates || rates.gets <= 0) continue;
     const p99 = t.q.counters.taskP99Ms;
     const tasks = p99 !== undefined && p99 > 0 ? `, its tasks take ${formatMs(p99)} at p99` : '';
-    const rate = started / spanS;
+    const rate = rates.gets;
     const beside = stuckBeside(ctx, t, stuckQueues);
     const advice =
       beside.length === 0

@@ -10,6 +10,7 @@
 
 import { findingQueue, formatMs, queueLabel, type SessionContext } from '../context';
 import type { Finding } from '../findings';
+import { countersRates } from '../queueTrack';
 
 export function growthRule(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
@@ -25,9 +26,10 @@ export function growthRule(ctx: SessionContext): Finding[] {
     const a = win.first;
     const b = win.last;
     if (!a || !b || b.t <= a.t) continue;
-    const span = (b.t - a.t) / 1000;
-    const arrivals = (b.puts - a.puts) / span;
-    const departures = (b.gets - a.gets) / span;
+    const rates = countersRates(a, b);
+    if (!rates) continue;
+    const arrivals = rates.puts;
+    const departures = rates.gets;
     if (arrivals <= departures || b.oldestAge <= a.oldestAge) continue;
     // The rare full scan: the depth must not come back down to where the window began.
     const mid = a.t + (b.t - a.t) / 2;
