@@ -111,6 +111,9 @@ describe('F5 on a short program of the user\'s own', function () {
     const second = first === 'dark' ? 'light' : 'dark';
     await frame.waitForFunction((cls) => document.body.classList.contains(cls), `vscode-${second}`, { timeout: 10_000 });
     await wb.screenshot(`first-f5-${second}`);
+    // The save's progress toast goes once its (awaited) save settled, but the workbench takes
+    // it down on its own time: once (CI, 2026-12-04) it was still up at this line.
+    await wb.page.locator('.notification-toast', { hasText: 'QueueScope: saving' }).waitFor({ state: 'detached', timeout: 5_000 });
     const errors = (await wb.notifications()).filter((n) => !/^Saved /.test(n));
     assert.deepEqual(errors, [], 'no notification but the save confirmation');
   });
