@@ -59,6 +59,21 @@ export interface HubReaderApi {
   bounded?(text: string, maxChars: number): string;
   /** A further part of the staged answer `id` (chunkExpression). */
   chunk?(id: number, offset: number, maxChars: number): string;
+  /**
+   * In-process only (the file recorder, src/trace/recorder.ts): hand `sink` every batch any
+   * reader drains, and tell it when a debugger's reader attaches, so that one outbox feeds
+   * both the file and the debugger without splitting the events between them. null removes
+   * it. Absent in hubs that predate it (a recorder then drains on its own).
+   */
+  tee?(sink: HubTee | null): boolean;
+}
+
+/** What the hub tells the file recorder through tee(). */
+export interface HubTee {
+  /** A DrainBatch JSON a drain just produced, whoever asked for it (also the exit tail's). */
+  take(batch: string): void;
+  /** A debugger's reader attached or started pushing: its first drain is coming. */
+  readerSeen(): void;
 }
 
 export interface PushOptions {

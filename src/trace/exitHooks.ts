@@ -83,8 +83,15 @@ export class ExitHooks {
     }
   }
 
-  add(writer: ExitWriter): void {
-    if (!this.writers.includes(writer)) this.writers.push(writer);
+  /**
+   * `first`: called before the writers already there. The exit tail goes first: it drains
+   * what a debugger has not read yet, and the hub tees those drains to the file recorder.
+   * The recorder first would take them, and the debugger would lose the program's last moments.
+   */
+  add(writer: ExitWriter, first = false): void {
+    if (this.writers.includes(writer)) return;
+    if (first) this.writers.unshift(writer);
+    else this.writers.push(writer);
   }
 
   remove(writer: ExitWriter): void {

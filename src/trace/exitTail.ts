@@ -131,7 +131,7 @@ export function setExitTail(hub: TailSource, path: unknown, unattached = false):
     if (fs === undefined || typeof fs.writeFileSync !== 'function' || hooks === undefined) return false;
     const tail = new ExitTail(hub, fs, path, unattached);
     g[TAIL_KEY] = tail;
-    hooks.add(tail);
+    hooks.add(tail, true);
     if (!unattached) armed(fs, path);
     return true;
   } catch {

@@ -24,7 +24,7 @@
 // that state over modules. The per-queue record is record.ts, the tunables config.ts.
 
 import type { HubLink, ProbeTarget, QueueProbe, WaitOutcome } from '../queue/probe';
-import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type AttachOptions, type HubReaderApi, type PushOptions, type SnapshotOptions } from '../protocol/hub';
+import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type AttachOptions, type HubReaderApi, type HubTee, type PushOptions, type SnapshotOptions } from '../protocol/hub';
 import {
   PROTOCOL_VERSION,
   type AttachInfo,
@@ -186,6 +186,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   /** The process's CPU ms at the previous columnar drain (negative: none yet; a fraction from the start, see the constructor). */
   private lastCpuMs = -0.5;
   private pusher: Pusher | undefined;
+  /** The file recorder's tee: every drained batch, whoever drained it (see tee()). */
+  private teeSink: HubTee | null = null;
 
   private seq = 0;
   /** A long answer being read in parts (bounded()/chunk()). */
@@ -250,6 +252,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       this.arm();
       if (options !== null && typeof options === 'object') setExitTail(this, (options as { tail?: unknown }).tail);
       const info: AttachInfo = { ...this.sourceInfo(), snapshot: this.takeSnapshot(DEFAULT_PREVIEW_ITEMS), nextSeq: this.seq + 1 };
+      this.readerSeen();
       return JSON.stringify(info);
     } catch {
       return JSON.stringify({ v: PROTOCOL_VERSION, error: 'attach failed' });
@@ -285,6 +288,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.busy = true;
     try {
       this.lastBatch = columns ? this.drainColumns(seq, this.clampBytes(maxBytes)) : this.drainBatch(seq, this.clampBytes(maxBytes));
+      if (this.teeSink !== null) this.teeOut(this.teeSink, this.lastBatch);
       return this.lastBatch;
     } catch {
       return this.emptyBatch(seq, false);
@@ -310,6 +314,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         maxBytes: this.clampBytes(o.maxBytes),
         leaseMs: clampNumber(o.leaseMs, 1000, 600_000, 30_000),
       });
+      this.readerSeen();
       return JSON.stringify({ v: PROTOCOL_VERSION, ok: true, nextSeq: this.seq + 1 });
     } catch {
       return JSON.stringify({ v: PROTOCOL_VERSION, ok: false, error: 'push failed' });
@@ -329,9 +334,36 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     try {
       this.arm();
       const bytes = this.clampBytes(maxBytes);
+      this.readerSeen();
       return pullHolder(() => this.drain(bytes, { columns: true }));
     } catch {
       return 'formatter pull failed';
+    }
+  }
+
+  /**
+   * The file recorder's tee: `sink` gets every batch drained from now on, whoever asked for
+   * it (a debugger's reader, the exit tail, the recorder itself). With a debugger reading,
+   * the recorder stops draining on its own, so the two never split the events between them.
+   */
+  tee(sink: HubTee | null): boolean {
+    this.teeSink = sink !== null && typeof sink === 'object' && typeof sink.take === 'function' ? sink : null;
+    return true;
+  }
+
+  private teeOut(sink: HubTee, batch: string): void {
+    try {
+      sink.take(batch);
+    } catch {
+      // the recording's loss, never the reader's or the program's
+    }
+  }
+
+  private readerSeen(): void {
+    try {
+      this.teeSink?.readerSeen();
+    } catch {
+      // as above
     }
   }
 

@@ -11,8 +11,16 @@
 // the header, then sets QUEUESCOPE_TRACE_SESSION so that worker threads and child processes
 // started later append to the same file (each line is written whole with O_APPEND; every
 // realm is its own `src`).
+//
+// One outbox, two readers: under F5 a debugger drains the same hub. Each drain takes what it
+// returns, so a recorder draining on its own would split the events with the debugger (the
+// panel missing every other batch, the file missing queue names and the ends of waits).
+// Instead the hub tees every drained batch to the recorder (HubReaderApi.tee), and while a
+// debugger reads, the recorder writes what the debugger drained and drains nothing itself.
+// It drains again READER_GRACE_MS after the debugger's last sign of life (the slowest poll
+// is 10 s); meanwhile the hub's bounds hold what accumulates (docs/RECORDING.md).
 
-import { DEFAULT_DRAIN_BYTES, type HubReaderApi } from '../protocol/hub';
+import { DEFAULT_DRAIN_BYTES, type HubReaderApi, type HubTee } from '../protocol/hub';
 import { RECORDING_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
 import { now } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
@@ -27,21 +35,40 @@ export const SESSION_ENV = 'QUEUESCOPE_TRACE_SESSION';
  */
 const FLUSH_BYTES = 4 * DEFAULT_DRAIN_BYTES;
 const MAX_DRAINS_PER_FLUSH = 64;
+/** A debugger that has not drained for this long (the slowest poll is 10 s) is gone: drain again. */
+export const READER_GRACE_MS = 15_000;
 
 type Fs = Pick<typeof import('node:fs'), 'appendFileSync' | 'writeFileSync' | 'statSync'>;
 
-export class Recorder implements ExitWriter {
+export class Recorder implements ExitWriter, HubTee {
   private src = '';
   private timer: unknown = undefined;
   private ended = false;
   private failed = false;
+  /** The hub tees its drains to us (a hub without tee(): we drain on our own, as before). */
+  private teed = false;
+  /** Our own drain() is running: the batch the tee hands us is ours, not a debugger's. */
+  private draining = false;
+  /**
+   * Ticks since a debugger's reader last drained or attached; it reads while this is within
+   * graceTicks. Counted in ticks, not time, because a pause at a breakpoint stops both the
+   * debugger's polls and our timer: the reader is not gone when the program resumes.
+   */
+  private quietTicks = Infinity;
+  private readonly graceTicks: number;
+  /** Lines teed from drains, written at the next tick (or flush). */
+  private pending = '';
 
   constructor(
     private readonly hub: HubReaderApi,
     private readonly fs: Fs,
     private readonly path: string,
     private readonly intervalMs: number,
-  ) {}
+    /** Runs `fn` once in `ms` without keeping the program alive (tests pass their own). */
+    private readonly later: (fn: () => void, ms: number) => unknown = unrefTimer,
+  ) {
+    this.graceTicks = Math.ceil(READER_GRACE_MS / Math.max(1, intervalMs));
+  }
 
   /** Write the header (when first) and this realm's source line, then start flushing. */
   start(isMainThread: boolean): void {
@@ -59,30 +86,74 @@ export class Recorder implements ExitWriter {
     }
     lines.push({ type: 'source', src: this.src, info: info as SourceInfo, snapshot: snapshot as never });
     this.write(lines.map((l) => `${JSON.stringify(l)}\n`).join(''), false);
+    try {
+      this.teed = typeof this.hub.tee === 'function' && this.hub.tee(this) === true;
+    } catch {
+      this.teed = false;
+    }
     this.schedule();
   }
 
-  /** Append everything the hub has now. Never throws. */
+  /** HubTee: a batch some drain produced. Never throws. */
+  take(batch: string): void {
+    if (!this.draining) this.quietTicks = 0;
+    if (this.ended || this.failed) return;
+    try {
+      this.pending += this.lines(JSON.parse(batch) as DrainBatch);
+    } catch {
+      // a batch we cannot read is the recording's loss only
+    }
+  }
+
+  /** HubTee: a debugger attached (its first drain is coming, and it expects the next seq). */
+  readerSeen(): void {
+    this.quietTicks = 0;
+  }
+
+  /** Append everything the hub has now (what a debugger drained, else our own drains). Never throws. */
   flush(): void {
     if (this.failed) return;
     try {
-      let text = '';
-      for (let i = 0; i < MAX_DRAINS_PER_FLUSH; i++) {
-        // Hubs that predate columnar drains ignore the option and answer one event a line,
-        // which version 2 files may hold too.
-        const batch = JSON.parse(this.hub.drain(FLUSH_BYTES, { columns: true })) as DrainBatch;
-        for (const ev of batch.events ?? []) text += `${JSON.stringify({ src: this.src, ...ev })}\n`;
-        if (batch.more !== true) break;
-      }
+      if (!this.teed || this.quietTicks > this.graceTicks) this.drainAll();
+      const text = this.pending;
+      this.pending = '';
       if (text !== '') this.write(text, false);
     } catch {
       // a broken hub must not break the program
     }
   }
 
-  /** Flush and write the end line, once. */
+  private drainAll(): void {
+    for (let i = 0; i < MAX_DRAINS_PER_FLUSH; i++) {
+      // Hubs that predate columnar drains ignore the option and answer one event a line,
+      // which version 2 files may hold too.
+      this.draining = true;
+      let text: string;
+      try {
+        text = this.hub.drain(FLUSH_BYTES, { columns: true });
+      } finally {
+        this.draining = false;
+      }
+      const batch = JSON.parse(text) as DrainBatch;
+      if (!this.teed) this.pending += this.lines(batch); // a teeing hub handed it to take() already
+      if (batch.more !== true) break;
+    }
+  }
+
+  private lines(batch: DrainBatch): string {
+    let text = '';
+    for (const ev of batch.events ?? []) text += `${JSON.stringify({ src: this.src, ...ev })}\n`;
+    return text;
+  }
+
+  /**
+   * Flush and write the end line, once. Whatever is left is drained now, debugger or not: the
+   * exit tail, which gives a debugger its last moments, has run first (ExitHooks.add) and
+   * its drains came through the tee, so what remains would reach no reader but this file.
+   */
   end(reason: EndReason, detail: EndDetail = {}): void {
     if (this.ended) return;
+    this.quietTicks = Infinity;
     this.flush();
     this.ended = true;
     this.write(`${JSON.stringify({ type: 'end', src: this.src, t: now(), reason, ...detail })}\n`, false);
@@ -90,8 +161,9 @@ export class Recorder implements ExitWriter {
 
   private schedule(): void {
     if (this.ended || this.failed) return;
-    this.timer = unrefTimer(() => {
+    this.timer = this.later(() => {
       this.timer = undefined;
+      if (this.quietTicks < Infinity) this.quietTicks++;
       this.flush();
       this.schedule();
     }, this.intervalMs);

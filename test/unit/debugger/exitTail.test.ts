@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { QueueModel } from '../../../src/model';
 import { SessionPoller } from '../../../src/host/sessions/poller';
 import type { ExitTailFile } from '../../../src/host/sessions/exitTail';
+import type { SampleRow } from '../../../src/protocol/wire';
+import { readNdjson } from '../trace/helpers';
 import { CdpClient, startInspected } from './cdp';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -25,10 +27,35 @@ function tailFile(file: string): ExitTailFile {
   };
 }
 
-/** One run: returns [program's totals, model's final state] per queue. */
-async function oneRun(dir: string, run: number, mode: string): Promise<{ want: unknown; got: unknown; tailUsed: boolean; log: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE: '1', QUEUESCOPE_LIB: LIB, EXIT_MODE: mode, WAIT_FOR_READER: '1' };
+type Totals = Record<string, { puts: number; gets: number; size: number }>;
+
+/** The last counters and depth of each queue in a recording file (QUEUESCOPE_TRACE_FILE). */
+function fileTotals(file: string): Totals {
+  const names = new Map<unknown, string>();
+  const got: Totals = {};
+  const of = (q: unknown): Totals[string] | undefined => {
+    const name = names.get(q);
+    return name === undefined ? undefined : (got[name] ??= { puts: 0, gets: 0, size: 0 });
+  };
+  for (const line of readNdjson(file)) {
+    if (line.type === 'queue') names.set(line.q, String(line.name));
+    const c = line.c as { puts: number; gets: number } | undefined;
+    const t = of(line.q);
+    if (line.type === 'counters' && t !== undefined && c !== undefined) Object.assign(t, { puts: c.puts, gets: c.gets });
+    if (line.type === 'samples') for (const [q, depth] of line.rows as SampleRow[]) { const r = of(q); if (r !== undefined) r.size = depth; }
+  }
+  return got;
+}
+
+/**
+ * One run: returns [program's totals, model's final state] per queue. With `traceFile` the
+ * program also records to that file (QUEUESCOPE_TRACE_FILE), as a CI check's environment
+ * left in a launch configuration does: `fromFile` is then the file's final state.
+ */
+async function oneRun(dir: string, run: number, mode: string, traceFile?: string): Promise<{ want: unknown; got: unknown; fromFile?: unknown; tailUsed: boolean; log: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE: '1', QUEUESCOPE_LIB: LIB, EXIT_MODE: mode, WAIT_FOR_READER: traceFile === undefined ? '1' : 'go' };
   delete env.QUEUESCOPE_TRACE_FILE;
+  if (traceFile !== undefined) env.QUEUESCOPE_TRACE_FILE = traceFile;
   delete env.NODE_OPTIONS;
   const started = await startInspected([PROGRAM], env);
   const child = started.child;
@@ -49,8 +76,14 @@ async function oneRun(dir: string, run: number, mode: string): Promise<{ want: u
       exitTail: logged,
     });
     poller.start();
+    const gone = client.once('Runtime.executionContextDestroyed');
+    if (traceFile !== undefined) {
+      // The recorder drains too (the program's readerActive() is no sign of ours): go once ours has.
+      while (poller.drains < 1) await new Promise((r) => setTimeout(r, 5));
+      await client.evaluateString('globalThis.__go = true');
+    }
     // Node keeps the process until the debugger lets go once its context is gone.
-    await client.once('Runtime.executionContextDestroyed');
+    await gone;
     const tailUsed = fs.existsSync(file) && fs.statSync(file).size > 0; // armed empty at attach, written at the end
     client.close();
     await exited;
@@ -58,10 +91,10 @@ async function oneRun(dir: string, run: number, mode: string): Promise<{ want: u
     assert.equal(fs.existsSync(file), false, 'the tail file is removed once applied');
     assert.deepEqual(warnings.filter((w) => !/failed: .*(closed|Cannot find context|Target closed|Execution context was destroyed)/i.test(w)), []);
     const totals = JSON.parse(/TOTALS (\{.*\})/.exec(started.output())![1]) as { totals: Record<string, { puts: number; gets: number; size: number }> };
-    const got: Record<string, { puts: number; gets: number; size: number }> = {};
+    const got: Totals = {};
     for (const q of model.queuesOf('root')) got[q.name] = { puts: q.counters.puts, gets: q.counters.gets, size: q.size };
     const want = Object.fromEntries(Object.entries(totals.totals).map(([k, v]) => [k, { puts: v.puts, gets: v.gets, size: v.size }]));
-    return { want, got, tailUsed, log: [...infos, ...warnings].join('\n') };
+    return { want, got, fromFile: traceFile === undefined ? undefined : fileTotals(traceFile), tailUsed, log: [...infos, ...warnings].join('\n') };
   } finally {
     client.close();
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -82,6 +115,18 @@ describe('exit tail under a real debugger (CDP) through the SessionPoller', func
       const { want, got, tailUsed, log } = await oneRun(dir, run, run % 2 === 0 ? 'natural' : 'process-exit');
       assert.ok(tailUsed, `run ${run}: the program wrote its exit tail`);
       assert.deepEqual(got, want, `run ${run}; the poller said:\n${log}`);
+    }
+  });
+
+  it('with QUEUESCOPE_TRACE_FILE set too: the debugger and the file each get every event (one outbox, teed)', async () => {
+    // Both read the same hub. Before the tee each drain took what it returned: the panel
+    // lost every other batch (a warning each) and the file the batches the panel took.
+    for (let run = 0; run < 6; run++) {
+      const traceFile = path.join(dir, `run-${run}.qscope`);
+      const { want, got, fromFile, tailUsed, log } = await oneRun(dir, run, run % 2 === 0 ? 'natural' : 'process-exit', traceFile);
+      assert.ok(tailUsed, `run ${run}: the program wrote its exit tail`);
+      assert.deepEqual(got, want, `run ${run}: the debugger's model; the poller said:\n${log}`);
+      assert.deepEqual(fromFile, want, `run ${run}: the file`);
     }
   });
 });
