@@ -11,7 +11,7 @@ import { QueueModel } from '../../../src/model';
 import type { QueueScopeApi } from '../../../src/extension/services';
 import { ModelFeed } from '../../../src/recording/modelFeed';
 import { readRecordingLines } from '../../../src/recording/reader';
-import { activate, debugProgram, extension, libraryPath, nextEvent, treeText, workspaceDir, writeWorkspaceFile } from './helpers';
+import { activate, debugProgram, evaluate, extension, libraryPath, nextEvent, treeText, workspaceDir, writeWorkspaceFile } from './helpers';
 
 type Totals = Record<string, { puts: number; gets: number; size: number }>;
 
@@ -115,4 +115,37 @@ describe('the last moments of a short program', function () {
       }
     });
   }
+  // QUEUESCOPE_TRACE_FILE left in the launch configuration: the program's own file recorder
+  // and the extension read one hub. Each gets every event (the hub tees the debugger's drains
+  // to the recorder), so the live model loses no batch and the file ends with the same totals.
+  it('with QUEUESCOPE_TRACE_FILE in the launch: the model loses no batch, and the model and the file end with the totals', async () => {
+    const file = path.join(workspaceDir(), 'last-with-file.qscope');
+    fs.rmSync(file, { force: true });
+    const run = await debugProgram(program, { env: { QUEUESCOPE_LIB: libraryPath(), EXIT_MODE: 'natural', WAIT_FOR_READER: 'go', QUEUESCOPE_TRACE_FILE: file } });
+    const root = run.parent.id;
+    const model = api.services.model;
+    try {
+      // The recorder drains too, so the program's own wait for a reader would not wait for ours.
+      const attached = () => (model.session(root)?.sources.size ?? 0) > 0;
+      if (!attached()) await nextEvent(model.onDidChange as vscode.Event<unknown>, 'the extension to attach', attached);
+      await evaluate(run.child, 'globalThis.__go = true');
+      const out = await run.output('TOTALS');
+      const totals = (JSON.parse(/TOTALS (\{.*\})/.exec(out)![1]) as { totals: Totals }).totals;
+      if (model.session(root)?.state !== 'ended') {
+        await nextEvent(model.onDidChange as vscode.Event<unknown>, 'the session to end', () => model.session(root)?.state === 'ended');
+      }
+      assert.deepEqual(finalState(model, root), totals, 'the model');
+      assert.deepEqual([...model.session(root)!.sources.values()].map((s) => s.lostBatches), [0], 'no drain batch went to the recorder instead');
+
+      const { lines, result } = await readRecordingLines(file);
+      assert.deepEqual(result.warnings, []);
+      const replay = new QueueModel();
+      const feed = new ModelFeed(replay, 'replay', 'file');
+      feed.push(lines);
+      feed.finish();
+      assert.deepEqual(finalState(replay, 'replay'), totals, 'the file');
+    } finally {
+      await run.stop();
+    }
+  });
 });
