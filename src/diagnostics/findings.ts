@@ -34,6 +34,12 @@ export interface FindingWaiter {
   site?: CallSite;
 }
 
+/** A call site a finding names besides its waiters' own, and what the program does there. */
+export interface FindingSite extends CallSite {
+  /** The line creates `queue`, or gets from it or puts into it (absent: just related). */
+  what?: { does: 'creates' | 'gets' | 'puts'; queue: string };
+}
+
 /** A queue named in a finding. */
 export interface FindingQueue {
   key: string;
@@ -55,7 +61,7 @@ export interface Finding {
   queues: FindingQueue[];
   waiters: FindingWaiter[];
   /** Call sites involved besides the waiters' own (feeders, drainers, creation lines). */
-  sites: CallSite[];
+  sites: FindingSite[];
   /** Set when the call-site knowledge the finding rests on is incomplete: what is missing. */
   partial?: string;
   /** Numbers behind the finding (slope, p99, ages…), for --json and tooltips. */

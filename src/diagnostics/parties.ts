@@ -7,6 +7,7 @@
 
 import type { CallSite, WaiterRoleWire } from '../protocol/wire';
 import type { ModelWaiter } from '../model';
+import type { FindingSite } from './findings';
 
 /** A party's key: `${source}|${file}|${fn}` (or `…|${file}:${line}` when anonymous). */
 export function partyOf(source: string, w: Pick<ModelWaiter, 'id' | 'site'>): string {
@@ -25,6 +26,26 @@ export function partyLabel(site: CallSite | undefined): string {
   if (!site) return 'a call with no known site';
   const file = site.file.replace(/^file:\/\//, '').split(/[\\/]/).pop() ?? site.file;
   return `${site.fn || '<anonymous>'} (${file}:${site.line})`;
+}
+
+/** The line that created queue `name`, as a finding names it. */
+export function creationSite(name: string, site: CallSite | undefined): FindingSite[] {
+  return site ? [{ ...site, what: { does: 'creates', queue: name } }] : [];
+}
+
+/** Parties' lines that put into (`put`) or get from (`get`) queue `name`, as a finding names them. */
+export function partySites(sites: Iterable<CallSite>, role: WaiterRoleWire, name: string): FindingSite[] {
+  return [...sites].map((s) => ({ ...s, what: { does: role === 'put' ? 'puts' : 'gets', queue: name } }));
+}
+
+/**
+ * What a finding's site does, for a reader that shows the location itself (the Problems
+ * view's related entries): "`jobs` is created here", "worker() gets from `jobs`".
+ */
+export function siteRoleText(s: FindingSite): string {
+  if (s.what === undefined) return `related: ${partyLabel(s)}`;
+  if (s.what.does === 'creates') return `\`${s.what.queue}\` is created here`;
+  return `${s.fn ? `${s.fn}()` : 'an anonymous function'} ${s.what.does === 'puts' ? 'puts into' : 'gets from'} \`${s.what.queue}\``;
 }
 
 interface RoleBook {

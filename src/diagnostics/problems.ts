@@ -7,7 +7,7 @@
 import type { CallSite } from '../protocol/wire';
 import { formatMs } from './context';
 import type { Finding, RuleId, Severity } from './findings';
-import { lineKey, partyLabel } from './parties';
+import { lineKey, partyLabel, siteRoleText } from './parties';
 
 export interface ProblemSpec {
   site: CallSite;
@@ -69,7 +69,7 @@ export function findingProblems(findings: readonly Finding[], usable: (site: Cal
       for (const s of f.sites) {
         if (!usable(s) || named.has(lineKey(s))) continue;
         named.add(lineKey(s));
-        list.push({ site: s, message: `related: ${partyLabel(s)}` });
+        list.push({ site: s, message: siteRoleText(s) });
       }
       return list;
     };

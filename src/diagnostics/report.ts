@@ -2,7 +2,7 @@
 
 import type { CallSite } from '../protocol/wire';
 import { formatMs } from './context';
-import type { FindingRecord, Severity } from './findings';
+import type { FindingRecord, FindingSite, Severity } from './findings';
 import type { Thresholds } from './thresholds';
 
 export interface CheckReport {
@@ -70,7 +70,7 @@ export function textReport(report: CheckReport, all = false): string {
       const where = w.site ? ` at ${siteText(w.site)}` : ' (call site unknown)';
       out.push(`        ${w.role === 'put' ? 'blocked put' : 'waiting get'} on \`${w.queueName}\` for ${formatMs(w.waitedMs)}${where}`);
     }
-    for (const s of dedupe(f.sites)) out.push(`        related: ${siteText(s)}`);
+    for (const s of dedupe(f.sites)) out.push(`        ${relatedText(s)}`);
     if (f.partial) out.push(`        partial knowledge: ${f.partial}`);
   }
   for (const [rule, { n, queues }] of folded) {
@@ -96,7 +96,15 @@ export function jsonReport(report: CheckReport): string {
   );
 }
 
-function dedupe(sites: readonly CallSite[]): CallSite[] {
+/** "gets from `jobs` at worker (/src/app.js:12:5)", "`jobs` created at …", "related: …". */
+function relatedText(s: FindingSite): string {
+  const where = siteText(s);
+  if (s.what === undefined) return `related: ${where}`;
+  if (s.what.does === 'creates') return `\`${s.what.queue}\` created at ${where}`;
+  return `${s.what.does === 'puts' ? 'puts into' : 'gets from'} \`${s.what.queue}\` at ${where}`;
+}
+
+function dedupe<T extends CallSite>(sites: readonly T[]): T[] {
   const seen = new Set<string>();
   return sites.filter((s) => {
     const k = `${s.file}:${s.line}:${s.column}`;

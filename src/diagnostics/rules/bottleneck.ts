@@ -12,7 +12,7 @@
 
 import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type SessionContext } from '../context';
 import type { Finding, FindingQueue } from '../findings';
-import { partyLabel } from '../parties';
+import { creationSite, partyLabel, partySites } from '../parties';
 import { countersRates, type QueueTrack } from '../queueTrack';
 
 /** Share of the window's samples that were full / starved (0 until the window is covered). */
@@ -78,7 +78,7 @@ function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[
       queues: [findingQueue(t)],
       waiters: [],
       // Another library's pool: its creation line is the evidence (its tasks' own lines are not known).
-      sites: t.q.site ? [t.q.site] : [],
+      sites: creationSite(t.q.name, t.q.site),
       figures: { saturatedShare: saturated, windowMs: W, concurrency: c, itemsPerSecond: rate },
     });
   }
@@ -127,7 +127,7 @@ function chainBottlenecks(ctx: SessionContext): Finding[] {
         since: ctx.now - W,
         queues: [findingQueue(input), findingQueue(output)],
         waiters: [],
-        sites: [...stage.values()],
+        sites: partySites(stage.values(), 'get', input.q.name),
         figures: { inputFullShare: share(ctx, input, 'full'), outputStarvedShare: share(ctx, output, 'starved'), windowMs: W },
         ...(inferred ? { partial: `the stage was never seen putting into \`${output.q.name}\`; the link is inferred` } : {}),
       });

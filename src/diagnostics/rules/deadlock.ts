@@ -17,7 +17,7 @@ import type { ModelWaiter } from '../../model';
 import type { CallSite, WaiterRoleWire } from '../../protocol/wire';
 import { findingQueue, findingWaiter, formatMs, queueLabel, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
-import { partyLabel, partyOf } from '../parties';
+import { partyLabel, partyOf, partySites } from '../parties';
 import type { QueueTrack } from '../queueTrack';
 
 interface Wait {
@@ -281,7 +281,8 @@ function finding(
   suffix?: string,
 ): Finding {
   const ids = waits.map((x) => `${x.track.q.source}#${x.w.id}`).sort();
-  const sites = groups.flatMap((g) => [...g.releasers.values()]);
+  // A blocked put is released by a get, a waiting get by a put.
+  const sites = groups.flatMap((g) => partySites(g.releasers.values(), g.role === 'put' ? 'get' : 'put', g.track.q.name));
   const f: Finding = {
     id: `deadlock:${ctx.session.id}:${suffix ?? ids.join(',')}`,
     rule,

@@ -10,6 +10,7 @@
 
 import { findingQueue, formatCount, formatMs, type SessionContext } from '../context';
 import type { Finding, FindingWaiter } from '../findings';
+import { creationSite } from '../parties';
 import type { QueueTrack } from '../queueTrack';
 
 /** The `lib` of a Node stream's side (src/trace/adapters/streams.ts). */
@@ -101,7 +102,7 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
     since: at,
     queues: [findingQueue(t)],
     waiters,
-    sites: q.site ? [q.site] : [],
+    sites: creationSite(q.name, q.site),
     figures,
   };
 }

@@ -10,6 +10,7 @@
 
 import { findingQueue, formatMs, queueLabel, type SessionContext } from '../context';
 import type { Finding } from '../findings';
+import { creationSite, partySites } from '../parties';
 import { countersRates } from '../queueTrack';
 
 export function growthRule(ctx: SessionContext): Finding[] {
@@ -57,7 +58,7 @@ export function growthRule(ctx: SessionContext): Finding[] {
       since: ctx.now - (nowT - a.t),
       queues: [findingQueue(t)],
       waiters: [],
-      sites: [...ctx.book.parties(t.key, 'get').values(), ...(t.q.site ? [t.q.site] : [])],
+      sites: [...partySites(ctx.book.parties(t.key, 'get').values(), 'get', t.q.name), ...creationSite(t.q.name, t.q.site)],
       figures,
     });
   }

@@ -12,7 +12,7 @@
 import { formatCount, formatMs, queueLabel, waitersIn, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import type { QueueTrack } from '../queueTrack';
-import { lineKey, partyLabel } from '../parties';
+import { creationSite, lineKey, partyLabel, partySites } from '../parties';
 
 /** The queues created on one line (see queuePools). */
 interface Line {
@@ -249,7 +249,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
       queues: tracks.map((t) => ({ key: t.key, name: t.q.name, size: t.q.size, maxsize: t.q.maxsize })),
       waiters: [],
       // Another library's pool has no consumer calls to learn from: its creation line is the evidence.
-      sites: pool.lib !== undefined ? tracks.flatMap((t) => (t.q.site ? [t.q.site] : [])) : tracks.flatMap((t) => [...ctx.book.parties(t.key, 'get').values()]),
+      sites: pool.lib !== undefined ? tracks.flatMap((t) => creationSite(t.q.name, t.q.site)) : tracks.flatMap((t) => partySites(ctx.book.parties(t.key, 'get').values(), 'get', t.q.name)),
       figures: { running: n, ageMs: age, p99Ms: pool.p99Ms, completed: pool.completed, limitMs: limit },
       ...(pool.lib !== undefined
         ? { partial: "the running task's own line is not known; the pool's creation line is shown" }

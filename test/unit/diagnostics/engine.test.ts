@@ -45,6 +45,11 @@ describe('diagnostics engine: deadlock', () => {
     ]);
     assert.match(f.message, /stageA .* blocked putting into `b` \(1\/1, full\)/);
     assert.match(f.message, /; each waits on the other and nothing has moved/, 'proven: no hedge');
+    // The releasers: who drains each full queue (a blocked put is released by a get).
+    assert.deepEqual(f.sites.map((x) => [x.fn, x.what]).sort(), [
+      ['stageA', { does: 'gets', queue: 'a' }],
+      ['stageB', { does: 'gets', queue: 'b' }],
+    ]);
     // B takes from b at last: the cycle is broken.
     w.waitEnd(1700, 2, wa, 700);
     w.move(1700, 2, { gets: 1 });
@@ -189,7 +194,7 @@ describe('diagnostics engine: deadlock', () => {
     assert.equal(lost.severity, 'warning');
     assert.equal(lost.message, '`orders` was garbage-collected with work in it: 1 item was never processed; 1 producer was still blocked (longest wait 730 ms). Nothing referenced the queue any more, so those calls can never finish.');
     assert.deepEqual(lost.waiters.map((x) => [x.role, x.site?.fn]), [['put', 'sender']]);
-    assert.deepEqual(lost.sites.map((x) => x.fn), ['route']);
+    assert.deepEqual(lost.sites.map((x) => [x.fn, x.what]), [['route', { does: 'creates', queue: 'orders' }]]);
     assert.deepEqual(rules(w.tick(60_000)), ['collected-work-left'], 'it stays: the calls never finish');
     w.end(61_000);
     assert.deepEqual(rules(w.tick(61_100)), ['collected-work-left'], 'and after the end, once (the exit sees no collected queue)');
@@ -351,6 +356,7 @@ describe('diagnostics engine: stuck work', () => {
     assert.deepEqual(rules(found), ['stuck']);
     assert.match(found[0].message, /1 task taken from `jobs` has been running for 1\.1 s \(p99 of 30 completed: 100 ms\)/);
     assert.equal(found[0].sites[0].fn, 'worker');
+    assert.deepEqual(found[0].sites[0].what, { does: 'gets', queue: 'jobs' });
   });
 
   it('stays quiet when every task is marked done', () => {
@@ -494,7 +500,7 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     assert.deepEqual(rules(found), ['stuck']);
     assert.match(found[0].message, /^The one running task of `fastq lost` has been running for 2\.1 s \(fastq@1\.20\.3 reports no task durations; limit 2\.0 s\)/);
     assert.equal(found[0].since, ORIGIN + 100);
-    assert.deepEqual(found[0].sites.map((s) => s.fn), ['main'], "the pool's creation line");
+    assert.deepEqual(found[0].sites.map((s) => [s.fn, s.what?.does]), [['main', 'creates']], "the pool's creation line");
   });
 
   it("judges a pool by its own history when the adapter reports finished tasks and their p99", () => {

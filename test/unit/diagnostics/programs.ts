@@ -103,7 +103,7 @@ export interface JsonFinding {
   cleared?: number;
   queues: { name: string }[];
   waiters: { queueName: string; role: string; site?: { fn: string; line: number; file: string } }[];
-  sites: { fn: string }[];
+  sites: { fn: string; what?: { does: string; queue: string } }[];
   figures: Record<string, number>;
 }
 

@@ -207,7 +207,7 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       const [f] = of(r.findings, 'bottleneck');
       assert.ok(f, JSON.stringify(r.findings));
       assert.deepEqual(f.queues.map((q) => q.name), ['raw', 'cooked']);
-      assert.deepEqual(f.sites.map((s) => s.fn), ['stage']);
+      assert.deepEqual(f.sites.map((s) => [s.fn, s.what]), [['stage', { does: 'gets', queue: 'raw' }]]);
       // Each queue's state once ("(3/3, full) (full)" before).
       assert.match(f.message, /^Bottleneck: stage \(chain\.js:\d+\) between `raw` \(\d\/3[^()]*\) and `cooked` \((empty|\d+ items?), [^()]+\) for most of the last 1\.5 s/);
       assert.doesNotMatch(f.message, /\((full|starved)\)/);

@@ -95,6 +95,21 @@ describe('diagnostics views', () => {
     assert.deepEqual(findingProblems([growth], () => false), []);
   });
 
+  it("problems: a related line says what the program does there (creates, feeds, drains the queue)", () => {
+    const f = finding({
+      id: 'roles',
+      message: 'm',
+      sites: [
+        { ...site('feeder', 30), what: { does: 'puts', queue: 'jobs' } },
+        { ...site('', 31), what: { does: 'gets', queue: 'jobs' } },
+        { ...site('', 4), what: { does: 'creates', queue: 'jobs' } },
+        site('helper', 40),
+      ],
+      waiters: [{ queue: 's/1:0/1', queueName: 'jobs', id: 1, role: 'put', since: 900, waitedMs: 7000, site: site('main', 20) }],
+    });
+    assert.deepEqual(findingProblems([f])[0].related.map((r) => r.message), ['feeder() puts into `jobs`', 'an anonymous function gets from `jobs`', '`jobs` is created here', 'related: helper (app.js:40)']);
+  });
+
   it('problems: waiters at one call site are one problem, however many queues they wait on', () => {
     const tenants = Array.from({ length: 300 }, (_, i) => ({ queue: `s/1:0/${i + 10}`, queueName: `tenant-${i}`, id: 100 + i, role: 'get' as const, since: 1000, waitedMs: 6000 + i, site: site('worker', 7) }));
     const stall = finding({
