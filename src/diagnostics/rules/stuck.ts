@@ -50,8 +50,15 @@ function stallOf(t: QueueTrack): PoolObservation['stall'] {
   return { waitingSince: since, lastTake: t.lastTake, waiting: t.q.size };
 }
 
+/** lineKey per site object: asked twice a tick for every queue (2,000 strings a tick each). */
+const creationKeys = new WeakMap<object, string>();
+
 function creationKey(t: QueueTrack): string | undefined {
-  return t.q.site ? lineKey(t.q.site) : undefined;
+  const site = t.q.site;
+  if (!site) return undefined;
+  let key = creationKeys.get(site);
+  if (key === undefined) creationKeys.set(site, (key = lineKey(site)));
+  return key;
 }
 
 /**
