@@ -4,7 +4,9 @@
 // (`<id>~1`, `<id>~2`), so the panel follows it as it follows a new F5, and the run before
 // ends with its own queues.
 import * as assert from 'node:assert/strict';
+import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { QueueScopeApi } from '../../../src/extension/services';
 import { activate, debugProgram, libraryPath, nextEvent, writeWorkspaceFile } from './helpers';
@@ -142,3 +144,76 @@ setInterval(() => jobs.putNowait(1) && jobs.getNowait(), 50);
     }
   });
 });
+
+// An attach configuration with `restart: true`, the way nodemon users debug: the program runs
+// under a supervisor that starts it again with --inspect on the same port when it exits, and
+// js-debug reconnects to the new process.
+describe('attach with restart: true (a supervisor restarts the program)', function () {
+  this.timeout(120_000);
+
+  it('each process the attach reconnects to is a run of its own; the one before ends', async () => {
+    const api = (await activate()).exports as QueueScopeApi;
+    const model = api.services.model;
+    const changes = model.onDidChange as vscode.Event<{ kind: string; session?: string }>;
+    const feed = writeWorkspaceFile('restart/attached.js', PROGRAM);
+    const port = await freePort();
+    // nodemon in miniature: run the program with --inspect, run it again once when it exits.
+    const supervisor = writeWorkspaceFile('restart/supervisor.js', `const { spawn } = require('node:child_process');
+let runs = 0;
+const start = () => {
+  runs++;
+  const child = spawn(process.execPath, ['--inspect=127.0.0.1:${port}', ${JSON.stringify(feed)}], { stdio: 'inherit', env: process.env });
+  child.on('exit', () => { if (runs < 2) setTimeout(start, 300); else process.exit(0); });
+};
+start();
+`);
+    const sup = cp.spawn(process.execPath, [supervisor], { env: { ...process.env, QUEUESCOPE_LIB: libraryPath(), QUEUESCOPE_TRACE: '' }, stdio: 'ignore' });
+    const name = 'queuescope-attach-restart';
+    const started = nextEvent(vscode.debug.onDidStartDebugSession, 'the attach session', (s) => s.configuration.name === name);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    let top: vscode.DebugSession | undefined;
+    const sessionIds: string[] = [];
+    const sub = model.onDidChange(() => {
+      for (const s of model.sessions) if (!sessionIds.includes(s.id) && top !== undefined && (s.id === top.id || s.id.startsWith(`${top.id}~`))) sessionIds.push(s.id);
+    });
+    try {
+      // js-debug's attach retries until the inspector listens.
+      assert.ok(await vscode.debug.startDebugging(folder, { type: 'node', request: 'attach', name, port, restart: true, timeout: 20_000 }));
+      top = await started;
+      const hasPages = (id: string | undefined) => id !== undefined && model.queuesOf(id).some((q) => q.name === 'pages');
+      const withPages = () => model.sessions.map((s) => s.id).filter((id) => hasPages(id));
+      if (withPages().length === 0) await nextEvent(changes, "the first run's queue", () => withPages().length > 0);
+      const first = withPages()[0];
+      const pidOf = (id: string) => [...(model.session(id)?.sources.values() ?? [])].map((s) => s.info.pid);
+      const [oldPid] = pidOf(first);
+      // The first run ends (as nodemon's would on an edit); the supervisor starts the second.
+      process.kill(oldPid, 'SIGTERM');
+      const second = () => withPages().find((id) => id !== first && pidOf(id).some((p) => p !== oldPid));
+      if (second() === undefined) await nextEvent(changes, "the second run's queue", () => second() !== undefined, 60_000);
+      const next = second()!;
+      if (model.session(first)?.state !== 'ended') await nextEvent(changes, 'the first run to end', () => model.session(first)?.state === 'ended');
+      assert.deepEqual(pidOf(first), [oldPid], 'the first run keeps only its own process');
+      assert.equal(model.session(next)?.state, 'live');
+      assert.deepEqual(model.queuesOf(next).map((q) => q.name), ['pages']);
+      const [oldSource] = [...model.session(first)!.sources.values()];
+      assert.equal(oldSource.end?.reason, 'SIGTERM', `the first run's end, from its exit tail: ${JSON.stringify(oldSource.end)}`);
+      assert.equal(model.session(next)?.name, model.session(first)?.name);
+    } finally {
+      sub.dispose();
+      if (top) await vscode.debug.stopDebugging(top);
+      sup.kill('SIGKILL');
+      for (const id of sessionIds) if (model.session(id)) model.removeSession(id);
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
