@@ -181,7 +181,9 @@ start();
       assert.ok(await vscode.debug.startDebugging(folder, { type: 'node', request: 'attach', name, port, restart: true, timeout: 20_000 }));
       top = await started;
       const hasPages = (id: string | undefined) => id !== undefined && model.queuesOf(id).some((q) => q.name === 'pages');
-      const withPages = () => model.sessions.map((s) => s.id).filter((id) => hasPages(id));
+      // Only this attach's runs: other suites' ended sessions may have a `pages` queue too.
+      const ours = (id: string) => top !== undefined && (id === top.id || id.startsWith(`${top.id}~`));
+      const withPages = () => model.sessions.map((s) => s.id).filter((id) => ours(id) && hasPages(id));
       if (withPages().length === 0) await nextEvent(changes, "the first run's queue", () => withPages().length > 0);
       const first = withPages()[0];
       const pidOf = (id: string) => [...(model.session(id)?.sources.values() ?? [])].map((s) => s.info.pid);
