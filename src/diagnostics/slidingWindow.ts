@@ -3,11 +3,12 @@
 // or starved. The samples themselves stay available for the rare full scan (a rule that
 // already found a steep slope checks the depth's minima).
 //
-// Kept in columns (a ring of typed arrays), not as sample objects: a check ticks every
-// 100 ms, so a 30 s window holds 300 samples per queue, and at 2,000 queues those were
-// 600,000 objects (~190 MB retained, and much of the garbage collector's work). Columns
-// take 49 bytes a sample; rules read the first and last sample, and rarely all of them,
-// as objects made on demand.
+// Kept as numbers in one ring (a Float64Array, 7 slots a sample), not as sample objects: a
+// check ticks every 100 ms, so a 30 s window holds 300 samples per queue, and at 2,000
+// queues those were 600,000 objects (~190 MB retained, and much of the garbage collector's
+// work). A sample takes 56 bytes; rules read the first and last sample, and rarely all of
+// them, as objects made on demand. One array, not one per field: growing seven typed
+// arrays per window was 6% of a 10,000-queue check.
 
 import type { TickSample } from './queueTrack';
 
@@ -15,16 +16,20 @@ const FULL = 1;
 const STARVED = 2;
 const SATURATED = 4;
 const FIRST_CAPACITY = 16;
+/** A sample's slots in the ring: t, size, puts, gets, countersT, oldestAge, flags. */
+const T = 0;
+const SIZE = 1;
+const PUTS = 2;
+const GETS = 3;
+const COUNTERS_T = 4;
+const OLDEST_AGE = 5;
+const FLAGS = 6;
+const STRIDE = 7;
 
 export class SlidingWindow {
+  /** `cap` samples of STRIDE slots; one array, so that growing is one allocation. */
+  private data = new Float64Array(0);
   private cap = 0;
-  private t = new Float64Array(0);
-  private size_ = new Float64Array(0);
-  private puts = new Float64Array(0);
-  private gets = new Float64Array(0);
-  private countersT = new Float64Array(0);
-  private oldestAge = new Float64Array(0);
-  private flags = new Uint8Array(0);
   /** Ring index of the oldest sample in the window; `n` samples from there. */
   private head = 0;
   /** Active time of the first sample ever pushed (coverage: the window has seen its whole span). */
@@ -48,20 +53,21 @@ export class SlidingWindow {
       this.base = s.t;
     }
     if (this.n === this.cap) this.grow();
-    const i = (this.head + this.n) % this.cap;
-    this.t[i] = s.t;
-    this.size_[i] = s.size;
-    this.puts[i] = s.puts;
-    this.gets[i] = s.gets;
-    this.countersT[i] = s.countersT;
-    this.oldestAge[i] = s.oldestAge;
-    this.flags[i] = (s.full ? FULL : 0) | (s.starved ? STARVED : 0) | (s.saturated ? SATURATED : 0);
+    const d = this.data;
+    const o = ((this.head + this.n) & (this.cap - 1)) * STRIDE;
+    d[o + T] = s.t;
+    d[o + SIZE] = s.size;
+    d[o + PUTS] = s.puts;
+    d[o + GETS] = s.gets;
+    d[o + COUNTERS_T] = s.countersT;
+    d[o + OLDEST_AGE] = s.oldestAge;
+    d[o + FLAGS] = (s.full ? FULL : 0) | (s.starved ? STARVED : 0) | (s.saturated ? SATURATED : 0);
     this.n++;
-    this.add(i, 1);
-    while (this.n > 0 && this.t[this.head] < s.t - this.spanMs) {
-      this.add(this.head, -1);
+    this.add(o, 1);
+    while (this.n > 0 && d[this.head * STRIDE + T] < s.t - this.spanMs) {
+      this.add(this.head * STRIDE, -1);
       this.n--;
-      this.head = (this.head + 1) % this.cap;
+      this.head = (this.head + 1) & (this.cap - 1);
     }
   }
 
@@ -79,7 +85,7 @@ export class SlidingWindow {
   }
 
   get last(): TickSample | undefined {
-    return this.n === 0 ? undefined : this.sample((this.head + this.n - 1) % this.cap);
+    return this.n === 0 ? undefined : this.sample((this.head + this.n - 1) & (this.cap - 1));
   }
 
   /** Least-squares slope of depth, items per second. */
@@ -100,50 +106,45 @@ export class SlidingWindow {
   /** The samples in the window, oldest first (made now). */
   samples(): TickSample[] {
     const out: TickSample[] = [];
-    for (let k = 0; k < this.n; k++) out.push(this.sample((this.head + k) % this.cap));
+    for (let k = 0; k < this.n; k++) out.push(this.sample((this.head + k) & (this.cap - 1)));
     return out;
   }
 
   private sample(i: number): TickSample {
-    const f = this.flags[i];
+    const d = this.data;
+    const o = i * STRIDE;
+    const f = d[o + FLAGS];
     return {
-      t: this.t[i],
-      size: this.size_[i],
-      puts: this.puts[i],
-      gets: this.gets[i],
-      countersT: this.countersT[i],
-      oldestAge: this.oldestAge[i],
+      t: d[o + T],
+      size: d[o + SIZE],
+      puts: d[o + PUTS],
+      gets: d[o + GETS],
+      countersT: d[o + COUNTERS_T],
+      oldestAge: d[o + OLDEST_AGE],
       full: (f & FULL) !== 0,
       starved: (f & STARVED) !== 0,
       saturated: (f & SATURATED) !== 0,
     };
   }
 
-  /** Double the ring, the samples in order from index 0. */
+  /** Double the ring (a power of two, so indices wrap with a mask), the samples in order from index 0. */
   private grow(): void {
     const cap = Math.max(FIRST_CAPACITY, this.cap * 2);
-    const order = (from: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
-      const to = new Float64Array(cap);
-      for (let k = 0; k < this.n; k++) to[k] = from[(this.head + k) % this.cap];
-      return to;
-    };
-    const flags = new Uint8Array(cap);
-    for (let k = 0; k < this.n; k++) flags[k] = this.flags[(this.head + k) % this.cap];
-    this.t = order(this.t);
-    this.size_ = order(this.size_);
-    this.puts = order(this.puts);
-    this.gets = order(this.gets);
-    this.countersT = order(this.countersT);
-    this.oldestAge = order(this.oldestAge);
-    this.flags = flags;
+    const to = new Float64Array(cap * STRIDE);
+    // Called only when full: the samples are [head, cap) then [0, head).
+    to.set(this.data.subarray(this.head * STRIDE));
+    to.set(this.data.subarray(0, this.head * STRIDE), (this.cap - this.head) * STRIDE);
+    this.data = to;
     this.cap = cap;
     this.head = 0;
   }
 
-  private add(i: number, sign: 1 | -1): void {
-    const x = (this.t[i] - this.base) / 1000;
-    const y = this.size_[i];
-    const f = this.flags[i];
+  /** Add (1) or take out (-1) the sample at offset `o` in the running sums. */
+  private add(o: number, sign: 1 | -1): void {
+    const d = this.data;
+    const x = (d[o + T] - this.base) / 1000;
+    const y = d[o + SIZE];
+    const f = d[o + FLAGS];
     this.sx += sign * x;
     this.sy += sign * y;
     this.sxy += sign * x * y;
