@@ -71,7 +71,7 @@ export type ModelInput =
   | { kind: 'applyEvents'; session: string; source: string; events: readonly WireEvent[] }
   | { kind: 'applySnapshot'; session: string; source: string; snapshot: Snapshot; paused: boolean }
   /** `previous`: the source's state before the call (undefined: no such source). */
-  | { kind: 'setSourceState'; session: string; source: string; state: RunState; previous: RunState | undefined }
+  | { kind: 'setSourceState'; session: string; source: string; state: RunState; previous: RunState | undefined; /** Epoch ms of the change (the model's clock unless given). */ at: number }
   | { kind: 'setSourceEnd'; session: string; source: string; end: EndInfo }
   /** `ended`: keys of the sources this call ended (those not ended already). */
   | { kind: 'endSession'; session: string; at: number | undefined; ended: string[] }
@@ -379,7 +379,7 @@ export class QueueModel implements Disposable {
    */
   setSourceState(session: string, source: string, state: RunState, at?: number): void {
     const previous = this.doSetSourceState(session, source, state, at);
-    this.inputs.fire({ kind: 'setSourceState', session, source, state, previous });
+    this.inputs.fire({ kind: 'setSourceState', session, source, state, previous, at: at ?? this.now() });
   }
 
   /** Returns the source's state before (undefined: no such source). */

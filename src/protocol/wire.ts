@@ -510,6 +510,18 @@ export interface RecordingEndLine {
 }
 
 /**
+ * A debugger stopped the realm (a breakpoint, a step, Pause) at `t` (hub time), or let it run
+ * again at `t`. Replays and `queuescope check` count no wait, quiet time or window across a
+ * pause, as the live engine does (docs/RECORDING.md, "Pauses"). Written by the extension's
+ * session recorder since 2026-12-04; older readers skip these lines.
+ */
+export interface RecordingPauseLine {
+  type: 'pause' | 'resume';
+  src: string;
+  t: number;
+}
+
+/**
  * How a realm ended, as its exit tail or its recording's end line says: `reason` 'exit',
  * 'uncaughtException', 'SIGINT', 'SIGTERM', 'SIGHUP', 'abrupt' (a main thread whose armed tail stayed
  * empty: its exit hooks never ran, e.g. SIGKILL or a crash; set by the reader) or 'ended' when only the session's end
@@ -550,7 +562,7 @@ export type RecordingColumnsLine = ColumnarEvent & { src: string };
 /** What a writer may put in a file: every RecordingLine, and columnar lines. */
 export type StoredLine = RecordingLine | RecordingColumnsLine;
 
-export type RecordingLine = RecordingHeader | RecordingSourceLine | RecordingEndLine | RecordingEventLine;
+export type RecordingLine = RecordingHeader | RecordingSourceLine | RecordingEndLine | RecordingPauseLine | RecordingEventLine;
 
 /** A source's key: stable across a process's life. */
 export function sourceKey(info: Pick<SourceInfo, 'pid' | 'threadId'>): string {

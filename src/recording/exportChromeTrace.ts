@@ -138,6 +138,12 @@ export class ChromeTraceExporter implements LineExporter {
         this.state(line.src, out);
         this.waits.endSource(line.src, line.t);
         break;
+      case 'pause':
+      case 'resume': {
+        const state = this.state(line.src, out);
+        this.lifecycle(state, this.context.time(line.src, line.t), line.type === 'pause' ? 'paused by the debugger' : 'resumed', {}, out);
+        break;
+      }
       default:
         break;
     }

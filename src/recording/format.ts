@@ -131,6 +131,9 @@ export function validateBodyLine(value: unknown): string | null | 'unknown' {
       if (armedAt !== undefined && typeof armedAt !== 'number') return 'source info: field "armedAt" should be a number';
       return line.snapshot === undefined ? null : checkSnapshot(line.snapshot);
     }
+    case 'pause':
+    case 'resume':
+      return checkShape(line, { t: 'number' }, type);
     case 'end': {
       if (line.code !== undefined && typeof line.code !== 'number') return 'end: field "code" should be a number';
       if (line.error !== undefined && typeof line.error !== 'string') return 'end: field "error" should be a string';

@@ -59,6 +59,18 @@ export class ModelFeed {
           }
           break;
         }
+        case 'pause':
+        case 'resume': {
+          // A debugger stopped the realm, or let it run: the model (and the engine reading it)
+          // treats the replay's pause as the live one did.
+          flush();
+          this.seen(line.src, line.t);
+          const key = this.sources.get(line.src);
+          // No `at`: that would make the pause the realm's last moment seen (lastSeen), which
+          // the live model does not do either.
+          if (key) this.model.setSourceState(this.session, key, line.type === 'pause' ? 'paused' : 'live');
+          break;
+        }
         default:
           this.seen(line.src, line.t);
           if (line.src !== runSrc) flush();

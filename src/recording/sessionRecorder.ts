@@ -179,14 +179,22 @@ export class SessionRecorder {
         this.spools.get(input.session)?.write(tagged(input.source, input.events));
         break;
       case 'applySnapshot': {
-        // A pause snapshot is recorded as the source announcing itself again with it.
+        // A pause snapshot is recorded as the source announcing itself again with it, and the
+        // pause itself as a line of its own, so that a replay stops the clock as live did.
         const src = this.model.source(input.session, input.source);
-        if (src) this.spools.get(input.session)?.write([{ type: 'source', src: src.key, info: src.info, snapshot: input.snapshot }]);
+        if (!src) break;
+        const lines: StoredLine[] = [{ type: 'source', src: src.key, info: src.info, snapshot: input.snapshot }];
+        if (input.paused) lines.push({ type: 'pause', src: src.key, t: input.snapshot.t });
+        this.spools.get(input.session)?.write(lines);
         break;
       }
-      case 'setSourceState':
+      case 'setSourceState': {
         if (input.state === 'ended' && input.previous !== undefined && input.previous !== 'ended') this.end(input.session, [input.source]);
+        const src = input.state === 'live' && input.previous === 'paused' ? this.model.source(input.session, input.source) : undefined;
+        // Running again when the model learnt it (the debugger said so), in the realm's own clock.
+        if (src) this.spools.get(input.session)?.write([{ type: 'resume', src: src.key, t: input.at - src.info.origin }]);
         break;
+      }
       case 'endSession':
         this.end(input.session, input.ended);
         break;

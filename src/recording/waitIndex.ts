@@ -83,6 +83,8 @@ export class WaitIndex {
           this.tracker.endSource(line.src, line.t);
           break;
         case 'qscope':
+        case 'pause':
+        case 'resume':
           break;
         default:
           this.tracker.event(line.src, line);

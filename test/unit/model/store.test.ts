@@ -270,10 +270,10 @@ describe('QueueModel.onDidApplyInput', () => {
     model.setSourceState('S', 'nope', 'ended');
     assert.deepEqual(inputs, [
       { kind: 'applySnapshot', session: 'S', source: key, snapshot: pause, paused: true },
-      { kind: 'setSourceState', session: 'S', source: key, state: 'live', previous: 'paused' },
+      { kind: 'setSourceState', session: 'S', source: key, state: 'live', previous: 'paused', at: ORIGIN + 1000 }, // the model's clock
       { kind: 'endSession', session: 'S', at: ORIGIN + 30, ended: [key] },
-      { kind: 'setSourceState', session: 'S', source: key, state: 'ended', previous: 'ended' },
-      { kind: 'setSourceState', session: 'S', source: 'nope', state: 'ended', previous: undefined },
+      { kind: 'setSourceState', session: 'S', source: key, state: 'ended', previous: 'ended', at: ORIGIN + 1000 },
+      { kind: 'setSourceState', session: 'S', source: 'nope', state: 'ended', previous: undefined, at: ORIGIN + 1000 },
     ]);
   });
 

@@ -154,6 +154,34 @@ describe('recording round trip through the model', () => {
     assert.ok(queues.some((q) => q.items?.length));
   });
 
+  it('records a debugger pause as pause and resume lines, in the realm\'s clock', async () => {
+    let now = 1_700_000_100_000;
+    const live = new QueueModel({ retention: RETENTION, now: () => now });
+    const recorder = new SessionRecorder(live, { dir: path.join(dir, 'spool') });
+    try {
+      const fixture = syntheticRecording({ sources: 1, queues: 2, ticks: 40, seed: 3 });
+      const [src] = fixture.flatMap((l) => (l.type === 'source' ? [l.src] : []));
+      const input = asLiveInput(fixture, src, 25);
+      live.openSession('dbg-1', 'My program');
+      const key = live.attach('dbg-1', input.attach, 'child-session');
+      for (const batch of input.batches) live.applyDrain('dbg-1', key, batch);
+      const t = input.batches[input.batches.length - 1].t;
+      live.applySnapshot('dbg-1', key, pauseSnapshot(live, 'dbg-1', key, t)); // stopped at a breakpoint
+      now = input.attach.origin + t + 4000; // the user looked around for 4 s
+      live.setSourceState('dbg-1', key, 'live');
+      live.endSession('dbg-1');
+      const file = path.join(dir, 'paused.qscope');
+      await recorder.save('dbg-1', file);
+      const { lines } = await readRecordingLines(file);
+      assert.deepEqual(lines.flatMap((l) => (l.type === 'pause' || l.type === 'resume' ? [[l.type, l.src, l.t]] : [])), [
+        ['pause', key, t],
+        ['resume', key, t + 4000],
+      ]);
+    } finally {
+      await recorder.dispose();
+    }
+  });
+
   it('record -> save -> open reproduces the model exactly for a real program (worker threads)', async function () {
     this.timeout(30_000);
     const { lines } = await readRecordingLines(await cachedSampleRecording(...WORKERS_RUN));
