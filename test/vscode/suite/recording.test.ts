@@ -8,6 +8,8 @@ import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import type { QueueScopeApi } from '../../../src/extension/services';
 import type { ModelQueue } from '../../../src/model/entities';
+import { RecordingCheck } from '../../../src/diagnostics/recordingCheck';
+import { defaultThresholds } from '../../../src/diagnostics/thresholds';
 import { readRecordingLines } from '../../../src/recording/reader';
 import { checkTraceEventJson } from '../../unit/recording/traceEventFormat';
 import { activate, debugProgram, libraryPath, nextEvent, workspaceDir, writeWorkspaceFile } from './helpers';
@@ -125,6 +127,57 @@ describe('recording, replay and export', function () {
     const rows = fs.readFileSync(out, 'utf8').split('\r\n');
     assert.equal(rows[0], 'time_ms,source,queue_id,queue_name,depth,min,max,puts,gets');
     assert.ok(rows.some((r) => r.split(',')[3] === 'jobs'));
+  });
+
+  it('keeps a breakpoint pause: pause and resume lines, and the check of the file does not count the pause as a wait', async () => {
+    const program = writeWorkspaceFile('paused-program.js', `
+const { Queue } = require(${JSON.stringify(libraryPath())});
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+(async () => {
+  const jobs = new Queue({ maxsize: 1, name: 'paused-jobs' });
+  jobs.putNowait(0);
+  const blocked = jobs.put(1); // blocked until the end, across the pause
+  await sleep(300);
+  debugger;
+  await sleep(300);
+  await jobs.get();
+  await blocked;
+  jobs.getNowait();
+  await sleep(300);
+  console.log('paused-program-done');
+})();
+`);
+    const run = await debugProgram(program);
+    const model = api.services.model;
+    const root = run.parent.id;
+    try {
+      const paused = () => model.session(root)?.state === 'paused';
+      if (!paused()) await nextEvent(model.onDidChange as vscode.Event<unknown>, 'the stop at debugger;', paused);
+      await new Promise((r) => setTimeout(r, 3000)); // the user looks around for 3 s (data, not synchronisation)
+      const { threads } = (await run.child.customRequest('threads')) as { threads: { id: number }[] };
+      await run.child.customRequest('continue', { threadId: threads[0].id });
+      await run.output('paused-program-done');
+      await run.exited;
+    } finally {
+      await run.stop();
+    }
+    const file = path.join(workspaceDir(), 'paused.qscope');
+    await vscode.commands.executeCommand('queuescope.saveRecording', root, vscode.Uri.file(file));
+    const { lines } = await readRecordingLines(file);
+    const marks = lines.filter((l) => l.type === 'pause' || l.type === 'resume');
+    assert.deepEqual(marks.map((l) => l.type), ['pause', 'resume']);
+    const [pause, resume] = marks as { t: number }[];
+    assert.ok(resume.t - pause.t >= 2500, `paused ${resume.t - pause.t} ms`);
+    // The producer waited ~0.6 s running and ~3 s paused: a 1.5 s long-block limit is not reached,
+    // unless the pause counted (the file without its pause lines, as before).
+    const longBlocks = (ls: typeof lines): number => {
+      const check = new RecordingCheck({ thresholds: { ...defaultThresholds(), longBlockPutMs: 1500 } });
+      check.push(ls);
+      return check.finish().filter((r) => r.finding.rule === 'long-block').length;
+    };
+    assert.equal(longBlocks(lines), 0);
+    assert.equal(longBlocks(lines.filter((l) => l.type !== 'pause' && l.type !== 'resume')), 1);
+    model.removeSession(root);
   });
 
   it('refuses a file that is not a recording and leaves no session behind', async () => {
