@@ -20,6 +20,11 @@ export const DEFAULT_DRAIN_BYTES = 256 * 1024;
 export interface SnapshotOptions {
   /** How many items of each queue to preview (default DEFAULT_PREVIEW_ITEMS, at most MAX_PREVIEW_ITEMS). */
   items?: number;
+  /**
+   * The debugger stopped the program (the pause snapshot): a file recorder of the realm marks
+   * a pause there, and the end of it when the program runs again. Hubs that predate it ignore it.
+   */
+  paused?: boolean;
 }
 
 export interface AttachOptions {
@@ -74,6 +79,8 @@ export interface HubTee {
   take(batch: string): void;
   /** A debugger's reader attached or started pushing: its first drain is coming. */
   readerSeen(): void;
+  /** The debugger stopped the program (its pause snapshot was taken at hub time `t`). */
+  paused?(t: number): void;
 }
 
 export interface PushOptions {
@@ -163,7 +170,7 @@ export function stopPushExpression(): string {
 
 /** Expression: snapshot as JSON (stringified in the debuggee: see docs/CONTRACTS.md, "While paused"), or NO_HUB. */
 export function snapshotExpression(options: SnapshotOptions): string {
-  const arg = JSON.stringify({ items: options.items ?? DEFAULT_PREVIEW_ITEMS });
+  const arg = JSON.stringify({ items: options.items ?? DEFAULT_PREVIEW_ITEMS, ...(options.paused === true ? { paused: true } : {}) });
   return `(function(){var h=${HUB};return h?JSON.stringify(h.snapshot(${arg})):${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 

@@ -359,6 +359,14 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     }
   }
 
+  private teePaused(t: number): void {
+    try {
+      this.teeSink?.paused?.(t);
+    } catch {
+      // the recording's loss only
+    }
+  }
+
   private readerSeen(): void {
     try {
       this.teeSink?.readerSeen();
@@ -400,7 +408,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     try {
       const n = options !== null && typeof options === 'object' ? Number(options.items) : NaN;
       const items = Number.isFinite(n) ? Math.max(0, Math.min(MAX_PREVIEW_ITEMS, Math.floor(n))) : DEFAULT_PREVIEW_ITEMS;
-      return this.takeSnapshot(items);
+      const snap = this.takeSnapshot(items);
+      if (options !== null && typeof options === 'object' && options.paused === true) this.teePaused(snap.t);
+      return snap;
     } catch {
       return { v: PROTOCOL_VERSION, t: now(), queues: [] };
     }

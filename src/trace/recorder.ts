@@ -58,6 +58,8 @@ export class Recorder implements ExitWriter, HubTee {
   private readonly graceTicks: number;
   /** Lines teed from drains, written at the next tick (or flush). */
   private pending = '';
+  /** Hub time a debugger stopped the program (its pause snapshot), until our next tick. */
+  private pausedAt: number | undefined;
 
   constructor(
     private readonly hub: HubReaderApi,
@@ -110,6 +112,25 @@ export class Recorder implements ExitWriter, HubTee {
     this.quietTicks = 0;
   }
 
+  /**
+   * HubTee: a debugger stopped the program (its pause snapshot, at hub time `t`). The pause
+   * ends when our timer runs again: no JavaScript runs while the program is stopped, and a
+   * step that stops again before a timer could run is still one pause.
+   */
+  paused(t: number): void {
+    this.quietTicks = 0;
+    if (this.pausedAt !== undefined || this.ended || this.failed) return;
+    this.pausedAt = t;
+    this.pending += `${JSON.stringify({ type: 'pause', src: this.src, t })}\n`;
+  }
+
+  /** Our timer ran: the program runs, so a pause marked since ended (at the latest) now. */
+  private ranAgain(): void {
+    if (this.pausedAt === undefined) return;
+    this.pausedAt = undefined;
+    this.pending += `${JSON.stringify({ type: 'resume', src: this.src, t: now() })}\n`;
+  }
+
   /** Append everything the hub has now (what a debugger drained, else our own drains). Never throws. */
   flush(): void {
     if (this.failed) return;
@@ -154,6 +175,7 @@ export class Recorder implements ExitWriter, HubTee {
   end(reason: EndReason, detail: EndDetail = {}): void {
     if (this.ended) return;
     this.quietTicks = Infinity;
+    this.ranAgain(); // exit hooks run JavaScript: a pause marked before is over
     this.flush();
     this.ended = true;
     this.write(`${JSON.stringify({ type: 'end', src: this.src, t: now(), reason, ...detail })}\n`, false);
@@ -164,6 +186,7 @@ export class Recorder implements ExitWriter, HubTee {
     this.timer = this.later(() => {
       this.timer = undefined;
       if (this.quietTicks < Infinity) this.quietTicks++;
+      this.ranAgain();
       this.flush();
       this.schedule();
     }, this.intervalMs);

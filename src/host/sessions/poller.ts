@@ -375,7 +375,7 @@ export class SessionPoller {
         if (!(await this.drainOnce())) break;
       }
       if (!this.halted || this.stateValue !== 'paused' || !this.key) return; // continued meanwhile, or the hub vanished
-      const text = await this.evaluateWhole(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? POLLER_DEFAULTS.itemPreviewCount }), 'snapshot');
+      const text = await this.evaluateWhole(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? POLLER_DEFAULTS.itemPreviewCount, paused: true }), 'snapshot');
       if (text === undefined || text === NO_HUB || !this.key || !this.halted) return;
       if (this.oversize(text.length, 'snapshot')) return;
       const snap = parseSnapshot(text);

@@ -150,7 +150,7 @@ describe('poller against a real Node debugger (CDP)', function () {
     await poller.stopped();
     // Long answers come in parts: the poller's expressions are wrapped (boundedExpression).
     const asked = (e: string): string => boundedExpression(e, 4 * DEFAULT_DRAIN_BYTES);
-    assert.deepEqual(sent.slice(before).map((e) => (e === asked(drainExpression(256 * 1024, { columns: true })) ? 'drain' : e === asked(snapshotExpression({ items: 5 })) ? 'snapshot' : e)), ['drain', 'snapshot']);
+    assert.deepEqual(sent.slice(before).map((e) => (e === asked(drainExpression(256 * 1024, { columns: true })) ? 'drain' : e === asked(snapshotExpression({ items: 5, paused: true })) ? 'snapshot' : e)), ['drain', 'snapshot']);
     assert.equal(poller.state, 'paused');
     assert.equal(src.state, 'paused');
     assert.equal(model.session('root')!.state, 'paused' satisfies ModelSession['state']);
@@ -178,7 +178,7 @@ describe('poller against a real Node debugger (CDP)', function () {
     assert.equal(model.queuesOf('root').length, 2);
 
     // Only the three hub expressions were ever sent, each tagged with the poll sourceURL.
-    const allowed = new Set([attachExpression(), drainExpression(256 * 1024, { columns: true }), snapshotExpression({ items: 5 })].map(asked));
+    const allowed = new Set([attachExpression(), drainExpression(256 * 1024, { columns: true }), snapshotExpression({ items: 5, paused: true })].map(asked));
     assert.ok(sent.every((e) => allowed.has(e) && e.endsWith(POLL_SOURCE_URL)));
     assert.deepEqual(warnings.filter((w) => !/failed: .*(closed|Cannot find context|Target closed)/i.test(w)), []);
   });

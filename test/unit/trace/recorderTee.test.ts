@@ -137,6 +137,21 @@ describe('trace: the file recorder and a debugger on one hub (tee)', () => {
     assert.deepEqual(events[events.length - 1].type, 'end');
   });
 
+  it("a debugger's pause snapshot marks a pause, which ends when the recorder's timer runs again", () => {
+    const r = rig();
+    r.hub.attach();
+    const snap = r.hub.snapshot({ items: 0, paused: true }); // the poller's, while the program is stopped
+    r.hub.snapshot({ items: 0, paused: true }); // a step that stopped again before any timer ran: one pause
+    r.hub.snapshot({ items: 0 }); // a resync while running: no pause
+    r.tick(); // the program runs again
+    const marks = r.fileEvents().filter((e) => e.type === 'pause' || e.type === 'resume');
+    assert.deepEqual(marks.map((e) => e.type), ['pause', 'resume']);
+    assert.equal(marks[0].t, snap.t);
+    assert.ok((marks[1].t as number) >= snap.t);
+    r.tick();
+    assert.equal(r.fileEvents().filter((e) => e.type === 'pause' || e.type === 'resume').length, 2, 'nothing more until the next pause');
+  });
+
   it('exit writers added first run first (the exit tail before the recorder)', () => {
     const listeners = new Map<string, (arg: unknown) => void>();
     const proc = { on: (e: string, l: (arg: unknown) => void) => void listeners.set(e, l), removeListener: () => undefined, listeners: () => [], listenerCount: () => 0, kill: () => true, pid: 1, platform: 'linux' };

@@ -8,6 +8,7 @@ import * as zlib from 'node:zlib';
 import * as vscode from 'vscode';
 import type { QueueScopeApi } from '../../../src/extension/services';
 import type { ModelQueue } from '../../../src/model/entities';
+import type { RecordingLine } from '../../../src/protocol/wire';
 import { RecordingCheck } from '../../../src/diagnostics/recordingCheck';
 import { defaultThresholds } from '../../../src/diagnostics/thresholds';
 import { readRecordingLines } from '../../../src/recording/reader';
@@ -129,7 +130,7 @@ describe('recording, replay and export', function () {
     assert.ok(rows.some((r) => r.split(',')[3] === 'jobs'));
   });
 
-  it('keeps a breakpoint pause: pause and resume lines, and the check of the file does not count the pause as a wait', async () => {
+  it('keeps a breakpoint pause: pause and resume lines, and the check of the file does not count the pause as a wait (the saved recording and the hub\'s own file)', async () => {
     const program = writeWorkspaceFile('paused-program.js', `
 const { Queue } = require(${JSON.stringify(libraryPath())});
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -147,7 +148,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   console.log('paused-program-done');
 })();
 `);
-    const run = await debugProgram(program);
+    // QUEUESCOPE_TRACE_FILE too: the hub's own file hears of the pause from the pause snapshot.
+    const hubFile = path.join(workspaceDir(), 'paused-hub.qscope');
+    fs.rmSync(hubFile, { force: true });
+    const run = await debugProgram(program, { env: { QUEUESCOPE_TRACE_FILE: hubFile } });
     const model = api.services.model;
     const root = run.parent.id;
     try {
@@ -163,20 +167,22 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     }
     const file = path.join(workspaceDir(), 'paused.qscope');
     await vscode.commands.executeCommand('queuescope.saveRecording', root, vscode.Uri.file(file));
-    const { lines } = await readRecordingLines(file);
-    const marks = lines.filter((l) => l.type === 'pause' || l.type === 'resume');
-    assert.deepEqual(marks.map((l) => l.type), ['pause', 'resume']);
-    const [pause, resume] = marks as { t: number }[];
-    assert.ok(resume.t - pause.t >= 2500, `paused ${resume.t - pause.t} ms`);
     // The producer waited ~0.6 s running and ~3 s paused: a 1.5 s long-block limit is not reached,
     // unless the pause counted (the file without its pause lines, as before).
-    const longBlocks = (ls: typeof lines): number => {
+    const longBlocks = (ls: RecordingLine[]): number => {
       const check = new RecordingCheck({ thresholds: { ...defaultThresholds(), longBlockPutMs: 1500 } });
       check.push(ls);
       return check.finish().filter((r) => r.finding.rule === 'long-block').length;
     };
-    assert.equal(longBlocks(lines), 0);
-    assert.equal(longBlocks(lines.filter((l) => l.type !== 'pause' && l.type !== 'resume')), 1);
+    for (const [what, recorded] of [['saved from the panel', file], ['written by the hub', hubFile]]) {
+      const { lines } = await readRecordingLines(recorded);
+      const marks = lines.filter((l) => l.type === 'pause' || l.type === 'resume');
+      assert.deepEqual(marks.map((l) => l.type), ['pause', 'resume'], what);
+      const [pause, resume] = marks as { t: number }[];
+      assert.ok(resume.t - pause.t >= 2500, `${what}: paused ${resume.t - pause.t} ms`);
+      assert.equal(longBlocks(lines), 0, what);
+      assert.equal(longBlocks(lines.filter((l) => l.type !== 'pause' && l.type !== 'resume')), 1, what);
+    }
     model.removeSession(root);
   });
 

@@ -17,7 +17,8 @@ export function kindOf(expression: string): Kind {
   const drain = /h\.drain\((\d+)/.exec(expression);
   if (drain && (as(drainExpression(Number(drain[1]))) || as(drainExpression(Number(drain[1]), { columns: true })))) return 'drain';
   const items = /"items":(\d+)/.exec(expression);
-  if (items && as(snapshotExpression({ items: Number(items[1]) }))) return 'snapshot';
+  // The pause snapshot says so (a file recorder marks the pause); a resync's does not.
+  if (items && (as(snapshotExpression({ items: Number(items[1]) })) || as(snapshotExpression({ items: Number(items[1]), paused: true })))) return 'snapshot';
   throw new Error(`unexpected expression: ${expression}`);
 }
 
