@@ -38,6 +38,11 @@ export function partySites(sites: Iterable<CallSite>, role: WaiterRoleWire, name
   return [...sites].map((s) => ({ ...s, what: { does: role === 'put' ? 'puts' : 'gets', queue: name } }));
 }
 
+/** A feeder's or drainer's part: "puts into `jobs`", "gets from `jobs`". */
+export function partyDoes(what: { does: 'gets' | 'puts'; queue: string }): string {
+  return `${what.does === 'puts' ? 'puts into' : 'gets from'} \`${what.queue}\``;
+}
+
 /**
  * What a finding's site does, for a reader that shows the location itself (the Problems
  * view's related entries): "`jobs` is created here", "worker() gets from `jobs`".
@@ -45,7 +50,7 @@ export function partySites(sites: Iterable<CallSite>, role: WaiterRoleWire, name
 export function siteRoleText(s: FindingSite): string {
   if (s.what === undefined) return `related: ${partyLabel(s)}`;
   if (s.what.does === 'creates') return `\`${s.what.queue}\` is created here`;
-  return `${s.fn ? `${s.fn}()` : 'an anonymous function'} ${s.what.does === 'puts' ? 'puts into' : 'gets from'} \`${s.what.queue}\``;
+  return `${s.fn ? `${s.fn}()` : 'an anonymous function'} ${partyDoes({ does: s.what.does, queue: s.what.queue })}`;
 }
 
 interface RoleBook {

@@ -3,6 +3,7 @@
 import type { CallSite } from '../protocol/wire';
 import { formatMs } from './context';
 import type { FindingRecord, FindingSite, Severity } from './findings';
+import { partyDoes } from './parties';
 import type { Thresholds } from './thresholds';
 
 export interface CheckReport {
@@ -101,7 +102,7 @@ function relatedText(s: FindingSite): string {
   const where = siteText(s);
   if (s.what === undefined) return `related: ${where}`;
   if (s.what.does === 'creates') return `\`${s.what.queue}\` created at ${where}`;
-  return `${s.what.does === 'puts' ? 'puts into' : 'gets from'} \`${s.what.queue}\` at ${where}`;
+  return `${partyDoes({ does: s.what.does, queue: s.what.queue })} at ${where}`;
 }
 
 function dedupe<T extends CallSite>(sites: readonly T[]): T[] {

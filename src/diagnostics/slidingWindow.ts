@@ -143,8 +143,8 @@ export class SlidingWindow {
     while (cap < expected) cap *= 2;
     const to = new Float64Array(cap * STRIDE);
     // Called only when full: the samples are [head, cap) then [0, head).
-    to.set(this.data.subarray(this.head * STRIDE));
-    to.set(this.data.subarray(0, this.head * STRIDE), (this.cap - this.head) * STRIDE);
+    to.set(d.subarray(this.head * STRIDE));
+    to.set(d.subarray(0, this.head * STRIDE), (this.cap - this.head) * STRIDE);
     this.data = to;
     this.cap = cap;
     this.head = 0;

@@ -252,7 +252,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       this.arm();
       if (options !== null && typeof options === 'object') setExitTail(this, (options as { tail?: unknown }).tail);
       const info: AttachInfo = { ...this.sourceInfo(), snapshot: this.takeSnapshot(DEFAULT_PREVIEW_ITEMS), nextSeq: this.seq + 1 };
-      this.readerSeen();
+      this.tell((sink) => sink.readerSeen());
       return JSON.stringify(info);
     } catch {
       return JSON.stringify({ v: PROTOCOL_VERSION, error: 'attach failed' });
@@ -288,7 +288,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.busy = true;
     try {
       this.lastBatch = columns ? this.drainColumns(seq, this.clampBytes(maxBytes)) : this.drainBatch(seq, this.clampBytes(maxBytes));
-      if (this.teeSink !== null) this.teeOut(this.teeSink, this.lastBatch);
+      const batch = this.lastBatch;
+      this.tell((sink) => sink.take(batch));
       return this.lastBatch;
     } catch {
       return this.emptyBatch(seq, false);
@@ -314,7 +315,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         maxBytes: this.clampBytes(o.maxBytes),
         leaseMs: clampNumber(o.leaseMs, 1000, 600_000, 30_000),
       });
-      this.readerSeen();
+      this.tell((sink) => sink.readerSeen());
       return JSON.stringify({ v: PROTOCOL_VERSION, ok: true, nextSeq: this.seq + 1 });
     } catch {
       return JSON.stringify({ v: PROTOCOL_VERSION, ok: false, error: 'push failed' });
@@ -334,7 +335,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     try {
       this.arm();
       const bytes = this.clampBytes(maxBytes);
-      this.readerSeen();
+      this.tell((sink) => sink.readerSeen());
       return pullHolder(() => this.drain(bytes, { columns: true }));
     } catch {
       return 'formatter pull failed';
@@ -351,27 +352,14 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     return true;
   }
 
-  private teeOut(sink: HubTee, batch: string): void {
+  /** Tell the tee's sink, if any; its failure is the recording's loss, never the reader's or the program's. */
+  private tell(call: (sink: HubTee) => void): void {
+    const sink = this.teeSink;
+    if (sink === null) return;
     try {
-      sink.take(batch);
+      call(sink);
     } catch {
-      // the recording's loss, never the reader's or the program's
-    }
-  }
-
-  private teePaused(t: number): void {
-    try {
-      this.teeSink?.paused?.(t);
-    } catch {
-      // the recording's loss only
-    }
-  }
-
-  private readerSeen(): void {
-    try {
-      this.teeSink?.readerSeen();
-    } catch {
-      // as above
+      // see above
     }
   }
 
@@ -409,7 +397,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       const n = options !== null && typeof options === 'object' ? Number(options.items) : NaN;
       const items = Number.isFinite(n) ? Math.max(0, Math.min(MAX_PREVIEW_ITEMS, Math.floor(n))) : DEFAULT_PREVIEW_ITEMS;
       const snap = this.takeSnapshot(items);
-      if (options !== null && typeof options === 'object' && options.paused === true) this.teePaused(snap.t);
+      if (options !== null && typeof options === 'object' && options.paused === true) this.tell((sink) => sink.paused?.(snap.t));
       return snap;
     } catch {
       return { v: PROTOCOL_VERSION, t: now(), queues: [] };
