@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { QueueModel } from '../../../src/model';
 import { SessionPoller } from '../../../src/host/sessions/poller';
 import type { ExitTailFile } from '../../../src/host/sessions/exitTail';
-import type { SampleRow } from '../../../src/protocol/wire';
-import { readNdjson } from '../trace/helpers';
+import { ModelFeed } from '../../../src/recording/modelFeed';
+import { readRecordingLines } from '../../../src/recording/reader';
 import { CdpClient, startInspected } from './cdp';
 
 const ROOT = path.resolve(__dirname, '../../..');
@@ -29,22 +29,22 @@ function tailFile(file: string): ExitTailFile {
 
 type Totals = Record<string, { puts: number; gets: number; size: number }>;
 
-/** The last counters and depth of each queue in a recording file (QUEUESCOPE_TRACE_FILE). */
-function fileTotals(file: string): Totals {
-  const names = new Map<unknown, string>();
+/** Each queue's counters and depth in the model's session. */
+function totalsOf(model: QueueModel, session: string): Totals {
   const got: Totals = {};
-  const of = (q: unknown): Totals[string] | undefined => {
-    const name = names.get(q);
-    return name === undefined ? undefined : (got[name] ??= { puts: 0, gets: 0, size: 0 });
-  };
-  for (const line of readNdjson(file)) {
-    if (line.type === 'queue') names.set(line.q, String(line.name));
-    const c = line.c as { puts: number; gets: number } | undefined;
-    const t = of(line.q);
-    if (line.type === 'counters' && t !== undefined && c !== undefined) Object.assign(t, { puts: c.puts, gets: c.gets });
-    if (line.type === 'samples') for (const [q, depth] of line.rows as SampleRow[]) { const r = of(q); if (r !== undefined) r.size = depth; }
-  }
+  for (const q of model.queuesOf(session)) got[q.name] = { puts: q.counters.puts, gets: q.counters.gets, size: q.size };
   return got;
+}
+
+/** A recording file (QUEUESCOPE_TRACE_FILE) as a replay ends: the reader and ModelFeed, as the extension opens it. */
+async function fileTotals(file: string): Promise<Totals> {
+  const { lines, result } = await readRecordingLines(file);
+  assert.deepEqual(result.warnings, [], file);
+  const replay = new QueueModel();
+  const feed = new ModelFeed(replay, 'replay', 'file');
+  feed.push(lines);
+  feed.finish();
+  return totalsOf(replay, 'replay');
 }
 
 /**
@@ -91,10 +91,9 @@ async function oneRun(dir: string, run: number, mode: string, traceFile?: string
     assert.equal(fs.existsSync(file), false, 'the tail file is removed once applied');
     assert.deepEqual(warnings.filter((w) => !/failed: .*(closed|Cannot find context|Target closed|Execution context was destroyed)/i.test(w)), []);
     const totals = JSON.parse(/TOTALS (\{.*\})/.exec(started.output())![1]) as { totals: Record<string, { puts: number; gets: number; size: number }> };
-    const got: Totals = {};
-    for (const q of model.queuesOf('root')) got[q.name] = { puts: q.counters.puts, gets: q.counters.gets, size: q.size };
+    const got = totalsOf(model, 'root');
     const want = Object.fromEntries(Object.entries(totals.totals).map(([k, v]) => [k, { puts: v.puts, gets: v.gets, size: v.size }]));
-    return { want, got, fromFile: traceFile === undefined ? undefined : fileTotals(traceFile), tailUsed, log: [...infos, ...warnings].join('\n') };
+    return { want, got, fromFile: traceFile === undefined ? undefined : await fileTotals(traceFile), tailUsed, log: [...infos, ...warnings].join('\n') };
   } finally {
     client.close();
     if (child.exitCode === null) child.kill('SIGKILL');

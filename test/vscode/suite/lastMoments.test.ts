@@ -21,6 +21,16 @@ function finalState(model: QueueModel, session: string): Totals {
   return out;
 }
 
+/** Where a recording file's replay ends: read and fed into a fresh model, as the recording editor does. */
+async function replayedState(file: string): Promise<{ totals: Totals; warnings: readonly unknown[] }> {
+  const { lines, result } = await readRecordingLines(file);
+  const replay = new QueueModel();
+  const feed = new ModelFeed(replay, 'replay', path.basename(file));
+  feed.push(lines);
+  feed.finish();
+  return { totals: finalState(replay, 'replay'), warnings: result.warnings };
+}
+
 describe('the last moments of a short program', function () {
   this.timeout(120_000);
   let api: QueueScopeApi;
@@ -52,12 +62,7 @@ describe('the last moments of a short program', function () {
         const saved = path.join(workspaceDir(), `last-${mode}.qscope`);
         const target = await vscode.commands.executeCommand<vscode.Uri | undefined>('queuescope.saveRecording', root, vscode.Uri.file(saved));
         assert.equal(target?.fsPath, saved);
-        const { lines } = await readRecordingLines(saved);
-        const replay = new QueueModel();
-        const feed = new ModelFeed(replay, 'replay', 'saved');
-        feed.push(lines);
-        feed.finish();
-        assert.deepEqual(finalState(replay, 'replay'), totals, 'the saved recording');
+        assert.deepEqual((await replayedState(saved)).totals, totals, 'the saved recording');
       } finally {
         await run.stop();
       }
@@ -137,13 +142,9 @@ describe('the last moments of a short program', function () {
       assert.deepEqual(finalState(model, root), totals, 'the model');
       assert.deepEqual([...model.session(root)!.sources.values()].map((s) => s.lostBatches), [0], 'no drain batch went to the recorder instead');
 
-      const { lines, result } = await readRecordingLines(file);
-      assert.deepEqual(result.warnings, []);
-      const replay = new QueueModel();
-      const feed = new ModelFeed(replay, 'replay', 'file');
-      feed.push(lines);
-      feed.finish();
-      assert.deepEqual(finalState(replay, 'replay'), totals, 'the file');
+      const fromFile = await replayedState(file);
+      assert.deepEqual(fromFile.warnings, []);
+      assert.deepEqual(fromFile.totals, totals, 'the file');
     } finally {
       await run.stop();
     }
