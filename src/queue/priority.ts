@@ -1,7 +1,7 @@
 // PriorityQueue: the smallest item comes out first (by `compare`, default `<`); equal
 // items keep their insertion order. Only storage differs from Queue.
 
-import { Queue, type QueueOptions } from './queue';
+import { Queue, checkOptions, type QueueOptions } from './queue';
 import { StableHeap, defaultCompare, type Compare } from './heap';
 import type { QueueKind } from './probe';
 
@@ -18,6 +18,7 @@ export class PriorityQueue<T> extends Queue<T> {
   declare private heap: StableHeap<T>;
 
   constructor(options: PriorityQueueOptions<T> = {}) {
+    checkOptions(options, new.target.name);
     if (options.compare !== undefined && typeof options.compare !== 'function') {
       throw new TypeError('compare must be a function');
     }

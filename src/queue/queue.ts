@@ -24,6 +24,18 @@ export interface QueueOptions {
   name?: string;
 }
 
+/**
+ * `new Queue(2)` (asyncio's positional maxsize, or p-limit's habit) would otherwise read no
+ * option from the number and make an unbounded queue without a word.
+ * @internal
+ */
+export function checkOptions(options: unknown, what: string): void {
+  if (options === null || typeof options !== 'object') {
+    const hint = typeof options === 'number' ? `{ maxsize: ${options} }` : '{ maxsize, name }';
+    throw new TypeError(`${what} options must be an object, e.g. new ${what}(${hint}); got ${options === null ? 'null' : typeof options}`);
+  }
+}
+
 export interface WaitOptions {
   /**
    * Give up after this many milliseconds with a `QueueTimeout`. Omitted or Infinity: wait
@@ -80,6 +92,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   [SPARE]: Waiter<unknown> | null = null;
 
   constructor(options: QueueOptions = {}) {
+    checkOptions(options, new.target.name);
     const { maxsize = 0, name } = options;
     if (typeof maxsize !== 'number' || Number.isNaN(maxsize)) {
       throw new TypeError(`maxsize must be a number, got ${String(maxsize)}`);

@@ -77,6 +77,11 @@ function defaultFormatting(prepare: unknown): boolean {
  * only when nobody else formats stacks: no user `Error.prepareStackTrace` (e.g.
  * source-map-support; Node 20's own default, ErrorPrepareStackTrace, is fine), no Node
  * source maps (tsx, --enable-source-maps: positions must be the mapped ones Node prints).
+ *
+ * With Node's source maps, positions come from Node's text but function names from V8's
+ * frames: Node names a frame after the symbol its source map has where the enclosing
+ * function starts, so under tsx every top-level line of `app.ts` was "fastq" (the first
+ * import) and a queue made there read "created at fastq (app.ts:8)".
  */
 function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
   const E = Error as unknown as ErrorWithPrepare;
@@ -84,18 +89,28 @@ function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
   let limit: number | undefined;
   let text: unknown;
   const prepare = E.prepareStackTrace;
-  const structured = defaultFormatting(prepare) && !sourceMapsOn();
+  const nodeFormats = defaultFormatting(prepare);
+  const structured = nodeFormats && !sourceMapsOn();
+  // Node's own formatter, to call with V8's frames in hand (only when it is a function:
+  // a Node whose default is none formats mapped stacks out of our reach; names as Node gives).
+  const mapped = nodeFormats && !structured && typeof prepare === 'function' ? prepare : undefined;
+  let sites: V8CallSite[] | undefined;
+  const keepAndFormat = (e: unknown, s: V8CallSite[]): unknown => {
+    sites = s;
+    return (mapped as NonNullable<typeof mapped>)(e, s);
+  };
+  const ours = structured ? keepSites : mapped !== undefined ? keepAndFormat : undefined;
   try {
     limit = E.stackTraceLimit;
     E.stackTraceLimit = STACK_LIMIT;
-    if (structured) E.prepareStackTrace = keepSites;
+    if (ours !== undefined) E.prepareStackTrace = ours;
     E.captureStackTrace(holder, above);
     text = holder.stack; // formatted (or, structured, handed over) lazily by V8 on first read
   } catch {
     return;
   } finally {
     if (limit !== undefined) E.stackTraceLimit = limit;
-    if (structured && E.prepareStackTrace === keepSites) E.prepareStackTrace = prepare;
+    if (ours !== undefined && E.prepareStackTrace === ours) E.prepareStackTrace = prepare;
   }
   if (Array.isArray(text)) {
     for (const site of text as V8CallSite[]) {
@@ -111,9 +126,25 @@ function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
     return;
   }
   if (typeof text !== 'string') return;
+  let index = 0; // of the frame line, which is V8's frame of the same index
   for (const line of text.split('\n')) {
+    if (!FRAME_LINE.test(line)) continue;
     const f = parseFrame(line);
-    if (f !== null) yield f;
+    const site = sites?.[index++];
+    if (f === null) continue;
+    if (site !== undefined) f.fn = v8Name(site) ?? f.fn;
+    yield f;
+  }
+}
+
+const FRAME_LINE = /^\s*at /;
+
+/** The function name V8 gives a frame (its generated code's), '' for top-level code. */
+function v8Name(site: V8CallSite): string | undefined {
+  try {
+    return parseFrame(`at ${String(site)}`)?.fn;
+  } catch {
+    return undefined;
   }
 }
 

@@ -114,6 +114,17 @@ describe('options', () => {
     assert.throws(() => new Queue({ maxsize: '3' as unknown as number }), TypeError);
   });
 
+  it("options that are not an object are a TypeError naming the fix, not a silent unbounded queue", () => {
+    // asyncio's Queue(2) is positional; here it would read no maxsize from the number.
+    assert.throws(() => new Queue(2 as unknown as object), { name: 'TypeError', message: /new Queue\(\{ maxsize: 2 \}\); got number/ });
+    assert.throws(() => new LifoQueue(8 as unknown as object), { name: 'TypeError', message: /new LifoQueue\(\{ maxsize: 8 \}\)/ });
+    assert.throws(() => new PriorityQueue(4 as unknown as object), { name: 'TypeError', message: /new PriorityQueue\(\{ maxsize: 4 \}\)/ });
+    assert.throws(() => new Queue(null as unknown as object), { name: 'TypeError', message: /got null/ });
+    assert.throws(() => new PriorityQueue(null as unknown as object), { name: 'TypeError', message: /got null/ });
+    assert.throws(() => new Queue('jobs' as unknown as object), { name: 'TypeError', message: /got string/ });
+    assert.equal(new Queue(undefined).maxsize, 0);
+  });
+
   it('name: default queue-<id>, unique ids, custom names', () => {
     const a = new Queue();
     const b = new Queue();

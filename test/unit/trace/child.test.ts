@@ -197,7 +197,7 @@ describe('trace: a real traced program', function () {
       await esbuild.build({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', sourcemap: true, outfile: bundle, absWorkingDir: ROOT, logLevel: 'warning' });
       const result = await run(mapped ? ['--enable-source-maps', bundle] : [bundle], { QUEUESCOPE_TRACE: '1' });
       assert.equal(result.code, 0, result.stderr);
-      const queues = JSON.parse(result.stdout) as { name: string; site?: { file: string; line: number }; waiters: { file: string; line: number }[] }[];
+      const queues = JSON.parse(result.stdout) as { name: string; site?: { file: string; line: number; fn: string }; waiters: { file: string; line: number; fn: string }[] }[];
       // Without source maps the sites are lines of the bundle: find them by their text.
       const bundleLines = require('node:fs').readFileSync(bundle, 'utf8').split('\n') as string[];
       const bundleLine = (text: string) => bundleLines.findIndex((l) => l.includes(text)) + 1;
@@ -208,6 +208,11 @@ describe('trace: a real traced program', function () {
       assert.equal(where(jobs?.site), `bundled-app.js:${lines.get('create')}`);
       assert.deepEqual(jobs?.waiters.map(where), [`bundled-app.js:${lines.get('put')}`]);
       assert.deepEqual(feed?.waiters.map(where), [`bundled-app.js:${lines.get('iterate')}`]);
+      // Function names are the running code's, not the symbol a source map has where the
+      // enclosing function starts (Node's guess, which named top-level code after the
+      // bundle's first symbol).
+      const fns = (s: { fn?: string }[]) => s.map((x) => x.fn);
+      assert.deepEqual(fns([jobs?.site ?? {}, ...(jobs?.waiters ?? []), ...(feed?.waiters ?? [])]), ['', 'produce', 'consume']);
     });
   }
 
@@ -242,6 +247,35 @@ process.exit(0);
       ["a user's Error.prepareStackTrace (used for the hub's captures too)", [], { USER_PREPARE: '1' }, true],
       ['node --enable-source-maps', ['--enable-source-maps'], {}, false],
     ];
+    it('tsx (TypeScript through Node source maps): the running function names, not the first import\'s', async () => {
+      // Node names a source-mapped frame after the symbol its map has where the enclosing
+      // function starts: for top-level code of a tsx program, its first default import.
+      const ts = tempFile('sites.ts');
+      fs.writeFileSync(
+        ts,
+        `import path from 'node:path';
+import { Queue } from ${JSON.stringify(LIB)};
+const q = new Queue<number>({ name: path.basename('/jobs') }); // @site:create
+class Stage {
+  pull(): Promise<number> {
+    return q.get(); // @site:blocked
+  }
+}
+void new Stage().pull();
+const hub = (globalThis as any)[Symbol.for('queuescope.hub')];
+const batch = JSON.parse(hub.drain(65536));
+const pick = (type: string) => batch.events.find((e: { type: string }) => e.type === type).site;
+console.log(JSON.stringify({ created: pick('queue'), wait: pick('wait') }));
+process.exit(0);
+`,
+      );
+      const at = markerLines(ts);
+      const r = await run(['--require', require.resolve('tsx/cjs'), ts], { QUEUESCOPE_TRACE: '1' });
+      assert.equal(r.code, 0, r.stderr);
+      const got = JSON.parse(r.stdout.trim()) as { created: { line: number; fn: string }; wait: { line: number; fn: string } };
+      assert.deepEqual([got.created.line, got.created.fn], [at.get('create'), '']);
+      assert.deepEqual([got.wait.line, got.wait.fn], [at.get('blocked'), 'Stage.pull']);
+    });
     for (const [label, flags, env, theirs] of cases) {
       it(label, async () => {
         const r = await run([...flags, file], { QUEUESCOPE_TRACE: '1', ...env });
