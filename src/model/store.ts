@@ -621,6 +621,11 @@ export class QueueModel implements Disposable {
         q.size = e.size;
         if (e.site) q.site = this.noteSite(src, e.site);
         Object.assign(q, libFacts(e));
+        // The timeline starts where the queue does: the hub's first row for it covers the time
+        // since the previous drain, and without this point the chart drew it as one instant.
+        // Under tsx the poller had backed off while the program compiled, so the first 0.5 s
+        // of a 60-job burst showed as a line starting half-way down.
+        if (q.timeline.cursor === 0 && q.timeline.push(at, e.size, e.size, e.size, 0, 0)) changes.sample(q);
         changes.update(q);
         break;
       }

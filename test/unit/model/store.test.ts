@@ -45,7 +45,10 @@ describe('QueueModel', () => {
     assert.equal(q1.waiters.get(9)?.since, ORIGIN + 21);
     assert.equal(q1.counters.puts, 5);
     assert.equal(q1.unfinished, 2);
-    assert.deepEqual(q2.timeline.series().t, [ORIGIN + 20]);
+    // The timeline starts at the queue's creation (its size then), so the first row's
+    // min/max cover [10, 20] rather than one instant at 20.
+    const s2 = q2.timeline.series();
+    assert.deepEqual([s2.t, s2.depth, s2.min, s2.max], [[ORIGIN + 10, ORIGIN + 20], [0, 3], [0, 0], [0, 3]]);
     assert.deepEqual(model.summary(), { queues: 2, blocked: 1, waiting: 0 });
     const qc = changes.find((c) => c.kind === 'queues');
     assert.ok(qc && qc.kind === 'queues');

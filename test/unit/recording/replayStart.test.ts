@@ -39,7 +39,8 @@ describe('replay from the start of the data', () => {
       const key = live.attach('dbg', info);
       live.applyDrain('dbg', key, batch);
       live.endSession('dbg');
-      const firstSample = Math.min(...live.queuesOf('dbg')[0].timeline.series().t);
+      // The timeline's first point is the queue's creation (size 0); the hub's first row next.
+      const [created, firstSample] = live.queuesOf('dbg')[0].timeline.series().t;
       const armed = info.origin + info.armedAt!;
       assert.ok(info.armedAt !== undefined && info.armedAt < info.snapshot.t, 'the attach info says when the hub armed');
       assert.equal(live.session('dbg')!.started, armed, 'the live session starts at the arming');
@@ -54,8 +55,9 @@ describe('replay from the start of the data', () => {
       const s = replay.session('replay')!;
       assert.equal(s.started, armed, 'the replay starts at the arming too');
       const [rq] = replay.queuesOf('replay');
-      assert.ok(rq.created <= firstSample, 'the queue exists from its first sample on');
+      assert.ok(rq.created <= created, 'the queue exists from its first point on');
       assert.deepEqual(cursorState(replay, 'replay', s.started).queues, [], '+0 s: the program has no queue yet');
+      assert.deepEqual(cursorState(replay, 'replay', created).queues.map((x) => x.depth), [0], 'the queue as created');
       assert.deepEqual(cursorState(replay, 'replay', firstSample).queues.map((x) => x.depth), [1], 'the earliest sample is shown');
     } finally {
       await recorder.dispose();

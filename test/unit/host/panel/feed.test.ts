@@ -47,7 +47,8 @@ describe('PanelFeed', () => {
     assert.deepEqual(init.sessions.map((s) => [s.id, s.name, s.status, s.queueCount, s.waiters]), [['s1', 'Launch app.js', 'running', 1, 1]]);
     const s = init.session!;
     assert.equal(s.now, 1000);
-    assert.deepEqual(s.series, [{ queue: 's1/42:0/1', t: [100, 200], depth: [1, 2], min: [0, 1], max: [1, 2] }]);
+    // From the queue's creation (t 0, empty) on.
+    assert.deepEqual(s.series, [{ queue: 's1/42:0/1', t: [0, 100, 200], depth: [0, 1, 2], min: [0, 0, 1], max: [0, 1, 2] }]);
     const q = s.queues[0];
     assert.deepEqual([q.name, q.size, q.maxsize, q.blocked, q.waiting, q.source, q.putRate], ['jobs', 2, 2, 1, 0, 'pid 42 main', 1]);
     assert.deepEqual(s.waiters, [{ id: '42:0/7', queue: 's1/42:0/1', role: 'put', since: 250, site: site(9) }]);
