@@ -24,6 +24,13 @@ export interface IntervalOptions {
   baseMs: number;
   /** Slowest interval while nothing changes. Default 2000. */
   idleMaxMs?: number;
+  /**
+   * Slowest interval while the program has shown nothing yet (no event since the attach,
+   * whose snapshot had no queue). Default 250. A program that compiles for a while first
+   * (tsx) would otherwise have backed off to seconds by the time it made its first queue, so
+   * the queue appeared late in the panel and its first row spanned all that time.
+   */
+  startIdleMaxMs?: number;
   /** Empty drains before backing off. Default 3. */
   idleAfter?: number;
   /** Ceiling on answer bytes per second. Default 4 MiB/s. */
@@ -59,6 +66,8 @@ export interface DrainFigures {
 
 export class AdaptiveInterval {
   private idle = 0;
+  /** Something was seen: a drain with events, or queues in the attach snapshot. */
+  private started = false;
   /** The drains' debuggee ms as the CPU rule counts them (an isolated spike does not stretch it). */
   private readonly cost = new DrainCost();
   private debuggeeCredit: DutyCredit | undefined;
@@ -73,9 +82,11 @@ export class AdaptiveInterval {
     const o = this.options();
     const base = Math.max(1, o.baseMs);
     this.idle = d.events === 0 ? this.idle + 1 : 0;
+    if (d.events > 0) this.started = true;
     let ms = d.more ? 0 : base;
     const after = o.idleAfter ?? 3;
-    if (this.idle >= after) ms = Math.min(Math.max(base, o.idleMaxMs ?? 2000), base * 2 ** Math.min(16, this.idle - after + 1));
+    const idleMax = this.started ? (o.idleMaxMs ?? 2000) : (o.startIdleMaxMs ?? 250);
+    if (this.idle >= after) ms = Math.min(Math.max(base, idleMax), base * 2 ** Math.min(16, this.idle - after + 1));
     ms = Math.max(ms, (d.bytes * 1000) / (o.maxBytesPerSecond ?? 4 * 1024 * 1024));
     const since = this.lastDelay + (d.debuggeeMs ?? 0);
     this.debuggeeCredit ??= new DutyCredit(o.dutyStartMs ?? 2000);
@@ -86,6 +97,11 @@ export class AdaptiveInterval {
     ms = Math.max(ms, cpuPacedInterval(counted, d.programCpu));
     this.lastDelay = Math.round(ms);
     return this.lastDelay;
+  }
+
+  /** The attach snapshot showed queues: idle from here on is a program's quiet, not its start. */
+  sawQueues(): void {
+    this.started = true;
   }
 
   /** Something happened that the next drain should see at once (a continue, a setting). */

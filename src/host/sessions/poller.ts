@@ -657,6 +657,7 @@ export class SessionPoller {
     this.key = this.model.attach(this.session, info.value, this.channel);
     if (this.stateValue === 'attaching') this.stateValue = 'polling';
     this.log.info(`${this.channel}: attached to ${sourceLabel(info.value)} (${info.value.snapshot.queues.length} queue(s))`);
+    if (info.value.snapshot.queues.length > 0) this.interval?.sawQueues();
     this.options.onAttached?.();
     this.offerPush();
     return true;

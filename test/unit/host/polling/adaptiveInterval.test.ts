@@ -26,9 +26,21 @@ describe('adaptive poll interval', () => {
 
   it('backs off by doubling while drains come back empty, up to idleMaxMs, and returns at the first change', () => {
     const a = new AdaptiveInterval(() => ({ baseMs: 100, idleMaxMs: 1000 }));
+    a.next(busy); // the program has shown something: its quiet is not its start
     const delays = Array.from({ length: 8 }, () => a.next(empty));
     assert.deepEqual(delays, [100, 100, 200, 400, 800, 1000, 1000, 1000]);
     assert.equal(a.next(busy), 100);
+  });
+
+  it('before the program showed anything, backs off only to startIdleMaxMs: its first queue shows at once', () => {
+    const a = new AdaptiveInterval(() => ({ baseMs: 100, idleMaxMs: 2000 }));
+    assert.deepEqual(Array.from({ length: 7 }, () => a.next(empty)), [100, 100, 200, 250, 250, 250, 250]);
+    assert.equal(a.next(busy), 100);
+    assert.deepEqual(Array.from({ length: 7 }, () => a.next(empty)), [100, 100, 200, 400, 800, 1600, 2000]);
+    // Attached to a program whose snapshot had queues: idle is quiet from the start.
+    const b = new AdaptiveInterval(() => ({ baseMs: 100, idleMaxMs: 2000 }));
+    b.sawQueues();
+    assert.deepEqual(Array.from({ length: 7 }, () => b.next(empty)), [100, 100, 200, 400, 800, 1600, 2000]);
   });
 
   it('keeps bytes per second, debuggee time and extension-host time bounded whatever the load', () => {
