@@ -67,6 +67,12 @@ export interface ProbeTarget {
   readonly units?: 'items' | 'bytes';
   /** Library-specific figures for snapshots (e.g. piscina's threads and wait percentiles). Optional. */
   stats?(): Record<string, number> | undefined;
+  /**
+   * Where the program made it, when an adapter saw that before the queue registered (p-queue's
+   * register at their first add()): the hub's own capture would find the later call's line.
+   * Same shape as the wire's CallSite. Optional.
+   */
+  readonly creationSite?: { file: string; line: number; column: number; fn: string };
 }
 
 export type QueueKind = 'fifo' | 'lifo' | 'priority';

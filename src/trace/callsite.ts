@@ -207,3 +207,24 @@ export function userSite(above: (...args: never[]) => unknown, learn: 'always' |
   }
   return undefined;
 }
+
+/**
+ * Where the program constructed another library's object, seen from a hook that object's
+ * constructor calls (`above`; p-queue's constructor sets `this.concurrency`): the frame
+ * right below the hook must be `new <ctorName>` (else undefined: the hook was not called
+ * from the constructor), and the site is the first frame after it that is neither ours nor
+ * in the constructor's file. A subclass's constructor in the program's file is the
+ * program's line (its `super()`).
+ */
+export function constructorCallerSite(above: (...args: never[]) => unknown, ctorName: string): CallSite | undefined {
+  let ctorFile: string | undefined;
+  for (const f of stackFrames(above)) {
+    if (ctorFile === undefined) {
+      if (f.fn !== ctorName) return undefined;
+      ctorFile = f.file;
+      continue;
+    }
+    if (f.file !== ctorFile && !isLibraryFrame(f)) return toSite(f);
+  }
+  return undefined;
+}

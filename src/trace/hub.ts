@@ -234,7 +234,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       this.records.set(rec.id, rec);
       this.registry?.register(queue, rec.id);
       if (!this.armed) return null;
-      rec.site = userSite(Hub.prototype.register, 'named');
+      rec.site = queue.creationSite ?? userSite(Hub.prototype.register, 'named');
       rec.restart(queue.qsize());
       this.push({ type: 'queue', t: now(), q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, site: rec.site, size: rec.size, ...libFields(queue) });
       return rec;
@@ -443,7 +443,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (q === undefined) continue;
       rec.restart(q.qsize());
       q.setProbe(rec);
-      this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, size: rec.size, ...libFields(q) });
+      rec.site ??= q.creationSite; // registered while dormant: only an adapter's early capture is known
+      this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, ...(rec.site !== undefined ? { site: rec.site } : {}), size: rec.size, ...libFields(q) });
       // Who is blocked right now is what someone attaching to a stalled program came to see.
       if (typeof q.adoptWaiters === 'function') q.adoptWaiters((role) => rec.adoptWait(role));
     }

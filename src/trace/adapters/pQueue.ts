@@ -3,7 +3,9 @@
 // wraps the task function (its call = the task left the queue and started; its settling =
 // done), clear() empties, onEmpty()/onSizeLessThan() are blocked producers while the queue
 // is too full, pause()/start() report the paused state. A queue is registered with the hub
-// the first time add(), onEmpty() or onSizeLessThan() is called.
+// the first time add(), onEmpty() or onSizeLessThan() is called; its creation site is taken
+// earlier, when the constructor sets `concurrency` (every major does), since by the first
+// add() only the add's own line is on the stack ("created at" the wrong line).
 //
 // Pool state: paused = isPaused; rate-limited = isRateLimited (p-queue 8+, whose
 // 'rateLimit'/'rateLimitCleared' events report changes; one listener each per queue) or, for
@@ -14,6 +16,8 @@
 // library's own (p-queue relies on its identity); a task's result, `this` and throw are
 // untouched.
 
+import type { CallSite } from '../../protocol/wire';
+import { constructorCallerSite } from '../callsite';
 import { RunningAges } from './running';
 import { AdaptedQueue } from './target';
 import { disableWarning } from './warn';
@@ -64,6 +68,23 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   const ages = new WeakMap<AdaptedQueue, RunningAges>();
   const name = String((cls as { name?: unknown }).name || 'PQueue');
 
+  const sites = new WeakMap<object, CallSite>();
+  const concurrency = findAccessor(proto, 'concurrency');
+  if (concurrency?.set !== undefined && concurrency.configurable === true) {
+    const set = concurrency.set;
+    Object.defineProperty(proto, 'concurrency', {
+      ...concurrency,
+      set: function concurrencySetter(this: object, value: unknown): void {
+        set.call(this, value);
+        // From the constructor (else constructorCallerSite finds no `new PQueue` frame).
+        if (!queues.has(this) && !sites.has(this)) {
+          const site = constructorCallerSite(concurrencySetter, name);
+          if (site !== undefined) sites.set(this, site);
+        }
+      },
+    });
+  }
+
   const targetOf = (inst: object): AdaptedQueue => {
     let t = queues.get(inst);
     if (t === undefined) {
@@ -77,6 +98,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
         size: () => q.size,
         running: () => q.pending,
         concurrency: () => q.concurrency,
+        site: sites.get(inst),
         paused: () => q.isPaused === true,
         rateLimited: () => rateLimited(q),
         runningSince: () => running.oldestSince(q.pending),
@@ -187,10 +209,14 @@ function patchWait(p: Record<string, unknown>, key: string, targetOf: (inst: obj
   Object.defineProperty(p[key], 'name', { value: key });
 }
 
-function hasGetter(proto: object, key: string): boolean {
+function findAccessor(proto: object, key: string): PropertyDescriptor | undefined {
   for (let o: object | null = proto; o !== null; o = Object.getPrototypeOf(o) as object | null) {
     const d = Object.getOwnPropertyDescriptor(o, key);
-    if (d !== undefined) return typeof d.get === 'function';
+    if (d !== undefined) return d;
   }
-  return false;
+  return undefined;
+}
+
+function hasGetter(proto: object, key: string): boolean {
+  return typeof findAccessor(proto, key)?.get === 'function';
 }

@@ -8,6 +8,7 @@
 // disables the adapter for that queue: a broken library must never break the program.
 
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaiterRole, type WaitOutcome } from '../../queue/probe';
+import type { CallSite } from '../../protocol/wire';
 import { disableWarning } from './warn';
 
 /** What an adapter tells the hub about one queue of its library. */
@@ -36,6 +37,8 @@ export interface AdaptedSpec {
   rateLimited?(): boolean;
   /** The data of the tasks running now (async's workersList()), for snapshot previews. */
   runningItems?(n: number): unknown[];
+  /** Where the program made the queue, when the adapter registers it later (ProbeTarget.creationSite). */
+  site?: CallSite;
   /** The hub armed (or disarmed): resynchronise anything the adapter counts itself. */
   onProbe?(armed: boolean): void;
 }
@@ -86,6 +89,9 @@ export class AdaptedQueue implements ProbeTarget {
   }
   get lib(): string {
     return this.spec.lib;
+  }
+  get creationSite(): CallSite | undefined {
+    return this.spec.site;
   }
   get units(): 'items' | 'bytes' | undefined {
     return this.spec.units;

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ensureLibraryBuilt, readNdjson, REGISTER, REGISTER_ESM, ROOT, run, tempFile } from '../trace/helpers';
+import { ensureLibraryBuilt, markerLines, readNdjson, REGISTER, REGISTER_ESM, ROOT, run, tempFile } from '../trace/helpers';
 
 interface HubQueue {
   name: string;
@@ -129,6 +129,10 @@ describe('adapters: real libraries under the file recorder', function () {
         const c = lastCounters(r.lines, q.q as number);
         assert.deepEqual([c.puts, c.blockedPuts, c.running], [5, 1, 0], String(q.lib));
         assert.equal(q.concurrency, 2);
+        // Registered at its first add(), but created at the `new PQueue` line (the constructor's
+        // `concurrency` set is seen), not at the add's.
+        const site = q.site as { file: string; line: number } | undefined;
+        assert.equal(site && `${path.basename(site.file)}:${site.line}`, `scenarios.cjs:${markerLines(path.join(FIX, 'scenarios.cjs')).get('pqueueNew')}`, String(q.lib));
       }
       // The blocked producer was recorded with the fixture's call site.
       const waits = r.lines.filter((l) => l.type === 'wait' || l.type === 'shortWaits');
