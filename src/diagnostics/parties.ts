@@ -21,11 +21,11 @@ export function lineKey(site: CallSite): string {
   return `${site.file}\u0000${site.line}\u0000${site.column}`;
 }
 
-/** A party's human label: "sender (deadlock.js:46)". */
+/** A party's human label: "sender (deadlock.js:46)", or "deadlock.js:46" when nameless. */
 export function partyLabel(site: CallSite | undefined): string {
   if (!site) return 'a call with no known site';
   const file = site.file.replace(/^file:\/\//, '').split(/[\\/]/).pop() ?? site.file;
-  return `${site.fn || '<anonymous>'} (${file}:${site.line})`;
+  return site.fn ? `${site.fn} (${file}:${site.line})` : `${file}:${site.line}`;
 }
 
 /** The line that created queue `name`, as a finding names it. */

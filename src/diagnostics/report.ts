@@ -22,7 +22,9 @@ export function exitCodeOf(report: Pick<CheckReport, 'records'>): 0 | 1 {
 
 export function siteText(site: CallSite): string {
   const file = site.file.replace(/^file:\/\//, '');
-  return `${site.fn || '<anonymous>'} (${file}:${site.line}:${site.column})`;
+  const where = `${file}:${site.line}:${site.column}`;
+  // No name: top-level code or an anonymous function; the place says it (as in the panel).
+  return site.fn ? `${site.fn} (${where})` : where;
 }
 
 /** Hints of one rule the text report lists before it folds the rest into a count. */

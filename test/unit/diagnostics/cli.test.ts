@@ -106,7 +106,7 @@ describe('queuescope check: the built command', function () {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /1 warning\(s\)/);
     assert.match(r.stdout, /warning exit-work-left: At exit, in `jobs`: 3 items were never processed\./);
-    assert.match(r.stdout, /`jobs` created at <anonymous> \(.*leftover\.js:8:\d+\)/); // the line that created `jobs`
+    assert.match(r.stdout, /`jobs` created at \/\S*leftover\.js:8:\d+$/m); // the line that created `jobs`
     assert.equal(r.stderr, '', 'plain JavaScript without maps: nothing to say about source maps');
   });
 
@@ -175,11 +175,11 @@ describe('queuescope check: the built command', function () {
     const mapped = await runCli(['check', file]);
     assert.equal(mapped.code, 1, mapped.stderr);
     assert.match(mapped.stdout, /4 items were never processed/);
-    assert.match(mapped.stdout, new RegExp(`created at .*app\\.ts:${tsLine}:\\d+\\)`), mapped.stdout);
+    assert.match(mapped.stdout, new RegExp(`created at \\S*app\\.ts:${tsLine}:\\d+$`, 'm'), mapped.stdout);
     assert.doesNotMatch(mapped.stdout, /app\.js:/);
     assert.equal(mapped.stderr, '', 'a good map is used quietly');
     const raw = await runCli(['check', file, '--raw-sites']);
-    assert.match(raw.stdout, new RegExp(`created at .*app\\.js:${jsLine}:\\d+\\)`), raw.stdout);
+    assert.match(raw.stdout, new RegExp(`created at \\S*app\\.js:${jsLine}:\\d+$`, 'm'), raw.stdout);
     // The map gone: the .js line, and one line on stderr saying why.
     fs.rmSync(path.join(dir, 'dist/app.js.map'));
     const noMap = await runCli(['check', file]);
