@@ -50,7 +50,7 @@ export function partyDoes(what: { does: 'gets' | 'puts'; queue: string }): strin
 export function siteRoleText(s: FindingSite): string {
   if (s.what === undefined) return `related: ${partyLabel(s)}`;
   if (s.what.does === 'creates') return `\`${s.what.queue}\` is created here`;
-  return `${s.fn ? `${s.fn}()` : 'an anonymous function'} ${partyDoes({ does: s.what.does, queue: s.what.queue })}`;
+  return `${s.fn ? `${s.fn}()` : 'this line'} ${partyDoes({ does: s.what.does, queue: s.what.queue })}`;
 }
 
 interface RoleBook {

@@ -107,7 +107,7 @@ describe('diagnostics views', () => {
       ],
       waiters: [{ queue: 's/1:0/1', queueName: 'jobs', id: 1, role: 'put', since: 900, waitedMs: 7000, site: site('main', 20) }],
     });
-    assert.deepEqual(findingProblems([f])[0].related.map((r) => r.message), ['feeder() puts into `jobs`', 'an anonymous function gets from `jobs`', '`jobs` is created here', 'related: helper (app.js:40)']);
+    assert.deepEqual(findingProblems([f])[0].related.map((r) => r.message), ['feeder() puts into `jobs`', 'this line gets from `jobs`', '`jobs` is created here', 'related: helper (app.js:40)']);
   });
 
   it('problems: waiters at one call site are one problem, however many queues they wait on', () => {
