@@ -210,21 +210,22 @@ export function userSite(above: (...args: never[]) => unknown, learn: 'always' |
 
 /**
  * Where the program constructed another library's object, seen from a hook that object's
- * constructor calls (`above`; p-queue's constructor sets `this.concurrency`): the frame
- * right below the hook must be `new <ctorName>` (else undefined: the hook was not called
- * from the constructor), and the site is the first frame after it that is neither ours nor
- * in the constructor's file. A subclass's constructor in the program's file is the
- * program's line (its `super()`).
+ * constructor calls (`above`; p-queue's constructor sets `this.concurrency`). `ctorNames`
+ * are the names of the object's class and its superclasses up to the library's: the frame
+ * right below the hook must be one of them (else undefined: the hook was not called from a
+ * constructor), and the site is the first frame after it that is neither ours, nor in that
+ * constructor's file, nor a subclass's constructor (`class Uploads extends PQueue {}` in
+ * the program: the site is its `new Uploads(…)` line, not the class's).
  */
-export function constructorCallerSite(above: (...args: never[]) => unknown, ctorName: string): CallSite | undefined {
+export function constructorCallerSite(above: (...args: never[]) => unknown, ctorNames: ReadonlySet<string>): CallSite | undefined {
   let ctorFile: string | undefined;
   for (const f of stackFrames(above)) {
     if (ctorFile === undefined) {
-      if (f.fn !== ctorName) return undefined;
+      if (!ctorNames.has(f.fn)) return undefined;
       ctorFile = f.file;
       continue;
     }
-    if (f.file !== ctorFile && !isLibraryFrame(f)) return toSite(f);
+    if (f.file !== ctorFile && !isLibraryFrame(f) && !ctorNames.has(f.fn)) return toSite(f);
   }
   return undefined;
 }

@@ -3,9 +3,10 @@
 // wraps the task function (its call = the task left the queue and started; its settling =
 // done), clear() empties, onEmpty()/onSizeLessThan() are blocked producers while the queue
 // is too full, pause()/start() report the paused state. A queue is registered with the hub
-// the first time add(), onEmpty() or onSizeLessThan() is called; its creation site is taken
-// earlier, when the constructor sets `concurrency` (every major does), since by the first
-// add() only the add's own line is on the stack ("created at" the wrong line).
+// one microtask after its constructor set `concurrency` (every major from 6.x to 10.x does),
+// with the creation site taken then, or at its first add(), onEmpty() or onSizeLessThan()
+// if that comes first (the same tick). Until 2026-12-04 only at the first add(): an unused
+// queue did not show, and the site was the add's line ("created at" the wrong line).
 //
 // Pool state: paused = isPaused; rate-limited = isRateLimited (p-queue 8+, whose
 // 'rateLimit'/'rateLimitCleared' events report changes; one listener each per queue) or, for
@@ -76,11 +77,14 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
       ...concurrency,
       set: function concurrencySetter(this: object, value: unknown): void {
         set.call(this, value);
-        // From the constructor (else constructorCallerSite finds no `new PQueue` frame).
-        if (!queues.has(this) && !sites.has(this)) {
-          const site = constructorCallerSite(concurrencySetter, name);
-          if (site !== undefined) sites.set(this, site);
-        }
+        if (queues.has(this) || sites.has(this)) return;
+        // From the constructor only (else there is no `new PQueue` frame right below).
+        const site = constructorCallerSite(concurrencySetter, classNames(this, cls));
+        if (site === undefined) return;
+        sites.set(this, site);
+        // Shown from its creation, not from its first add(); registered once the constructor
+        // has returned, since the hub reads the queue's getters when it registers.
+        queueMicrotask(() => targetOf(this));
       },
     });
   }
@@ -207,6 +211,19 @@ function patchWait(p: Record<string, unknown>, key: string, targetOf: (inst: obj
     return r;
   };
   Object.defineProperty(p[key], 'name', { value: key });
+}
+
+/** Names of `inst`'s class and its superclasses, up to and including `base`. */
+function classNames(inst: object, base: unknown): Set<string> {
+  const names = new Set<string>();
+  let c: unknown = (inst as { constructor?: unknown }).constructor;
+  for (let depth = 0; typeof c === 'function' && c !== Function.prototype && depth < 16; depth++) {
+    const name = (c as { name: unknown }).name;
+    if (typeof name === 'string' && name !== '') names.add(name); // '' would match top-level frames
+    if (c === base) break;
+    c = Object.getPrototypeOf(c);
+  }
+  return names;
 }
 
 function findAccessor(proto: object, key: string): PropertyDescriptor | undefined {

@@ -120,7 +120,15 @@ describe('adapters: real libraries under the file recorder', function () {
       assert.equal(r.stderr, '');
       assertAgrees(r.points, 'latest', 'PQueue', 'p-queue@10.');
       assertAgrees(r.points, 'v6', 'PQueue', 'p-queue@6.');
-      const queues = r.lines.filter((l) => l.type === 'queue');
+      const marks = markerLines(path.join(FIX, 'scenarios.cjs'));
+      const siteOf = (l: Record<string, unknown>) => {
+        const site = l.site as { file: string; line: number } | undefined;
+        return site && `${path.basename(site.file)}:${site.line}`;
+      };
+      // A queue nothing was added to is there too, from its creation, at its own line.
+      const unused = r.lines.filter((l) => l.type === 'queue' && siteOf(l) === `scenarios.cjs:${marks.get('pqueueUnused')}`);
+      assert.deepEqual(unused.map((l) => [l.name, l.lib, l.concurrency, l.size]).sort(), [['Spare', 'p-queue@10.0.0', 4, 0], ['Spare', 'p-queue@6.6.2', 4, 0]]);
+      const queues = r.lines.filter((l) => l.type === 'queue' && !unused.includes(l));
       assert.deepEqual(queues.map((l) => l.lib).sort(), ['p-queue@10.0.0', 'p-queue@6.6.2']);
       for (const q of queues) {
         const hist = depths(r.lines, q.q as number);
@@ -131,8 +139,7 @@ describe('adapters: real libraries under the file recorder', function () {
         assert.equal(q.concurrency, 2);
         // Registered at its first add(), but created at the `new PQueue` line (the constructor's
         // `concurrency` set is seen), not at the add's.
-        const site = q.site as { file: string; line: number } | undefined;
-        assert.equal(site && `${path.basename(site.file)}:${site.line}`, `scenarios.cjs:${markerLines(path.join(FIX, 'scenarios.cjs')).get('pqueueNew')}`, String(q.lib));
+        assert.equal(siteOf(q), `scenarios.cjs:${marks.get('pqueueNew')}`, String(q.lib));
       }
       // The blocked producer was recorded with the fixture's call site.
       const waits = r.lines.filter((l) => l.type === 'wait' || l.type === 'shortWaits');
