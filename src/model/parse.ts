@@ -14,6 +14,7 @@ import {
   type Counters,
   type DrainBatch,
   type QueueSnapshot,
+  type SampleRow,
   type Snapshot,
   type WaiterSnapshot,
   type WireEvent,
@@ -128,7 +129,11 @@ export function expandColumns(e: unknown): WireEvent[] | undefined {
   if (e.type === 'sampleCols') {
     const c = readColumns(e, SAMPLE_COLUMNS);
     if (c === undefined) return undefined;
-    const rows = c[0].map((q, i): [number, number, number, number, number, number] => [q, c[1][i], c[2][i], c[3][i], c[4][i], c[5][i]]);
+    const first = Array.isArray(e.first) && e.first.length === c[0].length ? (e.first as unknown[]) : undefined;
+    const rows = c[0].map((q, i): SampleRow => {
+      const f = first?.[i];
+      return isNum(f) && f >= 0 ? [q, c[1][i], c[2][i], c[3][i], c[4][i], c[5][i], f] : [q, c[1][i], c[2][i], c[3][i], c[4][i], c[5][i]];
+    });
     return [{ type: 'samples', t, rows }];
   }
   if (e.type === 'counterCols') {

@@ -636,6 +636,13 @@ export class QueueModel implements Disposable {
           const id = row[0];
           const depth = row[1];
           const q = src.queues.get(id) ?? this.ensureQueue(src, id, at, changes);
+          // Quiet until its first change (SampleRow.firstChange): the depth held at the
+          // previous value until then, so the row's band starts there.
+          const first = row[6];
+          if (first !== undefined && first >= 0) {
+            const quietEnd = src.info.origin + first;
+            if (quietEnd > q.timeline.newestTime && quietEnd < at) q.timeline.push(quietEnd, q.size, q.size, q.size, 0, 0);
+          }
           if (q.timeline.push(at, depth, row[2], row[3], row[4], row[5])) changes.sample(q);
           if (q.size !== depth) {
             q.size = depth;

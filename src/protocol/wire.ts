@@ -103,7 +103,15 @@ export interface SamplesEvent {
   t: number;
   rows: SampleRow[];
 }
-export type SampleRow = [q: number, depth: number, min: number, max: number, puts: number, gets: number];
+/**
+ * A queue's sampling interval, from its previous row (or its 'queue' announcement) to the
+ * event's `t`: depth at `t`, lowest and highest depth, puts and gets. `firstChange` (hub time,
+ * optional, since 2026-12-04): the queue was unchanged until then, so its depth held at the
+ * previous row's value, and the band of min/max starts there, not at the previous row. The
+ * hub sets it only when the quiet part is a good share of the interval (an idle queue's
+ * first burst after the poller backed off to seconds).
+ */
+export type SampleRow = [q: number, depth: number, min: number, max: number, puts: number, gets: number, firstChange?: number];
 
 /** A put blocked (role 'put') or a get waited (role 'get'). `t` is when it started. */
 export interface WaitStartEvent {
@@ -285,6 +293,8 @@ export interface SampleColumnsEvent {
   max: number[];
   puts: number[];
   gets: number[];
+  /** Optional: SampleRow's firstChange, -1 in a row without one. */
+  first?: number[];
 }
 
 /**

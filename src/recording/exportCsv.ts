@@ -64,7 +64,7 @@ export class CsvExporter implements LineExporter {
     return '';
   }
 
-  private row(src: string, t: number, [q, depth, min, max, puts, gets]: readonly number[]): string {
+  private row(src: string, t: number, [q, depth, min, max, puts, gets]: readonly [number, number, number, number, number, number, number?]): string {
     this.rows++;
     const name = this.context.queueName(src, q);
     return [num(this.context.time(src, t)), csvText(src), String(q), csvText(name), depth, min, max, puts, gets].join(',') + '\r\n';

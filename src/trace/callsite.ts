@@ -78,10 +78,12 @@ function defaultFormatting(prepare: unknown): boolean {
  * source-map-support; Node 20's own default, ErrorPrepareStackTrace, is fine), no Node
  * source maps (tsx, --enable-source-maps: positions must be the mapped ones Node prints).
  *
- * With Node's source maps, positions come from Node's text but function names from V8's
- * frames: Node names a frame after the symbol its source map has where the enclosing
- * function starts, so under tsx every top-level line of `app.ts` was "fastq" (the first
- * import) and a queue made there read "created at fastq (app.ts:8)".
+ * With Node's source maps, positions and names come from Node's text, except where V8's
+ * frame has no function name (top-level or anonymous code): Node names such a frame after
+ * the symbol its source map has where the enclosing code starts, so under tsx every
+ * top-level line of `app.ts` was "fastq" (the first default import) and a queue made there
+ * read "created at fastq (app.ts:8)". Named functions keep Node's mapped name (a minified
+ * bundle's `i` is `produceJobs` there).
  */
 function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
   const E = Error as unknown as ErrorWithPrepare;
@@ -96,7 +98,7 @@ function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
   const mapped = nodeFormats && !structured && typeof prepare === 'function' ? prepare : undefined;
   let sites: V8CallSite[] | undefined;
   const keepAndFormat = (e: unknown, s: V8CallSite[]): unknown => {
-    sites = s;
+    if (e === holder) sites = s; // not another error's stack that Node's formatter read meanwhile
     return (mapped as NonNullable<typeof mapped>)(e, s);
   };
   const ours = structured ? keepSites : mapped !== undefined ? keepAndFormat : undefined;
@@ -126,13 +128,14 @@ function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
     return;
   }
   if (typeof text !== 'string') return;
-  let index = 0; // of the frame line, which is V8's frame of the same index
-  for (const line of text.split('\n')) {
-    if (!FRAME_LINE.test(line)) continue;
-    const f = parseFrame(line);
-    const site = sites?.[index++];
+  const lines = text.split('\n').filter((line) => FRAME_LINE.test(line));
+  // Frame line i is V8's frame i, unless a name or path held a line break of its own: then
+  // the counts differ and Node's names stand.
+  const named = sites !== undefined && sites.length === lines.length ? sites : undefined;
+  for (let i = 0; i < lines.length; i++) {
+    const f = parseFrame(lines[i]);
     if (f === null) continue;
-    if (site !== undefined) f.fn = v8Name(site) ?? f.fn;
+    if (named !== undefined && f.fn !== '' && v8Name(named[i]) === '') f.fn = '';
     yield f;
   }
 }

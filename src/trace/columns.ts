@@ -21,8 +21,14 @@ export function sampleColumnsJson(t: number, rows: readonly SampleRow[]): string
   const col = sampleScratch.subarray(0, rows.length);
   const cols: string[] = [];
   for (let c = 0; c < SAMPLE_COLUMNS.length; c++) {
-    for (let i = 0; i < rows.length; i++) col[i] = rows[i][c];
+    for (let i = 0; i < rows.length; i++) col[i] = rows[i][c] as number;
     cols.push(`"${SAMPLE_COLUMNS[c]}":[${col.join(',')}]`);
+  }
+  let quiet = false;
+  for (let i = 0; i < rows.length && !quiet; i++) quiet = rows[i].length > 6;
+  if (quiet) {
+    for (let i = 0; i < rows.length; i++) col[i] = rows[i][6] ?? -1;
+    cols.push(`"first":[${col.join(',')}]`);
   }
   return `{"type":"sampleCols","t":${t},${cols.join(',')}}`;
 }
@@ -37,7 +43,8 @@ export function foldRows(rows: readonly SampleRow[]): SampleRow[] {
     const r = rows[i];
     const f = byQueue.get(r[0]);
     if (f === undefined) {
-      byQueue.set(r[0], [r[0], r[1], r[2], r[3], r[4], r[5]]);
+      // The first row's firstChange holds for the union: the queue was quiet until then.
+      byQueue.set(r[0], r.length > 6 ? [r[0], r[1], r[2], r[3], r[4], r[5], r[6]] : [r[0], r[1], r[2], r[3], r[4], r[5]]);
       continue;
     }
     f[1] = r[1];

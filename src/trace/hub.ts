@@ -236,7 +236,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (!this.armed) return null;
       rec.site = queue.creationSite ?? userSite(Hub.prototype.register, 'named');
       rec.restart(queue.qsize());
-      this.push({ type: 'queue', t: now(), q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, site: rec.site, size: rec.size, ...libFields(queue) });
+      rec.rowT = now();
+      this.push({ type: 'queue', t: rec.rowT, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, site: rec.site, size: rec.size, ...libFields(queue) });
       return rec;
     } catch {
       return null;
@@ -442,6 +443,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       const q = rec.ref.deref();
       if (q === undefined) continue;
       rec.restart(q.qsize());
+      rec.rowT = t;
       q.setProbe(rec);
       rec.site ??= q.creationSite; // registered while dormant: only an adapter's early capture is known
       this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, ...(rec.site !== undefined ? { site: rec.site } : {}), size: rec.size, ...libFields(q) });
@@ -489,6 +491,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
 
   markDirty(rec: QueueRecord): void {
     rec.sampleEpoch = this.sampleEpoch;
+    rec.firstChange = now(); // once per queue per tick, not per item
     this.dirty.push(rec);
     if (this.timer === undefined && !this.columnsReader) this.startTicking();
   }
@@ -627,7 +630,14 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         this.dirty.push(rec);
         continue;
       }
-      rows.push([rec.id, rec.size, rec.min, rec.max, rec.putsI, rec.getsI]);
+      const row: SampleRow = [rec.id, rec.size, rec.min, rec.max, rec.putsI, rec.getsI];
+      // Quiet for a good share of the interval (a burst after an idle spell, between drains
+      // the poller has spaced out to seconds): say when it started, or the band of the row
+      // would cover the quiet part too.
+      const quiet = rec.firstChange - rec.rowT;
+      if (quiet >= this.config.sampleMs && quiet >= (t - rec.rowT) / 4) row.push(rec.firstChange);
+      rec.rowT = t;
+      rows.push(row);
       // The interval's peak is the high-water candidate; restart() only sees the final depth.
       if (rec.max > rec.highWater) rec.highWater = rec.max;
       rec.puts += rec.putsI;

@@ -168,6 +168,10 @@ export class QueueRecord implements QueueProbe {
   sampleEpoch = -1;
   /** The hub tick that last sampled this record (duplicates in a dirty list are skipped). */
   lastTick = -1;
+  /** Hub time of its previous row, or of its announcement ('queue' event) before any. */
+  rowT = -Infinity;
+  /** Hub time of its first change since that row (set when it turns dirty). */
+  firstChange = -1;
   changeEpoch = -1;
 
   // ---- absolute counters (puts/gets exclude the current interval) ----

@@ -26,11 +26,14 @@ export interface IntervalOptions {
   idleMaxMs?: number;
   /**
    * Slowest interval while the program has shown nothing yet (no event since the attach,
-   * whose snapshot had no queue). Default 250. A program that compiles for a while first
-   * (tsx) would otherwise have backed off to seconds by the time it made its first queue, so
-   * the queue appeared late in the panel and its first row spanned all that time.
+   * whose snapshot had no queue), for its first startIdleDrains empty drains. Default 250.
+   * A program that compiles for a while first (tsx) would otherwise have backed off to
+   * seconds by the time it made its first queue, so the queue appeared late in the panel
+   * and its first row spanned all that time.
    */
   startIdleMaxMs?: number;
+  /** Empty drains (from the attach) that startIdleMaxMs holds for; then idleMaxMs, as for a program that never makes a queue. Default 120 (~30 s). */
+  startIdleDrains?: number;
   /** Empty drains before backing off. Default 3. */
   idleAfter?: number;
   /** Ceiling on answer bytes per second. Default 4 MiB/s. */
@@ -85,7 +88,8 @@ export class AdaptiveInterval {
     if (d.events > 0) this.started = true;
     let ms = d.more ? 0 : base;
     const after = o.idleAfter ?? 3;
-    const idleMax = this.started ? (o.idleMaxMs ?? 2000) : (o.startIdleMaxMs ?? 250);
+    const starting = !this.started && this.idle <= (o.startIdleDrains ?? 120);
+    const idleMax = starting ? (o.startIdleMaxMs ?? 250) : (o.idleMaxMs ?? 2000);
     if (this.idle >= after) ms = Math.min(Math.max(base, idleMax), base * 2 ** Math.min(16, this.idle - after + 1));
     ms = Math.max(ms, (d.bytes * 1000) / (o.maxBytesPerSecond ?? 4 * 1024 * 1024));
     const since = this.lastDelay + (d.debuggeeMs ?? 0);

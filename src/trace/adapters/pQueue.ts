@@ -77,14 +77,25 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
       ...concurrency,
       set: function concurrencySetter(this: object, value: unknown): void {
         set.call(this, value);
-        if (queues.has(this) || sites.has(this)) return;
-        // From the constructor only (else there is no `new PQueue` frame right below).
-        const site = constructorCallerSite(concurrencySetter, classNames(this, cls));
-        if (site === undefined) return;
-        sites.set(this, site);
-        // Shown from its creation, not from its first add(); registered once the constructor
-        // has returned, since the hub reads the queue's getters when it registers.
-        queueMicrotask(() => targetOf(this));
+        try {
+          if (queues.has(this) || sites.has(this)) return;
+          // From the constructor only (else there is no `new PQueue` frame right below).
+          const site = constructorCallerSite(concurrencySetter, classNames(this, cls));
+          if (site === undefined) return;
+          sites.set(this, site);
+          // Shown from its creation, not from its first add(); registered once the
+          // constructor has returned (the hub reads the queue's getters when it registers),
+          // and only if it returned: one that threw later leaves no queue behind.
+          queueMicrotask(() => {
+            try {
+              if (constructed(this as PQueueLike)) targetOf(this);
+            } catch {
+              // never into the program
+            }
+          });
+        } catch {
+          // never into the program
+        }
       },
     });
   }
@@ -95,7 +106,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
       const q = inst as PQueueLike;
       const running = new RunningAges();
       t = new AdaptedQueue({
-        name: String((inst.constructor as { name?: unknown } | undefined)?.name || name),
+        name: className(inst, name),
         kind: 'priority',
         maxsize: 0,
         lib,
@@ -213,6 +224,15 @@ function patchWait(p: Record<string, unknown>, key: string, targetOf: (inst: obj
   Object.defineProperty(p[key], 'name', { value: key });
 }
 
+/**
+ * The constructor ran to its end: every major sets the paused state last of what the
+ * adapter can read (6.x `_isPaused`, 10.x `#isPaused`, both behind `isPaused`), after the
+ * setters that validate options (10.x's `timeout`). A shape without it counts as constructed.
+ */
+function constructed(q: PQueueLike): boolean {
+  return !('isPaused' in q) || typeof q.isPaused === 'boolean';
+}
+
 /** Names of `inst`'s class and its superclasses, up to and including `base`. */
 function classNames(inst: object, base: unknown): Set<string> {
   const names = new Set<string>();
@@ -224,6 +244,15 @@ function classNames(inst: object, base: unknown): Set<string> {
     c = Object.getPrototypeOf(c);
   }
   return names;
+}
+
+/** The instance's class name for its label; `fallback` when it has none or its getter throws. */
+function className(inst: object, fallback: string): string {
+  try {
+    return String((inst.constructor as { name?: unknown } | undefined)?.name || fallback);
+  } catch {
+    return fallback;
+  }
 }
 
 function findAccessor(proto: object, key: string): PropertyDescriptor | undefined {

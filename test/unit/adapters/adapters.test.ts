@@ -147,6 +147,17 @@ describe('adapters: real libraries under the file recorder', function () {
     });
   }
 
+  it('p-queue used oddly: a constructor that throws leaves no queue behind, a throwing class name changes nothing', async () => {
+    const r = await traced('pqueue-odd.mjs', '--import');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '', 'no warning, no uncaught exception');
+    assert.deepEqual(r.stdout.trim().split('\n'), ['threw TypeError', 'added 1', 'end']);
+    // Only the queue that was made: the half-built one is never registered.
+    const queues = r.lines.filter((l) => l.type === 'queue');
+    assert.deepEqual(queues.map((l) => [l.name, l.lib]), [['PQueue', 'p-queue@10.0.0']]);
+    assert.deepEqual([lastCounters(r.lines, queues[0].q as number).puts, lastCounters(r.lines, queues[0].q as number).running], [1, 0]);
+  });
+
   for (const [fixture, flag] of [
     ['async.cjs', '--require'],
     ['async.mjs', '--import'],

@@ -208,13 +208,42 @@ describe('trace: a real traced program', function () {
       assert.equal(where(jobs?.site), `bundled-app.js:${lines.get('create')}`);
       assert.deepEqual(jobs?.waiters.map(where), [`bundled-app.js:${lines.get('put')}`]);
       assert.deepEqual(feed?.waiters.map(where), [`bundled-app.js:${lines.get('iterate')}`]);
-      // Function names are the running code's, not the symbol a source map has where the
-      // enclosing function starts (Node's guess, which named top-level code after the
-      // bundle's first symbol).
+      // Function names: the source's, and none for top-level code (not the symbol a source
+      // map has where the enclosing code starts: Node's guess).
       const fns = (s: { fn?: string }[]) => s.map((x) => x.fn);
       assert.deepEqual(fns([jobs?.site ?? {}, ...(jobs?.waiters ?? []), ...(feed?.waiters ?? [])]), ['', 'produce', 'consume']);
     });
   }
+
+  it('a minified app under --enable-source-maps: its functions by their source names, top-level code by none', async () => {
+    const source = tempFile('minified-src.js');
+    fs.writeFileSync(
+      source,
+      `const { Queue } = require(${JSON.stringify(LIB)});
+const jobs = new Queue({ maxsize: 1, name: 'jobs' }); // @site:create
+async function produceJobs() {
+  jobs.putNowait(1);
+  await jobs.put(2); // @site:put (before any await: Node maps an async frame's name only there)
+}
+produceJobs();
+setTimeout(() => {
+  const snap = globalThis[Symbol.for('queuescope.hub')].snapshot();
+  const q = snap.queues.find((x) => x.name === 'jobs');
+  console.log(JSON.stringify({ site: q.site, waiters: q.waiters.map((w) => w.site) }));
+  jobs.getNowait();
+}, 10);
+`,
+    );
+    const bundle = tempFile('minified-app.js');
+    const esbuild = (await import('esbuild')) as typeof import('esbuild');
+    await esbuild.build({ entryPoints: [source], bundle: true, platform: 'node', format: 'cjs', sourcemap: true, minify: true, external: [LIB], outfile: bundle, logLevel: 'warning' });
+    const r = await run(['--enable-source-maps', bundle], { QUEUESCOPE_TRACE: '1' });
+    assert.equal(r.code, 0, r.stderr);
+    const got = JSON.parse(r.stdout.trim()) as { site: { line: number; fn: string }; waiters: { line: number; fn: string }[] };
+    const at = markerLines(source);
+    assert.deepEqual([got.site.line, got.site.fn], [at.get('create'), '']);
+    assert.deepEqual(got.waiters.map((w) => [w.line, w.fn]), [[at.get('put'), 'produceJobs']], 'the source name, not the minified one');
+  });
 
   // The hub reads V8's frames directly (formatting only those it looks at) unless someone
   // else formats stacks: a user's Error.prepareStackTrace (e.g. source-map-support) or Node's

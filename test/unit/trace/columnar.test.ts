@@ -11,6 +11,7 @@ import { DEFAULTS, type HubConfig } from '../../../src/trace/config';
 import { foldRows } from '../../../src/trace/columns';
 import { Hub, LATE_ANNOUNCE_MS, LATE_PER_DRAIN } from '../../../src/trace/hub';
 import { seededRandom } from '../../helpers/prng';
+import type { SampleRow } from '../../../src/protocol/wire';
 
 interface Truth {
   puts: number;
@@ -101,6 +102,42 @@ describe('trace: columnar drains', () => {
     );
   });
 
+  it("fold keeps the first row's firstChange (quiet until then), and none when the first row changed at once", () => {
+    assert.deepEqual(foldRows([[1, 1, 1, 1, 1, 0, 500], [1, 2, 1, 2, 1, 0]]), [[1, 2, 1, 2, 2, 0, 500]]);
+    assert.deepEqual(foldRows([[1, 1, 0, 1, 1, 0], [1, 2, 1, 2, 1, 0, 700]]), [[1, 2, 0, 2, 2, 0]]);
+  });
+
+  it('a queue quiet for most of an interval: its row says when it first changed, and the timeline holds the depth until then', () => {
+    const perf = globalThis.performance as { now(): number };
+    const realNow = perf.now;
+    let T = perf.now() + 1000;
+    perf.now = () => T;
+    try {
+      const start = T;
+      const { queues, model, drain } = armed({ ...DEFAULTS, sampleMs: 10 }, 1, () => ({ name: 'bursty' }));
+      const [q] = queues;
+      drain(); // the announcement; from here on each drain is the sampling tick
+      T = start + 5;
+      q.putNowait(1); // at once: no firstChange
+      T = start + 100;
+      const busy = drain().events.filter((e) => e.type === 'samples').flatMap((e) => (e.type === 'samples' ? e.rows : []));
+      assert.deepEqual(busy, [[q.id, 1, 0, 1, 1, 0]]);
+      T = start + 2900; // quiet for 2.8 s, as between polls spaced out by an idle back-off
+      q.putNowait(2);
+      q.putNowait(3);
+      T = start + 3100;
+      const burst = drain().events.flatMap((e) => (e.type === 'samples' ? e.rows : []));
+      assert.deepEqual(burst, [[q.id, 3, 1, 3, 2, 0, start + 2900]], 'the columnar row carries firstChange (hub time)');
+      const mq = model.queuesOf('S')[0];
+      const s = mq.timeline.series();
+      const at = s.t.map((x) => Math.round(x - mq.created)); // ms after the queue was made (at `start`)
+      // Created at `start`; the put's row at +100; held at 1 until the burst at +2900; the burst's row at +3100.
+      assert.deepEqual([at, s.depth, s.min, s.max], [[0, 100, 2900, 3100], [0, 1, 1, 3], [0, 0, 1, 1], [0, 1, 1, 3]]);
+    } finally {
+      perf.now = realNow;
+    }
+  });
+
   it("reports the program's CPU ms per second since the previous drain, which the poller's pacing reads", () => {
     const { hub } = armed({ ...DEFAULTS }, 1, () => ({}));
     const drain = () => {
@@ -164,7 +201,7 @@ describe('trace: columnar drains', () => {
       // Drain until the hub has nothing more, as the poller does (`more` -> again at once).
       let more = true;
       let first = true;
-      const rows: [number, number, number, number, number, number][] = [];
+      const rows: SampleRow[] = [];
       while (more) {
         const text = hub.drain(BUDGET, { columns: true });
         const batch = parseDrainBatch(text);

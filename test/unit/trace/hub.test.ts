@@ -76,14 +76,23 @@ describe('trace: hub', () => {
     drain(hub);
     busy.putNowait(1);
     await tick(30); // the sampling timer (2 ms) fires first
+    const getAt = performance.now();
     busy.getNowait();
     const events = drain(hub).events;
     const samples = events.filter((e) => e.type === 'samples');
     assert.equal(samples.length, 2, 'one timer tick, one drain tick');
-    assert.deepEqual(rowsOf(events, busy.id), [
-      [busy.id, 1, 0, 1, 1, 0],
-      [busy.id, 0, 0, 1, 0, 1],
-    ]);
+    const rows = rowsOf(events, busy.id);
+    assert.deepEqual(
+      rows.map((r) => r.slice(0, 6)),
+      [
+        [busy.id, 1, 0, 1, 1, 0],
+        [busy.id, 0, 0, 1, 0, 1],
+      ],
+    );
+    // The second row's queue was quiet from the timer's row until the get, ~28 ms later:
+    // the row says when its first change came.
+    const first = rows[1][6];
+    assert.ok(first !== undefined && first >= getAt && first <= samples[1].t, `firstChange ${first} between the get (${getAt}) and the drain (${samples[1].t})`);
     assert.deepEqual(rowsOf(events, idle.id), []);
     assert.ok(!events.some((e) => 'q' in e && e.q === idle.id), 'an idle queue adds nothing');
     const counters = events.filter((e) => e.type === 'counters');

@@ -41,6 +41,9 @@ describe('adaptive poll interval', () => {
     const b = new AdaptiveInterval(() => ({ baseMs: 100, idleMaxMs: 2000 }));
     b.sawQueues();
     assert.deepEqual(Array.from({ length: 7 }, () => b.next(empty)), [100, 100, 200, 400, 800, 1600, 2000]);
+    // A program that never makes a queue: 250 ms for startIdleDrains empty drains, then the usual cap.
+    const c = new AdaptiveInterval(() => ({ baseMs: 100, idleMaxMs: 2000, startIdleDrains: 10 }));
+    assert.deepEqual(Array.from({ length: 12 }, () => c.next(empty)), [100, 100, 200, 250, 250, 250, 250, 250, 250, 250, 2000, 2000]);
   });
 
   it('keeps bytes per second, debuggee time and extension-host time bounded whatever the load', () => {
