@@ -49,6 +49,11 @@ export function formatCount(n: number): string {
   return s.length <= 3 ? s : s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
+/** "1 abort", "0 aborts", "2,480 puts": a count and its noun, singular for exactly one. */
+export function countOf(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${Math.round(n) === 1 ? '' : 's'}`;
+}
+
 /**
  * A count for a narrow cell: exact up to 9,999, then "16.4k", "128k", "2.1M" (the exact
  * figure goes in the cell's tooltip and the detail header).

@@ -5,7 +5,7 @@
 import { isHostMessage, noHubMessageError, type CallSite, type HostMessage, type NoHubSession, type WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
 import { el, icon, nextFrame, setChildren, setText } from './dom';
-import { formatCount, formatDuration, formatSessionTime } from './format';
+import { countOf, formatCount, formatDuration, formatSessionTime } from './format';
 import { Overview, isFull } from './overview';
 import { Store, type Changes } from './store';
 import { LIVE_WINDOWS, restoreViewState, type ViewState } from './viewstate';
@@ -375,8 +375,8 @@ class Panel {
       ...(q.lib !== undefined ? [el('span', { class: 'badge b-lib', text: q.lib })] : []),
       ...(poolText(q) !== '' ? [el('span', { text: poolText(q) })] : []),
       ...pool.nodes,
-      el('span', { text: `${formatCount(q.counters.puts)} puts, ${formatCount(q.counters.gets)} gets` }),
-      el('span', { text: `${formatCount(q.counters.timeouts)} timeouts, ${formatCount(q.counters.aborts)} aborts` }),
+      el('span', { text: `${countOf(q.counters.puts, 'put')}, ${countOf(q.counters.gets, 'get')}` }),
+      el('span', { text: `${countOf(q.counters.timeouts, 'timeout')}, ${countOf(q.counters.aborts, 'abort')}` }),
       el('span', { text: q.source }),
     ];
     if (q.jobs) facts.push(...jobsFacts(q.jobs));

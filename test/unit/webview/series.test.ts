@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { DepthSeries, WaitCountSeries, alignOnGrid, countsOnGrid, downsample } from '../../../src/webview/series';
-import { formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortBytes, formatShortBytesOf, formatShortCount } from '../../../src/webview/format';
+import { countOf, formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortBytes, formatShortBytesOf, formatShortCount } from '../../../src/webview/format';
 
 function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
   const s = new DepthSeries(cap);
@@ -87,6 +87,7 @@ describe('webview series', () => {
     assert.equal(formatCount(1200), '1,200');
     assert.equal(formatCount(12_345), '12,345');
     assert.equal(formatCount(1_234_567.4), '1,234,567');
+    assert.deepEqual([countOf(1, 'abort'), countOf(0, 'abort'), countOf(2480, 'put')], ['1 abort', '0 aborts', '2,480 puts']);
     assert.equal(formatRate(0), '0');
     assert.equal(formatRate(2.5), '2.5');
     assert.equal(formatRate(41.5), '42');
