@@ -638,8 +638,8 @@ export class QueueModel implements Disposable {
           const q = src.queues.get(id) ?? this.ensureQueue(src, id, at, changes);
           // Quiet until its first change (SampleRow.firstChange): the depth held at the
           // previous value until then, so the row's band starts there.
-          const first = row[6];
-          if (first !== undefined && first >= 0) {
+          const first: unknown = row[6]; // a malformed 7th element (null, text) is ignored
+          if (typeof first === 'number' && first >= 0) {
             const quietEnd = src.info.origin + first;
             if (quietEnd > q.timeline.newestTime && quietEnd < at) q.timeline.push(quietEnd, q.size, q.size, q.size, 0, 0);
           }

@@ -27,6 +27,26 @@ describe('QueueModel', () => {
     assert.equal(model.queue('S/4242:0/1'), q);
   });
 
+  it("holds a row's previous depth until its firstChange; a firstChange out of its interval or not a number is ignored", () => {
+    const { model, key } = setup();
+    model.applyDrain('S', key, batch(1, 10, [{ type: 'queue', t: 10, q: 3, name: 'bursty', kind: 'fifo', maxsize: 0, size: 2 }]));
+    const rows = (t: number, row: unknown[]) => batch(0, t, [{ type: 'samples', t, rows: [row as [number, number, number, number, number, number]] }]);
+    model.applyDrain('S', key, { ...rows(2000, [3, 5, 2, 5, 3, 0, 1900]), seq: 2 }); // quiet at 2 until 1900
+    model.applyDrain('S', key, { ...rows(3000, [3, 4, 4, 5, 0, 1, 5000]), seq: 3 }); // after its own t: ignored
+    model.applyDrain('S', key, { ...rows(4000, [3, 4, 4, 4, 0, 0, 1000]), seq: 4 }); // before the previous point: ignored
+    model.applyDrain('S', key, { ...rows(5000, [3, 3, 3, 4, 0, 1, null]), seq: 5 }); // malformed: ignored
+    model.applyDrain('S', key, { ...rows(6000, [3, 2, 2, 3, 0, 1, 'x']), seq: 6 });
+    const q = model.queue('S/4242:0/3')!;
+    const s = q.timeline.series();
+    assert.deepEqual(
+      [s.t.map((t) => t - ORIGIN), s.depth],
+      [
+        [10, 1900, 2000, 3000, 4000, 5000, 6000],
+        [2, 2, 5, 4, 4, 3, 2],
+      ],
+    );
+  });
+
   it('applies queue, samples, wait, waitEnd, counters, shutdown and gc events with epoch times', () => {
     const { model, key, changes } = setup();
     changes.length = 0;
