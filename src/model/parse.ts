@@ -131,8 +131,10 @@ export function expandColumns(e: unknown): WireEvent[] | undefined {
     if (c === undefined) return undefined;
     const first = Array.isArray(e.first) && e.first.length === c[0].length ? (e.first as unknown[]) : undefined;
     const rows = c[0].map((q, i): SampleRow => {
+      const row: SampleRow = [q, c[1][i], c[2][i], c[3][i], c[4][i], c[5][i]];
       const f = first?.[i];
-      return isNum(f) && f >= 0 ? [q, c[1][i], c[2][i], c[3][i], c[4][i], c[5][i], f] : [q, c[1][i], c[2][i], c[3][i], c[4][i], c[5][i]];
+      if (isNum(f) && f >= 0) row.push(f);
+      return row;
     });
     return [{ type: 'samples', t, rows }];
   }

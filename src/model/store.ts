@@ -625,7 +625,7 @@ export class QueueModel implements Disposable {
         // since the previous drain, and without this point the chart drew it as one instant.
         // Under tsx the poller had backed off while the program compiled, so the first 0.5 s
         // of a 60-job burst showed as a line starting half-way down.
-        if (q.timeline.cursor === 0 && q.timeline.push(at, e.size, e.size, e.size, 0, 0)) changes.sample(q);
+        if (q.timeline.cursor === 0 && q.timeline.hold(at, e.size)) changes.sample(q);
         changes.update(q);
         break;
       }
@@ -641,7 +641,7 @@ export class QueueModel implements Disposable {
           const first: unknown = row[6]; // a malformed 7th element (null, text) is ignored
           if (typeof first === 'number' && first >= 0) {
             const quietEnd = src.info.origin + first;
-            if (quietEnd > q.timeline.newestTime && quietEnd < at) q.timeline.push(quietEnd, q.size, q.size, q.size, 0, 0);
+            if (quietEnd > q.timeline.newestTime && quietEnd < at) q.timeline.hold(quietEnd, q.size);
           }
           if (q.timeline.push(at, depth, row[2], row[3], row[4], row[5])) changes.sample(q);
           if (q.size !== depth) {

@@ -248,6 +248,11 @@ export class DepthTimeline {
     return this.lastT;
   }
 
+  /** A point where the depth is known to have stood at `depth` since the previous one (no puts, no gets). */
+  hold(t: number, depth: number): boolean {
+    return this.push(t, depth, depth, depth, 0, 0);
+  }
+
   /**
    * Append a sample (times in epoch ms). Returns false, and counts it, when it is older than
    * the newest sample: a timeline only moves forward.

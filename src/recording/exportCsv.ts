@@ -7,7 +7,7 @@
 // formula in a spreadsheet, so text cells that start with = + - @ (or tab / CR) get a
 // leading apostrophe (OWASP's CSV injection advice).
 
-import type { RecordingLine } from '../protocol/wire';
+import type { RecordingLine, SampleRow } from '../protocol/wire';
 import { RecordingContext } from './context';
 import type { LineExporter } from './exporter';
 
@@ -64,7 +64,7 @@ export class CsvExporter implements LineExporter {
     return '';
   }
 
-  private row(src: string, t: number, [q, depth, min, max, puts, gets]: readonly [number, number, number, number, number, number, number?]): string {
+  private row(src: string, t: number, [q, depth, min, max, puts, gets]: Readonly<SampleRow>): string {
     this.rows++;
     const name = this.context.queueName(src, q);
     return [num(this.context.time(src, t)), csvText(src), String(q), csvText(name), depth, min, max, puts, gets].join(',') + '\r\n';

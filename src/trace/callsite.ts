@@ -97,11 +97,13 @@ function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
   // a Node whose default is none formats mapped stacks out of our reach; names as Node gives).
   const mapped = nodeFormats && !structured && typeof prepare === 'function' ? prepare : undefined;
   let sites: V8CallSite[] | undefined;
-  const keepAndFormat = (e: unknown, s: V8CallSite[]): unknown => {
-    if (e === holder) sites = s; // not another error's stack that Node's formatter read meanwhile
-    return (mapped as NonNullable<typeof mapped>)(e, s);
-  };
-  const ours = structured ? keepSites : mapped !== undefined ? keepAndFormat : undefined;
+  const keepAndFormat =
+    mapped &&
+    ((e: unknown, s: V8CallSite[]): unknown => {
+      if (e === holder) sites = s; // not another error's stack that Node's formatter read meanwhile
+      return mapped(e, s);
+    });
+  const ours = structured ? keepSites : keepAndFormat;
   try {
     limit = E.stackTraceLimit;
     E.stackTraceLimit = STACK_LIMIT;

@@ -43,8 +43,7 @@ export function foldRows(rows: readonly SampleRow[]): SampleRow[] {
     const r = rows[i];
     const f = byQueue.get(r[0]);
     if (f === undefined) {
-      // The first row's firstChange holds for the union: the queue was quiet until then.
-      byQueue.set(r[0], r.length > 6 ? [r[0], r[1], r[2], r[3], r[4], r[5], r[6]] : [r[0], r[1], r[2], r[3], r[4], r[5]]);
+      byQueue.set(r[0], r.slice() as SampleRow); // with its firstChange, if any: the union was quiet until then
       continue;
     }
     f[1] = r[1];

@@ -6,7 +6,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROTOCOL_VERSION, type Counters, type RecordingLine, type SampleRow, type SourceInfo } from '../../../src/protocol/wire';
+import type { QueueModel } from '../../../src/model';
 import { makeHeader } from '../../../src/recording/format';
+import { ModelFeed } from '../../../src/recording/modelFeed';
+import { readRecording, type ReadResult } from '../../../src/recording/reader';
 import { seededRandom } from '../../helpers/prng';
 
 export interface FixtureOptions {
@@ -97,4 +100,12 @@ export function toNdjson(lines: RecordingLine[]): string {
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qscope-test-'));
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A .qscope file replayed into `model` as `session`, as the extension opens one; the reader's result. */
+export async function replayFile(file: string, model: QueueModel, session = 'replay'): Promise<ReadResult> {
+  const feed = new ModelFeed(model, session, path.basename(file));
+  const result = await readRecording(file, { onLines: (lines) => feed.push(lines) });
+  feed.finish();
+  return result;
 }

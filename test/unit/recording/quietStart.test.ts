@@ -5,13 +5,11 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { parseAttachInfo, parseDrainBatch, QueueModel } from '../../../src/model';
-import { ModelFeed } from '../../../src/recording/modelFeed';
-import { readRecording } from '../../../src/recording/reader';
 import { SessionRecorder } from '../../../src/recording/sessionRecorder';
 import { Queue } from '../../../src/queue/index';
 import { DEFAULTS } from '../../../src/trace/config';
 import { Hub } from '../../../src/trace/hub';
-import { tempDir } from './fixture';
+import { replayFile, tempDir } from './fixture';
 
 describe('recording: a burst after an idle spell', () => {
   it('keeps when the burst started through save and replay', async () => {
@@ -58,9 +56,7 @@ describe('recording: a burst after an idle spell', () => {
       const file = path.join(dir, 'run.qscope');
       await recorder.save('dbg', file);
       const replay = new QueueModel();
-      const feed = new ModelFeed(replay, 'replay', 'run');
-      await readRecording(file, { onLines: (lines) => feed.push(lines) });
-      feed.finish();
+      await replayFile(file, replay);
       assert.deepEqual(series(replay, 'replay'), seen, 'the replay holds the depth until the burst, as live');
     } finally {
       perf.now = realNow;

@@ -9,13 +9,11 @@ import * as path from 'node:path';
 import { QueueModel } from '../../../src/model';
 import type { AttachInfo, DrainBatch } from '../../../src/protocol/wire';
 import { cursorState } from '../../../src/recording/cursor';
-import { ModelFeed } from '../../../src/recording/modelFeed';
-import { readRecording } from '../../../src/recording/reader';
 import { SessionRecorder } from '../../../src/recording/sessionRecorder';
 import { Queue } from '../../../src/queue/index';
 import { DEFAULTS } from '../../../src/trace/config';
 import { Hub } from '../../../src/trace/hub';
-import { tempDir } from './fixture';
+import { replayFile, tempDir } from './fixture';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -49,9 +47,7 @@ describe('replay from the start of the data', () => {
       const file = path.join(dir, 'run.qscope');
       await recorder.save('dbg', file);
       const replay = new QueueModel();
-      const feed = new ModelFeed(replay, 'replay', 'run');
-      await readRecording(file, { onLines: (lines) => feed.push(lines) });
-      feed.finish();
+      await replayFile(file, replay);
       const s = replay.session('replay')!;
       assert.equal(s.started, armed, 'the replay starts at the arming too');
       const [rq] = replay.queuesOf('replay');

@@ -8,10 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QueueModel, type ModelQueue, type RetentionOptions } from '../../../src/model';
 import { PROTOCOL_VERSION, type AttachInfo, type DrainBatch, type RecordingLine, type Snapshot, type WireEvent } from '../../../src/protocol/wire';
-import { ModelFeed } from '../../../src/recording/modelFeed';
 import { readRecording } from '../../../src/recording/reader';
 import { SessionRecorder } from '../../../src/recording/sessionRecorder';
-import { syntheticRecording, tempDir } from './fixture';
+import { replayFile, syntheticRecording, tempDir } from './fixture';
 import { cachedSampleRecording, WORKERS_RUN } from './realProgram';
 import { readRecordingLines } from '../../../src/recording/reader';
 import { parseAttachInfo, parseDrainBatch } from '../../../src/model/parse';
@@ -128,9 +127,7 @@ describe('recording round trip through the model', () => {
       const saved = await recorder.save('dbg-1', file, { gzipThresholdBytes });
 
       const replay = newModel();
-      const feed = new ModelFeed(replay, 'replay-1', 'run.qscope');
-      const result = await readRecording(file, { onLines: (batch) => feed.push(batch) });
-      feed.finish();
+      const result = await replayFile(file, replay, 'replay-1');
       assert.deepEqual(result.warnings, []);
       assert.equal(result.header.label, 'My program');
       assert.equal(replay.session('replay-1')?.name, 'My program');
@@ -235,9 +232,7 @@ describe('recording round trip through the model', () => {
       assert.ok(expanded >= 1500, `${expanded} counters events went into the model`);
 
       const replay = newModel();
-      const feed = new ModelFeed(replay, 'replay-c', 'columns.qscope');
-      const result = await readRecording(file, { onLines: (lines) => feed.push(lines) });
-      feed.finish();
+      const result = await replayFile(file, replay, 'replay-c');
       assert.deepEqual(result.warnings, []);
       assert.deepEqual(modelPicture(replay, 'replay-c'), modelPicture(live, 'dbg-c'));
       const busiest = live.queuesOf('dbg-c').find((q) => q.name === 'tenant-4');
