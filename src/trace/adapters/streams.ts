@@ -222,13 +222,28 @@ function adaptReadable(rs: ReadableLike): void {
     wait = undefined;
     t.waitEnd(token, outcome);
   };
+  // Set while push() hands a chunk over. pipe() pauses its source from inside that push()
+  // when the destination's write() returns false: the waiting reader got the chunk, so its
+  // wait ends served once push() returns, not aborted by flow control.
+  let pushing = false;
+  // push(null) was called: no more data will come, though 'end' (readableEnded) waits
+  // until the buffer is read. A read() in between that finds nothing is not a wait.
+  let eof = false;
   const t = adaptSide(rs, spec, (t, patches) => {
     const len = (): number => t.read(() => rs.readableLength, 0);
     patches.set('push', (push) =>
       function (this: unknown, chunk: unknown) {
         const before = t.active ? len() : 0;
-        // eslint-disable-next-line prefer-rest-params
-        const r = push.apply(this, arguments as unknown as unknown[]);
+        const outer = pushing;
+        pushing = chunk !== null && chunk !== undefined;
+        if (chunk === null) eof = true;
+        let r: unknown;
+        try {
+          // eslint-disable-next-line prefer-rest-params
+          r = push.apply(this, arguments as unknown as unknown[]);
+        } finally {
+          pushing = outer;
+        }
         if (t.active) {
           if (chunk !== null) {
             const after = len();
@@ -251,18 +266,19 @@ function adaptReadable(rs: ReadableLike): void {
         if (t.active) {
           // Only a read that returned a chunk took one (flow() reads until it gets null).
           if (r !== null) t.get(len());
-          if (r === null && wait === undefined && t.read(() => rs.readableLength === 0 && rs.readableFlowing === true && rs.readableEnded !== true && rs.destroyed !== true, false)) {
+          if (r === null && wait === undefined && !eof && t.read(() => rs.readableLength === 0 && rs.readableFlowing === true && rs.readableEnded !== true && rs.destroyed !== true, false)) {
             wait = t.waitStart('get');
           }
         }
         return r;
       },
     );
-    // Unpiped, paused by its reader or destroyed: nobody waits any more.
+    // Unpiped, paused by its reader or destroyed: nobody waits any more. Inside a push()
+    // of a chunk, the reader was served first (above).
     for (const key of ['pause', 'unpipe', 'destroy']) {
       patches.set(key, (orig) =>
         function (this: unknown) {
-          if (wait !== undefined) endWait('aborted', t);
+          if (wait !== undefined && !pushing) endWait('aborted', t);
           // eslint-disable-next-line prefer-rest-params
           return orig.apply(this, arguments as unknown as unknown[]);
         },

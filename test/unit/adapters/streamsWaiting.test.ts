@@ -53,6 +53,22 @@ describe('adapters: the waiting consumer of a piped Readable', function () {
       { objectMode: false, received: 20, hub: { size: 0, puts: 20, gets: 20 } },
     ]);
   });
+
+  // Found under F5 on a gzip log pipeline into a slow sink: a run that ended normally read
+  // "1 abort" on its Readable. pipe() pauses the source from inside the push() that handed
+  // the waiting reader its chunk, and the reader started one more wait after push(null).
+  it('ends a wait served when pipe() pauses the source for backpressure, and starts none after push(null)', async () => {
+    const r = await run(['--require', REGISTER, path.join(ROOT, 'test/fixtures/adapters/streams-backpressure.cjs')], { QUEUESCOPE_TRACE: '1' });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { case: string; hub: { waitedGets: number; aborts: number; waiters: number } });
+    const sink = lines.find((l) => l.case === 'slow sink');
+    assert.ok(sink, r.stdout);
+    assert.equal(sink?.hub.aborts, 0, 'backpressure is not an abort');
+    assert.ok(sink.hub.waitedGets >= 10, `the reader waited for each of the 10 chunks: ${sink.hub.waitedGets}`);
+    assert.equal(sink.hub.waiters, 0);
+    // A reader that stops waiting with no chunk (unpipe) still reads as an abort.
+    assert.deepEqual(lines.find((l) => l.case === 'unpiped')?.hub, { waitedGets: 1, aborts: 1, waiters: 0 });
+  });
 });
 
 describe('adapters: pipeline() stage names', function () {
