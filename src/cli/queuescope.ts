@@ -40,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const records = check.finish();
-  const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds };
+  const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds, ended: check.ended };
   process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report, cmd.all)}\n`);
   return exitCodeOf(report);
 }

@@ -4,7 +4,8 @@
 // Plain TypeScript: the caller reads the file (src/recording/reader.ts) and pushes lines.
 
 import { QueueModel, type ModelOptions } from '../model';
-import type { RecordingLine } from '../protocol/wire';
+import { sessionEnd } from '../protocol/endText';
+import type { EndInfo, RecordingLine } from '../protocol/wire';
 import { ModelFeed } from '../recording/modelFeed';
 import { DiagnosticsEngine } from './engine';
 import type { FindingRecord } from './findings';
@@ -73,6 +74,13 @@ export class RecordingCheck {
     this.feed.finish();
     this.engine.tick(end);
     return this.engine.history();
+  }
+
+  /** How the recorded program ended, when that is news (a crash, a non-zero exit, a signal); its site mapped as the views show it. */
+  get ended(): EndInfo | undefined {
+    const session = this.model.sessions[0];
+    const end = session === undefined ? undefined : sessionEnd(session.sources.values());
+    return end?.at !== undefined ? { ...end, at: this.model.mapSite(end.at) } : end;
   }
 
   /** Recorded time span (epoch ms), for the report. */

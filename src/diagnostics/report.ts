@@ -1,6 +1,7 @@
 // Text and JSON reports of a recording's findings (the CLI's output), as pure functions.
 
-import type { CallSite } from '../protocol/wire';
+import { endNote } from '../protocol/endText';
+import type { CallSite, EndInfo } from '../protocol/wire';
 import { formatMs } from './context';
 import type { FindingRecord, FindingSite, Severity } from './findings';
 import { partyDoes } from './parties';
@@ -13,6 +14,8 @@ export interface CheckReport {
   records: readonly FindingRecord[];
   warnings: readonly string[];
   thresholds: Thresholds;
+  /** How the program ended, when that is news (RecordingCheck.ended). */
+  ended?: EndInfo;
 }
 
 /** Exit code of `queuescope check`: 1 when any finding at warning level was raised. */
@@ -44,11 +47,13 @@ export function textReport(report: CheckReport, all = false): string {
   const count = (sev: Severity): number => report.records.filter((r) => r.finding.severity === sev).length;
   const length = report.span ? ` (${formatMs(report.span.to - report.span.from)} recorded)` : '';
   for (const w of report.warnings) out.push(`note: ${w}`);
+  const ended = endNote(report.ended);
+  const endLine = ended === undefined ? [] : ['', `The program ended: ${ended}${report.ended?.at ? `, thrown at ${siteText(report.ended.at)}` : ''}`];
   if (report.records.length === 0) {
-    out.push(`${report.file}: no findings${length}.`);
+    out.push(`${report.file}: no findings${length}.`, ...endLine);
     return out.join('\n');
   }
-  out.push(`${report.file}: ${count('warning')} warning(s), ${count('info')} info, ${count('hint')} hint(s)${length}`);
+  out.push(`${report.file}: ${count('warning')} warning(s), ${count('info')} info, ${count('hint')} hint(s)${length}`, ...endLine);
   const ordered = [...report.records].sort((a, b) => RANK[a.finding.severity] - RANK[b.finding.severity]);
   const hintsOf = new Map<string, number>();
   /** Per rule: how many hints were folded, and the queues of the first few. */
@@ -92,6 +97,7 @@ export function jsonReport(report: CheckReport): string {
       warnings: report.warnings,
       thresholds: report.thresholds,
       exitCode: exitCodeOf(report),
+      ...(endNote(report.ended) !== undefined ? { ended: report.ended } : {}),
       findings: report.records.map((r) => ({ ...r.finding, raised: r.raised, ...(r.cleared !== undefined ? { cleared: r.cleared } : {}) })),
     },
     null,

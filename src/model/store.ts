@@ -368,6 +368,9 @@ export class QueueModel implements Disposable {
   setSourceEnd(session: string, source: string, end: EndInfo): void {
     const src = this.sessionMap.get(session)?.sources.get(source);
     if (!src || src.end !== undefined) return;
+    // Kept as reported (the session recorder writes it so); the views map `at` (mapSite),
+    // and the panel may open its file.
+    if (end.at !== undefined) this.noteSite(src, end.at);
     src.end = end;
     this.emitter.fire({ kind: 'source', session, source });
     this.inputs.fire({ kind: 'setSourceEnd', session, source, end });

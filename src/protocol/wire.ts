@@ -515,6 +515,8 @@ export interface RecordingEndLine {
   code?: number;
   /** An uncaught exception's first line (program data: text only). */
   error?: string;
+  /** Where that exception was thrown (EndInfo.at). */
+  at?: CallSite;
   /** The debugger asked it to stop (EndInfo.requested). */
   requested?: true;
 }
@@ -541,6 +543,12 @@ export interface EndInfo {
   reason: string;
   code?: number;
   error?: string;
+  /**
+   * Where the uncaught exception was thrown: the first frame of its stack in the program's
+   * own code (not Node's, not QueueScope's; a dependency's only when no frame is the
+   * program's). As the realm reported it; views map it through source maps.
+   */
+  at?: CallSite;
   /** The debugger asked it to stop (Stop, Restart, Disconnect): what it left behind is no news. */
   requested?: true;
 }
@@ -548,15 +556,37 @@ export interface EndInfo {
 /** Limits a reader applies to an EndInfo from the debuggee or a file. */
 export const END_REASON_MAX = 64;
 export const END_ERROR_MAX = 300;
+const END_FILE_MAX = 2048;
+const END_FN_MAX = 200;
 
-/** An EndInfo from untrusted fields, or undefined when `reason` is not a string. */
-export function endInfoOf(reason: unknown, code: unknown, error: unknown, requested?: unknown): EndInfo | undefined {
+/** The untrusted fields an EndInfo is read from (an exit tail's or a recording's end line, a webview message). */
+export interface EndFields {
+  reason?: unknown;
+  code?: unknown;
+  error?: unknown;
+  at?: unknown;
+  requested?: unknown;
+}
+
+/** An EndInfo from untrusted fields, or undefined when `reason` is not a string. A malformed `at` is left out. */
+export function endInfoOf(fields: EndFields): EndInfo | undefined {
+  const { reason, code, error, at, requested } = fields;
   if (typeof reason !== 'string' || reason === '') return undefined;
   const out: EndInfo = { reason: reason.slice(0, END_REASON_MAX) };
   if (requested === true) out.requested = true;
   if (typeof code === 'number' && Number.isInteger(code) && Math.abs(code) < 2 ** 31) out.code = code;
   if (typeof error === 'string' && error !== '') out.error = error.length > END_ERROR_MAX ? `${error.slice(0, END_ERROR_MAX - 1)}…` : error;
+  const site = endSiteOf(at);
+  if (site !== undefined) out.at = site;
   return out;
+}
+
+function endSiteOf(x: unknown): CallSite | undefined {
+  if (typeof x !== 'object' || x === null) return undefined;
+  const { file, line, column, fn } = x as Record<string, unknown>;
+  const position = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n < 2 ** 31;
+  if (typeof file !== 'string' || file === '' || file.length > END_FILE_MAX || !position(line) || !position(column)) return undefined;
+  return { file, line, column, fn: typeof fn === 'string' ? fn.slice(0, END_FN_MAX) : '' };
 }
 
 /** Any WireEvent, tagged with the source it came from. */

@@ -137,6 +137,7 @@ export function validateBodyLine(value: unknown): string | null | 'unknown' {
     case 'end': {
       if (line.code !== undefined && typeof line.code !== 'number') return 'end: field "code" should be a number';
       if (line.error !== undefined && typeof line.error !== 'string') return 'end: field "error" should be a string';
+      if (line.at !== undefined && (typeof line.at !== 'object' || line.at === null)) return 'end: field "at" should be a call site';
       return checkShape(line, { t: 'number', reason: 'string' }, 'end');
     }
     default: {

@@ -51,7 +51,7 @@ export class ModelFeed {
           this.seen(line.src, line.t);
           const key = this.sources.get(line.src);
           if (key) {
-            const end = endInfoOf(line.reason, line.code, line.error, line.requested);
+            const end = endInfoOf(line);
             if (end !== undefined && (end.reason !== 'ended' || end.requested)) this.model.setSourceEnd(this.session, key, end);
             // The end line's time is the realm's last moment (the live model's lastSeen).
             const origin = this.origins.get(line.src);

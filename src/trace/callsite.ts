@@ -186,7 +186,10 @@ function isKnownFile(file: string): boolean {
 
 /** The frames of the hub's own module: learnt once, when this module loads. */
 (function learnOwnFile(): void {
-  const first = stackFrames(() => undefined).next();
+  // The frame below `ownFrame` is this function's, in this module. (A function that is not
+  // on the stack as `above` leaves V8 nothing to capture: an empty stack.)
+  const ownFrame = (): IteratorResult<Frame> => stackFrames(ownFrame).next();
+  const first = ownFrame();
   if (first.done !== true) addLibraryFile(first.value.file);
 })();
 
@@ -233,4 +236,39 @@ export function constructorCallerSite(above: (...args: never[]) => unknown, ctor
     if (f.file !== ctorFile && !isLibraryFrame(f) && !ctorNames.has(f.fn)) return toSite(f);
   }
   return undefined;
+}
+
+const NODE_MODULES = /[/\\]node_modules[/\\]/;
+
+/**
+ * Where an uncaught exception was thrown, from its own `stack` (formatted as the program
+ * sees it, so mapped by Node when its source maps are on): the first frame in the program's
+ * code, else the first in a dependency's (node_modules); never Node's or QueueScope's.
+ * Undefined when the value has no stack or none of its frames qualifies. Never throws (a
+ * thrown object's `stack` may be a getter).
+ */
+export function thrownAt(err: unknown): CallSite | undefined {
+  try {
+    const stack = typeof err === 'object' && err !== null ? (err as { stack?: unknown }).stack : undefined;
+    if (typeof stack !== 'string') return undefined;
+    // The frames are the stack's last lines; a message can hold lines that look like frames.
+    const lines = stack.split('\n');
+    let start = lines.length;
+    while (start > 0 && FRAME_LINE.test(lines[start - 1])) start--;
+    let dependency: Frame | undefined;
+    for (const line of lines.slice(start, start + STACK_LIMIT * 4)) {
+      const f = parseFrame(line);
+      if (f === null || isLibraryFrame(f) || !isSourceFile(f.file)) continue;
+      if (!NODE_MODULES.test(f.file)) return toSite(f);
+      dependency ??= f;
+    }
+    return dependency === undefined ? undefined : toSite(dependency);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A frame's location that is a file (a path or a file: URL), not "native", "<anonymous>" or eval code. */
+function isSourceFile(file: string): boolean {
+  return file.startsWith('/') || file.startsWith('file:') || /^[A-Za-z]:[\\/]/.test(file) || file.startsWith('\\\\');
 }

@@ -12,14 +12,17 @@
 //                this is a moment worth writing down.
 // Listeners are added once per realm and never throw into the program.
 
+import type { CallSite } from '../protocol/wire';
+import { thrownAt } from './callsite';
 import { builtin, nodeProcess } from './env';
 
 export type EndReason = 'exit' | 'uncaughtException' | Signal;
 
-/** What else is known of the end: the exit code ('exit'), the error's first line ('uncaughtException'). */
+/** What else is known of the end: the exit code ('exit'), the error's first line and where it was thrown ('uncaughtException'). */
 export interface EndDetail {
   code?: number;
   error?: string;
+  at?: CallSite;
 }
 
 export interface ExitWriter {
@@ -65,7 +68,7 @@ export class ExitHooks {
     proc.on('uncaughtExceptionMonitor', (err: unknown) => {
       // With an 'uncaughtException' handler the program goes on: only flush then.
       if (proc.listenerCount('uncaughtException') > 0) this.flush();
-      else this.end('uncaughtException', { error: errorText(err) });
+      else this.end('uncaughtException', { error: errorText(err), at: thrownAt(err) });
     });
     if (isMainThread) {
       // Signals reach the main thread only. A platform without one (SIGHUP elsewhere than

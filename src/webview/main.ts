@@ -16,7 +16,7 @@ import { FindingsStrip } from './findingsStrip';
 import { poolText } from '../protocol/libText';
 import { poolFacts } from './poolFacts';
 import { endNote } from '../protocol/endText';
-import { endInfoOf, type EndInfo } from '../protocol/wire';
+import { endInfoOf, type EndFields, type EndInfo } from '../protocol/wire';
 import { noHubNotes } from './noHubNote';
 
 interface VsCodeApi {
@@ -232,13 +232,16 @@ class Panel {
     setText(this.sessionName, this.store.session()?.name ?? '');
     // How the program ended arrives with the sessions (after the exit tail): redraw the banner
     // then, and only then (it is a live region).
-    if (this.diedShown !== this.diedNote()) this.renderStatus();
+    if (this.diedShown !== diedKey(this.diedEnd())) this.renderStatus();
   }
 
-  /** What the banner says of how the program ended (status 'ended' or a replay), if anything. */
-  private diedNote(): string | undefined {
+  /** How the program ended (status 'ended' or a replay), when the banner has something to say of it. */
+  private diedEnd(): { note: string; at?: CallSite } | undefined {
     const status = this.store.status;
-    return this.store.sessionId && (status === 'ended' || this.store.mode === 'replay') ? endNote(sessionEndOf(this.store.session())) : undefined;
+    if (!this.store.sessionId || (status !== 'ended' && this.store.mode !== 'replay')) return undefined;
+    const end = sessionEndOf(this.store.session());
+    const note = endNote(end);
+    return note === undefined ? undefined : { note, ...(end?.at ? { at: end.at } : {}) };
   }
   private diedShown: string | undefined;
 
@@ -270,9 +273,13 @@ class Panel {
     if (status === 'ended') lines.push(el('div', { class: 'banner-line ended' }, icon('debug-stop'), el('strong', { text: 'Session ended ' }), `at ${at}. Its timelines stay until you clear ended sessions. `, this.clearEndedButton));
     // Why it ended, when that is news (a crash, a non-zero exit, a signal); live and in replay.
     // The error line is the program's text: a text node only.
-    const died = this.diedNote();
-    this.diedShown = died;
-    if (died !== undefined) lines.push(el('div', { class: 'banner-line died' }, icon('error'), el('strong', { text: 'The program ended: ' }), el('span', { class: 'died-text', text: died })));
+    const died = this.diedEnd();
+    this.diedShown = diedKey(died);
+    if (died !== undefined) {
+      const line = el('div', { class: 'banner-line died' }, icon('error'), el('strong', { text: 'The program ended: ' }), el('span', { class: 'died-text', text: died.note }));
+      if (died.at) line.append(this.siteButton(died.at, 'thrown at', 'where the exception was thrown'));
+      lines.push(line);
+    }
     let terminalOffered = false;
     for (const note of noHubNotes(this.noHub)) {
       const offer: boolean = note.offerTerminal && !terminalOffered;
@@ -381,13 +388,15 @@ class Panel {
     ];
     if (q.jobs) facts.push(...jobsFacts(q.jobs));
     if (isFull(q)) facts.unshift(el('span', { class: 'badge b-full' }, icon('warning'), 'full'));
-    if (q.site) {
-      const site = q.site;
-      const btn = el('button', { class: 'site link', attrs: { type: 'button', title: `Open ${site.file}:${site.line}:${site.column}`, 'aria-label': `Open where ${q.name} was created, ${callSiteLabel(site)}` } }, icon('go-to-file'), `created at ${callSiteLabel(site)}`);
-      btn.addEventListener('click', () => this.openSource(site));
-      facts.push(btn);
-    }
+    if (q.site) facts.push(this.siteButton(q.site, 'created at', `where ${q.name} was created`));
     setChildren(this.detailFacts, facts);
+  }
+
+  /** A link that opens `site` in the editor: "created at app.js:3:14". Its texts are the program's: text nodes only. */
+  private siteButton(site: CallSite, words: string, what: string): HTMLElement {
+    const btn = el('button', { class: 'site link', attrs: { type: 'button', title: `Open ${site.file}:${site.line}:${site.column}`, 'aria-label': `Open ${what}, ${callSiteLabel(site)}` } }, icon('go-to-file'), `${words} ${callSiteLabel(site)}`);
+    btn.addEventListener('click', () => this.openSource(site));
+    return btn;
   }
 
   private openSource(site: CallSite): void {
@@ -451,10 +460,14 @@ if (root) {
   installRecordingTools(panel.api());
 }
 
+/** What identifies the banner's end line, to redraw it only when that changes. */
+function diedKey(died: { note: string; at?: CallSite } | undefined): string | undefined {
+  return died === undefined ? undefined : died.at ? `${died.note}\n${died.at.file}:${died.at.line}:${died.at.column}` : died.note;
+}
+
 /** A session's end as the host sent it, read with the readers' own checks (the message is only shallowly checked). */
 function sessionEndOf(session: { end?: unknown } | undefined): EndInfo | undefined {
   const e = session?.end;
   if (typeof e !== 'object' || e === null) return undefined;
-  const { reason, code, error } = e as Record<string, unknown>;
-  return endInfoOf(reason, code, error);
+  return endInfoOf(e as EndFields);
 }

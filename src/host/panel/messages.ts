@@ -201,7 +201,8 @@ export function waitersKey(waiters: readonly WaiterInfo[]): string {
 export function sessionInfos(model: QueueModel, startOf: (s: ModelSession) => number): SessionInfo[] {
   return model.sessions.map((s) => {
     const sum = model.summary(s.id);
-    const end = sessionEnd(s.sources.values());
+    const raw = sessionEnd(s.sources.values());
+    const end = raw?.at !== undefined ? { ...raw, at: model.mapSite(raw.at) } : raw;
     return { id: s.id, name: s.name, status: statusOf(s), start: startOf(s), queueCount: sum.queues, waiters: sum.blocked + sum.waiting, ...(end ? { end } : {}) };
   });
 }

@@ -6,7 +6,7 @@
 // `tailEnd` line (the process was killed while writing) still gives every whole batch.
 
 import { parseAttachInfo, parseDrainBatch, type ParsedDrain } from '../../model/parse';
-import { endInfoOf, type AttachInfo, type EndInfo } from '../../protocol/wire';
+import { endInfoOf, type AttachInfo, type EndFields, type EndInfo } from '../../protocol/wire';
 import type { QueueModel } from '../../model/store';
 
 export interface ExitTailContents {
@@ -28,9 +28,9 @@ export function readExitTail(text: string): ExitTailContents {
     if (line.trim() === '') continue;
     if (line.startsWith('{"type":"tailEnd"')) {
       try {
-        const end = JSON.parse(line) as { reason?: unknown; code?: unknown; error?: unknown };
+        const end = JSON.parse(line) as EndFields;
         out.complete = true;
-        out.end = endInfoOf(end.reason, end.code, end.error);
+        out.end = endInfoOf(end);
         continue;
       } catch {
         // fall through: counted as a bad line

@@ -31,6 +31,42 @@ async function main(): Promise<void> {
 void main();
 `;
 
+// The same, crashing: the report says how it ended and where (its .ts line, through the map).
+const TS_CRASH = `declare const require: (id: string) => any;
+declare const process: { env: Record<string, string | undefined> };
+declare function setTimeout(fn: () => void, ms: number): unknown;
+interface Job { id: number }
+const { Queue } = require(process.env.QS_LIB as string);
+const jobs = new Queue({ name: 'jobs' });
+function settle(job: Job): void {
+  if (job.id > 1) throw new RangeError('job ' + job.id + ' out of range'); // THROWS
+}
+setTimeout(() => {
+  for (let i = 0; i < 3; i++) settle({ id: i });
+}, 50);
+jobs.putNowait({ id: 0 });
+`;
+
+/** Compiles `source` as src/app.ts with the real tsc (source maps on) in a new folder; returns the folder. */
+async function compileTs(name: string, source: string): Promise<string> {
+  const dir = path.dirname(tmpFile(`${name}/x`));
+  fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'src/app.ts'), source);
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs', outDir: 'dist', rootDir: 'src', sourceMap: true, strict: true, types: [], lib: ['es2022'] } }));
+  await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir });
+  return dir;
+}
+
+/** Records the compiled program of `dir` with the built library. */
+async function recordTs(dir: string, file: string, exitCode = 0): Promise<string> {
+  process.env.QS_LIB = path.join(ROOT, 'dist/lib/index.js');
+  try {
+    return await record({ script: path.join(dir, 'dist/app.js'), args: [] }, tmpFile(file), exitCode);
+  } finally {
+    delete process.env.QS_LIB;
+  }
+}
+
 describe('queuescope check: arguments', () => {
   it('maps every threshold flag onto its key, in both --flag v and --flag=v forms', () => {
     const cmd = parseCli(['check', 'run.qscope', '--json', '--idle-factor', '6', '--growth-budget-items=5000', '--poll-ms', '50']);
@@ -156,22 +192,12 @@ describe('queuescope check: the built command', function () {
   });
 
   it('prints the .ts line of a tsc-built program through its source map (--raw-sites: the .js line)', async () => {
-    const dir = path.dirname(tmpFile('ts/x'));
-    fs.mkdirSync(path.join(dir, 'src'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'src/app.ts'), TS_PROGRAM);
-    fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { target: 'es2022', module: 'commonjs', outDir: 'dist', rootDir: 'src', sourceMap: true, strict: true, types: [], lib: ['es2022'] } }));
-    await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', dir], { cwd: dir });
+    const dir = await compileTs('ts', TS_PROGRAM);
     const tsLine = TS_PROGRAM.split('\n').findIndex((l) => l.includes('// CREATED')) + 1;
     const js = fs.readFileSync(path.join(dir, 'dist/app.js'), 'utf8').split('\n');
     const jsLine = js.findIndex((l) => l.includes('// CREATED')) + 1;
     assert.notEqual(jsLine, tsLine, 'the emitted line differs from the source line');
-    process.env.QS_LIB = path.join(ROOT, 'dist/lib/index.js');
-    let file: string;
-    try {
-      file = await record({ script: path.join(dir, 'dist/app.js'), args: [] }, tmpFile('ts.qscope'));
-    } finally {
-      delete process.env.QS_LIB;
-    }
+    const file = await recordTs(dir, 'ts.qscope');
     const mapped = await runCli(['check', file]);
     assert.equal(mapped.code, 1, mapped.stderr);
     assert.match(mapped.stdout, /4 items were never processed/);
@@ -185,6 +211,25 @@ describe('queuescope check: the built command', function () {
     const noMap = await runCli(['check', file]);
     assert.match(noMap.stdout, new RegExp(`app\\.js:${jsLine}:`));
     assert.match(noMap.stderr, /app\.js\.map/);
+  });
+
+  it("says how a crashed program ended, at the .ts line that threw, in the text and in --json", async () => {
+    const dir = await compileTs('ts-crash', TS_CRASH);
+    const tsLine = TS_CRASH.split('\n').findIndex((l) => l.includes('// THROWS')) + 1;
+    const jsLine = fs.readFileSync(path.join(dir, 'dist/app.js'), 'utf8').split('\n').findIndex((l) => l.includes('// THROWS')) + 1;
+    assert.notEqual(jsLine, tsLine);
+    const file = await recordTs(dir, 'ts-crash.qscope', 1);
+    const text = await runCli(['check', file]);
+    assert.equal(text.code, 1, 'the work left at exit is a warning');
+    const lines = text.stdout.split('\n');
+    assert.match(lines[2], new RegExp(`^The program ended: uncaught RangeError: job 2 out of range, thrown at settle \\(\\S*app\\.ts:${tsLine}:\\d+\\)$`), text.stdout);
+    const json = JSON.parse((await runCli(['check', file, '--json'])).stdout) as { ended?: { reason: string; error: string; at: { file: string; line: number } } };
+    assert.deepEqual([json.ended?.reason, json.ended?.error, json.ended?.at.file.endsWith('app.ts'), json.ended?.at.line], ['uncaughtException', 'RangeError: job 2 out of range', true, tsLine]);
+    const raw = await runCli(['check', file, '--raw-sites']);
+    assert.match(raw.stdout, new RegExp(`thrown at settle \\(\\S*app\\.js:${jsLine}:\\d+\\)$`, 'm'));
+    // A run that ended well says nothing of its end.
+    const done = await runCli(['check', await record(fixture('leftover', 'done'), tmpFile('cli-done2.qscope'))]);
+    assert.doesNotMatch(done.stdout, /The program ended/);
   });
 
   it('--help lists every flag and exits 0', async () => {

@@ -40,7 +40,8 @@ export const fixture = (name: string, ...args: string[]): Program => ({ script: 
 export const sample = (id: string, ...args: string[]): Program => ({ script: path.join(ROOT, 'dist/samples', `${id}.js`), args });
 
 /** Runs the program under the file recorder to its end; resolves with the recording's path. */
-export async function record(p: Program, file: string): Promise<string> {
+/** Records `p` into `file`; it must exit with `exitCode` (a crashing program: 1). */
+export async function record(p: Program, file: string, exitCode = 0): Promise<string> {
   const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE_FILE: file };
   delete env.QUEUESCOPE_TRACE;
   delete env.QUEUESCOPE_TRACE_SESSION;
@@ -58,7 +59,7 @@ export async function record(p: Program, file: string): Promise<string> {
       resolve(c);
     });
   });
-  if (code !== 0) throw new Error(`${p.script} ${p.args.join(' ')} exited with ${code}: ${stderr}`);
+  if (code !== exitCode) throw new Error(`${p.script} ${p.args.join(' ')} exited with ${code}: ${stderr}`);
   return file;
 }
 

@@ -27,17 +27,24 @@ describe('program end: error text, end info and its words', () => {
     assert.ok(long.endsWith('…'));
   });
 
-  it('endInfoOf: keeps a string reason, an integer code and a bounded error; drops the rest', () => {
-    assert.deepEqual(endInfoOf('exit', 3, undefined), { reason: 'exit', code: 3 });
-    assert.deepEqual(endInfoOf('uncaughtException', undefined, 'Error: boom'), { reason: 'uncaughtException', error: 'Error: boom' });
-    assert.deepEqual(endInfoOf('exit', 1.5, 7), { reason: 'exit' });
-    assert.deepEqual(endInfoOf('exit', 2 ** 40, ''), { reason: 'exit' });
-    assert.equal(endInfoOf(7, 0, 'x'), undefined);
-    assert.equal(endInfoOf('', 0, 'x'), undefined);
-    assert.equal(endInfoOf('uncaughtException', undefined, 'z'.repeat(5000))!.error!.length, END_ERROR_MAX);
-    assert.equal(endInfoOf('r'.repeat(500), undefined, undefined)!.reason.length, 64);
-    assert.deepEqual(endInfoOf('SIGTERM', undefined, undefined, true), { reason: 'SIGTERM', requested: true });
-    assert.deepEqual(endInfoOf('SIGTERM', undefined, undefined, 'yes'), { reason: 'SIGTERM' }, 'only true');
+  it('endInfoOf: keeps a string reason, an integer code, a bounded error and a well-formed site; drops the rest', () => {
+    assert.deepEqual(endInfoOf({ reason: 'exit', code: 3 }), { reason: 'exit', code: 3 });
+    assert.deepEqual(endInfoOf({ reason: 'uncaughtException', error: 'Error: boom' }), { reason: 'uncaughtException', error: 'Error: boom' });
+    assert.deepEqual(endInfoOf({ reason: 'exit', code: 1.5, error: 7 }), { reason: 'exit' });
+    assert.deepEqual(endInfoOf({ reason: 'exit', code: 2 ** 40, error: '' }), { reason: 'exit' });
+    assert.equal(endInfoOf({ reason: 7, code: 0, error: 'x' }), undefined);
+    assert.equal(endInfoOf({ reason: '', code: 0, error: 'x' }), undefined);
+    assert.equal(endInfoOf({ reason: 'uncaughtException', error: 'z'.repeat(5000) })!.error!.length, END_ERROR_MAX);
+    assert.equal(endInfoOf({ reason: 'r'.repeat(500) })!.reason.length, 64);
+    assert.deepEqual(endInfoOf({ reason: 'SIGTERM', requested: true }), { reason: 'SIGTERM', requested: true });
+    assert.deepEqual(endInfoOf({ reason: 'SIGTERM', requested: 'yes' }), { reason: 'SIGTERM' }, 'only true');
+    const at = { file: '/app/crawl.js', line: 20, column: 42, fn: 'Timeout._onTimeout' };
+    assert.deepEqual(endInfoOf({ reason: 'uncaughtException', error: 'TypeError: x', at }), { reason: 'uncaughtException', error: 'TypeError: x', at });
+    assert.deepEqual(endInfoOf({ reason: 'uncaughtException', at: { file: 'file:///app/a.mjs', line: 1, column: 1 } })!.at, { file: 'file:///app/a.mjs', line: 1, column: 1, fn: '' }, 'no name: top level');
+    for (const bad of [null, 'crawl.js:20', { file: '', line: 1, column: 1 }, { file: '/a.js', line: 0, column: 1 }, { file: '/a.js', line: 2.5, column: 1 }, { file: '/a.js', line: 1 }, { file: 'x'.repeat(5000), line: 1, column: 1 }]) {
+      assert.deepEqual(endInfoOf({ reason: 'uncaughtException', at: bad }), { reason: 'uncaughtException' }, JSON.stringify(bad)?.slice(0, 40));
+    }
+    assert.equal(endInfoOf({ reason: 'uncaughtException', at: { file: '/a.js', line: 1, column: 1, fn: 'f'.repeat(1000) } })!.at!.fn.length, 200);
   });
 
   it('endNote: a crash, a non-zero exit or a signal is news; a clean exit is not', () => {

@@ -95,10 +95,11 @@ describe('exit tail: a program ends, its last moments reach the model', function
   }
 
   // `died`: what the panel's banner says of the end (endNote of the source's end), if anything.
-  const cases: { mode: string; signal?: NodeJS.Signals; check: (r: RunResult) => void; died?: string }[] = [
+  // `thrownAt`: the line of the fixture the crash's site names (EndInfo.at), for the banner's link.
+  const cases: { mode: string; signal?: NodeJS.Signals; check: (r: RunResult) => void; died?: string; thrownAt?: number }[] = [
     { mode: 'natural', check: (r) => assert.equal(r.code, 0) },
     { mode: 'process-exit', check: (r) => assert.equal(r.code, 3), died: 'exit code 3' },
-    { mode: 'uncaught', check: (r) => (assert.equal(r.code, 1), assert.match(r.stderr, /boom after the pipeline/)), died: 'uncaught Error: boom after the pipeline' },
+    { mode: 'uncaught', check: (r) => (assert.equal(r.code, 1), assert.match(r.stderr, /boom after the pipeline/)), died: 'uncaught Error: boom after the pipeline', thrownAt: 88 },
     { mode: 'signal', signal: 'SIGTERM', check: (r) => assert.equal(r.signal, 'SIGTERM'), died: 'killed by SIGTERM' },
     { mode: 'signal', signal: 'SIGINT', check: (r) => assert.equal(r.signal, 'SIGINT'), died: 'killed by SIGINT' },
     // The terminal the program runs in was closed.
@@ -121,7 +122,9 @@ describe('exit tail: a program ends, its last moments reach the model', function
       assert.ok(totals, `the program printed its totals:\n${r.stdout}\n${r.stderr}`);
       const model = modelOf(dir, 0, true);
       assertFinalState(model, totals);
-      assert.equal(endNote(model.sessions[0].sources.values().next().value!.end), c.died, 'how it ended');
+      const end = model.sessions[0].sources.values().next().value!.end;
+      assert.equal(endNote(end), c.died, 'how it ended');
+      assert.deepEqual(end?.at && [end.at.file, end.at.line], c.thrownAt === undefined ? undefined : [fixture('exit-pipeline.js'), c.thrownAt], 'where it was thrown');
       assert.deepEqual(fs.readdirSync(path.join(dir, 'env')), [], "the reader's own tail replaced the environment's");
     });
   }

@@ -28,7 +28,7 @@ async function runMode(mode: string, env: Record<string, string>, signal: NodeJS
   return r.done;
 }
 
-function checkRecording(file: string, endReason: string, detail: { code?: number; error?: string } = {}): void {
+function checkRecording(file: string, endReason: string, detail: { code?: number; error?: string; at?: unknown } = {}): void {
   const lines = readNdjson(file);
   assert.equal(lines[0].type, 'qscope');
   assert.equal(lines[0].writer, 'hub');
@@ -41,7 +41,7 @@ function checkRecording(file: string, endReason: string, detail: { code?: number
   assert.ok(rows.length > 3, 'samples recorded');
   assert.ok(lines.some((l) => l.type === 'counters' && l.src === src));
   const last = lines[lines.length - 1];
-  assert.deepEqual([last.type, last.src, last.reason, last.code, last.error], ['end', src, endReason, detail.code, detail.error]);
+  assert.deepEqual([last.type, last.src, last.reason, last.code, last.error, last.at], ['end', src, endReason, detail.code, detail.error, detail.at]);
   assert.equal(lines.filter((l) => l.type === 'end').length, 1);
 }
 
@@ -77,8 +77,9 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
     assert.equal(traced.code, 1);
     assert.match(traced.stderr, /Error: boom/);
     assert.equal(traced.stderr.replace(/\n+Node\.js.*$/s, ''), plain.stderr.replace(/\n+Node\.js.*$/s, ''));
-    // The error's first line, for the panel's "The program ended: uncaught Error: boom".
-    checkRecording(file, 'uncaughtException', { error: 'Error: boom' });
+    // The error's first line, for the panel's "The program ended: uncaught Error: boom", and
+    // where it was thrown: the fixture's line, not Node's timer code below it.
+    checkRecording(file, 'uncaughtException', { error: 'Error: boom', at: { file: fixture('record.js'), line: 18, column: 50, fn: 'Timeout._onTimeout' } });
   });
 
   it('records process.exit(5) and keeps the code', async () => {

@@ -359,6 +359,25 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await died.count(), 0);
   });
 
+  it('links a crash to the line that threw it, and opens it from the keyboard', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await p.send(update({ status: 'ended', now: 31_000 }));
+    const at = { file: APP, line: 20, column: 42, fn: XSS_NAME };
+    await p.send({ type: 'sessions', sessions: [sessionInfo({ status: 'ended', end: { reason: 'uncaughtException', error: 'TypeError: x is null', at } })] });
+    await settle(p.page);
+    const link = p.page.locator('#banner .banner-line.died button.site');
+    assert.equal(await link.textContent(), `thrown at ${XSS_NAME} (pipeline.js:20:42)`);
+    assert.equal(await p.page.locator('#banner img').count(), 0, "the function's name is text");
+    await link.focus();
+    await p.page.keyboard.press('Enter');
+    assert.deepEqual(await posted('openSource'), [{ type: 'openSource', session: SESSION, file: APP, line: 20, column: 42 }]);
+    // A site that is not one (a stale or hostile host) shows the end without a link.
+    await p.send({ type: 'sessions', sessions: [sessionInfo({ status: 'ended', end: { reason: 'uncaughtException', error: 'TypeError: x is null', at: { file: APP, line: 'x' } } as unknown as SessionInfo['end'] })] });
+    await settle(p.page);
+    assert.equal(await p.page.locator('#banner .banner-line.died').textContent(), 'The program ended: uncaught TypeError: x is null');
+  });
+
   it('says how often a paced session is refreshed, beside the status, only while it runs', async () => {
     p = await open();
     await p.send(initMessage());

@@ -281,6 +281,28 @@ describe('PanelFeed', () => {
     assert.equal(h.feed.isKnownCallSite('s1', '/other/x.js'), false);
   });
 
+  it("sends a crash's site as the views show it (source-mapped), and lets the panel open it", () => {
+    const clock = new ManualClock(ORIGIN);
+    // A bundle's line maps to its source (the extension's SiteMapper does this from disk).
+    const model = new QueueModel({ now: clock.scheduler.now, mapSite: (s) => (s.file === '/app/dist/app.js' ? { ...s, file: '/app/src/app.ts', line: s.line - 10 } : s) });
+    const sent: HostMessage[] = [];
+    const feed = new PanelFeed(model, (m) => sent.push(JSON.parse(JSON.stringify(m))), clock.scheduler);
+    model.openSession('s1', 'Launch app.js');
+    const src = model.addSource('s1', info());
+    model.applyEvents('s1', src, [{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
+    feed.ready();
+    assert.equal(feed.isKnownCallSite('s1', '/app/src/app.ts'), false);
+    const at = { file: '/app/dist/app.js', line: 30, column: 7, fn: 'settle' };
+    model.setSourceEnd('s1', src, { reason: 'uncaughtException', error: 'RangeError: out of range', at });
+    model.setSourceState('s1', src, 'ended');
+    clock.runUntil(clock.now + 100);
+    const sessions = sent.filter((m) => m.type === 'sessions' || m.type === 'init').at(-1) as { sessions: { end?: unknown }[] };
+    assert.deepEqual(sessions.sessions[0].end, { reason: 'uncaughtException', error: 'RangeError: out of range', at: { file: '/app/src/app.ts', line: 20, column: 7, fn: 'settle' } });
+    assert.deepEqual(model.sessions[0].sources.get(src)!.end!.at, at, 'the model keeps it as reported (the recorder writes it so)');
+    assert.equal(feed.isKnownCallSite('s1', '/app/src/app.ts'), true);
+    assert.equal(feed.isKnownCallSite('s1', '/app/dist/app.js'), true);
+  });
+
   it('forgets a removed session: its axis, its kept steps and its call sites', () => {
     const h = setup();
     h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }, { type: 'wait', t: 10, q: 1, w: 1, role: 'put' }]);
