@@ -181,6 +181,8 @@ export class QueueModel implements Disposable {
   private readonly trackedSources = new Map<string, ModelSource>();
   /** What the wait rules' reports apply to: the change set of the input being applied. */
   private waitChanges: ChangeSet | undefined;
+  /** Set while an ending realm's open waits end: its queues keep those waiters (doSetSourceState). */
+  private endingRealm = false;
 
   /** Subscribe to changes. */
   readonly onDidChange: (listener: (change: ModelChange) => void) => Disposable;
@@ -397,8 +399,16 @@ export class QueueModel implements Disposable {
     forgetRefresh(src); // a drain after a pause would count the pause as one refresh interval
     if (state === 'ended') {
       src.channel = undefined;
-      this.withWaitChanges(src, () => this.waits.endOpen(trackKey(src), src.lastSeen)); // nobody waits in a dead realm
-      for (const q of src.queues.values()) if (q.liveWaits !== undefined) q.liveWaits = { blocked: 0, waiting: 0 };
+      // Its open waits end with it (wait figures, diagnostics), but the queues keep the
+      // waiters they had, as the state the realm ended in: the views list them with their
+      // clocks stopped at its end (WaiterInfo.stoppedAt), as the exit's "Work left at exit"
+      // finding counts them, and the counts stay what the realm last reported.
+      this.endingRealm = true;
+      try {
+        this.withWaitChanges(src, () => this.waits.endOpen(trackKey(src), src.lastSeen));
+      } finally {
+        this.endingRealm = false;
+      }
     }
     this.emitter.fire({ kind: 'source', session, source });
     this.refreshSessionState(s);
@@ -799,6 +809,7 @@ export class QueueModel implements Disposable {
     const q = src?.queues.get(w.q);
     if (!q) return;
     const waiter = q.waiters.get(w.w);
+    if (e.cause === 'end' && this.endingRealm) return; // kept: the state its realm ended in
     q.waiters.delete(w.w);
     if (e.cause === 'waitEnd' && waiter && e.outcome !== undefined && e.ms !== undefined) {
       addWait(q.waitStats[w.role], e.ms, 1);

@@ -364,7 +364,7 @@ class Panel {
       this.chart.setQueues([], false);
     }
     this.renderFacts(q);
-    this.waiters.render(q, q ? s.waitersOf(q.key) : [], s.status === 'running' && s.mode === 'live');
+    this.waiters.render(q, q ? s.waitersOf(q.key) : [], s.status === 'running' && s.mode === 'live', s.status === 'ended' || s.mode === 'replay');
     this.chart.render();
   }
 

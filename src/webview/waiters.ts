@@ -62,7 +62,7 @@ export class WaiterLists {
   private items: Item[] = [];
   private lastKey = '';
   private readonly hold = new WaiterHold();
-  private last: { queue: QueueInfo | undefined; waiters: WaiterInfo[]; live: boolean } = { queue: undefined, waiters: [], live: false };
+  private last: { queue: QueueInfo | undefined; waiters: WaiterInfo[]; live: boolean; ended: boolean } = { queue: undefined, waiters: [], live: false, ended: false };
 
   constructor(private readonly cb: WaiterCallbacks) {
     this.putHead = el('h3', { attrs: { id: 'blocked-head' } });
@@ -85,13 +85,15 @@ export class WaiterLists {
    * Rebuild when the set of waiters changed; otherwise only the clocks move (tick()).
    * `live`: the session runs live, so waiters that just left are held for a moment.
    */
-  render(queue: QueueInfo | undefined, waiters: WaiterInfo[], live = false): void {
-    this.last = { queue, waiters, live };
+  render(queue: QueueInfo | undefined, waiters: WaiterInfo[], live = false, ended = false): void {
+    this.last = { queue, waiters, live, ended };
     const shown = this.hold.update(queue?.key, waiters, this.cb.now(), live);
     const puts = listed(shown, 'put');
     const gets = listed(shown, 'get');
-    setText(this.putHead, `Blocked producers (${waiters.filter((w) => w.role === 'put').length})`);
-    setText(this.getHead, `Waiting consumers (${waiters.filter((w) => w.role === 'get').length})`);
+    // An ended session lists who was still waiting when its program ended (clocks stopped there).
+    const when = ended ? ' at the end' : '';
+    setText(this.putHead, `Blocked producers${when} (${waiters.filter((w) => w.role === 'put').length})`);
+    setText(this.getHead, `Waiting consumers${when} (${waiters.filter((w) => w.role === 'get').length})`);
     const ids = (l: Listed) => l.shown.map((w) => `${w.info.id}@${w.info.since}${w.endedAt !== undefined ? '~' : ''}${w.info.stoppedAt ?? ''}`).join(',');
     const key = `${queue?.key}|${ids(puts)}+${puts.moreEnded}|${ids(gets)}+${gets.moreEnded}`;
     if (key !== this.lastKey) {
@@ -151,7 +153,7 @@ export class WaiterLists {
   /** Advance the wait clocks (called by a timer while the session runs). */
   tick(): void {
     const now = this.cb.now();
-    if (this.hold.expired(now)) this.render(this.last.queue, this.last.waiters, this.last.live);
+    if (this.hold.expired(now)) this.render(this.last.queue, this.last.waiters, this.last.live, this.last.ended);
     for (const it of this.items) setText(it.time, `${it.atLeast ? '≥ ' : ''}${formatDuration((it.endedAt ?? now) - it.since)}`);
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { QueueModel, type ModelChange, type ModelInput } from '../../../src/model';
+import { QueueModel, waitCounts, type ModelChange, type ModelInput } from '../../../src/model';
 import { attachInfo, batch, counters, ORIGIN, queueSnap, site, snapshot } from './fixtures';
 
 function setup() {
@@ -182,7 +182,9 @@ describe('QueueModel', () => {
     assert.equal(s.state, 'ended');
     assert.equal(s.ended, ORIGIN + 1000);
     assert.equal(model.source('S', key)!.state, 'ended');
-    assert.equal(model.queue('S/4242:0/1')!.waiters.size, 0, 'nobody waits in an ended program');
+    // The consumer waiting when it ended stays, as the state it ended in (the views stop its clock there).
+    assert.deepEqual([...model.queue('S/4242:0/1')!.waiters.values()].map((w) => [w.role, w.since]), [['get', ORIGIN + 9]], 'the waiter at the end');
+    assert.deepEqual(waitCounts(model.queue('S/4242:0/1')!), { blocked: 0, waiting: 1 });
     assert.ok(model.queue('S/4242:0/1'), 'the recording stays');
     model.setSourceState('S', key, 'live');
     assert.equal(model.source('S', key)!.state, 'ended', 'an ended source does not come back to life');

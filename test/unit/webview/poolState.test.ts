@@ -96,5 +96,13 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     await p.page.waitForFunction((before) => document.querySelectorAll('#blocked-list li .wait-time')[1]?.textContent !== before, other);
     assert.equal(await age.textContent(), 'oldest running 10.0 s');
     assert.equal(await time(0), '4.0 s');
+    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2)', 'a running session lists who waits now');
+    // The session ends: its lists are who was still waiting then, and say so.
+    await p.send(update({ status: 'ended', now: NOW, waiters: [waiters[0]] }));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers at the end (1)');
+    assert.equal(await p.page.locator('#waiting-head').textContent(), 'Waiting consumers at the end (0)');
+    assert.equal(await time(0), '4.0 s');
+    assert.equal(await p.page.locator('#blocked-list li button.site').count(), 1, 'its call site still opens');
   });
 });

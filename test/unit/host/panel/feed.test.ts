@@ -281,6 +281,30 @@ describe('PanelFeed', () => {
     assert.equal(h.feed.isKnownCallSite('s1', '/other/x.js'), false);
   });
 
+  it('an ended session lists who was still waiting when it ended, their clocks stopped there', () => {
+    const h = setup();
+    h.events([
+      { type: 'queue', t: 0, q: 1, name: 'orders', kind: 'fifo', maxsize: 1, size: 1 },
+      { type: 'wait', t: 200, q: 1, w: 7, role: 'put', site: site(15) },
+    ]);
+    h.feed.ready();
+    h.advance(100);
+    h.model.setSourceEnd('s1', h.src, { reason: 'uncaughtException', error: 'TypeError: x' });
+    h.model.setSourceState('s1', h.src, 'ended', ORIGIN + 1200);
+    h.model.endSession('s1');
+    h.advance(100);
+    const updates = h.sent.filter((m): m is UpdateMessage => m.type === 'update');
+    const last = updates.at(-1)!;
+    assert.equal(last.status, 'ended');
+    const waiters = updates.filter((m) => m.waiters !== undefined).at(-1)!.waiters!;
+    assert.deepEqual(waiters.map((w) => [w.role, w.since, w.stoppedAt, w.site?.line]), [['put', 200, 1200, 15]]);
+    // The row as the panel merges it (updates carry only what changed): still one blocked.
+    const init = h.sent.find((m) => m.type === 'init');
+    assert.ok(init?.type === 'init' && init.session);
+    const row = Object.assign({}, init.session.queues[0], ...updates.flatMap((m) => m.queues ?? [])) as { blocked?: number; stoppedAt?: number };
+    assert.deepEqual([row.blocked, row.stoppedAt], [1, 1200], 'the row counts it too');
+  });
+
   it("sends a crash's site as the views show it (source-mapped), and lets the panel open it", () => {
     const clock = new ManualClock(ORIGIN);
     // A bundle's line maps to its source (the extension's SiteMapper does this from disk).
