@@ -244,7 +244,7 @@ export class QueueModel implements Disposable {
     return s ? [...s.sources.values()].flatMap((src) => [...src.queues.values()]) : [];
   }
 
-  /** Live (not collected) queues and their waiters in sessions that are not ended (or in one session). */
+  /** Live (not collected) queues in sessions that are not ended (or in one session), and the waiters of realms still running. */
   summary(session?: string): Summary {
     const out: Summary = { queues: 0, blocked: 0, waiting: 0 };
     for (const s of session ? [this.sessionMap.get(session)].filter((x) => x !== undefined) : this.sessionMap.values()) {
@@ -253,6 +253,7 @@ export class QueueModel implements Disposable {
         for (const q of src.queues.values()) {
           if (q.collected !== undefined) continue;
           out.queues++;
+          if (src.state === 'ended') continue; // its waiters are the state it ended in, not anyone waiting now
           const n = waitCounts(q);
           out.blocked += n.blocked;
           out.waiting += n.waiting;

@@ -185,6 +185,7 @@ describe('QueueModel', () => {
     // The consumer waiting when it ended stays, as the state it ended in (the views stop its clock there).
     assert.deepEqual([...model.queue('S/4242:0/1')!.waiters.values()].map((w) => [w.role, w.since]), [['get', ORIGIN + 9]], 'the waiter at the end');
     assert.deepEqual(waitCounts(model.queue('S/4242:0/1')!), { blocked: 0, waiting: 1 });
+    assert.deepEqual(model.summary('S'), { queues: 1, blocked: 0, waiting: 0 }, 'nobody waits now: the status bar does not count it');
     assert.ok(model.queue('S/4242:0/1'), 'the recording stays');
     model.setSourceState('S', key, 'live');
     assert.equal(model.source('S', key)!.state, 'ended', 'an ended source does not come back to life');
