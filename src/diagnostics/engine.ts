@@ -319,7 +319,7 @@ export class DiagnosticsEngine implements Disposable {
       return undefined;
     }
     const src = s.sources.get(source);
-    if (src?.state === 'ended') return t; // the model already cleared its waiters: keep the mirror
+    if (src?.state === 'ended') return t; // the mirror is as it was at the end: the exit rule judged it
     t.waiters = q.waiters.size ? [...q.waiters.values()] : EMPTY;
     t.liveWaits = q.liveWaits;
     for (const w of t.waiters) st.book.learn(q.key, source, w);

@@ -337,6 +337,14 @@ export class QueueModel implements Disposable {
     const key = sourceKey(info);
     let src = s.sources.get(key);
     if (src) {
+      // A realm that ended comes back (attached again): the waiters it was left with are
+      // not waiting now, and its wait tracking starts afresh; its snapshot says who waits.
+      if (src.state === 'ended') {
+        for (const q of src.queues.values()) {
+          q.waiters.clear();
+          q.liveWaits = undefined;
+        }
+      }
       src.info = info;
       src.state = 'live';
       src.channel = channel;

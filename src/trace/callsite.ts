@@ -184,14 +184,21 @@ function isKnownFile(file: string): boolean {
   return libraryFiles.has(file) || mixedFiles.has(file) || (libraryDirs.size > 0 && libraryDirs.has(dirOf(file)));
 }
 
-/** The frames of the hub's own module: learnt once, when this module loads. */
-(function learnOwnFile(): void {
+let ownFileLearnt = false;
+
+/**
+ * The frames of the hub's own module: learnt once, at the first capture (not at load: with
+ * Node's source maps on, formatting a stack parses the bundle's map, tens of ms).
+ */
+function learnOwnFile(): void {
+  if (ownFileLearnt) return;
+  ownFileLearnt = true;
   // The frame below `ownFrame` is this function's, in this module. (A function that is not
   // on the stack as `above` leaves V8 nothing to capture: an empty stack.)
   const ownFrame = (): IteratorResult<Frame> => stackFrames(ownFrame).next();
   const first = ownFrame();
   if (first.done !== true) addLibraryFile(first.value.file);
-})();
+}
 
 function toSite(f: Frame): CallSite {
   return { file: f.file, line: f.line, column: f.column, fn: f.fn };
@@ -205,6 +212,7 @@ function toSite(f: Frame): CallSite {
  * Undefined when nothing fits.
  */
 export function userSite(above: (...args: never[]) => unknown, learn: 'always' | 'named' = 'always'): CallSite | undefined {
+  learnOwnFile();
   let first = true;
   for (const f of stackFrames(above)) {
     if (first) {
@@ -226,6 +234,7 @@ export function userSite(above: (...args: never[]) => unknown, learn: 'always' |
  * the program: the site is its `new Uploads(…)` line, not the class's).
  */
 export function constructorCallerSite(above: (...args: never[]) => unknown, ctorNames: ReadonlySet<string>): CallSite | undefined {
+  learnOwnFile();
   let ctorFile: string | undefined;
   for (const f of stackFrames(above)) {
     if (ctorFile === undefined) {
@@ -239,24 +248,43 @@ export function constructorCallerSite(above: (...args: never[]) => unknown, ctor
 }
 
 const NODE_MODULES = /[/\\]node_modules[/\\]/;
+/** How much of an error's stack thrownAt() reads: the frames are near its start. */
+const THROWN_SCAN_CHARS = 256 * 1024;
+const THROWN_FRAMES = STACK_LIMIT * 4;
 
 /**
  * Where an uncaught exception was thrown, from its own `stack` (formatted as the program
  * sees it, so mapped by Node when its source maps are on): the first frame in the program's
  * code, else the first in a dependency's (node_modules); never Node's or QueueScope's.
- * Undefined when the value has no stack or none of its frames qualifies. Never throws (a
- * thrown object's `stack` may be a getter).
+ * Only the first run of frame lines after the "Name: message" header counts: a message's
+ * own lines that look like frames are not frames, and text appended after them (a cause's
+ * stack) is not where this error was thrown. Undefined when the value has no stack or none
+ * of its frames qualifies. Never throws (a thrown object's `stack` may be a getter).
  */
 export function thrownAt(err: unknown): CallSite | undefined {
   try {
-    const stack = typeof err === 'object' && err !== null ? (err as { stack?: unknown }).stack : undefined;
+    if (typeof err !== 'object' || err === null) return undefined;
+    learnOwnFile();
+    const { stack, message, name } = err as { stack?: unknown; message?: unknown; name?: unknown };
     if (typeof stack !== 'string') return undefined;
-    // The frames are the stack's last lines; a message can hold lines that look like frames.
-    const lines = stack.split('\n');
-    let start = lines.length;
-    while (start > 0 && FRAME_LINE.test(lines[start - 1])) start--;
+    let pos = 0;
+    if (typeof message === 'string') {
+      const header = message === '' ? String(name) : `${String(name)}: ${message}`;
+      if (stack.startsWith(header)) pos = header.length;
+    }
+    const stop = Math.min(stack.length, pos + THROWN_SCAN_CHARS);
     let dependency: Frame | undefined;
-    for (const line of lines.slice(start, start + STACK_LIMIT * 4)) {
+    let frames = 0;
+    while (pos < stop && frames < THROWN_FRAMES) {
+      let end = stack.indexOf('\n', pos);
+      if (end < 0) end = stack.length;
+      const line = stack.slice(pos, end).replace(/\r$/, '');
+      pos = end + 1;
+      if (!FRAME_LINE.test(line)) {
+        if (frames > 0) break; // the end of the first run of frames
+        continue;
+      }
+      frames++;
       const f = parseFrame(line);
       if (f === null || isLibraryFrame(f) || !isSourceFile(f.file)) continue;
       if (!NODE_MODULES.test(f.file)) return toSite(f);

@@ -364,7 +364,8 @@ class Panel {
       this.chart.setQueues([], false);
     }
     this.renderFacts(q);
-    this.waiters.render(q, q ? s.waitersOf(q.key) : [], s.status === 'running' && s.mode === 'live', s.status === 'ended' || s.mode === 'replay');
+    const stopped = s.status === 'ended' || s.mode === 'replay' ? 'ended' : s.status === 'running' && q?.stoppedAt !== undefined ? 'process' : 'no';
+    this.waiters.render(q, q ? s.waitersOf(q.key) : [], s.status === 'running' && s.mode === 'live', stopped);
     this.chart.render();
   }
 

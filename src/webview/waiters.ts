@@ -50,6 +50,9 @@ function listed(all: readonly ShownWaiter[], role: 'put' | 'get'): Listed {
   return { shown: [...current, ...ended.slice(0, HELD_SHOWN)], moreEnded: Math.max(0, ended.length - HELD_SHOWN) };
 }
 
+/** Whether the lists show a stopped state: the session's end ('ended', or a replay), or their queue's process only. */
+export type Stopped = 'no' | 'ended' | 'process';
+
 export class WaiterLists {
   readonly root: HTMLElement;
   private readonly putList: HTMLUListElement;
@@ -62,7 +65,7 @@ export class WaiterLists {
   private items: Item[] = [];
   private lastKey = '';
   private readonly hold = new WaiterHold();
-  private last: { queue: QueueInfo | undefined; waiters: WaiterInfo[]; live: boolean; ended: boolean } = { queue: undefined, waiters: [], live: false, ended: false };
+  private last: { queue: QueueInfo | undefined; waiters: WaiterInfo[]; live: boolean; stopped: Stopped } = { queue: undefined, waiters: [], live: false, stopped: 'no' };
 
   constructor(private readonly cb: WaiterCallbacks) {
     this.putHead = el('h3', { attrs: { id: 'blocked-head' } });
@@ -85,13 +88,14 @@ export class WaiterLists {
    * Rebuild when the set of waiters changed; otherwise only the clocks move (tick()).
    * `live`: the session runs live, so waiters that just left are held for a moment.
    */
-  render(queue: QueueInfo | undefined, waiters: WaiterInfo[], live = false, ended = false): void {
-    this.last = { queue, waiters, live, ended };
+  render(queue: QueueInfo | undefined, waiters: WaiterInfo[], live = false, stopped: Stopped = 'no'): void {
+    this.last = { queue, waiters, live, stopped };
     const shown = this.hold.update(queue?.key, waiters, this.cb.now(), live);
     const puts = listed(shown, 'put');
     const gets = listed(shown, 'get');
-    // An ended session lists who was still waiting when its program ended (clocks stopped there).
-    const when = ended ? ' at the end' : '';
+    // Who was still waiting when the program ended, or when this queue's process stopped
+    // while the session runs on (clocks stopped there).
+    const when = stopped === 'ended' ? ' at the end' : stopped === 'process' ? ' when its process stopped' : '';
     setText(this.putHead, `Blocked producers${when} (${waiters.filter((w) => w.role === 'put').length})`);
     setText(this.getHead, `Waiting consumers${when} (${waiters.filter((w) => w.role === 'get').length})`);
     const ids = (l: Listed) => l.shown.map((w) => `${w.info.id}@${w.info.since}${w.endedAt !== undefined ? '~' : ''}${w.info.stoppedAt ?? ''}`).join(',');
@@ -153,7 +157,7 @@ export class WaiterLists {
   /** Advance the wait clocks (called by a timer while the session runs). */
   tick(): void {
     const now = this.cb.now();
-    if (this.hold.expired(now)) this.render(this.last.queue, this.last.waiters, this.last.live, this.last.ended);
+    if (this.hold.expired(now)) this.render(this.last.queue, this.last.waiters, this.last.live, this.last.stopped);
     for (const it of this.items) setText(it.time, `${it.atLeast ? '≥ ' : ''}${formatDuration((it.endedAt ?? now) - it.since)}`);
   }
 }

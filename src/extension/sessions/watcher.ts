@@ -29,6 +29,12 @@ const END_EVENTS = new Set(['terminated', 'exited']);
 /** Resume polling this long after a step request unless the step stops first. */
 const STEP_GRACE_MS = 500;
 /**
+ * A process of the current run ended while its launch runs on: how long the run waits for
+ * another process of the launch before it ends. A runner js-debug does not debug itself
+ * (`node --test` with one file at a time) starts the next test file at once.
+ */
+const RUN_END_GRACE_MS = 1000;
+/**
  * A program still without a hub after this long was not started with QueueScope's preload
  * (which makes one at once): time to say so, and what would give it one.
  */
@@ -38,6 +44,15 @@ const NO_HUB_HINT_MS = 3000;
 function noHubHow(root: vscode.DebugSession): NoHubHow {
   if (root.type === 'node-terminal') return 'terminal';
   return root.configuration.request === 'attach' ? 'attach' : 'launch';
+}
+
+/**
+ * What program a process's debug session runs, as js-debug names it ("app.js [4242] « My
+ * launch"): the name without its pid and its launch. Two processes with the same name are
+ * the same program run again.
+ */
+export function programOf(session: { name: string }): string {
+  return session.name.replace(/\s*«.*$/s, '').replace(/\s*\[\d+\]\s*$/, '');
 }
 
 /** The top-level session a session belongs to (itself when it has no parent). */
@@ -99,6 +114,9 @@ export class SessionWatcher implements vscode.Disposable {
   private readonly finishing = new Map<string, Set<Promise<void>>>();
   /** Runs after the first per top-level session (Debug: Restart, a reload): each a model session of its own. */
   private readonly reruns = new Map<string, number>();
+  private disposed = false;
+  /** Per model session (run): the programs of the launch's own processes in it (programOf). */
+  private readonly runPrograms = new Map<string, Set<string>>();
 
   constructor(
     private readonly model: QueueModel,
@@ -140,8 +158,20 @@ export class SessionWatcher implements vscode.Disposable {
    */
   private runOf(root: vscode.DebugSession, session: vscode.DebugSession): string {
     const current = this.modelSessionOf(root);
-    if (session.parentSession?.id === root.id && (this.model.session(current)?.sources.size ?? 0) > 0) this.reruns.set(root.id, (this.reruns.get(root.id) ?? 0) + 1);
-    return this.modelSessionOf(root);
+    if (session.parentSession?.id !== root.id) return current;
+    // A new run starts the same program again. A runner js-debug does not debug itself
+    // (`node --test`) starts its test files as processes of the launch too, one after the
+    // other: a different program is one more process of this run, not a new run.
+    const program = programOf(session);
+    const seen = this.runPrograms.get(current);
+    const run = this.model.session(current);
+    const rerun = (run?.sources.size ?? 0) > 0 && (seen === undefined || seen.has(program) || run?.state === 'ended');
+    if (rerun) this.reruns.set(root.id, (this.reruns.get(root.id) ?? 0) + 1);
+    const next = this.modelSessionOf(root);
+    const programs = this.runPrograms.get(next) ?? new Set<string>();
+    programs.add(program);
+    this.runPrograms.set(next, programs);
+    return next;
   }
 
   /** The debug session a model session stands for, while it runs. */
@@ -278,12 +308,20 @@ export class SessionWatcher implements vscode.Disposable {
     for (const modelSession of ending) {
       void Promise.all([...(this.finishing.get(modelSession) ?? [])]).then(() => {
         if (modelSession === this.modelSessionOf(root)) this.applyUnattachedTails(root, session === root);
-        const stillRunning = [...this.watched.values()].some((x) => x.modelSession === modelSession);
-        if (stillRunning || (this.finishing.get(modelSession)?.size ?? 0) > 0) return;
-        this.finishing.delete(modelSession);
-        this.mainEnded.delete(modelSession);
-        if (session === root && modelSession === this.modelSessionOf(root)) this.reruns.delete(root.id);
-        if (this.model.session(modelSession)) this.model.endSession(modelSession);
+        const end = (): void => {
+          if (this.disposed) return;
+          const stillRunning = [...this.watched.values()].some((x) => x.modelSession === modelSession);
+          if (stillRunning || (this.finishing.get(modelSession)?.size ?? 0) > 0) return;
+          this.finishing.delete(modelSession);
+          this.mainEnded.delete(modelSession);
+          this.runPrograms.delete(modelSession);
+          if (session === root && modelSession === this.modelSessionOf(root)) this.reruns.delete(root.id);
+          if (this.model.session(modelSession)) this.model.endSession(modelSession);
+        };
+        // The launch ended, or this was an earlier run: the run ends now. Else its launch may
+        // start another process of the run in a moment (a test runner's next file).
+        if (session !== root && modelSession === this.modelSessionOf(root)) setTimeout(end, RUN_END_GRACE_MS);
+        else end();
       });
     }
   }
@@ -360,6 +398,7 @@ export class SessionWatcher implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const w of this.watched.values()) w.poller.stop();
     this.watched.clear();
     for (const d of this.disposables) d.dispose();

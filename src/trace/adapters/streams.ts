@@ -226,6 +226,9 @@ function adaptReadable(rs: ReadableLike): void {
   // when the destination's write() returns false: the waiting reader got the chunk, so its
   // wait ends served once push() returns, not aborted by flow control.
   let pushing = false;
+  // destroy() inside that push(): the chunk was refused (a wrong type errors the stream) or
+  // the pipe failed: the wait ends aborted.
+  let destroyedInPush = false;
   // push(null) was called: no more data will come, though 'end' (readableEnded) waits
   // until the buffer is read. A read() in between that finds nothing is not a wait.
   let eof = false;
@@ -235,14 +238,19 @@ function adaptReadable(rs: ReadableLike): void {
       function (this: unknown, chunk: unknown) {
         const before = t.active ? len() : 0;
         const outer = pushing;
+        const outerDestroyed = destroyedInPush;
         pushing = chunk !== null && chunk !== undefined;
+        destroyedInPush = false;
         if (chunk === null) eof = true;
         let r: unknown;
+        let destroyed = false;
         try {
           // eslint-disable-next-line prefer-rest-params
           r = push.apply(this, arguments as unknown as unknown[]);
         } finally {
+          destroyed = destroyedInPush;
           pushing = outer;
+          destroyedInPush = outerDestroyed;
         }
         if (t.active) {
           if (chunk !== null) {
@@ -254,7 +262,7 @@ function adaptReadable(rs: ReadableLike): void {
             // puts for each get while the reader kept up.
             if (after === before && hasSize(chunk, rs) && t.read(() => rs.readableFlowing === true && rs.destroyed !== true, false)) t.get(after);
           }
-          if (wait !== undefined) endWait(chunk === null ? 'shutdown' : 'served', t);
+          if (wait !== undefined) endWait(chunk === null ? 'shutdown' : destroyed ? 'aborted' : 'served', t);
         }
         return r;
       },
@@ -279,6 +287,7 @@ function adaptReadable(rs: ReadableLike): void {
       patches.set(key, (orig) =>
         function (this: unknown) {
           if (wait !== undefined && !pushing) endWait('aborted', t);
+          if (pushing && key === 'destroy') destroyedInPush = true;
           // eslint-disable-next-line prefer-rest-params
           return orig.apply(this, arguments as unknown as unknown[]);
         },

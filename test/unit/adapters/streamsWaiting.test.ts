@@ -68,6 +68,8 @@ describe('adapters: the waiting consumer of a piped Readable', function () {
     assert.equal(sink.hub.waiters, 0);
     // A reader that stops waiting with no chunk (unpipe) still reads as an abort.
     assert.deepEqual(lines.find((l) => l.case === 'unpiped')?.hub, { waitedGets: 1, aborts: 1, waiters: 0 });
+    // So does one whose stream refused the value pushed (destroyed inside push()).
+    assert.deepEqual(lines.find((l) => l.case === 'refused')?.hub, { waitedGets: 1, aborts: 1, waiters: 0 });
   });
 });
 

@@ -35,10 +35,26 @@ describe('trace: where an uncaught exception was thrown', () => {
     assert.deepEqual(thrownAt(err), { file: '/app/jobs.js', line: 12, column: 20, fn: 'drainAll' });
   });
 
-  it("reads frames only from the stack's end: a message with frame-like lines names nothing", () => {
-    const err = thrown('Error: wrapped', '    at fake (/etc/passwd:1:1)', 'caused elsewhere', '    at real (/app/a.js:2:3)');
+  it('reads the first run of frames after the header: not a message that looks like frames, nor text appended after them', () => {
+    const message = 'wrapped\n    at fake (/etc/passwd:1:1)\ncaused elsewhere';
+    const err = { name: 'Error', message, stack: `Error: ${message}\n    at real (/app/a.js:2:3)\n    at node:internal/timers:581:17` };
     assert.deepEqual(thrownAt(err), { file: '/app/a.js', line: 2, column: 3, fn: 'real' });
+    // Error.stackTraceLimit = 0: the header alone, so nothing, whatever the message holds.
+    assert.equal(thrownAt({ name: 'Error', message, stack: `Error: ${message}` }), undefined);
+    // A cause's stack appended after the frames (nested-error-stacks): where this one was thrown.
+    const caused = { name: 'Error', message: 'outer', stack: 'Error: outer\n    at load (/app/outer.js:5:9)\nCaused By: Error: inner\n    at parse (/app/inner.js:1:1)' };
+    assert.deepEqual(thrownAt(caused), { file: '/app/outer.js', line: 5, column: 9, fn: 'load' });
+    // Windows line ends, a trailing line break, text after the frames.
+    const crlf = { name: 'TypeError', message: 'x', stack: 'TypeError: x\r\n    at run (C:\\app\\main.js:7:2)\r\n' };
+    assert.deepEqual(thrownAt(crlf), { file: 'C:\\app\\main.js', line: 7, column: 2, fn: 'run' });
     assert.equal(thrownAt(thrown('Error: only a message', 'no frames')), undefined);
+  });
+
+  it('reads only the start of a huge stack', () => {
+    const message = 'x\n'.repeat(2_000_000);
+    assert.equal(thrownAt({ name: 'Error', message: 'other', stack: `Error: ${message}    at late (/app/a.js:1:1)` }), undefined, 'its frames are past the part read');
+    const big = { name: 'Error', message, stack: `Error: ${message}\n    at f (/app/a.js:1:1)` };
+    assert.deepEqual(thrownAt(big)?.file, '/app/a.js', 'the header is skipped whole');
   });
 
   it('gives nothing for code without a file, no stack, or a stack that throws', () => {

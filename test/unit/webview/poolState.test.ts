@@ -96,7 +96,7 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     await p.page.waitForFunction((before) => document.querySelectorAll('#blocked-list li .wait-time')[1]?.textContent !== before, other);
     assert.equal(await age.textContent(), 'oldest running 10.0 s');
     assert.equal(await time(0), '4.0 s');
-    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2)', 'a running session lists who waits now');
+    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers when its process stopped (2)', "the queue's process stopped while the session runs");
     // The session ends: its lists are who was still waiting then, and say so.
     await p.send(update({ status: 'ended', now: NOW, waiters: [waiters[0]] }));
     await settle(p.page);

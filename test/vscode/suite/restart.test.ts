@@ -106,6 +106,44 @@ describe('new runs in one launch (Debug: Restart, node --watch)', function () {
   });
 });
 
+// Found under F5 on `node --test` with two test files: js-debug does not debug the runner,
+// so each test file's process is a process of the launch itself, started after the other
+// ended, as a restart's is. The panel showed two sessions, both named after the launch.
+describe('node --test: test files are processes of one run', function () {
+  this.timeout(120_000);
+
+  it('two test files run one after the other feed one model session; the launch stays one run', async () => {
+    const api = (await activate()).exports as QueueScopeApi;
+    const model = api.services.model;
+    const changes = model.onDidChange as vscode.Event<{ kind: string; session?: string }>;
+    const testFile = (name: string) =>
+      writeWorkspaceFile(`restart/tests/${name}.test.js`, `const test = require('node:test');
+const { Queue } = require(process.env.QUEUESCOPE_LIB);
+test('${name}', async () => {
+  const q = new Queue({ name: '${name}-queue' });
+  for (let i = 0; i < 20; i++) { q.putNowait(i); await new Promise((r) => setTimeout(r, 20)); await q.get(); }
+});
+`);
+    const a = testFile('alpha');
+    const b = testFile('beta');
+    const run = await debugProgram(a, { runtimeArgs: ['--test'], args: [b], env: { QUEUESCOPE_LIB: libraryPath() } });
+    const id = run.parent.id;
+    try {
+      await run.exited;
+      if (model.session(id)?.state !== 'ended') await nextEvent(changes, 'the launch to end', () => model.session(id)?.state === 'ended');
+      const names = model.queuesOf(id).map((q) => q.name).filter((n) => n.endsWith('-queue')).sort();
+      const where = model.sessions.map((s) => `${s.id.slice(-6)} ${s.state}: ${[...s.sources.values()].map((src) => `${src.info.pid} ${src.state} [${[...src.queues.values()].map((q) => q.name).join(', ')}]`).join('; ')}`).join(' | ');
+      assert.deepEqual(names, ['alpha-queue', 'beta-queue'], `both test files in the launch's one session: ${where}`);
+      assert.equal(model.session(`${id}~1`), undefined, 'no second run');
+      const pids = new Set([...model.session(id)!.sources.values()].map((s) => s.info.pid));
+      assert.ok(pids.size >= 2, `one process per test file: ${[...pids].join(', ')}`);
+    } finally {
+      await run.stop();
+      for (const s of [id, `${id}~1`, `${id}~2`]) if (model.session(s)) model.removeSession(s);
+    }
+  });
+});
+
 // Found reading the code for the runs above: a child process of the launch that ended by
 // itself made the user's later Stop count for nothing, and the primary, still running,
 // "ended abruptly".
