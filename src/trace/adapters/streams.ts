@@ -146,7 +146,7 @@ function adaptWritable(ws: WritableLike): void {
   const spec = {
     name: `${stageLabel(ws)} writable`,
     kind: 'fifo' as const,
-    maxsize: ws.writableHighWaterMark,
+    maxsize: boundOf(ws.writableHighWaterMark),
     lib: LIB,
     units: ws.writableObjectMode === true ? ('items' as const) : ('bytes' as const),
     size: () => ws.writableLength,
@@ -209,7 +209,7 @@ function adaptReadable(rs: ReadableLike): void {
   const spec = {
     name: `${stageLabel(rs)} readable`,
     kind: 'fifo' as const,
-    maxsize: rs.readableHighWaterMark,
+    maxsize: boundOf(rs.readableHighWaterMark),
     lib: LIB,
     units: rs.readableObjectMode === true ? ('items' as const) : ('bytes' as const),
     size: () => rs.readableLength,
@@ -297,6 +297,14 @@ function adaptReadable(rs: ReadableLike): void {
   readables.set(rs, t);
 }
 
+/**
+ * A stream's capacity as a queue's maxsize: its highWaterMark, but one no program fills
+ * (node:test's TestsStream uses Number.MAX_SAFE_INTEGER) is unbounded (0), not a 16-digit bound.
+ */
+function boundOf(highWaterMark: number): number {
+  return Number.isFinite(highWaterMark) && highWaterMark < 2 ** 31 ? highWaterMark : 0;
+}
+
 /** A chunk push() adds to the buffer: any value in object mode, a non-empty one in byte mode. */
 function hasSize(chunk: unknown, rs: ReadableLike): boolean {
   if (rs.readableObjectMode === true) return true;
@@ -328,9 +336,11 @@ function wrapPipeline(orig: Fn): Fn {
 }
 
 /**
- * Is pipe() called by Node itself for its own plumbing (a worker's stdio, …)? Those are not
- * the program's queues. pipeline() calls pipe() from node:internal/streams/, which counts.
- * Only pipe() pays for this stack capture, once per pipe.
+ * Is pipe() called by Node itself for its own plumbing (a worker's stdio, the test runner's
+ * reporter, …)? Those are not the program's queues. pipeline() calls pipe() from
+ * node:internal/streams/: that counts inside the program's own pipeline() call (wrapped,
+ * so pipelineLabel is set), not when Node's own code calls its internal pipeline (node:test
+ * pipes its TestsStream to stdout so). Only pipe() pays for this stack capture, once per pipe.
  */
 function calledByNodeInternals(pipe: Fn): boolean {
   const holder: { stack?: unknown } = {};
@@ -342,7 +352,7 @@ function calledByNodeInternals(pipe: Fn): boolean {
     Error.stackTraceLimit = limit;
   }
   const line = String(holder.stack ?? '').split('\n')[1] ?? '';
-  return /[( ]node:internal\/(?!streams\/)/.test(line);
+  return pipelineLabel === null ? /[( ]node:internal\//.test(line) : /[( ]node:internal\/(?!streams\/)/.test(line);
 }
 
 /** Patch Readable.prototype.pipe and name pipelines. Once per realm; never throws. */
