@@ -4,8 +4,8 @@
 // Plain TypeScript: the caller reads the file (src/recording/reader.ts) and pushes lines.
 
 import { QueueModel, type ModelOptions } from '../model';
-import { sessionEnd } from '../protocol/endText';
-import type { EndInfo, RecordingLine } from '../protocol/wire';
+import { sessionEnd, type SessionEnd } from '../protocol/endText';
+import type { RecordingLine } from '../protocol/wire';
 import { ModelFeed } from '../recording/modelFeed';
 import { DiagnosticsEngine } from './engine';
 import type { FindingRecord } from './findings';
@@ -76,11 +76,12 @@ export class RecordingCheck {
     return this.engine.history();
   }
 
-  /** How the recorded program ended, when that is news (a crash, a non-zero exit, a signal); its site mapped as the views show it. */
-  get ended(): EndInfo | undefined {
+  /** How the recorded program ended, when that is news (a crash, a non-zero exit, a signal), and whose end; its site mapped as the views show it. */
+  get ended(): SessionEnd | undefined {
     const session = this.model.sessions[0];
-    const end = session === undefined ? undefined : sessionEnd(session.sources.values());
-    return end?.at !== undefined ? { ...end, at: this.model.mapSite(end.at) } : end;
+    const ended = session === undefined ? undefined : sessionEnd(session.sources.values());
+    const at = ended?.end.at;
+    return ended !== undefined && at !== undefined ? { ...ended, end: { ...ended.end, at: this.model.mapSite(at) } } : ended;
   }
 
   /** Recorded time span (epoch ms), for the report. */

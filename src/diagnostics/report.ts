@@ -1,7 +1,7 @@
 // Text and JSON reports of a recording's findings (the CLI's output), as pure functions.
 
-import { endNote } from '../protocol/endText';
-import type { CallSite, EndInfo } from '../protocol/wire';
+import { sessionEndLine, type SessionEnd } from '../protocol/endText';
+import type { CallSite } from '../protocol/wire';
 import { formatMs } from './context';
 import type { FindingRecord, FindingSite, Severity } from './findings';
 import { partyDoes } from './parties';
@@ -14,8 +14,8 @@ export interface CheckReport {
   records: readonly FindingRecord[];
   warnings: readonly string[];
   thresholds: Thresholds;
-  /** How the program ended, when that is news (RecordingCheck.ended). */
-  ended?: EndInfo;
+  /** How the program ended, when that is news, and whose end (RecordingCheck.ended). */
+  ended?: SessionEnd;
 }
 
 /** Exit code of `queuescope check`: 1 when any finding at warning level was raised. */
@@ -47,8 +47,9 @@ export function textReport(report: CheckReport, all = false): string {
   const count = (sev: Severity): number => report.records.filter((r) => r.finding.severity === sev).length;
   const length = report.span ? ` (${formatMs(report.span.to - report.span.from)} recorded)` : '';
   for (const w of report.warnings) out.push(`note: ${w}`);
-  const ended = endNote(report.ended);
-  const endLine = ended === undefined ? [] : ['', `The program ended: ${ended}${report.ended?.at ? `, thrown at ${siteText(report.ended.at)}` : ''}`];
+  const ended = sessionEndLine(report.ended);
+  const thrown = report.ended?.end.at;
+  const endLine = ended === undefined ? [] : ['', `${ended.lead}${ended.note}${thrown ? `, thrown at ${siteText(thrown)}` : ''}`];
   if (report.records.length === 0) {
     out.push(`${report.file}: no findings${length}.`, ...endLine);
     return out.join('\n');
@@ -97,7 +98,7 @@ export function jsonReport(report: CheckReport): string {
       warnings: report.warnings,
       thresholds: report.thresholds,
       exitCode: exitCodeOf(report),
-      ...(endNote(report.ended) !== undefined ? { ended: report.ended } : {}),
+      ...(report.ended !== undefined && sessionEndLine(report.ended) !== undefined ? { ended: { ...report.ended.end, ...(report.ended.realm !== undefined ? { realm: report.ended.realm } : {}) } } : {}),
       findings: report.records.map((r) => ({ ...r.finding, raised: r.raised, ...(r.cleared !== undefined ? { cleared: r.cleared } : {}) })),
     },
     null,

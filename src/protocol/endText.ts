@@ -14,13 +14,46 @@ export function endNote(end: EndInfo | undefined): string | undefined {
   return undefined;
 }
 
-/** A session's notable end: its main thread's, else the first worker's that has one. */
-export function sessionEnd(sources: Iterable<{ info: { threadId: number }; end?: EndInfo }>): EndInfo | undefined {
-  let found: EndInfo | undefined;
-  for (const src of sources) {
-    if (endNote(src.end) === undefined) continue;
-    if (src.info.threadId === 0) return src.end;
-    found ??= src.end;
+/** A session's notable end, and who it was when not the program itself. */
+export interface SessionEnd {
+  end: EndInfo;
+  /**
+   * Who ended, when it was not the program (the session's first main thread): "worker
+   * thread 2", "worker thread 3 of pid 4242", "process 4301" (a child process). Its end is
+   * news while the rest runs on: the banner says "Worker thread 2 ended: …".
+   */
+  realm?: string;
+}
+
+type EndSource = { info: { threadId: number; pid?: number }; end?: EndInfo };
+
+/**
+ * A session's notable end: its program's (the first main thread's), else the first other
+ * realm's that has one, said as that realm's (a worker thread that died while the program
+ * ran on and then exited cleanly did not end the program).
+ */
+export function sessionEnd(sources: Iterable<EndSource>): SessionEnd | undefined {
+  const all = [...sources];
+  const program = all.find((src) => src.info.threadId === 0);
+  if (program !== undefined && endNote(program.end) !== undefined) return { end: program.end as EndInfo };
+  for (const src of all) {
+    if (src === program || endNote(src.end) === undefined) continue;
+    return { end: src.end as EndInfo, realm: realmName(src.info, program?.info) };
   }
-  return found;
+  return undefined;
+}
+
+/** "worker thread 2", "worker thread 3 of pid 4242", "process 4301": a realm beside the program. */
+function realmName(info: EndSource['info'], program: EndSource['info'] | undefined): string {
+  const pid = info.pid !== undefined && info.pid !== program?.pid ? info.pid : undefined;
+  if (info.threadId === 0) return pid !== undefined ? `process ${pid}` : 'a process';
+  return pid !== undefined ? `worker thread ${info.threadId} of pid ${pid}` : `worker thread ${info.threadId}`;
+}
+
+/** "The program ended: uncaught TypeError: …" or "Worker thread 2 ended: …": the banner's and the CLI's words, undefined when the end is no news. */
+export function sessionEndLine(e: SessionEnd | undefined): { lead: string; note: string } | undefined {
+  const note = endNote(e?.end);
+  if (note === undefined || e === undefined) return undefined;
+  const lead = e.realm === undefined ? 'The program ended: ' : `${e.realm.charAt(0).toUpperCase()}${e.realm.slice(1)} ended: `;
+  return { lead, note };
 }

@@ -41,6 +41,11 @@ export interface SessionInfo {
   waiters: number;
   /** How the program ended, when that is worth saying: an uncaught exception, a non-zero exit code, a signal. */
   end?: EndInfo;
+  /**
+   * Who `end` is, when not the program itself (SessionEnd.realm: "worker thread 2"): the
+   * banner says it while the rest runs on (since 2026-12-04).
+   */
+  endRealm?: string;
 }
 
 /** One queue as the overview shows it. `key` is unique within its session. */

@@ -15,7 +15,7 @@ import { jobsFacts } from './jobsFacts';
 import { FindingsStrip } from './findingsStrip';
 import { poolText } from '../protocol/libText';
 import { poolFacts } from './poolFacts';
-import { endNote } from '../protocol/endText';
+import { sessionEndLine } from '../protocol/endText';
 import { endInfoOf, type EndFields, type EndInfo } from '../protocol/wire';
 import { noHubNotes } from './noHubNote';
 
@@ -235,13 +235,18 @@ class Panel {
     if (this.diedShown !== diedKey(this.diedEnd())) this.renderStatus();
   }
 
-  /** How the program ended (status 'ended' or a replay), when the banner has something to say of it. */
-  private diedEnd(): { note: string; at?: CallSite } | undefined {
-    const status = this.store.status;
-    if (!this.store.sessionId || (status !== 'ended' && this.store.mode !== 'replay')) return undefined;
-    const end = sessionEndOf(this.store.session());
-    const note = endNote(end);
-    return note === undefined ? undefined : { note, ...(end?.at ? { at: end.at } : {}) };
+  /**
+   * How the program ended (status 'ended' or a replay), or a worker thread or child process
+   * that died while the rest runs on, when the banner has something to say of it.
+   */
+  private diedEnd(): Died | undefined {
+    if (!this.store.sessionId) return undefined;
+    const session = this.store.session();
+    const end = sessionEndOf(session);
+    const realm = realmOf(session);
+    if (this.store.status !== 'ended' && this.store.mode !== 'replay' && realm === undefined) return undefined;
+    const line = sessionEndLine(end === undefined ? undefined : { end, ...(realm !== undefined ? { realm } : {}) });
+    return line === undefined ? undefined : { ...line, ...(end?.at ? { at: end.at } : {}) };
   }
   private diedShown: string | undefined;
 
@@ -276,7 +281,7 @@ class Panel {
     const died = this.diedEnd();
     this.diedShown = diedKey(died);
     if (died !== undefined) {
-      const line = el('div', { class: 'banner-line died' }, icon('error'), el('strong', { text: 'The program ended: ' }), el('span', { class: 'died-text', text: died.note }));
+      const line = el('div', { class: 'banner-line died' }, icon('error'), el('strong', { text: died.lead }), el('span', { class: 'died-text', text: died.note }));
       if (died.at) line.append(this.siteButton(died.at, 'thrown at', 'where the exception was thrown'));
       lines.push(line);
     }
@@ -461,9 +466,22 @@ if (root) {
   installRecordingTools(panel.api());
 }
 
+/** The banner's line on how the program (or a part of it) ended. */
+interface Died {
+  lead: string;
+  note: string;
+  at?: CallSite;
+}
+
 /** What identifies the banner's end line, to redraw it only when that changes. */
-function diedKey(died: { note: string; at?: CallSite } | undefined): string | undefined {
-  return died === undefined ? undefined : died.at ? `${died.note}\n${died.at.file}:${died.at.line}:${died.at.column}` : died.note;
+function diedKey(died: Died | undefined): string | undefined {
+  return died === undefined ? undefined : `${died.lead}${died.note}${died.at ? `\n${died.at.file}:${died.at.line}:${died.at.column}` : ''}`;
+}
+
+/** Who the session's end was, when not the program (SessionInfo.endRealm), as the host sent it: text, bounded. */
+function realmOf(session: { endRealm?: unknown } | undefined): string | undefined {
+  const realm = session?.endRealm;
+  return typeof realm === 'string' && realm !== '' ? realm.slice(0, 80) : undefined;
 }
 
 /** A session's end as the host sent it, read with the readers' own checks (the message is only shallowly checked). */

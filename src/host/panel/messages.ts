@@ -201,8 +201,18 @@ export function waitersKey(waiters: readonly WaiterInfo[]): string {
 export function sessionInfos(model: QueueModel, startOf: (s: ModelSession) => number): SessionInfo[] {
   return model.sessions.map((s) => {
     const sum = model.summary(s.id);
-    const raw = sessionEnd(s.sources.values());
+    const ended = sessionEnd(s.sources.values());
+    const raw = ended?.end;
     const end = raw?.at !== undefined ? { ...raw, at: model.mapSite(raw.at) } : raw;
-    return { id: s.id, name: s.name, status: statusOf(s), start: startOf(s), queueCount: sum.queues, waiters: sum.blocked + sum.waiting, ...(end ? { end } : {}) };
+    return {
+      id: s.id,
+      name: s.name,
+      status: statusOf(s),
+      start: startOf(s),
+      queueCount: sum.queues,
+      waiters: sum.blocked + sum.waiting,
+      ...(end ? { end } : {}),
+      ...(ended?.realm !== undefined ? { endRealm: ended.realm } : {}),
+    };
   });
 }

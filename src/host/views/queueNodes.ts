@@ -79,15 +79,18 @@ export const ICONS = {
 export function sessionNode(s: ModelSession): NodeSpec {
   const icon = s.state === 'ended' ? ICONS.sessionEnded : s.state === 'paused' ? ICONS.sessionPaused : ICONS.sessionLive;
   // How it ended, when that is news: short in the row, whole in the tooltip.
-  const end = sessionEnd(s.sources.values());
+  const ended = sessionEnd(s.sources.values());
+  const end = ended?.end;
   const died = endNote(end);
   const short = end?.reason === 'uncaughtException' ? 'uncaught exception' : end?.reason === 'abrupt' ? 'abruptly' : died;
+  // A worker thread or child process that died while the program ran on says whose end it was.
+  const who = ended?.realm === undefined ? '' : `${ended.realm}: `;
   return {
     kind: 'session',
     id: `s:${s.id}`,
     label: s.name,
-    description: died === undefined ? s.state : `${s.state} · ${short}`,
-    tooltip: died === undefined ? `${s.name} (${s.state})` : `${s.name} (${s.state}: ${died})`,
+    description: died === undefined ? s.state : `${s.state} · ${who}${short}`,
+    tooltip: died === undefined ? `${s.name} (${s.state})` : `${s.name} (${s.state}: ${who}${died})`,
     icon,
     expandable: true,
     session: s.id,

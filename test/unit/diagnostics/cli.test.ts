@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { CliUsageError, helpText, parseCli } from '../../../src/diagnostics/cliArgs';
 import type { FindingRecord, RuleId, Severity } from '../../../src/diagnostics/findings';
-import { HINTS_LISTED, textReport } from '../../../src/diagnostics/report';
+import { HINTS_LISTED, jsonReport, textReport } from '../../../src/diagnostics/report';
 import { resolveThresholds, THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
 import { ensureBuilt, fixture, record, runCli, tmpFile } from './programs';
 
@@ -135,6 +135,17 @@ describe('queuescope check: the built command', function () {
     assert.equal(every.length, 9);
     assert.equal((parseCli(['check', 'run.qscope', '--all']) as { all: boolean }).all, true);
     assert.equal((parseCli(['check', 'run.qscope']) as { all: boolean }).all, false);
+  });
+
+  it("names whose end it was when a worker thread died and the program ran on, in the text and in --json", () => {
+    const ended = { end: { reason: 'uncaughtException', error: 'TypeError: bytes is null', at: { file: 'file:///app/thumbs.js', line: 23, column: 57, fn: '' } }, realm: 'worker thread 2' };
+    const report = { file: 'run.qscope', span: { from: 1000, to: 3000 }, records: [], warnings: [], thresholds: resolveThresholds({}), ended };
+    assert.deepEqual(textReport(report).split('\n'), ['run.qscope: no findings (2.0 s recorded).', '', 'Worker thread 2 ended: uncaught TypeError: bytes is null, thrown at /app/thumbs.js:23:57']);
+    assert.deepEqual((JSON.parse(jsonReport(report)) as { ended: unknown }).ended, { ...ended.end, realm: 'worker thread 2' });
+    // A clean end is no news: neither says anything.
+    const clean = { ...report, ended: { end: { reason: 'exit', code: 0 } } };
+    assert.doesNotMatch(textReport(clean), /ended:/);
+    assert.equal((JSON.parse(jsonReport(clean)) as { ended?: unknown }).ended, undefined);
   });
 
   it('prints the findings with their call sites and exits 1 on a warning', async () => {

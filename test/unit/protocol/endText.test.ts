@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { errorText, MAX_ERROR_TEXT } from '../../../src/trace/exitHooks';
 import { endInfoOf, END_ERROR_MAX } from '../../../src/protocol/wire';
-import { endNote, sessionEnd } from '../../../src/protocol/endText';
+import { endNote, sessionEnd, sessionEndLine } from '../../../src/protocol/endText';
 import { validateBodyLine } from '../../../src/recording/format';
 import { QueueModel } from '../../../src/model';
 import { ModelFeed } from '../../../src/recording/modelFeed';
@@ -63,13 +63,22 @@ describe('program end: error text, end info and its words', () => {
     assert.equal(endNote({ reason: 'abrupt', requested: true }), undefined);
   });
 
-  it("sessionEnd: the main thread's notable end first, else a worker's", () => {
-    const worker = { info: { threadId: 2 }, end: { reason: 'uncaughtException', error: 'Error: in the worker' } };
-    const main = { info: { threadId: 0 }, end: { reason: 'exit', code: 1 } };
-    const clean = { info: { threadId: 0 }, end: { reason: 'exit', code: 0 } };
-    assert.deepEqual(sessionEnd([worker, main]), main.end);
-    assert.deepEqual(sessionEnd([clean, worker]), worker.end);
+  it("sessionEnd: the program's notable end first, else another realm's, said as that realm's", () => {
+    const worker = { info: { threadId: 2, pid: 10 }, end: { reason: 'uncaughtException', error: 'Error: in the worker' } };
+    const main = { info: { threadId: 0, pid: 10 }, end: { reason: 'exit', code: 1 } };
+    const clean = { info: { threadId: 0, pid: 10 }, end: { reason: 'exit', code: 0 } };
+    assert.deepEqual(sessionEnd([worker, main]), { end: main.end });
+    // A worker thread died; the program ran on and exited cleanly: the worker's end, as the worker's.
+    assert.deepEqual(sessionEnd([clean, worker]), { end: worker.end, realm: 'worker thread 2' });
+    assert.deepEqual(sessionEndLine(sessionEnd([clean, worker])), { lead: 'Worker thread 2 ended: ', note: 'uncaught Error: in the worker' });
+    assert.deepEqual(sessionEndLine(sessionEnd([main])), { lead: 'The program ended: ', note: 'exit code 1' });
+    // A child process (cluster worker, a forked script) and a thread of it.
+    const child = { info: { threadId: 0, pid: 11 }, end: { reason: 'SIGTERM' } };
+    const childThread = { info: { threadId: 3, pid: 11 }, end: { reason: 'uncaughtException', error: 'RangeError: x' } };
+    assert.deepEqual(sessionEnd([clean, child]), { end: child.end, realm: 'process 11' });
+    assert.deepEqual(sessionEnd([clean, childThread]), { end: childThread.end, realm: 'worker thread 3 of pid 11' });
     assert.equal(sessionEnd([clean, { info: { threadId: 3 } }]), undefined);
+    assert.equal(sessionEndLine(undefined), undefined);
   });
 
   it("a recording's end line: checked, and replayed into the model", () => {

@@ -359,6 +359,22 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await died.count(), 0);
   });
 
+  it("says so while the program runs on when a worker thread died, as the worker's end", async () => {
+    p = await open();
+    await p.send(initMessage());
+    const end = { reason: 'uncaughtException', error: 'TypeError: bytes is null', at: { file: APP, line: 23, column: 57, fn: '' } };
+    // The program's own end would wait for the session's end; a worker's is news now.
+    await p.send({ type: 'sessions', sessions: [sessionInfo({ status: 'running', end })] });
+    await settle(p.page);
+    assert.equal(await p.page.locator('#banner .banner-line.died').count(), 0);
+    await p.send({ type: 'sessions', sessions: [sessionInfo({ status: 'running', end, endRealm: 'worker thread 2' })] });
+    await settle(p.page);
+    const died = p.page.locator('#banner .banner-line.died');
+    assert.equal(await died.locator('strong').textContent(), 'Worker thread 2 ended: ');
+    assert.equal(await died.locator('.died-text').textContent(), 'uncaught TypeError: bytes is null');
+    assert.equal(await died.locator('button.site').textContent(), 'thrown at pipeline.js:23:57');
+  });
+
   it('links a crash to the line that threw it, and opens it from the keyboard', async () => {
     p = await open();
     await p.send(initMessage());

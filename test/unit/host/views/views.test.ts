@@ -80,6 +80,16 @@ describe('Queues tree nodes', () => {
     assert.equal(node.description, 'ended · uncaught exception');
     assert.match(String(node.tooltip), /\(ended: uncaught TypeError: job\.run is not a function\)$/);
   });
+
+  it("a worker thread that died while the program ran on is said as the worker's", () => {
+    const { m } = model();
+    const worker = m.attach('S', attachInfo({ threadId: 2, isMainThread: false }));
+    m.setSourceEnd('S', worker, { reason: 'uncaughtException', error: 'TypeError: bytes is null' });
+    m.setSourceState('S', worker, 'ended');
+    const node = sessionNode(m.session('S')!);
+    assert.equal(node.description, 'live · worker thread 2: uncaught exception');
+    assert.match(String(node.tooltip), /\(live: worker thread 2: uncaught TypeError: bytes is null\)$/);
+  });
 });
 
 describe('call sites and formatting', () => {
