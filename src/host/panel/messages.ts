@@ -106,8 +106,9 @@ export function queueInfo(src: ModelSource, q: ModelQueue, cur: QueueCursor, pau
     gone: q.collected !== undefined,
     source: sourceLabel(src.info),
     counters: { ...q.counters },
-    putRate: cur.rates.putRate,
-    getRate: cur.rates.getRate,
+    // A realm that ended moves nothing: its last rates would stand for ever beside live ones.
+    putRate: src.state === 'ended' ? 0 : cur.rates.putRate,
+    getRate: src.state === 'ended' ? 0 : cur.rates.getRate,
     blocked,
     waiting,
     ...libFacts(q),

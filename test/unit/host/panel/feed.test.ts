@@ -256,6 +256,25 @@ describe('PanelFeed', () => {
     }
   });
 
+  it("shows 0/s for a realm that ended while the session runs on, not its last rates (a worker thread that died)", () => {
+    const h = setup();
+    const worker = h.model.addSource('s1', info(42, 2));
+    h.model.applyEvents('s1', worker, [{ type: 'queue', t: 0, q: 1, name: 'resize-jobs', kind: 'fifo', maxsize: 4, size: 0 }]);
+    h.feed.ready();
+    const rows = () => h.sent.filter((m): m is UpdateMessage => m.type === 'update').flatMap((m) => m.queues).filter((q) => q.putRate !== undefined);
+    for (let k = 1; k <= 3; k++) {
+      const t = 1000 * k;
+      h.model.applyDrain('s1', worker, { v: 1, seq: k, t, events: [{ type: 'samples', t, rows: [[1, 2, 0, 3, 5, 4]] }], more: false, dropped: 0 });
+      h.setNow(ORIGIN + t);
+      h.advance(100);
+    }
+    assert.ok(rows().at(-1)!.putRate! > 0, 'moving while it ran');
+    h.model.setSourceEnd('s1', worker, { reason: 'uncaughtException', error: 'TypeError: x' });
+    h.model.setSourceState('s1', worker, 'ended');
+    h.advance(100);
+    assert.deepEqual([rows().at(-1)!.putRate, rows().at(-1)!.getRate], [0, 0]);
+  });
+
   it('knows which files are call sites of which session', () => {
     const h = setup();
     h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0, site: site(1) }, { type: 'wait', t: 10, q: 1, w: 1, role: 'put', site: { file: 'file:///app/src/producer.js', line: 4, column: 1, fn: '' } }]);
