@@ -25,16 +25,19 @@ export interface SessionEnd {
   realm?: string;
 }
 
-type EndSource = { info: { threadId: number; pid?: number }; end?: EndInfo };
+type EndSource = { info: { threadId: number; pid?: number }; end?: EndInfo; queues?: { size: number } };
 
 /**
- * A session's notable end: its program's (the first main thread's), else the first other
- * realm's that has one, said as that realm's (a worker thread that died while the program
- * ran on and then exited cleanly did not end the program).
+ * A session's notable end: its program's, else the first other realm's that has one, said
+ * as that realm's (a worker thread that died while the program ran on and then exited
+ * cleanly did not end the program). The program is the first main thread with queues, else
+ * the first main thread: under "Launch via NPM" npm's own process comes first, and its
+ * "exit code 1" after the program it ran crashed is not the news.
  */
 export function sessionEnd(sources: Iterable<EndSource>): SessionEnd | undefined {
   const all = [...sources];
-  const program = all.find((src) => src.info.threadId === 0);
+  const mains = all.filter((src) => src.info.threadId === 0);
+  const program = mains.find((src) => (src.queues?.size ?? 0) > 0) ?? mains[0];
   if (program !== undefined && endNote(program.end) !== undefined) return { end: program.end as EndInfo };
   for (const src of all) {
     if (src === program || endNote(src.end) === undefined) continue;

@@ -79,6 +79,12 @@ describe('program end: error text, end info and its words', () => {
     assert.deepEqual(sessionEnd([clean, childThread]), { end: childThread.end, realm: 'worker thread 3 of pid 11' });
     assert.equal(sessionEnd([clean, { info: { threadId: 3 } }]), undefined);
     assert.equal(sessionEndLine(undefined), undefined);
+    // Launch via NPM: npm's process comes first, with no queue; the program it ran crashed,
+    // then npm exited 1. The program's crash is the news, as the program's.
+    const npm = { info: { threadId: 0, pid: 20 }, end: { reason: 'exit', code: 1 }, queues: { size: 0 } };
+    const app = { info: { threadId: 0, pid: 21 }, end: { reason: 'uncaughtException', error: 'TypeError: x' }, queues: { size: 2 } };
+    assert.deepEqual(sessionEnd([npm, app]), { end: app.end });
+    assert.deepEqual(sessionEnd([npm, { ...app, end: { reason: 'exit', code: 0 } }]), { end: npm.end, realm: 'process 20' });
   });
 
   it("a recording's end line: checked, and replayed into the model", () => {
