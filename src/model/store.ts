@@ -344,6 +344,7 @@ export class QueueModel implements Disposable {
           q.waiters.clear();
           q.liveWaits = undefined;
         }
+        src.end = undefined; // it has not ended now; its next end is said anew
       }
       src.info = info;
       src.state = 'live';

@@ -25,32 +25,47 @@ export interface SessionEnd {
   realm?: string;
 }
 
-type EndSource = { info: { threadId: number; pid?: number }; end?: EndInfo; queues?: { size: number } };
+type EndSource = { info: { threadId: number; pid?: number; origin?: number; argv?: readonly string[] }; end?: EndInfo };
+
+/** An end that is a crash of the realm itself: not a bare exit code, which may only pass a child's on. */
+function crashed(end: EndInfo | undefined): boolean {
+  return endNote(end) !== undefined && end?.reason !== 'exit';
+}
 
 /**
- * A session's notable end: its program's, else the first other realm's that has one, said
- * as that realm's (a worker thread that died while the program ran on and then exited
- * cleanly did not end the program). The program is the first main thread with queues, else
- * the first main thread: under "Launch via NPM" npm's own process comes first, and its
- * "exit code 1" after the program it ran crashed is not the news.
+ * A session's notable end, said as whose it was. The program is the launch's first process
+ * (the main thread that started first). A crash of the program is the news; else a crash of
+ * another realm (a worker thread that died while the program ran on, a child process), since
+ * a program's bare "exit code 1" may only pass that on (npm after the script it ran
+ * crashed); else the program's non-zero exit code, else another realm's.
  */
 export function sessionEnd(sources: Iterable<EndSource>): SessionEnd | undefined {
   const all = [...sources];
-  const mains = all.filter((src) => src.info.threadId === 0);
-  const program = mains.find((src) => (src.queues?.size ?? 0) > 0) ?? mains[0];
-  if (program !== undefined && endNote(program.end) !== undefined) return { end: program.end as EndInfo };
+  let program: EndSource | undefined;
   for (const src of all) {
-    if (src === program || endNote(src.end) === undefined) continue;
-    return { end: src.end as EndInfo, realm: realmName(src.info, program?.info) };
+    if (src.info.threadId !== 0) continue;
+    if (program === undefined || (src.info.origin ?? Infinity) < (program.info.origin ?? Infinity)) program = src;
   }
-  return undefined;
+  const others = all.filter((src) => src !== program);
+  const other = (pick: (end: EndInfo | undefined) => boolean): SessionEnd | undefined => {
+    const src = others.find((o) => pick(o.end));
+    return src === undefined ? undefined : { end: src.end as EndInfo, realm: realmName(src.info, program?.info) };
+  };
+  if (crashed(program?.end)) return { end: program!.end as EndInfo };
+  const crash = other(crashed);
+  if (crash !== undefined) return crash;
+  if (endNote(program?.end) !== undefined) return { end: program!.end as EndInfo };
+  return other((end) => endNote(end) !== undefined);
 }
 
-/** "worker thread 2", "worker thread 3 of pid 4242", "process 4301": a realm beside the program. */
+/** "worker thread 2", "worker thread 3 of pid 4242", "process 4301 (server.js)": a realm beside the program. */
 function realmName(info: EndSource['info'], program: EndSource['info'] | undefined): string {
   const pid = info.pid !== undefined && info.pid !== program?.pid ? info.pid : undefined;
-  if (info.threadId === 0) return pid !== undefined ? `process ${pid}` : 'a process';
-  return pid !== undefined ? `worker thread ${info.threadId} of pid ${pid}` : `worker thread ${info.threadId}`;
+  if (info.threadId !== 0) return pid !== undefined ? `worker thread ${info.threadId} of pid ${pid}` : `worker thread ${info.threadId}`;
+  const script = info.argv?.[1];
+  const name = typeof script === 'string' && script !== '' && !script.startsWith('-') ? script.split(/[\\/]/).pop() : undefined;
+  const base = pid !== undefined ? `process ${pid}` : 'a process';
+  return name ? `${base} (${name.slice(0, 60)})` : base;
 }
 
 /** "The program ended: uncaught TypeError: …" or "Worker thread 2 ended: …": the banner's and the CLI's words, undefined when the end is no news. */

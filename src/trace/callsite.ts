@@ -265,12 +265,19 @@ export function thrownAt(err: unknown): CallSite | undefined {
   try {
     if (typeof err !== 'object' || err === null) return undefined;
     learnOwnFile();
-    const { stack, message, name } = err as { stack?: unknown; message?: unknown; name?: unknown };
+    const { stack, message, name, code } = err as { stack?: unknown; message?: unknown; name?: unknown; code?: unknown };
     if (typeof stack !== 'string') return undefined;
     let pos = 0;
     if (typeof message === 'string') {
-      const header = message === '' ? String(name) : `${String(name)}: ${message}`;
-      if (stack.startsWith(header)) pos = header.length;
+      // "TypeError: …", and Node's errors with a code: "AssertionError [ERR_ASSERTION]: …".
+      const names = typeof code === 'string' ? [`${String(name)} [${code}]`, String(name)] : [String(name)];
+      for (const n of names) {
+        const header = message === '' ? n : `${n}: ${message}`;
+        if (stack.startsWith(header)) {
+          pos = header.length;
+          break;
+        }
+      }
     }
     const stop = Math.min(stack.length, pos + THROWN_SCAN_CHARS);
     let dependency: Frame | undefined;

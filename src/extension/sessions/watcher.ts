@@ -115,6 +115,8 @@ export class SessionWatcher implements vscode.Disposable {
   /** Runs after the first per top-level session (Debug: Restart, a reload): each a model session of its own. */
   private readonly reruns = new Map<string, number>();
   private disposed = false;
+  /** Per model session (run): the pending end of a run whose last process ended while its launch runs on. */
+  private readonly runEndTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Per model session (run): the programs of the launch's own processes in it (programOf). */
   private readonly runPrograms = new Map<string, Set<string>>();
 
@@ -168,6 +170,7 @@ export class SessionWatcher implements vscode.Disposable {
     const rerun = (run?.sources.size ?? 0) > 0 && (seen === undefined || seen.has(program) || run?.state === 'ended');
     if (rerun) this.reruns.set(root.id, (this.reruns.get(root.id) ?? 0) + 1);
     const next = this.modelSessionOf(root);
+    this.cancelRunEnd(next); // a process joined the run: it does not end now
     const programs = this.runPrograms.get(next) ?? new Set<string>();
     programs.add(program);
     this.runPrograms.set(next, programs);
@@ -319,9 +322,18 @@ export class SessionWatcher implements vscode.Disposable {
           if (this.model.session(modelSession)) this.model.endSession(modelSession);
         };
         // The launch ended, or this was an earlier run: the run ends now. Else its launch may
-        // start another process of the run in a moment (a test runner's next file).
-        if (session !== root && modelSession === this.modelSessionOf(root)) setTimeout(end, RUN_END_GRACE_MS);
-        else end();
+        // start another process of the run in a moment (a test runner's next file): one
+        // timer per run, armed again by each end and cancelled when a process joins.
+        this.cancelRunEnd(modelSession);
+        if (session !== root && modelSession === this.modelSessionOf(root)) {
+          this.runEndTimers.set(
+            modelSession,
+            setTimeout(() => {
+              this.runEndTimers.delete(modelSession);
+              end();
+            }, RUN_END_GRACE_MS),
+          );
+        } else end();
       });
     }
   }
@@ -397,8 +409,17 @@ export class SessionWatcher implements vscode.Disposable {
     for (const w of this.watched.values()) if (rootSession(w.session).id === root.id) w.poller.stopRequested();
   }
 
+  private cancelRunEnd(modelSession: string): void {
+    const timer = this.runEndTimers.get(modelSession);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.runEndTimers.delete(modelSession);
+  }
+
   dispose(): void {
     this.disposed = true;
+    for (const timer of this.runEndTimers.values()) clearTimeout(timer);
+    this.runEndTimers.clear();
     for (const w of this.watched.values()) w.poller.stop();
     this.watched.clear();
     for (const d of this.disposables) d.dispose();

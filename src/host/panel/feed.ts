@@ -234,7 +234,7 @@ export class PanelFeed {
     this.dirty.clear();
     const statusChanged = this.statusDirty;
     this.statusDirty = false;
-    const queues = statusChanged ? this.allRows(s, paused) : toSend.map(([src, q, cur]) => rowPatch(src, q, cur, paused, start)).filter(changesSomething);
+    const queues = statusChanged ? this.allRows(s, paused) : toSend.map(([src, q, cur]) => rowPatch(src, q, cur, paused, start, s.state === 'ended')).filter(changesSomething);
     // Not a model change: an empty drain clears it, and nothing else may change then.
     const refreshMs = pacedRefreshOf(s, this.refreshSent !== undefined);
     const refreshChanged = refreshMs !== this.refreshSent;
@@ -319,7 +319,7 @@ export class PanelFeed {
         this.cursors.set(q.key, cur);
         readQueue(q, cur, this.waitsOf(q), this.steps, start, endAt, parts, src.refreshMs);
         cur.rates.update(now, this.mode === 'live' ? src.lastSeen : undefined, src.refreshMs);
-        queues.push((cur.sent = queueInfo(src, q, cur, paused, start)));
+        queues.push((cur.sent = queueInfo(src, q, cur, paused, start, s.state === 'ended')));
       }
     }
     return { id: s.id, status: statusOf(s), now: round1(now - start), queues, waiters: waiterInfos(s, start), ...parts, dropped: droppedOf(s), refreshMs: pacedRefreshOf(s) };
@@ -333,7 +333,7 @@ export class PanelFeed {
       for (const q of src.queues.values()) {
         let cur = this.cursors.get(q.key);
         if (!cur) this.cursors.set(q.key, (cur = newCursor()));
-        out.push(rowPatch(src, q, cur, paused, start));
+        out.push(rowPatch(src, q, cur, paused, start, s.state === 'ended'));
       }
     }
     return out;
@@ -341,8 +341,8 @@ export class PanelFeed {
 }
 
 /** A queue's row as a patch on the one its cursor last sent, which it then becomes. */
-function rowPatch(src: ModelSource, q: ModelQueue, cur: QueueCursor, paused: boolean, start: number): QueuePatch {
-  const info = queueInfo(src, q, cur, paused, start);
+function rowPatch(src: ModelSource, q: ModelQueue, cur: QueueCursor, paused: boolean, start: number, sessionEnded: boolean): QueuePatch {
+  const info = queueInfo(src, q, cur, paused, start, sessionEnded);
   const patch = diffQueueInfo(cur.sent, info);
   cur.sent = info;
   return patch;

@@ -337,22 +337,30 @@ function wrapPipeline(orig: Fn): Fn {
 
 /**
  * Is pipe() called by Node itself for its own plumbing (a worker's stdio, the test runner's
- * reporter, …)? Those are not the program's queues. pipeline() calls pipe() from
- * node:internal/streams/: that counts inside the program's own pipeline() call (wrapped,
- * so pipelineLabel is set), not when Node's own code calls its internal pipeline (node:test
- * pipes its TestsStream to stdout so). Only pipe() pays for this stack capture, once per pipe.
+ * reporter, …)? Those are not the program's queues. Node's stream helpers (pipeline(),
+ * compose(), in node:internal/streams/) call pipe() for whoever called them: that is the
+ * program inside its own wrapped pipeline() call, else the first frame past those helpers
+ * says (the program's compose(), or node:test piping its TestsStream to stdout through
+ * compose() and pipeline()). Only pipe() pays for this stack capture, once per pipe.
  */
 function calledByNodeInternals(pipe: Fn): boolean {
   const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
   try {
-    Error.stackTraceLimit = 1;
+    Error.stackTraceLimit = 12;
     Error.captureStackTrace(holder, pipe);
   } finally {
     Error.stackTraceLimit = limit;
   }
-  const line = String(holder.stack ?? '').split('\n')[1] ?? '';
-  return pipelineLabel === null ? /[( ]node:internal\//.test(line) : /[( ]node:internal\/(?!streams\/)/.test(line);
+  const frames = String(holder.stack ?? '').split('\n').slice(1);
+  const internal = (line: string): boolean => /[( ]node:internal\//.test(line);
+  const helper = (line: string): boolean => /[( ]node:internal\/streams\//.test(line);
+  const caller = frames[0] ?? '';
+  if (!internal(caller)) return false;
+  if (!helper(caller)) return true;
+  if (pipelineLabel !== null) return false;
+  const past = frames.find((line) => !helper(line));
+  return past === undefined || internal(past);
 }
 
 /** Patch Readable.prototype.pipe and name pipelines. Once per realm; never throws. */

@@ -80,13 +80,20 @@ describe("adapters: Node's own streams", function () {
   // Found under F5 on `node --test`: every test file's panel listed node:test's TestsStream
   // ("0 / 9007199254740991", "1 waiting") and a Duplexify around stdout, which Node's runner
   // pipes through its internal pipeline(); the status bar read "1 waiting".
-  it("leaves out what node:test's reporter pipes, keeps the program's pipe(), and reads a huge highWaterMark as unbounded", async () => {
+  it("leaves out what node:test's reporter pipes, keeps the program's pipe() and compose(), and reads a huge highWaterMark as unbounded", async () => {
     const r = await run(['--require', REGISTER, path.join(ROOT, 'test/fixtures/adapters/streams-node-test.cjs')], { QUEUESCOPE_TRACE: '1' });
     assert.equal(r.code, 0, r.stderr);
     const line = r.stderr.split('\n').find((l) => l.startsWith('QUEUES '));
     assert.ok(line, r.stderr);
     assert.deepEqual(JSON.parse(line.slice('QUEUES '.length)), [
       ['pipe › Readable readable', 0],
+      ['pipe › Writable writable', 16384],
+      // The program's compose(): Node's helpers pipe its stages for it, so they count.
+      ['pipe › Upper readable', 16384],
+      ['pipe › Upper writable', 16384],
+      ['pipe › Readable readable', 1],
+      ['pipe › Duplex writable', 16384],
+      ['pipe › Duplex readable', 16384],
       ['pipe › Writable writable', 16384],
     ]);
   });

@@ -197,12 +197,14 @@ describe('QueueModel', () => {
   it('a realm attached again after it ended starts with the waiters its snapshot lists, not those it ended with', () => {
     const { model, key } = setup();
     model.applyDrain('S', key, batch(1, 10, [{ type: 'wait', t: 9, q: 1, w: 7, role: 'put' }]));
+    model.setSourceEnd('S', key, { reason: 'exit', code: 3 });
     model.setSourceState('S', key, 'ended');
     assert.equal(model.queue('S/4242:0/1')!.waiters.size, 1, 'kept as the state it ended in');
     // The same pid:thread attaches again (a reconnecting attach); nobody waits now.
     const again = model.attach('S', attachInfo({ snapshot: snapshot(20, [queueSnap(1, { name: 'jobs', maxsize: 2, size: 1 })]) }), 'child-2');
     assert.equal(again, key);
     assert.equal(model.source('S', key)!.state, 'live');
+    assert.equal(model.source('S', key)!.end, undefined, 'how it ended before is not how it ends now');
     assert.equal(model.queue('S/4242:0/1')!.waiters.size, 0);
     assert.deepEqual(model.summary('S'), { queues: 1, blocked: 0, waiting: 0 });
     // Its waits are tracked afresh: a new one starts and ends.

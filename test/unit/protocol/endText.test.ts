@@ -63,28 +63,36 @@ describe('program end: error text, end info and its words', () => {
     assert.equal(endNote({ reason: 'abrupt', requested: true }), undefined);
   });
 
-  it("sessionEnd: the program's notable end first, else another realm's, said as that realm's", () => {
-    const worker = { info: { threadId: 2, pid: 10 }, end: { reason: 'uncaughtException', error: 'Error: in the worker' } };
-    const main = { info: { threadId: 0, pid: 10 }, end: { reason: 'exit', code: 1 } };
-    const clean = { info: { threadId: 0, pid: 10 }, end: { reason: 'exit', code: 0 } };
-    assert.deepEqual(sessionEnd([worker, main]), { end: main.end });
-    // A worker thread died; the program ran on and exited cleanly: the worker's end, as the worker's.
+  it("sessionEnd: the program's crash, else another realm's crash, else an exit code; said as whose it was", () => {
+    const at = (origin: number) => ({ origin });
+    const worker = { info: { threadId: 2, pid: 10, ...at(1) }, end: { reason: 'uncaughtException', error: 'Error: in the worker' } };
+    const main = { info: { threadId: 0, pid: 10, ...at(0) }, end: { reason: 'exit', code: 1 } };
+    const mainCrash = { info: { threadId: 0, pid: 10, ...at(0) }, end: { reason: 'uncaughtException', error: 'TypeError: main' } };
+    const clean = { info: { threadId: 0, pid: 10, ...at(0) }, end: { reason: 'exit', code: 0 } };
+    assert.deepEqual(sessionEnd([worker, mainCrash]), { end: mainCrash.end });
+    // A worker thread died; the program ran on and exited cleanly, or with a bare code.
     assert.deepEqual(sessionEnd([clean, worker]), { end: worker.end, realm: 'worker thread 2' });
+    assert.deepEqual(sessionEnd([main, worker]), { end: worker.end, realm: 'worker thread 2' });
     assert.deepEqual(sessionEndLine(sessionEnd([clean, worker])), { lead: 'Worker thread 2 ended: ', note: 'uncaught Error: in the worker' });
+    assert.deepEqual(sessionEnd([main]), { end: main.end });
     assert.deepEqual(sessionEndLine(sessionEnd([main])), { lead: 'The program ended: ', note: 'exit code 1' });
-    // A child process (cluster worker, a forked script) and a thread of it.
-    const child = { info: { threadId: 0, pid: 11 }, end: { reason: 'SIGTERM' } };
-    const childThread = { info: { threadId: 3, pid: 11 }, end: { reason: 'uncaughtException', error: 'RangeError: x' } };
-    assert.deepEqual(sessionEnd([clean, child]), { end: child.end, realm: 'process 11' });
+    // A child process (a cluster worker, a forked script) and a thread of it.
+    const child = { info: { threadId: 0, pid: 11, argv: ['/usr/bin/node', '/app/server.js'], ...at(5) }, end: { reason: 'SIGTERM' } };
+    const childThread = { info: { threadId: 3, pid: 11, ...at(6) }, end: { reason: 'uncaughtException', error: 'RangeError: x' } };
+    assert.deepEqual(sessionEnd([clean, child]), { end: child.end, realm: 'process 11 (server.js)' });
     assert.deepEqual(sessionEnd([clean, childThread]), { end: childThread.end, realm: 'worker thread 3 of pid 11' });
     assert.equal(sessionEnd([clean, { info: { threadId: 3 } }]), undefined);
     assert.equal(sessionEndLine(undefined), undefined);
-    // Launch via NPM: npm's process comes first, with no queue; the program it ran crashed,
-    // then npm exited 1. The program's crash is the news, as the program's.
-    const npm = { info: { threadId: 0, pid: 20 }, end: { reason: 'exit', code: 1 }, queues: { size: 0 } };
-    const app = { info: { threadId: 0, pid: 21 }, end: { reason: 'uncaughtException', error: 'TypeError: x' }, queues: { size: 2 } };
-    assert.deepEqual(sessionEnd([npm, app]), { end: app.end });
-    assert.deepEqual(sessionEnd([npm, { ...app, end: { reason: 'exit', code: 0 } }]), { end: npm.end, realm: 'process 20' });
+    // Launch via NPM: npm's process started first; the script it ran crashed, then npm exited 1.
+    const npm = { info: { threadId: 0, pid: 20, argv: ['/usr/bin/node', '/usr/bin/npm', 'start'], ...at(0) }, end: { reason: 'exit', code: 1 } };
+    const app = { info: { threadId: 0, pid: 21, argv: ['/usr/bin/node', '/app/mailer.js'], ...at(300) }, end: { reason: 'uncaughtException', error: 'SyntaxError: x' } };
+    assert.deepEqual(sessionEnd([app, npm]), { end: app.end, realm: 'process 21 (mailer.js)' }, 'whatever order they attached in');
+    assert.deepEqual(sessionEndLine(sessionEnd([npm, app]))?.lead, 'Process 21 (mailer.js) ended: ');
+    // A cluster primary with no queues of its own: a worker's crash is the worker's, while and after.
+    const primary = { info: { threadId: 0, pid: 30, ...at(0) } };
+    const clusterWorker = { info: { threadId: 0, pid: 31, argv: ['/usr/bin/node', '/app/app.js'], ...at(100) }, end: { reason: 'uncaughtException', error: 'TypeError: x' } };
+    assert.deepEqual(sessionEnd([clusterWorker, primary]), { end: clusterWorker.end, realm: 'process 31 (app.js)' });
+    assert.deepEqual(sessionEnd([clusterWorker, { ...primary, end: { reason: 'exit', code: 0 } }]), { end: clusterWorker.end, realm: 'process 31 (app.js)' });
   });
 
   it("a recording's end line: checked, and replayed into the model", () => {

@@ -48,6 +48,14 @@ describe('trace: where an uncaught exception was thrown', () => {
     const crlf = { name: 'TypeError', message: 'x', stack: 'TypeError: x\r\n    at run (C:\\app\\main.js:7:2)\r\n' };
     assert.deepEqual(thrownAt(crlf), { file: 'C:\\app\\main.js', line: 7, column: 2, fn: 'run' });
     assert.equal(thrownAt(thrown('Error: only a message', 'no frames')), undefined);
+    // Node's errors with a code head their stack "AssertionError [ERR_ASSERTION]: …".
+    let coded: unknown;
+    try {
+      assert.ok(false, 'x\n    at fake (/app/fake.js:1:1)');
+    } catch (e) {
+      coded = e;
+    }
+    assert.equal(thrownAt(coded)?.file, __filename);
   });
 
   it('reads only the start of a huge stack', () => {

@@ -273,6 +273,10 @@ describe('PanelFeed', () => {
     h.model.setSourceState('s1', worker, 'ended');
     h.advance(100);
     assert.deepEqual([rows().at(-1)!.putRate, rows().at(-1)!.getRate], [0, 0]);
+    // The whole session ends: its rows stand as they were at its end, rates included.
+    h.model.endSession('s1');
+    h.advance(100);
+    assert.ok(rows().at(-1)!.putRate! > 0, 'the rates it ended with');
   });
 
   it('knows which files are call sites of which session', () => {
