@@ -31,9 +31,11 @@ const STEP_GRACE_MS = 500;
 /**
  * A process of the current run ended while its launch runs on: how long the run waits for
  * another process of the launch before it ends. A runner js-debug does not debug itself
- * (`node --test` with one file at a time) starts the next test file at once.
+ * (`node --test` with one file at a time) starts the next test file at once, but its debug
+ * session came up 1.25 s after the one before had started here, 0.5-0.9 s after it ended;
+ * a restart does not wait it out (runOf ends the run before at once).
  */
-const RUN_END_GRACE_MS = 1000;
+const RUN_END_GRACE_MS = 3000;
 /**
  * A program still without a hub after this long was not started with QueueScope's preload
  * (which makes one at once): time to say so, and what would give it one.
@@ -116,7 +118,7 @@ export class SessionWatcher implements vscode.Disposable {
   private readonly reruns = new Map<string, number>();
   private disposed = false;
   /** Per model session (run): the pending end of a run whose last process ended while its launch runs on. */
-  private readonly runEndTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly runEndTimers = new Map<string, { timer: ReturnType<typeof setTimeout>; end: () => void }>();
   /** Per model session (run): the programs of the launch's own processes in it (programOf). */
   private readonly runPrograms = new Map<string, Set<string>>();
 
@@ -168,7 +170,11 @@ export class SessionWatcher implements vscode.Disposable {
     const seen = this.runPrograms.get(current);
     const run = this.model.session(current);
     const rerun = (run?.sources.size ?? 0) > 0 && (seen === undefined || seen.has(program) || run?.state === 'ended');
-    if (rerun) this.reruns.set(root.id, (this.reruns.get(root.id) ?? 0) + 1);
+    if (rerun) {
+      this.reruns.set(root.id, (this.reruns.get(root.id) ?? 0) + 1);
+      // The run before is over now (Restart after its process had ended): no grace to wait out.
+      this.runEndTimers.get(current)?.end();
+    }
     const next = this.modelSessionOf(root);
     this.cancelRunEnd(next); // a process joined the run: it does not end now
     const programs = this.runPrograms.get(next) ?? new Set<string>();
@@ -326,13 +332,11 @@ export class SessionWatcher implements vscode.Disposable {
         // timer per run, armed again by each end and cancelled when a process joins.
         this.cancelRunEnd(modelSession);
         if (session !== root && modelSession === this.modelSessionOf(root)) {
-          this.runEndTimers.set(
-            modelSession,
-            setTimeout(() => {
-              this.runEndTimers.delete(modelSession);
-              end();
-            }, RUN_END_GRACE_MS),
-          );
+          const ending = (): void => {
+            this.cancelRunEnd(modelSession);
+            end();
+          };
+          this.runEndTimers.set(modelSession, { timer: setTimeout(ending, RUN_END_GRACE_MS), end: ending });
         } else end();
       });
     }
@@ -410,15 +414,15 @@ export class SessionWatcher implements vscode.Disposable {
   }
 
   private cancelRunEnd(modelSession: string): void {
-    const timer = this.runEndTimers.get(modelSession);
-    if (timer === undefined) return;
-    clearTimeout(timer);
+    const pending = this.runEndTimers.get(modelSession);
+    if (pending === undefined) return;
+    clearTimeout(pending.timer);
     this.runEndTimers.delete(modelSession);
   }
 
   dispose(): void {
     this.disposed = true;
-    for (const timer of this.runEndTimers.values()) clearTimeout(timer);
+    for (const pending of this.runEndTimers.values()) clearTimeout(pending.timer);
     this.runEndTimers.clear();
     for (const w of this.watched.values()) w.poller.stop();
     this.watched.clear();
