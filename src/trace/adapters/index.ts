@@ -106,13 +106,14 @@ export function installAdapters(hooksUrl: string | undefined): void {
   const g = globalThis as Record<symbol, unknown>;
   if (g[INSTALLED] === true) return;
   g[INSTALLED] = true;
-  try {
-    const Module = builtin<ModuleApi>('node:module');
-    if (Module === undefined) return;
-    installCjsHook(Module);
-    installEsmHook(Module, hooksUrl);
-    installStreamAdapter();
-  } catch {
-    // the program runs on without adapters
+  // Each part on its own: a Node whose module.register() throws still gets the CommonJS
+  // and stream adapters (before, the throw skipped the streams).
+  const Module = builtin<ModuleApi>('node:module');
+  for (const install of [() => Module && installCjsHook(Module), () => Module && installEsmHook(Module, hooksUrl), installStreamAdapter]) {
+    try {
+      install();
+    } catch {
+      // the program runs on without that part
+    }
   }
 }

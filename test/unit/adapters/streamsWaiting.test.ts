@@ -99,6 +99,19 @@ describe("adapters: Node's own streams", function () {
   });
 });
 
+describe('adapters: installed part by part', function () {
+  this.timeout(60000);
+  before(ensureLibraryBuilt);
+
+  // Found by a review: one throw in installAdapters() skipped every part after it.
+  it("still adapts the program's streams on a Node whose module.register() throws", async () => {
+    const fixture = (name: string) => path.join(ROOT, 'test/fixtures/adapters', name);
+    const r = await run(['--require', fixture('register-throws.cjs'), '--require', REGISTER, fixture('streams-plain.cjs')], { QUEUESCOPE_TRACE: '1' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'QUEUES ["pipe › Readable readable","pipe › Writable writable"]');
+  });
+});
+
 describe('adapters: pipeline() stage names', function () {
   this.timeout(60000);
   before(ensureLibraryBuilt);
