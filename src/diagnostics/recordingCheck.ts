@@ -4,7 +4,7 @@
 // Plain TypeScript: the caller reads the file (src/recording/reader.ts) and pushes lines.
 
 import { QueueModel, type ModelOptions } from '../model';
-import { sessionEnd, type SessionEnd } from '../protocol/endText';
+import type { SessionEnd } from '../protocol/endText';
 import type { RecordingLine } from '../protocol/wire';
 import { ModelFeed } from '../recording/modelFeed';
 import { DiagnosticsEngine } from './engine';
@@ -79,9 +79,7 @@ export class RecordingCheck {
   /** How the recorded program ended, when that is news (a crash, a non-zero exit, a signal), and whose end; its site mapped as the views show it. */
   get ended(): SessionEnd | undefined {
     const session = this.model.sessions[0];
-    const ended = session === undefined ? undefined : sessionEnd(session.sources.values());
-    const at = ended?.end.at;
-    return ended !== undefined && at !== undefined ? { ...ended, end: { ...ended.end, at: this.model.mapSite(at) } } : ended;
+    return session === undefined ? undefined : this.model.sessionEnd(session.id);
   }
 
   /** Recorded time span (epoch ms), for the report. */

@@ -25,6 +25,7 @@ import { applyGap, applyJobCounts, applyJobNotice, applyWorkers } from './jobs';
 import { DEFAULT_RETENTION, DepthTimeline, retentionFor, TIMELINE_BUDGET_BYTES, type RetentionOptions } from './timeline';
 import { WaitTracker, type TrackedWait, type WaitEnding } from './waitRules';
 import { libFacts } from '../protocol/libText';
+import { sessionEnd, type SessionEnd } from '../protocol/endText';
 import { poolFacts } from './poolFacts';
 import { statsOf } from './stats';
 
@@ -609,6 +610,17 @@ export class QueueModel implements Disposable {
    * A reported call site as the views show it (ModelOptions.mapSite): the recording cursor
    * maps the raw sites of its wait index with it. A throwing mapper leaves the site as is.
    */
+  /**
+   * How a session ended, when that is news, and whose end it was (sessionEnd()), its `at`
+   * as the views show it (mapSite): the panel's banner and `queuescope check` say it so.
+   */
+  sessionEnd(session: string): SessionEnd | undefined {
+    const s = this.sessionMap.get(session);
+    const ended = s === undefined ? undefined : sessionEnd(s.sources.values());
+    const at = ended?.end.at;
+    return ended !== undefined && at !== undefined ? { ...ended, end: { ...ended.end, at: this.mapSite(at) } } : ended;
+  }
+
   mapSite(site: CallSite): CallSite {
     if (this.siteMap === undefined) return site;
     try {

@@ -9,7 +9,7 @@ import { countOf, formatCount, formatDuration, formatSessionTime } from './forma
 import { Overview, isFull } from './overview';
 import { Store, type Changes } from './store';
 import { LIVE_WINDOWS, restoreViewState, type ViewState } from './viewstate';
-import { WaiterLists, callSiteLabel } from './waiters';
+import { WaiterLists, callSiteLabel, siteLink } from './waiters';
 import { installRecordingTools } from './recordingTools';
 import { jobsFacts } from './jobsFacts';
 import { FindingsStrip } from './findingsStrip';
@@ -398,11 +398,9 @@ class Panel {
     setChildren(this.detailFacts, facts);
   }
 
-  /** A link that opens `site` in the editor: "created at app.js:3:14". Its texts are the program's: text nodes only. */
+  /** A link that opens `site`: "created at app.js:3:14", announced as "Open `what`, app.js:3:14". */
   private siteButton(site: CallSite, words: string, what: string): HTMLElement {
-    const btn = el('button', { class: 'site link', attrs: { type: 'button', title: `Open ${site.file}:${site.line}:${site.column}`, 'aria-label': `Open ${what}, ${callSiteLabel(site)}` } }, icon('go-to-file'), `${words} ${callSiteLabel(site)}`);
-    btn.addEventListener('click', () => this.openSource(site));
-    return btn;
+    return siteLink(site, `${words} ${callSiteLabel(site)}`, `Open ${what}, ${callSiteLabel(site)}`, (s) => this.openSource(s));
   }
 
   private openSource(site: CallSite): void {

@@ -30,6 +30,16 @@ export function callSiteLabel(site: CallSite): string {
 }
 
 /**
+ * A button that opens `site` in the editor, reading `text` ("created at app.js:3:14", or the
+ * site alone) and announced as `ariaLabel`. Its texts are the program's: text nodes only.
+ */
+export function siteLink(site: CallSite, text: string, ariaLabel: string, open: (site: CallSite) => void): HTMLButtonElement {
+  const btn = el('button', { class: 'site link', attrs: { type: 'button', title: `Open ${site.file}:${site.line}:${site.column}`, 'aria-label': ariaLabel } }, icon('go-to-file'), text);
+  btn.addEventListener('click', () => open(site));
+  return btn;
+}
+
+/**
  * Waits that just ended shown one by one, per role; the rest are counted in one line. On a
  * busy queue dozens end within the hold, and a list of them under "Waiting consumers (1)"
  * read as if they were still waiting.
@@ -131,11 +141,7 @@ export class WaiterLists {
       time,
     );
     if (w.site) {
-      const site = w.site;
-      const btn = el('button', { class: 'site link', attrs: { type: 'button', title: `Open ${site.file}:${site.line}:${site.column}` } }, icon('go-to-file'), callSiteLabel(site));
-      btn.setAttribute('aria-label', `Open call site ${callSiteLabel(site)}`);
-      btn.addEventListener('click', () => this.cb.openSource(site));
-      li.appendChild(btn);
+      li.appendChild(siteLink(w.site, callSiteLabel(w.site), `Open call site ${callSiteLabel(w.site)}`, (site) => this.cb.openSource(site)));
     } else {
       li.appendChild(el('span', { class: 'site none', text: w.adopted ? 'already waiting when QueueScope attached; call site unknown' : 'call site unknown' }));
     }

@@ -5,7 +5,6 @@
 import type { QueueModel } from '../../model/store';
 import { sourceNow, waitCounts, type ModelQueue, type ModelSession, type ModelSource } from '../../model/entities';
 import { sourceLabel, type JobState } from '../../protocol/wire';
-import { sessionEnd } from '../../protocol/endText';
 import type { QueueInfo, SeriesChunk, SessionInfo, WaitCountChunk, WaiterInfo } from '../../protocol/webview';
 import { RateWindow } from './rates';
 import { round1, statusOf } from './sessionAxis';
@@ -207,9 +206,8 @@ export function waitersKey(waiters: readonly WaiterInfo[]): string {
 export function sessionInfos(model: QueueModel, startOf: (s: ModelSession) => number): SessionInfo[] {
   return model.sessions.map((s) => {
     const sum = model.summary(s.id);
-    const ended = sessionEnd(s.sources.values());
-    const raw = ended?.end;
-    const end = raw?.at !== undefined ? { ...raw, at: model.mapSite(raw.at) } : raw;
+    const ended = model.sessionEnd(s.id);
+    const end = ended?.end;
     return {
       id: s.id,
       name: s.name,
