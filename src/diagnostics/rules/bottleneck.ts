@@ -14,6 +14,7 @@ import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type Sessio
 import type { Finding, FindingQueue } from '../findings';
 import { creationSite, partyLabel, partySites } from '../parties';
 import { countersRates, type QueueTrack } from '../queueTrack';
+import { stuckLimit } from './stuck';
 
 /** Share of the window's samples that were full / starved (0 until the window is covered). */
 function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): number {
@@ -64,10 +65,13 @@ function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[
     const tasks = p99 !== undefined && p99 > 0 ? `, its tasks take ${formatMs(p99)} at p99` : '';
     const rate = rates.gets;
     const beside = stuckBeside(ctx, t, stuckQueues);
+    const held = heldWorker(ctx, t, c);
     const advice =
-      beside.length === 0
-        ? `its tasks are the slowest stage; speed them up or raise its concurrency (${c})`
-        : `its tasks are the slowest stage, unless they wait on ${beside.map((n) => `\`${n}\``).join(', ')}, stuck now: look there first; else speed them up or raise its concurrency (${c})`;
+      held !== undefined
+        ? `${held.text}: look at that task first, then speed the others up or raise its concurrency (${c})`
+        : beside.length === 0
+          ? `its tasks are the slowest stage; speed them up or raise its concurrency (${c})`
+          : `its tasks are the slowest stage, unless they wait on ${beside.map((n) => `\`${n}\``).join(', ')}, stuck now: look there first; else speed them up or raise its concurrency (${c})`;
     out.push({
       id: `bottleneck:pool:${t.key}`,
       rule: 'bottleneck',
@@ -79,10 +83,29 @@ function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[
       waiters: [],
       // Another library's pool: its creation line is the evidence (its tasks' own lines are not known).
       sites: creationSite(t.q.name, t.q.site),
-      figures: { saturatedShare: saturated, windowMs: W, concurrency: c, itemsPerSecond: rate },
+      figures: { saturatedShare: saturated, windowMs: W, concurrency: c, itemsPerSecond: rate, ...(held !== undefined ? { heldMs: held.ageMs } : {}) },
     });
   }
   return out;
+}
+
+/**
+ * A saturated pool whose oldest running task is already past the stuck rule's limit for it
+ * (stuckLimit: stuckFactor x the p99 of its completed tasks, never below stuckFloorMs), but
+ * not yet the outlier the stuck rule reports in a busy pool: that task holds one worker, and
+ * the rest run the pool at less than its concurrency. Said so, before "raise its concurrency":
+ * a BullMQ mailer of 2 workers with one job that never returned read "its tasks take 251 ms at
+ * p99: speed them up" for the 25 s before the stuck rule spoke.
+ */
+function heldWorker(ctx: SessionContext, t: QueueTrack, c: number): { text: string; ageMs: number } | undefined {
+  const since = t.q.runningSince;
+  const p99 = t.q.counters.taskP99Ms;
+  const done = t.q.counters.done ?? 0;
+  if (since === undefined || p99 === undefined || p99 <= 0 || done < ctx.th.stuckMinCompleted) return undefined;
+  const age = ctx.clock.between(since, ctx.now);
+  if (age < stuckLimit(ctx.th, done, p99)) return undefined;
+  const rest = c <= 1 ? 'the rest wait for it' : `the rest go to at most ${formatCount(c - 1)} of its ${formatCount(c)} workers`;
+  return { text: `the oldest of its running tasks has held a worker for ${formatMs(age)}, ${formatCount(Math.round(age / p99))} times that p99, so ${rest}`, ageMs: age };
 }
 
 /** The input's note: its blocked producers when it is not at maxsize (a stream's writer held until 'drain'). */

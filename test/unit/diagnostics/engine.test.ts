@@ -740,6 +740,30 @@ describe('diagnostics engine: a saturated pool is a bottleneck', () => {
     assert.deepEqual(last, ['stuck'], 'stuck once stalled, and no longer called slow');
   });
 
+  // Found on a BullMQ mailer of 2 workers with one job that never returned: for the 25 s
+  // before the stuck rule's outlier limit, the finding said only "speed them up".
+  it('a task held past the stuck limit in a saturated pool: the finding says the pool runs short a worker', () => {
+    const w = new World({ bottleneckWindowMs: 2000, stuckNoHistoryMs: 600_000, stuckFloorMs: 1000, stuckMinCompleted: 10 });
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'digests worker mailer', kind: 'fifo', maxsize: 0, size: 0, lib: 'bullmq@6.7.0', concurrency: 2, site: siteOf('main', 4) }]);
+    w.tick(0);
+    const messages: string[] = [];
+    for (let t = 100, n = 1; t <= 3000; t += 100, n++) {
+      w.apply([
+        { type: 'samples', t, rows: [[7, 6, 5, 7, 0, 0]] },
+        // One worker has held a job since 100 ms; the other finishes 4 a tick (p99 40 ms).
+        { type: 'counters', t, q: 7, c: { ...counters({ puts: 6 + 4 * n, gets: 4 * n }), running: 2, runningSince: 100, done: 20 + 4 * n, taskP99Ms: 40 }, unfinished: 0 },
+      ]);
+      const found = w.tick(t);
+      assert.deepEqual(found.map((f) => f.rule).filter((r) => r === 'stuck'), [], 'not yet the stuck outlier (4 s)');
+      messages.push(...found.filter((f) => f.rule === 'bottleneck').map((f) => f.message));
+    }
+    assert.ok(messages.length > 0);
+    const last = messages[messages.length - 1];
+    assert.match(last, /its tasks take 40 ms at p99: the oldest of its running tasks has held a worker for 2\.9 s, 73 times that p99, so the rest go to at most 1 of its 2 workers: look at that task first, then speed the others up or raise its concurrency \(2\)\.$/);
+    const [found] = w.tick(3000).filter((f) => f.rule === 'bottleneck');
+    assert.equal(found.figures.heldMs, 2900);
+  });
+
   it('not while a worker is free, paused, rate-limited, or when nothing starts (stuck, not slow)', () => {
     assert.deepEqual(pool(new World(th), 3000, { running: 1, started: 5 }), [], 'a worker free');
     assert.deepEqual(pool(new World(th), 3000, { running: 2, started: 5, paused: true }), [], 'paused');
