@@ -320,7 +320,7 @@ class Panel {
       ? 'No queues yet. Queues appear here as soon as the program creates them.'
       : this.noHub.length > 0
         ? 'No queues: nothing in the running debug session reports to QueueScope (see above).'
-        : "No debug session yet. Start debugging a Node.js program (F5), run it in \"QueueScope: Open JavaScript Debug Terminal\", or try \"QueueScope: Launch Sample Scenario…\": its queues appear here, the QueueScope library's and those of p-queue, fastq, async, streams, piscina and BullMQ.";
+        : "No debug session yet. Start debugging a Node.js program (F5), run it in \"QueueScope: Open JavaScript Debug Terminal\", or try \"QueueScope: Launch Sample Scenario…\": its queues appear here, the QueueScope library's and those of p-queue, p-limit, fastq, async, streams, piscina and BullMQ.";
     this.overview.render(this.store.queues, changed, this.view.queue);
     this.detail.hidden = this.store.queues.size === 0;
     // Keep a selection: the remembered queue if it still exists, else the first listed.

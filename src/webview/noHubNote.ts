@@ -18,7 +18,7 @@ export interface NoHubNote {
 const SEEN = 'so only queues of the QueueScope library can show, and only once the program loads it.';
 
 const WHY: Readonly<Record<NoHubHow, NoHubNote['text']>> = {
-  terminal: [`It runs in a JavaScript Debug Terminal that QueueScope did not open, ${SEEN} Run it in QueueScope's debug terminal to see its p-queue, fastq, async, stream and piscina queues too.`],
+  terminal: [`It runs in a JavaScript Debug Terminal that QueueScope did not open, ${SEEN} Run it in QueueScope's debug terminal to see its p-queue, p-limit, fastq, async, stream and piscina queues too.`],
   attach: [`The program you attached to was started without QueueScope, ${SEEN} Start it with `, { code: 'node --require queuescope/register' }, ", or in QueueScope's debug terminal, to see every queue."],
   launch: [`Its launch was not armed by QueueScope (the setting `, { code: 'queuescope.autoArm' }, ` is off, or the runtime is not Node), ${SEEN}`],
 };

@@ -29,7 +29,7 @@ export function registerDebugTerminal(context: vscode.ExtensionContext, services
       const never = "Don't Show Again";
       void vscode.window
         .showInformationMessage(
-          `QueueScope sees no queue in "${sessionName}": it runs in a JavaScript Debug Terminal that QueueScope did not open, so only queues of the QueueScope library would show. Run it in QueueScope's debug terminal to see p-queue, fastq, async, stream and piscina queues too.`,
+          `QueueScope sees no queue in "${sessionName}": it runs in a JavaScript Debug Terminal that QueueScope did not open, so only queues of the QueueScope library would show. Run it in QueueScope's debug terminal to see p-queue, p-limit, fastq, async, stream and piscina queues too.`,
           open,
           never,
         )

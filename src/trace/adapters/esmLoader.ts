@@ -40,28 +40,64 @@ function entryOf(url: string): EsmEntry | undefined {
   const parts = file.slice(at).split('/');
   const n = parts[0].startsWith('@') ? 2 : 1;
   const rel = parts.slice(n).join('/');
-  const candidates = ESM_ENTRIES.filter((e) => e.rel.test(rel));
+  const base = parts[n - 1];
+  const candidates = ESM_ENTRIES.filter((e) => e.rel.test(rel) && (e.dirName === undefined || e.dirName.test(base)));
   if (candidates.length === 0) return undefined;
   const name = esmPackageName(file.slice(0, at) + parts.slice(0, n).join('/'));
   return candidates.find((e) => e.name === name);
 }
 
+/**
+ * The names of `entry.replaces` that the module at `url` exports: `default` when the entry
+ * has one, others when its source declares them as exports (an `export function name`, or
+ * `name` in an `export { … }` list). Unreadable source: none (the original passes through).
+ */
+function replacedNames(url: string, entry: EsmEntry): string[] {
+  const names = entry.replaces ?? [];
+  if (names.length === 0) return [];
+  let source = '';
+  try {
+    source = readFileSync(fileURLToPath(url), 'utf8');
+  } catch {
+    return [];
+  }
+  return names.filter((n) => {
+    if (n === 'default') return entry.hasDefault;
+    if (!/^[A-Za-z_$][\w$]*$/.test(n)) return false;
+    const declared = new RegExp(`\\bexport\\s+(?:async\\s+)?(?:function\\s*\\*?|const|let|var|class)\\s*${n.replace(/\$/g, '\\$')}\\b`);
+    const listed = new RegExp(`\\bexport\\s*\\{[^}]*\\b${n.replace(/\$/g, '\\$')}\\b[^}]*\\}`);
+    return declared.test(source) || listed.test(source);
+  });
+}
+
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
   let entry: EsmEntry | undefined;
+  let replaced: string[] = [];
   try {
     entry = entryOf(url);
+    if (entry !== undefined) replaced = replacedNames(url, entry);
   } catch {
     entry = undefined;
   }
   if (entry === undefined) return nextLoad(url, context);
   const original = JSON.stringify(`${url}?${ORIGINAL_QUERY}`);
-  const source = [
+  const lines = [
     `import * as ns from ${original};`,
     `export * from ${original};`,
-    entry.hasDefault ? `export { default } from ${original};` : '',
+    entry.hasDefault && !replaced.includes('default') ? `export { default } from ${original};` : '',
     `const adapters = globalThis[Symbol.for(${JSON.stringify(ADAPTERS_KEY)})];`,
-    `if (adapters !== undefined) adapters.esmLoaded(${JSON.stringify(url)}, ns);`,
-    '',
-  ].join('\n');
-  return { format: 'module', source, shortCircuit: true };
+  ];
+  if (replaced.length === 0) {
+    lines.push(`if (adapters !== undefined) adapters.esmLoaded(${JSON.stringify(url)}, ns);`);
+  } else {
+    // The adapter's stand-ins, where it gave one; the library's own exports otherwise. An
+    // explicit export takes precedence over the same name from `export *`.
+    lines.push(
+      `const adapted = adapters !== undefined ? adapters.esmLoaded(${JSON.stringify(url)}, ns) : undefined;`,
+      'const pick = (name) => (adapted !== null && typeof adapted === "object" && typeof adapted[name] === "function" ? adapted[name] : ns[name]);',
+      ...replaced.map((n, i) => `const export${i} = pick(${JSON.stringify(n)});\nexport { export${i} as ${n} };`),
+    );
+  }
+  lines.push('');
+  return { format: 'module', source: lines.join('\n'), shortCircuit: true };
 }

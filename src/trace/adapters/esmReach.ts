@@ -4,13 +4,27 @@
 // libraries (esmEntries.ts), so they are registered only when one of those packages is
 // installed where the program can import it from: the node_modules folders Node's
 // resolution walks from the main script's folder and from the working directory (and
-// NODE_PATH's). When that cannot be told, the hooks are registered as before.
+// NODE_PATH's), and only as an ES-module package. When that cannot be told, the hooks are
+// registered as before.
 
 import { builtin, nodeProcess } from '../env';
 import { ESM_ENTRIES } from './esmEntries';
 
 interface ModuleLookup {
   createRequire?: (file: string) => { resolve: { paths(request: string): string[] | null } };
+}
+
+/**
+ * An ES-module package is installed there. A CommonJS major of the same name (p-limit 3,
+ * installed under many tools) is adapted without the hooks, so it does not count.
+ */
+function isModulePackage(fs: typeof import('node:fs'), file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  try {
+    return (JSON.parse(fs.readFileSync(file, 'utf8')) as { type?: unknown }).type === 'module';
+  } catch {
+    return true; // cannot tell: register as before
+  }
 }
 
 /** Some package the ESM hooks wrap is installed within reach of the program. */
@@ -28,7 +42,7 @@ export function esmEntryReachable(): boolean {
     for (const dir of starts) {
       const folders = mod.createRequire(path.join(dir, 'queuescope-probe.js')).resolve.paths('queuescope-probe') ?? [];
       for (const folder of folders) {
-        for (const e of ESM_ENTRIES) if (fs.existsSync(path.join(folder, e.name, 'package.json'))) return true;
+        for (const e of ESM_ENTRIES) if (isModulePackage(fs, path.join(folder, e.name, 'package.json'))) return true;
       }
     }
     return false;

@@ -23,10 +23,12 @@ const INSTALLED = Symbol.for('queuescope.adapters.installed');
 function matchAdapter(file: string, pick: (a: LibraryAdapter, rel: string) => boolean): { adapter: LibraryAdapter; lib: string } | null {
   const where = splitPackagePath(file);
   if (where === null) return null;
-  if (!ADAPTERS.some((a) => pick(a, where.rel))) return null; // cheap filter before reading package.json
+  const base = where.dir.slice(Math.max(where.dir.lastIndexOf('/'), where.dir.lastIndexOf('\\')) + 1);
+  const fits = (a: LibraryAdapter): boolean => pick(a, where.rel) && (a.dirName === undefined || a.dirName.test(base));
+  if (!ADAPTERS.some(fits)) return null; // cheap filter before reading package.json
   const pkg = readPackage(where.dir);
   if (pkg === null) return null;
-  const adapter = ADAPTERS.find((a) => a.name === pkg.name && pick(a, where.rel));
+  const adapter = ADAPTERS.find((a) => a.name === pkg.name && fits(a));
   return adapter === undefined ? null : { adapter, lib: `${pkg.name}@${pkg.version}` };
 }
 
@@ -67,13 +69,14 @@ function installCjsHook(Module: ModuleApi): void {
 function installEsmHook(Module: ModuleApi, hooksUrl: string | undefined): void {
   const url = builtin<typeof import('node:url')>('node:url');
   (globalThis as Record<symbol, unknown>)[Symbol.for(ADAPTERS_KEY)] = {
-    esmLoaded(fileUrl: string, ns: Record<string, unknown>): void {
+    /** Adapts the namespace; returns the stand-ins for the exports the entry `replaces`, if any. */
+    esmLoaded(fileUrl: string, ns: Record<string, unknown>): Record<string, unknown> | undefined {
       try {
         const file = url?.fileURLToPath(fileUrl);
-        const hit = file === undefined ? null : matchAdapter(file, () => true);
-        hit?.adapter.adaptEsm?.(ns, hit.lib);
+        const hit = file === undefined ? null : matchAdapter(file, (a) => a.adaptEsm !== undefined);
+        return hit?.adapter.adaptEsm?.(ns, hit.lib) ?? undefined;
       } catch {
-        // never into the program
+        return undefined; // never into the program
       }
     },
   };

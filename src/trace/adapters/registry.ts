@@ -5,6 +5,7 @@ import { adaptAsyncBundle, adaptAsyncFile } from './async';
 import { adaptBullmqQueue, adaptBullmqWorker } from './bullmq';
 import { adaptFastq } from './fastq';
 import { adaptPiscinaClass } from './piscina';
+import { adaptPLimitCjs, adaptPLimitEsm } from './pLimit';
 import { adaptPQueueClass } from './pQueue';
 
 export interface LibraryAdapter {
@@ -12,10 +13,15 @@ export interface LibraryAdapter {
   name: string;
   /** The CommonJS entry file inside the package; its module.exports is adapted. */
   cjsEntry?: RegExp;
+  /**
+   * For an entry path as common as `index.js`: the package directory's own name must match
+   * this before its package.json is read (else every package loaded would cost a read).
+   */
+  dirName?: RegExp;
   /** Adapt CommonJS exports; returns what require() gives the program from now on. */
   adaptCjs?(exports: unknown, lib: string): unknown;
-  /** Adapt an ES module namespace (entries listed in esmEntries.ts). */
-  adaptEsm?(ns: Record<string, unknown>, lib: string): void;
+  /** Adapt an ES module namespace (entries listed in esmEntries.ts); may return stand-ins for the exports its entry `replaces`. */
+  adaptEsm?(ns: Record<string, unknown>, lib: string): Record<string, unknown> | undefined | void;
 }
 
 export const ADAPTERS: readonly LibraryAdapter[] = [
@@ -36,6 +42,8 @@ export const ADAPTERS: readonly LibraryAdapter[] = [
     },
     adaptEsm: (ns, lib) => adaptPQueueClass(ns.default, lib),
   },
+  // p-limit: 3.x is CommonJS (module.exports = pLimit); 4+ is ESM-only, its factories replaced (esmEntries.ts).
+  { name: 'p-limit', cjsEntry: /^index\.js$/, dirName: /^p-limit/, adaptCjs: adaptPLimitCjs, adaptEsm: adaptPLimitEsm },
   // piscina 4.x and 5.x: CommonJS (its ESM entry imports dist/main.js); the class is module.exports.
   {
     name: 'piscina',

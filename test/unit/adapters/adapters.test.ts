@@ -147,6 +147,46 @@ describe('adapters: real libraries under the file recorder', function () {
     });
   }
 
+  // p-limit's limit is a function with non-configurable properties: the program gets a
+  // stand-in for it (a wrapped factory; for the ESM-only majors, through the loader hooks'
+  // replaced exports). Its own numbers must be the library's, and its results unchanged.
+  for (const [fixture, flag] of [
+    ['plimit.mjs', '--import'],
+    ['plimit.cjs', '--require'],
+  ] as const) {
+    it(`p-limit latest and 3.x side by side (${fixture}, ${flag}): depth, running, map(), clearQueue(), limitFunction()`, async () => {
+      const r = await traced(fixture, flag);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.equal(ownOutput(r.stdout), ownOutput((await run([path.join(FIX, fixture)], {})).stdout), 'the program prints what it prints untraced');
+      assertAgrees(r.points, 'latest', 'pLimit', 'p-limit@7.');
+      assertAgrees(r.points, 'v3', 'pLimit', 'p-limit@3.');
+      const marks = markerLines(path.join(FIX, 'scenarios.cjs'));
+      const queues = r.lines.filter((l) => l.type === 'queue');
+      const siteOf = (l: Record<string, unknown>) => `${path.basename((l.site as { file: string }).file)}:${(l.site as { line: number }).line}`;
+      assert.deepEqual(
+        queues.map((l) => [l.name, l.lib, l.concurrency, siteOf(l)]).sort(),
+        [
+          ['limitFunction lookup', 'p-limit@7.3.3', 1, `scenarios.cjs:${marks.get('plimitFunction')}`],
+          ['pLimit', 'p-limit@3.1.0', 2, `scenarios.cjs:${marks.get('plimitNew')}`],
+          ['pLimit', 'p-limit@7.3.3', 2, `scenarios.cjs:${marks.get('plimitNew')}`],
+        ],
+      );
+      for (const q of queues) {
+        const c = lastCounters(r.lines, q.q as number);
+        // Every task that went through the limit arrived once and started once (the one
+        // clearQueue() dropped never started; the clear reads as one more departure).
+        const want =
+          q.name === 'limitFunction lookup' ? [2, 2] : q.lib === 'p-limit@7.3.3' ? [5 + 3 + 3 + 1, 5 + 3 + 2 + 1 + 1] : [5 + 3 + 1, 5 + 2 + 1 + 1];
+        assert.deepEqual([c.puts, c.gets, c.running], [...want, 0], `${String(q.name)} ${String(q.lib)}`);
+        // 7.x starts a task within the call when a slot is free; 3.x queues all five and starts them a microtask later.
+        if (q.name === 'pLimit') assert.equal(Math.max(...depths(r.lines, q.q as number).map((d) => d[2])), q.lib === 'p-limit@7.3.3' ? 3 : 5, `${String(q.lib)} peak depth`);
+      }
+      const mapped = r.points.find((p) => p.at === 'latest mapped');
+      assert.deepEqual(mapped?.lib.results, [10, 20, 30]);
+    });
+  }
+
   it('p-queue used oddly: a constructor that throws leaves no queue behind, a throwing class name changes nothing', async () => {
     const r = await traced('pqueue-odd.mjs', '--import');
     assert.equal(r.code, 0, r.stderr);
@@ -303,7 +343,7 @@ describe('adapters: real libraries under the file recorder', function () {
   });
 
   it('never changes the program: the same output and exit code as untraced', async () => {
-    for (const fixture of ['fastq.cjs', 'pqueue.mjs', 'async.cjs', 'async.mjs', 'streams.cjs', 'streams.mjs', 'piscina.cjs']) {
+    for (const fixture of ['fastq.cjs', 'pqueue.mjs', 'plimit.mjs', 'plimit.cjs', 'async.cjs', 'async.mjs', 'streams.cjs', 'streams.mjs', 'piscina.cjs']) {
       const bare = await run([path.join(FIX, fixture)], {});
       const withTrace = await traced(fixture, fixture.endsWith('.mjs') ? '--import' : '--require');
       assert.equal(withTrace.code, bare.code);
@@ -346,6 +386,19 @@ describe('adapters: libraries they do not understand', function () {
     const warnings = await compare(dir, 'app.mjs', '--import');
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(warnings[0], /p-queue@99\.0\.0/);
+  });
+
+  // The loader hooks export the adapter's stand-ins for p-limit's factories in place of the
+  // library's own: a module of another shape must still export exactly what it exports.
+  it('a fake ESM "p-limit" with unexpected shapes: one warning, its exports unchanged', async () => {
+    const dir = project({
+      'node_modules/p-limit/package.json': JSON.stringify({ name: 'p-limit', version: '99.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/p-limit/index.js': 'export default function pLimit(n) { const f = (fn) => fn(); f.activeCount = "none"; return f; }\nexport const limitFunction = 5;\nexport const other = "kept";\n',
+      'app.mjs': "import pLimit, * as all from 'p-limit';\nconst limit = pLimit(2);\nconsole.log(limit(() => 7), limit.activeCount, Object.keys(all).sort().join(), all.limitFunction, all.other);\nprocess.exitCode = 3;\n",
+    });
+    const warnings = await compare(dir, 'app.mjs', '--import');
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /p-limit@99\.0\.0/);
   });
 
   it('a CommonJS "p-queue" whose getters throw: one warning, program unchanged', async () => {

@@ -32,6 +32,18 @@ describe('adapters: the ESM hooks thread only where an ESM-only library can be i
     assert.equal(await threads(dir, ['--require', REGISTER]), bare);
   });
 
+  // p-limit 3 (CommonJS) sits under many tools; the CommonJS hook adapts it, no thread needed.
+  it('a CommonJS p-limit within reach: no hooks thread', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-esm-reach-'));
+    fs.writeFileSync(path.join(dir, 'main.js'), COUNT_THREADS);
+    fs.mkdirSync(path.join(dir, 'node_modules/p-limit'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'node_modules/p-limit/package.json'), JSON.stringify({ name: 'p-limit', version: '3.1.0' }));
+    const bare = await threads(dir, []);
+    assert.equal(await threads(dir, ['--require', REGISTER]), bare);
+    fs.writeFileSync(path.join(dir, 'node_modules/p-limit/package.json'), JSON.stringify({ name: 'p-limit', version: '7.3.3', type: 'module' }));
+    assert.ok((await threads(dir, ['--require', REGISTER])) > bare, 'the ES-module major does');
+  });
+
   it('p-queue installed in the program\'s node_modules: the hooks thread starts', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qs-esm-reach-'));
     fs.writeFileSync(path.join(dir, 'main.js'), COUNT_THREADS);
