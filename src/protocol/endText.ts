@@ -2,12 +2,16 @@
 
 import type { EndInfo } from './wire';
 
+/** Node's exit code when the main ES module's top-level await is still pending as the event loop empties. */
+const UNSETTLED_TOP_LEVEL_AWAIT = 13;
+
 /** The words for a notable end ("uncaught SyntaxError: …", "exit code 3", "killed by SIGTERM", "abruptly, …": the banner prints "The program ended: " before it); undefined for a clean one. */
 export function endNote(end: EndInfo | undefined): string | undefined {
   // The user stopped it from the debugger: however it died then, that is no news.
   if (end === undefined || end.requested) return undefined;
   if (end.reason === 'uncaughtException') return `uncaught ${end.error ?? 'exception'}`;
   if (end.reason === 'SIGINT' || end.reason === 'SIGTERM' || end.reason === 'SIGHUP') return `killed by ${end.reason}`;
+  if (end.reason === 'exit' && end.code === UNSETTLED_TOP_LEVEL_AWAIT) return `exit code 13 (Node's code for a top-level await that never settled: the event loop ran out while it waited)`;
   if (end.reason === 'exit' && end.code !== undefined && end.code !== 0) return `exit code ${end.code}`;
   // Any end that skips the exit hooks: SIGKILL (out of memory), a nodemon restart's SIGUSR2, SIGQUIT, abort(), a native crash.
   if (end.reason === 'abrupt') return 'abruptly, without its exit handlers (a signal such as SIGKILL, e.g. out of memory, or a crash): its figures end at the last read';

@@ -48,7 +48,7 @@ export function errorText(err: unknown): string {
   }
 }
 
-type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid' | 'platform'>;
+type Proc = Pick<NodeJS.Process, 'on' | 'removeListener' | 'listeners' | 'listenerCount' | 'kill' | 'pid' | 'platform'> & { exitCode?: unknown };
 
 const HOOKS_KEY = Symbol.for('queuescope.exitHooks');
 // Signals whose default action ends the process and that Node leaves to it. Not SIGUSR1
@@ -59,12 +59,24 @@ const HOOKS_KEY = Symbol.for('queuescope.exitHooks');
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type Signal = (typeof SIGNALS)[number];
 
+/**
+ * The code the process exits with. The 'exit' event's argument is not always it: Node 20
+ * passes 0 for an ES module whose top-level await never settled and exits with 13, which
+ * it has set in process.exitCode by then (a link checker whose one hung request kept
+ * `await Promise.all(…)` open ended "exit code 13" in the terminal and cleanly here).
+ */
+function exitCodeOf(arg: unknown, exitCode: unknown): { code?: number } {
+  if (typeof arg === 'number' && arg !== 0) return { code: arg };
+  if (typeof exitCode === 'number' && Number.isInteger(exitCode)) return { code: exitCode };
+  return typeof arg === 'number' ? { code: arg } : {};
+}
+
 /** The writers of one realm and the listeners that call them. */
 export class ExitHooks {
   private readonly writers: ExitWriter[] = [];
 
   constructor(private readonly proc: Proc, isMainThread: boolean) {
-    proc.on('exit', (code: unknown) => this.end('exit', typeof code === 'number' ? { code } : {}));
+    proc.on('exit', (code: unknown) => this.end('exit', exitCodeOf(code, proc.exitCode)));
     proc.on('uncaughtExceptionMonitor', (err: unknown) => {
       // With an 'uncaughtException' handler the program goes on: only flush then.
       if (proc.listenerCount('uncaughtException') > 0) this.flush();
