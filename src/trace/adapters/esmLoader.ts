@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ADAPTERS_KEY, ESM_ENTRIES, ORIGINAL_QUERY, type EsmEntry } from './esmEntries';
+import { exportedNames } from './esmExports';
 
 interface LoadResult {
   format?: string;
@@ -48,26 +49,20 @@ function entryOf(url: string): EsmEntry | undefined {
 }
 
 /**
- * The names of `entry.replaces` that the module at `url` exports: `default` when the entry
- * has one, others when its source declares them as exports (an `export function name`, or
- * `name` in an `export { … }` list). Unreadable source: none (the original passes through).
+ * The names of `entry.replaces` that the module at `url` exports (exportedNames). A module
+ * whose source cannot be read: none (the original passes through).
  */
 function replacedNames(url: string, entry: EsmEntry): string[] {
-  const names = entry.replaces ?? [];
-  if (names.length === 0) return [];
-  let source = '';
+  const wanted = entry.replaces ?? [];
+  if (wanted.length === 0) return [];
+  let source: string;
   try {
     source = readFileSync(fileURLToPath(url), 'utf8');
   } catch {
     return [];
   }
-  return names.filter((n) => {
-    if (n === 'default') return entry.hasDefault;
-    if (!/^[A-Za-z_$][\w$]*$/.test(n)) return false;
-    const declared = new RegExp(`\\bexport\\s+(?:async\\s+)?(?:function\\s*\\*?|const|let|var|class)\\s*${n.replace(/\$/g, '\\$')}\\b`);
-    const listed = new RegExp(`\\bexport\\s*\\{[^}]*\\b${n.replace(/\$/g, '\\$')}\\b[^}]*\\}`);
-    return declared.test(source) || listed.test(source);
-  });
+  const names = exportedNames(source);
+  return wanted.filter((n) => names.has(n));
 }
 
 export async function load(url: string, context: unknown, nextLoad: NextLoad): Promise<LoadResult> {
@@ -84,7 +79,8 @@ export async function load(url: string, context: unknown, nextLoad: NextLoad): P
   const lines = [
     `import * as ns from ${original};`,
     `export * from ${original};`,
-    entry.hasDefault && !replaced.includes('default') ? `export { default } from ${original};` : '',
+    // An entry that replaces `default` exports it only when the module has one (replacedNames).
+    entry.hasDefault && entry.replaces?.includes('default') !== true ? `export { default } from ${original};` : '',
     `const adapters = globalThis[Symbol.for(${JSON.stringify(ADAPTERS_KEY)})];`,
   ];
   if (replaced.length === 0) {

@@ -12,7 +12,7 @@
 // While the hub is dormant each wrapper costs one check and calls straight through.
 
 import { RunningAges } from './running';
-import { AdaptedQueue } from './target';
+import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -218,8 +218,10 @@ class FastqState {
       } finally {
         const t = st.target;
         if (t !== null && t.active) {
+          // The tasks it dropped left without starting: one get each.
+          const before = st.depth;
           st.depth = 0;
-          t.get(0);
+          departed(t, before, 0);
           t.changed();
         }
       }

@@ -15,7 +15,7 @@
 // While the hub is dormant the stand-in wraps each task in one closure and calls through.
 
 import { RunningAges } from './running';
-import { AdaptedQueue } from './target';
+import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -29,8 +29,9 @@ interface LimitLike {
   map?(iterable: unknown, fn: unknown): unknown;
 }
 
-/** Adapt the CommonJS export of p-limit 3.x (module.exports = pLimit). */
+/** Adapt the CommonJS export of p-limit 3.x (module.exports = pLimit, also as `.default`). */
 export function adaptPLimitCjs(exp: unknown, lib: string): unknown {
+  if (majorOf(lib) < 3) return exp; // 2.x and older: not adapted (untested shapes)
   if (typeof exp !== 'function') {
     disableWarning(lib, 'its export is not the pLimit function');
     return exp;
@@ -39,9 +40,15 @@ export function adaptPLimitCjs(exp: unknown, lib: string): unknown {
   for (const key of Reflect.ownKeys(exp)) {
     if (key === 'length' || key === 'name' || key === 'prototype') continue;
     const d = Object.getOwnPropertyDescriptor(exp, key);
-    if (d !== undefined) Object.defineProperty(wrapped, key, d);
+    // `require('p-limit').default === require('p-limit')` stays true.
+    if (d !== undefined) Object.defineProperty(wrapped, key, d.value === exp ? { ...d, value: wrapped } : d);
   }
   return wrapped;
+}
+
+/** "p-limit@7.3.3" -> 7; NaN when unreadable. */
+function majorOf(lib: string): number {
+  return Number.parseInt(lib.slice(lib.lastIndexOf('@') + 1), 10);
 }
 
 /** Adapt the ES module of p-limit 4+: the replacements for its `default` and `limitFunction` exports. */
@@ -52,7 +59,8 @@ export function adaptPLimitEsm(ns: Record<string, unknown>, lib: string): Record
   }
   const pLimit = wrapFactory(ns.default as Fn, lib);
   const out: Record<string, unknown> = { default: pLimit };
-  if (typeof ns.limitFunction === 'function') out.limitFunction = limitFunctionOn(pLimit);
+  const limitFunction = typeof ns.limitFunction === 'function' ? limitFunctionOn(pLimit, majorOf(lib)) : undefined;
+  if (limitFunction !== undefined) out.limitFunction = limitFunction;
   return out;
 }
 
@@ -80,18 +88,30 @@ function limitOf(factory: Fn, self: unknown, args: unknown[], lib: string, name:
 const limitMakers = new WeakMap<Fn, (options: unknown, name: string) => LimitLike>();
 
 /**
- * p-limit 6+'s `limitFunction(fn, options)`: `fn` run through a limit of its own, with that
- * limit's clearQueue. Made on the wrapped pLimit so its limit is seen, named after `fn`.
+ * `limitFunction` as the major that has it makes it, on the wrapped pLimit so that its limit
+ * is seen, named after `fn`. 6.x: `fn` through `pLimit(option.concurrency)`. 7.x: through
+ * `pLimit(options)`, with that limit's clearQueue. Another major keeps its own (unseen).
  */
-function limitFunctionOn(pLimit: Fn): Fn {
+function limitFunctionOn(pLimit: Fn, major: number): Fn | undefined {
   const make = limitMakers.get(pLimit)!;
-  return function limitFunction(fn: unknown, options: unknown): unknown {
-    const name = typeof fn === 'function' && fn.name !== '' ? `limitFunction ${fn.name}` : 'limitFunction';
-    const limit = make(options, name);
-    const limited = (...args: unknown[]): unknown => limit(() => (fn as Fn)(...args));
-    Object.defineProperty(limited, 'clearQueue', { value: limit.clearQueue });
-    return limited;
-  };
+  const nameOf = (fn: unknown): string => (typeof fn === 'function' && fn.name !== '' ? `limitFunction ${fn.name}` : 'limitFunction');
+  if (major === 6) {
+    // `option`, as 6.x names it: destructuring undefined throws the same TypeError.
+    return function limitFunction(function_: unknown, option: unknown): unknown {
+      const { concurrency } = option as { concurrency: unknown };
+      const limit = make(concurrency, nameOf(function_));
+      return (...arguments_: unknown[]): unknown => limit(() => (function_ as Fn)(...arguments_));
+    };
+  }
+  if (major === 7) {
+    return function limitFunction(function_: unknown, options: unknown): unknown {
+      const limit = make(options, nameOf(function_));
+      const limitedFunction = (...arguments_: unknown[]): unknown => limit(() => (function_ as Fn)(...arguments_));
+      Object.defineProperty(limitedFunction, 'clearQueue', { value: limit.clearQueue });
+      return limitedFunction;
+    };
+  }
+  return undefined;
 }
 
 /** The concurrency pLimit() was called with (a number, or 7.x's `{ concurrency }`). */
@@ -102,7 +122,8 @@ function requested(arg: unknown): number | undefined {
 
 function adaptLimit(value: unknown, lib: string, name: string, asked: number | undefined): unknown {
   const limit = value as LimitLike;
-  if (typeof value !== 'function' || typeof limit.activeCount !== 'number' || typeof limit.pendingCount !== 'number') {
+  if (typeof value !== 'function') return value; // not a limit (an old major's rejected promise): nothing to show
+  if (typeof limit.activeCount !== 'number' || typeof limit.pendingCount !== 'number') {
     disableWarning(lib, 'its limit function has no activeCount or pendingCount');
     return value;
   }
@@ -158,12 +179,12 @@ function adaptLimit(value: unknown, lib: string, name: string, asked: number | u
   };
   const load = (): number => (t.active ? t.read(() => limit.pendingCount + limit.activeCount, 0) : 0);
 
-  const standIn = function (this: unknown, fn: unknown): unknown {
-    // eslint-disable-next-line prefer-rest-params
-    const args = Array.prototype.slice.call(arguments) as unknown[];
-    if (typeof fn !== 'function' || t.disabled) return Reflect.apply(limit, this, args);
+  // An arrow function, as every major's limit is: no prototype, not a constructor.
+  const standIn = (...args: unknown[]): unknown => {
+    const fn = args[0];
+    if (typeof fn !== 'function' || t.disabled) return Reflect.apply(limit, undefined, args);
     args[0] = task(fn as Fn);
-    const r = Reflect.apply(limit, this, args);
+    const r = Reflect.apply(limit, undefined, args);
     // Every version queues the task within the call (7.x may also start it there); 3.x
     // starts it a microtask later. Either way one task arrived.
     if (t.active) t.put(t.read(() => limit.pendingCount, 0));
@@ -178,34 +199,31 @@ function adaptLimit(value: unknown, lib: string, name: string, asked: number | u
       const map = d.value as Fn;
       // 7.x's map() queues every item with the limit's own function, past the stand-in: its
       // tasks are wrapped here and its arrivals counted from what it queued and started.
-      Object.defineProperty(standIn, key, {
-        ...d,
-        value: function map_(this: unknown, iterable: unknown, fn: unknown): unknown {
-          if (typeof fn !== 'function' || t.disabled) return Reflect.apply(map, limit, [iterable, fn]);
-          const before = load();
-          try {
-            return Reflect.apply(map, limit, [iterable, task(fn as Fn)]);
-          } finally {
-            arrived(before);
-          }
-        },
-      });
+      const mapped = function (this: unknown, iterable: unknown, fn: unknown): unknown {
+        if (typeof fn !== 'function' || t.disabled) return Reflect.apply(map, limit, [iterable, fn]);
+        const before = load();
+        try {
+          return Reflect.apply(map, limit, [iterable, task(fn as Fn)]);
+        } finally {
+          arrived(before);
+        }
+      };
+      Object.defineProperty(mapped, 'name', { value: map.name });
+      Object.defineProperty(standIn, key, { ...d, value: mapped });
     } else if (key === 'clearQueue' && typeof d.value === 'function') {
       const clear = d.value as Fn;
-      Object.defineProperty(standIn, key, {
-        ...d,
-        value: function clearQueue(this: unknown): unknown {
-          try {
-            // eslint-disable-next-line prefer-rest-params
-            return Reflect.apply(clear, limit, arguments as unknown as unknown[]);
-          } finally {
-            if (t.active) {
-              t.get(t.read(() => limit.pendingCount, 0));
-              t.changed();
-            }
-          }
-        },
-      });
+      // The tasks it drops leave the queue without starting: one get each.
+      const cleared = function (this: unknown): unknown {
+        const before = t.active ? t.read(() => limit.pendingCount, 0) : 0;
+        try {
+          // eslint-disable-next-line prefer-rest-params
+          return Reflect.apply(clear, limit, arguments as unknown as unknown[]);
+        } finally {
+          if (t.active) departed(t, before, t.read(() => limit.pendingCount, 0));
+        }
+      };
+      Object.defineProperty(cleared, 'name', { value: clear.name });
+      Object.defineProperty(standIn, key, { ...d, value: cleared });
     } else if (d.get !== undefined || d.set !== undefined) {
       // activeCount, pendingCount, concurrency: read (and set) on the real limit.
       const { get, set } = d;

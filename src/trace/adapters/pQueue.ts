@@ -20,7 +20,7 @@
 import type { CallSite } from '../../protocol/wire';
 import { constructorCallerSite } from '../callsite';
 import { RunningAges } from './running';
-import { AdaptedQueue } from './target';
+import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -177,10 +177,12 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   const clear = p.clear;
   if (typeof clear === 'function') {
     p.clear = function clear_(this: object): unknown {
+      const t = queues.get(this);
+      const before = t !== undefined && t.active ? t.read(() => (this as PQueueLike).size, 0) : 0;
       // eslint-disable-next-line prefer-rest-params
       const r = (clear as Fn).apply(this, arguments as unknown as unknown[]);
-      const t = queues.get(this);
-      if (t !== undefined && t.active) t.get(t.read(() => (this as PQueueLike).size, 0));
+      // The tasks it dropped left without starting: one get each.
+      if (t !== undefined && t.active) departed(t, before, t.read(() => (this as PQueueLike).size, 0));
       return r;
     };
   }

@@ -43,6 +43,16 @@ export interface AdaptedSpec {
   onProbe?(armed: boolean): void;
 }
 
+/**
+ * Tasks dropped from the queue without starting (p-limit's clearQueue(), p-queue's clear(),
+ * fastq's kill()): one get per task, so puts - gets stays the depth; nothing when none was
+ * dropped. Depth `after` for each.
+ */
+export function departed(t: AdaptedQueue, before: number, after: number): void {
+  for (let i = after; i < before; i++) t.get(after);
+  if (before > after) t.changed();
+}
+
 /** What a pool reports besides its running count (docs/PROTOCOL.md, "Queues of other libraries"). */
 export interface PoolState {
   paused?: boolean;

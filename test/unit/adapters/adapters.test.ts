@@ -154,36 +154,39 @@ describe('adapters: real libraries under the file recorder', function () {
     ['plimit.mjs', '--import'],
     ['plimit.cjs', '--require'],
   ] as const) {
-    it(`p-limit latest and 3.x side by side (${fixture}, ${flag}): depth, running, map(), clearQueue(), limitFunction()`, async () => {
+    it(`p-limit 7, 6, 5, 4 and 3 side by side (${fixture}, ${flag}): depth, running, map(), clearQueue(), limitFunction()`, async () => {
       const r = await traced(fixture, flag);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
       assert.equal(ownOutput(r.stdout), ownOutput((await run([path.join(FIX, fixture)], {})).stdout), 'the program prints what it prints untraced');
-      assertAgrees(r.points, 'latest', 'pLimit', 'p-limit@7.');
-      assertAgrees(r.points, 'v3', 'pLimit', 'p-limit@3.');
+      const majors = fixture === 'plimit.mjs' ? ['latest', 'v6', 'v5', 'v4', 'v3'] : ['v3', 'latest'];
+      const libOf = (label: string) => (label === 'latest' ? 'p-limit@7.3.3' : { v6: 'p-limit@6.2.0', v5: 'p-limit@5.0.0', v4: 'p-limit@4.0.0', v3: 'p-limit@3.1.0' }[label]!);
+      for (const label of majors) assertAgrees(r.points, `${label} `, 'pLimit', libOf(label));
       const marks = markerLines(path.join(FIX, 'scenarios.cjs'));
       const queues = r.lines.filter((l) => l.type === 'queue');
       const siteOf = (l: Record<string, unknown>) => `${path.basename((l.site as { file: string }).file)}:${(l.site as { line: number }).line}`;
+      const withFunction = majors.filter((m) => m === 'latest' || m === 'v6');
       assert.deepEqual(
         queues.map((l) => [l.name, l.lib, l.concurrency, siteOf(l)]).sort(),
         [
-          ['limitFunction lookup', 'p-limit@7.3.3', 1, `scenarios.cjs:${marks.get('plimitFunction')}`],
-          ['pLimit', 'p-limit@3.1.0', 2, `scenarios.cjs:${marks.get('plimitNew')}`],
-          ['pLimit', 'p-limit@7.3.3', 2, `scenarios.cjs:${marks.get('plimitNew')}`],
-        ],
+          ...withFunction.map((m) => ['limitFunction lookup', libOf(m), 1, `scenarios.cjs:${marks.get('plimitFunction')}`]),
+          ...majors.map((m) => ['pLimit', libOf(m), 2, `scenarios.cjs:${marks.get('plimitNew')}`]),
+        ].sort(),
       );
       for (const q of queues) {
         const c = lastCounters(r.lines, q.q as number);
-        // Every task that went through the limit arrived once and started once (the one
-        // clearQueue() dropped never started; the clear reads as one more departure).
-        const want =
-          q.name === 'limitFunction lookup' ? [2, 2] : q.lib === 'p-limit@7.3.3' ? [5 + 3 + 3 + 1, 5 + 3 + 2 + 1 + 1] : [5 + 3 + 1, 5 + 2 + 1 + 1];
-        assert.deepEqual([c.puts, c.gets, c.running], [...want, 0], `${String(q.name)} ${String(q.lib)}`);
-        // 7.x starts a task within the call when a slot is free; 3.x queues all five and starts them a microtask later.
-        if (q.name === 'pLimit') assert.equal(Math.max(...depths(r.lines, q.q as number).map((d) => d[2])), q.lib === 'p-limit@7.3.3' ? 3 : 5, `${String(q.lib)} peak depth`);
+        // Every task that went through the limit arrived once and left once: started, or
+        // dropped by clearQueue() (two of them).
+        const n = q.name === 'limitFunction lookup' ? 2 : q.lib === 'p-limit@7.3.3' ? 5 + 3 + 4 + 1 : 5 + 4 + 1;
+        assert.deepEqual([c.puts, c.gets, c.running], [n, n, 0], `${String(q.name)} ${String(q.lib)}`);
+        if (q.name !== 'pLimit') continue;
+        // 7.x starts two tasks within the five calls; older majors queue all five and start them a microtask later.
+        const label = majors.find((m) => libOf(m) === q.lib)!;
+        const called = r.points.find((p) => p.at === `${label} called`)!;
+        assert.equal(called.lib.size, q.lib === 'p-limit@7.3.3' ? 3 : 5);
+        assert.equal(Math.max(...depths(r.lines, q.q as number).map((d) => d[2])), called.lib.size, `${String(q.lib)} peak depth`);
       }
-      const mapped = r.points.find((p) => p.at === 'latest mapped');
-      assert.deepEqual(mapped?.lib.results, [10, 20, 30]);
+      assert.deepEqual(r.points.find((p) => p.at === 'latest mapped')?.lib.results, [10, 20, 30]);
     });
   }
 
@@ -393,9 +396,19 @@ describe('adapters: libraries they do not understand', function () {
   it('a fake ESM "p-limit" with unexpected shapes: one warning, its exports unchanged', async () => {
     const dir = project({
       'node_modules/p-limit/package.json': JSON.stringify({ name: 'p-limit', version: '99.0.0', type: 'module', exports: './index.js' }),
-      'node_modules/p-limit/index.js': 'export default function pLimit(n) { const f = (fn) => fn(); f.activeCount = "none"; return f; }\nexport const limitFunction = 5;\nexport const other = "kept";\n',
-      'app.mjs': "import pLimit, * as all from 'p-limit';\nconst limit = pLimit(2);\nconsole.log(limit(() => 7), limit.activeCount, Object.keys(all).sort().join(), all.limitFunction, all.other);\nprocess.exitCode = 3;\n",
+      // limitFunction only in a comment and a string: the wrapper must not export it.
+      'node_modules/p-limit/index.js': '// export function limitFunction() {}\nexport default function pLimit(n) { const f = (fn) => fn(); f.activeCount = "none"; return f; }\nconst s = "export { limitFunction }";\nexport const other = "kept";\n',
+      'app.mjs': "import pLimit, * as all from 'p-limit';\nconst limit = pLimit(2);\nconsole.log(limit(() => 7), limit.activeCount, Object.keys(all).sort().join(), all.other);\nprocess.exitCode = 3;\n",
+      // No default export at all: importing one stays a SyntaxError.
+      'node_modules/p-limit5/package.json': JSON.stringify({ name: 'p-limit', version: '98.0.0', type: 'module', exports: './index.js' }),
+      'node_modules/p-limit5/index.js': 'export function limitFunction(fn) { return fn; }\n',
+      'nodefault.mjs': "import pLimit from 'p-limit5';\nconsole.log(pLimit);\n",
     });
+    const bare = await run([path.join(dir, 'nodefault.mjs')], {});
+    const withTrace = await run(['--import', REGISTER_ESM, path.join(dir, 'nodefault.mjs')], { QUEUESCOPE_TRACE_FILE: path.join(dir, 'nodefault.qscope') });
+    assert.match(bare.stderr, /SyntaxError: .*does not provide an export named 'default'/);
+    assert.deepEqual([withTrace.code, withTrace.stdout], [bare.code, bare.stdout]);
+    assert.match(withTrace.stderr, /SyntaxError: .*does not provide an export named 'default'/);
     const warnings = await compare(dir, 'app.mjs', '--import');
     assert.equal(warnings.length, 1, warnings.join('\n'));
     assert.match(warnings[0], /p-limit@99\.0\.0/);
