@@ -11,7 +11,7 @@
 //
 // While the hub is dormant each wrapper costs one check and calls straight through.
 
-import { RunningAges } from './running';
+import { RunningAges, settleWith } from './running';
 import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
 
@@ -108,16 +108,7 @@ class FastqState {
         st.ages.end(id);
         st.done();
       };
-      let r: unknown;
-      try {
-        r = worker.call(this, arg);
-      } catch (err) {
-        done();
-        throw err;
-      }
-      if (r instanceof Promise) r.then(done, done);
-      else done();
-      return r;
+      return settleWith(() => worker.call(this, arg), done);
     };
   }
 

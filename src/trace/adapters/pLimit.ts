@@ -14,7 +14,7 @@
 //
 // While the hub is dormant the stand-in wraps each task in one closure and calls through.
 
-import { RunningAges } from './running';
+import { RunningAges, settleWith } from './running';
 import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
 
@@ -157,17 +157,9 @@ function adaptLimit(value: unknown, lib: string, name: string, asked: number | u
       };
       t.get(t.read(() => limit.pendingCount, 0));
       t.changed();
-      let r: unknown;
-      try {
-        // eslint-disable-next-line prefer-rest-params
-        r = fn.apply(this, arguments as unknown as unknown[]);
-      } catch (err) {
-        done();
-        throw err;
-      }
-      if (r instanceof Promise) r.then(done, done);
-      else done();
-      return r;
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      return settleWith(() => fn.apply(this, args), done);
     };
 
   /** Report the tasks a call just queued or started: queued + running grew by that many. */

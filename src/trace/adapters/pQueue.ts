@@ -19,7 +19,7 @@
 
 import type { CallSite } from '../../protocol/wire';
 import { constructorCallerSite } from '../callsite';
-import { RunningAges } from './running';
+import { RunningAges, settleWith } from './running';
 import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
 
@@ -157,17 +157,9 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
       };
       t.get(t.read(() => inst.size, 0));
       t.changed();
-      let r: unknown;
-      try {
-        // eslint-disable-next-line prefer-rest-params
-        r = (fn as Fn).apply(this, arguments as unknown as unknown[]);
-      } catch (err) {
-        done();
-        throw err;
-      }
-      if (r instanceof Promise) r.then(done, done);
-      else done();
-      return r;
+      // eslint-disable-next-line prefer-rest-params
+      const args = arguments as unknown as unknown[];
+      return settleWith(() => (fn as Fn).apply(this, args), done);
     };
     const result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
     if (t.active) t.put(t.read(() => inst.size, 0));

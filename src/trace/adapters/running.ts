@@ -62,3 +62,21 @@ export class RunningAges {
     return undefined;
   }
 }
+
+/**
+ * Run a task and call `done` once it has finished: at once when it returns a value or
+ * throws (rethrown), when its promise settles otherwise (one more reaction on the task's own
+ * promise, which is returned as it is).
+ */
+export function settleWith(run: () => unknown, done: () => void): unknown {
+  let r: unknown;
+  try {
+    r = run();
+  } catch (err) {
+    done();
+    throw err;
+  }
+  if (r instanceof Promise) r.then(done, done);
+  else done();
+  return r;
+}

@@ -1,5 +1,5 @@
-// Other libraries' queues under F5 in the real VS Code (issue #14): a p-queue ES module and a
-// fastq CommonJS program, neither importing QueueScope, are launched through VS Code's
+// Other libraries' queues under F5 in the real VS Code (issue #14): a p-queue ES module, a
+// p-limit ES module and a fastq CommonJS program, none importing QueueScope, are launched through VS Code's
 // JavaScript debugger. The extension's launch-config edit preloads dist/lib/register.js
 // (NODE_OPTIONS), so each queue must appear in the model with its `lib`, its depth and
 // running count following the program's own steps. The program holds each step until the
@@ -34,6 +34,21 @@ await new Promise((r) => setImmediate(r));
 console.log('HALF size=' + queue.size + ' pending=' + queue.pending);
 await queue.onIdle();
 console.log('DONE size=' + queue.size + ' pending=' + queue.pending);
+`;
+
+/** p-limit 7 (ESM-only): its limit is a function, so the program gets the adapter's stand-in. */
+const PLIMIT_PROGRAM = `import { createRequire } from 'node:module';
+import pLimit from 'p-limit';
+const require = createRequire(import.meta.url);
+${GATES}
+const limit = pLimit(2);
+const all = Array.from({ length: 6 }, (_, i) => limit(() => gates[i < 4 ? 0 : 1]));
+console.log('FILLED size=' + limit.pendingCount + ' pending=' + limit.activeCount);
+await gates[0];
+await new Promise((r) => setImmediate(r));
+console.log('HALF size=' + limit.pendingCount + ' pending=' + limit.activeCount);
+await Promise.all(all);
+console.log('DONE size=' + limit.pendingCount + ' pending=' + limit.activeCount);
 `;
 
 /** fastq 1.x, callback API, from CommonJS. */
@@ -90,6 +105,7 @@ describe('other libraries\u2019 queues under F5 (adapters)', function () {
 
   const cases = [
     { title: 'p-queue (ESM, .mjs)', file: 'adapters/pqueue-app.mjs', source: PQUEUE_PROGRAM, lib: 'p-queue@10.', name: 'PQueue', gets: 6, out: ['FILLED size=4 pending=2', 'HALF size=0 pending=2', 'DONE size=0 pending=0'] },
+    { title: 'p-limit (ESM, .mjs)', file: 'adapters/plimit-app.mjs', source: PLIMIT_PROGRAM, lib: 'p-limit@7.', name: 'pLimit', gets: 6, out: ['FILLED size=4 pending=2', 'HALF size=0 pending=2', 'DONE size=0 pending=0'] },
     { title: 'fastq (CommonJS)', file: 'adapters/fastq-app.js', source: FASTQ_PROGRAM, lib: 'fastq@1.', name: 'fastq work', gets: 4, out: ['FILLED length=4 running=2', 'HALF length=0 running=2', 'DONE length=0 running=0 done=6'] },
   ];
 
@@ -119,7 +135,7 @@ describe('other libraries\u2019 queues under F5 (adapters)', function () {
         const done = await queueWhen(root, c.lib, `${c.lib} idle`, (q) => q.size === steps[2].size && q.counters.running === steps[2].running);
         // Up and down, as the program's log says: 6 added, the highest depth was 4. fastq hands
         // a push straight to an idle worker (it never enters the queue), so only 4 left the queue
-        // there (docs/ADAPTERS.md); p-queue counts every task as leaving its queue.
+        // there (docs/ADAPTERS.md); p-queue and p-limit count every task as leaving their queue.
         assert.equal(done.counters.puts, 6, 'puts');
         assert.equal(done.counters.gets, c.gets, 'gets');
         assert.equal(done.counters.highWater, 4, 'high-water mark');
