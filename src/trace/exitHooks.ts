@@ -60,15 +60,35 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 type Signal = (typeof SIGNALS)[number];
 
 /**
- * The code the process exits with. The 'exit' event's argument is not always it: Node 20
- * passes 0 for an ES module whose top-level await never settled and exits with 13, which
- * it has set in process.exitCode by then (a link checker whose one hung request kept
- * `await Promise.all(…)` open ended "exit code 13" in the terminal and cleanly here).
+ * The code the process exits with. The 'exit' event's argument is not always it: for an ES
+ * module whose top-level await never settled, Node 20 passes 0 and exits with 13, which its
+ * own 'exit' listener sets in process.exitCode. Under `--import` that listener has run when
+ * ours runs; under a `--require` preload (how the extension launches programs) ours was added
+ * first and runs first, so `pending` says that Node's is still to come (a link checker whose
+ * one hung request kept `await Promise.all(…)` open ended "exit code 13" in the terminal and
+ * cleanly in the panel).
  */
-function exitCodeOf(arg: unknown, exitCode: unknown): { code?: number } {
+function exitCodeOf(arg: unknown, exitCode: unknown, pending: boolean): { code?: number } {
   if (typeof arg === 'number' && arg !== 0) return { code: arg };
   if (typeof exitCode === 'number' && Number.isInteger(exitCode)) return { code: exitCode };
+  if (pending && (exitCode === undefined || exitCode === null)) return { code: UNSETTLED_TOP_LEVEL_AWAIT };
   return typeof arg === 'number' ? { code: arg } : {};
+}
+
+/** Node's exit code for a main ES module whose top-level await is still pending as the event loop empties. */
+const UNSETTLED_TOP_LEVEL_AWAIT = 13;
+
+/**
+ * Node's listener that sets exit code 13 is still registered: the main module's evaluation
+ * promise has not settled (Node removes the listener when it does). Known by its name in
+ * Node 20 and 22 (lib/internal/modules/run_main.js); a Node that renames it reads 0, as before.
+ */
+function unsettledMainAwait(proc: Proc): boolean {
+  try {
+    return proc.listeners('exit').some((l) => (l as { name?: unknown }).name === 'handleProcessExit');
+  } catch {
+    return false;
+  }
 }
 
 /** The writers of one realm and the listeners that call them. */
@@ -76,7 +96,7 @@ export class ExitHooks {
   private readonly writers: ExitWriter[] = [];
 
   constructor(private readonly proc: Proc, isMainThread: boolean) {
-    proc.on('exit', (code: unknown) => this.end('exit', exitCodeOf(code, proc.exitCode)));
+    proc.on('exit', (code: unknown) => this.end('exit', exitCodeOf(code, proc.exitCode, unsettledMainAwait(proc))));
     proc.on('uncaughtExceptionMonitor', (err: unknown) => {
       // With an 'uncaughtException' handler the program goes on: only flush then.
       if (proc.listenerCount('uncaughtException') > 0) this.flush();

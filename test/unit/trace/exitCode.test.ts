@@ -1,6 +1,6 @@
 // The exit code a recording's end line carries is the one the process exits with. Node 20
 // passes 0 to 'exit' listeners when an ES module's top-level await never settled, and
-// exits with 13: found on a p-limit link checker whose one hung request kept
+// exits with 13 (its own 'exit' listener sets it, after the tracer's under --require): found on a p-limit link checker whose one hung request kept
 // `await Promise.all(…)` open (the terminal said "exit code 13", the panel a clean end).
 
 import * as assert from 'node:assert/strict';
@@ -8,13 +8,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { endNote } from '../../../src/protocol/endText';
 import type { EndInfo } from '../../../src/protocol/wire';
-import { ensureLibraryBuilt, readNdjson, REGISTER_ESM, run, tempFile } from './helpers';
+import { ensureLibraryBuilt, readNdjson, REGISTER, REGISTER_ESM, run, tempFile } from './helpers';
 
-async function endOf(source: string): Promise<{ code: number | null; end: EndInfo }> {
+async function endOf(source: string, preload: string[] = ['--import', REGISTER_ESM]): Promise<{ code: number | null; end: EndInfo }> {
   const file = tempFile('exit.qscope');
   const main = path.join(path.dirname(file), 'main.mjs');
   fs.writeFileSync(main, source);
-  const r = await run(['--import', REGISTER_ESM, main], { QUEUESCOPE_TRACE_FILE: file });
+  const r = await run([...preload, main], { QUEUESCOPE_TRACE_FILE: file });
   const end = readNdjson(file).find((l) => l.type === 'end') as unknown as EndInfo | undefined;
   assert.ok(end, 'the recording has an end line');
   return { code: r.code, end };
@@ -29,6 +29,17 @@ describe('exit code at the end of a recording', function () {
     assert.equal(code, 13);
     assert.deepEqual([end.reason, end.code], ['exit', 13]);
     assert.match(endNote(end) ?? '', /^exit code 13 \(Node's code for a top-level await that never settled/);
+  });
+
+  // The extension preloads with --require: Node's own 'exit' listener, which sets the 13,
+  // comes after the tracer's and has not run when the tracer reads the code.
+  it('the same under a --require preload, as the extension launches programs', async () => {
+    const { code, end } = await endOf('await new Promise(() => {});\n', ['--require', REGISTER]);
+    assert.deepEqual([code, end.code], [13, 13]);
+    const settled = await endOf('await new Promise((r) => setTimeout(r, 5));\n', ['--require', REGISTER]);
+    assert.deepEqual([settled.code, settled.end.code], [0, 0]);
+    const exited = await endOf('setTimeout(() => process.exit(0), 5);\nawait new Promise(() => {});\n', ['--require', REGISTER]);
+    assert.deepEqual([exited.code, exited.end.code], [0, 0], 'process.exit(0) while the await is pending');
   });
 
   it('process.exitCode and process.exit(n) as before; a clean end is 0', async () => {
