@@ -3,7 +3,7 @@
 import type { EndInfo } from './wire';
 
 /** Node's exit code when the main ES module's top-level await is still pending as the event loop empties. */
-const UNSETTLED_TOP_LEVEL_AWAIT = 13;
+export const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 
 /** The words for a notable end ("uncaught SyntaxError: …", "exit code 3", "killed by SIGTERM", "abruptly, …": the banner prints "The program ended: " before it); undefined for a clean one. */
 export function endNote(end: EndInfo | undefined): string | undefined {

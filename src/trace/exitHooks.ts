@@ -12,6 +12,7 @@
 //                this is a moment worth writing down.
 // Listeners are added once per realm and never throw into the program.
 
+import { UNSETTLED_TOP_LEVEL_AWAIT } from '../protocol/endText';
 import type { CallSite } from '../protocol/wire';
 import { thrownAt } from './callsite';
 import { builtin, nodeProcess } from './env';
@@ -74,9 +75,6 @@ function exitCodeOf(arg: unknown, exitCode: unknown, pending: boolean): { code?:
   if (pending && (exitCode === undefined || exitCode === null)) return { code: UNSETTLED_TOP_LEVEL_AWAIT };
   return typeof arg === 'number' ? { code: arg } : {};
 }
-
-/** Node's exit code for a main ES module whose top-level await is still pending as the event loop empties. */
-const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 
 /**
  * Node's listener that sets exit code 13 is still registered: the main module's evaluation
