@@ -13,7 +13,7 @@ import type { QueueInfo } from '../protocol/webview';
 import { el, nextFrame } from './dom';
 import { formatAxisTicks, formatSessionTime, nameList } from './format';
 import { themeColours, withAlpha } from './chartColours';
-import { alignOnGrid, countsOnGrid, downsample, type DepthSeries, type WaitCountSeries } from './series';
+import { alignOnGrid, countsOnGrid, downsample, withCountSteps, type DepthSeries, type WaitCountSeries } from './series';
 import { JOB_STATES, type JobState } from '../protocol/wire';
 import type { ViewState } from './viewstate';
 
@@ -181,7 +181,9 @@ export class DepthChart {
     if (shape.kind === 'single') {
       const q = this.queues[0];
       const tail = tailOf(q);
-      const d = q.depth ? downsample(q.depth, x0, x1, buckets, tail) : { t: [], depth: [], min: [], max: [] };
+      const sampled = q.depth ? downsample(q.depth, x0, x1, buckets, tail) : { t: [], depth: [], min: [], max: [] };
+      // The waiters' steps get points of their own where the depth has none (one per bucket at most).
+      const d = withCountSteps(sampled, q.counts, (x1 - x0) / buckets);
       const xs = d.t;
       const counts = q.counts ? countsOnGrid(q.counts, xs) : { put: xs.map(() => 0), get: xs.map(() => 0) };
       const cols: (number | null)[][] = [xs.map((t) => t / 1000), d.min, d.max, d.depth];

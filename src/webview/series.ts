@@ -176,34 +176,73 @@ export function downsample(s: DepthSeries, x0: number, x1: number, buckets: numb
 }
 
 /**
- * Waiter counts on the chart's x points: for the interval ending at each x, the highest
- * level seen in it (a short block between two depth samples still shows).
+ * Waiter counts on the chart's x points. Each x's value is drawn from x to the next x (the
+ * chart's stepped path holds it there), so it is the highest level from x up to the next x:
+ * the level at x, or a short block in between, which still shows. Until 2026-12-04 it was
+ * the highest level of the interval that *ended* at x, one interval late: with depth
+ * samples sparse (a queue that stopped changing), an ingest program's producer read blocked
+ * and its three idle workers not waiting for the last 2 s of the run, until its end.
  */
 export function countsOnGrid(c: WaitCountSeries, xs: readonly number[]): { put: number[]; get: number[] } {
   const put: number[] = new Array(xs.length);
   const get: number[] = new Array(xs.length);
-  if (!xs.length) return { put, get };
-  const start = c.at(xs[0]);
-  let curPut = start.put;
-  let curGet = start.get;
-  // first index with t > xs[0]
-  let k = 0;
-  while (k < c.t.length && c.t[k] <= xs[0]) k++;
-  put[0] = curPut;
-  get[0] = curGet;
-  for (let i = 1; i < xs.length; i++) {
-    let hiPut = curPut;
-    let hiGet = curGet;
+  let k = 0; // the first step after xs[i]
+  let curPut = 0;
+  let curGet = 0;
+  for (let i = 0; i < xs.length; i++) {
     for (; k < c.t.length && c.t[k] <= xs[i]; k++) {
       curPut = c.put[k];
       curGet = c.get[k];
-      if (curPut > hiPut) hiPut = curPut;
-      if (curGet > hiGet) hiGet = curGet;
+    }
+    let hiPut = curPut;
+    let hiGet = curGet;
+    if (i + 1 < xs.length) {
+      for (let j = k; j < c.t.length && c.t[j] < xs[i + 1]; j++) {
+        if (c.put[j] > hiPut) hiPut = c.put[j];
+        if (c.get[j] > hiGet) hiGet = c.get[j];
+      }
     }
     put[i] = hiPut;
     get[i] = hiGet;
   }
   return { put, get };
+}
+
+/**
+ * The depth points with the waiter-count steps' times added where the depth has no point
+ * within `minGap` before them (a queue whose depth stopped changing while its consumers
+ * began to wait): a step then shows at its own time, not at the next depth sample. An added
+ * point holds the depth of the point before it (the line moves only at a sample) and the
+ * min/max of the point after it: that sample's envelope covers the whole interval since the
+ * previous sample, so the band stays where it was without the added points (given the
+ * earlier point's depth instead, the band of a queue that filled between two samples was
+ * drawn only after the last added point). Steps after the last depth point (the line's
+ * end) add nothing; at most one point per `minGap`.
+ */
+export function withCountSteps(d: Downsampled, c: WaitCountSeries | undefined, minGap: number): Downsampled {
+  const n = d.t.length;
+  if (c === undefined || n < 2 || c.t.length === 0) return d;
+  const out: Downsampled = { t: [], depth: [], min: [], max: [] };
+  let k = 0;
+  while (k < c.t.length && c.t[k] <= d.t[0]) k++;
+  for (let i = 0; i < n; i++) {
+    out.t.push(d.t[i]);
+    out.depth.push(d.depth[i]);
+    out.min.push(d.min[i]);
+    out.max.push(d.max[i]);
+    if (i + 1 === n) break;
+    let last = d.t[i];
+    for (; k < c.t.length && c.t[k] < d.t[i + 1]; k++) {
+      const t = c.t[k];
+      if (t - last < minGap) continue;
+      out.t.push(t);
+      out.depth.push(d.depth[i]);
+      out.min.push(d.min[i + 1]);
+      out.max.push(d.max[i + 1]);
+      last = t;
+    }
+  }
+  return out;
 }
 
 /** A span with no data (session ms): a Redis watch that could not read its server. */

@@ -36,11 +36,15 @@ export function liveWaits(q: ModelQueue): WaitInterval[] {
  * (session ms) is set once the session has ended: waits still open then end with it.
  */
 export function stepsSince(queue: string, waits: Iterable<WaitInterval>, start: number, cursor: StepCursor, endAt?: number): WaitCountChunk | null {
+  // Edge times on the 0.1 ms grid the cursor keeps (round1), before any comparison: an edge
+  // at 1281.73 is the step sent as 1281.7, not a new one after it. Unrounded, every later call
+  // re-sent "the level at 1281.7 was 2" and the step to 3 again, a pair per drain for as long
+  // as the wait lasted (an ingest program's three idle workers), filling the kept history.
   const edges: [number, number, number][] = []; // [t, dPut, dGet]
   for (const w of waits) {
     const d: [number, number] = w.role === 'put' ? [1, 0] : [0, 1];
-    edges.push([w.since - start, d[0], d[1]]);
-    if (w.ended !== undefined) edges.push([w.ended - start, -d[0], -d[1]]);
+    edges.push([round1(w.since - start), d[0], d[1]]);
+    if (w.ended !== undefined) edges.push([round1(w.ended - start), -d[0], -d[1]]);
   }
   edges.sort((a, b) => a[0] - b[0]);
   // Levels can only be trusted relative to what we know: clamp at zero.
@@ -55,7 +59,7 @@ export function stepsSince(queue: string, waits: Iterable<WaitInterval>, start: 
     if (i + 1 < edges.length && edges[i + 1][0] === t) continue; // apply all edges at one time first
     if (t <= cursor.t) levelAtCursor = [put, get];
     else {
-      out.t.push(round1(t));
+      out.t.push(t);
       out.put.push(put);
       out.get.push(get);
     }
@@ -63,7 +67,7 @@ export function stepsSince(queue: string, waits: Iterable<WaitInterval>, start: 
   if (endAt === undefined) {
     // A wait reported late (it began before the last step we sent): correct the level there.
     if (Number.isFinite(cursor.t) && (levelAtCursor[0] !== cursor.put || levelAtCursor[1] !== cursor.get)) {
-      out.t.unshift(round1(cursor.t));
+      out.t.unshift(cursor.t);
       out.put.unshift(levelAtCursor[0]);
       out.get.unshift(levelAtCursor[1]);
     }

@@ -1,7 +1,7 @@
 // Timeline storage and downsampling of the webview (pure code, run in Node).
 
 import * as assert from 'node:assert/strict';
-import { DepthSeries, WaitCountSeries, alignOnGrid, countsOnGrid, downsample } from '../../../src/webview/series';
+import { DepthSeries, WaitCountSeries, alignOnGrid, countsOnGrid, downsample, withCountSteps } from '../../../src/webview/series';
 import { countOf, formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortBytes, formatShortBytesOf, formatShortCount } from '../../../src/webview/format';
 
 function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
@@ -55,10 +55,32 @@ describe('webview series', () => {
     const c = new WaitCountSeries();
     c.append([0, 150, 160, 400], [0, 2, 0, 1], [1, 1, 1, 0]);
     const g = countsOnGrid(c, [100, 200, 300, 500]);
-    assert.deepEqual(g.put, [0, 2, 0, 1], 'the 10 ms block between 100 and 200 shows');
-    assert.deepEqual(g.get, [1, 1, 1, 1]);
+    // Each value is drawn from its x to the next one.
+    assert.deepEqual(g.put, [2, 0, 1, 1], 'the 10 ms block between 100 and 200 shows there');
+    assert.deepEqual(g.get, [1, 1, 1, 0]);
     assert.deepEqual(c.at(-5), { put: 0, get: 0 });
     assert.deepEqual(c.at(155), { put: 2, get: 1 });
+  });
+
+  // Found on an ingest program under F5: the depth stopped changing at 1.55 s, its three
+  // workers began waiting at 1.6-1.7 s, and the chart showed its producer blocked and no
+  // consumer waiting until the run's end at 3.5 s.
+  it('a queue whose depth stopped changing: its waiters show from when they began, not at the next depth point', () => {
+    const depth = new DepthSeries();
+    depth.append([0, 1550], [8, 0], [0, 0], [8, 8]);
+    const c = new WaitCountSeries();
+    c.append([400, 1290, 1600, 1650, 1700], [1, 0, 0, 0, 0], [0, 0, 1, 2, 3]);
+    const d = withCountSteps(downsample(depth, 0, 3500, 100, 3500), c, 35);
+    assert.deepEqual(d.t, [0, 400, 1290, 1550, 1600, 1650, 1700, 3500], 'a point at each step, none closer than 35 ms');
+    assert.deepEqual(d.depth, [8, 8, 8, 0, 0, 0, 0, 0], 'holding the depth before it');
+    assert.deepEqual([d.min, d.max], [[0, 0, 0, 0, 0, 0, 0, 0], [8, 8, 8, 8, 0, 0, 0, 0]], "the envelope of the sample after it (the band covers the sample's whole interval)");
+    const g = countsOnGrid(c, d.t);
+    assert.deepEqual(g.put, [0, 1, 0, 0, 0, 0, 0, 0], 'the producer blocked from 400 to 1290 only');
+    assert.deepEqual(g.get, [0, 0, 0, 0, 1, 2, 3, 3], 'the workers waiting from 1600 on');
+    // Steps closer than minGap share one point; the highest level between two points shows.
+    const coarse = withCountSteps(downsample(depth, 0, 3500, 100, 3500), c, 500);
+    assert.deepEqual(coarse.t, [0, 1290, 1550, 3500]);
+    assert.deepEqual(countsOnGrid(c, coarse.t).get, [0, 0, 3, 3]);
   });
 
   it('formats times with sensible units', () => {

@@ -23,6 +23,17 @@ describe('wait-count steps', () => {
     assert.deepEqual(stepsSince('q', [put(10), get(5)], START, cur), { queue: 'q', t: [10], put: [1], get: [1] });
   });
 
+  // Found on an ingest program whose three workers waited for good: times off the 0.1 ms grid
+  // made every later call re-send the level before the last step and the step again.
+  it('sends nothing again for waits whose times fall between 0.1 ms marks', () => {
+    const cur = newStepCursor();
+    const waits = [get(1225.63), get(1252.08), get(1281.73)];
+    assert.deepEqual(stepsSince('q', waits, START, cur), { queue: 'q', t: [1225.6, 1252.1, 1281.7], put: [0, 0, 0], get: [1, 2, 3] });
+    for (let i = 0; i < 3; i++) assert.equal(stepsSince('q', waits, START, cur), null, `call ${i + 2}: nothing new`);
+    // An end and a start within the same 0.1 ms are one step, at the level after both.
+    assert.deepEqual(stepsSince('q', [...waits, put(1290.01, 1300.04), put(1300.02)], START, cur), { queue: 'q', t: [1290, 1300], put: [1, 1], get: [3, 3] });
+  });
+
   it('ends the waits still open when the session ended', () => {
     const cur = newStepCursor();
     assert.deepEqual(stepsSince('q', [put(10)], START, cur, 50), { queue: 'q', t: [10, 50], put: [1, 0], get: [0, 0] });
