@@ -171,7 +171,3 @@ export function jobsBadgeText(j: JobsInfo): string {
   return ['BullMQ', workersText(j), failed ? `${failed} failed` : '', gapsText(j)].filter(Boolean).join(' · ');
 }
 
-/** The overview badge where space is short: "BullMQ", "BullMQ · 1 gap". */
-export function jobsBadgeShort(j: JobsInfo): string {
-  return ['BullMQ', gapsText(j)].filter(Boolean).join(' · ');
-}

@@ -13,7 +13,7 @@ import { el, icon, setChildren, setText } from './dom';
 import { formatCount, formatRate, formatShortBytes, formatShortBytesOf, formatShortCount } from './format';
 import type { SortKey, ViewState } from './viewstate';
 import { kindLabel, kindName, poolCount, unitSuffix } from '../protocol/libText';
-import { jobStatesShort, jobsBadgeShort, jobsBadgeText } from '../protocol/jobsText';
+import { gapsText, jobStatesShort, jobsBadgeText } from '../protocol/jobsText';
 import { compareNames, NaturalKeys, troubleScore } from '../protocol/queueOrder';
 
 interface Column {
@@ -616,7 +616,10 @@ export class Overview {
       if (!badges.length && !jobsBadge) badges.push(el('span', { class: 'badge b-ok' }, 'ok'));
       if (jobsBadge) {
         // Short in the narrow State column; the whole sentence in its tooltip.
-        const b = badge(q.jobs!.gaps.length ? 'b-jobs b-gap' : 'b-jobs', 'database', jobsBadgeShort(q.jobs!));
+        // "BullMQ" gives way like the other badges' words (a Worker row with a finding and its
+        // running count cut the badge at the column's edge); a gap count stays.
+        const gaps = gapsText(q.jobs!);
+        const b = badge(q.jobs!.gaps.length ? 'b-jobs b-gap' : 'b-jobs', 'database', word(gaps ? 'BullMQ · ' : 'BullMQ'), gaps);
         b.title = jobsBadge;
         badges.push(b);
       }
