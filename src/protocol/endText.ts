@@ -11,7 +11,7 @@ export function endNote(end: EndInfo | undefined): string | undefined {
   if (end === undefined || end.requested) return undefined;
   if (end.reason === 'uncaughtException') return `uncaught ${end.error ?? 'exception'}`;
   if (end.reason === 'SIGINT' || end.reason === 'SIGTERM' || end.reason === 'SIGHUP') return `killed by ${end.reason}`;
-  if (end.reason === 'exit' && end.code === UNSETTLED_TOP_LEVEL_AWAIT) return `exit code 13 (Node's code for a top-level await that never settled: the event loop ran out while it waited)`;
+  if (end.reason === 'exit' && end.unsettledAwait === true) return `exit code ${end.code ?? UNSETTLED_TOP_LEVEL_AWAIT} (Node's code for a top-level await that never settled: the event loop ran out while it waited)`;
   if (end.reason === 'exit' && end.code !== undefined && end.code !== 0) return `exit code ${end.code}`;
   // Any end that skips the exit hooks: SIGKILL (out of memory), a nodemon restart's SIGUSR2, SIGQUIT, abort(), a native crash.
   if (end.reason === 'abrupt') return 'abruptly, without its exit handlers (a signal such as SIGKILL, e.g. out of memory, or a crash): its figures end at the last read';

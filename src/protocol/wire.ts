@@ -542,6 +542,11 @@ export interface RecordingPauseLine {
 export interface EndInfo {
   reason: string;
   code?: number;
+  /**
+   * With code 13: Node's own code for a main ES module whose top-level await was still
+   * waiting when the event loop ran out (not a program's process.exit(13)). Since 2026-12-04.
+   */
+  unsettledAwait?: true;
   error?: string;
   /**
    * Where the uncaught exception was thrown: the first frame of its stack in the program's
@@ -563,6 +568,7 @@ const END_FN_MAX = 200;
 export interface EndFields {
   reason?: unknown;
   code?: unknown;
+  unsettledAwait?: unknown;
   error?: unknown;
   at?: unknown;
   requested?: unknown;
@@ -570,11 +576,12 @@ export interface EndFields {
 
 /** An EndInfo from untrusted fields, or undefined when `reason` is not a string. A malformed `at` is left out. */
 export function endInfoOf(fields: EndFields): EndInfo | undefined {
-  const { reason, code, error, at, requested } = fields;
+  const { reason, code, error, at, requested, unsettledAwait } = fields;
   if (typeof reason !== 'string' || reason === '') return undefined;
   const out: EndInfo = { reason: reason.slice(0, END_REASON_MAX) };
   if (requested === true) out.requested = true;
   if (typeof code === 'number' && Number.isInteger(code) && Math.abs(code) < 2 ** 31) out.code = code;
+  if (unsettledAwait === true && out.code !== undefined) out.unsettledAwait = true;
   if (typeof error === 'string' && error !== '') out.error = error.length > END_ERROR_MAX ? `${error.slice(0, END_ERROR_MAX - 1)}…` : error;
   const site = endSiteOf(at);
   if (site !== undefined) out.at = site;

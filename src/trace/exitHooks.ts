@@ -22,6 +22,8 @@ export type EndReason = 'exit' | 'uncaughtException' | Signal;
 /** What else is known of the end: the exit code ('exit'), the error's first line and where it was thrown ('uncaughtException'). */
 export interface EndDetail {
   code?: number;
+  /** Exit code 13 came from Node: the main module's top-level await was still waiting as the event loop ran out. */
+  unsettledAwait?: true;
   error?: string;
   at?: CallSite;
 }
@@ -67,23 +69,33 @@ type Signal = (typeof SIGNALS)[number];
  * ours runs; under a `--require` preload (how the extension launches programs) ours was added
  * first and runs first, so `pending` says that Node's is still to come (a link checker whose
  * one hung request kept `await Promise.all(…)` open ended "exit code 13" in the terminal and
- * cleanly in the panel).
+ * cleanly in the panel). Node takes an integer string too (`process.exitCode = '3'`), and
+ * POSIX keeps the low 8 bits (`process.exit(256)` exits 0, `-1` exits 255). A program's own
+ * 'exit' listener that sets process.exitCode after ours ran is not seen.
  */
-function exitCodeOf(arg: unknown, exitCode: unknown, pending: boolean): { code?: number } {
-  if (typeof arg === 'number' && arg !== 0) return { code: arg };
-  if (typeof exitCode === 'number' && Number.isInteger(exitCode)) return { code: exitCode };
+function exitCodeOf(arg: unknown, exitCode: unknown, pending: boolean, platform: string): { code?: number } {
+  const int = (v: unknown): number | undefined => {
+    const n = typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v;
+    return typeof n === 'number' && Number.isInteger(n) ? (platform === 'win32' ? n : n & 0xff) : undefined;
+  };
+  const fromArg = int(arg);
+  if (fromArg !== undefined && fromArg !== 0) return { code: fromArg };
+  const set = int(exitCode);
+  if (set !== undefined) return { code: set };
   if (pending && (exitCode === undefined || exitCode === null)) return { code: UNSETTLED_TOP_LEVEL_AWAIT };
-  return typeof arg === 'number' ? { code: arg } : {};
+  return fromArg !== undefined ? { code: fromArg } : {};
 }
 
 /**
  * Node's listener that sets exit code 13 is still registered: the main module's evaluation
- * promise has not settled (Node removes the listener when it does). Known by its name in
- * Node 20 and 22 (lib/internal/modules/run_main.js); a Node that renames it reads 0, as before.
+ * promise has not settled (Node removes the listener when it does, and in process.exit()).
+ * Known by what it does (`process.exitCode ??= kUnfinishedTopLevelAwait` in Node 20 and 22),
+ * not by its name alone: a program's own listener may be called handleProcessExit too. A
+ * Node that changes it reads 0, as before.
  */
 function unsettledMainAwait(proc: Proc): boolean {
   try {
-    return proc.listeners('exit').some((l) => (l as { name?: unknown }).name === 'handleProcessExit');
+    return proc.listeners('exit').some((l) => (l as { name?: unknown }).name === 'handleProcessExit' && /TopLevelAwait/.test(Function.prototype.toString.call(l)));
   } catch {
     return false;
   }
@@ -94,7 +106,12 @@ export class ExitHooks {
   private readonly writers: ExitWriter[] = [];
 
   constructor(private readonly proc: Proc, isMainThread: boolean) {
-    proc.on('exit', (code: unknown) => this.end('exit', exitCodeOf(code, proc.exitCode, unsettledMainAwait(proc))));
+    proc.on('exit', (code: unknown) => {
+      const pending = unsettledMainAwait(proc);
+      const detail: EndDetail = exitCodeOf(code, proc.exitCode, pending, proc.platform);
+      if (pending && detail.code === UNSETTLED_TOP_LEVEL_AWAIT) detail.unsettledAwait = true;
+      this.end('exit', detail);
+    });
     proc.on('uncaughtExceptionMonitor', (err: unknown) => {
       // With an 'uncaughtException' handler the program goes on: only flush then.
       if (proc.listenerCount('uncaughtException') > 0) this.flush();

@@ -8,7 +8,6 @@
 // no longer sees the queue. Two stages of a pipeline that deadlock inside one async function
 // are collected together within a second, before a deadlock could be called one.
 
-import { UNSETTLED_TOP_LEVEL_AWAIT } from '../../protocol/endText';
 import { findingQueue, formatCount, formatMs, type SessionContext } from '../context';
 import type { Finding, FindingWaiter } from '../findings';
 import { creationSite } from '../parties';
@@ -62,9 +61,10 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   const running = q.counters.running ?? 0;
   if (running > 0) {
     const oldest = q.runningSince !== undefined ? ` (the oldest for ${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
-    // Exit code 13: the event loop ran out while the main module's top-level await waited, so
-    // nothing was left to settle these tasks' promises (a link checker's one hung request).
-    const ranOut = when === 'exit' && ctx.session.sources.get(q.source)?.end?.code === UNSETTLED_TOP_LEVEL_AWAIT;
+    // Node's exit code 13 (unsettledAwait, not a program's exit(13)): the event loop ran out
+    // while the main module's top-level await waited, so nothing was left to settle these
+    // tasks' promises (a link checker's one hung request).
+    const ranOut = when === 'exit' && ctx.session.sources.get(q.source)?.end?.unsettledAwait === true;
     left.push(
       inRedis
         ? `${running} job${running === 1 ? ' was' : 's were'} still active${oldest}; ${running === 1 ? 'it stays' : 'they stay'} in Redis and BullMQ retries ${running === 1 ? 'it' : 'them'} once counted as stalled`

@@ -27,7 +27,7 @@ describe('exit code at the end of a recording', function () {
   it('an unsettled top-level await: 13, as the process exits, with what Node means by it', async () => {
     const { code, end } = await endOf("await new Promise(() => {});\n");
     assert.equal(code, 13);
-    assert.deepEqual([end.reason, end.code], ['exit', 13]);
+    assert.deepEqual([end.reason, end.code, end.unsettledAwait], ['exit', 13, true]);
     assert.match(endNote(end) ?? '', /^exit code 13 \(Node's code for a top-level await that never settled/);
   });
 
@@ -35,11 +35,28 @@ describe('exit code at the end of a recording', function () {
   // comes after the tracer's and has not run when the tracer reads the code.
   it('the same under a --require preload, as the extension launches programs', async () => {
     const { code, end } = await endOf('await new Promise(() => {});\n', ['--require', REGISTER]);
-    assert.deepEqual([code, end.code], [13, 13]);
+    assert.deepEqual([code, end.code, end.unsettledAwait], [13, 13, true]);
     const settled = await endOf('await new Promise((r) => setTimeout(r, 5));\n', ['--require', REGISTER]);
     assert.deepEqual([settled.code, settled.end.code], [0, 0]);
     const exited = await endOf('setTimeout(() => process.exit(0), 5);\nawait new Promise(() => {});\n', ['--require', REGISTER]);
     assert.deepEqual([exited.code, exited.end.code], [0, 0], 'process.exit(0) while the await is pending');
+  });
+
+  // From the review: a program's own 'exit' listener may be named handleProcessExit too, and
+  // a program may exit with 13 itself.
+  it("13 is Node's only when Node set it: a program's own handleProcessExit or exit(13) is not an unsettled await", async () => {
+    const own = await endOf('process.on("exit", function handleProcessExit() {});\nawait Promise.resolve();\n', ['--require', REGISTER]);
+    assert.deepEqual([own.code, own.end.code, own.end.unsettledAwait], [0, 0, undefined]);
+    const mine = await endOf('setTimeout(() => process.exit(13), 5);\n', ['--require', REGISTER]);
+    assert.deepEqual([mine.code, mine.end.code, mine.end.unsettledAwait, endNote(mine.end)], [13, 13, undefined, 'exit code 13']);
+  });
+
+  it('an integer string in process.exitCode, and codes past 8 bits, as the process exits with them', async () => {
+    assert.deepEqual((await endOf('process.exitCode = "3";\n')).end.code, 3);
+    const wrapped = await endOf('process.exit(256);\n');
+    assert.deepEqual([wrapped.code, wrapped.end.code], [0, 0]);
+    const negative = await endOf('process.exit(-1);\n');
+    assert.deepEqual([negative.code, negative.end.code], [255, 255]);
   });
 
   it('process.exitCode and process.exit(n) as before; a clean end is 0', async () => {
