@@ -52,17 +52,26 @@ export function stepsSince(queue: string, waits: Iterable<WaitInterval>, start: 
   let put = 0;
   let get = 0;
   let levelAtCursor: [number, number] = [0, 0];
+  // The level the panel has before the new steps (the cursor's, or the late correction's):
+  // a time whose edges leave it unchanged (a wait that began and ended within one 0.1 ms)
+  // sends nothing.
+  const late = endAt === undefined && Number.isFinite(cursor.t);
+  let sent: [number, number] | undefined;
   for (let i = 0; i < edges.length; i++) {
     put = Math.max(0, put + edges[i][1]);
     get = Math.max(0, get + edges[i][2]);
     const t = edges[i][0];
     if (i + 1 < edges.length && edges[i + 1][0] === t) continue; // apply all edges at one time first
-    if (t <= cursor.t) levelAtCursor = [put, get];
-    else {
-      out.t.push(t);
-      out.put.push(put);
-      out.get.push(get);
+    if (t <= cursor.t) {
+      levelAtCursor = [put, get];
+      continue;
     }
+    sent ??= late ? [levelAtCursor[0], levelAtCursor[1]] : [cursor.put, cursor.get];
+    if (put === sent[0] && get === sent[1]) continue;
+    out.t.push(t);
+    out.put.push(put);
+    out.get.push(get);
+    sent = [put, get];
   }
   if (endAt === undefined) {
     // A wait reported late (it began before the last step we sent): correct the level there.
@@ -76,8 +85,9 @@ export function stepsSince(queue: string, waits: Iterable<WaitInterval>, start: 
     const n = out.t.length;
     const lastT = n ? out.t[n - 1] : cursor.t;
     const open = n ? out.put[n - 1] + out.get[n - 1] : cursor.put + cursor.get;
-    if (open > 0 && endAt >= lastT) {
-      out.t.push(round1(endAt));
+    const end = round1(endAt);
+    if (open > 0 && end >= lastT) {
+      out.t.push(end);
       out.put.push(0);
       out.get.push(0);
     }

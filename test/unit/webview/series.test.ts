@@ -78,9 +78,28 @@ describe('webview series', () => {
     assert.deepEqual(g.put, [0, 1, 0, 0, 0, 0, 0, 0], 'the producer blocked from 400 to 1290 only');
     assert.deepEqual(g.get, [0, 0, 0, 0, 1, 2, 3, 3], 'the workers waiting from 1600 on');
     // Steps closer than minGap share one point; the highest level between two points shows.
+    // The hold of the steps skipped after a point ends one minGap later (500, 2050).
     const coarse = withCountSteps(downsample(depth, 0, 3500, 100, 3500), c, 500);
-    assert.deepEqual(coarse.t, [0, 1290, 1550, 3500]);
-    assert.deepEqual(countsOnGrid(c, coarse.t).get, [0, 0, 3, 3]);
+    assert.deepEqual(coarse.t, [0, 500, 1290, 1550, 2050, 3500]);
+    assert.deepEqual(countsOnGrid(c, coarse.t).put, [1, 1, 0, 0, 0, 0]);
+    assert.deepEqual(countsOnGrid(c, coarse.t).get, [0, 0, 0, 3, 3, 3]);
+  });
+
+  // From the review: a step too close to a point shares it, and was then held until the next
+  // depth point (here the line's end, 1.5 s later).
+  it('a short block right after a point is held one bucket, not until the next depth point', () => {
+    const depth = new DepthSeries();
+    depth.append([0, 1000], [1, 1], [1, 1], [1, 1]);
+    const c = new WaitCountSeries();
+    c.append([1000.1, 1000.5], [1, 0], [0, 0]);
+    const d = withCountSteps(downsample(depth, 0, 3500, 100, 3500), c, 35);
+    assert.deepEqual(d.t, [0, 1000, 1035, 3500]);
+    assert.deepEqual(countsOnGrid(c, d.t).put, [0, 1, 0, 0], 'shown from 1000 to 1035 only');
+    // Skipped steps followed by one far enough away: the hold still ends one bucket on.
+    c.append([2000], [1], [0]);
+    const e = withCountSteps(downsample(depth, 0, 3500, 100, 3500), c, 35);
+    assert.deepEqual(e.t, [0, 1000, 1035, 2000, 3500]);
+    assert.deepEqual(countsOnGrid(c, e.t).put, [0, 1, 0, 1, 1]);
   });
 
   it('formats times with sensible units', () => {

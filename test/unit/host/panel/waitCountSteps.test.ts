@@ -30,8 +30,16 @@ describe('wait-count steps', () => {
     const waits = [get(1225.63), get(1252.08), get(1281.73)];
     assert.deepEqual(stepsSince('q', waits, START, cur), { queue: 'q', t: [1225.6, 1252.1, 1281.7], put: [0, 0, 0], get: [1, 2, 3] });
     for (let i = 0; i < 3; i++) assert.equal(stepsSince('q', waits, START, cur), null, `call ${i + 2}: nothing new`);
-    // An end and a start within the same 0.1 ms are one step, at the level after both.
-    assert.deepEqual(stepsSince('q', [...waits, put(1290.01, 1300.04), put(1300.02)], START, cur), { queue: 'q', t: [1290, 1300], put: [1, 1], get: [3, 3] });
+    // An end and a start within the same 0.1 ms change nothing: no step there.
+    assert.deepEqual(stepsSince('q', [...waits, put(1290.01, 1300.04), put(1300.02)], START, cur), { queue: 'q', t: [1290], put: [1], get: [3] });
+  });
+
+  it('a time whose edges change nothing sends nothing (a wait within one 0.1 ms); the end rounds like the steps', () => {
+    const cur = newStepCursor();
+    assert.deepEqual(stepsSince('q', [put(5), put(10.01, 10.04)], START, cur), { queue: 'q', t: [5], put: [1], get: [0] });
+    assert.equal(stepsSince('q', [put(5), put(10.01, 10.04), get(12.02, 12.03)], START, cur), null);
+    // Ended 0.01 ms after a wait began (50.06 and 50.07 both read 50.1): the wait still shows, and ends with the session.
+    assert.deepEqual(stepsSince('q', [put(5, 6), get(50.06)], START, newStepCursor(), 50.07), { queue: 'q', t: [5, 6, 50.1, 50.1], put: [1, 0, 0, 0], get: [0, 0, 1, 0] });
   });
 
   it('ends the waits still open when the session ended', () => {
