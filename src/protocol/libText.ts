@@ -67,18 +67,21 @@ export function poolStateTexts(q: PoolStateFacts, now: number | undefined): stri
   return out;
 }
 
-/** Library figures by name, e.g. piscina's: "threads 2 · utilization 35% · wait p50 1.2 ms, p90 …". */
+/** Library figures by name, e.g. piscina's: "threads 2 · utilization 35% · wait p50 1.2 ms, p90 … · run mean 120 ms, p99 …". */
 export function statsText(stats: Record<string, number> | undefined): string {
   if (stats === undefined) return '';
   const parts: string[] = [];
   const waits: string[] = [];
+  const runs: string[] = [];
   for (const [k, v] of Object.entries(stats)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) continue;
     if (k.startsWith('wait_')) waits.push(`${k.slice(5)} ${formatMs(v)}`);
+    else if (k.startsWith('run_')) runs.push(`${k.slice(4)} ${formatMs(v)}`);
     else if (k === 'utilization') parts.push(`utilization ${Math.round(v * 100)}%`);
     else parts.push(`${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`);
   }
   if (waits.length > 0) parts.push(`wait ${waits.join(', ')}`);
+  if (runs.length > 0) parts.push(`run ${runs.join(', ')}`);
   return parts.join(' · ');
 }
 

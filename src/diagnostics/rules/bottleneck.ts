@@ -62,10 +62,20 @@ function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[
     const rates = countersRates(first, last);
     if (!rates || rates.gets <= 0) continue;
     const p99 = t.q.counters.taskP99Ms;
-    const tasks = p99 !== undefined && p99 > 0 ? `, its tasks take ${formatMs(p99)} at p99` : '';
     const rate = rates.gets;
+    // piscina: the adapter's durations run from run() to settling, queue wait included (18 s at
+    // p99 for tasks that ran 120 ms in a backlogged pool); piscina's own run time says how long
+    // a task took in its thread.
+    const runP99 = t.q.stats?.run_p99;
+    const waitP99 = t.q.stats?.wait_p99;
+    const tasks =
+      runP99 !== undefined && runP99 > 0
+        ? `, its tasks run ${formatMs(runP99)} at p99 in their threads${waitP99 !== undefined && waitP99 > 0 ? ` and wait ${formatMs(waitP99)} at p99 for one` : ''}`
+        : p99 !== undefined && p99 > 0
+          ? `, its tasks take ${formatMs(p99)} at p99`
+          : '';
     const beside = stuckBeside(ctx, t, stuckQueues);
-    const held = heldWorker(ctx, t, c);
+    const held = t.q.stats?.run_mean !== undefined ? heldThreads(ctx, t, c, rate) : heldWorker(ctx, t, c);
     const advice =
       held !== undefined
         ? `${held.text}: look at that task first, then speed the others up or raise its concurrency (${c})`
@@ -106,6 +116,30 @@ function heldWorker(ctx: SessionContext, t: QueueTrack, c: number): { text: stri
   if (age < stuckLimit(ctx.th, done, p99)) return undefined;
   const rest = c <= 1 ? 'the rest wait for it' : `the rest go to at most ${formatCount(c - 1)} of its ${formatCount(c)} workers`;
   return { text: `the oldest of its running tasks has held a worker for ${formatMs(age)}, ${formatCount(Math.round(age / p99))} times that p99, so ${rest}`, ageMs: age };
+}
+
+/**
+ * A pool that reports its tasks' mean time in their threads (piscina's run time), whose
+ * starts in a thread the adapter cannot see: its threads' work over the window is the rate
+ * of finished tasks times that mean (Little's law). When that is at least 0.75 of a thread
+ * short of its concurrency while every slot is taken, and its oldest running task (aged
+ * from run(), so queue wait included) is past the stuck floor and ten times that mean, the
+ * missing threads are held by longer tasks: a
+ * thumbnail service's decoder that never returned held one of 2 threads for 30 s, and the
+ * finding said "its tasks take 18 s at p99: raise its concurrency".
+ */
+function heldThreads(ctx: SessionContext, t: QueueTrack, c: number, rate: number): { text: string; ageMs: number } | undefined {
+  const mean = t.q.stats?.run_mean;
+  const since = t.q.runningSince;
+  if (mean === undefined || !(mean > 0) || since === undefined) return undefined;
+  const busy = (rate * mean) / 1000;
+  const age = ctx.clock.between(since, ctx.now);
+  if (c - busy < 0.75 || age < Math.max(ctx.th.stuckFloorMs, 10 * mean)) return undefined;
+  const work = busy < 10 ? busy.toFixed(1) : formatCount(Math.round(busy));
+  return {
+    text: `at ${formatMs(mean)} a task on average that is the work of ${work} of its ${formatCount(c)} threads: the rest are held by longer tasks (the oldest has run ${formatMs(age)})`,
+    ageMs: age,
+  };
 }
 
 /** The input's note: its blocked producers when it is not at maxsize (a stream's writer held until 'drain'). */

@@ -45,7 +45,7 @@ function finite(n: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
-/** Threads, utilization and wait-time percentiles (ms), as piscina reports them. */
+/** Threads, utilization, wait-time percentiles and run time (ms), as piscina reports them. */
 function stats(p: PiscinaLike): Record<string, number> {
   const out: Record<string, number> = {};
   const threads = p.threads;
@@ -58,6 +58,15 @@ function stats(p: PiscinaLike): Record<string, number> {
     for (const key of ['p50', 'p90', 'p99', 'max']) {
       const v = finite(wait[key]);
       if (v !== undefined) out[`wait_${key}`] = v;
+    }
+  }
+  // The tasks' time in their threads (the adapter's own durations run from run() to settling,
+  // queue wait included): the bottleneck rule tells a slow task from a held thread with it.
+  const runTime = p.histogram?.runTime ?? p.runTime;
+  if (typeof runTime === 'object' && runTime !== null) {
+    for (const key of ['mean', 'p99']) {
+      const v = finite(runTime[key]);
+      if (v !== undefined) out[`run_${key}`] = v;
     }
   }
   return out;
