@@ -29,6 +29,8 @@ interface PQueueLike {
   readonly size: number;
   readonly pending: number;
   readonly concurrency: number;
+  /** The queue's task timeout (ms), public in 6.x and 10.x. */
+  readonly timeout?: number;
   readonly isPaused?: boolean;
   /** p-queue 8+. */
   readonly isRateLimited?: boolean;
@@ -150,7 +152,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     const task = function (this: unknown): unknown {
       // eslint-disable-next-line prefer-rest-params
       if (!t.active) return (fn as Fn).apply(this, arguments as unknown as unknown[]);
-      const id = running.start();
+      const id = running.start(timeoutOf(options, inst));
       const done = (): void => {
         running.end(id);
         t.changed();
@@ -216,6 +218,20 @@ function patchWait(p: Record<string, unknown>, key: string, targetOf: (inst: obj
     return r;
   };
   Object.defineProperty(p[key], 'name', { value: key });
+}
+
+/**
+ * The task's timeout: add()'s `timeout` option, else the queue's (`timeout`, public in 6.x and
+ * 10.x). p-queue frees the task's slot then, settled or not. Undefined when none or unreadable.
+ */
+function timeoutOf(options: unknown, q: PQueueLike): number | undefined {
+  try {
+    const own = typeof options === 'object' && options !== null ? (options as { timeout?: unknown }).timeout : undefined;
+    const ms = own !== undefined ? own : q.timeout;
+    return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -24,10 +24,18 @@ export class RunningAges {
   done = 0;
   private readonly durations = new RecentDurations(DURATIONS_KEPT);
 
-  /** A task started (the hub is armed); returns its token for end(). */
-  start(): number {
+  /**
+   * When a task the library gives up on after a timeout stops counting, by token (p-queue's
+   * `timeout` frees the task's slot whether or not the task ever settles).
+   */
+  private readonly untils = new Map<number, number>();
+
+  /** A task started (the hub is armed); returns its token for end(). `timeoutMs`: the library stops counting it as running then. */
+  start(timeoutMs?: number): number {
     const id = ++this.nextId;
-    this.starts.set(id, now());
+    const t = now();
+    this.starts.set(id, t);
+    if (timeoutMs !== undefined && Number.isFinite(timeoutMs) && timeoutMs > 0) this.untils.set(id, t + timeoutMs);
     return id;
   }
 
@@ -36,6 +44,7 @@ export class RunningAges {
     const t = this.starts.get(id);
     if (t === undefined) return;
     this.starts.delete(id);
+    this.untils.delete(id);
     this.done++;
     this.durations.add(now() - t);
   }
@@ -48,15 +57,26 @@ export class RunningAges {
   /** The hub armed: tasks seen before are unknown again; earlier ones count from now. */
   arm(): void {
     this.starts.clear();
+    this.untils.clear();
     this.armedAt = now();
   }
 
   /**
    * Hub time the oldest running task started, given the library's own running count;
-   * undefined when nothing runs.
+   * undefined when nothing runs. A task past its timeout is no longer running for the
+   * library: it is dropped here (not counted as done), or a p-queue task that timed out and
+   * never settled stayed "the oldest running" while others ran in its slot.
    */
   oldestSince(running: number): number | undefined {
     if (!(running > 0)) return undefined;
+    if (this.untils.size > 0) {
+      const t = now();
+      for (const [id, until] of this.untils) {
+        if (until > t) continue;
+        this.untils.delete(id);
+        this.starts.delete(id);
+      }
+    }
     if (running > this.starts.size) return this.armedAt; // some started before the hub armed
     for (const t of this.starts.values()) return t;
     return undefined;

@@ -96,6 +96,15 @@ describe('adapters: pool state (paused, rate-limited, oldest running, running pr
         prevAge = age;
       }
     });
+
+    // Found trying p-queue's `timeout`: the task it gave up on never settled, and stayed "the
+    // oldest running" (3 s) while 100 ms tasks ran in its slot.
+    it(`p-queue ${lib.slice(8)}x: a task past its timeout is not the oldest running one`, () => {
+      const p = at(`${label} timed out`);
+      const q = nth(p, lib, 3);
+      assert.deepEqual([q.running, p.lib.pending], [1, 1]);
+      assert.ok(q.runningSince !== undefined && q.runningSince >= p.lib.before! && q.runningSince <= p.lib.started!, `${p.at}: ${q.runningSince} within [${p.lib.before}, ${p.lib.started}]`);
+    });
   }
 
   it('fastq: a worker that never calls back is the oldest running task, and its age grows', () => {
@@ -146,7 +155,7 @@ describe('adapters: pool state (paused, rate-limited, oldest running, running pr
     const last = (q: unknown): Record<string, unknown> => (lines.filter((l) => l.type === 'counters' && l.q === q).pop()?.c ?? {}) as Record<string, unknown>;
     for (const lib of ['p-queue@6.6.2', 'p-queue@10.0.0']) {
       const mine = queues.filter((l) => l.lib === lib);
-      assert.equal(mine.length, 3, lib);
+      assert.equal(mine.length, 4, lib); // paused, rate-limited, stuck, timed out
       assert.deepEqual([last(mine[0].q).paused, last(mine[1].q).rateLimited, last(mine[2].q).running], [true, false, 1], lib);
       assert.equal(typeof last(mine[2].q).runningSince, 'number', lib);
     }
