@@ -14,7 +14,7 @@
 //
 // While the hub is dormant the stand-in wraps each task in one closure and calls through.
 
-import { RunningAges, settleWith } from './running';
+import { RunningAges, trackedTask } from './running';
 import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
 
@@ -146,21 +146,7 @@ function adaptLimit(value: unknown, lib: string, name: string, asked: number | u
   });
 
   /** The task as the limit will call it: reports its start and its settling. */
-  const task = (fn: Fn): Fn =>
-    function (this: unknown): unknown {
-      // eslint-disable-next-line prefer-rest-params
-      if (!t.active) return fn.apply(this, arguments as unknown as unknown[]);
-      const id = ages.start();
-      const done = (): void => {
-        ages.end(id);
-        t.changed();
-      };
-      t.get(t.read(() => limit.pendingCount, 0));
-      t.changed();
-      // eslint-disable-next-line prefer-rest-params
-      const args = arguments as unknown as unknown[];
-      return settleWith(() => fn.apply(this, args), done);
-    };
+  const task = (fn: Fn): Fn => trackedTask(t, ages, fn, () => limit.pendingCount);
 
   /** Report the tasks a call just queued or started: queued + running grew by that many. */
   const arrived = (before: number): void => {

@@ -19,7 +19,7 @@
 
 import type { CallSite } from '../../protocol/wire';
 import { constructorCallerSite } from '../callsite';
-import { RunningAges, settleWith } from './running';
+import { RunningAges, trackedTask } from './running';
 import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
 
@@ -149,20 +149,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     const inst = this as PQueueLike;
     const running = ages.get(t)!;
     // Wrapped even while the hub is dormant: a task added before arming still reports its start.
-    const task = function (this: unknown): unknown {
-      // eslint-disable-next-line prefer-rest-params
-      if (!t.active) return (fn as Fn).apply(this, arguments as unknown as unknown[]);
-      const id = running.start(timeoutOf(options, inst));
-      const done = (): void => {
-        running.end(id);
-        t.changed();
-      };
-      t.get(t.read(() => inst.size, 0));
-      t.changed();
-      // eslint-disable-next-line prefer-rest-params
-      const args = arguments as unknown as unknown[];
-      return settleWith(() => (fn as Fn).apply(this, args), done);
-    };
+    const task = trackedTask(t, running, fn as Fn, () => inst.size, timeoutOf(options, inst));
     const result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
     if (t.active) t.put(t.read(() => inst.size, 0));
     return result;

@@ -10,6 +10,9 @@
 
 import { RecentDurations } from '../../protocol/recentDurations';
 import { now } from '../clock';
+import type { AdaptedQueue } from './target';
+
+type Fn = (this: unknown, ...args: unknown[]) => unknown;
 
 /** Durations of finished tasks kept for the p99 (the latest ones). */
 const DURATIONS_KEPT = 256;
@@ -99,4 +102,25 @@ export function settleWith(run: () => unknown, done: () => void): unknown {
   if (r instanceof Promise) r.then(done, done);
   else done();
   return r;
+}
+
+/**
+ * A task function as a pool will call it, reporting its start (a get at the pool's `depth`
+ * then) and its end (settleWith) to `t` and `ages`: p-queue's add() and p-limit's limit wrap
+ * each task so. While the hub is dormant it calls straight through.
+ */
+export function trackedTask(t: AdaptedQueue, ages: RunningAges, fn: Fn, depth: () => number, timeoutMs?: number): Fn {
+  return function (this: unknown): unknown {
+    // eslint-disable-next-line prefer-rest-params
+    const args = arguments as unknown as unknown[];
+    if (!t.active) return fn.apply(this, args);
+    const id = ages.start(timeoutMs);
+    const done = (): void => {
+      ages.end(id);
+      t.changed();
+    };
+    t.get(t.read(depth, 0));
+    t.changed();
+    return settleWith(() => fn.apply(this, args), done);
+  };
 }
