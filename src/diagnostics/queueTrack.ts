@@ -30,6 +30,8 @@ export interface TickSample {
   starved: boolean;
   /** Another library's pool with every worker busy and tasks waiting, neither paused nor rate-limited. */
   saturated: boolean;
+  /** The pool's cumulative task time in ms, as the library reports it (piscina's `run_total`); NaN when it does not. */
+  work: number;
 }
 
 /** Spans (active ms) of the sliding windows the trend rules read. */
@@ -202,6 +204,7 @@ export class QueueTrack {
       full: (q.maxsize > 0 && q.size >= q.maxsize) || putWaiting,
       starved: q.size === 0 && getWaiting,
       saturated: saturatedPool(q),
+      work: q.stats?.run_total ?? NaN,
     };
     this.growth.spanMs = windows.growthMs;
     this.bottleneck.spanMs = windows.bottleneckMs;

@@ -3,10 +3,10 @@
 // or starved. The samples themselves stay available for the rare full scan (a rule that
 // already found a steep slope checks the depth's minima).
 //
-// Kept as numbers in one ring (a Float64Array, 7 slots a sample), not as sample objects: a
+// Kept as numbers in one ring (a Float64Array, 8 slots a sample), not as sample objects: a
 // check ticks every 100 ms, so a 30 s window holds 300 samples per queue, and at 2,000
 // queues those were 600,000 objects (~190 MB retained, and much of the garbage collector's
-// work). A sample takes 56 bytes; rules read the first and last sample, and rarely all of
+// work). A sample takes 64 bytes; rules read the first and last sample, and rarely all of
 // them, as objects made on demand. One array, not one per field: growing seven typed
 // arrays per window was 6% of a 10,000-queue check.
 
@@ -16,7 +16,7 @@ const FULL = 1;
 const STARVED = 2;
 const SATURATED = 4;
 const FIRST_CAPACITY = 16;
-/** A sample's slots in the ring: t, size, puts, gets, countersT, oldestAge, flags. */
+/** A sample's slots in the ring: t, size, puts, gets, countersT, oldestAge, flags, work. */
 const T = 0;
 const SIZE = 1;
 const PUTS = 2;
@@ -24,7 +24,8 @@ const GETS = 3;
 const COUNTERS_T = 4;
 const OLDEST_AGE = 5;
 const FLAGS = 6;
-const STRIDE = 7;
+const WORK = 7;
+const STRIDE = 8;
 /** Samples a first estimate may ask room for (a longer window still grows, by doubling). */
 const MAX_EXPECTED = 4096;
 
@@ -38,6 +39,8 @@ export class SlidingWindow {
   private started: number | undefined;
   private base = 0;
   private n = 0;
+  /** Pushes since the sums were last computed afresh (rebase). */
+  private sinceRebase = 0;
   private sx = 0;
   private sy = 0;
   private sxy = 0;
@@ -64,12 +67,39 @@ export class SlidingWindow {
     d[o + COUNTERS_T] = s.countersT;
     d[o + OLDEST_AGE] = s.oldestAge;
     d[o + FLAGS] = (s.full ? FULL : 0) | (s.starved ? STARVED : 0) | (s.saturated ? SATURATED : 0);
+    d[o + WORK] = s.work;
     this.n++;
     this.add(o, 1);
     while (this.n > 0 && d[this.head * STRIDE + T] < s.t - this.spanMs) {
       this.add(this.head * STRIDE, -1);
       this.n--;
       this.head = (this.head + 1) & (this.cap - 1);
+    }
+    if (++this.sinceRebase >= Math.max(this.n, FIRST_CAPACITY) || this.n <= 1) this.rebase();
+  }
+
+  /**
+   * The running sums again, from the samples in the window, with x measured from the oldest
+   * of them: once the window has turned over (amortised O(1) a push), and whenever one sample
+   * or none is left. Subtracting the samples that left leaves rounding behind, and with x
+   * measured from the first sample ever it grows with the session: a window emptied by a slow
+   * tick read a slope of 3.8 items/s from its one sample (the randomised test, other data).
+   */
+  private rebase(): void {
+    this.sinceRebase = 0;
+    this.sx = this.sy = this.sxy = this.sxx = this.syy = 0;
+    if (this.n === 0) return;
+    const d = this.data;
+    this.base = d[this.head * STRIDE + T];
+    for (let k = 0; k < this.n; k++) {
+      const o = ((this.head + k) & (this.cap - 1)) * STRIDE;
+      const x = (d[o + T] - this.base) / 1000;
+      const y = d[o + SIZE];
+      this.sx += x;
+      this.sy += y;
+      this.sxy += x * y;
+      this.sxx += x * x;
+      this.syy += y * y;
     }
   }
 
@@ -90,15 +120,20 @@ export class SlidingWindow {
     return this.n === 0 ? undefined : this.sample((this.head + this.n - 1) & (this.cap - 1));
   }
 
+  /** n·Σx² − (Σx)²; 0 for fewer than two samples. */
+  private xSpread(): number {
+    return this.n < 2 ? 0 : this.n * this.sxx - this.sx * this.sx;
+  }
+
   /** Least-squares slope of depth, items per second. */
   slope(): number {
-    const den = this.n * this.sxx - this.sx * this.sx;
+    const den = this.xSpread();
     return den <= 0 ? 0 : (this.n * this.sxy - this.sx * this.sy) / den;
   }
 
   /** R² of the linear fit (0..1): how much of the depth's movement the trend explains. */
   fit(): number {
-    const vx = this.n * this.sxx - this.sx * this.sx;
+    const vx = this.xSpread();
     const vy = this.n * this.syy - this.sy * this.sy;
     if (vx <= 0 || vy <= 0) return 0;
     const cov = this.n * this.sxy - this.sx * this.sy;
@@ -123,6 +158,7 @@ export class SlidingWindow {
       gets: d[o + GETS],
       countersT: d[o + COUNTERS_T],
       oldestAge: d[o + OLDEST_AGE],
+      work: d[o + WORK],
       full: (f & FULL) !== 0,
       starved: (f & STARVED) !== 0,
       saturated: (f & SATURATED) !== 0,

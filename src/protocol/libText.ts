@@ -76,6 +76,7 @@ export function statsText(stats: Record<string, number> | undefined): string {
   for (const [k, v] of Object.entries(stats)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) continue;
     if (k.startsWith('wait_')) waits.push(`${k.slice(5)} ${formatMs(v)}`);
+    else if (k === 'run_total') continue; // a running sum for the rules, no fact for a reader
     else if (k.startsWith('run_')) runs.push(`${k.slice(4)} ${formatMs(v)}`);
     else if (k === 'utilization') parts.push(`utilization ${Math.round(v * 100)}%`);
     else parts.push(`${k} ${Number.isInteger(v) ? v : v.toFixed(2)}`);

@@ -14,6 +14,7 @@ import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type Sessio
 import type { Finding, FindingQueue } from '../findings';
 import { creationSite, partyLabel, partySites } from '../parties';
 import { countersRates, type QueueTrack } from '../queueTrack';
+import type { SlidingWindow } from '../slidingWindow';
 import { stuckLimit } from './stuck';
 
 /** Share of the window's samples that were full / starved (0 until the window is covered). */
@@ -70,24 +71,24 @@ function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[
     const waitP99 = t.q.stats?.wait_p99;
     const tasks =
       runP99 !== undefined && runP99 > 0
-        ? `, its tasks run ${formatMs(runP99)} at p99 in their threads${waitP99 !== undefined && waitP99 > 0 ? ` and wait ${formatMs(waitP99)} at p99 for one` : ''}`
+        ? `, its tasks run ${formatMs(runP99)} at p99 (piscina's run time)${waitP99 !== undefined && waitP99 > 0 ? ` and wait ${formatMs(waitP99)} at p99 for a thread` : ''}`
         : p99 !== undefined && p99 > 0
           ? `, its tasks take ${formatMs(p99)} at p99`
           : '';
     const beside = stuckBeside(ctx, t, stuckQueues);
-    const held = t.q.stats?.run_mean !== undefined ? heldThreads(ctx, t, c, rate) : heldWorker(ctx, t, c);
+    const held = t.q.stats?.run_total !== undefined ? heldThreads(ctx, t, c, win) : heldWorker(ctx, t, c);
     const advice =
       held !== undefined
-        ? `${held.text}: look at that task first, then speed the others up or raise its concurrency (${c})`
+        ? `; ${held.text}: look at that task first, then speed the others up or raise its concurrency (${c})`
         : beside.length === 0
-          ? `its tasks are the slowest stage; speed them up or raise its concurrency (${c})`
-          : `its tasks are the slowest stage, unless they wait on ${beside.map((n) => `\`${n}\``).join(', ')}, stuck now: look there first; else speed them up or raise its concurrency (${c})`;
+          ? `: its tasks are the slowest stage; speed them up or raise its concurrency (${c})`
+          : `: its tasks are the slowest stage, unless they wait on ${beside.map((n) => `\`${n}\``).join(', ')}, stuck now: look there first; else speed them up or raise its concurrency (${c})`;
     out.push({
       id: `bottleneck:pool:${t.key}`,
       rule: 'bottleneck',
       severity: 'info',
       session: ctx.session.id,
-      message: `Bottleneck: \`${t.q.name}\` ran all ${c} of its workers with tasks waiting (${formatCount(t.q.size)} now) for ${Math.round(saturated * 100)}% of the last ${formatMs(W)}, taking ${rate < 10 ? rate.toFixed(1) : formatCount(Math.round(rate))} items a second${tasks}: ${advice}.`,
+      message: `Bottleneck: \`${t.q.name}\` ran all ${c} of its workers with tasks waiting (${formatCount(t.q.size)} now) for ${Math.round(saturated * 100)}% of the last ${formatMs(W)}, taking ${rate < 10 ? rate.toFixed(1) : formatCount(Math.round(rate))} items a second${tasks}${advice}.`,
       since: ctx.now - W,
       queues: [findingQueue(t)],
       waiters: [],
@@ -119,25 +120,36 @@ function heldWorker(ctx: SessionContext, t: QueueTrack, c: number): { text: stri
 }
 
 /**
- * A pool that reports its tasks' mean time in their threads (piscina's run time), whose
- * starts in a thread the adapter cannot see: its threads' work over the window is the rate
- * of finished tasks times that mean (Little's law). When that is at least 0.75 of a thread
- * short of its concurrency while every slot is taken, and its oldest running task (aged
- * from run(), so queue wait included) is past the stuck floor and ten times that mean, the
- * missing threads are held by longer tasks: a
- * thumbnail service's decoder that never returned held one of 2 threads for 30 s, and the
- * finding said "its tasks take 18 s at p99: raise its concurrency".
+ * A pool that reports its tasks' cumulative time in their threads (piscina's `run_total`,
+ * its run-time mean x tasks completed), whose tasks' starts in a thread the adapter cannot
+ * see. Over the window, that time's growth per ms is how many threads were at work (Little's
+ * law); at least 0.75 of a thread short of the concurrency while every slot stayed taken,
+ * the missing ones are held by longer tasks. A thumbnail service whose decoder never
+ * returned held one of 2 threads for 30 s, and the finding said "its tasks take 18 s at p99:
+ * raise its concurrency". Measured over the window, not from the lifetime mean, which lagged
+ * a pool whose tasks got slower (20 ms, then 100 ms) for a minute, the review found. Work is
+ * counted as tasks finish, so tasks long against the window (c x p99 over half of it) say
+ * nothing; and the oldest task, aged from run(), must be past the stuck floor beyond the
+ * queue's p99 wait.
  */
-function heldThreads(ctx: SessionContext, t: QueueTrack, c: number, rate: number): { text: string; ageMs: number } | undefined {
-  const mean = t.q.stats?.run_mean;
+function heldThreads(ctx: SessionContext, t: QueueTrack, c: number, win: SlidingWindow): { text: string; ageMs: number } | undefined {
+  const stats = t.q.stats;
+  const first = win.first;
+  const last = win.last;
   const since = t.q.runningSince;
-  if (mean === undefined || !(mean > 0) || since === undefined) return undefined;
-  const busy = (rate * mean) / 1000;
+  const mean = stats?.run_mean;
+  if (stats === undefined || first === undefined || last === undefined || since === undefined || mean === undefined || !(mean > 0)) return undefined;
+  const span = last.countersT - first.countersT;
+  if (!(span > 0) || !Number.isFinite(first.work) || !Number.isFinite(last.work)) return undefined;
+  if ((c * (stats.run_p99 ?? mean)) / span > 0.5) return undefined;
+  const busy = Math.max(0, (last.work - first.work) / span);
   const age = ctx.clock.between(since, ctx.now);
-  if (c - busy < 0.75 || age < Math.max(ctx.th.stuckFloorMs, 10 * mean)) return undefined;
-  const work = busy < 10 ? busy.toFixed(1) : formatCount(Math.round(busy));
+  if (c - busy < 0.75 || age - (stats.wait_p99 ?? 0) < ctx.th.stuckFloorMs) return undefined;
+  const unit = stats.threads === undefined || stats.threads === c ? 'thread' : 'slot';
+  const missing = Math.max(1, Math.round(c - busy));
+  const held = missing === 1 ? `so one is held by a longer task` : `so about ${formatCount(missing)} are held by longer tasks`;
   return {
-    text: `at ${formatMs(mean)} a task on average that is the work of ${work} of its ${formatCount(c)} threads: the rest are held by longer tasks (the oldest has run ${formatMs(age)})`,
+    text: `at ${formatMs(mean)} a task, the tasks it finished are the work of ${busy.toFixed(1)} of its ${formatCount(c)} ${unit}${c === 1 ? '' : 's'}, ${held} (the oldest was submitted ${formatMs(age)} ago)`,
     ageMs: age,
   };
 }

@@ -333,6 +333,8 @@ describe('adapters: real libraries under the file recorder', function () {
       // adapter's own run()-to-settling durations include (40 tasks on 2 threads).
       assert.ok(pool.stats.run_mean >= 10 && pool.stats.run_mean < 60, `${v}: run mean ${pool.stats.run_mean}`);
       assert.ok(pool.stats.run_p99 >= pool.stats.run_mean, `${v}: run p99 ${pool.stats.run_p99}`);
+      // The threads' work so far: 44 tasks (4 to start the threads, 40 of ~15 ms) at that mean.
+      assert.ok(Math.abs(pool.stats.run_total - 44 * pool.stats.run_mean) < 1e-6 * pool.stats.run_total, `${v}: run total ${pool.stats.run_total}`);
     }
   });
 

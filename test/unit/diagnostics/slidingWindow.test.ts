@@ -49,6 +49,8 @@ describe('diagnostics: SlidingWindow', () => {
         full: random() < 0.3,
         starved: random() < 0.2,
         saturated: random() < 0.1,
+        // A pool's cumulative work (ms), or none (NaN): kept as it was pushed.
+        work: random() < 0.5 ? NaN : i * 7.5,
       };
       win.push(s);
       all.push(s);
@@ -67,7 +69,7 @@ describe('diagnostics: SlidingWindow', () => {
   it('is empty before its first sample, and covered once it has seen its whole span', () => {
     const win = new SlidingWindow(1000);
     assert.deepEqual([win.size, win.first, win.last, win.samples(), win.slope(), win.covered(1e9)], [0, undefined, undefined, [], 0, false]);
-    for (let t = 0; t <= 1000; t += 100) win.push({ t, size: t / 100, puts: 0, gets: 0, countersT: t, oldestAge: 0, full: false, starved: false, saturated: false });
+    for (let t = 0; t <= 1000; t += 100) win.push({ t, size: t / 100, puts: 0, gets: 0, countersT: t, oldestAge: 0, full: false, starved: false, saturated: false, work: NaN });
     assert.equal(win.covered(999), true);
     assert.equal(win.covered(500), false);
     assert.ok(Math.abs(win.slope() - 10) < 1e-9, 'one item every 100 ms');

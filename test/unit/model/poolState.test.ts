@@ -87,7 +87,7 @@ describe('model: pool state of other libraries', () => {
     assert.deepEqual(poolStateTexts({ counters: {} }, 5), []);
     assert.deepEqual(poolStateTexts({ counters: { paused: true }, runningSince: 1000 }, 3500), ['paused', 'oldest running 2.5 s']);
     assert.equal(statsText({ threads: 2, utilization: 0.5, wait_p50: 0.25, wait_p99: 12, wait_max: 1500 }), 'threads 2 · utilization 50% · wait p50 0.25 ms, p99 12 ms, max 1.5 s');
-    assert.equal(statsText({ threads: 2, wait_p99: 9400, run_mean: 120.4, run_p99: 3.25 }), 'threads 2 · wait p99 9.4 s · run mean 120 ms, p99 3.25 ms');
+    assert.equal(statsText({ threads: 2, wait_p99: 9400, run_mean: 120.4, run_p99: 3.25, run_total: 81234 }), 'threads 2 · wait p99 9.4 s · run mean 120 ms, p99 3.25 ms');
     assert.equal(statsText(undefined), '');
   });
 });
