@@ -41,6 +41,16 @@ const WORKLOADS = {
       await q.onIdle();
     },
   },
+  'p-limit': {
+    items: 100000,
+    async run(n) {
+      const { default: pLimit } = await import('p-limit');
+      const limit = pLimit(16);
+      const all = [];
+      for (let i = 0; i < n; i++) all.push(limit(async () => i));
+      await Promise.all(all);
+    },
+  },
   async: {
     items: 200000,
     run(n) {
