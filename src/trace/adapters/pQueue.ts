@@ -141,6 +141,8 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     return t;
   };
 
+  // 6.x and 10.x read a task's timeout differently (timeoutOf).
+  const v6 = Number.parseInt(lib.slice(lib.lastIndexOf('@') + 1), 10) < 7;
   const add = p.add as Fn;
   p.add = function add_(this: object, fn: unknown, options?: unknown): unknown {
     const t = targetOf(this);
@@ -149,7 +151,8 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     const inst = this as PQueueLike;
     const running = ages.get(t)!;
     // Wrapped even while the hub is dormant: a task added before arming still reports its start.
-    const task = trackedTask(t, running, fn as Fn, () => inst.size, timeoutOf(options, inst));
+    // 10.x fixes a task's timeout at add(); 6.x reads it when the task starts.
+    const task = trackedTask(t, running, fn as Fn, () => inst.size, v6 ? () => timeoutOf(options, inst, true) : timeoutOf(options, inst, false));
     const result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
     if (t.active) t.put(t.read(() => inst.size, 0));
     return result;
@@ -210,11 +213,15 @@ function patchWait(p: Record<string, unknown>, key: string, targetOf: (inst: obj
 /**
  * The task's timeout: add()'s `timeout` option, else the queue's (`timeout`, public in 6.x and
  * 10.x). p-queue frees the task's slot then, settled or not. Undefined when none or unreadable.
+ * `v6`: p-queue 6's rules (read at the task's start; an undefined option is the queue's).
  */
-function timeoutOf(options: unknown, q: PQueueLike): number | undefined {
+function timeoutOf(options: unknown, q: PQueueLike, v6: boolean): number | undefined {
   try {
-    const own = typeof options === 'object' && options !== null ? (options as { timeout?: unknown }).timeout : undefined;
-    const ms = own !== undefined ? own : q.timeout;
+    const opts = typeof options === 'object' && options !== null ? (options as { timeout?: unknown }) : undefined;
+    // 10.x spreads add()'s options over the queue's: an explicit `timeout: undefined` is none.
+    // 6.x falls back to the queue's for undefined.
+    const own = opts !== undefined && (v6 ? opts.timeout !== undefined : 'timeout' in opts);
+    const ms = own ? opts!.timeout : q.timeout;
     return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? ms : undefined;
   } catch {
     return undefined;

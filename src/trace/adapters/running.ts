@@ -72,9 +72,14 @@ export class RunningAges {
    */
   oldestSince(running: number): number | undefined {
     if (!(running > 0)) return undefined;
-    if (this.untils.size > 0) {
+    // Only while the library counts fewer than are kept: a task past its deadline by the
+    // adapter's clock that the library still counts (its timer late, a synchronous head
+    // before the library's timer starts) keeps its own start (the review: dropping it fell
+    // through to the arming time, the oldest age possible).
+    if (this.untils.size > 0 && this.starts.size > running) {
       const t = now();
       for (const [id, until] of this.untils) {
+        if (this.starts.size <= running) break;
         if (until > t) continue;
         this.untils.delete(id);
         this.starts.delete(id);
@@ -109,12 +114,12 @@ export function settleWith(run: () => unknown, done: () => void): unknown {
  * then) and its end (settleWith) to `t` and `ages`: p-queue's add() and p-limit's limit wrap
  * each task so. While the hub is dormant it calls straight through.
  */
-export function trackedTask(t: AdaptedQueue, ages: RunningAges, fn: Fn, depth: () => number, timeoutMs?: number): Fn {
+export function trackedTask(t: AdaptedQueue, ages: RunningAges, fn: Fn, depth: () => number, timeoutMs?: number | (() => number | undefined)): Fn {
   return function (this: unknown): unknown {
     // eslint-disable-next-line prefer-rest-params
     const args = arguments as unknown as unknown[];
     if (!t.active) return fn.apply(this, args);
-    const id = ages.start(timeoutMs);
+    const id = ages.start(typeof timeoutMs === 'function' ? timeoutMs() : timeoutMs);
     const done = (): void => {
       ages.end(id);
       t.changed();

@@ -105,6 +105,16 @@ describe('adapters: pool state (paused, rate-limited, oldest running, running pr
       assert.deepEqual([q.running, p.lib.pending], [1, 1]);
       assert.ok(q.runningSince !== undefined && q.runningSince >= p.lib.before! && q.runningSince <= p.lib.started!, `${p.at}: ${q.runningSince} within [${p.lib.before}, ${p.lib.started}]`);
     });
+
+    // From the review: a task p-queue still counts keeps its own start, though the adapter's
+    // clock has passed a deadline (10.x: `timeout: undefined` in add() is none; 6.x: the timer
+    // starts after a 60 ms synchronous head). Dropped, it read as running since the arming.
+    it(`p-queue ${lib.slice(8)}x: a task p-queue has not timed out keeps its start`, () => {
+      const p = at(`${label} not timed out`);
+      const q = nth(p, lib, 4);
+      assert.deepEqual([q.running, p.lib.pending], [1, 1]);
+      assert.ok(q.runningSince !== undefined && q.runningSince >= p.lib.before! && q.runningSince <= p.lib.started!, `${p.at}: ${q.runningSince} within [${p.lib.before}, ${p.lib.started}]`);
+    });
   }
 
   it('fastq: a worker that never calls back is the oldest running task, and its age grows', () => {
@@ -155,7 +165,7 @@ describe('adapters: pool state (paused, rate-limited, oldest running, running pr
     const last = (q: unknown): Record<string, unknown> => (lines.filter((l) => l.type === 'counters' && l.q === q).pop()?.c ?? {}) as Record<string, unknown>;
     for (const lib of ['p-queue@6.6.2', 'p-queue@10.0.0']) {
       const mine = queues.filter((l) => l.lib === lib);
-      assert.equal(mine.length, 4, lib); // paused, rate-limited, stuck, timed out
+      assert.equal(mine.length, 5, lib); // paused, rate-limited, stuck, timed out, not timed out
       assert.deepEqual([last(mine[0].q).paused, last(mine[1].q).rateLimited, last(mine[2].q).running], [true, false, 1], lib);
       assert.equal(typeof last(mine[2].q).runningSince, 'number', lib);
     }
