@@ -14,6 +14,7 @@
 
 import { RunningAges } from './running';
 import { AdaptedQueue } from './target';
+import { copyOwnProperties, sameSignature } from './standIn';
 import { disableWarning } from './warn';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -92,13 +93,8 @@ function wrapFactory(factory: Fn, lib: string, name: FactoryName): Fn {
     st.attach(q, `async.${name} ${(worker as Fn).name || 'worker'}`, FACTORIES[name]);
     return q;
   };
-  for (const key of Reflect.ownKeys(factory)) {
-    if (key === 'length' || key === 'name' || key === 'prototype') continue;
-    const d = Object.getOwnPropertyDescriptor(factory, key);
-    if (d !== undefined) Object.defineProperty(wrapper, key, d);
-  }
-  Object.defineProperty(wrapper, 'name', { value: factory.name });
-  Object.defineProperty(wrapper, 'length', { value: factory.length });
+  copyOwnProperties(wrapper, factory);
+  sameSignature(wrapper, factory);
   return wrapper;
 }
 

@@ -13,6 +13,7 @@
 
 import { RunningAges, settleWith } from './running';
 import { AdaptedQueue, departed } from './target';
+import { copyOwnProperties, sameSignature } from './standIn';
 import { disableWarning } from './warn';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -40,11 +41,7 @@ export function adaptFastq(exp: unknown, lib: string): unknown {
     return exp;
   }
   const wrapped = wrapFactory(exp as Fn, lib, 'callback');
-  for (const key of Reflect.ownKeys(exp)) {
-    if (key === 'length' || key === 'name' || key === 'prototype') continue;
-    const d = Object.getOwnPropertyDescriptor(exp, key);
-    if (d !== undefined) Object.defineProperty(wrapped, key, d);
-  }
+  copyOwnProperties(wrapped, exp as Fn);
   (wrapped as unknown as { promise: Fn }).promise = wrapFactory((exp as unknown as { promise: Fn }).promise, lib, 'promise');
   return wrapped;
 }
@@ -62,8 +59,7 @@ function wrapFactory(factory: Fn, lib: string, mode: Mode): Fn {
     if (st !== null) st.attach(q, (worker as Fn).name);
     return q;
   };
-  Object.defineProperty(wrapper, 'name', { value: factory.name });
-  Object.defineProperty(wrapper, 'length', { value: factory.length });
+  sameSignature(wrapper, factory);
   return wrapper;
 }
 

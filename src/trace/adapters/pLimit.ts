@@ -16,6 +16,7 @@
 
 import { RunningAges, trackedTask } from './running';
 import { AdaptedQueue, departed } from './target';
+import { copyOwnProperties, sameSignature } from './standIn';
 import { disableWarning } from './warn';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -37,12 +38,8 @@ export function adaptPLimitCjs(exp: unknown, lib: string): unknown {
     return exp;
   }
   const wrapped = wrapFactory(exp as Fn, lib);
-  for (const key of Reflect.ownKeys(exp)) {
-    if (key === 'length' || key === 'name' || key === 'prototype') continue;
-    const d = Object.getOwnPropertyDescriptor(exp, key);
-    // `require('p-limit').default === require('p-limit')` stays true.
-    if (d !== undefined) Object.defineProperty(wrapped, key, d.value === exp ? { ...d, value: wrapped } : d);
-  }
+  // `require('p-limit').default === require('p-limit')` stays true.
+  copyOwnProperties(wrapped, exp as Fn);
   return wrapped;
 }
 
@@ -68,8 +65,7 @@ function wrapFactory(factory: Fn, lib: string): Fn {
   const pLimit = function (this: unknown, ...args: unknown[]): unknown {
     return limitOf(factory, this, args, lib, 'pLimit');
   };
-  Object.defineProperty(pLimit, 'name', { value: factory.name });
-  Object.defineProperty(pLimit, 'length', { value: factory.length });
+  sameSignature(pLimit, factory);
   limitMakers.set(pLimit, (options, name) => limitOf(factory, undefined, [options], lib, name) as LimitLike);
   return pLimit;
 }
@@ -221,8 +217,7 @@ function adaptLimit(value: unknown, lib: string, name: string, asked: number | u
       Object.defineProperty(standIn, key, d);
     }
   }
-  Object.defineProperty(standIn, 'name', { value: limit.name });
-  Object.defineProperty(standIn, 'length', { value: limit.length });
+  sameSignature(standIn, limit);
   // Read the counts once now: a library that breaks them is found (and its adapter
   // disabled, with its one warning) while the program runs, not at its exit.
   t.poolState();

@@ -21,6 +21,7 @@
 // pipeline() stages are adapted (the iterator reads in paused mode, through its own code).
 
 import { builtin } from '../env';
+import { copyOwnProperties, sameSignature } from './standIn';
 import { AdaptedQueue } from './target';
 
 type Fn = (this: unknown, ...args: unknown[]) => unknown;
@@ -327,11 +328,8 @@ function wrapPipeline(orig: Fn): Fn {
       pipelineStages = prevStages;
     }
   };
-  for (const key of Reflect.ownKeys(orig)) {
-    if (key === 'prototype') continue;
-    const d = Object.getOwnPropertyDescriptor(orig, key);
-    if (d !== undefined) Object.defineProperty(wrapped, key, d);
-  }
+  copyOwnProperties(wrapped, orig);
+  sameSignature(wrapped, orig);
   return wrapped;
 }
 
