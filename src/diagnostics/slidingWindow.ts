@@ -89,18 +89,8 @@ export class SlidingWindow {
     this.sinceRebase = 0;
     this.sx = this.sy = this.sxy = this.sxx = this.syy = 0;
     if (this.n === 0) return;
-    const d = this.data;
-    this.base = d[this.head * STRIDE + T];
-    for (let k = 0; k < this.n; k++) {
-      const o = ((this.head + k) & (this.cap - 1)) * STRIDE;
-      const x = (d[o + T] - this.base) / 1000;
-      const y = d[o + SIZE];
-      this.sx += x;
-      this.sy += y;
-      this.sxy += x * y;
-      this.sxx += x * x;
-      this.syy += y * y;
-    }
+    this.base = this.data[this.head * STRIDE + T];
+    for (let k = 0; k < this.n; k++) this.addSums(((this.head + k) & (this.cap - 1)) * STRIDE, 1);
   }
 
   /** Whether samples cover (almost) the whole span up to active time `nowT`. */
@@ -187,16 +177,21 @@ export class SlidingWindow {
   }
 
   /** Add (1) or take out (-1) the sample at offset `o` in the running sums. */
-  private add(o: number, sign: 1 | -1): void {
+  /** The least-squares sums of the sample at ring offset `o`, added (1) or taken out (-1). */
+  private addSums(o: number, sign: 1 | -1): void {
     const d = this.data;
     const x = (d[o + T] - this.base) / 1000;
     const y = d[o + SIZE];
-    const f = d[o + FLAGS];
     this.sx += sign * x;
     this.sy += sign * y;
     this.sxy += sign * x * y;
     this.sxx += sign * x * x;
     this.syy += sign * y * y;
+  }
+
+  private add(o: number, sign: 1 | -1): void {
+    this.addSums(o, sign);
+    const f = this.data[o + FLAGS];
     if (f & FULL) this.fullCount += sign;
     if (f & STARVED) this.starvedCount += sign;
     if (f & SATURATED) this.saturatedCount += sign;

@@ -13,8 +13,7 @@
 import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type SessionContext } from '../context';
 import type { Finding, FindingQueue } from '../findings';
 import { creationSite, partyLabel, partySites } from '../parties';
-import { countersRates, type QueueTrack } from '../queueTrack';
-import type { SlidingWindow } from '../slidingWindow';
+import { countersRates, type QueueTrack, type TickSample } from '../queueTrack';
 import { stuckLimit } from './stuck';
 
 /** Share of the window's samples that were full / starved (0 until the window is covered). */
@@ -76,7 +75,7 @@ function saturatedPools(ctx: SessionContext, stuckQueues: readonly FindingQueue[
           ? `, its tasks take ${formatMs(p99)} at p99`
           : '';
     const beside = stuckBeside(ctx, t, stuckQueues);
-    const held = t.q.stats?.run_total !== undefined ? heldThreads(ctx, t, c, win) : heldWorker(ctx, t, c);
+    const held = t.q.stats?.run_total !== undefined ? heldThreads(ctx, t, c, first, last) : heldWorker(ctx, t, c);
     const advice =
       held !== undefined
         ? `; ${held.text}: look at that task first, then speed the others up or raise its concurrency (${c})`
@@ -132,13 +131,11 @@ function heldWorker(ctx: SessionContext, t: QueueTrack, c: number): { text: stri
  * nothing; and the oldest task, aged from run(), must be past the stuck floor beyond the
  * queue's p99 wait.
  */
-function heldThreads(ctx: SessionContext, t: QueueTrack, c: number, win: SlidingWindow): { text: string; ageMs: number } | undefined {
+function heldThreads(ctx: SessionContext, t: QueueTrack, c: number, first: TickSample, last: TickSample): { text: string; ageMs: number } | undefined {
   const stats = t.q.stats;
-  const first = win.first;
-  const last = win.last;
   const since = t.q.runningSince;
   const mean = stats?.run_mean;
-  if (stats === undefined || first === undefined || last === undefined || since === undefined || mean === undefined || !(mean > 0)) return undefined;
+  if (stats === undefined || since === undefined || mean === undefined || !(mean > 0)) return undefined;
   const span = last.countersT - first.countersT;
   if (!(span > 0) || !Number.isFinite(first.work) || !Number.isFinite(last.work)) return undefined;
   if ((c * (stats.run_p99 ?? mean)) / span > 0.5) return undefined;

@@ -37,6 +37,8 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   const q = t.q;
   const left: string[] = [];
   const figures: Record<string, number> = {};
+  // How the queue's realm ended, when it is its exit that is judged.
+  const end = when === 'exit' ? ctx.session.sources.get(q.source)?.end : undefined;
   // BullMQ's jobs live in Redis: those waiting are there for the next run, and the active
   // ones are retried once BullMQ counts them as stalled. "330 items were never processed"
   // was wrong at a mailer's exit (and said twice: its Queue and its Worker).
@@ -64,7 +66,7 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
     // Node's exit code 13 (unsettledAwait, not a program's exit(13)): the event loop ran out
     // while the main module's top-level await waited, so nothing was left to settle these
     // tasks' promises (a link checker's one hung request).
-    const ranOut = when === 'exit' && ctx.session.sources.get(q.source)?.end?.unsettledAwait === true;
+    const ranOut = end?.unsettledAwait === true;
     left.push(
       inRedis
         ? `${running} job${running === 1 ? ' was' : 's were'} still active${oldest}; ${running === 1 ? 'it stays' : 'they stay'} in Redis and BullMQ retries ${running === 1 ? 'it' : 'them'} once counted as stalled`
@@ -91,7 +93,7 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   const wait = longest ? ` (longest wait ${formatMs(longest)})` : '';
   // Stopped from the debugger (Stop, Restart): what it held is worth knowing, not a bug of the
   // program's. A warning after every Stop of a busy server taught users to skip Problems.
-  const stopped = when === 'exit' && ctx.session.sources.get(q.source)?.end?.requested === true;
+  const stopped = end?.requested === true;
   // Nothing of a BullMQ queue is lost at exit: an info (its active jobs run again later).
   const severity = onlyIdleConsumers ? 'hint' : (inRedis && puts === 0 && !figures.notDone) || stopped ? 'info' : 'warning';
   return {

@@ -12,7 +12,7 @@
 // (RunningAges), and previews of the running tasks' data from workersList() in snapshots.
 // async has no blocking calls, so no waiters.
 
-import { RunningAges } from './running';
+import { RunningAges, settleWith } from './running';
 import { AdaptedQueue } from './target';
 import { copyOwnProperties, sameSignature } from './standIn';
 import { disableWarning } from './warn';
@@ -126,12 +126,7 @@ class AsyncState {
         st.ages.end(id);
         st.done();
       };
-      if (isAsync) {
-        const r = worker.apply(this, args);
-        if (r instanceof Promise) r.then(done, done);
-        else done();
-        return r;
-      }
+      if (isAsync) return settleWith(() => worker.apply(this, args), done);
       const cb = args[args.length - 1];
       if (typeof cb === 'function') {
         args[args.length - 1] = function (this: unknown) {

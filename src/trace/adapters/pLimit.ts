@@ -14,6 +14,7 @@
 //
 // While the hub is dormant the stand-in wraps each task in one closure and calls through.
 
+import { majorOf } from './packages';
 import { RunningAges, trackedTask } from './running';
 import { AdaptedQueue, departed } from './target';
 import { copyOwnProperties, sameSignature } from './standIn';
@@ -41,11 +42,6 @@ export function adaptPLimitCjs(exp: unknown, lib: string): unknown {
   // `require('p-limit').default === require('p-limit')` stays true.
   copyOwnProperties(wrapped, exp as Fn);
   return wrapped;
-}
-
-/** "p-limit@7.3.3" -> 7; NaN when unreadable. */
-function majorOf(lib: string): number {
-  return Number.parseInt(lib.slice(lib.lastIndexOf('@') + 1), 10);
 }
 
 /** Adapt the ES module of p-limit 4+: the replacements for its `default` and `limitFunction` exports. */

@@ -19,6 +19,7 @@
 
 import type { CallSite } from '../../protocol/wire';
 import { constructorCallerSite } from '../callsite';
+import { majorOf } from './packages';
 import { RunningAges, trackedTask } from './running';
 import { AdaptedQueue, departed } from './target';
 import { disableWarning } from './warn';
@@ -142,7 +143,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   };
 
   // 6.x and 10.x read a task's timeout differently (timeoutOf).
-  const v6 = Number.parseInt(lib.slice(lib.lastIndexOf('@') + 1), 10) < 7;
+  const v6 = majorOf(lib) < 7;
   const add = p.add as Fn;
   p.add = function add_(this: object, fn: unknown, options?: unknown): unknown {
     const t = targetOf(this);

@@ -16,6 +16,11 @@ export interface PackageInfo {
 const NODE_MODULES = /[\\/]node_modules[\\/]/g;
 const cache = new Map<string, PackageInfo | null>();
 
+/** A library's major version from its `lib` ("p-limit@7.3.3" -> 7); NaN when unreadable. */
+export function majorOf(lib: string): number {
+  return Number.parseInt(lib.slice(lib.lastIndexOf('@') + 1), 10);
+}
+
 /** The package directory of `file` and the file's path inside it ('/' separated), or null. */
 export function splitPackagePath(file: string): { dir: string; rel: string } | null {
   let last = -1;

@@ -69,9 +69,8 @@ function stats(p: PiscinaLike): Record<string, number> {
       if (v !== undefined) out[`run_${key}`] = v;
     }
     // The threads' work so far (ms): its change over a window is their busy time then.
-    const mean = finite(runTime.mean);
     const done = finite(p.completed);
-    if (mean !== undefined && done !== undefined) out.run_total = mean * done;
+    if (out.run_mean !== undefined && done !== undefined) out.run_total = out.run_mean * done;
   }
   return out;
 }
