@@ -14,8 +14,10 @@ function codeOnly(source: string): string {
     const c = source[i];
     const next = source[i + 1];
     let end = -1;
-    if (c === '/' && next === '/') end = source.indexOf('\n', i);
-    else if (c === '/' && next === '*') end = source.indexOf('*/', i + 2) + 1;
+    if (c === '/' && next === '/') {
+      const eol = source.indexOf('\n', i);
+      end = eol === -1 ? source.length - 1 : eol; // a comment on the last line runs to the end
+    } else if (c === '/' && next === '*') end = source.indexOf('*/', i + 2) + 1;
     else if (c === '"' || c === "'" || c === '`') {
       end = i + 1;
       while (end < source.length && source[end] !== c) end += source[end] === '\\' ? 2 : 1;

@@ -18,6 +18,7 @@ describe('adapters: the export names of an ES module', () => {
   it('not a name in a comment, a string or a template', () => {
     assert.deepEqual(names('// export function limitFunction() {}\n/* export default 1 */\nconst s = "export { limitFunction }";\nconst t = `export default ${1}`;\nexport const kept = \'x\';'), ['kept']);
     assert.deepEqual(names('const s = "unterminated'), []);
+    assert.deepEqual(names('export default 1;\n// export function limitFunction() {}'), ['default'], 'a line comment that ends the file');
   });
 
   it("the real p-limit majors: default, and limitFunction from 6.x", () => {
