@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { PoolObservation } from '../../../src/diagnostics/context';
 import type { Finding } from '../../../src/diagnostics/findings';
+import type { EndInfo } from '../../../src/protocol/wire';
 import { batch, counters, ORIGIN } from '../model/fixtures';
 import { rules, SESSION, siteOf, World } from './world';
 
@@ -894,29 +895,26 @@ describe('diagnostics engine: exit with work left', () => {
     assert.equal(found[0].severity, 'warning');
   });
 
+  /** The message for a p-limit pool with one task running when its realm ends as `end` says. */
+  function runningAtEnd(end: EndInfo): string {
+    const w = new World();
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'pLimit', kind: 'fifo', maxsize: 0, size: 0, lib: 'p-limit@7.3.3', concurrency: 4 }]);
+    w.apply([{ type: 'counters', t: 500, q: 7, c: { ...counters({ puts: 9, gets: 9 }), running: 1, runningSince: 200 }, unfinished: 0 }]);
+    w.tick(600);
+    w.model.applyDrain(SESSION, w.source, batch(w.model.source(SESSION, w.source)!.nextSeq, 900, []));
+    w.model.setSourceEnd(SESSION, w.source, end);
+    w.end(1000);
+    return w.tick(1000)[0].message;
+  }
+
   // Found under F5 on a p-limit link checker: one request never answered, `await
   // Promise.all(…)` at the top level waited on it, and Node exited with 13.
   it('exit code 13 (the top-level await ran out of events): the running tasks\' promises will never settle', () => {
-    const w = new World();
-    w.apply([{ type: 'queue', t: 0, q: 7, name: 'pLimit', kind: 'fifo', maxsize: 0, size: 0, lib: 'p-limit@7.3.3', concurrency: 4 }]);
-    w.apply([{ type: 'counters', t: 500, q: 7, c: { ...counters({ puts: 9, gets: 9 }), running: 1, runningSince: 200 }, unfinished: 0 }]);
-    w.tick(600);
-    w.model.applyDrain(SESSION, w.source, batch(w.model.source(SESSION, w.source)!.nextSeq, 900, []));
-    w.model.setSourceEnd(SESSION, w.source, { reason: 'exit', code: 13, unsettledAwait: true });
-    w.end(1000);
-    const found = w.tick(1000);
-    assert.equal(found[0].message, "At exit, in `pLimit`: 1 task was still running (the oldest for 700 ms), its promise never to settle: the event loop ran out with the program's top-level await still waiting (exit code 13).");
+    assert.equal(runningAtEnd({ reason: 'exit', code: 13, unsettledAwait: true }), "At exit, in `pLimit`: 1 task was still running (the oldest for 700 ms), its promise never to settle: the event loop ran out with the program's top-level await still waiting (exit code 13).");
   });
 
   it("a program's own exit(13) says nothing of an await", () => {
-    const w = new World();
-    w.apply([{ type: 'queue', t: 0, q: 7, name: 'pLimit', kind: 'fifo', maxsize: 0, size: 0, lib: 'p-limit@7.3.3', concurrency: 4 }]);
-    w.apply([{ type: 'counters', t: 500, q: 7, c: { ...counters({ puts: 9, gets: 9 }), running: 1, runningSince: 200 }, unfinished: 0 }]);
-    w.tick(600);
-    w.model.applyDrain(SESSION, w.source, batch(w.model.source(SESSION, w.source)!.nextSeq, 900, []));
-    w.model.setSourceEnd(SESSION, w.source, { reason: 'exit', code: 13 });
-    w.end(1000);
-    assert.equal(w.tick(1000)[0].message, 'At exit, in `pLimit`: 1 task was still running (the oldest for 700 ms).');
+    assert.equal(runningAtEnd({ reason: 'exit', code: 13 }), 'At exit, in `pLimit`: 1 task was still running (the oldest for 700 ms).');
   });
 
   // Found under F5 on a cluster's primary launched by npm: the finding read "the oldest for
