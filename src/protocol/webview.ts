@@ -314,6 +314,68 @@ export function noHubMessageError(v: unknown): string | null {
   return bad >= 0 ? `noHub.sessions[${bad}] is not a session without a hub` : null;
 }
 
+const STATUSES: ReadonlySet<string> = new Set<SessionStatus>(['running', 'paused', 'ended']);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Columns of one chunk: arrays of one length (their elements are not walked: an init at scale holds millions). */
+const sameLengthArrays = (o: Record<string, unknown>, names: readonly string[]): boolean => names.every((n) => Array.isArray(o[n]) && (o[n] as unknown[]).length === (o[names[0]!] as unknown[]).length);
+
+/** Why a list is refused (its first bad element), or null. */
+function listError(v: unknown, name: string, ok: (x: unknown) => boolean): string | null {
+  if (!Array.isArray(v)) return `${name} must be an array`;
+  const bad = v.findIndex((x) => !ok(x));
+  return bad >= 0 ? `${name}[${bad}] has the wrong shape` : null;
+}
+
+const isSessionInfo = (v: unknown): boolean => isObj(v) && isStr(v.id) && isStr(v.name) && STATUSES.has(v.status as string);
+const isKeyed = (v: unknown): boolean => isObj(v) && isStr(v.key);
+const isWaiter = (v: unknown): boolean => isObj(v) && isStr(v.id) && isStr(v.queue) && isStr(v.role) && isNum(v.since);
+const isSeriesChunk = (v: unknown): boolean => isObj(v) && isStr(v.queue) && sameLengthArrays(v, ['t', 'depth', 'min', 'max']);
+const isWaitCountChunk = (v: unknown): boolean => isObj(v) && isStr(v.queue) && sameLengthArrays(v, ['t', 'put', 'get']);
+
+/** The parts an init's session and an update share. */
+function sessionPartsError(m: Record<string, unknown>, name: string): string | null {
+  if (!STATUSES.has(m.status as string)) return `${name}.status must be running, paused or ended`;
+  if (!isNum(m.now)) return `${name}.now must be a number`;
+  if (!isCount(m.dropped)) return `${name}.dropped must be a count`;
+  return (
+    listError(m.queues, `${name}.queues`, isKeyed) ??
+    (m.waiters === undefined && name === 'update' ? null : listError(m.waiters, `${name}.waiters`, isWaiter)) ??
+    listError(m.series, `${name}.series`, isSeriesChunk) ??
+    listError(m.waitCounts, `${name}.waitCounts`, isWaitCountChunk)
+  );
+}
+
+/**
+ * Check an 'init', 'sessions', 'update' or 'cursorState' message before the webview applies
+ * any of it, so that one of the wrong shape changes nothing (a half-applied update would leave
+ * the panel showing a state the host never sent). Element shapes are checked as far as the
+ * store needs them to apply the message; optional figures it reads defensively (refreshMs, a
+ * queue's fields) are not. Returns the reason it is refused, or null.
+ */
+export function feedMessageError(v: unknown): string | null {
+  if (!isObj(v)) return 'not an object';
+  switch (v.type) {
+    case 'sessions':
+      return listError(v.sessions, 'sessions.sessions', isSessionInfo);
+    case 'init': {
+      if (v.mode !== 'live' && v.mode !== 'replay') return 'init.mode must be live or replay';
+      const e = listError(v.sessions, 'init.sessions', isSessionInfo);
+      if (e !== null || v.session === null) return e;
+      if (!isObj(v.session) || !isStr(v.session.id)) return 'init.session must be null or a session with an id';
+      return sessionPartsError(v.session, 'init.session');
+    }
+    case 'update':
+      if (!isStr(v.session)) return 'update.session must be a string';
+      return sessionPartsError(v, 'update') ?? listError(v.removed, 'update.removed', isStr);
+    case 'cursorState':
+      if (!isStr(v.session) || !isNum(v.t)) return 'cursorState needs a session and a time';
+      return listError(v.queues, 'cursorState.queues', (q) => isKeyed(q) && isNum((q as Record<string, unknown>).depth)) ?? listError(v.waiters, 'cursorState.waiters', isWaiter);
+    default:
+      return `not a feed message (type ${JSON.stringify(String(v.type))})`;
+  }
+}
+
 /**
  * Check a 'findings' message before the webview renders it: every field the strip reads has
  * its type (an icon name is a plain codicon id, since it becomes a class name). Returns the
@@ -431,15 +493,16 @@ export function validateWebviewMessage(value: unknown): Validation {
   const shape = SHAPES[type as WebviewMessage['type']];
   for (const key of Object.keys(rec)) {
     if (key === 'type') continue;
-    if (!(key in shape.required) && !(shape.optional && key in shape.optional)) return { ok: false, error: `${type}: unexpected field ${JSON.stringify(key).slice(0, 60)}` };
+    // Own fields only: `in` would also accept names every object inherits (toString, constructor).
+    if (!Object.hasOwn(shape.required, key) && !(shape.optional && Object.hasOwn(shape.optional, key))) return { ok: false, error: `${type}: unexpected field ${JSON.stringify(key).slice(0, 60)}` };
   }
   for (const [key, check] of Object.entries(shape.required)) {
-    if (!(key in rec)) return { ok: false, error: `${type}: missing ${key}` };
+    if (!Object.hasOwn(rec, key)) return { ok: false, error: `${type}: missing ${key}` };
     const why = check(rec[key]);
     if (why) return { ok: false, error: `${type}.${key} ${why}` };
   }
   for (const [key, check] of Object.entries(shape.optional ?? {})) {
-    if (!(key in rec) || rec[key] === undefined) continue;
+    if (!Object.hasOwn(rec, key) || rec[key] === undefined) continue;
     const why = check(rec[key]);
     if (why) return { ok: false, error: `${type}.${key} ${why}` };
   }

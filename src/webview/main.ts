@@ -2,7 +2,7 @@
 // Builds the page, talks to the host (ready handshake, then init/update messages), and
 // keeps the view state (selection, sort, filter, zoom) with VS Code's getState/setState.
 
-import { isHostMessage, noHubMessageError, type CallSite, type HostMessage, type NoHubSession, type WebviewMessage } from '../protocol/webview';
+import { feedMessageError, isHostMessage, noHubMessageError, type CallSite, type HostMessage, type NoHubSession, type WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
 import { el, icon, nextFrame, setChildren, setText } from './dom';
 import { countOf, formatCount, formatDuration, formatSessionTime } from './format';
@@ -188,7 +188,15 @@ class Panel {
         this.renderStatus();
         this.renderOverview('all');
       }
-    } else if (data.type !== 'cursorState') this.renderChanges(this.store.apply(data));
+    } else {
+      // Checked whole before any of it is applied: a message of the wrong shape changes nothing.
+      const error = feedMessageError(data);
+      if (error) {
+        console.warn(`QueueScope panel: ignored a ${data.type} message: ${error}`);
+        return;
+      }
+      if (data.type !== 'cursorState') this.renderChanges(this.store.apply(data));
+    }
     for (const fn of this.listeners) fn(data);
   }
 

@@ -69,7 +69,10 @@ function exportPng(api: RecordingPanelApi): void {
   ctx.fillRect(0, 0, out.width, out.height);
   ctx.drawImage(chart, 0, 0);
   const selected = api.selectedQueue();
-  api.post({ type: 'exportPng', session, name: (selected && api.queueName(selected)) || 'chart', dataUrl: out.toDataURL('image/png') });
+  // The name only seeds the file name (the host cleans it); queue names have no length limit
+  // but the message's name field has one, so a long name is cut here (by code point).
+  const name = Array.from((selected && api.queueName(selected)) || 'chart').slice(0, 100).join('');
+  api.post({ type: 'exportPng', session, name, dataUrl: out.toDataURL('image/png') });
 }
 
 /** A cell of the depths table, styled inline (no stylesheet rule exists for it). */

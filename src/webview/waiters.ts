@@ -106,8 +106,13 @@ export class WaiterLists {
     // Who was still waiting when the program ended, or when this queue's process stopped
     // while the session runs on (clocks stopped there).
     const when = stopped === 'ended' ? ' at the end' : stopped === 'process' ? ' when its process stopped' : '';
-    setText(this.putHead, `Blocked producers${when} (${waiters.filter((w) => w.role === 'put').length})`);
-    setText(this.getHead, `Waiting consumers${when} (${waiters.filter((w) => w.role === 'get').length})`);
+    // The counts are the hub's exact ones; the list is a sample of them at scale (waitsSampled).
+    const count = (role: 'put' | 'get', exact: number | undefined) => {
+      const listedCount = waiters.filter((w) => w.role === role).length;
+      return exact === undefined || exact <= listedCount ? `${listedCount}` : `${exact}, ${listedCount} listed`;
+    };
+    setText(this.putHead, `Blocked producers${when} (${count('put', queue?.blocked)})`);
+    setText(this.getHead, `Waiting consumers${when} (${count('get', queue?.waiting)})`);
     const ids = (l: Listed) => l.shown.map((w) => `${w.info.id}@${w.info.since}${w.endedAt !== undefined ? '~' : ''}${w.info.stoppedAt ?? ''}`).join(',');
     const key = `${queue?.key}|${ids(puts)}+${puts.moreEnded}|${ids(gets)}+${gets.moreEnded}`;
     if (key !== this.lastKey) {

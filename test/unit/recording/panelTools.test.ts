@@ -65,6 +65,20 @@ describe('panel recording tools (Chromium)', function () {
     assert.deepEqual(firstPixel, [0x1e, 0x1e, 0x1e, 255]);
   });
 
+  it('PNG of a queue whose name is longer than a message field may be: the name is cut, the export still goes', async () => {
+    p = await open();
+    const init = initMessage();
+    const long = '\u{1F4E6}'.repeat(60) + 'x'.repeat(300); // a cut mid-pair would leave a lone surrogate
+    init.session!.queues = init.session!.queues.map((q) => (q.key === 'q-jobs' ? { ...q, name: long } : q));
+    await p.send(init);
+    await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+    await settle(p.page);
+    await p.page.locator('#export-png').click();
+    const [msg] = await posted('exportPng');
+    assert.equal(validateWebviewMessage(msg).ok, true, 'the host accepts it');
+    assert.equal(msg.name, '\u{1F4E6}'.repeat(60) + 'x'.repeat(40), 'the first 100 code points');
+  });
+
   it('has no time cursor on a live session', async () => {
     p = await open();
     await p.send(initMessage());

@@ -227,7 +227,7 @@ describe('panel webview (Chromium)', function () {
     await p.page.waitForFunction((b) => document.querySelector('#blocked-list li .wait-time')?.textContent !== b, before);
     assert.notEqual(await timeOf(), before);
     // The waiter leaves.
-    await p.send(update({ waiters: w.filter((x) => x.id !== 'w1') }));
+    await p.send(update({ waiters: w.filter((x) => x.id !== 'w1'), queues: [{ key: 'q-jobs', blocked: 2 } as never] }));
     await settle(p.page);
     assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2)');
     // It stays listed for a moment, marked as ended, so short waits do not make the list blink…
@@ -237,6 +237,10 @@ describe('panel webview (Chromium)', function () {
     // …then goes.
     await p.page.locator('#blocked-list li.held').waitFor({ state: 'detached', timeout: 5000 });
     assert.equal(await p.page.locator('#blocked-list li').count(), 2);
+    // At scale the hub lists 1 wait in N: the heading keeps the exact count, and says how many are listed.
+    await p.send(update({ queues: [{ key: 'q-jobs', blocked: 24, waitsSampled: 8 } as never] }));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (24, 2 listed)');
   });
 
   it('on a busy queue lists the current waits first, then at most 3 that just ended, and counts the rest', async () => {
@@ -250,7 +254,7 @@ describe('panel webview (Chromium)', function () {
     // Seven short waits of one consumer come and go between polls; one is waiting now.
     const get = (i: number) => ({ id: `g${i}`, queue: 'q-results', role: 'get' as const, since: NOW + i * 10, site: { file: APP, line: 60, column: 3, fn: 'consume' } });
     for (let i = 0; i < 8; i++) {
-      await p.send(update({ waiters: [...others, get(i)] }));
+      await p.send(update({ waiters: [...others, get(i)], queues: [{ key: 'q-results', waiting: 1 } as never] }));
       await settle(p.page);
     }
     assert.equal(await p.page.locator('#waiting-head').textContent(), 'Waiting consumers (1)');
@@ -487,6 +491,33 @@ describe('panel webview (Chromium)', function () {
     await settle(p.page);
     assert.deepEqual((await p.page.locator('#chart .u-legend .u-series .u-label').allTextContents()).slice(1), ['results', 'urgent'], 'follows the filter');
     assert.equal(((await p.state()) as { combined: boolean }).combined, true);
+  });
+
+  it('a feed message of the wrong shape changes nothing, and the next good one applies', async () => {
+    p = await open();
+    const warnings: string[] = [];
+    p.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    await p.send(initMessage());
+    await settle(p.page);
+    const depth = () => p.page.locator('#overview tr[data-key="q-jobs"] .depth-text').textContent();
+    assert.equal(await depth(), '10 / 10');
+    // An update without its queues: before, its time and status were stored, then it threw.
+    const { queues: _q, ...noQueues } = update({ now: NOW + 5000, status: 'ended' });
+    await p.send(noQueues as never);
+    // An init whose session has no queues: before, it cleared the rows, threw, and dropped
+    // every later patch until the next good init.
+    const init = initMessage();
+    const { queues: _s, ...noSessionQueues } = init.session!;
+    await p.send({ ...init, session: noSessionQueues } as never);
+    await settle(p.page);
+    assert.equal(await p.page.locator('#status').textContent(), 'Running', 'the bad update\'s status was not applied');
+    assert.equal(await p.page.locator('#overview tbody tr').count(), 4);
+    assert.equal(warnings.length, 2, warnings.join('\n'));
+    assert.match(warnings[0], /ignored a update message: update\.queues must be an array/);
+    assert.match(warnings[1], /ignored a init message: init\.session\.queues must be an array/);
+    await p.send(update({ queues: [{ key: 'q-jobs', size: 3 } as never] }));
+    await settle(p.page);
+    assert.equal(await depth(), '3 / 10');
   });
 
   it('renders hostile strings as text and runs nothing', async () => {

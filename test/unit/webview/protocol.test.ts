@@ -1,7 +1,8 @@
 // The validator of webview -> host messages and the page builder (both used by the host).
 
 import * as assert from 'node:assert/strict';
-import { findingsMessageError, noHubMessageError, validateWebviewMessage } from '../../../src/protocol/webview';
+import { feedMessageError, findingsMessageError, noHubMessageError, validateWebviewMessage } from '../../../src/protocol/webview';
+import { initMessage, sessionInfo, update } from './fixtures';
 import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/host/panel/html';
 
 describe('validateWebviewMessage', () => {
@@ -35,6 +36,9 @@ describe('validateWebviewMessage', () => {
     bad({ type: 'eval', code: 'x' }, /unknown message type "eval"/);
     bad({ type: 'toString' }, /unknown message type/);
     bad({ type: '__proto__' }, /unknown message type/);
+    bad({ type: 'clearEnded', toString: 'x' }, /unexpected field "toString"/);
+    bad({ type: 'ready', hasOwnProperty: 'evil' }, /unexpected field "hasOwnProperty"/);
+    bad(JSON.parse('{"type":"clearEnded","__proto__":{"x":1}}'), /unexpected field "__proto__"/);
     bad({ type: 'ready', session: 5 }, /ready\.session must be a string/);
     bad({ type: 'ready', extra: 1 }, /unexpected field "extra"/);
     bad({ type: 'ready', session: 's', pinned: 'yes' }, /ready\.pinned must be a boolean/);
@@ -101,5 +105,36 @@ describe('noHub message check (noHubMessageError)', () => {
     assert.match(noHubMessageError({ type: 'noHub', sessions: [null] })!, /sessions\[0\]/);
     assert.match(noHubMessageError({ type: 'noHub' })!, /must be an array/);
     assert.match(noHubMessageError({ type: 'findings', sessions: [] })!, /not a noHub message/);
+  });
+});
+
+describe('feed message check (feedMessageError)', () => {
+  it('accepts what the host sends: an init with and without a session, an update, a sessions list, a cursor state', () => {
+    assert.equal(feedMessageError(initMessage()), null);
+    assert.equal(feedMessageError(initMessage({ session: null })), null);
+    assert.equal(feedMessageError(update()), null);
+    assert.equal(feedMessageError(update({ waiters: undefined, refreshMs: 4200 })), null, 'waiters absent: they did not change');
+    assert.equal(feedMessageError({ type: 'sessions', sessions: [sessionInfo(), sessionInfo({ id: 'b', status: 'ended' })] }), null);
+    assert.equal(feedMessageError({ type: 'cursorState', session: 's', t: 5, queues: [{ key: 'q', depth: 1, min: 0, max: 2 }], waiters: [] }), null);
+  });
+  it('refuses the wrong shapes before any of it is applied, naming the field', () => {
+    const init = initMessage();
+    const { queues: _q, ...noQueues } = init.session!;
+    assert.match(feedMessageError({ ...init, session: noQueues })!, /init\.session\.queues must be an array/);
+    assert.match(feedMessageError({ ...init, mode: 'demo' })!, /init\.mode/);
+    assert.match(feedMessageError({ ...init, session: { ...init.session!, status: 'stopped' } })!, /init\.session\.status/);
+    assert.match(feedMessageError({ ...init, sessions: [sessionInfo(), { id: 3 }] })!, /init\.sessions\[1\]/);
+    const { queues: _u, ...updateNoQueues } = update();
+    assert.match(feedMessageError(updateNoQueues)!, /update\.queues must be an array/);
+    assert.match(feedMessageError(update({ now: NaN }))!, /update\.now/);
+    assert.match(feedMessageError(update({ removed: [1 as unknown as string] }))!, /update\.removed\[0\]/);
+    assert.match(feedMessageError(update({ queues: [{ size: 3 } as never] }))!, /update\.queues\[0\]/);
+    assert.match(feedMessageError(update({ waiters: [{ id: 'w', queue: 'q', role: 'put' } as never] }))!, /update\.waiters\[0\]/);
+    assert.match(feedMessageError(update({ series: [{ queue: 'q', t: [1, 2], depth: [1], min: [1, 1], max: [1, 1] }] }))!, /update\.series\[0\]/, 'columns of different lengths');
+    assert.match(feedMessageError(update({ waitCounts: [{ queue: 'q', t: [1], put: [1] } as never] }))!, /update\.waitCounts\[0\]/);
+    assert.match(feedMessageError(update({ dropped: -1 }))!, /update\.dropped/);
+    assert.match(feedMessageError({ type: 'sessions' })!, /sessions\.sessions must be an array/);
+    assert.match(feedMessageError({ type: 'cursorState', session: 's', t: 1, queues: [{ key: 'q' }], waiters: [] })!, /cursorState\.queues\[0\]/);
+    assert.match(feedMessageError([])!, /not an object/);
   });
 });
