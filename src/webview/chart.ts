@@ -23,6 +23,8 @@ export const COMBINED_MAX = 8;
 const HEIGHT = 220;
 /** Smallest visible span (ms): zooming further shows nothing useful at sampling resolution. */
 const MIN_SPAN = 200;
+/** How far right the user may scroll or zoom: half the session again past now, and 1 s more. */
+const rightLimit = (now: number): number => now * 1.5 + 1000;
 
 export interface ChartQueue {
   info: QueueInfo;
@@ -317,7 +319,7 @@ export class DepthChart {
       x1 = mid + MIN_SPAN / 2;
     }
     x0 = Math.max(0, x0);
-    x1 = Math.min(Math.max(x1, x0 + MIN_SPAN), now * 1.5 + 1000);
+    x1 = Math.min(Math.max(x1, x0 + MIN_SPAN), rightLimit(now));
     const wasFollowing = this.following;
     this.view.zoom = { x0, x1 };
     if (wasFollowing) this.cb.followChanged(false);
@@ -338,6 +340,14 @@ export class DepthChart {
     this.userRange(center - (center - x0) * factor, center + (x1 - center) * factor);
   }
 
+  /** Shift the window, keeping its width: at an edge it stops there (clamping one end alone zoomed in). */
+  private panBy(delta: number): void {
+    const [x0, x1] = this.lastRange;
+    const room = delta < 0 ? -x0 : rightLimit(Math.max(this.cb.now(), 1000)) - x1;
+    const d = delta < 0 ? Math.min(0, Math.max(delta, room)) : Math.max(0, Math.min(delta, room));
+    if (d !== 0) this.userRange(x0 + d, x1 + d);
+  }
+
   showWholeSession(): void {
     this.userRange(0, Math.max(this.cb.now(), 1000));
   }
@@ -355,10 +365,10 @@ export class DepthChart {
         this.zoomAround((x0 + x1) / 2, 1.25);
         break;
       case 'ArrowLeft':
-        this.userRange(x0 - span * 0.2, x1 - span * 0.2);
+        this.panBy(-span * 0.2);
         break;
       case 'ArrowRight':
-        this.userRange(x0 + span * 0.2, x1 + span * 0.2);
+        this.panBy(span * 0.2);
         break;
       case '0':
         this.showWholeSession();

@@ -36,6 +36,18 @@ export function setChildren(parent: Node, children: Child[]): void {
   append(parent, children);
 }
 
+/**
+ * Make `parent`'s children exactly `children`, in order, without taking out the ones that stay
+ * (removing a node drops the keyboard focus inside it, and makes a live region read it again).
+ */
+export function keepChildren(parent: Element, children: Element[]): void {
+  const wanted = new Set<Node>(children);
+  for (const c of [...parent.children]) if (!wanted.has(c)) c.remove();
+  children.forEach((c, i) => {
+    if (parent.children[i] !== c) parent.insertBefore(c, parent.children[i] ?? null);
+  });
+}
+
 /** Set text only when it changed (cheap updates, no layout thrash). */
 export function setText(node: Node, text: string): void {
   if (node.textContent !== text) node.textContent = text;

@@ -4,7 +4,7 @@
 
 import { feedMessageError, isHostMessage, noHubMessageError, type CallSite, type HostMessage, type NoHubSession, type WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
-import { el, icon, nextFrame, setChildren, setText } from './dom';
+import { el, icon, keepChildren, nextFrame, setChildren, setText } from './dom';
 import { countOf, formatCount, formatDuration, formatSessionTime } from './format';
 import { Overview, isFull } from './overview';
 import { Store, type Changes } from './store';
@@ -280,29 +280,46 @@ class Panel {
     this.renderPace();
     setText(this.sessionName, s.session()?.name ?? '');
 
-    const lines: Node[] = [];
+    // Each line has a key that changes when its content does; a line whose key stayed is
+    // kept as it is (a status or dropped-count change used to rebuild the whole banner, which
+    // took the keyboard focus off its buttons and made screen readers read it all again).
+    const lines: { key: string; make: () => HTMLElement }[] = [];
     const at = formatSessionTime(s.now());
-    if (status === 'paused') lines.push(el('div', { class: 'banner-line paused' }, icon('debug-pause'), el('strong', { text: 'Paused. ' }), `The program is stopped in the debugger; this is its state at ${at}, with the first items of each queue.`));
-    if (status === 'ended') lines.push(el('div', { class: 'banner-line ended' }, icon('debug-stop'), el('strong', { text: 'Session ended ' }), `at ${at}. Its timelines stay until you clear ended sessions. `, this.clearEndedButton));
+    if (status === 'paused') lines.push({ key: `paused ${at}`, make: () => el('div', { class: 'banner-line paused' }, icon('debug-pause'), el('strong', { text: 'Paused. ' }), `The program is stopped in the debugger; this is its state at ${at}, with the first items of each queue.`) });
+    if (status === 'ended') lines.push({ key: `ended ${at}`, make: () => el('div', { class: 'banner-line ended' }, icon('debug-stop'), el('strong', { text: 'Session ended ' }), `at ${at}. Its timelines stay until you clear ended sessions. `, this.clearEndedButton) });
     // Why it ended, when that is news (a crash, a non-zero exit, a signal); live and in replay.
     // The error line is the program's text: a text node only.
     const died = this.diedEnd();
     this.diedShown = diedKey(died);
     if (died !== undefined) {
-      const line = el('div', { class: 'banner-line died' }, icon('error'), el('strong', { text: died.lead }), el('span', { class: 'died-text', text: died.note }));
-      if (died.at) line.append(this.siteButton(died.at, 'thrown at', 'where the exception was thrown'));
-      lines.push(line);
+      lines.push({
+        key: `died ${this.diedShown}`,
+        make: () => {
+          const line = el('div', { class: 'banner-line died' }, icon('error'), el('strong', { text: died.lead }), el('span', { class: 'died-text', text: died.note }));
+          if (died.at) line.append(this.siteButton(died.at, 'thrown at', 'where the exception was thrown'));
+          return line;
+        },
+      });
     }
     let terminalOffered = false;
     for (const note of noHubNotes(this.noHub)) {
       const offer: boolean = note.offerTerminal && !terminalOffered;
       terminalOffered ||= offer;
-      lines.push(el('div', { class: `banner-line no-hub how-${note.how}` }, icon('info'), el('div', { class: 'banner-text' }, el('strong', { text: `No QueueScope hub in ${note.names}. ` }), ...note.text.map((part) => (typeof part === 'string' ? part : el('code', { text: part.code })))), ...(offer ? [this.openTerminalButton] : [])));
+      const text = note.text.map((part) => (typeof part === 'string' ? part : `\`${part.code}\``)).join('');
+      lines.push({ key: `noHub ${note.how} ${offer} ${note.names} ${text}`, make: () => el('div', { class: `banner-line no-hub how-${note.how}` }, icon('info'), el('div', { class: 'banner-text' }, el('strong', { text: `No QueueScope hub in ${note.names}. ` }), ...note.text.map((part) => (typeof part === 'string' ? part : el('code', { text: part.code })))), ...(offer ? [this.openTerminalButton] : [])) });
     }
-    if (s.dropped > 0) lines.push(el('div', { class: 'banner-line dropped' }, icon('warning'), `${formatCount(s.dropped)} detail events were dropped by the program's hub (nobody read them in time); depths and counters are complete.`));
-    setChildren(this.banner, lines);
+    if (s.dropped > 0) {
+      const text = `${formatCount(s.dropped)} detail events were dropped by the program's hub (nobody read them in time); depths and counters are complete.`;
+      lines.push({ key: `dropped ${text}`, make: () => el('div', { class: 'banner-line dropped' }, icon('warning'), text) });
+    }
+    const kept = new Map<string, HTMLElement>();
+    for (const { key, make } of lines) kept.set(key, this.bannerLines.get(key) ?? make());
+    this.bannerLines = kept;
+    keepChildren(this.banner, [...kept.values()]);
     this.banner.hidden = lines.length === 0;
   }
+  /** The banner's lines by key, as last drawn. */
+  private bannerLines = new Map<string, HTMLElement>();
 
   private renderLiveButton(): void {
     const following = this.chart.following;

@@ -377,6 +377,17 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await died.locator('strong').textContent(), 'Worker thread 2 ended: ');
     assert.equal(await died.locator('.died-text').textContent(), 'uncaught TypeError: bytes is null');
     assert.equal(await died.locator('button.site').textContent(), 'thrown at pipeline.js:23:57');
+    // The banner's other lines come and go (dropped events, a pause): the line being read and
+    // its focused link stay (before, the whole banner was rebuilt and the focus fell to <body>).
+    const line = await died.elementHandle();
+    await died.locator('button.site').focus();
+    await p.send(update({ dropped: 13 }));
+    await p.send(update({ dropped: 14, status: 'paused' }));
+    await settle(p.page);
+    assert.equal(await p.page.locator('#banner .banner-line.dropped').textContent(), '14 detail events were dropped by the program\'s hub (nobody read them in time); depths and counters are complete.');
+    assert.equal(await p.page.locator('#banner .banner-line').count(), 3, 'paused, died, dropped');
+    assert.equal(await line!.evaluate((e) => e.isConnected && e === document.querySelector('#banner .banner-line.died')), true, 'the same line');
+    assert.equal(await p.page.evaluate(() => document.activeElement?.textContent), 'thrown at pipeline.js:23:57');
   });
 
   it('links a crash to the line that threw it, and opens it from the keyboard', async () => {
@@ -474,6 +485,23 @@ describe('panel webview (Chromium)', function () {
     await p.page.locator('#chart').focus();
     await p.page.keyboard.press('l');
     assert.equal(await following(), true);
+    // Arrow keys pan, keeping the width; at an edge they stop (they used to zoom in there).
+    const zoomNow = async () => ((await p.state()) as { zoom: { x0: number; x1: number } }).zoom;
+    await p.page.keyboard.press('0');
+    await settle(p.page);
+    const whole = await zoomNow();
+    for (let i = 0; i < 6; i++) await p.page.keyboard.press('ArrowLeft');
+    await settle(p.page);
+    assert.deepEqual(await zoomNow(), whole, 'already at the left edge: nothing moves');
+    await p.page.keyboard.press('ArrowRight');
+    await settle(p.page);
+    const moved = await zoomNow();
+    assert.ok(moved.x0 > 0, `panned right ${JSON.stringify(moved)}`);
+    assert.ok(Math.abs(moved.x1 - moved.x0 - (whole.x1 - whole.x0)) < 1, 'same width');
+    for (let i = 0; i < 20; i++) await p.page.keyboard.press('ArrowRight');
+    await settle(p.page);
+    const right = await zoomNow();
+    assert.ok(Math.abs(right.x1 - right.x0 - (whole.x1 - whole.x0)) < 1, `same width at the right edge ${JSON.stringify(right)}`);
   });
 
   it('draws one combined chart of the listed queues, named in its legend', async () => {
