@@ -19,9 +19,14 @@
 // promise settles one job later. All served waiters of the realm share one job per batch.
 // Once resolved, a waiter is kept for a later block (recycleWaiter).
 
-import { recycleWaiter, type Waiter } from './waiters';
+import { recycleWaiter, type Waiter, type WaiterOwner } from './waiters';
 
 const RESOLVED: Promise<void> = Promise.resolve();
+/**
+ * A served getter's value when its queue's storage is not FIFO: its owner's takeClaim()
+ * picks the item as the promise settles (Queue.handOffClaim).
+ */
+export const CLAIM: unique symbol = Symbol('claim');
 let head: Waiter<unknown> | null = null;
 let tail: Waiter<unknown> | null = null;
 let scheduled = false;
@@ -66,12 +71,22 @@ function flush(): void {
     head = w.next;
     if (head === null) tail = null;
     w.next = null;
-    const value = w.item;
+    let value = w.item;
     w.item = undefined;
     const resolve = w.resolve;
+    const reject = w.reject;
     w.resolve = w.reject = noop;
     const owner = w.owner;
     w.owner = null;
+    if (value === CLAIM) {
+      try {
+        value = (owner as WaiterOwner).takeClaim();
+      } catch (err) {
+        reject(err); // a comparator that threw: the item stays queued
+        if (owner !== null) recycleWaiter(w, owner);
+        continue;
+      }
+    }
     resolve(value);
     if (owner !== null) recycleWaiter(w, owner);
   }

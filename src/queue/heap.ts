@@ -20,16 +20,24 @@ export class StableHeap<T> {
   push(item: T): void {
     const items = this.items;
     const seqs = this.seqs;
-    let i = items.length;
+    const n = items.length;
+    let i = n;
     const s = this.seq++;
     items.push(item);
     seqs.push(s);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(item, s, items[p], seqs[p])) break;
-      items[i] = items[p];
-      seqs[i] = seqs[p];
-      i = p;
+    try {
+      while (i > 0) {
+        const p = (i - 1) >> 1;
+        if (!this.less(item, s, items[p], seqs[p])) break;
+        items[i] = items[p];
+        seqs[i] = seqs[p];
+        i = p;
+      }
+    } catch (err) {
+      // A comparator that throws: move the parents shifted down so far back up the path,
+      // and drop the new slot, so the heap is exactly as before and the caller's put fails.
+      this.undoPush(i, n);
+      throw err;
     }
     items[i] = item;
     seqs[i] = s;
@@ -39,25 +47,59 @@ export class StableHeap<T> {
     const items = this.items;
     const seqs = this.seqs;
     const top = items[0];
+    const topSeq = seqs[0];
     const lastItem = items.pop() as T;
     const lastSeq = seqs.pop() as number;
     const n = items.length;
     if (n > 0) {
       let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && this.less(items[r], seqs[r], items[l], seqs[l]) ? r : l;
-        if (!this.less(items[c], seqs[c], lastItem, lastSeq)) break;
-        items[i] = items[c];
-        seqs[i] = seqs[c];
-        i = c;
+      try {
+        for (;;) {
+          const l = 2 * i + 1;
+          if (l >= n) break;
+          const r = l + 1;
+          const c = r < n && this.less(items[r], seqs[r], items[l], seqs[l]) ? r : l;
+          if (!this.less(items[c], seqs[c], lastItem, lastSeq)) break;
+          items[i] = items[c];
+          seqs[i] = seqs[c];
+          i = c;
+        }
+      } catch (err) {
+        // As in push: undo the moves (children shifted up go back down the path to the
+        // hole), put the top and the last item back, and let the get fail with nothing taken.
+        for (; i > 0; ) {
+          const p = (i - 1) >> 1;
+          items[i] = items[p];
+          seqs[i] = seqs[p];
+          i = p;
+        }
+        items[0] = top;
+        seqs[0] = topSeq;
+        items.push(lastItem);
+        seqs.push(lastSeq);
+        throw err;
       }
       items[i] = lastItem;
       seqs[i] = lastSeq;
     }
     return top;
+  }
+
+  /** Undo a push whose sift stopped with its hole at `hole`, having started at `from`. */
+  private undoPush(hole: number, from: number): void {
+    const { items, seqs } = this;
+    // The hole's path down to `from` is `from`'s ancestor chain, walked from the top.
+    const path: number[] = [];
+    for (let a = from; a > hole; a = (a - 1) >> 1) path.push(a);
+    let i = hole;
+    for (let k = path.length - 1; k >= 0; k--) {
+      const c = path[k];
+      items[i] = items[c];
+      seqs[i] = seqs[c];
+      i = c;
+    }
+    items.pop();
+    seqs.pop();
   }
 
   /**

@@ -19,13 +19,19 @@ export class LifoQueue<T> extends Queue<T> {
   protected override _get(): T {
     return this.stack.pop() as T;
   }
+  // `claimed` items are owed to served getters (Queue.handOffClaim): the newest ones, since
+  // those are what the getters will take. Not in the size or the preview; kept by a clear.
   protected override _size(): number {
-    return this.stack.length;
+    return this.stack.length - this.claimed;
   }
   protected override _peek(n: number): T[] {
-    return this.stack.slice(Math.max(0, this.stack.length - n)).reverse();
+    const end = this.stack.length - this.claimed;
+    return this.stack.slice(Math.max(0, end - n), end).reverse();
   }
   protected override _clear(): void {
-    this.stack = [];
+    this.stack = this.claimed > 0 ? this.stack.slice(this.stack.length - this.claimed) : [];
+  }
+  protected override get _claimsOnDelivery(): boolean {
+    return true;
   }
 }

@@ -42,13 +42,21 @@ export class PriorityQueue<T> extends Queue<T> {
   protected override _get(): T {
     return this.heap.pop();
   }
+  // `claimed` items are owed to served getters (Queue.handOffClaim): the smallest ones, since
+  // those are what the getters will take. Not in the size or the preview; kept by a clear.
   protected override _size(): number {
-    return this.heap.length;
+    return this.heap.length - this.claimed;
   }
   protected override _peek(n: number): T[] {
-    return this.heap.peek(n);
+    return this.heap.peek(n + this.claimed).slice(this.claimed);
   }
   protected override _clear(): void {
+    const owed: T[] = [];
+    for (let k = 0; k < this.claimed; k++) owed.push(this.heap.pop());
     this.heap.clear();
+    for (const item of owed) this.heap.push(item);
+  }
+  protected override get _claimsOnDelivery(): boolean {
+    return true;
   }
 }

@@ -13,7 +13,7 @@ import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';
 import { Ring } from './ring';
 import { deadlines } from './deadlines';
-import { deliver, resolveNow } from './delivery';
+import { CLAIM, deliver, resolveNow } from './delivery';
 import { startTimer, stopTimer } from './timers';
 import { SPARE, takeWaiter, WaiterList, type AbortSignalLike, type WaitHandle, type Waiter, type WaiterOwner } from './waiters';
 
@@ -90,6 +90,13 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   private directRun = DIRECT_RUN;
   /** @internal Part of WaiterOwner: a served waiter kept for this queue's next block. */
   [SPARE]: Waiter<unknown> | null = null;
+  /**
+   * Items in storage already owed to served getters (see handOffClaim); storage that keeps
+   * them (LifoQueue, PriorityQueue) leaves them out of `_size()`, `_peek()` and `_clear()`.
+   */
+  protected claimed = 0;
+  /** Read once from `_claimsOnDelivery` (a field, so the FIFO hand-off pays one load). */
+  private readonly claims: boolean;
 
   constructor(options: QueueOptions = {}) {
     checkOptions(options, new.target.name);
@@ -101,6 +108,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     // asyncio compares `qsize() >= maxsize`, so a fractional bound holds ceil(maxsize) items.
     this.maxsize = maxsize > 0 && Number.isFinite(maxsize) ? Math.ceil(maxsize) : 0;
     this._init(this.maxsize);
+    this.claims = this._claimsOnDelivery;
     const hub = findHub();
     this.id = allocateQueueId(hub);
     this.name = name ?? `queue-${this.id}`;
@@ -132,6 +140,14 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   }
   protected _clear(): void {
     this.ring.clear();
+  }
+  /**
+   * Whether a getter served by a put takes the storage's next item when its promise settles
+   * (one job later) rather than the item that served it. FIFO: the same item either way.
+   * LifoQueue and PriorityQueue answer true and keep `claimed` out of their size.
+   */
+  protected get _claimsOnDelivery(): boolean {
+    return false;
   }
 
   // ---- state ----
@@ -191,6 +207,10 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
    * (src/queue/delivery.ts says why).
    */
   private handOff(getter: Waiter<T>, item: T): void {
+    if (this.claims) {
+      this.handOffClaim(getter, item);
+      return;
+    }
     this.unfinished++;
     this.getters.remove(getter);
     const probe = this.probe;
@@ -200,6 +220,36 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     }
     this.settle(getter, 'served');
     this.release(getter, item);
+  }
+
+  /**
+   * handOff() for storage that is not FIFO. The item goes into storage and the getter is
+   * owed one (`claimed`), taken from storage as its promise settles: items put in the
+   * meantime compete, so a waiting worker gets the smallest (or newest) of a batch put in one
+   * go, as asyncio's woken getter does on its next turn, not the first one put. The getter is
+   * served here all the same (unlinked, its timer and listener released): nothing can take
+   * its item back, and `_size()` no longer counts it. `_put` goes first: a comparator that
+   * throws leaves the getter waiting and the call failing, with nothing changed.
+   */
+  private handOffClaim(getter: Waiter<T>, item: T): void {
+    this._put(item);
+    this.claimed++;
+    this.unfinished++;
+    this.getters.remove(getter);
+    const probe = this.probe;
+    if (probe !== null) {
+      probe.put(this._size());
+      probe.get(this._size());
+    }
+    this.settle(getter, 'served');
+    deliver(getter, CLAIM as T);
+  }
+
+  /** @internal Part of WaiterOwner: a claimed getter's item, as its promise settles (handOffClaim). */
+  takeClaim(): unknown {
+    this.claimed--;
+    // Storage's next item; a comparator that throws leaves it there, as an item not owed.
+    return this._get();
   }
 
   /** Settle a served waiter's promise: one job later (delivery.ts), or now when that does not help. */
@@ -244,13 +294,25 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
    * consumer's loop, stays small: V8 compiles less for a loop that never meets a full queue.
    */
   private admit(putter: Waiter<void>): void {
-    this.putters.remove(putter);
-    this._put(putter.item as T);
-    putter.item = undefined;
-    this.unfinished++;
-    if (this.probe !== null) this.probe.put(this._size());
-    this.settle(putter, 'served');
-    this.release(putter, undefined);
+    for (let p: Waiter<void> | null = putter; p !== null; p = this.putters.head) {
+      this.putters.remove(p);
+      const item = p.item as T;
+      p.item = undefined;
+      try {
+        this._put(item);
+      } catch (err) {
+        // Storage refused it (a PriorityQueue comparator that throws): that put fails, not
+        // the get that freed the slot (its item is already out); the next producer is tried.
+        this.settle(p, 'aborted');
+        p.reject(err);
+        continue;
+      }
+      this.unfinished++;
+      if (this.probe !== null) this.probe.put(this._size());
+      this.settle(p, 'served');
+      this.release(p, undefined);
+      return;
+    }
   }
 
   // ---- blocking calls ----
@@ -330,6 +392,11 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
    * optSignal), or the reason to reject with: a TypeError, or an aborted signal's reason.
    */
   private readOptions(options: WaitOptions): unknown {
+    // `get(50)` or `put(item, 50)` (a positional timeout) would otherwise read no option and
+    // wait forever without a word.
+    if (typeof options !== 'object' || options === null) {
+      return new TypeError(`options must be an object, e.g. { timeout: ${typeof options === 'number' ? options : 1000} }; got ${options === null ? 'null' : typeof options}`);
+    }
     let timeout = Infinity;
     if (options.timeout !== undefined) {
       const t = checkTimeout(options.timeout);
@@ -446,6 +513,10 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
    * Calling it again is allowed; an immediate call after a graceful one still drains.
    */
   shutdown(options: ShutdownOptions = {}): void {
+    // `shutdown(true)` (asyncio's positional `immediate`) would otherwise shut down gracefully.
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`shutdown options must be an object, e.g. shutdown({ immediate: ${options === true} }); got ${options === null ? 'null' : typeof options}`);
+    }
     const immediate = options.immediate === true;
     this.shut = true;
     if (immediate) {

@@ -18,6 +18,8 @@ export interface WaiterOwner {
   expireWaiter(w: Waiter<unknown>): void;
   /** One served waiter kept by this owner once the realm's pool is full (see takeWaiter). */
   [SPARE]: Waiter<unknown> | null;
+  /** A served getter's item, picked as its promise settles (delivery.ts CLAIM). */
+  takeClaim(): unknown;
 }
 
 let executorTarget: Waiter<never> | null = null;

@@ -377,6 +377,86 @@ describe('CPython test_queues ports', () => {
       for (const i of [1, 3, 2]) await q.put(i);
       assert.deepEqual([await q.get(), await q.get(), await q.get()], [1, 2, 3]);
     });
+
+    // Not a CPython test; CPython's behaviour: a woken getter takes the queue's next item on
+    // its next turn, so items put in one go before then compete (heapq / list.pop order).
+    it('a waiting worker gets the smallest (or newest) of a batch put in one go, not the first put', async () => {
+      const pq = new PriorityQueue<number>();
+      const lq = new LifoQueue<string>();
+      const workers = [pq.get(), pq.get()];
+      const lifoWorker = lq.get();
+      for (const n of [5, 1, 3]) pq.putNowait(n);
+      for (const x of ['a', 'b', 'c']) lq.putNowait(x);
+      assert.equal(pq.qsize(), 1, 'the two items owed to the served workers are not in the queue');
+      assert.deepEqual(pq.peek(5), [5]);
+      assert.deepEqual(await Promise.all(workers), [1, 3]);
+      assert.equal(await lifoWorker, 'c');
+      assert.deepEqual([pq.getNowait(), lq.getNowait(), lq.getNowait()], [5, 'b', 'a']);
+      assert.equal(pq.unfinishedTasks, 3);
+    });
+
+    it('an immediate shutdown keeps the items owed to served getters and drops the rest', async () => {
+      const q = new PriorityQueue<number>();
+      const worker = q.get();
+      for (const n of [4, 2, 9]) q.putNowait(n);
+      q.shutdown({ immediate: true });
+      assert.equal(await worker, 2);
+      assert.equal(q.qsize(), 0);
+      assert.equal(q.unfinishedTasks, 1, 'the two dropped items count as done; the served one is not');
+    });
+
+    it('a comparator that throws fails the put or get and loses nothing (a heap half-sifted kept one item twice)', async () => {
+      type Job = { pri: number; name: string };
+      const bad = (j: Job) => j.name === 'x';
+      const q = new PriorityQueue<Job>({
+        compare: (a, b) => {
+          if ((bad(a) && b.name === 'a') || (bad(b) && a.name === 'a')) throw new TypeError(`cannot compare ${a.name} and ${b.name}`);
+          return a.pri - b.pri;
+        },
+      });
+      for (const [pri, name] of [[1, 'a'], [5, 'b'], [6, 'c'], [7, 'd']] as const) q.putNowait({ pri, name });
+      assert.throws(() => q.putNowait({ pri: 2, name: 'x' }), /cannot compare x and a/);
+      assert.equal(q.qsize(), 4);
+      assert.equal(q.unfinishedTasks, 4, 'a failed put is not a task');
+      // A pop whose sift meets the comparator's error: the get fails and the heap is whole.
+      let refuse = false;
+      const q2 = new PriorityQueue<Job>({
+        compare: (a, b) => {
+          if (refuse && ((bad(a) && b.name === 'd') || (bad(b) && a.name === 'd'))) throw new TypeError('cannot compare');
+          return a.pri - b.pri;
+        },
+      });
+      // The sift moves c up one level, then meets the error comparing x with d.
+      const names = ['a', 'c', 'b', 'd', 'e', 'f', 'g', 'x'];
+      [1, 5, 6, 8, 9, 10, 11, 12].forEach((pri, k) => q2.putNowait({ pri, name: names[k] }));
+      refuse = true;
+      assert.throws(() => q2.getNowait(), /cannot compare/);
+      refuse = false;
+      assert.equal(q2.qsize(), 8);
+      assert.deepEqual([...Array(8)].map(() => q2.getNowait().name), names);
+      assert.deepEqual([...Array(4)].map(() => q.getNowait().name), ['a', 'b', 'c', 'd']);
+    });
+
+    it('a blocked producer whose item the comparator refuses fails its put; the get that freed the slot keeps its item, the next producer gets in', async () => {
+      type Job = { pri: number; name: string };
+      const q = new PriorityQueue<Job>({
+        maxsize: 2,
+        compare: (a, b) => {
+          if (a.name === 'x' || b.name === 'x') throw new TypeError('cannot compare x');
+          return a.pri - b.pri;
+        },
+      });
+      q.putNowait({ pri: 1, name: 'a' });
+      q.putNowait({ pri: 2, name: 'b' });
+      const refused = track(q.put({ pri: 0, name: 'x' }));
+      const next = track(q.put({ pri: 3, name: 'c' }));
+      assert.equal(q.getNowait().name, 'a');
+      assert.equal(await rejection(refused.promise).then((e) => (e as Error).message), 'cannot compare x');
+      await next.promise;
+      assert.deepEqual(q.peek(5).map((j) => (j as Job).name), ['b', 'c']);
+      assert.equal(q.unfinishedTasks, 3, 'a, b and c were put; x was not');
+      assert.deepEqual(q.waiters, { getters: 0, putters: 0 });
+    });
   });
 
   for (const [label, Q] of classes) {

@@ -2,7 +2,9 @@
 // getNowait/timeout/abort/shutdown/taskDone/join, run against the library and against
 // a plain reference model. Every call's outcome must match the model (which serves
 // items and waiters strictly in order), sizes must match after every step, and an
-// independent ledger checks that no item is ever lost or duplicated.
+// independent ledger checks that no item is ever lost or duplicated. A LIFO or priority
+// getter served by a put takes its item when its promise settles (the storage's next item
+// then, as asyncio's woken getter does), so the model resolves those claims at each await.
 //
 // Timers are replaced by a fake at the globalThis edge so a "timeout" fires exactly
 // when the test says; everything else is the real library.
@@ -41,12 +43,40 @@ class Model {
   putters: Call[] = [];
   unfinished = 0;
   shut = false;
+  /** LIFO/priority getters served by a put, owed an item when the promise job runs (in order). */
+  claims: Call[] = [];
   constructor(
     readonly kind: Kind,
     readonly maxsize: number,
   ) {}
+  /** Items not owed to a served getter: what qsize() reports. */
+  size(): number {
+    return this.items.length - this.claims.length;
+  }
   full(): boolean {
-    return this.maxsize > 0 && this.items.length >= this.maxsize;
+    return this.maxsize > 0 && this.size() >= this.maxsize;
+  }
+  /** A put found a waiting getter. */
+  serve(g: Call, item: number): void {
+    this.unfinished++;
+    if (this.kind === 'fifo') {
+      g.expect = { state: 'resolved', value: item };
+      return;
+    }
+    this.store(item);
+    this.claims.push(g);
+  }
+  /** The delivery job ran: each claim takes the storage's next item, in the order served. */
+  settleClaims(): void {
+    for (const g of this.claims.splice(0)) g.expect = { state: 'resolved', value: this.take() };
+  }
+  /** An immediate shutdown: the items owed to served getters stay; the rest are dropped. */
+  dropUnclaimed(): void {
+    const owed: number[] = [];
+    for (let k = 0; k < this.claims.length; k++) owed.push(this.take());
+    this.unfinished -= this.items.length;
+    // Stored again so that take() returns them in the same order.
+    this.items = this.kind === 'lifo' ? owed.reverse() : owed;
   }
   store(item: number): void {
     this.items.push(item);
@@ -122,9 +152,7 @@ async function runEpisode(kind: Kind, seed: number, steps: number, timers: FakeT
       const before = timers.length;
       if (m.shut) c.expect = { state: 'rejected', name: 'QueueShutDown' };
       else if (m.getters.length > 0) {
-        const g = m.getters.shift() as Call;
-        g.expect = { state: 'resolved', value: item };
-        m.unfinished++;
+        m.serve(m.getters.shift() as Call, item);
         c.expect = { state: 'resolved', value: undefined };
       } else if (!m.full()) {
         m.store(item);
@@ -141,7 +169,7 @@ async function runEpisode(kind: Kind, seed: number, steps: number, timers: FakeT
       const c: Call = { id: calls.length, role: 'get', tracked: undefined as never, expect: { state: 'pending' } };
       const opts = waitOptions(c);
       const before = timers.length;
-      if (m.items.length > 0) {
+      if (m.size() > 0) {
         c.expect = { state: 'resolved', value: m.take() };
         m.admitPutter();
       } else if (m.shut) c.expect = { state: 'rejected', name: 'QueueShutDown' };
@@ -155,11 +183,8 @@ async function runEpisode(kind: Kind, seed: number, steps: number, timers: FakeT
       const item = nextItem++;
       let expected: string | null = null;
       if (m.shut) expected = 'QueueShutDown';
-      else if (m.getters.length > 0) {
-        const g = m.getters.shift() as Call;
-        g.expect = { state: 'resolved', value: item };
-        m.unfinished++;
-      } else if (m.full()) expected = 'QueueFull';
+      else if (m.getters.length > 0) m.serve(m.getters.shift() as Call, item);
+      else if (m.full()) expected = 'QueueFull';
       else {
         m.store(item);
         m.unfinished++;
@@ -174,7 +199,7 @@ async function runEpisode(kind: Kind, seed: number, steps: number, timers: FakeT
       assert.equal(thrown, expected, `putNowait #${step}`);
     } else if (r < 0.6) {
       let expected: number | string;
-      if (m.items.length > 0) {
+      if (m.size() > 0) {
         expected = m.take();
         m.admitPutter();
       } else expected = m.shut ? 'QueueShutDown' : 'QueueEmpty';
@@ -230,13 +255,13 @@ async function runEpisode(kind: Kind, seed: number, steps: number, timers: FakeT
       joins.push({ tracked: track(q.join()), expectDone: m.unfinished === 0 });
     } else if (r < 0.996) {
       await (rand() < 0.5 ? Promise.resolve() : new Promise<void>((resolve) => setImmediate(resolve)));
+      m.settleClaims();
     } else {
       const immediate = rand() < 0.5;
       m.shut = true;
       if (immediate) {
         dropped.push(...q.peek(q.qsize()).map(Number));
-        m.unfinished -= m.items.length;
-        m.items = [];
+        m.dropUnclaimed();
         if (m.unfinished === 0) for (const j of joins) j.expectDone = true;
       }
       for (const c of [...m.putters, ...m.getters]) c.expect = { state: 'rejected', name: 'QueueShutDown' };
@@ -244,7 +269,7 @@ async function runEpisode(kind: Kind, seed: number, steps: number, timers: FakeT
       m.getters = [];
       q.shutdown({ immediate });
     }
-    assert.equal(q.qsize(), m.items.length, `qsize after step ${step}`);
+    assert.equal(q.qsize(), m.size(), `qsize after step ${step}`);
     if (maxsize > 0) assert.ok(q.qsize() <= maxsize, 'size above maxsize');
     assert.deepEqual(q.waiters, { getters: m.getters.length, putters: m.putters.length }, `waiters after step ${step}`);
     assert.equal(q.unfinishedTasks, m.unfinished, `unfinished after step ${step}`);
@@ -252,6 +277,7 @@ async function runEpisode(kind: Kind, seed: number, steps: number, timers: FakeT
 
   // Settle everything still pending, then compare every call with the model.
   const leftInQueue = q.peek(q.qsize()).map(Number);
+  m.settleClaims(); // the claimed items are not in the preview, and the shutdown keeps them
   for (const c of [...m.putters, ...m.getters]) c.expect = { state: 'rejected', name: 'QueueShutDown' };
   q.shutdown({ immediate: true });
   await new Promise<void>((resolve) => setImmediate(resolve));

@@ -125,6 +125,18 @@ describe('options', () => {
     assert.equal(new Queue(undefined).maxsize, 0);
   });
 
+  it("a positional timeout or immediate flag is a TypeError, not a wait forever or a graceful shutdown", async () => {
+    const q = new Queue<number>({ maxsize: 1 });
+    await assert.rejects(q.get(50 as unknown as object), { name: 'TypeError', message: /\{ timeout: 50 \}; got number/ });
+    q.putNowait(1);
+    await assert.rejects(q.put(2, 50 as unknown as object), { name: 'TypeError', message: /got number/ });
+    await assert.rejects(q.get(null as unknown as object), { name: 'TypeError', message: /got null/ });
+    assert.deepEqual(q.waiters, { getters: 0, putters: 0 }, 'nothing was left waiting');
+    assert.throws(() => q.shutdown(true as unknown as object), { name: 'TypeError', message: /shutdown\(\{ immediate: true \}\); got boolean/ });
+    assert.equal(q.isShutdown, false, 'a refused call changes nothing');
+    assert.equal(q.qsize(), 1);
+  });
+
   it('name: default queue-<id>, unique ids, custom names', () => {
     const a = new Queue();
     const b = new Queue();

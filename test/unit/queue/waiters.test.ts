@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import { recycleWaiter, SPARE, takeWaiter, Waiter, WaiterList, type WaiterOwner } from '../../../src/queue/waiters';
 
 function owner(): WaiterOwner {
-  return { [SPARE]: null, expireWaiter: () => {} };
+  return { [SPARE]: null, expireWaiter: () => {}, takeClaim: () => undefined };
 }
 
 /** Empty the realm's pool, which other tests leave waiters in: it holds at most 64. */
