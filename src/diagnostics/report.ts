@@ -52,7 +52,7 @@ export function textReport(report: CheckReport, all = false): string {
   const endLine = ended === undefined ? [] : ['', `${ended.lead}${ended.note}${thrown ? `, thrown at ${siteText(thrown)}` : ''}`];
   if (report.records.length === 0) {
     out.push(`${report.file}: no findings${length}.`, ...endLine);
-    return out.join('\n');
+    return terminalText(out);
   }
   out.push(`${report.file}: ${count('warning')} warning(s), ${count('info')} info, ${count('hint')} hint(s)${length}`, ...endLine);
   const ordered = [...report.records].sort((a, b) => RANK[a.finding.severity] - RANK[b.finding.severity]);
@@ -87,7 +87,20 @@ export function textReport(report: CheckReport, all = false): string {
     out.push('');
     out.push(`hint    ${rule}: ${n} more, not listed${names ? ` (${names})` : ''}; --all lists every one, --json has them all`);
   }
-  return out.join('\n');
+  return terminalText(out);
+}
+
+/**
+ * The report's lines as one text for a terminal or a CI log. Queue names, error lines and
+ * paths are the program's: a newline in one would forge a line of the report ("warning
+ * deadlock: …"), and an escape sequence would reach the terminal (clear the screen, set its
+ * title). Control characters inside a line are written as escapes instead.
+ */
+function terminalText(lines: string[]): string {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+  const escape = (c: string): string => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return lines.map((l) => l.replace(control, escape)).join('\n');
 }
 
 export function jsonReport(report: CheckReport): string {

@@ -130,6 +130,11 @@ export class ExitHooks {
           // that signal's end stays unrecorded, as before
         }
       }
+      try {
+        this.wrapKill();
+      } catch {
+        // a process whose kill cannot be replaced: a self-signal ends as it did before
+      }
     }
   }
 
@@ -169,13 +174,23 @@ export class ExitHooks {
     }
   }
 
+  /** Our listener per signal, while it is on. */
+  private readonly handlers = new Map<Signal, () => void>();
+
+  /**
+   * Whether the program leaves `sig` to its default action: no listener but ours. signal-exit
+   * (under execa, ora, write-file-atomic…) re-raises only when its listeners are the only
+   * ones: counted as the program's own, neither side re-raised and the program outlived its
+   * SIGTERM. Its listeners are not the program's handling the signal.
+   */
+  private onlyOurs(sig: Signal, handler: () => void): boolean {
+    return this.proc.listeners(sig).filter((l) => l !== handler).length <= signalExitListeners();
+  }
+
   private onSignal(sig: Signal): void {
     const proc = this.proc;
     const handler = (): void => {
-      // signal-exit (under execa, ora, write-file-atomic…) re-raises only when its listeners
-      // are the only ones: counted as the program's own, neither side re-raised and the
-      // program outlived its SIGTERM. Its listeners are not the program's handling the signal.
-      if (proc.listeners(sig).filter((l) => l !== handler).length > signalExitListeners()) {
+      if (!this.onlyOurs(sig, handler)) {
         this.flush(); // the program handles this signal itself
         return;
       }
@@ -183,9 +198,48 @@ export class ExitHooks {
       // No handler of the program's: restore the default action and re-raise it, so the
       // process dies of the signal exactly as it would have without us.
       proc.removeListener(sig, handler);
+      this.handlers.delete(sig);
       proc.kill(proc.pid, sig);
     };
     proc.on(sig, handler);
+    this.handlers.set(sig, handler);
+  }
+
+  /**
+   * The program signals itself (`process.kill(process.pid, 'SIGTERM')`, often the last step
+   * of its own cleanup, re-raising the signal for its parent to see): with no listener of the
+   * program's left, our listener would catch it, and since a signal listener keeps no event
+   * loop alive, a program with nothing else to do exited 0 before the listener ran (it dies
+   * of the signal unrecorded). So the end is written here, our listener goes, and the signal
+   * takes its default action at once, as it would without us.
+   */
+  wrapKill(): void {
+    const proc = this.proc;
+    const realKill = proc.kill;
+    if (typeof realKill !== 'function') return;
+    const numbers = builtin<{ constants?: { signals?: Record<string, number> } }>('node:os')?.constants?.signals ?? {};
+    const selfSignal = (sig: unknown): void => this.selfSignal(sig);
+    const kill = function (this: unknown, ...args: unknown[]): boolean {
+      try {
+        const [pid, signal] = args;
+        const sig = signal === undefined ? 'SIGTERM' : typeof signal === 'number' ? SIGNALS.find((s) => numbers[s] === signal) : signal;
+        if (pid === proc.pid || pid === String(proc.pid)) selfSignal(sig);
+      } catch {
+        // the program's call goes ahead whatever happened here
+      }
+      return Reflect.apply(realKill, this, args) as boolean;
+    };
+    Object.defineProperty(kill, 'name', { value: realKill.name });
+    Object.defineProperty(kill, 'length', { value: realKill.length });
+    proc.kill = kill as Proc['kill'];
+  }
+
+  private selfSignal(sig: unknown): void {
+    const handler = this.handlers.get(sig as Signal);
+    if (handler === undefined || !this.onlyOurs(sig as Signal, handler)) return;
+    this.end(sig as Signal);
+    this.proc.removeListener(sig as Signal, handler);
+    this.handlers.delete(sig as Signal);
   }
 }
 

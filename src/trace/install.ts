@@ -5,7 +5,7 @@
 import { findHub, setHubFactory, type HubLink } from '../queue/probe';
 import type { HubReaderApi } from '../protocol/hub';
 import { configFromEnv } from './config';
-import { nodeEnv } from './env';
+import { builtin, nodeEnv, nodeProcess } from './env';
 import { Hub } from './hub';
 import { setExitTail } from './exitTail';
 import { startRecorder } from './recorder';
@@ -15,13 +15,33 @@ export const TRACE_FILE_ENV = 'QUEUESCOPE_TRACE_FILE';
 /** A folder for the exit tails of realms no reader attached to (src/trace/exitTail.ts). */
 export const EXIT_TAIL_DIR_ENV = 'QUEUESCOPE_EXIT_TAIL_DIR';
 
+/**
+ * The recording's path, absolute: every write resolves it again, so a relative one would
+ * follow a `process.chdir()` (and a child started in another folder) into a second file with
+ * no header, and the first would end without its end line. Written back to the environment
+ * so that child processes and workers started later record into the same file.
+ */
+function recordingPath(file: string): string {
+  const path = builtin<{ resolve(p: string): string }>('node:path');
+  if (path === undefined) return file;
+  let abs = file;
+  try {
+    abs = path.resolve(file);
+    const env = nodeProcess()?.env;
+    if (abs !== file && env !== undefined && env[TRACE_FILE_ENV] === file) env[TRACE_FILE_ENV] = abs;
+  } catch {
+    // a realm without a working directory keeps the path as given
+  }
+  return abs;
+}
+
 export function createHub(): Hub {
   const config = configFromEnv();
   const hub = new Hub(config);
   const env = nodeEnv();
   const file = env[TRACE_FILE_ENV];
   if (env[TRACE_ENV] === '1' || (file !== undefined && file !== '')) hub.arm();
-  if (file !== undefined && file !== '') startRecorder(hub, file, config.recordMs);
+  if (file !== undefined && file !== '') startRecorder(hub, recordingPath(file), config.recordMs);
   const tailDir = env[EXIT_TAIL_DIR_ENV];
   if (env[TRACE_ENV] === '1' && tailDir !== undefined && tailDir !== '') {
     const info = hub.sourceInfo();
@@ -42,7 +62,7 @@ export function ensureHub(): HubLink | null {
   const file = nodeEnv()[TRACE_FILE_ENV];
   // A hub made by another copy of the library: record through its reader API anyway.
   if (hub !== null && file !== undefined && file !== '' && typeof (hub as Partial<HubReaderApi>).drain === 'function') {
-    startRecorder(hub as unknown as HubReaderApi, file, configFromEnv().recordMs);
+    startRecorder(hub as unknown as HubReaderApi, recordingPath(file), configFromEnv().recordMs);
   }
   return hub;
 }

@@ -66,10 +66,22 @@ export function sourceMappingUrl(text: string): string | undefined {
   }
 }
 
+/**
+ * A regular file's text, if it is at most MAX_MAP_INPUT_BYTES. A site's path comes from the
+ * program or a recording someone sent: a device or a FIFO (`/dev/zero`) reports size 0 and
+ * never ends, so only regular files are read, and no more bytes than the cap.
+ */
 function readCapped(file: string): string | undefined {
-  const size = fs.statSync(file).size;
-  if (size > MAX_MAP_INPUT_BYTES) return undefined;
-  return fs.readFileSync(file, 'utf8');
+  const st = fs.statSync(file);
+  if (!st.isFile() || st.size > MAX_MAP_INPUT_BYTES) return undefined;
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(st.size);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function adjacentMap(file: string): string | undefined {

@@ -137,6 +137,20 @@ describe('queuescope check: the built command', function () {
     assert.equal((parseCli(['check', 'run.qscope']) as { all: boolean }).all, false);
   });
 
+  it("writes control characters in the program's strings as escapes: a queue name cannot forge a line or drive the terminal", () => {
+    const name = 'jobs\nwarning deadlock: FORGED\u001b[2J\u001b]0;title\u0007';
+    const records: FindingRecord[] = [{
+      finding: { id: 'x', rule: 'stuck', severity: 'warning', session: 's', message: `\`${name}\` is stuck.`, since: 1000, queues: [{ key: 'k', name, size: 0, maxsize: 0 }], waiters: [{ role: 'put', queueName: name, waitedMs: 5, id: 1, queue: 'k' } as never], sites: [], figures: {} },
+      raised: 1500,
+    }];
+    const ended = { end: { reason: 'uncaughtException', error: 'Error: a\r\nwarning forged too' } };
+    const text = textReport({ file: 'run.qscope', span: { from: 1000, to: 3000 }, records, warnings: [], thresholds: resolveThresholds({}), ended });
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(text, /[\u0000-\u0009\u000b-\u001f\u007f]/, 'no control character but the report\'s own newlines');
+    assert.deepEqual(text.split('\n').filter((l) => /^warning/.test(l)), ['warning stuck: `jobs\\nwarning deadlock: FORGED\\u001b[2J\\u001b]0;title\\u0007` is stuck.']);
+    assert.match(text, /uncaught Error: a\\r\\nwarning forged too/);
+  });
+
   it("names whose end it was when a worker thread died and the program ran on, in the text and in --json", () => {
     const ended = { end: { reason: 'uncaughtException', error: 'TypeError: bytes is null', at: { file: 'file:///app/thumbs.js', line: 23, column: 57, fn: '' } }, realm: 'worker thread 2' };
     const report = { file: 'run.qscope', span: { from: 1000, to: 3000 }, records: [], warnings: [], thresholds: resolveThresholds({}), ended };

@@ -3,6 +3,7 @@
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { RecordingSourceLine } from '../../../src/protocol/wire';
 import { REGISTER, ensureLibraryBuilt, finished, fixture, readNdjson, start, tempFile, type RunResult } from './helpers';
@@ -24,7 +25,7 @@ function startRecorded(mode: string, env: Record<string, string>): { child: Chil
 async function runMode(mode: string, env: Record<string, string>, signal: NodeJS.Signals = 'SIGTERM'): Promise<RunResult> {
   const r = startRecorded(mode, env);
   await r.ready;
-  if (mode === 'signal' || mode === 'handled') r.child.kill(signal);
+  if (mode === 'signal' || mode === 'handled' || mode === 'reraise') r.child.kill(signal);
   return r.done;
 }
 
@@ -69,6 +70,17 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
     checkRecording(file, 'exit', { code: 7 });
   });
 
+  it('a program that cleans up on SIGTERM and then signals itself again still dies of the signal', async () => {
+    const plain = await runMode('reraise', {});
+    assert.equal(plain.signal, 'SIGTERM');
+    const file = tempFile('reraise.qscope');
+    const traced = await runMode('reraise', { QUEUESCOPE_TRACE_FILE: file });
+    // Before: our listener caught the second SIGTERM, and with nothing left to run the
+    // program exited 0 before it ran.
+    assert.deepEqual([traced.code, traced.signal], [plain.code, plain.signal]);
+    checkRecording(file, 'SIGTERM');
+  });
+
   it('survives an uncaught exception with exit code and stderr unchanged', async () => {
     const plain = await runMode('throw', {});
     const file = tempFile('throw.qscope');
@@ -79,13 +91,24 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
     assert.equal(traced.stderr.replace(/\n+Node\.js.*$/s, ''), plain.stderr.replace(/\n+Node\.js.*$/s, ''));
     // The error's first line, for the panel's "The program ended: uncaught Error: boom", and
     // where it was thrown: the fixture's line, not Node's timer code below it.
-    checkRecording(file, 'uncaughtException', { error: 'Error: boom', at: { file: fixture('record.js'), line: 18, column: 50, fn: 'Timeout._onTimeout' } });
+    checkRecording(file, 'uncaughtException', { error: 'Error: boom', at: { file: fixture('record.js'), line: 28, column: 50, fn: 'Timeout._onTimeout' } });
   });
 
   it('records process.exit(5) and keeps the code', async () => {
     const file = tempFile('exit.qscope');
     const traced = await runMode('exit', { QUEUESCOPE_TRACE_FILE: file });
     assert.equal(traced.code, 5);
+    checkRecording(file, 'exit', { code: 5 });
+  });
+
+  it('a relative QUEUESCOPE_TRACE_FILE stays one file when the program changes folder', async () => {
+    const file = tempFile('relative.qscope');
+    const child = start(['--require', REGISTER, fixture('record.js'), 'chdir'], { QUEUESCOPE_TRACE_FILE: 'relative.qscope' }, { cwd: path.dirname(file) });
+    const r = await finished(child);
+    assert.equal(r.code, 5, r.stderr);
+    const moved = JSON.parse(/moved (.*)/.exec(r.stdout)![1]) as { dir: string; file: string };
+    assert.equal(moved.file, file, 'made absolute in the environment, for child processes and workers');
+    assert.deepEqual(fs.readdirSync(moved.dir), [], 'nothing written in the new folder (before: the rest of the recording, headless)');
     checkRecording(file, 'exit', { code: 5 });
   });
 

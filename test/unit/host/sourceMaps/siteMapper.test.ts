@@ -4,7 +4,7 @@
 // as the extension does, and the blocked `await jobs.put(` must land on its .ts line.
 
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -239,6 +239,18 @@ describe('host: call sites through source maps (real tsc, real tsx)', function (
         { file: js, line: 0, column: 0, fn: '' },
       ]) assert.equal(mapper.map(s), s);
       assert.deepEqual(log, []);
+    });
+
+    it('a site naming a device or a FIFO (a crafted recording) is not read: it reports size 0 and never ends', () => {
+      const fifo = path.join(dir, 'pipe.js');
+      execFileSync('mkfifo', [fifo]);
+      const log: string[] = [];
+      const mapper = new SiteMapper({ log: (m) => log.push(m) });
+      // Before: /dev/zero was read without end (7.8 GB in 30 s) and a FIFO blocked for good.
+      for (const file of ['/dev/zero', fifo]) {
+        const s = { file, line: 1, column: 1, fn: '' };
+        assert.equal(mapper.map(s), s);
+      }
     });
   });
 
