@@ -293,10 +293,12 @@ export class DepthChart {
       },
       hooks: {
         setScale: [(u, key) => this.onSetScale(u, key)],
+        setSeries: [(u, i) => syncLegendEntry(u, i)],
       },
     };
     const shapeData: uPlot.AlignedData = [[], ...series.slice(1).map(() => [])] as unknown as uPlot.AlignedData;
     this.plot = new uPlot(opts, shapeData, this.host);
+    legendByKeyboard(this.plot);
     this.shape = shape;
     this.plot.over.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     this.plot.over.addEventListener('dblclick', () => this.showWholeSession());
@@ -402,4 +404,31 @@ function sameShape(a: Shape, b: Shape | null): boolean {
 function niceMax(max: number | null): number {
   if (max == null || !Number.isFinite(max) || max <= 0) return 1;
   return Math.ceil(max * 1.1);
+}
+
+/**
+ * uPlot's legend entries show or hide their line on a click only. Each entry's label cell
+ * becomes a switch that Tab reaches and Enter or Space flips (a BullMQ queue's `completed`
+ * starts hidden, and a keyboard user could never show it).
+ */
+function legendByKeyboard(u: uPlot): void {
+  u.root.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((tr, i) => {
+    const label = tr.querySelector<HTMLElement>('th');
+    if (i === 0 || label === null) return; // the first entry is the time axis
+    label.tabIndex = 0;
+    label.setAttribute('role', 'switch');
+    label.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      e.preventDefault();
+      e.stopPropagation(); // not the chart's own keys
+      u.setSeries(i, { show: !u.series[i].show });
+    });
+    syncLegendEntry(u, i);
+  });
+}
+
+function syncLegendEntry(u: uPlot, i: number | null): void {
+  if (i === null) return;
+  const label = u.root.querySelectorAll<HTMLElement>('.u-legend .u-series')[i]?.querySelector('th');
+  label?.setAttribute('aria-checked', String(u.series[i]?.show !== false));
 }

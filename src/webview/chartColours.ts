@@ -37,7 +37,7 @@ export function themeColours(): Colours {
       failed: v('--vscode-charts-red', '#f14c4c'),
       paused: withAlpha(v('--vscode-foreground', '#cccccc'), 0.5),
     },
-    palette: [depth, v('--vscode-charts-green', '#89d185'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-yellow', '#cca700'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-foreground', '#cccccc'), v('--vscode-textLink-foreground', '#3794ff')],
+    palette: [depth, v('--vscode-charts-green', '#89d185'), v('--vscode-charts-orange', '#d18616'), v('--vscode-charts-purple', '#b180d7'), v('--vscode-charts-yellow', '#cca700'), v('--vscode-charts-red', '#f14c4c'), v('--vscode-foreground', '#cccccc'), v('--vscode-terminal-ansiCyan', '#11a8cd')],
   };
 }
 

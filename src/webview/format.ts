@@ -1,6 +1,6 @@
 // Human-readable numbers and times for the panel. Times are session milliseconds.
 
-import { formatDuration as formatEditorDuration } from '../protocol/durationText';
+import { formatDuration as formatEditorDuration, tenthsOfSeconds } from '../protocol/durationText';
 
 /** A duration: "850 ms", "4.2 s", "3 min 05 s", "1 h 02 min". */
 export function formatDuration(ms: number): string {
@@ -12,8 +12,9 @@ export function formatDuration(ms: number): string {
 export function formatSessionTime(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) ms = 0;
   if (ms < 0.5) return '+0 s';
-  if (ms < 1000) return `+${Math.round(ms)} ms`;
-  if (ms < 60_000) return `+${(ms / 1000).toFixed(1)} s`;
+  // Down to the unit shown, so that 999.6 ms is not "1000 ms" nor 59.96 s "60.0 s".
+  if (ms < 1000) return `+${Math.floor(ms)} ms`;
+  if (ms < 60_000) return `+${tenthsOfSeconds(ms)} s`;
   const totalS = Math.floor(ms / 1000);
   const h = Math.floor(totalS / 3600);
   const m = Math.floor((totalS % 3600) / 60);
@@ -31,14 +32,22 @@ export function formatAxisTicks(values: number[], spanSeconds: number): string[]
     const digits = spanSeconds < 20 ? 1 : 0;
     return values.map((v) => `${v.toFixed(digits)} s`);
   }
-  return values.map((v) => formatSessionTime(v * 1000).slice(1));
+  // Minutes:seconds for every tick, the first ones under a minute too ("0:30", not "30.0 s").
+  return values.map((v) => {
+    const totalS = Math.max(0, Math.floor(v));
+    const h = Math.floor(totalS / 3600);
+    const m = Math.floor((totalS % 3600) / 60);
+    const sec = String(totalS % 60).padStart(2, '0');
+    return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+  });
 }
 
 /** A rate per second: "0", "0.5", "12", "1.2k". */
 export function formatRate(perSecond: number): string {
   if (!Number.isFinite(perSecond) || perSecond <= 0) return '0';
   if (perSecond < 10) return perSecond.toFixed(1).replace(/\.0$/, '');
-  if (perSecond < 10_000) return String(Math.round(perSecond));
+  // 9,999.6 rounds to 10000, which is already "10.0k".
+  if (Math.round(perSecond) < 10_000) return String(Math.round(perSecond));
   return `${(perSecond / 1000).toFixed(1)}k`;
 }
 

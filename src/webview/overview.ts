@@ -438,7 +438,10 @@ export class Overview {
     this.selected = key;
     // Roving tabindex: the focused row (arrow keys moved there) else the selected one stays tabbable.
     const focused = (document.activeElement as HTMLElement | null)?.dataset?.key;
-    const focusable = focused && this.rows.has(focused) ? focused : key && this.order.includes(key) ? key : this.order[0];
+    let focusable: string | undefined = focused && this.rows.has(focused) ? focused : key && this.order.includes(key) ? key : this.order[0];
+    // Past 200 queues only the rows in view are drawn: when that row is not one of them, the
+    // first drawn row keeps the tab stop, so Tab still reaches the table.
+    if (focusable !== undefined && !this.rows.has(focusable)) focusable = this.order.find((k) => this.rows.has(k));
     for (const [k, row] of this.rows) {
       const sel = k === key;
       if (row.tr.classList.contains('selected') !== sel) {

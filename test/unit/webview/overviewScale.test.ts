@@ -136,6 +136,23 @@ describe('panel overview with 10,000 queues (Chromium)', function () {
     assert.match(await p.page.locator('#overview tr[data-key="k9999"]').innerText(), /55/);
   });
 
+  it('keeps one drawn row tabbable when the selected one has scrolled out of the drawn window', async () => {
+    p = await open();
+    await p.send(initMessage({ session: { ...initMessage().session!, queues: many(), series: [], waiters: [], waitCounts: [] } }));
+    await settle(p.page);
+    await p.page.locator('#overview tbody tr[data-key]').first().click();
+    await p.page.locator('#overview').evaluate((t) => {
+      t.parentElement!.scrollTop = t.parentElement!.scrollHeight / 2;
+    });
+    await settle(p.page);
+    await p.page.locator('#filter').focus();
+    await p.send(update({ session: SESSION, queues: [queue('k9999', 'conn-09999', { size: 2 })] }));
+    await settle(p.page);
+    const tabbable = await p.page.$$eval('#overview tbody tr[data-key]', (els) => els.filter((e) => (e as HTMLElement).tabIndex === 0).map((e) => (e as HTMLElement).dataset.key));
+    assert.equal(tabbable.length, 1, 'Tab reaches the table (before: no drawn row had a tab stop)');
+    assert.notEqual(tabbable[0], 'k100', 'the selected row is not drawn');
+  });
+
   // A shard router whose shard-1337 is full with its dispatcher blocked, shard-42 full with
   // nobody blocked, and every other shard's worker waiting: the user wants shard-1337 first.
   it('lists names in natural order; State puts the most troubled first; a finding brings its queue into sight', async () => {

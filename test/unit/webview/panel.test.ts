@@ -521,6 +521,40 @@ describe('panel webview (Chromium)', function () {
     assert.equal(((await p.state()) as { combined: boolean }).combined, true);
   });
 
+  it('legend entries are switches the keyboard reaches and flips (they were click-only)', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+    await settle(p.page);
+    const entry = p.page.locator('#chart .u-legend .u-series th[role="switch"]', { hasText: 'Waiting consumers' });
+    assert.equal(await entry.getAttribute('tabindex'), '0');
+    assert.equal(await entry.getAttribute('aria-checked'), 'true');
+    await entry.focus();
+    await p.page.keyboard.press(' ');
+    assert.equal(await entry.getAttribute('aria-checked'), 'false');
+    assert.match((await entry.locator('xpath=..').getAttribute('class'))!, /u-off/, 'the line is hidden');
+    await p.page.keyboard.press('Enter');
+    assert.equal(await entry.getAttribute('aria-checked'), 'true');
+    // A click keeps the switch's state in step.
+    await entry.click();
+    assert.equal(await entry.getAttribute('aria-checked'), 'false');
+    assert.equal(((await p.state()) as { zoom: unknown }).zoom, null, 'the chart\'s own keys did not run');
+  });
+
+  it('gives each of the 8 queues of a combined chart its own colour (the 1st and 8th were both #3794ff in Dark+)', async () => {
+    p = await open({ theme: 'dark' });
+    const init = initMessage();
+    init.session!.queues = Array.from({ length: 8 }, (_, i) => queue(`k${i}`, `q${i}`, { maxsize: 10, size: i }));
+    init.session!.series = init.session!.queues.map((q, i) => series(q.key, 0, NOW, 1000, () => i));
+    init.session!.waiters = [];
+    await p.send(init);
+    await p.page.locator('#combined').click();
+    await settle(p.page);
+    const colours = await p.page.$$eval('#chart .u-legend .u-series .u-marker', (ms) => ms.slice(1).map((m) => getComputedStyle(m).borderColor));
+    assert.equal(colours.length, 8);
+    assert.equal(new Set(colours).size, 8, colours.join(' '));
+  });
+
   it('a feed message of the wrong shape changes nothing, and the next good one applies', async () => {
     p = await open();
     const warnings: string[] = [];

@@ -124,6 +124,13 @@ describe('webview series', () => {
     assert.deepEqual(formatAxisTicks([0.1, 0.2], 1), ['100 ms', '200 ms']);
     assert.deepEqual(formatAxisTicks([10, 15], 10), ['10.0 s', '15.0 s']);
     assert.deepEqual(formatAxisTicks([600, 900], 3600), ['10:00', '15:00']);
+    // One unit along an axis, and no value rounded up into the next unit.
+    assert.deepEqual(formatAxisTicks([0, 30, 60, 90], 200), ['0:00', '0:30', '1:00', '1:30']);
+    assert.deepEqual(formatAxisTicks([3630], 7200), ['1:00:30']);
+    assert.equal(formatSessionTime(59_960), '+59.9 s');
+    assert.equal(formatSessionTime(999.6), '+999 ms');
+    assert.equal(formatDuration(59_960), '59.9 s');
+    assert.deepEqual([formatRate(9_999.4), formatRate(9_999.6), formatRate(10_000)], ['9999', '10.0k', '10.0k']);
     assert.equal(formatCount(999), '999');
     assert.equal(formatCount(1200), '1,200');
     assert.equal(formatCount(12_345), '12,345');
