@@ -85,6 +85,8 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   const parser = new RecordingParser();
   let decodedBytes = 0;
   let truncated = false;
+  /** zlib's error, when the gzip data broke off after the header. */
+  let damaged: string | undefined;
 
   const deliver = async (batch: RecordingLine[]): Promise<void> => {
     if (batch.length) await options.onLines(batch);
@@ -115,7 +117,10 @@ export async function readRecording(path: string, options: ReadOptions): Promise
     }
   } catch (err) {
     file?.destroy();
-    throw asRecordingError(err, path);
+    // Damaged gzip data after the header (a flipped byte in a copy): the lines decoded so far
+    // are kept, as for a file cut short, instead of refusing the whole recording.
+    if (!(gzip && parser.account.header && isZlibError(err))) throw asRecordingError(err, path);
+    damaged = (err as Error).message;
   }
 
   const rest = splitter.finish();
@@ -133,11 +138,17 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   for (const no of splitter.oversizedLines) parser.corrupt(no, `longer than ${options.maxLineBytes ?? MAX_LINE_BYTES} bytes`);
 
   const account = parser.account;
-  if (!account.header) throw parser.sawAnyLine ? notRecording() : new RecordingError('empty', 'The recording is empty (it holds no lines).');
+  if (!account.header) {
+    if (parser.sawAnyLine) throw notRecording();
+    // A gzip stream that yields nothing is damaged or cut before its first line, not empty.
+    if (gzip) throw new RecordingError('not-recording', 'This is not a readable QueueScope recording: its gzip data is damaged or cut before its first line.');
+    throw new RecordingError('empty', 'The recording is empty (it holds no lines).');
+  }
   options.onProgress?.({ bytesRead: totalBytes, totalBytes, lines: account.lines });
 
   const warnings: string[] = [];
-  if (truncated) warnings.push(`The file ends mid-line (the writer was probably interrupted); kept ${account.lines} whole lines.`);
+  if (damaged !== undefined) warnings.push(`The gzip data is damaged after line ${account.lines} (${damaged}); kept the ${account.lines} whole lines before it.`);
+  else if (truncated) warnings.push(`The file ends mid-line (the writer was probably interrupted); kept ${account.lines} whole lines.`);
   if (account.corruptCount) {
     const shown = account.corrupt.map((p) => `line ${p.line}: ${p.reason}`).join('; ');
     const more = account.corruptCount > account.corrupt.length ? `; and ${account.corruptCount - account.corrupt.length} more` : '';
@@ -148,7 +159,7 @@ export async function readRecording(path: string, options: ReadOptions): Promise
     gzip,
     totalBytes,
     lines: account.lines,
-    truncated,
+    truncated: truncated || damaged !== undefined,
     corrupt: account.corrupt,
     corruptCount: account.corruptCount,
     unknownLines: account.unknownLines,
@@ -211,12 +222,17 @@ function notRecording(): RecordingError {
   return new RecordingError('not-recording', 'This is not a QueueScope recording: its first line is not a "qscope" header.');
 }
 
+function isZlibError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
+}
+
 function asRecordingError(err: unknown, path: string): RecordingError {
   if (err instanceof RecordingError) return err;
   const e = err as NodeJS.ErrnoException;
   if (e?.code === 'ENOENT') return new RecordingError('io', `No such file: ${path}`);
   if (e?.code === 'EISDIR') return new RecordingError('io', `${path} is a folder, not a recording.`);
-  if (typeof e?.code === 'string' && e.code.startsWith('Z_')) {
+  if (isZlibError(err)) {
     return new RecordingError('not-recording', `The recording is compressed but its gzip data is damaged (${e.message}).`);
   }
   return new RecordingError('io', `Could not read ${path}: ${e?.message ?? String(err)}`);

@@ -143,6 +143,20 @@ describe('recording reader', () => {
     await rejectsWith(write('g.qscope', Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])), 'not-recording', /gzip data is damaged/);
   });
 
+  it('damaged gzip data: the lines before the damage are kept with a warning; damage before the first line is "not a recording", not "empty"', async () => {
+    const lines = syntheticRecording({ ticks: 400 });
+    const gz = zlib.gzipSync(toNdjson(lines), { level: 1 });
+    const flipped = Buffer.from(gz);
+    flipped[Math.floor(gz.length * 0.6)] ^= 0xff;
+    const { lines: read, result } = await readRecordingLines(write('flipped.qscope', flipped));
+    assert.ok(read.length > 10 && read.length < lines.length, `kept ${read.length} of ${lines.length}`);
+    assert.deepEqual(read, lines.slice(0, read.length), 'the lines kept are the first ones, unchanged');
+    assert.equal(result.truncated, true);
+    assert.match(result.warnings.join(' '), /gzip data is damaged after line \d+ \(.+\); kept the \d+ whole lines before it/);
+    await rejectsWith(write('garbage.qscope', Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.from('garbage')])), 'not-recording', /not a (readable )?QueueScope recording/);
+    await rejectsWith(write('cut.qscope', gz.subarray(0, 12)), 'not-recording', /gzip data is damaged or cut before its first line/);
+  });
+
   it('refuses an unknown format version with the version numbers in the message', async () => {
     const text = '{"type":"qscope","v":7,"created":1,"writer":"hub"}\n{"type":"end","src":"1:0","t":1,"reason":"exit"}\n';
     await rejectsWith(write('v7.qscope', text), 'version', /format version 7; this QueueScope reads versions 1 to 2\. Update QueueScope/);
