@@ -86,3 +86,21 @@ export function findingProblems(findings: readonly Finding[], usable: (site: Cal
   }
   return out;
 }
+
+/**
+ * The problems of several sessions' findings, newest session first. A problem that an older
+ * session has on a line where a newer one has the same rule is left out: findings that stood
+ * at a run's end stay (docs/DIAGNOSTICS.md), and three runs of one deadlocking program put
+ * three copies of each line's problem in the Problems view. Within one session nothing is
+ * merged.
+ */
+export function sessionsProblems(newestFirst: readonly (readonly Finding[])[], usable: (site: CallSite) => boolean = () => true): ProblemSpec[] {
+  const out: ProblemSpec[] = [];
+  const taken = new Set<string>();
+  for (const findings of newestFirst) {
+    const mine = findingProblems(findings, usable).filter((p) => !taken.has(`${p.rule} ${lineKey(p.site)}`));
+    for (const p of mine) taken.add(`${p.rule} ${lineKey(p.site)}`);
+    out.push(...mine);
+  }
+  return out;
+}

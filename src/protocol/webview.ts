@@ -337,7 +337,7 @@ const isWaitCountChunk = (v: unknown): boolean => isObj(v) && isStr(v.queue) && 
 function sessionPartsError(m: Record<string, unknown>, name: string): string | null {
   if (!STATUSES.has(m.status as string)) return `${name}.status must be running, paused or ended`;
   if (!isNum(m.now)) return `${name}.now must be a number`;
-  if (!isCount(m.dropped)) return `${name}.dropped must be a count`;
+  if (!isNum(m.dropped) || m.dropped < 0) return `${name}.dropped must be a number >= 0`; // a recording's own figure, not always whole
   return (
     listError(m.queues, `${name}.queues`, isKeyed) ??
     (m.waiters === undefined && name === 'update' ? null : listError(m.waiters, `${name}.waiters`, isWaiter)) ??

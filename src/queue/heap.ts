@@ -132,6 +132,24 @@ export class StableHeap<T> {
     this.seqs = [];
   }
 
+  /**
+   * Keep only the first `n` items in pop order (an immediate shutdown keeps what served
+   * getters are owed). Never throws: if the comparator refuses a pop, the items still to keep
+   * are taken as they lie in the array, so none is lost or made up (their order may then be
+   * off, as the comparator left it).
+   */
+  retainFirst(n: number): void {
+    const kept: T[] = [];
+    try {
+      while (kept.length < n && this.items.length > 0) kept.push(this.pop());
+    } catch {
+      kept.push(...this.items.slice(0, n - kept.length));
+    }
+    // In pop order, each item is no greater than the ones after it: already a heap, no compare.
+    this.items = kept;
+    this.seqs = kept.map(() => this.seq++);
+  }
+
   private less(a: T, sa: number, b: T, sb: number): boolean {
     const c = this.compare(a, b);
     return c < 0 || (c === 0 && sa < sb);

@@ -233,10 +233,16 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
    */
   private handOffClaim(getter: Waiter<T>, item: T): void {
     this._put(item);
-    this.claimed++;
     this.unfinished++;
-    this.getters.remove(getter);
     const probe = this.probe;
+    if (!getter.linked) {
+      // The comparator (user code) ended that wait meanwhile (aborted it, shut the queue
+      // down): the item stays stored like any other.
+      if (probe !== null) probe.put(this._size());
+      return;
+    }
+    this.claimed++;
+    this.getters.remove(getter);
     if (probe !== null) {
       probe.put(this._size());
       probe.get(this._size());

@@ -141,13 +141,15 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   if (!account.header) {
     if (parser.sawAnyLine) throw notRecording();
     // A gzip stream that yields nothing is damaged or cut before its first line, not empty.
-    if (gzip) throw new RecordingError('not-recording', 'This is not a readable QueueScope recording: its gzip data is damaged or cut before its first line.');
+    if (gzip) throw new RecordingError('not-recording', 'This is not a readable QueueScope recording: its gzip data holds no line (empty, damaged, or cut before its first line).');
     throw new RecordingError('empty', 'The recording is empty (it holds no lines).');
   }
   options.onProgress?.({ bytesRead: totalBytes, totalBytes, lines: account.lines });
 
   const warnings: string[] = [];
-  if (damaged !== undefined) warnings.push(`The gzip data is damaged after line ${account.lines} (${damaged}); kept the ${account.lines} whole lines before it.`);
+  // zlib often finds damage only at the checksum at the end: lines decoded before it may
+  // hold altered values, and the last ones decoded may be missing. Said as it is.
+  if (damaged !== undefined) warnings.push(`The gzip data is damaged (${damaged}); opened the ${account.lines} whole lines read before zlib stopped. Some of them may hold altered values, and lines after them are missing.`);
   else if (truncated) warnings.push(`The file ends mid-line (the writer was probably interrupted); kept ${account.lines} whole lines.`);
   if (account.corruptCount) {
     const shown = account.corrupt.map((p) => `line ${p.line}: ${p.reason}`).join('; ');

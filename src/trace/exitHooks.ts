@@ -223,7 +223,9 @@ export class ExitHooks {
       try {
         const [pid, signal] = args;
         const sig = signal === undefined ? 'SIGTERM' : typeof signal === 'number' ? SIGNALS.find((s) => numbers[s] === signal) : signal;
-        if (pid === proc.pid || pid === String(proc.pid)) selfSignal(sig);
+        // This process, its own group (0) or the group it leads (-pid): each includes it.
+        const n = typeof pid === 'string' ? Number(pid) : pid;
+        if (n === proc.pid || n === 0 || n === -proc.pid) selfSignal(sig);
       } catch {
         // the program's call goes ahead whatever happened here
       }

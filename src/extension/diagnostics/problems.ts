@@ -5,7 +5,7 @@
 
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../../diagnostics/findings';
-import { findingProblems } from '../../diagnostics/problems';
+import { sessionsProblems } from '../../diagnostics/problems';
 import type { CallSite } from '../../protocol/wire';
 import { siteToPath } from '../../host/views/sites';
 
@@ -20,10 +20,10 @@ function location(site: CallSite): vscode.Location {
   return new vscode.Location(vscode.Uri.file(siteToPath(site.file) as string), pos);
 }
 
-/** Diagnostics of a set of findings, by file URI string. */
-export function findingsToDiagnostics(findings: readonly Finding[]): Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }> {
+/** Diagnostics of sessions' findings (newest session first), by file URI string. */
+export function findingsToDiagnostics(newestFirst: readonly (readonly Finding[])[]): Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }> {
   const out = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
-  for (const p of findingProblems(findings, (s) => siteToPath(s.file) !== undefined)) {
+  for (const p of sessionsProblems(newestFirst, (s) => siteToPath(s.file) !== undefined)) {
     const loc = location(p.site);
     const d = new vscode.Diagnostic(new vscode.Range(loc.range.start, loc.range.start), p.message, SEVERITY[p.severity]);
     d.source = 'QueueScope';
@@ -43,9 +43,10 @@ export class ProblemsPublisher implements vscode.Disposable {
   private readonly bySession = new Map<string, readonly Finding[]>();
 
   update(session: string, findings: readonly Finding[]): void {
+    // Re-inserted, so the map runs from the session updated longest ago to the latest.
+    this.bySession.delete(session);
     if (findings.length) this.bySession.set(session, findings);
-    else this.bySession.delete(session);
-    const merged = findingsToDiagnostics([...this.bySession.values()].flat());
+    const merged = findingsToDiagnostics([...this.bySession.values()].reverse());
     this.collection.clear();
     for (const { uri, diagnostics } of merged.values()) this.collection.set(uri, diagnostics);
   }

@@ -437,6 +437,56 @@ describe('CPython test_queues ports', () => {
       assert.deepEqual([...Array(4)].map(() => q.getNowait().name), ['a', 'b', 'c', 'd']);
     });
 
+    it('a comparator that throws: put() and get() reject (they threw, out of reach of .catch())', async () => {
+      let refuse = false;
+      const q = new PriorityQueue<number>({ compare: (a, b) => { if (refuse) throw new TypeError('cmp'); return a - b; } });
+      for (const n of [1, 2, 3]) q.putNowait(n);
+      refuse = true;
+      let put: Promise<void> | undefined;
+      let get: Promise<number> | undefined;
+      assert.doesNotThrow(() => (put = q.put(4)));
+      assert.doesNotThrow(() => (get = q.get()));
+      await assert.rejects(put!, /cmp/);
+      await assert.rejects(get!, /cmp/);
+      refuse = false;
+      assert.deepEqual([q.getNowait(), q.getNowait(), q.getNowait()], [1, 2, 3], 'nothing taken, nothing added');
+    });
+
+    it('an immediate shutdown with items owed to served getters never throws, loses or makes up an item, even when the comparator refuses', async () => {
+      let refuse = false;
+      const q = new PriorityQueue<number>({ compare: (a, b) => { if (refuse) throw new Error('cmp'); return a - b; } });
+      const [g1, g2] = [q.get(), q.get()];
+      for (const n of [1, 2, 3, 0]) q.putNowait(n); // 1 and 2 served (owed), 3 and 0 stored
+      assert.equal(q.qsize(), 2);
+      refuse = true;
+      assert.doesNotThrow(() => q.shutdown({ immediate: true }));
+      refuse = false;
+      const got = await Promise.all([g1, g2]);
+      assert.equal(got.length, 2);
+      assert.ok(got.every((v) => [0, 1, 2, 3].includes(v)) && new Set(got).size === 2, `two distinct items: ${got}`);
+      assert.equal(q.qsize(), 0);
+      assert.equal(q.unfinishedTasks, 2, 'the two dropped count as done; the two owed do not');
+    });
+
+    it('a comparator that ends the waiting getter (aborts it) while its item is stored: the item stays queued, counted', async () => {
+      const ctl = new AbortController();
+      let hook = false;
+      const q = new PriorityQueue<number>({ compare: (a, b) => { if (hook) { hook = false; ctl.abort(new Error('aborted')); } return a - b; } });
+      q.putNowait(5);
+      q.getNowait();
+      q.taskDone();
+      const first = q.get();
+      q.putNowait(1); // owed to `first`
+      const second = q.get({ signal: ctl.signal });
+      hook = true;
+      q.putNowait(2); // its compare aborts `second`: before, the item was owed to an already-rejected getter and lost
+      assert.equal(await first, 1);
+      await assert.rejects(second, /aborted/);
+      assert.equal(q.qsize(), 1);
+      assert.deepEqual(q.peek(5), [2]);
+      assert.equal(q.unfinishedTasks, 2);
+    });
+
     it('a blocked producer whose item the comparator refuses fails its put; the get that freed the slot keeps its item, the next producer gets in', async () => {
       type Job = { pri: number; name: string };
       const q = new PriorityQueue<Job>({

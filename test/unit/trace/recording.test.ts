@@ -81,6 +81,24 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
     checkRecording(file, 'SIGTERM');
   });
 
+  it('the same when it signals its own process group (process.kill(0))', async () => {
+    // Detached: the child leads a process group of its own, so kill(0) reaches only it.
+    const run = async (env: Record<string, string>): Promise<RunResult> => {
+      const args = env.QUEUESCOPE_TRACE_FILE !== undefined ? ['--require', REGISTER, fixture('record.js'), 'reraise-group'] : [fixture('record.js'), 'reraise-group'];
+      const child = start(args, env, { detached: true });
+      const done = finished(child);
+      await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve()));
+      child.kill('SIGTERM');
+      return done;
+    };
+    const plain = await run({});
+    assert.equal(plain.signal, 'SIGTERM');
+    const file = tempFile('reraise-group.qscope');
+    const traced = await run({ QUEUESCOPE_TRACE_FILE: file });
+    assert.deepEqual([traced.code, traced.signal], [plain.code, plain.signal]);
+    checkRecording(file, 'SIGTERM');
+  });
+
   it('survives an uncaught exception with exit code and stderr unchanged', async () => {
     const plain = await runMode('throw', {});
     const file = tempFile('throw.qscope');
@@ -91,7 +109,7 @@ describe('trace: file recording (QUEUESCOPE_TRACE_FILE)', function () {
     assert.equal(traced.stderr.replace(/\n+Node\.js.*$/s, ''), plain.stderr.replace(/\n+Node\.js.*$/s, ''));
     // The error's first line, for the panel's "The program ended: uncaught Error: boom", and
     // where it was thrown: the fixture's line, not Node's timer code below it.
-    checkRecording(file, 'uncaughtException', { error: 'Error: boom', at: { file: fixture('record.js'), line: 28, column: 50, fn: 'Timeout._onTimeout' } });
+    checkRecording(file, 'uncaughtException', { error: 'Error: boom', at: { file: fixture('record.js'), line: 30, column: 50, fn: 'Timeout._onTimeout' } });
   });
 
   it('records process.exit(5) and keeps the code', async () => {

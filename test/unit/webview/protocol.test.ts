@@ -114,6 +114,7 @@ describe('feed message check (feedMessageError)', () => {
     assert.equal(feedMessageError(initMessage({ session: null })), null);
     assert.equal(feedMessageError(update()), null);
     assert.equal(feedMessageError(update({ waiters: undefined, refreshMs: 4200 })), null, 'waiters absent: they did not change');
+    assert.equal(feedMessageError(update({ dropped: 2.5 })), null, 'a recording may hold any finite dropped figure');
     assert.equal(feedMessageError({ type: 'sessions', sessions: [sessionInfo(), sessionInfo({ id: 'b', status: 'ended' })] }), null);
     assert.equal(feedMessageError({ type: 'cursorState', session: 's', t: 5, queues: [{ key: 'q', depth: 1, min: 0, max: 2 }], waiters: [] }), null);
   });
