@@ -462,9 +462,10 @@ export class QueueModel implements Disposable {
   }
 
   /** Forget every ended session; returns how many. */
+  /** Remove the ended debug sessions and Redis watches; an open recording stays (its editor shows it). */
   clearEnded(): number {
     let n = 0;
-    for (const s of [...this.sessionMap.values()]) if (s.state === 'ended' && this.removeSession(s.id)) n++;
+    for (const s of [...this.sessionMap.values()]) if (s.state === 'ended' && s.origin !== 'recording' && this.removeSession(s.id)) n++;
     return n;
   }
 

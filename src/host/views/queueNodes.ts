@@ -94,8 +94,20 @@ export function sessionNode(s: ModelSession): NodeSpec {
     icon,
     expandable: true,
     session: s.id,
-    context: `queuescope.session.${s.state}`,
+    context: sessionContext(s),
   };
+}
+
+/**
+ * The session row's contextValue, which decides its Close button (package.json,
+ * view/item/context): an ended debug session or Redis watch can be closed, and a running
+ * Redis watch (closing it stops the watch). A running debug session cannot: closing it
+ * dropped its queues while its poller went on, every drain thrown away, until the next run.
+ * A recording is closed with its editor, which shows it.
+ */
+export function sessionContext(s: Pick<ModelSession, 'state' | 'origin'>): string {
+  if (s.origin === 'recording') return 'queuescope.session.recording';
+  return s.state === 'ended' || s.origin === 'redis' ? `queuescope.session.closable.${s.state}` : `queuescope.session.${s.state}`;
 }
 
 export function sourceNode(src: ModelSource): NodeSpec {
@@ -276,6 +288,7 @@ export function queueChildren(q: ModelQueue, now: number, showItems: boolean): N
       id: `items:${q.key}`,
       label: 'items',
       description: `first ${q.items.length} of ${q.size}`,
+      tooltip: `The first ${q.items.length} of the ${q.size} items in ${q.name}, in the order get() takes them, as the program was paused`,
       icon: ICONS.items,
       expandable: true,
       session: q.session,

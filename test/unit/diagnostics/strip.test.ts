@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../../../src/diagnostics/findings';
-import { findingProblems } from '../../../src/diagnostics/problems';
+import { findingProblems, sessionsProblems } from '../../../src/diagnostics/problems';
 import { findingsStatus, findingsStripRows, queueBadges } from '../../../src/diagnostics/strip';
 import { THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
 
@@ -93,6 +93,16 @@ describe('diagnostics views', () => {
     // Sites that cannot be shown (node:internal, URLs) are skipped, and so are findings with none left.
     assert.deepEqual(findingProblems([deadlock], (s) => s.fn !== 'sender').map((p) => [p.site.fn, p.related.length]), [['receiver', 0]]);
     assert.deepEqual(findingProblems([growth], () => false), []);
+  });
+
+  it('problems of several sessions: a newer run of the same line and rule hides the older run\'s copy; one session keeps all of its own', () => {
+    const older = [{ ...deadlock, session: 'run1' }, { ...growth, session: 'run1' }];
+    const newer = [{ ...deadlock, id: 'd2', session: 'run2' }];
+    const merged = sessionsProblems([newer, older]);
+    // run2's two deadlock lines, then run1's growth line (its deadlock lines are run2's now).
+    assert.deepEqual(merged.map((p) => [p.finding, p.site.fn]), [['d2', 'sender'], ['d2', 'receiver'], [growth.id, 'consumer']]);
+    assert.equal(sessionsProblems([older]).length, findingProblems(older).length);
+    assert.equal(sessionsProblems([older, older]).length, findingProblems(older).length, 'three runs of one program: one copy per line');
   });
 
   it("problems: a related line says what the program does there (creates, feeds, drains the queue)", () => {

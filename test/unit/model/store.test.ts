@@ -189,9 +189,13 @@ describe('QueueModel', () => {
     assert.ok(model.queue('S/4242:0/1'), 'the recording stays');
     model.setSourceState('S', key, 'live');
     assert.equal(model.source('S', key)!.state, 'ended', 'an ended source does not come back to life');
+    // An open recording is an ended session too, but its editor shows it: it stays.
+    model.openSession('R', 'saved.qscope', 'recording', ORIGIN);
+    model.endSession('R');
     assert.equal(model.clearEnded(), 1);
     assert.equal(model.session('S'), undefined);
     assert.ok(model.session('T'));
+    assert.ok(model.session('R'), 'the open recording stays (before: its editor was emptied)');
   });
 
   it('a realm attached again after it ended starts with the waiters its snapshot lists, not those it ended with', () => {
@@ -325,7 +329,7 @@ describe('QueueModel.onDidApplyInput', () => {
 
   it('announces openSession, addSource, applyEvents, a second endSession and removeSession (also from clearEnded)', () => {
     const { model, inputs } = watch();
-    model.openSession('R', 'Replay', 'recording', ORIGIN);
+    model.openSession('R', 'Replay', 'redis', ORIGIN);
     const { snapshot: _s, nextSeq: _n, ...info } = attachInfo();
     const key = model.addSource('R', info, undefined, undefined);
     const events = [{ type: 'queue' as const, t: 1, q: 1, name: 'a', kind: 'fifo' as const, maxsize: 0, size: 0 }];
@@ -336,7 +340,7 @@ describe('QueueModel.onDidApplyInput', () => {
     assert.equal(model.clearEnded(), 1);
     assert.equal(model.removeSession('gone'), false);
     assert.deepEqual(inputs, [
-      { kind: 'openSession', session: 'R', name: 'Replay', origin: 'recording', started: ORIGIN },
+      { kind: 'openSession', session: 'R', name: 'Replay', origin: 'redis', started: ORIGIN },
       { kind: 'addSource', session: 'R', info, snapshot: undefined, channel: undefined, source: key },
       { kind: 'applyEvents', session: 'R', source: key, events },
       { kind: 'endSession', session: 'R', at: undefined, ended: [key] },

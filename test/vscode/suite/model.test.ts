@@ -130,6 +130,10 @@ main();
         return api.services.model.session(root)?.state === 'live' && s.blocked === 0 && s.waiting === 0;
       });
       assert.ok(poller.drains > drainsWhilePaused);
+      // A running debug session is not closed (its tree row has no Close): before, its
+      // queues went while its poller drained on into nothing until the next run.
+      assert.equal(await vscode.commands.executeCommand('queuescope.closeSession', root), false);
+      assert.equal(api.services.model.session(root)?.state, 'live');
 
       // The end: the model keeps the session as ended, with its queues, until cleared.
       await evaluate(run.child, 'globalThis.__release = 2');
@@ -142,6 +146,25 @@ main();
       assert.equal(api.services.model.session(root), undefined);
     } finally {
       await run.stop();
+    }
+  });
+
+  it('lowering queuescope.maxEndedSessions drops the oldest ended sessions at once', async () => {
+    const model = api.services.model;
+    for (const id of ['old-1', 'old-2', 'old-3']) {
+      model.openSession(id, id);
+      model.endSession(id);
+    }
+    const config = vscode.workspace.getConfiguration('queuescope');
+    try {
+      await config.update('maxEndedSessions', 1, vscode.ConfigurationTarget.Global);
+      // Before: nothing happened until another session ended.
+      await whenModel(api, 'at most 1 ended debug session', () => (model.sessions.filter((s) => s.origin === 'debug' && s.state === 'ended').length <= 1 ? true : undefined));
+      assert.ok(model.session('old-3'), 'the newest stays');
+      assert.equal(model.session('old-1'), undefined);
+    } finally {
+      await config.update('maxEndedSessions', undefined, vscode.ConfigurationTarget.Global);
+      model.clearEnded();
     }
   });
 

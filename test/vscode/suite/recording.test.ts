@@ -189,6 +189,18 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     model.removeSession(root);
   });
 
+  it('Clear Ended Sessions and Close leave an open recording alone (its editor shows it)', async () => {
+    // Open (or, if its editor is still open, shown again): its session id names the file.
+    await vscode.commands.executeCommand('queuescope.openRecording', vscode.Uri.file(saved));
+    const replay = await whenModel(api, 'the recording open', () => api.services.model.sessions.find((s) => s.origin === 'recording' && s.id.endsWith(`:${saved}`)));
+    const ended = await whenModel(api, 'an ended debug session', () => api.services.model.sessions.find((s) => s.origin === 'debug' && s.state === 'ended'));
+    await vscode.commands.executeCommand('queuescope.clearEndedSessions');
+    assert.equal(api.services.model.session(ended.id), undefined, 'the ended debug session went');
+    assert.ok(api.services.model.session(replay.id), 'the open recording stays (before: its editor was emptied)');
+    assert.equal(await vscode.commands.executeCommand('queuescope.closeSession', replay.id), false);
+    assert.ok(api.services.model.session(replay.id));
+  });
+
   it('refuses a file that is not a recording and leaves no session behind', async () => {
     const bad = writeWorkspaceFile('not-a-recording.qscope', '{"hello":"world"}\n');
     const count = api.services.model.sessions.length;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QueueModel } from '../../../../src/model';
-import { ICONS, queueChildren, queueNode, sessionNode, sourceNode } from '../../../../src/host/views/queueNodes';
+import { ICONS, queueChildren, queueNode, sessionContext, sessionNode, sourceNode } from '../../../../src/host/views/queueNodes';
 import { formatDuration, formatSite, isUnder, siteToPath } from '../../../../src/host/views/sites';
 import { statusText } from '../../../../src/host/views/statusText';
 import { SETTING_DEFAULTS } from '../../../../src/host/settingDefaults';
@@ -47,7 +47,9 @@ describe('Queues tree nodes', () => {
     assert.deepEqual(kids.map((k) => k.id.split('/').pop()), ['3', '2']);
     assert.equal(kids[0].icon, ICONS.waitingConsumer);
     assert.equal(queueChildren(src.queues.get(3)!, 0, false).length, 0);
-    assert.equal(queueChildren(src.queues.get(3)!, 0, true)[0].kind, 'items');
+    const items = queueChildren(src.queues.get(3)!, 0, true)[0];
+    assert.equal(items.kind, 'items');
+    assert.match(String(items.tooltip), /^The first \d+ of the \d+ items in .+, in the order get\(\) takes them/);
   });
 
   it('a wait adopted at a late attach shows its time as a lower bound and why its site is unknown', () => {
@@ -68,7 +70,16 @@ describe('Queues tree nodes', () => {
     m.endSession('S');
     const ended = sessionNode(m.session('S')!);
     assert.equal(ended.icon, ICONS.sessionEnded);
-    assert.equal(ended.context, 'queuescope.session.ended');
+    assert.equal(ended.context, 'queuescope.session.closable.ended');
+    // Close is offered on ended sessions and on Redis watches, not on a running debug
+    // session (its poller went on) nor on a recording (its editor shows it).
+    const closable = (s: Parameters<typeof sessionContext>[0]) => /^queuescope\.session\.closable\./.test(sessionContext(s));
+    assert.deepEqual(
+      [closable({ state: 'live', origin: 'debug' }), closable({ state: 'paused', origin: 'debug' }), closable({ state: 'ended', origin: 'debug' }), closable({ state: 'live', origin: 'redis' }), closable({ state: 'ended', origin: 'recording' })],
+      [false, false, true, true, false],
+    );
+    const menu = (JSON.parse(fs.readFileSync(path.join(__dirname, '../../../../package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when: string }[]> } }).contributes.menus['view/item/context'].find((m) => m.command === 'queuescope.closeSession')!;
+    assert.match(menu.when, /viewItem =~ \/\^queuescope\\\.session\\\.closable\\\.\//, 'the menu reads the same context');
     assert.equal(ended.description, 'ended', 'no end reason known: nothing more');
   });
 
