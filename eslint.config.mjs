@@ -72,6 +72,12 @@ export default tseslint.config(
     noVscode,
     noNode,
   ]),
+  // The samples are written as a user would: the published library as 'queuescope', their
+  // own helpers (lib/) and node:*, nothing else of the project.
+  arrow(['src/samples/**'], [
+    { regex: '^(\\.\\./)+(?!lib/)[^./]', message: 'src/samples/ imports only the library, as a user would (\'queuescope\'), and its own lib/ (docs/ARCHITECTURE.md).' },
+    noVscode,
+  ]),
   arrow(['src/extension/**'], [
     { regex: '^(\\.\\./)+webview(/|$)', message: 'The webview is a browser bundle: src/extension/ talks to it only through src/protocol/webview.ts (docs/ARCHITECTURE.md).' },
   ]),

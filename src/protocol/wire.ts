@@ -519,6 +519,8 @@ export interface RecordingEndLine {
   at?: CallSite;
   /** The debugger asked it to stop (EndInfo.requested). */
   requested?: true;
+  /** Exit code 13 was Node's, for a top-level await that never settled (EndInfo.unsettledAwait). */
+  unsettledAwait?: true;
 }
 
 /**

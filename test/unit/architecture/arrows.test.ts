@@ -30,6 +30,8 @@ const CASES: { file: string; broken: string; allowed?: string }[] = [
   { file: 'src/webview/x.ts', broken: "import * as fs from 'node:fs';", allowed: "import type { HostMessage } from '../protocol/webview';" },
   { file: 'src/webview/x.ts', broken: "import * as vscode from 'vscode';" },
   { file: 'src/webview/x.ts', broken: "import { QueueModel } from '../model/store';" },
+  { file: 'src/samples/x.ts', broken: "import { Queue } from '../queue/queue';", allowed: "import { Queue } from 'queuescope';" },
+  { file: 'src/samples/lib/x.ts', broken: "import { Hub } from '../../trace/hub';", allowed: "import { log } from './run';" },
   { file: 'src/extension/panel/x.ts', broken: "import { Store } from '../../webview/store';", allowed: "import type { HostMessage } from '../../protocol/webview';" },
 ];
 
