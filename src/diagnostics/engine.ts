@@ -293,6 +293,12 @@ export class DiagnosticsEngine implements Disposable {
     if (!q || !t || q.collected === undefined) return;
     st.tracks.delete(q.key);
     t.q = q;
+    // Who still waited when it went, as the model saw it then: the batch that carried its
+    // 'gc' may also have carried the end of a wait the mirror still holds (served, then dropped).
+    if (q.waitersAtCollect !== undefined) {
+      t.waiters = q.waitersAtCollect.length ? q.waitersAtCollect : EMPTY;
+      t.liveWaits = q.liveWaitsAtCollect;
+    }
     const f = collectedWorkRule({ session: s, clock: st.clock }, t, q.collected);
     if (!f) return;
     st.lost.set(f.id, f);

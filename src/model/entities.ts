@@ -108,6 +108,12 @@ export interface ModelQueue {
   created: number;
   /** Epoch ms it was garbage-collected in the program (it stays in the model as history). */
   collected?: number;
+  /**
+   * Who was still waiting on it when it was collected (its waits then end as 'collected'),
+   * and the hub's counts then: what the work-lost rule judges.
+   */
+  waitersAtCollect?: ModelWaiter[];
+  liveWaitsAtCollect?: { blocked: number; waiting: number };
   /** Item previews from the latest snapshot (taken while paused). */
   items?: string[];
   /** Another library's queue (src/trace/adapters): "p-queue@9.0.0", "node:stream". */

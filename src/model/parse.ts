@@ -269,7 +269,7 @@ export function parseAttachInfo(text: string): ParseResult<AttachInfo> {
     now: x.now,
     sampleInterval: isNum(x.sampleInterval) ? x.sampleInterval : 0,
     ...(isNum(x.armedAt) ? { armedAt: x.armedAt } : {}),
-    snapshot: { v: snap.value.v, t: snap.value.t, queues: snap.value.queues },
+    snapshot: { v: snap.value.v, t: snap.value.t, queues: snap.value.queues, ...(snap.value.skipped > 0 ? { skipped: snap.value.skipped } : {}) },
     nextSeq: x.nextSeq,
   };
   return { ok: true, value: info };

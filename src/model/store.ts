@@ -528,10 +528,17 @@ export class QueueModel implements Disposable {
     }
     const changes = new ChangeSet();
     let last = -Infinity;
+    // A queue's 'gc' is applied after the rest of the batch: a hub sends lifecycle first, and
+    // the queue's last rows, counters and wait ends (its final state, e.g. drained and its
+    // producer served) come in the same batch. Applied first, they found it collected with
+    // its old numbers, and its work read as lost.
+    let collected: WireEvent[] | undefined;
     for (const e of events) {
-      this.applyEvent(src, e, changes);
+      if (e.type === 'gc') (collected ??= []).push(e);
+      else this.applyEvent(src, e, changes);
       if (e.t > last) last = e.t;
     }
+    if (collected !== undefined) for (const e of collected) this.applyEvent(src, e, changes);
     // Events are data too: a replay, fed events only, knows each realm up to its latest one
     // (a drain sets lastSeen to its own time after this).
     if (Number.isFinite(last)) src.lastSeen = Math.max(src.lastSeen, src.info.origin + last);
@@ -581,9 +588,12 @@ export class QueueModel implements Disposable {
       const q = src.queues.get(qs.q);
       if (q?.liveWaits !== undefined) q.liveWaits = waitCounts({ waiters: q.waiters, liveWaits: undefined });
     }
-    // A snapshot lists every live queue: the others are gone from the program.
-    for (const q of src.queues.values()) {
-      if (!present.has(q.id) && q.collected === undefined) this.collect(src, q, at, changes);
+    // A snapshot lists every live queue: the others are gone from the program. Unless the
+    // reader dropped malformed entries: a queue missing then may be one of them, alive.
+    if (!((snap.skipped ?? 0) > 0)) {
+      for (const q of src.queues.values()) {
+        if (!present.has(q.id) && q.collected === undefined) this.collect(src, q, at, changes);
+      }
     }
     src.lastSeen = Math.max(src.lastSeen, at);
     if (paused) {
@@ -794,11 +804,15 @@ export class QueueModel implements Disposable {
 
   private collect(src: ModelSource, q: ModelQueue, at: number, changes: ChangeSet): void {
     q.collected = at;
+    q.waitersAtCollect = [...q.waiters.values()];
+    if (q.liveWaits !== undefined) q.liveWaitsAtCollect = { ...q.liveWaits };
     this.withWaitChanges(src, () => this.waits.endQueue(trackKey(src), q.id, at), changes);
     if (q.liveWaits !== undefined) q.liveWaits = { blocked: 0, waiting: 0 };
     if (!changes.collected.includes(q.id)) changes.collected.push(q.id);
-    // Bound the history of dead queues: a program that makes queues in a loop must not grow the model forever.
-    const dead = [...src.queues.values()].filter((x) => x.collected !== undefined);
+    // Bound the history of dead queues: a program that makes queues in a loop must not grow the
+    // model forever. The first collected go first (not the first created: that could be this
+    // one, and its wait ends in the same batch would then bring it back as a live placeholder).
+    const dead = [...src.queues.values()].filter((x) => x.collected !== undefined).sort((a, b) => (a.collected as number) - (b.collected as number));
     for (let i = 0; i < dead.length - this.collectedPerSource; i++) {
       src.queues.delete(dead[i].id);
       this.timelines--;

@@ -476,6 +476,8 @@ export interface Snapshot {
   v: number;
   t: number;
   queues: QueueSnapshot[];
+  /** Readers only: entries of `queues` the reader dropped as malformed (so the list is not whole). */
+  skipped?: number;
 }
 
 // ---------------------------------------------------------------------------

@@ -616,7 +616,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const pendingBefore = this.pendingRows;
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
-      if (rec.gone || rec.lastTick === tick) continue;
+      // A record collected since it changed is still here once: its last row goes out (the
+      // queue's final depth and counts; the reader applies its 'gc' after the batch).
+      if (rec.lastTick === tick) continue;
       rec.lastTick = tick;
       this.markChanged(rec);
       if (full) {
@@ -799,7 +801,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (; s < pending.length && used < room; s++) {
       const rec = pending[s];
       rec.shortQueued = false;
-      if (rec.gone) continue;
       for (let r = 0; r < 2; r++) {
         const agg = r === 0 ? rec.shortPut : rec.shortGet;
         if (agg === null || agg.count === 0) continue;
@@ -952,8 +953,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const cols = this.counterCols;
     cols.reset();
     for (let i = 0; i < list.length; i++) {
+      // A record collected after it changed is still listed once: its final counters go out.
       const rec = list[i];
-      if (rec.gone) continue;
       // One deref per record: WeakRef.deref() is not cheap (it keeps the target for the job).
       const q = rec.ref.deref();
       // Untimed waits still waiting are counted (those from before the previous drain adopted).
@@ -975,7 +976,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         if (w.role === 'put') blocked++;
         else waiting++;
       }
-      const unfinished = unfinishedOf(q);
+      const unfinished = unfinishedOf(q, rec);
       // Only pools of other libraries have more to say than the record (withRunning).
       if (q === undefined || typeof q.running !== 'function') cols.addRecord(rec, unfinished, blocked, waiting, rec.detailStride);
       else cols.add(rec.id, withRunning(rec.counters(), q), unfinished, blocked, waiting, rec.detailStride);
@@ -1019,8 +1020,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.changed = recordList();
     this.changeEpoch++;
     for (let i = 0; i < list.length; i++) {
-      const rec = list[i];
-      if (rec.gone) continue;
+      const rec = list[i]; // a collected one too, once (see reportChangedColumns)
       // Readers of 'wait' events infer who waits from them: every untimed wait still waiting is adopted.
       rec.settleUntimed(true);
       for (let w = rec.fresh; w !== null; w = w.qNext) {
@@ -1028,7 +1028,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
       rec.fresh = null;
       const q = rec.ref.deref();
-      this.push({ type: 'counters', t, q: rec.id, c: withRunning(rec.counters(), q), unfinished: q !== undefined ? safeNumber(() => q.unfinishedTasks) : 0 });
+      this.push({ type: 'counters', t, q: rec.id, c: withRunning(rec.counters(), q), unfinished: unfinishedOf(q, rec) });
       this.pushShort(t, rec, 'put', rec.shortPut);
       this.pushShort(t, rec, 'get', rec.shortGet);
     }
@@ -1138,12 +1138,15 @@ function recordList(): QueueRecord[] {
   return list;
 }
 
-/** The unfinished-task count of a queue (0 when gone or unreadable), without a closure. */
-function unfinishedOf(q: ProbeTarget | undefined): number {
-  if (q === undefined) return 0;
+/**
+ * The unfinished-task count of a queue (0 when unreadable), without a closure; for a queue
+ * already collected, the last count read (the record keeps it).
+ */
+function unfinishedOf(q: ProbeTarget | undefined, rec: QueueRecord): number {
+  if (q === undefined) return rec.lastUnfinished;
   try {
     const n = q.unfinishedTasks;
-    return typeof n === 'number' ? n : 0;
+    return (rec.lastUnfinished = typeof n === 'number' ? n : 0);
   } catch {
     return 0;
   }

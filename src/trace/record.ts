@@ -237,6 +237,8 @@ export class QueueRecord implements QueueProbe {
    */
   fresh: WaiterRecord | null = null;
   gone = false;
+  /** The queue's unfinished-task count as last reported (what a collected queue reports). */
+  lastUnfinished = 0;
 
   constructor(
     readonly host: RecordHost,

@@ -82,8 +82,9 @@ export class PauseRace {
     this.repausing = false;
   }
 
-  /** Drop both timers (a step, the end of the session, a new request). */
+  /** Drop both timers (a step, the end of the session, a new request), and the re-pause a poll in flight would still arm. */
   cancelTimers(): void {
+    this.request++; // the pending `inFlight.then` of requested() sees a newer request and arms nothing
     if (this.repauseTimer !== undefined) {
       this.host.clock.clearTimeout(this.repauseTimer);
       this.repauseTimer = undefined;

@@ -201,6 +201,23 @@ describe('diagnostics engine: deadlock', () => {
     assert.deepEqual(rules(w.tick(61_100)), ['collected-work-left'], 'and after the end, once (the exit sees no collected queue)');
   });
 
+  it('a queue drained, its producer served and then collected, all in one drain: no work lost (its gc comes first in the drain)', () => {
+    const w = new World();
+    w.queue(0, 1, 'orders', 1, siteOf('route', 3));
+    w.move(100, 1, { puts: 1 });
+    const producer = w.wait(150, 1, 'put', siteOf('sender', 6));
+    w.tick(200);
+    // A hub's drain: lifecycle first, then the queue's final row, counters and the served wait.
+    w.drain(900, [
+      { type: 'gc', t: 880, q: 1 },
+      { type: 'samples', t: 870, rows: [[1, 0, 0, 1, 1, 2]] },
+      { type: 'counters', t: 870, q: 1, c: { ...counters({ puts: 2, gets: 2 }) }, unfinished: 0 },
+      { type: 'waitEnd', t: 860, q: 1, w: producer, outcome: 'served', ms: 710 },
+    ]);
+    // Before: judged from the stale picture (1 item, 1 producer blocked): a false warning.
+    assert.deepEqual(rules(w.tick(1000)), []);
+  });
+
   it("whole-program case: names the task another library's pool still runs (the likelier cause)", () => {
     const w = new World({ wholeProgramQuietMs: 3000 });
     w.queue(0, 1, 'in');

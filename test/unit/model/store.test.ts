@@ -231,6 +231,49 @@ describe('QueueModel', () => {
     assert.deepEqual(ids, [8, 9, 10]);
   });
 
+  it("a queue's 'gc' is applied after the rest of its batch: its last row, counters and wait ends count", () => {
+    const model = new QueueModel();
+    const key = model.attach('S', attachInfo());
+    model.applyEvents('S', key, [
+      { type: 'queue', t: 1, q: 1, name: 'orders', kind: 'fifo', maxsize: 1, size: 0 },
+      { type: 'samples', t: 2, rows: [[1, 1, 0, 1, 1, 0]] },
+      { type: 'wait', t: 2, q: 1, w: 5, role: 'put' },
+    ]);
+    // A hub sends lifecycle first: gc ahead of the queue's final row, counters and the served wait.
+    model.applyEvents('S', key, [
+      { type: 'gc', t: 9, q: 1 },
+      { type: 'samples', t: 8, rows: [[1, 0, 0, 1, 1, 2]] },
+      { type: 'waitEnd', t: 6, q: 1, w: 5, outcome: 'served', ms: 4 },
+    ]);
+    const q = model.source('S', key)!.queues.get(1)!;
+    assert.notEqual(q.collected, undefined);
+    assert.equal(q.size, 0, 'its final depth');
+    assert.deepEqual(q.waitersAtCollect, [], 'the producer was served before it went');
+    assert.deepEqual(q.recentWaits.map((w) => w.outcome), ['served'], 'before: ended as "collected", the real end ignored');
+  });
+
+  it('the collected queues dropped past the bound are the first collected, not the first created (which came back as a live placeholder)', () => {
+    const model = new QueueModel({ collectedQueuesPerSource: 3 });
+    const key = model.attach('S', attachInfo());
+    model.applyEvents('S', key, [{ type: 'queue', t: 0, q: 1, name: 'long-job', kind: 'fifo', maxsize: 0, size: 0 }]);
+    for (let i = 2; i <= 5; i++) model.applyEvents('S', key, [{ type: 'queue', t: i, q: i, name: `job-${i}`, kind: 'fifo', maxsize: 0, size: 0 }, { type: 'gc', t: i + 0.5, q: i }]);
+    // The long-lived queue goes last, with a wait of its own in the same batch.
+    model.applyEvents('S', key, [{ type: 'gc', t: 20, q: 1 }, { type: 'wait', t: 10, q: 1, w: 1, role: 'get' }, { type: 'waitEnd', t: 15, q: 1, w: 1, outcome: 'served', ms: 5 }]);
+    const queues = model.source('S', key)!.queues;
+    assert.deepEqual([...queues.keys()].sort(), [1, 4, 5]);
+    assert.ok([...queues.values()].every((q) => q.collected !== undefined), 'no live placeholder');
+    assert.equal(model.summary('S').queues, 0);
+  });
+
+  it('a snapshot with malformed entries dropped does not take the queues missing from it for collected', () => {
+    const model = new QueueModel();
+    const key = model.attach('S', attachInfo({ snapshot: snapshot(1, [queueSnap(1, { name: 'a' }), queueSnap(2, { name: 'b' })]) }));
+    model.applySnapshot('S', key, { ...snapshot(5, [queueSnap(1, { name: 'a' })]), skipped: 1 }, { paused: false });
+    assert.equal(model.source('S', key)!.queues.get(2)!.collected, undefined, 'b may be the entry dropped');
+    model.applySnapshot('S', key, snapshot(6, [queueSnap(1, { name: 'a' })]), { paused: false });
+    assert.notEqual(model.source('S', key)!.queues.get(2)!.collected, undefined, 'a whole snapshot without it: gone');
+  });
+
   it('a listener that throws does not break the model or other listeners', () => {
     const warnings: string[] = [];
     const model = new QueueModel({ log: { warn: (m) => warnings.push(m) } });

@@ -297,6 +297,25 @@ describe('SessionPoller', () => {
     assert.equal(session.count('drain'), 2);
   });
 
+  it('a session that ends while a pause races a poll in flight leaves no timer behind', async () => {
+    const { session, clock, poller } = setup();
+    session.pause = async () => undefined;
+    const slow = deferred<string>();
+    session.script('attach', transcript.attach);
+    session.script('drain', () => slow.promise);
+    poller.start();
+    await clock.advance(0);
+    await clock.advance(100); // a drain in flight
+    poller.pauseRequested();
+    const finished = poller.finish();
+    slow.resolve(drain(1));
+    await settle();
+    await clock.advance(0);
+    await finished;
+    // Before: the poll's settling armed the 300 ms re-pause after the end had cleared the timers.
+    assert.deepEqual(clock.pending, []);
+  });
+
   it('a stop before the hub was found attaches while paused and still takes the snapshot', async () => {
     const { session, clock, poller, queues } = setup();
     session.script('attach', 'null', transcript.attach).script('snapshot', transcript.pausedSnapshot);
