@@ -9,7 +9,7 @@
 // consistent (ended sources, stale or lost batches, adopted waits) stay in one class, so the
 // order in which they apply is read in one place. Entities and timelines are separate files.
 
-import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type Counters, type DrainBatch, type EndInfo, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
+import { sourceKey, sourceLabel, type AttachInfo, type CallSite, type CollectedFinal, type Counters, type DrainBatch, type EndInfo, type Snapshot, type SourceInfo, type WireEvent, WAIT_BUCKETS_MS } from '../protocol/wire';
 import { Emitter, type Disposable } from './emitter';
 import {
   emptyCounters,
@@ -729,7 +729,20 @@ export class QueueModel implements Disposable {
       }
       case 'gc': {
         const q = src.queues.get(e.q);
-        if (q && q.collected === undefined) this.collect(src, q, at, changes);
+        if (!q || q.collected !== undefined) break;
+        const final = finalOf(e.final);
+        if (final !== undefined) {
+          // Its last figures (a change the previous drain did not see died with the queue).
+          if (final.size !== q.size) {
+            if (q.timeline.push(at, final.size, Math.min(q.size, final.size), Math.max(q.size, final.size), 0, 0)) changes.sample(q);
+            q.size = final.size;
+          }
+          q.counters.puts = Math.max(q.counters.puts, final.puts);
+          q.counters.gets = Math.max(q.counters.gets, final.gets);
+          q.unfinished = final.unfinished;
+          q.liveWaits = { blocked: final.blocked, waiting: final.waiting };
+        }
+        this.collect(src, q, at, changes, final);
         break;
       }
       case 'dropped':
@@ -802,9 +815,11 @@ export class QueueModel implements Disposable {
     for (const s of this.sessionMap.values()) for (const src of s.sources.values()) for (const q of src.queues.values()) q.timeline.retain(next);
   }
 
-  private collect(src: ModelSource, q: ModelQueue, at: number, changes: ChangeSet): void {
+  private collect(src: ModelSource, q: ModelQueue, at: number, changes: ChangeSet, final?: CollectedFinal): void {
     q.collected = at;
-    q.waitersAtCollect = [...q.waiters.values()];
+    // Who still waited: the waiters the model holds, less a role the hub's last count says
+    // nobody waited in (a served wait's end may come in a later batch, or a later line).
+    q.waitersAtCollect = [...q.waiters.values()].filter((w) => final === undefined || (w.role === 'put' ? final.blocked : final.waiting) > 0);
     if (q.liveWaits !== undefined) q.liveWaitsAtCollect = { ...q.liveWaits };
     this.withWaitChanges(src, () => this.waits.endQueue(trackKey(src), q.id, at), changes);
     if (q.liveWaits !== undefined) q.liveWaits = { blocked: 0, waiting: 0 };
@@ -815,6 +830,7 @@ export class QueueModel implements Disposable {
     const dead = [...src.queues.values()].filter((x) => x.collected !== undefined).sort((a, b) => (a.collected as number) - (b.collected as number));
     for (let i = 0; i < dead.length - this.collectedPerSource; i++) {
       src.queues.delete(dead[i].id);
+      this.forget(src, dead[i].id);
       this.timelines--;
     }
   }
@@ -832,10 +848,24 @@ export class QueueModel implements Disposable {
     if (!changes) this.fireQueues(src, own);
   }
 
+  /** Ids of collected queues dropped from a source's history (bounded): nothing brings them back. */
+  private readonly forgotten = new WeakMap<ModelSource, Set<number>>();
+
+  private forget(src: ModelSource, id: number): void {
+    let ids = this.forgotten.get(src);
+    if (!ids) this.forgotten.set(src, (ids = new Set()));
+    ids.add(id);
+    if (ids.size > 10_000) ids.delete(ids.values().next().value as number);
+  }
+
   private setWaiter(w: TrackedWait): void {
     const src = this.trackedSources.get(w.src);
     const changes = this.waitChanges;
     if (!src || !changes) return;
+    // A wait of a queue already collected (its announcement cut into a later batch) is not
+    // one: it would wait there for good, or bring a forgotten queue back as a live placeholder.
+    const known = src.queues.get(w.q);
+    if (known ? known.collected !== undefined : this.forgotten.get(src)?.has(w.q)) return;
     const q = this.ensureQueue(src, w.q, w.since, changes);
     q.waiters.set(w.w, { id: w.w, queue: w.q, role: w.role, since: w.since, site: this.noteSite(src, w.site), fromSnapshot: w.fromSnapshot, ...(w.adopted ? { adopted: true } : {}) });
     changes.update(q);
@@ -937,4 +967,12 @@ function timeRefresh(src: ModelSource, at: number, events: boolean, afterGap: bo
     src.refreshMs = Math.max(...gaps);
   }
   src.refreshAt = at;
+}
+
+/** A 'gc' event's final figures, when whole and numeric (a malformed part is ignored, not the event). */
+function finalOf(v: unknown): CollectedFinal | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const f = v as Record<string, unknown>;
+  const ok = (k: string): boolean => typeof f[k] === 'number' && Number.isFinite(f[k] as number) && (f[k] as number) >= 0;
+  return ['size', 'puts', 'gets', 'unfinished', 'blocked', 'waiting'].every(ok) ? (f as unknown as CollectedFinal) : undefined;
 }

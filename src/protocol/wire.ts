@@ -184,6 +184,22 @@ export interface CollectedEvent {
   type: 'gc';
   t: number;
   q: number;
+  /**
+   * Its state when it went (since 2026-12-04; absent from older hubs): what it held, its
+   * totals, and who was still waiting on it. A queue that changed after the previous drain
+   * and was collected before the next one is not reported by that drain: these are its last
+   * figures. `unfinished` is the count last read from the queue plus the puts since.
+   */
+  final?: CollectedFinal;
+}
+
+export interface CollectedFinal {
+  size: number;
+  puts: number;
+  gets: number;
+  unfinished: number;
+  blocked: number;
+  waiting: number;
 }
 
 /** Detail events were dropped because nobody drained (total for the realm so far). */

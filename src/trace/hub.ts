@@ -616,9 +616,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const pendingBefore = this.pendingRows;
     for (let i = 0; i < list.length; i++) {
       const rec = list[i];
-      // A record collected since it changed is still here once: its last row goes out (the
-      // queue's final depth and counts; the reader applies its 'gc' after the batch).
-      if (rec.lastTick === tick) continue;
+      if (rec.gone || rec.lastTick === tick) continue;
       rec.lastTick = tick;
       this.markChanged(rec);
       if (full) {
@@ -801,6 +799,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     for (; s < pending.length && used < room; s++) {
       const rec = pending[s];
       rec.shortQueued = false;
+      if (rec.gone) continue;
       for (let r = 0; r < 2; r++) {
         const agg = r === 0 ? rec.shortPut : rec.shortGet;
         if (agg === null || agg.count === 0) continue;
@@ -953,8 +952,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const cols = this.counterCols;
     cols.reset();
     for (let i = 0; i < list.length; i++) {
-      // A record collected after it changed is still listed once: its final counters go out.
       const rec = list[i];
+      if (rec.gone) continue;
       // One deref per record: WeakRef.deref() is not cheap (it keeps the target for the job).
       const q = rec.ref.deref();
       // Untimed waits still waiting are counted (those from before the previous drain adopted).
@@ -976,7 +975,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         if (w.role === 'put') blocked++;
         else waiting++;
       }
-      const unfinished = unfinishedOf(q, rec);
+      const unfinished = rec.noteUnfinished(q);
       // Only pools of other libraries have more to say than the record (withRunning).
       if (q === undefined || typeof q.running !== 'function') cols.addRecord(rec, unfinished, blocked, waiting, rec.detailStride);
       else cols.add(rec.id, withRunning(rec.counters(), q), unfinished, blocked, waiting, rec.detailStride);
@@ -1020,7 +1019,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.changed = recordList();
     this.changeEpoch++;
     for (let i = 0; i < list.length; i++) {
-      const rec = list[i]; // a collected one too, once (see reportChangedColumns)
+      const rec = list[i];
+      if (rec.gone) continue;
       // Readers of 'wait' events infer who waits from them: every untimed wait still waiting is adopted.
       rec.settleUntimed(true);
       for (let w = rec.fresh; w !== null; w = w.qNext) {
@@ -1028,7 +1028,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
       rec.fresh = null;
       const q = rec.ref.deref();
-      this.push({ type: 'counters', t, q: rec.id, c: withRunning(rec.counters(), q), unfinished: unfinishedOf(q, rec) });
+      this.push({ type: 'counters', t, q: rec.id, c: withRunning(rec.counters(), q), unfinished: rec.noteUnfinished(q) });
       this.pushShort(t, rec, 'put', rec.shortPut);
       this.pushShort(t, rec, 'get', rec.shortGet);
     }
@@ -1047,7 +1047,17 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     this.records.delete(id);
     this.sampledLive.delete(rec);
     rec.gone = true;
-    if (this.armed) this.push({ type: 'gc', t: now(), q: id });
+    if (!this.armed) return;
+    // Its last figures go with it: a change since the last drain would otherwise be lost with
+    // the record (a queue drained and dropped read as dropped with work in it).
+    let blocked = rec.waitingUntimedPuts;
+    let waiting = rec.waitingUntimedGets;
+    for (let w = rec.wHead; w !== null; w = w.qNext) {
+      if (w.role === 'put') blocked++;
+      else waiting++;
+    }
+    const final = { size: rec.size, puts: rec.puts + rec.putsI, gets: rec.gets + rec.getsI, unfinished: rec.finalUnfinished(), blocked, waiting };
+    this.push({ type: 'gc', t: now(), q: id, final });
   }
 
   private takeSnapshot(items: number): Snapshot {
@@ -1138,19 +1148,6 @@ function recordList(): QueueRecord[] {
   return list;
 }
 
-/**
- * The unfinished-task count of a queue (0 when unreadable), without a closure; for a queue
- * already collected, the last count read (the record keeps it).
- */
-function unfinishedOf(q: ProbeTarget | undefined, rec: QueueRecord): number {
-  if (q === undefined) return rec.lastUnfinished;
-  try {
-    const n = q.unfinishedTasks;
-    return (rec.lastUnfinished = typeof n === 'number' ? n : 0);
-  } catch {
-    return 0;
-  }
-}
 
 function safeNumber(read: () => number): number {
   try {

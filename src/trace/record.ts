@@ -237,8 +237,13 @@ export class QueueRecord implements QueueProbe {
    */
   fresh: WaiterRecord | null = null;
   gone = false;
-  /** The queue's unfinished-task count as last reported (what a collected queue reports). */
-  lastUnfinished = 0;
+  /**
+   * The queue's unfinished-task count when last read (by a drain, a taskDone(), a shutdown),
+   * and its total puts then: a collected queue cannot be asked, so its last count is that
+   * plus the puts since (finalUnfinished).
+   */
+  private unfinishedRead = 0;
+  private putsAtRead = 0;
 
   constructor(
     readonly host: RecordHost,
@@ -340,6 +345,7 @@ export class QueueRecord implements QueueProbe {
 
   shutdown(immediate: boolean, size: number): void {
     try {
+      if (immediate) this.noteUnfinished(this.ref.deref()); // the dropped items count as done
       if (size < this.min) this.min = size;
       this.size = size;
       if (this.sampleEpoch !== this.host.sampleEpoch) this.host.markDirty(this);
@@ -351,7 +357,28 @@ export class QueueRecord implements QueueProbe {
 
   /** The unfinished-task count changed: the next drain reports this queue's counters. */
   taskDone(): void {
+    this.noteUnfinished(this.ref.deref());
     this.host.markChanged(this);
+  }
+
+  /** Remember the queue's unfinished-task count now (see unfinishedRead); never throws. */
+  noteUnfinished(q: ProbeTarget | undefined): number {
+    if (q === undefined) return this.finalUnfinished();
+    let n = 0;
+    try {
+      const read = q.unfinishedTasks;
+      n = typeof read === 'number' ? read : 0;
+    } catch {
+      // unreadable: 0, as before
+    }
+    this.unfinishedRead = n;
+    this.putsAtRead = this.puts + this.putsI;
+    return n;
+  }
+
+  /** The unfinished-task count of a queue that can no longer be read: the last count plus the puts since. */
+  finalUnfinished(): number {
+    return this.unfinishedRead + Math.max(0, this.puts + this.putsI - this.putsAtRead);
   }
 
   /**

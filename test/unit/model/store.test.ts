@@ -252,6 +252,28 @@ describe('QueueModel', () => {
     assert.deepEqual(q.recentWaits.map((w) => w.outcome), ['served'], 'before: ended as "collected", the real end ignored');
   });
 
+  it("a 'gc' with its final figures: depth, totals and unfinished as the program left them; a role it says nobody waited in is not judged waiting, and a later wait of it is ignored", () => {
+    const model = new QueueModel();
+    const key = model.attach('S', attachInfo());
+    model.applyEvents('S', key, [
+      { type: 'queue', t: 1, q: 1, name: 'orders', kind: 'fifo', maxsize: 1, size: 0 },
+      { type: 'samples', t: 2, rows: [[1, 1, 0, 1, 1, 0]] },
+      { type: 'wait', t: 2, q: 1, w: 5, role: 'put' },
+    ]);
+    // The producer's end is cut into a later batch; the gc says nobody was blocked.
+    model.applyEvents('S', key, [{ type: 'gc', t: 9, q: 1, final: { size: 0, puts: 2, gets: 2, unfinished: 1, blocked: 0, waiting: 0 } }]);
+    const q = model.source('S', key)!.queues.get(1)!;
+    assert.deepEqual([q.size, q.counters.puts, q.counters.gets, q.unfinished], [0, 2, 2, 1]);
+    assert.deepEqual(q.waitersAtCollect, []);
+    model.applyEvents('S', key, [{ type: 'wait', t: 8, q: 1, w: 6, role: 'get' }]);
+    assert.equal(q.waiters.size, 0, 'no waiter on a collected queue');
+    // A malformed final is ignored, not the gc.
+    model.applyEvents('S', key, [{ type: 'queue', t: 10, q: 2, name: 'b', kind: 'fifo', maxsize: 0, size: 3 }, { type: 'gc', t: 11, q: 2, final: { size: 'x' } as never }]);
+    const b = model.source('S', key)!.queues.get(2)!;
+    assert.notEqual(b.collected, undefined);
+    assert.equal(b.size, 3);
+  });
+
   it('the collected queues dropped past the bound are the first collected, not the first created (which came back as a live placeholder)', () => {
     const model = new QueueModel({ collectedQueuesPerSource: 3 });
     const key = model.attach('S', attachInfo());
