@@ -88,16 +88,17 @@ export function findingProblems(findings: readonly Finding[], usable: (site: Cal
 }
 
 /**
- * The problems of several sessions' findings, newest session first. A problem that an older
- * session has on a line where a newer one has the same rule is left out: findings that stood
- * at a run's end stay (docs/DIAGNOSTICS.md), and three runs of one deadlocking program put
- * three copies of each line's problem in the Problems view. Within one session nothing is
- * merged.
+ * The problems of several sessions' findings. A problem that a session has on a line where a
+ * session started later has one of the same rule is left out: findings that stood at a run's
+ * end stay (docs/DIAGNOSTICS.md), and three runs of one deadlocking program put three copies
+ * of each line's problem in the Problems view. Newest by when the run started, not by when
+ * its findings last changed: a recording of an old run, checked just now, must not hide the
+ * running program's problem. Within one session nothing is merged.
  */
-export function sessionsProblems(newestFirst: readonly (readonly Finding[])[], usable: (site: CallSite) => boolean = () => true): ProblemSpec[] {
+export function sessionsProblems(sessions: readonly { started: number; findings: readonly Finding[] }[], usable: (site: CallSite) => boolean = () => true): ProblemSpec[] {
   const out: ProblemSpec[] = [];
   const taken = new Set<string>();
-  for (const findings of newestFirst) {
+  for (const { findings } of [...sessions].sort((a, b) => b.started - a.started)) {
     const mine = findingProblems(findings, usable).filter((p) => !taken.has(`${p.rule} ${lineKey(p.site)}`));
     for (const p of mine) taken.add(`${p.rule} ${lineKey(p.site)}`);
     out.push(...mine);

@@ -41,7 +41,7 @@ export interface DiagnosticsPart {
 export function registerDiagnostics(context: vscode.ExtensionContext, services: ExtensionServices): DiagnosticsPart {
   const log = { warn: (m: string) => services.output.warn(m) };
   const engine = new DiagnosticsEngine(services.model, { thresholds: readThresholds(log), sessions: (s) => s.origin === 'debug' });
-  const problems = new ProblemsPublisher();
+  const problems = new ProblemsPublisher((session) => services.model.session(session)?.started ?? 0);
   const emitter = new vscode.EventEmitter<DiagnosticsChange>();
   const recorded = new Map<string, readonly Finding[]>();
   const changed = (session: string, list: readonly Finding[]): void => {

@@ -20,10 +20,10 @@ function location(site: CallSite): vscode.Location {
   return new vscode.Location(vscode.Uri.file(siteToPath(site.file) as string), pos);
 }
 
-/** Diagnostics of sessions' findings (newest session first), by file URI string. */
-export function findingsToDiagnostics(newestFirst: readonly (readonly Finding[])[]): Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }> {
+/** Diagnostics of sessions' findings, by file URI string. */
+export function findingsToDiagnostics(sessions: readonly { started: number; findings: readonly Finding[] }[]): Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }> {
   const out = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
-  for (const p of sessionsProblems(newestFirst, (s) => siteToPath(s.file) !== undefined)) {
+  for (const p of sessionsProblems(sessions, (s) => siteToPath(s.file) !== undefined)) {
     const loc = location(p.site);
     const d = new vscode.Diagnostic(new vscode.Range(loc.range.start, loc.range.start), p.message, SEVERITY[p.severity]);
     d.source = 'QueueScope';
@@ -42,11 +42,13 @@ export class ProblemsPublisher implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('queuescope');
   private readonly bySession = new Map<string, readonly Finding[]>();
 
+  /** `startedOf`: when a session's program started (epoch ms), newest first wins a shared line. */
+  constructor(private readonly startedOf: (session: string) => number) {}
+
   update(session: string, findings: readonly Finding[]): void {
-    // Re-inserted, so the map runs from the session updated longest ago to the latest.
-    this.bySession.delete(session);
     if (findings.length) this.bySession.set(session, findings);
-    const merged = findingsToDiagnostics([...this.bySession.values()].reverse());
+    else this.bySession.delete(session);
+    const merged = findingsToDiagnostics([...this.bySession].map(([id, findings]) => ({ started: this.startedOf(id), findings })));
     this.collection.clear();
     for (const { uri, diagnostics } of merged.values()) this.collection.set(uri, diagnostics);
   }

@@ -96,13 +96,15 @@ describe('diagnostics views', () => {
   });
 
   it('problems of several sessions: a newer run of the same line and rule hides the older run\'s copy; one session keeps all of its own', () => {
-    const older = [{ ...deadlock, session: 'run1' }, { ...growth, session: 'run1' }];
-    const newer = [{ ...deadlock, id: 'd2', session: 'run2' }];
-    const merged = sessionsProblems([newer, older]);
+    const older = { started: 1000, findings: [{ ...deadlock, session: 'run1' }, { ...growth, session: 'run1' }] };
+    const newer = { started: 2000, findings: [{ ...deadlock, id: 'd2', session: 'run2' }] };
+    // In any order given (the one whose findings changed last may be an old run's recording):
     // run2's two deadlock lines, then run1's growth line (its deadlock lines are run2's now).
-    assert.deepEqual(merged.map((p) => [p.finding, p.site.fn]), [['d2', 'sender'], ['d2', 'receiver'], [growth.id, 'consumer']]);
-    assert.equal(sessionsProblems([older]).length, findingProblems(older).length);
-    assert.equal(sessionsProblems([older, older]).length, findingProblems(older).length, 'three runs of one program: one copy per line');
+    for (const given of [[newer, older], [older, newer]]) {
+      assert.deepEqual(sessionsProblems(given).map((p) => [p.finding, p.site.fn]), [['d2', 'sender'], ['d2', 'receiver'], [growth.id, 'consumer']]);
+    }
+    assert.equal(sessionsProblems([older]).length, findingProblems(older.findings).length);
+    assert.equal(sessionsProblems([older, { ...older, started: 3000 }]).length, findingProblems(older.findings).length, 'two runs of one program: one copy per line');
   });
 
   it("problems: a related line says what the program does there (creates, feeds, drains the queue)", () => {
