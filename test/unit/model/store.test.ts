@@ -231,7 +231,8 @@ describe('QueueModel', () => {
     assert.deepEqual(ids, [8, 9, 10]);
   });
 
-  it("a queue's 'gc' is applied after the rest of its batch: its last row, counters and wait ends count", () => {
+  /** A queue of maxsize 1 holding one item, its producer blocked (wait 5). */
+  const fullQueueWithBlockedProducer = () => {
     const model = new QueueModel();
     const key = model.attach('S', attachInfo());
     model.applyEvents('S', key, [
@@ -239,6 +240,11 @@ describe('QueueModel', () => {
       { type: 'samples', t: 2, rows: [[1, 1, 0, 1, 1, 0]] },
       { type: 'wait', t: 2, q: 1, w: 5, role: 'put' },
     ]);
+    return { model, key };
+  };
+
+  it("a queue's 'gc' is applied after the rest of its batch: its last row, counters and wait ends count", () => {
+    const { model, key } = fullQueueWithBlockedProducer();
     // A hub sends lifecycle first: gc ahead of the queue's final row, counters and the served wait.
     model.applyEvents('S', key, [
       { type: 'gc', t: 9, q: 1 },
@@ -253,13 +259,7 @@ describe('QueueModel', () => {
   });
 
   it("a 'gc' with its final figures: depth, totals and unfinished as the program left them; a role it says nobody waited in is not judged waiting, and a later wait of it is ignored", () => {
-    const model = new QueueModel();
-    const key = model.attach('S', attachInfo());
-    model.applyEvents('S', key, [
-      { type: 'queue', t: 1, q: 1, name: 'orders', kind: 'fifo', maxsize: 1, size: 0 },
-      { type: 'samples', t: 2, rows: [[1, 1, 0, 1, 1, 0]] },
-      { type: 'wait', t: 2, q: 1, w: 5, role: 'put' },
-    ]);
+    const { model, key } = fullQueueWithBlockedProducer();
     // The producer's end is cut into a later batch; the gc says nobody was blocked.
     model.applyEvents('S', key, [{ type: 'gc', t: 9, q: 1, final: { size: 0, puts: 2, gets: 2, unfinished: 1, blocked: 0, waiting: 0 } }]);
     const q = model.source('S', key)!.queues.get(1)!;
