@@ -289,8 +289,12 @@ export class DiagnosticsEngine implements Disposable {
   private collected(s: ModelSession, source: string, id: number): void {
     const q = s.sources.get(source)?.queues.get(id);
     const st = this.sessionTrack(s);
-    const t = q && st.tracks.get(q.key);
-    if (!q || !t || q.collected === undefined) return;
+    if (!q || q.collected === undefined) return;
+    // A queue made and collected between two drains has no track yet: judged all the same,
+    // from what the model learned of it in that batch (a request's queue dropped with an
+    // item in it was never reported).
+    const t = st.tracks.get(q.key) ?? (q.waitersAtCollect !== undefined ? new QueueTrack(q.key, q, q.created, this.windows) : undefined);
+    if (!t) return;
     st.tracks.delete(q.key);
     t.q = q;
     // Who still waited when it went, as the model saw it then: the batch that carried its

@@ -218,6 +218,20 @@ describe('diagnostics engine: deadlock', () => {
     assert.deepEqual(rules(w.tick(1000)), []);
   });
 
+  it('a queue made and collected between two drains, with work in it, is judged too (it had no track yet)', () => {
+    const w = new World();
+    w.tick(100);
+    w.drain(900, [
+      { type: 'queue', t: 300, q: 4, name: 'request 17', kind: 'fifo', maxsize: 1, size: 0, site: siteOf('handle', 3) },
+      { type: 'samples', t: 310, rows: [[4, 1, 0, 1, 1, 0]] },
+      { type: 'wait', t: 320, q: 4, w: 1, role: 'put', site: siteOf('respond', 8) },
+      { type: 'gc', t: 880, q: 4, final: { size: 1, puts: 1, gets: 0, unfinished: 1, blocked: 1, waiting: 0 } },
+    ]);
+    const found = w.tick(1000);
+    assert.deepEqual(rules(found), ['collected-work-left'], 'before: nothing (collected before the engine ever followed it)');
+    assert.match(found[0].message, /^`request 17` was garbage-collected with work in it: 1 item was never processed; 1 producer was still blocked/);
+  });
+
   it("whole-program case: names the task another library's pool still runs (the likelier cause)", () => {
     const w = new World({ wholeProgramQuietMs: 3000 });
     w.queue(0, 1, 'in');
