@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { endedSessionsToEvict } from '../host/sessions/endedSessions';
 import type { ExtensionServices } from './services';
 import { registerOpenSite } from './views/openSite';
-import { sessionContext } from '../host/views/queueNodes';
+import { closable } from '../host/views/queueNodes';
 import { readSettings } from './settings';
 
 export const COMMANDS = {
@@ -22,10 +22,10 @@ export function registerCommands(context: vscode.ExtensionContext, services: Ext
     vscode.commands.registerCommand(COMMANDS.closeSession, (arg?: { session?: string } | string) => {
       const id = typeof arg === 'string' ? arg : arg?.session;
       if (!id) return services.model.clearEnded() > 0;
-      // As the tree offers it (sessionContext): not a running debug session, whose poller
+      // As the tree offers it (closable): not a running debug session, whose poller
       // would go on, nor a recording, whose editor shows it.
       const s = services.model.session(id);
-      if (s === undefined || !/\.closable\./.test(sessionContext(s))) return false;
+      if (s === undefined || !closable(s)) return false;
       return services.model.removeSession(id);
     }),
     vscode.commands.registerCommand(COMMANDS.showLog, () => services.output.show(true)),

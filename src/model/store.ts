@@ -461,8 +461,7 @@ export class QueueModel implements Disposable {
     return removed;
   }
 
-  /** Forget every ended session; returns how many. */
-  /** Remove the ended debug sessions and Redis watches; an open recording stays (its editor shows it). */
+  /** Forget every ended debug session and Redis watch; returns how many. An open recording stays (its editor shows it). */
   clearEnded(): number {
     let n = 0;
     for (const s of [...this.sessionMap.values()]) if (s.state === 'ended' && s.origin !== 'recording' && this.removeSession(s.id)) n++;

@@ -309,9 +309,7 @@ export function noHubMessageError(v: unknown): string | null {
   if (typeof v !== 'object' || v === null) return 'not an object';
   const m = v as Record<string, unknown>;
   if (m.type !== 'noHub') return 'not a noHub message';
-  if (!Array.isArray(m.sessions)) return 'noHub.sessions must be an array';
-  const bad = m.sessions.findIndex((x) => typeof x !== 'object' || x === null || !isStr((x as NoHubSession).name) || !NO_HUB_HOWS.has((x as NoHubSession).how));
-  return bad >= 0 ? `noHub.sessions[${bad}] is not a session without a hub` : null;
+  return listError(m.sessions, 'noHub.sessions', (x) => typeof x === 'object' && x !== null && isStr((x as NoHubSession).name) && NO_HUB_HOWS.has((x as NoHubSession).how), 'is not a session without a hub');
 }
 
 const STATUSES: ReadonlySet<string> = new Set<SessionStatus>(['running', 'paused', 'ended']);
@@ -321,10 +319,10 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 const sameLengthArrays = (o: Record<string, unknown>, names: readonly string[]): boolean => names.every((n) => Array.isArray(o[n]) && (o[n] as unknown[]).length === (o[names[0]!] as unknown[]).length);
 
 /** Why a list is refused (its first bad element), or null. */
-function listError(v: unknown, name: string, ok: (x: unknown) => boolean): string | null {
+function listError(v: unknown, name: string, ok: (x: unknown) => boolean, what = 'has the wrong shape'): string | null {
   if (!Array.isArray(v)) return `${name} must be an array`;
   const bad = v.findIndex((x) => !ok(x));
-  return bad >= 0 ? `${name}[${bad}] has the wrong shape` : null;
+  return bad >= 0 ? `${name}[${bad}] ${what}` : null;
 }
 
 const isSessionInfo = (v: unknown): boolean => isObj(v) && isStr(v.id) && isStr(v.name) && STATUSES.has(v.status as string);
@@ -386,9 +384,7 @@ export function findingsMessageError(v: unknown): string | null {
   const m = v as Record<string, unknown>;
   if (m.type !== 'findings') return 'not a findings message';
   if (!isStr(m.session)) return 'findings.session must be a string';
-  if (!Array.isArray(m.rows)) return 'findings.rows must be an array';
-  const bad = m.rows.findIndex((r) => !isStripRow(r));
-  return bad >= 0 ? `findings.rows[${bad}] is not a strip row` : null;
+  return listError(m.rows, 'findings.rows', isStripRow, 'is not a strip row');
 }
 
 // ---------------------------------------------------------------------------

@@ -194,11 +194,9 @@ export class ExitHooks {
         this.flush(); // the program handles this signal itself
         return;
       }
-      this.end(sig);
       // No handler of the program's: restore the default action and re-raise it, so the
       // process dies of the signal exactly as it would have without us.
-      proc.removeListener(sig, handler);
-      this.handlers.delete(sig);
+      this.endBySignal(sig, handler);
       proc.kill(proc.pid, sig);
     };
     proc.on(sig, handler);
@@ -238,10 +236,14 @@ export class ExitHooks {
 
   private selfSignal(sig: unknown): void {
     const handler = this.handlers.get(sig as Signal);
-    if (handler === undefined || !this.onlyOurs(sig as Signal, handler)) return;
-    this.end(sig as Signal);
-    this.proc.removeListener(sig as Signal, handler);
-    this.handlers.delete(sig as Signal);
+    if (handler !== undefined && this.onlyOurs(sig as Signal, handler)) this.endBySignal(sig as Signal, handler);
+  }
+
+  /** The program dies of `sig`: its end is written and our listener goes (the default action is Node's again). */
+  private endBySignal(sig: Signal, handler: () => void): void {
+    this.end(sig);
+    this.proc.removeListener(sig, handler);
+    this.handlers.delete(sig);
   }
 }
 

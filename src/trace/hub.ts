@@ -969,16 +969,11 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         this.announce(w);
       }
       rec.fresh = null;
-      let blocked = rec.waitingUntimedPuts;
-      let waiting = rec.waitingUntimedGets;
-      for (let w = rec.wHead; w !== null; w = w.qNext) {
-        if (w.role === 'put') blocked++;
-        else waiting++;
-      }
+      rec.countWaiting();
       const unfinished = rec.noteUnfinished(q);
       // Only pools of other libraries have more to say than the record (withRunning).
-      if (q === undefined || typeof q.running !== 'function') cols.addRecord(rec, unfinished, blocked, waiting, rec.detailStride);
-      else cols.add(rec.id, withRunning(rec.counters(), q), unfinished, blocked, waiting, rec.detailStride);
+      if (q === undefined || typeof q.running !== 'function') cols.addRecord(rec, unfinished, rec.blockedNow, rec.waitingNow, rec.detailStride);
+      else cols.add(rec.id, withRunning(rec.counters(), q), unfinished, rec.blockedNow, rec.waitingNow, rec.detailStride);
       // Short-wait aggregates go out as room allows (drainColumns); until then they keep
       // accumulating in the record, so a late report is a coarser one, never a lossy one.
       if (!rec.shortQueued && ((rec.shortPut?.count ?? 0) > 0 || (rec.shortGet?.count ?? 0) > 0)) {
@@ -1050,13 +1045,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     if (!this.armed) return;
     // Its last figures go with it: a change since the last drain would otherwise be lost with
     // the record (a queue drained and dropped read as dropped with work in it).
-    let blocked = rec.waitingUntimedPuts;
-    let waiting = rec.waitingUntimedGets;
-    for (let w = rec.wHead; w !== null; w = w.qNext) {
-      if (w.role === 'put') blocked++;
-      else waiting++;
-    }
-    const final = { size: rec.size, puts: rec.puts + rec.putsI, gets: rec.gets + rec.getsI, unfinished: rec.finalUnfinished(), blocked, waiting };
+    rec.countWaiting();
+    const final = { size: rec.size, puts: rec.puts + rec.putsI, gets: rec.gets + rec.getsI, unfinished: rec.finalUnfinished(), blocked: rec.blockedNow, waiting: rec.waitingNow };
     this.push({ type: 'gc', t: now(), q: id, final });
   }
 
@@ -1147,7 +1137,6 @@ function recordList(): QueueRecord[] {
   list.pop();
   return list;
 }
-
 
 function safeNumber(read: () => number): number {
   try {

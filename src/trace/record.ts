@@ -361,6 +361,22 @@ export class QueueRecord implements QueueProbe {
     this.host.markChanged(this);
   }
 
+  /** Producers blocked and consumers waiting, timed or not, as countWaiting() last found them. */
+  blockedNow = 0;
+  waitingNow = 0;
+
+  /** Count who waits now into blockedNow / waitingNow (fields: a drain does this per changed queue, and allocates nothing). */
+  countWaiting(): void {
+    let blocked = this.waitingUntimedPuts;
+    let waiting = this.waitingUntimedGets;
+    for (let w = this.wHead; w !== null; w = w.qNext) {
+      if (w.role === 'put') blocked++;
+      else waiting++;
+    }
+    this.blockedNow = blocked;
+    this.waitingNow = waiting;
+  }
+
   /** Remember the queue's unfinished-task count now (see unfinishedRead); never throws. */
   noteUnfinished(q: ProbeTarget | undefined): number {
     if (q === undefined) return this.finalUnfinished();

@@ -107,7 +107,12 @@ export function sessionNode(s: ModelSession): NodeSpec {
  */
 export function sessionContext(s: Pick<ModelSession, 'state' | 'origin'>): string {
   if (s.origin === 'recording') return 'queuescope.session.recording';
-  return s.state === 'ended' || s.origin === 'redis' ? `queuescope.session.closable.${s.state}` : `queuescope.session.${s.state}`;
+  return closable(s) ? `queuescope.session.closable.${s.state}` : `queuescope.session.${s.state}`;
+}
+
+/** Whether Close may remove the session (see sessionContext; the command asks the same). */
+export function closable(s: Pick<ModelSession, 'state' | 'origin'>): boolean {
+  return s.origin !== 'recording' && (s.state === 'ended' || s.origin === 'redis');
 }
 
 export function sourceNode(src: ModelSource): NodeSpec {
