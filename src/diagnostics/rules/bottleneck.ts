@@ -4,7 +4,8 @@
 // from call sites: parties seen getting from the input. The link to the output is proven when
 // such a party was also seen putting into it; when nobody was seen putting into the output
 // (a stage that never blocks on its output, the usual case) the link is inferred and the
-// finding says so. An info, not a warning: a slow stage is a fact about speed, not a bug.
+// finding says so, unless the stage was seen putting into a third queue (its output, then).
+// An info, not a warning: a slow stage is a fact about speed, not a bug.
 // Second case: another library's worker pool (fastq, async, p-queue, piscina) that ran every
 // worker with tasks waiting for bottleneckShare of the window while it kept starting tasks:
 // its own tasks are the slow stage, whatever feeds it (a stream held back by the pool's
@@ -164,6 +165,20 @@ function consumersNote(t: QueueTrack): string {
   return n > 0 ? `${n} consumer${n === 1 ? '' : 's'} waiting` : 'nobody waiting now';
 }
 
+/**
+ * The stage was seen putting into a queue other than these two: that queue is its output, so
+ * a link to some starved queue that nobody was seen feeding is not to be inferred. An ingest
+ * job's uploader, blocked on a p-queue's onSizeLessThan() behind a task that never returned,
+ * was named the slow stage "between `parsed lines` and `pipeline 1 › #2 Transform readable`":
+ * a stream starved by the same back-pressure, which the uploader never fed.
+ */
+function putsElsewhere(ctx: SessionContext, stage: ReadonlyMap<string, unknown>, input: QueueTrack, output: QueueTrack): boolean {
+  for (const party of stage.keys()) {
+    for (const at of ctx.book.placesOf(party)) if (at.role === 'put' && at.queue !== input.key && at.queue !== output.key) return true;
+  }
+  return false;
+}
+
 function chainBottlenecks(ctx: SessionContext): Finding[] {
   const out: Finding[] = [];
   // A queue shut down is over: no stage is slow into or out of it any more. (Its window still
@@ -180,7 +195,7 @@ function chainBottlenecks(ctx: SessionContext): Finding[] {
       const feeders = ctx.book.parties(output.key, 'put');
       const proven = [...stage.keys()].some((p) => feeders.has(p));
       const consumers = ctx.book.parties(output.key, 'get');
-      const inferred = !proven && feeders.size === 0 && ![...stage.keys()].some((p) => consumers.has(p));
+      const inferred = !proven && feeders.size === 0 && ![...stage.keys()].some((p) => consumers.has(p)) && !putsElsewhere(ctx, stage, input, output);
       if (!proven && !inferred) continue;
       const names = [...new Set([...stage.values()].map(partyLabel))].join(', ');
       const W = ctx.th.bottleneckWindowMs;

@@ -696,6 +696,32 @@ describe('diagnostics engine: a bottleneck stage', () => {
     const last = w.engine.history(SESSION).filter((r) => r.finding.rule === 'bottleneck').at(-1)!;
     assert.match(last.finding.message, /`raw` \(3\/3, full\)/);
   });
+
+  // A user trial: an uploader taking from a full `parsed lines` was held on a p-queue's
+  // onSizeLessThan() (a put of its own), and the inferred link paired it with a stream starved
+  // by the same back-pressure, which it never fed.
+  it('infers no link to a starved queue when the stage was seen putting into another one', () => {
+    const run = (putsElsewhere: boolean): Finding[] => {
+      const w = new World({ bottleneckWindowMs: 1500 });
+      w.queue(0, 1, 'parsed', 3);
+      w.queue(0, 2, 'stream readable');
+      w.queue(0, 3, 'uploads');
+      w.waited(10, 1, 'get', siteOf('uploader', 15));
+      if (putsElsewhere) w.waited(12, 3, 'put', siteOf('uploader', 16));
+      w.wait(20, 2, 'get', siteOf('sink', 40)); // starved, nobody known to feed it
+      w.move(30, 1, { puts: 3 });
+      let found: Finding[] = [];
+      for (let t = 100; t <= 2500; t += 100) {
+        w.move(t, 1, { puts: 1, gets: 1 });
+        found = w.tick(t).filter((f) => f.rule === 'bottleneck');
+      }
+      return found;
+    };
+    const before = run(false);
+    assert.equal(before.length, 1, 'with no other output known, the link is inferred');
+    assert.match(before[0].partial ?? '', /the link is inferred/);
+    assert.deepEqual(run(true), []);
+  });
 });
 
 describe('diagnostics engine: a saturated pool is a bottleneck', () => {
