@@ -35,8 +35,33 @@ function matchAdapter(file: string, pick: (a: LibraryAdapter, rel: string) => bo
 /** Adapt a CommonJS module that just loaded; returns its (possibly wrapped) exports. */
 export function adaptLoadedCjs(filename: string, exports: unknown): unknown {
   const hit = matchAdapter(filename, (a, rel) => a.cjsEntry !== undefined && a.cjsEntry.test(rel));
-  if (hit === null || hit.adapter.adaptCjs === undefined) return exports;
-  return hit.adapter.adaptCjs(exports, hit.lib);
+  if (hit === null) return exports;
+  if (isModuleNamespace(exports)) return adaptRequiredEsm(hit.adapter, exports, hit.lib);
+  return hit.adapter.adaptCjs === undefined ? exports : hit.adapter.adaptCjs(exports, hit.lib);
+}
+
+/** An ES module's namespace object, as `require()` of an ES module returns it (Node 20.19+, 22.12+). */
+function isModuleNamespace(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === null && (v as Record<symbol, unknown>)[Symbol.toStringTag] === 'Module';
+}
+
+/**
+ * `require()` of an ESM-only library (p-limit 4+, p-queue 7+): Node compiles it through
+ * _compile and `exports` is its namespace, which the ESM loader hook never saw. Adapted as an
+ * `import` is; where the adapter replaces exports (p-limit's factories), the program gets a
+ * frozen null-prototype copy of the namespace with those replaced, tagged 'Module' as the
+ * original (`__esModule` and every other export kept, so `__importDefault` and `.default` work
+ * as before). A TypeScript program compiled to CommonJS ran its p-limit unseen, with a warning
+ * on stderr ("its export is not the pLimit function").
+ */
+function adaptRequiredEsm(adapter: LibraryAdapter, ns: Record<string, unknown>, lib: string): unknown {
+  if (adapter.adaptEsm === undefined) return ns;
+  const replaced = adapter.adaptEsm(ns, lib);
+  if (replaced === undefined || replaced === null || Object.keys(replaced).length === 0) return ns;
+  const copy: Record<string | symbol, unknown> = Object.create(null);
+  for (const key of Object.keys(ns)) copy[key] = Object.prototype.hasOwnProperty.call(replaced, key) ? replaced[key] : ns[key];
+  Object.defineProperty(copy, Symbol.toStringTag, { value: 'Module' });
+  return Object.freeze(copy);
 }
 
 /**

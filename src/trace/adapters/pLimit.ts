@@ -50,6 +50,9 @@ export function adaptPLimitEsm(ns: Record<string, unknown>, lib: string): Record
     disableWarning(lib, 'its default export is not the pLimit function');
     return undefined;
   }
+  // Already ours: a namespace the loader hook wrapped, then reached by require() (a Node whose
+  // require() of an ES module goes through the hooks); wrapping again would show each limit twice.
+  if (limitMakers.has(ns.default as Fn)) return undefined;
   const pLimit = wrapFactory(ns.default as Fn, lib);
   const out: Record<string, unknown> = { default: pLimit };
   const limitFunction = typeof ns.limitFunction === 'function' ? limitFunctionOn(pLimit, majorOf(lib)) : undefined;

@@ -150,16 +150,21 @@ describe('adapters: real libraries under the file recorder', function () {
   // p-limit's limit is a function with non-configurable properties: the program gets a
   // stand-in for it (a wrapped factory; for the ESM-only majors, through the loader hooks'
   // replaced exports). Its own numbers must be the library's, and its results unchanged.
+  // plimit-require.cjs: require() of the ESM-only majors (a TypeScript program compiled to
+  // CommonJS), where Node hands the CommonJS hook the module's namespace (Node 20.19+).
+  const requireEsm = (process.features as { require_module?: boolean }).require_module === true;
   for (const [fixture, flag] of [
     ['plimit.mjs', '--import'],
     ['plimit.cjs', '--require'],
+    ['plimit-require.cjs', '--require'],
   ] as const) {
-    it(`p-limit 7, 6, 5, 4 and 3 side by side (${fixture}, ${flag}): depth, running, map(), clearQueue(), limitFunction()`, async () => {
+    it(`p-limit 7, 6, 5, 4 and 3 side by side (${fixture}, ${flag}): depth, running, map(), clearQueue(), limitFunction()`, async function () {
+      if (fixture === 'plimit-require.cjs' && !requireEsm) this.skip(); // this Node cannot require() an ES module
       const r = await traced(fixture, flag);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
       assert.equal(ownOutput(r.stdout), ownOutput((await run([path.join(FIX, fixture)], {})).stdout), 'the program prints what it prints untraced');
-      const majors = fixture === 'plimit.mjs' ? ['latest', 'v6', 'v5', 'v4', 'v3'] : ['v3', 'latest'];
+      const majors = fixture === 'plimit.mjs' ? ['latest', 'v6', 'v5', 'v4', 'v3'] : fixture === 'plimit.cjs' ? ['v3', 'latest'] : ['latest', 'v4'];
       const libOf = (label: string) => (label === 'latest' ? 'p-limit@7.3.3' : { v6: 'p-limit@6.2.0', v5: 'p-limit@5.0.0', v4: 'p-limit@4.0.0', v3: 'p-limit@3.1.0' }[label]!);
       for (const label of majors) assertAgrees(r.points, `${label} `, 'pLimit', libOf(label));
       const marks = markerLines(path.join(FIX, 'scenarios.cjs'));
