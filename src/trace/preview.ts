@@ -37,7 +37,6 @@ function types(): UtilTypes | null {
 }
 
 // Intrinsics captured at load, so a program that patches prototypes cannot redirect them.
-const objectToString = Object.prototype.toString;
 const getProto = Object.getPrototypeOf;
 const getOwnDesc = Object.getOwnPropertyDescriptor;
 const ownKeys = Reflect.ownKeys;
@@ -78,7 +77,7 @@ class Renderer {
       this.out += s;
       return;
     }
-    this.out += s.slice(0, Math.max(0, room));
+    this.out += cutText(s, Math.max(0, room));
     this.truncated = true;
   }
 
@@ -223,9 +222,27 @@ class Renderer {
   }
 }
 
+/** `s` cut to at most `max` UTF-16 units, never between the two halves of a surrogate pair (an emoji). */
+function cutText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const c = s.charCodeAt(max - 1);
+  return s.slice(0, c >= 0xd800 && c <= 0xdbff ? max - 1 : max);
+}
+
 function quote(s: string, max: number): string {
   if (s.length <= max) return JSON.stringify(s);
-  return `${JSON.stringify(s.slice(0, max))}… (${s.length - max} more chars)`;
+  const head = cutText(s, max);
+  return `${JSON.stringify(head)}… (${s.length - head.length} more chars)`;
+}
+
+/**
+ * quote() without the quotes, for text inside a label (`TypeError: …`, `Symbol(…)`). Slicing
+ * quote()'s output kept a stray quote and lost the label's last character once it was cut.
+ */
+function innerText(s: string, max: number): string {
+  const head = cutText(s, max);
+  const body = JSON.stringify(head).slice(1, -1);
+  return head.length === s.length ? body : `${body}… (${s.length - head.length} more chars)`;
 }
 
 function keyText(key: string): string {
@@ -234,7 +251,7 @@ function keyText(key: string): string {
 
 function symbolText(s: symbol): string {
   const d = s.description;
-  return d === undefined ? 'Symbol()' : `Symbol(${quote(d, 60).slice(1, -1)})`;
+  return d === undefined ? 'Symbol()' : `Symbol(${innerText(d, 60)})`;
 }
 
 /** A data property's value, looked up the prototype chain without running getters. */
@@ -269,8 +286,10 @@ function className(o: object): string {
     const name = dataProp(ctor, 'name');
     if (typeof name === 'string' && name !== '') return name;
   }
-  const tag = objectToString.call(o).slice(8, -1);
-  return tag || 'Object';
+  // An anonymous class, a Proxy on the chain: the tag, read as a data property like the rest.
+  // Object.prototype.toString would run a Symbol.toStringTag getter or a Proxy's trap.
+  const tag = dataProp(o, Symbol.toStringTag);
+  return typeof tag === 'string' && tag !== '' ? tag : 'Object';
 }
 
 function dateText(d: object, name: string): string {
@@ -283,5 +302,5 @@ function errorText(e: object, name: string): string {
   const n = dataProp(e, 'name');
   const m = dataProp(e, 'message');
   const label = typeof n === 'string' && n !== '' ? n : name;
-  return typeof m === 'string' && m !== '' ? `${label}: ${quote(m, 120).slice(1, -1)}` : `[${label}]`;
+  return typeof m === 'string' && m !== '' ? `${label}: ${innerText(m, 120)}` : `[${label}]`;
 }

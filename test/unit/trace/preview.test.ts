@@ -67,6 +67,49 @@ describe('trace: item previews', () => {
     assert.equal(calls, 0);
   });
 
+  // A review: an item with no constructor name (an anonymous class, a Proxy on its prototype
+  // chain) fell back to Object.prototype.toString, which runs a Symbol.toStringTag getter
+  // or the Proxy's get trap, during a snapshot of a paused program.
+  it('names an object with no constructor name without running a tag getter or a trap on its chain', () => {
+    let calls = 0;
+    const proto = { constructor: undefined };
+    Object.defineProperty(proto, Symbol.toStringTag, {
+      get() {
+        calls++;
+        return 'Sneaky';
+      },
+    });
+    const sneaky = Object.assign(Object.create(proto) as object, { a: 1 });
+    const behindProxy = Object.create(
+      new Proxy(
+        {},
+        {
+          get: () => {
+            calls++;
+            return undefined;
+          },
+        },
+      ),
+    ) as object;
+    const Anon = (() => class {})();
+    Object.defineProperty(Anon.prototype, Symbol.toStringTag, { value: 'Tagged' });
+    assert.equal(previewValue([sneaky, behindProxy, new Anon()]), '[ { a: 1 }, {}, Tagged {} ]');
+    assert.equal(calls, 0);
+  });
+
+  it('cuts long error messages, symbol descriptions and strings cleanly, never inside an emoji', () => {
+    const long = 'connection refused; '.repeat(10);
+    assert.equal(previewValue(new TypeError(long)), `TypeError: ${long.slice(0, 120)}… (${long.length - 120} more chars)`);
+    const d = 'x'.repeat(70);
+    assert.equal(previewValue(Symbol(d)), `Symbol(${'x'.repeat(60)}… (10 more chars))`);
+    const emoji = `a${'😀'.repeat(200)}`;
+    const text = previewValue(emoji);
+    assert.doesNotMatch(text, /\\ud83d"/, 'no half emoji escaped at the cut');
+    const m = /^"(.*)"… \((\d+) more chars\)$/u.exec(text);
+    assert.ok(m, text.slice(-40));
+    assert.equal(m[1].length + Number(m[2]), emoji.length, 'what is shown and what is counted add up');
+  });
+
   it('shows Proxies without triggering their traps', () => {
     let traps = 0;
     const handler: ProxyHandler<object> = new Proxy(
