@@ -287,6 +287,8 @@ export function readDrainBatch(x: unknown): ParseResult<ParsedDrain> {
   if (!isObj(x)) return fail('drain: not an object');
   const bad = checkVersion(x.v, 'drain');
   if (bad) return fail(bad);
+  // A drain that failed in the hub says why (src/trace/hub.ts, drainNow); its seq is a gap.
+  if (x.ok === false) return fail(`drain: the hub failed: ${typeof x.error === 'string' ? x.error.slice(0, 300) : 'no reason given'}`);
   if (!isNum(x.seq) || !isNum(x.t) || !Array.isArray(x.events)) return fail('drain: missing seq, t or events');
   const { events, skipped, unknownTypes, compact } = filterEvents(x.events);
   return {

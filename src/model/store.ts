@@ -663,7 +663,9 @@ export class QueueModel implements Disposable {
         q.name = e.name;
         q.kind = e.kind;
         q.maxsize = e.maxsize;
-        q.size = e.size;
+        // Its size at creation: rows already applied (a drain that carried its samples before a
+        // capped announcement, src/trace/hub.ts LIFECYCLE_CHARS) are newer.
+        if (q.timeline.cursor === 0) q.size = e.size;
         if (e.site) q.site = this.noteSite(src, e.site);
         Object.assign(q, libFacts(e));
         // The timeline starts where the queue does: the hub's first row for it covers the time

@@ -52,6 +52,8 @@ import { QueueRecord, TIMED_BURST, TIMED_PER_SECOND, type RecordHost, type Short
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
 const ROWS_PER_EVENT = 200;
+/** Characters of lifecycle events (`queue`, `shutdown`, `gc`, `dropped`) one columnar drain carries at most. */
+const LIFECYCLE_CHARS = 16 * 1024 * 1024;
 /** Sampling ticks with nothing to sample before the sampling timer stops (re-armed by the next change). */
 const IDLE_TICKS = 10;
 /** Most capture time (ms) the budget can save up: a burst of new call sites after a quiet spell. */
@@ -287,13 +289,21 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const seq = ++this.seq;
     this.lastDrainT = now();
     this.busy = true;
+    const queued = this.out.length - this.outHead;
     try {
       this.lastBatch = columns ? this.drainColumns(seq, this.clampBytes(maxBytes)) : this.drainBatch(seq, this.clampBytes(maxBytes));
       const batch = this.lastBatch;
       this.tell((sink) => sink.take(batch));
       return this.lastBatch;
-    } catch {
-      return this.emptyBatch(seq, false);
+    } catch (err) {
+      // Whatever this drain took from the outbox is lost: said so, not answered as an empty
+      // batch of this seq (which read as "nothing happened"). Readers see an error and then a
+      // seq gap (a resync by snapshot), and the next batch's `dropped` counts the events.
+      this.out = [];
+      this.outHead = 0;
+      this.droppedTotal += queued;
+      const why = err instanceof Error ? `${err.name}: ${err.message}` : 'unknown';
+      return JSON.stringify({ v: PROTOCOL_VERSION, ok: false, error: `drain ${seq} failed (${why}); ${queued} queued events lost` });
     } finally {
       this.busy = false;
     }
@@ -741,10 +751,15 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       this.droppedReported = this.droppedTotal;
       this.push({ type: 'dropped', t, total: this.droppedTotal });
     }
-    // Split the outbox: lifecycle and sample rows all go now; detail waits its turn.
+    // Split the outbox: lifecycle and sample rows all go now; detail waits its turn. Lifecycle
+    // up to LIFECYCLE_CHARS: past it, the rest stays queued in order (`more`). A hub nobody read
+    // while ~1.8M queues came and went built an answer past V8's longest string, and the drain
+    // that threw lost every event.
     const parts: string[] = [];
     const rowEvents: SamplesEvent[] = [];
     const detail: OutEvent[] = [];
+    const heldLifecycle: OutEvent[] = [];
+    let lifecycleChars = 0;
     let rowCount = 0;
     const out = this.out;
     for (let k = this.outHead; k < out.length; k++) {
@@ -752,8 +767,17 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       if (ev.type === 'samples') {
         rowEvents.push(ev);
         rowCount += ev.rows.length;
-      } else if (ev.type === 'queue' || ev.type === 'shutdown' || ev.type === 'gc' || ev.type === 'dropped') parts.push(eventJson(ev));
-      else detail.push(ev);
+      } else if (ev.type === 'queue' || ev.type === 'shutdown' || ev.type === 'gc' || ev.type === 'dropped') {
+        if (heldLifecycle.length === 0) {
+          const text = eventJson(ev);
+          if (lifecycleChars === 0 || lifecycleChars + text.length <= LIFECYCLE_CHARS) {
+            lifecycleChars += text.length + 1;
+            parts.push(text);
+            continue;
+          }
+        }
+        heldLifecycle.push(ev);
+      } else detail.push(ev);
     }
     this.pendingRows -= rowCount;
     const rowTicks = this.rowTicks;
@@ -790,8 +814,8 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const left: OutEvent[] = [];
     // What readers hold first, then history, each in its own order (sendInOrder).
     for (const list of [live, history]) used = this.sendInOrder(list, room, used, parts, left);
-    const more = left.length > 0;
-    this.out = left;
+    const more = left.length > 0 || heldLifecycle.length > 0;
+    this.out = heldLifecycle.length > 0 ? heldLifecycle.concat(left) : left;
     this.outHead = 0;
     // Short-wait aggregates in what room is left (they never set `more`: they only get coarser).
     let s = 0;

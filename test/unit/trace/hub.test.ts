@@ -9,6 +9,7 @@ import type { AttachInfo, DrainBatch, SampleRow, WireEvent } from '../../../src/
 import { WAIT_BUCKETS_MS } from '../../../src/protocol/wire';
 import { DEFAULTS, type HubConfig } from '../../../src/trace/config';
 import { Hub } from '../../../src/trace/hub';
+import { parseAttachInfo, parseDrainBatch, QueueModel } from '../../../src/model';
 
 function armedHub(overrides: Partial<HubConfig> = {}): Hub {
   const hub = new Hub({ ...DEFAULTS, ...overrides });
@@ -218,6 +219,70 @@ describe('trace: hub', () => {
     assert.deepEqual(rows.map((r) => r[0]).sort((a, b) => a - b), ids);
     assert.ok(rows.every((r) => r[1] === 1 && r[4] === 1));
     assert.equal(drain(hub).events.length, 0);
+  });
+
+  // A review: close() is idempotent but every call sent a `shutdown` event (3M calls on one
+  // queue, never drained: +251 MB, then one 176 MB answer).
+  it('sends one shutdown event per change of state, however often shutdown() is called', () => {
+    const hub = armedHub();
+    const q = traced(hub, new Queue<number>({ name: 'closing' }));
+    q.putNowait(1);
+    drain(hub);
+    for (let i = 0; i < 5; i++) q.shutdown();
+    for (let i = 0; i < 5; i++) q.shutdown({ immediate: true });
+    q.shutdown();
+    const events = drain(hub).events.filter((e) => e.type === 'shutdown');
+    assert.deepEqual(events.map((e) => (e.type === 'shutdown' ? e.immediate : undefined)), [false, true]);
+  });
+
+  it('a columnar drain carries lifecycle events up to its cap and keeps the rest, in order, for the next', () => {
+    const hub = armedHub();
+    // 20 queues with 1 MB names: 20 MB of `queue` events, past the 16 MiB a drain carries.
+    const queues = Array.from({ length: 20 }, (_, i) => traced(hub, new Queue<number>({ name: `${i}:${'n'.repeat(1 << 20)}` })));
+    queues[19].putNowait(1);
+    const model = new QueueModel();
+    const info = parseAttachInfo(hub.attach());
+    assert.ok(info.ok);
+    const src = model.attach('S', info.value);
+    const seen: number[] = [];
+    let more = true;
+    let drains = 0;
+    while (more) {
+      const text = hub.drain(256 * 1024, { columns: true });
+      assert.ok(text.length < 17 * 1024 * 1024 + 256 * 1024, `answer of ${text.length} chars`);
+      const batch = parseDrainBatch(text);
+      assert.ok(batch.ok, batch.ok ? '' : batch.error);
+      model.applyDrain('S', src, batch.value);
+      for (const e of batch.value.events) if (e.type === 'queue') seen.push(Number(e.name.split(':')[0]));
+      more = batch.value.more;
+      assert.ok(++drains <= 3);
+    }
+    assert.equal(drains, 2);
+    assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i), 'every queue announced once, in order');
+    const q19 = model.queuesOf('S').find((q) => q.name.startsWith('19:'));
+    assert.equal(q19?.size, 1, 'its depth, whichever drain its announcement came in');
+  });
+
+  it('a drain that fails says so: an error answer, a seq gap after it, and the lost events counted as dropped', () => {
+    const hub = armedHub();
+    const q = traced(hub, new Queue<number>({ name: 'lost' }));
+    q.putNowait(1);
+    const first = JSON.parse(hub.drain(undefined, { columns: true })) as DrainBatch;
+    q.putNowait(2);
+    q.shutdown();
+    const real = (hub as unknown as { drainColumns: unknown }).drainColumns;
+    (hub as unknown as { drainColumns: () => string }).drainColumns = () => {
+      throw new RangeError('Invalid string length');
+    };
+    const failed = parseDrainBatch(hub.drain(undefined, { columns: true }));
+    (hub as unknown as { drainColumns: unknown }).drainColumns = real;
+    assert.ok(!failed.ok);
+    assert.match(failed.error, /^drain: the hub failed: drain \d+ failed \(RangeError: Invalid string length\); [1-9]\d* queued events lost$/);
+    const next = parseDrainBatch(hub.drain(undefined, { columns: true }));
+    assert.ok(next.ok);
+    assert.equal(next.value.seq, first.seq + 2, 'the failed drain took a seq: the reader sees a gap and resyncs');
+    const dropped = next.value.events.find((e) => e.type === 'dropped');
+    assert.ok(dropped && dropped.type === 'dropped' && dropped.total >= 1, JSON.stringify(next.value.events));
   });
 
   it('never throws to its reader, whatever the input', () => {
