@@ -2,6 +2,7 @@
 // validation that decides whether a parsed JSON value is a RecordingLine we can trust.
 // The line types themselves live in src/protocol/wire.ts (one definition for every side).
 
+import { isKnownEvent } from '../model/parse';
 import { OLDEST_RECORDING_VERSION, RECORDING_VERSION, type RecordingHeader, type RecordingLine } from '../protocol/wire';
 
 /** File name extension of recordings. */
@@ -57,7 +58,18 @@ const EVENT_SHAPES: Readonly<Record<string, Shape>> = {
   // Format version 2: their columns are checked where they are expanded (parser.ts).
   sampleCols: { t: 'number', q: 'array' },
   counterCols: { t: 'number', q: 'array' },
+  // BullMQ (the in-program adapter's file recordings, the Redis watch's): checked in full by
+  // the wire's reader (isKnownEvent). Until 2026-12-04 they were missing here and a recording
+  // read back dropped them all, unnoticed: `check` judged a BullMQ worker's active jobs as
+  // work of ours left at exit, and replays lost states, workers, job events and gaps.
+  jobCounts: { t: 'number', q: 'number', counts: 'object', flow: 'object' },
+  jobEvent: { t: 'number', q: 'number', event: 'string', jobId: 'string' },
+  workers: { t: 'number', q: 'number', workers: 'array' },
+  gap: { t: 'number', since: 'number', reason: 'string' },
 };
+
+/** Line types whose fields the wire's own reader checks, beyond their shape. */
+const WIRE_CHECKED = new Set(['jobCounts', 'jobEvent', 'workers', 'gap']);
 
 const SOURCE_INFO_SHAPE: Shape = { pid: 'number', threadId: 'number', origin: 'number' };
 const COUNTERS_SHAPE: Shape = { puts: 'number', gets: 'number' };
@@ -147,6 +159,7 @@ export function validateBodyLine(value: unknown): string | null | 'unknown' {
       if (bad) return bad;
       if (type === 'samples') return checkSampleRows(line.rows as unknown[]);
       if (type === 'counters') return checkShape(line.c as Record<string, unknown>, COUNTERS_SHAPE, 'counters');
+      if (WIRE_CHECKED.has(type) && !isKnownEvent(line)) return `${type}: a field has the wrong type`;
       return null;
     }
   }

@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Redis from 'ioredis';
+import { readRecording } from '../../../src/recording/reader';
 import { RedisServer } from '../../helpers/redisServer';
 import { childEnv, ensureLibraryBuilt, expandedLine, REGISTER, REGISTER_ESM, ROOT, run, tempFile } from '../trace/helpers';
 
@@ -202,6 +203,14 @@ describe('adapters: BullMQ on a real redis-server', function () {
       assert.ok(w1.some((c) => Number(c.running) > 0 && typeof c.runningSince === 'number'), 'runningSince while jobs run');
       const lastW1 = w1[w1.length - 1];
       assert.ok(Number(lastW1.done) >= 1 && typeof lastW1.taskP99Ms === 'number', JSON.stringify(lastW1));
+
+      // Read back as the extension and `queuescope check` read a recording: every BullMQ line
+      // kept (until 2026-12-04 the reader skipped jobCounts, jobEvent and workers as unknown).
+      const kept = new Map<string, number>();
+      const read = await readRecording(file, { onLines: (batch) => batch.forEach((l) => kept.set(l.type, (kept.get(l.type) ?? 0) + 1)) });
+      assert.equal(read.unknownLines, 0);
+      assert.deepEqual(read.warnings, []);
+      for (const type of ['jobCounts', 'jobEvent', 'workers']) assert.equal(kept.get(type), lines.filter((l) => l.type === type).length, type);
 
       // MONITOR: the adapter's own connection, read-only, one counts request per queue per second.
       monitor.stop();
