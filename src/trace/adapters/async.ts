@@ -13,7 +13,7 @@
 // async has no blocking calls, so no waiters.
 
 import { RunningAges, settleWith } from './running';
-import { AdaptedQueue } from './target';
+import { AdaptedQueue, departed } from './target';
 import { copyOwnProperties, sameSignature } from './standIn';
 import { disableWarning } from './warn';
 
@@ -182,15 +182,18 @@ class AsyncState {
       },
     });
     this.target = target;
-    // push([a, b, c]) adds three tasks: one put per task, so puts count tasks.
+    // push([a, b, c]) adds three tasks: one put per task, so puts count tasks; push([])
+    // adds none and counts none (it counted one until 2026-12-04, async-drift.cjs).
     for (const key of GROWING) {
       this.wrapMethod(a, key, (t, before) => {
         const after = t.read(() => a.length(), 0);
-        for (let n = before + 1; n < after; n++) t.put(n);
-        t.put(after);
+        for (let n = before + 1; n <= after; n++) t.put(n);
       });
     }
-    for (const key of SHRINKING) this.wrapMethod(a, key, (t) => t.get(t.read(() => a.length(), 0)));
+    // remove(test)/kill() drop tasks that never start: one get per task dropped, none when
+    // none was (one get per call until 2026-12-04: a remove() of 4 counted 1, a remove()
+    // that matched nothing counted 1, async-drift.cjs).
+    for (const key of SHRINKING) this.wrapMethod(a, key, (t, before) => departed(t, before, t.read(() => a.length(), 0)));
     for (const key of ['pause', 'resume']) this.wrapMethod(a, key, (t) => t.changed());
   }
 

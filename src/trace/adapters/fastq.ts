@@ -195,20 +195,32 @@ class FastqState {
     };
   }
 
+  /**
+   * kill()/killAndDrain()/abort() empty the list first, then call the program's drain (or,
+   * for abort(), each dropped task's callback), which may push again ("next batch", "retry
+   * later"). The dropped tasks leave first, one get each, so those pushes count from depth 0;
+   * after the call the depth is fastq's own. Until 2026-12-04 `before` was read after the
+   * call and the depth forced to 0: a drain that re-pushed 3 read more gets than puts and
+   * depth 0 while 3 waited (fq-kad.cjs, fq-abort.cjs).
+   */
   private wrapEmptying(orig: Fn): Fn {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const st = this;
     return function (this: unknown) {
+      const t0 = st.target;
+      if (t0 !== null && t0.active) {
+        const before = st.depth;
+        st.depth = 0;
+        departed(t0, before, 0);
+      }
       try {
         // eslint-disable-next-line prefer-rest-params
         return orig.apply(this, arguments as unknown as unknown[]);
       } finally {
         const t = st.target;
-        if (t !== null && t.active) {
-          // The tasks it dropped left without starting: one get each.
-          const before = st.depth;
-          st.depth = 0;
-          departed(t, before, 0);
+        const q = st.q;
+        if (t !== null && q !== null && t.active) {
+          st.depth = t.read(() => q.length(), st.depth);
           t.changed();
         }
       }

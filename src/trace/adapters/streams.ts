@@ -4,13 +4,16 @@
 // pipeline() call pipe() for every stage, so Readable.prototype.pipe (which Duplex,
 // Transform and net.Socket inherit) is where streams are found; pipeline() is wrapped only
 // to name its stages by their place in its arguments ("pipeline 2 › #3 Gzip writable": two
-// stages of one class, such as two Transforms, are told apart).
+// stages of one class, such as two Transforms, are told apart). Next to a function stage
+// (an async generator) pipeline() joins the streams without pipe(): it iterates the stream
+// before the function and write()s what the function yields into the stream after it. Those
+// sides are not seen (docs/ADAPTERS.md, "Stream names").
 //
 // Per stream the adapter wraps instance methods while the hub is armed (none while dormant),
 // because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth
 // up; false = a blocked producer until 'drain', or until end(): Node emits no 'drain' once a
-// stream is ending), _write/_writev's callback (depth down), push (depth up) and read
-// (depth down).
+// stream is ending), _write/_writev's callback (depth down; one get per chunk of a batch),
+// push (depth up) and read (depth down).
 // Depth counts bytes or objects as the stream's mode says (`units`).
 //
 // Waiting consumer (role 'get'): on a piped Readable side, pipe()'s reader asked read() for
@@ -33,6 +36,9 @@ interface WritableLike {
   writableLength: number;
   writableHighWaterMark: number;
   writableObjectMode?: boolean;
+  writableNeedDrain?: boolean;
+  writableEnded?: boolean;
+  destroyed?: boolean;
   once(ev: string, fn: () => void): unknown;
   removeListener(ev: string, fn: () => void): unknown;
   constructor?: { name?: string };
@@ -166,11 +172,13 @@ function adaptWritable(ws: WritableLike): void {
     const onClose = end('aborted');
     patches.set('write', (write) =>
       function (this: unknown) {
+        // A write after destroy() or end() errors and buffers nothing: no put (st-dead.cjs).
+        const closed = t.active && t.read(() => ws.destroyed === true || ws.writableEnded === true, false);
         // eslint-disable-next-line prefer-rest-params
         const r = write.apply(this, arguments as unknown as unknown[]);
-        if (t.active) {
+        if (t.active && !closed) {
           t.put(len());
-          if (r === false && wait === undefined) {
+          if (r === false && wait === undefined && t.read(() => needsDrain(ws), false)) {
             wait = t.waitStart('put');
             ws.once('drain', onDrain);
             ws.once('close', onClose);
@@ -190,13 +198,22 @@ function adaptWritable(ws: WritableLike): void {
       },
     );
     // The buffer shrinks when the implementation calls back: wrap the callback it is given.
+    // _writev(chunks, cb) writes a batch: one get per chunk, as write() counted one put per
+    // chunk (one get per batch until 2026-12-04: an fs.WriteStream fed 200 chunks read 200
+    // puts and 25 gets, st-writev.cjs).
     for (const key of ['_write', '_writev']) {
       patches.set(key, (impl) =>
         function (this: unknown) {
           // eslint-disable-next-line prefer-rest-params
           const args = Array.prototype.slice.call(arguments) as unknown[];
           const cb = args[args.length - 1];
-          if (t.active && typeof cb === 'function') args[args.length - 1] = after(cb as Fn, () => t.get(len()));
+          if (t.active && typeof cb === 'function') {
+            const n = key === '_writev' && Array.isArray(args[0]) ? Math.max(1, args[0].length) : 1;
+            args[args.length - 1] = after(cb as Fn, () => {
+              const depth = len();
+              for (let i = 0; i < n; i++) t.get(depth);
+            });
+          }
           return impl.apply(this, args);
         },
       );
@@ -296,6 +313,17 @@ function adaptReadable(rs: ReadableLike): void {
     }
   });
   readables.set(rs, t);
+}
+
+/**
+ * write() returned false because the buffer is full, so the writer waits for 'drain'. Also
+ * false: a write after destroy() or end(), or one the stream fails (an error, and no 'drain'
+ * ever comes), which started a wait that never ended until 2026-12-04 (a heartbeat written to
+ * a destroyed socket, st-dead.cjs). Node's writableNeedDrain already says "full, not destroyed, not ending"; a
+ * stream without it (a userland Writable) counts as full unless destroyed or ended.
+ */
+function needsDrain(ws: WritableLike): boolean {
+  return ws.writableNeedDrain !== false && ws.destroyed !== true && ws.writableEnded !== true;
 }
 
 /**
