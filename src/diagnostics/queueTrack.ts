@@ -19,7 +19,8 @@ export interface TickSample {
   gets: number;
   /**
    * Active time the counters were read by the hub. Counters come once a drain (100 ms under
-   * the recorder): a rate over tick times was up to a drain interval off at each end.
+   * the recorder): a rate over tick times was up to a drain interval off at each end. NaN
+   * before the queue's first counters (their time is unknown).
    */
   countersT: number;
   /** Active ms the oldest queued item has waited (FIFO estimate; 0 when empty). */
@@ -38,6 +39,23 @@ export interface TickSample {
 export interface TrackWindows {
   growthMs: number;
   bottleneckMs: number;
+}
+
+/**
+ * A window whose first sample, when it was taken before the queue's first counters, reads the
+ * counters of the first sample that had them: rates start there. With the tick's time in
+ * their place, a p-queue pool that took 2 tasks and deadlocked had its 2 gets divided by the
+ * 0.8 ms between that tick and its counters' time, "taking 2,501 items a second"
+ * (p14_plimit_nested.js); it took none after.
+ */
+class CountersWindow extends SlidingWindow {
+  /** The counters of the queue's first sample that had any. */
+  firstCounted: Pick<TickSample, 'puts' | 'gets' | 'countersT' | 'work'> | undefined;
+
+  override get first(): TickSample | undefined {
+    const s = super.first;
+    return s !== undefined && Number.isNaN(s.countersT) && this.firstCounted !== undefined ? { ...s, ...this.firstCounted } : s;
+  }
 }
 
 /** Completed task durations kept for the p99. */
@@ -79,8 +97,8 @@ export class QueueTrack {
   completedCount = 0;
 
   /** Per-tick samples over the growth rule's window and over the bottleneck rule's. */
-  readonly growth: SlidingWindow;
-  readonly bottleneck: SlidingWindow;
+  readonly growth: CountersWindow;
+  readonly bottleneck: CountersWindow;
 
   constructor(
     readonly key: string,
@@ -90,8 +108,8 @@ export class QueueTrack {
   ) {
     this.lastActivity = first;
     this.lastTake = first;
-    this.growth = new SlidingWindow(windows.growthMs);
-    this.bottleneck = new SlidingWindow(windows.bottleneckMs);
+    this.growth = new CountersWindow(windows.growthMs);
+    this.bottleneck = new CountersWindow(windows.bottleneckMs);
   }
 
   /** Read the queue at a tick. Returns whether it moved since the previous tick. */
@@ -99,11 +117,20 @@ export class QueueTrack {
     const q = this.q;
     const { puts, gets } = q.counters;
     const size = q.size;
+    const immediate = q.shutdown === 'immediate';
     if (this.lastPuts < 0 || puts < this.lastPuts || gets < this.lastGets) {
       // First sight (or counters restarted: a re-armed hub). What is queued now arrived "now" at the latest.
       this.arrivals.take(this.arrivals.total);
       this.arrivals.push(now, size);
+      // The counters so far are deltas from zero, read as the delta path below reads them:
+      // what was put and is no longer unfinished was marked done (an immediate shutdown's drops
+      // aside, which cannot be told from that here), and what is unfinished but not queued was
+      // taken and is running. Taken as a bare baseline, a program shorter than one drain (its
+      // queue first seen in its exit tail) lost "1 task was taken but never marked done"
+      // (p21_crash.js; p21b_crash_later.js, seen earlier, had it).
+      if (!immediate && puts - q.unfinished > 0) this.taskDoneUsed = true;
       this.running.take(this.running.total);
+      this.running.push(now, Math.max(0, q.unfinished - size));
       this.lastPuts = puts;
       this.lastGets = gets;
       this.lastSize = size;
@@ -125,7 +152,6 @@ export class QueueTrack {
     // Tasks: taken by gets, finished by taskDone() (unfinished falls by the number done).
     // An immediate shutdown drops the queued items from `unfinished` too: that is no taskDone()
     // (and the drop may reach us a tick after the shutdown event itself).
-    const immediate = q.shutdown === 'immediate';
     const dropped = immediate ? Math.max(0, this.lastSize - size - dGets) : 0;
     const done = dPuts - (q.unfinished - this.lastUnfinished) - dropped;
     this.running.push(now, dGets);
@@ -199,13 +225,18 @@ export class QueueTrack {
       size: q.size,
       puts: q.counters.puts,
       gets: q.counters.gets,
-      countersT: q.countersAt === undefined ? t : clock.active(Math.min(q.countersAt, now)),
+      countersT: q.countersAt === undefined ? NaN : clock.active(Math.min(q.countersAt, now)),
       oldestAge: oldest === undefined || q.size === 0 ? 0 : clock.between(oldest, now),
       full: (q.maxsize > 0 && q.size >= q.maxsize) || putWaiting,
       starved: q.size === 0 && getWaiting,
       saturated: saturatedPool(q),
       work: q.stats?.run_total ?? NaN,
     };
+    if (this.growth.firstCounted === undefined && !Number.isNaN(sample.countersT)) {
+      const counted = { puts: sample.puts, gets: sample.gets, countersT: sample.countersT, work: sample.work };
+      this.growth.firstCounted = counted;
+      this.bottleneck.firstCounted = counted;
+    }
     this.growth.spanMs = windows.growthMs;
     this.bottleneck.spanMs = windows.bottleneckMs;
     this.growth.push(sample);
@@ -216,7 +247,7 @@ export class QueueTrack {
 /**
  * Puts and gets a second between two samples, over the hub times of their counters (not the
  * tick times: counters come once a drain, so a tick's are up to a drain interval old).
- * Undefined when both samples hold the same counters' time.
+ * Undefined when both samples hold the same counters' time, or either has none (NaN).
  */
 export function countersRates(a: TickSample, b: TickSample): { puts: number; gets: number } | undefined {
   const spanS = (b.countersT - a.countersT) / 1000;

@@ -10,8 +10,11 @@
 // no known releaser. Waits like that are grouped together and reported as a partial finding
 // when the quiet is long compared with the queues' own history and the group holds both a
 // blocked producer and a waiting consumer on different queues (idle consumers alone are a
-// program waiting for input, not a deadlock). The whole-program case (every known party
-// waiting, at least one producer blocked, nothing moving for long) catches the rest.
+// program waiting for input, not a deadlock). Such a wait on a queue that still moves is
+// taken as released by someone unseen (a timer's putNowait() feeds without ever waiting).
+// The whole-program case (every known party waiting, at least two of them or one blocked on
+// a queue never drained, at least one producer blocked, nothing moving for long) catches the
+// rest.
 
 import type { ModelWaiter } from '../../model';
 import type { CallSite, WaiterRoleWire } from '../../protocol/wire';
@@ -69,8 +72,19 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
       }
     }
   };
+  // A wait with no known releaser on a queue still moving is taken as released by someone
+  // unseen (a timer's putNowait() feeds a queue without ever waiting, so it is no known
+  // feeder). Left in, it tied an unrelated, busy metrics consumer to a real deadlock in one
+  // "unknown ties" component whose quiet its queue reset every 50 ms, and the deadlock was
+  // never reported (p18b_deadlock_busy_late.js). Its component would have been pending, so it
+  // holds the whole-program case back as that did.
+  let moving = false;
   for (const g of groups.values()) {
     if (g.releasable || hasFreeReleaser(g, partyWaits)) free(g);
+    else if (g.releasers.size === 0 && stillMoving(ctx, g.track)) {
+      moving = true;
+      free(g);
+    }
   }
   while (work.length) {
     const party = work.pop() as string;
@@ -121,7 +135,7 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   }
 
   const out: Finding[] = [];
-  let pending = false;
+  let pending = moving;
   for (const comp of components.values()) {
     const verdict = judge(ctx, comp);
     if (verdict === 'pending') pending = true;
@@ -139,6 +153,14 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
 function hasFreeReleaser(g: Group, waiting: ReadonlyMap<string, unknown>): boolean {
   for (const p of g.releasers.keys()) if (!waiting.has(p)) return true;
   return false;
+}
+
+/**
+ * The queue moved more recently than the quiet a partial finding needs of it (see judge): the
+ * judge could not call it quiet yet, whatever else is waiting.
+ */
+function stillMoving(ctx: SessionContext, t: QueueTrack): boolean {
+  return ctx.clock.between(t.lastActivity, ctx.now) < Math.max(ctx.th.deadlockPartialMs, ctx.th.idleFactor * t.maxGap);
 }
 
 /** Epoch ms of the latest move: a queue's last activity or a wait's start. */
@@ -190,6 +212,12 @@ function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined
   if (!waits.some((x) => x.w.role === 'put')) return undefined;
   if (groups.some((g) => stateAllows(g.track, g.role))) return undefined;
   const waiting = new Set(waits.map((x) => x.party));
+  // One party alone is only evidence that it waits: a scanner blocked on a queue of 1 behind
+  // an uploader busy 7 s an item (never seen, as it never waited) was called a deadlock
+  // (p20_slow_upload.js). Two parties (two stages blocked on each other's queues,
+  // p01_deadlock2.js) are; so is one blocked on a queue nothing was ever taken from, whose
+  // consumer never came (test/fixtures/diagnostics/whole.js).
+  if (waiting.size < 2 && !groups.some((g) => g.role === 'put' && g.track.q.counters.gets === 0)) return undefined;
   for (const p of ctx.book.all.keys()) if (!waiting.has(p)) return undefined;
   const quietSince = latestMove([], waits, ctx.lastActivity);
   const quiet = ctx.clock.between(quietSince, ctx.now);

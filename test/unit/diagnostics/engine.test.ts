@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { PoolObservation } from '../../../src/diagnostics/context';
 import type { Finding } from '../../../src/diagnostics/findings';
-import type { EndInfo } from '../../../src/protocol/wire';
+import type { EndInfo, WireEvent } from '../../../src/protocol/wire';
 import { batch, counters, ORIGIN } from '../model/fixtures';
 import { rules, SESSION, siteOf, World } from './world';
 
@@ -1102,5 +1102,183 @@ describe('diagnostics engine: history', () => {
     assert.ok(history.length <= 2000 && history.length >= 1000, String(history.length));
     assert.equal(history.filter((r) => r.cleared === undefined).length, 1);
     assert.deepEqual(rules(w.engine.findings()), ['long-block']);
+  });
+});
+
+// Found in review (2026-12-04): p18b_deadlock_busy_late.js, a header-after-records deadlock
+// beside a metrics queue that a timer feeds with putNowait() every 50 ms. putNowait() never
+// waits, so the metrics consumer's wait has no known releaser; it joined the deadlock's
+// "unknown ties" component, whose quiet its queue reset at every tick: never reported.
+describe('diagnostics engine: deadlock beside a busy queue with no known feeder', () => {
+  /** records (2) and headers, as in the partial deadlock test, and metrics moving every `period` ms with its consumer waiting. */
+  function withMetrics(period: number): Finding[] {
+    const w = new World();
+    w.queue(0, 1, 'records', 2);
+    w.queue(0, 2, 'headers');
+    w.queue(0, 3, 'metrics');
+    let flusher = 0;
+    const out: Finding[] = [];
+    for (let t = 100; t <= 4000; t += 100) {
+      if (t <= 1000) {
+        w.waited(t - 50, 2, 'get', siteOf('receiver', 56));
+        w.move(t, 1, { puts: 1, gets: 1 });
+        w.move(t, 2, { puts: 1, gets: 1 });
+      }
+      if (t === 1100) {
+        w.move(1100, 1, { puts: 2 });
+        w.wait(1100, 1, 'put', siteOf('sender', 46));
+        w.wait(1100, 2, 'get', siteOf('receiver', 56));
+      }
+      if (t >= 200 && (t - 200) % period === 0) {
+        // A timer's putNowait() and the flusher's get: served at once, then waiting again.
+        w.move(t, 3, { puts: 1, gets: 1 });
+        if (flusher) w.waitEnd(t, 3, flusher, period);
+        flusher = w.wait(t, 3, 'get', siteOf('metricsFlusher', 20));
+      }
+      out.push(...w.tick(t).filter((f) => f.rule === 'deadlock'));
+    }
+    return out;
+  }
+
+  it('a consumer waiting on a queue that keeps moving is released by someone unseen: the quiet cycle beside it is reported', () => {
+    for (const period of [100, 1000]) {
+      const found = withMetrics(period);
+      // Quiet for 800 ms at 1.9 s (as without metrics), then at every tick to the end: a queue
+      // moving once a second is still moving between its moves (its own rhythm, not 800 ms).
+      assert.equal(found.length, 22, `metrics every ${period} ms: the deadlock is reported from 1.9 s to 4.0 s`);
+      const first = found[0];
+      assert.deepEqual(first.queues.map((q) => q.name).sort(), ['headers', 'records'], 'metrics is no part of it');
+      assert.equal(first.since, ORIGIN + 1100);
+      assert.match(first.message, /^Deadlock: sender .* blocked putting into `records` \(2\/2, full\), and receiver .* waiting to get from `headers` \(empty\); each waits on the other as far as QueueScope saw/);
+      assert.match(first.partial ?? '', /no call was seen getting from `records`; no call was seen putting into `headers`$/);
+    }
+  });
+
+  it('a queue of the cycle still quiet for less than its own rhythm holds the whole-program case back, as its pending group did', () => {
+    const w = new World({ wholeProgramQuietMs: 3000 });
+    w.queue(0, 1, 'records', 2);
+    w.queue(0, 2, 'headers');
+    w.queue(0, 3, 'ticks'); // busy until 8 s (the session's longest gap: 100 ms); no wait on it
+    const out: Finding[] = [];
+    for (let t = 100; t <= 15_000; t += 100) {
+      if (t % 2000 === 0 && t <= 8000) {
+        // A batch every 2 s: records' and headers' own rhythm (a quiet of 6 s is their evidence).
+        w.waited(t - 50, 2, 'get', siteOf('receiver', 56));
+        w.move(t, 1, { puts: 1, gets: 1 });
+        w.move(t, 2, { puts: 1, gets: 1 });
+      }
+      if (t <= 8000) w.move(t, 3, { puts: 1, gets: 1 });
+      if (t === 8100) {
+        w.move(8100, 1, { puts: 2 });
+        w.wait(8100, 1, 'put', siteOf('sender', 46));
+        w.wait(8100, 2, 'get', siteOf('receiver', 56));
+      }
+      const found = w.tick(t).filter((f) => f.rule === 'deadlock');
+      if (found.length) out.push(...found);
+    }
+    assert.ok(out.length > 0);
+    assert.deepEqual(new Set(out.map((f) => f.id.endsWith(':all'))), new Set([false]), 'never "every known queue party is waiting" first');
+    assert.equal(out.length, 10, 'from 14.1 s (6 s of quiet) to 15 s');
+  });
+});
+
+// Found in review (2026-12-04): p20_slow_upload.js, a scanner blocked on a queue of 1 behind
+// an uploader that takes 7 s an item (never seen: it never waited) was called a deadlock by
+// the whole-program case, every party ever seen (the scanner) waiting.
+describe('diagnostics engine: whole-program case needs two parties', () => {
+  it('one party blocked behind a busy consumer never seen is no deadlock; one on a queue never drained is, and two blocked on each other\'s queues are', () => {
+    const alone = new World();
+    alone.queue(0, 1, 'uploads', 1);
+    alone.move(40, 1, { puts: 2, gets: 1 }); // the uploader took the first file and is busy with it
+    alone.wait(46, 1, 'put', siteOf('scanner', 5));
+    assert.deepEqual(rules(alone.ticks(100, 7000)).filter((r) => r === 'deadlock'), []);
+
+    // Alone on a queue nothing was ever taken from: its consumer never came (whole.js).
+    const never = new World();
+    never.queue(0, 1, 'uploads', 1);
+    never.move(40, 1, { puts: 1 });
+    never.wait(46, 1, 'put', siteOf('scanner', 5));
+    assert.deepEqual(rules(never.ticks(100, 7000)).filter((r) => r === 'deadlock'), ['deadlock']);
+
+    // p01_deadlock2.js: each stage filled the other's queue and blocks on its own output.
+    const pair = new World();
+    pair.queue(0, 1, 'a-to-b', 2);
+    pair.queue(0, 2, 'b-to-a', 2);
+    pair.move(40, 1, { puts: 2 });
+    pair.move(40, 2, { puts: 2 });
+    pair.wait(43, 1, 'put', siteOf('stageA', 8));
+    pair.wait(44, 2, 'put', siteOf('stageB', 14));
+    const found = pair.ticks(100, 7000).filter((f) => f.rule === 'deadlock');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^Every known queue party is waiting and nothing has happened for [\d.]+ s: stageA .* blocked putting into `a-to-b` \(2\/2, full\), stageB .* blocked putting into `b-to-a` \(2\/2, full\)\.$/);
+  });
+});
+
+// Found in review (2026-12-04): p21_crash.js, a worker that threw on its 8th job, all within
+// 46 ms, less than one drain of the recorder: the queue was first seen in the exit tail, its
+// counters taken as a bare baseline, and "1 task was taken but never marked done" was lost
+// (p21b_crash_later.js, its queue seen before the crash, had it).
+describe('diagnostics engine: a queue first seen with its work done and running', () => {
+  it('reads taskDone() and the task running from its first counters: at exit, and for the stuck rule', () => {
+    const w = new World();
+    w.queue(0, 1, 'jobs', 5);
+    w.move(40, 1, { puts: 12, gets: 8, done: 7 }); // 7 done, the 8th taken and never done, 4 queued
+    w.end(46);
+    const found = w.tick(100);
+    assert.deepEqual(rules(found), ['exit-work-left']);
+    assert.equal(found[0].message, 'At exit, in `jobs`: 4 items were never processed; 1 task was taken but never marked done, so join() could not resolve.');
+
+    // The running task is aged from the first sight, as the next tick would have taken it.
+    const s = new World({ stuckNoHistoryMs: 1000, stuckIdleMs: 0, stuckFloorMs: 0 });
+    s.queue(0, 1, 'jobs', 5);
+    s.move(40, 1, { puts: 3, gets: 3, done: 2 });
+    assert.deepEqual(rules(s.tick(100)), []);
+    assert.deepEqual(rules(s.ticks(200, 1100)), ['stuck'], 'stuck 1.0 s after its first sight');
+  });
+
+  it('an immediate shutdown seen at first sight is no taskDone()', () => {
+    const w = new World();
+    w.queue(0, 1, 'jobs', 5);
+    w.move(40, 1, { puts: 4, gets: 1 });
+    // shutdown(true) dropped the 3 queued items from `unfinished`; nobody called taskDone().
+    w.apply([
+      { type: 'shutdown', t: 45, q: 1, immediate: true },
+      { type: 'samples', t: 45, rows: [[1, 0, 0, 3, 0, 0]] },
+      { type: 'counters', t: 45, q: 1, c: counters({ puts: 4, gets: 1 }), unfinished: 1 },
+    ]);
+    w.end(46);
+    const found = w.tick(100);
+    assert.doesNotMatch(found.map((f) => f.message).join('\n'), /never marked done/);
+  });
+});
+
+// Found in review (2026-12-04): p14_plimit_nested.js, a p-queue pool of 2 whose tasks each
+// awaited a sub-task on the same pool. It took 2 tasks and deadlocked; its first tick came
+// before its counters, the tick's time stood for theirs, and the 2 gets divided by the 0.8 ms
+// between the two read "taking 2,501 items a second".
+describe('diagnostics engine: rates from the first counters', () => {
+  /** A p-queue pool of 2, ticked once before its counters; `started` tasks start per 100 ms from then on. */
+  function pool(started: number): Finding[] {
+    const w = new World({ bottleneckWindowMs: 2000, stuckNoHistoryMs: 600_000, stuckFloorMs: 600_000 });
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'PQueue', kind: 'priority', maxsize: 0, size: 0, lib: 'p-queue@6.6.2', concurrency: 2, site: siteOf('main', 4) }]);
+    w.tick(0);
+    const found: Finding[] = [];
+    for (let t = 100, n = 0; t <= 3000; t += 100, n++) {
+      const events: WireEvent[] = [{ type: 'samples', t, rows: [[7, 8, 8, 8, 0, 0]] }];
+      // The hub sends counters when they change: a pool that took its 2 at 1 ms and nothing since sends none after.
+      if (n === 0 || started > 0) events.push({ type: 'counters', t: started === 0 ? 1 : t, q: 7, c: { ...counters({ puts: 10 + n * started, gets: 2 + n * started }), running: 2, runningSince: 1, done: n * started }, unfinished: 0 });
+      w.apply(events);
+      found.push(...w.tick(t).filter((f) => f.rule === 'bottleneck'));
+    }
+    return found;
+  }
+
+  it('a pool that took 2 tasks and stopped is no bottleneck; one that keeps taking is, from the window\'s start', () => {
+    assert.deepEqual(pool(0).map((f) => f.message), []);
+    const busy = pool(5);
+    assert.ok(busy.length > 0);
+    assert.match(busy[0].message, /taking 50 items a second/);
+    // Covered at 1.9 s (95% of the window): the first sample without counters reads the first counters.
+    assert.equal(busy.length, 12, 'from 1.9 s to 3.0 s, every tick');
   });
 });
