@@ -8,7 +8,8 @@
 // two in flight: at most one counts request per queue per second, however many Queue and
 // Worker objects of that queue the program has. Dormant hub, or no drain for
 // IDLE_MS (a debugger that detached, a recorder that stopped): nothing is read and the
-// connections are closed. The tick timer is unref'd: it never keeps the program alive.
+// connections are closed; each queue's stream position is kept, and reading resumes from it.
+// The tick timer is unref'd: it never keeps the program alive.
 
 import type { JobState, WireEvent } from '../../protocol/wire';
 import { findHub } from '../../queue/probe';
@@ -123,12 +124,14 @@ export class BullmqSampler {
       }
       g.members.push(o);
     }
-    // Servers nobody reads from now: close their connections (and forget their stream positions).
+    // Servers nobody reads from now: close their connections. Their stream positions stay, so
+    // reading resumes where it stopped: forgotten, the next read started again from when the
+    // object was first armed and counted every job twice (a breakpoint held for 11 s: the tick
+    // overdue at resume ran before the debugger's next drain, so the reader looked gone).
     for (const [server, sg] of this.servers) {
       if (byServer.has(server)) continue;
       sg.conn.close();
       this.servers.delete(server);
-      for (const k of [...this.cursors.keys()]) if (k.startsWith(`${server} `)) this.cursors.delete(k);
     }
     for (const [server, queues] of byServer) {
       let sg = this.servers.get(server);

@@ -285,6 +285,38 @@ describe('adapters: BullMQ on a real redis-server', function () {
     assert.deepEqual(await p.exited, { code: 0, signal: null }, p.stderr);
   });
 
+  // A review of BullMQ programs (2026-12-04): a plain processor that throws left its jobs
+  // running for good (a stuck warning), another realm's promise read as done at once, and a
+  // reader back after its idle time (a breakpoint held 11 s) got every event again.
+  it('a processor that throws or returns a foreign promise, and a reader gone for a while: running, durations and flow as BullMQ has them', async () => {
+    const queue = 'odd';
+    const r = await run(['--require', REGISTER, path.join(FIX, 'bullmqOdd.cjs')], { REDIS_PORT: String(server.port), QUEUE: queue, QUEUESCOPE_BULLMQ_IDLE_MS: '1000' });
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { added: number; counts: { completed: number; failed: number }; midRender: number; events: Line[] };
+    assert.deepEqual(out.counts, { completed: 5, failed: 5 });
+    const idOf = (name: string) => out.events.find((e) => e.type === 'queue' && e.name === name)?.q;
+    const validator = idOf(`${queue}-sync worker validator`);
+    const renderer = idOf(`${queue}-thenable worker renderer`);
+    assert.ok(validator !== undefined && renderer !== undefined, JSON.stringify(out.events.filter((e) => e.type === 'queue')));
+    const countersOf = (q: number, events: Line[]) => events.filter((e) => e.type === 'counters' && e.q === q).map((e) => e.c as { running?: number; done?: number; taskP99Ms?: number });
+    // The jobs that threw are over: nothing runs at the end, and no worker lists them.
+    assert.equal(countersOf(validator, out.events).pop()?.running, 0);
+    const lastWorkers = out.events.filter((e) => e.type === 'workers' && e.q === validator).pop() as unknown as { workers: Array<{ jobs: unknown[] }> };
+    assert.deepEqual(lastWorkers.workers.flatMap((w) => w.jobs), []);
+    // The renders ran 600 ms each: running while they ran, and that long.
+    assert.equal(countersOf(renderer, out.events.slice(0, out.midRender)).pop()?.running, 3);
+    const rendered = countersOf(renderer, out.events).pop()!;
+    assert.deepEqual([rendered.running, rendered.done], [0, 3]);
+    assert.ok(Number(rendered.taskP99Ms) >= 500, `p99 ${rendered.taskP99Ms} ms`);
+    // Every job added counted once, the reader's absence notwithstanding; each failure told once.
+    const sync = idOf(`${queue}-sync`);
+    const flow = out.events.filter((e) => e.type === 'jobCounts' && e.q === sync).reduce((n, e) => n + (e.flow as { added: number }).added, 0);
+    assert.equal(flow, out.added);
+    const failed = out.events.filter((e) => e.type === 'jobEvent' && e.q === sync && e.event === 'failed').map((e) => e.jobId);
+    assert.equal(failed.length, 5);
+    assert.equal(new Set(failed).size, 5);
+  });
+
   it('a dormant hub reads nothing; armed and drained it reads; when the reader goes away it stops and disconnects', async () => {
     const queue = 'dormant';
     const monitor = await Monitor.start(server.port);
