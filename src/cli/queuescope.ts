@@ -6,7 +6,7 @@
 
 import { CliUsageError, helpText, parseCli } from '../diagnostics/cliArgs';
 import { RecordingCheck } from '../diagnostics/recordingCheck';
-import { exitCodeOf, jsonReport, textReport } from '../diagnostics/report';
+import { exitCodeOf, inHindsight, jsonReport, textReport } from '../diagnostics/report';
 import { RecordingError } from '../recording/format';
 import { readRecording } from '../recording/reader';
 import { SiteMapper } from '../host/sourceMaps/siteMapper';
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`queuescope: ${cmd.file}: ${err.message}\n`);
     return 2;
   }
-  const records = check.finish();
+  const records = inHindsight(check.finish(), check.span?.from ?? 0);
   const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds, ended: check.ended };
   process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report, cmd.all)}\n`);
   return exitCodeOf(report);

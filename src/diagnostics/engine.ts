@@ -73,6 +73,19 @@ class SessionTrack {
   }
 }
 
+/**
+ * A stuck finding's queue completed more than the finding counted (its `completed` figure):
+ * the work it named ended, rather than being dropped by a shutdown. Our queues count
+ * taskDone()s; other libraries' pools their adapter's `done`.
+ */
+function completedSince(st: SessionTrack, f: Finding): boolean {
+  const counted = f.figures.completed;
+  const t = st.tracks.get(f.queues[0]?.key ?? '');
+  if (t === undefined || typeof counted !== 'number') return false;
+  const done = t.q.counters.running !== undefined ? (t.q.counters.done ?? 0) : t.completedCount;
+  return done > counted;
+}
+
 export class DiagnosticsEngine implements Disposable {
   private readonly sessions = new Map<string, SessionTrack>();
   private readonly records: FindingRecord[] = [];
@@ -211,6 +224,7 @@ export class DiagnosticsEngine implements Disposable {
     for (const [id, rec] of st.active) {
       if (!next.has(id)) {
         rec.cleared = now;
+        if (rec.finding.rule === 'stuck' && completedSince(st, rec.finding)) rec.workDone = true;
         changed = true;
       }
     }

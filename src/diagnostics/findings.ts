@@ -81,4 +81,10 @@ export interface FindingRecord {
   raised: number;
   /** Epoch ms of the tick that no longer saw it (absent while active). */
   cleared?: number;
+  /**
+   * A stuck finding that cleared as its queue completed more work than it had counted: the
+   * task ended (not a shutdown or the program's end, which also clear it). `queuescope check`
+   * reports it as a long task (report.ts, inHindsight).
+   */
+  workDone?: true;
 }

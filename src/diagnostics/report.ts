@@ -18,6 +18,22 @@ export interface CheckReport {
   ended?: SessionEnd;
 }
 
+/**
+ * What the whole recording shows of a finding raised on the way: a stuck task that completed
+ * before the program ended (FindingRecord.workDone) was a long task, not a lost one. Reported
+ * as an info saying so, not a warning: a batch job whose one big item took 20 s (the rest:
+ * 100 ms at p99) failed `check` with "a stuck worker or a lost callback", though the same
+ * recording showed it done. Live, the warning stands while the task runs (nobody knows yet);
+ * one cleared by a shutdown, or still there at the end, stays a warning.
+ */
+export function inHindsight(records: readonly FindingRecord[], t0: number): FindingRecord[] {
+  return records.map((r) => {
+    const f = r.finding;
+    if (f.rule !== 'stuck' || f.severity !== 'warning' || r.workDone !== true || r.cleared === undefined) return r;
+    return { ...r, finding: { ...f, severity: 'info', message: `${f.message} It completed at +${formatMs(Math.max(0, r.cleared - t0))}: a long task rather than a lost one.` } };
+  });
+}
+
 /** Exit code of `queuescope check`: 1 when any finding at warning level was raised. */
 export function exitCodeOf(report: Pick<CheckReport, 'records'>): 0 | 1 {
   return report.records.some((r) => r.finding.severity === 'warning') ? 1 : 0;
