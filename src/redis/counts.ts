@@ -8,6 +8,7 @@ import type { ChainableCommander, Cluster, Redis } from 'ioredis';
 import { JOB_STATES, type JobState } from '../protocol/wire';
 import { JOB_STATE_READS } from '../protocol/bullmqLayout';
 import { queueKey } from './keys';
+import { isReplyError } from './redact';
 
 /** Redis key part and command of each state (protocol/bullmqLayout.ts, shared with the in-program adapter). */
 const STATE_READS = JOB_STATE_READS;
@@ -19,6 +20,14 @@ export interface QueueReading {
   counts: Record<JobState, number>;
   /** Id of the oldest job in 'waiting', if any. */
   oldestWaiting: string | null;
+  /** The server refused a read of this queue (e.g. WRONGTYPE: another application's key under the prefix): `counts` mean nothing then. */
+  failed?: QueueReadError;
+}
+
+/** One queue's error reply, with the key it was about. */
+export interface QueueReadError {
+  key: string;
+  error: Error;
 }
 
 export function emptyCounts(): Record<JobState, number> {
@@ -42,7 +51,12 @@ function queueCounts(p: ChainableCommander, prefix: string, queue: string): void
   p.lindex(queueKey(prefix, queue, 'wait'), -1);
 }
 
-/** Read every queue's counts in one pipeline. A failed reply for one queue throws (the read is retried next tick). */
+/**
+ * Read every queue's counts in one pipeline. An error reply fails only its own queue
+ * (`failed`): one foreign key under the prefix (`SET bull:cache:wait x`) stopped every
+ * queue's reads (review of 2026-12-04). Anything else (a lost connection) throws, and the
+ * read is retried next tick.
+ */
 export async function readCounts(client: Redis | Cluster, prefix: string, queues: readonly string[]): Promise<QueueReading[]> {
   if (!queues.length) return [];
   const p = client.pipeline();
@@ -52,14 +66,20 @@ export async function readCounts(client: Redis | Cluster, prefix: string, queues
   for (let i = 0; i < queues.length; i++) {
     const base = i * COMMANDS_PER_QUEUE;
     const counts = emptyCounts();
+    let failed: QueueReadError | undefined;
+    const check = (err: Error | null, part: string): boolean => {
+      if (!err) return true;
+      if (!isReplyError(err)) throw err;
+      failed ??= { key: queueKey(prefix, queues[i], part), error: err };
+      return false;
+    };
     for (let j = 0; j < STATE_READS.length; j++) {
       const [err, value] = replies[base + j] ?? [new Error('missing reply'), null];
-      if (err) throw err;
-      counts[STATE_READS[j][0]] = Number(value) || 0;
+      if (check(err, STATE_READS[j][2])) counts[STATE_READS[j][0]] = Number(value) || 0;
     }
-    const [err, oldest] = replies[base + STATE_READS.length] ?? [null, null];
-    if (err) throw err;
-    out.push({ counts, oldestWaiting: typeof oldest === 'string' ? oldest : null });
+    const [err, oldest] = replies[base + STATE_READS.length] ?? [new Error('missing reply'), null];
+    check(err, 'wait');
+    out.push({ counts, oldestWaiting: !failed && typeof oldest === 'string' ? oldest : null, ...(failed ? { failed } : {}) });
   }
   return out;
 }

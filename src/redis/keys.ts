@@ -46,11 +46,11 @@ export interface ScanStats {
   keys: number;
   /** Completed walks of the whole keyspace. */
   walks: number;
-  /** EXISTS checks of candidate queues found by sampling. */
+  /** TYPE checks of candidate queues' `meta` keys. */
   checks: number;
 }
 
-/** Candidate queue names whose `meta` key was missing, remembered so they are checked once (bounded). */
+/** Candidate queue names whose `meta` key was missing or not a hash, remembered so sampling checks them once (bounded). */
 const REJECTED_MAX = 10_000;
 
 /**
@@ -62,11 +62,15 @@ const REJECTED_MAX = 10_000;
  * - **sample** (`MATCH <prefix>:*`): every key under the prefix names its queue, and the
  *   job hashes `<prefix>:<q>:<id>` that are most of the keys are spread over the hash table
  *   at random, so the first step or two name every queue holding more than a few tenths of
- *   a percent of the keys. Candidates are confirmed with one pipelined `EXISTS <q>:meta`.
+ *   a percent of the keys. Candidates are confirmed with one pipelined `TYPE <q>:meta`.
  *   Used for the first picture: on 1M keys it finds all of 100 queues in a step or two,
  *   where the meta walk needs the whole keyspace (~1000 steps).
  * - **meta** (`MATCH <prefix>:*:meta`): only the queues' `meta` hashes come over the wire;
- *   every queue that ever held a job has one. The background walk.
+ *   every queue that ever held a job has one. The background walk. New names are confirmed
+ *   the same way (not remembered when refused: a walk checks a foreign `meta` key again).
+ *
+ * A queue is confirmed only when its `meta` is a hash: another application's key under the
+ * prefix (`SET bull:other:meta x`) showed a queue "other" with zeros (review of 2026-12-04).
  */
 export class QueueScanner {
   private cursor = '0';
@@ -89,20 +93,12 @@ export class QueueScanner {
     const [next, keys] = await client.scan(this.cursor, 'MATCH', mode === 'meta' ? this.match : this.sampleMatch, 'COUNT', this.count);
     this.stats.calls++;
     this.stats.keys += keys.length;
-    const fresh: string[] = [];
-    if (mode === 'meta') {
-      for (const key of keys) {
-        const name = queueOfKey(this.prefix, key);
-        if (name !== undefined && !this.found.has(name)) fresh.push(name);
-      }
-    } else {
-      const candidates = new Set<string>();
-      for (const key of keys) {
-        const name = queueOfAnyKey(this.prefix, key);
-        if (name !== undefined && !this.found.has(name) && !this.rejected.has(name)) candidates.add(name);
-      }
-      fresh.push(...(await this.confirm(client, [...candidates])));
+    const candidates = new Set<string>();
+    for (const key of keys) {
+      const name = mode === 'meta' ? queueOfKey(this.prefix, key) : queueOfAnyKey(this.prefix, key);
+      if (name !== undefined && !this.found.has(name) && (mode === 'meta' || !this.rejected.has(name))) candidates.add(name);
     }
+    const fresh = await this.confirm(client, [...candidates]);
     for (const name of fresh) this.found.add(name);
     this.cursor = next;
     const walked = next === '0';
@@ -114,13 +110,13 @@ export class QueueScanner {
   private async confirm(client: Redis, names: string[]): Promise<string[]> {
     if (!names.length) return [];
     const p = client.pipeline();
-    for (const q of names) p.exists(queueKey(this.prefix, q, 'meta'));
+    for (const q of names) p.type(queueKey(this.prefix, q, 'meta'));
     const replies = (await p.exec()) ?? [];
     this.stats.checks += names.length;
     const out: string[] = [];
     names.forEach((q, i) => {
-      const [err, n] = replies[i] ?? [null, 0];
-      if (!err && Number(n) > 0) out.push(q);
+      const [err, type] = replies[i] ?? [null, 'none'];
+      if (!err && type === 'hash') out.push(q);
       else if (!err && this.rejected.size < REJECTED_MAX) this.rejected.add(q);
     });
     return out;

@@ -9,17 +9,20 @@
 // with a connected BullMQ client at once (CLIENT LIST), the rest by a paced SCAN walk
 // (docs/REDIS.md has the figures).
 //
-// States are explicit values: connecting -> live <-> down -> stopped; connecting -> failed.
-// The first connection gets one attempt, so a wrong password or an unreachable host gives
-// one clear error. Once live, a lost connection is retried with capped exponential backoff
-// and jitter; nothing is read while down, so the timelines get a gap event, never zeros.
+// States are explicit values: connecting -> live <-> down -> stopped; connecting -> failed;
+// connecting -> stopped (a Cancel before the first picture: start() then rejects, and the
+// sink is ended if it was given the source). The first connection gets one attempt, so a
+// wrong password or an unreachable host gives one clear error. Once live, a lost connection
+// is retried with capped exponential backoff and jitter; nothing is read while down, so the
+// timelines get a gap event, never zeros. A queue whose keys the server refuses to read
+// (another application's key under the prefix) fails alone.
 
 import Redis, { Cluster, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { clientLists, clusterOptions, isClusterInfo, masterNodes, type RedisClient } from './cluster';
 import { PROTOCOL_VERSION, type SourceInfo, type WireEvent, type WorkerInfoWire } from '../protocol/wire';
-import { readCounts, readReadySince, COMMANDS_PER_QUEUE } from './counts';
+import { readCounts, readReadySince, COMMANDS_PER_QUEUE, type QueueReadError } from './counts';
 import { NodesScanner, queueKey, queuesFromClientList } from './keys';
-import { describeRedisError, redact } from './redact';
+import { describeRedisError, isNoPerm, isReplyError, isWrongType, redact, redisFailureOf, type RedisFailure } from './redact';
 import { latestIds, mergeStreamReads, readStreams } from './streams';
 import type { StreamJobs } from '../protocol/bullmqLayout';
 import { hashedPart, perSlot, queueSlot, slotGroups } from './slots';
@@ -65,7 +68,20 @@ export interface RedisWatchOptions {
   createCluster?: (startupNodes: Array<{ host: string; port: number }>, options: ClusterOptions) => Cluster;
 }
 
-export class RedisWatchError extends Error {}
+/**
+ * Why start() failed, in one sentence without credentials. `kind` says what to do about it,
+ * decided on the driver's error before any text was scrubbed: 'auth' (ask for a password),
+ * 'stopped' (stop() was called before the first picture: a user's Cancel, nothing to report)
+ * or 'other'.
+ */
+export class RedisWatchError extends Error {
+  constructor(
+    message: string,
+    readonly kind: RedisFailure | 'stopped' = 'other',
+  ) {
+    super(message);
+  }
+}
 
 export const MIN_INTERVAL_MS = 1000;
 
@@ -102,6 +118,14 @@ export class RedisWatch {
   private lastGood = 0;
   private downSince: number | undefined;
   private lastError: unknown;
+  /** The sink was given the source: it must be ended, whatever ends the watch. */
+  private sourceSent = false;
+  /** The server answered CLIENT LIST with an error (NOPERM for a user without `client|list`): not asked again. */
+  private clientListRefused = false;
+  /** Queues not read because their keys are not BullMQ's (WRONGTYPE) or not readable (NOPERM); not added again. */
+  private readonly skipped = new Set<string>();
+  /** Queues whose last read got another error reply, with it (warned once until a read succeeds). */
+  private readonly failing = new Map<string, string>();
   private readonly log: RedisWatchLog;
   private readonly counters = { ticks: 0, commands: 0, reconnectAttempts: 0 };
 
@@ -109,10 +133,15 @@ export class RedisWatch {
     this.prefix = opts.prefix ?? 'bull';
     this.intervalMs = Math.max(MIN_INTERVAL_MS, opts.intervalMs ?? MIN_INTERVAL_MS);
     this.scanner = new NodesScanner(this.prefix, opts.scan?.count ?? 1000);
-    const secrets = opts.target.secrets;
-    const log = opts.log ?? { info: () => undefined, warn: () => undefined };
-    // Every line leaves through redact(): nothing built from a driver message can carry a secret.
-    this.log = { info: (m) => log.info(redact(m, secrets)), warn: (m) => log.warn(redact(m, secrets)) };
+    // Lines are built from the display form of the target, fixed wording, queue names and
+    // driver text; only the driver text is scrubbed (describeRedisError, scrub): scrubbing
+    // whole lines turned a password "1" into "lost redis://***27.0.0.***" (review of 2026-12-04).
+    this.log = opts.log ?? { info: () => undefined, warn: () => undefined };
+  }
+
+  /** Text the driver or the server wrote, ready for a log line. */
+  private scrub(text: string): string {
+    return redact(text, this.opts.target.secrets);
   }
 
   get stats(): WatchStats {
@@ -144,6 +173,8 @@ export class RedisWatch {
       ...target.options,
       lazyConnect: true,
       connectionName: 'queuescope:watch',
+      // No CLIENT SETINFO (Redis 7.2+): one command less the watch's ACL must allow (docs/REDIS.md).
+      disableClientInfo: true,
       connectTimeout: this.opts.connectTimeoutMs ?? 5000,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -158,22 +189,43 @@ export class RedisWatch {
     };
     let client: RedisClient = (this.opts.createClient ?? ((o) => new Redis(o)))(options);
     this.listen(client);
+    // stop() may come during any await below (the progress notification's Cancel): each
+    // step checks, so a cancelled start never goes live (cancel2.ts of the 2026-12-04 review:
+    // start() set 'live' after a Cancel, the session and the scan timer ran on forever).
+    const stillStarting = (): void => {
+      if (this.stateValue === 'stopped') throw new RedisWatchError('stopped', 'stopped');
+    };
     try {
       await client.connect();
-      if (await this.isCluster(client)) client = await this.connectCluster(client, options);
-      const lists = await clientLists(client);
-      this.counters.commands += lists.length;
-      await this.addQueues(client, queuesFromClientList(lists.join('\n'), this.prefix));
+      stillStarting();
+      if (await this.isCluster(client)) {
+        stillStarting();
+        client = await this.connectCluster(client, options);
+      }
+      stillStarting();
+      const lists = await this.clientLists(client);
+      stillStarting();
+      if (lists) await this.addQueues(client, queuesFromClientList(lists.join('\n'), this.prefix));
+      stillStarting();
       // Queues with live workers are the ones to see first: when CLIENT LIST named some, one
       // SCAN step goes before the first picture and the walk goes on in the background.
       await this.scanFor(client, this.lastIds.size ? 0 : this.opts.firstPictureScanMs ?? 1000);
+      stillStarting();
+      this.sourceSent = true;
       this.opts.sink.source(this.sourceInfo());
+      stillStarting();
       await this.tick();
+      stillStarting();
     } catch (err) {
-      const message = err instanceof RedisWatchError ? err.message : describeRedisError(this.lastError ?? err, target);
-      this.stateValue = 'failed';
       this.client?.disconnect();
-      throw new RedisWatchError(message);
+      // Stopped: stop() ends the sink. Whatever failed after it (the closed connection) is
+      // not the user's problem: no "Connection is closed" after a Cancel.
+      if (this.stateValue === 'stopped') throw new RedisWatchError(`stopped before the first read of ${target.display}`, 'stopped');
+      const cause = this.lastError ?? err;
+      const message = err instanceof RedisWatchError ? err.message : describeRedisError(cause, target);
+      this.stateValue = 'failed';
+      if (this.sourceSent) this.opts.sink.end(this.now(), 'failed');
+      throw new RedisWatchError(message, err instanceof RedisWatchError ? err.kind : redisFailureOf(cause));
     }
     this.stateValue = 'live';
     this.log.info(`watching ${this.lastIds.size} BullMQ queue(s) under '${this.prefix}' on ${target.display}`);
@@ -190,10 +242,39 @@ export class RedisWatch {
     client.on('ready', () => this.onReady());
   }
 
+  /**
+   * A user refused INFO (NOPERM: `+@read` does not include it) is taken to be on a standalone
+   * server: refusing it stopped the watch at START (review of 2026-12-04).
+   */
   private async isCluster(client: Redis): Promise<boolean> {
-    const info = String(await client.info('cluster'));
     this.counters.commands++;
-    return isClusterInfo(info);
+    try {
+      return isClusterInfo(String(await client.info('cluster')));
+    } catch (err) {
+      if (isReplyError(err)) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * CLIENT LIST of every node, or undefined when the server answers with an error: a user
+   * without `client|list` (NOPERM) or a hosted Redis that disables the command. The watch
+   * then shows no workers and finds queues by SCAN alone, and says so once (it refused to
+   * start at all: review of 2026-12-04). A lost connection throws.
+   */
+  private async clientLists(client: RedisClient): Promise<string[] | undefined> {
+    if (this.clientListRefused) return undefined;
+    try {
+      const lists = await clientLists(client);
+      this.counters.commands += lists.length;
+      return lists;
+    } catch (err) {
+      if (!isReplyError(err)) throw err;
+      this.counters.commands++;
+      this.clientListRefused = true;
+      this.log.warn(`no workers shown: ${this.opts.target.display} refuses CLIENT LIST (${this.scrub(err.message)}); queues are found by SCAN only`);
+      return undefined;
+    }
   }
 
   /**
@@ -220,7 +301,7 @@ export class RedisWatch {
   /** Stop reading, close the connection and end the session. Idempotent. */
   async stop(reason = 'stopped'): Promise<void> {
     if (this.stateValue === 'stopped' || this.stateValue === 'failed') return;
-    const wasStarted = this.stateValue !== 'connecting';
+    const wasStarted = this.sourceSent; // also during start(), once the sink has the source
     this.stateValue = 'stopped';
     clearTimeout(this.tickTimer);
     this.tickTimer = undefined;
@@ -268,7 +349,7 @@ export class RedisWatch {
 
   /** Follow these queues from now on (their event streams from their newest entry). */
   private async addQueues(client: RedisClient, names: readonly string[]): Promise<void> {
-    const fresh = [...new Set(names)].filter((q) => !this.lastIds.has(q) && this.routable(q));
+    const fresh = [...new Set(names)].filter((q) => !this.lastIds.has(q) && !this.skipped.has(q) && this.routable(q));
     if (!fresh.length) return;
     const ids = await perSlot(fresh, this.slotOf, (g) => latestIds(client, this.prefix, g));
     this.counters.commands += fresh.length;
@@ -323,9 +404,9 @@ export class RedisWatch {
       const client = this.client;
       // Down: look again at the read interval (onReady restarts the walk at once).
       if (!client || client.status !== 'ready' || this.stateValue !== 'live') return this.scheduleScan(false, this.intervalMs);
-      const calls = this.scanner.stats.calls;
+      const { calls, checks } = this.scanner.stats;
       const run = this.scanner.step(masterNodes(client)).then(async ({ fresh, walked: done }) => {
-        this.counters.commands += this.scanner.stats.calls - calls;
+        this.counters.commands += this.scanner.stats.calls - calls + this.scanner.stats.checks - checks;
         await this.addQueues(client, fresh);
         return done;
       });
@@ -349,15 +430,26 @@ export class RedisWatch {
     const client = this.client;
     if (!client || client.status !== 'ready' || this.stateValue === 'stopped' || this.stateValue === 'down') return;
     try {
-      const queues = this.queues;
+      const all = this.queues;
       // One pipeline and one XREAD per slot group (one group on a standalone server).
-      const groups = slotGroups(queues, this.slotOf);
-      const [readings, parts] = await Promise.all([
-        perSlot(queues, this.slotOf, (g) => readCounts(client, this.prefix, g)),
+      const groups = slotGroups(all, this.slotOf);
+      const [allReadings, parts] = await Promise.all([
+        perSlot(all, this.slotOf, (g) => readCounts(client, this.prefix, g)),
         Promise.all(groups.map((g) => this.readStreamsOf(client, g))),
       ]);
       const streams = mergeStreamReads(parts);
-      this.counters.commands += queues.length * COMMANDS_PER_QUEUE + groups.length;
+      this.counters.commands += all.length * COMMANDS_PER_QUEUE + streams.commands;
+      // A queue the server refused to read is left out of this read (nothing drawn, so no
+      // zeros); the others go on.
+      const refused = new Map<string, QueueReadError>();
+      all.forEach((q, i) => {
+        const f = allReadings[i].failed ?? streams.failed.get(q);
+        if (f) refused.set(q, f);
+      });
+      this.refusedReads(refused);
+      const queues = all.filter((q) => !refused.has(q));
+      const readings = allReadings.filter((_, i) => !refused.has(all[i]));
+      const notices = refused.size ? streams.notices.filter((n) => !refused.has(n.queue)) : streams.notices;
       const t = this.now();
       await this.readOldest(client, queues, readings.map((r) => r.oldestWaiting));
       const events = this.pending.splice(0);
@@ -367,8 +459,8 @@ export class RedisWatch {
         const oldestWaitMs = since === null || since === undefined ? null : Math.max(0, this.origin + t - since);
         this.wire.reading(events, t, q, readings[i].counts, oldestWaitMs, streams.flow.get(q));
       }
-      const names = await this.readNames(client, streams.notices);
-      streams.notices.forEach((n, i) => this.wire.notice(events, n.at - this.origin, n.queue, n.event, n.jobId, n.reason, names[i]));
+      const names = await this.readNames(client, notices);
+      notices.forEach((n, i) => this.wire.notice(events, n.at - this.origin, n.queue, n.event, n.jobId, n.reason, names[i]));
       if (streams.skippedNotices) this.log.warn(`${streams.skippedNotices} job event(s) counted but not listed (more than 200 in one read)`);
       if (t - this.lastWorkersRead >= (this.opts.workersEveryMs ?? 5000)) await this.readWorkers(client, events, t);
       this.counters.ticks++;
@@ -377,6 +469,34 @@ export class RedisWatch {
     } catch (err) {
       if (this.stateValue === 'connecting') throw err;
       this.log.warn(describeRedisError(err, this.opts.target));
+    }
+  }
+
+  /**
+   * Queues whose keys the server refused to read this time. A key of another kind than
+   * BullMQ's (WRONGTYPE: another application's `bull:cache:wait` string) or one this user
+   * may not read (NOPERM) will answer the same every time: the queue is dropped, with one
+   * warning naming it. Another error reply skips the queue for this read (warned once until
+   * it reads again). One such key stopped every queue, at START or from then on (review of
+   * 2026-12-04).
+   */
+  private refusedReads(refused: ReadonlyMap<string, QueueReadError>): void {
+    for (const q of this.failing.keys()) if (!refused.has(q)) this.failing.delete(q);
+    for (const [q, { key, error }] of refused) {
+      const name = JSON.stringify(q);
+      if (isWrongType(error) || isNoPerm(error)) {
+        this.lastIds.delete(q);
+        this.streamJobs.delete(q);
+        this.oldest.delete(q);
+        this.workers.delete(q);
+        this.failing.delete(q);
+        if (this.skipped.size < 1000) this.skipped.add(q);
+        const why = isWrongType(error) ? 'holds another kind of value than BullMQ writes (another application\'s key?)' : `cannot be read by this user (${this.scrub(error.message)})`;
+        this.log.warn(`queue ${name} under '${this.prefix}' is not read: ${key} ${why}`);
+      } else if (this.failing.get(q) !== error.message) {
+        this.failing.set(q, error.message);
+        this.log.warn(`queue ${name} under '${this.prefix}' was not read: ${key}: ${this.scrub(error.message)}`);
+      }
     }
   }
 
@@ -422,13 +542,9 @@ export class RedisWatch {
 
   private async readWorkers(client: RedisClient, events: WireEvent[], t: number): Promise<void> {
     this.lastWorkersRead = t;
-    let lists: string[];
-    try {
-      lists = await clientLists(client);
-      this.counters.commands += lists.length;
-    } catch {
-      return; // some hosted Redis refuse CLIENT LIST: no workers shown, everything else works
-    }
+    // Refused (NOPERM, disabled on some hosted Redis): no workers shown, everything else works.
+    const lists = await this.clientLists(client).catch(() => undefined);
+    if (!lists) return;
     await this.addQueues(client, queuesFromClientList(lists.join('\n'), this.prefix)); // a queue that just got its first client
     // On a cluster a worker's named connections may sit on any master (its main and blocking
     // connections on two): like BullMQ's getWorkers(), each queue takes the node listing the

@@ -79,9 +79,14 @@ export async function watchRedis(services: ExtensionServices, watches: RedisWatc
       if (password !== undefined && attempt > 0) await secrets.store(target.display, password);
       return result.session;
     }
-    const authProblem = /authentication failed|NOAUTH/.test(result.message);
+    if (result.kind === 'stopped') {
+      output.info(`connecting to ${target.display} cancelled`); // the user's own Cancel: no error to show
+      return undefined;
+    }
     output.warn(result.message);
-    if (!authProblem || args.url !== undefined) {
+    // Decided by the error's kind, not by the message's wording: the message was scrubbed of
+    // the password, and a password such as "failed" or "authentication" changed the wording.
+    if (result.kind !== 'auth' || args.url !== undefined) {
       void vscode.window.showErrorMessage(`QueueScope: ${result.message}`);
       return undefined;
     }
@@ -98,7 +103,7 @@ export async function watchRedis(services: ExtensionServices, watches: RedisWatc
   return undefined;
 }
 
-type ConnectResult = { ok: true; session: string } | { ok: false; message: string };
+type ConnectResult = { ok: true; session: string } | { ok: false; message: string; kind: RedisWatchError['kind'] };
 
 async function connect(services: ExtensionServices, watches: RedisWatches, url: string, prefix: string, password: string | undefined): Promise<ConnectResult> {
   const target = parseRedisTarget(url, password !== undefined ? { password } : {});
@@ -115,12 +120,13 @@ async function connect(services: ExtensionServices, watches: RedisWatches, url: 
       const cancelled = token.onCancellationRequested(() => void watch.stop('cancelled'));
       try {
         await watch.start();
-        if (token.isCancellationRequested) return { ok: false, message: 'cancelled' } as const;
+        if (token.isCancellationRequested) return { ok: false, message: 'cancelled', kind: 'stopped' } as const;
         watches.add({ session, display: target.display, prefix, watch });
         void vscode.commands.executeCommand('queuescope.showPanel');
         return { ok: true, session } as const;
       } catch (err) {
-        return { ok: false, message: err instanceof RedisWatchError ? err.message : `cannot read ${target.display}` } as const;
+        if (err instanceof RedisWatchError) return { ok: false, message: err.message, kind: err.kind } as const;
+        return { ok: false, message: `cannot read ${target.display}`, kind: 'other' } as const;
       } finally {
         cancelled.dispose();
       }
