@@ -6,6 +6,7 @@
 
 import { CliUsageError, helpText, parseCli } from '../diagnostics/cliArgs';
 import { RecordingCheck } from '../diagnostics/recordingCheck';
+import { formatMs } from '../diagnostics/context';
 import { exitCodeOf, inHindsight, jsonReport, textReport } from '../diagnostics/report';
 import { RecordingError } from '../recording/format';
 import { readRecording } from '../recording/reader';
@@ -40,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const records = inHindsight(check.finish(), check.span?.from ?? 0);
+  const t0 = check.span?.from ?? 0;
+  for (const u of check.unended) warnings.push(`realm ${u.key} wrote no end line (killed with -9, or the file was cut): its findings are as last seen, at +${formatMs(Math.max(0, u.lastSeen - t0))}`);
   const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds, ended: check.ended };
   process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report, cmd.all)}\n`);
   return exitCodeOf(report);

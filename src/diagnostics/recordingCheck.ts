@@ -82,6 +82,16 @@ export class RecordingCheck {
     return session === undefined ? undefined : this.model.sessionEnd(session.id);
   }
 
+  /**
+   * Realms (pid:thread) whose recording has no end line: killed with -9, or the file was cut.
+   * They are judged as last seen (docs/DIAGNOSTICS.md), which the report says.
+   */
+  get unended(): { key: string; lastSeen: number }[] {
+    const session = this.model.sessions[0];
+    if (session === undefined) return [];
+    return [...session.sources.values()].filter((src) => src.end === undefined).map((src) => ({ key: src.key, lastSeen: src.lastSeen }));
+  }
+
   /** Recorded time span (epoch ms), for the report. */
   get span(): { from: number; to: number } | undefined {
     return Number.isFinite(this.first) && Number.isFinite(this.last) ? { from: this.first, to: this.last } : undefined;

@@ -35,6 +35,13 @@ export const SESSION_ENV = 'QUEUESCOPE_TRACE_SESSION';
  */
 const FLUSH_BYTES = 4 * DEFAULT_DRAIN_BYTES;
 const MAX_DRAINS_PER_FLUSH = 64;
+/**
+ * A realm that writes nothing for this long writes an empty `samples` line: the file then
+ * says the program was alive until then. A program killed with -9 writes no end line, and a
+ * quiet one (deadlocked, waiting on a lost callback) wrote nothing after its last change:
+ * read back, it lived 110 ms where it ran 9 s, and its deadlock was never found.
+ */
+const HEARTBEAT_MS = 1000;
 /** A debugger that has not drained for this long (the slowest poll is 10 s) is gone: drain again. */
 export const READER_GRACE_MS = 15_000;
 
@@ -60,6 +67,8 @@ export class Recorder implements ExitWriter, HubTee {
   private pending = '';
   /** Hub time a debugger stopped the program (its pause snapshot), until our next tick. */
   private pausedAt: number | undefined;
+  /** Hub time of the last line written (HEARTBEAT_MS). */
+  private writtenAt = now();
 
   constructor(
     private readonly hub: HubReaderApi,
@@ -136,9 +145,14 @@ export class Recorder implements ExitWriter, HubTee {
     if (this.failed) return;
     try {
       if (!this.teed || this.quietTicks > this.graceTicks) this.drainAll();
-      const text = this.pending;
+      let text = this.pending;
       this.pending = '';
-      if (text !== '') this.write(text, false);
+      const t = now();
+      if (text === '' && t - this.writtenAt >= HEARTBEAT_MS && !this.ended) text = `${JSON.stringify({ type: 'samples', src: this.src, t, rows: [] })}\n`;
+      if (text !== '') {
+        this.write(text, false);
+        this.writtenAt = t;
+      }
     } catch {
       // a broken hub must not break the program
     }

@@ -2,7 +2,7 @@
 // errors on a real recording, a missing file and files that are not recordings.
 
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -255,6 +255,32 @@ describe('queuescope check: the built command', function () {
     // A run that ended well says nothing of its end.
     const done = await runCli(['check', await record(fixture('leftover', 'done'), tmpFile('cli-done2.qscope'))]);
     assert.doesNotMatch(done.stdout, /The program ended/);
+  });
+
+  // A review: a deadlocked program killed with -9 wrote nothing after its last change, so its
+  // recording lived 110 ms, held no deadlock, and said "At exit" of a program that never exited.
+  it('a program killed with -9: its recording runs to its last second (heartbeats), the deadlock is found, and the report says no end was written', async () => {
+    const file = tmpFile('killed.qscope');
+    const env: NodeJS.ProcessEnv = { ...process.env, QUEUESCOPE_TRACE_FILE: file };
+    delete env.QUEUESCOPE_TRACE;
+    const child = spawn(process.execPath, ['--require', path.join(ROOT, 'dist/lib/register.js'), path.join(ROOT, 'test/fixtures/diagnostics/killed.js')], { env, stdio: 'ignore' });
+    try {
+      // Until the file holds a line 3 s of hub time after its first: the recorder's own clock.
+      for (let i = 0; i < 200; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const ts = fs.existsSync(file) ? [...fs.readFileSync(file, 'utf8').matchAll(/"t":(\d+(?:\.\d+)?)/g)].map((m) => Number(m[1])) : [];
+        if (ts.length > 1 && Math.max(...ts) - Math.min(...ts) >= 3000) break;
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+    }
+    const r = await runCli(['check', file, '--whole-program-quiet-ms', '1500']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(r.stdout, /^note: realm \d+:0 wrote no end line \(killed with -9, or the file was cut\): its findings are as last seen, at \+\d/m);
+    const recorded = /\(([\d.]+) s recorded\)/.exec(r.stdout);
+    assert.ok(recorded && Number(recorded[1]) >= 2.5, r.stdout);
+    assert.match(r.stdout, /^warning deadlock: /m);
   });
 
   it('--help lists every flag and exits 0', async () => {
