@@ -23,8 +23,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (cmd.command === 'help') {
-    process.stdout.write(`${helpText()}\n`);
-    return 0;
+    // A bare `queuescope` in a CI script is a mistake: the help, on stderr, and exit 2.
+    (cmd.bare ? process.stderr : process.stdout).write(`${helpText()}\n`);
+    return cmd.bare ? 2 : 0;
   }
   // Sites as the user wrote them: a tsc- or bundler-built program's recording holds the .js
   // lines it ran; its source maps, read from disk as the extension reads them, give the .ts

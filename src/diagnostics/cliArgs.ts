@@ -21,10 +21,12 @@ export interface CheckCommand {
   thresholds: Thresholds;
 }
 
-export type CliCommand = CheckCommand | { command: 'help' };
+/** `bare`: no arguments at all, which is a usage error (exit 2) that shows the help. */
+export type CliCommand = CheckCommand | { command: 'help'; bare?: true };
 
 export function parseCli(argv: readonly string[]): CliCommand {
-  if (argv.length === 0 || argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
+  if (argv.length === 0) return { command: 'help', bare: true };
+  if (argv.includes('--help') || argv.includes('-h')) return { command: 'help' };
   const [command, ...rest] = argv;
   if (command !== 'check') throw new CliUsageError(`unknown command ${JSON.stringify(command)} (try: queuescope check run.qscope)`);
   const byFlag = new Map<string, keyof Thresholds>(THRESHOLD_KEYS.map((k) => [THRESHOLD_TABLE[k].flag, k]));
@@ -55,6 +57,8 @@ export function parseCli(argv: readonly string[]): CliCommand {
     }
     const eq = arg.indexOf('=');
     const flag = eq < 0 ? arg : arg.slice(0, eq);
+    // The name first: a misspelled switch (`--raw-site run.qscope`) read as a number missing.
+    if (flag !== '--poll-ms' && !byFlag.has(flag)) throw new CliUsageError(`unknown option ${flag} (see queuescope --help)`);
     const raw = eq < 0 ? rest[++i] : arg.slice(eq + 1);
     if (raw === undefined) throw new CliUsageError(`${flag} needs a value`);
     const value = raw.trim() === '' ? NaN : Number(raw);
@@ -64,9 +68,7 @@ export function parseCli(argv: readonly string[]): CliCommand {
       pollMs = value;
       continue;
     }
-    const key = byFlag.get(flag);
-    if (!key) throw new CliUsageError(`unknown option ${flag} (see queuescope --help)`);
-    given[key] = value;
+    given[byFlag.get(flag) as keyof Thresholds] = value;
   }
   if (file === undefined) throw new CliUsageError('which recording? (queuescope check run.qscope)');
   try {

@@ -86,6 +86,8 @@ describe('queuescope check: arguments', () => {
       [['check', 'a.qscope', '--idle-factor'], /--idle-factor needs a value/],
       [['check', 'a.qscope', '--idle-factor', '0.5'], /idleFactor \(--idle-factor\) must be a number >= 1, got 0\.5/],
       [['check', 'a.qscope', '--stuck-floor-ms', 'abc'], /--stuck-floor-ms must be a number, got "abc"/],
+      // The name before its value: a misspelled switch read as "must be a number, got the file".
+      [['check', '--raw-site', 'a.qscope'], /unknown option --raw-site/],
       [['check'], /which recording/],
       [['check', 'a.qscope', 'b.qscope'], /one recording at a time/],
       [['lint', 'a.qscope'], /unknown command "lint"/],
@@ -283,9 +285,13 @@ describe('queuescope check: the built command', function () {
     assert.match(r.stdout, /^warning deadlock: /m);
   });
 
-  it('--help lists every flag and exits 0', async () => {
+  it('--help lists every flag and exits 0; a bare `queuescope` is a usage error, the help on stderr and exit 2', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
     for (const k of THRESHOLD_KEYS) assert.ok(r.stdout.includes(THRESHOLD_TABLE[k].flag));
+    const bare = await runCli([]);
+    assert.equal(bare.code, 2);
+    assert.equal(bare.stdout, '');
+    assert.equal(bare.stderr.trim(), r.stdout.trim());
   });
 });
