@@ -2,12 +2,12 @@
 // buffer (writableLength against writableHighWaterMark), and so is each Readable side
 // (readableLength against readableHighWaterMark). pipeline() and stream/promises'
 // pipeline() call pipe() for every stage, so Readable.prototype.pipe (which Duplex,
-// Transform and net.Socket inherit) is where streams are found; pipeline() is wrapped only
-// to name its stages by their place in its arguments ("pipeline 2 › #3 Gzip writable": two
+// Transform and net.Socket inherit) is where streams are found; pipeline() is wrapped to
+// name its stages by their place in its arguments ("pipeline 2 › #3 Gzip writable": two
 // stages of one class, such as two Transforms, are told apart). Next to a function stage
 // (an async generator) pipeline() joins the streams without pipe(): it iterates the stream
-// before the function and write()s what the function yields into the stream after it. Those
-// sides are not seen (docs/ADAPTERS.md, "Stream names").
+// before the function and write()s what the function yields into the stream after it; the
+// wrapper adapts those sides itself (besideFunctions).
 //
 // Per stream the adapter wraps instance methods while the hub is armed (none while dormant),
 // because Duplex, Transform and net.Socket may not share Writable.prototype's: write (depth
@@ -341,13 +341,46 @@ function hasSize(chunk: unknown, rs: ReadableLike): boolean {
   return typeof n === 'number' && n > 0;
 }
 
-function wrapPipeline(orig: Fn): Fn {
+/**
+ * The stream sides pipeline() joins without pipe(), next to a function stage (an async
+ * generator): it write()s what a function yields into the stream after it, and reads the
+ * stream before a function by async iteration (its read()). Adapted here, as pipe() adapts
+ * the others, so `pipeline(src, async function* (s) {…}, dest)` shows `dest` (since
+ * 2026-12-04: none of those sides was shown). In the callback form the last argument is the
+ * callback, not a stage.
+ */
+function besideFunctions(args: ArrayLike<unknown>, callbackForm: boolean): void {
+  const arrayForm = args.length > 0 && Array.isArray(args[0]);
+  const all = arrayForm ? (args[0] as unknown[]) : Array.from(args);
+  // stream.pipeline(...stages, callback); stream/promises' pipeline(...stages[, options]).
+  const stages = !arrayForm && callbackForm && typeof all[all.length - 1] === 'function' ? all.slice(0, -1) : all;
+  stages.forEach((stage, i) => {
+    if (!isStream(stage)) return;
+    // After a function or an iterable (not a stream): fed by write(). Before a function: iterated.
+    const fedByFunction = i > 0 && !isStream(stages[i - 1]);
+    const readByFunction = i < stages.length - 1 && typeof stages[i + 1] === 'function';
+    if (fedByFunction && typeof (stage as { write?: unknown }).write === 'function') adaptWritable(stage as unknown as WritableLike);
+    if (readByFunction && typeof (stage as { read?: unknown }).read === 'function') adaptReadable(stage as unknown as ReadableLike);
+  });
+}
+
+function isStream(s: unknown): s is { on: Fn } {
+  return typeof s === 'object' && s !== null && typeof (s as { on?: unknown }).on === 'function' && (typeof (s as { write?: unknown }).write === 'function' || typeof (s as { read?: unknown }).read === 'function');
+}
+
+function wrapPipeline(orig: Fn, callbackForm: boolean): Fn {
   const wrapped = function (this: unknown) {
     const prev = pipelineLabel;
     const prevStages = pipelineStages;
     pipelineLabel = `pipeline ${++pipelines}`;
     // eslint-disable-next-line prefer-rest-params
     pipelineStages = stagesOf(arguments);
+    try {
+      // eslint-disable-next-line prefer-rest-params
+      besideFunctions(arguments, callbackForm);
+    } catch {
+      // a stage we cannot read is simply not shown
+    }
     try {
       // eslint-disable-next-line prefer-rest-params
       return orig.apply(this, arguments as unknown as unknown[]);
@@ -411,9 +444,9 @@ export function installStreamAdapter(): void {
       return pipe.apply(this, arguments as unknown as unknown[]);
     };
     Object.defineProperty(proto.pipe, 'name', { value: 'pipe' });
-    if (typeof stream.pipeline === 'function') stream.pipeline = wrapPipeline(stream.pipeline as Fn);
+    if (typeof stream.pipeline === 'function') stream.pipeline = wrapPipeline(stream.pipeline as Fn, true);
     const promises = builtin<Record<string, unknown>>('node:stream/promises');
-    if (promises !== undefined && typeof promises.pipeline === 'function') promises.pipeline = wrapPipeline(promises.pipeline as Fn);
+    if (promises !== undefined && typeof promises.pipeline === 'function') promises.pipeline = wrapPipeline(promises.pipeline as Fn, false);
     // ESM `import { pipeline } from 'node:stream'` sees the wrapped functions too.
     builtin<{ syncBuiltinESMExports?: () => void }>('node:module')?.syncBuiltinESMExports?.();
   } catch {

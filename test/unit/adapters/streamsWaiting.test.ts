@@ -133,8 +133,18 @@ describe('adapters: pipeline() stage names', function () {
       'pipeline 2 › #2 Transform writable',
       'pipeline 2 › #2 Transform readable',
       'pipeline 2 › #3 Writable writable',
+      // The generator's output: fed by write(), shown since 2026-12-04.
+      'pipeline 3 › #2 Transform writable',
       'pipeline 3 › #2 Transform readable',
       'pipeline 3 › #3 Writable writable',
+      // Beside a function stage in the middle (since 2026-12-04: only the piped pair was
+      // shown). Those sides register when pipeline() is called, before its pipe()s.
+      'pipeline 4 › #2 Transform readable',
+      'pipeline 4 › #4 Writable writable',
+      'pipeline 4 › #1 Readable readable',
+      'pipeline 4 › #2 Transform writable',
+      'pipeline 5 › #1 Readable readable',
+      'pipeline 5 › #3 Writable writable',
     ]);
   });
 });
