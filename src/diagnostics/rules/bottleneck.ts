@@ -33,7 +33,83 @@ function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): nu
 export function bottleneckRule(ctx: SessionContext, stuck: readonly Finding[] = []): Finding[] {
   const stuckQueues = stuck.filter((f) => f.severity === 'warning').flatMap((f) => f.queues);
   const isStuck = new Set(stuckQueues.map((q) => q.key));
-  return [...chainBottlenecks(ctx), ...saturatedPools(ctx, stuckQueues)].filter((f) => !f.queues.some((q) => isStuck.has(q.key)));
+  return [...chainBottlenecks(ctx), ...saturatedPools(ctx, stuckQueues), ...pipelineBottlenecks(ctx)].filter((f) => !f.queues.some((q) => isStuck.has(q.key)));
+}
+
+/** A stream side the stream adapter named in a pipeline() call: "pipeline 2 › #3 Gzip writable". */
+const PIPELINE_SIDE = /^(pipeline \d+) › #(\d+) (.+) (writable|readable)$/;
+
+interface PipelineSide {
+  t: QueueTrack;
+  stage: number;
+  stageName: string;
+  side: 'writable' | 'readable';
+}
+
+/**
+ * Third case, since 2026-12-04: a pipeline() of streams, whose stages are known by their
+ * place in the call, not by call sites (streams wait inside Node, with no line of the
+ * program's). Back-pressure fills every side up to the slowest stage: the furthest side
+ * downstream that was full for bottleneckShare of the window, with the side after it (if
+ * any) not full, is the input of the slow stage. A writable side is the input of its own
+ * stage (its write or transform); a readable side is read by a function stage (an async
+ * generator) after it, since a pipe() into a stream whose writable side is not full keeps
+ * reading. An ETL whose warehouse writer took 2 ms a row showed every side full and no
+ * finding at all.
+ */
+function pipelineBottlenecks(ctx: SessionContext): Finding[] {
+  const groups = new Map<string, PipelineSide[]>();
+  for (const t of ctx.tracks) {
+    if (t.q.lib !== 'node:stream') continue;
+    const m = PIPELINE_SIDE.exec(t.q.name);
+    if (m === null) continue;
+    const key = `${t.q.source}\u0000${m[1]}`;
+    let g = groups.get(key);
+    if (g === undefined) groups.set(key, (g = []));
+    g.push({ t, stage: Number(m[2]), stageName: m[3], side: m[4] as 'writable' | 'readable' });
+  }
+  const out: Finding[] = [];
+  const W = ctx.th.bottleneckWindowMs;
+  for (const sides of groups.values()) {
+    // Upstream first: by stage, a stage's writable side (its input) before its readable side.
+    sides.sort((a, b) => a.stage - b.stage || (a.side === b.side ? 0 : a.side === 'writable' ? -1 : 1));
+    // A side shut down is over (an ended stream): the pipeline is judged while it runs.
+    if (sides.some((s) => s.t.q.shutdown)) continue;
+    let k = -1;
+    for (let i = sides.length - 1; i >= 0; i--) {
+      if (share(ctx, sides[i].t, 'full') >= ctx.th.bottleneckShare) {
+        k = i;
+        break;
+      }
+    }
+    if (k < 0) continue;
+    const input = sides[k];
+    const next = sides[k + 1];
+    const full = share(ctx, input.t, 'full');
+    const pipeline = PIPELINE_SIDE.exec(input.t.q.name)![1];
+    const stage =
+      input.side === 'writable'
+        ? `stage #${input.stage} (\`${input.stageName}\`) of ${pipeline}`
+        : `the function stage after #${input.stage} (\`${input.stageName}\`) of ${pipeline}`;
+    const what = input.side === 'writable' ? 'its write or transform' : 'that function';
+    // Names without their depth now: the share is the evidence, and a message read as the
+    // pipeline ends said "`… writable` (empty) was full for 94%".
+    const after = next === undefined ? 'it is the last' : `\`${next.t.q.name}\` after it was not`;
+    out.push({
+      id: `bottleneck:pipeline:${input.t.key}`,
+      rule: 'bottleneck',
+      severity: 'info',
+      session: ctx.session.id,
+      message: `Bottleneck: ${stage} is the slowest stage: its input \`${input.t.q.name}\` was full for ${Math.round(full * 100)}% of the last ${formatMs(W)} and ${after}, so every stage before it waits on it: speed up ${what}.`,
+      since: ctx.now - W,
+      queues: [findingQueue(input.t), ...(next === undefined ? [] : [findingQueue(next.t)])],
+      waiters: [],
+      // The pipeline() call: where the stages are listed.
+      sites: creationSite(input.t.q.name, input.t.q.site),
+      figures: { inputFullShare: full, windowMs: W, stage: input.stage },
+    });
+  }
+  return out;
 }
 
 /**

@@ -724,6 +724,53 @@ describe('diagnostics engine: a bottleneck stage', () => {
   });
 });
 
+describe('diagnostics engine: the slow stage of a stream pipeline()', () => {
+  // A user trial: an ETL (read stream -> lines generator -> parse Transform -> enrich
+  // generator -> warehouse Writable at 2 ms a row) showed every side full and no finding:
+  // streams wait inside Node, with no call site, so the chain rule had no stage to name.
+  const SIDES = [
+    [1, 'pipeline 1 › #1 ReadStream readable', 4],
+    [2, 'pipeline 1 › #3 Transform writable', 16],
+    [3, 'pipeline 1 › #3 Transform readable', 16],
+    [4, 'pipeline 1 › #5 Writable writable', 8],
+  ] as const;
+  /** Sides listed in `full` stay at their capacity for the window, the others near empty. */
+  const run = (full: readonly number[], shut?: number): Finding[] => {
+    const w = new World({ bottleneckWindowMs: 1500 });
+    for (const [q, name, maxsize] of SIDES) {
+      w.queue(0, q, name, maxsize);
+      w.apply([{ type: 'queue', t: 0, q, name, kind: 'fifo', maxsize, size: 0, lib: 'node:stream', units: 'objects' }]);
+      w.move(10, q, { puts: full.includes(q) ? maxsize : 1 });
+    }
+    if (shut !== undefined) w.apply([{ type: 'shutdown', t: 50, q: shut, immediate: false }]);
+    let found: Finding[] = [];
+    for (let t = 100; t <= 2500; t += 100) {
+      for (const [q] of SIDES) w.move(t, q, { puts: 1, gets: 1 });
+      found = w.tick(t).filter((f) => f.rule === 'bottleneck');
+    }
+    return found;
+  };
+
+  it('every side full to the last: the last stage (the sink) is the slow one', () => {
+    const found = run([1, 2, 3, 4]);
+    assert.equal(found.length, 1, JSON.stringify(found.map((f) => f.message)));
+    assert.match(found[0].message, /^Bottleneck: stage #5 \(`Writable`\) of pipeline 1 is the slowest stage: its input `pipeline 1 › #5 Writable writable` was full for (9\d|100)% of the last 1\.5 s and it is the last, so every stage before it waits on it: speed up its write or transform\.$/);
+    assert.equal(found[0].severity, 'info');
+  });
+
+  it('full up to a readable side whose next side is not: the function stage reading it', () => {
+    const [f] = run([1, 2, 3]);
+    assert.ok(f);
+    assert.match(f.message, /^Bottleneck: the function stage after #3 \(`Transform`\) of pipeline 1 is the slowest stage: its input `pipeline 1 › #3 Transform readable` was full for .* and `pipeline 1 › #5 Writable writable` after it was not, .*speed up that function\.$/);
+    assert.deepEqual(f.queues.map((q) => q.name), ['pipeline 1 › #3 Transform readable', 'pipeline 1 › #5 Writable writable']);
+  });
+
+  it('nothing full (a source-limited pipeline), or a side ended: no finding', () => {
+    assert.deepEqual(run([]), []);
+    assert.deepEqual(run([1, 2, 3, 4], 4), []);
+  });
+});
+
 describe('diagnostics engine: a saturated pool is a bottleneck', () => {
   /** A fastq pool of 2 fed for `until` ms: 6 tasks wait; `started` tasks start per 100 ms tick with `running` busy. */
   function pool(w: World, until: number, o: { running: number; started: number; paused?: boolean; rateLimited?: boolean }): Finding[] {
