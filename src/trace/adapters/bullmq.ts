@@ -334,26 +334,36 @@ export function adaptBullmqWorker(exp: unknown, lib: string): void {
       end?.();
       throw err;
     }
-    if (end !== undefined) settled(r, end);
-    return r;
+    return end === undefined ? r : settled(r, end);
   };
 }
 
 /**
- * `end` once `r` settles: a native promise, another realm's or a library's (Bluebird), which
- * BullMQ awaits alike; at once for anything else. `instanceof Promise` missed the others:
- * their jobs showed as done in 0.1 ms while they ran for seconds.
+ * `r`, with `end` called once it settles. A native promise gets one more reaction. Another
+ * realm's promise or a library's thenable (Bluebird, a query builder) is adopted by a native
+ * promise, which BullMQ then awaits instead: its `then` runs once, as BullMQ's own `await`
+ * would run it (a second `then` runs a lazy query builder's work twice, a knex insert or a
+ * mongoose Query "already executed"). Anything else: `end` at once. `instanceof Promise`
+ * alone missed the thenables: their jobs showed as done in 0.1 ms while they ran seconds.
  */
-function settled(r: unknown, end: () => void): void {
-  try {
-    if ((typeof r === 'object' || typeof r === 'function') && r !== null && typeof (r as { then?: unknown }).then === 'function') {
-      Promise.resolve(r as PromiseLike<unknown>).then(end, end);
-      return;
-    }
-  } catch {
-    // a `then` that throws on read: BullMQ's await rejects; so is the job over
+function settled(r: unknown, end: () => void): unknown {
+  if (r instanceof Promise) {
+    r.then(end, end);
+    return r;
   }
-  end();
+  let then: unknown;
+  try {
+    then = (typeof r === 'object' || typeof r === 'function') && r !== null ? (r as { then?: unknown }).then : undefined;
+  } catch {
+    then = undefined; // a `then` that throws on read: BullMQ's await rejects, the job is over
+  }
+  if (typeof then !== 'function') {
+    end();
+    return r;
+  }
+  const adopted = Promise.resolve(r as PromiseLike<unknown>);
+  adopted.then(end, end);
+  return adopted;
 }
 
 function protoOf(cls: unknown, methods: string[]): Record<string, unknown> | null {

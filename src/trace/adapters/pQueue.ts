@@ -14,8 +14,9 @@
 // oldest running task's start from RunningAges.
 //
 // A put is counted when add() made size + pending grow (p-queue 10 queues nothing for an
-// aborted signal or an invalid option); a waiting task whose signal aborts is one get (see
-// "Tasks aborted while they wait" below).
+// aborted signal or an invalid option); a waiting task that leaves without starting (its
+// signal aborted, or clear()) is one get, found at the queue's own 'next' event (see
+// "Tasks that leave without starting" below).
 //
 // Depth = size, running = pending against concurrency. The promise add() returns is the
 // library's own (p-queue relies on its identity); a task's result, `this` and throw are
@@ -142,6 +143,8 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
         q.addEventListener('rateLimit', changed);
         q.addEventListener('rateLimitCleared', changed);
       }
+      // p-queue 10 emits 'next' when a waiting task's signal aborted it (and after clear()).
+      if (typeof q.addEventListener === 'function') q.addEventListener('next', () => leftWaiting(target, q));
     }
     return t;
   };
@@ -157,31 +160,20 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     const running = ages.get(t)!;
     // Wrapped even while the hub is dormant: a task added before arming still reports its start.
     // 10.x fixes a task's timeout at add(); 6.x reads it when the task starts.
-    const tracked = trackedTask(t, running, fn as Fn, () => inst.size, v6 ? () => timeoutOf(options, inst, true) : timeoutOf(options, inst, false));
-    // 6.x has no `signal` option: an abort there changes nothing.
-    const signal = v6 ? undefined : signalOf(options);
-    const waiting: WaitingTask | null = signal === undefined ? null : { watch: null, started: false, gone: false };
-    const task = waiting === null ? tracked : untilGone(waiting, tracked, fn as Fn);
+    const task = trackedTask(t, running, fn as Fn, () => inst.size, v6 ? () => timeoutOf(options, inst, true) : timeoutOf(options, inst, false));
     const books = ledger(t);
-    // A task with a signal is watched while the hub is dormant too, as its start is: it may
-    // abort once the hub is armed.
-    const measure = t.active || waiting !== null;
-    const before = measure ? t.read(() => inst.size + inst.pending, 0) : 0;
+    const before = t.active ? t.read(() => inst.size + inst.pending, 0) : 0;
     const net = books.net;
     const result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
-    if (measure) {
+    if (t.active) {
       // A put only when the call queued the task (or started it): p-queue 10 queues nothing
       // for an already aborted signal or an invalid option (`priority: NaN`), and each such
       // add() counted a put with no get ever to follow (pq1.mjs). Nested calls (an 'add'
       // listener that adds or clears) counted their own share of the change.
       const grew = t.read(() => inst.size + inst.pending, before) - before - (books.net - net);
       if (grew > 0) {
-        if (t.active) {
-          books.net++;
-          t.put(t.read(() => inst.size, 0));
-        }
-        // Still waiting: an abort takes it out of p-queue 10's queue without starting it.
-        if (waiting !== null && signal !== undefined) watchAbort(t, signal, waiting);
+        books.net++;
+        t.put(t.read(() => inst.size, 0));
       }
     }
     return result;
@@ -190,19 +182,12 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   const clear = p.clear;
   if (typeof clear === 'function') {
     p.clear = function clear_(this: object): unknown {
-      const t = queues.get(this);
-      // p-queue 10 stops listening to the waiting tasks' signals: so does the adapter (an
-      // abort after clear() would count them again).
-      if (t !== undefined) unwatchAll(t);
-      const before = t !== undefined && t.active ? t.read(() => (this as PQueueLike).size, 0) : 0;
       // eslint-disable-next-line prefer-rest-params
       const r = (clear as Fn).apply(this, arguments as unknown as unknown[]);
-      // The tasks it dropped left without starting: one get each.
-      if (t !== undefined && t.active) {
-        const after = t.read(() => (this as PQueueLike).size, 0);
-        if (before > after) ledger(t).net -= before - after;
-        departed(t, before, after);
-      }
+      // The tasks it dropped left without starting: one get each (p-queue 10's own 'next'
+      // inside clear() may have counted them already: leftWaiting() counts once).
+      const t = queues.get(this);
+      if (t !== undefined) leftWaiting(t, this as PQueueLike);
       return r;
     };
   }
@@ -226,48 +211,22 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   patchWait(p, 'onEmpty', targetOf, (q) => q.size > 0);
 }
 
-// ---- Tasks aborted while they wait (add()'s `signal`, p-queue 7+) ----
+// ---- Tasks that leave without starting ----
 //
-// p-queue 10 takes a waiting task whose signal aborts out of its queue at once, and never
+// p-queue 10 takes a waiting task whose signal aborts out of its queue at once and never
 // starts it: no start means no get, and the depth stayed up forever (pq-abort.mjs: 50 tasks
-// of a cancelled request gone, p-queue's size 0, the hub's depth 50). The adapter listens
-// to the signal while the task waits and counts its departure then. As p-queue 10 does, one
-// listener per queue and signal (Node searches a signal's listeners to add or remove one, so
-// one per task costs O(n²) with many tasks sharing one signal), removed once none of its
-// tasks waits. It holds the queue only weakly: the program's signal never keeps the queue
-// alive. Majors 7 to 9 leave an aborted task in the queue and skip it at its turn without
-// starting it: counted at the abort too, while p-queue still counts it in `size`. 6.x has no
-// `signal` option.
+// of a cancelled request gone, p-queue's size 0, the hub's depth 50). It then emits 'next',
+// as after clear(); the adapter listens to that on the queue itself (not on the program's
+// signal: a second 'abort' listener per queue and signal made Node warn "Possible
+// EventTarget memory leak detected. 11 abort listeners" for a signal shared by 6 queues).
+// A task's start reports its get with the size after it, and nothing else takes a task out,
+// so what the size fell below the last reported depth left without starting. Majors 7 to 9
+// keep an aborted task in the queue and skip it at its turn: untested. 6.x has no `signal`.
 
-/** The part of an AbortSignal the adapter uses. */
-interface SignalLike {
-  readonly aborted: boolean;
-  addEventListener(type: string, listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: string, listener: () => void): void;
-}
-
-/** A task added with a signal, from its add() to its start or departure. */
-interface WaitingTask {
-  /** Its signal's watch while it waits. */
-  watch: AbortWatch | null;
-  started: boolean;
-  /** Counted as departed (aborted, cleared): a start after that is not counted again. */
-  gone: boolean;
-}
-
-/** One queue's tasks waiting with one signal, and the 'abort' listener they share. */
-interface AbortWatch {
-  readonly signal: SignalLike;
-  readonly tasks: Set<WaitingTask>;
-  readonly listener: () => void;
-  readonly owner: Map<SignalLike, AbortWatch>;
-}
-
-/** Per queue: its watched signals, and what add()/clear()/aborts changed size + pending by. */
+/** Per queue: what add()/clear()/departures changed size + pending by (nested add() calls). */
 interface Ledger {
   /** Puts minus departures the adapter counted (starts change size + pending by nothing). */
   net: number;
-  readonly watches: Map<SignalLike, AbortWatch>;
 }
 
 const ledgers = new WeakMap<AdaptedQueue, Ledger>();
@@ -275,119 +234,20 @@ const ledgers = new WeakMap<AdaptedQueue, Ledger>();
 function ledger(t: AdaptedQueue): Ledger {
   let l = ledgers.get(t);
   if (l === undefined) {
-    l = { net: 0, watches: new Map() };
+    l = { net: 0 };
     ledgers.set(t, l);
   }
   return l;
 }
 
-/** add()'s `signal`, when it is one (an EventTarget); undefined otherwise or unreadable. */
-function signalOf(options: unknown): SignalLike | undefined {
-  try {
-    const s = typeof options === 'object' && options !== null ? (options as { signal?: unknown }).signal : undefined;
-    if (typeof s !== 'object' || s === null) return undefined;
-    const l = s as SignalLike;
-    return typeof l.addEventListener === 'function' && typeof l.removeEventListener === 'function' ? l : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The task as p-queue will call it: no longer waiting on its signal; a task counted as gone runs untracked. */
-function untilGone(task: WaitingTask, tracked: Fn, fn: Fn): Fn {
-  return function (this: unknown): unknown {
-    // eslint-disable-next-line prefer-rest-params
-    const args = arguments as unknown as unknown[];
-    if (task.gone) return fn.apply(this, args);
-    task.started = true;
-    unwatch(task);
-    return tracked.apply(this, args);
-  };
-}
-
-/** Count `task`'s departure if its signal aborts while it waits in `t`'s queue. */
-function watchAbort(t: AdaptedQueue, signal: SignalLike, task: WaitingTask): void {
-  try {
-    if (task.started || task.gone || signal.aborted) return; // an aborted signal fires no more
-    const books = ledger(t);
-    let w = books.watches.get(signal);
-    if (w === undefined) {
-      const ref = new WeakRef(t);
-      const watch: AbortWatch = {
-        signal,
-        tasks: new Set(),
-        listener: () => {
-          const q = ref.deref();
-          if (q !== undefined) aborted(q, watch);
-        },
-        owner: books.watches,
-      };
-      signal.addEventListener('abort', watch.listener, { once: true });
-      books.watches.set(signal, watch);
-      w = watch;
-    }
-    w.tasks.add(task);
-    task.watch = w;
-  } catch {
-    // never into the program: the task is simply not watched
-  }
-}
-
-/** The signal aborted: its waiting tasks left without starting (p-queue 10 removed them just before). */
-function aborted(t: AdaptedQueue, w: AbortWatch): void {
-  try {
-    if (w.owner.get(w.signal) === w) w.owner.delete(w.signal);
-    let n = 0;
-    for (const task of w.tasks) {
-      task.watch = null;
-      if (task.started || task.gone) continue;
-      task.gone = true;
-      n++;
-    }
-    w.tasks.clear();
-    if (n > 0 && t.active) {
-      const after = t.qsize();
-      ledger(t).net -= n;
-      departed(t, after + n, after);
-    }
-  } catch {
-    // never into the program
-  }
-}
-
-/** The task started: it no longer waits on its signal (the listener goes with its last task). */
-function unwatch(task: WaitingTask): void {
-  const w = task.watch;
-  if (w === null) return;
-  task.watch = null;
-  try {
-    w.tasks.delete(task);
-    if (w.tasks.size > 0) return;
-    if (w.owner.get(w.signal) === w) w.owner.delete(w.signal);
-    w.signal.removeEventListener('abort', w.listener);
-  } catch {
-    // never into the program
-  }
-}
-
-/** clear() drops every waiting task (counted by the change in size): stop watching their signals. */
-function unwatchAll(t: AdaptedQueue): void {
-  const books = ledgers.get(t);
-  if (books === undefined || books.watches.size === 0) return;
-  const watches = [...books.watches.values()];
-  books.watches.clear();
-  for (const w of watches) {
-    for (const task of w.tasks) {
-      task.watch = null;
-      task.gone = true;
-    }
-    w.tasks.clear();
-    try {
-      w.signal.removeEventListener('abort', w.listener);
-    } catch {
-      // never into the program
-    }
-  }
+/** Tasks that left the queue without starting since the last reported depth: one get each. */
+function leftWaiting(t: AdaptedQueue, q: PQueueLike): void {
+  if (!t.active) return;
+  const before = t.lastSize;
+  const after = t.read(() => q.size, before);
+  if (after >= before) return;
+  ledger(t).net -= before - after;
+  departed(t, before, after);
 }
 
 function patchWait(p: Record<string, unknown>, key: string, targetOf: (inst: object) => AdaptedQueue, blocks: (q: PQueueLike, arg: unknown) => boolean): void {

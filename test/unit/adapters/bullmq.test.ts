@@ -292,8 +292,10 @@ describe('adapters: BullMQ on a real redis-server', function () {
     const queue = 'odd';
     const r = await run(['--require', REGISTER, path.join(FIX, 'bullmqOdd.cjs')], { REDIS_PORT: String(server.port), QUEUE: queue, QUEUESCOPE_BULLMQ_IDLE_MS: '1000' });
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { added: number; counts: { completed: number; failed: number }; midRender: number; events: Line[] };
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { added: number; counts: { completed: number; failed: number }; midRender: number; executions: number; inserted: number; events: Line[] };
     assert.deepEqual(out.counts, { completed: 5, failed: 5 });
+    // A lazy thenable's then() (a query builder's insert) runs once per job, as untraced.
+    assert.deepEqual([out.inserted, out.executions], [4, 4]);
     const idOf = (name: string) => out.events.find((e) => e.type === 'queue' && e.name === name)?.q;
     const validator = idOf(`${queue}-sync worker validator`);
     const renderer = idOf(`${queue}-thenable worker renderer`);

@@ -87,6 +87,9 @@ describe('adapters: what leaves a queue without starting', function () {
     assert.deepEqual(counts(p.get('v10 cleared, then aborted')!), [0, 0, 73, 73]);
     assert.deepEqual(counts(p.get('v10 end')!), [0, 0, 75, 75], 'a task aborted after it started, or after it finished, is no second get');
     assert.equal(p.get('v10 end')!.lib.listeners, 0, 'no listener left on the signal of a task that started');
+    // Six queues sharing one signal: p-queue's six listeners, none of the adapter's (the
+    // fixture's stderr stays empty: no MaxListenersExceededWarning).
+    assert.equal(p.get('v10 shared signal')!.lib.listeners, 6);
     assert.deepEqual(counts(p.get('v6 aborted')!), [4, 4, 5, 1], 'p-queue 6: the abort changes nothing, `priority: NaN` is queued');
     assert.deepEqual([...counts(p.get('v6 end')!), p.get('v6 end')!.lib.ran], [0, 0, 5, 5, 4]);
   });

@@ -739,7 +739,7 @@ describe('diagnostics engine: the slow stage of a stream pipeline()', () => {
     const w = new World({ bottleneckWindowMs: 1500 });
     for (const [q, name, maxsize] of SIDES) {
       w.queue(0, q, name, maxsize);
-      w.apply([{ type: 'queue', t: 0, q, name, kind: 'fifo', maxsize, size: 0, lib: 'node:stream', units: 'objects' }]);
+      w.apply([{ type: 'queue', t: 0, q, name, kind: 'fifo', maxsize, size: 0, lib: 'node:stream' }]);
       w.move(10, q, { puts: full.includes(q) ? maxsize : 1 });
     }
     if (shut !== undefined) w.apply([{ type: 'shutdown', t: 50, q: shut, immediate: false }]);
