@@ -74,16 +74,24 @@ class SessionTrack {
 }
 
 /**
- * A stuck finding's queue completed more than the finding counted (its `completed` figure):
- * the work it named ended, rather than being dropped by a shutdown. Our queues count
- * taskDone()s; other libraries' pools their adapter's `done`.
+ * The task a stuck finding named ended: work was completed since (the completed count passed
+ * the finding's), fewer tasks run than it counted, and for another library's pool, whose
+ * adapter times each task, the oldest running start moved past the finding's `since`. Not
+ * a count alone: in a pool of three, the other workers' taskDone()s passed it while the lost
+ * task still ran, and busy again, the program cleared the finding (a review's lost2.js; our
+ * queues' oldest start is a FIFO estimate that taskDone() advances, whichever task it ends).
+ * Not piscina: destroy() settles the tasks it terminates as it settles finished ones (its
+ * adapter cannot tell them apart), and a hung task killed so read as completed.
  */
-function completedSince(st: SessionTrack, f: Finding): boolean {
-  const counted = f.figures.completed;
+function taskEnded(st: SessionTrack, f: Finding): boolean {
+  const { completed: counted, running: before } = f.figures;
   const t = st.tracks.get(f.queues[0]?.key ?? '');
-  if (t === undefined || typeof counted !== 'number') return false;
-  const done = t.q.counters.running !== undefined ? (t.q.counters.done ?? 0) : t.completedCount;
-  return done > counted;
+  if (t === undefined || typeof counted !== 'number' || typeof before !== 'number' || t.q.lib?.startsWith('piscina@') === true) return false;
+  const ours = t.q.counters.running === undefined;
+  const done = ours ? t.completedCount : (t.q.counters.done ?? 0);
+  const running = ours ? t.takenNotDone : (t.q.counters.running ?? 0);
+  const oldest = ours ? undefined : t.q.runningSince;
+  return done > counted && running < before && (oldest === undefined || oldest > f.since);
 }
 
 export class DiagnosticsEngine implements Disposable {
@@ -224,7 +232,7 @@ export class DiagnosticsEngine implements Disposable {
     for (const [id, rec] of st.active) {
       if (!next.has(id)) {
         rec.cleared = now;
-        if (rec.finding.rule === 'stuck' && completedSince(st, rec.finding)) rec.workDone = true;
+        if (rec.finding.rule === 'stuck' && taskEnded(st, rec.finding)) rec.workDone = true;
         changed = true;
       }
     }

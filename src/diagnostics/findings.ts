@@ -82,9 +82,9 @@ export interface FindingRecord {
   /** Epoch ms of the tick that no longer saw it (absent while active). */
   cleared?: number;
   /**
-   * A stuck finding that cleared as its queue completed more work than it had counted: the
-   * task ended (not a shutdown or the program's end, which also clear it). `queuescope check`
-   * reports it as a long task (report.ts, inHindsight).
+   * A stuck finding that cleared as the task it named ended (engine.ts, taskEnded), not by a
+   * shutdown, the program's end or the program getting busy again, which also clear it.
+   * `queuescope check` reports it as a long task (report.ts, inHindsight).
    */
   workDone?: true;
 }

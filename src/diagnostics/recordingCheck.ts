@@ -84,12 +84,16 @@ export class RecordingCheck {
 
   /**
    * Realms (pid:thread) whose recording has no end line: killed with -9, or the file was cut.
-   * They are judged as last seen (docs/DIAGNOSTICS.md), which the report says.
+   * They are judged as last seen (docs/DIAGNOSTICS.md), which the report says. A worker thread
+   * of a process whose main thread wrote its end is not one: the process ended it (piscina
+   * terminates its threads at destroy() or exit, and every piscina recording read "killed").
    */
   get unended(): { key: string; lastSeen: number }[] {
     const session = this.model.sessions[0];
     if (session === undefined) return [];
-    return [...session.sources.values()].filter((src) => src.end === undefined).map((src) => ({ key: src.key, lastSeen: src.lastSeen }));
+    const sources = [...session.sources.values()];
+    const mainEnded = new Set(sources.filter((src) => src.info.threadId === 0 && src.end !== undefined).map((src) => src.info.pid));
+    return sources.filter((src) => src.end === undefined && !(src.info.threadId !== 0 && mainEnded.has(src.info.pid))).map((src) => ({ key: src.key, lastSeen: src.lastSeen }));
   }
 
   /** Recorded time span (epoch ms), for the report. */

@@ -212,12 +212,14 @@ function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined
   if (!waits.some((x) => x.w.role === 'put')) return undefined;
   if (groups.some((g) => stateAllows(g.track, g.role))) return undefined;
   const waiting = new Set(waits.map((x) => x.party));
-  // One party alone is only evidence that it waits: a scanner blocked on a queue of 1 behind
-  // an uploader busy 7 s an item (never seen, as it never waited) was called a deadlock
-  // (p20_slow_upload.js). Two parties (two stages blocked on each other's queues,
-  // p01_deadlock2.js) are; so is one blocked on a queue nothing was ever taken from, whose
-  // consumer never came (test/fixtures/diagnostics/whole.js).
-  if (waiting.size < 2 && !groups.some((g) => g.role === 'put' && g.track.q.counters.gets === 0)) return undefined;
+  // Waits on one queue alone are only evidence that it is full: a scanner blocked on a queue
+  // of 1 behind an uploader busy 7 s an item (never seen, as it never waited) was called a
+  // deadlock (p20_slow_upload.js), and so were two scanners on it (a review's slowup2.js: the
+  // first version of this guard counted parties). Waits on two queues (two stages blocked on
+  // each other's, p01_deadlock2.js) are; so is a producer blocked on a queue nothing was ever
+  // taken from, whose consumer never came (test/fixtures/diagnostics/whole.js).
+  const queues = new Set(groups.map((g) => g.track.key));
+  if (queues.size < 2 && !groups.some((g) => g.role === 'put' && g.track.q.counters.gets === 0)) return undefined;
   for (const p of ctx.book.all.keys()) if (!waiting.has(p)) return undefined;
   const quietSince = latestMove([], waits, ctx.lastActivity);
   const quiet = ctx.clock.between(quietSince, ctx.now);

@@ -285,6 +285,16 @@ describe('queuescope check: the built command', function () {
     assert.match(r.stdout, /^warning deadlock: /m);
   });
 
+  // A review of that note: every piscina recording read "killed with -9" for its threads,
+  // which piscina terminates when the program ends.
+  it('no "no end line" note for worker threads a process ended normally', async () => {
+    const file = await record(fixture('threads'), tmpFile('threads.qscope'));
+    const r = await runCli(['check', file]);
+    assert.equal(r.code, 0, r.stdout);
+    assert.match(fs.readFileSync(file, 'utf8'), /"threadId":[1-9]/, 'the threads are in the recording');
+    assert.doesNotMatch(r.stdout, /no end line/);
+  });
+
   it('--help lists every flag and exits 0; a bare `queuescope` is a usage error, the help on stderr and exit 2', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);

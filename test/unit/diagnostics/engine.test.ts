@@ -1240,6 +1240,14 @@ describe('diagnostics engine: whole-program case needs two parties', () => {
     alone.wait(46, 1, 'put', siteOf('scanner', 5));
     assert.deepEqual(rules(alone.ticks(100, 7000)).filter((r) => r === 'deadlock'), []);
 
+    // Two scanners blocked on that one queue: no more evidence (a review's slowup2.js).
+    const two = new World();
+    two.queue(0, 1, 'uploads', 1);
+    two.move(40, 1, { puts: 2, gets: 1 });
+    two.wait(46, 1, 'put', siteOf('scanPhotos', 7));
+    two.wait(47, 1, 'put', siteOf('scanVideos', 8));
+    assert.deepEqual(rules(two.ticks(100, 7000)).filter((r) => r === 'deadlock'), []);
+
     // Alone on a queue nothing was ever taken from: its consumer never came (whole.js).
     const never = new World();
     never.queue(0, 1, 'uploads', 1);

@@ -21,6 +21,7 @@ const PROGRAMS = {
   poolOk: fixture('pool', 'ok'),
   poolDownstream: fixture('pool', 'downstream'),
   poolLong: fixture('pool', 'long'),
+  poolRelapse: fixture('pool', 'relapse'),
   left: fixture('leftover', 'left'),
   done: fixture('leftover', 'done'),
   collectedLost: fixture('collected', 'lost'),
@@ -147,6 +148,17 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       assert.equal(f.severity, 'info');
       assert.match(f.message, / It completed at \+\d[\d.]* s: a long task rather than a lost one\.$/);
       assert.equal(r.code, 0);
+    });
+
+    // A review of that change: the other workers' taskDone()s in a second batch passed the
+    // finding's completed count while the lost task still ran, and it read "It completed".
+    it('a lost task in a pool that gets busy again stays a stuck warning, though others complete around it', async () => {
+      const r = await run('poolRelapse');
+      const [f] = of(r.findings, 'stuck');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.equal(f.severity, 'warning');
+      assert.doesNotMatch(f.message, /It completed/);
+      assert.equal(r.code, 1);
     });
 
     it('negative: the same pool with every job done, then idle', async () => {
