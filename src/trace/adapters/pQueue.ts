@@ -113,6 +113,8 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     if (t === undefined) {
       const q = inst as PQueueLike;
       const running = new RunningAges();
+      // Made first: the hub may arm the queue while it is constructed (onProbe below).
+      const books: Ledger = { net: 0, waiting: 0 };
       t = new AdaptedQueue({
         name: className(inst, name),
         kind: 'priority',
@@ -128,11 +130,14 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
         tasksDone: () => running.done,
         taskP99Ms: () => running.p99(),
         onProbe: (armed) => {
-          if (armed) running.arm();
+          if (!armed) return;
+          running.arm();
+          books.waiting = q.size; // what waits now, counted from here
         },
       });
       queues.set(inst, t);
       ages.set(t, running);
+      ledgers.set(t, books);
       // Read the state getters once now: a library that breaks them is found (and its adapter
       // disabled, with its one warning) while the program runs, not at its exit.
       t.poolState();
@@ -160,8 +165,13 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     const running = ages.get(t)!;
     // Wrapped even while the hub is dormant: a task added before arming still reports its start.
     // 10.x fixes a task's timeout at add(); 6.x reads it when the task starts.
-    const task = trackedTask(t, running, fn as Fn, () => inst.size, v6 ? () => timeoutOf(options, inst, true) : timeoutOf(options, inst, false));
+    const tracked = trackedTask(t, running, fn as Fn, () => inst.size, v6 ? () => timeoutOf(options, inst, true) : timeoutOf(options, inst, false));
     const books = ledger(t);
+    const task = function (this: unknown): unknown {
+      if (t.active) books.waiting--; // it starts: it no longer waits
+      // eslint-disable-next-line prefer-rest-params
+      return tracked.apply(this, arguments as unknown as unknown[]);
+    };
     const before = t.active ? t.read(() => inst.size + inst.pending, 0) : 0;
     const net = books.net;
     const result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
@@ -173,6 +183,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
       const grew = t.read(() => inst.size + inst.pending, before) - before - (books.net - net);
       if (grew > 0) {
         books.net++;
+        books.waiting++;
         t.put(t.read(() => inst.size, 0));
       }
     }
@@ -219,14 +230,18 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
 // as after clear(); the adapter listens to that on the queue itself (not on the program's
 // signal: a second 'abort' listener per queue and signal made Node warn "Possible
 // EventTarget memory leak detected. 11 abort listeners" for a signal shared by 6 queues).
-// A task's start reports its get with the size after it, and nothing else takes a task out,
-// so what the size fell below the last reported depth left without starting. Majors 7 to 9
-// keep an aborted task in the queue and skip it at its turn: untested. 6.x has no `signal`.
+// The adapter counts what waits (puts counted, minus starts, minus departures): what waits
+// beyond p-queue's size left without starting. Not the last depth reported: a program's
+// 'empty' or 'next' listener that adds a task runs before ours and reports a new depth, and
+// the cleared or aborted tasks went uncounted (a review). Majors 7 to 9 keep an aborted
+// task in the queue and skip it at its turn: untested. 6.x has no `signal`.
 
 /** Per queue: what add()/clear()/departures changed size + pending by (nested add() calls). */
 interface Ledger {
   /** Puts minus departures the adapter counted (starts change size + pending by nothing). */
   net: number;
+  /** Tasks waiting as the adapter counted them: set at arming, puts minus starts minus departures. */
+  waiting: number;
 }
 
 const ledgers = new WeakMap<AdaptedQueue, Ledger>();
@@ -234,20 +249,22 @@ const ledgers = new WeakMap<AdaptedQueue, Ledger>();
 function ledger(t: AdaptedQueue): Ledger {
   let l = ledgers.get(t);
   if (l === undefined) {
-    l = { net: 0 };
+    l = { net: 0, waiting: 0 };
     ledgers.set(t, l);
   }
   return l;
 }
 
-/** Tasks that left the queue without starting since the last reported depth: one get each. */
+/** Tasks that left the queue without starting: one get each. */
 function leftWaiting(t: AdaptedQueue, q: PQueueLike): void {
   if (!t.active) return;
-  const before = t.lastSize;
-  const after = t.read(() => q.size, before);
-  if (after >= before) return;
-  ledger(t).net -= before - after;
-  departed(t, before, after);
+  const books = ledger(t);
+  const after = t.read(() => q.size, books.waiting);
+  const n = books.waiting - after;
+  if (n <= 0) return;
+  books.waiting = after;
+  books.net -= n;
+  departed(t, after + n, after);
 }
 
 function patchWait(p: Record<string, unknown>, key: string, targetOf: (inst: object) => AdaptedQueue, blocks: (q: PQueueLike, arg: unknown) => boolean): void {

@@ -163,7 +163,6 @@ export class AdaptedQueue implements ProbeTarget {
 
   setProbe(probe: QueueProbe | null): void {
     this.probe = probe;
-    if (probe !== null) this.lastSize = this.qsize();
     try {
       this.spec.onProbe?.(probe !== null);
     } catch {
@@ -173,21 +172,12 @@ export class AdaptedQueue implements ProbeTarget {
 
   // ---- for adapters: forward to the probe when armed (the probe never throws) ----
 
-  /** The depth the last put()/get() reported while armed (set at arming from the library). */
-  lastSize = 0;
-
   put(size: number): void {
-    if (this.probe !== null && !this.disabled) {
-      this.lastSize = size;
-      this.probe.put(size);
-    }
+    if (this.probe !== null && !this.disabled) this.probe.put(size);
   }
 
   get(size: number): void {
-    if (this.probe !== null && !this.disabled) {
-      this.lastSize = size;
-      this.probe.get(size);
-    }
+    if (this.probe !== null && !this.disabled) this.probe.get(size);
   }
 
   /** Running count or other counters changed: report them at the next drain. */

@@ -90,6 +90,9 @@ describe('adapters: what leaves a queue without starting', function () {
     // Six queues sharing one signal: p-queue's six listeners, none of the adapter's (the
     // fixture's stderr stays empty: no MaxListenersExceededWarning).
     assert.equal(p.get('v10 shared signal')!.lib.listeners, 6);
+    // Program listeners that add a task before the adapter's 'next' runs (a review).
+    assert.deepEqual(counts(p.get('v10 topped up on next')!), [0, 0, 5, 5]);
+    assert.deepEqual(counts(p.get('v10 refilled on clear')!), [0, 0, 7, 7]);
     assert.deepEqual(counts(p.get('v6 aborted')!), [4, 4, 5, 1], 'p-queue 6: the abort changes nothing, `priority: NaN` is queued');
     assert.deepEqual([...counts(p.get('v6 end')!), p.get('v6 end')!.lib.ran], [0, 0, 5, 5, 4]);
   });
