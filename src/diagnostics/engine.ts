@@ -73,6 +73,9 @@ class SessionTrack {
   }
 }
 
+/** Libraries whose adapters count only the tasks that ended by themselves (see taskEnded). */
+const ENDS_OWN_TASKS = /^(fastq|async|p-limit)@/;
+
 /**
  * The task a stuck finding named ended: work was completed since (the completed count passed
  * the finding's), fewer tasks run than it counted, and for another library's pool, whose
@@ -80,13 +83,17 @@ class SessionTrack {
  * a count alone: in a pool of three, the other workers' taskDone()s passed it while the lost
  * task still ran, and busy again, the program cleared the finding (a review's lost2.js; our
  * queues' oldest start is a FIFO estimate that taskDone() advances, whichever task it ends).
- * Not piscina: destroy() settles the tasks it terminates as it settles finished ones (its
- * adapter cannot tell them apart), and a hung task killed so read as completed.
+ * Only where a task's end is its own: our queues (taskDone()), fastq and async (the worker
+ * called back), p-limit (its promise settled). Not where the library ends tasks itself and
+ * its adapter counts them as it counts finished ones: piscina's destroy() terminates them, a
+ * p-queue `timeout` frees the slot of a task that never settled, BullMQ moves stalled jobs;
+ * a hung task so ended read as completed (reviews of this change).
  */
 function taskEnded(st: SessionTrack, f: Finding): boolean {
   const { completed: counted, running: before } = f.figures;
   const t = st.tracks.get(f.queues[0]?.key ?? '');
-  if (t === undefined || typeof counted !== 'number' || typeof before !== 'number' || t.q.lib?.startsWith('piscina@') === true) return false;
+  if (t === undefined || typeof counted !== 'number' || typeof before !== 'number') return false;
+  if (t.q.lib !== undefined && !ENDS_OWN_TASKS.test(t.q.lib)) return false;
   const ours = t.q.counters.running === undefined;
   const done = ours ? t.completedCount : (t.q.counters.done ?? 0);
   const running = ours ? t.takenNotDone : (t.q.counters.running ?? 0);

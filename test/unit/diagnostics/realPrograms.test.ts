@@ -22,6 +22,7 @@ const PROGRAMS = {
   poolDownstream: fixture('pool', 'downstream'),
   poolLong: fixture('pool', 'long'),
   poolRelapse: fixture('pool', 'relapse'),
+  poolTimeout: { ...fixture('timeouts'), script: fixture('timeouts').script.replace(/\.js$/, '.mjs') },
   left: fixture('leftover', 'left'),
   done: fixture('leftover', 'done'),
   collectedLost: fixture('collected', 'lost'),
@@ -154,6 +155,17 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
     // finding's completed count while the lost task still ran, and it read "It completed".
     it('a lost task in a pool that gets busy again stays a stuck warning, though others complete around it', async () => {
       const r = await run('poolRelapse');
+      const [f] = of(r.findings, 'stuck');
+      assert.ok(f, JSON.stringify(r.findings));
+      assert.equal(f.severity, 'warning');
+      assert.doesNotMatch(f.message, /It completed/);
+      assert.equal(r.code, 1);
+    });
+
+    // A review: p-queue frees a timed-out task's slot, and the pool's counts moved on (a
+    // fallback task completed): the hung task read "It completed".
+    it("a task p-queue's timeout ended is no completed task: the stuck warning stays", async () => {
+      const r = await run('poolTimeout');
       const [f] = of(r.findings, 'stuck');
       assert.ok(f, JSON.stringify(r.findings));
       assert.equal(f.severity, 'warning');
