@@ -54,7 +54,7 @@ interface PipelineSide {
  * any) not full, is the input of the slow stage. A writable side is the input of its own
  * stage (its write or transform); a readable side is read by a function stage (an async
  * generator) after it, since a pipe() into a stream whose writable side is not full keeps
- * reading. An ETL whose warehouse writer took 2 ms a row showed every side full and no
+ * reading. The side before the input, if any, must be full too. An ETL whose warehouse writer took 2 ms a row showed every side full and no
  * finding at all.
  */
 function pipelineBottlenecks(ctx: SessionContext): Finding[] {
@@ -82,7 +82,11 @@ function pipelineBottlenecks(ctx: SessionContext): Finding[] {
         break;
       }
     }
-    if (k < 0) continue;
+    // Back-pressure fills every side up to the slow stage: with a side before it, that one must
+    // be full too. A byte-mode side is "full" while one chunk of its high-water mark or more is
+    // being written, so a sink busy with each chunk of a slow source read as the bottleneck
+    // (a review's s2.js: one 64 KiB chunk every 20 ms, 15 ms to write each).
+    if (k < 0 || (k > 0 && share(ctx, sides[k - 1].t, 'full') < ctx.th.bottleneckShare)) continue;
     const input = sides[k];
     const next = sides[k + 1];
     const full = share(ctx, input.t, 'full');

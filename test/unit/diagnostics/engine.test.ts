@@ -769,6 +769,13 @@ describe('diagnostics engine: the slow stage of a stream pipeline()', () => {
     assert.deepEqual(run([]), []);
     assert.deepEqual(run([1, 2, 3, 4], 4), []);
   });
+
+  // A review: a byte-mode sink writing each 64 KiB chunk of a slow source read as full most of
+  // the time (one chunk past its high-water mark), with nothing backed up before it.
+  it('the last side full with the side before it not full: no back-pressure, no finding', () => {
+    assert.deepEqual(run([4]), []);
+    assert.equal(run([3, 4]).length, 1, 'backed up into the side before it: the sink is slow');
+  });
 });
 
 describe('diagnostics engine: a saturated pool is a bottleneck', () => {
