@@ -167,21 +167,31 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     // 10.x fixes a task's timeout at add(); 6.x reads it when the task starts.
     const tracked = trackedTask(t, running, fn as Fn, () => inst.size, v6 ? () => timeoutOf(options, inst, true) : timeoutOf(options, inst, false));
     const books = ledger(t);
+    let inAdd = true;
+    let startedInAdd = false;
     const task = function (this: unknown): unknown {
       if (t.active) books.waiting--; // it starts: it no longer waits
+      if (inAdd) startedInAdd = true;
       // eslint-disable-next-line prefer-rest-params
       return tracked.apply(this, arguments as unknown as unknown[]);
     };
     const before = t.active ? t.read(() => inst.size + inst.pending, 0) : 0;
     const net = books.net;
-    const result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
+    let result: unknown;
+    try {
+      result = arguments.length >= 2 ? add.call(this, task, options) : add.call(this, task);
+    } finally {
+      inAdd = false;
+    }
     if (t.active) {
       // A put only when the call queued the task (or started it): p-queue 10 queues nothing
       // for an already aborted signal or an invalid option (`priority: NaN`), and each such
       // add() counted a put with no get ever to follow (pq1.mjs). Nested calls (an 'add'
       // listener that adds or clears) counted their own share of the change.
+      // A task that started within the call counts too: 6.x runs a task that throws at once
+      // and frees its slot before add() returns, so nothing grew, and its get had no put.
       const grew = t.read(() => inst.size + inst.pending, before) - before - (books.net - net);
-      if (grew > 0) {
+      if (grew > 0 || startedInAdd) {
         books.net++;
         books.waiting++;
         t.put(t.read(() => inst.size, 0));
@@ -193,12 +203,19 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   const clear = p.clear;
   if (typeof clear === 'function') {
     p.clear = function clear_(this: object): unknown {
+      const t = queues.get(this);
+      const q = this as PQueueLike;
+      // 6.x: what clear() drops is its size before and after. Not what waits beyond its size:
+      // inside an 'active' listener the task just dequeued has not started yet, and counted as
+      // dropped it had a second get at its start (a review).
+      const before = v6 && t !== undefined && t.active ? t.read(() => q.size, 0) : 0;
       // eslint-disable-next-line prefer-rest-params
       const r = (clear as Fn).apply(this, arguments as unknown as unknown[]);
+      if (t === undefined) return r;
       // The tasks it dropped left without starting: one get each (p-queue 10's own 'next'
       // inside clear() may have counted them already: leftWaiting() counts once).
-      const t = queues.get(this);
-      if (t !== undefined) leftWaiting(t, this as PQueueLike);
+      if (!v6) leftWaiting(t, q);
+      else if (t.active) dropped(t, before, t.read(() => q.size, before));
       return r;
     };
   }
@@ -260,11 +277,17 @@ function leftWaiting(t: AdaptedQueue, q: PQueueLike): void {
   if (!t.active) return;
   const books = ledger(t);
   const after = t.read(() => q.size, books.waiting);
-  const n = books.waiting - after;
+  dropped(t, books.waiting, after);
+}
+
+/** The queue went from `before` to `after` tasks waiting, none of them started: one get each. */
+function dropped(t: AdaptedQueue, before: number, after: number): void {
+  const n = before - after;
   if (n <= 0) return;
-  books.waiting = after;
+  const books = ledger(t);
+  books.waiting -= n;
   books.net -= n;
-  departed(t, after + n, after);
+  departed(t, before, after);
 }
 
 function patchWait(p: Record<string, unknown>, key: string, targetOf: (inst: object) => AdaptedQueue, blocks: (q: PQueueLike, arg: unknown) => boolean): void {

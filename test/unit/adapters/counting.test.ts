@@ -95,6 +95,9 @@ describe('adapters: what leaves a queue without starting', function () {
     assert.deepEqual(counts(p.get('v10 refilled on clear')!), [0, 0, 7, 7]);
     assert.deepEqual(counts(p.get('v6 aborted')!), [4, 4, 5, 1], 'p-queue 6: the abort changes nothing, `priority: NaN` is queued');
     assert.deepEqual([...counts(p.get('v6 end')!), p.get('v6 end')!.lib.ran], [0, 0, 5, 5, 4]);
+    // 6.x: a clear() in an 'active' listener; a task that throws at once (a review).
+    assert.deepEqual(counts(p.get('v6 cleared on active')!), [0, 0, 3, 3]);
+    assert.deepEqual([...counts(p.get('v6 thrown at once')!), p.get('v6 thrown at once')!.lib.thrown], [0, 0, 1, 1, 'Error']);
   });
 
   // A task's start is seen after a dormant hub arms (a debugger attaching later): so is its abort.
