@@ -187,11 +187,24 @@ function blockedDownstream(ctx: SessionContext, tracks: QueueTrack[]): string | 
   const sources = new Set(tracks.map((t) => t.q.source));
   const parts: string[] = [];
   for (const t of ctx.tracks.values()) {
-    if (own.has(t.key) || !sources.has(t.q.source)) continue;
+    if (!sources.has(t.q.source)) continue;
     const n = waitersIn(t, 'put');
-    if (n > 0) parts.push(`${formatCount(n)} producer${n === 1 ? ' is' : 's are'} blocked putting into ${queueLabel(t)}`);
+    if (n === 0) continue;
+    const blocked = `${formatCount(n)} producer${n === 1 ? ' is' : 's are'} blocked putting into ${queueLabel(t)}`;
+    // Workers that feed the queue they take from (a crawler's frontier): blocked putting back
+    // into it, they hold their tasks. "A lost callback (taskDone() never called)" alone misled
+    // beside the deadlock that said so (a user trial).
+    if (!own.has(t.key)) parts.push(blocked);
+    else if (feedsItself(ctx, t)) parts.push(`${blocked}, the queue they take from`);
   }
   return parts.length === 0 ? undefined : `, or its workers are held downstream: ${parts.slice(0, 3).join('; ')}`;
+}
+
+/** A party seen taking from the queue was also seen blocked putting into it. */
+function feedsItself(ctx: SessionContext, t: QueueTrack): boolean {
+  const putters = ctx.book.parties(t.key, 'put');
+  for (const p of ctx.book.parties(t.key, 'get').keys()) if (putters.has(p)) return true;
+  return false;
 }
 
 export function stuckRule(ctx: SessionContext): Finding[] {

@@ -397,6 +397,19 @@ describe('diagnostics engine: stuck work', () => {
     assert.deepEqual(rules(w.ticks(6300, 20_000, 500)), []);
   });
 
+  // A user trial: a crawler's workers take a URL from `frontier` and put the links they find
+  // back into it; full, they all blocked there holding their tasks, and the finding said only
+  // "a lost callback (taskDone() never called)".
+  it('workers blocked putting back into the queue they take from: the finding says they are held there', () => {
+    const w = new World({ stuckFloorMs: 500, stuckMinCompleted: 10 });
+    pool(w, true);
+    w.waited(6250, 1, 'put', siteOf('worker', 14)); // the worker puts into `jobs` too
+    w.wait(6260, 1, 'put', siteOf('worker', 14));
+    const [f] = w.ticks(6300, 7300).filter((x) => x.rule === 'stuck');
+    assert.ok(f);
+    assert.match(f.message, /, or its workers are held downstream: 1 producer is blocked putting into `jobs` \(.*\), the queue they take from\.$/);
+  });
+
   it('a queue per tenant: one with too few tasks of its own is judged by the history of the queues created on its line', () => {
     const TENANTS = 12;
     const run = (siblings: boolean): Finding[] => {
