@@ -41,8 +41,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`queuescope: ${cmd.file}: ${err.message}\n`);
     return 2;
   }
-  const records = inHindsight(check.finish(), check.span?.from ?? 0);
   const t0 = check.span?.from ?? 0;
+  const records = inHindsight(check.finish(), t0);
   for (const u of check.unended) warnings.push(`realm ${u.key} wrote no end line (killed with -9, or the file was cut): its findings are as last seen, at +${formatMs(Math.max(0, u.lastSeen - t0))}`);
   const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds, ended: check.ended };
   process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report, cmd.all)}\n`);

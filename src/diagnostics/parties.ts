@@ -16,6 +16,12 @@ export function partyOf(source: string, w: Pick<ModelWaiter, 'id' | 'site'>): st
   return s.fn ? `${source}|${s.file}|${s.fn}` : `${source}|${s.file}:${s.line}`;
 }
 
+/** Whether two sets of parties (PartyBook.parties of two queues or roles) have one in common. */
+export function shareParty(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  for (const p of a.keys()) if (b.has(p)) return true;
+  return false;
+}
+
 /** One line of code, whatever function or realm: `file`, line and column. */
 export function lineKey(site: CallSite): string {
   return `${site.file}\u0000${site.line}\u0000${site.column}`;

@@ -41,7 +41,8 @@ export interface StreamRead {
   commands: number;
 }
 
-type XReadReply = Array<[string, Array<[string, string[]]>]> | null;
+type XReadStreams = Array<[string, Array<[string, string[]]>]>;
+type XReadReply = XReadStreams | null;
 
 /**
  * One XREAD of every stream; on an error reply, one XREAD per stream in one pipeline, so a
@@ -61,12 +62,12 @@ async function xreadAll(client: Redis | Cluster, keys: string[], ids: string[], 
   const p = client.pipeline();
   keys.forEach((k, i) => p.xread('COUNT', count, 'STREAMS', k, ids[i]));
   const replies = (await p.exec()) ?? [];
-  const reply: Array<[string, Array<[string, string[]]>]> = [];
+  const reply: XReadStreams = [];
   keys.forEach((_, i) => {
     const [err, value] = replies[i] ?? [new Error('missing reply'), null];
     if (err && !isReplyError(err)) throw err;
     if (err) failed.set(i, err);
-    else if (value) reply.push(...(value as Array<[string, Array<[string, string[]]>]>));
+    else if (value) reply.push(...(value as XReadStreams));
   });
   return { reply, commands: 1 + keys.length };
 }

@@ -1124,10 +1124,6 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private busyBatch(): string {
     return `{"v":${PROTOCOL_VERSION},"seq":${this.seq},"t":${now()},"events":[],"more":true,"busy":true,"dropped":${this.droppedTotal}}`;
   }
-
-  private emptyBatch(seq: number, more: boolean): string {
-    return `{"v":${PROTOCOL_VERSION},"seq":${seq},"t":${now()},"events":[],"more":${more},"dropped":${this.droppedTotal}}`;
-  }
 }
 
 /**

@@ -13,7 +13,7 @@
 
 import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type SessionContext } from '../context';
 import type { Finding, FindingQueue } from '../findings';
-import { creationSite, partyLabel, partySites } from '../parties';
+import { creationSite, partyLabel, partySites, shareParty } from '../parties';
 import { countersRates, type QueueTrack, type TickSample } from '../queueTrack';
 import { stuckLimit } from './stuck';
 
@@ -41,6 +41,8 @@ const PIPELINE_SIDE = /^(pipeline \d+) › #(\d+) (.+) (writable|readable)$/;
 
 interface PipelineSide {
   t: QueueTrack;
+  /** "pipeline 2" */
+  pipeline: string;
   stage: number;
   stageName: string;
   side: 'writable' | 'readable';
@@ -75,7 +77,7 @@ function pipelineBottlenecks(ctx: SessionContext): Finding[] {
     const key = `${t.q.source}\u0000${m[1]}`;
     let g = groups.get(key);
     if (g === undefined) groups.set(key, (g = []));
-    g.push({ t, stage: Number(m[2]), stageName: m[3], side: m[4] as 'writable' | 'readable' });
+    g.push({ t, pipeline: m[1], stage: Number(m[2]), stageName: m[3], side: m[4] as 'writable' | 'readable' });
   }
   const out: Finding[] = [];
   const W = ctx.th.bottleneckWindowMs;
@@ -85,11 +87,10 @@ function pipelineBottlenecks(ctx: SessionContext): Finding[] {
     // A side shut down is over (an ended stream): the pipeline is judged while it runs.
     if (sides.some((s) => s.t.q.shutdown)) continue;
     let k = -1;
-    for (let i = sides.length - 1; i >= 0; i--) {
-      if (share(ctx, sides[i].t, 'full') >= ctx.th.bottleneckShare) {
-        k = i;
-        break;
-      }
+    let full = 0;
+    for (let i = sides.length - 1; i >= 0 && k < 0; i--) {
+      full = share(ctx, sides[i].t, 'full');
+      if (full >= ctx.th.bottleneckShare) k = i;
     }
     // Back-pressure fills every side up to the slow stage: with a side before it, that one must
     // be full too. A byte-mode side is "full" while one chunk of its high-water mark or more is
@@ -101,8 +102,7 @@ function pipelineBottlenecks(ctx: SessionContext): Finding[] {
     if (k < 0 || (k > 0 && share(ctx, sides[k - 1].t, 'full') < ctx.th.bottleneckShare && emptyShare(sides[k].t) > NEVER_EMPTY)) continue;
     const input = sides[k];
     const next = sides[k + 1];
-    const full = share(ctx, input.t, 'full');
-    const pipeline = PIPELINE_SIDE.exec(input.t.q.name)![1];
+    const pipeline = input.pipeline;
     // A readable input whose next side is the next stage's own input: pipe() joins them, and
     // that stage is the slow one (its writable side, sampled between two writes, read not full);
     // else a function stage sits between them.
@@ -291,9 +291,8 @@ function chainBottlenecks(ctx: SessionContext): Finding[] {
     for (const output of starved) {
       if (output === input || output.q.source !== input.q.source) continue;
       const feeders = ctx.book.parties(output.key, 'put');
-      const proven = [...stage.keys()].some((p) => feeders.has(p));
-      const consumers = ctx.book.parties(output.key, 'get');
-      const inferred = !proven && feeders.size === 0 && ![...stage.keys()].some((p) => consumers.has(p)) && !putsElsewhere(ctx, stage, input, output);
+      const proven = shareParty(stage, feeders);
+      const inferred = !proven && feeders.size === 0 && !shareParty(stage, ctx.book.parties(output.key, 'get')) && !putsElsewhere(ctx, stage, input, output);
       if (!proven && !inferred) continue;
       const names = [...new Set([...stage.values()].map(partyLabel))].join(', ');
       const W = ctx.th.bottleneckWindowMs;

@@ -12,7 +12,7 @@
 import { formatCount, formatMs, queueLabel, waitersIn, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import type { QueueTrack } from '../queueTrack';
-import { creationSite, lineKey, partyLabel, partySites } from '../parties';
+import { creationSite, lineKey, partyLabel, partySites, shareParty } from '../parties';
 
 /** The queues created on one line (see queuePools). */
 interface Line {
@@ -202,9 +202,7 @@ function blockedDownstream(ctx: SessionContext, tracks: QueueTrack[]): string | 
 
 /** A party seen taking from the queue was also seen blocked putting into it. */
 function feedsItself(ctx: SessionContext, t: QueueTrack): boolean {
-  const putters = ctx.book.parties(t.key, 'put');
-  for (const p of ctx.book.parties(t.key, 'get').keys()) if (putters.has(p)) return true;
-  return false;
+  return shareParty(ctx.book.parties(t.key, 'get'), ctx.book.parties(t.key, 'put'));
 }
 
 export function stuckRule(ctx: SessionContext): Finding[] {

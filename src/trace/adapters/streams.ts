@@ -83,9 +83,19 @@ function stageLabel(s: { constructor?: { name?: string } }): string {
   return `${label()} › ${n === undefined ? '' : `#${n} `}${ctorName(s)}`;
 }
 
-/** pipeline(a, b, c, cb) or pipeline([a, b, c], cb): each stage and its place. */
-function stagesOf(args: ArrayLike<unknown>): Map<unknown, number> {
-  const list = args.length > 0 && Array.isArray(args[0]) ? (args[0] as unknown[]) : Array.from(args);
+/**
+ * The stages of a pipeline() call: pipeline(a, b, c, cb), pipeline([a, b, c], cb), or
+ * stream/promises' pipeline(a, b, c[, options]). `callbackForm`: the last argument of the
+ * first form is the callback, not a stage.
+ */
+function stageList(args: ArrayLike<unknown>, callbackForm: boolean): unknown[] {
+  if (args.length > 0 && Array.isArray(args[0])) return args[0] as unknown[];
+  const all = Array.from(args);
+  return callbackForm && typeof all[all.length - 1] === 'function' ? all.slice(0, -1) : all;
+}
+
+/** Each stage and its place. */
+function stagesOf(list: readonly unknown[]): Map<unknown, number> {
   const out = new Map<unknown, number>();
   list.forEach((s, i) => {
     if (typeof s === 'object' && s !== null && !out.has(s)) out.set(s, i + 1);
@@ -346,14 +356,9 @@ function hasSize(chunk: unknown, rs: ReadableLike): boolean {
  * generator): it write()s what a function yields into the stream after it, and reads the
  * stream before a function by async iteration (its read()). Adapted here, as pipe() adapts
  * the others, so `pipeline(src, async function* (s) {…}, dest)` shows `dest` (since
- * 2026-12-04: none of those sides was shown). In the callback form the last argument is the
- * callback, not a stage.
+ * 2026-12-04: none of those sides was shown).
  */
-function besideFunctions(args: ArrayLike<unknown>, callbackForm: boolean): void {
-  const arrayForm = args.length > 0 && Array.isArray(args[0]);
-  const all = arrayForm ? (args[0] as unknown[]) : Array.from(args);
-  // stream.pipeline(...stages, callback); stream/promises' pipeline(...stages[, options]).
-  const stages = !arrayForm && callbackForm && typeof all[all.length - 1] === 'function' ? all.slice(0, -1) : all;
+function besideFunctions(stages: readonly unknown[]): void {
   stages.forEach((stage, i) => {
     if (!isStream(stage)) return;
     // After a function or an iterable (not a stream): fed by write(). Before a function: iterated.
@@ -374,10 +379,10 @@ function wrapPipeline(orig: Fn, callbackForm: boolean): Fn {
     const prevStages = pipelineStages;
     pipelineLabel = `pipeline ${++pipelines}`;
     // eslint-disable-next-line prefer-rest-params
-    pipelineStages = stagesOf(arguments);
+    const stages = stageList(arguments, callbackForm);
+    pipelineStages = stagesOf(stages);
     try {
-      // eslint-disable-next-line prefer-rest-params
-      besideFunctions(arguments, callbackForm);
+      besideFunctions(stages);
     } catch {
       // a stage we cannot read is simply not shown
     }
