@@ -30,9 +30,8 @@ const common = { bundle: true, sourcemap: true, minify, logLevel: 'warning', tar
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
-  // The library: CommonJS and ESM, both carrying the tracing hub.
+  // The library, carrying the tracing hub. One bundle: the ESM entry re-exports it (writeEsmEntry).
   { ...common, entryPoints: [required('src/trace/library.ts')], outfile: 'dist/lib/index.js', platform: 'node', format: 'cjs' },
-  { ...common, entryPoints: [required('src/trace/library.ts')], outfile: 'dist/lib/index.mjs', platform: 'node', format: 'esm' },
   // `node --require queuescope/register app.js`: arms the hub from the environment.
   { ...common, entryPoints: [required('src/trace/register.ts')], outfile: 'dist/lib/register.js', platform: 'node', format: 'cjs' },
   // `node --import queuescope/register app.mjs`: the same as an ES module; the banner gives it its URL.
@@ -56,6 +55,20 @@ function emitDeclarations() {
   fs.writeFileSync(path.join(root, 'dist/lib/index.d.ts'), "export * from './types/index';\n");
 }
 
+/**
+ * `import 'queuescope'` loads dist/lib/index.mjs, which re-exports the CommonJS bundle (Node
+ * reads its export names from the annotation esbuild writes). A second, ESM bundle gave a
+ * program that both imports the library and requires it (through a CommonJS dependency)
+ * two copies of every class, and `err instanceof QueueTimeout` failed across them.
+ */
+function writeEsmEntry() {
+  fs.mkdirSync(path.join(root, 'dist/lib'), { recursive: true });
+  const note = '// The ES module entry: the CommonJS bundle itself, so import and require share one copy of every class.\n';
+  fs.writeFileSync(path.join(root, 'dist/lib/index.mjs'), `${note}export * from './index.js';\n`);
+  // Types for the `import` condition, read as ESM (index.d.ts is read as CommonJS).
+  fs.writeFileSync(path.join(root, 'dist/lib/index.d.mts'), "export * from './index.js';\n");
+}
+
 /** Static assets the webview loads from its own resource root. */
 function copyAssets() {
   const copies = [
@@ -74,11 +87,13 @@ async function main() {
   if (watch) {
     const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
     await Promise.all(contexts.map((c) => c.watch()));
+    writeEsmEntry();
     copyAssets();
     console.log('[watch] watching for changes');
     return;
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  writeEsmEntry();
   fs.chmodSync(path.join(root, 'dist/cli/queuescope.js'), 0o755); // a bin must be executable
   copyAssets();
   emitDeclarations();

@@ -3,7 +3,24 @@
 
 export type Compare<T> = (a: T, b: T) => number;
 
-export const defaultCompare = <T>(a: T, b: T): number => (a < b ? -1 : b < a ? 1 : 0);
+/**
+ * `<`, except that two arrays compare element by element, as Python compares tuples: the
+ * asyncio idiom `put([priority, data])` works without a comparator. `<` on arrays compares
+ * their strings, so [10, 'x'] came out before [2, 'y'].
+ */
+export function defaultCompare<T>(a: T, b: T): number {
+  if (Array.isArray(a) && Array.isArray(b)) return compareTuples(a, b);
+  return a < b ? -1 : b < a ? 1 : 0;
+}
+
+function compareTuples(a: readonly unknown[], b: readonly unknown[]): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const c = defaultCompare(a[i], b[i]);
+    if (c !== 0) return c;
+  }
+  return a.length - b.length; // a prefix comes first
+}
 
 export class StableHeap<T> {
   // Parallel arrays avoid allocating an entry object per item.

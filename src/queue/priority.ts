@@ -7,7 +7,7 @@ import type { QueueKind } from './probe';
 
 export interface PriorityQueueOptions<T> extends QueueOptions {
   /** Negative when `a` should come out before `b`. Default: `a < b`. */
-  compare?: (a: T, b: T) => number;
+  compare?: ((a: T, b: T) => number) | undefined;
 }
 
 // The base constructor calls _init() before this subclass's constructor body can run,

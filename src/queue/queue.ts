@@ -12,6 +12,7 @@
 import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';
 import { Ring } from './ring';
+import { QueueIterator, type IterationSource } from './iteration';
 import { deadlines } from './deadlines';
 import { CLAIM, deliver, resolveNow } from './delivery';
 import { startTimer, stopTimer } from './timers';
@@ -19,9 +20,9 @@ import { SPARE, takeWaiter, WaiterList, type AbortSignalLike, type WaitHandle, t
 
 export interface QueueOptions {
   /** Upper bound on the number of items; 0 (the default) or negative means unbounded; a fraction rounds up (as asyncio's `qsize() >= maxsize`). */
-  maxsize?: number;
+  maxsize?: number | undefined;
   /** Label shown by QueueScope. Default: `queue-<id>`. */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**
@@ -31,7 +32,7 @@ export interface QueueOptions {
  */
 export function checkOptions(options: unknown, what: string): void {
   if (options === null || typeof options !== 'object') {
-    const hint = typeof options === 'number' ? `{ maxsize: ${options} }` : '{ maxsize, name }';
+    const hint = typeof options === 'number' ? `{ maxsize: ${options} }` : typeof options === 'function' && what === 'PriorityQueue' ? '{ compare: yourFunction }' : '{ maxsize, name }';
     throw new TypeError(`${what} options must be an object, e.g. new ${what}(${hint}); got ${options === null ? 'null' : typeof options}`);
   }
 }
@@ -41,14 +42,14 @@ export interface WaitOptions {
    * Give up after this many milliseconds with a `QueueTimeout`. Omitted or Infinity: wait
    * forever; 0 or less: do not wait. Not a number (or NaN): the call rejects with TypeError.
    */
-  timeout?: number;
-  /** Give up when this signal aborts, rejecting with `signal.reason`. */
-  signal?: AbortSignalLike;
+  timeout?: number | undefined;
+  /** Give up when this signal aborts, rejecting with `signal.reason` (an `AbortError` if it has none). */
+  signal?: AbortSignalLike | null | undefined;
 }
 
 export interface ShutdownOptions {
   /** Drop the remaining items and fail every waiting getter too. */
-  immediate?: boolean;
+  immediate?: boolean | undefined;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -60,7 +61,7 @@ const MAX_DIRECT_RUN = 56 * 64;
 /** readOptions() found nothing to reject. */
 const VALID: unique symbol = Symbol('valid');
 
-export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
+export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarget, WaiterOwner {
   readonly id: number;
   readonly maxsize: number;
   readonly name: string;
@@ -74,6 +75,8 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   private unfinished = 0;
   private joiners: (() => void)[] = [];
   private shut = false;
+  /** Shut down with `immediate`: an item given back later (putBack) is dropped too. */
+  private dropAll = false;
   /** Installed by an armed tracing hub; null while nobody listens. */
   private probe: QueueProbe | null;
   /**
@@ -102,7 +105,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     checkOptions(options, new.target.name);
     const { maxsize = 0, name } = options;
     if (typeof maxsize !== 'number' || Number.isNaN(maxsize)) {
-      throw new TypeError(`maxsize must be a number, got ${String(maxsize)}`);
+      throw new TypeError(`maxsize must be a number, got ${shown(maxsize)}`);
     }
     if (name !== undefined && typeof name !== 'string') throw new TypeError('name must be a string');
     // asyncio compares `qsize() >= maxsize`, so a fractional bound holds ceil(maxsize) items.
@@ -412,7 +415,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     let signal = options.signal;
     if (signal !== undefined && signal !== null) {
       if (typeof signal.addEventListener !== 'function') return new TypeError('signal must be an AbortSignal');
-      if (signal.aborted) return signal.reason;
+      if (signal.aborted) return abortReason(signal);
     } else signal = undefined;
     this.optTimeout = timeout;
     this.optSignal = signal;
@@ -449,7 +452,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
         list.remove(w);
         w.item = undefined;
         this.settle(w, 'aborted');
-        w.reject(signal.reason);
+        w.reject(abortReason(signal));
       };
       signal.addEventListener('abort', w.onAbort, { once: true });
     }
@@ -526,6 +529,7 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
     const immediate = options.immediate === true;
     this.shut = true;
     if (immediate) {
+      this.dropAll = true;
       const dropped = this._size();
       this._clear();
       this.unfinished = Math.max(0, this.unfinished - dropped);
@@ -556,18 +560,32 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
    * Yields items as `get()` would, and ends cleanly once the queue is shut down and
    * drained. It does not call `taskDone()` for you.
    */
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return {
-      next: async (): Promise<IteratorResult<T>> => {
-        try {
-          return { value: await this.get(), done: false };
-        } catch (err) {
-          if (err instanceof QueueShutDown) return { value: undefined, done: true };
-          throw err;
-        }
-      },
-      return: async (): Promise<IteratorResult<T>> => ({ value: undefined, done: true }),
-    };
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new QueueIterator<T>(this);
+  }
+
+  /**
+   * @internal Part of IterationSource: an iterator ended by `return()` in the job between
+   * its get being served and that get settling gives the item back. It goes where a get
+   * takes from next (the head; LIFO and priority storage put it back through `_put`),
+   * still unfinished, so the queue may briefly hold one item over `maxsize`. After an
+   * immediate shutdown it is dropped as the others were.
+   */
+  putBack(item: T): void {
+    this.unfinished--; // the hand-off or the store below counts it again
+    if (this.dropAll) {
+      if (this.unfinished === 0) this.releaseJoiners();
+      return;
+    }
+    const getter = this.getters.head;
+    if (getter !== null) {
+      this.handOff(getter, item);
+      return;
+    }
+    if (this._put === Queue.prototype._put) this.ring.unshift(item);
+    else this._put(item);
+    this.unfinished++;
+    if (this.probe !== null) this.probe.put(this._size());
   }
 
   // ---- tracing and debugging ----
@@ -607,13 +625,29 @@ export class Queue<T> implements AsyncIterable<T>, ProbeTarget, WaiterOwner {
   }
 }
 
+/** A bad option's value as a message shows it: a string quoted, so `'5'` does not read as 5. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)` : String(value);
+}
+
+/**
+ * What an aborted call rejects with. A signal from an older polyfill (abort-controller) has
+ * no `reason`; rejecting with `undefined` would leave the caller nothing to check.
+ */
+function abortReason(signal: AbortSignalLike): unknown {
+  if (signal.reason !== undefined) return signal.reason;
+  const err = new Error('the operation was aborted');
+  err.name = 'AbortError';
+  return err;
+}
+
 /**
  * Normalise a timeout: undefined/Infinity wait forever, zero or negative means "do not
  * wait". An invalid value comes back as the TypeError to reject with.
  */
 function checkTimeout(timeout: number): number | TypeError {
   if (typeof timeout !== 'number' || Number.isNaN(timeout)) {
-    return new TypeError(`timeout must be a number of milliseconds, got ${String(timeout)}`);
+    return new TypeError(`timeout must be a number of milliseconds, got ${shown(timeout)}`);
   }
   return timeout > 0 ? timeout : 0;
 }

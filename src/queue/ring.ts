@@ -26,6 +26,14 @@ export class Ring<T> {
     this.length++;
   }
 
+  /** Add at the head: the item `shift()` returns next. */
+  unshift(item: T): void {
+    if (this.length > this.mask) this.grow();
+    this.head = (this.head - 1) & this.mask;
+    this.buf[this.head] = item;
+    this.length++;
+  }
+
   shift(): T {
     const i = this.head;
     const item = this.buf[i] as T;

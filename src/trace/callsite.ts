@@ -6,7 +6,7 @@
 // hub rate-bounds it per queue and role (QueueRecord.siteFor).
 //
 // Which frames are the library's: files of the bundle that contains this module
-// (dist/lib/index.js, index.mjs, register.js, or an app that bundled the library) and the
+// (dist/lib/index.js, register.js, or an app that bundled the library) and the
 // file of the queue constructor that registered with the hub. When running from TypeScript
 // sources (tests under tsx) every file in src/trace/ and src/queue/ counts.
 

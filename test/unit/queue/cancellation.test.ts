@@ -247,6 +247,26 @@ describe('timers and listeners', () => {
     assert.equal(await rejection(q.get({ signal })), reason);
   });
 
+  it('a signal with no reason (the abort-controller polyfill) rejects with an AbortError, not undefined', async () => {
+    // The polyfill's shape: aborted, listeners, and no `reason` property at all.
+    const listeners = new Set<() => void>();
+    const signal = {
+      aborted: false,
+      addEventListener: (_t: 'abort', l: () => void) => listeners.add(l),
+      removeEventListener: (_t: 'abort', l: () => void) => listeners.delete(l),
+    };
+    const q = new Queue<number>();
+    const blocked = rejection(q.get({ signal }));
+    signal.aborted = true;
+    for (const l of listeners) l();
+    const err = (await blocked) as Error;
+    assert.ok(err instanceof Error);
+    assert.equal(err.name, 'AbortError');
+    const early = (await rejection(q.put(1, { signal }))) as Error;
+    assert.equal(early.name, 'AbortError');
+    assert.equal(q.qsize(), 0);
+  });
+
   it('a signal from AbortSignal.timeout rejects with its TimeoutError and takes nothing', async () => {
     const q = new Queue<number>();
     const err = (await rejection(q.get({ signal: AbortSignal.timeout(5) }))) as Error;

@@ -62,6 +62,20 @@ describe('package exports (dist/lib)', function () {
     assert.deepEqual(JSON.parse(r.stdout), expected);
   });
 
+  it('a program that imports the library and requires it (through a CommonJS dependency) gets one copy of each class', async () => {
+    const program = `import { createRequire } from 'node:module';
+      import { Queue, QueueTimeout, QueueShutDown } from 'queuescope';
+      const cjs = createRequire(import.meta.url)('queuescope');
+      const q = new cjs.Queue();
+      const timedOut = await q.get({ timeout: 1 }).catch((e) => e instanceof QueueTimeout);
+      q.shutdown();
+      const shut = await q.get().catch((e) => e instanceof QueueShutDown);
+      console.log(JSON.stringify({ sameQueue: cjs.Queue === Queue, timedOut, shut }));`;
+    const r = await run(process.execPath, ['--input-type=module', '-e', program]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), { sameQueue: true, timedOut: true, shut: true });
+  });
+
   it('dist/lib/index.d.ts types a small consumer, and rejects misuse', async () => {
     const dir = path.join(root, '.tmp', `types-${process.pid}`);
     fs.mkdirSync(dir, { recursive: true });
@@ -82,14 +96,37 @@ q.shutdown({ immediate: true });
 await q.join();
 // @ts-expect-error a number queue takes numbers only
 q.putNowait('x');
+// Options forwarded from a caller's own optional fields (exactOptionalPropertyTypes is on).
+function forward(opts: { timeout?: number; signal?: AbortSignal }): Promise<number> {
+  return q.get({ timeout: opts.timeout, signal: opts.signal });
+}
+void forward;
+const byPriority = new PriorityQueue<[number, string]>({ compare: undefined, name: undefined });
+void byPriority;
 // @ts-expect-error timeout is a number
 void q.get({ timeout: '5' });
 export { n, p, e, sd };
 `,
       );
+      // The import condition's types are an ES module's: a default import is an error here,
+      // as it is at run time (the entry has named exports only).
+      fs.writeFileSync(
+        path.join(dir, 'defaultImport.mts'),
+        `// @ts-expect-error no default export
+import qs from 'queuescope';
+void qs;
+`,
+      );
+      fs.writeFileSync(
+        path.join(dir, 'consumer.cts'),
+        `import { Queue, QueueTimeout } from 'queuescope';
+const q = new Queue<string>({ maxsize: 1 });
+export const timedOut = q.get({ timeout: 1 }).catch((e: unknown) => e instanceof QueueTimeout);
+`,
+      );
       fs.writeFileSync(
         path.join(dir, 'tsconfig.json'),
-        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false }, files: ['consumer.mts'] }),
+        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false, exactOptionalPropertyTypes: true }, files: ['consumer.mts', 'defaultImport.mts', 'consumer.cts'] }),
       );
       const r = await run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', dir]);
       assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -28,6 +28,19 @@ describe('queue storage: ring buffer', () => {
     }
   });
 
+  it('unshift() puts an item first, across the wrap and through growth', () => {
+    for (let offset = 0; offset < 20; offset++) {
+      const r = new Ring<number>();
+      for (let i = 0; i < offset; i++) r.push(-1);
+      for (let i = 0; i < offset; i++) r.shift();
+      for (let i = 0; i < 20; i++) r.push(i);
+      for (let i = -1; i >= -20; i--) r.unshift(i); // 40 items: grows from the head side
+      const out: number[] = [];
+      while (r.length > 0) out.push(r.shift());
+      assert.deepEqual(out, [...Array.from({ length: 20 }, (_, k) => k - 20), ...Array.from({ length: 20 }, (_, k) => k)], `offset ${offset}`);
+    }
+  });
+
   it('its backing array keeps the same elements kind (map) through every growth', () => {
     const root = path.resolve(__dirname, '../../..');
     const program = `

@@ -1,6 +1,7 @@
 // Storage variants, errors, options, shutdown bookkeeping and async iteration.
 
 import { strict as assert } from 'node:assert';
+import { once } from 'node:events';
 import { LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from '../../../src/queue/index';
 import { rejection, tick, track } from './helpers';
 
@@ -25,6 +26,19 @@ describe('LifoQueue and PriorityQueue', () => {
     // A stable sort of the input is the only correct answer.
     const expected = input.slice().sort((a, b) => a[0] - b[0]);
     assert.deepEqual(out, expected);
+  });
+
+  it('PriorityQueue: [priority, data] tuples without a comparator order like Python tuples', () => {
+    const q = new PriorityQueue<[number, string]>();
+    const input: [number, string][] = [[10, 'low'], [2, 'high'], [-1, 'urgent'], [2, 'again'], [-5, 'first'], [3, 'normal']];
+    for (const x of input) q.putNowait(x);
+    const out: string[] = [];
+    while (!q.empty()) out.push(q.getNowait()[1]);
+    // Numbers compare as numbers (not as the strings "10,low" < "2,high"), then the next element.
+    assert.deepEqual(out, ['first', 'urgent', 'again', 'high', 'normal', 'low']);
+    const nested = new PriorityQueue<unknown[]>();
+    for (const x of [[1, [2, 'b']], [1, [2]], [1, [10, 'a']], [0]]) nested.putNowait(x);
+    assert.deepEqual([nested.getNowait(), nested.getNowait(), nested.getNowait(), nested.getNowait()], [[0], [1, [2]], [1, [2, 'b']], [1, [10, 'a']]]);
   });
 
   it('PriorityQueue: stability survives interleaved puts and gets', () => {
@@ -123,6 +137,15 @@ describe('options', () => {
     assert.throws(() => new PriorityQueue(null as unknown as object), { name: 'TypeError', message: /got null/ });
     assert.throws(() => new Queue('jobs' as unknown as object), { name: 'TypeError', message: /got string/ });
     assert.equal(new Queue(undefined).maxsize, 0);
+    // new PriorityQueue(fn): the hint names `compare`, the option the caller meant.
+    assert.throws(() => new PriorityQueue(((a: number, b: number) => a - b) as unknown as object), { name: 'TypeError', message: /new PriorityQueue\(\{ compare: yourFunction \}\); got function/ });
+  });
+
+  it('a value of the wrong type is shown quoted when it is a string (an env var, typically)', async () => {
+    assert.throws(() => new Queue({ maxsize: '5' as unknown as number }), { name: 'TypeError', message: 'maxsize must be a number, got "5" (a string)' });
+    const q = new Queue<number>();
+    await assert.rejects(q.get({ timeout: '100' as unknown as number }), { name: 'TypeError', message: 'timeout must be a number of milliseconds, got "100" (a string)' });
+    await assert.rejects(q.get({ timeout: NaN }), { message: 'timeout must be a number of milliseconds, got NaN' });
   });
 
   it("a positional timeout or immediate flag is a TypeError, not a wait forever or a graceful shutdown", async () => {
@@ -242,6 +265,79 @@ describe('async iteration', () => {
     for (let i = 0; i < 3; i++) q.putNowait(i);
     for await (const x of q) if (x === 0) break;
     assert.equal(q.qsize(), 2);
+  });
+
+  it('return() cancels the get it has pending: the next item stays for the next consumer', async () => {
+    const q = new Queue<string>();
+    const it = q[Symbol.asyncIterator]();
+    const pending = it.next();
+    assert.deepEqual(q.waiters, { getters: 1, putters: 0 });
+    assert.deepEqual(await it.return!(), { value: undefined, done: true });
+    assert.deepEqual(await pending, { value: undefined, done: true });
+    assert.deepEqual(q.waiters, { getters: 0, putters: 0 });
+    q.putNowait('e2');
+    assert.equal(await q.get({ timeout: 1000 }), 'e2');
+    assert.deepEqual(await it.next(), { value: undefined, done: true }, 'an ended iterator yields nothing more');
+  });
+
+  it('a destroyed Readable.from(queue) loses no item', async () => {
+    const { Readable } = await import('node:stream');
+    const q = new Queue<string>();
+    const stream = Readable.from(q);
+    q.putNowait('e1');
+    const [first] = (await once(stream, 'data')) as [string];
+    assert.equal(first, 'e1');
+    stream.destroy();
+    await once(stream, 'close');
+    await tick();
+    q.putNowait('e2');
+    assert.equal(q.qsize(), 1);
+    assert.equal(q.getNowait(), 'e2');
+  });
+
+  for (const [label, make, order] of [
+    ['Queue', () => new Queue<string>(), ['a', 'b']],
+    ['LifoQueue', () => new LifoQueue<string>(), ['b', 'a']], // the get was owed the newest: b
+    ['PriorityQueue', () => new PriorityQueue<string>(), ['a', 'b']],
+  ] as const) {
+    it(`${label}: an item served in the job before return() goes back, first in line and unfinished`, async () => {
+      const q = make();
+      const it = q[Symbol.asyncIterator]();
+      const pending = it.next();
+      q.putNowait('a'); // served to the iterator's get; its promise settles one job later
+      q.putNowait('b');
+      await it.return!();
+      assert.deepEqual(await pending, { value: undefined, done: true });
+      assert.equal(q.unfinishedTasks, 2);
+      assert.deepEqual([q.getNowait(), q.getNowait()], order);
+    });
+  }
+
+  it('an item given back after an immediate shutdown is dropped and counted done', async () => {
+    const q = new Queue<string>();
+    const it = q[Symbol.asyncIterator]();
+    const pending = it.next();
+    q.putNowait('a');
+    const joined = track(q.join());
+    q.shutdown({ immediate: true });
+    await it.return!();
+    await pending;
+    await tick();
+    assert.equal(q.qsize(), 0);
+    assert.equal(q.unfinishedTasks, 0);
+    assert.ok(joined.fulfilled);
+  });
+
+  it('an item given back goes to a consumer already waiting', async () => {
+    const q = new Queue<string>();
+    const it = q[Symbol.asyncIterator]();
+    const pending = it.next();
+    q.putNowait('a');
+    const other = q.get();
+    await it.return!();
+    await pending;
+    assert.equal(await other, 'a');
+    assert.equal(q.unfinishedTasks, 1);
   });
 });
 
