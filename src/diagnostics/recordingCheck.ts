@@ -4,7 +4,7 @@
 // Plain TypeScript: the caller reads the file (src/recording/reader.ts) and pushes lines.
 
 import { QueueModel, type ModelOptions } from '../model';
-import type { SessionEnd } from '../protocol/endText';
+import { programOf, realmName, type SessionEnd } from '../protocol/endText';
 import type { RecordingLine } from '../protocol/wire';
 import { ModelFeed } from '../recording/modelFeed';
 import { DiagnosticsEngine } from './engine';
@@ -94,6 +94,19 @@ export class RecordingCheck {
     const sources = [...session.sources.values()];
     const mainEnded = new Set(sources.filter((src) => src.info.threadId === 0 && src.end !== undefined).map((src) => src.info.pid));
     return sources.filter((src) => src.end === undefined && !(src.info.threadId !== 0 && mainEnded.has(src.info.pid))).map((src) => ({ key: src.key, lastSeen: src.lastSeen }));
+  }
+
+  /**
+   * Each realm's name by source key ("the main thread", "worker thread 3", "process 4301
+   * (server.js)"), when the recording has more than one: a finding then says whose it is, as
+   * three workers' `inbox` queues otherwise read alike.
+   */
+  get realms(): ReadonlyMap<string, string> | undefined {
+    const session = this.model.sessions[0];
+    if (session === undefined || session.sources.size < 2) return undefined;
+    const sources = [...session.sources.values()];
+    const program = programOf(sources);
+    return new Map(sources.map((src) => [src.key, src === program ? 'the main thread' : realmName(src.info, program?.info)]));
   }
 
   /** Recorded time span (epoch ms), for the report. */

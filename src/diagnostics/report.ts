@@ -2,6 +2,7 @@
 
 import { sessionEndLine, type SessionEnd } from '../protocol/endText';
 import type { CallSite } from '../protocol/wire';
+import { splitQueueKey } from '../model/store';
 import { formatMs } from './context';
 import type { FindingRecord, FindingSite, Severity } from './findings';
 import { partyDoes } from './parties';
@@ -16,6 +17,20 @@ export interface CheckReport {
   thresholds: Thresholds;
   /** How the program ended, when that is news, and whose end (RecordingCheck.ended). */
   ended?: SessionEnd;
+  /** Realm names by source key, when the recording has more than one (RecordingCheck.realms). */
+  realms?: ReadonlyMap<string, string>;
+}
+
+/** Whose queues a finding is about ("worker thread 3"), when the recording has several realms. */
+function realmsOf(report: CheckReport, f: FindingRecord['finding']): string[] {
+  const realms = report.realms;
+  if (realms === undefined || realms.size < 2) return [];
+  const names = new Set<string>();
+  for (const q of f.queues) {
+    const name = realms.get(splitQueueKey(q.key)[1]);
+    if (name !== undefined) names.add(name);
+  }
+  return [...names];
 }
 
 /**
@@ -90,6 +105,8 @@ export function textReport(report: CheckReport, all = false): string {
     }
     out.push('');
     out.push(`${f.severity.padEnd(7)} ${f.rule}: ${f.message}`);
+    const realms = realmsOf(report, f);
+    if (realms.length > 0) out.push(`        in ${realms.join(', ')}`);
     out.push(`        since ${at(f.since)}, raised ${at(r.raised)}${r.cleared !== undefined ? `, ended ${at(r.cleared)}` : ', still there at the end'}`);
     for (const w of f.waiters) {
       const where = w.site ? ` at ${siteText(w.site)}` : ' (call site unknown)';
@@ -128,7 +145,10 @@ export function jsonReport(report: CheckReport): string {
       thresholds: report.thresholds,
       exitCode: exitCodeOf(report),
       ...(report.ended !== undefined && sessionEndLine(report.ended) !== undefined ? { ended: { ...report.ended.end, ...(report.ended.realm !== undefined ? { realm: report.ended.realm } : {}) } } : {}),
-      findings: report.records.map((r) => ({ ...r.finding, raised: r.raised, ...(r.cleared !== undefined ? { cleared: r.cleared } : {}) })),
+      findings: report.records.map((r) => {
+        const realms = realmsOf(report, r.finding);
+        return { ...r.finding, raised: r.raised, ...(r.cleared !== undefined ? { cleared: r.cleared } : {}), ...(realms.length > 0 ? { realms } : {}) };
+      }),
     },
     null,
     2,

@@ -45,11 +45,7 @@ function crashed(end: EndInfo | undefined): boolean {
  */
 export function sessionEnd(sources: Iterable<EndSource>): SessionEnd | undefined {
   const all = [...sources];
-  let program: EndSource | undefined;
-  for (const src of all) {
-    if (src.info.threadId !== 0) continue;
-    if (program === undefined || (src.info.origin ?? Infinity) < (program.info.origin ?? Infinity)) program = src;
-  }
+  const program = programOf(all);
   const others = all.filter((src) => src !== program);
   const other = (pick: (end: EndInfo | undefined) => boolean): SessionEnd | undefined => {
     const src = others.find((o) => pick(o.end));
@@ -62,8 +58,18 @@ export function sessionEnd(sources: Iterable<EndSource>): SessionEnd | undefined
   return other((end) => endNote(end) !== undefined);
 }
 
+/** The program: the main thread that started first. */
+export function programOf<S extends EndSource>(sources: readonly S[]): S | undefined {
+  let program: S | undefined;
+  for (const src of sources) {
+    if (src.info.threadId !== 0) continue;
+    if (program === undefined || (src.info.origin ?? Infinity) < (program.info.origin ?? Infinity)) program = src;
+  }
+  return program;
+}
+
 /** "worker thread 2", "worker thread 3 of pid 4242", "process 4301 (server.js)": a realm beside the program. */
-function realmName(info: EndSource['info'], program: EndSource['info'] | undefined): string {
+export function realmName(info: EndSource['info'], program: EndSource['info'] | undefined): string {
   const pid = info.pid !== undefined && info.pid !== program?.pid ? info.pid : undefined;
   if (info.threadId !== 0) return pid !== undefined ? `worker thread ${info.threadId} of pid ${pid}` : `worker thread ${info.threadId}`;
   const script = info.argv?.[1];

@@ -78,11 +78,11 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   // "unknown ties" component whose quiet its queue reset every 50 ms, and the deadlock was
   // never reported (p18b_deadlock_busy_late.js). Its component would have been pending, so it
   // holds the whole-program case back as that did.
-  let moving = false;
+  const pendingSources = new Set<string>();
   for (const g of groups.values()) {
     if (g.releasable || hasFreeReleaser(g, partyWaits)) free(g);
     else if (g.releasers.size === 0 && stillMoving(ctx, g.track)) {
-      moving = true;
+      pendingSources.add(g.track.q.source);
       free(g);
     }
   }
@@ -98,7 +98,9 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   if (left.length === 0) return [];
 
   // Components: groups tied by a known releaser that is itself left; every group with no known
-  // releaser goes into one "unknown ties" component.
+  // releaser goes into its realm's "unknown ties" component. Per realm: a party of one thread
+  // cannot release a queue of another, and one component for the whole session merged two
+  // workers' deadlocks into one, or let a main thread's idle wait hide a worker's.
   const parent = new Map<string, string>();
   const find = (k: string): string => {
     let r = k;
@@ -109,8 +111,6 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   const union = (a: string, b: string): void => {
     parent.set(find(a), find(b));
   };
-  const UNKNOWN = '\u0000unknown';
-  parent.set(UNKNOWN, UNKNOWN);
   const byParty = new Map<string, string>();
   for (const g of left) {
     const gk = groupKey(g.track.key, g.role);
@@ -120,7 +120,11 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   for (const g of left) {
     const gk = groupKey(g.track.key, g.role);
     for (const x of g.waits) union(gk, byParty.get(x.party) as string);
-    if (g.releasers.size === 0) union(gk, UNKNOWN);
+    if (g.releasers.size === 0) {
+      const unknown = `\u0000unknown|${g.track.q.source}`;
+      if (!parent.has(unknown)) parent.set(unknown, unknown);
+      union(gk, unknown);
+    }
     for (const p of g.releasers.keys()) {
       const other = byParty.get(p);
       if (other) union(gk, other);
@@ -135,16 +139,25 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   }
 
   const out: Finding[] = [];
-  let pending = moving;
+  const judged = pendingSources;
   for (const comp of components.values()) {
     const verdict = judge(ctx, comp);
-    if (verdict === 'pending') pending = true;
-    else if (verdict) out.push(verdict);
+    if (verdict === undefined) continue;
+    for (const g of comp) judged.add(g.track.q.source);
+    if (verdict !== 'pending') out.push(verdict);
   }
-  // The whole-program case is the fallback for waits the group rules cannot judge; a group
-  // still gathering its quiet gets to speak first (with its more precise evidence).
-  if (out.length === 0 && !pending) {
-    const whole = wholeProgram(ctx, [...groups.values()]);
+  // The whole-program case, per realm, is the fallback for waits the group rules cannot
+  // judge; a group still gathering its quiet gets to speak first (with its more precise
+  // evidence), and a realm with a finding needs no second one.
+  const bySource = new Map<string, Group[]>();
+  for (const g of groups.values()) {
+    const list = bySource.get(g.track.q.source);
+    if (list) list.push(g);
+    else bySource.set(g.track.q.source, [g]);
+  }
+  for (const [source, realmGroups] of bySource) {
+    if (judged.has(source)) continue;
+    const whole = wholeProgram(ctx, realmGroups, bySource.size > 1 ? source : undefined);
     if (whole) out.push(whole);
   }
   return out;
@@ -187,10 +200,14 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefi
   if (unknown.length === 0) {
     if (quiet < ctx.th.deadlockConfirmMs) return 'pending';
   } else {
+    // A queue too young to have a pace cannot be judged quiet. The unknown-ties component
+    // gathers every such wait of the realm, so an idle consumer on an unrelated new queue
+    // sank a real deadlock beside it (a review's s14.js): judge the rest without it.
+    const young = comp.filter((g) => g.track.gaps < ctx.th.minHistoryGaps);
+    if (young.length > 0) return young.length < comp.length ? judge(ctx, comp.filter((g) => !young.includes(g))) : undefined;
     const roles = new Set(comp.map((g) => g.role));
     const parties = new Set(waits.map((x) => x.party));
     if (roles.size < 2 || tracks.length < 2 || parties.size < 2) return undefined;
-    if (tracks.some((t) => t.gaps < ctx.th.minHistoryGaps)) return undefined;
     const history = Math.max(...tracks.map((t) => t.maxGap));
     if (quiet < Math.max(ctx.th.deadlockPartialMs, ctx.th.idleFactor * history)) return 'pending';
   }
@@ -207,7 +224,11 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefi
   return finding(ctx, 'deadlock', waits, tracks, comp, message, quietSince, quiet, partial);
 }
 
-function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined {
+/**
+ * `realm`: judge that realm alone (its parties, its queues' quiet), when waits were seen in
+ * more than one; otherwise the session's figures, as before realms were told apart here.
+ */
+function wholeProgram(ctx: SessionContext, groups: Group[], realm?: string): Finding | undefined {
   const waits = groups.flatMap((g) => g.waits);
   if (!waits.some((x) => x.w.role === 'put')) return undefined;
   if (groups.some((g) => stateAllows(g.track, g.role))) return undefined;
@@ -220,14 +241,16 @@ function wholeProgram(ctx: SessionContext, groups: Group[]): Finding | undefined
   // taken from, whose consumer never came (test/fixtures/diagnostics/whole.js).
   const queues = new Set(groups.map((g) => g.track.key));
   if (queues.size < 2 && !groups.some((g) => g.role === 'put' && g.track.q.counters.gets === 0)) return undefined;
-  for (const p of ctx.book.all.keys()) if (!waiting.has(p)) return undefined;
-  const quietSince = latestMove([], waits, ctx.lastActivity);
+  for (const p of ctx.book.all.keys()) if ((realm === undefined || p.startsWith(`${realm}|`)) && !waiting.has(p)) return undefined;
+  const realmTracks = realm === undefined ? undefined : ctx.tracks.filter((t) => t.q.source === realm);
+  const quietSince = realmTracks ? latestMove(realmTracks, waits, -Infinity) : latestMove([], waits, ctx.lastActivity);
+  const maxGap = realmTracks ? Math.max(0, ...realmTracks.map((t) => t.maxGap)) : ctx.maxGap;
   const quiet = ctx.clock.between(quietSince, ctx.now);
-  if (quiet < Math.max(ctx.th.wholeProgramQuietMs, ctx.th.idleFactor * ctx.maxGap)) return undefined;
+  if (quiet < Math.max(ctx.th.wholeProgramQuietMs, ctx.th.idleFactor * maxGap)) return undefined;
   const tracks = [...new Set(groups.map((g) => g.track))];
   const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${describeGroups(groups).join(', ')}${stillRunning(ctx, ctx.pools)}.`;
   const partial = 'parties that never waited on a queue are unknown (a timer or I/O may still feed these queues)';
-  return finding(ctx, 'deadlock', waits, tracks, groups, message, quietSince, quiet, partial, 'all');
+  return finding(ctx, 'deadlock', waits, tracks, groups, message, quietSince, quiet, partial, realm === undefined ? 'all' : `all|${realm}`);
 }
 
 /**

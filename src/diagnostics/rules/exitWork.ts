@@ -38,7 +38,13 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   const left: string[] = [];
   const figures: Record<string, number> = {};
   // How the queue's realm ended, when it is its exit that is judged.
-  const end = when === 'exit' ? ctx.session.sources.get(q.source)?.end : undefined;
+  const realm = when === 'exit' ? ctx.session.sources.get(q.source) : undefined;
+  const end = realm?.end;
+  // A worker thread that ended without a word: `worker.terminate()` (piscina's destroy()) and
+  // the process exiting run no exit hook in it, so its last ~100 ms were never written. What
+  // is left is as last seen, not as it ended: a worker that drained its queue, said so and was
+  // terminated read "9 items were never processed" and failed `check`.
+  const unsaid = realm !== undefined && realm.info.threadId !== 0 && end === undefined;
   // BullMQ's jobs live in Redis: those waiting are there for the next run, and the active
   // ones are retried once BullMQ counts them as stalled. "330 items were never processed"
   // was wrong at a mailer's exit (and said twice: its Queue and its Worker).
@@ -95,7 +101,8 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   // program's. A warning after every Stop of a busy server taught users to skip Problems.
   const stopped = end?.requested === true;
   // Nothing of a BullMQ queue is lost at exit: an info (its active jobs run again later).
-  const severity = onlyIdleConsumers ? 'hint' : (inRedis && puts === 0 && !figures.notDone) || stopped ? 'info' : 'warning';
+  const severity = onlyIdleConsumers ? 'hint' : (inRedis && puts === 0 && !figures.notDone) || stopped || unsaid ? 'info' : 'warning';
+  const asSeen = unsaid ? ' As last seen: the thread stopped without a word (worker.terminate() or the process exiting), so its last moments were not recorded.' : '';
   return {
     id: `${when === 'exit' ? 'exit-work-left' : 'collected-work-left'}:${t.key}`,
     rule: when === 'exit' ? 'exit-work-left' : 'collected-work-left',
@@ -103,7 +110,7 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
     session: ctx.session.id,
     message:
       when === 'exit'
-        ? `${stopped ? 'When the debugger stopped it' : 'At exit'}, in \`${q.name}\`: ${left.join('; ')}${wait}.`
+        ? `${stopped ? 'When the debugger stopped it' : 'At exit'}, in \`${q.name}\`: ${left.join('; ')}${wait}.${asSeen}`
         : `\`${q.name}\` was garbage-collected with work in it: ${left.join('; ')}${wait}. Nothing referenced the queue any more${waiters.length ? ', so those calls can never finish' : ''}.`,
     since: at,
     queues: [findingQueue(t)],

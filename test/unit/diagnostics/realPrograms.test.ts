@@ -35,6 +35,9 @@ const PROGRAMS = {
   fastPool: fixture('workers', 'fast'),
   longBlock: fixture('longblock', 'long'),
   shortBlock: fixture('longblock', 'short'),
+  realmDeadlocks: fixture('realms', 'deadlocks'),
+  deadlockBeside: fixture('realms', 'beside'),
+  terminated: fixture('realms', 'terminated'),
   producerConsumer: sample('producer-consumer', '--duration', '3'),
   backPressure: sample('back-pressure', '--duration', '3'),
 };
@@ -98,6 +101,46 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
     it('negative: a stage waiting on a timer, with the other stage blocked on its full queue, is not deadlocked', async () => {
       const r = await run('timerStage');
       assert.deepEqual(r.findings, [], r.findings.map((f) => f.message).join('\n'));
+      assert.equal(r.code, 0);
+    });
+  });
+
+  describe('deadlock, one realm at a time', () => {
+    // A party of one thread cannot release a queue of another (a review of worker programs):
+    // the rule used to gather every wait with no known releaser into one component for the
+    // whole session.
+    it('two workers that each deadlock are two findings, each naming its thread; the main thread idle beside them hides neither', async () => {
+      const r = await run('realmDeadlocks');
+      const found = of(r.findings, 'deadlock') as (JsonFinding & { realms?: string[] })[];
+      assert.equal(found.length, 2, found.map((f) => f.message).join('\n'));
+      for (const f of found) {
+        assert.deepEqual(f.waiters.map((w) => [w.site?.fn, w.queueName]).sort(), [
+          ['receiver', 'headers'],
+          ['sender', 'records'],
+        ]);
+        assert.equal(f.realms?.length, 1, JSON.stringify(f.realms));
+        assert.match(f.realms![0], /^worker thread \d+$/);
+      }
+      assert.notEqual(found[0].realms![0], found[1].realms![0]);
+      assert.equal(r.code, 1);
+    });
+
+    it('a consumer waiting on a new, unrelated queue of the same thread does not hide a deadlock', async () => {
+      const r = await run('deadlockBeside');
+      const [f] = of(r.findings, 'deadlock');
+      assert.ok(f, JSON.stringify(r.findings.map((x) => x.message)));
+      assert.deepEqual(f.queues.map((q) => q.name).sort(), ['headers', 'records']);
+      assert.equal(r.code, 1);
+    });
+  });
+
+  describe('work left in a worker that was terminated', () => {
+    it('is as last seen: an info that says so, not a warning that fails CI', async () => {
+      const r = await run('terminated');
+      const [f] = of(r.findings, 'exit-work-left');
+      assert.ok(f, 'the worker was terminated before its last drain: its last state shows work');
+      assert.equal(f.severity, 'info');
+      assert.match(f.message, /As last seen: the thread stopped without a word/);
       assert.equal(r.code, 0);
     });
   });
