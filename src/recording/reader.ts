@@ -15,6 +15,9 @@ import { RecordingParser, type LineProblem } from './parser';
 /** Bytes read from disk per chunk. */
 const CHUNK_BYTES = 64 * 1024;
 
+/** Compressed bytes per piece when a damaged gzip file is decoded again (see readRecording). */
+const RETRY_INPUT_BYTES = 64;
+
 /** Longest stretch of reading without giving the event loop a turn. */
 const YIELD_EVERY_MS = 8;
 
@@ -70,19 +73,18 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   const position = { bytesRead: 0 };
   let file: fs.ReadStream | undefined;
   let source: AsyncIterable<Buffer>;
-  if (gzip) {
-    file = fs.createReadStream(path, { highWaterMark: CHUNK_BYTES, end: totalBytes - 1 });
+  const gunzipFrom = (inputBytes: number): AsyncIterable<Buffer> => {
+    file = fs.createReadStream(path, { highWaterMark: inputBytes, end: totalBytes - 1 });
     const counted = file;
     counted.on('data', (chunk: Buffer | string) => (position.bytesRead += chunk.length));
     // Z_SYNC_FLUSH at the end: a gzip file cut short by a crash yields what it holds
     // instead of an "unexpected end of file" error, so the whole lines are kept.
-    source = pipeline(counted, zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: CHUNK_BYTES }), () => undefined);
-  } else {
-    source = readChunks(path, totalBytes, position);
-  }
+    return pipeline(counted, zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: CHUNK_BYTES }), () => undefined);
+  };
+  source = gzip ? gunzipFrom(CHUNK_BYTES) : readChunks(path, totalBytes, position);
 
-  const splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
-  const parser = new RecordingParser();
+  let splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
+  let parser = new RecordingParser();
   let decodedBytes = 0;
   let truncated = false;
   /** zlib's error, when the gzip data broke off after the header. */
@@ -98,7 +100,33 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   // Chunks the stream already holds arrive as microtasks, without a turn of the event loop
   // in between: yield one now and then so a big file never starves the host's other work.
   let lastYield = performance.now();
-  try {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await readAll();
+    } catch (err) {
+      file?.destroy();
+      if (gzip && isZlibError(err) && !parser.account.header && attempt === 0) {
+        // zlib met the damage in the first piece of input it was given, and a stream that
+        // errs drops the output it decoded from that piece: a small file (one 64 KB read)
+        // damaged anywhere, even in its checksum, was refused whole. Decode it again in
+        // small pieces, so what precedes the damage comes out first. Nothing was delivered:
+        // no header yet.
+        source = gunzipFrom(RETRY_INPUT_BYTES);
+        splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
+        parser = new RecordingParser();
+        decodedBytes = 0;
+        position.bytesRead = 0;
+        continue;
+      }
+      // Damaged gzip data after the header (a flipped byte in a copy): the lines decoded so far
+      // are kept, as for a file cut short, instead of refusing the whole recording.
+      if (!(gzip && parser.account.header && isZlibError(err))) throw asRecordingError(err, path);
+      damaged = (err as Error).message;
+    }
+    break;
+  }
+
+  async function readAll(): Promise<void> {
     checkCancelled();
     for await (const chunk of source as AsyncIterable<Buffer>) {
       checkCancelled();
@@ -115,12 +143,6 @@ export async function readRecording(path: string, options: ReadOptions): Promise
         lastYield = performance.now();
       }
     }
-  } catch (err) {
-    file?.destroy();
-    // Damaged gzip data after the header (a flipped byte in a copy): the lines decoded so far
-    // are kept, as for a file cut short, instead of refusing the whole recording.
-    if (!(gzip && parser.account.header && isZlibError(err))) throw asRecordingError(err, path);
-    damaged = (err as Error).message;
   }
 
   const rest = splitter.finish();

@@ -123,10 +123,10 @@ describe('recording reader', () => {
   it('skips lines of event types it does not know, quietly (forward compatibility)', async () => {
     const lines = syntheticRecording({ ticks: 3 });
     const texts = lines.map((l) => JSON.stringify(l));
-    texts.splice(2, 0, '{"type":"futureThing","src":"4000:0","t":3}');
+    texts.splice(2, 0, '{"type":"futureThing","src":"4000:0","t":3}', '{"type":"fileLevelThing","note":"no src"}', '{"type":"toString"}');
     const { lines: read, result } = await readRecordingLines(write('future.qscope', texts.join('\n')));
     assert.deepEqual(read, lines);
-    assert.equal(result.unknownLines, 1);
+    assert.equal(result.unknownLines, 3);
     assert.deepEqual(result.warnings, []);
   });
 
@@ -155,6 +155,27 @@ describe('recording reader', () => {
     assert.match(result.warnings.join(' '), /The gzip data is damaged \(.+\); opened the \d+ whole lines read before zlib stopped\. Some of them may hold altered values/);
     await rejectsWith(write('garbage.qscope', Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0]), Buffer.from('garbage')])), 'not-recording', /not a (readable )?QueueScope recording/);
     await rejectsWith(write('cut.qscope', gz.subarray(0, 12)), 'not-recording', /gzip data holds no line \(empty, damaged, or cut before its first line\)/);
+  });
+
+  it('a small damaged gzip file (one read) keeps its lines before the damage, a flipped checksum too', async () => {
+    const lines = syntheticRecording({ ticks: 30 });
+    const gz = zlib.gzipSync(toNdjson(lines));
+    assert.ok(gz.length < 16 * 1024, `${gz.length} bytes: one read`);
+    const middle = Buffer.from(gz);
+    middle[Math.floor(gz.length * 0.6)] ^= 0xff;
+    const crc = Buffer.from(gz);
+    crc[gz.length - 6] ^= 0xff; // the CRC-32 in the trailer: every line decodes intact
+    for (const [name, file] of [['small-middle.qscope', middle], ['small-crc.qscope', crc]] as const) {
+      const { lines: read, result } = await readRecordingLines(write(name, file));
+      assert.ok(read.length > 3, `${name}: kept ${read.length} of ${lines.length}`);
+      assert.deepEqual(read.slice(0, 3), lines.slice(0, 3), name);
+      assert.equal(result.truncated, true);
+      assert.match(result.warnings.join(' '), /The gzip data is damaged/);
+    }
+    // A damaged checksum: only what the last 64-byte piece of input held is missing.
+    const { lines: most } = await readRecordingLines(write('small-crc-again.qscope', crc));
+    assert.ok(most.length >= lines.length - 10, `kept ${most.length} of ${lines.length}`);
+    assert.deepEqual(most, lines.slice(0, most.length));
   });
 
   it('refuses an unknown format version with the version numbers in the message', async () => {
