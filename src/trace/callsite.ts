@@ -169,8 +169,9 @@ function addLibraryFile(file: string): void {
 }
 
 // In a file that mixes library and user code, only the library's method names tell them
-// apart (unminified bundles only): Queue.block/put/get/…, constructors, the iterator's next.
-const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|getOrWait|putNowait|getNowait|shutdown|close))?|(?:Object\.)?next)$/;
+// apart (unminified bundles only): Queue.block/put/get/…, constructors, the iterator's next
+// (QueueIterator.next, src/queue/iteration.ts).
+const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|getOrWait|putNowait|getNowait|shutdown|close))?|(?:Object\.|QueueIterator\.)?next)$/;
 
 function isLibraryFrame(f: Frame): boolean {
   if (libraryFiles.has(f.file)) return true;
