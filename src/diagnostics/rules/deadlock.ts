@@ -79,10 +79,21 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   // never reported (p18b_deadlock_busy_late.js). Its component would have been pending, so it
   // holds the whole-program case back as that did.
   const pendingSources = new Set<string>();
+  let youngFreed = false;
   for (const g of groups.values()) {
     if (g.releasable || hasFreeReleaser(g, partyWaits)) free(g);
     else if (g.releasers.size === 0 && stillMoving(ctx, g.track)) {
       pendingSources.add(g.track.q.source);
+      free(g);
+    } else if (g.releasers.size === 0 && g.track.gaps < ctx.th.minHistoryGaps) {
+      // A queue too young to have a pace cannot be called quiet (rule 5), so a wait on it
+      // counts as one that may end: its party is free, and what that party releases too. Left
+      // in, such a wait either sank a real deadlock in its realm's group of unknown ties (an
+      // idle consumer on a new, unrelated queue: a review's s14.js) or, set aside, let a stage
+      // waiting on a new token queue read as no releaser of the queue it drains (young1.js).
+      // The whole-program case still judges it (a producer blocked on a queue nothing ever
+      // took from is young, and is that case's evidence).
+      youngFreed = true;
       free(g);
     }
   }
@@ -95,7 +106,7 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
     }
   }
   const left = [...groups.values()].filter((g) => !g.releasable && g.waits.some((x) => !freed.has(x.party)));
-  if (left.length === 0) return [];
+  if (left.length === 0 && !youngFreed) return [];
 
   // Components: groups tied by a known releaser that is itself left; every group with no known
   // releaser goes into its realm's "unknown ties" component. Per realm: a party of one thread
@@ -155,9 +166,13 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
     if (list) list.push(g);
     else bySource.set(g.track.q.source, [g]);
   }
+  // Per realm whenever the session has more than one, whether or not the others wait at
+  // this tick: chosen by the waits, the mode flipped as a worker's consumer came and went,
+  // and a main thread's whole-program deadlock was raised and cleared 21 times.
+  const perRealm = ctx.session.sources.size > 1;
   for (const [source, realmGroups] of bySource) {
     if (judged.has(source)) continue;
-    const whole = wholeProgram(ctx, realmGroups, bySource.size > 1 ? source : undefined);
+    const whole = wholeProgram(ctx, realmGroups, perRealm ? source : undefined);
     if (whole) out.push(whole);
   }
   return out;
@@ -200,14 +215,10 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefi
   if (unknown.length === 0) {
     if (quiet < ctx.th.deadlockConfirmMs) return 'pending';
   } else {
-    // A queue too young to have a pace cannot be judged quiet. The unknown-ties component
-    // gathers every such wait of the realm, so an idle consumer on an unrelated new queue
-    // sank a real deadlock beside it (a review's s14.js): judge the rest without it.
-    const young = comp.filter((g) => g.track.gaps < ctx.th.minHistoryGaps);
-    if (young.length > 0) return young.length < comp.length ? judge(ctx, comp.filter((g) => !young.includes(g))) : undefined;
     const roles = new Set(comp.map((g) => g.role));
     const parties = new Set(waits.map((x) => x.party));
     if (roles.size < 2 || tracks.length < 2 || parties.size < 2) return undefined;
+    if (tracks.some((t) => t.gaps < ctx.th.minHistoryGaps)) return undefined;
     const history = Math.max(...tracks.map((t) => t.maxGap));
     if (quiet < Math.max(ctx.th.deadlockPartialMs, ctx.th.idleFactor * history)) return 'pending';
   }
@@ -225,8 +236,8 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefi
 }
 
 /**
- * `realm`: judge that realm alone (its parties, its queues' quiet), when waits were seen in
- * more than one; otherwise the session's figures, as before realms were told apart here.
+ * `realm`: judge that realm alone (its parties, its queues' quiet), in a session of several
+ * realms; otherwise the session's figures, as before realms were told apart here.
  */
 function wholeProgram(ctx: SessionContext, groups: Group[], realm?: string): Finding | undefined {
   const waits = groups.flatMap((g) => g.waits);

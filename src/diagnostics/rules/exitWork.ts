@@ -11,7 +11,7 @@
 import { findingQueue, formatCount, formatMs, type SessionContext } from '../context';
 import type { Finding, FindingWaiter } from '../findings';
 import { creationSite } from '../parties';
-import type { QueueTrack } from '../queueTrack';
+import { countersRates, type QueueTrack } from '../queueTrack';
 
 /** The `lib` of a Node stream's side (src/trace/adapters/streams.ts). */
 const STREAM_LIB = 'node:stream';
@@ -33,6 +33,32 @@ export function collectedWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>
   return f?.severity === 'warning' ? f : undefined;
 }
 
+/**
+ * What a terminated worker never wrote (its last flush interval; longer while it blocked in
+ * Atomics.wait, as piscina's idle threads do) could have cleared this queue's leftover:
+ * no wait or running task older than UNSEEN_MS before the realm was last seen, and no more
+ * items or unfinished tasks than the queue's recent take rate (or its lifetime's, when it is
+ * younger than the window) clears in that time. A worker
+ * killed with 432 items of a 50-a-second queue, or with a producer blocked for 2.8 s, lost
+ * them whatever it did last (a review of the first version, which made all of it an info).
+ */
+const UNSEEN_MS = 1000;
+
+function clearableUnseen(t: QueueTrack, lastSeen: number): boolean {
+  const since = lastSeen - UNSEEN_MS;
+  if (t.waiters.some((w) => w.since < since)) return false;
+  if (t.q.runningSince !== undefined && t.q.runningSince < since) return false;
+  const a = t.growth.first;
+  const b = t.growth.last;
+  // The window's rate; for a queue younger than one tick or two (a short worker), its
+  // lifetime's.
+  const windowed = a && b && b.t > a.t ? countersRates(a, b)?.gets : undefined;
+  const life = lastSeen - t.q.created;
+  const perS = windowed ?? (life > 0 ? (t.q.counters.gets * 1000) / life : 0);
+  const clearable = Math.max(1, perS * (UNSEEN_MS / 1000));
+  return t.q.size <= clearable && Math.max(0, t.q.unfinished - t.q.size) <= clearable;
+}
+
 function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack, at: number, when: 'exit' | 'collected'): Finding | undefined {
   const q = t.q;
   const left: string[] = [];
@@ -44,7 +70,7 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   // the process exiting run no exit hook in it, so its last ~100 ms were never written. What
   // is left is as last seen, not as it ended: a worker that drained its queue, said so and was
   // terminated read "9 items were never processed" and failed `check`.
-  const unsaid = realm !== undefined && realm.info.threadId !== 0 && end === undefined;
+  const unsaid = realm !== undefined && realm.info.threadId !== 0 && end === undefined && clearableUnseen(t, realm.lastSeen);
   // BullMQ's jobs live in Redis: those waiting are there for the next run, and the active
   // ones are retried once BullMQ counts them as stalled. "330 items were never processed"
   // was wrong at a mailer's exit (and said twice: its Queue and its Worker).

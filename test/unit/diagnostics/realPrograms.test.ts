@@ -38,13 +38,16 @@ const PROGRAMS = {
   realmDeadlocks: fixture('realms', 'deadlocks'),
   deadlockBeside: fixture('realms', 'beside'),
   terminated: fixture('realms', 'terminated'),
+  exiting: fixture('realms', 'exiting'),
+  besideBusy: fixture('realms', 'beside-busy'),
+  youngToken: fixture('young'),
   producerConsumer: sample('producer-consumer', '--duration', '3'),
   backPressure: sample('back-pressure', '--duration', '3'),
 };
 
 type Name = keyof typeof PROGRAMS;
 /** Healthy samples are checked at the default thresholds (the lowered windows would see a burst as a trend). */
-const DEFAULTS_ONLY = new Set<Name>(['producerConsumer', 'backPressure']);
+const DEFAULTS_ONLY = new Set<Name>(['producerConsumer', 'backPressure', 'youngToken']);
 const runs = new Map<Name, { code: number; findings: JsonFinding[]; span: { from: number; to: number } }>();
 
 async function run(name: Name): Promise<{ code: number; findings: JsonFinding[]; span: { from: number; to: number } }> {
@@ -125,6 +128,20 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       assert.equal(r.code, 1);
     });
 
+    it("a worker busy between its jobs does not make the main thread's whole-program deadlock come and go", async () => {
+      const r = await run('besideBusy');
+      const found = of(r.findings, 'deadlock');
+      assert.equal(found.length, 1, found.map((f) => `${f.raised}-${f.cleared}`).join(' '));
+      assert.match(found[0].message, /^Every known queue party is waiting/);
+      assert.deepEqual(found[0].waiters.map((w) => [w.site?.fn, w.role, w.queueName]), [['stage', 'put', 'out']]);
+    });
+
+    it('negative: a stage waiting for a token on a brand-new queue still releases the queues beside it', async () => {
+      const r = await run('youngToken');
+      assert.deepEqual(of(r.findings, 'deadlock'), [], r.findings.map((f) => f.message).join('\n'));
+      assert.equal(r.code, 0);
+    });
+
     it('a consumer waiting on a new, unrelated queue of the same thread does not hide a deadlock', async () => {
       const r = await run('deadlockBeside');
       const [f] = of(r.findings, 'deadlock');
@@ -142,6 +159,16 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       assert.equal(f.severity, 'info');
       assert.match(f.message, /As last seen: the thread stopped without a word/);
       assert.equal(r.code, 0);
+    });
+
+    it('unless it was there long before: a backlog no last moment could clear stays a warning', async () => {
+      const r = await run('exiting');
+      const [f] = of(r.findings, 'exit-work-left');
+      assert.ok(f, JSON.stringify(r.findings.map((x) => x.message)));
+      assert.equal(f.severity, 'warning');
+      assert.ok(f.figures.items > 100, String(f.figures.items));
+      assert.doesNotMatch(f.message, /As last seen/);
+      assert.equal(r.code, 1);
     });
   });
 
