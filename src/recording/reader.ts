@@ -15,8 +15,10 @@ import { RecordingParser, type LineProblem } from './parser';
 /** Bytes read from disk per chunk. */
 const CHUNK_BYTES = 64 * 1024;
 
-/** Compressed bytes per piece when a damaged gzip file is decoded again (see readRecording). */
-const RETRY_INPUT_BYTES = 64;
+/** Compressed bytes per piece when a damaged gzip file is decoded again (see decodeUntilDamage). */
+const RETRY_PIECE_BYTES = 64;
+/** Damaged gzip files up to this size are decoded again that way; bigger ones keep what the stream gave. */
+const RETRY_FILE_LIMIT = 1024 * 1024;
 
 /** Longest stretch of reading without giving the event loop a turn. */
 const YIELD_EVERY_MS = 8;
@@ -89,9 +91,21 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   let truncated = false;
   /** zlib's error, when the gzip data broke off after the header. */
   let damaged: string | undefined;
+  /** zlib's error in the decode-again of a file damaged early (decodeUntilDamage). */
+  let retryError: Error | undefined;
 
+  /** Lines the sink has; a decode-again skips as many (it parses the same lines again first). */
+  let delivered = 0;
+  let skip = 0;
   const deliver = async (batch: RecordingLine[]): Promise<void> => {
-    if (batch.length) await options.onLines(batch);
+    if (skip > 0) {
+      const dropped = Math.min(skip, batch.length);
+      skip -= dropped;
+      batch = batch.slice(dropped);
+    }
+    if (batch.length === 0) return;
+    delivered += batch.length;
+    await options.onLines(batch);
   };
   const checkCancelled = (): void => {
     if (options.signal?.aborted) throw new RecordingError('cancelled', 'Reading the recording was cancelled.');
@@ -105,18 +119,25 @@ export async function readRecording(path: string, options: ReadOptions): Promise
       await readAll();
     } catch (err) {
       file?.destroy();
-      if (gzip && isZlibError(err) && !parser.account.header && attempt === 0) {
-        // zlib met the damage in the first piece of input it was given, and a stream that
-        // errs drops the output it decoded from that piece: a small file (one 64 KB read)
-        // damaged anywhere, even in its checksum, was refused whole. Decode it again in
-        // small pieces, so what precedes the damage comes out first. Nothing was delivered:
-        // no header yet.
-        source = gunzipFrom(RETRY_INPUT_BYTES);
-        splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
-        parser = new RecordingParser();
-        decodedBytes = 0;
-        position.bytesRead = 0;
-        continue;
+      if (gzip && isZlibError(err) && attempt === 0 && totalBytes <= RETRY_FILE_LIMIT) {
+        // zlib drops what it decoded in the call that met the damage (up to 64 KB of output),
+        // and the stream drops what it decoded before but was not read yet: a small file
+        // damaged anywhere, even in its checksum, was refused whole or lost 40% of its lines.
+        // Decode it again in small pieces, keeping every piece's output, so nearly all that
+        // precedes the damage is read; the lines the sink already has are skipped.
+        const again = await decodeUntilDamage(path, totalBytes);
+        if (again.error !== undefined) {
+          source = (async function* (): AsyncGenerator<Buffer> {
+            yield* again.output;
+          })();
+          retryError = again.error;
+          splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
+          parser = new RecordingParser();
+          decodedBytes = 0;
+          skip = delivered;
+          position.bytesRead = again.inputBytes;
+          continue;
+        }
       }
       // Damaged gzip data after the header (a flipped byte in a copy): the lines decoded so far
       // are kept, as for a file cut short, instead of refusing the whole recording.
@@ -124,6 +145,12 @@ export async function readRecording(path: string, options: ReadOptions): Promise
       damaged = (err as Error).message;
     }
     break;
+  }
+  // The decoded-again output ends where zlib stopped: its error, unless the first line itself
+  // was lost in the damage.
+  if (retryError !== undefined) {
+    if (!parser.account.header) throw asRecordingError(retryError, path);
+    damaged = retryError.message;
   }
 
   async function readAll(): Promise<void> {
@@ -196,6 +223,43 @@ export async function readRecordingLines(path: string, signal?: AbortSignal): Pr
   const lines: RecordingLine[] = [];
   const result = await readRecording(path, { onLines: (batch) => void lines.push(...batch), signal });
   return { lines, result };
+}
+
+/**
+ * The first `limit` bytes of a gzip file decoded RETRY_PIECE_BYTES at a time, each piece's
+ * output kept as it comes ('data' events), until zlib stops at the damage: a stream read
+ * with `for await` drops what it decoded but was not yet read when it errs.
+ */
+async function decodeUntilDamage(path: string, limit: number): Promise<{ output: Buffer[]; error: Error | undefined; inputBytes: number }> {
+  // Whole files only up to RETRY_FILE_LIMIT: their output is held here at once.
+  const input = Buffer.alloc(limit);
+  const handle = await fs.promises.open(path, 'r');
+  let got: number;
+  try {
+    got = (await handle.read(input, 0, limit, 0)).bytesRead;
+  } finally {
+    await handle.close();
+  }
+  const output: Buffer[] = [];
+  let error: Error | undefined;
+  const gunzip = zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: CHUNK_BYTES });
+  gunzip.on('data', (chunk: Buffer) => output.push(chunk));
+  // A write that meets the damage may never call back: the error wakes the loop instead.
+  let wake: (() => void) | undefined;
+  gunzip.on('error', (err: Error) => {
+    error ??= err;
+    wake?.();
+  });
+  let at = 0;
+  for (; at < got && error === undefined; at += RETRY_PIECE_BYTES) {
+    const piece = input.subarray(at, Math.min(got, at + RETRY_PIECE_BYTES));
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      gunzip.write(piece, () => resolve());
+    });
+  }
+  gunzip.destroy();
+  return { output, error, inputBytes: Math.min(at, got) };
 }
 
 /**
