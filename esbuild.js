@@ -67,6 +67,9 @@ function writeEsmEntry() {
   fs.writeFileSync(path.join(root, 'dist/lib/index.mjs'), `${note}export * from './index.js';\n`);
   // Types for the `import` condition, read as ESM (index.d.ts is read as CommonJS).
   fs.writeFileSync(path.join(root, 'dist/lib/index.d.mts'), "export * from './index.js';\n");
+  // index.js is CommonJS whatever Node's default: with the package linked from outside
+  // node_modules (npm link, workspaces), `--experimental-default-type=module` read it as ESM.
+  fs.writeFileSync(path.join(root, 'dist/lib/package.json'), '{ "type": "commonjs" }\n');
 }
 
 /** Static assets the webview loads from its own resource root. */

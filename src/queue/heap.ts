@@ -22,11 +22,16 @@ function compareTuples(a: readonly unknown[], b: readonly unknown[]): number {
   return a.length - b.length; // a prefix comes first
 }
 
+/** Sequence numbers one pushFront batch may use. */
+const FRONT_BLOCK = 2 ** 20;
+
 export class StableHeap<T> {
   // Parallel arrays avoid allocating an entry object per item.
   private items: T[] = [];
   private seqs: number[] = [];
   private seq = 0;
+  /** Start of the latest block of sequence numbers below every push's (pushFront). */
+  private frontSeq = 0;
 
   constructor(private readonly compare: Compare<T>) {}
 
@@ -35,11 +40,23 @@ export class StableHeap<T> {
   }
 
   push(item: T): void {
+    this.pushAt(item, this.seq++);
+  }
+
+  /**
+   * Push ahead of every item that compares equal to it (a sequence number below all those
+   * given so far), behind the `behind` items pushed this way just before it.
+   */
+  pushFront(item: T, behind: number): void {
+    if (behind === 0) this.frontSeq -= FRONT_BLOCK;
+    this.pushAt(item, this.frontSeq + Math.min(behind, FRONT_BLOCK - 1));
+  }
+
+  private pushAt(item: T, s: number): void {
     const items = this.items;
     const seqs = this.seqs;
     const n = items.length;
     let i = n;
-    const s = this.seq++;
     items.push(item);
     seqs.push(s);
     try {

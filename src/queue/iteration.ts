@@ -8,11 +8,14 @@
 import { QueueShutDown } from './errors';
 import type { AbortSignalLike } from './waiters';
 
+/** The queue's give-back method: keyed by a symbol, not a name, so it is no public API. */
+export const PUT_BACK: unique symbol = Symbol('queuescope.putBack');
+
 /** The part of a queue its iterator uses. */
 export interface IterationSource<T> {
   get(options: { signal: AbortSignalLike }): Promise<T>;
-  /** An item an ended iterator was served anyway: back at the head, still unfinished. */
-  putBack(item: T): void;
+  /** An item an ended iterator was served anyway: back first in line, still unfinished. */
+  [PUT_BACK](item: T): void;
 }
 
 /** Rejection reason of a get cancelled by return(); never leaves this module. */
@@ -23,21 +26,22 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ value: undefined, 
 class StopSignal implements AbortSignalLike {
   aborted = false;
   reason: unknown = undefined;
-  private listeners: (() => void)[] = [];
+  // A set: each served get removes its listener, and with 40k gets pending on one iterator
+  // an array's indexOf/splice made that quadratic.
+  private listeners = new Set<() => void>();
 
   addEventListener(_type: 'abort', listener: () => void): void {
-    this.listeners.push(listener);
+    this.listeners.add(listener);
   }
   removeEventListener(_type: 'abort', listener: () => void): void {
-    const i = this.listeners.indexOf(listener);
-    if (i >= 0) this.listeners.splice(i, 1);
+    this.listeners.delete(listener);
   }
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = STOPPED;
-    const listeners = this.listeners;
-    this.listeners = [];
+    const listeners = [...this.listeners];
+    this.listeners.clear();
     for (const l of listeners) l();
   }
 }
@@ -65,7 +69,7 @@ export class QueueIterator<T> implements AsyncIterableIterator<T> {
     // return() came after this get was served but before its promise settled (one job):
     // the caller is gone, so the item goes back rather than to nobody.
     if (this.done) {
-      this.source.putBack(value);
+      this.source[PUT_BACK](value);
       return DONE;
     }
     return { value, done: false };

@@ -19,6 +19,10 @@ export class LifoQueue<T> extends Queue<T> {
   protected override _get(): T {
     return this.stack.pop() as T;
   }
+  // Given back: on top, below the claimed items and those given back before it in this job.
+  protected override _putBack(item: T, behind: number): void {
+    this.stack.splice(Math.max(0, this.stack.length - this.claimed - behind), 0, item);
+  }
   // `claimed` items are owed to served getters (Queue.handOffClaim): the newest ones, since
   // those are what the getters will take. Not in the size or the preview; kept by a clear.
   protected override _size(): number {

@@ -60,6 +60,10 @@ export class PriorityQueue<T> extends Queue<T> {
   protected override _get(): T {
     return this.heap.pop();
   }
+  // Given back: ahead of the items that compare equal to it, behind those given back before it in this job.
+  protected override _putBack(item: T, behind: number): void {
+    this.heap.pushFront(item, behind);
+  }
   // `claimed` items are owed to served getters (Queue.handOffClaim): the smallest ones, since
   // those are what the getters will take. Not in the size or the preview; kept by a clear.
   protected override _size(): number {

@@ -12,7 +12,7 @@
 import { QueueEmpty, QueueFull, QueueShutDown, QueueTimeout } from './errors';
 import { allocateQueueId, findHub, type ProbeTarget, type QueueKind, type QueueProbe, type WaitOutcome } from './probe';
 import { Ring } from './ring';
-import { QueueIterator, type IterationSource } from './iteration';
+import { PUT_BACK, QueueIterator, type IterationSource } from './iteration';
 import { deadlines } from './deadlines';
 import { CLAIM, deliver, resolveNow } from './delivery';
 import { startTimer, stopTimer } from './timers';
@@ -75,8 +75,10 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
   private unfinished = 0;
   private joiners: (() => void)[] = [];
   private shut = false;
-  /** Shut down with `immediate`: an item given back later (putBack) is dropped too. */
+  /** Shut down with `immediate`: an item given back later (PUT_BACK) is dropped too. */
   private dropAll = false;
+  /** Items given back (PUT_BACK) in this job so far: the next goes behind them. */
+  private givenBack = 0;
   /** Installed by an armed tracing hub; null while nobody listens. */
   private probe: QueueProbe | null;
   /**
@@ -566,12 +568,13 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
 
   /**
    * @internal Part of IterationSource: an iterator ended by `return()` in the job between
-   * its get being served and that get settling gives the item back. It goes where a get
-   * takes from next (the head; LIFO and priority storage put it back through `_put`),
-   * still unfinished, so the queue may briefly hold one item over `maxsize`. After an
-   * immediate shutdown it is dropped as the others were.
+   * its get being served and that get settling gives the item back. It goes first in line,
+   * behind the items given back before it in the same job (two iterators torn down
+   * together give theirs back in the order they were served), still unfinished, so the
+   * queue may briefly hold more than `maxsize`. After an immediate shutdown it is dropped as
+   * the others were. The tracer counts it as one more get and put.
    */
-  putBack(item: T): void {
+  [PUT_BACK](item: T): void {
     this.unfinished--; // the hand-off or the store below counts it again
     if (this.dropAll) {
       if (this.unfinished === 0) this.releaseJoiners();
@@ -582,10 +585,20 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
       this.handOff(getter, item);
       return;
     }
-    if (this._put === Queue.prototype._put) this.ring.unshift(item);
-    else this._put(item);
+    if (this.givenBack === 0) void RESOLVED.then(() => (this.givenBack = 0));
+    this._putBack(item, this.givenBack++);
     this.unfinished++;
     if (this.probe !== null) this.probe.put(this._size());
+  }
+
+  /**
+   * Storage hook for a given-back item: where `get` takes from next, behind the `behind`
+   * items given back just before it. Storage a subclass keeps its own way (its own `_put`
+   * and `_get`) takes it through `_put`.
+   */
+  protected _putBack(item: T, behind: number): void {
+    if (this._put === FIFO_PUT) this.ring.insertAt(Math.min(behind, this.ring.length), item);
+    else this._put(item);
   }
 
   // ---- tracing and debugging ----
@@ -629,6 +642,13 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
 function shown(value: unknown): string {
   return typeof value === 'string' ? `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)` : String(value);
 }
+
+/**
+ * The ring's `_put`, to tell FIFO storage from a subclass's own. Read after the class: a
+ * reference to `Queue` inside its body makes esbuild name the class `_Queue` in the bundle
+ * (`Queue.name`, and the class named in error messages).
+ */
+const FIFO_PUT: unknown = (Queue.prototype as unknown as { _put: unknown })._put;
 
 /**
  * What an aborted call rejects with. A signal from an older polyfill (abort-controller) has

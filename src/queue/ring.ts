@@ -34,6 +34,14 @@ export class Ring<T> {
     this.length++;
   }
 
+  /** Add so that `shift()` returns it after the `k` items now first (0 <= k <= length). */
+  insertAt(k: number, item: T): void {
+    this.unshift(item);
+    const buf = this.buf;
+    for (let i = 0; i < k; i++) buf[(this.head + i) & this.mask] = buf[(this.head + i + 1) & this.mask];
+    buf[(this.head + k) & this.mask] = item;
+  }
+
   shift(): T {
     const i = this.head;
     const item = this.buf[i] as T;

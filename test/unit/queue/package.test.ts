@@ -30,9 +30,12 @@ const exercise = `
     try { q.getNowait(); } catch (e) { name = (e instanceof m.QueueEmpty) + ':' + e.name; }
     const p = new m.PriorityQueue();
     p.putNowait(3); p.putNowait(1);
-    console.log(JSON.stringify({ v, name, first: p.getNowait(), qname: q.name }));
+    let hint = '';
+    try { new m.Queue(5); } catch (e) { hint = e.message.slice(0, 30); }
+    console.log(JSON.stringify({ v, name, first: p.getNowait(), qname: q.name, classes: [m.Queue.name, m.LifoQueue.name, m.PriorityQueue.name], hint }));
   });`;
-const expected = { v: 41, name: 'true:QueueEmpty', first: 1, qname: 'pkg' };
+// The classes keep their names in the bundle: error messages and inspect() name them.
+const expected = { v: 41, name: 'true:QueueEmpty', first: 1, qname: 'pkg', classes: ['Queue', 'LifoQueue', 'PriorityQueue'], hint: 'Queue options must be an objec' };
 
 describe('package exports (dist/lib)', function () {
   this.timeout(120_000);
@@ -60,6 +63,12 @@ describe('package exports (dist/lib)', function () {
     const r = await run(process.execPath, ['--input-type=module', '-e', program]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout), expected);
+  });
+
+  it('the ES module entry loads under --experimental-default-type=module (the package linked outside node_modules)', async () => {
+    const r = await run(process.execPath, ['--experimental-default-type=module', '--input-type=module', '-e', "const m = await import('queuescope'); console.log(typeof m.Queue, m.Queue.name)"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'function Queue');
   });
 
   it('a program that imports the library and requires it (through a CommonJS dependency) gets one copy of each class', async () => {

@@ -313,6 +313,43 @@ describe('async iteration', () => {
     });
   }
 
+  for (const [label, make] of [
+    ['Queue', () => new Queue<string>()],
+    ['LifoQueue', () => new LifoQueue<string>()],
+    ['PriorityQueue', () => new PriorityQueue<string>({ compare: () => 0 })], // all equal: insertion order
+  ] as const) {
+    it(`${label}: items given back in one job keep the order they were served in`, async () => {
+      // The order a get takes them in, with nobody iterating: the reference.
+      const plain = make();
+      for (const x of ['a', 'b', 'c', 'd']) plain.putNowait(x);
+      const expected = ['a', 'b', 'c', 'd'].map(() => plain.getNowait());
+      const q = make();
+      const its = [q[Symbol.asyncIterator](), q[Symbol.asyncIterator]()];
+      const pending = [its[0].next(), its[1].next(), its[0].next()];
+      for (const x of ['a', 'b', 'c', 'd']) q.putNowait(x); // three served, one stored
+      for (const it of its) await it.return!();
+      for (const p of pending) assert.deepEqual(await p, { value: undefined, done: true });
+      assert.equal(q.unfinishedTasks, 4);
+      assert.deepEqual(['a', 'b', 'c', 'd'].map(() => q.getNowait()), expected);
+    });
+  }
+
+  it('PriorityQueue: an item given back goes ahead of the items that compare equal to it', async () => {
+    const q = new PriorityQueue<{ p: number; name: string }>({ compare: (a, b) => a.p - b.p });
+    const it = q[Symbol.asyncIterator]();
+    const pending = it.next();
+    for (const name of ['first', 'second', 'third']) q.putNowait({ p: 1, name });
+    await it.return!();
+    await pending;
+    assert.deepEqual([q.getNowait().name, q.getNowait().name, q.getNowait().name], ['first', 'second', 'third']);
+  });
+
+  it('the give-back is no public method', () => {
+    const q = new Queue<number>();
+    assert.equal((q as unknown as Record<string, unknown>).putBack, undefined);
+    assert.ok(!Object.getOwnPropertyNames(Queue.prototype).some((k) => /back/i.test(k) && k !== '_putBack'));
+  });
+
   it('an item given back after an immediate shutdown is dropped and counted done', async () => {
     const q = new Queue<string>();
     const it = q[Symbol.asyncIterator]();
