@@ -41,6 +41,23 @@ describe('queue storage: ring buffer', () => {
     }
   });
 
+  it('insertAt(k) puts an item after the first k, across the wrap and through growth', () => {
+    for (let offset = 0; offset < 20; offset++) {
+      for (const k of [0, 1, 5, 15, 16]) {
+        const r = new Ring<number>();
+        for (let i = 0; i < offset; i++) r.push(-1);
+        for (let i = 0; i < offset; i++) r.shift();
+        for (let i = 0; i < 16; i++) r.push(i); // full: the insert grows it
+        r.insertAt(k, 99);
+        const out: number[] = [];
+        while (r.length > 0) out.push(r.shift());
+        const expected = Array.from({ length: 16 }, (_, i) => i);
+        expected.splice(k, 0, 99);
+        assert.deepEqual(out, expected, `offset ${offset}, k ${k}`);
+      }
+    }
+  });
+
   it('its backing array keeps the same elements kind (map) through every growth', () => {
     const root = path.resolve(__dirname, '../../..');
     const program = `
