@@ -79,6 +79,7 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   // never reported (p18b_deadlock_busy_late.js). Its component would have been pending, so it
   // holds the whole-program case back as that did.
   const pendingSources = new Set<string>();
+  const youngGroup = youngGroupOf(ctx.th.minHistoryGaps);
   let youngFreed = false;
   for (const g of groups.values()) {
     if (g.releasable || hasFreeReleaser(g, partyWaits)) free(g);
@@ -86,15 +87,23 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
       pendingSources.add(g.track.q.source);
       free(g);
     } else if (g.releasers.size === 0 && g.track.gaps < ctx.th.minHistoryGaps) {
-      // A queue too young to have a pace cannot be called quiet (rule 5), so a wait on it
-      // counts as one that may end: its party is free, and what that party releases too. Left
-      // in, such a wait either sank a real deadlock in its realm's group of unknown ties (an
-      // idle consumer on a new, unrelated queue: a review's s14.js) or, set aside, let a stage
-      // waiting on a new token queue read as no releaser of the queue it drains (young1.js).
-      // The whole-program case still judges it (a producer blocked on a queue nothing ever
-      // took from is young, and is that case's evidence).
+      // A queue too young to have a pace cannot be called quiet (rule 5), so a wait on it may
+      // end. It is set aside (the realm's group of unknown ties gathered it, and an idle
+      // consumer on a new, unrelated queue sank the real deadlock beside it: a review's
+      // s14.js), and a party waiting nowhere else may be released through it, so what it
+      // releases is freed too (set aside alone, a stage waiting for a token on a new queue no
+      // longer released the queue it drains: young1.js). A party also seen blocked in another
+      // group stays as blocked as that wait is: parties are call sites, and a second copy of a
+      // cycle's stage idle on a new queue freed the cycle (idle-old.js).
       youngFreed = true;
-      free(g);
+      g.releasable = true;
+      for (const wait of g.waits) {
+        const elsewhere = (partyWaits.get(wait.party) ?? []).some((x) => x.group !== wait.group && !youngGroup(groups.get(x.group)));
+        if (!elsewhere && !freed.has(wait.party)) {
+          freed.add(wait.party);
+          work.push(wait.party);
+        }
+      }
     }
   }
   while (work.length) {
@@ -176,6 +185,10 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
     if (whole) out.push(whole);
   }
   return out;
+}
+
+function youngGroupOf(minGaps: number): (g: Group | undefined) => boolean {
+  return (g) => g !== undefined && g.releasers.size === 0 && g.track.gaps < minGaps;
 }
 
 function hasFreeReleaser(g: Group, waiting: ReadonlyMap<string, unknown>): boolean {

@@ -40,7 +40,8 @@ const PROGRAMS = {
   terminated: fixture('realms', 'terminated'),
   exiting: fixture('realms', 'exiting'),
   besideBusy: fixture('realms', 'beside-busy'),
-  youngToken: fixture('young'),
+  youngToken: fixture('young', 'token'),
+  cycleBesideIdle: fixture('young', 'cycle-beside-idle'),
   producerConsumer: sample('producer-consumer', '--duration', '3'),
   backPressure: sample('back-pressure', '--duration', '3'),
 };
@@ -140,6 +141,19 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       const r = await run('youngToken');
       assert.deepEqual(of(r.findings, 'deadlock'), [], r.findings.map((f) => f.message).join('\n'));
       assert.equal(r.code, 0);
+    });
+
+    it('a cycle whose stage also has a copy idle on a new queue is still the cycle, reported as fast', async () => {
+      const r = await run('cycleBesideIdle');
+      const [f] = of(r.findings, 'deadlock');
+      assert.ok(f, JSON.stringify(r.findings.map((x) => x.message)));
+      assert.match(f.message, /^Deadlock: /);
+      assert.deepEqual(f.waiters.map((w) => [w.site?.fn, w.role, w.queueName]).sort(), [
+        ['stageA', 'put', 'b'],
+        ['stageB', 'put', 'a'],
+      ]);
+      assert.ok(f.raised - f.since <= 1500, `raised ${f.raised - f.since} ms after the last block`);
+      assert.equal(r.code, 1);
     });
 
     it('a consumer waiting on a new, unrelated queue of the same thread does not hide a deadlock', async () => {
