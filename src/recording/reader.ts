@@ -91,8 +91,9 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   let truncated = false;
   /** zlib's error, when the gzip data broke off after the header. */
   let damaged: string | undefined;
-  /** zlib's error in the decode-again of a file damaged early (decodeUntilDamage). */
-  let retryError: Error | undefined;
+  /** The decode-again of a damaged file (decodeUntilDamage): zlib's error, and how far it read. */
+  const retry: { error?: Error; inputBytes: number } = { inputBytes: 0 };
+  let retried = false;
 
   /** Lines the sink has; a decode-again skips as many (it parses the same lines again first). */
   let delivered = 0;
@@ -125,19 +126,13 @@ export async function readRecording(path: string, options: ReadOptions): Promise
         // damaged anywhere, even in its checksum, was refused whole or lost 40% of its lines.
         // Decode it again in small pieces, keeping every piece's output, so nearly all that
         // precedes the damage is read; the lines the sink already has are skipped.
-        const again = await decodeUntilDamage(path, totalBytes);
-        if (again.error !== undefined) {
-          source = (async function* (): AsyncGenerator<Buffer> {
-            yield* again.output;
-          })();
-          retryError = again.error;
-          splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
-          parser = new RecordingParser();
-          decodedBytes = 0;
-          skip = delivered;
-          position.bytesRead = again.inputBytes;
-          continue;
-        }
+        retried = true;
+        source = decodeUntilDamage(path, totalBytes, retry);
+        splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
+        parser = new RecordingParser();
+        decodedBytes = 0;
+        skip = delivered;
+        continue;
       }
       // Damaged gzip data after the header (a flipped byte in a copy): the lines decoded so far
       // are kept, as for a file cut short, instead of refusing the whole recording.
@@ -148,9 +143,9 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   }
   // The decoded-again output ends where zlib stopped: its error, unless the first line itself
   // was lost in the damage.
-  if (retryError !== undefined) {
-    if (!parser.account.header) throw asRecordingError(retryError, path);
-    damaged = retryError.message;
+  if (retried && retry.error !== undefined) {
+    if (!parser.account.header) throw asRecordingError(retry.error, path);
+    damaged = retry.error.message;
   }
 
   async function readAll(): Promise<void> {
@@ -227,11 +222,13 @@ export async function readRecordingLines(path: string, signal?: AbortSignal): Pr
 
 /**
  * The first `limit` bytes of a gzip file decoded RETRY_PIECE_BYTES at a time, each piece's
- * output kept as it comes ('data' events), until zlib stops at the damage: a stream read
- * with `for await` drops what it decoded but was not yet read when it errs.
+ * output passed on as it comes ('data' events), until zlib stops at the damage: a stream
+ * read with `for await` drops what it decoded but was not yet read when it errs. A
+ * generator, so the reader parses as it goes (a 1 MB file can decode to a gigabyte: held
+ * whole, it took 1.2 GB of memory) and the next piece is only decoded once asked for.
+ * zlib's error goes to `damage.error`; `damage.inputBytes` says how far it read.
  */
-async function decodeUntilDamage(path: string, limit: number): Promise<{ output: Buffer[]; error: Error | undefined; inputBytes: number }> {
-  // Whole files only up to RETRY_FILE_LIMIT: their output is held here at once.
+async function* decodeUntilDamage(path: string, limit: number, damage: { error?: Error; inputBytes: number }): AsyncGenerator<Buffer> {
   const input = Buffer.alloc(limit);
   const handle = await fs.promises.open(path, 'r');
   let got: number;
@@ -240,26 +237,30 @@ async function decodeUntilDamage(path: string, limit: number): Promise<{ output:
   } finally {
     await handle.close();
   }
-  const output: Buffer[] = [];
-  let error: Error | undefined;
+  let out: Buffer[] = [];
   const gunzip = zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH, chunkSize: CHUNK_BYTES });
-  gunzip.on('data', (chunk: Buffer) => output.push(chunk));
+  gunzip.on('data', (chunk: Buffer) => out.push(chunk));
   // A write that meets the damage may never call back: the error wakes the loop instead.
   let wake: (() => void) | undefined;
   gunzip.on('error', (err: Error) => {
-    error ??= err;
+    damage.error ??= err;
     wake?.();
   });
-  let at = 0;
-  for (; at < got && error === undefined; at += RETRY_PIECE_BYTES) {
-    const piece = input.subarray(at, Math.min(got, at + RETRY_PIECE_BYTES));
-    await new Promise<void>((resolve) => {
-      wake = resolve;
-      gunzip.write(piece, () => resolve());
-    });
+  try {
+    for (let at = 0; at < got && damage.error === undefined; at += RETRY_PIECE_BYTES) {
+      const piece = input.subarray(at, Math.min(got, at + RETRY_PIECE_BYTES));
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        gunzip.write(piece, () => resolve());
+      });
+      damage.inputBytes = Math.min(got, at + RETRY_PIECE_BYTES);
+      const ready = out;
+      out = [];
+      yield* ready;
+    }
+  } finally {
+    gunzip.destroy();
   }
-  gunzip.destroy();
-  return { output, error, inputBytes: Math.min(at, got) };
 }
 
 /**

@@ -186,6 +186,32 @@ describe('recording reader', () => {
     assert.deepEqual(nearly, bigger.slice(0, nearly.length), 'each line once, in order: the ones read before the retry are not read twice');
   });
 
+  it('a damaged gzip file is decoded again as it is read, not held whole (a 1 MB file decodes to hundreds of MB)', async function () {
+    this.timeout(60_000);
+    const file = path.join(dir, 'bomb.qscope');
+    const header = JSON.stringify(syntheticRecording({ ticks: 1 })[0]);
+    const line = Buffer.from('{"type":"pause","src":"4000:0","t":1}\n'.repeat(2048));
+    const gz = zlib.createGzip({ level: 9 });
+    const done = new Promise<void>((resolve, reject) => gz.pipe(fs.createWriteStream(file)).on('finish', resolve).on('error', reject));
+    gz.write(`${header}\n`);
+    const copies = 4000; // ~310 MB of lines
+    for (let i = 0; i < copies; i++) if (!gz.write(line)) await new Promise((r) => gz.once('drain', r));
+    gz.end();
+    await done;
+    const bytes = fs.readFileSync(file);
+    assert.ok(bytes.length < 1024 * 1024, `${bytes.length} bytes: decoded again`);
+    bytes[bytes.length - 6] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    let lines = 0;
+    const sample = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    const result = await readRecording(file, { onLines: (batch) => void (lines += batch.length) }).finally(() => clearInterval(sample));
+    assert.ok(lines > 0.99 * copies * 2048, `${lines} lines`);
+    assert.match(result.warnings.join(' '), /gzip data is damaged/);
+    assert.ok(peak - before < 200 * 1024 * 1024, `memory grew by ${Math.round((peak - before) / 1048576)} MB`);
+  });
+
   it('refuses an unknown format version with the version numbers in the message', async () => {
     const text = '{"type":"qscope","v":7,"created":1,"writer":"hub"}\n{"type":"end","src":"1:0","t":1,"reason":"exit"}\n';
     await rejectsWith(write('v7.qscope', text), 'version', /format version 7; this QueueScope reads versions 1 to 2\. Update QueueScope/);
