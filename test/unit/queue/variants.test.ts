@@ -344,6 +344,28 @@ describe('async iteration', () => {
     assert.deepEqual([q.getNowait().name, q.getNowait().name, q.getNowait().name], ['first', 'second', 'third']);
   });
 
+  it('PriorityQueue: a comparator that refuses the given-back item: next() rejects with its error, and the item counts as done', async () => {
+    let refuse = false;
+    const q = new PriorityQueue<number>({
+      compare: (a, b) => {
+        if (refuse) throw new Error('compare failed');
+        return a - b;
+      },
+    });
+    const it = q[Symbol.asyncIterator]();
+    const pending = it.next();
+    q.putNowait(5);
+    q.putNowait(7);
+    refuse = true;
+    await it.return!();
+    await assert.rejects(pending, /compare failed/);
+    refuse = false;
+    assert.deepEqual([q.qsize(), q.unfinishedTasks], [1, 1]);
+    q.getNowait();
+    q.taskDone();
+    await q.join(); // resolves: the refused item is not waited for
+  });
+
   it('the give-back is no public method', () => {
     const q = new Queue<number>();
     assert.equal((q as unknown as Record<string, unknown>).putBack, undefined);
