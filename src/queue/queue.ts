@@ -580,22 +580,17 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
       if (this.unfinished === 0) this.releaseJoiners();
       return;
     }
-    try {
-      const getter = this.getters.head;
-      if (getter !== null) {
-        this.handOff(getter, item);
-        return;
-      }
-      if (this.givenBack === 0) void RESOLVED.then(() => (this.givenBack = 0));
-      this._putBack(item, this.givenBack);
-      this.givenBack++;
-    } catch (err) {
-      // Storage refused it (a PriorityQueue comparator that throws): the item is gone, so it
-      // counts as done, and the iterator's pending next() rejects with the error, as a put
-      // that the comparator refuses does.
-      if (this.unfinished === 0) this.releaseJoiners();
-      throw err;
+    const getter = this.getters.head;
+    if (getter !== null) {
+      this.handOff(getter, item);
+      return;
     }
+    if (this.givenBack === 0) void RESOLVED.then(() => (this.givenBack = 0));
+    // A PriorityQueue comparator that throws here: the item is gone and counts as done (the
+    // heap is not empty, so others are unfinished and join() is not due), and the iterator's
+    // pending next() rejects with the error, as a put the comparator refuses does.
+    this._putBack(item, this.givenBack);
+    this.givenBack++;
     this.unfinished++;
     if (this.probe !== null) this.probe.put(this._size());
   }
