@@ -10,7 +10,7 @@
 // settling), and pools from addPoolProvider().
 
 import { formatCount, formatMs, queueLabel, waitersIn, type PoolObservation, type SessionContext } from '../context';
-import type { Finding } from '../findings';
+import type { Finding, FindingSite } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 import { creationSite, lineKey, partyLabel, partySites, shareParty } from '../parties';
 
@@ -280,8 +280,11 @@ export function stuckRule(ctx: SessionContext): Finding[] {
       since: pool.oldestRunningSince,
       queues: tracks.map((t) => ({ key: t.key, name: t.q.name, size: t.q.size, maxsize: t.q.maxsize })),
       waiters: [],
-      // Another library's pool has no consumer calls to learn from: its creation line is the evidence.
-      sites: pool.lib !== undefined ? tracks.flatMap((t) => creationSite(t.q.name, t.q.site)) : tracks.flatMap((t) => partySites(ctx.book.parties(t.key, 'get').values(), 'get', t.q.name)),
+      // Another library's pool has no consumer calls to learn from: its creation line is the
+      // evidence, and so it is for one of ours whose consumer was never seen waiting (its queue
+      // never ran empty). With no site at all the warning was in the strip and the status bar
+      // but not in Problems, which places a finding on its sites.
+      sites: pool.lib !== undefined ? tracks.flatMap((t) => creationSite(t.q.name, t.q.site)) : tracks.flatMap((t) => consumerSites(ctx, t)),
       figures: { running: n, ageMs: age, p99Ms: pool.p99Ms, completed: pool.completed, limitMs: limit },
       ...(pool.lib !== undefined
         ? { partial: "the running task's own line is not known; the pool's creation line is shown" }
@@ -291,4 +294,10 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     });
   }
   return out;
+}
+
+/** Where a queue's consumers were seen waiting, else where the queue was created. */
+function consumerSites(ctx: SessionContext, t: QueueTrack): FindingSite[] {
+  const seen = partySites(ctx.book.parties(t.key, 'get').values(), 'get', t.q.name);
+  return seen.length > 0 ? seen : creationSite(t.q.name, t.q.site);
 }

@@ -22,6 +22,7 @@ const PROGRAMS = {
   poolDownstream: fixture('pool', 'downstream'),
   poolLong: fixture('pool', 'long'),
   poolRelapse: fixture('pool', 'relapse'),
+  poolBacklog: fixture('pool', 'backlog'),
   poolTimeout: { ...fixture('timeouts'), script: fixture('timeouts').script.replace(/\.js$/, '.mjs') },
   left: fixture('leftover', 'left'),
   done: fixture('leftover', 'done'),
@@ -214,6 +215,15 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       assert.deepEqual([...new Set(f.sites.map((s) => s.fn))], ['worker']);
       assert.doesNotMatch(f.message, /held downstream/);
       assert.equal(r.code, 1);
+    });
+
+    it('a consumer never seen waiting (its queue never ran empty): the finding sits on the queue\'s creation line, so Problems shows it', async () => {
+      const r = await run('poolBacklog');
+      const [f] = of(r.findings, 'stuck');
+      assert.ok(f, JSON.stringify(r.findings.map((x) => x.message)));
+      assert.equal(f.severity, 'warning');
+      assert.deepEqual(f.sites.map((s) => s.what), [{ does: 'creates', queue: 'jobs' }]);
+      assert.match(f.partial ?? '', /no consumer of this queue was seen waiting/);
     });
 
     it('workers all blocked putting into a full queue downstream: the finding says they may be held there', async () => {
