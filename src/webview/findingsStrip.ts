@@ -9,7 +9,7 @@
 // its own box, so the queues below stay in sight either way.
 
 import { findingsMessageError, type CallSite, type FindingsMessage, type StripRow } from '../protocol/webview';
-import { el, icon, setChildren } from './dom';
+import { el, icon, setChildren, setChildrenKeepingFocus } from './dom';
 
 /** Findings shown while the strip is collapsed (the host sends warnings first, then oldest). */
 export const STRIP_ROWS = 5;
@@ -85,7 +85,7 @@ export class FindingsStrip {
     if (!many) this.expanded = false;
     const hadFocus = document.activeElement === this.toggle;
     const shown = many && !this.expanded ? this.rows.slice(0, STRIP_ROWS) : this.rows;
-    setChildren(this.list, shown.map((r) => this.row(r)));
+    setChildrenKeepingFocus(this.list, shown.map((r) => this.row(r)));
     this.list.classList.toggle('expanded', many && this.expanded);
     this.root.hidden = this.rows.length === 0;
     this.toggle.hidden = !many;
@@ -106,7 +106,7 @@ export class FindingsStrip {
       'button',
       {
         class: `finding f-${r.severity}`,
-        attrs: { type: 'button', 'data-id': r.id, 'aria-label': label, title: site ? `${label}\nOpen ${site.file}:${site.line}:${site.column}` : label },
+        attrs: { type: 'button', 'data-id': r.id, 'data-key': r.id, 'aria-label': label, title: site ? `${label}\nOpen ${site.file}:${site.line}:${site.column}` : label },
       },
       icon(r.icon, `f-icon`),
       el('strong', { class: 'f-title', text: r.title }),

@@ -4,7 +4,7 @@
 
 import { feedMessageError, isHostMessage, noHubMessageError, type CallSite, type HostMessage, type NoHubSession, type WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
-import { el, icon, keepChildren, nextFrame, setChildren, setText } from './dom';
+import { el, icon, keepChildren, nextFrame, setChildren, setChildrenKeepingFocus, setText } from './dom';
 import { countOf, formatCount, formatDuration, formatSessionTime } from './format';
 import { Overview, isFull } from './overview';
 import { Store, type Changes } from './store';
@@ -419,8 +419,12 @@ class Panel {
     ];
     if (q.jobs) facts.push(...jobsFacts(q.jobs));
     if (isFull(q)) facts.unshift(el('span', { class: 'badge b-full' }, icon('warning'), 'full'));
-    if (q.site) facts.push(this.siteButton(q.site, 'created at', `where ${q.name} was created`));
-    setChildren(this.detailFacts, facts);
+    if (q.site) {
+      const created = this.siteButton(q.site, 'created at', `where ${q.name} was created`);
+      created.dataset.key = `created:${q.key}`;
+      facts.push(created);
+    }
+    setChildrenKeepingFocus(this.detailFacts, facts);
   }
 
   /** A link that opens `site`: "created at app.js:3:14", announced as "Open `what`, app.js:3:14". */

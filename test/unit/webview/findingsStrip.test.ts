@@ -82,6 +82,23 @@ describe('panel findings strip (Chromium)', function () {
     assert.equal((await openSources()).length, 2);
   });
 
+  it('a focused finding keeps the focus when the findings are sent again (each tick of a live session)', async () => {
+    p = await open();
+    await p.send(initMessage());
+    await p.send(findings([hint(), deadlock()]));
+    await settle(p.page);
+    await rows().nth(1).focus();
+    const focused = () => p.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id ?? document.activeElement?.tagName);
+    assert.equal(await focused(), 'long:results');
+    // The next tick: the same findings, one second older; the buttons are new.
+    await p.send({ type: 'findings', session: SESSION, rows: findingsStripRows([hint(), deadlock()], EPOCH + 13_000) });
+    await settle(p.page);
+    assert.equal(await rows().nth(1).locator('.f-age').textContent(), 'for 13 s');
+    assert.equal(await focused(), 'long:results');
+    await p.page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'deadlock:jobs+xss', 'Tab moves on from it as from any button');
+  });
+
   it('an empty list clears the strip; another session\'s findings and malformed ones are not shown', async () => {
     p = await open();
     await p.send(initMessage());
