@@ -43,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const t0 = check.span?.from ?? 0;
   const records = inHindsight(check.finish(), t0);
+  const saved = check.savedWhileRunning;
+  if (saved !== undefined) warnings.push(`saved at +${formatMs(Math.max(0, saved - t0))} while the program ran: its realms were still running, so no exit is judged`);
   for (const u of check.unended) warnings.push(`realm ${u.key} wrote no end line (killed with -9, or the file was cut): its findings are as last seen, at +${formatMs(Math.max(0, u.lastSeen - t0))}`);
   const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds, ended: check.ended, realms: check.realms };
   process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report, cmd.all)}\n`);

@@ -303,7 +303,11 @@ export class DiagnosticsEngine implements Disposable {
       if (f.severity !== 'hint' && onlyEnded(f)) st.standing.set(f.id, { ...f, until: at });
     }
     const kept = [...st.active.values()].map((r) => r.finding).filter((f) => f.rule !== 'exit-work-left' && !f.queues.some((q) => sourceOf(q.key) === src));
-    for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
+    // A recording saved while its program ran ends there, and its realms did not: no exit to
+    // judge (a live session's Save, opened again, read "At exit, … 20 items were never
+    // processed" as warnings for a program that was still running).
+    const exited = s.savedWhileRunning === undefined || src.end !== undefined;
+    if (exited) for (const f of exitWorkRule({ session: s, clock: st.clock }, tracks, at)) st.exits.set(f.id, f);
     for (const t of tracks) {
       t.waiters = [];
       t.liveWaits = undefined;

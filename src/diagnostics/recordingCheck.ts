@@ -90,7 +90,7 @@ export class RecordingCheck {
    */
   get unended(): { key: string; lastSeen: number }[] {
     const session = this.model.sessions[0];
-    if (session === undefined) return [];
+    if (session === undefined || session.savedWhileRunning !== undefined) return [];
     const sources = [...session.sources.values()];
     const mainEnded = new Set(sources.filter((src) => src.info.threadId === 0 && src.end !== undefined).map((src) => src.info.pid));
     return sources.filter((src) => src.end === undefined && !(src.info.threadId !== 0 && mainEnded.has(src.info.pid))).map((src) => ({ key: src.key, lastSeen: src.lastSeen }));
@@ -107,6 +107,11 @@ export class RecordingCheck {
     const sources = [...session.sources.values()];
     const program = programOf(sources);
     return new Map(sources.map((src) => [src.key, src === program ? 'the main thread' : realmName(src.info, program?.info)]));
+  }
+
+  /** When the recording was saved, if its program was still running then (RecordingSavedLine). */
+  get savedWhileRunning(): number | undefined {
+    return this.model.sessions[0]?.savedWhileRunning;
   }
 
   /** Recorded time span (epoch ms), for the report. */
@@ -143,6 +148,8 @@ export class RecordingCheck {
       case 'source':
         this.origins.set(line.src, line.info.origin);
         return line.info.origin + (line.snapshot?.t ?? line.info.now);
+      case 'saved':
+        return line.at;
       default: {
         const origin = this.origins.get(line.src);
         return origin === undefined ? undefined : origin + line.t;

@@ -195,6 +195,8 @@ export interface ModelSession {
   state: RunState;
   started: number;
   ended?: number;
+  /** A recording saved while its program ran (RecordingSavedLine): when. Its end is no exit. */
+  savedWhileRunning?: number;
   readonly sources: Map<string, ModelSource>;
   /**
    * Every file the program reported as a call site in this session (a queue's creation, a

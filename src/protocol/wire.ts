@@ -629,7 +629,18 @@ export type RecordingColumnsLine = ColumnarEvent & { src: string };
 /** What a writer may put in a file: every RecordingLine, and columnar lines. */
 export type StoredLine = RecordingLine | RecordingColumnsLine;
 
-export type RecordingLine = RecordingHeader | RecordingSourceLine | RecordingEndLine | RecordingPauseLine | RecordingEventLine;
+/**
+ * The last line of a recording saved while its session ran (the panel's Save during a live
+ * session, since 2026-12-05): `at` (epoch ms) is when. Its realms were still running, so a
+ * reader judges no exit for them: the file ending is not the program ending. Older readers
+ * skip the line (an unknown type).
+ */
+export interface RecordingSavedLine {
+  type: 'saved';
+  at: number;
+}
+
+export type RecordingLine = RecordingHeader | RecordingSourceLine | RecordingEndLine | RecordingPauseLine | RecordingSavedLine | RecordingEventLine;
 
 /** A source's key: stable across a process's life. */
 export function sourceKey(info: Pick<SourceInfo, 'pid' | 'threadId'>): string {

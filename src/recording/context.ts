@@ -27,7 +27,7 @@ export class RecordingContext {
 
   /** Updates what is known from `line`; returns the source a 'source' line introduced, if new. */
   observe(line: RecordingLine): SourceEntry | null {
-    if (line.type === 'qscope') return null;
+    if (line.type === 'qscope' || line.type === 'saved') return null;
     if (line.type === 'source') {
       if (this.sources.has(line.src)) return null;
       if (this.base === null) this.base = line.info.origin;

@@ -13,6 +13,8 @@ export class ModelFeed {
   private readonly origins = new Map<string, number>();
   /** Latest time in the recording (epoch ms): when the replayed session ends. */
   private last = -Infinity;
+  /** When the recording was saved, if its program was still running then (RecordingSavedLine). */
+  private savedAt: number | undefined;
 
   constructor(
     private readonly model: QueueModel,
@@ -59,6 +61,10 @@ export class ModelFeed {
           }
           break;
         }
+        case 'saved':
+          flush();
+          this.savedAt = line.at;
+          break;
         case 'pause':
         case 'resume': {
           // A debugger stopped the realm, or let it run: the model (and the engine reading it)
@@ -100,6 +106,7 @@ export class ModelFeed {
   /** The recording is fully read: the session is over (a replay never goes live). */
   finish(): void {
     this.open();
+    if (this.savedAt !== undefined) this.model.markSavedWhileRunning(this.session, this.savedAt);
     this.model.endSession(this.session, Number.isFinite(this.last) ? this.last : undefined);
   }
 

@@ -15,7 +15,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { ColumnarEvent, RecordingLine, Snapshot, SourceInfo, StoredLine, WireEvent } from '../protocol/wire';
+import type { ColumnarEvent, RecordingLine, RecordingSavedLine, Snapshot, SourceInfo, StoredLine, WireEvent } from '../protocol/wire';
 import type { Disposable, ModelInput, QueueModel } from '../model';
 import { makeHeader } from './format';
 import { copyRecordingFile, type WriteOptions, type WriteResult } from './writer';
@@ -136,8 +136,11 @@ export class SessionRecorder {
     const spool = this.spools.get(session);
     if (!spool) throw new Error(`Session ${session} has no recording.`);
     await spool.flush();
-    // Only the bytes written so far: the session may still be adding lines.
-    return copyRecordingFile(spool.file, target, { ...options, length: spool.bytes });
+    // Only the bytes written so far: the session may still be adding lines. Saved while it
+    // runs, the copy says so in its last line: its end is not the program's.
+    const running = this.model.session(session)?.state !== 'ended';
+    const trailer = running ? `${JSON.stringify({ type: 'saved', at: Date.now() } satisfies RecordingSavedLine)}\n` : undefined;
+    return copyRecordingFile(spool.file, target, { ...options, length: spool.bytes, trailer });
   }
 
   /** Unhooks the model and deletes every spool file. */

@@ -85,6 +85,7 @@ export class WaitIndex {
         case 'qscope':
         case 'pause':
         case 'resume':
+        case 'saved':
           break;
         default:
           this.tracker.event(line.src, line);

@@ -111,13 +111,25 @@ async function writeAtomically(target: string, input: Readable, gzip: boolean, s
  * recording) under `target`: the first `length` bytes (default: all), gzip-compressed when
  * larger than the threshold unless already compressed, written atomically.
  */
-export async function copyRecordingFile(source: string, target: string, options: WriteOptions & { length?: number } = {}): Promise<WriteResult> {
+export async function copyRecordingFile(source: string, target: string, options: WriteOptions & { length?: number; trailer?: string } = {}): Promise<WriteResult> {
   const threshold = options.gzipThresholdBytes ?? GZIP_THRESHOLD_BYTES;
   const length = options.length ?? (await fs.promises.stat(source)).size;
   if (length <= 0) throw new Error(`Nothing to save: ${source} is empty.`);
   const alreadyGzip = await startsWithGzipMagic(source);
+  if (alreadyGzip && options.trailer !== undefined) throw new Error('copyRecordingFile: a trailer goes after plain text only');
   const gzip = !alreadyGzip && (options.gzip === true || ((options.gzip === 'auto' || options.gzip === undefined) && length > threshold));
-  const size = await writeAtomically(target, fs.createReadStream(source, { start: 0, end: length - 1 }), gzip, options.signal);
+  const body = fs.createReadStream(source, { start: 0, end: length - 1 });
+  const trailer = options.trailer;
+  const input =
+    trailer === undefined
+      ? body
+      : Readable.from(
+          (async function* (): AsyncGenerator<Buffer> {
+            yield* body;
+            yield Buffer.from(trailer);
+          })(),
+        );
+  const size = await writeAtomically(target, input, gzip, options.signal);
   return { path: target, lines: -1, textBytes: alreadyGzip ? -1 : length, fileBytes: size, gzip: gzip || alreadyGzip };
 }
 

@@ -82,7 +82,7 @@ describe('recordings of real programs', function () {
     // The replay keeps the recording's own times (not the time it was loaded) and, for a
     // hub recording whose label is just the process title, the file's name.
     const origins = new Map(workers.flatMap((l) => (l.type === 'source' ? [[l.src, l.info.origin] as const] : [])));
-    const last = Math.max(...workers.flatMap((l) => (l.type !== 'qscope' && l.type !== 'source' ? [origins.get(l.src)! + l.t] : [])));
+    const last = Math.max(...workers.flatMap((l) => (l.type !== 'qscope' && l.type !== 'source' && l.type !== 'saved' ? [origins.get(l.src)! + l.t] : [])));
     assert.equal(session?.ended, last);
     // It starts where the data does: the earliest hub arming, or the file's creation if earlier.
     const header = workers[0];

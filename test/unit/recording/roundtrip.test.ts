@@ -4,6 +4,7 @@
 // by ModelFeed; every queue, waiter, counter, wait statistic and timeline point matches.
 
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QueueModel, type ModelQueue, type RetentionOptions } from '../../../src/model';
@@ -26,7 +27,7 @@ const newModel = (): QueueModel => new QueueModel({ retention: RETENTION, now: (
 function asLiveInput(lines: RecordingLine[], src: string, per: number): { attach: AttachInfo; batches: DrainBatch[] } {
   const source = lines.find((l) => l.type === 'source' && l.src === src);
   assert.ok(source && source.type === 'source');
-  const events = lines.filter((l): l is RecordingLine & WireEvent => l.type !== 'qscope' && l.type !== 'source' && l.type !== 'end' && l.src === src);
+  const events = lines.filter((l): l is RecordingLine & WireEvent => l.type !== 'qscope' && l.type !== 'source' && l.type !== 'end' && l.type !== 'saved' && l.src === src);
   const batches: DrainBatch[] = [];
   // A drain's time is never before any event it holds nor before the previous drain (a
   // columnar drain lists its waits, older than its summary columns, after them).
@@ -149,6 +150,45 @@ describe('recording round trip through the model', () => {
     assert.ok(queues.every((q) => q.timeline.stats().points > 0));
     assert.ok(queues.some((q) => q.recentWaits.length > 0));
     assert.ok(queues.some((q) => q.items?.length));
+  });
+
+  it('a session saved while it runs ends its file with a "saved" line, and `check` judges no exit on it', async function () {
+    this.timeout(30_000);
+    const { lines } = await readRecordingLines(await cachedSampleRecording(...WORKERS_RUN));
+    const checkJson = (file: string): { findings: { rule: string }[]; warnings: string[] } => {
+      const out = spawnSync(process.execPath, [path.resolve(__dirname, '../../../dist/cli/queuescope.js'), 'check', file, '--json'], { encoding: 'utf8' });
+      return JSON.parse(out.stdout) as { findings: { rule: string }[]; warnings: string[] };
+    };
+    for (const ended of [false, true]) {
+      const live = newModel();
+      const recorder = new SessionRecorder(live, { dir: path.join(dir, `spool-${ended}`) });
+      try {
+        live.openSession('dbg-1', 'My program');
+        const srcs = lines.flatMap((l) => (l.type === 'source' ? [l.src] : []));
+        for (const src of srcs) {
+          const input = asLiveInput(lines, src, 25);
+          const key = live.attach('dbg-1', input.attach, 'child-session');
+          // Stop half-way: the program still has work in its queues.
+          for (const batch of input.batches.slice(0, Math.floor(input.batches.length / 2))) live.applyDrain('dbg-1', key, batch);
+        }
+        if (ended) live.endSession('dbg-1');
+        const file = path.join(dir, `mid-${ended}.qscope`);
+        await recorder.save('dbg-1', file, { gzip: false });
+        const { lines: saved } = await readRecordingLines(file);
+        const last = saved[saved.length - 1];
+        assert.equal(last.type === 'saved', !ended, `last line ${last.type}`);
+        const report = checkJson(file);
+        const exits = report.findings.filter((f) => f.rule === 'exit-work-left').length;
+        if (ended) assert.ok(exits > 0, 'the same run, ended there, leaves work at its exit (the check is not vacuous)');
+        else {
+          assert.equal(exits, 0, JSON.stringify(report.findings));
+          assert.ok(report.warnings.some((w) => /saved at \+.* while the program ran/.test(w)), JSON.stringify(report.warnings));
+          assert.ok(!report.warnings.some((w) => /no end line/.test(w)));
+        }
+      } finally {
+        await recorder.dispose();
+      }
+    }
   });
 
   it('records a debugger pause as pause and resume lines, in the realm\'s clock', async () => {
