@@ -171,10 +171,24 @@ export class PanelFeed {
     } else {
       this.sessionsDirty = true;
       // A session's first queues: the user started it to see them, so it takes over the
-      // panel unless the user picked another session.
-      if (!this.pinned && c.added.length > 0 && this.queueCount(c.session) === c.added.length) this.follow(c.session);
+      // panel unless the user picked another session (or it is a recording, shown in its own editor).
+      const s = this.model.session(c.session);
+      if (!this.pinned && s !== undefined && this.lists(s) && c.added.length > 0 && this.queueCount(c.session) === c.added.length) this.follow(c.session);
     }
     if (this.started) this.throttle.request();
+  }
+
+  /**
+   * Whether this panel lists `s`. The live panel leaves recordings out: each opens in its own
+   * editor, in replay mode. Listed here too, an opened recording took the panel over from the
+   * session just stopped, with the same name as it and rates read against the wall clock.
+   */
+  private lists(s: ModelSession): boolean {
+    return this.mode !== 'live' || s.origin !== 'recording';
+  }
+
+  private shownSessions(): ModelSession[] {
+    return this.model.sessions.filter((s) => this.lists(s));
   }
 
   private queueCount(session: string): number {
@@ -193,7 +207,7 @@ export class PanelFeed {
   /** Send what changed since the last message (normally called by the throttle timer). */
   flush(): void {
     if (!this.started) return;
-    const want = pickSession(this.model.sessions, this.selected, this.pinned);
+    const want = pickSession(this.shownSessions(), this.selected, this.pinned);
     if (want !== this.selected || this.switchPending) {
       this.selected = want;
       this.sendInit();
@@ -202,7 +216,7 @@ export class PanelFeed {
     const s = this.selected ? this.model.session(this.selected) : undefined;
     if (this.sessionsDirty) {
       this.sessionsDirty = false;
-      const sessions = sessionInfos(this.model, (x) => this.starts.of(x));
+      const sessions = sessionInfos(this.model, (x) => this.starts.of(x), (x) => this.lists(x));
       if (JSON.stringify(sessions) !== this.lastSessions) this.send({ type: 'sessions', sessions });
     }
     if (!s) return;
@@ -292,7 +306,7 @@ export class PanelFeed {
   private sendInit(): void {
     this.switchPending = false;
     this.throttle.cancel();
-    this.selected = pickSession(this.model.sessions, this.selected, this.pinned);
+    this.selected = pickSession(this.shownSessions(), this.selected, this.pinned);
     this.cursors = new Map();
     this.dirty.clear();
     this.sessionsDirty = false;
@@ -301,7 +315,7 @@ export class PanelFeed {
     const data = s ? this.sessionData(s) : null;
     this.refreshSent = data?.refreshMs;
     this.lastWaiters = data ? waitersKey(data.waiters) : '';
-    this.send({ type: 'init', mode: this.mode, sessions: sessionInfos(this.model, (x) => this.starts.of(x)), session: data });
+    this.send({ type: 'init', mode: this.mode, sessions: sessionInfos(this.model, (x) => this.starts.of(x), (x) => this.lists(x)), session: data });
     this.keepRatesFresh();
   }
 

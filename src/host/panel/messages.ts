@@ -203,8 +203,8 @@ export function waitersKey(waiters: readonly WaiterInfo[]): string {
   return waiters.map((w) => `${w.id}@${w.queue}`).join(',');
 }
 
-export function sessionInfos(model: QueueModel, startOf: (s: ModelSession) => number): SessionInfo[] {
-  return model.sessions.map((s) => {
+export function sessionInfos(model: QueueModel, startOf: (s: ModelSession) => number, include: (s: ModelSession) => boolean = () => true): SessionInfo[] {
+  return model.sessions.filter(include).map((s) => {
     const sum = model.summary(s.id);
     const ended = model.sessionEnd(s.id);
     const end = ended?.end;

@@ -380,6 +380,22 @@ describe('PanelFeed', () => {
     assert.equal(h.feed.selectedSession, 's2');
   });
 
+  it('a recording opened beside it neither takes the live panel over nor shows in its picker (it has its own editor)', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0 }]);
+    h.feed.ready();
+    h.model.endSession('s1');
+    h.advance(100);
+    h.model.openSession('rec-1', 'Launch app.js', 'recording');
+    const src2 = h.model.addSource('rec-1', info(43));
+    h.model.applyEvents('rec-1', src2, [{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 0, size: 0 }]);
+    h.model.endSession('rec-1');
+    h.advance(200);
+    assert.equal(h.feed.selectedSession, 's1');
+    const listed = h.sent.flatMap((m) => (m.type === 'init' || m.type === 'sessions' ? [m.sessions.map((x) => x.id)] : []));
+    assert.ok(listed.length > 0 && listed.every((ids) => !ids.includes('rec-1')), JSON.stringify(listed));
+  });
+
   it('a session the user picked stays, also after the page reloads', () => {
     const h = setup();
     h.model.openSession('s2', 'other');
