@@ -92,13 +92,15 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
       // consumer on a new, unrelated queue sank the real deadlock beside it: a review's
       // s14.js), and a party waiting nowhere else may be released through it, so what it
       // releases is freed too (set aside alone, a stage waiting for a token on a new queue no
-      // longer released the queue it drains: young1.js). A party also seen blocked in another
-      // group stays as blocked as that wait is: parties are call sites, and a second copy of a
-      // cycle's stage idle on a new queue freed the cycle (idle-old.js).
+      // longer released the queue it drains: young1.js). A party also seen blocked putting
+      // elsewhere stays as blocked as that put is: parties are call sites, and a second copy
+      // of a cycle's stage idle on a new queue freed the cycle (idle-old.js). One that merely
+      // waits to get elsewhere is freed all the same: a stage function serving a second,
+      // drained pipeline read as a cycle with that pipeline's producer (tok2.js).
       youngFreed = true;
       g.releasable = true;
       for (const wait of g.waits) {
-        const elsewhere = (partyWaits.get(wait.party) ?? []).some((x) => x.group !== wait.group && !youngGroup(groups.get(x.group)));
+        const elsewhere = (partyWaits.get(wait.party) ?? []).some((x) => x.group !== wait.group && x.w.role === 'put' && !youngGroup(groups.get(x.group)));
         if (!elsewhere && !freed.has(wait.party)) {
           freed.add(wait.party);
           work.push(wait.party);

@@ -42,6 +42,7 @@ const PROGRAMS = {
   exiting: fixture('realms', 'exiting'),
   besideBusy: fixture('realms', 'beside-busy'),
   youngToken: fixture('young', 'token'),
+  youngTokenReused: fixture('young', 'token-reused'),
   cycleBesideIdle: fixture('young', 'cycle-beside-idle'),
   producerConsumer: sample('producer-consumer', '--duration', '3'),
   backPressure: sample('back-pressure', '--duration', '3'),
@@ -49,7 +50,7 @@ const PROGRAMS = {
 
 type Name = keyof typeof PROGRAMS;
 /** Healthy samples are checked at the default thresholds (the lowered windows would see a burst as a trend). */
-const DEFAULTS_ONLY = new Set<Name>(['producerConsumer', 'backPressure', 'youngToken']);
+const DEFAULTS_ONLY = new Set<Name>(['producerConsumer', 'backPressure', 'youngToken', 'youngTokenReused']);
 const runs = new Map<Name, { code: number; findings: JsonFinding[]; span: { from: number; to: number } }>();
 
 async function run(name: Name): Promise<{ code: number; findings: JsonFinding[]; span: { from: number; to: number } }> {
@@ -142,6 +143,11 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
       const r = await run('youngToken');
       assert.deepEqual(of(r.findings, 'deadlock'), [], r.findings.map((f) => f.message).join('\n'));
       assert.equal(r.code, 0);
+    });
+
+    it('negative: the same, with the stage function also serving a drained pipeline whose copy waits idle', async () => {
+      const r = await run('youngTokenReused');
+      assert.deepEqual(of(r.findings, 'deadlock'), [], r.findings.map((f) => f.message).join('\n'));
     });
 
     it('a cycle whose stage also has a copy idle on a new queue is still the cycle, reported as fast', async () => {
