@@ -54,6 +54,8 @@ export class PanelFeed {
   private pinned = false;
   private started = false;
   private readonly starts = new AxisStarts();
+  /** Sessions seen so far, to tell a new run of a launch from one already listed. */
+  private readonly known = new Set<string>();
   private readonly steps = new SentSteps();
   private cursors = new Map<string, QueueCursor>();
   private dirty = new Set<string>();
@@ -77,6 +79,7 @@ export class PanelFeed {
     const host: TimerHost = { now: this.clock, setTimer: o.setTimer ?? REAL_TIMERS.setTimer, clearTimer: o.clearTimer ?? REAL_TIMERS.clearTimer };
     this.throttle = new Throttle(o.intervalMs ?? 50, host, () => this.flush());
     this.outbox = new Outbox(post, host);
+    for (const s of model.sessions) this.known.add(s.id);
     this.subscription = model.onDidChange((c) => this.onChange(c));
   }
 
@@ -155,6 +158,16 @@ export class PanelFeed {
       if (c.kind === 'session' && !c.removed && c.session === this.awaited && this.model.session(c.session)) {
         this.awaited = null;
         this.follow(c.session);
+      }
+      // A new run of the launch the user picked (Debug: Restart, a reload: `<id>~<n>`,
+      // SessionWatcher.modelSessionOf) takes the pin over: the user picked the program, not
+      // its killed run. Only a run that starts after the pick: an earlier one stays choosable.
+      if (c.kind === 'session' && !c.removed && !this.known.has(c.session)) {
+        this.known.add(c.session);
+        if (this.pinned && this.selected !== null && c.session !== this.selected && launchOf(c.session) === launchOf(this.selected) && this.model.session(c.session)) {
+          this.selected = c.session;
+          this.switchPending = true;
+        }
       }
       if (c.kind === 'session' && c.removed) {
         this.starts.forget(c.session);
@@ -364,3 +377,8 @@ function rowPatch(src: ModelSource, q: ModelQueue, cur: QueueCursor, paused: boo
 
 /** A patch that carries more than its key (a rate that rounds to what was shown does not). */
 const changesSomething = (p: QueuePatch): boolean => Object.keys(p).length > 1;
+
+/** The launch a run belongs to: its model session id without the `~<n>` of a later run. */
+function launchOf(id: string): string {
+  return id.replace(/~\d+$/, '');
+}

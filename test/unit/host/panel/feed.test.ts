@@ -396,6 +396,32 @@ describe('PanelFeed', () => {
     assert.ok(listed.length > 0 && listed.every((ids) => !ids.includes('rec-1')), JSON.stringify(listed));
   });
 
+  it('a pin moves to a run of the picked launch that starts after the pick (Debug: Restart), not to one already listed', () => {
+    const h = setup();
+    h.events([{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0 }]);
+    h.feed.ready();
+    const run = (id: string) => {
+      h.model.openSession(id, 'Launch app.js');
+      const src = h.model.addSource(id, info(50 + id.length));
+      h.model.applyEvents(id, src, [{ type: 'queue', t: 0, q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 0 }]);
+      h.advance(100);
+    };
+    h.model.endSession('s1');
+    run('s1~1'); // restarted before the user picked anything
+    h.model.endSession('s1~1');
+    h.advance(100);
+    assert.equal(h.feed.select('s1'), true); // the user picks the first, killed run to look at it
+    h.advance(100);
+    assert.equal(h.feed.selectedSession, 's1', 'an earlier run stays choosable');
+    run('other'); // another launch: the pin holds
+    assert.equal(h.feed.selectedSession, 's1');
+    run('s1~2'); // Debug: Restart of the picked launch
+    assert.equal(h.feed.selectedSession, 's1~2');
+    h.model.endSession('s1~2');
+    run('other~1');
+    assert.equal(h.feed.selectedSession, 's1~2', 'still pinned');
+  });
+
   it('a session the user picked stays, also after the page reloads', () => {
     const h = setup();
     h.model.openSession('s2', 'other');

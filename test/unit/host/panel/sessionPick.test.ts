@@ -20,14 +20,6 @@ describe('pickSession', () => {
     assert.equal(pickSession(sessions, 'a', true), 'a');
   });
 
-  it('a pin moves to a later run of the same launch (Debug: Restart), not to another launch', () => {
-    const sessions = [s('api', 'ended'), s('worker', 'live'), s('api~1', 'ended'), s('api~2', 'live')];
-    assert.equal(pickSession(sessions, 'api', true), 'api~2');
-    assert.equal(pickSession(sessions, 'api~1', true), 'api~2');
-    assert.equal(pickSession(sessions, 'worker', true), 'worker');
-    assert.equal(pickSession([s('api', 'ended'), s('apix', 'live')], 'api', true), 'api', 'another launch whose id only starts the same');
-  });
-
   it('stays on an ended selection when nothing runs, else takes the newest', () => {
     assert.equal(pickSession([s('a', 'ended'), s('b', 'ended')], 'a', false), 'a');
     assert.equal(pickSession([s('a', 'ended'), s('b', 'ended')], null, false), 'b');
