@@ -37,25 +37,6 @@ export function setChildren(parent: Node, children: Child[]): void {
 }
 
 /**
- * setChildren() for content rebuilt on every update (the findings strip, whose "for 12 s"
- * changes each tick; the queue's facts): a focused element inside `parent` hands the focus
- * to its replacement, the new element with the same `data-key`. Without it the focus fell to
- * the page body within a second of a live session, and Tab never got past the strip.
- */
-export function setChildrenKeepingFocus(parent: Element, children: Child[]): void {
-  const active = document.activeElement;
-  const key = active instanceof HTMLElement && parent.contains(active) ? active.dataset.key : undefined;
-  setChildren(parent, children);
-  if (key === undefined) return;
-  for (const e of parent.querySelectorAll<HTMLElement>('[data-key]')) {
-    if (e.dataset.key === key) {
-      e.focus({ preventScroll: true });
-      return;
-    }
-  }
-}
-
-/**
  * Make `parent`'s children exactly `children`, in order, without taking out the ones that stay
  * (removing a node drops the keyboard focus inside it, and makes a live region read it again).
  */

@@ -9,7 +9,7 @@
 // its own box, so the queues below stay in sight either way.
 
 import { findingsMessageError, type CallSite, type FindingsMessage, type StripRow } from '../protocol/webview';
-import { el, icon, setChildren, setChildrenKeepingFocus } from './dom';
+import { el, icon, keepChildren, setChildren } from './dom';
 
 /** Findings shown while the strip is collapsed (the host sends warnings first, then oldest). */
 export const STRIP_ROWS = 5;
@@ -25,6 +25,8 @@ export class FindingsStrip {
   private readonly list = el('ul', { class: 'findings-list', attrs: { role: 'list' } });
   private readonly toggle = el('button', { class: 'findings-more', attrs: { type: 'button', id: 'findings-more', 'aria-expanded': 'false', 'aria-controls': 'findings-list' } });
   private rows: StripRow[] = [];
+  /** The rendered rows by finding id, reused by the next render. */
+  private items = new Map<string, HTMLLIElement>();
   private session: string | null = null;
   /** The whole list is shown (until the session changes). */
   private expanded = false;
@@ -84,8 +86,25 @@ export class FindingsStrip {
     const many = this.rows.length > STRIP_ROWS;
     if (!many) this.expanded = false;
     const hadFocus = document.activeElement === this.toggle;
+    // Where the keyboard is in the list, in case its finding goes.
+    const focusedAt = [...this.list.children].findIndex((li) => li.contains(document.activeElement));
     const shown = many && !this.expanded ? this.rows.slice(0, STRIP_ROWS) : this.rows;
-    setChildrenKeepingFocus(this.list, shown.map((r) => this.row(r)));
+    // Rows are kept by finding id and updated in place: the findings come again every tick
+    // ("for 13 s"), and rebuilt rows dropped the keyboard focus to the page (Tab never got
+    // past the strip); refocused, a screen reader would read the focused finding each tick.
+    const items = new Map<string, HTMLLIElement>();
+    shown.forEach((r, i) => {
+      const key = items.has(r.id) ? `${r.id}\u0000${i}` : r.id; // ids are unique; a repeat still gets its row
+      items.set(key, this.row(r, this.items.get(key)));
+    });
+    this.items = items;
+    keepChildren(this.list, [...items.values()]);
+    if (focusedAt >= 0 && !this.list.contains(document.activeElement)) {
+      // The focused finding went (cleared, or pushed past the first rows): the keyboard stays
+      // in the strip, on the finding now at its place, else the toggle.
+      const at = this.list.children[Math.min(focusedAt, this.list.children.length - 1)];
+      ((at?.firstElementChild as HTMLElement | null) ?? (many ? this.toggle : null))?.focus({ preventScroll: true });
+    }
     this.list.classList.toggle('expanded', many && this.expanded);
     this.root.hidden = this.rows.length === 0;
     this.toggle.hidden = !many;
@@ -99,27 +118,28 @@ export class FindingsStrip {
     setChildren(this.toggle, [icon(this.expanded ? 'chevron-up' : 'chevron-down'), text]);
   }
 
-  private row(r: StripRow): HTMLLIElement {
+  /** The row of `r`: `had` (its row of the last render) updated in place, or a new one. */
+  private row(r: StripRow, had: HTMLLIElement | undefined): HTMLLIElement {
     const site = r.sites[0];
     const label = [`${r.title}: ${r.text}`, r.age, r.partial ? `(${r.partial})` : ''].filter(Boolean).join(' ');
-    const btn = el(
-      'button',
-      {
-        class: `finding f-${r.severity}`,
-        attrs: { type: 'button', 'data-id': r.id, 'data-key': r.id, 'aria-label': label, title: site ? `${label}\nOpen ${site.file}:${site.line}:${site.column}` : label },
-      },
+    const li = had ?? el('li', {}, el('button', { attrs: { type: 'button', 'data-id': r.id } }));
+    const btn = li.firstElementChild as HTMLButtonElement;
+    btn.className = `finding f-${r.severity}`;
+    btn.setAttribute('aria-label', label);
+    btn.title = site ? `${label}\nOpen ${site.file}:${site.line}:${site.column}` : label;
+    setChildren(btn, [
       icon(r.icon, `f-icon`),
       el('strong', { class: 'f-title', text: r.title }),
       el('span', { class: 'f-text', text: r.text }),
       r.age ? el('span', { class: 'f-age', text: r.age }) : null,
       r.partial ? el('span', { class: 'f-partial', text: r.partial }) : null,
       site ? icon('go-to-file', 'f-open') : null,
-    );
-    btn.addEventListener('click', () => {
+    ]);
+    btn.onclick = () => {
       if (r.queues[0]) this.hooks.selectQueue(r.queues[0]);
       if (site) this.hooks.openSource(site);
-    });
-    return el('li', {}, btn);
+    };
+    return li;
   }
 }
 

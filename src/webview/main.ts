@@ -4,7 +4,7 @@
 
 import { feedMessageError, isHostMessage, noHubMessageError, type CallSite, type HostMessage, type NoHubSession, type WebviewMessage } from '../protocol/webview';
 import { DepthChart } from './chart';
-import { el, icon, keepChildren, nextFrame, setChildren, setChildrenKeepingFocus, setText } from './dom';
+import { el, icon, keepChildren, nextFrame, setChildren, setText } from './dom';
 import { countOf, formatCount, formatDuration, formatSessionTime } from './format';
 import { Overview, isFull } from './overview';
 import { Store, type Changes } from './store';
@@ -69,6 +69,8 @@ class Panel {
   private readonly detailFacts = el('div', { class: 'detail-facts', attrs: { id: 'detail-facts' } });
   /** Re-renders the selected pool's oldest-running age (set by renderFacts). */
   private poolTick: ((now: number) => void) | undefined;
+  /** The shown queue's "created at" link, kept while that queue is shown (renderFacts). */
+  private createdLink: { key: string; el: HTMLElement } | undefined;
   private pendingDetail = false;
   private detail!: HTMLElement;
   private readonly listeners: ((msg: HostMessage) => void)[] = [];
@@ -420,11 +422,13 @@ class Panel {
     if (q.jobs) facts.push(...jobsFacts(q.jobs));
     if (isFull(q)) facts.unshift(el('span', { class: 'badge b-full' }, icon('warning'), 'full'));
     if (q.site) {
-      const created = this.siteButton(q.site, 'created at', `where ${q.name} was created`);
-      created.dataset.key = `created:${q.key}`;
-      facts.push(created);
+      // The same link element while the same queue is shown: the facts are rebuilt on every
+      // update, and a new link dropped the keyboard focus to the page each time.
+      const key = `${q.key} ${callSiteLabel(q.site)}`;
+      if (this.createdLink?.key !== key) this.createdLink = { key, el: this.siteButton(q.site, 'created at', `where ${q.name} was created`) };
+      facts.push(this.createdLink.el);
     }
-    setChildrenKeepingFocus(this.detailFacts, facts);
+    keepChildren(this.detailFacts, facts.map((n) => (n instanceof Element ? n : el('span', {}, n))));
   }
 
   /** A link that opens `site`: "created at app.js:3:14", announced as "Open `what`, app.js:3:14". */

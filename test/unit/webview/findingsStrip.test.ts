@@ -90,13 +90,25 @@ describe('panel findings strip (Chromium)', function () {
     await rows().nth(1).focus();
     const focused = () => p.page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.id ?? document.activeElement?.tagName);
     assert.equal(await focused(), 'long:results');
-    // The next tick: the same findings, one second older; the buttons are new.
+    // Focus moves a screen reader reads out: the next ticks must cause none.
+    await p.page.evaluate(() => {
+      const w = window as unknown as { focusMoves: number };
+      w.focusMoves = 0;
+      document.addEventListener('focusin', () => w.focusMoves++);
+    });
+    // The next tick: the same findings, one second older.
     await p.send({ type: 'findings', session: SESSION, rows: findingsStripRows([hint(), deadlock()], EPOCH + 13_000) });
     await settle(p.page);
     assert.equal(await rows().nth(1).locator('.f-age').textContent(), 'for 13 s');
     assert.equal(await focused(), 'long:results');
+    assert.equal(await p.page.evaluate(() => (window as unknown as { focusMoves: number }).focusMoves), 0, 'the focused row was updated in place, not refocused');
     await p.page.keyboard.press('Shift+Tab');
     assert.equal(await focused(), 'deadlock:jobs+xss', 'Tab moves on from it as from any button');
+    // The focused finding clears: the keyboard stays in the strip, on the one now in its place.
+    await rows().first().focus();
+    await p.send({ type: 'findings', session: SESSION, rows: findingsStripRows([hint()], EPOCH + 14_000) });
+    await settle(p.page);
+    assert.equal(await focused(), 'long:results');
   });
 
   it('an empty list clears the strip; another session\'s findings and malformed ones are not shown', async () => {
