@@ -75,6 +75,9 @@ export class QueueScopePanel implements vscode.Disposable {
   /** Handlers of the recording tools' messages (set by the recording part, src/extension/qscopeFiles/). */
   static recordingTools: PanelRecordingTools | undefined;
 
+  /** Brings an open recording's editor forward; false when `session` is no open recording (set there too). */
+  static revealRecording: ((session: string) => boolean) | undefined;
+
   /** The open panel, if any (extension-host tests). */
   static get instance(): QueueScopePanel | undefined {
     return QueueScopePanel.current;
@@ -244,6 +247,7 @@ export function registerPanel(context: vscode.ExtensionContext, services: Extens
     vscode.commands.registerCommand(SHOW_PANEL_COMMAND, (arg?: unknown) => {
       // From the tree (a session node) or a caller with a session id.
       const session = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { session?: unknown }).session === 'string' ? (arg as { session: string }).session : undefined;
+      if (session !== undefined && QueueScopePanel.revealRecording?.(session)) return;
       QueueScopePanel.createOrShow(services, session);
     }),
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {

@@ -60,6 +60,11 @@ export class RecordingEditorProvider implements vscode.CustomReadonlyEditorProvi
     });
   }
 
+  /** The file of an open recording's session. */
+  fileOf(session: string): string | undefined {
+    return this.loaded.get(session)?.file;
+  }
+
   /** The wait index of an open recording's session. */
   waitIndex(session: string): WaitIndex | undefined {
     return this.loaded.get(session)?.waits;

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SessionRecorder } from '../../recording/sessionRecorder';
 import type { ExtensionServices } from '../services';
-import { registerRecordingCommands } from './commands';
+import { RECORDING_VIEW_TYPE, registerRecordingCommands } from './commands';
 import { RecordingEditorProvider } from './editor';
 import { makePanelTools } from './panelTools';
 import { QueueScopePanel } from '../panel/panel';
@@ -26,6 +26,15 @@ export function registerRecording(context: vscode.ExtensionContext, services: Ex
   // The panel's Save / PNG / time-cursor messages (every panel: the main one and each recording editor's).
   QueueScopePanel.recordingTools = makePanelTools(services, (session) => editor.waitIndex(session));
   context.subscriptions.push({ dispose: () => (QueueScopePanel.recordingTools = undefined) });
+  // "Show the panel" for a recording's session (the status bar's findings, the tree) brings its
+  // editor forward: the live panel does not show recordings (src/host/panel/feed.ts).
+  QueueScopePanel.revealRecording = (session) => {
+    const file = editor.fileOf(session);
+    if (file === undefined) return false;
+    void vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(file), RECORDING_VIEW_TYPE);
+    return true;
+  };
+  context.subscriptions.push({ dispose: () => (QueueScopePanel.revealRecording = undefined) });
   return recorder;
 }
 

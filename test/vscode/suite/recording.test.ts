@@ -111,6 +111,18 @@ describe('recording, replay and export', function () {
     const live = api.services.model.queuesOf(liveSession).map(picture);
     const replayed = api.services.model.queuesOf(replay.id).map(picture);
     assert.deepEqual(replayed, live);
+    // "Show the panel" for the recording's session (the status bar does it for its findings)
+    // brings the recording's editor forward, not the live panel (which does not show recordings).
+    const recordingTab = () => {
+      const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return t?.input instanceof vscode.TabInputCustom && t.input.viewType === 'queuescope.recording' ? t : undefined;
+    };
+    await vscode.commands.executeCommand('workbench.action.files.newUntitledFile');
+    assert.equal(recordingTab(), undefined);
+    const forward = nextEvent(vscode.window.tabGroups.onDidChangeTabs, 'the recording editor coming forward', () => recordingTab() !== undefined);
+    await vscode.commands.executeCommand('queuescope.showPanel', replay.id);
+    await forward;
+    assert.equal((recordingTab()!.input as vscode.TabInputCustom).uri.fsPath, saved);
   });
 
   it('exports the recording as a Chrome trace that follows the Trace Event format', async () => {
