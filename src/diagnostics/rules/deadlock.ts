@@ -100,7 +100,13 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
       youngFreed = true;
       g.releasable = true;
       for (const wait of g.waits) {
-        const elsewhere = (partyWaits.get(wait.party) ?? []).some((x) => x.group !== wait.group && x.w.role === 'put' && !youngGroup(groups.get(x.group)));
+        const elsewhere = (partyWaits.get(wait.party) ?? []).some((x) => {
+          if (x.group === wait.group || x.w.role !== 'put') return false;
+          const other = groups.get(x.group);
+          // A put only the party itself is known to drain does not hold it (two copies of one
+          // stage in a chain: the copy waiting for a token frees the other's put).
+          return other !== undefined && !youngGroup(other) && [...other.releasers.keys()].some((p) => p !== wait.party);
+        });
         if (!elsewhere && !freed.has(wait.party)) {
           freed.add(wait.party);
           work.push(wait.party);

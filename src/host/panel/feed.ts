@@ -90,7 +90,11 @@ export class PanelFeed {
    */
   ready(requested?: string, pinned = false): void {
     this.started = true;
-    if (requested && this.model.session(requested)) {
+    // The pin moved to a new run of its launch while the page was away (hidden, reloading):
+    // the page's saved state names the run it last showed, or says unpinned because the host
+    // switched it. The feed's own choice stands then.
+    const movedOn = this.pinned && this.selected !== null && requested !== undefined && launchOf(requested) === launchOf(this.selected);
+    if (requested && this.model.session(requested) && !movedOn) {
       this.selected = requested;
       this.pinned = pinned;
     }

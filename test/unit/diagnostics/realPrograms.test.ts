@@ -43,6 +43,7 @@ const PROGRAMS = {
   besideBusy: fixture('realms', 'beside-busy'),
   youngToken: fixture('young', 'token'),
   youngTokenReused: fixture('young', 'token-reused'),
+  youngTokenChain: fixture('young', 'token-chain'),
   cycleBesideIdle: fixture('young', 'cycle-beside-idle'),
   producerConsumer: sample('producer-consumer', '--duration', '3'),
   backPressure: sample('back-pressure', '--duration', '3'),
@@ -50,7 +51,7 @@ const PROGRAMS = {
 
 type Name = keyof typeof PROGRAMS;
 /** Healthy samples are checked at the default thresholds (the lowered windows would see a burst as a trend). */
-const DEFAULTS_ONLY = new Set<Name>(['producerConsumer', 'backPressure', 'youngToken', 'youngTokenReused']);
+const DEFAULTS_ONLY = new Set<Name>(['producerConsumer', 'backPressure', 'youngToken', 'youngTokenReused', 'youngTokenChain']);
 const runs = new Map<Name, { code: number; findings: JsonFinding[]; span: { from: number; to: number } }>();
 
 async function run(name: Name): Promise<{ code: number; findings: JsonFinding[]; span: { from: number; to: number } }> {
@@ -147,6 +148,11 @@ describe('diagnostics on real program runs (file recorder + queuescope check)', 
 
     it('negative: the same, with the stage function also serving a drained pipeline whose copy waits idle', async () => {
       const r = await run('youngTokenReused');
+      assert.deepEqual(of(r.findings, 'deadlock'), [], r.findings.map((f) => f.message).join('\n'));
+    });
+
+    it('negative: the stage function run twice in a chain, its token-waiting copy the one that frees the other', async () => {
+      const r = await run('youngTokenChain');
       assert.deepEqual(of(r.findings, 'deadlock'), [], r.findings.map((f) => f.message).join('\n'));
     });
 

@@ -420,6 +420,13 @@ describe('PanelFeed', () => {
     h.model.endSession('s1~2');
     run('other~1');
     assert.equal(h.feed.selectedSession, 's1~2', 'still pinned');
+    // The page comes back (hidden, reloaded) with the state it saved: the run it showed
+    // before the move, or the new run marked unpinned because the host switched to it.
+    h.feed.ready('s1', true);
+    assert.equal(h.feed.selectedSession, 's1~2');
+    h.feed.ready('s1~2', false);
+    run('other~2');
+    assert.equal(h.feed.selectedSession, 's1~2', 'the pin holds after a reload');
   });
 
   it('a session the user picked stays, also after the page reloads', () => {
