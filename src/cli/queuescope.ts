@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   const saved = check.savedWhileRunning;
   if (saved !== undefined) warnings.push(`saved at +${formatMs(Math.max(0, saved - t0))} while the program ran: its realms were still running, so no exit is judged`);
   for (const u of check.unended) warnings.push(`realm ${u.key} wrote no end line (killed with -9, or the file was cut): its findings are as last seen, at +${formatMs(Math.max(0, u.lastSeen - t0))}`);
-  const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds, ended: check.ended, realms: check.realms };
+  const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds, ended: check.ended, alsoEnded: check.otherEnds, realms: check.realms };
   process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report, cmd.all)}\n`);
   return exitCodeOf(report);
 }

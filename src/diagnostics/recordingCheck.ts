@@ -4,7 +4,7 @@
 // Plain TypeScript: the caller reads the file (src/recording/reader.ts) and pushes lines.
 
 import { QueueModel, type ModelOptions } from '../model';
-import { programOf, realmName, type SessionEnd } from '../protocol/endText';
+import { otherEnds, programOf, realmName, type SessionEnd } from '../protocol/endText';
 import type { RecordingLine } from '../protocol/wire';
 import { ModelFeed } from '../recording/modelFeed';
 import { DiagnosticsEngine } from './engine';
@@ -107,6 +107,13 @@ export class RecordingCheck {
     const sources = [...session.sources.values()];
     const program = programOf(sources);
     return new Map(sources.map((src) => [src.key, src === program ? 'the main thread' : realmName(src.info, program?.info)]));
+  }
+
+  /** The other realms' notable ends (a second crashed worker), their sites mapped as `ended`'s. */
+  get otherEnds(): SessionEnd[] {
+    const session = this.model.sessions[0];
+    if (session === undefined) return [];
+    return otherEnds(session.sources.values(), this.ended).map((e) => (e.end.at === undefined ? e : { ...e, end: { ...e.end, at: this.model.mapSite(e.end.at) } }));
   }
 
   /** When the recording was saved, if its program was still running then (RecordingSavedLine). */

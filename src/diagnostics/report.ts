@@ -19,6 +19,20 @@ export interface CheckReport {
   ended?: SessionEnd;
   /** Realm names by source key, when the recording has more than one (RecordingCheck.realms). */
   realms?: ReadonlyMap<string, string>;
+  /** The other realms' notable ends (RecordingCheck.otherEnds). */
+  alsoEnded?: readonly SessionEnd[];
+}
+
+/** "Worker thread 3 ended: uncaught Error: …, thrown at …": one line per notable end. */
+function endLines(ends: readonly (SessionEnd | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const e of ends) {
+    const line = sessionEndLine(e);
+    if (line === undefined) continue;
+    const thrown = e?.end.at;
+    out.push(`${line.lead}${line.note}${thrown ? `, thrown at ${siteText(thrown)}` : ''}`);
+  }
+  return out;
 }
 
 /** Whose queues a finding is about ("worker thread 3"), when the recording has several realms. */
@@ -78,9 +92,8 @@ export function textReport(report: CheckReport, all = false): string {
   const count = (sev: Severity): number => report.records.filter((r) => r.finding.severity === sev).length;
   const length = report.span ? ` (${formatMs(report.span.to - report.span.from)} recorded)` : '';
   for (const w of report.warnings) out.push(`note: ${w}`);
-  const ended = sessionEndLine(report.ended);
-  const thrown = report.ended?.end.at;
-  const endLine = ended === undefined ? [] : ['', `${ended.lead}${ended.note}${thrown ? `, thrown at ${siteText(thrown)}` : ''}`];
+  const ends = endLines([report.ended, ...(report.alsoEnded ?? [])]);
+  const endLine = ends.length === 0 ? [] : ['', ...ends];
   if (report.records.length === 0) {
     out.push(`${report.file}: no findings${length}.`, ...endLine);
     return terminalText(out);
@@ -145,6 +158,7 @@ export function jsonReport(report: CheckReport): string {
       thresholds: report.thresholds,
       exitCode: exitCodeOf(report),
       ...(report.ended !== undefined && sessionEndLine(report.ended) !== undefined ? { ended: { ...report.ended.end, ...(report.ended.realm !== undefined ? { realm: report.ended.realm } : {}) } } : {}),
+      ...(report.alsoEnded !== undefined && report.alsoEnded.length > 0 ? { alsoEnded: report.alsoEnded.map((e) => ({ ...e.end, ...(e.realm !== undefined ? { realm: e.realm } : {}) })) } : {}),
       findings: report.records.map((r) => {
         const realms = realmsOf(report, r.finding);
         return { ...r.finding, raised: r.raised, ...(r.cleared !== undefined ? { cleared: r.cleared } : {}), ...(realms.length > 0 ? { realms } : {}) };

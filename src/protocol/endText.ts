@@ -58,6 +58,23 @@ export function sessionEnd(sources: Iterable<EndSource>): SessionEnd | undefined
   return other((end) => endNote(end) !== undefined);
 }
 
+/**
+ * Every other notable end of the session's realms than `shown` (sessionEnd()'s): a second
+ * worker that crashed is news too, and the CLI named only one.
+ */
+export function otherEnds(sources: Iterable<EndSource>, shown: SessionEnd | undefined): SessionEnd[] {
+  const all = [...sources];
+  const program = programOf(all);
+  const out: SessionEnd[] = [];
+  for (const src of all) {
+    if (endNote(src.end) === undefined) continue;
+    const realm = src === program ? undefined : realmName(src.info, program?.info);
+    if (shown !== undefined && realm === shown.realm) continue;
+    out.push(realm === undefined ? { end: src.end as EndInfo } : { end: src.end as EndInfo, realm });
+  }
+  return out;
+}
+
 /** The program: the main thread that started first. */
 export function programOf<S extends EndSource>(sources: readonly S[]): S | undefined {
   let program: S | undefined;

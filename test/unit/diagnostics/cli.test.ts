@@ -295,6 +295,16 @@ describe('queuescope check: the built command', function () {
     assert.doesNotMatch(r.stdout, /no end line/);
   });
 
+  it('names every realm that crashed, not only one (two workers, each its own error)', async () => {
+    const file = await record(fixture('realms', 'crashes'), tmpFile('crashes.qscope'));
+    const r = await runCli(['check', file]);
+    assert.match(r.stdout, /^Worker thread \d+ ended: uncaught Error: shard one failed, thrown at .*realms\.js:\d+:\d+\)?$/m);
+    assert.match(r.stdout, /^Worker thread \d+ ended: uncaught Error: shard two failed, thrown at .*realms\.js:\d+:\d+\)?$/m);
+    const json = JSON.parse((await runCli(['check', file, '--json'])).stdout) as { ended?: { error?: string }; alsoEnded?: { error?: string; realm?: string }[] };
+    const errors = [json.ended?.error, ...(json.alsoEnded ?? []).map((e) => e.error)].sort();
+    assert.deepEqual(errors, ['Error: shard one failed', 'Error: shard two failed']);
+  });
+
   it('--help lists every flag and exits 0; a bare `queuescope` is a usage error, the help on stderr and exit 2', async () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
