@@ -426,13 +426,13 @@ export class QueueModel implements Disposable {
     return previous;
   }
 
-  /** The session ended: every source ends too; the data stays until removeSession(). */
   /** A recording saved while its program ran is being replayed: its end is no exit (RecordingSavedLine). */
   markSavedWhileRunning(session: string, at: number): void {
     const s = this.sessionMap.get(session);
     if (s) s.savedWhileRunning = at;
   }
 
+  /** The session ended: every source ends too; the data stays until removeSession(). */
   endSession(session: string, at?: number): void {
     const ended = this.doEndSession(session, at);
     this.inputs.fire({ kind: 'endSession', session, at, ended });

@@ -133,9 +133,10 @@ export function validateBodyLine(value: unknown): string | null | 'unknown' {
   const type = line.type;
   if (typeof type !== 'string') return 'no "type" field';
   if (type === 'qscope') return 'a second header line';
+  // The one line that is no realm's: it has no `src`.
+  if (type === 'saved') return checkShape(line, { at: 'number' }, type);
   // A type this version does not know is skipped whatever its fields (a newer writer may add
   // lines that are not a realm's, without `src`): it was reported corrupt for lacking one.
-  if (type === 'saved') return checkShape(line, { at: 'number' }, type);
   if (!['source', 'pause', 'resume', 'end'].includes(type) && !Object.hasOwn(EVENT_SHAPES, type)) return 'unknown';
   if (typeof line.src !== 'string') return `${type}: field "src" should be a string`;
   switch (type) {

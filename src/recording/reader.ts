@@ -91,9 +91,8 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   let truncated = false;
   /** zlib's error, when the gzip data broke off after the header. */
   let damaged: string | undefined;
-  /** The decode-again of a damaged file (decodeUntilDamage): zlib's error, and how far it read. */
-  const retry: { error?: Error; inputBytes: number } = { inputBytes: 0 };
-  let retried = false;
+  /** zlib's error in the decode-again of a damaged file (decodeUntilDamage). */
+  const retry: { error?: Error } = {};
 
   /** Lines the sink has; a decode-again skips as many (it parses the same lines again first). */
   let delivered = 0;
@@ -126,7 +125,6 @@ export async function readRecording(path: string, options: ReadOptions): Promise
         // damaged anywhere, even in its checksum, was refused whole or lost 40% of its lines.
         // Decode it again in small pieces, keeping every piece's output, so nearly all that
         // precedes the damage is read; the lines the sink already has are skipped.
-        retried = true;
         source = decodeUntilDamage(path, totalBytes, retry);
         splitter = new LineSplitter(options.maxLineBytes ?? MAX_LINE_BYTES);
         parser = new RecordingParser();
@@ -143,7 +141,7 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   }
   // The decoded-again output ends where zlib stopped: its error, unless the first line itself
   // was lost in the damage.
-  if (retried && retry.error !== undefined) {
+  if (retry.error !== undefined) {
     if (!parser.account.header) throw asRecordingError(retry.error, path);
     damaged = retry.error.message;
   }
@@ -226,9 +224,9 @@ export async function readRecordingLines(path: string, signal?: AbortSignal): Pr
  * read with `for await` drops what it decoded but was not yet read when it errs. A
  * generator, so the reader parses as it goes (a 1 MB file can decode to a gigabyte: held
  * whole, it took 1.2 GB of memory) and the next piece is only decoded once asked for.
- * zlib's error goes to `damage.error`; `damage.inputBytes` says how far it read.
+ * zlib's error goes to `damage.error`.
  */
-async function* decodeUntilDamage(path: string, limit: number, damage: { error?: Error; inputBytes: number }): AsyncGenerator<Buffer> {
+async function* decodeUntilDamage(path: string, limit: number, damage: { error?: Error }): AsyncGenerator<Buffer> {
   const input = Buffer.alloc(limit);
   const handle = await fs.promises.open(path, 'r');
   let got: number;
@@ -253,7 +251,6 @@ async function* decodeUntilDamage(path: string, limit: number, damage: { error?:
         wake = resolve;
         gunzip.write(piece, () => resolve());
       });
-      damage.inputBytes = Math.min(got, at + RETRY_PIECE_BYTES);
       const ready = out;
       out = [];
       yield* ready;

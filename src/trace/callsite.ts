@@ -171,7 +171,7 @@ function addLibraryFile(file: string): void {
 // In a file that mixes library and user code, only the library's method names tell them
 // apart (unminified bundles only): Queue.block/put/get/…, constructors, the iterator's next
 // (QueueIterator.next, src/queue/iteration.ts).
-const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|getOrWait|putNowait|getNowait|shutdown|close))?|(?:Object\.|QueueIterator\.)?next)$/;
+const LIBRARY_FN = /^(?:(?:\w*Queue)(?:\.(?:block|put|get|getOrWait|putNowait|getNowait|shutdown|close))?|QueueIterator\.next)$/;
 
 function isLibraryFrame(f: Frame): boolean {
   if (libraryFiles.has(f.file)) return true;

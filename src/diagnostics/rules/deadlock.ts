@@ -63,10 +63,11 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   // Reduction: free every party with a releasable wait, and whatever that frees in turn.
   const freed = new Set<string>();
   const work: string[] = [];
-  const free = (g: Group): void => {
+  /** The group's waits may end: their parties (those `frees` accepts) are free, and what they release. */
+  const free = (g: Group, frees: (wait: Wait) => boolean = () => true): void => {
     g.releasable = true;
     for (const wait of g.waits) {
-      if (!freed.has(wait.party)) {
+      if (!freed.has(wait.party) && frees(wait)) {
         freed.add(wait.party);
         work.push(wait.party);
       }
@@ -78,15 +79,17 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   // "unknown ties" component whose quiet its queue reset every 50 ms, and the deadlock was
   // never reported (p18b_deadlock_busy_late.js). Its component would have been pending, so it
   // holds the whole-program case back as that did.
-  const pendingSources = new Set<string>();
-  const youngGroup = youngGroupOf(ctx.th.minHistoryGaps);
+  // Realms whose deadlock cases hold back the whole-program case (a component waiting for its
+  // quiet or reported, a queue still moving: see below).
+  const judged = new Set<string>();
+  const young = (g: Group | undefined): boolean => g !== undefined && g.releasers.size === 0 && g.track.gaps < ctx.th.minHistoryGaps;
   let youngFreed = false;
   for (const g of groups.values()) {
     if (g.releasable || hasFreeReleaser(g, partyWaits)) free(g);
     else if (g.releasers.size === 0 && stillMoving(ctx, g.track)) {
-      pendingSources.add(g.track.q.source);
+      judged.add(g.track.q.source);
       free(g);
-    } else if (g.releasers.size === 0 && g.track.gaps < ctx.th.minHistoryGaps) {
+    } else if (young(g)) {
       // A queue too young to have a pace cannot be called quiet (rule 5), so a wait on it may
       // end. It is set aside (the realm's group of unknown ties gathered it, and an idle
       // consumer on a new, unrelated queue sank the real deadlock beside it: a review's
@@ -98,20 +101,15 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
       // waits to get elsewhere is freed all the same: a stage function serving a second,
       // drained pipeline read as a cycle with that pipeline's producer (tok2.js).
       youngFreed = true;
-      g.releasable = true;
-      for (const wait of g.waits) {
-        const elsewhere = (partyWaits.get(wait.party) ?? []).some((x) => {
+      const heldElsewhere = (wait: Wait): boolean =>
+        (partyWaits.get(wait.party) ?? []).some((x) => {
           if (x.group === wait.group || x.w.role !== 'put') return false;
           const other = groups.get(x.group);
           // A put only the party itself is known to drain does not hold it (two copies of one
           // stage in a chain: the copy waiting for a token frees the other's put).
-          return other !== undefined && !youngGroup(other) && [...other.releasers.keys()].some((p) => p !== wait.party);
+          return other !== undefined && !young(other) && [...other.releasers.keys()].some((p) => p !== wait.party);
         });
-        if (!elsewhere && !freed.has(wait.party)) {
-          freed.add(wait.party);
-          work.push(wait.party);
-        }
-      }
+      free(g, (wait) => !heldElsewhere(wait));
     }
   }
   while (work.length) {
@@ -167,7 +165,6 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
   }
 
   const out: Finding[] = [];
-  const judged = pendingSources;
   for (const comp of components.values()) {
     const verdict = judge(ctx, comp);
     if (verdict === undefined) continue;
@@ -193,10 +190,6 @@ export function deadlockRule(ctx: SessionContext): Finding[] {
     if (whole) out.push(whole);
   }
   return out;
-}
-
-function youngGroupOf(minGaps: number): (g: Group | undefined) => boolean {
-  return (g) => g !== undefined && g.releasers.size === 0 && g.track.gaps < minGaps;
 }
 
 function hasFreeReleaser(g: Group, waiting: ReadonlyMap<string, unknown>): boolean {
