@@ -73,4 +73,17 @@ describe('queue storage: ring buffer', () => {
     assert.equal(res.status, 0, res.stderr);
     assert.deepEqual(JSON.parse(res.stdout.trim()), { grown: true, same: true, holey: true, objects: true });
   });
+
+  it('holds up to 15,000 items in ordinary arrays, below V8\'s large-object size', () => {
+    // 16,382 slots of 8 bytes plus the header is V8's largest ordinary object on 64-bit
+    // Node; past it, each new backing array went to the large-object space at ~0.5 ms a
+    // time (src/queue/ring.ts). Doubling reached 16,384 slots for 10,000 items.
+    for (const n of [10_000, 15_000]) {
+      const r = new Ring<number>();
+      for (let i = 0; i < n; i++) r.push(i);
+      const slots = (r as unknown as { buf: unknown[] }).buf.length;
+      assert.ok(slots >= n && slots <= 16_382, `${n} items: ${slots} slots`);
+      for (let i = 0; i < n; i++) assert.equal(r.shift(), i);
+    }
+  });
 });
