@@ -1,20 +1,42 @@
 // The hub clock: milliseconds from `performance.now()`, so a traced program can time its own
-// events on the same axis. `origin` is the epoch time of that clock's zero.
+// events on the same axis. `origin` is the epoch time of that clock's zero. Both clocks are
+// the ones present when this module loaded: fake timers installed later (sinon and jest
+// replace Date and performance.now too) must not move the hub's clock (src/trace/env.ts).
 
-const perf: { now(): number; timeOrigin?: number } | undefined = (() => {
-  const p = (globalThis as { performance?: { now(): number; timeOrigin?: number } }).performance;
-  return p !== undefined && typeof p.now === 'function' ? p : undefined;
+const perfNow: (() => number) | undefined = (() => {
+  const p = (globalThis as { performance?: { now(): number } }).performance;
+  return p !== undefined && typeof p.now === 'function' ? p.now.bind(p) : undefined;
 })();
+const perfOrigin: unknown = (globalThis as { performance?: { timeOrigin?: number } }).performance?.timeOrigin;
 
-const dateBase = Date.now();
+/** Epoch ms now, by the Date.now present at load. */
+export const epochNow: () => number = Date.now.bind(Date);
+
+const dateBase = epochNow();
+
+let source: () => number = perfNow !== undefined ? perfNow : () => epochNow() - dateBase;
 
 /** Hub time, ms. */
-export const now: () => number = perf !== undefined ? () => perf.now() : () => Date.now() - dateBase;
+export function now(): number {
+  return source();
+}
+
+/**
+ * Tests drive hub time by hand through this (the host's performance.now() is no longer
+ * looked up per call, so patching it does not reach the hub). Returns the restore.
+ */
+export function useClockForTests(fn: () => number): () => void {
+  const before = source;
+  source = fn;
+  return () => {
+    source = before;
+  };
+}
 
 /** Epoch ms of hub time 0. */
 export function clockOrigin(): number {
-  if (perf !== undefined && typeof perf.timeOrigin === 'number') return perf.timeOrigin;
-  return perf !== undefined ? Date.now() - perf.now() : dateBase;
+  if (perfNow !== undefined && typeof perfOrigin === 'number') return perfOrigin;
+  return perfNow !== undefined ? epochNow() - perfNow() : dateBase;
 }
 
 type CpuUsage = () => { user: number; system: number };

@@ -44,18 +44,38 @@ export function builtin<T>(id: string): T | undefined {
   }
 }
 
+// The tracer's own timers are the host's as this module loaded, not whatever the global
+// names hold later: a test that installs fake timers (sinon, jest) after the library loaded
+// must not find the recorder's flush or the sampling tick on its fake clock (its runAll()
+// then never ends, and the recording stops in real time). The queue's timed waits do follow
+// fake timers (src/queue/deadlines.ts): those are the program's own.
+interface HostTimerApi {
+  setTimeout(fn: () => void, ms: number): unknown;
+  setInterval(fn: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
+const hostTimers: HostTimerApi = (() => {
+  const g = globalThis as unknown as HostTimerApi;
+  const { setTimeout: st, setInterval: si, clearInterval: ci } = g;
+  return {
+    setTimeout: (fn, ms) => st.call(globalThis, fn, ms),
+    setInterval: (fn, ms) => si.call(globalThis, fn, ms),
+    clearInterval: (handle) => ci.call(globalThis, handle),
+  };
+})();
+
 /** Start a timer that never keeps the program alive. */
 export function unrefTimer(fn: () => void, ms: number): unknown {
-  return unref(setTimeout(fn, ms));
+  return unref(hostTimers.setTimeout(fn, ms));
 }
 
 /** A repeating timer that never keeps the program alive; stop it with clearUnrefInterval(). */
 export function unrefInterval(fn: () => void, ms: number): unknown {
-  return unref(setInterval(fn, ms));
+  return unref(hostTimers.setInterval(fn, ms));
 }
 
 export function clearUnrefInterval(handle: unknown): void {
-  clearInterval(handle as ReturnType<typeof setInterval>);
+  hostTimers.clearInterval(handle);
 }
 
 function unref(t: unknown): unknown {

@@ -23,6 +23,7 @@
 import { DEFAULT_DRAIN_BYTES, type HubReaderApi, type HubTee } from '../protocol/hub';
 import { RECORDING_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
 import { now } from './clock';
+import { epochNow } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
 import { exitHooks, type EndDetail, type EndReason, type ExitWriter } from './exitHooks';
 
@@ -88,7 +89,7 @@ export class Recorder implements ExitWriter, HubTee {
     this.src = sourceKey({ pid: Number(info.pid ?? 0), threadId: Number(info.threadId ?? 0) });
     const env = nodeEnv();
     const lines: RecordingLine[] = [];
-    const header: RecordingLine = { type: 'qscope', v: RECORDING_VERSION, created: Date.now(), writer: 'hub', label: String(info.title ?? '') };
+    const header: RecordingLine = { type: 'qscope', v: RECORDING_VERSION, created: epochNow(), writer: 'hub', label: String(info.title ?? '') };
     if (isMainThread && env[SESSION_ENV] === undefined) {
       this.write(`${JSON.stringify(header)}\n`, true);
       env[SESSION_ENV] = this.src;

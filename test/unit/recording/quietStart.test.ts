@@ -10,13 +10,12 @@ import { Queue } from '../../../src/queue/index';
 import { DEFAULTS } from '../../../src/trace/config';
 import { Hub } from '../../../src/trace/hub';
 import { replayFile, tempDir } from './fixture';
+import { driveClock } from '../../helpers/hubClock';
 
 describe('recording: a burst after an idle spell', () => {
   it('keeps when the burst started through save and replay', async () => {
-    const perf = globalThis.performance as { now(): number };
-    const realNow = perf.now;
-    let T = perf.now() + 1000;
-    perf.now = () => T;
+    let T = performance.now() + 1000;
+    const restore = driveClock(() => T);
     const live = new QueueModel();
     const { dir, cleanup } = tempDir();
     const recorder = new SessionRecorder(live, { dir: path.join(dir, 'spool') });
@@ -59,7 +58,7 @@ describe('recording: a burst after an idle spell', () => {
       await replayFile(file, replay);
       assert.deepEqual(series(replay, 'replay'), seen, 'the replay holds the depth until the burst, as live');
     } finally {
-      perf.now = realNow;
+      restore();
       await recorder.dispose();
       cleanup();
     }

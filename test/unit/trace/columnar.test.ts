@@ -12,6 +12,7 @@ import { foldRows } from '../../../src/trace/columns';
 import { Hub, LATE_ANNOUNCE_MS, LATE_PER_DRAIN } from '../../../src/trace/hub';
 import { seededRandom } from '../../helpers/prng';
 import type { SampleRow } from '../../../src/protocol/wire';
+import { driveClock } from '../../helpers/hubClock';
 
 interface Truth {
   puts: number;
@@ -65,10 +66,8 @@ async function sampledConsumers(n: number) {
 
 describe('trace: columnar drains', () => {
   it('rows over half the budget: one tick\'s rows go as they are, two ticks\' rows fold per queue, even at the same clock reading', () => {
-    const perf = globalThis.performance as { now(): number };
-    const realNow = perf.now;
-    const T = perf.now() + 1000;
-    perf.now = () => T; // a coarse or frozen clock: two ticks can read the same time
+    const T = performance.now() + 1000;
+    const restore = driveClock(() => T); // a coarse or frozen clock: two ticks can read the same time
     try {
       for (const ticks of [1, 2]) {
         const { hub, queues } = armed({ ...DEFAULTS, sampleMs: 1e9 }, 30, (i) => ({ name: `r${i}` }));
@@ -84,7 +83,7 @@ describe('trace: columnar drains', () => {
         assert.equal(batch.folded, ticks === 2 ? 30 : 0);
       }
     } finally {
-      perf.now = realNow;
+      restore();
     }
   });
 
@@ -108,10 +107,8 @@ describe('trace: columnar drains', () => {
   });
 
   it('a queue quiet for most of an interval: its row says when it first changed, and the timeline holds the depth until then', () => {
-    const perf = globalThis.performance as { now(): number };
-    const realNow = perf.now;
-    let T = perf.now() + 1000;
-    perf.now = () => T;
+    let T = performance.now() + 1000;
+    const restore = driveClock(() => T);
     try {
       const start = T;
       const { queues, model, drain } = armed({ ...DEFAULTS, sampleMs: 10 }, 1, () => ({ name: 'bursty' }));
@@ -134,7 +131,7 @@ describe('trace: columnar drains', () => {
       // Created at `start`; the put's row at +100; held at 1 until the burst at +2900; the burst's row at +3100.
       assert.deepEqual([at, s.depth, s.min, s.max], [[0, 100, 2900, 3100], [0, 1, 1, 3], [0, 0, 1, 1], [0, 1, 1, 3]]);
     } finally {
-      perf.now = realNow;
+      restore();
     }
   });
 

@@ -11,6 +11,7 @@ import { DEFAULTS } from '../../../src/trace/config';
 import { ExitHooks, type ExitWriter } from '../../../src/trace/exitHooks';
 import { Hub } from '../../../src/trace/hub';
 import { READER_GRACE_MS, Recorder } from '../../../src/trace/recorder';
+import { driveClock } from '../../helpers/hubClock';
 
 const INTERVAL_MS = 100;
 const GRACE_TICKS = Math.ceil(READER_GRACE_MS / INTERVAL_MS);
@@ -97,10 +98,8 @@ describe('trace: the file recorder and a debugger on one hub (tee)', () => {
   });
 
   it('a pause at a breakpoint (the clock runs, no ticks) does not count as silence', () => {
-    const perf = globalThis.performance as { now(): number };
-    const realNow = perf.now;
-    let t = perf.now();
-    perf.now = () => t;
+    let t = performance.now();
+    const restore = driveClock(() => t);
     try {
       const r = rig();
       r.hub.attach();
@@ -113,7 +112,7 @@ describe('trace: the file recorder and a debugger on one hub (tee)', () => {
         assert.equal(drain(r.hub).seq, expected++, `round ${round}: the debugger's next drain follows its previous one`);
       }
     } finally {
-      perf.now = realNow;
+      restore();
     }
   });
 
