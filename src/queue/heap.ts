@@ -186,6 +186,9 @@ export class StableHeap<T> {
 
   private less(a: T, sa: number, b: T, sb: number): boolean {
     const c = this.compare(a, b);
+    // A boolean (Array.sort's `a > b` habit) or NaN is never below zero nor zero: the heap
+    // would come out in no order at all, without a word. Thrown like any comparator error.
+    if (typeof c !== 'number' || c !== c) throw new TypeError(`compare must return a number, negative when a comes first; it returned ${typeof c === 'boolean' ? `${c} (write (a, b) => a - b, not a > b)` : String(c)}`);
     return c < 0 || (c === 0 && sa < sb);
   }
 }

@@ -1,7 +1,7 @@
 // PriorityQueue: the smallest item comes out first (by `compare`, default `<`); equal
 // items keep their insertion order. Only storage differs from Queue.
 
-import { Queue, checkOptions, type QueueOptions, type WaitOptions } from './queue';
+import { Queue, QUEUE_OPTIONS, checkOptions, type QueueOptions, type WaitOptions } from './queue';
 import { StableHeap, defaultCompare, type Compare } from './heap';
 import type { QueueKind } from './probe';
 
@@ -9,6 +9,8 @@ export interface PriorityQueueOptions<T> extends QueueOptions {
   /** Negative when `a` should come out before `b`. Default: `a < b`. */
   compare?: ((a: T, b: T) => number) | undefined;
 }
+
+const PRIORITY_OPTIONS: readonly string[] = [...QUEUE_OPTIONS, 'compare'];
 
 // The base constructor calls _init() before this subclass's constructor body can run,
 // so the comparator travels through this slot.
@@ -18,7 +20,7 @@ export class PriorityQueue<T> extends Queue<T> {
   declare private heap: StableHeap<T>;
 
   constructor(options: PriorityQueueOptions<T> = {}) {
-    checkOptions(options, new.target.name);
+    checkOptions(options, new.target.name, PRIORITY_OPTIONS);
     if (options.compare !== undefined && typeof options.compare !== 'function') {
       throw new TypeError('compare must be a function');
     }

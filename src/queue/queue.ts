@@ -16,6 +16,8 @@ import { PUT_BACK, QueueIterator, type IterationSource } from './iteration';
 import { deadlines } from './deadlines';
 import { CLAIM, deliver, resolveNow } from './delivery';
 import { startTimer, stopTimer } from './timers';
+import { unwatch, watch } from './signals';
+import { misspelledError, misspelledOption } from './optionNames';
 import { SPARE, takeWaiter, WaiterList, type AbortSignalLike, type WaitHandle, type Waiter, type WaiterOwner } from './waiters';
 
 export interface QueueOptions {
@@ -30,12 +32,19 @@ export interface QueueOptions {
  * option from the number and make an unbounded queue without a word.
  * @internal
  */
-export function checkOptions(options: unknown, what: string): void {
+export function checkOptions(options: unknown, what: string, known: readonly string[]): void {
   if (options === null || typeof options !== 'object') {
     const hint = typeof options === 'number' ? `{ maxsize: ${options} }` : typeof options === 'function' && what === 'PriorityQueue' ? '{ compare: yourFunction }' : '{ maxsize, name }';
     throw new TypeError(`${what} options must be an object, e.g. new ${what}(${hint}); got ${options === null ? 'null' : typeof options}`);
   }
+  const typo = misspelledOption(options, known);
+  if (typo !== undefined) throw misspelledError(`new ${what}()`, typo);
 }
+
+/** Option names of the constructors, for checkOptions(). @internal */
+export const QUEUE_OPTIONS: readonly string[] = ['maxsize', 'name'];
+const WAIT_OPTIONS: readonly string[] = ['timeout', 'signal'];
+const SHUTDOWN_OPTIONS: readonly string[] = ['immediate'];
 
 export interface WaitOptions {
   /**
@@ -63,7 +72,8 @@ const VALID: unique symbol = Symbol('valid');
 
 export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarget, WaiterOwner {
   readonly id: number;
-  readonly maxsize: number;
+  /** Read-only at run time too (asyncio's is a property): set it and a strict-mode program gets a TypeError. */
+  declare readonly maxsize: number;
   readonly name: string;
   /** Storage discipline; a getter so subclasses can answer before their fields exist. */
   get kind(): QueueKind {
@@ -104,14 +114,16 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
   private readonly claims: boolean;
 
   constructor(options: QueueOptions = {}) {
-    checkOptions(options, new.target.name);
+    checkOptions(options, new.target.name, QUEUE_OPTIONS);
     const { maxsize = 0, name } = options;
     if (typeof maxsize !== 'number' || Number.isNaN(maxsize)) {
       throw new TypeError(`maxsize must be a number, got ${shown(maxsize)}`);
     }
     if (name !== undefined && typeof name !== 'string') throw new TypeError('name must be a string');
     // asyncio compares `qsize() >= maxsize`, so a fractional bound holds ceil(maxsize) items.
-    this.maxsize = maxsize > 0 && Number.isFinite(maxsize) ? Math.ceil(maxsize) : 0;
+    // Not writable: `q.maxsize = 3` on a full queue left its blocked producer waiting for room
+    // that already existed, and `q.maxsize = NaN` made it unbounded past the check above.
+    Object.defineProperty(this, 'maxsize', { value: maxsize > 0 && Number.isFinite(maxsize) ? Math.ceil(maxsize) : 0, enumerable: true });
     this._init(this.maxsize);
     this.claims = this._claimsOnDelivery;
     const hub = findHub();
@@ -415,8 +427,14 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
       timeout = t;
     }
     let signal = options.signal;
+    // Neither option given: a misspelled one is the likely reason (looked for only then, so
+    // a call with options pays nothing for it).
+    if (options.timeout === undefined && signal === undefined) {
+      const typo = misspelledOption(options, WAIT_OPTIONS);
+      if (typo !== undefined) return misspelledError('options', typo);
+    }
     if (signal !== undefined && signal !== null) {
-      if (typeof signal.addEventListener !== 'function') return new TypeError('signal must be an AbortSignal');
+      if (typeof signal.addEventListener !== 'function' || typeof signal.removeEventListener !== 'function') return new TypeError('signal must be an AbortSignal');
       if (signal.aborted) return abortReason(signal);
     } else signal = undefined;
     this.optTimeout = timeout;
@@ -456,7 +474,7 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
         this.settle(w, 'aborted');
         w.reject(abortReason(signal));
       };
-      signal.addEventListener('abort', w.onAbort, { once: true });
+      watch(signal, w);
     }
     return promise;
   }
@@ -479,7 +497,7 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
       w.timer = undefined;
     }
     if (w.signal !== undefined) {
-      w.signal.removeEventListener('abort', w.onAbort as () => void);
+      unwatch(w.signal, w);
       w.signal = undefined;
       w.onAbort = undefined;
     }
@@ -527,6 +545,13 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
     // `shutdown(true)` (asyncio's positional `immediate`) would otherwise shut down gracefully.
     if (typeof options !== 'object' || options === null) {
       throw new TypeError(`shutdown options must be an object, e.g. shutdown({ immediate: ${options === true} }); got ${options === null ? 'null' : typeof options}`);
+    }
+    const typo = misspelledOption(options, SHUTDOWN_OPTIONS);
+    if (typo !== undefined) throw misspelledError('shutdown()', typo);
+    // asyncio takes any truthy `immediate`; a strict boolean here, so `immediate: 'false'` or a
+    // stray 1 does not decide between dropping the items and keeping them.
+    if (options.immediate !== undefined && typeof options.immediate !== 'boolean') {
+      throw new TypeError(`shutdown: immediate must be true or false, got ${shown(options.immediate)}`);
     }
     const immediate = options.immediate === true;
     this.shut = true;
@@ -644,7 +669,13 @@ export class Queue<T> implements AsyncIterable<T>, IterationSource<T>, ProbeTarg
 
 /** A bad option's value as a message shows it: a string quoted, so `'5'` does not read as 5. */
 function shown(value: unknown): string {
-  return typeof value === 'string' ? `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)` : String(value);
+  if (typeof value === 'string') return `${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)} (a string)`;
+  if (typeof value === 'bigint') return `${value}n (a BigInt)`;
+  try {
+    return String(value);
+  } catch {
+    return `a ${typeof value} that cannot be shown`;
+  }
 }
 
 /**
