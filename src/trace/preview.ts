@@ -132,7 +132,7 @@ class Renderer {
     try {
       if (isMap) this.mapBody(o as Map<unknown, unknown>, name, depth);
       else if (isSet) this.setBody(o as Set<unknown>, name, depth);
-      else if (isTyped) this.typedBody(o as Uint8Array, depth);
+      else if (isTyped) this.typedBody(o as Uint8Array, name, depth);
       else if (arr) this.arrayBody(o as unknown[], name, depth);
       else this.plainBody(o, name, depth);
     } finally {
@@ -171,10 +171,11 @@ class Renderer {
     this.emit(n > 0 ? ' }' : '}');
   }
 
-  private typedBody(a: Uint8Array, depth: number): void {
+  private typedBody(a: Uint8Array, name: string, depth: number): void {
     const len = typedLength !== undefined ? (typedLength.call(a) as number) : 0;
     const tag = typedTag !== undefined ? String(typedTag.call(a)) : 'TypedArray';
-    this.emit(`${tag}(${len}) [`);
+    // A subclass by its own name (Node's Buffer is a Uint8Array): the tag is the base's.
+    this.emit(`${name !== '' && name !== 'Object' ? name : tag}(${len}) [`);
     const shown = Math.min(len, this.limits.maxEntries);
     for (let i = 0; i < shown && !this.truncated; i++) {
       this.emit(i > 0 ? ', ' : ' ');

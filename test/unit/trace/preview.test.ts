@@ -24,6 +24,7 @@ describe('trace: item previews', () => {
     ['invalid Date', new Date(NaN), 'Invalid Date'],
     ['Error', new RangeError('too far'), 'RangeError: too far'],
     ['typed arrays', new Uint8Array([1, 2, 3]), 'Uint8Array(3) [ 1, 2, 3 ]'],
+    ['a Buffer by its own name, not its base class', Buffer.from([1, 2]), 'Buffer(2) [ 1, 2 ]'],
     ['null prototype', Object.assign(Object.create(null) as object, { a: 1 }), '[Object: null prototype] { a: 1 }'],
     ['sparse arrays', [1, , 3], '[ 1, <empty>, 3 ]'], // eslint-disable-line no-sparse-arrays
     ['deep objects', { a: { b: { c: { d: { e: 1 } } } } }, '{ a: { b: { c: [Object] } } }'],
