@@ -57,6 +57,14 @@ export function programOf(session: { name: string }): string {
   return session.name.replace(/\s*«.*$/s, '').replace(/\s*\[\d+\]\s*$/, '');
 }
 
+/**
+ * A debug session of a process ("app.js [4242]"), not of a worker thread ("[worker 1]"):
+ * js-debug names a process's session after its program and pid.
+ */
+export function isProcessSession(session: { name: string }): boolean {
+  return /\[\d+\]/.test(session.name.replace(/\s*«.*$/s, ''));
+}
+
 /** The top-level session a session belongs to (itself when it has no parent). */
 export function rootSession(session: vscode.DebugSession): vscode.DebugSession {
   let s = session;
@@ -121,6 +129,13 @@ export class SessionWatcher implements vscode.Disposable {
   private readonly runEndTimers = new Map<string, { timer: ReturnType<typeof setTimeout>; end: () => void }>();
   /** Per model session (run): the programs of the launch's own processes in it (programOf). */
   private readonly runPrograms = new Map<string, Set<string>>();
+  /**
+   * Processes started by another process of a launch (a supervisor: `tsx watch`, npm running
+   * `node --watch`, nodemon), by child session id: which supervisor, which program, in which
+   * run, and whether it ended. A supervisor starting the same program again after it ended is
+   * a reload (supervisedRunOf).
+   */
+  private readonly supervised = new Map<string, { root: string; parent: string; program: string; run: string; ended: boolean }>();
 
   constructor(
     private readonly model: QueueModel,
@@ -162,7 +177,9 @@ export class SessionWatcher implements vscode.Disposable {
    */
   private runOf(root: vscode.DebugSession, session: vscode.DebugSession): string {
     const current = this.modelSessionOf(root);
-    if (session.parentSession?.id !== root.id) return current;
+    const parent = session.parentSession;
+    if (parent !== undefined && parent.id !== root.id) return this.supervisedRunOf(root, session, parent, current);
+    if (parent?.id !== root.id) return current;
     // A new run starts the same program again. A runner js-debug does not debug itself
     // (`node --test`) starts its test files as processes of the launch too, one after the
     // other: a different program is one more process of this run, not a new run.
@@ -183,6 +200,70 @@ export class SessionWatcher implements vscode.Disposable {
     return next;
   }
 
+  /**
+   * The run a process started by another process of the launch feeds. A supervisor that
+   * reloads its program after an edit (`tsx watch`; `npm run dev` with `node --watch`, whose
+   * watcher js-debug does not debug, so the program is nested under npm's process) starts
+   * the same program again once the one before has ended: a new run, as a launch's own
+   * process run again is (runOf). The supervisor runs on across the reload: its poller (and
+   * any other process of the run still running) moves to the new run, so the run before ends
+   * now, with its own processes' queues and findings. Not a reload: a worker thread, a
+   * process of the same program as its parent (a cluster's worker: the primary forks its own
+   * script), a process whose parent has queues of its own (a program that forks a job's
+   * process after another's: the program is the parent), a different program (a runner's
+   * next test file), or the same program while an instance of it still runs under that
+   * supervisor (two started at once).
+   */
+  private supervisedRunOf(root: vscode.DebugSession, session: vscode.DebugSession, parent: vscode.DebugSession, current: string): string {
+    const program = programOf(session);
+    if (!isProcessSession(session) || programOf(parent) === program || this.hasQueues(parent.id)) return current;
+    const before = [...this.supervised.values()].filter((p) => p.parent === parent.id && p.program === program && p.run === current);
+    const reload = before.length > 0 && before.every((p) => p.ended);
+    const entry = { root: root.id, parent: parent.id, program, run: current, ended: false };
+    this.supervised.set(session.id, entry);
+    if (!reload) return current;
+    this.reruns.set(root.id, (this.reruns.get(root.id) ?? 0) + 1);
+    const next = this.modelSessionOf(root);
+    entry.run = next;
+    // What of the run before still runs (the supervisor) goes on in the new run.
+    const programs = new Set<string>();
+    for (const w of this.watched.values()) {
+      if (w.modelSession !== current) continue;
+      w.modelSession = next;
+      void w.poller.moveTo(next);
+      if (w.session.parentSession?.id === root.id) programs.add(programOf(w.session));
+    }
+    for (const p of this.supervised.values()) if (p.run === current && !p.ended) p.run = next;
+    this.runPrograms.set(next, programs);
+    for (const folder of this.roots.get(current) ?? []) this.rememberRoots(next, root, session, folder);
+    // The run before ends now (or once its exit tails are read): no grace to wait out.
+    this.cancelRunEnd(current);
+    this.endRun(current, root, false);
+    return next;
+  }
+
+  /** A polled child session's realm has queues in the model (a program, not a tool that runs one). */
+  private hasQueues(childId: string): boolean {
+    const w = this.watched.get(childId);
+    const key = w?.poller.sourceKey;
+    return key !== undefined && (this.model.source(w!.modelSession, key)?.queues.size ?? 0) > 0;
+  }
+
+  /**
+   * End a model session (run) once none of its pollers runs and its exit tails are in.
+   * `launchEnded`: its top-level session ended (the launch's run count starts over).
+   */
+  private endRun(modelSession: string, root: vscode.DebugSession, launchEnded: boolean): void {
+    if (this.disposed) return;
+    const stillRunning = [...this.watched.values()].some((x) => x.modelSession === modelSession);
+    if (stillRunning || (this.finishing.get(modelSession)?.size ?? 0) > 0) return;
+    this.finishing.delete(modelSession);
+    this.mainEnded.delete(modelSession);
+    this.runPrograms.delete(modelSession);
+    if (launchEnded && modelSession === this.modelSessionOf(root)) this.reruns.delete(root.id);
+    if (this.model.session(modelSession)) this.model.endSession(modelSession);
+  }
+
   /** The debug session a model session stands for, while it runs. */
   debugSession(modelSession: string): vscode.DebugSession | undefined {
     for (const w of this.watched.values()) if (w.modelSession === modelSession) return rootSession(w.session);
@@ -199,8 +280,9 @@ export class SessionWatcher implements vscode.Disposable {
     return [...(this.roots.get(modelSession) ?? [])];
   }
 
-  private rememberRoots(modelSession: string, root: vscode.DebugSession, session: vscode.DebugSession): void {
+  private rememberRoots(modelSession: string, root: vscode.DebugSession, session: vscode.DebugSession, also?: string): void {
     const set = this.roots.get(modelSession) ?? new Set<string>();
+    if (also !== undefined) set.add(also);
     for (const c of [root.configuration, session.configuration]) {
       for (const key of ['cwd', 'localRoot', 'webRoot']) {
         const v = c[key];
@@ -297,11 +379,14 @@ export class SessionWatcher implements vscode.Disposable {
       this.scriptCacheBounds.delete(id);
     };
     this.hubFound(session.id);
+    const supervised = this.supervised.get(session.id);
+    if (supervised) supervised.ended = true;
     const w = this.watched.get(session.id);
     if (w) finish(session.id, w);
     this.endReported.delete(session.id);
     if (session === root) {
       ending.add(this.modelSessionOf(root));
+      for (const [id, p] of [...this.supervised]) if (p.root === root.id) this.supervised.delete(id);
       // The whole launch/attach ended: its children end with it. One whose own session did
       // not say it ended (a forked child that outlives the launch) was not killed: no news.
       for (const [id, x] of [...this.watched]) {
@@ -317,16 +402,7 @@ export class SessionWatcher implements vscode.Disposable {
     for (const modelSession of ending) {
       void Promise.all([...(this.finishing.get(modelSession) ?? [])]).then(() => {
         if (modelSession === this.modelSessionOf(root)) this.applyUnattachedTails(root, session === root);
-        const end = (): void => {
-          if (this.disposed) return;
-          const stillRunning = [...this.watched.values()].some((x) => x.modelSession === modelSession);
-          if (stillRunning || (this.finishing.get(modelSession)?.size ?? 0) > 0) return;
-          this.finishing.delete(modelSession);
-          this.mainEnded.delete(modelSession);
-          this.runPrograms.delete(modelSession);
-          if (session === root && modelSession === this.modelSessionOf(root)) this.reruns.delete(root.id);
-          if (this.model.session(modelSession)) this.model.endSession(modelSession);
-        };
+        const end = (): void => this.endRun(modelSession, root, session === root);
         // The launch ended, or this was an earlier run: the run ends now. Else its launch may
         // start another process of the run in a moment (a test runner's next file): one
         // timer per run, armed again by each end and cancelled when a process joins.
@@ -395,6 +471,8 @@ export class SessionWatcher implements vscode.Disposable {
 
   private ended(session: vscode.DebugSession): void {
     this.endReported.add(session.id);
+    const supervised = this.supervised.get(session.id);
+    if (supervised) supervised.ended = true;
     const w = this.watched.get(session.id);
     if (w?.poller.mainThread) this.mainEnded.add(w.modelSession);
   }

@@ -11,6 +11,7 @@ import { sourceNow } from '../../model/entities';
 import type { ExtensionServices } from '../services';
 import type { DiagnosticsPart } from '../diagnostics';
 import { queueBadges } from '../../diagnostics/strip';
+import { sessionLabels } from '../../host/sessions/sessionLabels';
 import { groupChildren, inGroupCopy, itemNodes, queueChildren, sessionNode, hasRunningAge, sourceChildren, sourceNode, type NodeSpec, type QueueFlag } from '../../host/views/queueNodes';
 import { OPEN_SITE_COMMAND } from './openSite';
 
@@ -124,7 +125,10 @@ export class QueuesTreeProvider implements vscode.TreeDataProvider<NodeSpec>, vs
 
   getChildren(node?: NodeSpec): NodeSpec[] {
     const now = Date.now();
-    if (!node) return this.model.sessions.map(sessionNode);
+    if (!node) {
+      const labels = sessionLabels(this.model.sessions);
+      return this.model.sessions.map((s) => sessionNode(s, labels.get(s.id)));
+    }
     switch (node.kind) {
       case 'session': {
         const s = this.model.session(node.session);

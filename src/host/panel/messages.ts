@@ -8,6 +8,7 @@ import { sourceLabel, type JobState } from '../../protocol/wire';
 import type { QueueInfo, SeriesChunk, SessionInfo, WaitCountChunk, WaiterInfo } from '../../protocol/webview';
 import { RateWindow } from './rates';
 import { round1, statusOf } from './sessionAxis';
+import { sessionLabels } from '../sessions/sessionLabels';
 import { newStepCursor, type SentSteps, type StepCursor, type WaitInterval } from './waitCountSteps';
 import { libFacts } from '../../protocol/libText';
 import { JOBS_GAPS_SENT, JOBS_RECENT_SENT, JOBS_TEXT_MAX, RUNNING_JOBS_SENT, type JobsInfo } from '../../protocol/jobsText';
@@ -203,14 +204,17 @@ export function waitersKey(waiters: readonly WaiterInfo[]): string {
   return waiters.map((w) => `${w.id}@${w.queue}`).join(',');
 }
 
+/** The session list; sessions sharing a name are told apart in it (sessionLabels()). */
 export function sessionInfos(model: QueueModel, startOf: (s: ModelSession) => number, include: (s: ModelSession) => boolean = () => true): SessionInfo[] {
-  return model.sessions.filter(include).map((s) => {
+  const listed = model.sessions.filter(include);
+  const labels = sessionLabels(listed);
+  return listed.map((s) => {
     const sum = model.summary(s.id);
     const ended = model.sessionEnd(s.id);
     const end = ended?.end;
     return {
       id: s.id,
-      name: s.name,
+      name: labels.get(s.id) ?? s.name,
       status: statusOf(s),
       start: startOf(s),
       queueCount: sum.queues,

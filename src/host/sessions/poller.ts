@@ -132,6 +132,13 @@ export type PollerState =
 /** The halted states: no polls are sent in them. */
 const HALTED: ReadonlySet<PollerState> = new Set(['pausePending', 'stepping', 'paused']);
 
+/** An attach answer without the hub's arming time (SessionPoller.moveTo()). */
+function withoutArmedAt<T extends { armedAt?: number }>(info: T): T {
+  const copy = { ...info };
+  delete copy.armedAt;
+  return copy;
+}
+
 const realClock: PollerClock = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
@@ -182,8 +189,8 @@ export class SessionPoller {
   constructor(
     private readonly target: EvaluateTarget,
     private readonly model: QueueModel,
-    /** Model session id (the top-level debug session). */
-    private readonly session: string,
+    /** Model session id (the top-level debug session's run: moveTo() changes it). */
+    private session: string,
     /** The debug session polled (a child session), for logs and ModelSource.channel. */
     private readonly channel: string,
     private readonly log: PollerLog,
@@ -339,6 +346,40 @@ export class SessionPoller {
   get sourceKey(): string | undefined {
     return this.key;
   }
+
+  /** The model session this poller feeds (moveTo() changes it). */
+  get modelSession(): string {
+    return this.session;
+  }
+
+  /**
+   * Feed another model session from now on: a process that runs on across a reload of the
+   * program it supervises (`tsx watch`, `npm run dev` with `node --watch`) belongs to the
+   * launch's new run. Its source ends in the run before (no end reason: it did not end), and
+   * its hub is attached again for the new run, whose snapshot gives its queues as they are
+   * now. The attach's `armedAt` is left out: the new run starts at the reload, not when this
+   * process armed. Runs in the request chain; the drain channel (formatter, push) goes on.
+   */
+  moveTo(session: string): Promise<void> {
+    if (this.stateValue === 'stopped' || session === this.session) return this.chain;
+    return this.exclusive(async () => {
+      if (this.isStopped() || session === this.session) return;
+      const before = this.session;
+      const key = this.key;
+      this.session = session;
+      if (key === undefined) return; // not attached yet: its first attach opens the new run
+      this.key = undefined;
+      this.moved = true;
+      this.model.setSourceState(before, key, 'ended');
+      if (!(await this.attach()) && !this.isStopped()) {
+        if (this.isPolling()) this.stateValue = 'attaching';
+        this.schedule(this.backoff);
+      }
+    });
+  }
+
+  /** moveTo() re-attached this poller: the hub's arming time is not the new run's start. */
+  private moved = false;
 
   /** Begin: the first attach is tried at once. */
   start(): void {
@@ -654,7 +695,8 @@ export class SessionPoller {
       return false;
     }
     if (this.options.sessionName !== undefined) this.model.openSession(this.session, this.options.sessionName);
-    this.key = this.model.attach(this.session, info.value, this.channel);
+    const attached = this.moved ? withoutArmedAt(info.value) : info.value;
+    this.key = this.model.attach(this.session, attached, this.channel);
     if (this.stateValue === 'attaching') this.stateValue = 'polling';
     this.log.info(`${this.channel}: attached to ${sourceLabel(info.value)} (${info.value.snapshot.queues.length} queue(s))`);
     if (info.value.snapshot.queues.length > 0) this.interval?.sawQueues();

@@ -76,7 +76,8 @@ export const ICONS = {
   item: { id: 'symbol-field' },
 } as const satisfies Record<string, IconSpec>;
 
-export function sessionNode(s: ModelSession): NodeSpec {
+/** `label`: the session's name, told apart from others of the same name (host/sessions/sessionLabels.ts). */
+export function sessionNode(s: ModelSession, label = s.name): NodeSpec {
   const icon = s.state === 'ended' ? ICONS.sessionEnded : s.state === 'paused' ? ICONS.sessionPaused : ICONS.sessionLive;
   // How it ended, when that is news: short in the row, whole in the tooltip.
   const ended = sessionEnd(s.sources.values());
@@ -88,9 +89,9 @@ export function sessionNode(s: ModelSession): NodeSpec {
   return {
     kind: 'session',
     id: `s:${s.id}`,
-    label: s.name,
+    label,
     description: died === undefined ? s.state : `${s.state} · ${who}${short}`,
-    tooltip: died === undefined ? `${s.name} (${s.state})` : `${s.name} (${s.state}: ${who}${died})`,
+    tooltip: died === undefined ? `${label} (${s.state})` : `${label} (${s.state}: ${who}${died})`,
     icon,
     expandable: true,
     session: s.id,

@@ -546,3 +546,61 @@ describe('SessionPoller with a drain fetcher (the formatter read)', () => {
     assert.deepEqual((await end(tail)).end, { reason: 'SIGTERM' });
   });
 });
+
+// A process that runs on across a reload of the program it supervises (`tsx watch`, npm
+// running `node --watch`) belongs to the launch's new run (src/extension/sessions/watcher.ts).
+describe('SessionPoller.moveTo (a supervisor across a reload)', () => {
+  const attach = JSON.parse(transcript.attach) as { origin: number; armedAt: number; nextSeq: number };
+
+  it('ends its source in the run before and feeds the new run from a new attach, which does not move the run\'s start back to the arming', async () => {
+    const session = new ScriptedSession();
+    const clock = new ManualClock();
+    const log = new MemoryLog();
+    // The model's clock: long after the hub armed (a reload minutes into the session).
+    let now = attach.origin + attach.armedAt + 60_000;
+    const model = new QueueModel({ log, now: () => now });
+    const poller = new SessionPoller(session, model, 'root', 'child', log, { intervalMs: () => 100, clock, sessionName: 'tsx watch' });
+    // The hub's second attach: after the first drain (seq 1), the next is seq 2.
+    const again = JSON.stringify({ ...JSON.parse(transcript.attach), nextSeq: 2 });
+    session.script('attach', transcript.attach, again).script('drain', transcript.drains[0]);
+    poller.start();
+    await clock.advance(0);
+    assert.deepEqual(model.queuesOf('root').map((q) => q.name), ['jobs', 'results']);
+    const key = poller.sourceKey!;
+
+    now += 5_000;
+    await poller.moveTo('root~1');
+    assert.equal(poller.modelSession, 'root~1');
+    assert.equal(model.source('root', key)?.state, 'ended', 'its source ends in the run before');
+    assert.equal(model.source('root', key)?.end, undefined, 'with no end reason: the process did not end');
+    assert.equal(model.source('root~1', key)?.state, 'live');
+    assert.equal(model.session('root~1')?.name, 'tsx watch');
+    assert.equal(model.session('root~1')?.started, now, "the new run starts at the reload, not at the process's arming");
+    assert.deepEqual(model.queuesOf('root~1').map((q) => q.name), ['jobs'], 'its queues, as the new attach says they are');
+    assert.equal(session.count('attach'), 2);
+
+    // Drains go on into the new run.
+    session.script('drain', transcript.drains[1]);
+    await clock.advance(100);
+    assert.equal(model.source('root~1', key)?.nextSeq, 3);
+    assert.equal(model.session('root')?.state, 'live', 'the watcher ends the run before, not the poller');
+    assert.deepEqual(log.warnings, []);
+    poller.stop();
+  });
+
+  it('before a hub answered: only the run it will open changes', async () => {
+    const session = new ScriptedSession();
+    const clock = new ManualClock();
+    const log = new MemoryLog();
+    const model = new QueueModel({ log });
+    const poller = new SessionPoller(session, model, 'root', 'child', log, { intervalMs: () => 100, clock, noHubBackoffMs: 1000 });
+    poller.start();
+    await clock.advance(0);
+    await poller.moveTo('root~1');
+    session.script('attach', transcript.attach);
+    await clock.advance(1000);
+    assert.equal(model.session('root'), undefined);
+    assert.deepEqual(model.queuesOf('root~1').map((q) => q.name), ['jobs']);
+    poller.stop();
+  });
+});
