@@ -327,7 +327,98 @@ function listError(v: unknown, name: string, ok: (x: unknown) => boolean, what =
 
 const isSessionInfo = (v: unknown): boolean => isObj(v) && isStr(v.id) && isStr(v.name) && STATUSES.has(v.status as string);
 const isKeyed = (v: unknown): boolean => isObj(v) && isStr(v.key);
-const isWaiter = (v: unknown): boolean => isObj(v) && isStr(v.id) && isStr(v.queue) && isStr(v.role) && isNum(v.since);
+const ROLES: ReadonlySet<string> = new Set<WaiterRoleWire>(['put', 'get']);
+const KINDS: ReadonlySet<string> = new Set<QueueKindWire>(['fifo', 'lifo', 'priority']);
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isAmount = (v: unknown): v is number => isNum(v) && v >= 0;
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
+const isFigures = (v: unknown): boolean => isObj(v) && Object.values(v).every(isNum);
+const isWaiter = (v: unknown): boolean =>
+  isObj(v) && isStr(v.id) && isStr(v.queue) && ROLES.has(v.role as string) && isNum(v.since) &&
+  (v.site === undefined || isSite(v.site)) && (v.adopted === undefined || isBool(v.adopted)) && (v.stoppedAt === undefined || isNum(v.stoppedAt));
+
+/**
+ * Every field of a queue row the panel renders, and its type: required ones (a patch may
+ * leave them out, never send `null`, which would delete them) and optional ones (`null` in a
+ * patch: gone). `jobs` is program and Redis data the store re-reads part by part
+ * (readJobsInfo), dropping a malformed one and keeping the row: it is not checked here.
+ */
+const ROW_FIELDS: Record<string, (v: unknown) => boolean> = {
+  name: isStr,
+  kind: (v) => KINDS.has(v as string),
+  maxsize: isNum,
+  size: isAmount,
+  shutdown: isBool,
+  gone: isBool,
+  source: isStr,
+  putRate: isAmount,
+  getRate: isAmount,
+  blocked: isAmount,
+  waiting: isAmount,
+};
+const ROW_OPTIONAL: Record<string, (v: unknown) => boolean> = {
+  waitsSampled: (v) => isNum(v) && v >= 1,
+  site: isSite,
+  items: isStrings,
+  lib: isStr,
+  concurrency: isNum,
+  units: (v) => v === 'bytes',
+  runningSince: isNum,
+  stoppedAt: isNum,
+  stats: isFigures,
+  runningItems: isStrings,
+};
+const COUNTER_FIELDS = ['puts', 'gets', 'blockedPuts', 'waitedGets', 'timeouts', 'aborts', 'highWater', 'dropped'] as const;
+const COUNTER_OPTIONAL: Record<string, (v: unknown) => boolean> = {
+  running: isAmount,
+  paused: isBool,
+  rateLimited: isBool,
+  runningSince: isNum,
+  done: isAmount,
+  taskP99Ms: isNum,
+  stats: isFigures,
+};
+
+/**
+ * Why a queue row is refused, or null. `whole`: an init's row, every required field there;
+ * else an update's patch, any of them (the store drops a partial row for a queue it does not
+ * hold). Unknown fields are left alone (a newer host may add some).
+ */
+function queueRowError(v: unknown, whole: boolean): string | null {
+  if (!isObj(v) || !isStr(v.key)) return 'has no key';
+  for (const [k, ok] of Object.entries(ROW_FIELDS)) {
+    if (!Object.hasOwn(v, k) || v[k] === undefined) {
+      if (whole) return `has no ${k}`;
+    } else if (!ok(v[k])) return `.${k} has the wrong type`;
+  }
+  for (const [k, ok] of Object.entries(ROW_OPTIONAL)) {
+    const x = v[k];
+    if (x !== undefined && !(x === null && !whole) && !ok(x)) return `.${k} has the wrong type`;
+  }
+  const c = v.counters;
+  if (c === undefined && !whole) return null;
+  if (!isObj(c)) return '.counters must be an object';
+  for (const k of COUNTER_FIELDS) {
+    if (c[k] === undefined) {
+      if (whole) return `has no counters.${k}`;
+    } else if (!isAmount(c[k])) return `.counters.${k} must be a number >= 0`;
+  }
+  for (const [k, ok] of Object.entries(COUNTER_OPTIONAL)) {
+    const x = c[k];
+    if (x !== undefined && !(x === null && !whole) && !ok(x)) return `.counters.${k} has the wrong type`;
+  }
+  return null;
+}
+
+/** A list of queue rows: the first bad one named, with what is wrong with it. */
+function rowsError(v: unknown, name: string, whole: boolean): string | null {
+  if (!Array.isArray(v)) return `${name} must be an array`;
+  for (let i = 0; i < v.length; i++) {
+    const e = queueRowError(v[i], whole);
+    if (e !== null) return `${name}[${i}]${e.startsWith('.') ? '' : ' '}${e}`;
+  }
+  return null;
+}
 const isSeriesChunk = (v: unknown): boolean => isObj(v) && isStr(v.queue) && sameLengthArrays(v, ['t', 'depth', 'min', 'max']);
 const isWaitCountChunk = (v: unknown): boolean => isObj(v) && isStr(v.queue) && sameLengthArrays(v, ['t', 'put', 'get']);
 
@@ -337,7 +428,7 @@ function sessionPartsError(m: Record<string, unknown>, name: string): string | n
   if (!isNum(m.now)) return `${name}.now must be a number`;
   if (!isNum(m.dropped) || m.dropped < 0) return `${name}.dropped must be a number >= 0`; // a recording's own figure, not always whole
   return (
-    listError(m.queues, `${name}.queues`, isKeyed) ??
+    rowsError(m.queues, `${name}.queues`, name !== 'update') ??
     (m.waiters === undefined && name === 'update' ? null : listError(m.waiters, `${name}.waiters`, isWaiter)) ??
     listError(m.series, `${name}.series`, isSeriesChunk) ??
     listError(m.waitCounts, `${name}.waitCounts`, isWaitCountChunk)
@@ -347,9 +438,11 @@ function sessionPartsError(m: Record<string, unknown>, name: string): string | n
 /**
  * Check an 'init', 'sessions', 'update' or 'cursorState' message before the webview applies
  * any of it, so that one of the wrong shape changes nothing (a half-applied update would leave
- * the panel showing a state the host never sent). Element shapes are checked as far as the
- * store needs them to apply the message; optional figures it reads defensively (refreshMs, a
- * queue's fields) are not. Returns the reason it is refused, or null.
+ * the panel showing a state the host never sent). Every field of a queue row and a waiter the
+ * panel renders has its type (finite numbers, strings, a call site's file a string), so a
+ * wrong one is refused here rather than thrown in a render; series columns are checked for
+ * their length only (an init at scale holds millions of points), and figures the store reads
+ * defensively (refreshMs, a session's end) are not. Returns the reason it is refused, or null.
  */
 export function feedMessageError(v: unknown): string | null {
   if (!isObj(v)) return 'not an object';
@@ -368,7 +461,7 @@ export function feedMessageError(v: unknown): string | null {
       return sessionPartsError(v, 'update') ?? listError(v.removed, 'update.removed', isStr);
     case 'cursorState':
       if (!isStr(v.session) || !isNum(v.t)) return 'cursorState needs a session and a time';
-      return listError(v.queues, 'cursorState.queues', (q) => isKeyed(q) && isNum((q as Record<string, unknown>).depth)) ?? listError(v.waiters, 'cursorState.waiters', isWaiter);
+      return listError(v.queues, 'cursorState.queues', (q) => isKeyed(q) && ['depth', 'min', 'max'].every((k) => isNum((q as Record<string, unknown>)[k]))) ?? listError(v.waiters, 'cursorState.waiters', isWaiter);
     default:
       return `not a feed message (type ${JSON.stringify(String(v.type))})`;
   }

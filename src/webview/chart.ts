@@ -11,7 +11,7 @@
 import uPlot from 'uplot';
 import type { QueueInfo } from '../protocol/webview';
 import { el, nextFrame } from './dom';
-import { formatAxisTicks, formatSessionTime, nameList } from './format';
+import { TIME_TICK_STEPS, formatAxisBytes, formatAxisCount, formatAxisTicks, formatSessionTime, nameList } from './format';
 import { themeColours, withAlpha } from './chartColours';
 import { alignOnGrid, countsOnGrid, downsample, withCountSteps, type DepthSeries, type WaitCountSeries } from './series';
 import { JOB_STATES, type JobState } from '../protocol/wire';
@@ -59,6 +59,8 @@ export class DepthChart {
   private width = 600;
   private cancelFrame: (() => void) | null = null;
   private lastRange: [number, number] = [0, 1];
+  /** The keyboard was in the legend (or the plot) when the plot was destroyed: where to put it back. */
+  private refocus: { label: string; index: number } | null = null;
   /** Session ms of the last point drawn (tests). */
   lastPlotted: number | null = null;
 
@@ -84,6 +86,12 @@ export class DepthChart {
   /** The chart's drawing surface (for PNG export), or null when nothing is drawn. */
   canvas(): HTMLCanvasElement | null {
     return this.plot ? this.plot.ctx.canvas : null;
+  }
+
+  /** Each axis's tick labels as last drawn and its width (tests): x first, then depth, then the right-hand one. */
+  axes(): { values: string[]; size: number }[] {
+    const axes = (this.plot?.axes ?? []) as unknown as { _values?: unknown; _size?: number }[];
+    return axes.map((a) => ({ values: Array.isArray(a._values) ? a._values.map(String) : [], size: a._size ?? 0 }));
   }
 
   /** What to draw: one queue, or several in combined mode. */
@@ -265,13 +273,22 @@ export class DepthChart {
         series.push({ label: this.queues[i].info.name, scale: 'depth', stroke: c.palette[i % c.palette.length], width: 1.75, paths: stepped, points: { show: false } });
       });
     }
-    const axisCommon = { stroke: c.text, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid, width: 1 }, font: `11px ${c.font}` };
+    const font = `11px ${c.font}`;
+    const axisCommon = { stroke: c.text, grid: { stroke: c.grid, width: 1 }, ticks: { stroke: c.grid, width: 1, size: 6 }, gap: 4, font };
+    // Counts in the overview's short form ("250k", "1.5M"; at 1,000,000 the axis showed
+    // ",000,000"), a byte stream's depth in one unit of the overview's ("1.5 MiB"); each axis
+    // as wide as its longest label, so the title beside it never overlaps a 6-digit one.
+    const counts = (_u: uPlot, splits: number[]) => splits.map(formatAxisCount);
+    const depthValues = (_u: uPlot, splits: number[]) => (bytes() ? formatAxisBytes(splits) : counts(_u, splits));
+    const side = { labelFont: font, labelSize: 16, size: (_u: uPlot, values: string[] | null) => axisWidth(values, font, 6 + 4), incrs: COUNT_STEPS };
+    const bytes = () => this.queues.length > 0 && this.queues.every((q) => q.info.units === 'bytes');
     const axes: uPlot.Axis[] = [
-      { ...axisCommon, values: (_u, splits, _ax, _space, _incr) => formatAxisTicks(splits, (this.lastRange[1] - this.lastRange[0]) / 1000) },
-      { ...axisCommon, scale: 'depth', label: 'depth', labelFont: `11px ${c.font}`, size: 48, labelSize: 16 },
+      { ...axisCommon, incrs: TIME_TICK_STEPS, values: (_u, splits) => formatAxisTicks(splits, (this.lastRange[1] - this.lastRange[0]) / 1000) },
+      // A byte stream's ticks at whole binary units (2 MiB, not 1.91 MiB).
+      { ...axisCommon, ...side, scale: 'depth', label: 'depth', values: depthValues, incrs: () => (bytes() ? BYTE_STEPS : COUNT_STEPS) },
     ];
-    if (shape.kind === 'single') axes.push({ ...axisCommon, scale: 'n', side: 1, label: 'waiters', labelFont: `11px ${c.font}`, grid: { show: false }, size: 44, labelSize: 16 });
-    if (shape.kind === 'jobs') axes.push({ ...axisCommon, scale: 'jobs', side: 1, label: 'jobs', labelFont: `11px ${c.font}`, grid: { show: false }, size: 52, labelSize: 16 });
+    if (shape.kind === 'single') axes.push({ ...axisCommon, ...side, scale: 'n', side: 1, label: 'waiters', grid: { show: false }, values: counts });
+    if (shape.kind === 'jobs') axes.push({ ...axisCommon, ...side, scale: 'jobs', side: 1, label: 'jobs', grid: { show: false }, values: counts });
     const opts: uPlot.Options = {
       width: this.width,
       height: HEIGHT,
@@ -299,6 +316,14 @@ export class DepthChart {
     const shapeData: uPlot.AlignedData = [[], ...series.slice(1).map(() => [])] as unknown as uPlot.AlignedData;
     this.plot = new uPlot(opts, shapeData, this.host);
     legendByKeyboard(this.plot);
+    if (this.refocus) {
+      // The same series' switch if it is still there, else the one at its place, else the chart.
+      const { label, index } = this.refocus;
+      this.refocus = null;
+      const switches = legendSwitches(this.plot);
+      const target = switches.find((e) => e.textContent === label) ?? (index >= 0 ? switches[Math.min(index, switches.length - 1)] : undefined) ?? this.host;
+      target.focus({ preventScroll: true });
+    }
     this.shape = shape;
     this.plot.over.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
     this.plot.over.addEventListener('dblclick', () => this.showWholeSession());
@@ -387,6 +412,12 @@ export class DepthChart {
   }
 
   private destroy(): void {
+    // A rebuild (another shape: a sort in combined mode, a maxsize that came or went, a theme)
+    // makes new legend switches: remember the focused one, to focus its successor (build()).
+    const active = document.activeElement;
+    if (this.plot && active instanceof HTMLElement && this.plot.root.contains(active)) {
+      this.refocus = { label: active.textContent ?? '', index: legendSwitches(this.plot).indexOf(active) };
+    }
     this.plot?.destroy();
     this.plot = null;
     this.shape = null;
@@ -399,6 +430,24 @@ function sameShape(a: Shape, b: Shape | null): boolean {
   if (a.kind === 'combined' && b.kind === 'combined') return a.keys.length === b.keys.length && a.keys.every((k, i) => k === b.keys[i]);
   if (a.kind === 'jobs' && b.kind === 'jobs') return a.states.join() === b.states.join();
   return false;
+}
+
+/** Steps of a count axis: whole items (a depth of 0.5 is no depth), 1, 2, 2.5, 5 times a power of ten. */
+const COUNT_STEPS = [1, 2, 5, ...Array.from({ length: 12 }, (_, i) => [1, 2, 2.5, 5].map((m) => m * 10 ** (i + 1))).flat()];
+/** Steps of a byte axis: powers of two of B, KiB, MiB, GiB. */
+const BYTE_STEPS = [1, 1024, 1024 ** 2, 1024 ** 3].flatMap((u) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * u));
+
+let measureCtx: CanvasRenderingContext2D | null = null;
+
+/** Width (CSS px) of a y axis for these tick labels: the longest label, the tick and gap, a margin. */
+function axisWidth(values: string[] | null, font: string, tickAndGap: number): number {
+  const min = 24;
+  if (!values || values.length === 0) return min + tickAndGap;
+  measureCtx ??= document.createElement('canvas').getContext('2d');
+  if (!measureCtx) return 48;
+  measureCtx.font = font;
+  const widest = Math.max(...values.map((v) => measureCtx!.measureText(v).width));
+  return Math.ceil(Math.max(min, widest) + tickAndGap + 4);
 }
 
 function niceMax(max: number | null): number {
@@ -425,6 +474,11 @@ function legendByKeyboard(u: uPlot): void {
     });
     syncLegendEntry(u, i);
   });
+}
+
+/** The legend's switches (legendByKeyboard), in order. */
+function legendSwitches(u: uPlot): HTMLElement[] {
+  return [...u.root.querySelectorAll<HTMLElement>('.u-legend .u-series th[role="switch"]')];
 }
 
 function syncLegendEntry(u: uPlot, i: number | null): void {

@@ -23,23 +23,72 @@ export function formatSessionTime(ms: number): string {
 }
 
 /**
- * Tick labels for the chart's time axis (values in seconds), with the unit chosen from the
- * visible span so neighbouring ticks stay distinguishable.
+ * Tick steps of the chart's time axis, in seconds: whole seconds from 1 s on, and steps a clock
+ * reads (15 s, 30 s, 1, 5, 15, 30 min, hours). uPlot's own 2.5 s step gave "2.5 s, 5 s, 7.5 s"
+ * ticks that a whole-second format showed as "3 s, 5 s, 8 s".
+ */
+export const TIME_TICK_STEPS = [
+  0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800,
+];
+
+/** Decimals that write every multiple of `step` exactly (0 to 3). */
+function decimalsOf(step: number): number {
+  for (let d = 0; d < 3; d++) {
+    const x = step * 10 ** d;
+    if (Math.abs(x - Math.round(x)) < 1e-6 * Math.max(1, x)) return d;
+  }
+  return 3;
+}
+
+/** `v` cut (never rounded up) to `d` decimals, forgiving floating-point noise (7.4999999 is 7.5). */
+function cut(v: number, d: number): number {
+  const f = 10 ** d;
+  return Math.floor(v * f + 1e-6) / f;
+}
+
+/**
+ * Tick labels for the chart's time axis (values in seconds). One unit along the axis, chosen by
+ * how far the axis reaches, not only by the span shown: under a second "250 ms", under a minute
+ * "12 s" / "2.5 s", beyond that the clock of the caption and the hover ("0:30", "1:59:40",
+ * "1:59:42.5"; a 2-hour session's last minute read "7180 s"). Each label has the decimals its
+ * step needs, and times are cut, never rounded, to them.
  */
 export function formatAxisTicks(values: number[], spanSeconds: number): string[] {
-  if (spanSeconds < 2) return values.map((v) => `${Math.round(v * 1000)} ms`);
-  if (spanSeconds < 120) {
-    const digits = spanSeconds < 20 ? 1 : 0;
-    return values.map((v) => `${v.toFixed(digits)} s`);
-  }
-  // Minutes:seconds for every tick, the first ones under a minute too ("0:30", not "30.0 s").
+  if (values.length === 0) return [];
+  const step = values.length > 1 ? Math.abs(values[1] - values[0]) : spanSeconds;
+  const d = decimalsOf(step > 0 ? step : 1);
+  const reach = Math.max(...values.map((v) => Math.abs(v)));
+  if (reach < 1 && spanSeconds < 2) return values.map((v) => `${Math.floor(Math.max(0, v) * 1000 + 1e-6)} ms`);
+  if (reach < 60) return values.map((v) => `${cut(Math.max(0, v), d).toFixed(d)} s`);
   return values.map((v) => {
-    const totalS = Math.max(0, Math.floor(v));
-    const h = Math.floor(totalS / 3600);
-    const m = Math.floor((totalS % 3600) / 60);
-    const sec = String(totalS % 60).padStart(2, '0');
+    const t = cut(Math.max(0, v), d);
+    const whole = Math.floor(t);
+    const frac = d > 0 ? (t - whole).toFixed(d).slice(1) : '';
+    const h = Math.floor(whole / 3600);
+    const m = Math.floor((whole % 3600) / 60);
+    const sec = `${String(whole % 60).padStart(2, '0')}${frac}`;
     return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
   });
+}
+
+/**
+ * A depth (or count) on a chart axis: the overview's short form ("250k", "1.5M"), exact below
+ * 10,000, with a fraction when uPlot's step has one ("0.5").
+ */
+export function formatAxisCount(v: number): string {
+  if (Math.abs(v) < 10_000) return Number.isInteger(v) ? formatCount(v) : String(Math.round(v * 100) / 100);
+  return formatShortCount(v);
+}
+
+/**
+ * Byte depths on a chart axis, all in the unit of the largest ("0 MiB", "1.5 MiB", "3 MiB"), as
+ * the overview sizes a stream's buffer.
+ */
+export function formatAxisBytes(values: number[]): string[] {
+  const top = Math.max(0, ...values.map((v) => Math.abs(v)));
+  const [d, unit] = top < 1024 ? [1, 'B'] : top < 1024 ** 2 ? [1024, 'KiB'] : top < 1024 ** 3 ? [1024 ** 2, 'MiB'] : [1024 ** 3, 'GiB'];
+  return values.map((v) => `${String(Math.round((v / d) * 100) / 100)} ${unit}`);
 }
 
 /** A rate per second: "0", "0.5", "12", "1.2k". */
@@ -70,9 +119,14 @@ export function countOf(n: number, noun: string): string {
 export function formatShortCount(n: number): string {
   const v = Math.round(n);
   if (Math.abs(v) < 10_000) return formatCount(v);
-  const [d, unit] = Math.abs(v) < 1_000_000 ? [1000, 'k'] : [1_000_000, 'M'];
-  const x = v / d;
-  return `${Math.abs(x) < 100 ? x.toFixed(1).replace(/\.0$/, '') : Math.round(x)}${unit}`;
+  const units: [number, string][] = [[1000, 'k'], [1_000_000, 'M'], [1_000_000_000, 'G']];
+  for (let i = 0; ; i++) {
+    const [d, unit] = units[i];
+    const x = v / d;
+    const text = Math.abs(x) < 100 ? x.toFixed(1).replace(/\.0$/, '') : String(Math.round(x));
+    // 999,950 rounds to "1000k": that is "1M".
+    if (Math.abs(Number(text)) < 1000 || i === units.length - 1) return `${text}${unit}`;
+  }
 }
 
 /**

@@ -81,6 +81,9 @@ class Panel {
       sortChanged: () => {
         this.save();
         this.renderOverview('all');
+        // The combined chart draws the first listed queues: a sort chooses them. Replays,
+        // ended and paused sessions get no further message that would redraw it.
+        if (this.view.combined) this.renderDetail();
       },
     });
     this.chart = new DepthChart(this.view, {
@@ -428,7 +431,10 @@ class Panel {
       if (this.createdLink?.key !== key) this.createdLink = { key, el: this.siteButton(q.site, 'created at', `where ${q.name} was created`) };
       facts.push(this.createdLink.el);
     }
+    // A new link for the same queue (its site was sent again, another line): the keyboard moves onto it.
+    const hadFocus = this.detailFacts.contains(document.activeElement);
     keepChildren(this.detailFacts, facts.map((n) => (n instanceof Element ? n : el('span', {}, n))));
+    if (hadFocus && !this.detailFacts.contains(document.activeElement)) this.createdLink?.el.focus({ preventScroll: true });
   }
 
   /** A link that opens `site`: "created at app.js:3:14", announced as "Open `what`, app.js:3:14". */
@@ -463,6 +469,8 @@ class Panel {
       now: () => this.store.now(),
       /** Visible chart range in session ms. */
       visibleRange: () => this.chart.range(),
+      /** The chart's axes: tick labels as drawn and widths (tests). */
+      chartAxes: () => this.chart.axes(),
       /** Session ms of the chart's last point drawn, or null. */
       lastPlotted: () => this.chart.lastPlotted,
       queueName: (key: string) => this.store.queues.get(key)?.name,

@@ -139,6 +139,8 @@ export class Overview {
   private readonly names = new NaturalKeys();
   private readonly rows = new Map<string, Row>();
   private readonly empty: HTMLElement;
+  /** "11 of 600 queues" while a filter is set, "600 queues" past VIRTUAL_MIN. */
+  private readonly count: HTMLElement;
   private order: string[] = [];
   private selected: string | undefined;
   private readonly scroller: HTMLElement;
@@ -186,7 +188,8 @@ export class Overview {
       this.headers.set(c.key, th);
       headRow.appendChild(th);
     }
-    this.table = el('table', { class: 'overview', attrs: { role: 'grid', 'aria-label': 'Queues', id: 'overview' } }, el('thead', {}, headRow), this.tbody);
+    headRow.setAttribute('aria-rowindex', '1');
+    this.table = el('table', { class: 'overview', attrs: { role: 'grid', 'aria-label': 'Queues', id: 'overview', 'aria-rowcount': '1', 'aria-describedby': 'overview-count' } }, el('thead', {}, headRow), this.tbody);
     this.tbody.addEventListener('keydown', (e) => this.onKey(e));
     this.empty = el('p', { class: 'empty', attrs: { id: 'overview-empty' } });
     this.scroller = el('div', { class: 'table-scroll' }, this.table);
@@ -198,7 +201,8 @@ export class Overview {
     });
     // A new width may wrap rows differently: measure again at the next draw.
     if (typeof ResizeObserver === 'function') new ResizeObserver(() => (this.measured = false)).observe(this.scroller);
-    this.root = el('section', { class: 'overview-section', attrs: { 'aria-label': 'Queue overview' } }, this.scroller, this.empty);
+    this.count = el('p', { class: 'overview-count', attrs: { id: 'overview-count', 'aria-live': 'off' } });
+    this.root = el('section', { class: 'overview-section', attrs: { 'aria-label': 'Queue overview' } }, this.count, this.scroller, this.empty);
     this.renderSortHeaders();
   }
 
@@ -311,6 +315,17 @@ export class Overview {
       if (focusedKey && order.includes(focusedKey)) this.rows.get(focusedKey)!.tr.focus();
       this.order = order;
     }
+    // Screen readers count the rows a virtual list does not draw (header row first), and
+    // everyone sees how many the filter lets through.
+    const rowCount = String(order.length + 1);
+    if (this.table.getAttribute('aria-rowcount') !== rowCount) this.table.setAttribute('aria-rowcount', rowCount);
+    if (!this.virtual) order.forEach((k, i) => rowIndex(this.rows.get(k)!.tr, i));
+    const filtering = needle !== '';
+    const noun = (n: number) => `${formatCount(n)} ${n === 1 ? 'queue' : 'queues'}`;
+    setText(this.count, filtering ? `${formatCount(order.length)} of ${noun(queues.size)}` : queues.size > VIRTUAL_MIN ? noun(queues.size) : '');
+    this.count.hidden = this.count.textContent === '';
+    // Announced as the filter is typed, not as a live session's queues come and go.
+    this.count.setAttribute('aria-live', filtering ? 'polite' : 'off');
     this.setSelected(selected);
     const emptyText = queues.size === 0 ? this.noQueuesText : order.length === 0 ? 'No queue matches the filter.' : '';
     setText(this.empty, emptyText);
@@ -340,6 +355,10 @@ export class Overview {
       first = Math.min(first, Math.max(0, must - OVERSCAN));
       last = Math.max(last, Math.min(n, must + OVERSCAN + 1));
     }
+    // Scrolled far down, then filtered to fewer rows: nothing of the list is at this scroll
+    // position until the box shrinks and the browser brings the scroll back (a scroll event
+    // draws again). A negative count emptied the window and then threw.
+    if (first > last) first = last;
     const want = last - first;
     // Read before any row leaves: a removed focused row hands the focus to the body.
     const active = document.activeElement;
@@ -360,6 +379,7 @@ export class Overview {
         this.rows.set(k, row);
       }
       this.fill(row, q);
+      rowIndex(row.tr, first + j);
     }
     const trs: HTMLTableRowElement[] = [this.topPad, ...this.windowRows.map((r) => r.tr)];
     trs.push(this.bottomPad);
@@ -503,11 +523,11 @@ export class Overview {
       cell('c-status', row.status),
       cell('c-kind', row.kind),
       cell('c-depth num', el('span', { class: 'depth' }, bar, depthText)),
-      cell('num', row.putRate),
-      cell('num', row.getRate),
+      cell('num c-putRate', row.putRate),
+      cell('num c-getRate', row.getRate),
       cell('num c-blocked', row.blocked),
       cell('num c-waiting', row.waiting),
-      cell('num', row.high),
+      cell('num c-highWater', row.high),
       cell('num c-dropped', row.dropped),
     );
     row.tr.addEventListener('click', () => this.cb.select(row.tr.dataset.key!));
@@ -553,12 +573,15 @@ export class Overview {
     if (row.depthText.title !== exactDepth) row.depthText.title = exactDepth;
     setText(row.putRate, formatRate(q.putRate));
     setText(row.getRate, formatRate(q.getRate));
-    setText(row.blocked, String(q.blocked));
-    setText(row.waiting, String(q.waiting));
+    setText(row.blocked, formatCount(q.blocked));
+    setText(row.waiting, formatCount(q.waiting));
     setText(row.high, short(q.counters.highWater));
     const exactHigh = `${formatCount(q.counters.highWater)}${unitSuffix(q)}`;
     if (row.high.title !== exactHigh) row.high.title = exactHigh;
-    setText(row.dropped, q.counters.dropped > 0 ? formatCount(q.counters.dropped) : '');
+    // Short in the narrow column ("1.2M"), the exact figure in its tooltip (it was cut, "1,234,…").
+    setText(row.dropped, q.counters.dropped > 0 ? formatShortCount(q.counters.dropped) : '');
+    const exactDropped = q.counters.dropped > 0 ? `${formatCount(q.counters.dropped)} detail events dropped` : '';
+    if (row.dropped.title !== exactDropped) row.dropped.title = exactDropped;
     row.tr.classList.toggle('is-full', full);
     row.tr.classList.toggle('has-blocked', q.blocked > 0);
     row.tr.classList.toggle('has-waiting', q.waiting > 0);
@@ -605,8 +628,8 @@ export class Overview {
       // with a finding's badge and "gone" a third one was cut off at the column's edge.
       if (full && !q.gone) badges.push(badge('b-full', 'warning', 'full'));
       // The count stays when the word gives way.
-      if (q.blocked > 0) badges.push(titled(badge('b-blocked', 'debug-pause', el('span', {}, `${q.blocked} `, word('blocked'))), `${q.blocked} blocked producer${q.blocked === 1 ? '' : 's'}`));
-      if (q.waiting > 0) badges.push(titled(badge('b-waiting', 'watch', el('span', {}, `${q.waiting} `, word('waiting'))), `${q.waiting} waiting consumer${q.waiting === 1 ? '' : 's'}`));
+      if (q.blocked > 0) badges.push(titled(badge('b-blocked', 'debug-pause', el('span', {}, `${formatCount(q.blocked)} `, word('blocked'))), `${formatCount(q.blocked)} blocked producer${q.blocked === 1 ? '' : 's'}`));
+      if (q.waiting > 0) badges.push(titled(badge('b-waiting', 'watch', el('span', {}, `${formatCount(q.waiting)} `, word('waiting'))), `${formatCount(q.waiting)} waiting consumer${q.waiting === 1 ? '' : 's'}`));
       // Another library's pool that starts no task now (docs/ADAPTERS.md, pool state).
       // Not debug-pause: without its word it would read as the blocked badge's icon.
       if (paused) badges.push(titled(badge('b-pool', 'circle-slash', word('paused')), 'paused: the pool starts no task'));
@@ -689,6 +712,12 @@ export class Overview {
       target.tr.focus();
     }
   }
+}
+
+/** A row's place for screen readers: `i` in the listed order, after the header row (1). */
+function rowIndex(tr: HTMLTableRowElement, i: number): void {
+  const v = String(i + 2);
+  if (tr.getAttribute('aria-rowindex') !== v) tr.setAttribute('aria-rowindex', v);
 }
 
 /**

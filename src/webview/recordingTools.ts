@@ -9,7 +9,7 @@
 
 import type { CursorStateMessage, HostMessage, WaiterInfo, WebviewMessage } from '../protocol/webview';
 import { el, icon, nextFrame, setChildren, setText } from './dom';
-import { formatDuration, formatSessionTime } from './format';
+import { formatCount, formatDuration, formatSessionTime } from './format';
 import { callSiteLabel } from './waiters';
 
 /** What this module needs from the panel (main.ts api()). */
@@ -133,6 +133,18 @@ class TimeCursor {
     Object.assign(this.line.style, { position: 'absolute', top: '0', bottom: '0', width: '0', borderLeft: '1px dashed var(--vscode-editorCursor-foreground, #888)', pointerEvents: 'none', display: 'none' });
 
     this.slider.addEventListener('input', () => this.choose(Number(this.slider.value)));
+    // With step="any" an arrow key moved the cursor by 1 ms: a second (a twentieth of a short
+    // recording), PageUp/PageDown ten times that, Home/End the ends.
+    this.slider.addEventListener('keydown', (e) => {
+      const end = Math.max(1, this.api.now());
+      const small = end >= 20_000 ? 1000 : end / 20;
+      const big = Math.max(small * 10, end / 10);
+      const t = this.t ?? 0;
+      const to = { ArrowRight: t + small, ArrowUp: t + small, ArrowLeft: t - small, ArrowDown: t - small, PageUp: t + big, PageDown: t - big, Home: 0, End: end }[e.key];
+      if (to === undefined) return;
+      e.preventDefault();
+      this.choose(to);
+    });
     api.onMessage((msg) => this.onMessage(msg));
     // Place the section under the chart once the chart exists.
     const mount = (): void => {
@@ -179,6 +191,8 @@ class TimeCursor {
     this.t = Math.max(0, Math.min(t, Math.max(1, this.api.now())));
     this.slider.value = String(this.t);
     setText(this.label, formatSessionTime(this.t));
+    // Read as a time, not as milliseconds ("1:02:07 of 2:00:00", not "3727000").
+    this.slider.setAttribute('aria-valuetext', `${formatSessionTime(this.t).slice(1)} of ${formatSessionTime(Math.max(1, this.api.now())).slice(1)}`);
     this.placeLine();
     this.ask();
   }
@@ -205,8 +219,9 @@ class TimeCursor {
     // Only the answer for where the cursor is now (earlier answers may still arrive).
     if (msg.session !== this.api.sessionId() || msg.t !== this.t) return;
     const rows = msg.queues.map((q) => {
-      const range = q.min === q.max ? String(q.min) : `${q.min}–${q.max}`;
-      return el('tr', {}, cell(this.api.queueName(q.key) ?? q.key), cell(String(q.depth), true), cell(range, true));
+      // Grouped as the overview's exact figures ("12,345,678", not "12345678").
+      const range = q.min === q.max ? formatCount(q.min) : `${formatCount(q.min)}–${formatCount(q.max)}`;
+      return el('tr', {}, cell(this.api.queueName(q.key) ?? q.key), cell(formatCount(q.depth), true), cell(range, true));
     });
     setChildren(this.depths, rows.length ? rows : [el('tr', {}, el('td', { text: 'No queue existed at this time.', attrs: { colspan: '3' } }))]);
     setText(this.waitersHead, `Waiting at ${formatSessionTime(msg.t)} (${msg.waiters.length})`);

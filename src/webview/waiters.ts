@@ -4,7 +4,7 @@
 // listed for a moment, marked as ended (waiterHold.ts), so short waits do not blink.
 
 import type { CallSite, QueueInfo, WaiterInfo } from '../protocol/webview';
-import { el, icon, setChildren, setText } from './dom';
+import { el, icon, keepChildren, setChildren, setText } from './dom';
 import { baseName, formatDuration } from './format';
 import { WaiterHold, type ShownWaiter } from './waiterHold';
 
@@ -16,6 +16,7 @@ export interface WaiterCallbacks {
 interface Item {
   li: HTMLLIElement;
   time: HTMLElement;
+  role: HTMLElement;
   since: number;
   key: string;
   /** The wait began before QueueScope attached: its time is a lower bound. */
@@ -60,6 +61,26 @@ function listed(all: readonly ShownWaiter[], role: 'put' | 'get'): Listed {
   return { shown: [...current, ...ended.slice(0, HELD_SHOWN)], moreEnded: Math.max(0, ended.length - HELD_SHOWN) };
 }
 
+/** A waiter's line stays its own while it waits and while it is held after (a call site keeps the focus). */
+function lineKey(w: ShownWaiter): string {
+  return `${w.info.role} ${w.info.id}@${w.info.since} ${w.info.adopted === true} ${w.info.site ? callSiteLabel(w.info.site) : ''}`;
+}
+
+/**
+ * The focused line at `at` went: the keyboard stays in the list, on the button of the line now
+ * at its place (else the one before it), or on the list itself when none has one.
+ */
+function focusNear(list: HTMLUListElement, at: number): void {
+  const lis = [...list.children];
+  const order = [...lis.slice(Math.min(at, lis.length - 1)), ...lis.slice(0, Math.min(at, lis.length - 1)).reverse()];
+  const target = order.map((li) => li.querySelector<HTMLElement>('button')).find((b) => b !== null);
+  if (target) target.focus({ preventScroll: true });
+  else {
+    list.tabIndex = -1;
+    list.focus({ preventScroll: true });
+  }
+}
+
 /** Whether the lists show a stopped state: the session's end ('ended', or a replay), or their queue's process only. */
 export type Stopped = 'no' | 'ended' | 'process';
 
@@ -73,6 +94,9 @@ export class WaiterLists {
   private readonly itemsHead: HTMLElement;
   private readonly itemsList: HTMLOListElement;
   private items: Item[] = [];
+  /** Each waiter's line by waiter (lineKey), as last drawn, and the queue they are of. */
+  private lines = new Map<string, Item>();
+  private linesQueue: string | undefined;
   private lastKey = '';
   private readonly hold = new WaiterHold();
   private last: { queue: QueueInfo | undefined; waiters: WaiterInfo[]; live: boolean; stopped: Stopped } = { queue: undefined, waiters: [], live: false, stopped: 'no' };
@@ -117,43 +141,72 @@ export class WaiterLists {
     const key = `${queue?.key}|${ids(puts)}+${puts.moreEnded}|${ids(gets)}+${gets.moreEnded}`;
     if (key !== this.lastKey) {
       this.lastKey = key;
+      // Lines are kept by waiter and updated in place: a waiter arriving or leaving rebuilt
+      // both lists, and a focused call-site button took the keyboard focus with it to the page.
+      if (queue?.key !== this.linesQueue) this.lines.clear();
+      this.linesQueue = queue?.key;
+      const kept = new Map<string, Item>();
       this.items = [];
-      setChildren(this.putList, this.lines(puts, 'No blocked producers.', 'blocked'));
-      setChildren(this.getList, this.lines(gets, 'No waiting consumers.', 'waits'));
+      for (const [list, l, none, what] of [
+        [this.putList, puts, 'No blocked producers.', 'blocked'],
+        [this.getList, gets, 'No waiting consumers.', 'waits'],
+      ] as const) {
+        // Where the keyboard is in this list, in case its line goes.
+        const focusedAt = [...list.children].findIndex((li) => li.contains(document.activeElement));
+        const lis: HTMLLIElement[] = l.shown.map((w) => {
+          const item = this.line(w, kept.has(lineKey(w)) ? undefined : this.lines.get(lineKey(w)));
+          kept.set(item.key, item);
+          this.items.push(item);
+          return item.li;
+        });
+        if (lis.length === 0) lis.push(this.note(list, 'none', none));
+        if (l.moreEnded > 0) lis.push(this.note(list, 'more-ended', `and ${l.moreEnded} more ${what} that ended in the last second`));
+        keepChildren(list, lis);
+        if (focusedAt >= 0 && !list.contains(document.activeElement)) focusNear(list, focusedAt);
+      }
+      this.lines = kept;
     }
     this.renderItems(queue);
     this.tick();
   }
 
-  private lines(l: Listed, none: string, what: string): HTMLLIElement[] {
-    if (l.shown.length === 0) return [el('li', { class: 'none', text: none })];
-    const lis = l.shown.map((w) => this.item(w));
-    if (l.moreEnded > 0) lis.push(el('li', { class: 'none more-ended', text: `and ${l.moreEnded} more ${what} that ended in the last second` }));
-    return lis;
+  /** A list's line that is no waiter ("No blocked producers.", "and 4 more…"), kept while shown. */
+  private note(list: HTMLUListElement, kind: 'none' | 'more-ended', text: string): HTMLLIElement {
+    let li = list.querySelector<HTMLLIElement>(`:scope > li.${kind === 'none' ? 'none:not(.more-ended)' : 'more-ended'}`);
+    li ??= el('li', { class: kind === 'none' ? 'none' : 'none more-ended' });
+    setText(li, text);
+    return li;
   }
 
-  private item(shown: ShownWaiter): HTMLLIElement {
+  /** A waiter's line: `had` (its line of the last render) updated in place, or a new one. */
+  private line(shown: ShownWaiter, had: Item | undefined): Item {
     const w = shown.info;
     const ended = shown.endedAt !== undefined;
-    const time = el('span', { class: 'wait-time', attrs: { 'aria-label': ended ? 'waited for' : 'waiting for' } });
-    const role = w.role === 'put' ? 'put' : 'get';
+    const roleClass = w.role === 'put' ? 'put' : 'get';
     const doing = w.role === 'put' ? (ended ? 'put() was blocked' : 'put() blocked') : ended ? 'get() waited' : 'get() waiting';
-    const li = el(
-      'li',
-      { class: `waiter ${role}${ended ? ' held' : ''}`, attrs: ended ? { title: 'This call just stopped waiting' } : {} },
-      icon(w.role === 'put' ? 'debug-pause' : 'watch', 'role-icon'),
-      el('span', { class: 'role', text: doing }),
-      time,
-    );
-    if (w.site) {
-      li.appendChild(siteLink(w.site, callSiteLabel(w.site), `Open call site ${callSiteLabel(w.site)}`, (site) => this.cb.openSource(site)));
-    } else {
-      li.appendChild(el('span', { class: 'site none', text: w.adopted ? 'already waiting when QueueScope attached; call site unknown' : 'call site unknown' }));
-    }
     // A wait whose process ended or paused stands still there, like one that just ended.
     const endedAt = ended ? shown.endedAt : w.stoppedAt;
-    this.items.push({ li, time, since: w.since, key: w.id, atLeast: w.adopted === true, ...(endedAt !== undefined ? { endedAt } : {}) });
-    return li;
+    let item = had;
+    if (!item) {
+      const time = el('span', { class: 'wait-time' });
+      const role = el('span', { class: 'role' });
+      const li = el('li', {}, icon(w.role === 'put' ? 'debug-pause' : 'watch', 'role-icon'), role, time);
+      if (w.site) {
+        li.appendChild(siteLink(w.site, callSiteLabel(w.site), `Open call site ${callSiteLabel(w.site)}`, (site) => this.cb.openSource(site)));
+      } else {
+        li.appendChild(el('span', { class: 'site none', text: w.adopted ? 'already waiting when QueueScope attached; call site unknown' : 'call site unknown' }));
+      }
+      item = { li, time, role, since: w.since, key: lineKey(shown), atLeast: w.adopted === true };
+    }
+    const cls = `waiter ${roleClass}${ended ? ' held' : ''}`;
+    if (item.li.className !== cls) item.li.className = cls;
+    if (ended) item.li.title = 'This call just stopped waiting';
+    else item.li.removeAttribute('title');
+    item.time.setAttribute('aria-label', ended ? 'waited for' : 'waiting for');
+    setText(item.role, doing);
+    if (endedAt !== undefined) item.endedAt = endedAt;
+    else delete item.endedAt;
+    return item;
   }
 
   private renderItems(queue: QueueInfo | undefined): void {

@@ -31,6 +31,7 @@ const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }>
       'textLink-foreground': '#006ab1', 'textLink-activeForeground': '#006ab1', 'editorWidget-background': '#f3f3f3', 'inputValidation-warningBackground': '#f6f5d2', 'inputValidation-warningBorder': '#b89500',
       'inputValidation-infoBorder': '#007acc', 'charts-foreground': '#616161', 'charts-lines': '#61616180', 'charts-red': '#e51400', 'charts-blue': '#1a85ff', 'charts-yellow': '#bf8803', 'charts-orange': '#d18616', 'charts-green': '#388a34', 'charts-purple': '#652d90',
       'testing-iconPassed': '#388a34', 'debugIcon-pauseForeground': '#007acc', 'textPreformat-foreground': '#a31515', 'editorWarning-foreground': '#bf8803', 'textBlockQuote-background': '#7f7f7f1a',
+      errorForeground: '#a1260d', 'editorInfo-foreground': '#1a85ff',
     },
   },
   dark: {
@@ -43,6 +44,7 @@ const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }>
       'textLink-foreground': '#3794ff', 'textLink-activeForeground': '#3794ff', 'editorWidget-background': '#252526', 'inputValidation-warningBackground': '#352a05', 'inputValidation-warningBorder': '#b89500',
       'inputValidation-infoBorder': '#007acc', 'charts-foreground': '#cccccc', 'charts-lines': '#cccccc80', 'charts-red': '#f14c4c', 'charts-blue': '#3794ff', 'charts-yellow': '#cca700', 'charts-orange': '#d18616', 'charts-green': '#89d185', 'charts-purple': '#b180d7',
       'testing-iconPassed': '#73c991', 'debugIcon-pauseForeground': '#75beff', 'textPreformat-foreground': '#d7ba7d', 'editorWarning-foreground': '#cca700', 'textBlockQuote-background': '#7f7f7f1a',
+      errorForeground: '#f48771', 'editorInfo-foreground': '#3794ff',
     },
   },
   hc: {
@@ -55,6 +57,7 @@ const THEMES: Record<Theme, { bodyClass: string; vars: Record<string, string> }>
       'textLink-foreground': '#21a6ff', 'textLink-activeForeground': '#21a6ff', 'editorWidget-background': '#0c141f', 'inputValidation-warningBackground': '#000000', 'inputValidation-warningBorder': '#6fc3df',
       'inputValidation-infoBorder': '#6fc3df', 'charts-foreground': '#ffffff', 'charts-lines': '#ffffff80', 'charts-red': '#f14c4c', 'charts-blue': '#3794ff', 'charts-yellow': '#ffd700', 'charts-orange': '#ff8c00', 'charts-green': '#89d185', 'charts-purple': '#b180d7',
       'testing-iconPassed': '#89d185', 'debugIcon-pauseForeground': '#75beff', 'textPreformat-foreground': '#ffffff', 'editorWarning-foreground': '#ffd700',
+      errorForeground: '#f48771', 'editorInfo-foreground': '#3794ff',
     },
   },
 };

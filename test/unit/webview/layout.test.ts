@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { initMessage, sessionInfo, update, queues } from './fixtures';
+import { counters, initMessage, queue, sessionInfo, update, queues } from './fixtures';
 import { settle, usePanelPages, type PanelPage, type Theme } from './harness';
 
 const artifacts = path.resolve(__dirname, '../../../test-artifacts');
@@ -95,6 +95,93 @@ describe('panel layout at real sizes (Chromium)', function () {
     await settle(p.page);
     assert.match((await p.page.locator('#chart-caption').textContent())!, /^jobs: /);
   });
+
+  // Found in review: a 860 px minimum with every column left the Queue column 47 px at
+  // 640 px beside the Dropped column ("<img", "Queu"); the name is the column that keeps room.
+  it('keeps the queue names whole in a narrow panel: less telling columns give way, and the name stays in sight scrolled sideways', async () => {
+    const names = ['orders', 'payments-retry', 'email-outbox', 'thumbnails', 'search-index', 'audit-log'];
+    const msg = initMessage();
+    msg.session!.queues = names.map((n, i) => queue(`k${i}`, n, { maxsize: 50, size: i * 9, blocked: i === 5 ? 2 : 0, waiting: i === 1 ? 1 : 0, putRate: i * 3.3, source: i % 2 ? 'pid 4242 main' : 'pid 4242 worker 1', counters: counters({ dropped: i === 2 ? 1_234_567 : 0 }) }));
+    msg.session!.waiters = [];
+    const shown = () =>
+      p.page.$$eval('#overview thead th', (ths) => ths.filter((t) => getComputedStyle(t).display !== 'none' && t.getBoundingClientRect().width > 0).map((t) => `${t.textContent!.trim()}`));
+    const cutNames = () => p.page.$$eval('#overview tbody .q-name', (els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+    const nameColumn = () => p.page.locator('#overview thead th.h-name').evaluate((e) => e.getBoundingClientRect().width);
+    const expected: Record<number, string[]> = {
+      1400: ['Queue', 'State', 'Kind', 'Depth', 'Puts/s', 'Gets/s', 'Blocked', 'Waiting', 'High', 'Dropped'],
+      900: ['Queue', 'State', 'Depth', 'Puts/s', 'Gets/s', 'Blocked', 'Waiting', 'Dropped'],
+      640: ['Queue', 'State', 'Depth', 'Puts/s', 'Gets/s', 'Dropped'],
+      500: ['Queue', 'State', 'Depth', 'Dropped'],
+      300: ['Queue', 'State', 'Depth', 'Dropped'],
+    };
+    for (const width of [1400, 900, 640, 500, 300]) {
+      p = await open({ theme: 'light', width, height: 520 });
+      await p.send(msg);
+      await settle(p.page);
+      assert.deepEqual(await shown(), expected[width], `columns at ${width} px`);
+      assert.deepEqual(await cutNames(), [], `no name cut at ${width} px`);
+      assert.ok((await nameColumn()) >= 125, `Queue column ${await nameColumn()} px at ${width} px`);
+      const dropped = p.page.locator('#overview tr[data-key="k2"] td.c-dropped span');
+      assert.equal(await dropped.textContent(), '1.2M');
+      assert.equal(await dropped.getAttribute('title'), '1,234,567 detail events dropped');
+      await shot(`panel-narrow-${width}.png`);
+    }
+    // 300 px: the table scrolls sideways, the names stay where they were.
+    const nameLeft = () => p.page.locator('#overview tr[data-key="k1"] td.c-name').evaluate((e) => Math.round(e.getBoundingClientRect().left));
+    const before = await nameLeft();
+    await p.page.locator('.table-scroll').evaluate((e) => (e.scrollLeft = 200));
+    assert.ok((await p.page.locator('.table-scroll').evaluate((e) => e.scrollLeft)) > 50, 'it scrolls sideways');
+    assert.equal(await nameLeft(), before, 'the name column is sticky');
+  });
+
+  // Found in review: the chart colours were text colours too, orange and red at 2.4:1 and
+  // 3.8:1 on Light+'s white. State text now uses the theme's text colours (errorForeground,
+  // the foreground); the state's colour is on the badge's icon and border, and on chart lines.
+  for (const theme of ['light', 'dark', 'hc'] as Theme[]) {
+    it(`state words and figures read at 4.5:1 or more (${theme})`, async () => {
+      p = await open({ theme, width: 1280, height: 800 });
+      await p.send(initMessage());
+      await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+      await settle(p.page);
+      const low = await p.page.evaluate(() => {
+        // rgb()/rgba(), or color(srgb …) for a color-mix() (channels 0-1).
+        const parse = (c: string) => {
+          const srgb = c.match(/color\(srgb ([^)]+)\)/);
+          const v = (srgb ? srgb[1] : c.match(/rgba?\(([^)]+)\)/)![1]).split(/[ ,/]+/).filter(Boolean).map(Number);
+          const k = srgb ? 255 : 1;
+          return { r: v[0] * k, g: v[1] * k, b: v[2] * k, a: v.length > 3 ? v[3] : 1 };
+        };
+        type C = ReturnType<typeof parse>;
+        const lum = (c: C) => {
+          const f = (x: number) => ((x /= 255) <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b);
+        };
+        const over = (top: C, bot: C): C => ({ r: top.r * top.a + bot.r * (1 - top.a), g: top.g * top.a + bot.g * (1 - top.a), b: top.b * top.a + bot.b * (1 - top.a), a: 1 });
+        const page = parse(getComputedStyle(document.body).backgroundColor);
+        const bgOf = (e: Element): C => {
+          const layers: C[] = [];
+          for (let n: Element | null = e; n; n = n.parentElement) {
+            const c = parse(getComputedStyle(n).backgroundColor);
+            if (c.a > 0) layers.push(c);
+            if (c.a >= 1) break;
+          }
+          return layers.reduceRight((acc, c) => over(c, acc), page);
+        };
+        const out: string[] = [];
+        const sel = '.b-full, .b-blocked, .b-waiting, .is-full .depth-text, .has-blocked .c-blocked, .has-waiting .c-waiting, .c-dropped, #blocked-head, #waiting-head, #status';
+        for (const e of document.querySelectorAll(sel)) {
+          if (!(e as HTMLElement).checkVisibility() || !e.textContent!.trim()) continue;
+          const bg = bgOf(e);
+          const fg = over(parse(getComputedStyle(e).color), bg);
+          const [a, b] = [lum(fg), lum(bg)];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          if (ratio < 4.5) out.push(`${e.className || e.id} "${e.textContent!.trim()}" ${ratio.toFixed(2)}:1`);
+        }
+        return out;
+      });
+      assert.deepEqual(low, []);
+    });
+  }
 
   for (const theme of ['light', 'dark'] as Theme[]) {
     it(`screenshot at 1400x900 and in the editor area with the Debug Console open (${theme})`, async () => {

@@ -85,24 +85,29 @@ describe('panel webview (Chromium)', function () {
     const names = ['pipeline 12 › #2 Transform writable', 'pipeline 12 › #3 Transform writable'];
     await p.send(update({ queues: names.map((n, i) => queue(`q-s${i}`, n, { lib: 'node:stream', units: 'bytes', maxsize: 16384, size: 2916 })) }));
     await settle(p.page);
-    const parts = await p.page.$$eval('#overview tbody tr[data-key^="q-s"] .q-name', (els) =>
-      els.map((e) => {
-        const [head, tail] = [...e.children] as HTMLElement[];
-        return { text: e.textContent, head: head.scrollWidth > head.clientWidth, tail: tail.scrollWidth > tail.clientWidth, tailText: tail.textContent };
-      }),
-    );
-    assert.deepEqual(
-      parts,
-      names.map((n) => ({ text: n, head: true, tail: false, tailText: n.slice(n.lastIndexOf(' › ') + 3) })),
-      'whole names in the DOM (for search and tests), the head cut, the tail whole',
-    );
+    const parts = () =>
+      p.page.$$eval('#overview tbody tr[data-key^="q-s"] .q-name', (els) =>
+        els.map((e) => {
+          const [head, tail] = [...e.children] as HTMLElement[];
+          return { text: e.textContent, head: head.scrollWidth > head.clientWidth, tail: tail.scrollWidth > tail.clientWidth, tailText: tail.textContent };
+        }),
+      );
+    // Wide: whole (the row's process gives way first: since 2026-12-06 it shrank with the
+    // name and cut it by a pixel).
+    assert.deepEqual(await parts(), names.map((n) => ({ text: n, head: false, tail: false, tailText: n.slice(n.lastIndexOf(' › ') + 3) })), 'whole at 1,280 px');
     // The library's badge beside it stays legible ("s…" at 1,000 px before): a short name is never cut.
     const badge = p.page.locator('#overview tr[data-key="q-s0"] .b-lib');
     assert.equal(await badge.innerText(), 'stream');
     assert.equal(await badge.evaluate((e) => e.scrollWidth <= e.clientWidth), true, 'badge not cut');
-    // Where the column is too narrow for both, the name has it all: no badge rather than a cut one.
-    await p.page.setViewportSize({ width: 900, height: 700 });
+    // Where the column is too narrow for both, the name has it all: no badge rather than a cut
+    // one; the head is cut, the tail stays whole.
+    await p.page.setViewportSize({ width: 730, height: 700 });
     await badge.waitFor({ state: 'hidden' });
+    assert.deepEqual(
+      await parts(),
+      names.map((n) => ({ text: n, head: true, tail: false, tailText: n.slice(n.lastIndexOf(' › ') + 3) })),
+      'whole names in the DOM (for search and tests), the head cut, the tail whole',
+    );
     const [nameWidth, titleWidth] = await p.page.locator('#overview tr[data-key="q-s0"] .q-name').evaluate((e) => [e.getBoundingClientRect().width, e.parentElement!.getBoundingClientRect().width]);
     assert.ok(nameWidth >= titleWidth - 1, `the name took the room: ${nameWidth} of ${titleWidth} px`);
     // A byte stream's depth in its units, whole in the cell; the exact bytes in its tooltip.
@@ -188,6 +193,48 @@ describe('panel webview (Chromium)', function () {
 
   // Tried as a user: after Debug: Restart the killed run's queue still drew its last depth on
   // to "now". A queue whose process stopped holds its line only until then.
+  // Found in review: at 1,000,000 the depth axis showed ",000,000" (cut at the edge) and its
+  // title overlapped 6-digit labels; a 2-hour session's last minute read "7180 s".
+  it('labels the axes in the overview\'s short form, in a clock past a minute, each axis as wide as its labels', async () => {
+    p = await open();
+    const axes = () => p.page.evaluate(() => (window as unknown as { queuescopePanel: { chartAxes(): { values: string[]; size: number }[] } }).queuescopePanel.chartAxes());
+    const widest = (labels: string[]) =>
+      p.page.evaluate((labels) => {
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = `11px ${getComputedStyle(document.body).fontFamily}`;
+        return Math.max(...labels.map((l) => ctx.measureText(l).width));
+      }, labels);
+    const TWO_H = 2 * 3600_000;
+    const init = initMessage({ sessions: [sessionInfo({ status: 'ended' })] });
+    init.session!.status = 'ended';
+    init.session!.now = TWO_H;
+    init.session!.queues = [queue('q-big', 'big', { size: 1_000_000, counters: { ...queues()[0].counters, highWater: 1_000_000 } })];
+    init.session!.series = [series('q-big', TWO_H - 120_000, TWO_H, 1000, (t) => 1_000_000 * (t - TWO_H + 120_000) / 120_000, 0)];
+    init.session!.waiters = [];
+    init.session!.waitCounts = [];
+    await p.send(init);
+    await settle(p.page);
+    await p.page.evaluate(() => (window as unknown as { queuescopePanel: { flush(): void } }).queuescopePanel.flush());
+    const [x, depth] = await axes();
+    assert.ok(x.values.length >= 3, x.values.join(' '));
+    for (const v of x.values) assert.match(v, /^(1:59:\d\d|2:00:00)$/, `a clock, not seconds: ${x.values.join(' ')}`);
+    assert.ok(depth.values.includes('1M') || depth.values.some((v) => /^\d+(\.\d)?[kM]$/.test(v)), depth.values.join(' '));
+    for (const v of depth.values) assert.match(v, /^(0|\d+(\.\d+)?[kM])$/, `short counts: ${depth.values.join(' ')}`);
+    assert.ok(depth.size >= (await widest(depth.values)) + 10, `the axis (${depth.size} px) holds its labels (${await widest(depth.values)} px) and its ticks`);
+    // A byte stream: one unit of the overview's along the axis, at whole steps of it.
+    const bytes = initMessage();
+    bytes.session!.queues = [queue('q-b', 'buffer', { units: 'bytes', lib: 'node:stream', size: 5_000_000 })];
+    bytes.session!.series = [series('q-b', 0, NOW, 1000, (t) => 5_000_000 * (0.5 + t / NOW / 2), 0)];
+    bytes.session!.waiters = [];
+    bytes.session!.waitCounts = [];
+    await p.send(bytes);
+    await settle(p.page);
+    await p.page.evaluate(() => (window as unknown as { queuescopePanel: { flush(): void } }).queuescopePanel.flush());
+    const [, byteAxis] = await axes();
+    for (const v of byteAxis.values) assert.match(v, /^\d+ MiB$/, byteAxis.values.join(' '));
+    assert.ok(byteAxis.size >= (await widest(byteAxis.values)) + 10);
+  });
+
   it("draws a stopped process's queue up to its stop, not on to now", async () => {
     p = await open();
     await p.send(initMessage());
@@ -521,6 +568,31 @@ describe('panel webview (Chromium)', function () {
     assert.equal(((await p.state()) as { combined: boolean }).combined, true);
   });
 
+  // Found in review: the sort redrew only the overview, so a replay's (or an ended or paused
+  // session's) combined chart kept the queues of the old order; live, it caught up at the next message.
+  it('a sort chooses the queues of the combined chart at once, in a replay too', async () => {
+    p = await open();
+    const init = initMessage({ mode: 'replay', sessions: [sessionInfo({ status: 'ended' })] });
+    init.session!.status = 'ended';
+    init.session!.queues = Array.from({ length: 12 }, (_, i) => queue(`k${i}`, `q${String(i).padStart(2, '0')}`, { maxsize: 100, size: i * 8 }));
+    init.session!.series = init.session!.queues.map((q) => series(q.key, 0, NOW, 1000, () => q.size, 0));
+    init.session!.waiters = [];
+    init.session!.waitCounts = [];
+    await p.send(init);
+    await p.page.locator('#combined').click();
+    await settle(p.page);
+    const legend = async () => (await p.page.locator('#chart .u-legend .u-series .u-label').allTextContents()).slice(1);
+    assert.deepEqual(await legend(), ['q00', 'q01', 'q02', 'q03', 'q04', 'q05', 'q06', 'q07']);
+    const sortByDepth = p.page.locator('button.sort[aria-label="Sort by Depth"]');
+    await sortByDepth.focus();
+    await p.page.keyboard.press('Enter');
+    await settle(p.page);
+    await settle(p.page);
+    assert.deepEqual(await legend(), ['q11', 'q10', 'q09', 'q08', 'q07', 'q06', 'q05', 'q04'], 'the first 8 listed after the sort');
+    assert.equal(await p.page.locator('#detail-title').textContent(), 'Depth of the listed queues (8 of 12)');
+    assert.equal(await p.page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Sort by Depth', 'the focus stays on the sort button');
+  });
+
   it('legend entries are switches the keyboard reaches and flips (they were click-only)', async () => {
     p = await open();
     await p.send(initMessage());
@@ -580,6 +652,42 @@ describe('panel webview (Chromium)', function () {
     await p.send(update({ queues: [{ key: 'q-jobs', size: 3 } as never] }));
     await settle(p.page);
     assert.equal(await depth(), '3 / 10');
+  });
+
+  // Found in review: a row's field of the wrong type passed the check (only the key was) and
+  // threw in the render: the overview froze until the next init, or the detail stopped.
+  it('a queue row or waiter with a field of the wrong type is refused with one warning; the panel keeps working', async () => {
+    p = await open();
+    const warnings: string[] = [];
+    p.page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+    await p.send(initMessage());
+    await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+    await settle(p.page);
+    const depth = () => p.page.locator('#overview tr[data-key="q-jobs"] .depth-text').textContent();
+    const bad = [
+      update({ queues: [{ key: 'q-jobs', lib: 42 } as never] }),
+      update({ queues: [{ key: 'q-jobs', name: null } as never] }),
+      update({ queues: [{ key: 'q-jobs', items: 'abc' } as never] }),
+      update({ queues: [{ key: 'q-jobs', site: { file: 5, line: 1, column: 1 } } as never] }),
+      update({ waiters: [...waiters(), { id: 'wx', queue: 'q-jobs', role: 'put', since: NOW, site: { file: 7, line: 1, column: 1 } } as never] }),
+    ];
+    const init = initMessage();
+    init.session!.queues.push({ key: 'q-bare' } as never);
+    for (const msg of [...bad, init]) {
+      await p.send(msg);
+      await settle(p.page);
+      await p.page.evaluate(() => (window as unknown as { queuescopePanel: { flush(): void } }).queuescopePanel.flush());
+    }
+    assert.equal(warnings.length, 6, warnings.join('\n'));
+    assert.deepEqual(p.pageErrors, [], 'nothing threw');
+    assert.equal(await p.page.locator('#overview tbody tr').count(), 4);
+    assert.equal(await p.page.locator('#overview tr[data-key="q-jobs"] .q-name').textContent(), 'jobs');
+    assert.equal(await p.page.locator('#blocked-list li').count(), 2, 'the bad waiter was not listed');
+    await p.send(update({ queues: [{ key: 'q-jobs', size: 3 } as never], waiters: [] }));
+    await settle(p.page);
+    await p.page.evaluate(() => (window as unknown as { queuescopePanel: { flush(): void } }).queuescopePanel.flush());
+    assert.equal(await depth(), '3 / 10', 'the next good update applies');
+    assert.equal(await p.page.locator('#blocked-head').textContent(), 'Blocked producers (2, 0 listed)');
   });
 
   it('renders hostile strings as text and runs nothing', async () => {

@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { feedMessageError, findingsMessageError, noHubMessageError, validateWebviewMessage } from '../../../src/protocol/webview';
-import { initMessage, sessionInfo, update } from './fixtures';
+import { APP, initMessage, queue, sessionInfo, update } from './fixtures';
 import { buildPanelHtml, contentSecurityPolicy, makeNonce } from '../../../src/host/panel/html';
 
 describe('validateWebviewMessage', () => {
@@ -137,5 +137,79 @@ describe('feed message check (feedMessageError)', () => {
     assert.match(feedMessageError({ type: 'sessions' })!, /sessions\.sessions must be an array/);
     assert.match(feedMessageError({ type: 'cursorState', session: 's', t: 1, queues: [{ key: 'q' }], waiters: [] })!, /cursorState\.queues\[0\]/);
     assert.match(feedMessageError([])!, /not an object/);
+  });
+
+  // Found in review: only a row's key was checked, so `lib: 42` or `name: null` passed and
+  // threw in the overview's render (frozen until the next init), a waiter's site with a
+  // numeric file in the detail's.
+  it("refuses a queue row or waiter with any rendered field of the wrong type, in an init, a patch or a waiter list", () => {
+    const jobs = { key: 'q-jobs' };
+    const badPatches: [Record<string, unknown>, RegExp][] = [
+      [{ ...jobs, name: 123 }, /queues\[0\]\.name/],
+      [{ ...jobs, name: null }, /queues\[0\]\.name/],
+      [{ ...jobs, kind: 'zzz' }, /\.kind/],
+      [{ ...jobs, maxsize: 'ten' }, /\.maxsize/],
+      [{ ...jobs, size: 'big' }, /\.size/],
+      [{ ...jobs, size: NaN }, /\.size/],
+      [{ ...jobs, counters: null }, /\.counters/],
+      [{ ...jobs, counters: { puts: 'a' } }, /\.counters\.puts/],
+      [{ ...jobs, counters: { dropped: null } }, /\.counters\.dropped/],
+      [{ ...jobs, counters: { paused: 'yes' } }, /\.counters\.paused/],
+      [{ ...jobs, source: { a: 1 } }, /\.source/],
+      [{ ...jobs, site: 'x' }, /\.site/],
+      [{ ...jobs, site: { file: 5, line: 1, column: 1 } }, /\.site/],
+      [{ ...jobs, items: 'abc' }, /\.items/],
+      [{ ...jobs, items: [1, {}] }, /\.items/],
+      [{ ...jobs, lib: 42 }, /\.lib/],
+      [{ ...jobs, stats: 'x' }, /\.stats/],
+      [{ ...jobs, stats: { threads: 'two' } }, /\.stats/],
+      [{ ...jobs, runningSince: 'x' }, /\.runningSince/],
+      [{ ...jobs, concurrency: 'y' }, /\.concurrency/],
+      [{ ...jobs, blocked: 'many' }, /\.blocked/],
+      [{ ...jobs, waiting: null }, /\.waiting/],
+      [{ ...jobs, putRate: 'fast' }, /\.putRate/],
+      [{ ...jobs, getRate: Infinity }, /\.getRate/],
+      [{ ...jobs, waitsSampled: 'x' }, /\.waitsSampled/],
+      [{ ...jobs, stoppedAt: 'x' }, /\.stoppedAt/],
+      [{ ...jobs, units: 'parsecs' }, /\.units/],
+      [{ ...jobs, shutdown: 1 }, /\.shutdown/],
+    ];
+    for (const [patch, why] of badPatches) assert.match(feedMessageError(update({ queues: [patch as never] })) ?? 'accepted', why, JSON.stringify(patch));
+    // An init's row is whole: every required field there.
+    const init = initMessage();
+    init.session!.queues.push({ key: 'q-bare' } as never);
+    assert.match(feedMessageError(init)!, /init\.session\.queues\[4\] has no name/);
+    const init2 = initMessage();
+    (init2.session!.queues[1] as unknown as Record<string, unknown>).lib = 42;
+    assert.match(feedMessageError(init2)!, /init\.session\.queues\[1\]\.lib/);
+    const init3 = initMessage();
+    (init3.session!.queues[0].counters as unknown as Record<string, unknown>).highWater = undefined;
+    assert.match(feedMessageError(init3)!, /has no counters\.highWater/);
+    // Null removes an optional field in a patch; an init has no use for it.
+    const init4 = initMessage();
+    (init4.session!.queues[0] as unknown as Record<string, unknown>).site = null;
+    assert.match(feedMessageError(init4)!, /\.site/);
+    // Waiters: role, site, flags.
+    const w = { id: 'w', queue: 'q-jobs', role: 'put', since: 1 };
+    assert.match(feedMessageError(update({ waiters: [{ ...w, site: { file: 7, line: 1, column: 1 } } as never] }))!, /update\.waiters\[0\]/);
+    assert.match(feedMessageError(update({ waiters: [{ ...w, role: 'zzz' } as never] }))!, /update\.waiters\[0\]/);
+    assert.match(feedMessageError(update({ waiters: [{ ...w, stoppedAt: 'x' } as never] }))!, /update\.waiters\[0\]/);
+    assert.match(feedMessageError(initMessage({ session: { ...initMessage().session!, waiters: [{ ...w, adopted: 1 } as never] } }))!, /init\.session\.waiters\[0\]/);
+    assert.match(feedMessageError({ type: 'cursorState', session: 's', t: 1, queues: [{ key: 'q', depth: 1, min: 'a', max: 2 }], waiters: [] })!, /cursorState\.queues\[0\]/);
+  });
+
+  it('accepts the patches the host sends: changed fields only, null for an optional field that is gone, a new queue whole', () => {
+    const ok: Record<string, unknown>[] = [
+      { key: 'q-jobs' },
+      { key: 'q-jobs', size: 3, putRate: 1.5, counters: { puts: 4, running: null, runningSince: null } },
+      { key: 'q-jobs', items: null, site: null, waitsSampled: null, stats: null, runningSince: null, stoppedAt: null, lib: null, jobs: null },
+      { key: 'q-jobs', items: ['a', 'b'], stats: { threads: 2, utilization: 0.35 }, runningItems: [], lib: 'p-queue@10.0.0', concurrency: 2, units: 'bytes', waitsSampled: 4, stoppedAt: 12, runningSince: 3 },
+      { key: 'q-jobs', counters: { paused: true, rateLimited: false, done: 3, taskP99Ms: 12.5, stats: { a: 1 } } },
+      { key: 'q-jobs', future: 'a field a newer host adds' },
+      queue('q-new', 'new', { site: { file: APP, line: 1, column: 1, fn: '' } }) as unknown as Record<string, unknown>,
+    ];
+    ok.push({ key: 'q-jobs', jobs: 'garbage' }); // re-read by the store (readJobsInfo), dropped there, the row kept
+    for (const patch of ok) assert.equal(feedMessageError(update({ queues: [patch as never] })), null, JSON.stringify(patch));
+    assert.equal(feedMessageError(update({ waiters: [{ id: 'w', queue: 'q', role: 'get', since: 1, adopted: true, stoppedAt: 5 }] })), null);
   });
 });

@@ -2,7 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { DepthSeries, WaitCountSeries, alignOnGrid, countsOnGrid, downsample, withCountSteps } from '../../../src/webview/series';
-import { countOf, formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortBytes, formatShortBytesOf, formatShortCount } from '../../../src/webview/format';
+import { TIME_TICK_STEPS, countOf, formatAxisBytes, formatAxisCount, formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortBytes, formatShortBytesOf, formatShortCount } from '../../../src/webview/format';
 
 function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
   const s = new DepthSeries(cap);
@@ -122,7 +122,7 @@ describe('webview series', () => {
     assert.equal(formatSessionTime(185_000), '+3:05');
     assert.equal(formatSessionTime(3_727_000), '+1:02:07');
     assert.deepEqual(formatAxisTicks([0.1, 0.2], 1), ['100 ms', '200 ms']);
-    assert.deepEqual(formatAxisTicks([10, 15], 10), ['10.0 s', '15.0 s']);
+    assert.deepEqual(formatAxisTicks([10, 15], 10), ['10 s', '15 s']);
     assert.deepEqual(formatAxisTicks([600, 900], 3600), ['10:00', '15:00']);
     // One unit along an axis, and no value rounded up into the next unit.
     assert.deepEqual(formatAxisTicks([0, 30, 60, 90], 200), ['0:00', '0:30', '1:00', '1:30']);
@@ -140,6 +140,35 @@ describe('webview series', () => {
     assert.equal(formatRate(2.5), '2.5');
     assert.equal(formatRate(41.5), '42');
     assert.equal(formatRate(12_345), '12.3k');
+  });
+});
+
+describe('axis and short number formats (review, 2026-12-06)', () => {
+  it('time ticks: the clock once the axis reaches a minute, whatever the span; the decimals the step needs, cut', () => {
+    // A 2-hour session's last minute read "7180 s".
+    assert.deepEqual(formatAxisTicks([7140, 7155, 7170, 7185], 60), ['1:59:00', '1:59:15', '1:59:30', '1:59:45']);
+    assert.deepEqual(formatAxisTicks([7180, 7180.5, 7181], 2), ['1:59:40.0', '1:59:40.5', '1:59:41.0']);
+    assert.deepEqual(formatAxisTicks([125.25, 125.5], 1), ['2:05.25', '2:05.50']);
+    // Ticks 2.5 s apart read "3 s, 5 s, 8 s" (rounded to whole seconds).
+    assert.deepEqual(formatAxisTicks([0, 2.5, 5, 7.5], 10), ['0.0 s', '2.5 s', '5.0 s', '7.5 s']);
+    assert.deepEqual(formatAxisTicks([0, 5, 10], 30), ['0 s', '5 s', '10 s']);
+    assert.deepEqual(formatAxisTicks([7.4999999], 30), ['7 s'], 'cut, never rounded');
+    assert.deepEqual(formatAxisTicks([59.96], 100), ['59 s'], 'never rounded up into the next unit');
+    assert.deepEqual(formatAxisTicks([0.25, 0.5], 1), ['250 ms', '500 ms']);
+    // Whole-second steps from a second on, and the steps a clock reads.
+    for (const s of [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]) assert.ok(TIME_TICK_STEPS.includes(s), String(s));
+    assert.ok(!TIME_TICK_STEPS.includes(2.5));
+  });
+
+  it('counts: "1M", not "1000k"; axes in the short form, byte axes in one unit', () => {
+    assert.equal(formatShortCount(999_950), '1M');
+    assert.equal(formatShortCount(999_499), '999k');
+    assert.equal(formatShortCount(99_960), '100k');
+    assert.equal(formatShortCount(999_950_000), '1G');
+    assert.deepEqual([0, 250_000, 500_000, 1_000_000, 1_500_000, 9_999, 0.5].map(formatAxisCount), ['0', '250k', '500k', '1M', '1.5M', '9,999', '0.5']);
+    assert.deepEqual(formatAxisBytes([0, 2 * 2 ** 20, 4 * 2 ** 20]), ['0 MiB', '2 MiB', '4 MiB']);
+    assert.deepEqual(formatAxisBytes([0, 256, 512]), ['0 B', '256 B', '512 B']);
+    assert.deepEqual(formatAxisBytes([0, 8192, 16384]), ['0 KiB', '8 KiB', '16 KiB']);
   });
 });
 
