@@ -74,6 +74,13 @@ class Panel {
   private pendingDetail = false;
   private detail!: HTMLElement;
   private readonly listeners: ((msg: HostMessage) => void)[] = [];
+  /**
+   * The name of the queue selected in the session shown before the host switched to another
+   * (a restart, a watcher's reload): selected again in the new one as soon as a queue of that
+   * name is listed, since keys hold the pid and never match across runs. Dropped by the
+   * user's own pick and by the next switch.
+   */
+  private carryName: string | undefined;
 
   constructor(root: HTMLElement) {
     this.overview = new Overview(this.view, {
@@ -200,7 +207,13 @@ class Panel {
         console.warn(`QueueScope panel: ignored a ${data.type} message: ${error}`);
         return;
       }
-      if (data.type !== 'cursorState') this.renderChanges(this.store.apply(data));
+      if (data.type !== 'cursorState') {
+        const before = this.view.queue !== undefined ? this.store.queues.get(this.view.queue)?.name : undefined;
+        const shown = this.store.sessionId;
+        const changes = this.store.apply(data);
+        if (changes.reset && this.store.sessionId !== shown) this.carryName = before ?? this.carryName;
+        this.renderChanges(changes);
+      }
     }
     for (const fn of this.listeners) fn(data);
   }
@@ -353,6 +366,24 @@ class Panel {
         : "No debug session yet. Start debugging a Node.js program (F5), run it in \"QueueScope: Open JavaScript Debug Terminal\", or try \"QueueScope: Launch Sample Scenario…\": its queues appear here, the QueueScope library's and those of p-queue, p-limit, fastq, async, streams, piscina and BullMQ.";
     this.overview.render(this.store.queues, changed, this.view.queue);
     this.detail.hidden = this.store.queues.size === 0;
+    // The queue selected before the host switched sessions, once one of that name is listed.
+    if (this.carryName !== undefined) {
+      // Only the rows this update changed (all of them after an init): O(changes) per update
+      // for as long as no queue of that name shows up.
+      let same: string | undefined;
+      for (const k of changed === 'all' ? this.store.queues.keys() : changed) {
+        if (this.store.queues.get(k)?.name === this.carryName) {
+          same = k;
+          break;
+        }
+      }
+      if (same !== undefined) {
+        this.carryName = undefined;
+        this.view.queue = same;
+        this.overview.setSelected(same);
+        this.save();
+      }
+    }
     // Keep a selection: the remembered queue if it still exists, else the first listed.
     if (!this.view.queue || !this.store.queues.has(this.view.queue)) {
       const first = this.overview.visibleKeys()[0];
@@ -364,6 +395,7 @@ class Panel {
   }
 
   private select(key: string): void {
+    this.carryName = undefined; // the user's pick
     if (this.view.queue !== key) {
       this.view.queue = key;
       this.save();

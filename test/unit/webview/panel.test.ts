@@ -765,6 +765,29 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await p.page.locator('#status').textContent(), 'Ended');
   });
 
+  it('selects again, in the run the host switches to, the queue of the same name selected before', async () => {
+    p = await open();
+    const selected = () => p.page.evaluate(() => (window as unknown as { queuescopePanel: { selectedQueue(): string } }).queuescopePanel.selectedQueue());
+    const run = (id: string, qs: ReturnType<typeof queue>[] = []) =>
+      initMessage({ sessions: [sessionInfo({ id, name: 'tsx watch' })], session: { id, status: 'running', now: 100, queues: qs, waiters: [], series: [], waitCounts: [], dropped: 0 } });
+    await p.send(initMessage());
+    await p.page.locator('#overview tr[data-key="q-results"]').click();
+    // A watcher's reload: the new run starts empty, its queues come with later updates (keys hold the pid).
+    await p.send(run('run~1'));
+    await p.send(update({ session: 'run~1', queues: [queue('p2-jobs', 'jobs')], waiters: [] }));
+    await settle(p.page);
+    assert.equal(await selected(), 'p2-jobs', 'the first listed, while no queue of that name exists');
+    await p.send(update({ session: 'run~1', queues: [queue('p2-results', 'results')], waiters: [] }));
+    await settle(p.page);
+    assert.equal(await selected(), 'p2-results', 'then the queue of the name selected before');
+    // A pick of the user's own wins over the name carried from the run before.
+    await p.send(run('run~2', [queue('p3-jobs', 'jobs')]));
+    await p.page.locator('#overview tr[data-key="p3-jobs"]').click();
+    await p.send(update({ session: 'run~2', queues: [queue('p3-results', 'results')], waiters: [] }));
+    await settle(p.page);
+    assert.equal(await selected(), 'p3-jobs');
+  });
+
   for (const theme of ['light', 'dark', 'hc'] as Theme[]) {
     it(`screenshot in the ${theme} theme`, async () => {
       p = await open({ theme, width: 1280, height: 860 });
