@@ -13,6 +13,8 @@ import type { NoHubHow, NoHubSession } from '../../protocol/webview';
 import { EXIT_TAIL_DIR_ENV, JS_DEBUG_TYPES } from '../../host/sessions/arm';
 import { applyUnattachedTail, type ExitTailFile } from '../../host/sessions/exitTail';
 import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/sessions/poller';
+import { reloadOf } from '../../host/sessions/reload';
+import type { AttachInfo } from '../../protocol/wire';
 import type { SettingsValues } from '../../host/settingDefaults';
 import { POLLER_DEFAULTS } from '../../host/sessions/pollerDefaults';
 import { boundScriptCache } from '../../host/polling/scriptCache';
@@ -86,6 +88,28 @@ export function debugSessionTarget(session: vscode.DebugSession): EvaluateTarget
   };
 }
 
+/**
+ * A process started by another process of a launch (SessionWatcher.supervisedRunOf): which
+ * supervisor (`parent`), which program, in which run; when it ended, and its poller (how it
+ * ended: SessionPoller.endReason). `candidate`: the same parent ran the same program before
+ * in this run and all of those had ended when it started: a reload or the next job
+ * (SessionWatcher.reloadAtAttach decides).
+ */
+interface Supervised {
+  root: string;
+  parent: string;
+  program: string;
+  run: string;
+  ended: boolean;
+  /** Epoch ms its end was reported. */
+  endedAt?: number;
+  poller?: SessionPoller;
+  candidate: boolean;
+}
+
+/** The lib of Node streams' queues (src/trace/adapters): a supervisor's pipes, not a program's queues. */
+const STREAM_LIB = 'node:stream';
+
 interface Watched {
   session: vscode.DebugSession;
   poller: SessionPoller;
@@ -132,10 +156,10 @@ export class SessionWatcher implements vscode.Disposable {
   /**
    * Processes started by another process of a launch (a supervisor: `tsx watch`, npm running
    * `node --watch`, nodemon), by child session id: which supervisor, which program, in which
-   * run, and whether it ended. A supervisor starting the same program again after it ended is
-   * a reload (supervisedRunOf).
+   * run, and whether it ended. A supervisor starting the same program again after it ended
+   * may be a reload (supervisedRunOf, reloadAtAttach).
    */
-  private readonly supervised = new Map<string, { root: string; parent: string; program: string; run: string; ended: boolean }>();
+  private readonly supervised = new Map<string, Supervised>();
 
   constructor(
     private readonly model: QueueModel,
@@ -201,52 +225,104 @@ export class SessionWatcher implements vscode.Disposable {
   }
 
   /**
-   * The run a process started by another process of the launch feeds. A supervisor that
-   * reloads its program after an edit (`tsx watch`; `npm run dev` with `node --watch`, whose
-   * watcher js-debug does not debug, so the program is nested under npm's process) starts
-   * the same program again once the one before has ended: a new run, as a launch's own
-   * process run again is (runOf). The supervisor runs on across the reload: its poller (and
-   * any other process of the run still running) moves to the new run, so the run before ends
-   * now, with its own processes' queues and findings. Not a reload: a worker thread, a
-   * process of the same program as its parent (a cluster's worker: the primary forks its own
-   * script), a process whose parent has queues of its own (a program that forks a job's
-   * process after another's: the program is the parent), a different program (a runner's
-   * next test file), or the same program while an instance of it still runs under that
-   * supervisor (two started at once).
+   * The run a process started by another process of the launch feeds, as it starts: the
+   * current one. A supervisor that reloads its program after an edit (`tsx watch`, nodemon;
+   * `npm run dev` with `node --watch`, whose watcher js-debug does not debug, so the program
+   * is nested under npm's process) starts the same program again once the one before has
+   * ended; so does a program that runs a job's process after another (a plain orchestrator, a
+   * cluster primary re-forking a crashed worker), which is one run. Which of the two it is
+   * shows in how the earlier one ended and when the new one started, known once its hub
+   * answers (reloadAtAttach): such a process is only marked a candidate here. Not a
+   * candidate: a worker thread, a process of the same program as its parent (a cluster's
+   * worker: the primary forks its own script), a process whose parent has queues of its own
+   * (a program that forks a job's process after another's: the program is the parent), a
+   * different program (a runner's next test file), or the same program while an instance of
+   * it still runs under that parent (two started at once).
    */
   private supervisedRunOf(root: vscode.DebugSession, session: vscode.DebugSession, parent: vscode.DebugSession, current: string): string {
     const program = programOf(session);
-    if (!isProcessSession(session) || programOf(parent) === program || this.hasQueues(parent.id)) return current;
+    if (!isProcessSession(session) || programOf(parent) === program || this.hasOwnQueues(parent.id)) return current;
     const before = [...this.supervised.values()].filter((p) => p.parent === parent.id && p.program === program && p.run === current);
-    const reload = before.length > 0 && before.every((p) => p.ended);
-    const entry = { root: root.id, parent: parent.id, program, run: current, ended: false };
-    this.supervised.set(session.id, entry);
-    if (!reload) return current;
+    const candidate = before.length > 0 && before.every((p) => p.ended);
+    this.supervised.set(session.id, { root: root.id, parent: parent.id, program, run: current, ended: false, candidate });
+    return current;
+  }
+
+  /**
+   * The run a candidate reload (supervisedRunOf) feeds, decided when its hub first answers
+   * (SessionPoller's runAtAttach): a new run when the latest earlier instance under the same
+   * parent was killed by a signal (a watcher's SIGTERM; nodemon's SIGUSR2, an empty tail), or
+   * ended by itself at least RELOAD_GAP_MS before this process started (an edit after the
+   * program finished or crashed: src/host/sessions/reload.ts); else one more process of the
+   * run (an orchestrator's next job, started at once after a normal end or a crash).
+   * Undefined: the run it started in.
+   */
+  private reloadAtAttach(id: string, info: AttachInfo): string | undefined {
+    const entry = this.supervised.get(id);
+    const w = this.watched.get(id);
+    if (!entry?.candidate || w === undefined) return undefined;
+    entry.candidate = false;
+    const root = rootSession(w.session);
+    const current = this.modelSessionOf(root);
+    if (entry.run !== current || w.modelSession !== current) return undefined;
+    const earlier = [...this.supervised].filter(([other, p]) => other !== id && p.parent === entry.parent && p.program === entry.program && p.run === current).map(([, p]) => p);
+    if (earlier.length === 0 || !earlier.every((p) => p.ended)) return undefined;
+    const last = earlier.reduce((a, b) => ((b.endedAt ?? 0) > (a.endedAt ?? 0) ? b : a));
+    const reason = last.poller?.endReason();
+    const gap = info.origin - (last.endedAt ?? 0);
+    const why = reloadOf({ reason, endedAt: last.endedAt ?? 0 }, info.origin);
+    this.log.info(`${w.session.name}: ${why === undefined ? 'one more process of the run' : `a reload (${why}): a new run`} (the one before ended by ${reason ?? 'unknown'}, ${Math.round(gap)} ms before it started)`);
+    if (why === undefined) return undefined;
+    const next = this.startReload(root, current, w.session);
+    entry.run = next;
+    return next;
+  }
+
+  /**
+   * A supervised process `joining` begins the launch's next run. What of the run before still
+   * runs (the supervisor, the new process's worker threads) goes on in the new run; the run
+   * before then ends at once, with its own processes' queues and findings.
+   */
+  private startReload(root: vscode.DebugSession, current: string, joining: vscode.DebugSession): string {
     this.reruns.set(root.id, (this.reruns.get(root.id) ?? 0) + 1);
     const next = this.modelSessionOf(root);
-    entry.run = next;
-    // What of the run before still runs (the supervisor) goes on in the new run.
     const programs = new Set<string>();
-    for (const w of this.watched.values()) {
-      if (w.modelSession !== current) continue;
+    for (const [id, w] of this.watched) {
+      // An ended process whose session has not terminated yet stays in the run before, and so
+      // do its worker threads (their sessions may end after the new process attached).
+      if (w.modelSession !== current || this.processEnded(w.session)) continue;
       w.modelSession = next;
-      void w.poller.moveTo(next);
+      if (id !== joining.id) void w.poller.moveTo(next); // the joining one attaches in it
       if (w.session.parentSession?.id === root.id) programs.add(programOf(w.session));
     }
     for (const p of this.supervised.values()) if (p.run === current && !p.ended) p.run = next;
     this.runPrograms.set(next, programs);
-    for (const folder of this.roots.get(current) ?? []) this.rememberRoots(next, root, session, folder);
+    for (const folder of this.roots.get(current) ?? []) this.rememberRoots(next, root, joining, folder);
     // The run before ends now (or once its exit tails are read): no grace to wait out.
     this.cancelRunEnd(current);
     this.endRun(current, root, false);
     return next;
   }
 
-  /** A polled child session's realm has queues in the model (a program, not a tool that runs one). */
-  private hasQueues(childId: string): boolean {
+  /** The session, or the process session it is a worker thread of, said it ended. */
+  private processEnded(session: vscode.DebugSession): boolean {
+    for (let s: vscode.DebugSession | undefined = session; s !== undefined; s = s.parentSession) {
+      if (this.endReported.has(s.id) || this.supervised.get(s.id)?.ended) return true;
+      if (isProcessSession(s)) return false; // its process's session: the processes above run on
+    }
+    return false;
+  }
+
+  /**
+   * A polled child session's realm has queues in the model (a program, not a tool that runs
+   * one). Streams do not count: a supervisor that pipes its child's output (nodemon) has
+   * `pipe › Socket readable` and `writable` queues of its own.
+   */
+  private hasOwnQueues(childId: string): boolean {
     const w = this.watched.get(childId);
     const key = w?.poller.sourceKey;
-    return key !== undefined && (this.model.source(w!.modelSession, key)?.queues.size ?? 0) > 0;
+    const queues = key === undefined ? undefined : this.model.source(w!.modelSession, key)?.queues;
+    return [...(queues?.values() ?? [])].some((q) => q.lib !== STREAM_LIB);
   }
 
   /**
@@ -342,7 +418,10 @@ export class SessionWatcher implements vscode.Disposable {
         this.noHubChanged.fire({ added });
       },
       onAttached: () => this.hubFound(session.id),
+      runAtAttach: (info) => this.reloadAtAttach(session.id, info),
     });
+    const supervised = this.supervised.get(session.id);
+    if (supervised) supervised.poller = poller;
     this.watched.set(session.id, { session, poller, modelSession });
     poller.start();
     if (settings().boundDebuggeeScriptCache) {
@@ -379,8 +458,7 @@ export class SessionWatcher implements vscode.Disposable {
       this.scriptCacheBounds.delete(id);
     };
     this.hubFound(session.id);
-    const supervised = this.supervised.get(session.id);
-    if (supervised) supervised.ended = true;
+    this.supervisedEnded(session.id);
     const w = this.watched.get(session.id);
     if (w) finish(session.id, w);
     this.endReported.delete(session.id);
@@ -471,10 +549,17 @@ export class SessionWatcher implements vscode.Disposable {
 
   private ended(session: vscode.DebugSession): void {
     this.endReported.add(session.id);
-    const supervised = this.supervised.get(session.id);
-    if (supervised) supervised.ended = true;
+    this.supervisedEnded(session.id);
     const w = this.watched.get(session.id);
     if (w?.poller.mainThread) this.mainEnded.add(w.modelSession);
+  }
+
+  /** A supervised process ended (its DAP end event or its session's end, whichever came first). */
+  private supervisedEnded(id: string): void {
+    const p = this.supervised.get(id);
+    if (p === undefined || p.ended) return;
+    p.ended = true;
+    p.endedAt = Date.now();
   }
 
   /**

@@ -56,6 +56,20 @@ export function readExitTail(text: string): ExitTailContents {
   return out;
 }
 
+/**
+ * How the realm ended, by the tail's closing line alone (the batches before it are not
+ * parsed); undefined when the tail has none (cut short, or still being written).
+ */
+export function tailEndReason(text: string): string | undefined {
+  const last = text.trimEnd().split('\n').pop() ?? '';
+  if (!last.startsWith('{"type":"tailEnd"')) return undefined;
+  try {
+    return endInfoOf(JSON.parse(last) as EndFields)?.reason;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface TailLog {
   info(m: string): void;
   warn(m: string): void;

@@ -39,8 +39,8 @@
 import { attachExpression, boundedExpression, chunkExpression, drainExpression, HOOKS_THREAD, NO_HUB, parseChunkHead, snapshotExpression, stopPushExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
-import { applyExitTail, type ExitTailFile } from './exitTail';
-import { sourceLabel } from '../../protocol/wire';
+import { applyExitTail, tailEndReason, type ExitTailFile } from './exitTail';
+import { sourceLabel, type AttachInfo } from '../../protocol/wire';
 import { PauseRace } from './pauseRace';
 import { POLLER_DEFAULTS } from './pollerDefaults';
 import { AdaptiveInterval, type DrainFigures, type IntervalOptions } from '../polling/adaptiveInterval';
@@ -88,6 +88,13 @@ export interface PollerOptions {
   onNoHub?: (lookedMs: number) => void;
   /** A hub answered and the realm is attached (after onNoHub, its program loaded QueueScope late). */
   onAttached?: () => void;
+  /**
+   * Asked at the first attach, before the realm enters the model: the model session to feed
+   * from now on, or undefined to keep the one given. A process that may be a watcher's reload
+   * is told apart from one more process of the run by its start (`info.origin`) only here
+   * (SessionWatcher.reloadAtAttach).
+   */
+  runAtAttach?: (info: AttachInfo) => string | undefined;
   /** Wait after a failed evaluate. Default 2000 ms. */
   errorBackoffMs?: number;
   /** Items previewed per queue in a pause snapshot. */
@@ -380,6 +387,8 @@ export class SessionPoller {
 
   /** moveTo() re-attached this poller: the hub's arming time is not the new run's start. */
   private moved = false;
+  /** runAtAttach was asked (once: a hub found again later does not move the realm). */
+  private askedRun = false;
 
   /** Begin: the first attach is tried at once. */
   start(): void {
@@ -572,6 +581,28 @@ export class SessionPoller {
     this.log.info(`${this.channel}: the program ended without running its exit hooks (a signal such as SIGKILL, or a crash); its figures end at the last read`);
   }
 
+  /**
+   * How the realm ended, as far as is known now: the model's end of its source, else its exit
+   * tail's closing line (read, not removed: finish() may not have run yet), 'abrupt' for a
+   * main thread whose tail stayed empty (nodemon's SIGUSR2, SIGKILL); undefined when unknown
+   * (never attached, no tail here). Only for a realm that ended: a running one's armed tail is
+   * empty too. A watcher's reload is told by it (src/host/sessions/reload.ts).
+   */
+  endReason(): string | undefined {
+    if (this.key === undefined) return undefined;
+    const known = this.model.source(this.session, this.key)?.end?.reason;
+    if (known !== undefined) return known;
+    let text: string | undefined;
+    try {
+      text = this.options.exitTail?.read();
+    } catch {
+      return undefined;
+    }
+    if (text === undefined) return undefined;
+    if (text === '') return this.mainThread && !this.stopAsked ? 'abrupt' : undefined;
+    return tailEndReason(text);
+  }
+
   /** Attached to a process's main thread (not a worker). */
   get mainThread(): boolean {
     return this.key !== undefined && this.model.source(this.session, this.key)?.info.threadId === 0;
@@ -693,6 +724,15 @@ export class SessionPoller {
       this.log.warn(`${this.channel}: ${info.error}`);
       this.backoff = this.options.noHubBackoffMs ?? POLLER_DEFAULTS.noHubBackoffMs;
       return false;
+    }
+    if (!this.moved && !this.askedRun) {
+      this.askedRun = true;
+      try {
+        const run = this.options.runAtAttach?.(info.value);
+        if (run !== undefined) this.session = run;
+      } catch (err) {
+        this.log.warn(`${this.channel}: cannot tell which run it belongs to (${err instanceof Error ? err.message : String(err)})`);
+      }
     }
     if (this.options.sessionName !== undefined) this.model.openSession(this.session, this.options.sessionName);
     const attached = this.moved ? withoutArmedAt(info.value) : info.value;

@@ -62,7 +62,7 @@ describe('live sessions: status bar clicks, a watcher\'s reloads', function () {
     assert.equal(await frame.locator('#status', { hasText: 'Running' }).count(), 1, 'the panel shows the running session');
   });
 
-  it('tsx watch: each reload is a run of its own; the picker tells the runs apart; the run before keeps only its queues', async () => {
+  it('tsx watch: each reload is a run of its own; the picker tells the runs apart; the run before keeps only its queues; Stop after two reloads ends every run', async () => {
     wb = await Workbench.open({
       files: {
         'src/app.ts': ORDERS,
@@ -93,5 +93,21 @@ describe('live sessions: status bar clicks, a watcher\'s reloads', function () {
     // The panel follows the new run: its own queues only, not the dead process's.
     assert.equal(await row('returns').count(), 0, 'no row of the process before');
     assert.equal(await frame.locator('#overview tbody tr').count(), 2, 'orders and refunds, of the new process');
+
+    // A second reload, then Stop (Shift+F5): every run ends, nothing is left running.
+    fs.writeFileSync(file, ORDERS.replace("name: 'returns'", "name: 'credits'"));
+    await row('credits').waitFor({ timeout: 60_000 });
+    const page = wb.page;
+    const until = async (what: string, ok: (l: string[]) => boolean) => {
+      const end = Date.now() + 30_000;
+      while (!ok(await labels()) && Date.now() < end) await page.waitForTimeout(250);
+      assert.ok(ok(await labels()), `${what}: ${JSON.stringify(await labels())}`);
+    };
+    await until('three runs, two ended', (l) => l.length === 3 && l.filter((x) => /\(ended\)$/.test(x)).length === 2);
+    await wb.runCommand('Debug: Stop');
+    await until('every run ended after Stop', (l) => l.length === 3 && l.every((x) => /\(ended\)$/.test(x)));
+    await wb.screenshot('live-tsx-watch-stopped');
+    const stopped = await labels();
+    for (const [i, l] of stopped.entries()) assert.match(l, new RegExp(`^tsx watch · run ${i + 1} · pid \\d+ \\(ended\\)$`), JSON.stringify(stopped));
   });
 });
