@@ -6,8 +6,7 @@
 
 import { CliUsageError, helpText, parseCli } from '../diagnostics/cliArgs';
 import { RecordingCheck } from '../diagnostics/recordingCheck';
-import { formatMs } from '../diagnostics/context';
-import { exitCodeOf, inHindsight, jsonReport, textReport } from '../diagnostics/report';
+import { checkNotes, exitCodeOf, inHindsight, jsonReport, textReport } from '../diagnostics/report';
 import { RecordingError } from '../recording/format';
 import { readRecording } from '../recording/reader';
 import { SiteMapper } from '../host/sourceMaps/siteMapper';
@@ -32,10 +31,9 @@ async function main(argv: string[]): Promise<number> {
   // line. A missing or broken map keeps the .js line (said on stderr once per file).
   const mapper = cmd.rawSites ? undefined : new SiteMapper({ log: (m) => process.stderr.write(`queuescope: ${m}\n`) });
   const check = new RecordingCheck({ thresholds: cmd.thresholds, pollMs: cmd.pollMs, ...(mapper ? { mapSite: (site: CallSite) => mapper.map(site) } : {}) });
-  let warnings: string[];
+  let read: { warnings: readonly string[] };
   try {
-    const result = await readRecording(cmd.file, { onLines: (lines) => check.push(lines) });
-    warnings = result.warnings;
+    read = await readRecording(cmd.file, { onLines: (lines) => check.push(lines) });
   } catch (err) {
     if (!(err instanceof RecordingError)) throw err;
     process.stderr.write(`queuescope: ${cmd.file}: ${err.message}\n`);
@@ -43,10 +41,9 @@ async function main(argv: string[]): Promise<number> {
   }
   const t0 = check.span?.from ?? 0;
   const records = inHindsight(check.finish(), t0);
-  const saved = check.savedWhileRunning;
-  if (saved !== undefined) warnings.push(`saved at +${formatMs(Math.max(0, saved - t0))} while the program ran: its realms were still running, so no exit is judged`);
-  for (const u of check.unended) warnings.push(`realm ${u.key} wrote no end line (killed with -9, or the file was cut): its findings are as last seen, at +${formatMs(Math.max(0, u.lastSeen - t0))}`);
-  const report = { file: cmd.file, span: check.span, records, warnings, thresholds: cmd.thresholds, ended: check.ended, alsoEnded: check.otherEnds, realms: check.realms };
+  const warnings = checkNotes(check, read);
+  const nothingChecked = check.realmCount === 0;
+  const report = { file: cmd.file, span: check.span, records, warnings, ...(nothingChecked ? { nothingChecked } : {}), thresholds: cmd.thresholds, ended: check.ended, alsoEnded: check.otherEnds, realms: check.realms };
   process.stdout.write(`${cmd.json ? jsonReport(report) : textReport(report, cmd.all)}\n`);
   return exitCodeOf(report);
 }

@@ -1,7 +1,7 @@
 // Command line of `queuescope check`: parsed against the threshold table (one flag per
 // threshold), pure and throwing CliUsageError, so tests check it without a process.
 
-import { DEFAULT_POLL_MS } from './recordingCheck';
+import { DEFAULT_POLL_MS, MAX_POLL_MS, MIN_POLL_MS } from './recordingCheck';
 import { HINTS_LISTED } from './report';
 import { resolveThresholds, THRESHOLD_KEYS, THRESHOLD_TABLE, type Thresholds } from './thresholds';
 
@@ -64,7 +64,9 @@ export function parseCli(argv: readonly string[]): CliCommand {
     const value = raw.trim() === '' ? NaN : Number(raw);
     if (!Number.isFinite(value)) throw new CliUsageError(`${flag} must be a number, got ${JSON.stringify(raw)}`);
     if (flag === '--poll-ms') {
-      if (!(value >= 1)) throw new CliUsageError(`--poll-ms must be a number >= 1, got ${JSON.stringify(raw)}`);
+      // Bounded as the live poll interval is (queuescope.pollIntervalMs at most 10 s): a tick
+      // every 1e9 ms judged nothing at all and passed (since 2026-12-05 a usage error).
+      if (!(value >= MIN_POLL_MS && value <= MAX_POLL_MS)) throw new CliUsageError(`--poll-ms must be a number from ${MIN_POLL_MS} to ${MAX_POLL_MS} (ms of recorded time between evaluations), got ${JSON.stringify(raw)}`);
       pollMs = value;
       continue;
     }
@@ -89,13 +91,14 @@ export function helpText(): string {
     '',
     'Reads a QueueScope recording and reports what went wrong: deadlocks, stuck work,',
     'work left at exit, unbounded growth, bottleneck stages, long blocks.',
-    'Exit code: 0 no warning, 1 at least one warning, 2 bad usage or unreadable recording.',
+    'Exit code: 0 no warning, 1 at least one warning, 2 bad usage, an unreadable recording,',
+    'or one with nothing to check (only its header: nothing was recorded).',
     '',
     'Options:',
     `  ${'--json'.padEnd(width)} print the findings as JSON (always all of them)`,
     `  ${'--all'.padEnd(width)} list every hint (the text folds hints past ${HINTS_LISTED} of a kind)`,
     `  ${'--raw-sites'.padEnd(width)} call sites as recorded (compiled .js lines), not through source maps`,
-    `  ${'--poll-ms <n>'.padEnd(width)} evaluate every <n> ms of recorded time (default ${DEFAULT_POLL_MS})`,
+    `  ${'--poll-ms <n>'.padEnd(width)} evaluate every <n> ms of recorded time, ${MIN_POLL_MS} to ${MAX_POLL_MS} (default ${DEFAULT_POLL_MS})`,
     ...rows,
     '',
     'Thresholds are documented in docs/DIAGNOSTICS.md.',

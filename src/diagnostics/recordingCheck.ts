@@ -13,6 +13,9 @@ import type { Thresholds } from './thresholds';
 
 /** Default tick interval: the extension's default poll interval (queuescope.pollIntervalMs). */
 export const DEFAULT_POLL_MS = 100;
+/** `--poll-ms` bounds: the upper one is the live poll interval's (queuescope.pollIntervalMs). */
+export const MIN_POLL_MS = 1;
+export const MAX_POLL_MS = 10_000;
 /** A long silent stretch is ticked through at most this many times (then in coarser steps). */
 const MAX_TICKS_PER_GAP = 20_000;
 /** How far out of time order a recording's lines can be (a few drain intervals). */
@@ -38,6 +41,8 @@ export class RecordingCheck {
   private last = -Infinity;
   private pending: { line: RecordingLine; t: number; n: number }[] = [];
   private order = 0;
+  /** Lines of a realm whose `source` line had not come (in file order), by their `src`: skipped. */
+  private readonly orphanLines = new Map<string, number>();
 
   constructor(options: RecordingCheckOptions = {}) {
     this.pollMs = options.pollMs ?? DEFAULT_POLL_MS;
@@ -54,6 +59,14 @@ export class RecordingCheck {
    */
   push(lines: readonly RecordingLine[]): void {
     for (const line of lines) {
+      // A realm's line before (or without) its `source` line cannot be placed: the model would
+      // drop it with a log line nobody reads. Counted, so the report says so (a second process
+      // writing the same path truncates the file, and the first one's later lines have no
+      // source line; so does a file whose source line was lost).
+      if (line.type !== 'qscope' && line.type !== 'source' && line.type !== 'saved' && !this.origins.has(line.src)) {
+        this.orphanLines.set(line.src, (this.orphanLines.get(line.src) ?? 0) + 1);
+        continue;
+      }
       const t = this.timeOf(line);
       if (t !== undefined) {
         if (this.nextTick === undefined) this.nextTick = t;
@@ -114,6 +127,19 @@ export class RecordingCheck {
     const session = this.model.sessions[0];
     if (session === undefined) return [];
     return otherEnds(session.sources.values(), this.ended).map((e) => (e.end.at === undefined ? e : { ...e, end: { ...e.end, at: this.model.mapSite(e.end.at) } }));
+  }
+
+  /**
+   * Lines skipped because their realm had no `source` line before them in the file, per realm
+   * (`src`), most first: their data could not be placed, so the report says so.
+   */
+  get orphans(): { src: string; lines: number }[] {
+    return [...this.orphanLines].map(([src, lines]) => ({ src, lines })).sort((a, b) => b.lines - a.lines);
+  }
+
+  /** Realms (source lines) the recording holds: none means nothing was recorded. */
+  get realmCount(): number {
+    return this.model.sessions[0]?.sources.size ?? 0;
   }
 
   /** When the recording was saved, if its program was still running then (RecordingSavedLine). */

@@ -13,7 +13,17 @@ export interface CheckReport {
   /** Epoch ms of the recording's first and last data. */
   span?: { from: number; to: number };
   records: readonly FindingRecord[];
+  /**
+   * Notes on the file (checkNotes()): lines skipped, realms without an end line, a file
+   * saved while its program ran. Not findings; `--json` has them as `notes`, and as
+   * `warnings` too (its name before 2026-12-05), for scripts that read that.
+   */
   warnings: readonly string[];
+  /**
+   * No realm's data could be checked (exit 2): the file holds only its header (nothing was
+   * recorded), or only lines of realms without their source line (checkNotes says which).
+   */
+  nothingChecked?: boolean;
   thresholds: Thresholds;
   /** How the program ended, when that is news, and whose end (RecordingCheck.ended). */
   ended?: SessionEnd;
@@ -63,9 +73,45 @@ export function inHindsight(records: readonly FindingRecord[], t0: number): Find
   });
 }
 
-/** Exit code of `queuescope check`: 1 when any finding at warning level was raised. */
-export function exitCodeOf(report: Pick<CheckReport, 'records'>): 0 | 1 {
+/**
+ * Exit code of `queuescope check`: 1 when any finding at warning level was raised; 2 when
+ * no realm's data could be checked (nothing was recorded, or no realm has its source line):
+ * as for an empty file, nothing was checked, and a CI job must not pass on it.
+ */
+export function exitCodeOf(report: Pick<CheckReport, 'records' | 'nothingChecked'>): 0 | 1 | 2 {
+  if (report.nothingChecked === true) return 2;
   return report.records.some((r) => r.finding.severity === 'warning') ? 1 : 0;
+}
+
+/** What checkNotes() reads of a RecordingCheck that has finished. */
+export interface NotesSource {
+  readonly span: { from: number; to: number } | undefined;
+  readonly savedWhileRunning: number | undefined;
+  readonly unended: readonly { key: string; lastSeen: number }[];
+  readonly orphans: readonly { src: string; lines: number }[];
+  readonly realmCount: number;
+}
+
+const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+
+/**
+ * The notes of a check (`note:` lines, `notes` in --json), after the reader's own warnings
+ * (`read`: corrupt lines, a cut file): lines of a realm that had no source line, nothing
+ * recorded at all, a file saved while its program ran, realms without an end line.
+ */
+export function checkNotes(check: NotesSource, read: { warnings: readonly string[] }): string[] {
+  const notes = [...read.warnings];
+  const t0 = check.span?.from ?? 0;
+  for (const o of check.orphans) {
+    notes.push(`${plural(o.lines, 'line')} of realm ${o.src} ${o.lines === 1 ? 'was' : 'were'} skipped: no source line (the file may have been truncated by another process writing the same path)`);
+  }
+  if (check.realmCount === 0 && check.orphans.length === 0) notes.push('nothing was recorded: the file holds its header and no realm\'s data (a program that died as it started, or a file another process truncated), so nothing was checked');
+  else if (check.realmCount === 0) notes.push('nothing could be checked: no realm in the file has its source line');
+  if (check.savedWhileRunning !== undefined) notes.push(`saved at +${formatMs(Math.max(0, check.savedWhileRunning - t0))} while the program ran: its realms were still running, so no exit is judged`);
+  for (const u of check.unended) {
+    notes.push(`realm ${u.key} ended without an end line (killed by a signal such as SIGKILL or SIGABRT, crashed, or the file was cut): its findings are as last seen, at +${formatMs(Math.max(0, u.lastSeen - t0))}`);
+  }
+  return notes;
 }
 
 export function siteText(site: CallSite): string {
@@ -73,6 +119,52 @@ export function siteText(site: CallSite): string {
   const where = `${file}:${site.line}:${site.column}`;
   // No name: top-level code or an anonymous function; the place says it (as in the panel).
   return site.fn ? `${site.fn} (${where})` : where;
+}
+
+/** Longest queue name the text report prints whole; longer ones are cut (`--json` keeps them whole). */
+export const TEXT_NAME_CHARS = 60;
+
+/** A queue name as the text report writes it in backticks: cut with an ellipsis past TEXT_NAME_CHARS. */
+function cutName(name: string): string {
+  if (name.length <= TEXT_NAME_CHARS) return name;
+  const points = Array.from(name.slice(0, TEXT_NAME_CHARS + 1)); // whole characters, no lone surrogate
+  return `${points.slice(0, TEXT_NAME_CHARS).join('')}…`;
+}
+
+/**
+ * The finding's queue names as the text writes them: a long name (a 100,000-character one was
+ * printed whole, twice per finding) cut with an ellipsis, an empty one as "(unnamed queue #5)"
+ * instead of empty backticks. Rewrites the `name` tokens of the finding's own queues in each
+ * line, longest first (so "``x``" is not read as "``"); `--json` keeps the names whole.
+ */
+function nameShower(f: FindingRecord['finding']): (line: string) => string {
+  const names = new Set<string>([...f.queues.map((q) => q.name), ...f.waiters.map((w) => w.queueName)]);
+  for (const s of f.sites) if (s.what !== undefined) names.add(s.what.queue);
+  const unnamed = new Set([...f.queues.filter((q) => q.name === '').map((q) => q.key), ...f.waiters.filter((w) => w.queueName === '').map((w) => w.queue)]);
+  const unnamedText = unnamed.size === 1 ? `(unnamed queue #${splitQueueKey([...unnamed][0])[2]})` : '(unnamed queue)';
+  const shown = new Map<string, string>();
+  for (const name of names) {
+    if (name === '') shown.set('``', unnamedText);
+    else if (name.length > TEXT_NAME_CHARS) shown.set(`\`${name}\``, `\`${cutName(name)}\``);
+  }
+  if (shown.size === 0) return (line) => line;
+  // A scan, not a regular expression: a name of 100,000 characters makes one too large.
+  const tokens = [...names].map((n) => `\`${n}\``).sort((a, b) => b.length - a.length);
+  return (line) => {
+    let out = '';
+    let from = 0;
+    for (let i = line.indexOf('`'); i >= 0; i = line.indexOf('`', i)) {
+      const token = tokens.find((t) => line.startsWith(t, i));
+      if (token === undefined) {
+        i++;
+        continue;
+      }
+      out += line.slice(from, i) + (shown.get(token) ?? token);
+      i += token.length;
+      from = i;
+    }
+    return out + line.slice(from);
+  };
 }
 
 /** Hints of one rule the text report lists before it folds the rest into a count. */
@@ -94,6 +186,10 @@ export function textReport(report: CheckReport, all = false): string {
   for (const w of report.warnings) out.push(`note: ${w}`);
   const ends = endLines([report.ended, ...(report.alsoEnded ?? [])]);
   const endLine = ends.length === 0 ? [] : ['', ...ends];
+  if (report.nothingChecked === true) {
+    out.push(`${report.file}: nothing checked (see the note above).`);
+    return terminalText(out);
+  }
   if (report.records.length === 0) {
     out.push(`${report.file}: no findings${length}.`, ...endLine);
     return terminalText(out);
@@ -116,20 +212,21 @@ export function textReport(report: CheckReport, all = false): string {
         continue;
       }
     }
+    const show = nameShower(f);
     out.push('');
-    out.push(`${f.severity.padEnd(7)} ${f.rule}: ${f.message}`);
+    out.push(show(`${f.severity.padEnd(7)} ${f.rule}: ${f.message}`));
     const realms = realmsOf(report, f);
     if (realms.length > 0) out.push(`        in ${realms.join(', ')}`);
     out.push(`        since ${at(f.since)}, raised ${at(r.raised)}${r.cleared !== undefined ? `, ended ${at(r.cleared)}` : ', still there at the end'}`);
     for (const w of f.waiters) {
       const where = w.site ? ` at ${siteText(w.site)}` : ' (call site unknown)';
-      out.push(`        ${w.role === 'put' ? 'blocked put' : 'waiting get'} on \`${w.queueName}\` for ${formatMs(w.waitedMs)}${where}`);
+      out.push(show(`        ${w.role === 'put' ? 'blocked put' : 'waiting get'} on \`${w.queueName}\` for ${formatMs(w.waitedMs)}${where}`));
     }
-    for (const s of dedupe(f.sites)) out.push(`        ${relatedText(s)}`);
-    if (f.partial) out.push(`        partial knowledge: ${f.partial}`);
+    for (const s of dedupe(f.sites)) out.push(show(`        ${relatedText(s)}`));
+    if (f.partial) out.push(show(`        partial knowledge: ${f.partial}`));
   }
   for (const [rule, { n, queues }] of folded) {
-    const names = queues.slice(0, 3).map((q) => `\`${q}\``).join(', ') + (queues.length > 3 ? ', …' : '');
+    const names = queues.slice(0, 3).map((q) => (q === '' ? '(unnamed queue)' : `\`${cutName(q)}\``)).join(', ') + (queues.length > 3 ? ', …' : '');
     out.push('');
     out.push(`hint    ${rule}: ${n} more, not listed${names ? ` (${names})` : ''}; --all lists every one, --json has them all`);
   }
@@ -154,7 +251,10 @@ export function jsonReport(report: CheckReport): string {
     {
       file: report.file,
       span: report.span,
+      notes: report.warnings,
+      // The same notes under their old name (before 2026-12-05), for scripts that read it.
       warnings: report.warnings,
+      ...(report.nothingChecked === true ? { nothingChecked: true } : {}),
       thresholds: report.thresholds,
       exitCode: exitCodeOf(report),
       ...(report.ended !== undefined && sessionEndLine(report.ended) !== undefined ? { ended: { ...report.ended.end, ...(report.ended.realm !== undefined ? { realm: report.ended.realm } : {}) } } : {}),

@@ -11,12 +11,10 @@ import {
   SAMPLE_COLUMNS,
   type AttachInfo,
   type CallSite,
-  type Counters,
   type DrainBatch,
   type QueueSnapshot,
   type SampleRow,
   type Snapshot,
-  type WaiterSnapshot,
   type WireEvent,
 } from '../protocol/wire';
 import { statsOf } from './stats';
@@ -50,59 +48,121 @@ export function isCallSite(x: unknown): x is CallSite {
   return isObj(x) && isStr(x.file) && isNum(x.line) && isNum(x.column) && (x.fn === undefined || isStr(x.fn));
 }
 
-function isCounters(x: unknown): x is Counters {
-  return (
-    isObj(x) &&
-    isNum(x.puts) &&
-    isNum(x.gets) &&
-    isNum(x.blockedPuts) &&
-    isNum(x.waitedGets) &&
-    isNum(x.timeouts) &&
-    isNum(x.aborts) &&
-    isNum(x.highWater) &&
-    isNum(x.dropped)
-  );
-}
-
 const KINDS = new Set(['fifo', 'lifo', 'priority']);
 const ROLES = new Set(['put', 'get']);
 const OUTCOMES = new Set(['served', 'timeout', 'aborted', 'shutdown']);
 const optSite = (x: unknown): boolean => x === undefined || isCallSite(x);
 const optNum = (x: unknown): boolean => x === undefined || isNum(x);
+const optStr = (x: unknown): boolean => x === undefined || isStr(x);
 
-/** True when `e` is a well-formed event of a type this reader knows. */
-export function isKnownEvent(e: unknown): e is WireEvent {
-  if (!isObj(e) || !isNum(e.t)) return false;
-  switch (e.type) {
-    case 'queue':
-      return isNum(e.q) && isStr(e.name) && KINDS.has(e.kind as string) && isNum(e.maxsize) && isNum(e.size) && optSite(e.site);
-    case 'samples':
-      return Array.isArray(e.rows) && e.rows.every((r) => Array.isArray(r) && r.length >= 6 && r.slice(0, 6).every(isNum));
-    case 'wait':
-      return isNum(e.q) && isNum(e.w) && ROLES.has(e.role as string) && optSite(e.site);
-    case 'waitEnd':
-      return isNum(e.q) && isNum(e.w) && OUTCOMES.has(e.outcome as string) && isNum(e.ms);
-    case 'shortWaits':
-      return isNum(e.q) && ROLES.has(e.role as string) && isNum(e.count) && isNum(e.totalMs) && Array.isArray(e.hist) && e.hist.every(isNum);
-    case 'counters':
-      return isNum(e.q) && isCounters(e.c) && isNum(e.unfinished) && optNum(e.blocked) && optNum(e.waiting) && optNum(e.sampled);
-    case 'shutdown':
-      return isNum(e.q) && isBool(e.immediate);
-    case 'gc':
-      return isNum(e.q);
-    case 'dropped':
-      return isNum(e.total);
-    case 'jobCounts':
-      return isNum(e.q) && isObj(e.counts) && Object.values(e.counts).every(isNum) && (e.oldestWaitMs === null || isNum(e.oldestWaitMs)) && isObj(e.flow);
-    case 'jobEvent':
-      return isNum(e.q) && isStr(e.event) && isStr(e.jobId) && (e.name === undefined || isStr(e.name)) && (e.reason === undefined || isStr(e.reason));
-    case 'workers':
-      return isNum(e.q) && Array.isArray(e.workers) && e.workers.every((w) => isObj(w) && isStr(w.id) && isStr(w.name) && isNum(w.age) && isNum(w.idle));
-    case 'gap':
-      return isNum(e.since) && isStr(e.reason);
-    default:
-      return false;
+/** `field "role" should be "put" or "get"`: a reason naming a field and what it should hold. */
+const should = (type: string, field: string, what: string): string => `${type}: field "${field}" should be ${what}`;
+const A_NUMBER = 'a finite number';
+const A_SITE = 'a call site ({file, line, column})';
+const oneOf = (set: ReadonlySet<string>): string => [...set].map((v) => JSON.stringify(v)).join(' or ');
+
+/** The first field of counters `c` that is not as the model reads it, or undefined. */
+function countersProblem(c: unknown, type: string, field: string): string | undefined {
+  if (!isObj(c)) return should(type, field, 'an object');
+  for (const k of ['puts', 'gets', 'blockedPuts', 'waitedGets', 'timeouts', 'aborts', 'highWater', 'dropped'] as const) {
+    if (!isNum(c[k])) return should(type, `${field}.${k}`, A_NUMBER);
   }
+  if (!optNum(c.running)) return should(type, `${field}.running`, A_NUMBER);
+  return undefined;
+}
+
+/**
+ * Why `e` is not a well-formed event of a type this reader knows, or undefined when it is:
+ * every field the model and the diagnostics engine rely on, enum values included (a wait's
+ * `role` of "eet" crashed `queuescope check` at its end, a queue's `site` of "x" in the
+ * engine's site map). The drain reader (isKnownEvent) and the recording reader
+ * (src/recording/format.ts) both ask it, so a live session and a file are held to the same.
+ */
+export function wireEventProblem(e: unknown): string | undefined {
+  if (!isObj(e)) return 'not an object';
+  const type = isStr(e.type) ? e.type : '';
+  if (!isNum(e.t)) return should(type || 'event', 't', A_NUMBER);
+  switch (type) {
+    case 'queue':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      if (!isStr(e.name)) return should(type, 'name', 'a string');
+      if (!KINDS.has(e.kind as string)) return should(type, 'kind', oneOf(KINDS));
+      if (!isNum(e.maxsize)) return should(type, 'maxsize', A_NUMBER);
+      if (!isNum(e.size)) return should(type, 'size', A_NUMBER);
+      if (!optSite(e.site)) return should(type, 'site', A_SITE);
+      // lib, concurrency, units: read through libFacts(), which keeps only sound values
+      // (p-queue's default concurrency, Infinity, arrives as null).
+      return undefined;
+    case 'samples':
+      if (!Array.isArray(e.rows)) return should(type, 'rows', 'an array');
+      for (let i = 0; i < e.rows.length; i++) {
+        const r: unknown = e.rows[i];
+        if (!Array.isArray(r) || r.length < 6) return `samples: row ${i} should be [q, depth, min, max, puts, gets]`;
+        for (let k = 0; k < 6; k++) if (!isNum(r[k])) return `samples: row ${i} holds a non-number`;
+      }
+      return undefined;
+    case 'wait':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      if (!isNum(e.w)) return should(type, 'w', A_NUMBER);
+      if (!ROLES.has(e.role as string)) return should(type, 'role', oneOf(ROLES));
+      if (!optSite(e.site)) return should(type, 'site', A_SITE);
+      return undefined;
+    case 'waitEnd':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      if (!isNum(e.w)) return should(type, 'w', A_NUMBER);
+      if (!OUTCOMES.has(e.outcome as string)) return should(type, 'outcome', oneOf(OUTCOMES));
+      if (!isNum(e.ms)) return should(type, 'ms', A_NUMBER);
+      return undefined;
+    case 'shortWaits':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      if (!ROLES.has(e.role as string)) return should(type, 'role', oneOf(ROLES));
+      if (!isNum(e.count)) return should(type, 'count', A_NUMBER);
+      if (!isNum(e.totalMs)) return should(type, 'totalMs', A_NUMBER);
+      if (!Array.isArray(e.hist) || !e.hist.every(isNum)) return should(type, 'hist', 'an array of numbers');
+      return undefined;
+    case 'counters':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      if (!isNum(e.unfinished)) return should(type, 'unfinished', A_NUMBER);
+      for (const k of ['blocked', 'waiting', 'sampled'] as const) if (!optNum(e[k])) return should(type, k, A_NUMBER);
+      return countersProblem(e.c, type, 'c');
+    case 'shutdown':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      return isBool(e.immediate) ? undefined : should(type, 'immediate', 'true or false');
+    case 'gc':
+      return isNum(e.q) ? undefined : should(type, 'q', A_NUMBER);
+    case 'dropped':
+      return isNum(e.total) ? undefined : should(type, 'total', A_NUMBER);
+    case 'jobCounts':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      if (!isObj(e.counts) || !Object.values(e.counts).every(isNum)) return should(type, 'counts', 'an object of numbers');
+      if (!(e.oldestWaitMs === null || isNum(e.oldestWaitMs))) return should(type, 'oldestWaitMs', 'a number or null');
+      if (!isObj(e.flow) || !Object.values(e.flow).every(isNum)) return should(type, 'flow', 'an object of numbers');
+      return undefined;
+    case 'jobEvent':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      // Any text: shown as text only, relied on by no rule, and an adapter may add kinds.
+      if (!isStr(e.event)) return should(type, 'event', 'a string');
+      if (!isStr(e.jobId)) return should(type, 'jobId', 'a string');
+      if (!optStr(e.name)) return should(type, 'name', 'a string');
+      if (!optStr(e.reason)) return should(type, 'reason', 'a string');
+      return undefined;
+    case 'workers':
+      if (!isNum(e.q)) return should(type, 'q', A_NUMBER);
+      if (!Array.isArray(e.workers) || !e.workers.every((w) => isObj(w) && isStr(w.id) && isStr(w.name) && isNum(w.age) && isNum(w.idle))) {
+        return should(type, 'workers', 'a list of {id, name, age, idle}');
+      }
+      return undefined;
+    case 'gap':
+      if (!isNum(e.since)) return should(type, 'since', A_NUMBER);
+      return isStr(e.reason) ? undefined : should(type, 'reason', 'a string');
+    default:
+      return `unknown event type ${JSON.stringify(type)}`;
+  }
+}
+
+/** True when `e` is a well-formed event of a type this reader knows (wireEventProblem). */
+export function isKnownEvent(e: unknown): e is WireEvent {
+  return wireEventProblem(e) === undefined;
 }
 
 /** The columns `names` of `e` when each is an array of finite numbers and all have one length. */
@@ -206,28 +266,46 @@ export function filterEvents(events: unknown[]): { events: WireEvent[]; skipped:
   return { events: good, skipped, unknownTypes: [...unknownTypes], ...(compact !== undefined ? { compact } : {}) };
 }
 
-function isWaiterSnapshot(x: unknown): x is WaiterSnapshot {
-  return isObj(x) && isNum(x.w) && isNum(x.q) && ROLES.has(x.role as string) && isNum(x.since) && isNum(x.waitMs) && optSite(x.site);
+/** Why `x` is not a waiter of a snapshot as the model reads it, or undefined. */
+function waiterSnapshotProblem(x: unknown): string | undefined {
+  const type = 'snapshot waiter';
+  if (!isObj(x)) return `${type}: not an object`;
+  if (!isNum(x.w)) return should(type, 'w', A_NUMBER);
+  if (!isNum(x.q)) return should(type, 'q', A_NUMBER);
+  if (!ROLES.has(x.role as string)) return should(type, 'role', oneOf(ROLES));
+  if (!isNum(x.since)) return should(type, 'since', A_NUMBER);
+  if (!isNum(x.waitMs)) return should(type, 'waitMs', A_NUMBER);
+  if (!optSite(x.site)) return should(type, 'site', A_SITE);
+  return undefined;
 }
 
-function isQueueSnapshot(x: unknown): x is QueueSnapshot {
-  return (
-    isObj(x) &&
-    isNum(x.q) &&
-    isStr(x.name) &&
-    KINDS.has(x.kind as string) &&
-    isNum(x.maxsize) &&
-    isNum(x.size) &&
-    isBool(x.shutdown) &&
-    isNum(x.unfinished) &&
-    optSite(x.site) &&
-    isCounters(x.counters) &&
-    Array.isArray(x.waiters) &&
-    x.waiters.every(isWaiterSnapshot) &&
-    Array.isArray(x.items) &&
-    x.items.every(isStr)
-  );
+/**
+ * Why `x` is not a queue of a snapshot as the model reads it, or undefined. The drain
+ * reader drops such entries (readSnapshot); the recording reader refuses the line.
+ */
+export function queueSnapshotProblem(x: unknown): string | undefined {
+  const type = 'snapshot queue';
+  if (!isObj(x)) return `${type}: not an object`;
+  if (!isNum(x.q)) return should(type, 'q', A_NUMBER);
+  if (!isStr(x.name)) return should(type, 'name', 'a string');
+  if (!KINDS.has(x.kind as string)) return should(type, 'kind', oneOf(KINDS));
+  if (!isNum(x.maxsize)) return should(type, 'maxsize', A_NUMBER);
+  if (!isNum(x.size)) return should(type, 'size', A_NUMBER);
+  if (!isBool(x.shutdown)) return should(type, 'shutdown', 'true or false');
+  if (!isNum(x.unfinished)) return should(type, 'unfinished', A_NUMBER);
+  if (!optSite(x.site)) return should(type, 'site', A_SITE);
+  const counters = countersProblem(x.counters, type, 'counters');
+  if (counters) return counters;
+  if (!Array.isArray(x.waiters)) return should(type, 'waiters', 'an array');
+  for (const w of x.waiters) {
+    const bad = waiterSnapshotProblem(w);
+    if (bad) return bad;
+  }
+  if (!Array.isArray(x.items) || !x.items.every(isStr)) return should(type, 'items', 'an array of strings');
+  return undefined;
 }
+
+const isQueueSnapshot = (x: unknown): x is QueueSnapshot => queueSnapshotProblem(x) === undefined;
 
 /** Validate an already-parsed snapshot object. Malformed queues are dropped and counted. */
 export function readSnapshot(x: unknown, what = 'snapshot'): ParseResult<Snapshot & { skipped: number }> {

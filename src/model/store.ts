@@ -548,6 +548,7 @@ export class QueueModel implements Disposable {
     // (a drain sets lastSeen to its own time after this).
     if (Number.isFinite(last)) src.lastSeen = Math.max(src.lastSeen, src.info.origin + last);
     this.fireQueues(src, changes);
+    this.evictCollected(src);
   }
 
   /**
@@ -606,6 +607,7 @@ export class QueueModel implements Disposable {
       this.doSetSourceState(session, source, 'paused');
     }
     this.fireQueues(src, changes);
+    this.evictCollected(src);
   }
 
   // -------------------------------------------------------------------------
@@ -830,17 +832,40 @@ export class QueueModel implements Disposable {
     if (q.liveWaits !== undefined) q.liveWaitsAtCollect = { ...q.liveWaits };
     this.withWaitChanges(src, () => this.waits.endQueue(trackKey(src), q.id, at), changes);
     if (q.liveWaits !== undefined) q.liveWaits = { blocked: 0, waiting: 0 };
-    if (!changes.collected.includes(q.id)) changes.collected.push(q.id);
-    // Bound the history of dead queues: a program that makes queues in a loop must not grow the
-    // model forever. The first collected go first (not the first created: that could be this
-    // one, and its wait ends in the same batch would then bring it back as a live placeholder).
-    const dead = [...src.queues.values()].filter((x) => x.collected !== undefined).sort((a, b) => (a.collected as number) - (b.collected as number));
-    for (let i = 0; i < dead.length - this.collectedPerSource; i++) {
-      src.queues.delete(dead[i].id);
-      this.forget(src, dead[i].id);
+    changes.collected.push(q.id); // once: both callers collect only a queue not collected yet
+    let dead = this.deadOrder.get(src);
+    if (!dead) this.deadOrder.set(src, (dead = new Set()));
+    dead.add(q.id);
+  }
+
+  /**
+   * Bound the history of dead queues: a program that makes queues in a loop must not grow the
+   * model forever. Called once the input that collected them was announced (fireQueues), so
+   * that every queue collected in it is still there for its listeners: the diagnostics
+   * engine judges each one for work lost with it. Evicted while the batch was applied, a
+   * GC that collected 1,000 queues at once left only the last 200 to be judged, and a
+   * queue dropped with an item and a blocked producer among the first went unreported
+   * (since 2026-12-05). The first collected go first (not the first created: that could be
+   * a queue still in use, and its wait ends in the same batch would then bring it back as a
+   * live placeholder). Each source keeps its dead queues in the order they were collected,
+   * so this costs O(evicted), not a copy and sort of every queue per collected one.
+   */
+  private evictCollected(src: ModelSource): void {
+    const dead = this.deadOrder.get(src);
+    if (!dead || dead.size <= this.collectedPerSource) return;
+    for (const id of dead) {
+      if (dead.size <= this.collectedPerSource) break;
+      dead.delete(id);
+      const q = src.queues.get(id);
+      if (q === undefined || q.collected === undefined) continue;
+      src.queues.delete(id);
+      this.forget(src, id);
       this.timelines--;
     }
   }
+
+  /** Per source: ids of its collected queues still kept, in the order they were collected. */
+  private readonly deadOrder = new WeakMap<ModelSource, Set<number>>();
 
   /** Run wait rules whose reports belong to `changes` (a change set of their own, fired, when none). */
   private withWaitChanges(src: ModelSource, run: () => void, changes?: ChangeSet): void {

@@ -9,7 +9,9 @@ export const UNSETTLED_TOP_LEVEL_AWAIT = 13;
 export function endNote(end: EndInfo | undefined): string | undefined {
   // The user stopped it from the debugger: however it died then, that is no news.
   if (end === undefined || end.requested) return undefined;
-  if (end.reason === 'uncaughtException') return `uncaught ${end.error ?? 'exception'}`;
+  // The hub's words when the thrown value's text could not be read (its toString threw) are
+  // "an uncaught exception": not "uncaught an uncaught exception" (since 2026-12-05).
+  if (end.reason === 'uncaughtException') return end.error === undefined ? 'uncaught exception' : /^an? uncaught\b/i.test(end.error) ? end.error : `uncaught ${end.error}`;
   if (end.reason === 'SIGINT' || end.reason === 'SIGTERM' || end.reason === 'SIGHUP') return `killed by ${end.reason}`;
   if (end.reason === 'exit' && end.unsettledAwait === true) return `exit code ${end.code ?? UNSETTLED_TOP_LEVEL_AWAIT} (Node's code for a top-level await that never settled: the event loop ran out while it waited)`;
   if (end.reason === 'exit' && end.code !== undefined && end.code !== 0) return `exit code ${end.code}`;

@@ -2,7 +2,7 @@
 // validation that decides whether a parsed JSON value is a RecordingLine we can trust.
 // The line types themselves live in src/protocol/wire.ts (one definition for every side).
 
-import { isKnownEvent } from '../model/parse';
+import { queueSnapshotProblem, wireEventProblem } from '../model/parse';
 import { OLDEST_RECORDING_VERSION, RECORDING_VERSION, type RecordingHeader, type RecordingLine } from '../protocol/wire';
 
 /** File name extension of recordings. */
@@ -59,7 +59,7 @@ const EVENT_SHAPES: Readonly<Record<string, Shape>> = {
   sampleCols: { t: 'number', q: 'array' },
   counterCols: { t: 'number', q: 'array' },
   // BullMQ (the in-program adapter's file recordings, the Redis watch's): checked in full by
-  // the wire's reader (isKnownEvent). Until 2026-12-04 they were missing here and a recording
+  // the wire's reader (wireEventProblem), as every event is. Until 2026-12-04 they were missing here and a recording
   // read back dropped them all, unnoticed: `check` judged a BullMQ worker's active jobs as
   // work of ours left at exit, and replays lost states, workers, job events and gaps.
   jobCounts: { t: 'number', q: 'number', counts: 'object', flow: 'object' },
@@ -68,14 +68,10 @@ const EVENT_SHAPES: Readonly<Record<string, Shape>> = {
   gap: { t: 'number', since: 'number', reason: 'string' },
 };
 
-/** Line types whose fields the wire's own reader checks, beyond their shape. */
-const WIRE_CHECKED = new Set(['jobCounts', 'jobEvent', 'workers', 'gap']);
-
-const SOURCE_INFO_SHAPE: Shape = { pid: 'number', threadId: 'number', origin: 'number' };
-const COUNTERS_SHAPE: Shape = { puts: 'number', gets: 'number' };
+const SOURCE_INFO_SHAPE: Shape = { pid: 'number', threadId: 'number', origin: 'number', now: 'number' };
+/** Optional fields of a source's info, checked when present. */
+const SOURCE_INFO_OPTIONAL: Shape = { title: 'string', argv: 'array', isMainThread: 'boolean', sampleInterval: 'number', armedAt: 'number' };
 const SNAPSHOT_SHAPE: Shape = { t: 'number', queues: 'array' };
-const QUEUE_SNAPSHOT_SHAPE: Shape = { q: 'number', name: 'string', kind: 'string', maxsize: 'number', size: 'number', counters: 'object', waiters: 'array' };
-const WAITER_SNAPSHOT_SHAPE: Shape = { w: 'number', q: 'number', role: 'string', since: 'number' };
 
 function kindOf(value: unknown): FieldKind | 'other' {
   if (Array.isArray(value)) return 'array';
@@ -94,30 +90,16 @@ function checkShape(value: Record<string, unknown>, shape: Shape, where: string)
   return null;
 }
 
-function checkSampleRows(rows: unknown[]): string | null {
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i];
-    if (!Array.isArray(row) || row.length < 6) return `samples: row ${i} should be [q, depth, min, max, puts, gets]`;
-    for (let k = 0; k < 6; k++) if (typeof row[k] !== 'number') return `samples: row ${i} holds a non-number`;
-  }
-  return null;
-}
-
 function checkSnapshot(snapshot: unknown): string | null {
   if (kindOf(snapshot) !== 'object') return 'source: "snapshot" should be an object';
   const snap = snapshot as Record<string, unknown>;
   const bad = checkShape(snap, SNAPSHOT_SHAPE, 'snapshot');
   if (bad) return bad;
+  // Every queue as the model reads it (its kind, counters, waiters and their roles, items):
+  // a snapshot queue without `items` crashed the model.
   for (const queue of snap.queues as unknown[]) {
-    if (kindOf(queue) !== 'object') return 'snapshot: a queue is not an object';
-    const qs = queue as Record<string, unknown>;
-    const badQueue = checkShape(qs, QUEUE_SNAPSHOT_SHAPE, 'snapshot queue') ?? checkShape(qs.counters as Record<string, unknown>, COUNTERS_SHAPE, 'snapshot counters');
+    const badQueue = queueSnapshotProblem(queue);
     if (badQueue) return badQueue;
-    for (const waiter of qs.waiters as unknown[]) {
-      if (kindOf(waiter) !== 'object') return 'snapshot: a waiter is not an object';
-      const badWaiter = checkShape(waiter as Record<string, unknown>, WAITER_SNAPSHOT_SHAPE, 'snapshot waiter');
-      if (badWaiter) return badWaiter;
-    }
   }
   return null;
 }
@@ -142,10 +124,12 @@ export function validateBodyLine(value: unknown): string | null | 'unknown' {
   switch (type) {
     case 'source': {
       if (kindOf(line.info) !== 'object') return 'source: field "info" should be an object';
-      const bad = checkShape(line.info as Record<string, unknown>, SOURCE_INFO_SHAPE, 'source info');
+      const info = line.info as Record<string, unknown>;
+      const bad = checkShape(info, SOURCE_INFO_SHAPE, 'source info');
       if (bad) return bad;
-      const armedAt = (line.info as Record<string, unknown>).armedAt;
-      if (armedAt !== undefined && typeof armedAt !== 'number') return 'source info: field "armedAt" should be a number';
+      for (const key in SOURCE_INFO_OPTIONAL) {
+        if (info[key] !== undefined && kindOf(info[key]) !== SOURCE_INFO_OPTIONAL[key]) return `source info: field "${key}" should be a ${SOURCE_INFO_OPTIONAL[key]}`;
+      }
       return line.snapshot === undefined ? null : checkSnapshot(line.snapshot);
     }
     case 'pause':
@@ -162,10 +146,12 @@ export function validateBodyLine(value: unknown): string | null | 'unknown' {
       if (!shape) return 'unknown';
       const bad = checkShape(line, shape, type);
       if (bad) return bad;
-      if (type === 'samples') return checkSampleRows(line.rows as unknown[]);
-      if (type === 'counters') return checkShape(line.c as Record<string, unknown>, COUNTERS_SHAPE, 'counters');
-      if (WIRE_CHECKED.has(type) && !isKnownEvent(line)) return `${type}: a field has the wrong type`;
-      return null;
+      // Columnar lines: their columns are checked where they are expanded (parser.ts).
+      if (type === 'sampleCols' || type === 'counterCols') return null;
+      // Every other field the model and the engine rely on, enum values included, by the
+      // drain reader's own check (since 2026-12-05: a wait's role "eet", a shortWaits role ""
+      // and a queue's site "x" passed the shape check above and crashed `queuescope check`).
+      return wireEventProblem(line) ?? null;
     }
   }
 }

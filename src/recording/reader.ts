@@ -169,6 +169,11 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   if (rest && rest.text.trim() !== '') {
     // A last line without its newline is kept when it is whole JSON (some writers omit the
     // final newline); JSON cut short is the piece an interrupted writer left behind.
+    if (!parser.sawAnyLine && !parsesAsJson(rest.text) && isCutHeader(rest.text)) {
+      // The file ends inside its header line: a recording cut short as it started, not some
+      // other file (it said "This is not a QueueScope recording" until 2026-12-05).
+      throw new RecordingError('empty', 'The recording was cut short inside its first line (its "qscope" header), so it holds nothing to read: the program was probably killed as it started, or the file was copied while it was being written.');
+    }
     if (parsesAsJson(rest.text) || !parser.account.header) {
       const last: RecordingLine[] = [];
       parser.accept(rest, last);
@@ -191,8 +196,9 @@ export async function readRecording(path: string, options: ReadOptions): Promise
   const warnings: string[] = [];
   // zlib often finds damage only at the checksum at the end: lines decoded before it may
   // hold altered values, and the last ones decoded may be missing. Said as it is.
-  if (damaged !== undefined) warnings.push(`The gzip data is damaged (${damaged}); opened the ${account.lines} whole lines read before zlib stopped. Some of them may hold altered values, and lines after them are missing.`);
-  else if (truncated) warnings.push(`The file ends mid-line (the writer was probably interrupted); kept ${account.lines} whole lines.`);
+  const wholeLines = `${account.lines} whole line${account.lines === 1 ? '' : 's'}`;
+  if (damaged !== undefined) warnings.push(`The gzip data is damaged (${damaged}); opened the ${wholeLines} read before zlib stopped. Some of them may hold altered values, and lines after them are missing.`);
+  else if (truncated) warnings.push(`The file ends mid-line (the writer was probably interrupted); kept ${wholeLines}.`);
   if (account.corruptCount) {
     const shown = account.corrupt.map((p) => `line ${p.line}: ${p.reason}`).join('; ');
     const more = account.corruptCount > account.corrupt.length ? `; and ${account.corruptCount - account.corrupt.length} more` : '';
@@ -302,6 +308,16 @@ function parsesAsJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether `text` (a last line that is not whole JSON) is the start of a header line: a prefix
+ * of `{"type":"qscope"`, or that and more (every writer puts `type` first).
+ */
+function isCutHeader(text: string): boolean {
+  const t = text.trim();
+  const start = '{"type":"qscope"';
+  return t.length > 0 && (start.startsWith(t) || /^\{\s*"type"\s*:\s*"qscope"/.test(t));
 }
 
 function notRecording(): RecordingError {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { CliUsageError, helpText, parseCli } from '../../../src/diagnostics/cliArgs';
 import type { FindingRecord, RuleId, Severity } from '../../../src/diagnostics/findings';
-import { HINTS_LISTED, jsonReport, textReport } from '../../../src/diagnostics/report';
+import { checkNotes, exitCodeOf, HINTS_LISTED, jsonReport, textReport } from '../../../src/diagnostics/report';
 import { resolveThresholds, THRESHOLD_KEYS, THRESHOLD_TABLE } from '../../../src/diagnostics/thresholds';
 import { ensureBuilt, fixture, record, runCli, tmpFile } from './programs';
 
@@ -104,6 +104,88 @@ describe('queuescope check: arguments', () => {
       assert.ok(helpText().includes(THRESHOLD_TABLE[k].flag), k);
       assert.ok(docs.includes(`\`${k}\``) && docs.includes(`\`${THRESHOLD_TABLE[k].flag}\``), `docs/DIAGNOSTICS.md lacks ${k}`);
     }
+  });
+});
+
+describe('queuescope check: notes, names and ends in the report (pure)', () => {
+  // A review: `--poll-ms 1e9` was taken, and a check that ticked once in eleven days judged nothing.
+  it('--poll-ms is bounded as the live poll interval is (1 to 10,000 ms), with a usage error that says so', () => {
+    assert.equal((parseCli(['check', 'a.qscope', '--poll-ms', '10000']) as { pollMs: number }).pollMs, 10_000);
+    assert.equal((parseCli(['check', 'a.qscope', '--poll-ms=1']) as { pollMs: number }).pollMs, 1);
+    for (const v of ['1e9', '10001', '0', '-5']) {
+      assert.throws(() => parseCli(['check', 'a.qscope', '--poll-ms', v]), (err: unknown) => err instanceof CliUsageError && /--poll-ms must be a number from 1 to 10000 .*got/.test(err.message), v);
+    }
+    assert.match(helpText(), /--poll-ms <n> +evaluate every <n> ms of recorded time, 1 to 10000/);
+  });
+
+  // Reviews: lines of a realm with no source line (its line lost, or a second process that
+  // truncated the file) were dropped silently; a header-only file said "no findings", exit 0;
+  // a realm killed by SIGABRT or SIGUSR2 read "killed with -9".
+  it('notes lines skipped for want of a source line, and a file with nothing recorded (exit 2); a realm without an end line is said as it may be', () => {
+    const base = { span: { from: 1000, to: 3000 }, savedWhileRunning: undefined, unended: [], orphans: [], realmCount: 1 };
+    assert.deepEqual(checkNotes(base, { warnings: ['Skipped 1 corrupt line (…); kept the rest.'] }), ['Skipped 1 corrupt line (…); kept the rest.']);
+    const orphaned = checkNotes({ ...base, orphans: [{ src: '4242:0', lines: 12 }, { src: '7:1', lines: 1 }] }, { warnings: [] });
+    assert.deepEqual(orphaned, [
+      '12 lines of realm 4242:0 were skipped: no source line (the file may have been truncated by another process writing the same path)',
+      '1 line of realm 7:1 was skipped: no source line (the file may have been truncated by another process writing the same path)',
+    ]);
+    const unended = checkNotes({ ...base, unended: [{ key: '4242:0', lastSeen: 2500 }] }, { warnings: [] });
+    assert.deepEqual(unended, ['realm 4242:0 ended without an end line (killed by a signal such as SIGKILL or SIGABRT, crashed, or the file was cut): its findings are as last seen, at +1.5 s']);
+
+    const nothing = checkNotes({ ...base, span: undefined, realmCount: 0 }, { warnings: [] });
+    assert.deepEqual(nothing, ["nothing was recorded: the file holds its header and no realm's data (a program that died as it started, or a file another process truncated), so nothing was checked"]);
+    const report = { file: 'run.qscope', records: [], warnings: nothing, nothingChecked: true, thresholds: resolveThresholds({}) };
+    assert.deepEqual(textReport(report).split('\n'), [`note: ${nothing[0]}`, 'run.qscope: nothing checked (see the note above).']);
+    assert.equal(exitCodeOf(report), 2, 'as an empty file: nothing was checked, and CI must not pass on it');
+    const json = JSON.parse(jsonReport(report)) as { exitCode: number; nothingChecked?: boolean; notes: string[]; warnings: string[] };
+    assert.deepEqual([json.exitCode, json.nothingChecked, json.notes, json.warnings], [2, true, nothing, nothing]);
+    // Only lines of realms without their source line: nothing could be checked either.
+    assert.deepEqual(checkNotes({ ...base, realmCount: 0, orphans: [{ src: '1:0', lines: 65 }] }, { warnings: [] })[1], 'nothing could be checked: no realm in the file has its source line');
+    assert.equal(exitCodeOf({ records: [] }), 0);
+  });
+
+  it('--json holds the file notes as `notes`, and under their old key `warnings` too; no `nothingChecked` when something was checked', () => {
+    const report = { file: 'run.qscope', span: { from: 1000, to: 3000 }, records: [], warnings: ['a note'], thresholds: resolveThresholds({}) };
+    const json = JSON.parse(jsonReport(report)) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(json), ['file', 'span', 'notes', 'warnings', 'thresholds', 'exitCode', 'findings']);
+    assert.deepEqual(json.notes, ['a note']);
+    assert.deepEqual(json.warnings, ['a note']);
+  });
+
+  // A review: a name of 100,000 characters was printed whole, twice per finding; an empty one as ``.
+  it('the text cuts a long queue name with an ellipsis (--json keeps it whole) and names an unnamed queue by its id', () => {
+    const long = 'x'.repeat(100_000);
+    const finding = (name: string, key: string): FindingRecord => ({
+      finding: {
+        id: key, rule: 'exit-work-left', severity: 'warning', session: 's', message: `At exit, in \`${name}\`: 1 item was never processed.`, since: 1000,
+        queues: [{ key, name, size: 1, maxsize: 1 }],
+        waiters: [{ role: 'put', queueName: name, waitedMs: 5, id: 1, queue: key, since: 1000 }],
+        sites: [{ file: '/app/a.js', line: 3, column: 1, fn: '', what: { does: 'creates', queue: name } }],
+        figures: {},
+      },
+      raised: 1500,
+    });
+    const report = { file: 'run.qscope', span: { from: 1000, to: 3000 }, records: [finding(long, 's/1:0/7'), finding('', 's/1:0/9'), finding('`x`', 's/1:0/10')], warnings: [], thresholds: resolveThresholds({}) };
+    const text = textReport(report);
+    assert.ok(text.length < 2000, `${text.length} characters`);
+    const cut = `\`${'x'.repeat(60)}…\``;
+    assert.ok(text.includes(`warning exit-work-left: At exit, in ${cut}: 1 item was never processed.`), text);
+    assert.ok(text.includes(`blocked put on ${cut} for 5 ms`));
+    assert.ok(text.includes(`${cut} created at /app/a.js:3:1`));
+    assert.ok(text.includes('warning exit-work-left: At exit, in (unnamed queue #9): 1 item was never processed.'), text);
+    assert.ok(text.includes('(unnamed queue #9) created at /app/a.js:3:1'));
+    assert.ok(text.includes('warning exit-work-left: At exit, in ``x``: 1 item was never processed.'), 'a name with backticks is left as it is');
+    assert.doesNotMatch(text, /in ``:/);
+    const json = JSON.parse(jsonReport(report)) as { findings: { queues: { name: string }[]; message: string }[] };
+    assert.equal(json.findings[0].queues[0].name, long, 'JSON keeps the name whole');
+    assert.ok(json.findings[0].message.includes(long));
+  });
+
+  it('says "an uncaught exception" when the thrown value\'s text could not be read, not "uncaught an uncaught exception"', () => {
+    const report = (error: string) => textReport({ file: 'run.qscope', span: { from: 1000, to: 3000 }, records: [], warnings: [], thresholds: resolveThresholds({}), ended: { end: { reason: 'uncaughtException', error } } });
+    assert.match(report('an uncaught exception'), /^The program ended: an uncaught exception$/m);
+    assert.match(report('Error: boom'), /^The program ended: uncaught Error: boom$/m);
+    assert.match(report('object thrown: null'), /^The program ended: uncaught object thrown: null$/m);
   });
 });
 
@@ -279,7 +361,7 @@ describe('queuescope check: the built command', function () {
     }
     const r = await runCli(['check', file, '--whole-program-quiet-ms', '1500']);
     assert.equal(r.code, 1, r.stdout);
-    assert.match(r.stdout, /^note: realm \d+:0 wrote no end line \(killed with -9, or the file was cut\): its findings are as last seen, at \+\d/m);
+    assert.match(r.stdout, /^note: realm \d+:0 ended without an end line \(killed by a signal such as SIGKILL or SIGABRT, crashed, or the file was cut\): its findings are as last seen, at \+\d/m);
     const recorded = /\(([\d.]+) s recorded\)/.exec(r.stdout);
     assert.ok(recorded && Number(recorded[1]) >= 2.5, r.stdout);
     assert.match(r.stdout, /^warning deadlock: /m);
@@ -292,7 +374,7 @@ describe('queuescope check: the built command', function () {
     const r = await runCli(['check', file]);
     assert.equal(r.code, 0, r.stdout);
     assert.match(fs.readFileSync(file, 'utf8'), /"threadId":[1-9]/, 'the threads are in the recording');
-    assert.doesNotMatch(r.stdout, /no end line/);
+    assert.doesNotMatch(r.stdout, /without an end line/);
   });
 
   it('names every realm that crashed, not only one (two workers, each its own error)', async () => {

@@ -201,6 +201,30 @@ describe('diagnostics engine: deadlock', () => {
     assert.deepEqual(rules(w.tick(61_100)), ['collected-work-left'], 'and after the end, once (the exit sees no collected queue)');
   });
 
+  // A review: one GC collected 1,000 short-lived queues, one of them dropped with an item and
+  // a blocked producer. The model kept 200 dead queues and evicted the oldest while the batch
+  // was still being applied, so the engine found the first 800 gone: "no findings".
+  it('one GC batch collecting more queues than the model keeps: every queue with work in it is judged, whatever its place in the batch', () => {
+    const w = new World();
+    const n = 1000;
+    const lostAt = [1, 300, 500, 999];
+    for (let q = 1; q <= n; q++) w.queue(0, q, `req-${q}`, 1, siteOf('request', 3));
+    for (const q of lostAt) {
+      w.move(100, q, { puts: 1 });
+      w.wait(110, q, 'put', siteOf('request', 5));
+    }
+    w.tick(200);
+    w.drain(900, Array.from({ length: n }, (_, i) => {
+      const q = i + 1;
+      const lost = lostAt.includes(q);
+      return { type: 'gc' as const, t: 880, q, final: { size: lost ? 1 : 0, puts: lost ? 1 : 0, gets: 0, unfinished: lost ? 1 : 0, blocked: lost ? 1 : 0, waiting: 0 } };
+    }));
+    const found = w.tick(1000);
+    assert.deepEqual(found.map((f) => f.queues[0].name).sort(), lostAt.map((q) => `req-${q}`).sort());
+    assert.ok(found.every((f) => f.rule === 'collected-work-left' && f.severity === 'warning'));
+    assert.equal(w.model.source(SESSION, w.source)!.queues.size, 200, 'the model still keeps 200 dead queues');
+  });
+
   it('a queue drained, its producer served and then collected, all in one drain: no work lost (its gc comes first in the drain)', () => {
     const w = new World();
     w.queue(0, 1, 'orders', 1, siteOf('route', 3));

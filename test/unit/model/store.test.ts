@@ -231,6 +231,24 @@ describe('QueueModel', () => {
     assert.deepEqual(ids, [8, 9, 10]);
   });
 
+  it('a batch that collects more queues than are kept: all of them are there for its listeners, the first collected go after', () => {
+    const model = new QueueModel({ collectedQueuesPerSource: 3 });
+    const key = model.attach('S', attachInfo());
+    model.applyEvents('S', key, Array.from({ length: 10 }, (_, i) => ({ type: 'queue' as const, t: 1, q: i + 1, name: `t${i + 1}`, kind: 'fifo' as const, maxsize: 0, size: 0 })));
+    const seen: number[][] = [];
+    model.onDidChange((c) => {
+      if (c.kind !== 'queues' || c.collected.length === 0) return;
+      seen.push(c.collected.filter((id) => model.source('S', key)!.queues.get(id)?.collected !== undefined));
+    });
+    model.applyEvents('S', key, Array.from({ length: 10 }, (_, i) => ({ type: 'gc' as const, t: 2, q: i + 1 })));
+    assert.deepEqual(seen, [[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], 'every queue the batch collected, still in the model');
+    assert.deepEqual([...model.source('S', key)!.queues.keys()], [8, 9, 10]);
+    // A snapshot that no longer lists a queue collects it too, and is bounded the same way.
+    model.applyEvents('S', key, [{ type: 'queue', t: 3, q: 11, name: 't11', kind: 'fifo', maxsize: 0, size: 0 }]);
+    model.applySnapshot('S', key, snapshot(4, []), { paused: false });
+    assert.deepEqual([...model.source('S', key)!.queues.keys()], [9, 10, 11]);
+  });
+
   /** A queue of maxsize 1 holding one item, its producer blocked (wait 5). */
   const fullQueueWithBlockedProducer = () => {
     const model = new QueueModel();

@@ -90,6 +90,25 @@ describe('recording reader', () => {
     assert.match(result.warnings[0], new RegExp(`kept ${lines.length - 1} whole lines`));
   });
 
+  it('says "1 whole line", not "1 whole lines", for a file cut after its header', async () => {
+    const header = JSON.stringify(syntheticRecording({ ticks: 1 })[0]);
+    const { result } = await readRecordingLines(write('one.qscope', `${header}\n{"type":"source","src":"1:0","in`));
+    assert.deepEqual(result.warnings, ['The file ends mid-line (the writer was probably interrupted); kept 1 whole line.']);
+  });
+
+  // A review: a file cut inside its header said "This is not a QueueScope recording".
+  it('a file cut inside its header line says it was cut short, not that it is no recording; plain and gzip', async () => {
+    const header = JSON.stringify(syntheticRecording({ ticks: 1 })[0]);
+    for (const cut of [5, 12, 20, header.length - 3]) {
+      const text = header.slice(0, cut);
+      await rejectsWith(write(`cut${cut}.qscope`, text), 'empty', /cut short inside its first line \(its "qscope" header\), so it holds nothing to read/);
+      await rejectsWith(write(`cut${cut}.gz.qscope`, zlib.gzipSync(text)), 'empty', /cut short inside its first line/);
+    }
+    // Not a prefix of a header: still not a recording.
+    await rejectsWith(write('other.qscope', '{"type":"other","v":2'), 'not-recording', /not a QueueScope recording/);
+    await rejectsWith(write('csv.qscope', 'name,depth'), 'not-recording', /not a QueueScope recording/);
+  });
+
   it('keeps the whole lines of a gzip file cut short by a crash', async () => {
     const lines = syntheticRecording({ ticks: 400 });
     const gz = zlib.gzipSync(toNdjson(lines));
