@@ -47,7 +47,9 @@ export function errorText(err: unknown): string {
     const line = text.split('\n', 1)[0];
     return line.length > MAX_ERROR_TEXT ? `${line.slice(0, MAX_ERROR_TEXT - 1)}…` : line;
   } catch {
-    return 'an uncaught exception';
+    // Its name, message or toString threw (a Proxy, a getter): say what kind of value it was.
+    // Worded "an uncaught …", which endNote() shows as it is.
+    return `an uncaught ${Array.isArray(err) ? 'array' : typeof err} whose text cannot be read (its name, message or toString threw)`;
   }
 }
 

@@ -114,4 +114,15 @@ describe('program end: error text, end info and its words', () => {
     again.finish();
     assert.deepEqual(stopped.sessions[0].sources.values().next().value!.end, { reason: 'ended', requested: true });
   });
+
+  it('a thrown value whose text cannot be read says what kind it was, once "uncaught"', () => {
+    const unreadable = new Proxy({}, {
+      get() {
+        throw new Error('trap');
+      },
+    });
+    const text = errorText(unreadable);
+    assert.equal(text, 'an uncaught object whose text cannot be read (its name, message or toString threw)');
+    assert.equal(endNote({ reason: 'uncaughtException', error: text }), text);
+  });
 });
