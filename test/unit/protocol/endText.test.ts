@@ -21,7 +21,7 @@ describe('program end: error text, end info and its words', () => {
     const nameless = Object.assign(new Error('x'), { name: '' });
     assert.equal(errorText(nameless), 'Error: x');
     const hostile = { get message(): string { throw new Error('getter'); } };
-    assert.equal(errorText(hostile), 'an uncaught exception');
+    assert.equal(errorText(hostile), 'an uncaught object whose text cannot be read (its name, message or toString threw)');
     const long = errorText(new Error('y'.repeat(10_000)));
     assert.equal(long.length, MAX_ERROR_TEXT);
     assert.ok(long.endsWith('…'));
