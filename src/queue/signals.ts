@@ -6,7 +6,7 @@
 
 import type { AbortSignalLike } from './waiters';
 
-/** A blocked call's part in a watch: run on abort; `linked` until it settles. */
+/** A blocked call's part in a watch: its handler, run on abort while it is watched (until it settles). */
 export interface AbortWatcher {
   onAbort: (() => void) | undefined;
 }

@@ -22,8 +22,7 @@
 
 import { DEFAULT_DRAIN_BYTES, type HubReaderApi, type HubTee } from '../protocol/hub';
 import { RECORDING_VERSION, sourceKey, type DrainBatch, type RecordingLine, type SourceInfo } from '../protocol/wire';
-import { now } from './clock';
-import { epochNow } from './clock';
+import { epochNow, now } from './clock';
 import { builtin, nodeEnv, nodeProcess, unrefTimer } from './env';
 import { exitHooks, type EndDetail, type EndReason, type ExitWriter } from './exitHooks';
 
