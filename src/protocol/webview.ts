@@ -285,9 +285,19 @@ const SEVERITIES: ReadonlySet<string> = new Set<FindingSeverity>(['warning', 'in
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 
-function isSite(v: unknown): v is CallSite {
+/** A findings row's site, which the strip links to: a file named, a line and column the host opens. */
+function isStripSite(v: unknown): v is CallSite {
   const s = v as Partial<CallSite> | null;
   return typeof s === 'object' && s !== null && isStr(s.file) && s.file.length > 0 && isCount(s.line) && isCount(s.column) && (s.fn === undefined || isStr(s.fn));
+}
+
+/**
+ * A queue's or a waiter's call site, as the model accepts it (src/model/parse.ts isCallSite):
+ * any string for the file (empty too), finite numbers for the line and column.
+ */
+function isSite(v: unknown): v is CallSite {
+  const s = v as Partial<CallSite> | null;
+  return typeof s === 'object' && s !== null && typeof s.file === 'string' && typeof s.line === 'number' && s.line - s.line === 0 && typeof s.column === 'number' && s.column - s.column === 0 && (s.fn === undefined || typeof s.fn === 'string');
 }
 
 function isStripRow(v: unknown): v is StripRow {
@@ -297,7 +307,7 @@ function isStripRow(v: unknown): v is StripRow {
     isStr(r.id) && isStr(r.severity) && SEVERITIES.has(r.severity) && isStr(r.icon) && /^[a-z0-9-]+$/.test(r.icon) && isStr(r.title) && (r.badge === undefined || isStr(r.badge)) && isStr(r.text) && isStr(r.age) &&
     Array.isArray(r.queues) && r.queues.every(isStr) &&
     Array.isArray(r.waiters) && r.waiters.every((w) => typeof w === 'object' && w !== null && isStr((w as { queue?: unknown }).queue) && isCount((w as { id?: unknown }).id)) &&
-    Array.isArray(r.sites) && r.sites.every(isSite) &&
+    Array.isArray(r.sites) && r.sites.every(isStripSite) &&
     (r.partial === undefined || isStr(r.partial))
   );
 }
@@ -327,14 +337,9 @@ function listError(v: unknown, name: string, ok: (x: unknown) => boolean, what =
 
 const isSessionInfo = (v: unknown): boolean => isObj(v) && isStr(v.id) && isStr(v.name) && STATUSES.has(v.status as string);
 const isKeyed = (v: unknown): boolean => isObj(v) && isStr(v.key);
-const ROLES: ReadonlySet<string> = new Set<WaiterRoleWire>(['put', 'get']);
-const KINDS: ReadonlySet<string> = new Set<QueueKindWire>(['fifo', 'lifo', 'priority']);
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-const isAmount = (v: unknown): v is number => isNum(v) && v >= 0;
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isStr);
-const isFigures = (v: unknown): boolean => isObj(v) && Object.values(v).every(isNum);
 const isWaiter = (v: unknown): boolean =>
-  isObj(v) && isStr(v.id) && isStr(v.queue) && ROLES.has(v.role as string) && isNum(v.since) &&
+  isObj(v) && typeof v.id === 'string' && typeof v.queue === 'string' && (v.role === 'put' || v.role === 'get') && typeof v.since === 'number' && v.since - v.since === 0 &&
   (v.site === undefined || isSite(v.site)) && (v.adopted === undefined || isBool(v.adopted)) && (v.stoppedAt === undefined || isNum(v.stoppedAt));
 
 /**
@@ -342,42 +347,53 @@ const isWaiter = (v: unknown): boolean =>
  * leave them out, never send `null`, which would delete them) and optional ones (`null` in a
  * patch: gone). `jobs` is program and Redis data the store re-reads part by part
  * (readJobsInfo), dropping a malformed one and keeping the row: it is not checked here.
+ *
+ * Held to what the model lets through (src/model/parse.ts), no more: any finite number for a
+ * size, a rate or a counter (a negative one renders as it is), so a value the model accepts
+ * never blanks a whole message; a wrong type (a string for a number, `null` for a required
+ * field) is refused. Constant tables of type codes, read with plain typeof checks: this runs
+ * for every row of every message (600 rows per update at scale), with no closure or
+ * allocation per field.
  */
-const ROW_FIELDS: Record<string, (v: unknown) => boolean> = {
-  name: isStr,
-  kind: (v) => KINDS.has(v as string),
-  maxsize: isNum,
-  size: isAmount,
-  shutdown: isBool,
-  gone: isBool,
-  source: isStr,
-  putRate: isAmount,
-  getRate: isAmount,
-  blocked: isAmount,
-  waiting: isAmount,
-};
-const ROW_OPTIONAL: Record<string, (v: unknown) => boolean> = {
-  waitsSampled: (v) => isNum(v) && v >= 1,
-  site: isSite,
-  items: isStrings,
-  lib: isStr,
-  concurrency: isNum,
-  units: (v) => v === 'bytes',
-  runningSince: isNum,
-  stoppedAt: isNum,
-  stats: isFigures,
-  runningItems: isStrings,
-};
+const T_STR = 0, T_NUM = 1, T_BOOL = 2, T_KIND = 3, T_SITE = 4, T_STRINGS = 5, T_FIGURES = 6, T_BYTES = 7;
+type TypeCode = typeof T_STR | typeof T_NUM | typeof T_BOOL | typeof T_KIND | typeof T_SITE | typeof T_STRINGS | typeof T_FIGURES | typeof T_BYTES;
+const ROW_REQUIRED: readonly (readonly [string, TypeCode])[] = [
+  ['name', T_STR], ['kind', T_KIND], ['maxsize', T_NUM], ['size', T_NUM], ['shutdown', T_BOOL], ['gone', T_BOOL], ['source', T_STR],
+  ['putRate', T_NUM], ['getRate', T_NUM], ['blocked', T_NUM], ['waiting', T_NUM],
+];
+const ROW_OPTIONAL: readonly (readonly [string, TypeCode])[] = [
+  ['waitsSampled', T_NUM], ['site', T_SITE], ['items', T_STRINGS], ['lib', T_STR], ['concurrency', T_NUM], ['units', T_BYTES],
+  ['runningSince', T_NUM], ['stoppedAt', T_NUM], ['stats', T_FIGURES], ['runningItems', T_STRINGS],
+];
 const COUNTER_FIELDS = ['puts', 'gets', 'blockedPuts', 'waitedGets', 'timeouts', 'aborts', 'highWater', 'dropped'] as const;
-const COUNTER_OPTIONAL: Record<string, (v: unknown) => boolean> = {
-  running: isAmount,
-  paused: isBool,
-  rateLimited: isBool,
-  runningSince: isNum,
-  done: isAmount,
-  taskP99Ms: isNum,
-  stats: isFigures,
-};
+const COUNTER_OPTIONAL: readonly (readonly [string, TypeCode])[] = [
+  ['running', T_NUM], ['paused', T_BOOL], ['rateLimited', T_BOOL], ['runningSince', T_NUM], ['done', T_NUM], ['taskP99Ms', T_NUM], ['stats', T_FIGURES],
+];
+
+function hasType(v: unknown, t: TypeCode): boolean {
+  switch (t) {
+    case T_STR:
+      return typeof v === 'string';
+    case T_NUM:
+      return typeof v === 'number' && v - v === 0; // finite (NaN and ±Infinity give NaN)
+    case T_BOOL:
+      return typeof v === 'boolean';
+    case T_KIND:
+      return v === 'fifo' || v === 'lifo' || v === 'priority';
+    case T_SITE:
+      return isSite(v);
+    case T_STRINGS:
+      if (!Array.isArray(v)) return false;
+      for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+      return true;
+    case T_FIGURES:
+      if (!isObj(v)) return false;
+      for (const k in v) if (Object.hasOwn(v, k) && !isNum(v[k])) return false;
+      return true;
+    case T_BYTES:
+      return v === 'bytes';
+  }
+}
 
 /**
  * Why a queue row is refused, or null. `whole`: an init's row, every required field there;
@@ -385,27 +401,69 @@ const COUNTER_OPTIONAL: Record<string, (v: unknown) => boolean> = {
  * hold). Unknown fields are left alone (a newer host may add some).
  */
 function queueRowError(v: unknown, whole: boolean): string | null {
-  if (!isObj(v) || !isStr(v.key)) return 'has no key';
-  for (const [k, ok] of Object.entries(ROW_FIELDS)) {
-    if (!Object.hasOwn(v, k) || v[k] === undefined) {
-      if (whole) return `has no ${k}`;
-    } else if (!ok(v[k])) return `.${k} has the wrong type`;
+  if (!isObj(v) || typeof v.key !== 'string') return 'has no key';
+  if (rowFine(v, whole)) return null; // the common case: named property reads only, no keyed lookup
+  return rowReason(v, whole);
+}
+
+const num = (x: unknown): boolean => typeof x === 'number' && x - x === 0; // finite: NaN and ±Infinity give NaN
+/** A required field: absent only in a patch. */
+const req = (x: unknown, whole: boolean, ok: boolean): boolean => (x === undefined ? !whole : ok);
+/** An optional field: absent, `null` in a patch (gone), or of its type. */
+const opt = (x: unknown, whole: boolean, t: TypeCode): boolean => x === undefined || (x === null && !whole) || hasType(x, t);
+
+/** Whether a row (or a patch) is fine, read field by field by name (fast); rowReason says why not. */
+function rowFine(v: Record<string, unknown>, whole: boolean): boolean {
+  const k = v.kind;
+  if (
+    !(req(v.name, whole, typeof v.name === 'string') && req(k, whole, k === 'fifo' || k === 'lifo' || k === 'priority') && req(v.maxsize, whole, num(v.maxsize)) &&
+      req(v.size, whole, num(v.size)) && req(v.shutdown, whole, typeof v.shutdown === 'boolean') && req(v.gone, whole, typeof v.gone === 'boolean') &&
+      req(v.source, whole, typeof v.source === 'string') && req(v.putRate, whole, num(v.putRate)) && req(v.getRate, whole, num(v.getRate)) &&
+      req(v.blocked, whole, num(v.blocked)) && req(v.waiting, whole, num(v.waiting)) &&
+      opt(v.waitsSampled, whole, T_NUM) && opt(v.site, whole, T_SITE) && opt(v.items, whole, T_STRINGS) && opt(v.lib, whole, T_STR) && opt(v.concurrency, whole, T_NUM) &&
+      opt(v.units, whole, T_BYTES) && opt(v.runningSince, whole, T_NUM) && opt(v.stoppedAt, whole, T_NUM) && opt(v.stats, whole, T_FIGURES) && opt(v.runningItems, whole, T_STRINGS))
+  ) {
+    return false;
   }
-  for (const [k, ok] of Object.entries(ROW_OPTIONAL)) {
+  const c = v.counters;
+  if (c === undefined) return !whole;
+  if (!isObj(c)) return false;
+  return (
+    req(c.puts, whole, num(c.puts)) && req(c.gets, whole, num(c.gets)) && req(c.blockedPuts, whole, num(c.blockedPuts)) && req(c.waitedGets, whole, num(c.waitedGets)) &&
+    req(c.timeouts, whole, num(c.timeouts)) && req(c.aborts, whole, num(c.aborts)) && req(c.highWater, whole, num(c.highWater)) && req(c.dropped, whole, num(c.dropped)) &&
+    opt(c.running, whole, T_NUM) && opt(c.paused, whole, T_BOOL) && opt(c.rateLimited, whole, T_BOOL) && opt(c.runningSince, whole, T_NUM) && opt(c.done, whole, T_NUM) &&
+    opt(c.taskP99Ms, whole, T_NUM) && opt(c.stats, whole, T_FIGURES)
+  );
+}
+
+/** Every field of a row checked by the tables: the reason it is refused, or null (a row with optional parts, a patch). */
+function rowReason(v: Record<string, unknown>, whole: boolean): string | null {
+  for (let i = 0; i < ROW_REQUIRED.length; i++) {
+    const [k, t] = ROW_REQUIRED[i]!;
     const x = v[k];
-    if (x !== undefined && !(x === null && !whole) && !ok(x)) return `.${k} has the wrong type`;
+    if (x === undefined) {
+      if (whole) return `has no ${k}`;
+    } else if (!hasType(x, t)) return `.${k} has the wrong type`;
+  }
+  for (let i = 0; i < ROW_OPTIONAL.length; i++) {
+    const [k, t] = ROW_OPTIONAL[i]!;
+    const x = v[k];
+    if (x !== undefined && !(x === null && !whole) && !hasType(x, t)) return `.${k} has the wrong type`;
   }
   const c = v.counters;
   if (c === undefined && !whole) return null;
   if (!isObj(c)) return '.counters must be an object';
-  for (const k of COUNTER_FIELDS) {
-    if (c[k] === undefined) {
-      if (whole) return `has no counters.${k}`;
-    } else if (!isAmount(c[k])) return `.counters.${k} must be a number >= 0`;
-  }
-  for (const [k, ok] of Object.entries(COUNTER_OPTIONAL)) {
+  for (let i = 0; i < COUNTER_FIELDS.length; i++) {
+    const k = COUNTER_FIELDS[i]!;
     const x = c[k];
-    if (x !== undefined && !(x === null && !whole) && !ok(x)) return `.counters.${k} has the wrong type`;
+    if (x === undefined) {
+      if (whole) return `has no counters.${k}`;
+    } else if (typeof x !== 'number' || x - x !== 0) return `.counters.${k} must be a finite number`;
+  }
+  for (let i = 0; i < COUNTER_OPTIONAL.length; i++) {
+    const [k, t] = COUNTER_OPTIONAL[i]!;
+    const x = c[k];
+    if (x !== undefined && !(x === null && !whole) && !hasType(x, t)) return `.counters.${k} has the wrong type`;
   }
   return null;
 }

@@ -432,10 +432,13 @@ function sameShape(a: Shape, b: Shape | null): boolean {
   return false;
 }
 
-/** Steps of a count axis: whole items (a depth of 0.5 is no depth), 1, 2, 2.5, 5 times a power of ten. */
-const COUNT_STEPS = [1, 2, 5, ...Array.from({ length: 12 }, (_, i) => [1, 2, 2.5, 5].map((m) => m * 10 ** (i + 1))).flat()];
-/** Steps of a byte axis: powers of two of B, KiB, MiB, GiB. */
-const BYTE_STEPS = [1, 1024, 1024 ** 2, 1024 ** 3].flatMap((u) => [1, 2, 4, 8, 16, 32, 64, 128, 256, 512].map((m) => m * u));
+/**
+ * Steps of a count axis: whole items (a depth of 0.5 is no depth), 1, 2, 2.5, 5 times a power
+ * of ten, up to the largest finite number (they stopped at 5e12: a depth of 1e14 had no labels).
+ */
+export const COUNT_STEPS = [1, 2, 5, ...Array.from({ length: 307 }, (_, i) => [1, 2, 2.5, 5].map((m) => m * 10 ** (i + 1))).flat(), 1e308];
+/** Steps of a byte axis: every power of two (2 MiB, not 1.91 MiB), up to the largest finite number (they stopped at 512 GiB). */
+export const BYTE_STEPS = Array.from({ length: 1024 }, (_, i) => 2 ** i);
 
 let measureCtx: CanvasRenderingContext2D | null = null;
 
@@ -452,7 +455,7 @@ function axisWidth(values: string[] | null, font: string, tickAndGap: number): n
 
 function niceMax(max: number | null): number {
   if (max == null || !Number.isFinite(max) || max <= 0) return 1;
-  return Math.ceil(max * 1.1);
+  return Math.min(Number.MAX_VALUE, Math.ceil(max * 1.1)); // 1.1 times a huge one is Infinity: no axis at all
 }
 
 /**

@@ -39,13 +39,33 @@ export function setChildren(parent: Node, children: Child[]): void {
 /**
  * Make `parent`'s children exactly `children`, in order, without taking out the ones that stay
  * (removing a node drops the keyboard focus inside it, and makes a live region read it again).
+ * The child holding the keyboard focus is never moved, not even to reorder: the others are
+ * moved around it (an insertBefore of the focused line blurred it, review of 7da254c).
  */
 export function keepChildren(parent: Element, children: Element[]): void {
   const wanted = new Set<Node>(children);
   for (const c of [...parent.children]) if (!wanted.has(c)) c.remove();
-  children.forEach((c, i) => {
-    if (parent.children[i] !== c) parent.insertBefore(c, parent.children[i] ?? null);
-  });
+  const active = document.activeElement;
+  let anchor = active && active !== document.body ? children.findIndex((c) => c.parentNode === parent && c.contains(active)) : -1;
+  if (anchor < 0) {
+    // Nothing focused inside: keep the first child that is already there in place.
+    anchor = children.findIndex((c) => c.parentNode === parent);
+    if (anchor < 0) {
+      for (const c of children) parent.appendChild(c);
+      return;
+    }
+  }
+  // Before the anchor, back to front: each one just before the next; after it, each one just after the one before.
+  for (let i = anchor - 1; i >= 0; i--) {
+    const c = children[i]!;
+    const next = children[i + 1]!;
+    if (c.nextElementSibling !== next || c.parentNode !== parent) parent.insertBefore(c, next);
+  }
+  for (let i = anchor + 1; i < children.length; i++) {
+    const c = children[i]!;
+    const prev = children[i - 1]!;
+    if (c.previousElementSibling !== prev || c.parentNode !== parent) parent.insertBefore(c, prev.nextSibling);
+  }
 }
 
 /** Set text only when it changed (cheap updates, no layout thrash). */

@@ -87,7 +87,7 @@ export function formatAxisCount(v: number): string {
  */
 export function formatAxisBytes(values: number[]): string[] {
   const top = Math.max(0, ...values.map((v) => Math.abs(v)));
-  const [d, unit] = top < 1024 ? [1, 'B'] : top < 1024 ** 2 ? [1024, 'KiB'] : top < 1024 ** 3 ? [1024 ** 2, 'MiB'] : [1024 ** 3, 'GiB'];
+  const [d, unit] = byteUnit(top);
   return values.map((v) => `${String(Math.round((v / d) * 100) / 100)} ${unit}`);
 }
 
@@ -119,14 +119,28 @@ export function countOf(n: number, noun: string): string {
 export function formatShortCount(n: number): string {
   const v = Math.round(n);
   if (Math.abs(v) < 10_000) return formatCount(v);
-  const units: [number, string][] = [[1000, 'k'], [1_000_000, 'M'], [1_000_000_000, 'G']];
-  for (let i = 0; ; i++) {
-    const [d, unit] = units[i];
+  for (let i = 0; i < COUNT_UNITS.length; i++) {
+    const [d, unit] = COUNT_UNITS[i]!;
     const x = v / d;
     const text = Math.abs(x) < 100 ? x.toFixed(1).replace(/\.0$/, '') : String(Math.round(x));
     // 999,950 rounds to "1000k": that is "1M".
-    if (Math.abs(Number(text)) < 1000 || i === units.length - 1) return `${text}${unit}`;
+    if (Math.abs(Number(text)) < 1000) return `${text}${unit}`;
   }
+  // Past the last unit (1,000E and more): "1.2e21", still short.
+  return v.toExponential(1).replace('.0e', 'e').replace('e+', 'e');
+}
+
+/** Units of a short count: thousand, million, billion ("G", as in the overview), trillion, 1e15, 1e18. */
+const COUNT_UNITS: readonly (readonly [number, string])[] = [[1e3, 'k'], [1e6, 'M'], [1e9, 'G'], [1e12, 'T'], [1e15, 'P'], [1e18, 'E']];
+
+/** Binary units of a byte figure, from B on; the last one takes any larger figure. */
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] as const;
+
+/** The unit a byte figure of this size is said in ("MiB" for 1.5 MiB), and its size in bytes. */
+function byteUnit(top: number): [number, string] {
+  let i = 0;
+  while (i < BYTE_UNITS.length - 1 && top >= 1024 ** (i + 1)) i++;
+  return [1024 ** i, BYTE_UNITS[i]!];
 }
 
 /**
@@ -148,7 +162,7 @@ export function formatShortBytesOf(n: number, of: number): string {
 function byteParts(n: number): [string, string] {
   const v = Math.round(n);
   if (Math.abs(v) < 1024) return [String(v), 'B'];
-  const [d, unit] = Math.abs(v) < 1024 * 1024 ? [1024, 'KiB'] : Math.abs(v) < 1024 ** 3 ? [1024 * 1024, 'MiB'] : [1024 ** 3, 'GiB'];
+  const [d, unit] = byteUnit(Math.abs(v));
   const x = v / d;
   return [Math.abs(x) < 100 ? x.toFixed(1).replace(/\.0$/, '') : String(Math.round(x)), unit];
 }

@@ -174,6 +174,8 @@ export class Overview {
    * (~30 elements each), most of a wheel step's 20-30 ms of CPU at 1,000 queues.
    */
   private windowRows: Row[] = [];
+  /** The Queue header's note of a sort by a column this width hides. */
+  private sortNote: HTMLElement | undefined;
   /** What the empty overview says (main.ts words it for "no session at all"). */
   noQueuesText = 'No queues yet. Queues appear here as soon as the program creates them.';
 
@@ -183,6 +185,12 @@ export class Overview {
     for (const c of COLUMNS) {
       const th = el('th', { attrs: { scope: 'col', title: c.title }, class: `h-${c.key}${c.numeric ? ' num' : ''}` });
       const btn = el('button', { class: 'sort', attrs: { type: 'button', 'aria-label': `Sort by ${c.label}` } }, c.label, icon('arrow-small-down', 'sort-icon'));
+      if (c.key === 'name') {
+        // The sort in effect when a narrow panel hides its column ("· by Blocked ↓"): set by renderSortNote.
+        this.sortNote = el('span', { class: 'sort-note', attrs: { 'aria-hidden': 'true' } });
+        this.sortNote.hidden = true;
+        btn.appendChild(this.sortNote);
+      }
       btn.addEventListener('click', () => this.toggleSort(c.key));
       th.appendChild(btn);
       this.headers.set(c.key, th);
@@ -200,7 +208,11 @@ export class Overview {
       if (this.virtual) this.scheduleWindow();
     });
     // A new width may wrap rows differently: measure again at the next draw.
-    if (typeof ResizeObserver === 'function') new ResizeObserver(() => (this.measured = false)).observe(this.scroller);
+    if (typeof ResizeObserver === 'function')
+      new ResizeObserver(() => {
+        this.measured = false;
+        this.renderSortNote(); // a width may hide or show the sorted column
+      }).observe(this.scroller);
     this.count = el('p', { class: 'overview-count', attrs: { id: 'overview-count', 'aria-live': 'off' } });
     this.root = el('section', { class: 'overview-section', attrs: { 'aria-label': 'Queue overview' } }, this.count, this.scroller, this.empty);
     this.renderSortHeaders();
@@ -226,6 +238,31 @@ export class Overview {
       th.classList.toggle('sorted', active);
       th.classList.toggle('desc', active && this.view.sort.dir === 'desc');
     }
+    this.renderSortNote();
+  }
+
+  /**
+   * A narrow panel hides some columns (media/panel.css): sorted by one of them, the Queue
+   * header says which sort is in effect ("Queue · by Blocked ↓", its button's name too), so
+   * the rows' order is explained and a click on it sorts by name again.
+   */
+  private renderSortNote(): void {
+    const note = this.sortNote;
+    const nameTh = this.headers.get('name');
+    if (!note || !nameTh) return;
+    const { key, dir } = this.view.sort;
+    const th = this.headers.get(key);
+    const hidden = key !== 'name' && th !== undefined && th.isConnected && getComputedStyle(th).display === 'none';
+    const col = COLUMNS.find((c) => c.key === key);
+    const text = hidden && col ? ` · by ${col.label} ${dir === 'asc' ? '↑' : '↓'}` : '';
+    if (note.textContent !== text) note.textContent = text;
+    note.hidden = text === '';
+    nameTh.classList.toggle('sort-elsewhere', text !== '');
+    const btn = nameTh.querySelector('button');
+    const label = text && col ? `Sort by Queue (sorted by ${col.label}, ${dir === 'asc' ? 'ascending' : 'descending'}; that column is hidden at this width)` : 'Sort by Queue';
+    if (btn && btn.getAttribute('aria-label') !== label) btn.setAttribute('aria-label', label);
+    const title = text ? `Sorted by ${col!.label} (${dir === 'asc' ? 'ascending' : 'descending'}), a column hidden at this width. Click to sort by name.` : COLUMNS[0]!.title;
+    if (nameTh.title !== title) nameTh.title = title;
   }
 
   /** The findings about each queue (FindingsStrip.byQueue); true when they changed (render 'all' then). */

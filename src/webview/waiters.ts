@@ -19,6 +19,8 @@ interface Item {
   role: HTMLElement;
   since: number;
   key: string;
+  /** The waiter's id (a line whose key changed, e.g. its site arrived, is still this waiter). */
+  id: string;
   /** The wait began before QueueScope attached: its time is a lower bound. */
   atLeast: boolean;
   /** Its clock stands still at this session time: the waiter left (held on the list), or its process stopped. */
@@ -153,6 +155,7 @@ export class WaiterLists {
       ] as const) {
         // Where the keyboard is in this list, in case its line goes.
         const focusedAt = [...list.children].findIndex((li) => li.contains(document.activeElement));
+        const focusedId = focusedAt >= 0 ? [...this.lines.values()].find((it) => it.li === list.children[focusedAt])?.id : undefined;
         const lis: HTMLLIElement[] = l.shown.map((w) => {
           const item = this.line(w, kept.has(lineKey(w)) ? undefined : this.lines.get(lineKey(w)));
           kept.set(item.key, item);
@@ -162,7 +165,14 @@ export class WaiterLists {
         if (lis.length === 0) lis.push(this.note(list, 'none', none));
         if (l.moreEnded > 0) lis.push(this.note(list, 'more-ended', `and ${l.moreEnded} more ${what} that ended in the last second`));
         keepChildren(list, lis);
-        if (focusedAt >= 0 && !list.contains(document.activeElement)) focusNear(list, focusedAt);
+        if (focusedAt >= 0 && !list.contains(document.activeElement)) {
+          // The same waiter's line if it is still listed (by identity, never by place: the
+          // line now at its index may be another waiter's); the line at its place only when it went.
+          const same = focusedId === undefined ? undefined : l.shown.findIndex((w) => w.info.id === focusedId);
+          const btn = same !== undefined && same >= 0 ? lis[same]!.querySelector<HTMLElement>('button') : null;
+          if (btn) btn.focus({ preventScroll: true });
+          else focusNear(list, focusedAt);
+        }
       }
       this.lines = kept;
     }
@@ -196,7 +206,7 @@ export class WaiterLists {
       } else {
         li.appendChild(el('span', { class: 'site none', text: w.adopted ? 'already waiting when QueueScope attached; call site unknown' : 'call site unknown' }));
       }
-      item = { li, time, role, since: w.since, key: lineKey(shown), atLeast: w.adopted === true };
+      item = { li, time, role, since: w.since, key: lineKey(shown), id: w.id, atLeast: w.adopted === true };
     }
     const cls = `waiter ${roleClass}${ended ? ' held' : ''}`;
     if (item.li.className !== cls) item.li.className = cls;

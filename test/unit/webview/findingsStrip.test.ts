@@ -178,7 +178,16 @@ describe('panel findings strip (Chromium)', function () {
     const seen = () =>
       cell.evaluate((e) => ({
         fits: e.scrollWidth <= e.clientWidth + 1,
-        shown: [...e.children].filter((b) => (b as HTMLElement).offsetWidth > 0).map((b) => (b as HTMLElement).innerText.trim()),
+        // What is on screen: a word that gave way is hidden from sight only (a screen reader still reads it).
+        shown: [...e.children]
+          .filter((b) => (b as HTMLElement).offsetWidth > 0)
+          .map((b) => {
+            const gone = [...b.querySelectorAll<HTMLElement>('.b-word')].filter((w) => w.getBoundingClientRect().width <= 1);
+            gone.forEach((w) => (w.style.display = 'none'));
+            const text = (b as HTMLElement).innerText.trim();
+            gone.forEach((w) => (w.style.display = ''));
+            return text;
+          }),
       }));
     assert.deepEqual(await seen(), { fits: true, shown: ['deadlock', 'full', '2 blocked'] });
     const blocked = cell.locator('.b-blocked');
@@ -186,7 +195,8 @@ describe('panel findings strip (Chromium)', function () {
     await p.page.setViewportSize({ width: 1250, height: 700 });
     await settle(p.page);
     assert.deepEqual(await seen(), { fits: true, shown: ['deadlock', 'full', '2'] });
-    await p.page.setViewportSize({ width: 1050, height: 700 });
+    // (At 935-1,139 px of overview the State column takes the room the name does not: wide enough for "full".)
+    await p.page.setViewportSize({ width: 900, height: 700 });
     await settle(p.page);
     assert.deepEqual(await seen(), { fits: true, shown: ['deadlock', '2'] });
     // From 1,600 px the overview shares its row with the detail: its State column is narrow again.

@@ -64,6 +64,27 @@ describe('panel keyboard focus through live updates (Chromium)', function () {
     assert.equal(await p.page.evaluate(() => document.getElementById('blocked-list')!.contains(document.activeElement)), true);
   });
 
+  it('keeps the focus on the same waiter when an older one is served and its held line moves below (not on the line now at its index)', async () => {
+    p = await open();
+    const ws = waiters().map((w) => (w.id === 'w2' ? { ...w, site: site(55) } : w)); // tell the two lines apart
+    const init = initMessage();
+    init.session!.waiters = ws;
+    await p.send(init);
+    await p.page.locator('#overview tr[data-key="q-jobs"]').click();
+    await flush();
+    await p.page.locator('#blocked-list li button').nth(1).focus(); // w2
+    const before = await focused();
+    assert.match(before, /pipeline\.js:55:11/);
+    // w1 (older, listed first) is served: its held line goes below w2's.
+    await p.send(update({ now: NOW + 100, waiters: ws.filter((w) => w.id !== 'w1') }));
+    await flush();
+    assert.equal(await focused(), before, 'w1 was served');
+    assert.equal(await p.page.evaluate(() => document.activeElement?.closest('li')?.classList.contains('held')), false, 'not on the held line');
+    await p.page.waitForFunction(() => document.querySelectorAll('#blocked-list li.held').length === 0, undefined, { timeout: 5000 });
+    await flush();
+    assert.equal(await focused(), before, 'the held line went');
+  });
+
   it('keeps a focused legend switch focused when the chart is rebuilt (maxsize came or went; combined mode, another order)', async () => {
     p = await open();
     await p.send(initMessage());

@@ -195,6 +195,31 @@ describe('panel webview (Chromium)', function () {
   // to "now". A queue whose process stopped holds its line only until then.
   // Found in review: at 1,000,000 the depth axis showed ",000,000" (cut at the edge) and its
   // title overlapped 6-digit labels; a 2-hour session's last minute read "7180 s".
+  it('labels the depth axis of any finite depth: 1e14 and 1e300 counts, terabytes (review of 7da254c: no labels past 5e12)', async () => {
+    p = await open();
+    const axes = () => p.page.evaluate(() => (window as unknown as { queuescopePanel: { chartAxes(): { values: string[]; size: number }[] } }).queuescopePanel.chartAxes());
+    const cases: [number, 'bytes' | undefined, RegExp][] = [
+      [1e14, undefined, /^(0|\d+(\.\d+)?T)$/],
+      [1e300, undefined, /^(0|\d+(\.\d)?e\d+)$/],
+      [4 * 2 ** 40, 'bytes', /^\d+(\.\d+)? TiB$/],
+    ];
+    for (const [top, units, label] of cases) {
+      const init = initMessage({ sessions: [sessionInfo({ status: 'ended' })] });
+      init.session!.status = 'ended';
+      init.session!.now = 30_000;
+      init.session!.queues = [queue('q-big', 'big', { size: top, maxsize: 0, units, counters: { ...queues()[0].counters, highWater: top } })];
+      init.session!.series = [series('q-big', 0, 30_000, 500, (t) => (top * t) / 30_000, 0)];
+      init.session!.waiters = [];
+      init.session!.waitCounts = [];
+      await p.send(init);
+      await settle(p.page);
+      await p.page.evaluate(() => (window as unknown as { queuescopePanel: { flush(): void } }).queuescopePanel.flush());
+      const depth = (await axes())[1]!;
+      assert.ok(depth.values.length >= 2, `labels at ${top}: ${depth.values.join(' ')}`);
+      for (const v of depth.values) assert.match(v, label, `${top}: ${depth.values.join(' ')}`);
+    }
+  });
+
   it('labels the axes in the overview\'s short form, in a clock past a minute, each axis as wide as its labels', async () => {
     p = await open();
     const axes = () => p.page.evaluate(() => (window as unknown as { queuescopePanel: { chartAxes(): { values: string[]; size: number }[] } }).queuescopePanel.chartAxes());

@@ -212,4 +212,34 @@ describe('feed message check (feedMessageError)', () => {
     for (const patch of ok) assert.equal(feedMessageError(update({ queues: [patch as never] })), null, JSON.stringify(patch));
     assert.equal(feedMessageError(update({ waiters: [{ id: 'w', queue: 'q', role: 'get', since: 1, adopted: true, stoppedAt: 5 }] })), null);
   });
+
+  it('accepts every value the model lets through (src/model/parse.ts), so none blanks a whole message: negative and fractional numbers, an empty file', () => {
+    const odd = { file: '', line: 2.5, column: -1, fn: '' };
+    const init = initMessage();
+    const q0 = init.session!.queues[0] as unknown as Record<string, unknown>;
+    Object.assign(q0, { size: -1, maxsize: -5, putRate: -0.5, getRate: 1e300, blocked: -2, waiting: 0.5, site: odd, waitsSampled: 0.5 });
+    Object.assign(q0.counters as Record<string, unknown>, { puts: -3, gets: 1.5, highWater: -1, dropped: -7, running: -1 });
+    init.session!.waiters = [{ id: 'w', queue: 'q-jobs', role: 'put', since: -4, site: odd }];
+    assert.equal(feedMessageError(init), null, 'init');
+    const patches: Record<string, unknown>[] = [
+      { key: 'q-jobs', size: -1, blocked: 1.5, waiting: -3, site: odd },
+      { key: 'q-jobs', counters: { puts: -1, timeouts: 0.25, done: -2 } },
+    ];
+    for (const patch of patches) assert.equal(feedMessageError(update({ queues: [patch as never] })), null, JSON.stringify(patch));
+    assert.equal(feedMessageError(update({ waiters: [{ id: 'w', queue: 'q', role: 'get', since: 1, site: odd }] })), null, 'a waiter');
+    // Still refused: a wrong type, a null required field, a number that is not finite.
+    const still: [Record<string, unknown>, RegExp][] = [
+      [{ key: 'q-jobs', size: '3' }, /\.size/],
+      [{ key: 'q-jobs', name: 3 }, /\.name/],
+      [{ key: 'q-jobs', blocked: null }, /\.blocked/],
+      [{ key: 'q-jobs', counters: { gets: '1' } }, /\.counters\.gets/],
+      [{ key: 'q-jobs', counters: { highWater: -Infinity } }, /\.counters\.highWater/],
+      [{ key: 'q-jobs', site: { file: '', line: '2', column: 1 } }, /\.site/],
+      [{ key: 'q-jobs', site: { file: null, line: 2, column: 1 } }, /\.site/],
+    ];
+    for (const [patch, why] of still) assert.match(feedMessageError(update({ queues: [patch as never] })) ?? 'accepted', why, JSON.stringify(patch));
+    const init2 = initMessage();
+    (init2.session!.queues[2]!.counters as unknown as Record<string, unknown>).puts = null;
+    assert.match(feedMessageError(init2)!, /init\.session\.queues\[2\]\.counters\.puts/);
+  });
 });

@@ -2,6 +2,7 @@
 
 import * as assert from 'node:assert/strict';
 import { DepthSeries, WaitCountSeries, alignOnGrid, countsOnGrid, downsample, withCountSteps } from '../../../src/webview/series';
+import { BYTE_STEPS, COUNT_STEPS } from '../../../src/webview/chart';
 import { TIME_TICK_STEPS, countOf, formatAxisBytes, formatAxisCount, formatAxisTicks, formatCount, formatDuration, formatRate, formatSessionTime, formatShortBytes, formatShortBytesOf, formatShortCount } from '../../../src/webview/format';
 
 function filled(n: number, f: (i: number) => number, cap?: number): DepthSeries {
@@ -169,6 +170,26 @@ describe('axis and short number formats (review, 2026-12-06)', () => {
     assert.deepEqual(formatAxisBytes([0, 2 * 2 ** 20, 4 * 2 ** 20]), ['0 MiB', '2 MiB', '4 MiB']);
     assert.deepEqual(formatAxisBytes([0, 256, 512]), ['0 B', '256 B', '512 B']);
     assert.deepEqual(formatAxisBytes([0, 8192, 16384]), ['0 KiB', '8 KiB', '16 KiB']);
+  });
+
+  it('huge figures: "1T", not "1000G", units past it, and axis steps for any finite value (they stopped at 5e12 and 512 GiB)', () => {
+    assert.equal(formatShortCount(1e12), '1T');
+    assert.equal(formatShortCount(999_950_000_000), '1T');
+    assert.equal(formatShortCount(1e14), '100T');
+    assert.equal(formatShortCount(2.5e15), '2.5P');
+    assert.equal(formatShortCount(1e18), '1E');
+    assert.equal(formatShortCount(1e21), '1e21');
+    assert.equal(formatShortCount(Number.MAX_VALUE), '1.8e308');
+    assert.deepEqual([0, 5e13, 1e14].map(formatAxisCount), ['0', '50T', '100T']);
+    assert.deepEqual(formatAxisBytes([0, 2 ** 40, 2 ** 41]), ['0 TiB', '1 TiB', '2 TiB']);
+    assert.deepEqual(formatAxisBytes([0, 2 ** 60]), ['0 EiB', '1 EiB']);
+    assert.equal(formatShortBytes(3 * 2 ** 50), '3 PiB');
+    assert.equal(formatShortBytes(1536 * 2 ** 30), '1.5 TiB');
+    // A step at least as large as any finite depth, every step finite and ascending.
+    for (const [name, steps] of [['count', COUNT_STEPS], ['byte', BYTE_STEPS]] as const) {
+      assert.ok(steps.every((x, i) => Number.isFinite(x) && (i === 0 || x > steps[i - 1]!)), `${name} steps ascend`);
+      for (const v of [1e14, 1e100, Number.MAX_VALUE]) assert.ok(steps.some((x) => x >= v / 10), `${name} step near ${v}`);
+    }
   });
 });
 
