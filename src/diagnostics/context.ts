@@ -19,6 +19,8 @@ export interface PoolObservation {
   running: number;
   /** Epoch ms the oldest running task started. */
   oldestRunningSince?: number;
+  /** That task was already running when QueueScope attached: its age is a lower bound ("at least"). */
+  oldestAdopted?: boolean;
   /** Completed tasks so far, and the p99 of their durations (ms). */
   completed: number;
   p99Ms: number;

@@ -208,6 +208,7 @@ export function expandColumns(e: unknown): WireEvent[] | undefined {
     const paused = opt('paused');
     const rateLimited = opt('rateLimited');
     const since = opt('runningSince');
+    const adopted = opt('runningAdopted');
     const done = opt('done');
     const p99 = opt('taskP99Ms');
     const stats = opt('stats');
@@ -221,7 +222,7 @@ export function expandColumns(e: unknown): WireEvent[] | undefined {
         ...(present(running, i) ? { running: running[i] } : {}),
         ...(present(paused, i) ? { paused: paused[i] === 1 } : {}),
         ...(present(rateLimited, i) ? { rateLimited: rateLimited[i] === 1 } : {}),
-        ...(present(since, i) ? { runningSince: since[i] } : {}),
+        ...(present(since, i) ? { runningSince: since[i], ...(present(adopted, i) && adopted[i] === 1 ? { runningAdopted: true } : {}) } : {}),
         ...(present(done, i) && present(p99, i) ? { done: done[i], taskP99Ms: p99[i] } : {}),
         ...(stats !== undefined ? statsOf(stats[i]) : {}),
       },

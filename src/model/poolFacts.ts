@@ -8,7 +8,7 @@ import type { Counters } from '../protocol/wire';
 import { statsOf } from './stats';
 
 export interface PoolFacts {
-  /** Counters without `runningSince`/`stats`, pool flags only when they are booleans. */
+  /** Counters without `runningSince`/`stats`, pool flags only when they are booleans (`runningAdopted` only with a `runningSince`). */
   counters: Counters;
   /** Epoch ms the oldest running task started, when the pool reports it. */
   runningSince?: number;
@@ -17,7 +17,7 @@ export interface PoolFacts {
 
 /** Split wire counters into what the model keeps; `origin` is the source's epoch ms of hub time 0. */
 export function poolFacts(c: Counters, origin: number): PoolFacts {
-  const { paused, rateLimited, runningSince, stats, done, taskP99Ms, ...rest } = c;
+  const { paused, rateLimited, runningSince, runningAdopted, stats, done, taskP99Ms, ...rest } = c;
   const counters: Counters = rest;
   // The pool's task history, both or neither, numbers only.
   if (typeof done === 'number' && Number.isFinite(done) && done >= 0 && typeof taskP99Ms === 'number' && Number.isFinite(taskP99Ms) && taskP99Ms >= 0) {
@@ -27,6 +27,10 @@ export function poolFacts(c: Counters, origin: number): PoolFacts {
   if (typeof paused === 'boolean') counters.paused = paused;
   if (typeof rateLimited === 'boolean') counters.rateLimited = rateLimited;
   const out: PoolFacts = { counters, ...statsOf(stats) };
-  if (typeof runningSince === 'number' && Number.isFinite(runningSince)) out.runningSince = origin + runningSince;
+  if (typeof runningSince === 'number' && Number.isFinite(runningSince)) {
+    out.runningSince = origin + runningSince;
+    // Started before the hub armed (an attach): its age is a lower bound ("at least").
+    if (runningAdopted === true) counters.runningAdopted = true;
+  }
   return out;
 }

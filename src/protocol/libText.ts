@@ -54,16 +54,21 @@ export function kindName(kind: string): string {
 
 /** A pool's state as the views get it: counters' flags and the oldest running task's start (any clock, same as `now`). */
 export interface PoolStateFacts {
-  counters: Pick<Counters, 'paused' | 'rateLimited'>;
+  counters: Pick<Counters, 'paused' | 'rateLimited' | 'runningAdopted'>;
   runningSince?: number;
 }
 
-/** "paused", "rate-limited", "oldest running 12.0 s" (age at `now`, on runningSince's clock); [] for other queues. */
+/**
+ * "paused", "rate-limited", "oldest running 12.0 s" (age at `now`, on runningSince's clock;
+ * "≥ 12.0 s" when that task was already running as QueueScope attached); [] for other queues.
+ */
 export function poolStateTexts(q: PoolStateFacts, now: number | undefined): string[] {
   const out: string[] = [];
   if (q.counters.paused === true) out.push('paused');
   if (q.counters.rateLimited === true) out.push('rate-limited');
-  if (q.runningSince !== undefined && now !== undefined) out.push(`oldest running ${formatDuration(Math.max(0, now - q.runningSince))}`);
+  if (q.runningSince !== undefined && now !== undefined) {
+    out.push(`oldest running ${q.counters.runningAdopted === true ? '≥ ' : ''}${formatDuration(Math.max(0, now - q.runningSince))}`);
+  }
   return out;
 }
 

@@ -367,7 +367,7 @@ const ROW_OPTIONAL: readonly (readonly [string, TypeCode])[] = [
 ];
 const COUNTER_FIELDS = ['puts', 'gets', 'blockedPuts', 'waitedGets', 'timeouts', 'aborts', 'highWater', 'dropped'] as const;
 const COUNTER_OPTIONAL: readonly (readonly [string, TypeCode])[] = [
-  ['running', T_NUM], ['paused', T_BOOL], ['rateLimited', T_BOOL], ['runningSince', T_NUM], ['done', T_NUM], ['taskP99Ms', T_NUM], ['stats', T_FIGURES],
+  ['running', T_NUM], ['paused', T_BOOL], ['rateLimited', T_BOOL], ['runningSince', T_NUM], ['runningAdopted', T_BOOL], ['done', T_NUM], ['taskP99Ms', T_NUM], ['stats', T_FIGURES],
 ];
 
 function hasType(v: unknown, t: TypeCode): boolean {
@@ -431,8 +431,8 @@ function rowFine(v: Record<string, unknown>, whole: boolean): boolean {
   return (
     req(c.puts, whole, num(c.puts)) && req(c.gets, whole, num(c.gets)) && req(c.blockedPuts, whole, num(c.blockedPuts)) && req(c.waitedGets, whole, num(c.waitedGets)) &&
     req(c.timeouts, whole, num(c.timeouts)) && req(c.aborts, whole, num(c.aborts)) && req(c.highWater, whole, num(c.highWater)) && req(c.dropped, whole, num(c.dropped)) &&
-    opt(c.running, whole, T_NUM) && opt(c.paused, whole, T_BOOL) && opt(c.rateLimited, whole, T_BOOL) && opt(c.runningSince, whole, T_NUM) && opt(c.done, whole, T_NUM) &&
-    opt(c.taskP99Ms, whole, T_NUM) && opt(c.stats, whole, T_FIGURES)
+    opt(c.running, whole, T_NUM) && opt(c.paused, whole, T_BOOL) && opt(c.rateLimited, whole, T_BOOL) && opt(c.runningSince, whole, T_NUM) && opt(c.runningAdopted, whole, T_BOOL) &&
+    opt(c.done, whole, T_NUM) && opt(c.taskP99Ms, whole, T_NUM) && opt(c.stats, whole, T_FIGURES)
   );
 }
 

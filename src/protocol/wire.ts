@@ -51,13 +51,16 @@ export interface Counters {
    * Pools of other libraries, state now (issue #14; absent = the library has no such state):
    * `paused` (p-queue's pause()), `rateLimited` (p-queue holds tasks back for its
    * intervalCap), `runningSince` (hub time the oldest running task started; absent when none
-   * runs; the model turns it into epoch ms), `stats` (library figures, as the snapshot's),
+   * runs; the model turns it into epoch ms), `runningAdopted` (true when that task was
+   * already running when the hub armed, an attach: `runningSince` is then the arming time and
+   * the age a lower bound, as for adopted waits), `stats` (library figures, as the snapshot's),
    * `done` and `taskP99Ms` (tasks the adapter saw from start to end while armed, and the p99
    * of their durations in ms; absent until one finished: the stuck rule's history).
    */
   paused?: boolean;
   rateLimited?: boolean;
   runningSince?: number;
+  runningAdopted?: boolean;
   done?: number;
   taskP99Ms?: number;
   stats?: Record<string, number>;

@@ -56,7 +56,7 @@ export function foldRows(rows: readonly SampleRow[]): SampleRow[] {
 }
 
 /** Optional numeric pool columns (docs/PROTOCOL.md): -1 in a row that lacks the fact. */
-const POOL_COLUMNS = ['running', 'paused', 'rateLimited', 'runningSince', 'done', 'taskP99Ms'] as const;
+const POOL_COLUMNS = ['running', 'paused', 'rateLimited', 'runningSince', 'runningAdopted', 'done', 'taskP99Ms'] as const;
 
 /** A pool fact as a column number: booleans as 1/0, absent as -1. */
 function poolCell(v: number | boolean | undefined): number {

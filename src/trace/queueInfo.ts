@@ -28,13 +28,14 @@ export function libFields(q: ProbeTarget): LibFields {
 
 /** What adapter targets (src/trace/adapters/target.ts) add to ProbeTarget; read by duck typing. */
 interface PoolTarget extends ProbeTarget {
-  poolState?(): { paused?: boolean; rateLimited?: boolean; runningSince?: number; done?: number; taskP99Ms?: number };
+  poolState?(): { paused?: boolean; rateLimited?: boolean; runningSince?: number; runningAdopted?: boolean; done?: number; taskP99Ms?: number };
   runningItems?(n: number): unknown[] | undefined;
 }
 
 /**
  * The counters with the pool's state added when the queue is a task pool of another library:
- * `running`, and where the library has them `paused`, `rateLimited`, `runningSince`, `stats`.
+ * `running`, and where the library has them `paused`, `rateLimited`, `runningSince` (with
+ * `runningAdopted`), `stats`.
  */
 export function withRunning(c: Counters, q: ProbeTarget | undefined): Counters {
   if (q === undefined || typeof q.running !== 'function') return c;
@@ -45,7 +46,10 @@ export function withRunning(c: Counters, q: ProbeTarget | undefined): Counters {
     if (st !== undefined) {
       if (typeof st.paused === 'boolean') c.paused = st.paused;
       if (typeof st.rateLimited === 'boolean') c.rateLimited = st.rateLimited;
-      if (typeof st.runningSince === 'number' && Number.isFinite(st.runningSince)) c.runningSince = st.runningSince;
+      if (typeof st.runningSince === 'number' && Number.isFinite(st.runningSince)) {
+        c.runningSince = st.runningSince;
+        if (st.runningAdopted === true) c.runningAdopted = true;
+      }
       if (typeof st.done === 'number' && st.done > 0 && typeof st.taskP99Ms === 'number' && Number.isFinite(st.taskP99Ms)) {
         c.done = st.done;
         c.taskP99Ms = st.taskP99Ms;

@@ -22,11 +22,13 @@ export function poolFacts(q: QueueInfo, now: number): PoolFacts {
   if (q.runningSince !== undefined) {
     const since = q.runningSince;
     const stopped = q.stoppedAt;
-    const age = el('span', { class: 'pool-age', attrs: { title: 'How long the oldest running task has run' } });
+    const adopted = q.counters.runningAdopted === true;
+    const title = adopted ? 'How long the oldest running task has run, at least: it was already running when QueueScope attached' : 'How long the oldest running task has run';
+    const age = el('span', { class: 'pool-age', attrs: { title } });
     tick = (t) => {
       // A process that ended or paused while the session goes on: its tasks' age stops there.
       const at = stopped === undefined ? t : Math.min(t, stopped);
-      age.textContent = poolStateTexts({ counters: {}, runningSince: since }, at)[0] ?? '';
+      age.textContent = poolStateTexts({ counters: { runningAdopted: adopted }, runningSince: since }, at)[0] ?? '';
     };
     tick(now);
     nodes.push(age);

@@ -214,7 +214,8 @@ function heldWorker(ctx: SessionContext, t: QueueTrack, c: number): { text: stri
   const age = ctx.clock.between(since, ctx.now);
   if (age < stuckLimit(ctx.th, done, p99)) return undefined;
   const rest = c <= 1 ? 'the rest wait for it' : `the rest go to at most ${formatCount(c - 1)} of its ${formatCount(c)} workers`;
-  return { text: `the oldest of its running tasks has held a worker for ${formatMs(age)}, ${formatCount(Math.round(age / p99))} times that p99, so ${rest}`, ageMs: age };
+  const atLeast = t.q.counters.runningAdopted === true ? 'at least ' : ''; // already running when QueueScope attached
+  return { text: `the oldest of its running tasks has held a worker for ${atLeast}${formatMs(age)}, ${atLeast}${formatCount(Math.round(age / p99))} times that p99, so ${rest}`, ageMs: age };
 }
 
 /**
@@ -245,7 +246,7 @@ function heldThreads(ctx: SessionContext, t: QueueTrack, c: number, first: TickS
   const missing = Math.max(1, Math.round(c - busy));
   const held = missing === 1 ? `so one is held by a longer task` : `so about ${formatCount(missing)} are held by longer tasks`;
   return {
-    text: `at ${formatMs(mean)} a task, the tasks it finished are the work of ${busy.toFixed(1)} of its ${formatCount(c)} ${unit}${c === 1 ? '' : 's'}, ${held} (the oldest was submitted ${formatMs(age)} ago)`,
+    text: `at ${formatMs(mean)} a task, the tasks it finished are the work of ${busy.toFixed(1)} of its ${formatCount(c)} ${unit}${c === 1 ? '' : 's'}, ${held} (the oldest was submitted ${t.q.counters.runningAdopted === true ? 'at least ' : ''}${formatMs(age)} ago)`,
     ageMs: age,
   };
 }

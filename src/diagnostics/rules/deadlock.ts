@@ -298,8 +298,11 @@ function stillRunning(ctx: SessionContext, pools: readonly PoolObservation[]): s
   if (theirs.length) phrases.push(`${tasks(count(theirs))} of ${names(theirs)}`);
   if (ours.length) phrases.push(`${phrases.length ? count(ours) : tasks(count(ours))} taken from ${names(ours)}`);
   let oldest = Infinity;
-  for (const p of busy) if (p.oldestRunningSince !== undefined && p.oldestRunningSince < oldest) oldest = p.oldestRunningSince;
-  const age = oldest === Infinity ? '' : ` (the oldest for ${formatMs(ctx.clock.between(oldest, ctx.now))})`;
+  let adopted = false; // the oldest was already running when QueueScope attached: "at least"
+  for (const p of busy) {
+    if (p.oldestRunningSince !== undefined && p.oldestRunningSince < oldest) [oldest, adopted] = [p.oldestRunningSince, p.oldestAdopted === true];
+  }
+  const age = oldest === Infinity ? '' : ` (the oldest for ${adopted ? 'at least ' : ''}${formatMs(ctx.clock.between(oldest, ctx.now))})`;
   return `; yet ${phrases.join(' and ')} ${count(busy) === 1 ? 'is' : 'are'} still running${age}: one that never ends would keep them all waiting`;
 }
 

@@ -94,7 +94,8 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   // Another library's pool (fastq, async, p-queue, piscina): its running tasks' work is lost too.
   const running = q.counters.running ?? 0;
   if (running > 0) {
-    const oldest = q.runningSince !== undefined ? ` (the oldest for ${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
+    const atLeast = q.counters.runningAdopted === true ? 'at least ' : ''; // already running when QueueScope attached
+    const oldest = q.runningSince !== undefined ? ` (the oldest for ${atLeast}${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
     // Node's exit code 13 (unsettledAwait, not a program's exit(13)): the event loop ran out
     // while the main module's top-level await waited, so nothing was left to settle these
     // tasks' promises (a link checker's one hung request).

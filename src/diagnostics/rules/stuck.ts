@@ -150,6 +150,7 @@ export function libPools(ctx: Pick<SessionContext, 'session' | 'tracks'>): PoolO
       name: t.q.name,
       running,
       oldestRunningSince: t.q.runningSince,
+      ...(t.q.counters.runningAdopted === true ? { oldestAdopted: true } : {}),
       // The tasks the adapter saw finish (fastq, async, p-queue), when it reports them.
       completed: t.q.counters.done ?? 0,
       p99Ms: t.q.counters.taskP99Ms ?? 0,
@@ -265,11 +266,12 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const wait = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''}`;
     const stalledText = `${wait} and ${none} for ${formatMs(stall === undefined ? 0 : ctx.clock.between(stall.lastTake, ctx.now))}`;
     const aroundText = `${wait} and the pool keeps finishing others around it`;
-    const spareText = `${formatCount(Math.round(age / Math.max(pool.p99Ms, 1)))} times its p99, with nothing waiting behind it yet`;
+    const atLeast = pool.oldestAdopted === true ? 'at least ' : ''; // already running when QueueScope attached
+    const spareText = `${atLeast}${formatCount(Math.round(age / Math.max(pool.p99Ms, 1)))} times its p99, with nothing waiting behind it yet`;
     const context = stalled ? stalledText : around ? aroundText : spare ? spareText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
     const message =
       pool.lib !== undefined
-        ? `${n === 1 ? 'The one running task' : `The oldest of ${n} running tasks`} of \`${pool.name}\` has been running for ${formatMs(age)} (${basis})${spare ? ',' : ''} ${context}: a worker that never called back or a task whose promise never settled.`
+        ? `${n === 1 ? 'The one running task' : `The oldest of ${n} running tasks`} of \`${pool.name}\` has been running for ${atLeast}${formatMs(age)} (${basis})${spare ? ',' : ''} ${context}: a worker that never called back or a task whose promise never settled.`
         : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) ${context}: a stuck worker or a lost callback (taskDone() never called)${blockedDownstream(ctx, tracks) ?? ''}.`;
     out.push({
       id: `stuck:${pool.key}`,

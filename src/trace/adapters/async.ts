@@ -173,9 +173,7 @@ class AsyncState {
       concurrency: () => a.concurrency,
       peek: (n) => (typeof a._tasks?.toArray === 'function' ? a._tasks.toArray().slice(0, n).map(taskData) : []),
       paused: () => a.paused === true,
-      runningSince: () => this.ages.oldestSince(a.running()),
-      tasksDone: () => this.ages.done,
-      taskP99Ms: () => this.ages.p99(),
+      ...this.ages.spec(() => a.running()),
       runningItems: (n) => (typeof a.workersList === 'function' ? a.workersList().slice(0, n).map(taskData) : []),
       onProbe: (armed) => {
         if (armed) this.ages.arm();

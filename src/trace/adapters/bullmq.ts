@@ -93,9 +93,7 @@ class Traced implements SampledObject {
         ? {
             running: () => this.running?.size ?? 0,
             concurrency: () => Number(this.ref.deref()?.concurrency) || 0,
-            runningSince: () => this.ages.oldestSince(this.running?.size ?? 0),
-            tasksDone: () => this.ages.done,
-            taskP99Ms: () => this.ages.p99(),
+            ...this.ages.spec(() => this.running?.size ?? 0),
             peek: (n: number) => this.jobs(now()).slice(0, n).map((j) => new RunningJob(j.id, j.name, `${(j.ageMs / 1000).toFixed(1)} s`, j.attempts)),
           }
         : {}),

@@ -133,9 +133,7 @@ class FastqState {
       running: () => f.running(),
       concurrency: () => f.concurrency,
       peek: (n) => (typeof f.getQueue === 'function' ? f.getQueue().slice(0, n) : []),
-      runningSince: () => this.ages.oldestSince(f.running()),
-      tasksDone: () => this.ages.done,
-      taskP99Ms: () => this.ages.p99(),
+      ...this.ages.spec(() => f.running()),
       paused: () => f.paused === true,
       onProbe: (armed) => {
         this.direct = false;

@@ -132,9 +132,7 @@ function adaptLimit(value: unknown, lib: string, name: string, asked: number | u
     size: () => limit.pendingCount,
     running: () => limit.activeCount,
     concurrency: () => (hasConcurrency ? limit.concurrency : asked) as number,
-    runningSince: () => ages.oldestSince(limit.activeCount),
-    tasksDone: () => ages.done,
-    taskP99Ms: () => ages.p99(),
+    ...ages.spec(() => limit.activeCount),
     onProbe: (armed) => {
       if (armed) ages.arm();
     },

@@ -126,9 +126,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
         site: sites.get(inst),
         paused: () => q.isPaused === true,
         rateLimited: () => rateLimited(q),
-        runningSince: () => running.oldestSince(q.pending),
-        tasksDone: () => running.done,
-        taskP99Ms: () => running.p99(),
+        ...running.spec(() => q.pending),
         onProbe: (armed) => {
           if (!armed) return;
           running.arm();

@@ -115,9 +115,7 @@ export function adaptPiscinaClass(cls: unknown, lib: string): void {
         running: () => Math.max(0, s.inFlight - p.queueSize),
         concurrency: () => (p.options?.maxThreads ?? 0) * (p.options?.concurrentTasksPerWorker ?? 1),
         stats: () => stats(p),
-        runningSince: () => s.ages.oldestSince(Math.max(0, s.inFlight - p.queueSize)),
-        tasksDone: () => s.ages.done,
-        taskP99Ms: () => s.ages.p99(),
+        ...s.ages.spec(() => Math.max(0, s.inFlight - p.queueSize)),
         onProbe: (armed) => {
           if (armed) s.ages.arm();
         },

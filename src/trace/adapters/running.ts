@@ -6,7 +6,7 @@
 //
 // Tasks that started while the hub was dormant were not seen; the library's own running
 // count says how many there are, and they count from the arming time (a lower bound, like
-// adopted waits in docs/PROTOCOL.md).
+// adopted waits in docs/PROTOCOL.md), flagged `runningAdopted` so the views say "at least".
 
 import { RecentDurations } from '../../protocol/recentDurations';
 import { now } from '../clock';
@@ -72,22 +72,48 @@ export class RunningAges {
    */
   oldestSince(running: number): number | undefined {
     if (!(running > 0)) return undefined;
-    // Only while the library counts fewer than are kept: a task past its deadline by the
-    // adapter's clock that the library still counts (its timer late, a synchronous head
-    // before the library's timer starts) keeps its own start (the review: dropping it fell
-    // through to the arming time, the oldest age possible).
-    if (this.untils.size > 0 && this.starts.size > running) {
-      const t = now();
-      for (const [id, until] of this.untils) {
-        if (this.starts.size <= running) break;
-        if (until > t) continue;
-        this.untils.delete(id);
-        this.starts.delete(id);
-      }
-    }
+    this.dropTimedOut(running);
     if (running > this.starts.size) return this.armedAt; // some started before the hub armed
     for (const t of this.starts.values()) return t;
     return undefined;
+  }
+
+  /**
+   * Was the oldest running task already running when the hub armed (an attach to a running
+   * program)? Then oldestSince() is the arming time and its age a lower bound, as for
+   * adopted waits: the views say "at least".
+   */
+  adopted(running: number): boolean {
+    if (!(running > 0)) return false;
+    this.dropTimedOut(running);
+    return running > this.starts.size;
+  }
+
+  /** The spec fields of an adapted pool whose library counts `running()` tasks (target.ts). */
+  spec(running: () => number): { runningSince(): number | undefined; runningAdopted(): boolean; tasksDone(): number; taskP99Ms(): number } {
+    return {
+      runningSince: () => this.oldestSince(running()),
+      runningAdopted: () => this.adopted(running()),
+      tasksDone: () => this.done,
+      taskP99Ms: () => this.p99(),
+    };
+  }
+
+  /**
+   * Only while the library counts fewer than are kept: a task past its deadline by the
+   * adapter's clock that the library still counts (its timer late, a synchronous head
+   * before the library's timer starts) keeps its own start (the review: dropping it fell
+   * through to the arming time, the oldest age possible).
+   */
+  private dropTimedOut(running: number): void {
+    if (this.untils.size === 0 || this.starts.size <= running) return;
+    const t = now();
+    for (const [id, until] of this.untils) {
+      if (this.starts.size <= running) break;
+      if (until > t) continue;
+      this.untils.delete(id);
+      this.starts.delete(id);
+    }
   }
 }
 

@@ -28,6 +28,8 @@ export interface AdaptedSpec {
   stats?(): Record<string, number>;
   /** Hub time the oldest running task started (RunningAges); undefined when none runs. */
   runningSince?(): number | undefined;
+  /** The oldest running task was already running when the hub armed: runningSince() is a lower bound. */
+  runningAdopted?(): boolean;
   /** Tasks seen from start to end, and the p99 of their durations in ms (RunningAges). */
   tasksDone?(): number;
   taskP99Ms?(): number;
@@ -59,6 +61,8 @@ export interface PoolState {
   rateLimited?: boolean;
   /** Hub time the oldest running task started. */
   runningSince?: number;
+  /** It started before the hub armed: runningSince is the arming time, its age a lower bound. */
+  runningAdopted?: boolean;
   /** Tasks seen from start to end while armed, and the p99 of their durations (ms). */
   done?: number;
   taskP99Ms?: number;
@@ -130,13 +134,16 @@ export class AdaptedQueue implements ProbeTarget {
   /** Pool state for the counters (queueInfo.ts): only the facts this library has. */
   poolState(): PoolState {
     const out: PoolState = {};
-    const { runningSince, paused, rateLimited, tasksDone, taskP99Ms } = this.spec;
+    const { runningSince, runningAdopted, paused, rateLimited, tasksDone, taskP99Ms } = this.spec;
     if (this.disabled) return out;
     if (paused !== undefined) out.paused = this.read(() => paused() === true, false);
     if (rateLimited !== undefined) out.rateLimited = this.read(() => rateLimited() === true, false);
     if (runningSince !== undefined) {
       const t = this.read(() => runningSince(), undefined);
-      if (typeof t === 'number' && Number.isFinite(t)) out.runningSince = t;
+      if (typeof t === 'number' && Number.isFinite(t)) {
+        out.runningSince = t;
+        if (runningAdopted !== undefined && this.read(() => runningAdopted() === true, false)) out.runningAdopted = true;
+      }
     }
     if (tasksDone !== undefined && taskP99Ms !== undefined) {
       const done = this.read(() => tasksDone(), 0);

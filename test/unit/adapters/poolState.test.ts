@@ -9,6 +9,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseDrainBatch } from '../../../src/model/parse';
+import { poolFacts } from '../../../src/model/poolFacts';
+import { poolStateTexts } from '../../../src/protocol/libText';
+import type { WireEvent } from '../../../src/protocol/wire';
 import { previewValue } from '../../../src/trace/preview';
 import { ensureLibraryBuilt, readNdjson, REGISTER, ROOT, run, tempFile } from '../trace/helpers';
 
@@ -223,5 +227,43 @@ describe('adapters: pool state of a library that misbehaves', function () {
     assert.equal(warnings.length, 1, traced.stderr);
     assert.match(warnings[0], /p-queue@8\.0\.0-odd/);
     assert.ok(readNdjson(file).some((l) => l.type === 'queue' && l.lib === 'p-queue@8.0.0-odd'), 'the queue was seen before the adapter gave up');
+  });
+});
+
+describe('adapters: a task already running when the hub armed (an attach)', function () {
+  this.timeout(60000);
+
+  it('counts its age from the arming time and says so (runningAdopted), through the columns, the model and the views', async () => {
+    await ensureLibraryBuilt();
+    // No QUEUESCOPE_TRACE: the hub is dormant until the fixture arms it, as an attach does.
+    const r = await run(['--require', REGISTER, path.join(ROOT, 'test/fixtures/adapters/adopted.cjs')], {});
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      beforeArm: number;
+      afterArm: number;
+      beforeLate: number;
+      queues: { running?: number; runningSince?: number; runningAdopted?: boolean }[];
+      drained: string;
+    };
+    // Snapshot order is creation order: the early pool (its stuck task started while dormant), then the late one.
+    const [early, late] = out.queues;
+    assert.equal(early.running, 1);
+    assert.ok(early.runningSince! >= out.beforeArm && early.runningSince! <= out.afterArm, `early: ${early.runningSince} in [${out.beforeArm}, ${out.afterArm}]`);
+    assert.equal(early.runningAdopted, true, 'started before the arming: a lower bound');
+    assert.equal(late.running, 1);
+    assert.ok(late.runningSince! >= out.beforeLate, 'the late task has its own start');
+    assert.equal(late.runningAdopted, undefined, 'seen starting: no flag');
+
+    // The columnar drain, as the poller reads it, and the model's view of it.
+    const parsed = parseDrainBatch(out.drained);
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+    const counters = parsed.value.events.filter((e): e is Extract<WireEvent, { type: 'counters' }> => e.type === 'counters');
+    const byStart = (since: number | undefined) => counters.find((e) => e.c.runningSince === since)!.c;
+    assert.equal(byStart(early.runningSince).runningAdopted, true);
+    assert.equal(byStart(late.runningSince).runningAdopted, undefined);
+    const facts = poolFacts(byStart(early.runningSince), 1_000_000);
+    assert.equal(facts.counters.runningAdopted, true);
+    assert.deepEqual(poolStateTexts({ counters: facts.counters, runningSince: 10_000 }, 22_000), ['oldest running ≥ 12.0 s']);
+    assert.deepEqual(poolStateTexts({ counters: poolFacts(byStart(late.runningSince), 0).counters, runningSince: 10_000 }, 22_000), ['oldest running 12.0 s']);
   });
 });

@@ -572,6 +572,15 @@ describe('diagnostics engine: stuck work in other libraries\' pools', () => {
     assert.deepEqual(found[0].sites.map((s) => [s.fn, s.what?.does]), [['main', 'creates']], "the pool's creation line");
   });
 
+  it('says "at least" of a task that was already running when QueueScope attached (runningAdopted)', () => {
+    const w = new World({ stuckNoHistoryMs: 2000, stuckIdleMs: 500 });
+    fastqPool(w, 100, 1000);
+    w.apply([{ type: 'counters', t: 1100, q: 7, c: { ...counters({ puts: 10, gets: 10 }), running: 1, runningSince: 100, runningAdopted: true }, unfinished: 0 }]);
+    const found = w.ticks(1100, 2200).filter((f) => f.rule === 'stuck');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /^The one running task of `fastq lost` has been running for at least 2\.1 s \(/);
+  });
+
   it("judges a pool by its own history when the adapter reports finished tasks and their p99", () => {
     const w = new World({ stuckNoHistoryMs: 60_000, stuckIdleMs: 500, stuckFloorMs: 3000, stuckMinCompleted: 10 });
     fastqPool(w, 100, 1000);

@@ -69,6 +69,18 @@ describe('panel webview: pool state of other libraries (Chromium)', function () 
     assert.equal(await facts.locator('.pool-age').count(), 0);
   });
 
+  it('says "≥" of a task already running when QueueScope attached, in the text and its tooltip', async () => {
+    const p = await open({ width: 1550 });
+    const pool = queue('q-pool', 'fastq pool', { lib: 'fastq@1.20.3', concurrency: 2, counters: counters({ puts: 5, running: 1, runningAdopted: true }), runningSince: NOW - 12_000 });
+    await p.send(initMessage({ session: { ...initMessage().session!, queues: [pool] } }));
+    await settle(p.page);
+    await p.page.locator('#overview tr[data-key="q-pool"]').click();
+    await settle(p.page);
+    const age = p.page.locator('#detail-facts .pool-age');
+    assert.match((await age.textContent())!, /^oldest running ≥ 1\d\.\d s$/);
+    assert.match((await age.getAttribute('title'))!, /at least: it was already running when QueueScope attached/);
+  });
+
   it("stops a stopped process's clocks: the oldest running task's age and its waits stand at its end while others tick", async () => {
     // A cluster worker that exited while the primary runs on: its pool's oldest task ran
     // 10 s when it ended, its blocked put waited 4 s, and neither grows after.
