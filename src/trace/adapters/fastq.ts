@@ -109,11 +109,12 @@ class FastqState {
   }
 
   private started(t: AdaptedQueue): void {
+    // A task pushed while a worker was free goes straight to it: a get at the same depth,
+    // reported before push()'s put (which is counted once push returns). Before 2026-12-07 it
+    // counted the put only: a pool whose workers kept up read "19 puts/s, 0 gets/s".
     if (this.direct) this.direct = false;
-    else {
-      if (this.depth > 0) this.depth--;
-      t.get(this.depth);
-    }
+    else if (this.depth > 0) this.depth--;
+    t.get(this.depth);
     t.changed();
   }
 
