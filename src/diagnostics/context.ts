@@ -73,7 +73,20 @@ export function findingQueue(t: QueueTrack): FindingQueue {
 export function findingWaiter(t: QueueTrack, w: ModelWaiter, clock: ActiveClock, now: number): FindingWaiter {
   const out: FindingWaiter = { queue: t.key, queueName: t.q.name, id: w.id, role: w.role, since: w.since, waitedMs: clock.between(w.since, now) };
   if (w.site) out.site = w.site;
+  if (w.adopted === true) out.adopted = true;
   return out;
+}
+
+/** The waiter that has waited longest (the first of equals), or undefined for none. */
+export function longestWaiter(waiters: readonly FindingWaiter[]): FindingWaiter | undefined {
+  let out: FindingWaiter | undefined;
+  for (const w of waiters) if (out === undefined || w.waitedMs > out.waitedMs) out = w;
+  return out;
+}
+
+/** "at least " before an age that started at QueueScope's attach (adopted waits and tasks). */
+export function atLeast(adopted: boolean | undefined): string {
+  return adopted === true ? 'at least ' : '';
 }
 
 /** "146,918": counts in sentences, grouped by thousands. */

@@ -32,6 +32,8 @@ export interface FindingWaiter {
   /** Active (unpaused) ms it has waited at the finding's time. */
   waitedMs: number;
   site?: CallSite;
+  /** It was already waiting when QueueScope attached: `since` is the arming time, `waitedMs` a lower bound. */
+  adopted?: true;
 }
 
 /** A call site a finding names besides its waiters' own, and what the program does there. */
@@ -58,6 +60,8 @@ export interface Finding {
   message: string;
   /** Epoch ms the condition began (as far as the evidence goes). */
   since: number;
+  /** `since` is when QueueScope attached: the condition began earlier (its age is a lower bound). */
+  sinceAtLeast?: true;
   queues: FindingQueue[];
   waiters: FindingWaiter[];
   /** Call sites involved besides the waiters' own (feeders, drainers, creation lines). */

@@ -4,7 +4,7 @@
 // bar's count. The webview receives the rows as data (see FindingsStripMessage).
 
 import type { StripRow } from '../protocol/webview';
-import { formatMs } from './context';
+import { formatMs, longestWaiter } from './context';
 import type { Finding, RuleId, Severity } from './findings';
 
 /** The strip's row and message types are the panel protocol's (src/protocol/webview.ts). */
@@ -50,7 +50,10 @@ export function findingsStripRows(findings: readonly Finding[], now: number): St
   return [...findings]
     .sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.since - b.since)
     .map((f) => {
-      const longest = f.waiters.reduce((m, w) => Math.max(m, w.waitedMs), 0);
+      const first = longestWaiter(f.waiters);
+      const longest = first?.waitedMs ?? 0;
+      // An age that began at QueueScope's attach (an adopted wait, a task already running) is a lower bound.
+      const lower = (longest > 0 ? first?.adopted === true : f.sinceAtLeast === true) ? '≥ ' : '';
       const row: StripRow = {
         id: f.id,
         severity: f.severity,
@@ -58,7 +61,7 @@ export function findingsStripRows(findings: readonly Finding[], now: number): St
         title: RULE_TITLES[f.rule],
         badge: RULE_BADGES[f.rule],
         text: sentence(f),
-        age: f.rule === 'exit-work-left' || f.rule === 'collected-work-left' ? '' : `for ${formatMs(longest || Math.max(0, (f.until ?? now) - f.since))}`,
+        age: f.rule === 'exit-work-left' || f.rule === 'collected-work-left' ? '' : `for ${lower}${formatMs(longest || Math.max(0, (f.until ?? now) - f.since))}`,
         queues: f.queues.map((q) => q.key),
         waiters: f.waiters.map((w) => ({ queue: w.queue, id: w.id })),
         sites: [...f.waiters.flatMap((w) => (w.site ? [w.site] : [])), ...f.sites],

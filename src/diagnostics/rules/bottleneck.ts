@@ -11,7 +11,7 @@
 // its own tasks are the slow stage, whatever feeds it (a stream held back by the pool's
 // backlog shows full upstream, with no queue of ours starved downstream to pair it with).
 
-import { findingQueue, formatCount, formatMs, queueLabel, waitersIn, type SessionContext } from '../context';
+import { atLeast, findingQueue, formatCount, formatMs, queueLabel, waitersIn, type SessionContext } from '../context';
 import type { Finding, FindingQueue } from '../findings';
 import { creationSite, partyLabel, partySites, shareParty } from '../parties';
 import { countersRates, type QueueTrack, type TickSample } from '../queueTrack';
@@ -214,8 +214,8 @@ function heldWorker(ctx: SessionContext, t: QueueTrack, c: number): { text: stri
   const age = ctx.clock.between(since, ctx.now);
   if (age < stuckLimit(ctx.th, done, p99)) return undefined;
   const rest = c <= 1 ? 'the rest wait for it' : `the rest go to at most ${formatCount(c - 1)} of its ${formatCount(c)} workers`;
-  const atLeast = t.q.counters.runningAdopted === true ? 'at least ' : ''; // already running when QueueScope attached
-  return { text: `the oldest of its running tasks has held a worker for ${atLeast}${formatMs(age)}, ${atLeast}${formatCount(Math.round(age / p99))} times that p99, so ${rest}`, ageMs: age };
+  const lower = atLeast(t.q.counters.runningAdopted); // already running when QueueScope attached
+  return { text: `the oldest of its running tasks has held a worker for ${lower}${formatMs(age)}, ${lower}${formatCount(Math.round(age / p99))} times that p99, so ${rest}`, ageMs: age };
 }
 
 /**
@@ -246,7 +246,7 @@ function heldThreads(ctx: SessionContext, t: QueueTrack, c: number, first: TickS
   const missing = Math.max(1, Math.round(c - busy));
   const held = missing === 1 ? `so one is held by a longer task` : `so about ${formatCount(missing)} are held by longer tasks`;
   return {
-    text: `at ${formatMs(mean)} a task, the tasks it finished are the work of ${busy.toFixed(1)} of its ${formatCount(c)} ${unit}${c === 1 ? '' : 's'}, ${held} (the oldest was submitted ${t.q.counters.runningAdopted === true ? 'at least ' : ''}${formatMs(age)} ago)`,
+    text: `at ${formatMs(mean)} a task, the tasks it finished are the work of ${busy.toFixed(1)} of its ${formatCount(c)} ${unit}${c === 1 ? '' : 's'}, ${held} (the oldest was submitted ${atLeast(t.q.counters.runningAdopted)}${formatMs(age)} ago)`,
     ageMs: age,
   };
 }

@@ -18,7 +18,7 @@
 
 import type { ModelWaiter } from '../../model';
 import type { CallSite, WaiterRoleWire } from '../../protocol/wire';
-import { findingQueue, findingWaiter, formatMs, queueLabel, type PoolObservation, type SessionContext } from '../context';
+import { atLeast, findingQueue, findingWaiter, formatMs, queueLabel, type PoolObservation, type SessionContext } from '../context';
 import type { Finding } from '../findings';
 import { partyLabel, partyOf, partySites } from '../parties';
 import type { QueueTrack } from '../queueTrack';
@@ -302,7 +302,7 @@ function stillRunning(ctx: SessionContext, pools: readonly PoolObservation[]): s
   for (const p of busy) {
     if (p.oldestRunningSince !== undefined && p.oldestRunningSince < oldest) [oldest, adopted] = [p.oldestRunningSince, p.oldestAdopted === true];
   }
-  const age = oldest === Infinity ? '' : ` (the oldest for ${adopted ? 'at least ' : ''}${formatMs(ctx.clock.between(oldest, ctx.now))})`;
+  const age = oldest === Infinity ? '' : ` (the oldest for ${atLeast(adopted)}${formatMs(ctx.clock.between(oldest, ctx.now))})`;
   return `; yet ${phrases.join(' and ')} ${count(busy) === 1 ? 'is' : 'are'} still running${age}: one that never ends would keep them all waiting`;
 }
 

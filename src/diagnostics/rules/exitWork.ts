@@ -8,7 +8,7 @@
 // no longer sees the queue. Two stages of a pipeline that deadlock inside one async function
 // are collected together within a second, before a deadlock could be called one.
 
-import { findingQueue, formatCount, formatMs, type SessionContext } from '../context';
+import { atLeast, findingQueue, formatCount, formatMs, longestWaiter, type SessionContext } from '../context';
 import type { Finding, FindingWaiter } from '../findings';
 import { creationSite } from '../parties';
 import { countersRates, type QueueTrack } from '../queueTrack';
@@ -94,8 +94,7 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   // Another library's pool (fastq, async, p-queue, piscina): its running tasks' work is lost too.
   const running = q.counters.running ?? 0;
   if (running > 0) {
-    const atLeast = q.counters.runningAdopted === true ? 'at least ' : ''; // already running when QueueScope attached
-    const oldest = q.runningSince !== undefined ? ` (the oldest for ${atLeast}${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
+    const oldest = q.runningSince !== undefined ? ` (the oldest for ${atLeast(q.counters.runningAdopted)}${formatMs(ctx.clock.between(q.runningSince, at))})` : '';
     // Node's exit code 13 (unsettledAwait, not a program's exit(13)): the event loop ran out
     // while the main module's top-level await waited, so nothing was left to settle these
     // tasks' promises (a link checker's one hung request).
@@ -110,6 +109,7 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   const waiters: FindingWaiter[] = t.waiters.map((w) => {
     const f: FindingWaiter = { queue: t.key, queueName: q.name, id: w.id, role: w.role, since: w.since, waitedMs: ctx.clock.between(w.since, at) };
     if (w.site) f.site = w.site;
+    if (w.adopted === true) f.adopted = true;
     return f;
   });
   // The hub counts every blocked call; busy programs report only some one by one (sampled).
@@ -120,10 +120,11 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
   if (gets) left.push(`${gets} consumer${gets === 1 ? ' was' : 's were'} still waiting${q.size === 0 ? ' (never released: shut the queue down to end them)' : ''}`);
   if (left.length === 0) return undefined;
   figures.waiters = puts + gets;
-  const longest = waiters.length ? Math.max(...waiters.map((w) => w.waitedMs)) : 0;
+  const first = longestWaiter(waiters);
+  const longest = first?.waitedMs ?? 0;
   // Consumers left waiting on an empty queue lose no work (a loop never told to stop): a hint.
   const onlyIdleConsumers = puts === 0 && !queued && !figures.notDone && !figures.running;
-  const wait = longest ? ` (longest wait ${formatMs(longest)})` : '';
+  const wait = longest ? ` (longest wait ${atLeast(first?.adopted)}${formatMs(longest)})` : '';
   // Stopped from the debugger (Stop, Restart): what it held is worth knowing, not a bug of the
   // program's. A warning after every Stop of a busy server taught users to skip Problems.
   const stopped = end?.requested === true;

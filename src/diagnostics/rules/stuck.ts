@@ -9,7 +9,7 @@
 // the finished tasks with their p99, `done` and `taskP99Ms`; piscina's from run() to
 // settling), and pools from addPoolProvider().
 
-import { formatCount, formatMs, queueLabel, waitersIn, type PoolObservation, type SessionContext } from '../context';
+import { atLeast, formatCount, formatMs, queueLabel, waitersIn, type PoolObservation, type SessionContext } from '../context';
 import type { Finding, FindingSite } from '../findings';
 import type { QueueTrack } from '../queueTrack';
 import { creationSite, lineKey, partyLabel, partySites, shareParty } from '../parties';
@@ -266,12 +266,12 @@ export function stuckRule(ctx: SessionContext): Finding[] {
     const wait = `while ${formatCount(items)} item${items === 1 ? '' : 's'} wait${items === 1 ? 's' : ''}`;
     const stalledText = `${wait} and ${none} for ${formatMs(stall === undefined ? 0 : ctx.clock.between(stall.lastTake, ctx.now))}`;
     const aroundText = `${wait} and the pool keeps finishing others around it`;
-    const atLeast = pool.oldestAdopted === true ? 'at least ' : ''; // already running when QueueScope attached
-    const spareText = `${atLeast}${formatCount(Math.round(age / Math.max(pool.p99Ms, 1)))} times its p99, with nothing waiting behind it yet`;
+    const lower = atLeast(pool.oldestAdopted); // already running when QueueScope attached
+    const spareText = `${lower}${formatCount(Math.round(age / Math.max(pool.p99Ms, 1)))} times its p99, with nothing waiting behind it yet`;
     const context = stalled ? stalledText : around ? aroundText : spare ? spareText : idle ? 'while the program is otherwise idle' : 'while the other queues keep being served';
     const message =
       pool.lib !== undefined
-        ? `${n === 1 ? 'The one running task' : `The oldest of ${n} running tasks`} of \`${pool.name}\` has been running for ${atLeast}${formatMs(age)} (${basis})${spare ? ',' : ''} ${context}: a worker that never called back or a task whose promise never settled.`
+        ? `${n === 1 ? 'The one running task' : `The oldest of ${n} running tasks`} of \`${pool.name}\` has been running for ${lower}${formatMs(age)} (${basis})${spare ? ',' : ''} ${context}: a worker that never called back or a task whose promise never settled.`
         : `${n} task${n === 1 ? '' : 's'} taken from \`${pool.name}\` ${n === 1 ? 'has' : 'have'} been running for ${formatMs(age)} (${basis}) ${context}: a stuck worker or a lost callback (taskDone() never called)${blockedDownstream(ctx, tracks) ?? ''}.`;
     out.push({
       id: `stuck:${pool.key}`,
@@ -280,6 +280,7 @@ export function stuckRule(ctx: SessionContext): Finding[] {
       session: ctx.session.id,
       message,
       since: pool.oldestRunningSince,
+      ...(pool.oldestAdopted === true ? { sinceAtLeast: true as const } : {}),
       queues: tracks.map((t) => ({ key: t.key, name: t.q.name, size: t.q.size, maxsize: t.q.maxsize })),
       waiters: [],
       // Another library's pool has no consumer calls to learn from: its creation line is the

@@ -228,6 +228,7 @@ export function queueNode(q: ModelQueue, flag?: QueueFlag, now?: number): NodeSp
     `puts ${c.puts}, gets ${c.gets}, blocked puts ${c.blockedPuts}, waited gets ${c.waitedGets}`,
     `timeouts ${c.timeouts}, aborts ${c.aborts}`,
     statsText(q.stats),
+    q.runningSince !== undefined && c.runningAdopted === true ? 'oldest running ≥: that task was already running when QueueScope attached' : '',
     q.runningItems?.length ? `running: ${q.runningItems.join(', ')}` : '',
     q.site ? `created at ${formatSite(q.site)}` : '',
     j ? `BullMQ: ${jobStatesText(j.counts)}` : '',

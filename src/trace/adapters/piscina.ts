@@ -115,7 +115,10 @@ export function adaptPiscinaClass(cls: unknown, lib: string): void {
         running: () => Math.max(0, s.inFlight - p.queueSize),
         concurrency: () => (p.options?.maxThreads ?? 0) * (p.options?.concurrentTasksPerWorker ?? 1),
         stats: () => stats(p),
-        ...s.ages.spec(() => Math.max(0, s.inFlight - p.queueSize)),
+        // Its ages are every run() in flight, queued ones too (their latency), oldest first:
+        // counted against all of them, not the running ones, or a task queued after an attach
+        // hid the one already running then (the review of runningAdopted).
+        ...s.ages.spec(() => (s.inFlight > p.queueSize ? s.inFlight : 0)),
         onProbe: (armed) => {
           if (armed) s.ages.arm();
         },

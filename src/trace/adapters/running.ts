@@ -23,6 +23,15 @@ export class RunningAges {
   private readonly starts = new Map<number, number>();
   /** When the hub armed (or this pool was first seen armed): tasks not seen starting count from it. */
   private armedAt = now();
+  /**
+   * At most how many tasks that were running when the hub armed still run: unknown at arm()
+   * (Infinity), then never more than the library counts beyond the tasks seen starting, since
+   * such tasks only ever finish. A task the library counts a moment before it calls it
+   * (p-limit 7 counts in limit() and calls a microtask later) is not one of them once a read
+   * has seen the pool settle, so a pause there does not read "already running when QueueScope
+   * attached" (the review of runningAdopted).
+   */
+  private preArm = 0;
   /** Tasks seen from start to end, and the latest durations (ms). */
   done = 0;
   private readonly durations = new RecentDurations(DURATIONS_KEPT);
@@ -62,6 +71,7 @@ export class RunningAges {
     this.starts.clear();
     this.untils.clear();
     this.armedAt = now();
+    this.preArm = Infinity;
   }
 
   /**
@@ -71,11 +81,11 @@ export class RunningAges {
    * never settled stayed "the oldest running" while others ran in its slot.
    */
   oldestSince(running: number): number | undefined {
+    const unseen = this.unseen(Math.max(0, running) || 0); // an idle pool narrows preArm too
     if (!(running > 0)) return undefined;
-    this.dropTimedOut(running);
-    if (running > this.starts.size) return this.armedAt; // some started before the hub armed
+    if (unseen > 0 && this.preArm > 0) return this.armedAt; // some started before the hub armed
     for (const t of this.starts.values()) return t;
-    return undefined;
+    return unseen > 0 ? now() : undefined; // counted, about to be called (p-limit 7)
   }
 
   /**
@@ -84,9 +94,16 @@ export class RunningAges {
    * adopted waits: the views say "at least".
    */
   adopted(running: number): boolean {
-    if (!(running > 0)) return false;
+    const unseen = this.unseen(Math.max(0, running) || 0);
+    return running > 0 && unseen > 0 && this.preArm > 0;
+  }
+
+  /** Tasks the library counts that were not seen starting; narrows preArm. */
+  private unseen(running: number): number {
     this.dropTimedOut(running);
-    return running > this.starts.size;
+    const n = Math.max(0, running - this.starts.size);
+    if (n < this.preArm) this.preArm = n;
+    return n;
   }
 
   /** The spec fields of an adapted pool whose library counts `running()` tasks (target.ts). */

@@ -142,7 +142,13 @@ export class AdaptedQueue implements ProbeTarget {
       const t = this.read(() => runningSince(), undefined);
       if (typeof t === 'number' && Number.isFinite(t)) {
         out.runningSince = t;
-        if (runningAdopted !== undefined && this.read(() => runningAdopted() === true, false)) out.runningAdopted = true;
+        if (runningAdopted !== undefined && this.read(() => runningAdopted() === true, false)) {
+          out.runningAdopted = true;
+          // Tasks started while the hub was dormant end unseen (their wrapper called straight
+          // through): read the pool again at the next drain until they are gone, or their
+          // count, flag and age stood for good (the review of runningAdopted).
+          this.changed();
+        }
       }
     }
     if (tasksDone !== undefined && taskP99Ms !== undefined) {

@@ -13,6 +13,7 @@ import { parseDrainBatch } from '../../../src/model/parse';
 import { poolFacts } from '../../../src/model/poolFacts';
 import { poolStateTexts } from '../../../src/protocol/libText';
 import type { WireEvent } from '../../../src/protocol/wire';
+import { RunningAges } from '../../../src/trace/adapters/running';
 import { previewValue } from '../../../src/trace/preview';
 import { ensureLibraryBuilt, readNdjson, REGISTER, ROOT, run, tempFile } from '../trace/helpers';
 
@@ -233,37 +234,74 @@ describe('adapters: pool state of a library that misbehaves', function () {
 describe('adapters: a task already running when the hub armed (an attach)', function () {
   this.timeout(60000);
 
-  it('counts its age from the arming time and says so (runningAdopted), through the columns, the model and the views', async () => {
+  type Pool = { lib?: string; running?: number; runningSince?: number; runningAdopted?: boolean };
+
+  it('counts its age from the arming time and says so (runningAdopted), through the columns, the model and the views, until it ends', async () => {
     await ensureLibraryBuilt();
     // No QUEUESCOPE_TRACE: the hub is dormant until the fixture arms it, as an attach does.
     const r = await run(['--require', REGISTER, path.join(ROOT, 'test/fixtures/adapters/adopted.cjs')], {});
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
-      beforeArm: number;
-      afterArm: number;
-      beforeLate: number;
-      queues: { running?: number; runningSince?: number; runningAdopted?: boolean }[];
-      drained: string;
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { beforeArm: number; afterArm: number; beforeLate: number; armed: Pool[]; after: Pool[]; drained: string[] };
+    const atArm = (p: Pool, what: string): void => {
+      assert.equal(p.running, 1, what);
+      assert.ok(p.runningSince! >= out.beforeArm && p.runningSince! <= out.afterArm, `${what}: ${p.runningSince} in [${out.beforeArm}, ${out.afterArm}]`);
+      assert.equal(p.runningAdopted, true, `${what}: started before the arming, a lower bound`);
     };
-    // Snapshot order is creation order: the early pool (its stuck task started while dormant), then the late one.
-    const [early, late] = out.queues;
-    assert.equal(early.running, 1);
-    assert.ok(early.runningSince! >= out.beforeArm && early.runningSince! <= out.afterArm, `early: ${early.runningSince} in [${out.beforeArm}, ${out.afterArm}]`);
-    assert.equal(early.runningAdopted, true, 'started before the arming: a lower bound');
+    // Creation order: fastq "early", fastq "ends", piscina, fastq "late".
+    const [early, ends, pis, late] = out.armed;
+    atArm(early, 'fastq early');
+    atArm(ends, 'fastq ends');
+    // A run() queued behind the held thread after the arming does not hide the task running since before it.
+    assert.equal(pis.lib?.startsWith('piscina@'), true);
+    atArm(pis, 'piscina');
     assert.equal(late.running, 1);
     assert.ok(late.runningSince! >= out.beforeLate, 'the late task has its own start');
     assert.equal(late.runningAdopted, undefined, 'seen starting: no flag');
+    // The dormant task of "ends" ended unseen: the pool is read again until it is gone.
+    assert.deepEqual(out.after[1], { lib: ends.lib, running: 0 });
+    assert.equal(out.after[0].runningAdopted, true, 'the stuck one still runs');
 
-    // The columnar drain, as the poller reads it, and the model's view of it.
-    const parsed = parseDrainBatch(out.drained);
-    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
-    const counters = parsed.value.events.filter((e): e is Extract<WireEvent, { type: 'counters' }> => e.type === 'counters');
-    const byStart = (since: number | undefined) => counters.find((e) => e.c.runningSince === since)!.c;
+    // The columnar drains, as the poller reads them, and the model's view of them.
+    const countersOf = (text: string) => {
+      const parsed = parseDrainBatch(text);
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error);
+      return parsed.value.events.filter((e): e is Extract<WireEvent, { type: 'counters' }> => e.type === 'counters');
+    };
+    const first = countersOf(out.drained[0]);
+    const byStart = (since: number | undefined) => first.find((e) => e.c.runningSince === since)!.c;
     assert.equal(byStart(early.runningSince).runningAdopted, true);
     assert.equal(byStart(late.runningSince).runningAdopted, undefined);
+    const endsQ = first.find((e) => e.c.runningSince === ends.runningSince)!.q;
+    const second = countersOf(out.drained[1]).find((e) => e.q === endsQ);
+    assert.ok(second !== undefined, 'the next drain reports the pool whose unseen task ended');
+    assert.equal(second.c.running, 0);
+    assert.equal(second.c.runningSince, undefined);
+    assert.equal(second.c.runningAdopted, undefined);
     const facts = poolFacts(byStart(early.runningSince), 1_000_000);
     assert.equal(facts.counters.runningAdopted, true);
     assert.deepEqual(poolStateTexts({ counters: facts.counters, runningSince: 10_000 }, 22_000), ['oldest running ≥ 12.0 s']);
     assert.deepEqual(poolStateTexts({ counters: poolFacts(byStart(late.runningSince), 0).counters, runningSince: 10_000 }, 22_000), ['oldest running 12.0 s']);
+  });
+});
+
+describe('RunningAges: tasks not seen starting', () => {
+  it('are adopted only when they were running as the hub armed, not when the library counts a task just before calling it', () => {
+    const ages = new RunningAges();
+    ages.arm();
+    // p-limit 7 counts a task in limit() and calls it a microtask later: a read in between.
+    assert.equal(ages.oldestSince(0), undefined);
+    assert.equal(ages.adopted(1), false, 'nothing ran at the arming (a read saw the pool idle)');
+    assert.ok(ages.oldestSince(1)! > 0, 'dated now, not at the arming');
+    // An attach to a pool running 2 tasks: both adopted until they end, whatever starts later.
+    const busy = new RunningAges();
+    busy.arm();
+    assert.equal(busy.adopted(2), true);
+    const id = busy.start();
+    assert.equal(busy.adopted(3), true);
+    assert.equal(busy.adopted(2), true, 'one of the two ended unseen');
+    assert.equal(busy.adopted(1), false, 'both ended: the one running was seen starting');
+    busy.end(id);
+    assert.equal(busy.adopted(1), false, 'they never come back');
+    assert.equal(new RunningAges().adopted(1), false, 'a pool made while armed has no task from before');
   });
 });

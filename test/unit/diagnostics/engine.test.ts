@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import type { PoolObservation } from '../../../src/diagnostics/context';
 import type { Finding } from '../../../src/diagnostics/findings';
+import { findingsStripRows } from '../../../src/diagnostics/strip';
 import type { EndInfo, WireEvent } from '../../../src/protocol/wire';
 import { batch, counters, ORIGIN } from '../model/fixtures';
 import { rules, SESSION, siteOf, World } from './world';
@@ -1203,6 +1204,45 @@ describe('diagnostics engine: long block, drains paced apart', () => {
     // A drain at 1.2 s still has it waiting: 1.1 s known.
     w.drain(1200);
     assert.deepEqual(rules(w.tick(1300)), ['long-block']);
+  });
+});
+
+describe('diagnostics engine: waits and tasks already there when QueueScope attached', () => {
+  it('says "at least" of an adopted wait, alone and as the longest of several, and in the strip', () => {
+    const w = new World({ longBlockPutMs: 1000 });
+    w.queue(0, 1, 'uploads', 1);
+    w.drain(100, [
+      { type: 'wait', t: 100, q: 1, w: 1, role: 'put', adopted: true },
+      { type: 'wait', t: 600, q: 1, w: 2, role: 'put' },
+    ]);
+    w.drain(1200);
+    let found = w.tick(1300).filter((f) => f.rule === 'long-block');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /A producer has been blocked putting into `uploads` .* for at least 1\.2 s\./);
+    assert.equal(found[0].waiters[0].adopted, true);
+    assert.match(findingsStripRows(found, ORIGIN + 1300)[0].age, /^for ≥ 1\.2 s$/);
+    w.drain(1700);
+    found = w.tick(1800).filter((f) => f.rule === 'long-block');
+    assert.match(found[0].message, /2 producers have been blocked putting into `uploads` .*, the longest for at least 1\.7 s\./);
+    // A wait seen starting reads exact.
+    const v = new World({ longBlockPutMs: 1000 });
+    v.queue(0, 1, 'uploads', 1);
+    v.drain(100, [{ type: 'wait', t: 100, q: 1, w: 1, role: 'put' }]);
+    v.drain(1200);
+    const exact = v.tick(1300).filter((f) => f.rule === 'long-block');
+    assert.match(exact[0].message, / for 1\.2 s\./);
+    assert.match(findingsStripRows(exact, ORIGIN + 1300)[0].age, /^for 1\.2 s$/);
+  });
+
+  it('marks a stuck finding whose task was already running as a lower bound (sinceAtLeast), and the strip says "≥"', () => {
+    const w = new World({ stuckNoHistoryMs: 2000, stuckIdleMs: 500 });
+    w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq lost', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site: siteOf('main', 4) }]);
+    w.tick(0);
+    w.apply([{ type: 'counters', t: 100, q: 7, c: { ...counters({ puts: 1, gets: 1 }), running: 1, runningSince: 100, runningAdopted: true }, unfinished: 0 }]);
+    const found = w.ticks(200, 2300).filter((f) => f.rule === 'stuck');
+    assert.equal(found.length, 1);
+    assert.equal(found[0].sinceAtLeast, true);
+    assert.match(findingsStripRows(found, ORIGIN + 2300)[0].age, /^for ≥ 2\.2 s$/);
   });
 });
 

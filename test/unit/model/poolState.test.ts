@@ -31,8 +31,12 @@ describe('model: pool state of other libraries', () => {
     assert.equal('runningSince' in q.counters || 'stats' in q.counters, false, 'the model keeps hub time out of its counters');
     assert.equal(queueNode(q, undefined, ORIGIN + 12_018).description, '0/∞ · p-queue@10.0.0 · running 2/2 · paused · rate-limited · oldest running 12.0 s');
     assert.match(String(queueNode(q).tooltip), /threads 2 · utilization 25%/);
+    // Already running when QueueScope attached: "≥" in the tree, and why in its tooltip.
+    m.applyDrain('S', key, batch(3, 35, [{ type: 'counters', t: 35, q: 2, c: { ...counters({ puts: 3 }), running: 2, runningSince: 18, runningAdopted: true }, unfinished: 0 }]));
+    assert.equal(queueNode(q, undefined, ORIGIN + 12_018).description, '0/∞ · p-queue@10.0.0 · running 2/2 · oldest running ≥ 12.0 s');
+    assert.match(String(queueNode(q).tooltip), /oldest running ≥: that task was already running when QueueScope attached/);
     // Nothing runs any more: the age goes.
-    m.applyDrain('S', key, batch(3, 40, [{ type: 'counters', t: 40, q: 2, c: { ...counters({ puts: 3, gets: 3 }), running: 0, paused: false, rateLimited: false }, unfinished: 0 }]));
+    m.applyDrain('S', key, batch(4, 40, [{ type: 'counters', t: 40, q: 2, c: { ...counters({ puts: 3, gets: 3 }), running: 0, paused: false, rateLimited: false }, unfinished: 0 }]));
     assert.equal(q.runningSince, undefined);
     assert.equal(queueNode(q, undefined, ORIGIN + 50_000).description, '0/∞ · p-queue@10.0.0 · running 0/2');
   });
@@ -42,13 +46,16 @@ describe('model: pool state of other libraries', () => {
     cols.add(1, counters({ puts: 1 }), 0, 0, 0, 1);
     cols.add(2, { ...counters({ puts: 3 }), running: 1, paused: false, rateLimited: true, runningSince: 20.5, stats: { threads: 4 } }, 0, 0, 0, 1);
     cols.add(3, counters({ puts: 2 }), 0, 0, 0, 1); // after a pool row: its cells stay empty
+    cols.add(4, { ...counters({ puts: 1 }), running: 1, runningSince: 2, runningAdopted: true }, 0, 0, 0, 1);
     const text = `{"v":1,"seq":2,"t":30,"events":[${cols.json(30)}],"more":false,"dropped":0}`;
     const parsed = parseDrainBatch(text);
     assert.ok(parsed.ok);
-    const [own, pool, own2] = parsed.value.events as unknown as { c: Record<string, unknown> }[];
+    const [own, pool, own2, adopted] = parsed.value.events as unknown as { c: Record<string, unknown> }[];
     for (const c of [own.c, own2.c]) assert.deepEqual([c.running, c.paused, c.rateLimited, c.runningSince, c.stats], [undefined, undefined, undefined, undefined, undefined]);
     assert.equal(own2.c.puts, 2);
     assert.deepEqual([pool.c.running, pool.c.paused, pool.c.rateLimited, pool.c.runningSince, pool.c.stats], [1, false, true, 20.5, { threads: 4 }]);
+    assert.equal(pool.c.runningAdopted, undefined);
+    assert.deepEqual([adopted.c.runningSince, adopted.c.runningAdopted], [2, true], 'runningAdopted: a column of 1 / -1');
     // Counters of QueueScope's own queues only: no optional column at all.
     const plain = new CounterColumns();
     plain.add(1, counters(), 0, 0, 0, 1);
