@@ -24,6 +24,7 @@
 
 import type { CallSite } from '../../protocol/wire';
 import { constructorCallerSite } from '../callsite';
+import { clockOrigin, now } from '../clock';
 import { majorOf } from './packages';
 import { RunningAges, trackedTask } from './running';
 import { AdaptedQueue, departed } from './target';
@@ -45,6 +46,28 @@ interface PQueueLike {
   readonly _intervalCount?: number;
   readonly _intervalCap?: number;
   addEventListener?(type: string, listener: () => void): void;
+  /** p-queue 10: the running tasks, each with its `startTime` (epoch ms, by the program's Date.now). */
+  readonly runningTasks?: readonly { startTime?: unknown }[];
+}
+
+/**
+ * Hub time the oldest running task started, as p-queue 10 itself says (`runningTasks`):
+ * exact for tasks started before the hub armed too (no "≥" after an attach), and a task
+ * p-queue stopped counting (its timeout, its signal) is gone from it. Undefined when the
+ * library has no such list, nothing runs, or a start is not on the hub's clock (a program's
+ * fake timers replace Date.now): the adapter's own ages answer then.
+ */
+function libraryOldestStart(q: PQueueLike): number | undefined {
+  const tasks = q.runningTasks;
+  if (!Array.isArray(tasks) || tasks.length === 0) return undefined;
+  let oldest = Infinity;
+  for (const task of tasks) {
+    const s = typeof task === 'object' && task !== null ? task.startTime : undefined;
+    if (typeof s !== 'number' || !Number.isFinite(s)) return undefined;
+    if (s < oldest) oldest = s;
+  }
+  const t = oldest - clockOrigin();
+  return t >= -1 && t <= now() + 1 ? Math.max(0, t) : undefined;
 }
 
 /**
@@ -108,6 +131,28 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
     });
   }
 
+  /**
+   * The running-task fields. p-queue 10 keeps each running task's start (to the ms, by
+   * Date.now): where it disagrees with the adapter's own (sub-ms) by more than its rounding,
+   * the adapter either did not see the task start (it started before the hub armed) or still
+   * keeps one p-queue stopped counting (its timeout, its signal), so p-queue's is the answer,
+   * and it is exact, never "≥" (the review of runningAdopted). Else the adapter's.
+   */
+  const pQueueAges = (q: PQueueLike, ages: RunningAges): ReturnType<RunningAges['spec']> => {
+    const own = ages.spec(() => q.pending);
+    if (!('runningTasks' in q)) return own;
+    const since = (): number | undefined => {
+      const mine = own.runningSince();
+      const theirs = libraryOldestStart(q);
+      return theirs === undefined || (mine !== undefined && Math.abs(mine - theirs) <= 2) ? mine : theirs;
+    };
+    return {
+      ...own,
+      runningSince: since,
+      runningAdopted: () => libraryOldestStart(q) === undefined && own.runningAdopted(),
+    };
+  };
+
   const targetOf = (inst: object): AdaptedQueue => {
     let t = queues.get(inst);
     if (t === undefined) {
@@ -126,7 +171,7 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
         site: sites.get(inst),
         paused: () => q.isPaused === true,
         rateLimited: () => rateLimited(q),
-        ...running.spec(() => q.pending),
+        ...pQueueAges(q, running),
         onProbe: (armed) => {
           if (!armed) return;
           running.arm();

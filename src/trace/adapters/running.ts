@@ -107,10 +107,11 @@ export class RunningAges {
   }
 
   /** The spec fields of an adapted pool whose library counts `running()` tasks (target.ts). */
-  spec(running: () => number): { runningSince(): number | undefined; runningAdopted(): boolean; tasksDone(): number; taskP99Ms(): number } {
+  spec(running: () => number): { runningSince(): number | undefined; runningAdopted(): boolean; runningUnseen(): boolean; tasksDone(): number; taskP99Ms(): number } {
     return {
       runningSince: () => this.oldestSince(running()),
       runningAdopted: () => this.adopted(running()),
+      runningUnseen: () => this.adopted(running()),
       tasksDone: () => this.done,
       taskP99Ms: () => this.p99(),
     };

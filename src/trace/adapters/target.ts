@@ -30,6 +30,11 @@ export interface AdaptedSpec {
   runningSince?(): number | undefined;
   /** The oldest running task was already running when the hub armed: runningSince() is a lower bound. */
   runningAdopted?(): boolean;
+  /**
+   * Tasks started while the hub was dormant still run: they will end unseen (their wrapper
+   * called straight through), so the pool is read again at every drain until they are gone.
+   */
+  runningUnseen?(): boolean;
   /** Tasks seen from start to end, and the p99 of their durations in ms (RunningAges). */
   tasksDone?(): number;
   taskP99Ms?(): number;
@@ -134,7 +139,7 @@ export class AdaptedQueue implements ProbeTarget {
   /** Pool state for the counters (queueInfo.ts): only the facts this library has. */
   poolState(): PoolState {
     const out: PoolState = {};
-    const { runningSince, runningAdopted, paused, rateLimited, tasksDone, taskP99Ms } = this.spec;
+    const { runningSince, runningAdopted, runningUnseen, paused, rateLimited, tasksDone, taskP99Ms } = this.spec;
     if (this.disabled) return out;
     if (paused !== undefined) out.paused = this.read(() => paused() === true, false);
     if (rateLimited !== undefined) out.rateLimited = this.read(() => rateLimited() === true, false);
@@ -142,14 +147,12 @@ export class AdaptedQueue implements ProbeTarget {
       const t = this.read(() => runningSince(), undefined);
       if (typeof t === 'number' && Number.isFinite(t)) {
         out.runningSince = t;
-        if (runningAdopted !== undefined && this.read(() => runningAdopted() === true, false)) {
-          out.runningAdopted = true;
-          // Tasks started while the hub was dormant end unseen (their wrapper called straight
-          // through): read the pool again at the next drain until they are gone, or their
-          // count, flag and age stood for good (the review of runningAdopted).
-          this.changed();
-        }
+        if (runningAdopted !== undefined && this.read(() => runningAdopted() === true, false)) out.runningAdopted = true;
       }
+      // Tasks started while the hub was dormant end unseen: read the pool again at the next
+      // drain until they are gone, or their count, flag and age stood for good (the review of
+      // runningAdopted).
+      if (runningUnseen !== undefined && this.read(() => runningUnseen() === true, false)) this.changed();
     }
     if (tasksDone !== undefined && taskP99Ms !== undefined) {
       const done = this.read(() => tasksDone(), 0);

@@ -231,10 +231,10 @@ describe('adapters: pool state of a library that misbehaves', function () {
   });
 });
 
+type Pool = { lib?: string; running?: number; runningSince?: number; runningAdopted?: boolean };
+
 describe('adapters: a task already running when the hub armed (an attach)', function () {
   this.timeout(60000);
-
-  type Pool = { lib?: string; running?: number; runningSince?: number; runningAdopted?: boolean };
 
   it('counts its age from the arming time and says so (runningAdopted), through the columns, the model and the views, until it ends', async () => {
     await ensureLibraryBuilt();
@@ -281,6 +281,29 @@ describe('adapters: a task already running when the hub armed (an attach)', func
     assert.equal(facts.counters.runningAdopted, true);
     assert.deepEqual(poolStateTexts({ counters: facts.counters, runningSince: 10_000 }, 22_000), ['oldest running ≥ 12.0 s']);
     assert.deepEqual(poolStateTexts({ counters: poolFacts(byStart(late.runningSince), 0).counters, runningSince: 10_000 }, 22_000), ['oldest running 12.0 s']);
+  });
+});
+
+describe('adapters: p-queue 10 after an attach', function () {
+  this.timeout(60000);
+
+  it("dates a task started before the arming by p-queue's own runningTasks (exact, no \u2265), and reads it gone once it ends unseen", async () => {
+    await ensureLibraryBuilt();
+    const r = await run(['--require', REGISTER, path.join(ROOT, 'test/fixtures/adapters/adopted-pqueue.mjs')], {});
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { beforeStuck: number; beforeArm: number; armed: Pool[]; after: Pool[]; drained: string };
+    const [stuck, ends] = out.armed;
+    for (const [p, what] of [[stuck, 'stuck'], [ends, 'ends']] as const) {
+      assert.equal(p.running, 1, what);
+      // Date.now() is whole ms: up to 1 ms before the performance.now() read before add().
+      assert.ok(p.runningSince! >= out.beforeStuck - 1 && p.runningSince! < out.beforeArm - 20, `${what}: ${p.runningSince} is its own start, before the arming at ${out.beforeArm}`);
+      assert.equal(p.runningAdopted, undefined, `${what}: exact, not a lower bound`);
+    }
+    assert.deepEqual(out.after[1], { running: 0 }, 'ended unseen, read gone');
+    const parsed = parseDrainBatch(out.drained);
+    assert.ok(parsed.ok);
+    const rows = parsed.value.events.filter((e): e is Extract<WireEvent, { type: 'counters' }> => e.type === 'counters');
+    assert.deepEqual(rows.map((e) => e.c.running).sort(), [0, 1], 'the next drain reports both: the one that ended, and the stuck one (still unseen)');
   });
 });
 
