@@ -100,11 +100,8 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLoca
  * recorded at all, a file saved while its program ran, realms without an end line.
  */
 export function checkNotes(check: NotesSource, read: { warnings: readonly string[] }): string[] {
-  const notes = [...read.warnings];
+  const notes = [...read.warnings, ...orphanNotes(check.orphans)];
   const t0 = check.span?.from ?? 0;
-  for (const o of check.orphans) {
-    notes.push(`${plural(o.lines, 'line')} of realm ${o.src} ${o.lines === 1 ? 'was' : 'were'} skipped: no source line (the file may have been truncated by another process writing the same path)`);
-  }
   if (check.realmCount === 0 && check.orphans.length === 0) notes.push('nothing was recorded: the file holds its header and no realm\'s data (a program that died as it started, or a file another process truncated), so nothing was checked');
   else if (check.realmCount === 0) notes.push('nothing could be checked: no realm in the file has its source line');
   if (check.savedWhileRunning !== undefined) notes.push(`saved at +${formatMs(Math.max(0, check.savedWhileRunning - t0))} while the program ran: its realms were still running, so no exit is judged`);
@@ -112,6 +109,11 @@ export function checkNotes(check: NotesSource, read: { warnings: readonly string
     notes.push(`realm ${u.key} ended without an end line (killed by a signal such as SIGKILL or SIGABRT, crashed, or the file was cut): its findings are as last seen, at +${formatMs(Math.max(0, u.lastSeen - t0))}`);
   }
   return notes;
+}
+
+/** Lines of realms with no source line, which nothing could place (the CLI's notes and VS Code's replay say so). */
+export function orphanNotes(orphans: NotesSource['orphans']): string[] {
+  return orphans.map((o) => `${plural(o.lines, 'line')} of realm ${o.src} ${o.lines === 1 ? 'was' : 'were'} skipped: no source line (the file may have been truncated by another process writing the same path)`);
 }
 
 export function siteText(site: CallSite): string {

@@ -7,10 +7,12 @@
 // the last three through the pure functions of src/diagnostics/strip.ts. So they agree.
 // activate() calls registerDiagnostics(context, services) and keeps it on services.diagnostics.
 
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DiagnosticsEngine } from '../../diagnostics/engine';
 import type { Finding } from '../../diagnostics/findings';
 import { RecordingCheck } from '../../diagnostics/recordingCheck';
+import { orphanNotes } from '../../diagnostics/report';
 import { TickPace } from '../../diagnostics/tickPace';
 import { readRecording } from '../../recording/reader';
 import type { ExtensionServices } from '../services';
@@ -21,6 +23,8 @@ import { DIAGNOSTICS_SECTION, readThresholds } from './settings';
 export interface DiagnosticsChange {
   session: string;
   findings: readonly Finding[];
+  /** A recording's check only: what it could not read (orphanNotes), also logged and shown. */
+  notes?: readonly string[];
 }
 
 export interface DiagnosticsPart {
@@ -44,9 +48,9 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
   const problems = new ProblemsPublisher((session) => services.model.session(session)?.started ?? 0);
   const emitter = new vscode.EventEmitter<DiagnosticsChange>();
   const recorded = new Map<string, readonly Finding[]>();
-  const changed = (session: string, list: readonly Finding[]): void => {
+  const changed = (session: string, list: readonly Finding[], notes?: readonly string[]): void => {
     problems.update(session, list);
-    emitter.fire({ session, findings: list });
+    emitter.fire({ session, findings: list, ...(notes !== undefined ? { notes } : {}) });
   };
   const changes = engine.onDidChangeFindings((c) => changed(c.session, c.findings));
   const removed = services.model.onDidChange((c) => {
@@ -70,8 +74,15 @@ export function registerDiagnostics(context: vscode.ExtensionContext, services: 
     });
     check.engine.dispose();
     if (!services.model.session(session)) return findings; // closed while it was being checked
+    // The reader's own warnings were shown as the replay opened (qscopeFiles/load.ts); lines
+    // only the check can tell apart (a realm with no source line) are said here.
+    const notes = orphanNotes(check.orphans);
+    for (const note of notes) {
+      services.output.warn(`${path.basename(file)}: ${note}`);
+      void vscode.window.showWarningMessage(`QueueScope: ${path.basename(file)}: ${note}`);
+    }
     recorded.set(session, findings);
-    changed(session, findings);
+    changed(session, findings, notes);
     return findings;
   };
 

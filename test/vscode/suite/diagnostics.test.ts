@@ -94,12 +94,16 @@ describe('diagnostics in VS Code', function () {
     await new Promise<void>((resolve, reject) =>
       execFile(process.execPath, ['--require', register, sample('deadlock'), '--duration', '8', '--pace', '100', '--grow', '2', '--capacity', '2'], { env: { ...process.env, QUEUESCOPE_TRACE_FILE: file, ELECTRON_RUN_AS_NODE: '1' } }, (err) => (err ? reject(err) : resolve())),
     );
+    // A line of a realm with no source line (another process writing the same path truncated
+    // the file): the replay cannot place it, and says so.
+    fs.appendFileSync(file, '{"src":"99999:0","type":"gc","t":5,"q":1}\n');
     const before = new Set(model.sessions.map((s) => s.id));
     // The check publishes once per recording: wait for it, whatever it found, so a check that
     // finds no deadlock fails here with its findings, and one that never reports says so.
     const checked = nextEvent(diagnostics.onDidChange, 'the recording\'s check to publish its findings', (c: DiagnosticsChange) => !before.has(c.session), 60_000);
     await vscode.commands.executeCommand('queuescope.openRecording', vscode.Uri.file(file));
-    const { session, findings } = await checked;
+    const { session, findings, notes } = await checked;
+    assert.deepEqual(notes, ['1 line of realm 99999:0 was skipped: no source line (the file may have been truncated by another process writing the same path)']);
     assert.ok(findings.some((f) => f.rule === 'deadlock'), `a deadlock among the recording's findings (${fs.statSync(file).size} bytes): ${JSON.stringify(findings.map((f) => `${f.rule}: ${f.message}`))}`);
     assert.equal(model.session(session)?.origin, 'recording');
     // Aged on the recording's clock: each finding lasted until a moment of the recording (8 s
