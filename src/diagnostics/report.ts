@@ -222,7 +222,7 @@ export function textReport(report: CheckReport, all = false): string {
     out.push(`        since ${at(f.since)}, raised ${at(r.raised)}${r.cleared !== undefined ? `, ended ${at(r.cleared)}` : ', still there at the end'}`);
     for (const w of f.waiters) {
       const where = w.site ? ` at ${siteText(w.site)}` : ' (call site unknown)';
-      out.push(show(`        ${w.role === 'put' ? 'blocked put' : 'waiting get'} on \`${w.queueName}\` for ${formatMs(w.waitedMs)}${where}`));
+      out.push(show(`        ${w.role === 'put' ? 'blocked put' : 'waiting get'} on \`${w.queueName}\` for ${w.adopted ? 'at least ' : ''}${formatMs(w.waitedMs)}${where}`));
     }
     for (const s of dedupe(f.sites)) out.push(show(`        ${relatedText(s)}`));
     if (f.partial) out.push(show(`        partial knowledge: ${f.partial}`));

@@ -28,6 +28,7 @@ import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type AttachOptions, type HubR
 import {
   PROTOCOL_VERSION,
   type AttachInfo,
+  type Counters,
   type DrainOptions,
   type QueueSnapshot,
   type SampleRow,
@@ -47,7 +48,7 @@ import { eventJson, shortWaitsJson } from './eventJson';
 import { previewValue } from './preview';
 import { Pusher, type PushDrain } from './pusher';
 import { pullHolder, type PullHolder } from './formatterPull';
-import { libFields, snapshotFields, withRunning } from './queueInfo';
+import { hasUnseenTasks, libFields, snapshotFields, withRunning } from './queueInfo';
 import { QueueRecord, TIMED_BURST, TIMED_PER_SECOND, type RecordHost, type ShortWaits, type WaiterRecord } from './record';
 
 /** Rows per 'samples' event, so that one event stays small enough for any maxBytes cut. */
@@ -172,6 +173,13 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
   private detailSeen = 0;
   /** Queues with waits sampled out of detail, or a stride above 1, to look at each drain (announceLate). */
   private readonly sampledLive = new Set<QueueRecord>();
+  /**
+   * Pools of other libraries running tasks that started before the hub armed: those end
+   * unseen (their wrapper called straight through), so each drain asks the library's running
+   * count and reports the pool when it moved, until it reads 0 (the running count last
+   * reported, per record). Not every drain: an idle program's drains would never back off.
+   */
+  private readonly unseenPools = new Map<QueueRecord, number>();
   /** The counters of a columnar drain, reused from one drain to the next (see CounterColumns). */
   private readonly counterCols = new CounterColumns();
   /** Sample rows coalesced since the previous columnar drain because nobody drained. */
@@ -459,6 +467,9 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       this.push({ type: 'queue', t, q: rec.id, name: rec.name, kind: rec.kind, maxsize: rec.maxsize, ...(rec.site !== undefined ? { site: rec.site } : {}), size: rec.size, ...libFields(q) });
       // Who is blocked right now is what someone attaching to a stalled program came to see.
       if (typeof q.adoptWaiters === 'function') q.adoptWaiters((role) => rec.adoptWait(role));
+      // A pool's tasks already running: its counters in the first drain (a stalled pool has no
+      // other change to report them), which also puts it under watch (unseenPools).
+      if (typeof q.running === 'function') this.markChanged(rec);
     }
   }
 
@@ -675,6 +686,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     const t = now();
     if (this.armed) {
       this.tick(t, true);
+      this.pollUnseen();
       this.reportChanged(t);
     }
     if (this.droppedTotal !== this.droppedReported) {
@@ -745,6 +757,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     if (this.armed) {
       this.tick(t, true);
       this.announceLate(t);
+      this.pollUnseen();
       counters = this.reportChangedColumns(maxBytes);
     }
     if (this.droppedTotal !== this.droppedReported) {
@@ -923,6 +936,34 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
     else if (target * 4 <= this.stride || (seen === 0 && this.stride > 1)) this.stride = Math.max(1, this.stride / 2);
   }
 
+  /** A drain's counters of a queue, with a pool's state (withRunning); keeps unseenPools. */
+  private poolCounters(rec: QueueRecord, q: ProbeTarget | undefined): Counters {
+    const c = withRunning(rec.counters(), q);
+    const running = c.running ?? 0;
+    if (hasUnseenTasks(q) || (this.unseenPools.has(rec) && running > 0)) this.unseenPools.set(rec, running);
+    else this.unseenPools.delete(rec);
+    return c;
+  }
+
+  /** Mark changed each unseenPools pool whose running count moved since it was reported. */
+  private pollUnseen(): void {
+    for (const [rec, last] of this.unseenPools) {
+      const q = rec.ref.deref();
+      if (rec.gone || q === undefined || typeof q.running !== 'function') {
+        this.unseenPools.delete(rec);
+        continue;
+      }
+      let n: unknown;
+      try {
+        n = q.running();
+      } catch {
+        this.unseenPools.delete(rec);
+        continue;
+      }
+      if (n !== last) this.markChanged(rec);
+    }
+  }
+
   /**
    * Announce the waits sampled out of detail that are still waiting after LATE_ANNOUNCE_MS
    * (at most LATE_PER_DRAIN per drain, the rest at the next ones). A queue leaves the watch
@@ -997,7 +1038,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       const unfinished = rec.noteUnfinished(q);
       // Only pools of other libraries have more to say than the record (withRunning).
       if (q === undefined || typeof q.running !== 'function') cols.addRecord(rec, unfinished, rec.blockedNow, rec.waitingNow, rec.detailStride);
-      else cols.add(rec.id, withRunning(rec.counters(), q), unfinished, rec.blockedNow, rec.waitingNow, rec.detailStride);
+      else cols.add(rec.id, this.poolCounters(rec, q), unfinished, rec.blockedNow, rec.waitingNow, rec.detailStride);
       // Short-wait aggregates go out as room allows (drainColumns); until then they keep
       // accumulating in the record, so a late report is a coarser one, never a lossy one.
       if (!rec.shortQueued && ((rec.shortPut?.count ?? 0) > 0 || (rec.shortGet?.count ?? 0) > 0)) {
@@ -1047,7 +1088,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       }
       rec.fresh = null;
       const q = rec.ref.deref();
-      this.push({ type: 'counters', t, q: rec.id, c: withRunning(rec.counters(), q), unfinished: rec.noteUnfinished(q) });
+      this.push({ type: 'counters', t, q: rec.id, c: this.poolCounters(rec, q), unfinished: rec.noteUnfinished(q) });
       this.pushShort(t, rec, 'put', rec.shortPut);
       this.pushShort(t, rec, 'get', rec.shortGet);
     }
@@ -1106,7 +1147,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         shutdown: safeBool(() => q.isShutdown),
         unfinished: safeNumber(() => q.unfinishedTasks),
         site: rec.site,
-        counters: withRunning(rec.counters(), q),
+        counters: this.poolCounters(rec, q),
         waiters,
         items: previews,
         ...snapshotFields(q),

@@ -28,8 +28,15 @@ export function libFields(q: ProbeTarget): LibFields {
 
 /** What adapter targets (src/trace/adapters/target.ts) add to ProbeTarget; read by duck typing. */
 interface PoolTarget extends ProbeTarget {
+  /** Set by poolState(): tasks that started before the hub armed still run (they end unseen). */
+  readonly unseenTasks?: boolean;
   poolState?(): { paused?: boolean; rateLimited?: boolean; runningSince?: number; runningAdopted?: boolean; done?: number; taskP99Ms?: number };
   runningItems?(n: number): unknown[] | undefined;
+}
+
+/** The pool's last poolState() found tasks from before the hub armed still running. */
+export function hasUnseenTasks(q: ProbeTarget | undefined): boolean {
+  return (q as PoolTarget | undefined)?.unseenTasks === true;
 }
 
 /**

@@ -24,7 +24,7 @@
 
 import type { CallSite } from '../../protocol/wire';
 import { constructorCallerSite } from '../callsite';
-import { clockOrigin, now } from '../clock';
+import { clockOrigin, epochNow, now } from '../clock';
 import { majorOf } from './packages';
 import { RunningAges, trackedTask } from './running';
 import { AdaptedQueue, departed } from './target';
@@ -57,7 +57,10 @@ interface PQueueLike {
  * library has no such list, nothing runs, or a start is not on the hub's clock (a program's
  * fake timers replace Date.now): the adapter's own ages answer then.
  */
-function libraryOldestStart(q: PQueueLike): number | undefined {
+export function libraryOldestStart(q: PQueueLike): number | undefined {
+  // p-queue reads the program's Date.now: frozen, set back or replaced by fake timers, its
+  // starts are not on the hub's clock (the review: a frozen clock read a 2.5 s task as 10 s).
+  if (Math.abs(Date.now() - epochNow()) > 50) return undefined;
   const tasks = q.runningTasks;
   if (!Array.isArray(tasks) || tasks.length === 0) return undefined;
   let oldest = Infinity;
@@ -132,24 +135,21 @@ export function adaptPQueueClass(cls: unknown, lib: string): void {
   }
 
   /**
-   * The running-task fields. p-queue 10 keeps each running task's start (to the ms, by
-   * Date.now): where it disagrees with the adapter's own (sub-ms) by more than its rounding,
-   * the adapter either did not see the task start (it started before the hub armed) or still
-   * keeps one p-queue stopped counting (its timeout, its signal), so p-queue's is the answer,
-   * and it is exact, never "≥" (the review of runningAdopted). Else the adapter's.
+   * The running-task fields. The adapter's own (sub-ms) starts, while it saw every task
+   * p-queue counts start and end. When it did not (a task started before the hub armed, or
+   * one p-queue stopped counting at its timeout or signal that the adapter still keeps),
+   * p-queue 10's own list answers: each running task's start, to the ms, exact, never "≥"
+   * (the review of runningAdopted). Read only then: the list is a new object per task.
    */
   const pQueueAges = (q: PQueueLike, ages: RunningAges): ReturnType<RunningAges['spec']> => {
     const own = ages.spec(() => q.pending);
     if (!('runningTasks' in q)) return own;
-    const since = (): number | undefined => {
-      const mine = own.runningSince();
-      const theirs = libraryOldestStart(q);
-      return theirs === undefined || (mine !== undefined && Math.abs(mine - theirs) <= 2) ? mine : theirs;
-    };
+    const theirs = (): number | undefined => (ages.doubtful(q.pending) ? libraryOldestStart(q) : undefined);
     return {
       ...own,
-      runningSince: since,
-      runningAdopted: () => libraryOldestStart(q) === undefined && own.runningAdopted(),
+      runningSince: () => theirs() ?? own.runningSince(),
+      // The list is read again only when the adapter's own answer would be "≥".
+      runningAdopted: () => own.runningAdopted() && theirs() === undefined,
     };
   };
 

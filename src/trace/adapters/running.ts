@@ -61,6 +61,33 @@ export class RunningAges {
     this.durations.add(now() - t);
   }
 
+  /**
+   * May this pool's own starts be wrong, so that a library that keeps its own (p-queue 10)
+   * should be asked? When the library counts another number of tasks than are kept; while a
+   * task from before the arming may still run (seen so since the arming, until the library
+   * counts none); or when a kept task is past its deadline (the library may have stopped
+   * counting it while the counts still match: a task from before the arming beside it).
+   */
+  doubtful(running: number): boolean {
+    if (!(running > 0)) {
+      this.hadUnseen = false;
+      return false;
+    }
+    if (running !== this.starts.size) {
+      if (running > this.starts.size && this.preArm > 0) this.hadUnseen = true;
+      return true;
+    }
+    if (this.hadUnseen) return true;
+    if (this.untils.size > 0) {
+      const t = now();
+      for (const until of this.untils.values()) if (until <= t) return true;
+    }
+    return false;
+  }
+
+  /** A read since the arming saw tasks from before it; cleared once none runs. */
+  private hadUnseen = false;
+
   /** p99 (ms) of the finished tasks' durations kept; 0 when none finished. */
   p99(): number {
     return this.durations.p99();
@@ -72,6 +99,7 @@ export class RunningAges {
     this.untils.clear();
     this.armedAt = now();
     this.preArm = Infinity;
+    this.hadUnseen = false;
   }
 
   /**

@@ -76,6 +76,8 @@ export interface PoolState {
 export class AdaptedQueue implements ProbeTarget {
   readonly id: number;
   probe: QueueProbe | null = null;
+  /** poolState() found tasks that started before the hub armed still running (queueInfo.ts, hasUnseenTasks). */
+  unseenTasks = false;
   /** Set when the library misbehaved: every hook becomes a no-op. */
   disabled = false;
   readonly isShutdown = false;
@@ -149,11 +151,11 @@ export class AdaptedQueue implements ProbeTarget {
         out.runningSince = t;
         if (runningAdopted !== undefined && this.read(() => runningAdopted() === true, false)) out.runningAdopted = true;
       }
-      // Tasks started while the hub was dormant end unseen: read the pool again at the next
-      // drain until they are gone, or their count, flag and age stood for good (the review of
-      // runningAdopted).
-      if (runningUnseen !== undefined && this.read(() => runningUnseen() === true, false)) this.changed();
     }
+    // Tasks started while the hub was dormant end unseen: the hub polls this pool's running
+    // count at each drain while this is set (hub.ts, unseenPools), or their count, flag and
+    // age stood for good (the review of runningAdopted).
+    this.unseenTasks = runningUnseen !== undefined && this.read(() => runningUnseen() === true, false);
     if (tasksDone !== undefined && taskP99Ms !== undefined) {
       const done = this.read(() => tasksDone(), 0);
       if (done > 0) {

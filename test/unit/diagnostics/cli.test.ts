@@ -171,6 +171,10 @@ describe('queuescope check: notes, names and ends in the report (pure)', () => {
     const cut = `\`${'x'.repeat(60)}…\``;
     assert.ok(text.includes(`warning exit-work-left: At exit, in ${cut}: 1 item was never processed.`), text);
     assert.ok(text.includes(`blocked put on ${cut} for 5 ms`));
+    // A wait already blocked when QueueScope attached: its time is a lower bound.
+    const adopted = finding('jobs', 's/1:0/11');
+    adopted.finding.waiters[0].adopted = true;
+    assert.ok(textReport({ ...report, records: [adopted] }).includes('blocked put on `jobs` for at least 5 ms'));
     assert.ok(text.includes(`${cut} created at /app/a.js:3:1`));
     assert.ok(text.includes('warning exit-work-left: At exit, in (unnamed queue #9): 1 item was never processed.'), text);
     assert.ok(text.includes('(unnamed queue #9) created at /app/a.js:3:1'));
