@@ -961,6 +961,7 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
         continue;
       }
       if (n !== last) this.markChanged(rec);
+      else if (!(typeof n === 'number' && n > 0)) this.unseenPools.delete(rec); // nothing runs (or a disabled adapter's 0)
     }
   }
 

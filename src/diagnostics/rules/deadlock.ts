@@ -206,6 +206,18 @@ function stillMoving(ctx: SessionContext, t: QueueTrack): boolean {
 }
 
 /** Epoch ms of the latest move: a queue's last activity or a wait's start. */
+/**
+ * "at least " when the quiet began at QueueScope's attach: every wait was already blocked
+ * then (adopted, dated at the arming) and nothing was seen moving after (the third review:
+ * "nothing has happened for 12 s" beside a strip that said "≥ 12 s").
+ */
+function quietAtLeast(waits: readonly Wait[], quietSince: number): string {
+  if (waits.length === 0 || !waits.every((x) => x.w.adopted === true)) return '';
+  let latest = -Infinity;
+  for (const x of waits) if (x.w.since > latest) latest = x.w.since;
+  return quietSince <= latest + 1 ? 'at least ' : '';
+}
+
 function latestMove(tracks: readonly QueueTrack[], waits: readonly Wait[], from: number): number {
   let t = from;
   for (const q of tracks) if (q.lastActivity > t) t = q.lastActivity;
@@ -245,7 +257,7 @@ function judge(ctx: SessionContext, comp: Group[]): Finding | 'pending' | undefi
   // waiting) or in another library's pool is the likelier cause, so say so.
   const keys = new Set(tracks.map((t) => t.key));
   const running = unknown.length ? stillRunning(ctx, ctx.pools.filter((p) => p.lib !== undefined || p.queues.some((k) => keys.has(k)))) : '';
-  const message = `Deadlock: ${parts.join(', and ')}; ${tie} and nothing has moved for ${formatMs(quiet)}${running}.`;
+  const message = `Deadlock: ${parts.join(', and ')}; ${tie} and nothing has moved for ${quietAtLeast(waits, quietSince)}${formatMs(quiet)}${running}.`;
   return finding(ctx, 'deadlock', waits, tracks, comp, message, quietSince, quiet, partial);
 }
 
@@ -273,7 +285,7 @@ function wholeProgram(ctx: SessionContext, groups: Group[], realm?: string): Fin
   const quiet = ctx.clock.between(quietSince, ctx.now);
   if (quiet < Math.max(ctx.th.wholeProgramQuietMs, ctx.th.idleFactor * maxGap)) return undefined;
   const tracks = [...new Set(groups.map((g) => g.track))];
-  const message = `Every known queue party is waiting and nothing has happened for ${formatMs(quiet)}: ${describeGroups(groups).join(', ')}${stillRunning(ctx, ctx.pools)}.`;
+  const message = `Every known queue party is waiting and nothing has happened for ${quietAtLeast(waits, quietSince)}${formatMs(quiet)}: ${describeGroups(groups).join(', ')}${stillRunning(ctx, ctx.pools)}.`;
   const partial = 'parties that never waited on a queue are unknown (a timer or I/O may still feed these queues)';
   return finding(ctx, 'deadlock', waits, tracks, groups, message, quietSince, quiet, partial, realm === undefined ? 'all' : `all|${realm}`);
 }

@@ -63,30 +63,16 @@ export class RunningAges {
 
   /**
    * May this pool's own starts be wrong, so that a library that keeps its own (p-queue 10)
-   * should be asked? When the library counts another number of tasks than are kept; while a
-   * task from before the arming may still run (seen so since the arming, until the library
-   * counts none); or when a kept task is past its deadline (the library may have stopped
-   * counting it while the counts still match: a task from before the arming beside it).
+   * should be asked? Only while a task from before the arming may still run: otherwise every
+   * task the library counts was seen starting, and one it stopped counting (its timeout) is
+   * dropped from ours first, so ours are right. Not "while the counts differ": with a
+   * program's clock frozen when a task started, the library's start for it was wrong, and
+   * read because a timed-out task made the counts differ (the third review).
    */
   doubtful(running: number): boolean {
-    if (!(running > 0)) {
-      this.hadUnseen = false;
-      return false;
-    }
-    if (running !== this.starts.size) {
-      if (running > this.starts.size && this.preArm > 0) this.hadUnseen = true;
-      return true;
-    }
-    if (this.hadUnseen) return true;
-    if (this.untils.size > 0) {
-      const t = now();
-      for (const until of this.untils.values()) if (until <= t) return true;
-    }
-    return false;
+    const n = this.unseenAtMost(Math.max(0, running) || 0); // an idle pool narrows preArm too
+    return running > 0 && n > 0 && this.preArm > 0;
   }
-
-  /** A read since the arming saw tasks from before it; cleared once none runs. */
-  private hadUnseen = false;
 
   /** p99 (ms) of the finished tasks' durations kept; 0 when none finished. */
   p99(): number {
@@ -99,7 +85,6 @@ export class RunningAges {
     this.untils.clear();
     this.armedAt = now();
     this.preArm = Infinity;
-    this.hadUnseen = false;
   }
 
   /**
@@ -126,12 +111,10 @@ export class RunningAges {
     return running > 0 && unseen > 0 && this.preArm > 0;
   }
 
-  /** Tasks the library counts that were not seen starting; narrows preArm. */
+  /** Tasks the library counts that were not seen starting (at least); narrows preArm. */
   private unseen(running: number): number {
-    this.dropTimedOut(running);
-    const n = Math.max(0, running - this.starts.size);
-    if (n < this.preArm) this.preArm = n;
-    return n;
+    this.unseenAtMost(running);
+    return Math.max(0, running - this.starts.size);
   }
 
   /** The spec fields of an adapted pool whose library counts `running()` tasks (target.ts). */
@@ -139,10 +122,29 @@ export class RunningAges {
     return {
       runningSince: () => this.oldestSince(running()),
       runningAdopted: () => this.adopted(running()),
-      runningUnseen: () => this.adopted(running()),
+      runningUnseen: () => this.doubtful(running()),
       tasksDone: () => this.done,
       taskP99Ms: () => this.p99(),
     };
+  }
+
+  /**
+   * At most how many of the tasks the library counts were not seen starting: those beyond
+   * the kept ones, plus the kept ones past their deadline (the library may have stopped
+   * counting them, and count a task from before the arming instead: a timed-out task beside
+   * one from before the arming made the counts agree, the second review). Narrows preArm by
+   * it, the only sound bound.
+   */
+  private unseenAtMost(running: number): number {
+    this.dropTimedOut(running);
+    let overdue = 0;
+    if (this.untils.size > 0) {
+      const t = now();
+      for (const until of this.untils.values()) if (until <= t) overdue++;
+    }
+    const n = Math.max(0, running - (this.starts.size - overdue));
+    if (n < this.preArm) this.preArm = n;
+    return n;
   }
 
   /**

@@ -142,7 +142,10 @@ export class AdaptedQueue implements ProbeTarget {
   poolState(): PoolState {
     const out: PoolState = {};
     const { runningSince, runningAdopted, runningUnseen, paused, rateLimited, tasksDone, taskP99Ms } = this.spec;
-    if (this.disabled) return out;
+    if (this.disabled) {
+      this.unseenTasks = false;
+      return out;
+    }
     if (paused !== undefined) out.paused = this.read(() => paused() === true, false);
     if (rateLimited !== undefined) out.rateLimited = this.read(() => rateLimited() === true, false);
     if (runningSince !== undefined) {

@@ -15,7 +15,7 @@ import { poolStateTexts } from '../../../src/protocol/libText';
 import type { WireEvent } from '../../../src/protocol/wire';
 import { libraryOldestStart } from '../../../src/trace/adapters/pQueue';
 import { RunningAges } from '../../../src/trace/adapters/running';
-import { clockOrigin } from '../../../src/trace/clock';
+import { clockOrigin, useClockForTests } from '../../../src/trace/clock';
 import { previewValue } from '../../../src/trace/preview';
 import { ensureLibraryBuilt, readNdjson, REGISTER, ROOT, run, tempFile } from '../trace/helpers';
 
@@ -340,6 +340,35 @@ describe('RunningAges: tasks not seen starting', () => {
     busy.end(id);
     assert.equal(busy.adopted(1), false, 'they never come back');
     assert.equal(new RunningAges().adopted(1), false, 'a pool made while armed has no task from before');
+  });
+
+  it("asks the library's own starts (doubtful) only while a task from before the arming may still run", () => {
+    let t = 1000;
+    const restore = useClockForTests(() => t);
+    try {
+      // Every counted task was seen starting; one timed out for the library (counts differ):
+      // ours are right, the library's (perhaps taken on a frozen clock) are not needed.
+      const seen = new RunningAges();
+      seen.arm();
+      seen.oldestSince(0); // a read while idle: nothing from before the arming
+      seen.start();
+      seen.start(5);
+      t += 10;
+      assert.equal(seen.doubtful(1), false);
+      // X from before the arming beside Y started after it and timed out for the library: the
+      // counts agree (1 and 1), yet X may be the one counted.
+      const attached = new RunningAges();
+      attached.arm();
+      assert.equal(attached.doubtful(1), true, 'X, unseen');
+      attached.start(5); // Y
+      assert.equal(attached.doubtful(2), true);
+      t += 10; // Y past its deadline: the library counts X only
+      assert.equal(attached.doubtful(1), true, 'the counts agree, but Y is overdue');
+      assert.equal(attached.doubtful(0), false, 'X ended');
+      assert.equal(attached.doubtful(1), false, 'and never comes back');
+    } finally {
+      restore();
+    }
   });
 });
 

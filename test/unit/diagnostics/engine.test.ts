@@ -1234,6 +1234,21 @@ describe('diagnostics engine: waits and tasks already there when QueueScope atta
     assert.match(findingsStripRows(exact, ORIGIN + 1300)[0].age, /^for 1\.2 s$/);
   });
 
+  it('says the quiet of a deadlock whose waits were all already blocked at the attach is a lower bound', () => {
+    const w = new World({});
+    w.queue(0, 1, 'outbox', 1);
+    w.move(50, 1, { puts: 1 });
+    w.drain(100, [{ type: 'wait', t: 100, q: 1, w: 1, role: 'put', adopted: true }]);
+    let found: Finding[] = [];
+    for (let t = 200; t <= 20_000 && !found.some((f) => f.rule === 'deadlock'); t += 100) {
+      w.drain(t);
+      found = w.tick(t);
+    }
+    const dead = found.find((f) => f.rule === 'deadlock');
+    assert.ok(dead, JSON.stringify(found.map((f) => f.message)));
+    assert.match(dead.message, /nothing has (happened|moved) for at least [\d.]+ s/);
+  });
+
   it('marks a stuck finding whose task was already running as a lower bound (sinceAtLeast), and the strip says "≥"', () => {
     const w = new World({ stuckNoHistoryMs: 2000, stuckIdleMs: 500 });
     w.apply([{ type: 'queue', t: 0, q: 7, name: 'fastq lost', kind: 'fifo', maxsize: 0, size: 0, lib: 'fastq@1.20.3', concurrency: 2, site: siteOf('main', 4) }]);
