@@ -128,8 +128,11 @@ describe('trace: untimed waits', () => {
     // they are in the counters only, not guessed into the short-wait aggregate.
     const events = drain(hub);
     const gets = short(events, 'get');
+    // What matters is the upper bound: those two are not guessed in. How many of the 100
+    // before them are follows the short share of the timed waits (a loaded machine makes some
+    // of those long: 95 of 102 in a CI run), as in the test above.
     const reported = gets.reduce((n, e) => n + e.count, 0) + events.filter((e) => e.type === 'wait').length;
-    assert.ok(reported >= base && reported <= base + 2, `${reported} reported of ${base + 2}`);
+    assert.ok(reported >= 0.85 * base && reported <= base + 2, `${reported} reported of ${base + 2}`);
   });
 });
 
