@@ -8,7 +8,7 @@
 // no longer sees the queue. Two stages of a pipeline that deadlock inside one async function
 // are collected together within a second, before a deadlock could be called one.
 
-import { atLeast, findingQueue, formatCount, formatMs, longestWaiter, type SessionContext } from '../context';
+import { atLeast, findingQueue, findingWaiter, formatCount, formatMs, longestWaiter, type SessionContext } from '../context';
 import type { Finding, FindingWaiter } from '../findings';
 import { creationSite } from '../parties';
 import { countersRates, type QueueTrack } from '../queueTrack';
@@ -106,12 +106,7 @@ function workLeft(ctx: Pick<SessionContext, 'session' | 'clock'>, t: QueueTrack,
     );
     figures.running = running;
   }
-  const waiters: FindingWaiter[] = t.waiters.map((w) => {
-    const f: FindingWaiter = { queue: t.key, queueName: q.name, id: w.id, role: w.role, since: w.since, waitedMs: ctx.clock.between(w.since, at) };
-    if (w.site) f.site = w.site;
-    if (w.adopted === true) f.adopted = true;
-    return f;
-  });
+  const waiters: FindingWaiter[] = t.waiters.map((w) => findingWaiter(t, w, ctx.clock, at));
   // The hub counts every blocked call; busy programs report only some one by one (sampled).
   const known = waiters.filter((w) => w.role === 'put').length;
   const puts = Math.max(known, t.liveWaits?.blocked ?? 0);

@@ -31,8 +31,9 @@ export interface AdaptedSpec {
   /** The oldest running task was already running when the hub armed: runningSince() is a lower bound. */
   runningAdopted?(): boolean;
   /**
-   * Tasks started while the hub was dormant still run: they will end unseen (their wrapper
-   * called straight through), so the pool is read again at every drain until they are gone.
+   * Tasks started while the hub was dormant may still run: they will end unseen (their
+   * wrapper called straight through), so the hub polls the pool's running count at each
+   * drain while this holds (hub.ts, unseenPools).
    */
   runningUnseen?(): boolean;
   /** Tasks seen from start to end, and the p99 of their durations in ms (RunningAges). */
