@@ -1,14 +1,24 @@
-// Large panel messages go out in parts of at most ROWS_PER_MESSAGE queue rows. Each message
-// is relayed by the workbench and cloned on the renderer thread it shares with the panel,
-// in one task that grows with its size (24-33 ms of CPU for ~300 KB at 1,000 queues; an
-// update at 10,000 busy queues is ~2 MB). Parts are sent one per macrotask (outbox.ts), so
-// the renderer can paint and take input between them.
+// Large panel messages go out in parts of at most ROWS_PER_MESSAGE queue rows and
+// POINTS_PER_MESSAGE samples. Each message is relayed by the workbench and cloned on the
+// renderer thread it shares with the panel, in one task that grows with its size (24-33 ms
+// of CPU for ~300 KB at 1,000 queues; an update at 10,000 busy queues is ~2 MB). Rows alone
+// do not bound the size: when the extension host falls behind, each row carries more
+// samples, and a CI run saw a 500-row part cost 58 ms there. Parts are sent one per
+// macrotask (outbox.ts), so the renderer can paint and take input between them.
 
 import type { FeedMessage, InitMessage, SeriesChunk, UpdateMessage, WaitCountChunk } from '../../protocol/webview';
 import type { QueuePatch } from '../../protocol/queuePatch';
 
-/** Rows per message: ~100-170 KB of JSON for rows with their new samples. */
-export const ROWS_PER_MESSAGE = 500;
+/**
+ * Rows per message: up to 160 KB of JSON for whole rows (the first update after an init),
+ * up to 95 KB for patches with their new samples (measured at 1,000 busy queues).
+ */
+export const ROWS_PER_MESSAGE = 250;
+/**
+ * Depth samples and wait-count steps per message (~30 bytes each), unless one row alone has
+ * more: twice what 250 rows carried per update at 1,000 busy queues with the host keeping up.
+ */
+export const POINTS_PER_MESSAGE = 1_250;
 
 /**
  * `msg` as messages that say the same in order. An update's later parts carry their rows,
@@ -16,14 +26,28 @@ export const ROWS_PER_MESSAGE = 500;
  * with the first. An init's later parts are updates carrying whole rows (the webview has
  * no row for those queues yet, so a whole row is what it takes; protocol/queuePatch.ts).
  */
-export function splitFeedMessage(msg: FeedMessage, rows = ROWS_PER_MESSAGE): FeedMessage[] {
-  if (msg.type === 'update') return msg.queues.length > rows ? splitUpdate(msg, rows) : [msg];
-  if (msg.type === 'init' && msg.session && msg.session.queues.length > rows) return splitInit(msg, rows);
+export function splitFeedMessage(msg: FeedMessage, limit: Limit = { rows: ROWS_PER_MESSAGE, points: POINTS_PER_MESSAGE }): FeedMessage[] {
+  if (msg.type === 'update') return fits(msg.queues, msg.series, msg.waitCounts, limit) ? [msg] : splitUpdate(msg, limit);
+  if (msg.type === 'init' && msg.session && !fits(msg.session.queues, msg.session.series, msg.session.waitCounts, limit)) return splitInit(msg, limit);
   return [msg];
 }
 
-function splitUpdate(msg: UpdateMessage, rows: number): UpdateMessage[] {
-  const parts = partition(msg.queues, msg.series, msg.waitCounts, rows);
+/** Most rows, and most samples plus steps, that one message carries. */
+export interface Limit {
+  rows: number;
+  points: number;
+}
+
+function fits(queues: readonly unknown[], series: readonly SeriesChunk[], waitCounts: readonly WaitCountChunk[], limit: Limit): boolean {
+  if (queues.length > limit.rows) return false;
+  let points = 0;
+  for (const c of series) points += c.t.length;
+  for (const c of waitCounts) points += c.t.length;
+  return points <= limit.points;
+}
+
+function splitUpdate(msg: UpdateMessage, limit: Limit): UpdateMessage[] {
+  const parts = partition(msg.queues, msg.series, msg.waitCounts, limit);
   return parts.map((p, i) => {
     const part: UpdateMessage = { ...msg, queues: p.queues, series: p.series, waitCounts: p.waitCounts, removed: i === 0 ? msg.removed : [] };
     if (i > 0) delete part.waiters;
@@ -31,9 +55,9 @@ function splitUpdate(msg: UpdateMessage, rows: number): UpdateMessage[] {
   });
 }
 
-function splitInit(msg: InitMessage, rows: number): FeedMessage[] {
+function splitInit(msg: InitMessage, limit: Limit): FeedMessage[] {
   const s = msg.session!;
-  const [head, ...tail] = partition(s.queues, s.series, s.waitCounts, rows);
+  const [head, ...tail] = partition(s.queues, s.series, s.waitCounts, limit);
   const first: InitMessage = { ...msg, session: { ...s, queues: head.queues as typeof s.queues, series: head.series, waitCounts: head.waitCounts } };
   const rest = tail.map((p): UpdateMessage => {
     const u: UpdateMessage = { type: 'update', session: s.id, status: s.status, now: s.now, queues: p.queues, removed: [], series: p.series, waitCounts: p.waitCounts, dropped: s.dropped };
@@ -49,16 +73,38 @@ interface Part {
   waitCounts: WaitCountChunk[];
 }
 
-/** Rows in runs of `rows`, each with its own queues' chunks; chunks of a queue with no row go first. */
-function partition(queues: QueuePatch[], series: SeriesChunk[], waitCounts: WaitCountChunk[], rows: number): Part[] {
-  const parts: Part[] = [];
+/**
+ * Rows in runs of at most `limit.rows` rows and `limit.points` points (a row with more points
+ * than that goes alone), each with its own queues' chunks. Chunks of a queue with no row in
+ * the message (its row did not change) follow the rows, packed the same way.
+ */
+function partition(queues: QueuePatch[], series: SeriesChunk[], waitCounts: WaitCountChunk[], limit: Limit): Part[] {
+  const pointsOf = new Map<string, number>();
+  for (const c of [...series, ...waitCounts]) pointsOf.set(c.queue, (pointsOf.get(c.queue) ?? 0) + c.t.length);
+  const rowless = new Set(pointsOf.keys());
+  for (const q of queues) rowless.delete(q.key);
+  const parts: Part[] = [{ queues: [], series: [], waitCounts: [] }];
   const partOf = new Map<string, Part>();
-  for (let i = 0; i < queues.length; i += rows) {
-    const part: Part = { queues: queues.slice(i, i + rows), series: [], waitCounts: [] };
-    for (const q of part.queues) partOf.set(q.key, part);
-    parts.push(part);
-  }
-  for (const c of series) (partOf.get(c.queue) ?? parts[0]).series.push(c);
-  for (const c of waitCounts) (partOf.get(c.queue) ?? parts[0]).waitCounts.push(c);
+  let rows = 0;
+  let points = 0;
+  const place = (key: string, row: QueuePatch | undefined) => {
+    const p = pointsOf.get(key) ?? 0;
+    if ((row && rows >= limit.rows) || (rows + points > 0 && points + p > limit.points)) {
+      parts.push({ queues: [], series: [], waitCounts: [] });
+      rows = 0;
+      points = 0;
+    }
+    const part = parts[parts.length - 1];
+    if (row) {
+      part.queues.push(row);
+      rows++;
+    }
+    points += p;
+    partOf.set(key, part);
+  };
+  for (const q of queues) place(q.key, q);
+  for (const key of rowless) place(key, undefined);
+  for (const c of series) partOf.get(c.queue)!.series.push(c);
+  for (const c of waitCounts) partOf.get(c.queue)!.waitCounts.push(c);
   return parts;
 }

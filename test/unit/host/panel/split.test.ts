@@ -43,10 +43,11 @@ function held(msgs: FeedMessage[]) {
 describe('panel messages in parts', () => {
   const N = 1_234;
   const all = Array.from({ length: N }, (_, i) => i);
+  const rows500 = { rows: 500, points: Infinity };
 
   it('leaves a message of up to the limit whole', () => {
     const u: UpdateMessage = { type: 'update', session: 's', status: 'running', now: 1, queues: all.slice(0, 500).map(row), removed: [], series: [], waitCounts: [], dropped: 0 };
-    assert.deepEqual(splitFeedMessage(u, 500), [u]);
+    assert.deepEqual(splitFeedMessage(u, rows500), [u]);
   });
 
   it('splits an update: each part its rows with their samples, the waiters and removals once', () => {
@@ -54,7 +55,7 @@ describe('panel messages in parts', () => {
       type: 'update', session: 's', status: 'running', now: 1, queues: all.map(row), removed: ['s/1:0/99999'],
       waiters: [waiter], series: [...all.map(series), series(5000)], waitCounts: all.filter((i) => i % 7 === 0).map(steps), dropped: 3, refreshMs: 1200,
     };
-    const parts = splitFeedMessage(u, 500) as UpdateMessage[];
+    const parts = splitFeedMessage(u, rows500) as UpdateMessage[];
     assert.deepEqual(parts.map((p) => p.queues.length), [500, 500, 234]);
     for (const p of parts) {
       const keys = new Set(p.queues.map((q) => q.key));
@@ -72,11 +73,78 @@ describe('panel messages in parts', () => {
       type: 'init', mode: 'live', sessions: [],
       session: { id: 's', status: 'paused', now: 7, queues: all.map(row), waiters: [waiter], series: all.map(series), waitCounts: [steps(3), steps(1200)], dropped: 0, refreshMs: 2000 },
     };
-    const parts = splitFeedMessage(init, 500);
+    const parts = splitFeedMessage(init, rows500);
     assert.deepEqual(parts.map((p) => p.type), ['init', 'update', 'update']);
     for (const p of parts.slice(1) as UpdateMessage[]) assert.deepEqual([p.session, p.status, p.now, p.refreshMs], ['s', 'paused', 7, 2000]);
     assert.deepEqual(held(parts), held([init]));
     assert.equal(held(parts).rows.length, N);
+  });
+});
+
+describe('panel messages in parts, bounded by samples too', () => {
+  const N = 300;
+  const all = Array.from({ length: N }, (_, i) => i);
+  const samples = (i: number, n: number) => ({ queue: `s/1:0/${i}`, t: Array.from({ length: n }, (_, k) => k), depth: Array(n).fill(i), min: Array(n).fill(i), max: Array(n).fill(i) });
+  const stepsN = (i: number, n: number) => ({ queue: `s/1:0/${i}`, t: Array.from({ length: n }, (_, k) => k), put: Array(n).fill(0), get: Array(n).fill(1) });
+  const pointsOf = (m: FeedMessage) => {
+    const d = m.type === 'update' ? m : m.type === 'init' ? m.session! : undefined;
+    return d ? [...d.series, ...d.waitCounts].reduce((a, c) => a + c.t.length, 0) : 0;
+  };
+
+  it('an update of few rows with many samples each (a host that fell behind) goes in parts of at most the points limit', () => {
+    // 300 rows of 20 samples and 2 steps: 6,600 points.
+    const u: UpdateMessage = {
+      type: 'update', session: 's', status: 'running', now: 1, queues: all.map(row), removed: [], waiters: [waiter],
+      series: all.map((i) => samples(i, 20)), waitCounts: all.map((i) => stepsN(i, 2)), dropped: 0,
+    };
+    const parts = splitFeedMessage(u, { rows: 500, points: 1_000 }) as UpdateMessage[];
+    assert.ok(parts.length >= 7, `${parts.length} parts`);
+    for (const p of parts) assert.ok(pointsOf(p) <= 1_000, `a part of ${pointsOf(p)} points`);
+    assert.deepEqual(parts.map((p) => p.queues.length).slice(0, 2), [45, 45], '22 points a row: 45 rows a part');
+    assert.deepEqual(held(parts), held([u]));
+    assert.equal(parts.filter((p) => p.waiters).length, 1);
+  });
+
+  it('a row with more points than the limit goes alone, and rows without samples are not held back by it', () => {
+    const u: UpdateMessage = {
+      type: 'update', session: 's', status: 'running', now: 1, queues: all.slice(0, 5).map(row), removed: [],
+      series: [samples(0, 10), samples(2, 5_000), samples(3, 10)], waitCounts: [], dropped: 0,
+    };
+    const parts = splitFeedMessage(u, { rows: 500, points: 1_000 }) as UpdateMessage[];
+    assert.deepEqual(parts.map((p) => p.queues.map((q) => q.key)), [['s/1:0/0', 's/1:0/1'], ['s/1:0/2'], ['s/1:0/3', 's/1:0/4']]);
+    assert.deepEqual(held(parts), held([u]));
+  });
+
+  it('samples of queues whose row did not change are packed too, after the rows', () => {
+    const u: UpdateMessage = {
+      type: 'update', session: 's', status: 'running', now: 1, queues: all.slice(0, 2).map(row), removed: [],
+      series: all.slice(0, 50).map((i) => samples(i, 100)), waitCounts: [stepsN(40, 3)], dropped: 0,
+    };
+    // The webview holds every row already; the update brings two changed rows and samples of 50.
+    const init: InitMessage = { type: 'init', mode: 'live', sessions: [], session: { id: 's', status: 'running', now: 0, queues: all.slice(0, 50).map(row), waiters: [], series: [], waitCounts: [], dropped: 0 } };
+    const parts = splitFeedMessage(u, { rows: 500, points: 1_000 }) as UpdateMessage[];
+    assert.ok(parts.length >= 5, `${parts.length} parts`);
+    for (const p of parts) assert.ok(pointsOf(p) <= 1_003, `a part of ${pointsOf(p)} points`);
+    assert.deepEqual(parts[0].queues.map((q) => q.key), ['s/1:0/0', 's/1:0/1']);
+    assert.deepEqual(held([init, ...parts]), held([init, u]));
+  });
+
+  it('an init with a long history goes in parts too, the first an init', () => {
+    const init: InitMessage = {
+      type: 'init', mode: 'live', sessions: [],
+      session: { id: 's', status: 'running', now: 7, queues: all.map(row), waiters: [waiter], series: all.map((i) => samples(i, 50)), waitCounts: [], dropped: 0 },
+    };
+    const parts = splitFeedMessage(init, { rows: 500, points: 2_500 });
+    assert.deepEqual(parts.map((p) => p.type).slice(0, 2), ['init', 'update']);
+    assert.equal(parts.length, 6, '50 rows a part');
+    for (const p of parts) assert.ok(pointsOf(p) <= 2_500);
+    assert.deepEqual(held(parts), held([init]));
+  });
+
+  it('a message within both limits stays whole', () => {
+    const u: UpdateMessage = { type: 'update', session: 's', status: 'running', now: 1, queues: all.map(row), removed: [], series: all.map((i) => samples(i, 3)), waitCounts: [], dropped: 0 };
+    assert.deepEqual(splitFeedMessage(u, { rows: 500, points: 900 }), [u]);
+    assert.equal(splitFeedMessage(u, { rows: 500, points: 899 }).length, 2);
   });
 });
 
