@@ -142,7 +142,6 @@ function merge(cell, res) {
   cell.problems.push(...(res.problems || []));
   for (const k of ['info', 'items', 'extra']) if (res[k] !== undefined) cell[k] = res[k];
   cell.timeouts = (cell.timeouts ?? 0) + (res.timeouts ?? 0);
-  cell.median = median(cell.rates);
   return cell;
 }
 
@@ -153,11 +152,11 @@ function median(xs) {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 /**
- * A 90% bootstrap interval for the median of `xs` (2,000 resamples, a fixed seed so a run's
- * report can be recomputed from its samples): where the median of another run of as many
+ * A 90% bootstrap interval for `stat` over `xs` (2,000 resamples, a fixed seed so a run's
+ * report can be recomputed from its samples): where the figure of another run of as many
  * rounds would likely fall.
  */
-function medianInterval(xs) {
+function interval(xs, stat) {
   if (xs.length < 5) return undefined;
   let seed = 0x9e3779b9;
   const rand = () => {
@@ -166,14 +165,41 @@ function medianInterval(xs) {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  const meds = [];
+  const figures = [];
   const pick = new Array(xs.length);
   for (let b = 0; b < 2000; b++) {
     for (let i = 0; i < xs.length; i++) pick[i] = xs[Math.floor(rand() * xs.length)];
-    meds.push(median(pick));
+    figures.push(stat(pick));
   }
-  return [quantile(meds, 0.05), quantile(meds, 0.95)];
+  return [quantile(figures, 0.05), quantile(figures, 0.95)];
 }
+
+/**
+ * A pair's figure from its rounds' [rate of a, rate of b]. Warm: the median of the rounds'
+ * ratios. Cold: the ratio of the mean run times (b's over a's), which is the ratio of the
+ * throughputs over all rounds. A cold run is bimodal (V8's compile of the loops lands in it,
+ * or before it: 2-3 ms or 6-8 ms), so its median follows which mode is more frequent and
+ * jumps between them; the mean weighs each mode by how often it happens (bench/README.md,
+ * "The cold statistic").
+ */
+function pairFigure(mode, rounds) {
+  if (!rounds.length) return undefined;
+  if (mode === 'warm') return median(rounds.map(([x, y]) => x / y));
+  let ta = 0;
+  let tb = 0;
+  for (const [x, y] of rounds) {
+    ta += 1 / x;
+    tb += 1 / y;
+  }
+  return tb / ta;
+}
+
+/** A cell's rate: warm, the median of its samples; cold, items over the mean run time (see pairFigure). */
+function central(mode, rates) {
+  if (!rates.length) return undefined;
+  return mode === 'warm' ? median(rates) : rates.length / rates.reduce((a, r) => a + 1 / r, 0);
+}
+
 function quantile(xs, q) {
   const s = xs.slice().sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -187,7 +213,7 @@ async function main() {
   buildPlain();
   if (!fs.existsSync(path.join(root, 'dist/lib/index.js'))) throw new Error('dist/lib is missing: run `npm run build` first');
   const results = { warm: {}, cold: {} }; // results[mode][system][workload]
-  const pairRatios = { warm: {}, cold: {} }; // pairRatios[mode]["a/b"][workload]: one ratio per round
+  const pairRounds = { warm: {}, cold: {} }; // pairRounds[mode]["a/b"][workload]: [rate of a, rate of b] per round
   const loads = [];
   for (const mode of modes) {
     const n = mode === 'cold' ? coldRounds : rounds;
@@ -205,7 +231,7 @@ async function main() {
           // The A/A pair only measures the noise: its samples stay out of the cells.
           const x = a === b ? median(ra.rates || []) : keep(a, ra);
           const y = a === b ? median(rb.rates || []) : keep(b, rb);
-          if (x && y) ((pairRatios[mode][`${a}/${b}`] ??= {})[wName] ??= []).push(x / y);
+          if (x && y) ((pairRounds[mode][`${a}/${b}`] ??= {})[wName] ??= []).push([x, y]);
           process.stderr.write(`  ${mode} ${wName} round ${round} ${a} | ${b}: ${x ? fmtRate(x) : 'failed'} | ${y ? fmtRate(y) : 'failed'}\n`);
         }
         // Timeouts against none (W6 / W6n): the library on both workloads, side by side too.
@@ -213,7 +239,7 @@ async function main() {
           const [r6, r6n] = await Promise.all([measure('lib', 'W6', mode), measure('lib', 'W6n', mode)]);
           const x = median(r6.rates || []);
           const y = median(r6n.rates || []);
-          if (x && y) ((pairRatios[mode]['lib/lib'] ??= {})['W6/W6n'] ??= []).push(x / y);
+          if (x && y) ((pairRounds[mode]['lib/lib'] ??= {})['W6/W6n'] ??= []).push([x, y]);
           process.stderr.write(`  ${mode} W6 | W6n round ${round} lib: ${x ? fmtRate(x) : 'failed'} | ${y ? fmtRate(y) : 'failed'}\n`);
         }
         for (const s of systems) {
@@ -247,16 +273,17 @@ async function main() {
       }
     }
   }
-  const med = (mode, sys, w) => results[mode][sys]?.[w]?.median;
+  const med = (mode, sys, w) => central(mode, results[mode][sys]?.[w]?.rates ?? []);
   const ratio = (a, b) => (a !== undefined && b !== undefined ? a / b : undefined);
   /** A target ratio: the median of its side-by-side pairs when it has some, else the ratio of the cells' medians. */
-  const pairRatio = (mode, a, b, w) => median(pairRatios[mode][`${a}/${b}`]?.[w] ?? []) ?? ratio(med(mode, a, w), med(mode, b, w));
-  const pairInterval = (mode, a, b, w) => medianInterval(pairRatios[mode][`${a}/${b}`]?.[w] ?? []);
+  const roundsOf = (mode, key, w) => pairRounds[mode][key]?.[w] ?? [];
+  const pairRatio = (mode, a, b, w) => pairFigure(mode, roundsOf(mode, `${a}/${b}`, w)) ?? ratio(med(mode, a, w), med(mode, b, w));
+  const pairInterval = (mode, a, b, w) => interval(roundsOf(mode, `${a}/${b}`, w), (xs) => pairFigure(mode, xs));
 
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const loadText = loads.length ? `load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the run` : '';
-  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')})` : "Warm samples on V8's default (adaptive) young generation"}, ${COLD_GC_FLAGS.length ? `cold ones on a fixed one (${COLD_GC_FLAGS.join(' ')})` : "cold ones on V8's default"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: median of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
+  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')})` : "Warm samples on V8's default (adaptive) young generation"}, ${COLD_GC_FLAGS.length ? `cold ones on a fixed one (${COLD_GC_FLAGS.join(' ')})` : "cold ones on V8's default"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: items over the mean run time of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
   for (const mode of modes) {
     out.push('', `### ${mode === 'warm' ? 'Warm (>= 1M items)' : `Cold (first ${COLD_ITEMS / 1000}k items)`}: items/s, and ratio to the naive queue`, '');
     out.push(`| system | ${workloadNames.map((w) => `${w} ${WORKLOADS[w].title}`).join(' | ')} |`);
@@ -266,9 +293,10 @@ async function main() {
       const cells = workloadNames.map((w) => {
         const r = results[mode][s.id][w];
         if (!r || r.unsupported) return 'n/a';
-        if (!r.median) return 'failed';
+        const rate = med(mode, s.id, w);
+        if (!rate) return 'failed';
         const base = med(mode, 'naive', w);
-        return base ? `${fmtRate(r.median)} (${fmtRatio(r.median / base)})` : fmtRate(r.median);
+        return base ? `${fmtRate(rate)} (${fmtRatio(rate / base)})` : fmtRate(rate);
       });
       out.push(`| ${s.label} | ${cells.join(' | ')} |`);
     }
@@ -317,8 +345,8 @@ async function main() {
   }
   for (const mode of modes) {
     if (workloadNames.includes('W6') && workloadNames.includes('W6n')) {
-      const sideBySide = median(pairRatios[mode]['lib/lib']?.['W6/W6n'] ?? []);
-      target(`${mode} W6 / W6n: timeouts vs none, consumer blocking every item`, sideBySide ?? ratio(med(mode, 'lib', 'W6'), med(mode, 'lib', 'W6n')), 0.8, undefined, medianInterval(pairRatios[mode]['lib/lib']?.['W6/W6n'] ?? []));
+      const sideBySide = pairFigure(mode, roundsOf(mode, 'lib/lib', 'W6/W6n'));
+      target(`${mode} W6 / W6n: timeouts vs none, consumer blocking every item`, sideBySide ?? ratio(med(mode, 'lib', 'W6'), med(mode, 'lib', 'W6n')), 0.8, undefined, interval(roundsOf(mode, 'lib/lib', 'W6/W6n'), (xs) => pairFigure(mode, xs)));
     }
   }
   for (const w of workloadNames.filter((x) => WORKLOADS[x].timeout !== undefined)) {
@@ -332,23 +360,23 @@ async function main() {
       target(`${mode} ${w} tracing: dormant / plain`, pairRatio(mode, 'lib', 'plain', w), 0.97, undefined, pairInterval(mode, 'lib', 'plain', w));
     }
   }
-  out.push('', '### Targets (issue #13)', '', '90% interval: where the median of another run of as many rounds would likely fall (bootstrap of the side-by-side pairs).', '', '| target | value | 90% interval | goal | |', '|---|---:|---:|---:|---|', ...checks);
+  out.push('', '### Targets (issue #13)', '', '90% interval: where the figure of another run of as many rounds would likely fall (bootstrap over the rounds of the side-by-side pairs).', '', '| target | value | 90% interval | goal | |', '|---|---:|---:|---:|---|', ...checks);
   // The noise floor: the same code against itself, side by side, in this run.
   for (const mode of modes) {
-    const aa = pairRatios[mode]['plain/plain'];
+    const aa = pairRounds[mode]['plain/plain'];
     if (!aa) continue;
-    const all = Object.values(aa).flat();
+    const all = Object.values(aa).flat().map(([x, y]) => x / y);
     const cells = workloadNames.filter((w) => aa[w]?.length).map((w) => {
-      const iv = medianInterval(aa[w]);
-      return `${w} ${median(aa[w]).toFixed(2)}${iv ? ` (${iv[0].toFixed(2)}-${iv[1].toFixed(2)})` : ''}`;
+      const iv = interval(aa[w], (xs) => pairFigure(mode, xs));
+      return `${w} ${pairFigure(mode, aa[w]).toFixed(2)}${iv ? ` (${iv[0].toFixed(2)}-${iv[1].toFixed(2)})` : ''}`;
     });
-    out.push('', `A/A control, ${mode} (plain / plain, the same code on both cores; a target's value within this spread is not a measured difference): median per workload (90% interval) ${cells.join(', ')}; single pairs ${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}.`);
+    out.push('', `A/A control, ${mode} (plain / plain, the same code on both cores; a target's value within this spread is not a measured difference): ${mode === 'warm' ? 'median of the pairs' : 'ratio of mean run times'} per workload (90% interval) ${cells.join(', ')}; single pairs ${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}.`);
   }
   if (problems.length) out.push('', 'PROBLEMS (a run did not receive exactly what was sent, or failed):', ...problems.map((p) => `- ${p}`));
   else out.push('', 'Every run received exactly what was sent (count, checksum, per-producer order).');
   out.push(`Total bench time: ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   console.log(out.join('\n'));
-  fs.writeFileSync(path.join(root, '.tmp/bench/last-run.json'), JSON.stringify({ results, pairRatios, lateness, problems }, null, 2));
+  fs.writeFileSync(path.join(root, '.tmp/bench/last-run.json'), JSON.stringify({ results, pairRounds, lateness, problems }, null, 2));
   if (problems.length) process.exitCode = 1;
   // The whole bench also reports each adapted library's armed overhead against that library
   // run bare (issue #14); a run narrowed to some workloads or systems skips it.
