@@ -92,7 +92,7 @@ export function debugSessionTarget(session: vscode.DebugSession): EvaluateTarget
  * A process started by another process of a launch (SessionWatcher.supervisedRunOf): which
  * supervisor (`parent`), which program, in which run; when it ended, and its poller (how it
  * ended: SessionPoller.endReason). `candidate`: the same parent ran the same program before
- * in this run and all of those had ended when it started: a reload or the next job
+ * in this run: a reload or the next job, if all of those have ended when its hub answers
  * (SessionWatcher.reloadAtAttach decides).
  */
 interface Supervised {
@@ -236,14 +236,17 @@ export class SessionWatcher implements vscode.Disposable {
    * candidate: a worker thread, a process of the same program as its parent (a cluster's
    * worker: the primary forks its own script), a process whose parent has queues of its own
    * (a program that forks a job's process after another's: the program is the parent), a
-   * different program (a runner's next test file), or the same program while an instance of
-   * it still runs under that parent (two started at once).
+   * different program (a runner's next test file). The same program while an instance of it
+   * still runs under that parent (two started at once) is a candidate, but stays in the run
+   * if that instance still runs when the new one's hub answers.
    */
   private supervisedRunOf(root: vscode.DebugSession, session: vscode.DebugSession, parent: vscode.DebugSession, current: string): string {
     const program = programOf(session);
     if (!isProcessSession(session) || programOf(parent) === program || this.hasOwnQueues(parent.id)) return current;
-    const before = [...this.supervised.values()].filter((p) => p.parent === parent.id && p.program === program && p.run === current);
-    const candidate = before.length > 0 && before.every((p) => p.ended);
+    // Whether the earlier instances have all ended is asked at the attach, not here: VS Code
+    // may start the new process's session before it reports the old one's end (a loaded CI
+    // machine: nodemon's reload stayed in the run before, 2026-12-05).
+    const candidate = [...this.supervised.values()].some((p) => p.parent === parent.id && p.program === program && p.run === current);
     this.supervised.set(session.id, { root: root.id, parent: parent.id, program, run: current, ended: false, candidate });
     return current;
   }
@@ -266,7 +269,11 @@ export class SessionWatcher implements vscode.Disposable {
     const current = this.modelSessionOf(root);
     if (entry.run !== current || w.modelSession !== current) return undefined;
     const earlier = [...this.supervised].filter(([other, p]) => other !== id && p.parent === entry.parent && p.program === entry.program && p.run === current).map(([, p]) => p);
-    if (earlier.length === 0 || !earlier.every((p) => p.ended)) return undefined;
+    if (earlier.length === 0) return undefined;
+    if (!earlier.every((p) => p.ended)) {
+      this.log.info(`${w.session.name}: one more process of the run (an earlier instance of the program still runs)`);
+      return undefined;
+    }
     const last = earlier.reduce((a, b) => ((b.endedAt ?? 0) > (a.endedAt ?? 0) ? b : a));
     const reason = last.poller?.endReason();
     const gap = info.origin - (last.endedAt ?? 0);

@@ -18,7 +18,10 @@ function tagConsole(tag: string | undefined): () => void {
   const saved = methods.map((m) => Object.getOwnPropertyDescriptor(console, m));
   for (const m of methods) {
     const original = console[m];
-    const tagged = (...args: unknown[]) => (typeof args[0] === 'string' ? original(tag + args[0], ...args.slice(1)) : original(tag, ...args));
+    const tagged = (...raw: unknown[]) => {
+      const args = raw.map(clip);
+      return typeof args[0] === 'string' ? original(tag + args[0], ...args.slice(1)) : original(tag, ...args);
+    };
     Object.defineProperty(console, m, { value: tagged, configurable: true, writable: true, enumerable: true });
   }
   // Mocha's reporters print through a copy of console.log taken when mocha loaded.
@@ -32,6 +35,16 @@ function tagConsole(tag: string | undefined): () => void {
     });
     base.consoleLog = savedBase;
   };
+}
+
+/**
+ * A long string cut to its head: VS Code forwards the extension host's console to the
+ * launcher only below a size limit and drops a larger message whole, so a failure whose
+ * message listed every session of the suite printed no reason at all.
+ */
+function clip(arg: unknown): unknown {
+  const MAX = 20_000;
+  return typeof arg === 'string' && arg.length > MAX ? `${arg.slice(0, MAX)}… (cut: ${arg.length} characters)` : arg;
 }
 
 export async function run(): Promise<void> {
