@@ -374,6 +374,12 @@ function finding(
   suffix?: string,
 ): Finding {
   const ids = waits.map((x) => `${x.track.q.source}#${x.w.id}`).sort();
+  // Queues a producer is blocked on first, and their waiters: the full one is the telling one
+  // when 599 consumers wait on empty queues behind it, and a click on the finding selects its
+  // first queue and opens its first waiter's line.
+  const full = new Set(groups.filter((g) => g.role === 'put').map((g) => g.track));
+  const ordered = [...tracks.filter((t) => full.has(t)), ...tracks.filter((t) => !full.has(t))];
+  const puts = [...waits.filter((x) => x.w.role === 'put'), ...waits.filter((x) => x.w.role !== 'put')];
   // A blocked put is released by a get, a waiting get by a put.
   const sites = groups.flatMap((g) => partySites(g.releasers.values(), g.role === 'put' ? 'get' : 'put', g.track.q.name));
   const f: Finding = {
@@ -383,8 +389,8 @@ function finding(
     session: ctx.session.id,
     message,
     since,
-    queues: tracks.map(findingQueue),
-    waiters: waits.map((x) => findingWaiter(x.track, x.w, ctx.clock, ctx.now)),
+    queues: ordered.map(findingQueue),
+    waiters: puts.map((x) => findingWaiter(x.track, x.w, ctx.clock, ctx.now)),
     sites,
     figures: { quietMs: quiet, waiters: waits.length, queues: tracks.length },
   };

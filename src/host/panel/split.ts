@@ -15,10 +15,12 @@ import type { QueuePatch } from '../../protocol/queuePatch';
  */
 export const ROWS_PER_MESSAGE = 250;
 /**
- * Depth samples and wait-count steps per message (~30 bytes each), unless one row alone has
- * more: twice what 250 rows carried per update at 1,000 busy queues with the host keeping up.
+ * Depth samples and wait-count steps per message (~30 bytes each: ~150 KB, what 250 whole rows
+ * weigh), unless one row alone has more. An update at 1,000 busy queues carried ~600 per 250
+ * rows with the host keeping up. At 1,250, a panel shown again on an ended 600-queue session
+ * (its whole history in the init) took over a second of parts to list every queue.
  */
-export const POINTS_PER_MESSAGE = 1_250;
+export const POINTS_PER_MESSAGE = 5_000;
 
 /**
  * `msg` as messages that say the same in order. An update's later parts carry their rows,

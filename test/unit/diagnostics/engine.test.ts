@@ -315,6 +315,10 @@ describe('diagnostics engine: deadlock', () => {
     assert.equal(found.length, 1);
     assert.match(found[0].message, /dispatch \(app\.js:25\) blocked putting into `shard-4` \(2\/2, full\)/);
     assert.match(found[0].message, /; yet 1 task taken from `shard-4` is still running \(the oldest for [\d.]+ s\): one that never ends would keep them all waiting\.$/);
+    // A click on the finding opens its first queue: the full shard, not shard-1 with a worker waiting.
+    assert.equal(found[0].queues[0].name, 'shard-4');
+    assert.equal(found[0].queues.length, 6);
+    assert.deepEqual([found[0].waiters[0].role, found[0].waiters[0].site?.line], ['put', 25], "its first waiter is the dispatcher's blocked put");
     // Consumers that never call taskDone(): nothing is known to be running, nothing is claimed.
     const untracked = router(false);
     assert.equal(untracked.length, 1);
@@ -336,6 +340,7 @@ describe('diagnostics engine: deadlock', () => {
     assert.equal(found.length, 1);
     const m = found[0].message;
     assert.match(m, /dispatch \(app\.js:18\) blocked putting into `stuck` \(1\/1, full\)/);
+    assert.equal(found[0].queues[0].name, 'stuck', 'the queue a producer is blocked on first');
     assert.match(m, /worker \(app\.js:7\) waiting to get from 40 queues: `tenant-1` \(empty\), `tenant-2` \(empty\), `tenant-3` \(empty\), …/);
     assert.equal(m.match(/worker/g)?.length, 1, 'the worker named once');
     assert.ok(m.length < 300, `${m.length} characters`);
