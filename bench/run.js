@@ -178,7 +178,7 @@ function interval(xs, stat) {
  * A pair's figure from its rounds' [rate of a, rate of b]. Warm: the median of the rounds'
  * ratios. Cold: the ratio of the mean run times (b's over a's), which is the ratio of the
  * throughputs over all rounds. A cold run is bimodal (V8's compile of the loops lands in it,
- * or before it: 2-3 ms or 6-8 ms), so its median follows which mode is more frequent and
+ * or before it: 2-3 ms or 4-9 ms), so its median follows which mode is more frequent and
  * jumps between them; the mean weighs each mode by how often it happens (bench/README.md,
  * "The cold statistic").
  */
@@ -192,6 +192,11 @@ function pairFigure(mode, rounds) {
     tb += 1 / y;
   }
   return tb / ta;
+}
+
+/** The 90% interval of a pair's figure over its rounds (pairFigure, interval). */
+function figureInterval(mode, rounds) {
+  return interval(rounds, (xs) => pairFigure(mode, xs));
 }
 
 /** A cell's rate: warm, the median of its samples; cold, items over the mean run time (see pairFigure). */
@@ -275,10 +280,10 @@ async function main() {
   }
   const med = (mode, sys, w) => central(mode, results[mode][sys]?.[w]?.rates ?? []);
   const ratio = (a, b) => (a !== undefined && b !== undefined ? a / b : undefined);
-  /** A target ratio: the median of its side-by-side pairs when it has some, else the ratio of the cells' medians. */
+  /** A target ratio: its side-by-side pairs' figure (pairFigure) when it has some, else the ratio of the cells' rates. */
   const roundsOf = (mode, key, w) => pairRounds[mode][key]?.[w] ?? [];
   const pairRatio = (mode, a, b, w) => pairFigure(mode, roundsOf(mode, `${a}/${b}`, w)) ?? ratio(med(mode, a, w), med(mode, b, w));
-  const pairInterval = (mode, a, b, w) => interval(roundsOf(mode, `${a}/${b}`, w), (xs) => pairFigure(mode, xs));
+  const pairInterval = (mode, a, b, w) => figureInterval(mode, roundsOf(mode, `${a}/${b}`, w));
 
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -346,7 +351,7 @@ async function main() {
   for (const mode of modes) {
     if (workloadNames.includes('W6') && workloadNames.includes('W6n')) {
       const sideBySide = pairFigure(mode, roundsOf(mode, 'lib/lib', 'W6/W6n'));
-      target(`${mode} W6 / W6n: timeouts vs none, consumer blocking every item`, sideBySide ?? ratio(med(mode, 'lib', 'W6'), med(mode, 'lib', 'W6n')), 0.8, undefined, interval(roundsOf(mode, 'lib/lib', 'W6/W6n'), (xs) => pairFigure(mode, xs)));
+      target(`${mode} W6 / W6n: timeouts vs none, consumer blocking every item`, sideBySide ?? ratio(med(mode, 'lib', 'W6'), med(mode, 'lib', 'W6n')), 0.8, undefined, figureInterval(mode, roundsOf(mode, 'lib/lib', 'W6/W6n')));
     }
   }
   for (const w of workloadNames.filter((x) => WORKLOADS[x].timeout !== undefined)) {
@@ -367,7 +372,7 @@ async function main() {
     if (!aa) continue;
     const all = Object.values(aa).flat().map(([x, y]) => x / y);
     const cells = workloadNames.filter((w) => aa[w]?.length).map((w) => {
-      const iv = interval(aa[w], (xs) => pairFigure(mode, xs));
+      const iv = figureInterval(mode, aa[w]);
       return `${w} ${pairFigure(mode, aa[w]).toFixed(2)}${iv ? ` (${iv[0].toFixed(2)}-${iv[1].toFixed(2)})` : ''}`;
     });
     out.push('', `A/A control, ${mode} (plain / plain, the same code on both cores; a target's value within this spread is not a measured difference): ${mode === 'warm' ? 'median of the pairs' : 'ratio of mean run times'} per workload (90% interval) ${cells.join(', ')}; single pairs ${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}.`);

@@ -379,7 +379,7 @@ function finding(
   // first queue and opens its first waiter's line.
   const full = new Set(groups.filter((g) => g.role === 'put').map((g) => g.track));
   const ordered = [...tracks.filter((t) => full.has(t)), ...tracks.filter((t) => !full.has(t))];
-  const puts = [...waits.filter((x) => x.w.role === 'put'), ...waits.filter((x) => x.w.role !== 'put')];
+  const waitsPutsFirst = [...waits.filter((x) => x.w.role === 'put'), ...waits.filter((x) => x.w.role !== 'put')];
   // A blocked put is released by a get, a waiting get by a put.
   const sites = groups.flatMap((g) => partySites(g.releasers.values(), g.role === 'put' ? 'get' : 'put', g.track.q.name));
   const f: Finding = {
@@ -390,7 +390,7 @@ function finding(
     message,
     since,
     queues: ordered.map(findingQueue),
-    waiters: puts.map((x) => findingWaiter(x.track, x.w, ctx.clock, ctx.now)),
+    waiters: waitsPutsFirst.map((x) => findingWaiter(x.track, x.w, ctx.clock, ctx.now)),
     sites,
     figures: { quietMs: quiet, waiters: waits.length, queues: tracks.length },
   };

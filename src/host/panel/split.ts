@@ -3,7 +3,8 @@
 // renderer thread it shares with the panel, in one task that grows with its size (24-33 ms
 // of CPU for ~300 KB at 1,000 queues; an update at 10,000 busy queues is ~2 MB). Rows alone
 // do not bound the size: when the extension host falls behind, each row carries more
-// samples, and a CI run saw a 500-row part cost 58 ms there. Parts are sent one per
+// samples (a CI run saw the relay of a 500-row part take 29 ms, plus a 29 ms garbage
+// collection in the same task; docs/PANEL.md). Parts are sent one per
 // macrotask (outbox.ts), so the renderer can paint and take input between them.
 
 import type { FeedMessage, InitMessage, SeriesChunk, UpdateMessage, WaitCountChunk } from '../../protocol/webview';

@@ -124,9 +124,7 @@ async function scrollTo(frame: Frame, fraction: number): Promise<void> {
  * time in ms and the three parts inside them that took the most CPU, so that a failure says
  * whose task it was (the workbench's, the webview's, or the test driver's).
  */
-function rendererTasks(trace: Buffer): { wall: number; cpu: number; gc: number; top: string }[] {
-  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+function rendererTasks(events: readonly TraceEvent[]): { wall: number; cpu: number; gc: number; top: string }[] {
   const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}/${e.tid}`));
   const onMain = events.filter((e) => e.ph === 'X' && mains.has(`${e.pid}/${e.tid}`));
   return onMain
@@ -147,10 +145,14 @@ function rendererTasks(trace: Buffer): { wall: number; cpu: number; gc: number; 
     });
 }
 
-/** The workbench relaying panel messages (its webview host's message port): how many, and the most CPU one took. */
-function relayCalls(trace: Buffer): { n: number; maxCpu: number } {
+/** A CDP trace's events (Chrome writes either an object with traceEvents or a bare array). */
+function traceEvents(trace: Buffer): TraceEvent[] {
   const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  return Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+}
+
+/** The workbench relaying panel messages (its webview host's message port): how many, and the most CPU one took. */
+function relayCalls(events: readonly TraceEvent[]): { n: number; maxCpu: number } {
   const calls = events.filter((e) => e.ph === 'X' && e.name === 'FunctionCall' && /HostMessaging/.test(e.args?.data?.functionName ?? ''));
   return { n: calls.length, maxCpu: Math.round(Math.max(0, ...calls.map((e) => e.tdur ?? 0)) / 100) / 10 };
 }
@@ -264,7 +266,8 @@ describe('QueueScope panel with 1,000 queues (scale)', function () {
     const t1 = await frame.evaluate(() => performance.now());
     const trace = await browser.stopTracing();
     fs.writeFileSync(path.join(projectRoot, 'test-artifacts/e2e/scale-panel-trace.json'), trace);
-    const tasks = rendererTasks(trace);
+    const events = traceEvents(trace);
+    const tasks = rendererTasks(events);
     if (profiler) {
       const { profile } = await profiler.send('Profiler.stop');
       fs.writeFileSync(path.join(projectRoot, 'test-artifacts/e2e/scale-panel.cpuprofile'), JSON.stringify(profile));
@@ -278,7 +281,7 @@ describe('QueueScope panel with 1,000 queues (scale)', function () {
     const list = (ts: LongTask[]) => ts.map((t) => `${Math.round(t.ms)} ${t.who}`).join(', ') || 'none';
     console.log(`      long tasks: ${longTasks.length} since the panel opened; while scrolling and sorting (${Math.round(t1 - t0)} ms): ${list(during)}`);
     console.log(`      renderer main-thread tasks then (CDP trace): ${tasks.length} over 50 ms wall; CPU of those: ${tasks.map((t) => `${t.cpu} (wall ${t.wall}, GC ${t.gc}: ${t.top})`).join('; ') || 'none'} ms`);
-    const relay = relayCalls(trace);
+    const relay = relayCalls(events);
     console.log(`      the workbench relayed ${relay.n} panel messages then, the longest in ${relay.maxCpu} ms of CPU`);
     console.log(`      long animation frames then: ${framesDuring.map((f) => `${Math.round(f.ms)} ms (webview script ${Math.round(f.script)}, style+layout ${Math.round(f.layout)})`).join(', ') || 'none'}`);
 
