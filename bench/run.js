@@ -5,10 +5,12 @@
 //
 //   node bench/run.js [--quick] [--rounds N] [--cold-rounds N] [--runs N] [--no-adapters]
 //                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold] [--default-gc] [--cold-semi N]
+//                     [--no-pin]
 //
 // Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js).
 // Each round runs the pairs that the targets compare (lib | naive, armed | lib, lib | plain,
-// and the library on W6 | W6n) side by side, one process per core, so both sides of a ratio meet the same state of this
+// and the library on W6 | W6n) side by side, one process per core (pinned with taskset, the
+// sides swapping cores each round), so both sides of a ratio meet the same state of this
 // shared machine; a target is the median of its pairs' ratios. A cell is the median of its
 // samples (the lib row has three a round). Every round also runs the plain library against
 // itself (A/A): the spread of that ratio is the run's noise floor. Warm samples pin V8's
@@ -67,6 +69,19 @@ const COLD_GC_FLAGS = COLD_SEMI > 0 ? [`--min-semi-space-size=${COLD_SEMI}`, `--
 const systemFilter = option('--systems', null);
 const systems = systemFilter ? SYSTEMS.filter((s) => systemFilter.split(',').includes(s.id)) : SYSTEMS.filter((s) => !s.peer);
 
+/**
+ * Pin each sample's process, helper threads included, to one core (taskset). Unpinned, two
+ * processes side by side on two cores share both, and one side's background compile or GC
+ * lands on the other's core: the same code against itself (cold W4) read 0.32-2.54 per pair
+ * unpinned and 0.54-1.31 pinned (20 rounds each, bench/README.md, "Pinned pairs").
+ */
+const PIN = !flag('--no-pin') && [0, 1].every((core) => spawnSync('taskset', ['-c', String(core), 'true']).status === 0);
+
+/** The command running `argv` on `core` (or anywhere when pinning is off or unavailable). */
+function onCore(core, cmd, argv) {
+  return PIN ? ['taskset', ['-c', String(core), cmd, ...argv]] : [cmd, argv];
+}
+
 /** The plain-library baseline: src/queue bundled alone, without the tracer. */
 function buildPlain() {
   esbuild.buildSync({
@@ -97,7 +112,7 @@ function runAsync(cmd, argv, options) {
   });
 }
 
-async function measure(systemId, wName, mode) {
+async function measure(systemId, wName, mode, core = 0) {
   const env = { ...process.env };
   delete env.QUEUESCOPE_TRACE;
   delete env.QUEUESCOPE_TRACE_FILE;
@@ -105,10 +120,10 @@ async function measure(systemId, wName, mode) {
   let r;
   if (systemId === 'asyncio') {
     if (mode !== 'warm' || !['W1', 'W2', 'W3', 'W4', 'W5'].includes(wName)) return { unsupported: true };
-    r = await runAsync('python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : ''], { env });
+    r = await runAsync(...onCore(core, 'python3', [path.join(__dirname, 'asyncio_bench.py'), wName, '1', quick ? 'quick' : '']), { env });
   } else {
     if (systemId === 'armed') env.QUEUESCOPE_TRACE = '1';
-    r = await runAsync(process.execPath, [...(mode === 'warm' ? GC_FLAGS : COLD_GC_FLAGS), path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode], { env, cwd: root });
+    r = await runAsync(...onCore(core, process.execPath, [...(mode === 'warm' ? GC_FLAGS : COLD_GC_FLAGS), path.join(__dirname, 'worker.js'), systemId, wName, String(runs), mode]), { env, cwd: root });
   }
   const line = (r.stdout || '').trim().split('\n').pop() || '';
   try {
@@ -232,7 +247,8 @@ async function main() {
           return median(res.rates || []);
         };
         for (const [a, b] of pairs) {
-          const [ra, rb] = await Promise.all([measure(a, wName, mode), measure(b, wName, mode)]);
+          // Sides swap cores each round: a core that is slower, or busier, favours neither.
+          const [ra, rb] = await Promise.all([measure(a, wName, mode, round % 2), measure(b, wName, mode, 1 - (round % 2))]);
           // The A/A pair only measures the noise: its samples stay out of the cells.
           const x = a === b ? median(ra.rates || []) : keep(a, ra);
           const y = a === b ? median(rb.rates || []) : keep(b, rb);
@@ -241,7 +257,7 @@ async function main() {
         }
         // Timeouts against none (W6 / W6n): the library on both workloads, side by side too.
         if (wName === 'W6' && workloadNames.includes('W6n') && ids.includes('lib')) {
-          const [r6, r6n] = await Promise.all([measure('lib', 'W6', mode), measure('lib', 'W6n', mode)]);
+          const [r6, r6n] = await Promise.all([measure('lib', 'W6', mode, round % 2), measure('lib', 'W6n', mode, 1 - (round % 2))]);
           const x = median(r6.rates || []);
           const y = median(r6n.rates || []);
           if (x && y) ((pairRounds[mode]['lib/lib'] ??= {})['W6/W6n'] ??= []).push([x, y]);
@@ -288,7 +304,7 @@ async function main() {
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const loadText = loads.length ? `load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the run` : '';
-  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')})` : "Warm samples on V8's default (adaptive) young generation"}, ${COLD_GC_FLAGS.length ? `cold ones on a fixed one (${COLD_GC_FLAGS.join(' ')})` : "cold ones on V8's default"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: items over the mean run time of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
+  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process${PIN ? ', each process pinned to one core (the sides of a pair on two, swapping each round)' : ', processes not pinned to cores'}. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')})` : "Warm samples on V8's default (adaptive) young generation"}, ${COLD_GC_FLAGS.length ? `cold ones on a fixed one (${COLD_GC_FLAGS.join(' ')})` : "cold ones on V8's default"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: items over the mean run time of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
   for (const mode of modes) {
     out.push('', `### ${mode === 'warm' ? 'Warm (>= 1M items)' : `Cold (first ${COLD_ITEMS / 1000}k items)`}: items/s, and ratio to the naive queue`, '');
     out.push(`| system | ${workloadNames.map((w) => `${w} ${WORKLOADS[w].title}`).join(' | ')} |`);

@@ -4,6 +4,7 @@
 // tracer (the "plain library" baseline).
 
 const path = require('node:path');
+const { performance } = require('node:perf_hooks');
 const { runGeneric, runLateness } = require('../workloads');
 
 const HUB_KEY = Symbol.for('queuescope.hub');
@@ -19,8 +20,10 @@ function system(variant) {
   let drained = 0;
   let drains = 0;
   let blocks = 0;
+  let lastDrain = performance.now();
   const hub = () => globalThis[HUB_KEY];
   const drain = () => {
+    lastDrain = performance.now();
     const h = hub();
     if (h === undefined || typeof h.drain !== 'function') return;
     // Columnar, as the extension's poller drains (a hub serving them runs no sampling timer).
@@ -47,15 +50,20 @@ function system(variant) {
     },
     async run(w) {
       if (variant !== 'armed') return runGeneric(adapter, w);
-      // Drains every 100 ms run inside the timed region. The last one, for what a run left,
-      // is not timed: a 3 ms cold run would otherwise pay a whole 100 ms period's drain
-      // (~0.1-0.2 ms, most of it the drain code running unoptimised) in 3 ms.
+      // Drains come every 100 ms of the process's life, as the poller's do. A run that
+      // yields to the event loop (W7) meets them inside its timed region. The others never
+      // let a timer fire, so the drain that fell due during a run comes right after it,
+      // untimed (a 3 ms cold run would otherwise pay a whole 100 ms period's drain, ~0.1-0.2
+      // ms, most of it the drain code running unoptimised, in 3 ms). Not after every run:
+      // cold runs take 2-3 ms, and a drain after each one was 30-50 drains per 100 ms. Their
+      // garbage made V8 grow the young generation two or three runs earlier than unarmed,
+      // inside the cold sample (bench/README.md, "Pinned pairs").
       const timer = setInterval(drain, 100);
       try {
         return await runGeneric(adapter, w);
       } finally {
         clearInterval(timer);
-        drain();
+        if (performance.now() - lastDrain >= 100) drain();
       }
     },
     lateness: () => runLateness(adapter),
