@@ -11,8 +11,9 @@
 // Each round runs the pairs that the targets compare (lib | naive, armed | lib, lib | plain,
 // and the library on W6 | W6n) side by side, one process per core (pinned with taskset, the
 // sides swapping cores each round), so both sides of a ratio meet the same state of this
-// shared machine; a target is the median of its pairs' ratios. A cell is the median of its
-// samples (the lib row has three a round). Every round also runs the plain library against
+// shared machine; a warm target is the median of its pairs' ratios, a cold one the ratio of
+// their mean run times (pairFigure). A warm cell is the median of its samples, a cold one
+// items over their mean run time (the lib row has three samples a round). Every round also runs the plain library against
 // itself (A/A): the spread of that ratio is the run's noise floor. Warm samples pin V8's
 // young generation (GC_FLAGS) unless --default-gc. Peers (async-channel, @esfx, effect,
 // Node streams, Python asyncio, the await ceiling) run only when named with --systems.

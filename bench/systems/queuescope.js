@@ -55,9 +55,9 @@ function system(variant) {
       // let a timer fire, so the drain that fell due during a run comes right after it,
       // untimed (a 3 ms cold run would otherwise pay a whole 100 ms period's drain, ~0.1-0.2
       // ms, most of it the drain code running unoptimised, in 3 ms). Not after every run:
-      // cold runs take 2-3 ms, and a drain after each one was 30-50 drains per 100 ms. Their
-      // garbage made V8 grow the young generation two or three runs earlier than unarmed,
-      // inside the cold sample (bench/README.md, "Pinned pairs").
+      // cold runs take 2-3 ms, and a drain after each one was 30-50 drains per 100 ms, whose
+      // garbage brought V8's growth of the young generation a run closer to the cold sample
+      // (bench/README.md, "Pinned pairs").
       const timer = setInterval(drain, 100);
       try {
         return await runGeneric(adapter, w);
