@@ -70,7 +70,7 @@ export type ModelInput =
   | { kind: 'addSource'; session: string; info: SourceInfo; snapshot: Snapshot | undefined; channel: string | undefined; source: string }
   | { kind: 'applyDrain'; session: string; source: string; batch: DrainBatch; outcome: DrainOutcome }
   | { kind: 'applyEvents'; session: string; source: string; events: readonly WireEvent[] }
-  | { kind: 'applySnapshot'; session: string; source: string; snapshot: Snapshot; paused: boolean }
+  | { kind: 'applySnapshot'; session: string; source: string; snapshot: Snapshot; paused: boolean; pausedAt?: number }
   /** `previous`: the source's state before the call (undefined: no such source). */
   | { kind: 'setSourceState'; session: string; source: string; state: RunState; previous: RunState | undefined; /** Epoch ms of the change (the model's clock unless given). */ at: number }
   | { kind: 'setSourceEnd'; session: string; source: string; end: EndInfo }
@@ -555,13 +555,15 @@ export class QueueModel implements Disposable {
    * Apply a snapshot: queue metadata, sizes, counters and the exact set of current waiters
    * and item previews. With `paused` (the default) the source is marked paused at it.
    */
-  applySnapshot(session: string, source: string, snap: Snapshot, options: { paused?: boolean } = {}): void {
+  applySnapshot(session: string, source: string, snap: Snapshot, options: { paused?: boolean; pausedAt?: number } = {}): void {
     const paused = options.paused ?? true;
-    this.doApplySnapshot(session, source, snap, paused);
-    this.inputs.fire({ kind: 'applySnapshot', session, source, snapshot: snap, paused });
+    // When the pause began (realm ms): before the snapshot, which came after the drains.
+    const pausedAt = paused && options.pausedAt !== undefined && Number.isFinite(options.pausedAt) && options.pausedAt < snap.t ? Math.max(0, options.pausedAt) : undefined;
+    this.doApplySnapshot(session, source, snap, paused, pausedAt);
+    this.inputs.fire({ kind: 'applySnapshot', session, source, snapshot: snap, paused, ...(pausedAt !== undefined ? { pausedAt } : {}) });
   }
 
-  private doApplySnapshot(session: string, source: string, snap: Snapshot, paused: boolean): void {
+  private doApplySnapshot(session: string, source: string, snap: Snapshot, paused: boolean, pausedAt?: number): void {
     const src = this.source(session, source);
     if (!src) {
       this.log.warn(`snapshot for unknown source ${session}/${source} skipped`);
@@ -603,7 +605,7 @@ export class QueueModel implements Disposable {
     }
     src.lastSeen = Math.max(src.lastSeen, at);
     if (paused) {
-      src.pausedAt = at;
+      src.pausedAt = src.info.origin + (pausedAt ?? snap.t);
       this.doSetSourceState(session, source, 'paused');
     }
     this.fireQueues(src, changes);

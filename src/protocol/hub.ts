@@ -25,6 +25,18 @@ export interface SnapshotOptions {
    * a pause there, and the end of it when the program runs again. Hubs that predate it ignore it.
    */
   paused?: boolean;
+  /**
+   * With `paused`: how long the program has been stopped, in ms, as the extension measured it
+   * (from the debugger's stop to this request). The pause is dated that much before the
+   * snapshot: the extension drains first, and on a loaded machine that took 1.7 s, which a
+   * pause dated at the snapshot counted as running time. Hubs that predate it ignore it.
+   */
+  pausedMs?: number;
+}
+
+/** How far before `t` a paused snapshot's pause began (SnapshotOptions.pausedMs, checked): 0 when absent or malformed. */
+export function pauseLead(pausedMs: unknown, t: number): number {
+  return typeof pausedMs === 'number' && Number.isFinite(pausedMs) && pausedMs > 0 ? Math.min(pausedMs, Math.max(0, t)) : 0;
 }
 
 export interface AttachOptions {
@@ -170,7 +182,8 @@ export function stopPushExpression(): string {
 
 /** Expression: snapshot as JSON (stringified in the debuggee: see docs/CONTRACTS.md, "While paused"), or NO_HUB. */
 export function snapshotExpression(options: SnapshotOptions): string {
-  const arg = JSON.stringify({ items: options.items ?? DEFAULT_PREVIEW_ITEMS, ...(options.paused === true ? { paused: true } : {}) });
+  const paused = options.paused === true ? { paused: true, ...(pauseLead(options.pausedMs, Infinity) > 0 ? { pausedMs: Math.ceil(options.pausedMs!) } : {}) } : {};
+  const arg = JSON.stringify({ items: options.items ?? DEFAULT_PREVIEW_ITEMS, ...paused });
   return `(function(){var h=${HUB};return h?JSON.stringify(h.snapshot(${arg})):${JSON.stringify(NO_HUB)}})()${tail}`;
 }
 

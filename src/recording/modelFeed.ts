@@ -44,8 +44,14 @@ export class ModelFeed {
           this.open();
           this.origins.set(line.src, line.info.origin);
           this.seen(line.src, line.snapshot?.t ?? line.info.now);
+          // A pause snapshot's source line comes after its pause line in time (the pause is
+          // dated from the debugger's stop, the snapshot after the drains that followed):
+          // announcing the source again does not end the pause, only a resume line does.
+          const before = this.sources.get(line.src);
+          const wasPaused = before !== undefined && this.model.source(this.session, before)?.state === 'paused';
           const key = this.model.addSource(this.session, line.info, line.snapshot);
           this.sources.set(line.src, key);
+          if (wasPaused) this.model.setSourceState(this.session, key, 'paused');
           break;
         }
         case 'end': {

@@ -187,7 +187,7 @@ export class SessionRecorder {
         const src = this.model.source(input.session, input.source);
         if (!src) break;
         const lines: StoredLine[] = [{ type: 'source', src: src.key, info: src.info, snapshot: input.snapshot }];
-        if (input.paused) lines.push({ type: 'pause', src: src.key, t: input.snapshot.t });
+        if (input.paused) lines.push({ type: 'pause', src: src.key, t: input.pausedAt ?? input.snapshot.t });
         this.spools.get(input.session)?.write(lines);
         break;
       }

@@ -24,7 +24,7 @@
 // that state over modules. The per-queue record is record.ts, the tunables config.ts.
 
 import type { HubLink, ProbeTarget, QueueProbe, WaitOutcome } from '../queue/probe';
-import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, type AttachOptions, type HubReaderApi, type HubTee, type PushOptions, type SnapshotOptions } from '../protocol/hub';
+import { DEFAULT_PREVIEW_ITEMS, MAX_PREVIEW_ITEMS, pauseLead, type AttachOptions, type HubReaderApi, type HubTee, type PushOptions, type SnapshotOptions } from '../protocol/hub';
 import {
   PROTOCOL_VERSION,
   type AttachInfo,
@@ -416,7 +416,10 @@ export class Hub implements HubLink, HubReaderApi, RecordHost {
       const n = options !== null && typeof options === 'object' ? Number(options.items) : NaN;
       const items = Number.isFinite(n) ? Math.max(0, Math.min(MAX_PREVIEW_ITEMS, Math.floor(n))) : DEFAULT_PREVIEW_ITEMS;
       const snap = this.takeSnapshot(items);
-      if (options !== null && typeof options === 'object' && options.paused === true) this.tell((sink) => sink.paused?.(snap.t));
+      if (options !== null && typeof options === 'object' && options.paused === true) {
+        const at = snap.t - pauseLead(options.pausedMs, snap.t);
+        this.tell((sink) => sink.paused?.(at));
+      }
       return snap;
     } catch {
       return { v: PROTOCOL_VERSION, t: now(), queues: [] };

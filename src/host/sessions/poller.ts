@@ -36,7 +36,7 @@
 // Longer than ~400 lines on purpose: every transition is a method of one class, to be read
 // against the diagram above; the pause race and the defaults are their own files.
 
-import { attachExpression, boundedExpression, chunkExpression, drainExpression, HOOKS_THREAD, NO_HUB, parseChunkHead, snapshotExpression, stopPushExpression } from '../../protocol/hub';
+import { attachExpression, boundedExpression, chunkExpression, drainExpression, HOOKS_THREAD, NO_HUB, parseChunkHead, pauseLead, snapshotExpression, stopPushExpression } from '../../protocol/hub';
 import { parseAttachInfo, parseDrainBatch, parseSnapshot } from '../../model/parse';
 import type { QueueModel } from '../../model/store';
 import { applyExitTail, tailEndReason, type ExitTailFile } from './exitTail';
@@ -409,6 +409,8 @@ export class SessionPoller {
   /** The debuggee stopped (breakpoint, step, exception, pause): one drain and one snapshot. */
   stopped(): Promise<void> {
     if (this.stateValue === 'stopped') return this.chain;
+    // When the stop came: the pause is dated from it, not from the snapshot after the drains.
+    const stoppedAt = performance.now();
     if (this.stateValue !== 'paused') this.stateValue = 'pausePending';
     this.options.push?.setHalted(true);
     this.race.settled();
@@ -425,7 +427,8 @@ export class SessionPoller {
         if (!(await this.drainOnce())) break;
       }
       if (!this.halted || this.stateValue !== 'paused' || !this.key) return; // continued meanwhile, or the hub vanished
-      const text = await this.evaluateWhole(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? POLLER_DEFAULTS.itemPreviewCount, paused: true }), 'snapshot');
+      const pausedMs = performance.now() - stoppedAt;
+      const text = await this.evaluateWhole(snapshotExpression({ items: this.options.itemPreviewCount?.() ?? POLLER_DEFAULTS.itemPreviewCount, paused: true, pausedMs }), 'snapshot');
       if (text === undefined || text === NO_HUB || !this.key || !this.halted) return;
       if (this.oversize(text.length, 'snapshot')) return;
       const snap = parseSnapshot(text);
@@ -434,7 +437,7 @@ export class SessionPoller {
         return;
       }
       if (snap.value.skipped) this.log.warn(`${this.channel}: snapshot had ${snap.value.skipped} malformed queue(s); skipped`);
-      this.model.applySnapshot(this.session, this.key, snap.value, { paused: true });
+      this.model.applySnapshot(this.session, this.key, snap.value, { paused: true, pausedAt: snap.value.t - pauseLead(pausedMs, snap.value.t) });
     });
   }
 

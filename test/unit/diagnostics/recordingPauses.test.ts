@@ -13,7 +13,7 @@ const ORIGIN = 1_800_000_000_000;
 const SRC = '41:0';
 const site = { file: '/app/app.js', line: 12, column: 5, fn: 'produce' };
 
-function recording(pauses: boolean): RecordingLine[] {
+function recording(pauses: boolean, snapshotAfterPause = false): RecordingLine[] {
   const lines: RecordingLine[] = [
     { type: 'qscope', v: 2, created: ORIGIN, writer: 'extension', label: 'app' },
     { type: 'source', src: SRC, info: { v: 1, pid: 41, threadId: 0, isMainThread: true, title: 'node', argv: [], origin: ORIGIN, now: 0, sampleInterval: 10 } },
@@ -22,6 +22,12 @@ function recording(pauses: boolean): RecordingLine[] {
   ];
   for (let t = 500; t < 12_000; t += 500) {
     if (pauses && t === 1000) lines.push({ type: 'pause', src: SRC, t: 1000 });
+    // The extension's own file: the pause snapshot announces the source again, after the
+    // drains that followed the stop, so later than the pause it comes with (dated from the stop).
+    if (snapshotAfterPause && t === 2500) {
+      const info = (lines[1] as Extract<RecordingLine, { type: 'source' }>).info;
+      lines.push({ type: 'source', src: SRC, info: { ...info, now: 2500 }, snapshot: { v: 1, t: 2500, queues: [{ q: 1, name: 'jobs', kind: 'fifo', maxsize: 1, size: 1, shutdown: false, unfinished: 1, site: { ...site, line: 3, fn: '' }, counters: { puts: 1, gets: 0, blockedPuts: 1, waitedGets: 0, timeouts: 0, aborts: 0, highWater: 1, dropped: 0 }, items: ['0'], waiters: [{ w: 1, q: 1, role: 'put', since: 100, waitMs: 2400, site }] }] } });
+    }
     if (pauses && t === 11_000) lines.push({ type: 'resume', src: SRC, t: 11_000 });
     lines.push({ type: 'samples', src: SRC, t, rows: [[1, 1, 1, 1, 0, 0]] });
   }
@@ -42,6 +48,16 @@ describe('diagnostics: pauses in a recording', () => {
     // deadlock. 10 s of it were a breakpoint, as the live engine knew.
     assert.deepEqual(rulesRaised(recording(false)).filter((r) => r !== 'exit-work-left'), ['deadlock']);
     assert.deepEqual(rulesRaised(recording(true)).filter((r) => r !== 'exit-work-left'), []);
+  });
+
+  it("the pause snapshot's source line, later than its pause line, does not end the pause (only a resume does)", () => {
+    assert.deepEqual(rulesRaised(recording(true, true)).filter((r) => r !== 'exit-work-left'), []);
+    const model = new QueueModel();
+    const feed = new ModelFeed(model, 'replay', 'app');
+    const lines = recording(true, true);
+    const resume = lines.findIndex((l) => l.type === 'resume');
+    feed.push(lines.slice(0, resume));
+    assert.equal(model.session('replay')?.state, 'paused');
   });
 
   it('a replay marks the source paused between the lines, and running again after', () => {

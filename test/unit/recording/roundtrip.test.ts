@@ -203,7 +203,8 @@ describe('recording round trip through the model', () => {
       const key = live.attach('dbg-1', input.attach, 'child-session');
       for (const batch of input.batches) live.applyDrain('dbg-1', key, batch);
       const t = input.batches[input.batches.length - 1].t;
-      live.applySnapshot('dbg-1', key, pauseSnapshot(live, 'dbg-1', key, t)); // stopped at a breakpoint
+      // Stopped at a breakpoint at t; the snapshot came 300 ms later (the poller drained first).
+      live.applySnapshot('dbg-1', key, pauseSnapshot(live, 'dbg-1', key, t + 300), { paused: true, pausedAt: t });
       now = input.attach.origin + t + 4000; // the user looked around for 4 s
       live.setSourceState('dbg-1', key, 'live');
       live.endSession('dbg-1');

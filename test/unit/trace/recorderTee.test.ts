@@ -151,6 +151,25 @@ describe('trace: the file recorder and a debugger on one hub (tee)', () => {
     assert.equal(r.fileEvents().filter((e) => e.type === 'pause' || e.type === 'resume').length, 2, 'nothing more until the next pause');
   });
 
+  it("dates the pause from the debugger's stop when the snapshot says how long ago that was, not from the snapshot", () => {
+    const r = rig();
+    r.hub.attach();
+    // The poller drained for 1.7 s after the stop (a loaded machine) before this snapshot.
+    const snap = r.hub.snapshot({ items: 0, paused: true, pausedMs: 1700 });
+    r.tick();
+    const marks = r.fileEvents().filter((e) => e.type === 'pause' || e.type === 'resume');
+    assert.deepEqual(marks.map((e) => e.type), ['pause', 'resume']);
+    assert.equal(marks[0].t, snap.t - Math.min(1700, snap.t));
+    // Malformed leads are ignored: the pause is dated at the snapshot, as from older extensions.
+    for (const pausedMs of [-5, Number.NaN, '900', Infinity]) {
+      const again = rig();
+      again.hub.attach();
+      const s = again.hub.snapshot({ items: 0, paused: true, pausedMs } as never);
+      again.tick();
+      assert.equal(again.fileEvents().find((e) => e.type === 'pause')?.t, s.t, String(pausedMs));
+    }
+  });
+
   it('exit writers added first run first (the exit tail before the recorder)', () => {
     const listeners = new Map<string, (arg: unknown) => void>();
     const proc = { on: (e: string, l: (arg: unknown) => void) => void listeners.set(e, l), removeListener: () => undefined, listeners: () => [], listenerCount: () => 0, kill: () => true, pid: 1, platform: 'linux' };

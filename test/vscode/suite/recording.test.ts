@@ -177,6 +177,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     } finally {
       await run.stop();
     }
+    // The session ends once its exit tail is applied (the program's last moments, the served
+    // put among them): saved before that, the file had the wait and no end of it.
+    const ended = () => model.session(root)?.state === 'ended';
+    if (!ended()) await nextEvent(model.onDidChange as vscode.Event<unknown>, 'the session ended, its exit tail applied', ended);
     const file = path.join(workspaceDir(), 'paused.qscope');
     await vscode.commands.executeCommand('queuescope.saveRecording', root, vscode.Uri.file(file));
     // The producer waited ~1.5 s running and ~3 s paused: a 2.5 s long-block limit is not reached,
@@ -184,10 +188,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
     // wait only as far as drains have come in, so the producer stays blocked 1.2 s after the
     // resume: with 0.3 s, a CI run whose first drain after the resume came later than the get
     // saw the wait only once it had ended, and found no long block either way.
-    const longBlocks = (ls: RecordingLine[]): number => {
+    const longBlocks = (ls: RecordingLine[]): string[] => {
       const check = new RecordingCheck({ thresholds: { ...defaultThresholds(), longBlockPutMs: 2500 } });
       check.push(ls);
-      return check.finish().filter((r) => r.finding.rule === 'long-block').length;
+      return check
+        .finish()
+        .filter((r) => r.finding.rule === 'long-block')
+        .map((r) => `${r.finding.message} (since ${r.finding.since})`);
     };
     for (const [what, recorded] of [['saved from the panel', file], ['written by the hub', hubFile]]) {
       const { lines } = await readRecordingLines(recorded);
@@ -195,8 +202,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
       assert.deepEqual(marks.map((l) => l.type), ['pause', 'resume'], what);
       const [pause, resume] = marks as { t: number }[];
       assert.ok(resume.t - pause.t >= 2500, `${what}: paused ${resume.t - pause.t} ms`);
-      assert.equal(longBlocks(lines), 0, what);
-      assert.equal(longBlocks(lines.filter((l) => l.type !== 'pause' && l.type !== 'resume')), 1, what);
+      // On failure, the finding and the lines of the wait say what the check counted.
+      const waitLines = () => JSON.stringify(lines.filter((l) => l.type === 'wait' || l.type === 'waitEnd' || l.type === 'pause' || l.type === 'resume' || l.type === 'saved'));
+      const withPause = longBlocks(lines);
+      assert.equal(withPause.length, 0, `${what}: ${withPause.join('; ')}; ${waitLines()}`);
+      assert.equal(longBlocks(lines.filter((l) => l.type !== 'pause' && l.type !== 'resume')).length, 1, what);
     }
     model.removeSession(root);
   });

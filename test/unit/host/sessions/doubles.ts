@@ -17,8 +17,10 @@ export function kindOf(expression: string): Kind {
   const drain = /h\.drain\((\d+)/.exec(expression);
   if (drain && (as(drainExpression(Number(drain[1]))) || as(drainExpression(Number(drain[1]), { columns: true })))) return 'drain';
   const items = /"items":(\d+)/.exec(expression);
-  // The pause snapshot says so (a file recorder marks the pause); a resync's does not.
-  if (items && (as(snapshotExpression({ items: Number(items[1]) })) || as(snapshotExpression({ items: Number(items[1]), paused: true })))) return 'snapshot';
+  // The pause snapshot says so (a file recorder marks the pause), and how long ago the stop came; a resync's does not.
+  const lead = /"pausedMs":(\d+)/.exec(expression);
+  const pausedMs = lead ? { pausedMs: Number(lead[1]) } : {};
+  if (items && (as(snapshotExpression({ items: Number(items[1]) })) || as(snapshotExpression({ items: Number(items[1]), paused: true, ...pausedMs })))) return 'snapshot';
   throw new Error(`unexpected expression: ${expression}`);
 }
 
