@@ -116,6 +116,23 @@ function defaultUri(name: string, extension: string): vscode.Uri {
   return vscode.Uri.file(path.join(folder, `${base}-${stamp}${extension}`));
 }
 
+/** A program that exits can take a moment to have its exit tail read (poller finish, file read). */
+const SETTLE_MS = 5000;
+
+/** Waits, with a word in the progress, while the session's last moments are still being read. */
+async function lastMoments(ctx: RecordingCommandContext, session: string, progress?: vscode.Progress<{ message?: string }>): Promise<void> {
+  const settling = ctx.services.sessions.settling(session, SETTLE_MS);
+  if (!settling) return;
+  const message = 'reading the program\u2019s last moments\u2026';
+  if (!progress) {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `QueueScope: ${message}` }, () => settling);
+    return;
+  }
+  progress.report({ message });
+  await settling;
+  progress.report({ message: undefined });
+}
+
 async function saveRecording(ctx: RecordingCommandContext, sessionId?: string, targetArg?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const model = ctx.services.model;
   const chosen = sessionId && ctx.recorder.canSave(sessionId) ? { session: sessionId, name: model.session(sessionId)?.name ?? 'recording' } : await pickSession(ctx, 'Which session to save?');
@@ -123,9 +140,11 @@ async function saveRecording(ctx: RecordingCommandContext, sessionId?: string, t
   const target = targetArg ?? (await vscode.window.showSaveDialog({ defaultUri: defaultUri(chosen.name, RECORDING_EXTENSION), filters: RECORDING_FILTER, title: 'Save QueueScope Recording' }));
   if (!target) return undefined;
   try {
-    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `QueueScope: saving ${chosen.name}` }, () =>
-      ctx.recorder.save(chosen.session, target.fsPath),
-    );
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `QueueScope: saving ${chosen.name}` }, async (progress) => {
+      // The program may have just exited: its last moments are read from its exit tail.
+      await lastMoments(ctx, chosen.session, progress);
+      return ctx.recorder.save(chosen.session, target.fsPath);
+    });
     const open = 'Open';
     void vscode.window
       .showInformationMessage(`Saved ${path.basename(target.fsPath)} (${mb(result.fileBytes)}${result.gzip ? ', gzip' : ''}).`, open)
@@ -171,6 +190,7 @@ async function exportRecording(ctx: RecordingCommandContext, arg?: unknown, form
   if (!source) return undefined;
   const format = EXPORT_FORMATS.find((f) => f.id === formatArg) ?? (await vscode.window.showQuickPick(EXPORT_FORMATS, { placeHolder: 'Export as…' }));
   if (!format) return undefined;
+  if (source.kind === 'session') await lastMoments(ctx, source.session);
   const input = source.kind === 'file' ? { path: source.file } : await ctx.recorder.recordingFile(source.session);
   if (!input) return undefined;
   const name = source.kind === 'file' ? path.basename(source.file) : source.name;

@@ -347,6 +347,31 @@ export class SessionWatcher implements vscode.Disposable {
     if (this.model.session(modelSession)) this.model.endSession(modelSession);
   }
 
+  /**
+   * While a model session waits for exit tails (every process of it ended, the session not
+   * yet): a promise that resolves when it ends (its last exit tails read) or `timeoutMs`
+   * passes. Undefined if there is nothing to wait for: it ended, or a process still runs. Saving right after the program exits waits for this, so that the copy ends with
+   * the program's last moments instead of a "saved while running" mark.
+   */
+  settling(modelSession: string, timeoutMs: number): Promise<void> | undefined {
+    const waiting = (this.finishing.get(modelSession)?.size ?? 0) > 0;
+    const running = [...this.watched.values()].some((x) => x.modelSession === modelSession);
+    const state = this.model.session(modelSession)?.state;
+    if (!waiting || running || state === undefined || state === 'ended') return undefined;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      const sub = this.model.onDidApplyInput((input) => {
+        if (input.kind === 'endSession' && input.session === modelSession) done();
+        if (input.kind === 'removeSession' && input.session === modelSession) done();
+      });
+    });
+  }
+
   /** The debug session a model session stands for, while it runs. */
   debugSession(modelSession: string): vscode.DebugSession | undefined {
     for (const w of this.watched.values()) if (w.modelSession === modelSession) return rootSession(w.session);

@@ -69,6 +69,27 @@ describe('the last moments of a short program', function () {
     });
   }
 
+  // Saved the moment the program's session ends, before its exit tail is read: the save waits
+  // for it (a few ms to a few hundred), so the copy ends with the program's end, not with a
+  // "saved while running" mark and the depths of the last poll.
+  it('Save Recording right at the exit waits for the last moments', async () => {
+    const run = await debugProgram(program, { env: { QUEUESCOPE_LIB: libraryPath(), EXIT_MODE: 'process-exit' } });
+    const root = run.parent.id;
+    try {
+      const out = await run.output('TOTALS');
+      const totals = (JSON.parse(/TOTALS (\{.*\})/.exec(out)![1]) as { totals: Totals }).totals;
+      await run.exited;
+      const saved = path.join(workspaceDir(), 'last-at-exit.qscope');
+      await vscode.commands.executeCommand('queuescope.saveRecording', root, vscode.Uri.file(saved));
+      const { lines } = await readRecordingLines(saved);
+      assert.deepEqual(lines.filter((l) => l.type === 'saved'), [], 'saved as a running session');
+      assert.equal(api.services.model.session(root)?.state, 'ended');
+      assert.deepEqual((await replayedState(saved)).totals, totals, 'the saved recording');
+    } finally {
+      await run.stop();
+    }
+  });
+
   // Killed without warning, the program writes no exit tail: the user is told its figures end
   // at the last read. Stopped from the debugger (which may kill it as hard), it is no news.
   // 'Stop after a worker ended': the worker's session said its program ended first; the user's
