@@ -66,9 +66,45 @@ function defaultFormatting(prepare: unknown): boolean {
 }
 
 /**
- * The stack above `above` (exclusive), one frame at a time (an iterator, so that a caller
- * that stops at the first user frame formats only the frames it reads); empty when the host
- * formats stacks differently.
+ * A captured stack, read one frame at a time: a caller that stops at the first user frame
+ * formats only the frames it reads.
+ */
+class Frames {
+  constructor(
+    /** V8's frames (the fast path), or undefined when Node formatted the stack as text. */
+    private readonly sites: V8CallSite[] | undefined,
+    private readonly lines: string[],
+    /** With text: V8's frames for the names, when they line up with the text's. */
+    private readonly named: V8CallSite[] | undefined,
+  ) {}
+
+  get length(): number {
+    return this.sites !== undefined ? this.sites.length : this.lines.length;
+  }
+
+  /** Frame `i`; null if it does not parse, undefined if formatting it threw (stop reading). */
+  at(i: number): Frame | null | undefined {
+    if (this.sites !== undefined) {
+      let line: string;
+      try {
+        line = `at ${String(this.sites[i])}`;
+      } catch {
+        return undefined;
+      }
+      return parseFrame(line);
+    }
+    const f = parseFrame(this.lines[i]);
+    if (f !== null && this.named !== undefined && f.fn !== '' && v8Name(this.named[i]) === '') f.fn = '';
+    return f;
+  }
+}
+
+const NO_FRAMES = new Frames(undefined, [], undefined);
+
+/**
+ * The stack above `above` (exclusive); no frames when the host formats stacks differently.
+ * A plain reader, not a generator: a capture runs a few times per queue, always cold, and
+ * a generator's frames cost more there (bench/README.md, "Pinned pairs").
  *
  * Fast path: V8's frames themselves (Error.prepareStackTrace returning them), each formatted
  * on demand with V8's own CallSite toString, the text Node's formatter prints for it. Node
@@ -85,7 +121,7 @@ function defaultFormatting(prepare: unknown): boolean {
  * read "created at fastq (app.ts:8)". Named functions keep Node's mapped name (a minified
  * bundle's `i` is `produceJobs` there).
  */
-function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
+function stackFrames(above: (...args: never[]) => unknown): Frames {
   const E = Error as unknown as ErrorWithPrepare;
   const holder: { stack?: unknown } = {};
   let limit: number | undefined;
@@ -111,35 +147,17 @@ function* stackFrames(above: (...args: never[]) => unknown): Generator<Frame> {
     E.captureStackTrace(holder, above);
     text = holder.stack; // formatted (or, structured, handed over) lazily by V8 on first read
   } catch {
-    return;
+    return NO_FRAMES;
   } finally {
     if (limit !== undefined) E.stackTraceLimit = limit;
     if (ours !== undefined && E.prepareStackTrace === ours) E.prepareStackTrace = prepare;
   }
-  if (Array.isArray(text)) {
-    for (const site of text as V8CallSite[]) {
-      let line: string;
-      try {
-        line = `at ${String(site)}`;
-      } catch {
-        return;
-      }
-      const f = parseFrame(line);
-      if (f !== null) yield f;
-    }
-    return;
-  }
-  if (typeof text !== 'string') return;
+  if (Array.isArray(text)) return new Frames(text as V8CallSite[], [], undefined);
+  if (typeof text !== 'string') return NO_FRAMES;
   const lines = text.split('\n').filter((line) => FRAME_LINE.test(line));
   // Frame line i is V8's frame i, unless a name or path held a line break of its own: then
   // the counts differ and Node's names stand.
-  const named = sites !== undefined && sites.length === lines.length ? sites : undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const f = parseFrame(lines[i]);
-    if (f === null) continue;
-    if (named !== undefined && f.fn !== '' && v8Name(named[i]) === '') f.fn = '';
-    yield f;
-  }
+  return new Frames(undefined, lines, sites !== undefined && sites.length === lines.length ? sites : undefined);
 }
 
 const FRAME_LINE = /^\s*at /;
@@ -196,9 +214,12 @@ function learnOwnFile(): void {
   ownFileLearnt = true;
   // The frame below `ownFrame` is this function's, in this module. (A function that is not
   // on the stack as `above` leaves V8 nothing to capture: an empty stack.)
-  const ownFrame = (): IteratorResult<Frame> => stackFrames(ownFrame).next();
+  const ownFrame = (): Frame | null | undefined => {
+    const frames = stackFrames(ownFrame);
+    return frames.length > 0 ? frames.at(0) : undefined;
+  };
   const first = ownFrame();
-  if (first.done !== true) addLibraryFile(first.value.file);
+  if (first) addLibraryFile(first.file);
 }
 
 function toSite(f: Frame): CallSite {
@@ -215,7 +236,11 @@ function toSite(f: Frame): CallSite {
 export function userSite(above: (...args: never[]) => unknown, learn: 'always' | 'named' = 'always'): CallSite | undefined {
   learnOwnFile();
   let first = true;
-  for (const f of stackFrames(above)) {
+  const frames = stackFrames(above);
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames.at(i);
+    if (f === undefined) return undefined;
+    if (f === null) continue;
     if (first) {
       first = false;
       if (!isKnownFile(f.file) && (learn === 'always' || LIBRARY_FN.test(f.fn))) addLibraryFile(f.file);
@@ -237,7 +262,11 @@ export function userSite(above: (...args: never[]) => unknown, learn: 'always' |
 export function constructorCallerSite(above: (...args: never[]) => unknown, ctorNames: ReadonlySet<string>): CallSite | undefined {
   learnOwnFile();
   let ctorFile: string | undefined;
-  for (const f of stackFrames(above)) {
+  const frames = stackFrames(above);
+  for (let i = 0; i < frames.length; i++) {
+    const f = frames.at(i);
+    if (f === undefined) return undefined;
+    if (f === null) continue;
     if (ctorFile === undefined) {
       if (!ctorNames.has(f.fn)) return undefined;
       ctorFile = f.file;
