@@ -182,7 +182,8 @@ export function stopPushExpression(): string {
 
 /** Expression: snapshot as JSON (stringified in the debuggee: see docs/CONTRACTS.md, "While paused"), or NO_HUB. */
 export function snapshotExpression(options: SnapshotOptions): string {
-  const paused = options.paused === true ? { paused: true, ...(pauseLead(options.pausedMs, Infinity) > 0 ? { pausedMs: Math.ceil(options.pausedMs!) } : {}) } : {};
+  const lead = pauseLead(options.pausedMs, Infinity);
+  const paused = options.paused === true ? { paused: true, ...(lead > 0 ? { pausedMs: Math.ceil(lead) } : {}) } : {};
   const arg = JSON.stringify({ items: options.items ?? DEFAULT_PREVIEW_ITEMS, ...paused });
   return `(function(){var h=${HUB};return h?JSON.stringify(h.snapshot(${arg})):${JSON.stringify(NO_HUB)}})()${tail}`;
 }

@@ -338,8 +338,7 @@ export class SessionWatcher implements vscode.Disposable {
    */
   private endRun(modelSession: string, root: vscode.DebugSession, launchEnded: boolean): void {
     if (this.disposed) return;
-    const stillRunning = [...this.watched.values()].some((x) => x.modelSession === modelSession);
-    if (stillRunning || (this.finishing.get(modelSession)?.size ?? 0) > 0) return;
+    if (this.hasProcess(modelSession) || this.isFinishing(modelSession)) return;
     this.finishing.delete(modelSession);
     this.mainEnded.delete(modelSession);
     this.runPrograms.delete(modelSession);
@@ -347,17 +346,26 @@ export class SessionWatcher implements vscode.Disposable {
     if (this.model.session(modelSession)) this.model.endSession(modelSession);
   }
 
+  /** A process of the model session is still watched (polled). */
+  private hasProcess(modelSession: string): boolean {
+    return [...this.watched.values()].some((x) => x.modelSession === modelSession);
+  }
+
+  /** A poller of the model session is still finishing (reading its exit tail). */
+  private isFinishing(modelSession: string): boolean {
+    return (this.finishing.get(modelSession)?.size ?? 0) > 0;
+  }
+
   /**
    * While a model session waits for exit tails (every process of it ended, the session not
    * yet): a promise that resolves when it ends (its last exit tails read) or `timeoutMs`
-   * passes. Undefined if there is nothing to wait for: it ended, or a process still runs. Saving right after the program exits waits for this, so that the copy ends with
-   * the program's last moments instead of a "saved while running" mark.
+   * passes. Undefined if there is nothing to wait for: it ended, or a process still runs.
+   * Saving right after the program exits waits for this, so that the copy ends with the
+   * program's last moments instead of a "saved while running" mark.
    */
   settling(modelSession: string, timeoutMs: number): Promise<void> | undefined {
-    const waiting = (this.finishing.get(modelSession)?.size ?? 0) > 0;
-    const running = [...this.watched.values()].some((x) => x.modelSession === modelSession);
     const state = this.model.session(modelSession)?.state;
-    if (!waiting || running || state === undefined || state === 'ended') return undefined;
+    if (!this.isFinishing(modelSession) || this.hasProcess(modelSession) || state === undefined || state === 'ended') return undefined;
     return new Promise((resolve) => {
       const done = (): void => {
         clearTimeout(timer);
@@ -366,8 +374,7 @@ export class SessionWatcher implements vscode.Disposable {
       };
       const timer = setTimeout(done, timeoutMs);
       const sub = this.model.onDidApplyInput((input) => {
-        if (input.kind === 'endSession' && input.session === modelSession) done();
-        if (input.kind === 'removeSession' && input.session === modelSession) done();
+        if ((input.kind === 'endSession' || input.kind === 'removeSession') && input.session === modelSession) done();
       });
     });
   }
