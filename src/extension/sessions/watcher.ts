@@ -13,7 +13,7 @@ import type { NoHubHow, NoHubSession } from '../../protocol/webview';
 import { EXIT_TAIL_DIR_ENV, JS_DEBUG_TYPES } from '../../host/sessions/arm';
 import { applyUnattachedTail, type ExitTailFile } from '../../host/sessions/exitTail';
 import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/sessions/poller';
-import { reloadOf } from '../../host/sessions/reload';
+import { processGone, reloadOf } from '../../host/sessions/reload';
 import type { AttachInfo } from '../../protocol/wire';
 import type { SettingsValues } from '../../host/settingDefaults';
 import { POLLER_DEFAULTS } from '../../host/sessions/pollerDefaults';
@@ -257,7 +257,8 @@ export class SessionWatcher implements vscode.Disposable {
    * parent was killed by a signal (a watcher's SIGTERM; nodemon's SIGUSR2, an empty tail), or
    * ended by itself at least RELOAD_GAP_MS before this process started (an edit after the
    * program finished or crashed: src/host/sessions/reload.ts); else one more process of the
-   * run (an orchestrator's next job, started at once after a normal end or a crash).
+   * run (an orchestrator's next job, started at once after a normal end or a crash). An
+   * earlier instance whose end VS Code has not reported yet has ended if its process is gone.
    * Undefined: the run it started in.
    */
   private reloadAtAttach(id: string, info: AttachInfo): string | undefined {
@@ -268,8 +269,17 @@ export class SessionWatcher implements vscode.Disposable {
     const root = rootSession(w.session);
     const current = this.modelSessionOf(root);
     if (entry.run !== current || w.modelSession !== current) return undefined;
-    const earlier = [...this.supervised].filter(([other, p]) => other !== id && p.parent === entry.parent && p.program === entry.program && p.run === current).map(([, p]) => p);
-    if (earlier.length === 0) return undefined;
+    const instances = [...this.supervised].filter(([other, p]) => other !== id && p.parent === entry.parent && p.program === entry.program && p.run === current);
+    if (instances.length === 0) return undefined;
+    // An end VS Code has not reported yet, of a process that is gone (processGone).
+    if (root.configuration.request !== 'attach') {
+      for (const [other, p] of instances) {
+        if (p.ended || !this.processOfGone(p)) continue;
+        this.log.info(`${w.session.name}: the earlier instance's process is gone; its end was not reported yet`);
+        this.supervisedEnded(other);
+      }
+    }
+    const earlier = instances.map(([, p]) => p);
     if (!earlier.every((p) => p.ended)) {
       this.log.info(`${w.session.name}: one more process of the run (an earlier instance of the program still runs)`);
       return undefined;
@@ -283,6 +293,13 @@ export class SessionWatcher implements vscode.Disposable {
     const next = this.startReload(root, current, w.session);
     entry.run = next;
     return next;
+  }
+
+  /** The process a supervised poller read no longer exists (unknown pid: it may run). */
+  private processOfGone(p: Supervised): boolean {
+    const key = p.poller?.sourceKey;
+    const pid = key === undefined ? undefined : this.model.source(p.poller!.modelSession, key)?.info.pid;
+    return pid !== undefined && processGone(pid);
   }
 
   /**

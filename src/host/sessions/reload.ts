@@ -41,3 +41,21 @@ export function reloadOf(earlier: EarlierInstance, startedAt: number): 'killed' 
   if (startedAt - earlier.endedAt >= RELOAD_GAP_MS) return 'gap';
   return undefined;
 }
+
+/**
+ * The process `pid` no longer exists on this machine. VS Code may report that a supervised
+ * process ended after its successor's hub answered (a loaded CI machine: nodemon's reload was
+ * taken for one more process of the run, 2026-12-05); a watcher starts the new process only
+ * once the old one exited, so asking the system settles it. Only for a launch's processes,
+ * which run where the extension host runs. A process that exists but is not ours (EPERM)
+ * runs.
+ */
+export function processGone(pid: number, signal: (pid: number, sig: 0) => void = (p, s) => process.kill(p, s)): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    signal(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}

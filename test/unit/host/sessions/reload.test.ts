@@ -6,7 +6,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QueueModel } from '../../../../src/model';
 import { SessionPoller } from '../../../../src/host/sessions/poller';
-import { reloadOf, RELOAD_GAP_MS } from '../../../../src/host/sessions/reload';
+import { processGone, reloadOf, RELOAD_GAP_MS } from '../../../../src/host/sessions/reload';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { ExitTailFile } from '../../../../src/host/sessions/exitTail';
 import { ManualClock, MemoryLog, ScriptedSession } from './doubles';
 
@@ -29,6 +31,25 @@ describe('reloadOf: a watcher reloading its program, or a program running its ne
     assert.equal(reloadOf({ reason: 'uncaughtException', endedAt: end }, end + 5000), 'gap');
     assert.equal(reloadOf({ endedAt: end }, end + 5000), 'gap', 'how it ended unknown: the gap decides');
     assert.equal(reloadOf({ reason: 'exit', endedAt: end }, end + RELOAD_GAP_MS - 1), undefined);
+  });
+});
+
+describe('processGone: an end VS Code has not reported yet', () => {
+  it('a real process: running, then gone once it exited and was reaped', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    await once(child, 'spawn');
+    assert.equal(processGone(child.pid!), false, 'still running');
+    assert.equal(processGone(process.pid), false, 'this process');
+    child.kill('SIGUSR2');
+    await once(child, 'exit');
+    assert.equal(processGone(child.pid!), true, 'exited (a watcher starts the next instance only now)');
+  });
+  it('a process that exists but is not ours (EPERM) runs; a pid that cannot be one is never gone', () => {
+    const eperm = (): void => {
+      throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
+    };
+    assert.equal(processGone(1234, eperm), false);
+    for (const pid of [0, -1, 1.5, NaN]) assert.equal(processGone(pid, () => assert.fail('not asked')), false, String(pid));
   });
 });
 
