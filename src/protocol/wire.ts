@@ -399,6 +399,12 @@ export interface SourceInfo {
   armedAt?: number;
 }
 
+/**
+ * The `lib` of Node streams' queues (src/trace/adapters/streams.ts). Often a tool's plumbing
+ * rather than the program's work: a supervisor's pipes (nodemon), stdout.
+ */
+export const STREAM_LIB = 'node:stream';
+
 /** What `hub.attach()` returns (as a JSON string). */
 export interface AttachInfo extends SourceInfo {
   snapshot: Snapshot;

@@ -16,7 +16,7 @@ import { FindingsStrip } from './findingsStrip';
 import { poolText } from '../protocol/libText';
 import { poolFacts } from './poolFacts';
 import { sessionEndLine } from '../protocol/endText';
-import { endInfoOf, type EndFields, type EndInfo } from '../protocol/wire';
+import { STREAM_LIB, endInfoOf, type EndFields, type EndInfo } from '../protocol/wire';
 import { noHubNotes } from './noHubNote';
 
 interface VsCodeApi {
@@ -385,17 +385,42 @@ class Panel {
       }
     }
     // Keep a selection: the remembered queue if it still exists, else the first listed.
-    if (!this.view.queue || !this.store.queues.has(this.view.queue)) {
+    const current = this.view.queue === undefined ? undefined : this.store.queues.get(this.view.queue);
+    if (current === undefined) {
       const first = this.overview.visibleKeys()[0];
       if (first && first !== this.view.queue) {
         this.view.queue = first;
         this.overview.setSelected(first);
+        this.autoPicked = true;
+      }
+    } else if (this.autoPicked && current.lib === STREAM_LIB && this.listsNonStream(changed)) {
+      // A stream picked for the user gives way to the program's own queues once they are
+      // listed: a supervisor's pipes attach before its program does (nodemon), and the detail
+      // showed an idle pipe beside a full queue (2026-12-05).
+      const own = this.overview.visibleKeys().find((k) => this.store.queues.get(k)?.lib !== STREAM_LIB);
+      if (own !== undefined) {
+        this.view.queue = own;
+        this.overview.setSelected(own);
+        this.save();
       }
     }
   }
 
+  /** The selection was made for the user (the first listed), not by them: it may give way. */
+  private autoPicked = false;
+
+  /** `changed` lists a queue that is not a stream. */
+  private listsNonStream(changed: Iterable<string> | 'all'): boolean {
+    for (const k of changed === 'all' ? this.store.queues.keys() : changed) {
+      const q = this.store.queues.get(k);
+      if (q !== undefined && q.lib !== STREAM_LIB) return true;
+    }
+    return false;
+  }
+
   private select(key: string): void {
     this.carryName = undefined; // the user's pick
+    this.autoPicked = false;
     if (this.view.queue !== key) {
       this.view.queue = key;
       this.save();

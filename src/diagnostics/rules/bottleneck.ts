@@ -16,6 +16,7 @@ import type { Finding, FindingQueue } from '../findings';
 import { creationSite, partyLabel, partySites, shareParty } from '../parties';
 import { countersRates, type QueueTrack, type TickSample } from '../queueTrack';
 import { stuckLimit } from './stuck';
+import { STREAM_LIB } from '../../protocol/wire';
 
 /** Share of the window's samples that were full / starved (0 until the window is covered). */
 function share(ctx: SessionContext, t: QueueTrack, pick: 'full' | 'starved'): number {
@@ -71,7 +72,7 @@ const NEVER_EMPTY = 0.05;
 function pipelineBottlenecks(ctx: SessionContext): Finding[] {
   const groups = new Map<string, PipelineSide[]>();
   for (const t of ctx.tracks) {
-    if (t.q.lib !== 'node:stream') continue;
+    if (t.q.lib !== STREAM_LIB) continue;
     const m = PIPELINE_SIDE.exec(t.q.name);
     if (m === null) continue;
     const key = `${t.q.source}\u0000${m[1]}`;

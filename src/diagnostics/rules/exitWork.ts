@@ -12,9 +12,8 @@ import { atLeast, findingQueue, findingWaiter, formatCount, formatMs, longestWai
 import type { Finding, FindingWaiter } from '../findings';
 import { creationSite } from '../parties';
 import { countersRates, type QueueTrack } from '../queueTrack';
+import { STREAM_LIB } from '../../protocol/wire';
 
-/** The `lib` of a Node stream's side (src/trace/adapters/streams.ts). */
-const STREAM_LIB = 'node:stream';
 
 export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tracks: readonly QueueTrack[], at: number): Finding[] {
   return tracks.filter((t) => t.q.collected === undefined).flatMap((t) => workLeft(ctx, t, at, 'exit') ?? []);

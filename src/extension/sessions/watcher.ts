@@ -14,7 +14,7 @@ import { EXIT_TAIL_DIR_ENV, JS_DEBUG_TYPES } from '../../host/sessions/arm';
 import { applyUnattachedTail, type ExitTailFile } from '../../host/sessions/exitTail';
 import { SessionPoller, type EvaluateTarget, type PollerLog } from '../../host/sessions/poller';
 import { processGone, reloadOf } from '../../host/sessions/reload';
-import type { AttachInfo } from '../../protocol/wire';
+import { STREAM_LIB, type AttachInfo } from '../../protocol/wire';
 import type { SettingsValues } from '../../host/settingDefaults';
 import { POLLER_DEFAULTS } from '../../host/sessions/pollerDefaults';
 import { boundScriptCache } from '../../host/polling/scriptCache';
@@ -107,8 +107,6 @@ interface Supervised {
   candidate: boolean;
 }
 
-/** The lib of Node streams' queues (src/trace/adapters): a supervisor's pipes, not a program's queues. */
-const STREAM_LIB = 'node:stream';
 
 interface Watched {
   session: vscode.DebugSession;

@@ -24,6 +24,7 @@
 // pipeline() stages are adapted (the iterator reads in paused mode, through its own code).
 
 import { builtin } from '../env';
+import { STREAM_LIB } from '../../protocol/wire';
 import { copyOwnProperties, sameSignature } from './standIn';
 import { AdaptedQueue } from './target';
 
@@ -57,7 +58,7 @@ interface ReadableLike {
   [k: string]: unknown;
 }
 
-const LIB = 'node:stream';
+const LIB = STREAM_LIB;
 const writables = new WeakMap<object, AdaptedQueue>();
 const readables = new WeakMap<object, AdaptedQueue>();
 let pipelineLabel: string | null = null;

@@ -813,6 +813,35 @@ describe('panel webview (Chromium)', function () {
     assert.equal(await selected(), 'p3-jobs');
   });
 
+  it('a stream picked for the user gives way to the program\'s own queue once it is listed; the user\'s own pick of a stream stays', async () => {
+    p = await open();
+    const selected = () => p.page.evaluate(() => (window as unknown as { queuescopePanel: { selectedQueue(): string } }).queuescopePanel.selectedQueue());
+    const pipe = (key: string) => queue(key, `pipe › ${key}`, { lib: 'node:stream', source: 'pid 1 main' });
+    const start = (qs: ReturnType<typeof queue>[]) => initMessage({ session: { id: SESSION, status: 'running', now: 100, queues: qs, waiters: [], series: [], waitCounts: [], dropped: 0 } });
+    // A supervisor's pipes attach before its program (nodemon).
+    await p.send(start([pipe('s-out'), pipe('s-err')]));
+    await settle(p.page);
+    assert.equal(await selected(), 's-err', 'the first listed while only streams are');
+    await p.send(update({ queues: [pipe('s-in')], waiters: [] }));
+    await settle(p.page);
+    assert.equal(await selected(), 's-err', 'another stream: no move');
+    await p.send(update({ queues: [queue('p-frontier', 'frontier', { maxsize: 40, size: 40 })], waiters: [] }));
+    await settle(p.page);
+    assert.equal(await selected(), 'p-frontier', "the program's own queue");
+    assert.equal(await p.page.locator('#detail-title').textContent(), 'frontier');
+    await p.send(update({ queues: [queue('p-pages', 'pages')], waiters: [] }));
+    await settle(p.page);
+    assert.equal(await selected(), 'p-frontier', 'no longer a stream: it stays');
+
+    // The user picks a stream: later queues do not take it away.
+    await p.send(start([pipe('s-out')]));
+    await settle(p.page);
+    await p.page.locator('#overview tr[data-key="s-out"]').click();
+    await p.send(update({ queues: [queue('p-frontier', 'frontier')], waiters: [] }));
+    await settle(p.page);
+    assert.equal(await selected(), 's-out');
+  });
+
   for (const theme of ['light', 'dark', 'hc'] as Theme[]) {
     it(`screenshot in the ${theme} theme`, async () => {
       p = await open({ theme, width: 1280, height: 860 });
