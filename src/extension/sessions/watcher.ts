@@ -107,7 +107,6 @@ interface Supervised {
   candidate: boolean;
 }
 
-
 interface Watched {
   session: vscode.DebugSession;
   poller: SessionPoller;
