@@ -5,13 +5,14 @@
 //
 //   node bench/run.js [--quick] [--rounds N] [--cold-rounds N] [--runs N] [--no-adapters]
 //                     [--workloads W1,W6] [--systems lib,naive] [--modes warm,cold] [--default-gc] [--cold-semi N]
-//                     [--no-pin]
+//                     [--no-pin] [--side-by-side]
 //
 // Each (system, workload, mode) sample comes from a fresh Node process (bench/worker.js).
 // Each round runs the pairs that the targets compare (lib | naive, armed | lib, lib | plain,
-// and the library on W6 | W6n) side by side, one process per core (pinned with taskset, the
-// sides swapping cores each round), so both sides of a ratio meet the same state of this
-// shared machine; a warm target is the median of its pairs' ratios, a cold one the ratio of
+// and the library on W6 | W6n) close together, so both sides of a ratio meet the same state
+// of this shared machine: warm pairs side by side, one process per core (pinned with taskset,
+// the sides swapping cores each round); cold pairs one after the other on one core (the order
+// and the core alternating; --side-by-side runs them as warm ones); a warm target is the median of its pairs' ratios, a cold one the ratio of
 // their mean run times (pairFigure). A warm cell is the median of its samples, a cold one
 // items over their mean run time (the lib row has three samples a round). Every round also runs the plain library against
 // itself (A/A): the spread of that ratio is the run's noise floor. Warm samples pin V8's
@@ -78,6 +79,30 @@ const systems = systemFilter ? SYSTEMS.filter((s) => systemFilter.split(',').inc
  */
 const PIN = !flag('--no-pin') && [0, 1].every((core) => spawnSync('taskset', ['-c', String(core), 'true']).status === 0);
 
+/**
+ * A cold pair's two processes run one after the other on the same core (the order and the
+ * core alternating each round), so that neither shares the machine with the other: side by
+ * side, the same code against itself read 0.87 on W4 in a full run, and the dormant / plain
+ * cells read 0.89-0.92 where one process at a time read 1.00-1.02 (bench/README.md, "One at
+ * a time"). --side-by-side runs cold pairs as warm ones run: one per core, at once.
+ */
+const SIDE_BY_SIDE_COLD = flag('--side-by-side');
+
+/** Whether a pair of `mode` runs side by side (else one after the other: SIDE_BY_SIDE_COLD). */
+const sideBySide = (mode) => mode === 'warm' || SIDE_BY_SIDE_COLD;
+
+/** A pair's two samples, [a's, b's] (see PAIRS and SIDE_BY_SIDE_COLD). */
+async function measurePair(a, wa, b, wb, mode, round) {
+  const side = round % 2; // sides swap cores (or order) each round: neither is favoured
+  if (sideBySide(mode)) return Promise.all([measure(a, wa, mode, side), measure(b, wb, mode, 1 - side)]);
+  if (side === 1) {
+    const ra = await measure(a, wa, mode, side);
+    return [ra, await measure(b, wb, mode, side)];
+  }
+  const rb = await measure(b, wb, mode, side);
+  return [await measure(a, wa, mode, side), rb];
+}
+
 /** The command running `argv` on `core` (or anywhere when pinning is off or unavailable). */
 function onCore(core, cmd, argv) {
   return PIN ? ['taskset', ['-c', String(core), cmd, ...argv]] : [cmd, argv];
@@ -135,16 +160,17 @@ async function measure(systemId, wName, mode, core = 0) {
 }
 
 /**
- * The targets' pairs (numerator, denominator). Each round runs a pair's two systems side by
- * side, one per core, so both meet the same state of this shared machine; a target is the
- * median of its pairs' ratios. Run one after the other, the same code measured in two
- * processes (dormant / plain) differed by up to 50% (cold) between rounds.
+ * The targets' pairs (numerator, denominator). Each round runs a pair's two systems close
+ * together (measurePair), so both meet the same state of this shared machine. Before processes
+ * were pinned, the same code run one after the other in two processes differed by up to 50%
+ * (cold) between rounds; pinned, one after the other on one core is the tighter of the two
+ * for cold samples (bench/README.md, "One at a time").
  */
 const PAIRS = [
   ['lib', 'naive'],
   ['armed', 'lib'],
   ['lib', 'plain'],
-  ['plain', 'plain'], // A/A: the same code on both cores, the run's noise floor (no target)
+  ['plain', 'plain'], // A/A: the same code on both sides, the run's noise floor (no target)
 ];
 
 /** Fold one sample into the cell: samples accumulate, problems too. */
@@ -249,7 +275,7 @@ async function main() {
         };
         for (const [a, b] of pairs) {
           // Sides swap cores each round: a core that is slower, or busier, favours neither.
-          const [ra, rb] = await Promise.all([measure(a, wName, mode, round % 2), measure(b, wName, mode, 1 - (round % 2))]);
+          const [ra, rb] = await measurePair(a, wName, b, wName, mode, round);
           // The A/A pair only measures the noise: its samples stay out of the cells.
           const x = a === b ? median(ra.rates || []) : keep(a, ra);
           const y = a === b ? median(rb.rates || []) : keep(b, rb);
@@ -258,7 +284,7 @@ async function main() {
         }
         // Timeouts against none (W6 / W6n): the library on both workloads, side by side too.
         if (wName === 'W6' && workloadNames.includes('W6n') && ids.includes('lib')) {
-          const [r6, r6n] = await Promise.all([measure('lib', 'W6', mode, round % 2), measure('lib', 'W6n', mode, 1 - (round % 2))]);
+          const [r6, r6n] = await measurePair('lib', 'W6', 'lib', 'W6n', mode, round);
           const x = median(r6.rates || []);
           const y = median(r6n.rates || []);
           if (x && y) ((pairRounds[mode]['lib/lib'] ??= {})['W6/W6n'] ??= []).push([x, y]);
@@ -297,7 +323,7 @@ async function main() {
   }
   const med = (mode, sys, w) => central(mode, results[mode][sys]?.[w]?.rates ?? []);
   const ratio = (a, b) => (a !== undefined && b !== undefined ? a / b : undefined);
-  /** A target ratio: its side-by-side pairs' figure (pairFigure) when it has some, else the ratio of the cells' rates. */
+  /** A target ratio: its pairs' figure (pairFigure) when it has some, else the ratio of the cells' rates. */
   const roundsOf = (mode, key, w) => pairRounds[mode][key]?.[w] ?? [];
   const pairRatio = (mode, a, b, w) => pairFigure(mode, roundsOf(mode, `${a}/${b}`, w)) ?? ratio(med(mode, a, w), med(mode, b, w));
   const pairInterval = (mode, a, b, w) => figureInterval(mode, roundsOf(mode, `${a}/${b}`, w));
@@ -305,7 +331,7 @@ async function main() {
   const out = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const loadText = loads.length ? `load average (1 min) ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} during the run` : '';
-  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process${PIN ? ', each process pinned to one core (the sides of a pair on two, swapping each round)' : ', processes not pinned to cores'}. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')})` : "Warm samples on V8's default (adaptive) young generation"}, ${COLD_GC_FLAGS.length ? `cold ones on a fixed one (${COLD_GC_FLAGS.join(' ')})` : "cold ones on V8's default"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: items over the mean run time of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
+  out.push(`Node ${process.version}, ${os.cpus().length} cores (${cpu}), ${loadText}. CPU time of the benchmark process${PIN ? ', each process pinned to one core' : ', processes not pinned to cores'}. Warm pairs run side by side${PIN ? ' (on two cores, swapping each round)' : ''}, cold ones ${sideBySide('cold') ? 'too' : `one after the other${PIN ? ' on one core' : ''} (the order${PIN ? ' and the core' : ''} alternating each round)`}. ${GC_FLAGS.length ? `Warm samples with a fixed young generation (${GC_FLAGS.join(' ')})` : "Warm samples on V8's default (adaptive) young generation"}, ${COLD_GC_FLAGS.length ? `cold ones on a fixed one (${COLD_GC_FLAGS.join(' ')})` : "cold ones on V8's default"}. Warm: median of ${rounds} rounds x ${runs} runs of the full size after one warm-up run. Cold: items over the mean run time of ${coldRounds} rounds, each the first ${COLD_ITEMS / 1000}k-item run after ${COLD_WARMUPS} warm-up runs of that size, a fresh process per sample${quick ? '. QUICK sizes (1/10)' : ''}.`);
   for (const mode of modes) {
     out.push('', `### ${mode === 'warm' ? 'Warm (>= 1M items)' : `Cold (first ${COLD_ITEMS / 1000}k items)`}: items/s, and ratio to the naive queue`, '');
     out.push(`| system | ${workloadNames.map((w) => `${w} ${WORKLOADS[w].title}`).join(' | ')} |`);
@@ -348,7 +374,7 @@ async function main() {
   // Issue #13's targets, from this run only.
   const checks = [];
   /**
-   * One target's row. With an interval (a ratio of side-by-side pairs): a value short of its
+   * One target's row. With an interval (a ratio of pairs): a value short of its
    * goal whose interval still reaches it is "within noise", not missed; more rounds decide it.
    */
   const target = (label, value, min, max, interval) => {
@@ -382,7 +408,7 @@ async function main() {
       target(`${mode} ${w} tracing: dormant / plain`, pairRatio(mode, 'lib', 'plain', w), 0.97, undefined, pairInterval(mode, 'lib', 'plain', w));
     }
   }
-  out.push('', '### Targets (issue #13)', '', '90% interval: where the figure of another run of as many rounds would likely fall (bootstrap over the rounds of the side-by-side pairs).', '', '| target | value | 90% interval | goal | |', '|---|---:|---:|---:|---|', ...checks);
+  out.push('', '### Targets (issue #13)', '', '90% interval: where the figure of another run of as many rounds would likely fall (bootstrap over the rounds of the pairs).', '', '| target | value | 90% interval | goal | |', '|---|---:|---:|---:|---|', ...checks);
   // The noise floor: the same code against itself, side by side, in this run.
   for (const mode of modes) {
     const aa = pairRounds[mode]['plain/plain'];
@@ -392,7 +418,7 @@ async function main() {
       const iv = figureInterval(mode, aa[w]);
       return `${w} ${pairFigure(mode, aa[w]).toFixed(2)}${iv ? ` (${iv[0].toFixed(2)}-${iv[1].toFixed(2)})` : ''}`;
     });
-    out.push('', `A/A control, ${mode} (plain / plain, the same code on both cores; a target's value within this spread is not a measured difference): ${mode === 'warm' ? 'median of the pairs' : 'ratio of mean run times'} per workload (90% interval) ${cells.join(', ')}; single pairs ${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}.`);
+    out.push('', `A/A control, ${mode} (plain / plain, the same code on both sides${sideBySide(mode) ? ', one per core' : ', one after the other'}; a target's value within this spread is not a measured difference): ${mode === 'warm' ? 'median of the pairs' : 'ratio of mean run times'} per workload (90% interval) ${cells.join(', ')}; single pairs ${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}.`);
   }
   if (problems.length) out.push('', 'PROBLEMS (a run did not receive exactly what was sent, or failed):', ...problems.map((p) => `- ${p}`));
   else out.push('', 'Every run received exactly what was sent (count, checksum, per-producer order).');
