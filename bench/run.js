@@ -12,8 +12,8 @@
 // and the library on W6 | W6n) close together, so both sides of a ratio meet the same state
 // of this shared machine: warm pairs side by side, one process per core (pinned with taskset,
 // the sides swapping cores each round); cold pairs one after the other on one core (the order
-// and the core alternating; --side-by-side runs them as warm ones); a warm target is the median of its pairs' ratios, a cold one the ratio of
-// their mean run times (pairFigure). A warm cell is the median of its samples, a cold one
+// and the core alternating; --side-by-side runs them as warm ones). A warm target is the
+// median of its pairs' ratios, a cold one the ratio of their mean run times (pairFigure). A warm cell is the median of its samples, a cold one
 // items over their mean run time (the lib row has three samples a round). Every round also runs the plain library against
 // itself (A/A): the spread of that ratio is the run's noise floor. Warm samples pin V8's
 // young generation (GC_FLAGS) unless --default-gc. Peers (async-channel, @esfx, effect,
@@ -93,7 +93,9 @@ const sideBySide = (mode) => mode === 'warm' || SIDE_BY_SIDE_COLD;
 
 /** A pair's two samples, [a's, b's] (see PAIRS and SIDE_BY_SIDE_COLD). */
 async function measurePair(a, wa, b, wb, mode, round) {
-  const side = round % 2; // sides swap cores (or order) each round: neither is favoured
+  // Sides swap cores (and, one after the other, order) each round: a core that is slower or
+  // busier, or going first, favours neither.
+  const side = round % 2;
   if (sideBySide(mode)) return Promise.all([measure(a, wa, mode, side), measure(b, wb, mode, 1 - side)]);
   if (side === 1) {
     const ra = await measure(a, wa, mode, side);
@@ -274,7 +276,6 @@ async function main() {
           return median(res.rates || []);
         };
         for (const [a, b] of pairs) {
-          // Sides swap cores each round: a core that is slower, or busier, favours neither.
           const [ra, rb] = await measurePair(a, wName, b, wName, mode, round);
           // The A/A pair only measures the noise: its samples stay out of the cells.
           const x = a === b ? median(ra.rates || []) : keep(a, ra);
@@ -282,7 +283,7 @@ async function main() {
           if (x && y) ((pairRounds[mode][`${a}/${b}`] ??= {})[wName] ??= []).push([x, y]);
           process.stderr.write(`  ${mode} ${wName} round ${round} ${a} | ${b}: ${x ? fmtRate(x) : 'failed'} | ${y ? fmtRate(y) : 'failed'}\n`);
         }
-        // Timeouts against none (W6 / W6n): the library on both workloads, side by side too.
+        // Timeouts against none (W6 / W6n): the library on both workloads, as a pair too.
         if (wName === 'W6' && workloadNames.includes('W6n') && ids.includes('lib')) {
           const [r6, r6n] = await measurePair('lib', 'W6', 'lib', 'W6n', mode, round);
           const x = median(r6.rates || []);

@@ -388,19 +388,14 @@ class Panel {
     const current = this.view.queue === undefined ? undefined : this.store.queues.get(this.view.queue);
     if (current === undefined) {
       const first = this.overview.visibleKeys()[0];
-      if (first && first !== this.view.queue) {
-        this.view.queue = first;
-        this.overview.setSelected(first);
-        this.autoPicked = true;
-      }
+      if (first && first !== this.view.queue) this.selectForUser(first);
     } else if (this.autoPicked && current.lib === STREAM_LIB && this.listsNonStream(changed)) {
       // A stream picked for the user gives way to the program's own queues once they are
       // listed: a supervisor's pipes attach before its program does (nodemon), and the detail
       // showed an idle pipe beside a full queue (2026-12-05).
       const own = this.overview.visibleKeys().find((k) => this.store.queues.get(k)?.lib !== STREAM_LIB);
       if (own !== undefined) {
-        this.view.queue = own;
-        this.overview.setSelected(own);
+        this.selectForUser(own);
         this.save();
       }
     }
@@ -408,6 +403,12 @@ class Panel {
 
   /** The selection was made for the user (the first listed), not by them: it may give way. */
   private autoPicked = false;
+
+  private selectForUser(key: string): void {
+    this.view.queue = key;
+    this.overview.setSelected(key);
+    this.autoPicked = true;
+  }
 
   /** `changed` lists a queue that is not a stream. */
   private listsNonStream(changed: Iterable<string> | 'all'): boolean {

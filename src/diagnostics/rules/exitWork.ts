@@ -14,7 +14,6 @@ import { creationSite } from '../parties';
 import { countersRates, type QueueTrack } from '../queueTrack';
 import { STREAM_LIB } from '../../protocol/wire';
 
-
 export function exitWorkRule(ctx: Pick<SessionContext, 'session' | 'clock'>, tracks: readonly QueueTrack[], at: number): Finding[] {
   return tracks.filter((t) => t.q.collected === undefined).flatMap((t) => workLeft(ctx, t, at, 'exit') ?? []);
 }

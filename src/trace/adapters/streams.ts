@@ -58,7 +58,6 @@ interface ReadableLike {
   [k: string]: unknown;
 }
 
-const LIB = STREAM_LIB;
 const writables = new WeakMap<object, AdaptedQueue>();
 const readables = new WeakMap<object, AdaptedQueue>();
 let pipelineLabel: string | null = null;
@@ -165,7 +164,7 @@ function adaptWritable(ws: WritableLike): void {
     name: `${stageLabel(ws)} writable`,
     kind: 'fifo' as const,
     maxsize: boundOf(ws.writableHighWaterMark),
-    lib: LIB,
+    lib: STREAM_LIB,
     units: ws.writableObjectMode === true ? ('items' as const) : ('bytes' as const),
     size: () => ws.writableLength,
   };
@@ -239,7 +238,7 @@ function adaptReadable(rs: ReadableLike): void {
     name: `${stageLabel(rs)} readable`,
     kind: 'fifo' as const,
     maxsize: boundOf(rs.readableHighWaterMark),
-    lib: LIB,
+    lib: STREAM_LIB,
     units: rs.readableObjectMode === true ? ('items' as const) : ('bytes' as const),
     size: () => rs.readableLength,
   };

@@ -2,13 +2,13 @@
 // what SessionPoller gives that rule: how the earlier instance ended (endReason) and the new
 // one's attach, asked before it enters the model (runAtAttach).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { QueueModel } from '../../../../src/model';
 import { SessionPoller } from '../../../../src/host/sessions/poller';
 import { processGone, reloadOf, RELOAD_GAP_MS } from '../../../../src/host/sessions/reload';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import type { ExitTailFile } from '../../../../src/host/sessions/exitTail';
 import { ManualClock, MemoryLog, ScriptedSession } from './doubles';
 
